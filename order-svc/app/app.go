@@ -1,0 +1,125 @@
+// Package app wires order-svc: it reads nothing from the environment itself
+// (main does), so tests can start the service in-process.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/httpserver"
+	"github.com/orderflow/platform/runner"
+	"github.com/orderflow/platform/service"
+
+	"github.com/orderflow/order-svc/internal/downstream"
+	"github.com/orderflow/order-svc/internal/httpapi"
+	"github.com/orderflow/order-svc/internal/listen"
+	"github.com/orderflow/order-svc/internal/order"
+	"github.com/orderflow/order-svc/internal/placing"
+	"github.com/orderflow/order-svc/internal/store"
+)
+
+// Name is the service name.
+const Name = "order-svc"
+
+// App is a wired order-svc.
+type App struct {
+	Kit       *service.Kit
+	Store     *store.Store
+	Messaging *service.Messaging // nil in sync mode
+	echo      *echo.Echo
+	parts     []runner.Func
+}
+
+// New wires the service for cfg. The mode decides one thing here: which Placer
+// the handlers get, and whether the relay and listeners run.
+func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, error) {
+	kit, err := service.New(ctx, cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Kit: kit, Store: st}
+	now := func() time.Time { return time.Now().UTC() }
+	ready := []httpserver.Check{{Name: "db", Check: func(ctx context.Context) error { return st.DB.PingContext(ctx) }}}
+
+	var placer placing.Placer
+	switch cfg.Mode {
+	case config.ModeSync:
+		hc := downstream.NewHTTPClient(cfg.HTTPClientTimeout, kit.Tracing.Provider, kit.Tracing.Propagator)
+		inv := &downstream.Inventory{BaseURL: cfg.InventoryURL, HTTP: hc}
+		bill := &downstream.Invoicing{BaseURL: cfg.InvoicingURL, HTTP: hc}
+		placer = &placing.Sync{Store: st, Inventory: inv, Invoicing: bill, Logger: kit.Logger, Now: now}
+		ready = append(ready, httpserver.Check{Name: "inventory-svc", Check: inv.Ping}, httpserver.Check{Name: "invoicing-svc", Check: bill.Ping})
+	case config.ModeEvents:
+		m := kit.Messaging(st.DB, cfg.Topic(events.TopicOrders), cfg.Topic(events.TopicInventory), cfg.Topic(events.TopicInvoicing))
+		h := &listen.Handler{Store: st, Now: now}
+		m.Consume(h.Handle, cfg.Topic(events.TopicInventory), cfg.Topic(events.TopicInvoicing))
+		placer = &placing.Events{Store: st, Relay: m.Relay, Propagator: kit.Tracing.Propagator, Topic: cfg.Topic(events.TopicOrders), Now: now}
+		ready = append(ready, m.ReadyCheck())
+		a.Messaging = m
+		a.parts = append(a.parts, m.Parts()...)
+	default:
+		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
+	}
+
+	registerOrderGauge(kit.Registry, st)
+	a.echo = kit.HTTP(ready...)
+	(&httpapi.API{Placer: placer, Store: st}).Register(a.echo)
+	return a, nil
+}
+
+func registerOrderGauge(reg *prometheus.Registry, st *store.Store) {
+	for _, s := range []order.Status{order.Pending, order.Reserved, order.Confirmed, order.Rejected, order.Failed} {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "orders", Help: "Orders in the database by status.", ConstLabels: prometheus.Labels{"status": string(s)},
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			c, err := st.Counts(ctx)
+			if err != nil {
+				return -1
+			}
+			return float64(c[s])
+		}))
+	}
+}
+
+// Handler is the HTTP API (for httptest).
+func (a *App) Handler() http.Handler { return a.echo }
+
+// Run serves on ln and runs the events-mode parts until ctx ends, then shuts
+// everything down and flushes telemetry.
+func (a *App) Run(ctx context.Context, ln net.Listener) error {
+	a.Kit.Logger.InfoContext(ctx, "order-svc started", "addr", ln.Addr().String(), "mode", a.Kit.Config.Mode,
+		"trace_propagation", a.Kit.Config.TracePropagation, "traces", a.Kit.Tracing.Exporting, "db", a.Kit.Config.DBPath)
+	parts := append([]runner.Func{func(ctx context.Context) error { return httpserver.Serve(ctx, a.echo, ln) }}, a.parts...)
+	err := runner.Run(ctx, parts...)
+	a.Close()
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	return err
+}
+
+// Close releases the store, writers and telemetry (Run calls it).
+func (a *App) Close() {
+	if a.Messaging != nil {
+		a.Messaging.Close()
+	}
+	_ = a.Store.Close()
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = a.Kit.Shutdown(sctx)
+}

@@ -1,0 +1,45 @@
+// Package downstream holds order-svc's REST clients of inventory-svc and
+// invoicing-svc (sync mode). They are adapters: the placing logic sees only
+// the errors below, not HTTP.
+package downstream
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// NewHTTPClient returns an instrumented client with an explicit timeout: a
+// sync call without one would hang the order as long as the slowest service.
+func NewHTTPClient(timeout time.Duration, tp trace.TracerProvider, prop propagation.TextMapPropagator) *http.Client {
+	return &http.Client{
+		Timeout: timeout,
+		Transport: otelhttp.NewTransport(&http.Transport{
+			MaxIdleConnsPerHost: 32,
+			IdleConnTimeout:     30 * time.Second,
+		}, otelhttp.WithTracerProvider(tp), otelhttp.WithPropagators(prop)),
+	}
+}
+
+// problemBody is the part of an RFC 9457 body the clients read.
+type problemBody struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+	SKU    string `json:"sku"`
+}
+
+func readProblem(res *http.Response) problemBody {
+	var p problemBody
+	b, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
+	if json.Unmarshal(b, &p) != nil || p.Detail == "" {
+		p.Detail = fmt.Sprintf("HTTP %d", res.StatusCode)
+	}
+	return p
+}

@@ -1,0 +1,108 @@
+// Package httpapi is order-svc's REST API (docs/openapi.yaml).
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/orderflow/platform/httpserver"
+	"github.com/orderflow/platform/problem"
+
+	"github.com/orderflow/order-svc/internal/order"
+	"github.com/orderflow/order-svc/internal/placing"
+	"github.com/orderflow/order-svc/internal/store"
+)
+
+// API holds the handlers' dependencies.
+type API struct {
+	Placer placing.Placer
+	Store  *store.Store
+}
+
+// Register adds the routes to e.
+func (a *API) Register(e *echo.Echo) {
+	e.POST("/orders", a.placeOrder)
+	e.GET("/orders", a.listOrders)
+	e.GET("/orders/:id", a.getOrder)
+}
+
+// placeOrder answers by the order's status, whichever Placer made it:
+// 201 CONFIRMED, 202 PENDING (accepted, not done), 409 REJECTED, 503 FAILED.
+func (a *API) placeOrder(c echo.Context) error {
+	var req placeOrderRequest
+	if err := httpserver.DecodeJSON(c, &req); err != nil {
+		return err
+	}
+	d := order.Draft{CustomerID: req.CustomerID, Items: req.Items}
+	if errs := d.Validate(); len(errs) > 0 {
+		return problem.Validation(fmt.Sprintf("the order has %d error(s)", len(errs)), errs...)
+	}
+	o, err := a.Placer.Place(c.Request().Context(), d)
+	if o.ID == "" || (err != nil && !o.Status.Final()) {
+		if err == nil {
+			err = errors.New("placer returned no order")
+		}
+		return fmt.Errorf("place order: %w", err)
+	}
+	location := "/orders/" + o.ID
+	c.Response().Header().Set(echo.HeaderLocation, location)
+	switch o.Status {
+	case order.Confirmed:
+		return c.JSON(http.StatusCreated, toDTO(o))
+	case order.Pending, order.Reserved:
+		return c.JSON(http.StatusAccepted, toDTO(o))
+	case order.Rejected:
+		return problem.New(http.StatusConflict, "out-of-stock", "Out of stock", o.Reason).
+			With("order_id", o.ID).With("status", o.Status).With("order", location)
+	default: // Failed
+		detail := o.Reason
+		if placing.IsUnavailable(err) {
+			c.Response().Header().Set("Retry-After", "5")
+		}
+		return problem.New(http.StatusServiceUnavailable, "dependency-failed", "A service the order depends on failed", detail).
+			With("order_id", o.ID).With("status", o.Status).With("order", location)
+	}
+}
+
+func (a *API) getOrder(c echo.Context) error {
+	id := c.Param("id")
+	if _, err := uuid.Parse(id); err != nil {
+		return problem.Validation("the order id is not a UUID", problem.FieldError{Field: "id", Detail: fmt.Sprintf("%q is not a UUID", id)})
+	}
+	o, err := a.Store.Get(c.Request().Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return problem.New(http.StatusNotFound, "not-found", "Order not found", fmt.Sprintf("no order %s", id))
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toDTO(o))
+}
+
+// MaxListLimit caps GET /orders?limit=.
+const MaxListLimit = 500
+
+func (a *API) listOrders(c echo.Context) error {
+	limit := 20
+	if s := c.QueryParam("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxListLimit {
+			return problem.Validation("limit is out of range", problem.FieldError{Field: "limit", Detail: fmt.Sprintf("%q: use a whole number from 1 to %d", s, MaxListLimit)})
+		}
+		limit = n
+	}
+	list, err := a.Store.List(c.Request().Context(), limit)
+	if err != nil {
+		return err
+	}
+	out := make([]orderDTO, 0, len(list))
+	for _, o := range list {
+		out = append(out, toDTO(o))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"orders": out, "count": len(out)})
+}

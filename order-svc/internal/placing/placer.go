@@ -1,0 +1,40 @@
+// Package placing is the one seam between the two modes. A Placer takes a
+// valid draft and returns the order as it stands when the client gets its
+// answer: final in sync mode, PENDING in events mode. The HTTP handler maps the
+// status to a response and never asks which mode it runs in.
+package placing
+
+import (
+	"context"
+	"errors"
+
+	"github.com/orderflow/order-svc/internal/order"
+)
+
+// Placer places an order.
+type Placer interface {
+	Place(ctx context.Context, d order.Draft) (order.Order, error)
+}
+
+// OutOfStockError: inventory refused the reservation.
+type OutOfStockError struct {
+	SKU    string
+	Detail string
+}
+
+func (e *OutOfStockError) Error() string { return "out of stock: " + e.Detail }
+
+// UnavailableError: a downstream service could not be reached, timed out, or failed.
+type UnavailableError struct {
+	Service string
+	Err     error
+}
+
+func (e *UnavailableError) Error() string { return e.Service + " unavailable: " + e.Err.Error() }
+func (e *UnavailableError) Unwrap() error { return e.Err }
+
+// IsUnavailable reports whether err is an UnavailableError.
+func IsUnavailable(err error) bool {
+	var u *UnavailableError
+	return errors.As(err, &u)
+}

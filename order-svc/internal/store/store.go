@@ -1,0 +1,192 @@
+// Package store keeps order-svc's orders in its own SQLite database, next to
+// the outbox and the processed-events inbox that share its transactions.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/orderflow/platform/inbox"
+	"github.com/orderflow/platform/outbox"
+	"github.com/orderflow/platform/sqlitedb"
+
+	"github.com/orderflow/order-svc/internal/order"
+)
+
+// ErrNotFound is returned for an unknown order id.
+var ErrNotFound = errors.New("order not found")
+
+var migrations = []string{
+	`CREATE TABLE IF NOT EXISTS orders (
+		id           TEXT PRIMARY KEY,
+		customer_id  TEXT NOT NULL,
+		items        TEXT NOT NULL,
+		status       TEXT NOT NULL,
+		reason       TEXT NOT NULL DEFAULT '',
+		invoice_id   TEXT NOT NULL DEFAULT '',
+		total_cents  INTEGER NOT NULL DEFAULT 0,
+		trace_id     TEXT NOT NULL DEFAULT '',
+		placed_at    TEXT NOT NULL,
+		reserved_at  TEXT NOT NULL DEFAULT '',
+		rejected_at  TEXT NOT NULL DEFAULT '',
+		invoiced_at  TEXT NOT NULL DEFAULT '',
+		confirmed_at TEXT NOT NULL DEFAULT '',
+		failed_at    TEXT NOT NULL DEFAULT '',
+		updated_at   TEXT NOT NULL
+	)`,
+	`CREATE INDEX IF NOT EXISTS orders_placed_at ON orders(placed_at)`,
+	outbox.Migration,
+	inbox.Migration,
+}
+
+// Store is the orders table.
+type Store struct{ DB *sql.DB }
+
+// Open opens (and migrates) the database at path.
+func Open(ctx context.Context, path string) (*Store, error) {
+	db, err := sqlitedb.Open(ctx, path, migrations...)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{DB: db}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.DB.Close() }
+
+// InTx runs fn in one transaction.
+func (s *Store) InTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return sqlitedb.InTx(ctx, s.DB, fn)
+}
+
+const ts = time.RFC3339Nano
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(ts)
+}
+
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.Parse(ts, s)
+}
+
+// Insert stores a new order.
+func Insert(ctx context.Context, tx *sql.Tx, o order.Order) error {
+	items, err := json.Marshal(o.Items)
+	if err != nil {
+		return fmt.Errorf("encode items: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO orders(id, customer_id, items, status, reason, invoice_id, total_cents, trace_id, placed_at, reserved_at, rejected_at, invoiced_at, confirmed_at, failed_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.ID, o.CustomerID, string(items), o.Status, o.Reason, o.InvoiceID, o.TotalCents, o.TraceID,
+		fmtTime(o.PlacedAt), fmtTime(o.ReservedAt), fmtTime(o.RejectedAt), fmtTime(o.InvoicedAt), fmtTime(o.ConfirmedAt), fmtTime(o.FailedAt), fmtTime(o.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("insert order %s: %w", o.ID, err)
+	}
+	return nil
+}
+
+// Update writes the mutable fields of o.
+func Update(ctx context.Context, tx *sql.Tx, o order.Order) error {
+	res, err := tx.ExecContext(ctx, `UPDATE orders SET status=?, reason=?, invoice_id=?, total_cents=?, reserved_at=?, rejected_at=?, invoiced_at=?, confirmed_at=?, failed_at=?, updated_at=? WHERE id=?`,
+		o.Status, o.Reason, o.InvoiceID, o.TotalCents, fmtTime(o.ReservedAt), fmtTime(o.RejectedAt), fmtTime(o.InvoicedAt), fmtTime(o.ConfirmedAt), fmtTime(o.FailedAt), fmtTime(o.UpdatedAt), o.ID)
+	if err != nil {
+		return fmt.Errorf("update order %s: %w", o.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("update order %s: %w", o.ID, ErrNotFound)
+	}
+	return nil
+}
+
+type queryer interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+const columns = `id, customer_id, items, status, reason, invoice_id, total_cents, trace_id, placed_at, reserved_at, rejected_at, invoiced_at, confirmed_at, failed_at, updated_at`
+
+// GetTx reads one order inside a transaction.
+func GetTx(ctx context.Context, tx *sql.Tx, id string) (order.Order, error) {
+	return getOne(ctx, tx, id)
+}
+
+// Get reads one order.
+func (s *Store) Get(ctx context.Context, id string) (order.Order, error) {
+	return getOne(ctx, s.DB, id)
+}
+
+func getOne(ctx context.Context, q queryer, id string) (order.Order, error) {
+	list, err := query(ctx, q, `SELECT `+columns+` FROM orders WHERE id = ?`, id)
+	if err != nil {
+		return order.Order{}, err
+	}
+	if len(list) == 0 {
+		return order.Order{}, fmt.Errorf("order %s: %w", id, ErrNotFound)
+	}
+	return list[0], nil
+}
+
+// List returns the newest orders first.
+func (s *Store) List(ctx context.Context, limit int) ([]order.Order, error) {
+	return query(ctx, s.DB, `SELECT `+columns+` FROM orders ORDER BY placed_at DESC, id DESC LIMIT ?`, limit)
+}
+
+func query(ctx context.Context, q queryer, sqlText string, args ...any) ([]order.Order, error) {
+	rows, err := q.QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query orders: %w", err)
+	}
+	defer rows.Close()
+	var out []order.Order
+	for rows.Next() {
+		var o order.Order
+		var items, status string
+		var t [7]string
+		if err := rows.Scan(&o.ID, &o.CustomerID, &items, &status, &o.Reason, &o.InvoiceID, &o.TotalCents, &o.TraceID,
+			&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6]); err != nil {
+			return nil, fmt.Errorf("scan order: %w", err)
+		}
+		o.Status = order.Status(status)
+		if err := json.Unmarshal([]byte(items), &o.Items); err != nil {
+			return nil, fmt.Errorf("decode items of %s: %w", o.ID, err)
+		}
+		dst := []*time.Time{&o.PlacedAt, &o.ReservedAt, &o.RejectedAt, &o.InvoicedAt, &o.ConfirmedAt, &o.FailedAt, &o.UpdatedAt}
+		for i, s := range t {
+			v, err := parseTime(s)
+			if err != nil {
+				return nil, fmt.Errorf("decode time of %s: %w", o.ID, err)
+			}
+			*dst[i] = v
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// Counts returns how many orders are in each status (for /metrics).
+func (s *Store) Counts(ctx context.Context) (map[order.Status]int, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT status, COUNT(*) FROM orders GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("count orders: %w", err)
+	}
+	defer rows.Close()
+	out := map[order.Status]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		out[order.Status(st)] = n
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,173 @@
+// Package config turns environment variables into a typed Config. The table in
+// Vars is the single place every variable is documented; the README's table is
+// generated from it (flowctl env --markdown) and a test keeps the two in step.
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Mode selects how order-svc talks to the other services.
+type Mode string
+
+const (
+	ModeSync   Mode = "sync"
+	ModeEvents Mode = "events"
+)
+
+// Propagation selects how trace context crosses Kafka.
+type Propagation string
+
+const (
+	// PropagationChild makes each consumer span a child of the producer span: one trace per order.
+	PropagationChild Propagation = "child"
+	// PropagationLink starts a new trace per consumed message, linked to the producer span.
+	PropagationLink Propagation = "link"
+	// PropagationOff carries no trace context at all, over HTTP or Kafka.
+	PropagationOff Propagation = "off"
+)
+
+// Var documents one environment variable.
+type Var struct {
+	Name     string
+	Default  string
+	Services string
+	Doc      string
+}
+
+// Vars is the one table of every variable the services read. The OTEL_*
+// variables are read by the OpenTelemetry SDK itself; the common ones are
+// listed so a workshop user finds them here.
+var Vars = []Var{
+	{"MODE", "sync", "all", "`sync` (REST calls between services) or `events` (Kafka topics)."},
+	{"HTTP_ADDR", "127.0.0.1:8081 / 8082 / 8083", "all", "Address the HTTP API listens on (the default port depends on the service)."},
+	{"DB_PATH", "<service>.db", "all", "SQLite database file of the service (WAL mode). Each service owns its own."},
+	{"KAFKA_BROKERS", "127.0.0.1:9092", "all (events)", "Comma-separated bootstrap brokers."},
+	{"KAFKA_TOPIC_PREFIX", "(empty)", "all (events)", "Prefix for every topic and consumer group; isolates runs that share one broker."},
+	{"KAFKA_REPLICATION_FACTOR", "1", "all (events)", "Replication factor used when a service creates its topics at start-up."},
+	{"INVENTORY_URL", "http://127.0.0.1:8082", "order-svc (sync)", "Base URL of inventory-svc."},
+	{"INVOICING_URL", "http://127.0.0.1:8083", "order-svc (sync)", "Base URL of invoicing-svc."},
+	{"HTTP_CLIENT_TIMEOUT", "2s", "order-svc (sync)", "Timeout of each outgoing REST call (Go duration)."},
+	{"TRACE_PROPAGATION", "child", "all", "`child` (one trace per order), `link` (new trace per message, linked to the producer) or `off` (no context carried)."},
+	{"ADMIN_TOKEN", "(empty)", "all", "Bearer token for /admin endpoints; empty disables them."},
+	{"LOG_LEVEL", "info", "all", "`debug`, `info`, `warn` or `error`."},
+	{"OTEL_EXPORTER_OTLP_ENDPOINT", "(unset: no export)", "all", "OTLP/HTTP endpoint, e.g. `http://127.0.0.1:4318`. Unset and no OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: spans are not exported."},
+	{"OTEL_TRACES_EXPORTER", "otlp", "all", "`none` turns trace export off."},
+	{"OTEL_TRACES_SAMPLER", "parentbased_always_on", "all", "Standard OTel sampler selection."},
+	{"OTEL_RESOURCE_ATTRIBUTES", "(empty)", "all", "Extra resource attributes, `key=value,…`."},
+}
+
+// Config is what a service needs to wire itself.
+type Config struct {
+	Service           string
+	Mode              Mode
+	HTTPAddr          string
+	DBPath            string
+	KafkaBrokers      []string
+	TopicPrefix       string
+	ReplicationFactor int
+	InventoryURL      string
+	InvoicingURL      string
+	HTTPClientTimeout time.Duration
+	TracePropagation  Propagation
+	AdminToken        string
+	LogLevel          string
+}
+
+// DefaultHTTPAddr is each service's sync-stack address.
+var DefaultHTTPAddr = map[string]string{
+	"order-svc":     "127.0.0.1:8081",
+	"inventory-svc": "127.0.0.1:8082",
+	"invoicing-svc": "127.0.0.1:8083",
+}
+
+// Load reads the variables for service. Every problem is reported, not just the first.
+func Load(service string, getenv func(string) string) (Config, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	var errs []string
+	c := Config{
+		Service:          service,
+		Mode:             Mode(get("MODE", string(ModeSync))),
+		HTTPAddr:         get("HTTP_ADDR", DefaultHTTPAddr[service]),
+		DBPath:           get("DB_PATH", service+".db"),
+		TopicPrefix:      get("KAFKA_TOPIC_PREFIX", ""),
+		InventoryURL:     strings.TrimRight(get("INVENTORY_URL", "http://127.0.0.1:8082"), "/"),
+		InvoicingURL:     strings.TrimRight(get("INVOICING_URL", "http://127.0.0.1:8083"), "/"),
+		TracePropagation: Propagation(get("TRACE_PROPAGATION", string(PropagationChild))),
+		AdminToken:       getenv("ADMIN_TOKEN"),
+		LogLevel:         get("LOG_LEVEL", "info"),
+	}
+	if c.HTTPAddr == "" {
+		c.HTTPAddr = "127.0.0.1:8080"
+	}
+	for _, b := range strings.Split(get("KAFKA_BROKERS", "127.0.0.1:9092"), ",") {
+		if b = strings.TrimSpace(b); b != "" {
+			c.KafkaBrokers = append(c.KafkaBrokers, b)
+		}
+	}
+	switch c.Mode {
+	case ModeSync, ModeEvents:
+	default:
+		errs = append(errs, fmt.Sprintf("MODE=%q: use sync or events", c.Mode))
+	}
+	switch c.TracePropagation {
+	case PropagationChild, PropagationLink, PropagationOff:
+	default:
+		errs = append(errs, fmt.Sprintf("TRACE_PROPAGATION=%q: use child, link or off", c.TracePropagation))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Sprintf("LOG_LEVEL=%q: use debug, info, warn or error", c.LogLevel))
+	}
+	d, err := time.ParseDuration(get("HTTP_CLIENT_TIMEOUT", "2s"))
+	if err != nil || d <= 0 {
+		errs = append(errs, fmt.Sprintf("HTTP_CLIENT_TIMEOUT=%q: use a positive Go duration such as 2s", getenv("HTTP_CLIENT_TIMEOUT")))
+	}
+	c.HTTPClientTimeout = d
+	var rf int
+	if _, err := fmt.Sscanf(get("KAFKA_REPLICATION_FACTOR", "1"), "%d", &rf); err != nil || rf < 1 {
+		errs = append(errs, fmt.Sprintf("KAFKA_REPLICATION_FACTOR=%q: use a whole number ≥ 1", getenv("KAFKA_REPLICATION_FACTOR")))
+	}
+	c.ReplicationFactor = rf
+	for name, u := range map[string]string{"INVENTORY_URL": c.InventoryURL, "INVOICING_URL": c.InvoicingURL} {
+		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			errs = append(errs, fmt.Sprintf("%s=%q: use an absolute http(s) URL", name, u))
+		}
+	}
+	if c.Mode == ModeEvents && len(c.KafkaBrokers) == 0 {
+		errs = append(errs, "KAFKA_BROKERS is empty: events mode needs at least one broker host:port")
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}
+
+// Topic returns the full name of a topic for this configuration.
+func (c Config) Topic(name string) string { return c.TopicPrefix + name }
+
+// ConsumerGroup is "<prefix><service>.<mode>", one group per service.
+func (c Config) ConsumerGroup() string { return c.TopicPrefix + c.Service + "." + string(c.Mode) }
+
+// TraceServiceName is the service name shown in Jaeger: it carries the mode so a
+// trace tells at a glance which stack produced it.
+func (c Config) TraceServiceName() string { return c.Service + "." + string(c.Mode) }
+
+// MarkdownTable renders Vars as the README's env variable table.
+func MarkdownTable() string {
+	var b strings.Builder
+	b.WriteString("| Variable | Default | Used by | Meaning |\n|---|---|---|---|\n")
+	for _, v := range Vars {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", v.Name, v.Default, v.Services, v.Doc)
+	}
+	return b.String()
+}

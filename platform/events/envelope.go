@@ -1,0 +1,99 @@
+// Package events is the contract between the services: the envelope every
+// Kafka message carries, the event types, their payloads and their validation.
+// docs/asyncapi.yaml describes the same contract for humans.
+package events
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// SchemaVersion is the envelope's schema version; consumers reject others.
+const SchemaVersion = 1
+
+// Envelope wraps every event on every topic.
+type Envelope struct {
+	ID            string          `json:"id"`
+	Type          string          `json:"type"`
+	SchemaVersion int             `json:"schema_version"`
+	OccurredAt    time.Time       `json:"occurred_at"`
+	OrderID       string          `json:"order_id"`
+	Payload       json.RawMessage `json:"payload"`
+}
+
+// Payload is implemented by every event payload type.
+type Payload interface {
+	EventType() string
+	Validate() error
+}
+
+// New wraps payload in an envelope with a fresh id.
+func New(orderID string, occurredAt time.Time, p Payload) (Envelope, error) {
+	if err := p.Validate(); err != nil {
+		return Envelope{}, fmt.Errorf("new %s: %w", p.EventType(), err)
+	}
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return Envelope{}, fmt.Errorf("encode %s: %w", p.EventType(), err)
+	}
+	return Envelope{
+		ID:            uuid.NewString(),
+		Type:          p.EventType(),
+		SchemaVersion: SchemaVersion,
+		OccurredAt:    occurredAt.UTC(),
+		OrderID:       orderID,
+		Payload:       raw,
+	}, nil
+}
+
+// Encode is the wire form of an envelope.
+func (e Envelope) Encode() ([]byte, error) { return json.Marshal(e) }
+
+// ErrInvalid marks an event that can never be processed: it goes to the DLQ.
+var ErrInvalid = errors.New("invalid event")
+
+// Decode parses and validates an envelope and its payload. Every error wraps ErrInvalid.
+func Decode(b []byte) (Envelope, Payload, error) {
+	var e Envelope
+	if err := strictUnmarshal(b, &e); err != nil {
+		return e, nil, fmt.Errorf("%w: envelope is not valid JSON: %v", ErrInvalid, err)
+	}
+	if _, err := uuid.Parse(e.ID); err != nil {
+		return e, nil, fmt.Errorf("%w: envelope id %q is not a UUID", ErrInvalid, e.ID)
+	}
+	if e.SchemaVersion != SchemaVersion {
+		return e, nil, fmt.Errorf("%w: schema_version %d is not supported (want %d)", ErrInvalid, e.SchemaVersion, SchemaVersion)
+	}
+	if e.OccurredAt.IsZero() {
+		return e, nil, fmt.Errorf("%w: occurred_at is missing", ErrInvalid)
+	}
+	if e.OrderID == "" {
+		return e, nil, fmt.Errorf("%w: order_id is missing", ErrInvalid)
+	}
+	newPayload, ok := registry[e.Type]
+	if !ok {
+		return e, nil, fmt.Errorf("%w: unknown event type %q", ErrInvalid, e.Type)
+	}
+	p := newPayload()
+	if err := strictUnmarshal(e.Payload, p); err != nil {
+		return e, nil, fmt.Errorf("%w: %s payload: %v", ErrInvalid, e.Type, err)
+	}
+	if err := p.Validate(); err != nil {
+		return e, nil, fmt.Errorf("%w: %s payload: %v", ErrInvalid, e.Type, err)
+	}
+	if oid := orderIDOf(p); oid != e.OrderID {
+		return e, nil, fmt.Errorf("%w: payload order_id %q differs from envelope order_id %q", ErrInvalid, oid, e.OrderID)
+	}
+	return e, p, nil
+}
+
+func strictUnmarshal(b []byte, v any) error {
+	if len(b) == 0 {
+		return errors.New("empty")
+	}
+	return json.Unmarshal(b, v)
+}

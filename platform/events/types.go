@@ -1,0 +1,163 @@
+package events
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+)
+
+// Topics (without the optional prefix). Key = order id on all of them, so one
+// order's events on one topic stay in order on one partition.
+const (
+	TopicOrders    = "orders.v1"
+	TopicInventory = "inventory.v1"
+	TopicInvoicing = "invoicing.v1"
+)
+
+// DLQ is the dead-letter topic of topic.
+func DLQ(topic string) string { return topic + ".dlq" }
+
+// Event type names, also carried in the event-type header.
+const (
+	TypeOrderPlaced   = "OrderPlaced"
+	TypeStockReserved = "StockReserved"
+	TypeStockRejected = "StockRejected"
+	TypeInvoiceIssued = "InvoiceIssued"
+)
+
+// Line is one SKU and quantity.
+type Line struct {
+	SKU string `json:"sku"`
+	Qty int    `json:"qty"`
+}
+
+// SKUPattern is the shape of a stock keeping unit, shared by every service.
+var SKUPattern = regexp.MustCompile(`^[A-Z0-9]{2,12}(-[A-Z0-9]{1,12}){0,3}$`)
+
+// MaxQty is the largest quantity of one line.
+const MaxQty = 1000
+
+// ValidateLines checks lines as every service expects them.
+func ValidateLines(lines []Line) error {
+	if len(lines) == 0 {
+		return errors.New("items is empty")
+	}
+	seen := map[string]bool{}
+	for i, l := range lines {
+		if !SKUPattern.MatchString(l.SKU) {
+			return fmt.Errorf("items[%d].sku %q is malformed", i, l.SKU)
+		}
+		if l.Qty < 1 || l.Qty > MaxQty {
+			return fmt.Errorf("items[%d].qty %d is outside 1..%d", i, l.Qty, MaxQty)
+		}
+		if seen[l.SKU] {
+			return fmt.Errorf("items[%d].sku %q appears twice", i, l.SKU)
+		}
+		seen[l.SKU] = true
+	}
+	return nil
+}
+
+// OrderPlaced: order-svc accepted an order (orders.v1).
+type OrderPlaced struct {
+	OrderID    string    `json:"order_id"`
+	CustomerID string    `json:"customer_id"`
+	Items      []Line    `json:"items"`
+	PlacedAt   time.Time `json:"placed_at"`
+}
+
+// StockReserved: inventory-svc reserved every line (inventory.v1).
+type StockReserved struct {
+	OrderID       string `json:"order_id"`
+	ReservationID string `json:"reservation_id"`
+	CustomerID    string `json:"customer_id"`
+	Items         []Line `json:"items"`
+}
+
+// StockRejected: inventory-svc could not reserve the order (inventory.v1).
+type StockRejected struct {
+	OrderID string `json:"order_id"`
+	Reason  string `json:"reason"`
+	SKU     string `json:"sku,omitempty"`
+}
+
+// InvoiceIssued: invoicing-svc issued the order's invoice (invoicing.v1).
+type InvoiceIssued struct {
+	OrderID    string `json:"order_id"`
+	InvoiceID  string `json:"invoice_id"`
+	TotalCents int64  `json:"total_cents"`
+	Currency   string `json:"currency"`
+}
+
+func (OrderPlaced) EventType() string   { return TypeOrderPlaced }
+func (StockReserved) EventType() string { return TypeStockReserved }
+func (StockRejected) EventType() string { return TypeStockRejected }
+func (InvoiceIssued) EventType() string { return TypeInvoiceIssued }
+
+func (p OrderPlaced) Validate() error {
+	switch {
+	case p.OrderID == "":
+		return errors.New("order_id is missing")
+	case p.CustomerID == "":
+		return errors.New("customer_id is missing")
+	case p.PlacedAt.IsZero():
+		return errors.New("placed_at is missing")
+	}
+	return ValidateLines(p.Items)
+}
+
+func (p StockReserved) Validate() error {
+	switch {
+	case p.OrderID == "":
+		return errors.New("order_id is missing")
+	case p.ReservationID == "":
+		return errors.New("reservation_id is missing")
+	}
+	return ValidateLines(p.Items)
+}
+
+func (p StockRejected) Validate() error {
+	switch {
+	case p.OrderID == "":
+		return errors.New("order_id is missing")
+	case p.Reason == "":
+		return errors.New("reason is missing")
+	}
+	return nil
+}
+
+func (p InvoiceIssued) Validate() error {
+	switch {
+	case p.OrderID == "":
+		return errors.New("order_id is missing")
+	case p.InvoiceID == "":
+		return errors.New("invoice_id is missing")
+	case p.TotalCents < 0:
+		return errors.New("total_cents is negative")
+	case len(p.Currency) != 3:
+		return errors.New("currency must be a 3-letter ISO code")
+	}
+	return nil
+}
+
+var registry = map[string]func() Payload{
+	TypeOrderPlaced:   func() Payload { return &OrderPlaced{} },
+	TypeStockReserved: func() Payload { return &StockReserved{} },
+	TypeStockRejected: func() Payload { return &StockRejected{} },
+	TypeInvoiceIssued: func() Payload { return &InvoiceIssued{} },
+}
+
+func orderIDOf(p Payload) string {
+	switch v := p.(type) {
+	case *OrderPlaced:
+		return v.OrderID
+	case *StockReserved:
+		return v.OrderID
+	case *StockRejected:
+		return v.OrderID
+	case *InvoiceIssued:
+		return v.OrderID
+	}
+	return ""
+}

@@ -1,0 +1,234 @@
+// Package httpserver builds the echo server every service uses: OTel tracing,
+// request logs with trace ids, Prometheus metrics, health and readiness,
+// problem+json errors, a body limit, and graceful shutdown.
+package httpserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	// otelecho v0.71.0 is contrib's last release: it was deprecated in favour of
+	// labstack's own echo-opentelemetry module, which this module proxy does not
+	// serve. It works with otel v1.47.
+	"go.opentelemetry.io/contrib/instrumentation/github.com/labstack/echo/otelecho"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/orderflow/platform/problem"
+)
+
+// MaxBodyBytes is the largest request body any endpoint accepts.
+const MaxBodyBytes = 64 << 10
+
+// HeaderTraceID carries the request's trace id back to the client, so flowctl
+// can print a Jaeger link for each order it places.
+const HeaderTraceID = "X-Trace-Id"
+
+// Check is one readiness check (database, broker, downstream service).
+type Check struct {
+	Name  string
+	Check func(ctx context.Context) error
+}
+
+// Options configure New.
+type Options struct {
+	Service    string
+	Mode       string
+	Logger     *slog.Logger
+	Tracer     trace.TracerProvider
+	Propagator propagation.TextMapPropagator
+	Registry   *prometheus.Registry
+	Ready      []Check
+}
+
+// New returns an echo instance with the platform's middleware and the
+// /healthz, /readyz and /metrics routes; the service adds its own routes.
+func New(o Options) *echo.Echo {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = errorHandler(o.Logger)
+	e.Use(middleware.Recover())
+	e.Use(otelecho.Middleware(o.Service,
+		otelecho.WithTracerProvider(o.Tracer),
+		otelecho.WithPropagators(o.Propagator),
+		otelecho.WithSkipper(func(c echo.Context) bool {
+			p := c.Path()
+			return p == "/healthz" || p == "/readyz" || p == "/metrics"
+		})))
+	e.Use(traceIDHeader)
+	e.Use(bodyLimit)
+	e.Use(metricsMiddleware(o.Registry))
+	e.Use(requestLog(o.Logger))
+
+	e.GET("/healthz", func(c echo.Context) error {
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok", "service": o.Service, "mode": o.Mode})
+	})
+	e.GET("/readyz", readyHandler(o))
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{})))
+	return e
+}
+
+// NewRegistry returns a registry with the Go and process collectors.
+func NewRegistry() *prometheus.Registry {
+	r := prometheus.NewRegistry()
+	r.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return r
+}
+
+func readyHandler(o Options) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
+		defer cancel()
+		results := map[string]string{}
+		status := http.StatusOK
+		for _, chk := range o.Ready {
+			if err := chk.Check(ctx); err != nil {
+				results[chk.Name] = err.Error()
+				status = http.StatusServiceUnavailable
+			} else {
+				results[chk.Name] = "ok"
+			}
+		}
+		word := "ready"
+		if status != http.StatusOK {
+			word = "not ready"
+		}
+		return c.JSON(status, map[string]any{"status": word, "service": o.Service, "mode": o.Mode, "checks": results})
+	}
+}
+
+func traceIDHeader(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if sc := trace.SpanContextFromContext(c.Request().Context()); sc.IsValid() {
+			c.Response().Header().Set(HeaderTraceID, sc.TraceID().String())
+		}
+		return next(c)
+	}
+}
+
+// bodyLimit rejects bodies over MaxBodyBytes with a problem, and caps the reader
+// for bodies of unknown length.
+func bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if req.ContentLength > MaxBodyBytes {
+			return TooLarge()
+		}
+		req.Body = http.MaxBytesReader(c.Response(), req.Body, MaxBodyBytes)
+		return next(c)
+	}
+}
+
+// TooLarge is the problem for a body over MaxBodyBytes.
+func TooLarge() *problem.Problem {
+	return problem.Validation(fmt.Sprintf("the request body is larger than %d bytes", MaxBodyBytes),
+		problem.FieldError{Field: "body", Detail: fmt.Sprintf("at most %d bytes", MaxBodyBytes)})
+}
+
+func requestLog(logger *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			if err != nil {
+				c.Error(err)
+			}
+			p := c.Path()
+			if p == "/healthz" || p == "/readyz" || p == "/metrics" {
+				return nil
+			}
+			logger.InfoContext(c.Request().Context(), "http request",
+				"method", c.Request().Method, "path", c.Request().URL.Path, "route", p,
+				"status", c.Response().Status, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+			return nil
+		}
+	}
+}
+
+func metricsMiddleware(reg *prometheus.Registry) echo.MiddlewareFunc {
+	hist := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "http_server_request_duration_seconds",
+		Help:    "Duration of HTTP requests by route and status.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+	}, []string{"method", "route", "status"})
+	reg.MustRegister(hist)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			if err != nil {
+				c.Error(err)
+			}
+			hist.WithLabelValues(c.Request().Method, c.Path(), strconv.Itoa(c.Response().Status)).Observe(time.Since(start).Seconds())
+			return nil
+		}
+	}
+}
+
+// errorHandler turns every error into problem+json.
+func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		var p *problem.Problem
+		var he *echo.HTTPError
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &p):
+		case errors.As(err, &mbe):
+			p = TooLarge()
+		case errors.As(err, &he):
+			msg := http.StatusText(he.Code)
+			if s, ok := he.Message.(string); ok {
+				msg = s
+			}
+			kind := map[int]string{404: "not-found", 405: "method-not-allowed", 413: "too-large", 415: "unsupported-media-type"}[he.Code]
+			if kind == "" {
+				kind = "http-" + strconv.Itoa(he.Code)
+			}
+			p = problem.New(he.Code, kind, http.StatusText(he.Code), msg)
+		default:
+			logger.ErrorContext(c.Request().Context(), "unhandled error", "err", err, "path", c.Request().URL.Path)
+			p = problem.New(http.StatusInternalServerError, "internal", "Internal error", "the service failed to handle the request; see its log for the trace id")
+		}
+		if sc := trace.SpanContextFromContext(c.Request().Context()); sc.IsValid() {
+			p.With("trace_id", sc.TraceID().String())
+		}
+		if c.Request().Method == http.MethodHead {
+			_ = c.NoContent(p.Status)
+			return
+		}
+		problem.Write(c.Response(), p)
+	}
+}
+
+// Serve runs e on ln until ctx is cancelled, then shuts down gracefully.
+func Serve(ctx context.Context, e *echo.Echo, ln net.Listener) error {
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	return nil
+}

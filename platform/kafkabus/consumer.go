@@ -1,0 +1,220 @@
+package kafkabus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/orderflow/platform/events"
+)
+
+// Handler processes one decoded event. An error wrapping events.ErrInvalid
+// sends the message to the dead-letter topic; any other error is retried.
+type Handler func(ctx context.Context, env events.Envelope, payload events.Payload) error
+
+// ConsumerConfig configures a Consumer.
+type ConsumerConfig struct {
+	Brokers     []string
+	Group       string
+	Topics      []string
+	Handler     Handler
+	Tracer      trace.Tracer
+	Propagation Propagation
+	// DLQ publishes dead letters; the topic is events.DLQ(original topic).
+	DLQ    *kafka.Writer
+	Logger *slog.Logger
+}
+
+// Consumer is a consumer-group loop: fetch, process, commit after the state
+// change is written (the handler dedupes by event id in the same transaction).
+type Consumer struct {
+	cfg    ConsumerConfig
+	reader *kafka.Reader
+	// Counters for /metrics and tests.
+	Processed  atomic.Int64
+	DeadLetter atomic.Int64
+	Retries    atomic.Int64
+}
+
+// NewReader returns a kafka-go group Reader tuned for quick rebalances and low
+// latency: the defaults (heartbeat 3 s, session 30 s) make a restarted
+// consumer wait half a minute for its partitions.
+func NewReader(brokers []string, group string, topics []string) *kafka.Reader {
+	return kafka.NewReader(kafka.ReaderConfig{
+		Brokers:           brokers,
+		GroupID:           group,
+		GroupTopics:       topics,
+		MinBytes:          1,
+		MaxBytes:          10 << 20,
+		MaxWait:           250 * time.Millisecond,
+		ReadBatchTimeout:  2 * time.Second,
+		HeartbeatInterval: 500 * time.Millisecond,
+		SessionTimeout:    6 * time.Second,
+		RebalanceTimeout:  5 * time.Second,
+		JoinGroupBackoff:  250 * time.Millisecond,
+		ReadBackoffMin:    50 * time.Millisecond,
+		ReadBackoffMax:    500 * time.Millisecond,
+		StartOffset:       kafka.FirstOffset,
+		CommitInterval:    0, // synchronous commits: an offset is committed only after the handler succeeded
+		MaxAttempts:       3,
+	})
+}
+
+// NewConsumer builds a consumer; call Run to start it.
+func NewConsumer(cfg ConsumerConfig) *Consumer {
+	return &Consumer{cfg: cfg, reader: NewReader(cfg.Brokers, cfg.Group, cfg.Topics)}
+}
+
+// Run consumes until ctx is cancelled.
+func (c *Consumer) Run(ctx context.Context) error {
+	defer c.reader.Close()
+	for {
+		m, err := c.reader.FetchMessage(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			c.cfg.Logger.WarnContext(ctx, "fetch failed, retrying", "group", c.cfg.Group, "err", err)
+			if !sleep(ctx, time.Second) {
+				return nil
+			}
+			continue
+		}
+		if err := c.process(ctx, m); err != nil {
+			if ctx.Err() != nil {
+				return nil // not committed: redelivered after restart
+			}
+			return fmt.Errorf("consumer %s: %w", c.cfg.Group, err)
+		}
+		if err := c.commit(ctx, m); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+func (c *Consumer) commit(ctx context.Context, m kafka.Message) error {
+	for attempt := 1; ; attempt++ {
+		err := c.reader.CommitMessages(ctx, m)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		// A failed commit only means redelivery, which the handler dedupes.
+		c.cfg.Logger.WarnContext(ctx, "commit failed, retrying", "topic", m.Topic, "offset", m.Offset, "err", err)
+		if attempt >= 5 {
+			return fmt.Errorf("commit %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+		}
+		if !sleep(ctx, backoff(attempt)) {
+			return ctx.Err()
+		}
+	}
+}
+
+// process handles one message until it succeeded, was dead-lettered, or ctx ended.
+func (c *Consumer) process(ctx context.Context, m kafka.Message) error {
+	parent, opts := c.cfg.Propagation.ConsumerStart(ctx, m.Headers)
+	waited := time.Since(m.Time)
+	opts = append(opts, trace.WithSpanKind(trace.SpanKindConsumer), trace.WithAttributes(
+		semconv.MessagingSystemKafka,
+		semconv.MessagingOperationTypeProcess,
+		semconv.MessagingOperationName("process"),
+		semconv.MessagingDestinationName(m.Topic),
+		semconv.MessagingConsumerGroupName(c.cfg.Group),
+		semconv.MessagingDestinationPartitionID(strconv.Itoa(m.Partition)),
+		semconv.MessagingKafkaOffset(int(m.Offset)),
+		semconv.MessagingKafkaMessageKey(string(m.Key)),
+		semconv.MessagingMessageID(Header(m.Headers, HeaderEventID)),
+		attribute.String("orderflow.event_type", Header(m.Headers, HeaderEventType)),
+		attribute.String("orderflow.order_id", string(m.Key)),
+		// How long the message sat between the producer's send and this
+		// consumer: the cost of the hop that a waterfall shows as a gap.
+		attribute.Int64("orderflow.kafka_wait_ms", waited.Milliseconds()),
+	))
+	sctx, span := c.cfg.Tracer.Start(parent, "process "+m.Topic, opts...)
+	defer span.End()
+
+	env, payload, err := events.Decode(m.Value)
+	for attempt := 1; err == nil; attempt++ {
+		err = c.cfg.Handler(sctx, env, payload)
+		if err == nil {
+			c.Processed.Add(1)
+			return nil
+		}
+		if errors.Is(err, events.ErrInvalid) || ctx.Err() != nil {
+			break
+		}
+		c.Retries.Add(1)
+		c.cfg.Logger.WarnContext(sctx, "handler failed, retrying", "topic", m.Topic, "offset", m.Offset, "attempt", attempt, "err", err)
+		if !sleep(ctx, backoff(attempt)) {
+			return ctx.Err()
+		}
+		err = nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	span.RecordError(err)
+	span.SetStatus(codes.Error, "dead-lettered")
+	if dlqErr := c.deadLetter(sctx, m, err); dlqErr != nil {
+		return dlqErr
+	}
+	c.DeadLetter.Add(1)
+	c.cfg.Logger.ErrorContext(sctx, "event dead-lettered", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "dlq", events.DLQ(m.Topic), "err", err)
+	return nil
+}
+
+func (c *Consumer) deadLetter(ctx context.Context, m kafka.Message, cause error) error {
+	headers := append([]kafka.Header{}, m.Headers...)
+	carrier := HeaderCarrier{&headers}
+	carrier.Set(HeaderDLQError, cause.Error())
+	carrier.Set(HeaderDLQTopic, m.Topic)
+	carrier.Set(HeaderDLQPartition, strconv.Itoa(m.Partition))
+	carrier.Set(HeaderDLQOffset, strconv.FormatInt(m.Offset, 10))
+	carrier.Set(HeaderDLQGroup, c.cfg.Group)
+	msg := kafka.Message{Topic: events.DLQ(m.Topic), Key: m.Key, Value: m.Value, Headers: headers}
+	for attempt := 1; ; attempt++ {
+		err := c.cfg.DLQ.WriteMessages(ctx, msg)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		// Not committing without the dead letter written: the message must not vanish.
+		c.cfg.Logger.WarnContext(ctx, "dead-letter write failed, retrying", "dlq", msg.Topic, "err", err)
+		if !sleep(ctx, backoff(attempt)) {
+			return ctx.Err()
+		}
+	}
+}
+
+func backoff(attempt int) time.Duration {
+	d := 50 * time.Millisecond << min(attempt, 6)
+	return min(d, 3*time.Second)
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

@@ -1,0 +1,159 @@
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/otel/propagation"
+
+	"github.com/orderflow/platform/kafkabus"
+)
+
+// Publisher is what the relay needs from Kafka.
+type Publisher interface {
+	Publish(ctx context.Context, msgs ...kafkabus.Message) error
+}
+
+// Relay publishes outbox rows in order. It is woken in-process right after a
+// commit that wrote rows (Notify), so a hop costs no poll period; the poll is
+// only the fallback that picks up rows left by a crash or a broker outage.
+type Relay struct {
+	DB         *sql.DB
+	Publisher  Publisher
+	Propagator propagation.TextMapPropagator
+	Logger     *slog.Logger
+	// PollInterval is the fallback poll period (default 1 s).
+	PollInterval time.Duration
+	// BatchSize is how many rows one publish carries (default 100).
+	BatchSize int
+
+	wake      chan struct{}
+	Published atomic.Int64
+	Failures  atomic.Int64
+}
+
+// NewRelay returns a relay ready to Run.
+func NewRelay(db *sql.DB, pub Publisher, prop propagation.TextMapPropagator, logger *slog.Logger) *Relay {
+	return &Relay{DB: db, Publisher: pub, Propagator: prop, Logger: logger, PollInterval: time.Second, BatchSize: 100, wake: make(chan struct{}, 1)}
+}
+
+// Notify wakes the relay; it never blocks.
+func (r *Relay) Notify() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run publishes until ctx is cancelled.
+func (r *Relay) Run(ctx context.Context) error {
+	ticker := time.NewTicker(r.PollInterval)
+	defer ticker.Stop()
+	failures := 0
+	for {
+		n, err := r.Flush(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		wait := time.Duration(0)
+		switch {
+		case err != nil:
+			failures++
+			r.Failures.Add(1)
+			wait = min(100*time.Millisecond<<min(failures, 5), 3*time.Second)
+			r.Logger.WarnContext(ctx, "outbox publish failed; rows stay pending and are retried", "retry_in", wait.String(), "err", err)
+		case n > 0:
+			failures = 0
+			continue // there may be more
+		default:
+			failures = 0
+		}
+		if wait > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil
+			case <-t.C:
+			}
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-r.wake:
+		case <-ticker.C:
+		}
+	}
+}
+
+type row struct {
+	seq                            int64
+	eventID, eventType, topic, key string
+	payload                        []byte
+	traceCtx                       string
+}
+
+// Flush publishes one batch of pending rows and marks them published. A
+// crash between the publish and the mark republishes them: consumers dedupe by
+// event id, so at-least-once is safe.
+func (r *Relay) Flush(ctx context.Context) (int, error) {
+	rows, err := r.DB.QueryContext(ctx, `SELECT seq, event_id, event_type, topic, msg_key, payload, trace_ctx FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ?`, r.BatchSize)
+	if err != nil {
+		return 0, fmt.Errorf("outbox read: %w", err)
+	}
+	var batch []row
+	for rows.Next() {
+		var x row
+		if err := rows.Scan(&x.seq, &x.eventID, &x.eventType, &x.topic, &x.key, &x.payload, &x.traceCtx); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("outbox scan: %w", err)
+		}
+		batch = append(batch, x)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("outbox read: %w", err)
+	}
+	if len(batch) == 0 {
+		return 0, nil
+	}
+	msgs := make([]kafkabus.Message, len(batch))
+	for i, x := range batch {
+		mctx := ctx
+		if carrier, err := decodeCarrier(x.traceCtx); err == nil && r.Propagator != nil {
+			mctx = r.Propagator.Extract(ctx, carrier)
+		}
+		msgs[i] = kafkabus.Message{Ctx: mctx, Topic: x.topic, Key: x.key, EventID: x.eventID, EventType: x.eventType, Value: x.payload}
+	}
+	if err := r.Publisher.Publish(ctx, msgs...); err != nil {
+		return 0, err
+	}
+	last := batch[len(batch)-1].seq
+	if _, err := r.DB.ExecContext(ctx, `UPDATE outbox SET published_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE published_at IS NULL AND seq <= ?`, last); err != nil {
+		return 0, fmt.Errorf("outbox mark published: %w", err)
+	}
+	r.Published.Add(int64(len(batch)))
+	return len(batch), nil
+}
+
+func encodeCarrier(c propagation.MapCarrier) (string, error) {
+	b, err := json.Marshal(map[string]string(c))
+	if err != nil {
+		return "", fmt.Errorf("encode trace context: %w", err)
+	}
+	return string(b), nil
+}
+
+func decodeCarrier(s string) (propagation.MapCarrier, error) {
+	m := map[string]string{}
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		return nil, err
+	}
+	return propagation.MapCarrier(m), nil
+}

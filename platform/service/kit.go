@@ -1,0 +1,85 @@
+// Package service is what every service's wiring shares: logger, tracing,
+// metrics registry, the HTTP server, and (events mode) the Kafka publisher,
+// outbox relay and consumers. A service's app package picks the parts it
+// needs; nothing in here knows which service it is.
+package service
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/httpserver"
+	"github.com/orderflow/platform/kafkabus"
+	"github.com/orderflow/platform/telemetry"
+)
+
+// Options are the seams tests use; zero values mean "as in production".
+type Options struct {
+	// Exporter receives spans in-process (tests) instead of OTLP.
+	Exporter sdktrace.SpanExporter
+	// LogWriter receives the JSON logs (default stdout).
+	LogWriter io.Writer
+	// Getenv reads the OTEL_* variables (default none).
+	Getenv func(string) string
+}
+
+// Kit holds a service's cross-cutting parts.
+type Kit struct {
+	Config      config.Config
+	Logger      *slog.Logger
+	Tracing     *telemetry.Tracing
+	Tracer      trace.Tracer
+	Registry    *prometheus.Registry
+	Propagation kafkabus.Propagation
+}
+
+// New builds the kit for cfg.
+func New(ctx context.Context, cfg config.Config, opts Options) (*Kit, error) {
+	w := opts.LogWriter
+	if w == nil {
+		w = os.Stdout
+	}
+	logger := telemetry.NewLogger(w, cfg.Service, string(cfg.Mode), cfg.LogLevel)
+	tr, err := telemetry.Setup(ctx, telemetry.Options{
+		ServiceName: cfg.TraceServiceName(),
+		Mode:        string(cfg.Mode),
+		Propagate:   cfg.TracePropagation != config.PropagationOff,
+		Exporter:    opts.Exporter,
+		Getenv:      opts.Getenv,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Kit{
+		Config:      cfg,
+		Logger:      logger,
+		Tracing:     tr,
+		Tracer:      tr.Provider.Tracer("github.com/orderflow/" + cfg.Service),
+		Registry:    httpserver.NewRegistry(),
+		Propagation: kafkabus.Propagation{Mode: cfg.TracePropagation, Propagator: tr.Propagator},
+	}, nil
+}
+
+// HTTP returns the service's echo server with the platform routes.
+func (k *Kit) HTTP(ready ...httpserver.Check) *echo.Echo {
+	return httpserver.New(httpserver.Options{
+		Service:    k.Config.Service,
+		Mode:       string(k.Config.Mode),
+		Logger:     k.Logger,
+		Tracer:     k.Tracing.Provider,
+		Propagator: k.Tracing.Propagator,
+		Registry:   k.Registry,
+		Ready:      ready,
+	})
+}
+
+// Shutdown flushes telemetry.
+func (k *Kit) Shutdown(ctx context.Context) error { return k.Tracing.Shutdown(ctx) }

@@ -1,0 +1,156 @@
+package service
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/segmentio/kafka-go"
+
+	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/httpserver"
+	"github.com/orderflow/platform/kafkabus"
+	"github.com/orderflow/platform/outbox"
+	"github.com/orderflow/platform/runner"
+)
+
+// Messaging is a service's events-mode machinery: topics, outbox relay,
+// consumers and the dead-letter writer.
+type Messaging struct {
+	kit       *Kit
+	topics    []string
+	Publisher *kafkabus.Publisher
+	Relay     *outbox.Relay
+	Consumers []*kafkabus.Consumer
+	dlq       *kafka.Writer
+	// topicsReady is closed once the topics exist; consumers wait for it, so a
+	// service may start before its broker.
+	topicsReady chan struct{}
+	readyOnce   sync.Once
+}
+
+// Messaging prepares events mode for a service whose outbox lives in db.
+// topics are the (prefixed) topics it produces to or consumes from; their DLQs
+// are created too.
+func (k *Kit) Messaging(db *sql.DB, topics ...string) *Messaging {
+	var all []string
+	for _, t := range topics {
+		all = append(all, t, events.DLQ(t))
+	}
+	pub := &kafkabus.Publisher{Writer: kafkabus.NewWriter(k.Config.KafkaBrokers), Tracer: k.Tracer, Propagation: k.Propagation}
+	m := &Messaging{
+		kit:         k,
+		topics:      all,
+		Publisher:   pub,
+		Relay:       outbox.NewRelay(db, pub, k.Tracing.Propagator, k.Logger),
+		dlq:         kafkabus.NewWriter(k.Config.KafkaBrokers),
+		topicsReady: make(chan struct{}),
+	}
+	k.Registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "outbox_pending_events", Help: "Outbox rows not yet published to Kafka."}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			n, err := outbox.Pending(ctx, db)
+			if err != nil {
+				return -1
+			}
+			return float64(n)
+		}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "outbox_published_events_total", Help: "Outbox rows published by this process."}, func() float64 { return float64(m.Relay.Published.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "outbox_publish_failures_total", Help: "Failed publish attempts of the outbox relay."}, func() float64 { return float64(m.Relay.Failures.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consumer_processed_events_total", Help: "Events handled by this service's consumers."}, func() float64 { return float64(m.sum(func(c *kafkabus.Consumer) int64 { return c.Processed.Load() })) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consumer_dead_lettered_events_total", Help: "Events sent to a dead-letter topic."}, func() float64 { return float64(m.sum(func(c *kafkabus.Consumer) int64 { return c.DeadLetter.Load() })) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consumer_retries_total", Help: "Handler attempts that failed and were retried."}, func() float64 { return float64(m.sum(func(c *kafkabus.Consumer) int64 { return c.Retries.Load() })) }),
+	)
+	return m
+}
+
+func (m *Messaging) sum(f func(*kafkabus.Consumer) int64) int64 {
+	var n int64
+	for _, c := range m.Consumers {
+		n += f(c)
+	}
+	return n
+}
+
+// Consume adds a consumer of topics in the service's group.
+func (m *Messaging) Consume(h kafkabus.Handler, topics ...string) *kafkabus.Consumer {
+	c := kafkabus.NewConsumer(kafkabus.ConsumerConfig{
+		Brokers:     m.kit.Config.KafkaBrokers,
+		Group:       m.kit.Config.ConsumerGroup(),
+		Topics:      topics,
+		Handler:     h,
+		Tracer:      m.kit.Tracer,
+		Propagation: m.kit.Propagation,
+		DLQ:         m.dlq,
+		Logger:      m.kit.Logger,
+	})
+	m.Consumers = append(m.Consumers, c)
+	return c
+}
+
+// ReadyCheck reports the broker as a readiness check.
+func (m *Messaging) ReadyCheck() httpserver.Check {
+	return httpserver.Check{Name: "kafka", Check: func(ctx context.Context) error {
+		return kafkabus.Ping(ctx, m.kit.Config.KafkaBrokers)
+	}}
+}
+
+// Parts are the long-running functions: topic creation (retried until the
+// broker answers), the relay, and each consumer once the topics exist.
+func (m *Messaging) Parts() []runner.Func {
+	parts := []runner.Func{m.ensureTopics, m.Relay.Run}
+	for _, c := range m.Consumers {
+		parts = append(parts, func(ctx context.Context) error {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-m.topicsReady:
+			}
+			return c.Run(ctx)
+		})
+	}
+	return parts
+}
+
+// WaitTopics blocks until the topics exist or ctx ends.
+func (m *Messaging) WaitTopics(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-m.topicsReady:
+		return nil
+	}
+}
+
+func (m *Messaging) ensureTopics(ctx context.Context) error {
+	delay := 200 * time.Millisecond
+	for {
+		err := kafkabus.EnsureTopics(ctx, m.kit.Config.KafkaBrokers, m.kit.Config.ReplicationFactor, m.topics...)
+		if err == nil {
+			m.readyOnce.Do(func() { close(m.topicsReady) })
+			m.kit.Logger.InfoContext(ctx, "topics ready", "topics", m.topics, "brokers", m.kit.Config.KafkaBrokers)
+			return nil
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		m.kit.Logger.WarnContext(ctx, "creating topics failed; retrying", "err", err, "retry_in", delay.String())
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+		delay = min(delay*2, 5*time.Second)
+	}
+}
+
+// Close closes the writers.
+func (m *Messaging) Close() {
+	_ = m.Publisher.Close()
+	_ = m.dlq.Close()
+}
