@@ -4,19 +4,14 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"time"
 
-	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
-	"github.com/orderflow/platform/runner"
 	"github.com/orderflow/platform/service"
 
 	"github.com/orderflow/order-svc/internal/downstream"
@@ -32,11 +27,8 @@ const Name = "order-svc"
 
 // App is a wired order-svc.
 type App struct {
-	Kit       *service.Kit
-	Store     *store.Store
-	Messaging *service.Messaging // nil in sync mode
-	echo      *echo.Echo
-	parts     []runner.Func
+	*service.App
+	Store *store.Store
 }
 
 // New wires the service for cfg. The mode decides one thing here: which Placer
@@ -50,7 +42,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Kit: kit, Store: st}
+	a := &App{App: &service.App{Kit: kit, Closers: []func() error{st.Close}}, Store: st}
 	now := func() time.Time { return time.Now().UTC() }
 	ready := []httpserver.Check{{Name: "db", Check: func(ctx context.Context) error { return st.DB.PingContext(ctx) }}}
 
@@ -69,14 +61,13 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		placer = &placing.Events{Store: st, Relay: m.Relay, Propagator: kit.Tracing.Propagator, Topic: cfg.Topic(events.TopicOrders), Now: now}
 		ready = append(ready, m.ReadyCheck())
 		a.Messaging = m
-		a.parts = append(a.parts, m.Parts()...)
 	default:
 		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
 	}
 
 	registerOrderGauge(kit.Registry, st)
-	a.echo = kit.HTTP(ready...)
-	(&httpapi.API{Placer: placer, Store: st}).Register(a.echo)
+	a.Echo = kit.HTTP(ready...)
+	(&httpapi.API{Placer: placer, Store: st}).Register(a.Echo)
 	return a, nil
 }
 
@@ -94,32 +85,4 @@ func registerOrderGauge(reg *prometheus.Registry, st *store.Store) {
 			return float64(c[s])
 		}))
 	}
-}
-
-// Handler is the HTTP API (for httptest).
-func (a *App) Handler() http.Handler { return a.echo }
-
-// Run serves on ln and runs the events-mode parts until ctx ends, then shuts
-// everything down and flushes telemetry.
-func (a *App) Run(ctx context.Context, ln net.Listener) error {
-	a.Kit.Logger.InfoContext(ctx, "order-svc started", "addr", ln.Addr().String(), "mode", a.Kit.Config.Mode,
-		"trace_propagation", a.Kit.Config.TracePropagation, "traces", a.Kit.Tracing.Exporting, "db", a.Kit.Config.DBPath)
-	parts := append([]runner.Func{func(ctx context.Context) error { return httpserver.Serve(ctx, a.echo, ln) }}, a.parts...)
-	err := runner.Run(ctx, parts...)
-	a.Close()
-	if errors.Is(err, context.Canceled) {
-		err = nil
-	}
-	return err
-}
-
-// Close releases the store, writers and telemetry (Run calls it).
-func (a *App) Close() {
-	if a.Messaging != nil {
-		a.Messaging.Close()
-	}
-	_ = a.Store.Close()
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = a.Kit.Shutdown(sctx)
 }

@@ -1,0 +1,56 @@
+// Package app wires inventory-svc so tests can start it in-process.
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/httpserver"
+	"github.com/orderflow/platform/service"
+
+	"github.com/orderflow/inventory-svc/internal/httpapi"
+	"github.com/orderflow/inventory-svc/internal/listen"
+	"github.com/orderflow/inventory-svc/internal/store"
+)
+
+// Name is the service name.
+const Name = "inventory-svc"
+
+// App is a wired inventory-svc.
+type App struct {
+	*service.App
+	Store *store.Store
+}
+
+// New wires the service. The REST API is the same in both modes; events mode
+// adds the orders.v1 listener and the outbox relay.
+func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, error) {
+	kit, err := service.New(ctx, cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{App: &service.App{Kit: kit, Closers: []func() error{st.Close}}, Store: st}
+	now := func() time.Time { return time.Now().UTC() }
+	ready := []httpserver.Check{{Name: "db", Check: func(ctx context.Context) error { return st.DB.PingContext(ctx) }}}
+	switch cfg.Mode {
+	case config.ModeSync:
+	case config.ModeEvents:
+		m := kit.Messaging(st.DB, cfg.Topic(events.TopicOrders), cfg.Topic(events.TopicInventory))
+		h := &listen.Handler{Store: st, Relay: m.Relay, Propagator: kit.Tracing.Propagator, Topic: cfg.Topic(events.TopicInventory), Now: now}
+		m.Consume(h.Handle, cfg.Topic(events.TopicOrders))
+		ready = append(ready, m.ReadyCheck())
+		a.Messaging = m
+	default:
+		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
+	}
+	a.Echo = kit.HTTP(ready...)
+	(&httpapi.API{Store: st, Now: now}).Register(a.Echo)
+	return a, nil
+}

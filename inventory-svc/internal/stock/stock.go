@@ -1,0 +1,81 @@
+// Package stock is inventory-svc's domain: stock levels, reservations and the
+// rule that decides whether an order can be reserved. No I/O here.
+package stock
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/orderflow/platform/events"
+)
+
+// Line is one SKU and quantity.
+type Line = events.Line
+
+// Item is the stock of one SKU.
+type Item struct {
+	SKU      string
+	Name     string
+	OnHand   int
+	Reserved int
+}
+
+// Available is what can still be reserved.
+func (i Item) Available() int { return i.OnHand - i.Reserved }
+
+// Reservation statuses.
+const (
+	StatusReserved = "RESERVED"
+	StatusReleased = "RELEASED"
+)
+
+// Reservation holds stock for one order.
+type Reservation struct {
+	ID         string
+	OrderID    string
+	Lines      []Line
+	Status     string
+	CreatedAt  time.Time
+	ReleasedAt time.Time
+}
+
+// InsufficientError says which line cannot be served.
+type InsufficientError struct {
+	SKU       string
+	Requested int
+	Available int
+	Unknown   bool
+}
+
+func (e *InsufficientError) Error() string {
+	if e.Unknown {
+		return fmt.Sprintf("SKU %s is not stocked", e.SKU)
+	}
+	return fmt.Sprintf("SKU %s: %d requested, %d available", e.SKU, e.Requested, e.Available)
+}
+
+// Check decides whether every line can be reserved from items (keyed by SKU).
+// All or nothing: one short line rejects the order.
+func Check(items map[string]Item, lines []Line) error {
+	for _, l := range lines {
+		it, ok := items[l.SKU]
+		if !ok {
+			return &InsufficientError{SKU: l.SKU, Requested: l.Qty, Unknown: true}
+		}
+		if it.Available() < l.Qty {
+			return &InsufficientError{SKU: l.SKU, Requested: l.Qty, Available: it.Available()}
+		}
+	}
+	return nil
+}
+
+// Seed is the catalogue a new database starts with: a few plentiful SKUs, one
+// scarce and one sold out, so the demo can show both outcomes.
+var Seed = []Item{
+	{SKU: "SKU-001", Name: "Espresso beans 1 kg", OnHand: 100000},
+	{SKU: "SKU-002", Name: "Milk frother", OnHand: 20000},
+	{SKU: "SKU-003", Name: "Ceramic cup", OnHand: 50000},
+	{SKU: "SKU-004", Name: "Burr grinder", OnHand: 5000},
+	{SKU: "SKU-005", Name: "Limited edition kettle", OnHand: 3},
+	{SKU: "SKU-404", Name: "Discontinued tamper", OnHand: 0},
+}

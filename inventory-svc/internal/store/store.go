@@ -1,0 +1,201 @@
+// Package store keeps inventory-svc's stock and reservations in its own SQLite
+// database, with the outbox and processed-events inbox in the same transactions.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/orderflow/platform/inbox"
+	"github.com/orderflow/platform/outbox"
+	"github.com/orderflow/platform/sqlitedb"
+
+	"github.com/orderflow/inventory-svc/internal/stock"
+)
+
+// ErrNotFound is returned for an unknown SKU or reservation.
+var ErrNotFound = errors.New("not found")
+
+var migrations = []string{
+	`CREATE TABLE IF NOT EXISTS stock (
+		sku      TEXT PRIMARY KEY,
+		name     TEXT NOT NULL,
+		on_hand  INTEGER NOT NULL CHECK (on_hand >= 0),
+		reserved INTEGER NOT NULL DEFAULT 0 CHECK (reserved >= 0 AND reserved <= on_hand)
+	)`,
+	`CREATE TABLE IF NOT EXISTS reservations (
+		id          TEXT PRIMARY KEY,
+		order_id    TEXT NOT NULL UNIQUE,
+		status      TEXT NOT NULL,
+		lines       TEXT NOT NULL,
+		created_at  TEXT NOT NULL,
+		released_at TEXT NOT NULL DEFAULT ''
+	)`,
+	outbox.Migration,
+	inbox.Migration,
+}
+
+// Store is inventory-svc's database.
+type Store struct{ DB *sql.DB }
+
+// Open opens, migrates and (if empty) seeds the database.
+func Open(ctx context.Context, path string) (*Store, error) {
+	db, err := sqlitedb.Open(ctx, path, migrations...)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{DB: db}
+	err = s.InTx(ctx, func(tx *sql.Tx) error {
+		for _, it := range stock.Seed {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO stock(sku, name, on_hand) VALUES (?, ?, ?) ON CONFLICT(sku) DO NOTHING`, it.SKU, it.Name, it.OnHand); err != nil {
+				return fmt.Errorf("seed %s: %w", it.SKU, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.DB.Close() }
+
+// InTx runs fn in one transaction.
+func (s *Store) InTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return sqlitedb.InTx(ctx, s.DB, fn)
+}
+
+type queryer interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+// Items returns stock rows; with no skus, all of them.
+func Items(ctx context.Context, q queryer, skus ...string) (map[string]stock.Item, error) {
+	rows, err := q.QueryContext(ctx, `SELECT sku, name, on_hand, reserved FROM stock ORDER BY sku`)
+	if err != nil {
+		return nil, fmt.Errorf("read stock: %w", err)
+	}
+	defer rows.Close()
+	want := map[string]bool{}
+	for _, s := range skus {
+		want[s] = true
+	}
+	out := map[string]stock.Item{}
+	for rows.Next() {
+		var it stock.Item
+		if err := rows.Scan(&it.SKU, &it.Name, &it.OnHand, &it.Reserved); err != nil {
+			return nil, fmt.Errorf("scan stock: %w", err)
+		}
+		if len(want) == 0 || want[it.SKU] {
+			out[it.SKU] = it
+		}
+	}
+	return out, rows.Err()
+}
+
+// Items reads stock outside a transaction.
+func (s *Store) Items(ctx context.Context, skus ...string) (map[string]stock.Item, error) {
+	return Items(ctx, s.DB, skus...)
+}
+
+const ts = time.RFC3339Nano
+
+// Reserve reserves lines for orderID in tx, all or nothing. It is idempotent
+// per order: a second call returns the first reservation with created=false.
+// A shortage returns *stock.InsufficientError and changes nothing.
+func Reserve(ctx context.Context, tx *sql.Tx, orderID string, lines []stock.Line, now time.Time) (r stock.Reservation, created bool, err error) {
+	if existing, err := reservationBy(ctx, tx, "order_id", orderID); err == nil {
+		return existing, false, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return r, false, err
+	}
+	skus := make([]string, len(lines))
+	for i, l := range lines {
+		skus[i] = l.SKU
+	}
+	items, err := Items(ctx, tx, skus...)
+	if err != nil {
+		return r, false, err
+	}
+	if err := stock.Check(items, lines); err != nil {
+		return r, false, err
+	}
+	for _, l := range lines {
+		if _, err := tx.ExecContext(ctx, `UPDATE stock SET reserved = reserved + ? WHERE sku = ?`, l.Qty, l.SKU); err != nil {
+			return r, false, fmt.Errorf("reserve %s: %w", l.SKU, err)
+		}
+	}
+	r = stock.Reservation{ID: uuid.NewString(), OrderID: orderID, Lines: lines, Status: stock.StatusReserved, CreatedAt: now.UTC()}
+	b, _ := json.Marshal(lines)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO reservations(id, order_id, status, lines, created_at) VALUES (?, ?, ?, ?, ?)`,
+		r.ID, orderID, r.Status, string(b), r.CreatedAt.Format(ts)); err != nil {
+		return r, false, fmt.Errorf("insert reservation for %s: %w", orderID, err)
+	}
+	return r, true, nil
+}
+
+// Release gives a reservation's stock back; releasing twice is a no-op.
+func Release(ctx context.Context, tx *sql.Tx, id string, now time.Time) (stock.Reservation, error) {
+	r, err := reservationBy(ctx, tx, "id", id)
+	if err != nil || r.Status == stock.StatusReleased {
+		return r, err
+	}
+	for _, l := range r.Lines {
+		if _, err := tx.ExecContext(ctx, `UPDATE stock SET reserved = reserved - ? WHERE sku = ?`, l.Qty, l.SKU); err != nil {
+			return r, fmt.Errorf("release %s: %w", l.SKU, err)
+		}
+	}
+	r.Status, r.ReleasedAt = stock.StatusReleased, now.UTC()
+	if _, err := tx.ExecContext(ctx, `UPDATE reservations SET status = ?, released_at = ? WHERE id = ?`, r.Status, r.ReleasedAt.Format(ts), id); err != nil {
+		return r, fmt.Errorf("release reservation %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// Reservation reads one reservation by id.
+func (s *Store) Reservation(ctx context.Context, id string) (stock.Reservation, error) {
+	return reservationBy(ctx, s.DB, "id", id)
+}
+
+// ReservationCount counts reservations of an order (tests assert no duplicates).
+func (s *Store) ReservationCount(ctx context.Context, orderID string) (int, error) {
+	var n int
+	err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM reservations WHERE order_id = ?`, orderID).Scan(&n)
+	return n, err
+}
+
+func reservationBy(ctx context.Context, q queryer, column, value string) (stock.Reservation, error) {
+	var r stock.Reservation
+	rows, err := q.QueryContext(ctx, `SELECT id, order_id, status, lines, created_at, released_at FROM reservations WHERE `+column+` = ?`, value)
+	if err != nil {
+		return r, fmt.Errorf("read reservation: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return r, err
+		}
+		return r, fmt.Errorf("reservation %s=%s: %w", column, value, ErrNotFound)
+	}
+	var lines, created, released string
+	if err := rows.Scan(&r.ID, &r.OrderID, &r.Status, &lines, &created, &released); err != nil {
+		return r, fmt.Errorf("scan reservation: %w", err)
+	}
+	if err := json.Unmarshal([]byte(lines), &r.Lines); err != nil {
+		return r, fmt.Errorf("decode reservation lines: %w", err)
+	}
+	r.CreatedAt, _ = time.Parse(ts, created)
+	if released != "" {
+		r.ReleasedAt, _ = time.Parse(ts, released)
+	}
+	return r, nil
+}

@@ -1,0 +1,56 @@
+// Package app wires invoicing-svc so tests can start it in-process.
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/httpserver"
+	"github.com/orderflow/platform/service"
+
+	"github.com/orderflow/invoicing-svc/internal/httpapi"
+	"github.com/orderflow/invoicing-svc/internal/listen"
+	"github.com/orderflow/invoicing-svc/internal/store"
+)
+
+// Name is the service name.
+const Name = "invoicing-svc"
+
+// App is a wired invoicing-svc.
+type App struct {
+	*service.App
+	Store *store.Store
+}
+
+// New wires the service. The REST API is the same in both modes; events mode
+// adds the inventory.v1 listener and the outbox relay.
+func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, error) {
+	kit, err := service.New(ctx, cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{App: &service.App{Kit: kit, Closers: []func() error{st.Close}}, Store: st}
+	now := func() time.Time { return time.Now().UTC() }
+	ready := []httpserver.Check{{Name: "db", Check: func(ctx context.Context) error { return st.DB.PingContext(ctx) }}}
+	switch cfg.Mode {
+	case config.ModeSync:
+	case config.ModeEvents:
+		m := kit.Messaging(st.DB, cfg.Topic(events.TopicInventory), cfg.Topic(events.TopicInvoicing))
+		h := &listen.Handler{Store: st, Relay: m.Relay, Propagator: kit.Tracing.Propagator, Topic: cfg.Topic(events.TopicInvoicing), Now: now}
+		m.Consume(h.Handle, cfg.Topic(events.TopicInventory))
+		ready = append(ready, m.ReadyCheck())
+		a.Messaging = m
+	default:
+		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
+	}
+	a.Echo = kit.HTTP(ready...)
+	(&httpapi.API{Store: st, Now: now}).Register(a.Echo)
+	return a, nil
+}

@@ -1,0 +1,86 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/httpserver"
+	"github.com/orderflow/platform/runner"
+)
+
+// App is a wired service: its HTTP API plus, in events mode, its messaging parts.
+type App struct {
+	Kit       *Kit
+	Echo      *echo.Echo
+	Messaging *Messaging // nil in sync mode
+	// Closers run after the parts stopped (the service's store, typically).
+	Closers []func() error
+}
+
+// Handler is the HTTP API (for httptest).
+func (a *App) Handler() http.Handler { return a.Echo }
+
+// Run serves on ln and runs the messaging parts until ctx ends or one fails,
+// then closes everything and flushes telemetry.
+func (a *App) Run(ctx context.Context, ln net.Listener) error {
+	cfg := a.Kit.Config
+	a.Kit.Logger.InfoContext(ctx, cfg.Service+" started", "addr", ln.Addr().String(), "mode", cfg.Mode,
+		"trace_propagation", cfg.TracePropagation, "traces", a.Kit.Tracing.Exporting, "db", cfg.DBPath, "kafka", cfg.KafkaBrokers)
+	parts := []runner.Func{func(ctx context.Context) error { return httpserver.Serve(ctx, a.Echo, ln) }}
+	if a.Messaging != nil {
+		parts = append(parts, a.Messaging.Parts()...)
+	}
+	err := runner.Run(ctx, parts...)
+	a.Close()
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	a.Kit.Logger.Info(cfg.Service+" stopped", "err", err)
+	return err
+}
+
+// Close releases writers, closers and telemetry (Run calls it).
+func (a *App) Close() {
+	if a.Messaging != nil {
+		a.Messaging.Close()
+	}
+	for _, c := range a.Closers {
+		_ = c()
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = a.Kit.Shutdown(sctx)
+}
+
+// Builder wires one service for a configuration.
+type Builder func(ctx context.Context, cfg config.Config, opts Options) (*App, error)
+
+// Main is the body of every service's run(ctx, args, getenv, stdout, stderr):
+// configuration from the environment, wiring, listen, run.
+func Main(ctx context.Context, name string, args []string, getenv func(string) string, stdout io.Writer, build Builder) error {
+	if len(args) > 1 {
+		return fmt.Errorf("unexpected argument %q: %s is configured by environment variables (see the README's table)", args[1], name)
+	}
+	cfg, err := config.Load(name, getenv)
+	if err != nil {
+		return err
+	}
+	a, err := build(ctx, cfg, Options{LogWriter: stdout, Getenv: getenv})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		a.Close()
+		return fmt.Errorf("listen on %s: %w (another process uses the port? stop it or set HTTP_ADDR)", cfg.HTTPAddr, err)
+	}
+	return a.Run(ctx, ln)
+}
