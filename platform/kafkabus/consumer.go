@@ -49,8 +49,10 @@ type Consumer struct {
 // NewReader returns a kafka-go group Reader tuned for quick rebalances and low
 // latency: the defaults (heartbeat 3 s, session 30 s) make a restarted
 // consumer wait half a minute for its partitions.
-func NewReader(brokers []string, group string, topics []string) *kafka.Reader {
+func NewReader(brokers []string, group string, topics []string, logger *slog.Logger) *kafka.Reader {
 	return kafka.NewReader(kafka.ReaderConfig{
+		Logger:            kafka.LoggerFunc(func(msg string, args ...any) { logger.Debug("kafka-go: " + fmt.Sprintf(msg, args...)) }),
+		ErrorLogger:       kafka.LoggerFunc(func(msg string, args ...any) { logger.Warn("kafka-go: " + fmt.Sprintf(msg, args...)) }),
 		Brokers:           brokers,
 		GroupID:           group,
 		GroupTopics:       topics,
@@ -65,18 +67,25 @@ func NewReader(brokers []string, group string, topics []string) *kafka.Reader {
 		ReadBackoffMin:    50 * time.Millisecond,
 		ReadBackoffMax:    500 * time.Millisecond,
 		StartOffset:       kafka.FirstOffset,
-		CommitInterval:    0, // synchronous commits: an offset is committed only after the handler succeeded
-		MaxAttempts:       3,
+		// Another service may add partitions or create a topic later: notice
+		// it instead of sitting on an empty assignment.
+		WatchPartitionChanges:  true,
+		PartitionWatchInterval: 2 * time.Second,
+		CommitInterval:         0, // synchronous commits: an offset is committed only after the handler succeeded
+		MaxAttempts:            3,
 	})
 }
 
 // NewConsumer builds a consumer; call Run to start it.
 func NewConsumer(cfg ConsumerConfig) *Consumer {
-	return &Consumer{cfg: cfg, reader: NewReader(cfg.Brokers, cfg.Group, cfg.Topics)}
+	return &Consumer{cfg: cfg}
 }
 
-// Run consumes until ctx is cancelled.
+// Run consumes until ctx is cancelled. The reader is made here, not in
+// NewConsumer: kafka-go joins the group as soon as a reader exists, and a group
+// joined before its topics exist gets an empty assignment.
 func (c *Consumer) Run(ctx context.Context) error {
+	c.reader = NewReader(c.cfg.Brokers, c.cfg.Group, c.cfg.Topics, c.cfg.Logger)
 	defer c.reader.Close()
 	for {
 		m, err := c.reader.FetchMessage(ctx)

@@ -3,6 +3,7 @@ package kafkabus
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -35,8 +36,9 @@ type Publisher struct {
 //   - BatchTimeout=2ms: the default 1 s would add a second to every hop;
 //   - Hash balancer on the key (the order id): one order stays on one partition;
 //   - no auto topic creation: topics are created at start-up with known settings.
-func NewWriter(brokers []string) *kafka.Writer {
+func NewWriter(brokers []string, logger *slog.Logger) *kafka.Writer {
 	return &kafka.Writer{
+		ErrorLogger:            kafka.LoggerFunc(func(msg string, args ...any) { logger.Warn("kafka-go writer: " + fmt.Sprintf(msg, args...)) }),
 		Addr:                   kafka.TCP(brokers...),
 		Balancer:               &kafka.Hash{},
 		RequiredAcks:           kafka.RequireAll,

@@ -34,6 +34,38 @@ func EnsureTopics(ctx context.Context, brokers []string, replication int, topics
 	return nil
 }
 
+// TopicsVisible reports whether every topic shows all its partitions with a
+// leader in the broker's metadata. A consumer group whose leader assigns
+// partitions before then gets an empty assignment, so consumers wait for it.
+func TopicsVisible(ctx context.Context, brokers []string, topics ...string) error {
+	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 5 * time.Second}
+	res, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: topics})
+	if err != nil {
+		return fmt.Errorf("metadata of %v: %w", topics, err)
+	}
+	seen := map[string]bool{}
+	for _, t := range res.Topics {
+		if t.Error != nil {
+			return fmt.Errorf("topic %s: %w", t.Name, t.Error)
+		}
+		if len(t.Partitions) == 0 {
+			return fmt.Errorf("topic %s has no partitions yet", t.Name)
+		}
+		for _, p := range t.Partitions {
+			if p.Error != nil || p.Leader.ID < 0 {
+				return fmt.Errorf("topic %s partition %d has no leader yet", t.Name, p.ID)
+			}
+		}
+		seen[t.Name] = true
+	}
+	for _, t := range topics {
+		if !seen[t] {
+			return fmt.Errorf("topic %s not in metadata yet", t)
+		}
+	}
+	return nil
+}
+
 // Ping checks that a broker answers a metadata request (for /readyz).
 func Ping(ctx context.Context, brokers []string) error {
 	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 2 * time.Second}

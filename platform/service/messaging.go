@@ -39,13 +39,13 @@ func (k *Kit) Messaging(db *sql.DB, topics ...string) *Messaging {
 	for _, t := range topics {
 		all = append(all, t, events.DLQ(t))
 	}
-	pub := &kafkabus.Publisher{Writer: kafkabus.NewWriter(k.Config.KafkaBrokers), Tracer: k.Tracer, Propagation: k.Propagation}
+	pub := &kafkabus.Publisher{Writer: kafkabus.NewWriter(k.Config.KafkaBrokers, k.Logger), Tracer: k.Tracer, Propagation: k.Propagation}
 	m := &Messaging{
 		kit:         k,
 		topics:      all,
 		Publisher:   pub,
 		Relay:       outbox.NewRelay(db, pub, k.Tracing.Propagator, k.Logger),
-		dlq:         kafkabus.NewWriter(k.Config.KafkaBrokers),
+		dlq:         kafkabus.NewWriter(k.Config.KafkaBrokers, k.Logger),
 		topicsReady: make(chan struct{}),
 	}
 	k.Registry.MustRegister(
@@ -126,9 +126,12 @@ func (m *Messaging) WaitTopics(ctx context.Context) error {
 }
 
 func (m *Messaging) ensureTopics(ctx context.Context) error {
-	delay := 200 * time.Millisecond
+	delay := 50 * time.Millisecond
 	for {
 		err := kafkabus.EnsureTopics(ctx, m.kit.Config.KafkaBrokers, m.kit.Config.ReplicationFactor, m.topics...)
+		if err == nil {
+			err = kafkabus.TopicsVisible(ctx, m.kit.Config.KafkaBrokers, m.topics...)
+		}
 		if err == nil {
 			m.readyOnce.Do(func() { close(m.topicsReady) })
 			m.kit.Logger.InfoContext(ctx, "topics ready", "topics", m.topics, "brokers", m.kit.Config.KafkaBrokers)
