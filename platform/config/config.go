@@ -6,6 +6,7 @@ package config
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -52,7 +53,6 @@ var Vars = []Var{
 	{"INVOICING_URL", "http://127.0.0.1:8083", "order-svc (sync)", "Base URL of invoicing-svc."},
 	{"HTTP_CLIENT_TIMEOUT", "2s", "order-svc (sync)", "Timeout of each outgoing REST call (Go duration)."},
 	{"TRACE_PROPAGATION", "child", "all", "`child` (one trace per order), `link` (new trace per message, linked to the producer) or `off` (no context carried)."},
-	{"ADMIN_TOKEN", "(empty)", "all", "Bearer token for /admin endpoints; empty disables them."},
 	{"LOG_LEVEL", "info", "all", "`debug`, `info`, `warn` or `error`."},
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "(unset: no export)", "all", "OTLP/HTTP endpoint, e.g. `http://127.0.0.1:4318`. Unset and no OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: spans are not exported."},
 	{"OTEL_TRACES_EXPORTER", "otlp", "all", "`none` turns trace export off."},
@@ -73,7 +73,6 @@ type Config struct {
 	InvoicingURL      string
 	HTTPClientTimeout time.Duration
 	TracePropagation  Propagation
-	AdminToken        string
 	LogLevel          string
 }
 
@@ -102,7 +101,6 @@ func Load(service string, getenv func(string) string) (Config, error) {
 		InventoryURL:     strings.TrimRight(get("INVENTORY_URL", "http://127.0.0.1:8082"), "/"),
 		InvoicingURL:     strings.TrimRight(get("INVOICING_URL", "http://127.0.0.1:8083"), "/"),
 		TracePropagation: Propagation(get("TRACE_PROPAGATION", string(PropagationChild))),
-		AdminToken:       getenv("ADMIN_TOKEN"),
 		LogLevel:         get("LOG_LEVEL", "info"),
 	}
 	if c.HTTPAddr == "" {
@@ -133,8 +131,8 @@ func Load(service string, getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Sprintf("HTTP_CLIENT_TIMEOUT=%q: use a positive Go duration such as 2s", getenv("HTTP_CLIENT_TIMEOUT")))
 	}
 	c.HTTPClientTimeout = d
-	var rf int
-	if _, err := fmt.Sscanf(get("KAFKA_REPLICATION_FACTOR", "1"), "%d", &rf); err != nil || rf < 1 {
+	rf, err := strconv.Atoi(get("KAFKA_REPLICATION_FACTOR", "1"))
+	if err != nil || rf < 1 {
 		errs = append(errs, fmt.Sprintf("KAFKA_REPLICATION_FACTOR=%q: use a whole number ≥ 1", getenv("KAFKA_REPLICATION_FACTOR")))
 	}
 	c.ReplicationFactor = rf

@@ -54,7 +54,6 @@ func TestLoadValues(t *testing.T) {
 		"INVOICING_URL":            "https://billing.example:8443//",
 		"HTTP_CLIENT_TIMEOUT":      "750ms",
 		"TRACE_PROPAGATION":        "link",
-		"ADMIN_TOKEN":              "s3cret",
 		"LOG_LEVEL":                "debug",
 	}))
 	if err != nil {
@@ -64,7 +63,7 @@ func TestLoadValues(t *testing.T) {
 		Service: "order-svc", Mode: config.ModeEvents, HTTPAddr: "127.0.0.1:8181", DBPath: "/tmp/x/order.db",
 		KafkaBrokers: []string{"b1:9092", "b2:9093"}, TopicPrefix: "run7-", ReplicationFactor: 3,
 		InventoryURL: "http://127.0.0.1:8182", InvoicingURL: "https://billing.example:8443",
-		HTTPClientTimeout: 750 * time.Millisecond, TracePropagation: config.PropagationLink, AdminToken: "s3cret", LogLevel: "debug",
+		HTTPClientTimeout: 750 * time.Millisecond, TracePropagation: config.PropagationLink, LogLevel: "debug",
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("Load =\n%+v\nwant\n%+v", c, want)
@@ -167,7 +166,7 @@ func TestMarkdownTableListsEveryVar(t *testing.T) {
 	if len(lines) != len(config.Vars)+2 {
 		t.Fatalf("table has %d lines, want header, separator and %d rows", len(lines), len(config.Vars))
 	}
-	for _, name := range []string{"MODE", "HTTP_ADDR", "DB_PATH", "KAFKA_BROKERS", "INVENTORY_URL", "INVOICING_URL", "TRACE_PROPAGATION", "ADMIN_TOKEN"} {
+	for _, name := range []string{"MODE", "HTTP_ADDR", "DB_PATH", "KAFKA_BROKERS", "INVENTORY_URL", "INVOICING_URL", "TRACE_PROPAGATION"} {
 		if !strings.Contains(md, "| `"+name+"` |") {
 			t.Errorf("table lacks %s", name)
 		}
