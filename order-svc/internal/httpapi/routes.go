@@ -58,14 +58,14 @@ func (a *API) placeOrder(c echo.Context) error {
 		return c.JSON(http.StatusAccepted, toDTO(o))
 	case order.Rejected:
 		return problem.New(http.StatusConflict, "out-of-stock", "Out of stock", o.Reason).
-			With("order_id", o.ID).With("status", o.Status).With("order", location)
+			With("order_id", o.ID).With("order_status", o.Status).With("order", location)
 	default: // Failed
 		detail := o.Reason
 		if placing.IsUnavailable(err) {
 			c.Response().Header().Set("Retry-After", "5")
 		}
 		return problem.New(http.StatusServiceUnavailable, "dependency-failed", "A service the order depends on failed", detail).
-			With("order_id", o.ID).With("status", o.Status).With("order", location)
+			With("order_id", o.ID).With("order_status", o.Status).With("order", location)
 	}
 }
 

@@ -86,12 +86,15 @@ func (s *Sync) finish(ctx context.Context, o order.Order, change func(*order.Ord
 func (s *Sync) save(ctx context.Context, o order.Order, change func(*order.Order) error) (order.Order, error) {
 	// Writes outlive the request: a client that hung up must not leave the
 	// order half-recorded.
+	// On a failed write the caller gets the order as stored, never a status
+	// that exists only in memory.
 	wctx := context.WithoutCancel(ctx)
-	if err := change(&o); err != nil {
+	next := o
+	if err := change(&next); err != nil {
 		return o, fmt.Errorf("order %s: %w", o.ID, err)
 	}
-	if err := s.Store.InTx(wctx, func(tx *sql.Tx) error { return store.Update(wctx, tx, o) }); err != nil {
+	if err := s.Store.InTx(wctx, func(tx *sql.Tx) error { return store.Update(wctx, tx, next) }); err != nil {
 		return o, err
 	}
-	return o, nil
+	return next, nil
 }
