@@ -13,6 +13,7 @@ help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 test: vet ## all tests: unit, handlers, integration (kfake, or Kafka at KAFKA_BROKERS)
+	@echo "integration tests broker: $${KAFKA_BROKERS:-embedded kfake (set KAFKA_BROKERS for a real Kafka)}"
 	$(GO) test -count=1 -timeout 15m $(PKGS)
 
 test-short: ## unit tests only
