@@ -59,7 +59,7 @@ var ErrInvalid = errors.New("invalid event")
 // Decode parses and validates an envelope and its payload. Every error wraps ErrInvalid.
 func Decode(b []byte) (Envelope, Payload, error) {
 	var e Envelope
-	if err := strictUnmarshal(b, &e); err != nil {
+	if err := unmarshal(b, &e); err != nil {
 		return e, nil, fmt.Errorf("%w: envelope is not valid JSON: %v", ErrInvalid, err)
 	}
 	if _, err := uuid.Parse(e.ID); err != nil {
@@ -79,7 +79,7 @@ func Decode(b []byte) (Envelope, Payload, error) {
 		return e, nil, fmt.Errorf("%w: unknown event type %q", ErrInvalid, e.Type)
 	}
 	p := newPayload()
-	if err := strictUnmarshal(e.Payload, p); err != nil {
+	if err := unmarshal(e.Payload, p); err != nil {
 		return e, nil, fmt.Errorf("%w: %s payload: %v", ErrInvalid, e.Type, err)
 	}
 	if err := p.Validate(); err != nil {
@@ -91,7 +91,9 @@ func Decode(b []byte) (Envelope, Payload, error) {
 	return e, p, nil
 }
 
-func strictUnmarshal(b []byte, v any) error {
+// unmarshal ignores unknown members on purpose: a newer producer may add
+// fields without breaking older consumers (schema_version marks breaking changes).
+func unmarshal(b []byte, v any) error {
 	if len(b) == 0 {
 		return errors.New("empty")
 	}

@@ -68,9 +68,10 @@ func New(o Options) *echo.Echo {
 			return p == "/healthz" || p == "/readyz" || p == "/metrics"
 		})))
 	e.Use(traceIDHeader)
-	e.Use(bodyLimit)
 	e.Use(metricsMiddleware(o.Registry))
 	e.Use(requestLog(o.Logger))
+	// After metrics and logs, so a rejected oversized body is counted and logged.
+	e.Use(bodyLimit)
 
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok", "service": o.Service, "mode": o.Mode})
