@@ -1,0 +1,208 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/report"
+	"github.com/orderflow/flowctl/internal/stack"
+)
+
+// orderFlags are shared by the order subcommands.
+type orderFlags struct {
+	mode   string
+	asJSON bool
+}
+
+func (f *orderFlags) register(c *cobra.Command) {
+	c.Flags().StringVar(&f.mode, "mode", "", "which stack's order-svc: sync or events (required)")
+	c.Flags().BoolVar(&f.asJSON, "json", false, "print JSON")
+}
+
+// client returns the order-svc client of the chosen stack.
+func (f *orderFlags) client(g *globals) (*api.Orders, config.Mode, string, error) {
+	m, err := stack.ParseMode(f.mode)
+	if err != nil {
+		return nil, "", "", err
+	}
+	base := stack.URL(stack.ServicePort(g.portBase, m, "order-svc"))
+	return api.NewOrders(base, nil), m, base, nil
+}
+
+func newOrderCmd(g *globals) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "order",
+		Short: "Place, get and list orders of one stack's order-svc",
+	}
+	c.AddCommand(newOrderPlaceCmd(g), newOrderGetCmd(g), newOrderListCmd(g))
+	return c
+}
+
+func newOrderPlaceCmd(g *globals) *cobra.Command {
+	var f orderFlags
+	var customer string
+	var items []string
+	c := &cobra.Command{
+		Use:   "place --mode sync|events --customer C --item SKU-001:2 [--item …]",
+		Short: "Place one order",
+		Long: `place sends POST /orders. order-svc answers by the order's status: 201 CONFIRMED
+(sync), 202 PENDING (events: the outcome comes later), 409 REJECTED (out of
+stock) or 503 FAILED. A rejected or failed order still exists and is shown.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			orders, m, base, err := f.client(g)
+			if err != nil {
+				return err
+			}
+			req := api.PlaceRequest{CustomerID: customer}
+			for _, it := range items {
+				l, err := parseItem(it)
+				if err != nil {
+					return err
+				}
+				req.Items = append(req.Items, l)
+			}
+			if len(req.Items) == 0 {
+				return errors.New("no --item given: add at least one, e.g. --item SKU-001:2")
+			}
+			p, err := orders.Place(c.Context(), req)
+			pe, isProblem := errors.AsType[*api.ProblemError](err)
+			if err != nil && !(isProblem && p.Order.ID != "") {
+				return unreachable(err, "order-svc at "+base, string(m))
+			}
+			if f.asJSON {
+				out := map[string]any{"http_status": p.HTTPStatus, "order": p.Order}
+				if isProblem {
+					out["problem"] = map[string]any{"title": pe.Title, "detail": pe.Detail, "type": pe.Type}
+				}
+				return printJSON(g.env.Stdout, out)
+			}
+			w := g.env.Stdout
+			fmt.Fprintf(w, "POST /orders → %d %s\n", p.HTTPStatus, http.StatusText(p.HTTPStatus))
+			if isProblem {
+				fmt.Fprintf(w, "order %s is %s: %s — %s\n", p.Order.ID, p.Order.Status, pe.Title, pe.Detail)
+				return nil
+			}
+			report.Order(w, p.Order, stack.JaegerUI)
+			if !p.Order.Final {
+				fmt.Fprintf(w, "follow it: flowctl order get --mode %s %s\n", m, report.ShortID(p.Order.ID))
+			}
+			return nil
+		},
+	}
+	f.register(c)
+	c.Flags().StringVar(&customer, "customer", "", "customer id (required)")
+	c.Flags().StringArrayVar(&items, "item", nil, "SKU:QTY, repeatable (seeded: SKU-001…SKU-004 plenty, SKU-005 only 3, SKU-404 none)")
+	return c
+}
+
+// parseItem reads "SKU-001:2" (a missing quantity means 1).
+func parseItem(s string) (api.Line, error) {
+	sku, qty, found := strings.Cut(s, ":")
+	n := 1
+	if found {
+		var err error
+		if n, err = strconv.Atoi(qty); err != nil || n < 1 {
+			return api.Line{}, fmt.Errorf("--item %q: the quantity after ':' must be a whole number ≥ 1, e.g. SKU-001:2", s)
+		}
+	}
+	if sku = strings.TrimSpace(sku); sku == "" {
+		return api.Line{}, fmt.Errorf("--item %q: use SKU:QTY, e.g. SKU-001:2", s)
+	}
+	return api.Line{SKU: sku, Qty: n}, nil
+}
+
+func newOrderGetCmd(g *globals) *cobra.Command {
+	var f orderFlags
+	c := &cobra.Command{
+		Use:   "get --mode sync|events ID",
+		Short: "Show one order: status, timeline, trace (ID may be the short id the demo prints)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			orders, m, base, err := f.client(g)
+			if err != nil {
+				return err
+			}
+			id, err := resolveID(c.Context(), orders, args[0])
+			if err != nil {
+				return unreachable(err, "order-svc at "+base, string(m))
+			}
+			o, err := orders.Get(c.Context(), id)
+			if err != nil {
+				return unreachable(err, "order-svc at "+base, string(m))
+			}
+			if f.asJSON {
+				return printJSON(g.env.Stdout, o)
+			}
+			report.Order(g.env.Stdout, o, stack.JaegerUI)
+			return nil
+		},
+	}
+	f.register(c)
+	return c
+}
+
+// resolveID expands a short id (the demo prints the first block of the UUID)
+// by matching it against the newest orders.
+func resolveID(ctx context.Context, orders *api.Orders, id string) (string, error) {
+	if len(id) >= 36 {
+		return id, nil
+	}
+	list, err := orders.List(ctx, 500)
+	if err != nil {
+		return "", err
+	}
+	var match []string
+	for _, o := range list {
+		if strings.HasPrefix(o.ID, id) {
+			match = append(match, o.ID)
+		}
+	}
+	switch len(match) {
+	case 0:
+		return "", fmt.Errorf("no order id starts with %q among the newest 500: give the full id", id)
+	case 1:
+		return match[0], nil
+	default:
+		return "", fmt.Errorf("%q matches %d orders: give more of the id", id, len(match))
+	}
+}
+
+func newOrderListCmd(g *globals) *cobra.Command {
+	var f orderFlags
+	var limit int
+	c := &cobra.Command{
+		Use:   "list --mode sync|events [--limit N]",
+		Short: "List the newest orders",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if limit < 1 || limit > 500 {
+				return fmt.Errorf("--limit %d: use 1 to 500", limit)
+			}
+			orders, m, base, err := f.client(g)
+			if err != nil {
+				return err
+			}
+			list, err := orders.List(c.Context(), limit)
+			if err != nil {
+				return unreachable(err, "order-svc at "+base, string(m))
+			}
+			if f.asJSON {
+				return printJSON(g.env.Stdout, list)
+			}
+			return report.Orders(g.env.Stdout, list)
+		},
+	}
+	f.register(c)
+	c.Flags().IntVar(&limit, "limit", 20, "how many orders (1–500)")
+	return c
+}

@@ -1,0 +1,156 @@
+// Package cmd holds flowctl's cobra commands. Everything a command needs from
+// the process (environment, output, its own binary) comes in through Env, so
+// tests run the whole CLI in-process.
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orderflow/flowctl/internal/stack"
+)
+
+// Env is what the commands get from the process.
+type Env struct {
+	Getenv func(string) string
+	Stdout io.Writer
+	Stderr io.Writer
+	// Dir is where the repository root is searched from (the working dir).
+	Dir string
+	// Self is the flowctl binary, started again as `flowctl broker`.
+	Self string
+}
+
+// globals are the flags every command shares.
+type globals struct {
+	env        Env
+	runDir     string
+	portBase   int
+	brokerPort int
+}
+
+func (g *globals) layout() (stack.Layout, error) { return stack.NewLayout(g.env.Dir, g.runDir) }
+
+// New returns the root command.
+func New(env Env) *cobra.Command {
+	g := &globals{env: env}
+	root := &cobra.Command{
+		Use:   "flowctl",
+		Short: "Run the orderflow demo: sync REST vs. event-driven Kafka, side by side",
+		Long: `flowctl runs the orderflow workshop demo natively: it builds the three services,
+starts an embedded Kafka broker (events mode) and Jaeger, places orders and shows
+what happened to them.
+
+Ports (all 127.0.0.1): sync stack 8081/8082/8083, events stack 8181/8182/8183
+(order/inventory/invoicing), Kafka 9092, Jaeger UI 16686, OTLP 4318.
+Files: .run/ under the repository root; the Jaeger binary is cached in
+$XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%w (see `%s --help`)", err, c.CommandPath())
+	})
+
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.runDir, "run-dir", "", "directory for binaries, pid files, logs and databases (default: .run under the repository root)")
+	pf.IntVar(&g.portBase, "port-base", envInt(env.Getenv, "FLOWCTL_PORT_BASE", stack.DefaultPortBase),
+		"ports: sync stack base+1…3, events stack base+101…103 (env FLOWCTL_PORT_BASE)")
+	pf.IntVar(&g.brokerPort, "broker-port", envInt(env.Getenv, "FLOWCTL_BROKER_PORT", stack.DefaultBrokerPort),
+		"port of the embedded Kafka broker (env FLOWCTL_BROKER_PORT)")
+	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
+		if err := stack.CheckPortBase(g.portBase); err != nil {
+			return fmt.Errorf("--port-base: %w", err)
+		}
+		if g.brokerPort < 1 || g.brokerPort > 65535 {
+			return fmt.Errorf("--broker-port %d: use a port from 1 to 65535", g.brokerPort)
+		}
+		return nil
+	}
+
+	root.AddCommand(
+		newBrokerCmd(g),
+		newUpCmd(g),
+		newDownCmd(g),
+		newDemoCmd(g),
+		newOrderCmd(g),
+		newEnvCmd(g),
+		newStatusCmd(g),
+	)
+	return root
+}
+
+func envInt(getenv func(string) string, name string, def int) int {
+	if n, err := strconv.Atoi(getenv(name)); err == nil {
+		return n
+	}
+	return def
+}
+
+// printJSON writes v indented, for --json.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// isTerminal says whether w is a terminal (for live progress lines).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// explainStartError prints the end of a failed process's log before the
+// one-line error.
+func explainStartError(w io.Writer, err error) error {
+	if se, ok := errors.AsType[*stack.StartError](err); ok && len(se.Tail) > 0 {
+		fmt.Fprintf(w, "---- last %d lines of %s ----\n", len(se.Tail), se.Log)
+		for _, line := range se.Tail {
+			fmt.Fprintln(w, line)
+		}
+		fmt.Fprintln(w, "----")
+	}
+	return err
+}
+
+// unreachable turns "connection refused" into a hint about which stack to
+// start; other errors pass unchanged.
+func unreachable(err error, what, mode string) error {
+	if err == nil {
+		return nil
+	}
+	why := ""
+	var ne net.Error
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		why = "connection refused"
+	case errors.As(err, &ne) && ne.Timeout():
+		why = "timed out"
+	default:
+		return err
+	}
+	return fmt.Errorf("%s does not answer (%s); start the %s stack with `flowctl up --mode %s`", what, why, mode, mode)
+}
+
+// ctxErr keeps an interrupt from reading like a failure of the step it cut short.
+func ctxErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return errors.New("interrupted")
+	}
+	return err
+}

@@ -1,0 +1,68 @@
+// Package report formats what flowctl shows: the demo's orders and summary,
+// the steps of `up`, tables, and the percentiles behind the summary.
+package report
+
+import (
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Percentile is the p-th percentile (0 < p ≤ 100) of values by the
+// nearest-rank method: the smallest measured value with at least p % of the
+// values at or below it. It never interpolates, so with the demo's handful of
+// orders every number printed is one that was actually measured. NaN when
+// there are no values.
+func Percentile(values []float64, p float64) float64 {
+	if len(values) == 0 || p <= 0 || p > 100 {
+		return math.NaN()
+	}
+	s := slices.Clone(values)
+	slices.Sort(s)
+	rank := int(math.Ceil(p / 100 * float64(len(s))))
+	return s[max(rank, 1)-1]
+}
+
+// Stats are the summary numbers of a set of milliseconds.
+type Stats struct {
+	N   int     `json:"n"`
+	P50 float64 `json:"p50"`
+	Max float64 `json:"max"`
+}
+
+// Summarize computes Stats; zero Stats for no values.
+func Summarize(values []float64) Stats {
+	if len(values) == 0 {
+		return Stats{}
+	}
+	return Stats{N: len(values), P50: Percentile(values, 50), Max: slices.Max(values)}
+}
+
+// Ms formats milliseconds for people: one decimal below 10 ms, whole
+// milliseconds below a second, seconds with two decimals above.
+func Ms(ms float64) string {
+	switch {
+	case math.IsNaN(ms):
+		return "–"
+	case ms < 10:
+		return fmt.Sprintf("%.1f ms", ms)
+	case ms < 1000:
+		return fmt.Sprintf("%.0f ms", ms)
+	default:
+		return fmt.Sprintf("%.2f s", ms/1000)
+	}
+}
+
+// After formats a timeline offset as "+Nms", compact enough for one line.
+func After(ms float64) string {
+	switch {
+	case ms == 0:
+		return "+0ms"
+	case ms < 10:
+		return fmt.Sprintf("+%.1fms", ms)
+	case ms < 10000:
+		return fmt.Sprintf("+%.0fms", ms)
+	default:
+		return fmt.Sprintf("+%.1fs", ms/1000)
+	}
+}
