@@ -35,6 +35,7 @@ func TestEventsAcceptedThenConfirmed(t *testing.T) {
 		t.Fatalf("Location = %q", loc)
 	}
 	final := s.waitFinal(o.ID)
+	t.Logf("time to final: %v ms, timeline %+v", *final.TimeToFinalMS, final.Timeline)
 	if final.Status != "CONFIRMED" || final.InvoiceID == "" || final.TotalCents != 2*1890+1250 || final.TimeToFinalMS == nil {
 		t.Fatalf("final = %+v, want CONFIRMED with invoice, total 5030 and a time to final", final)
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -30,27 +31,59 @@ import (
 // brokers is the broker every test in this package uses.
 var brokers []string
 
+// skipBroker, when set, is why tests that need a broker skip (ITEST_BROKER=docker
+// without a Docker engine).
+var skipBroker string
+
+// TestMain picks the broker: KAFKA_BROKERS (a real Kafka, as in CI), else
+// ITEST_BROKER=docker (Kafka in a container via testcontainers, image from
+// KAFKA_IMAGE), else the embedded kfake broker.
 func TestMain(m *testing.M) {
-	if env := os.Getenv("KAFKA_BROKERS"); env != "" {
-		brokers = strings.Split(env, ",")
-		fmt.Printf("itest: broker = real Kafka at %s (KAFKA_BROKERS)\n", env)
-		os.Exit(m.Run())
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	switch {
+	case os.Getenv("KAFKA_BROKERS") != "":
+		brokers = strings.Split(os.Getenv("KAFKA_BROKERS"), ",")
+		fmt.Printf("itest: broker = real Kafka at %s (KAFKA_BROKERS)\n", os.Getenv("KAFKA_BROKERS"))
+	case os.Getenv("REQUIRE_KAFKA") == "1":
+		fmt.Println("itest: REQUIRE_KAFKA=1 but KAFKA_BROKERS is not set: start a broker (make kafka-up) and export KAFKA_BROKERS=127.0.0.1:29092")
+		return 1
+	case os.Getenv("ITEST_BROKER") == "docker":
+		addr, stop, err := dockerKafka(context.Background())
+		var noDocker errNoDocker
+		switch {
+		case errors.As(err, &noDocker) && os.Getenv("REQUIRE_DOCKER") != "1":
+			skipBroker = fmt.Sprintf("ITEST_BROKER=docker: %v (REQUIRE_DOCKER=1 makes this a failure)", err)
+			fmt.Println("itest: skipping broker tests:", skipBroker)
+		case err != nil:
+			fmt.Println("itest:", err)
+			return 1
+		default:
+			defer stop()
+			brokers = []string{addr}
+			fmt.Printf("itest: broker = Kafka container %s at %s (testcontainers)\n", kafkaImage(), addr)
+		}
+	default:
+		c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.DefaultNumPartitions(3),
+			kfake.BrokerConfigs(map[string]string{"group.initial.rebalance.delay.ms": "0"}))
+		if err != nil {
+			fmt.Println("itest: start embedded broker:", err)
+			return 1
+		}
+		defer c.Close()
+		brokers = c.ListenAddrs()
+		fmt.Printf("itest: broker = embedded kfake at %s (set KAFKA_BROKERS for a real Kafka, ITEST_BROKER=docker for a container)\n", strings.Join(brokers, ","))
 	}
-	if os.Getenv("REQUIRE_KAFKA") == "1" {
-		fmt.Println("itest: REQUIRE_KAFKA=1 but KAFKA_BROKERS is not set: start a broker (scripts/kafka.sh start) and export KAFKA_BROKERS")
-		os.Exit(1)
+	return m.Run()
+}
+
+func kafkaImage() string {
+	if v := os.Getenv("KAFKA_IMAGE"); v != "" {
+		return v
 	}
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.DefaultNumPartitions(3),
-		kfake.BrokerConfigs(map[string]string{"group.initial.rebalance.delay.ms": "0"}))
-	if err != nil {
-		fmt.Println("itest: start embedded broker:", err)
-		os.Exit(1)
-	}
-	brokers = c.ListenAddrs()
-	fmt.Printf("itest: broker = embedded kfake at %s (set KAFKA_BROKERS to use a real Kafka)\n", strings.Join(brokers, ","))
-	code := m.Run()
-	c.Close()
-	os.Exit(code)
+	return DefaultKafkaImage
 }
 
 // stackOpts tweak one in-process stack.
@@ -86,6 +119,9 @@ func randomPrefix() string {
 // their own databases, a fresh topic prefix and one shared span recorder.
 func startStack(t *testing.T, o stackOpts) *stack {
 	t.Helper()
+	if o.mode == config.ModeEvents && skipBroker != "" {
+		t.Skip(skipBroker)
+	}
 	if o.propagation == "" {
 		o.propagation = config.PropagationChild
 	}
