@@ -9,6 +9,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"go.opentelemetry.io/otel/propagation"
 
@@ -55,4 +56,15 @@ func Pending(ctx context.Context, db *sql.DB) (int, error) {
 	var n int
 	err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE published_at IS NULL`).Scan(&n)
 	return n, err
+}
+
+// Prune deletes rows published before cutoff and returns how many. The relay
+// calls it now and then so the table holds only recent history: Kafka's log,
+// not the outbox, is the record of what was published.
+func Prune(ctx context.Context, db *sql.DB, cutoff time.Time) (int64, error) {
+	res, err := db.ExecContext(ctx, `DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < ?`, cutoff.UTC().Format("2006-01-02T15:04:05.000Z"))
+	if err != nil {
+		return 0, fmt.Errorf("outbox prune: %w", err)
+	}
+	return res.RowsAffected()
 }

@@ -31,6 +31,8 @@ type Relay struct {
 	PollInterval time.Duration
 	// BatchSize is how many rows one publish carries (default 100).
 	BatchSize int
+	// Retention is how long published rows stay before they are pruned (default 24 h).
+	Retention time.Duration
 
 	wake      chan struct{}
 	Published atomic.Int64
@@ -39,7 +41,7 @@ type Relay struct {
 
 // NewRelay returns a relay ready to Run.
 func NewRelay(db *sql.DB, pub Publisher, prop propagation.TextMapPropagator, logger *slog.Logger) *Relay {
-	return &Relay{DB: db, Publisher: pub, Propagator: prop, Logger: logger, PollInterval: time.Second, BatchSize: 100, wake: make(chan struct{}, 1)}
+	return &Relay{DB: db, Publisher: pub, Propagator: prop, Logger: logger, PollInterval: time.Second, BatchSize: 100, Retention: 24 * time.Hour, wake: make(chan struct{}, 1)}
 }
 
 // Notify wakes the relay; it never blocks.
@@ -55,7 +57,16 @@ func (r *Relay) Run(ctx context.Context) error {
 	ticker := time.NewTicker(r.PollInterval)
 	defer ticker.Stop()
 	failures := 0
+	lastPrune := time.Time{}
 	for {
+		if time.Since(lastPrune) > time.Minute {
+			lastPrune = time.Now()
+			if n, err := Prune(ctx, r.DB, lastPrune.Add(-r.Retention)); err != nil {
+				r.Logger.WarnContext(ctx, "outbox prune failed", "err", err)
+			} else if n > 0 {
+				r.Logger.InfoContext(ctx, "outbox pruned", "rows", n, "older_than", r.Retention.String())
+			}
+		}
 		n, err := r.Flush(ctx)
 		if ctx.Err() != nil {
 			return nil
