@@ -61,7 +61,7 @@ func dockerKafka(ctx context.Context) (string, func(), error) {
 		testcontainers.WithWaitStrategyAndDeadline(3*time.Minute, wait.ForLog("Kafka Server started")),
 	)
 	if err != nil {
-		return "", nil, fmt.Errorf("start Kafka container %s: %w", image, err)
+		return "", nil, fmt.Errorf("start Kafka container %s: %w (no registry? `make images-offline` builds one locally; then export KAFKA_IMAGE=orderflow/kafka:4.1.1)", image, err)
 	}
 	stop := func() {
 		sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
