@@ -42,7 +42,7 @@ The stack keeps running afterwards; 'flowctl down' stops it.`,
 				progress = g.env.Stderr
 			}
 			ctx := c.Context()
-			st, err := bringUp(ctx, g, mode, f.noJaeger, progress)
+			st, err := bringUp(ctx, g, mode, f, progress)
 			if err != nil {
 				return err
 			}

@@ -38,9 +38,22 @@ SIGKILL after 10 s. The broker and Jaeger serve both stacks and stop only with
 			if err != nil {
 				return err
 			}
-			stopped, err := stack.Down(c.Context(), l, modes, infra)
 			w := g.env.Stdout
 			n := 0
+			// The Docker stacks share one compose project: `down` (all) removes it.
+			if rt, _ := stack.ParseRuntime(g.runtime); rt != stack.RuntimeNative && infra {
+				if compose, err := stack.FindCompose(c.Context(), l.Root, g.env.Getenv); err == nil {
+					removed, err := stack.DockerDown(c.Context(), compose, w)
+					if err != nil {
+						return err
+					}
+					if removed {
+						fmt.Fprintf(w, "removed the Docker stacks (compose project %s)\n", stack.ComposeProject)
+						n++
+					}
+				}
+			}
+			stopped, err := stack.Down(c.Context(), l, modes, infra)
 			for _, s := range stopped {
 				switch {
 				case s.Stale:

@@ -36,6 +36,7 @@ type globals struct {
 	runDir     string
 	portBase   int
 	brokerPort int
+	runtime    string
 }
 
 func (g *globals) layout() (stack.Layout, error) { return stack.NewLayout(g.env.Dir, g.runDir) }
@@ -46,9 +47,11 @@ func New(env Env) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "flowctl",
 		Short: "Run the orderflow demo: sync REST vs. event-driven Kafka, side by side",
-		Long: `flowctl runs the orderflow workshop demo natively: it builds the three services,
-starts an embedded Kafka broker (events mode) and Jaeger, places orders and shows
-what happened to them.
+		Long: `flowctl runs the orderflow workshop demo: it brings up a stack, places orders and
+shows what happened to them. With a Docker engine it uses docker-compose.yml
+(real Apache Kafka, Jaeger with its UI, the service images); without one, or with
+--runtime native, it builds the three services and starts them as processes with
+an embedded Kafka-protocol broker and Jaeger built from source.
 
 Ports (all 127.0.0.1): sync stack 8081/8082/8083, events stack 8181/8182/8183
 (order/inventory/invoicing), Kafka 9092, Jaeger UI 16686, OTLP 4318.
@@ -69,7 +72,12 @@ $XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`,
 		"ports: sync stack base+1…3, events stack base+101…103 (env FLOWCTL_PORT_BASE)")
 	pf.IntVar(&g.brokerPort, "broker-port", envInt(env.Getenv, "FLOWCTL_BROKER_PORT", stack.DefaultBrokerPort),
 		"port of the embedded Kafka broker (env FLOWCTL_BROKER_PORT)")
+	pf.StringVar(&g.runtime, "runtime", env.Getenv("RUNTIME"),
+		"docker (compose: real Kafka, Jaeger UI), native (processes, embedded broker) or auto: docker when an engine answers (env RUNTIME)")
 	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
+		if _, err := stack.ParseRuntime(g.runtime); err != nil {
+			return fmt.Errorf("--runtime: %w", err)
+		}
 		if err := stack.CheckPortBase(g.portBase); err != nil {
 			return fmt.Errorf("--port-base: %w", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -17,11 +18,13 @@ import (
 type upFlags struct {
 	mode     string
 	noJaeger bool
+	build    bool
 }
 
 func (f *upFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.mode, "mode", "", "which stack: sync (REST calls) or events (Kafka) (required)")
-	c.Flags().BoolVar(&f.noJaeger, "no-jaeger", false, "do not start Jaeger; the services then export no traces")
+	c.Flags().BoolVar(&f.noJaeger, "no-jaeger", false, "native runtime: do not start Jaeger; the services then export no traces")
+	c.Flags().BoolVar(&f.build, "build", false, "docker runtime: rebuild the service images (they are built only when missing otherwise)")
 }
 
 func newUpCmd(g *globals) *cobra.Command {
@@ -45,7 +48,7 @@ KAFKA_BROKERS, if set, names the broker to use instead of the embedded one.`,
 				return err
 			}
 			w := g.env.Stdout
-			st, err := bringUp(c.Context(), g, mode, f.noJaeger, w)
+			st, err := bringUp(c.Context(), g, mode, f, w)
 			if err != nil {
 				return err
 			}
@@ -62,13 +65,31 @@ KAFKA_BROKERS, if set, names the broker to use instead of the embedded one.`,
 	return c
 }
 
-// bringUp runs stack.Up, printing each step on w.
-func bringUp(ctx context.Context, g *globals, mode config.Mode, noJaeger bool, w io.Writer) (stack.Stack, error) {
+// bringUp brings the stack up in the chosen runtime, printing each step on w.
+func bringUp(ctx context.Context, g *globals, mode config.Mode, f upFlags, w io.Writer) (stack.Stack, error) {
 	l, err := g.layout()
 	if err != nil {
 		return stack.Stack{}, err
 	}
-	fmt.Fprintf(w, "bringing up the %s stack (run dir %s)\n", mode, l.Rel(l.RunDir))
+	rt, _ := stack.ParseRuntime(g.runtime)
+	if rt != stack.RuntimeNative {
+		compose, err := stack.FindCompose(ctx, l.Root, g.env.Getenv)
+		switch {
+		case err == nil:
+			fmt.Fprintf(w, "bringing up the %s stack with Docker (%s, project %s); the first start builds images and shows their progress\n", mode, strings.Join(compose.Cmd, " "), stack.ComposeProject)
+			st, err := stack.DockerUp(ctx, compose, mode, f.build, w, func(s stack.Step) { report.Step(w, s) })
+			if err != nil {
+				return st, explainStartError(g.env.Stderr, ctxErr(ctx, err))
+			}
+			return st, nil
+		case rt == stack.RuntimeDocker:
+			return stack.Stack{}, fmt.Errorf("--runtime docker: %w; or use --runtime native", err)
+		default:
+			fmt.Fprintf(w, "no Docker (%v): using the native runtime\n", err)
+		}
+	}
+	noJaeger := f.noJaeger
+	fmt.Fprintf(w, "bringing up the %s stack natively (run dir %s)\n", mode, l.Rel(l.RunDir))
 	st, err := stack.Up(ctx, stack.Options{
 		Layout:     l,
 		Mode:       mode,
