@@ -160,7 +160,7 @@ func DockerDown(ctx context.Context, c *Compose, w io.Writer) (bool, error) {
 		return false, nil
 	}
 	args := []string{}
-	for _, p := range []string{"sync", "events", "cluster"} {
+	for _, p := range []string{"sync", "events", "all", "cluster"} {
 		args = append(args, "--profile", p)
 	}
 	return true, c.Run(ctx, w, append(args, "down", "--remove-orphans")...)
