@@ -7,14 +7,19 @@ FLOWCTL := $(RUN_DIR)/bin/flowctl
 MODULES := platform order-svc inventory-svc invoicing-svc flowctl itest
 PKGS := $(addprefix ./,$(addsuffix /...,$(MODULES)))
 
-.PHONY: help test test-short bench build vet fmt-check demo-sync demo-events up-sync up-events down status kafka-up kafka-down jaeger env-table tidy clean
+.PHONY: help test test-short test-docker bench build vet demo-sync demo-events up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-test: vet ## all tests: unit, handlers, integration (kfake, or Kafka at KAFKA_BROKERS)
+test: vet ## all tests: unit, handlers, integration (kfake, or Kafka at KAFKA_BROKERS), Docker end-to-end (skip without an engine)
 	@echo "integration tests broker: $${KAFKA_BROKERS:-embedded kfake (set KAFKA_BROKERS for a real Kafka)}"
 	$(GO) test -count=1 -timeout 15m $(PKGS)
+
+test-docker: ## the integration suite again, against a Kafka container (testcontainers; image KAFKA_IMAGE)
+	@set -a; [ -f $(RUN_DIR)/images.env ] && . $(RUN_DIR)/images.env; set +a; \
+	TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 ITEST_BROKER=docker KAFKA_BROKERS= \
+	$(GO) test -count=1 -timeout 15m -v ./itest/... 2>&1 | grep -E '^(itest:|--- |ok|FAIL|PASS)|_test.go:[0-9]+: [^{]' ; exit $${PIPESTATUS[0]}
 
 test-short: ## unit tests only
 	$(GO) test -short -count=1 $(PKGS)
@@ -52,8 +57,17 @@ up-events: $(FLOWCTL) ## start the events stack only
 down: $(FLOWCTL) ## stop everything the demo started (and nothing else)
 	$(FLOWCTL) down
 
-status: $(FLOWCTL) ## what runs
+status: $(FLOWCTL) ## what runs (native processes)
 	$(FLOWCTL) status
+
+ps: status ## what runs, Docker containers included
+	@docker ps --filter label=com.docker.compose.project=orderflow --format 'table {{.Names}}\t{{.Status}}\t{{.Ports}}' 2>/dev/null || true
+
+logs: $(FLOWCTL) ## the end of every log (containers or native processes)
+	$(FLOWCTL) logs
+
+images-offline: ## build every image docker-compose.yml needs without a registry (debootstrap, Maven, Go proxy)
+	scripts/images-offline.sh
 
 kafka-up: ## real Apache Kafka (Maven jars, Java 17) on 127.0.0.1:$${KAFKA_PORT:-29092}
 	scripts/kafka.sh start

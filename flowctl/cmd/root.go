@@ -95,6 +95,7 @@ $XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`,
 		newOrderCmd(g),
 		newEnvCmd(g),
 		newStatusCmd(g),
+		newLogsCmd(g),
 	)
 	return root
 }
