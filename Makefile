@@ -14,7 +14,7 @@ help: ## list targets
 
 test: vet ## all tests: unit, handlers, integration (kfake, or Kafka at KAFKA_BROKERS), Docker end-to-end (skip without an engine)
 	@echo "integration tests broker: $${KAFKA_BROKERS:-embedded kfake (set KAFKA_BROKERS for a real Kafka)}"
-	$(GO) test -count=1 -timeout 15m $(PKGS)
+	$(GO) test -count=1 -timeout 40m $(PKGS)
 
 test-docker: ## the integration suite again, against a Kafka container (testcontainers; image KAFKA_IMAGE)
 	@set -a; [ -f $(RUN_DIR)/images.env ] && . $(RUN_DIR)/images.env; set +a; \
