@@ -51,7 +51,9 @@ func JaegerBinary(getenv func(string) string, version string) (string, error) {
 		}
 		cache = filepath.Join(home, ".cache")
 	}
-	return filepath.Join(cache, "orderflow", "jaeger-"+version, "jaeger"), nil
+	// "-static": the same CGO-free build scripts/images-offline.sh puts in its
+	// image, so one 2–10 minute build serves both the native and the Docker path.
+	return filepath.Join(cache, "orderflow", "jaeger-"+version+"-static", "jaeger"), nil
 }
 
 // BuildJaeger builds Jaeger from tools/jaeger (its own module: its
@@ -69,7 +71,7 @@ func BuildJaeger(ctx context.Context, l Layout, out string, w io.Writer, tty boo
 	tmp := out + ".building"
 	cmd := exec.CommandContext(ctx, "go", "build", "-v", "-trimpath", "-ldflags=-s -w", "-o", tmp, "github.com/jaegertracing/jaeger/cmd/jaeger")
 	cmd.Dir = l.JaegerModule()
-	cmd.Env = append(os.Environ(), "GOWORK=off")
+	cmd.Env = append(os.Environ(), "GOWORK=off", "CGO_ENABLED=0")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return fmt.Errorf("build jaeger: %w", err)

@@ -115,11 +115,11 @@ func TestServiceEnv(t *testing.T) {
 func TestJaegerBinaryAndVersion(t *testing.T) {
 	env := map[string]string{"HOME": "/home/u"}
 	got, err := JaegerBinary(func(k string) string { return env[k] }, "v1.76.0")
-	if err != nil || got != "/home/u/.cache/orderflow/jaeger-v1.76.0/jaeger" {
+	if err != nil || got != "/home/u/.cache/orderflow/jaeger-v1.76.0-static/jaeger" {
 		t.Errorf("JaegerBinary = %q, %v", got, err)
 	}
 	env["XDG_CACHE_HOME"] = "/c"
-	if got, _ := JaegerBinary(func(k string) string { return env[k] }, "v1.76.0"); got != "/c/orderflow/jaeger-v1.76.0/jaeger" {
+	if got, _ := JaegerBinary(func(k string) string { return env[k] }, "v1.76.0"); got != "/c/orderflow/jaeger-v1.76.0-static/jaeger" {
 		t.Errorf("with XDG_CACHE_HOME: %q", got)
 	}
 
