@@ -28,7 +28,9 @@
 #
 # Environment: ORDERFLOW_IMAGE_PREFIX (default orderflow), ORDERFLOW_TAG (service
 # images, default dev), DEBIAN_MIRROR (default http://deb.debian.org/debian),
-# XDG_CACHE_HOME (cache under $XDG_CACHE_HOME/orderflow, default ~/.cache/orderflow).
+# XDG_CACHE_HOME (cache under $XDG_CACHE_HOME/orderflow, default ~/.cache/orderflow;
+# the static Jaeger binary there is shared with flowctl's native path),
+# ORDERFLOW_BUILDKIT=1 (BuildKit instead of the classic builder).
 #
 # Needs: a Linux host whose Go toolchain matches the Docker engine's
 # architecture, docker, debootstrap (root or passwordless sudo), mvn (Java 17).
@@ -115,9 +117,11 @@ run_logged() {
   fi
 }
 
-# Classic builder unless BuildKit is usable through buildx (docker.io 20.10 and
-# a 28.x CLI without the buildx plugin: the classic builder works with both).
-if docker buildx version >/dev/null 2>&1; then
+# The classic builder: it works with docker.io 20.10 and newer CLIs without the
+# buildx plugin, and it always sees the local base images (a BuildKit builder
+# with the docker-container driver does not, and would try to pull them).
+# ORDERFLOW_BUILDKIT=1 uses BuildKit instead (needs buildx and the docker driver).
+if [[ "${ORDERFLOW_BUILDKIT:-0}" == 1 ]]; then
   export DOCKER_BUILDKIT=1
   BUILD_FLAGS=(--progress=plain)
 else

@@ -5,8 +5,10 @@
 #
 #   deploy/docker/smoke.sh [all|sync|events|cluster]   (default all = sync + events)
 #
-# KEEP=1 leaves the stack running. Uses deploy/docker/compose.sh, so the local
-# images of .run/images.env are used when that file exists. Needs curl and python3.
+# KEEP=1 leaves the stack running. It refuses to start when the compose project
+# (COMPOSE_PROJECT_NAME, default orderflow) already has containers, so it never
+# removes a stack it did not start. Uses deploy/docker/compose.sh, so the local
+# images of .run/images.env are used when that file exists. Needs python3.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -22,6 +24,15 @@ case "$profile" in
   cluster) checks=("8281 cluster 202") ;;
   *) echo "usage: $0 [all|sync|events|cluster]" >&2; exit 2 ;;
 esac
+
+# Never tear down somebody else's stack: flowctl's Docker runtime and its tests
+# use the same project name (and the same host ports).
+project="${COMPOSE_PROJECT_NAME:-orderflow}"
+if [[ -n "$(docker ps -aq --filter "label=com.docker.compose.project=$project")" ]]; then
+  echo "smoke: compose project '$project' already has containers (a demo or test is using it); not touching it." >&2
+  echo "smoke: stop it first (make down), or run with another COMPOSE_PROJECT_NAME once the ports are free." >&2
+  exit 1
+fi
 
 cleanup() {
   if [[ "${KEEP:-0}" != 1 ]]; then

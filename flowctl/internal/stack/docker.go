@@ -57,6 +57,10 @@ func FindCompose(ctx context.Context, root string, getenv func(string) string) (
 	if out, err := exec.CommandContext(cctx, "docker", "version", "--format", "{{.Server.Version}}").CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("the Docker engine does not answer: %s", firstLine(out, err))
 	}
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
 	env, err := composeEnv(root, getenv)
 	if err != nil {
 		return nil, err
