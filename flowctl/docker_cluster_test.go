@@ -39,6 +39,10 @@ func TestDockerClusterSurvivesBrokerLoss(t *testing.T) {
 			t.Errorf("down: %v\n%s", err, out.String())
 		}
 	})
+	// A clean slate: the cluster's volumes may hold an earlier run's orders.
+	if err := compose.Run(ctx, &log, "--profile", "cluster", "down", "-v", "--remove-orphans"); err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
 	if err := compose.Run(ctx, &log, "--profile", "cluster", "up", "-d"); err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
 	}
