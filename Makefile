@@ -7,7 +7,7 @@ FLOWCTL := $(RUN_DIR)/bin/flowctl
 MODULES := platform order-svc inventory-svc invoicing-svc flowctl itest
 PKGS := $(addprefix ./,$(addsuffix /...,$(MODULES)))
 
-.PHONY: help test test-short test-docker bench build vet demo-sync demo-events up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean
+.PHONY: smoke-docker up-cluster help test test-short test-docker bench build vet demo-sync demo-events up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -66,8 +66,14 @@ ps: status ## what runs, Docker containers included
 logs: $(FLOWCTL) ## the end of every log (containers or native processes)
 	$(FLOWCTL) logs
 
-images-offline: ## build every image docker-compose.yml needs without a registry (debootstrap, Maven, Go proxy)
-	scripts/images-offline.sh
+images-offline: ## build every image docker-compose.yml needs without a registry (debootstrap, Maven, Go proxy; IMAGES_FLAGS=--force rebuilds)
+	scripts/images-offline.sh $(IMAGES_FLAGS)
+
+smoke-docker: ## compose: both stacks, one order each, trace check, down -v
+	deploy/docker/smoke.sh all
+
+up-cluster: ## three-broker Kafka (RF 3, min ISR 2) + events stack on 8281-8283
+	deploy/docker/compose.sh --profile cluster up -d
 
 kafka-up: ## real Apache Kafka (Maven jars, Java 17) on 127.0.0.1:$${KAFKA_PORT:-29092}
 	scripts/kafka.sh start
