@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -66,16 +65,25 @@ func TopicsVisible(ctx context.Context, brokers []string, topics ...string) erro
 	return nil
 }
 
-// Ping checks that a broker answers a metadata request (for /readyz).
+// Ping checks that at least one broker answers right now (for /readyz). It
+// dials afresh on purpose: kafka-go's shared transport answers metadata
+// requests from its cache, which would report a stopped broker as healthy.
 func Ping(ctx context.Context, brokers []string) error {
-	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 2 * time.Second}
-	_, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{}})
-	if err != nil {
-		var ne net.Error
-		if errors.As(err, &ne) {
-			return fmt.Errorf("broker %v unreachable: %w", brokers, err)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	var errs []error
+	for _, b := range brokers {
+		conn, err := (&kafka.Dialer{Timeout: 2 * time.Second}).DialContext(ctx, "tcp", b)
+		if err != nil {
+			errs = append(errs, err)
+			continue
 		}
-		return fmt.Errorf("broker %v: %w", brokers, err)
+		_, err = conn.ApiVersions()
+		conn.Close()
+		if err == nil {
+			return nil
+		}
+		errs = append(errs, err)
 	}
-	return nil
+	return fmt.Errorf("no broker of %v answers: %w", brokers, errors.Join(errs...))
 }
