@@ -223,6 +223,20 @@ func TestEndToEnd(t *testing.T) {
 		})
 	}
 
+	t.Run("fault", func(t *testing.T) {
+		// The stack got flowctl's admin token; set, show and clear round-trip.
+		if out, _, err := c.run("fault", "set", "inventory", "--mode", "sync", "--error-rate", "1"); err != nil || !strings.Contains(out, "error rate 1") {
+			t.Fatalf("fault set: %v\n%s", err, out)
+		}
+		out, _, err := c.run("fault", "show", "--mode", "sync")
+		if err != nil || !strings.Contains(out, "inventory-svc  latency 0s     error rate 1") {
+			t.Fatalf("fault show: %v\n%s", err, out)
+		}
+		if out, _, err := c.run("fault", "clear", "--mode", "sync"); err != nil || strings.Count(out, "no faults") != 3 {
+			t.Fatalf("fault clear: %v\n%s", err, out)
+		}
+	})
+
 	t.Run("status", func(t *testing.T) {
 		stdout, _, err := c.run("status", "--json")
 		if err != nil {

@@ -386,3 +386,5 @@ func (s *stack) waitFinal(id string) orderView {
 	})
 	return o
 }
+
+func stringsReader(s string) io.Reader { return strings.NewReader(s) }

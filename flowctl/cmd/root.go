@@ -96,6 +96,7 @@ $XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`,
 		newEnvCmd(g),
 		newStatusCmd(g),
 		newLogsCmd(g),
+		newFaultCmd(g),
 	)
 	return root
 }

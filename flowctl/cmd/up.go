@@ -76,6 +76,11 @@ func bringUp(ctx context.Context, g *globals, mode config.Mode, f upFlags, w io.
 		compose, err := stack.FindCompose(ctx, l.Root, g.env.Getenv)
 		switch {
 		case err == nil:
+			tok, err := stack.AdminToken(l, g.env.Getenv)
+			if err != nil {
+				return stack.Stack{}, err
+			}
+			compose.Env = append(compose.Env, "ADMIN_TOKEN="+tok)
 			fmt.Fprintf(w, "bringing up the %s stack with Docker (%s, project %s); the first start builds images and shows their progress\n", mode, strings.Join(compose.Cmd, " "), stack.ComposeProject)
 			st, err := stack.DockerUp(ctx, compose, mode, f.build, w, func(s stack.Step) { report.Step(w, s) })
 			if err != nil {

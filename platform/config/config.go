@@ -53,6 +53,7 @@ var Vars = []Var{
 	{"INVOICING_URL", "http://127.0.0.1:8083", "order-svc (sync)", "Base URL of invoicing-svc."},
 	{"HTTP_CLIENT_TIMEOUT", "2s", "order-svc (sync)", "Timeout of each outgoing REST call (Go duration)."},
 	{"TRACE_PROPAGATION", "child", "all", "`child` (one trace per order), `link` (new trace per message, linked to the producer) or `off` (no context carried)."},
+	{"ADMIN_TOKEN", "(empty)", "all", "Bearer token for `/admin/faults` (fault injection: latency, error rate, paused consumers); empty disables the endpoint."},
 	{"LOG_LEVEL", "info", "all", "`debug`, `info`, `warn` or `error`."},
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "(unset: no export)", "all", "OTLP/HTTP endpoint, e.g. `http://127.0.0.1:4318`. Unset and no OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: spans are not exported."},
 	{"OTEL_TRACES_EXPORTER", "otlp", "all", "`none` turns trace export off."},
@@ -73,6 +74,7 @@ type Config struct {
 	InvoicingURL      string
 	HTTPClientTimeout time.Duration
 	TracePropagation  Propagation
+	AdminToken        string
 	LogLevel          string
 }
 
@@ -102,6 +104,7 @@ func Load(service string, getenv func(string) string) (Config, error) {
 		InvoicingURL:     strings.TrimRight(get("INVOICING_URL", "http://127.0.0.1:8083"), "/"),
 		TracePropagation: Propagation(get("TRACE_PROPAGATION", string(PropagationChild))),
 		LogLevel:         get("LOG_LEVEL", "info"),
+		AdminToken:       getenv("ADMIN_TOKEN"),
 	}
 	if c.HTTPAddr == "" {
 		c.HTTPAddr = "127.0.0.1:8080"

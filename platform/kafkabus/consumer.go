@@ -33,6 +33,15 @@ type ConsumerConfig struct {
 	// DLQ publishes dead letters; the topic is events.DLQ(original topic).
 	DLQ    *kafka.Writer
 	Logger *slog.Logger
+	// Faults, when set, can pause fetching and slow or fail handlings (a
+	// failed handling is retried like any transient error).
+	Faults Faults
+}
+
+// Faults is what a consumer needs from fault injection.
+type Faults interface {
+	WaitResumed(ctx context.Context) error
+	Apply(ctx context.Context) error
 }
 
 // Consumer is a consumer-group loop: fetch, process, commit after the state
@@ -99,6 +108,13 @@ func (c *Consumer) Run(ctx context.Context) error {
 			}
 			continue
 		}
+		// Paused (fault injection): hold the fetched message, uncommitted,
+		// until resumed; the reader's prefetch buffer fills and lag grows.
+		if c.cfg.Faults != nil {
+			if err := c.cfg.Faults.WaitResumed(ctx); err != nil {
+				return nil
+			}
+		}
 		if err := c.process(ctx, m); err != nil {
 			if ctx.Err() != nil {
 				return nil // not committed: redelivered after restart
@@ -159,7 +175,12 @@ func (c *Consumer) process(ctx context.Context, m kafka.Message) error {
 
 	env, payload, err := events.Decode(m.Value)
 	for attempt := 1; err == nil; attempt++ {
-		err = c.cfg.Handler(sctx, env, payload)
+		if c.cfg.Faults != nil {
+			err = c.cfg.Faults.Apply(sctx)
+		}
+		if err == nil {
+			err = c.cfg.Handler(sctx, env, payload)
+		}
 		if err == nil {
 			c.Processed.Add(1)
 			return nil

@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/faults"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/kafkabus"
 	"github.com/orderflow/platform/telemetry"
@@ -39,6 +40,8 @@ type Kit struct {
 	Tracer      trace.Tracer
 	Registry    *prometheus.Registry
 	Propagation kafkabus.Propagation
+	// Faults are injected through /admin/faults (only with ADMIN_TOKEN).
+	Faults *faults.Injector
 }
 
 // New builds the kit for cfg.
@@ -65,12 +68,13 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Kit, error) {
 		Tracer:      tr.Provider.Tracer("github.com/orderflow/" + cfg.Service),
 		Registry:    httpserver.NewRegistry(),
 		Propagation: kafkabus.Propagation{Mode: cfg.TracePropagation, Propagator: tr.Propagator},
+		Faults:      faults.New(),
 	}, nil
 }
 
 // HTTP returns the service's echo server with the platform routes.
 func (k *Kit) HTTP(ready ...httpserver.Check) *echo.Echo {
-	return httpserver.New(httpserver.Options{
+	e := httpserver.New(httpserver.Options{
 		Service:    k.Config.Service,
 		Mode:       string(k.Config.Mode),
 		Logger:     k.Logger,
@@ -79,6 +83,9 @@ func (k *Kit) HTTP(ready ...httpserver.Check) *echo.Echo {
 		Registry:   k.Registry,
 		Ready:      ready,
 	})
+	e.Use(k.Faults.Middleware)
+	k.Faults.Register(e, k.Config.AdminToken)
+	return e
 }
 
 // Shutdown flushes telemetry.

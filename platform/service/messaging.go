@@ -86,6 +86,7 @@ func (m *Messaging) Consume(h kafkabus.Handler, topics ...string) *kafkabus.Cons
 		Propagation: m.kit.Propagation,
 		DLQ:         m.dlq,
 		Logger:      m.kit.Logger,
+		Faults:      m.kit.Faults,
 	})
 	m.Consumers = append(m.Consumers, c)
 	return c

@@ -274,6 +274,9 @@ func serviceEnv(o Options, st Stack, svc string) []string {
 			vars[v.Name] = val
 		}
 	}
+	if tok, err := AdminToken(o.Layout, o.Getenv); err == nil {
+		vars["ADMIN_TOKEN"] = tok
+	}
 	vars["MODE"] = string(o.Mode)
 	vars["HTTP_ADDR"] = Addr(ServicePort(o.PortBase, o.Mode, svc))
 	vars["DB_PATH"] = o.Layout.DB(o.Mode, svc)

@@ -1,0 +1,136 @@
+package faults
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace/noop"
+
+	"github.com/orderflow/platform/httpserver"
+)
+
+func TestApplyErrorRateAndLatency(t *testing.T) {
+	in := New()
+	draws := []float64{0.1, 0.9}
+	in.rand = func() float64 { v := draws[0]; draws = draws[1:]; return v }
+	if err := in.Set(Settings{ErrorRate: 0.5, Latency: Duration(20 * time.Millisecond)}); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := in.Apply(context.Background()); !errors.Is(err, ErrInjected) {
+		t.Fatalf("draw 0.1 < rate 0.5: err = %v, want ErrInjected", err)
+	}
+	if took := time.Since(start); took < 20*time.Millisecond {
+		t.Fatalf("latency not applied: %v", took)
+	}
+	if err := in.Apply(context.Background()); err != nil {
+		t.Fatalf("draw 0.9 ≥ rate 0.5: err = %v, want nil", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := in.Apply(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled ctx during latency: %v", err)
+	}
+}
+
+func TestSetValidates(t *testing.T) {
+	in := New()
+	for _, s := range []Settings{{ErrorRate: -0.1}, {ErrorRate: 1.5}, {Latency: Duration(-time.Second)}, {Latency: Duration(2 * time.Minute)}} {
+		if err := in.Set(s); err == nil {
+			t.Errorf("Set(%+v) accepted", s)
+		}
+	}
+	if got := in.Settings(); got != (Settings{}) {
+		t.Fatalf("a rejected Set changed the settings: %+v", got)
+	}
+}
+
+func TestPauseAndResume(t *testing.T) {
+	in := New()
+	if err := in.WaitResumed(context.Background()); err != nil {
+		t.Fatalf("not paused, yet WaitResumed: %v", err)
+	}
+	_ = in.Set(Settings{ConsumersPaused: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	if err := in.WaitResumed(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("paused: WaitResumed = %v, want it to block until the deadline", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- in.WaitResumed(context.Background()) }()
+	_ = in.Set(Settings{})
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("resume did not release a waiting consumer")
+	}
+}
+
+func newEcho(in *Injector, token string) *echo.Echo {
+	e := httpserver.New(httpserver.Options{Service: "t", Logger: slog.New(slog.DiscardHandler), Tracer: noop.NewTracerProvider(),
+		Propagator: propagation.TraceContext{}, Registry: httpserver.NewRegistry()})
+	e.Use(in.Middleware)
+	in.Register(e, token)
+	e.GET("/orders", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+	return e
+}
+
+func call(e http.Handler, method, path, token, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestAdminEndpoint(t *testing.T) {
+	in := New()
+	e := newEcho(in, "s3cret")
+	if rec := call(e, http.MethodPut, "/admin/faults", "wrong", `{"error_rate":1}`); rec.Code != http.StatusUnauthorized {
+		t.Fatalf("wrong token = %d, want 401", rec.Code)
+	}
+	if rec := call(e, http.MethodPut, "/admin/faults", "s3cret", `{"error_rate":2}`); rec.Code != http.StatusBadRequest {
+		t.Fatalf("error_rate 2 = %d, want 400", rec.Code)
+	}
+	rec := call(e, http.MethodPut, "/admin/faults", "s3cret", `{"error_rate":1,"latency":"5ms"}`)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"latency":"5ms"`) {
+		t.Fatalf("PUT = %d %s", rec.Code, rec.Body)
+	}
+	if rec := call(e, http.MethodGet, "/orders", "", ""); rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("API under error_rate 1 = %d %s, want 503 problem", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	if rec := call(e, http.MethodGet, "/healthz", "", ""); rec.Code != http.StatusOK {
+		t.Fatalf("/healthz must not be faulted: %d", rec.Code)
+	}
+	if rec := call(e, http.MethodDelete, "/admin/faults", "s3cret", ""); rec.Code != http.StatusOK {
+		t.Fatalf("DELETE = %d", rec.Code)
+	}
+	if rec := call(e, http.MethodGet, "/orders", "", ""); rec.Code != http.StatusOK {
+		t.Fatalf("after clear = %d, want 200", rec.Code)
+	}
+}
+
+func TestNoTokenNoEndpoint(t *testing.T) {
+	e := newEcho(New(), "")
+	if rec := call(e, http.MethodGet, "/admin/faults", "", ""); rec.Code != http.StatusNotFound {
+		t.Fatalf("without ADMIN_TOKEN /admin/faults = %d, want 404", rec.Code)
+	}
+	_ = io.Discard
+}
