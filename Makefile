@@ -19,7 +19,7 @@ test: vet ## all tests: unit, handlers, integration (kfake, or Kafka at KAFKA_BR
 test-docker: ## the integration suite again, against a Kafka container (testcontainers; image KAFKA_IMAGE)
 	@set -a; [ -f $(RUN_DIR)/images.env ] && . $(RUN_DIR)/images.env; set +a; \
 	TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 ITEST_BROKER=docker KAFKA_BROKERS= \
-	$(GO) test -count=1 -timeout 15m -v ./itest/... 2>&1 | grep -E '^(itest:|--- |ok|FAIL|PASS)|_test.go:[0-9]+: [^{]' ; exit $${PIPESTATUS[0]}
+	$(GO) test -count=1 -timeout 15m -v ./itest/... 2>&1 | grep -E '^(itest:|--- |ok|FAIL|PASS)|^ +[a-z_]+_test.go:[0-9]+: [^{]' | grep -v 'harness_test.go' ; exit $${PIPESTATUS[0]}
 
 test-short: ## unit tests only
 	$(GO) test -short -count=1 $(PKGS)
