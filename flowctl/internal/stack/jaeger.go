@@ -222,19 +222,18 @@ func EnsureJaeger(ctx context.Context, l Layout, getenv func(string) string, pro
 		}
 		res.Built = true
 	}
-	p, err := startUntilReady(ctx, Spec{
+	p, err := StartDetached(Spec{
 		Args:    []string{bin, "--config", l.JaegerConfig()},
 		Env:     baseEnv(getenv),
 		Dir:     l.Root,
 		LogPath: l.JaegerLog(),
 		PIDPath: l.JaegerPID(),
-	}, 60*time.Second, 100*time.Millisecond, jaegerUp)
-	res.PID = p.PID
+	})
 	if err != nil {
-		var se *StartError
-		if errors.As(err, &se) || p.PID == 0 {
-			return res, err
-		}
+		return JaegerResult{}, err
+	}
+	res.PID = p.PID
+	if err := waitFor(ctx, 60*time.Second, 100*time.Millisecond, p.Ours, jaegerUp); err != nil {
 		return res, &StartError{What: "Jaeger", Log: l.Rel(l.JaegerLog()), Tail: TailFile(l.JaegerLog(), 20), Err: err}
 	}
 	return res, nil

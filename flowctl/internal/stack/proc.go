@@ -74,6 +74,14 @@ func (p Proc) Ours() bool {
 	if err != nil {
 		return false
 	}
+	if len(b) == 0 {
+		// Right after fork/exec the kernel wakes the parent before the new
+		// program's arguments are in place, so cmdline reads empty for a
+		// moment (seen on a busy CI machine). The exe link is already set
+		// then; a zombie has none.
+		exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", p.PID))
+		return err == nil && exe == p.Cmdline[0] && Alive(p.PID)
+	}
 	got := strings.Split(strings.TrimSuffix(string(b), "\x00"), "\x00")
 	return slices.Equal(got, p.Cmdline)
 }

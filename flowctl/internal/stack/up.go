@@ -216,20 +216,27 @@ func startServices(ctx context.Context, o Options, st Stack) (restarted int, err
 			return 0, err
 		}
 	}
-	errs := make(map[string]error)
-	var mu sync.Mutex
-	var wg sync.WaitGroup
+	procs := map[string]Proc{}
 	for _, svc := range Services {
-		spec := Spec{
+		p, err := StartDetached(Spec{
 			Args:    []string{l.Bin(svc)},
 			Env:     serviceEnv(o, st, svc),
 			Dir:     l.Root,
 			LogPath: l.ServiceLog(m, svc),
 			PIDPath: l.ServicePID(m, svc),
+		})
+		if err != nil {
+			return 0, err
 		}
-		ready := st.URLs[svc] + "/readyz"
+		procs[svc] = p
+	}
+	errs := make(map[string]error)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for svc, p := range procs {
 		wg.Go(func() {
-			_, err := startUntilReady(ctx, spec, 60*time.Second, 50*time.Millisecond, func(ctx context.Context) error { return probe(ctx, ready) })
+			ready := st.URLs[svc] + "/readyz"
+			err := waitFor(ctx, 60*time.Second, 50*time.Millisecond, p.Ours, func(ctx context.Context) error { return probe(ctx, ready) })
 			mu.Lock()
 			errs[svc] = err
 			mu.Unlock()
@@ -307,25 +314,4 @@ func CheckPortBase(n int) error {
 		return fmt.Errorf("%d: use a number from 1024 to 65000 (the stacks use base+1…3 and base+101…103)", n)
 	}
 	return nil
-}
-
-// startUntilReady starts spec and waits until ready answers. A process that
-// is gone before it was ready is started once more: on a busy machine a
-// freshly started process was seen to receive a stray SIGTERM during start-up
-// (its log ends with a clean stop), and a real crash simply happens again and
-// is reported with its log.
-func startUntilReady(ctx context.Context, spec Spec, timeout, interval time.Duration, ready func(context.Context) error) (Proc, error) {
-	var p Proc
-	var err error
-	for attempt := 1; attempt <= 2; attempt++ {
-		p, err = StartDetached(spec)
-		if err != nil {
-			return p, err
-		}
-		err = waitFor(ctx, timeout, interval, p.Ours, ready)
-		if !errors.Is(err, errExited) {
-			return p, err
-		}
-	}
-	return p, err
 }
