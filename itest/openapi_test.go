@@ -72,7 +72,7 @@ func loadContract(t *testing.T) (*openapi3.T, routers.Router) {
 // startContractService wires one service with app.New and serves its Handler.
 func startContractService(t *testing.T, name string, env map[string]string) *contractService {
 	t.Helper()
-	vars := map[string]string{"MODE": "sync", "DB_PATH": filepath.Join(t.TempDir(), name+".db"), "LOG_LEVEL": "error"}
+	vars := map[string]string{"MODE": "sync", "DB_PATH": filepath.Join(t.TempDir(), name+".db"), "LOG_LEVEL": "error", "ADMIN_TOKEN": "contract"}
 	for k, v := range env {
 		vars[k] = v
 	}
@@ -177,8 +177,8 @@ func TestOpenAPIRoutes(t *testing.T) {
 			}
 		}
 	}
-	if ops != 15 {
-		t.Errorf("spec has %d operations; the services register 15 (update this count with the routes)", ops)
+	if ops != 18 {
+		t.Errorf("spec has %d operations; the services register 18 (update this count with the routes)", ops)
 	}
 }
 

@@ -38,7 +38,9 @@ func (in *Injector) Register(e *echo.Echo, token string) {
 	if token == "" {
 		return
 	}
-	g := e.Group("/admin", func(next echo.HandlerFunc) echo.HandlerFunc {
+	// Route-level middleware, not a Group's: a group with middleware also
+	// registers catch-all /admin and /admin/* routes.
+	auth := func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			got, ok := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
 			if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
@@ -47,9 +49,9 @@ func (in *Injector) Register(e *echo.Echo, token string) {
 			}
 			return next(c)
 		}
-	})
-	g.GET("/faults", func(c echo.Context) error { return c.JSON(http.StatusOK, in.Settings()) })
-	g.PUT("/faults", func(c echo.Context) error {
+	}
+	e.GET("/admin/faults", func(c echo.Context) error { return c.JSON(http.StatusOK, in.Settings()) }, auth)
+	e.PUT("/admin/faults", func(c echo.Context) error {
 		var s Settings
 		if err := httpserver.DecodeJSON(c, &s); err != nil {
 			return err
@@ -58,9 +60,9 @@ func (in *Injector) Register(e *echo.Echo, token string) {
 			return problem.Validation(err.Error(), problem.FieldError{Field: "body", Detail: err.Error()})
 		}
 		return c.JSON(http.StatusOK, in.Settings())
-	})
-	g.DELETE("/faults", func(c echo.Context) error {
+	}, auth)
+	e.DELETE("/admin/faults", func(c echo.Context) error {
 		_ = in.Set(Settings{})
 		return c.JSON(http.StatusOK, in.Settings())
-	})
+	}, auth)
 }
