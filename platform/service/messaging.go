@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/segmentio/kafka-go"
 
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
@@ -24,7 +23,6 @@ type Messaging struct {
 	Publisher *kafkabus.Publisher
 	Relay     *outbox.Relay
 	Consumers []*kafkabus.Consumer
-	dlq       *kafka.Writer
 	// topicsReady is closed once the topics exist; consumers wait for it, so a
 	// service may start before its broker.
 	topicsReady chan struct{}
@@ -45,7 +43,6 @@ func (k *Kit) Messaging(db *sql.DB, topics ...string) *Messaging {
 		topics:      all,
 		Publisher:   pub,
 		Relay:       outbox.NewRelay(db, pub, k.Tracing.Propagator, k.Logger),
-		dlq:         kafkabus.NewWriter(k.Config.KafkaBrokers, k.Logger),
 		topicsReady: make(chan struct{}),
 	}
 	k.Registry.MustRegister(
@@ -84,7 +81,7 @@ func (m *Messaging) Consume(h kafkabus.Handler, topics ...string) *kafkabus.Cons
 		Handler:     h,
 		Tracer:      m.kit.Tracer,
 		Propagation: m.kit.Propagation,
-		DLQ:         m.dlq,
+		DLQ:         m.Publisher.Writer, // one writer: messages carry their topic
 		Logger:      m.kit.Logger,
 		Faults:      m.kit.Faults,
 	})
@@ -153,8 +150,7 @@ func (m *Messaging) ensureTopics(ctx context.Context) error {
 	}
 }
 
-// Close closes the writers.
+// Close closes the writer.
 func (m *Messaging) Close() {
 	_ = m.Publisher.Close()
-	_ = m.dlq.Close()
 }
