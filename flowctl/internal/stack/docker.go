@@ -101,12 +101,17 @@ func composeEnv(root string, getenv func(string) string) ([]string, error) {
 	return env, nil
 }
 
-// Run runs compose with args, streaming its output to w.
-func (c *Compose) Run(ctx context.Context, w io.Writer, args ...string) error {
+// command is compose with the project, the file and args.
+func (c *Compose) command(ctx context.Context, args ...string) *exec.Cmd {
 	full := append(append(append([]string{}, c.Cmd[1:]...), "-p", ComposeProject, "-f", filepath.Join(c.Root, "docker-compose.yml")), args...)
 	cmd := exec.CommandContext(ctx, c.Cmd[0], full...)
-	cmd.Dir = c.Root
-	cmd.Env = c.Env
+	cmd.Dir, cmd.Env = c.Root, c.Env
+	return cmd
+}
+
+// Run runs compose with args, streaming its output to w.
+func (c *Compose) Run(ctx context.Context, w io.Writer, args ...string) error {
+	cmd := c.command(ctx, args...)
 	cmd.Stdout, cmd.Stderr = w, w
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("%s %s: %w", strings.Join(c.Cmd, " "), strings.Join(args, " "), err)
@@ -117,9 +122,8 @@ func (c *Compose) Run(ctx context.Context, w io.Writer, args ...string) error {
 // Output runs compose and returns its stdout.
 func (c *Compose) Output(ctx context.Context, args ...string) (string, error) {
 	var out bytes.Buffer
-	full := append(append(append([]string{}, c.Cmd[1:]...), "-p", ComposeProject, "-f", filepath.Join(c.Root, "docker-compose.yml")), args...)
-	cmd := exec.CommandContext(ctx, c.Cmd[0], full...)
-	cmd.Dir, cmd.Env, cmd.Stdout = c.Root, c.Env, &out
+	cmd := c.command(ctx, args...)
+	cmd.Stdout = &out
 	err := cmd.Run()
 	return out.String(), err
 }
