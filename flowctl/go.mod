@@ -9,11 +9,7 @@ require (
 	github.com/twmb/franz-go/pkg/kfake v0.0.0-20260918054303-01f206a7e32c
 )
 
-require (
-	github.com/cespare/xxhash/v2 v2.3.0 // indirect
-	go.opentelemetry.io/otel v1.47.0 // indirect
-	go.opentelemetry.io/otel/trace v1.47.0 // indirect
-)
+require github.com/stretchr/testify v1.12.1 // indirect
 
 require (
 	github.com/google/uuid v1.6.0 // indirect

@@ -96,12 +96,6 @@ func Up(ctx context.Context, o Options, step func(Step)) (Stack, error) {
 		}
 		st.Brokers = brokers
 		step(Step{"broker", detail, time.Since(t)})
-		t = time.Now()
-		topics, err := EnsureTopics(ctx, o.Getenv, brokers)
-		if err != nil {
-			return st, err
-		}
-		step(Step{"topics", fmt.Sprintf("%s, %s, %s (+ .dlq each) exist before any consumer joins", topics[0], topics[2], topics[4]), time.Since(t)})
 	}
 
 	if !o.NoJaeger {
