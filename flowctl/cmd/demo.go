@@ -46,7 +46,7 @@ The stack keeps running afterwards; 'flowctl down' stops it.`,
 			if err != nil {
 				return err
 			}
-			cfg := scenario.Config{
+			cfg := scenario.DemoConfig{
 				Orders:        api.NewOrders(st.OrderURL(), nil),
 				N:             n,
 				PollEvery:     20 * time.Millisecond,
@@ -58,14 +58,14 @@ The stack keeps running afterwards; 'flowctl down' stops it.`,
 				cfg.Jaeger = api.NewJaeger(stack.JaegerUI, nil)
 			}
 			fmt.Fprintf(progress, "\nplacing %d orders on order-svc %s\n", n, st.OrderURL())
-			orders, err := scenario.Run(ctx, cfg)
+			orders, err := scenario.Demo(ctx, cfg)
 			if err != nil {
 				return ctxErr(ctx, unreachable(err, "order-svc at "+st.OrderURL(), string(mode)))
 			}
-			res := scenario.Result{Mode: string(mode), OrderURL: st.OrderURL(), Jaeger: st.Jaeger, Orders: orders}
+			res := scenario.DemoResult{Mode: string(mode), OrderURL: st.OrderURL(), Jaeger: st.Jaeger, Orders: orders}
 			sum := report.SummarizeDemo(res)
 			if asJSON {
-				return printJSON(g.env.Stdout, report.DemoJSON{Result: res, Summary: sum})
+				return printJSON(g.env.Stdout, report.DemoJSON{DemoResult: res, Summary: sum})
 			}
 			report.Demo(g.env.Stdout, res, sum)
 			footer(g.env.Stdout, st)

@@ -189,6 +189,7 @@ func (c *Consumer) process(ctx context.Context, m kafka.Message) error {
 			break
 		}
 		c.Retries.Add(1)
+		c.failedAttempt(sctx, m, attempt, err)
 		c.cfg.Logger.WarnContext(sctx, "handler failed, retrying", "topic", m.Topic, "offset", m.Offset, "attempt", attempt, "err", err)
 		if !sleep(ctx, backoff(attempt)) {
 			return ctx.Err()
@@ -206,6 +207,23 @@ func (c *Consumer) process(ctx context.Context, m kafka.Message) error {
 	c.DeadLetter.Add(1)
 	c.cfg.Logger.ErrorContext(sctx, "event dead-lettered", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "dlq", events.DLQ(m.Topic), "err", err)
 	return nil
+}
+
+// failedAttempt records a failed handling as its own short span. The
+// process span stays open for as long as the retries go on (it ends when the
+// event is handled), and an open span is exported only when it ends: without
+// these, an event stuck behind a failing dependency leaves no trace in
+// Jaeger until it recovers — exactly when someone is looking for it.
+func (c *Consumer) failedAttempt(ctx context.Context, m kafka.Message, attempt int, err error) {
+	_, span := c.cfg.Tracer.Start(ctx, "retry "+m.Topic, trace.WithAttributes(
+		attribute.String("orderflow.event_type", Header(m.Headers, HeaderEventType)),
+		attribute.String("orderflow.order_id", string(m.Key)),
+		attribute.Int("orderflow.attempt", attempt),
+		attribute.String("orderflow.next_try_in", backoff(attempt).String()),
+	))
+	span.RecordError(err)
+	span.SetStatus(codes.Error, err.Error())
+	span.End()
 }
 
 func (c *Consumer) deadLetter(ctx context.Context, m kafka.Message, cause error) error {

@@ -42,6 +42,11 @@ func newClient(base string, hc *http.Client) client {
 // into out. Any other status becomes a *ProblemError; the status is returned
 // either way.
 func (c client) do(ctx context.Context, method, path string, body, out any) (int, error) {
+	return c.doAuth(ctx, method, path, "", body, out)
+}
+
+// doAuth is do with an Authorization header (when auth is not empty).
+func (c client) doAuth(ctx context.Context, method, path, auth string, body, out any) (int, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -57,6 +62,9 @@ func (c client) do(ctx context.Context, method, path string, body, out any) (int
 	req.Header.Set("Accept", "application/json, "+problem.ContentType)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {

@@ -36,7 +36,7 @@ func Meaning(mode string) string {
 }
 
 // SummarizeDemo computes the summary of a run.
-func SummarizeDemo(r scenario.Result) DemoSummary {
+func SummarizeDemo(r scenario.DemoResult) DemoSummary {
 	s := DemoSummary{Orders: len(r.Orders), ByStatus: map[string]int{}, Meaning: Meaning(r.Mode)}
 	var placed, final []float64
 	for _, o := range r.Orders {
@@ -59,7 +59,7 @@ func SummarizeDemo(r scenario.Result) DemoSummary {
 
 // DemoJSON is what `demo --json` prints.
 type DemoJSON struct {
-	scenario.Result
+	scenario.DemoResult
 	Summary DemoSummary `json:"summary"`
 }
 
@@ -99,7 +99,7 @@ func Placed(w io.Writer, o scenario.OrderResult) {
 }
 
 // Demo writes the per-order blocks and the summary.
-func Demo(w io.Writer, r scenario.Result, s DemoSummary) {
+func Demo(w io.Writer, r scenario.DemoResult, s DemoSummary) {
 	for _, o := range r.Orders {
 		fmt.Fprintf(w, "\n#%d  %s  %s  %s\n", o.N, ShortID(o.Order.ID), o.Request.CustomerID, Items(o.Request.Items))
 		outcome := o.Order.Status

@@ -86,8 +86,8 @@ func TestFormatting(t *testing.T) {
 
 func ptr(f float64) *float64 { return &f }
 
-func sample(mode string, jaeger bool) scenario.Result {
-	return scenario.Result{Mode: mode, OrderURL: "http://127.0.0.1:8181", Jaeger: jaeger, Orders: []scenario.OrderResult{
+func sample(mode string, jaeger bool) scenario.DemoResult {
+	return scenario.DemoResult{Mode: mode, OrderURL: "http://127.0.0.1:8181", Jaeger: jaeger, Orders: []scenario.OrderResult{
 		{N: 1, Request: api.PlaceRequest{CustomerID: "cust-ada", Items: []api.Line{{SKU: "SKU-001", Qty: 2}}}, HTTPStatus: 202, PlacementMS: 2.5,
 			Order: api.Order{ID: "11111111-aaaa-bbbb-cccc-000000000001", Status: "CONFIRMED", Final: true, TraceID: "4bf92f3577b34da6a3ce929d0e0e4736",
 				Timeline: []api.Step{{Step: "placed"}, {Step: "reserved", AfterMS: 12}, {Step: "invoiced", AfterMS: 30}, {Step: "confirmed", AfterMS: 31}}, TimeToFinalMS: ptr(31)},

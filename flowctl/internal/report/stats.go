@@ -6,22 +6,12 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/orderflow/flowctl/internal/stats"
 )
 
-// Percentile is the p-th percentile (0 < p ≤ 100) of values by the
-// nearest-rank method: the smallest measured value with at least p % of the
-// values at or below it. It never interpolates, so with the demo's handful of
-// orders every number printed is one that was actually measured. NaN when
-// there are no values.
-func Percentile(values []float64, p float64) float64 {
-	if len(values) == 0 || p <= 0 || p > 100 {
-		return math.NaN()
-	}
-	s := slices.Clone(values)
-	slices.Sort(s)
-	rank := int(math.Ceil(p / 100 * float64(len(s))))
-	return s[max(rank, 1)-1]
-}
+// Percentile is stats.Percentile (nearest rank, never interpolated).
+func Percentile(values []float64, p float64) float64 { return stats.Percentile(values, p) }
 
 // Stats are the summary numbers of a set of milliseconds.
 type Stats struct {

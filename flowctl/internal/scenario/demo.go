@@ -1,6 +1,7 @@
-// Package scenario is the demo's script: a fixed mix of orders, placed one
-// after the other, each followed until its status is final, then its trace
-// looked up in Jaeger.
+// Package scenario holds what flowctl runs against a stack: the eight
+// scenarios that each put one of the article's claims to the test and the
+// demo's script (a fixed mix of orders, placed one after the other, each
+// followed until its status is final, then its trace looked up in Jaeger).
 package scenario
 
 import (
@@ -44,8 +45,8 @@ func Mix(n int) []api.PlaceRequest {
 	return out
 }
 
-// Config is one demo run.
-type Config struct {
+// DemoConfig is one demo run.
+type DemoConfig struct {
 	Orders *api.Orders
 	// Jaeger, when set, is asked for each order's trace.
 	Jaeger *api.Jaeger
@@ -76,17 +77,17 @@ type OrderResult struct {
 	Trace       *api.TraceSummary `json:"trace,omitempty"`
 }
 
-// Result is a whole run.
-type Result struct {
+// DemoResult is a whole demo run.
+type DemoResult struct {
 	Mode     string        `json:"mode"`
 	OrderURL string        `json:"order_url"`
 	Jaeger   bool          `json:"jaeger"`
 	Orders   []OrderResult `json:"orders"`
 }
 
-// Run places the mix, waits for every order to become final and, with
+// Demo places the mix, waits for every order to become final and, with
 // Jaeger, for their traces.
-func Run(ctx context.Context, c Config) ([]OrderResult, error) {
+func Demo(ctx context.Context, c DemoConfig) ([]OrderResult, error) {
 	if c.N < 2 {
 		return nil, fmt.Errorf("--orders %d: use at least 2 (one of them is the always-rejected %s order)", c.N, ScarceSKU)
 	}
@@ -126,7 +127,7 @@ func Run(ctx context.Context, c Config) ([]OrderResult, error) {
 // settle fetches every order until it is final or the deadline passes. The
 // time to consistency comes from the service's timestamps, not from this
 // loop, so how often it polls changes no number it prints.
-func settle(ctx context.Context, c Config, rs []OrderResult) error {
+func settle(ctx context.Context, c DemoConfig, rs []OrderResult) error {
 	ctx, cancel := context.WithTimeout(ctx, c.SettleTimeout)
 	defer cancel()
 	tick := time.NewTicker(c.PollEvery)
@@ -201,7 +202,7 @@ func complete(t *api.TraceSummary, status string) bool {
 // traces polls Jaeger until every order's trace is complete and its span
 // count held still for one round (a batch can land after the services are
 // all present), or the deadline passes. What it has by then is reported.
-func traces(ctx context.Context, c Config, rs []OrderResult) {
+func traces(ctx context.Context, c DemoConfig, rs []OrderResult) {
 	ctx, cancel := context.WithTimeout(ctx, c.TraceTimeout)
 	defer cancel()
 	tick := time.NewTicker(500 * time.Millisecond)

@@ -77,12 +77,12 @@ func (f *fakeOrders) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func TestRun(t *testing.T) {
+func TestDemo(t *testing.T) {
 	f := &fakeOrders{gets: map[string]int{}, items: map[string][]api.Line{}}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
 	var placed int
-	rs, err := Run(context.Background(), Config{
+	rs, err := Demo(context.Background(), DemoConfig{
 		Orders: api.NewOrders(srv.URL, nil), N: 5,
 		PollEvery: time.Millisecond, SettleTimeout: 5 * time.Second, TraceTimeout: time.Second,
 		Placed: func(OrderResult) { placed++ },
@@ -105,7 +105,7 @@ func TestRun(t *testing.T) {
 		t.Errorf("statuses: %s, %s", rs[0].Order.Status, rs[3].Order.Status)
 	}
 
-	if _, err := Run(context.Background(), Config{Orders: api.NewOrders(srv.URL, nil), N: 1}); err == nil {
+	if _, err := Demo(context.Background(), DemoConfig{Orders: api.NewOrders(srv.URL, nil), N: 1}); err == nil {
 		t.Error("N=1 accepted")
 	}
 }

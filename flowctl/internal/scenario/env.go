@@ -1,0 +1,140 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/load"
+)
+
+// Control is what a scenario may do to the runtime the stacks run in: a
+// process (native) or a container (Docker) is stopped and started the same
+// way from a scenario's point of view.
+type Control interface {
+	// Runtime is "native" or "docker".
+	Runtime() string
+	// StopService stops one service of mode's stack.
+	StopService(ctx context.Context, mode config.Mode, svc string) error
+	// StartService starts it again and returns once it answers /readyz.
+	StartService(ctx context.Context, mode config.Mode, svc string) error
+	// StopBroker stops the Kafka broker; false when none was running.
+	StopBroker(ctx context.Context) (bool, error)
+	// StartBroker starts it again and returns once it answers.
+	StartBroker(ctx context.Context) error
+	// SetPropagation restarts mode's services with TRACE_PROPAGATION=p and
+	// returns once they are ready.
+	SetPropagation(ctx context.Context, mode config.Mode, p config.Propagation) error
+	// Propagation is the TRACE_PROPAGATION mode's services run with.
+	Propagation(mode config.Mode) config.Propagation
+}
+
+// Target is one running stack.
+type Target struct {
+	Mode      config.Mode
+	URLs      map[string]string // by service
+	Orders    *api.Orders
+	Invoicing *api.Invoicing
+	// Admin is each service's fault-injection client, by service.
+	Admin map[string]*api.Admin
+}
+
+// NewTarget builds the clients of a stack whose services answer at urls.
+func NewTarget(mode config.Mode, urls map[string]string, adminToken string) Target {
+	t := Target{
+		Mode:      mode,
+		URLs:      urls,
+		Orders:    api.NewOrders(urls["order-svc"], nil),
+		Invoicing: api.NewInvoicing(urls["invoicing-svc"], nil),
+		Admin:     map[string]*api.Admin{},
+	}
+	for svc, u := range urls {
+		t.Admin[svc] = api.NewAdmin(u, svc, adminToken, nil)
+	}
+	return t
+}
+
+// Size scales the scenarios: the defaults make a workshop run; tests pass
+// smaller numbers.
+type Size struct {
+	// Orders per measured batch and the rate they are sent at.
+	Orders int
+	Rate   float64
+	// DownFor is how long a service or the broker stays down.
+	DownFor time.Duration
+	// Latency is what slow-downstream adds to inventory-svc.
+	Latency time.Duration
+	// Settle bounds the wait for orders to become final.
+	Settle time.Duration
+}
+
+// DefaultSize is a workshop run: about a minute for every scenario on both
+// modes, natively.
+var DefaultSize = Size{Orders: 40, Rate: 20, DownFor: 5 * time.Second, Latency: 300 * time.Millisecond, Settle: 90 * time.Second}
+
+// Env is everything a scenario works with.
+type Env struct {
+	Control Control
+	Targets map[config.Mode]Target
+	// Brokers is where flowctl itself reads the event log (events mode).
+	Brokers     []string
+	TopicPrefix string
+	// Jaeger, when set, is asked for traces.
+	Jaeger *api.Jaeger
+	Size   Size
+	// Say prints a step as it happens (to stderr with --json).
+	Say func(format string, args ...any)
+	// Progress, when set, shows a long step's progress (a bar on a TTY).
+	Progress func(label string, done, total int)
+}
+
+func (e *Env) say(format string, args ...any) {
+	if e.Say != nil {
+		e.Say(format, args...)
+	}
+}
+
+func (e *Env) progress(label string, done, total int) {
+	if e.Progress != nil {
+		e.Progress(label, done, total)
+	}
+}
+
+func (e *Env) target(m config.Mode) (Target, error) {
+	t, ok := e.Targets[m]
+	if !ok {
+		return Target{}, fmt.Errorf("no %s stack: bring it up with `flowctl up --mode %s`", m, m)
+	}
+	return t, nil
+}
+
+// batch places n orders at the configured rate and follows them until final
+// (or Settle passes), showing progress.
+func (e *Env) batch(ctx context.Context, t Target, label string, n int, rate float64, req func(int) api.PlaceRequest) (load.Result, error) {
+	placed := 0
+	res, err := load.Run(ctx, load.Config{
+		Orders: t.Orders, Rate: rate, Count: n, Request: req,
+		Placed: func(load.Placed) { placed++; e.progress(label+": placing", placed, n) },
+	})
+	if err != nil {
+		return res, fmt.Errorf("%s: %w", label, err)
+	}
+	return res, nil
+}
+
+// follow waits until the batch's orders are final or Settle passes.
+func (e *Env) follow(ctx context.Context, t Target, label string, res *load.Result) (notFinal int, err error) {
+	total := 0
+	for _, p := range res.Orders {
+		if p.Accepted() {
+			total++
+		}
+	}
+	return load.Follow(ctx, res, t.Orders, load.FollowConfig{
+		Timeout:  e.Size.Settle,
+		Progress: func(n int) { e.progress(label+": final", total-n, total) },
+	})
+}
