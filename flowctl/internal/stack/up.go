@@ -193,8 +193,13 @@ func ensureBroker(ctx context.Context, o Options) (brokers []string, detail stri
 // Services flowctl already runs are restarted, not reused: that picks up the
 // binaries just built and the current environment. It returns how many ran.
 func startServices(ctx context.Context, o Options, st Stack) (restarted int, err error) {
+	return restartServices(ctx, o, st, Services)
+}
+
+// restartServices (re)starts some of mode's services and waits for them.
+func restartServices(ctx context.Context, o Options, st Stack, svcs []string) (restarted int, err error) {
 	l, m := o.Layout, o.Mode
-	for _, svc := range Services {
+	for _, svc := range svcs {
 		res, err := Stop(ctx, l.ServicePID(m, svc), 10*time.Second)
 		if err != nil {
 			return 0, err
@@ -205,13 +210,13 @@ func startServices(ctx context.Context, o Options, st Stack) (restarted int, err
 	}
 	// Every port is checked before anything starts, so a clash leaves nothing
 	// half-started behind.
-	for _, svc := range Services {
+	for _, svc := range svcs {
 		if err := CheckPortFree(ServicePort(o.PortBase, m, svc), fmt.Sprintf("%s, %s stack", svc, m)); err != nil {
 			return 0, err
 		}
 	}
 	procs := map[string]Proc{}
-	for _, svc := range Services {
+	for _, svc := range svcs {
 		p, err := StartDetached(Spec{
 			Args:    []string{l.Bin(svc)},
 			Env:     serviceEnv(o, st, svc),
@@ -237,7 +242,7 @@ func startServices(ctx context.Context, o Options, st Stack) (restarted int, err
 		})
 	}
 	wg.Wait()
-	for _, svc := range Services {
+	for _, svc := range svcs {
 		if err := errs[svc]; err != nil {
 			log := l.ServiceLog(m, svc)
 			return 0, &StartError{What: fmt.Sprintf("%s (%s)", svc, m), Log: l.Rel(log), Tail: TailFile(log, 20), Err: err}
