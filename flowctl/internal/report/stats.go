@@ -4,7 +4,6 @@ package report
 
 import (
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/orderflow/flowctl/internal/stats"
@@ -28,20 +27,8 @@ func Summarize(values []float64) Stats {
 	return Stats{N: len(values), P50: Percentile(values, 50), Max: slices.Max(values)}
 }
 
-// Ms formats milliseconds for people: one decimal below 10 ms, whole
-// milliseconds below a second, seconds with two decimals above.
-func Ms(ms float64) string {
-	switch {
-	case math.IsNaN(ms):
-		return "–"
-	case ms < 10:
-		return fmt.Sprintf("%.1f ms", ms)
-	case ms < 1000:
-		return fmt.Sprintf("%.0f ms", ms)
-	default:
-		return fmt.Sprintf("%.2f s", ms/1000)
-	}
-}
+// Ms is stats.Ms: milliseconds for people.
+func Ms(ms float64) string { return stats.Ms(ms) }
 
 // After formats a timeline offset as "+Nms", compact enough for one line.
 func After(ms float64) string {

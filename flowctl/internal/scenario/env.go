@@ -8,6 +8,7 @@ import (
 	"github.com/orderflow/platform/config"
 
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/investigate"
 	"github.com/orderflow/flowctl/internal/load"
 )
 
@@ -84,6 +85,12 @@ type Env struct {
 	TopicPrefix string
 	// Jaeger, when set, is asked for traces.
 	Jaeger *api.Jaeger
+	// Propagations are the TRACE_PROPAGATION settings find-the-failure
+	// compares (default child, link, off).
+	Propagations []config.Propagation
+	// RenderTrace, when set, draws an investigated order's trace as lines
+	// (the terminal waterfall).
+	RenderTrace func(investigate.Investigation) []string
 	Size   Size
 	// Say prints a step as it happens (to stderr with --json).
 	Say func(format string, args ...any)

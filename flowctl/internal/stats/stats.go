@@ -4,6 +4,7 @@
 package stats
 
 import (
+	"fmt"
 	"math"
 	"slices"
 )
@@ -50,4 +51,19 @@ func Share(part, whole int) float64 {
 		return 0
 	}
 	return 100 * float64(part) / float64(whole)
+}
+
+// Ms formats milliseconds for people: one decimal below 10 ms, whole
+// milliseconds below a second, seconds with two decimals above.
+func Ms(ms float64) string {
+	switch {
+	case math.IsNaN(ms):
+		return "–"
+	case ms < 10:
+		return fmt.Sprintf("%.1f ms", ms)
+	case ms < 1000:
+		return fmt.Sprintf("%.0f ms", ms)
+	default:
+		return fmt.Sprintf("%.2f s", ms/1000)
+	}
 }

@@ -1,0 +1,103 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/stats"
+)
+
+// brokerDown stops Kafka, places orders while it is down, starts it again and
+// follows the orders to the end.
+func brokerDown(ctx context.Context, e *Env, t Target) (Outcome, error) {
+	n := max(1, int(e.Size.Rate*e.Size.DownFor.Seconds()+0.5))
+	e.say("  stopping the Kafka broker (%s)", e.Control.Runtime())
+	wasRunning, err := e.Control.StopBroker(ctx)
+	if err != nil {
+		return Outcome{}, err
+	}
+	restarted := !wasRunning
+	defer func() {
+		if !restarted {
+			cctx, cancel := cleanupCtx(ctx)
+			defer cancel()
+			_ = e.Control.StartBroker(cctx)
+		}
+	}()
+	downAt := time.Now()
+	e.say("  placing %d orders at %g/s while it is down", n, e.Size.Rate)
+	res, err := e.batch(ctx, t, "broker-down", n, e.Size.Rate, nil)
+	if err != nil {
+		return Outcome{}, err
+	}
+	accepted := 0
+	for _, p := range res.Orders {
+		if p.Accepted() {
+			accepted++
+		}
+	}
+	// What the orders look like while the broker is away: one round of reads.
+	down := res
+	down.Orders = append([]load.Placed(nil), res.Orders...)
+	if _, err := load.Follow(ctx, &down, t.Orders, load.FollowConfig{Timeout: time.Millisecond}); err != nil {
+		return Outcome{}, err
+	}
+	whileDown := load.Summarize(down)
+	if rest := e.Size.DownFor - time.Since(downAt); rest > 0 {
+		select {
+		case <-ctx.Done():
+			return Outcome{}, ctx.Err()
+		case <-time.After(rest):
+		}
+	}
+	var upAt time.Time
+	if wasRunning {
+		e.say("  starting the broker again (it was down %s)", seconds(time.Since(downAt)))
+		if err := e.Control.StartBroker(ctx); err != nil {
+			return Outcome{}, err
+		}
+		restarted = true
+		upAt = time.Now()
+	}
+	if _, err := e.follow(ctx, t, "broker-down", &res); err != nil {
+		return Outcome{}, err
+	}
+	s := load.Summarize(res)
+	o := outcomeOf(s, n)
+	confirmed := s.ByStatus["CONFIRMED"]
+	o.add("accepted_pct", "accepted while down", stats.Share(accepted, n), "%")
+	o.add("pending_while_down", "not final while down", float64(whileDown.Accepted-countFinal(down)), "orders")
+	if t.Mode == config.ModeSync {
+		o.Holds = confirmed == n
+		note := "it never uses it"
+		if !wasRunning {
+			note = "no broker ran at all"
+		}
+		o.Verdict = fmt.Sprintf("sync: %d of %d orders confirmed while Kafka was down — %s", confirmed, n, note)
+		return o, nil
+	}
+	if !wasRunning {
+		return o, fmt.Errorf("no broker was running to stop: bring the events stack up first")
+	}
+	catchUp := max(lastFinal(res).Sub(upAt), 0)
+	o.add("catch_up_ms", "all final after the broker returned", float64(catchUp.Milliseconds()), "ms")
+	o.Holds = accepted == n && confirmed == n
+	o.Verdict = fmt.Sprintf("events: %d of %d accepted while Kafka was down (%d still PENDING, their events waiting in the outbox); %d confirmed, the last %s after it came back",
+		accepted, n, whileDown.Accepted-countFinal(down), confirmed, seconds(catchUp))
+	return o, nil
+}
+
+// countFinal counts a batch's final orders.
+func countFinal(r load.Result) int {
+	n := 0
+	for _, p := range r.Orders {
+		if p.Order.Final {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,248 @@
+package scenario
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/investigate"
+	"github.com/orderflow/flowctl/internal/stats"
+)
+
+const invoicing = "invoicing-svc"
+
+// allPropagations is what find-the-failure compares by default.
+var allPropagations = []config.Propagation{config.PropagationChild, config.PropagationLink, config.PropagationOff}
+
+// findTheFailure makes invoicing-svc fail, places one order and measures what
+// it takes to find out why from the traces alone — once per
+// TRACE_PROPAGATION setting, restarting the stack's services in between.
+func findTheFailure(ctx context.Context, e *Env, t Target) (Outcome, error) {
+	var o Outcome
+	if e.Jaeger == nil {
+		return o, errors.New("find-the-failure reads the traces: bring the stack up with Jaeger (without --no-jaeger)")
+	}
+	props := e.Propagations
+	if len(props) == 0 {
+		props = allPropagations
+	}
+	orig := e.Control.Propagation(t.Mode)
+	defer func() {
+		if e.Control.Propagation(t.Mode) != orig {
+			cctx, cancel := cleanupCtx(ctx)
+			defer cancel()
+			e.say("  restarting the %s services with TRACE_PROPAGATION=%s again", t.Mode, orig)
+			if err := e.Control.SetPropagation(cctx, t.Mode, orig); err != nil {
+				e.say("  could not restore TRACE_PROPAGATION=%s: %v", orig, err)
+			}
+		}
+	}()
+	var parts []string
+	why := "not found"
+	allFound := true
+	var recoveredMS []float64
+	for i, p := range props {
+		if e.Control.Propagation(t.Mode) != p {
+			e.say("  restarting the %s services with TRACE_PROPAGATION=%s", t.Mode, p)
+			if err := e.Control.SetPropagation(ctx, t.Mode, p); err != nil {
+				return o, err
+			}
+		}
+		f, err := e.failOne(ctx, t)
+		if err != nil {
+			return o, fmt.Errorf("TRACE_PROPAGATION=%s: %w", p, err)
+		}
+		inv := f.inv
+		if i == 0 {
+			o.add("traces", fmt.Sprintf("traces holding the order (%s)", p), float64(inv.Traces), "traces")
+			o.add("spans", fmt.Sprintf("spans to read (%s)", p), float64(inv.Spans), "spans")
+			why = cmp.Or(inv.FailureText, why)
+		}
+		o.add("traces_"+string(p), fmt.Sprintf("traces holding the order (%s)", p), float64(inv.Traces), "traces")
+		o.add("spans_"+string(p), fmt.Sprintf("spans to read (%s)", p), float64(inv.Spans), "spans")
+		o.add("lookups_"+string(p), fmt.Sprintf("Jaeger lookups (%s)", p), float64(inv.Lookups), "")
+		if inv.Failure == nil {
+			allFound = false
+		}
+		how := fmt.Sprintf("%s: %d %s/%d spans/%d %s", p, inv.Traces, plural(inv.Traces, "trace"), inv.Spans, inv.Lookups, plural(inv.Lookups, "lookup"))
+		switch {
+		case inv.Linked:
+			how += " joined by links"
+		case len(inv.Unlinked) > 0:
+			how += " joined only by the order id"
+		}
+		if inv.Failure == nil {
+			how += ", cause NOT found in the traces"
+		}
+		parts = append(parts, how)
+		o.Details = append(o.Details, fmt.Sprintf("TRACE_PROPAGATION=%s · order %s ended %s · %s", p, f.order.ID, f.order.Status, inv.HowFound))
+		if inv.FailureText != "" {
+			o.Details = append(o.Details, "  why: "+inv.FailureText)
+		}
+		if f.recovered > 0 {
+			recoveredMS = append(recoveredMS, float64(f.recovered.Milliseconds()))
+			o.Details = append(o.Details, fmt.Sprintf("  after the fault was cleared the retried event went through: CONFIRMED %s later", seconds(f.recovered)))
+		}
+		if i == 0 && e.RenderTrace != nil {
+			o.Details = append(o.Details, e.RenderTrace(inv)...)
+		}
+	}
+	if t.Mode == config.ModeEvents {
+		if len(recoveredMS) > 0 {
+			o.add("recovered_ms", "stuck order final after the fault cleared", stats.Percentile(recoveredMS, 50), "ms")
+		}
+		o.Holds = allFound && len(recoveredMS) == len(props)
+		o.Verdict = fmt.Sprintf("events: the order did not fail, it got stuck (PENDING while invoicing's consumer retried); the cause (%s) took %s", why, strings.Join(parts, " · "))
+		return o, nil
+	}
+	o.Holds = allFound
+	o.Verdict = fmt.Sprintf("sync: the order FAILED at once (503) and the cause (%s) took %s", why, strings.Join(parts, " · "))
+	return o, nil
+}
+
+// failedOrder is one order that failed on purpose, and what the traces said.
+type failedOrder struct {
+	order api.Order
+	inv   investigate.Investigation
+	// recovered is, in events mode, how long after the fault was cleared the
+	// stuck order became final.
+	recovered time.Duration
+}
+
+// failOne makes invoicing-svc fail every request and every event, places
+// one order, investigates it in Jaeger and clears the fault.
+func (e *Env) failOne(ctx context.Context, t Target) (failedOrder, error) {
+	var f failedOrder
+	admin := t.Admin[invoicing]
+	if _, err := admin.SetFaults(ctx, api.Faults{ErrorRate: 1}); err != nil {
+		return f, err
+	}
+	cleared := false
+	clear := func(ctx context.Context) error {
+		if cleared {
+			return nil
+		}
+		cleared = true
+		return admin.ClearFaults(ctx)
+	}
+	defer func() {
+		cctx, cancel := cleanupCtx(ctx)
+		defer cancel()
+		_ = clear(cctx)
+	}()
+	start := time.Now()
+	p, err := t.Orders.Place(ctx, api.PlaceRequest{CustomerID: "cust-find-me", Items: []api.Line{{SKU: "SKU-001", Qty: 1}}})
+	if p.Order.ID == "" {
+		return f, fmt.Errorf("place the order: %w", err)
+	}
+	f.order = p.Order
+	if t.Mode == config.ModeEvents {
+		// Wait until inventory reserved the stock and invoicing failed a few
+		// times: the order is stuck, not failed.
+		if err := waitTimeline(ctx, t.Orders, p.Order.ID, "reserved", 20*time.Second); err != nil {
+			return f, err
+		}
+		time.Sleep(1500 * time.Millisecond)
+		if f.order, err = t.Orders.Get(ctx, p.Order.ID); err != nil {
+			return f, err
+		}
+	}
+	f.inv, err = e.investigate(ctx, t, f.order, start)
+	if err != nil {
+		return f, err
+	}
+	if err := clear(ctx); err != nil {
+		return f, err
+	}
+	if t.Mode == config.ModeEvents {
+		clearedAt := time.Now()
+		if err := waitTimeline(ctx, t.Orders, p.Order.ID, "confirmed", 30*time.Second); err != nil {
+			return f, fmt.Errorf("after the fault was cleared: %w", err)
+		}
+		final, err := t.Orders.Get(ctx, p.Order.ID)
+		if err != nil {
+			return f, err
+		}
+		f.recovered = final.UpdatedAt.Sub(clearedAt)
+		f.order = final
+	}
+	return f, nil
+}
+
+// investigate asks Jaeger until the traces explain the order (spans arrive
+// in batches every second or so) or 15 s pass; then it returns what it has.
+func (e *Env) investigate(ctx context.Context, t Target, o api.Order, start time.Time) (investigate.Investigation, error) {
+	deadline := time.Now().Add(15 * time.Second)
+	var last investigate.Investigation
+	var lastErr error
+	for time.Now().Before(deadline) {
+		inv, err := investigate.ForOrder(ctx, e.Jaeger, investigate.Input{
+			OrderID: o.ID, TraceID: o.TraceID, Mode: string(t.Mode),
+			Since: start.Add(-2 * time.Second), Until: time.Now().Add(2 * time.Second),
+			Services: investigate.ServiceNames(string(t.Mode)),
+			Status:   o.Status, Reason: o.Reason,
+		})
+		if err == nil {
+			last, lastErr = inv, nil
+			// Complete enough: the cause is in, and every service has shown up.
+			if inv.Failure != nil && len(services(inv)) >= 2 {
+				return inv, nil
+			}
+		} else if !errors.Is(err, api.ErrTraceNotFound) {
+			return inv, err
+		} else {
+			lastErr = err
+		}
+		select {
+		case <-ctx.Done():
+			return last, ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	if lastErr != nil {
+		return last, lastErr
+	}
+	return last, nil
+}
+
+// services are the services with spans in an investigation.
+func services(inv investigate.Investigation) []string {
+	var out []string
+	for _, s := range inv.AllSpans {
+		if !slices.Contains(out, s.Service) {
+			out = append(out, s.Service)
+		}
+	}
+	return out
+}
+
+// waitTimeline polls an order until its timeline has step.
+func waitTimeline(ctx context.Context, o *api.Orders, id, step string, d time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	for {
+		got, err := o.Get(ctx, id)
+		if err == nil && slices.ContainsFunc(got.Timeline, func(s api.Step) bool { return s.Step == step }) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("order %s has no %q step after %s (status %s)", id, step, d, got.Status)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}

@@ -1,0 +1,147 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/events"
+
+	"github.com/orderflow/flowctl/internal/kafkalog"
+	"github.com/orderflow/flowctl/internal/stats"
+)
+
+// poisonMessage sends something malformed the mode's way in — an event on
+// orders.v1, a request body to POST /orders — and checks that it is set
+// aside with a reason and that the next good order still goes through.
+func poisonMessage(ctx context.Context, e *Env, t Target) (Outcome, error) {
+	var o Outcome
+	if t.Mode == config.ModeSync {
+		status, ctype, err := postRaw(ctx, t.URLs["order-svc"]+"/orders", `{"customer_id": "cust-poison", "items": [{"sku": 42`)
+		if err != nil {
+			return o, err
+		}
+		next, err := e.nextOrder(ctx, t)
+		if err != nil {
+			return o, err
+		}
+		o.add("refused_status", "HTTP status of the malformed request", float64(status), "")
+		o.add("next_order_ttc_ms", "next order final after", next, "ms")
+		o.Holds = status == http.StatusBadRequest && strings.HasPrefix(ctype, "application/problem+json") && next >= 0
+		o.Verdict = fmt.Sprintf("sync: a malformed request is refused at the door (%d %s), nothing is stored or dead-lettered, the next order is confirmed", status, ctype)
+		return o, nil
+	}
+	if len(e.Brokers) == 0 {
+		return o, fmt.Errorf("no broker address to publish to")
+	}
+	id := uuid.NewString()
+	topic := e.topic(events.TopicOrders)
+	key := "poison-" + id[:8]
+	// Truncated JSON: no consumer can ever process it, retrying would not help.
+	value := fmt.Sprintf(`{"id":%q,"type":%q,"schema_version":1,"order_id":%q,"payload":{"order_id":`, id, events.TypeOrderPlaced, key)
+	e.say("  publishing a malformed %s (event id %s) to %s", events.TypeOrderPlaced, short(id), topic)
+	sent := time.Now()
+	part, off, err := kafkalog.Publish(ctx, e.Brokers, topic, []byte(key), []byte(value),
+		map[string]string{"event-type": events.TypeOrderPlaced, "event-id": id})
+	if err != nil {
+		return o, fmt.Errorf("publish the malformed event: %w", err)
+	}
+	entries, err := e.waitDeadLetters(ctx, id, sent)
+	if err != nil {
+		return o, err
+	}
+	dlqMS := float64(time.Since(sent).Milliseconds())
+	next, err := e.nextOrder(ctx, t)
+	if err != nil {
+		return o, err
+	}
+	o.add("dead_letters", "dead letters for it", float64(len(entries)), "events")
+	o.add("dlq_ms", "in the dead-letter topic after", dlqMS, "ms")
+	o.add("next_order_ttc_ms", "next order final after", next, "ms")
+	o.Details = append(o.Details, fmt.Sprintf("published to %s/%d/%d", topic, part, off))
+	var groups []string
+	for _, d := range entries {
+		groups = append(groups, d.Group)
+		o.Details = append(o.Details, fmt.Sprintf("dead letter %s from %s/%d/%d by %s: %s", d.Position(), d.OriginalTopic, d.OriginalPartition, d.OriginalOffset, d.Group, d.Error))
+	}
+	o.Details = append(o.Details, "`flowctl dlq list` shows every dead letter; `flowctl dlq redrive --event-id "+id+"` would republish this one (it would come back: it is still malformed)")
+	o.Holds = len(entries) > 0 && next >= 0
+	o.Verdict = fmt.Sprintf("events: the malformed event was dead-lettered by %s within %s and the consumers went on: the next order was final after %s",
+		strings.Join(groups, ", "), stats.Ms(dlqMS), stats.Ms(next))
+	return o, nil
+}
+
+// waitDeadLetters polls the dead-letter topics until the event with id is
+// there (every group that consumes its topic dead-letters its own copy), and
+// a moment longer for the other groups.
+func (e *Env) waitDeadLetters(ctx context.Context, id string, since time.Time) ([]kafkalog.DLQEntry, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var found []kafkalog.DLQEntry
+	var firstSeen time.Time
+	for {
+		all, err := kafkalog.ListDLQ(ctx, e.Brokers, e.TopicPrefix)
+		if err != nil && ctx.Err() == nil {
+			return nil, fmt.Errorf("list dead letters: %w", err)
+		}
+		found = found[:0]
+		for _, d := range all {
+			if d.EventID == id {
+				found = append(found, d)
+			}
+		}
+		if len(found) > 0 && firstSeen.IsZero() {
+			firstSeen = time.Now()
+		}
+		if len(found) > 0 && time.Since(firstSeen) > time.Second {
+			return found, nil
+		}
+		select {
+		case <-ctx.Done():
+			if len(found) > 0 {
+				return found, nil
+			}
+			return nil, fmt.Errorf("the malformed event was not dead-lettered within %s: are the consumers running? (`flowctl logs inventory-svc --mode events`)", time.Since(since).Round(time.Second))
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// nextOrder places one good order and returns its time to consistency (ms);
+// an error when it does not become CONFIRMED.
+func (e *Env) nextOrder(ctx context.Context, t Target) (float64, error) {
+	res, err := e.batch(ctx, t, "next order", 1, 1, nil)
+	if err != nil {
+		return -1, err
+	}
+	if _, err := e.follow(ctx, t, "next order", &res); err != nil {
+		return -1, err
+	}
+	p := res.Orders[0]
+	if p.Order.Status != "CONFIRMED" || p.Order.TimeToFinalMS == nil {
+		return -1, fmt.Errorf("the next good order ended %s (%s): the flow did not go on", p.Status(), p.Order.Reason+p.Problem+p.Err)
+	}
+	return *p.Order.TimeToFinalMS, nil
+}
+
+// postRaw posts a body as JSON, returning the status and content type.
+func postRaw(ctx context.Context, url, body string) (int, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		return 0, "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		return 0, "", fmt.Errorf("POST %s: %w", url, err)
+	}
+	defer res.Body.Close()
+	_, _ = io.Copy(io.Discard, res.Body)
+	return res.StatusCode, res.Header.Get("Content-Type"), nil
+}

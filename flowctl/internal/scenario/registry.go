@@ -1,0 +1,96 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/orderflow/platform/config"
+)
+
+// Scenario puts one of the article's claims to the test against one mode.
+type Scenario struct {
+	Name string
+	// Summary is the one line `scenario list` shows.
+	Summary string
+	// Claim is the article's claim the scenario measures.
+	Claim string
+	run   func(ctx context.Context, e *Env, t Target) (Outcome, error)
+}
+
+// All are the scenarios, in the order the workshop takes them.
+var All = []Scenario{
+	{Name: "happy-path", run: happyPath,
+		Summary: "orders at a steady rate, nothing broken: placement latency and time to consistency, p50/p99",
+		Claim:   "sync answers when everything is done; events answer at once and become consistent later"},
+	{Name: "downstream-down", run: downstreamDown,
+		Summary: "inventory-svc stopped while orders arrive: sync share failed; events share accepted, backlog, catch-up after restart",
+		Claim:   "events remove coupling: with inventory down, sync orders fail while events orders are accepted and complete later"},
+	{Name: "slow-downstream", run: slowDownstream,
+		Summary: "inventory-svc answers 300 ms late: placement p99 per mode, consumer backlog in events mode",
+		Claim:   "a slow dependency slows every sync call; in events mode it grows a backlog instead"},
+	{Name: "read-your-writes", run: readYourWrites,
+		Summary: "read each order right after placing it: share still PENDING, time-to-consistency distribution",
+		Claim:   "events mean eventual consistency: right after placing an order its status depends on who caught up"},
+	{Name: "find-the-failure", run: findTheFailure,
+		Summary: "one order fails in invoicing-svc: how many traces, spans and lookups it takes to find why, per TRACE_PROPAGATION",
+		Claim:   "debugging is harder with events: one call stack becomes a trail across services and a log, unless tracing is disciplined"},
+	{Name: "replay", run: replay,
+		Summary: "rebuild invoicing's totals from the event log with a fresh consumer group; compare with the live totals; one order's audit trail",
+		Claim:   "an event log gives auditability and replay"},
+	{Name: "poison-message", run: poisonMessage,
+		Summary: "publish a malformed event: it lands in the dead-letter topic and the consumer goes on (`flowctl dlq list|redrive`)",
+		Claim:   "a message can be bad; the design must say where it goes and that the rest keeps flowing"},
+	{Name: "broker-down", run: brokerDown,
+		Summary: "Kafka stopped while orders arrive: events keep accepting through the outbox and complete after it returns; sync does not notice",
+		Claim:   "a broker is one more system to run; a delayed message has a cost the design must state"},
+}
+
+// Names are the scenarios' names.
+func Names() []string {
+	out := make([]string, len(All))
+	for i, s := range All {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// Lookup finds scenarios by name; "all" is every one.
+func Lookup(names []string) ([]Scenario, error) {
+	var out []Scenario
+	for _, n := range names {
+		if n == "all" {
+			return All, nil
+		}
+		i := slices.IndexFunc(All, func(s Scenario) bool { return s.Name == n })
+		if i < 0 {
+			return nil, fmt.Errorf("no scenario %q: use one of %s (or all); `flowctl scenario list` explains each", n, strings.Join(Names(), ", "))
+		}
+		out = append(out, All[i])
+	}
+	return out, nil
+}
+
+// Run runs s against each mode in turn (one after the other, so neither
+// mode's numbers pay for the other's load on a small machine).
+func (s Scenario) Run(ctx context.Context, e *Env, modes []config.Mode) (Run, error) {
+	r := Run{Scenario: s.Name, Claim: s.Claim}
+	for _, m := range modes {
+		t, err := e.target(m)
+		if err != nil {
+			return r, err
+		}
+		e.say("%s · %s", s.Name, m)
+		start := time.Now()
+		o, err := s.run(ctx, e, t)
+		o.Scenario, o.Mode, o.Started = s.Name, string(m), start
+		o.TookMS = float64(time.Since(start).Milliseconds())
+		if err != nil {
+			return r, fmt.Errorf("scenario %s (%s): %w", s.Name, m, err)
+		}
+		r.Outcomes = append(r.Outcomes, o)
+	}
+	return r, nil
+}

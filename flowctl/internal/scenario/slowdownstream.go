@@ -1,0 +1,61 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/stats"
+)
+
+// slowDownstream adds latency to inventory-svc (its API and each event it
+// consumes) while orders arrive at a steady rate.
+func slowDownstream(ctx context.Context, e *Env, t Target) (Outcome, error) {
+	n := max(2, e.Size.Orders/2)
+	lat := e.Size.Latency
+	admin := t.Admin[inventory]
+	e.say("  %s answers %s late; placing %d orders at %g/s", inventory, lat, n, e.Size.Rate)
+	if _, err := admin.SetFaults(ctx, api.Faults{Latency: lat.String()}); err != nil {
+		return Outcome{}, err
+	}
+	defer func() {
+		cctx, cancel := cleanupCtx(ctx)
+		defer cancel()
+		_ = admin.ClearFaults(cctx)
+	}()
+	sampler := e.sampleBacklog(ctx, t, inventory, "orders.v1")
+	res, err := e.batch(ctx, t, "slow-downstream", n, e.Size.Rate, nil)
+	if err != nil {
+		sampler.Stop()
+		return Outcome{}, err
+	}
+	_, err = e.follow(ctx, t, "slow-downstream", &res)
+	backlog, backlogOK := sampler.Stop()
+	if err != nil {
+		return Outcome{}, err
+	}
+	s := load.Summarize(res)
+	o := outcomeOf(s, n)
+	o.add("added_latency_ms", "added to inventory-svc", float64(lat.Milliseconds()), "ms")
+	latMS := float64(lat.Milliseconds())
+	if t.Mode == config.ModeSync {
+		o.Holds = s.Placement.P50 >= latMS
+		o.Verdict = fmt.Sprintf("sync: with inventory %s slower every order waited for it: placement p50 %s / p99 %s",
+			lat, stats.Ms(s.Placement.P50), stats.Ms(s.Placement.P99))
+		return o, nil
+	}
+	if backlogOK {
+		o.add("backlog_events", "largest consumer backlog", float64(backlog), "events")
+	}
+	o.Holds = s.Placement.P99 < latMS && s.TimeToFinal.P50 >= latMS
+	lag := ""
+	if backlogOK {
+		lag = fmt.Sprintf("inventory's consumer fell up to %d events behind and ", backlog)
+	}
+	o.Verdict = fmt.Sprintf("events: placement p99 stayed %s; %sorders became final after p50 %s / p99 %s",
+		stats.Ms(s.Placement.P99), lag, stats.Ms(s.TimeToFinal.P50), stats.Ms(s.TimeToFinal.P99))
+	return o, nil
+}
