@@ -1,0 +1,392 @@
+// Package investigate answers "how much tracing does it take to explain this
+// order?": it collects every span of one order from Jaeger, says how many
+// traces and lookups that took and whether span links join the traces, and
+// finds the span that explains a failure.
+//
+// With TRACE_PROPAGATION=child an order is one trace, found by the trace id
+// order-svc stored. With link or off, each Kafka consumer starts a new trace;
+// Jaeger's HTTP API cannot search by attribute, so the other traces are found
+// by searching each service's traces in the order's time window and keeping
+// those with a span whose orderflow.order_id is the order's id — the work a
+// person does by hand in the Jaeger UI.
+package investigate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/orderflow/flowctl/internal/api"
+)
+
+// Span attributes the services record (platform/kafkabus).
+const (
+	AttrOrderID   = "orderflow.order_id"      // on Kafka producer and consumer spans
+	AttrEventType = "orderflow.event_type"    // e.g. StockRejected
+	AttrKafkaWait = "orderflow.kafka_wait_ms" // on consumer spans: time the message sat in Kafka
+)
+
+// reasonAttrs name a failure's reason where a span carries one. The services
+// do not record them today (an order's reason lives in order-svc); they are
+// read so a service that starts recording one is shown without code changes.
+var reasonAttrs = [...]string{"orderflow.reason", "orderflow.rejection_reason", "rejection.reason"}
+
+// searchLimit caps the traces one service search returns. The window spans a
+// few seconds around one order, so it only trips when a load test ran then.
+const searchLimit = 500
+
+// Input says which order to investigate and where to look.
+type Input struct {
+	OrderID string
+	// TraceID is the trace id order-svc stored for the order (the request
+	// that placed it). Empty means: search only.
+	TraceID string
+	Mode    string
+	// Since and Until bound the search: spans of the order start in between.
+	Since, Until time.Time
+	// Services are the Jaeger service names to search, e.g.
+	// "inventory-svc.events" (see ServiceNames). Empty: no search.
+	Services []string
+	// Status and Reason are the order's status and reason as order-svc
+	// reports them (optional). Spans do not carry the reason of a rejection,
+	// so the failure is described with it.
+	Status, Reason string
+}
+
+// KafkaHop is one event's trip through Kafka: from the producer span's end to
+// the consumer span's start.
+type KafkaHop struct {
+	Consumer api.SpanRef `json:"consumer"`
+	// Producer is the producer span the consumer's parent or link points at;
+	// nil when nothing joins them (TRACE_PROPAGATION=off).
+	Producer *api.SpanRef `json:"producer,omitempty"`
+	Topic    string       `json:"topic,omitempty"`
+	WaitMS   float64      `json:"wait_ms"`
+	// Measured says WaitMS is the consumer's own orderflow.kafka_wait_ms,
+	// rather than computed from the spans' times.
+	Measured bool `json:"measured"`
+}
+
+// Investigation is what it took to explain one order.
+type Investigation struct {
+	OrderID      string `json:"order_id"`
+	Mode         string `json:"mode,omitempty"`
+	StartTraceID string `json:"start_trace_id,omitempty"`
+	// TraceIDs are the traces that hold spans of the order, the start trace
+	// first, the others by their first span.
+	TraceIDs []string `json:"trace_ids"`
+	Traces   int      `json:"traces"`
+	Spans    int      `json:"spans"`
+	// Lookups counts the queries a person would make: 1 when the start trace
+	// holds everything, else that one plus one search per service.
+	Lookups  int      `json:"lookups"`
+	Searched []string `json:"searched,omitempty"`
+	// Linked says the order spans several traces and span links join every
+	// one of them to the start trace (TRACE_PROPAGATION=link).
+	Linked bool `json:"linked"`
+	// Unlinked are the traces no chain of span links reaches from the start
+	// trace: only the order id attribute ties them to the order.
+	Unlinked []string `json:"unlinked_trace_ids,omitempty"`
+	// Failure is the span that explains why the order failed, nil if none.
+	Failure *api.Span `json:"failure,omitempty"`
+	// FailureText is one line, e.g. "rejected in inventory-svc: SKU SKU-005:
+	// 5 requested, 3 available".
+	FailureText string     `json:"failure_text,omitempty"`
+	Hops        []KafkaHop `json:"kafka_hops,omitempty"`
+	KafkaWaitMS float64    `json:"kafka_wait_ms"`
+	HowFound    string     `json:"how_found"`
+	// AllSpans are the spans of all TraceIDs, by start time.
+	AllSpans []api.Span `json:"all_spans"`
+}
+
+// ServiceNames are the Jaeger service names of the three services in mode's
+// stack: the services name themselves "<service>.<mode>".
+func ServiceNames(mode string) []string {
+	return []string{"order-svc." + mode, "inventory-svc." + mode, "invoicing-svc." + mode}
+}
+
+// ShortService drops the mode suffix: "inventory-svc.events" → "inventory-svc".
+func ShortService(name string) string {
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		return name[:i]
+	}
+	return name
+}
+
+// ForOrder collects the order's spans: its start trace, then every trace of
+// in.Services in the window that holds a span of the order. It returns an
+// error wrapping api.ErrTraceNotFound when Jaeger has no span of the order
+// (yet), so callers can wait and ask again.
+func ForOrder(ctx context.Context, j *api.Jaeger, in Input) (Investigation, error) {
+	if in.OrderID == "" {
+		return Investigation{}, errors.New("investigate: no order id")
+	}
+	inv := Investigation{OrderID: in.OrderID, Mode: in.Mode, StartTraceID: strings.ToLower(in.TraceID)}
+	found := map[string]api.FullTrace{}
+	if inv.StartTraceID != "" {
+		t, err := j.GetTrace(ctx, inv.StartTraceID)
+		if err != nil {
+			return Investigation{}, fmt.Errorf("order %s: the trace order-svc stored: %w", in.OrderID, err)
+		}
+		found[t.ID] = t
+	}
+
+	results := make([][]api.FullTrace, len(in.Services))
+	errs := make([]error, len(in.Services))
+	var wg sync.WaitGroup
+	for i, svc := range in.Services {
+		wg.Go(func() { results[i], errs[i] = j.FindTraces(ctx, svc, in.Since, in.Until, searchLimit) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return Investigation{}, fmt.Errorf("order %s: search Jaeger: %w", in.OrderID, err)
+	}
+	for _, traces := range results {
+		for _, t := range traces {
+			if t.ID != inv.StartTraceID && !holdsOrder(t, in.OrderID) {
+				continue
+			}
+			// Searches run after the lookup and may see spans that reached
+			// Jaeger since: keep the fuller copy.
+			if len(t.Spans) > len(found[t.ID].Spans) {
+				found[t.ID] = t
+			}
+		}
+	}
+	if len(found) == 0 {
+		return Investigation{}, fmt.Errorf("order %s: no span carries %s=%s in %s: %w",
+			in.OrderID, AttrOrderID, in.OrderID, strings.Join(in.Services, ", "), api.ErrTraceNotFound)
+	}
+
+	for _, t := range found {
+		inv.AllSpans = append(inv.AllSpans, t.Spans...)
+	}
+	api.SortSpans(inv.AllSpans)
+	if inv.StartTraceID == "" {
+		inv.StartTraceID = inv.AllSpans[0].TraceID // the earliest fragment stands in
+	}
+	inv.TraceIDs = traceOrder(inv.StartTraceID, inv.AllSpans)
+	inv.Traces, inv.Spans = len(inv.TraceIDs), len(inv.AllSpans)
+	inv.Searched = in.Services
+	inv.Lookups = lookups(in, inv.Traces)
+	inv.Unlinked = unlinked(inv.StartTraceID, inv.TraceIDs, inv.AllSpans)
+	inv.Linked = inv.Traces > 1 && len(inv.Unlinked) == 0
+	inv.Hops = KafkaHops(inv.AllSpans)
+	for _, h := range inv.Hops {
+		inv.KafkaWaitMS += h.WaitMS
+	}
+	if f := failure(inv.AllSpans); f != nil {
+		inv.Failure = f
+		inv.FailureText = failureText(*f, in)
+	}
+	inv.HowFound = howFound(inv, in)
+	return inv, nil
+}
+
+func holdsOrder(t api.FullTrace, orderID string) bool {
+	return slices.ContainsFunc(t.Spans, func(s api.Span) bool { return s.Attrs[AttrOrderID] == orderID })
+}
+
+// traceOrder lists the trace ids of spans (sorted by start), start first.
+func traceOrder(start string, spans []api.Span) []string {
+	ids := []string{start}
+	for _, s := range spans {
+		if !slices.Contains(ids, s.TraceID) {
+			ids = append(ids, s.TraceID)
+		}
+	}
+	return ids
+}
+
+// lookups is what finding the order costs a person: the start trace alone
+// when it holds everything; otherwise also one search per service, since
+// nothing says in advance which service's traces hold the rest.
+func lookups(in Input, traces int) int {
+	n := 0
+	if in.TraceID != "" {
+		n = 1
+	}
+	if traces > 1 || in.TraceID == "" {
+		n += len(in.Services)
+	}
+	return n
+}
+
+// unlinked returns the traces that no chain of span links reaches from the
+// start trace. A link counts in both directions: a consumer's link to its
+// producer joins the consumer's trace to the producer's.
+func unlinked(start string, ids []string, spans []api.Span) []string {
+	reached := map[string]bool{start: true}
+	for changed := true; changed; {
+		changed = false
+		for _, s := range spans {
+			for _, l := range s.Links {
+				if reached[s.TraceID] != reached[l.TraceID] && slices.Contains(ids, l.TraceID) {
+					reached[s.TraceID], reached[l.TraceID] = true, true
+					changed = true
+				}
+			}
+		}
+	}
+	var out []string
+	for _, id := range ids {
+		if !reached[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// KafkaHops finds every consumer span of spans and how long its event waited
+// in Kafka: the consumer's orderflow.kafka_wait_ms when recorded (the
+// service measured it from the message's timestamp), else the gap between
+// the producer span's end and the consumer span's start.
+func KafkaHops(spans []api.Span) []KafkaHop {
+	byRef := make(map[api.SpanRef]*api.Span, len(spans))
+	for i := range spans {
+		byRef[spans[i].Ref()] = &spans[i]
+	}
+	var hops []KafkaHop
+	for _, c := range spans {
+		if c.Kind != "consumer" {
+			continue
+		}
+		var producer *api.Span
+		candidates := c.Links
+		if c.ParentID != "" {
+			candidates = append([]api.SpanRef{{TraceID: c.TraceID, SpanID: c.ParentID}}, candidates...)
+		}
+		for _, ref := range candidates {
+			if p, ok := byRef[ref]; ok && p.Kind == "producer" {
+				producer = p
+				break
+			}
+		}
+		h := KafkaHop{Consumer: c.Ref(), Topic: c.Attrs["messaging.destination.name"]}
+		if ms, err := strconv.ParseFloat(c.Attrs[AttrKafkaWait], 64); err == nil {
+			h.WaitMS, h.Measured = ms, true
+		} else if producer != nil {
+			h.WaitMS = max(0, float64(c.Start.Sub(producer.End))/float64(time.Millisecond))
+		} else {
+			continue // neither measured nor joined: nothing to say about the hop
+		}
+		if producer != nil {
+			ref := producer.Ref()
+			h.Producer = &ref
+		}
+		hops = append(hops, h)
+	}
+	return hops
+}
+
+// failure picks the span that explains a failure. First the span that
+// decided a rejection: in events mode, inventory-svc's producer span of
+// StockRejected (the consumers downstream only pass it on). Else the first
+// span with error status, followed down its children to the deepest one that
+// failed too: in sync mode order-svc's client span ends in error, but the
+// answer came from inventory-svc's server span.
+func failure(spans []api.Span) *api.Span {
+	for i, s := range spans {
+		if strings.HasSuffix(s.Attrs[AttrEventType], "Rejected") || explicitReason(s) != "" {
+			return &spans[i]
+		}
+	}
+	for i, s := range spans {
+		if s.Error {
+			return deepestFailure(&spans[i], spans)
+		}
+	}
+	return nil
+}
+
+func deepestFailure(s *api.Span, spans []api.Span) *api.Span {
+	for i, c := range spans {
+		if c.TraceID == s.TraceID && c.ParentID == s.SpanID && (c.Error || httpStatus(c) >= 400) {
+			return deepestFailure(&spans[i], spans)
+		}
+	}
+	return s
+}
+
+func httpStatus(s api.Span) int {
+	n, _ := strconv.Atoi(s.Attrs["http.response.status_code"])
+	return n
+}
+
+func explicitReason(s api.Span) string {
+	for _, k := range reasonAttrs {
+		if v := s.Attrs[k]; v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// spanReason is what the span itself says about its failure.
+func spanReason(s api.Span) string {
+	if r := explicitReason(s); r != "" {
+		return r
+	}
+	for _, e := range s.Events {
+		if m := e.Attrs["exception.message"]; e.Name == "exception" && m != "" {
+			if s.StatusMessage != "" && s.StatusMessage != m {
+				return s.StatusMessage + ": " + m
+			}
+			return m
+		}
+	}
+	return s.StatusMessage
+}
+
+// failureText is one line: what happened, where, and why.
+func failureText(f api.Span, in Input) string {
+	verb := "failed"
+	if in.Status == "REJECTED" || strings.HasSuffix(f.Attrs[AttrEventType], "Rejected") || httpStatus(f) == 409 {
+		verb = "rejected"
+	}
+	why := spanReason(f)
+	if why == "" && (in.Status == "REJECTED" || in.Status == "FAILED") {
+		why = in.Reason
+	}
+	if why == "" {
+		switch {
+		case httpStatus(f) != 0:
+			why = f.Name + " answered HTTP " + strconv.Itoa(httpStatus(f))
+		case f.Attrs[AttrEventType] != "":
+			why = f.Name + ": " + f.Attrs[AttrEventType]
+		default:
+			why = f.Name + " ended in error"
+		}
+	}
+	return verb + " in " + ShortService(f.Service) + ": " + why
+}
+
+func howFound(inv Investigation, in Input) string {
+	spans := plural(inv.Spans, "span")
+	search := fmt.Sprintf("found by searching %s for %s=%s", plural(len(inv.Searched), "service"), AttrOrderID, inv.OrderID)
+	switch {
+	case inv.Traces == 1 && in.TraceID != "":
+		return fmt.Sprintf("1 trace, %s: everything under the order's trace id %s", spans, inv.StartTraceID)
+	case inv.Traces == 1:
+		return fmt.Sprintf("1 trace, %s; %s", spans, search)
+	case inv.Linked:
+		return fmt.Sprintf("%d traces joined by span links, %s; %s", inv.Traces, spans, search)
+	case len(inv.Unlinked) == inv.Traces-1:
+		return fmt.Sprintf("%d unconnected traces, %s: only the order id attribute ties them together (%s)", inv.Traces, spans, search)
+	default:
+		return fmt.Sprintf("%d traces, %s: span links join %d of them, only the order id attribute ties the other %d (%s)",
+			inv.Traces, spans, inv.Traces-len(inv.Unlinked), len(inv.Unlinked), search)
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}

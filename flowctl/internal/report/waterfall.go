@@ -1,0 +1,245 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/investigate"
+)
+
+const (
+	ansiRed   = "\x1b[31m"
+	ansiDim   = "\x1b[2m"
+	ansiReset = "\x1b[0m"
+)
+
+// waterfallRow is one span placed in the tree.
+type waterfallRow struct {
+	span  *api.Span
+	depth int
+	// viaLink says the span hangs under the span it links to (another trace)
+	// rather than under its parent.
+	viaLink bool
+}
+
+// Waterfall prints the order's spans as a tree on a time axis: one line per
+// span with its offset from the first span, its duration, its service, its
+// name indented by depth and a bar width characters wide. Spans of linked
+// traces hang under the span they link to (marked ↪); traces nothing joins
+// start at the left. Consumer lines say how long the event waited in Kafka;
+// error spans are marked ✗ (red with color). A summary line closes it.
+func Waterfall(w io.Writer, inv investigate.Investigation, width int, color bool) {
+	width = max(width, 10)
+	fmt.Fprintf(w, "order %s", inv.OrderID)
+	if inv.Mode != "" {
+		fmt.Fprintf(w, " (%s)", inv.Mode)
+	}
+	fmt.Fprintf(w, ": %s; %s\n", inv.HowFound, plural(inv.Lookups, "lookup"))
+	if len(inv.AllSpans) == 0 {
+		return
+	}
+	rows := waterfallRows(inv.AllSpans)
+	t0 := inv.AllSpans[0].Start
+	t1 := t0
+	for _, s := range inv.AllSpans {
+		if s.End.After(t1) {
+			t1 = s.End
+		}
+	}
+	total := t1.Sub(t0)
+
+	waits := map[api.SpanRef]investigate.KafkaHop{}
+	for _, h := range inv.Hops {
+		waits[h.Consumer] = h
+	}
+	traceCol := len(inv.TraceIDs) > 1 // with several traces, say which span is in which
+	svcW, nameW := len("service"), len("span")
+	for _, r := range rows {
+		svcW = max(svcW, utf8.RuneCountInString(investigate.ShortService(r.span.Service)))
+		nameW = max(nameW, utf8.RuneCountInString(rowName(r)))
+	}
+
+	header := fmt.Sprintf("%8s %9s  ", "start", "took")
+	if traceCol {
+		header += fmt.Sprintf("%-8s  ", "trace")
+	}
+	header += fmt.Sprintf("%-*s  %-*s  │%s│", svcW, "service", nameW, "span", axis(total, width))
+	fmt.Fprintln(w, strings.TrimRight(header, " "))
+	for _, r := range rows {
+		s := r.span
+		line := fmt.Sprintf("%8s %9s  ", After(ms(s.Start.Sub(t0))), Ms(ms(s.Duration())))
+		if traceCol {
+			line += fmt.Sprintf("%-8s  ", s.TraceID[:min(8, len(s.TraceID))])
+		}
+		line += pad(investigate.ShortService(s.Service), svcW) + "  " + pad(rowName(r), nameW) + "  │" +
+			bar(s.Start.Sub(t0), s.End.Sub(t0), total, width) + "│"
+		var notes []string
+		if h, ok := waits[s.Ref()]; ok {
+			notes = append(notes, fmt.Sprintf("waited %s in Kafka", Ms(h.WaitMS)))
+		}
+		isFailure := inv.Failure != nil && inv.Failure.Ref() == s.Ref()
+		if s.Error {
+			notes = append(notes, "✗ error")
+			if s.StatusMessage != "" {
+				notes[len(notes)-1] += ": " + s.StatusMessage
+			}
+		}
+		if isFailure {
+			notes = append(notes, "◀ "+failureVerb(inv.FailureText))
+		}
+		if len(notes) > 0 {
+			line += " " + strings.Join(notes, "; ")
+		}
+		if color && (s.Error || isFailure) {
+			line = ansiRed + line + ansiReset
+		}
+		fmt.Fprintln(w, line)
+	}
+
+	sum := fmt.Sprintf("total %s · %s, %s", Ms(ms(total)), plural(inv.Traces, "trace"), plural(inv.Spans, "span"))
+	if len(inv.Hops) > 0 { // sync mode has none: saying "0 ms in Kafka" would suggest it had
+		sum += fmt.Sprintf(" · %s waiting in Kafka (%s)", Ms(inv.KafkaWaitMS), plural(len(inv.Hops), "hop"))
+	}
+	if inv.FailureText != "" {
+		f := inv.FailureText
+		if color {
+			f = ansiRed + f + ansiReset
+		}
+		sum += " · " + f
+	}
+	fmt.Fprintln(w, sum)
+}
+
+// waterfallRows orders the spans depth-first: each span under its parent, a
+// linked trace's root under the span it links to, children by start time.
+func waterfallRows(spans []api.Span) []waterfallRow {
+	byRef := make(map[api.SpanRef]int, len(spans))
+	for i, s := range spans {
+		byRef[s.Ref()] = i
+	}
+	children := map[int][]int{}
+	viaLink := map[int]bool{}
+	var roots []int
+	for i, s := range spans { // spans are sorted, so children come out sorted
+		if p, ok := byRef[api.SpanRef{TraceID: s.TraceID, SpanID: s.ParentID}]; ok && s.ParentID != "" {
+			children[p] = append(children[p], i)
+			continue
+		}
+		placed := false
+		for _, l := range s.Links {
+			if p, ok := byRef[l]; ok && p != i {
+				children[p] = append(children[p], i)
+				viaLink[i], placed = true, true
+				break
+			}
+		}
+		if !placed {
+			roots = append(roots, i)
+		}
+	}
+	rows := make([]waterfallRow, 0, len(spans))
+	seen := make([]bool, len(spans))
+	var walk func(i, depth int)
+	walk = func(i, depth int) {
+		if seen[i] { // links could form a cycle in broken data; print each span once
+			return
+		}
+		seen[i] = true
+		rows = append(rows, waterfallRow{span: &spans[i], depth: depth, viaLink: viaLink[i]})
+		for _, c := range children[i] {
+			walk(c, depth+1)
+		}
+	}
+	for _, r := range roots {
+		walk(r, 0)
+	}
+	for i := range spans { // spans caught in a cycle have no root: still print them
+		walk(i, 0)
+	}
+	return rows
+}
+
+func rowName(r waterfallRow) string {
+	prefix := strings.Repeat("  ", r.depth)
+	if r.viaLink {
+		prefix += "↪ "
+	}
+	return prefix + spanName(*r.span)
+}
+
+// spanName is the span's name; an HTTP client span, which OpenTelemetry names
+// only "HTTP POST", also gets the path it called, so sync calls read as what
+// they asked for.
+func spanName(s api.Span) string {
+	if s.Kind != "client" || strings.Contains(s.Name, "/") {
+		return s.Name
+	}
+	if u, err := url.Parse(s.Attrs["url.full"]); err == nil && u.Path != "" {
+		return s.Name + " " + u.Path
+	}
+	return s.Name
+}
+
+// bar draws [from, to) of total on width cells in eighths of a cell. Ends
+// that fall inside a cell use the partial blocks; a span too short to cover
+// an eighth still gets a thin mark, so every span is visible.
+func bar(from, to, total time.Duration, width int) string {
+	cells := width * 8
+	a, b := 0, cells
+	if total > 0 {
+		a = int(int64(cells) * int64(from) / int64(total))
+		b = int((int64(cells)*int64(to) + int64(total) - 1) / int64(total))
+	}
+	a = min(max(a, 0), cells-1)
+	b = min(max(b, a+1), cells)
+	left := []string{"", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"}
+	var sb strings.Builder
+	for c := range width {
+		lo, hi := max(a, c*8), min(b, c*8+8)
+		switch n := hi - lo; {
+		case n <= 0:
+			sb.WriteByte(' ')
+		case n == 8:
+			sb.WriteString("█")
+		case lo == c*8: // covers the cell's left part
+			sb.WriteString(left[n])
+		case n >= 4: // covers the right part: only halves and eighths exist
+			sb.WriteString("▐")
+		default:
+			sb.WriteString("▕")
+		}
+	}
+	return sb.String()
+}
+
+// axis labels the time axis: 0 at the left, the total at the right.
+func axis(total time.Duration, width int) string {
+	right := Ms(ms(total))
+	if utf8.RuneCountInString(right)+2 > width {
+		return strings.Repeat(" ", width)
+	}
+	return "0" + strings.Repeat(" ", width-1-utf8.RuneCountInString(right)) + right
+}
+
+func failureVerb(text string) string {
+	verb, _, _ := strings.Cut(text, " in ")
+	return verb + " here"
+}
+
+func pad(s string, w int) string {
+	return s + strings.Repeat(" ", max(0, w-utf8.RuneCountInString(s)))
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
