@@ -68,7 +68,7 @@ The stack keeps running afterwards; 'flowctl down' stops it.`,
 				return printJSON(g.env.Stdout, report.DemoJSON{DemoResult: res, Summary: sum})
 			}
 			report.Demo(g.env.Stdout, res, sum)
-			footer(g.env.Stdout, st)
+			footer(g.env.Stdout, st.Stack)
 			return nil
 		},
 	}

@@ -65,11 +65,20 @@ KAFKA_BROKERS, if set, names the broker to use instead of the embedded one.`,
 	return c
 }
 
+// launched is a stack that bringUp brought up, with what it took to do so:
+// the scenarios stop and start its parts the same way.
+type launched struct {
+	stack.Stack
+	// Compose is set for the Docker runtime, Options for the native one.
+	Compose *stack.Compose
+	Options stack.Options
+}
+
 // bringUp brings the stack up in the chosen runtime, printing each step on w.
-func bringUp(ctx context.Context, g *globals, mode config.Mode, f upFlags, w io.Writer) (stack.Stack, error) {
+func bringUp(ctx context.Context, g *globals, mode config.Mode, f upFlags, w io.Writer) (launched, error) {
 	l, err := g.layout()
 	if err != nil {
-		return stack.Stack{}, err
+		return launched{}, err
 	}
 	rt, _ := stack.ParseRuntime(g.runtime)
 	if rt != stack.RuntimeNative {
@@ -78,36 +87,36 @@ func bringUp(ctx context.Context, g *globals, mode config.Mode, f upFlags, w io.
 		case err == nil:
 			tok, err := stack.AdminToken(l, g.env.Getenv)
 			if err != nil {
-				return stack.Stack{}, err
+				return launched{}, err
 			}
 			compose.Env = append(compose.Env, "ADMIN_TOKEN="+tok)
 			fmt.Fprintf(w, "bringing up the %s stack with Docker (%s, project %s); the first start builds images and shows their progress\n", mode, strings.Join(compose.Cmd, " "), stack.ComposeProject)
 			st, err := stack.DockerUp(ctx, compose, mode, f.build, w, func(s stack.Step) { report.Step(w, s) })
 			if err != nil {
-				return st, explainStartError(g.env.Stderr, ctxErr(ctx, err))
+				return launched{Stack: st}, explainStartError(g.env.Stderr, ctxErr(ctx, err))
 			}
-			return st, nil
+			return launched{Stack: st, Compose: compose}, nil
 		case rt == stack.RuntimeDocker:
-			return stack.Stack{}, fmt.Errorf("--runtime docker: %w; or use --runtime native", err)
+			return launched{}, fmt.Errorf("--runtime docker: %w; or use --runtime native", err)
 		default:
 			fmt.Fprintf(w, "no Docker (%v): using the native runtime\n", err)
 		}
 	}
-	noJaeger := f.noJaeger
 	fmt.Fprintf(w, "bringing up the %s stack natively (run dir %s)\n", mode, l.Rel(l.RunDir))
-	st, err := stack.Up(ctx, stack.Options{
+	o := stack.Options{
 		Layout:     l,
 		Mode:       mode,
 		PortBase:   g.portBase,
 		BrokerPort: g.brokerPort,
-		NoJaeger:   noJaeger,
+		NoJaeger:   f.noJaeger,
 		Getenv:     g.env.Getenv,
 		Self:       g.env.Self,
 		Progress:   w,
 		TTY:        isTerminal(w),
-	}, func(s stack.Step) { report.Step(w, s) })
-	if err != nil {
-		return st, explainStartError(g.env.Stderr, ctxErr(ctx, err))
 	}
-	return st, nil
+	st, err := stack.Up(ctx, o, func(s stack.Step) { report.Step(w, s) })
+	if err != nil {
+		return launched{Stack: st}, explainStartError(g.env.Stderr, ctxErr(ctx, err))
+	}
+	return launched{Stack: st, Options: o}, nil
 }
