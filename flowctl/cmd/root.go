@@ -97,6 +97,7 @@ $XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`,
 		newStatusCmd(g),
 		newLogsCmd(g),
 		newFaultCmd(g),
+		newDLQCmd(g),
 		newTraceCmd(g),
 	)
 	return root
