@@ -34,6 +34,9 @@ var ErrNoAdmin = errors.New("no /admin/faults: the service was started without A
 
 // SetFaults replaces the service's faults and returns them as it applied them.
 func (a *Admin) SetFaults(ctx context.Context, f Faults) (Faults, error) {
+	if f.Latency == "" {
+		f.Latency = "0s" // the service wants a duration, not an absent one
+	}
 	return a.call(ctx, http.MethodPut, &f)
 }
 

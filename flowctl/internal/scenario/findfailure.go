@@ -61,9 +61,7 @@ func findTheFailure(ctx context.Context, e *Env, t Target) (Outcome, error) {
 		}
 		inv := f.inv
 		if i == 0 {
-			o.add("traces", fmt.Sprintf("traces holding the order (%s)", p), float64(inv.Traces), "traces")
-			o.add("spans", fmt.Sprintf("spans to read (%s)", p), float64(inv.Spans), "spans")
-			why = cmp.Or(inv.FailureText, why)
+			why = cmp.Or(brief(inv.FailureText), why)
 		}
 		o.add("traces_"+string(p), fmt.Sprintf("traces holding the order (%s)", p), float64(inv.Traces), "traces")
 		o.add("spans_"+string(p), fmt.Sprintf("spans to read (%s)", p), float64(inv.Spans), "spans")
@@ -142,7 +140,10 @@ func (e *Env) failOne(ctx context.Context, t Target) (failedOrder, error) {
 	if p.Order.ID == "" {
 		return f, fmt.Errorf("place the order: %w", err)
 	}
-	f.order = p.Order
+	// The answer of a failed POST is a problem, not the order: read it back.
+	if f.order, err = t.Orders.Get(ctx, p.Order.ID); err != nil {
+		return f, err
+	}
 	if t.Mode == config.ModeEvents {
 		// Wait until inventory reserved the stock and invoicing failed a few
 		// times: the order is stuck, not failed.
@@ -245,4 +246,16 @@ func plural(n int, word string) string {
 		return word
 	}
 	return word + "s"
+}
+
+// brief keeps a failure's first clause: the verdict line names the cause,
+// the details carry all of it.
+func brief(s string) string {
+	if i := strings.Index(s, "; "); i > 0 {
+		s = s[:i]
+	}
+	if r := []rune(s); len(r) > 100 {
+		s = string(r[:99]) + "…"
+	}
+	return s
 }

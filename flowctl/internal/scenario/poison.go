@@ -52,11 +52,11 @@ func poisonMessage(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	if err != nil {
 		return o, fmt.Errorf("publish the malformed event: %w", err)
 	}
-	entries, err := e.waitDeadLetters(ctx, id, sent)
+	entries, seen, err := e.waitDeadLetters(ctx, id, sent)
 	if err != nil {
 		return o, err
 	}
-	dlqMS := float64(time.Since(sent).Milliseconds())
+	dlqMS := float64(seen.Sub(sent).Milliseconds())
 	next, err := e.nextOrder(ctx, t)
 	if err != nil {
 		return o, err
@@ -79,8 +79,8 @@ func poisonMessage(ctx context.Context, e *Env, t Target) (Outcome, error) {
 
 // waitDeadLetters polls the dead-letter topics until the event with id is
 // there (every group that consumes its topic dead-letters its own copy), and
-// a moment longer for the other groups.
-func (e *Env) waitDeadLetters(ctx context.Context, id string, since time.Time) ([]kafkalog.DLQEntry, error) {
+// a moment longer for the other groups. It returns when the first was seen.
+func (e *Env) waitDeadLetters(ctx context.Context, id string, since time.Time) ([]kafkalog.DLQEntry, time.Time, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	var found []kafkalog.DLQEntry
@@ -88,7 +88,7 @@ func (e *Env) waitDeadLetters(ctx context.Context, id string, since time.Time) (
 	for {
 		all, err := kafkalog.ListDLQ(ctx, e.Brokers, e.TopicPrefix)
 		if err != nil && ctx.Err() == nil {
-			return nil, fmt.Errorf("list dead letters: %w", err)
+			return nil, firstSeen, fmt.Errorf("list dead letters: %w", err)
 		}
 		found = found[:0]
 		for _, d := range all {
@@ -100,14 +100,14 @@ func (e *Env) waitDeadLetters(ctx context.Context, id string, since time.Time) (
 			firstSeen = time.Now()
 		}
 		if len(found) > 0 && time.Since(firstSeen) > time.Second {
-			return found, nil
+			return found, firstSeen, nil
 		}
 		select {
 		case <-ctx.Done():
 			if len(found) > 0 {
-				return found, nil
+				return found, firstSeen, nil
 			}
-			return nil, fmt.Errorf("the malformed event was not dead-lettered within %s: are the consumers running? (`flowctl logs inventory-svc --mode events`)", time.Since(since).Round(time.Second))
+			return nil, firstSeen, fmt.Errorf("the malformed event was not dead-lettered within %s: are the consumers running? (`flowctl logs inventory-svc --mode events`)", time.Since(since).Round(time.Second))
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
