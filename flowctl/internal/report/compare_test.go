@@ -1,0 +1,690 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/orderflow/flowctl/internal/scenario"
+)
+
+// The fixture is a hand-written recording of both modes over the eight
+// scenarios; the tests check the structure of what is rendered from it, not
+// its wording, so that the wording can change without touching them.
+const fixture = "testdata/compare-results.json"
+
+func loadFixture(t *testing.T) scenario.Report {
+	t.Helper()
+	r, err := ReadReport(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestFixture keeps the fixture what the other tests assume it is.
+func TestFixture(t *testing.T) {
+	r := loadFixture(t)
+	want := []string{"happy-path", "downstream-down", "slow-downstream", "read-your-writes", "find-the-failure", "replay", "poison-message", "broker-down"}
+	var got []string
+	failing, escaped := 0, 0
+	for _, run := range r.Runs {
+		got = append(got, run.Scenario)
+		if len(run.Outcomes) != 2 || run.Outcomes[0].Mode != "sync" || run.Outcomes[1].Mode != "events" {
+			t.Errorf("%s: want a sync and an events outcome", run.Scenario)
+		}
+		for _, o := range run.Outcomes {
+			for _, s := range [][]float64{o.Placement, o.TimeToFinal} {
+				if len(s) != 0 && (len(s) < 20 || len(s) > 40) {
+					t.Errorf("%s/%s: %d samples, want 20–40", o.Scenario, o.Mode, len(s))
+				}
+			}
+			if !o.Holds {
+				failing++
+			}
+			if strings.ContainsAny(o.Verdict, "<&") {
+				escaped++
+			}
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("scenarios = %v, want %v", got, want)
+	}
+	if failing == 0 || escaped == 0 {
+		t.Errorf("the fixture needs an outcome that does not hold (%d) and a verdict with < or & (%d)", failing, escaped)
+	}
+}
+
+func TestCompareTable(t *testing.T) {
+	r := loadFixture(t)
+	var b bytes.Buffer
+	CompareTable(&b, r)
+	out := b.String()
+	if strings.Contains(out, "\x1b[") {
+		t.Error("the table has terminal colour codes")
+	}
+	table, verdicts, ok := strings.Cut(out, "\nVerdicts\n")
+	if !ok {
+		t.Fatalf("no verdicts after the table:\n%s", out)
+	}
+	lines := strings.Split(strings.TrimSpace(table), "\n")
+	if head := strings.Fields(lines[0]); !slices.Equal(head, []string{"SCENARIO", "SYNC", "EVENTS", "HOLDS"}) {
+		t.Errorf("header = %v", head)
+	}
+	rows := lines[1:]
+	if len(rows) != len(r.Runs) {
+		t.Fatalf("%d rows for %d scenarios:\n%s", len(rows), len(r.Runs), table)
+	}
+	// tabwriter aligns the columns: every row's holds start where the
+	// header's HOLDS does.
+	col := strings.Index(lines[0], "HOLDS")
+	for i, run := range r.Runs {
+		row := rows[i]
+		if !strings.HasPrefix(row, run.Scenario+" ") {
+			t.Errorf("row %d = %q, want scenario %s", i, row, run.Scenario)
+		}
+		if got := string([]rune(row)[col:]); !strings.HasPrefix(got, "sync ") {
+			t.Errorf("%s: holds column not aligned: %q", run.Scenario, got)
+		}
+		for _, o := range run.Outcomes {
+			if !strings.Contains(row, o.Mode+" "+tick(o.Holds)) {
+				t.Errorf("%s: row lacks %s %s: %q", run.Scenario, o.Mode, tick(o.Holds), row)
+			}
+		}
+		if !strings.Contains(verdicts, run.Scenario+": "+run.Verdict()+"\n") {
+			t.Errorf("verdict of %s missing", run.Scenario)
+		}
+	}
+}
+
+func TestCompareMarkdown(t *testing.T) {
+	r := loadFixture(t)
+	var b bytes.Buffer
+	if err := CompareMarkdown(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	lines := strings.Split(md, "\n")
+	if !strings.HasPrefix(lines[0], "# ") || !strings.Contains(lines[0], r.Started.Format("2006-01-02")) {
+		t.Errorf("title %q lacks the date", lines[0])
+	}
+	if !strings.Contains(md, r.Runtime) {
+		t.Error("the runtime is missing")
+	}
+	// Markdown escapes are backslashes before ASCII punctuation: without
+	// them the text reads as recorded.
+	plain := strings.ReplaceAll(md, `\`, "")
+	for _, run := range r.Runs {
+		if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "| ["+run.Scenario+"](#"+run.Scenario+") |") }) {
+			t.Errorf("summary has no row for %s", run.Scenario)
+		}
+		section := between(md, "\n## "+run.Scenario+"\n", "\n## ")
+		if section == "" {
+			t.Errorf("no section for %s", run.Scenario)
+			continue
+		}
+		if !strings.Contains(plain, "**Verdict:** "+run.Verdict()) {
+			t.Errorf("verdict of %s missing", run.Scenario)
+		}
+		if !strings.Contains(section, "| Metric | sync | events |") {
+			t.Errorf("%s: no metric table", run.Scenario)
+		}
+		for _, o := range run.Outcomes {
+			for _, m := range o.Metrics {
+				if !strings.Contains(section, "\n| "+mdCell(m.Label)+" |") {
+					t.Errorf("%s: metric %s has no row", run.Scenario, m.Key)
+				}
+			}
+			for _, d := range o.Details {
+				if !strings.Contains(section, "\n"+d+"\n") {
+					t.Errorf("%s: detail line %q missing", run.Scenario, d)
+				}
+			}
+		}
+	}
+	// A "<" outside code blocks would start an HTML tag in a renderer.
+	inFence := false
+	for _, l := range lines {
+		if strings.HasPrefix(l, "```") {
+			inFence = !inFence
+			continue
+		}
+		if !inFence && regexp.MustCompile("(^|[^\\\\])<").MatchString(l) {
+			t.Errorf("unescaped < in %q", l)
+		}
+	}
+
+	q := between(md, "\n## Questions to ask before choosing events\n", "\n## ")
+	if n := len(regexp.MustCompile(`(?m)^\d\. \*\*`).FindAllString(q, -1)); n != 5 {
+		t.Errorf("%d questions, want 5:\n%s", n, q)
+	}
+	for _, run := range r.Runs {
+		if !strings.Contains(q, "["+run.Scenario+"](#"+run.Scenario+")") {
+			t.Errorf("no question refers to %s", run.Scenario)
+		}
+	}
+}
+
+// TestQuestionsUseTheReportsNumbers changes a measured number and expects
+// the answer to the questions to change with it.
+func TestQuestionsUseTheReportsNumbers(t *testing.T) {
+	r := loadFixture(t)
+	questions := func() string {
+		var b bytes.Buffer
+		if err := CompareMarkdown(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		return between(b.String(), "\n## Questions to ask before choosing events\n", "\n## ")
+	}
+	stale := metricPtr(t, r, "read-your-writes", "events", "stale_read_pct")
+	catchUp := metricPtr(t, r, "replay", "events", "catch_up_ms")
+	before := questions()
+	for _, m := range []*scenario.Metric{stale, catchUp} {
+		if !strings.Contains(before, formatValue(*m)+" in events") {
+			t.Errorf("questions lack %s %s:\n%s", m.Key, formatValue(*m), before)
+		}
+	}
+	stale.Value, catchUp.Value = 42.5, 98765
+	after := questions()
+	for _, m := range []*scenario.Metric{stale, catchUp} {
+		if !strings.Contains(after, formatValue(*m)+" in events") {
+			t.Errorf("questions did not follow %s to %s:\n%s", m.Key, formatValue(*m), after)
+		}
+	}
+}
+
+func metricPtr(t *testing.T, r scenario.Report, name, mode, key string) *scenario.Metric {
+	t.Helper()
+	for i := range r.Runs {
+		for j := range r.Runs[i].Outcomes {
+			o := &r.Runs[i].Outcomes[j]
+			if r.Runs[i].Scenario != name || o.Mode != mode {
+				continue
+			}
+			for k := range o.Metrics {
+				if o.Metrics[k].Key == key {
+					return &o.Metrics[k]
+				}
+			}
+		}
+	}
+	t.Fatalf("fixture has no %s/%s %s", name, mode, key)
+	return nil
+}
+
+// between is the text after start up to end (or the text's end).
+func between(s, start, end string) string {
+	_, after, ok := strings.Cut(s, start)
+	if !ok {
+		return ""
+	}
+	if i := strings.Index(after, end); i >= 0 {
+		return after[:i]
+	}
+	return after
+}
+
+func renderHTML(t *testing.T, r scenario.Report) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := CompareHTML(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// element is a parsed XML element: enough of a DOM for the tests.
+type element struct {
+	Name  string
+	Attr  map[string]string
+	Text  string
+	Kids  []*element
+	Outer *element
+}
+
+// parseXML parses s strictly as XML: the report is meant to be well-formed,
+// so that any HTML or SVG tool can read it.
+func parseXML(t *testing.T, s string) *element {
+	t.Helper()
+	d := xml.NewDecoder(strings.NewReader(s))
+	root := &element{Name: "#document"}
+	cur := root
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("not well-formed: %v", err)
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			e := &element{Name: tok.Name.Local, Attr: map[string]string{}, Outer: cur}
+			for _, a := range tok.Attr {
+				e.Attr[a.Name.Local] = a.Value
+			}
+			cur.Kids = append(cur.Kids, e)
+			cur = e
+		case xml.EndElement:
+			cur = cur.Outer
+		case xml.CharData:
+			for e := cur; e != nil; e = e.Outer {
+				e.Text += string(tok)
+			}
+		}
+	}
+	return root
+}
+
+// all are the elements below e (e included) for which ok holds.
+func (e *element) all(ok func(*element) bool) []*element {
+	var out []*element
+	if ok(e) {
+		out = append(out, e)
+	}
+	for _, k := range e.Kids {
+		out = append(out, k.all(ok)...)
+	}
+	return out
+}
+
+func named(name string) func(*element) bool {
+	return func(e *element) bool { return e.Name == name }
+}
+
+// svgs are the report's charts by their title.
+func svgs(t *testing.T, doc *element) map[string]*element {
+	t.Helper()
+	out := map[string]*element{}
+	for _, s := range doc.all(named("svg")) {
+		titles := s.all(named("title"))
+		if len(titles) == 0 {
+			t.Errorf("an svg without a title")
+			continue
+		}
+		out[titles[0].Text] = s
+	}
+	return out
+}
+
+// marks are the classes of a chart's data paths and bars (the legend's
+// swatches have the class "swatch").
+func marks(svg *element) (paths, rects []string) {
+	for _, e := range svg.all(func(e *element) bool { return e.Attr["class"] != "" && e.Attr["class"] != "swatch" }) {
+		switch e.Name {
+		case "path":
+			paths = append(paths, e.Attr["class"])
+		case "rect":
+			rects = append(rects, e.Attr["class"])
+		}
+	}
+	return paths, rects
+}
+
+func TestCompareHTML(t *testing.T) {
+	r := loadFixture(t)
+	out := renderHTML(t, r)
+	if strings.Count(out, "<svg") != strings.Count(out, "</svg>") {
+		t.Errorf("%d <svg> but %d </svg>", strings.Count(out, "<svg"), strings.Count(out, "</svg>"))
+	}
+	for _, bad := range []string{"<script", "<link", "src=", "http://", "https://", "@import", "url(", "NaN", "Inf"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("report.html contains %q: it should need nothing from elsewhere and show no NaN", bad)
+		}
+	}
+	doc := parseXML(t, out)
+	ids := map[string]*element{}
+	for _, e := range doc.all(func(e *element) bool { return e.Attr["id"] != "" }) {
+		ids[e.Attr["id"]] = e
+	}
+	charts := svgs(t, doc)
+	verdicts := doc.all(func(e *element) bool { return e.Attr["class"] == "verdict" })
+	failing := 0
+	for i, run := range r.Runs {
+		if ids[run.Scenario] == nil {
+			t.Errorf("no element with id %s", run.Scenario)
+		}
+		// Parsed, the verdict reads as recorded: the "<" and "&" of the
+		// fixture came out as entities, not as markup.
+		if i >= len(verdicts) || verdicts[i].Text != "Verdict: "+run.Verdict() {
+			t.Errorf("verdict of %s is not shown as recorded", run.Scenario)
+		}
+		for _, kind := range []struct {
+			title   string
+			samples func(scenario.Outcome) []float64
+		}{{"Placement latency", func(o scenario.Outcome) []float64 { return o.Placement }},
+			{"Time to consistency", func(o scenario.Outcome) []float64 { return o.TimeToFinal }}} {
+			var want []string
+			for _, o := range run.Outcomes {
+				if len(kind.samples(o)) > 0 {
+					want = append(want, o.Mode)
+				}
+			}
+			svg := charts[run.Scenario+": "+kind.title]
+			if len(want) == 0 {
+				if svg != nil {
+					t.Errorf("%s: a %s chart without samples", run.Scenario, kind.title)
+				}
+				continue
+			}
+			if svg == nil {
+				t.Errorf("%s: no %s chart", run.Scenario, kind.title)
+				continue
+			}
+			if paths, _ := marks(svg); !slices.Equal(paths, want) {
+				t.Errorf("%s %s: lines %v, want one per mode with samples %v", run.Scenario, kind.title, paths, want)
+			}
+		}
+		for _, o := range run.Outcomes {
+			if !o.Holds {
+				failing++
+			}
+		}
+	}
+	for _, v := range r.Runs {
+		if strings.ContainsAny(v.Verdict(), "<&") && strings.Contains(out, v.Verdict()) {
+			t.Errorf("verdict %q is in the HTML unescaped", v.Verdict())
+		}
+	}
+	if got := len(doc.all(func(e *element) bool { return e.Attr["class"] == "holds fail" })); got != 2*failing {
+		// Each outcome's mark is in the summary and in its section.
+		t.Errorf("%d marks of a claim that does not hold, want %d", got, 2*failing)
+	}
+
+	bars := charts["Orders confirmed, by scenario"]
+	if bars == nil {
+		t.Fatal("no success rate chart")
+	}
+	_, rects := marks(bars)
+	want := 0
+	for _, run := range r.Runs {
+		for _, o := range run.Outcomes {
+			if _, ok := o.Metric("success_pct"); ok {
+				want++
+			}
+		}
+	}
+	if len(rects) != want || !slices.Contains(rects, "sync") || !slices.Contains(rects, "events") {
+		t.Errorf("success bars %v, want %d over both modes", rects, want)
+	}
+}
+
+func TestEmptyAndSingleSamples(t *testing.T) {
+	r := scenario.Report{Runtime: "test", Runs: []scenario.Run{{
+		Scenario: "replay", Claim: "no samples at all",
+		Outcomes: []scenario.Outcome{
+			{Scenario: "replay", Mode: "sync", Verdict: "sync: nothing to replay", Holds: true},
+			{Scenario: "replay", Mode: "events", Verdict: "events: replayed", Holds: true,
+				Metrics: []scenario.Metric{{Key: "catch_up_ms", Label: "Catch-up", Value: 12, Unit: "ms"}}},
+		},
+	}, {
+		Scenario: "happy-path", Claim: "one sample each",
+		Outcomes: []scenario.Outcome{
+			{Scenario: "happy-path", Mode: "sync", Verdict: "sync: one", Holds: true, Placement: []float64{37.5}, TimeToFinal: []float64{38}},
+			{Scenario: "happy-path", Mode: "events", Verdict: "events: one", Holds: true, Placement: []float64{0}},
+		},
+	}}}
+	out := renderHTML(t, r)
+	doc := parseXML(t, out)
+	charts := svgs(t, doc)
+	for title := range charts {
+		if strings.HasPrefix(title, "replay:") {
+			t.Errorf("replay has no samples but a chart %q", title)
+		}
+	}
+	if !strings.Contains(between(out, `id="replay"`, "<h2"), `class="note"`) {
+		t.Error("replay: no note that there are no samples")
+	}
+	svg := charts["happy-path: Placement latency"]
+	if svg == nil {
+		t.Fatal("no chart for single samples")
+	}
+	if paths, _ := marks(svg); !slices.Equal(paths, []string{"sync", "events"}) {
+		t.Errorf("single-sample lines = %v", paths)
+	}
+	if svg := charts["happy-path: Time to consistency"]; svg == nil {
+		t.Error("no time to consistency chart for sync's one sample")
+	} else if paths, _ := marks(svg); !slices.Equal(paths, []string{"sync"}) {
+		t.Errorf("time to consistency lines = %v, want sync only", paths)
+	}
+	if !strings.Contains(between(out, `id="happy-path"`, "</body>"), "No time to consistency samples for events") {
+		t.Error("no note that events has no time to consistency samples")
+	}
+	if strings.Contains(out, "NaN") || strings.Contains(out, "Inf") {
+		t.Error("NaN or Inf in the output")
+	}
+	if got := cdfChart("none", "ms", []series{{Name: "sync"}, {Name: "events"}}); got != "" {
+		t.Errorf("a chart of no samples: %q", got)
+	}
+	if got := barChart("none", nil, nil, true); got != "" {
+		t.Errorf("a bar chart of nothing: %q", got)
+	}
+	var md bytes.Buffer
+	if err := CompareMarkdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	CompareTable(&md, r)
+}
+
+func TestOneMode(t *testing.T) {
+	r := loadFixture(t)
+	for i := range r.Runs {
+		r.Runs[i].Outcomes = slices.DeleteFunc(r.Runs[i].Outcomes, func(o scenario.Outcome) bool { return o.Mode == "sync" })
+	}
+	var tb bytes.Buffer
+	CompareTable(&tb, r)
+	if head := strings.Fields(strings.SplitN(tb.String(), "\n", 2)[0]); !slices.Equal(head, []string{"SCENARIO", "EVENTS", "HOLDS"}) {
+		t.Errorf("header = %v", head)
+	}
+	if strings.Contains(tb.String(), "sync") {
+		t.Errorf("a sync-less report mentions sync:\n%s", tb.String())
+	}
+	var md bytes.Buffer
+	if err := CompareMarkdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(md.String(), "| Metric | events |") != len(r.Runs) || strings.Contains(md.String(), "| sync |") {
+		t.Error("the metric tables should have an events column only")
+	}
+	out := renderHTML(t, r)
+	for title, svg := range svgs(t, parseXML(t, out)) {
+		paths, rects := marks(svg)
+		for _, c := range append(paths, rects...) {
+			if c != "events" {
+				t.Errorf("%s: a %s mark in a report of events only", title, c)
+			}
+		}
+	}
+}
+
+func TestWriteCompareAndReadReport(t *testing.T) {
+	r := loadFixture(t)
+	dir := filepath.Join(t.TempDir(), "reports", "20261126-041500")
+	files, err := WriteCompare(dir, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, filepath.Base(f))
+		if st, err := os.Stat(f); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v (size %v)", f, err, st)
+		}
+		if filepath.Dir(f) != dir {
+			t.Errorf("%s is not in %s", f, dir)
+		}
+	}
+	if !slices.Equal(names, []string{ReportMarkdown, ReportHTML, ResultsJSON}) {
+		t.Errorf("files = %v", names)
+	}
+	back, err := ReadReport(filepath.Join(dir, ResultsJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := mustJSON(t, r), mustJSON(t, back); a != b {
+		t.Errorf("results.json does not round-trip:\n%s\n---\n%s", a, b)
+	}
+	// Rendering from the recording gives the same report.
+	var md1, md2 bytes.Buffer
+	if err := CompareMarkdown(&md1, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := CompareMarkdown(&md2, back); err != nil {
+		t.Fatal(err)
+	}
+	written, _ := os.ReadFile(filepath.Join(dir, ReportMarkdown))
+	if md1.String() != md2.String() || md1.String() != string(written) {
+		t.Error("the report rendered from results.json differs")
+	}
+
+	// A metric that could not be measured (NaN) must not cost the recording.
+	m := metricPtr(t, r, "happy-path", "sync", "placement_p50_ms")
+	m.Value = math.NaN()
+	if _, err := WriteCompare(dir, r); err != nil {
+		t.Fatalf("a NaN metric: %v", err)
+	}
+	back, err = ReadReport(filepath.Join(dir, ResultsJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := back.Runs[0].Outcomes[0].Metric("placement_p50_ms"); ok {
+		t.Error("the NaN metric was recorded")
+	}
+	if !math.IsNaN(m.Value) {
+		t.Error("WriteCompare changed the report it was given")
+	}
+}
+
+func TestReadReportErrors(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{"empty.json": "{}", "broken.json": `{"runs": [`, "demo.json": `{"mode": "sync", "orders": []}`} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadReport(path); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: err = %v, want an error naming the file", name, err)
+		}
+	}
+	if _, err := ReadReport(filepath.Join(dir, "missing.json")); err == nil {
+		t.Error("a missing file read without error")
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestECDF(t *testing.T) {
+	in := []float64{3, 1, 2, 2}
+	got := ecdf(in)
+	want := []point{{1, 0}, {1, 0.25}, {2, 0.25}, {2, 0.5}, {2, 0.5}, {2, 0.75}, {3, 0.75}, {3, 1}}
+	if !slices.Equal(got, want) {
+		t.Errorf("ecdf = %v, want %v", got, want)
+	}
+	if !slices.Equal(in, []float64{3, 1, 2, 2}) {
+		t.Error("ecdf reordered its input")
+	}
+	if got := ecdf([]float64{5}); !slices.Equal(got, []point{{5, 0}, {5, 1}}) {
+		t.Errorf("ecdf of one = %v", got)
+	}
+	if got := ecdf(nil); len(got) != 0 {
+		t.Errorf("ecdf(nil) = %v", got)
+	}
+}
+
+func TestScales(t *testing.T) {
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+	lin := newScale(2, 80, 0, 100)
+	if lin.log || lin.lo != 0 || lin.hi != 80 {
+		t.Errorf("2…80 (×40): %+v, want linear 0…80", lin)
+	}
+	if got := lin.at(40); !near(got, 50) {
+		t.Errorf("at(40) = %v, want 50", got)
+	}
+	if got := lin.ticks(); !slices.Equal(got, []float64{0, 20, 40, 60, 80}) {
+		t.Errorf("ticks = %v", got)
+	}
+
+	log := newScale(2, 200, 0, 300)
+	if !log.log || log.lo != 1 || log.hi != 1000 {
+		t.Errorf("2…200 (×100): %+v, want log 1…1000", log)
+	}
+	for v, want := range map[float64]float64{1: 0, 10: 100, 100: 200, 1000: 300} {
+		if got := log.at(v); !near(got, want) {
+			t.Errorf("log at(%v) = %v, want %v", v, got, want)
+		}
+	}
+	if got := log.ticks(); !slices.Equal(got, []float64{1, 10, 100, 1000}) {
+		t.Errorf("three decades: ticks %v", got)
+	}
+	if got := newScale(1.5, 90, 0, 1).ticks(); !slices.Equal(got, []float64{1, 2, 5, 10, 20, 50, 100}) {
+		t.Errorf("two decades: ticks %v", got)
+	}
+
+	// One sample, or all equal: a linear axis from 0 past the value.
+	one := newScale(7, 7, 0, 100)
+	if one.log || one.lo != 0 || one.hi < 7 || one.at(7) <= 0 || one.at(7) > 100 {
+		t.Errorf("one value: %+v", one)
+	}
+	if z := newScale(0, 0, 0, 100); z.hi <= z.lo || math.IsNaN(z.at(0)) {
+		t.Errorf("all zero: %+v", z)
+	}
+	// A zero rules out log (log 0 is -Inf) whatever the spread.
+	if newScale(0, 5000, 0, 1).log {
+		t.Error("log scale with a zero")
+	}
+
+	// A y axis runs from the bottom pixel up; values outside are clamped.
+	y := scale{lo: 0, hi: 1, from: 300, to: 50, step: 0.25}
+	if y.at(0) != 300 || y.at(1) != 50 || y.at(0.5) != 175 || y.at(-1) != 300 || y.at(2) != 50 {
+		t.Errorf("y axis: %v %v %v %v %v", y.at(0), y.at(1), y.at(0.5), y.at(-1), y.at(2))
+	}
+	if got := newScale(0, 0.9, 0, 1).ticks(); !slices.Equal(got, []float64{0, 0.2, 0.4, 0.6, 0.8, 1}) {
+		t.Errorf("fractional ticks = %v", got)
+	}
+
+	for raw, want := range map[float64]float64{0.3: 0.5, 1.4: 2, 2.2: 2.5, 16: 20, 100: 100, 0: 1} {
+		if got := niceStep(raw); !near(got, want) {
+			t.Errorf("niceStep(%v) = %v, want %v", raw, got, want)
+		}
+	}
+	for v, want := range map[float64]string{0.5: "0.5 ms", 20: "20 ms", 1000: "1 s", 1500: "1.5 s"} {
+		if got := msTick(v); got != want {
+			t.Errorf("msTick(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+func TestFormatValue(t *testing.T) {
+	for _, tt := range []struct {
+		m    scenario.Metric
+		want string
+	}{
+		{scenario.Metric{Value: 97.22, Unit: "%"}, "97.2%"},
+		{scenario.Metric{Value: 100, Unit: "%"}, "100%"},
+		{scenario.Metric{Value: 2350, Unit: "ms"}, "2.35 s"},
+		{scenario.Metric{Value: 480, Unit: "events"}, "480 events"},
+		{scenario.Metric{Value: 1, Unit: "events"}, "1 event"},
+		{scenario.Metric{Value: 3, Unit: ""}, "3"},
+		{scenario.Metric{Value: math.NaN(), Unit: "ms"}, "–"},
+	} {
+		if got := formatValue(tt.m); got != tt.want {
+			t.Errorf("formatValue(%v %q) = %q, want %q", tt.m.Value, tt.m.Unit, got, tt.want)
+		}
+	}
+}
