@@ -99,6 +99,8 @@ $XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`,
 		newFaultCmd(g),
 		newDLQCmd(g),
 		newTraceCmd(g),
+		newScenarioCmd(g),
+		newLoadCmd(g),
 	)
 	return root
 }

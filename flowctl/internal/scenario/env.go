@@ -91,7 +91,7 @@ type Env struct {
 	// RenderTrace, when set, draws an investigated order's trace as lines
 	// (the terminal waterfall).
 	RenderTrace func(investigate.Investigation) []string
-	Size   Size
+	Size        Size
 	// Say prints a step as it happens (to stderr with --json).
 	Say func(format string, args ...any)
 	// Progress, when set, shows a long step's progress (a bar on a TTY).
