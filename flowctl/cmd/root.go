@@ -101,6 +101,7 @@ $XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`,
 		newTraceCmd(g),
 		newScenarioCmd(g),
 		newLoadCmd(g),
+		newCompareCmd(g),
 	)
 	return root
 }
