@@ -1,0 +1,252 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/orderflow/flowctl/internal/report"
+	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/stack"
+)
+
+// scenarioArgs run every scenario on both modes, small enough for a test.
+var scenarioArgs = []string{"scenario", "all", "--mode", "both", "--json",
+	"--orders", "8", "--rate", "20", "--down-for", "1500ms", "--settle", "90s"}
+
+// TestScenariosNative runs every scenario against both native stacks (the
+// embedded broker, Jaeger from source) and asserts the effect each claims;
+// then the report, load, order watch, dlq and trace commands on what they left.
+func TestScenariosNative(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs both stacks; skipped with -short")
+	}
+	runDir := t.TempDir()
+	base, brokerPort := freeBase(t), freePort(t)
+	c := &cli{t: t, env: map[string]string{}, common: []string{
+		"--run-dir", runDir, "--port-base", strconv.Itoa(base), "--broker-port", strconv.Itoa(brokerPort),
+	}}
+	t.Cleanup(func() {
+		if t.Failed() {
+			dumpLogs(t, runDir)
+		}
+		pids := pidFiles(t, runDir)
+		_, _, _ = c.run("down")
+		for _, pid := range pids {
+			if stack.Alive(pid) {
+				_ = syscall.Kill(-pid, syscall.SIGKILL)
+			}
+		}
+	})
+
+	stdout, stderr, err := c.run(scenarioArgs...)
+	if err != nil {
+		t.Fatalf("scenario all: %v\nstderr:\n%s", err, stderr)
+	}
+	var rep scenario.Report
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("--json output is not JSON: %v\n%s", err, stdout)
+	}
+	if rep.Runtime != "native" {
+		t.Errorf("runtime = %q, want native", rep.Runtime)
+	}
+	checkScenarioReport(t, rep)
+
+	t.Run("compare renders the recorded results", func(t *testing.T) {
+		results := filepath.Join(t.TempDir(), "results.json")
+		if err := os.WriteFile(results, []byte(stdout), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, _, err := c.run("compare", "--from", results)
+		if err != nil {
+			t.Fatalf("compare --from: %v\n%s", err, out)
+		}
+		for _, name := range []string{report.ReportMarkdown, report.ReportHTML, report.ResultsJSON} {
+			if _, err := os.Stat(filepath.Join(filepath.Dir(results), name)); err != nil {
+				t.Errorf("compare wrote no %s: %v", name, err)
+			}
+		}
+		for _, s := range scenario.Names() {
+			if !strings.Contains(out, s) {
+				t.Errorf("the summary table has no row for %s:\n%s", s, out)
+			}
+		}
+	})
+
+	t.Run("load drives both stacks", func(t *testing.T) {
+		out, stderr, err := c.run("load", "--mode", "both", "--rate", "20", "--duration", "1s", "--json")
+		if err != nil {
+			t.Fatalf("load: %v\n%s", err, stderr)
+		}
+		var rs []struct {
+			Mode    string
+			Summary struct {
+				Orders   int            `json:"orders"`
+				ByStatus map[string]int `json:"by_status"`
+				NotFinal int            `json:"not_final"`
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &rs); err != nil || len(rs) != 2 {
+			t.Fatalf("load --json: %v\n%s", err, out)
+		}
+		for _, r := range rs {
+			if r.Summary.Orders != 20 || r.Summary.ByStatus["CONFIRMED"] != 20 || r.Summary.NotFinal != 0 {
+				t.Errorf("%s: %+v", r.Mode, r.Summary)
+			}
+		}
+	})
+
+	t.Run("order watch follows an order to the end", func(t *testing.T) {
+		out, _, err := c.run("order", "watch", "--mode", "events", "--item", "SKU-002:1", "--json")
+		if err != nil {
+			t.Fatalf("order watch: %v\n%s", err, out)
+		}
+		var steps []map[string]any
+		sc := bufio.NewScanner(strings.NewReader(out))
+		for sc.Scan() {
+			var m map[string]any
+			if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+				t.Fatalf("not NDJSON: %q", sc.Text())
+			}
+			steps = append(steps, m)
+		}
+		if len(steps) < 2 || steps[0]["step"] != "placed" || steps[len(steps)-1]["final"] != true || steps[len(steps)-1]["status"] != "CONFIRMED" {
+			t.Fatalf("steps = %v", steps)
+		}
+	})
+
+	t.Run("dlq list shows the poison message", func(t *testing.T) {
+		out, _, err := c.run("dlq", "list", "--json")
+		if err != nil {
+			t.Fatalf("dlq list: %v\n%s", err, out)
+		}
+		var entries []struct {
+			OrderID  string `json:"order_id"`
+			Original struct {
+				Topic string `json:"topic"`
+			} `json:"original"`
+		}
+		if err := json.Unmarshal([]byte(out), &entries); err != nil {
+			t.Fatalf("dlq list --json: %v\n%s", err, out)
+		}
+		poisoned := 0
+		for _, e := range entries {
+			if strings.HasPrefix(e.OrderID, "poison-") && e.Original.Topic == "orders.v1" {
+				poisoned++
+			}
+		}
+		if poisoned == 0 {
+			t.Fatalf("no poison-message dead letter in %d entries:\n%s", len(entries), out)
+		}
+	})
+
+	t.Run("trace shows an order's waterfall", func(t *testing.T) {
+		id := ""
+		for _, r := range rep.Runs {
+			if r.Scenario != "replay" {
+				continue
+			}
+			for _, d := range r.Outcomes[len(r.Outcomes)-1].Details {
+				if _, rest, ok := strings.Cut(d, "audit trail of order "); ok {
+					id, _, _ = strings.Cut(rest, ",")
+				}
+			}
+		}
+		if id == "" {
+			t.Fatal("the replay scenario named no order")
+		}
+		out, _, err := c.run("trace", id, "--mode", "events")
+		if err != nil {
+			t.Fatalf("trace: %v\n%s", err, out)
+		}
+		for _, want := range []string{"order-svc", "inventory-svc", "invoicing-svc", "in Kafka"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("the waterfall lacks %q:\n%s", want, out)
+			}
+		}
+	})
+}
+
+// checkScenarioReport asserts that every scenario ran on both modes, showed
+// what it claims, and measured the numbers behind its verdict.
+func checkScenarioReport(t *testing.T, rep scenario.Report) {
+	t.Helper()
+	if len(rep.Runs) != len(scenario.All) {
+		t.Fatalf("%d runs, want %d", len(rep.Runs), len(scenario.All))
+	}
+	get := func(name, mode string) scenario.Outcome {
+		for _, r := range rep.Runs {
+			if r.Scenario != name {
+				continue
+			}
+			for _, o := range r.Outcomes {
+				if o.Mode == mode {
+					return o
+				}
+			}
+		}
+		t.Fatalf("no %s outcome for %s", mode, name)
+		return scenario.Outcome{}
+	}
+	for _, r := range rep.Runs {
+		if len(r.Outcomes) != 2 {
+			t.Errorf("%s: %d outcomes, want sync and events", r.Scenario, len(r.Outcomes))
+		}
+		for _, o := range r.Outcomes {
+			if !o.Holds {
+				t.Errorf("%s (%s) did not show its claim: %s\n%+v", r.Scenario, o.Mode, o.Verdict, o.Metrics)
+			}
+			if !strings.HasPrefix(o.Verdict, o.Mode+": ") {
+				t.Errorf("%s (%s): verdict %q does not start with the mode", r.Scenario, o.Mode, o.Verdict)
+			}
+		}
+	}
+	type want struct {
+		scenario, mode, metric string
+		ok                     func(float64) bool
+		what                   string
+	}
+	for _, w := range []want{
+		{"happy-path", "sync", "success_pct", eq(100), "all confirmed"},
+		{"happy-path", "events", "success_pct", eq(100), "all confirmed"},
+		{"downstream-down", "sync", "success_pct", eq(0), "no order confirmed while inventory was down"},
+		{"downstream-down", "events", "accepted_pct", eq(100), "every order accepted while inventory was down"},
+		{"downstream-down", "events", "success_pct", eq(100), "every order confirmed after it came back"},
+		{"downstream-down", "events", "backlog_events", gt(0), "a backlog while it was down"},
+		{"slow-downstream", "sync", "placement_p50_ms", ge(300), "sync placement pays the 300 ms"},
+		{"slow-downstream", "events", "placement_p99_ms", lt(300), "events placement does not"},
+		{"read-your-writes", "sync", "stale_read_pct", eq(0), "sync reads are final"},
+		{"read-your-writes", "events", "stale_read_pct", gt(0), "some events reads are not"},
+		{"find-the-failure", "sync", "traces_child", eq(1), "sync: one trace"},
+		{"find-the-failure", "events", "traces_child", eq(1), "events with child propagation: one trace"},
+		{"find-the-failure", "events", "traces_link", gt(1), "events with links: several traces"},
+		{"find-the-failure", "events", "traces_off", gt(1), "events without propagation: several traces"},
+		{"replay", "events", "totals_match", eq(1), "the log rebuilds the live totals"},
+		{"replay", "events", "audit_events", ge(3), "an order's trail has its events"},
+		{"poison-message", "sync", "refused_status", eq(400), "a malformed request is a 400"},
+		{"poison-message", "events", "dead_letters", ge(1), "the malformed event is dead-lettered"},
+		{"broker-down", "sync", "success_pct", eq(100), "sync does not notice"},
+		{"broker-down", "events", "accepted_pct", eq(100), "events accepts while the broker is down"},
+		{"broker-down", "events", "success_pct", eq(100), "and confirms after it returns"},
+	} {
+		o := get(w.scenario, w.mode)
+		m, ok := o.Metric(w.metric)
+		if !ok {
+			t.Errorf("%s (%s): no metric %s", w.scenario, w.mode, w.metric)
+			continue
+		}
+		if !w.ok(m.Value) {
+			t.Errorf("%s (%s): %s = %g, want %s — verdict: %s", w.scenario, w.mode, w.metric, m.Value, w.what, o.Verdict)
+		}
+	}
+}
+
+func eq(want float64) func(float64) bool { return func(v float64) bool { return v == want } }
+func gt(x float64) func(float64) bool   { return func(v float64) bool { return v > x } }
+func ge(x float64) func(float64) bool   { return func(v float64) bool { return v >= x } }
+func lt(x float64) func(float64) bool   { return func(v float64) bool { return v < x } }
