@@ -7,7 +7,7 @@ FLOWCTL := $(RUN_DIR)/bin/flowctl
 MODULES := platform order-svc inventory-svc invoicing-svc flowctl itest
 PKGS := $(addprefix ./,$(addsuffix /...,$(MODULES)))
 
-.PHONY: smoke-docker up-cluster help test test-short test-docker bench build vet demo-sync demo-events up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean
+.PHONY: smoke-docker up-cluster help test test-short test-docker bench build vet demo demo-sync demo-events up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -42,11 +42,14 @@ $(FLOWCTL): FORCE
 
 FORCE:
 
-demo-sync: $(FLOWCTL) ## sync stack (REST) + a few orders, timelines and trace links
-	$(FLOWCTL) demo --mode sync
+demo-sync: $(FLOWCTL) ## sync stack (REST) + guided walk-through: happy path, inventory down, one order's trace
+	$(FLOWCTL) walkthrough --mode sync
 
-demo-events: $(FLOWCTL) ## events stack (Kafka) + a few orders, time-to-consistency and trace links
-	$(FLOWCTL) demo --mode events
+demo-events: $(FLOWCTL) ## events stack (Kafka) + guided walk-through: happy path, inventory down, one order's trace
+	$(FLOWCTL) walkthrough --mode events
+
+demo: $(FLOWCTL) ## both stacks at once + every scenario on both modes; report under reports/ (COMPARE_FLAGS to size it)
+	$(FLOWCTL) compare $(COMPARE_FLAGS)
 
 up-sync: $(FLOWCTL) ## start the sync stack only
 	$(FLOWCTL) up --mode sync

@@ -102,6 +102,7 @@ $XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`,
 		newScenarioCmd(g),
 		newLoadCmd(g),
 		newCompareCmd(g),
+		newWalkthroughCmd(g),
 	)
 	return root
 }
