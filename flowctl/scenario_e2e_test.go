@@ -247,6 +247,6 @@ func checkScenarioReport(t *testing.T, rep scenario.Report) {
 }
 
 func eq(want float64) func(float64) bool { return func(v float64) bool { return v == want } }
-func gt(x float64) func(float64) bool   { return func(v float64) bool { return v > x } }
-func ge(x float64) func(float64) bool   { return func(v float64) bool { return v >= x } }
-func lt(x float64) func(float64) bool   { return func(v float64) bool { return v < x } }
+func gt(x float64) func(float64) bool    { return func(v float64) bool { return v > x } }
+func ge(x float64) func(float64) bool    { return func(v float64) bool { return v >= x } }
+func lt(x float64) func(float64) bool    { return func(v float64) bool { return v < x } }

@@ -1,11 +1,9 @@
 package cmd
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -15,15 +13,9 @@ import (
 
 	"github.com/orderflow/platform/config"
 
+	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/stack"
 )
-
-// faultSettings mirror platform/faults.Settings on the wire.
-type faultSettings struct {
-	Latency         string  `json:"latency"`
-	ErrorRate       float64 `json:"error_rate"`
-	ConsumersPaused bool    `json:"consumers_paused"`
-}
 
 func newFaultCmd(g *globals) *cobra.Command {
 	var mode string
@@ -54,7 +46,7 @@ event it consumes; paused consumers stop taking events from Kafka.
 			if err != nil {
 				return err
 			}
-			s := faultSettings{Latency: latency.String(), ErrorRate: rate, ConsumersPaused: pause}
+			s := api.Faults{Latency: latency.String(), ErrorRate: rate, ConsumersPaused: pause}
 			got, err := callFaults(c.Context(), g, m, svc, http.MethodPut, &s)
 			if err != nil {
 				return err
@@ -127,41 +119,28 @@ func faultTarget(mode, svc string) (config.Mode, string, error) {
 	return m, svc, nil
 }
 
-func callFaults(ctx context.Context, g *globals, m config.Mode, svc, method string, body *faultSettings) (faultSettings, error) {
-	var out faultSettings
+func callFaults(ctx context.Context, g *globals, m config.Mode, svc, method string, body *api.Faults) (api.Faults, error) {
 	l, err := g.layout()
 	if err != nil {
-		return out, err
+		return api.Faults{}, err
 	}
 	tok, err := stack.AdminToken(l, g.env.Getenv)
 	if err != nil {
-		return out, err
+		return api.Faults{}, err
 	}
-	url := stack.StackURLs(g.portBase, m)[svc] + "/admin/faults"
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
+	base := stack.StackURLs(g.portBase, m)[svc]
+	admin := api.NewAdmin(base, svc, tok, &http.Client{Timeout: 5 * time.Second})
+	var got api.Faults
+	switch method {
+	case http.MethodPut:
+		got, err = admin.SetFaults(ctx, *body)
+	case http.MethodDelete:
+		err = admin.ClearFaults(ctx)
+	default:
+		got, err = admin.GetFaults(ctx)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, url, rd)
-	if err != nil {
-		return out, err
+	if errors.Is(err, api.ErrNoAdmin) {
+		return got, fmt.Errorf("%s has no /admin/faults: it was started without ADMIN_TOKEN; restart the stack with `flowctl up --mode %s`", svc, m)
 	}
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
-	if err != nil {
-		return out, unreachable(err, svc+" at "+url, string(m))
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
-	switch res.StatusCode {
-	case http.StatusOK:
-		return out, json.Unmarshal(b, &out)
-	case http.StatusNotFound:
-		return out, fmt.Errorf("%s has no /admin/faults: it was started without ADMIN_TOKEN; restart the stack with `flowctl up --mode %s`", svc, m)
-	case http.StatusUnauthorized:
-		return out, fmt.Errorf("%s refused the admin token: set ADMIN_TOKEN to the token the stack was started with", svc)
-	}
-	return out, fmt.Errorf("%s %s: HTTP %d: %s", method, url, res.StatusCode, strings.TrimSpace(string(b)))
+	return got, unreachable(err, svc+" at "+base, string(m))
 }
