@@ -183,6 +183,7 @@ func (e *Env) investigate(ctx context.Context, t Target, o api.Order, start time
 	deadline := time.Now().Add(15 * time.Second)
 	var last investigate.Investigation
 	var lastErr error
+	prevSpans := -1
 	for time.Now().Before(deadline) {
 		inv, err := investigate.ForOrder(ctx, e.Jaeger, investigate.Input{
 			OrderID: o.ID, TraceID: o.TraceID, Mode: string(t.Mode),
@@ -192,10 +193,13 @@ func (e *Env) investigate(ctx context.Context, t Target, o api.Order, start time
 		})
 		if err == nil {
 			last, lastErr = inv, nil
-			// Complete enough: the cause is in, and every service has shown up.
-			if inv.Failure != nil && len(services(inv)) >= 2 {
+			// Complete enough: the cause is in, two services have shown up,
+			// and no span arrived since the last look (the services export
+			// in batches, so a trace fills in over a second or two).
+			if inv.Failure != nil && len(services(inv)) >= 2 && inv.Spans == prevSpans {
 				return inv, nil
 			}
+			prevSpans = inv.Spans
 		} else if !errors.Is(err, api.ErrTraceNotFound) {
 			return inv, err
 		} else {
