@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/orderflow/flowctl/internal/report"
-	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/stack"
 )
 
@@ -81,18 +80,7 @@ func TestDockerEndToEnd(t *testing.T) {
 	// Every scenario again, with containers stopped and started instead of
 	// processes, and a real Kafka broker.
 	t.Run("scenarios", func(t *testing.T) {
-		stdout, stderr, err := c.run(scenarioArgs...)
-		if err != nil {
-			t.Fatalf("scenario all: %v\nstderr:\n%s", err, stderr)
-		}
-		var rep scenario.Report
-		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
-			t.Fatalf("--json output is not JSON: %v\n%s", err, stdout)
-		}
-		if rep.Runtime != "docker" {
-			t.Errorf("runtime = %q, want docker", rep.Runtime)
-		}
-		checkScenarioReport(t, rep)
+		rep, _ := runAllScenarios(t, c, "docker")
 		for _, r := range rep.Runs {
 			fmt.Fprintf(os.Stderr, "docker e2e: %s: %s\n", r.Scenario, r.Verdict())
 		}

@@ -44,18 +44,7 @@ func TestScenariosNative(t *testing.T) {
 		}
 	})
 
-	stdout, stderr, err := c.run(scenarioArgs...)
-	if err != nil {
-		t.Fatalf("scenario all: %v\nstderr:\n%s", err, stderr)
-	}
-	var rep scenario.Report
-	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
-		t.Fatalf("--json output is not JSON: %v\n%s", err, stdout)
-	}
-	if rep.Runtime != "native" {
-		t.Errorf("runtime = %q, want native", rep.Runtime)
-	}
-	checkScenarioReport(t, rep)
+	rep, stdout := runAllScenarios(t, c, "native")
 
 	t.Run("compare renders the recorded results", func(t *testing.T) {
 		results := filepath.Join(t.TempDir(), "results.json")
@@ -170,6 +159,28 @@ func TestScenariosNative(t *testing.T) {
 			}
 		}
 	})
+}
+
+// runAllScenarios runs every scenario on both modes in runtime, checks the
+// report and returns it with the JSON it was read from.
+func runAllScenarios(t *testing.T, c *cli, runtime string) (scenario.Report, string) {
+	t.Helper()
+	stdout, stderr, err := c.run(scenarioArgs...)
+	if err != nil {
+		t.Fatalf("scenario all: %v\nstderr:\n%s", err, stderr)
+	}
+	var rep scenario.Report
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("--json output is not JSON: %v\n%s", err, stdout)
+	}
+	if rep.Runtime != runtime {
+		t.Errorf("runtime = %q, want %s", rep.Runtime, runtime)
+	}
+	checkScenarioReport(t, rep)
+	for _, r := range rep.Runs {
+		t.Logf("%s (%s): %s", r.Scenario, runtime, r.Verdict())
+	}
+	return rep, stdout
 }
 
 // checkScenarioReport asserts that every scenario ran on both modes, showed
