@@ -382,7 +382,8 @@ func keyNumbers(o scenario.Outcome) string {
 	// mostly repeats confirmed.
 	headline := []string{
 		"success_pct", "stale_read_pct", "placement_p50_ms", "ttc_p99_ms",
-		"catch_up_ms", "backlog_events", "traces", "spans",
+		"catch_up_ms", "backlog_events", "traces_child", "traces_link", "traces_off",
+		"totals_match", "events_replayed", "dead_letters", "dlq_ms", "refused_status",
 		"accepted_pct", "placement_p99_ms", "ttc_p50_ms",
 	}
 	var picked []scenario.Metric
@@ -425,8 +426,18 @@ func shortLabel(m scenario.Metric) string {
 		return "catch-up"
 	case "backlog_events":
 		return "backlog"
-	case "traces", "spans":
-		return m.Key
+	case "traces_child", "traces_link", "traces_off":
+		return "traces (" + strings.TrimPrefix(m.Key, "traces_") + ")"
+	case "totals_match":
+		return "rebuilt = live"
+	case "events_replayed":
+		return "replayed"
+	case "dead_letters":
+		return "dead letters"
+	case "dlq_ms":
+		return "dead-lettered after"
+	case "refused_status":
+		return "refused with HTTP"
 	}
 	if m.Label != "" {
 		return m.Label
@@ -437,9 +448,11 @@ func shortLabel(m scenario.Metric) string {
 // shortValue drops a count's unit: the label next to it already says what
 // is counted ("backlog 480").
 func shortValue(m scenario.Metric) string {
-	switch m.Unit {
-	case "ms", "s", "%":
+	switch {
+	case m.Unit == "ms", m.Unit == "s", m.Unit == "%", isCurrency(m.Unit):
 		return formatValue(m)
+	case m.Key == "totals_match":
+		return map[bool]string{true: "yes", false: "NO"}[m.Value == 1]
 	}
 	return number(m.Value)
 }
@@ -461,6 +474,8 @@ func formatValue(m scenario.Metric) string {
 		return fmt.Sprintf("%.1f%%", v)
 	case m.Unit == "":
 		return number(v)
+	case isCurrency(m.Unit):
+		return fmt.Sprintf("%.2f %s", v, m.Unit)
 	case v == 1:
 		// "1 event", not "1 events": the units are plural nouns.
 		return "1 " + strings.TrimSuffix(m.Unit, "s")
@@ -469,6 +484,20 @@ func formatValue(m scenario.Metric) string {
 }
 
 // number prints counts whole and anything else with four significant digits.
+// isCurrency says a unit is an ISO 4217 code ("EUR"): an amount in it has
+// cents, not significant digits.
+func isCurrency(unit string) bool {
+	if len(unit) != 3 {
+		return false
+	}
+	for _, r := range unit {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
 func number(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "–"
@@ -578,13 +607,13 @@ func questions(r scenario.Report, modes []string) []questionView {
 			[]source{{"read-your-writes", []string{"stale_read_pct"}}, {"happy-path", []string{"ttc_p50_ms", "ttc_p99_ms"}}}},
 		{"What does a delayed or dropped message cost?",
 			"When the broker is down or a message cannot be handled, orders wait: count how many, and for how long.",
-			[]source{{"broker-down", []string{"success_pct", "accepted_pct", "ttc_p99_ms"}}, {"poison-message", []string{"backlog_events", "success_pct", "ttc_p99_ms"}}}},
+			[]source{{"broker-down", []string{"accepted_pct", "catch_up_ms", "ttc_p99_ms"}}, {"find-the-failure", []string{"recovered_ms"}}, {"poison-message", []string{"dead_letters", "dlq_ms"}}}},
 		{"Can your team operate a broker?",
 			"Events add a broker to run, messages to retry or dead-letter, and traces to follow across services.",
-			[]source{{"broker-down", []string{"catch_up_ms", "backlog_events"}}, {"poison-message", []string{"backlog_events", "catch_up_ms"}}, {"find-the-failure", []string{"traces", "spans"}}}},
+			[]source{{"broker-down", []string{"catch_up_ms", "pending_while_down"}}, {"downstream-down", []string{"backlog_events", "catch_up_ms"}}, {"find-the-failure", []string{"traces_child", "traces_link", "traces_off", "lookups_off"}}}},
 		{"Is auditability worth it?",
 			"An event log can be replayed to rebuild state or to audit an order: what did that take here?",
-			[]source{{"replay", []string{"catch_up_ms", "backlog_events"}}}},
+			[]source{{"replay", []string{"events_replayed", "replay_ms", "totals_match", "audit_events"}}}},
 	}
 	var out []questionView
 	for _, q := range qs {

@@ -43,8 +43,8 @@ func TestFixture(t *testing.T) {
 		}
 		for _, o := range run.Outcomes {
 			for _, s := range [][]float64{o.Placement, o.TimeToFinal} {
-				if len(s) != 0 && (len(s) < 20 || len(s) > 40) {
-					t.Errorf("%s/%s: %d samples, want 20–40", o.Scenario, o.Mode, len(s))
+				if len(s) != 0 && len(s) < 5 {
+					t.Errorf("%s/%s: %d samples, want at least 5", o.Scenario, o.Mode, len(s))
 				}
 			}
 			if !o.Holds {
@@ -185,7 +185,7 @@ func TestQuestionsUseTheReportsNumbers(t *testing.T) {
 		return between(b.String(), "\n## Questions to ask before choosing events\n", "\n## ")
 	}
 	stale := metricPtr(t, r, "read-your-writes", "events", "stale_read_pct")
-	catchUp := metricPtr(t, r, "replay", "events", "catch_up_ms")
+	catchUp := metricPtr(t, r, "replay", "events", "replay_ms")
 	before := questions()
 	for _, m := range []*scenario.Metric{stale, catchUp} {
 		if !strings.Contains(before, formatValue(*m)+" in events") {

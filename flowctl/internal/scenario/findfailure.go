@@ -72,9 +72,11 @@ func findTheFailure(ctx context.Context, e *Env, t Target) (Outcome, error) {
 		how := fmt.Sprintf("%s: %d %s/%d spans/%d %s", p, inv.Traces, plural(inv.Traces, "trace"), inv.Spans, inv.Lookups, plural(inv.Lookups, "lookup"))
 		switch {
 		case inv.Linked:
-			how += " joined by links"
-		case len(inv.Unlinked) > 0:
+			how += " joined by span links"
+		case len(inv.Unlinked) > 0 && len(inv.Unlinked) == inv.Traces-1:
 			how += " joined only by the order id"
+		case len(inv.Unlinked) > 0:
+			how += fmt.Sprintf(" (%d joined by span links, %d only by the order id)", inv.Traces-1-len(inv.Unlinked), len(inv.Unlinked))
 		}
 		if inv.Failure == nil {
 			how += ", cause NOT found in the traces"
@@ -257,6 +259,10 @@ func plural(n int, word string) string {
 func brief(s string) string {
 	if i := strings.Index(s, "; "); i > 0 {
 		s = s[:i]
+	}
+	// Long causes nest "what: why: detail"; the first three parts say it.
+	if parts := strings.SplitN(s, ": ", 4); len(parts) == 4 {
+		s = strings.Join(parts[:3], ": ")
 	}
 	if r := []rune(s); len(r) > 100 {
 		s = string(r[:99]) + "…"

@@ -50,6 +50,9 @@ func TestBrief(t *testing.T) {
 	if got := brief("failed in invoicing-svc: HTTP 503; reservation r-1 released"); got != "failed in invoicing-svc: HTTP 503" {
 		t.Errorf("brief = %q", got)
 	}
+	if got := brief("failed in invoicing-svc: invoicing-svc unavailable: HTTP 503: this service is failing on purpose"); got != "failed in invoicing-svc: invoicing-svc unavailable: HTTP 503" {
+		t.Errorf("brief = %q", got)
+	}
 	if got := []rune(brief(strings.Repeat("x", 300))); len(got) != 100 {
 		t.Errorf("brief kept %d runes", len(got))
 	}

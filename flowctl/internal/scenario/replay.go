@@ -36,7 +36,7 @@ func replay(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	o.add("live_total", "invoiced total (invoicing-svc)", float64(live.TotalCents)/100, live.Currency)
 	if t.Mode == config.ModeSync {
 		o.Holds = true
-		o.add("events_replayed", "events in a log", 0, "events")
+		o.add("events_replayed", "events replayed", 0, "events") // there is no log to replay
 		o.Verdict = fmt.Sprintf("sync: no event log — invoicing's %d invoices (%s) can be read but not rebuilt, and order %s's history is in three services' logs and its trace",
 			live.Count, money(live.TotalCents, live.Currency), short(order.ID))
 		return o, nil
