@@ -32,7 +32,9 @@ event it consumes; paused consumers stop taking events from Kafka.
   flowctl fault clear --mode events            (every service of the stack)
   flowctl fault show --mode sync`,
 	}
+	var asJSON bool
 	c.PersistentFlags().StringVar(&mode, "mode", "", "which stack: sync or events (required)")
+	c.PersistentFlags().BoolVar(&asJSON, "json", false, "print the faults in force as JSON, by service")
 
 	var latency time.Duration
 	var rate float64
@@ -51,6 +53,9 @@ event it consumes; paused consumers stop taking events from Kafka.
 			if err != nil {
 				return err
 			}
+			if asJSON {
+				return printJSON(g.env.Stdout, map[string]api.Faults{svc: got})
+			}
 			fmt.Fprintf(g.env.Stdout, "%s (%s): latency %s, error rate %g, consumers paused %v\n", svc, m, got.Latency, got.ErrorRate, got.ConsumersPaused)
 			return nil
 		},
@@ -68,6 +73,7 @@ event it consumes; paused consumers stop taking events from Kafka.
 			if len(args) == 1 {
 				targets = []string{args[0]}
 			}
+			cleared := map[string]api.Faults{}
 			for _, t := range targets {
 				m, svc, err := faultTarget(mode, t)
 				if err != nil {
@@ -76,7 +82,13 @@ event it consumes; paused consumers stop taking events from Kafka.
 				if _, err := callFaults(c.Context(), g, m, svc, http.MethodDelete, nil); err != nil {
 					return err
 				}
-				fmt.Fprintf(g.env.Stdout, "%s (%s): no faults\n", svc, m)
+				cleared[svc] = api.Faults{Latency: "0s"}
+				if !asJSON {
+					fmt.Fprintf(g.env.Stdout, "%s (%s): no faults\n", svc, m)
+				}
+			}
+			if asJSON {
+				return printJSON(g.env.Stdout, cleared)
 			}
 			return nil
 		},
@@ -86,6 +98,7 @@ event it consumes; paused consumers stop taking events from Kafka.
 		Short: "Show the faults of every service of the stack",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			all := map[string]api.Faults{}
 			for _, t := range stack.Services {
 				m, svc, err := faultTarget(mode, t)
 				if err != nil {
@@ -95,7 +108,13 @@ event it consumes; paused consumers stop taking events from Kafka.
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(g.env.Stdout, "%-14s latency %-6s error rate %-4g consumers paused %v\n", svc, got.Latency, got.ErrorRate, got.ConsumersPaused)
+				all[svc] = got
+				if !asJSON {
+					fmt.Fprintf(g.env.Stdout, "%-14s latency %-6s error rate %-4g consumers paused %v\n", svc, got.Latency, got.ErrorRate, got.ConsumersPaused)
+				}
+			}
+			if asJSON {
+				return printJSON(g.env.Stdout, all)
 			}
 			return nil
 		},
