@@ -232,6 +232,13 @@ func TestEndToEnd(t *testing.T) {
 		if err != nil || !strings.Contains(out, "inventory-svc  latency 0s     error rate 1") {
 			t.Fatalf("fault show: %v\n%s", err, out)
 		}
+		out, _, err = c.run("fault", "show", "--mode", "sync", "--json")
+		var faults map[string]struct {
+			ErrorRate float64 `json:"error_rate"`
+		}
+		if err != nil || json.Unmarshal([]byte(out), &faults) != nil || len(faults) != 3 || faults["inventory-svc"].ErrorRate != 1 {
+			t.Fatalf("fault show --json: %v\n%s", err, out)
+		}
 		if out, _, err := c.run("fault", "clear", "--mode", "sync"); err != nil || strings.Count(out, "no faults") != 3 {
 			t.Fatalf("fault clear: %v\n%s", err, out)
 		}
