@@ -103,6 +103,8 @@ $XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`,
 		newLoadCmd(g),
 		newCompareCmd(g),
 		newWalkthroughCmd(g),
+		newStopCmd(g),
+		newStartCmd(g),
 	)
 	return root
 }

@@ -107,7 +107,7 @@ func (e *Env) waitDeadLetters(ctx context.Context, id string, since time.Time) (
 			if len(found) > 0 {
 				return found, firstSeen, nil
 			}
-			return nil, firstSeen, fmt.Errorf("the malformed event was not dead-lettered within %s: are the consumers running? (`flowctl logs inventory-svc --mode events`)", time.Since(since).Round(time.Second))
+			return nil, firstSeen, fmt.Errorf("the malformed event was not dead-lettered within %s: are the consumers running? (`flowctl logs` shows their logs)", time.Since(since).Round(time.Second))
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
