@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/scenario"
@@ -106,6 +107,51 @@ func TestScenariosNative(t *testing.T) {
 		}
 		if len(steps) < 2 || steps[0]["step"] != "placed" || steps[len(steps)-1]["final"] != true || steps[len(steps)-1]["status"] != "CONFIRMED" {
 			t.Fatalf("steps = %v", steps)
+		}
+	})
+
+	t.Run("stop, lag and start by hand", func(t *testing.T) {
+		if out, _, err := c.run("stop", "inventory", "--mode", "events"); err != nil || !strings.Contains(out, "stopped inventory-svc") {
+			t.Fatalf("stop: %v\n%s", err, out)
+		}
+		out, _, err := c.run("order", "place", "--mode", "events", "--customer", "c", "--item", "SKU-001:1", "--json")
+		var placed struct {
+			Order struct{ ID string } `json:"order"`
+		}
+		if err != nil || json.Unmarshal([]byte(out), &placed) != nil || placed.Order.ID == "" {
+			t.Fatalf("order place: %v\n%s", err, out)
+		}
+		// The relay publishes at once; poll lag until the event is in.
+		var behind int64
+		for range 50 {
+			out, _, err = c.run("lag", "--json")
+			var rows []struct {
+				Group string `json:"group"`
+				Lag   int64  `json:"lag"`
+			}
+			if err != nil || json.Unmarshal([]byte(out), &rows) != nil {
+				t.Fatalf("lag --json: %v\n%s", err, out)
+			}
+			behind = 0
+			for _, r := range rows {
+				if r.Group == "inventory-svc.events" {
+					behind += r.Lag
+				}
+			}
+			if behind > 0 {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if behind < 1 {
+			t.Fatalf("inventory-svc.events is %d behind with inventory stopped, want ≥ 1", behind)
+		}
+		if out, _, err := c.run("start", "inventory", "--mode", "events"); err != nil || !strings.Contains(out, "is ready") {
+			t.Fatalf("start: %v\n%s", err, out)
+		}
+		out, _, err = c.run("order", "watch", "--mode", "events", placed.Order.ID)
+		if err != nil || !strings.Contains(out, "final: CONFIRMED") {
+			t.Fatalf("the order placed while inventory was stopped: %v\n%s", err, out)
 		}
 	})
 

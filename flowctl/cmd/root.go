@@ -105,6 +105,7 @@ $XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`,
 		newWalkthroughCmd(g),
 		newStopCmd(g),
 		newStartCmd(g),
+		newLagCmd(g),
 	)
 	return root
 }
