@@ -224,22 +224,28 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	t.Run("fault", func(t *testing.T) {
-		// The stack got flowctl's admin token; set, show and clear round-trip.
-		if out, _, err := c.run("fault", "set", "inventory", "--mode", "sync", "--error-rate", "1"); err != nil || !strings.Contains(out, "error rate 1") {
+		// The stacks got flowctl's admin token; set, show and clear round-trip.
+		// Without --mode, fault acts on every stack that runs: both, here.
+		out, _, err := c.run("fault", "set", "inventory", "--error-rate", "1")
+		if err != nil || strings.Count(out, "error rate 1") != 2 || !strings.Contains(out, "(sync)") || !strings.Contains(out, "(events)") {
 			t.Fatalf("fault set: %v\n%s", err, out)
 		}
-		out, _, err := c.run("fault", "show", "--mode", "sync")
-		if err != nil || !strings.Contains(out, "inventory-svc  latency 0s     error rate 1") {
+		out, _, err = c.run("fault", "show", "--mode", "sync")
+		if err != nil || !strings.Contains(out, "sync   inventory-svc  latency 0s     error rate 1") || strings.Contains(out, "events") {
 			t.Fatalf("fault show: %v\n%s", err, out)
 		}
-		out, _, err = c.run("fault", "show", "--mode", "sync", "--json")
-		var faults map[string]struct {
+		out, _, err = c.run("fault", "show", "--json")
+		var faults map[string]map[string]struct {
 			ErrorRate float64 `json:"error_rate"`
 		}
-		if err != nil || json.Unmarshal([]byte(out), &faults) != nil || len(faults) != 3 || faults["inventory-svc"].ErrorRate != 1 {
+		if err != nil || json.Unmarshal([]byte(out), &faults) != nil || len(faults) != 2 || len(faults["sync"]) != 3 ||
+			faults["sync"]["inventory-svc"].ErrorRate != 1 || faults["events"]["inventory-svc"].ErrorRate != 1 || faults["events"]["order-svc"].ErrorRate != 0 {
 			t.Fatalf("fault show --json: %v\n%s", err, out)
 		}
-		if out, _, err := c.run("fault", "clear", "--mode", "sync"); err != nil || strings.Count(out, "no faults") != 3 {
+		if _, _, err := c.run("fault", "set", "inventory", "--error-rate", "2"); err == nil {
+			t.Error("an error rate of 2 was accepted")
+		}
+		if out, _, err := c.run("fault", "clear"); err != nil || strings.Count(out, "no faults") != 6 {
 			t.Fatalf("fault clear: %v\n%s", err, out)
 		}
 	})

@@ -19,45 +19,72 @@ import (
 
 func newFaultCmd(g *globals) *cobra.Command {
 	var mode string
+	var asJSON bool
 	c := &cobra.Command{
 		Use:   "fault",
 		Short: "Break a running service on purpose: added latency, error rate, paused consumers",
 		Long: `fault sets, clears or shows the faults of a running service through its
 /admin/faults endpoint (token: ADMIN_TOKEN, or the one flowctl gave its stacks
 in .run/admin-token). Latency and errors apply to the service's API and to each
-event it consumes; paused consumers stop taking events from Kafka.
+event it consumes; paused consumers stop taking events from Kafka. Without
+--mode it acts on every stack that runs.
 
-  flowctl fault set inventory-svc --mode events --latency 300ms --error-rate 0.2
+  flowctl fault set inventory --latency 300ms --error-rate 0.2
   flowctl fault set inventory-svc --mode events --pause-consumers
-  flowctl fault clear --mode events            (every service of the stack)
+  flowctl fault clear                          (every service of every stack)
   flowctl fault show --mode sync`,
 	}
-	var asJSON bool
-	c.PersistentFlags().StringVar(&mode, "mode", "", "which stack: sync or events (required)")
-	c.PersistentFlags().BoolVar(&asJSON, "json", false, "print the faults in force as JSON, by service")
+	c.PersistentFlags().StringVar(&mode, "mode", "", "which stack: sync or events (default: every stack that runs)")
+	c.PersistentFlags().BoolVar(&asJSON, "json", false, "print the faults in force as JSON, by mode and service")
+
+	// each calls fn for every service of every targeted stack and prints
+	// the faults in force afterwards, as JSON with --json.
+	each := func(ctx context.Context, svcs []string, fn func(m config.Mode, svc string) (api.Faults, error), line func(m config.Mode, svc string, f api.Faults) string) error {
+		modes, err := faultModes(ctx, g, mode)
+		if err != nil {
+			return err
+		}
+		out := map[config.Mode]map[string]api.Faults{}
+		for _, m := range modes {
+			out[m] = map[string]api.Faults{}
+			for _, t := range svcs {
+				svc, err := serviceName(t)
+				if err != nil {
+					return err
+				}
+				got, err := fn(m, svc)
+				if err != nil {
+					return err
+				}
+				out[m][svc] = got
+				if !asJSON {
+					fmt.Fprintln(g.env.Stdout, line(m, svc, got))
+				}
+			}
+		}
+		if asJSON {
+			return printJSON(g.env.Stdout, out)
+		}
+		return nil
+	}
 
 	var latency time.Duration
 	var rate float64
 	var pause bool
 	set := &cobra.Command{
-		Use:   "set SERVICE --mode M [--latency D] [--error-rate R] [--pause-consumers]",
+		Use:   "set SERVICE [--mode M] [--latency D] [--error-rate R] [--pause-consumers]",
 		Short: "Replace a service's faults",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			m, svc, err := faultTarget(mode, args[0])
-			if err != nil {
-				return err
+			if rate < 0 || rate > 1 {
+				return fmt.Errorf("--error-rate %g: use a share from 0 to 1", rate)
 			}
 			s := api.Faults{Latency: latency.String(), ErrorRate: rate, ConsumersPaused: pause}
-			got, err := callFaults(c.Context(), g, m, svc, http.MethodPut, &s)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return printJSON(g.env.Stdout, map[string]api.Faults{svc: got})
-			}
-			fmt.Fprintf(g.env.Stdout, "%s (%s): latency %s, error rate %g, consumers paused %v\n", svc, m, got.Latency, got.ErrorRate, got.ConsumersPaused)
-			return nil
+			return each(c.Context(), args, func(m config.Mode, svc string) (api.Faults, error) {
+				return callFaults(c.Context(), g, m, svc, http.MethodPut, &s)
+			}, func(m config.Mode, svc string, f api.Faults) string {
+				return fmt.Sprintf("%s (%s): latency %s, error rate %g, consumers paused %v", svc, m, f.Latency, f.ErrorRate, f.ConsumersPaused)
+			})
 		},
 	}
 	set.Flags().DurationVar(&latency, "latency", 0, "added to every request and every consumed event (e.g. 300ms)")
@@ -65,77 +92,79 @@ event it consumes; paused consumers stop taking events from Kafka.
 	set.Flags().BoolVar(&pause, "pause-consumers", false, "stop consuming from Kafka (events mode): the backlog grows")
 
 	clear := &cobra.Command{
-		Use:   "clear [SERVICE] --mode M",
-		Short: "Remove the faults of one service, or of every service of the stack",
+		Use:   "clear [SERVICE] [--mode M]",
+		Short: "Remove the faults of one service, or of every service",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			targets := stack.Services
 			if len(args) == 1 {
-				targets = []string{args[0]}
+				targets = args
 			}
-			cleared := map[string]api.Faults{}
-			for _, t := range targets {
-				m, svc, err := faultTarget(mode, t)
-				if err != nil {
-					return err
-				}
-				if _, err := callFaults(c.Context(), g, m, svc, http.MethodDelete, nil); err != nil {
-					return err
-				}
-				cleared[svc] = api.Faults{Latency: "0s"}
-				if !asJSON {
-					fmt.Fprintf(g.env.Stdout, "%s (%s): no faults\n", svc, m)
-				}
-			}
-			if asJSON {
-				return printJSON(g.env.Stdout, cleared)
-			}
-			return nil
+			return each(c.Context(), targets, func(m config.Mode, svc string) (api.Faults, error) {
+				_, err := callFaults(c.Context(), g, m, svc, http.MethodDelete, nil)
+				return api.Faults{Latency: "0s"}, err
+			}, func(m config.Mode, svc string, _ api.Faults) string {
+				return fmt.Sprintf("%s (%s): no faults", svc, m)
+			})
 		},
 	}
 	show := &cobra.Command{
-		Use:   "show --mode M",
-		Short: "Show the faults of every service of the stack",
+		Use:   "show [--mode M]",
+		Short: "Show the faults of every service",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			all := map[string]api.Faults{}
-			for _, t := range stack.Services {
-				m, svc, err := faultTarget(mode, t)
-				if err != nil {
-					return err
-				}
-				got, err := callFaults(c.Context(), g, m, svc, http.MethodGet, nil)
-				if err != nil {
-					return err
-				}
-				all[svc] = got
-				if !asJSON {
-					fmt.Fprintf(g.env.Stdout, "%-14s latency %-6s error rate %-4g consumers paused %v\n", svc, got.Latency, got.ErrorRate, got.ConsumersPaused)
-				}
-			}
-			if asJSON {
-				return printJSON(g.env.Stdout, all)
-			}
-			return nil
+			return each(c.Context(), stack.Services, func(m config.Mode, svc string) (api.Faults, error) {
+				return callFaults(c.Context(), g, m, svc, http.MethodGet, nil)
+			}, func(m config.Mode, svc string, f api.Faults) string {
+				return fmt.Sprintf("%-6s %-14s latency %-6s error rate %-4g consumers paused %v", m, svc, f.Latency, f.ErrorRate, f.ConsumersPaused)
+			})
 		},
 	}
 	c.AddCommand(set, clear, show)
 	return c
 }
 
-// faultTarget checks the mode and accepts "inventory" for "inventory-svc".
+// faultModes are the stacks a fault command acts on: --mode, else every
+// stack whose order-svc answers.
+func faultModes(ctx context.Context, g *globals, mode string) ([]config.Mode, error) {
+	if mode != "" {
+		m, err := stack.ParseMode(mode)
+		if err != nil {
+			return nil, err
+		}
+		return []config.Mode{m}, nil
+	}
+	var modes []config.Mode
+	for _, m := range stack.Modes {
+		if stack.Answers(ctx, stack.StackURLs(g.portBase, m)["order-svc"]+"/healthz") {
+			modes = append(modes, m)
+		}
+	}
+	if len(modes) == 0 {
+		return nil, errors.New("no stack answers: start one with `flowctl up --mode sync|events`, or name one with --mode")
+	}
+	return modes, nil
+}
+
+// serviceName accepts "inventory" for "inventory-svc".
+func serviceName(svc string) (string, error) {
+	if !strings.HasSuffix(svc, "-svc") {
+		svc += "-svc"
+	}
+	if !slices.Contains(stack.Services, svc) {
+		return "", fmt.Errorf("service %q: use one of %s", svc, strings.Join(stack.Services, ", "))
+	}
+	return svc, nil
+}
+
+// faultTarget checks the mode and the service's name.
 func faultTarget(mode, svc string) (config.Mode, string, error) {
 	m, err := stack.ParseMode(mode)
 	if err != nil {
 		return "", "", err
 	}
-	if !strings.HasSuffix(svc, "-svc") {
-		svc += "-svc"
-	}
-	if !slices.Contains(stack.Services, svc) {
-		return "", "", fmt.Errorf("service %q: use one of %s", svc, strings.Join(stack.Services, ", "))
-	}
-	return m, svc, nil
+	svc, err = serviceName(svc)
+	return m, svc, err
 }
 
 func callFaults(ctx context.Context, g *globals, m config.Mode, svc, method string, body *api.Faults) (api.Faults, error) {
