@@ -112,7 +112,7 @@ again and a fault is cleared when the step ends, even on Ctrl-C.`,
 			}
 			rep, err := runScenarios(c.Context(), g, &f, scs, modes, progress, func(r scenario.Run) {
 				if !f.asJSON {
-					report.ScenarioRun(g.env.Stdout, r)
+					report.ScenarioRun(g.env.Stdout, r, isTerminal(g.env.Stdout))
 				}
 			})
 			if err != nil {

@@ -66,7 +66,7 @@ to try next. 'make demo-sync' and 'make demo-events' run it.`,
 				if err != nil {
 					return ctxErr(ctx, err)
 				}
-				report.ScenarioRun(w, r)
+				report.ScenarioRun(w, r, isTerminal(w))
 			}
 			fmt.Fprintf(w, "\n── step 3 of 3: the trace of one order ──\n")
 			if env.Jaeger == nil {

@@ -51,11 +51,19 @@ func TestScenarioRun(t *testing.T) {
 			{Key: "success_pct", Label: "confirmed", Value: 100, Unit: "%"}, {Key: "catch_up_ms", Label: "caught up", Value: 3200, Unit: "ms"}}},
 	}}
 	var b bytes.Buffer
-	ScenarioRun(&b, r)
+	ScenarioRun(&b, r, false)
 	out := b.String()
-	for _, want := range []string{"== downstream-down ==", "verdict: sync: 0 of 5; events: 5 of 5", "0 %", "100 %", "3.20 s", "–", "yes", "NO", "events:\n  a detail"} {
+	for _, want := range []string{"== downstream-down ==", "verdict: sync: 0 of 5; events: 5 of 5", "0 %", "100 %", "3.20 s", "–", "claim shown — sync: yes · events: NO", "events:\n  a detail"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in:\n%s", want, out)
 		}
+	}
+	if strings.Contains(out, "\033[") {
+		t.Error("colour codes without a terminal")
+	}
+	b.Reset()
+	ScenarioRun(&b, r, true)
+	if !strings.Contains(b.String(), "\033[31mNO\033[0m") {
+		t.Errorf("on a terminal a claim not shown is red:\n%q", b.String())
 	}
 }

@@ -20,11 +20,16 @@ func ScenarioList(w io.Writer) {
 }
 
 // ScenarioRun writes one scenario's result: the claim, the verdict line,
-// every metric side by side per mode, and the details.
-func ScenarioRun(w io.Writer, r scenario.Run) {
-	fmt.Fprintf(w, "\n== %s ==\n", r.Scenario)
+// every metric side by side per mode, and the details. color (a terminal)
+// makes the title and verdict bold and whether the claim showed green or red.
+func ScenarioRun(w io.Writer, r scenario.Run, color bool) {
+	bold, green, red, reset := "", "", "", ""
+	if color {
+		bold, green, red, reset = "\033[1m", "\033[32m", "\033[31m", "\033[0m"
+	}
+	fmt.Fprintf(w, "\n%s== %s ==%s\n", bold, r.Scenario, reset)
 	fmt.Fprintf(w, "claim:   %s\n", r.Claim)
-	fmt.Fprintf(w, "verdict: %s\n\n", r.Verdict())
+	fmt.Fprintf(w, "verdict: %s%s%s\n\n", bold, r.Verdict(), reset)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	header := []string{"", ""}
 	for _, o := range r.Outcomes {
@@ -45,12 +50,17 @@ func ScenarioRun(w io.Writer, r scenario.Run) {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t\n", label, strings.Join(cells, "\t"))
 	}
+	tw.Flush()
+	// After the table: escape codes would throw tabwriter's widths off.
 	holds := []string{}
 	for _, o := range r.Outcomes {
-		holds = append(holds, map[bool]string{true: "yes", false: "NO"}[o.Holds])
+		if o.Holds {
+			holds = append(holds, fmt.Sprintf("%s: %syes%s", o.Mode, green, reset))
+		} else {
+			holds = append(holds, fmt.Sprintf("%s: %sNO%s", o.Mode, red, reset))
+		}
 	}
-	fmt.Fprintf(tw, "claim shown\t%s\t\n", strings.Join(holds, "\t"))
-	tw.Flush()
+	fmt.Fprintf(w, "claim shown — %s\n", strings.Join(holds, " · "))
 	for _, o := range r.Outcomes {
 		if len(o.Details) == 0 {
 			continue
