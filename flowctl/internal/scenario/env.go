@@ -118,8 +118,8 @@ func (e *Env) target(m config.Mode) (Target, error) {
 	return t, nil
 }
 
-// batch places n orders at the configured rate and follows them until final
-// (or Settle passes), showing progress.
+// batch places n orders at rate, showing progress; follow then waits for
+// them (a scenario may break or mend something in between).
 func (e *Env) batch(ctx context.Context, t Target, label string, n int, rate float64, req func(int) api.PlaceRequest) (load.Result, error) {
 	placed := 0
 	res, err := load.Run(ctx, load.Config{
