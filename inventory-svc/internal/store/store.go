@@ -39,6 +39,9 @@ var migrations = []string{
 	)`,
 	outbox.Migration,
 	inbox.Migration,
+	// Appended, not placed after outbox.Migration: migrations are numbered
+	// by position, and existing databases have applied the ones above.
+	outbox.PendingIndex,
 }
 
 // Store is inventory-svc's database.

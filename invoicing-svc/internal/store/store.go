@@ -36,6 +36,9 @@ var migrations = []string{
 	`CREATE INDEX IF NOT EXISTS invoices_issued_at ON invoices(issued_at)`,
 	outbox.Migration,
 	inbox.Migration,
+	// Appended, not placed after outbox.Migration: migrations are numbered
+	// by position, and existing databases have applied the ones above.
+	outbox.PendingIndex,
 }
 
 // Store is invoicing-svc's database.

@@ -41,6 +41,9 @@ var migrations = []string{
 	`CREATE INDEX IF NOT EXISTS orders_placed_at ON orders(placed_at)`,
 	outbox.Migration,
 	inbox.Migration,
+	// Appended, not placed after outbox.Migration: migrations are numbered
+	// by position, and existing databases have applied the ones above.
+	outbox.PendingIndex,
 }
 
 // Store is the orders table.
