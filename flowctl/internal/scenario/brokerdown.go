@@ -57,11 +57,15 @@ func brokerDown(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	var upAt time.Time
 	if wasRunning {
 		e.say("  starting the broker again (it was down %s)", seconds(time.Since(downAt)))
+		startAt := time.Now()
 		if err := e.Control.StartBroker(ctx); err != nil {
 			return Outcome{}, err
 		}
 		restarted = true
 		upAt = time.Now()
+		// A real Kafka takes seconds to start (and to stop): part of what an
+		// outage costs, and not part of the catch-up measured from here.
+		e.say("  the broker answers again; its start took %s", seconds(upAt.Sub(startAt)))
 	}
 	if _, err := e.follow(ctx, t, "broker-down", &res); err != nil {
 		return Outcome{}, err
@@ -71,6 +75,9 @@ func brokerDown(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	confirmed := s.ByStatus["CONFIRMED"]
 	o.add("accepted_pct", "accepted while down", stats.Share(accepted, n), "%")
 	o.add("pending_while_down", "not final while down", float64(whileDown.Accepted-countFinal(down)), "orders")
+	if !upAt.IsZero() {
+		o.add("broker_down_ms", "broker unavailable (stop done to answering again)", float64(upAt.Sub(downAt).Milliseconds()), "ms")
+	}
 	if t.Mode == config.ModeSync {
 		o.Holds = confirmed == n
 		note := "it never uses it"
