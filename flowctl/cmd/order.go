@@ -63,16 +63,9 @@ stock) or 503 FAILED. A rejected or failed order still exists and is shown.`,
 			if err != nil {
 				return err
 			}
-			req := api.PlaceRequest{CustomerID: customer}
-			for _, it := range items {
-				l, err := parseItem(it)
-				if err != nil {
-					return err
-				}
-				req.Items = append(req.Items, l)
-			}
-			if len(req.Items) == 0 {
-				return errors.New("no --item given: add at least one, e.g. --item SKU-001:2")
+			req, err := placeRequest(customer, items)
+			if err != nil {
+				return err
 			}
 			p, err := orders.Place(c.Context(), req)
 			pe, isProblem := errors.AsType[*api.ProblemError](err)
@@ -103,6 +96,22 @@ stock) or 503 FAILED. A rejected or failed order still exists and is shown.`,
 	c.Flags().StringVar(&customer, "customer", "", "customer id (required)")
 	c.Flags().StringArrayVar(&items, "item", nil, "SKU:QTY, repeatable (seeded: SKU-001…SKU-004 plenty, SKU-005 only 3, SKU-404 none)")
 	return c
+}
+
+// placeRequest builds an order from --customer and the --item flags.
+func placeRequest(customer string, items []string) (api.PlaceRequest, error) {
+	req := api.PlaceRequest{CustomerID: customer}
+	for _, it := range items {
+		l, err := parseItem(it)
+		if err != nil {
+			return req, err
+		}
+		req.Items = append(req.Items, l)
+	}
+	if len(req.Items) == 0 {
+		return req, errors.New("no --item given: add at least one, e.g. --item SKU-001:2")
+	}
+	return req, nil
 }
 
 // parseItem reads "SKU-001:2" (a missing quantity means 1).

@@ -62,13 +62,9 @@ new order from --item first. Handy while something is broken on purpose:
 					return unreachable(err, "order-svc at "+base, string(m))
 				}
 			case len(items) > 0:
-				req := api.PlaceRequest{CustomerID: customer}
-				for _, it := range items {
-					l, err := parseItem(it)
-					if err != nil {
-						return err
-					}
-					req.Items = append(req.Items, l)
+				req, err := placeRequest(customer, items)
+				if err != nil {
+					return err
 				}
 				p, err := orders.Place(ctx, req)
 				if p.Order.ID == "" {

@@ -205,7 +205,7 @@ func scenarioEnv(ctx context.Context, g *globals, f *scenarioFlags, modes []conf
 		}
 	}
 	if compose != nil {
-		env.Control = stack.NewDockerControl(compose, modes, g.env.Getenv)
+		env.Control = stack.NewDockerControl(compose, g.env.Getenv)
 	} else {
 		env.Control = stack.NewNativeControl(opts, stacks)
 	}

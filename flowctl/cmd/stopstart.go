@@ -106,8 +106,7 @@ func controlOf(ctx context.Context, g *globals, mode config.Mode) (scenario.Cont
 		compose, err := stack.FindCompose(ctx, l.Root, g.env.Getenv)
 		if err == nil {
 			if out, _ := compose.Output(ctx, "ps", "-q"); strings.TrimSpace(out) != "" || rt == stack.RuntimeDocker {
-				modes := []config.Mode{config.ModeSync, config.ModeEvents}
-				return stack.NewDockerControl(compose, modes, g.env.Getenv), nil
+				return stack.NewDockerControl(compose, g.env.Getenv), nil
 			}
 		} else if rt == stack.RuntimeDocker {
 			return nil, fmt.Errorf("--runtime docker: %w", err)

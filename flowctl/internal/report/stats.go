@@ -4,7 +4,6 @@ package report
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/orderflow/flowctl/internal/stats"
 )
@@ -21,10 +20,8 @@ type Stats struct {
 
 // Summarize computes Stats; zero Stats for no values.
 func Summarize(values []float64) Stats {
-	if len(values) == 0 {
-		return Stats{}
-	}
-	return Stats{N: len(values), P50: Percentile(values, 50), Max: slices.Max(values)}
+	s := stats.Summarize(values)
+	return Stats{N: s.N, P50: s.P50, Max: s.Max}
 }
 
 // Ms is stats.Ms: milliseconds for people.

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 )
 
@@ -79,15 +78,4 @@ func RunBroker(ctx context.Context, c BrokerConfig, ready func(addr string)) err
 	case <-time.After(10 * time.Second):
 		return errors.New("broker did not shut down within 10s; its data dir may miss the last writes")
 	}
-}
-
-// PingBroker checks that brokers answer a Kafka metadata request.
-func PingBroker(ctx context.Context, brokers []string) error {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 2 * time.Second}
-	if _, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{}}); err != nil {
-		return fmt.Errorf("no Kafka answer from %s: %w", strings.Join(brokers, ","), err)
-	}
-	return nil
 }

@@ -8,21 +8,21 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/kafkalog"
 )
 
 // DockerControl stops and starts the containers of the compose stacks, for
 // the scenarios (it satisfies scenario.Control).
 type DockerControl struct {
-	Compose *Compose
-	// Modes are the stacks that were brought up.
-	Modes       []config.Mode
+	Compose     *Compose
 	propagation map[config.Mode]config.Propagation
 	getenv      func(string) string
 }
 
 // NewDockerControl controls the compose project's stacks.
-func NewDockerControl(c *Compose, modes []config.Mode, getenv func(string) string) *DockerControl {
-	return &DockerControl{Compose: c, Modes: modes, propagation: map[config.Mode]config.Propagation{}, getenv: getenv}
+func NewDockerControl(c *Compose, getenv func(string) string) *DockerControl {
+	return &DockerControl{Compose: c, propagation: map[config.Mode]config.Propagation{}, getenv: getenv}
 }
 
 func (c *DockerControl) Runtime() string { return string(RuntimeDocker) }
@@ -73,7 +73,7 @@ func (c *DockerControl) StartBroker(ctx context.Context) error {
 		return fmt.Errorf("start kafka: %w", err)
 	}
 	brokers := []string{Addr(DefaultBrokerPort)}
-	if err := waitFor(ctx, 120*time.Second, 250*time.Millisecond, nil, func(ctx context.Context) error { return PingBroker(ctx, brokers) }); err != nil {
+	if err := waitFor(ctx, 120*time.Second, 250*time.Millisecond, nil, func(ctx context.Context) error { return kafkalog.Ping(ctx, brokers) }); err != nil {
 		return fmt.Errorf("kafka did not answer after its start: %w", err)
 	}
 	return nil

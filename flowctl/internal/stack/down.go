@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/kafkalog"
 )
 
 // StopGrace is how long a process gets between SIGTERM and SIGKILL.
@@ -83,7 +85,7 @@ func Status(ctx context.Context, o StatusOptions) []State {
 	} else {
 		b.PID, b.Ours = pidState(l.BrokerPID())
 	}
-	b.Ready = PingBroker(ctx, []string{b.Addr}) == nil
+	b.Ready = kafkalog.Ping(ctx, []string{b.Addr}) == nil
 	if !b.Ours && b.Ready && b.Detail == "" {
 		b.Detail = "answers, but flowctl did not start it"
 	}

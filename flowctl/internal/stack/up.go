@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/kafkalog"
 )
 
 // Options configure Up.
@@ -146,7 +148,7 @@ func ensureBroker(ctx context.Context, o Options) (brokers []string, detail stri
 				brokers = append(brokers, b)
 			}
 		}
-		if err := PingBroker(ctx, brokers); err != nil {
+		if err := kafkalog.Ping(ctx, brokers); err != nil {
 			return nil, "", fmt.Errorf("KAFKA_BROKERS=%s does not answer (%v); start that broker, or unset KAFKA_BROKERS to use flowctl's embedded one", v, err)
 		}
 		return brokers, "using KAFKA_BROKERS=" + v, nil
@@ -154,7 +156,7 @@ func ensureBroker(ctx context.Context, o Options) (brokers []string, detail stri
 	addr := Addr(o.BrokerPort)
 	brokers = []string{addr}
 	if p, ok := RunningFromPIDFile(l.BrokerPID()); ok {
-		if PingBroker(ctx, brokers) == nil {
+		if kafkalog.Ping(ctx, brokers) == nil {
 			return brokers, fmt.Sprintf("reusing the embedded broker on %s (pid %d)", addr, p.PID), nil
 		}
 	}
@@ -164,7 +166,7 @@ func ensureBroker(ctx context.Context, o Options) (brokers []string, detail stri
 		return nil, "", err
 	}
 	if err := CheckPortFree(o.BrokerPort, "Kafka broker"); err != nil {
-		if PingBroker(ctx, brokers) == nil {
+		if kafkalog.Ping(ctx, brokers) == nil {
 			return nil, "", fmt.Errorf("port %d is in use by a Kafka broker flowctl did not start; to use it, set KAFKA_BROKERS=%s; otherwise stop it", o.BrokerPort, addr)
 		}
 		return nil, "", err
@@ -182,7 +184,7 @@ func ensureBroker(ctx context.Context, o Options) (brokers []string, detail stri
 	if err != nil {
 		return nil, "", err
 	}
-	err = waitFor(ctx, 30*time.Second, 50*time.Millisecond, p.Ours, func(ctx context.Context) error { return PingBroker(ctx, brokers) })
+	err = waitFor(ctx, 30*time.Second, 50*time.Millisecond, p.Ours, func(ctx context.Context) error { return kafkalog.Ping(ctx, brokers) })
 	if err != nil {
 		return nil, "", &StartError{What: "the broker", Log: l.Rel(l.BrokerLog()), Tail: TailFile(l.BrokerLog(), 20), Err: err}
 	}
