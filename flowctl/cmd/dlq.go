@@ -55,19 +55,7 @@ type dlqTarget struct {
 // newDLQTarget resolves the brokers and checks that one answers, so that a
 // stopped stack reads as one line saying what to do.
 func newDLQTarget(ctx context.Context, g *globals, flag string) (dlqTarget, error) {
-	list := flag
-	if list == "" {
-		list = g.env.Getenv("KAFKA_BROKERS")
-	}
-	if strings.TrimSpace(list) == "" {
-		list = "127.0.0.1:" + strconv.Itoa(g.brokerPort)
-	}
-	t := dlqTarget{prefix: g.env.Getenv("KAFKA_TOPIC_PREFIX")}
-	for b := range strings.SplitSeq(list, ",") {
-		if b = strings.TrimSpace(b); b != "" {
-			t.brokers = append(t.brokers, b)
-		}
-	}
+	t := dlqTarget{prefix: g.env.Getenv("KAFKA_TOPIC_PREFIX"), brokers: brokerList(g, flag)}
 	if err := kafkalog.Ping(ctx, t.brokers); err != nil {
 		return t, fmt.Errorf("no Kafka broker answers at %s; start the events stack with `flowctl up --mode events` or pass --brokers", strings.Join(t.brokers, ","))
 	}

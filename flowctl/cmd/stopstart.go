@@ -118,7 +118,7 @@ func controlOf(ctx context.Context, g *globals, mode config.Mode) (scenario.Cont
 		o := stack.Options{Layout: l, Mode: m, PortBase: g.portBase, BrokerPort: g.brokerPort, Getenv: g.env.Getenv, Self: g.env.Self, Progress: io.Discard}
 		st := stack.Stack{Mode: m, URLs: stack.StackURLs(g.portBase, m), Jaeger: stack.Answers(ctx, stack.JaegerUI)}
 		if m == config.ModeEvents {
-			st.Brokers = brokersOf(g)
+			st.Brokers = brokerList(g, "")
 		}
 		opts[m], stacks[m] = o, st
 	}
@@ -132,11 +132,21 @@ func controlOf(ctx context.Context, g *globals, mode config.Mode) (scenario.Cont
 	return stack.NewNativeControl(opts, stacks), nil
 }
 
-// brokersOf is where the events stack's broker is: KAFKA_BROKERS, else the
-// embedded one on --broker-port.
-func brokersOf(g *globals) []string {
-	if v := strings.TrimSpace(g.env.Getenv("KAFKA_BROKERS")); v != "" {
-		return strings.Split(v, ",")
+// brokerList is where the events stack's broker is: the --brokers flag when
+// given, else KAFKA_BROKERS, else the embedded one on --broker-port.
+func brokerList(g *globals, flag string) []string {
+	list := flag
+	if strings.TrimSpace(list) == "" {
+		list = g.env.Getenv("KAFKA_BROKERS")
 	}
-	return []string{stack.Addr(g.brokerPort)}
+	if strings.TrimSpace(list) == "" {
+		list = stack.Addr(g.brokerPort)
+	}
+	var out []string
+	for b := range strings.SplitSeq(list, ",") {
+		if b = strings.TrimSpace(b); b != "" {
+			out = append(out, b)
+		}
+	}
+	return out
 }
