@@ -106,8 +106,11 @@ func awaitInvestigation(ctx context.Context, j *api.Jaeger, in investigate.Input
 			}
 			lastChange = time.Time{} // settled now: the next answer is final
 			continue
-		case errors.Is(err, api.ErrTraceNotFound):
+		case errors.Is(err, api.ErrTraceNotFound), api.IsServerError(err):
 			if !traceSleep(ctx, tracePoll) {
+				if ctx.Err() == context.DeadlineExceeded && api.IsServerError(err) {
+					return inv, fmt.Errorf("Jaeger at %s kept failing for %s (see its log): %w", stack.JaegerUI, traceWait, err)
+				}
 				if ctx.Err() == context.DeadlineExceeded {
 					return inv, fmt.Errorf("Jaeger at %s has no span of order %s%s after %s: is the stack exporting traces (OTEL_EXPORTER_OTLP_ENDPOINT)? Jaeger keeps spans in memory, so a restarted Jaeger has lost older ones",
 						stack.JaegerUI, in.OrderID, traceOf(in.TraceID), traceWait)

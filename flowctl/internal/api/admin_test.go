@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -46,5 +47,15 @@ func TestAdmin(t *testing.T) {
 	defer none.Close()
 	if _, err := NewAdmin(none.URL, "order-svc", "x", nil).GetFaults(ctx); !errors.Is(err, ErrNoAdmin) {
 		t.Errorf("no /admin route: %v, want ErrNoAdmin", err)
+	}
+}
+
+func TestIsServerError(t *testing.T) {
+	five := fmt.Errorf("search: %w", errors.Join(&ProblemError{Status: 500}, &ProblemError{Status: 404}))
+	if !IsServerError(five) {
+		t.Error("a wrapped 500 among joined errors is a server error")
+	}
+	if IsServerError(&ProblemError{Status: 404}) || IsServerError(errors.New("refused")) || IsServerError(nil) {
+		t.Error("a 404, a transport error or no error is not a server error")
 	}
 }

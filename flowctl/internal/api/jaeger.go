@@ -80,3 +80,12 @@ func (j *Jaeger) Trace(ctx context.Context, id string) (TraceSummary, error) {
 	}
 	return s, nil
 }
+
+// IsServerError says a call failed on the server's side (a 5xx answer).
+// Jaeger's query handler has been seen to answer a search with 500 once in a
+// while (a recovered panic in its log) and the same search a moment later
+// succeeds, so callers that poll Jaeger anyway treat it as "not yet".
+func IsServerError(err error) bool {
+	pe, ok := errors.AsType[*ProblemError](err)
+	return ok && pe.Status >= 500
+}

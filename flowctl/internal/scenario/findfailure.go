@@ -202,7 +202,7 @@ func (e *Env) investigate(ctx context.Context, t Target, o api.Order, start time
 				return inv, nil
 			}
 			prevSpans = inv.Spans
-		} else if !errors.Is(err, api.ErrTraceNotFound) {
+		} else if !errors.Is(err, api.ErrTraceNotFound) && !api.IsServerError(err) {
 			return inv, err
 		} else {
 			lastErr = err
