@@ -174,9 +174,9 @@ func TestJaegerTrace(t *testing.T) {
 	// The shape Jaeger v2's /api/v3/traces/{id} answers (OTLP JSON), trimmed.
 	body := `{"result":{"resourceSpans":[
 		{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"order-svc.sync"}},{"key":"service.namespace","value":{"stringValue":"sync"}}]},
-		 "scopeSpans":[{"scope":{"name":"otelhttp"},"spans":[{"spanId":"1"},{"spanId":"2"}]},{"scope":{"name":"otelecho"},"spans":[{"spanId":"3"}]}]},
-		{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"inventory-svc.sync"}}]},"scopeSpans":[{"spans":[{"spanId":"4"}]}]},
-		{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"order-svc.sync"}}]},"scopeSpans":[{"spans":[{"spanId":"5"}]}]}
+		 "scopeSpans":[{"scope":{"name":"otelhttp"},"spans":[{"traceId":"4bf9","spanId":"1","startTimeUnixNano":"1000"},{"traceId":"4bf9","spanId":"2","startTimeUnixNano":"2000"}]},{"scope":{"name":"otelecho"},"spans":[{"traceId":"4bf9","spanId":"3","startTimeUnixNano":"3000"}]}]},
+		{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"inventory-svc.sync"}}]},"scopeSpans":[{"spans":[{"traceId":"4bf9","spanId":"4","startTimeUnixNano":"4000"}]}]},
+		{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"order-svc.sync"}}]},"scopeSpans":[{"spans":[{"traceId":"4bf9","spanId":"5","startTimeUnixNano":"5000"}]}]}
 	]}}`
 	srv, got := serve(t, 200, "application/json", body)
 	j := NewJaeger(srv.URL, nil)
@@ -187,7 +187,7 @@ func TestJaegerTrace(t *testing.T) {
 	if s.Spans != 5 || strings.Join(s.Services, ",") != "inventory-svc.sync,order-svc.sync" {
 		t.Errorf("summary = %+v", s)
 	}
-	if !strings.HasPrefix(*got, "GET /api/v3/traces/4bf9") {
+	if !strings.HasPrefix(*got, "GET /api/v3/traces/4bf9?raw_traces=true") {
 		t.Errorf("request = %s", *got)
 	}
 	if j.TraceURL("4bf9") != srv.URL+"/trace/4bf9" || j.TraceAPIURL("4bf9") != srv.URL+"/api/v3/traces/4bf9" {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"slices"
 )
 
@@ -31,60 +30,25 @@ type TraceSummary struct {
 // ErrTraceNotFound says Jaeger has no span of the trace (yet).
 var ErrTraceNotFound = errors.New("trace not found")
 
-// otlpTrace is the part of GET /api/v3/traces/{id} flowctl reads:
-// result.resourceSpans[].resource.attributes[] and .scopeSpans[].spans[].
-type otlpTrace struct {
-	Result struct {
-		ResourceSpans []struct {
-			Resource struct {
-				Attributes []struct {
-					Key   string `json:"key"`
-					Value struct {
-						StringValue string `json:"stringValue"`
-					} `json:"value"`
-				} `json:"attributes"`
-			} `json:"resource"`
-			ScopeSpans []struct {
-				Spans []struct {
-					SpanID string `json:"spanId"`
-				} `json:"spans"`
-			} `json:"scopeSpans"`
-		} `json:"resourceSpans"`
-	} `json:"result"`
-}
-
 // Trace summarises one trace: how many spans, from which services.
 func (j *Jaeger) Trace(ctx context.Context, id string) (TraceSummary, error) {
-	var t otlpTrace
-	_, err := j.c.do(ctx, http.MethodGet, "/api/v3/traces/"+url.PathEscape(id), nil, &t)
-	if pe, ok := errors.AsType[*ProblemError](err); ok && pe.Status == http.StatusNotFound {
-		return TraceSummary{}, ErrTraceNotFound
-	}
+	t, err := j.GetTrace(ctx, id)
 	if err != nil {
 		return TraceSummary{}, err
 	}
-	var s TraceSummary
-	for _, rs := range t.Result.ResourceSpans {
-		for _, a := range rs.Resource.Attributes {
-			if a.Key == "service.name" && a.Value.StringValue != "" && !slices.Contains(s.Services, a.Value.StringValue) {
-				s.Services = append(s.Services, a.Value.StringValue)
-			}
-		}
-		for _, ss := range rs.ScopeSpans {
-			s.Spans += len(ss.Spans)
+	s := TraceSummary{Spans: len(t.Spans)}
+	for _, sp := range t.Spans {
+		if sp.Service != "" && !slices.Contains(s.Services, sp.Service) {
+			s.Services = append(s.Services, sp.Service)
 		}
 	}
 	slices.Sort(s.Services)
-	if s.Spans == 0 {
-		return s, ErrTraceNotFound
-	}
 	return s, nil
 }
 
 // IsServerError says a call failed on the server's side (a 5xx answer).
-// Jaeger's query handler has been seen to answer a search with 500 once in a
-// while (a recovered panic in its log) and the same search a moment later
-// succeeds, so callers that poll Jaeger anyway treat it as "not yet".
+// The Jaeger client retries those itself (see getOTLP); callers that poll
+// Jaeger anyway treat one that persists as "not yet".
 func IsServerError(err error) bool {
 	pe, ok := errors.AsType[*ProblemError](err)
 	return ok && pe.Status >= 500

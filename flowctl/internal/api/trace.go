@@ -74,7 +74,7 @@ func (t FullTrace) Start() time.Time {
 // services' exporters flushed them.
 func (j *Jaeger) GetTrace(ctx context.Context, id string) (FullTrace, error) {
 	var doc otlpDocument
-	found, err := j.getOTLP(ctx, "/api/v3/traces/"+url.PathEscape(id), &doc)
+	found, err := j.getOTLP(ctx, "/api/v3/traces/"+url.PathEscape(id)+"?raw_traces=true", &doc)
 	if err != nil {
 		return FullTrace{}, fmt.Errorf("get trace %s: %w", id, err)
 	}
@@ -108,6 +108,7 @@ func (j *Jaeger) FindTraces(ctx context.Context, service string, from, to time.T
 	if limit > 0 {
 		q.Set("query.num_traces", strconv.Itoa(limit))
 	}
+	q.Set("query.raw_traces", "true") // see rawTraces
 	var doc otlpDocument
 	found, err := j.getOTLP(ctx, "/api/v3/traces?"+q.Encode(), &doc)
 	if err != nil {
@@ -141,10 +142,39 @@ func (j *Jaeger) Services(ctx context.Context) ([]string, error) {
 // small answers.
 const maxOTLPBody = 64 << 20
 
+// Every read asks for raw traces (raw_traces=true), i.e. without Jaeger's
+// query-time adjusters. They rewrite a trace in place, and the in-memory
+// store hands out the very traces it holds, not copies (jaeger#7986): two
+// queries adjusting one trace at once, or one adjusting a trace the collector
+// is appending spans to, can panic, which Jaeger answers with an empty 500
+// (seen in CI). Raw spans are also what flowctl measures: the clock-skew
+// adjuster would move timestamps.
+
+// otlpRetries is how often getOTLP retries a 5xx answer. A read can still
+// race the collector appending spans to the same trace; the same GET a moment
+// later succeeds.
+const otlpRetries = 4
+
 // getOTLP GETs path and decodes the JSON answer into out. found is false on
 // 404, which Jaeger answers both for an unknown trace id and for a search
-// without results.
+// without results. A 5xx is retried with a short backoff (50 ms doubling).
 func (j *Jaeger) getOTLP(ctx context.Context, path string, out any) (found bool, err error) {
+	backoff := 50 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		found, err = j.getOTLPOnce(ctx, path, out)
+		if attempt == otlpRetries || !IsServerError(err) {
+			return found, err
+		}
+		select {
+		case <-ctx.Done():
+			return found, err
+		case <-time.After(backoff):
+		}
+		backoff *= 2
+	}
+}
+
+func (j *Jaeger) getOTLPOnce(ctx context.Context, path string, out any) (found bool, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, j.c.base+path, nil)
 	if err != nil {
 		return false, err
@@ -335,6 +365,9 @@ func (ot otlpSpan) span(service string) (Span, error) {
 		return Span{}, fmt.Errorf("span %s: endTimeUnixNano: %w", ot.SpanID, err)
 	}
 	for _, l := range ot.Links {
+		if l.TraceID == "" || l.SpanID == "" {
+			continue // an empty link (Jaeger's adjusters would drop it; raw traces keep it)
+		}
 		s.Links = append(s.Links, SpanRef{TraceID: strings.ToLower(l.TraceID), SpanID: strings.ToLower(l.SpanID)})
 	}
 	for _, e := range ot.Events {

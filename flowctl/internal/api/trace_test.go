@@ -3,6 +3,10 @@ package api
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"net/url"
 	"strings"
 	"testing"
@@ -42,7 +46,7 @@ func TestFindTraces(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := u.Query()
-	if u.Path != "/api/v3/traces" || q.Get("query.service_name") != "order-svc.events" || q.Get("query.num_traces") != "50" ||
+	if u.Path != "/api/v3/traces" || q.Get("query.service_name") != "order-svc.events" || q.Get("query.num_traces") != "50" || q.Get("query.raw_traces") != "true" ||
 		q.Get("query.start_time_min") != "2026-11-26T03:44:14.651Z" || q.Get("query.start_time_max") != "2026-11-26T03:44:21.651Z" {
 		t.Errorf("request = %s", *got)
 	}
@@ -110,6 +114,49 @@ func TestGetTrace(t *testing.T) {
 	srv, _ = serve(t, 200, "application/json", `{"result":{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"aa","spanId":"1","startTimeUnixNano":"soon"}]}]}]}}`)
 	if _, err := NewJaeger(srv.URL, nil).GetTrace(context.Background(), "aa"); err == nil || !strings.Contains(err.Error(), "startTimeUnixNano") {
 		t.Errorf("bad time: err = %v", err)
+	}
+}
+
+// Jaeger answers a read that raced a write with an empty 500 (a recovered
+// panic); the client retries it and gives up only when it persists.
+func TestJaegerRetriesServerErrors(t *testing.T) {
+	var calls atomic.Int32
+	var failFirst atomic.Int32
+	failFirst.Store(2)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) <= failFirst.Load() {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, otlpBody)
+	}))
+	t.Cleanup(srv.Close)
+	j := NewJaeger(srv.URL, nil)
+	if tr, err := j.GetTrace(context.Background(), "aa01"); err != nil || len(tr.Spans) != 2 || calls.Load() != 3 {
+		t.Errorf("after two 500s: GetTrace = %+v, %v after %d calls; want the trace after 3", tr, err, calls.Load())
+	}
+
+	calls.Store(0)
+	failFirst.Store(100)
+	_, err := j.FindTraces(context.Background(), "x", time.Now(), time.Now(), 0)
+	if !IsServerError(err) || calls.Load() != otlpRetries+1 {
+		t.Errorf("persistent 500: err = %v after %d calls; want a server error after %d", err, calls.Load(), otlpRetries+1)
+	}
+
+	// A 4xx is the caller's mistake: no retry.
+	calls.Store(0)
+	srv400, _ := serve(t, 400, "text/plain", `{"error":{"httpCode":400,"message":"malformed"}}`)
+	if _, err := NewJaeger(srv400.URL, nil).GetTrace(context.Background(), "zz"); err == nil || IsServerError(err) {
+		t.Errorf("400: err = %v", err)
+	}
+
+	// A cancelled context stops the retries.
+	calls.Store(0)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := j.GetTrace(ctx, "aa01"); err == nil || calls.Load() > 1 {
+		t.Errorf("cancelled: err = %v after %d calls", err, calls.Load())
 	}
 }
 
