@@ -6,9 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sync/atomic"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
