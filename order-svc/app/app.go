@@ -40,6 +40,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	}
 	st, err := store.Open(ctx, cfg.DBPath)
 	if err != nil {
+		_ = kit.Shutdown(context.WithoutCancel(ctx)) // the tracer provider runs an exporter
 		return nil, err
 	}
 	a := &App{App: &service.App{Kit: kit, Closers: []func() error{st.Close}}, Store: st}
@@ -62,6 +63,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		ready = append(ready, m.ReadyCheck())
 		a.Messaging = m
 	default:
+		a.Close()
 		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
 	}
 
