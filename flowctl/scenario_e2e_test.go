@@ -301,6 +301,13 @@ func checkScenarioReport(t *testing.T, rep scenario.Report) {
 			t.Errorf("%s (%s): %s = %g, want %s — verdict: %s", w.scenario, w.mode, w.metric, m.Value, w.what, o.Verdict)
 		}
 	}
+	// The catch-up's breakdown: the first order moved before the last was final.
+	bd := get("broker-down", "events")
+	first, ok1 := bd.Metric("first_move_ms")
+	last, ok2 := bd.Metric("catch_up_ms")
+	if !ok1 || !ok2 || first.Value > last.Value {
+		t.Errorf("broker-down (events): first_move_ms %v (%v) should come no later than catch_up_ms %v (%v)", first.Value, ok1, last.Value, ok2)
+	}
 }
 
 func eq(want float64) func(float64) bool { return func(v float64) bool { return v == want } }

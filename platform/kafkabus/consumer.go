@@ -60,18 +60,29 @@ type Consumer struct {
 // consumer wait half a minute for its partitions.
 func NewReader(brokers []string, group string, topics []string, logger *slog.Logger) *kafka.Reader {
 	return kafka.NewReader(kafka.ReaderConfig{
-		Logger:            kafka.LoggerFunc(func(msg string, args ...any) { logger.Debug("kafka-go: " + fmt.Sprintf(msg, args...)) }),
-		ErrorLogger:       kafka.LoggerFunc(func(msg string, args ...any) { logger.Warn("kafka-go: " + fmt.Sprintf(msg, args...)) }),
-		Brokers:           brokers,
-		GroupID:           group,
-		GroupTopics:       topics,
-		MinBytes:          1,
-		MaxBytes:          10 << 20,
-		MaxWait:           250 * time.Millisecond,
+		Logger:      kafka.LoggerFunc(func(msg string, args ...any) { logger.Debug("kafka-go: " + fmt.Sprintf(msg, args...)) }),
+		ErrorLogger: kafka.LoggerFunc(func(msg string, args ...any) { logger.Warn("kafka-go: " + fmt.Sprintf(msg, args...)) }),
+		Brokers:     brokers,
+		GroupID:     group,
+		GroupTopics: topics,
+		MinBytes:    1,
+		MaxBytes:    10 << 20,
+		// MaxWait is not a latency knob: the broker answers a fetch as soon
+		// as one message is there (MinBytes 1). kafka-go drops the
+		// connection when an answer comes later than MaxWait, and asks the
+		// broker to wait MaxWait minus a margin for the round trip: a
+		// quarter of MaxWait below 1 s, 1 s from there on. At 250 ms the
+		// margin was 62 ms, which a Kafka that had just restarted (cold JVM,
+		// 2 cores) overran again and again: fetches timed out, reconnected
+		// and backed off, and consumers took 4–40 s to catch up. 1.25 s
+		// keeps the broker's wait at 250 ms with a 1 s margin. A fetch in
+		// flight delays a rebalance or a shutdown by up to MaxWait, so
+		// not kafka-go's 10 s.
+		MaxWait:           1250 * time.Millisecond,
 		ReadBatchTimeout:  2 * time.Second,
 		HeartbeatInterval: 500 * time.Millisecond,
 		SessionTimeout:    6 * time.Second,
-		RebalanceTimeout:  5 * time.Second,
+		RebalanceTimeout:  3 * time.Second,
 		JoinGroupBackoff:  250 * time.Millisecond,
 		ReadBackoffMin:    50 * time.Millisecond,
 		ReadBackoffMax:    500 * time.Millisecond,

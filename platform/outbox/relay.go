@@ -76,7 +76,7 @@ func (r *Relay) Run(ctx context.Context) error {
 		case err != nil:
 			failures++
 			r.Failures.Add(1)
-			wait = min(100*time.Millisecond<<min(failures, 5), 3*time.Second)
+			wait = min(100*time.Millisecond<<min(failures, 5), time.Second)
 			r.Logger.WarnContext(ctx, "outbox publish failed; rows stay pending and are retried", "retry_in", wait.String(), "err", err)
 		case n > 0:
 			failures = 0

@@ -92,10 +92,34 @@ func brokerDown(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	}
 	catchUp := max(lastFinal(res).Sub(upAt), 0)
 	o.add("catch_up_ms", "all final after the broker returned", float64(catchUp.Milliseconds()), "ms")
+	// The catch-up in two parts: until the first order moved, the clients
+	// reconnected and the consumer groups re-formed; after that the backlog
+	// was worked off.
+	restart := ""
+	if first := firstMove(res); !first.IsZero() {
+		firstMoved := max(first.Sub(upAt), 0)
+		o.add("first_move_ms", "first order moved after the broker returned", float64(firstMoved.Milliseconds()), "ms")
+		restart = fmt.Sprintf(" (%s until the first moved: clients reconnecting, consumer groups re-forming; %s working off the backlog)",
+			seconds(firstMoved), seconds(max(catchUp-firstMoved, 0)))
+	}
 	o.Holds = accepted == n && confirmed == n
-	o.Verdict = fmt.Sprintf("events: %d of %d accepted while Kafka was down (%d still PENDING, their events waiting in the outbox); %d confirmed, the last %s after it came back",
-		accepted, n, whileDown.Accepted-countFinal(down), confirmed, seconds(catchUp))
+	o.Verdict = fmt.Sprintf("events: %d of %d accepted while Kafka was down (%d still PENDING, their events waiting in the outbox); %d confirmed, the last %s after it came back%s",
+		accepted, n, whileDown.Accepted-countFinal(down), confirmed, seconds(catchUp), restart)
 	return o, nil
+}
+
+// firstMove is when the first of a batch's orders took a step after
+// "placed": the first event handled at the end of a hop.
+func firstMove(r load.Result) time.Time {
+	var first time.Time
+	for _, p := range r.Orders {
+		for _, st := range p.Order.Timeline {
+			if st.Step != "placed" && (first.IsZero() || st.At.Before(first)) {
+				first = st.At
+			}
+		}
+	}
+	return first
 }
 
 // countFinal counts a batch's final orders.
