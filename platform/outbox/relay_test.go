@@ -357,3 +357,31 @@ func TestRunRetriesAfterFailure(t *testing.T) {
 		<-done
 	})
 }
+
+// TestRunBackoffIsCapped: during a long outage the relay keeps trying about
+// once a second (200 ms doubling, capped at 1 s), so the backlog starts to
+// move within a second of the broker's return.
+func TestRunBackoffIsCapped(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		db, err := sqlitedb.Open(context.Background(), filepath.Join(t.TempDir(), "outbox.db"), outbox.Migration)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		add(t, db, "a0000000-0000-4000-8000-000000000002", spanContext(t, "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"))
+		pub := &fakePublisher{fail: errors.New("broker down")}
+		r := newRelay(db, pub)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- r.Run(ctx) }()
+		time.Sleep(10 * time.Second)
+		synctest.Wait()
+		// Attempts at 0, 0.2, 0.6, 1.4 s, then every second up to 9.4 s: 12.
+		// A 3 s cap would make it 7.
+		if got := r.Failures.Load(); got < 11 || got > 13 {
+			t.Errorf("failed attempts in 10 s of outage = %d, want about 12", got)
+		}
+		cancel()
+		<-done
+	})
+}
