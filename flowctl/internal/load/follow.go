@@ -26,11 +26,23 @@ type FollowConfig struct {
 	Progress func(notFinal int)
 }
 
-// Follow fetches every accepted order until it is final or the timeout
-// passes. Times to consistency come from the services' own timestamps
-// (Order.TimeToFinalMS), so how often it polls changes no number reported.
-// It returns how many orders are still not final.
+// Follow fetches every accepted order of r until it is final or the timeout
+// passes (see FollowOrders).
 func Follow(ctx context.Context, r *Result, o OrderGetter, c FollowConfig) (int, error) {
+	orders := make([]*api.Order, 0, len(r.Orders))
+	for i := range r.Orders {
+		if r.Orders[i].Accepted() {
+			orders = append(orders, &r.Orders[i].Order)
+		}
+	}
+	return FollowOrders(ctx, orders, o, c)
+}
+
+// FollowOrders fetches each order until it is final or the timeout passes,
+// replacing it with what it fetched. Times to consistency come from the
+// services' own timestamps (Order.TimeToFinalMS), so how often it polls
+// changes no number reported. It returns how many orders are still not final.
+func FollowOrders(ctx context.Context, orders []*api.Order, o OrderGetter, c FollowConfig) (int, error) {
 	if c.Every <= 0 {
 		c.Every = 25 * time.Millisecond
 	}
@@ -40,23 +52,18 @@ func Follow(ctx context.Context, r *Result, o OrderGetter, c FollowConfig) (int,
 	defer tick.Stop()
 	for {
 		notFinal := 0
-		for i := range r.Orders {
-			p := &r.Orders[i]
-			if !p.Accepted() || (p.Order.Final && p.Order.Timeline != nil) {
+		for _, ord := range orders {
+			if ord.Final && ord.Timeline != nil {
 				continue
 			}
-			got, err := o.Get(ctx, p.Order.ID)
-			if ctx.Err() != nil {
-				notFinal++
-				continue
-			}
-			if err != nil {
+			got, err := o.Get(ctx, ord.ID)
+			if ctx.Err() != nil || err != nil {
 				// A stopped order-svc is a scenario step, not the end of the
 				// run: count the order as not final and try again next round.
 				notFinal++
 				continue
 			}
-			p.Order = got
+			*ord = got
 			if !got.Final {
 				notFinal++
 			}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/load"
 )
 
 // ScarceSKU has 3 on hand in the seeded catalogue; the mix orders 5 of it once,
@@ -124,45 +125,17 @@ func Demo(ctx context.Context, c DemoConfig) ([]OrderResult, error) {
 	return out, nil
 }
 
-// settle fetches every order until it is final or the deadline passes. The
-// time to consistency comes from the service's timestamps, not from this
-// loop, so how often it polls changes no number it prints.
+// settle follows every placed order until it is final or SettleTimeout
+// passes; the report shows which never became final.
 func settle(ctx context.Context, c DemoConfig, rs []OrderResult) error {
-	ctx, cancel := context.WithTimeout(ctx, c.SettleTimeout)
-	defer cancel()
-	tick := time.NewTicker(c.PollEvery)
-	defer tick.Stop()
-	for {
-		pending := 0
-		for i := range rs {
-			r := &rs[i]
-			if r.Order.ID == "" || (r.Order.Final && r.Order.Timeline != nil) {
-				continue
-			}
-			o, err := c.Orders.Get(ctx, r.Order.ID)
-			if ctx.Err() != nil {
-				break
-			}
-			if err != nil {
-				return fmt.Errorf("follow order %s: %w", r.Order.ID, err)
-			}
-			r.Order = o
-			if !o.Final {
-				pending++
-			}
-		}
-		if pending == 0 && ctx.Err() == nil {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return nil // the report shows which orders never became final
-			}
-			return ctx.Err()
-		case <-tick.C:
+	orders := make([]*api.Order, 0, len(rs))
+	for i := range rs {
+		if rs[i].Order.ID != "" {
+			orders = append(orders, &rs[i].Order)
 		}
 	}
+	_, err := load.FollowOrders(ctx, orders, c.Orders, load.FollowConfig{Every: c.PollEvery, Timeout: c.SettleTimeout})
+	return err
 }
 
 // expected are the services whose spans a complete trace holds for a final
