@@ -74,7 +74,7 @@ func (t FullTrace) Start() time.Time {
 // services' exporters flushed them.
 func (j *Jaeger) GetTrace(ctx context.Context, id string) (FullTrace, error) {
 	var doc otlpDocument
-	found, err := j.getOTLP(ctx, "/api/v3/traces/"+url.PathEscape(id)+"?raw_traces=true", &doc)
+	found, err := j.getOTLP(ctx, "/api/v3/traces/"+url.PathEscape(id)+"?raw_traces="+rawTraces, &doc)
 	if err != nil {
 		return FullTrace{}, fmt.Errorf("get trace %s: %w", id, err)
 	}
@@ -108,7 +108,7 @@ func (j *Jaeger) FindTraces(ctx context.Context, service string, from, to time.T
 	if limit > 0 {
 		q.Set("query.num_traces", strconv.Itoa(limit))
 	}
-	q.Set("query.raw_traces", "true") // see rawTraces
+	q.Set("query.raw_traces", rawTraces)
 	var doc otlpDocument
 	found, err := j.getOTLP(ctx, "/api/v3/traces?"+q.Encode(), &doc)
 	if err != nil {
@@ -142,13 +142,14 @@ func (j *Jaeger) Services(ctx context.Context) ([]string, error) {
 // small answers.
 const maxOTLPBody = 64 << 20
 
-// Every read asks for raw traces (raw_traces=true), i.e. without Jaeger's
-// query-time adjusters. They rewrite a trace in place, and the in-memory
-// store hands out the very traces it holds, not copies (jaeger#7986): two
-// queries adjusting one trace at once, or one adjusting a trace the collector
-// is appending spans to, can panic, which Jaeger answers with an empty 500
-// (seen in CI). Raw spans are also what flowctl measures: the clock-skew
-// adjuster would move timestamps.
+// rawTraces is the value of the raw_traces parameter every read sends: spans
+// as stored, without Jaeger's query-time adjusters. They rewrite a trace in
+// place, and the in-memory store hands out the very traces it holds, not
+// copies (jaeger#7986): two queries adjusting one trace at once, or one
+// adjusting a trace the collector is appending spans to, can panic, which
+// Jaeger answers with an empty 500 (seen in CI). Raw spans are also what
+// flowctl measures: the clock-skew adjuster would move timestamps.
+const rawTraces = "true"
 
 // otlpRetries is how often getOTLP retries a 5xx answer. A read can still
 // race the collector appending spans to the same trace; the same GET a moment
