@@ -92,13 +92,15 @@ func Replay(ctx context.Context, brokers []string, topic, group string, fn func(
 		StartOffset: kafka.FirstOffset,
 		MinBytes:    1,
 		MaxBytes:    10 << 20,
-		MaxWait:     250 * time.Millisecond,
-		// As kafkabus.NewReader: kafka-go's defaults (heartbeat 3 s, session
-		// 30 s) make a new member wait long for its assignment.
+		// As kafkabus.NewReader: a 1 s round-trip margin for a fetch (250 ms
+		// left kafka-go 62 ms, which a just-restarted broker overran), and
+		// kafka-go's defaults (heartbeat 3 s, session 30 s) make a new member
+		// wait long for its assignment.
+		MaxWait:           1250 * time.Millisecond,
 		ReadBatchTimeout:  2 * time.Second,
 		HeartbeatInterval: 500 * time.Millisecond,
 		SessionTimeout:    6 * time.Second,
-		RebalanceTimeout:  5 * time.Second,
+		RebalanceTimeout:  3 * time.Second,
 		JoinGroupBackoff:  250 * time.Millisecond,
 		ReadBackoffMin:    50 * time.Millisecond,
 		ReadBackoffMax:    500 * time.Millisecond,
