@@ -143,7 +143,7 @@ func DockerUp(ctx context.Context, c *Compose, mode config.Mode, build bool, pro
 	if err := c.Run(ctx, progress, args...); err != nil {
 		return st, fmt.Errorf("%w (no registry? `make images-offline` builds every image locally)", err)
 	}
-	step(Step{"compose", fmt.Sprintf("%s up -d --profile %s (project %s)", strings.Join(c.Cmd, " "), mode, ComposeProject), time.Since(t)})
+	step(Step{"compose", fmt.Sprintf("%s --profile %s up -d (project %s)", strings.Join(c.Cmd, " "), mode, ComposeProject), time.Since(t)})
 	t = time.Now()
 	for _, svc := range Services {
 		url := st.URLs[svc] + "/readyz"
