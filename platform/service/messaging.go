@@ -10,6 +10,7 @@ import (
 
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
+	"github.com/orderflow/platform/inbox"
 	"github.com/orderflow/platform/kafkabus"
 	"github.com/orderflow/platform/outbox"
 	"github.com/orderflow/platform/runner"
@@ -23,13 +24,15 @@ type Messaging struct {
 	Publisher *kafkabus.Publisher
 	Relay     *outbox.Relay
 	Consumers []*kafkabus.Consumer
+	// Inbox forgets processed event ids once Kafka cannot deliver them again.
+	Inbox *inbox.Pruner
 	// topicsReady is closed once the topics exist; consumers wait for it, so a
 	// service may start before its broker.
 	topicsReady chan struct{}
 	readyOnce   sync.Once
 }
 
-// Messaging prepares events mode for a service whose outbox lives in db.
+// Messaging prepares events mode for a service whose outbox and inbox live in db.
 // topics are the (prefixed) topics it produces to or consumes from; their DLQs
 // are created too.
 func (k *Kit) Messaging(db *sql.DB, topics ...string) *Messaging {
@@ -43,6 +46,7 @@ func (k *Kit) Messaging(db *sql.DB, topics ...string) *Messaging {
 		topics:      all,
 		Publisher:   pub,
 		Relay:       outbox.NewRelay(db, pub, k.Tracing.Propagator, k.Logger),
+		Inbox:       inbox.NewPruner(db, k.Logger),
 		topicsReady: make(chan struct{}),
 	}
 	k.Registry.MustRegister(
@@ -59,6 +63,7 @@ func (k *Kit) Messaging(db *sql.DB, topics ...string) *Messaging {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "outbox_publish_failures_total", Help: "Failed publish attempts of the outbox relay."}, func() float64 { return float64(m.Relay.Failures.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consumer_processed_events_total", Help: "Events handled by this service's consumers."}, func() float64 { return float64(m.sum(func(c *kafkabus.Consumer) int64 { return c.Processed.Load() })) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consumer_dead_lettered_events_total", Help: "Events sent to a dead-letter topic."}, func() float64 { return float64(m.sum(func(c *kafkabus.Consumer) int64 { return c.DeadLetter.Load() })) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "inbox_pruned_events_total", Help: "Processed event ids forgotten after the inbox retention."}, func() float64 { return float64(m.Inbox.Pruned.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consumer_retries_total", Help: "Handler attempts that failed and were retried."}, func() float64 { return float64(m.sum(func(c *kafkabus.Consumer) int64 { return c.Retries.Load() })) }),
 	)
 	return m
@@ -97,9 +102,10 @@ func (m *Messaging) ReadyCheck() httpserver.Check {
 }
 
 // Parts are the long-running functions: topic creation (retried until the
-// broker answers), the relay, and each consumer once the topics exist.
+// broker answers), the relay, the inbox pruner, and each consumer once the
+// topics exist.
 func (m *Messaging) Parts() []runner.Func {
-	parts := []runner.Func{m.ensureTopics, m.Relay.Run}
+	parts := []runner.Func{m.ensureTopics, m.Relay.Run, m.Inbox.Run}
 	for _, c := range m.Consumers {
 		parts = append(parts, func(ctx context.Context) error {
 			select {

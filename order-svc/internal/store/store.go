@@ -44,6 +44,7 @@ var migrations = []string{
 	// Appended, not placed after outbox.Migration: migrations are numbered
 	// by position, and existing databases have applied the ones above.
 	outbox.PendingIndex,
+	inbox.ProcessedAtIndex,
 }
 
 // Store is the orders table.
