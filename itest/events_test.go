@@ -1,6 +1,7 @@
 package itest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -172,6 +173,11 @@ func TestEventsRedeliveryChangesNothing(t *testing.T) {
 	readAll(t, s.prefix+events.TopicInvoicing, 1)
 	if got := s.getOrder(o.ID); got.Status != "CONFIRMED" {
 		t.Fatalf("order after redelivery = %s", got.Status)
+	}
+	// The inbox pruner ran at start (it prunes at once) and kept the fresh
+	// ids the redelivery was recognised by; its counter is exported.
+	if m := do(t, http.MethodGet, s.url[inventory.Name]+"/metrics", nil); !bytes.Contains(m.body, []byte("\ninbox_pruned_events_total 0\n")) {
+		t.Fatalf("inventory-svc /metrics has no inbox_pruned_events_total 0:\n%s", m.body)
 	}
 }
 
