@@ -15,6 +15,7 @@ import (
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/kafkabus"
+	"github.com/orderflow/platform/kafkaconf"
 
 	inventory "github.com/orderflow/inventory-svc/app"
 	invoicing "github.com/orderflow/invoicing-svc/app"
@@ -190,7 +191,7 @@ func TestEventsMalformedGoesToDLQ(t *testing.T) {
 	)
 	dead := readAllEventually(t, events.DLQ(topic), 2)
 	for _, m := range dead {
-		if kafkabus.Header(m.Headers, kafkabus.HeaderDLQError) == "" || kafkabus.Header(m.Headers, kafkabus.HeaderDLQTopic) != topic {
+		if kafkabus.Header(m.Headers, kafkaconf.HeaderDLQError) == "" || kafkabus.Header(m.Headers, kafkaconf.HeaderDLQTopic) != topic {
 			t.Fatalf("dead letter %s lacks its error/topic headers: %v", m.Key, m.Headers)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/kafkaconf"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
 )
@@ -56,7 +57,7 @@ type dlqTarget struct {
 // stopped stack reads as one line saying what to do.
 func newDLQTarget(ctx context.Context, g *globals, flag string) (dlqTarget, error) {
 	t := dlqTarget{prefix: g.env.Getenv("KAFKA_TOPIC_PREFIX"), brokers: brokerList(g, flag)}
-	if err := kafkalog.Ping(ctx, t.brokers); err != nil {
+	if err := kafkaconf.Ping(ctx, t.brokers); err != nil {
 		return t, fmt.Errorf("no Kafka broker answers at %s; start the events stack with `flowctl up --mode events` or pass --brokers", strings.Join(t.brokers, ","))
 	}
 	return t, nil

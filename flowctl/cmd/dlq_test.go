@@ -15,6 +15,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/kafkaconf"
 
 	"github.com/orderflow/flowctl/cmd"
 	"github.com/orderflow/flowctl/internal/kafkalog"
@@ -79,9 +80,9 @@ func deadLetter(t *testing.T, broker, topic string, n int, value []byte, cause s
 		}
 	}
 	_, _, err = kafkalog.Publish(t.Context(), []string{broker}, events.DLQ(topic), []byte(orderID), value, map[string]string{
-		kafkalog.HeaderEventType: env.Type, kafkalog.HeaderEventID: env.ID,
-		kafkalog.HeaderDLQError: cause, kafkalog.HeaderDLQTopic: topic, kafkalog.HeaderDLQPartition: "1",
-		kafkalog.HeaderDLQOffset: strconv.Itoa(n), kafkalog.HeaderDLQGroup: "inventory-svc.events",
+		kafkaconf.HeaderEventType: env.Type, kafkaconf.HeaderEventID: env.ID,
+		kafkaconf.HeaderDLQError: cause, kafkaconf.HeaderDLQTopic: topic, kafkaconf.HeaderDLQPartition: "1",
+		kafkaconf.HeaderDLQOffset: strconv.Itoa(n), kafkaconf.HeaderDLQGroup: "inventory-svc.events",
 	})
 	if err != nil {
 		t.Fatal(err)

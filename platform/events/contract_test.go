@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/orderflow/platform/events"
-	"github.com/orderflow/platform/kafkabus"
+	"github.com/orderflow/platform/kafkaconf"
 )
 
 // TestAsyncAPIDocumentsTheContract keeps docs/asyncapi.yaml in step with the
@@ -28,8 +28,8 @@ func TestAsyncAPIDocumentsTheContract(t *testing.T) {
 	for _, typ := range []string{events.TypeOrderPlaced, events.TypeStockReserved, events.TypeStockRejected, events.TypeInvoiceIssued} {
 		want = append(want, "    "+typ+":\n      name: "+typ+"\n", "const: "+typ+"\n")
 	}
-	for _, h := range []string{kafkabus.HeaderEventType, kafkabus.HeaderEventID, "traceparent", "tracestate",
-		kafkabus.HeaderDLQError, kafkabus.HeaderDLQTopic, kafkabus.HeaderDLQPartition, kafkabus.HeaderDLQOffset, kafkabus.HeaderDLQGroup} {
+	for _, h := range []string{kafkaconf.HeaderEventType, kafkaconf.HeaderEventID, "traceparent", "tracestate",
+		kafkaconf.HeaderDLQError, kafkaconf.HeaderDLQTopic, kafkaconf.HeaderDLQPartition, kafkaconf.HeaderDLQOffset, kafkaconf.HeaderDLQGroup} {
 		want = append(want, "        "+h+":\n")
 	}
 	want = append(want, "const: 1\n", events.SKUPattern.String(), "maximum: 1000\n",

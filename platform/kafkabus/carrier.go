@@ -7,18 +7,6 @@ import (
 	"github.com/segmentio/kafka-go"
 )
 
-// Header names on every message.
-const (
-	HeaderEventType = "event-type"
-	HeaderEventID   = "event-id"
-	// Dead-letter headers say why and where a message came from.
-	HeaderDLQError     = "dlq-error"
-	HeaderDLQTopic     = "dlq-original-topic"
-	HeaderDLQPartition = "dlq-original-partition"
-	HeaderDLQOffset    = "dlq-original-offset"
-	HeaderDLQGroup     = "dlq-consumer-group"
-)
-
 // HeaderCarrier adapts Kafka headers to OTel's TextMapCarrier.
 type HeaderCarrier struct{ Headers *[]kafka.Header }
 

@@ -13,31 +13,32 @@ import (
 
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/kafkabus"
+	"github.com/orderflow/platform/kafkaconf"
 )
 
 func TestHeaderCarrier(t *testing.T) {
-	headers := []kafka.Header{{Key: kafkabus.HeaderEventType, Value: []byte("OrderPlaced")}}
+	headers := []kafka.Header{{Key: kafkaconf.HeaderEventType, Value: []byte("OrderPlaced")}}
 	c := kafkabus.HeaderCarrier{Headers: &headers}
 
-	if got := c.Get(kafkabus.HeaderEventType); got != "OrderPlaced" {
+	if got := c.Get(kafkaconf.HeaderEventType); got != "OrderPlaced" {
 		t.Fatalf("Get(event-type) = %q", got)
 	}
 	if got := c.Get("traceparent"); got != "" {
 		t.Fatalf("Get(missing) = %q, want empty", got)
 	}
 	c.Set("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
-	c.Set(kafkabus.HeaderEventID, "e-1")
-	c.Set(kafkabus.HeaderEventType, "StockReserved") // overwrite, not append
+	c.Set(kafkaconf.HeaderEventID, "e-1")
+	c.Set(kafkaconf.HeaderEventType, "StockReserved") // overwrite, not append
 	if len(headers) != 3 {
 		t.Fatalf("headers = %v, want 3 entries (Set replaces an existing key)", headers)
 	}
-	if got := c.Get(kafkabus.HeaderEventType); got != "StockReserved" {
+	if got := c.Get(kafkaconf.HeaderEventType); got != "StockReserved" {
 		t.Fatalf("Get after overwrite = %q", got)
 	}
 	if got, want := c.Keys(), []string{"event-type", "traceparent", "event-id"}; !slices.Equal(got, want) {
 		t.Fatalf("Keys = %v, want %v", got, want)
 	}
-	if got := kafkabus.Header(headers, kafkabus.HeaderEventID); got != "e-1" {
+	if got := kafkabus.Header(headers, kafkaconf.HeaderEventID); got != "e-1" {
 		t.Fatalf("Header(event-id) = %q", got)
 	}
 	if got := (kafkabus.HeaderCarrier{Headers: &[]kafka.Header{}}).Keys(); len(got) != 0 {
@@ -74,7 +75,7 @@ func producerSpanContext(t *testing.T) trace.SpanContext {
 func TestConsumerStart(t *testing.T) {
 	producer := producerSpanContext(t)
 	valid := []kafka.Header{
-		{Key: kafkabus.HeaderEventType, Value: []byte("OrderPlaced")},
+		{Key: kafkaconf.HeaderEventType, Value: []byte("OrderPlaced")},
 		{Key: "traceparent", Value: []byte("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")},
 	}
 	invalid := []kafka.Header{{Key: "traceparent", Value: []byte("00-zzzz-not-a-trace-01")}}

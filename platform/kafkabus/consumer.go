@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/kafkaconf"
 )
 
 // Handler processes one decoded event. An error wrapping events.ErrInvalid
@@ -55,45 +56,13 @@ type Consumer struct {
 	Retries    atomic.Int64
 }
 
-// NewReader returns a kafka-go group Reader tuned for quick rebalances and low
-// latency: the defaults (heartbeat 3 s, session 30 s) make a restarted
-// consumer wait half a minute for its partitions.
+// NewReader returns a kafka-go group Reader with kafkaconf's settings,
+// logging through logger.
 func NewReader(brokers []string, group string, topics []string, logger *slog.Logger) *kafka.Reader {
-	return kafka.NewReader(kafka.ReaderConfig{
-		Logger:      kafka.LoggerFunc(func(msg string, args ...any) { logger.Debug("kafka-go: " + fmt.Sprintf(msg, args...)) }),
-		ErrorLogger: kafka.LoggerFunc(func(msg string, args ...any) { logger.Warn("kafka-go: " + fmt.Sprintf(msg, args...)) }),
-		Brokers:     brokers,
-		GroupID:     group,
-		GroupTopics: topics,
-		MinBytes:    1,
-		MaxBytes:    10 << 20,
-		// MaxWait is not a latency knob: the broker answers a fetch as soon
-		// as one message is there (MinBytes 1). kafka-go drops the
-		// connection when an answer comes later than MaxWait, and asks the
-		// broker to wait MaxWait minus a margin for the round trip: a
-		// quarter of MaxWait below 1 s, 1 s from there on. At 250 ms the
-		// margin was 62 ms, which a Kafka that had just restarted (cold JVM,
-		// 2 cores) overran again and again: fetches timed out, reconnected
-		// and backed off, and consumers took 4–40 s to catch up. 1.25 s
-		// keeps the broker's wait at 250 ms with a 1 s margin. A fetch in
-		// flight delays a rebalance or a shutdown by up to MaxWait, so
-		// not kafka-go's 10 s.
-		MaxWait:           1250 * time.Millisecond,
-		ReadBatchTimeout:  2 * time.Second,
-		HeartbeatInterval: 500 * time.Millisecond,
-		SessionTimeout:    6 * time.Second,
-		RebalanceTimeout:  3 * time.Second,
-		JoinGroupBackoff:  250 * time.Millisecond,
-		ReadBackoffMin:    50 * time.Millisecond,
-		ReadBackoffMax:    500 * time.Millisecond,
-		StartOffset:       kafka.FirstOffset,
-		// Another service may add partitions or create a topic later: notice
-		// it instead of sitting on an empty assignment.
-		WatchPartitionChanges:  true,
-		PartitionWatchInterval: 2 * time.Second,
-		CommitInterval:         0, // synchronous commits: an offset is committed only after the handler succeeded
-		MaxAttempts:            3,
-	})
+	cfg := kafkaconf.GroupReader(brokers, group, topics)
+	cfg.Logger = kafka.LoggerFunc(func(msg string, args ...any) { logger.Debug("kafka-go: " + fmt.Sprintf(msg, args...)) })
+	cfg.ErrorLogger = kafka.LoggerFunc(func(msg string, args ...any) { logger.Warn("kafka-go: " + fmt.Sprintf(msg, args...)) })
+	return kafka.NewReader(cfg)
 }
 
 // NewConsumer builds a consumer; call Run to start it.
@@ -174,8 +143,8 @@ func (c *Consumer) process(ctx context.Context, m kafka.Message) error {
 		semconv.MessagingDestinationPartitionID(strconv.Itoa(m.Partition)),
 		semconv.MessagingKafkaOffset(int(m.Offset)),
 		semconv.MessagingKafkaMessageKey(string(m.Key)),
-		semconv.MessagingMessageID(Header(m.Headers, HeaderEventID)),
-		attribute.String("orderflow.event_type", Header(m.Headers, HeaderEventType)),
+		semconv.MessagingMessageID(Header(m.Headers, kafkaconf.HeaderEventID)),
+		attribute.String("orderflow.event_type", Header(m.Headers, kafkaconf.HeaderEventType)),
 		attribute.String("orderflow.order_id", string(m.Key)),
 		// How long the message sat between the producer's send and this
 		// consumer: the cost of the hop that a waterfall shows as a gap.
@@ -227,7 +196,7 @@ func (c *Consumer) process(ctx context.Context, m kafka.Message) error {
 // Jaeger until it recovers — exactly when someone is looking for it.
 func (c *Consumer) failedAttempt(ctx context.Context, m kafka.Message, attempt int, err error) {
 	_, span := c.cfg.Tracer.Start(ctx, "retry "+m.Topic, trace.WithAttributes(
-		attribute.String("orderflow.event_type", Header(m.Headers, HeaderEventType)),
+		attribute.String("orderflow.event_type", Header(m.Headers, kafkaconf.HeaderEventType)),
 		attribute.String("orderflow.order_id", string(m.Key)),
 		attribute.Int("orderflow.attempt", attempt),
 		attribute.String("orderflow.next_try_in", backoff(attempt).String()),
@@ -240,11 +209,11 @@ func (c *Consumer) failedAttempt(ctx context.Context, m kafka.Message, attempt i
 func (c *Consumer) deadLetter(ctx context.Context, m kafka.Message, cause error) error {
 	headers := append([]kafka.Header{}, m.Headers...)
 	carrier := HeaderCarrier{&headers}
-	carrier.Set(HeaderDLQError, cause.Error())
-	carrier.Set(HeaderDLQTopic, m.Topic)
-	carrier.Set(HeaderDLQPartition, strconv.Itoa(m.Partition))
-	carrier.Set(HeaderDLQOffset, strconv.FormatInt(m.Offset, 10))
-	carrier.Set(HeaderDLQGroup, c.cfg.Group)
+	carrier.Set(kafkaconf.HeaderDLQError, cause.Error())
+	carrier.Set(kafkaconf.HeaderDLQTopic, m.Topic)
+	carrier.Set(kafkaconf.HeaderDLQPartition, strconv.Itoa(m.Partition))
+	carrier.Set(kafkaconf.HeaderDLQOffset, strconv.FormatInt(m.Offset, 10))
+	carrier.Set(kafkaconf.HeaderDLQGroup, c.cfg.Group)
 	msg := kafka.Message{Topic: events.DLQ(m.Topic), Key: m.Key, Value: m.Value, Headers: headers}
 	for attempt := 1; ; attempt++ {
 		err := c.cfg.DLQ.WriteMessages(ctx, msg)

@@ -11,6 +11,8 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/orderflow/platform/kafkaconf"
 )
 
 // Message is one event ready to publish: Ctx carries the trace context of the
@@ -31,26 +33,12 @@ type Publisher struct {
 	Propagation Propagation
 }
 
-// NewWriter returns a kafka-go Writer tuned on purpose:
-//   - RequiredAcks=RequireAll: the default (none) loses writes to a missing topic silently;
-//   - BatchTimeout=2ms: the default 1 s would add a second to every hop;
-//   - Hash balancer on the key (the order id): one order stays on one partition;
-//   - no auto topic creation: topics are created at start-up with known settings.
+// NewWriter returns a kafka-go Writer with kafkaconf's settings, logging
+// its errors through logger.
 func NewWriter(brokers []string, logger *slog.Logger) *kafka.Writer {
-	return &kafka.Writer{
-		ErrorLogger:            kafka.LoggerFunc(func(msg string, args ...any) { logger.Warn("kafka-go writer: " + fmt.Sprintf(msg, args...)) }),
-		Addr:                   kafka.TCP(brokers...),
-		Balancer:               &kafka.Hash{},
-		RequiredAcks:           kafka.RequireAll,
-		BatchTimeout:           2 * time.Millisecond,
-		BatchSize:              100,
-		MaxAttempts:            3,
-		WriteBackoffMin:        50 * time.Millisecond,
-		WriteBackoffMax:        500 * time.Millisecond,
-		ReadTimeout:            5 * time.Second,
-		WriteTimeout:           5 * time.Second,
-		AllowAutoTopicCreation: false,
-	}
+	w := kafkaconf.Writer(brokers)
+	w.ErrorLogger = kafka.LoggerFunc(func(msg string, args ...any) { logger.Warn("kafka-go writer: " + fmt.Sprintf(msg, args...)) })
+	return w
 }
 
 // Publish writes msgs in order in one call; each gets a producer span that is a
@@ -80,8 +68,8 @@ func (p *Publisher) Publish(ctx context.Context, msgs ...Message) error {
 			))
 		spans[i] = span
 		headers := []kafka.Header{
-			{Key: HeaderEventType, Value: []byte(m.EventType)},
-			{Key: HeaderEventID, Value: []byte(m.EventID)},
+			{Key: kafkaconf.HeaderEventType, Value: []byte(m.EventType)},
+			{Key: kafkaconf.HeaderEventID, Value: []byte(m.EventID)},
 		}
 		p.Propagation.Inject(sctx, &headers)
 		out[i] = kafka.Message{Topic: m.Topic, Key: []byte(m.Key), Value: m.Value, Headers: headers, Time: time.Now()}

@@ -64,26 +64,3 @@ func TopicsVisible(ctx context.Context, brokers []string, topics ...string) erro
 	}
 	return nil
 }
-
-// Ping checks that at least one broker answers right now (for /readyz). It
-// dials afresh on purpose: kafka-go's shared transport answers metadata
-// requests from its cache, which would report a stopped broker as healthy.
-func Ping(ctx context.Context, brokers []string) error {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	var errs []error
-	for _, b := range brokers {
-		conn, err := (&kafka.Dialer{Timeout: 2 * time.Second}).DialContext(ctx, "tcp", b)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		_, err = conn.ApiVersions()
-		conn.Close()
-		if err == nil {
-			return nil
-		}
-		errs = append(errs, err)
-	}
-	return fmt.Errorf("no broker of %v answers: %w", brokers, errors.Join(errs...))
-}

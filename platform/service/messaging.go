@@ -12,6 +12,7 @@ import (
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/inbox"
 	"github.com/orderflow/platform/kafkabus"
+	"github.com/orderflow/platform/kafkaconf"
 	"github.com/orderflow/platform/outbox"
 	"github.com/orderflow/platform/runner"
 )
@@ -97,7 +98,7 @@ func (m *Messaging) Consume(h kafkabus.Handler, topics ...string) *kafkabus.Cons
 // ReadyCheck reports the broker as a readiness check.
 func (m *Messaging) ReadyCheck() httpserver.Check {
 	return httpserver.Check{Name: "kafka", Check: func(ctx context.Context) error {
-		return kafkabus.Ping(ctx, m.kit.Config.KafkaBrokers)
+		return kafkaconf.Ping(ctx, m.kit.Config.KafkaBrokers)
 	}}
 }
 

@@ -46,31 +46,6 @@ func (s *session) dialer() *kafka.Dialer {
 	return &kafka.Dialer{ClientID: clientID, Timeout: 5 * time.Second}
 }
 
-// Ping checks that a broker of brokers answers a Kafka request now. It dials
-// afresh (no cached metadata), so a stopped broker is reported as such.
-func Ping(ctx context.Context, brokers []string) error {
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	var errs []error
-	for _, b := range brokers {
-		conn, err := (&kafka.Dialer{ClientID: clientID, Timeout: 3 * time.Second}).DialContext(ctx, "tcp", b)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		_, err = conn.ApiVersions()
-		conn.Close()
-		if err == nil {
-			return nil
-		}
-		errs = append(errs, err)
-	}
-	if len(errs) == 0 {
-		return errors.New("no Kafka brokers given")
-	}
-	return fmt.Errorf("no Kafka broker of %s answers: %w", strings.Join(brokers, ","), errors.Join(errs...))
-}
-
 // partitions returns the topic's partition ids, ascending, or an error
 // wrapping ErrUnknownTopic.
 func (s *session) partitions(ctx context.Context, topic string) ([]int, error) {

@@ -8,23 +8,13 @@ import (
 	"strings"
 
 	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/kafkaconf"
 )
 
-// Header names. They mirror platform/kafkabus (carrier.go), which this
-// package does not import: kafkabus pulls in OpenTelemetry, which a CLI that
-// only reads headers has no use for.
-const (
-	HeaderEventType    = "event-type"
-	HeaderEventID      = "event-id"
-	HeaderDLQError     = "dlq-error"
-	HeaderDLQTopic     = "dlq-original-topic"
-	HeaderDLQPartition = "dlq-original-partition"
-	HeaderDLQOffset    = "dlq-original-offset"
-	HeaderDLQGroup     = "dlq-consumer-group"
-	// HeaderRedrivenFrom is set by Redrive on the copy it publishes: the
-	// dead letter's position, "<dlq topic>/<partition>/<offset>".
-	HeaderRedrivenFrom = "redriven-from"
-)
+// HeaderRedrivenFrom is set by Redrive on the copy it publishes: the dead
+// letter's position, "<dlq topic>/<partition>/<offset>". The other header
+// names are platform/kafkaconf's.
+const HeaderRedrivenFrom = "redriven-from"
 
 // dlqHeaderPrefix starts every header the consumer adds when dead-lettering.
 const dlqHeaderPrefix = "dlq-"
@@ -76,19 +66,19 @@ func (e DLQEntry) Target() string { return strings.TrimSuffix(e.Topic, events.DL
 func dlqEntryOf(r Record) DLQEntry {
 	e := DLQEntry{
 		Record:            r,
-		OriginalTopic:     r.Header(HeaderDLQTopic),
+		OriginalTopic:     r.Header(kafkaconf.HeaderDLQTopic),
 		OriginalPartition: -1,
 		OriginalOffset:    -1,
-		Group:             r.Header(HeaderDLQGroup),
-		Error:             r.Header(HeaderDLQError),
-		EventType:         r.Header(HeaderEventType),
-		EventID:           r.Header(HeaderEventID),
+		Group:             r.Header(kafkaconf.HeaderDLQGroup),
+		Error:             r.Header(kafkaconf.HeaderDLQError),
+		EventType:         r.Header(kafkaconf.HeaderEventType),
+		EventID:           r.Header(kafkaconf.HeaderEventID),
 		OrderID:           string(r.Key),
 	}
-	if p, err := strconv.Atoi(r.Header(HeaderDLQPartition)); err == nil {
+	if p, err := strconv.Atoi(r.Header(kafkaconf.HeaderDLQPartition)); err == nil {
 		e.OriginalPartition = p
 	}
-	if o, err := strconv.ParseInt(r.Header(HeaderDLQOffset), 10, 64); err == nil {
+	if o, err := strconv.ParseInt(r.Header(kafkaconf.HeaderDLQOffset), 10, 64); err == nil {
 		e.OriginalOffset = o
 	}
 	if from, err := ParsePosition(r.Header(HeaderRedrivenFrom)); err == nil {

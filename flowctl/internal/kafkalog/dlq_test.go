@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/kafkaconf"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
 )
@@ -25,11 +26,11 @@ func deadLetter(t *testing.T, brokers []string, topic string, key, value []byte,
 	for k, v := range headers {
 		h[k] = v
 	}
-	h[kafkalog.HeaderDLQError] = cause
-	h[kafkalog.HeaderDLQTopic] = topic
-	h[kafkalog.HeaderDLQPartition] = strconv.Itoa(origPart)
-	h[kafkalog.HeaderDLQOffset] = strconv.FormatInt(origOff, 10)
-	h[kafkalog.HeaderDLQGroup] = "inventory-svc.events"
+	h[kafkaconf.HeaderDLQError] = cause
+	h[kafkaconf.HeaderDLQTopic] = topic
+	h[kafkaconf.HeaderDLQPartition] = strconv.Itoa(origPart)
+	h[kafkaconf.HeaderDLQOffset] = strconv.FormatInt(origOff, 10)
+	h[kafkaconf.HeaderDLQGroup] = "inventory-svc.events"
 	p, o, err := kafkalog.Publish(ctx(t), brokers, events.DLQ(topic), key, value, h)
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +43,7 @@ func TestListDLQDecodesHeaders(t *testing.T) {
 	brokers := cluster(t, allTopics(prefix)...)
 	orders := prefix + events.TopicOrders
 	id, env, value := envelope(t, 1)
-	headers := map[string]string{kafkalog.HeaderEventType: env.Type, kafkalog.HeaderEventID: env.ID, "traceparent": "00-0123456789abcdef0123456789abcdef-0123456789abcdef-01"}
+	headers := map[string]string{kafkaconf.HeaderEventType: env.Type, kafkaconf.HeaderEventID: env.ID, "traceparent": "00-0123456789abcdef0123456789abcdef-0123456789abcdef-01"}
 	pos := deadLetter(t, brokers, orders, []byte(id), value, headers, "invalid event: items[0].sku is malformed", 2, 41)
 	// A value that is not an envelope at all, dead-lettered without event headers.
 	deadLetter(t, brokers, prefix+events.TopicInvoicing, []byte("ord-bad"), []byte("{not json"), nil, "invalid event: envelope is not valid JSON", 0, 7)
@@ -79,8 +80,8 @@ func TestRedrive(t *testing.T) {
 	brokers := cluster(t, allTopics("")...)
 	id1, env1, v1 := envelope(t, 1)
 	id2, env2, v2 := envelope(t, 2)
-	h1 := map[string]string{kafkalog.HeaderEventType: env1.Type, kafkalog.HeaderEventID: env1.ID, "traceparent": "00-0123456789abcdef0123456789abcdef-0123456789abcdef-01"}
-	h2 := map[string]string{kafkalog.HeaderEventType: env2.Type, kafkalog.HeaderEventID: env2.ID}
+	h1 := map[string]string{kafkaconf.HeaderEventType: env1.Type, kafkaconf.HeaderEventID: env1.ID, "traceparent": "00-0123456789abcdef0123456789abcdef-0123456789abcdef-01"}
+	h2 := map[string]string{kafkaconf.HeaderEventType: env2.Type, kafkaconf.HeaderEventID: env2.ID}
 	dl1 := deadLetter(t, brokers, events.TopicOrders, []byte(id1), v1, h1, "invalid event: boom", 0, 3)
 	dl2 := deadLetter(t, brokers, events.TopicInventory, []byte(id2), v2, h2, "invalid event: bang", 1, 9)
 	records := func(topic string) []kafkalog.Record {
@@ -131,7 +132,7 @@ func TestRedrive(t *testing.T) {
 			t.Fatalf("copy kept header %s", k)
 		}
 	}
-	if c.Header(kafkalog.HeaderRedrivenFrom) != dl1.String() || c.Header("traceparent") != h1["traceparent"] || c.Header(kafkalog.HeaderEventID) != env1.ID {
+	if c.Header(kafkalog.HeaderRedrivenFrom) != dl1.String() || c.Header("traceparent") != h1["traceparent"] || c.Header(kafkaconf.HeaderEventID) != env1.ID {
 		t.Fatalf("copy headers = %v", c.Headers)
 	}
 

@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/kafkaconf"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
 )
@@ -83,7 +84,7 @@ func publishEvents(t *testing.T, brokers []string, topic string, n int) {
 	for i := range n {
 		id, env, value := envelope(t, i)
 		if _, _, err := kafkalog.Publish(ctx(t), brokers, topic, []byte(id), value, map[string]string{
-			kafkalog.HeaderEventType: env.Type, kafkalog.HeaderEventID: env.ID,
+			kafkaconf.HeaderEventType: env.Type, kafkaconf.HeaderEventID: env.ID,
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -115,8 +116,8 @@ func TestReadAllAcrossPartitions(t *testing.T) {
 		if d.Err != nil {
 			t.Fatalf("record %v does not decode: %v", r.Position(), d.Err)
 		}
-		if r.OrderID() != d.Envelope.OrderID || r.Header(kafkalog.HeaderEventID) != d.Envelope.ID {
-			t.Fatalf("record %v: key %q / event-id %q do not match the envelope %+v", r.Position(), r.Key, r.Header(kafkalog.HeaderEventID), d.Envelope)
+		if r.OrderID() != d.Envelope.OrderID || r.Header(kafkaconf.HeaderEventID) != d.Envelope.ID {
+			t.Fatalf("record %v: key %q / event-id %q do not match the envelope %+v", r.Position(), r.Key, r.Header(kafkaconf.HeaderEventID), d.Envelope)
 		}
 		if r.Time.IsZero() {
 			t.Fatalf("record %v has no time", r.Position())

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/segmentio/kafka-go"
+
+	"github.com/orderflow/platform/kafkaconf"
 )
 
 // Publish writes one record to topic and returns where it landed. The
@@ -37,31 +38,18 @@ type publisher struct {
 	last []kafka.Message
 }
 
-// newPublisher's writer is tuned like kafkabus.NewWriter, for the same
-// reasons: RequireAll, because the default (no acks) loses a write to a
-// missing topic without a word; a 2 ms batch timeout, because the default
-// 1 s would add a second to each write; no topic auto-creation.
+// newPublisher's writer has the services' settings (platform/kafkaconf) on
+// the session's transport.
 func (s *session) newPublisher() *publisher {
 	p := &publisher{s: s}
-	p.w = &kafka.Writer{
-		Addr:                   kafka.TCP(s.brokers...),
-		Transport:              s.transport,
-		Balancer:               &kafka.Hash{},
-		RequiredAcks:           kafka.RequireAll,
-		BatchTimeout:           2 * time.Millisecond,
-		MaxAttempts:            3,
-		WriteBackoffMin:        50 * time.Millisecond,
-		WriteBackoffMax:        500 * time.Millisecond,
-		ReadTimeout:            5 * time.Second,
-		WriteTimeout:           5 * time.Second,
-		AllowAutoTopicCreation: false,
-		Completion: func(msgs []kafka.Message, err error) {
-			if err == nil {
-				p.mu.Lock()
-				p.last = append(p.last[:0], msgs...)
-				p.mu.Unlock()
-			}
-		},
+	p.w = kafkaconf.Writer(s.brokers)
+	p.w.Transport = s.transport
+	p.w.Completion = func(msgs []kafka.Message, err error) {
+		if err == nil {
+			p.mu.Lock()
+			p.last = append(p.last[:0], msgs...)
+			p.mu.Unlock()
+		}
 	}
 	return p
 }

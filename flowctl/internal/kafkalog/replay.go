@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+
+	"github.com/orderflow/platform/kafkaconf"
 )
 
 // ErrGroupNotFresh marks a replay into a group that has committed offsets
@@ -84,29 +86,11 @@ func Replay(ctx context.Context, brokers []string, topic, group string, fn func(
 		return stats, nil
 	}
 
-	r := kafka.NewReader(kafka.ReaderConfig{
-		Brokers:     brokers,
-		GroupID:     group,
-		GroupTopics: []string{topic},
-		Dialer:      s.dialer(),
-		StartOffset: kafka.FirstOffset,
-		MinBytes:    1,
-		MaxBytes:    10 << 20,
-		// As kafkabus.NewReader: a 1 s round-trip margin for a fetch (250 ms
-		// left kafka-go 62 ms, which a just-restarted broker overran), and
-		// kafka-go's defaults (heartbeat 3 s, session 30 s) make a new member
-		// wait long for its assignment.
-		MaxWait:           1250 * time.Millisecond,
-		ReadBatchTimeout:  2 * time.Second,
-		HeartbeatInterval: 500 * time.Millisecond,
-		SessionTimeout:    6 * time.Second,
-		RebalanceTimeout:  3 * time.Second,
-		JoinGroupBackoff:  250 * time.Millisecond,
-		ReadBackoffMin:    50 * time.Millisecond,
-		ReadBackoffMax:    500 * time.Millisecond,
-		CommitInterval:    0, // synchronous: Replay commits in batches itself
-		MaxAttempts:       3,
-	})
+	// The services' reader settings (quick joins, a fetch margin a
+	// restarted broker does not overrun); Replay commits in batches itself.
+	cfg := kafkaconf.GroupReader(brokers, group, []string{topic})
+	cfg.Dialer = s.dialer()
+	r := kafka.NewReader(cfg)
 	defer r.Close()
 
 	var pending []kafka.Message

@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/config"
-
-	"github.com/orderflow/flowctl/internal/kafkalog"
+	"github.com/orderflow/platform/kafkaconf"
 )
 
 // DockerControl stops and starts the containers of the compose stacks, for
@@ -73,7 +72,7 @@ func (c *DockerControl) StartBroker(ctx context.Context) error {
 		return fmt.Errorf("start kafka: %w", err)
 	}
 	brokers := []string{Addr(DefaultBrokerPort)}
-	if err := waitFor(ctx, 120*time.Second, 250*time.Millisecond, nil, func(ctx context.Context) error { return kafkalog.Ping(ctx, brokers) }); err != nil {
+	if err := waitFor(ctx, 120*time.Second, 250*time.Millisecond, nil, func(ctx context.Context) error { return kafkaconf.Ping(ctx, brokers) }); err != nil {
 		return fmt.Errorf("kafka did not answer after its start: %w", err)
 	}
 	return nil

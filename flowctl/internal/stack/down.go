@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/config"
-
-	"github.com/orderflow/flowctl/internal/kafkalog"
+	"github.com/orderflow/platform/kafkaconf"
 )
 
 // StopGrace is how long a process gets between SIGTERM and SIGKILL.
@@ -85,7 +84,7 @@ func Status(ctx context.Context, o StatusOptions) []State {
 	} else {
 		b.PID, b.Ours = pidState(l.BrokerPID())
 	}
-	b.Ready = kafkalog.Ping(ctx, []string{b.Addr}) == nil
+	b.Ready = kafkaconf.Ping(ctx, []string{b.Addr}) == nil
 	if !b.Ours && b.Ready && b.Detail == "" {
 		b.Detail = "answers, but flowctl did not start it"
 	}

@@ -12,8 +12,7 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/config"
-
-	"github.com/orderflow/flowctl/internal/kafkalog"
+	"github.com/orderflow/platform/kafkaconf"
 )
 
 // Options configure Up.
@@ -148,7 +147,7 @@ func ensureBroker(ctx context.Context, o Options) (brokers []string, detail stri
 				brokers = append(brokers, b)
 			}
 		}
-		if err := kafkalog.Ping(ctx, brokers); err != nil {
+		if err := kafkaconf.Ping(ctx, brokers); err != nil {
 			return nil, "", fmt.Errorf("KAFKA_BROKERS=%s does not answer (%v); start that broker, or unset KAFKA_BROKERS to use flowctl's embedded one", v, err)
 		}
 		return brokers, "using KAFKA_BROKERS=" + v, nil
@@ -156,7 +155,7 @@ func ensureBroker(ctx context.Context, o Options) (brokers []string, detail stri
 	addr := Addr(o.BrokerPort)
 	brokers = []string{addr}
 	if p, ok := RunningFromPIDFile(l.BrokerPID()); ok {
-		if kafkalog.Ping(ctx, brokers) == nil {
+		if kafkaconf.Ping(ctx, brokers) == nil {
 			return brokers, fmt.Sprintf("reusing the embedded broker on %s (pid %d)", addr, p.PID), nil
 		}
 	}
@@ -166,7 +165,7 @@ func ensureBroker(ctx context.Context, o Options) (brokers []string, detail stri
 		return nil, "", err
 	}
 	if err := CheckPortFree(o.BrokerPort, "Kafka broker"); err != nil {
-		if kafkalog.Ping(ctx, brokers) == nil {
+		if kafkaconf.Ping(ctx, brokers) == nil {
 			return nil, "", fmt.Errorf("port %d is in use by a Kafka broker flowctl did not start; to use it, set KAFKA_BROKERS=%s; otherwise stop it", o.BrokerPort, addr)
 		}
 		return nil, "", err
@@ -184,7 +183,7 @@ func ensureBroker(ctx context.Context, o Options) (brokers []string, detail stri
 	if err != nil {
 		return nil, "", err
 	}
-	err = waitFor(ctx, 30*time.Second, 50*time.Millisecond, p.Ours, func(ctx context.Context) error { return kafkalog.Ping(ctx, brokers) })
+	err = waitFor(ctx, 30*time.Second, 50*time.Millisecond, p.Ours, func(ctx context.Context) error { return kafkaconf.Ping(ctx, brokers) })
 	if err != nil {
 		return nil, "", &StartError{What: "the broker", Log: l.Rel(l.BrokerLog()), Tail: TailFile(l.BrokerLog(), 20), Err: err}
 	}

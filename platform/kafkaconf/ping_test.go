@@ -1,4 +1,4 @@
-package kafkabus_test
+package kafkaconf_test
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
-	"github.com/orderflow/platform/kafkabus"
+	"github.com/orderflow/platform/kafkaconf"
 )
 
 func TestPingSeesABrokerGoAway(t *testing.T) {
@@ -16,17 +16,17 @@ func TestPingSeesABrokerGoAway(t *testing.T) {
 		t.Fatal(err)
 	}
 	addrs := c.ListenAddrs()
-	if err := kafkabus.Ping(context.Background(), addrs); err != nil {
+	if err := kafkaconf.Ping(context.Background(), addrs); err != nil {
 		t.Fatalf("Ping of a running broker: %v", err)
 	}
 	c.Close()
-	if err := kafkabus.Ping(context.Background(), addrs); err == nil {
+	if err := kafkaconf.Ping(context.Background(), addrs); err == nil {
 		t.Fatal("Ping reports a closed broker as answering")
 	}
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	dead := ln.Addr().String()
 	ln.Close()
-	if err := kafkabus.Ping(context.Background(), []string{dead}); err == nil {
+	if err := kafkaconf.Ping(context.Background(), []string{dead}); err == nil {
 		t.Fatal("Ping of a closed port succeeded")
 	}
 }
