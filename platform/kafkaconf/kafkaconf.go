@@ -33,23 +33,12 @@ const (
 // loggers or a dialer.
 func GroupReader(brokers []string, group string, topics []string) kafka.ReaderConfig {
 	return kafka.ReaderConfig{
-		Brokers:     brokers,
-		GroupID:     group,
-		GroupTopics: topics,
-		MinBytes:    1,
-		MaxBytes:    10 << 20,
-		// MaxWait is not a latency knob: the broker answers a fetch as soon
-		// as one message is there (MinBytes 1). kafka-go drops the
-		// connection when an answer comes later than MaxWait, and asks the
-		// broker to wait MaxWait minus a margin for the round trip: a
-		// quarter of MaxWait below 1 s, 1 s from there on. At 250 ms the
-		// margin was 62 ms, which a Kafka that had just restarted (cold JVM,
-		// 2 cores) overran again and again: fetches timed out, reconnected
-		// and backed off, and consumers took 4–40 s to catch up. 1.25 s
-		// keeps the broker's wait at 250 ms with a 1 s margin. A fetch in
-		// flight delays a rebalance or a shutdown by up to MaxWait, so
-		// not kafka-go's 10 s.
-		MaxWait:           1250 * time.Millisecond,
+		Brokers:           brokers,
+		GroupID:           group,
+		GroupTopics:       topics,
+		MinBytes:          1,
+		MaxBytes:          10 << 20,
+		MaxWait:           MaxWait(250 * time.Millisecond),
 		ReadBatchTimeout:  2 * time.Second,
 		HeartbeatInterval: 500 * time.Millisecond,
 		SessionTimeout:    6 * time.Second,
@@ -66,6 +55,18 @@ func GroupReader(brokers []string, group string, topics []string) kafka.ReaderCo
 		MaxAttempts:            3,
 	}
 }
+
+// MaxWait is the ReaderConfig.MaxWait under which the broker holds an empty
+// fetch for brokerWait. MaxWait is not a latency knob: the broker answers a
+// fetch as soon as one message is there (MinBytes 1). kafka-go drops the
+// connection when an answer comes later than MaxWait, and asks the broker to
+// wait MaxWait minus a margin for the round trip: a quarter of MaxWait below
+// 1 s, 1 s from there on. At MaxWait 250 ms the margin was 62 ms, which a
+// Kafka that had just restarted (cold JVM, 2 cores) overran again and again:
+// fetches timed out, reconnected and backed off, and consumers took 4–40 s
+// to catch up. brokerWait plus 1 s always gets the 1 s margin. A fetch in
+// flight delays a rebalance, a shutdown or a Close by up to brokerWait.
+func MaxWait(brokerWait time.Duration) time.Duration { return brokerWait + time.Second }
 
 // Writer returns a kafka-go Writer tuned on purpose:
 //   - RequiredAcks=RequireAll: the default (none) loses writes to a missing topic silently;

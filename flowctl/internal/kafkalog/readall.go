@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+
+	"github.com/orderflow/platform/kafkaconf"
 )
 
 // stallTimeout bounds how long a read may see no record while the partition
@@ -69,10 +71,9 @@ func (s *session) readPartition(ctx context.Context, topic string, sp span) ([]R
 		Dialer:    s.dialer(),
 		MinBytes:  1,
 		MaxBytes:  10 << 20,
-		// Short waits: the reader fetches ahead, and its Close waits for
-		// that fetch, which the broker holds up to MaxWait at the end of the
-		// log (kafka-go's default is 10 s).
-		MaxWait:          50 * time.Millisecond,
+		// A short broker wait: the reader fetches ahead, and its Close waits
+		// for that fetch, which the broker holds at the end of the log.
+		MaxWait:          kafkaconf.MaxWait(50 * time.Millisecond),
 		ReadBatchTimeout: 2 * time.Second,
 		ReadBackoffMin:   50 * time.Millisecond,
 		ReadBackoffMax:   500 * time.Millisecond,
