@@ -43,7 +43,7 @@ func (s *session) readAll(ctx context.Context, topic string) ([]Record, error) {
 		return nil, err
 	}
 	// Partitions are read at once: each reader's Close waits for its last
-	// fetch, which the broker holds up to MaxWait at the end of the log.
+	// fetch, which the broker holds up to its wait (50 ms) at the end of the log.
 	parts := make([][]Record, len(spans))
 	errs := make([]error, len(spans))
 	var wg sync.WaitGroup
