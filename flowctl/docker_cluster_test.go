@@ -25,7 +25,7 @@ const (
 // broker while orders are flowing, and asserts that every accepted order still
 // reaches a final state, none twice.
 func TestDockerClusterSurvivesBrokerLoss(t *testing.T) {
-	requireDocker(t)
+	requireDocker(t, "cluster")
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	compose, err := stack.FindCompose(ctx, "..", os.Getenv)

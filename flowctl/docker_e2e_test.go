@@ -14,20 +14,28 @@ import (
 	"github.com/orderflow/flowctl/internal/stack"
 )
 
-// requireDocker skips the test with one line when no Docker engine answers,
+// requireDocker skips the test with one line when no Docker engine answers or
+// the images compose runs for profile are neither present, pullable nor
+// buildable (an engine without a registry and before `make images-offline`),
 // or fails it when REQUIRE_DOCKER=1 (CI), where a skip would hide the Docker path.
-func requireDocker(t *testing.T) {
+func requireDocker(t *testing.T, profile string) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("-short: the Docker end-to-end tests take minutes")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := stack.FindCompose(ctx, "..", os.Getenv); err != nil {
+	compose, err := stack.FindCompose(ctx, "..", os.Getenv)
+	if err == nil {
+		if ierr := compose.ImagesUsable(ctx, stack.DockerCLI{}, profile); ierr != nil {
+			err = fmt.Errorf("%v (`make images-offline` builds them)", ierr)
+		}
+	}
+	if err != nil {
 		if os.Getenv("REQUIRE_DOCKER") == "1" {
 			t.Fatalf("REQUIRE_DOCKER=1 but Docker is not usable: %v", err)
 		}
-		t.Skipf("no Docker: %v (REQUIRE_DOCKER=1 turns this into a failure)", err)
+		t.Skipf("no usable Docker: %v (REQUIRE_DOCKER=1 turns this into a failure)", err)
 	}
 }
 
@@ -36,7 +44,7 @@ func requireDocker(t *testing.T) {
 // order's final state and, through Jaeger's /api/v3, that a confirmed order's
 // trace crosses all three services.
 func TestDockerEndToEnd(t *testing.T) {
-	requireDocker(t)
+	requireDocker(t, "all")
 	for _, p := range []int{8081, 8082, 8083, 8181, 8182, 8183, 9092, 16686, 4317, 4318} {
 		if err := stack.CheckPortFree(p, "docker e2e"); err != nil {
 			t.Fatalf("the Docker stacks publish fixed ports: %v (stop the native demo with `make down`)", err)

@@ -81,26 +81,24 @@ func bringUp(ctx context.Context, g *globals, mode config.Mode, f upFlags, w io.
 		return launched{}, err
 	}
 	rt, _ := stack.ParseRuntime(g.runtime)
-	if rt != stack.RuntimeNative {
-		compose, err := stack.FindCompose(ctx, l.Root, g.env.Getenv)
-		switch {
-		case err == nil:
-			tok, err := stack.AdminToken(l, g.env.Getenv)
-			if err != nil {
-				return launched{}, err
-			}
-			compose.Env = append(compose.Env, "ADMIN_TOKEN="+tok)
-			fmt.Fprintf(w, "bringing up the %s stack with Docker (%s, project %s); the first start builds images and shows their progress\n", mode, strings.Join(compose.Cmd, " "), stack.ComposeProject)
-			st, err := stack.DockerUp(ctx, compose, mode, f.build, w, func(s stack.Step) { report.Step(w, s) })
-			if err != nil {
-				return launched{Stack: st}, explainStartError(g.env.Stderr, ctxErr(ctx, err))
-			}
-			return launched{Stack: st, Compose: compose}, nil
-		case rt == stack.RuntimeDocker:
-			return launched{}, fmt.Errorf("--runtime docker: %w; or use --runtime native", err)
-		default:
-			fmt.Fprintf(w, "no Docker (%v): using the native runtime\n", err)
+	compose, whyNative, err := stack.ChooseCompose(ctx, rt, l.Root, g.env.Getenv, stack.DockerCLI{})
+	switch {
+	case err != nil:
+		return launched{}, fmt.Errorf("--runtime docker: %w; or use --runtime native", err)
+	case whyNative != "":
+		fmt.Fprintf(w, "using the native runtime: %s\n", whyNative)
+	case compose != nil:
+		tok, err := stack.AdminToken(l, g.env.Getenv)
+		if err != nil {
+			return launched{}, err
 		}
+		compose.Env = append(compose.Env, "ADMIN_TOKEN="+tok)
+		fmt.Fprintf(w, "bringing up the %s stack with Docker (%s, project %s); the first start builds images and shows their progress\n", mode, strings.Join(compose.Cmd, " "), stack.ComposeProject)
+		st, err := stack.DockerUp(ctx, compose, mode, f.build, w, func(s stack.Step) { report.Step(w, s) })
+		if err != nil {
+			return launched{Stack: st}, explainStartError(g.env.Stderr, ctxErr(ctx, err))
+		}
+		return launched{Stack: st, Compose: compose}, nil
 	}
 	fmt.Fprintf(w, "bringing up the %s stack natively (run dir %s)\n", mode, l.Rel(l.RunDir))
 	o := stack.Options{
