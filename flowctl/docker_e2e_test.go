@@ -93,6 +93,8 @@ func TestDockerEndToEnd(t *testing.T) {
 			fmt.Fprintf(os.Stderr, "docker e2e: %s: %s\n", r.Scenario, r.Verdict())
 		}
 	})
+	// Stock receipts and reset on containers and their volumes, real Kafka.
+	checkStockAndReset(t, c, stack.DefaultPortBase, []string{stack.Addr(stack.DefaultBrokerPort)})
 	// The compose project is what `down` removes.
 	out, err := exec.Command("docker", "ps", "--filter", "label=com.docker.compose.project="+stack.ComposeProject, "-q").Output()
 	if err != nil || len(out) == 0 {

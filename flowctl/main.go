@@ -32,7 +32,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("find the flowctl binary: %w", err)
 	}
-	root := cmd.New(cmd.Env{Getenv: getenv, Stdout: stdout, Stderr: stderr, Dir: dir, Self: self})
+	root := cmd.New(cmd.Env{Getenv: getenv, Stdout: stdout, Stderr: stderr, Dir: dir, Self: self, Stdin: os.Stdin})
 	root.SetArgs(args[1:])
 	return root.ExecuteContext(ctx)
 }

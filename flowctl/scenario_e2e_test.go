@@ -205,6 +205,8 @@ func TestScenariosNative(t *testing.T) {
 			}
 		}
 	})
+
+	checkStockAndReset(t, c, base, []string{stack.Addr(brokerPort)})
 }
 
 // runAllScenarios runs every scenario on both modes in runtime, checks the

@@ -48,6 +48,8 @@ The stack keeps running afterwards; 'flowctl down' stops it.`,
 			}
 			cfg := scenario.DemoConfig{
 				Orders:        api.NewOrders(st.OrderURL(), nil),
+				Inventory:     api.NewInventory(st.URLs["inventory-svc"], nil),
+				Say:           func(s string) { fmt.Fprintln(progress, s) },
 				N:             n,
 				PollEvery:     20 * time.Millisecond,
 				SettleTimeout: 30 * time.Second,

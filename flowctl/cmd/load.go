@@ -16,6 +16,7 @@ import (
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stats"
+	"github.com/orderflow/flowctl/internal/stockup"
 )
 
 // loadResult is one mode's part of `load --json`.
@@ -63,13 +64,13 @@ statuses, placement latency and time to consistency (p50/p90/p99/max). With
 				progress = g.env.Stderr
 			}
 			ctx := c.Context()
-			urls := map[config.Mode]string{}
+			urls, invURLs := map[config.Mode]string{}, map[config.Mode]string{}
 			for _, m := range modes {
 				st, err := bringUp(ctx, g, m, up, progress)
 				if err != nil {
 					return err
 				}
-				urls[m] = st.OrderURL()
+				urls[m], invURLs[m] = st.OrderURL(), st.URLs["inventory-svc"]
 			}
 			fmt.Fprintf(progress, "placing %d orders per stack at %g/s for %s\n", n, rate, duration)
 			bar := report.NewProgress(progress, isTerminal(progress))
@@ -82,6 +83,14 @@ statuses, placement latency and time to consistency (p50/p90/p99/max). With
 			for i, m := range modes {
 				wg.Go(func() {
 					orders := api.NewOrders(urls[m], nil)
+					line, err := stockup.Ensure(ctx, api.NewInventory(invURLs[m], nil), "load-"+string(m), stockup.Plan{AtLeast: stockup.Need(n, load.Mix)})
+					if err != nil {
+						errs[i] = ctxErr(ctx, unreachable(err, "inventory-svc at "+invURLs[m], string(m)))
+						return
+					}
+					mu.Lock()
+					fmt.Fprintln(progress, line)
+					mu.Unlock()
 					res, err := load.Run(ctx, load.Config{Orders: orders, Rate: rate, Count: n, Placed: func(load.Placed) {
 						mu.Lock()
 						placed++

@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -28,6 +29,8 @@ type Env struct {
 	Dir string
 	// Self is the flowctl binary, started again as `flowctl broker`.
 	Self string
+	// Stdin answers questions (reset's confirmation); nil reads nothing.
+	Stdin io.Reader
 }
 
 // globals are the flags every command shares.
@@ -61,6 +64,10 @@ $XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`,
 		SilenceErrors: true,
 	}
 	root.SetOut(env.Stdout)
+	if env.Stdin == nil {
+		env.Stdin = strings.NewReader("")
+	}
+	root.SetIn(env.Stdin)
 	root.SetErr(env.Stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see `%s --help`)", err, c.CommandPath())
@@ -106,6 +113,7 @@ $XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`,
 		newStopCmd(g),
 		newStartCmd(g),
 		newLagCmd(g),
+		newResetCmd(g),
 	)
 	return root
 }

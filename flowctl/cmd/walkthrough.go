@@ -14,6 +14,7 @@ import (
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stockup"
 )
 
 // walkthroughIntro says, per mode, what the audience is about to see.
@@ -96,7 +97,13 @@ Try next:
 func walkthroughTrace(c *cobra.Command, g *globals, env *scenario.Env, m config.Mode, w io.Writer) error {
 	ctx := c.Context()
 	orders := env.Targets[m].Orders
-	p, err := orders.Place(ctx, api.PlaceRequest{CustomerID: "cust-walkthrough", Items: []api.Line{{SKU: "SKU-002", Qty: 1}, {SKU: "SKU-003", Qty: 2}}})
+	req := api.PlaceRequest{CustomerID: "cust-walkthrough", Items: []api.Line{{SKU: "SKU-002", Qty: 1}, {SKU: "SKU-003", Qty: 2}}}
+	line, err := stockup.Ensure(ctx, env.Targets[m].Inventory, "walkthrough-trace", stockup.Plan{AtLeast: stockup.Need(1, func(int) api.PlaceRequest { return req })})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, line)
+	p, err := orders.Place(ctx, req)
 	if err != nil {
 		return fmt.Errorf("place the order to trace: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/stockup"
 )
 
 // ScarceSKU has 3 on hand in the seeded catalogue; the mix orders 5 of it once,
@@ -46,9 +47,26 @@ func Mix(n int) []api.PlaceRequest {
 	return out
 }
 
+// ScarceAvailable is how many units of ScarceSKU the demo sets available
+// before it places the mix: fewer than the scarce order asks for.
+const ScarceAvailable = 3
+
+// DemoStock is the stock the mix of n orders needs: enough of every SKU,
+// and exactly ScarceAvailable of ScarceSKU, so its order is rejected every time.
+func DemoStock(n int) stockup.Plan {
+	mix := Mix(n)
+	need := stockup.Need(n, func(i int) api.PlaceRequest { return mix[i] })
+	delete(need, ScarceSKU)
+	return stockup.Plan{AtLeast: need, Exactly: map[string]int{ScarceSKU: ScarceAvailable}}
+}
+
 // DemoConfig is one demo run.
 type DemoConfig struct {
 	Orders *api.Orders
+	// Inventory, when set, is given the stock the mix needs first (DemoStock).
+	Inventory *api.Inventory
+	// Say, when set, prints a step (the stock line).
+	Say func(string)
 	// Jaeger, when set, is asked for each order's trace.
 	Jaeger *api.Jaeger
 	N      int
@@ -91,6 +109,15 @@ type DemoResult struct {
 func Demo(ctx context.Context, c DemoConfig) ([]OrderResult, error) {
 	if c.N < 2 {
 		return nil, fmt.Errorf("--orders %d: use at least 2 (one of them is the always-rejected %s order)", c.N, ScarceSKU)
+	}
+	if c.Inventory != nil {
+		line, err := stockup.Ensure(ctx, c.Inventory, "demo", DemoStock(c.N))
+		if err != nil {
+			return nil, err
+		}
+		if c.Say != nil {
+			c.Say(line)
+		}
 	}
 	var out []OrderResult
 	for i, req := range Mix(c.N) {

@@ -10,6 +10,7 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/investigate"
 	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/stockup"
 )
 
 // Control is what a scenario may do to the runtime the stacks run in: a
@@ -38,6 +39,7 @@ type Target struct {
 	Mode      config.Mode
 	URLs      map[string]string // by service
 	Orders    *api.Orders
+	Inventory *api.Inventory
 	Invoicing *api.Invoicing
 	// Admin is each service's fault-injection client, by service.
 	Admin map[string]*api.Admin
@@ -49,6 +51,7 @@ func NewTarget(mode config.Mode, urls map[string]string, adminToken string) Targ
 		Mode:      mode,
 		URLs:      urls,
 		Orders:    api.NewOrders(urls["order-svc"], nil),
+		Inventory: api.NewInventory(urls["inventory-svc"], nil),
 		Invoicing: api.NewInvoicing(urls["invoicing-svc"], nil),
 		Admin:     map[string]*api.Admin{},
 	}
@@ -121,6 +124,12 @@ func (e *Env) target(m config.Mode) (Target, error) {
 // batch places n orders at rate, showing progress; follow then waits for
 // them (a scenario may break or mend something in between).
 func (e *Env) batch(ctx context.Context, t Target, label string, n int, rate float64, req func(int) api.PlaceRequest) (load.Result, error) {
+	if req == nil {
+		req = load.Mix
+	}
+	if err := e.stock(ctx, t, label, stockup.Plan{AtLeast: stockup.Need(n, req)}); err != nil {
+		return load.Result{}, err
+	}
 	placed := 0
 	res, err := load.Run(ctx, load.Config{
 		Orders: t.Orders, Rate: rate, Count: n, Request: req,
@@ -130,6 +139,17 @@ func (e *Env) batch(ctx context.Context, t Target, label string, n int, rate flo
 		return res, fmt.Errorf("%s: %w", label, err)
 	}
 	return res, nil
+}
+
+// stock brings the SKUs a run orders to the level it needs (goods receipts,
+// adjustments) and says so in one line.
+func (e *Env) stock(ctx context.Context, t Target, label string, p stockup.Plan) error {
+	line, err := stockup.Ensure(ctx, t.Inventory, label+"-"+string(t.Mode), p)
+	if err != nil {
+		return fmt.Errorf("%s: %w", label, err)
+	}
+	e.say("  %s", line)
+	return nil
 }
 
 // follow waits until the batch's orders are final or Settle passes.

@@ -14,6 +14,7 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/investigate"
 	"github.com/orderflow/flowctl/internal/stats"
+	"github.com/orderflow/flowctl/internal/stockup"
 )
 
 const invoicing = "invoicing-svc"
@@ -137,8 +138,12 @@ func (e *Env) failOne(ctx context.Context, t Target) (failedOrder, error) {
 		defer cancel()
 		_ = clear(cctx)
 	}()
+	req := api.PlaceRequest{CustomerID: "cust-find-me", Items: []api.Line{{SKU: "SKU-001", Qty: 1}}}
+	if err := e.stock(ctx, t, "find-the-failure", stockup.Plan{AtLeast: stockup.Need(1, func(int) api.PlaceRequest { return req })}); err != nil {
+		return f, err
+	}
 	start := time.Now()
-	p, err := t.Orders.Place(ctx, api.PlaceRequest{CustomerID: "cust-find-me", Items: []api.Line{{SKU: "SKU-001", Qty: 1}}})
+	p, err := t.Orders.Place(ctx, req)
 	if p.Order.ID == "" {
 		return f, fmt.Errorf("place the order: %w", err)
 	}

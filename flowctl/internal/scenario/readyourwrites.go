@@ -9,12 +9,16 @@ import (
 
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/stats"
+	"github.com/orderflow/flowctl/internal/stockup"
 )
 
 // readYourWrites places orders one at a time and reads each back at once, as
 // a client that shows "your order" right after the click would.
 func readYourWrites(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	n := e.Size.Orders
+	if err := e.stock(ctx, t, "read-your-writes", stockup.Plan{AtLeast: stockup.Need(n, load.Mix)}); err != nil {
+		return Outcome{}, err
+	}
 	e.say("  placing %d orders, each read back at once", n)
 	res := load.Result{Orders: make([]load.Placed, 0, n)}
 	firstRead := map[string]int{}
