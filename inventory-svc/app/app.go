@@ -9,6 +9,7 @@ import (
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
+	"github.com/orderflow/platform/outbox"
 	"github.com/orderflow/platform/service"
 
 	"github.com/orderflow/inventory-svc/internal/httpapi"
@@ -26,7 +27,8 @@ type App struct {
 }
 
 // New wires the service. The REST API is the same in both modes; events mode
-// adds the orders.v1 listener and the outbox relay.
+// adds the orders.v1 listener, the outbox relay, and the stock movements'
+// events.
 func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, error) {
 	kit, err := service.New(ctx, cfg, opts)
 	if err != nil {
@@ -40,12 +42,16 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	a := &App{App: &service.App{Kit: kit, Closers: []func() error{st.Close}}, Store: st}
 	now := func() time.Time { return time.Now().UTC() }
 	ready := []httpserver.Check{{Name: "db", Check: func(ctx context.Context) error { return st.DB.PingContext(ctx) }}}
+	// Stock movements are announced on inventory.v1 in events mode only; in
+	// sync mode nobody consumes them, so the handlers get no outbox.
+	var movements httpapi.Outbox
 	switch cfg.Mode {
 	case config.ModeSync:
 	case config.ModeEvents:
 		m := kit.Messaging(st.DB, cfg.Topic(events.TopicOrders), cfg.Topic(events.TopicInventory))
 		h := &listen.Handler{Store: st, Relay: m.Relay, Propagator: kit.Tracing.Propagator, Topic: cfg.Topic(events.TopicInventory), Now: now}
 		m.Consume(h.Handle, cfg.Topic(events.TopicOrders))
+		movements = &outbox.Writer{Topic: cfg.Topic(events.TopicInventory), Propagator: kit.Tracing.Propagator, Relay: m.Relay}
 		ready = append(ready, m.ReadyCheck())
 		a.Messaging = m
 	default:
@@ -53,6 +59,6 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
 	}
 	a.Echo = kit.HTTP(ready...)
-	(&httpapi.API{Store: st, Now: now}).Register(a.Echo)
+	(&httpapi.API{Store: st, Now: now, Outbox: movements}).Register(a.Echo)
 	return a, nil
 }

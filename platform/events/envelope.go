@@ -15,14 +15,25 @@ import (
 // SchemaVersion is the envelope's schema version; consumers reject others.
 const SchemaVersion = 1
 
-// Envelope wraps every event on every topic.
+// Envelope wraps every event on every topic. It names the event's subject
+// in exactly one member, which is also the message key: OrderID for the
+// order flow's events, SKU for stock movements (which belong to no order).
 type Envelope struct {
 	ID            string          `json:"id"`
 	Type          string          `json:"type"`
 	SchemaVersion int             `json:"schema_version"`
 	OccurredAt    time.Time       `json:"occurred_at"`
-	OrderID       string          `json:"order_id"`
+	OrderID       string          `json:"order_id,omitempty"`
+	SKU           string          `json:"sku,omitempty"`
 	Payload       json.RawMessage `json:"payload"`
+}
+
+// Key is the message key: the member that names the subject of e's type.
+func (e Envelope) Key() string {
+	if registry[e.Type].key == keySKU {
+		return e.SKU
+	}
+	return e.OrderID
 }
 
 // Payload is implemented by every event payload type.
@@ -31,23 +42,33 @@ type Payload interface {
 	Validate() error
 }
 
-// New wraps payload in an envelope with a fresh id.
-func New(orderID string, occurredAt time.Time, p Payload) (Envelope, error) {
+// New wraps payload in an envelope with a fresh id. key is the order id
+// (order events) or the SKU (stock movements) and must be the payload's own:
+// a producer that mixes them up learns it here, not from every consumer's DLQ.
+func New(key string, occurredAt time.Time, p Payload) (Envelope, error) {
 	if err := p.Validate(); err != nil {
 		return Envelope{}, fmt.Errorf("new %s: %w", p.EventType(), err)
+	}
+	if k := keyOf(p); k != key {
+		return Envelope{}, fmt.Errorf("new %s: key %q differs from the payload's %q", p.EventType(), key, k)
 	}
 	raw, err := json.Marshal(p)
 	if err != nil {
 		return Envelope{}, fmt.Errorf("encode %s: %w", p.EventType(), err)
 	}
-	return Envelope{
+	e := Envelope{
 		ID:            uuid.NewString(),
 		Type:          p.EventType(),
 		SchemaVersion: SchemaVersion,
 		OccurredAt:    occurredAt.UTC(),
-		OrderID:       orderID,
 		Payload:       raw,
-	}, nil
+	}
+	if registry[e.Type].key == keySKU {
+		e.SKU = key
+	} else {
+		e.OrderID = key
+	}
+	return e, nil
 }
 
 // Encode is the wire form of an envelope.
@@ -71,22 +92,23 @@ func Decode(b []byte) (Envelope, Payload, error) {
 	if e.OccurredAt.IsZero() {
 		return e, nil, fmt.Errorf("%w: occurred_at is missing", ErrInvalid)
 	}
-	if e.OrderID == "" {
-		return e, nil, fmt.Errorf("%w: order_id is missing", ErrInvalid)
-	}
-	newPayload, ok := registry[e.Type]
+	typ, ok := registry[e.Type]
 	if !ok {
 		return e, nil, fmt.Errorf("%w: unknown event type %q", ErrInvalid, e.Type)
 	}
-	p := newPayload()
+	keyName := KeyName(e.Type)
+	if e.Key() == "" {
+		return e, nil, fmt.Errorf("%w: %s is missing", ErrInvalid, keyName)
+	}
+	p := typ.newPayload()
 	if err := unmarshal(e.Payload, p); err != nil {
 		return e, nil, fmt.Errorf("%w: %s payload: %v", ErrInvalid, e.Type, err)
 	}
 	if err := p.Validate(); err != nil {
 		return e, nil, fmt.Errorf("%w: %s payload: %v", ErrInvalid, e.Type, err)
 	}
-	if oid := orderIDOf(p); oid != e.OrderID {
-		return e, nil, fmt.Errorf("%w: payload order_id %q differs from envelope order_id %q", ErrInvalid, oid, e.OrderID)
+	if k := keyOf(p); k != e.Key() {
+		return e, nil, fmt.Errorf("%w: payload %s %q differs from envelope %s %q", ErrInvalid, keyName, k, keyName, e.Key())
 	}
 	return e, p, nil
 }

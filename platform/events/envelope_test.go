@@ -15,6 +15,8 @@ import (
 
 const orderID = "0b6f3c4e-6a8e-4d5b-9a55-1f4f0c9d2e11"
 
+const movementID = "3a7e9c10-0000-4000-8000-000000000003"
+
 var placedAt = time.Date(2025, 11, 3, 9, 30, 15, 123456000, time.UTC)
 
 func payloads() []events.Payload {
@@ -23,18 +25,33 @@ func payloads() []events.Payload {
 		&events.StockReserved{OrderID: orderID, ReservationID: "9d0f0e1c-0000-4000-8000-000000000001", CustomerID: "cust-1", Items: []events.Line{{SKU: "SKU-001", Qty: 2}}},
 		&events.StockRejected{OrderID: orderID, Reason: "SKU SKU-005: 5 requested, 3 available", SKU: "SKU-005"},
 		&events.InvoiceIssued{OrderID: orderID, InvoiceID: "7c1d7a50-0000-4000-8000-000000000002", TotalCents: 3780, Currency: "EUR"},
+		&events.StockReceived{MovementID: movementID, SKU: "SKU-002", Quantity: 250, Reference: "PO-2025-117", OnHandAfter: 20250},
+		&events.StockAdjusted{MovementID: movementID, SKU: "SKU-002", Delta: -4, Reason: "count: 4 broken", OnHandAfter: 20246},
 	}
 }
 
+// keyOf is the subject each test payload's envelope must name: the SKU for
+// stock movements, the order id for the rest.
+func keyOf(p events.Payload) (member, value string) {
+	switch v := p.(type) {
+	case *events.StockReceived:
+		return "sku", v.SKU
+	case *events.StockAdjusted:
+		return "sku", v.SKU
+	}
+	return "order_id", orderID
+}
+
 func TestEnvelopeRoundTrip(t *testing.T) {
-	wantTypes := []string{events.TypeOrderPlaced, events.TypeStockReserved, events.TypeStockRejected, events.TypeInvoiceIssued}
+	wantTypes := []string{events.TypeOrderPlaced, events.TypeStockReserved, events.TypeStockRejected, events.TypeInvoiceIssued, events.TypeStockReceived, events.TypeStockAdjusted}
 	for i, p := range payloads() {
 		t.Run(p.EventType(), func(t *testing.T) {
 			if p.EventType() != wantTypes[i] {
 				t.Fatalf("EventType() = %q, want %q", p.EventType(), wantTypes[i])
 			}
 			occurred := time.Date(2025, 11, 3, 10, 0, 0, 5000, time.FixedZone("CET", 3600))
-			env, err := events.New(orderID, occurred, deref(p))
+			member, key := keyOf(p)
+			env, err := events.New(key, occurred, deref(p))
 			if err != nil {
 				t.Fatalf("New: %v", err)
 			}
@@ -55,16 +72,23 @@ func TestEnvelopeRoundTrip(t *testing.T) {
 			if err := json.Unmarshal(b, &wire); err != nil {
 				t.Fatalf("wire form is not JSON: %v", err)
 			}
-			for _, k := range []string{"id", "type", "schema_version", "occurred_at", "order_id", "payload"} {
+			for _, k := range []string{"id", "type", "schema_version", "occurred_at", member, "payload"} {
 				if _, ok := wire[k]; !ok {
 					t.Errorf("wire form lacks %q: %s", k, b)
 				}
+			}
+			// Exactly one member names the subject: a stock movement has no order.
+			if len(wire) != 6 {
+				t.Errorf("wire form has %d members, want 6: %s", len(wire), b)
+			}
+			if env.Key() != key {
+				t.Errorf("Key() = %q, want %q", env.Key(), key)
 			}
 			got, gotP, err := events.Decode(b)
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
 			}
-			if got.ID != env.ID || got.Type != wantTypes[i] || got.OrderID != orderID || got.SchemaVersion != 1 || !got.OccurredAt.Equal(occurred) {
+			if got.ID != env.ID || got.Type != wantTypes[i] || got.Key() != key || got.SchemaVersion != 1 || !got.OccurredAt.Equal(occurred) {
 				t.Errorf("decoded envelope = %+v, want %+v", got, env)
 			}
 			if !reflect.DeepEqual(gotP, p) {

@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"time"
 )
 
-// Topics (without the optional prefix). Key = order id on all of them, so one
-// order's events on one topic stay in order on one partition.
+// Topics (without the optional prefix). Key = order id for the order flow's
+// events, so one order's events on one topic stay in order on one partition;
+// stock movements on inventory.v1 are keyed by SKU instead (see keyKind).
 const (
 	TopicOrders    = "orders.v1"
 	TopicInventory = "inventory.v1"
@@ -24,6 +26,8 @@ const (
 	TypeStockReserved = "StockReserved"
 	TypeStockRejected = "StockRejected"
 	TypeInvoiceIssued = "InvoiceIssued"
+	TypeStockReceived = "StockReceived"
+	TypeStockAdjusted = "StockAdjusted"
 )
 
 // Line is one SKU and quantity.
@@ -141,23 +145,65 @@ func (p InvoiceIssued) Validate() error {
 	return nil
 }
 
-var registry = map[string]func() Payload{
-	TypeOrderPlaced:   func() Payload { return &OrderPlaced{} },
-	TypeStockReserved: func() Payload { return &StockReserved{} },
-	TypeStockRejected: func() Payload { return &StockRejected{} },
-	TypeInvoiceIssued: func() Payload { return &InvoiceIssued{} },
+// keyKind says which envelope member names an event's subject, which is
+// also its message key.
+type keyKind int
+
+const (
+	keyOrderID keyKind = iota // envelope order_id: the order flow's events
+	keySKU                    // envelope sku: stock movements, which belong to no order
+)
+
+// eventType is what Decode needs to know about one event type.
+type eventType struct {
+	newPayload func() Payload
+	key        keyKind
 }
 
-func orderIDOf(p Payload) string {
-	switch v := p.(type) {
-	case *OrderPlaced:
-		return v.OrderID
-	case *StockReserved:
-		return v.OrderID
-	case *StockRejected:
-		return v.OrderID
-	case *InvoiceIssued:
-		return v.OrderID
+var registry = map[string]eventType{
+	TypeOrderPlaced:   {func() Payload { return &OrderPlaced{} }, keyOrderID},
+	TypeStockReserved: {func() Payload { return &StockReserved{} }, keyOrderID},
+	TypeStockRejected: {func() Payload { return &StockRejected{} }, keyOrderID},
+	TypeInvoiceIssued: {func() Payload { return &InvoiceIssued{} }, keyOrderID},
+	TypeStockReceived: {func() Payload { return &StockReceived{} }, keySKU},
+	TypeStockAdjusted: {func() Payload { return &StockAdjusted{} }, keySKU},
+}
+
+// Types lists every event type Decode accepts, sorted (the contract test
+// checks each is documented).
+func Types() []string {
+	out := make([]string, 0, len(registry))
+	for t := range registry {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// KeyName names the envelope member that holds an event type's subject and
+// message key: "sku" for stock movements, "order_id" for the rest — and for
+// an unknown type, since that is what every type meant before stock movements.
+func KeyName(eventType string) string {
+	if registry[eventType].key == keySKU {
+		return "sku"
+	}
+	return "order_id"
+}
+
+// keyed is implemented (on values, so pointers have it too) by every payload
+// type of the registry: the order id or SKU the envelope must repeat.
+type keyed interface{ key() string }
+
+func (p OrderPlaced) key() string   { return p.OrderID }
+func (p StockReserved) key() string { return p.OrderID }
+func (p StockRejected) key() string { return p.OrderID }
+func (p InvoiceIssued) key() string { return p.OrderID }
+func (p StockReceived) key() string { return p.SKU }
+func (p StockAdjusted) key() string { return p.SKU }
+
+func keyOf(p Payload) string {
+	if k, ok := p.(keyed); ok {
+		return k.key()
 	}
 	return ""
 }

@@ -145,7 +145,7 @@ func (c *Consumer) process(ctx context.Context, m kafka.Message) error {
 		semconv.MessagingKafkaMessageKey(string(m.Key)),
 		semconv.MessagingMessageID(Header(m.Headers, kafkaconf.HeaderEventID)),
 		attribute.String("orderflow.event_type", Header(m.Headers, kafkaconf.HeaderEventType)),
-		attribute.String("orderflow.order_id", string(m.Key)),
+		attribute.String("orderflow."+events.KeyName(Header(m.Headers, kafkaconf.HeaderEventType)), string(m.Key)),
 		// How long the message sat between the producer's send and this
 		// consumer: the cost of the hop that a waterfall shows as a gap.
 		attribute.Int64("orderflow.kafka_wait_ms", waited.Milliseconds()),
@@ -197,7 +197,7 @@ func (c *Consumer) process(ctx context.Context, m kafka.Message) error {
 func (c *Consumer) failedAttempt(ctx context.Context, m kafka.Message, attempt int, err error) {
 	_, span := c.cfg.Tracer.Start(ctx, "retry "+m.Topic, trace.WithAttributes(
 		attribute.String("orderflow.event_type", Header(m.Headers, kafkaconf.HeaderEventType)),
-		attribute.String("orderflow.order_id", string(m.Key)),
+		attribute.String("orderflow."+events.KeyName(Header(m.Headers, kafkaconf.HeaderEventType)), string(m.Key)),
 		attribute.Int("orderflow.attempt", attempt),
 		attribute.String("orderflow.next_try_in", backoff(attempt).String()),
 	))

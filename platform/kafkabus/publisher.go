@@ -12,6 +12,7 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/kafkaconf"
 )
 
@@ -64,7 +65,9 @@ func (p *Publisher) Publish(ctx context.Context, msgs ...Message) error {
 				semconv.MessagingMessageID(m.EventID),
 				semconv.MessagingMessageBodySize(len(m.Value)),
 				attribute.String("orderflow.event_type", m.EventType),
-				attribute.String("orderflow.order_id", m.Key),
+				// orderflow.order_id, or orderflow.sku for a stock movement:
+				// a search by order id must not find SKUs.
+				attribute.String("orderflow."+events.KeyName(m.EventType), m.Key),
 			))
 		spans[i] = span
 		headers := []kafka.Header{

@@ -52,7 +52,7 @@ func Add(ctx context.Context, tx *sql.Tx, prop propagation.TextMapPropagator, to
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox(event_id, event_type, topic, msg_key, payload, trace_ctx) VALUES (?, ?, ?, ?, ?, ?)`,
-		env.ID, env.Type, topic, env.OrderID, body, tc); err != nil {
+		env.ID, env.Type, topic, env.Key(), body, tc); err != nil {
 		return fmt.Errorf("outbox insert %s %s: %w", env.Type, env.ID, err)
 	}
 	return nil

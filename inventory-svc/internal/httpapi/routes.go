@@ -24,12 +24,16 @@ import (
 type API struct {
 	Store *store.Store
 	Now   func() time.Time
+	// Outbox receives the events of stock movements; nil publishes none.
+	Outbox Outbox
 }
 
 // Register adds the routes to e.
 func (a *API) Register(e *echo.Echo) {
 	e.GET("/stock", a.listStock)
 	e.GET("/stock/:sku", a.getStock)
+	e.POST("/stock/:sku/receipts", a.receive)
+	e.POST("/stock/:sku/adjustments", a.adjust)
 	e.POST("/reservations", a.reserve)
 	e.GET("/reservations/:id", a.getReservation)
 	e.DELETE("/reservations/:id", a.release)
@@ -78,9 +82,9 @@ func (a *API) listStock(c echo.Context) error {
 }
 
 func (a *API) getStock(c echo.Context) error {
-	sku := c.Param("sku")
-	if !events.SKUPattern.MatchString(sku) {
-		return problem.Validation("malformed SKU", problem.FieldError{Field: "sku", Detail: fmt.Sprintf("%q is not a SKU: use upper-case letters, digits and dashes, e.g. SKU-001", sku)})
+	sku, err := stockSKU(c)
+	if err != nil {
+		return err
 	}
 	items, err := a.Store.Items(c.Request().Context(), sku)
 	if err != nil {
@@ -88,7 +92,7 @@ func (a *API) getStock(c echo.Context) error {
 	}
 	it, ok := items[sku]
 	if !ok {
-		return problem.New(http.StatusNotFound, "not-found", "SKU not stocked", fmt.Sprintf("no stock record for %s", sku))
+		return skuNotFound(sku)
 	}
 	return c.JSON(http.StatusOK, toStockDTO(it))
 }

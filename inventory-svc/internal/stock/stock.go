@@ -79,3 +79,39 @@ var Seed = []Item{
 	{SKU: "SKU-005", Name: "Limited edition kettle", OnHand: 3},
 	{SKU: "SKU-404", Name: "Discontinued tamper", OnHand: 0},
 }
+
+// Movement kinds: a receipt only adds; an adjustment corrects either way.
+const (
+	KindReceipt    = "receipt"
+	KindAdjustment = "adjustment"
+)
+
+// Movement is one booked change of a SKU's on_hand.
+type Movement struct {
+	ID          string
+	SKU         string
+	Kind        string
+	Delta       int    // a receipt's quantity, or an adjustment's signed change
+	Reference   string // the caller's idempotency key; "" for none
+	Reason      string // adjustments only
+	OnHandAfter int
+	CreatedAt   time.Time
+}
+
+// RemovalError refuses an adjustment that would take on_hand below what is
+// reserved: that stock is promised to orders, and the reservation would
+// become a promise the warehouse cannot keep.
+type RemovalError struct {
+	SKU      string
+	Delta    int
+	OnHand   int
+	Reserved int
+}
+
+// MaxRemovable is the most an adjustment may take away now.
+func (e *RemovalError) MaxRemovable() int { return max(e.OnHand-e.Reserved, 0) }
+
+func (e *RemovalError) Error() string {
+	return fmt.Sprintf("SKU %s: cannot remove %d: on_hand %d with %d reserved, at most %d can be removed",
+		e.SKU, -e.Delta, e.OnHand, e.Reserved, e.MaxRemovable())
+}

@@ -19,7 +19,7 @@ import (
 	"github.com/orderflow/inventory-svc/internal/stock"
 )
 
-// ErrNotFound is returned for an unknown SKU or reservation.
+// ErrNotFound is returned for an unknown SKU, reservation or movement.
 var ErrNotFound = errors.New("not found")
 
 var migrations = []string{
@@ -43,6 +43,8 @@ var migrations = []string{
 	// by position, and existing databases have applied the ones above.
 	outbox.PendingIndex,
 	inbox.ProcessedAtIndex,
+	movementsTable,
+	movementsReference,
 }
 
 // Store is inventory-svc's database.

@@ -25,6 +25,14 @@ type Handler struct {
 // Handle applies one event exactly once: the event id is claimed in the same
 // transaction as the order update, so a redelivery changes nothing.
 func (h *Handler) Handle(ctx context.Context, env events.Envelope, payload events.Payload) error {
+	switch payload.(type) {
+	case *events.StockReserved, *events.StockRejected, *events.InvoiceIssued:
+	default:
+		// Another event on a topic we share (inventory-svc's stock movements
+		// on inventory.v1): it concerns no order, so it is skipped before the
+		// order lookup, which would dead-letter it as an "unknown order".
+		return nil
+	}
 	return h.Store.InTx(ctx, func(tx *sql.Tx) error {
 		first, err := inbox.Claim(ctx, tx, env.ID, env.Type)
 		if err != nil || !first {
@@ -45,8 +53,6 @@ func (h *Handler) Handle(ctx context.Context, env events.Envelope, payload event
 			err = o.MarkRejected(p.Reason, now)
 		case *events.InvoiceIssued:
 			err = o.MarkInvoiced(p.InvoiceID, p.TotalCents, now)
-		default:
-			return nil // another service's event on a shared topic: nothing to do
 		}
 		if errors.Is(err, order.ErrTransition) {
 			// A contradiction (say, a rejection after a confirmation) is a

@@ -1,0 +1,192 @@
+package httpapi
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/httpserver"
+	"github.com/orderflow/platform/problem"
+
+	"github.com/orderflow/inventory-svc/internal/stock"
+	"github.com/orderflow/inventory-svc/internal/store"
+)
+
+// Outbox is where a movement's event goes: Add in the movement's
+// transaction, Notify after the commit (platform/outbox.Writer). API.Outbox is
+// nil in sync mode, where nobody consumes inventory events.
+type Outbox interface {
+	Add(ctx context.Context, tx *sql.Tx, env events.Envelope) error
+	Notify()
+}
+
+type receiptRequest struct {
+	Quantity  *int   `json:"quantity"` // a pointer tells "missing" from 0
+	Reference string `json:"reference"`
+}
+
+type adjustmentRequest struct {
+	Delta     *int   `json:"delta"`
+	Reason    string `json:"reason"`
+	Reference string `json:"reference"`
+}
+
+type receiptDTO struct {
+	ID          string    `json:"id"`
+	SKU         string    `json:"sku"`
+	Quantity    int       `json:"quantity"`
+	Reference   string    `json:"reference,omitempty"`
+	ReceivedAt  time.Time `json:"received_at"`
+	OnHandAfter int       `json:"on_hand_after"`
+	Stock       stockDTO  `json:"stock"`
+}
+
+type adjustmentDTO struct {
+	ID          string    `json:"id"`
+	SKU         string    `json:"sku"`
+	Delta       int       `json:"delta"`
+	Reason      string    `json:"reason"`
+	Reference   string    `json:"reference,omitempty"`
+	AdjustedAt  time.Time `json:"adjusted_at"`
+	OnHandAfter int       `json:"on_hand_after"`
+	Stock       stockDTO  `json:"stock"`
+}
+
+// receive books a goods receipt: 201 for a new one, 200 for a repeated
+// reference (the first receipt; nothing changed), 404 for a SKU outside the
+// catalogue.
+func (a *API) receive(c echo.Context) error {
+	sku, err := stockSKU(c)
+	if err != nil {
+		return err
+	}
+	var req receiptRequest
+	if err := httpserver.DecodeJSON(c, &req); err != nil {
+		return err
+	}
+	fields := required(nil, "quantity", req.Quantity, events.ValidateReceiptQty)
+	fields = appendField(fields, "reference", events.ValidateReference(req.Reference))
+	if len(fields) > 0 {
+		return problem.Validation("the receipt is not valid", fields...)
+	}
+	m, it, created, err := a.book(c.Request().Context(), func(ctx context.Context, tx *sql.Tx) (stock.Movement, stock.Item, bool, error) {
+		return store.Receive(ctx, tx, sku, *req.Quantity, req.Reference, a.Now())
+	}, func(m stock.Movement) events.Payload {
+		return events.StockReceived{MovementID: m.ID, SKU: m.SKU, Quantity: m.Delta, Reference: m.Reference, OnHandAfter: m.OnHandAfter}
+	})
+	if err != nil {
+		return movementProblem(err, sku)
+	}
+	return c.JSON(createdOrOK(created), receiptDTO{ID: m.ID, SKU: m.SKU, Quantity: m.Delta, Reference: m.Reference,
+		ReceivedAt: m.CreatedAt, OnHandAfter: m.OnHandAfter, Stock: toStockDTO(it)})
+}
+
+// adjust corrects a SKU's stock like receive, and answers 409 when the
+// correction would take on_hand below what is reserved.
+func (a *API) adjust(c echo.Context) error {
+	sku, err := stockSKU(c)
+	if err != nil {
+		return err
+	}
+	var req adjustmentRequest
+	if err := httpserver.DecodeJSON(c, &req); err != nil {
+		return err
+	}
+	fields := required(nil, "delta", req.Delta, events.ValidateDelta)
+	fields = appendField(fields, "reason", events.ValidateReason(req.Reason))
+	fields = appendField(fields, "reference", events.ValidateReference(req.Reference))
+	if len(fields) > 0 {
+		return problem.Validation("the adjustment is not valid", fields...)
+	}
+	m, it, created, err := a.book(c.Request().Context(), func(ctx context.Context, tx *sql.Tx) (stock.Movement, stock.Item, bool, error) {
+		return store.Adjust(ctx, tx, sku, *req.Delta, req.Reason, req.Reference, a.Now())
+	}, func(m stock.Movement) events.Payload {
+		return events.StockAdjusted{MovementID: m.ID, SKU: m.SKU, Delta: m.Delta, Reason: m.Reason, Reference: m.Reference, OnHandAfter: m.OnHandAfter}
+	})
+	if err != nil {
+		return movementProblem(err, sku)
+	}
+	return c.JSON(createdOrOK(created), adjustmentDTO{ID: m.ID, SKU: m.SKU, Delta: m.Delta, Reason: m.Reason, Reference: m.Reference,
+		AdjustedAt: m.CreatedAt, OnHandAfter: m.OnHandAfter, Stock: toStockDTO(it)})
+}
+
+type bookFunc func(ctx context.Context, tx *sql.Tx) (stock.Movement, stock.Item, bool, error)
+
+// book runs one movement in a transaction and, when it created one and an
+// outbox is wired, adds its event in the same transaction: no movement
+// without its event, and a replayed reference publishes nothing.
+func (a *API) book(ctx context.Context, run bookFunc, event func(stock.Movement) events.Payload) (stock.Movement, stock.Item, bool, error) {
+	var m stock.Movement
+	var it stock.Item
+	var created bool
+	err := a.Store.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if m, it, created, err = run(ctx, tx); err != nil || !created || a.Outbox == nil {
+			return err
+		}
+		env, err := events.New(m.SKU, m.CreatedAt, event(m))
+		if err != nil {
+			return err
+		}
+		return a.Outbox.Add(ctx, tx, env)
+	})
+	if err == nil && created && a.Outbox != nil {
+		a.Outbox.Notify()
+	}
+	return m, it, created, err
+}
+
+func movementProblem(err error, sku string) error {
+	var short *stock.RemovalError
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return skuNotFound(sku)
+	case errors.As(err, &short):
+		return problem.New(http.StatusConflict, "insufficient-stock", "Not enough unreserved stock to remove", short.Error()).
+			With("sku", short.SKU).With("delta", short.Delta).With("max_removable", short.MaxRemovable()).
+			With("on_hand", short.OnHand).With("reserved", short.Reserved)
+	}
+	return err
+}
+
+// required checks a number the request must carry: absent (or null) is
+// "is required", present is up to validate.
+func required(fields []problem.FieldError, name string, n *int, validate func(int) error) []problem.FieldError {
+	if n == nil {
+		return append(fields, problem.FieldError{Field: name, Detail: "is required"})
+	}
+	return appendField(fields, name, validate(*n))
+}
+
+func appendField(fields []problem.FieldError, name string, err error) []problem.FieldError {
+	if err != nil {
+		fields = append(fields, problem.FieldError{Field: name, Detail: err.Error()})
+	}
+	return fields
+}
+
+func createdOrOK(created bool) int {
+	if created {
+		return http.StatusCreated
+	}
+	return http.StatusOK
+}
+
+// stockSKU is the {sku} path parameter, or the 400 problem for a malformed one.
+func stockSKU(c echo.Context) (string, error) {
+	sku := c.Param("sku")
+	if !events.SKUPattern.MatchString(sku) {
+		return "", problem.Validation("malformed SKU", problem.FieldError{Field: "sku", Detail: fmt.Sprintf("%q is not a SKU: use upper-case letters, digits and dashes, e.g. SKU-001", sku)})
+	}
+	return sku, nil
+}
+
+func skuNotFound(sku string) error {
+	return problem.New(http.StatusNotFound, "not-found", "SKU not stocked", fmt.Sprintf("no stock record for %s", sku))
+}

@@ -1,0 +1,39 @@
+package outbox_test
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/outbox"
+	"github.com/orderflow/platform/sqlitedb"
+)
+
+// TestWriterKeysStockMovementsBySKU: a Writer stores the event for its topic
+// under the envelope's key — the SKU for a stock movement, which has no
+// order id — and the relay publishes it with that key.
+func TestWriterKeysStockMovementsBySKU(t *testing.T) {
+	db := openDB(t)
+	pub := &fakePublisher{}
+	relay := outbox.NewRelay(db, pub, prop, slog.New(slog.DiscardHandler))
+	w := &outbox.Writer{Topic: events.TopicInventory, Propagator: prop, Relay: relay}
+	env, err := events.New("SKU-004", time.Now(), events.StockReceived{MovementID: "3a7e9c10-0000-4000-8000-000000000003", SKU: "SKU-004", Quantity: 7, OnHandAfter: 5007})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := sqlitedb.InTx(ctx, db, func(tx *sql.Tx) error { return w.Add(ctx, tx, env) }); err != nil {
+		t.Fatal(err)
+	}
+	w.Notify() // must not block, with or without a running relay
+	if _, err := relay.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := pub.published()
+	if len(got) != 1 || got[0].Key != "SKU-004" || got[0].Topic != events.TopicInventory || got[0].EventType != events.TypeStockReceived || got[0].EventID != env.ID {
+		t.Fatalf("published %+v, want one StockReceived on %s keyed SKU-004", got, events.TopicInventory)
+	}
+}
