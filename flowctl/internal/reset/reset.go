@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/orderflow/platform/config"
@@ -96,7 +97,10 @@ func Run(ctx context.Context, c Config) error {
 				return err
 			}
 		}
-		for _, svc := range wasRunning {
+		// Services are listed callers first (the order they stop in); start
+		// the ones they call first, as a sync order-svc is ready only when
+		// inventory-svc and invoicing-svc answer.
+		for _, svc := range slices.Backward(wasRunning) {
 			if err := c.Runtime.StartFresh(ctx, m, svc); err != nil {
 				return fmt.Errorf("start %s (%s) again: %w", svc, m, err)
 			}

@@ -17,6 +17,9 @@ const inventory = "inventory-svc"
 // it again and follows the orders to the end.
 func downstreamDown(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	n := max(1, int(e.Size.Rate*e.Size.DownFor.Seconds()+0.5))
+	if err := e.stockFor(ctx, t, "downstream-down", n, nil); err != nil { // while inventory-svc still answers
+		return Outcome{}, err
+	}
 	e.say("  stopping %s (%s, %s)", inventory, t.Mode, e.Control.Runtime())
 	if err := e.Control.StopService(ctx, t.Mode, inventory); err != nil {
 		return Outcome{}, err
@@ -31,7 +34,7 @@ func downstreamDown(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	}()
 	downAt := time.Now()
 	e.say("  placing %d orders at %g/s while it is down", n, e.Size.Rate)
-	res, err := e.batch(ctx, t, "downstream-down", n, e.Size.Rate, nil)
+	res, err := e.place(ctx, t, "downstream-down", n, e.Size.Rate, nil)
 	if err != nil {
 		return Outcome{}, err
 	}

@@ -121,15 +121,27 @@ func (e *Env) target(m config.Mode) (Target, error) {
 	return t, nil
 }
 
-// batch places n orders at rate, showing progress; follow then waits for
-// them (a scenario may break or mend something in between).
+// batch brings the stock the orders need (goods receipts) and places n
+// orders at rate, showing progress; follow then waits for them (a scenario
+// may break or mend something in between).
 func (e *Env) batch(ctx context.Context, t Target, label string, n int, rate float64, req func(int) api.PlaceRequest) (load.Result, error) {
+	if err := e.stockFor(ctx, t, label, n, req); err != nil {
+		return load.Result{}, err
+	}
+	return e.place(ctx, t, label, n, rate, req)
+}
+
+// stockFor brings the stock n orders of req (nil: load.Mix) need.
+func (e *Env) stockFor(ctx context.Context, t Target, label string, n int, req func(int) api.PlaceRequest) error {
 	if req == nil {
 		req = load.Mix
 	}
-	if err := e.stock(ctx, t, label, stockup.Plan{AtLeast: stockup.Need(n, req)}); err != nil {
-		return load.Result{}, err
-	}
+	return e.stock(ctx, t, label, stockup.Plan{AtLeast: stockup.Need(n, req)})
+}
+
+// place is batch without the stock: for a scenario that stocked up before
+// it broke inventory-svc.
+func (e *Env) place(ctx context.Context, t Target, label string, n int, rate float64, req func(int) api.PlaceRequest) (load.Result, error) {
 	placed := 0
 	res, err := load.Run(ctx, load.Config{
 		Orders: t.Orders, Rate: rate, Count: n, Request: req,

@@ -1,0 +1,82 @@
+package reset
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/orderflow/platform/config"
+)
+
+// fakeRuntime records what reset did, in order.
+type fakeRuntime struct{ calls []string }
+
+func (f *fakeRuntime) Runtime() string { return "fake" }
+func (f *fakeRuntime) StopService(_ context.Context, m config.Mode, svc string) error {
+	f.calls = append(f.calls, "stop "+svc+"."+string(m))
+	return nil
+}
+func (f *fakeRuntime) WipeService(_ context.Context, m config.Mode, svc string) error {
+	f.calls = append(f.calls, "wipe "+svc+"."+string(m))
+	return nil
+}
+func (f *fakeRuntime) StartFresh(_ context.Context, m config.Mode, svc string) error {
+	f.calls = append(f.calls, "start "+svc+"."+string(m))
+	return nil
+}
+
+func TestRunStopsWipesAndRestartsWhatRan(t *testing.T) {
+	rt := &fakeRuntime{}
+	offline := 0
+	var said []string
+	err := Run(context.Background(), Config{
+		Modes:    []config.Mode{config.ModeSync, config.ModeEvents},
+		Services: []string{"order-svc", "inventory-svc", "invoicing-svc"},
+		Runtime:  rt,
+		// invoicing-svc of the events stack was not running.
+		Running: func(_ context.Context, m config.Mode, svc string) bool {
+			return !(m == config.ModeEvents && svc == "invoicing-svc")
+		},
+		Brokers:           []string{"127.0.0.1:1"}, // nothing answers: the offline wipe runs
+		WipeOfflineBroker: func() (bool, error) { offline++; return true, nil },
+		Say:               func(f string, a ...any) { said = append(said, f) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"stop order-svc.sync", "stop inventory-svc.sync", "stop invoicing-svc.sync",
+		"wipe order-svc.sync", "wipe inventory-svc.sync", "wipe invoicing-svc.sync",
+		"start invoicing-svc.sync", "start inventory-svc.sync", "start order-svc.sync",
+		"stop order-svc.events", "stop inventory-svc.events",
+		"wipe order-svc.events", "wipe inventory-svc.events", "wipe invoicing-svc.events",
+		"start inventory-svc.events", "start order-svc.events",
+	}
+	if !slices.Equal(rt.calls, want) {
+		t.Errorf("calls:\n%s\nwant:\n%s", strings.Join(rt.calls, "\n"), strings.Join(want, "\n"))
+	}
+	if offline != 1 {
+		t.Errorf("offline broker wiped %d times, want once (events only)", offline)
+	}
+}
+
+func TestRunRefusesToLeaveTheLogOfABrokerItCannotReach(t *testing.T) {
+	err := Run(context.Background(), Config{
+		Modes: []config.Mode{config.ModeEvents}, Services: []string{"order-svc"}, Runtime: &fakeRuntime{},
+		Running: func(context.Context, config.Mode, string) bool { return false },
+		Brokers: []string{"127.0.0.1:1"},
+	})
+	if err == nil || !strings.Contains(err.Error(), "flowctl start kafka") {
+		t.Fatalf("Run with an unreachable external broker = %v, want an error saying to start it", err)
+	}
+}
+
+func TestTopicsAndGroupsFollowThePrefix(t *testing.T) {
+	if got := Topics("x."); !slices.Contains(got, "x.orders.v1") || !slices.Contains(got, "x.invoicing.v1.dlq") || len(got) != 6 {
+		t.Errorf("Topics = %v", got)
+	}
+	if got := Groups("x.", []string{"order-svc"}); !slices.Equal(got, []string{"x.order-svc.events"}) {
+		t.Errorf("Groups = %v", got)
+	}
+}
