@@ -7,21 +7,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orderflow/platform/config"
-	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
 )
-
-// consumers are the events stack's consumer groups and what each reads, as
-// the services' app.go wire them.
-var consumers = []struct {
-	service string
-	topics  []string
-}{
-	{"inventory-svc", []string{events.TopicOrders}},
-	{"invoicing-svc", []string{events.TopicInventory}},
-	{"order-svc", []string{events.TopicInventory, events.TopicInvoicing}},
-}
 
 // groupLag is one consumer group's backlog on one partition.
 type groupLag struct {
@@ -50,12 +39,9 @@ accepted, their events wait here.
 				return err
 			}
 			var rows []groupLag
-			for _, cons := range consumers {
-				group := t.prefix + cons.service + "." + string(config.ModeEvents)
-				var topics []string
-				for _, tp := range cons.topics {
-					topics = append(topics, t.prefix+tp)
-				}
+			for _, cons := range topology.Services {
+				group := topology.Group(t.prefix, cons.Name, string(config.ModeEvents))
+				topics := topology.Prefixed(t.prefix, cons.Consumes)
 				parts, err := kafkalog.GroupLagByPartition(ctx, t.brokers, group, topics)
 				if err != nil {
 					return fmt.Errorf("lag of %s: %w", group, err)
@@ -79,8 +65,8 @@ accepted, their events wait here.
 				total[r.Group] += r.Lag
 			}
 			tw.Flush()
-			for _, cons := range consumers {
-				group := t.prefix + cons.service + "." + string(config.ModeEvents)
+			for _, cons := range topology.Services {
+				group := topology.Group(t.prefix, cons.Name, string(config.ModeEvents))
 				fmt.Fprintf(g.env.Stdout, "%s: %d events behind\n", group, total[group])
 			}
 			return nil

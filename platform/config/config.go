@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/orderflow/platform/topology"
 )
 
 // Mode selects how order-svc talks to the other services.
@@ -156,8 +158,10 @@ func Load(service string, getenv func(string) string) (Config, error) {
 // Topic returns the full name of a topic for this configuration.
 func (c Config) Topic(name string) string { return c.TopicPrefix + name }
 
-// ConsumerGroup is "<prefix><service>.<mode>", one group per service.
-func (c Config) ConsumerGroup() string { return c.TopicPrefix + c.Service + "." + string(c.Mode) }
+// ConsumerGroup is the service's group by the topology's rule.
+func (c Config) ConsumerGroup() string {
+	return topology.Group(c.TopicPrefix, c.Service, string(c.Mode))
+}
 
 // TraceServiceName is the service name shown in Jaeger: it carries the mode so a
 // trace tells at a glance which stack produced it.

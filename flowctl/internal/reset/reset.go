@@ -14,6 +14,7 @@ import (
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/kafkaconf"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
 )
@@ -50,24 +51,20 @@ type Config struct {
 // Topics are the events stack's topics with prefix, dead-letter topics included.
 func Topics(prefix string) []string {
 	var out []string
-	for _, t := range []string{events.TopicOrders, events.TopicInventory, events.TopicInvoicing} {
-		out = append(out, prefix+t, events.DLQ(prefix+t))
+	for _, t := range topology.Prefixed(prefix, topology.AllTopics()) {
+		out = append(out, t, events.DLQ(t))
 	}
 	return out
 }
 
-// Groups are the events stack's consumer groups (config.ConsumerGroup's
-// rule), and ReplayGroupPrefix starts the fresh groups replays create.
+// Groups are the events stack's consumer groups of services.
 func Groups(prefix string, services []string) []string {
 	var out []string
 	for _, svc := range services {
-		out = append(out, config.Config{TopicPrefix: prefix, Service: svc, Mode: config.ModeEvents}.ConsumerGroup())
+		out = append(out, topology.Group(prefix, svc, string(config.ModeEvents)))
 	}
 	return out
 }
-
-// ReplayGroupPrefix is the prefix of the groups the replay scenario creates.
-func ReplayGroupPrefix(prefix string) string { return prefix + "replay." }
 
 // Run stops the services, forgets their databases and the events log, and
 // starts again those that were running.
@@ -129,7 +126,7 @@ func wipeLog(ctx context.Context, c Config, say func(string, ...any)) error {
 		}
 		return nil
 	}
-	w, err := kafkalog.Wipe(ctx, c.Brokers, Topics(c.TopicPrefix), Groups(c.TopicPrefix, c.Services), []string{ReplayGroupPrefix(c.TopicPrefix)}, time.Minute)
+	w, err := kafkalog.Wipe(ctx, c.Brokers, Topics(c.TopicPrefix), Groups(c.TopicPrefix, c.Services), []string{topology.ReplayGroupPrefix(c.TopicPrefix)}, time.Minute)
 	if err != nil {
 		return fmt.Errorf("wipe the events log: %w", err)
 	}

@@ -6,12 +6,15 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
 )
 
-// group is svc's consumer group in the events stack (config.ConsumerGroup).
-func (e *Env) group(svc string) string { return e.TopicPrefix + svc + "." + string(config.ModeEvents) }
+// group is svc's consumer group in the events stack.
+func (e *Env) group(svc string) string {
+	return topology.Group(e.TopicPrefix, svc, string(config.ModeEvents))
+}
 
 // topic is a topic's name with the stack's prefix.
 func (e *Env) topic(name string) string { return e.TopicPrefix + name }

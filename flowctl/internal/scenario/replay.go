@@ -9,6 +9,7 @@ import (
 
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/stats"
@@ -45,7 +46,7 @@ func replay(ctx context.Context, e *Env, t Target) (Outcome, error) {
 		return o, fmt.Errorf("no broker address to read the log from")
 	}
 
-	group := fmt.Sprintf("%sreplay.invoicing.%s", e.TopicPrefix, time.Now().UTC().Format("20060102T150405.000"))
+	group := topology.ReplayGroupPrefix(e.TopicPrefix) + "invoicing." + time.Now().UTC().Format("20060102T150405.000")
 	e.say("  replaying %s from offset 0 with the fresh consumer group %s", e.topic(events.TopicInvoicing), group)
 	byOrder := map[string]int64{}
 	dupes := 0

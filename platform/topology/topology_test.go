@@ -1,0 +1,127 @@
+package topology_test
+
+import (
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
+)
+
+// asyncAPI is the part of docs/asyncapi.yaml the check reads.
+type asyncAPI struct {
+	Channels map[string]struct {
+		Address string `yaml:"address"`
+	} `yaml:"channels"`
+	Operations map[string]struct {
+		Action string `yaml:"action"`
+		Tags   []struct {
+			Name string `yaml:"name"`
+		} `yaml:"tags"`
+		Channel struct {
+			Ref string `yaml:"$ref"`
+		} `yaml:"channel"`
+		Bindings struct {
+			Kafka struct {
+				GroupID struct {
+					Const string `yaml:"const"`
+				} `yaml:"groupId"`
+			} `yaml:"kafka"`
+		} `yaml:"bindings"`
+	} `yaml:"operations"`
+}
+
+// TestAsyncAPIAgreesWithTheTable reads every operation of docs/asyncapi.yaml
+// (its service tag, send or receive, its channel's address, its group) and
+// requires exactly the table's consumes, produces and group names; dead
+// letters must go to the DLQ of a consumed topic.
+func TestAsyncAPIAgreesWithTheTable(t *testing.T) {
+	b, err := os.ReadFile("../../docs/asyncapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc asyncAPI
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("docs/asyncapi.yaml: %v", err)
+	}
+	type sets struct{ consumes, produces, dlq map[string]bool }
+	got := map[string]*sets{}
+	for name, op := range doc.Operations {
+		if len(op.Tags) == 0 {
+			t.Fatalf("operation %s has no service tag", name)
+		}
+		svc := op.Tags[0].Name
+		if got[svc] == nil {
+			got[svc] = &sets{map[string]bool{}, map[string]bool{}, map[string]bool{}}
+		}
+		ch, ok := doc.Channels[strings.TrimPrefix(op.Channel.Ref, "#/channels/")]
+		if !ok || ch.Address == "" {
+			t.Fatalf("operation %s: channel %q has no address", name, op.Channel.Ref)
+		}
+		isDLQ := slices.ContainsFunc(op.Tags, func(tag struct {
+			Name string `yaml:"name"`
+		}) bool {
+			return tag.Name == "dlq"
+		})
+		switch {
+		case op.Action == "receive":
+			got[svc].consumes[ch.Address] = true
+			if want := topology.Group("", svc, string(config.ModeEvents)); op.Bindings.Kafka.GroupID.Const != want {
+				t.Errorf("operation %s: group %q, the table's rule gives %q", name, op.Bindings.Kafka.GroupID.Const, want)
+			}
+		case op.Action == "send" && isDLQ:
+			got[svc].dlq[ch.Address] = true
+		case op.Action == "send":
+			got[svc].produces[ch.Address] = true
+		default:
+			t.Errorf("operation %s: action %q", name, op.Action)
+		}
+	}
+	for _, s := range topology.Services {
+		g := got[s.Name]
+		if g == nil {
+			t.Errorf("docs/asyncapi.yaml has no operation of %s", s.Name)
+			continue
+		}
+		var dlqs []string
+		for _, c := range s.Consumes {
+			dlqs = append(dlqs, c+".dlq")
+		}
+		for what, pair := range map[string][2][]string{
+			"consumes":        {slices.Sorted(maps.Keys(g.consumes)), slices.Sorted(slices.Values(s.Consumes))},
+			"produces":        {slices.Sorted(maps.Keys(g.produces)), slices.Sorted(slices.Values(s.Produces))},
+			"dead-letters to": {slices.Sorted(maps.Keys(g.dlq)), slices.Sorted(slices.Values(dlqs))},
+		} {
+			if !slices.Equal(pair[0], pair[1]) {
+				t.Errorf("%s %s %v in docs/asyncapi.yaml, %v in the topology table", s.Name, what, pair[0], pair[1])
+			}
+		}
+		delete(got, s.Name)
+	}
+	for svc := range got {
+		t.Errorf("docs/asyncapi.yaml has operations of %s, which the topology table does not know", svc)
+	}
+}
+
+func TestTable(t *testing.T) {
+	if got := topology.AllTopics(); !slices.Equal(got, []string{"orders.v1", "inventory.v1", "invoicing.v1"}) {
+		t.Errorf("AllTopics = %v", got)
+	}
+	if got := topology.MustOf("order-svc").Topics(); !slices.Equal(got, []string{"orders.v1", "inventory.v1", "invoicing.v1"}) {
+		t.Errorf("order-svc topics = %v", got)
+	}
+	if _, err := topology.Of("shipping-svc"); err == nil {
+		t.Error("Of(shipping-svc): no error")
+	}
+	if g := topology.Group("p.", "order-svc", "events"); g != "p.order-svc.events" {
+		t.Errorf("Group = %q", g)
+	}
+	if g := (config.Config{TopicPrefix: "p.", Service: "inventory-svc", Mode: config.ModeEvents}).ConsumerGroup(); g != topology.Group("p.", "inventory-svc", "events") {
+		t.Errorf("config.ConsumerGroup = %q: it must follow topology.Group", g)
+	}
+}
