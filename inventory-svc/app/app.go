@@ -11,6 +11,7 @@ import (
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/outbox"
 	"github.com/orderflow/platform/service"
+	"github.com/orderflow/platform/sqlitedb"
 
 	"github.com/orderflow/inventory-svc/internal/httpapi"
 	"github.com/orderflow/inventory-svc/internal/listen"
@@ -58,7 +59,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		a.Close()
 		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
 	}
-	a.Echo = kit.HTTP(ready...)
+	a.Echo = kit.HTTP(func(ctx context.Context) (any, error) { return sqlitedb.Versions(ctx, st.DB, store.Schemas...) }, ready...)
 	(&httpapi.API{Store: st, Now: now, Outbox: movements}).Register(a.Echo)
 	return a, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/service"
+	"github.com/orderflow/platform/sqlitedb"
 
 	"github.com/orderflow/invoicing-svc/internal/httpapi"
 	"github.com/orderflow/invoicing-svc/internal/listen"
@@ -52,7 +53,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		a.Close()
 		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
 	}
-	a.Echo = kit.HTTP(ready...)
+	a.Echo = kit.HTTP(func(ctx context.Context) (any, error) { return sqlitedb.Versions(ctx, st.DB, store.Schemas...) }, ready...)
 	(&httpapi.API{Store: st, Now: now}).Register(a.Echo)
 	return a, nil
 }

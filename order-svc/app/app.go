@@ -13,6 +13,7 @@ import (
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/service"
+	"github.com/orderflow/platform/sqlitedb"
 
 	"github.com/orderflow/order-svc/internal/downstream"
 	"github.com/orderflow/order-svc/internal/httpapi"
@@ -68,7 +69,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	}
 
 	registerOrderGauge(kit.Registry, st)
-	a.Echo = kit.HTTP(ready...)
+	a.Echo = kit.HTTP(func(ctx context.Context) (any, error) { return sqlitedb.Versions(ctx, st.DB, store.Schemas...) }, ready...)
 	(&httpapi.API{Placer: placer, Store: st}).Register(a.Echo)
 	return a, nil
 }

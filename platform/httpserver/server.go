@@ -50,6 +50,8 @@ type Options struct {
 	Propagator propagation.TextMapPropagator
 	Registry   *prometheus.Registry
 	Ready      []Check
+	// Schema, when set, is the database's migration history, shown by /readyz.
+	Schema func(ctx context.Context) (any, error)
 }
 
 // New returns an echo instance with the platform's middleware and the
@@ -106,7 +108,15 @@ func readyHandler(o Options) echo.HandlerFunc {
 		if status != http.StatusOK {
 			word = "not ready"
 		}
-		return c.JSON(status, map[string]any{"status": word, "service": o.Service, "mode": o.Mode, "checks": results})
+		body := map[string]any{"status": word, "service": o.Service, "mode": o.Mode, "checks": results}
+		if o.Schema != nil {
+			if s, err := o.Schema(ctx); err != nil {
+				results["schema"] = err.Error()
+			} else {
+				body["schema"] = s
+			}
+		}
+		return c.JSON(status, body)
 	}
 }
 

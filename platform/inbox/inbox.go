@@ -6,15 +6,18 @@ package inbox
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"fmt"
+
+	"github.com/orderflow/platform/sqlitedb"
 )
 
-// Migration creates the processed_events table.
-const Migration = `CREATE TABLE IF NOT EXISTS processed_events (
-	event_id     TEXT PRIMARY KEY,
-	event_type   TEXT NOT NULL,
-	processed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
-)`
+// Schema is the processed_events table and its index (migrations/), which
+// every consuming service applies to its database beside its own schema.
+var Schema = sqlitedb.Schema{Name: "inbox", FS: sqlitedb.MustSub(migrations, "migrations")}
+
+//go:embed migrations/*.sql
+var migrations embed.FS
 
 // Claim records eventID in tx. It returns false if the event was already
 // processed, in which case the caller must skip the state change.

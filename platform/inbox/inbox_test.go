@@ -12,7 +12,7 @@ import (
 
 func TestClaimOnce(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlitedb.Open(ctx, filepath.Join(t.TempDir(), "inbox.db"), inbox.Migration)
+	db, err := sqlitedb.Open(ctx, filepath.Join(t.TempDir(), "inbox.db"), inbox.Schema)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,10 +9,6 @@ import (
 	"time"
 )
 
-// ProcessedAtIndex lets Prune find old rows without reading the whole table.
-// Services append it to their migrations.
-const ProcessedAtIndex = `CREATE INDEX IF NOT EXISTS processed_events_processed_at ON processed_events(processed_at)`
-
 // DefaultRetention is how long an event id is remembered: a day longer than
 // Kafka's default topic retention (log.retention.hours=168), so every event
 // the broker can still deliver, even after an operator resets a group to the

@@ -16,7 +16,7 @@ import (
 
 func openInbox(t *testing.T) *sql.DB {
 	t.Helper()
-	db, err := sqlitedb.Open(context.Background(), filepath.Join(t.TempDir(), "inbox.db"), inbox.Migration, inbox.ProcessedAtIndex)
+	db, err := sqlitedb.Open(context.Background(), filepath.Join(t.TempDir(), "inbox.db"), inbox.Schema)
 	if err != nil {
 		t.Fatal(err)
 	}

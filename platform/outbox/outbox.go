@@ -8,33 +8,22 @@ package outbox
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"fmt"
 	"time"
 
 	"go.opentelemetry.io/otel/propagation"
 
 	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/sqlitedb"
 )
 
-// Migration creates the outbox table.
-const Migration = `CREATE TABLE IF NOT EXISTS outbox (
-	seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-	event_id     TEXT NOT NULL UNIQUE,
-	event_type   TEXT NOT NULL,
-	topic        TEXT NOT NULL,
-	msg_key      TEXT NOT NULL,
-	payload      BLOB NOT NULL,
-	trace_ctx    TEXT NOT NULL DEFAULT '{}',
-	created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-	published_at TEXT
-)`
+// Schema is the outbox table and its index (migrations/), which every
+// service using the outbox applies to its database beside its own schema.
+var Schema = sqlitedb.Schema{Name: "outbox", FS: sqlitedb.MustSub(migrations, "migrations")}
 
-// PendingIndex lets the relay find the unpublished rows without reading the
-// published ones, which are kept for a day (Relay.Retention): without it
-// every flush, the metrics gauge and the mark-published UPDATE scan the whole
-// table — 15 ms per flush at 10,000 kept rows (BenchmarkFlush), holding the
-// service's only SQLite connection. Services list it after Migration.
-const PendingIndex = `CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(seq) WHERE published_at IS NULL`
+//go:embed migrations/*.sql
+var migrations embed.FS
 
 // Add stores env for topic in tx. The trace context of ctx is stored with it so
 // the relay's producer span continues the trace of the work that wrote it.

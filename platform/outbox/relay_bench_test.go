@@ -31,7 +31,7 @@ func (p *benchDiscard) Publish(_ context.Context, msgs ...kafkabus.Message) erro
 
 func benchOpenDB(b *testing.B) *sql.DB {
 	b.Helper()
-	db, err := sqlitedb.Open(context.Background(), filepath.Join(b.TempDir(), "outbox.db"), outbox.Migration, outbox.PendingIndex)
+	db, err := sqlitedb.Open(context.Background(), filepath.Join(b.TempDir(), "outbox.db"), outbox.Schema)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -64,7 +64,7 @@ var prop = propagation.TraceContext{}
 
 func openDB(t *testing.T) *sql.DB {
 	t.Helper()
-	db, err := sqlitedb.Open(context.Background(), filepath.Join(t.TempDir(), "outbox.db"), outbox.Migration)
+	db, err := sqlitedb.Open(context.Background(), filepath.Join(t.TempDir(), "outbox.db"), outbox.Schema)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +247,7 @@ func TestFailingPublisherLeavesRowsPending(t *testing.T) {
 // the test goroutine is busy, so the hourly poll cannot have fired either.
 func TestNotifyWakesRunningRelay(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		db, err := sqlitedb.Open(context.Background(), filepath.Join(t.TempDir(), "outbox.db"), outbox.Migration)
+		db, err := sqlitedb.Open(context.Background(), filepath.Join(t.TempDir(), "outbox.db"), outbox.Schema)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -301,7 +301,7 @@ func TestNotifyWakesRunningRelay(t *testing.T) {
 // that crashed before it could wake the relay) is published by the poll.
 func TestRunFallsBackToPolling(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		db, err := sqlitedb.Open(context.Background(), filepath.Join(t.TempDir(), "outbox.db"), outbox.Migration)
+		db, err := sqlitedb.Open(context.Background(), filepath.Join(t.TempDir(), "outbox.db"), outbox.Schema)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -329,7 +329,7 @@ func TestRunFallsBackToPolling(t *testing.T) {
 // down and publishes them by itself once it is back.
 func TestRunRetriesAfterFailure(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		db, err := sqlitedb.Open(context.Background(), filepath.Join(t.TempDir(), "outbox.db"), outbox.Migration)
+		db, err := sqlitedb.Open(context.Background(), filepath.Join(t.TempDir(), "outbox.db"), outbox.Schema)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -363,7 +363,7 @@ func TestRunRetriesAfterFailure(t *testing.T) {
 // move within a second of the broker's return.
 func TestRunBackoffIsCapped(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		db, err := sqlitedb.Open(context.Background(), filepath.Join(t.TempDir(), "outbox.db"), outbox.Migration)
+		db, err := sqlitedb.Open(context.Background(), filepath.Join(t.TempDir(), "outbox.db"), outbox.Schema)
 		if err != nil {
 			t.Fatal(err)
 		}

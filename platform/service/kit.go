@@ -73,8 +73,10 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Kit, error) {
 }
 
 // HTTP returns the service's echo server with the platform routes.
-func (k *Kit) HTTP(ready ...httpserver.Check) *echo.Echo {
+// schema, when set, reads the database's migration history for /readyz.
+func (k *Kit) HTTP(schema func(ctx context.Context) (any, error), ready ...httpserver.Check) *echo.Echo {
 	e := httpserver.New(httpserver.Options{
+		Schema:     schema,
 		Service:    k.Config.Service,
 		Mode:       string(k.Config.Mode),
 		Logger:     k.Logger,

@@ -12,10 +12,9 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-// Open opens path, enables WAL and foreign keys and applies migrations in order.
-// Migrations are idempotent SQL statements (CREATE … IF NOT EXISTS); each is
-// recorded in schema_migrations so a changed list is detected.
-func Open(ctx context.Context, path string, migrations ...string) (*sql.DB, error) {
+// Open opens path, enables WAL and foreign keys and applies the schemas'
+// pending migrations (see Schema).
+func Open(ctx context.Context, path string, schemas ...Schema) (*sql.DB, error) {
 	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("create database directory %s: %w", dir, err)
@@ -33,35 +32,11 @@ func Open(ctx context.Context, path string, migrations ...string) (*sql.DB, erro
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if err := migrate(ctx, db, migrations); err != nil {
+	if err := migrate(ctx, db, schemas); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
 	return db, nil
-}
-
-func migrate(ctx context.Context, db *sql.DB, migrations []string) error {
-	return InTx(ctx, db, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))`); err != nil {
-			return err
-		}
-		for i, m := range migrations {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, i+1).Scan(&n); err != nil {
-				return err
-			}
-			if n > 0 {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, m); err != nil {
-				return fmt.Errorf("migration %d: %w", i+1, err)
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version) VALUES (?)`, i+1); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // InTx runs fn in a transaction and commits it, or rolls back if fn fails.

@@ -12,25 +12,6 @@ import (
 	"github.com/orderflow/inventory-svc/internal/stock"
 )
 
-// movementsTable records every receipt and adjustment. delta is signed (a
-// receipt's is its quantity); on_hand_after is kept so a replayed request and
-// the audit trail can say what the movement left behind.
-const movementsTable = `CREATE TABLE IF NOT EXISTS stock_movements (
-	id            TEXT PRIMARY KEY,
-	sku           TEXT NOT NULL REFERENCES stock(sku),
-	kind          TEXT NOT NULL CHECK (kind IN ('receipt', 'adjustment')),
-	delta         INTEGER NOT NULL CHECK (delta <> 0 AND (kind = 'adjustment' OR delta > 0)),
-	reference     TEXT NOT NULL DEFAULT '',
-	reason        TEXT NOT NULL DEFAULT '',
-	on_hand_after INTEGER NOT NULL CHECK (on_hand_after >= 0),
-	created_at    TEXT NOT NULL
-)`
-
-// movementsReference makes a reference an idempotency key per SKU and kind.
-// Movements without a reference are not deduplicated: the index skips them.
-const movementsReference = `CREATE UNIQUE INDEX IF NOT EXISTS stock_movements_reference
-	ON stock_movements(sku, kind, reference) WHERE reference <> ''`
-
 // Receive books a goods receipt of qty for sku in tx. With a reference it is
 // idempotent: a repeat returns the first receipt with created=false and
 // changes nothing. An unknown SKU returns ErrNotFound. item is the SKU's

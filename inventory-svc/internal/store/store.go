@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,37 +23,24 @@ import (
 // ErrNotFound is returned for an unknown SKU, reservation or movement.
 var ErrNotFound = errors.New("not found")
 
-var migrations = []string{
-	`CREATE TABLE IF NOT EXISTS stock (
-		sku      TEXT PRIMARY KEY,
-		name     TEXT NOT NULL,
-		on_hand  INTEGER NOT NULL CHECK (on_hand >= 0),
-		reserved INTEGER NOT NULL DEFAULT 0 CHECK (reserved >= 0 AND reserved <= on_hand)
-	)`,
-	`CREATE TABLE IF NOT EXISTS reservations (
-		id          TEXT PRIMARY KEY,
-		order_id    TEXT NOT NULL UNIQUE,
-		status      TEXT NOT NULL,
-		lines       TEXT NOT NULL,
-		created_at  TEXT NOT NULL,
-		released_at TEXT NOT NULL DEFAULT ''
-	)`,
-	outbox.Migration,
-	inbox.Migration,
-	// Appended, not placed after outbox.Migration: migrations are numbered
-	// by position, and existing databases have applied the ones above.
-	outbox.PendingIndex,
-	inbox.ProcessedAtIndex,
-	movementsTable,
-	movementsReference,
+// Schemas are this database's parts, each with its own migration history:
+// the outbox and the inbox (platform's), then the service's own tables
+// (migrations/*.sql, named and numbered; append, never insert).
+var Schemas = []sqlitedb.Schema{
+	outbox.Schema,
+	inbox.Schema,
+	{Name: "inventory-svc", FS: sqlitedb.MustSub(migrationFiles, "migrations")},
 }
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
 
 // Store is inventory-svc's database.
 type Store struct{ DB *sql.DB }
 
 // Open opens, migrates and (if empty) seeds the database.
 func Open(ctx context.Context, path string) (*Store, error) {
-	db, err := sqlitedb.Open(ctx, path, migrations...)
+	db, err := sqlitedb.Open(ctx, path, Schemas...)
 	if err != nil {
 		return nil, err
 	}

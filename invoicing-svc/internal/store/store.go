@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,31 +24,24 @@ import (
 // ErrNotFound is returned for an unknown invoice.
 var ErrNotFound = errors.New("invoice not found")
 
-var migrations = []string{
-	`CREATE TABLE IF NOT EXISTS invoices (
-		id          TEXT PRIMARY KEY,
-		order_id    TEXT NOT NULL UNIQUE,
-		customer_id TEXT NOT NULL,
-		lines       TEXT NOT NULL,
-		total_cents INTEGER NOT NULL,
-		currency    TEXT NOT NULL,
-		issued_at   TEXT NOT NULL
-	)`,
-	`CREATE INDEX IF NOT EXISTS invoices_issued_at ON invoices(issued_at)`,
-	outbox.Migration,
-	inbox.Migration,
-	// Appended, not placed after outbox.Migration: migrations are numbered
-	// by position, and existing databases have applied the ones above.
-	outbox.PendingIndex,
-	inbox.ProcessedAtIndex,
+// Schemas are this database's parts, each with its own migration history:
+// the outbox and the inbox (platform's), then the service's own tables
+// (migrations/*.sql, named and numbered; append, never insert).
+var Schemas = []sqlitedb.Schema{
+	outbox.Schema,
+	inbox.Schema,
+	{Name: "invoicing-svc", FS: sqlitedb.MustSub(migrationFiles, "migrations")},
 }
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
 
 // Store is invoicing-svc's database.
 type Store struct{ DB *sql.DB }
 
 // Open opens and migrates the database.
 func Open(ctx context.Context, path string) (*Store, error) {
-	db, err := sqlitedb.Open(ctx, path, migrations...)
+	db, err := sqlitedb.Open(ctx, path, Schemas...)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,39 +21,24 @@ import (
 // ErrNotFound is returned for an unknown order id.
 var ErrNotFound = errors.New("order not found")
 
-var migrations = []string{
-	`CREATE TABLE IF NOT EXISTS orders (
-		id           TEXT PRIMARY KEY,
-		customer_id  TEXT NOT NULL,
-		items        TEXT NOT NULL,
-		status       TEXT NOT NULL,
-		reason       TEXT NOT NULL DEFAULT '',
-		invoice_id   TEXT NOT NULL DEFAULT '',
-		total_cents  INTEGER NOT NULL DEFAULT 0,
-		trace_id     TEXT NOT NULL DEFAULT '',
-		placed_at    TEXT NOT NULL,
-		reserved_at  TEXT NOT NULL DEFAULT '',
-		rejected_at  TEXT NOT NULL DEFAULT '',
-		invoiced_at  TEXT NOT NULL DEFAULT '',
-		confirmed_at TEXT NOT NULL DEFAULT '',
-		failed_at    TEXT NOT NULL DEFAULT '',
-		updated_at   TEXT NOT NULL
-	)`,
-	`CREATE INDEX IF NOT EXISTS orders_placed_at ON orders(placed_at)`,
-	outbox.Migration,
-	inbox.Migration,
-	// Appended, not placed after outbox.Migration: migrations are numbered
-	// by position, and existing databases have applied the ones above.
-	outbox.PendingIndex,
-	inbox.ProcessedAtIndex,
+// Schemas are this database's parts, each with its own migration history:
+// the outbox and the inbox (platform's), then the service's own tables
+// (migrations/*.sql, named and numbered; append, never insert).
+var Schemas = []sqlitedb.Schema{
+	outbox.Schema,
+	inbox.Schema,
+	{Name: "order-svc", FS: sqlitedb.MustSub(migrationFiles, "migrations")},
 }
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
 
 // Store is the orders table.
 type Store struct{ DB *sql.DB }
 
 // Open opens (and migrates) the database at path.
 func Open(ctx context.Context, path string) (*Store, error) {
-	db, err := sqlitedb.Open(ctx, path, migrations...)
+	db, err := sqlitedb.Open(ctx, path, Schemas...)
 	if err != nil {
 		return nil, err
 	}
