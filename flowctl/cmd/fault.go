@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,6 +11,7 @@ import (
 	"github.com/orderflow/platform/config"
 
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/faultctl"
 	"github.com/orderflow/flowctl/internal/stack"
 )
 
@@ -37,30 +35,27 @@ event it consumes; paused consumers stop taking events from Kafka. Without
 	c.PersistentFlags().StringVar(&mode, "mode", "", "which stack: sync or events (default: every stack that runs)")
 	c.PersistentFlags().BoolVar(&asJSON, "json", false, "print the faults in force as JSON, by mode and service")
 
-	// each calls fn for every service of every targeted stack and prints
+	// each applies op to every service of every targeted stack and prints
 	// the faults in force afterwards, as JSON with --json.
-	each := func(ctx context.Context, svcs []string, fn func(m config.Mode, svc string) (api.Faults, error), line func(m config.Mode, svc string, f api.Faults) string) error {
+	each := func(ctx context.Context, svcs []string, op faultctl.Op, faults api.Faults, line func(m config.Mode, svc string, f api.Faults) string) error {
 		modes, err := faultModes(ctx, g, mode)
 		if err != nil {
 			return err
 		}
-		out := map[config.Mode]map[string]api.Faults{}
-		for _, m := range modes {
-			out[m] = map[string]api.Faults{}
-			for _, t := range svcs {
-				svc, err := serviceName(t)
-				if err != nil {
-					return err
-				}
-				got, err := fn(m, svc)
-				if err != nil {
-					return err
-				}
-				out[m][svc] = got
-				if !asJSON {
-					fmt.Fprintln(g.env.Stdout, line(m, svc, got))
-				}
+		ctl, err := faultController(g)
+		if err != nil {
+			return err
+		}
+		out, err := ctl.Apply(ctx, modes, svcs, op, faults, func(m config.Mode, svc string, f api.Faults) {
+			if !asJSON {
+				fmt.Fprintln(g.env.Stdout, line(m, svc, f))
 			}
+		})
+		if ue, ok := errors.AsType[*faultctl.UnreachableError](err); ok {
+			return unreachable(ue.Err, ue.What, string(ue.Mode))
+		}
+		if err != nil {
+			return err
 		}
 		if asJSON {
 			return printJSON(g.env.Stdout, out)
@@ -80,9 +75,7 @@ event it consumes; paused consumers stop taking events from Kafka. Without
 				return fmt.Errorf("--error-rate %g: use a share from 0 to 1", rate)
 			}
 			s := api.Faults{Latency: latency.String(), ErrorRate: rate, ConsumersPaused: pause}
-			return each(c.Context(), args, func(m config.Mode, svc string) (api.Faults, error) {
-				return callFaults(c.Context(), g, m, svc, http.MethodPut, &s)
-			}, func(m config.Mode, svc string, f api.Faults) string {
+			return each(c.Context(), args, faultctl.Set, s, func(m config.Mode, svc string, f api.Faults) string {
 				return fmt.Sprintf("%s (%s): latency %s, error rate %g, consumers paused %v", svc, m, f.Latency, f.ErrorRate, f.ConsumersPaused)
 			})
 		},
@@ -100,10 +93,7 @@ event it consumes; paused consumers stop taking events from Kafka. Without
 			if len(args) == 1 {
 				targets = args
 			}
-			return each(c.Context(), targets, func(m config.Mode, svc string) (api.Faults, error) {
-				_, err := callFaults(c.Context(), g, m, svc, http.MethodDelete, nil)
-				return api.Faults{Latency: "0s"}, err
-			}, func(m config.Mode, svc string, _ api.Faults) string {
+			return each(c.Context(), targets, faultctl.Clear, api.Faults{}, func(m config.Mode, svc string, _ api.Faults) string {
 				return fmt.Sprintf("%s (%s): no faults", svc, m)
 			})
 		},
@@ -113,9 +103,7 @@ event it consumes; paused consumers stop taking events from Kafka. Without
 		Short: "Show the faults of every service",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			return each(c.Context(), stack.Services, func(m config.Mode, svc string) (api.Faults, error) {
-				return callFaults(c.Context(), g, m, svc, http.MethodGet, nil)
-			}, func(m config.Mode, svc string, f api.Faults) string {
+			return each(c.Context(), stack.Services, faultctl.Show, api.Faults{}, func(m config.Mode, svc string, f api.Faults) string {
 				return fmt.Sprintf("%-6s %-14s latency %-6s error rate %-4g consumers paused %v", m, svc, f.Latency, f.ErrorRate, f.ConsumersPaused)
 			})
 		},
@@ -148,13 +136,7 @@ func faultModes(ctx context.Context, g *globals, mode string) ([]config.Mode, er
 
 // serviceName accepts "inventory" for "inventory-svc".
 func serviceName(svc string) (string, error) {
-	if !strings.HasSuffix(svc, "-svc") {
-		svc += "-svc"
-	}
-	if !slices.Contains(stack.Services, svc) {
-		return "", fmt.Errorf("service %q: use one of %s", svc, strings.Join(stack.Services, ", "))
-	}
-	return svc, nil
+	return faultctl.Controller{Services: stack.Services}.ServiceName(svc)
 }
 
 // faultTarget checks the mode and the service's name.
@@ -167,28 +149,19 @@ func faultTarget(mode, svc string) (config.Mode, string, error) {
 	return m, svc, err
 }
 
-func callFaults(ctx context.Context, g *globals, m config.Mode, svc, method string, body *api.Faults) (api.Faults, error) {
+// faultController reaches the stacks' admin endpoints with flowctl's token.
+func faultController(g *globals) (faultctl.Controller, error) {
 	l, err := g.layout()
 	if err != nil {
-		return api.Faults{}, err
+		return faultctl.Controller{}, err
 	}
 	tok, err := stack.AdminToken(l, g.env.Getenv)
 	if err != nil {
-		return api.Faults{}, err
+		return faultctl.Controller{}, err
 	}
-	base := stack.StackURLs(g.portBase, m)[svc]
-	admin := api.NewAdmin(base, svc, tok, &http.Client{Timeout: 5 * time.Second})
-	var got api.Faults
-	switch method {
-	case http.MethodPut:
-		got, err = admin.SetFaults(ctx, *body)
-	case http.MethodDelete:
-		err = admin.ClearFaults(ctx)
-	default:
-		got, err = admin.GetFaults(ctx)
-	}
-	if errors.Is(err, api.ErrNoAdmin) {
-		return got, fmt.Errorf("%s has no /admin/faults: it was started without ADMIN_TOKEN; restart the stack with `flowctl up --mode %s`", svc, m)
-	}
-	return got, unreachable(err, svc+" at "+base, string(m))
+	return faultctl.Controller{
+		Token:    tok,
+		URLs:     func(m config.Mode) map[string]string { return stack.StackURLs(g.portBase, m) },
+		Services: stack.Services,
+	}, nil
 }

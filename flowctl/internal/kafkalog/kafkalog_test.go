@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -328,5 +329,30 @@ func TestPublish(t *testing.T) {
 	}
 	if took := time.Since(start); took > 2*time.Second {
 		t.Fatalf("Publish to a missing topic took %s to fail", took)
+	}
+}
+
+func TestStackLagCoversEveryGroupOfTheTopology(t *testing.T) {
+	brokers := cluster(t, "x.orders.v1", "x.inventory.v1", "x.invoicing.v1")
+	publishEvents(t, brokers, "x.orders.v1", 5)
+	publishEvents(t, brokers, "x.inventory.v1", 2)
+	rows, err := kafkalog.StackLag(ctx(t), brokers, "x.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lag := map[string]int64{}
+	for _, r := range rows {
+		lag[r.Group] += r.Lag
+	}
+	// inventory-svc reads orders.v1; invoicing-svc inventory.v1; order-svc inventory.v1 and invoicing.v1.
+	if lag["x.inventory-svc.events"] != 5 || lag["x.invoicing-svc.events"] != 2 || lag["x.order-svc.events"] != 2 || len(rows) != 12 {
+		t.Fatalf("lag by group %v over %d partitions; want inventory 5, invoicing 2, order 2 over 12", lag, len(rows))
+	}
+	var out strings.Builder
+	if err := kafkalog.PrintStackLag(&out, "x.", rows); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "x.inventory-svc.events: 5 events behind") {
+		t.Errorf("table:\n%s", out.String())
 	}
 }

@@ -1,0 +1,108 @@
+// Package faultctl sets, clears and reads the faults of running services
+// through their /admin/faults endpoints, for every service of every stack
+// named: `flowctl fault` and the dashboard share it.
+package faultctl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/api"
+)
+
+// Op is what to do to each service's faults.
+type Op int
+
+const (
+	Show Op = iota
+	Set
+	Clear
+)
+
+// Controller reaches the services' admin endpoints.
+type Controller struct {
+	Token string
+	// URLs are mode's services' base URLs, by service name.
+	URLs func(config.Mode) map[string]string
+	// Services are the valid service names (for ServiceName).
+	Services []string
+}
+
+// Result is the faults in force afterwards, by mode and service.
+type Result map[config.Mode]map[string]api.Faults
+
+// Apply does op (with faults for Set) to every service of every mode, in
+// order, and returns what is in force afterwards; line, when set, is called
+// for each service as it is done.
+func (c Controller) Apply(ctx context.Context, modes []config.Mode, services []string, op Op, faults api.Faults, line func(config.Mode, string, api.Faults)) (Result, error) {
+	out := Result{}
+	for _, m := range modes {
+		out[m] = map[string]api.Faults{}
+		for _, name := range services {
+			svc, err := c.ServiceName(name)
+			if err != nil {
+				return out, err
+			}
+			got, err := c.call(ctx, m, svc, op, faults)
+			if err != nil {
+				return out, err
+			}
+			out[m][svc] = got
+			if line != nil {
+				line(m, svc, got)
+			}
+		}
+	}
+	return out, nil
+}
+
+// ServiceName accepts "inventory" for "inventory-svc".
+func (c Controller) ServiceName(svc string) (string, error) {
+	if !strings.HasSuffix(svc, "-svc") {
+		svc += "-svc"
+	}
+	if !slices.Contains(c.Services, svc) {
+		return "", fmt.Errorf("service %q: use one of %s", svc, strings.Join(c.Services, ", "))
+	}
+	return svc, nil
+}
+
+func (c Controller) call(ctx context.Context, m config.Mode, svc string, op Op, faults api.Faults) (api.Faults, error) {
+	base := c.URLs(m)[svc]
+	admin := api.NewAdmin(base, svc, c.Token, &http.Client{Timeout: 5 * time.Second})
+	var got api.Faults
+	var err error
+	switch op {
+	case Set:
+		got, err = admin.SetFaults(ctx, faults)
+	case Clear:
+		err = admin.ClearFaults(ctx)
+		got = api.Faults{Latency: "0s"}
+	default:
+		got, err = admin.GetFaults(ctx)
+	}
+	if errors.Is(err, api.ErrNoAdmin) {
+		return got, fmt.Errorf("%s has no /admin/faults: it was started without ADMIN_TOKEN; restart the stack with `flowctl up --mode %s`", svc, m)
+	}
+	if err != nil {
+		return got, &UnreachableError{What: svc + " at " + base, Mode: m, Err: err}
+	}
+	return got, nil
+}
+
+// UnreachableError is a failed call, for the caller to explain.
+type UnreachableError struct {
+	What string
+	Mode config.Mode
+	Err  error
+}
+
+func (e *UnreachableError) Error() string { return e.What + ": " + e.Err.Error() }
+func (e *UnreachableError) Unwrap() error { return e.Err }
