@@ -2,10 +2,7 @@ package cmd
 
 import (
 	"fmt"
-	"io"
 	"strings"
-	"sync"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,16 +12,7 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/report"
-	"github.com/orderflow/flowctl/internal/stats"
-	"github.com/orderflow/flowctl/internal/stockup"
 )
-
-// loadResult is one mode's part of `load --json`.
-type loadResult struct {
-	Mode    string       `json:"mode"`
-	Summary load.Summary `json:"summary"`
-	Slipped int          `json:"slipped"`
-}
 
 func newLoadCmd(g *globals) *cobra.Command {
 	var up upFlags
@@ -64,72 +52,30 @@ statuses, placement latency and time to consistency (p50/p90/p99/max). With
 				progress = g.env.Stderr
 			}
 			ctx := c.Context()
-			urls, invURLs := map[config.Mode]string{}, map[config.Mode]string{}
+			var stacks []load.Stack
 			for _, m := range modes {
 				st, err := bringUp(ctx, g, m, up, progress)
 				if err != nil {
 					return err
 				}
-				urls[m], invURLs[m] = st.OrderURL(), st.URLs["inventory-svc"]
+				stacks = append(stacks, load.Stack{Mode: string(m), OrderURL: st.OrderURL(), Inventory: api.NewInventory(st.URLs["inventory-svc"], nil)})
 			}
 			fmt.Fprintf(progress, "placing %d orders per stack at %g/s for %s\n", n, rate, duration)
 			bar := report.NewProgress(progress, isTerminal(progress))
-			var mu sync.Mutex
-			placed, final := 0, 0
-			total := n * len(modes)
-			results := make([]loadResult, len(modes))
-			errs := make([]error, len(modes))
-			var wg sync.WaitGroup
-			for i, m := range modes {
-				wg.Go(func() {
-					orders := api.NewOrders(urls[m], nil)
-					line, err := stockup.Ensure(ctx, api.NewInventory(invURLs[m], nil), "load-"+string(m), stockup.Plan{AtLeast: stockup.Need(n, load.Mix)})
-					if err != nil {
-						errs[i] = ctxErr(ctx, unreachable(err, "inventory-svc at "+invURLs[m], string(m)))
-						return
-					}
-					mu.Lock()
-					fmt.Fprintln(progress, line)
-					mu.Unlock()
-					res, err := load.Run(ctx, load.Config{Orders: orders, Rate: rate, Count: n, Placed: func(load.Placed) {
-						mu.Lock()
-						placed++
-						bar.Update("placed ("+modeList(modes)+")", placed, total)
-						mu.Unlock()
-					}})
-					if err != nil {
-						errs[i] = ctxErr(ctx, unreachable(err, "order-svc at "+urls[m], string(m)))
-						return
-					}
-					prevNotFinal := -1
-					_, err = load.Follow(ctx, &res, orders, load.FollowConfig{Timeout: settle, Progress: func(notFinal int) {
-						mu.Lock()
-						if prevNotFinal < 0 {
-							prevNotFinal = accepted(res)
-						}
-						final += prevNotFinal - notFinal
-						prevNotFinal = notFinal
-						bar.Update("final ("+modeList(modes)+")", final, total)
-						mu.Unlock()
-					}})
-					if err != nil {
-						errs[i] = ctxErr(ctx, err)
-						return
-					}
-					results[i] = loadResult{Mode: string(m), Summary: load.Summarize(res), Slipped: res.Slipped}
-				})
-			}
-			wg.Wait()
+			results, err := load.RunStacks(ctx, stacks, load.StacksConfig{
+				Rate: rate, Count: n, Settle: settle,
+				Say:      func(s string) { fmt.Fprintln(progress, s) },
+				Progress: bar.Update,
+				Explain:  func(err error, what, mode string) error { return ctxErr(ctx, unreachable(err, what, mode)) },
+			})
 			bar.Done()
-			for _, err := range errs {
-				if err != nil {
-					return err
-				}
+			if err != nil {
+				return ctxErr(ctx, err)
 			}
 			if asJSON {
 				return printJSON(g.env.Stdout, results)
 			}
-			printLoad(g.env.Stdout, results)
+			load.Print(g.env.Stdout, results)
 			return nil
 		},
 	}
@@ -149,55 +95,4 @@ func modeList(modes []config.Mode) string {
 		parts[i] = string(m)
 	}
 	return strings.Join(parts, "+")
-}
-
-// accepted counts the orders order-svc took.
-func accepted(r load.Result) int {
-	n := 0
-	for _, p := range r.Orders {
-		if p.Accepted() {
-			n++
-		}
-	}
-	return n
-}
-
-// printLoad writes each mode's summary side by side.
-func printLoad(w io.Writer, rs []loadResult) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	row := func(label string, f func(loadResult) string) {
-		cells := []string{label}
-		for _, r := range rs {
-			cells = append(cells, f(r))
-		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t"))
-	}
-	row("", func(r loadResult) string { return r.Mode })
-	row("orders", func(r loadResult) string {
-		return fmt.Sprintf("%d at %.1f/s", r.Summary.Orders, r.Summary.RatePerSec)
-	})
-	row("statuses", func(r loadResult) string { return statusCounts(r.Summary.ByStatus) })
-	row("placement p50 / p90 / p99 / max", func(r loadResult) string { return quartet(r.Summary.Placement) })
-	row("time to consistency p50 / p90 / p99 / max", func(r loadResult) string { return quartet(r.Summary.TimeToFinal) })
-	row("not final at the end", func(r loadResult) string { return fmt.Sprint(r.Summary.NotFinal) })
-	row("sent late (too many in flight)", func(r loadResult) string { return fmt.Sprint(r.Slipped) })
-	fmt.Fprintln(w)
-	tw.Flush()
-}
-
-func quartet(s stats.Summary) string {
-	if s.N == 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%s / %s / %s / %s", stats.Ms(s.P50), stats.Ms(s.P90), stats.Ms(s.P99), stats.Ms(s.Max))
-}
-
-func statusCounts(m map[string]int) string {
-	var parts []string
-	for _, k := range []string{"CONFIRMED", "REJECTED", "FAILED", "PENDING", "NOT PLACED"} {
-		if m[k] > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
-		}
-	}
-	return strings.Join(parts, " · ")
 }
