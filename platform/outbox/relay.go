@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 
 	"github.com/orderflow/platform/kafkabus"
+	"github.com/orderflow/platform/retry"
 )
 
 // Publisher is what the relay needs from Kafka.
@@ -40,6 +41,10 @@ type Relay struct {
 }
 
 // NewRelay returns a relay ready to Run.
+// publishBackoff spaces the relay's attempts while the broker is away: capped
+// at a second, so a broker that comes back is noticed within one.
+var publishBackoff = retry.Backoff{First: 200 * time.Millisecond, Max: time.Second}
+
 func NewRelay(db *sql.DB, pub Publisher, prop propagation.TextMapPropagator, logger *slog.Logger) *Relay {
 	return &Relay{DB: db, Publisher: pub, Propagator: prop, Logger: logger, PollInterval: time.Second, BatchSize: 100, Retention: 24 * time.Hour, wake: make(chan struct{}, 1)}
 }
@@ -76,7 +81,7 @@ func (r *Relay) Run(ctx context.Context) error {
 		case err != nil:
 			failures++
 			r.Failures.Add(1)
-			wait = min(100*time.Millisecond<<min(failures, 5), time.Second)
+			wait = publishBackoff.Delay(failures)
 			r.Logger.WarnContext(ctx, "outbox publish failed; rows stay pending and are retried", "retry_in", wait.String(), "err", err)
 		case n > 0:
 			failures = 0
@@ -85,12 +90,8 @@ func (r *Relay) Run(ctx context.Context) error {
 			failures = 0
 		}
 		if wait > 0 {
-			t := time.NewTimer(wait)
-			select {
-			case <-ctx.Done():
-				t.Stop()
+			if !retry.Sleep(ctx, wait) {
 				return nil
-			case <-t.C:
 			}
 			continue
 		}

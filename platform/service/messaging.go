@@ -14,6 +14,7 @@ import (
 	"github.com/orderflow/platform/kafkabus"
 	"github.com/orderflow/platform/kafkaconf"
 	"github.com/orderflow/platform/outbox"
+	"github.com/orderflow/platform/retry"
 	"github.com/orderflow/platform/runner"
 )
 
@@ -131,8 +132,8 @@ func (m *Messaging) WaitTopics(ctx context.Context) error {
 }
 
 func (m *Messaging) ensureTopics(ctx context.Context) error {
-	delay := 50 * time.Millisecond
-	for {
+	backoff := retry.Backoff{First: 50 * time.Millisecond, Max: 5 * time.Second}
+	for attempt := 1; ; attempt++ {
 		err := kafkabus.EnsureTopics(ctx, m.kit.Config.KafkaBrokers, m.kit.Config.ReplicationFactor, m.topics...)
 		if err == nil {
 			err = kafkabus.TopicsVisible(ctx, m.kit.Config.KafkaBrokers, m.topics...)
@@ -145,15 +146,11 @@ func (m *Messaging) ensureTopics(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
+		delay := backoff.Delay(attempt)
 		m.kit.Logger.WarnContext(ctx, "creating topics failed; retrying", "err", err, "retry_in", delay.String())
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !retry.Sleep(ctx, delay) {
 			return nil
-		case <-t.C:
 		}
-		delay = min(delay*2, 5*time.Second)
 	}
 }
 

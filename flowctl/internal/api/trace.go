@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/problem"
+	"github.com/orderflow/platform/retry"
 )
 
 // SpanRef points at a span, e.g. the producer span a consumer span links to.
@@ -160,19 +161,11 @@ const otlpRetries = 4
 // 404, which Jaeger answers both for an unknown trace id and for a search
 // without results. A 5xx is retried with a short backoff (50 ms doubling).
 func (j *Jaeger) getOTLP(ctx context.Context, path string, out any) (found bool, err error) {
-	backoff := 50 * time.Millisecond
-	for attempt := 0; ; attempt++ {
+	err = retry.Do(ctx, retry.Backoff{First: 50 * time.Millisecond, Max: time.Second}, otlpRetries+1, IsServerError, func() error {
 		found, err = j.getOTLPOnce(ctx, path, out)
-		if attempt == otlpRetries || !IsServerError(err) {
-			return found, err
-		}
-		select {
-		case <-ctx.Done():
-			return found, err
-		case <-time.After(backoff):
-		}
-		backoff *= 2
-	}
+		return err
+	})
+	return found, err
 }
 
 func (j *Jaeger) getOTLPOnce(ctx context.Context, path string, out any) (found bool, err error) {
