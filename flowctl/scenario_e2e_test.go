@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/flowctl/internal/report"
+	"github.com/orderflow/flowctl/internal/comparereport"
 	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/stack"
 )
@@ -56,7 +56,7 @@ func TestScenariosNative(t *testing.T) {
 		if err != nil {
 			t.Fatalf("compare --from: %v\n%s", err, out)
 		}
-		for _, name := range []string{report.ReportMarkdown, report.ReportHTML, report.ResultsJSON} {
+		for _, name := range []string{comparereport.ReportMarkdown, comparereport.ReportHTML, comparereport.ResultsJSON} {
 			if _, err := os.Stat(filepath.Join(filepath.Dir(results), name)); err != nil {
 				t.Errorf("compare wrote no %s: %v", name, err)
 			}

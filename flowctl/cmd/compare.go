@@ -9,7 +9,7 @@ import (
 
 	"github.com/orderflow/platform/config"
 
-	"github.com/orderflow/flowctl/internal/report"
+	"github.com/orderflow/flowctl/internal/comparereport"
 	"github.com/orderflow/flowctl/internal/scenario"
 )
 
@@ -34,7 +34,7 @@ results.json, the recorded results.
 			var rep scenario.Report
 			dir := ""
 			if from != "" {
-				r, err := report.ReadReport(from)
+				r, err := comparereport.ReadReport(from)
 				if err != nil {
 					return fmt.Errorf("--from: %w (use a results.json that compare or `scenario --json` wrote)", err)
 				}
@@ -67,7 +67,7 @@ results.json, the recorded results.
 				}
 				dir = filepath.Join(out, rep.Started.Local().Format("20060102-150405"))
 			}
-			files, err := report.WriteCompare(dir, rep)
+			files, err := comparereport.WriteCompare(dir, rep)
 			if err != nil {
 				return fmt.Errorf("write the report: %w", err)
 			}
@@ -76,7 +76,7 @@ results.json, the recorded results.
 			}
 			w := g.env.Stdout
 			fmt.Fprintln(w)
-			report.CompareTable(w, rep)
+			comparereport.CompareTable(w, rep)
 			fmt.Fprintf(w, "\nreport: %s\n", strings.Join(files, ", "))
 			return nil
 		},

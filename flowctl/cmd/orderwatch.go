@@ -11,6 +11,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/report"
+	"github.com/orderflow/flowctl/internal/stats"
 )
 
 // watchEvent is one line of `order watch --json` (NDJSON: one per step).
@@ -119,7 +120,7 @@ func watchOrder(ctx context.Context, g *globals, orders *api.Orders, id string, 
 				if !asJSON {
 					took := "–"
 					if o.TimeToFinalMS != nil {
-						took = report.Ms(*o.TimeToFinalMS)
+						took = stats.Ms(*o.TimeToFinalMS)
 					}
 					fmt.Fprintf(w, "final: %s after %s", o.Status, took)
 					if o.Reason != "" {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/stats"
 )
 
 // DemoSummary is the demo's closing numbers.
@@ -17,12 +18,12 @@ type DemoSummary struct {
 	Orders   int            `json:"orders"`
 	ByStatus map[string]int `json:"by_status"`
 	// Placement is how long each POST /orders took, as the client saw it.
-	Placement Stats `json:"placement_ms"`
+	Placement stats.Summary `json:"placement_ms"`
 	// TimeToFinal is, per order, how long after placement its status was
 	// final (the service's own timestamps).
-	TimeToFinal Stats  `json:"time_to_final_ms"`
-	NotFinal    int    `json:"not_final"`
-	Meaning     string `json:"meaning"`
+	TimeToFinal stats.Summary `json:"time_to_final_ms"`
+	NotFinal    int           `json:"not_final"`
+	Meaning     string        `json:"meaning"`
 }
 
 // Meaning is the one sentence that says what the numbers mean for a mode.
@@ -53,7 +54,7 @@ func SummarizeDemo(r scenario.DemoResult) DemoSummary {
 			final = append(final, *o.Order.TimeToFinalMS)
 		}
 	}
-	s.Placement, s.TimeToFinal = Summarize(placed), Summarize(final)
+	s.Placement, s.TimeToFinal = stats.Summarize(placed), stats.Summarize(final)
 	return s
 }
 
@@ -95,7 +96,7 @@ func Timeline(steps []api.Step) string {
 
 // Placed is the live line printed as each order is placed.
 func Placed(w io.Writer, o scenario.OrderResult) {
-	fmt.Fprintf(w, "  #%-2d %-8s  %d %-10s %9s  %s\n", o.N, ShortID(o.Order.ID), o.HTTPStatus, http.StatusText(o.HTTPStatus), Ms(o.PlacementMS), Items(o.Request.Items))
+	fmt.Fprintf(w, "  #%-2d %-8s  %d %-10s %9s  %s\n", o.N, ShortID(o.Order.ID), o.HTTPStatus, http.StatusText(o.HTTPStatus), stats.Ms(o.PlacementMS), Items(o.Request.Items))
 }
 
 // Demo writes the per-order blocks and the summary.
@@ -109,12 +110,12 @@ func Demo(w io.Writer, r scenario.DemoResult, s DemoSummary) {
 		case !o.Order.Final:
 			outcome += " (still not final when the demo stopped waiting)"
 		case o.Order.TimeToFinalMS != nil:
-			outcome += fmt.Sprintf(" after %s", Ms(*o.Order.TimeToFinalMS))
+			outcome += fmt.Sprintf(" after %s", stats.Ms(*o.Order.TimeToFinalMS))
 		}
 		if o.Order.Reason != "" {
 			outcome += " — " + o.Order.Reason
 		}
-		fmt.Fprintf(w, "    POST /orders → %d %s in %s; final status %s\n", o.HTTPStatus, http.StatusText(o.HTTPStatus), Ms(o.PlacementMS), outcome)
+		fmt.Fprintf(w, "    POST /orders → %d %s in %s; final status %s\n", o.HTTPStatus, http.StatusText(o.HTTPStatus), stats.Ms(o.PlacementMS), outcome)
 		if len(o.Order.Timeline) > 0 {
 			fmt.Fprintf(w, "    timeline  %s\n", Timeline(o.Order.Timeline))
 		}
@@ -137,9 +138,9 @@ func Demo(w io.Writer, r scenario.DemoResult, s DemoSummary) {
 		counts = append(counts, fmt.Sprintf("%s %d", st, s.ByStatus[st]))
 	}
 	fmt.Fprintf(w, "  final status         %s\n", strings.Join(counts, " · "))
-	fmt.Fprintf(w, "  placement latency    p50 %s · max %s   (how long the client waited for its answer)\n", Ms(s.Placement.P50), Ms(s.Placement.Max))
+	fmt.Fprintf(w, "  placement latency    p50 %s · max %s   (how long the client waited for its answer)\n", stats.Ms(s.Placement.P50), stats.Ms(s.Placement.Max))
 	if s.TimeToFinal.N > 0 {
-		fmt.Fprintf(w, "  time to consistency  p50 %s · max %s   (from placement until the status was final)\n", Ms(s.TimeToFinal.P50), Ms(s.TimeToFinal.Max))
+		fmt.Fprintf(w, "  time to consistency  p50 %s · max %s   (from placement until the status was final)\n", stats.Ms(s.TimeToFinal.P50), stats.Ms(s.TimeToFinal.Max))
 	}
 	if s.NotFinal > 0 {
 		fmt.Fprintf(w, "  %d order(s) were not final when the demo stopped waiting\n", s.NotFinal)
@@ -148,4 +149,18 @@ func Demo(w io.Writer, r scenario.DemoResult, s DemoSummary) {
 		fmt.Fprintln(w, "  traces               Jaeger is off (--no-jaeger): run without it to see each order's trace")
 	}
 	fmt.Fprintf(w, "  %s\n", s.Meaning)
+}
+
+// After formats a timeline offset as "+Nms", compact enough for one line.
+func After(ms float64) string {
+	switch {
+	case ms == 0:
+		return "+0ms"
+	case ms < 10:
+		return fmt.Sprintf("+%.1fms", ms)
+	case ms < 10000:
+		return fmt.Sprintf("+%.0fms", ms)
+	default:
+		return fmt.Sprintf("+%.1fs", ms/1000)
+	}
 }

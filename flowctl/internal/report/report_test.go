@@ -9,63 +9,15 @@ import (
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/stats"
 )
-
-func TestPercentile(t *testing.T) {
-	tests := []struct {
-		name   string
-		values []float64
-		p      float64
-		want   float64
-	}{
-		{"one value", []float64{7}, 50, 7},
-		{"odd count median", []float64{5, 1, 3}, 50, 3},
-		// Nearest rank: ceil(0.5*4) = 2nd smallest, never an interpolated 2.5.
-		{"even count takes the lower middle", []float64{4, 1, 3, 2}, 50, 2},
-		{"p100 is the max", []float64{4, 1, 3, 2}, 100, 4},
-		{"p90 of ten", []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 90, 9},
-		{"p99 of ten is the max", []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 99, 10},
-		{"tiny p is the min", []float64{9, 8, 7}, 1, 7},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			in := append([]float64(nil), tt.values...)
-			if got := Percentile(tt.values, tt.p); got != tt.want {
-				t.Errorf("Percentile(%v, %v) = %v, want %v", tt.values, tt.p, got, tt.want)
-			}
-			for i := range in {
-				if in[i] != tt.values[i] {
-					t.Fatalf("Percentile reordered its input: %v", tt.values)
-				}
-			}
-		})
-	}
-	for _, p := range []float64{0, -1, 101} {
-		if got := Percentile([]float64{1, 2}, p); !math.IsNaN(got) {
-			t.Errorf("Percentile(p=%v) = %v, want NaN", p, got)
-		}
-	}
-	if got := Percentile(nil, 50); !math.IsNaN(got) {
-		t.Errorf("Percentile(nil) = %v, want NaN", got)
-	}
-}
-
-func TestSummarize(t *testing.T) {
-	if got := Summarize(nil); got != (Stats{}) {
-		t.Errorf("Summarize(nil) = %+v, want zero", got)
-	}
-	got := Summarize([]float64{30, 10, 20, 400})
-	if want := (Stats{N: 4, P50: 20, Max: 400}); got != want {
-		t.Errorf("Summarize = %+v, want %+v", got, want)
-	}
-}
 
 func TestFormatting(t *testing.T) {
 	tests := []struct{ got, want string }{
-		{Ms(4.23), "4.2 ms"},
-		{Ms(42.4), "42 ms"},
-		{Ms(1234), "1.23 s"},
-		{Ms(math.NaN()), "–"},
+		{stats.Ms(4.23), "4.2 ms"},
+		{stats.Ms(42.4), "42 ms"},
+		{stats.Ms(1234), "1.23 s"},
+		{stats.Ms(math.NaN()), "–"},
 		{After(0), "+0ms"},
 		{After(4.25), "+4.2ms"},
 		{After(35.6), "+36ms"},
@@ -109,12 +61,12 @@ func TestSummarizeDemo(t *testing.T) {
 	if s.NotFinal != 1 {
 		t.Errorf("NotFinal = %d, want 1", s.NotFinal)
 	}
-	if want := (Stats{N: 3, P50: 2.5, Max: 9}); s.Placement != want {
-		t.Errorf("Placement = %+v, want %+v", s.Placement, want)
+	if p := s.Placement; p.N != 3 || p.P50 != 2.5 || p.Max != 9 {
+		t.Errorf("Placement = %+v, want n 3, p50 2.5, max 9", p)
 	}
 	// Only final orders have a time to consistency.
-	if want := (Stats{N: 2, P50: 20, Max: 31}); s.TimeToFinal != want {
-		t.Errorf("TimeToFinal = %+v, want %+v", s.TimeToFinal, want)
+	if f := s.TimeToFinal; f.N != 2 || f.P50 != 20 || f.Max != 31 {
+		t.Errorf("TimeToFinal = %+v, want n 2, p50 20, max 31", f)
 	}
 	if !strings.HasPrefix(s.Meaning, "events:") || !strings.HasPrefix(Meaning("sync"), "sync:") {
 		t.Errorf("meaning does not name the mode: %q / %q", s.Meaning, Meaning("sync"))

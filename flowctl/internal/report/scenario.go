@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/stats"
 )
 
 // ScenarioList writes `scenario list`: each scenario in one line.
@@ -91,7 +92,7 @@ func metricKeys(r scenario.Run) []string {
 func MetricValue(m scenario.Metric) string {
 	switch m.Unit {
 	case "ms":
-		return Ms(m.Value)
+		return stats.Ms(m.Value)
 	case "%":
 		return strconv.FormatFloat(m.Value, 'f', 0, 64) + " %"
 	case "":

@@ -11,6 +11,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stats"
 )
 
 // Step is one line of `up`: the step, how long it took, what it did.
@@ -75,7 +76,7 @@ func Orders(w io.Writer, orders []api.Order) error {
 	for _, o := range orders {
 		ttf := "–"
 		if o.TimeToFinalMS != nil {
-			ttf = Ms(*o.TimeToFinalMS)
+			ttf = stats.Ms(*o.TimeToFinalMS)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", o.ID, o.Status, o.CustomerID, Items(o.Items), o.PlacedAt.Local().Format("15:04:05.000"), ttf)
 	}
@@ -102,7 +103,7 @@ func Order(w io.Writer, o api.Order, jaegerUI string) {
 		fmt.Fprintf(w, "timeline  %s\n", Timeline(o.Timeline))
 	}
 	if o.TimeToFinalMS != nil {
-		fmt.Fprintf(w, "final in  %s\n", Ms(*o.TimeToFinalMS))
+		fmt.Fprintf(w, "final in  %s\n", stats.Ms(*o.TimeToFinalMS))
 	}
 	if o.TraceID != "" {
 		fmt.Fprintf(w, "trace     %s\n          %s/trace/%s\n", o.TraceID, jaegerUI, o.TraceID)

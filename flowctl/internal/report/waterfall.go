@@ -10,6 +10,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/investigate"
+	"github.com/orderflow/flowctl/internal/stats"
 )
 
 const (
@@ -72,7 +73,7 @@ func Waterfall(w io.Writer, inv investigate.Investigation, width int, color bool
 	fmt.Fprintln(w, strings.TrimRight(header, " "))
 	for _, r := range rows {
 		s := r.span
-		line := fmt.Sprintf("%8s %9s  ", After(ms(s.Start.Sub(t0))), Ms(ms(s.Duration())))
+		line := fmt.Sprintf("%8s %9s  ", After(ms(s.Start.Sub(t0))), stats.Ms(ms(s.Duration())))
 		if traceCol {
 			line += fmt.Sprintf("%-8s  ", s.TraceID[:min(8, len(s.TraceID))])
 		}
@@ -80,7 +81,7 @@ func Waterfall(w io.Writer, inv investigate.Investigation, width int, color bool
 			bar(s.Start.Sub(t0), s.End.Sub(t0), total, width) + "│"
 		var notes []string
 		if h, ok := waits[s.Ref()]; ok {
-			notes = append(notes, fmt.Sprintf("waited %s in Kafka", Ms(h.WaitMS)))
+			notes = append(notes, fmt.Sprintf("waited %s in Kafka", stats.Ms(h.WaitMS)))
 		}
 		isFailure := inv.Failure != nil && inv.Failure.Ref() == s.Ref()
 		if s.Error {
@@ -101,9 +102,9 @@ func Waterfall(w io.Writer, inv investigate.Investigation, width int, color bool
 		fmt.Fprintln(w, line)
 	}
 
-	sum := fmt.Sprintf("total %s · %s, %s", Ms(ms(total)), plural(inv.Traces, "trace"), plural(inv.Spans, "span"))
+	sum := fmt.Sprintf("total %s · %s, %s", stats.Ms(ms(total)), plural(inv.Traces, "trace"), plural(inv.Spans, "span"))
 	if len(inv.Hops) > 0 { // sync mode has none: saying "0 ms in Kafka" would suggest it had
-		sum += fmt.Sprintf(" · %s waiting in Kafka (%s)", Ms(inv.KafkaWaitMS), plural(len(inv.Hops), "hop"))
+		sum += fmt.Sprintf(" · %s waiting in Kafka (%s)", stats.Ms(inv.KafkaWaitMS), plural(len(inv.Hops), "hop"))
 	}
 	if inv.FailureText != "" {
 		f := inv.FailureText
@@ -219,7 +220,7 @@ func bar(from, to, total time.Duration, width int) string {
 
 // axis labels the time axis: 0 at the left, the total at the right.
 func axis(total time.Duration, width int) string {
-	right := Ms(ms(total))
+	right := stats.Ms(ms(total))
 	if utf8.RuneCountInString(right)+2 > width {
 		return strings.Repeat(" ", width)
 	}

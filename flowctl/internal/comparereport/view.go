@@ -1,0 +1,376 @@
+package comparereport
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/stats"
+)
+
+type compareView struct {
+	Title   string
+	Date    string
+	Runtime string
+	// Modes are the report's modes, sync first: the columns of every table.
+	Modes     []string
+	Summary   []summaryRow
+	Sections  []sectionView
+	Questions []questionView
+	// Overview are the charts across scenarios (HTML only).
+	Overview []template.HTML
+	// Legend is the colour of each mode, for the HTML's table headers.
+	Legend []modeColour
+}
+
+type modeColour struct{ Mode, Class, Colour string }
+
+// Meta is the line under the title: when, on what, how much.
+func (v compareView) Meta() string {
+	var parts []string
+	if v.Date != "" {
+		parts = append(parts, "Recorded "+v.Date)
+	}
+	if v.Runtime != "" {
+		parts = append(parts, "runtime: "+v.Runtime)
+	}
+	parts = append(parts, fmt.Sprintf("%d scenarios, modes %s", len(v.Sections), strings.Join(v.Modes, " and ")))
+	return strings.Join(parts, " · ")
+}
+
+// cell is one mode's part of a run.
+type cell struct {
+	Mode    string
+	Text    string
+	Present bool
+	Holds   bool
+}
+
+type summaryRow struct {
+	Scenario, Anchor string
+	Cells            []cell
+}
+
+type metricRow struct {
+	Label  string
+	Values []string
+}
+
+type detailsView struct {
+	Mode  string
+	Lines []string
+}
+
+type sectionView struct {
+	Scenario, Anchor, Claim, Verdict string
+	Holds                            []cell
+	Metrics                          []metricRow
+	Details                          []detailsView
+	// Charts and Notes are HTML only: the CDFs, and what could not be drawn.
+	Charts []template.HTML
+	Notes  []string
+}
+
+type questionView struct {
+	Ask, Why string
+	Evidence []evidence
+}
+
+// evidence is what one scenario of this report says about a question.
+type evidence struct {
+	Scenario, Anchor string
+	Ran              bool
+	Text             string
+}
+
+func newCompareView(r scenario.Report, charts bool) compareView {
+	v := compareView{Title: "orderflow: sync vs events", Runtime: r.Runtime, Modes: reportModes(r)}
+	if !r.Started.IsZero() {
+		v.Title += ", " + r.Started.UTC().Format("2006-01-02")
+		v.Date = r.Started.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	for i, m := range v.Modes {
+		v.Legend = append(v.Legend, modeColour{Mode: m, Class: cssClass(m), Colour: modeColor(m, i)})
+	}
+	for _, run := range r.Runs {
+		row := summaryRow{Scenario: run.Scenario, Anchor: anchor(run.Scenario)}
+		s := sectionView{Scenario: run.Scenario, Anchor: row.Anchor, Claim: run.Claim, Verdict: run.Verdict()}
+		for _, m := range v.Modes {
+			c := cell{Mode: m, Text: "–"}
+			if o, ok := outcomeOf(run, m); ok {
+				c = cell{Mode: m, Text: keyNumbers(o), Present: true, Holds: o.Holds}
+				if len(o.Details) > 0 {
+					s.Details = append(s.Details, detailsView{Mode: m, Lines: o.Details})
+				}
+			}
+			row.Cells = append(row.Cells, c)
+		}
+		s.Holds = row.Cells
+		s.Metrics = metricRows(run, v.Modes)
+		if charts {
+			s.Charts, s.Notes = scenarioCharts(run, v.Modes)
+		}
+		v.Summary = append(v.Summary, row)
+		v.Sections = append(v.Sections, s)
+	}
+	v.Questions = questions(r, v.Modes)
+	if charts {
+		v.Overview = overviewCharts(r, v.Modes)
+	}
+	return v
+}
+
+// reportModes are the modes of the report's outcomes: sync, events, then any
+// other in the order met, so a one-mode report has one column.
+func reportModes(r scenario.Report) []string {
+	seen := map[string]bool{}
+	for _, run := range r.Runs {
+		for _, o := range run.Outcomes {
+			seen[o.Mode] = true
+		}
+	}
+	var modes []string
+	for _, m := range []string{"sync", "events"} {
+		if seen[m] {
+			modes = append(modes, m)
+			delete(seen, m)
+		}
+	}
+	for _, run := range r.Runs {
+		for _, o := range run.Outcomes {
+			if seen[o.Mode] {
+				modes = append(modes, o.Mode)
+				delete(seen, o.Mode)
+			}
+		}
+	}
+	return modes
+}
+
+func outcomeOf(run scenario.Run, mode string) (scenario.Outcome, bool) {
+	for _, o := range run.Outcomes {
+		if o.Mode == mode {
+			return o, true
+		}
+	}
+	return scenario.Outcome{}, false
+}
+
+// keyNumbers is an outcome in a few numbers: the ones that tell the
+// scenarios apart first, up to three, else its first three metrics.
+func keyNumbers(o scenario.Outcome) string {
+	// Placement at its median (what a client usually waits), consistency at
+	// its p99 (the faults show in the tail); accepted after these, as it
+	// mostly repeats confirmed.
+	headline := []string{
+		"success_pct", "stale_read_pct", "placement_p50_ms", "ttc_p99_ms",
+		"catch_up_ms", "backlog_events", "traces_child", "traces_link", "traces_off",
+		"totals_match", "events_replayed", "dead_letters", "dlq_ms", "refused_status",
+		"accepted_pct", "placement_p99_ms", "ttc_p50_ms",
+	}
+	var picked []scenario.Metric
+	for _, k := range headline {
+		if m, ok := o.Metric(k); ok && len(picked) < 3 {
+			picked = append(picked, m)
+		}
+	}
+	if len(picked) == 0 {
+		picked = o.Metrics[:min(3, len(o.Metrics))]
+	}
+	if len(picked) == 0 {
+		return "no metrics"
+	}
+	parts := make([]string, len(picked))
+	for i, m := range picked {
+		parts[i] = shortLabel(m) + " " + shortValue(m)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// shortLabel names a headline metric in a word or two for the summary.
+func shortLabel(m scenario.Metric) string {
+	switch m.Key {
+	case "success_pct":
+		return "confirmed"
+	case "accepted_pct":
+		return "accepted"
+	case "stale_read_pct":
+		return "stale reads"
+	case "placement_p50_ms":
+		return "placed p50"
+	case "placement_p99_ms":
+		return "placed p99"
+	case "ttc_p50_ms":
+		return "final p50"
+	case "ttc_p99_ms":
+		return "final p99"
+	case "catch_up_ms":
+		return "catch-up"
+	case "backlog_events":
+		return "backlog"
+	case "traces_child", "traces_link", "traces_off":
+		return "traces (" + strings.TrimPrefix(m.Key, "traces_") + ")"
+	case "totals_match":
+		return "rebuilt = live"
+	case "events_replayed":
+		return "replayed"
+	case "dead_letters":
+		return "dead letters"
+	case "dlq_ms":
+		return "dead-lettered after"
+	case "refused_status":
+		return "refused with HTTP"
+	}
+	if m.Label != "" {
+		return m.Label
+	}
+	return m.Key
+}
+
+// shortValue drops a count's unit: the label next to it already says what
+// is counted ("backlog 480").
+func shortValue(m scenario.Metric) string {
+	switch {
+	case m.Unit == "ms", m.Unit == "s", m.Unit == "%", isCurrency(m.Unit):
+		return formatValue(m)
+	case m.Key == "totals_match":
+		return map[bool]string{true: "yes", false: "NO"}[m.Value == 1]
+	}
+	return number(m.Value)
+}
+
+// formatValue formats a metric with its unit, the way Ms does milliseconds.
+func formatValue(m scenario.Metric) string {
+	v := m.Value
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return "–"
+	case m.Unit == "ms":
+		return stats.Ms(v)
+	case m.Unit == "s":
+		return fmt.Sprintf("%.2f s", v)
+	case m.Unit == "%":
+		if math.Abs(v-math.Round(v)) < 0.05 {
+			return fmt.Sprintf("%.0f%%", v)
+		}
+		return fmt.Sprintf("%.1f%%", v)
+	case m.Unit == "":
+		return number(v)
+	case isCurrency(m.Unit):
+		return fmt.Sprintf("%.2f %s", v, m.Unit)
+	case v == 1:
+		// "1 event", not "1 events": the units are plural nouns.
+		return "1 " + strings.TrimSuffix(m.Unit, "s")
+	}
+	return number(v) + " " + m.Unit
+}
+
+// number prints counts whole and anything else with four significant digits.
+// isCurrency says a unit is an ISO 4217 code ("EUR"): an amount in it has
+// cents, not significant digits.
+func isCurrency(unit string) bool {
+	if len(unit) != 3 {
+		return false
+	}
+	for _, r := range unit {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+func number(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.4g", v)
+}
+
+// metricRows are every metric of the run's outcomes side by side (in the
+// order first met), then the final statuses, the run's duration and whether
+// it holds; a mode without the metric shows "–".
+func metricRows(run scenario.Run, modes []string) []metricRow {
+	var keys []string
+	labels := map[string]string{}
+	for _, m := range modes {
+		o, _ := outcomeOf(run, m)
+		for _, mt := range o.Metrics {
+			if _, ok := labels[mt.Key]; !ok {
+				keys = append(keys, mt.Key)
+				labels[mt.Key] = mt.Label
+				if mt.Label == "" {
+					labels[mt.Key] = mt.Key
+				}
+			}
+		}
+	}
+	perMode := func(label string, f func(scenario.Outcome) string) metricRow {
+		row := metricRow{Label: label}
+		for _, m := range modes {
+			o, ok := outcomeOf(run, m)
+			v := "–"
+			if ok {
+				v = f(o)
+			}
+			row.Values = append(row.Values, v)
+		}
+		return row
+	}
+	var rows []metricRow
+	for _, k := range keys {
+		rows = append(rows, perMode(labels[k], func(o scenario.Outcome) string {
+			if mt, ok := o.Metric(k); ok {
+				return formatValue(mt)
+			}
+			return "–"
+		}))
+	}
+	rows = append(rows,
+		perMode("final status", func(o scenario.Outcome) string { return statusCounts(o.ByStatus) }),
+		perMode("took", func(o scenario.Outcome) string { return stats.Ms(o.TookMS) }),
+		perMode("holds", func(o scenario.Outcome) string { return tick(o.Holds) }),
+	)
+	return rows
+}
+
+func statusCounts(by map[string]int) string {
+	if len(by) == 0 {
+		return "–"
+	}
+	keys := slices.Sorted(maps.Keys(by))
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, by[k])
+	}
+	return strings.Join(parts, " · ")
+}
+
+func tick(ok bool) string {
+	if ok {
+		return "✓"
+	}
+	return "✗"
+}
+
+// holdsText is "sync ✓ events ✗" for the modes that ran.
+func holdsText(cells []cell, sep string) string {
+	var parts []string
+	for _, c := range cells {
+		if c.Present {
+			parts = append(parts, c.Mode+" "+tick(c.Holds))
+		}
+	}
+	if len(parts) == 0 {
+		return "–"
+	}
+	return strings.Join(parts, sep)
+}
