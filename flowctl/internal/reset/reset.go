@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/orderflow/platform/config"
@@ -96,7 +97,10 @@ func Run(ctx context.Context, c Config) error {
 				return err
 			}
 		}
-		for _, svc := range wasRunning {
+		// Downstreams first, in the reverse of c.Services: a sync order-svc is
+		// ready only once inventory-svc and invoicing-svc answer, so starting
+		// it first would wait for services not started yet.
+		for _, svc := range slices.Backward(wasRunning) {
 			if err := c.Runtime.StartFresh(ctx, m, svc); err != nil {
 				return fmt.Errorf("start %s (%s) again: %w", svc, m, err)
 			}

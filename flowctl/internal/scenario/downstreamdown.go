@@ -9,6 +9,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/stats"
+	"github.com/orderflow/flowctl/internal/stockup"
 )
 
 const inventory = "inventory-svc"
@@ -17,6 +18,11 @@ const inventory = "inventory-svc"
 // it again and follows the orders to the end.
 func downstreamDown(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	n := max(1, int(e.Size.Rate*e.Size.DownFor.Seconds()+0.5))
+	// Stock up while inventory-svc still answers: the orders placed while it
+	// is down must find enough stock once it is back.
+	if err := e.stock(ctx, t, "downstream-down", stockup.Plan{AtLeast: stockup.Need(n, load.Mix)}); err != nil {
+		return Outcome{}, err
+	}
 	e.say("  stopping %s (%s, %s)", inventory, t.Mode, e.Control.Runtime())
 	if err := e.Control.StopService(ctx, t.Mode, inventory); err != nil {
 		return Outcome{}, err
@@ -31,7 +37,7 @@ func downstreamDown(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	}()
 	downAt := time.Now()
 	e.say("  placing %d orders at %g/s while it is down", n, e.Size.Rate)
-	res, err := e.batch(ctx, t, "downstream-down", n, e.Size.Rate, nil)
+	res, err := e.place(ctx, t, "downstream-down", n, e.Size.Rate, nil)
 	if err != nil {
 		return Outcome{}, err
 	}

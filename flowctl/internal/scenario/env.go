@@ -130,6 +130,15 @@ func (e *Env) batch(ctx context.Context, t Target, label string, n int, rate flo
 	if err := e.stock(ctx, t, label, stockup.Plan{AtLeast: stockup.Need(n, req)}); err != nil {
 		return load.Result{}, err
 	}
+	return e.place(ctx, t, label, n, rate, req)
+}
+
+// place is batch without the stock-up, for a run whose inventory-svc is down
+// by then (it stocked up first).
+func (e *Env) place(ctx context.Context, t Target, label string, n int, rate float64, req func(int) api.PlaceRequest) (load.Result, error) {
+	if req == nil {
+		req = load.Mix
+	}
 	placed := 0
 	res, err := load.Run(ctx, load.Config{
 		Orders: t.Orders, Rate: rate, Count: n, Request: req,
