@@ -45,12 +45,12 @@ func slowDownstream(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	latMS := float64(lat.Milliseconds())
 	if t.Mode == config.ModeSync {
 		o.Holds = s.Placement.P50 >= latMS
-		o.Verdict = fmt.Sprintf("sync: with inventory %s slower every order waited for it: placement p50 %s / p99 %s",
+		o.Verdict = fmt.Sprintf("sync: with inventory %s slower every order it served waited for it: placement p50 %s / p99 %s",
 			lat, stats.Ms(s.Placement.P50), stats.Ms(s.Placement.P99))
-		if failed := s.ByStatus["FAILED"]; failed > 0 {
+		if failed := s.ByStatus["FAILED"] + s.ByStatus["NOT PLACED"]; failed > 0 {
 			// A bounded chain refuses what it cannot serve in time: say so,
 			// or the refusals' fast 503s read as fast orders.
-			o.Verdict += fmt.Sprintf("; %d of %d FAILED (refused by a full service or timed out: see the knobs)", failed, n)
+			o.Verdict += fmt.Sprintf("; %d of %d FAILED or not placed (refused by a full service or timed out: see the knobs)", failed, n)
 		}
 		return o, nil
 	}
