@@ -303,6 +303,22 @@ func checkScenarioReport(t *testing.T, rep scenario.Report) {
 			t.Errorf("%s (%s): %s = %g, want %s — verdict: %s", w.scenario, w.mode, w.metric, m.Value, w.what, o.Verdict)
 		}
 	}
+	// slow-downstream records the knobs each service ran with (GET /admin/knobs).
+	for _, k := range []struct{ mode, svc, fragments string }{
+		{"sync", "order-svc", "HTTP_CLIENT_MAX_CONNS=64 HTTP_CLIENT_TIMEOUT=2s HTTP_MAX_IN_FLIGHT=64 HTTP_QUEUE_WAIT=100ms"},
+		{"sync", "inventory-svc", "HTTP_MAX_IN_FLIGHT=64 HTTP_QUEUE_WAIT=100ms"},
+		{"events", "inventory-svc", "HTTP_MAX_IN_FLIGHT=64 HTTP_QUEUE_WAIT=100ms kafka_partitions=3"},
+	} {
+		o := get("slow-downstream", k.mode)
+		found := false
+		for _, d := range o.Details {
+			line, ok := strings.CutPrefix(d, "knobs of "+k.svc+": ")
+			found = found || ok && containsAll(line, strings.Fields(k.fragments))
+		}
+		if !found {
+			t.Errorf("slow-downstream (%s): details %q lack the knobs of %s with %s", k.mode, o.Details, k.svc, k.fragments)
+		}
+	}
 	// The catch-up's breakdown: the first order moved before the last was final.
 	bd := get("broker-down", "events")
 	first, ok1 := bd.Metric("first_move_ms")
@@ -310,6 +326,15 @@ func checkScenarioReport(t *testing.T, rep scenario.Report) {
 	if !ok1 || !ok2 || first.Value > last.Value {
 		t.Errorf("broker-down (events): first_move_ms %v (%v) should come no later than catch_up_ms %v (%v)", first.Value, ok1, last.Value, ok2)
 	}
+}
+
+func containsAll(s string, parts []string) bool {
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			return false
+		}
+	}
+	return true
 }
 
 func eq(want float64) func(float64) bool { return func(v float64) bool { return v == want } }

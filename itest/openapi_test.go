@@ -177,8 +177,8 @@ func TestOpenAPIRoutes(t *testing.T) {
 			}
 		}
 	}
-	if ops != 20 {
-		t.Errorf("spec has %d operations; the services register 20 (update this count with the routes)", ops)
+	if ops != 21 {
+		t.Errorf("spec has %d operations; the services register 21 (update this count with the routes)", ops)
 	}
 }
 
@@ -407,7 +407,7 @@ func TestOpenAPIContract(t *testing.T) {
 	}
 	// The platform routes of every service.
 	for _, name := range []string{orders.Name, inventory.Name, invoicing.Name} {
-		for _, p := range []string{"/healthz", "/readyz", "/metrics"} {
+		for _, p := range []string{"/healthz", "/readyz", "/metrics", "/admin/knobs"} {
 			cases = append(cases, contractCase{name: name + " " + p, svc: name, method: "GET", path: contractPath(p), want: 200})
 		}
 	}

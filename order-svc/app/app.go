@@ -51,10 +51,12 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	var placer placing.Placer
 	switch cfg.Mode {
 	case config.ModeSync:
-		hc := downstream.NewHTTPClient(cfg.HTTPClientTimeout, kit.Tracing.Provider, kit.Tracing.Propagator)
+		hc := downstream.NewHTTPClient(cfg.HTTPClientTimeout, cfg.HTTPClientMaxConns, kit.Tracing.Provider, kit.Tracing.Propagator)
 		inv := &downstream.Inventory{BaseURL: cfg.InventoryURL, HTTP: hc}
 		bill := &downstream.Invoicing{BaseURL: cfg.InvoicingURL, HTTP: hc}
 		placer = &placing.Sync{Store: st, Inventory: inv, Invoicing: bill, Logger: kit.Logger, Now: now}
+		kit.Knobs["HTTP_CLIENT_MAX_CONNS"] = cfg.HTTPClientMaxConns
+		kit.Knobs["HTTP_CLIENT_TIMEOUT"] = cfg.HTTPClientTimeout.String()
 		ready = append(ready, httpserver.Check{Name: "inventory-svc", Check: inv.Ping}, httpserver.Check{Name: "invoicing-svc", Check: bill.Ping})
 	case config.ModeEvents:
 		m := kit.Messaging(st.DB, cfg.Topic(events.TopicOrders), cfg.Topic(events.TopicInventory), cfg.Topic(events.TopicInvoicing))

@@ -54,6 +54,9 @@ var Vars = []Var{
 	{"INVENTORY_URL", "http://127.0.0.1:8082", "order-svc (sync)", "Base URL of inventory-svc."},
 	{"INVOICING_URL", "http://127.0.0.1:8083", "order-svc (sync)", "Base URL of invoicing-svc."},
 	{"HTTP_CLIENT_TIMEOUT", "2s", "order-svc (sync)", "Timeout of each outgoing REST call (Go duration)."},
+	{"HTTP_MAX_IN_FLIGHT", "64", "all", "How many API requests a service serves at once (`/healthz`, `/readyz`, `/metrics`, `/admin` exempt); more wait up to `HTTP_QUEUE_WAIT`, then get `503` with `Retry-After`. `0`: unbounded. 64 is finite, so a flood meets a limit as a consumer does, and far above what the demo's rates need (20 orders/s × 300 ms = 6 in flight), so the default scenarios measure the modes, not a refusal; lower it (e.g. to 3, the partitions of a topic) to give sync the parallelism of one consumer group."},
+	{"HTTP_QUEUE_WAIT", "100ms", "all", "How long a request over `HTTP_MAX_IN_FLIGHT` waits for a slot before `503` (Go duration; `0s` refuses at once). 100 ms absorbs bursts of arrivals at the bound yet stays far below `HTTP_CLIENT_TIMEOUT`, so a caller hears `503` rather than timing out."},
+	{"HTTP_CLIENT_MAX_CONNS", "64", "order-svc (sync)", "Connections order-svc opens to each downstream (the transport's `MaxConnsPerHost` and `MaxIdleConnsPerHost`); calls beyond wait for one, within `HTTP_CLIENT_TIMEOUT`. `0`: unbounded. 64 matches `HTTP_MAX_IN_FLIGHT`, so the chain's capacity is the smallest pool in it."},
 	{"TRACE_PROPAGATION", "child", "all", "`child` (one trace per order), `link` (new trace per message, linked to the producer) or `off` (no context carried)."},
 	{"ADMIN_TOKEN", "(empty)", "all", "Bearer token for `/admin/faults` (fault injection: latency, error rate, paused consumers); empty disables the endpoint."},
 	{"LOG_LEVEL", "info", "all", "`debug`, `info`, `warn` or `error`."},
@@ -75,9 +78,15 @@ type Config struct {
 	InventoryURL      string
 	InvoicingURL      string
 	HTTPClientTimeout time.Duration
-	TracePropagation  Propagation
-	AdminToken        string
-	LogLevel          string
+	// HTTPMaxInFlight bounds the API requests served at once (0: unbounded).
+	HTTPMaxInFlight int
+	// HTTPQueueWait is how long a request over the bound waits for a slot.
+	HTTPQueueWait time.Duration
+	// HTTPClientMaxConns bounds order-svc's connections per downstream (0: unbounded).
+	HTTPClientMaxConns int
+	TracePropagation   Propagation
+	AdminToken         string
+	LogLevel           string
 }
 
 // DefaultHTTPAddr is each service's sync-stack address.
@@ -141,6 +150,13 @@ func Load(service string, getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Sprintf("KAFKA_REPLICATION_FACTOR=%q: use a whole number ≥ 1", getenv("KAFKA_REPLICATION_FACTOR")))
 	}
 	c.ReplicationFactor = rf
+	c.HTTPMaxInFlight = wholeNumber(get, "HTTP_MAX_IN_FLIGHT", "64", &errs)
+	c.HTTPClientMaxConns = wholeNumber(get, "HTTP_CLIENT_MAX_CONNS", "64", &errs)
+	qw, err := time.ParseDuration(get("HTTP_QUEUE_WAIT", "100ms"))
+	if err != nil || qw < 0 {
+		errs = append(errs, fmt.Sprintf("HTTP_QUEUE_WAIT=%q: use a Go duration ≥ 0 such as 100ms", getenv("HTTP_QUEUE_WAIT")))
+	}
+	c.HTTPQueueWait = qw
 	for name, u := range map[string]string{"INVENTORY_URL": c.InventoryURL, "INVOICING_URL": c.InvoicingURL} {
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 			errs = append(errs, fmt.Sprintf("%s=%q: use an absolute http(s) URL", name, u))
@@ -153,6 +169,16 @@ func Load(service string, getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// wholeNumber reads a variable that must be an integer ≥ 0.
+func wholeNumber(get func(name, def string) string, name, def string, errs *[]string) int {
+	v := get(name, def)
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		*errs = append(*errs, fmt.Sprintf("%s=%q: use a whole number ≥ 0 (0: unbounded)", name, v))
+	}
+	return n
 }
 
 // Topic returns the full name of a topic for this configuration.

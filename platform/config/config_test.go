@@ -19,17 +19,20 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatalf("Load with no variables: %v", err)
 	}
 	want := config.Config{
-		Service:           "inventory-svc",
-		Mode:              config.ModeSync,
-		HTTPAddr:          "127.0.0.1:8082",
-		DBPath:            "inventory-svc.db",
-		KafkaBrokers:      []string{"127.0.0.1:9092"},
-		ReplicationFactor: 1,
-		InventoryURL:      "http://127.0.0.1:8082",
-		InvoicingURL:      "http://127.0.0.1:8083",
-		HTTPClientTimeout: 2 * time.Second,
-		TracePropagation:  config.PropagationChild,
-		LogLevel:          "info",
+		Service:            "inventory-svc",
+		Mode:               config.ModeSync,
+		HTTPAddr:           "127.0.0.1:8082",
+		DBPath:             "inventory-svc.db",
+		KafkaBrokers:       []string{"127.0.0.1:9092"},
+		ReplicationFactor:  1,
+		InventoryURL:       "http://127.0.0.1:8082",
+		InvoicingURL:       "http://127.0.0.1:8083",
+		HTTPClientTimeout:  2 * time.Second,
+		HTTPMaxInFlight:    64,
+		HTTPQueueWait:      100 * time.Millisecond,
+		HTTPClientMaxConns: 64,
+		TracePropagation:   config.PropagationChild,
+		LogLevel:           "info",
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("Load defaults =\n%+v\nwant\n%+v", c, want)
@@ -53,6 +56,9 @@ func TestLoadValues(t *testing.T) {
 		"INVENTORY_URL":            "http://127.0.0.1:8182/",
 		"INVOICING_URL":            "https://billing.example:8443//",
 		"HTTP_CLIENT_TIMEOUT":      "750ms",
+		"HTTP_MAX_IN_FLIGHT":       "0",
+		"HTTP_QUEUE_WAIT":          "0s",
+		"HTTP_CLIENT_MAX_CONNS":    "8",
 		"TRACE_PROPAGATION":        "link",
 		"LOG_LEVEL":                "debug",
 	}))
@@ -63,7 +69,8 @@ func TestLoadValues(t *testing.T) {
 		Service: "order-svc", Mode: config.ModeEvents, HTTPAddr: "127.0.0.1:8181", DBPath: "/tmp/x/order.db",
 		KafkaBrokers: []string{"b1:9092", "b2:9093"}, TopicPrefix: "run7-", ReplicationFactor: 3,
 		InventoryURL: "http://127.0.0.1:8182", InvoicingURL: "https://billing.example:8443",
-		HTTPClientTimeout: 750 * time.Millisecond, TracePropagation: config.PropagationLink, LogLevel: "debug",
+		HTTPClientTimeout: 750 * time.Millisecond, HTTPMaxInFlight: 0, HTTPQueueWait: 0, HTTPClientMaxConns: 8,
+		TracePropagation: config.PropagationLink, LogLevel: "debug",
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("Load =\n%+v\nwant\n%+v", c, want)
@@ -79,6 +86,9 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		"KAFKA_REPLICATION_FACTOR": "0",
 		"INVENTORY_URL":            "ftp://127.0.0.1:8082",
 		"INVOICING_URL":            "127.0.0.1:8083",
+		"HTTP_MAX_IN_FLIGHT":       "-1",
+		"HTTP_QUEUE_WAIT":          "soon",
+		"HTTP_CLIENT_MAX_CONNS":    "lots",
 	}))
 	if err == nil {
 		t.Fatal("Load accepted invalid values")
@@ -86,13 +96,14 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	for _, want := range []string{
 		`MODE="async"`, `TRACE_PROPAGATION="sibling"`, `LOG_LEVEL="loud"`, `HTTP_CLIENT_TIMEOUT="-1s"`,
 		`KAFKA_REPLICATION_FACTOR="0"`, `INVENTORY_URL="ftp://127.0.0.1:8082"`, `INVOICING_URL="127.0.0.1:8083"`,
+		`HTTP_MAX_IN_FLIGHT="-1"`, `HTTP_QUEUE_WAIT="soon"`, `HTTP_CLIENT_MAX_CONNS="lots"`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not report %s:\n%v", want, err)
 		}
 	}
-	if n := strings.Count(err.Error(), "; "); n != 6 {
-		t.Errorf("error lists %d problems, want 7 in one message:\n%v", n+1, err)
+	if n := strings.Count(err.Error(), "; "); n != 9 {
+		t.Errorf("error lists %d problems, want 10 in one message:\n%v", n+1, err)
 	}
 }
 
@@ -107,6 +118,10 @@ func TestLoadSingleProblems(t *testing.T) {
 		{"replication factor not a number", map[string]string{"KAFKA_REPLICATION_FACTOR": "three"}, "KAFKA_REPLICATION_FACTOR"},
 		{"events mode without brokers", map[string]string{"MODE": "events", "KAFKA_BROKERS": " , "}, "KAFKA_BROKERS is empty"},
 		{"url without host", map[string]string{"INVENTORY_URL": "http://"}, "INVENTORY_URL"},
+		{"in-flight bound not whole", map[string]string{"HTTP_MAX_IN_FLIGHT": "2.5"}, "HTTP_MAX_IN_FLIGHT"},
+		{"queue wait negative", map[string]string{"HTTP_QUEUE_WAIT": "-1ms"}, "HTTP_QUEUE_WAIT"},
+		{"queue wait without unit", map[string]string{"HTTP_QUEUE_WAIT": "100"}, "HTTP_QUEUE_WAIT"},
+		{"client pool negative", map[string]string{"HTTP_CLIENT_MAX_CONNS": "-4"}, "HTTP_CLIENT_MAX_CONNS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,7 +181,8 @@ func TestMarkdownTableListsEveryVar(t *testing.T) {
 	if len(lines) != len(config.Vars)+2 {
 		t.Fatalf("table has %d lines, want header, separator and %d rows", len(lines), len(config.Vars))
 	}
-	for _, name := range []string{"MODE", "HTTP_ADDR", "DB_PATH", "KAFKA_BROKERS", "INVENTORY_URL", "INVOICING_URL", "TRACE_PROPAGATION"} {
+	for _, name := range []string{"MODE", "HTTP_ADDR", "DB_PATH", "KAFKA_BROKERS", "INVENTORY_URL", "INVOICING_URL", "TRACE_PROPAGATION",
+		"HTTP_MAX_IN_FLIGHT", "HTTP_QUEUE_WAIT", "HTTP_CLIENT_MAX_CONNS"} {
 		if !strings.Contains(md, "| `"+name+"` |") {
 			t.Errorf("table lacks %s", name)
 		}

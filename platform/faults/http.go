@@ -17,8 +17,7 @@ import (
 // and repair the service.
 func (in *Injector) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		p := c.Path()
-		if p == "/healthz" || p == "/readyz" || p == "/metrics" || strings.HasPrefix(p, "/admin/") {
+		if httpserver.Exempt(c.Path()) {
 			return next(c)
 		}
 		if err := in.Apply(c.Request().Context()); err != nil {

@@ -52,6 +52,10 @@ type Options struct {
 	Ready      []Check
 	// Schema, when set, is the database's migration history, shown by /readyz.
 	Schema func(ctx context.Context) (any, error)
+	// Limit bounds the API requests served at once.
+	Limit Limit
+	// Knobs adds the service's other concurrency settings to GET /admin/knobs.
+	Knobs func() map[string]any
 }
 
 // New returns an echo instance with the platform's middleware and the
@@ -67,11 +71,14 @@ func New(o Options) *echo.Echo {
 		otelecho.WithPropagators(o.Propagator),
 		otelecho.WithSkipper(func(c echo.Context) bool {
 			p := c.Path()
-			return p == "/healthz" || p == "/readyz" || p == "/metrics"
+			return p == "/healthz" || p == "/readyz" || p == "/metrics" || p == "/admin/knobs"
 		})))
 	e.Use(traceIDHeader)
 	e.Use(metricsMiddleware(o.Registry))
 	e.Use(requestLog(o.Logger))
+	// After metrics and logs, so a refused request is counted and logged; before
+	// everything else, so a refused request costs nothing more.
+	e.Use(limitMiddleware(o.Limit, o.Registry))
 	// After metrics and logs, so a rejected oversized body is counted and logged.
 	e.Use(bodyLimit)
 
@@ -80,7 +87,29 @@ func New(o Options) *echo.Echo {
 	})
 	e.GET("/readyz", readyHandler(o))
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{})))
+	e.GET("/admin/knobs", knobsHandler(o))
 	return e
+}
+
+// Knobs is the body of GET /admin/knobs: the concurrency settings a service
+// runs with, so a scenario can print the limits its numbers were measured
+// under. Read-only and not secret, hence no token.
+type Knobs struct {
+	Service string         `json:"service"`
+	Mode    string         `json:"mode"`
+	Knobs   map[string]any `json:"knobs"`
+}
+
+func knobsHandler(o Options) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		k := map[string]any{"HTTP_MAX_IN_FLIGHT": o.Limit.MaxInFlight, "HTTP_QUEUE_WAIT": o.Limit.QueueWait.String()}
+		if o.Knobs != nil {
+			for name, v := range o.Knobs() {
+				k[name] = v
+			}
+		}
+		return c.JSON(http.StatusOK, Knobs{Service: o.Service, Mode: o.Mode, Knobs: k})
+	}
 }
 
 // NewRegistry returns a registry with the Go and process collectors.

@@ -8,6 +8,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 
 	"github.com/labstack/echo/v4"
@@ -42,6 +43,11 @@ type Kit struct {
 	Propagation kafkabus.Propagation
 	// Faults are injected through /admin/faults (only with ADMIN_TOKEN).
 	Faults *faults.Injector
+	// Knobs are the service's concurrency settings beyond the HTTP limit,
+	// shown on GET /admin/knobs (e.g. order-svc's client pool); set them
+	// while wiring, before HTTP serves.
+	Knobs     map[string]any
+	messaging *Messaging
 }
 
 // New builds the kit for cfg.
@@ -69,6 +75,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Kit, error) {
 		Registry:    httpserver.NewRegistry(),
 		Propagation: kafkabus.Propagation{Mode: cfg.TracePropagation, Propagator: tr.Propagator},
 		Faults:      faults.New(),
+		Knobs:       map[string]any{},
 	}, nil
 }
 
@@ -84,10 +91,23 @@ func (k *Kit) HTTP(schema func(ctx context.Context) (any, error), ready ...https
 		Propagator: k.Tracing.Propagator,
 		Registry:   k.Registry,
 		Ready:      ready,
+		Limit:      httpserver.Limit{MaxInFlight: k.Config.HTTPMaxInFlight, QueueWait: k.Config.HTTPQueueWait},
+		Knobs:      k.knobs,
 	})
 	e.Use(k.Faults.Middleware)
 	k.Faults.Register(e, k.Config.AdminToken)
 	return e
+}
+
+// knobs are Knobs plus, in events mode, what bounds consumption: a group
+// consumes a topic with at most one member per partition.
+func (k *Kit) knobs() map[string]any {
+	out := maps.Clone(k.Knobs)
+	if m := k.messaging; m != nil {
+		out["kafka_partitions"] = kafkabus.Partitions
+		out["consumers"] = len(m.Consumers)
+	}
+	return out
 }
 
 // Shutdown flushes telemetry.

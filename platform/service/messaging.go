@@ -51,6 +51,7 @@ func (k *Kit) Messaging(db *sql.DB, topics ...string) *Messaging {
 		Inbox:       inbox.NewPruner(db, k.Logger),
 		topicsReady: make(chan struct{}),
 	}
+	k.messaging = m
 	k.Registry.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "outbox_pending_events", Help: "Outbox rows not yet published to Kafka."}, func() float64 {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)

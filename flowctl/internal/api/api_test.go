@@ -134,6 +134,15 @@ func TestPlace(t *testing.T) {
 		}
 	})
 
+	t.Run("refused by a full order-svc: no order", func(t *testing.T) {
+		srv, _ := serve(t, 503, "application/problem+json", `{"type":"https://orderflow.dev/problems/overloaded","title":"Too many requests in flight",
+			"status":503,"detail":"this service serves at most 2 requests at once (HTTP_MAX_IN_FLIGHT)"}`)
+		p, err := NewOrders(srv.URL, nil).Place(context.Background(), req)
+		if err == nil || p.HTTPStatus != 503 || p.Order.ID != "" || p.Order.Status != "" {
+			t.Errorf("placement = %+v, %v; want a 503 without an order", p, err)
+		}
+	})
+
 	t.Run("connection refused is not a problem", func(t *testing.T) {
 		srv, _ := serve(t, 200, "application/json", "{}")
 		srv.Close()

@@ -75,9 +75,14 @@ func (o *Orders) Place(ctx context.Context, r PlaceRequest) (Placement, error) {
 
 // statusOf is the order status a problem answer stands for: its
 // order_status extension, or else what the HTTP status means for an order.
+// A problem without order_id stands for no order: order-svc refused the
+// request before creating one (at HTTP_MAX_IN_FLIGHT, or invalid).
 func statusOf(pe *ProblemError) string {
 	if s := pe.Str("order_status"); s != "" {
 		return s
+	}
+	if pe.Str("order_id") == "" {
+		return ""
 	}
 	switch pe.Status {
 	case http.StatusConflict:

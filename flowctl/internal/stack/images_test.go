@@ -175,7 +175,16 @@ func TestDockerCLIAgainstAFakeEngine(t *testing.T) {
 
 func TestChooseCompose(t *testing.T) {
 	ctx := context.Background()
-	root := filepath.Join("..", "..", "..")
+	// The real compose file in a root of its own: the repository's
+	// .run/images.env (from make images-offline) would change the names.
+	root := t.TempDir()
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "docker-compose.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "docker-compose.yml"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	getenv := func(string) string { return "" }
 
 	fakeDocker(t, "", "refuse") // an engine, no images, no registry
@@ -198,7 +207,11 @@ func TestChooseCompose(t *testing.T) {
 		t.Errorf("RUNTIME=native = %v, %q, %v; want native and no reason", c, why, err)
 	}
 
-	needs, err := NeededImages(root, "all", nil)
+	c, err = FindCompose(ctx, root, getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	needs, err := NeededImages(root, "all", c.Env) // as compose will resolve them
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,7 +82,8 @@ func TestFindRoot(t *testing.T) {
 
 func TestServiceEnv(t *testing.T) {
 	env := map[string]string{"PATH": "/usr/bin", "TRACE_PROPAGATION": "link", "KAFKA_TOPIC_PREFIX": "ws1.", "LOG_LEVEL": "debug",
-		"HTTP_ADDR": "0.0.0.0:1", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://elsewhere:4318", "UNRELATED": "x"}
+		"HTTP_ADDR": "0.0.0.0:1", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://elsewhere:4318", "UNRELATED": "x",
+		"HTTP_MAX_IN_FLIGHT": "3", "HTTP_QUEUE_WAIT": "0s", "HTTP_CLIENT_MAX_CONNS": "2"}
 	o := Options{Layout: Layout{Root: "/r", RunDir: "/r/.run"}, Mode: config.ModeEvents, PortBase: DefaultPortBase, Getenv: func(k string) string { return env[k] }}
 	st := Stack{Mode: o.Mode, URLs: StackURLs(o.PortBase, o.Mode), Brokers: []string{"127.0.0.1:9092"}}
 
@@ -91,6 +92,8 @@ func TestServiceEnv(t *testing.T) {
 		"PATH=/usr/bin", "MODE=events", "HTTP_ADDR=127.0.0.1:8181", "DB_PATH=/r/.run/events/order-svc.db",
 		"KAFKA_BROKERS=127.0.0.1:9092", "KAFKA_TOPIC_PREFIX=ws1.", "INVENTORY_URL=http://127.0.0.1:8182",
 		"INVOICING_URL=http://127.0.0.1:8183", "TRACE_PROPAGATION=link", "LOG_LEVEL=debug", "OTEL_TRACES_EXPORTER=none",
+		// The concurrency knobs reach the services, so a scenario runs with the bounds the user chose.
+		"HTTP_MAX_IN_FLIGHT=3", "HTTP_QUEUE_WAIT=0s", "HTTP_CLIENT_MAX_CONNS=2",
 	} {
 		if !slices.Contains(got, want) {
 			t.Errorf("env lacks %s: %v", want, got)

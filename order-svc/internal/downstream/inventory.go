@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/orderflow/order-svc/internal/order"
 	"github.com/orderflow/order-svc/internal/placing"
@@ -49,17 +50,48 @@ func (c *Inventory) Reserve(ctx context.Context, orderID string, items []order.L
 }
 
 // Release cancels a reservation (the compensation when invoicing fails).
+// A 503 means inventory-svc did nothing (full: HTTP_MAX_IN_FLIGHT reached, or
+// failing on purpose), and releasing is idempotent, so Release tries again
+// until ctx ends: held stock is worse than a late release. The caller bounds
+// ctx.
 func (c *Inventory) Release(ctx context.Context, reservationID string) error {
+	delay := releaseRetryMin
+	for {
+		again, err := c.release(ctx, reservationID)
+		if !again {
+			return err
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+		delay = min(2*delay, releaseRetryMax)
+	}
+}
+
+// The release retries start fast (a slot frees as soon as one request ends)
+// and back off to inventory's Retry-After.
+const (
+	releaseRetryMin = 20 * time.Millisecond
+	releaseRetryMax = time.Second
+)
+
+// release makes one attempt; again says whether another may succeed.
+func (c *Inventory) release(ctx context.Context, reservationID string) (again bool, err error) {
 	res, err := do(ctx, c.HTTP, http.MethodDelete, c.BaseURL+"/reservations/"+reservationID, nil)
 	if err != nil {
-		return &placing.UnavailableError{Service: "inventory-svc", Err: err}
+		return false, &placing.UnavailableError{Service: "inventory-svc", Err: err}
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNoContent {
 		p := readProblem(res)
-		return &placing.UnavailableError{Service: "inventory-svc", Err: fmt.Errorf("release %s: HTTP %d: %s", reservationID, res.StatusCode, p.Detail)}
+		return res.StatusCode == http.StatusServiceUnavailable,
+			&placing.UnavailableError{Service: "inventory-svc", Err: fmt.Errorf("release %s: HTTP %d: %s", reservationID, res.StatusCode, p.Detail)}
 	}
-	return nil
+	return false, nil
 }
 
 // Ping checks inventory-svc's liveness (for order-svc's readiness in sync mode).

@@ -91,6 +91,9 @@ var draft = order.Draft{CustomerID: "cust-1", Items: []order.Line{{SKU: "SKU-001
 func TestSync(t *testing.T) {
 	invDown := &placing.UnavailableError{Service: "inventory-svc", Err: errors.New("dial tcp 127.0.0.1:8082: connection refused")}
 	billDown := &placing.UnavailableError{Service: "invoicing-svc", Err: errors.New("HTTP 500: boom")}
+	// A service at HTTP_MAX_IN_FLIGHT answers 503 before doing anything.
+	invFull := &placing.UnavailableError{Service: "inventory-svc", Err: errors.New("HTTP 503: this service serves at most 3 requests at once (HTTP_MAX_IN_FLIGHT)")}
+	billFull := &placing.UnavailableError{Service: "invoicing-svc", Err: errors.New("HTTP 503: this service serves at most 3 requests at once (HTTP_MAX_IN_FLIGHT)")}
 	tests := []struct {
 		name         string
 		inv          *fakeInventory
@@ -107,6 +110,11 @@ func TestSync(t *testing.T) {
 			wantStatus: order.Rejected, wantReason: []string{"SKU SKU-005: 5 requested, 3 available"}},
 		{name: "inventory unavailable", inv: &fakeInventory{reserveErr: invDown}, bill: &fakeInvoicing{},
 			wantStatus: order.Failed, wantErr: invDown, wantReason: []string{"inventory-svc unavailable", "connection refused"}},
+		{name: "inventory full: nothing to invoice or release", inv: &fakeInventory{reserveErr: invFull}, bill: &fakeInvoicing{},
+			wantStatus: order.Failed, wantErr: invFull, wantReason: []string{"inventory-svc unavailable: HTTP 503", "HTTP_MAX_IN_FLIGHT"}},
+		{name: "invoicing full: reservation released", inv: &fakeInventory{resID: "res-9"}, bill: &fakeInvoicing{err: billFull},
+			wantStatus: order.Failed, wantErr: billFull, wantInvoiced: true, wantReleased: []string{"res-9"},
+			wantReason: []string{"invoicing-svc unavailable: HTTP 503", "reservation res-9 released"}},
 		{name: "invoicing fails: reservation released", inv: &fakeInventory{resID: "res-7"}, bill: &fakeInvoicing{err: billDown},
 			wantStatus: order.Failed, wantErr: billDown, wantInvoiced: true, wantReleased: []string{"res-7"},
 			wantReason: []string{"invoicing-svc unavailable: HTTP 500: boom", "reservation res-7 released"}},
