@@ -9,7 +9,6 @@ import (
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
-	"github.com/orderflow/platform/outbox"
 	"github.com/orderflow/platform/service"
 
 	"github.com/orderflow/inventory-svc/internal/httpapi"
@@ -49,9 +48,10 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	case config.ModeSync:
 	case config.ModeEvents:
 		m := kit.Messaging(st.DB, cfg.Topic(events.TopicOrders), cfg.Topic(events.TopicInventory))
-		h := &listen.Handler{Store: st, Relay: m.Relay, Propagator: kit.Tracing.Propagator, Topic: cfg.Topic(events.TopicInventory), Now: now}
-		m.Consume(h.Handle, cfg.Topic(events.TopicOrders))
-		movements = &outbox.Writer{Topic: cfg.Topic(events.TopicInventory), Propagator: kit.Tracing.Propagator, Relay: m.Relay}
+		answers := m.Outbox(cfg.Topic(events.TopicInventory))
+		h := &listen.Handler{Now: now}
+		m.Consume(st.DB, h.Routes(), answers, cfg.Topic(events.TopicOrders))
+		movements = answers
 		ready = append(ready, m.ReadyCheck())
 		a.Messaging = m
 	default:

@@ -44,8 +44,8 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	case config.ModeSync:
 	case config.ModeEvents:
 		m := kit.Messaging(st.DB, cfg.Topic(events.TopicInventory), cfg.Topic(events.TopicInvoicing))
-		h := &listen.Handler{Store: st, Relay: m.Relay, Propagator: kit.Tracing.Propagator, Topic: cfg.Topic(events.TopicInvoicing), Now: now}
-		m.Consume(h.Handle, cfg.Topic(events.TopicInventory))
+		h := &listen.Handler{Now: now}
+		m.Consume(st.DB, h.Routes(), m.Outbox(cfg.Topic(events.TopicInvoicing)), cfg.Topic(events.TopicInventory))
 		ready = append(ready, m.ReadyCheck())
 		a.Messaging = m
 	default:

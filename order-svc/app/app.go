@@ -57,9 +57,9 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		ready = append(ready, httpserver.Check{Name: "inventory-svc", Check: inv.Ping}, httpserver.Check{Name: "invoicing-svc", Check: bill.Ping})
 	case config.ModeEvents:
 		m := kit.Messaging(st.DB, cfg.Topic(events.TopicOrders), cfg.Topic(events.TopicInventory), cfg.Topic(events.TopicInvoicing))
-		h := &listen.Handler{Store: st, Now: now}
-		m.Consume(h.Handle, cfg.Topic(events.TopicInventory), cfg.Topic(events.TopicInvoicing))
-		placer = &placing.Events{Store: st, Relay: m.Relay, Propagator: kit.Tracing.Propagator, Topic: cfg.Topic(events.TopicOrders), Now: now}
+		h := &listen.Handler{Now: now}
+		m.Consume(st.DB, h.Routes(), nil, cfg.Topic(events.TopicInventory), cfg.Topic(events.TopicInvoicing))
+		placer = &placing.Events{Store: st, Outbox: m.Outbox(cfg.Topic(events.TopicOrders)), Now: now}
 		ready = append(ready, m.ReadyCheck())
 		a.Messaging = m
 	default:

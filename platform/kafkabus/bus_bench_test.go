@@ -135,7 +135,7 @@ func benchConsumer(b *testing.B, dataDir string) {
 		Propagation: kafkabus.Propagation{Mode: config.PropagationChild, Propagator: propagation.TraceContext{}},
 		DLQ:         pub.Writer,
 		Logger:      benchLogger,
-		Handler: func(context.Context, events.Envelope, events.Payload) error {
+		Handler: func(context.Context, []kafkabus.Event) error {
 			switch handled.Add(1) {
 			case 1:
 				<-release

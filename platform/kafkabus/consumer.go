@@ -19,9 +19,21 @@ import (
 	"github.com/orderflow/platform/kafkaconf"
 )
 
-// Handler processes one decoded event. An error wrapping events.ErrInvalid
-// sends the message to the dead-letter topic; any other error is retried.
-type Handler func(ctx context.Context, env events.Envelope, payload events.Payload) error
+// Event is one decoded message handed to a Handler. Ctx carries the event's
+// process span: work done for the event (and the events it emits) belongs to
+// its own trace, even when it is handled in a batch with others.
+type Event struct {
+	Ctx     context.Context
+	Env     events.Envelope
+	Payload events.Payload
+}
+
+// Handler applies a batch of decoded events as one unit (platform/consume
+// does it in one database transaction): nil means every event was applied,
+// an error that none was. For a batch of one, an error wrapping
+// events.ErrInvalid sends the message to the dead-letter topic; any other
+// error is retried.
+type Handler func(ctx context.Context, batch []Event) error
 
 // ConsumerConfig configures a Consumer.
 type ConsumerConfig struct {
@@ -159,7 +171,7 @@ func (c *Consumer) process(ctx context.Context, m kafka.Message) error {
 			err = c.cfg.Faults.Apply(sctx)
 		}
 		if err == nil {
-			err = c.cfg.Handler(sctx, env, payload)
+			err = c.cfg.Handler(sctx, []Event{{Ctx: sctx, Env: env, Payload: payload}})
 		}
 		if err == nil {
 			c.Processed.Add(1)

@@ -28,8 +28,10 @@ func TestProcessSkipsEventsTheHandlerIgnores(t *testing.T) {
 	var seen []string
 	c := NewConsumer(ConsumerConfig{
 		Group: "order-svc.events",
-		Handler: func(_ context.Context, env events.Envelope, _ events.Payload) error {
-			seen = append(seen, env.Type)
+		Handler: func(_ context.Context, batch []Event) error {
+			for _, ev := range batch {
+				seen = append(seen, ev.Env.Type)
+			}
 			return nil // as order-svc and invoicing-svc do with events that concern no order
 		},
 		Tracer:      sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans)).Tracer("test"),

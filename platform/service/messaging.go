@@ -8,6 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/orderflow/platform/consume"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/inbox"
@@ -78,13 +79,23 @@ func (m *Messaging) sum(f func(*kafkabus.Consumer) int64) int64 {
 	return n
 }
 
-// Consume adds a consumer of topics in the service's group.
-func (m *Messaging) Consume(h kafkabus.Handler, topics ...string) *kafkabus.Consumer {
+// Outbox is the writer for events the service publishes on topic: rows
+// carry the trace context and wake this service's relay.
+func (m *Messaging) Outbox(topic string) *outbox.Writer {
+	return &outbox.Writer{Topic: topic, Propagator: m.kit.Tracing.Propagator, Relay: m.Relay}
+}
+
+// Consume adds a consumer of topics in the service's group that applies
+// events through routes in db (inbox claim, state change and the emitted
+// events in one transaction); emit receives what the handlers emit (nil when
+// they emit nothing).
+func (m *Messaging) Consume(db *sql.DB, routes consume.Routes, emit *outbox.Writer, topics ...string) *kafkabus.Consumer {
+	p := &consume.Processor{DB: db, Routes: routes, Outbox: emit}
 	c := kafkabus.NewConsumer(kafkabus.ConsumerConfig{
 		Brokers:     m.kit.Config.KafkaBrokers,
 		Group:       m.kit.Config.ConsumerGroup(),
 		Topics:      topics,
-		Handler:     h,
+		Handler:     p.Handle,
 		Tracer:      m.kit.Tracer,
 		Propagation: m.kit.Propagation,
 		DLQ:         m.Publisher.Writer, // one writer: messages carry their topic
