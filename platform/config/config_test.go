@@ -25,6 +25,9 @@ func TestLoadDefaults(t *testing.T) {
 		DBPath:            "inventory-svc.db",
 		KafkaBrokers:      []string{"127.0.0.1:9092"},
 		ReplicationFactor: 1,
+		Partitions:        3,
+		ConsumerBatchMax:  256,
+		ConsumerBatchWait: 5 * time.Millisecond,
 		InventoryURL:      "http://127.0.0.1:8082",
 		InvoicingURL:      "http://127.0.0.1:8083",
 		HTTPClientTimeout: 2 * time.Second,
@@ -50,6 +53,9 @@ func TestLoadValues(t *testing.T) {
 		"KAFKA_BROKERS":            " b1:9092, ,b2:9093 ",
 		"KAFKA_TOPIC_PREFIX":       "run7-",
 		"KAFKA_REPLICATION_FACTOR": "3",
+		"KAFKA_PARTITIONS":         "12",
+		"CONSUMER_BATCH_MAX":       "1",
+		"CONSUMER_BATCH_WAIT":      "20ms",
 		"INVENTORY_URL":            "http://127.0.0.1:8182/",
 		"INVOICING_URL":            "https://billing.example:8443//",
 		"HTTP_CLIENT_TIMEOUT":      "750ms",
@@ -62,6 +68,7 @@ func TestLoadValues(t *testing.T) {
 	want := config.Config{
 		Service: "order-svc", Mode: config.ModeEvents, HTTPAddr: "127.0.0.1:8181", DBPath: "/tmp/x/order.db",
 		KafkaBrokers: []string{"b1:9092", "b2:9093"}, TopicPrefix: "run7-", ReplicationFactor: 3,
+		Partitions: 12, ConsumerBatchMax: 1, ConsumerBatchWait: 20 * time.Millisecond,
 		InventoryURL: "http://127.0.0.1:8182", InvoicingURL: "https://billing.example:8443",
 		HTTPClientTimeout: 750 * time.Millisecond, TracePropagation: config.PropagationLink, LogLevel: "debug",
 	}
@@ -105,6 +112,10 @@ func TestLoadSingleProblems(t *testing.T) {
 		{"timeout not a duration", map[string]string{"HTTP_CLIENT_TIMEOUT": "2"}, "HTTP_CLIENT_TIMEOUT"},
 		{"timeout zero", map[string]string{"HTTP_CLIENT_TIMEOUT": "0s"}, "HTTP_CLIENT_TIMEOUT"},
 		{"replication factor not a number", map[string]string{"KAFKA_REPLICATION_FACTOR": "three"}, "KAFKA_REPLICATION_FACTOR"},
+		{"partitions zero", map[string]string{"KAFKA_PARTITIONS": "0"}, "KAFKA_PARTITIONS"},
+		{"batch max not a number", map[string]string{"CONSUMER_BATCH_MAX": "many"}, "CONSUMER_BATCH_MAX"},
+		{"batch wait not a duration", map[string]string{"CONSUMER_BATCH_WAIT": "5"}, "CONSUMER_BATCH_WAIT"},
+		{"batch wait zero", map[string]string{"CONSUMER_BATCH_WAIT": "0s"}, "CONSUMER_BATCH_WAIT"},
 		{"events mode without brokers", map[string]string{"MODE": "events", "KAFKA_BROKERS": " , "}, "KAFKA_BROKERS is empty"},
 		{"url without host", map[string]string{"INVENTORY_URL": "http://"}, "INVENTORY_URL"},
 	}

@@ -29,9 +29,9 @@ var benchLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 // settings (3 partitions) and returns its address. With dataDir it keeps its
 // log and offsets on disk (no fsync), as the broker of 'flowctl up --mode
 // events' does; without, in memory.
-func benchBroker(b *testing.B, dataDir string, topics ...string) []string {
+func benchBroker(b testing.TB, dataDir string, topics ...string) []string {
 	b.Helper()
-	opts := []kfake.Opt{kfake.NumBrokers(1), kfake.DefaultNumPartitions(kafkabus.Partitions),
+	opts := []kfake.Opt{kfake.NumBrokers(1), kfake.DefaultNumPartitions(kafkabus.DefaultPartitions),
 		kfake.BrokerConfigs(map[string]string{"group.initial.rebalance.delay.ms": "0"})}
 	if dataDir != "" {
 		opts = append(opts, kfake.DataDir(dataDir))
@@ -44,7 +44,7 @@ func benchBroker(b *testing.B, dataDir string, topics ...string) []string {
 	brokers := c.ListenAddrs()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := kafkabus.EnsureTopics(ctx, brokers, 1, topics...); err != nil {
+	if err := kafkabus.EnsureTopics(ctx, brokers, 1, kafkabus.DefaultPartitions, topics...); err != nil {
 		b.Fatal(err)
 	}
 	for ctx.Err() == nil && kafkabus.TopicsVisible(ctx, brokers, topics...) != nil {
@@ -88,7 +88,7 @@ func benchMessages(b *testing.B, topic string, first, n int) []kafkabus.Message 
 }
 
 // benchPublish writes msgs in publishes of up to 100, as the relay does.
-func benchPublish(b *testing.B, pub *kafkabus.Publisher, msgs []kafkabus.Message) {
+func benchPublish(b testing.TB, pub *kafkabus.Publisher, msgs []kafkabus.Message) {
 	b.Helper()
 	for len(msgs) > 0 {
 		n := min(len(msgs), 100)

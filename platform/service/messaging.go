@@ -101,6 +101,8 @@ func (m *Messaging) Consume(db *sql.DB, routes consume.Routes, emit *outbox.Writ
 		DLQ:         m.Publisher.Writer, // one writer: messages carry their topic
 		Logger:      m.kit.Logger,
 		Faults:      m.kit.Faults,
+		BatchMax:    m.kit.Config.ConsumerBatchMax,
+		BatchWait:   m.kit.Config.ConsumerBatchWait,
 	})
 	m.Consumers = append(m.Consumers, c)
 	return c
@@ -144,7 +146,7 @@ func (m *Messaging) WaitTopics(ctx context.Context) error {
 func (m *Messaging) ensureTopics(ctx context.Context) error {
 	delay := 50 * time.Millisecond
 	for {
-		err := kafkabus.EnsureTopics(ctx, m.kit.Config.KafkaBrokers, m.kit.Config.ReplicationFactor, m.topics...)
+		err := kafkabus.EnsureTopics(ctx, m.kit.Config.KafkaBrokers, m.kit.Config.ReplicationFactor, m.kit.Config.Partitions, m.topics...)
 		if err == nil {
 			err = kafkabus.TopicsVisible(ctx, m.kit.Config.KafkaBrokers, m.topics...)
 		}
