@@ -40,14 +40,14 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	}
 	a := &App{App: &service.App{Kit: kit, Closers: []func() error{st.Close}}, Store: st}
 	now := func() time.Time { return time.Now().UTC() }
-	ready := []httpserver.Check{{Name: "db", Check: func(ctx context.Context) error { return st.DB.PingContext(ctx) }}}
+	ready := []httpserver.Check{{Name: "db", Check: func(ctx context.Context) error { return st.Read.PingContext(ctx) }}}
 	// Stock movements are announced on inventory.v1 in events mode only; in
 	// sync mode nobody consumes them, so the handlers get no outbox.
 	var movements httpapi.Outbox
 	switch cfg.Mode {
 	case config.ModeSync:
 	case config.ModeEvents:
-		m := kit.Messaging(st.DB, cfg.Topic(events.TopicOrders), cfg.Topic(events.TopicInventory))
+		m := kit.Messaging(st.DB, st.Read, cfg.Topic(events.TopicOrders), cfg.Topic(events.TopicInventory))
 		answers := m.Outbox(cfg.Topic(events.TopicInventory))
 		h := &listen.Handler{Now: now}
 		m.Consume(st.DB, h.Routes(), answers, cfg.Topic(events.TopicOrders))

@@ -34,10 +34,12 @@ type Messaging struct {
 	readyOnce   sync.Once
 }
 
-// Messaging prepares events mode for a service whose outbox and inbox live in db.
-// topics are the (prefixed) topics it produces to or consumes from; their DLQs
-// are created too.
-func (k *Kit) Messaging(db *sql.DB, topics ...string) *Messaging {
+// Messaging prepares events mode for a service whose outbox and inbox live in
+// db (the writer); read is its read pool (sqlitedb.OpenReader), used for the
+// outbox gauge and the relay's reads so neither waits for the writer's
+// transactions. topics are the (prefixed) topics it produces to or consumes
+// from; their DLQs are created too.
+func (k *Kit) Messaging(db, read *sql.DB, topics ...string) *Messaging {
 	var all []string
 	for _, t := range topics {
 		all = append(all, t, events.DLQ(t))
@@ -51,11 +53,12 @@ func (k *Kit) Messaging(db *sql.DB, topics ...string) *Messaging {
 		Inbox:       inbox.NewPruner(db, k.Logger),
 		topicsReady: make(chan struct{}),
 	}
+	m.Relay.Read = read
 	k.Registry.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "outbox_pending_events", Help: "Outbox rows not yet published to Kafka."}, func() float64 {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
-			n, err := outbox.Pending(ctx, db)
+			n, err := outbox.Pending(ctx, read)
 			if err != nil {
 				return -1
 			}
