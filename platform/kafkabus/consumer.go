@@ -155,6 +155,17 @@ func (c *Consumer) runGeneration(ctx context.Context, gen *kafka.Generation) {
 		stop := context.AfterFunc(genCtx, cancel)
 		defer stop()
 		commits := newCommitter()
+		// kafka-go ends the generation as soon as this function returns: a
+		// member with nothing assigned (more members than partitions) must
+		// still wait for the generation's end, or it would rejoin in a loop.
+		assigned := 0
+		for _, parts := range gen.Assignments {
+			assigned += len(parts)
+		}
+		if assigned == 0 {
+			<-wctx.Done()
+			return
+		}
 		var wg sync.WaitGroup
 		for topic, parts := range gen.Assignments {
 			for _, pa := range parts {
