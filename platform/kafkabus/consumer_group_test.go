@@ -295,3 +295,76 @@ func TestConsumerRedeliveryAfterCrash(t *testing.T) {
 		t.Fatalf("after %d redelivered event(s): %d applied, %d inbox rows, %d outbox rows; want %d each", redelivered.Load(), rows, claims, out, n)
 	}
 }
+
+// TestConsumerDeadLettersInsideABatch: a message that does not decode and an
+// event the handler finds invalid sit among good events of one partition.
+// Both end up in the DLQ; every good event is applied once, in order.
+func TestConsumerDeadLettersInsideABatch(t *testing.T) {
+	brokers := benchBroker(t, "", groupTestTopic, events.DLQ(groupTestTopic))
+	db, err := sqlitedb.Open(context.Background(), filepath.Join(t.TempDir(), "svc.db"),
+		`CREATE TABLE applied (seq INTEGER NOT NULL)`, inbox.Migration, outbox.Migration)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	proc := &consume.Processor{DB: db, Routes: consume.Routes{events.TypeOrderPlaced: func(ctx context.Context, tx *sql.Tx, env events.Envelope, p events.Payload) ([]events.Envelope, error) {
+		seq := seqOf(kafkabus.Event{Env: env, Payload: p})
+		if seq == 4 {
+			return nil, fmt.Errorf("%w: no price for SKU-001", events.ErrInvalid)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO applied(seq) VALUES (?)`, seq)
+		return nil, err
+	}}}
+	key := keysOnPartitions(kafkabus.DefaultPartitions)[0]
+	pub := benchPublisher(brokers)
+	defer pub.Close()
+	// Published before the consumer starts, so they are fetched together.
+	benchPublish(t, pub, []kafkabus.Message{seqMessage(t, key, 1), seqMessage(t, key, 2)})
+	if err := pub.Writer.WriteMessages(context.Background(), kafka.Message{Topic: groupTestTopic, Key: []byte(key), Value: []byte("{not json")}); err != nil {
+		t.Fatal(err)
+	}
+	benchPublish(t, pub, []kafkabus.Message{seqMessage(t, key, 4), seqMessage(t, key, 5), seqMessage(t, key, 6)})
+
+	c, _ := startConsumer(t, brokers, "dlq-test", proc.Handle)
+	eventually(t, 30*time.Second, "every message applied or dead-lettered", func() bool {
+		return c.Processed.Load()+c.DeadLetter.Load() == 6
+	})
+	var got []int
+	rows, err := db.Query(`SELECT seq FROM applied ORDER BY rowid`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n int
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, n)
+	}
+	if !slices.Equal(got, []int{1, 2, 5, 6}) || c.DeadLetter.Load() != 2 {
+		t.Fatalf("applied %v with %d dead letters, want [1 2 5 6] and 2", got, c.DeadLetter.Load())
+	}
+	eventually(t, 30*time.Second, "both dead letters on "+events.DLQ(groupTestTopic), func() bool {
+		return countMessages(t, brokers, events.DLQ(groupTestTopic)) == 2
+	})
+}
+
+// countMessages counts what topic holds over all its partitions.
+func countMessages(t *testing.T, brokers []string, topic string) int64 {
+	t.Helper()
+	var n int64
+	for p := range kafkabus.DefaultPartitions {
+		conn, err := kafka.DialLeader(context.Background(), "tcp", brokers[0], topic, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, last, err := conn.ReadOffsets()
+		conn.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += last - first
+	}
+	return n
+}
