@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -104,17 +105,19 @@ func TestHandleBatch(t *testing.T) {
 		wantCalls   int
 		wantDead    int
 		wantRetries int64
+		wantSpans   string // ended spans in order: p<offset> for process, r for retry
 	}{
-		{name: "a batch is one handler call", msgs: []int{1, 2, 3, 4}, wantApplied: []int{1, 2, 3, 4}, wantCalls: 1},
-		{name: "a lone event is one call", msgs: []int{1}, wantApplied: []int{1}, wantCalls: 1},
-		{name: "a poison message is dead-lettered, the rest applied in one call", msgs: []int{1, -2, 3}, wantApplied: []int{1, 3}, wantCalls: 1, wantDead: 1},
+		{name: "a batch is one handler call", msgs: []int{1, 2, 3, 4}, wantApplied: []int{1, 2, 3, 4}, wantCalls: 1, wantSpans: "p1 p2 p3 p4"},
+		{name: "a lone event is one call", msgs: []int{1}, wantApplied: []int{1}, wantCalls: 1, wantSpans: "p1"},
+		{name: "a poison message is dead-lettered, the rest applied in one call", msgs: []int{1, -2, 3}, wantApplied: []int{1, 3}, wantCalls: 1, wantDead: 1, wantSpans: "p2 p1 p3"},
 		{name: "an invalid event is dead-lettered, the rest applied one by one",
 			msgs: []int{1, 2, 3}, failures: map[int]int{2: -1}, failWith: map[int]error{2: invalid},
-			wantApplied: []int{1, 3}, wantCalls: 1 + 3, wantDead: 1},
+			wantApplied: []int{1, 3}, wantCalls: 1 + 3, wantDead: 1, wantSpans: "p1 p2 p3"},
 		{name: "a transient failure is retried alone, in its place",
 			msgs: []int{1, 2, 3}, failures: map[int]int{2: 3}, failWith: map[int]error{2: transient},
 			// the batch call fails (1 of the 3 failures), then 1, then 2 twice more and a success, then 3
-			wantApplied: []int{1, 2, 3}, wantCalls: 1 + 1 + 3 + 1, wantRetries: 2},
+			// event 1's span ends once it is applied, not after event 2's retries
+			wantApplied: []int{1, 2, 3}, wantCalls: 1 + 1 + 3 + 1, wantRetries: 2, wantSpans: "p1 r r p2 p3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -159,17 +162,21 @@ func TestHandleBatch(t *testing.T) {
 			if c.Processed.Load() != int64(len(tt.wantApplied)) || c.Retries.Load() != tt.wantRetries {
 				t.Errorf("processed %d, retries %d; want %d, %d", c.Processed.Load(), c.Retries.Load(), len(tt.wantApplied), tt.wantRetries)
 			}
-			process, retry := 0, 0
+			var ended []string
 			for _, s := range spans.Ended() {
 				switch s.Name() {
 				case "process " + events.TopicOrders:
-					process++
+					for _, kv := range s.Attributes() {
+						if kv.Key == "messaging.kafka.offset" {
+							ended = append(ended, "p"+kv.Value.Emit())
+						}
+					}
 				case "retry " + events.TopicOrders:
-					retry++
+					ended = append(ended, "r")
 				}
 			}
-			if process != len(msgs) || int64(retry) != tt.wantRetries {
-				t.Errorf("%d process and %d retry spans, want %d (one per message) and %d", process, retry, len(msgs), tt.wantRetries)
+			if got := strings.Join(ended, " "); got != tt.wantSpans {
+				t.Errorf("spans ended %q, want %q (one process span per message)", got, tt.wantSpans)
 			}
 		})
 	}

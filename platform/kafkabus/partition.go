@@ -80,14 +80,23 @@ func (c *Consumer) fetchBatch(ctx context.Context, r *kafka.Reader) ([]kafka.Mes
 // dead-lettered first: they change no state, so the others do not depend on
 // them. It returns an error only when ctx ended.
 func (c *Consumer) handleBatch(ctx context.Context, msgs []kafka.Message) error {
+	all := make([]*delivery, 0, len(msgs))
+	// A span ends when its message is done with; when ctx ends first, the
+	// spans of the messages left end here (they are redelivered).
+	defer func() {
+		for _, d := range all {
+			d.finish()
+		}
+	}()
 	items := make([]*delivery, 0, len(msgs))
 	for _, m := range msgs {
 		d := c.begin(ctx, m)
-		defer d.span.End()
+		all = append(all, d)
 		if d.decodeErr != nil {
 			if err := c.giveUp(ctx, d, d.decodeErr); err != nil {
 				return err
 			}
+			d.finish()
 			continue
 		}
 		items = append(items, d)
@@ -100,6 +109,7 @@ func (c *Consumer) handleBatch(ctx context.Context, msgs []kafka.Message) error 
 		if err := c.processOne(ctx, d); err != nil {
 			return err
 		}
+		d.finish()
 	}
 	return nil
 }

@@ -26,6 +26,15 @@ type delivery struct {
 	env       events.Envelope
 	payload   events.Payload
 	decodeErr error
+	ended     bool
+}
+
+// finish ends the process span once.
+func (d *delivery) finish() {
+	if !d.ended {
+		d.ended = true
+		d.span.End()
+	}
 }
 
 // begin starts the message's process span and decodes it.

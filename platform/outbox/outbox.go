@@ -32,8 +32,8 @@ const Migration = `CREATE TABLE IF NOT EXISTS outbox (
 // PendingIndex lets the relay find the unpublished rows without reading the
 // published ones, which are kept for a day (Relay.Retention): without it
 // every flush, the metrics gauge and the mark-published UPDATE scan the whole
-// table — 15 ms per flush at 10,000 kept rows (BenchmarkFlush), holding the
-// service's only SQLite connection. Services list it after Migration.
+// table — 15 ms per flush at 10,000 kept rows (BenchmarkFlush), the UPDATE
+// holding the service's one SQLite writer. Services list it after Migration.
 const PendingIndex = `CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(seq) WHERE published_at IS NULL`
 
 // Add stores env for topic in tx. The trace context of ctx is stored with it so
