@@ -136,8 +136,9 @@ func (c *Consumer) Run(ctx context.Context) error {
 			return nil
 		}
 		if err != nil {
-			// kafka-go backs off and joins again by itself.
-			c.cfg.Logger.WarnContext(ctx, "joining the consumer group failed, retrying", "group", c.cfg.Group, "err", err)
+			// kafka-go backs off and joins again by itself, and has logged
+			// the failure as a warning already (its ErrorLogger).
+			c.cfg.Logger.DebugContext(ctx, "joining the consumer group failed, retrying", "group", c.cfg.Group, "err", err)
 			continue
 		}
 		c.runGeneration(ctx, gen)
