@@ -307,7 +307,7 @@ func checkScenarioReport(t *testing.T, rep scenario.Report) {
 	for _, k := range []struct{ mode, svc, fragments string }{
 		{"sync", "order-svc", "HTTP_CLIENT_MAX_CONNS=64 HTTP_CLIENT_TIMEOUT=2s HTTP_MAX_IN_FLIGHT=64 HTTP_QUEUE_WAIT=100ms"},
 		{"sync", "inventory-svc", "HTTP_MAX_IN_FLIGHT=64 HTTP_QUEUE_WAIT=100ms"},
-		{"events", "inventory-svc", "HTTP_MAX_IN_FLIGHT=64 HTTP_QUEUE_WAIT=100ms kafka_partitions=3"},
+		{"events", "inventory-svc", "CONSUMER_BATCH_MAX=256 CONSUMER_BATCH_WAIT=5ms HTTP_MAX_IN_FLIGHT=64 HTTP_QUEUE_WAIT=100ms KAFKA_PARTITIONS=3"},
 	} {
 		o := get("slow-downstream", k.mode)
 		found := false

@@ -82,7 +82,7 @@ func readAll(t *testing.T, topic string, want int) []kafka.Message {
 	var out []kafka.Message
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	for p := 0; p < kafkabus.Partitions; p++ {
+	for p := 0; p < kafkabus.DefaultPartitions; p++ {
 		conn, err := kafka.DialLeader(ctx, "tcp", brokers[0], topic, p)
 		if err != nil {
 			t.Fatalf("dial %s/%d: %v", topic, p, err)
@@ -220,7 +220,7 @@ func countMessages(topic string) (int64, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	var n int64
-	for p := 0; p < kafkabus.Partitions; p++ {
+	for p := 0; p < kafkabus.DefaultPartitions; p++ {
 		conn, err := kafka.DialLeader(ctx, "tcp", brokers[0], topic, p)
 		if err != nil {
 			return 0, err

@@ -9,7 +9,6 @@ import (
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
-	"github.com/orderflow/platform/outbox"
 	"github.com/orderflow/platform/service"
 	"github.com/orderflow/platform/sqlitedb"
 
@@ -42,17 +41,18 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	}
 	a := &App{App: &service.App{Kit: kit, Closers: []func() error{st.Close}}, Store: st}
 	now := func() time.Time { return time.Now().UTC() }
-	ready := []httpserver.Check{{Name: "db", Check: func(ctx context.Context) error { return st.DB.PingContext(ctx) }}}
+	ready := []httpserver.Check{{Name: "db", Check: func(ctx context.Context) error { return st.Read.PingContext(ctx) }}}
 	// Stock movements are announced on inventory.v1 in events mode only; in
 	// sync mode nobody consumes them, so the handlers get no outbox.
 	var movements httpapi.Outbox
 	switch cfg.Mode {
 	case config.ModeSync:
 	case config.ModeEvents:
-		m := kit.Messaging(st.DB, cfg.Topic(events.TopicOrders), cfg.Topic(events.TopicInventory))
-		h := &listen.Handler{Store: st, Relay: m.Relay, Propagator: kit.Tracing.Propagator, Topic: cfg.Topic(events.TopicInventory), Now: now}
-		m.Consume(h.Handle, cfg.Topic(events.TopicOrders))
-		movements = &outbox.Writer{Topic: cfg.Topic(events.TopicInventory), Propagator: kit.Tracing.Propagator, Relay: m.Relay}
+		m := kit.Messaging(st.DB, st.Read, cfg.Topic(events.TopicOrders), cfg.Topic(events.TopicInventory))
+		answers := m.Outbox(cfg.Topic(events.TopicInventory))
+		h := &listen.Handler{Now: now}
+		m.Consume(st.DB, h.Routes(), answers, cfg.Topic(events.TopicOrders))
+		movements = answers
 		ready = append(ready, m.ReadyCheck())
 		a.Messaging = m
 	default:

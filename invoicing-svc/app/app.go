@@ -40,13 +40,13 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	}
 	a := &App{App: &service.App{Kit: kit, Closers: []func() error{st.Close}}, Store: st}
 	now := func() time.Time { return time.Now().UTC() }
-	ready := []httpserver.Check{{Name: "db", Check: func(ctx context.Context) error { return st.DB.PingContext(ctx) }}}
+	ready := []httpserver.Check{{Name: "db", Check: func(ctx context.Context) error { return st.Read.PingContext(ctx) }}}
 	switch cfg.Mode {
 	case config.ModeSync:
 	case config.ModeEvents:
-		m := kit.Messaging(st.DB, cfg.Topic(events.TopicInventory), cfg.Topic(events.TopicInvoicing))
-		h := &listen.Handler{Store: st, Relay: m.Relay, Propagator: kit.Tracing.Propagator, Topic: cfg.Topic(events.TopicInvoicing), Now: now}
-		m.Consume(h.Handle, cfg.Topic(events.TopicInventory))
+		m := kit.Messaging(st.DB, st.Read, cfg.Topic(events.TopicInventory), cfg.Topic(events.TopicInvoicing))
+		h := &listen.Handler{Now: now}
+		m.Consume(st.DB, h.Routes(), m.Outbox(cfg.Topic(events.TopicInvoicing)), cfg.Topic(events.TopicInventory))
 		ready = append(ready, m.ReadyCheck())
 		a.Messaging = m
 	default:

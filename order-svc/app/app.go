@@ -46,7 +46,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	}
 	a := &App{App: &service.App{Kit: kit, Closers: []func() error{st.Close}}, Store: st}
 	now := func() time.Time { return time.Now().UTC() }
-	ready := []httpserver.Check{{Name: "db", Check: func(ctx context.Context) error { return st.DB.PingContext(ctx) }}}
+	ready := []httpserver.Check{{Name: "db", Check: func(ctx context.Context) error { return st.Read.PingContext(ctx) }}}
 
 	var placer placing.Placer
 	switch cfg.Mode {
@@ -59,10 +59,10 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		kit.Knobs["HTTP_CLIENT_TIMEOUT"] = cfg.HTTPClientTimeout.String()
 		ready = append(ready, httpserver.Check{Name: "inventory-svc", Check: inv.Ping}, httpserver.Check{Name: "invoicing-svc", Check: bill.Ping})
 	case config.ModeEvents:
-		m := kit.Messaging(st.DB, cfg.Topic(events.TopicOrders), cfg.Topic(events.TopicInventory), cfg.Topic(events.TopicInvoicing))
-		h := &listen.Handler{Store: st, Now: now}
-		m.Consume(h.Handle, cfg.Topic(events.TopicInventory), cfg.Topic(events.TopicInvoicing))
-		placer = &placing.Events{Store: st, Relay: m.Relay, Propagator: kit.Tracing.Propagator, Topic: cfg.Topic(events.TopicOrders), Now: now}
+		m := kit.Messaging(st.DB, st.Read, cfg.Topic(events.TopicOrders), cfg.Topic(events.TopicInventory), cfg.Topic(events.TopicInvoicing))
+		h := &listen.Handler{Now: now}
+		m.Consume(st.DB, h.Routes(), nil, cfg.Topic(events.TopicInventory), cfg.Topic(events.TopicInvoicing))
+		placer = &placing.Events{Store: st, Outbox: m.Outbox(cfg.Topic(events.TopicOrders)), Now: now}
 		ready = append(ready, m.ReadyCheck())
 		a.Messaging = m
 	default:

@@ -51,6 +51,9 @@ var Vars = []Var{
 	{"KAFKA_BROKERS", "127.0.0.1:9092", "all (events)", "Comma-separated bootstrap brokers."},
 	{"KAFKA_TOPIC_PREFIX", "(empty)", "all (events)", "Prefix for every topic and consumer group; isolates runs that share one broker."},
 	{"KAFKA_REPLICATION_FACTOR", "1", "all (events)", "Replication factor used when a service creates its topics at start-up."},
+	{"KAFKA_PARTITIONS", "3", "all (events)", "Partitions of each topic a service creates at start-up (topics that exist keep theirs). A consumer runs one worker per partition, so this caps how many events of a topic are handled at once; one order's events stay on one partition and in order."},
+	{"CONSUMER_BATCH_MAX", "256", "all (events)", "Most events a partition worker applies in one database transaction, with one offset commit; `1` handles them one by one."},
+	{"CONSUMER_BATCH_WAIT", "5ms", "all (events)", "Longest a partition worker spends gathering events that are already fetched into one batch (Go duration). It never waits for events not yet fetched, so a lone event is not delayed."},
 	{"INVENTORY_URL", "http://127.0.0.1:8082", "order-svc (sync)", "Base URL of inventory-svc."},
 	{"INVOICING_URL", "http://127.0.0.1:8083", "order-svc (sync)", "Base URL of invoicing-svc."},
 	{"HTTP_CLIENT_TIMEOUT", "2s", "order-svc (sync)", "Timeout of each outgoing REST call (Go duration)."},
@@ -75,6 +78,9 @@ type Config struct {
 	KafkaBrokers      []string
 	TopicPrefix       string
 	ReplicationFactor int
+	Partitions        int
+	ConsumerBatchMax  int
+	ConsumerBatchWait time.Duration
 	InventoryURL      string
 	InvoicingURL      string
 	HTTPClientTimeout time.Duration
@@ -157,6 +163,13 @@ func Load(service string, getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Sprintf("HTTP_QUEUE_WAIT=%q: use a Go duration ≥ 0 such as 100ms", getenv("HTTP_QUEUE_WAIT")))
 	}
 	c.HTTPQueueWait = qw
+	c.Partitions = positiveInt(get("KAFKA_PARTITIONS", "3"), "KAFKA_PARTITIONS", &errs)
+	c.ConsumerBatchMax = positiveInt(get("CONSUMER_BATCH_MAX", "256"), "CONSUMER_BATCH_MAX", &errs)
+	bw, err := time.ParseDuration(get("CONSUMER_BATCH_WAIT", "5ms"))
+	if err != nil || bw <= 0 {
+		errs = append(errs, fmt.Sprintf("CONSUMER_BATCH_WAIT=%q: use a positive Go duration such as 5ms", getenv("CONSUMER_BATCH_WAIT")))
+	}
+	c.ConsumerBatchWait = bw
 	for name, u := range map[string]string{"INVENTORY_URL": c.InventoryURL, "INVOICING_URL": c.InvoicingURL} {
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 			errs = append(errs, fmt.Sprintf("%s=%q: use an absolute http(s) URL", name, u))
@@ -177,6 +190,15 @@ func wholeNumber(get func(name, def string) string, name, def string, errs *[]st
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
 		*errs = append(*errs, fmt.Sprintf("%s=%q: use a whole number ≥ 0 (0: unbounded)", name, v))
+	}
+	return n
+}
+
+// positiveInt parses a whole number ≥ 1 of the variable name, or records why not.
+func positiveInt(v, name string, errs *[]string) int {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		*errs = append(*errs, fmt.Sprintf("%s=%q: use a whole number ≥ 1", name, v))
 	}
 	return n
 }

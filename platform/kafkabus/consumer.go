@@ -5,23 +5,38 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/segmentio/kafka-go"
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/codes"
-	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/kafkaconf"
 )
 
-// Handler processes one decoded event. An error wrapping events.ErrInvalid
-// sends the message to the dead-letter topic; any other error is retried.
-type Handler func(ctx context.Context, env events.Envelope, payload events.Payload) error
+// Event is one decoded message handed to a Handler. Ctx carries the event's
+// process span: work done for the event (and the events it emits) belongs to
+// its own trace, even when it is handled in a batch with others.
+type Event struct {
+	Ctx     context.Context
+	Env     events.Envelope
+	Payload events.Payload
+}
+
+// Handler applies a batch of decoded events as one unit (platform/consume
+// does it in one database transaction): nil means every event was applied,
+// an error that none was. For a batch of one, an error wrapping
+// events.ErrInvalid sends the message to the dead-letter topic; any other
+// error is retried.
+type Handler func(ctx context.Context, batch []Event) error
+
+// Default batch bounds (config's CONSUMER_BATCH_MAX and CONSUMER_BATCH_WAIT).
+const (
+	DefaultBatchMax  = 256
+	DefaultBatchWait = 5 * time.Millisecond
+)
 
 // ConsumerConfig configures a Consumer.
 type ConsumerConfig struct {
@@ -31,12 +46,26 @@ type ConsumerConfig struct {
 	Handler     Handler
 	Tracer      trace.Tracer
 	Propagation Propagation
-	// DLQ publishes dead letters; the topic is events.DLQ(original topic).
-	DLQ    *kafka.Writer
+	// DLQ publishes dead letters (a *kafka.Writer); the topic is
+	// events.DLQ(original topic).
+	DLQ    DeadLetterWriter
 	Logger *slog.Logger
 	// Faults, when set, can pause fetching and slow or fail handlings (a
 	// failed handling is retried like any transient error).
 	Faults Faults
+	// BatchMax is the most events one Handler call gets (default
+	// DefaultBatchMax); 1 hands them over one by one.
+	BatchMax int
+	// BatchWait is the longest a partition worker spends gathering messages
+	// that are already fetched into one batch (default DefaultBatchWait). It
+	// never waits for messages the broker has not sent yet, so a lone event
+	// is not delayed.
+	BatchWait time.Duration
+}
+
+// DeadLetterWriter is what a consumer needs from the dead-letter writer.
+type DeadLetterWriter interface {
+	WriteMessages(ctx context.Context, msgs ...kafka.Message) error
 }
 
 // Faults is what a consumer needs from fault injection.
@@ -45,204 +74,211 @@ type Faults interface {
 	Apply(ctx context.Context) error
 }
 
-// Consumer is a consumer-group loop: fetch, process, commit after the state
-// change is written (the handler dedupes by event id in the same transaction).
+// Consumer is a consumer-group member that runs one worker per assigned
+// partition. A worker takes what its partition reader has fetched, hands it
+// to the Handler as one batch (one transaction), and marks the batch's last
+// offset for commit; a committer sends the marked offsets of all partitions
+// in one request, without holding up the workers. The offset is committed
+// only after the state change, and the handler dedupes by event id in the
+// same transaction, so a crash in between means a redelivery that changes
+// nothing. A message being retried holds up its own partition only.
 type Consumer struct {
-	cfg    ConsumerConfig
-	reader *kafka.Reader
+	cfg ConsumerConfig
 	// Counters for /metrics and tests.
 	Processed  atomic.Int64
 	DeadLetter atomic.Int64
 	Retries    atomic.Int64
 }
 
+// kafkaLoggers route kafka-go's logs through logger.
+func kafkaLoggers(logger *slog.Logger) (info, errs kafka.LoggerFunc) {
+	return func(msg string, args ...any) { logger.Debug("kafka-go: " + fmt.Sprintf(msg, args...)) },
+		func(msg string, args ...any) { logger.Warn("kafka-go: " + fmt.Sprintf(msg, args...)) }
+}
+
 // NewReader returns a kafka-go group Reader with kafkaconf's settings,
 // logging through logger.
 func NewReader(brokers []string, group string, topics []string, logger *slog.Logger) *kafka.Reader {
 	cfg := kafkaconf.GroupReader(brokers, group, topics)
-	cfg.Logger = kafka.LoggerFunc(func(msg string, args ...any) { logger.Debug("kafka-go: " + fmt.Sprintf(msg, args...)) })
-	cfg.ErrorLogger = kafka.LoggerFunc(func(msg string, args ...any) { logger.Warn("kafka-go: " + fmt.Sprintf(msg, args...)) })
+	cfg.Logger, cfg.ErrorLogger = kafkaLoggers(logger)
 	return kafka.NewReader(cfg)
 }
 
 // NewConsumer builds a consumer; call Run to start it.
 func NewConsumer(cfg ConsumerConfig) *Consumer {
+	if cfg.BatchMax <= 0 {
+		cfg.BatchMax = DefaultBatchMax
+	}
+	if cfg.BatchWait <= 0 {
+		cfg.BatchWait = DefaultBatchWait
+	}
 	return &Consumer{cfg: cfg}
 }
 
-// Run consumes until ctx is cancelled. The reader is made here, not in
-// NewConsumer: kafka-go joins the group as soon as a reader exists, and a group
-// joined before its topics exist gets an empty assignment.
+// Run consumes until ctx is cancelled. The group is joined here, not in
+// NewConsumer: a group joined before its topics exist gets an empty
+// assignment.
 func (c *Consumer) Run(ctx context.Context) error {
-	c.reader = NewReader(c.cfg.Brokers, c.cfg.Group, c.cfg.Topics, c.cfg.Logger)
-	defer c.reader.Close()
+	gcfg := kafkaconf.ConsumerGroup(c.cfg.Brokers, c.cfg.Group, c.cfg.Topics)
+	gcfg.Logger, gcfg.ErrorLogger = kafkaLoggers(c.cfg.Logger)
+	group, err := kafka.NewConsumerGroup(gcfg)
+	if err != nil {
+		return fmt.Errorf("consumer %s: %w", c.cfg.Group, err)
+	}
+	// Closing the group ends the running generation: its workers stop, the
+	// handled offsets are committed, and the member leaves the group.
+	stop := context.AfterFunc(ctx, func() { _ = group.Close() })
+	defer stop()
+	defer group.Close()
 	for {
-		m, err := c.reader.FetchMessage(ctx)
+		gen, err := group.Next(ctx)
+		if ctx.Err() != nil || errors.Is(err, kafka.ErrGroupClosed) {
+			return nil
+		}
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			c.cfg.Logger.WarnContext(ctx, "fetch failed, retrying", "group", c.cfg.Group, "err", err)
-			if !sleep(ctx, time.Second) {
-				return nil
-			}
+			// kafka-go backs off and joins again by itself, and has logged
+			// the failure as a warning already (its ErrorLogger).
+			c.cfg.Logger.DebugContext(ctx, "joining the consumer group failed, retrying", "group", c.cfg.Group, "err", err)
 			continue
 		}
-		// Paused (fault injection): hold the fetched message, uncommitted,
-		// until resumed; the reader's prefetch buffer fills and lag grows.
-		if c.cfg.Faults != nil {
-			if err := c.cfg.Faults.WaitResumed(ctx); err != nil {
-				return nil
-			}
-		}
-		if err := c.process(ctx, m); err != nil {
-			if ctx.Err() != nil {
-				return nil // not committed: redelivered after restart
-			}
-			return fmt.Errorf("consumer %s: %w", c.cfg.Group, err)
-		}
-		if err := c.commit(ctx, m); err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
-		}
+		c.runGeneration(ctx, gen)
 	}
 }
 
-func (c *Consumer) commit(ctx context.Context, m kafka.Message) error {
-	for attempt := 1; ; attempt++ {
-		err := c.reader.CommitMessages(ctx, m)
-		if err == nil {
-			return nil
+// runGeneration starts a worker per assigned partition and the committer.
+// kafka-go ends the generation (a rebalance, or Close) by cancelling the
+// context it passes, and waits for the function to return before it joins
+// the next one; the last handled offsets are committed on the way out.
+func (c *Consumer) runGeneration(ctx context.Context, gen *kafka.Generation) {
+	gen.Start(func(genCtx context.Context) {
+		wctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		stop := context.AfterFunc(genCtx, cancel)
+		defer stop()
+		commits := newCommitter()
+		// kafka-go ends the generation as soon as this function returns: a
+		// member with nothing assigned (more members than partitions) must
+		// still wait for the generation's end, or it would rejoin in a loop.
+		assigned := 0
+		for _, parts := range gen.Assignments {
+			assigned += len(parts)
 		}
-		if ctx.Err() != nil {
-			return ctx.Err()
+		if assigned == 0 {
+			<-wctx.Done()
+			return
+		}
+		var wg sync.WaitGroup
+		for topic, parts := range gen.Assignments {
+			for _, pa := range parts {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					c.runPartition(wctx, topic, pa, commits)
+				}()
+			}
+		}
+		workersDone := make(chan struct{})
+		go func() {
+			wg.Wait()
+			close(workersDone)
+		}()
+		c.commitLoop(wctx, gen, commits, workersDone)
+		// The workers have stopped; what they handled last is committed
+		// once more, with the generation's connection still open. If the
+		// group is rebalancing the broker may refuse: the new owner of the
+		// partition gets those events again, and its inbox skips them.
+		if offs := commits.take(); len(offs) > 0 {
+			if err := gen.CommitOffsets(offs); err != nil {
+				c.cfg.Logger.InfoContext(ctx, "final offset commit refused; the events are redelivered and deduped", "group", c.cfg.Group, "err", err)
+			}
+		}
+	})
+}
+
+// commitLoop commits marked offsets as they come, coalescing what the
+// workers mark while a commit is in flight into the next one.
+func (c *Consumer) commitLoop(ctx context.Context, gen *kafka.Generation, commits *committer, workersDone <-chan struct{}) {
+	for attempt := 1; ; {
+		select {
+		case <-workersDone:
+			return
+		case <-commits.wake:
+		}
+		offs := commits.take()
+		if len(offs) == 0 {
+			continue
+		}
+		err := gen.CommitOffsets(offs)
+		if err == nil {
+			attempt = 1
+			continue
 		}
 		// A failed commit only means redelivery, which the handler dedupes.
-		c.cfg.Logger.WarnContext(ctx, "commit failed, retrying", "topic", m.Topic, "offset", m.Offset, "err", err)
-		if attempt >= 5 {
-			return fmt.Errorf("commit %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+		commits.putBack(offs)
+		c.cfg.Logger.WarnContext(ctx, "offset commit failed, retrying", "group", c.cfg.Group, "attempt", attempt, "err", err)
+		t := time.NewTimer(backoff(attempt))
+		select {
+		case <-workersDone:
+			t.Stop()
+			return
+		case <-t.C:
 		}
-		if !sleep(ctx, backoff(attempt)) {
-			return ctx.Err()
-		}
+		attempt++
+		commits.poke()
 	}
 }
 
-// process handles one message until it succeeded, was dead-lettered, or ctx ended.
-func (c *Consumer) process(ctx context.Context, m kafka.Message) error {
-	parent, opts := c.cfg.Propagation.ConsumerStart(ctx, m.Headers)
-	waited := time.Since(m.Time)
-	opts = append(opts, trace.WithSpanKind(trace.SpanKindConsumer), trace.WithAttributes(
-		semconv.MessagingSystemKafka,
-		semconv.MessagingOperationTypeProcess,
-		semconv.MessagingOperationName("process"),
-		semconv.MessagingDestinationName(m.Topic),
-		semconv.MessagingConsumerGroupName(c.cfg.Group),
-		semconv.MessagingDestinationPartitionID(strconv.Itoa(m.Partition)),
-		semconv.MessagingKafkaOffset(int(m.Offset)),
-		semconv.MessagingKafkaMessageKey(string(m.Key)),
-		semconv.MessagingMessageID(Header(m.Headers, kafkaconf.HeaderEventID)),
-		attribute.String("orderflow.event_type", Header(m.Headers, kafkaconf.HeaderEventType)),
-		attribute.String("orderflow."+events.KeyName(Header(m.Headers, kafkaconf.HeaderEventType)), string(m.Key)),
-		// How long the message sat between the producer's send and this
-		// consumer: the cost of the hop that a waterfall shows as a gap.
-		attribute.Int64("orderflow.kafka_wait_ms", waited.Milliseconds()),
-	))
-	sctx, span := c.cfg.Tracer.Start(parent, "process "+m.Topic, opts...)
-	defer span.End()
-
-	env, payload, err := events.Decode(m.Value)
-	for attempt := 1; err == nil; attempt++ {
-		if c.cfg.Faults != nil {
-			err = c.cfg.Faults.Apply(sctx)
-		}
-		if err == nil {
-			err = c.cfg.Handler(sctx, env, payload)
-		}
-		if err == nil {
-			c.Processed.Add(1)
-			return nil
-		}
-		if errors.Is(err, events.ErrInvalid) || ctx.Err() != nil {
-			break
-		}
-		c.Retries.Add(1)
-		c.failedAttempt(sctx, m, attempt, err)
-		c.cfg.Logger.WarnContext(sctx, "handler failed, retrying", "topic", m.Topic, "offset", m.Offset, "attempt", attempt, "err", err)
-		if !sleep(ctx, backoff(attempt)) {
-			return ctx.Err()
-		}
-		err = nil
-	}
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	span.RecordError(err)
-	span.SetStatus(codes.Error, "dead-lettered")
-	if dlqErr := c.deadLetter(sctx, m, err); dlqErr != nil {
-		return dlqErr
-	}
-	c.DeadLetter.Add(1)
-	c.cfg.Logger.ErrorContext(sctx, "event dead-lettered", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "dlq", events.DLQ(m.Topic), "err", err)
-	return nil
+// committer collects, per topic and partition, the next offset to commit.
+type committer struct {
+	mu      sync.Mutex
+	pending map[string]map[int]int64
+	wake    chan struct{}
 }
 
-// failedAttempt records a failed handling as its own short span. The
-// process span stays open for as long as the retries go on (it ends when the
-// event is handled), and an open span is exported only when it ends: without
-// these, an event stuck behind a failing dependency leaves no trace in
-// Jaeger until it recovers — exactly when someone is looking for it.
-func (c *Consumer) failedAttempt(ctx context.Context, m kafka.Message, attempt int, err error) {
-	_, span := c.cfg.Tracer.Start(ctx, "retry "+m.Topic, trace.WithAttributes(
-		attribute.String("orderflow.event_type", Header(m.Headers, kafkaconf.HeaderEventType)),
-		attribute.String("orderflow."+events.KeyName(Header(m.Headers, kafkaconf.HeaderEventType)), string(m.Key)),
-		attribute.Int("orderflow.attempt", attempt),
-		attribute.String("orderflow.next_try_in", backoff(attempt).String()),
-	))
-	span.RecordError(err)
-	span.SetStatus(codes.Error, err.Error())
-	span.End()
+func newCommitter() *committer {
+	return &committer{pending: map[string]map[int]int64{}, wake: make(chan struct{}, 1)}
 }
 
-func (c *Consumer) deadLetter(ctx context.Context, m kafka.Message, cause error) error {
-	headers := append([]kafka.Header{}, m.Headers...)
-	carrier := HeaderCarrier{&headers}
-	carrier.Set(kafkaconf.HeaderDLQError, cause.Error())
-	carrier.Set(kafkaconf.HeaderDLQTopic, m.Topic)
-	carrier.Set(kafkaconf.HeaderDLQPartition, strconv.Itoa(m.Partition))
-	carrier.Set(kafkaconf.HeaderDLQOffset, strconv.FormatInt(m.Offset, 10))
-	carrier.Set(kafkaconf.HeaderDLQGroup, c.cfg.Group)
-	msg := kafka.Message{Topic: events.DLQ(m.Topic), Key: m.Key, Value: m.Value, Headers: headers}
-	for attempt := 1; ; attempt++ {
-		err := c.cfg.DLQ.WriteMessages(ctx, msg)
-		if err == nil {
-			return nil
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		// Not committing without the dead letter written: the message must not vanish.
-		c.cfg.Logger.WarnContext(ctx, "dead-letter write failed, retrying", "dlq", msg.Topic, "err", err)
-		if !sleep(ctx, backoff(attempt)) {
-			return ctx.Err()
-		}
+// mark records that every message of partition before next was handled.
+func (k *committer) mark(topic string, partition int, next int64) {
+	k.mu.Lock()
+	if k.pending[topic] == nil {
+		k.pending[topic] = map[int]int64{}
 	}
+	k.pending[topic][partition] = next
+	k.mu.Unlock()
+	k.poke()
 }
 
-func backoff(attempt int) time.Duration {
-	d := 50 * time.Millisecond << min(attempt, 6)
-	return min(d, 3*time.Second)
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
+func (k *committer) poke() {
 	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
+	case k.wake <- struct{}{}:
+	default:
+	}
+}
+
+// take returns the marked offsets and forgets them.
+func (k *committer) take() map[string]map[int]int64 {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	offs := k.pending
+	k.pending = map[string]map[int]int64{}
+	return offs
+}
+
+// putBack restores offsets whose commit failed, unless a newer one was
+// marked since.
+func (k *committer) putBack(offs map[string]map[int]int64) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for topic, parts := range offs {
+		for p, off := range parts {
+			if k.pending[topic] == nil {
+				k.pending[topic] = map[int]int64{}
+			}
+			if _, newer := k.pending[topic][p]; !newer {
+				k.pending[topic][p] = off
+			}
+		}
 	}
 }

@@ -26,16 +26,21 @@ func TestProcessSkipsEventsTheHandlerIgnores(t *testing.T) {
 	at := time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC)
 	spans := tracetest.NewSpanRecorder()
 	var seen []string
+	calls := 0
 	c := NewConsumer(ConsumerConfig{
 		Group: "order-svc.events",
-		Handler: func(_ context.Context, env events.Envelope, _ events.Payload) error {
-			seen = append(seen, env.Type)
+		Handler: func(_ context.Context, batch []Event) error {
+			calls++
+			for _, ev := range batch {
+				seen = append(seen, ev.Env.Type)
+			}
 			return nil // as order-svc and invoicing-svc do with events that concern no order
 		},
 		Tracer:      sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans)).Tracer("test"),
 		Propagation: Propagation{Mode: config.PropagationChild, Propagator: propagation.TraceContext{}},
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
+	var msgs []kafka.Message
 	for _, p := range []events.Payload{
 		events.StockReceived{MovementID: "3a7e9c10-0000-4000-8000-000000000003", SKU: "SKU-001", Quantity: 40, OnHandAfter: 40},
 		events.StockAdjusted{MovementID: "3a7e9c10-0000-4000-8000-000000000004", SKU: "SKU-001", Delta: -1, Reason: "broken", OnHandAfter: 39},
@@ -53,13 +58,15 @@ func TestProcessSkipsEventsTheHandlerIgnores(t *testing.T) {
 		}
 		m := kafka.Message{Topic: events.TopicInventory, Key: []byte(env.Key()), Value: b, Time: at,
 			Headers: []kafka.Header{{Key: kafkaconf.HeaderEventType, Value: []byte(env.Type)}, {Key: kafkaconf.HeaderEventID, Value: []byte(env.ID)}}}
-		if err := c.process(context.Background(), m); err != nil {
-			t.Fatalf("process %s: %v", env.Type, err)
-		}
+		msgs = append(msgs, m)
 	}
-	if c.Processed.Load() != 2 || c.DeadLetter.Load() != 0 || c.Retries.Load() != 0 || len(seen) != 2 {
-		t.Fatalf("processed %d, dead-lettered %d, retried %d, handled %v; want 2, 0, 0 and both types",
-			c.Processed.Load(), c.DeadLetter.Load(), c.Retries.Load(), seen)
+	// One fetched batch: both go to the handler in one call, each with its own span.
+	if err := c.handleBatch(context.Background(), msgs); err != nil {
+		t.Fatalf("handleBatch: %v", err)
+	}
+	if c.Processed.Load() != 2 || c.DeadLetter.Load() != 0 || c.Retries.Load() != 0 || len(seen) != 2 || calls != 1 {
+		t.Fatalf("processed %d, dead-lettered %d, retried %d, handled %v in %d calls; want 2, 0, 0 and both types in 1 call",
+			c.Processed.Load(), c.DeadLetter.Load(), c.Retries.Load(), seen, calls)
 	}
 	for _, s := range spans.Ended() {
 		attrs := map[string]string{}

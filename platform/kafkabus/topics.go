@@ -9,17 +9,18 @@ import (
 	"github.com/segmentio/kafka-go"
 )
 
-// Partitions of every topic the services create: enough to show that order is
-// kept per key, not per topic.
-const Partitions = 3
+// DefaultPartitions of every topic the services create (KAFKA_PARTITIONS):
+// enough to show that order is kept per key, not per topic, and that a
+// consumer works on partitions in parallel.
+const DefaultPartitions = 3
 
-// EnsureTopics creates topics that do not exist yet; existing ones are left
-// alone, so every service can call it at start-up.
-func EnsureTopics(ctx context.Context, brokers []string, replication int, topics ...string) error {
+// EnsureTopics creates topics that do not exist yet with partitions each;
+// existing ones are left alone, so every service can call it at start-up.
+func EnsureTopics(ctx context.Context, brokers []string, replication, partitions int, topics ...string) error {
 	client := &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
 	req := &kafka.CreateTopicsRequest{}
 	for _, t := range topics {
-		req.Topics = append(req.Topics, kafka.TopicConfig{Topic: t, NumPartitions: Partitions, ReplicationFactor: replication})
+		req.Topics = append(req.Topics, kafka.TopicConfig{Topic: t, NumPartitions: partitions, ReplicationFactor: replication})
 	}
 	res, err := client.CreateTopics(ctx, req)
 	if err != nil {

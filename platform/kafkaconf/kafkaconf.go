@@ -56,6 +56,48 @@ func GroupReader(brokers []string, group string, topics []string) kafka.ReaderCo
 	}
 }
 
+// ConsumerGroup is GroupReader's group membership for a consumer that reads
+// its assigned partitions itself (platform/kafkabus runs a worker per
+// partition): the same heartbeat, session, rebalance and join settings, the
+// same partition watch and start offset. Callers add loggers.
+func ConsumerGroup(brokers []string, group string, topics []string) kafka.ConsumerGroupConfig {
+	r := GroupReader(brokers, group, topics)
+	return kafka.ConsumerGroupConfig{
+		ID:                     group,
+		Brokers:                brokers,
+		Topics:                 topics,
+		HeartbeatInterval:      r.HeartbeatInterval,
+		SessionTimeout:         r.SessionTimeout,
+		RebalanceTimeout:       r.RebalanceTimeout,
+		JoinGroupBackoff:       r.JoinGroupBackoff,
+		WatchPartitionChanges:  r.WatchPartitionChanges,
+		PartitionWatchInterval: r.PartitionWatchInterval,
+		StartOffset:            r.StartOffset,
+	}
+}
+
+// PartitionReader reads one partition of topic with GroupReader's fetch
+// settings (MinBytes, MaxBytes, MaxWait, timeouts, backoff); its owner sets
+// the start offset and commits through the group's generation. The lag
+// reporter, which would ask the broker for the last offset every few
+// seconds per partition, is off: nobody reads it.
+func PartitionReader(brokers []string, topic string, partition int) kafka.ReaderConfig {
+	r := GroupReader(brokers, "", nil)
+	return kafka.ReaderConfig{
+		Brokers:          brokers,
+		Topic:            topic,
+		Partition:        partition,
+		MinBytes:         r.MinBytes,
+		MaxBytes:         r.MaxBytes,
+		MaxWait:          r.MaxWait,
+		ReadBatchTimeout: r.ReadBatchTimeout,
+		ReadBackoffMin:   r.ReadBackoffMin,
+		ReadBackoffMax:   r.ReadBackoffMax,
+		MaxAttempts:      r.MaxAttempts,
+		ReadLagInterval:  -1,
+	}
+}
+
 // MaxWait is the ReaderConfig.MaxWait under which the broker holds an empty
 // fetch for brokerWait. MaxWait is not a latency knob: the broker answers a
 // fetch as soon as one message is there (MinBytes 1). kafka-go drops the

@@ -24,7 +24,11 @@ type Publisher interface {
 // commit that wrote rows (Notify), so a hop costs no poll period; the poll is
 // only the fallback that picks up rows left by a crash or a broker outage.
 type Relay struct {
-	DB         *sql.DB
+	DB *sql.DB
+	// Read, when set, is a read pool of the same database (WAL): the relay
+	// looks for pending rows there, so it does not queue behind the
+	// writer's transactions just to find out what to publish.
+	Read       *sql.DB
 	Publisher  Publisher
 	Propagator propagation.TextMapPropagator
 	Logger     *slog.Logger
@@ -115,7 +119,11 @@ type row struct {
 // crash between the publish and the mark republishes them: consumers dedupe by
 // event id, so at-least-once is safe.
 func (r *Relay) Flush(ctx context.Context) (int, error) {
-	rows, err := r.DB.QueryContext(ctx, `SELECT seq, event_id, event_type, topic, msg_key, payload, trace_ctx FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ?`, r.BatchSize)
+	read := r.Read
+	if read == nil {
+		read = r.DB
+	}
+	rows, err := read.QueryContext(ctx, `SELECT seq, event_id, event_type, topic, msg_key, payload, trace_ctx FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ?`, r.BatchSize)
 	if err != nil {
 		return 0, fmt.Errorf("outbox read: %w", err)
 	}

@@ -99,12 +99,15 @@ func (k *Kit) HTTP(schema func(ctx context.Context) (any, error), ready ...https
 	return e
 }
 
-// knobs are Knobs plus, in events mode, what bounds consumption: a group
-// consumes a topic with at most one member per partition.
+// knobs are Knobs plus, in events mode, what bounds consumption: a
+// partition is worked by one worker at a time, in batches of at most
+// CONSUMER_BATCH_MAX events gathered for at most CONSUMER_BATCH_WAIT.
 func (k *Kit) knobs() map[string]any {
 	out := maps.Clone(k.Knobs)
 	if m := k.messaging; m != nil {
-		out["kafka_partitions"] = kafkabus.Partitions
+		out["KAFKA_PARTITIONS"] = k.Config.Partitions
+		out["CONSUMER_BATCH_MAX"] = k.Config.ConsumerBatchMax
+		out["CONSUMER_BATCH_WAIT"] = k.Config.ConsumerBatchWait.String()
 		out["consumers"] = len(m.Consumers)
 	}
 	return out

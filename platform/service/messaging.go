@@ -8,6 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/orderflow/platform/consume"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/inbox"
@@ -34,10 +35,12 @@ type Messaging struct {
 	readyOnce   sync.Once
 }
 
-// Messaging prepares events mode for a service whose outbox and inbox live in db.
-// topics are the (prefixed) topics it produces to or consumes from; their DLQs
-// are created too.
-func (k *Kit) Messaging(db *sql.DB, topics ...string) *Messaging {
+// Messaging prepares events mode for a service whose outbox and inbox live in
+// db (the writer); read is its read pool (sqlitedb.OpenReader), used for the
+// outbox gauge and the relay's reads so neither waits for the writer's
+// transactions. topics are the (prefixed) topics it produces to or consumes
+// from; their DLQs are created too.
+func (k *Kit) Messaging(db, read *sql.DB, topics ...string) *Messaging {
 	var all []string
 	for _, t := range topics {
 		all = append(all, t, events.DLQ(t))
@@ -52,11 +55,12 @@ func (k *Kit) Messaging(db *sql.DB, topics ...string) *Messaging {
 		topicsReady: make(chan struct{}),
 	}
 	k.messaging = m
+	m.Relay.Read = read
 	k.Registry.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "outbox_pending_events", Help: "Outbox rows not yet published to Kafka."}, func() float64 {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
-			n, err := outbox.Pending(ctx, db)
+			n, err := outbox.Pending(ctx, read)
 			if err != nil {
 				return -1
 			}
@@ -80,18 +84,30 @@ func (m *Messaging) sum(f func(*kafkabus.Consumer) int64) int64 {
 	return n
 }
 
-// Consume adds a consumer of topics in the service's group.
-func (m *Messaging) Consume(h kafkabus.Handler, topics ...string) *kafkabus.Consumer {
+// Outbox is the writer for events the service publishes on topic: rows
+// carry the trace context and wake this service's relay.
+func (m *Messaging) Outbox(topic string) *outbox.Writer {
+	return &outbox.Writer{Topic: topic, Propagator: m.kit.Tracing.Propagator, Relay: m.Relay}
+}
+
+// Consume adds a consumer of topics in the service's group that applies
+// events through routes in db (inbox claim, state change and the emitted
+// events in one transaction); emit receives what the handlers emit (nil when
+// they emit nothing).
+func (m *Messaging) Consume(db *sql.DB, routes consume.Routes, emit *outbox.Writer, topics ...string) *kafkabus.Consumer {
+	p := &consume.Processor{DB: db, Routes: routes, Outbox: emit}
 	c := kafkabus.NewConsumer(kafkabus.ConsumerConfig{
 		Brokers:     m.kit.Config.KafkaBrokers,
 		Group:       m.kit.Config.ConsumerGroup(),
 		Topics:      topics,
-		Handler:     h,
+		Handler:     p.Handle,
 		Tracer:      m.kit.Tracer,
 		Propagation: m.kit.Propagation,
 		DLQ:         m.Publisher.Writer, // one writer: messages carry their topic
 		Logger:      m.kit.Logger,
 		Faults:      m.kit.Faults,
+		BatchMax:    m.kit.Config.ConsumerBatchMax,
+		BatchWait:   m.kit.Config.ConsumerBatchWait,
 	})
 	m.Consumers = append(m.Consumers, c)
 	return c
@@ -135,7 +151,7 @@ func (m *Messaging) WaitTopics(ctx context.Context) error {
 func (m *Messaging) ensureTopics(ctx context.Context) error {
 	backoff := retry.Backoff{First: 50 * time.Millisecond, Max: 5 * time.Second}
 	for attempt := 1; ; attempt++ {
-		err := kafkabus.EnsureTopics(ctx, m.kit.Config.KafkaBrokers, m.kit.Config.ReplicationFactor, m.topics...)
+		err := kafkabus.EnsureTopics(ctx, m.kit.Config.KafkaBrokers, m.kit.Config.ReplicationFactor, m.kit.Config.Partitions, m.topics...)
 		if err == nil {
 			err = kafkabus.TopicsVisible(ctx, m.kit.Config.KafkaBrokers, m.topics...)
 		}

@@ -1,5 +1,8 @@
 // Package sqlitedb opens a service's SQLite database (pure-Go driver, WAL) and
-// applies its migrations; InTx runs a function in one transaction.
+// applies its migrations; InTx runs a function in one transaction. A service
+// has one writer connection (Open) and a pool of readers beside it
+// (OpenReader): WAL lets readers see the last commit while the writer's
+// transaction runs.
 package sqlitedb
 
 import (
@@ -39,9 +42,34 @@ func Open(ctx context.Context, path string, schemas ...Schema) (*sql.DB, error) 
 	return db, nil
 }
 
+// Readers is the size of a service's read pool: enough for the status polls,
+// /metrics and the relay to read at once on a 2-core machine.
+const Readers = 4
+
+// OpenReader opens a pool of conns read-only connections to the database at
+// path, which Open created (and so put in WAL mode). In WAL mode a reader
+// sees the last commit and does not wait for the writer's transaction: a
+// status poll or a /metrics scrape does not queue behind a consumer's batch,
+// as it would on the writer's single connection. query_only makes a write
+// through this pool an error instead of a second writer.
+func OpenReader(ctx context.Context, path string, conns int) (*sql.DB, error) {
+	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=query_only(1)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s for reading: %w", path, err)
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s for reading: %w", path, err)
+	}
+	return db, nil
+}
+
 // InTx runs fn in a transaction and commits it, or rolls back if fn fails.
-// fn must use only tx: the pool has one connection, so touching db inside fn
-// would wait for itself.
+// fn must use only tx: the writer has one connection, so touching db inside
+// fn would wait for itself.
 func InTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {

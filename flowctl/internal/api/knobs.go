@@ -10,7 +10,7 @@ import (
 )
 
 // Knobs is a service's GET /admin/knobs answer: the concurrency settings it
-// runs with (HTTP_MAX_IN_FLIGHT, HTTP_CLIENT_MAX_CONNS, kafka_partitions, …).
+// runs with (HTTP_MAX_IN_FLIGHT, HTTP_CLIENT_MAX_CONNS, KAFKA_PARTITIONS, …).
 type Knobs struct {
 	Service string         `json:"service"`
 	Mode    string         `json:"mode"`

@@ -89,7 +89,7 @@ func movementByReference(ctx context.Context, q queryer, sku, kind, reference st
 
 // Movements returns sku's movements, oldest first.
 func (s *Store) Movements(ctx context.Context, sku string) ([]stock.Movement, error) {
-	return movements(ctx, s.DB, `WHERE sku = ? ORDER BY created_at, rowid`, sku)
+	return movements(ctx, s.Read, `WHERE sku = ? ORDER BY created_at, rowid`, sku)
 }
 
 func movements(ctx context.Context, q queryer, where string, args ...any) ([]stock.Movement, error) {

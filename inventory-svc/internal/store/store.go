@@ -35,8 +35,13 @@ var Schemas = []sqlitedb.Schema{
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// Store is inventory-svc's database.
-type Store struct{ DB *sql.DB }
+// Store is inventory-svc's database. DB is the writer (one connection: every transaction goes
+// through it in order); Read is a pool of read-only connections for the
+// reads outside a transaction, which WAL lets run beside the writer.
+type Store struct {
+	DB   *sql.DB
+	Read *sql.DB
+}
 
 // Open opens, migrates and (if empty) seeds the database.
 func Open(ctx context.Context, path string) (*Store, error) {
@@ -57,11 +62,15 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if s.Read, err = sqlitedb.OpenReader(ctx, path, sqlitedb.Readers); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.DB.Close() }
+func (s *Store) Close() error { return errors.Join(s.Read.Close(), s.DB.Close()) }
 
 // InTx runs fn in one transaction.
 func (s *Store) InTx(ctx context.Context, fn func(*sql.Tx) error) error {
@@ -98,7 +107,7 @@ func Items(ctx context.Context, q queryer, skus ...string) (map[string]stock.Ite
 
 // Items reads stock outside a transaction.
 func (s *Store) Items(ctx context.Context, skus ...string) (map[string]stock.Item, error) {
-	return Items(ctx, s.DB, skus...)
+	return Items(ctx, s.Read, skus...)
 }
 
 const ts = time.RFC3339Nano
@@ -157,13 +166,13 @@ func Release(ctx context.Context, tx *sql.Tx, id string, now time.Time) (stock.R
 
 // Reservation reads one reservation by id.
 func (s *Store) Reservation(ctx context.Context, id string) (stock.Reservation, error) {
-	return reservationBy(ctx, s.DB, "id", id)
+	return reservationBy(ctx, s.Read, "id", id)
 }
 
 // ReservationCount counts reservations of an order (tests assert no duplicates).
 func (s *Store) ReservationCount(ctx context.Context, orderID string) (int, error) {
 	var n int
-	err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM reservations WHERE order_id = ?`, orderID).Scan(&n)
+	err := s.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM reservations WHERE order_id = ?`, orderID).Scan(&n)
 	return n, err
 }
 

@@ -8,7 +8,9 @@ import (
 
 	"go.opentelemetry.io/otel/propagation"
 
+	"github.com/orderflow/platform/consume"
 	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/outbox"
 
 	"github.com/orderflow/invoicing-svc/internal/listen"
 	"github.com/orderflow/invoicing-svc/internal/store"
@@ -63,7 +65,11 @@ func TestStockMovementsAreSkipped(t *testing.T) {
 	}
 	t.Cleanup(func() { st.Close() })
 	relay := &countingRelay{}
-	h := &listen.Handler{Store: st, Relay: relay, Propagator: propagation.TraceContext{}, Topic: events.TopicInvoicing, Now: func() time.Time { return t0 }}
+	h := &consume.Processor{
+		DB:     st.DB,
+		Routes: (&listen.Handler{Now: func() time.Time { return t0 }}).Routes(),
+		Outbox: &outbox.Writer{Topic: events.TopicInvoicing, Propagator: propagation.TraceContext{}, Relay: relay},
+	}
 
 	for _, p := range []events.Payload{
 		events.StockReceived{MovementID: "3a7e9c10-0000-4000-8000-000000000003", SKU: "SKU-002", Quantity: 12, OnHandAfter: 20012},
@@ -71,7 +77,7 @@ func TestStockMovementsAreSkipped(t *testing.T) {
 	} {
 		t.Run(p.EventType(), func(t *testing.T) {
 			env, payload := delivered(t, "SKU-002", p)
-			if err := h.Handle(ctx, env, payload); err != nil {
+			if err := h.HandleOne(ctx, env, payload); err != nil {
 				t.Fatalf("Handle(%s) = %v, want nil (skipped)", env.Type, err)
 			}
 			if c := counts(t, st); c != [3]int{} || relay.n != 0 {
@@ -83,7 +89,7 @@ func TestStockMovementsAreSkipped(t *testing.T) {
 	// The same handler still invoices a reservation.
 	const orderID = "0b6f3c4e-6a8e-4d5b-9a55-1f4f0c9d2e11"
 	env, payload := delivered(t, orderID, events.StockReserved{OrderID: orderID, ReservationID: "9d0f0e1c-0000-4000-8000-000000000001", CustomerID: "c-1", Items: []events.Line{{SKU: "SKU-002", Qty: 1}}})
-	if err := h.Handle(ctx, env, payload); err != nil {
+	if err := h.HandleOne(ctx, env, payload); err != nil {
 		t.Fatal(err)
 	}
 	if c := counts(t, st); c != [3]int{1, 1, 1} || relay.n != 1 {

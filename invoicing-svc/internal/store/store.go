@@ -36,8 +36,13 @@ var Schemas = []sqlitedb.Schema{
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// Store is invoicing-svc's database.
-type Store struct{ DB *sql.DB }
+// Store is invoicing-svc's database. DB is the writer (one connection: every transaction goes
+// through it in order); Read is a pool of read-only connections for the
+// reads outside a transaction, which WAL lets run beside the writer.
+type Store struct {
+	DB   *sql.DB
+	Read *sql.DB
+}
 
 // Open opens and migrates the database.
 func Open(ctx context.Context, path string) (*Store, error) {
@@ -45,11 +50,16 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{DB: db}, nil
+	read, err := sqlitedb.OpenReader(ctx, path, sqlitedb.Readers)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &Store{DB: db, Read: read}, nil
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.DB.Close() }
+func (s *Store) Close() error { return errors.Join(s.Read.Close(), s.DB.Close()) }
 
 // InTx runs fn in one transaction.
 func (s *Store) InTx(ctx context.Context, fn func(*sql.Tx) error) error {
@@ -86,12 +96,12 @@ func Issue(ctx context.Context, tx *sql.Tx, orderID, customerID string, items []
 
 // ByOrder returns the invoices of an order (zero or one).
 func (s *Store) ByOrder(ctx context.Context, orderID string) ([]invoice.Invoice, error) {
-	return query(ctx, s.DB, `WHERE order_id = ?`, orderID)
+	return query(ctx, s.Read, `WHERE order_id = ?`, orderID)
 }
 
 // Get returns one invoice.
 func (s *Store) Get(ctx context.Context, id string) (invoice.Invoice, error) {
-	list, err := query(ctx, s.DB, `WHERE id = ?`, id)
+	list, err := query(ctx, s.Read, `WHERE id = ?`, id)
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
@@ -103,12 +113,12 @@ func (s *Store) Get(ctx context.Context, id string) (invoice.Invoice, error) {
 
 // Recent returns the newest invoices.
 func (s *Store) Recent(ctx context.Context, limit int) ([]invoice.Invoice, error) {
-	return query(ctx, s.DB, `ORDER BY issued_at DESC, id DESC LIMIT ?`, limit)
+	return query(ctx, s.Read, `ORDER BY issued_at DESC, id DESC LIMIT ?`, limit)
 }
 
 // Totals is the count and sum of all invoices.
 func (s *Store) Totals(ctx context.Context) (count int, totalCents int64, err error) {
-	err = s.DB.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(total_cents), 0) FROM invoices`).Scan(&count, &totalCents)
+	err = s.Read.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(total_cents), 0) FROM invoices`).Scan(&count, &totalCents)
 	return count, totalCents, err
 }
 

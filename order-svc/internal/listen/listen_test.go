@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orderflow/platform/consume"
 	"github.com/orderflow/platform/events"
 
 	"github.com/orderflow/order-svc/internal/listen"
@@ -66,7 +67,7 @@ func TestStockMovementsAreSkipped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &listen.Handler{Store: st, Now: func() time.Time { return t0.Add(time.Second) }}
+	h := &consume.Processor{DB: st.DB, Routes: (&listen.Handler{Now: func() time.Time { return t0.Add(time.Second) }}).Routes()}
 
 	for _, p := range []events.Payload{
 		events.StockReceived{MovementID: "3a7e9c10-0000-4000-8000-000000000003", SKU: "SKU-001", Quantity: 40, Reference: "DN-1", OnHandAfter: 100040},
@@ -74,7 +75,7 @@ func TestStockMovementsAreSkipped(t *testing.T) {
 	} {
 		t.Run(p.EventType(), func(t *testing.T) {
 			env, payload := delivered(t, "SKU-001", p)
-			if err := h.Handle(ctx, env, payload); err != nil {
+			if err := h.HandleOne(ctx, env, payload); err != nil {
 				t.Fatalf("Handle(%s) = %v, want nil (skipped)", env.Type, err)
 			}
 			after, err := st.Get(ctx, orderID)
@@ -92,7 +93,7 @@ func TestStockMovementsAreSkipped(t *testing.T) {
 
 	// The same handler still applies the order's own events.
 	env, payload := delivered(t, orderID, events.StockReserved{OrderID: orderID, ReservationID: "9d0f0e1c-0000-4000-8000-000000000001", CustomerID: "c-1", Items: o.Items})
-	if err := h.Handle(ctx, env, payload); err != nil {
+	if err := h.HandleOne(ctx, env, payload); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := st.Get(ctx, orderID); got.Status != order.Reserved || processed(t, st) != 1 {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/orderflow/platform/events"
@@ -16,18 +15,13 @@ import (
 	"github.com/orderflow/order-svc/internal/store"
 )
 
-// Notifier wakes the outbox relay after a commit.
-type Notifier interface{ Notify() }
-
 // Events places an order by recording it PENDING together with an OrderPlaced
 // outbox row in one transaction; the client gets its answer before any other
 // service has heard of the order.
 type Events struct {
-	Store      *store.Store
-	Relay      Notifier
-	Propagator propagation.TextMapPropagator
-	Topic      string // orders.v1 with the configured prefix
-	Now        func() time.Time
+	Store  *store.Store
+	Outbox *outbox.Writer // orders.v1 with the configured prefix
+	Now    func() time.Time
 }
 
 func (e *Events) Place(ctx context.Context, d order.Draft) (order.Order, error) {
@@ -36,16 +30,11 @@ func (e *Events) Place(ctx context.Context, d order.Draft) (order.Order, error) 
 	if err != nil {
 		return o, err
 	}
+	// A client that hangs up after sending must not undo an order whose
+	// answer may already be on its way.
 	wctx := context.WithoutCancel(ctx)
-	err = e.Store.InTx(wctx, func(tx *sql.Tx) error {
-		if err := store.Insert(wctx, tx, o); err != nil {
-			return err
-		}
-		return outbox.Add(wctx, tx, e.Propagator, e.Topic, env)
+	err = e.Outbox.Emit(wctx, e.Store.DB, func(tx *sql.Tx) ([]events.Envelope, error) {
+		return []events.Envelope{env}, store.Insert(wctx, tx, o)
 	})
-	if err != nil {
-		return o, err
-	}
-	e.Relay.Notify()
-	return o, nil
+	return o, err
 }

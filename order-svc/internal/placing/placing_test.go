@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/outbox"
 
 	"github.com/orderflow/order-svc/internal/order"
 	"github.com/orderflow/order-svc/internal/placing"
@@ -238,7 +239,7 @@ func (c *countingNotifier) Notify() { c.n.Add(1) }
 func TestEvents(t *testing.T) {
 	st := openStore(t)
 	notes := &countingNotifier{}
-	e := &placing.Events{Store: st, Relay: notes, Propagator: propagation.TraceContext{}, Topic: "run1-orders.v1", Now: clock()}
+	e := &placing.Events{Store: st, Outbox: &outbox.Writer{Topic: "run1-orders.v1", Propagator: propagation.TraceContext{}, Relay: notes}, Now: clock()}
 
 	tid, _ := trace.TraceIDFromHex("4bf92f3577b34da6a3ce929d0e0e4736")
 	sid, _ := trace.SpanIDFromHex("00f067aa0ba902b7")
@@ -300,7 +301,7 @@ func TestEventsIsAtomic(t *testing.T) {
 		t.Fatal(err)
 	}
 	notes := &countingNotifier{}
-	e := &placing.Events{Store: st, Relay: notes, Propagator: propagation.TraceContext{}, Topic: "orders.v1", Now: clock()}
+	e := &placing.Events{Store: st, Outbox: &outbox.Writer{Topic: "orders.v1", Propagator: propagation.TraceContext{}, Relay: notes}, Now: clock()}
 	o, err := e.Place(context.Background(), draft)
 	if err == nil {
 		t.Fatal("Place succeeded without an outbox table")

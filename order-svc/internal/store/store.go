@@ -33,8 +33,13 @@ var Schemas = []sqlitedb.Schema{
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// Store is the orders table.
-type Store struct{ DB *sql.DB }
+// Store is the orders table. DB is the writer (one connection: every transaction goes
+// through it in order); Read is a pool of read-only connections for the
+// reads outside a transaction, which WAL lets run beside the writer.
+type Store struct {
+	DB   *sql.DB
+	Read *sql.DB
+}
 
 // Open opens (and migrates) the database at path.
 func Open(ctx context.Context, path string) (*Store, error) {
@@ -42,11 +47,16 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{DB: db}, nil
+	read, err := sqlitedb.OpenReader(ctx, path, sqlitedb.Readers)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &Store{DB: db, Read: read}, nil
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.DB.Close() }
+func (s *Store) Close() error { return errors.Join(s.Read.Close(), s.DB.Close()) }
 
 // InTx runs fn in one transaction.
 func (s *Store) InTx(ctx context.Context, fn func(*sql.Tx) error) error {
@@ -111,7 +121,7 @@ func GetTx(ctx context.Context, tx *sql.Tx, id string) (order.Order, error) {
 
 // Get reads one order.
 func (s *Store) Get(ctx context.Context, id string) (order.Order, error) {
-	return getOne(ctx, s.DB, id)
+	return getOne(ctx, s.Read, id)
 }
 
 func getOne(ctx context.Context, q queryer, id string) (order.Order, error) {
@@ -127,7 +137,7 @@ func getOne(ctx context.Context, q queryer, id string) (order.Order, error) {
 
 // List returns the newest orders first.
 func (s *Store) List(ctx context.Context, limit int) ([]order.Order, error) {
-	return query(ctx, s.DB, `SELECT `+columns+` FROM orders ORDER BY placed_at DESC, id DESC LIMIT ?`, limit)
+	return query(ctx, s.Read, `SELECT `+columns+` FROM orders ORDER BY placed_at DESC, id DESC LIMIT ?`, limit)
 }
 
 func query(ctx context.Context, q queryer, sqlText string, args ...any) ([]order.Order, error) {
@@ -164,7 +174,7 @@ func query(ctx context.Context, q queryer, sqlText string, args ...any) ([]order
 
 // Counts returns how many orders are in each status (for /metrics).
 func (s *Store) Counts(ctx context.Context) (map[order.Status]int, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT status, COUNT(*) FROM orders GROUP BY status`)
+	rows, err := s.Read.QueryContext(ctx, `SELECT status, COUNT(*) FROM orders GROUP BY status`)
 	if err != nil {
 		return nil, fmt.Errorf("count orders: %w", err)
 	}

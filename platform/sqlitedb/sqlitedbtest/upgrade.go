@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/orderflow/platform/sqlitedb"
 )
@@ -122,4 +123,11 @@ func copyFile(t *testing.T, from, to string) {
 	if err := out.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Schema is a schema of one migration made of stmts, for tests that need a
+// table of their own beside platform's.
+func Schema(name string, stmts ...string) sqlitedb.Schema {
+	body := "-- +goose Up\n" + strings.Join(stmts, ";\n") + ";\n"
+	return sqlitedb.Schema{Name: name, FS: fstest.MapFS{"00001_" + name + ".sql": {Data: []byte(body)}}}
 }

@@ -1,0 +1,111 @@
+// Package consume is the one place where a consumed event becomes a state
+// change: in one transaction it claims the event id in the inbox (so a
+// redelivery changes nothing), runs the service's handler, and stores the
+// events the handler emits in the outbox; after the commit it wakes the relay.
+// A service writes only the state change. The shape follows Watermill's
+// HandlerFunc(msg) ([]*Message, error): a handler returns what it emits
+// instead of publishing it, so the emitting can be transactional.
+package consume
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/inbox"
+	"github.com/orderflow/platform/kafkabus"
+	"github.com/orderflow/platform/outbox"
+	"github.com/orderflow/platform/sqlitedb"
+)
+
+// Handler changes state for one event in tx and returns the events to
+// publish because of it (none is fine). An error wrapping events.ErrInvalid
+// means the event can never be applied (it is dead-lettered); any other error
+// is retried. The handler must use only tx: the transaction holds the
+// database's writer.
+type Handler func(ctx context.Context, tx *sql.Tx, env events.Envelope, payload events.Payload) ([]events.Envelope, error)
+
+// Routes maps an event type to its handler. Events of other types are
+// skipped without an inbox row: a topic is shared by several event types and
+// a service reacts to some of them only.
+type Routes map[string]Handler
+
+// Processor applies events through Routes, exactly once per event id.
+type Processor struct {
+	// DB is the service's database (its writer).
+	DB     *sql.DB
+	Routes Routes
+	// Outbox receives the emitted events; nil when no handler emits any.
+	Outbox *outbox.Writer
+}
+
+// Handle applies batch in one transaction, in order, and returns nil only if
+// every event of it was applied (or skipped, or already processed). On an
+// error nothing of the batch is applied; the consumer then retries the events
+// one by one, which is how it finds the failing one.
+func (p *Processor) Handle(ctx context.Context, batch []kafkabus.Event) error {
+	if !p.anyRouted(batch) {
+		return nil // no transaction for a batch of events nobody here reacts to
+	}
+	emitted := 0
+	err := sqlitedb.InTx(ctx, p.DB, func(tx *sql.Tx) error {
+		for _, ev := range batch {
+			n, err := p.apply(tx, ev)
+			if err != nil {
+				return err
+			}
+			emitted += n
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if emitted > 0 {
+		p.Outbox.Notify() // after the commit, or the relay may look too early
+	}
+	return nil
+}
+
+// HandleOne applies one event on its own (tests, and callers without a consumer).
+func (p *Processor) HandleOne(ctx context.Context, env events.Envelope, payload events.Payload) error {
+	return p.Handle(ctx, []kafkabus.Event{{Ctx: ctx, Env: env, Payload: payload}})
+}
+
+func (p *Processor) anyRouted(batch []kafkabus.Event) bool {
+	for _, ev := range batch {
+		if p.Routes[ev.Env.Type] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// apply handles one event in tx and returns how many events it emitted. The
+// event's own context (its process span) is used, so the outbox rows carry
+// the trace of the event that caused them.
+func (p *Processor) apply(tx *sql.Tx, ev kafkabus.Event) (int, error) {
+	h := p.Routes[ev.Env.Type]
+	if h == nil {
+		return 0, nil
+	}
+	ctx := ev.Ctx
+	first, err := inbox.Claim(ctx, tx, ev.Env.ID, ev.Env.Type)
+	if err != nil || !first {
+		return 0, err
+	}
+	out, err := h(ctx, tx, ev.Env, ev.Payload)
+	if err != nil {
+		return 0, fmt.Errorf("%s %s: %w", ev.Env.Type, ev.Env.ID, err)
+	}
+	if len(out) > 0 && p.Outbox == nil {
+		return 0, fmt.Errorf("%s %s: the handler emitted %d event(s) but the processor has no outbox", ev.Env.Type, ev.Env.ID, len(out))
+	}
+	for _, o := range out {
+		if err := p.Outbox.Add(ctx, tx, o); err != nil {
+			return 0, err
+		}
+	}
+	return len(out), nil
+}
