@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/config"
-	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/service"
 	"github.com/orderflow/platform/sqlitedb"
@@ -48,10 +47,10 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	switch cfg.Mode {
 	case config.ModeSync:
 	case config.ModeEvents:
-		m := kit.Messaging(st.DB, st.Read, cfg.Topic(events.TopicOrders), cfg.Topic(events.TopicInventory))
-		answers := m.Outbox(cfg.Topic(events.TopicInventory))
+		m := kit.Messaging(st.DB, st.Read)
+		answers := m.Outbox()
 		h := &listen.Handler{Now: now}
-		m.Consume(st.DB, h.Routes(), answers, cfg.Topic(events.TopicOrders))
+		m.Consume(st.DB, h.Routes(), answers)
 		movements = answers
 		ready = append(ready, m.ReadyCheck())
 		a.Messaging = m
@@ -59,7 +58,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		a.Close()
 		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
 	}
-	a.Echo = kit.HTTP(func(ctx context.Context) (any, error) { return sqlitedb.Versions(ctx, st.DB, store.Schemas...) }, ready...)
+	a.Echo = kit.HTTP(func(ctx context.Context) (any, error) { return sqlitedb.Versions(ctx, st.Read, store.Schemas...) }, ready...)
 	(&httpapi.API{Store: st, Now: now, Outbox: movements}).Register(a.Echo)
 	return a, nil
 }

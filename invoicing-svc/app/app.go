@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/config"
-	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/service"
 	"github.com/orderflow/platform/sqlitedb"
@@ -44,16 +43,16 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	switch cfg.Mode {
 	case config.ModeSync:
 	case config.ModeEvents:
-		m := kit.Messaging(st.DB, st.Read, cfg.Topic(events.TopicInventory), cfg.Topic(events.TopicInvoicing))
+		m := kit.Messaging(st.DB, st.Read)
 		h := &listen.Handler{Now: now}
-		m.Consume(st.DB, h.Routes(), m.Outbox(cfg.Topic(events.TopicInvoicing)), cfg.Topic(events.TopicInventory))
+		m.Consume(st.DB, h.Routes(), m.Outbox())
 		ready = append(ready, m.ReadyCheck())
 		a.Messaging = m
 	default:
 		a.Close()
 		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
 	}
-	a.Echo = kit.HTTP(func(ctx context.Context) (any, error) { return sqlitedb.Versions(ctx, st.DB, store.Schemas...) }, ready...)
+	a.Echo = kit.HTTP(func(ctx context.Context) (any, error) { return sqlitedb.Versions(ctx, st.Read, store.Schemas...) }, ready...)
 	(&httpapi.API{Store: st, Now: now}).Register(a.Echo)
 	return a, nil
 }

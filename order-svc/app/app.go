@@ -10,7 +10,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/orderflow/platform/config"
-	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/service"
 	"github.com/orderflow/platform/sqlitedb"
@@ -59,10 +58,10 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		kit.Knobs["HTTP_CLIENT_TIMEOUT"] = cfg.HTTPClientTimeout.String()
 		ready = append(ready, httpserver.Check{Name: "inventory-svc", Check: inv.Ping}, httpserver.Check{Name: "invoicing-svc", Check: bill.Ping})
 	case config.ModeEvents:
-		m := kit.Messaging(st.DB, st.Read, cfg.Topic(events.TopicOrders), cfg.Topic(events.TopicInventory), cfg.Topic(events.TopicInvoicing))
+		m := kit.Messaging(st.DB, st.Read)
 		h := &listen.Handler{Now: now}
-		m.Consume(st.DB, h.Routes(), nil, cfg.Topic(events.TopicInventory), cfg.Topic(events.TopicInvoicing))
-		placer = &placing.Events{Store: st, Outbox: m.Outbox(cfg.Topic(events.TopicOrders)), Now: now}
+		m.Consume(st.DB, h.Routes(), nil)
+		placer = &placing.Events{Store: st, Outbox: m.Outbox(), Now: now}
 		ready = append(ready, m.ReadyCheck())
 		a.Messaging = m
 	default:
@@ -71,7 +70,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	}
 
 	registerOrderGauge(kit.Registry, st)
-	a.Echo = kit.HTTP(func(ctx context.Context) (any, error) { return sqlitedb.Versions(ctx, st.DB, store.Schemas...) }, ready...)
+	a.Echo = kit.HTTP(func(ctx context.Context) (any, error) { return sqlitedb.Versions(ctx, st.Read, store.Schemas...) }, ready...)
 	(&httpapi.API{Placer: placer, Store: st}).Register(a.Echo)
 	return a, nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/orderflow/platform/outbox"
 	"github.com/orderflow/platform/retry"
 	"github.com/orderflow/platform/runner"
+	"github.com/orderflow/platform/topology"
 )
 
 // Messaging is a service's events-mode machinery: topics, outbox relay,
@@ -38,11 +39,12 @@ type Messaging struct {
 // Messaging prepares events mode for a service whose outbox and inbox live in
 // db (the writer); read is its read pool (sqlitedb.OpenReader), used for the
 // outbox gauge and the relay's reads so neither waits for the writer's
-// transactions. topics are the (prefixed) topics it produces to or consumes
-// from; their DLQs are created too.
-func (k *Kit) Messaging(db, read *sql.DB, topics ...string) *Messaging {
+// transactions. The topics it produces to and consumes from are the
+// topology's (platform/topology), under KAFKA_TOPIC_PREFIX; they and their
+// DLQs are created at start-up.
+func (k *Kit) Messaging(db, read *sql.DB) *Messaging {
 	var all []string
-	for _, t := range topics {
+	for _, t := range topology.Prefixed(k.Config.TopicPrefix, k.place().Topics()) {
 		all = append(all, t, events.DLQ(t))
 	}
 	pub := &kafkabus.Publisher{Writer: kafkabus.NewWriter(k.Config.KafkaBrokers, k.Logger), Tracer: k.Tracer, Propagation: k.Propagation}
@@ -86,15 +88,22 @@ func (m *Messaging) sum(f func(*kafkabus.Consumer) int64) int64 {
 
 // Outbox is the writer for events the service publishes on topic: rows
 // carry the trace context and wake this service's relay.
-func (m *Messaging) Outbox(topic string) *outbox.Writer {
+func (m *Messaging) Outbox() *outbox.Writer {
+	topic := m.kit.Config.Topic(m.kit.place().Produces[0])
 	return &outbox.Writer{Topic: topic, Propagator: m.kit.Tracing.Propagator, Relay: m.Relay}
 }
 
-// Consume adds a consumer of topics in the service's group that applies
+// place is the service's entry in the topology. A service missing from it is
+// a programming error caught by every test that wires it.
+func (k *Kit) place() topology.Service { return topology.MustOf(k.Config.Service) }
+
+// Consume adds a consumer of the topics the topology says the service
+// consumes, in the service's group, that applies
 // events through routes in db (inbox claim, state change and the emitted
 // events in one transaction); emit receives what the handlers emit (nil when
 // they emit nothing).
-func (m *Messaging) Consume(db *sql.DB, routes consume.Routes, emit *outbox.Writer, topics ...string) *kafkabus.Consumer {
+func (m *Messaging) Consume(db *sql.DB, routes consume.Routes, emit *outbox.Writer) *kafkabus.Consumer {
+	topics := topology.Prefixed(m.kit.Config.TopicPrefix, m.kit.place().Consumes)
 	p := &consume.Processor{DB: db, Routes: routes, Outbox: emit}
 	c := kafkabus.NewConsumer(kafkabus.ConsumerConfig{
 		Brokers:     m.kit.Config.KafkaBrokers,
