@@ -1,0 +1,42 @@
+package bench
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Drive calls send n times on an open-loop schedule at rate per second: the
+// i-th call is due at i/rate whether or not the earlier ones returned, as
+// real clients behave. At most maxInFlight calls run at once; past that the
+// schedule slips and the late sends are counted, instead of goroutines piling
+// up against a stalled target. It waits for every call.
+func Drive(ctx context.Context, rate float64, n, maxInFlight int, send func(ctx context.Context, i int)) (late int, err error) {
+	interval := time.Duration(float64(time.Second) / rate)
+	slots := make(chan struct{}, max(maxInFlight, 1))
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	start := time.Now()
+	for i := range n {
+		if d := time.Until(start.Add(time.Duration(i) * interval)); d > 0 {
+			if err := sleep(ctx, d); err != nil {
+				return late, err
+			}
+		}
+		select {
+		case slots <- struct{}{}:
+		default:
+			late++
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return late, ctx.Err()
+			}
+		}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			send(ctx, i)
+		})
+	}
+	return late, ctx.Err()
+}

@@ -1,0 +1,76 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/stockup"
+)
+
+// Stack is one mode's stack as the bench drives it. Nothing here asks which
+// mode it is: sync and events go through the same steps.
+type Stack struct {
+	Mode      string
+	OrderURL  string
+	Inventory stockup.Inventory
+	// Drain, when set, measures how fast a paused consumer's backlog drains
+	// (events mode); nil says the mode has no consumer.
+	Drain *Drainer
+	// Procs are the stack's processes (services, broker) to measure; none
+	// with a reason says why they cannot be (Docker).
+	Procs func() ([]Proc, string)
+}
+
+// orders is the stack's order-svc client with enough connections for a
+// bench's rates.
+func (s Stack) orders() *api.Orders { return api.NewOrders(s.OrderURL, newHTTPClient()) }
+
+// OrderStep places orders at rate for d (open loop, load.Mix, after stocking
+// up for them), follows them until final or settle passes, and sums the run
+// up: time to consistency is the latency the bound applies to.
+func (s Stack) OrderStep(ctx context.Context, rate float64, d, settle time.Duration) (Step, error) {
+	st, _, err := s.placeAndFollow(ctx, rate, max(int(rate*d.Seconds()+0.5), 1), settle)
+	return st, err
+}
+
+// placeAndFollow is OrderStep for n orders; it also returns the run.
+func (s Stack) placeAndFollow(ctx context.Context, rate float64, n int, settle time.Duration) (Step, load.Result, error) {
+	if _, err := stockup.Ensure(ctx, s.Inventory, "bench-"+s.Mode, stockup.Plan{AtLeast: stockup.Need(n, load.Mix)}); err != nil {
+		return Step{}, load.Result{}, fmt.Errorf("%s: stock up for %d orders: %w", s.Mode, n, err)
+	}
+	o := s.orders()
+	res, err := load.Run(ctx, load.Config{Orders: o, Rate: rate, Count: n, MaxInFlight: maxInFlight})
+	if err != nil {
+		return Step{}, res, err
+	}
+	// Times to consistency come from the services' timestamps, so polling
+	// every 50 ms changes no number; it only keeps the follow's own load low.
+	if _, err := load.Follow(ctx, &res, o, load.FollowConfig{Every: 50 * time.Millisecond, Timeout: settle}); err != nil {
+		return Step{}, res, err
+	}
+	return stepOf(res), res, nil
+}
+
+// stepOf turns a load run into a Step: an order is done once final; FAILED
+// orders and orders never taken (refused, timed out) are failures.
+func stepOf(r load.Result) Step {
+	sum := load.Summarize(r)
+	st := Step{Sent: len(r.Orders), SentLate: r.Slipped, Latency: sum.TimeToFinal, Response: sum.Placement,
+		Samples: sum.TimeToFinalSamples, Trend: TrendOf(sum.TimeToFinalSamples)}
+	for _, p := range r.Orders {
+		switch {
+		case !p.Accepted():
+			st.Done++
+			st.Failed++
+		case p.Order.Final:
+			st.Done++
+			if p.Order.Status == "FAILED" {
+				st.Failed++
+			}
+		}
+	}
+	return st
+}
