@@ -40,7 +40,7 @@ func TestBenchNative(t *testing.T) {
 	})
 
 	stdout, stderr, err := c.run("bench", "--no-jaeger", "--json", "--out", out,
-		"--start", "20", "--max", "40", "--step-duration", "1s", "--pause", "0s",
+		"--start", "20", "--max", "40", "--baseline-max", "40", "--step-duration", "1s", "--pause", "0s",
 		"--settle", "60s", "--p99-bound", "30s", "--drain-orders", "20")
 	if err != nil {
 		t.Fatalf("bench: %v\nstderr:\n%s", err, stderr)
@@ -96,6 +96,7 @@ func TestBenchFlagErrors(t *testing.T) {
 		{[]string{"bench", "--step-duration", "10ms"}, "--step-duration 10ms: use 500ms to 10m"},
 		{[]string{"bench", "--p99-bound", "0s"}, "--p99-bound 0s"},
 		{[]string{"bench", "--drain-orders", "0"}, "--drain-orders 0: use 1 to 100000"},
+		{[]string{"bench", "--baseline-max", "10"}, "--baseline-max 10: use --max (3200)"},
 	}
 	for _, tt := range tests {
 		_, _, err := c.run(tt.args...)

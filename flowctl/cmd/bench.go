@@ -115,6 +115,7 @@ reference lines).
 	c.Flags().Float64Var(&cfg.Start, "start", cfg.Start, "first step's rate (orders, events or requests per second)")
 	c.Flags().Float64Var(&cfg.Factor, "factor", cfg.Factor, "each step's rate is the last one's times this")
 	c.Flags().Float64Var(&cfg.Max, "max", cfg.Max, "highest rate tried; a target still sustainable there is reported as ≥ max")
+	c.Flags().Float64Var(&cfg.BaselineMax, "baseline-max", cfg.BaselineMax, "highest rate tried on the baselines (they usually go well past the modes)")
 	c.Flags().DurationVar(&cfg.StepDuration, "step-duration", cfg.StepDuration, "how long each step (and the measured run at half the ceiling) sends for")
 	c.Flags().DurationVar(&cfg.Settle, "settle", cfg.Settle, "how long after a step its orders may take to become final; more is a backlog")
 	c.Flags().DurationVar(&cfg.Pause, "pause", cfg.Pause, "quiet time between steps")

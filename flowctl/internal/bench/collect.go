@@ -63,12 +63,12 @@ func (c *collector) answered(d time.Duration) {
 }
 
 // step sums the collector up as a Step (for Judge to judge).
-func (c *collector) step(late int) Step {
+func (c *collector) step(late int, sentRate float64) Step {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	samples := slices.DeleteFunc(slices.Clone(c.e2e), math.IsNaN)
 	return Step{
-		Sent: len(c.e2e), Done: c.done, Failed: c.failed, SentLate: late,
+		Sent: len(c.e2e), Done: c.done, Failed: c.failed, SentLate: late, SentRate: sentRate,
 		Latency: stats.Summarize(samples), Response: stats.Summarize(c.response), Hop: stats.Summarize(c.hops),
 		Trend: TrendOf(samples), Samples: samples,
 	}

@@ -95,7 +95,7 @@ func (e *EchoChain) Step(ctx context.Context, rate float64, d, settle time.Durat
 	// later than that is a backlog anyway.
 	callCtx, cancel := context.WithTimeout(ctx, d+settle)
 	defer cancel()
-	late, err := Drive(callCtx, rate, n, maxInFlight, func(ctx context.Context, i int) {
+	late, sentRate, err := Drive(callCtx, rate, n, maxInFlight, func(ctx context.Context, i int) {
 		t := time.Now()
 		_, err := post(ctx, e.client, e.entry, echoBody)
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
@@ -108,7 +108,7 @@ func (e *EchoChain) Step(ctx context.Context, rate float64, d, settle time.Durat
 		return Step{}, ctx.Err()
 	}
 	_ = err // a step cut short by its own deadline is a backlog, not an error
-	return col.step(late), nil
+	return col.step(late, sentRate), nil
 }
 
 // Close stops the servers.

@@ -14,26 +14,25 @@ import (
 // nearest rank, the 99th percentile of fewer than 100 values is the largest.
 const p99MinN = 100
 
-// Pct is the p-th percentile of s with its sample count, "–" without samples.
+// Pct is the p-th percentile (50 or 99) of s with its sample count, "–"
+// without samples, and "max X (n=N)" for a p99 of fewer than p99MinN.
 func Pct(s stats.Summary, p int) string {
-	if s.N == 0 {
+	switch {
+	case s.N == 0:
 		return "–"
+	case p == 99 && s.N < p99MinN:
+		return fmt.Sprintf("max %s (n=%d)", stats.Ms(s.Max), s.N)
+	case p == 99:
+		return fmt.Sprintf("%s (n=%d)", stats.Ms(s.P99), s.N)
 	}
-	v := s.P50
-	if p == 99 {
-		v = s.P99
-	}
-	return fmt.Sprintf("%s (n=%d)", stats.Ms(v), s.N)
+	return fmt.Sprintf("%s (n=%d)", stats.Ms(s.P50), s.N)
 }
 
-// Pct99Label is "p99 X (n=N)", or "max X (n=N)" when N is too small for a
-// p99 that differs from the maximum.
+// Pct99Label is Pct(s, 99) said in a sentence: "p99 X (n=N)", or
+// "max X (n=N)" when N is too small for a p99 that differs from the maximum.
 func Pct99Label(s stats.Summary) string {
-	if s.N == 0 {
-		return "–"
-	}
-	if s.N < p99MinN {
-		return fmt.Sprintf("max %s (n=%d)", stats.Ms(s.Max), s.N)
+	if s.N == 0 || s.N < p99MinN {
+		return Pct(s, 99)
 	}
 	return "p99 " + Pct(s, 99)
 }
@@ -79,14 +78,14 @@ func Print(w io.Writer, r Result) {
 		return s
 	})
 	row("answer p50", func(t TargetResult) string { return Pct(t.Measured.Response, 50) })
-	row("answer p99", func(t TargetResult) string { return Pct99Label(t.Measured.Response) })
+	row("answer p99", func(t TargetResult) string { return Pct(t.Measured.Response, 99) })
 	row("consistent / end-to-end p50", func(t TargetResult) string { return Pct(t.Measured.Latency, 50) })
-	row("consistent / end-to-end p99", func(t TargetResult) string { return Pct99Label(t.Measured.Latency) })
+	row("consistent / end-to-end p99", func(t TargetResult) string { return Pct(t.Measured.Latency, 99) })
 	row("per hop p50 / p99", func(t TargetResult) string {
 		if t.Measured.Hop.N == 0 {
 			return "–"
 		}
-		return Pct(t.Measured.Hop, 50) + " / " + Pct99Label(t.Measured.Hop)
+		return Pct(t.Measured.Hop, 50) + " / " + Pct(t.Measured.Hop, 99)
 	})
 	row("backlog drain", func(t TargetResult) string {
 		switch {

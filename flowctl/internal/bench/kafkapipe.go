@@ -194,7 +194,7 @@ func (p *KafkaPipe) Step(ctx context.Context, rate float64, d, settle time.Durat
 		p.step, p.col = 0, nil
 		p.mu.Unlock()
 	}()
-	late, err := Drive(ctx, rate, n, maxInFlight, func(ctx context.Context, i int) {
+	late, sentRate, err := Drive(ctx, rate, n, maxInFlight, func(ctx context.Context, i int) {
 		v := make([]byte, pipeValueSize)
 		now := uint64(time.Now().UnixNano())
 		binary.BigEndian.PutUint64(v[offStep:], id)
@@ -210,7 +210,7 @@ func (p *KafkaPipe) Step(ctx context.Context, rate float64, d, settle time.Durat
 	if ctx.Err() != nil {
 		return Step{}, ctx.Err()
 	}
-	return col.step(late), nil
+	return col.step(late, sentRate), nil
 }
 
 // Close stops the consumers and writers and deletes the topics and groups.

@@ -43,6 +43,7 @@ type ConfigJSON struct {
 	Settle       string  `json:"settle"`
 	Pause        string  `json:"pause"`
 	P99BoundMS   float64 `json:"p99_bound_ms"`
+	BaselineMax  float64 `json:"baseline_max"`
 	DrainOrders  int     `json:"drain_orders"`
 }
 
@@ -86,7 +87,7 @@ func Run(ctx context.Context, cfg Config, targets []Target, o Options) (Result, 
 	}
 	res := Result{Started: time.Now().UTC(), Runtime: o.Runtime, Config: ConfigJSON{
 		Start: cfg.Start, Factor: cfg.Factor, Max: cfg.Max, StepDuration: cfg.StepDuration.String(),
-		Settle: cfg.Settle.String(), Pause: cfg.Pause.String(), P99BoundMS: ms(cfg.P99Bound), DrainOrders: o.DrainOrders,
+		Settle: cfg.Settle.String(), Pause: cfg.Pause.String(), P99BoundMS: ms(cfg.P99Bound), BaselineMax: cfg.BaselineMax, DrainOrders: o.DrainOrders,
 	}}
 	for i, t := range targets {
 		if i > 0 {
@@ -123,6 +124,9 @@ func openAndRun(ctx context.Context, cfg Config, t Target, o Options) (tr Target
 
 func runTarget(ctx context.Context, cfg Config, t Target, o Options) (TargetResult, error) {
 	tr := TargetResult{Name: t.Name, Baseline: t.Baseline, Unit: t.Unit}
+	if t.Baseline && cfg.BaselineMax > 0 {
+		cfg.Max = cfg.BaselineMax
+	}
 	o.Say("%s: stepping %s up from %g until it piles up or p99 passes %s", t.Name, t.Unit, cfg.Start, stats.Ms(ms(cfg.P99Bound)))
 	c, err := Search(ctx, cfg, t.Step, func(s Step) { o.Say("  %s", StepLine(s, t.Unit)) })
 	if err != nil {

@@ -30,7 +30,7 @@ func TestRunIsModeAgnostic(t *testing.T) {
 		{Name: "kafka 3-hop", Baseline: true, Unit: "events/s", Step: record(fakeSystem(1e9))},
 	}
 	cfg := fastConfig()
-	cfg.Max = 1600
+	cfg.Max, cfg.BaselineMax = 1000, 1600
 	res, err := Run(context.Background(), cfg, targets, Options{Runtime: "native", DrainOrders: 10})
 	if err != nil {
 		t.Fatal(err)

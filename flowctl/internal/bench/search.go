@@ -32,21 +32,43 @@ type Config struct {
 	// P99Bound is the highest p99 latency (time to consistency, or end to
 	// end for a baseline) a sustainable step may have.
 	P99Bound time.Duration
+	// BaselineMax replaces Max for the baselines, which usually go well past
+	// the modes: a ratio against a baseline stopped at Max says little.
+	BaselineMax float64
 }
 
 // DefaultConfig is what `flowctl bench` runs without flags.
 var DefaultConfig = Config{Start: 50, Factor: 2, Max: 3200, StepDuration: 10 * time.Second,
-	Settle: 5 * time.Second, Pause: 2 * time.Second, P99Bound: time.Second}
+	Settle: 5 * time.Second, Pause: 2 * time.Second, P99Bound: time.Second, BaselineMax: 25600}
+
+// The highest rates a search may try: orders are capped where load.Run caps
+// them; the baselines send from this process and go higher.
+const (
+	maxOrderRate    = 10000
+	maxBaselineRate = 100000
+)
 
 // Check rejects bounds that would make no search; the message names the flag.
 func (c Config) Check() error {
 	switch {
-	case c.Start <= 0 || c.Start > 10000:
-		return fmt.Errorf("--start %g: use more than 0 and at most 10000 per second", c.Start)
+	case c.Max > maxOrderRate:
+		return fmt.Errorf("--max %g: use --start (%g) to %d per second", c.Max, c.Start, maxOrderRate)
+	case c.BaselineMax != 0 && (c.BaselineMax < c.Max || c.BaselineMax > maxBaselineRate):
+		return fmt.Errorf("--baseline-max %g: use --max (%g) to %d per second", c.BaselineMax, c.Max, maxBaselineRate)
+	}
+	return c.checkSearch()
+}
+
+// checkSearch is Check without the caps that differ between modes and
+// baselines.
+func (c Config) checkSearch() error {
+	switch {
+	case c.Start <= 0 || c.Start > maxOrderRate:
+		return fmt.Errorf("--start %g: use more than 0 and at most %d per second", c.Start, maxOrderRate)
 	case c.Factor < 1.1 || c.Factor > 10:
 		return fmt.Errorf("--factor %g: use 1.1 to 10", c.Factor)
-	case c.Max < c.Start || c.Max > 10000:
-		return fmt.Errorf("--max %g: use --start (%g) to 10000 per second", c.Max, c.Start)
+	case c.Max < c.Start || c.Max > maxBaselineRate:
+		return fmt.Errorf("--max %g: use --start (%g) to %d per second", c.Max, c.Start, maxOrderRate)
 	case c.StepDuration < 500*time.Millisecond || c.StepDuration > 10*time.Minute:
 		return fmt.Errorf("--step-duration %s: use 500ms to 10m", c.StepDuration)
 	case c.Settle < 500*time.Millisecond:
@@ -87,6 +109,10 @@ type Step struct {
 	// SentLate counts units the client could not send on schedule because
 	// too many were still waiting for an answer.
 	SentLate int `json:"sent_late"`
+	// SentRate is the rate the units actually went out at (first to last
+	// send); 0 when unknown. Below the step's rate, the client itself (2
+	// cores, shared) could not keep up and the step measured nothing.
+	SentRate float64 `json:"sent_rate"`
 	// Latency is what the bound applies to: time to consistency for an order,
 	// end to end for a baseline. Response is the client's wait for its
 	// answer (placement latency; the same as Latency for the echo chain).
@@ -118,6 +144,8 @@ const (
 	// LateLimit is the share of units sent late that still counts as keeping
 	// the schedule (a GC pause or a scheduler hiccup on 2 cores).
 	LateLimit = 0.02
+	// SlowClientLimit is the share of the step's rate the sends must reach.
+	SlowClientLimit = 0.9
 )
 
 // Judge decides whether a step was sustainable and says why not.
@@ -133,6 +161,8 @@ func Judge(s Step, bound time.Duration) Step {
 		s.Why = fmt.Sprintf("%d of %d failed", s.Failed, s.Sent)
 	case float64(s.SentLate) > LateLimit*float64(s.Sent):
 		s.Why = fmt.Sprintf("could not keep the schedule: %d of %d sent late (answers too slow)", s.SentLate, s.Sent)
+	case s.SentRate > 0 && s.Sent > 1 && s.SentRate < SlowClientLimit*s.Rate:
+		s.Why = fmt.Sprintf("the client sent only %.0f/s (this machine is the limit)", s.SentRate)
 	case s.Latency.P99 > boundMS:
 		s.Why = fmt.Sprintf("p99 %s > bound %s", stats.Ms(s.Latency.P99), stats.Ms(boundMS))
 	case s.Trend > TrendLimit && s.Latency.P50 > TrendFloor:
@@ -172,7 +202,7 @@ type Ceiling struct {
 // Search steps the rate up until a step is not sustainable or Max is
 // reached, calling each (if set) after every judged step.
 func Search(ctx context.Context, c Config, run StepFunc, each func(Step)) (Ceiling, error) {
-	if err := c.Check(); err != nil {
+	if err := c.checkSearch(); err != nil {
 		return Ceiling{}, err
 	}
 	var out Ceiling

@@ -102,6 +102,8 @@ func TestJudge(t *testing.T) {
 		{"late sends", func(s *Step) { s.SentLate = 5 }, "sent late"},
 		{"a few late sends are noise", func(s *Step) { s.SentLate = 2 }, ""},
 		{"p99 over the bound", func(s *Step) { s.Latency.P99 = 1500 }, "p99 1.50 s > bound"},
+		{"a client too slow for the rate", func(s *Step) { s.Rate, s.SentRate = 100, 80 }, "sent only 80/s"},
+		{"a client on time", func(s *Step) { s.Rate, s.SentRate = 100, 95 }, ""},
 		{"latency rising", func(s *Step) { s.Trend, s.Latency.P50 = 5, 200 }, "rose 5.0×"},
 		{"a rise at low latency is noise", func(s *Step) { s.Trend = 5 }, ""},
 	}
@@ -146,6 +148,9 @@ func TestConfigCheck(t *testing.T) {
 		{func(c *Config) { c.StepDuration = time.Millisecond }, "--step-duration"},
 		{func(c *Config) { c.Settle = 0 }, "--settle"},
 		{func(c *Config) { c.P99Bound = 0 }, "--p99-bound"},
+		{func(c *Config) { c.Max = 20000 }, "--max"},
+		{func(c *Config) { c.BaselineMax = 100 }, "--baseline-max"},
+		{func(c *Config) { c.BaselineMax = 0 }, ""},
 	}
 	for _, tt := range tests {
 		c := DefaultConfig
@@ -160,7 +165,7 @@ func TestConfigCheck(t *testing.T) {
 func TestDriveCallsEverySend(t *testing.T) {
 	var mu sync.Mutex
 	seen := map[int]bool{}
-	late, err := Drive(context.Background(), 10000, 5, 5, func(_ context.Context, i int) {
+	late, _, err := Drive(context.Background(), 10000, 5, 5, func(_ context.Context, i int) {
 		mu.Lock()
 		seen[i] = true
 		mu.Unlock()
