@@ -43,6 +43,7 @@ type ConfigJSON struct {
 	Settle       string  `json:"settle"`
 	Pause        string  `json:"pause"`
 	P99BoundMS   float64 `json:"p99_bound_ms"`
+	Retries      int     `json:"retries"`
 	BaselineMax  float64 `json:"baseline_max"`
 	DrainOrders  int     `json:"drain_orders"`
 }
@@ -87,7 +88,7 @@ func Run(ctx context.Context, cfg Config, targets []Target, o Options) (Result, 
 	}
 	res := Result{Started: time.Now().UTC(), Runtime: o.Runtime, Config: ConfigJSON{
 		Start: cfg.Start, Factor: cfg.Factor, Max: cfg.Max, StepDuration: cfg.StepDuration.String(),
-		Settle: cfg.Settle.String(), Pause: cfg.Pause.String(), P99BoundMS: ms(cfg.P99Bound), BaselineMax: cfg.BaselineMax, DrainOrders: o.DrainOrders,
+		Settle: cfg.Settle.String(), Pause: cfg.Pause.String(), P99BoundMS: ms(cfg.P99Bound), Retries: cfg.Retries, BaselineMax: cfg.BaselineMax, DrainOrders: o.DrainOrders,
 	}}
 	for i, t := range targets {
 		if i > 0 {
@@ -197,6 +198,9 @@ func StepLine(s Step, unit string) string {
 	verdict := "sustainable"
 	if !s.Sustainable {
 		verdict = "NOT sustainable (" + s.Why + ")"
+	}
+	if s.Try > 1 {
+		verdict = fmt.Sprintf("try %d: %s", s.Try, verdict)
 	}
 	return fmt.Sprintf("%g %s: %s · latency p50 %s · %s · %d sent", s.Rate, unit, verdict,
 		Pct(s.Latency, 50), Pct99Label(s.Latency), s.Sent)

@@ -32,6 +32,10 @@ type Config struct {
 	// P99Bound is the highest p99 latency (time to consistency, or end to
 	// end for a baseline) a sustainable step may have.
 	P99Bound time.Duration
+	// Retries is how many times a step that was not sustainable runs again
+	// before it counts: on a shared machine one stall of another job's can
+	// fail a step the target would sustain.
+	Retries int
 	// BaselineMax replaces Max for the baselines, which usually go well past
 	// the modes: a ratio against a baseline stopped at Max says little.
 	BaselineMax float64
@@ -39,7 +43,7 @@ type Config struct {
 
 // DefaultConfig is what `flowctl bench` runs without flags.
 var DefaultConfig = Config{Start: 50, Factor: 2, Max: 3200, StepDuration: 10 * time.Second,
-	Settle: 5 * time.Second, Pause: 2 * time.Second, P99Bound: time.Second, BaselineMax: 25600}
+	Settle: 5 * time.Second, Pause: 2 * time.Second, P99Bound: time.Second, Retries: 1, BaselineMax: 25600}
 
 // The highest rates a search may try: orders are capped where load.Run caps
 // them; the baselines send from this process and go higher.
@@ -77,6 +81,8 @@ func (c Config) checkSearch() error {
 		return fmt.Errorf("--pause %s: use 0 or more", c.Pause)
 	case c.P99Bound <= 0:
 		return fmt.Errorf("--p99-bound %s: use more than 0", c.P99Bound)
+	case c.Retries < 0 || c.Retries > 5:
+		return fmt.Errorf("--retries %d: use 0 to 5", c.Retries)
 	}
 	return nil
 }
@@ -124,6 +130,8 @@ type Step struct {
 	// of its first quarter: above TrendLimit the latency rose while the step
 	// ran, so work queued up even if it finished within Settle.
 	Trend float64 `json:"trend"`
+	// Try counts the runs at this rate in a search (a retry is Try 2).
+	Try int `json:"try,omitempty"`
 	// Sustainable is the verdict, Why the reason when it is false.
 	Sustainable bool   `json:"sustainable"`
 	Why         string `json:"why,omitempty"`
@@ -206,26 +214,37 @@ func Search(ctx context.Context, c Config, run StepFunc, each func(Step)) (Ceili
 		return Ceiling{}, err
 	}
 	var out Ceiling
-	for i, r := range c.Rates() {
-		if i > 0 && c.Pause > 0 {
-			if err := sleep(ctx, c.Pause); err != nil {
-				return out, err
+	first := true
+	for _, r := range c.Rates() {
+		var s Step
+		for try := 0; try <= c.Retries; try++ {
+			if !first && c.Pause > 0 {
+				if err := sleep(ctx, c.Pause); err != nil {
+					return out, err
+				}
 			}
-		}
-		s, err := run(ctx, r, c.StepDuration, c.Settle)
-		if err != nil {
-			return out, fmt.Errorf("step at %g/s: %w", r, err)
-		}
-		s.Rate = r
-		s = Judge(s, c.P99Bound)
-		out.Steps = append(out.Steps, s)
-		if each != nil {
-			each(s)
+			first = false
+			var err error
+			if s, err = run(ctx, r, c.StepDuration, c.Settle); err != nil {
+				return out, fmt.Errorf("step at %g/s: %w", r, err)
+			}
+			s.Rate, s.Try = r, try+1
+			s = Judge(s, c.P99Bound)
+			out.Steps = append(out.Steps, s)
+			if each != nil {
+				each(s)
+			}
+			if s.Sustainable {
+				break
+			}
 		}
 		if !s.Sustainable {
 			out.Stop = fmt.Sprintf("%g/s not sustainable: %s", r, s.Why)
+			if s.Try > 1 {
+				out.Stop += fmt.Sprintf(" (%d tries)", s.Try)
+			}
 			if out.Max == 0 {
-				out.Stop += fmt.Sprintf(" (no sustainable rate at or above --start %g)", c.Start)
+				out.Stop += fmt.Sprintf("; no sustainable rate at or above --start %g", c.Start)
 			}
 			return out, nil
 		}

@@ -33,8 +33,20 @@ func fakeSystem(ceiling float64) StepFunc {
 
 func fastConfig() Config {
 	c := DefaultConfig
-	c.StepDuration, c.Pause = time.Second, 0
+	c.StepDuration, c.Pause, c.Retries = time.Second, 0, 0
 	return c
+}
+
+// flaky fails the first run at rate r, then behaves as inner.
+func flaky(inner StepFunc, r float64) StepFunc {
+	failed := false
+	return func(ctx context.Context, rate float64, d, s time.Duration) (Step, error) {
+		if rate == r && !failed {
+			failed = true
+			return Step{Sent: 10, Done: 5}, nil
+		}
+		return inner(ctx, rate, d, s)
+	}
 }
 
 func TestSearch(t *testing.T) {
@@ -55,6 +67,10 @@ func TestSearch(t *testing.T) {
 			0, []float64{50}, false, "no sustainable rate"},
 		{"a backlog ends the search", func(c Config) Config { c.P99Bound = time.Hour; return c }, fakeSystem(100),
 			200, []float64{50, 100, 200, 400}, false, "backlog"},
+		{"a retry passes a one-off stall", func(c Config) Config { c.Retries = 1; return c }, flaky(fakeSystem(300), 100),
+			200, []float64{50, 100, 100, 200, 400, 400}, false, "(2 tries)"},
+		{"without retries the stall is the ceiling", func(c Config) Config { return c }, flaky(fakeSystem(300), 100),
+			50, []float64{50, 100}, false, "backlog"},
 		{"factor 3 from 20", func(c Config) Config { c.Start, c.Factor, c.Max = 20, 3, 200; return c }, fakeSystem(100),
 			60, []float64{20, 60, 180}, false, "not sustainable"},
 	}
@@ -151,6 +167,7 @@ func TestConfigCheck(t *testing.T) {
 		{func(c *Config) { c.Max = 20000 }, "--max"},
 		{func(c *Config) { c.BaselineMax = 100 }, "--baseline-max"},
 		{func(c *Config) { c.BaselineMax = 0 }, ""},
+		{func(c *Config) { c.Retries = -1 }, "--retries"},
 	}
 	for _, tt := range tests {
 		c := DefaultConfig
