@@ -71,6 +71,10 @@ func TestRunIsModeAgnostic(t *testing.T) {
 	if err != nil || len(files) != 2 {
 		t.Fatalf("%v %v", files, err)
 	}
+	svg, err := os.ReadFile(files[1])
+	if err != nil || !strings.Contains(string(svg), "kafka 3-hop ceiling ≥ 1600 events/s") || strings.Count(string(svg), "<circle ") != 10 {
+		t.Errorf("chart: %v\n%s", err, svg)
+	}
 }
 
 func TestRunStopsOnAStepError(t *testing.T) {

@@ -42,7 +42,11 @@ func Chart(r Result) string {
 	var refs []report.BenchRef
 	for _, t := range r.Targets {
 		if t.Baseline {
-			refs = append(refs, report.BenchRef{Name: fmt.Sprintf("%s ceiling (%s)", t.Name, t.Unit), Rate: t.Ceiling.Max})
+			at := ""
+			if t.Ceiling.ReachedMax {
+				at = "≥ " // still sustainable at its --baseline-max
+			}
+			refs = append(refs, report.BenchRef{Label: fmt.Sprintf("%s ceiling %s%g %s", t.Name, at, t.Ceiling.Max, t.Unit), Rate: t.Ceiling.Max})
 			continue
 		}
 		l := report.BenchLine{Name: t.Name}

@@ -20,10 +20,11 @@ type BenchLine struct {
 	Points []BenchPoint
 }
 
-// BenchRef is a baseline's ceiling, drawn as a vertical reference line.
+// BenchRef is a baseline's ceiling, drawn as a vertical reference line
+// with its label.
 type BenchRef struct {
-	Name string
-	Rate float64
+	Label string
+	Rate  float64
 }
 
 // BenchChart is a standalone SVG document: rate (log scale) against p99 time
@@ -82,8 +83,8 @@ func BenchChart(title string, bound float64, lines []BenchLine, refs []BenchRef)
 			continue
 		}
 		px := coord(x.at(r.Rate))
-		fmt.Fprintf(&b, `<line class="baseline" x1="%s" x2="%s" y1="%s" y2="%s" stroke="#555" stroke-dasharray="6 4"/><text x="%s" y="%s" text-anchor="end" fill="#555">%s %s</text>`+"\n",
-			px, px, coord(y.from), coord(y.to), coord(x.at(r.Rate)-4), coord(y.to+14+14*float64(i)), esc(r.Name), esc(strconv.FormatFloat(r.Rate, 'g', 6, 64)))
+		fmt.Fprintf(&b, `<line class="baseline" x1="%s" x2="%s" y1="%s" y2="%s" stroke="#555" stroke-dasharray="6 4"/><text x="%s" y="%s" text-anchor="end" fill="#555">%s</text>`+"\n",
+			px, px, coord(y.from), coord(y.to), coord(x.at(r.Rate)-4), coord(y.to+14+14*float64(i)), esc(r.Label))
 	}
 	for i, l := range lines {
 		colour, class := modeColor(l.Name, i), cssClass(l.Name)

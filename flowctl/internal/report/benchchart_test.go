@@ -20,7 +20,7 @@ func TestBenchChart(t *testing.T) {
 		hollow     int
 		references int
 	}{
-		{"modes and baselines", lines, []BenchRef{{"kafka 3-hop", 6400}, {"http 3-hop", 1600}}, 5, 1, 2},
+		{"modes and baselines", lines, []BenchRef{{"kafka 3-hop ≥ 6400 events/s", 6400}, {"http 3-hop 1600 requests/s", 1600}}, 5, 1, 2},
 		{"a baseline without a ceiling draws no line", lines, []BenchRef{{"kafka 3-hop", 0}}, 5, 1, 0},
 		{"nothing measured still draws a frame", nil, nil, 0, 0, 0},
 	}
@@ -43,6 +43,11 @@ func TestBenchChart(t *testing.T) {
 			}
 			if got := strings.Count(svg, `class="baseline"`); got != tt.references {
 				t.Errorf("%d reference lines, want %d", got, tt.references)
+			}
+			for _, r := range tt.refs {
+				if r.Rate > 0 && !strings.Contains(svg, r.Label) {
+					t.Errorf("no label %q", r.Label)
+				}
 			}
 			if !strings.Contains(svg, `xmlns="http://www.w3.org/2000/svg"`) || !strings.Contains(svg, "p99 bound 1.00 s") {
 				t.Errorf("no namespace or no bound line:\n%s", svg)
