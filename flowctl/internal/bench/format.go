@@ -99,7 +99,7 @@ func Print(w io.Writer, r Result) {
 	for _, proc := range processes(r) {
 		row("CPU s / 1,000 orders: "+proc, func(t TargetResult) string {
 			if u, ok := usageOf(t, proc); ok {
-				return fmt.Sprintf("%.2f", u.CPUSecondsPer1k)
+				return fmt.Sprintf("%.2f (idle %.0f ms/s)", u.CPUSecondsPer1k, u.IdleCPUMsPerSec)
 			}
 			return resourceGap(t)
 		})

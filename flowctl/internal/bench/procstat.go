@@ -98,6 +98,10 @@ type Usage struct {
 	// PeakSinceStart, since the process started).
 	PeakRSSMiB     float64 `json:"peak_rss_mib"`
 	PeakSinceStart bool    `json:"peak_since_start,omitempty"`
+	// IdleCPUMsPerSec is the process's CPU use with no load, measured just
+	// before the run: the part of CPUSecondsPer1k that is the clock's, not
+	// the orders' (consumer fetch loops, relay fallback polls).
+	IdleCPUMsPerSec float64 `json:"idle_cpu_ms_per_sec"`
 }
 
 // Proc is a process to measure: what it is and its pid.
@@ -125,6 +129,19 @@ func StartMeter(procs []Proc) (*Meter, error) {
 		m.before = append(m.before, s)
 	}
 	return m, nil
+}
+
+// CPUSince is each process's CPU seconds since StartMeter, by name.
+func (m *Meter) CPUSince() (map[string]float64, error) {
+	out := map[string]float64{}
+	for i, p := range m.procs {
+		s, err := ReadProc(p.PID)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Name, err)
+		}
+		out[p.Name] = s.CPUSeconds - m.before[i].CPUSeconds
+	}
+	return out, nil
 }
 
 // Stop samples again and divides each process's CPU time by orders/1000.

@@ -137,7 +137,13 @@ func runTarget(ctx context.Context, cfg Config, t Target, o Options) (TargetResu
 	o.Say("  ⇒ %s", c.Stop)
 
 	rate := MeasureRate(c, cfg)
-	if err := sleep(ctx, cfg.Pause); err != nil {
+	// The pause before the measured run doubles as the idle measurement.
+	var idle map[string]float64
+	if t.Stack != nil {
+		if idle, err = idleCPU(ctx, t.Stack, max(cfg.Pause, minIdleWindow)); err != nil {
+			return tr, err
+		}
+	} else if err := sleep(ctx, cfg.Pause); err != nil {
 		return tr, err
 	}
 	var meter *Meter
@@ -154,6 +160,9 @@ func runTarget(ctx context.Context, cfg Config, t Target, o Options) (TargetResu
 	if meter != nil {
 		if tr.Resources, err = meter.Stop(m.Sent); err != nil {
 			tr.Resources, tr.ResourcesNote = nil, "not measured: "+err.Error()
+		}
+		for i := range tr.Resources {
+			tr.Resources[i].IdleCPUMsPerSec = idle[tr.Resources[i].Process]
 		}
 	}
 	if t.Stack == nil {
@@ -175,6 +184,30 @@ func runTarget(ctx context.Context, cfg Config, t Target, o Options) (TargetResu
 	tr.Drain = &d
 	o.Say("  ⇒ %s", DrainText(d))
 	return tr, nil
+}
+
+// minIdleWindow is the shortest idle measurement: CPU time comes in 10 ms
+// ticks, so a second resolves 10 ms/s.
+const minIdleWindow = time.Second
+
+// idleCPU is each process's CPU use in ms per second over d with no load;
+// nil (no error) when the stack's processes cannot be measured.
+func idleCPU(ctx context.Context, s *Stack, d time.Duration) (map[string]float64, error) {
+	m, _ := startMeter(s)
+	if err := sleep(ctx, d); err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, nil
+	}
+	cpu, err := m.CPUSince()
+	if err != nil {
+		return nil, nil // the measured run's meter says why
+	}
+	for k, v := range cpu {
+		cpu[k] = v * 1000 / d.Seconds()
+	}
+	return cpu, nil
 }
 
 // startMeter starts measuring a stack's processes, or says why it cannot.
