@@ -71,7 +71,8 @@ reference lines).
 					return err
 				}
 				si := bench.StackInfo{Mode: m, URLs: st.URLs, Brokers: st.Brokers, AdminToken: tok,
-					TopicPrefix: g.env.Getenv("KAFKA_TOPIC_PREFIX"), Jaeger: st.Jaeger}
+					TopicPrefix: g.env.Getenv("KAFKA_TOPIC_PREFIX"), Jaeger: st.Jaeger,
+					EmbeddedBroker: strings.TrimSpace(g.env.Getenv("KAFKA_BROKERS")) == ""}
 				if st.Compose == nil {
 					si.Layout = &l
 				} else {

@@ -132,7 +132,9 @@ func (p *KafkaPipe) stage(ctx context.Context, i int) {
 	for {
 		m, err := r.FetchMessage(ctx)
 		if err != nil {
-			if ctx.Err() != nil {
+			// The reader retries by itself; a broker gone away must not turn
+			// this loop into a spin.
+			if sleep(ctx, 50*time.Millisecond) != nil {
 				return
 			}
 			continue

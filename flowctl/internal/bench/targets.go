@@ -23,8 +23,9 @@ type StackInfo struct {
 	// Layout is set on the native runtime, where the processes' pid files
 	// are; nil on Docker.
 	Layout *stack.Layout
-	// Jaeger says the stack exports traces to a Jaeger flowctl runs.
-	Jaeger bool
+	// Jaeger says the stack exports traces to a Jaeger flowctl runs;
+	// EmbeddedBroker that Brokers is flowctl's own (not KAFKA_BROKERS).
+	Jaeger, EmbeddedBroker bool
 }
 
 // drainedService is the consumer whose backlog the drain measures: the
@@ -66,7 +67,7 @@ func procsOf(si StackInfo) ([]Proc, string) {
 			out = append(out, Proc{Name: svc, PID: p.PID})
 		}
 	}
-	if len(si.Brokers) > 0 {
+	if si.EmbeddedBroker && len(si.Brokers) > 0 {
 		if p, ok := stack.RunningFromPIDFile(l.BrokerPID()); ok {
 			out = append(out, Proc{Name: "broker (kfake)", PID: p.PID})
 		}
