@@ -122,6 +122,7 @@ reference lines).
 	c.Flags().DurationVar(&cfg.Pause, "pause", cfg.Pause, "quiet time between steps")
 	c.Flags().DurationVar(&cfg.P99Bound, "p99-bound", cfg.P99Bound, "highest p99 time to consistency (end to end for a baseline) a sustainable step may have")
 	c.Flags().IntVar(&cfg.Retries, "retries", cfg.Retries, "runs a step that was not sustainable gets again before it counts (a shared machine stalls now and then)")
+	c.Flags().IntVar(&cfg.Refine, "refine", cfg.Refine, "bisections between the ceiling and the first step past it (1 narrows a factor of 2 to √2)")
 	c.Flags().IntVar(&drainOrders, "drain-orders", 1000, "orders placed behind inventory-svc's paused consumers (events mode) to measure the drain")
 	c.Flags().StringVar(&out, "out", "reports", "directory the report goes under (relative to the repository root)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON (progress goes to stderr)")

@@ -44,6 +44,7 @@ type ConfigJSON struct {
 	Pause        string  `json:"pause"`
 	P99BoundMS   float64 `json:"p99_bound_ms"`
 	Retries      int     `json:"retries"`
+	Refine       int     `json:"refine"`
 	BaselineMax  float64 `json:"baseline_max"`
 	DrainOrders  int     `json:"drain_orders"`
 }
@@ -88,7 +89,7 @@ func Run(ctx context.Context, cfg Config, targets []Target, o Options) (Result, 
 	}
 	res := Result{Started: time.Now().UTC(), Runtime: o.Runtime, Config: ConfigJSON{
 		Start: cfg.Start, Factor: cfg.Factor, Max: cfg.Max, StepDuration: cfg.StepDuration.String(),
-		Settle: cfg.Settle.String(), Pause: cfg.Pause.String(), P99BoundMS: ms(cfg.P99Bound), Retries: cfg.Retries, BaselineMax: cfg.BaselineMax, DrainOrders: o.DrainOrders,
+		Settle: cfg.Settle.String(), Pause: cfg.Pause.String(), P99BoundMS: ms(cfg.P99Bound), Retries: cfg.Retries, Refine: cfg.Refine, BaselineMax: cfg.BaselineMax, DrainOrders: o.DrainOrders,
 	}}
 	for i, t := range targets {
 		if i > 0 {

@@ -36,6 +36,9 @@ type Config struct {
 	// before it counts: on a shared machine one stall of another job's can
 	// fail a step the target would sustain.
 	Retries int
+	// Refine is how many bisections narrow the gap between the ceiling and
+	// the first step past it (each one halves the factor's log).
+	Refine int
 	// BaselineMax replaces Max for the baselines, which usually go well past
 	// the modes: a ratio against a baseline stopped at Max says little.
 	BaselineMax float64
@@ -43,7 +46,7 @@ type Config struct {
 
 // DefaultConfig is what `flowctl bench` runs without flags.
 var DefaultConfig = Config{Start: 50, Factor: 2, Max: 3200, StepDuration: 10 * time.Second,
-	Settle: 5 * time.Second, Pause: 2 * time.Second, P99Bound: time.Second, Retries: 1, BaselineMax: 25600}
+	Settle: 5 * time.Second, Pause: 2 * time.Second, P99Bound: time.Second, Retries: 1, Refine: 1, BaselineMax: 25600}
 
 // The highest rates a search may try: orders are capped where load.Run caps
 // them; the baselines send from this process and go higher.
@@ -83,6 +86,8 @@ func (c Config) checkSearch() error {
 		return fmt.Errorf("--p99-bound %s: use more than 0", c.P99Bound)
 	case c.Retries < 0 || c.Retries > 5:
 		return fmt.Errorf("--retries %d: use 0 to 5", c.Retries)
+	case c.Refine < 0 || c.Refine > 5:
+		return fmt.Errorf("--refine %d: use 0 to 5", c.Refine)
 	}
 	return nil
 }
@@ -208,27 +213,28 @@ type Ceiling struct {
 }
 
 // Search steps the rate up until a step is not sustainable or Max is
-// reached, calling each (if set) after every judged step.
+// reached, then narrows the gap between the last sustainable rate and the
+// first that was not by Refine bisections (at their geometric mean, as the
+// steps are geometric). It calls each (if set) after every judged step.
 func Search(ctx context.Context, c Config, run StepFunc, each func(Step)) (Ceiling, error) {
 	if err := c.checkSearch(); err != nil {
 		return Ceiling{}, err
 	}
 	var out Ceiling
-	first := true
-	for _, r := range c.Rates() {
+	// try runs rate r, again up to Retries times while it is not sustainable.
+	try := func(r float64) (Step, error) {
 		var s Step
-		for try := 0; try <= c.Retries; try++ {
-			if !first && c.Pause > 0 {
+		for n := 1; n <= c.Retries+1; n++ {
+			if len(out.Steps) > 0 && c.Pause > 0 {
 				if err := sleep(ctx, c.Pause); err != nil {
-					return out, err
+					return s, err
 				}
 			}
-			first = false
 			var err error
 			if s, err = run(ctx, r, c.StepDuration, c.Settle); err != nil {
-				return out, fmt.Errorf("step at %g/s: %w", r, err)
+				return s, fmt.Errorf("step at %g/s: %w", r, err)
 			}
-			s.Rate, s.Try = r, try+1
+			s.Rate, s.Try = r, n
 			s = Judge(s, c.P99Bound)
 			out.Steps = append(out.Steps, s)
 			if each != nil {
@@ -238,20 +244,53 @@ func Search(ctx context.Context, c Config, run StepFunc, each func(Step)) (Ceili
 				break
 			}
 		}
+		return s, nil
+	}
+	var failed Step
+	for _, r := range c.Rates() {
+		s, err := try(r)
+		if err != nil {
+			return out, err
+		}
 		if !s.Sustainable {
-			out.Stop = fmt.Sprintf("%g/s not sustainable: %s", r, s.Why)
-			if s.Try > 1 {
-				out.Stop += fmt.Sprintf(" (%d tries)", s.Try)
-			}
-			if out.Max == 0 {
-				out.Stop += fmt.Sprintf("; no sustainable rate at or above --start %g", c.Start)
-			}
-			return out, nil
+			failed = s
+			break
 		}
 		out.Max = r
 	}
-	out.ReachedMax = true
-	out.Stop = fmt.Sprintf("reached --max %g/s, every step sustainable: the ceiling is higher (raise --max)", c.Max)
+	if failed.Rate == 0 {
+		out.ReachedMax = true
+		out.Stop = fmt.Sprintf("reached --max %g/s, every step sustainable: the ceiling is higher (raise --max)", c.Max)
+		return out, nil
+	}
+	for range c.Refine {
+		if out.Max == 0 {
+			break // nothing below the first step to narrow towards
+		}
+		mid := math.Sqrt(out.Max * failed.Rate)
+		if mid > 10 {
+			mid = math.Round(mid)
+		}
+		if mid <= out.Max || mid >= failed.Rate {
+			break
+		}
+		s, err := try(mid)
+		if err != nil {
+			return out, err
+		}
+		if s.Sustainable {
+			out.Max = mid
+		} else {
+			failed = s
+		}
+	}
+	out.Stop = fmt.Sprintf("%g/s not sustainable: %s", failed.Rate, failed.Why)
+	if failed.Try > 1 {
+		out.Stop += fmt.Sprintf(" (%d tries)", failed.Try)
+	}
+	if out.Max == 0 {
+		out.Stop += fmt.Sprintf("; no sustainable rate at or above --start %g", c.Start)
+	}
 	return out, nil
 }
 

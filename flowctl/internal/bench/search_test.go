@@ -33,7 +33,7 @@ func fakeSystem(ceiling float64) StepFunc {
 
 func fastConfig() Config {
 	c := DefaultConfig
-	c.StepDuration, c.Pause, c.Retries = time.Second, 0, 0
+	c.StepDuration, c.Pause, c.Retries, c.Refine = time.Second, 0, 0, 0
 	return c
 }
 
@@ -71,6 +71,12 @@ func TestSearch(t *testing.T) {
 			200, []float64{50, 100, 100, 200, 400, 400}, false, "(2 tries)"},
 		{"without retries the stall is the ceiling", func(c Config) Config { return c }, flaky(fakeSystem(300), 100),
 			50, []float64{50, 100}, false, "backlog"},
+		{"one bisection narrows 200–400", func(c Config) Config { c.Refine = 1; return c }, fakeSystem(300),
+			283, []float64{50, 100, 200, 400, 283}, false, "400/s not sustainable"},
+		{"two bisections", func(c Config) Config { c.Refine = 2; return c }, fakeSystem(250),
+			238, []float64{50, 100, 200, 400, 283, 238}, false, "283/s not sustainable"},
+		{"nothing to narrow below the first step", func(c Config) Config { c.Refine = 2; return c }, fakeSystem(10),
+			0, []float64{50}, false, "no sustainable rate"},
 		{"factor 3 from 20", func(c Config) Config { c.Start, c.Factor, c.Max = 20, 3, 200; return c }, fakeSystem(100),
 			60, []float64{20, 60, 180}, false, "not sustainable"},
 	}
@@ -168,6 +174,7 @@ func TestConfigCheck(t *testing.T) {
 		{func(c *Config) { c.BaselineMax = 100 }, "--baseline-max"},
 		{func(c *Config) { c.BaselineMax = 0 }, ""},
 		{func(c *Config) { c.Retries = -1 }, "--retries"},
+		{func(c *Config) { c.Refine = 9 }, "--refine"},
 	}
 	for _, tt := range tests {
 		c := DefaultConfig
