@@ -30,7 +30,8 @@ rising while the step ran, the client unable to send on schedule, failures, or
 p99 time to consistency above --p99-bound. The last sustainable step is the
 mode's ceiling. Then, per mode: a separate run at half the ceiling (placement
 and time to consistency p50/p99, sample counts beside them), CPU seconds per
-1,000 orders and peak RSS of each process (native runtime; pid files), and in
+1,000 orders and peak RSS of each process (/proc: native pid files, or the
+containers' pids from docker inspect when the engine shares this kernel), and in
 events mode the backlog drain rate (inventory-svc's consumers paused through
 the fault API, --drain-orders placed, resumed; events/s until its group's lag
 is 0). Two baselines are searched the same way in the same run: a bare 3-hop
@@ -77,6 +78,7 @@ reference lines).
 					si.Layout = &l
 				} else {
 					runtime = string(stack.RuntimeDocker)
+					si.Containers = bench.ContainerProcs(st.Compose, m)
 				}
 				if len(st.Brokers) > 0 {
 					brokers = st.Brokers

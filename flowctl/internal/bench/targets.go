@@ -21,8 +21,9 @@ type StackInfo struct {
 	AdminToken  string
 	TopicPrefix string
 	// Layout is set on the native runtime, where the processes' pid files
-	// are; nil on Docker.
-	Layout *stack.Layout
+	// are; nil on Docker, where Containers (if set) finds them.
+	Layout     *stack.Layout
+	Containers func(ctx context.Context) ([]Proc, error)
 	// Jaeger says the stack exports traces to a Jaeger flowctl runs;
 	// EmbeddedBroker that Brokers is flowctl's own (not KAFKA_BROKERS).
 	Jaeger, EmbeddedBroker bool
@@ -58,6 +59,9 @@ func ModeTarget(si StackInfo) Target {
 // not ours to measure).
 func procsOf(si StackInfo) ([]Proc, string) {
 	if si.Layout == nil {
+		if si.Containers != nil {
+			return dockerProcs(si.Containers)
+		}
 		return nil, "not measured on Docker"
 	}
 	l := *si.Layout

@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"context"
+	"errors"
 	"os"
 	"slices"
 	"testing"
@@ -34,6 +36,15 @@ func TestProcsOf(t *testing.T) {
 			[]string{"order-svc", "inventory-svc", "invoicing-svc", "broker (kfake)"}, ""},
 		{"native with KAFKA_BROKERS: that broker is not ours", StackInfo{Mode: config.ModeEvents, Layout: &l, Brokers: []string{"b"}},
 			[]string{"order-svc", "inventory-svc", "invoicing-svc"}, ""},
+		{"docker containers found", StackInfo{Mode: config.ModeEvents, Containers: func(context.Context) ([]Proc, error) {
+			return []Proc{{"order-svc", os.Getpid()}}, nil
+		}}, []string{"order-svc"}, ""},
+		{"docker containers not found", StackInfo{Mode: config.ModeEvents, Containers: func(context.Context) ([]Proc, error) {
+			return nil, errors.New("no running container for order-svc-events")
+		}}, nil, "not measured on Docker: no running container for order-svc-events"},
+		{"docker in a VM", StackInfo{Mode: config.ModeEvents, Containers: func(context.Context) ([]Proc, error) {
+			return []Proc{{"order-svc", 1 << 30}}, nil
+		}}, nil, "not measured on Docker: the containers' processes are not in this machine's /proc (Docker Desktop runs them in a VM)"},
 		{"no stack running", StackInfo{Mode: config.ModeSync, Layout: &l}, nil, "not measured: no pid file of a running process"},
 	}
 	for _, tt := range tests {
@@ -47,5 +58,23 @@ func TestProcsOf(t *testing.T) {
 				t.Errorf("%v %q, want %v %q", names, note, tt.want, tt.note)
 			}
 		})
+	}
+}
+
+func TestParsePID(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"1234\n", 1234, true},
+		{"0\n", 0, false},
+		{"", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := parsePID(tt.in)
+		if got != tt.want || (err == nil) != tt.ok {
+			t.Errorf("%q: %d, %v", tt.in, got, err)
+		}
 	}
 }
