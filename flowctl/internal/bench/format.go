@@ -63,10 +63,9 @@ func Print(w io.Writer, r Result) {
 		}
 		return s
 	})
-	row("first step past it", func(t TargetResult) string {
-		if n := len(t.Ceiling.Steps); n > 0 && !t.Ceiling.Steps[n-1].Sustainable {
-			last := t.Ceiling.Steps[n-1]
-			return fmt.Sprintf("%g: %s", last.Rate, last.Why)
+	row("lowest rate past it", func(t TargetResult) string {
+		if t.Ceiling.PastRate > 0 {
+			return fmt.Sprintf("%g: %s", t.Ceiling.PastRate, t.Ceiling.PastWhy)
 		}
 		return "–"
 	})

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -62,7 +64,7 @@ func TestRunIsModeAgnostic(t *testing.T) {
 	var out bytes.Buffer
 	Print(&out, res)
 	for _, want := range []string{"kafka 3-hop (baseline)", "200 orders/s", "≥ 1600 events/s (--max)", "n/a: no consumer",
-		"not measured on Docker", "CPU s / 1,000 orders: order-svc", "(idle ", "sync ceiling: at most 12.5 % of kafka 3-hop's", "(n="} {
+		"not measured on Docker", "CPU s / 1,000 orders: order-svc", "(idle ", "400: p99", "sync ceiling: at most 12.5 % of kafka 3-hop's", "(n="} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
@@ -150,5 +152,31 @@ func TestRatios(t *testing.T) {
 	}
 	if got := Ratios(Result{Targets: []TargetResult{target("sync", false, 0, false), target("http", true, 800, false)}}); len(got) != 0 {
 		t.Errorf("a mode without a ceiling has no ratio: %q", got)
+	}
+}
+
+// A bisection runs after the step past the ceiling; the chart's line must
+// still go left to right.
+func TestChartOrdersStepsByRate(t *testing.T) {
+	lat := Step{}.Latency
+	lat.N, lat.P99 = 10, 5
+	steps := []Step{{Rate: 100, Latency: lat, Sustainable: true}, {Rate: 400, Latency: lat}, {Rate: 200, Latency: lat, Sustainable: true}}
+	svg := Chart(Result{Targets: []TargetResult{{Name: "sync", Ceiling: Ceiling{Steps: steps}}}, Config: ConfigJSON{P99BoundMS: 1000}})
+	i := strings.Index(svg, `<path class="sync" d="`)
+	if i < 0 {
+		t.Fatalf("no line:\n%s", svg)
+	}
+	d := svg[i+len(`<path class="sync" d="`):]
+	d = d[:strings.Index(d, `"`)]
+	var xs []float64
+	for _, seg := range strings.FieldsFunc(d, func(r rune) bool { return r == 'M' || r == 'L' }) {
+		var x, y float64
+		if _, err := fmt.Sscanf(seg, "%g %g", &x, &y); err != nil {
+			t.Fatalf("segment %q: %v", seg, err)
+		}
+		xs = append(xs, x)
+	}
+	if len(xs) != 3 || !slices.IsSorted(xs) {
+		t.Errorf("x along the line: %v", xs)
 	}
 }

@@ -210,6 +210,10 @@ type Ceiling struct {
 	ReachedMax bool `json:"reached_max"`
 	// Stop says why the search ended, in words.
 	Stop string `json:"stop"`
+	// PastRate is the lowest rate found not sustainable (0 with ReachedMax),
+	// PastWhy why.
+	PastRate float64 `json:"past_rate,omitempty"`
+	PastWhy  string  `json:"past_why,omitempty"`
 }
 
 // Search steps the rate up until a step is not sustainable or Max is
@@ -284,6 +288,7 @@ func Search(ctx context.Context, c Config, run StepFunc, each func(Step)) (Ceili
 			failed = s
 		}
 	}
+	out.PastRate, out.PastWhy = failed.Rate, failed.Why
 	out.Stop = fmt.Sprintf("%g/s not sustainable: %s", failed.Rate, failed.Why)
 	if failed.Try > 1 {
 		out.Stop += fmt.Sprintf(" (%d tries)", failed.Try)
@@ -298,10 +303,14 @@ func Search(ctx context.Context, c Config, run StepFunc, each func(Step)) (Ceili
 // or half of Start when no step was sustainable (the numbers then describe a
 // system past its limit, and the report says so).
 func MeasureRate(c Ceiling, cfg Config) float64 {
+	r := cfg.Start / 2
 	if c.Max > 0 {
-		return c.Max / 2
+		r = c.Max / 2
 	}
-	return cfg.Start / 2
+	if r > 10 {
+		r = math.Round(r) // as the steps: 2263/s, not 2262.5/s
+	}
+	return r
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -96,6 +96,9 @@ func TestSearch(t *testing.T) {
 			if !strings.Contains(got.Stop, tt.stop) {
 				t.Errorf("stop %q does not say %q", got.Stop, tt.stop)
 			}
+			if (got.PastRate == 0) != got.ReachedMax || (got.PastRate != 0 && got.PastRate <= got.Max) {
+				t.Errorf("past rate %g with max %g, reached %v", got.PastRate, got.Max, got.ReachedMax)
+			}
 		})
 	}
 }
@@ -196,5 +199,21 @@ func TestDriveCallsEverySend(t *testing.T) {
 	})
 	if err != nil || late != 0 || len(seen) != 5 {
 		t.Errorf("late %d, err %v, sent %v", late, err, seen)
+	}
+}
+
+func TestMeasureRate(t *testing.T) {
+	tests := []struct {
+		max, start, want float64
+	}{
+		{4525, 50, 2263},
+		{400, 50, 200},
+		{0, 50, 25},
+		{15, 2, 7.5},
+	}
+	for _, tt := range tests {
+		if got := MeasureRate(Ceiling{Max: tt.max}, Config{Start: tt.start}); got != tt.want {
+			t.Errorf("max %g: %g, want %g", tt.max, got, tt.want)
+		}
 	}
 }

@@ -1,10 +1,12 @@
 package bench
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/orderflow/flowctl/internal/report"
 )
@@ -50,7 +52,12 @@ func Chart(r Result) string {
 			continue
 		}
 		l := report.BenchLine{Name: t.Name}
-		for _, s := range t.Ceiling.Steps {
+		// Bisections come after the step past the ceiling; a line drawn in
+		// search order would double back. A retry keeps its place after the
+		// try it repeats.
+		steps := slices.Clone(t.Ceiling.Steps)
+		slices.SortStableFunc(steps, func(a, b Step) int { return cmp.Compare(a.Rate, b.Rate) })
+		for _, s := range steps {
 			if s.Latency.N > 0 {
 				l.Points = append(l.Points, report.BenchPoint{Rate: s.Rate, P99MS: s.Latency.P99, Sustainable: s.Sustainable})
 			}
