@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/load"
 )
 
 // Drainer measures a backlog's drain: pause a consumer, let events pile up,
@@ -68,15 +69,17 @@ func (s Stack) MeasureDrain(ctx context.Context, n int, rate float64, settle tim
 			_ = d.Resume(rctx)
 		}
 	}()
-	// The orders are placed and followed in the background: the follow ends
-	// once the resumed consumer has let every order become final. Every
-	// path waits for it, so nothing outlives the measurement.
+	// The orders are placed in the background while the lag is watched;
+	// they are read only once the backlog has drained, so no status polling
+	// competes with the consumer being timed. Every path waits for the
+	// placing, so nothing outlives the measurement.
+	o := s.orders()
 	placeCtx, cancelPlace := context.WithCancel(ctx)
-	notFinal := 0
+	var res load.Result
 	placeErr := make(chan error, 1)
 	go func() {
-		st, _, err := s.placeAndFollow(placeCtx, rate, n, settle+time.Duration(float64(n)/rate*float64(time.Second))+time.Minute)
-		notFinal = st.Sent - st.Done
+		var err error
+		res, err = s.place(placeCtx, o, rate, n)
 		placeErr <- err
 	}()
 	waited := false
@@ -118,10 +121,14 @@ func (s Stack) MeasureDrain(ctx context.Context, n int, rate float64, settle tim
 	err = <-placeErr
 	waited = true
 	cancelPlace()
-	out.NotFinal = notFinal
 	if err != nil {
 		return out, err
 	}
+	if err := follow(ctx, o, &res, settle); err != nil {
+		return out, err
+	}
+	st := stepOf(res)
+	out.NotFinal = st.Sent - st.Done
 	return out, nil
 }
 

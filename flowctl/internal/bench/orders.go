@@ -38,26 +38,37 @@ func (s Stack) OrderStep(ctx context.Context, rate float64, d, settle time.Durat
 
 // placeAndFollow is OrderStep for n orders; it also returns the run.
 func (s Stack) placeAndFollow(ctx context.Context, rate float64, n int, settle time.Duration) (Step, load.Result, error) {
-	if _, err := stockup.Ensure(ctx, s.Inventory, "bench-"+s.Mode, stockup.Plan{AtLeast: stockup.Need(n, load.Mix)}); err != nil {
-		return Step{}, load.Result{}, fmt.Errorf("%s: stock up for %d orders: %w", s.Mode, n, err)
-	}
 	o := s.orders()
-	res, err := load.Run(ctx, load.Config{Orders: o, Rate: rate, Count: n, MaxInFlight: maxInFlight})
+	res, err := s.place(ctx, o, rate, n)
 	if err != nil {
 		return Step{}, res, err
 	}
-	// Times to consistency come from the services' timestamps, so when the
-	// orders are read changes no number. Reading late and seldom keeps the
-	// reads' own cost (in the CPU per order) near one read per order that
-	// was not final when answered — what any client of the events mode pays
-	// to learn an outcome — instead of a polling rate of our choosing.
-	if err := sleep(ctx, followEvery); err != nil {
-		return Step{}, res, err
-	}
-	if _, err := load.Follow(ctx, &res, o, load.FollowConfig{Every: followEvery, Timeout: settle}); err != nil {
+	if err := follow(ctx, o, &res, settle); err != nil {
 		return Step{}, res, err
 	}
 	return stepOf(res), res, nil
+}
+
+// place stocks up for n orders of load.Mix and places them at rate.
+func (s Stack) place(ctx context.Context, o *api.Orders, rate float64, n int) (load.Result, error) {
+	if _, err := stockup.Ensure(ctx, s.Inventory, "bench-"+s.Mode, stockup.Plan{AtLeast: stockup.Need(n, load.Mix)}); err != nil {
+		return load.Result{}, fmt.Errorf("%s: stock up for %d orders: %w", s.Mode, n, err)
+	}
+	return load.Run(ctx, load.Config{Orders: o, Rate: rate, Count: n, MaxInFlight: maxInFlight})
+}
+
+// follow reads the run's orders until each is final or settle passes.
+// Times to consistency come from the services' timestamps, so when the
+// orders are read changes no number. Reading late and seldom keeps the
+// reads' own cost (in the CPU per order) near one read per order that was
+// not final when answered — what any client of the events mode pays to
+// learn an outcome — instead of a polling rate of our choosing.
+func follow(ctx context.Context, o *api.Orders, res *load.Result, settle time.Duration) error {
+	if err := sleep(ctx, followEvery); err != nil {
+		return err
+	}
+	_, err := load.Follow(ctx, res, o, load.FollowConfig{Every: followEvery, Timeout: settle})
+	return err
 }
 
 // followEvery is how long after the last placement the orders are first
