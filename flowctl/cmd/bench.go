@@ -16,7 +16,7 @@ import (
 
 func newBenchCmd(g *globals) *cobra.Command {
 	var up upFlags
-	cfg := bench.DefaultConfig
+	cfg := bench.DefaultConfig()
 	var drainOrders int
 	var out string
 	var asJSON bool

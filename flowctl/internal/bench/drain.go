@@ -58,6 +58,9 @@ const drainPoll = 20 * time.Millisecond
 func (s Stack) MeasureDrain(ctx context.Context, n int, rate float64, settle time.Duration) (Drain, error) {
 	d := s.Drain
 	out := Drain{Service: d.Service, Orders: n, PollMS: ms(drainPoll)}
+	if err := s.waitIdle(ctx); err != nil {
+		return out, err
+	}
 	if err := d.Pause(ctx); err != nil {
 		return out, fmt.Errorf("pause %s's consumers: %w", d.Service, err)
 	}

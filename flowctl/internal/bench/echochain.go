@@ -25,8 +25,8 @@ type EchoChain struct {
 // echoHops is how many servers the chain has.
 const echoHops = 3
 
-// echoBody is about the size of a small order's JSON.
-var echoBody = make([]byte, 256)
+// echoBodySize is about the size of a small order's JSON.
+const echoBodySize = 256
 
 // StartEchoChain starts the three servers on free loopback ports.
 func StartEchoChain() (*EchoChain, error) {
@@ -91,13 +91,14 @@ func post(ctx context.Context, c *http.Client, url string, body []byte) ([]byte,
 func (e *EchoChain) Step(ctx context.Context, rate float64, d, settle time.Duration) (Step, error) {
 	n := max(int(rate*d.Seconds()+0.5), 1)
 	col := newCollector(n)
+	body := make([]byte, echoBodySize)
 	// Each call's own timeout is the settle bound past the step: an answer
 	// later than that is a backlog anyway.
 	callCtx, cancel := context.WithTimeout(ctx, d+settle)
 	defer cancel()
 	late, sentRate, err := Drive(callCtx, rate, n, maxInFlight, func(ctx context.Context, i int) {
 		t := time.Now()
-		_, err := post(ctx, e.client, e.entry, echoBody)
+		_, err := post(ctx, e.client, e.entry, body)
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 			return // not finished: counted as backlog
 		}

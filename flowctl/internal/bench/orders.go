@@ -19,6 +19,11 @@ type Stack struct {
 	// Drain, when set, measures how fast a paused consumer's backlog drains
 	// (events mode); nil says the mode has no consumer.
 	Drain *Drainer
+	// Backlog, when set, is every consumer's unprocessed events (events
+	// mode). A step starts only once it is 0: a confirmed order can still
+	// have a StockReserved event queued for order-svc, and a step must not
+	// start behind the previous one's tail.
+	Backlog func(ctx context.Context) (int64, error)
 	// Procs are the stack's processes (services, broker) to measure; none
 	// with a reason says why they cannot be (Docker).
 	Procs func() ([]Proc, string)
@@ -32,8 +37,36 @@ func (s Stack) orders() *api.Orders { return api.NewOrders(s.OrderURL, newHTTPCl
 // up for them), follows them until final or settle passes, and sums the run
 // up: time to consistency is the latency the bound applies to.
 func (s Stack) OrderStep(ctx context.Context, rate float64, d, settle time.Duration) (Step, error) {
+	if err := s.waitIdle(ctx); err != nil {
+		return Step{}, err
+	}
 	st, _, err := s.placeAndFollow(ctx, rate, max(int(rate*d.Seconds()+0.5), 1), settle)
 	return st, err
+}
+
+// idleWait bounds how long a step waits for the consumers to catch up;
+// past it the step starts anyway, and pays for the backlog it inherits.
+const idleWait = 2 * time.Minute
+
+// waitIdle waits until Backlog is 0 (at most idleWait).
+func (s Stack) waitIdle(ctx context.Context) error {
+	if s.Backlog == nil {
+		return nil
+	}
+	deadline := time.Now().Add(idleWait)
+	for time.Now().Before(deadline) {
+		n, err := s.Backlog(ctx)
+		if err != nil {
+			return fmt.Errorf("%s: consumers' backlog: %w", s.Mode, err)
+		}
+		if n == 0 {
+			return nil
+		}
+		if err := sleep(ctx, 100*time.Millisecond); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // placeAndFollow is OrderStep for n orders; it also returns the run.

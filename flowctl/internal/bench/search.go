@@ -8,7 +8,6 @@ package bench
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -45,8 +44,10 @@ type Config struct {
 }
 
 // DefaultConfig is what `flowctl bench` runs without flags.
-var DefaultConfig = Config{Start: 50, Factor: 2, Max: 3200, StepDuration: 10 * time.Second,
-	Settle: 5 * time.Second, Pause: 2 * time.Second, P99Bound: time.Second, Retries: 1, Refine: 1, BaselineMax: 25600}
+func DefaultConfig() Config {
+	return Config{Start: 50, Factor: 2, Max: 3200, StepDuration: 10 * time.Second,
+		Settle: 5 * time.Second, Pause: 2 * time.Second, P99Bound: time.Second, Retries: 1, Refine: 1, BaselineMax: 25600}
+}
 
 // The highest rates a search may try: orders are capped where load.Run caps
 // them; the baselines send from this process and go higher.
@@ -323,6 +324,3 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
-
-// ErrNoBroker: the Kafka baseline needs the broker the events stack uses.
-var ErrNoBroker = errors.New("no Kafka broker: the events stack brings one up")

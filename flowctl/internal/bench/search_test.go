@@ -32,7 +32,7 @@ func fakeSystem(ceiling float64) StepFunc {
 }
 
 func fastConfig() Config {
-	c := DefaultConfig
+	c := DefaultConfig()
 	c.StepDuration, c.Pause, c.Retries, c.Refine = time.Second, 0, 0, 0
 	return c
 }
@@ -180,7 +180,7 @@ func TestConfigCheck(t *testing.T) {
 		{func(c *Config) { c.Refine = 9 }, "--refine"},
 	}
 	for _, tt := range tests {
-		c := DefaultConfig
+		c := DefaultConfig()
 		tt.edit(&c)
 		err := c.Check()
 		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {

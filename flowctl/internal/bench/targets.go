@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -49,8 +50,42 @@ func ModeTarget(si StackInfo) Target {
 		s.Drain = NewFaultDrainer(drainedService, admin, func(ctx context.Context) (int64, error) {
 			return kafkalog.GroupLag(ctx, si.Brokers, group, topics)
 		})
+		s.Backlog = func(ctx context.Context) (int64, error) { return backlog(ctx, si) }
 	}
 	return Target{Name: string(si.Mode), Unit: "orders/s", Step: s.OrderStep, Stack: s}
+}
+
+// consumer is a service of the events stack and the topics it consumes.
+type consumer struct {
+	service string
+	topics  []string
+}
+
+// consumers are the events stack's consumers, as the services wire them
+// (and `flowctl lag` lists them).
+func consumers() []consumer {
+	return []consumer{
+		{"inventory-svc", []string{events.TopicOrders}},
+		{"invoicing-svc", []string{events.TopicInventory}},
+		{"order-svc", []string{events.TopicInventory, events.TopicInvoicing}},
+	}
+}
+
+// backlog is the sum of every consumer group's lag in the stack.
+func backlog(ctx context.Context, si StackInfo) (int64, error) {
+	var sum int64
+	for _, c := range consumers() {
+		var topics []string
+		for _, t := range c.topics {
+			topics = append(topics, si.TopicPrefix+t)
+		}
+		n, err := kafkalog.GroupLag(ctx, si.Brokers, si.TopicPrefix+c.service+"."+string(si.Mode), topics)
+		if err != nil {
+			return 0, err
+		}
+		sum += n
+	}
+	return sum, nil
 }
 
 // procsOf lists the stack's processes from their pid files: the three
@@ -91,6 +126,9 @@ func procsOf(si StackInfo) ([]Proc, string) {
 func KafkaTarget(brokers []string, replication int) Target {
 	return Target{Name: "kafka 3-hop", Baseline: true, Unit: "events/s",
 		Open: func(ctx context.Context) (StepFunc, func() error, error) {
+			if len(brokers) == 0 {
+				return nil, nil, errors.New("no Kafka broker to run on: the events stack brings one up")
+			}
 			p, err := StartKafkaPipe(ctx, brokers, replication)
 			if err != nil {
 				return nil, nil, err
