@@ -10,7 +10,7 @@ PKGS := $(addprefix ./,$(addsuffix /...,$(MODULES)))
 .PHONY: bench-e2e smoke-docker up-cluster help test test-short test-docker bench build vet demo demo-sync demo-events up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean
 
 help: ## list targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 test: vet ## all tests: unit, handlers, integration (kfake, or Kafka at KAFKA_BROKERS), Docker end-to-end (skip without an engine)
 	@echo "integration tests broker: $${KAFKA_BROKERS:-embedded kfake (set KAFKA_BROKERS for a real Kafka)}"
