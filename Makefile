@@ -7,10 +7,10 @@ FLOWCTL := $(RUN_DIR)/bin/flowctl
 MODULES := platform order-svc inventory-svc invoicing-svc flowctl itest
 PKGS := $(addprefix ./,$(addsuffix /...,$(MODULES)))
 
-.PHONY: smoke-docker up-cluster help test test-short test-docker bench build vet demo demo-sync demo-events up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean
+.PHONY: bench-e2e smoke-docker up-cluster help test test-short test-docker bench build vet demo demo-sync demo-events up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean
 
 help: ## list targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 test: vet ## all tests: unit, handlers, integration (kfake, or Kafka at KAFKA_BROKERS), Docker end-to-end (skip without an engine)
 	@echo "integration tests broker: $${KAFKA_BROKERS:-embedded kfake (set KAFKA_BROKERS for a real Kafka)}"
@@ -50,6 +50,9 @@ demo-events: $(FLOWCTL) ## events stack (Kafka) + guided walk-through: happy pat
 
 demo: $(FLOWCTL) ## both stacks at once + every scenario on both modes; report under reports/ (COMPARE_FLAGS to size it)
 	$(FLOWCTL) compare $(COMPARE_FLAGS)
+
+bench-e2e: $(FLOWCTL) ## each mode's highest sustainable rate side by side, with Kafka and HTTP baselines; report under reports/ (BENCH_FLAGS to size it)
+	$(FLOWCTL) bench $(BENCH_FLAGS)
 
 up-sync: $(FLOWCTL) ## start the sync stack only
 	$(FLOWCTL) up --mode sync

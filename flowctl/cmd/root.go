@@ -114,6 +114,7 @@ $XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`,
 		newStartCmd(g),
 		newLagCmd(g),
 		newResetCmd(g),
+		newBenchCmd(g),
 	)
 	return root
 }
