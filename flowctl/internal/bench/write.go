@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/orderflow/flowctl/internal/report"
+	"github.com/orderflow/flowctl/internal/comparereport"
 )
 
 // The files a bench writes into its report directory.
@@ -40,18 +40,18 @@ func WriteReport(dir string, r Result) ([]string, error) {
 
 // Chart is the result's SVG chart.
 func Chart(r Result) string {
-	var lines []report.BenchLine
-	var refs []report.BenchRef
+	var lines []comparereport.BenchLine
+	var refs []comparereport.BenchRef
 	for _, t := range r.Targets {
 		if t.Baseline {
 			at := ""
 			if t.Ceiling.ReachedMax {
 				at = "≥ " // still sustainable at its --baseline-max
 			}
-			refs = append(refs, report.BenchRef{Label: fmt.Sprintf("%s ceiling %s%g %s", t.Name, at, t.Ceiling.Max, t.Unit), Rate: t.Ceiling.Max})
+			refs = append(refs, comparereport.BenchRef{Label: fmt.Sprintf("%s ceiling %s%g %s", t.Name, at, t.Ceiling.Max, t.Unit), Rate: t.Ceiling.Max})
 			continue
 		}
-		l := report.BenchLine{Name: t.Name}
+		l := comparereport.BenchLine{Name: t.Name}
 		// Bisections come after the step past the ceiling; a line drawn in
 		// search order would double back. A retry keeps its place after the
 		// try it repeats.
@@ -59,10 +59,10 @@ func Chart(r Result) string {
 		slices.SortStableFunc(steps, func(a, b Step) int { return cmp.Compare(a.Rate, b.Rate) })
 		for _, s := range steps {
 			if s.Latency.N > 0 {
-				l.Points = append(l.Points, report.BenchPoint{Rate: s.Rate, P99MS: s.Latency.P99, Sustainable: s.Sustainable})
+				l.Points = append(l.Points, comparereport.BenchPoint{Rate: s.Rate, P99MS: s.Latency.P99, Sustainable: s.Sustainable})
 			}
 		}
 		lines = append(lines, l)
 	}
-	return report.BenchChart("Ceiling search: p99 time to consistency by rate", r.Config.P99BoundMS, lines, refs)
+	return comparereport.BenchChart("Ceiling search: p99 time to consistency by rate", r.Config.P99BoundMS, lines, refs)
 }

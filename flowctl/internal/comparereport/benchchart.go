@@ -1,4 +1,4 @@
-package report
+package comparereport
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/orderflow/flowctl/internal/stats"
 )
 
 // BenchPoint is one step of a ceiling search: its rate and p99 latency.
@@ -77,7 +79,7 @@ func BenchChart(title string, bound float64, lines []BenchLine, refs []BenchRef)
 	fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle">rate per second (log scale)</text>`+"\n", coord((x.from+x.to)/2), coord(h-8))
 	by := coord(y.at(bound))
 	fmt.Fprintf(&b, `<line class="bound" x1="%s" x2="%s" y1="%s" y2="%s" stroke="#C00" stroke-dasharray="2 3"/><text x="%s" y="%s" text-anchor="end" fill="#C00">p99 bound %s</text>`+"\n",
-		coord(x.from), coord(x.to), by, by, coord(x.to-4), coord(y.at(bound)-4), esc(Ms(bound)))
+		coord(x.from), coord(x.to), by, by, coord(x.to-4), coord(y.at(bound)-4), esc(stats.Ms(bound)))
 	for i, r := range refs {
 		if r.Rate <= 0 {
 			continue
@@ -104,7 +106,7 @@ func BenchChart(title string, bound float64, lines []BenchLine, refs []BenchRef)
 			}
 			fmt.Fprintf(&b, `<circle class="%s" cx="%s" cy="%s" r="4" fill="%s" stroke="%s"><title>%s at %s/s: p99 %s%s</title></circle>`+"\n",
 				class, coord(x.at(p.Rate)), coord(y.at(p.P99MS)), fill, colour, esc(l.Name),
-				esc(strconv.FormatFloat(p.Rate, 'g', 6, 64)), esc(Ms(p.P99MS)), note)
+				esc(strconv.FormatFloat(p.Rate, 'g', 6, 64)), esc(stats.Ms(p.P99MS)), note)
 		}
 	}
 	b.WriteString("</svg>\n")

@@ -1,4 +1,4 @@
-package report
+package comparereport
 
 import (
 	"encoding/xml"
