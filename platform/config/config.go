@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -63,6 +64,7 @@ var Vars = []Var{
 	{"TRACE_PROPAGATION", "child", "all", "`child` (one trace per order), `link` (new trace per message, linked to the producer) or `off` (no context carried)."},
 	{"ADMIN_TOKEN", "(empty)", "all", "Bearer token for `/admin/faults` (fault injection: latency, error rate, paused consumers); empty disables the endpoint."},
 	{"LOG_LEVEL", "info", "all", "`debug`, `info`, `warn` or `error`."},
+	{"PPROF_ADDR", "(empty: off)", "all", "Loopback address (e.g. `127.0.0.1:6061`) serving Go's `/debug/pprof/` profiles, to see where a ceiling's CPU goes; only 127.0.0.1 or localhost. Given to flowctl, its port is a base: each native service gets base + its offset (sync 1–3, events 101–103)."},
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "(unset: no export)", "all", "OTLP/HTTP endpoint, e.g. `http://127.0.0.1:4318`. Unset and no OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: spans are not exported."},
 	{"OTEL_TRACES_EXPORTER", "otlp", "all", "`none` turns trace export off."},
 	{"OTEL_TRACES_SAMPLER", "parentbased_always_on", "all", "Standard OTel sampler selection."},
@@ -93,6 +95,7 @@ type Config struct {
 	TracePropagation   Propagation
 	AdminToken         string
 	LogLevel           string
+	PprofAddr          string
 }
 
 // DefaultHTTPAddr is each service's sync-stack address.
@@ -121,6 +124,7 @@ func Load(service string, getenv func(string) string) (Config, error) {
 		InvoicingURL:     strings.TrimRight(get("INVOICING_URL", "http://127.0.0.1:8083"), "/"),
 		TracePropagation: Propagation(get("TRACE_PROPAGATION", string(PropagationChild))),
 		LogLevel:         get("LOG_LEVEL", "info"),
+		PprofAddr:        getenv("PPROF_ADDR"),
 		AdminToken:       getenv("ADMIN_TOKEN"),
 	}
 	if c.HTTPAddr == "" {
@@ -140,6 +144,11 @@ func Load(service string, getenv func(string) string) (Config, error) {
 	case PropagationChild, PropagationLink, PropagationOff:
 	default:
 		errs = append(errs, fmt.Sprintf("TRACE_PROPAGATION=%q: use child, link or off", c.TracePropagation))
+	}
+	if c.PprofAddr != "" {
+		if host, _, err := net.SplitHostPort(c.PprofAddr); err != nil || (host != "127.0.0.1" && host != "localhost") {
+			errs = append(errs, fmt.Sprintf("PPROF_ADDR=%q: use a loopback host:port such as 127.0.0.1:6061 (profiles are not for the network)", c.PprofAddr))
+		}
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

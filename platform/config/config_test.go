@@ -133,6 +133,8 @@ func TestLoadSingleProblems(t *testing.T) {
 		{"queue wait negative", map[string]string{"HTTP_QUEUE_WAIT": "-1ms"}, "HTTP_QUEUE_WAIT"},
 		{"queue wait without unit", map[string]string{"HTTP_QUEUE_WAIT": "100"}, "HTTP_QUEUE_WAIT"},
 		{"client pool negative", map[string]string{"HTTP_CLIENT_MAX_CONNS": "-4"}, "HTTP_CLIENT_MAX_CONNS"},
+		{"profiles on the network", map[string]string{"PPROF_ADDR": "0.0.0.0:6061"}, "PPROF_ADDR"},
+		{"profiles without a port", map[string]string{"PPROF_ADDR": "127.0.0.1"}, "PPROF_ADDR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -38,6 +38,10 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	if a.Messaging != nil {
 		parts = append(parts, a.Messaging.Parts()...)
 	}
+	if addr := cfg.PprofAddr; addr != "" {
+		parts = append(parts, func(ctx context.Context) error { return servePprof(ctx, addr) })
+		a.Kit.Logger.InfoContext(ctx, "profiles served", "pprof", "http://"+addr+"/debug/pprof/")
+	}
 	err := runner.Run(ctx, parts...)
 	a.Close()
 	if errors.Is(err, context.Canceled) {

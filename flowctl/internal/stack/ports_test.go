@@ -83,7 +83,7 @@ func TestFindRoot(t *testing.T) {
 func TestServiceEnv(t *testing.T) {
 	env := map[string]string{"PATH": "/usr/bin", "TRACE_PROPAGATION": "link", "KAFKA_TOPIC_PREFIX": "ws1.", "LOG_LEVEL": "debug",
 		"HTTP_ADDR": "0.0.0.0:1", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://elsewhere:4318", "UNRELATED": "x",
-		"HTTP_MAX_IN_FLIGHT": "3", "HTTP_QUEUE_WAIT": "0s", "HTTP_CLIENT_MAX_CONNS": "2"}
+		"HTTP_MAX_IN_FLIGHT": "3", "HTTP_QUEUE_WAIT": "0s", "HTTP_CLIENT_MAX_CONNS": "2", "PPROF_ADDR": "127.0.0.1:6000"}
 	o := Options{Layout: Layout{Root: "/r", RunDir: "/r/.run"}, Mode: config.ModeEvents, PortBase: DefaultPortBase, Getenv: func(k string) string { return env[k] }}
 	st := Stack{Mode: o.Mode, URLs: StackURLs(o.PortBase, o.Mode), Brokers: []string{"127.0.0.1:9092"}}
 
@@ -94,6 +94,8 @@ func TestServiceEnv(t *testing.T) {
 		"INVOICING_URL=http://127.0.0.1:8183", "TRACE_PROPAGATION=link", "LOG_LEVEL=debug", "OTEL_TRACES_EXPORTER=none",
 		// The concurrency knobs reach the services, so a scenario runs with the bounds the user chose.
 		"HTTP_MAX_IN_FLIGHT=3", "HTTP_QUEUE_WAIT=0s", "HTTP_CLIENT_MAX_CONNS=2",
+		// PPROF_ADDR's port is a base: each service its own (events order-svc +101).
+		"PPROF_ADDR=127.0.0.1:6101",
 	} {
 		if !slices.Contains(got, want) {
 			t.Errorf("env lacks %s: %v", want, got)
@@ -108,7 +110,7 @@ func TestServiceEnv(t *testing.T) {
 	st.Jaeger = true
 	delete(env, "TRACE_PROPAGATION")
 	got = serviceEnv(o, st, "inventory-svc")
-	for _, want := range []string{"OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318", "TRACE_PROPAGATION=child", "HTTP_ADDR=127.0.0.1:8182"} {
+	for _, want := range []string{"OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318", "TRACE_PROPAGATION=child", "HTTP_ADDR=127.0.0.1:8182", "PPROF_ADDR=127.0.0.1:6102"} {
 		if !slices.Contains(got, want) {
 			t.Errorf("env lacks %s: %v", want, got)
 		}

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -279,6 +281,16 @@ func serviceEnv(o Options, st Stack, svc string) []string {
 	}
 	vars["MODE"] = string(o.Mode)
 	vars["HTTP_ADDR"] = Addr(ServicePort(o.PortBase, o.Mode, svc))
+	// One PPROF_ADDR for six services cannot work: its port is a base, each
+	// service adds its own offset (sync order-svc base+1 … events base+103).
+	delete(vars, "PPROF_ADDR")
+	if v := o.Getenv("PPROF_ADDR"); v != "" {
+		if host, port, err := net.SplitHostPort(v); err == nil {
+			if base, err := strconv.Atoi(port); err == nil {
+				vars["PPROF_ADDR"] = net.JoinHostPort(host, strconv.Itoa(ServicePort(base, o.Mode, svc)))
+			}
+		}
+	}
 	vars["DB_PATH"] = o.Layout.DB(o.Mode, svc)
 	vars["INVENTORY_URL"] = st.URLs["inventory-svc"]
 	vars["INVOICING_URL"] = st.URLs["invoicing-svc"]
