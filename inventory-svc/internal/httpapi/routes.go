@@ -15,7 +15,9 @@ import (
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/problem"
+	"github.com/orderflow/platform/reqvalidate"
 
+	"github.com/orderflow/inventory-svc/internal/httpapi/gen"
 	"github.com/orderflow/inventory-svc/internal/stock"
 	"github.com/orderflow/inventory-svc/internal/store"
 )
@@ -28,15 +30,21 @@ type API struct {
 	Outbox Outbox
 }
 
-// Register adds the routes to e.
-func (a *API) Register(e *echo.Echo) {
-	e.GET("/stock", a.listStock)
-	e.GET("/stock/:sku", a.getStock)
-	e.POST("/stock/:sku/receipts", a.receive)
-	e.POST("/stock/:sku/adjustments", a.adjust)
-	e.POST("/reservations", a.reserve)
-	e.GET("/reservations/:id", a.getReservation)
-	e.DELETE("/reservations/:id", a.release)
+// Register adds the routes to e, each behind the request validator of the
+// service's part of docs/openapi.yaml (embedded by the generator).
+func (a *API) Register(e *echo.Echo) error {
+	v, err := validator()
+	if err != nil {
+		return err
+	}
+	e.GET("/stock", a.listStock, v)
+	e.GET("/stock/:sku", a.getStock, v)
+	e.POST("/stock/:sku/receipts", a.receive, v)
+	e.POST("/stock/:sku/adjustments", a.adjust, v)
+	e.POST("/reservations", a.reserve, v)
+	e.GET("/reservations/:id", a.getReservation, v)
+	e.DELETE("/reservations/:id", a.release, v)
+	return nil
 }
 
 type stockDTO struct {
@@ -186,4 +194,17 @@ func reservationID(c echo.Context) (string, error) {
 		return "", problem.Validation("the reservation id is not a UUID", problem.FieldError{Field: "id", Detail: fmt.Sprintf("%q is not a UUID", id)})
 	}
 	return id, nil
+}
+
+// validator checks requests against the embedded spec.
+func validator() (echo.MiddlewareFunc, error) {
+	spec, err := gen.GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("load the embedded OpenAPI spec: %w", err)
+	}
+	v, err := reqvalidate.New(spec)
+	if err != nil {
+		return nil, err
+	}
+	return v.Middleware, nil
 }

@@ -16,7 +16,9 @@ import (
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/problem"
+	"github.com/orderflow/platform/reqvalidate"
 
+	"github.com/orderflow/invoicing-svc/internal/httpapi/gen"
 	"github.com/orderflow/invoicing-svc/internal/invoice"
 	"github.com/orderflow/invoicing-svc/internal/store"
 )
@@ -27,12 +29,18 @@ type API struct {
 	Now   func() time.Time
 }
 
-// Register adds the routes to e.
-func (a *API) Register(e *echo.Echo) {
-	e.POST("/invoices", a.issue)
-	e.GET("/invoices", a.list)
-	e.GET("/invoices/totals", a.totals)
-	e.GET("/invoices/:id", a.get)
+// Register adds the routes to e, each behind the request validator of the
+// service's part of docs/openapi.yaml (embedded by the generator).
+func (a *API) Register(e *echo.Echo) error {
+	v, err := validator()
+	if err != nil {
+		return err
+	}
+	e.POST("/invoices", a.issue, v)
+	e.GET("/invoices", a.list, v)
+	e.GET("/invoices/totals", a.totals, v)
+	e.GET("/invoices/:id", a.get, v)
+	return nil
 }
 
 type invoiceDTO struct {
@@ -150,4 +158,17 @@ func (a *API) totals(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"count": n, "total_cents": total, "currency": invoice.Currency})
+}
+
+// validator checks requests against the embedded spec.
+func validator() (echo.MiddlewareFunc, error) {
+	spec, err := gen.GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("load the embedded OpenAPI spec: %w", err)
+	}
+	v, err := reqvalidate.New(spec)
+	if err != nil {
+		return nil, err
+	}
+	return v.Middleware, nil
 }

@@ -12,7 +12,9 @@ import (
 
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/problem"
+	"github.com/orderflow/platform/reqvalidate"
 
+	"github.com/orderflow/order-svc/internal/httpapi/gen"
 	"github.com/orderflow/order-svc/internal/order"
 	"github.com/orderflow/order-svc/internal/placing"
 	"github.com/orderflow/order-svc/internal/store"
@@ -24,11 +26,17 @@ type API struct {
 	Store  *store.Store
 }
 
-// Register adds the routes to e.
-func (a *API) Register(e *echo.Echo) {
-	e.POST("/orders", a.placeOrder)
-	e.GET("/orders", a.listOrders)
-	e.GET("/orders/:id", a.getOrder)
+// Register adds the routes to e, each behind the request validator of the
+// service's part of docs/openapi.yaml (embedded by the generator).
+func (a *API) Register(e *echo.Echo) error {
+	v, err := validator()
+	if err != nil {
+		return err
+	}
+	e.POST("/orders", a.placeOrder, v)
+	e.GET("/orders", a.listOrders, v)
+	e.GET("/orders/:id", a.getOrder, v)
+	return nil
 }
 
 // placeOrder answers by the order's status, whichever Placer made it:
@@ -105,4 +113,17 @@ func (a *API) listOrders(c echo.Context) error {
 		out = append(out, toDTO(o))
 	}
 	return c.JSON(http.StatusOK, map[string]any{"orders": out, "count": len(out)})
+}
+
+// validator checks requests against the embedded spec.
+func validator() (echo.MiddlewareFunc, error) {
+	spec, err := gen.GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("load the embedded OpenAPI spec: %w", err)
+	}
+	v, err := reqvalidate.New(spec)
+	if err != nil {
+		return nil, err
+	}
+	return v.Middleware, nil
 }

@@ -392,9 +392,12 @@ type InvoiceTotalsCurrency string
 
 // IssueInvoiceRequest defines model for IssueInvoiceRequest.
 type IssueInvoiceRequest struct {
+	// CustomerId Who ordered; not blank, at most 64 characters (as in PlaceOrder).
 	CustomerId string `json:"customer_id"`
 
-	// Items The lines of an order; each SKU at most once (put the total quantity on one line).
+	// Items The lines of an order, 1 to 50; each SKU at most once (put the total
+	// quantity on one line) — `x-unique-by: sku` says so to the request
+	// validator, since JSON Schema's uniqueItems compares whole lines.
 	Items Lines `json:"items"`
 
 	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
@@ -412,7 +415,9 @@ type Line struct {
 	Sku SKU `json:"sku"`
 }
 
-// Lines The lines of an order; each SKU at most once (put the total quantity on one line).
+// Lines The lines of an order, 1 to 50; each SKU at most once (put the total
+// quantity on one line) — `x-unique-by: sku` says so to the request
+// validator, since JSON Schema's uniqueItems compares whole lines.
 type Lines = []Line
 
 // MovementReference The caller's reference (a delivery note, a count sheet): the
@@ -542,7 +547,7 @@ type PlaceOrder struct {
 	// Example: cust-42
 	CustomerId string `json:"customer_id"`
 
-	// Items 1 to 50 lines; each SKU at most once.
+	// Items 1 to 50 lines; each SKU at most once (`x-unique-by`).
 	Items []Line `json:"items"`
 }
 
@@ -651,7 +656,9 @@ type ReservationStatus string
 
 // ReserveRequest defines model for ReserveRequest.
 type ReserveRequest struct {
-	// Items The lines of an order; each SKU at most once (put the total quantity on one line).
+	// Items The lines of an order, 1 to 50; each SKU at most once (put the total
+	// quantity on one line) — `x-unique-by: sku` says so to the request
+	// validator, since JSON Schema's uniqueItems compares whole lines.
 	Items Lines `json:"items"`
 
 	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
@@ -1798,7 +1805,7 @@ type ClientInterface interface {
 	// ListInvoices Find an order's invoice, or list the newest
 	//
 	// With `order_id`: the invoice of that order (zero or one; `limit` is
-	// ignored). Without: the newest invoices, newest first.
+	// still checked, then ignored). Without: the newest invoices, newest first.
 	//
 	// Corresponds with GET /invoices (the `ListInvoices` operationId).
 	ListInvoices(ctx context.Context, params *ListInvoicesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2123,7 +2130,7 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 // ListInvoices Find an order's invoice, or list the newest
 //
 // With `order_id`: the invoice of that order (zero or one; `limit` is
-// ignored). Without: the newest invoices, newest first.
+// still checked, then ignored). Without: the newest invoices, newest first.
 //
 // Corresponds with GET /invoices (the `ListInvoices` operationId).
 func (c *Client) ListInvoices(ctx context.Context, params *ListInvoicesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3378,7 +3385,7 @@ type ClientWithResponsesInterface interface {
 	// ListInvoicesWithResponse Find an order's invoice, or list the newest
 	//
 	// With `order_id`: the invoice of that order (zero or one; `limit` is
-	// ignored). Without: the newest invoices, newest first.
+	// still checked, then ignored). Without: the newest invoices, newest first.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3983,6 +3990,8 @@ type GetInvoiceTotalsResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *InvoiceTotals
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
 }
@@ -3990,6 +3999,11 @@ type GetInvoiceTotalsResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetInvoiceTotalsResponse) GetJSON200() *InvoiceTotals {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetInvoiceTotalsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -4629,6 +4643,8 @@ type ListStockResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *StockList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
 }
@@ -4636,6 +4652,11 @@ type ListStockResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListStockResponse) GetJSON200() *StockList {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListStockResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -4963,7 +4984,7 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 // ListInvoicesWithResponse Find an order's invoice, or list the newest
 //
 // With `order_id`: the invoice of that order (zero or one; `limit` is
-// ignored). Without: the newest invoices, newest first.
+// still checked, then ignored). Without: the newest invoices, newest first.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -5628,6 +5649,13 @@ func ParseGetInvoiceTotalsResponse(rsp *http.Response) (*GetInvoiceTotalsRespons
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -6180,6 +6208,13 @@ func ParseListStockResponse(rsp *http.Response) (*ListStockResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError

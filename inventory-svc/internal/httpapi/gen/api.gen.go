@@ -4,11 +4,18 @@
 package gen
 
 import (
+	"bytes"
+	"compress/flate"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"path"
+	"strings"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 	"github.com/oapi-codegen/runtime"
 )
@@ -123,7 +130,9 @@ type Line struct {
 	Sku SKU `json:"sku"`
 }
 
-// Lines The lines of an order; each SKU at most once (put the total quantity on one line).
+// Lines The lines of an order, 1 to 50; each SKU at most once (put the total
+// quantity on one line) — `x-unique-by: sku` says so to the request
+// validator, since JSON Schema's uniqueItems compares whole lines.
 type Lines = []Line
 
 // MovementReference The caller's reference (a delivery note, a count sheet): the
@@ -212,7 +221,9 @@ type ReservationStatus string
 
 // ReserveRequest defines model for ReserveRequest.
 type ReserveRequest struct {
-	// Items The lines of an order; each SKU at most once (put the total quantity on one line).
+	// Items The lines of an order, 1 to 50; each SKU at most once (put the total
+	// quantity on one line) — `x-unique-by: sku` says so to the request
+	// validator, since JSON Schema's uniqueItems compares whole lines.
 	Items Lines `json:"items"`
 
 	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
@@ -1036,4 +1047,196 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.DELETE(options.BaseURL+"/reservations/:id", wrapper.ReleaseReservation, options.OperationMiddlewares["releaseReservation"]...)
 	router.GET(options.BaseURL+"/reservations/:id", wrapper.GetReservation, options.OperationMiddlewares["getReservation"]...)
 
+}
+
+// Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
+// Stored as a slice of fixed-width chunks rather than one concatenated
+// const string: with thousands of chunks the chained `+` fold is several
+// times slower for the Go compiler than parsing a slice literal.
+var swaggerSpec = []string{
+	"7Fx7cxu5kf8qXXNbZTIZPiXZK6pSKa0tO4q9skuyLldnKh5wBhQRDQEawIjielWVP/N36j7DfbD9JFfd",
+	"wLzI0cvx7tmb9T8W5wE0+vnrRmM+BrGaL5Tk0ppg9DGYcZZwTX8ec8P1JbNCyVcqpv/xcsJNrMXC/Qze",
+	"zjjo8sFHBk6PX4UQ9SoXTe+jSK6jbhAGmn/IhOZJMLI642Fg4hmfMxx2wazlGof8a/3dd/3OLutMO2cf",
+	"tx5ffxOEgV0teDAKjNVCngfX19dhsGCazbndJPzw2Z0kg0igxeD09PBZG0kU+MyC2VkQBpLNcSqR3Er6",
+	"N5pPg1HwH72SlT131/RwWEej5mahpOFE4ncsOeYfMm4s/oqVtFzSn2yxSIVjdm+h1STl89//zTjO8ys2",
+	"X6TcrcgykQajwM44KJ1wDTNmYAhca6Vbph2EAf1pgtG7yuPCQLGOMJgKnibBKIgzY9Wc6/ciCa7DyuN9",
+	"EAZUZo1IOAy63UG/36+8Jyyfm3f9s+4Huwquz8LAWGYzE4y2+/0wsMIisZ7ftFgcTioLlywlnlrNYo6z",
+	"joLtyXR3ON3aefJksrWdsMdsK+a7w92kz/t8+8nW41LwM2sXZtTr0bKnqVp2E36ZM8v0aGynrdf3ldIb",
+	"97ITVJO2bFIPLSQHonK6qD0CBnOWTpWe8wQKpQyBjeVEJSuwM1aMoiSHP5+8PgI1+RuPbYjv8vmEa1BT",
+	"QLEutZLngLOEwCRk8kKqpRxL9xQ+T2OqS67h8Ta8FN9BiyQDEd6I2iEojcRmnISI42omz3l3LCOnHBGg",
+	"hhvgLJ6Be5dZmLIstdDi3fMuRFUZR+3umLh6KNFWWXqAozxAgz+LNNByRcxhykTKCzkIT1LU3iPuOR2G",
+	"RHHHbsNWsJyt4Ke//w8IayBV53QzhEyi+eA7Ua6PURdXeaTsc5XJ5Jdc4JECk8UzdFAq0zHPlyeV7UyR",
+	"mKhNtJ1Kky0WSluefM8Twd6SbfyygiD189pMmuxpzUraOnMkroPXUTCGywSiKmFIEHK7MFVyj/vJ3zJj",
+	"5/lCkkTgwyx9o9WCayvQiU5ZangYLCqX8FF8kSfvGb2Jloh/BQmzvGPFnG/GD1xZaokXc3Yl5tk8GKGf",
+	"66MPmwvprnSKS/511LdzrvF9kdwvCoSBku9nTCbv2dRy3RyZTl6ePjLgHwQtzmcW6HGwM2GAFZzBWFWQ",
+	"10iX5syLe2PJmk+55jLmd1H+vbrkONtx8QJK6iK7672Tl6f0pFXxxZ3P4kOHlhStGmffucCLs+VCKhYV",
+	"1kS9ztl84rOCLc7JIkmlblUi8ANUrNCWTdnFM3Sv6Gc9OeikpZKdH7hWsJyplIPM0HvvgeTnzIpLDC5z",
+	"dckNifM++icVUcwlXn7XP7u+XfR1Kv8yWyHYiVUmKeIstbC8o6bT9h6Z8SRl8iIEqQAdiVYprkmzGKGV",
+	"p/AVl+d2FoyGnr789yCsYrh3fx2Pr/r9znh8NXg+Hl89eY5/7j4/+x3eMTfcvPmtb5oM91/R4jVNW1Ov",
+	"JsV5jvGxiHgP0hgHpxrs0COpJmXyYKCMx1EFpkXhWmQOfdBHoRbAg6I7oYASP/hxHxm6SYh3HVDXOeNI",
+	"DPNVNHHmUJpsOhWx4NKSMeeBA/mUpq+nBELvFWnCjzeZ26aSz9nVe7IeNslR8QYTlbFog7mx0WgwZytv",
+	"diDVElq5t/3pH//0mQFP2nf7V/8aRY47HLEb8+4n7+tZ12RUd5F1vpR0VgjZlOLZeoTfl5Vg45DrUmVp",
+	"ApZd8CJATXiqlgSe8rGBXC+0tvu7Dqq8EpLfaTH1uV9LCoSAMyBY+5AxaYVdoUzq6oGZRzU1Gq550YoM",
+	"B5+d4Th5kz3gik2zQqZ4CyMEky5vC2EAVsFOf8+hcFq2dYqrJALARWaJwVZZlo5lzgtQknIIHLFNsDa6",
+	"6mRSfMh4Z7IagbnIIkS9BozCGWyZyIylz1qUDsEInIXw2wmt+JEBNwyGZAPIEaa58fGLFoBpQOjSv7u4",
+	"R9J3xnront9xQvG/SqkwrdkqCIPKKtArXWT4+qYHb47ALE3JuRWhAcNdwlNxyfUKQxwmUy7+gZlxbtsj",
+	"5MxYioTPF8pyGa/ggq/yJGzu5w1hwXWhkxdCJl3Y92Ia9PtjWcZJCp8pZ4mQ5+h7rWYixb8puJqboutY",
+	"HswXKFYNbGK4tCN8sFhHSOTg+nLInfAkc0CaJ04gleg8QNWvxOPWbWG39WnRuv3H9h8b43LV/Tcavaug",
+	"1MV3/Pwp7G7vPAGfq/gMznTh4MpyaYTKY5cBIyxIfmVzvTaWyYTpZCyV5GZUSeTQSjjJni4lkJdhQhIk",
+	"CjWfLyJ7pOA6lhGaTwg//f1/oWU4d7MseCymIgav223H9XsH+7wg06S4FGVNJdqXdYWcQOPKU/cxugpU",
+	"uV6zL8xXJPLLmdAGkXkJp4nIP719+wbcAxCrhNcw687ubsXZbjenSr4m1DBvWQq6fWlv8TmXTVmf89YJ",
+	"je6oD42zfn8rRgumv3g0gpLXaJw+0Q5hzu1MJR28wtJULXkSQnNuG4LKbEdNOxT7QhAVQJRfS/iCywT9",
+	"S8dVLnCuzkILtO28eoEcLWLZAypdNVvfeG08rr/4jnV+6Hd2O2e//+ZO+Ed3c8EV6tEU9Y55zMXioenU",
+	"L5k8a0fh3cguj7F3FAUGzWAv5uLygSWIry8fL1hUX/FDMnGvMJ+WhldFVFeEU4mQMSeKstxK5n1Hnn2D",
+	"SD9bnlmQ3cyQYlfigdyINWcPLXsVkeRBOG49mORB875WrHnKmSlIXS9PcFlJJlz4WzKUpntrz2MjWM5E",
+	"ykFYmCmMm6RkKNr7mlsx/ANIL0OjL74ExwcnB8f/efAsCIPjg1cH+ycHzyqCvcGjrk1eYWExRS6csCrY",
+	"mzWGf5oJ3Vvu5uGCXltzZYlu1qbFoI/aUIl9n09ecL5AEJ1JYSnbyRYLrjsxMxxSjrHPEKJLxLmwJoRs",
+	"geBwqjINCTOzjuELppGVYPg52qipx9qTl6edfn9Qj6Tv9jv/3e/snn0choPhdatT/B7g7/bHfrh13YiA",
+	"Sxf6wPr1JRNpczmjqUhxdyRzO5gNeOtLK14QoY21irDClUa1QV6/Ep+u/veyg0pQXHeC60HyZgX/zLWx",
+	"W7SlD8vcl2LS6lNGMiVOm3wsTSu1v5q8yZesCfzzF0/KeW4X8GZhqhYdqDAVM0nVa7c5yJNK9SnPF6pF",
+	"ovtsNle9gOtAOPu4NWy2dnJ5tQm2poN4yHZ559vJk6SzzR9PO7usP+gMJ1vxdrLDH0+f9KvRKsvIN25O",
+	"ut95fvbx2+tO9ef2Q34Ohjc1TQg5Vc0w+vjg5K0rUbDY5pUQO9Pc9xpgTpFvwxpyxnS5Yy5jTGUuubRK",
+	"r/DnWFIJT14qEQt5jpfcDqyrXSUqzmgvCw5YPIMFszNUVS/EyYoeyvd7MQ8fE7az7LwoDUb0sDZRew+i",
+	"3oyz1M5+iFwHCktWP0T0ZNSbc6tFbCJgmpcTjKUrDvg5umM5lrTHzOa8XKHOJFJslwqz3/jCFFpHt5ir",
+	"1I3w5R8Lct2/H8GsZOxeg1b0/etnB3/AK1EbfgSOnDL1m+4a3h7LHzv1f+u/73eLbiNlhZA8ZYPhk26/",
+	"2+8ORt/2vx1A+a92a1C7RbdxsJqY1wcb3jzY8IbBKgqyNtjWzYNtbQ7m5IcxJEVIQPIFZi4QMcYzmKuE",
+	"ijkrL9Qu4OOoZpfCiEnKIRHTvHQozFhGb16fvAWXS5tohHpAEqWBSo7GLE3NGlM2VH8sHWylSl4qCMcy",
+	"VGJ8kkmzRIqXws7oiamQLAWV2VjNObSG/UEI2/1dUBp2+lvtvbEUMlchokaQg9fcQNkVRKMxCdFr/Pkm",
+	"ZTFPIvcWtFRmJ+qqjdOjobr5h/0hvDk4enZ49CLXbDJZGtMTw7QWl9xAyjC3pg6Ul2x6wbyNJio2PYZs",
+	"YgvRXbF52nbMQCDPEkdU9OKg4KtvEEPpPVXEQ6GkATNj2vmBmpWSof0OPOiFiUoEN2TXrgths8HA74Gt",
+	"IKIOiAiodEO9Ne0QmB1LcKXcvI/m8c7O1mOYrCw37RD4FYtt6rxR0a0jk7UtNSIBR9IcH+FJF/YhZfqc",
+	"66JVwjGZJxBt9/uRl47vvKHyICjpd/K6uMYDWnel/8jXfDCGnzMhjXWVjdyRwoRPlebAcgsAw7lBooSF",
+	"1iJlFkNOT/MP+UDUtFRMYGGq9EQkzqsXHUlzYYyQ5yGoKY613p1UbS5CTnu+hGvtUHa21hMF8CHD9ZUb",
+	"lusjYVRPBaIEJMzp4IJrX6ujvQgcZjlThtf2P6KcdM0XnFm3nhsEUHY/4Vh5CdaJ2G3pE3qaCXleEYoT",
+	"Fw0JG7Xrug5Wu2+idk4tNcWQaAw8uGi5Bw0FYmKV286AjYqykJB3fXXhTf5GzLReVevlyzIFdzqxZMRi",
+	"Vz53TJmzlX+Rb5TmW5UyOpRV9DZx7tQbDOpCLguUxLaL0tWb3nEpO0P9o0osPrkThTBRdkaSMsXK98i6",
+	"M8mvFmR61ByWoSF4rxbtoLhbTZ1hKWcXuVbHLDN8BKlSF2sdYZhQCseZPMKnivZ3/swQD7sFvq1vMuT8",
+	"JfyEt0Ak+SjRf3Xo6c5hEoFruw3BKGA+NCBJiDDUoi6QRyYfSvqp3czFFNQCdmULbzvVau4XsmCaSxv1",
+	"3C9jmeVRIWjf+ovztv6y9dStBZ660dqQyZQbA9Hb4/2nB+/fHL9+s/9i/+3h66M/qOk0clshectniRIJ",
+	"Su6/OQzCAFGaw5gDjOCUhC64ZAuBgLnb7245BDyj3KbHkrmQPdLdhu2I516n0dOi+uXeYan0hZmpBbRw",
+	"+timXvsNtz/GKWf6RzNTyzZaAKdCkpLpCuMyr8t2yQiXadQlF672n31/ePT+7euXB0fRng9ItB0nOU8Q",
+	"KOxndqa0+IFscgTfcaa5Bme5lZe9AXfhFXO7jaj5zjABncbKb2qNpaflkQE0i/03h9BCfc1Bbgge4oaQ",
+	"o9sQHNtcuLWKXBthXEnOPVbSZHNu9mCBip7kFzRV0BZg2YWQ5zmoIMWhuO7bPvOZg9FH/OWwjUtFPQr3",
+	"3cZVSdWxXasChxHbhXUQjJiuHYRBplO//zHq9UrI93GhtL1GXWJaYL5Ic+NFpyEk62AU4MhBWJTp/E8c",
+	"PDi7vr4+q1Lfo331r30RCKC+ziV41fU65fDg7SspUffaKgabqxh8nlUM6qsYuFUMylVUcOzXR7xzI14C",
+	"1cMXbkjTUKn3hWfjHSEisRDQGzrQRlgJDvOeCksb7bR0BzcRk6HPxrTDZyqUUrOUaKHDDKxW52nhT6sF",
+	"T1z+ha63ncOzsfRz1jKpaFhAPHTt/EoYi89Uh0VYiGwHMXVO1zXouCSwCycvTw3MM0O1pYTej23Z+eHS",
+	"hb3mRKBMA9bTRILs1URyD9ZSOetrEGM5Y4sFl4bygmoO5wJuAYYPk1IoVGYsK2zfqWR1S2v4w1rC1zYc",
+	"bugMpwU/Mr5Z6D7sKpOmjaM262dnhv3+Z16OPy1yy1r8JlReN6Ika8/L0VeDasqaq6PTT9dMWDlaVT1P",
+	"1USef7TXdASLyBz2B78kD9wWjDC1jYfPuZ5tJ9OmdwvZ9yqHpuiV3c9+4KFWoG/gxT5pdEO52R18qDaB",
+	"RO2RS3/8ERtyLlOhjXUHPJzHLJxT0dUXFXVxX7ksauNo8kder6rq6MHZ9mDnbhY2Hhu5DoOd+/C/fuqH",
+	"jmzchjYqlbC1UDfcDHXDzxPqhvVQN3ShbuhCXRiYbD5nelW6St89htpd6cnETIadG9rMqa4jOPvq1rwe",
+	"0QuEkvCU24aNoxdU2Gto6J0g1XkhEPWDS+O8XRnedCaLwDaWFMkosyqwJ+XlpooMRn5vn4J3sc9f9abU",
+	"W1ktwtwU5IVtDoo0ZNXL/f8GlMrSQuo/z1sHusGnesLtu18pDrP9e1o76UAdUt5q5eecpqur0gtuv0g1",
+	"+k1xfi7FecHtA5Smegz9hk398pFe/Zg6zfvVhZain7DRXl4JY8tk5GcylbL9o8FQXKk+b3s4eXkagiH0",
+	"A5MV/vxUy/m3M4STHCO5fP/k5emvDCSRjvQ+movs+kZ9fsELdV4z9YaPRpRdLg//aoTrmjn7ua3G9/g2",
+	"hhfXSu37Kn8LLz+zVSl34O3Xa1O98iyhG7BuP436FwIz+W5ZzCxL1XnGoeUaB3ySfcMXWz6L8TVXPp/6",
+	"ZMRunDeYrCCiM5gR5UkLZQQdOqUUKD90RmdLMDfSPCzPpU6Vrp7GpnYF/wIVl+gtoA04HNooYGPpDrvR",
+	"JuFEu/zp5OUpWIWJLPUsQFE8KAsMLXcG9g9juWQSI+FP//hn+Vy7C4fWd81YdsHN2knPpf+CSZ4cjiWS",
+	"7qrfI1fZYP6U7dpu+26lFEvVwKKHakLF0rmiSkpUO70ahRU+l4sh4bfdZrRPCosscaPsHBXt+66igjxK",
+	"xQXPj4MYV1tecGbLLpi12rEr3JQ6HBZFY5Efi53ggNPMIE8kbTEe1mu6DCRfVs/UEoOkymTME1Cy7B7q",
+	"Xg7GkhmIyD/s+w8dRCEpiOWy2Ihmc9r0lYbRLmhT+uve/rSScO2DQ3QMu7NdflvAnezwWjrsD3c6g0Gn",
+	"vzWCbZhodcFdglScnAieHr3tlI/d/+M8mx9saKrMfbEl5sq3TG7M5PKGsyUzMFHq4qYac0V5Wmt6n7S7",
+	"EDmn6B6vhXCQaunrhJ+zdHz32urq7ta2dxuh7riWsL8Y6HhYHbnBJHbC8oNZ6FvcSYKdUV4m9l8a2BkV",
+	"rnTLOZZB4UXD4sj30HtE/1aycZx/NKz07m9V2/MHviHbH2XYCarf49otmzOOlAUuVXY+g0yuFfms8hPf",
+	"+3Nbm0cd72/ZN3434gZlcnHlQV8hwEWMZbRJJX2tyzN9LebQGROzEZrQhOCovrHzW+39E1DvU6U1R3BS",
+	"M/yW/yhN+UmaXzEazqHH1w2F95PEQJQjyyg/jV9HxdXvL8QIWIRsd+G1TFdud11Nx7K+rMIDuhOc0HId",
+	"gtQKuBQGMepfXONsBdqN5fqHHvyBz3btwwmijg1PXp6OKpvtZSSm7lq458ZDgRBxBBLsel9BCb9dZ4Fx",
+	"S1CZKy/ms5ZdZWOJsdI1QbhDy81wMp9vDUuOZRVMQoEljz1PI2g1NGmvA8yxXEeYe5Xm90U2SYWZ1Zpj",
+	"G3ZfaMJ/GX+Wx323+3VY+ezIocr+YPDk/qFn7ezxV4Uo84P2/zKczJXni8CSd66qUPQvEkX+hgAegAC+",
+	"U+oCGJwrlRRfZfg1RftbKf7COgDDr4Cj4dfQzFro7waGc3U0qpERhNAcRyevJXT+QZ2Wu0ZH8Wg9PVIA",
+	"vxRCdx7RFQoUbDLm9VLmPjDllzw1Yd3KTJh7yLIe62kqm0QqtAwrtAwbaKmb6g300EdujD8CZuhzxJL7",
+	"phBetoZWpt2qTLvVPG0p/4Zp/0SN6iEdgBCSG0Nf89EidlS0CLZVmvLbxSEZf6AgrBxCrR8RLYnIj1MF",
+	"12fX/xcAAP//",
+}
+
+// decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
+// after base64-decoding and flate-decompressing the embedded blob.
+func decodeSpec() ([]byte, error) {
+	encoded := strings.Join(swaggerSpec, "")
+	compressed, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil {
+		return nil, fmt.Errorf("error base64 decoding spec: %w", err)
+	}
+	zr := flate.NewReader(bytes.NewReader(compressed))
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(zr); err != nil {
+		return nil, fmt.Errorf("read flate: %w", err)
+	}
+	if err := zr.Close(); err != nil {
+		return nil, fmt.Errorf("close flate reader: %w", err)
+	}
+
+	return buf.Bytes(), nil
+}
+
+var rawSpec = decodeSpecCached()
+
+// a naive cache of the decoded OpenAPI spec
+func decodeSpecCached() func() ([]byte, error) {
+	data, err := decodeSpec()
+	return func() ([]byte, error) {
+		return data, err
+	}
+}
+
+// Constructs a synthetic filesystem for resolving external references when loading openapi specifications.
+func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
+	res := make(map[string]func() ([]byte, error))
+	if len(pathToFile) > 0 {
+		res[pathToFile] = rawSpec
+	}
+
+	return res
+}
+
+// GetSpec returns the OpenAPI specification corresponding to the generated
+// code in this file. External references in the spec are resolved through
+// PathToRawSpec; externally-referenced files must be embedded in their
+// corresponding Go packages (via the import-mapping feature). URL-based
+// external refs are not supported.
+func GetSpec() (swagger *openapi3.T, err error) {
+	resolvePath := PathToRawSpec("")
+
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = func(loader *openapi3.Loader, url *url.URL) ([]byte, error) {
+		pathToFile := url.String()
+		pathToFile = path.Clean(pathToFile)
+		getSpec, ok := resolvePath[pathToFile]
+		if !ok {
+			err1 := fmt.Errorf("path not found: %s", pathToFile)
+			return nil, err1
+		}
+		return getSpec()
+	}
+	var specData []byte
+	specData, err = rawSpec()
+	if err != nil {
+		return
+	}
+	swagger, err = loader.LoadFromData(specData)
+	if err != nil {
+		return
+	}
+	return
+}
+
+// GetSpecJSON returns the raw JSON bytes of the embedded OpenAPI
+// specification: decompressed but not unmarshaled. External references
+// are not resolved here; the bytes are the spec exactly as embedded by
+// codegen. The result is cached at package init time, so repeated calls
+// are cheap.
+func GetSpecJSON() ([]byte, error) {
+	return rawSpec()
+}
+
+// GetSwagger returns the OpenAPI specification corresponding to the
+// generated code in this file.
+//
+// Deprecated: GetSwagger predates kin-openapi renaming openapi3.Swagger
+// to openapi3.T. Use [GetSpec] instead. This wrapper is retained for
+// backwards compatibility.
+func GetSwagger() (*openapi3.T, error) {
+	return GetSpec()
 }

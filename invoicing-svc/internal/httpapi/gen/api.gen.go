@@ -4,11 +4,18 @@
 package gen
 
 import (
+	"bytes"
+	"compress/flate"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"path"
+	"strings"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 	"github.com/oapi-codegen/runtime"
 )
@@ -99,9 +106,12 @@ type InvoiceTotalsCurrency string
 
 // IssueInvoiceRequest defines model for IssueInvoiceRequest.
 type IssueInvoiceRequest struct {
+	// CustomerId Who ordered; not blank, at most 64 characters (as in PlaceOrder).
 	CustomerId string `json:"customer_id"`
 
-	// Items The lines of an order; each SKU at most once (put the total quantity on one line).
+	// Items The lines of an order, 1 to 50; each SKU at most once (put the total
+	// quantity on one line) — `x-unique-by: sku` says so to the request
+	// validator, since JSON Schema's uniqueItems compares whole lines.
 	Items Lines `json:"items"`
 
 	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
@@ -119,7 +129,9 @@ type Line struct {
 	Sku SKU `json:"sku"`
 }
 
-// Lines The lines of an order; each SKU at most once (put the total quantity on one line).
+// Lines The lines of an order, 1 to 50; each SKU at most once (put the total
+// quantity on one line) — `x-unique-by: sku` says so to the request
+// validator, since JSON Schema's uniqueItems compares whole lines.
 type Lines = []Line
 
 // NoPriceProblem An invoice that cannot be priced (422).
@@ -659,4 +671,173 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/invoices/totals", wrapper.GetInvoiceTotals, options.OperationMiddlewares["getInvoiceTotals"]...)
 	router.GET(options.BaseURL+"/invoices/:id", wrapper.GetInvoice, options.OperationMiddlewares["getInvoice"]...)
 
+}
+
+// Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
+// Stored as a slice of fixed-width chunks rather than one concatenated
+// const string: with thousands of chunks the chained `+` fold is several
+// times slower for the Go compiler than parsing a slice literal.
+var swaggerSpec = []string{
+	"7Fv9Uhw5kn+VjLqJcPdt9SdgD03sH4yHmWXtsQkDsRfnZqdElbpLQ5VUllQ0PZiIfYh7hnuwfZKLTKk+",
+	"+gMMcx7Henf5i/qS8jt/mam+DWKVF0pyaU0wuQ1SzhKu6d9jea1EzF+rmFmhJN5KuIm1KNxlcJZyEO6l",
+	"ZwbO370OIRr4G2ZwK5K7qB+EgeYfSqF5EkysLnkYmDjlOcPlCmYt17jUX5vv3g97+6w3613c7jy/+yYI",
+	"A7sseDAJjNVCzoO7u7swKJhmOberhB5//yCJIBLoMDg/P/6+i2QJfF4wmwZhIFmOW4jkQXK/0XwWTIL/",
+	"GDQiG7inZoDLBkjaO264viaJ3UeQbl75IkTd4femUNJwktd3LHnHP5TcWLyKlbRc0r+sKDLhtD0otLrM",
+	"eP6HX4xTPb9heZFxx5FlIgsmgU05KJ1wDSkzMAautdId0w3CgP41weR963VhoOYjDGaCZ0kwCeLSWJVz",
+	"/bNIgruw9foQhAFVWiMSDqN+fzQcDlvfCctz83540f9gl8HdRRgYy2xpgsnucBgGVlgk1submMXlpLJw",
+	"zTKSqdUs5rjrJNi9nO2PZzt7L15c7uwm7Dnbifn+eD8Z8iHffbHzvLHC1NrCTAYDYnuWqUU/4deVsMyA",
+	"1nbucvdYLZ24j52itlnLJvXQQXIgaraLuhNgkLNspnTOE6g9JAQ2lZcqWYJNWb2Kkhz+fPr2DajLX3hs",
+	"Q/yW55dcg5oBqnWhlZwD7hICk1DKK6kWcirdW/g+ramuuYbnu/BKfAcd0gxE+CDqhqA0EltyUiKuq5mc",
+	"8/5URs44IkALN8BZnIL7llmYsTKz0OH9eR+ito6jbn9KUj2WGDRYdoSrPMGCP4s20HMxmMyYyHitB+FJ",
+	"iroHJD1nw5Ao7sRt2BIW6RL+/rf/AWENZGpOD0MoJboPfhNV9hj1kcs3yv6gSpl8SQbfKDBlnGKAUqWO",
+	"ecWeVLY3Q2KiLtF2Lk1ZFEpbnvzEE8HOyDe+rCLI/Lw1kyV7WsuGtl6OxPXwPirGcJlA1CYMCUJp165K",
+	"4fEHNMXauFiSCHyZZSdaFVxbgUF0xjLDw6Bo3Woi1+16yqqD1rZs4P2uMf2oFRGjcM0JQu9f6IG1j5Mj",
+	"kcM1rurXfWboISWX9UTaTivvPYlhxcVF/b4LEc7zKJM+USxxqTWX8ZKyiCxz3Ozo/F1rh0ZO7WSwTY4+",
+	"l/vHn859YSCMKXnyMyOrxOCI/wUJs7xnRc6DLURkQjrKSfKf2qiCSUJy/NivxrRmS7ymRPEEeq2yLPs5",
+	"rvBYTbGQ9vluEAa5kCJHIQ7rvTD6zLne0GhLWC06VoVccbu6cdgorS3BB2yC2H+aXbBcldL+RlbDANP+",
+	"5DbI2Y17CeFB65vRtm/MVfkpPZy+Osc3Syns59EC7umoXVk1XOX/QdE6oPYUl8OVSToPirDC3E+19U07",
+	"3255ZEhEygPsnaHdmd+HwaeEns/oeI66e11qqzDQybxEWuD8SWF2JXSuJpq/pMohdZ4cUMq8zJi8CjHr",
+	"5MpYhHBxyjSLsaaCDjMgJJxkLOZv8StKHzm7ec3l3KbB5PkuyaO6HIWtUm46Pd0WVB9lX68pFj05aq6J",
+	"/95Q52jYJv5Hha9Vkb6VHE5fnQOTCWG6DyWTVtglimpVMz5S1RXUOPx9ota9gec+js12REIZAQE7k85o",
+	"QhiBVbA3PHBgndj2lqMk4sSitARiyeKnspIFKEmlBq7YJfQb3fRKKT6UvHe5nIC5KiMExwaMwh1sU+9M",
+	"pS9ulA7BCNyFYN4pcfzMgFvmGFUKKBGmuYFFqjLPAFYLTzA7lEnObo7d+3tOKf5qtBbuwqDFBVr5Vekg",
+	"+4kWMa+AK5pTlr2dURH8KKQb3q5Zzv9D85s6v1i34ENZ90aoNoyZpNDAoUA+EujsjscO8bd52uoiri2x",
+	"uv67H17C/u7eC/AFgC+LTB+ObiyXRqgKpRowwoLkN7ayAmOZTJhOplJJbiat6ghtil9zvQS6lUDV2wjJ",
+	"FQuu6/2iKhJE4VRGaGwh/P1v/wsdw7nbpeCxmIkYvDS7zmgeDeurLsc2LyI8bVq4vinWKwKN6/k8xkRb",
+	"RckWkCkkyssh8w0iq77INiL/dHZ2Au4FiFXCfZx3wWhvf78VmlxbZSM4+UbLln2b/srDrJ3hex78+kJy",
+	"ldDoE02XaTkc7sRXQib0H48m0Mg6hLp6DSHnNlVJD++wLFMLnmAFvq1gDEGVtqdmPWNVfBWCkKaczUQs",
+	"uLTVvYQXXCaY0nuuHYB79ch38APXEkCJ1pH/Ce2jdkr968Zn0+nqh+9Z79dhb7938YdvPlno0dNKcbV5",
+	"bMsRGFs2tHEIxD5ccV4IOcc4bCm0l0XBdS9mhkPGLQEJdMhEzIU1IZQF+vZMlRoSZtKe4Vi/Wp6A4fMc",
+	"LWJVVKevznvD4WhVEO8Pe/897O1f3I7D0fiu06uvR3jdvR2GO9t6xmFQGVk7Dz+m7dfe2zWmL253xtv3",
+	"IDCyssHObBSP2T7vfXv5Iunt8uez3j4bjnrjy514N9njz2cvqKVZYc2yJJyyuelh74eL22/veu3L3adc",
+	"jsb39dKFnKntweHd0ekZxEqiI9uqMWhTzX3XFw2xaogZMgG63TPXMdr/NZdW6SVeTiWhJEo2Qs7xluuF",
+	"OXiQqLhEC+jDEcKLgtkUhKGleQKXS3qp6rxh8J5KRFyWzWv0FdHL2kTdA4gGKWeZTX+NQogGmrNk+WtE",
+	"b0aDnFstYhMB07zZYCpdRvF79KdyKqnbx3LecKhLTJhgFwpDZnxl6rRJj5gDQxP8+GNNrvv7CGYpY/cZ",
+	"dKKf3n5/9Ee8E3XhI2Yzac3qQ3cPH0/lx97q3/r14x7RY6SsVpKnbDR+0R/2h/3R5NvhtyNo/lYejVYe",
+	"0WNcbEXN64uN719sfM9iLQNZW2zn/sV2Nhdz+kuZTDIMRKRfYOYKFqmIU8hVQghg6ZXaB3wdzexaGHGZ",
+	"cUjEbMaxXuMgzFRGJ29Pz8AFYBNN0A5Io7RQI9GYZZlZE8qG6U/lIhWZQyBxhhkFFgyNGN9k0iyQ4oWw",
+	"Kb0xE5JlmI1ilXPojIejEHaH+6A07A13ugdTKWRlQkSNsBihEQ038xlajUmIqJyjwi6J3FfQUaW9VDdd",
+	"3B4d1e0/Ho7h5OjN98dvfqwsm1yW1vTEMK3FNTeQMcu1mwW8YrMr5n00UbEZMBQTK0R/yfKs64RhAJ3S",
+	"ERX9eFTL1c8MUXsvFclQKGnApEy7OLDipeRo/wm+WoZLlQhuyK9dP3iz1etbpEuIqBcdAeV7mnJ0sRae",
+	"SqjLYZpoPN/b23kOl0vLTTcEfsNim7loVM9NZLLWcSUScCXN8RWe9OEQMqbnXNdNaydknkC0OxxGXjt+",
+	"BkKYEkGua/T2kccj4rs1CfJAgSfA5gzRH9hUmDqQwiWfKc2BVR4AhnODRAkLnSJjFlPOQPMP1UI0Pqo3",
+	"sDBT+lIkLqrXs6FcGCPkPAQ1w7XW50TtMQ9K2sslXBtM2XRtOgXwoUT+mn72+kpYlmTCIL8z5cYliNA9",
+	"wKNyD5dZpMrwlRIzqkjXvODMOn7uUUAzh8K1KtzuVBynSApNG1Ih5y2lOHXRkrBR8KzaYHsOEnUramk8",
+	"Qaox8GSkewBbqgoSFQoJV10vQ4SEav7Wh5Pqi5hpvWwXWYuUy3Y5DgtGInY1lxNKzpb+Q75Rz3VatRc0",
+	"pVeXJHfuHQZtodIFamLXZen2Qx+4lE3R/gi+45t7UQiXyqakKVNzfkDeXUp+U5Dr0ZiuREfwUS3aQ3V3",
+	"ts3oMs6uKquOWWn4BDKlrtZmcwhjhZNMleEzNUcb/TPDksgxeLZamVbyJfyEj0Ak1SrRf/Xo7d5xEoE7",
+	"fRGCUcB8akCSEGGoYlUhz0y1lPRbu53rLWgYd2PraDvTKveMFExzaaOBu8ICgEe1ov0JENy385edl44X",
+	"eOlW60IpM24MRGfvDl8e/Xzy7u3J4Y+HZ8dv3/xRzWaRq5+r4XuDEglKHp4cB2GAKM1hzBFmcOr2FVyy",
+	"QiBg7g/7Ow4Bp1SyDliSCzkg291Sw/7gbRojLZpfFR0WSl+ZVBXQwe1jm3nrN9x+jDPO9EeTqkUXPYAb",
+	"DJhKZkvMy3xVtwtGuAyLQ5+uDr//6fjNz2dvXx29iQ58QsKsD5LzBIHCYWlTpcWv5JMT+I4zzTU4z219",
+	"7B24D6+ZxRKSLN85JmDQWPpOyFR6Wp4ZQLc4PDmGDtprBXJD8BA3hArdhuDE5tKtVRTaCONKCu6xkqbM",
+	"uTmAAg09qW5oZFYVYNkVVnYeVJDhUF73A/hq52Byi1ftKcKc2y3NZxJcHQ8mJOGq80RlBQIMwimdX7lW",
+	"QPmPH0CUiVzYiACYsSLLIE55fIXxx6KmxFwqzZNuH3ALVVq3tOQLymKerrC6MRPaWGehdfY4ToJJ8FoY",
+	"e9yMLNqni97fbrR9s+UmA8I4BuozPJTRmkM8rZb0084TrW//J7WAHIPcdu6gs3CSaMm7ex9RJN0VihJO",
+	"buL7n3Uf6FMt6ruLtRNG4+HwgfMATzsH0J6C3XMWoJIFtSp33d7blqxpHLSOQN2Fwd5jPlk9dkJnBlzJ",
+	"ucVIVguZTqv2w0ImXK34sIDpBmFQ6sx3iCaDQVPf3BZK2zsMnEwLdpk5CePNFY0FuHIQ1mMuf4mLBxd3",
+	"pCJT5jnTSwybgioNZ7PPTCVAwscVePB2heGczU0z1fNcBRd3YVAos8XfqQvuqg83SnCg35TtkqTZtQ/H",
+	"Cc8LhaZC7Vt6PkFk6FBbk73HNVhre6AbUHvM24fTV+cG8hJLAixChLFCxrYPh7YN7g+2wfYWZl+r6aaS",
+	"nLxd9h3AWuFlq45ByoqCS0Mg/tSq+ModCuRJtC36tEd//qgfN/Y7lSw/nw9tmS7e40suDlvVaOdJcts4",
+	"q3j3+4eGh1lZsNrSKhs5cBFb+AZOZUcdj+492k8ocLYOxLZPwm4jy786WD84S+SNh6MvxXfjF941Picf",
+	"vyG87o72Pv3J1jNl+PF4/NmPlq0N6raI8ZBmnCnD0sBNw5qzcK7DHx24ssYfYhS224c3tdc4q/PC/1fM",
+	"MBRx1nFSlXEezClfF89tADyw9VEWj4NXA/2P3K6eefn9Q6Pf6J5A4ej9N2p6pE2/VKW0BGZMmZM9Zxm0",
+	"jjr9U9r0rUjuHmHRm2XTNrtoXhk0P9r4EtXDJ1Llb3WB3eHupz+pT3L/K/rMjxw9ppLzP5mT+HaL74O4",
+	"GQaZ5r2cNFXFGhejTS5Gn4eL0SoXI8fFqOGiNXv5+oh3rS+vgdYPqz6hh9UJ3Ro74012xp+HnfEqO2PH",
+	"zrjNTsNBrZGnBdbVH6CRN351YqATJl+nBon0wa25Ku++egYGLPmlNDavzkQ/2BjFdHr66jwEd3jYjVEs",
+	"y9S85NBxY15aO7rvl47uwOpv+6mjOwb59Rq7F7jmMRfFv6X9O0n7QZTxD5bewq9AouHXAUc95tzwIXbF",
+	"/dzG9ag1x9WpSS10dSy24+7R2SjiZ0AG4Fkh72oPeQjObgrm7UIaf3Ay49c8MyHMlUoMVB4f+qetkOtp",
+	"ahBBi5Zxi5bxFlpWjOU+egrXqG+155VsGjZ1K7617U5r253t27ZQ/ZbxFU0OQ5pIC8mNoTO5CKKJCppe",
+	"QWtK2q1PLfgJb9g6Fbh6Zq8hojrfEtxd3P1fAAAA//8=",
+}
+
+// decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
+// after base64-decoding and flate-decompressing the embedded blob.
+func decodeSpec() ([]byte, error) {
+	encoded := strings.Join(swaggerSpec, "")
+	compressed, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil {
+		return nil, fmt.Errorf("error base64 decoding spec: %w", err)
+	}
+	zr := flate.NewReader(bytes.NewReader(compressed))
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(zr); err != nil {
+		return nil, fmt.Errorf("read flate: %w", err)
+	}
+	if err := zr.Close(); err != nil {
+		return nil, fmt.Errorf("close flate reader: %w", err)
+	}
+
+	return buf.Bytes(), nil
+}
+
+var rawSpec = decodeSpecCached()
+
+// a naive cache of the decoded OpenAPI spec
+func decodeSpecCached() func() ([]byte, error) {
+	data, err := decodeSpec()
+	return func() ([]byte, error) {
+		return data, err
+	}
+}
+
+// Constructs a synthetic filesystem for resolving external references when loading openapi specifications.
+func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
+	res := make(map[string]func() ([]byte, error))
+	if len(pathToFile) > 0 {
+		res[pathToFile] = rawSpec
+	}
+
+	return res
+}
+
+// GetSpec returns the OpenAPI specification corresponding to the generated
+// code in this file. External references in the spec are resolved through
+// PathToRawSpec; externally-referenced files must be embedded in their
+// corresponding Go packages (via the import-mapping feature). URL-based
+// external refs are not supported.
+func GetSpec() (swagger *openapi3.T, err error) {
+	resolvePath := PathToRawSpec("")
+
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = func(loader *openapi3.Loader, url *url.URL) ([]byte, error) {
+		pathToFile := url.String()
+		pathToFile = path.Clean(pathToFile)
+		getSpec, ok := resolvePath[pathToFile]
+		if !ok {
+			err1 := fmt.Errorf("path not found: %s", pathToFile)
+			return nil, err1
+		}
+		return getSpec()
+	}
+	var specData []byte
+	specData, err = rawSpec()
+	if err != nil {
+		return
+	}
+	swagger, err = loader.LoadFromData(specData)
+	if err != nil {
+		return
+	}
+	return
+}
+
+// GetSpecJSON returns the raw JSON bytes of the embedded OpenAPI
+// specification: decompressed but not unmarshaled. External references
+// are not resolved here; the bytes are the spec exactly as embedded by
+// codegen. The result is cached at package init time, so repeated calls
+// are cheap.
+func GetSpecJSON() ([]byte, error) {
+	return rawSpec()
+}
+
+// GetSwagger returns the OpenAPI specification corresponding to the
+// generated code in this file.
+//
+// Deprecated: GetSwagger predates kin-openapi renaming openapi3.Swagger
+// to openapi3.T. Use [GetSpec] instead. This wrapper is retained for
+// backwards compatibility.
+func GetSwagger() (*openapi3.T, error) {
+	return GetSpec()
 }

@@ -194,9 +194,12 @@ type InvoiceTotalsCurrency string
 
 // IssueInvoiceRequest defines model for IssueInvoiceRequest.
 type IssueInvoiceRequest struct {
+	// CustomerId Who ordered; not blank, at most 64 characters (as in PlaceOrder).
 	CustomerId string `json:"customer_id"`
 
-	// Items The lines of an order; each SKU at most once (put the total quantity on one line).
+	// Items The lines of an order, 1 to 50; each SKU at most once (put the total
+	// quantity on one line) — `x-unique-by: sku` says so to the request
+	// validator, since JSON Schema's uniqueItems compares whole lines.
 	Items Lines `json:"items"`
 
 	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
@@ -214,7 +217,9 @@ type Line struct {
 	Sku SKU `json:"sku"`
 }
 
-// Lines The lines of an order; each SKU at most once (put the total quantity on one line).
+// Lines The lines of an order, 1 to 50; each SKU at most once (put the total
+// quantity on one line) — `x-unique-by: sku` says so to the request
+// validator, since JSON Schema's uniqueItems compares whole lines.
 type Lines = []Line
 
 // MovementReference The caller's reference (a delivery note, a count sheet): the
@@ -330,7 +335,9 @@ type ReservationStatus string
 
 // ReserveRequest defines model for ReserveRequest.
 type ReserveRequest struct {
-	// Items The lines of an order; each SKU at most once (put the total quantity on one line).
+	// Items The lines of an order, 1 to 50; each SKU at most once (put the total
+	// quantity on one line) — `x-unique-by: sku` says so to the request
+	// validator, since JSON Schema's uniqueItems compares whole lines.
 	Items Lines `json:"items"`
 
 	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
@@ -1222,7 +1229,7 @@ type ClientInterface interface {
 	// ListInvoices Find an order's invoice, or list the newest
 	//
 	// With `order_id`: the invoice of that order (zero or one; `limit` is
-	// ignored). Without: the newest invoices, newest first.
+	// still checked, then ignored). Without: the newest invoices, newest first.
 	//
 	// Corresponds with GET /invoices (the `ListInvoices` operationId).
 	ListInvoices(ctx context.Context, params *ListInvoicesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1385,7 +1392,7 @@ type ClientInterface interface {
 // ListInvoices Find an order's invoice, or list the newest
 //
 // With `order_id`: the invoice of that order (zero or one; `limit` is
-// ignored). Without: the newest invoices, newest first.
+// still checked, then ignored). Without: the newest invoices, newest first.
 //
 // Corresponds with GET /invoices (the `ListInvoices` operationId).
 func (c *Client) ListInvoices(ctx context.Context, params *ListInvoicesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2163,7 +2170,7 @@ type ClientWithResponsesInterface interface {
 	// ListInvoicesWithResponse Find an order's invoice, or list the newest
 	//
 	// With `order_id`: the invoice of that order (zero or one; `limit` is
-	// ignored). Without: the newest invoices, newest first.
+	// still checked, then ignored). Without: the newest invoices, newest first.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2487,6 +2494,8 @@ type GetInvoiceTotalsResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *InvoiceTotals
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
 }
@@ -2494,6 +2503,11 @@ type GetInvoiceTotalsResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetInvoiceTotalsResponse) GetJSON200() *InvoiceTotals {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetInvoiceTotalsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -2811,6 +2825,8 @@ type ListStockResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *StockList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
 }
@@ -2818,6 +2834,11 @@ type ListStockResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListStockResponse) GetJSON200() *StockList {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListStockResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -3078,7 +3099,7 @@ func (r ReceiveStockResponse) ContentType() string {
 // ListInvoicesWithResponse Find an order's invoice, or list the newest
 //
 // With `order_id`: the invoice of that order (zero or one; `limit` is
-// ignored). Without: the newest invoices, newest first.
+// still checked, then ignored). Without: the newest invoices, newest first.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3486,6 +3507,13 @@ func ParseGetInvoiceTotalsResponse(rsp *http.Response) (*GetInvoiceTotalsRespons
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3743,6 +3771,13 @@ func ParseListStockResponse(rsp *http.Response) (*ListStockResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError

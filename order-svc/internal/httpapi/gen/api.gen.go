@@ -4,11 +4,18 @@
 package gen
 
 import (
+	"bytes"
+	"compress/flate"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"path"
+	"strings"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 	"github.com/oapi-codegen/runtime"
 )
@@ -183,7 +190,7 @@ type PlaceOrder struct {
 	// Example: cust-42
 	CustomerId string `json:"customer_id"`
 
-	// Items 1 to 50 lines; each SKU at most once.
+	// Items 1 to 50 lines; each SKU at most once (`x-unique-by`).
 	Items []Line `json:"items"`
 }
 
@@ -711,4 +718,185 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/orders", wrapper.PlaceOrder, options.OperationMiddlewares["placeOrder"]...)
 	router.GET(options.BaseURL+"/orders/:id", wrapper.GetOrder, options.OperationMiddlewares["getOrder"]...)
 
+}
+
+// Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
+// Stored as a slice of fixed-width chunks rather than one concatenated
+// const string: with thousands of chunks the chained `+` fold is several
+// times slower for the Go compiler than parsing a slice literal.
+var swaggerSpec = []string{
+	"7FvrcttGln6VU9ipCrkDXiXZEVXzQ7HlRLFjuSR5MrWm1mgCTbIjsBvubphmZFbNr3mAqX2GfbB5kq1z",
+	"unEhCVmyy0lKu6tfAtGX06fP5TsX3ASxWmRKcmlNMLoJ5pwlXNO/Zzrh+oWKmRVK4g8JN7EWmXsMLucc",
+	"FA75xsDr8xchRD16NL0bkayjbhAGmr/LheZJMLI652Fg4jlfMFwqY9Zyjcv8ZzHrTb9zyDrTztXN3qP1",
+	"n4IwsKuMB6PAWC3kLFivw+CcW706nlqud8m54LGSiQGrYMmEhQmfKs1B4xQhZ9AyXFpYzrkEBgnPuEy4",
+	"jFewZAZyyd4zkbJJyttId0XnQkixyBfBqF/SI6TlM66JoL9dahbz06SZOxZfgkhATcHOkZZ3OTcWWirj",
+	"EoQFIeFHhott7fonzafBKPi3XnU3PffW9NyOT4M17p8xzRbc1i/s9OknrgqJaTF4/fr0KW0p8G3G7DwI",
+	"A8kWdLzkkxf3KdJwWX9Phuv3JDe3kaOrIb8LUWucbzIlDSdefceSc3cd+BQrabmkf1mWpcLJfC/TapLy",
+	"xZ9/MU4B+Ae2yFLuTmSZSINRYEvezpmBIXCtlW6ZdhAG9K8JRm9qw4WB8hxhMBU8TYJREOfGqgXXb0US",
+	"rMPa8D4IAyq3RiQcBt3uoN/v1+YJyxfmTf+q+86ugvVVGBjLbG6C0X4fBVZYJNbz28meMCCVhfcsJZ6S",
+	"iOKuo2B/Mj0cTvcOHj+e7O0n7BHbi/nh8DDp8z7ff7z3qNLIubWZGfWc4k5Ttewm/H3BLNOjtZ3RWN/3",
+	"ll65ye6imqRll3poITkQVdtF7REwWLB0qvSCJ1BqRwhsLCcqWYGds3IVJTn8eHH2EtTkFx7bEOfyxYTr",
+	"Ql+XWskZ4C4hMAm5vJZqKcfSjcLxtKZ6zzU82ofn4jto0c1AhC+idghKI7E5p0vEdTWTM94dy8gJRwQo",
+	"4QY4i+fg5jILU5anFlq8O+tCVL/jqN0dE1dPJZpPlp7gKp8hwV/lNlBzRcxhykTKy3sQnqSofUTcczIM",
+	"ieKO3YatYDlfwb/+/l8grIFUzehlCLlE9cE5USGPURdP+VLZZyqXye95wJcKTB7P0UCpXMe8OJ5UtjNF",
+	"YqI20fZamjzLlLY8+Ykngl2Sbvy+F0Hi56WZJNnTmle0dRZIXAd/x4sxXCYQ1QlDgpDbpaqSeXyGolgK",
+	"F0sSgYNZ+kqrjGsr0IhOWWp4GGS1nyrLdbPtvkuj1eQNvN5Voh/VLGIUbilB6PULNbDUcVIkUrhKVf26",
+	"3xh6Sc5lF1RUbuWNJzEsTnFVjncmAk/xQkh+J082T3gmOVw8fw1MJiT573ImrbArpGeTe2jG635mGAYL",
+	"9sEhEDT9YQVIBruAJAzMdX6XSF08f71zbJwW0uZNJyZY8ZliUHdozbIgWdogCzrnMFUanpy9fHZ6/tPJ",
+	"0xDOT348eXJ58pTY9+z49MXJ0yOQCqa5tnOuIZ6jSUU14B8yHlue1O55olTKGZlMR8ndUAEByHslvFts",
+	"klb/PgQlEd8Zk2/sWZ2SpBbXKP/51PYkWetyGaY1W+FzlrKYJ28Z2RR0bfhfkDDLO1YseNPGmjPThNl/",
+	"nq+gAizCVMxV2vO28SAFrPj0AUhQLtxQPIdY8LdWvaW7frswu+T8JNJUGA/cp1otgM66QKRuFVFKk8Ht",
+	"fwRs4lG8SPnmQdAE0likvwG1yxwtQUFW6pW4wbdZnhkHE+Ysy7jkSYg4HWf53VpCAn+PJ4eFSjhEDsvy",
+	"JIIFW8FUpalaQhQrORWIQyKHau8jApeetgvLsyZRsMqy9G1cBGu3iibQQKSb51oBTdgR11KUhLSP9pvZ",
+	"VrMtFVS8Z4ASBnmGUvo5ortlmAij1m1JwcdSJAtTUleTjY1rF36rcXshXBjwOQZO5c7Jf5ppLra9twlw",
+	"pnbn4re44hcNPRG3HqtAD3iyND2bUiRyL7gR3mwdVxU+4I4cADModFGRNaAswBfE+p5xb+9vs934L7BT",
+	"Tbx1kubOvMvdq23/fgwe3QGbIMxn0lsKMiNLZiDWHOURWvv9wyISMFbF1yEc9Pfq6QiHqR3ErNO5w/pX",
+	"Jy+fnr78nuA0i2OeWbRUKrexWnAyhw4CrThGEpW5ah+N5fnJxcn5X0+e0mSiAwobFpYmBJdwxgLXOBrL",
+	"0ic3THPYxs/0s1qkmW4/72VwYv34tTHO+7jj7DIEWmYlYzrAkbPzFAmFAZeoe28KdgRhUBwuCIOSYvrZ",
+	"0RCEgduqdrOV2L1CI/IVAM+221VOIswRsXWSMnmNqlECPZrf2R8GBPhecDmz82D0aJ+McvE4qOvSeHzx",
+	"ScixScEA/elBH9AOmiMXbhIktbBQxjrX0Io+dHIp3uW8M1l9htcqgMuCfTh14w8cUvVPgy17Fga1fZD6",
+	"63xHD5uMfpOhq9u4xttyuaJNbpw/ewKH+wePS711eN904eSD5dIIVYQOBoywIPmHEpAYy2TCdDKWSnIz",
+	"qoWsoAgX6JVL/CVQJJxC0o6M63K/qDAzUTiWkbnOoxD+9ff/hpbhDteYjMdiKmLwPPbSfu9Yq0g9NRls",
+	"CnJMLdiqMigFgeb+l1+LFBsAi5DIr5g3EmluMW1I5A+Xl6887INYJbwb1EKhg8PDGlpxua5dvOKyXw37",
+	"fgGSsT663yQ0uiMTNs77/b34WsiE/uPRCCpeh1CmFEJYcDtXSQd/YQgf0RA3R/Fk4ztq2vH+Q0iTT6ci",
+	"Flza4rfKfHac+cS9OpmmoKXI02zan/vn9DYc+s608Xhz4hvW+bXfOexc/flPd6I9eltcXCkeTVqPQezO",
+	"bRx7n3LNeSbkDHIpLPmTPMu47sTMcEg5km5IIRMxEwiL8wx1e6pyDQkz847hGdPkrg2fYSxiNll18fx1",
+	"p98fbDLizXHnP/qdw6ubYTgYrlud8nmAz+2bfrjXDHQ2IP/n+Rw2tVzfHVjRsCqyqgV4VVD0OcGl8ZQW",
+	"rtcBb0rQOzBA//5CoXhQRtOE5IuQCGE7CWaDE97OTeBuRGBYHbhJJgptredP7pPUrl+ig6VXN3vD5ssi",
+	"tLmxwd50EA/ZIe98O3mcdPb5o2nnkPUHneFkL95PDvij6eN+PdbKc3Jou5sed55d3Xy77tQf9z/ncdBI",
+	"85qM8FQ1W9nzk4tLiJVEi2iLtLeda+5hPWp0ke41Dr3hzx3zPiagyKVVeoWPY1khQCFn+JPL9ErKsycq",
+	"zkn44AShR8bsHKN2Dx4nKxpU5JXRC46lsAYsm5VZs4gGaxO1jyDqzTlL7fzXKISopzlLVr9GNDLqLbjV",
+	"IjYRMM2rDcbSuWa/R3csx5Lifbbg1Ql1LinYXyr0PfG1zwTETNIr5oDSCCd/LMl1fx+BECpNg1b009nT",
+	"k7/gL1EbPhbpgo2X7jd8PZYfO5t/28/3e0WvkbLykjxlg+Hjbr/b7w5G3/a/HUD1t/FqsPGKXuNiG9e8",
+	"vdjw9sWGtyxWE5CtxfZuX2xvdzF3f3MmkxQtOt0vMHMNy7mI5y41Y+d85S+1CxSsSg7vhRGTlEMiplOu",
+	"uUuKjGX06uziEnyEGo1QDsqYo8bRmKWp2WLKjuiPZZWiilNBOSuGQowjmTRLpHgp7LyW4ypCt9awPwiB",
+	"AkWN0SEGR1sZJ2HR1WluajkwWo1JiFzoTzY5crOgpXI7UR/auD0qqtt/2B9CEUV6ySaVpTU9MUxr8Z4b",
+	"SBn6EKp0PWfTa+Z1NFGx6TFkE8tEd8UWadsxwwAqpSMq+v6k5KvvDcDbe6KIh0JJA2bOtLMDG1pKivbv",
+	"4Au1MFGJ4Ib02lU7dgsZvgCwgogqLREQcKIaXjsEZscSXMBT1OseHRzsPYLJynLTDoF/YLFNnTUqq4Iy",
+	"2aonEAm4UuHlunAMKdMzrsuSjGMyTyDa7/cjfzu+wkfgHKMFV8bo4hlP6Ny1OqdHXBhazxjCaLBzYUpD",
+	"WvQ3sEIDwHBukChhoZWlzKLL6Wn+rliIiqPlBhamSk9EYnzE7SswC2GMkLMQ1BTX2q6C1ouYyGnPl3Cr",
+	"7GrnW7VXgHc5nq+q1myvhGFxKgyed6pcMRChjkfKFLbiMsu5Mhw24tSCdM0zzqw7zy0XUFVZca0iAHJX",
+	"7MoIlEieCzmrXYq7LloSdiLHTRmsV/midkEtFd/oagx8dshwBA3hGbEKmYSrbsdzQkJRXe7Cq2JGzLRe",
+	"1aNVaoWpt6UsGbHYBa+OKQu28hP5TmDcqgWxUMWwbeLca68wKAvFXeBN7DsvXX/pDZeiYo6Lg3DkQRTC",
+	"RNk53ZQpT35E2p3LotZD+aEcFcFbtegAr7vVVIFOObsupDpmueEjSJW63qo8YzwgHGcKD5+qGcpo0auD",
+	"B7zcDPEL/tp6249fJfpbh0Z3TpMIXH9VCEYB864BSUKEQV1BtQv5xhRLFW1CbudyCyo1f7CltaUKijtI",
+	"xjSXNuq5J4ykeFRetO/xwn1bP+89cWeBJ261NuQy5cZAdHl+/OTk7avzs1fH3x9fnp69/IuaTiOXiCha",
+	"SyqUSFDy+NVpEAaI0nzaCT04pWczLlkmEDB3+909h4DnFLn0WLIQskey2xDKPPMyjZYWxa+wDkulr81c",
+	"ZdDC7WObeuk33H6MU870RzNXyzZqAKeikZLpCv0y37zbJSNchlG2d1fHT386ffn28uz5ycvoyDsk9Pog",
+	"OU8QKBzndq60+JV0cgTfcaa5Bqe5tclegbvwgllKZaLkO8UENBorn1IaS0/LNwZQLY5fnUIL5bUAuSF4",
+	"iBtCgW5DcGxz7tYqMm2EcSUZ91hJky+4OYIMBT0pftB4WJWBZdcYIntQQYJDft23lxQ7B6MbfPIhHN2O",
+	"R+G+q6l+U5vYrlWDw4jtwk0QjJiuHYRBrlOffRj1ehXku8mUtmuUJaYFm6Rub/zRSQjddTAKcOVaFtg/",
+	"4uLB1Xq9vqpT36Oi2EM/BAKoh3kEL7pepqrK2IzTYqW7P02CUfBCGHtW1LnqbY47x/1BLWGBTsGtGILk",
+	"S7RyU6GNLfsJCX9UDYWpWAi70XNZnmXYr2ca7+q5WF9tNRYO+/1PtAF9XvtPVZy8pQHIH7X55Osw2HfE",
+	"NO1REt2rtUKuw+DgPlM228+od+hWcaxCpy1RHOyK4uDriOJgUxQHThQHThTDwOSLBdMrL2XkDTYYif6N",
+	"zUxZDkTiAxThTBm766H+6gF2PRqjhD/GYAaEdaGnB0EuN2sQ/tuqejqWPtdd+iecjSaaML90kZmLbIXb",
+	"qBa+Trhdcj8PA0TjA6cyfh3VAlifpTO+mkFVuI1wtgjhTO4GEXL1pb3WhnFpQ3OYO4Jo2B9E9S6eaL9/",
+	"SBh4s/xXVOXaiK+ig/5e1NCiXZQAi+YfMa1IQhYVOW671VeMrl3zlDNTRFFlfOsaZMCwlQGjHKSrRdij",
+	"zeYSCraTMli2asYJrTbG3Eib98Mu92U1k4Y59ELeuhIGDAiG/WFUxN9HkKk0LZheldGrmMjF5RRAu+jE",
+	"r+TyVL7MXBagEZQKkkFTW20sW5u9+m3Hu/3+IRF40N+rIg0h4zRPMMatdxz6uuFYujj6qClCrsJjgoyb",
+	"9r1WaHX5Xm7sdypZ3cN21rqwN6qutRqqr1y98R11Q98ZV6bu16F/M9h8sxeQq7pnc2Z1hFvMM/G4C8e2",
+	"nnO4g1c7je7rHQcz+LoOpon6izLzVWaECmWo2gBad/YAUBmx9klJ/WuSJrr80N7mpyfrMKhCqLumlp9k",
+	"0KmG/eFvz6yTWmpuh11FbwZxx1uQI1LI7RxblV37o7n2BbBhv3/41bufN5qY7hTSumMZ3dLl6Puj6xXU",
+	"6GgsI5cpKJrxcW7Rr4v/+35dwYsy/B96N4ODu++msTn9C8Edztr7g++2EQ7kUmPUi1AwpP7MxMmALnN/",
+	"Y8mki7jbWxLhu428POzUy6N2F372SGwsixQT4glWJg4m3BWZy0/HQojoA7UOfaEWOXDh8JwaS4u+GjHI",
+	"1xOh2m53za19OffFsvdgUT456hIU3YruH87hqvi5TAf4IPq27/6YcUUjhqGHVMsunG6XlEzRbrNQ6I3K",
+	"/sJ//LPeMPiPf9YBgNL1cVCheWaK1Z13OwIjZMzHMjp1AOGU8IHrmHZDiopGdIFm+bzoqQ7raFbCTFG2",
+	"aiyLfY3VTMzm1J9VUYamW/NYaVc7rkcF1ESwZNqXPkjDixZhyqsXkRHPTJHCLdo5+arsCm8Ctd9zW0Da",
+	"rZRFk45VQ3rFl5u/fTbh01B10zD9rvBh/+4p5edg/9fSFN/zWlNx0Q9RtrX/77BnLsPtk4M1fb07X1sr",
+	"xG8dZ7h7nOHXOc5w8zhDd5xh/TjVCUoj/XlGYfMrapKIB8cGgtgP8waJ9N6Nuc7XD/4APZb8khu7KD4c",
+	"+mRC/dKFP8XHHK5aalmqZjmHluvmcKHTbZ/ru+8Jv+x7ffd94sMVds9wzWMusv/n9m/E7Yfk3sIHwNHw",
+	"IRQRS6Czo0PsmhtfvPHQH1cnIC90Ede03G/UAknn6ZEA+KOQdnmNqnDULmPOltL46kXK3/PUhDBTKsEY",
+	"w2l86N/WTK6nqUIENVqGNVqGDbRsCMtt9FBrv6nXbZSsPgbNuC4+XS233attu9e8bXX/Ddv+QA0CITWe",
+	"CMmNoW8YtIgdFS0qjdSaIdplc5Jv5Ahrzb+brbkVEUUbW7C+Wv9PAAAA//8=",
+}
+
+// decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
+// after base64-decoding and flate-decompressing the embedded blob.
+func decodeSpec() ([]byte, error) {
+	encoded := strings.Join(swaggerSpec, "")
+	compressed, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil {
+		return nil, fmt.Errorf("error base64 decoding spec: %w", err)
+	}
+	zr := flate.NewReader(bytes.NewReader(compressed))
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(zr); err != nil {
+		return nil, fmt.Errorf("read flate: %w", err)
+	}
+	if err := zr.Close(); err != nil {
+		return nil, fmt.Errorf("close flate reader: %w", err)
+	}
+
+	return buf.Bytes(), nil
+}
+
+var rawSpec = decodeSpecCached()
+
+// a naive cache of the decoded OpenAPI spec
+func decodeSpecCached() func() ([]byte, error) {
+	data, err := decodeSpec()
+	return func() ([]byte, error) {
+		return data, err
+	}
+}
+
+// Constructs a synthetic filesystem for resolving external references when loading openapi specifications.
+func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
+	res := make(map[string]func() ([]byte, error))
+	if len(pathToFile) > 0 {
+		res[pathToFile] = rawSpec
+	}
+
+	return res
+}
+
+// GetSpec returns the OpenAPI specification corresponding to the generated
+// code in this file. External references in the spec are resolved through
+// PathToRawSpec; externally-referenced files must be embedded in their
+// corresponding Go packages (via the import-mapping feature). URL-based
+// external refs are not supported.
+func GetSpec() (swagger *openapi3.T, err error) {
+	resolvePath := PathToRawSpec("")
+
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = func(loader *openapi3.Loader, url *url.URL) ([]byte, error) {
+		pathToFile := url.String()
+		pathToFile = path.Clean(pathToFile)
+		getSpec, ok := resolvePath[pathToFile]
+		if !ok {
+			err1 := fmt.Errorf("path not found: %s", pathToFile)
+			return nil, err1
+		}
+		return getSpec()
+	}
+	var specData []byte
+	specData, err = rawSpec()
+	if err != nil {
+		return
+	}
+	swagger, err = loader.LoadFromData(specData)
+	if err != nil {
+		return
+	}
+	return
+}
+
+// GetSpecJSON returns the raw JSON bytes of the embedded OpenAPI
+// specification: decompressed but not unmarshaled. External references
+// are not resolved here; the bytes are the spec exactly as embedded by
+// codegen. The result is cached at package init time, so repeated calls
+// are cheap.
+func GetSpecJSON() ([]byte, error) {
+	return rawSpec()
+}
+
+// GetSwagger returns the OpenAPI specification corresponding to the
+// generated code in this file.
+//
+// Deprecated: GetSwagger predates kin-openapi renaming openapi3.Swagger
+// to openapi3.T. Use [GetSpec] instead. This wrapper is retained for
+// backwards compatibility.
+func GetSwagger() (*openapi3.T, error) {
+	return GetSpec()
 }
