@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -20,7 +19,9 @@ import (
 	"github.com/orderflow/order-svc/internal/store"
 )
 
-// API holds the handlers' dependencies.
+// API holds the handlers' dependencies; it implements the server interface
+// generated from docs/openapi.yaml, so a spec change the handlers do not
+// follow fails to compile.
 type API struct {
 	Placer placing.Placer
 	Store  *store.Store
@@ -33,20 +34,20 @@ func (a *API) Register(e *echo.Echo) error {
 	if err != nil {
 		return err
 	}
-	e.POST("/orders", a.placeOrder, v)
-	e.GET("/orders", a.listOrders, v)
-	e.GET("/orders/:id", a.getOrder, v)
+	gen.RegisterHandlers(reqvalidate.Routes(e, v), a)
 	return nil
 }
 
+var _ gen.ServerInterface = (*API)(nil)
+
 // placeOrder answers by the order's status, whichever Placer made it:
 // 201 CONFIRMED, 202 PENDING (accepted, not done), 409 REJECTED, 503 FAILED.
-func (a *API) placeOrder(c echo.Context) error {
-	var req placeOrderRequest
+func (a *API) PlaceOrder(c echo.Context) error {
+	var req gen.PlaceOrder
 	if err := httpserver.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	d := order.Draft{CustomerID: req.CustomerID, Items: req.Items}
+	d := order.Draft{CustomerID: req.CustomerID, Items: fromLines(req.Items)}
 	if errs := d.Validate(); len(errs) > 0 {
 		return problem.Validation(fmt.Sprintf("the order has %d error(s)", len(errs)), errs...)
 	}
@@ -77,8 +78,7 @@ func (a *API) placeOrder(c echo.Context) error {
 	}
 }
 
-func (a *API) getOrder(c echo.Context) error {
-	id := c.Param("id")
+func (a *API) GetOrder(c echo.Context, id gen.OrderID) error {
 	if _, err := uuid.Parse(id); err != nil {
 		return problem.Validation("the order id is not a UUID", problem.FieldError{Field: "id", Detail: fmt.Sprintf("%q is not a UUID", id)})
 	}
@@ -95,24 +95,24 @@ func (a *API) getOrder(c echo.Context) error {
 // MaxListLimit caps GET /orders?limit=.
 const MaxListLimit = 500
 
-func (a *API) listOrders(c echo.Context) error {
-	limit := 20
-	if s := c.QueryParam("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > MaxListLimit {
-			return problem.Validation("limit is out of range", problem.FieldError{Field: "limit", Detail: fmt.Sprintf("%q: use a whole number from 1 to %d", s, MaxListLimit)})
+func (a *API) ListOrders(c echo.Context, params gen.ListOrdersParams) error {
+	limit := 20 // the spec's default
+	if params.Limit != 0 {
+		if params.Limit < 1 || params.Limit > MaxListLimit {
+			return problem.Validation("limit is out of range", problem.FieldError{Field: "limit", Detail: fmt.Sprintf("%d: use a whole number from 1 to %d", params.Limit, MaxListLimit)})
 		}
-		limit = n
+		limit = params.Limit
 	}
 	list, err := a.Store.List(c.Request().Context(), limit)
 	if err != nil {
 		return err
 	}
-	out := make([]orderDTO, 0, len(list))
+	out := gen.OrderList{Orders: make([]gen.Order, 0, len(list))}
 	for _, o := range list {
-		out = append(out, toDTO(o))
+		out.Orders = append(out.Orders, toDTO(o))
 	}
-	return c.JSON(http.StatusOK, map[string]any{"orders": out, "count": len(out)})
+	out.Count = len(out.Orders)
+	return c.JSON(http.StatusOK, out)
 }
 
 // validator checks requests against the embedded spec.

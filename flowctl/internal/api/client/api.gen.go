@@ -238,8 +238,8 @@ type Adjustment struct {
 	AdjustedAt time.Time `json:"adjusted_at"`
 	Delta      int       `json:"delta"`
 
-	// Id Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	Id UUID `json:"id"`
+	// ID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	ID UUID `json:"id"`
 
 	// OnHandAfter The SKU's on_hand right after this adjustment.
 	OnHandAfter int    `json:"on_hand_after"`
@@ -249,12 +249,12 @@ type Adjustment struct {
 	// idempotency key of the movement, per SKU and kind. At most 100
 	// characters, no leading or trailing blanks, no control characters.
 	// Empty or absent: no reference, the call is not deduplicated.
-	Reference MovementReference `json:"reference,omitempty"`
+	Reference MovementReference `json:"reference,omitempty,omitzero"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku   SKU       `json:"sku"`
+	SKU   SKU       `json:"sku"`
 	Stock StockItem `json:"stock"`
 }
 
@@ -270,21 +270,21 @@ type AdjustmentRequest struct {
 	// idempotency key of the movement, per SKU and kind. At most 100
 	// characters, no leading or trailing blanks, no control characters.
 	// Empty or absent: no reference, the call is not deduplicated.
-	Reference MovementReference `json:"reference,omitempty"`
+	Reference MovementReference `json:"reference,omitempty,omitzero"`
 }
 
 // FaultSettings defines model for FaultSettings.
 type FaultSettings struct {
 	// ConsumersPaused Stop consuming from Kafka (events mode); the backlog grows as lag.
-	ConsumersPaused bool `json:"consumers_paused,omitempty"`
+	ConsumersPaused bool `json:"consumers_paused,omitempty,omitzero"`
 
 	// ErrorRate Share of requests answered 503 and of event handlings failed (and retried).
-	ErrorRate float64 `json:"error_rate,omitempty"`
+	ErrorRate float64 `json:"error_rate,omitempty,omitzero"`
 
 	// Latency Added to every request and every consumed event, a Go duration (0s..1m), e.g. "300ms".
 	//
 	// Example: 300ms
-	Latency string `json:"latency,omitempty"`
+	Latency string `json:"latency,omitempty,omitzero"`
 }
 
 // FieldError defines model for FieldError.
@@ -314,28 +314,28 @@ type HealthStatus string
 // InsufficientStockProblem An adjustment that would take on_hand below the reserved stock (409).
 type InsufficientStockProblem struct {
 	Delta  int    `json:"delta"`
-	Detail string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Errors The fields at fault (validation problems).
-	Errors   []FieldError `json:"errors,omitempty"`
-	Instance string       `json:"instance,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
 
 	// MaxRemovable The most a negative delta may remove now (on_hand − reserved).
 	MaxRemovable int `json:"max_removable"`
 	OnHand       int `json:"on_hand"`
 	Reserved     int `json:"reserved"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku SKU `json:"sku"`
+	SKU SKU `json:"sku"`
 
 	// Status The HTTP status code.
 	Status int    `json:"status"`
 	Title  string `json:"title"`
 
-	// TraceId Example: 4bf92f3577b34da6a3ce929d0e0e4736
-	TraceId TraceID `json:"trace_id,omitempty"`
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
 	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, internal.
 	//
@@ -347,15 +347,15 @@ type InsufficientStockProblem struct {
 // Invoice defines model for Invoice.
 type Invoice struct {
 	Currency   InvoiceCurrency `json:"currency"`
-	CustomerId string          `json:"customer_id"`
+	CustomerID string          `json:"customer_id"`
 
-	// InvoiceId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	InvoiceId UUID          `json:"invoice_id"`
+	// InvoiceID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	InvoiceID UUID          `json:"invoice_id"`
 	IssuedAt  time.Time     `json:"issued_at"`
 	Lines     []InvoiceLine `json:"lines"`
 
-	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	OrderId    UUID  `json:"order_id"`
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID    UUID  `json:"order_id"`
 	TotalCents int64 `json:"total_cents"`
 }
 
@@ -367,10 +367,10 @@ type InvoiceLine struct {
 	AmountCents int64 `json:"amount_cents"`
 	Qty         int   `json:"qty"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku       SKU   `json:"sku"`
+	SKU       SKU   `json:"sku"`
 	UnitCents int64 `json:"unit_cents"`
 }
 
@@ -392,16 +392,16 @@ type InvoiceTotalsCurrency string
 
 // IssueInvoiceRequest defines model for IssueInvoiceRequest.
 type IssueInvoiceRequest struct {
-	// CustomerId Who ordered; not blank, at most 64 characters (as in PlaceOrder).
-	CustomerId string `json:"customer_id"`
+	// CustomerID Who ordered; not blank, at most 64 characters (as in PlaceOrder).
+	CustomerID string `json:"customer_id"`
 
 	// Items The lines of an order, 1 to 50; each SKU at most once (put the total
 	// quantity on one line) — `x-unique-by: sku` says so to the request
 	// validator, since JSON Schema's uniqueItems compares whole lines.
 	Items Lines `json:"items"`
 
-	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	OrderId UUID `json:"order_id"`
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id"`
 }
 
 // Line One SKU and its quantity.
@@ -409,10 +409,10 @@ type Line struct {
 	// Qty Example: 2
 	Qty int `json:"qty"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku SKU `json:"sku"`
+	SKU SKU `json:"sku"`
 }
 
 // Lines The lines of an order, 1 to 50; each SKU at most once (put the total
@@ -428,23 +428,23 @@ type MovementReference = string
 
 // NoPriceProblem An invoice that cannot be priced (422).
 type NoPriceProblem struct {
-	Detail string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Errors The fields at fault (validation problems).
-	Errors   []FieldError `json:"errors,omitempty"`
-	Instance string       `json:"instance,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku SKU `json:"sku"`
+	SKU SKU `json:"sku"`
 
 	// Status The HTTP status code.
 	Status int    `json:"status"`
 	Title  string `json:"title"`
 
-	// TraceId Example: 4bf92f3577b34da6a3ce929d0e0e4736
-	TraceId TraceID `json:"trace_id,omitempty"`
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
 	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, internal.
 	//
@@ -455,21 +455,21 @@ type NoPriceProblem struct {
 
 // Order defines model for Order.
 type Order struct {
-	CustomerId string `json:"customer_id"`
+	CustomerID string `json:"customer_id"`
 
 	// Final True for CONFIRMED, REJECTED and FAILED; no further change is expected.
 	Final bool `json:"final"`
 
-	// Id Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	Id UUID `json:"id"`
+	// ID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	ID UUID `json:"id"`
 
-	// InvoiceId The invoice, once issued.
-	InvoiceId string    `json:"invoice_id,omitempty"`
+	// InvoiceID The invoice, once issued.
+	InvoiceID string    `json:"invoice_id,omitempty,omitzero"`
 	Items     []Line    `json:"items"`
 	PlacedAt  time.Time `json:"placed_at"`
 
 	// Reason Why the order is REJECTED or FAILED.
-	Reason string `json:"reason,omitempty"`
+	Reason string `json:"reason,omitempty,omitzero"`
 
 	// Status PENDING — accepted, outcome not known yet (events mode);
 	// RESERVED — stock reserved, invoice not issued yet;
@@ -479,16 +479,16 @@ type Order struct {
 	Status OrderStatus `json:"status"`
 
 	// TimeToFinalMs Milliseconds from placement to the final status; absent while the order is not final.
-	TimeToFinalMs float64 `json:"time_to_final_ms,omitempty"`
+	TimeToFinalMs *float64 `json:"time_to_final_ms,omitempty"`
 
 	// Timeline The steps that happened, in time order (in events mode `reserved` may follow `confirmed`).
 	Timeline []TimelineStep `json:"timeline"`
 
 	// TotalCents The invoice total in euro cents, once issued.
-	TotalCents int64 `json:"total_cents,omitempty"`
+	TotalCents int64 `json:"total_cents,omitempty,omitzero"`
 
-	// TraceId Example: 4bf92f3577b34da6a3ce929d0e0e4736
-	TraceId   TraceID   `json:"trace_id,omitempty"`
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID   TraceID   `json:"trace_id,omitempty,omitzero"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
@@ -500,31 +500,31 @@ type OrderList struct {
 
 // OrderProblem A problem about an order that was created (409 out of stock, 503 dependency failed).
 type OrderProblem struct {
-	Detail string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Errors The fields at fault (validation problems).
-	Errors   []FieldError `json:"errors,omitempty"`
-	Instance string       `json:"instance,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
 
 	// Order The order's URL, as in `Location`.
 	Order string `json:"order"`
 
-	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	OrderId UUID `json:"order_id"`
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id"`
 
 	// OrderStatus PENDING — accepted, outcome not known yet (events mode);
 	// RESERVED — stock reserved, invoice not issued yet;
 	// CONFIRMED — stock reserved and invoice issued (final);
 	// REJECTED — out of stock (final);
 	// FAILED — a dependency failed (sync mode; final).
-	OrderStatus OrderStatus `json:"order_status,omitempty"`
+	OrderStatus OrderStatus `json:"order_status,omitempty,omitzero"`
 
 	// Status The HTTP status code.
 	Status int    `json:"status"`
 	Title  string `json:"title"`
 
-	// TraceId Example: 4bf92f3577b34da6a3ce929d0e0e4736
-	TraceId TraceID `json:"trace_id,omitempty"`
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
 	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, internal.
 	//
@@ -542,10 +542,10 @@ type OrderStatus string
 
 // PlaceOrder defines model for PlaceOrder.
 type PlaceOrder struct {
-	// CustomerId Who orders; not blank.
+	// CustomerID Who orders; not blank.
 	//
 	// Example: cust-42
-	CustomerId string `json:"customer_id"`
+	CustomerID string `json:"customer_id"`
 
 	// Items 1 to 50 lines; each SKU at most once (`x-unique-by`).
 	Items []Line `json:"items"`
@@ -555,18 +555,18 @@ type PlaceOrder struct {
 // ones: `trace_id` on every traced response, and per problem `order_id`,
 // `sku`, … (see the specific schemas).
 type Problem struct {
-	Detail string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Errors The fields at fault (validation problems).
-	Errors   []FieldError `json:"errors,omitempty"`
-	Instance string       `json:"instance,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
 
 	// Status The HTTP status code.
 	Status int    `json:"status"`
 	Title  string `json:"title"`
 
-	// TraceId Example: 4bf92f3577b34da6a3ce929d0e0e4736
-	TraceId TraceID `json:"trace_id,omitempty"`
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
 	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, internal.
 	//
@@ -586,7 +586,7 @@ type Readiness struct {
 	// Schema The database's schemas (the service's own tables, the outbox, the
 	// inbox), each with its goose migration history: `version` applied
 	// of `known` to this build.
-	Schema  []SchemaVersion  `json:"schema,omitempty"`
+	Schema  []SchemaVersion  `json:"schema,omitempty,omitzero"`
 	Service ReadinessService `json:"service"`
 	Status  ReadinessStatus  `json:"status"`
 }
@@ -602,8 +602,8 @@ type ReadinessStatus string
 
 // Receipt defines model for Receipt.
 type Receipt struct {
-	// Id Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	Id UUID `json:"id"`
+	// ID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	ID UUID `json:"id"`
 
 	// OnHandAfter The SKU's on_hand right after this receipt.
 	OnHandAfter int       `json:"on_hand_after"`
@@ -614,12 +614,12 @@ type Receipt struct {
 	// idempotency key of the movement, per SKU and kind. At most 100
 	// characters, no leading or trailing blanks, no control characters.
 	// Empty or absent: no reference, the call is not deduplicated.
-	Reference MovementReference `json:"reference,omitempty"`
+	Reference MovementReference `json:"reference,omitempty,omitzero"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku   SKU       `json:"sku"`
+	SKU   SKU       `json:"sku"`
 	Stock StockItem `json:"stock"`
 }
 
@@ -632,7 +632,7 @@ type ReceiptRequest struct {
 	// idempotency key of the movement, per SKU and kind. At most 100
 	// characters, no leading or trailing blanks, no control characters.
 	// Empty or absent: no reference, the call is not deduplicated.
-	Reference MovementReference `json:"reference,omitempty"`
+	Reference MovementReference `json:"reference,omitempty,omitzero"`
 }
 
 // Reservation defines model for Reservation.
@@ -640,14 +640,14 @@ type Reservation struct {
 	CreatedAt time.Time `json:"created_at"`
 	Items     []Line    `json:"items"`
 
-	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	OrderId UUID `json:"order_id"`
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id"`
 
 	// ReleasedAt When the reservation was released; absent while it holds stock.
-	ReleasedAt time.Time `json:"released_at,omitempty"`
+	ReleasedAt time.Time `json:"released_at,omitempty,omitzero"`
 
-	// ReservationId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	ReservationId UUID              `json:"reservation_id"`
+	// ReservationID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	ReservationID UUID              `json:"reservation_id"`
 	Status        ReservationStatus `json:"status"`
 }
 
@@ -661,8 +661,8 @@ type ReserveRequest struct {
 	// validator, since JSON Schema's uniqueItems compares whole lines.
 	Items Lines `json:"items"`
 
-	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	OrderId UUID `json:"order_id"`
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id"`
 }
 
 // SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
@@ -691,10 +691,10 @@ type StockItem struct {
 	OnHand    int    `json:"on_hand"`
 	Reserved  int    `json:"reserved"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku SKU `json:"sku"`
+	SKU SKU `json:"sku"`
 }
 
 // StockList defines model for StockList.
@@ -706,24 +706,24 @@ type StockList struct {
 type StockProblem struct {
 	// Available 0 when the SKU is not stocked at all.
 	Available int    `json:"available"`
-	Detail    string `json:"detail,omitempty"`
+	Detail    string `json:"detail,omitempty,omitzero"`
 
 	// Errors The fields at fault (validation problems).
-	Errors    []FieldError `json:"errors,omitempty"`
-	Instance  string       `json:"instance,omitempty"`
+	Errors    []FieldError `json:"errors,omitempty,omitzero"`
+	Instance  string       `json:"instance,omitempty,omitzero"`
 	Requested int          `json:"requested"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku SKU `json:"sku"`
+	SKU SKU `json:"sku"`
 
 	// Status The HTTP status code.
 	Status int    `json:"status"`
 	Title  string `json:"title"`
 
-	// TraceId Example: 4bf92f3577b34da6a3ce929d0e0e4736
-	TraceId TraceID `json:"trace_id,omitempty"`
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
 	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, internal.
 	//
@@ -780,17 +780,17 @@ type UnsupportedMediaType = Problem
 
 // ListInvoicesParams defines parameters for ListInvoices.
 type ListInvoicesParams struct {
-	// OrderId Only the invoice of this order.
-	OrderId UUID `form:"order_id,omitempty" json:"order_id,omitempty"`
+	// OrderID Only the invoice of this order.
+	OrderID UUID `form:"order_id,omitempty" json:"order_id,omitempty,omitzero"`
 
 	// Limit How many invoices, newest first (without `order_id`).
-	Limit int `form:"limit,omitempty" json:"limit,omitempty"`
+	Limit int `form:"limit,omitempty" json:"limit,omitempty,omitzero"`
 }
 
 // ListOrdersParams defines parameters for ListOrders.
 type ListOrdersParams struct {
 	// Limit How many orders, newest first.
-	Limit int `form:"limit,omitempty" json:"limit,omitempty"`
+	Limit int `form:"limit,omitempty" json:"limit,omitempty,omitzero"`
 }
 
 // SetFaultsJSONRequestBody defines body for SetFaults for application/json ContentType.
@@ -893,7 +893,7 @@ func (a *InsufficientStockProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["sku"]; found {
-		err = json.Unmarshal(raw, &a.Sku)
+		err = json.Unmarshal(raw, &a.SKU)
 		if err != nil {
 			return fmt.Errorf("error reading 'sku': %w", err)
 		}
@@ -917,7 +917,7 @@ func (a *InsufficientStockProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["trace_id"]; found {
-		err = json.Unmarshal(raw, &a.TraceId)
+		err = json.Unmarshal(raw, &a.TraceID)
 		if err != nil {
 			return fmt.Errorf("error reading 'trace_id': %w", err)
 		}
@@ -988,7 +988,7 @@ func (a InsufficientStockProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'reserved': %w", err)
 	}
 
-	object["sku"], err = json.Marshal(a.Sku)
+	object["sku"], err = json.Marshal(a.SKU)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'sku': %w", err)
 	}
@@ -1003,7 +1003,7 @@ func (a InsufficientStockProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'title': %w", err)
 	}
 
-	object["trace_id"], err = json.Marshal(a.TraceId)
+	object["trace_id"], err = json.Marshal(a.TraceID)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
 	}
@@ -1072,7 +1072,7 @@ func (a *NoPriceProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["sku"]; found {
-		err = json.Unmarshal(raw, &a.Sku)
+		err = json.Unmarshal(raw, &a.SKU)
 		if err != nil {
 			return fmt.Errorf("error reading 'sku': %w", err)
 		}
@@ -1096,7 +1096,7 @@ func (a *NoPriceProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["trace_id"]; found {
-		err = json.Unmarshal(raw, &a.TraceId)
+		err = json.Unmarshal(raw, &a.TraceID)
 		if err != nil {
 			return fmt.Errorf("error reading 'trace_id': %w", err)
 		}
@@ -1147,7 +1147,7 @@ func (a NoPriceProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'instance': %w", err)
 	}
 
-	object["sku"], err = json.Marshal(a.Sku)
+	object["sku"], err = json.Marshal(a.SKU)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'sku': %w", err)
 	}
@@ -1162,7 +1162,7 @@ func (a NoPriceProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'title': %w", err)
 	}
 
-	object["trace_id"], err = json.Marshal(a.TraceId)
+	object["trace_id"], err = json.Marshal(a.TraceID)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
 	}
@@ -1239,7 +1239,7 @@ func (a *OrderProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["order_id"]; found {
-		err = json.Unmarshal(raw, &a.OrderId)
+		err = json.Unmarshal(raw, &a.OrderID)
 		if err != nil {
 			return fmt.Errorf("error reading 'order_id': %w", err)
 		}
@@ -1271,7 +1271,7 @@ func (a *OrderProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["trace_id"]; found {
-		err = json.Unmarshal(raw, &a.TraceId)
+		err = json.Unmarshal(raw, &a.TraceID)
 		if err != nil {
 			return fmt.Errorf("error reading 'trace_id': %w", err)
 		}
@@ -1327,7 +1327,7 @@ func (a OrderProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'order': %w", err)
 	}
 
-	object["order_id"], err = json.Marshal(a.OrderId)
+	object["order_id"], err = json.Marshal(a.OrderID)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'order_id': %w", err)
 	}
@@ -1347,7 +1347,7 @@ func (a OrderProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'title': %w", err)
 	}
 
-	object["trace_id"], err = json.Marshal(a.TraceId)
+	object["trace_id"], err = json.Marshal(a.TraceID)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
 	}
@@ -1432,7 +1432,7 @@ func (a *Problem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["trace_id"]; found {
-		err = json.Unmarshal(raw, &a.TraceId)
+		err = json.Unmarshal(raw, &a.TraceID)
 		if err != nil {
 			return fmt.Errorf("error reading 'trace_id': %w", err)
 		}
@@ -1493,7 +1493,7 @@ func (a Problem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'title': %w", err)
 	}
 
-	object["trace_id"], err = json.Marshal(a.TraceId)
+	object["trace_id"], err = json.Marshal(a.TraceID)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
 	}
@@ -1578,7 +1578,7 @@ func (a *StockProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["sku"]; found {
-		err = json.Unmarshal(raw, &a.Sku)
+		err = json.Unmarshal(raw, &a.SKU)
 		if err != nil {
 			return fmt.Errorf("error reading 'sku': %w", err)
 		}
@@ -1602,7 +1602,7 @@ func (a *StockProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["trace_id"]; found {
-		err = json.Unmarshal(raw, &a.TraceId)
+		err = json.Unmarshal(raw, &a.TraceID)
 		if err != nil {
 			return fmt.Errorf("error reading 'trace_id': %w", err)
 		}
@@ -1663,7 +1663,7 @@ func (a StockProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'requested': %w", err)
 	}
 
-	object["sku"], err = json.Marshal(a.Sku)
+	object["sku"], err = json.Marshal(a.SKU)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'sku': %w", err)
 	}
@@ -1678,7 +1678,7 @@ func (a StockProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'title': %w", err)
 	}
 
-	object["trace_id"], err = json.Marshal(a.TraceId)
+	object["trace_id"], err = json.Marshal(a.TraceID)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
 	}
@@ -2729,7 +2729,7 @@ func NewListInvoicesRequest(server string, params *ListInvoicesParams) (*http.Re
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order_id", params.OrderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order_id", params.OrderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
 			return nil, err
 		} else {
 			for _, qp := range strings.Split(queryFrag, "&") {
@@ -3653,8 +3653,8 @@ type ClearFaultsResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *FaultSettings
-	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Problem
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3662,9 +3662,9 @@ func (r ClearFaultsResponse) GetJSON200() *FaultSettings {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r ClearFaultsResponse) GetApplicationproblemJSON401() *Problem {
-	return r.ApplicationproblemJSON401
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ClearFaultsResponse) GetApplicationProblemJSON401() *Problem {
+	return r.ApplicationProblemJSON401
 }
 
 // GetBody returns the raw response body bytes
@@ -3701,8 +3701,8 @@ type GetFaultsResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *FaultSettings
-	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Problem
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3710,9 +3710,9 @@ func (r GetFaultsResponse) GetJSON200() *FaultSettings {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r GetFaultsResponse) GetApplicationproblemJSON401() *Problem {
-	return r.ApplicationproblemJSON401
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetFaultsResponse) GetApplicationProblemJSON401() *Problem {
+	return r.ApplicationProblemJSON401
 }
 
 // GetBody returns the raw response body bytes
@@ -3749,10 +3749,10 @@ type SetFaultsResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *FaultSettings
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *Problem
-	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Problem
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *Problem
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3760,14 +3760,14 @@ func (r SetFaultsResponse) GetJSON200() *FaultSettings {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r SetFaultsResponse) GetApplicationproblemJSON400() *Problem {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r SetFaultsResponse) GetApplicationProblemJSON400() *Problem {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r SetFaultsResponse) GetApplicationproblemJSON401() *Problem {
-	return r.ApplicationproblemJSON401
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r SetFaultsResponse) GetApplicationProblemJSON401() *Problem {
+	return r.ApplicationProblemJSON401
 }
 
 // GetBody returns the raw response body bytes
@@ -3845,10 +3845,10 @@ type ListInvoicesResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *InvoiceList
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3856,14 +3856,14 @@ func (r ListInvoicesResponse) GetJSON200() *InvoiceList {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r ListInvoicesResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListInvoicesResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r ListInvoicesResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListInvoicesResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -3912,14 +3912,14 @@ type IssueInvoiceResponse struct {
 	JSON200 *Invoice
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *Invoice
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
-	ApplicationproblemJSON415 *UnsupportedMediaType
-	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
-	ApplicationproblemJSON422 *NoPriceProblem
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationProblemJSON415 *UnsupportedMediaType
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *NoPriceProblem
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *IssueInvoiceResponse200Headers
 	// Headers201 the parsed response headers for an HTTP 201 response
@@ -3936,24 +3936,24 @@ func (r IssueInvoiceResponse) GetJSON201() *Invoice {
 	return r.JSON201
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r IssueInvoiceResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r IssueInvoiceResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
-func (r IssueInvoiceResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
-	return r.ApplicationproblemJSON415
+// GetApplicationProblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r IssueInvoiceResponse) GetApplicationProblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationProblemJSON415
 }
 
-// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
-func (r IssueInvoiceResponse) GetApplicationproblemJSON422() *NoPriceProblem {
-	return r.ApplicationproblemJSON422
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r IssueInvoiceResponse) GetApplicationProblemJSON422() *NoPriceProblem {
+	return r.ApplicationProblemJSON422
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r IssueInvoiceResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r IssueInvoiceResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -3990,10 +3990,10 @@ type GetInvoiceTotalsResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *InvoiceTotals
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4001,14 +4001,14 @@ func (r GetInvoiceTotalsResponse) GetJSON200() *InvoiceTotals {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r GetInvoiceTotalsResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetInvoiceTotalsResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r GetInvoiceTotalsResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetInvoiceTotalsResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -4045,12 +4045,12 @@ type GetInvoiceResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Invoice
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4058,19 +4058,19 @@ func (r GetInvoiceResponse) GetJSON200() *Invoice {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r GetInvoiceResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetInvoiceResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r GetInvoiceResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetInvoiceResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r GetInvoiceResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetInvoiceResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -4141,10 +4141,10 @@ type ListOrdersResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *OrderList
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4152,14 +4152,14 @@ func (r ListOrdersResponse) GetJSON200() *OrderList {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r ListOrdersResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListOrdersResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r ListOrdersResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListOrdersResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -4194,26 +4194,26 @@ func (r ListOrdersResponse) ContentType() string {
 // PlaceOrderResponse201Headers the declared response headers of an HTTP 201 response for PlaceOrder
 type PlaceOrderResponse201Headers struct {
 	Location string
-	XTraceId TraceID
+	XTraceID TraceID
 }
 
 // PlaceOrderResponse202Headers the declared response headers of an HTTP 202 response for PlaceOrder
 type PlaceOrderResponse202Headers struct {
 	Location string
-	XTraceId TraceID
+	XTraceID TraceID
 }
 
 // PlaceOrderResponse409Headers the declared response headers of an HTTP 409 response for PlaceOrder
 type PlaceOrderResponse409Headers struct {
 	Location string
-	XTraceId TraceID
+	XTraceID TraceID
 }
 
 // PlaceOrderResponse503Headers the declared response headers of an HTTP 503 response for PlaceOrder
 type PlaceOrderResponse503Headers struct {
 	Location   string
 	RetryAfter int
-	XTraceId   TraceID
+	XTraceID   TraceID
 }
 
 type PlaceOrderResponse struct {
@@ -4223,16 +4223,16 @@ type PlaceOrderResponse struct {
 	JSON201 *Order
 	// JSON202 the response for an HTTP 202 `application/json` response
 	JSON202 *Order
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
-	ApplicationproblemJSON409 *OrderProblem
-	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
-	ApplicationproblemJSON415 *UnsupportedMediaType
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
-	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
-	ApplicationproblemJSON503 *OrderProblem
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *OrderProblem
+	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationProblemJSON415 *UnsupportedMediaType
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *OrderProblem
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *PlaceOrderResponse201Headers
 	// Headers202 the parsed response headers for an HTTP 202 response
@@ -4253,29 +4253,29 @@ func (r PlaceOrderResponse) GetJSON202() *Order {
 	return r.JSON202
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r PlaceOrderResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PlaceOrderResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
-func (r PlaceOrderResponse) GetApplicationproblemJSON409() *OrderProblem {
-	return r.ApplicationproblemJSON409
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PlaceOrderResponse) GetApplicationProblemJSON409() *OrderProblem {
+	return r.ApplicationProblemJSON409
 }
 
-// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
-func (r PlaceOrderResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
-	return r.ApplicationproblemJSON415
+// GetApplicationProblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PlaceOrderResponse) GetApplicationProblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationProblemJSON415
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r PlaceOrderResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PlaceOrderResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
-// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
-func (r PlaceOrderResponse) GetApplicationproblemJSON503() *OrderProblem {
-	return r.ApplicationproblemJSON503
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PlaceOrderResponse) GetApplicationProblemJSON503() *OrderProblem {
+	return r.ApplicationProblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -4309,7 +4309,7 @@ func (r PlaceOrderResponse) ContentType() string {
 
 // GetOrderResponse200Headers the declared response headers of an HTTP 200 response for GetOrder
 type GetOrderResponse200Headers struct {
-	XTraceId TraceID
+	XTraceID TraceID
 }
 
 type GetOrderResponse struct {
@@ -4317,12 +4317,12 @@ type GetOrderResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Order
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetOrderResponse200Headers
 }
@@ -4332,19 +4332,19 @@ func (r GetOrderResponse) GetJSON200() *Order {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r GetOrderResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetOrderResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r GetOrderResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetOrderResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r GetOrderResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetOrderResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -4441,14 +4441,14 @@ type ReserveStockResponse struct {
 	JSON200 *Reservation
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *Reservation
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
-	ApplicationproblemJSON409 *StockProblem
-	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
-	ApplicationproblemJSON415 *UnsupportedMediaType
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *StockProblem
+	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationProblemJSON415 *UnsupportedMediaType
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReserveStockResponse200Headers
 	// Headers201 the parsed response headers for an HTTP 201 response
@@ -4465,24 +4465,24 @@ func (r ReserveStockResponse) GetJSON201() *Reservation {
 	return r.JSON201
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r ReserveStockResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ReserveStockResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
-func (r ReserveStockResponse) GetApplicationproblemJSON409() *StockProblem {
-	return r.ApplicationproblemJSON409
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ReserveStockResponse) GetApplicationProblemJSON409() *StockProblem {
+	return r.ApplicationProblemJSON409
 }
 
-// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
-func (r ReserveStockResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
-	return r.ApplicationproblemJSON415
+// GetApplicationProblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ReserveStockResponse) GetApplicationProblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationProblemJSON415
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r ReserveStockResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ReserveStockResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -4519,12 +4519,12 @@ type ReleaseReservationResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Reservation
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4532,19 +4532,19 @@ func (r ReleaseReservationResponse) GetJSON200() *Reservation {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r ReleaseReservationResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ReleaseReservationResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r ReleaseReservationResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ReleaseReservationResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r ReleaseReservationResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ReleaseReservationResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -4581,12 +4581,12 @@ type GetReservationResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Reservation
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4594,19 +4594,19 @@ func (r GetReservationResponse) GetJSON200() *Reservation {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r GetReservationResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetReservationResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r GetReservationResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetReservationResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r GetReservationResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetReservationResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -4643,10 +4643,10 @@ type ListStockResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *StockList
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4654,14 +4654,14 @@ func (r ListStockResponse) GetJSON200() *StockList {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r ListStockResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListStockResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r ListStockResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListStockResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -4698,12 +4698,12 @@ type GetStockResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *StockItem
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4711,19 +4711,19 @@ func (r GetStockResponse) GetJSON200() *StockItem {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r GetStockResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetStockResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r GetStockResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetStockResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r GetStockResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetStockResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -4762,16 +4762,16 @@ type AdjustStockResponse struct {
 	JSON200 *Adjustment
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *Adjustment
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
-	ApplicationproblemJSON409 *InsufficientStockProblem
-	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
-	ApplicationproblemJSON415 *UnsupportedMediaType
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *InsufficientStockProblem
+	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationProblemJSON415 *UnsupportedMediaType
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4784,29 +4784,29 @@ func (r AdjustStockResponse) GetJSON201() *Adjustment {
 	return r.JSON201
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r AdjustStockResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r AdjustStockResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r AdjustStockResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r AdjustStockResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
-func (r AdjustStockResponse) GetApplicationproblemJSON409() *InsufficientStockProblem {
-	return r.ApplicationproblemJSON409
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r AdjustStockResponse) GetApplicationProblemJSON409() *InsufficientStockProblem {
+	return r.ApplicationProblemJSON409
 }
 
-// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
-func (r AdjustStockResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
-	return r.ApplicationproblemJSON415
+// GetApplicationProblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r AdjustStockResponse) GetApplicationProblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationProblemJSON415
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r AdjustStockResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r AdjustStockResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -4845,14 +4845,14 @@ type ReceiveStockResponse struct {
 	JSON200 *Receipt
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *Receipt
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
-	ApplicationproblemJSON415 *UnsupportedMediaType
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationProblemJSON415 *UnsupportedMediaType
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4865,24 +4865,24 @@ func (r ReceiveStockResponse) GetJSON201() *Receipt {
 	return r.JSON201
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r ReceiveStockResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ReceiveStockResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r ReceiveStockResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ReceiveStockResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
-func (r ReceiveStockResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
-	return r.ApplicationproblemJSON415
+// GetApplicationProblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ReceiveStockResponse) GetApplicationProblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationProblemJSON415
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r ReceiveStockResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ReceiveStockResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -5398,7 +5398,7 @@ func ParseClearFaultsResponse(rsp *http.Response) (*ClearFaultsResponse, error) 
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON401 = &dest
+		response.ApplicationProblemJSON401 = &dest
 
 	}
 
@@ -5431,7 +5431,7 @@ func ParseGetFaultsResponse(rsp *http.Response) (*GetFaultsResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON401 = &dest
+		response.ApplicationProblemJSON401 = &dest
 
 	}
 
@@ -5464,14 +5464,14 @@ func ParseSetFaultsResponse(rsp *http.Response) (*SetFaultsResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON401 = &dest
+		response.ApplicationProblemJSON401 = &dest
 
 	}
 
@@ -5530,14 +5530,14 @@ func ParseListInvoicesResponse(rsp *http.Response) (*ListInvoicesResponse, error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -5577,28 +5577,28 @@ func ParseIssueInvoiceResponse(rsp *http.Response) (*IssueInvoiceResponse, error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON415 = &dest
+		response.ApplicationProblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest NoPriceProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON422 = &dest
+		response.ApplicationProblemJSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -5654,14 +5654,14 @@ func ParseGetInvoiceTotalsResponse(rsp *http.Response) (*GetInvoiceTotalsRespons
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -5694,21 +5694,21 @@ func ParseGetInvoiceResponse(rsp *http.Response) (*GetInvoiceResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -5757,14 +5757,14 @@ func ParseListOrdersResponse(rsp *http.Response) (*ListOrdersResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -5804,35 +5804,35 @@ func ParsePlaceOrderResponse(rsp *http.Response) (*PlaceOrderResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest OrderProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON409 = &dest
+		response.ApplicationProblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON415 = &dest
+		response.ApplicationProblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest OrderProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON503 = &dest
+		response.ApplicationProblemJSON503 = &dest
 
 	}
 
@@ -5851,7 +5851,7 @@ func ParsePlaceOrderResponse(rsp *http.Response) (*PlaceOrderResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Trace-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XTraceId = value
+			headers.XTraceID = value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 202:
@@ -5868,7 +5868,7 @@ func ParsePlaceOrderResponse(rsp *http.Response) (*PlaceOrderResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Trace-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XTraceId = value
+			headers.XTraceID = value
 		}
 		response.Headers202 = &headers
 	case rsp.StatusCode == 409:
@@ -5885,7 +5885,7 @@ func ParsePlaceOrderResponse(rsp *http.Response) (*PlaceOrderResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Trace-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XTraceId = value
+			headers.XTraceID = value
 		}
 		response.Headers409 = &headers
 	case rsp.StatusCode == 503:
@@ -5909,7 +5909,7 @@ func ParsePlaceOrderResponse(rsp *http.Response) (*PlaceOrderResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Trace-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XTraceId = value
+			headers.XTraceID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -5943,21 +5943,21 @@ func ParseGetOrderResponse(rsp *http.Response) (*GetOrderResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -5969,7 +5969,7 @@ func ParseGetOrderResponse(rsp *http.Response) (*GetOrderResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Trace-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XTraceId = value
+			headers.XTraceID = value
 		}
 		response.Headers200 = &headers
 	}
@@ -6043,28 +6043,28 @@ func ParseReserveStockResponse(rsp *http.Response) (*ReserveStockResponse, error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest StockProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON409 = &dest
+		response.ApplicationProblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON415 = &dest
+		response.ApplicationProblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -6120,21 +6120,21 @@ func ParseReleaseReservationResponse(rsp *http.Response) (*ReleaseReservationRes
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -6167,21 +6167,21 @@ func ParseGetReservationResponse(rsp *http.Response) (*GetReservationResponse, e
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -6214,14 +6214,14 @@ func ParseListStockResponse(rsp *http.Response) (*ListStockResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -6254,21 +6254,21 @@ func ParseGetStockResponse(rsp *http.Response) (*GetStockResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -6308,35 +6308,35 @@ func ParseAdjustStockResponse(rsp *http.Response) (*AdjustStockResponse, error) 
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest InsufficientStockProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON409 = &dest
+		response.ApplicationProblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON415 = &dest
+		response.ApplicationProblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -6376,28 +6376,28 @@ func ParseReceiveStockResponse(rsp *http.Response) (*ReceiveStockResponse, error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON415 = &dest
+		response.ApplicationProblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 

@@ -43,8 +43,8 @@ type Adjustment struct {
 	AdjustedAt time.Time `json:"adjusted_at"`
 	Delta      int       `json:"delta"`
 
-	// Id Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	Id UUID `json:"id"`
+	// ID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	ID UUID `json:"id"`
 
 	// OnHandAfter The SKU's on_hand right after this adjustment.
 	OnHandAfter int    `json:"on_hand_after"`
@@ -54,12 +54,12 @@ type Adjustment struct {
 	// idempotency key of the movement, per SKU and kind. At most 100
 	// characters, no leading or trailing blanks, no control characters.
 	// Empty or absent: no reference, the call is not deduplicated.
-	Reference MovementReference `json:"reference,omitempty"`
+	Reference MovementReference `json:"reference,omitempty,omitzero"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku   SKU       `json:"sku"`
+	SKU   SKU       `json:"sku"`
 	Stock StockItem `json:"stock"`
 }
 
@@ -75,7 +75,7 @@ type AdjustmentRequest struct {
 	// idempotency key of the movement, per SKU and kind. At most 100
 	// characters, no leading or trailing blanks, no control characters.
 	// Empty or absent: no reference, the call is not deduplicated.
-	Reference MovementReference `json:"reference,omitempty"`
+	Reference MovementReference `json:"reference,omitempty,omitzero"`
 }
 
 // FieldError defines model for FieldError.
@@ -89,28 +89,28 @@ type FieldError struct {
 // InsufficientStockProblem An adjustment that would take on_hand below the reserved stock (409).
 type InsufficientStockProblem struct {
 	Delta  int    `json:"delta"`
-	Detail string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Errors The fields at fault (validation problems).
-	Errors   []FieldError `json:"errors,omitempty"`
-	Instance string       `json:"instance,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
 
 	// MaxRemovable The most a negative delta may remove now (on_hand − reserved).
 	MaxRemovable int `json:"max_removable"`
 	OnHand       int `json:"on_hand"`
 	Reserved     int `json:"reserved"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku SKU `json:"sku"`
+	SKU SKU `json:"sku"`
 
 	// Status The HTTP status code.
 	Status int    `json:"status"`
 	Title  string `json:"title"`
 
-	// TraceId Example: 4bf92f3577b34da6a3ce929d0e0e4736
-	TraceId TraceID `json:"trace_id,omitempty"`
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
 	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, internal.
 	//
@@ -124,10 +124,10 @@ type Line struct {
 	// Qty Example: 2
 	Qty int `json:"qty"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku SKU `json:"sku"`
+	SKU SKU `json:"sku"`
 }
 
 // Lines The lines of an order, 1 to 50; each SKU at most once (put the total
@@ -145,18 +145,18 @@ type MovementReference = string
 // ones: `trace_id` on every traced response, and per problem `order_id`,
 // `sku`, … (see the specific schemas).
 type Problem struct {
-	Detail string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Errors The fields at fault (validation problems).
-	Errors   []FieldError `json:"errors,omitempty"`
-	Instance string       `json:"instance,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
 
 	// Status The HTTP status code.
 	Status int    `json:"status"`
 	Title  string `json:"title"`
 
-	// TraceId Example: 4bf92f3577b34da6a3ce929d0e0e4736
-	TraceId TraceID `json:"trace_id,omitempty"`
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
 	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, internal.
 	//
@@ -167,8 +167,8 @@ type Problem struct {
 
 // Receipt defines model for Receipt.
 type Receipt struct {
-	// Id Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	Id UUID `json:"id"`
+	// ID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	ID UUID `json:"id"`
 
 	// OnHandAfter The SKU's on_hand right after this receipt.
 	OnHandAfter int       `json:"on_hand_after"`
@@ -179,12 +179,12 @@ type Receipt struct {
 	// idempotency key of the movement, per SKU and kind. At most 100
 	// characters, no leading or trailing blanks, no control characters.
 	// Empty or absent: no reference, the call is not deduplicated.
-	Reference MovementReference `json:"reference,omitempty"`
+	Reference MovementReference `json:"reference,omitempty,omitzero"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku   SKU       `json:"sku"`
+	SKU   SKU       `json:"sku"`
 	Stock StockItem `json:"stock"`
 }
 
@@ -197,7 +197,7 @@ type ReceiptRequest struct {
 	// idempotency key of the movement, per SKU and kind. At most 100
 	// characters, no leading or trailing blanks, no control characters.
 	// Empty or absent: no reference, the call is not deduplicated.
-	Reference MovementReference `json:"reference,omitempty"`
+	Reference MovementReference `json:"reference,omitempty,omitzero"`
 }
 
 // Reservation defines model for Reservation.
@@ -205,14 +205,14 @@ type Reservation struct {
 	CreatedAt time.Time `json:"created_at"`
 	Items     []Line    `json:"items"`
 
-	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	OrderId UUID `json:"order_id"`
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id"`
 
 	// ReleasedAt When the reservation was released; absent while it holds stock.
-	ReleasedAt time.Time `json:"released_at,omitempty"`
+	ReleasedAt time.Time `json:"released_at,omitempty,omitzero"`
 
-	// ReservationId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	ReservationId UUID              `json:"reservation_id"`
+	// ReservationID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	ReservationID UUID              `json:"reservation_id"`
 	Status        ReservationStatus `json:"status"`
 }
 
@@ -226,8 +226,8 @@ type ReserveRequest struct {
 	// validator, since JSON Schema's uniqueItems compares whole lines.
 	Items Lines `json:"items"`
 
-	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	OrderId UUID `json:"order_id"`
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id"`
 }
 
 // SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
@@ -243,10 +243,10 @@ type StockItem struct {
 	OnHand    int    `json:"on_hand"`
 	Reserved  int    `json:"reserved"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku SKU `json:"sku"`
+	SKU SKU `json:"sku"`
 }
 
 // StockList defines model for StockList.
@@ -258,24 +258,24 @@ type StockList struct {
 type StockProblem struct {
 	// Available 0 when the SKU is not stocked at all.
 	Available int    `json:"available"`
-	Detail    string `json:"detail,omitempty"`
+	Detail    string `json:"detail,omitempty,omitzero"`
 
 	// Errors The fields at fault (validation problems).
-	Errors    []FieldError `json:"errors,omitempty"`
-	Instance  string       `json:"instance,omitempty"`
+	Errors    []FieldError `json:"errors,omitempty,omitzero"`
+	Instance  string       `json:"instance,omitempty,omitzero"`
 	Requested int          `json:"requested"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku SKU `json:"sku"`
+	SKU SKU `json:"sku"`
 
 	// Status The HTTP status code.
 	Status int    `json:"status"`
 	Title  string `json:"title"`
 
-	// TraceId Example: 4bf92f3577b34da6a3ce929d0e0e4736
-	TraceId TraceID `json:"trace_id,omitempty"`
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
 	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, internal.
 	//
@@ -404,7 +404,7 @@ func (a *InsufficientStockProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["sku"]; found {
-		err = json.Unmarshal(raw, &a.Sku)
+		err = json.Unmarshal(raw, &a.SKU)
 		if err != nil {
 			return fmt.Errorf("error reading 'sku': %w", err)
 		}
@@ -428,7 +428,7 @@ func (a *InsufficientStockProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["trace_id"]; found {
-		err = json.Unmarshal(raw, &a.TraceId)
+		err = json.Unmarshal(raw, &a.TraceID)
 		if err != nil {
 			return fmt.Errorf("error reading 'trace_id': %w", err)
 		}
@@ -499,7 +499,7 @@ func (a InsufficientStockProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'reserved': %w", err)
 	}
 
-	object["sku"], err = json.Marshal(a.Sku)
+	object["sku"], err = json.Marshal(a.SKU)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'sku': %w", err)
 	}
@@ -514,7 +514,7 @@ func (a InsufficientStockProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'title': %w", err)
 	}
 
-	object["trace_id"], err = json.Marshal(a.TraceId)
+	object["trace_id"], err = json.Marshal(a.TraceID)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
 	}
@@ -599,7 +599,7 @@ func (a *Problem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["trace_id"]; found {
-		err = json.Unmarshal(raw, &a.TraceId)
+		err = json.Unmarshal(raw, &a.TraceID)
 		if err != nil {
 			return fmt.Errorf("error reading 'trace_id': %w", err)
 		}
@@ -660,7 +660,7 @@ func (a Problem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'title': %w", err)
 	}
 
-	object["trace_id"], err = json.Marshal(a.TraceId)
+	object["trace_id"], err = json.Marshal(a.TraceID)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
 	}
@@ -745,7 +745,7 @@ func (a *StockProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["sku"]; found {
-		err = json.Unmarshal(raw, &a.Sku)
+		err = json.Unmarshal(raw, &a.SKU)
 		if err != nil {
 			return fmt.Errorf("error reading 'sku': %w", err)
 		}
@@ -769,7 +769,7 @@ func (a *StockProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["trace_id"]; found {
-		err = json.Unmarshal(raw, &a.TraceId)
+		err = json.Unmarshal(raw, &a.TraceID)
 		if err != nil {
 			return fmt.Errorf("error reading 'trace_id': %w", err)
 		}
@@ -830,7 +830,7 @@ func (a StockProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'requested': %w", err)
 	}
 
-	object["sku"], err = json.Marshal(a.Sku)
+	object["sku"], err = json.Marshal(a.SKU)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'sku': %w", err)
 	}
@@ -845,7 +845,7 @@ func (a StockProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'title': %w", err)
 	}
 
-	object["trace_id"], err = json.Marshal(a.TraceId)
+	object["trace_id"], err = json.Marshal(a.TraceID)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
 	}

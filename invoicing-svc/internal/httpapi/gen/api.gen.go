@@ -61,15 +61,15 @@ type FieldError struct {
 // Invoice defines model for Invoice.
 type Invoice struct {
 	Currency   InvoiceCurrency `json:"currency"`
-	CustomerId string          `json:"customer_id"`
+	CustomerID string          `json:"customer_id"`
 
-	// InvoiceId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	InvoiceId UUID          `json:"invoice_id"`
+	// InvoiceID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	InvoiceID UUID          `json:"invoice_id"`
 	IssuedAt  time.Time     `json:"issued_at"`
 	Lines     []InvoiceLine `json:"lines"`
 
-	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	OrderId    UUID  `json:"order_id"`
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID    UUID  `json:"order_id"`
 	TotalCents int64 `json:"total_cents"`
 }
 
@@ -81,10 +81,10 @@ type InvoiceLine struct {
 	AmountCents int64 `json:"amount_cents"`
 	Qty         int   `json:"qty"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku       SKU   `json:"sku"`
+	SKU       SKU   `json:"sku"`
 	UnitCents int64 `json:"unit_cents"`
 }
 
@@ -106,16 +106,16 @@ type InvoiceTotalsCurrency string
 
 // IssueInvoiceRequest defines model for IssueInvoiceRequest.
 type IssueInvoiceRequest struct {
-	// CustomerId Who ordered; not blank, at most 64 characters (as in PlaceOrder).
-	CustomerId string `json:"customer_id"`
+	// CustomerID Who ordered; not blank, at most 64 characters (as in PlaceOrder).
+	CustomerID string `json:"customer_id"`
 
 	// Items The lines of an order, 1 to 50; each SKU at most once (put the total
 	// quantity on one line) — `x-unique-by: sku` says so to the request
 	// validator, since JSON Schema's uniqueItems compares whole lines.
 	Items Lines `json:"items"`
 
-	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	OrderId UUID `json:"order_id"`
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id"`
 }
 
 // Line One SKU and its quantity.
@@ -123,10 +123,10 @@ type Line struct {
 	// Qty Example: 2
 	Qty int `json:"qty"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku SKU `json:"sku"`
+	SKU SKU `json:"sku"`
 }
 
 // Lines The lines of an order, 1 to 50; each SKU at most once (put the total
@@ -136,23 +136,23 @@ type Lines = []Line
 
 // NoPriceProblem An invoice that cannot be priced (422).
 type NoPriceProblem struct {
-	Detail string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Errors The fields at fault (validation problems).
-	Errors   []FieldError `json:"errors,omitempty"`
-	Instance string       `json:"instance,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku SKU `json:"sku"`
+	SKU SKU `json:"sku"`
 
 	// Status The HTTP status code.
 	Status int    `json:"status"`
 	Title  string `json:"title"`
 
-	// TraceId Example: 4bf92f3577b34da6a3ce929d0e0e4736
-	TraceId TraceID `json:"trace_id,omitempty"`
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
 	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, internal.
 	//
@@ -165,18 +165,18 @@ type NoPriceProblem struct {
 // ones: `trace_id` on every traced response, and per problem `order_id`,
 // `sku`, … (see the specific schemas).
 type Problem struct {
-	Detail string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Errors The fields at fault (validation problems).
-	Errors   []FieldError `json:"errors,omitempty"`
-	Instance string       `json:"instance,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
 
 	// Status The HTTP status code.
 	Status int    `json:"status"`
 	Title  string `json:"title"`
 
-	// TraceId Example: 4bf92f3577b34da6a3ce929d0e0e4736
-	TraceId TraceID `json:"trace_id,omitempty"`
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
 	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, internal.
 	//
@@ -224,11 +224,11 @@ type UnsupportedMediaType = Problem
 
 // ListInvoicesParams defines parameters for ListInvoices.
 type ListInvoicesParams struct {
-	// OrderId Only the invoice of this order.
-	OrderId UUID `form:"order_id,omitempty" json:"order_id,omitempty"`
+	// OrderID Only the invoice of this order.
+	OrderID UUID `form:"order_id,omitempty" json:"order_id,omitempty,omitzero"`
 
 	// Limit How many invoices, newest first (without `order_id`).
-	Limit int `form:"limit,omitempty" json:"limit,omitempty"`
+	Limit int `form:"limit,omitempty" json:"limit,omitempty,omitzero"`
 }
 
 // IssueInvoiceJSONRequestBody defines body for IssueInvoice for application/json ContentType.
@@ -284,7 +284,7 @@ func (a *NoPriceProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["sku"]; found {
-		err = json.Unmarshal(raw, &a.Sku)
+		err = json.Unmarshal(raw, &a.SKU)
 		if err != nil {
 			return fmt.Errorf("error reading 'sku': %w", err)
 		}
@@ -308,7 +308,7 @@ func (a *NoPriceProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["trace_id"]; found {
-		err = json.Unmarshal(raw, &a.TraceId)
+		err = json.Unmarshal(raw, &a.TraceID)
 		if err != nil {
 			return fmt.Errorf("error reading 'trace_id': %w", err)
 		}
@@ -359,7 +359,7 @@ func (a NoPriceProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'instance': %w", err)
 	}
 
-	object["sku"], err = json.Marshal(a.Sku)
+	object["sku"], err = json.Marshal(a.SKU)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'sku': %w", err)
 	}
@@ -374,7 +374,7 @@ func (a NoPriceProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'title': %w", err)
 	}
 
-	object["trace_id"], err = json.Marshal(a.TraceId)
+	object["trace_id"], err = json.Marshal(a.TraceID)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
 	}
@@ -459,7 +459,7 @@ func (a *Problem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["trace_id"]; found {
-		err = json.Unmarshal(raw, &a.TraceId)
+		err = json.Unmarshal(raw, &a.TraceID)
 		if err != nil {
 			return fmt.Errorf("error reading 'trace_id': %w", err)
 		}
@@ -520,7 +520,7 @@ func (a Problem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'title': %w", err)
 	}
 
-	object["trace_id"], err = json.Marshal(a.TraceId)
+	object["trace_id"], err = json.Marshal(a.TraceID)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
 	}
@@ -568,7 +568,7 @@ func (w *ServerInterfaceWrapper) ListInvoices(ctx echo.Context) error {
 	var params ListInvoicesParams
 	// ------------- Optional query parameter "order_id" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "order_id", ctx.QueryParams(), &params.OrderId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "order_id", ctx.QueryParams(), &params.OrderID, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_id: %s", err))
 	}

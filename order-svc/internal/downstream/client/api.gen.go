@@ -70,8 +70,8 @@ type Adjustment struct {
 	AdjustedAt time.Time `json:"adjusted_at"`
 	Delta      int       `json:"delta"`
 
-	// Id Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	Id UUID `json:"id"`
+	// ID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	ID UUID `json:"id"`
 
 	// OnHandAfter The SKU's on_hand right after this adjustment.
 	OnHandAfter int    `json:"on_hand_after"`
@@ -81,12 +81,12 @@ type Adjustment struct {
 	// idempotency key of the movement, per SKU and kind. At most 100
 	// characters, no leading or trailing blanks, no control characters.
 	// Empty or absent: no reference, the call is not deduplicated.
-	Reference MovementReference `json:"reference,omitempty"`
+	Reference MovementReference `json:"reference,omitempty,omitzero"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku   SKU       `json:"sku"`
+	SKU   SKU       `json:"sku"`
 	Stock StockItem `json:"stock"`
 }
 
@@ -102,7 +102,7 @@ type AdjustmentRequest struct {
 	// idempotency key of the movement, per SKU and kind. At most 100
 	// characters, no leading or trailing blanks, no control characters.
 	// Empty or absent: no reference, the call is not deduplicated.
-	Reference MovementReference `json:"reference,omitempty"`
+	Reference MovementReference `json:"reference,omitempty,omitzero"`
 }
 
 // FieldError defines model for FieldError.
@@ -116,28 +116,28 @@ type FieldError struct {
 // InsufficientStockProblem An adjustment that would take on_hand below the reserved stock (409).
 type InsufficientStockProblem struct {
 	Delta  int    `json:"delta"`
-	Detail string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Errors The fields at fault (validation problems).
-	Errors   []FieldError `json:"errors,omitempty"`
-	Instance string       `json:"instance,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
 
 	// MaxRemovable The most a negative delta may remove now (on_hand − reserved).
 	MaxRemovable int `json:"max_removable"`
 	OnHand       int `json:"on_hand"`
 	Reserved     int `json:"reserved"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku SKU `json:"sku"`
+	SKU SKU `json:"sku"`
 
 	// Status The HTTP status code.
 	Status int    `json:"status"`
 	Title  string `json:"title"`
 
-	// TraceId Example: 4bf92f3577b34da6a3ce929d0e0e4736
-	TraceId TraceID `json:"trace_id,omitempty"`
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
 	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, internal.
 	//
@@ -149,15 +149,15 @@ type InsufficientStockProblem struct {
 // Invoice defines model for Invoice.
 type Invoice struct {
 	Currency   InvoiceCurrency `json:"currency"`
-	CustomerId string          `json:"customer_id"`
+	CustomerID string          `json:"customer_id"`
 
-	// InvoiceId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	InvoiceId UUID          `json:"invoice_id"`
+	// InvoiceID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	InvoiceID UUID          `json:"invoice_id"`
 	IssuedAt  time.Time     `json:"issued_at"`
 	Lines     []InvoiceLine `json:"lines"`
 
-	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	OrderId    UUID  `json:"order_id"`
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID    UUID  `json:"order_id"`
 	TotalCents int64 `json:"total_cents"`
 }
 
@@ -169,10 +169,10 @@ type InvoiceLine struct {
 	AmountCents int64 `json:"amount_cents"`
 	Qty         int   `json:"qty"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku       SKU   `json:"sku"`
+	SKU       SKU   `json:"sku"`
 	UnitCents int64 `json:"unit_cents"`
 }
 
@@ -194,16 +194,16 @@ type InvoiceTotalsCurrency string
 
 // IssueInvoiceRequest defines model for IssueInvoiceRequest.
 type IssueInvoiceRequest struct {
-	// CustomerId Who ordered; not blank, at most 64 characters (as in PlaceOrder).
-	CustomerId string `json:"customer_id"`
+	// CustomerID Who ordered; not blank, at most 64 characters (as in PlaceOrder).
+	CustomerID string `json:"customer_id"`
 
 	// Items The lines of an order, 1 to 50; each SKU at most once (put the total
 	// quantity on one line) — `x-unique-by: sku` says so to the request
 	// validator, since JSON Schema's uniqueItems compares whole lines.
 	Items Lines `json:"items"`
 
-	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	OrderId UUID `json:"order_id"`
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id"`
 }
 
 // Line One SKU and its quantity.
@@ -211,10 +211,10 @@ type Line struct {
 	// Qty Example: 2
 	Qty int `json:"qty"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku SKU `json:"sku"`
+	SKU SKU `json:"sku"`
 }
 
 // Lines The lines of an order, 1 to 50; each SKU at most once (put the total
@@ -230,23 +230,23 @@ type MovementReference = string
 
 // NoPriceProblem An invoice that cannot be priced (422).
 type NoPriceProblem struct {
-	Detail string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Errors The fields at fault (validation problems).
-	Errors   []FieldError `json:"errors,omitempty"`
-	Instance string       `json:"instance,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku SKU `json:"sku"`
+	SKU SKU `json:"sku"`
 
 	// Status The HTTP status code.
 	Status int    `json:"status"`
 	Title  string `json:"title"`
 
-	// TraceId Example: 4bf92f3577b34da6a3ce929d0e0e4736
-	TraceId TraceID `json:"trace_id,omitempty"`
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
 	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, internal.
 	//
@@ -259,18 +259,18 @@ type NoPriceProblem struct {
 // ones: `trace_id` on every traced response, and per problem `order_id`,
 // `sku`, … (see the specific schemas).
 type Problem struct {
-	Detail string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Errors The fields at fault (validation problems).
-	Errors   []FieldError `json:"errors,omitempty"`
-	Instance string       `json:"instance,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
 
 	// Status The HTTP status code.
 	Status int    `json:"status"`
 	Title  string `json:"title"`
 
-	// TraceId Example: 4bf92f3577b34da6a3ce929d0e0e4736
-	TraceId TraceID `json:"trace_id,omitempty"`
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
 	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, internal.
 	//
@@ -281,8 +281,8 @@ type Problem struct {
 
 // Receipt defines model for Receipt.
 type Receipt struct {
-	// Id Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	Id UUID `json:"id"`
+	// ID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	ID UUID `json:"id"`
 
 	// OnHandAfter The SKU's on_hand right after this receipt.
 	OnHandAfter int       `json:"on_hand_after"`
@@ -293,12 +293,12 @@ type Receipt struct {
 	// idempotency key of the movement, per SKU and kind. At most 100
 	// characters, no leading or trailing blanks, no control characters.
 	// Empty or absent: no reference, the call is not deduplicated.
-	Reference MovementReference `json:"reference,omitempty"`
+	Reference MovementReference `json:"reference,omitempty,omitzero"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku   SKU       `json:"sku"`
+	SKU   SKU       `json:"sku"`
 	Stock StockItem `json:"stock"`
 }
 
@@ -311,7 +311,7 @@ type ReceiptRequest struct {
 	// idempotency key of the movement, per SKU and kind. At most 100
 	// characters, no leading or trailing blanks, no control characters.
 	// Empty or absent: no reference, the call is not deduplicated.
-	Reference MovementReference `json:"reference,omitempty"`
+	Reference MovementReference `json:"reference,omitempty,omitzero"`
 }
 
 // Reservation defines model for Reservation.
@@ -319,14 +319,14 @@ type Reservation struct {
 	CreatedAt time.Time `json:"created_at"`
 	Items     []Line    `json:"items"`
 
-	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	OrderId UUID `json:"order_id"`
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id"`
 
 	// ReleasedAt When the reservation was released; absent while it holds stock.
-	ReleasedAt time.Time `json:"released_at,omitempty"`
+	ReleasedAt time.Time `json:"released_at,omitempty,omitzero"`
 
-	// ReservationId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	ReservationId UUID              `json:"reservation_id"`
+	// ReservationID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	ReservationID UUID              `json:"reservation_id"`
 	Status        ReservationStatus `json:"status"`
 }
 
@@ -340,8 +340,8 @@ type ReserveRequest struct {
 	// validator, since JSON Schema's uniqueItems compares whole lines.
 	Items Lines `json:"items"`
 
-	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	OrderId UUID `json:"order_id"`
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id"`
 }
 
 // SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
@@ -357,10 +357,10 @@ type StockItem struct {
 	OnHand    int    `json:"on_hand"`
 	Reserved  int    `json:"reserved"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku SKU `json:"sku"`
+	SKU SKU `json:"sku"`
 }
 
 // StockList defines model for StockList.
@@ -372,24 +372,24 @@ type StockList struct {
 type StockProblem struct {
 	// Available 0 when the SKU is not stocked at all.
 	Available int    `json:"available"`
-	Detail    string `json:"detail,omitempty"`
+	Detail    string `json:"detail,omitempty,omitzero"`
 
 	// Errors The fields at fault (validation problems).
-	Errors    []FieldError `json:"errors,omitempty"`
-	Instance  string       `json:"instance,omitempty"`
+	Errors    []FieldError `json:"errors,omitempty,omitzero"`
+	Instance  string       `json:"instance,omitempty,omitzero"`
 	Requested int          `json:"requested"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku SKU `json:"sku"`
+	SKU SKU `json:"sku"`
 
 	// Status The HTTP status code.
 	Status int    `json:"status"`
 	Title  string `json:"title"`
 
-	// TraceId Example: 4bf92f3577b34da6a3ce929d0e0e4736
-	TraceId TraceID `json:"trace_id,omitempty"`
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
 	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, internal.
 	//
@@ -432,11 +432,11 @@ type UnsupportedMediaType = Problem
 
 // ListInvoicesParams defines parameters for ListInvoices.
 type ListInvoicesParams struct {
-	// OrderId Only the invoice of this order.
-	OrderId UUID `form:"order_id,omitempty" json:"order_id,omitempty"`
+	// OrderID Only the invoice of this order.
+	OrderID UUID `form:"order_id,omitempty" json:"order_id,omitempty,omitzero"`
 
 	// Limit How many invoices, newest first (without `order_id`).
-	Limit int `form:"limit,omitempty" json:"limit,omitempty"`
+	Limit int `form:"limit,omitempty" json:"limit,omitempty,omitzero"`
 }
 
 // IssueInvoiceJSONRequestBody defines body for IssueInvoice for application/json ContentType.
@@ -533,7 +533,7 @@ func (a *InsufficientStockProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["sku"]; found {
-		err = json.Unmarshal(raw, &a.Sku)
+		err = json.Unmarshal(raw, &a.SKU)
 		if err != nil {
 			return fmt.Errorf("error reading 'sku': %w", err)
 		}
@@ -557,7 +557,7 @@ func (a *InsufficientStockProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["trace_id"]; found {
-		err = json.Unmarshal(raw, &a.TraceId)
+		err = json.Unmarshal(raw, &a.TraceID)
 		if err != nil {
 			return fmt.Errorf("error reading 'trace_id': %w", err)
 		}
@@ -628,7 +628,7 @@ func (a InsufficientStockProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'reserved': %w", err)
 	}
 
-	object["sku"], err = json.Marshal(a.Sku)
+	object["sku"], err = json.Marshal(a.SKU)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'sku': %w", err)
 	}
@@ -643,7 +643,7 @@ func (a InsufficientStockProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'title': %w", err)
 	}
 
-	object["trace_id"], err = json.Marshal(a.TraceId)
+	object["trace_id"], err = json.Marshal(a.TraceID)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
 	}
@@ -712,7 +712,7 @@ func (a *NoPriceProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["sku"]; found {
-		err = json.Unmarshal(raw, &a.Sku)
+		err = json.Unmarshal(raw, &a.SKU)
 		if err != nil {
 			return fmt.Errorf("error reading 'sku': %w", err)
 		}
@@ -736,7 +736,7 @@ func (a *NoPriceProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["trace_id"]; found {
-		err = json.Unmarshal(raw, &a.TraceId)
+		err = json.Unmarshal(raw, &a.TraceID)
 		if err != nil {
 			return fmt.Errorf("error reading 'trace_id': %w", err)
 		}
@@ -787,7 +787,7 @@ func (a NoPriceProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'instance': %w", err)
 	}
 
-	object["sku"], err = json.Marshal(a.Sku)
+	object["sku"], err = json.Marshal(a.SKU)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'sku': %w", err)
 	}
@@ -802,7 +802,7 @@ func (a NoPriceProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'title': %w", err)
 	}
 
-	object["trace_id"], err = json.Marshal(a.TraceId)
+	object["trace_id"], err = json.Marshal(a.TraceID)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
 	}
@@ -887,7 +887,7 @@ func (a *Problem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["trace_id"]; found {
-		err = json.Unmarshal(raw, &a.TraceId)
+		err = json.Unmarshal(raw, &a.TraceID)
 		if err != nil {
 			return fmt.Errorf("error reading 'trace_id': %w", err)
 		}
@@ -948,7 +948,7 @@ func (a Problem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'title': %w", err)
 	}
 
-	object["trace_id"], err = json.Marshal(a.TraceId)
+	object["trace_id"], err = json.Marshal(a.TraceID)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
 	}
@@ -1033,7 +1033,7 @@ func (a *StockProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["sku"]; found {
-		err = json.Unmarshal(raw, &a.Sku)
+		err = json.Unmarshal(raw, &a.SKU)
 		if err != nil {
 			return fmt.Errorf("error reading 'sku': %w", err)
 		}
@@ -1057,7 +1057,7 @@ func (a *StockProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["trace_id"]; found {
-		err = json.Unmarshal(raw, &a.TraceId)
+		err = json.Unmarshal(raw, &a.TraceID)
 		if err != nil {
 			return fmt.Errorf("error reading 'trace_id': %w", err)
 		}
@@ -1118,7 +1118,7 @@ func (a StockProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'requested': %w", err)
 	}
 
-	object["sku"], err = json.Marshal(a.Sku)
+	object["sku"], err = json.Marshal(a.SKU)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'sku': %w", err)
 	}
@@ -1133,7 +1133,7 @@ func (a StockProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'title': %w", err)
 	}
 
-	object["trace_id"], err = json.Marshal(a.TraceId)
+	object["trace_id"], err = json.Marshal(a.TraceID)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
 	}
@@ -1729,7 +1729,7 @@ func NewListInvoicesRequest(server string, params *ListInvoicesParams) (*http.Re
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order_id", params.OrderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order_id", params.OrderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
 			return nil, err
 		} else {
 			for _, qp := range strings.Split(queryFrag, "&") {
@@ -2349,10 +2349,10 @@ type ListInvoicesResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *InvoiceList
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2360,14 +2360,14 @@ func (r ListInvoicesResponse) GetJSON200() *InvoiceList {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r ListInvoicesResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListInvoicesResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r ListInvoicesResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListInvoicesResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -2416,14 +2416,14 @@ type IssueInvoiceResponse struct {
 	JSON200 *Invoice
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *Invoice
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
-	ApplicationproblemJSON415 *UnsupportedMediaType
-	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
-	ApplicationproblemJSON422 *NoPriceProblem
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationProblemJSON415 *UnsupportedMediaType
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *NoPriceProblem
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *IssueInvoiceResponse200Headers
 	// Headers201 the parsed response headers for an HTTP 201 response
@@ -2440,24 +2440,24 @@ func (r IssueInvoiceResponse) GetJSON201() *Invoice {
 	return r.JSON201
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r IssueInvoiceResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r IssueInvoiceResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
-func (r IssueInvoiceResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
-	return r.ApplicationproblemJSON415
+// GetApplicationProblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r IssueInvoiceResponse) GetApplicationProblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationProblemJSON415
 }
 
-// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
-func (r IssueInvoiceResponse) GetApplicationproblemJSON422() *NoPriceProblem {
-	return r.ApplicationproblemJSON422
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r IssueInvoiceResponse) GetApplicationProblemJSON422() *NoPriceProblem {
+	return r.ApplicationProblemJSON422
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r IssueInvoiceResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r IssueInvoiceResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -2494,10 +2494,10 @@ type GetInvoiceTotalsResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *InvoiceTotals
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2505,14 +2505,14 @@ func (r GetInvoiceTotalsResponse) GetJSON200() *InvoiceTotals {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r GetInvoiceTotalsResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetInvoiceTotalsResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r GetInvoiceTotalsResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetInvoiceTotalsResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -2549,12 +2549,12 @@ type GetInvoiceResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Invoice
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2562,19 +2562,19 @@ func (r GetInvoiceResponse) GetJSON200() *Invoice {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r GetInvoiceResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetInvoiceResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r GetInvoiceResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetInvoiceResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r GetInvoiceResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetInvoiceResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -2623,14 +2623,14 @@ type ReserveStockResponse struct {
 	JSON200 *Reservation
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *Reservation
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
-	ApplicationproblemJSON409 *StockProblem
-	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
-	ApplicationproblemJSON415 *UnsupportedMediaType
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *StockProblem
+	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationProblemJSON415 *UnsupportedMediaType
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ReserveStockResponse200Headers
 	// Headers201 the parsed response headers for an HTTP 201 response
@@ -2647,24 +2647,24 @@ func (r ReserveStockResponse) GetJSON201() *Reservation {
 	return r.JSON201
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r ReserveStockResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ReserveStockResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
-func (r ReserveStockResponse) GetApplicationproblemJSON409() *StockProblem {
-	return r.ApplicationproblemJSON409
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ReserveStockResponse) GetApplicationProblemJSON409() *StockProblem {
+	return r.ApplicationProblemJSON409
 }
 
-// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
-func (r ReserveStockResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
-	return r.ApplicationproblemJSON415
+// GetApplicationProblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ReserveStockResponse) GetApplicationProblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationProblemJSON415
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r ReserveStockResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ReserveStockResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -2701,12 +2701,12 @@ type ReleaseReservationResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Reservation
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2714,19 +2714,19 @@ func (r ReleaseReservationResponse) GetJSON200() *Reservation {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r ReleaseReservationResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ReleaseReservationResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r ReleaseReservationResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ReleaseReservationResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r ReleaseReservationResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ReleaseReservationResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -2763,12 +2763,12 @@ type GetReservationResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Reservation
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2776,19 +2776,19 @@ func (r GetReservationResponse) GetJSON200() *Reservation {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r GetReservationResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetReservationResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r GetReservationResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetReservationResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r GetReservationResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetReservationResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -2825,10 +2825,10 @@ type ListStockResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *StockList
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2836,14 +2836,14 @@ func (r ListStockResponse) GetJSON200() *StockList {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r ListStockResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListStockResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r ListStockResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListStockResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -2880,12 +2880,12 @@ type GetStockResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *StockItem
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2893,19 +2893,19 @@ func (r GetStockResponse) GetJSON200() *StockItem {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r GetStockResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetStockResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r GetStockResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetStockResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r GetStockResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetStockResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -2944,16 +2944,16 @@ type AdjustStockResponse struct {
 	JSON200 *Adjustment
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *Adjustment
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
-	ApplicationproblemJSON409 *InsufficientStockProblem
-	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
-	ApplicationproblemJSON415 *UnsupportedMediaType
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *InsufficientStockProblem
+	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationProblemJSON415 *UnsupportedMediaType
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2966,29 +2966,29 @@ func (r AdjustStockResponse) GetJSON201() *Adjustment {
 	return r.JSON201
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r AdjustStockResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r AdjustStockResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r AdjustStockResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r AdjustStockResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
-func (r AdjustStockResponse) GetApplicationproblemJSON409() *InsufficientStockProblem {
-	return r.ApplicationproblemJSON409
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r AdjustStockResponse) GetApplicationProblemJSON409() *InsufficientStockProblem {
+	return r.ApplicationProblemJSON409
 }
 
-// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
-func (r AdjustStockResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
-	return r.ApplicationproblemJSON415
+// GetApplicationProblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r AdjustStockResponse) GetApplicationProblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationProblemJSON415
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r AdjustStockResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r AdjustStockResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -3027,14 +3027,14 @@ type ReceiveStockResponse struct {
 	JSON200 *Receipt
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *Receipt
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
-	ApplicationproblemJSON415 *UnsupportedMediaType
-	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationProblemJSON415 *UnsupportedMediaType
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3047,24 +3047,24 @@ func (r ReceiveStockResponse) GetJSON201() *Receipt {
 	return r.JSON201
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r ReceiveStockResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ReceiveStockResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r ReceiveStockResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ReceiveStockResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
-func (r ReceiveStockResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
-	return r.ApplicationproblemJSON415
+// GetApplicationProblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ReceiveStockResponse) GetApplicationProblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationProblemJSON415
 }
 
-// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r ReceiveStockResponse) GetApplicationproblemJSON500() *InternalError {
-	return r.ApplicationproblemJSON500
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ReceiveStockResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -3388,14 +3388,14 @@ func ParseListInvoicesResponse(rsp *http.Response) (*ListInvoicesResponse, error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -3435,28 +3435,28 @@ func ParseIssueInvoiceResponse(rsp *http.Response) (*IssueInvoiceResponse, error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON415 = &dest
+		response.ApplicationProblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest NoPriceProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON422 = &dest
+		response.ApplicationProblemJSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -3512,14 +3512,14 @@ func ParseGetInvoiceTotalsResponse(rsp *http.Response) (*GetInvoiceTotalsRespons
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -3552,21 +3552,21 @@ func ParseGetInvoiceResponse(rsp *http.Response) (*GetInvoiceResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -3606,28 +3606,28 @@ func ParseReserveStockResponse(rsp *http.Response) (*ReserveStockResponse, error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest StockProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON409 = &dest
+		response.ApplicationProblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON415 = &dest
+		response.ApplicationProblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -3683,21 +3683,21 @@ func ParseReleaseReservationResponse(rsp *http.Response) (*ReleaseReservationRes
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -3730,21 +3730,21 @@ func ParseGetReservationResponse(rsp *http.Response) (*GetReservationResponse, e
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -3777,14 +3777,14 @@ func ParseListStockResponse(rsp *http.Response) (*ListStockResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -3817,21 +3817,21 @@ func ParseGetStockResponse(rsp *http.Response) (*GetStockResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -3871,35 +3871,35 @@ func ParseAdjustStockResponse(rsp *http.Response) (*AdjustStockResponse, error) 
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest InsufficientStockProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON409 = &dest
+		response.ApplicationProblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON415 = &dest
+		response.ApplicationProblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 
@@ -3939,28 +3939,28 @@ func ParseReceiveStockResponse(rsp *http.Response) (*ReceiveStockResponse, error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON415 = &dest
+		response.ApplicationProblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON500 = &dest
+		response.ApplicationProblemJSON500 = &dest
 
 	}
 

@@ -90,29 +90,29 @@ type Line struct {
 	// Qty Example: 2
 	Qty int `json:"qty"`
 
-	// Sku A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
 	// Example: SKU-001
-	Sku SKU `json:"sku"`
+	SKU SKU `json:"sku"`
 }
 
 // Order defines model for Order.
 type Order struct {
-	CustomerId string `json:"customer_id"`
+	CustomerID string `json:"customer_id"`
 
 	// Final True for CONFIRMED, REJECTED and FAILED; no further change is expected.
 	Final bool `json:"final"`
 
-	// Id Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	Id UUID `json:"id"`
+	// ID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	ID UUID `json:"id"`
 
-	// InvoiceId The invoice, once issued.
-	InvoiceId string    `json:"invoice_id,omitempty"`
+	// InvoiceID The invoice, once issued.
+	InvoiceID string    `json:"invoice_id,omitempty,omitzero"`
 	Items     []Line    `json:"items"`
 	PlacedAt  time.Time `json:"placed_at"`
 
 	// Reason Why the order is REJECTED or FAILED.
-	Reason string `json:"reason,omitempty"`
+	Reason string `json:"reason,omitempty,omitzero"`
 
 	// Status PENDING — accepted, outcome not known yet (events mode);
 	// RESERVED — stock reserved, invoice not issued yet;
@@ -122,16 +122,16 @@ type Order struct {
 	Status OrderStatus `json:"status"`
 
 	// TimeToFinalMs Milliseconds from placement to the final status; absent while the order is not final.
-	TimeToFinalMs float64 `json:"time_to_final_ms,omitempty"`
+	TimeToFinalMs *float64 `json:"time_to_final_ms,omitempty"`
 
 	// Timeline The steps that happened, in time order (in events mode `reserved` may follow `confirmed`).
 	Timeline []TimelineStep `json:"timeline"`
 
 	// TotalCents The invoice total in euro cents, once issued.
-	TotalCents int64 `json:"total_cents,omitempty"`
+	TotalCents int64 `json:"total_cents,omitempty,omitzero"`
 
-	// TraceId Example: 4bf92f3577b34da6a3ce929d0e0e4736
-	TraceId   TraceID   `json:"trace_id,omitempty"`
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID   TraceID   `json:"trace_id,omitempty,omitzero"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
@@ -143,31 +143,31 @@ type OrderList struct {
 
 // OrderProblem A problem about an order that was created (409 out of stock, 503 dependency failed).
 type OrderProblem struct {
-	Detail string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Errors The fields at fault (validation problems).
-	Errors   []FieldError `json:"errors,omitempty"`
-	Instance string       `json:"instance,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
 
 	// Order The order's URL, as in `Location`.
 	Order string `json:"order"`
 
-	// OrderId Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	OrderId UUID `json:"order_id"`
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id"`
 
 	// OrderStatus PENDING — accepted, outcome not known yet (events mode);
 	// RESERVED — stock reserved, invoice not issued yet;
 	// CONFIRMED — stock reserved and invoice issued (final);
 	// REJECTED — out of stock (final);
 	// FAILED — a dependency failed (sync mode; final).
-	OrderStatus OrderStatus `json:"order_status,omitempty"`
+	OrderStatus OrderStatus `json:"order_status,omitempty,omitzero"`
 
 	// Status The HTTP status code.
 	Status int    `json:"status"`
 	Title  string `json:"title"`
 
-	// TraceId Example: 4bf92f3577b34da6a3ce929d0e0e4736
-	TraceId TraceID `json:"trace_id,omitempty"`
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
 	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, internal.
 	//
@@ -185,10 +185,10 @@ type OrderStatus string
 
 // PlaceOrder defines model for PlaceOrder.
 type PlaceOrder struct {
-	// CustomerId Who orders; not blank.
+	// CustomerID Who orders; not blank.
 	//
 	// Example: cust-42
-	CustomerId string `json:"customer_id"`
+	CustomerID string `json:"customer_id"`
 
 	// Items 1 to 50 lines; each SKU at most once (`x-unique-by`).
 	Items []Line `json:"items"`
@@ -198,18 +198,18 @@ type PlaceOrder struct {
 // ones: `trace_id` on every traced response, and per problem `order_id`,
 // `sku`, … (see the specific schemas).
 type Problem struct {
-	Detail string `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty,omitzero"`
 
 	// Errors The fields at fault (validation problems).
-	Errors   []FieldError `json:"errors,omitempty"`
-	Instance string       `json:"instance,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
 
 	// Status The HTTP status code.
 	Status int    `json:"status"`
 	Title  string `json:"title"`
 
-	// TraceId Example: 4bf92f3577b34da6a3ce929d0e0e4736
-	TraceId TraceID `json:"trace_id,omitempty"`
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
 	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, internal.
 	//
@@ -269,7 +269,7 @@ type UnsupportedMediaType = Problem
 // ListOrdersParams defines parameters for ListOrders.
 type ListOrdersParams struct {
 	// Limit How many orders, newest first.
-	Limit int `form:"limit,omitempty" json:"limit,omitempty"`
+	Limit int `form:"limit,omitempty" json:"limit,omitempty,omitzero"`
 }
 
 // PlaceOrderJSONRequestBody defines body for PlaceOrder for application/json ContentType.
@@ -333,7 +333,7 @@ func (a *OrderProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["order_id"]; found {
-		err = json.Unmarshal(raw, &a.OrderId)
+		err = json.Unmarshal(raw, &a.OrderID)
 		if err != nil {
 			return fmt.Errorf("error reading 'order_id': %w", err)
 		}
@@ -365,7 +365,7 @@ func (a *OrderProblem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["trace_id"]; found {
-		err = json.Unmarshal(raw, &a.TraceId)
+		err = json.Unmarshal(raw, &a.TraceID)
 		if err != nil {
 			return fmt.Errorf("error reading 'trace_id': %w", err)
 		}
@@ -421,7 +421,7 @@ func (a OrderProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'order': %w", err)
 	}
 
-	object["order_id"], err = json.Marshal(a.OrderId)
+	object["order_id"], err = json.Marshal(a.OrderID)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'order_id': %w", err)
 	}
@@ -441,7 +441,7 @@ func (a OrderProblem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'title': %w", err)
 	}
 
-	object["trace_id"], err = json.Marshal(a.TraceId)
+	object["trace_id"], err = json.Marshal(a.TraceID)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
 	}
@@ -526,7 +526,7 @@ func (a *Problem) UnmarshalJSON(b []byte) error {
 	}
 
 	if raw, found := object["trace_id"]; found {
-		err = json.Unmarshal(raw, &a.TraceId)
+		err = json.Unmarshal(raw, &a.TraceID)
 		if err != nil {
 			return fmt.Errorf("error reading 'trace_id': %w", err)
 		}
@@ -587,7 +587,7 @@ func (a Problem) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'title': %w", err)
 	}
 
-	object["trace_id"], err = json.Marshal(a.TraceId)
+	object["trace_id"], err = json.Marshal(a.TraceID)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
 	}
@@ -746,68 +746,69 @@ var swaggerSpec = []string{
 	"0xDOT348eXJ58pTY9+z49MXJ0yOQCqa5tnOuIZ6jSUU14B8yHlue1O55olTKGZlMR8ndUAEByHslvFts",
 	"klb/PgQlEd8Zk2/sWZ2SpBbXKP/51PYkWetyGaY1W+FzlrKYJ28Z2RR0bfhfkDDLO1YseNPGmjPThNl/",
 	"nq+gAizCVMxV2vO28SAFrPj0AUhQLtxQPIdY8LdWvaW7frswu+T8JNJUGA/cp1otgM66QKRuFVFKk8Ht",
-	"fwRs4lG8SPnmQdAE0likvwG1yxwtQUFW6pW4wbdZnhkHE+Ysy7jkSYg4HWf53VpCAn+PJ4eFSjhEDsvy",
-	"JIIFW8FUpalaQhQrORWIQyKHau8jApeetgvLsyZRsMqy9G1cBGu3iibQQKSb51oBTdgR11KUhLSP9pvZ",
-	"VrMtFVS8Z4ASBnmGUvo5ortlmAij1m1JwcdSJAtTUleTjY1rF36rcXshXBjwOQZO5c7Jf5ppLra9twlw",
-	"pnbn4re44hcNPRG3HqtAD3iyND2bUiRyL7gR3mwdVxU+4I4cADModFGRNaAswBfE+p5xb+9vs934L7BT",
-	"Tbx1kubOvMvdq23/fgwe3QGbIMxn0lsKMiNLZiDWHOURWvv9wyISMFbF1yEc9Pfq6QiHqR3ErNO5w/pX",
-	"Jy+fnr78nuA0i2OeWbRUKrexWnAyhw4CrThGEpW5ah+N5fnJxcn5X0+e0mSiAwobFpYmBJdwxgLXOBrL",
-	"0ic3THPYxs/0s1qkmW4/72VwYv34tTHO+7jj7DIEWmYlYzrAkbPzFAmFAZeoe28KdgRhUBwuCIOSYvrZ",
-	"0RCEgduqdrOV2L1CI/IVAM+221VOIswRsXWSMnmNqlECPZrf2R8GBPhecDmz82D0aJ+McvE4qOvSeHzx",
-	"ScixScEA/elBH9AOmiMXbhIktbBQxjrX0Io+dHIp3uW8M1l9htcqgMuCfTh14w8cUvVPgy17Fga1fZD6",
-	"63xHD5uMfpOhq9u4xttyuaJNbpw/ewKH+wePS711eN904eSD5dIIVYQOBoywIPmHEpAYy2TCdDKWSnIz",
-	"qoWsoAgX6JVL/CVQJJxC0o6M63K/qDAzUTiWkbnOoxD+9ff/hpbhDteYjMdiKmLwPPbSfu9Yq0g9NRls",
-	"CnJMLdiqMigFgeb+l1+LFBsAi5DIr5g3EmluMW1I5A+Xl6887INYJbwb1EKhg8PDGlpxua5dvOKyXw37",
-	"fgGSsT663yQ0uiMTNs77/b34WsiE/uPRCCpeh1CmFEJYcDtXSQd/YQgf0RA3R/Fk4ztq2vH+Q0iTT6ci",
-	"Flza4rfKfHac+cS9OpmmoKXI02zan/vn9DYc+s608Xhz4hvW+bXfOexc/flPd6I9eltcXCkeTVqPQezO",
-	"bRx7n3LNeSbkDHIpLPmTPMu47sTMcEg5km5IIRMxEwiL8wx1e6pyDQkz847hGdPkrg2fYSxiNll18fx1",
-	"p98fbDLizXHnP/qdw6ubYTgYrlud8nmAz+2bfrjXDHQ2IP/n+Rw2tVzfHVjRsCqyqgV4VVD0OcGl8ZQW",
-	"rtcBb0rQOzBA//5CoXhQRtOE5IuQCGE7CWaDE97OTeBuRGBYHbhJJgptredP7pPUrl+ig6VXN3vD5ssi",
-	"tLmxwd50EA/ZIe98O3mcdPb5o2nnkPUHneFkL95PDvij6eN+PdbKc3Jou5sed55d3Xy77tQf9z/ncdBI",
-	"85qM8FQ1W9nzk4tLiJVEi2iLtLeda+5hPWp0ke41Dr3hzx3zPiagyKVVeoWPY1khQCFn+JPL9ErKsycq",
-	"zkn44AShR8bsHKN2Dx4nKxpU5JXRC46lsAYsm5VZs4gGaxO1jyDqzTlL7fzXKISopzlLVr9GNDLqLbjV",
-	"IjYRMM2rDcbSuWa/R3csx5Lifbbg1Ql1LinYXyr0PfG1zwTETNIr5oDSCCd/LMl1fx+BECpNg1b009nT",
-	"k7/gL1EbPhbpgo2X7jd8PZYfO5t/28/3e0WvkbLykjxlg+Hjbr/b7w5G3/a/HUD1t/FqsPGKXuNiG9e8",
-	"vdjw9sWGtyxWE5CtxfZuX2xvdzF3f3MmkxQtOt0vMHMNy7mI5y41Y+d85S+1CxSsSg7vhRGTlEMiplOu",
-	"uUuKjGX06uziEnyEGo1QDsqYo8bRmKWp2WLKjuiPZZWiilNBOSuGQowjmTRLpHgp7LyW4ypCt9awPwiB",
-	"AkWN0SEGR1sZJ2HR1WluajkwWo1JiFzoTzY5crOgpXI7UR/auD0qqtt/2B9CEUV6ySaVpTU9MUxr8Z4b",
-	"SBn6EKp0PWfTa+Z1NFGx6TFkE8tEd8UWadsxwwAqpSMq+v6k5KvvDcDbe6KIh0JJA2bOtLMDG1pKivbv",
-	"4Au1MFGJ4Ib02lU7dgsZvgCwgogqLREQcKIaXjsEZscSXMBT1OseHRzsPYLJynLTDoF/YLFNnTUqq4Iy",
-	"2aonEAm4UuHlunAMKdMzrsuSjGMyTyDa7/cjfzu+wkfgHKMFV8bo4hlP6Ny1OqdHXBhazxjCaLBzYUpD",
-	"WvQ3sEIDwHBukChhoZWlzKLL6Wn+rliIiqPlBhamSk9EYnzE7SswC2GMkLMQ1BTX2q6C1ouYyGnPl3Cr",
-	"7GrnW7VXgHc5nq+q1myvhGFxKgyed6pcMRChjkfKFLbiMsu5Mhw24tSCdM0zzqw7zy0XUFVZca0iAHJX",
-	"7MoIlEieCzmrXYq7LloSdiLHTRmsV/midkEtFd/oagx8dshwBA3hGbEKmYSrbsdzQkJRXe7Cq2JGzLRe",
-	"1aNVaoWpt6UsGbHYBa+OKQu28hP5TmDcqgWxUMWwbeLca68wKAvFXeBN7DsvXX/pDZeiYo6Lg3DkQRTC",
-	"RNk53ZQpT35E2p3LotZD+aEcFcFbtegAr7vVVIFOObsupDpmueEjSJW63qo8YzwgHGcKD5+qGcpo0auD",
-	"B7zcDPEL/tp6249fJfpbh0Z3TpMIXH9VCEYB864BSUKEQV1BtQv5xhRLFW1CbudyCyo1f7CltaUKijtI",
-	"xjSXNuq5J4ykeFRetO/xwn1bP+89cWeBJ261NuQy5cZAdHl+/OTk7avzs1fH3x9fnp69/IuaTiOXiCha",
-	"SyqUSFDy+NVpEAaI0nzaCT04pWczLlkmEDB3+909h4DnFLn0WLIQskey2xDKPPMyjZYWxa+wDkulr81c",
-	"ZdDC7WObeuk33H6MU870RzNXyzZqAKeikZLpCv0y37zbJSNchlG2d1fHT386ffn28uz5ycvoyDsk9Pog",
-	"OU8QKBzndq60+JV0cgTfcaa5Bqe5tclegbvwgllKZaLkO8UENBorn1IaS0/LNwZQLY5fnUIL5bUAuSF4",
-	"iBtCgW5DcGxz7tYqMm2EcSUZ91hJky+4OYIMBT0pftB4WJWBZdcYIntQQYJDft23lxQ7B6MbfPIhHN2O",
-	"R+G+q6l+U5vYrlWDw4jtwk0QjJiuHYRBrlOffRj1ehXku8mUtmuUJaYFm6Rub/zRSQjddTAKcOVaFtg/",
-	"4uLB1Xq9vqpT36Oi2EM/BAKoh3kEL7pepqrK2IzTYqW7P02CUfBCGHtW1LnqbY47x/1BLWGBTsGtGILk",
-	"S7RyU6GNLfsJCX9UDYWpWAi70XNZnmXYr2ca7+q5WF9tNRYO+/1PtAF9XvtPVZy8pQHIH7X55Osw2HfE",
-	"NO1REt2rtUKuw+DgPlM228+od+hWcaxCpy1RHOyK4uDriOJgUxQHThQHThTDwOSLBdMrL2XkDTYYif6N",
-	"zUxZDkTiAxThTBm766H+6gF2PRqjhD/GYAaEdaGnB0EuN2sQ/tuqejqWPtdd+iecjSaaML90kZmLbIXb",
-	"qBa+Trhdcj8PA0TjA6cyfh3VAlifpTO+mkFVuI1wtgjhTO4GEXL1pb3WhnFpQ3OYO4Jo2B9E9S6eaL9/",
-	"SBh4s/xXVOXaiK+ig/5e1NCiXZQAi+YfMa1IQhYVOW671VeMrl3zlDNTRFFlfOsaZMCwlQGjHKSrRdij",
-	"zeYSCraTMli2asYJrTbG3Eib98Mu92U1k4Y59ELeuhIGDAiG/WFUxN9HkKk0LZheldGrmMjF5RRAu+jE",
-	"r+TyVL7MXBagEZQKkkFTW20sW5u9+m3Hu/3+IRF40N+rIg0h4zRPMMatdxz6uuFYujj6qClCrsJjgoyb",
-	"9r1WaHX5Xm7sdypZ3cN21rqwN6qutRqqr1y98R11Q98ZV6bu16F/M9h8sxeQq7pnc2Z1hFvMM/G4C8e2",
-	"nnO4g1c7je7rHQcz+LoOpon6izLzVWaECmWo2gBad/YAUBmx9klJ/WuSJrr80N7mpyfrMKhCqLumlp9k",
-	"0KmG/eFvz6yTWmpuh11FbwZxx1uQI1LI7RxblV37o7n2BbBhv3/41bufN5qY7hTSumMZ3dLl6Puj6xXU",
-	"6GgsI5cpKJrxcW7Rr4v/+35dwYsy/B96N4ODu++msTn9C8Edztr7g++2EQ7kUmPUi1AwpP7MxMmALnN/",
-	"Y8mki7jbWxLhu428POzUy6N2F372SGwsixQT4glWJg4m3BWZy0/HQojoA7UOfaEWOXDh8JwaS4u+GjHI",
-	"1xOh2m53za19OffFsvdgUT456hIU3YruH87hqvi5TAf4IPq27/6YcUUjhqGHVMsunG6XlEzRbrNQ6I3K",
-	"/sJ//LPeMPiPf9YBgNL1cVCheWaK1Z13OwIjZMzHMjp1AOGU8IHrmHZDiopGdIFm+bzoqQ7raFbCTFG2",
-	"aiyLfY3VTMzm1J9VUYamW/NYaVc7rkcF1ESwZNqXPkjDixZhyqsXkRHPTJHCLdo5+arsCm8Ctd9zW0Da",
-	"rZRFk45VQ3rFl5u/fTbh01B10zD9rvBh/+4p5edg/9fSFN/zWlNx0Q9RtrX/77BnLsPtk4M1fb07X1sr",
-	"xG8dZ7h7nOHXOc5w8zhDd5xh/TjVCUoj/XlGYfMrapKIB8cGgtgP8waJ9N6Nuc7XD/4APZb8khu7KD4c",
-	"+mRC/dKFP8XHHK5aalmqZjmHluvmcKHTbZ/ru+8Jv+x7ffd94sMVds9wzWMusv/n9m/E7Yfk3sIHwNHw",
-	"IRQRS6Czo0PsmhtfvPHQH1cnIC90Ede03G/UAknn6ZEA+KOQdnmNqnDULmPOltL46kXK3/PUhDBTKsEY",
-	"w2l86N/WTK6nqUIENVqGNVqGDbRsCMtt9FBrv6nXbZSsPgbNuC4+XS233attu9e8bXX/Ddv+QA0CITWe",
-	"CMmNoW8YtIgdFS0qjdSaIdplc5Jv5Ahrzb+brbkVEUUbW7C+Wv9PAAAA//8=",
+	"fwRs4lG8SPnmQdAE0likvwG1yxwtQRAGHzozReawY65F1lGZk+hOpsiBeXn25Kde2Rt8oOWZcXBizrKM",
+	"S56EiOdxlqeqJSTw98ghWKiEQ+QwL08iWLAVTFWaqiVEsZJTgXglcuj3PqJy6Wm7sDxrEhmrLEvfxkVQ",
+	"d6sIAw1EunmuFdCEHbEuRU5I+2i/mb01G1RBynsGMmGQZyjNnyPiWwaMsGzd5hR8LEW3MDl1ddrYuHbh",
+	"txrBF8KFC59jCFXuwMCnmeZi4HubCmeSdy5+iyt+0dATceuxCpSBJ0vTsylFLPeCJeHN1nFV4SvuyBUw",
+	"g0IXFdkFyhZ8QU7AM+7t/W27G/8F9qyJt07S3Jl3uXu1jQOOwaNAYBMMB5j0loLMyJIZiDVHeYTWfv+w",
+	"iBiMVfF1CAf9vXrawmFvB0XrdO6w/tXJy6enL78n2M3imGcWLZXKbawWnMymg0orjhFHZa7aR2N5fnJx",
+	"cv7Xk6c0meiAwoaFpQnBJZyxwDWOxrL03Q3THAbyM/2sFmmm2897I5xYP35tjPNS7ji7DIGWWcmYDnDk",
+	"/AFFTGHAJerem4IdQRgUhwvCoKSYfnY0BGHgtqrdbCV2r9CIfAVgtO2elZMIc0RsnaRMXqNqlICQ5nf2",
+	"hwEBwxdczuw8GD3aJ6NcPA7qujQeX3wSmmxSMEC/e9AHtIPmyIWlBF0tLJSxzjW0og+dXIp3Oe9MVp/h",
+	"tQqAs2AfTt34A4do/dNgy56hsy73Qeqv8x09bDL6TYaubuMab8vllDa5cf7sCRzuHzwu9dbFBaYLJx8s",
+	"l0aoIsQwYIQFyT+UwMVYJhOmk7FUkptRLbQFRbhAr1yCMIEiMRWSdmRcl/tFhZmJwrGMzHUehfCvv/83",
+	"tAx3+MdkPBZTEYPnsZf2e8dkRYqqyWBTMGRqQVmVaSkINPe//FpE2QBYhER+xbyRSHOLaUMif7i8fOXh",
+	"IcQq4d2gFjIdHB7W0IrLie3iFZcla9j3C5CM9VmATUKjOzJm47zf34uvhUzoPx6NoOJ1CGXqIYQFt3OV",
+	"dPAXhvARDXFztE82vqOmHe8/hDT5dCpiwaUtfqvMZ8eZT9yrk2kKbop8zqb9uX/ub8Oh70wbjzcnvmGd",
+	"X/udw87Vn/90J9qjt8XFleLRpPUY7O7cxrH3KdecZ0LOIJfCkj/Js4zrTswMh5Qj6YYUMhEzgbA4z1C3",
+	"pyrXkDAz7xieMU3u2vAZxixmk1UXz193+v3BJiPeHHf+o985vLoZhoPhutUpnwf43L7ph3vNQGcD8n+e",
+	"z2FTy/XdARgNqyKwWiDog6d1GHxOEGo8pYXrdcCbEvkODNC/v1DIHpRRNyH5IiRC2E6C2eCEt3MYuBsR",
+	"GFYHbpKJQlvreZb7JL/rl+hg6dXN3rD5sghtbmywNx3EQ3bIO99OHiedff5o2jlk/UFnONmL95MD/mj6",
+	"uF+PtfKcHNrupsedZ1c336479cf9z3kcNNK8JiM8Vc1W9vzk4hJiJdEi2iI9bueae1iPGl2khY1Db/hz",
+	"x7yPCShyaZVe4eNYVghQyBn+5DLCkvLxiYpzEj44QeiRMTvH6N6Dx8mKBhX5Z/SCYymsActmZXYtosHa",
+	"RO0jiHpzzlI7/zUKIeppzpLVrxGNjHoLbrWITQRM82qDsXSu2e/RHcuxpHifLXh1Qp1LCvaXCn1PfO0z",
+	"ATGT9Io5oDTCyR9Lct3fRyCEStOgFf109vTkL/hL1IaPRbpg46X7DV+P5cfO5t/28/1e0WukrLwkT9lg",
+	"+Ljb7/a7g9G3/W8HUP1tvBpsvKLXuNjGNW8vNrx9seEti9UEZGuxvdsX29tdzN3fnMkkRYtO9wvMXMNy",
+	"LuK5S83YOV/5S+0CBauSw3thxCTlkIjplGvukiJjGb06u7gEH6FGI5SDMuaocTRmaWq2mLIj+mNZpbLi",
+	"VFBui6EQ40gmzRIpXgo7r+XCitCtNewPQqBAUWN0iMHRVsZJWHR1mptaroxWYxIiF/qTTY7cLGip3E7U",
+	"hzZuj4rq9h/2h1BEkV6ySWVpTU8M01q85wZShj6EKmLP2fSaeR1NVGx6DNnEMtFdsUXadswwgErpiIq+",
+	"Pyn56nsI8PaeKOKhUNKAmTPt7MCGlpKi/Tv4gi5MVCK4Ib12VZHdgocvFKwgoopMBAScqNbXDoHZsQQX",
+	"8BR1vUcHB3uPYLKy3LRD4B9YbFNnjcrqoUy26g5EAq5UeLkuHEPK9IzrsnTjmMwTiPb7/cjfjq8EEjjH",
+	"aMGVO7p4xhM6d60e6hEXhtYzhjAa7FyY0pAWfRCs0AAwnBskSlhoZSmz6HJ6mr8rFqIiarmBhanSE5EY",
+	"H3H7Ss1CGCPkLAQ1xbW2q6X1Yidy2vMl3CrP2vlWjRbgXY7nq6o62ythWJwKg+edKlc0RKjjkTKFrbjM",
+	"cq4Mh404tSBd84wz685zywVU1VhcqwiA3BW7cgMlnOdCzmqX4q6LloSdyHFTBuvVwKhdUEtFOroaA58d",
+	"MhxBQ3hGrEIm4arb8ZyQUFShu/CqmBEzrVf1aJVaZurtK0tGLHbBq2PKgq38RL4TGLdqQSxUMWybOPfa",
+	"KwzKQnEXeBP7zkvXX3rDpajo4+IgHHkQhTBRdk43ZcqTH5F257KoCVF+KEdF8FYtOsDrbjVVqlPOrgup",
+	"jllu+AhSpa63KtQYDwjHmcLDp2qGMlr09OABLzdD/IK/tt4e5FeJ/tah0Z3TJALXhxWCUcC8a0CSEGFQ",
+	"91DtQr4xxVJFO5HbudyCStIfbGltqdLiDpIxzaWNeu4JIykelRfte8Fw39bPe0/cWeCJW60NuUy5MRBd",
+	"nh8/OXn76vzs1fH3x5enZy//oqbTyCUiihaUCiUSlDx+dRqEAaI0n3ZCD07p2YxLlgkEzN1+d88h4DlF",
+	"Lj2WLITskew2hDLPvEyjpUXxK6zDUulrM1cZtHD72KZe+g23H+OUM/3RzNWyjRrAqbikZLpCv8w373bJ",
+	"CJdhlO3d1fHTn05fvr08e37yMjryDgm9PkjOEwQKx7mdKy1+JZ0cwXecaa7BaW5tslfgLrxgllKZKPlO",
+	"MQGNxsqnlMbS0/KNAVSL41en0EJ5LUBuCB7ihlCg2xAc25y7tYpMG2FcScY9VtLkC26OIENBT4ofNB5W",
+	"ZWDZNYbIHlSQ4JBf920oxc7B6AaffAhHt+NRuO9+qt/UJrZr1eAwYrtwEwQjpmsHYZDr1GcfRr1eBflu",
+	"MqXtGmWJacEmqdsbf3QSQncdjAJcuZYF9o+4eHC1Xq+v6tT3qCj20A+BAOphHsGLrpepqjI247RY6e5P",
+	"k2AUvBDGnhV1rno75M5xf1BLWKBTcCuGIPkSrdxUaGPLvkPCH1XjYSoWwm70ZpZnGfbrmca7ejPWV1sN",
+	"iMN+/xPtQp/XJlQVJ29pFPJHbT75Ogz2HTFNe5RE92otk+swOLjPlM02NeoxulUcq9BpSxQHu6I4+Dqi",
+	"ONgUxYETxYETxTAw+WLB9MpLGXmDDUaif2MzU5YDkfgARThTxu56qL96gF2PxijhjzGYAWFd6OlBkMvN",
+	"GoT/tqqejqXPdZf+CWejiSbML11k5iJb4Taqha8Tbpfcz8MA0fjAqYxfR7UA1mfpjK9mUBVuI5wtQjiT",
+	"u0GEXH1pr7VhXNrQHOaOIBr2B1G92yfa7x8SBt4s/xVVuTbiq+igvxc1tHIXJcCiSUhMK5KQRUWO2271",
+	"H6Nr1zzlzBRRVBnfukYaMGxlwCgH6WoR9mizCYWC7aQMlq2acUKrjTE30ub9sMt9Wc2kYQ69kLeuhAED",
+	"gmF/GBXx9xFkKk0Lpldl9ComcnE5BdAuOvEruTyVLzOXBWgEpYJk0NRWG8vWZk9/2/Fuv39IBB7096pI",
+	"Q8g4zROMceudib5uOJYujj5qipCr8Jgg46Z9rxVaXb6XG/udSlb3sJ21bu2NqmuthuorV298593Qd9CV",
+	"qft16N8MNt/sBeSq7tnEWR3hFvNMPO7Csa3nHO7g1U5D/HrHwQy+roNpov6izHyVGaFCGao2gNadPQBU",
+	"Rqx9elL/6qSJLj+0t/mJyjoMqhDqrqnlpxt0qmF/+Nsz66SWmtthV9GbQdzxFuSIFHI7x1Zl1/5orn0B",
+	"bNjvH371LumNJqY7hbTuWEa3dEP6Pup6BTU6GsvIZQqKpn2cW/T14v++r1fwogz/h97N4ODuu2lsYv9C",
+	"cIez9v7gu22EA7nUGPUiFAypPzNxMqDL3N9YMuki7vaWRPhuIy8PO/XyqN2Fnz0SG8sixYR4gpWJgwl3",
+	"RebyE7MQIvqQrUNfskUOXDg8p8bSoq9GDPL1RKi2211za1/YfbHsPViUT466BEW3ovuHc7gqfi7TAT6I",
+	"vu37QGZc0Yhh6CHVsgun2yUlU7TbLBR6o7K/8B//rDcM/uOfdQCgdH0cVGiemWJ1592OwAgZ87GMTh1A",
+	"OCV84Dqm3ZCiohFdoFk+L3qqwzqalTBTlK0ay2JfYzUTszn1Z1WUoenWPFba1Y7rUQE1ESyZ9qUP0vCi",
+	"RZjy6kVkxDNTpHCLdk6+KrvCm0Dt99wWkHYrZdGkY9WQXvGF52+fTfg0VN00TL8rfNi/e0r52dj/tTTF",
+	"97zWVFz0Q5Rt7f877JnLcPvkYE1f787X1grxW8cZ7h5n+HWOM9w8ztAdZ1g/TnWC0kh/nlHY/NqaJOLB",
+	"sYEg9sO8QSK9d2Ou8/WDP0CPJb/kxi6KD4c+mVC/dOFP8TGHq5ZalqpZzqHlujlc6HTbZ/3uu8Mv+67f",
+	"fcf4cIXdM1zzmIvs/7n9G3H7Ibm38AFwNHwIRcQS6OzoELvmxhdvPPTH1QnIC13ENS33G7VA0nl6JAD+",
+	"KKRdXqMqHLXLmLOlNL56kfL3PDUhzJRKMMZwGh/6tzWT62mqEEGNlmGNlmEDLRvCchs91Npv6nUbJauP",
+	"QTOui09Xy233atvuNW9b3X/Dtj9Qg0BIjSdCcmPoGwYtYkdFi0ojtWaIdtmc5Bs5wlrz72ZrbkVE0cYW",
+	"rK/W/xMAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
