@@ -26,7 +26,7 @@ type Outbox interface {
 	Notify()
 }
 
-// receive books a goods receipt: 201 for a new one, 200 for a repeated
+// ReceiveStock books a goods receipt: 201 for a new one, 200 for a repeated
 // reference (the first receipt; nothing changed), 404 for a SKU outside the
 // catalogue.
 func (a *API) ReceiveStock(c echo.Context, sku gen.SKU) error {
@@ -54,7 +54,7 @@ func (a *API) ReceiveStock(c echo.Context, sku gen.SKU) error {
 		ReceivedAt: m.CreatedAt, OnHandAfter: m.OnHandAfter, Stock: toStockDTO(it)})
 }
 
-// adjust corrects a SKU's stock like receive, and answers 409 when the
+// AdjustStock corrects a SKU's stock like receive, and answers 409 when the
 // correction would take on_hand below what is reserved.
 func (a *API) AdjustStock(c echo.Context, sku gen.SKU) error {
 	if err := checkSKU(sku); err != nil {

@@ -97,7 +97,7 @@ func (a *API) GetStock(c echo.Context, sku gen.SKU) error {
 	return c.JSON(http.StatusOK, toStockDTO(it))
 }
 
-// reserve answers 201 for a new reservation, 200 for a repeat of the same
+// ReserveStock answers 201 for a new reservation, 200 for a repeat of the same
 // order (idempotent: a retried sync call must not reserve twice), 409 short.
 func (a *API) ReserveStock(c echo.Context) error {
 	var req gen.ReserveRequest
@@ -153,7 +153,7 @@ func (a *API) GetReservation(c echo.Context, id gen.ReservationID) error {
 	return c.JSON(http.StatusOK, toReservationDTO(r))
 }
 
-// release is the compensation of sync mode: idempotent, 200 with the released reservation.
+// ReleaseReservation is the compensation of sync mode: idempotent, 200 with the released reservation.
 func (a *API) ReleaseReservation(c echo.Context, id gen.ReservationID) error {
 	if err := checkReservationID(id); err != nil {
 		return err

@@ -59,7 +59,7 @@ func fromLines(in []gen.Line) []events.Line {
 	return out
 }
 
-// issue answers 201 for a new invoice and 200 for a repeat of the same order.
+// IssueInvoice answers 201 for a new invoice and 200 for a repeat of the same order.
 func (a *API) IssueInvoice(c echo.Context) error {
 	var req gen.IssueInvoiceRequest
 	if err := httpserver.DecodeJSON(c, &req); err != nil {
@@ -102,24 +102,25 @@ func (a *API) IssueInvoice(c echo.Context) error {
 	return c.JSON(status, toDTO(inv))
 }
 
-// list answers GET /invoices?order_id= (zero or one invoice), or the newest
+// ListInvoices answers GET /invoices?order_id= (zero or one invoice), or the newest
 // invoices when no order is given.
 func (a *API) ListInvoices(c echo.Context, params gen.ListInvoicesParams) error {
 	ctx := c.Request().Context()
 	var list []invoice.Invoice
 	var err error
-	if oid := params.OrderID; oid != "" {
+	if params.OrderID != nil {
+		oid := *params.OrderID
 		if _, perr := uuid.Parse(oid); perr != nil {
 			return problem.Validation("order_id is not a UUID", problem.FieldError{Field: "order_id", Detail: fmt.Sprintf("%q is not a UUID", oid)})
 		}
 		list, err = a.Store.ByOrder(ctx, oid)
 	} else {
 		limit := 50 // the spec's default
-		if params.Limit != 0 {
-			if params.Limit < 1 || params.Limit > 500 {
-				return problem.Validation("limit is out of range", problem.FieldError{Field: "limit", Detail: fmt.Sprintf("%d: use a whole number from 1 to 500", params.Limit)})
+		if n := params.Limit; n != nil {
+			if *n < 1 || *n > 500 {
+				return problem.Validation("limit is out of range", problem.FieldError{Field: "limit", Detail: fmt.Sprintf("%d: use a whole number from 1 to 500", *n)})
 			}
-			limit = params.Limit
+			limit = *n
 		}
 		list, err = a.Store.Recent(ctx, limit)
 	}

@@ -24,11 +24,11 @@ func toDTO(o order.Order) gen.Order {
 		d.Items = append(d.Items, gen.Line{SKU: l.SKU, Qty: l.Qty})
 	}
 	for _, s := range o.Timeline() {
-		d.Timeline = append(d.Timeline, gen.TimelineStep{Step: gen.TimelineStepStep(s.Step), At: s.At, AfterMs: ms(s.At.Sub(o.PlacedAt))})
+		d.Timeline = append(d.Timeline, gen.TimelineStep{Step: gen.TimelineStepStep(s.Step), At: s.At, AfterMS: ms(s.At.Sub(o.PlacedAt))})
 	}
 	if t, ok := o.TimeToFinal(); ok {
 		v := ms(t)
-		d.TimeToFinalMs = &v
+		d.TimeToFinalMS = &v
 	}
 	return d
 }

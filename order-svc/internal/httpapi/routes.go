@@ -40,7 +40,7 @@ func (a *API) Register(e *echo.Echo) error {
 
 var _ gen.ServerInterface = (*API)(nil)
 
-// placeOrder answers by the order's status, whichever Placer made it:
+// PlaceOrder answers by the order's status, whichever Placer made it:
 // 201 CONFIRMED, 202 PENDING (accepted, not done), 409 REJECTED, 503 FAILED.
 func (a *API) PlaceOrder(c echo.Context) error {
 	var req gen.PlaceOrder
@@ -97,11 +97,11 @@ const MaxListLimit = 500
 
 func (a *API) ListOrders(c echo.Context, params gen.ListOrdersParams) error {
 	limit := 20 // the spec's default
-	if params.Limit != 0 {
-		if params.Limit < 1 || params.Limit > MaxListLimit {
-			return problem.Validation("limit is out of range", problem.FieldError{Field: "limit", Detail: fmt.Sprintf("%d: use a whole number from 1 to %d", params.Limit, MaxListLimit)})
+	if n := params.Limit; n != nil {
+		if *n < 1 || *n > MaxListLimit {
+			return problem.Validation("limit is out of range", problem.FieldError{Field: "limit", Detail: fmt.Sprintf("%d: use a whole number from 1 to %d", *n, MaxListLimit)})
 		}
-		limit = params.Limit
+		limit = *n
 	}
 	list, err := a.Store.List(c.Request().Context(), limit)
 	if err != nil {

@@ -478,8 +478,8 @@ type Order struct {
 	// FAILED — a dependency failed (sync mode; final).
 	Status OrderStatus `json:"status"`
 
-	// TimeToFinalMs Milliseconds from placement to the final status; absent while the order is not final.
-	TimeToFinalMs *float64 `json:"time_to_final_ms,omitempty"`
+	// TimeToFinalMS Milliseconds from placement to the final status; absent while the order is not final.
+	TimeToFinalMS *float64 `json:"time_to_final_ms,omitempty"`
 
 	// Timeline The steps that happened, in time order (in events mode `reserved` may follow `confirmed`).
 	Timeline []TimelineStep `json:"timeline"`
@@ -734,8 +734,8 @@ type StockProblem struct {
 
 // TimelineStep defines model for TimelineStep.
 type TimelineStep struct {
-	// AfterMs Milliseconds after placement.
-	AfterMs float64          `json:"after_ms"`
+	// AfterMS Milliseconds after placement.
+	AfterMS float64          `json:"after_ms"`
 	At      time.Time        `json:"at"`
 	Step    TimelineStepStep `json:"step"`
 }
@@ -781,16 +781,16 @@ type UnsupportedMediaType = Problem
 // ListInvoicesParams defines parameters for ListInvoices.
 type ListInvoicesParams struct {
 	// OrderID Only the invoice of this order.
-	OrderID UUID `form:"order_id,omitempty" json:"order_id,omitempty,omitzero"`
+	OrderID *UUID `form:"order_id,omitempty" json:"order_id,omitempty"`
 
 	// Limit How many invoices, newest first (without `order_id`).
-	Limit int `form:"limit,omitempty" json:"limit,omitempty,omitzero"`
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // ListOrdersParams defines parameters for ListOrders.
 type ListOrdersParams struct {
 	// Limit How many orders, newest first.
-	Limit int `form:"limit,omitempty" json:"limit,omitempty,omitzero"`
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // SetFaultsJSONRequestBody defines body for SetFaults for application/json ContentType.
@@ -2729,20 +2729,28 @@ func NewListInvoicesRequest(server string, params *ListInvoicesParams) (*http.Re
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order_id", params.OrderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
+		if params.OrderID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order_id", *params.OrderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
 			}
+
 		}
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
 			}
+
 		}
 
 		if encoded := queryValues.Encode(); encoded != "" {
@@ -2915,12 +2923,16 @@ func NewListOrdersRequest(server string, params *ListOrdersParams) (*http.Reques
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
 			}
+
 		}
 
 		if encoded := queryValues.Encode(); encoded != "" {

@@ -433,10 +433,10 @@ type UnsupportedMediaType = Problem
 // ListInvoicesParams defines parameters for ListInvoices.
 type ListInvoicesParams struct {
 	// OrderID Only the invoice of this order.
-	OrderID UUID `form:"order_id,omitempty" json:"order_id,omitempty,omitzero"`
+	OrderID *UUID `form:"order_id,omitempty" json:"order_id,omitempty"`
 
 	// Limit How many invoices, newest first (without `order_id`).
-	Limit int `form:"limit,omitempty" json:"limit,omitempty,omitzero"`
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // IssueInvoiceJSONRequestBody defines body for IssueInvoice for application/json ContentType.
@@ -1729,20 +1729,28 @@ func NewListInvoicesRequest(server string, params *ListInvoicesParams) (*http.Re
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order_id", params.OrderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
+		if params.OrderID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order_id", *params.OrderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
 			}
+
 		}
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
 			}
+
 		}
 
 		if encoded := queryValues.Encode(); encoded != "" {

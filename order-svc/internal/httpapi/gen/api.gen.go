@@ -121,8 +121,8 @@ type Order struct {
 	// FAILED — a dependency failed (sync mode; final).
 	Status OrderStatus `json:"status"`
 
-	// TimeToFinalMs Milliseconds from placement to the final status; absent while the order is not final.
-	TimeToFinalMs *float64 `json:"time_to_final_ms,omitempty"`
+	// TimeToFinalMS Milliseconds from placement to the final status; absent while the order is not final.
+	TimeToFinalMS *float64 `json:"time_to_final_ms,omitempty"`
 
 	// Timeline The steps that happened, in time order (in events mode `reserved` may follow `confirmed`).
 	Timeline []TimelineStep `json:"timeline"`
@@ -225,8 +225,8 @@ type SKU = string
 
 // TimelineStep defines model for TimelineStep.
 type TimelineStep struct {
-	// AfterMs Milliseconds after placement.
-	AfterMs float64          `json:"after_ms"`
+	// AfterMS Milliseconds after placement.
+	AfterMS float64          `json:"after_ms"`
 	At      time.Time        `json:"at"`
 	Step    TimelineStepStep `json:"step"`
 }
@@ -269,7 +269,7 @@ type UnsupportedMediaType = Problem
 // ListOrdersParams defines parameters for ListOrders.
 type ListOrdersParams struct {
 	// Limit How many orders, newest first.
-	Limit int `form:"limit,omitempty" json:"limit,omitempty,omitzero"`
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // PlaceOrderJSONRequestBody defines body for PlaceOrder for application/json ContentType.
@@ -787,28 +787,28 @@ var swaggerSpec = []string{
 	"MQGNxsqnlMbS0/KNAVSL41en0EJ5LUBuCB7ihlCg2xAc25y7tYpMG2FcScY9VtLkC26OIENBT4ofNB5W",
 	"ZWDZNYbIHlSQ4JBf920oxc7B6AaffAhHt+NRuO9+qt/UJrZr1eAwYrtwEwQjpmsHYZDr1GcfRr1eBflu",
 	"MqXtGmWJacEmqdsbf3QSQncdjAJcuZYF9o+4eHC1Xq+v6tT3qCj20A+BAOphHsGLrpepqjI247RY6e5P",
-	"k2AUvBDGnhV1rno75M5xf1BLWKBTcCuGIPkSrdxUaGPLvkPCH1XjYSoWwm70ZpZnGfbrmca7ejPWV1sN",
-	"iMN+/xPtQp/XJlQVJ29pFPJHbT75Ogz2HTFNe5RE92otk+swOLjPlM02NeoxulUcq9BpSxQHu6I4+Dqi",
-	"ONgUxYETxYETxTAw+WLB9MpLGXmDDUaif2MzU5YDkfgARThTxu56qL96gF2PxijhjzGYAWFd6OlBkMvN",
-	"GoT/tqqejqXPdZf+CWejiSbML11k5iJb4Taqha8Tbpfcz8MA0fjAqYxfR7UA1mfpjK9mUBVuI5wtQjiT",
-	"u0GEXH1pr7VhXNrQHOaOIBr2B1G92yfa7x8SBt4s/xVVuTbiq+igvxc1tHIXJcCiSUhMK5KQRUWO2271",
-	"H6Nr1zzlzBRRVBnfukYaMGxlwCgH6WoR9mizCYWC7aQMlq2acUKrjTE30ub9sMt9Wc2kYQ69kLeuhAED",
-	"gmF/GBXx9xFkKk0Lpldl9ComcnE5BdAuOvEruTyVLzOXBWgEpYJk0NRWG8vWZk9/2/Fuv39IBB7096pI",
-	"Q8g4zROMceudib5uOJYujj5qipCr8Jgg46Z9rxVaXb6XG/udSlb3sJ21bu2NqmuthuorV298593Qd9CV",
-	"qft16N8MNt/sBeSq7tnEWR3hFvNMPO7Csa3nHO7g1U5D/HrHwQy+roNpov6izHyVGaFCGao2gNadPQBU",
-	"Rqx9elL/6qSJLj+0t/mJyjoMqhDqrqnlpxt0qmF/+Nsz66SWmtthV9GbQdzxFuSIFHI7x1Zl1/5orn0B",
-	"bNjvH371LumNJqY7hbTuWEa3dEP6Pup6BTU6GsvIZQqKpn2cW/T14v++r1fwogz/h97N4ODuu2lsYv9C",
-	"cIez9v7gu22EA7nUGPUiFAypPzNxMqDL3N9YMuki7vaWRPhuIy8PO/XyqN2Fnz0SG8sixYR4gpWJgwl3",
-	"RebyE7MQIvqQrUNfskUOXDg8p8bSoq9GDPL1RKi2211za1/YfbHsPViUT466BEW3ovuHc7gqfi7TAT6I",
-	"vu37QGZc0Yhh6CHVsgun2yUlU7TbLBR6o7K/8B//rDcM/uOfdQCgdH0cVGiemWJ1592OwAgZ87GMTh1A",
-	"OCV84Dqm3ZCiohFdoFk+L3qqwzqalTBTlK0ay2JfYzUTszn1Z1WUoenWPFba1Y7rUQE1ESyZ9qUP0vCi",
-	"RZjy6kVkxDNTpHCLdk6+KrvCm0Dt99wWkHYrZdGkY9WQXvGF52+fTfg0VN00TL8rfNi/e0r52dj/tTTF",
-	"97zWVFz0Q5Rt7f877JnLcPvkYE1f787X1grxW8cZ7h5n+HWOM9w8ztAdZ1g/TnWC0kh/nlHY/NqaJOLB",
-	"sYEg9sO8QSK9d2Ou8/WDP0CPJb/kxi6KD4c+mVC/dOFP8TGHq5ZalqpZzqHlujlc6HTbZ/3uu8Mv+67f",
-	"fcf4cIXdM1zzmIvs/7n9G3H7Ibm38AFwNHwIRcQS6OzoELvmxhdvPPTH1QnIC13ENS33G7VA0nl6JAD+",
-	"KKRdXqMqHLXLmLOlNL56kfL3PDUhzJRKMMZwGh/6tzWT62mqEEGNlmGNlmEDLRvCchs91Npv6nUbJauP",
-	"QTOui09Xy233atvuNW9b3X/Dtj9Qg0BIjSdCcmPoGwYtYkdFi0ojtWaIdtmc5Bs5wlrz72ZrbkVE0cYW",
-	"rK/W/xMAAP//",
+	"k2AUvBDGnhV1rno75M5xf1BLWKBTcCuGIPkSrdxUaGPLvkPCH1XjYSoWwm70ZpZnGfbrmca7ezPuWXi+",
+	"2mpUHPb7n2gr+rx2oqqIeUtDkWdJM4fWYbDviGnaoyS6V2utXIfBwX2mbLazUS/SrWJbhVhbIjvYFdnB",
+	"1xHZwabIDpzIDpzIhoHJFwumV14ayWtsMBL9IJuZsmyIxAco6pkydteT/dUD8XrURoUBjNUMCOtCVA+W",
+	"XA7XYJhgqyrrWPqceOnHcDaacooNpIvgXAQs3Ea1MHfC7ZL7eRhIGh9glXHuqBbo+mye8VUPqtZthL1F",
+	"qGdyN4gQri8BtjaMUBuaw+ERRMP+IKp3BUX7/UPCyptlwqJ610YcFh3096KGlu+iVFg0E4lpRRKyqMiF",
+	"260+ZYQAmqecmSLaKuNg13ADhq0MGOWgXy0SH202q1BQnpRBtVUzTqi2MTZH2ry/djkyq5k0zKEc8uqV",
+	"MGDgMOwPoyJOP4JMpWnB9KrcXsVOLn6nQNtFMX4ll8/y5eiyUI3gVZAMmtpqY9na7P1vO97t9w+JwIP+",
+	"XhWRCBmneYKxcL2D0dcXx9LF20dNkXQVRhO03PQDtYKsywtzY79TyeoetrPW1b1Rna3VWn2F643v0Bv6",
+	"Trsyxb8O/ZvB5pu9gFzaPZs9qyPcYp6Jx104tvXcxB282mmcX+84mMHXdTBN1F+UGbIyc1QoQ9Uu0Lqz",
+	"V4DKjbVPVOpfpzTR5Yf2Nj9lWYdBFWrdNbX8xINONewPf3tmndRSeDvsKno4iDveghyRQm7n4qos3B/N",
+	"tS+ADfv9w6/eTb3R7HSnkNYdy+iWrknfb12vtEZHYxm5jELR3I9zi/5f/N/3/wpelOv/0LsZHNx9N43N",
+	"7l8I7nDW3h98t41wIJcao2OEgiH1cSZOBnSZIxxLJl1k3t6SCN+V5OVhp64etbvws0diY1mkohBPsDLB",
+	"MOGuGF1+ihZCRB+8deiLt8iBC4fn1Fha9NWIQb6eCNV2u2tu7Uu8L5a9B4vyyVGXoOhWdP9wDlfF2WXa",
+	"wAfbt31HyIwrLjEMPaRaduF0u/RkirachUJvVPYh/uOf9cbCf/yzDgCUro+DCs0zU6zuvNsRGCFjPpbR",
+	"qQMIp4QPXGe1G1JUPqILNMvnRe91WEezEmaKslpjWexrrGZiNqc+rooyNN2ax0q7GnM9KqBmgyXTvkRC",
+	"Gl60ElP+vYiMeGaKVG/R9slXZfd4E6j9ntsC0m6lNpp0rBrSK74E/e2zCZ+GqpuG6XeFD/t3Tyk/L/u/",
+	"lqb4nteaj4u+ibL9/X+HPXOZcJ9ErOnr3XndWsF+6zjD3eMMv85xhpvHGbrjDOvHqU5QGunPMwqbX2WT",
+	"RDw4NhDEfpg3SKT3bsx1vn7wB+ix5Jfc2EXxgdEnE++XLvwpPvpwVVXLUjXLObRc14cLnW77/N99n/hl",
+	"3/+77x0frrB7hmsec5H9P7d/I24/JPcWPgCOhg+h2FgCnR0dYtfc+OKNh/64OgF5oYu4puV+o1ZJOk+P",
+	"BMAfhbTLa1SFo3YZc7aUxlcvUv6epyaEmVIJxhhO40P/tmZyPU0VIqjRMqzRMmygZUNYbqOHPgEw9bqN",
+	"ktVHoxnXxSeu5bZ7tW33mret7r9h2x+okSCkBhUhuTH0rYMWsaOiRaWRWtNEu2xi8g0fYa1JeLOFtyKi",
+	"aHcL1lfr/wkAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
