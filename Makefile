@@ -7,7 +7,7 @@ FLOWCTL := $(RUN_DIR)/bin/flowctl
 MODULES := platform order-svc inventory-svc invoicing-svc flowctl itest
 PKGS := $(addprefix ./,$(addsuffix /...,$(MODULES)))
 
-.PHONY: bench-e2e smoke-docker up-cluster help test test-short test-docker bench build vet demo demo-sync demo-events up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean
+.PHONY: bench-e2e smoke-docker up-cluster help test test-short test-docker bench build vet demo demo-sync demo-events up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean generate
 
 help: ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -89,6 +89,9 @@ kafka-down: ## stop it
 
 env-table: $(FLOWCTL) ## print the env variable table the README embeds
 	$(FLOWCTL) env --markdown
+
+generate: ## regenerate the REST types, echo server interfaces and clients from docs/openapi.yaml (oapi-codegen via go tool)
+	for m in $(MODULES); do (cd $$m && $(GO) generate ./...) || exit 1; done
 
 tidy: ## go mod tidy in every module
 	for m in $(MODULES); do (cd $$m && GOWORK=off $(GO) mod tidy) || exit 1; done

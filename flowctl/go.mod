@@ -3,6 +3,7 @@ module github.com/orderflow/flowctl
 go 1.26.0
 
 require (
+	github.com/oapi-codegen/runtime v1.9.0
 	github.com/orderflow/platform v0.0.0
 	github.com/segmentio/kafka-go v0.4.51
 	github.com/spf13/cobra v1.10.2
@@ -10,7 +11,23 @@ require (
 	go.yaml.in/yaml/v3 v3.0.6
 )
 
-require github.com/stretchr/testify v1.12.1 // indirect
+require (
+	github.com/apapsch/go-jsonmerge/v2 v2.0.0 // indirect
+	github.com/dprotaso/go-yit v0.0.0-20220510233725-9ba8df137936 // indirect
+	github.com/getkin/kin-openapi v0.153.0 // indirect
+	github.com/go-openapi/jsonpointer v1.0.0 // indirect
+	github.com/oapi-codegen/oapi-codegen/v2 v2.8.2 // indirect
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
+	github.com/speakeasy-api/jsonpath v0.6.3 // indirect
+	github.com/speakeasy-api/openapi v1.24.0 // indirect
+	github.com/vmware-labs/yaml-jsonpath v0.3.2 // indirect
+	go.yaml.in/yaml/v4 v4.0.0 // indirect
+	golang.org/x/mod v0.42.0 // indirect
+	golang.org/x/sync v0.25.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
+	golang.org/x/tools v0.52.0 // indirect
+	gopkg.in/yaml.v3 v3.0.1 // indirect
+)
 
 require (
 	github.com/google/uuid v1.6.0
@@ -23,3 +40,5 @@ require (
 )
 
 replace github.com/orderflow/platform => ../platform
+
+tool github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen

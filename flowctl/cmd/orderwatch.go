@@ -108,7 +108,7 @@ func watchOrder(ctx context.Context, g *globals, orders *api.Orders, id string, 
 			for _, s := range o.Timeline[min(seen, len(o.Timeline)):] {
 				final := o.Final && s.Step == o.Timeline[len(o.Timeline)-1].Step
 				if asJSON {
-					if err := enc.Encode(watchEvent{OrderID: id, Step: s.Step, Status: o.Status, AfterMS: s.AfterMS, Final: final}); err != nil {
+					if err := enc.Encode(watchEvent{OrderID: id, Step: string(s.Step), Status: string(o.Status), AfterMS: s.AfterMS, Final: final}); err != nil {
 						return err
 					}
 				} else {

@@ -66,7 +66,7 @@ order took. ORDER_ID may be the short id the demo prints.`,
 				Since:    o.PlacedAt.Add(-2 * time.Second),
 				Until:    o.UpdatedAt.Add(5 * time.Second),
 				Services: investigate.ServiceNames(string(m)),
-				Status:   o.Status,
+				Status:   string(o.Status),
 				Reason:   o.Reason,
 			}
 			j := api.NewJaeger(stack.JaegerUI, nil)

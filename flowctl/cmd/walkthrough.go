@@ -118,7 +118,7 @@ func walkthroughTrace(c *cobra.Command, g *globals, env *scenario.Env, m config.
 	inv, err := awaitInvestigation(ctx, env.Jaeger, investigate.Input{
 		OrderID: o.ID, TraceID: o.TraceID, Mode: string(m),
 		Since: o.PlacedAt.Add(-2 * time.Second), Until: o.UpdatedAt.Add(5 * time.Second),
-		Services: investigate.ServiceNames(string(m)), Status: o.Status, Reason: o.Reason,
+		Services: investigate.ServiceNames(string(m)), Status: string(o.Status), Reason: o.Reason,
 	}, o.UpdatedAt)
 	if err != nil {
 		return ctxErr(ctx, err)

@@ -59,6 +59,9 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
 	}
 	a.Echo = kit.HTTP(func(ctx context.Context) (any, error) { return sqlitedb.Versions(ctx, st.Read, store.Schemas...) }, ready...)
-	(&httpapi.API{Store: st, Now: now, Outbox: movements}).Register(a.Echo)
+	if err := (&httpapi.API{Store: st, Now: now, Outbox: movements}).Register(a.Echo); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("routes: %w", err)
+	}
 	return a, nil
 }

@@ -71,7 +71,10 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 
 	registerOrderGauge(kit.Registry, st)
 	a.Echo = kit.HTTP(func(ctx context.Context) (any, error) { return sqlitedb.Versions(ctx, st.Read, store.Schemas...) }, ready...)
-	(&httpapi.API{Placer: placer, Store: st}).Register(a.Echo)
+	if err := (&httpapi.API{Placer: placer, Store: st}).Register(a.Echo); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("routes: %w", err)
+	}
 	return a, nil
 }
 

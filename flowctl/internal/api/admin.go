@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	oapi "github.com/orderflow/flowctl/internal/api/client"
 )
 
-// Faults mirror platform/faults.Settings on the wire.
-type Faults struct {
-	Latency         string  `json:"latency"`
-	ErrorRate       float64 `json:"error_rate"`
-	ConsumersPaused bool    `json:"consumers_paused"`
-}
+// Faults are platform/faults.Settings on the wire (docs/openapi.yaml:
+// FaultSettings); a member left out is zero, as PUT replaces them all.
+type Faults = oapi.FaultSettings
 
 // Admin is a service's /admin API (fault injection), which answers only
 // with the token the service was started with.

@@ -8,16 +8,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/orderflow/platform/problem"
+
+	oapi "github.com/orderflow/flowctl/internal/api/client"
 )
 
 // DefaultTimeout bounds one request. A sync-mode order waits for two
@@ -25,17 +29,42 @@ import (
 // never the limit that trips first.
 const DefaultTimeout = 10 * time.Second
 
-// client is what every typed client shares.
+// client is what every typed client shares: the client generated from
+// docs/openapi.yaml (internal/api/client) for the services' operations, and
+// do for the platform routes the facade reads loosely (/readyz, /admin).
 type client struct {
 	base string
 	hc   *http.Client
+	api  *oapi.ClientWithResponses
 }
 
 func newClient(base string, hc *http.Client) client {
 	if hc == nil {
 		hc = &http.Client{Timeout: DefaultTimeout}
 	}
-	return client{base: strings.TrimRight(base, "/"), hc: hc}
+	base = strings.TrimRight(base, "/")
+	// NewClientWithResponses fails only when an option does; WithHTTPClient
+	// cannot, and a bad base URL shows on the first request.
+	api, _ := oapi.NewClientWithResponses(base, oapi.WithHTTPClient(hc))
+	return client{base: base, hc: hc, api: api}
+}
+
+// checked gives a generated client's answer the facade's contract: a
+// transport error as it is, an answer that does not decode named by its
+// request, and any status outside 2xx as a *ProblemError.
+// answer reads the generated response only when there is one (err == nil).
+func checked(method, path string, err error, answer func() (*http.Response, []byte)) error {
+	if err != nil {
+		if _, ok := errors.AsType[*url.Error](err); ok {
+			return err // it names the method and URL already
+		}
+		return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
+	}
+	res, body := answer()
+	if res.StatusCode < 200 || res.StatusCode > 299 {
+		return decodeProblem(method, path, res, body)
+	}
+	return nil
 }
 
 // do sends a request with an optional JSON body and decodes a 2xx JSON answer

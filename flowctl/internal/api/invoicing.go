@@ -4,34 +4,18 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"time"
+
+	oapi "github.com/orderflow/flowctl/internal/api/client"
 )
 
-// InvoiceLine is one priced line of an invoice.
-type InvoiceLine struct {
-	SKU         string `json:"sku"`
-	Qty         int    `json:"qty"`
-	UnitCents   int64  `json:"unit_cents"`
-	AmountCents int64  `json:"amount_cents"`
-}
-
-// Invoice is an invoice as invoicing-svc shows it.
-type Invoice struct {
-	ID         string        `json:"invoice_id"`
-	OrderID    string        `json:"order_id"`
-	CustomerID string        `json:"customer_id"`
-	Lines      []InvoiceLine `json:"lines"`
-	TotalCents int64         `json:"total_cents"`
-	Currency   string        `json:"currency"`
-	IssuedAt   time.Time     `json:"issued_at"`
-}
-
-// Totals is what invoicing-svc has invoiced so far.
-type Totals struct {
-	Count      int    `json:"count"`
-	TotalCents int64  `json:"total_cents"`
-	Currency   string `json:"currency"`
-}
+type (
+	// InvoiceLine is one priced line of an invoice.
+	InvoiceLine = oapi.InvoiceLine
+	// Invoice is an invoice as invoicing-svc shows it.
+	Invoice = oapi.Invoice
+	// Totals is what invoicing-svc has invoiced so far.
+	Totals = oapi.InvoiceTotals
+)
 
 // Invoicing is a client of invoicing-svc.
 type Invoicing struct{ c client }
@@ -41,21 +25,21 @@ func NewInvoicing(base string, hc *http.Client) *Invoicing { return &Invoicing{n
 
 // ByOrder returns the invoice of an order, if one was issued.
 func (i *Invoicing) ByOrder(ctx context.Context, orderID string) (Invoice, bool, error) {
-	var out struct {
-		Invoices []Invoice `json:"invoices"`
-	}
-	if _, err := i.c.do(ctx, http.MethodGet, "/invoices?order_id="+url.QueryEscape(orderID), nil, &out); err != nil {
+	res, err := i.c.api.ListInvoicesWithResponse(ctx, &oapi.ListInvoicesParams{OrderID: &orderID})
+	if err := checked(http.MethodGet, "/invoices?order_id="+url.QueryEscape(orderID), err, func() (*http.Response, []byte) { return res.HTTPResponse, res.Body }); err != nil {
 		return Invoice{}, false, err
 	}
-	if len(out.Invoices) == 0 {
+	if len(res.JSON200.Invoices) == 0 {
 		return Invoice{}, false, nil
 	}
-	return out.Invoices[0], true, nil
+	return res.JSON200.Invoices[0], true, nil
 }
 
 // Totals returns the count and sum of all invoices.
 func (i *Invoicing) Totals(ctx context.Context) (Totals, error) {
-	var t Totals
-	_, err := i.c.do(ctx, http.MethodGet, "/invoices/totals", nil, &t)
-	return t, err
+	res, err := i.c.api.GetInvoiceTotalsWithResponse(ctx)
+	if err := checked(http.MethodGet, "/invoices/totals", err, func() (*http.Response, []byte) { return res.HTTPResponse, res.Body }); err != nil {
+		return Totals{}, err
+	}
+	return *res.JSON200, nil
 }

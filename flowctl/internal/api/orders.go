@@ -7,43 +7,22 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
-	"github.com/orderflow/platform/events"
+	oapi "github.com/orderflow/flowctl/internal/api/client"
 )
 
-// Line is one SKU and quantity (the services' shared contract type).
-type Line = events.Line
-
-// PlaceRequest is the body of POST /orders.
-type PlaceRequest struct {
-	CustomerID string `json:"customer_id"`
-	Items      []Line `json:"items"`
-}
-
-// Step is one entry of an order's timeline.
-type Step struct {
-	Step    string    `json:"step"`
-	At      time.Time `json:"at"`
-	AfterMS float64   `json:"after_ms"` // since the order was placed
-}
-
-// Order is an order as order-svc shows it (docs/openapi.yaml: Order).
-type Order struct {
-	ID            string    `json:"id"`
-	CustomerID    string    `json:"customer_id"`
-	Items         []Line    `json:"items"`
-	Status        string    `json:"status"`
-	Final         bool      `json:"final"`
-	Reason        string    `json:"reason,omitempty"`
-	InvoiceID     string    `json:"invoice_id,omitempty"`
-	TotalCents    int64     `json:"total_cents,omitempty"`
-	TraceID       string    `json:"trace_id,omitempty"`
-	PlacedAt      time.Time `json:"placed_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
-	Timeline      []Step    `json:"timeline"`
-	TimeToFinalMS *float64  `json:"time_to_final_ms,omitempty"`
-}
+// The types of order-svc's API are the ones generated from docs/openapi.yaml
+// (internal/api/client); these names keep flowctl's callers short.
+type (
+	// Line is one SKU and quantity.
+	Line = oapi.Line
+	// PlaceRequest is the body of POST /orders.
+	PlaceRequest = oapi.PlaceOrder
+	// Step is one entry of an order's timeline.
+	Step = oapi.TimelineStep
+	// Order is an order as order-svc shows it.
+	Order = oapi.Order
+)
 
 // Orders is a client of order-svc.
 type Orders struct{ c client }
@@ -64,11 +43,20 @@ type Placement struct {
 // yet an order exists: Place then returns both the Placement, with the order's
 // ID, and the *ProblemError.
 func (o *Orders) Place(ctx context.Context, r PlaceRequest) (Placement, error) {
-	var ord Order
-	status, err := o.c.do(ctx, http.MethodPost, "/orders", r, &ord)
-	p := Placement{HTTPStatus: status, Order: ord}
+	res, err := o.c.api.PlaceOrderWithResponse(ctx, r)
+	err = checked(http.MethodPost, "/orders", err, func() (*http.Response, []byte) { return res.HTTPResponse, res.Body })
+	var p Placement
+	if res != nil {
+		p.HTTPStatus = res.StatusCode()
+		switch {
+		case res.JSON201 != nil:
+			p.Order = *res.JSON201
+		case res.JSON202 != nil:
+			p.Order = *res.JSON202
+		}
+	}
 	if pe, ok := errors.AsType[*ProblemError](err); ok {
-		p.Order = Order{ID: pe.Str("order_id"), Status: statusOf(pe), Reason: pe.Detail}
+		p.Order = Order{ID: pe.Str("order_id"), Status: oapi.OrderStatus(statusOf(pe)), Reason: pe.Detail}
 	}
 	return p, err
 }
@@ -95,20 +83,20 @@ func statusOf(pe *ProblemError) string {
 
 // Get fetches one order.
 func (o *Orders) Get(ctx context.Context, id string) (Order, error) {
-	var ord Order
-	_, err := o.c.do(ctx, http.MethodGet, "/orders/"+url.PathEscape(id), nil, &ord)
-	return ord, err
+	res, err := o.c.api.GetOrderWithResponse(ctx, id)
+	if err := checked(http.MethodGet, "/orders/"+url.PathEscape(id), err, func() (*http.Response, []byte) { return res.HTTPResponse, res.Body }); err != nil {
+		return Order{}, err
+	}
+	return *res.JSON200, nil
 }
 
 // List fetches the newest orders, at most limit (1–500).
 func (o *Orders) List(ctx context.Context, limit int) ([]Order, error) {
-	var out struct {
-		Orders []Order `json:"orders"`
-	}
-	if _, err := o.c.do(ctx, http.MethodGet, "/orders?limit="+strconv.Itoa(limit), nil, &out); err != nil {
+	res, err := o.c.api.ListOrdersWithResponse(ctx, &oapi.ListOrdersParams{Limit: &limit})
+	if err := checked(http.MethodGet, "/orders?limit="+strconv.Itoa(limit), err, func() (*http.Response, []byte) { return res.HTTPResponse, res.Body }); err != nil {
 		return nil, err
 	}
-	return out.Orders, nil
+	return res.JSON200.Orders, nil
 }
 
 // Readiness is a service's /readyz answer.

@@ -58,7 +58,7 @@ func (p Placed) Status() string {
 	if p.Order.Status == "" {
 		return "NOT PLACED"
 	}
-	return p.Order.Status
+	return string(p.Order.Status)
 }
 
 // Mix is the default order stream: small orders over the plentiful SKUs, so

@@ -42,7 +42,7 @@ func SummarizeDemo(r scenario.DemoResult) DemoSummary {
 	var placed, final []float64
 	for _, o := range r.Orders {
 		placed = append(placed, o.PlacementMS)
-		status := o.Order.Status
+		status := string(o.Order.Status)
 		if status == "" {
 			status = "NOT PLACED"
 		}
@@ -89,7 +89,7 @@ func Items(lines []api.Line) string {
 func Timeline(steps []api.Step) string {
 	parts := make([]string, 0, len(steps))
 	for _, s := range steps {
-		parts = append(parts, s.Step+" "+After(s.AfterMS))
+		parts = append(parts, string(s.Step)+" "+After(s.AfterMS))
 	}
 	return strings.Join(parts, " → ")
 }
@@ -103,7 +103,7 @@ func Placed(w io.Writer, o scenario.OrderResult) {
 func Demo(w io.Writer, r scenario.DemoResult, s DemoSummary) {
 	for _, o := range r.Orders {
 		fmt.Fprintf(w, "\n#%d  %s  %s  %s\n", o.N, ShortID(o.Order.ID), o.Request.CustomerID, Items(o.Request.Items))
-		outcome := o.Order.Status
+		outcome := string(o.Order.Status)
 		switch {
 		case o.Order.ID == "":
 			outcome = "not placed: " + o.Problem

@@ -219,7 +219,7 @@ func traces(ctx context.Context, c DemoConfig, rs []OrderResult) {
 			if err == nil {
 				r.Trace = &t
 			}
-			if err != nil || !complete(r.Trace, r.Order.Status) || prev[i] != t.Spans {
+			if err != nil || !complete(r.Trace, string(r.Order.Status)) || prev[i] != t.Spans {
 				done = false
 			}
 			prev[i] = t.Spans

@@ -196,7 +196,7 @@ func (e *Env) investigate(ctx context.Context, t Target, o api.Order, start time
 			OrderID: o.ID, TraceID: o.TraceID, Mode: string(t.Mode),
 			Since: start.Add(-2 * time.Second), Until: time.Now().Add(2 * time.Second),
 			Services: investigate.ServiceNames(string(t.Mode)),
-			Status:   o.Status, Reason: o.Reason,
+			Status:   string(o.Status), Reason: o.Reason,
 		})
 		if err == nil {
 			last, lastErr = inv, nil
@@ -241,7 +241,7 @@ func waitTimeline(ctx context.Context, o *api.Orders, id, step string, d time.Du
 	defer cancel()
 	for {
 		got, err := o.Get(ctx, id)
-		if err == nil && slices.ContainsFunc(got.Timeline, func(s api.Step) bool { return s.Step == step }) {
+		if err == nil && slices.ContainsFunc(got.Timeline, func(s api.Step) bool { return string(s.Step) == step }) {
 			return nil
 		}
 		select {

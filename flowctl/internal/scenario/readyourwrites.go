@@ -40,7 +40,7 @@ func readYourWrites(ctx context.Context, e *Env, t Target) (Outcome, error) {
 			return Outcome{}, fmt.Errorf("read order %s back: %w", p.Order.ID, err)
 		}
 		readMS = append(readMS, float64(readAt.Sub(p.At).Microseconds())/1000)
-		firstRead[read.Status]++
+		firstRead[string(read.Status)]++
 		if !read.Final {
 			stale++
 		}

@@ -34,12 +34,12 @@ func replay(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	}
 	var o Outcome
 	o.add("live_invoices", "invoices (invoicing-svc)", float64(live.Count), "")
-	o.add("live_total", "invoiced total (invoicing-svc)", float64(live.TotalCents)/100, live.Currency)
+	o.add("live_total", "invoiced total (invoicing-svc)", float64(live.TotalCents)/100, string(live.Currency))
 	if t.Mode == config.ModeSync {
 		o.Holds = true
 		o.add("events_replayed", "events replayed", 0, "events") // there is no log to replay
 		o.Verdict = fmt.Sprintf("sync: no event log — invoicing's %d invoices (%s) can be read but not rebuilt, and order %s's history is in three services' logs and its trace",
-			live.Count, money(live.TotalCents, live.Currency), short(order.ID))
+			live.Count, money(live.TotalCents, string(live.Currency)), short(order.ID))
 		return o, nil
 	}
 	if len(e.Brokers) == 0 {
@@ -75,7 +75,7 @@ func replay(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	o.add("replay_ms", "replay took", float64(st.Took.Milliseconds()), "ms")
 	o.add("join_wait_ms", "of which joining the group", float64(st.JoinWait.Milliseconds()), "ms")
 	o.add("replayed_invoices", "invoices rebuilt from the log", float64(len(byOrder)), "")
-	o.add("replayed_total", "total rebuilt from the log", float64(total)/100, live.Currency)
+	o.add("replayed_total", "total rebuilt from the log", float64(total)/100, string(live.Currency))
 	o.add("duplicates", "duplicate deliveries skipped", float64(dupes), "events")
 	o.add("totals_match", "rebuilt = live", boolMetric(match), "")
 
@@ -88,10 +88,10 @@ func replay(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	o.Holds = match && len(trail) >= 3
 	verdict := "equal to"
 	if !match {
-		verdict = fmt.Sprintf("NOT equal to (%d invoices, %s)", len(byOrder), money(total, live.Currency))
+		verdict = fmt.Sprintf("NOT equal to (%d invoices, %s)", len(byOrder), money(total, string(live.Currency)))
 	}
 	o.Verdict = fmt.Sprintf("events: %d events replayed in %s rebuilt %d invoices, %s — %s the live totals; order %s's trail is %d events in the log",
-		st.Records, stats.Ms(float64(st.Took.Milliseconds())), len(byOrder), money(total, live.Currency), verdict, short(order.ID), len(trail))
+		st.Records, stats.Ms(float64(st.Took.Milliseconds())), len(byOrder), money(total, string(live.Currency)), verdict, short(order.ID), len(trail))
 	return o, nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/problem"
 
+	"github.com/orderflow/inventory-svc/internal/httpapi/gen"
 	"github.com/orderflow/inventory-svc/internal/stock"
 	"github.com/orderflow/inventory-svc/internal/store"
 )
@@ -26,93 +26,59 @@ type Outbox interface {
 	Notify()
 }
 
-type receiptRequest struct {
-	Quantity  *int   `json:"quantity"` // a pointer tells "missing" from 0
-	Reference string `json:"reference"`
-}
-
-type adjustmentRequest struct {
-	Delta     *int   `json:"delta"`
-	Reason    string `json:"reason"`
-	Reference string `json:"reference"`
-}
-
-type receiptDTO struct {
-	ID          string    `json:"id"`
-	SKU         string    `json:"sku"`
-	Quantity    int       `json:"quantity"`
-	Reference   string    `json:"reference,omitempty"`
-	ReceivedAt  time.Time `json:"received_at"`
-	OnHandAfter int       `json:"on_hand_after"`
-	Stock       stockDTO  `json:"stock"`
-}
-
-type adjustmentDTO struct {
-	ID          string    `json:"id"`
-	SKU         string    `json:"sku"`
-	Delta       int       `json:"delta"`
-	Reason      string    `json:"reason"`
-	Reference   string    `json:"reference,omitempty"`
-	AdjustedAt  time.Time `json:"adjusted_at"`
-	OnHandAfter int       `json:"on_hand_after"`
-	Stock       stockDTO  `json:"stock"`
-}
-
-// receive books a goods receipt: 201 for a new one, 200 for a repeated
+// ReceiveStock books a goods receipt: 201 for a new one, 200 for a repeated
 // reference (the first receipt; nothing changed), 404 for a SKU outside the
 // catalogue.
-func (a *API) receive(c echo.Context) error {
-	sku, err := stockSKU(c)
-	if err != nil {
+func (a *API) ReceiveStock(c echo.Context, sku gen.SKU) error {
+	if err := checkSKU(sku); err != nil {
 		return err
 	}
-	var req receiptRequest
+	var req gen.ReceiptRequest
 	if err := httpserver.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	fields := required(nil, "quantity", req.Quantity, events.ValidateReceiptQty)
+	fields := appendField(nil, "quantity", events.ValidateReceiptQty(req.Quantity))
 	fields = appendField(fields, "reference", events.ValidateReference(req.Reference))
 	if len(fields) > 0 {
 		return problem.Validation("the receipt is not valid", fields...)
 	}
 	m, it, created, err := a.book(c.Request().Context(), func(ctx context.Context, tx *sql.Tx) (stock.Movement, stock.Item, bool, error) {
-		return store.Receive(ctx, tx, sku, *req.Quantity, req.Reference, a.Now())
+		return store.Receive(ctx, tx, sku, req.Quantity, req.Reference, a.Now())
 	}, func(m stock.Movement) events.Payload {
 		return events.StockReceived{MovementID: m.ID, SKU: m.SKU, Quantity: m.Delta, Reference: m.Reference, OnHandAfter: m.OnHandAfter}
 	})
 	if err != nil {
 		return movementProblem(err, sku)
 	}
-	return c.JSON(createdOrOK(created), receiptDTO{ID: m.ID, SKU: m.SKU, Quantity: m.Delta, Reference: m.Reference,
+	return c.JSON(createdOrOK(created), gen.Receipt{ID: m.ID, SKU: m.SKU, Quantity: m.Delta, Reference: m.Reference,
 		ReceivedAt: m.CreatedAt, OnHandAfter: m.OnHandAfter, Stock: toStockDTO(it)})
 }
 
-// adjust corrects a SKU's stock like receive, and answers 409 when the
+// AdjustStock corrects a SKU's stock like receive, and answers 409 when the
 // correction would take on_hand below what is reserved.
-func (a *API) adjust(c echo.Context) error {
-	sku, err := stockSKU(c)
-	if err != nil {
+func (a *API) AdjustStock(c echo.Context, sku gen.SKU) error {
+	if err := checkSKU(sku); err != nil {
 		return err
 	}
-	var req adjustmentRequest
+	var req gen.AdjustmentRequest
 	if err := httpserver.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	fields := required(nil, "delta", req.Delta, events.ValidateDelta)
+	fields := appendField(nil, "delta", events.ValidateDelta(req.Delta))
 	fields = appendField(fields, "reason", events.ValidateReason(req.Reason))
 	fields = appendField(fields, "reference", events.ValidateReference(req.Reference))
 	if len(fields) > 0 {
 		return problem.Validation("the adjustment is not valid", fields...)
 	}
 	m, it, created, err := a.book(c.Request().Context(), func(ctx context.Context, tx *sql.Tx) (stock.Movement, stock.Item, bool, error) {
-		return store.Adjust(ctx, tx, sku, *req.Delta, req.Reason, req.Reference, a.Now())
+		return store.Adjust(ctx, tx, sku, req.Delta, req.Reason, req.Reference, a.Now())
 	}, func(m stock.Movement) events.Payload {
 		return events.StockAdjusted{MovementID: m.ID, SKU: m.SKU, Delta: m.Delta, Reason: m.Reason, Reference: m.Reference, OnHandAfter: m.OnHandAfter}
 	})
 	if err != nil {
 		return movementProblem(err, sku)
 	}
-	return c.JSON(createdOrOK(created), adjustmentDTO{ID: m.ID, SKU: m.SKU, Delta: m.Delta, Reason: m.Reason, Reference: m.Reference,
+	return c.JSON(createdOrOK(created), gen.Adjustment{ID: m.ID, SKU: m.SKU, Delta: m.Delta, Reason: m.Reason, Reference: m.Reference,
 		AdjustedAt: m.CreatedAt, OnHandAfter: m.OnHandAfter, Stock: toStockDTO(it)})
 }
 
@@ -155,15 +121,6 @@ func movementProblem(err error, sku string) error {
 	return err
 }
 
-// required checks a number the request must carry: absent (or null) is
-// "is required", present is up to validate.
-func required(fields []problem.FieldError, name string, n *int, validate func(int) error) []problem.FieldError {
-	if n == nil {
-		return append(fields, problem.FieldError{Field: name, Detail: "is required"})
-	}
-	return appendField(fields, name, validate(*n))
-}
-
 func appendField(fields []problem.FieldError, name string, err error) []problem.FieldError {
 	if err != nil {
 		fields = append(fields, problem.FieldError{Field: name, Detail: err.Error()})
@@ -178,13 +135,13 @@ func createdOrOK(created bool) int {
 	return http.StatusOK
 }
 
-// stockSKU is the {sku} path parameter, or the 400 problem for a malformed one.
-func stockSKU(c echo.Context) (string, error) {
-	sku := c.Param("sku")
+// checkSKU repeats the spec's rule for the {sku} path parameter where the
+// store relies on it.
+func checkSKU(sku string) error {
 	if !events.SKUPattern.MatchString(sku) {
-		return "", problem.Validation("malformed SKU", problem.FieldError{Field: "sku", Detail: fmt.Sprintf("%q is not a SKU: use upper-case letters, digits and dashes, e.g. SKU-001", sku)})
+		return problem.Validation("malformed SKU", problem.FieldError{Field: "sku", Detail: fmt.Sprintf("%q is not a SKU: use upper-case letters, digits and dashes, e.g. SKU-001", sku)})
 	}
-	return sku, nil
+	return nil
 }
 
 func skuNotFound(sku string) error {

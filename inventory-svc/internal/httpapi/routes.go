@@ -15,12 +15,15 @@ import (
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/problem"
+	"github.com/orderflow/platform/reqvalidate"
 
+	"github.com/orderflow/inventory-svc/internal/httpapi/gen"
 	"github.com/orderflow/inventory-svc/internal/stock"
 	"github.com/orderflow/inventory-svc/internal/store"
 )
 
-// API holds the handlers' dependencies.
+// API holds the handlers' dependencies; it implements the server interface
+// generated from docs/openapi.yaml.
 type API struct {
 	Store *store.Store
 	Now   func() time.Time
@@ -28,62 +31,59 @@ type API struct {
 	Outbox Outbox
 }
 
-// Register adds the routes to e.
-func (a *API) Register(e *echo.Echo) {
-	e.GET("/stock", a.listStock)
-	e.GET("/stock/:sku", a.getStock)
-	e.POST("/stock/:sku/receipts", a.receive)
-	e.POST("/stock/:sku/adjustments", a.adjust)
-	e.POST("/reservations", a.reserve)
-	e.GET("/reservations/:id", a.getReservation)
-	e.DELETE("/reservations/:id", a.release)
-}
-
-type stockDTO struct {
-	SKU       string `json:"sku"`
-	Name      string `json:"name"`
-	OnHand    int    `json:"on_hand"`
-	Reserved  int    `json:"reserved"`
-	Available int    `json:"available"`
-}
-
-func toStockDTO(it stock.Item) stockDTO {
-	return stockDTO{SKU: it.SKU, Name: it.Name, OnHand: it.OnHand, Reserved: it.Reserved, Available: it.Available()}
-}
-
-type reservationDTO struct {
-	ID         string       `json:"reservation_id"`
-	OrderID    string       `json:"order_id"`
-	Status     string       `json:"status"`
-	Items      []stock.Line `json:"items"`
-	CreatedAt  time.Time    `json:"created_at"`
-	ReleasedAt *time.Time   `json:"released_at,omitempty"`
-}
-
-func toReservationDTO(r stock.Reservation) reservationDTO {
-	d := reservationDTO{ID: r.ID, OrderID: r.OrderID, Status: r.Status, Items: r.Lines, CreatedAt: r.CreatedAt}
-	if !r.ReleasedAt.IsZero() {
-		d.ReleasedAt = &r.ReleasedAt
+// Register adds the routes to e, each behind the request validator of the
+// service's part of docs/openapi.yaml (embedded by the generator).
+func (a *API) Register(e *echo.Echo) error {
+	v, err := validator()
+	if err != nil {
+		return err
 	}
-	return d
+	gen.RegisterHandlers(reqvalidate.Routes(e, v), a)
+	return nil
 }
 
-func (a *API) listStock(c echo.Context) error {
+var _ gen.ServerInterface = (*API)(nil)
+
+func toStockDTO(it stock.Item) gen.StockItem {
+	return gen.StockItem{SKU: it.SKU, Name: it.Name, OnHand: it.OnHand, Reserved: it.Reserved, Available: it.Available()}
+}
+
+func toLines(in []stock.Line) []gen.Line {
+	out := make([]gen.Line, 0, len(in))
+	for _, l := range in {
+		out = append(out, gen.Line{SKU: l.SKU, Qty: l.Qty})
+	}
+	return out
+}
+
+func fromLines(in []gen.Line) []stock.Line {
+	out := make([]stock.Line, 0, len(in))
+	for _, l := range in {
+		out = append(out, stock.Line{SKU: l.SKU, Qty: l.Qty})
+	}
+	return out
+}
+
+func toReservationDTO(r stock.Reservation) gen.Reservation {
+	return gen.Reservation{ReservationID: r.ID, OrderID: r.OrderID, Status: gen.ReservationStatus(r.Status), Items: toLines(r.Lines),
+		CreatedAt: r.CreatedAt, ReleasedAt: r.ReleasedAt}
+}
+
+func (a *API) ListStock(c echo.Context) error {
 	items, err := a.Store.Items(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	out := make([]stockDTO, 0, len(items))
+	out := gen.StockList{Items: make([]gen.StockItem, 0, len(items))}
 	for _, it := range items {
-		out = append(out, toStockDTO(it))
+		out.Items = append(out.Items, toStockDTO(it))
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].SKU < out[j].SKU })
-	return c.JSON(http.StatusOK, map[string]any{"items": out})
+	sort.Slice(out.Items, func(i, j int) bool { return out.Items[i].SKU < out.Items[j].SKU })
+	return c.JSON(http.StatusOK, out)
 }
 
-func (a *API) getStock(c echo.Context) error {
-	sku, err := stockSKU(c)
-	if err != nil {
+func (a *API) GetStock(c echo.Context, sku gen.SKU) error {
+	if err := checkSKU(sku); err != nil {
 		return err
 	}
 	items, err := a.Store.Items(c.Request().Context(), sku)
@@ -97,15 +97,10 @@ func (a *API) getStock(c echo.Context) error {
 	return c.JSON(http.StatusOK, toStockDTO(it))
 }
 
-type reserveRequest struct {
-	OrderID string       `json:"order_id"`
-	Items   []stock.Line `json:"items"`
-}
-
-// reserve answers 201 for a new reservation, 200 for a repeat of the same
+// ReserveStock answers 201 for a new reservation, 200 for a repeat of the same
 // order (idempotent: a retried sync call must not reserve twice), 409 short.
-func (a *API) reserve(c echo.Context) error {
-	var req reserveRequest
+func (a *API) ReserveStock(c echo.Context) error {
+	var req gen.ReserveRequest
 	if err := httpserver.DecodeJSON(c, &req); err != nil {
 		return err
 	}
@@ -113,7 +108,8 @@ func (a *API) reserve(c echo.Context) error {
 	if _, err := uuid.Parse(req.OrderID); err != nil {
 		fields = append(fields, problem.FieldError{Field: "order_id", Detail: "must be a UUID"})
 	}
-	if err := events.ValidateLines(req.Items); err != nil {
+	lines := fromLines(req.Items)
+	if err := events.ValidateLines(lines); err != nil {
 		fields = append(fields, problem.FieldError{Field: "items", Detail: err.Error()})
 	}
 	if len(fields) > 0 {
@@ -124,7 +120,7 @@ func (a *API) reserve(c echo.Context) error {
 	var created bool
 	err := a.Store.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		r, created, err = store.Reserve(ctx, tx, req.OrderID, req.Items, a.Now())
+		r, created, err = store.Reserve(ctx, tx, req.OrderID, lines, a.Now())
 		return err
 	})
 	var short *stock.InsufficientError
@@ -143,9 +139,8 @@ func (a *API) reserve(c echo.Context) error {
 	return c.JSON(status, toReservationDTO(r))
 }
 
-func (a *API) getReservation(c echo.Context) error {
-	id, err := reservationID(c)
-	if err != nil {
+func (a *API) GetReservation(c echo.Context, id gen.ReservationID) error {
+	if err := checkReservationID(id); err != nil {
 		return err
 	}
 	r, err := a.Store.Reservation(c.Request().Context(), id)
@@ -158,15 +153,14 @@ func (a *API) getReservation(c echo.Context) error {
 	return c.JSON(http.StatusOK, toReservationDTO(r))
 }
 
-// release is the compensation of sync mode: idempotent, 200 with the released reservation.
-func (a *API) release(c echo.Context) error {
-	id, err := reservationID(c)
-	if err != nil {
+// ReleaseReservation is the compensation of sync mode: idempotent, 200 with the released reservation.
+func (a *API) ReleaseReservation(c echo.Context, id gen.ReservationID) error {
+	if err := checkReservationID(id); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
 	var r stock.Reservation
-	err = a.Store.InTx(ctx, func(tx *sql.Tx) error {
+	err := a.Store.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		r, err = store.Release(ctx, tx, id, a.Now())
 		return err
@@ -180,10 +174,23 @@ func (a *API) release(c echo.Context) error {
 	return c.JSON(http.StatusOK, toReservationDTO(r))
 }
 
-func reservationID(c echo.Context) (string, error) {
-	id := c.Param("id")
+// checkReservationID repeats the spec's rule where the store relies on it.
+func checkReservationID(id string) error {
 	if _, err := uuid.Parse(id); err != nil {
-		return "", problem.Validation("the reservation id is not a UUID", problem.FieldError{Field: "id", Detail: fmt.Sprintf("%q is not a UUID", id)})
+		return problem.Validation("the reservation id is not a UUID", problem.FieldError{Field: "id", Detail: fmt.Sprintf("%q is not a UUID", id)})
 	}
-	return id, nil
+	return nil
+}
+
+// validator checks requests against the embedded spec.
+func validator() (echo.MiddlewareFunc, error) {
+	spec, err := gen.GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("load the embedded OpenAPI spec: %w", err)
+	}
+	v, err := reqvalidate.New(spec)
+	if err != nil {
+		return nil, err
+	}
+	return v.Middleware, nil
 }

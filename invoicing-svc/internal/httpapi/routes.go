@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,48 +15,53 @@ import (
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/problem"
+	"github.com/orderflow/platform/reqvalidate"
 
+	"github.com/orderflow/invoicing-svc/internal/httpapi/gen"
 	"github.com/orderflow/invoicing-svc/internal/invoice"
 	"github.com/orderflow/invoicing-svc/internal/store"
 )
 
-// API holds the handlers' dependencies.
+// API holds the handlers' dependencies; it implements the server interface
+// generated from docs/openapi.yaml.
 type API struct {
 	Store *store.Store
 	Now   func() time.Time
 }
 
-// Register adds the routes to e.
-func (a *API) Register(e *echo.Echo) {
-	e.POST("/invoices", a.issue)
-	e.GET("/invoices", a.list)
-	e.GET("/invoices/totals", a.totals)
-	e.GET("/invoices/:id", a.get)
+// Register adds the routes to e, each behind the request validator of the
+// service's part of docs/openapi.yaml (embedded by the generator).
+func (a *API) Register(e *echo.Echo) error {
+	v, err := validator()
+	if err != nil {
+		return err
+	}
+	gen.RegisterHandlers(reqvalidate.Routes(e, v), a)
+	return nil
 }
 
-type invoiceDTO struct {
-	ID         string         `json:"invoice_id"`
-	OrderID    string         `json:"order_id"`
-	CustomerID string         `json:"customer_id"`
-	Lines      []invoice.Line `json:"lines"`
-	TotalCents int64          `json:"total_cents"`
-	Currency   string         `json:"currency"`
-	IssuedAt   time.Time      `json:"issued_at"`
+var _ gen.ServerInterface = (*API)(nil)
+
+func toDTO(i invoice.Invoice) gen.Invoice {
+	d := gen.Invoice{InvoiceID: i.ID, OrderID: i.OrderID, CustomerID: i.CustomerID, TotalCents: i.TotalCents,
+		Currency: gen.InvoiceCurrency(i.Currency), IssuedAt: i.IssuedAt, Lines: make([]gen.InvoiceLine, 0, len(i.Lines))}
+	for _, l := range i.Lines {
+		d.Lines = append(d.Lines, gen.InvoiceLine{SKU: l.SKU, Qty: l.Qty, UnitCents: l.UnitCents, AmountCents: l.AmountCents})
+	}
+	return d
 }
 
-func toDTO(i invoice.Invoice) invoiceDTO {
-	return invoiceDTO{ID: i.ID, OrderID: i.OrderID, CustomerID: i.CustomerID, Lines: i.Lines, TotalCents: i.TotalCents, Currency: i.Currency, IssuedAt: i.IssuedAt}
+func fromLines(in []gen.Line) []events.Line {
+	out := make([]events.Line, 0, len(in))
+	for _, l := range in {
+		out = append(out, events.Line{SKU: l.SKU, Qty: l.Qty})
+	}
+	return out
 }
 
-type issueRequest struct {
-	OrderID    string        `json:"order_id"`
-	CustomerID string        `json:"customer_id"`
-	Items      []events.Line `json:"items"`
-}
-
-// issue answers 201 for a new invoice and 200 for a repeat of the same order.
-func (a *API) issue(c echo.Context) error {
-	var req issueRequest
+// IssueInvoice answers 201 for a new invoice and 200 for a repeat of the same order.
+func (a *API) IssueInvoice(c echo.Context) error {
+	var req gen.IssueInvoiceRequest
 	if err := httpserver.DecodeJSON(c, &req); err != nil {
 		return err
 	}
@@ -68,7 +72,8 @@ func (a *API) issue(c echo.Context) error {
 	if strings.TrimSpace(req.CustomerID) == "" {
 		fields = append(fields, problem.FieldError{Field: "customer_id", Detail: "is required"})
 	}
-	if err := events.ValidateLines(req.Items); err != nil {
+	lines := fromLines(req.Items)
+	if err := events.ValidateLines(lines); err != nil {
 		fields = append(fields, problem.FieldError{Field: "items", Detail: err.Error()})
 	}
 	if len(fields) > 0 {
@@ -79,7 +84,7 @@ func (a *API) issue(c echo.Context) error {
 	var created bool
 	err := a.Store.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		inv, created, err = store.Issue(ctx, tx, req.OrderID, req.CustomerID, req.Items, a.Now())
+		inv, created, err = store.Issue(ctx, tx, req.OrderID, req.CustomerID, lines, a.Now())
 		return err
 	})
 	var noPrice *invoice.NoPriceError
@@ -97,40 +102,40 @@ func (a *API) issue(c echo.Context) error {
 	return c.JSON(status, toDTO(inv))
 }
 
-// list answers GET /invoices?order_id= (zero or one invoice), or the newest
+// ListInvoices answers GET /invoices?order_id= (zero or one invoice), or the newest
 // invoices when no order is given.
-func (a *API) list(c echo.Context) error {
+func (a *API) ListInvoices(c echo.Context, params gen.ListInvoicesParams) error {
 	ctx := c.Request().Context()
 	var list []invoice.Invoice
 	var err error
-	if oid := c.QueryParam("order_id"); oid != "" {
+	if params.OrderID != nil {
+		oid := *params.OrderID
 		if _, perr := uuid.Parse(oid); perr != nil {
 			return problem.Validation("order_id is not a UUID", problem.FieldError{Field: "order_id", Detail: fmt.Sprintf("%q is not a UUID", oid)})
 		}
 		list, err = a.Store.ByOrder(ctx, oid)
 	} else {
-		limit := 50
-		if s := c.QueryParam("limit"); s != "" {
-			n, perr := strconv.Atoi(s)
-			if perr != nil || n < 1 || n > 500 {
-				return problem.Validation("limit is out of range", problem.FieldError{Field: "limit", Detail: fmt.Sprintf("%q: use a whole number from 1 to 500", s)})
+		limit := 50 // the spec's default
+		if n := params.Limit; n != nil {
+			if *n < 1 || *n > 500 {
+				return problem.Validation("limit is out of range", problem.FieldError{Field: "limit", Detail: fmt.Sprintf("%d: use a whole number from 1 to 500", *n)})
 			}
-			limit = n
+			limit = *n
 		}
 		list, err = a.Store.Recent(ctx, limit)
 	}
 	if err != nil {
 		return err
 	}
-	out := make([]invoiceDTO, 0, len(list))
+	out := gen.InvoiceList{Invoices: make([]gen.Invoice, 0, len(list))}
 	for _, inv := range list {
-		out = append(out, toDTO(inv))
+		out.Invoices = append(out.Invoices, toDTO(inv))
 	}
-	return c.JSON(http.StatusOK, map[string]any{"invoices": out, "count": len(out)})
+	out.Count = len(out.Invoices)
+	return c.JSON(http.StatusOK, out)
 }
 
-func (a *API) get(c echo.Context) error {
-	id := c.Param("id")
+func (a *API) GetInvoice(c echo.Context, id gen.InvoiceID) error {
 	if _, err := uuid.Parse(id); err != nil {
 		return problem.Validation("the invoice id is not a UUID", problem.FieldError{Field: "id", Detail: fmt.Sprintf("%q is not a UUID", id)})
 	}
@@ -144,10 +149,23 @@ func (a *API) get(c echo.Context) error {
 	return c.JSON(http.StatusOK, toDTO(inv))
 }
 
-func (a *API) totals(c echo.Context) error {
+func (a *API) GetInvoiceTotals(c echo.Context) error {
 	n, total, err := a.Store.Totals(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"count": n, "total_cents": total, "currency": invoice.Currency})
+	return c.JSON(http.StatusOK, gen.InvoiceTotals{Count: n, TotalCents: total, Currency: gen.InvoiceTotalsCurrency(invoice.Currency)})
+}
+
+// validator checks requests against the embedded spec.
+func validator() (echo.MiddlewareFunc, error) {
+	spec, err := gen.GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("load the embedded OpenAPI spec: %w", err)
+	}
+	v, err := reqvalidate.New(spec)
+	if err != nil {
+		return nil, err
+	}
+	return v.Middleware, nil
 }

@@ -1,182 +1,138 @@
-package downstream_test
+package downstream
 
 import (
 	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"sync"
-	"sync/atomic"
+	"strings"
 	"testing"
-	"time"
 
-	"go.opentelemetry.io/otel/propagation"
-	"go.opentelemetry.io/otel/trace/noop"
-
-	"github.com/orderflow/platform/problem"
-
-	"github.com/orderflow/order-svc/internal/downstream"
 	"github.com/orderflow/order-svc/internal/order"
 	"github.com/orderflow/order-svc/internal/placing"
 )
 
-const resID = "5b3e1a2c-7d4f-4a6b-9c8d-0e1f2a3b4c5d"
+const (
+	orderID = "5b3e1a2c-7d4f-4a6b-9c8d-0e1f2a3b4c5d"
+	resID   = "6c4f2b3d-8e5a-4b7c-8d9e-1f2a3b4c5d6e"
+)
 
-func client(maxConns int) *http.Client {
-	return downstream.NewHTTPClient(5*time.Second, maxConns, noop.NewTracerProvider(), propagation.TraceContext{})
-}
-
-// overloaded answers as a service at HTTP_MAX_IN_FLIGHT does.
-func overloaded(w http.ResponseWriter) {
-	w.Header().Set("Retry-After", "1")
-	problem.Write(w, problem.New(http.StatusServiceUnavailable, "overloaded", "Too many requests in flight", "full"))
-}
-
-func TestReserveAnswers(t *testing.T) {
-	tests := []struct {
-		name        string
-		answer      func(w http.ResponseWriter)
-		wantOOS     bool
-		unavailable bool
-	}{
-		{"reserved", func(w http.ResponseWriter) {
-			w.WriteHeader(http.StatusCreated)
-			_, _ = w.Write([]byte(`{"reservation_id":"` + resID + `"}`))
-		}, false, false},
-		{"out of stock", func(w http.ResponseWriter) {
-			problem.Write(w, problem.New(http.StatusConflict, "out-of-stock", "Out of stock", "SKU-005: 3 available").With("sku", "SKU-005"))
-		}, true, false},
-		// Full: nothing was reserved, so the order fails (503 to its client)
-		// without a retry that would stretch its latency past the bound.
-		{"overloaded", overloaded, false, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var calls atomic.Int32
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				calls.Add(1)
-				tt.answer(w)
-			}))
-			defer srv.Close()
-			inv := &downstream.Inventory{BaseURL: srv.URL, HTTP: client(4)}
-			id, err := inv.Reserve(context.Background(), "order-1", []order.Line{{SKU: "SKU-001", Qty: 1}})
-			var oos *placing.OutOfStockError
-			switch {
-			case tt.wantOOS && !errors.As(err, &oos):
-				t.Fatalf("Reserve = %v, want OutOfStockError", err)
-			case tt.unavailable && !placing.IsUnavailable(err):
-				t.Fatalf("Reserve = %v, want UnavailableError", err)
-			case !tt.wantOOS && !tt.unavailable && (err != nil || id != resID):
-				t.Fatalf("Reserve = %q, %v; want %s", id, err, resID)
-			}
-			if n := calls.Load(); n != 1 {
-				t.Fatalf("inventory saw %d calls, want 1", n)
-			}
-		})
-	}
-}
-
-func TestReleaseRetriesWhileUnavailable(t *testing.T) {
-	tests := []struct {
-		name      string
-		refusals  int32 // 503s before inventory releases
-		status    int   // the refusal's status
-		wantErr   bool
-		wantCalls int32
-	}{
-		{"released at once", 0, 0, false, 1},
-		{"full once", 1, http.StatusServiceUnavailable, false, 2},
-		{"full three times", 3, http.StatusServiceUnavailable, false, 4},
-		{"not found is final", 1, http.StatusNotFound, true, 1},
-		{"internal error is final", 1, http.StatusInternalServerError, true, 1},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var calls atomic.Int32
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if r.Method != http.MethodDelete || r.URL.Path != "/reservations/"+resID {
-					t.Errorf("%s %s", r.Method, r.URL.Path)
-				}
-				if calls.Add(1) <= tt.refusals {
-					if tt.status == http.StatusServiceUnavailable {
-						overloaded(w)
-					} else {
-						http.Error(w, "no", tt.status)
-					}
-					return
-				}
-				w.WriteHeader(http.StatusOK)
-			}))
-			defer srv.Close()
-			inv := &downstream.Inventory{BaseURL: srv.URL, HTTP: client(4)}
-			err := inv.Release(context.Background(), resID)
-			if (err != nil) != tt.wantErr || calls.Load() != tt.wantCalls {
-				t.Fatalf("Release = %v after %d calls; want error %v after %d", err, calls.Load(), tt.wantErr, tt.wantCalls)
-			}
-		})
-	}
-}
-
-func TestReleaseStopsRetryingWithItsContext(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var calls atomic.Int32
+// answer serves one canned answer; the request it got arrives on the channel.
+func answer(t *testing.T, status int, ctype, body string) (string, <-chan *http.Request) {
+	t.Helper()
+	got := make(chan *http.Request, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if calls.Add(1) == 2 {
-			cancel() // the caller's budget for the compensation ran out
-		}
-		overloaded(w)
+		got <- r.Clone(context.Background())
+		w.Header().Set("Content-Type", ctype)
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(body))
 	}))
-	defer srv.Close()
-	inv := &downstream.Inventory{BaseURL: srv.URL, HTTP: client(4)}
-	if err := inv.Release(ctx, resID); !placing.IsUnavailable(err) {
-		t.Fatalf("Release = %v, want UnavailableError once the context ended", err)
-	}
-	if n := calls.Load(); n != 2 {
-		t.Fatalf("inventory saw %d calls, want 2 (none after the context ended)", n)
+	t.Cleanup(srv.Close)
+	return srv.URL, got
+}
+
+func reservation(status string) string {
+	return `{"reservation_id":"` + resID + `","order_id":"` + orderID + `","status":"` + status + `","items":[{"sku":"SKU-001","qty":1}],"created_at":"2026-01-01T00:00:00Z"}`
+}
+
+func TestInventoryReserve(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		status       int
+		ctype, body  string
+		wantID       string
+		wantOut      bool // OutOfStockError
+		wantUnavail  bool // UnavailableError
+		wantInDetail string
+	}{
+		{"created", 201, "application/json", reservation("RESERVED"), resID, false, false, ""},
+		{"repeat", 200, "application/json", reservation("RESERVED"), resID, false, false, ""},
+		{"out of stock", 409, "application/problem+json", `{"type":"https://orderflow.dev/problems/out-of-stock","title":"Out of stock","status":409,"detail":"SKU SKU-005: 5 requested, 3 available","sku":"SKU-005","requested":5,"available":3}`, "", true, false, "5 requested"},
+		{"server error", 500, "application/problem+json", `{"type":"https://orderflow.dev/problems/internal","title":"Internal","status":500,"detail":"boom"}`, "", false, true, "HTTP 500: boom"},
+		{"fault injection, not a problem", 503, "text/plain", `nope`, "", false, true, "HTTP 503"},
+		{"created, body garbled", 201, "application/json", `{"reservation_id":`, "", false, true, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			url, reqs := answer(t, tc.status, tc.ctype, tc.body)
+			c := &Inventory{BaseURL: url, HTTP: http.DefaultClient}
+			id, err := c.Reserve(context.Background(), orderID, []order.Line{{SKU: "SKU-001", Qty: 1}})
+			got := <-reqs
+			if got.Method != http.MethodPost || got.URL.Path != "/reservations" || got.Header.Get("Content-Type") != "application/json" {
+				t.Errorf("request = %s %s (%s)", got.Method, got.URL.Path, got.Header.Get("Content-Type"))
+			}
+			if id != tc.wantID {
+				t.Errorf("id = %q, want %q", id, tc.wantID)
+			}
+			var oos *placing.OutOfStockError
+			var un *placing.UnavailableError
+			if errors.As(err, &oos) != tc.wantOut || errors.As(err, &un) != tc.wantUnavail {
+				t.Fatalf("err = %v (%T)", err, err)
+			}
+			if oos != nil && oos.SKU != "SKU-005" {
+				t.Errorf("out of stock SKU = %q", oos.SKU)
+			}
+			if tc.wantInDetail != "" && !strings.Contains(err.Error(), tc.wantInDetail) {
+				t.Errorf("err = %v, want it to say %q", err, tc.wantInDetail)
+			}
+		})
 	}
 }
 
-// The pool is part of the chain's capacity: with HTTP_CLIENT_MAX_CONNS=n no
-// more than n connections reach a downstream, however many calls wait.
-func TestHTTPClientPool(t *testing.T) {
-	tests := []struct {
-		maxConns, calls, wantMaxConns int
-	}{{2, 6, 2}, {1, 3, 1}, {0, 4, 4}}
-	for _, tt := range tests {
-		var mu sync.Mutex
-		conns := map[string]bool{}
-		entered := make(chan struct{}, tt.calls)
-		release := make(chan struct{})
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			mu.Lock()
-			conns[r.RemoteAddr] = true
-			mu.Unlock()
-			entered <- struct{}{}
-			<-release
-		}))
-		hc := client(tt.maxConns)
-		var wg sync.WaitGroup
-		for range tt.calls {
-			wg.Go(func() {
-				res, err := hc.Get(srv.URL)
-				if err != nil {
-					t.Errorf("GET: %v", err)
-					return
+func TestInventoryRelease(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		status  int
+		body    string
+		wantErr bool
+	}{
+		{"released", 200, reservation("RELEASED"), false},
+		{"unknown", 404, `{"type":"https://orderflow.dev/problems/not-found","title":"Not found","status":404,"detail":"no reservation"}`, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctype := "application/json"
+			if tc.status >= 400 {
+				ctype = "application/problem+json"
+			}
+			url, reqs := answer(t, tc.status, ctype, tc.body)
+			err := (&Inventory{BaseURL: url, HTTP: http.DefaultClient}).Release(context.Background(), resID)
+			got := <-reqs
+			if got.Method != http.MethodDelete || got.URL.Path != "/reservations/"+resID {
+				t.Errorf("request = %s %s", got.Method, got.URL.Path)
+			}
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+}
+
+func TestInvoicingIssue(t *testing.T) {
+	invoice := `{"invoice_id":"` + resID + `","order_id":"` + orderID + `","customer_id":"c","lines":[],"total_cents":1890,"currency":"EUR","issued_at":"2026-01-01T00:00:00Z"}`
+	for _, tc := range []struct {
+		name      string
+		status    int
+		ctype     string
+		body      string
+		wantTotal int64
+		wantErr   string
+	}{
+		{"created", 201, "application/json", invoice, 1890, ""},
+		{"repeat", 200, "application/json", invoice, 1890, ""},
+		{"no price", 422, "application/problem+json", `{"type":"https://orderflow.dev/problems/no-price","title":"No price","status":422,"detail":"no price for SKU-999","sku":"SKU-999"}`, 0, "HTTP 422: no price for SKU-999"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			url, _ := answer(t, tc.status, tc.ctype, tc.body)
+			id, total, err := (&Invoicing{BaseURL: url, HTTP: http.DefaultClient}).Issue(context.Background(), orderID, "c", []order.Line{{SKU: "SKU-001", Qty: 1}})
+			if tc.wantErr != "" {
+				var un *placing.UnavailableError
+				if !errors.As(err, &un) || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want an UnavailableError saying %q", err, tc.wantErr)
 				}
-				res.Body.Close()
-			})
-		}
-		// Unbounded: every call is inside the handler at once. Bounded: the
-		// first maxConns are; the rest follow as connections free up.
-		for range tt.wantMaxConns {
-			<-entered
-		}
-		close(release)
-		wg.Wait()
-		srv.Close()
-		if len(conns) != tt.wantMaxConns {
-			t.Errorf("HTTP_CLIENT_MAX_CONNS=%d, %d concurrent calls: %d connections, want %d", tt.maxConns, tt.calls, len(conns), tt.wantMaxConns)
-		}
+				return
+			}
+			if err != nil || id != resID || total != tc.wantTotal {
+				t.Fatalf("Issue = %q, %d, %v", id, total, err)
+			}
+		})
 	}
 }

@@ -4,9 +4,6 @@
 package downstream
 
 import (
-	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -38,21 +35,4 @@ func NewHTTPClient(timeout time.Duration, maxConns int, tp trace.TracerProvider,
 			IdleConnTimeout:     30 * time.Second,
 		}, otelhttp.WithTracerProvider(tp), otelhttp.WithPropagators(prop)),
 	}
-}
-
-// problemBody is the part of an RFC 9457 body the clients read.
-type problemBody struct {
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Detail string `json:"detail"`
-	SKU    string `json:"sku"`
-}
-
-func readProblem(res *http.Response) problemBody {
-	var p problemBody
-	b, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
-	if json.Unmarshal(b, &p) != nil || p.Detail == "" {
-		p.Detail = fmt.Sprintf("HTTP %d", res.StatusCode)
-	}
-	return p
 }

@@ -3,11 +3,13 @@ package downstream
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
 
+	"github.com/orderflow/platform/retry"
+
+	"github.com/orderflow/order-svc/internal/downstream/client"
 	"github.com/orderflow/order-svc/internal/order"
 	"github.com/orderflow/order-svc/internal/placing"
 )
@@ -18,35 +20,26 @@ type Inventory struct {
 	HTTP    *http.Client
 }
 
-// Reservation is what inventory-svc answers.
-type Reservation struct {
-	ReservationID string `json:"reservation_id"`
-	OrderID       string `json:"order_id"`
-	Status        string `json:"status"`
-}
-
 // Reserve asks inventory to reserve items for orderID (idempotent per order).
 func (c *Inventory) Reserve(ctx context.Context, orderID string, items []order.Line) (string, error) {
-	body, _ := json.Marshal(map[string]any{"order_id": orderID, "items": items})
-	var r Reservation
-	res, err := do(ctx, c.HTTP, http.MethodPost, c.BaseURL+"/reservations", body)
+	api, err := newAPI(c.BaseURL, c.HTTP)
 	if err != nil {
 		return "", &placing.UnavailableError{Service: "inventory-svc", Err: err}
 	}
-	defer res.Body.Close()
-	switch {
-	case res.StatusCode == http.StatusCreated || res.StatusCode == http.StatusOK:
-		if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
-			return "", &placing.UnavailableError{Service: "inventory-svc", Err: fmt.Errorf("decode reservation: %w", err)}
-		}
-		return r.ReservationID, nil
-	case res.StatusCode == http.StatusConflict:
-		p := readProblem(res)
-		return "", &placing.OutOfStockError{SKU: p.SKU, Detail: p.Detail}
-	default:
-		p := readProblem(res)
-		return "", &placing.UnavailableError{Service: "inventory-svc", Err: fmt.Errorf("HTTP %d: %s", res.StatusCode, p.Detail)}
+	res, err := api.ReserveStockWithResponse(ctx, client.ReserveRequest{OrderID: orderID, Items: toLines(items)})
+	if err != nil { // unreachable, timed out, or an answer that does not decode
+		return "", &placing.UnavailableError{Service: "inventory-svc", Err: err}
 	}
+	switch {
+	case res.JSON201 != nil:
+		return res.JSON201.ReservationID, nil
+	case res.JSON200 != nil: // a retried call: the reservation made the first time
+		return res.JSON200.ReservationID, nil
+	case res.ApplicationProblemJSON409 != nil:
+		p := res.ApplicationProblemJSON409
+		return "", &placing.OutOfStockError{SKU: p.SKU, Detail: p.Detail}
+	}
+	return "", &placing.UnavailableError{Service: "inventory-svc", Err: unexpected(res.HTTPResponse, res.Body)}
 }
 
 // Release cancels a reservation (the compensation when invoicing fails).
@@ -55,41 +48,31 @@ func (c *Inventory) Reserve(ctx context.Context, orderID string, items []order.L
 // until ctx ends: held stock is worse than a late release. The caller bounds
 // ctx.
 func (c *Inventory) Release(ctx context.Context, reservationID string) error {
-	delay := releaseRetryMin
-	for {
+	for attempt := 1; ; attempt++ {
 		again, err := c.release(ctx, reservationID)
-		if !again {
+		if !again || !retry.Sleep(ctx, releaseBackoff.Delay(attempt)) {
 			return err
 		}
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return err
-		case <-t.C:
-		}
-		delay = min(2*delay, releaseRetryMax)
 	}
 }
 
-// The release retries start fast (a slot frees as soon as one request ends)
-// and back off to inventory's Retry-After.
-const (
-	releaseRetryMin = 20 * time.Millisecond
-	releaseRetryMax = time.Second
-)
+// releaseBackoff starts fast (a slot frees as soon as one request ends) and
+// backs off to inventory's Retry-After.
+var releaseBackoff = retry.Backoff{First: 20 * time.Millisecond, Max: time.Second}
 
 // release makes one attempt; again says whether another may succeed.
 func (c *Inventory) release(ctx context.Context, reservationID string) (again bool, err error) {
-	res, err := do(ctx, c.HTTP, http.MethodDelete, c.BaseURL+"/reservations/"+reservationID, nil)
+	api, err := newAPI(c.BaseURL, c.HTTP)
 	if err != nil {
 		return false, &placing.UnavailableError{Service: "inventory-svc", Err: err}
 	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNoContent {
-		p := readProblem(res)
-		return res.StatusCode == http.StatusServiceUnavailable,
-			&placing.UnavailableError{Service: "inventory-svc", Err: fmt.Errorf("release %s: HTTP %d: %s", reservationID, res.StatusCode, p.Detail)}
+	res, err := api.ReleaseReservationWithResponse(ctx, reservationID)
+	if err != nil {
+		return false, &placing.UnavailableError{Service: "inventory-svc", Err: err}
+	}
+	if res.JSON200 == nil {
+		return res.StatusCode() == http.StatusServiceUnavailable,
+			&placing.UnavailableError{Service: "inventory-svc", Err: fmt.Errorf("release %s: %w", reservationID, unexpected(res.HTTPResponse, res.Body))}
 	}
 	return false, nil
 }

@@ -2,10 +2,9 @@ package downstream
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/http"
 
+	"github.com/orderflow/order-svc/internal/downstream/client"
 	"github.com/orderflow/order-svc/internal/order"
 	"github.com/orderflow/order-svc/internal/placing"
 )
@@ -16,29 +15,22 @@ type Invoicing struct {
 	HTTP    *http.Client
 }
 
-// Invoice is what invoicing-svc answers.
-type Invoice struct {
-	InvoiceID  string `json:"invoice_id"`
-	OrderID    string `json:"order_id"`
-	TotalCents int64  `json:"total_cents"`
-	Currency   string `json:"currency"`
-}
-
 // Issue asks invoicing to issue the order's invoice (idempotent per order).
 func (c *Invoicing) Issue(ctx context.Context, orderID, customerID string, items []order.Line) (string, int64, error) {
-	body, _ := json.Marshal(map[string]any{"order_id": orderID, "customer_id": customerID, "items": items})
-	var inv Invoice
-	res, err := do(ctx, c.HTTP, http.MethodPost, c.BaseURL+"/invoices", body)
+	api, err := newAPI(c.BaseURL, c.HTTP)
 	if err != nil {
 		return "", 0, &placing.UnavailableError{Service: "invoicing-svc", Err: err}
 	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusCreated && res.StatusCode != http.StatusOK {
-		p := readProblem(res)
-		return "", 0, &placing.UnavailableError{Service: "invoicing-svc", Err: fmt.Errorf("HTTP %d: %s", res.StatusCode, p.Detail)}
+	res, err := api.IssueInvoiceWithResponse(ctx, client.IssueInvoiceRequest{OrderID: orderID, CustomerID: customerID, Items: toLines(items)})
+	if err != nil {
+		return "", 0, &placing.UnavailableError{Service: "invoicing-svc", Err: err}
 	}
-	if err := json.NewDecoder(res.Body).Decode(&inv); err != nil {
-		return "", 0, &placing.UnavailableError{Service: "invoicing-svc", Err: fmt.Errorf("decode invoice: %w", err)}
+	inv := res.JSON201
+	if inv == nil {
+		inv = res.JSON200 // a retried call: the invoice issued the first time
+	}
+	if inv == nil {
+		return "", 0, &placing.UnavailableError{Service: "invoicing-svc", Err: unexpected(res.HTTPResponse, res.Body)}
 	}
 	return inv.InvoiceID, inv.TotalCents, nil
 }

@@ -5,40 +5,49 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/problem"
+	"github.com/orderflow/platform/reqvalidate"
 
+	"github.com/orderflow/order-svc/internal/httpapi/gen"
 	"github.com/orderflow/order-svc/internal/order"
 	"github.com/orderflow/order-svc/internal/placing"
 	"github.com/orderflow/order-svc/internal/store"
 )
 
-// API holds the handlers' dependencies.
+// API holds the handlers' dependencies; it implements the server interface
+// generated from docs/openapi.yaml, so a spec change the handlers do not
+// follow fails to compile.
 type API struct {
 	Placer placing.Placer
 	Store  *store.Store
 }
 
-// Register adds the routes to e.
-func (a *API) Register(e *echo.Echo) {
-	e.POST("/orders", a.placeOrder)
-	e.GET("/orders", a.listOrders)
-	e.GET("/orders/:id", a.getOrder)
+// Register adds the routes to e, each behind the request validator of the
+// service's part of docs/openapi.yaml (embedded by the generator).
+func (a *API) Register(e *echo.Echo) error {
+	v, err := validator()
+	if err != nil {
+		return err
+	}
+	gen.RegisterHandlers(reqvalidate.Routes(e, v), a)
+	return nil
 }
 
-// placeOrder answers by the order's status, whichever Placer made it:
+var _ gen.ServerInterface = (*API)(nil)
+
+// PlaceOrder answers by the order's status, whichever Placer made it:
 // 201 CONFIRMED, 202 PENDING (accepted, not done), 409 REJECTED, 503 FAILED.
-func (a *API) placeOrder(c echo.Context) error {
-	var req placeOrderRequest
+func (a *API) PlaceOrder(c echo.Context) error {
+	var req gen.PlaceOrder
 	if err := httpserver.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	d := order.Draft{CustomerID: req.CustomerID, Items: req.Items}
+	d := order.Draft{CustomerID: req.CustomerID, Items: fromLines(req.Items)}
 	if errs := d.Validate(); len(errs) > 0 {
 		return problem.Validation(fmt.Sprintf("the order has %d error(s)", len(errs)), errs...)
 	}
@@ -69,8 +78,7 @@ func (a *API) placeOrder(c echo.Context) error {
 	}
 }
 
-func (a *API) getOrder(c echo.Context) error {
-	id := c.Param("id")
+func (a *API) GetOrder(c echo.Context, id gen.OrderID) error {
 	if _, err := uuid.Parse(id); err != nil {
 		return problem.Validation("the order id is not a UUID", problem.FieldError{Field: "id", Detail: fmt.Sprintf("%q is not a UUID", id)})
 	}
@@ -87,22 +95,35 @@ func (a *API) getOrder(c echo.Context) error {
 // MaxListLimit caps GET /orders?limit=.
 const MaxListLimit = 500
 
-func (a *API) listOrders(c echo.Context) error {
-	limit := 20
-	if s := c.QueryParam("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > MaxListLimit {
-			return problem.Validation("limit is out of range", problem.FieldError{Field: "limit", Detail: fmt.Sprintf("%q: use a whole number from 1 to %d", s, MaxListLimit)})
+func (a *API) ListOrders(c echo.Context, params gen.ListOrdersParams) error {
+	limit := 20 // the spec's default
+	if n := params.Limit; n != nil {
+		if *n < 1 || *n > MaxListLimit {
+			return problem.Validation("limit is out of range", problem.FieldError{Field: "limit", Detail: fmt.Sprintf("%d: use a whole number from 1 to %d", *n, MaxListLimit)})
 		}
-		limit = n
+		limit = *n
 	}
 	list, err := a.Store.List(c.Request().Context(), limit)
 	if err != nil {
 		return err
 	}
-	out := make([]orderDTO, 0, len(list))
+	out := gen.OrderList{Orders: make([]gen.Order, 0, len(list))}
 	for _, o := range list {
-		out = append(out, toDTO(o))
+		out.Orders = append(out.Orders, toDTO(o))
 	}
-	return c.JSON(http.StatusOK, map[string]any{"orders": out, "count": len(out)})
+	out.Count = len(out.Orders)
+	return c.JSON(http.StatusOK, out)
+}
+
+// validator checks requests against the embedded spec.
+func validator() (echo.MiddlewareFunc, error) {
+	spec, err := gen.GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("load the embedded OpenAPI spec: %w", err)
+	}
+	v, err := reqvalidate.New(spec)
+	if err != nil {
+		return nil, err
+	}
+	return v.Middleware, nil
 }

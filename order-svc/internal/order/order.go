@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/problem"
@@ -49,7 +50,7 @@ func (d Draft) Validate() []problem.FieldError {
 	switch {
 	case cid == "":
 		errs = append(errs, problem.FieldError{Field: "customer_id", Detail: "is required"})
-	case len(d.CustomerID) > MaxCustomerIDLen:
+	case utf8.RuneCountInString(d.CustomerID) > MaxCustomerIDLen: // characters, as the spec's maxLength counts
 		errs = append(errs, problem.FieldError{Field: "customer_id", Detail: fmt.Sprintf("at most %d characters", MaxCustomerIDLen)})
 	}
 	if len(d.Items) == 0 {

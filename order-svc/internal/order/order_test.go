@@ -33,6 +33,9 @@ func TestDraftValidate(t *testing.T) {
 		{"empty customer", order.Draft{CustomerID: "", Items: one}, []string{"customer_id"}},
 		{"blank customer", order.Draft{CustomerID: "   ", Items: one}, []string{"customer_id"}},
 		{"customer too long", order.Draft{CustomerID: strings.Repeat("c", order.MaxCustomerIDLen+1), Items: one}, []string{"customer_id"}},
+		// Characters, not bytes: the spec's maxLength counts characters.
+		{"customer at the limit in multi-byte characters", order.Draft{CustomerID: strings.Repeat("€", order.MaxCustomerIDLen), Items: one}, nil},
+		{"customer too long in multi-byte characters", order.Draft{CustomerID: strings.Repeat("€", order.MaxCustomerIDLen+1), Items: one}, []string{"customer_id"}},
 		{"no items", order.Draft{CustomerID: "c"}, []string{"items"}},
 		{"too many items", order.Draft{CustomerID: "c", Items: lines(order.MaxItems + 1)}, []string{"items"}},
 		{"qty 0", order.Draft{CustomerID: "c", Items: []order.Line{{SKU: "SKU-001", Qty: 0}}}, []string{"items[0].qty"}},

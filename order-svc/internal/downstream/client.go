@@ -1,0 +1,34 @@
+package downstream
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/orderflow/order-svc/internal/downstream/client"
+	"github.com/orderflow/order-svc/internal/order"
+)
+
+// newAPI is the client generated from docs/openapi.yaml, over hc (timeout,
+// tracing). Building one is cheap: it only parses the base URL.
+func newAPI(base string, hc *http.Client) (*client.ClientWithResponses, error) {
+	return client.NewClientWithResponses(base, client.WithHTTPClient(hc))
+}
+
+func toLines(items []order.Line) []client.Line {
+	out := make([]client.Line, 0, len(items))
+	for _, l := range items {
+		out = append(out, client.Line{SKU: l.SKU, Qty: l.Qty})
+	}
+	return out
+}
+
+// unexpected describes an answer the caller has no case for: its status and
+// the problem's detail when the body is one.
+func unexpected(res *http.Response, body []byte) error {
+	var p client.Problem
+	if json.Unmarshal(body, &p) != nil || p.Detail == "" {
+		return fmt.Errorf("HTTP %d", res.StatusCode)
+	}
+	return fmt.Errorf("HTTP %d: %s", res.StatusCode, p.Detail)
+}
