@@ -8,6 +8,7 @@ package sqlitedb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -84,3 +85,31 @@ func InTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 	}
 	return nil
 }
+
+// Pair is a service's database: the writer (one connection, so every
+// transaction goes through it in order) and a pool of read-only connections
+// for the reads outside a transaction, which WAL lets run beside the writer.
+type Pair struct {
+	DB   *sql.DB
+	Read *sql.DB
+}
+
+// OpenPair opens path's writer (migrating the schemas) and its read pool.
+func OpenPair(ctx context.Context, path string, schemas ...Schema) (Pair, error) {
+	db, err := Open(ctx, path, schemas...)
+	if err != nil {
+		return Pair{}, err
+	}
+	read, err := OpenReader(ctx, path, Readers)
+	if err != nil {
+		db.Close()
+		return Pair{}, err
+	}
+	return Pair{DB: db, Read: read}, nil
+}
+
+// Close closes both.
+func (p Pair) Close() error { return errors.Join(p.Read.Close(), p.DB.Close()) }
+
+// InTx runs fn in one transaction on the writer.
+func (p Pair) InTx(ctx context.Context, fn func(*sql.Tx) error) error { return InTx(ctx, p.DB, fn) }

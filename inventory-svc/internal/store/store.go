@@ -35,21 +35,16 @@ var Schemas = []sqlitedb.Schema{
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// Store is inventory-svc's database. DB is the writer (one connection: every transaction goes
-// through it in order); Read is a pool of read-only connections for the
-// reads outside a transaction, which WAL lets run beside the writer.
-type Store struct {
-	DB   *sql.DB
-	Read *sql.DB
-}
+// Store is inventory-svc's database: a writer and a read pool (sqlitedb.Pair).
+type Store struct{ sqlitedb.Pair }
 
 // Open opens, migrates and (if empty) seeds the database.
 func Open(ctx context.Context, path string) (*Store, error) {
-	db, err := sqlitedb.Open(ctx, path, Schemas...)
+	p, err := sqlitedb.OpenPair(ctx, path, Schemas...)
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{DB: db}
+	s := &Store{Pair: p}
 	err = s.InTx(ctx, func(tx *sql.Tx) error {
 		for _, it := range stock.Seed {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO stock(sku, name, on_hand) VALUES (?, ?, ?) ON CONFLICT(sku) DO NOTHING`, it.SKU, it.Name, it.OnHand); err != nil {
@@ -59,22 +54,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil
 	})
 	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	if s.Read, err = sqlitedb.OpenReader(ctx, path, sqlitedb.Readers); err != nil {
-		db.Close()
+		p.Close()
 		return nil, err
 	}
 	return s, nil
-}
-
-// Close closes the database.
-func (s *Store) Close() error { return errors.Join(s.Read.Close(), s.DB.Close()) }
-
-// InTx runs fn in one transaction.
-func (s *Store) InTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	return sqlitedb.InTx(ctx, s.DB, fn)
 }
 
 type queryer interface {

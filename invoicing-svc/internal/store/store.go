@@ -36,34 +36,16 @@ var Schemas = []sqlitedb.Schema{
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// Store is invoicing-svc's database. DB is the writer (one connection: every transaction goes
-// through it in order); Read is a pool of read-only connections for the
-// reads outside a transaction, which WAL lets run beside the writer.
-type Store struct {
-	DB   *sql.DB
-	Read *sql.DB
-}
+// Store is invoicing-svc's database: a writer and a read pool (sqlitedb.Pair).
+type Store struct{ sqlitedb.Pair }
 
 // Open opens and migrates the database.
 func Open(ctx context.Context, path string) (*Store, error) {
-	db, err := sqlitedb.Open(ctx, path, Schemas...)
+	p, err := sqlitedb.OpenPair(ctx, path, Schemas...)
 	if err != nil {
 		return nil, err
 	}
-	read, err := sqlitedb.OpenReader(ctx, path, sqlitedb.Readers)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	return &Store{DB: db, Read: read}, nil
-}
-
-// Close closes the database.
-func (s *Store) Close() error { return errors.Join(s.Read.Close(), s.DB.Close()) }
-
-// InTx runs fn in one transaction.
-func (s *Store) InTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	return sqlitedb.InTx(ctx, s.DB, fn)
+	return &Store{Pair: p}, nil
 }
 
 type queryer interface {
