@@ -32,7 +32,13 @@ var benchLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 // events' does; without, in memory.
 func benchBroker(b testing.TB, dataDir string, topics ...string) []string {
 	b.Helper()
-	opts := []kfake.Opt{kfake.NumBrokers(1), kfake.DefaultNumPartitions(kafkabus.DefaultPartitions),
+	return benchBrokerN(b, dataDir, kafkabus.DefaultPartitions, topics...)
+}
+
+// benchBrokerN is benchBroker with partitions per topic.
+func benchBrokerN(b testing.TB, dataDir string, partitions int, topics ...string) []string {
+	b.Helper()
+	opts := []kfake.Opt{kfake.NumBrokers(1), kfake.DefaultNumPartitions(partitions),
 		kfake.BrokerConfigs(map[string]string{"group.initial.rebalance.delay.ms": "0"})}
 	if dataDir != "" {
 		opts = append(opts, kfake.DataDir(dataDir))

@@ -38,14 +38,25 @@ func (noRelay) Notify() {}
 func BenchmarkConsumerSQLite(b *testing.B) {
 	for _, batchMax := range []int{1, kafkabus.DefaultBatchMax} {
 		b.Run(fmt.Sprintf("batch=%d", batchMax), func(b *testing.B) {
-			benchBrokers(b, func(b *testing.B, dataDir string) { benchConsumerSQLite(b, dataDir, batchMax) })
+			benchBrokers(b, func(b *testing.B, dataDir string) { benchConsumerSQLite(b, dataDir, kafkabus.DefaultPartitions, batchMax) })
 		})
 	}
 }
 
-func benchConsumerSQLite(b *testing.B, dataDir string, batchMax int) {
+// BenchmarkConsumerPartitions is BenchmarkConsumerSQLite with batches, by the
+// number of partitions (KAFKA_PARTITIONS): the workers share the service's one
+// SQLite writer, so past a few partitions more of them only wait for it.
+func BenchmarkConsumerPartitions(b *testing.B) {
+	for _, n := range []int{1, 3, 6, 12} {
+		b.Run(fmt.Sprintf("partitions=%d", n), func(b *testing.B) {
+			benchConsumerSQLite(b, b.TempDir(), n, kafkabus.DefaultBatchMax)
+		})
+	}
+}
+
+func benchConsumerSQLite(b *testing.B, dataDir string, partitions, batchMax int) {
 	const topic = events.TopicOrders
-	brokers := benchBroker(b, dataDir, topic, events.DLQ(topic))
+	brokers := benchBrokerN(b, dataDir, partitions, topic, events.DLQ(topic))
 	pub := benchPublisher(brokers)
 	defer pub.Close()
 	benchPublish(b, pub, benchMessages(b, topic, 0, 1)) // the warm-up event
