@@ -18,7 +18,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/orderflow/flowctl/internal/api"
@@ -82,9 +81,11 @@ type Investigation struct {
 	TraceIDs []string `json:"trace_ids"`
 	Traces   int      `json:"traces"`
 	Spans    int      `json:"spans"`
-	// Lookups counts the queries a person would make: 1 when the start trace
-	// holds everything, else that one plus one search per service.
-	Lookups  int      `json:"lookups"`
+	// Lookups is Cost.Lookups(): the searches issued plus the traces opened.
+	Lookups int `json:"lookups"`
+	// Cost counts the Jaeger calls ForOrder made, as it made them.
+	Cost Cost `json:"cost"`
+	// Searched are the services searched, in the order they were.
 	Searched []string `json:"searched,omitempty"`
 	// Linked says the order spans several traces and span links join every
 	// one of them to the start trace (TRACE_PROPAGATION=link).
@@ -103,6 +104,21 @@ type Investigation struct {
 	// AllSpans are the spans of all TraceIDs, by start time.
 	AllSpans []api.Span `json:"all_spans"`
 }
+
+// Cost is what an investigation did in Jaeger: it stops as soon as the spans
+// in hand explain the order, so the counts are the work, not a formula.
+type Cost struct {
+	// Searches are the service searches issued (one per service, in turn).
+	Searches int `json:"searches"`
+	// TracesOpened are the traces of the order read: the stored one, and each
+	// search result that holds a span of the order.
+	TracesOpened int `json:"traces_opened"`
+	// SpansRead are the spans of the traces opened.
+	SpansRead int `json:"spans_read"`
+}
+
+// Lookups are the queries a person makes: every search and every trace opened.
+func (c Cost) Lookups() int { return c.Searches + c.TracesOpened }
 
 // ServiceNames are the Jaeger service names of the three services in mode's
 // stack: the services name themselves "<service>.<mode>".
@@ -134,26 +150,34 @@ func ForOrder(ctx context.Context, j *api.Jaeger, in Input) (Investigation, erro
 			return Investigation{}, fmt.Errorf("order %s: the trace order-svc stored: %w", in.OrderID, err)
 		}
 		found[t.ID] = t
+		inv.Cost.TracesOpened++
+		inv.Cost.SpansRead += len(t.Spans)
 	}
 
-	results := make([][]api.FullTrace, len(in.Services))
-	errs := make([]error, len(in.Services))
-	var wg sync.WaitGroup
-	for i, svc := range in.Services {
-		wg.Go(func() { results[i], errs[i] = j.FindTraces(ctx, svc, in.Since, in.Until, searchLimit) })
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return Investigation{}, fmt.Errorf("order %s: search Jaeger: %w", in.OrderID, err)
-	}
-	for _, traces := range results {
+	// One service at a time, as a person does, and only until the spans in
+	// hand explain the order: the counted calls are the investigation's cost.
+	for _, svc := range in.Services {
+		if explained(found, in.Services) {
+			break
+		}
+		traces, err := j.FindTraces(ctx, svc, in.Since, in.Until, searchLimit)
+		inv.Cost.Searches++
+		inv.Searched = append(inv.Searched, svc)
+		if err != nil {
+			return Investigation{}, fmt.Errorf("order %s: search Jaeger: %w", in.OrderID, err)
+		}
 		for _, t := range traces {
 			if t.ID != inv.StartTraceID && !holdsOrder(t, in.OrderID) {
 				continue
 			}
-			// Searches run after the lookup and may see spans that reached
-			// Jaeger since: keep the fuller copy.
-			if len(t.Spans) > len(found[t.ID].Spans) {
+			prev, seen := found[t.ID]
+			if !seen {
+				inv.Cost.TracesOpened++
+			}
+			// A search may see spans that reached Jaeger since the trace was
+			// opened: keep the fuller copy and count the spans read anew.
+			if len(t.Spans) > len(prev.Spans) {
+				inv.Cost.SpansRead += len(t.Spans) - len(prev.Spans)
 				found[t.ID] = t
 			}
 		}
@@ -172,8 +196,7 @@ func ForOrder(ctx context.Context, j *api.Jaeger, in Input) (Investigation, erro
 	}
 	inv.TraceIDs = traceOrder(inv.StartTraceID, inv.AllSpans)
 	inv.Traces, inv.Spans = len(inv.TraceIDs), len(inv.AllSpans)
-	inv.Searched = in.Services
-	inv.Lookups = lookups(in, inv.Traces)
+	inv.Lookups = inv.Cost.Lookups()
 	inv.Unlinked = unlinked(inv.StartTraceID, inv.TraceIDs, inv.AllSpans)
 	inv.Linked = inv.Traces > 1 && len(inv.Unlinked) == 0
 	inv.Hops = KafkaHops(inv.AllSpans)
@@ -203,18 +226,31 @@ func traceOrder(start string, spans []api.Span) []string {
 	return ids
 }
 
-// lookups is what finding the order costs a person: the start trace alone
-// when it holds everything; otherwise also one search per service, since
-// nothing says in advance which service's traces hold the rest.
-func lookups(in Input, traces int) int {
-	n := 0
-	if in.TraceID != "" {
-		n = 1
+// explained says the spans in hand answer the investigator's question: a
+// failing span that is not a client span (a client span's error only says the
+// callee failed: its own span holds the why) nor the consumer of a rejection,
+// or, with no failure in sight,
+// spans from every searched service (the whole story of a healthy order).
+func explained(found map[string]api.FullTrace, services []string) bool {
+	var spans []api.Span
+	for _, t := range found {
+		spans = append(spans, t.Spans...)
 	}
-	if traces > 1 || in.TraceID == "" {
-		n += len(in.Services)
+	if len(spans) == 0 {
+		return false
 	}
-	return n
+	api.SortSpans(spans)
+	if f := failure(spans); f != nil {
+		// A consumer of a rejection only passes it on: the producer decided.
+		passedOn := f.Kind == "consumer" && strings.HasSuffix(f.Attrs[AttrEventType], "Rejected")
+		return f.Kind != "client" && !passedOn
+	}
+	for _, svc := range services {
+		if !slices.ContainsFunc(spans, func(s api.Span) bool { return s.Service == svc }) {
+			return false
+		}
+	}
+	return true
 }
 
 // unlinked returns the traces that no chain of span links reaches from the
