@@ -93,6 +93,10 @@ type Investigation struct {
 	// Unlinked are the traces no chain of span links reaches from the start
 	// trace: only the order id attribute ties them to the order.
 	Unlinked []string `json:"unlinked_trace_ids,omitempty"`
+	// Explained says the investigation stopped because the spans explain the
+	// order; false when it ran out of services to search (a client span's
+	// error may be all it found: the callee's own span never turned up).
+	Explained bool `json:"explained"`
 	// Failure is the span that explains why the order failed, nil if none.
 	Failure *api.Span `json:"failure,omitempty"`
 	// FailureText is one line, e.g. "rejected in inventory-svc: SKU SKU-005:
@@ -203,6 +207,7 @@ func ForOrder(ctx context.Context, j *api.Jaeger, in Input) (Investigation, erro
 	for _, h := range inv.Hops {
 		inv.KafkaWaitMS += h.WaitMS
 	}
+	inv.Explained = explained(found, in.Services)
 	if f := failure(inv.AllSpans); f != nil {
 		inv.Failure = f
 		inv.FailureText = failureText(*f, in)
