@@ -66,8 +66,8 @@ func findTheFailure(ctx context.Context, e *Env, t Target) (Outcome, error) {
 		o.add("searches_"+string(p), fmt.Sprintf("Jaeger searches issued (%s)", p), float64(inv.Cost.Searches), "")
 		o.add("traces_opened_"+string(p), fmt.Sprintf("traces opened (%s)", p), float64(inv.Cost.TracesOpened), "traces")
 		o.add("spans_read_"+string(p), fmt.Sprintf("spans read (%s)", p), float64(inv.Cost.SpansRead), "spans")
-		how := fmt.Sprintf("%s: %d %s/%d spans/%d %s (%d %s, %d opened)", p, inv.Traces, plural(inv.Traces, "trace"), inv.Spans,
-			inv.Lookups, plural(inv.Lookups, "lookup"), inv.Cost.Searches, plural(inv.Cost.Searches, "search"), inv.Cost.TracesOpened)
+		how := fmt.Sprintf("%s: %d %s/%d spans/%d %s (%d searched, %d opened)", p, inv.Traces, plural(inv.Traces, "trace"), inv.Spans,
+			inv.Lookups, plural(inv.Lookups, "lookup"), inv.Cost.Searches, inv.Cost.TracesOpened)
 		switch {
 		case inv.Linked:
 			how += " joined by span links"

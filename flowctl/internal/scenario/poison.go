@@ -90,9 +90,19 @@ func poisonMessage(ctx context.Context, e *Env, t Target) (Outcome, error) {
 		o.Details = append(o.Details, fmt.Sprintf("dead letter %s from %s/%d/%d by %s: %s", d.Position(), d.OriginalTopic, d.OriginalPartition, d.OriginalOffset, d.Group, d.Error))
 	}
 	o.Details = append(o.Details, "`flowctl dlq list` shows every dead letter; `flowctl dlq redrive --event-id "+id+"` would republish this one (it would come back: it is still malformed)")
-	o.Holds = len(entries) > 0 && len(changed) == 0
-	o.Verdict = fmt.Sprintf("events: the malformed event was dead-lettered by %s %s after it was published, %s, and the consumers went on: the next order was final after %s",
-		strings.Join(groups, ", "), stats.Ms(dlqMS), storedSentence(changed), stats.Ms(next))
+	hold := e.Size.DownFor
+	allInvoiced, err := e.retriableCost(ctx, t, &o, hold)
+	if err != nil {
+		return o, fmt.Errorf("retriable failure: %w", err)
+	}
+	o.Holds = len(entries) > 0 && len(changed) == 0 && allInvoiced
+	o.Verdict = fmt.Sprintf("events: the malformed event was dead-lettered by %s %s after it was published, %s, and the consumers went on: the next order was final after %s; "+
+		"a retriable failure is not set aside but retried in place: with invoicing failing for %s, %g orders queued behind the retried events of %g partitions and waited up to %s",
+		strings.Join(groups, ", "), stats.Ms(dlqMS), storedSentence(changed), stats.Ms(next),
+		seconds(hold), o.Value("retry_orders_behind"), o.Value("retry_partitions"), stats.Ms(o.Value("retry_max_wait_ms")))
+	if !allInvoiced {
+		o.Verdict += "; NOT every order placed meanwhile was invoiced"
+	}
 	return o, nil
 }
 
