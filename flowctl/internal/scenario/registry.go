@@ -41,7 +41,7 @@ var All = []Scenario{
 		Summary: "one order fails in invoicing-svc: how many traces, spans and lookups it takes to find why, per TRACE_PROPAGATION",
 		Claim:   "debugging is harder with events: one call stack becomes a trail across services and a log, unless tracing is disciplined"},
 	{Name: "replay", run: replay,
-		Summary: "rebuild invoicing's totals from the event log with a fresh consumer group; compare with the live totals; one order's audit trail",
+		Summary: "build a read model no service has (every order's history, units per SKU and revenue per hour) from offset 0 of the three topics; check it against the live state; sync: what history the APIs keep",
 		Claim:   "an event log gives auditability and replay"},
 	{Name: "poison-message", run: poisonMessage,
 		Summary: "publish a malformed event: it lands in the dead-letter topic and the consumer goes on (`flowctl dlq list|redrive`)",
