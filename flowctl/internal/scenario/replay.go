@@ -65,7 +65,15 @@ func replay(ctx context.Context, e *Env, t Target) (Outcome, error) {
 		joinWait += st.JoinWait
 	}
 	model.finish()
-	chk := model.check(orders, live)
+	stock, err := t.Inventory.Stock(ctx)
+	if err != nil {
+		return o, fmt.Errorf("inventory-svc stock: %w", err)
+	}
+	reserved := 0
+	for _, it := range stock {
+		reserved += it.Reserved
+	}
+	chk := model.check(orders, live, reserved)
 	totalsMatch := model.Invoices == live.Count && model.InvoicedCents == live.TotalCents
 	o.add("events_replayed", "events replayed (three topics)", float64(records), "events")
 	o.add("replay_ms", "replay took", float64(took.Milliseconds()), "ms")
@@ -93,7 +101,7 @@ func replay(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	if chk.Disagree+chk.NotInLog > 0 {
 		verdict = fmt.Sprintf("DISAGREES with %d and has no history for %d", chk.Disagree, chk.NotInLog)
 	}
-	o.Verdict = fmt.Sprintf("events: %d events replayed from offset 0 of three topics in %s built a read model no service has — %d orders' full histories, units for %d SKU-hours, %d invoices (%s) — checked against %d live facts (order statuses, invoicing's totals) it %s; order %s's trail is %d events in the log",
+	o.Verdict = fmt.Sprintf("events: %d events replayed from offset 0 of three topics in %s built a read model no service has — %d orders' full histories, units for %d SKU-hours, %d invoices (%s) — checked against %d live facts (order statuses, invoicing's totals, inventory's reserved units) it %s; order %s's trail is %d events in the log",
 		records, stats.Ms(float64(took.Milliseconds())), len(model.Orders), len(model.UnitsBySKU), model.Invoices, money(model.InvoicedCents, string(live.Currency)),
 		chk.Agree+chk.Disagree+chk.NotInLog, verdict, short(order.ID), len(trail))
 	return o, nil

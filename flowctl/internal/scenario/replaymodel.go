@@ -53,6 +53,10 @@ type readModel struct {
 	RevenueByHour map[time.Time]int64
 	Invoices      int
 	InvoicedCents int64
+	// ReservedUnits are the units of every reservation in the log. Events
+	// mode never releases one (only sync's compensation does), so inventory's
+	// reserved stock must add up to it.
+	ReservedUnits int
 	// Skipped are records the model cannot use: malformed ones (dead-letter
 	// material) and stock movements, which are keyed by SKU, not order.
 	Skipped int
@@ -91,7 +95,15 @@ func (m *readModel) apply(r kafkalog.Record) {
 		first(&h.Placed)
 		h.Items = p.Items
 	case *events.StockReserved:
-		first(&hist(p.OrderID).Reserved)
+		h := hist(p.OrderID)
+		if !h.Reserved.IsZero() {
+			first(&h.Reserved)
+			return // the same reservation delivered again
+		}
+		h.Reserved = at
+		for _, l := range p.Items {
+			m.ReservedUnits += l.Qty
+		}
 	case *events.StockRejected:
 		first(&hist(p.OrderID).Rejected)
 	case *events.InvoiceIssued:
@@ -130,9 +142,9 @@ type liveCheck struct {
 	Differences []string
 }
 
-// check compares each live order's status, and invoicing's totals, with the
-// read model.
-func (m *readModel) check(orders []api.Order, totals api.Totals) liveCheck {
+// check compares each live order's status, invoicing's totals and
+// inventory's reserved units (summed over SKUs) with the read model.
+func (m *readModel) check(orders []api.Order, totals api.Totals, reservedUnits int) liveCheck {
 	var c liveCheck
 	for _, o := range orders {
 		h, ok := m.Orders[o.ID]
@@ -152,6 +164,12 @@ func (m *readModel) check(orders []api.Order, totals api.Totals) liveCheck {
 		c.Disagree++
 		c.Differences = append(c.Differences, fmt.Sprintf("invoicing-svc has %d invoices (%s), the log %d (%s)",
 			totals.Count, money(totals.TotalCents, string(totals.Currency)), m.Invoices, money(m.InvoicedCents, string(totals.Currency))))
+	} else {
+		c.Agree++
+	}
+	if m.ReservedUnits != reservedUnits {
+		c.Disagree++
+		c.Differences = append(c.Differences, fmt.Sprintf("inventory-svc holds %d units reserved, the log's reservations %d", reservedUnits, m.ReservedUnits))
 	} else {
 		c.Agree++
 	}

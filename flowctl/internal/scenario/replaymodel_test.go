@@ -61,8 +61,8 @@ func TestReadModel(t *testing.T) {
 	if got := m.Orders[ordB].status(); got != "REJECTED" {
 		t.Errorf("order B status %s, want REJECTED", got)
 	}
-	if m.Invoices != 1 || m.InvoicedCents != 2598 || m.Skipped != 1 {
-		t.Errorf("invoices %d (%d cents), skipped %d; want 1 (2598), 1: a redelivery invoices once", m.Invoices, m.InvoicedCents, m.Skipped)
+	if m.Invoices != 1 || m.InvoicedCents != 2598 || m.Skipped != 1 || m.ReservedUnits != 2 {
+		t.Errorf("invoices %d (%d cents), skipped %d, reserved %d; want 1 (2598), 1, 2: a redelivery invoices once", m.Invoices, m.InvoicedCents, m.Skipped, m.ReservedUnits)
 	}
 	// Invoiced in the hour after it was placed: units go to the invoice's hour.
 	hour := time.Date(2026, 11, 29, 11, 0, 0, 0, time.UTC)
@@ -75,19 +75,22 @@ func TestReadModel(t *testing.T) {
 		name                      string
 		orders                    []api.Order
 		totals                    api.Totals
+		reserved                  int
 		agree, disagree, notInLog int
 		diff                      string
 	}{
-		{"live state agrees", []api.Order{{ID: ordA, Status: "CONFIRMED"}, {ID: ordB, Status: "REJECTED"}}, totals, 3, 0, 0, ""},
-		{"order-svc missed the invoice", []api.Order{{ID: ordA, Status: "RESERVED"}, {ID: ordB, Status: "REJECTED"}}, totals, 2, 1, 0,
+		{"live state agrees", []api.Order{{ID: ordA, Status: "CONFIRMED"}, {ID: ordB, Status: "REJECTED"}}, totals, 2, 4, 0, 0, ""},
+		{"order-svc missed the invoice", []api.Order{{ID: ordA, Status: "RESERVED"}, {ID: ordB, Status: "REJECTED"}}, totals, 2, 3, 1, 0,
 			"order-svc says RESERVED, the log says CONFIRMED"},
-		{"invoicing's totals differ", []api.Order{{ID: ordA, Status: "CONFIRMED"}}, api.Totals{Count: 2, TotalCents: 5196, Currency: "EUR"}, 1, 1, 0,
+		{"invoicing's totals differ", []api.Order{{ID: ordA, Status: "CONFIRMED"}}, api.Totals{Count: 2, TotalCents: 5196, Currency: "EUR"}, 2, 2, 1, 0,
 			"invoicing-svc has 2 invoices"},
-		{"an order the log never saw", []api.Order{{ID: "5b2b3c4d-8b7d-4e6f-9a01-2b3c4d5e6f72", Status: "PENDING"}}, totals, 1, 0, 1, "no history in the log"},
+		{"inventory holds units no reservation in the log explains", []api.Order{{ID: ordA, Status: "CONFIRMED"}}, totals, 5, 2, 1, 0,
+			"inventory-svc holds 5 units reserved, the log's reservations 2"},
+		{"an order the log never saw", []api.Order{{ID: "5b2b3c4d-8b7d-4e6f-9a01-2b3c4d5e6f72", Status: "PENDING"}}, totals, 2, 2, 0, 1, "no history in the log"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c := m.check(tc.orders, tc.totals)
+			c := m.check(tc.orders, tc.totals, tc.reserved)
 			if c.Agree != tc.agree || c.Disagree != tc.disagree || c.NotInLog != tc.notInLog {
 				t.Errorf("check = %+v, want agree %d disagree %d not in log %d", c, tc.agree, tc.disagree, tc.notInLog)
 			}
