@@ -25,7 +25,7 @@ import (
 
 // Span attributes the services record (platform/kafkabus).
 const (
-	AttrOrderID   = "orderflow.order_id"      // on Kafka producer and consumer spans
+	AttrOrderID   = "orderflow.order_id"      // on Kafka producer and consumer spans, and server spans that know the order
 	AttrEventType = "orderflow.event_type"    // e.g. StockRejected
 	AttrKafkaWait = "orderflow.kafka_wait_ms" // on consumer spans: time the message sat in Kafka
 )

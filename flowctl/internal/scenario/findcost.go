@@ -83,8 +83,8 @@ func compareModes(r *Run) {
 	}
 	if ev.Value > s.Value {
 		events.Holds = false
-		events.Verdict += fmt.Sprintf("; with child propagation events needed %g lookups, sync %g: events cost more", ev.Value, s.Value)
+		events.Verdict += fmt.Sprintf("; with child propagation events needed %g %s, sync %g: events cost more", ev.Value, plural(int(ev.Value), "lookup"), s.Value)
 		return
 	}
-	events.Verdict += fmt.Sprintf("; with child propagation events needed %g lookups, sync %g: no more", ev.Value, s.Value)
+	events.Verdict += fmt.Sprintf("; with child propagation events needed %g %s, sync %g: no more", ev.Value, plural(int(ev.Value), "lookup"), s.Value)
 }

@@ -150,12 +150,12 @@ func (e *Env) failOne(ctx context.Context, t Target) (failedOrder, error) {
 		return f, err
 	}
 	if t.Mode == config.ModeEvents {
-		// Wait until inventory reserved the stock and invoicing failed a few
-		// times: the order is stuck, not failed.
+		// Wait until inventory reserved the stock: from then on invoicing's
+		// consumer fails and retries, and the order is stuck, not failed.
+		// investigate polls Jaeger until a failing span shows up.
 		if err := waitTimeline(ctx, t.Orders, p.Order.ID, "reserved", 20*time.Second); err != nil {
 			return f, err
 		}
-		time.Sleep(1500 * time.Millisecond)
 		if f.order, err = t.Orders.Get(ctx, p.Order.ID); err != nil {
 			return f, err
 		}
