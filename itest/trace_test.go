@@ -34,11 +34,13 @@ func attr(s tracetest.SpanStub, key string) string {
 	return ""
 }
 
-// orderSpans returns the spans of the messaging hops of one order (they carry
-// orderflow.order_id) and every span of the given trace.
+// orderSpans returns the spans of the messaging hops of one order (producer
+// and consumer spans carrying orderflow.order_id; server spans carry it too)
+// and every span of the given trace.
 func orderSpans(spans tracetest.SpanStubs, orderID string, traceID trace.TraceID) (hops, inTrace []tracetest.SpanStub) {
 	for _, s := range spans {
-		if attr(s, "orderflow.order_id") == orderID {
+		messaging := s.SpanKind == trace.SpanKindProducer || s.SpanKind == trace.SpanKindConsumer
+		if messaging && attr(s, "orderflow.order_id") == orderID {
 			hops = append(hops, s)
 		}
 		if s.SpanContext.TraceID() == traceID {
@@ -169,6 +171,19 @@ func TestSyncTraceShape(t *testing.T) {
 			if clients != 2 {
 				t.Fatalf("client spans in the order's trace = %d, want 2 (reserve, invoice):%s", clients, describe(inTrace))
 			}
+			// Every server span that knows the order carries its id, so the
+			// order can be found by searching even when no context crossed
+			// (off: inventory's and invoicing's spans are other traces).
+			var tagged []tracetest.SpanStub
+			eventually(t, 10*time.Second, "server spans tagged with the order id", func() (bool, string) {
+				tagged = nil
+				for _, sp := range s.spans.GetSpans() {
+					if sp.SpanKind == trace.SpanKindServer && attr(sp, "orderflow.order_id") == o.ID {
+						tagged = append(tagged, sp)
+					}
+				}
+				return slices.Equal(servicesOf(tagged), []string{"inventory-svc.sync", "invoicing-svc.sync", "order-svc.sync"}), describe(tagged)
+			})
 		})
 	}
 }

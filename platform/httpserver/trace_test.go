@@ -49,3 +49,43 @@ func TestServerSpanNameAndAttributes(t *testing.T) {
 		}
 	}
 }
+
+// TagOrder puts the order id on the server span, where flowctl's search by
+// order id finds it; without an id the span carries no empty attribute.
+func TestTagOrder(t *testing.T) {
+	for _, tc := range []struct {
+		name, id string
+		want     bool
+	}{
+		{"with an order id", "o-42", true},
+		{"without one", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := tracetest.NewSpanRecorder()
+			e := httpserver.New(httpserver.Options{
+				Service: "test-svc", Mode: "sync", Logger: slog.New(slog.DiscardHandler),
+				Tracer: sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec)), Propagator: propagation.TraceContext{},
+				Registry: httpserver.NewRegistry(),
+			})
+			e.POST("/orders", func(c echo.Context) error {
+				httpserver.TagOrder(c.Request().Context(), tc.id)
+				return c.NoContent(http.StatusCreated)
+			})
+			e.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/orders", nil))
+			spans := rec.Ended()
+			if len(spans) != 1 {
+				t.Fatalf("%d spans, want the one server span", len(spans))
+			}
+			var got string
+			var has bool
+			for _, kv := range spans[0].Attributes() {
+				if kv.Key == httpserver.AttrOrderID {
+					got, has = kv.Value.Emit(), true
+				}
+			}
+			if has != tc.want || (tc.want && got != tc.id) {
+				t.Fatalf("%s = %q (present %v), want %q (present %v)", httpserver.AttrOrderID, got, has, tc.id, tc.want)
+			}
+		})
+	}
+}

@@ -18,7 +18,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/orderflow/flowctl/internal/api"
@@ -26,7 +25,7 @@ import (
 
 // Span attributes the services record (platform/kafkabus).
 const (
-	AttrOrderID   = "orderflow.order_id"      // on Kafka producer and consumer spans
+	AttrOrderID   = "orderflow.order_id"      // on Kafka producer and consumer spans, and server spans that know the order
 	AttrEventType = "orderflow.event_type"    // e.g. StockRejected
 	AttrKafkaWait = "orderflow.kafka_wait_ms" // on consumer spans: time the message sat in Kafka
 )
@@ -82,9 +81,11 @@ type Investigation struct {
 	TraceIDs []string `json:"trace_ids"`
 	Traces   int      `json:"traces"`
 	Spans    int      `json:"spans"`
-	// Lookups counts the queries a person would make: 1 when the start trace
-	// holds everything, else that one plus one search per service.
-	Lookups  int      `json:"lookups"`
+	// Lookups is Cost.Lookups(): the searches issued plus the traces opened.
+	Lookups int `json:"lookups"`
+	// Cost counts the Jaeger calls ForOrder made, as it made them.
+	Cost Cost `json:"cost"`
+	// Searched are the services searched, in the order they were.
 	Searched []string `json:"searched,omitempty"`
 	// Linked says the order spans several traces and span links join every
 	// one of them to the start trace (TRACE_PROPAGATION=link).
@@ -92,6 +93,10 @@ type Investigation struct {
 	// Unlinked are the traces no chain of span links reaches from the start
 	// trace: only the order id attribute ties them to the order.
 	Unlinked []string `json:"unlinked_trace_ids,omitempty"`
+	// Explained says the investigation stopped because the spans explain the
+	// order; false when it ran out of services to search (a client span's
+	// error may be all it found: the callee's own span never turned up).
+	Explained bool `json:"explained"`
 	// Failure is the span that explains why the order failed, nil if none.
 	Failure *api.Span `json:"failure,omitempty"`
 	// FailureText is one line, e.g. "rejected in inventory-svc: SKU SKU-005:
@@ -134,26 +139,34 @@ func ForOrder(ctx context.Context, j *api.Jaeger, in Input) (Investigation, erro
 			return Investigation{}, fmt.Errorf("order %s: the trace order-svc stored: %w", in.OrderID, err)
 		}
 		found[t.ID] = t
+		inv.Cost.TracesOpened++
+		inv.Cost.SpansRead += len(t.Spans)
 	}
 
-	results := make([][]api.FullTrace, len(in.Services))
-	errs := make([]error, len(in.Services))
-	var wg sync.WaitGroup
-	for i, svc := range in.Services {
-		wg.Go(func() { results[i], errs[i] = j.FindTraces(ctx, svc, in.Since, in.Until, searchLimit) })
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return Investigation{}, fmt.Errorf("order %s: search Jaeger: %w", in.OrderID, err)
-	}
-	for _, traces := range results {
+	// One service at a time, as a person does, and only until the spans in
+	// hand explain the order: the counted calls are the investigation's cost.
+	for _, svc := range in.Services {
+		if explained(found, in.Services) {
+			break
+		}
+		traces, err := j.FindTraces(ctx, svc, in.Since, in.Until, searchLimit)
+		inv.Cost.Searches++
+		inv.Searched = append(inv.Searched, svc)
+		if err != nil {
+			return Investigation{}, fmt.Errorf("order %s: search Jaeger: %w", in.OrderID, err)
+		}
 		for _, t := range traces {
 			if t.ID != inv.StartTraceID && !holdsOrder(t, in.OrderID) {
 				continue
 			}
-			// Searches run after the lookup and may see spans that reached
-			// Jaeger since: keep the fuller copy.
-			if len(t.Spans) > len(found[t.ID].Spans) {
+			prev, seen := found[t.ID]
+			if !seen {
+				inv.Cost.TracesOpened++
+			}
+			// A search may see spans that reached Jaeger since the trace was
+			// opened: keep the fuller copy and count the spans read anew.
+			if len(t.Spans) > len(prev.Spans) {
+				inv.Cost.SpansRead += len(t.Spans) - len(prev.Spans)
 				found[t.ID] = t
 			}
 		}
@@ -172,14 +185,14 @@ func ForOrder(ctx context.Context, j *api.Jaeger, in Input) (Investigation, erro
 	}
 	inv.TraceIDs = traceOrder(inv.StartTraceID, inv.AllSpans)
 	inv.Traces, inv.Spans = len(inv.TraceIDs), len(inv.AllSpans)
-	inv.Searched = in.Services
-	inv.Lookups = lookups(in, inv.Traces)
+	inv.Lookups = inv.Cost.Lookups()
 	inv.Unlinked = unlinked(inv.StartTraceID, inv.TraceIDs, inv.AllSpans)
 	inv.Linked = inv.Traces > 1 && len(inv.Unlinked) == 0
 	inv.Hops = KafkaHops(inv.AllSpans)
 	for _, h := range inv.Hops {
 		inv.KafkaWaitMS += h.WaitMS
 	}
+	inv.Explained = explained(found, in.Services)
 	if f := failure(inv.AllSpans); f != nil {
 		inv.Failure = f
 		inv.FailureText = failureText(*f, in)
@@ -201,20 +214,6 @@ func traceOrder(start string, spans []api.Span) []string {
 		}
 	}
 	return ids
-}
-
-// lookups is what finding the order costs a person: the start trace alone
-// when it holds everything; otherwise also one search per service, since
-// nothing says in advance which service's traces hold the rest.
-func lookups(in Input, traces int) int {
-	n := 0
-	if in.TraceID != "" {
-		n = 1
-	}
-	if traces > 1 || in.TraceID == "" {
-		n += len(in.Services)
-	}
-	return n
 }
 
 // unlinked returns the traces that no chain of span links reaches from the

@@ -176,10 +176,13 @@ func TestForOrder(t *testing.T) {
 				traces: map[string]string{"32df2e45c845f87c4a7cb5298f264ce5": "link-rejected-start.json"},
 				finds:  finds("link", "events"),
 			},
-			want: want{traces: 4, spans: 6, lookups: 4, hops: 3, linked: true,
+			// The start trace, order-svc's search, inventory's search (which
+			// holds the decision: invoicing is never searched) and the two
+			// traces those searches turned up.
+			want: want{traces: 3, spans: 5, lookups: 5, hops: 2, linked: true,
 				failureService: "inventory-svc.events", failureName: "send inventory.v1",
 				failureText: "rejected in inventory-svc: " + skuReason,
-				howFound:    "4 traces joined by span links, 6 spans; found by searching 3 services for orderflow.order_id=" + linkRejected},
+				howFound:    "3 traces joined by span links, 5 spans; found by searching 2 services for orderflow.order_id=" + linkRejected},
 		},
 		{
 			name: "link confirmed: five traces joined by links",
@@ -188,7 +191,8 @@ func TestForOrder(t *testing.T) {
 				traces: map[string]string{"573ea4d0abb18c7f2f1df614a554f84b": "link-confirmed-start.json"},
 				finds:  finds("link", "events"),
 			},
-			want: want{traces: 5, spans: 8, lookups: 4, hops: 4, linked: true,
+			// Nothing failed, so every service is searched: 1 + 3 searches + 4 traces opened.
+			want: want{traces: 5, spans: 8, lookups: 8, hops: 4, linked: true,
 				howFound: "5 traces joined by span links, 8 spans"},
 		},
 		{
@@ -199,10 +203,10 @@ func TestForOrder(t *testing.T) {
 				finds:     finds("link", "events"),
 				transform: dropLinks(nil),
 			},
-			want: want{traces: 4, spans: 6, lookups: 4, hops: 3, unlinked: 3,
+			want: want{traces: 3, spans: 5, lookups: 5, hops: 2, unlinked: 2,
 				failureService: "inventory-svc.events", failureName: "send inventory.v1",
 				failureText: "rejected in inventory-svc: " + skuReason,
-				howFound:    "4 unconnected traces, 6 spans: only the order id attribute ties them together"},
+				howFound:    "3 unconnected traces, 5 spans: only the order id attribute ties them together"},
 		},
 		{
 			name: "partly linked: links join some traces, not all",
@@ -213,7 +217,7 @@ func TestForOrder(t *testing.T) {
 				// Keep only inventory's link to the order's trace.
 				transform: dropLinks(func(id string) bool { return strings.HasPrefix(id, "e8d65a96") }),
 			},
-			want: want{traces: 5, spans: 8, lookups: 4, hops: 4, unlinked: 3,
+			want: want{traces: 5, spans: 8, lookups: 8, hops: 4, unlinked: 3,
 				howFound: "5 traces, 8 spans: span links join 2 of them, only the order id attribute ties the other 3"},
 		},
 		{
@@ -252,10 +256,10 @@ func TestForOrder(t *testing.T) {
 			name: "no trace id: search only, the earliest fragment leads",
 			in:   Input{OrderID: linkRejected, Mode: "events"},
 			jg:   &fakeJaeger{finds: finds("link", "events")},
-			want: want{traces: 4, spans: 6, lookups: 3, hops: 3, linked: true,
+			want: want{traces: 3, spans: 5, lookups: 5, hops: 2, linked: true,
 				failureService: "inventory-svc.events", failureName: "send inventory.v1",
 				failureText: "rejected in inventory-svc: send inventory.v1: StockRejected",
-				howFound:    "4 traces joined by span links"},
+				howFound:    "3 traces joined by span links"},
 		},
 	}
 	for _, tc := range tests {
@@ -306,8 +310,13 @@ func TestForOrder(t *testing.T) {
 			if !strings.HasPrefix(inv.HowFound, w.howFound) {
 				t.Errorf("HowFound = %q, want it to start with %q", inv.HowFound, w.howFound)
 			}
-			if want := 1 + len(in.Services); len(tc.jg.requests) != want && in.TraceID != "" {
-				t.Errorf("%d requests, want %d: %v", len(tc.jg.requests), want, tc.jg.requests)
+			// The cost is what was asked of Jaeger, not a formula.
+			want := inv.Cost.Searches
+			if in.TraceID != "" {
+				want++
+			}
+			if len(tc.jg.requests) != want || inv.Lookups != inv.Cost.Searches+inv.Cost.TracesOpened || inv.Cost.SpansRead < inv.Spans {
+				t.Errorf("%d requests for cost %+v (lookups %d, spans %d): %v", len(tc.jg.requests), inv.Cost, inv.Lookups, inv.Spans, tc.jg.requests)
 			}
 		})
 	}
@@ -323,9 +332,10 @@ func TestForOrderKafkaWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The consumers measured 4, 4 and 5 ms (orderflow.kafka_wait_ms).
-	if inv.KafkaWaitMS != 13 {
-		t.Errorf("KafkaWaitMS = %v, want 13", inv.KafkaWaitMS)
+	// The two consumers found before inventory's rejection explained the
+	// order measured 4 ms each (orderflow.kafka_wait_ms).
+	if inv.KafkaWaitMS != 8 {
+		t.Errorf("KafkaWaitMS = %v, want 8", inv.KafkaWaitMS)
 	}
 	for _, h := range inv.Hops {
 		if !h.Measured || h.Producer == nil || h.Topic == "" {

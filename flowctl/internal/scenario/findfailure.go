@@ -1,7 +1,6 @@
 package scenario
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -46,10 +45,9 @@ func findTheFailure(ctx context.Context, e *Env, t Target) (Outcome, error) {
 		}
 	}()
 	var parts []string
-	why := "not found"
-	allFound := true
+	var tried []tracedCost
 	var recoveredMS []float64
-	for i, p := range props {
+	for _, p := range props {
 		if e.Control.Propagation(t.Mode) != p {
 			e.say("  restarting the %s services with TRACE_PROPAGATION=%s", t.Mode, p)
 			if err := e.Control.SetPropagation(ctx, t.Mode, p); err != nil {
@@ -61,16 +59,15 @@ func findTheFailure(ctx context.Context, e *Env, t Target) (Outcome, error) {
 			return o, fmt.Errorf("TRACE_PROPAGATION=%s: %w", p, err)
 		}
 		inv := f.inv
-		if i == 0 {
-			why = cmp.Or(brief(inv.FailureText), why)
-		}
+		tried = append(tried, tracedCost{prop: p, lookups: inv.Lookups, found: inv.Explained && inv.Failure != nil, why: inv.FailureText})
 		o.add("traces_"+string(p), fmt.Sprintf("traces holding the order (%s)", p), float64(inv.Traces), "traces")
 		o.add("spans_"+string(p), fmt.Sprintf("spans to read (%s)", p), float64(inv.Spans), "spans")
-		o.add("lookups_"+string(p), fmt.Sprintf("Jaeger lookups (%s)", p), float64(inv.Lookups), "")
-		if inv.Failure == nil {
-			allFound = false
-		}
-		how := fmt.Sprintf("%s: %d %s/%d spans/%d %s", p, inv.Traces, plural(inv.Traces, "trace"), inv.Spans, inv.Lookups, plural(inv.Lookups, "lookup"))
+		o.add("lookups_"+string(p), fmt.Sprintf("Jaeger lookups made: searches + traces opened (%s)", p), float64(inv.Lookups), "")
+		o.add("searches_"+string(p), fmt.Sprintf("Jaeger searches issued (%s)", p), float64(inv.Cost.Searches), "")
+		o.add("traces_opened_"+string(p), fmt.Sprintf("traces opened (%s)", p), float64(inv.Cost.TracesOpened), "traces")
+		o.add("spans_read_"+string(p), fmt.Sprintf("spans read (%s)", p), float64(inv.Cost.SpansRead), "spans")
+		how := fmt.Sprintf("%s: %d %s/%d spans/%d %s (%d searched, %d opened)", p, inv.Traces, plural(inv.Traces, "trace"), inv.Spans,
+			inv.Lookups, plural(inv.Lookups, "lookup"), inv.Cost.Searches, inv.Cost.TracesOpened)
 		switch {
 		case inv.Linked:
 			how += " joined by span links"
@@ -79,32 +76,33 @@ func findTheFailure(ctx context.Context, e *Env, t Target) (Outcome, error) {
 		case len(inv.Unlinked) > 0:
 			how += fmt.Sprintf(" (%d joined by span links, %d only by the order id)", inv.Traces-1-len(inv.Unlinked), len(inv.Unlinked))
 		}
-		if inv.Failure == nil {
+		if !inv.Explained || inv.Failure == nil {
 			how += ", cause NOT found in the traces"
 		}
 		parts = append(parts, how)
 		o.Details = append(o.Details, fmt.Sprintf("TRACE_PROPAGATION=%s · order %s ended %s · %s", p, f.order.ID, f.order.Status, inv.HowFound))
 		if inv.FailureText != "" {
-			o.Details = append(o.Details, "  why: "+inv.FailureText)
+			o.Details = append(o.Details, "  why (from the spans): "+inv.FailureText)
 		}
 		if f.recovered > 0 {
 			recoveredMS = append(recoveredMS, float64(f.recovered.Milliseconds()))
 			o.Details = append(o.Details, fmt.Sprintf("  after the fault was cleared the retried event went through: CONFIRMED %s later", seconds(f.recovered)))
 		}
-		if i == 0 && e.RenderTrace != nil {
+		if len(tried) == 1 && e.RenderTrace != nil {
 			o.Details = append(o.Details, e.RenderTrace(inv)...)
 		}
 	}
+	holds, judged := judgeCosts(tried)
 	if t.Mode == config.ModeEvents {
 		if len(recoveredMS) > 0 {
 			o.add("recovered_ms", "stuck order final after the fault cleared", stats.Percentile(recoveredMS, 50), "ms")
 		}
-		o.Holds = allFound && len(recoveredMS) == len(props)
-		o.Verdict = fmt.Sprintf("events: the order did not fail, it got stuck (PENDING while invoicing's consumer retried); the cause (%s) took %s", why, strings.Join(parts, " · "))
+		o.Holds = holds && len(recoveredMS) == len(props)
+		o.Verdict = fmt.Sprintf("events: the order did not fail, it got stuck (PENDING while invoicing's consumer retried); %s; %s", judged, strings.Join(parts, " · "))
 		return o, nil
 	}
-	o.Holds = allFound
-	o.Verdict = fmt.Sprintf("sync: the order FAILED at once (503) and the cause (%s) took %s", why, strings.Join(parts, " · "))
+	o.Holds = holds
+	o.Verdict = fmt.Sprintf("sync: the order FAILED at once (503); %s; %s", judged, strings.Join(parts, " · "))
 	return o, nil
 }
 
@@ -152,12 +150,12 @@ func (e *Env) failOne(ctx context.Context, t Target) (failedOrder, error) {
 		return f, err
 	}
 	if t.Mode == config.ModeEvents {
-		// Wait until inventory reserved the stock and invoicing failed a few
-		// times: the order is stuck, not failed.
+		// Wait until inventory reserved the stock: from then on invoicing's
+		// consumer fails and retries, and the order is stuck, not failed.
+		// investigate polls Jaeger until a failing span shows up.
 		if err := waitTimeline(ctx, t.Orders, p.Order.ID, "reserved", 20*time.Second); err != nil {
 			return f, err
 		}
-		time.Sleep(1500 * time.Millisecond)
 		if f.order, err = t.Orders.Get(ctx, p.Order.ID); err != nil {
 			return f, err
 		}
@@ -196,7 +194,9 @@ func (e *Env) investigate(ctx context.Context, t Target, o api.Order, start time
 			OrderID: o.ID, TraceID: o.TraceID, Mode: string(t.Mode),
 			Since: start.Add(-2 * time.Second), Until: time.Now().Add(2 * time.Second),
 			Services: investigate.ServiceNames(string(t.Mode)),
-			Status:   string(o.Status), Reason: o.Reason,
+			// No Reason: the why must come from the spans, not from what
+			// order-svc stored.
+			Status: string(o.Status),
 		})
 		if err == nil {
 			last, lastErr = inv, nil

@@ -22,19 +22,28 @@ import (
 // aside with a reason and that the next good order still goes through.
 func poisonMessage(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	var o Outcome
+	before, err := snapshot(ctx, t)
+	if err != nil {
+		return o, fmt.Errorf("before the malformed message: %w", err)
+	}
 	if t.Mode == config.ModeSync {
 		status, ctype, err := postRaw(ctx, t.URLs["order-svc"]+"/orders", `{"customer_id": "cust-poison", "items": [{"sku": 42`)
 		if err != nil {
 			return o, err
 		}
+		changed, err := changedSince(ctx, t, before, &o)
+		if err != nil {
+			return o, err
+		}
+		// nextOrder fails the scenario unless the next order is CONFIRMED.
 		next, err := e.nextOrder(ctx, t)
 		if err != nil {
 			return o, err
 		}
 		o.add("refused_status", "HTTP status of the malformed request", float64(status), "")
 		o.add("next_order_ttc_ms", "next order final after", next, "ms")
-		o.Holds = status == http.StatusBadRequest && strings.HasPrefix(ctype, "application/problem+json") && next >= 0
-		o.Verdict = fmt.Sprintf("sync: a malformed request is refused at the door (%d %s), nothing is stored or dead-lettered, the next order is confirmed", status, ctype)
+		o.Holds = status == http.StatusBadRequest && strings.HasPrefix(ctype, "application/problem+json") && len(changed) == 0
+		o.Verdict = fmt.Sprintf("sync: a malformed request is refused at the door (%d %s), %s, the next order is confirmed", status, ctype, storedSentence(changed))
 		return o, nil
 	}
 	if len(e.Brokers) == 0 {
@@ -56,13 +65,23 @@ func poisonMessage(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	if err != nil {
 		return o, err
 	}
-	dlqMS := float64(seen.Sub(sent).Milliseconds())
+	dlq, stamped := firstWritten(entries, sent)
+	if !stamped {
+		// No Kafka timestamp on the dead letters: the poll's view is all there is.
+		dlq = seen.Sub(sent)
+		o.Details = append(o.Details, "the dead letters carry no timestamp: dlq_ms is when a poll first saw one")
+	}
+	dlqMS := float64(dlq.Milliseconds())
+	changed, err := changedSince(ctx, t, before, &o)
+	if err != nil {
+		return o, err
+	}
 	next, err := e.nextOrder(ctx, t)
 	if err != nil {
 		return o, err
 	}
 	o.add("dead_letters", "dead letters for it", float64(len(entries)), "events")
-	o.add("dlq_ms", "in the dead-letter topic after", dlqMS, "ms")
+	o.add("dlq_ms", "dead letter written after (its Kafka timestamp − publish)", dlqMS, "ms")
 	o.add("next_order_ttc_ms", "next order final after", next, "ms")
 	o.Details = append(o.Details, fmt.Sprintf("published to %s/%d/%d", topic, part, off))
 	var groups []string
@@ -71,10 +90,42 @@ func poisonMessage(ctx context.Context, e *Env, t Target) (Outcome, error) {
 		o.Details = append(o.Details, fmt.Sprintf("dead letter %s from %s/%d/%d by %s: %s", d.Position(), d.OriginalTopic, d.OriginalPartition, d.OriginalOffset, d.Group, d.Error))
 	}
 	o.Details = append(o.Details, "`flowctl dlq list` shows every dead letter; `flowctl dlq redrive --event-id "+id+"` would republish this one (it would come back: it is still malformed)")
-	o.Holds = len(entries) > 0 && next >= 0
-	o.Verdict = fmt.Sprintf("events: the malformed event was dead-lettered by %s within %s and the consumers went on: the next order was final after %s",
-		strings.Join(groups, ", "), stats.Ms(dlqMS), stats.Ms(next))
+	hold := e.Size.DownFor
+	allInvoiced, err := e.retriableCost(ctx, t, &o, hold)
+	if err != nil {
+		return o, fmt.Errorf("retriable failure: %w", err)
+	}
+	o.Holds = len(entries) > 0 && len(changed) == 0 && allInvoiced
+	o.Verdict = fmt.Sprintf("events: the malformed event was dead-lettered by %s %s after it was published, %s, and the consumers went on: the next order was final after %s; "+
+		"a retriable failure is not set aside but retried in place: with invoicing failing for %s, %g orders queued behind the retried events of %g partitions and waited up to %s",
+		strings.Join(groups, ", "), stats.Ms(dlqMS), storedSentence(changed), stats.Ms(next),
+		seconds(hold), o.Value("retry_orders_behind"), o.Value("retry_partitions"), stats.Ms(o.Value("retry_max_wait_ms")))
+	if !allInvoiced {
+		o.Verdict += "; NOT every order placed meanwhile was invoiced"
+	}
 	return o, nil
+}
+
+// changedSince snapshots t again and records on o what changed since before
+// ("state_changes" and a detail line per change).
+func changedSince(ctx context.Context, t Target, before serviceState, o *Outcome) ([]string, error) {
+	after, err := snapshot(ctx, t)
+	if err != nil {
+		return nil, fmt.Errorf("after the malformed message: %w", err)
+	}
+	changed := changes(before, after)
+	o.add("state_changes", "orders, stock or invoices changed by it", float64(len(changed)), "")
+	for _, c := range changed {
+		o.Details = append(o.Details, "changed by the malformed message: "+c)
+	}
+	return changed, nil
+}
+
+func storedSentence(changed []string) string {
+	if len(changed) == 0 {
+		return "nothing was stored (orders, stock and invoices unchanged)"
+	}
+	return fmt.Sprintf("yet it CHANGED state (%s)", strings.Join(changed, "; "))
 }
 
 // waitDeadLetters polls the dead-letter topics until the event with id is

@@ -18,6 +18,9 @@ type Scenario struct {
 	// Claim is the article's claim the scenario measures.
 	Claim string
 	run   func(ctx context.Context, e *Env, t Target) (Outcome, error)
+	// across, when set, judges the modes against each other once every mode
+	// ran: a claim such as "events cost no more than sync" needs both.
+	across func(r *Run)
 }
 
 // All are the scenarios, in the order the workshop takes them.
@@ -34,11 +37,11 @@ var All = []Scenario{
 	{Name: "read-your-writes", run: readYourWrites,
 		Summary: "read each order right after placing it: share still PENDING, time-to-consistency distribution",
 		Claim:   "events mean eventual consistency: right after placing an order its status depends on who caught up"},
-	{Name: "find-the-failure", run: findTheFailure,
+	{Name: "find-the-failure", run: findTheFailure, across: compareModes,
 		Summary: "one order fails in invoicing-svc: how many traces, spans and lookups it takes to find why, per TRACE_PROPAGATION",
 		Claim:   "debugging is harder with events: one call stack becomes a trail across services and a log, unless tracing is disciplined"},
 	{Name: "replay", run: replay,
-		Summary: "rebuild invoicing's totals from the event log with a fresh consumer group; compare with the live totals; one order's audit trail",
+		Summary: "build a read model no service has (every order's history, units per SKU and revenue per hour) from offset 0 of the three topics; check it against the live state; sync: what history the APIs keep",
 		Claim:   "an event log gives auditability and replay"},
 	{Name: "poison-message", run: poisonMessage,
 		Summary: "publish a malformed event: it lands in the dead-letter topic and the consumer goes on (`flowctl dlq list|redrive`)",
@@ -91,6 +94,9 @@ func (s Scenario) Run(ctx context.Context, e *Env, modes []config.Mode) (Run, er
 			return r, fmt.Errorf("scenario %s (%s): %w", s.Name, m, err)
 		}
 		r.Outcomes = append(r.Outcomes, o)
+	}
+	if s.across != nil {
+		s.across(&r)
 	}
 	return r, nil
 }

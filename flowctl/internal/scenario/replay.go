@@ -8,16 +8,16 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/config"
-	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
-// replay rebuilds invoicing's totals from invoicing.v1 with a fresh consumer
-// group, compares them with what invoicing-svc reports, and prints the audit
-// trail of one order straight from the log.
+// replay builds, in events mode, a read model no service has — each order's
+// full history and units per SKU and revenue per hour — from offset 0 of the
+// three topics with fresh consumer groups, and checks it against the
+// services' live state. In sync mode it measures what history the APIs keep.
 func replay(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	// One fresh order, so there is an invoice and a trail to show.
 	res, err := e.batch(ctx, t, "replay", 1, 1, nil)
@@ -32,66 +32,78 @@ func replay(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, fmt.Errorf("invoicing-svc totals: %w", err)
 	}
+	orders, err := t.Orders.List(ctx, stateListLimit)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("order-svc orders: %w", err)
+	}
 	var o Outcome
 	o.add("live_invoices", "invoices (invoicing-svc)", float64(live.Count), "")
 	o.add("live_total", "invoiced total (invoicing-svc)", float64(live.TotalCents)/100, string(live.Currency))
 	if t.Mode == config.ModeSync {
-		o.Holds = true
-		o.add("events_replayed", "events replayed", 0, "events") // there is no log to replay
-		o.Verdict = fmt.Sprintf("sync: no event log — invoicing's %d invoices (%s) can be read but not rebuilt, and order %s's history is in three services' logs and its trace",
-			live.Count, money(live.TotalCents, string(live.Currency)), short(order.ID))
-		return o, nil
+		return syncHistory(ctx, t, o, order.ID, orders, live)
 	}
 	if len(e.Brokers) == 0 {
 		return o, fmt.Errorf("no broker address to read the log from")
 	}
 
-	group := topology.ReplayGroupPrefix(e.TopicPrefix) + "invoicing." + time.Now().UTC().Format("20060102T150405.000")
-	e.say("  replaying %s from offset 0 with the fresh consumer group %s", e.topic(events.TopicInvoicing), group)
-	byOrder := map[string]int64{}
-	dupes := 0
-	st, err := kafkalog.Replay(ctx, e.Brokers, e.topic(events.TopicInvoicing), group, func(r kafkalog.Record) error {
-		d := r.Decode()
-		inv, ok := d.Payload.(*events.InvoiceIssued)
-		if d.Err != nil || !ok {
-			return nil // not an invoice: the live consumer skips it too
-		}
-		if _, seen := byOrder[inv.OrderID]; seen {
-			dupes++ // at-least-once delivery: an order is invoiced once
+	model := newReadModel()
+	stamp := time.Now().UTC().Format("20060102T150405.000")
+	var records int
+	var took, joinWait time.Duration
+	for _, topic := range kafkalog.Topics(e.TopicPrefix) {
+		group := topology.ReplayGroupPrefix(e.TopicPrefix) + "readmodel." + topic + "." + stamp
+		e.say("  replaying %s from offset 0 with the fresh consumer group %s", topic, group)
+		st, err := kafkalog.Replay(ctx, e.Brokers, topic, group, func(r kafkalog.Record) error {
+			model.apply(r)
 			return nil
+		})
+		if err != nil {
+			return o, fmt.Errorf("replay %s: %w", topic, err)
 		}
-		byOrder[inv.OrderID] = inv.TotalCents
-		return nil
-	})
+		records += st.Records
+		took += st.Took
+		joinWait += st.JoinWait
+	}
+	model.finish()
+	stock, err := t.Inventory.Stock(ctx)
 	if err != nil {
-		return o, fmt.Errorf("replay %s: %w", e.topic(events.TopicInvoicing), err)
+		return o, fmt.Errorf("inventory-svc stock: %w", err)
 	}
-	var total int64
-	for _, c := range byOrder {
-		total += c
+	reserved := 0
+	for _, it := range stock {
+		reserved += it.Reserved
 	}
-	match := len(byOrder) == live.Count && total == live.TotalCents
-	o.add("events_replayed", "events replayed", float64(st.Records), "events")
-	o.add("replay_ms", "replay took", float64(st.Took.Milliseconds()), "ms")
-	o.add("join_wait_ms", "of which joining the group", float64(st.JoinWait.Milliseconds()), "ms")
-	o.add("replayed_invoices", "invoices rebuilt from the log", float64(len(byOrder)), "")
-	o.add("replayed_total", "total rebuilt from the log", float64(total)/100, string(live.Currency))
-	o.add("duplicates", "duplicate deliveries skipped", float64(dupes), "events")
-	o.add("totals_match", "rebuilt = live", boolMetric(match), "")
+	chk := model.check(orders, live, reserved)
+	totalsMatch := model.Invoices == live.Count && model.InvoicedCents == live.TotalCents
+	o.add("events_replayed", "events replayed (three topics)", float64(records), "events")
+	o.add("replay_ms", "replay took", float64(took.Milliseconds()), "ms")
+	o.add("join_wait_ms", "of which joining the groups", float64(joinWait.Milliseconds()), "ms")
+	o.add("model_orders", "orders with a history in the read model", float64(len(model.Orders)), "orders")
+	o.add("sku_hours", "SKU × hour cells of units sold", float64(len(model.UnitsBySKU)), "")
+	o.add("replayed_invoices", "invoices rebuilt from the log", float64(model.Invoices), "")
+	o.add("replayed_total", "total rebuilt from the log", float64(model.InvoicedCents)/100, string(live.Currency))
+	o.add("totals_match", "rebuilt = live invoicing totals", boolMetric(totalsMatch), "")
+	o.add("live_agree", "live facts the read model agrees with", float64(chk.Agree), "")
+	o.add("live_disagree", "live facts it disagrees with", float64(chk.Disagree), "")
+	o.add("live_not_in_log", "live orders with no history in the log", float64(chk.NotInLog), "orders")
+	for _, d := range chk.Differences {
+		o.Details = append(o.Details, "read model vs live: "+d)
+	}
 
 	trail, err := auditTrail(ctx, e, order.ID)
 	if err != nil {
 		return o, err
 	}
 	o.add("audit_events", "events in the order's trail", float64(len(trail)), "events")
-	o.Details = append([]string{fmt.Sprintf("audit trail of order %s, from the log:", order.ID)}, trail...)
-	o.Holds = match && len(trail) >= 3
-	verdict := "equal to"
-	if !match {
-		verdict = fmt.Sprintf("NOT equal to (%d invoices, %s)", len(byOrder), money(total, string(live.Currency)))
+	o.Details = append(append([]string{fmt.Sprintf("audit trail of order %s, from the log:", order.ID)}, trail...), o.Details...)
+	o.Holds = chk.Disagree == 0 && chk.NotInLog == 0 && len(trail) >= 3
+	verdict := "agrees with every one"
+	if chk.Disagree+chk.NotInLog > 0 {
+		verdict = fmt.Sprintf("DISAGREES with %d and has no history for %d", chk.Disagree, chk.NotInLog)
 	}
-	o.Verdict = fmt.Sprintf("events: %d events replayed in %s rebuilt %d invoices, %s — %s the live totals; order %s's trail is %d events in the log",
-		st.Records, stats.Ms(float64(st.Took.Milliseconds())), len(byOrder), money(total, string(live.Currency)), verdict, short(order.ID), len(trail))
+	o.Verdict = fmt.Sprintf("events: %d events replayed from offset 0 of three topics in %s built a read model no service has — %d orders' full histories, units for %d SKU-hours, %d invoices (%s) — checked against %d live facts (order statuses, invoicing's totals, inventory's reserved units) it %s; order %s's trail is %d events in the log",
+		records, stats.Ms(float64(took.Milliseconds())), len(model.Orders), len(model.UnitsBySKU), model.Invoices, money(model.InvoicedCents, string(live.Currency)),
+		chk.Agree+chk.Disagree+chk.NotInLog, verdict, short(order.ID), len(trail))
 	return o, nil
 }
 

@@ -116,6 +116,7 @@ func (a *API) ReserveStock(c echo.Context) error {
 		return problem.Validation("the reservation request is not valid", fields...)
 	}
 	ctx := c.Request().Context()
+	httpserver.TagOrder(ctx, req.OrderID)
 	var r stock.Reservation
 	var created bool
 	err := a.Store.InTx(ctx, func(tx *sql.Tx) error {
@@ -165,6 +166,8 @@ func (a *API) ReleaseReservation(c echo.Context, id gen.ReservationID) error {
 		r, err = store.Release(ctx, tx, id, a.Now())
 		return err
 	})
+	// Only the reservation knows its order: tagged once it is read.
+	httpserver.TagOrder(ctx, r.OrderID)
 	if errors.Is(err, store.ErrNotFound) {
 		return problem.New(http.StatusNotFound, "not-found", "Reservation not found", fmt.Sprintf("no reservation %s", id))
 	}

@@ -80,6 +80,7 @@ func (a *API) IssueInvoice(c echo.Context) error {
 		return problem.Validation("the invoice request is not valid", fields...)
 	}
 	ctx := c.Request().Context()
+	httpserver.TagOrder(ctx, req.OrderID)
 	var inv invoice.Invoice
 	var created bool
 	err := a.Store.InTx(ctx, func(tx *sql.Tx) error {

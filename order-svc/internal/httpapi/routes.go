@@ -52,6 +52,8 @@ func (a *API) PlaceOrder(c echo.Context) error {
 		return problem.Validation(fmt.Sprintf("the order has %d error(s)", len(errs)), errs...)
 	}
 	o, err := a.Placer.Place(c.Request().Context(), d)
+	// Tagged even when placing failed: a failed order is the one to look for.
+	httpserver.TagOrder(c.Request().Context(), o.ID)
 	if o.ID == "" || (err != nil && !o.Status.Final()) {
 		if err == nil {
 			err = errors.New("placer returned no order")
@@ -82,6 +84,7 @@ func (a *API) GetOrder(c echo.Context, id gen.OrderID) error {
 	if _, err := uuid.Parse(id); err != nil {
 		return problem.Validation("the order id is not a UUID", problem.FieldError{Field: "id", Detail: fmt.Sprintf("%q is not a UUID", id)})
 	}
+	httpserver.TagOrder(c.Request().Context(), id)
 	o, err := a.Store.Get(c.Request().Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		return problem.New(http.StatusNotFound, "not-found", "Order not found", fmt.Sprintf("no order %s", id))

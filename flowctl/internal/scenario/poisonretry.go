@@ -1,0 +1,134 @@
+package scenario
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/kafkaconf"
+
+	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/kafkalog"
+)
+
+// retriableOrders are placed while invoicing fails: enough that most of a
+// topic's partitions (3 by default) get one order at the head and more behind.
+const retriableOrders = 9
+
+// reservedEvent is one order's StockReserved as stored in Kafka: the event
+// invoicing-svc must handle, where it sat, and when it was written.
+type reservedEvent struct {
+	OrderID   string
+	Partition int
+	Offset    int64
+	At        time.Time
+}
+
+// partitionWait is what one partition's retried head cost the orders behind it.
+type partitionWait struct {
+	Partition int
+	// Head is the order whose event invoicing retried first on the partition.
+	Head string
+	// Behind are the other orders of the partition, whose events waited.
+	Behind int
+	// MaxWait is the longest any event of the partition waited from being
+	// written until its order was invoiced.
+	MaxWait time.Duration
+}
+
+// partitionWaits groups the events by partition (offset order) and measures
+// each event's wait until its order's invoiced step; events of orders never
+// invoiced are left out.
+func partitionWaits(evs []reservedEvent, invoiced map[string]time.Time) []partitionWait {
+	evs = slices.Clone(evs)
+	slices.SortFunc(evs, func(a, b reservedEvent) int {
+		return cmp.Or(cmp.Compare(a.Partition, b.Partition), cmp.Compare(a.Offset, b.Offset))
+	})
+	var out []partitionWait
+	for _, ev := range evs {
+		done, ok := invoiced[ev.OrderID]
+		if !ok {
+			continue
+		}
+		if len(out) == 0 || out[len(out)-1].Partition != ev.Partition {
+			out = append(out, partitionWait{Partition: ev.Partition, Head: ev.OrderID})
+		} else {
+			out[len(out)-1].Behind++
+		}
+		out[len(out)-1].MaxWait = max(out[len(out)-1].MaxWait, done.Sub(ev.At))
+	}
+	return out
+}
+
+// retriableCost makes invoicing fail every event for hold, places orders
+// meanwhile, clears the fault and measures how long the orders queued behind
+// each partition's retried event waited. Per-partition blocking is the
+// design: a retried event holds only its own partition, in order.
+// It returns whether every order placed meanwhile was invoiced in the end.
+func (e *Env) retriableCost(ctx context.Context, t Target, o *Outcome, hold time.Duration) (bool, error) {
+	admin := t.Admin[invoicing]
+	if _, err := admin.SetFaults(ctx, api.Faults{ErrorRate: 1}); err != nil {
+		return false, err
+	}
+	defer func() {
+		cctx, cancel := cleanupCtx(ctx)
+		defer cancel()
+		_ = admin.ClearFaults(cctx)
+	}()
+	e.say("  invoicing-svc fails every event for %s (retriable): %d orders meanwhile", hold, retriableOrders)
+	cleared := time.Now().Add(hold)
+	res, err := e.batch(ctx, t, "retriable failure", retriableOrders, 50, nil)
+	if err != nil {
+		return false, err
+	}
+	// The outage's length is the experiment's parameter, not a wait for a
+	// state: the orders are in flight and being retried meanwhile.
+	select {
+	case <-ctx.Done():
+		return false, ctx.Err()
+	case <-time.After(time.Until(cleared)):
+	}
+	if err := admin.ClearFaults(ctx); err != nil {
+		return false, err
+	}
+	if _, err := e.follow(ctx, t, "retriable failure", &res); err != nil {
+		return false, err
+	}
+	invoiced := map[string]time.Time{}
+	for _, p := range res.Orders {
+		got, err := t.Orders.Get(ctx, p.Order.ID)
+		if err != nil {
+			return false, err
+		}
+		for _, s := range got.Timeline {
+			if string(s.Step) == "invoiced" {
+				invoiced[got.ID] = s.At
+			}
+		}
+	}
+	recs, err := kafkalog.ReadAll(ctx, e.Brokers, e.topic(events.TopicInventory))
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", e.topic(events.TopicInventory), err)
+	}
+	var evs []reservedEvent
+	for _, r := range recs {
+		if _, ours := invoiced[string(r.Key)]; ours && r.Headers[kafkaconf.HeaderEventType] == events.TypeStockReserved {
+			evs = append(evs, reservedEvent{OrderID: string(r.Key), Partition: r.Partition, Offset: r.Offset, At: r.Time})
+		}
+	}
+	waits := partitionWaits(evs, invoiced)
+	behind, worst := 0, time.Duration(0)
+	for _, w := range waits {
+		behind += w.Behind
+		worst = max(worst, w.MaxWait)
+		o.Details = append(o.Details, fmt.Sprintf("retriable failure · partition %d: head order %s retried, %d %s behind it waited up to %s",
+			w.Partition, short(w.Head), w.Behind, plural(w.Behind, "order"), seconds(w.MaxWait)))
+	}
+	o.add("retry_partitions", "partitions held by a retried event", float64(len(waits)), "")
+	o.add("retry_orders_behind", "orders queued behind a retried event", float64(behind), "orders")
+	o.add("retry_max_wait_ms", "longest wait behind a retried event", float64(worst.Milliseconds()), "ms")
+	return len(evs) == len(res.Orders) && len(invoiced) == len(res.Orders), nil
+}
