@@ -38,7 +38,9 @@ func (noRelay) Notify() {}
 func BenchmarkConsumerSQLite(b *testing.B) {
 	for _, batchMax := range []int{1, kafkabus.DefaultBatchMax} {
 		b.Run(fmt.Sprintf("batch=%d", batchMax), func(b *testing.B) {
-			benchBrokers(b, func(b *testing.B, dataDir string) { benchConsumerSQLite(b, dataDir, kafkabus.DefaultPartitions, batchMax) })
+			benchBrokers(b, func(b *testing.B, dataDir string) {
+				benchConsumerSQLite(b, dataDir, kafkabus.DefaultPartitions, batchMax)
+			})
 		})
 	}
 }
