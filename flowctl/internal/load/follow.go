@@ -26,12 +26,12 @@ type FollowConfig struct {
 	Progress func(notFinal int)
 }
 
-// Follow fetches every accepted order of r until it is final or the timeout
+// Follow fetches every order of r order-svc created until it is final or the timeout
 // passes (see FollowOrders).
 func Follow(ctx context.Context, r *Result, o OrderGetter, c FollowConfig) (int, error) {
 	orders := make([]*api.Order, 0, len(r.Orders))
 	for i := range r.Orders {
-		if r.Orders[i].Accepted() {
+		if r.Orders[i].HasID() {
 			orders = append(orders, &r.Orders[i].Order)
 		}
 	}

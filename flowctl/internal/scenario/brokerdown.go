@@ -73,10 +73,10 @@ func brokerDown(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	s := load.Summarize(res)
 	o := outcomeOf(s, n)
 	confirmed := s.ByStatus["CONFIRMED"]
-	o.add("accepted_pct", "accepted while down", stats.Share(accepted, n), "%")
-	o.add("pending_while_down", "not final while down", float64(whileDown.Accepted-countFinal(down)), "orders")
+	o.put(KeyAcceptedPct, "accepted while down", stats.Share(accepted, n), "%")
+	o.put(KeyPendingWhileDown, "not final while down", float64(whileDown.Created-countFinal(down)), "orders")
 	if !upAt.IsZero() {
-		o.add("broker_down_ms", "broker unavailable (stop done to answering again)", float64(upAt.Sub(downAt).Milliseconds()), "ms")
+		o.put(KeyBrokerDownMS, "broker unavailable (stop done to answering again)", float64(upAt.Sub(downAt).Milliseconds()), "ms")
 	}
 	if t.Mode == config.ModeSync {
 		o.Holds = confirmed == n
@@ -91,20 +91,20 @@ func brokerDown(ctx context.Context, e *Env, t Target) (Outcome, error) {
 		return o, fmt.Errorf("no broker was running to stop: bring the events stack up first")
 	}
 	catchUp := max(lastFinal(res).Sub(upAt), 0)
-	o.add("catch_up_ms", "all final after the broker returned", float64(catchUp.Milliseconds()), "ms")
+	o.put(KeyCatchUpMS, "all final after the broker returned", float64(catchUp.Milliseconds()), "ms")
 	// The catch-up in two parts: until the first order moved, the clients
 	// reconnected and the consumer groups re-formed; after that the backlog
 	// was worked off.
 	restart := ""
 	if first := firstMove(res); !first.IsZero() {
 		firstMoved := max(first.Sub(upAt), 0)
-		o.add("first_move_ms", "first order moved after the broker returned", float64(firstMoved.Milliseconds()), "ms")
+		o.put(KeyFirstMoveMS, "first order moved after the broker returned", float64(firstMoved.Milliseconds()), "ms")
 		restart = fmt.Sprintf(" (%s until the first moved: clients reconnecting, consumer groups re-forming; %s working off the backlog)",
 			seconds(firstMoved), seconds(max(catchUp-firstMoved, 0)))
 	}
 	o.Holds = accepted == n && confirmed == n
 	o.Verdict = fmt.Sprintf("events: %d of %d accepted while Kafka was down (%d still PENDING, their events waiting in the outbox); %d confirmed, the last %s after it came back%s",
-		accepted, n, whileDown.Accepted-countFinal(down), confirmed, seconds(catchUp), restart)
+		accepted, n, whileDown.Created-countFinal(down), confirmed, seconds(catchUp), restart)
 	return o, nil
 }
 

@@ -168,7 +168,7 @@ func (e *Env) stock(ctx context.Context, t Target, label string, p stockup.Plan)
 func (e *Env) follow(ctx context.Context, t Target, label string, res *load.Result) (notFinal int, err error) {
 	total := 0
 	for _, p := range res.Orders {
-		if p.Accepted() {
+		if p.HasID() {
 			total++
 		}
 	}

@@ -53,7 +53,7 @@ func readYourWrites(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	}
 	s := load.Summarize(res)
 	o := outcomeOf(s, n)
-	o.add("stale_read_pct", "not final when read back", stats.Share(stale, n), "%")
+	o.put(KeyStaleReadPct, "not final when read back", stats.Share(stale, n), "%")
 	o.add("read_after_ms", "read back after (p50)", stats.Percentile(readMS, 50), "ms")
 	o.Details = append(o.Details, "status when read back: "+statusList(firstRead))
 	if t.Mode == config.ModeSync {

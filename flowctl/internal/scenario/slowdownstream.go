@@ -41,7 +41,7 @@ func slowDownstream(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	s := load.Summarize(res)
 	o := outcomeOf(s, n)
 	o.Details = append(o.Details, knobs...)
-	o.add("added_latency_ms", "added to inventory-svc", float64(lat.Milliseconds()), "ms")
+	o.put(KeyAddedLatencyMS, "added to inventory-svc", float64(lat.Milliseconds()), "ms")
 	latMS := float64(lat.Milliseconds())
 	if t.Mode == config.ModeSync {
 		o.Holds = s.Placement.P50 >= latMS
@@ -55,7 +55,7 @@ func slowDownstream(ctx context.Context, e *Env, t Target) (Outcome, error) {
 		return o, nil
 	}
 	if backlogOK {
-		o.add("backlog_events", "largest consumer backlog", float64(backlog), "events")
+		o.put(KeyBacklogEvents, "largest consumer backlog", float64(backlog), "events")
 	}
 	o.Holds = s.Placement.P99 < latMS && s.TimeToFinal.P50 >= latMS
 	lag := ""
