@@ -32,6 +32,10 @@ const (
 	KeyFirstMoveMS        MetricKey = "first_move_ms"
 	KeyAddedLatencyMS     MetricKey = "added_latency_ms"
 	KeyStaleReadPct       MetricKey = "stale_read_pct"
+	KeyStaleAt0MSPct      MetricKey = "stale_at_0ms_pct"
+	KeyStaleAt5MSPct      MetricKey = "stale_at_5ms_pct"
+	KeyStaleAt20MSPct     MetricKey = "stale_at_20ms_pct"
+	KeyStaleAt100MSPct    MetricKey = "stale_at_100ms_pct"
 )
 
 // Keys of find-the-failure, replay and poison-message (their files build
@@ -65,7 +69,7 @@ var Produces = map[string][]MetricKey{
 	"slow-downstream": append(loadKeys[:len(loadKeys):len(loadKeys)],
 		KeyAddedLatencyMS, KeyBacklogEvents),
 	"read-your-writes": append(loadKeys[:len(loadKeys):len(loadKeys)],
-		KeyStaleReadPct, "read_after_ms"),
+		KeyStaleReadPct, KeyStaleAt0MSPct, KeyStaleAt5MSPct, KeyStaleAt20MSPct, KeyStaleAt100MSPct),
 	"find-the-failure": {KeyTracesChild, KeyTracesLink, KeyTracesOff, "spans_child", "spans_link", "spans_off",
 		"lookups_child", "lookups_link", KeyLookupsOff, KeyRecoveredMS},
 	"replay": {"live_invoices", "live_total", KeyEventsReplayed, KeyReplayMS, "join_wait_ms",
