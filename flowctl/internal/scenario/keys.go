@@ -28,6 +28,8 @@ const (
 	KeyBacklogEvents      MetricKey = "backlog_events"
 	KeyCatchUpMS          MetricKey = "catch_up_ms"
 	KeyPendingWhileDown   MetricKey = "pending_while_down"
+	KeyOutboxPending      MetricKey = "outbox_pending_events"
+	KeyNoticedMS          MetricKey = "noticed_after_ms"
 	KeyBrokerDownMS       MetricKey = "broker_down_ms"
 	KeyFirstMoveMS        MetricKey = "first_move_ms"
 	KeyAddedLatencyMS     MetricKey = "added_latency_ms"
@@ -76,5 +78,6 @@ var Produces = map[string][]MetricKey{
 		"replayed_invoices", "replayed_total", "duplicates", KeyTotalsMatch, KeyAuditEvents},
 	"poison-message": {KeyRefusedStatus, KeyNextOrderTTCMS, KeyDeadLetters, KeyDLQMS},
 	"broker-down": append(loadKeys[:len(loadKeys):len(loadKeys)],
-		KeyAcceptedPct, KeyPendingWhileDown, KeyBrokerDownMS, KeyCatchUpMS, KeyFirstMoveMS),
+		KeyAcceptedPct, KeyPendingWhileDown, KeyOutboxPending, KeyNoticedMS, KeyBrokerDownMS,
+		KeyCatchUpMS, KeyFirstMoveMS),
 }
