@@ -97,7 +97,9 @@ func brokerDown(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	if t.Mode == config.ModeEvents && !wasRunning {
 		return Outcome{}, fmt.Errorf("no broker was running to stop: bring the events stack up first")
 	}
-	return judgeBrokerDown(t.Mode, res, b), nil
+	o := judgeBrokerDown(t.Mode, res, b)
+	e.putFollow(&o)
+	return o, nil
 }
 
 // judgeBrokerDown turns the followed batch into the outcome. Sync holds

@@ -56,7 +56,9 @@ func downstreamDown(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	if _, err := e.follow(ctx, t, "downstream-down", &res); err != nil {
 		return Outcome{}, err
 	}
-	return judgeDownstreamDown(t.Mode, res, n, accepted, failedAnswers, backlog, backlogOK, downAt, upAt), nil
+	o := judgeDownstreamDown(t.Mode, res, n, accepted, failedAnswers, backlog, backlogOK, downAt, upAt)
+	e.putFollow(&o)
+	return o, nil
 }
 
 // answerCounts counts, from the answers to the POSTs alone, the orders the

@@ -23,6 +23,7 @@ func happyPath(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	}
 	s := load.Summarize(res)
 	o := outcomeOf(s, n)
+	e.putFollow(&o)
 	confirmed := s.ByStatus["CONFIRMED"]
 	o.Holds = confirmed == n
 	if t.Mode == config.ModeSync {

@@ -33,6 +33,7 @@ const (
 	KeyBrokerDownMS       MetricKey = "broker_down_ms"
 	KeyFirstMoveMS        MetricKey = "first_move_ms"
 	KeyAddedLatencyMS     MetricKey = "added_latency_ms"
+	KeyFollowIntervalMS   MetricKey = "follow_interval_ms"
 	KeyStaleReadPct       MetricKey = "stale_read_pct"
 	KeyStaleAt0MSPct      MetricKey = "stale_at_0ms_pct"
 	KeyStaleAt5MSPct      MetricKey = "stale_at_5ms_pct"
@@ -60,7 +61,7 @@ const (
 
 // loadKeys are what outcomeOf reports for every load-based scenario.
 var loadKeys = []MetricKey{KeyOrders, KeyPlacementP50MS, KeyPlacementP99MS, KeyPlacementN,
-	KeyTTCP50MS, KeyTTCP99MS, KeyTTCN, KeySuccessPct, KeyNotFinal}
+	KeyTTCP50MS, KeyTTCP99MS, KeyTTCN, KeySuccessPct, KeyNotFinal, KeyFollowIntervalMS}
 
 // Produces are the metric keys each scenario reports (in some mode), for
 // the report's test that every key it reads has a producer.

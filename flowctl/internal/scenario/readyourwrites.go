@@ -69,7 +69,9 @@ func readYourWrites(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	if _, err := e.follow(ctx, t, "read-your-writes", &res); err != nil {
 		return Outcome{}, err
 	}
-	return judgeReadYourWrites(t.Mode, load.Summarize(res), reads), nil
+	o := judgeReadYourWrites(t.Mode, load.Summarize(res), reads)
+	e.putFollow(&o)
+	return o, nil
 }
 
 // judgeReadYourWrites reports the stale share per gap group. Sync holds
