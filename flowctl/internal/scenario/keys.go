@@ -33,6 +33,10 @@ const (
 	KeyBrokerDownMS       MetricKey = "broker_down_ms"
 	KeyFirstMoveMS        MetricKey = "first_move_ms"
 	KeyAddedLatencyMS     MetricKey = "added_latency_ms"
+	KeyInjectedLatencyMS  MetricKey = "injected_latency_ms"
+	KeyBaselineP50MS      MetricKey = "baseline_placement_p50_ms"
+	KeyBaselineTTCP50MS   MetricKey = "baseline_ttc_p50_ms"
+	KeyAddedTTCMS         MetricKey = "added_ttc_ms"
 	KeyFollowIntervalMS   MetricKey = "follow_interval_ms"
 	KeyStaleReadPct       MetricKey = "stale_read_pct"
 	KeyStaleAt0MSPct      MetricKey = "stale_at_0ms_pct"
@@ -70,7 +74,7 @@ var Produces = map[string][]MetricKey{
 	"downstream-down": append(loadKeys[:len(loadKeys):len(loadKeys)],
 		KeyAcceptedPct, KeyFailedWhileDownPct, KeyDownForMS, KeyBacklogEvents, KeyCatchUpMS),
 	"slow-downstream": append(loadKeys[:len(loadKeys):len(loadKeys)],
-		KeyAddedLatencyMS, KeyBacklogEvents),
+		KeyAddedLatencyMS, KeyInjectedLatencyMS, KeyBaselineP50MS, KeyBaselineTTCP50MS, KeyAddedTTCMS, KeyBacklogEvents),
 	"read-your-writes": append(loadKeys[:len(loadKeys):len(loadKeys)],
 		KeyStaleReadPct, KeyStaleAt0MSPct, KeyStaleAt5MSPct, KeyStaleAt20MSPct, KeyStaleAt100MSPct),
 	"find-the-failure": {KeyTracesChild, KeyTracesLink, KeyTracesOff, "spans_child", "spans_link", "spans_off",
