@@ -51,7 +51,7 @@ func slowDownstream(ctx context.Context, e *Env, t Target) (Outcome, error) {
 		return Outcome{}, err
 	}
 	slow := slowRun{Base: load.Summarize(base), Slow: load.Summarize(res), N: n, Latency: lat,
-		Backlog: backlog, BacklogOK: backlogOK, Partitions: partitionsOf(ctx, t)}
+		Backlog: backlog, BacklogOK: backlogOK, Consumers: consumersOf(ctx, t)}
 	o := judgeSlowDownstream(t.Mode, slow)
 	o.Details = append(o.Details, knobs...)
 	e.putFollow(&o)
@@ -66,9 +66,10 @@ type slowRun struct {
 	Latency    time.Duration
 	Backlog    int64
 	BacklogOK  bool
-	// Partitions is inventory's KAFKA_PARTITIONS (0: unknown): one event at
-	// a time per partition makes its consumers' capacity Partitions ÷ Latency.
-	Partitions int
+	// Consumers is how many consume loops inventory-svc runs (its
+	// "consumers" knob; 0: unknown): each handles one event at a time, so
+	// their capacity under the fault is Consumers ÷ Latency.
+	Consumers int
 }
 
 // judgeSlowDownstream compares the two batches. Sync holds when its
@@ -108,10 +109,10 @@ func judgeSlowDownstream(mode config.Mode, r slowRun) Outcome {
 	backlog := ""
 	if r.BacklogOK {
 		backlog = fmt.Sprintf("; inventory's consumer fell up to %d events behind", r.Backlog)
-		if r.Partitions > 0 && latMS > 0 {
-			capacity := float64(r.Partitions) / (latMS / 1000)
-			backlog += fmt.Sprintf(" (÷ %.0f events/s = %d partitions ÷ %s: about %s of waiting)",
-				capacity, r.Partitions, r.Latency, stats.Ms(float64(r.Backlog)/capacity*1000))
+		if r.Consumers > 0 && latMS > 0 {
+			capacity := float64(r.Consumers) / (latMS / 1000)
+			backlog += fmt.Sprintf(" (÷ %.1f events/s = %d consume loop(s) ÷ %s: about %s of waiting)",
+				capacity, r.Consumers, r.Latency, stats.Ms(float64(r.Backlog)/capacity*1000))
 		}
 	}
 	o.Verdict = fmt.Sprintf("events: placement p50 moved by %s (%s → %s), time to consistency p50 grew by %s (%s → %s)%s",
@@ -123,13 +124,13 @@ func judgeSlowDownstream(mode config.Mode, r slowRun) Outcome {
 	return o
 }
 
-// partitionsOf is inventory-svc's KAFKA_PARTITIONS knob, 0 when unknown.
-func partitionsOf(ctx context.Context, t Target) int {
+// consumersOf is inventory-svc's "consumers" knob, 0 when unknown.
+func consumersOf(ctx context.Context, t Target) int {
 	k, err := api.GetKnobs(ctx, t.URLs[inventory], nil)
 	if err != nil {
 		return 0
 	}
-	switch v := k.Knobs["KAFKA_PARTITIONS"].(type) {
+	switch v := k.Knobs["consumers"].(type) {
 	case float64:
 		return int(v)
 	case string:

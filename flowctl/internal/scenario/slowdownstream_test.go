@@ -77,7 +77,7 @@ func TestJudgeSlowDownstream(t *testing.T) {
 		{"events: consistency did not grow either", config.ModeEvents, summary(3, 40), summary(4, 60), false, 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			o := judgeSlowDownstream(c.mode, slowRun{Base: c.base, Slow: c.slow, N: 10, Latency: lat, Backlog: 12, BacklogOK: true, Partitions: 3})
+			o := judgeSlowDownstream(c.mode, slowRun{Base: c.base, Slow: c.slow, N: 10, Latency: lat, Backlog: 12, BacklogOK: true, Consumers: 1})
 			if o.Holds != c.holds {
 				t.Errorf("holds = %v, want %v (%s)", o.Holds, c.holds, o.Verdict)
 			}
