@@ -60,9 +60,10 @@ func TestJudgeBrokerDown(t *testing.T) {
 // fakeMetricsSvc serves /metrics whose publish-failure counter starts to
 // rise at the risesAt-th request (never when 0), and a ready /readyz.
 type fakeMetricsSvc struct {
-	risesAt int32
-	served  atomic.Int32
-	asked   chan struct{}
+	risesAt  int32
+	notReady bool // /readyz fails from the start
+	served   atomic.Int32
+	asked    chan struct{}
 }
 
 func (f *fakeMetricsSvc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -78,6 +79,12 @@ func (f *fakeMetricsSvc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			close(f.asked)
 		}
 	case "/readyz":
+		if f.notReady {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprint(w, `{"title":"not ready","status":503}`)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, `{"status":"ready"}`)
 	default:
@@ -87,23 +94,26 @@ func (f *fakeMetricsSvc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func TestWatchNotice(t *testing.T) {
 	for _, c := range []struct {
-		name    string
-		risesAt int32
-		noticed bool
+		name     string
+		risesAt  int32
+		notReady bool
+		noticed  bool
 	}{
-		{"the relay's failures rise", 3, true},
-		{"nothing changes", 0, false},
+		{"the relay's failures rise", 3, false, true},
+		{"nothing changes", 0, false, false},
+		{"not ready before the stop already: no sign", 0, true, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			f := &fakeMetricsSvc{risesAt: c.risesAt, asked: make(chan struct{})}
+			f := &fakeMetricsSvc{risesAt: c.risesAt, notReady: c.notReady, asked: make(chan struct{})}
 			srv := httptest.NewServer(f)
 			defer srv.Close()
 			e := &Env{}
 			w := e.watchNotice(context.Background(), Target{URLs: map[string]string{"order-svc": srv.URL}})
-			if c.noticed {
-				<-w.done // the watch ends by itself once it notices
-			} else {
-				<-f.asked // asked several times, nothing to notice
+			// The watch ends by itself once it notices; otherwise it is
+			// asked several times and finds nothing.
+			select {
+			case <-w.done:
+			case <-f.asked:
 			}
 			_, how, ok := w.Stop()
 			if ok != c.noticed {

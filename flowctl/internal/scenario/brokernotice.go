@@ -27,10 +27,15 @@ type noticeWatch struct {
 // watchNotice starts the watch; Stop ends it.
 func (e *Env) watchNotice(ctx context.Context, t Target) *noticeWatch {
 	hc := &http.Client{Timeout: time.Second}
-	base := map[string]float64{}
+	// The baseline: a counter already counting, or a service not ready
+	// before the stop, is no sign of noticing it.
+	base, wasReady := map[string]float64{}, map[string]bool{}
 	for svc, u := range t.URLs {
 		if m, err := api.GetMetrics(ctx, u, hc); err == nil {
 			base[svc] = m["outbox_publish_failures_total"]
+		}
+		if r, err := api.Ready(ctx, u, hc); err == nil && r.Status != "not ready" {
+			wasReady[svc] = true
 		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -49,7 +54,7 @@ func (e *Env) watchNotice(ctx context.Context, t Target) *noticeWatch {
 					w.at, w.how = time.Now(), svc+"'s outbox_publish_failures_total rose"
 					return
 				}
-				if r, err := api.Ready(ctx, u, hc); err == nil && r.Status == "not ready" {
+				if r, err := api.Ready(ctx, u, hc); err == nil && r.Status == "not ready" && wasReady[svc] {
 					w.at, w.how = time.Now(), svc+"'s /readyz failed"
 					return
 				}
