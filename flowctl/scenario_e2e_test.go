@@ -266,14 +266,16 @@ func checkScenarioReport(t *testing.T, rep scenario.Report) {
 		}
 	}
 	type want struct {
-		scenario, mode, metric string
-		ok                     func(float64) bool
-		what                   string
+		scenario, mode string
+		metric         scenario.MetricKey
+		ok             func(float64) bool
+		what           string
 	}
 	for _, w := range []want{
 		{"happy-path", "sync", "success_pct", eq(100), "all confirmed"},
 		{"happy-path", "events", "success_pct", eq(100), "all confirmed"},
 		{"downstream-down", "sync", "success_pct", eq(0), "no order confirmed while inventory was down"},
+		{"downstream-down", "sync", "accepted_pct", eq(0), "no order accepted (2xx) while inventory was down"},
 		{"downstream-down", "events", "accepted_pct", eq(100), "every order accepted while inventory was down"},
 		{"downstream-down", "events", "success_pct", eq(100), "every order confirmed after it came back"},
 		{"downstream-down", "events", "backlog_events", gt(0), "a backlog while it was down"},

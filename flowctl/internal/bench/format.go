@@ -10,32 +10,12 @@ import (
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
-// p99MinN is the fewest samples whose p99 is not simply their maximum: by
-// nearest rank, the 99th percentile of fewer than 100 values is the largest.
-const p99MinN = 100
-
-// Pct is the p-th percentile (50 or 99) of s with its sample count, "–"
-// without samples, and "max X (n=N)" for a p99 of fewer than p99MinN.
-func Pct(s stats.Summary, p int) string {
-	switch {
-	case s.N == 0:
-		return "–"
-	case p == 99 && s.N < p99MinN:
-		return fmt.Sprintf("max %s (n=%d)", stats.Ms(s.Max), s.N)
-	case p == 99:
-		return fmt.Sprintf("%s (n=%d)", stats.Ms(s.P99), s.N)
-	}
-	return fmt.Sprintf("%s (n=%d)", stats.Ms(s.P50), s.N)
-}
-
-// Pct99Label is Pct(s, 99) said in a sentence: "p99 X (n=N)", or
-// "max X (n=N)" when N is too small for a p99 that differs from the maximum.
-func Pct99Label(s stats.Summary) string {
-	if s.N == 0 || s.N < p99MinN {
-		return Pct(s, 99)
-	}
-	return "p99 " + Pct(s, 99)
-}
+// Pct and Pct99Label are stats.Pct and stats.Pct99Label: the bench and the
+// scenarios print percentiles the same way.
+var (
+	Pct        = stats.Pct
+	Pct99Label = stats.Pct99Label
+)
 
 // Print writes the result side by side: a column per target.
 func Print(w io.Writer, r Result) {

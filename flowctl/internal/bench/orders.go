@@ -116,7 +116,7 @@ func stepOf(r load.Result) Step {
 		Samples: sum.TimeToFinalSamples, Trend: TrendOf(sum.TimeToFinalSamples)}
 	for _, p := range r.Orders {
 		switch {
-		case !p.Accepted():
+		case !p.HasID():
 			st.Done++
 			st.Failed++
 		case p.Order.Final:

@@ -201,7 +201,7 @@ func TestQuestionsUseTheReportsNumbers(t *testing.T) {
 	}
 }
 
-func metricPtr(t *testing.T, r scenario.Report, name, mode, key string) *scenario.Metric {
+func metricPtr(t *testing.T, r scenario.Report, name, mode string, key scenario.MetricKey) *scenario.Metric {
 	t.Helper()
 	for i := range r.Runs {
 		for j := range r.Runs[i].Outcomes {

@@ -7,33 +7,38 @@ import (
 	"github.com/orderflow/flowctl/internal/scenario"
 )
 
+// source is a scenario and the metrics of it that answer a question.
+type source struct {
+	scenario string
+	keys     []scenario.MetricKey
+}
+
+// questionTable are the five questions and the metrics that answer each.
+var questionTable = []struct {
+	ask, why string
+	from     []source
+}{
+	{"What coupling problem are you solving?",
+		"Events decouple availability and latency: with a service down or slow, can orders still be placed, and how fast is the answer?",
+		[]source{{"downstream-down", []scenario.MetricKey{scenario.KeySuccessPct, scenario.KeyAcceptedPct}}, {"slow-downstream", []scenario.MetricKey{scenario.KeyPlacementP99MS, scenario.KeySuccessPct}}}},
+	{"Can your domain tolerate eventual consistency?",
+		"With events the first answer is provisional: how often does a read right after the write show the old state, and how long until the status is final?",
+		[]source{{"read-your-writes", []scenario.MetricKey{scenario.KeyStaleReadPct}}, {"happy-path", []scenario.MetricKey{scenario.KeyTTCP50MS, scenario.KeyTTCP99MS}}}},
+	{"What does a delayed or dropped message cost?",
+		"When the broker is down or a message cannot be handled, orders wait: count how many, and for how long.",
+		[]source{{"broker-down", []scenario.MetricKey{scenario.KeyAcceptedPct, scenario.KeyCatchUpMS, scenario.KeyTTCP99MS}}, {"find-the-failure", []scenario.MetricKey{scenario.KeyRecoveredMS}}, {"poison-message", []scenario.MetricKey{scenario.KeyDeadLetters, scenario.KeyDLQMS}}}},
+	{"Can your team operate a broker?",
+		"Events add a broker to run, messages to retry or dead-letter, and traces to follow across services.",
+		[]source{{"broker-down", []scenario.MetricKey{scenario.KeyCatchUpMS, scenario.KeyPendingWhileDown}}, {"downstream-down", []scenario.MetricKey{scenario.KeyBacklogEvents, scenario.KeyCatchUpMS}}, {"find-the-failure", []scenario.MetricKey{scenario.KeyTracesChild, scenario.KeyTracesLink, scenario.KeyTracesOff, scenario.KeyLookupsOff}}}},
+	{"Is auditability worth it?",
+		"An event log can be replayed to rebuild state or to audit an order: what did that take here?",
+		[]source{{"replay", []scenario.MetricKey{scenario.KeyEventsReplayed, scenario.KeyReplayMS, scenario.KeyTotalsMatch, scenario.KeyAuditEvents}}}},
+}
+
 // questions are the five questions to ask before choosing events, each
 // answered by the scenarios that measure it, with this report's numbers.
 func questions(r scenario.Report, modes []string) []questionView {
-	type source struct {
-		scenario string
-		keys     []string
-	}
-	qs := []struct {
-		ask, why string
-		from     []source
-	}{
-		{"What coupling problem are you solving?",
-			"Events decouple availability and latency: with a service down or slow, can orders still be placed, and how fast is the answer?",
-			[]source{{"downstream-down", []string{"success_pct", "accepted_pct"}}, {"slow-downstream", []string{"placement_p99_ms", "success_pct"}}}},
-		{"Can your domain tolerate eventual consistency?",
-			"With events the first answer is provisional: how often does a read right after the write show the old state, and how long until the status is final?",
-			[]source{{"read-your-writes", []string{"stale_read_pct"}}, {"happy-path", []string{"ttc_p50_ms", "ttc_p99_ms"}}}},
-		{"What does a delayed or dropped message cost?",
-			"When the broker is down or a message cannot be handled, orders wait: count how many, and for how long.",
-			[]source{{"broker-down", []string{"accepted_pct", "catch_up_ms", "ttc_p99_ms"}}, {"find-the-failure", []string{"recovered_ms"}}, {"poison-message", []string{"dead_letters", "dlq_ms"}}}},
-		{"Can your team operate a broker?",
-			"Events add a broker to run, messages to retry or dead-letter, and traces to follow across services.",
-			[]source{{"broker-down", []string{"catch_up_ms", "pending_while_down"}}, {"downstream-down", []string{"backlog_events", "catch_up_ms"}}, {"find-the-failure", []string{"traces_child", "traces_link", "traces_off", "lookups_off"}}}},
-		{"Is auditability worth it?",
-			"An event log can be replayed to rebuild state or to audit an order: what did that take here?",
-			[]source{{"replay", []string{"events_replayed", "replay_ms", "totals_match", "audit_events"}}}},
-	}
+	qs := questionTable
 	var out []questionView
 	for _, q := range qs {
 		qv := questionView{Ask: q.ask, Why: q.why}
@@ -47,7 +52,7 @@ func questions(r scenario.Report, modes []string) []questionView {
 
 // evidenceFor is "Label: X in sync, Y in events" for each key the
 // scenario's run measured; the verdict line when it measured none of them.
-func evidenceFor(r scenario.Report, name string, keys, modes []string) evidence {
+func evidenceFor(r scenario.Report, name string, keys []scenario.MetricKey, modes []string) evidence {
 	e := evidence{Scenario: name, Anchor: anchor(name), Text: "not run in this report"}
 	var run *scenario.Run
 	for i := range r.Runs {
@@ -77,7 +82,7 @@ func evidenceFor(r scenario.Report, name string, keys, modes []string) evidence 
 		}
 		if len(values) > 0 {
 			if label == "" {
-				label = k
+				label = string(k)
 			}
 			parts = append(parts, label+": "+strings.Join(values, ", "))
 		}

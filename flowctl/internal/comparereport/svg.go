@@ -254,19 +254,24 @@ func scenarioCharts(run scenario.Run, modes []string) (charts []template.HTML, n
 // placement latency p50 and p99 (lighter) per mode.
 func overviewCharts(r scenario.Report, modes []string) []template.HTML {
 	var out []template.HTML
-	if c := metricBars(r, modes, "Orders confirmed, by scenario", []barMetric{{"", "success_pct"}}, true); c != "" {
+	if c := metricBars(r, modes, "Orders confirmed, by scenario", []barMetric{{"", scenario.KeySuccessPct}}, true); c != "" {
 		out = append(out, c)
 	}
-	latency := []barMetric{{" p50", "placement_p50_ms"}, {" p99", "placement_p99_ms"}}
-	if c := metricBars(r, modes, "Placement latency p50 and p99 (lighter)", latency, false); c != "" {
+	if c := metricBars(r, modes, "Placement latency p50 and p99 (lighter; the max below 100 samples)", latencyBars, false); c != "" {
 		out = append(out, c)
 	}
 	return out
 }
 
+// latencyBars are the placement latency chart's bars.
+var latencyBars = []barMetric{{" p50", scenario.KeyPlacementP50MS}, {" p99", scenario.KeyPlacementP99MS}}
+
 // barMetric is one bar per mode and scenario: the metric key, and what to
 // add to the mode's name in the legend.
-type barMetric struct{ suffix, key string }
+type barMetric struct {
+	suffix string
+	key    scenario.MetricKey
+}
 
 // metricBars is a bar chart of the metrics over the scenarios that measured
 // any of them in any mode.

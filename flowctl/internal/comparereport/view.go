@@ -161,20 +161,23 @@ func outcomeOf(run scenario.Run, mode string) (scenario.Outcome, bool) {
 	return scenario.Outcome{}, false
 }
 
+// headlineKeys are the metrics that tell the scenarios apart first, in
+// the order keyNumbers picks them.
+var headlineKeys = []scenario.MetricKey{
+	scenario.KeySuccessPct, scenario.KeyStaleReadPct, scenario.KeyPlacementP50MS, scenario.KeyTTCP99MS,
+	scenario.KeyCatchUpMS, scenario.KeyBacklogEvents, scenario.KeyTracesChild, scenario.KeyTracesLink, scenario.KeyTracesOff,
+	scenario.KeyTotalsMatch, scenario.KeyEventsReplayed, scenario.KeyDeadLetters, scenario.KeyDLQMS, scenario.KeyRefusedStatus,
+	scenario.KeyAcceptedPct, scenario.KeyPlacementP99MS, scenario.KeyTTCP50MS,
+}
+
 // keyNumbers is an outcome in a few numbers: the ones that tell the
 // scenarios apart first, up to three, else its first three metrics.
 func keyNumbers(o scenario.Outcome) string {
 	// Placement at its median (what a client usually waits), consistency at
 	// its p99 (the faults show in the tail); accepted after these, as it
 	// mostly repeats confirmed.
-	headline := []string{
-		"success_pct", "stale_read_pct", "placement_p50_ms", "ttc_p99_ms",
-		"catch_up_ms", "backlog_events", "traces_child", "traces_link", "traces_off",
-		"totals_match", "events_replayed", "dead_letters", "dlq_ms", "refused_status",
-		"accepted_pct", "placement_p99_ms", "ttc_p50_ms",
-	}
 	var picked []scenario.Metric
-	for _, k := range headline {
+	for _, k := range headlineKeys {
 		if m, ok := o.Metric(k); ok && len(picked) < 3 {
 			picked = append(picked, m)
 		}
@@ -195,41 +198,41 @@ func keyNumbers(o scenario.Outcome) string {
 // shortLabel names a headline metric in a word or two for the summary.
 func shortLabel(m scenario.Metric) string {
 	switch m.Key {
-	case "success_pct":
+	case scenario.KeySuccessPct:
 		return "confirmed"
-	case "accepted_pct":
+	case scenario.KeyAcceptedPct:
 		return "accepted"
-	case "stale_read_pct":
+	case scenario.KeyStaleReadPct:
 		return "stale reads"
-	case "placement_p50_ms":
+	case scenario.KeyPlacementP50MS:
 		return "placed p50"
-	case "placement_p99_ms":
+	case scenario.KeyPlacementP99MS:
 		return "placed p99"
-	case "ttc_p50_ms":
+	case scenario.KeyTTCP50MS:
 		return "final p50"
-	case "ttc_p99_ms":
+	case scenario.KeyTTCP99MS:
 		return "final p99"
-	case "catch_up_ms":
+	case scenario.KeyCatchUpMS:
 		return "catch-up"
-	case "backlog_events":
+	case scenario.KeyBacklogEvents:
 		return "backlog"
-	case "traces_child", "traces_link", "traces_off":
-		return "traces (" + strings.TrimPrefix(m.Key, "traces_") + ")"
-	case "totals_match":
+	case scenario.KeyTracesChild, scenario.KeyTracesLink, scenario.KeyTracesOff:
+		return "traces (" + strings.TrimPrefix(string(m.Key), "traces_") + ")"
+	case scenario.KeyTotalsMatch:
 		return "rebuilt = live"
-	case "events_replayed":
+	case scenario.KeyEventsReplayed:
 		return "replayed"
-	case "dead_letters":
+	case scenario.KeyDeadLetters:
 		return "dead letters"
-	case "dlq_ms":
+	case scenario.KeyDLQMS:
 		return "dead-lettered after"
-	case "refused_status":
+	case scenario.KeyRefusedStatus:
 		return "refused with HTTP"
 	}
 	if m.Label != "" {
 		return m.Label
 	}
-	return m.Key
+	return string(m.Key)
 }
 
 // shortValue drops a count's unit: the label next to it already says what
@@ -238,7 +241,7 @@ func shortValue(m scenario.Metric) string {
 	switch {
 	case m.Unit == "ms", m.Unit == "s", m.Unit == "%", isCurrency(m.Unit):
 		return formatValue(m)
-	case m.Key == "totals_match":
+	case m.Key == scenario.KeyTotalsMatch:
 		return map[bool]string{true: "yes", false: "NO"}[m.Value == 1]
 	}
 	return number(m.Value)
@@ -299,8 +302,8 @@ func number(v float64) string {
 // order first met), then the final statuses, the run's duration and whether
 // it holds; a mode without the metric shows "–".
 func metricRows(run scenario.Run, modes []string) []metricRow {
-	var keys []string
-	labels := map[string]string{}
+	var keys []scenario.MetricKey
+	labels := map[scenario.MetricKey]string{}
 	for _, m := range modes {
 		o, _ := outcomeOf(run, m)
 		for _, mt := range o.Metrics {
@@ -308,7 +311,7 @@ func metricRows(run scenario.Run, modes []string) []metricRow {
 				keys = append(keys, mt.Key)
 				labels[mt.Key] = mt.Label
 				if mt.Label == "" {
-					labels[mt.Key] = mt.Key
+					labels[mt.Key] = string(mt.Key)
 				}
 			}
 		}

@@ -14,48 +14,100 @@ type OrderGetter interface {
 	Get(ctx context.Context, id string) (api.Order, error)
 }
 
+// DefaultMaxGetsPerSec bounds Follow's reads per stack: a few hundred
+// pending orders polled back to back would load order-svc with reads while
+// the scenario measures its writes.
+const DefaultMaxGetsPerSec = 200
+
 // FollowConfig bounds Follow.
 type FollowConfig struct {
-	// Every is how often a non-final order is fetched again.
+	// Every is the shortest time between two reads of one order.
 	Every time.Duration
+	// MaxGetsPerSec bounds the reads of the whole follow (default
+	// DefaultMaxGetsPerSec): with many orders pending, each is read less
+	// often, which Stats.Revisit reports.
+	MaxGetsPerSec float64
 	// Timeout bounds the whole wait; orders not final by then stay as last
 	// fetched (the caller reports them), which is not an error.
 	Timeout time.Duration
 	// Progress, if set, is told after each round how many orders are not
 	// final yet.
 	Progress func(notFinal int)
+	// Stats, if set, receives how the follow went.
+	Stats *FollowStats
 }
 
-// Follow fetches every accepted order of r until it is final or the timeout
-// passes (see FollowOrders).
+// FollowStats is what the polling cost in resolution: an order was seen
+// final up to Revisit after it became final (its time to consistency comes
+// from the services' timestamps and is exact; when flowctl saw it is not).
+type FollowStats struct {
+	Gets int
+	// Revisit is the longest time between two reads of one order.
+	Revisit time.Duration
+}
+
+// Follow fetches every order of r order-svc created until it is final or
+// the timeout passes (see FollowOrders).
 func Follow(ctx context.Context, r *Result, o OrderGetter, c FollowConfig) (int, error) {
 	orders := make([]*api.Order, 0, len(r.Orders))
 	for i := range r.Orders {
-		if r.Orders[i].Accepted() {
+		if r.Orders[i].HasID() {
 			orders = append(orders, &r.Orders[i].Order)
 		}
 	}
 	return FollowOrders(ctx, orders, o, c)
 }
 
-// FollowOrders fetches each order until it is final or the timeout passes,
-// replacing it with what it fetched. Times to consistency come from the
-// services' own timestamps (Order.TimeToFinalMS), so how often it polls
-// changes no number reported. It returns how many orders are still not final.
+// FollowOrders fetches each order until it is final (with its timeline) or
+// the timeout passes, replacing it with what it fetched, at most
+// MaxGetsPerSec reads a second. An order final in its answer (sync's 201)
+// is read once like any other, so both modes are followed the same way. It
+// returns how many orders are still not final.
 func FollowOrders(ctx context.Context, orders []*api.Order, o OrderGetter, c FollowConfig) (int, error) {
 	if c.Every <= 0 {
 		c.Every = 25 * time.Millisecond
 	}
+	if c.MaxGetsPerSec <= 0 {
+		c.MaxGetsPerSec = DefaultMaxGetsPerSec
+	}
+	var st FollowStats
+	if c.Stats == nil {
+		c.Stats = &st
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
-	tick := time.NewTicker(c.Every)
-	defer tick.Stop()
-	for {
+	spacing := time.Duration(float64(time.Second) / c.MaxGetsPerSec)
+	var nextGet time.Time
+	lastRead := make([]time.Time, len(orders))
+	done := func(err error) (int, error) {
 		notFinal := 0
 		for _, ord := range orders {
+			if !ord.Final {
+				notFinal++
+			}
+		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			return notFinal, nil
+		}
+		return notFinal, fmt.Errorf("follow orders: %w", err)
+	}
+	for {
+		roundStart := time.Now()
+		notFinal := 0
+		for i, ord := range orders {
 			if ord.Final && ord.Timeline != nil {
 				continue
 			}
+			if err := sleepUntil(ctx, nextGet); err != nil {
+				return done(err)
+			}
+			now := time.Now()
+			nextGet = now.Add(spacing)
+			if !lastRead[i].IsZero() {
+				c.Stats.Revisit = max(c.Stats.Revisit, now.Sub(lastRead[i]))
+			}
+			lastRead[i] = now
+			c.Stats.Gets++
 			got, err := o.Get(ctx, ord.ID)
 			if ctx.Err() != nil || err != nil {
 				// A stopped order-svc is a scenario step, not the end of the
@@ -74,13 +126,27 @@ func FollowOrders(ctx context.Context, orders []*api.Order, o OrderGetter, c Fol
 		if notFinal == 0 {
 			return 0, nil
 		}
-		select {
-		case <-ctx.Done():
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return notFinal, nil
-			}
-			return notFinal, fmt.Errorf("follow orders: %w", ctx.Err())
-		case <-tick.C:
+		if ctx.Err() != nil {
+			return done(ctx.Err())
 		}
+		if err := sleepUntil(ctx, roundStart.Add(c.Every)); err != nil {
+			return done(err)
+		}
+	}
+}
+
+// sleepUntil returns at t, or with ctx's error when it ends first.
+func sleepUntil(ctx context.Context, t time.Time) error {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err()
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
 	}
 }

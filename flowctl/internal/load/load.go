@@ -49,9 +49,15 @@ type Placed struct {
 	Err     string `json:"error,omitempty"`
 }
 
-// Accepted says whether order-svc took the order (it has an id): a 409 or a
-// 503 still creates one (REJECTED, FAILED), a refused connection does not.
-func (p Placed) Accepted() bool { return p.Order.ID != "" }
+// Accepted says whether the client was told the order will complete: a 2xx
+// answer (201 CONFIRMED in sync mode, 202 PENDING in events mode). A 503
+// FAILED or 409 REJECTED order has an id but was not accepted.
+func (p Placed) Accepted() bool { return p.HTTPStatus >= 200 && p.HTTPStatus < 300 }
+
+// HasID says whether order-svc created the order, whatever it answered: a
+// 409 or a 503 still creates one (REJECTED, FAILED), a refused connection
+// does not. Only such an order can be fetched back.
+func (p Placed) HasID() bool { return p.Order.ID != "" }
 
 // Status is the order's last known status, or "NOT PLACED".
 func (p Placed) Status() string {

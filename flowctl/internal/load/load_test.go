@@ -96,7 +96,7 @@ func TestRunAndFollow(t *testing.T) {
 	if placed.Load() != 10 || len(res.Orders) != 10 {
 		t.Fatalf("placed %d, results %d", placed.Load(), len(res.Orders))
 	}
-	if p := res.Orders[3]; p.HTTPStatus != 503 || p.Status() != "FAILED" || p.Problem == "" || !p.Accepted() {
+	if p := res.Orders[3]; p.HTTPStatus != 503 || p.Status() != "FAILED" || p.Problem == "" || p.Accepted() || !p.HasID() {
 		t.Errorf("the 503 order: %+v", p)
 	}
 	var rounds []int
@@ -109,7 +109,7 @@ func TestRunAndFollow(t *testing.T) {
 		t.Errorf("not final per round = %v, want [9 0] (the fake confirms on the second read)", rounds)
 	}
 	s := Summarize(res)
-	if s.Orders != 10 || s.Accepted != 10 || s.ByStatus["CONFIRMED"] != 9 || s.ByStatus["FAILED"] != 1 || s.NotFinal != 0 {
+	if s.Orders != 10 || s.Accepted != 9 || s.Created != 10 || s.ByStatus["CONFIRMED"] != 9 || s.ByStatus["FAILED"] != 1 || s.NotFinal != 0 {
 		t.Errorf("summary = %+v", s)
 	}
 	if s.Placement.N != 10 || s.TimeToFinal.N != 10 || s.TimeToFinal.P50 != 20 || s.TimeToFinal.Max != 20 {
@@ -145,11 +145,35 @@ func TestRefusedConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := Summarize(res)
-	if s.ByStatus["NOT PLACED"] != 3 || s.Accepted != 0 || s.Placement.N != 0 {
+	if s.ByStatus["NOT PLACED"] != 3 || s.Accepted != 0 || s.Created != 0 || s.Placement.N != 0 {
 		t.Errorf("summary = %+v", s)
 	}
 	if res.Orders[0].Err == "" {
 		t.Error("a refused connection left no error")
+	}
+}
+
+// TestAcceptedIsA2xx: "accepted" promises the order will complete, so a 503
+// or 409 answer is not accepted even though order-svc created the order.
+func TestAcceptedIsA2xx(t *testing.T) {
+	for _, c := range []struct {
+		name            string
+		p               Placed
+		accepted, hasID bool
+	}{
+		{"201 CONFIRMED (sync)", Placed{HTTPStatus: 201, Order: api.Order{ID: "a", Status: "CONFIRMED"}}, true, true},
+		{"202 PENDING (events)", Placed{HTTPStatus: 202, Order: api.Order{ID: "b", Status: "PENDING"}}, true, true},
+		{"503 FAILED (sync, inventory down)", Placed{HTTPStatus: 503, Order: api.Order{ID: "c", Status: "FAILED"}}, false, true},
+		{"409 REJECTED", Placed{HTTPStatus: 409, Order: api.Order{ID: "d", Status: "REJECTED"}}, false, true},
+		{"503 without an order (refused by a full service)", Placed{HTTPStatus: 503}, false, false},
+		{"no answer", Placed{}, false, false},
+	} {
+		if got := c.p.Accepted(); got != c.accepted {
+			t.Errorf("%s: Accepted = %v, want %v", c.name, got, c.accepted)
+		}
+		if got := c.p.HasID(); got != c.hasID {
+			t.Errorf("%s: HasID = %v, want %v", c.name, got, c.hasID)
+		}
 	}
 }
 

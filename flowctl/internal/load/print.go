@@ -24,6 +24,9 @@ func Print(w io.Writer, rs []StackResult) {
 	row("orders", func(r StackResult) string {
 		return fmt.Sprintf("%d at %.1f/s", r.Summary.Orders, r.Summary.RatePerSec)
 	})
+	row("accepted (2xx) / created", func(r StackResult) string {
+		return fmt.Sprintf("%d / %d", r.Summary.Accepted, r.Summary.Created)
+	})
 	row("statuses", func(r StackResult) string { return StatusCounts(r.Summary.ByStatus) })
 	row("placement p50 / p90 / p99 / max", func(r StackResult) string { return quartet(r.Summary.Placement) })
 	row("time to consistency p50 / p90 / p99 / max", func(r StackResult) string { return quartet(r.Summary.TimeToFinal) })

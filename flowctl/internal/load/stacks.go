@@ -87,7 +87,7 @@ func RunStacks(ctx context.Context, stacks []Stack, c StacksConfig) ([]StackResu
 			_, err = Follow(ctx, &res, orders, FollowConfig{Timeout: c.Settle, Progress: func(notFinal int) {
 				mu.Lock()
 				if prevNotFinal < 0 {
-					prevNotFinal = accepted(res)
+					prevNotFinal = created(res)
 				}
 				final += prevNotFinal - notFinal
 				prevNotFinal = notFinal
@@ -110,11 +110,11 @@ func RunStacks(ctx context.Context, stacks []Stack, c StacksConfig) ([]StackResu
 	return results, nil
 }
 
-// accepted counts the orders order-svc took.
-func accepted(r Result) int {
+// created counts the orders order-svc created: those Follow fetches.
+func created(r Result) int {
 	n := 0
 	for _, p := range r.Orders {
-		if p.Accepted() {
+		if p.HasID() {
 			n++
 		}
 	}

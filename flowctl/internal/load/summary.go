@@ -6,8 +6,12 @@ import (
 
 // Summary is what a run comes to.
 type Summary struct {
-	Orders   int            `json:"orders"`
-	Accepted int            `json:"accepted"`
+	Orders int `json:"orders"`
+	// Accepted counts 2xx answers: orders the client was told will complete.
+	Accepted int `json:"accepted"`
+	// Created counts orders order-svc created (they have an id), including
+	// those it answered 409 or 503 for.
+	Created  int            `json:"created"`
 	ByStatus map[string]int `json:"by_status"`
 	NotFinal int            `json:"not_final"`
 	// Placement is how long each POST took, as the client saw it (answered
@@ -30,6 +34,9 @@ func Summarize(r Result) Summary {
 		s.ByStatus[p.Status()]++
 		if p.Accepted() {
 			s.Accepted++
+		}
+		if p.HasID() {
+			s.Created++
 			if !p.Order.Final {
 				s.NotFinal++
 			}

@@ -74,9 +74,9 @@ func ScenarioRun(w io.Writer, r scenario.Run, color bool) {
 }
 
 // metricKeys are the keys of every outcome's metrics, first seen first.
-func metricKeys(r scenario.Run) []string {
-	var keys []string
-	seen := map[string]bool{}
+func metricKeys(r scenario.Run) []scenario.MetricKey {
+	var keys []scenario.MetricKey
+	seen := map[scenario.MetricKey]bool{}
 	for _, o := range r.Outcomes {
 		for _, m := range o.Metrics {
 			if !seen[m.Key] {

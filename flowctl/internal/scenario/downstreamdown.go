@@ -38,15 +38,7 @@ func downstreamDown(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	accepted, failedAnswers := 0, 0
-	for _, p := range res.Orders {
-		if p.Accepted() {
-			accepted++
-		}
-		if p.Order.Status == "FAILED" || p.HTTPStatus >= 500 || p.HTTPStatus == 0 {
-			failedAnswers++
-		}
-	}
+	accepted, failedAnswers := answerCounts(res)
 	backlog, backlogOK := e.backlog(ctx, t, inventory, "orders.v1")
 	if rest := e.Size.DownFor - time.Since(downAt); rest > 0 {
 		select {
@@ -64,22 +56,47 @@ func downstreamDown(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	if _, err := e.follow(ctx, t, "downstream-down", &res); err != nil {
 		return Outcome{}, err
 	}
+	o := judgeDownstreamDown(t.Mode, res, n, accepted, failedAnswers, backlog, backlogOK, downAt, upAt)
+	e.putFollow(&o)
+	return o, nil
+}
+
+// answerCounts counts, from the answers to the POSTs alone, the orders the
+// client was told will complete (2xx) and those it was told failed (a 5xx or
+// no answer at all).
+func answerCounts(res load.Result) (accepted, failed int) {
+	for _, p := range res.Orders {
+		switch {
+		case p.Accepted():
+			accepted++
+		case p.HTTPStatus >= 500 || p.HTTPStatus == 0:
+			failed++
+		}
+	}
+	return accepted, failed
+}
+
+// judgeDownstreamDown turns the followed batch into the outcome: sync holds
+// when every order failed and none was accepted; events when every order
+// was accepted (2xx) while inventory was down and confirmed after.
+func judgeDownstreamDown(mode config.Mode, res load.Result, n, accepted, failedAnswers int, backlog int64, backlogOK bool, downAt, upAt time.Time) Outcome {
 	s := load.Summarize(res)
 	o := outcomeOf(s, n)
 	confirmed := s.ByStatus["CONFIRMED"]
-	o.add("accepted_pct", "accepted while down", stats.Share(accepted, n), "%")
-	o.add("failed_while_down_pct", "failed while down", stats.Share(failedAnswers, n), "%")
-	o.add("down_for_ms", "inventory down for", float64(upAt.Sub(downAt).Milliseconds()), "ms")
-	if t.Mode == config.ModeSync {
-		o.Holds = confirmed == 0 && failedAnswers == n
-		o.Verdict = fmt.Sprintf("sync: %d of %d orders placed while inventory was down (%s)", confirmed, n, statusList(s.ByStatus))
-		return o, nil
+	o.put(KeyAcceptedPct, "accepted while down (2xx: will complete)", stats.Share(accepted, n), "%")
+	o.put(KeyFailedWhileDownPct, "failed while down (5xx or no answer)", stats.Share(failedAnswers, n), "%")
+	o.put(KeyDownForMS, "inventory down for", float64(upAt.Sub(downAt).Milliseconds()), "ms")
+	if mode == config.ModeSync {
+		o.Holds = confirmed == 0 && accepted == 0 && failedAnswers == n
+		o.Verdict = fmt.Sprintf("sync: %d of %d orders accepted and %d confirmed while inventory was down (%s)",
+			accepted, n, confirmed, statusList(s.ByStatus))
+		return o
 	}
 	catchUp := lastFinal(res).Sub(upAt)
 	if backlogOK {
-		o.add("backlog_events", "backlog while down", float64(backlog), "events")
+		o.put(KeyBacklogEvents, "backlog while down", float64(backlog), "events")
 	}
-	o.add("catch_up_ms", "all final after restart", float64(max(catchUp, 0).Milliseconds()), "ms")
+	o.put(KeyCatchUpMS, "all final after restart", float64(max(catchUp, 0).Milliseconds()), "ms")
 	o.Holds = accepted == n && confirmed == n
 	backlogText := ""
 	if backlogOK {
@@ -87,7 +104,7 @@ func downstreamDown(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	}
 	o.Verdict = fmt.Sprintf("events: %d of %d accepted while inventory was down%s; %d confirmed, the last %s after it came back",
 		accepted, n, backlogText, confirmed, seconds(max(catchUp, 0)))
-	return o, nil
+	return o
 }
 
 // lastFinal is when the last order of a batch became final, by the

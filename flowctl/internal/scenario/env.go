@@ -10,6 +10,7 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/investigate"
 	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/stats"
 	"github.com/orderflow/flowctl/internal/stockup"
 )
 
@@ -99,6 +100,8 @@ type Env struct {
 	Say func(format string, args ...any)
 	// Progress, when set, shows a long step's progress (a bar on a TTY).
 	Progress func(label string, done, total int)
+	// followed is how the last follow polled, for the outcome to say.
+	followed load.FollowStats
 }
 
 func (e *Env) say(format string, args ...any) {
@@ -168,12 +171,35 @@ func (e *Env) stock(ctx context.Context, t Target, label string, p stockup.Plan)
 func (e *Env) follow(ctx context.Context, t Target, label string, res *load.Result) (notFinal int, err error) {
 	total := 0
 	for _, p := range res.Orders {
-		if p.Accepted() {
+		if p.HasID() {
 			total++
 		}
 	}
-	return load.Follow(ctx, res, t.Orders, load.FollowConfig{
+	e.followed = load.FollowStats{}
+	notFinal, err = load.Follow(ctx, res, t.Orders, load.FollowConfig{
 		Timeout:  e.Size.Settle,
 		Progress: func(n int) { e.progress(label+": final", total-n, total) },
+		Stats:    &e.followed,
 	})
+	if err == nil && e.followed.Revisit > 0 {
+		e.say("  %s", e.followLine())
+	}
+	return notFinal, err
+}
+
+// followLine says what the follow's polling cost in resolution: times to
+// consistency come from the services' timestamps, but when flowctl saw an
+// order final lags by up to the longest revisit.
+func (e *Env) followLine() string {
+	return fmt.Sprintf("followed with %d reads (≤ %d/s): an order was seen final up to %s after it was (times to consistency are the services' own, exact)",
+		e.followed.Gets, load.DefaultMaxGetsPerSec, stats.Ms(float64(e.followed.Revisit.Microseconds())/1000))
+}
+
+// putFollow records the follow's resolution on o.
+func (e *Env) putFollow(o *Outcome) {
+	if e.followed.Revisit <= 0 {
+		return
+	}
+	o.put(KeyFollowIntervalMS, "orders re-read every (longest)", float64(e.followed.Revisit.Milliseconds()), "ms")
+	o.Details = append(o.Details, e.followLine())
 }

@@ -23,14 +23,15 @@ func happyPath(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	}
 	s := load.Summarize(res)
 	o := outcomeOf(s, n)
+	e.putFollow(&o)
 	confirmed := s.ByStatus["CONFIRMED"]
 	o.Holds = confirmed == n
 	if t.Mode == config.ModeSync {
-		o.Verdict = fmt.Sprintf("sync: %d of %d confirmed; the client waited p50 %s / p99 %s for an answer that was already final",
-			confirmed, n, stats.Ms(s.Placement.P50), stats.Ms(s.Placement.P99))
+		o.Verdict = fmt.Sprintf("sync: %d of %d confirmed; the client waited %s / %s for an answer that was already final",
+			confirmed, n, stats.Pct50Label(s.Placement), stats.Pct99Label(s.Placement))
 	} else {
-		o.Verdict = fmt.Sprintf("events: %d of %d confirmed; answered in p50 %s / p99 %s (202 PENDING), consistent after p50 %s / p99 %s",
-			confirmed, n, stats.Ms(s.Placement.P50), stats.Ms(s.Placement.P99), stats.Ms(s.TimeToFinal.P50), stats.Ms(s.TimeToFinal.P99))
+		o.Verdict = fmt.Sprintf("events: %d of %d confirmed; answered in %s / %s (202 PENDING), consistent after %s / %s",
+			confirmed, n, stats.Pct50Label(s.Placement), stats.Pct99Label(s.Placement), stats.Pct50Label(s.TimeToFinal), stats.Pct99Label(s.TimeToFinal))
 	}
 	return o, nil
 }
@@ -44,14 +45,16 @@ func outcomeOf(s load.Summary, n int) Outcome {
 		TimeToFinal: s.TimeToFinalSamples,
 		ByStatus:    s.ByStatus,
 	}
-	o.add("orders", "orders attempted", float64(n), "orders")
-	o.add("placement_p50_ms", "placement p50", s.Placement.P50, "ms")
-	o.add("placement_p99_ms", "placement p99", s.Placement.P99, "ms")
-	o.add("ttc_p50_ms", "time to consistency p50", s.TimeToFinal.P50, "ms")
-	o.add("ttc_p99_ms", "time to consistency p99", s.TimeToFinal.P99, "ms")
-	o.add("success_pct", "confirmed", stats.Share(s.ByStatus["CONFIRMED"], n), "%")
+	o.put(KeyOrders, "orders attempted", float64(n), "orders")
+	o.put(KeyPlacementP50MS, "placement p50", s.Placement.P50, "ms")
+	o.put(KeyPlacementP99MS, "placement "+stats.TailName(s.Placement), stats.Tail(s.Placement), "ms")
+	o.put(KeyPlacementN, "placement samples", float64(s.Placement.N), "")
+	o.put(KeyTTCP50MS, "time to consistency p50", s.TimeToFinal.P50, "ms")
+	o.put(KeyTTCP99MS, "time to consistency "+stats.TailName(s.TimeToFinal), stats.Tail(s.TimeToFinal), "ms")
+	o.put(KeyTTCN, "time to consistency samples", float64(s.TimeToFinal.N), "")
+	o.put(KeySuccessPct, "confirmed", stats.Share(s.ByStatus["CONFIRMED"], n), "%")
 	if s.NotFinal > 0 {
-		o.add("not_final", "not final at the end", float64(s.NotFinal), "orders")
+		o.put(KeyNotFinal, "not final at the end", float64(s.NotFinal), "orders")
 	}
 	return o
 }

@@ -8,9 +8,9 @@ import (
 // Metric is one measured number of an outcome.
 type Metric struct {
 	// Key is stable, for scripts and the report ("placement_p99_ms").
-	Key   string  `json:"key"`
-	Label string  `json:"label"`
-	Value float64 `json:"value"`
+	Key   MetricKey `json:"key"`
+	Label string    `json:"label"`
+	Value float64   `json:"value"`
 	// Unit is "ms", "s", "%", "orders", "events", "traces", "spans" or "".
 	Unit string `json:"unit"`
 }
@@ -37,7 +37,7 @@ type Outcome struct {
 }
 
 // Metric returns the metric with key k.
-func (o Outcome) Metric(k string) (Metric, bool) {
+func (o Outcome) Metric(k MetricKey) (Metric, bool) {
 	for _, m := range o.Metrics {
 		if m.Key == k {
 			return m, true
@@ -47,13 +47,20 @@ func (o Outcome) Metric(k string) (Metric, bool) {
 }
 
 // Value is the value of metric k, or 0.
-func (o Outcome) Value(k string) float64 {
+func (o Outcome) Value(k MetricKey) float64 {
 	m, _ := o.Metric(k)
 	return m.Value
 }
 
-func (o *Outcome) add(key, label string, v float64, unit string) {
+// put records a metric under one of the MetricKey constants.
+func (o *Outcome) put(key MetricKey, label string, v float64, unit string) {
 	o.Metrics = append(o.Metrics, Metric{Key: key, Label: label, Value: v, Unit: unit})
+}
+
+// add records a metric whose key is built at run time (per propagation);
+// a key the report reads by name must be a MetricKey constant (put).
+func (o *Outcome) add(key, label string, v float64, unit string) {
+	o.put(MetricKey(key), label, v, unit)
 }
 
 // Run is one scenario against one or both modes.

@@ -3,6 +3,7 @@ package scenario
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/orderflow/platform/config"
@@ -12,38 +13,55 @@ import (
 	"github.com/orderflow/flowctl/internal/stockup"
 )
 
-// readYourWrites places orders one at a time and reads each back at once, as
-// a client that shows "your order" right after the click would.
+// readGaps are how long after its answer each order is read back: order i
+// waits readGaps[i % len], so every gap gets a share of the orders and a
+// change of load during the run touches every group alike.
+var readGaps = []time.Duration{0, 5 * time.Millisecond, 20 * time.Millisecond, 100 * time.Millisecond}
+
+// staleKeys are the stale-share metrics, one per readGaps entry.
+var staleKeys = []MetricKey{KeyStaleAt0MSPct, KeyStaleAt5MSPct, KeyStaleAt20MSPct, KeyStaleAt100MSPct}
+
+// gapRead is one order read back: the gap it was meant to wait, the gap
+// measured from the POST's answer to the GET being sent, and what it saw.
+type gapRead struct {
+	Group  int
+	GapMS  float64
+	Stale  bool
+	Status string
+}
+
+// readYourWrites places orders one at a time and reads each back a set gap
+// after its answer, as a client that shows "your order" after the click would.
 func readYourWrites(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	n := e.Size.Orders
 	if err := e.stock(ctx, t, "read-your-writes", stockup.Plan{AtLeast: stockup.Need(n, load.Mix)}); err != nil {
 		return Outcome{}, err
 	}
-	e.say("  placing %d orders, each read back at once", n)
+	e.say("  placing %d orders, each read back %s after its answer", n, gapList())
 	res := load.Result{Orders: make([]load.Placed, 0, n)}
-	firstRead := map[string]int{}
-	stale := 0
-	var readMS []float64
+	reads := make([]gapRead, 0, n)
 	start := time.Now()
 	for i := range n {
 		req := load.Mix(i)
 		p := load.Placed{I: i, Request: req, At: time.Now()}
 		got, err := t.Orders.Place(ctx, req)
-		p.PlacementMS = float64(time.Since(p.At).Microseconds()) / 1000
+		answeredAt := time.Now()
+		p.PlacementMS = float64(answeredAt.Sub(p.At).Microseconds()) / 1000
 		p.HTTPStatus, p.Order = got.HTTPStatus, got.Order
 		if err != nil {
 			return Outcome{}, fmt.Errorf("place order %d: %w", i+1, err)
+		}
+		group := i % len(readGaps)
+		if err := waitUntil(ctx, answeredAt.Add(readGaps[group])); err != nil {
+			return Outcome{}, err
 		}
 		readAt := time.Now()
 		read, err := t.Orders.Get(ctx, p.Order.ID)
 		if err != nil {
 			return Outcome{}, fmt.Errorf("read order %s back: %w", p.Order.ID, err)
 		}
-		readMS = append(readMS, float64(readAt.Sub(p.At).Microseconds())/1000)
-		firstRead[string(read.Status)]++
-		if !read.Final {
-			stale++
-		}
+		reads = append(reads, gapRead{Group: group, GapMS: float64(readAt.Sub(answeredAt).Microseconds()) / 1000,
+			Stale: !read.Final, Status: string(read.Status)})
 		res.Orders = append(res.Orders, p)
 		e.progress("read-your-writes", i+1, n)
 	}
@@ -51,21 +69,81 @@ func readYourWrites(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	if _, err := e.follow(ctx, t, "read-your-writes", &res); err != nil {
 		return Outcome{}, err
 	}
-	s := load.Summarize(res)
-	o := outcomeOf(s, n)
-	o.add("stale_read_pct", "not final when read back", stats.Share(stale, n), "%")
-	o.add("read_after_ms", "read back after (p50)", stats.Percentile(readMS, 50), "ms")
-	o.Details = append(o.Details, "status when read back: "+statusList(firstRead))
-	if t.Mode == config.ModeSync {
-		o.Holds = stale == 0
-		o.Verdict = fmt.Sprintf("sync: %d of %d orders read back right after placing were final (%s): the answer was the truth",
-			n-stale, n, statusList(firstRead))
-	} else {
-		// The claim holds when at least one read saw a provisional status; a
-		// broker fast enough to win every race would not show it.
-		o.Holds = stale > 0
-		o.Verdict = fmt.Sprintf("events: %d of %d orders read back %s after placing were not final yet (%s); final after p50 %s / p99 %s",
-			stale, n, stats.Ms(stats.Percentile(readMS, 50)), statusList(firstRead), stats.Ms(s.TimeToFinal.P50), stats.Ms(s.TimeToFinal.P99))
-	}
+	o := judgeReadYourWrites(t.Mode, load.Summarize(res), reads)
+	e.putFollow(&o)
 	return o, nil
+}
+
+// judgeReadYourWrites reports the stale share per gap group. Sync holds
+// when no read was stale; events when reads right after the answer were
+// stale and reads after the longest gap less often.
+func judgeReadYourWrites(mode config.Mode, s load.Summary, reads []gapRead) Outcome {
+	n := len(reads)
+	o := outcomeOf(s, n)
+	stale, firstRead := 0, map[string]int{}
+	groupStale, groupN := make([]int, len(readGaps)), make([]int, len(readGaps))
+	groupGaps := make([][]float64, len(readGaps))
+	for _, r := range reads {
+		firstRead[r.Status]++
+		groupN[r.Group]++
+		groupGaps[r.Group] = append(groupGaps[r.Group], r.GapMS)
+		if r.Stale {
+			stale++
+			groupStale[r.Group]++
+		}
+	}
+	o.put(KeyStaleReadPct, fmt.Sprintf("not final when read back, any gap (n=%d)", n), stats.Share(stale, n), "%")
+	shares := make([]string, len(readGaps))
+	for g, gap := range readGaps {
+		share := stats.Share(groupStale[g], groupN[g])
+		// The label carries the sample count: 1 of 3 is not 33 % of anything
+		// much.
+		o.put(staleKeys[g], fmt.Sprintf("not final read +%d ms after the answer (n=%d)", gap.Milliseconds(), groupN[g]), share, "%")
+		shares[g] = fmt.Sprintf("%.0f %%", share)
+		o.Details = append(o.Details, fmt.Sprintf("gap +%d ms: %d of %d stale; measured gap %s", gap.Milliseconds(),
+			groupStale[g], groupN[g], stats.Pct50Label(stats.Summarize(groupGaps[g]))))
+	}
+	o.Details = append(o.Details, "status when read back: "+statusList(firstRead))
+	last := len(readGaps) - 1
+	if mode == config.ModeSync {
+		o.Holds = stale == 0
+		o.Verdict = fmt.Sprintf("sync: %d of %d orders read back %s after the answer were final (%s): the answer was the truth",
+			n-stale, n, gapList(), statusList(firstRead))
+		return o
+	}
+	// The claim shows when reads right after the answer saw a provisional
+	// status and waiting made that rarer; a broker fast enough to win every
+	// race, or staleness that waiting does not cure, does not show it.
+	first, final := stats.Share(groupStale[0], groupN[0]), stats.Share(groupStale[last], groupN[last])
+	o.Holds = groupN[0] > 0 && groupN[last] > 0 && first > 0 && final < first
+	o.Verdict = fmt.Sprintf("events: not final when read back +%s ms after the answer: %s (n=%d each); final after %s / %s",
+		gapNumbers(), strings.Join(shares, " → "), n/len(readGaps), stats.Pct50Label(s.TimeToFinal), stats.Pct99Label(s.TimeToFinal))
+	return o
+}
+
+// gapList is "+0/5/20/100 ms".
+func gapList() string { return "+" + gapNumbers() + " ms" }
+
+func gapNumbers() string {
+	parts := make([]string, len(readGaps))
+	for i, g := range readGaps {
+		parts[i] = fmt.Sprint(g.Milliseconds())
+	}
+	return strings.Join(parts, "/")
+}
+
+// waitUntil returns at t, or with ctx's error when it ends first.
+func waitUntil(ctx context.Context, t time.Time) error {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err()
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
 }

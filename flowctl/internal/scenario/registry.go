@@ -32,7 +32,7 @@ var All = []Scenario{
 		Summary: "inventory-svc stopped while orders arrive: sync share failed; events share accepted, backlog, catch-up after restart",
 		Claim:   "events remove coupling: with inventory down, sync orders fail while events orders are accepted and complete later"},
 	{Name: "slow-downstream", run: slowDownstream,
-		Summary: "inventory-svc answers 300 ms late: placement p99 per mode, consumer backlog in events mode",
+		Summary: "a baseline batch, then inventory-svc answers 300 ms late: placement and time to consistency added per mode (measured against the baseline), consumer backlog in events mode",
 		Claim:   "a slow dependency slows every sync call; in events mode it grows a backlog instead"},
 	{Name: "read-your-writes", run: readYourWrites,
 		Summary: "read each order right after placing it: share still PENDING, time-to-consistency distribution",

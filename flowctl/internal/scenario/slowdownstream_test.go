@@ -8,8 +8,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/stats"
 )
 
 func TestKnobsLines(t *testing.T) {
@@ -47,5 +51,43 @@ func TestKnobsLines(t *testing.T) {
 	}
 	if len(said) != 3 || said[0] != "  "+want[0] {
 		t.Errorf("said %q, want each line indented", said)
+	}
+}
+
+func TestJudgeSlowDownstream(t *testing.T) {
+	summary := func(placementMS, ttcMS float64) load.Summary {
+		var p, f []float64
+		for range 10 {
+			p, f = append(p, placementMS), append(f, ttcMS)
+		}
+		return load.Summary{Placement: stats.Summarize(p), TimeToFinal: stats.Summarize(f), ByStatus: map[string]int{"CONFIRMED": 10}}
+	}
+	lat := 300 * time.Millisecond
+	for _, c := range []struct {
+		name       string
+		mode       config.Mode
+		base, slow load.Summary
+		holds      bool
+		added      float64
+	}{
+		{"sync: placement grew by the delay", config.ModeSync, summary(20, 20), summary(325, 325), true, 305},
+		{"sync: the delay was not felt", config.ModeSync, summary(20, 20), summary(30, 30), false, 10},
+		{"events: placement flat, consistency later", config.ModeEvents, summary(3, 40), summary(4, 900), true, 1},
+		{"events: placement grew like sync's", config.ModeEvents, summary(3, 40), summary(310, 900), false, 307},
+		{"events: consistency did not grow either", config.ModeEvents, summary(3, 40), summary(4, 60), false, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o := judgeSlowDownstream(c.mode, slowRun{Base: c.base, Slow: c.slow, N: 10, Latency: lat, Backlog: 12, BacklogOK: true, Consumers: 1})
+			if o.Holds != c.holds {
+				t.Errorf("holds = %v, want %v (%s)", o.Holds, c.holds, o.Verdict)
+			}
+			m, ok := o.Metric(KeyAddedLatencyMS)
+			if !ok || m.Value != c.added || !strings.Contains(m.Label, "(n=10)") {
+				t.Errorf("added_latency_ms = %+v, want %g measured with its sample counts", m, c.added)
+			}
+			if inj := o.Value(KeyInjectedLatencyMS); inj != 300 {
+				t.Errorf("injected_latency_ms = %g, want the flag's 300", inj)
+			}
+		})
 	}
 }

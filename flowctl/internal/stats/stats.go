@@ -67,3 +67,55 @@ func Ms(ms float64) string {
 		return fmt.Sprintf("%.2f s", ms/1000)
 	}
 }
+
+// P99MinN is the fewest samples whose p99 is not simply their maximum: by
+// nearest rank, the 99th percentile of fewer than 100 values is the largest.
+const P99MinN = 100
+
+// Pct is the p-th percentile (50 or 99) of s with its sample count, "–"
+// without samples, and "max X (n=N)" for a p99 of fewer than P99MinN.
+func Pct(s Summary, p int) string {
+	switch {
+	case s.N == 0:
+		return "–"
+	case p == 99 && s.N < P99MinN:
+		return fmt.Sprintf("max %s (n=%d)", Ms(s.Max), s.N)
+	case p == 99:
+		return fmt.Sprintf("%s (n=%d)", Ms(s.P99), s.N)
+	}
+	return fmt.Sprintf("%s (n=%d)", Ms(s.P50), s.N)
+}
+
+// Pct99Label is Pct(s, 99) said in a sentence: "p99 X (n=N)", or
+// "max X (n=N)" when N is too small for a p99 that differs from the maximum.
+func Pct99Label(s Summary) string {
+	if s.N == 0 || s.N < P99MinN {
+		return Pct(s, 99)
+	}
+	return "p99 " + Pct(s, 99)
+}
+
+// Pct50Label is "p50 X (n=N)", or "–" without samples.
+func Pct50Label(s Summary) string {
+	if s.N == 0 {
+		return "–"
+	}
+	return "p50 " + Pct(s, 50)
+}
+
+// TailName is what the p99 of s is honestly called: "p99", or "max" when
+// it has fewer than P99MinN samples.
+func TailName(s Summary) string {
+	if s.N < P99MinN {
+		return "max"
+	}
+	return "p99"
+}
+
+// Tail is the p99 of s, or its max when TailName says "max".
+func Tail(s Summary) float64 {
+	if s.N < P99MinN {
+		return s.Max
+	}
+	return s.P99
+}

@@ -44,3 +44,32 @@ func TestShareAndMs(t *testing.T) {
 		}
 	}
 }
+
+func TestPctSaysMaxBelowHundredSamples(t *testing.T) {
+	few := Summarize([]float64{1, 2, 3, 40})
+	many := Summarize(func() []float64 {
+		v := make([]float64, 200)
+		for i := range v {
+			v[i] = float64(i + 1)
+		}
+		return v
+	}())
+	for _, c := range []struct {
+		name      string
+		got, want string
+	}{
+		{"p99 of 4", Pct99Label(few), "max 40 ms (n=4)"},
+		{"p99 of 200", Pct99Label(many), "p99 198 ms (n=200)"},
+		{"p50 of 4", Pct50Label(few), "p50 2.0 ms (n=4)"},
+		{"none", Pct99Label(Summary{}), "–"},
+		{"tail name of 4", TailName(few), "max"},
+		{"tail name of 200", TailName(many), "p99"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	if Tail(few) != 40 || Tail(many) != 198 {
+		t.Errorf("Tail = %g, %g; want 40, 198", Tail(few), Tail(many))
+	}
+}
