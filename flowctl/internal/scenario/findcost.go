@@ -72,7 +72,7 @@ func compareModes(r *Run) {
 			events = &r.Outcomes[i]
 		}
 	}
-	key := "lookups_" + string(config.PropagationChild)
+	key := PerPropagation(KeyLookupsPrefix, string(config.PropagationChild))
 	if sync == nil || events == nil {
 		return
 	}

@@ -42,7 +42,7 @@ func TestJudgeCosts(t *testing.T) {
 func TestCompareModes(t *testing.T) {
 	outcome := func(mode config.Mode, lookups float64) Outcome {
 		o := Outcome{Mode: string(mode), Holds: true, Verdict: string(mode) + ": …"}
-		o.add("lookups_child", "", lookups, "")
+		o.put(PerPropagation(KeyLookupsPrefix, "child"), "", lookups, "")
 		return o
 	}
 	tests := []struct {

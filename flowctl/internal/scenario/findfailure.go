@@ -60,12 +60,12 @@ func findTheFailure(ctx context.Context, e *Env, t Target) (Outcome, error) {
 		}
 		inv := f.inv
 		tried = append(tried, tracedCost{prop: p, lookups: inv.Lookups, found: inv.Explained && inv.Failure != nil, why: inv.FailureText})
-		o.add("traces_"+string(p), fmt.Sprintf("traces holding the order (%s)", p), float64(inv.Traces), "traces")
-		o.add("spans_"+string(p), fmt.Sprintf("spans to read (%s)", p), float64(inv.Spans), "spans")
-		o.add("lookups_"+string(p), fmt.Sprintf("Jaeger lookups made: searches + traces opened (%s)", p), float64(inv.Lookups), "")
-		o.add("searches_"+string(p), fmt.Sprintf("Jaeger searches issued (%s)", p), float64(inv.Cost.Searches), "")
-		o.add("traces_opened_"+string(p), fmt.Sprintf("traces opened (%s)", p), float64(inv.Cost.TracesOpened), "traces")
-		o.add("spans_read_"+string(p), fmt.Sprintf("spans read (%s)", p), float64(inv.Cost.SpansRead), "spans")
+		o.put(PerPropagation(KeyTracesPrefix, string(p)), fmt.Sprintf("traces holding the order (%s)", p), float64(inv.Traces), "traces")
+		o.put(PerPropagation(KeySpansPrefix, string(p)), fmt.Sprintf("spans to read (%s)", p), float64(inv.Spans), "spans")
+		o.put(PerPropagation(KeyLookupsPrefix, string(p)), fmt.Sprintf("Jaeger lookups made: searches + traces opened (%s)", p), float64(inv.Lookups), "")
+		o.put(PerPropagation(KeySearchesPrefix, string(p)), fmt.Sprintf("Jaeger searches issued (%s)", p), float64(inv.Cost.Searches), "")
+		o.put(PerPropagation(KeyTracesOpenedPrefix, string(p)), fmt.Sprintf("traces opened (%s)", p), float64(inv.Cost.TracesOpened), "traces")
+		o.put(PerPropagation(KeySpansReadPrefix, string(p)), fmt.Sprintf("spans read (%s)", p), float64(inv.Cost.SpansRead), "spans")
 		how := fmt.Sprintf("%s: %d %s/%d spans/%d %s (%d searched, %d opened)", p, inv.Traces, plural(inv.Traces, "trace"), inv.Spans,
 			inv.Lookups, plural(inv.Lookups, "lookup"), inv.Cost.Searches, inv.Cost.TracesOpened)
 		switch {
@@ -95,7 +95,7 @@ func findTheFailure(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	holds, judged := judgeCosts(tried)
 	if t.Mode == config.ModeEvents {
 		if len(recoveredMS) > 0 {
-			o.add("recovered_ms", "stuck order final after the fault cleared", stats.Percentile(recoveredMS, 50), "ms")
+			o.put(KeyRecoveredMS, "stuck order final after the fault cleared", stats.Percentile(recoveredMS, 50), "ms")
 		}
 		o.Holds = holds && len(recoveredMS) == len(props)
 		o.Verdict = fmt.Sprintf("events: the order did not fail, it got stuck (PENDING while invoicing's consumer retried); %s; %s", judged, strings.Join(parts, " · "))

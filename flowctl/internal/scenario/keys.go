@@ -45,22 +45,60 @@ const (
 	KeyStaleAt100MSPct    MetricKey = "stale_at_100ms_pct"
 )
 
-// Keys of find-the-failure, replay and poison-message (their files build
-// some at run time, per TRACE_PROPAGATION; these are the ones read by name).
+// Keys of find-the-failure: one of each per TRACE_PROPAGATION (PerPropagation).
 const (
-	KeyTracesChild    MetricKey = "traces_child"
-	KeyTracesLink     MetricKey = "traces_link"
-	KeyTracesOff      MetricKey = "traces_off"
-	KeyLookupsOff     MetricKey = "lookups_off"
-	KeyRecoveredMS    MetricKey = "recovered_ms"
-	KeyEventsReplayed MetricKey = "events_replayed"
-	KeyReplayMS       MetricKey = "replay_ms"
-	KeyTotalsMatch    MetricKey = "totals_match"
-	KeyAuditEvents    MetricKey = "audit_events"
-	KeyDeadLetters    MetricKey = "dead_letters"
-	KeyDLQMS          MetricKey = "dlq_ms"
-	KeyRefusedStatus  MetricKey = "refused_status"
-	KeyNextOrderTTCMS MetricKey = "next_order_ttc_ms"
+	KeyTracesPrefix       MetricKey = "traces_"
+	KeySpansPrefix        MetricKey = "spans_"
+	KeyLookupsPrefix      MetricKey = "lookups_"
+	KeySearchesPrefix     MetricKey = "searches_"
+	KeyTracesOpenedPrefix MetricKey = "traces_opened_"
+	KeySpansReadPrefix    MetricKey = "spans_read_"
+	KeyRecoveredMS        MetricKey = "recovered_ms"
+)
+
+// PerPropagation is prefix's key for one TRACE_PROPAGATION ("lookups_off").
+func PerPropagation(prefix MetricKey, p string) MetricKey { return prefix + MetricKey(p) }
+
+// The per-propagation keys the report reads by name.
+var (
+	KeyTracesChild = PerPropagation(KeyTracesPrefix, "child")
+	KeyTracesLink  = PerPropagation(KeyTracesPrefix, "link")
+	KeyTracesOff   = PerPropagation(KeyTracesPrefix, "off")
+	KeyLookupsOff  = PerPropagation(KeyLookupsPrefix, "off")
+)
+
+// Keys of replay.
+const (
+	KeyLiveInvoices     MetricKey = "live_invoices"
+	KeyLiveTotal        MetricKey = "live_total"
+	KeyEventsReplayed   MetricKey = "events_replayed"
+	KeyReplayMS         MetricKey = "replay_ms"
+	KeyJoinWaitMS       MetricKey = "join_wait_ms"
+	KeyModelOrders      MetricKey = "model_orders"
+	KeySKUHours         MetricKey = "sku_hours"
+	KeyReplayedInvoices MetricKey = "replayed_invoices"
+	KeyReplayedTotal    MetricKey = "replayed_total"
+	KeyTotalsMatch      MetricKey = "totals_match"
+	KeyLiveAgree        MetricKey = "live_agree"
+	KeyLiveDisagree     MetricKey = "live_disagree"
+	KeyLiveNotInLog     MetricKey = "live_not_in_log"
+	KeyAuditEvents      MetricKey = "audit_events"
+	// Sync has no log: what history its API keeps instead.
+	KeyHistorySteps  MetricKey = "history_steps"
+	KeyHistoryOrders MetricKey = "history_orders"
+	KeyListedOrders  MetricKey = "listed_orders"
+)
+
+// Keys of poison-message.
+const (
+	KeyRefusedStatus     MetricKey = "refused_status"
+	KeyNextOrderTTCMS    MetricKey = "next_order_ttc_ms"
+	KeyDeadLetters       MetricKey = "dead_letters"
+	KeyDLQMS             MetricKey = "dlq_ms"
+	KeyStateChanges      MetricKey = "state_changes"
+	KeyRetryPartitions   MetricKey = "retry_partitions"
+	KeyRetryOrdersBehind MetricKey = "retry_orders_behind"
+	KeyRetryMaxWaitMS    MetricKey = "retry_max_wait_ms"
 )
 
 // loadKeys are what outcomeOf reports for every load-based scenario.
@@ -77,12 +115,24 @@ var Produces = map[string][]MetricKey{
 		KeyAddedLatencyMS, KeyInjectedLatencyMS, KeyBaselineP50MS, KeyBaselineTTCP50MS, KeyAddedTTCMS, KeyBacklogEvents),
 	"read-your-writes": append(loadKeys[:len(loadKeys):len(loadKeys)],
 		KeyStaleReadPct, KeyStaleAt0MSPct, KeyStaleAt5MSPct, KeyStaleAt20MSPct, KeyStaleAt100MSPct),
-	"find-the-failure": {KeyTracesChild, KeyTracesLink, KeyTracesOff, "spans_child", "spans_link", "spans_off",
-		"lookups_child", "lookups_link", KeyLookupsOff, KeyRecoveredMS},
-	"replay": {"live_invoices", "live_total", KeyEventsReplayed, KeyReplayMS, "join_wait_ms",
-		"replayed_invoices", "replayed_total", "duplicates", KeyTotalsMatch, KeyAuditEvents},
-	"poison-message": {KeyRefusedStatus, KeyNextOrderTTCMS, KeyDeadLetters, KeyDLQMS},
+	"find-the-failure": findTheFailureKeys(),
+	"replay": {KeyLiveInvoices, KeyLiveTotal, KeyEventsReplayed, KeyReplayMS, KeyJoinWaitMS, KeyModelOrders, KeySKUHours,
+		KeyReplayedInvoices, KeyReplayedTotal, KeyTotalsMatch, KeyLiveAgree, KeyLiveDisagree, KeyLiveNotInLog, KeyAuditEvents,
+		KeyHistorySteps, KeyHistoryOrders, KeyListedOrders},
+	"poison-message": {KeyRefusedStatus, KeyNextOrderTTCMS, KeyDeadLetters, KeyDLQMS, KeyStateChanges,
+		KeyRetryPartitions, KeyRetryOrdersBehind, KeyRetryMaxWaitMS},
 	"broker-down": append(loadKeys[:len(loadKeys):len(loadKeys)],
 		KeyAcceptedPct, KeyPendingWhileDown, KeyOutboxPending, KeyNoticedMS, KeyBrokerDownMS,
 		KeyCatchUpMS, KeyFirstMoveMS),
+}
+
+// findTheFailureKeys are find-the-failure's keys for every propagation it compares.
+func findTheFailureKeys() []MetricKey {
+	keys := []MetricKey{KeyRecoveredMS}
+	for _, p := range []string{"child", "link", "off"} {
+		for _, prefix := range []MetricKey{KeyTracesPrefix, KeySpansPrefix, KeyLookupsPrefix, KeySearchesPrefix, KeyTracesOpenedPrefix, KeySpansReadPrefix} {
+			keys = append(keys, PerPropagation(prefix, p))
+		}
+	}
+	return keys
 }

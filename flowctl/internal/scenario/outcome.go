@@ -57,12 +57,6 @@ func (o *Outcome) put(key MetricKey, label string, v float64, unit string) {
 	o.Metrics = append(o.Metrics, Metric{Key: key, Label: label, Value: v, Unit: unit})
 }
 
-// add records a metric whose key is built at run time (per propagation);
-// a key the report reads by name must be a MetricKey constant (put).
-func (o *Outcome) add(key, label string, v float64, unit string) {
-	o.put(MetricKey(key), label, v, unit)
-}
-
 // Run is one scenario against one or both modes.
 type Run struct {
 	Scenario string    `json:"scenario"`

@@ -40,8 +40,8 @@ func poisonMessage(ctx context.Context, e *Env, t Target) (Outcome, error) {
 		if err != nil {
 			return o, err
 		}
-		o.add("refused_status", "HTTP status of the malformed request", float64(status), "")
-		o.add("next_order_ttc_ms", "next order final after", next, "ms")
+		o.put(KeyRefusedStatus, "HTTP status of the malformed request", float64(status), "")
+		o.put(KeyNextOrderTTCMS, "next order final after", next, "ms")
 		o.Holds = status == http.StatusBadRequest && strings.HasPrefix(ctype, "application/problem+json") && len(changed) == 0
 		o.Verdict = fmt.Sprintf("sync: a malformed request is refused at the door (%d %s), %s, the next order is confirmed", status, ctype, storedSentence(changed))
 		return o, nil
@@ -80,9 +80,9 @@ func poisonMessage(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	if err != nil {
 		return o, err
 	}
-	o.add("dead_letters", "dead letters for it", float64(len(entries)), "events")
-	o.add("dlq_ms", "dead letter written after (its Kafka timestamp − publish)", dlqMS, "ms")
-	o.add("next_order_ttc_ms", "next order final after", next, "ms")
+	o.put(KeyDeadLetters, "dead letters for it", float64(len(entries)), "events")
+	o.put(KeyDLQMS, "dead letter written after (its Kafka timestamp − publish)", dlqMS, "ms")
+	o.put(KeyNextOrderTTCMS, "next order final after", next, "ms")
 	o.Details = append(o.Details, fmt.Sprintf("published to %s/%d/%d", topic, part, off))
 	var groups []string
 	for _, d := range entries {
@@ -99,7 +99,7 @@ func poisonMessage(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	o.Verdict = fmt.Sprintf("events: the malformed event was dead-lettered by %s %s after it was published, %s, and the consumers went on: the next order was final after %s; "+
 		"a retriable failure is not set aside but retried in place: with invoicing failing for %s, %g orders queued behind the retried events of %g partitions and waited up to %s",
 		strings.Join(groups, ", "), stats.Ms(dlqMS), storedSentence(changed), stats.Ms(next),
-		seconds(hold), o.Value("retry_orders_behind"), o.Value("retry_partitions"), stats.Ms(o.Value("retry_max_wait_ms")))
+		seconds(hold), o.Value(KeyRetryOrdersBehind), o.Value(KeyRetryPartitions), stats.Ms(o.Value(KeyRetryMaxWaitMS)))
 	if !allInvoiced {
 		o.Verdict += "; NOT every order placed meanwhile was invoiced"
 	}
@@ -114,7 +114,7 @@ func changedSince(ctx context.Context, t Target, before serviceState, o *Outcome
 		return nil, fmt.Errorf("after the malformed message: %w", err)
 	}
 	changed := changes(before, after)
-	o.add("state_changes", "orders, stock or invoices changed by it", float64(len(changed)), "")
+	o.put(KeyStateChanges, "orders, stock or invoices changed by it", float64(len(changed)), "")
 	for _, c := range changed {
 		o.Details = append(o.Details, "changed by the malformed message: "+c)
 	}

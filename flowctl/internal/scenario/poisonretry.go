@@ -127,8 +127,8 @@ func (e *Env) retriableCost(ctx context.Context, t Target, o *Outcome, hold time
 		o.Details = append(o.Details, fmt.Sprintf("retriable failure · partition %d: head order %s retried, %d %s behind it waited up to %s",
 			w.Partition, short(w.Head), w.Behind, plural(w.Behind, "order"), seconds(w.MaxWait)))
 	}
-	o.add("retry_partitions", "partitions held by a retried event", float64(len(waits)), "")
-	o.add("retry_orders_behind", "orders queued behind a retried event", float64(behind), "orders")
-	o.add("retry_max_wait_ms", "longest wait behind a retried event", float64(worst.Milliseconds()), "ms")
+	o.put(KeyRetryPartitions, "partitions held by a retried event", float64(len(waits)), "")
+	o.put(KeyRetryOrdersBehind, "orders queued behind a retried event", float64(behind), "orders")
+	o.put(KeyRetryMaxWaitMS, "longest wait behind a retried event", float64(worst.Milliseconds()), "ms")
 	return len(evs) == len(res.Orders) && len(invoiced) == len(res.Orders), nil
 }

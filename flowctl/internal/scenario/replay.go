@@ -37,8 +37,8 @@ func replay(ctx context.Context, e *Env, t Target) (Outcome, error) {
 		return Outcome{}, fmt.Errorf("order-svc orders: %w", err)
 	}
 	var o Outcome
-	o.add("live_invoices", "invoices (invoicing-svc)", float64(live.Count), "")
-	o.add("live_total", "invoiced total (invoicing-svc)", float64(live.TotalCents)/100, string(live.Currency))
+	o.put(KeyLiveInvoices, "invoices (invoicing-svc)", float64(live.Count), "")
+	o.put(KeyLiveTotal, "invoiced total (invoicing-svc)", float64(live.TotalCents)/100, string(live.Currency))
 	if t.Mode == config.ModeSync {
 		return syncHistory(ctx, t, o, order.ID, orders, live)
 	}
@@ -75,17 +75,17 @@ func replay(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	}
 	chk := model.check(orders, live, reserved)
 	totalsMatch := model.Invoices == live.Count && model.InvoicedCents == live.TotalCents
-	o.add("events_replayed", "events replayed (three topics)", float64(records), "events")
-	o.add("replay_ms", "replay took", float64(took.Milliseconds()), "ms")
-	o.add("join_wait_ms", "of which joining the groups", float64(joinWait.Milliseconds()), "ms")
-	o.add("model_orders", "orders with a history in the read model", float64(len(model.Orders)), "orders")
-	o.add("sku_hours", "SKU × hour cells of units sold", float64(len(model.UnitsBySKU)), "")
-	o.add("replayed_invoices", "invoices rebuilt from the log", float64(model.Invoices), "")
-	o.add("replayed_total", "total rebuilt from the log", float64(model.InvoicedCents)/100, string(live.Currency))
-	o.add("totals_match", "rebuilt = live invoicing totals", boolMetric(totalsMatch), "")
-	o.add("live_agree", "live facts the read model agrees with", float64(chk.Agree), "")
-	o.add("live_disagree", "live facts it disagrees with", float64(chk.Disagree), "")
-	o.add("live_not_in_log", "live orders with no history in the log", float64(chk.NotInLog), "orders")
+	o.put(KeyEventsReplayed, "events replayed (three topics)", float64(records), "events")
+	o.put(KeyReplayMS, "replay took", float64(took.Milliseconds()), "ms")
+	o.put(KeyJoinWaitMS, "of which joining the groups", float64(joinWait.Milliseconds()), "ms")
+	o.put(KeyModelOrders, "orders with a history in the read model", float64(len(model.Orders)), "orders")
+	o.put(KeySKUHours, "SKU × hour cells of units sold", float64(len(model.UnitsBySKU)), "")
+	o.put(KeyReplayedInvoices, "invoices rebuilt from the log", float64(model.Invoices), "")
+	o.put(KeyReplayedTotal, "total rebuilt from the log", float64(model.InvoicedCents)/100, string(live.Currency))
+	o.put(KeyTotalsMatch, "rebuilt = live invoicing totals", boolMetric(totalsMatch), "")
+	o.put(KeyLiveAgree, "live facts the read model agrees with", float64(chk.Agree), "")
+	o.put(KeyLiveDisagree, "live facts it disagrees with", float64(chk.Disagree), "")
+	o.put(KeyLiveNotInLog, "live orders with no history in the log", float64(chk.NotInLog), "orders")
 	for _, d := range chk.Differences {
 		o.Details = append(o.Details, "read model vs live: "+d)
 	}
@@ -94,7 +94,7 @@ func replay(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	if err != nil {
 		return o, err
 	}
-	o.add("audit_events", "events in the order's trail", float64(len(trail)), "events")
+	o.put(KeyAuditEvents, "events in the order's trail", float64(len(trail)), "events")
 	o.Details = append(append([]string{fmt.Sprintf("audit trail of order %s, from the log:", order.ID)}, trail...), o.Details...)
 	o.Holds = chk.Disagree == 0 && chk.NotInLog == 0 && len(trail) >= 3
 	verdict := "agrees with every one"

@@ -29,9 +29,9 @@ func syncHistory(ctx context.Context, t Target, o Outcome, orderID string, order
 			full++
 		}
 	}
-	o.add("history_steps", "steps of the fresh order's history the API keeps", float64(len(kept)), "")
-	o.add("history_orders", "orders whose timeline has every step", float64(full), "orders")
-	o.add("listed_orders", "orders the API lists (newest, capped)", float64(len(orders)), "orders")
+	o.put(KeyHistorySteps, "steps of the fresh order's history the API keeps", float64(len(kept)), "")
+	o.put(KeyHistoryOrders, "orders whose timeline has every step", float64(full), "orders")
+	o.put(KeyListedOrders, "orders the API lists (newest, capped)", float64(len(orders)), "orders")
 	answerable := []string{"status now", "when each step happened (order-svc's timeline)"}
 	not := []string{"the events between the steps (calls, retries, compensations)", "a rebuild of invoicing's totals from anything but its own table", "orders beyond the newest " + fmt.Sprint(stateListLimit)}
 	o.Details = append(o.Details,
