@@ -36,12 +36,17 @@ func Print(w io.Writer, rs []StackResult) {
 	tw.Flush()
 }
 
-// quartet is p50/p90/p99/max and the sample count they come from.
+// quartet is p50/p90/p99/max and the sample count they come from; below
+// stats.P99MinN samples the p99 is the max, so it is shown as "–".
 func quartet(s stats.Summary) string {
 	if s.N == 0 {
 		return "–"
 	}
-	return fmt.Sprintf("%s / %s / %s / %s (n=%d)", stats.Ms(s.P50), stats.Ms(s.P90), stats.Ms(s.P99), stats.Ms(s.Max), s.N)
+	p99 := stats.Ms(s.P99)
+	if stats.TailName(s) != "p99" {
+		p99 = "–"
+	}
+	return fmt.Sprintf("%s / %s / %s / %s (n=%d)", stats.Ms(s.P50), stats.Ms(s.P90), p99, stats.Ms(s.Max), s.N)
 }
 
 // StatusCounts is "CONFIRMED 18 · REJECTED 2".
