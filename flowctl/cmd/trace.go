@@ -14,6 +14,8 @@ import (
 	"github.com/orderflow/flowctl/internal/investigate"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stack"
+
+	"github.com/orderflow/platform/retry"
 )
 
 // How long `trace` waits for spans. The services export in batches every
@@ -101,13 +103,13 @@ func awaitInvestigation(ctx context.Context, j *api.Jaeger, in investigate.Input
 		case err == nil && time.Since(lastChange) >= traceSettling:
 			return inv, nil
 		case err == nil:
-			if !traceSleep(ctx, time.Until(lastChange.Add(traceSettling))) {
+			if !retry.Sleep(ctx, time.Until(lastChange.Add(traceSettling))) {
 				return inv, nil // deadline: what is there is the answer
 			}
 			lastChange = time.Time{} // settled now: the next answer is final
 			continue
 		case errors.Is(err, api.ErrTraceNotFound), api.IsServerError(err):
-			if !traceSleep(ctx, tracePoll) {
+			if !retry.Sleep(ctx, tracePoll) {
 				if ctx.Err() == context.DeadlineExceeded && api.IsServerError(err) {
 					return inv, fmt.Errorf("Jaeger at %s kept failing for %s (see its log): %w", stack.JaegerUI, traceWait, err)
 				}
@@ -132,16 +134,4 @@ func traceOf(id string) string {
 		return ""
 	}
 	return " (trace " + id + ")"
-}
-
-// traceSleep waits d; false if ctx ended first.
-func traceSleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

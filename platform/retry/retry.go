@@ -52,3 +52,21 @@ func Do(ctx context.Context, b Backoff, attempts int, retryable func(error) bool
 		}
 	}
 }
+
+// Wait is Sleep for callers that pass the reason on: nil after d, ctx's
+// error when it ended first (at once when it has ended already).
+func Wait(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d <= 0 {
+		return nil
+	}
+	if !Sleep(ctx, d) {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// Until is Wait until t.
+func Until(ctx context.Context, t time.Time) error { return Wait(ctx, time.Until(t)) }

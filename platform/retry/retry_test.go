@@ -54,3 +54,20 @@ func TestDo(t *testing.T) {
 		t.Errorf("a cancelled context stops the waiting: %v after %d calls", err, calls)
 	}
 }
+
+func TestWaitAndUntil(t *testing.T) {
+	if err := Wait(context.Background(), time.Millisecond); err != nil {
+		t.Errorf("Wait = %v", err)
+	}
+	if err := Until(context.Background(), time.Now().Add(-time.Second)); err != nil {
+		t.Errorf("Until a past time = %v, want nil at once", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Wait(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Errorf("Wait on a cancelled context = %v", err)
+	}
+	if err := Until(ctx, time.Now().Add(-time.Second)); !errors.Is(err, context.Canceled) {
+		t.Errorf("Until on a cancelled context = %v", err)
+	}
+}

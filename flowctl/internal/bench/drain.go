@@ -7,6 +7,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/platform/retry"
 )
 
 // Drainer measures a backlog's drain: pause a consumer, let events pile up,
@@ -113,7 +114,7 @@ func (s Stack) MeasureDrain(ctx context.Context, n int, rate float64, settle tim
 		if time.Since(t) > settle+time.Minute {
 			return out, fmt.Errorf("%s's backlog still %d events %s after resuming", d.Service, lag, time.Since(t).Round(time.Second))
 		}
-		if err := sleep(ctx, drainPoll); err != nil {
+		if err := retry.Wait(ctx, drainPoll); err != nil {
 			return out, err
 		}
 	}
@@ -157,7 +158,7 @@ func waitSteady(ctx context.Context, lag func(context.Context) (int64, error), w
 		if time.Now().After(deadline) {
 			return n, fmt.Errorf("the backlog reached only %d of %d events within a minute of pausing", n, want)
 		}
-		if err := sleep(ctx, drainPoll); err != nil {
+		if err := retry.Wait(ctx, drainPoll); err != nil {
 			return 0, err
 		}
 	}

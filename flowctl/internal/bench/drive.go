@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/orderflow/platform/retry"
 )
 
 // Drive calls send n times on an open-loop schedule at rate per second: the
@@ -21,7 +23,7 @@ func Drive(ctx context.Context, rate float64, n, maxInFlight int, send func(ctx 
 	var lastSend time.Time
 	for i := range n {
 		if d := time.Until(start.Add(time.Duration(i) * interval)); d > 0 {
-			if err := sleep(ctx, d); err != nil {
+			if err := retry.Wait(ctx, d); err != nil {
 				return late, 0, err
 			}
 		}

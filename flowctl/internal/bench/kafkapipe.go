@@ -13,6 +13,7 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/orderflow/platform/kafkaconf"
+	"github.com/orderflow/platform/retry"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
 )
@@ -134,7 +135,7 @@ func (p *KafkaPipe) stage(ctx context.Context, i int) {
 		if err != nil {
 			// The reader retries by itself; a broker gone away must not turn
 			// this loop into a spin.
-			if sleep(ctx, 50*time.Millisecond) != nil {
+			if retry.Wait(ctx, 50*time.Millisecond) != nil {
 				return
 			}
 			continue

@@ -8,6 +8,7 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/stockup"
+	"github.com/orderflow/platform/retry"
 )
 
 // Stack is one mode's stack as the bench drives it. Nothing here asks which
@@ -62,7 +63,7 @@ func (s Stack) waitIdle(ctx context.Context) error {
 		if n == 0 {
 			return nil
 		}
-		if err := sleep(ctx, 100*time.Millisecond); err != nil {
+		if err := retry.Wait(ctx, 100*time.Millisecond); err != nil {
 			return err
 		}
 	}
@@ -97,7 +98,7 @@ func (s Stack) place(ctx context.Context, o *api.Orders, rate float64, n int) (l
 // not final when answered — what any client of the events mode pays to
 // learn an outcome — instead of a polling rate of our choosing.
 func follow(ctx context.Context, o *api.Orders, res *load.Result, settle time.Duration) error {
-	if err := sleep(ctx, followEvery); err != nil {
+	if err := retry.Wait(ctx, followEvery); err != nil {
 		return err
 	}
 	_, err := load.Follow(ctx, res, o, load.FollowConfig{Every: followEvery, Timeout: settle})

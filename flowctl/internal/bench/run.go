@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/orderflow/flowctl/internal/stats"
+	"github.com/orderflow/platform/retry"
 )
 
 // Target is one thing whose ceiling the bench finds: a mode's stack or a
@@ -93,7 +94,7 @@ func Run(ctx context.Context, cfg Config, targets []Target, o Options) (Result, 
 	}}
 	for i, t := range targets {
 		if i > 0 {
-			if err := sleep(ctx, cfg.Pause); err != nil {
+			if err := retry.Wait(ctx, cfg.Pause); err != nil {
 				return res, err
 			}
 		}
@@ -144,7 +145,7 @@ func runTarget(ctx context.Context, cfg Config, t Target, o Options) (TargetResu
 		if idle, err = idleCPU(ctx, t.Stack, max(cfg.Pause, minIdleWindow)); err != nil {
 			return tr, err
 		}
-	} else if err := sleep(ctx, cfg.Pause); err != nil {
+	} else if err := retry.Wait(ctx, cfg.Pause); err != nil {
 		return tr, err
 	}
 	var meter *Meter
@@ -173,7 +174,7 @@ func runTarget(ctx context.Context, cfg Config, t Target, o Options) (TargetResu
 		tr.DrainNote = "no consumer (" + t.Name + " mode calls services directly)"
 		return tr, nil
 	}
-	if err := sleep(ctx, cfg.Pause); err != nil {
+	if err := retry.Wait(ctx, cfg.Pause); err != nil {
 		return tr, err
 	}
 	placeRate := max(c.Max, cfg.Start)
@@ -195,7 +196,7 @@ const minIdleWindow = time.Second
 // nil (no error) when the stack's processes cannot be measured.
 func idleCPU(ctx context.Context, s *Stack, d time.Duration) (map[string]float64, error) {
 	m, _ := startMeter(s)
-	if err := sleep(ctx, d); err != nil {
+	if err := retry.Wait(ctx, d); err != nil {
 		return nil, err
 	}
 	if m == nil {

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/orderflow/flowctl/internal/stats"
+
+	"github.com/orderflow/platform/retry"
 )
 
 // Config bounds a search.
@@ -231,7 +233,7 @@ func Search(ctx context.Context, c Config, run StepFunc, each func(Step)) (Ceili
 		var s Step
 		for n := 1; n <= c.Retries+1; n++ {
 			if len(out.Steps) > 0 && c.Pause > 0 {
-				if err := sleep(ctx, c.Pause); err != nil {
+				if err := retry.Wait(ctx, c.Pause); err != nil {
 					return s, err
 				}
 			}
@@ -312,15 +314,4 @@ func MeasureRate(c Ceiling, cfg Config) float64 {
 		r = math.Round(r) // as the steps: 2263/s, not 2262.5/s
 	}
 	return r
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+
+	"github.com/orderflow/platform/retry"
 )
 
 // Wiped is what Wipe deleted.
@@ -59,7 +61,7 @@ func Wipe(ctx context.Context, brokers, topics, groups, groupPrefixes []string, 
 			}
 		}
 		if pending = again; len(pending) > 0 {
-			if err := pause(ctx, 250*time.Millisecond); err != nil {
+			if err := retry.Wait(ctx, 250*time.Millisecond); err != nil {
 				return w, fmt.Errorf("consumer groups %s still have members: %w", strings.Join(pending, ", "), err)
 			}
 		}
@@ -92,19 +94,10 @@ func Wipe(ctx context.Context, brokers, topics, groups, groupPrefixes []string, 
 			if errors.Is(err, ErrUnknownTopic) {
 				break
 			}
-			if err := pause(ctx, 100*time.Millisecond); err != nil {
+			if err := retry.Wait(ctx, 100*time.Millisecond); err != nil {
 				return w, fmt.Errorf("topic %s is still listed after its deletion: %w", t, err)
 			}
 		}
 	}
 	return w, nil
-}
-
-func pause(ctx context.Context, d time.Duration) error {
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-time.After(d):
-		return nil
-	}
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/orderflow/flowctl/internal/api"
+
+	"github.com/orderflow/platform/retry"
 )
 
 // OrderGetter fetches an order (api.Orders does).
@@ -98,7 +100,7 @@ func FollowOrders(ctx context.Context, orders []*api.Order, o OrderGetter, c Fol
 			if ord.Final && ord.Timeline != nil {
 				continue
 			}
-			if err := sleepUntil(ctx, nextGet); err != nil {
+			if err := retry.Until(ctx, nextGet); err != nil {
 				return done(err)
 			}
 			now := time.Now()
@@ -129,24 +131,8 @@ func FollowOrders(ctx context.Context, orders []*api.Order, o OrderGetter, c Fol
 		if ctx.Err() != nil {
 			return done(ctx.Err())
 		}
-		if err := sleepUntil(ctx, roundStart.Add(c.Every)); err != nil {
+		if err := retry.Until(ctx, roundStart.Add(c.Every)); err != nil {
 			return done(err)
 		}
-	}
-}
-
-// sleepUntil returns at t, or with ctx's error when it ends first.
-func sleepUntil(ctx context.Context, t time.Time) error {
-	d := time.Until(t)
-	if d <= 0 {
-		return ctx.Err()
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
 	}
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/stats"
+
+	"github.com/orderflow/platform/retry"
 )
 
 // brokerDownRun is what broker-down measured while the broker was away.
@@ -73,7 +75,7 @@ func brokerDown(ctx context.Context, e *Env, t Target) (Outcome, error) {
 	}
 	b.Outbox, b.OutboxOK = outboxPending(ctx, t)
 	if rest := e.Size.DownFor - time.Since(b.DownAt); rest > 0 {
-		if err := waitUntil(ctx, time.Now().Add(rest)); err != nil {
+		if err := retry.Until(ctx, time.Now().Add(rest)); err != nil {
 			watch.Stop()
 			return Outcome{}, err
 		}

@@ -11,6 +11,8 @@ import (
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/stats"
 	"github.com/orderflow/flowctl/internal/stockup"
+
+	"github.com/orderflow/platform/retry"
 )
 
 // readGaps are how long after its answer each order is read back: order i
@@ -52,7 +54,7 @@ func readYourWrites(ctx context.Context, e *Env, t Target) (Outcome, error) {
 			return Outcome{}, fmt.Errorf("place order %d: %w", i+1, err)
 		}
 		group := i % len(readGaps)
-		if err := waitUntil(ctx, answeredAt.Add(readGaps[group])); err != nil {
+		if err := retry.Until(ctx, answeredAt.Add(readGaps[group])); err != nil {
 			return Outcome{}, err
 		}
 		readAt := time.Now()
@@ -130,20 +132,4 @@ func gapNumbers() string {
 		parts[i] = fmt.Sprint(g.Milliseconds())
 	}
 	return strings.Join(parts, "/")
-}
-
-// waitUntil returns at t, or with ctx's error when it ends first.
-func waitUntil(ctx context.Context, t time.Time) error {
-	d := time.Until(t)
-	if d <= 0 {
-		return ctx.Err()
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
 }
