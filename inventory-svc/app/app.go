@@ -9,7 +9,6 @@ import (
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/service"
-	"github.com/orderflow/platform/sqlitedb"
 
 	"github.com/orderflow/inventory-svc/internal/httpapi"
 	"github.com/orderflow/inventory-svc/internal/listen"
@@ -58,7 +57,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		a.Close()
 		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
 	}
-	a.Echo = kit.HTTP(func(ctx context.Context) (any, error) { return sqlitedb.Versions(ctx, st.Read, store.Schemas...) }, ready...)
+	a.Echo = kit.HTTP(st.Schema, ready...)
 	if err := (&httpapi.API{Store: st, Now: now, Outbox: movements}).Register(a.Echo); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("routes: %w", err)

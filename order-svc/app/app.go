@@ -12,7 +12,6 @@ import (
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/service"
-	"github.com/orderflow/platform/sqlitedb"
 
 	"github.com/orderflow/order-svc/internal/downstream"
 	"github.com/orderflow/order-svc/internal/httpapi"
@@ -70,7 +69,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	}
 
 	registerOrderGauge(kit.Registry, st)
-	a.Echo = kit.HTTP(func(ctx context.Context) (any, error) { return sqlitedb.Versions(ctx, st.Read, store.Schemas...) }, ready...)
+	a.Echo = kit.HTTP(st.Schema, ready...)
 	if err := (&httpapi.API{Placer: placer, Store: st}).Register(a.Echo); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("routes: %w", err)

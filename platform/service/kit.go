@@ -80,8 +80,8 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Kit, error) {
 }
 
 // HTTP returns the service's echo server with the platform routes.
-// schema, when set, reads the database's migration history for /readyz.
-func (k *Kit) HTTP(schema func(ctx context.Context) (any, error), ready ...httpserver.Check) *echo.Echo {
+// schema, when set, is the database's migration history /readyz shows.
+func (k *Kit) HTTP(schema any, ready ...httpserver.Check) *echo.Echo {
 	e := httpserver.New(httpserver.Options{
 		Schema:     schema,
 		Service:    k.Config.Service,

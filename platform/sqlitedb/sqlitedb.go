@@ -92,6 +92,10 @@ func InTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 type Pair struct {
 	DB   *sql.DB
 	Read *sql.DB
+	// Schema is each schema's migration history, read once after the
+	// migrations ran: only this process migrates, so it cannot change while
+	// it runs (/readyz shows it).
+	Schema []SchemaVersion
 }
 
 // OpenPair opens path's writer (migrating the schemas) and its read pool.
@@ -105,7 +109,13 @@ func OpenPair(ctx context.Context, path string, schemas ...Schema) (Pair, error)
 		db.Close()
 		return Pair{}, err
 	}
-	return Pair{DB: db, Read: read}, nil
+	versions, err := Versions(ctx, read, schemas...)
+	if err != nil {
+		read.Close()
+		db.Close()
+		return Pair{}, fmt.Errorf("read the migration history of %s: %w", path, err)
+	}
+	return Pair{DB: db, Read: read, Schema: versions}, nil
 }
 
 // Close closes both.
