@@ -243,3 +243,17 @@ func firstPerField(fields []problem.FieldError) []problem.FieldError {
 	slices.SortStableFunc(fields, func(a, b problem.FieldError) int { return strings.Compare(a.Field, b.Field) })
 	return slices.CompactFunc(fields, func(a, b problem.FieldError) bool { return a.Field == b.Field })
 }
+
+// Load builds the validating middleware from a generated package's embedded
+// spec (oapi-codegen's GetSwagger).
+func Load(spec func() (*openapi3.T, error)) (echo.MiddlewareFunc, error) {
+	doc, err := spec()
+	if err != nil {
+		return nil, fmt.Errorf("load the embedded OpenAPI spec: %w", err)
+	}
+	v, err := New(doc)
+	if err != nil {
+		return nil, err
+	}
+	return v.Middleware, nil
+}

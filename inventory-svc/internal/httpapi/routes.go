@@ -34,7 +34,7 @@ type API struct {
 // Register adds the routes to e, each behind the request validator of the
 // service's part of docs/openapi.yaml (embedded by the generator).
 func (a *API) Register(e *echo.Echo) error {
-	v, err := validator()
+	v, err := reqvalidate.Load(gen.GetSwagger)
 	if err != nil {
 		return err
 	}
@@ -183,17 +183,4 @@ func checkReservationID(id string) error {
 		return problem.Validation("the reservation id is not a UUID", problem.FieldError{Field: "id", Detail: fmt.Sprintf("%q is not a UUID", id)})
 	}
 	return nil
-}
-
-// validator checks requests against the embedded spec.
-func validator() (echo.MiddlewareFunc, error) {
-	spec, err := gen.GetSwagger()
-	if err != nil {
-		return nil, fmt.Errorf("load the embedded OpenAPI spec: %w", err)
-	}
-	v, err := reqvalidate.New(spec)
-	if err != nil {
-		return nil, err
-	}
-	return v.Middleware, nil
 }

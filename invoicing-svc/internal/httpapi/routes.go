@@ -32,7 +32,7 @@ type API struct {
 // Register adds the routes to e, each behind the request validator of the
 // service's part of docs/openapi.yaml (embedded by the generator).
 func (a *API) Register(e *echo.Echo) error {
-	v, err := validator()
+	v, err := reqvalidate.Load(gen.GetSwagger)
 	if err != nil {
 		return err
 	}
@@ -156,17 +156,4 @@ func (a *API) GetInvoiceTotals(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, gen.InvoiceTotals{Count: n, TotalCents: total, Currency: gen.InvoiceTotalsCurrency(invoice.Currency)})
-}
-
-// validator checks requests against the embedded spec.
-func validator() (echo.MiddlewareFunc, error) {
-	spec, err := gen.GetSwagger()
-	if err != nil {
-		return nil, fmt.Errorf("load the embedded OpenAPI spec: %w", err)
-	}
-	v, err := reqvalidate.New(spec)
-	if err != nil {
-		return nil, err
-	}
-	return v.Middleware, nil
 }

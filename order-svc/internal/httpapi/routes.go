@@ -30,7 +30,7 @@ type API struct {
 // Register adds the routes to e, each behind the request validator of the
 // service's part of docs/openapi.yaml (embedded by the generator).
 func (a *API) Register(e *echo.Echo) error {
-	v, err := validator()
+	v, err := reqvalidate.Load(gen.GetSwagger)
 	if err != nil {
 		return err
 	}
@@ -116,17 +116,4 @@ func (a *API) ListOrders(c echo.Context, params gen.ListOrdersParams) error {
 	}
 	out.Count = len(out.Orders)
 	return c.JSON(http.StatusOK, out)
-}
-
-// validator checks requests against the embedded spec.
-func validator() (echo.MiddlewareFunc, error) {
-	spec, err := gen.GetSwagger()
-	if err != nil {
-		return nil, fmt.Errorf("load the embedded OpenAPI spec: %w", err)
-	}
-	v, err := reqvalidate.New(spec)
-	if err != nil {
-		return nil, err
-	}
-	return v.Middleware, nil
 }
