@@ -9,7 +9,7 @@ import (
 // The page: plain HTML, CSS and JavaScript written for it, served as they
 // are. Nothing is built and nothing is fetched from elsewhere.
 //
-//go:embed assets/index.html assets/app.js assets/style.css
+//go:embed assets/*.html assets/*.js assets/*.css
 var assets embed.FS
 
 func assetHandler() http.Handler {

@@ -30,19 +30,19 @@ type Point struct {
 // Figures are one stack's live numbers: latencies over the last Window
 // orders the dashboard placed, and what the stack reports about itself.
 type Figures struct {
-	Mode          string         `json:"mode"`
-	Window        int            `json:"window"`
-	PlacementP50  Figure         `json:"placement_p50"`
-	PlacementTail Figure         `json:"placement_tail"`
-	TTCP50        Figure         `json:"ttc_p50"`
-	TTCTail       Figure         `json:"ttc_tail"`
-	Orders        Figure         `json:"orders"`
-	ByStatus      map[string]int `json:"by_status"`
-	Series        []Point        `json:"series"`
-	Lag           Figure         `json:"lag"`
+	Mode          string                       `json:"mode"`
+	Window        int                          `json:"window"`
+	PlacementP50  Figure                       `json:"placement_p50"`
+	PlacementTail Figure                       `json:"placement_tail"`
+	TTCP50        Figure                       `json:"ttc_p50"`
+	TTCTail       Figure                       `json:"ttc_tail"`
+	Orders        Figure                       `json:"orders"`
+	ByStatus      map[string]int               `json:"by_status"`
+	Series        []Point                      `json:"series"`
+	Lag           Figure                       `json:"lag"`
 	LagRows       []kafkalog.GroupPartitionLag `json:"lag_rows,omitempty"`
-	Outbox        Figure         `json:"outbox"`
-	DeadLetters   Figure         `json:"dead_letters"`
+	Outbox        Figure                       `json:"outbox"`
+	DeadLetters   Figure                       `json:"dead_letters"`
 }
 
 // latencyFigures computes the order figures of the newest window orders.
@@ -70,7 +70,7 @@ func latencyFigures(mode string, rows []OrderView, window int) Figures {
 	f.PlacementP50, f.PlacementTail = pctFigures(placement)
 	f.TTCP50, f.TTCTail = pctFigures(ttc)
 	n := float64(len(rows))
-	f.Orders = Figure{Value: &n, N: len(rows), Text: fmt.Sprintf("%d (last %d placed here)", len(rows), window)}
+	f.Orders = Figure{Value: &n, N: len(rows), Text: fmt.Sprintf("n=%d", len(rows))}
 	return f
 }
 
@@ -87,13 +87,14 @@ func pctFigures(values []float64) (Figure, Figure) {
 		Figure{Value: &tail, N: s.N, Name: name, Text: fmt.Sprintf("%s %s (n=%d)", name, stats.Ms(tail), s.N)}
 }
 
-// countFigure is a count read from the stack, or why it is unknown.
-func countFigure(v float64, ok bool, what, why string) Figure {
+// countFigure is a count read from the stack over n sources (services,
+// partitions, topics), or why it is unknown.
+func countFigure(v float64, ok bool, n int, what, why string) Figure {
 	if !ok {
 		return Figure{Text: "– (" + why + ")"}
 	}
 	if math.IsNaN(v) {
 		return Figure{Text: "–"}
 	}
-	return Figure{Value: &v, N: 1, Text: fmt.Sprintf("%.0f %s", v, what)}
+	return Figure{Value: &v, N: n, Text: fmt.Sprintf("%.0f%s", v, what)}
 }

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -39,16 +40,17 @@ type Observation struct {
 // observation adds the numbers behind the figures to Observation.
 type observation struct {
 	Observation
-	outbox           float64
-	outboxOK         bool
-	outboxWhy        string
-	lag              int64
-	lagOK            bool
-	lagWhy           string
-	lagRows          []kafkalog.GroupPartitionLag
-	deadLetters      int64
-	deadLettersOK    bool
-	deadLettersWhy   string
+	outbox         float64
+	outboxOK       bool
+	outboxWhy      string
+	outboxN        int
+	lag            int64
+	lagOK          bool
+	lagWhy         string
+	lagRows        []kafkalog.GroupPartitionLag
+	deadLetters    int64
+	deadLettersOK  bool
+	deadLettersWhy string
 }
 
 // quickTimeout bounds each question to a service: a stack that hangs is
@@ -62,10 +64,7 @@ func (s *Server) observeLoop(ctx context.Context, ms *modeState) {
 			return
 		}
 		ms.mu.Lock()
-		ms.obs.Observation = o.Observation
-		ms.obs.outbox, ms.obs.outboxOK, ms.obs.outboxWhy = o.outbox, o.outboxOK, o.outboxWhy
-		ms.obs.lag, ms.obs.lagOK, ms.obs.lagWhy, ms.obs.lagRows = o.lag, o.lagOK, o.lagWhy, o.lagRows
-		ms.obs.deadLetters, ms.obs.deadLettersOK, ms.obs.deadLettersWhy = o.deadLetters, o.deadLettersOK, o.deadLettersWhy
+		ms.obs = o
 		ms.mu.Unlock()
 		s.hub.publish("stack", o.Observation)
 		select {
@@ -102,6 +101,7 @@ func (s *Server) observe(ctx context.Context, ms *modeState) observation {
 			if m, err := api.GetMetrics(ctx, base, &http.Client{Timeout: quickTimeout}); err == nil {
 				if v, ok := m["outbox_pending_events"]; ok {
 					outbox, outboxRead = outbox+v, true
+					o.outboxN++
 				}
 			}
 		}
@@ -110,13 +110,13 @@ func (s *Server) observe(ctx context.Context, ms *modeState) observation {
 	o.Up = o.Services["order-svc"].Up
 	o.outbox, o.outboxOK = outbox, outboxRead
 	if !outboxRead {
-		o.outboxWhy = "no service reports outbox_pending_events"
+		o.outboxWhy = "none reported"
 		if !o.Up {
 			o.outboxWhy = "stack not running"
 		}
 	}
 	if ms.mode != config.ModeEvents {
-		o.lagWhy, o.deadLettersWhy = "no Kafka in sync mode", "no Kafka in sync mode"
+		o.lagWhy, o.deadLettersWhy = "no Kafka in sync", "no Kafka in sync"
 		return o
 	}
 	if len(s.cfg.Brokers) == 0 {
@@ -179,13 +179,11 @@ func (s *Server) figures(ms *modeState) Figures {
 	ms.mu.Lock()
 	o := ms.obs
 	ms.mu.Unlock()
-	f.Outbox = countFigure(o.outbox, o.outboxOK, "unpublished outbox rows", o.outboxWhy)
-	f.Lag = countFigure(float64(o.lag), o.lagOK, "events behind", o.lagWhy)
-	if o.lagOK {
-		f.Lag.N = len(o.lagRows)
-		f.LagRows = o.lagRows
-	}
-	f.DeadLetters = countFigure(float64(o.deadLetters), o.deadLettersOK, "in the dead-letter topics", o.deadLettersWhy)
+	f.Outbox = countFigure(o.outbox, o.outboxOK, o.outboxN, fmt.Sprintf(" unpublished (%d services)", o.outboxN), o.outboxWhy)
+	f.Lag = countFigure(float64(o.lag), o.lagOK, len(o.lagRows), fmt.Sprintf(" behind (%d partitions)", len(o.lagRows)), o.lagWhy)
+	f.LagRows = o.lagRows
+	dlqTopics := len(kafkalog.DLQTopics(s.cfg.TopicPrefix))
+	f.DeadLetters = countFigure(float64(o.deadLetters), o.deadLettersOK, dlqTopics, fmt.Sprintf(" (%d topics)", dlqTopics), o.deadLettersWhy)
 	if o.At.IsZero() {
 		why := "not asked yet"
 		f.Outbox, f.Lag, f.DeadLetters = Figure{Text: "– (" + why + ")"}, Figure{Text: "– (" + why + ")"}, Figure{Text: "– (" + why + ")"}

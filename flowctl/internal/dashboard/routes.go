@@ -10,7 +10,9 @@ import (
 // the event stream at /api/stream.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /", assetHandler())
+	assets := assetHandler()
+	mux.Handle("GET /{$}", assets)
+	mux.Handle("GET /{file}", assets)
 	mux.HandleFunc("GET /report/latest", s.latestReport)
 
 	mux.HandleFunc("GET /api/state", s.getState)
@@ -72,7 +74,9 @@ func (s *Server) state() State {
 	return st
 }
 
-func (s *Server) getState(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, s.state()) }
+func (s *Server) getState(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, s.state())
+}
 
 // snapshot is what a new stream starts with: the state, each stack's recent
 // orders and figures, and the last scenario run.
