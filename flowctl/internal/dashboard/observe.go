@@ -179,8 +179,8 @@ func (s *Server) figures(ms *modeState) Figures {
 	ms.mu.Lock()
 	o := ms.obs
 	ms.mu.Unlock()
-	f.Outbox = countFigure(o.outbox, o.outboxOK, o.outboxN, fmt.Sprintf(" unpublished (%d services)", o.outboxN), o.outboxWhy)
-	f.Lag = countFigure(float64(o.lag), o.lagOK, len(o.lagRows), fmt.Sprintf(" behind (%d partitions)", len(o.lagRows)), o.lagWhy)
+	f.Outbox = countFigure(o.outbox, o.outboxOK, o.outboxN, fmt.Sprintf(" (%d services)", o.outboxN), o.outboxWhy)
+	f.Lag = countFigure(float64(o.lag), o.lagOK, len(o.lagRows), fmt.Sprintf(" (%d partitions)", len(o.lagRows)), o.lagWhy)
 	f.LagRows = o.lagRows
 	dlqTopics := len(kafkalog.DLQTopics(s.cfg.TopicPrefix))
 	f.DeadLetters = countFigure(float64(o.deadLetters), o.deadLettersOK, dlqTopics, fmt.Sprintf(" (%d topics)", dlqTopics), o.deadLettersWhy)

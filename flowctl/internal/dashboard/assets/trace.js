@@ -111,7 +111,6 @@
         const hop = waits[s.span_id];
         let name = short(s.service) + " · " + s.name;
         if (attempts[key] > 1) name += " (attempt " + attempts[key] + ")";
-        if (hop) name += " · waited " + fmtMs(hop.wait_ms) + " in Kafka";
         const bar = el("div", { class: "bar" });
         bar.style.left = pct(start).toFixed(2) + "%";
         bar.style.width = Math.max(pct(end) - pct(start), 0.2).toFixed(2) + "%";
@@ -124,7 +123,8 @@
         }
         const row = el("div", { class: "span-row", "data-span-id": s.span_id, "data-service": short(s.service), "data-kind": s.kind,
           "data-error": String(!!s.error), "data-link": String(linked), title: s.status_message || "" },
-          el("span", { class: "name", text: name }), area, el("span", { class: "dur", text: fmtMs(end - start) }));
+          el("span", { class: "name", text: name, title: name }), area,
+          el("span", { class: "dur", text: fmtMs(end - start) + " " }, hop ? el("span", { class: "kafka", text: "⏳" + fmtMs(hop.wait_ms) + " in Kafka" }) : null));
         row.addEventListener("click", () => showAttrs(s));
         wf.append(row);
       }
