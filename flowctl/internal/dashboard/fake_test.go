@@ -125,6 +125,12 @@ func (f *fakeStack) adminFaults(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, f.faults)
 }
 
+func (f *fakeStack) setToken(tok string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.token = tok
+}
+
 func (f *fakeStack) counts() (placed int, admin []string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -79,7 +79,7 @@ func latencyFigures(mode string, rows []OrderView, window int) Figures {
 func pctFigures(values []float64) (Figure, Figure) {
 	s := stats.Summarize(values)
 	if s.N == 0 {
-		return Figure{Name: "p50", Text: "– (n=0)"}, Figure{Name: stats.TailName(s), Text: "– (n=0)"}
+		return Figure{Name: "p50", Text: "– (n=0)"}, Figure{Name: stats.TailName(s), Text: stats.TailName(s) + " – (n=0)"}
 	}
 	p50, tail := s.P50, stats.Tail(s)
 	name := stats.TailName(s)

@@ -110,13 +110,13 @@ func (s *Server) observe(ctx context.Context, ms *modeState) observation {
 	o.Up = o.Services["order-svc"].Up
 	o.outbox, o.outboxOK = outbox, outboxRead
 	if !outboxRead {
-		o.outboxWhy = "none reported"
+		o.outboxWhy = "no outbox"
 		if !o.Up {
 			o.outboxWhy = "stack not running"
 		}
 	}
 	if ms.mode != config.ModeEvents {
-		o.lagWhy, o.deadLettersWhy = "no Kafka in sync", "no Kafka in sync"
+		o.lagWhy, o.deadLettersWhy = "no Kafka", "no Kafka"
 		return o
 	}
 	if len(s.cfg.Brokers) == 0 {

@@ -124,9 +124,12 @@ func (r *scenarioRunner) run(sc scenario.Scenario, modes []config.Mode, ctl scen
 		p.Line = fmt.Sprintf(format, args...)
 		s.hub.publish("scenario", p)
 	}
+	var progressMu sync.Mutex
 	lastSent := time.Time{}
 	env.Progress = func(label string, done, total int) {
 		// A progress bar needs a few updates a second, not one per order.
+		progressMu.Lock()
+		defer progressMu.Unlock()
 		if done != total && time.Since(lastSent) < 200*time.Millisecond {
 			return
 		}

@@ -81,7 +81,7 @@
     if (t.jaeger_url) { jl.href = t.jaeger_url; jl.hidden = false; }
     const parts = [spans.length + " spans in " + inv.traces + " trace" + (inv.traces === 1 ? "" : "s"),
       inv.traces > 1 ? (inv.linked ? "joined by span links" : (inv.unlinked_trace_ids || []).length + " trace(s) tied only by orderflow.order_id") : "one trace",
-      "Kafka wait " + fmtMs(inv.kafka_wait_ms) + " over " + (inv.kafka_hops || []).length + " hop(s)",
+      (inv.kafka_hops || []).length ? "Kafka wait " + fmtMs(inv.kafka_wait_ms) + " over " + inv.kafka_hops.length + " hop(s)" : "no Kafka hop",
       inv.lookups + " Jaeger lookups"];
     if (inv.failure_text) parts.push("⚠ " + inv.failure_text);
     if (!t.final) parts.push("order still " + t.status + ": more spans to come");
@@ -104,7 +104,11 @@
         wf.append(el("div", { class: "trace-break", text: "trace " + (ti + 1) + " of " + inv.trace_ids.length + " (" + tid.slice(0, 8) + "…): " + how }));
       }
       for (const s of spans.filter(x => x.trace_id === tid)) {
-        const key = s.service + "|" + s.name + "|" + (s.parent_id || "");
+        // Two calls are one retried when the same span repeats under one
+        // parent for the same target or message (not two calls to two hosts).
+        const a = s.attrs || {};
+        const key = [s.service, s.name, s.parent_id || "", a["url.full"] || a["http.url"] || "", a["server.address"] || "", a["server.port"] || "",
+          a["messaging.message.id"] || "", a["orderflow.event_type"] || ""].join("|");
         attempts[key] = (attempts[key] || 0) + 1;
         const start = Date.parse(s.start), end = Date.parse(s.end);
         const linked = (s.links || []).length > 0 && (!s.parent_id || !ids.has(s.parent_id));
