@@ -85,6 +85,7 @@ func TestBadInputAnswersProblemAndChangesNothing(t *testing.T) {
 		{"unknown verb", "POST", "/api/stacks/sync/inventory/restart", map[string]any{}, 404},
 		{"broker of sync", "POST", "/api/stacks/sync/broker/stop", map[string]any{}, 400},
 		{"unknown endpoint", "GET", "/api/nothing", nil, 404},
+		{"dead letters without a broker", "GET", "/api/deadletters", nil, 404},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

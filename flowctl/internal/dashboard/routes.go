@@ -18,6 +18,7 @@ import (
 //	GET    /api/orders/{mode}/{id}/where              what each service says about the order
 //	GET    /api/orders/{mode}/{id}/trace              its spans from Jaeger (investigate.Investigation)
 //	GET    /api/figures/{mode}                        latency, status, lag, outbox, dead-letter figures
+//	GET    /api/deadletters                           the events stack's dead letters (deadletter.View)
 //	GET    /api/stacks/{mode}                         what runs and what is broken
 //	PUT    /api/stacks/{mode}/faults/{service}        {"latency_ms":300, "error_rate":0.2, "consumers_paused":false}
 //	POST   /api/stacks/{mode}/faults/{service}/pause  (and /resume) the service's Kafka consumers
@@ -43,6 +44,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/orders/{mode}/{id}/where", s.where)
 	mux.HandleFunc("GET /api/orders/{mode}/{id}/trace", s.trace)
 	mux.HandleFunc("GET /api/figures/{mode}", s.getFigures)
+	mux.HandleFunc("GET /api/deadletters", s.deadLetters)
 
 	mux.HandleFunc("GET /api/stacks/{mode}", s.getStack)
 	mux.HandleFunc("PUT /api/stacks/{mode}/faults/{service}", s.setFaults)

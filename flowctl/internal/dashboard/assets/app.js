@@ -230,6 +230,22 @@ function onFigures(f) {
   $('[data-role="lag-rows"]', sec).textContent = lr.length ? "behind: " + lr.join(" · ") :
     (f.lag_rows && f.lag_rows.length ? "every group caught up on all " + f.lag_rows.length + " partitions" : "");
   drawChart($('[data-role="chart"]', sec), f.series || []);
+  showDeadLetters(sec, f.dead_letters.value);
+}
+
+// showDeadLetters lists the newest dead letter whenever their count changes.
+async function showDeadLetters(sec, count) {
+  const box = $('[data-role="dead-letters"]', sec);
+  if (!count) { box.textContent = ""; delete box.dataset.count; return; }
+  if (box.dataset.count === String(count)) return;
+  box.dataset.count = String(count);
+  try {
+    const d = await api("GET", "/api/deadletters");
+    const last = d.dead_letters[0];
+    if (last) box.textContent = "newest dead letter: " + (last.event_type || "?") + " of order " + (last.order_id || "?").slice(0, 8) +
+      " from " + last.original.topic + " by " + (last.group || "?") + ": " + last.error;
+    box.title = d.dead_letters.slice(0, 10).map(v => v.time + " " + v.dlq.topic + " " + v.event_type + " " + v.error).join("\n");
+  } catch (e) { box.textContent = "dead letters: " + e.message; }
 }
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -239,15 +255,21 @@ function svg(tag, attrs) {
   return e;
 }
 
+function svgText(x, y, text) {
+  const t = svg("text", { x, y });
+  t.textContent = text;
+  return t;
+}
+
 // drawChart plots each order's placement (blue) and time to consistency
 // (amber), oldest left, on one linear axis up to the largest value.
 function drawChart(chart, series) {
   chart.replaceChildren();
-  const W = 600, H = 46, top = 12, bottom = 3;
+  const W = 600, H = 46, top = 15, bottom = 3;
   let maxV = 0;
   for (const p of series) maxV = Math.max(maxV, p.placement_ms || 0, p.ttc_ms || 0);
   if (!series.length || maxV <= 0) {
-    chart.append(svg("text", { x: 6, y: 28 })).textContent = "no orders placed here yet";
+    chart.append(svgText(6, 28, "no orders placed here yet"));
     return;
   }
   const step = W / Math.max(series.length, 1);
@@ -257,7 +279,7 @@ function drawChart(chart, series) {
     chart.append(svg("circle", { class: "placement", cx: x.toFixed(1), cy: y(p.placement_ms).toFixed(1), r: 2 }));
     if (p.ttc_ms != null) chart.append(svg("circle", { class: "ttc", cx: x.toFixed(1), cy: y(p.ttc_ms).toFixed(1), r: 2 }));
   });
-  chart.append(svg("text", { x: 4, y: 10 })).textContent = "max " + fmtMs(maxV) + " · ● placement ● to consistent · n=" + series.length;
+  chart.append(svgText(4, 10, "top " + fmtMs(maxV) + " · blue: placement · amber: to consistent · n=" + series.length));
 }
 
 // ---- stream -------------------------------------------------------------
@@ -275,6 +297,11 @@ function connect() {
   on("load", p => window.controls.onLoad(p));
   on("scenario", ev => window.controls.onScenario(ev));
 }
+
+// A script error is shown, not swallowed: a widget that stopped updating
+// must not pass for a stack that stopped changing.
+window.addEventListener("error", e => toast("page error: " + e.message));
+window.addEventListener("unhandledrejection", e => toast("page error: " + (e.reason && e.reason.message || e.reason)));
 
 document.addEventListener("DOMContentLoaded", async () => {
   try {
