@@ -72,7 +72,12 @@ func (s *Server) placeOne(w http.ResponseWriter, r *http.Request) {
 	var wg sync.WaitGroup
 	for i, ms := range mss {
 		wg.Go(func() {
-			ensureStock(r.Context(), ms, 1)
+			// Stock comes in batches: topping up before every single order
+			// would delay it by a few calls to a possibly slowed inventory-svc.
+			if ms.stockLeft.Add(-1) < 0 {
+				ensureStock(r.Context(), ms, stockBatch)
+				ms.stockLeft.Store(stockBatch - 1)
+			}
 			p := s.placeWith(r.Context(), ms)
 			out[i] = ms.tracker.add(p)
 		})
@@ -91,11 +96,14 @@ func (s *Server) placeWith(ctx context.Context, ms *modeState) load.Placed {
 	return got
 }
 
+// stockBatch is how many single orders one top-up of stock serves.
+const stockBatch = 200
+
 // ensureStock tops up the SKUs n orders of load.Mix need. A stopped
 // inventory-svc must not stop the order from being placed — seeing what
 // then happens is the point — so an error is only skipped.
 func ensureStock(ctx context.Context, ms *modeState, n int) {
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	_, _ = stockup.Ensure(ctx, ms.target.Inventory, "dashboard-"+string(ms.mode), stockup.Plan{AtLeast: stockup.Need(n, load.Mix)})
 }

@@ -79,6 +79,8 @@ type modeState struct {
 	loading atomic.Bool
 	// seq numbers the orders placed here (load.Mix's i).
 	seq atomic.Int64
+	// stockLeft counts the single orders the last top-up still serves.
+	stockLeft atomic.Int64
 	// poke asks for an observation now (after a fault or a stop).
 	poke chan struct{}
 
