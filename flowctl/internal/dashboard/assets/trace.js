@@ -93,6 +93,9 @@
     const total = Math.max(t1 - t0, 1);
     const pct = ms => (100 * (ms - t0) / total);
     const ids = new Set(spans.map(s => s.span_id));
+    const byID = new Map(spans.map(s => [s.span_id, s]));
+    // depth indents a child under its parent; a linked span starts at 0.
+    const depth = s => { let d = 0; for (let p = byID.get(s.parent_id); p && d < 12; p = byID.get(p.parent_id)) d++; return d; };
     const waits = {};
     for (const h of inv.kafka_hops || []) waits[h.consumer.span_id] = h;
     const attempts = {};
@@ -100,7 +103,10 @@
 
     inv.trace_ids.forEach((tid, ti) => {
       if (inv.trace_ids.length > 1) {
-        const how = ti === 0 ? "the trace order-svc stored" : (unlinked.has(tid) ? "not linked: found only by orderflow.order_id" : "reached by a span link");
+        const own = spans.filter(x => x.trace_id === tid);
+        const readOnly = own.every(x => x.kind === "server" && (x.attrs || {})["http.request.method"] === "GET");
+        let how = ti === 0 ? "the trace order-svc stored" : (unlinked.has(tid) ? "not linked: found only by orderflow.order_id" : "reached by a span link");
+        if (ti > 0 && readOnly) how += " — a read of the order (e.g. this dashboard following it), not a step of its flow";
         wf.append(el("div", { class: "trace-break", text: "trace " + (ti + 1) + " of " + inv.trace_ids.length + " (" + tid.slice(0, 8) + "…): " + how }));
       }
       for (const s of spans.filter(x => x.trace_id === tid)) {
@@ -128,9 +134,11 @@
           w.style.width = (100 * hop.wait_ms / total).toFixed(2) + "%";
           area.prepend(w);
         }
+        const nameEl = el("span", { class: "name", text: name, title: name });
+        nameEl.style.paddingLeft = (depth(s) * 0.8) + "em";
         const row = el("div", { class: "span-row", "data-span-id": s.span_id, "data-service": short(s.service), "data-kind": s.kind,
           "data-error": String(!!s.error), "data-link": String(linked), title: s.status_message || "" },
-          el("span", { class: "name", text: name, title: name }), area,
+          nameEl, area,
           el("span", { class: "dur", text: fmtMs(end - start) + " " }, hop ? el("span", { class: "kafka", text: "· " + fmtMs(hop.wait_ms) + " in Kafka" }) : null));
         if (retriable && attempts[key] > 1) row.classList.add("retry");
         row.addEventListener("click", () => showAttrs(s));
