@@ -3,6 +3,8 @@ package scenario
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/orderflow/platform/config"
@@ -50,8 +52,10 @@ func slowedBy(addedTail, baseTail float64) bool { return addedTail >= max(baseTa
 // did neither did not show it.
 func judgeEvolution(mode config.Mode, l lateRead, d deployRun) Outcome {
 	o := outcomeOf(d.Deploy, d.Orders)
-	o.put(KeyLateOrdersPct, fmt.Sprintf("late reader: past orders found (of %d)", l.Batch), stats.Share(l.Found, l.Batch), "%")
-	o.put(KeyLateTransitionsPct, fmt.Sprintf("late reader: their steps seen (of %d: placed, reserved/rejected, invoiced)", l.Expected), stats.Share(l.Seen, l.Expected), "%")
+	o.put(KeyLateOrdersPct, "late reader: orders placed before it that it found", stats.Share(l.Found, l.Batch), "%")
+	o.put(KeyLateTransitionsPct, "late reader: their steps it saw (placed, reserved/rejected, invoiced)", stats.Share(l.Seen, l.Expected), "%")
+	o.put(KeyLatePastOrders, "late reader: orders placed before it", float64(l.Batch), "orders")
+	o.put(KeyLatePastSteps, "late reader: steps those orders took", float64(l.Expected), "")
 	o.put(KeyLateOrdersKnown, "late reader: orders learned about in all", float64(l.Known), "orders")
 	o.put(KeyLateCatchUpMS, "late reader: caught up in", float64(l.CatchUp.Milliseconds()), "ms")
 	if l.RequestsOK {
@@ -70,15 +74,20 @@ func judgeEvolution(mode config.Mode, l lateRead, d deployRun) Outcome {
 	o.put(KeyDeployFailed, "deploy: orders not CONFIRMED or REJECTED", float64(d.Failed), "orders")
 	o.put(KeyDeployFailedPct, "deploy: share failed", stats.Share(d.Failed, d.Orders), "%")
 	o.put(KeyDeployOutMS, "deploy: services out (stop → ready), summed", outMS, "ms")
-	o.put(KeyBaselineP50MS, fmt.Sprintf("placement p50 before the deploy (n=%d)", d.Base.Placement.N), d.Base.Placement.P50, "ms")
-	o.put(KeyBaselineTailMS, fmt.Sprintf("placement %s before the deploy (n=%d)", stats.TailName(d.Base.Placement), d.Base.Placement.N), stats.Tail(d.Base.Placement), "ms")
+	o.put(KeyBaselineP50MS, "placement p50 before the deploy", d.Base.Placement.P50, "ms")
+	o.put(KeyBaselineTailMS, "placement "+stats.TailName(d.Base.Placement)+" before the deploy", stats.Tail(d.Base.Placement), "ms")
 	o.put(KeyBaselinePlacedN, "placement samples before the deploy", float64(d.Base.Placement.N), "")
-	o.put(KeyAddedLatencyMS, fmt.Sprintf("placement p50 added: deploy (n=%d) − before (n=%d)", d.Deploy.Placement.N, d.Base.Placement.N), addedP50, "ms")
+	// The sample counts are metrics of their own: a label is shared by both
+	// modes' columns, and each mode placed its own number of orders.
+	o.put(KeyAddedLatencyMS, "placement p50 added: during the deploy − before", addedP50, "ms")
 	o.put(KeyDeployAddedTailMS, fmt.Sprintf("placement %s during the deploy − %s before", stats.TailName(d.Deploy.Placement), stats.TailName(d.Base.Placement)), addedTail, "ms")
 
 	deploy := fmt.Sprintf("restarting %s under load failed %d of %d orders (%s); placement %s / %s, before %s / %s",
 		strings.Join(out, ", then "), d.Failed, d.Orders, statusList(d.Deploy.ByStatus),
 		stats.Pct50Label(d.Deploy.Placement), stats.Pct99Label(d.Deploy.Placement), stats.Pct50Label(d.Base.Placement), stats.Pct99Label(d.Base.Placement))
+	for _, w := range slices.Sorted(maps.Keys(d.Why)) {
+		o.Details = append(o.Details, fmt.Sprintf("failed during the deploy: %d × %s", d.Why[w], w))
+	}
 	if d.Capped {
 		deploy += "; the load ended before the last restart did"
 	}

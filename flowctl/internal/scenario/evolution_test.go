@@ -101,8 +101,13 @@ func TestFailedOrders(t *testing.T) {
 		p(201, "CONFIRMED", true), p(409, "REJECTED", true), // decided: not failed
 		p(503, "FAILED", true), p(0, "", false), p(202, "PENDING", false), // failed, no answer, never final
 	}}
-	if got := failedOrders(r); got != 3 {
+	r.Orders[2].Order.Reason = "failed in inventory-svc: connection refused; more"
+	got, why := failedOrders(r)
+	if got != 3 {
 		t.Errorf("failedOrders = %d, want 3", got)
+	}
+	if why["FAILED: failed in inventory-svc: connection refused"] != 1 || why["PENDING: still PENDING after the follow"] != 1 || len(why) != 3 {
+		t.Errorf("why = %v", why)
 	}
 }
 

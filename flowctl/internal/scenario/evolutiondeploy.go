@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -30,6 +31,8 @@ type deployRun struct {
 	Orders int
 	Failed int
 	Out    []serviceOut
+	// Why counts the failed orders by why they failed.
+	Why map[string]int
 	// Capped says the load reached its upper bound before the restarts
 	// were done: the last restart ran without load.
 	Capped bool
@@ -81,7 +84,7 @@ func (e *Env) rollingDeploy(ctx context.Context, t Target) (deployRun, error) {
 		return d, err
 	}
 	d.Deploy = load.Summarize(res)
-	d.Failed = failedOrders(res)
+	d.Failed, d.Why = failedOrders(res)
 	return d, nil
 }
 
@@ -124,13 +127,20 @@ func (e *Env) restartEach(ctx context.Context, t Target, step time.Duration, svc
 // failedOrders counts the orders of a run that did not end CONFIRMED or
 // REJECTED (a REJECTED order was decided: out of stock is an answer): a
 // 503 FAILED answer, no answer at all, or an order still not final after
-// the follow.
-func failedOrders(r load.Result) int {
-	n := 0
+// the follow; why counts them by the first part of their reason.
+func failedOrders(r load.Result) (n int, why map[string]int) {
+	why = map[string]int{}
 	for _, p := range r.Orders {
-		if s := p.Status(); !p.Order.Final || (s != "CONFIRMED" && s != "REJECTED") {
-			n++
+		s := p.Status()
+		if p.Order.Final && (s == "CONFIRMED" || s == "REJECTED") {
+			continue
 		}
+		n++
+		reason := cmp.Or(p.Order.Reason, p.Err, p.Problem)
+		if !p.Order.Final && p.HasID() {
+			reason = "still " + s + " after the follow"
+		}
+		why[s+": "+brief(reason)]++
 	}
-	return n
+	return n, why
 }

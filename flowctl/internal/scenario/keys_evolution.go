@@ -6,8 +6,11 @@ const (
 	// KeyLateOrdersPct is the share of the batch placed before the reader
 	// started that it found; KeyLateTransitionsPct the share of those
 	// orders' steps (placed, reserved or rejected, invoiced) it saw.
+	// KeyLatePastOrders and KeyLatePastSteps are those wholes.
 	KeyLateOrdersPct      MetricKey = "late_reader_orders_pct"
 	KeyLateTransitionsPct MetricKey = "late_reader_transitions_pct"
+	KeyLatePastOrders     MetricKey = "late_reader_past_orders"
+	KeyLatePastSteps      MetricKey = "late_reader_past_steps"
 	// KeyLateOrdersKnown is every order it learned about, the batch's and
 	// older ones.
 	KeyLateOrdersKnown MetricKey = "late_reader_orders_known"
@@ -30,6 +33,6 @@ const (
 // evolutionKeys are what independent-evolution reports: the deploy's batch
 // through outcomeOf, and its own.
 var evolutionKeys = append(loadKeys[:len(loadKeys):len(loadKeys)],
-	KeyLateOrdersPct, KeyLateTransitionsPct, KeyLateOrdersKnown, KeyLateCatchUpMS, KeyLateRequests, KeyLateBytes,
+	KeyLateOrdersPct, KeyLateTransitionsPct, KeyLatePastOrders, KeyLatePastSteps, KeyLateOrdersKnown, KeyLateCatchUpMS, KeyLateRequests, KeyLateBytes,
 	KeyDeployFailed, KeyDeployFailedPct, KeyDeployOutMS, KeyBaselineP50MS, KeyBaselineTailMS, KeyBaselinePlacedN,
 	KeyAddedLatencyMS, KeyDeployAddedTailMS)
