@@ -14,9 +14,11 @@ import (
 // served, labelled by method, route and status.
 const requestCountSeries = "http_server_request_duration_seconds_count"
 
-// probeRoutes are the platform's own routes: scrapes, liveness and
-// readiness polls that a runtime sends whatever a client does.
-var probeRoutes = map[string]bool{"/metrics": true, "/healthz": true, "/readyz": true}
+// isProbe says whether route is one of the platform's own: scrapes,
+// liveness and readiness polls that a runtime sends whatever a client does.
+func isProbe(route string) bool {
+	return route == "/metrics" || route == "/healthz" || route == "/readyz"
+}
 
 // RequestCounts are the requests a service has served since it started, by
 // "METHOD route" (e.g. "GET /orders/:id"), read from its /metrics.
@@ -64,7 +66,7 @@ func (c RequestCounts) API() float64 {
 	var n float64
 	for k, v := range c {
 		_, route, _ := strings.Cut(k, " ")
-		if !probeRoutes[route] {
+		if !isProbe(route) {
 			n += v
 		}
 	}

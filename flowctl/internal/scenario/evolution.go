@@ -85,11 +85,11 @@ func judgeEvolution(mode config.Mode, l lateRead, d deployRun) Outcome {
 	deploy := fmt.Sprintf("restarting %s under load failed %d of %d orders (%s); placement %s / %s, before %s / %s",
 		strings.Join(out, ", then "), d.Failed, d.Orders, statusList(d.Deploy.ByStatus),
 		stats.Pct50Label(d.Deploy.Placement), stats.Pct99Label(d.Deploy.Placement), stats.Pct50Label(d.Base.Placement), stats.Pct99Label(d.Base.Placement))
-	for _, w := range slices.Sorted(maps.Keys(d.Why)) {
-		o.Details = append(o.Details, fmt.Sprintf("failed during the deploy: %d × %s", d.Why[w], w))
-	}
 	if d.Capped {
 		deploy += "; the load ended before the last restart did"
+	}
+	for _, w := range slices.Sorted(maps.Keys(d.Why)) {
+		o.Details = append(o.Details, fmt.Sprintf("failed during the deploy: %d × %s", d.Why[w], w))
 	}
 	requests := "order-svc's requests unknown (its /metrics did not answer)"
 	if l.RequestsOK {
@@ -101,15 +101,21 @@ func judgeEvolution(mode config.Mode, l lateRead, d deployRun) Outcome {
 	if mode == config.ModeSync {
 		slowed := slowedBy(addedTail, stats.Tail(d.Base.Placement))
 		loaded := l.RequestsOK && l.Requests > 0
-		o.Holds = loaded && (d.Failed > 0 || slowed) && d.Orders > 0
 		o.Verdict = fmt.Sprintf("sync: a late reader has only order-svc's API (newest %d, no paging): it %s; %s", stateListLimit, found, deploy)
+		if d.Failed == 0 && slowed {
+			o.Verdict += "; no order failed, but placement's tail at least doubled"
+		}
 		var not []string
 		if !loaded {
 			not = append(not, "the reader did not load order-svc")
 		}
-		if d.Failed == 0 && !slowed {
+		switch {
+		case d.Orders == 0:
+			not = append(not, "no order was placed during the deploy")
+		case d.Failed == 0 && !slowed:
 			not = append(not, "the deploy failed no order and did not slow placement")
 		}
+		o.Holds = len(not) == 0
 		if len(not) > 0 {
 			o.Verdict += " — the coupling did not show: " + strings.Join(not, "; ")
 		}
@@ -122,7 +128,10 @@ func judgeEvolution(mode config.Mode, l lateRead, d deployRun) Outcome {
 	if !l.RequestsOK || l.Requests != 0 {
 		not = append(not, "the reader was not shown to leave order-svc alone")
 	}
-	if d.Orders == 0 || d.Failed > 0 {
+	switch {
+	case d.Orders == 0:
+		not = append(not, "no order was placed during the deploy")
+	case d.Failed > 0:
 		not = append(not, "the deploy did not leave every order to complete")
 	}
 	o.Holds = len(not) == 0
