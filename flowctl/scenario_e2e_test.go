@@ -294,6 +294,10 @@ func checkScenarioReport(t *testing.T, rep scenario.Report) {
 		{"broker-down", "sync", "success_pct", eq(100), "sync does not notice"},
 		{"broker-down", "events", "accepted_pct", eq(100), "events accepts while the broker is down"},
 		{"broker-down", "events", "success_pct", eq(100), "and confirms after it returns"},
+		{"independent-evolution", "events", "late_reader_orders_pct", eq(100), "a late consumer finds every past order in the log"},
+		{"independent-evolution", "events", "late_reader_order_svc_requests", eq(0), "without one request to order-svc"},
+		{"independent-evolution", "events", "deploy_failed_orders", eq(0), "a rolling deploy fails no events order"},
+		{"independent-evolution", "sync", "late_reader_order_svc_requests", gt(0), "a late sync reader must ask order-svc"},
 	} {
 		o := get(w.scenario, w.mode)
 		m, ok := o.Metric(w.metric)

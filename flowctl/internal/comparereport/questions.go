@@ -19,8 +19,9 @@ var questionTable = []struct {
 	from     []source
 }{
 	{"What coupling problem are you solving?",
-		"Events decouple availability and latency: with a service down or slow, can orders still be placed, and how fast is the answer?",
-		[]source{{"downstream-down", []scenario.MetricKey{scenario.KeySuccessPct, scenario.KeyAcceptedPct}}, {"slow-downstream", []scenario.MetricKey{scenario.KeyPlacementP99MS, scenario.KeySuccessPct}}}},
+		"Events decouple availability and latency: with a service down, slow or being redeployed, can orders still be placed, and how fast is the answer? And can a new consumer learn the past without asking the producer?",
+		[]source{{"downstream-down", []scenario.MetricKey{scenario.KeySuccessPct, scenario.KeyAcceptedPct}}, {"slow-downstream", []scenario.MetricKey{scenario.KeyPlacementP99MS, scenario.KeySuccessPct}},
+			{"independent-evolution", []scenario.MetricKey{scenario.KeyLateOrdersPct, scenario.KeyLateRequests, scenario.KeyDeployFailed, scenario.KeyDeployAddedTailMS}}}},
 	{"Can your domain tolerate eventual consistency?",
 		"With events the first answer is provisional: how often does a read right after the write show the old state, and how long until the status is final?",
 		[]source{{"read-your-writes", []scenario.MetricKey{scenario.KeyStaleReadPct}}, {"happy-path", []scenario.MetricKey{scenario.KeyTTCP50MS, scenario.KeyTTCP99MS}}}},

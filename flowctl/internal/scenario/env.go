@@ -68,7 +68,8 @@ type Size struct {
 	// Orders per measured batch and the rate they are sent at.
 	Orders int
 	Rate   float64
-	// DownFor is how long a service or the broker stays down.
+	// DownFor is how long a service or the broker stays down;
+	// independent-evolution lets half of it pass around each restart.
 	DownFor time.Duration
 	// Latency is what slow-downstream adds to inventory-svc.
 	Latency time.Duration

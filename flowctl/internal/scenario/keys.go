@@ -124,6 +124,7 @@ var Produces = map[string][]MetricKey{
 	"broker-down": append(loadKeys[:len(loadKeys):len(loadKeys)],
 		KeyAcceptedPct, KeyPendingWhileDown, KeyOutboxPending, KeyNoticedMS, KeyBrokerDownMS,
 		KeyCatchUpMS, KeyFirstMoveMS),
+	"independent-evolution": evolutionKeys,
 }
 
 // findTheFailureKeys are find-the-failure's keys for every propagation it compares.
