@@ -57,7 +57,7 @@ func judgeEvolution(mode config.Mode, l lateRead, d deployRun) Outcome {
 	o.put(KeyLatePastOrders, "late reader: orders placed before it", float64(l.Batch), "orders")
 	o.put(KeyLatePastSteps, "late reader: steps those orders took", float64(l.Expected), "")
 	o.put(KeyLateOrdersKnown, "late reader: orders learned about in all", float64(l.Known), "orders")
-	o.put(KeyLateCatchUpMS, "late reader: caught up in", float64(l.CatchUp.Milliseconds()), "ms")
+	o.put(KeyLateCatchUpMS, "late reader: caught up in", float64(l.CatchUp.Microseconds())/1000, "ms")
 	if l.RequestsOK {
 		o.put(KeyLateRequests, "late reader: requests order-svc served (its /metrics)", l.Requests, "")
 	}
@@ -96,7 +96,7 @@ func judgeEvolution(mode config.Mode, l lateRead, d deployRun) Outcome {
 		requests = fmt.Sprintf("%.0f request(s) to order-svc", l.Requests)
 	}
 	found := fmt.Sprintf("found %d of %d past orders and %d of %d of their steps (%d orders in all, %s read) in %s with %s",
-		l.Found, l.Batch, l.Seen, l.Expected, l.Known, byteSize(l.Bytes), stats.Ms(float64(l.CatchUp.Milliseconds())), requests)
+		l.Found, l.Batch, l.Seen, l.Expected, l.Known, byteSize(l.Bytes), stats.Ms(float64(l.CatchUp.Microseconds())/1000), requests)
 
 	if mode == config.ModeSync {
 		slowed := slowedBy(addedTail, stats.Tail(d.Base.Placement))
