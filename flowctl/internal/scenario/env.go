@@ -33,6 +33,11 @@ type Control interface {
 	SetPropagation(ctx context.Context, mode config.Mode, p config.Propagation) error
 	// Propagation is the TRACE_PROPAGATION mode's services run with.
 	Propagation(mode config.Mode) config.Propagation
+	// SetEnv restarts svc of mode's stack with vars set (documented
+	// variables only; an empty value: the service's default) and returns
+	// once it is ready. They stay set for its later starts until SetEnv is
+	// called again; an empty vars drops them.
+	SetEnv(ctx context.Context, mode config.Mode, svc string, vars map[string]string) error
 }
 
 // Target is one running stack.

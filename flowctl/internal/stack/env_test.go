@@ -1,0 +1,54 @@
+package stack
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/orderflow/platform/config"
+)
+
+// TestServiceEnvOverride: SetEnv's variables reach the one service they are
+// set for, over the user's, and an empty value brings back the default.
+func TestServiceEnvOverride(t *testing.T) {
+	env := map[string]string{"ORDER_PUBLISH": "direct", "LOG_LEVEL": "debug"}
+	o := Options{Layout: Layout{Root: "/r", RunDir: "/r/.run"}, Mode: config.ModeEvents, PortBase: DefaultPortBase, Getenv: func(k string) string { return env[k] }}
+	st := Stack{Mode: o.Mode, URLs: StackURLs(o.PortBase, o.Mode), Brokers: []string{"127.0.0.1:9092"}}
+	c := NewNativeControl(map[config.Mode]Options{config.ModeEvents: o}, map[config.Mode]Stack{config.ModeEvents: st})
+
+	withEnv(c.env, config.ModeEvents, "order-svc", map[string]string{"ORDER_PUBLISH": "", "LOG_LEVEL": "warn"})
+	got, _, err := c.opts(config.ModeEvents)
+	if err != nil {
+		t.Fatal(err)
+	}
+	order := serviceEnv(got, st, "order-svc")
+	if !slices.Contains(order, "LOG_LEVEL=warn") || slices.ContainsFunc(order, func(e string) bool { return strings.HasPrefix(e, "ORDER_PUBLISH=") }) {
+		t.Errorf("order-svc env = %v, want LOG_LEVEL=warn and no ORDER_PUBLISH (its default)", order)
+	}
+	if inv := serviceEnv(got, st, "inventory-svc"); !slices.Contains(inv, "LOG_LEVEL=debug") {
+		t.Errorf("inventory-svc env = %v, want the user's LOG_LEVEL=debug: the override is order-svc's", inv)
+	}
+
+	withEnv(c.env, config.ModeEvents, "order-svc", nil)
+	got, _, _ = c.opts(config.ModeEvents)
+	if order := serviceEnv(got, st, "order-svc"); !slices.Contains(order, "ORDER_PUBLISH=direct") {
+		t.Errorf("after the override was dropped, env = %v, want the user's ORDER_PUBLISH=direct", order)
+	}
+}
+
+func TestCheckEnv(t *testing.T) {
+	for _, c := range []struct {
+		svc  string
+		vars map[string]string
+		ok   bool
+	}{
+		{"order-svc", map[string]string{"ORDER_PUBLISH": "direct"}, true},
+		{"order-svc", map[string]string{"DB_PATH": "/tmp/x.db"}, false},
+		{"order-svc", map[string]string{"NOT_A_VAR": "1"}, false},
+		{"shipping-svc", map[string]string{"LOG_LEVEL": "debug"}, false},
+	} {
+		if err := checkEnv(c.svc, c.vars); (err == nil) != c.ok {
+			t.Errorf("checkEnv(%s, %v) = %v, want ok %v", c.svc, c.vars, err, c.ok)
+		}
+	}
+}
