@@ -125,6 +125,8 @@ var Produces = map[string][]MetricKey{
 		KeyAcceptedPct, KeyPendingWhileDown, KeyOutboxPending, KeyNoticedMS, KeyBrokerDownMS,
 		KeyCatchUpMS, KeyFirstMoveMS),
 	"independent-evolution": evolutionKeys,
+	"late-rejection":        lateRejectionKeys,
+	"dual-write":            dualWriteKeys(),
 }
 
 // findTheFailureKeys are find-the-failure's keys for every propagation it compares.

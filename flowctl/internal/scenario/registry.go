@@ -52,6 +52,12 @@ var All = []Scenario{
 	{Name: "broker-down", run: brokerDown,
 		Summary: "Kafka stopped while orders arrive: events keep accepting through the outbox and complete after it returns; sync does not notice",
 		Claim:   "a broker is one more system to run; a delayed message has a cost the design must state"},
+	{Name: "late-rejection", run: lateRejection,
+		Summary: "SKU-005 scarce (half a unit per order on hand), orders of one unit each: how many customers were told accepted and learned later their order was rejected, and how much later; sync: rejected in the answer",
+		Claim:   "eventual consistency has a cost to the customer: with scarce stock, events tell some customers 'accepted' and 'rejected' later, sync tells them at once"},
+	{Name: "dual-write", run: dualWrite,
+		Summary: "order-svc crashes right after an order's commit (fault crash_after_commit): orders PENDING for good with the outbox and with ORDER_PUBLISH=direct (commit, then publish); sync: the crash between the commit and the call to inventory-svc",
+		Claim:   "a dropped message costs an order: publishing after the commit loses it on a crash, the outbox does not"},
 }
 
 // Names are the scenarios' names.
