@@ -130,7 +130,7 @@ func (e *Env) crashRound(ctx context.Context, t Target, round string, n int) (dw
 	req := func(i int) api.PlaceRequest {
 		return api.PlaceRequest{CustomerID: fmt.Sprintf("%s-%03d", tag, i), Items: load.Mix(i).Items}
 	}
-	if err := e.stockFor(ctx, t, label, n, req); err != nil {
+	if err := e.stockFor(ctx, t, "dual-write-"+round, n, req); err != nil {
 		return dwRound{}, err
 	}
 	crashAt := (n + 1) / 2
