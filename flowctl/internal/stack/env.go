@@ -75,10 +75,22 @@ func (c *DockerControl) SetEnv(ctx context.Context, m config.Mode, svc string, v
 }
 
 // recreate recreates svcs' containers of mode's stack with the propagation
-// and the variables set for them, and waits until they are ready. compose
-// takes one environment per call: services that share one are recreated
-// together.
+// and the variables set for them, and waits until they are ready.
 func (c *DockerControl) recreate(ctx context.Context, m config.Mode, svcs []string) error {
+	if err := c.composeUp(ctx, m, svcs); err != nil {
+		return err
+	}
+	for _, svc := range svcs {
+		if err := c.waitReady(ctx, m, svc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// composeUp runs `compose up` for svcs' containers. compose takes one
+// environment per call: services that share one are recreated together.
+func (c *DockerControl) composeUp(ctx context.Context, m config.Mode, svcs []string) error {
 	var envs []string
 	groups := map[string][]string{} // by their own variables
 	for _, svc := range svcs {
@@ -102,11 +114,6 @@ func (c *DockerControl) recreate(ctx context.Context, m config.Mode, svcs []stri
 			args = append(args, container(m, svc))
 		}
 		if err := cc.Run(ctx, io.Discard, args...); err != nil {
-			return err
-		}
-	}
-	for _, svc := range svcs {
-		if err := c.waitReady(ctx, m, svc); err != nil {
 			return err
 		}
 	}

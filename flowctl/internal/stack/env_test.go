@@ -1,6 +1,9 @@
 package stack
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -50,5 +53,35 @@ func TestCheckEnv(t *testing.T) {
 		if err := checkEnv(c.svc, c.vars); (err == nil) != c.ok {
 			t.Errorf("checkEnv(%s, %v) = %v, want ok %v", c.svc, c.vars, err, c.ok)
 		}
+	}
+}
+
+// TestComposeUpGroupsByEnv: compose gets each service's own variables and
+// the propagation; services with the same variables share one call.
+func TestComposeUpGroupsByEnv(t *testing.T) {
+	dir := t.TempDir()
+	calls := filepath.Join(dir, "calls")
+	script := filepath.Join(dir, "compose")
+	body := "#!/bin/sh\necho \"$* | ORDER_PUBLISH=$ORDER_PUBLISH TRACE_PROPAGATION=$TRACE_PROPAGATION\" >> " + calls + "\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c := NewDockerControl(&Compose{Cmd: []string{script}, Root: dir, Env: []string{"PATH=/usr/bin:/bin", "TRACE_PROPAGATION=child"}}, func(string) string { return "" })
+	c.propagation[config.ModeEvents] = config.PropagationLink
+	withEnv(c.env, config.ModeEvents, "order-svc", map[string]string{"ORDER_PUBLISH": "direct"})
+	if err := c.composeUp(context.Background(), config.ModeEvents, Services); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(calls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(strings.TrimSpace(string(b)), "\n")
+	want := []string{
+		"-p orderflow -f " + filepath.Join(dir, "docker-compose.yml") + " --profile events up -d --no-deps order-svc-events | ORDER_PUBLISH=direct TRACE_PROPAGATION=link",
+		"-p orderflow -f " + filepath.Join(dir, "docker-compose.yml") + " --profile events up -d --no-deps inventory-svc-events invoicing-svc-events | ORDER_PUBLISH= TRACE_PROPAGATION=link",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("compose calls:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
