@@ -53,7 +53,7 @@ var (
 
 // lateRejectionKeys are what late-rejection reports.
 var lateRejectionKeys = []MetricKey{KeyScarceUnits, KeyOrders, KeyRejected, KeyLateRejected, KeyRejectedInAnswer,
-	KeyAnswerChanged, KeyLateRejectionP50MS, KeyLateRejectionTailMS, KeyLateRejectionN, KeyFollowIntervalMS}
+	KeyAnswerChanged, KeyLateRejectionP50MS, KeyLateRejectionTailMS, KeyLateRejectionN, KeyNotFinal, KeyFollowIntervalMS}
 
 // dualWriteKeys are dual-write's keys for every round.
 func dualWriteKeys() []MetricKey {
