@@ -15,8 +15,6 @@ import (
 	"github.com/orderflow/flowctl/internal/load"
 )
 
-const orderSvc = "order-svc"
-
 // dualWrite crashes order-svc right after an order's commit and counts the
 // orders left PENDING for good: in events mode once with the outbox and once
 // with ORDER_PUBLISH=direct (the dual write), in sync mode once (the crash

@@ -206,6 +206,10 @@ func (c *fakeControl) SetPropagation(context.Context, config.Mode, config.Propag
 	return nil
 }
 func (c *fakeControl) Propagation(config.Mode) config.Propagation { return config.PropagationChild }
+func (c *fakeControl) SetEnv(_ context.Context, _ config.Mode, svc string, vars map[string]string) error {
+	c.calls = append(c.calls, fmt.Sprintf("setenv %s %v", svc, vars))
+	return nil
+}
 
 func TestRestartEachIsRolling(t *testing.T) {
 	c := &fakeControl{}
