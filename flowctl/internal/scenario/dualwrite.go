@@ -128,7 +128,11 @@ func (e *Env) crashRound(ctx context.Context, t Target, round string, n int) (dw
 	req := func(i int) api.PlaceRequest {
 		return api.PlaceRequest{CustomerID: fmt.Sprintf("%s-%03d", tag, i), Items: load.Mix(i).Items}
 	}
-	if err := e.stockFor(ctx, t, "dual-write-"+round, n, req); err != nil {
+	stockLabel := "dual-write" // the stock line adds the mode
+	if round != RoundSync {
+		stockLabel += "-" + round
+	}
+	if err := e.stockFor(ctx, t, stockLabel, n, req); err != nil {
 		return dwRound{}, err
 	}
 	crashAt := (n + 1) / 2
