@@ -294,6 +294,15 @@ func checkScenarioReport(t *testing.T, rep scenario.Report) {
 		{"broker-down", "sync", "success_pct", eq(100), "sync does not notice"},
 		{"broker-down", "events", "accepted_pct", eq(100), "events accepts while the broker is down"},
 		{"broker-down", "events", "success_pct", eq(100), "and confirms after it returns"},
+		{"independent-evolution", "events", "late_reader_orders_pct", eq(100), "a late consumer finds every past order in the log"},
+		{"independent-evolution", "events", "late_reader_order_svc_requests", eq(0), "without one request to order-svc"},
+		{"independent-evolution", "events", "deploy_failed_orders", eq(0), "a rolling deploy fails no events order"},
+		{"independent-evolution", "sync", "late_reader_order_svc_requests", gt(0), "a late sync reader must ask order-svc"},
+		{"late-rejection", "sync", "told_accepted_then_rejected", eq(0), "sync tells every rejection in the answer"},
+		{"late-rejection", "events", "told_accepted_then_rejected", gt(0), "events tell some customers accepted, then rejected"},
+		{"dual-write", "events", "stuck_pending_direct", gt(0), "the dual write loses the crash's order"},
+		{"dual-write", "events", "stuck_pending_outbox", eq(0), "the outbox loses none"},
+		{"dual-write", "sync", "stuck_told_2xx_sync", eq(0), "no sync client told 2xx for an order left PENDING"},
 	} {
 		o := get(w.scenario, w.mode)
 		m, ok := o.Metric(w.metric)

@@ -20,15 +20,19 @@ func newFaultCmd(g *globals) *cobra.Command {
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "fault",
-		Short: "Break a running service on purpose: added latency, error rate, paused consumers",
+		Short: "Break a running service on purpose: added latency, error rate, paused consumers, a crash after a commit",
 		Long: `fault sets, clears or shows the faults of a running service through its
 /admin/faults endpoint (token: ADMIN_TOKEN, or the one flowctl gave its stacks
 in .run/admin-token). Latency and errors apply to the service's API and to each
-event it consumes; paused consumers stop taking events from Kafka. Without
---mode it acts on every stack that runs.
+event it consumes; paused consumers stop taking events from Kafka;
+--crash-after-commit N ends order-svc abruptly right after its N-th order
+commit from now (the dual-write lesson; flowctl scenario dual-write restarts
+it for you, by hand use flowctl up). Without --mode it acts on every stack that
+runs.
 
   flowctl fault set inventory --latency 300ms --error-rate 0.2
   flowctl fault set inventory-svc --mode events --pause-consumers
+  flowctl fault set order --mode events --crash-after-commit 1
   flowctl fault clear                          (every service of every stack)
   flowctl fault show --mode sync`,
 	}
@@ -66,23 +70,28 @@ event it consumes; paused consumers stop taking events from Kafka. Without
 	var latency time.Duration
 	var rate float64
 	var pause bool
+	var crash int
 	set := &cobra.Command{
-		Use:   "set SERVICE [--mode M] [--latency D] [--error-rate R] [--pause-consumers]",
+		Use:   "set SERVICE [--mode M] [--latency D] [--error-rate R] [--pause-consumers] [--crash-after-commit N]",
 		Short: "Replace a service's faults",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if rate < 0 || rate > 1 {
 				return fmt.Errorf("--error-rate %g: use a share from 0 to 1", rate)
 			}
-			s := api.Faults{Latency: latency.String(), ErrorRate: rate, ConsumersPaused: pause}
+			if crash < 0 {
+				return fmt.Errorf("--crash-after-commit %d: use 0 (off) or the number of the commit to crash after, e.g. 1", crash)
+			}
+			s := api.Faults{Latency: latency.String(), ErrorRate: rate, ConsumersPaused: pause, CrashAfterCommit: crash}
 			return each(c.Context(), args, faultctl.Set, s, func(m config.Mode, svc string, f api.Faults) string {
-				return fmt.Sprintf("%s (%s): latency %s, error rate %g, consumers paused %v", svc, m, f.Latency, f.ErrorRate, f.ConsumersPaused)
+				return fmt.Sprintf("%s (%s): latency %s, error rate %g, consumers paused %v, crash after commit %d", svc, m, f.Latency, f.ErrorRate, f.ConsumersPaused, f.CrashAfterCommit)
 			})
 		},
 	}
 	set.Flags().DurationVar(&latency, "latency", 0, "added to every request and every consumed event (e.g. 300ms)")
 	set.Flags().Float64Var(&rate, "error-rate", 0, "share of requests answered 503 and of event handlings failed and retried (0–1)")
 	set.Flags().BoolVar(&pause, "pause-consumers", false, "stop consuming from Kafka (events mode): the backlog grows")
+	set.Flags().IntVar(&crash, "crash-after-commit", 0, "order-svc exits abruptly right after its N-th order commit from now (0: off)")
 
 	clear := &cobra.Command{
 		Use:   "clear [SERVICE] [--mode M]",
@@ -104,7 +113,7 @@ event it consumes; paused consumers stop taking events from Kafka. Without
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return each(c.Context(), stack.Services, faultctl.Show, api.Faults{}, func(m config.Mode, svc string, f api.Faults) string {
-				return fmt.Sprintf("%-6s %-14s latency %-6s error rate %-4g consumers paused %v", m, svc, f.Latency, f.ErrorRate, f.ConsumersPaused)
+				return fmt.Sprintf("%-6s %-14s latency %-6s error rate %-4g consumers paused %-5v crash after commit %d", m, svc, f.Latency, f.ErrorRate, f.ConsumersPaused, f.CrashAfterCommit)
 			})
 		},
 	}

@@ -33,7 +33,7 @@ func (f *scenarioFlags) register(c *cobra.Command) {
 	c.Flags().BoolVar(&f.up.build, "build", false, "docker runtime: rebuild the service images")
 	c.Flags().IntVar(&f.size.Orders, "orders", d.Orders, "orders per measured batch (slow-downstream places half)")
 	c.Flags().Float64Var(&f.size.Rate, "rate", d.Rate, "orders per second")
-	c.Flags().DurationVar(&f.size.DownFor, "down-for", d.DownFor, "how long inventory-svc or the broker stays down")
+	c.Flags().DurationVar(&f.size.DownFor, "down-for", d.DownFor, "how long inventory-svc or the broker stays down (independent-evolution: half of it passes before, between and after its restarts, and each restarted service stays out that long)")
 	c.Flags().DurationVar(&f.size.Latency, "latency", d.Latency, "latency slow-downstream adds to inventory-svc")
 	c.Flags().DurationVar(&f.size.Settle, "settle", d.Settle, "how long to wait for orders to become final")
 	c.Flags().StringSliceVar(&f.propagations, "propagation", []string{"child", "link", "off"}, "TRACE_PROPAGATION settings find-the-failure compares")

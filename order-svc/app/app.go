@@ -46,13 +46,15 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	now := func() time.Time { return time.Now().UTC() }
 	ready := []httpserver.Check{{Name: "db", Check: func(ctx context.Context) error { return st.Read.PingContext(ctx) }}}
 
+	// crash is the crash_after_commit fault's point in either placer.
+	crash := func(ctx context.Context, what string) { kit.Faults.AfterCommit(ctx, kit.Logger, what) }
 	var placer placing.Placer
 	switch cfg.Mode {
 	case config.ModeSync:
 		hc := downstream.NewHTTPClient(cfg.HTTPClientTimeout, cfg.HTTPClientMaxConns, kit.Tracing.Provider, kit.Tracing.Propagator)
 		inv := &downstream.Inventory{BaseURL: cfg.InventoryURL, HTTP: hc}
 		bill := &downstream.Invoicing{BaseURL: cfg.InvoicingURL, HTTP: hc}
-		placer = &placing.Sync{Store: st, Inventory: inv, Invoicing: bill, Logger: kit.Logger, Now: now}
+		placer = &placing.Sync{Store: st, Inventory: inv, Invoicing: bill, Logger: kit.Logger, AfterCommit: crash, Now: now}
 		kit.Knobs["HTTP_CLIENT_MAX_CONNS"] = cfg.HTTPClientMaxConns
 		kit.Knobs["HTTP_CLIENT_TIMEOUT"] = cfg.HTTPClientTimeout.String()
 		ready = append(ready, httpserver.Check{Name: "inventory-svc", Check: inv.Ping}, httpserver.Check{Name: "invoicing-svc", Check: bill.Ping})
@@ -60,7 +62,15 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		m := kit.Messaging(st.DB, st.Read)
 		h := &listen.Handler{Now: now}
 		m.Consume(st.DB, h.Routes(), nil)
-		placer = &placing.Events{Store: st, Outbox: m.Outbox(), Now: now}
+		ev := &placing.Events{Store: st, Outbox: m.Outbox(), AfterCommit: crash, Now: now}
+		if cfg.OrderPublish == config.PublishDirect {
+			ev.Direct = &placing.DirectPublish{Publisher: m.Publisher, Topic: ev.Outbox.Topic}
+			kit.Logger.WarnContext(ctx, "ORDER_PUBLISH=direct is on: OrderPlaced is published straight after the commit, without the outbox; "+
+				"a crash in between loses the event and the order stays PENDING forever. This switch exists only for the dual-write lesson (flowctl scenario dual-write); unset it for anything else",
+				"order_publish", cfg.OrderPublish)
+		}
+		kit.Knobs["ORDER_PUBLISH"] = string(cfg.OrderPublish)
+		placer = ev
 		ready = append(ready, m.ReadyCheck())
 		a.Messaging = m
 	default:

@@ -34,6 +34,19 @@ const (
 	PropagationOff Propagation = "off"
 )
 
+// Publish selects how order-svc's events mode gets OrderPlaced to Kafka.
+type Publish string
+
+const (
+	// PublishOutbox writes OrderPlaced in the order's own transaction; the
+	// relay publishes it after the commit, also after a crash.
+	PublishOutbox Publish = "outbox"
+	// PublishDirect commits the order alone, then publishes OrderPlaced with
+	// the producer: the dual write the outbox avoids. It exists only for the
+	// dual-write lesson and loses orders on a crash.
+	PublishDirect Publish = "direct"
+)
+
 // Var documents one environment variable.
 type Var struct {
 	Name     string
@@ -61,8 +74,9 @@ var Vars = []Var{
 	{"HTTP_MAX_IN_FLIGHT", "64", "all", "How many API requests a service serves at once (`/healthz`, `/readyz`, `/metrics`, `/admin` exempt); more wait up to `HTTP_QUEUE_WAIT`, then get `503` with `Retry-After`. `0`: unbounded. 64 is finite, so a flood meets a limit as a consumer does, and far above what the demo's rates need (20 orders/s × 300 ms = 6 in flight), so the default scenarios measure the modes, not a refusal; lower it (e.g. to 3, the partitions of a topic) to give sync the parallelism of one consumer group."},
 	{"HTTP_QUEUE_WAIT", "100ms", "all", "How long a request over `HTTP_MAX_IN_FLIGHT` waits for a slot before `503` (Go duration; `0s` refuses at once). 100 ms absorbs bursts of arrivals at the bound yet stays far below `HTTP_CLIENT_TIMEOUT`, so a caller hears `503` rather than timing out."},
 	{"HTTP_CLIENT_MAX_CONNS", "64", "order-svc (sync)", "Connections order-svc opens to each downstream (the transport's `MaxConnsPerHost` and `MaxIdleConnsPerHost`); calls beyond wait for one, within `HTTP_CLIENT_TIMEOUT`. `0`: unbounded. 64 matches `HTTP_MAX_IN_FLIGHT`, so the chain's capacity is the smallest pool in it."},
+	{"ORDER_PUBLISH", "outbox", "order-svc (events)", "`outbox` (OrderPlaced written in the order's transaction, published by the relay) or `direct` (the order committed, then OrderPlaced published straight to Kafka: a dual write that loses the event when the process crashes in between). `direct` exists only for the dual-write lesson (`flowctl scenario dual-write`) and says so in its start-up log line."},
 	{"TRACE_PROPAGATION", "child", "all", "`child` (one trace per order), `link` (new trace per message, linked to the producer) or `off` (no context carried)."},
-	{"ADMIN_TOKEN", "(empty)", "all", "Bearer token for `/admin/faults` (fault injection: latency, error rate, paused consumers); empty disables the endpoint."},
+	{"ADMIN_TOKEN", "(empty)", "all", "Bearer token for `/admin/faults` (fault injection: latency, error rate, paused consumers, a crash right after a commit); empty disables the endpoint."},
 	{"LOG_LEVEL", "info", "all", "`debug`, `info`, `warn` or `error`."},
 	{"PPROF_ADDR", "(empty: off)", "all", "Loopback address (e.g. `127.0.0.1:6061`) serving Go's `/debug/pprof/` profiles, to see where a ceiling's CPU goes; only 127.0.0.1 or localhost. Given to flowctl, its port is a base: each native service gets base + its offset (sync 1–3, events 101–103)."},
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "(unset: no export)", "all", "OTLP/HTTP endpoint, e.g. `http://127.0.0.1:4318`. Unset and no OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: spans are not exported."},
@@ -93,9 +107,11 @@ type Config struct {
 	// HTTPClientMaxConns bounds order-svc's connections per downstream (0: unbounded).
 	HTTPClientMaxConns int
 	TracePropagation   Propagation
-	AdminToken         string
-	LogLevel           string
-	PprofAddr          string
+	// OrderPublish is how order-svc's events mode publishes OrderPlaced.
+	OrderPublish Publish
+	AdminToken   string
+	LogLevel     string
+	PprofAddr    string
 }
 
 // DefaultHTTPAddr is each service's sync-stack address.
@@ -123,6 +139,7 @@ func Load(service string, getenv func(string) string) (Config, error) {
 		InventoryURL:     strings.TrimRight(get("INVENTORY_URL", "http://127.0.0.1:8082"), "/"),
 		InvoicingURL:     strings.TrimRight(get("INVOICING_URL", "http://127.0.0.1:8083"), "/"),
 		TracePropagation: Propagation(get("TRACE_PROPAGATION", string(PropagationChild))),
+		OrderPublish:     Publish(get("ORDER_PUBLISH", string(PublishOutbox))),
 		LogLevel:         get("LOG_LEVEL", "info"),
 		PprofAddr:        getenv("PPROF_ADDR"),
 		AdminToken:       getenv("ADMIN_TOKEN"),
@@ -144,6 +161,11 @@ func Load(service string, getenv func(string) string) (Config, error) {
 	case PropagationChild, PropagationLink, PropagationOff:
 	default:
 		errs = append(errs, fmt.Sprintf("TRACE_PROPAGATION=%q: use child, link or off", c.TracePropagation))
+	}
+	switch c.OrderPublish {
+	case PublishOutbox, PublishDirect:
+	default:
+		errs = append(errs, fmt.Sprintf("ORDER_PUBLISH=%q: use outbox (the default) or direct (the dual-write lesson only)", c.OrderPublish))
 	}
 	if c.PprofAddr != "" {
 		if host, _, err := net.SplitHostPort(c.PprofAddr); err != nil || (host != "127.0.0.1" && host != "localhost") {

@@ -35,6 +35,7 @@ func TestLoadDefaults(t *testing.T) {
 		HTTPQueueWait:      100 * time.Millisecond,
 		HTTPClientMaxConns: 64,
 		TracePropagation:   config.PropagationChild,
+		OrderPublish:       config.PublishOutbox,
 		LogLevel:           "info",
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -66,6 +67,7 @@ func TestLoadValues(t *testing.T) {
 		"HTTP_QUEUE_WAIT":          "0s",
 		"HTTP_CLIENT_MAX_CONNS":    "8",
 		"TRACE_PROPAGATION":        "link",
+		"ORDER_PUBLISH":            "direct",
 		"LOG_LEVEL":                "debug",
 	}))
 	if err != nil {
@@ -77,7 +79,7 @@ func TestLoadValues(t *testing.T) {
 		Partitions: 12, ConsumerBatchMax: 1, ConsumerBatchWait: 20 * time.Millisecond,
 		InventoryURL: "http://127.0.0.1:8182", InvoicingURL: "https://billing.example:8443",
 		HTTPClientTimeout: 750 * time.Millisecond, HTTPMaxInFlight: 0, HTTPQueueWait: 0, HTTPClientMaxConns: 8,
-		TracePropagation: config.PropagationLink, LogLevel: "debug",
+		TracePropagation: config.PropagationLink, OrderPublish: config.PublishDirect, LogLevel: "debug",
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("Load =\n%+v\nwant\n%+v", c, want)
@@ -135,6 +137,7 @@ func TestLoadSingleProblems(t *testing.T) {
 		{"client pool negative", map[string]string{"HTTP_CLIENT_MAX_CONNS": "-4"}, "HTTP_CLIENT_MAX_CONNS"},
 		{"profiles on the network", map[string]string{"PPROF_ADDR": "0.0.0.0:6061"}, "PPROF_ADDR"},
 		{"profiles without a port", map[string]string{"PPROF_ADDR": "127.0.0.1"}, "PPROF_ADDR"},
+		{"publish neither outbox nor direct", map[string]string{"ORDER_PUBLISH": "both"}, "ORDER_PUBLISH"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

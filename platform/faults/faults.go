@@ -1,13 +1,16 @@
 // Package faults lets a workshop break a running service on purpose: added
-// latency, an error rate, and paused consumers, set at runtime through
-// /admin/faults. Off by default; the endpoint exists only with ADMIN_TOKEN.
+// latency, an error rate, paused consumers and a crash right after a commit,
+// set at runtime through /admin/faults. Off by default; the endpoint exists
+// only with ADMIN_TOKEN.
 package faults
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
+	"os"
 	"sync"
 	"time"
 )
@@ -21,7 +24,17 @@ type Settings struct {
 	ErrorRate float64 `json:"error_rate"`
 	// ConsumersPaused stops fetching from Kafka; the backlog grows as lag.
 	ConsumersPaused bool `json:"consumers_paused"`
+	// CrashAfterCommit, when > 0, ends the process abruptly (no graceful
+	// shutdown, as a kill or a power cut would) at the CrashAfterCommit-th
+	// crash point reached from now: a service calls AfterCommit right after
+	// it committed an order and before anyone else hears of it. It is the
+	// dual-write lesson's fault (flowctl scenario dual-write).
+	CrashAfterCommit int `json:"crash_after_commit"`
 }
+
+// MaxCrashAfterCommit bounds CrashAfterCommit: the fault is for a lesson, so
+// a count that would never be reached in one is a typo.
+const MaxCrashAfterCommit = 10000
 
 // Validate reports a setting outside its range.
 func (s Settings) Validate() error {
@@ -30,6 +43,8 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("latency %s is outside 0..1m", s.Latency.D())
 	case s.ErrorRate < 0 || s.ErrorRate > 1:
 		return fmt.Errorf("error_rate %g is outside 0..1", s.ErrorRate)
+	case s.CrashAfterCommit < 0 || s.CrashAfterCommit > MaxCrashAfterCommit:
+		return fmt.Errorf("crash_after_commit %d is outside 0..%d (0: off)", s.CrashAfterCommit, MaxCrashAfterCommit)
 	}
 	return nil
 }
@@ -60,17 +75,25 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 // ErrInjected is the error an injected failure carries.
 var ErrInjected = errors.New("injected fault")
 
+// CrashExitCode is the exit status of a process ended by crash_after_commit,
+// so its log and its supervisor tell it from a failure of its own.
+const CrashExitCode = 3
+
 // Injector holds the settings and applies them.
 type Injector struct {
 	mu      sync.Mutex
 	s       Settings
 	resumed chan struct{} // closed while consumers run
 	rand    func() float64
+	// commits counts the crash points reached since the settings were set.
+	commits int
+	// Exit ends the process (os.Exit; tests record the call instead).
+	Exit func(code int)
 }
 
 // New returns an injector with no faults.
 func New() *Injector {
-	in := &Injector{resumed: make(chan struct{}), rand: rand.Float64}
+	in := &Injector{resumed: make(chan struct{}), rand: rand.Float64, Exit: os.Exit}
 	close(in.resumed)
 	return in
 }
@@ -91,6 +114,7 @@ func (in *Injector) Set(s Settings) error {
 	defer in.mu.Unlock()
 	wasPaused := in.s.ConsumersPaused
 	in.s = s
+	in.commits = 0
 	switch {
 	case s.ConsumersPaused && !wasPaused:
 		in.resumed = make(chan struct{})
@@ -130,4 +154,24 @@ func (in *Injector) WaitResumed(ctx context.Context) error {
 	case <-ch:
 		return nil
 	}
+}
+
+// AfterCommit is the crash point of crash_after_commit: a service calls it
+// right after a commit whose news (an event, a downstream call) has not left
+// the process yet. When the fault is due it logs what it does and calls
+// Exit without a graceful shutdown: no deferred function, no flush, no
+// answer to the request in flight, nothing the process still meant to do.
+func (in *Injector) AfterCommit(ctx context.Context, log *slog.Logger, what string) {
+	in.mu.Lock()
+	due := false
+	if n := in.s.CrashAfterCommit; n > 0 {
+		in.commits++
+		due = in.commits >= n
+	}
+	in.mu.Unlock()
+	if !due {
+		return
+	}
+	log.ErrorContext(ctx, "crash_after_commit fault: exiting now, without a graceful shutdown", "after", what, "exit_code", CrashExitCode)
+	in.Exit(CrashExitCode)
 }

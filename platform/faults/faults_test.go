@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -133,4 +134,52 @@ func TestNoTokenNoEndpoint(t *testing.T) {
 		t.Fatalf("without ADMIN_TOKEN /admin/faults = %d, want 404", rec.Code)
 	}
 	_ = io.Discard
+}
+
+// TestAfterCommitCrashesAtTheNthCommit: the fault exits at the n-th crash
+// point after it was set, not before, and not at all when it is off.
+func TestAfterCommitCrashesAtTheNthCommit(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, c := range []struct {
+		name      string
+		crashAt   int
+		points    int
+		wantExits []int // the crash point (1-based) at which Exit was called
+	}{
+		{"off: never exits", 0, 5, nil},
+		{"first commit", 1, 3, []int{1, 2, 3}},
+		{"third commit", 3, 4, []int{3, 4}},
+		{"not reached", 5, 4, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			in := New()
+			var exits []int
+			point := 0
+			in.Exit = func(code int) {
+				if code != CrashExitCode {
+					t.Errorf("exit code %d, want %d", code, CrashExitCode)
+				}
+				exits = append(exits, point)
+			}
+			in.AfterCommit(context.Background(), log, "before the fault was set")
+			if err := in.Set(Settings{CrashAfterCommit: c.crashAt}); err != nil {
+				t.Fatal(err)
+			}
+			for point = 1; point <= c.points; point++ {
+				in.AfterCommit(context.Background(), log, "order committed")
+			}
+			if !slices.Equal(exits, c.wantExits) {
+				t.Fatalf("exited at crash points %v, want %v", exits, c.wantExits)
+			}
+		})
+	}
+}
+
+func TestCrashAfterCommitValidates(t *testing.T) {
+	in := New()
+	for _, n := range []int{-1, MaxCrashAfterCommit + 1} {
+		if err := in.Set(Settings{CrashAfterCommit: n}); err == nil {
+			t.Errorf("crash_after_commit %d accepted", n)
+		}
+	}
 }

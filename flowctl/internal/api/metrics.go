@@ -40,6 +40,17 @@ func GetMetrics(ctx context.Context, base string, hc *http.Client) (Metrics, err
 // [timestamp]" lines, comments skipped, values of one name summed.
 func ParseMetrics(r io.Reader) (Metrics, error) {
 	m := Metrics{}
+	err := scanSeries(r, func(name, _ string, v float64) { m[name] += v })
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// scanSeries calls fn with each sample of the Prometheus text format: its
+// metric name, its labels as written between the braces ("" without), and
+// its value.
+func scanSeries(r io.Reader, fn func(name, labels string, v float64)) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for sc.Scan() {
@@ -47,7 +58,7 @@ func ParseMetrics(r io.Reader) (Metrics, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		name, rest := line, ""
+		name, rest, labels := line, "", ""
 		if i := strings.IndexAny(line, "{ "); i >= 0 {
 			name, rest = line[:i], line[i:]
 		}
@@ -55,19 +66,19 @@ func ParseMetrics(r io.Reader) (Metrics, error) {
 			// Label values may hold spaces: skip to the closing brace.
 			j := strings.LastIndex(rest, "}")
 			if j < 0 {
-				return nil, fmt.Errorf("metrics line %q: no closing brace", line)
+				return fmt.Errorf("metrics line %q: no closing brace", line)
 			}
-			rest = rest[j+1:]
+			labels, rest = rest[1:j], rest[j+1:]
 		}
 		fields := strings.Fields(rest)
 		if len(fields) == 0 {
-			return nil, fmt.Errorf("metrics line %q: no value", line)
+			return fmt.Errorf("metrics line %q: no value", line)
 		}
 		v, err := strconv.ParseFloat(fields[0], 64)
 		if err != nil {
-			return nil, fmt.Errorf("metrics line %q: %w", line, err)
+			return fmt.Errorf("metrics line %q: %w", line, err)
 		}
-		m[name] += v
+		fn(name, labels, v)
 	}
-	return m, sc.Err()
+	return sc.Err()
 }

@@ -32,6 +32,12 @@ type Config struct {
 	// Placed, if set, is called after each answer (from several goroutines,
 	// one at a time).
 	Placed func(Placed)
+	// Until, when closed, ends the run early: no further order is sent, the
+	// ones sent are answered, and Result holds only those. A run that lasts
+	// as long as something else takes (a rolling deploy) sets Count as its
+	// upper bound and closes Until when that is done; cancelling ctx instead
+	// would cut the last orders' answers off.
+	Until <-chan struct{}
 }
 
 // Placed is one order of the run.
@@ -119,6 +125,7 @@ func Run(ctx context.Context, c Config) (Result, error) {
 	var mu sync.Mutex // serialises the Placed callback
 	var wg sync.WaitGroup
 	start := time.Now()
+	sent := 0
 	for i := range n {
 		due := start.Add(time.Duration(i) * interval)
 		if d := time.Until(due); d > 0 {
@@ -126,8 +133,12 @@ func Run(ctx context.Context, c Config) (Result, error) {
 			case <-ctx.Done():
 				wg.Wait()
 				return res, ctx.Err()
+			case <-c.Until:
 			case <-time.After(d):
 			}
+		}
+		if stopped(c.Until) {
+			break
 		}
 		select {
 		case slots <- struct{}{}:
@@ -140,6 +151,7 @@ func Run(ctx context.Context, c Config) (Result, error) {
 				return res, ctx.Err()
 			}
 		}
+		sent++
 		wg.Go(func() {
 			defer func() { <-slots }()
 			p := place(ctx, c.Orders, i, c.Request(i))
@@ -152,8 +164,19 @@ func Run(ctx context.Context, c Config) (Result, error) {
 		})
 	}
 	wg.Wait()
+	res.Orders = res.Orders[:sent] // orders go out in index order
 	res.Took = time.Since(start)
 	return res, ctx.Err()
+}
+
+// stopped says whether until is closed (a nil channel never is).
+func stopped(until <-chan struct{}) bool {
+	select {
+	case <-until:
+		return true
+	default:
+		return false
+	}
 }
 
 func place(ctx context.Context, o *api.Orders, i int, req api.PlaceRequest) Placed {

@@ -207,3 +207,31 @@ func TestFollowInterrupted(t *testing.T) {
 		t.Error("an interrupted follow reported no error")
 	}
 }
+
+// TestUntilEndsTheRunEarly: a run closed by Until keeps only the orders it
+// sent, each with its answer, and sends none after.
+func TestUntilEndsTheRunEarly(t *testing.T) {
+	f := &fakeOrderSvc{gets: map[string]int{}, failed: map[string]bool{}, delay: 20 * time.Millisecond}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	until := make(chan struct{})
+	time.AfterFunc(150*time.Millisecond, func() { close(until) })
+	res, err := Run(context.Background(), Config{Orders: api.NewOrders(srv.URL, nil), Rate: 50, Count: 200, Until: until})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(res.Orders); n == 0 || n >= 200 {
+		t.Fatalf("%d orders kept, want the few sent before Until closed", n)
+	}
+	for _, p := range res.Orders {
+		if p.HTTPStatus != http.StatusAccepted || !p.HasID() {
+			t.Errorf("order %d kept without its answer: %+v", p.I, p)
+		}
+	}
+	f.mu.Lock()
+	posted := f.n
+	f.mu.Unlock()
+	if posted != len(res.Orders) {
+		t.Errorf("the service got %d orders, the result holds %d", posted, len(res.Orders))
+	}
+}

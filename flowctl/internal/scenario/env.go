@@ -33,6 +33,11 @@ type Control interface {
 	SetPropagation(ctx context.Context, mode config.Mode, p config.Propagation) error
 	// Propagation is the TRACE_PROPAGATION mode's services run with.
 	Propagation(mode config.Mode) config.Propagation
+	// SetEnv restarts svc of mode's stack with vars set (documented
+	// variables only; an empty value: the service's default) and returns
+	// once it is ready. They stay set for its later starts until SetEnv is
+	// called again; an empty vars drops them.
+	SetEnv(ctx context.Context, mode config.Mode, svc string, vars map[string]string) error
 }
 
 // Target is one running stack.
@@ -68,7 +73,8 @@ type Size struct {
 	// Orders per measured batch and the rate they are sent at.
 	Orders int
 	Rate   float64
-	// DownFor is how long a service or the broker stays down.
+	// DownFor is how long a service or the broker stays down;
+	// independent-evolution lets half of it pass around each restart.
 	DownFor time.Duration
 	// Latency is what slow-downstream adds to inventory-svc.
 	Latency time.Duration

@@ -124,6 +124,9 @@ var Produces = map[string][]MetricKey{
 	"broker-down": append(loadKeys[:len(loadKeys):len(loadKeys)],
 		KeyAcceptedPct, KeyPendingWhileDown, KeyOutboxPending, KeyNoticedMS, KeyBrokerDownMS,
 		KeyCatchUpMS, KeyFirstMoveMS),
+	"independent-evolution": evolutionKeys,
+	"late-rejection":        lateRejectionKeys,
+	"dual-write":            dualWriteKeys(),
 }
 
 // findTheFailureKeys are find-the-failure's keys for every propagation it compares.

@@ -43,12 +43,21 @@ var All = []Scenario{
 	{Name: "replay", run: replay,
 		Summary: "build a read model no service has (every order's history, units per SKU and revenue per hour) from offset 0 of the three topics; check it against the live state; sync: what history the APIs keep",
 		Claim:   "an event log gives auditability and replay"},
+	{Name: "independent-evolution", run: independentEvolution,
+		Summary: "a reader that joins after a batch of orders (events: a new consumer group from offset 0; sync: order-svc's API): share of past orders and steps it sees, catch-up, requests to order-svc by its /metrics; then inventory-svc and invoicing-svc restart one after the other under load: orders failed, placement against a baseline",
+		Claim:   "a logistics service and an invoicing service can evolve independently; teams can add consumers without touching the producer"},
 	{Name: "poison-message", run: poisonMessage,
 		Summary: "publish a malformed event: it lands in the dead-letter topic and the consumer goes on (`flowctl dlq list|redrive`)",
 		Claim:   "a message can be bad; the design must say where it goes and that the rest keeps flowing"},
 	{Name: "broker-down", run: brokerDown,
 		Summary: "Kafka stopped while orders arrive: events keep accepting through the outbox and complete after it returns; sync does not notice",
 		Claim:   "a broker is one more system to run; a delayed message has a cost the design must state"},
+	{Name: "late-rejection", run: lateRejection,
+		Summary: "SKU-005 scarce (half a unit per order on hand), orders of one unit each: how many customers were told accepted and learned later their order was rejected, and how much later; sync: rejected in the answer",
+		Claim:   "eventual consistency has a cost to the customer: with scarce stock, events tell some customers 'accepted' and 'rejected' later, sync tells them at once"},
+	{Name: "dual-write", run: dualWrite,
+		Summary: "order-svc crashes right after an order's commit (fault crash_after_commit): orders PENDING for good with the outbox and with ORDER_PUBLISH=direct (commit, then publish); sync: the crash between the commit and the call to inventory-svc",
+		Claim:   "a dropped message costs an order: publishing after the commit loses it on a crash, the outbox does not"},
 }
 
 // Names are the scenarios' names.

@@ -20,11 +20,13 @@ type NativeControl struct {
 	Stacks  map[config.Mode]Stack
 	// propagation overrides TRACE_PROPAGATION per mode after SetPropagation.
 	propagation map[config.Mode]config.Propagation
+	// env are SetEnv's variables, by mode and service.
+	env map[config.Mode]map[string]map[string]string
 }
 
 // NewNativeControl controls the stacks brought up with opts.
 func NewNativeControl(opts map[config.Mode]Options, stacks map[config.Mode]Stack) *NativeControl {
-	return &NativeControl{Options: opts, Stacks: stacks, propagation: map[config.Mode]config.Propagation{}}
+	return &NativeControl{Options: opts, Stacks: stacks, propagation: map[config.Mode]config.Propagation{}, env: map[config.Mode]map[string]map[string]string{}}
 }
 
 func (c *NativeControl) Runtime() string { return string(RuntimeNative) }
@@ -43,6 +45,7 @@ func (c *NativeControl) opts(m config.Mode) (Options, Stack, error) {
 			return getenv(k)
 		}
 	}
+	o.ServiceEnv = c.env[m]
 	return o, c.Stacks[m], nil
 }
 

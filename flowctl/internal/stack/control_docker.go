@@ -16,12 +16,14 @@ import (
 type DockerControl struct {
 	Compose     *Compose
 	propagation map[config.Mode]config.Propagation
-	getenv      func(string) string
+	// env are SetEnv's variables, by mode and service.
+	env    map[config.Mode]map[string]map[string]string
+	getenv func(string) string
 }
 
 // NewDockerControl controls the compose project's stacks.
 func NewDockerControl(c *Compose, getenv func(string) string) *DockerControl {
-	return &DockerControl{Compose: c, propagation: map[config.Mode]config.Propagation{}, getenv: getenv}
+	return &DockerControl{Compose: c, propagation: map[config.Mode]config.Propagation{}, env: map[config.Mode]map[string]map[string]string{}, getenv: getenv}
 }
 
 func (c *DockerControl) Runtime() string { return string(RuntimeDocker) }
@@ -81,16 +83,16 @@ func (c *DockerControl) StartBroker(ctx context.Context) error {
 // SetPropagation recreates mode's service containers with
 // TRACE_PROPAGATION=p (compose reads it from the environment).
 func (c *DockerControl) SetPropagation(ctx context.Context, m config.Mode, p config.Propagation) error {
-	cc := *c.Compose
-	cc.Env = append(append([]string{}, c.Compose.Env...), "TRACE_PROPAGATION="+string(p))
-	args := []string{"--profile", string(m), "up", "-d", "--no-deps"}
-	for _, svc := range Services {
-		args = append(args, container(m, svc))
-	}
-	if err := cc.Run(ctx, io.Discard, args...); err != nil {
+	prev, had := c.propagation[m]
+	c.propagation[m] = p
+	if err := c.recreate(ctx, m, Services); err != nil {
+		if had {
+			c.propagation[m] = prev
+		} else {
+			delete(c.propagation, m)
+		}
 		return fmt.Errorf("recreate the %s services with TRACE_PROPAGATION=%s: %w", m, p, err)
 	}
-	c.propagation[m] = p
 	for _, svc := range Services {
 		if err := c.waitReady(ctx, m, svc); err != nil {
 			return err

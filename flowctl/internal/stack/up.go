@@ -30,6 +30,9 @@ type Options struct {
 	// Progress receives the Jaeger build's live progress.
 	Progress io.Writer
 	TTY      bool
+	// ServiceEnv are variables set for one service on top of Getenv, by
+	// service (Control.SetEnv); an empty value means the service's default.
+	ServiceEnv map[string]map[string]string
 }
 
 // Step is one finished step of Up, for the caller to print.
@@ -278,6 +281,13 @@ func serviceEnv(o Options, st Stack, svc string) []string {
 	}
 	if tok, err := AdminToken(o.Layout, o.Getenv); err == nil {
 		vars["ADMIN_TOKEN"] = tok
+	}
+	for k, v := range o.ServiceEnv[svc] {
+		if v == "" {
+			delete(vars, k)
+		} else {
+			vars[k] = v
+		}
 	}
 	vars["MODE"] = string(o.Mode)
 	vars["HTTP_ADDR"] = Addr(ServicePort(o.PortBase, o.Mode, svc))

@@ -3,12 +3,14 @@ package placing
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/kafkabus"
 	"github.com/orderflow/platform/outbox"
 
 	"github.com/orderflow/order-svc/internal/order"
@@ -21,7 +23,23 @@ import (
 type Events struct {
 	Store  *store.Store
 	Outbox *outbox.Writer // orders.v1 with the configured prefix
-	Now    func() time.Time
+	// Direct, when set, replaces the outbox by the dual write it exists to
+	// avoid (ORDER_PUBLISH=direct, for the dual-write lesson only): the order
+	// is committed alone, then OrderPlaced is published with the producer.
+	Direct *DirectPublish
+	// AfterCommit, when set, is called right after the order's commit and
+	// before its event leaves the process (faults.Injector.AfterCommit: the
+	// crash_after_commit fault).
+	AfterCommit func(ctx context.Context, what string)
+	Now         func() time.Time
+}
+
+// DirectPublish is where the dual write publishes OrderPlaced.
+type DirectPublish struct {
+	Publisher interface {
+		Publish(ctx context.Context, msgs ...kafkabus.Message) error
+	}
+	Topic string
 }
 
 func (e *Events) Place(ctx context.Context, d order.Draft) (order.Order, error) {
@@ -33,8 +51,41 @@ func (e *Events) Place(ctx context.Context, d order.Draft) (order.Order, error) 
 	// A client that hangs up after sending must not undo an order whose
 	// answer may already be on its way.
 	wctx := context.WithoutCancel(ctx)
+	if e.Direct != nil {
+		return o, e.dualWrite(wctx, o, env)
+	}
 	err = e.Outbox.Emit(wctx, e.Store.DB, func(tx *sql.Tx) ([]events.Envelope, error) {
 		return []events.Envelope{env}, store.Insert(wctx, tx, o)
 	})
+	if err == nil {
+		// The row is committed: a crash from here on only delays OrderPlaced
+		// until the relay of the restarted process publishes it.
+		e.afterCommit(wctx, "order "+o.ID+" committed with its OrderPlaced outbox row")
+	}
 	return o, err
+}
+
+// dualWrite commits the order, then publishes its event: two systems written
+// one after the other, so a crash (or a failed publish) in between leaves an
+// order no other service will ever hear of, PENDING forever.
+func (e *Events) dualWrite(ctx context.Context, o order.Order, env events.Envelope) error {
+	if err := e.Store.InTx(ctx, func(tx *sql.Tx) error { return store.Insert(ctx, tx, o) }); err != nil {
+		return err
+	}
+	e.afterCommit(ctx, "order "+o.ID+" committed; OrderPlaced not published yet (ORDER_PUBLISH=direct)")
+	body, err := env.Encode()
+	if err != nil {
+		return fmt.Errorf("order %s committed, OrderPlaced not published: %w", o.ID, err)
+	}
+	msg := kafkabus.Message{Ctx: ctx, Topic: e.Direct.Topic, Key: env.Key(), EventID: env.ID, EventType: env.Type, Value: body}
+	if err := e.Direct.Publisher.Publish(ctx, msg); err != nil {
+		return fmt.Errorf("order %s committed, OrderPlaced not published (no outbox will retry it): %w", o.ID, err)
+	}
+	return nil
+}
+
+func (e *Events) afterCommit(ctx context.Context, what string) {
+	if e.AfterCommit != nil {
+		e.AfterCommit(ctx, what)
+	}
 }

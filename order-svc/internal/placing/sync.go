@@ -33,7 +33,11 @@ type Sync struct {
 	Inventory StockReserver
 	Invoicing InvoiceIssuer
 	Logger    *slog.Logger
-	Now       func() time.Time
+	// AfterCommit, when set, is called right after the PENDING order is
+	// committed and before inventory-svc is called
+	// (faults.Injector.AfterCommit: the crash_after_commit fault).
+	AfterCommit func(ctx context.Context, what string)
+	Now         func() time.Time
 }
 
 // Place runs the whole flow. Each step is saved as it happens, so a GET during
@@ -42,6 +46,9 @@ func (s *Sync) Place(ctx context.Context, d order.Draft) (order.Order, error) {
 	o := order.New(uuid.NewString(), d, trace.SpanContextFromContext(ctx).TraceID().String(), s.Now())
 	if err := s.Store.InTx(ctx, func(tx *sql.Tx) error { return store.Insert(ctx, tx, o) }); err != nil {
 		return o, err
+	}
+	if s.AfterCommit != nil {
+		s.AfterCommit(ctx, "order "+o.ID+" committed PENDING; inventory-svc not called yet")
 	}
 
 	resID, err := s.Inventory.Reserve(ctx, o.ID, o.Items)

@@ -101,6 +101,24 @@ func (e InvoiceTotalsCurrency) Valid() bool {
 	}
 }
 
+// Defines values for KnobsKnobsORDERPUBLISH.
+const (
+	Direct KnobsKnobsORDERPUBLISH = "direct"
+	Outbox KnobsKnobsORDERPUBLISH = "outbox"
+)
+
+// Valid indicates whether the value is a known member of the KnobsKnobsORDERPUBLISH enum.
+func (e KnobsKnobsORDERPUBLISH) Valid() bool {
+	switch e {
+	case Direct:
+		return true
+	case Outbox:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for KnobsMode.
 const (
 	KnobsModeEvents KnobsMode = "events"
@@ -317,6 +335,17 @@ type FaultSettings struct {
 	// ConsumersPaused Stop consuming from Kafka (events mode); the backlog grows as lag.
 	ConsumersPaused bool `json:"consumers_paused,omitempty,omitzero"`
 
+	// CrashAfterCommit 0: off. n > 0: the n-th order committed from now ends the process
+	// at once, without a graceful shutdown (exit status 3), after its
+	// commit and before its news leaves the process: before OrderPlaced
+	// is published (events mode; with the outbox the row is committed
+	// and the relay publishes it after the restart, with
+	// ORDER_PUBLISH=direct it is lost) or before inventory-svc is called
+	// (sync mode). The request in flight gets no answer. Counted in
+	// order-svc only; the setting does not survive the exit. For the
+	// dual-write lesson (flowctl scenario dual-write).
+	CrashAfterCommit int `json:"crash_after_commit,omitempty,omitzero"`
+
 	// ErrorRate Share of requests answered 503 and of event handlings failed (and retried).
 	ErrorRate float64 `json:"error_rate,omitempty,omitzero"`
 
@@ -467,19 +496,25 @@ type Knobs_Knobs_AdditionalProperties struct {
 	union json.RawMessage
 }
 
+// KnobsKnobsORDERPUBLISH order-svc in events mode; `direct` is the dual-write lesson's switch.
+type KnobsKnobsORDERPUBLISH string
+
 // Knobs_Knobs Setting → value: variables by their name (durations as Go
 // durations, counts as integers, `0` meaning unbounded), fixed
 // settings in lower case.
 //
 // Example: {"HTTP_CLIENT_MAX_CONNS":64,"HTTP_CLIENT_TIMEOUT":"2s","HTTP_MAX_IN_FLIGHT":64,"HTTP_QUEUE_WAIT":"100ms"}
 type Knobs_Knobs struct {
-	CONSUMERBATCHMAX     int                                         `json:"CONSUMER_BATCH_MAX,omitempty,omitzero"`
-	CONSUMERBATCHWAIT    string                                      `json:"CONSUMER_BATCH_WAIT,omitempty,omitzero"`
-	HTTPCLIENTMAXCONNS   int                                         `json:"HTTP_CLIENT_MAX_CONNS,omitempty,omitzero"`
-	HTTPCLIENTTIMEOUT    string                                      `json:"HTTP_CLIENT_TIMEOUT,omitempty,omitzero"`
-	HTTPMAXINFLIGHT      int                                         `json:"HTTP_MAX_IN_FLIGHT"`
-	HTTPQUEUEWAIT        string                                      `json:"HTTP_QUEUE_WAIT"`
-	KAFKAPARTITIONS      int                                         `json:"KAFKA_PARTITIONS,omitempty,omitzero"`
+	CONSUMERBATCHMAX   int    `json:"CONSUMER_BATCH_MAX,omitempty,omitzero"`
+	CONSUMERBATCHWAIT  string `json:"CONSUMER_BATCH_WAIT,omitempty,omitzero"`
+	HTTPCLIENTMAXCONNS int    `json:"HTTP_CLIENT_MAX_CONNS,omitempty,omitzero"`
+	HTTPCLIENTTIMEOUT  string `json:"HTTP_CLIENT_TIMEOUT,omitempty,omitzero"`
+	HTTPMAXINFLIGHT    int    `json:"HTTP_MAX_IN_FLIGHT"`
+	HTTPQUEUEWAIT      string `json:"HTTP_QUEUE_WAIT"`
+	KAFKAPARTITIONS    int    `json:"KAFKA_PARTITIONS,omitempty,omitzero"`
+
+	// ORDERPUBLISH order-svc in events mode; `direct` is the dual-write lesson's switch.
+	ORDERPUBLISH         KnobsKnobsORDERPUBLISH                      `json:"ORDER_PUBLISH,omitempty,omitzero"`
 	Consumers            int                                         `json:"consumers,omitempty,omitzero"`
 	AdditionalProperties map[string]Knobs_Knobs_AdditionalProperties `json:"-"`
 }
@@ -1189,6 +1224,14 @@ func (a *Knobs_Knobs) UnmarshalJSON(b []byte) error {
 		delete(object, "KAFKA_PARTITIONS")
 	}
 
+	if raw, found := object["ORDER_PUBLISH"]; found {
+		err = json.Unmarshal(raw, &a.ORDERPUBLISH)
+		if err != nil {
+			return fmt.Errorf("error reading 'ORDER_PUBLISH': %w", err)
+		}
+		delete(object, "ORDER_PUBLISH")
+	}
+
 	if raw, found := object["consumers"]; found {
 		err = json.Unmarshal(raw, &a.Consumers)
 		if err != nil {
@@ -1249,6 +1292,11 @@ func (a Knobs_Knobs) MarshalJSON() ([]byte, error) {
 	object["KAFKA_PARTITIONS"], err = json.Marshal(a.KAFKAPARTITIONS)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'KAFKA_PARTITIONS': %w", err)
+	}
+
+	object["ORDER_PUBLISH"], err = json.Marshal(a.ORDERPUBLISH)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'ORDER_PUBLISH': %w", err)
 	}
 
 	object["consumers"], err = json.Marshal(a.Consumers)
