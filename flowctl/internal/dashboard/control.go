@@ -69,6 +69,12 @@ func (c *control) SetPropagation(ctx context.Context, m config.Mode, p config.Pr
 	return err
 }
 
+func (c *control) SetEnv(ctx context.Context, m config.Mode, svc string, vars map[string]string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.inner.SetEnv(ctx, m, svc, vars)
+}
+
 func (c *control) Propagation(m config.Mode) config.Propagation {
 	c.propMu.Lock()
 	defer c.propMu.Unlock()
