@@ -220,6 +220,44 @@ func TestOutside(t *testing.T) {
 	}
 }
 
+// fakeTB records what Require asks of a test instead of ending it.
+type fakeTB struct {
+	testing.TB
+	fatal, skip string
+}
+
+func (f *fakeTB) Helper()                   {}
+func (f *fakeTB) Fatalf(s string, a ...any) { f.fatal = fmt.Sprintf(s, a...) }
+func (f *fakeTB) Skipf(s string, a ...any)  { f.skip = fmt.Sprintf(s, a...) }
+
+func TestRequire(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	missing := "/nonexistent/chromium"
+	f := &fakeTB{TB: t}
+	Require(f, env("CHROMIUM", missing, "REQUIRE_BROWSER", "1"))
+	if !strings.Contains(f.fatal, "REQUIRE_BROWSER=1 but no Chromium found: CHROMIUM="+missing) || f.skip != "" {
+		t.Errorf("REQUIRE_BROWSER=1 without a browser: fatal %q, skip %q", f.fatal, f.skip)
+	}
+	f = &fakeTB{TB: t}
+	Require(f, env("CHROMIUM", missing))
+	if f.fatal != "" || !strings.Contains(f.skip, "REQUIRE_BROWSER=1 turns this skip into a failure") || strings.Contains(f.skip, "\n") {
+		t.Errorf("no browser, not required: fatal %q, skip %q", f.fatal, f.skip)
+	}
+	f = &fakeTB{TB: t}
+	if got := Require(f, env("CHROMIUM", "/bin/sh", "REQUIRE_BROWSER", "1")); got != "/bin/sh" || f.fatal != "" || f.skip != "" {
+		t.Errorf("an executable CHROMIUM: got %q, fatal %q, skip %q", got, f.fatal, f.skip)
+	}
+}
+
 func TestSlug(t *testing.T) {
 	for in, want := range map[string]string{
 		"the sync order is CONFIRMED": "the-sync-order-is-confirmed",

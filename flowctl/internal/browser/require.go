@@ -16,17 +16,18 @@ func Require(t testing.TB, getenv func(string) string) string {
 	}
 	if getenv("REQUIRE_BROWSER") == "1" {
 		t.Fatalf("REQUIRE_BROWSER=1 but %v", err)
+		return ""
 	}
 	t.Skipf("%v; REQUIRE_BROWSER=1 turns this skip into a failure", err)
 	return ""
 }
 
-// ShotDir is where a test keeps its screenshots: $DASHBOARD_SHOTS/<test>
-// when set (CI keeps them as artefacts), else the test's temp dir.
-func ShotDir(t testing.TB, getenv func(string) string) string {
+// ShotDir is where a test keeps its screenshots: <root>/<test name> when
+// root is set (CI keeps them as artefacts), else the test's temp dir.
+func ShotDir(t testing.TB, root string) string {
 	t.Helper()
-	if d := getenv("DASHBOARD_SHOTS"); d != "" {
-		return filepath.Join(d, slug(t.Name()))
+	if root != "" {
+		return filepath.Join(root, slug(t.Name()))
 	}
 	return t.TempDir()
 }
