@@ -7,7 +7,7 @@ FLOWCTL := $(RUN_DIR)/bin/flowctl
 MODULES := platform order-svc inventory-svc invoicing-svc flowctl itest
 PKGS := $(addprefix ./,$(addsuffix /...,$(MODULES)))
 
-.PHONY: bench-e2e smoke-docker up-cluster help test test-short test-docker bench build vet demo demo-sync demo-events up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean generate
+.PHONY: dashboard bench-e2e smoke-docker up-cluster help test test-short test-docker bench build vet demo demo-sync demo-events up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean generate
 
 help: ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -42,14 +42,20 @@ $(FLOWCTL): FORCE
 
 FORCE:
 
-demo-sync: $(FLOWCTL) ## sync stack (REST) + guided walk-through: happy path, inventory down, one order's trace
+demo-sync: $(FLOWCTL) ## sync stack (REST) + guided walk-through (happy path, inventory down, one order's trace), then the dashboard's URL
 	$(FLOWCTL) walkthrough --mode sync
+	$(FLOWCTL) dashboard --detach
 
-demo-events: $(FLOWCTL) ## events stack (Kafka) + guided walk-through: happy path, inventory down, one order's trace
+demo-events: $(FLOWCTL) ## events stack (Kafka) + guided walk-through (happy path, inventory down, one order's trace), then the dashboard's URL
 	$(FLOWCTL) walkthrough --mode events
+	$(FLOWCTL) dashboard --detach
 
-demo: $(FLOWCTL) ## both stacks at once + every scenario on both modes; report under reports/ (COMPARE_FLAGS to size it)
+demo: $(FLOWCTL) ## both stacks at once + every scenario on both modes; report under reports/ (COMPARE_FLAGS to size it), then the dashboard's URL
 	$(FLOWCTL) compare $(COMPARE_FLAGS)
+	$(FLOWCTL) dashboard --detach
+
+dashboard: $(FLOWCTL) ## the live dashboard on 127.0.0.1:8090 (FLOWCTL_DASHBOARD_ADDR): both modes side by side, faults, scenarios, traces; Ctrl-C stops it
+	$(FLOWCTL) dashboard
 
 bench-e2e: $(FLOWCTL) ## each mode's highest sustainable rate side by side, with Kafka and HTTP baselines; report under reports/ (BENCH_FLAGS to size it)
 	$(FLOWCTL) bench $(BENCH_FLAGS)
@@ -60,7 +66,7 @@ up-sync: $(FLOWCTL) ## start the sync stack only
 up-events: $(FLOWCTL) ## start the events stack only
 	$(FLOWCTL) up --mode events
 
-down: $(FLOWCTL) ## stop everything the demo started (and nothing else)
+down: $(FLOWCTL) ## stop everything the demo started, the background dashboard included (and nothing else)
 	$(FLOWCTL) down
 
 status: $(FLOWCTL) ## what runs (native processes)

@@ -20,10 +20,10 @@ import (
 )
 
 // TestMain lets this test binary stand in for flowctl: `up` starts the
-// flowctl binary again as `flowctl broker`, and in a test that binary is this
-// one.
+// flowctl binary again as `flowctl broker`, `dashboard --detach` as `flowctl
+// dashboard`, and in a test that binary is this one.
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == "broker" {
+	if len(os.Args) > 1 && (os.Args[1] == "broker" || os.Args[1] == "dashboard") {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr)
 		stop()

@@ -115,6 +115,7 @@ $XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`,
 		newLagCmd(g),
 		newResetCmd(g),
 		newBenchCmd(g),
+		newDashboardCmd(g),
 	)
 	return root
 }

@@ -81,6 +81,7 @@ Try next:
   flowctl order watch --mode %[1]s --item SKU-001:1            one order, live
   flowctl scenario list                                        every claim, measured
   flowctl compare                                              both modes, a report under reports/
+  flowctl dashboard                                            both modes side by side in a browser
   flowctl down                                                 stop everything
 `, m)
 			return nil

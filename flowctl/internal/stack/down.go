@@ -24,8 +24,9 @@ type Stopped struct {
 	Stale bool `json:"stale,omitempty"`
 }
 
-// Down stops the services of modes and, when infra is set, Jaeger and the
-// broker (they serve both stacks, so they stop only with everything). It
+// Down stops the services of modes and, when infra is set, the dashboard,
+// Jaeger and the broker (they serve both stacks, so they stop only with
+// everything). It
 // touches nothing but processes its pid files name and that still run the
 // command flowctl started.
 func Down(ctx context.Context, l Layout, modes []config.Mode, infra bool) ([]Stopped, error) {
@@ -37,7 +38,7 @@ func Down(ctx context.Context, l Layout, modes []config.Mode, infra bool) ([]Sto
 		}
 	}
 	if infra {
-		targets = append(targets, target{"jaeger", l.JaegerPID()}, target{"broker", l.BrokerPID()})
+		targets = append(targets, target{"dashboard", l.DashboardPID()}, target{"jaeger", l.JaegerPID()}, target{"broker", l.BrokerPID()})
 	}
 	var out []Stopped
 	var errs []error

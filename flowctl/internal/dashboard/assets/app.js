@@ -1,0 +1,278 @@
+// orderflow dashboard: the page's state, the event stream, the order rows
+// and the figures. controls.js sends what the buttons ask; trace.js draws
+// the selected order's trace and where each service stands. Every number
+// shown comes from the dashboard's API, which measured it.
+"use strict";
+
+const D = {
+  modes: [],        // ["sync", "events"], as the server shows them
+  cols: {},         // mode → its section element
+  rows: {},         // mode → Map(order id → row element)
+  stacks: {},       // mode → last "stack" observation
+  selected: null,   // {mode, id}
+  scenariosListed: false,
+};
+const MAX_ROWS = 200;
+const STEP_CELLS = ["placed", "reserved", "invoiced", "confirmed"];
+
+function $(sel, root) { return (root || document).querySelector(sel); }
+function $$(sel, root) { return Array.from((root || document).querySelectorAll(sel)); }
+
+function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "class") e.className = v;
+    else if (k === "text") e.textContent = v;
+    else e.setAttribute(k, v);
+  }
+  for (const k of kids) if (k != null) e.append(k);
+  return e;
+}
+
+function fmtMs(ms) {
+  if (ms == null || isNaN(ms)) return "–";
+  if (ms < 10) return ms.toFixed(1) + " ms";
+  if (ms < 1000) return Math.round(ms) + " ms";
+  return (ms / 1000).toFixed(2) + " s";
+}
+
+function shortID(id) { return id.startsWith("not-placed") ? "—" : id.slice(0, 8); }
+
+function toast(msg) {
+  const t = $('[data-role="toast"]');
+  t.textContent = msg;
+  t.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { t.hidden = true; }, 6000);
+}
+
+// api calls the dashboard's own API; a problem answer becomes a toast.
+async function api(method, path, body) {
+  const opt = { method, headers: {} };
+  if (method !== "GET") {
+    opt.headers["Content-Type"] = "application/json";
+    opt.body = JSON.stringify(body || {});
+  }
+  const r = await fetch(path, opt);
+  const ct = r.headers.get("Content-Type") || "";
+  const data = ct.includes("json") ? await r.json() : await r.text();
+  if (!r.ok) {
+    const err = new Error(data && data.title ? data.title + ": " + (data.detail || "") : "HTTP " + r.status);
+    err.status = r.status;
+    err.problem = data;
+    throw err;
+  }
+  return data;
+}
+
+// ---- columns ------------------------------------------------------------
+
+const TITLES = { sync: "sync — REST calls", events: "events — Kafka" };
+
+function buildColumns(stacks) {
+  const main = $("main.columns");
+  const tpl = $("#column");
+  for (const st of stacks) {
+    if (D.cols[st.mode]) continue;
+    const sec = tpl.content.firstElementChild.cloneNode(true);
+    sec.dataset.mode = st.mode;
+    $('[data-role="title"]', sec).textContent = TITLES[st.mode] || st.mode;
+    const ss = $('[data-role="stopstart"]', sec);
+    for (const svc of ["order-svc", "inventory-svc", "invoicing-svc"]) {
+      ss.append(el("span", { class: "svc", text: svc.replace("-svc", "") }),
+        el("button", { "data-action": "stop-service", "data-service": svc, text: "stop" }),
+        el("button", { "data-action": "start-service", "data-service": svc, text: "start" }));
+    }
+    if (st.mode === "events") {
+      ss.append(el("span", { class: "svc", text: "Kafka" }),
+        el("button", { "data-action": "stop-broker", text: "stop" }),
+        el("button", { "data-action": "start-broker", text: "start" }));
+    }
+    main.append(sec);
+    D.cols[st.mode] = sec;
+    D.rows[st.mode] = new Map();
+    D.modes.push(st.mode);
+  }
+}
+
+function onState(st) {
+  buildColumns(st.stacks);
+  for (const s of st.stacks) if (s.at) onStack(s);
+  const rep = $('[data-role="report"]');
+  if (st.report) { rep.href = st.report.url; rep.hidden = false; rep.title = st.report.dir; } else rep.hidden = true;
+  if (!D.scenariosListed) {
+    const sel = $('select[name="scenario"]');
+    for (const sc of st.scenarios) sel.append(el("option", { value: sc.name, title: sc.summary, text: sc.name }));
+    D.scenariosListed = true;
+  }
+}
+
+function onStack(o) {
+  const sec = D.cols[o.mode];
+  if (!sec) return;
+  D.stacks[o.mode] = o;
+  sec.dataset.up = String(!!o.up);
+  $('[data-role="up"]', sec).textContent = o.up ? "running" : "not running";
+  const meta = [];
+  if (o.runtime) meta.push(o.runtime);
+  if (o.propagation) meta.push("propagation " + o.propagation);
+  $('[data-role="meta"]', sec).textContent = meta.join(" · ");
+  const broken = $('[data-widget="broken"]', sec);
+  broken.replaceChildren();
+  const bad = [];
+  for (const [svc, s] of Object.entries(o.services || {})) {
+    if (!s.up) { bad.push(svc + " stopped"); continue; }
+    const f = s.faults || {};
+    const parts = [];
+    if (f.latency && f.latency !== "0s") parts.push("+" + f.latency + " latency");
+    if (f.error_rate) parts.push(Math.round(f.error_rate * 100) + "% errors");
+    if (f.consumers_paused) parts.push("consumers paused");
+    if (parts.length) bad.push(svc + ": " + parts.join(", "));
+  }
+  if (o.broker && !o.broker.up) bad.push("Kafka broker stopped");
+  if (bad.length === 0) broken.append(el("span", { class: "ok", text: "nothing broken" }));
+  for (const b of bad) broken.append(el("span", { class: "bad", "data-broken": b, text: "⚠ " + b }));
+}
+
+// ---- orders -------------------------------------------------------------
+
+function stepText(ms) { return "+" + Math.round(ms) + " ms"; }
+
+function newRow(v) {
+  const row = el("div", { class: "order-row", "data-order-id": v.id, "data-selected": "false" },
+    el("span", { class: "id", text: shortID(v.id), title: v.id }),
+    el("span", { class: "badge" }));
+  for (const s of STEP_CELLS) row.append(el("span", { "data-step": s, text: "·" }));
+  row.append(el("span", { class: "post" }));
+  return row;
+}
+
+function onOrder(v) {
+  const sec = D.cols[v.mode];
+  if (!sec) return;
+  const rows = D.rows[v.mode];
+  let row = rows.get(v.id);
+  if (!row) {
+    row = newRow(v);
+    rows.set(v.id, row);
+    $('[data-role="rows"]', sec).prepend(row);
+    if (rows.size > MAX_ROWS) {
+      const [oldID, oldRow] = rows.entries().next().value;
+      oldRow.remove();
+      rows.delete(oldID);
+    }
+  }
+  row.dataset.status = v.status;
+  const badge = $(".badge", row);
+  badge.className = "badge " + v.status;
+  badge.textContent = v.status;
+  const seen = {};
+  for (const s of v.steps || []) seen[s.step] = s.after_ms;
+  const cells = $$("[data-step]", row);
+  // The second cell is reserved, or rejected; the last confirmed, or failed.
+  cells[1].dataset.step = seen.rejected != null ? "rejected" : "reserved";
+  cells[3].dataset.step = seen.failed != null ? "failed" : "confirmed";
+  for (const c of cells) {
+    const ms = seen[c.dataset.step];
+    c.textContent = ms != null ? stepText(ms) : (v.final ? "—" : "·");
+    c.classList.toggle("seen", ms != null);
+  }
+  const post = $(".post", row);
+  post.textContent = v.http_status ? v.http_status + " " + fmtMs(v.placement_ms) : "no answer";
+  row.title = [v.reason, v.error, v.followed === false && !v.final ? "no longer followed" : ""].filter(Boolean).join(" · ");
+  if (D.selected && D.selected.id === v.id) window.traceView && window.traceView.orderChanged(v);
+}
+
+function select(mode, id) {
+  for (const r of $$('.order-row[data-selected="true"]')) r.dataset.selected = "false";
+  const row = D.rows[mode] && D.rows[mode].get(id);
+  if (row) row.dataset.selected = "true";
+  D.selected = { mode, id };
+  window.traceView.select(mode, id);
+}
+
+// ---- figures ------------------------------------------------------------
+
+function setFigure(sec, name, f, prefix) {
+  const e = $('[data-figure="' + name + '"]', sec);
+  e.dataset.value = f.value == null ? "" : String(Math.round(f.value * 10) / 10);
+  e.textContent = (prefix || "") + f.text;
+  e.title = f.text;
+}
+
+function onFigures(f) {
+  const sec = D.cols[f.mode];
+  if (!sec) return;
+  setFigure(sec, "placement-p50", f.placement_p50, "p50 ");
+  setFigure(sec, "placement-p99", f.placement_tail);
+  setFigure(sec, "ttc-p50", f.ttc_p50, "p50 ");
+  setFigure(sec, "ttc-p99", f.ttc_tail);
+  setFigure(sec, "orders-n", f.orders);
+  setFigure(sec, "lag", f.lag, "lag ");
+  setFigure(sec, "outbox", f.outbox, "outbox ");
+  setFigure(sec, "dead-letters", f.dead_letters, "DLQ ");
+  $(".fig-kafka", sec).title = [f.lag.text, f.outbox.text, f.dead_letters.text].join("\n");
+  const bs = Object.entries(f.by_status || {}).map(([k, n]) => k + " " + n).join(" · ");
+  $('[data-role="by-status"]', sec).textContent = bs || "none placed here yet";
+  const lr = (f.lag_rows || []).filter(r => r.lag > 0).map(r => r.group + " " + r.topic + "/" + r.partition + ": " + r.lag);
+  $('[data-role="lag-rows"]', sec).textContent = lr.length ? "behind: " + lr.join(" · ") :
+    (f.lag_rows && f.lag_rows.length ? "every group caught up on all " + f.lag_rows.length + " partitions" : "");
+  drawChart($('[data-role="chart"]', sec), f.series || []);
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+function svg(tag, attrs) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+}
+
+// drawChart plots each order's placement (blue) and time to consistency
+// (amber), oldest left, on one linear axis up to the largest value.
+function drawChart(chart, series) {
+  chart.replaceChildren();
+  const W = 600, H = 46, top = 12, bottom = 3;
+  let maxV = 0;
+  for (const p of series) maxV = Math.max(maxV, p.placement_ms || 0, p.ttc_ms || 0);
+  if (!series.length || maxV <= 0) {
+    chart.append(svg("text", { x: 6, y: 28 })).textContent = "no orders placed here yet";
+    return;
+  }
+  const step = W / Math.max(series.length, 1);
+  const y = v => H - bottom - (v / maxV) * (H - top - bottom);
+  series.forEach((p, i) => {
+    const x = i * step + step / 2;
+    chart.append(svg("circle", { class: "placement", cx: x.toFixed(1), cy: y(p.placement_ms).toFixed(1), r: 2 }));
+    if (p.ttc_ms != null) chart.append(svg("circle", { class: "ttc", cx: x.toFixed(1), cy: y(p.ttc_ms).toFixed(1), r: 2 }));
+  });
+  chart.append(svg("text", { x: 4, y: 10 })).textContent = "max " + fmtMs(maxV) + " · ● placement ● to consistent · n=" + series.length;
+}
+
+// ---- stream -------------------------------------------------------------
+
+function connect() {
+  const conn = $('[data-role="conn"]');
+  const es = new EventSource("/api/stream");
+  const on = (name, fn) => es.addEventListener(name, e => fn(JSON.parse(e.data)));
+  es.onopen = () => { conn.textContent = "live"; conn.classList.add("live"); };
+  es.onerror = () => { conn.textContent = "reconnecting…"; conn.classList.remove("live"); };
+  on("state", onState);
+  on("stack", onStack);
+  on("order", onOrder);
+  on("figures", onFigures);
+  on("load", p => window.controls.onLoad(p));
+  on("scenario", ev => window.controls.onScenario(ev));
+}
+
+document.addEventListener("DOMContentLoaded", async () => {
+  try {
+    onState(await api("GET", "/api/state"));
+  } catch (e) {
+    toast("the dashboard does not answer: " + e.message);
+  }
+  connect();
+  $("main.columns").addEventListener("click", e => {
+    const row = e.target.closest(".order-row");
+    if (row && !row.dataset.orderId.startsWith("not-placed")) select(row.closest("section").dataset.mode, row.dataset.orderId);
+  });
+});

@@ -1,0 +1,102 @@
+// What the buttons do: each one calls the dashboard's API, which places the
+// orders, proxies the fault (with the admin token only the server holds) or
+// stops and starts a part of the stack. Results arrive on the stream.
+"use strict";
+
+(function () {
+  function modeOf(btn) { const s = btn.closest("section[data-mode]"); return s ? s.dataset.mode : null; }
+  function num(sec, name) { return Number($('input[name="' + name + '"]', sec).value); }
+
+  async function busy(btn, fn) {
+    const label = btn.textContent;
+    btn.disabled = true;
+    btn.textContent = "…";
+    try { await fn(); } catch (e) { toast(e.message); } finally { btn.disabled = false; btn.textContent = label; }
+  }
+
+  const actions = {
+    "place-one": btn => api("POST", "/api/orders", { mode: modeOf(btn) }),
+    "place-one-both": () => api("POST", "/api/orders", { mode: "both" }),
+    "place-load": btn => {
+      const sec = D.cols[modeOf(btn)];
+      return api("POST", "/api/load", { mode: modeOf(btn), rate: num(sec, "rate"), duration_s: num(sec, "duration") });
+    },
+    "apply-fault": btn => {
+      const mode = modeOf(btn), sec = D.cols[mode];
+      const svc = $('select[name="service"]', sec).value;
+      const cur = ((D.stacks[mode] || {}).services || {})[svc] || {};
+      const paused = !!(cur.faults && cur.faults.consumers_paused);
+      return api("PUT", "/api/stacks/" + mode + "/faults/" + svc,
+        { latency_ms: num(sec, "latency_ms"), error_rate: num(sec, "error_rate"), consumers_paused: paused });
+    },
+    "clear-faults": btn => api("DELETE", "/api/stacks/" + modeOf(btn) + "/faults"),
+    "pause-consumers": btn => pause(btn, "pause"),
+    "resume-consumers": btn => pause(btn, "resume"),
+    "stop-service": btn => api("POST", "/api/stacks/" + modeOf(btn) + "/" + btn.dataset.service + "/stop"),
+    "start-service": btn => api("POST", "/api/stacks/" + modeOf(btn) + "/" + btn.dataset.service + "/start"),
+    "stop-broker": () => api("POST", "/api/stacks/events/broker/stop"),
+    "start-broker": () => api("POST", "/api/stacks/events/broker/start"),
+    "run-scenario": () => {
+      const name = $('select[name="scenario"]').value;
+      return api("POST", "/api/scenarios/" + encodeURIComponent(name) + "/run", { mode: "both" });
+    },
+  };
+
+  function pause(btn, verb) {
+    const mode = modeOf(btn);
+    const svc = $('select[name="service"]', D.cols[mode]).value;
+    return api("POST", "/api/stacks/" + mode + "/faults/" + svc + "/" + verb);
+  }
+
+  document.addEventListener("click", e => {
+    const btn = e.target.closest("button[data-action]");
+    if (!btn || !actions[btn.dataset.action]) return;
+    busy(btn, () => actions[btn.dataset.action](btn));
+  });
+
+  function onLoad(p) {
+    const sec = D.cols[p.mode];
+    if (!sec) return;
+    const t = $('[data-role="load"]', sec);
+    if (p.running) t.textContent = "load: " + p.placed + " of " + p.total + " placed";
+    else t.textContent = "load done: " + p.placed + " of " + p.total + " placed" + (p.slipped ? ", " + p.slipped + " sent late" : "") + (p.error ? " — " + p.error : "");
+  }
+
+  // onScenario shows a run's progress in the top bar and, once it ends, the
+  // verdict and metrics of each mode side by side.
+  function onScenario(ev) {
+    const prog = $('[data-role="scenario-progress"]');
+    const btn = $('button[data-action="run-scenario"]');
+    if (ev.phase === "running") {
+      btn.disabled = true;
+      prog.textContent = ev.name + ": " + (ev.total ? ev.label + " " + ev.done + "/" + ev.total : (ev.line || "starting…")).trim();
+      return;
+    }
+    btn.disabled = false;
+    prog.textContent = ev.name + (ev.phase === "failed" ? " failed" : " done");
+    const box = $('[data-widget="scenario-result"]');
+    box.replaceChildren();
+    const run = ev.run || { outcomes: [] };
+    box.append(el("h3", { text: "Scenario " + ev.name + " " }, el("span", { class: "hint", text: run.claim || "" })));
+    if (ev.error) box.append(el("div", { class: "trace-break", text: ev.error }));
+    const grid = el("div", { class: "verdicts" });
+    for (const o of run.outcomes || []) {
+      const table = el("table");
+      for (const m of o.metrics || []) {
+        table.append(el("tr", {}, el("td", { text: m.label }), el("td", { text: fmtValue(m.value, m.unit) })));
+      }
+      grid.append(el("div", { class: "verdict", "data-verdict-mode": o.mode, "data-holds": String(!!o.holds) },
+        el("b", { text: o.mode + ": " + (o.holds ? "claim holds" : "claim does not hold") + " (" + fmtMs(o.took_ms) + ")" }),
+        el("div", { text: o.verdict }), table));
+    }
+    box.append(grid);
+  }
+
+  function fmtValue(v, unit) {
+    if (unit === "ms") return fmtMs(v);
+    const s = Number.isInteger(v) ? String(v) : v.toFixed(1);
+    return unit ? s + " " + unit : s;
+  }
+
+  window.controls = { onLoad, onScenario };
+})();

@@ -1,0 +1,154 @@
+package dashboard
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/scenario"
+)
+
+// ScenarioEvent is a "scenario" event: a run's progress, then its result
+// (the same Outcome data `flowctl scenario --json` prints).
+type ScenarioEvent struct {
+	Name  string   `json:"name"`
+	Modes []string `json:"modes"`
+	// Phase is running, done or failed.
+	Phase   string        `json:"phase"`
+	Line    string        `json:"line,omitempty"`
+	Label   string        `json:"label,omitempty"`
+	Done    int           `json:"done,omitempty"`
+	Total   int           `json:"total,omitempty"`
+	Run     *scenario.Run `json:"run,omitempty"`
+	Verdict string        `json:"verdict,omitempty"`
+	Error   string        `json:"error,omitempty"`
+	Started time.Time     `json:"started"`
+}
+
+// scenarioRunner runs one scenario at a time: scenarios stop services and
+// set faults, and two at once would measure each other.
+type scenarioRunner struct {
+	s       *Server
+	mu      sync.Mutex
+	running bool
+	final   *ScenarioEvent
+}
+
+func (r *scenarioRunner) last() (ScenarioEvent, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.final == nil {
+		return ScenarioEvent{}, false
+	}
+	return *r.final, true
+}
+
+func (s *Server) listScenarios(w http.ResponseWriter, _ *http.Request) {
+	out := map[string]any{"scenarios": s.state().Scenarios}
+	if last, ok := s.scen.last(); ok {
+		out["last"] = last
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// runScenario starts a scenario on both modes (or the one in the body) and
+// answers at once; progress and the result arrive on the stream.
+func (s *Server) runScenario(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	i := slices.IndexFunc(scenario.All, func(sc scenario.Scenario) bool { return sc.Name == name })
+	if i < 0 {
+		notFound(w, "Unknown scenario", fmt.Sprintf("no scenario %q: use one of %v", name, scenario.Names()))
+		return
+	}
+	var req struct {
+		Mode string `json:"mode"`
+	}
+	if !readJSON(w, r, &req) {
+		return
+	}
+	if req.Mode == "" {
+		req.Mode = "both"
+	}
+	mss, ok := s.targets(w, req.Mode)
+	if !ok {
+		return
+	}
+	modes := make([]config.Mode, 0, len(mss))
+	names := make([]string, 0, len(mss))
+	for _, ms := range mss {
+		modes, names = append(modes, ms.mode), append(names, string(ms.mode))
+	}
+	ctl, err := s.control(r.Context())
+	if err != nil {
+		failed(w, "No runtime control", err)
+		return
+	}
+	s.scen.mu.Lock()
+	if s.scen.running {
+		s.scen.mu.Unlock()
+		conflict(w, "A scenario is running", "one scenario at a time: wait for the running one to end")
+		return
+	}
+	s.scen.running = true
+	s.scen.mu.Unlock()
+	ev := ScenarioEvent{Name: name, Modes: names, Phase: "running", Started: time.Now().UTC()}
+	go s.scen.run(scenario.All[i], modes, ctl, ev)
+	writeJSON(w, http.StatusAccepted, ev)
+}
+
+func (r *scenarioRunner) run(sc scenario.Scenario, modes []config.Mode, ctl scenario.Control, ev ScenarioEvent) {
+	s := r.s
+	defer func() {
+		r.mu.Lock()
+		r.running = false
+		r.mu.Unlock()
+	}()
+	env := &scenario.Env{
+		Control: ctl, Targets: map[config.Mode]scenario.Target{},
+		Brokers: s.cfg.Brokers, TopicPrefix: s.cfg.TopicPrefix, Size: s.cfg.Size,
+		Propagations: []config.Propagation{config.PropagationChild, config.PropagationLink, config.PropagationOff},
+	}
+	for _, m := range s.order {
+		env.Targets[m] = s.modes[m].target
+	}
+	if s.cfg.Jaeger != "" {
+		env.Jaeger = api.NewJaeger(s.cfg.Jaeger, nil)
+	}
+	env.Say = func(format string, args ...any) {
+		p := ev
+		p.Line = fmt.Sprintf(format, args...)
+		s.hub.publish("scenario", p)
+	}
+	var progressMu sync.Mutex
+	lastSent := time.Time{}
+	env.Progress = func(label string, done, total int) {
+		// A progress bar needs a few updates a second, not one per order.
+		progressMu.Lock()
+		defer progressMu.Unlock()
+		if done != total && time.Since(lastSent) < 200*time.Millisecond {
+			return
+		}
+		lastSent = time.Now()
+		p := ev
+		p.Label, p.Done, p.Total = label, done, total
+		s.hub.publish("scenario", p)
+	}
+	s.hub.publish("scenario", ev)
+	run, err := sc.Run(s.baseContext(), env, modes)
+	end := ev
+	end.Run = &run
+	end.Verdict = run.Verdict()
+	end.Phase = "done"
+	if err != nil {
+		end.Phase, end.Error = "failed", err.Error()
+	}
+	r.mu.Lock()
+	r.final = &end
+	r.mu.Unlock()
+	s.hub.publish("scenario", end)
+}

@@ -1,0 +1,109 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/events"
+
+	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/kafkalog"
+	"github.com/orderflow/flowctl/internal/report"
+)
+
+// Standing is what one service says about an order right now.
+type Standing struct {
+	Service string `json:"service"`
+	// Knows: the service has a record of the order (a row, an invoice, an
+	// event it published about it).
+	Knows bool `json:"knows"`
+	// State is its one-word answer (the order's status, RESERVED, INVOICED…).
+	State string `json:"state"`
+	// Says is the answer in a sentence; Source says where it was read.
+	Says   string `json:"says"`
+	Source string `json:"source"`
+	Error  string `json:"error,omitempty"`
+}
+
+// WhereView is GET /api/orders/{mode}/{id}/where.
+type WhereView struct {
+	Mode     string     `json:"mode"`
+	OrderID  string     `json:"order_id"`
+	At       time.Time  `json:"at"`
+	Services []Standing `json:"services"`
+}
+
+// where asks each service about the order: order-svc its order, invoicing-svc
+// its invoice, and inventory-svc — which has no API to look a reservation up
+// by order — through what it published about the order (events mode) or the
+// step order-svc recorded from its answer (sync mode).
+func (s *Server) where(w http.ResponseWriter, r *http.Request) {
+	ms, o, ok := s.orderOf(w, r)
+	if !ok {
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	v := WhereView{Mode: string(ms.mode), OrderID: o.ID, At: time.Now().UTC()}
+
+	ord := Standing{Service: "order-svc", Knows: true, State: string(o.Status), Source: "GET /orders/" + report.ShortID(o.ID)}
+	ord.Says = fmt.Sprintf("%s after %d step(s)", o.Status, len(o.Timeline))
+	if o.Reason != "" {
+		ord.Says += ": " + o.Reason
+	}
+	v.Services = append(v.Services, ord, s.inventoryStanding(ctx, ms, o.ID, o.Timeline), s.invoicingStanding(ctx, ms, o.ID))
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) invoicingStanding(ctx context.Context, ms *modeState, id string) Standing {
+	st := Standing{Service: "invoicing-svc", Source: "GET /invoices?order_id=…"}
+	inv, found, err := ms.target.Invoicing.ByOrder(ctx, id)
+	switch {
+	case err != nil:
+		st.State, st.Says, st.Error = "UNREACHABLE", "does not answer", err.Error()
+	case !found:
+		st.State, st.Says = "NO INVOICE", "has no invoice for this order (yet)"
+	default:
+		st.Knows, st.State = true, "INVOICED"
+		st.Says = fmt.Sprintf("invoice %s issued %s, total %d.%02d %s", report.ShortID(inv.InvoiceID), inv.IssuedAt.UTC().Format("15:04:05.000"), inv.TotalCents/100, inv.TotalCents%100, inv.Currency)
+	}
+	return st
+}
+
+func (s *Server) inventoryStanding(ctx context.Context, ms *modeState, id string, timeline []api.Step) Standing {
+	st := Standing{Service: "inventory-svc"}
+	if ms.mode != config.ModeEvents || len(s.cfg.Brokers) == 0 {
+		// Sync: inventory-svc answered order-svc's call; order-svc recorded it.
+		st.Source = "order-svc's timeline (inventory-svc has no lookup by order)"
+		st.State, st.Says = "NOT ASKED YET", "order-svc has not recorded an answer from it"
+		for _, step := range timeline {
+			if step.Step == "reserved" || step.Step == "rejected" {
+				st.Knows = true
+				st.State = map[string]string{"reserved": "RESERVED", "rejected": "REJECTED"}[string(step.Step)]
+				st.Says = fmt.Sprintf("answered %s at +%.0f ms", string(step.Step), step.AfterMS)
+			}
+		}
+		return st
+	}
+	topic := s.cfg.TopicPrefix + events.TopicInventory
+	st.Source = "its events on " + topic + " (Kafka)"
+	recs, err := kafkalog.ReadAll(ctx, s.cfg.Brokers, topic)
+	if err != nil {
+		st.State, st.Says, st.Error = "UNREADABLE", "its topic cannot be read", err.Error()
+		return st
+	}
+	st.State, st.Says = "NOT PROCESSED", "has published nothing about this order yet"
+	for _, rec := range recs {
+		if rec.OrderID() != id {
+			continue
+		}
+		d := rec.Decode()
+		st.Knows = true
+		st.State = d.Envelope.Type
+		st.Says = fmt.Sprintf("published %s at %s", d.Envelope.Type, rec.Time.UTC().Format("15:04:05.000"))
+	}
+	return st
+}

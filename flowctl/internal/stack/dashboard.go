@@ -1,0 +1,65 @@
+package stack
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"path/filepath"
+	"time"
+)
+
+// The dashboard a demo leaves running in the background: `flowctl down`
+// stops it with the broker and Jaeger.
+func (l Layout) DashboardPID() string { return filepath.Join(l.RunDir, "dashboard.pid") }
+func (l Layout) DashboardLog() string { return filepath.Join(l.RunDir, "logs", "dashboard.log") }
+
+// DefaultDashboardAddr is where `flowctl dashboard` listens unless told.
+const DefaultDashboardAddr = "127.0.0.1:8090"
+
+// Detached is a dashboard running in the background.
+type Detached struct {
+	PID int
+	// Already: it was running before this call (the same run dir's).
+	Already bool
+}
+
+// DetachDashboard starts `flowctl dashboard` (args after the binary) in the
+// background, or leaves the one this run dir already runs, and returns once
+// addr accepts connections.
+func DetachDashboard(ctx context.Context, l Layout, self string, args []string, addr string, getenv func(string) string) (Detached, error) {
+	if p, ok := RunningFromPIDFile(l.DashboardPID()); ok {
+		return Detached{PID: p.PID, Already: true}, nil
+	}
+	if self == "" {
+		return Detached{}, fmt.Errorf("cannot start the dashboard: the path of the flowctl binary is unknown")
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return Detached{}, fmt.Errorf("dashboard address %s: %w; stop what listens there, or pass --addr", addr, err)
+	}
+	ln.Close()
+	// What the background dashboard needs from the caller's environment:
+	// where things are and the token, nothing else.
+	var env []string
+	for _, k := range []string{"PATH", "HOME", "TMPDIR", "TZ", "ADMIN_TOKEN", "KAFKA_BROKERS", "KAFKA_TOPIC_PREFIX",
+		"RUNTIME", "DOCKER_HOST", "DOCKER_CONFIG", "XDG_CACHE_HOME", "FLOWCTL_PORT_BASE", "FLOWCTL_BROKER_PORT"} {
+		if v := getenv(k); v != "" {
+			env = append(env, k+"="+v)
+		}
+	}
+	p, err := StartDetached(Spec{Args: append([]string{self}, args...), Env: env, Dir: l.Root, LogPath: l.DashboardLog(), PIDPath: l.DashboardPID()})
+	if err != nil {
+		return Detached{}, err
+	}
+	err = waitFor(ctx, 20*time.Second, 50*time.Millisecond, p.Ours, func(ctx context.Context) error {
+		c, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
+		if err == nil {
+			c.Close()
+		}
+		return err
+	})
+	if err != nil {
+		return Detached{}, &StartError{What: "the dashboard", Log: l.Rel(l.DashboardLog()), Tail: TailFile(l.DashboardLog(), 20), Err: err}
+	}
+	return Detached{PID: p.PID}, nil
+}
