@@ -171,9 +171,11 @@ func figureAbove(c column, name string, x float64) string {
 		x, browser.Quote(c.figure(name)))
 }
 
-// textHas is a condition: the text of the first element sel matches contains s.
-func textHas(sel, s string) string {
-	return fmt.Sprintf(`(e => e !== null && e.textContent.includes(%s))(document.querySelector(%s))`, browser.Quote(s), browser.Quote(sel))
+// brokenShows is a condition: the column's "broken" widget lists a fault
+// of svc whose text contains what ("" for any).
+func brokenShows(c column, svc, what string) string {
+	return fmt.Sprintf(`[...document.querySelectorAll(%s)].some(e => e.textContent.includes(%s + ":") && e.textContent.includes(%s))`,
+		browser.Quote(c.in(`[data-widget="broken"] [data-broken]`)), browser.Quote(svc), browser.Quote(what))
 }
 
 // spanServices lists the distinct data-service values of the trace's spans.

@@ -11,10 +11,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -64,12 +66,14 @@ type Page struct {
 	opts    Options
 	log     *os.File
 	reqs    *recorder
+	errs    *recorder
 	shotsMu sync.Mutex
 	shots   int
 }
 
 // Launch starts Chromium headless (--headless --no-sandbox --disable-gpu) in
-// a 1280×720 window and opens a blank tab that records every request.
+// a 1280×720 window and opens a blank tab that records every request and
+// every uncaught JavaScript exception.
 // Close stops it.
 func Launch(ctx context.Context, o Options) (*Page, error) {
 	if o.ActionTimeout == 0 {
@@ -100,6 +104,7 @@ func Launch(ctx context.Context, o Options) (*Page, error) {
 		opts:   o,
 		log:    logFile,
 		reqs:   &recorder{},
+		errs:   &recorder{},
 		cancel: func() { cancelTab(); cancelAlloc() },
 	}
 	// The first Run starts the browser; it must not carry a timeout, so the
@@ -115,8 +120,13 @@ func Launch(ctx context.Context, o Options) (*Page, error) {
 	}
 	if err == nil {
 		err = chromedp.Listen(tabCtx, func(ev any) {
-			if r, ok := ev.(*network.EventRequestWillBeSent); ok && r.Request != nil {
-				p.reqs.add(r.Request.URL)
+			switch ev := ev.(type) {
+			case *network.EventRequestWillBeSent:
+				if ev.Request != nil {
+					p.reqs.add(ev.Request.URL)
+				}
+			case *runtime.EventExceptionThrown:
+				p.errs.add(exceptionText(ev.ExceptionDetails))
 			}
 		})
 	}
@@ -139,7 +149,30 @@ func (p *Page) Dir() string { return p.opts.Dir }
 // Requests lists the URL of every request the page has made so far, in order.
 func (p *Page) Requests() []string { return p.reqs.all() }
 
-// recorder keeps the URL of every request; Chromium's event loop appends.
+// Exceptions lists the page's uncaught JavaScript exceptions so far (in
+// event handlers and promises too), each as its message and where it was
+// thrown; a working page has none.
+func (p *Page) Exceptions() []string { return p.errs.all() }
+
+func exceptionText(d *runtime.ExceptionDetails) string {
+	if d == nil {
+		return "an exception without details"
+	}
+	msg := d.Text
+	if d.Exception != nil && d.Exception.Description != "" {
+		msg, _, _ = strings.Cut(d.Exception.Description, "\n")
+	}
+	where := d.URL
+	if d.StackTrace != nil && len(d.StackTrace.CallFrames) > 0 {
+		f := d.StackTrace.CallFrames[0]
+		where = fmt.Sprintf("%s (%s)", f.FunctionName, f.URL)
+		return fmt.Sprintf("%s at %s:%d:%d", msg, where, f.LineNumber+1, f.ColumnNumber+1)
+	}
+	return fmt.Sprintf("%s at %s:%d:%d", msg, where, d.LineNumber+1, d.ColumnNumber+1)
+}
+
+// recorder keeps what Chromium's event loop appends: request URLs,
+// exceptions.
 type recorder struct {
 	mu   sync.Mutex
 	urls []string

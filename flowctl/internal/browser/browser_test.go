@@ -22,6 +22,7 @@ const testPage = `<!doctype html><html><head><title>harness</title></head><body>
 <section data-mode="sync">
   <button data-action="place-one">Place</button>
   <button data-action="confirm">Confirm</button>
+  <button data-action="throw">Throw</button>
   <select name="service"><option value="order-svc">order</option><option value="inventory-svc">inventory</option></select>
   <div data-widget="orders"></div>
   <div data-widget="flips" data-state="on"></div>
@@ -42,6 +43,7 @@ col.querySelector('[data-action="confirm"]').addEventListener('click', () => {
   for (const r of orders.children) { r.dataset.status = 'CONFIRMED'; r.textContent = r.dataset.orderId + ' CONFIRMED'; }
 });
 col.querySelector('select[name="service"]').addEventListener('change', e => { col.dataset.chosen = e.target.value; });
+document.addEventListener('click', e => { if (e.target.dataset.action === 'throw') undefinedThing.x = 1; });
 setTimeout(() => { col.querySelector('[data-widget="flips"]').dataset.state = 'off'; }, 300);
 </script></body></html>`
 
@@ -157,6 +159,26 @@ func TestPageDrivesAndWaits(t *testing.T) {
 		}
 		if w, h := checkPNG(t, path); w != ViewportWidth || h != ViewportHeight {
 			t.Errorf("screenshot is %dx%d, want %dx%d", w, h, ViewportWidth, ViewportHeight)
+		}
+	})
+
+	t.Run("uncaught exceptions are recorded", func(t *testing.T) {
+		if _, err := Eval[bool](p, `undefinedThing.x`); err == nil {
+			t.Fatal("an expression that throws evaluated")
+		}
+		if got := p.Exceptions(); len(got) != 0 {
+			t.Fatalf("exceptions before the page threw one (the test's own evaluations do not count): %q", got)
+		}
+		if err := p.Click(col + ` button[data-action="throw"]`); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for len(p.Exceptions()) == 0 && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		got := p.Exceptions()
+		if len(got) != 1 || !strings.Contains(got[0], "ReferenceError: undefinedThing is not defined at") || !strings.Contains(got[0], srv.URL+"/") {
+			t.Fatalf("exceptions = %q", got)
 		}
 	})
 
