@@ -162,13 +162,11 @@ func exceptionText(d *runtime.ExceptionDetails) string {
 	if d.Exception != nil && d.Exception.Description != "" {
 		msg, _, _ = strings.Cut(d.Exception.Description, "\n")
 	}
-	where := d.URL
 	if d.StackTrace != nil && len(d.StackTrace.CallFrames) > 0 {
 		f := d.StackTrace.CallFrames[0]
-		where = fmt.Sprintf("%s (%s)", f.FunctionName, f.URL)
-		return fmt.Sprintf("%s at %s:%d:%d", msg, where, f.LineNumber+1, f.ColumnNumber+1)
+		return fmt.Sprintf("%s at %s (%s:%d:%d)", msg, f.FunctionName, f.URL, f.LineNumber+1, f.ColumnNumber+1)
 	}
-	return fmt.Sprintf("%s at %s:%d:%d", msg, where, d.LineNumber+1, d.ColumnNumber+1)
+	return fmt.Sprintf("%s at %s:%d:%d", msg, d.URL, d.LineNumber+1, d.ColumnNumber+1)
 }
 
 // recorder keeps what Chromium's event loop appends: request URLs,
