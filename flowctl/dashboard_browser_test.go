@@ -128,6 +128,8 @@ func TestDashboardBrowser(t *testing.T) {
 			must(t, p.Until(browser.Wait{What: "the sync column to show inventory-svc's latency", Cond: brokenShows(sync, "inventory-svc", "latency"), Show: broken, Within: 30 * time.Second}))
 			must(t, p.SetField(sync.in(`input[name="rate"]`), "5"))
 			must(t, p.SetField(sync.in(`input[name="duration"]`), "4"))
+			rowsBefore, err := orderIDs(p, sync)
+			must(t, err)
 			must(t, p.Click(sync.in(`button[data-action="place-load"]`)))
 			must(t, p.Until(browser.Wait{What: "sync placement p50 above 300 ms", Cond: figureAbove(sync, "placement-p50", 300),
 				Show: sync.in(`[data-widget="figures"]`), Within: 90 * time.Second}))
@@ -135,6 +137,10 @@ func TestDashboardBrowser(t *testing.T) {
 			t.Logf("sync placement p50: %s ms before the fault, %s ms after", before, after)
 			shot(t, p, "4 slow inventory")
 			must(t, p.Click(sync.faults(`button[data-action="clear-faults"]`)))
+			// 5/s for 4 s: 20 rows. Waiting for them also keeps new rows from
+			// shifting the list under the next step's clicks.
+			must(t, p.Until(browser.Wait{What: "20 more sync order rows from the load", Cond: browser.Present(sync.rows(), len(rowsBefore)+20),
+				Show: sync.in(`[data-widget="place"]`), Within: 90 * time.Second}))
 			must(t, p.Until(browser.Wait{What: "the sync column to show no fault on inventory-svc", Cond: "!" + brokenShows(sync, "inventory-svc", ""), Show: broken, Within: 30 * time.Second}))
 		}},
 		{"5 an order's trace shows spans of all three services", func(t *testing.T) {
