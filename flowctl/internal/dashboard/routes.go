@@ -30,6 +30,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/stacks/{mode}/faults/{service}/pause", s.pauseConsumers(true))
 	mux.HandleFunc("POST /api/stacks/{mode}/faults/{service}/resume", s.pauseConsumers(false))
 	mux.HandleFunc("DELETE /api/stacks/{mode}/faults", s.clearFaults)
+	mux.HandleFunc("PUT /api/stacks/{mode}/propagation", s.setPropagation)
 	mux.HandleFunc("POST /api/stacks/{mode}/{target}/{verb}", s.stopStart)
 
 	mux.HandleFunc("GET /api/scenarios", s.listScenarios)

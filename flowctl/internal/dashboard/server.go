@@ -151,8 +151,8 @@ func (s *Server) control(ctx context.Context) (scenario.Control, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.ctl = c
-	return c, nil
+	s.ctl = newControl(c, s.order)
+	return s.ctl, nil
 }
 
 // Serve serves the dashboard on ln until ctx ends.

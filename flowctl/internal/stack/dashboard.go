@@ -63,3 +63,23 @@ func DetachDashboard(ctx context.Context, l Layout, self string, args []string, 
 	}
 	return Detached{PID: p.PID}, nil
 }
+
+// dashboardState is the status row of a background dashboard, if this run
+// dir has one; its address is read from the command line flowctl started.
+func dashboardState(ctx context.Context, l Layout) (State, bool) {
+	p, ok := RunningFromPIDFile(l.DashboardPID())
+	if !ok {
+		return State{}, false
+	}
+	st := State{Name: "dashboard", PID: p.PID, Ours: true, Detail: "log " + l.Rel(l.DashboardLog())}
+	for i, a := range p.Cmdline {
+		if a == "--addr" && i+1 < len(p.Cmdline) {
+			st.Addr = p.Cmdline[i+1]
+		}
+	}
+	if st.Addr != "" {
+		st.Ready = Answers(ctx, "http://"+st.Addr+"/api/state")
+		st.Detail = "http://" + st.Addr + " · " + st.Detail
+	}
+	return st, true
+}

@@ -98,6 +98,9 @@ func Status(ctx context.Context, o StatusOptions) []State {
 		j.Detail = "answers, but flowctl did not start it"
 	}
 	out = append(out, j)
+	if d, ok := dashboardState(ctx, l); ok {
+		out = append(out, d)
+	}
 
 	for _, m := range Modes {
 		for _, svc := range Services {

@@ -113,10 +113,9 @@ function onStack(o) {
   D.stacks[o.mode] = o;
   sec.dataset.up = String(!!o.up);
   $('[data-role="up"]', sec).textContent = o.up ? "running" : "not running";
-  const meta = [];
-  if (o.runtime) meta.push(o.runtime);
-  if (o.propagation) meta.push("propagation " + o.propagation);
-  $('[data-role="meta"]', sec).textContent = meta.join(" · ");
+  $('[data-role="meta"]', sec).textContent = o.runtime || "";
+  const prop = $('select[name="propagation"]', sec);
+  if (o.propagation && document.activeElement !== prop && !prop.disabled) prop.value = o.propagation;
   const broken = $('[data-widget="broken"]', sec);
   broken.replaceChildren();
   const bad = [];

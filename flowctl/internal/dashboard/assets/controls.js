@@ -54,6 +54,21 @@
     busy(btn, () => actions[btn.dataset.action](btn));
   });
 
+  // Changing the trace propagation restarts the stack's services.
+  document.addEventListener("change", async e => {
+    const sel = e.target.closest('select[name="propagation"]');
+    if (!sel) return;
+    const mode = modeOf(sel);
+    sel.disabled = true;
+    try {
+      await api("PUT", "/api/stacks/" + mode + "/propagation", { propagation: sel.value });
+    } catch (err) {
+      toast(err.message);
+    } finally {
+      sel.disabled = false;
+    }
+  });
+
   function onLoad(p) {
     const sec = D.cols[p.mode];
     if (!sec) return;

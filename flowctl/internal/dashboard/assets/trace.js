@@ -104,17 +104,20 @@
         wf.append(el("div", { class: "trace-break", text: "trace " + (ti + 1) + " of " + inv.trace_ids.length + " (" + tid.slice(0, 8) + "…): " + how }));
       }
       for (const s of spans.filter(x => x.trace_id === tid)) {
-        // Two calls are one retried when the same span repeats under one
-        // parent for the same target or message (not two calls to two hosts).
+        // A retry is the same call again: the same message redelivered to
+        // the same group, or the same client call under the same parent.
+        // Two reads of an order, or calls to two hosts, are not retries.
         const a = s.attrs || {};
-        const key = [s.service, s.name, s.parent_id || "", a["url.full"] || a["http.url"] || "", a["server.address"] || "", a["server.port"] || "",
-          a["messaging.message.id"] || "", a["orderflow.event_type"] || ""].join("|");
+        const msg = a["messaging.message.id"] ? a["messaging.message.id"] + "|" + (a["messaging.consumer.group.name"] || "") : "";
+        const retriable = msg !== "" || (s.parent_id && s.kind === "client");
+        const key = [s.service, s.name, s.parent_id || "", a["url.full"] || a["http.url"] || "", a["server.address"] || "",
+          a["server.port"] || "", msg].join("|");
         attempts[key] = (attempts[key] || 0) + 1;
         const start = Date.parse(s.start), end = Date.parse(s.end);
         const linked = (s.links || []).length > 0 && (!s.parent_id || !ids.has(s.parent_id));
         const hop = waits[s.span_id];
         let name = short(s.service) + " · " + s.name;
-        if (attempts[key] > 1) name += " (attempt " + attempts[key] + ")";
+        if (retriable && attempts[key] > 1) name += " (attempt " + attempts[key] + ")";
         const bar = el("div", { class: "bar" });
         bar.style.left = pct(start).toFixed(2) + "%";
         bar.style.width = Math.max(pct(end) - pct(start), 0.2).toFixed(2) + "%";
@@ -128,7 +131,8 @@
         const row = el("div", { class: "span-row", "data-span-id": s.span_id, "data-service": short(s.service), "data-kind": s.kind,
           "data-error": String(!!s.error), "data-link": String(linked), title: s.status_message || "" },
           el("span", { class: "name", text: name, title: name }), area,
-          el("span", { class: "dur", text: fmtMs(end - start) + " " }, hop ? el("span", { class: "kafka", text: "⏳" + fmtMs(hop.wait_ms) + " in Kafka" }) : null));
+          el("span", { class: "dur", text: fmtMs(end - start) + " " }, hop ? el("span", { class: "kafka", text: "· " + fmtMs(hop.wait_ms) + " in Kafka" }) : null));
+        if (retriable && attempts[key] > 1) row.classList.add("retry");
         row.addEventListener("click", () => showAttrs(s));
         wf.append(row);
       }

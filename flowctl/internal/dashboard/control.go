@@ -1,0 +1,110 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/scenario"
+)
+
+// control serialises what the page and a running scenario do to the
+// runtime: the runtimes' controls are not safe for concurrent use (a
+// propagation change restarts services another call may be stopping). The
+// propagation is cached so the stacks can be observed while a slow call
+// (a restart waiting for readiness) holds the lock.
+type control struct {
+	inner scenario.Control
+
+	mu sync.Mutex // held for each call that changes the runtime
+
+	propMu sync.Mutex
+	prop   map[config.Mode]config.Propagation
+}
+
+func newControl(c scenario.Control, modes []config.Mode) *control {
+	ctl := &control{inner: c, prop: map[config.Mode]config.Propagation{}}
+	for _, m := range modes {
+		ctl.prop[m] = c.Propagation(m)
+	}
+	return ctl
+}
+
+func (c *control) Runtime() string { return c.inner.Runtime() }
+
+func (c *control) StopService(ctx context.Context, m config.Mode, svc string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.inner.StopService(ctx, m, svc)
+}
+
+func (c *control) StartService(ctx context.Context, m config.Mode, svc string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.inner.StartService(ctx, m, svc)
+}
+
+func (c *control) StopBroker(ctx context.Context) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.inner.StopBroker(ctx)
+}
+
+func (c *control) StartBroker(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.inner.StartBroker(ctx)
+}
+
+func (c *control) SetPropagation(ctx context.Context, m config.Mode, p config.Propagation) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	err := c.inner.SetPropagation(ctx, m, p)
+	c.propMu.Lock()
+	c.prop[m] = c.inner.Propagation(m)
+	c.propMu.Unlock()
+	return err
+}
+
+func (c *control) Propagation(m config.Mode) config.Propagation {
+	c.propMu.Lock()
+	defer c.propMu.Unlock()
+	return c.prop[m]
+}
+
+// setPropagation restarts a stack's services with another
+// TRACE_PROPAGATION (child, link or off): how an order's trace looks, and
+// what an investigator is left with, changes with it.
+func (s *Server) setPropagation(w http.ResponseWriter, r *http.Request) {
+	ms, ok := s.mode(w, r.PathValue("mode"))
+	if !ok {
+		return
+	}
+	var req struct {
+		Propagation string `json:"propagation"`
+	}
+	if !readJSON(w, r, &req) {
+		return
+	}
+	p := config.Propagation(req.Propagation)
+	switch p {
+	case config.PropagationChild, config.PropagationLink, config.PropagationOff:
+	default:
+		invalid(w, "propagation", fmt.Sprintf("propagation %q: use child, link or off", req.Propagation))
+		return
+	}
+	ctl, err := s.control(r.Context())
+	if err != nil {
+		failed(w, "No runtime control", err)
+		return
+	}
+	if err := ctl.SetPropagation(s.baseContext(), ms.mode, p); err != nil {
+		failed(w, "Could not restart the services", err)
+		return
+	}
+	s.reobserve(ms)
+	writeJSON(w, http.StatusOK, map[string]any{"mode": ms.mode, "propagation": ctl.Propagation(ms.mode)})
+}
