@@ -63,6 +63,9 @@ func serve(t *testing.T, extra string) *httptest.Server {
 
 func launch(t *testing.T, actionTimeout time.Duration) *Page {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("starts Chromium; skipped with -short")
+	}
 	exe := Require(t, os.Getenv)
 	p, err := Launch(context.Background(), Options{ExecPath: exe, Dir: t.TempDir(), Logf: t.Logf, ActionTimeout: actionTimeout})
 	if err != nil {
