@@ -73,8 +73,7 @@ type Page struct {
 
 // Launch starts Chromium headless (--headless --no-sandbox --disable-gpu) in
 // a 1280×720 window and opens a blank tab that records every request and
-// every uncaught JavaScript exception.
-// Close stops it.
+// every uncaught JavaScript exception. Close stops it.
 func Launch(ctx context.Context, o Options) (*Page, error) {
 	if o.ActionTimeout == 0 {
 		o.ActionTimeout = 30 * time.Second
