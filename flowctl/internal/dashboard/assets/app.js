@@ -234,7 +234,7 @@ function drawChart(chart, series) {
   let maxV = 0;
   for (const p of series) maxV = Math.max(maxV, p.placement_ms || 0, p.ttc_ms || 0);
   if (!series.length || maxV <= 0) {
-    chart.append(svg("text", { x: 6, y: 28 })).textContent = "no orders placed here yet";
+    chart.appendChild(svg("text", { x: 6, y: 28 })).textContent = "no orders placed here yet";
     return;
   }
   const step = W / Math.max(series.length, 1);
@@ -244,7 +244,7 @@ function drawChart(chart, series) {
     chart.append(svg("circle", { class: "placement", cx: x.toFixed(1), cy: y(p.placement_ms).toFixed(1), r: 2 }));
     if (p.ttc_ms != null) chart.append(svg("circle", { class: "ttc", cx: x.toFixed(1), cy: y(p.ttc_ms).toFixed(1), r: 2 }));
   });
-  chart.append(svg("text", { x: 4, y: 10 })).textContent = "max " + fmtMs(maxV) + " · ● placement ● to consistent · n=" + series.length;
+  chart.appendChild(svg("text", { x: 4, y: 10 })).textContent = "max " + fmtMs(maxV) + " · ● placement ● to consistent · n=" + series.length;
 }
 
 // ---- stream -------------------------------------------------------------
