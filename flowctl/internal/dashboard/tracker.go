@@ -154,14 +154,17 @@ func (t *tracker) run(ctx context.Context) {
 // next picks the pending order to read now, round robin, and drops those
 // that are final or followed too long.
 func (t *tracker) next() (*OrderView, bool) {
+	v, gaveUp := t.pick()
+	for _, g := range gaveUp {
+		t.publish(g) // outside the lock: publish may take its time
+	}
+	return v, v != nil
+}
+
+func (t *tracker) pick() (*OrderView, []OrderView) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var gaveUp []OrderView
-	defer func() {
-		for _, v := range gaveUp {
-			t.publish(v)
-		}
-	}()
 	for len(t.pending) > 0 {
 		if t.cursor >= len(t.pending) {
 			t.cursor = 0
@@ -176,9 +179,9 @@ func (t *tracker) next() (*OrderView, bool) {
 			continue
 		}
 		t.cursor++
-		return v, true
+		return v, gaveUp
 	}
-	return nil, false
+	return nil, gaveUp
 }
 
 func (t *tracker) update(v *OrderView, o api.Order, err error) {
