@@ -133,14 +133,15 @@ func TestDashboardBrowser(t *testing.T) {
 			must(t, p.Click(sync.in(`button[data-action="place-load"]`)))
 			must(t, p.Until(browser.Wait{What: "sync placement p50 above 300 ms", Cond: figureAbove(sync, "placement-p50", 300),
 				Show: sync.in(`[data-widget="figures"]`), Within: 90 * time.Second}))
+			// 5/s for 4 s: 20 rows, all placed while inventory is slow. Waiting
+			// for them also keeps new rows from shifting the list under the
+			// next step's clicks.
+			must(t, p.Until(browser.Wait{What: "20 more sync order rows from the load", Cond: browser.Present(sync.rows(), len(rowsBefore)+20),
+				Show: sync.in(`[data-widget="place"]`), Within: 90 * time.Second}))
 			after, _, _ := p.Attr(sync.figure("placement-p50"), "data-value")
 			t.Logf("sync placement p50: %s ms before the fault, %s ms after", before, after)
 			shot(t, p, "4 slow inventory")
 			must(t, p.Click(sync.faults(`button[data-action="clear-faults"]`)))
-			// 5/s for 4 s: 20 rows. Waiting for them also keeps new rows from
-			// shifting the list under the next step's clicks.
-			must(t, p.Until(browser.Wait{What: "20 more sync order rows from the load", Cond: browser.Present(sync.rows(), len(rowsBefore)+20),
-				Show: sync.in(`[data-widget="place"]`), Within: 90 * time.Second}))
 			must(t, p.Until(browser.Wait{What: "the sync column to show no fault on inventory-svc", Cond: "!" + brokenShows(sync, "inventory-svc", ""), Show: broken, Within: 30 * time.Second}))
 		}},
 		{"5 an order's trace shows spans of all three services", func(t *testing.T) {
@@ -193,7 +194,8 @@ func TestDashboardBrowser(t *testing.T) {
 		}
 	})
 	if path := fromRepoRoot(os.Getenv("DASHBOARD_SCREENSHOT")); path != "" && !t.Failed() {
-		if _, err := browser.Eval[bool](p, `window.scrollTo(0, 0) === undefined`); err != nil {
+		// Newest orders first: every list scrolled back to its top.
+		if _, err := browser.Eval[bool](p, `document.querySelectorAll("*").forEach(e => { e.scrollTop = 0 }), window.scrollTo(0, 0), true`); err != nil {
 			t.Fatal(err)
 		}
 		if err := p.FullScreenshot(path); err != nil {
