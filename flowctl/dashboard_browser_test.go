@@ -100,7 +100,7 @@ func TestDashboardBrowser(t *testing.T) {
 			must(t, waitStatus(p, events, ids[1], "CONFIRMED", 90*time.Second))
 			// The figures count them too: two orders in each column.
 			for _, c := range []column{sync, events} {
-				must(t, p.Until(browser.Wait{What: "the " + string(c) + " figures to count 2 orders", Cond: figureAbove(c, "orders-n", 1.5),
+				must(t, p.Until(browser.Wait{What: "the " + string(c) + " figures to count 2 orders", Cond: browser.AttrIs(c.figure("orders-n"), "data-value", "2"),
 					Show: c.in(`[data-widget="figures"]`), Within: 60 * time.Second}))
 			}
 			shot(t, p, "2 confirmed in both")
