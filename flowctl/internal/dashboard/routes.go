@@ -7,7 +7,26 @@ import (
 )
 
 // Handler is the dashboard: the page's assets, the JSON API under /api/ and
-// the event stream at /api/stream.
+// the event stream at /api/stream. Writes take application/json; bad input
+// answers an RFC 9457 problem and changes nothing.
+//
+//	GET    /api/state                                 stacks, scenarios, Jaeger, latest report, limits
+//	GET    /api/stream                                SSE: state, stack, order, figures, load, scenario
+//	POST   /api/orders          {"mode":"sync|events|both"}                 one order per stack
+//	POST   /api/load            {"mode":…, "rate":10, "duration_s":10}      a steady rate (≤ 2000/s, 1–300 s)
+//	GET    /api/orders/{mode}                         the orders placed here (newest 200)
+//	GET    /api/orders/{mode}/{id}/where              what each service says about the order
+//	GET    /api/orders/{mode}/{id}/trace              its spans from Jaeger (investigate.Investigation)
+//	GET    /api/figures/{mode}                        latency, status, lag, outbox, dead-letter figures
+//	GET    /api/stacks/{mode}                         what runs and what is broken
+//	PUT    /api/stacks/{mode}/faults/{service}        {"latency_ms":300, "error_rate":0.2, "consumers_paused":false}
+//	POST   /api/stacks/{mode}/faults/{service}/pause  (and /resume) the service's Kafka consumers
+//	DELETE /api/stacks/{mode}/faults                  every fault of the stack
+//	POST   /api/stacks/{mode}/{service|broker}/{stop|start}
+//	PUT    /api/stacks/{mode}/propagation             {"propagation":"child|link|off"} (restarts its services)
+//	GET    /api/scenarios                             the scenarios and the last run
+//	POST   /api/scenarios/{name}/run  {"mode":"both"} progress and result on the stream
+//	GET    /report/latest                             the newest compare report.html
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	assets := assetHandler()

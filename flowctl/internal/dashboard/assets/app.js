@@ -182,6 +182,19 @@ function onOrder(v) {
   if (D.selected && D.selected.id === v.id) window.traceView && window.traceView.orderChanged(v);
 }
 
+// Under a fast load many order events arrive at once: keep the newest of
+// each order and draw them together, 20 times a second at most (a timer,
+// not an animation frame, so a page in a background tab keeps up too).
+const queued = new Map();
+function queueOrder(v) {
+  if (queued.size === 0) setTimeout(() => {
+    const batch = Array.from(queued.values());
+    queued.clear();
+    for (const o of batch) onOrder(o);
+  }, 50);
+  queued.set(v.mode + v.id, v); // an order queued already keeps its place
+}
+
 function select(mode, id) {
   for (const r of $$('.order-row[data-selected="true"]')) r.dataset.selected = "false";
   const row = D.rows[mode] && D.rows[mode].get(id);
@@ -257,7 +270,7 @@ function connect() {
   es.onerror = () => { conn.textContent = "reconnecting…"; conn.classList.remove("live"); };
   on("state", onState);
   on("stack", onStack);
-  on("order", onOrder);
+  on("order", queueOrder);
   on("figures", onFigures);
   on("load", p => window.controls.onLoad(p));
   on("scenario", ev => window.controls.onScenario(ev));
