@@ -20,11 +20,11 @@ import (
 // and drives the page in headless Chromium at 1280×720 as a workshop leader
 // would: orders in both columns, paused consumers, a slow inventory, one
 // order's trace; all the while the page must ask nothing of any host but
-// 127.0.0.1 and throw no JavaScript exception. Each step saves a screenshot (paths in the log; kept under
-// $DASHBOARD_SHOTS when set). With DASHBOARD_SCREENSHOT=<path> it also writes
-// the whole page at the end, as docs/dashboard.png is made (both paths are
-// relative to the repository root, where make runs). No Chromium: a skip,
-// or a failure with REQUIRE_BROWSER=1 (CI).
+// 127.0.0.1 and throw no JavaScript exception. Each step saves a screenshot
+// (paths in the log; kept under $DASHBOARD_SHOTS when set). With
+// DASHBOARD_SCREENSHOT=<path> it also writes the whole page at the end, as
+// docs/dashboard.png is made (both paths relative to the repository root).
+// No Chromium: a skip, or a failure with REQUIRE_BROWSER=1 (CI).
 func TestDashboardBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs both stacks and a browser; skipped with -short")
