@@ -152,8 +152,15 @@ func writes(admin []string) []string {
 // httptest server on loopback.
 func newTestServer(t *testing.T, token string) (*Server, *httptest.Server, map[config.Mode]*fakeStack) {
 	t.Helper()
+	return newTestServerPolling(t, token, 50*time.Millisecond)
+}
+
+// newTestServerPolling is newTestServer asking the stacks, and publishing
+// the figures, once every poll.
+func newTestServerPolling(t *testing.T, token string, poll time.Duration) (*Server, *httptest.Server, map[config.Mode]*fakeStack) {
+	t.Helper()
 	fakes := map[config.Mode]*fakeStack{config.ModeSync: newFakeStack(t, token), config.ModeEvents: newFakeStack(t, token)}
-	cfg := Config{Token: token, Poll: 50 * time.Millisecond, Reports: []string{t.TempDir()}}
+	cfg := Config{Token: token, Poll: poll, Reports: []string{t.TempDir()}}
 	for _, m := range []config.Mode{config.ModeSync, config.ModeEvents} {
 		cfg.Stacks = append(cfg.Stacks, Stack{Mode: m, URLs: fakes[m].urls()})
 	}

@@ -1,7 +1,10 @@
 package dashboard
 
 import (
+	"encoding/json"
+	"net/http"
 	"testing"
+	"time"
 )
 
 func rowsOf(n int, placement, ttc float64) []OrderView {
@@ -45,5 +48,25 @@ func TestLatencyFiguresWindowAndSamples(t *testing.T) {
 	empty := latencyFigures("sync", nil, 5)
 	if empty.PlacementP50.Value != nil || empty.TTCTail.Value != nil || empty.PlacementP50.Text != "– (n=0)" {
 		t.Errorf("no orders: %+v %+v", empty.PlacementP50, empty.TTCTail)
+	}
+}
+
+// The figures agree with the rows: an order turning final is counted in a
+// figures update sent then, not at the next poll (an hour away here).
+func TestFiguresFollowAnOrderTurningFinal(t *testing.T) {
+	_, hs, _ := newTestServerPolling(t, testToken, time.Hour)
+	events := stream(t, hs.URL)
+	status, _, body := call(t, http.MethodPost, hs.URL+"/api/orders", map[string]any{"mode": "events"})
+	if status != http.StatusCreated {
+		t.Fatalf("POST /api/orders = %d: %s", status, body)
+	}
+	ev := await(t, events, 10*time.Second, func(ev sseEvent) bool {
+		var f Figures
+		return ev.Name == "figures" && json.Unmarshal([]byte(ev.Data), &f) == nil && f.Mode == "events" && f.TTCP50.N == 1
+	})
+	var f Figures
+	_ = json.Unmarshal([]byte(ev.Data), &f)
+	if f.Orders.N != 1 || f.ByStatus["CONFIRMED"] != 1 || f.TTCP50.Value == nil || *f.TTCP50.Value != 41 {
+		t.Errorf("figures after the order turned final: %+v", f)
 	}
 }

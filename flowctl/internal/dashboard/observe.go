@@ -161,17 +161,27 @@ func answers(ctx context.Context, url string) bool {
 	return res.StatusCode < 500
 }
 
-// figuresLoop publishes every stack's figures once a poll period.
-func (s *Server) figuresLoop(ctx context.Context) {
+// figuresLoop publishes the stack's figures once a poll period, and as soon
+// as an order becomes final, so that they never lag the rows by a poll.
+func (s *Server) figuresLoop(ctx context.Context, ms *modeState) {
 	for {
-		for _, m := range s.order {
-			s.hub.publish("figures", s.figures(s.modes[m]))
-		}
-		if !sleep(ctx, s.cfg.Poll) {
+		s.hub.publish("figures", s.figures(ms))
+		select {
+		case <-ctx.Done():
 			return
+		case <-time.After(s.cfg.Poll):
+		case <-ms.finals:
+			// Under load orders turn final in bursts: one update per burst.
+			if !sleep(ctx, finalsBurst) {
+				return
+			}
 		}
 	}
 }
+
+// finalsBurst is how long the figures wait after an order became final for
+// the others finishing with it: at most 20 updates a second per stack.
+const finalsBurst = 50 * time.Millisecond
 
 // figures combines the orders placed here with what the stack reports.
 func (s *Server) figures(ms *modeState) Figures {

@@ -83,6 +83,9 @@ type modeState struct {
 	stockLeft atomic.Int64
 	// poke asks for an observation now (after a fault or a stop).
 	poke chan struct{}
+	// finals asks for the figures now: an order became final, and the
+	// figures should count it when its row shows it.
+	finals chan struct{}
 
 	mu  sync.Mutex
 	obs observation
@@ -106,9 +109,18 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, hub: newHub(), modes: map[config.Mode]*modeState{}}
 	for _, st := range cfg.Stacks {
-		ms := &modeState{mode: st.Mode, urls: st.URLs, target: scenario.NewTarget(st.Mode, st.URLs, cfg.Token), poke: make(chan struct{}, 1)}
+		ms := &modeState{mode: st.Mode, urls: st.URLs, target: scenario.NewTarget(st.Mode, st.URLs, cfg.Token),
+			poke: make(chan struct{}, 1), finals: make(chan struct{}, 1)}
 		ms.orders = ms.target.Orders
-		ms.tracker = newTracker(string(st.Mode), ms.orders, func(v OrderView) { s.hub.publish("order", v) })
+		ms.tracker = newTracker(string(st.Mode), ms.orders, func(v OrderView) {
+			s.hub.publish("order", v)
+			if v.Final {
+				select {
+				case ms.finals <- struct{}{}:
+				default: // an update is asked for already
+				}
+			}
+		})
 		s.modes[st.Mode] = ms
 		s.order = append(s.order, st.Mode)
 	}
@@ -125,8 +137,8 @@ func (s *Server) Start(ctx context.Context) {
 		ms := s.modes[m]
 		go ms.tracker.run(ctx)
 		go s.observeLoop(ctx, ms)
+		go s.figuresLoop(ctx, ms)
 	}
-	go s.figuresLoop(ctx)
 }
 
 // baseContext is the context background work runs under.
