@@ -137,11 +137,15 @@ function onStack(o) {
 
 function stepText(ms) { return "+" + Math.round(ms) + " ms"; }
 
+// A step not seen yet is "waiting" while the order is followed, "?" once it
+// no longer is, and "—" when the order is final without it (skipped).
+const NOT_SEEN = { waiting: "waiting", lost: "?", skipped: "—" };
+
 function newRow(v) {
   const row = el("div", { class: "order-row", "data-order-id": v.id, "data-selected": "false" },
     el("span", { class: "id", text: shortID(v.id), title: v.id }),
     el("span", { class: "badge" }));
-  for (const s of STEP_CELLS) row.append(el("span", { "data-step": s, text: "·" }));
+  for (const s of STEP_CELLS) row.append(el("span", { "data-step": s, class: "step waiting", text: NOT_SEEN.waiting }));
   row.append(el("span", { class: "post" }));
   return row;
 }
@@ -173,8 +177,10 @@ function onOrder(v) {
   cells[3].dataset.step = seen.failed != null ? "failed" : "confirmed";
   for (const c of cells) {
     const ms = seen[c.dataset.step];
-    c.textContent = ms != null ? stepText(ms) : (v.final ? "—" : "·");
-    c.classList.toggle("seen", ms != null);
+    const state = ms != null ? "seen" : v.final ? "skipped" : v.followed === false ? "lost" : "waiting";
+    c.textContent = ms != null ? stepText(ms) : NOT_SEEN[state];
+    c.className = "step " + state;
+    c.title = state === "lost" ? "no longer followed: not seen within the follow time" : "";
   }
   const post = $(".post", row);
   post.textContent = v.http_status ? v.http_status + " " + fmtMs(v.placement_ms) : "no answer";
@@ -224,12 +230,16 @@ function onFigures(f) {
   setFigure(sec, "outbox", f.outbox, "outbox ");
   setFigure(sec, "dead-letters", f.dead_letters, "DLQ ");
   $(".fig-kafka", sec).title = [f.lag.text, f.outbox.text, f.dead_letters.text].join("\n");
-  const bs = Object.entries(f.by_status || {}).map(([k, n]) => k + " " + n).join(" · ");
-  $('[data-role="by-status"]', sec).textContent = bs || "none placed here yet";
+  const bs = $('[data-role="by-status"]', sec);
+  bs.replaceChildren(...Object.entries(f.by_status || {}).map(([k, n]) => el("span", { class: "st " + k, text: k + " " + n })));
+  if (!bs.childElementCount) bs.textContent = "none placed here yet";
   const lr = (f.lag_rows || []).filter(r => r.lag > 0).map(r => r.group + " " + r.topic + "/" + r.partition + ": " + r.lag);
-  $('[data-role="lag-rows"]', sec).textContent = lr.length ? "behind: " + lr.join(" · ") :
+  const lagEl = $('[data-role="lag-rows"]', sec);
+  lagEl.textContent = lr.length ? "behind: " + lr.join(" · ") :
     (f.lag_rows && f.lag_rows.length ? "every group caught up on all " + f.lag_rows.length + " partitions" : "");
-  drawChart($('[data-role="chart"]', sec), f.series || []);
+  lagEl.title = lagEl.textContent;
+  lagEl.classList.toggle("behind", lr.length > 0);
+  window.chart.draw($('[data-role="chart"]', sec), f.series || []);
   showDeadLetters(sec, f.dead_letters.value);
 }
 
@@ -244,42 +254,8 @@ async function showDeadLetters(sec, count) {
     const last = d.dead_letters[0];
     if (last) box.textContent = "newest dead letter: " + (last.event_type || "?") + " of order " + (last.order_id || "?").slice(0, 8) +
       " from " + last.original.topic + " by " + (last.group || "?") + ": " + last.error;
-    box.title = d.dead_letters.slice(0, 10).map(v => v.time + " " + v.dlq.topic + " " + v.event_type + " " + v.error).join("\n");
+    box.title = box.textContent + "\n\n" + d.dead_letters.slice(0, 10).map(v => v.time + " " + v.dlq.topic + " " + v.event_type + " " + v.error).join("\n");
   } catch (e) { box.textContent = "dead letters: " + e.message; }
-}
-
-const SVG = "http://www.w3.org/2000/svg";
-function svg(tag, attrs) {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  return e;
-}
-
-function svgText(x, y, text) {
-  const t = svg("text", { x, y });
-  t.textContent = text;
-  return t;
-}
-
-// drawChart plots each order's placement (blue) and time to consistency
-// (amber), oldest left, on one linear axis up to the largest value.
-function drawChart(chart, series) {
-  chart.replaceChildren();
-  const W = 600, H = 46, top = 15, bottom = 3;
-  let maxV = 0;
-  for (const p of series) maxV = Math.max(maxV, p.placement_ms || 0, p.ttc_ms || 0);
-  if (!series.length || maxV <= 0) {
-    chart.append(svgText(6, 28, "no orders placed here yet"));
-    return;
-  }
-  const step = W / Math.max(series.length, 1);
-  const y = v => H - bottom - (v / maxV) * (H - top - bottom);
-  series.forEach((p, i) => {
-    const x = i * step + step / 2;
-    chart.append(svg("circle", { class: "placement", cx: x.toFixed(1), cy: y(p.placement_ms).toFixed(1), r: 2 }));
-    if (p.ttc_ms != null) chart.append(svg("circle", { class: "ttc", cx: x.toFixed(1), cy: y(p.ttc_ms).toFixed(1), r: 2 }));
-  });
-  chart.append(svgText(4, 10, "top " + fmtMs(maxV) + " · blue: placement · amber: to consistent · n=" + series.length));
 }
 
 // ---- stream -------------------------------------------------------------

@@ -88,11 +88,14 @@
       return;
     }
     btn.disabled = false;
-    prog.textContent = ev.name + (ev.phase === "failed" ? " failed" : " done");
+    const run = ev.run || { outcomes: [] };
+    const holds = (run.outcomes || []).map(o => o.mode + " " + (o.holds ? "holds" : "does not hold"));
+    prog.textContent = ev.name + (ev.phase === "failed" ? " failed" : " done") + (holds.length ? ": " + holds.join(", ") : "");
     const box = $('[data-widget="scenario-result"]');
     box.replaceChildren();
-    const run = ev.run || { outcomes: [] };
-    box.append(el("h3", { text: "Scenario " + ev.name + " " }, el("span", { class: "hint", text: run.claim || "" })));
+    const close = el("button", { class: "close", title: "hide this result", text: "×" });
+    close.addEventListener("click", () => box.replaceChildren());
+    box.append(close, el("h3", { text: "Scenario " + ev.name + " " }, el("span", { class: "hint", text: run.claim || "" })));
     if (ev.error) box.append(el("div", { class: "trace-break", text: ev.error }));
     const grid = el("div", { class: "verdicts" });
     for (const o of run.outcomes || []) {
@@ -105,6 +108,7 @@
         el("div", { text: o.verdict }), table));
     }
     box.append(grid);
+    window.traceView.showDetail();
   }
 
   function fmtValue(v, unit) {

@@ -20,6 +20,8 @@
     const label = "— order " + id.slice(0, 8) + " (" + mode + ")";
     $('[data-role="where-title"]').textContent = label;
     $('[data-role="trace-title"]').textContent = label;
+    const row = D.rows[mode] && D.rows[mode].get(id);
+    showStatus(row ? row.dataset.status : "");
     $('[data-role="waterfall"]').replaceChildren();
     $('[data-role="trace-summary"]').textContent = "asking Jaeger…";
     $('[data-role="span-attrs"]').hidden = true;
@@ -27,8 +29,26 @@
     refreshWhere();
     whereTimer = setInterval(refreshWhere, 1000);
     loadTrace();
-    $('[data-widget="where"]').scrollIntoView({ block: "nearest" });
+    showDetail();
   }
+
+  // The selected order's detail is a screen of its own below the columns:
+  // on a projector the trace gets the whole height. Esc or "↑ columns" goes
+  // back; clicking another row comes here again.
+  function showDetail() {
+    const d = $('[data-role="selected"]');
+    d.hidden = false;
+    d.scrollIntoView({ block: "start" });
+  }
+
+  function backToColumns() { window.scrollTo(0, 0); }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    $('[data-role="to-columns"]').addEventListener("click", backToColumns);
+  });
+  document.addEventListener("keydown", e => {
+    if (e.key === "Escape" && !e.target.closest("input, select")) backToColumns();
+  });
 
   async function refreshWhere() {
     const want = cur;
@@ -47,9 +67,16 @@
     }
   }
 
+  function showStatus(status) {
+    const b = $('[data-role="selected-status"]');
+    b.className = "badge " + (status || "");
+    b.textContent = status || "";
+  }
+
   // orderChanged: a new step means new spans; ask Jaeger again shortly.
   function orderChanged(v) {
     if (!cur || v.id !== cur.id) return;
+    showStatus(v.status);
     clearTimeout(traceTimer);
     traceTries = 0;
     traceTimer = setTimeout(loadTrace, 1500);
@@ -100,6 +127,7 @@
     for (const h of inv.kafka_hops || []) waits[h.consumer.span_id] = h;
     const attempts = {};
     const unlinked = new Set(inv.unlinked_trace_ids || []);
+    wf.append(scale(total));
 
     inv.trace_ids.forEach((tid, ti) => {
       if (inv.trace_ids.length > 1) {
@@ -147,6 +175,19 @@
     });
   }
 
+  // scale is the waterfall's time axis: ms from the first span's start,
+  // ticked at round values (a quarter of the span, rounded up).
+  function scale(total) {
+    const ticks = el("div", { class: "ticks" });
+    const step = window.chart.niceTop(total / 4);
+    for (let v = 0; v <= total + 1e-9; v += step) {
+      const t = el("span", { text: v === 0 ? "0 ms" : fmtMs(v) });
+      t.style.left = (100 * v / total) + "%";
+      ticks.append(t);
+    }
+    return el("div", { class: "span-scale" }, el("span", { text: "time since the first span" }), ticks, el("span"));
+  }
+
   function showAttrs(s) {
     const pre = $('[data-role="span-attrs"]');
     pre.hidden = false;
@@ -155,5 +196,5 @@
       events: s.events || [] }, null, 2);
   }
 
-  window.traceView = { select, orderChanged };
+  window.traceView = { select, orderChanged, showDetail };
 })();
