@@ -12,6 +12,7 @@ import (
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/stats"
 	"github.com/orderflow/flowctl/internal/stockup"
+	"github.com/orderflow/flowctl/internal/usage"
 )
 
 // Control is what a scenario may do to the runtime the stacks run in: a
@@ -38,6 +39,9 @@ type Control interface {
 	// once it is ready. They stay set for its later starts until SetEnv is
 	// called again; an empty vars drops them.
 	SetEnv(ctx context.Context, mode config.Mode, svc string, vars map[string]string) error
+	// Usage measures what mode's components use now: its services, the
+	// broker (events) and the shared tracing backend when it runs.
+	Usage(ctx context.Context, mode config.Mode) ([]usage.Component, error)
 }
 
 // Target is one running stack.

@@ -17,6 +17,7 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	oapi "github.com/orderflow/flowctl/internal/api/client"
 	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/usage"
 )
 
 func TestJudgeEvolution(t *testing.T) {
@@ -209,6 +210,11 @@ func (c *fakeControl) Propagation(config.Mode) config.Propagation { return confi
 func (c *fakeControl) SetEnv(_ context.Context, _ config.Mode, svc string, vars map[string]string) error {
 	c.calls = append(c.calls, fmt.Sprintf("setenv %s %v", svc, vars))
 	return nil
+}
+
+// Usage is ops-cost's; the restarts these tests drive never read it.
+func (c *fakeControl) Usage(context.Context, config.Mode) ([]usage.Component, error) {
+	return nil, errors.New("fakeControl measures no usage")
 }
 
 func TestRestartEachIsRolling(t *testing.T) {

@@ -127,6 +127,7 @@ var Produces = map[string][]MetricKey{
 	"independent-evolution": evolutionKeys,
 	"late-rejection":        lateRejectionKeys,
 	"dual-write":            dualWriteKeys(),
+	"ops-cost":              opsCostKeys(),
 }
 
 // findTheFailureKeys are find-the-failure's keys for every propagation it compares.

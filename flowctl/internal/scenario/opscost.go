@@ -1,0 +1,166 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/usage"
+)
+
+// opsLoadFactor scales the batch up from Size.Orders: CPU is counted in
+// 10 ms ticks natively, and a few orders' worth would be mostly rounding.
+const opsLoadFactor = 5
+
+// opsCost samples what mode's components use, places one batch and follows
+// it to final, then samples again: what it took to run that load.
+func opsCost(ctx context.Context, e *Env, t Target) (Outcome, error) {
+	n, rate := opsLoadFactor*e.Size.Orders, e.Size.Rate
+	if err := e.stockFor(ctx, t, "ops-cost", n, nil); err != nil {
+		return Outcome{}, err
+	}
+	before, err := e.Control.Usage(ctx, t.Mode)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if err := allRunning(t.Mode, before); err != nil {
+		return Outcome{}, err
+	}
+	e.say("  placing %d orders at %g/s (%d× the batch size, so CPU counters move) and measuring each component (%s)", n, rate, opsLoadFactor, e.Control.Runtime())
+	start := time.Now()
+	res, err := e.place(ctx, t, "ops-cost", n, rate, nil)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if _, err := e.follow(ctx, t, "ops-cost", &res); err != nil {
+		return Outcome{}, err
+	}
+	window := time.Since(start)
+	after, err := e.Control.Usage(ctx, t.Mode)
+	if err != nil {
+		return Outcome{}, err
+	}
+	m, err := measureOps(t.Mode, before, after, n, window)
+	if err != nil {
+		return Outcome{}, err
+	}
+	o := outcomeOf(load.Summarize(res), n)
+	e.putFollow(&o)
+	m.put(&o)
+	return o, nil
+}
+
+// allRunning refuses to measure a mode whose components do not all run: the
+// numbers would describe a smaller system than the mode needs.
+func allRunning(m config.Mode, cs []usage.Component) error {
+	for _, c := range cs {
+		if c.Counted() && !c.Running {
+			return fmt.Errorf("%s of the %s stack is not running (%s): bring it up with `flowctl up --mode %s`", c.Name, m, c.Where, m)
+		}
+	}
+	return nil
+}
+
+// opsComponent is one component's end sample and what changed during the load.
+type opsComponent struct {
+	usage.Component
+	CPUDelta  float64 // seconds
+	DiskDelta int64   // bytes
+}
+
+// opsMeasure is one mode's run: its components and the order path.
+type opsMeasure struct {
+	Mode       config.Mode
+	Orders     int
+	Window     time.Duration
+	Path       orderPath
+	Components []opsComponent
+}
+
+// measureOps pairs the samples before and after the load by component.
+func measureOps(m config.Mode, before, after []usage.Component, orders int, window time.Duration) (opsMeasure, error) {
+	out := opsMeasure{Mode: m, Orders: orders, Window: window, Path: pathOf(m)}
+	for _, a := range after {
+		var b *usage.Component
+		for i := range before {
+			if before[i].Name == a.Name {
+				b = &before[i]
+			}
+		}
+		if b == nil {
+			if !a.Counted() {
+				continue // Jaeger came up meanwhile: no start to count from
+			}
+			return out, fmt.Errorf("%s appeared during the load: no sample before it to count from; run ops-cost again", a.Name)
+		}
+		if a.Counted() && !a.Running {
+			return out, fmt.Errorf("%s stopped during the load (%s); run ops-cost again with the stack whole", a.Name, a.Where)
+		}
+		c := opsComponent{Component: a}
+		if a.Measured && b.Measured {
+			if a.Where != b.Where || a.CPUSeconds < b.CPUSeconds {
+				return out, fmt.Errorf("%s restarted during the load (%s, then %s): its CPU counter began again; run ops-cost again", a.Name, b.Where, a.Where)
+			}
+			c.CPUDelta = a.CPUSeconds - b.CPUSeconds
+			c.DiskDelta = a.DiskBytes - b.DiskBytes
+		} else {
+			c.Measured = false
+		}
+		out.Components = append(out.Components, c)
+	}
+	return out, nil
+}
+
+// opsTotals sums the counted components (services and broker).
+type opsTotals struct {
+	Components, Processes int
+	RSSBytes              int64
+	CPU                   float64
+	Unmeasured            []string
+}
+
+func (m opsMeasure) totals() opsTotals {
+	var t opsTotals
+	for _, c := range m.Components {
+		if !c.Counted() {
+			continue
+		}
+		t.Components++
+		if !c.Measured {
+			t.Unmeasured = append(t.Unmeasured, c.Name)
+			continue
+		}
+		t.Processes += c.Processes
+		t.RSSBytes += c.RSSBytes
+		t.CPU += c.CPUDelta
+	}
+	return t
+}
+
+// cpuMSPerOrder is the counted components' CPU during the load per order placed.
+func (m opsMeasure) cpuMSPerOrder() float64 {
+	if m.Orders == 0 {
+		return 0
+	}
+	return m.totals().CPU * 1000 / float64(m.Orders)
+}
+
+func (m opsMeasure) broker() (opsComponent, bool) {
+	for _, c := range m.Components {
+		if c.Kind == usage.KindBroker {
+			return c, true
+		}
+	}
+	return opsComponent{}, false
+}
+
+func mib(b int64) float64 { return roundTo(float64(b)/(1<<20), 1) }
+
+func roundTo(v float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(v*p) / p
+}

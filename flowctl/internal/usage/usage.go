@@ -1,0 +1,52 @@
+// Package usage is what a runtime reports about the resources one stack's
+// components use: a process tree natively, a container in Docker. The
+// scenarios read it (ops-cost) and the runtimes (stack) fill it, so neither
+// has to import the other.
+package usage
+
+// Kind says what a component is for, which decides whether it is counted
+// against a mode.
+type Kind string
+
+const (
+	// KindService is one of the mode's three services.
+	KindService Kind = "service"
+	// KindBroker is the Kafka broker the events mode needs.
+	KindBroker Kind = "broker"
+	// KindTracing is Jaeger: shared by both modes, so counted against neither.
+	KindTracing Kind = "tracing"
+)
+
+// Component is one running thing, as measured at one moment.
+type Component struct {
+	Name string `json:"name"` // "order-svc", "broker", "jaeger"
+	Kind Kind   `json:"kind"`
+	// Impl says what runs: "kfake (embedded Go broker, `flowctl broker`)",
+	// "Apache Kafka (JVM) in a container".
+	Impl string `json:"impl,omitempty"`
+	// Where is the pid or the container it was measured in.
+	Where string `json:"where"`
+	// Running is false when the component should run but does not.
+	Running bool `json:"running"`
+	// Measured is false when it runs but flowctl cannot see into it (a
+	// broker named by KAFKA_BROKERS that flowctl did not start).
+	Measured bool `json:"measured"`
+	// Processes counts the processes measured: the tree natively, the
+	// container's pids in Docker.
+	Processes int `json:"processes"`
+	// RSSBytes is resident memory now: VmRSS summed over the process tree
+	// natively; in Docker the cgroup's usage minus inactive file cache (what
+	// `docker stats` shows).
+	RSSBytes int64 `json:"rss_bytes"`
+	// CPUSeconds is user+system CPU since the component started
+	// (cumulative, so two samples give what happened in between).
+	CPUSeconds float64 `json:"cpu_seconds"`
+	// DiskBytes is the disk the broker's log dir takes (allocated blocks,
+	// as du counts them); DiskWhat says which dir, "" when not measured.
+	DiskBytes int64  `json:"disk_bytes,omitempty"`
+	DiskWhat  string `json:"disk_what,omitempty"`
+}
+
+// Counted says whether c counts against its mode: services and the broker
+// do, the shared tracing backend does not.
+func (c Component) Counted() bool { return c.Kind == KindService || c.Kind == KindBroker }
