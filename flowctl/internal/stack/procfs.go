@@ -23,6 +23,7 @@ type procFS struct{ root string }
 // procStat is what usage needs from /proc/<pid>/stat.
 type procStat struct {
 	PID, PPID int
+	State     byte // 'R', 'S', …; 'Z' a zombie
 	// Ticks is utime+stime: CPU the process used, in clockTicks.
 	Ticks uint64
 }
@@ -51,7 +52,7 @@ func parseProcStat(b []byte) (procStat, error) {
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return procStat{}, fmt.Errorf("stat %q: %w", excerpt(b), err)
 	}
-	return procStat{PID: pid, PPID: ppid, Ticks: utime + stime}, nil
+	return procStat{PID: pid, PPID: ppid, State: f[0][0], Ticks: utime + stime}, nil
 }
 
 // parseVmRSS reads VmRSS from /proc/<pid>/status, in bytes. A kernel thread
@@ -83,10 +84,10 @@ func excerpt(b []byte) string {
 	return s
 }
 
-// treeUsage measures pid and every process below it (a service that
+// treeUsage is pid and every live process below it (a service that
 // spawned helpers is the whole tree): how many, resident memory now, CPU
 // seconds used so far (a child's CPU counts while it runs; an exited one's
-// is in its parent's cutime, which this leaves out: none of ours fork).
+// moves to its parent's cutime, which this leaves out: none of ours fork).
 type treeUsage struct {
 	Processes int
 	RSSBytes  int64
@@ -126,6 +127,9 @@ func (p procFS) tree(pid int) (treeUsage, error) {
 	for len(queue) > 0 {
 		st := queue[0]
 		queue = append(queue[1:], children[st.PID]...)
+		if st.State == 'Z' || st.State == 'X' {
+			continue // exited, not yet reaped: nothing runs
+		}
 		b, err := os.ReadFile(filepath.Join(p.root, strconv.Itoa(st.PID), "status"))
 		if err != nil {
 			continue // exited meanwhile
