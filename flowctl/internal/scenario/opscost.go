@@ -68,8 +68,9 @@ func allRunning(m config.Mode, cs []usage.Component) error {
 // opsComponent is one component's end sample and what changed during the load.
 type opsComponent struct {
 	usage.Component
-	CPUDelta  float64 // seconds
-	DiskDelta int64   // bytes
+	CPUDelta float64 // seconds
+	// LogGrowth is how much the files of the broker's log dir grew, bytes.
+	LogGrowth int64
 }
 
 // opsMeasure is one mode's run: its components and the order path.
@@ -106,7 +107,7 @@ func measureOps(m config.Mode, before, after []usage.Component, orders int, wind
 				return out, fmt.Errorf("%s restarted during the load (%s, then %s): its CPU counter began again; run ops-cost again", a.Name, b.Where, a.Where)
 			}
 			c.CPUDelta = a.CPUSeconds - b.CPUSeconds
-			c.DiskDelta = a.DiskBytes - b.DiskBytes
+			c.LogGrowth = a.Log.Files - b.Log.Files
 		} else {
 			c.Measured = false
 		}

@@ -33,7 +33,7 @@ func fakeUsage(rss, cpu float64, brokerRSS, brokerCPU float64, brokerDisk int64)
 	}
 	if brokerRSS > 0 {
 		out = append(out, usage.Component{Name: "broker", Kind: usage.KindBroker, Impl: "kfake", Where: "pid 9", Running: true, Measured: true,
-			Processes: 1, RSSBytes: int64(brokerRSS * (1 << 20)), CPUSeconds: brokerCPU, DiskBytes: brokerDisk, DiskWhat: "kafka-data"})
+			Processes: 1, RSSBytes: int64(brokerRSS * (1 << 20)), CPUSeconds: brokerCPU, Log: usage.LogDir{Path: "kafka-data", Files: brokerDisk, Allocated: brokerDisk + 8192}})
 	}
 	return append(out, usage.Component{Name: "jaeger", Kind: usage.KindTracing, Where: "pid 7", Running: true, Measured: true,
 		Processes: 1, RSSBytes: 500 << 20, CPUSeconds: 100})
@@ -51,10 +51,10 @@ func TestMeasureOps(t *testing.T) {
 	if tot.Components != 4 || tot.Processes != 4 || tot.RSSBytes != (3*25+40)<<20 {
 		t.Errorf("totals = %+v, want 4 components, 4 processes, 115 MiB", tot)
 	}
-	if got := round(tot.CPU, 6); got != 1.9 { // 3 × 0.5 + 0.4
+	if got := roundTo(tot.CPU, 6); got != 1.9 { // 3 × 0.5 + 0.4
 		t.Errorf("CPU during the load = %g, want 1.9", got)
 	}
-	if got := round(m.cpuMSPerOrder(), 6); got != 47.5 {
+	if got := roundTo(m.cpuMSPerOrder(), 6); got != 47.5 {
 		t.Errorf("CPU per order = %g ms, want 47.5", got)
 	}
 	var o Outcome

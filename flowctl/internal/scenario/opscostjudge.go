@@ -25,10 +25,10 @@ func (m opsMeasure) put(o *Outcome) {
 		o.put(KeyOpsBrokerRSSMiB, "broker memory at the end (RSS)", mib(b.RSSBytes), "MiB")
 		o.put(KeyOpsBrokerCPUSeconds, "broker CPU during the load", roundTo(b.CPUDelta, 2), "s")
 		brokerText = fmt.Sprintf("; the broker (%s) %.1f MiB, %.2f s CPU", b.Impl, mib(b.RSSBytes), b.CPUDelta)
-		if b.DiskWhat != "" && m.Orders > 0 {
-			per := float64(b.DiskDelta) / float64(m.Orders) * 1000
-			o.put(KeyOpsLogBytesPer1000, "broker log disk per 1,000 orders (growth of its log dir, allocated blocks)", roundTo(per, 0), "bytes")
-			brokerText += fmt.Sprintf(", its log %+d bytes on disk (%.0f per 1,000 orders)", b.DiskDelta, per)
+		if b.Log.Measured() && m.Orders > 0 {
+			per := float64(b.LogGrowth) / float64(m.Orders) * 1000
+			o.put(KeyOpsLogBytesPer1000, "broker log written per 1,000 orders (growth of its log dir's files)", roundTo(per, 0), "bytes")
+			brokerText += fmt.Sprintf(", its log dir grew %d bytes (%.0f per 1,000 orders)", b.LogGrowth, per)
 		} else {
 			brokerText += ", its log's disk not measured"
 		}
@@ -60,8 +60,9 @@ func (c opsComponent) line() string {
 	}
 	s := fmt.Sprintf("%s (%s; %s; %s, %s): RSS %.1f MiB at the end, CPU %.2f s during the load",
 		c.Name, what, c.Impl, c.Where, processes(c.Processes), mib(c.RSSBytes), c.CPUDelta)
-	if c.DiskWhat != "" {
-		s += fmt.Sprintf("; log dir %s %d bytes on disk, %+d during the load", c.DiskWhat, c.DiskBytes, c.DiskDelta)
+	if c.Log.Measured() {
+		s += fmt.Sprintf("; log dir %s: files grew %d bytes during the load, %d bytes in files and %d on disk (allocated blocks) at the end",
+			c.Log.Path, c.LogGrowth, c.Log.Files, c.Log.Allocated)
 	}
 	return s
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/orderflow/flowctl/internal/usage"
 )
 
 // clockTicks is USER_HZ, the unit of utime and stime in /proc/<pid>/stat.
@@ -146,18 +148,20 @@ func (p procFS) tree(pid int) (treeUsage, error) {
 	return u, nil
 }
 
-// diskBytes is the disk the files under dir take: allocated blocks, as du
-// counts them (a sparse or preallocated file counts what it really uses).
-// Files that vanish during the walk (a segment the broker removed) are
-// skipped.
-func diskBytes(dir string) (int64, error) {
-	var total int64
+// logDir measures the files under dir: their sizes and the blocks they
+// take. Files that vanish during the walk (a segment the broker removed)
+// are skipped.
+func logDir(dir string) (usage.LogDir, error) {
+	out := usage.LogDir{Path: dir}
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && path != dir {
 				return nil
 			}
 			return err
+		}
+		if !d.Type().IsRegular() {
+			return nil
 		}
 		info, err := d.Info()
 		if err != nil {
@@ -166,15 +170,14 @@ func diskBytes(dir string) (int64, error) {
 			}
 			return err
 		}
+		out.Files += info.Size()
 		if st, ok := info.Sys().(*syscall.Stat_t); ok {
-			total += st.Blocks * 512
-		} else {
-			total += info.Size()
+			out.Allocated += st.Blocks * 512
 		}
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("size of %s: %w", dir, err)
+		return usage.LogDir{}, fmt.Errorf("size of %s: %w", dir, err)
 	}
-	return total, nil
+	return out, nil
 }

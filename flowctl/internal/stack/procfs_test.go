@@ -88,11 +88,15 @@ func TestProcTreeSelf(t *testing.T) {
 	t.Errorf("the CPU counter did not move after 200M iterations of work (%d)", x)
 }
 
-// TestDiskBytesCountsAllocatedBlocks: a file truncated to 64 MiB without
-// writing takes (almost) no disk, as du would say; written bytes do.
-func TestDiskBytesCountsAllocatedBlocks(t *testing.T) {
+// TestLogDir: a file truncated to 64 MiB without writing (as Kafka
+// preallocates an index) counts its size in Files but (almost) no disk in
+// Allocated, as du would say; written bytes count in both.
+func TestLogDir(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "00000.log"), make([]byte, 100_000), 0o644); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, "partitions", "orders.v1-0"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "partitions", "orders.v1-0", "0.dat"), make([]byte, 100_000), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Create(filepath.Join(dir, "sparse.index"))
@@ -103,14 +107,17 @@ func TestDiskBytesCountsAllocatedBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	got, err := diskBytes(dir)
+	got, err := logDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got < 100_000 || got >= 64<<20 {
-		t.Errorf("diskBytes = %d, want the written 100000 bytes (rounded up to blocks) and not the sparse file's 64 MiB", got)
+	if got.Files != 100_000+64<<20 || got.Path != dir {
+		t.Errorf("Files = %d (%s), want the sizes 100000 + 64 MiB", got.Files, got.Path)
 	}
-	if _, err := diskBytes(filepath.Join(dir, "missing")); err == nil {
-		t.Error("diskBytes of a missing dir: no error")
+	if got.Allocated < 100_000 || got.Allocated >= 64<<20 {
+		t.Errorf("Allocated = %d, want the written 100000 bytes (rounded up to blocks) and not the sparse file's 64 MiB", got.Allocated)
+	}
+	if _, err := logDir(filepath.Join(dir, "missing")); err == nil {
+		t.Error("logDir of a missing dir: no error")
 	}
 }

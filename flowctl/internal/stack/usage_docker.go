@@ -3,6 +3,7 @@ package stack
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os/exec"
 	"strconv"
@@ -83,15 +84,18 @@ func (c *DockerControl) containerUsage(ctx context.Context, eng *engine, w usage
 			return w, fmt.Errorf("%s sets no KAFKA_LOG_DIRS: cannot tell where its log is", service)
 		}
 		dir, _, _ = strings.Cut(dir, ",")
-		du, err := exec.CommandContext(ctx, "docker", "exec", in.ID, "du", "-sk", dir).Output()
-		if err != nil {
-			return w, fmt.Errorf("docker exec %s du -sk %s: %w", service, dir, err)
+		// stat over find, not du: du's apparent-size flag is GNU only, and
+		// the growth is read from the files' sizes (see usage.LogDir).
+		st, err := exec.CommandContext(ctx, "docker", "exec", in.ID, "find", dir, "-type", "f", "-exec", "stat", "-c", "%s %b %B", "{}", "+").Output()
+		var exit *exec.ExitError
+		if err != nil && !(errors.As(err, &exit) && len(st) > 0) { // a segment removed mid-walk fails find, not the sizes
+			return w, fmt.Errorf("docker exec %s find %s -exec stat: %w", service, dir, err)
 		}
-		kib, err := parseDuKiB(du)
+		w.Log, err = parseStatSizes(st)
 		if err != nil {
 			return w, err
 		}
-		w.DiskBytes, w.DiskWhat = kib*1024, service+":"+dir
+		w.Log.Path = service + ":" + dir
 	}
 	return w, nil
 }
@@ -131,15 +135,28 @@ func parseInspect(b []byte) (inspected, error) {
 	return all[0], nil
 }
 
-// parseDuKiB reads `du -sk <dir>`: "<KiB>\t<dir>".
-func parseDuKiB(b []byte) (int64, error) {
-	f := strings.Fields(string(b))
-	if len(f) < 1 {
-		return 0, fmt.Errorf("du printed nothing")
+// parseStatSizes reads `stat -c "%s %b %B"` lines: a file's size, its
+// allocated blocks and the size of those blocks.
+func parseStatSizes(b []byte) (usage.LogDir, error) {
+	var out usage.LogDir
+	for line := range strings.SplitSeq(strings.TrimSpace(string(b)), "\n") {
+		if line == "" {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			return usage.LogDir{}, fmt.Errorf("stat printed %q, want \"<size> <blocks> <block size>\"", line)
+		}
+		var n [3]int64
+		for i := range f {
+			v, err := strconv.ParseInt(f[i], 10, 64)
+			if err != nil {
+				return usage.LogDir{}, fmt.Errorf("stat printed %q, want \"<size> <blocks> <block size>\"", line)
+			}
+			n[i] = v
+		}
+		out.Files += n[0]
+		out.Allocated += n[1] * n[2]
 	}
-	kib, err := strconv.ParseInt(f[0], 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("du printed %q, want \"<KiB> <dir>\"", strings.TrimSpace(string(b)))
-	}
-	return kib, nil
+	return out, nil
 }

@@ -71,13 +71,20 @@ func TestParseInspect(t *testing.T) {
 	}
 }
 
-func TestParseDuKiB(t *testing.T) {
-	if got, err := parseDuKiB([]byte("1532\t/var/lib/kafka/data\n")); err != nil || got != 1532 {
-		t.Errorf("parseDuKiB = %d, %v", got, err)
+// TestParseStatSizes reads what `find <log dir> -type f -exec stat -c
+// "%s %b %B" {} +` printed in an orderflow/kafka container: a 5000-byte
+// file and a 10 MiB sparse one.
+func TestParseStatSizes(t *testing.T) {
+	got, err := parseStatSizes([]byte("5000 16 512\n10485760 0 512\n"))
+	if err != nil || got.Files != 5000+10485760 || got.Allocated != 16*512 {
+		t.Errorf("parseStatSizes = %+v, %v", got, err)
 	}
-	for _, bad := range []string{"", "du: /x: No such file or directory\n"} {
-		if _, err := parseDuKiB([]byte(bad)); err == nil {
-			t.Errorf("parseDuKiB(%q): no error", bad)
+	if got, err := parseStatSizes([]byte("")); err != nil || got.Files != 0 {
+		t.Errorf("an empty log dir: %+v, %v", got, err)
+	}
+	for _, bad := range []string{"stat: cannot stat 'x': No such file or directory\n", "12 x 512\n"} {
+		if _, err := parseStatSizes([]byte(bad)); err == nil {
+			t.Errorf("parseStatSizes(%q): no error", bad)
 		}
 	}
 }

@@ -58,12 +58,9 @@ func (c *NativeControl) brokerUsage(o Options, proc procFS) (usage.Component, er
 	if err != nil || !b.Running {
 		return b, err
 	}
-	disk, err := diskBytes(l.KafkaData())
-	if err != nil {
-		return b, err
-	}
-	b.DiskBytes, b.DiskWhat = disk, l.Rel(l.KafkaData())
-	return b, nil
+	b.Log, err = logDir(l.KafkaData())
+	b.Log.Path = l.Rel(l.KafkaData())
+	return b, err
 }
 
 // component measures the process tree a pid file names; a pid file that is

@@ -41,12 +41,26 @@ type Component struct {
 	// CPUSeconds is user+system CPU since the component started
 	// (cumulative, so two samples give what happened in between).
 	CPUSeconds float64 `json:"cpu_seconds"`
-	// DiskBytes is the disk the broker's log dir takes (allocated blocks,
-	// as du counts them); DiskWhat says which dir, "" when not measured.
-	DiskBytes int64  `json:"disk_bytes,omitempty"`
-	DiskWhat  string `json:"disk_what,omitempty"`
+	// Log measures the broker's log dir; the zero value when not measured.
+	Log LogDir `json:"log,omitempty"`
 }
 
 // Counted says whether c counts against its mode: services and the broker
 // do, the shared tracing backend does not.
 func (c Component) Counted() bool { return c.Kind == KindService || c.Kind == KindBroker }
+
+// LogDir is the disk a broker's log dir takes.
+type LogDir struct {
+	// Path says where: a path natively, "<service>:<path>" in Docker.
+	Path string `json:"path,omitempty"`
+	// Files is the sum of the files' sizes: what was written, and so what
+	// grows with each order (a growth is read from this).
+	Files int64 `json:"files_bytes,omitempty"`
+	// Allocated is the disk blocks they take, as du counts them: small
+	// files round up to a block, sparse preallocated index files count
+	// only what is written.
+	Allocated int64 `json:"allocated_bytes,omitempty"`
+}
+
+// Measured says whether the log dir was measured.
+func (l LogDir) Measured() bool { return l.Path != "" }
