@@ -15,8 +15,10 @@ import (
 )
 
 // Usage measures mode's containers through the engine's stats: the three
-// services, Kafka (events) with the disk its log dir takes, and Jaeger
-// (shared by both modes: KindTracing).
+// services, Kafka (events) with its log dir, and Jaeger (shared by both
+// modes: KindTracing). The containers are found and inspected first, then
+// their counters read back to back, so every component's sample is of the
+// same moment give or take milliseconds.
 func (c *DockerControl) Usage(ctx context.Context, m config.Mode) ([]usage.Component, error) {
 	want := []usage.Component{}
 	for _, svc := range Services {
@@ -30,74 +32,124 @@ func (c *DockerControl) Usage(ctx context.Context, m config.Mode) ([]usage.Compo
 	if err != nil {
 		return nil, err
 	}
+	found, err := composeContainers(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]usage.Component, 0, len(want))
+	running := map[string]inspected{}
 	for _, w := range want {
-		comp, err := c.containerUsage(ctx, eng, w)
+		in, ok := found[w.Where]
+		switch {
+		case !ok:
+			w.Where += ": no container"
+		default:
+			w.Where = fmt.Sprintf("container %s (%s)", strings.TrimPrefix(in.Name, "/"), shortID(in.ID))
+			w.Impl = "image " + in.Config.Image
+			if w.Kind == usage.KindBroker {
+				w.Impl = "Apache Kafka (a JVM) in a container, " + w.Impl
+			}
+			if in.State.Running {
+				running[w.Name] = in
+			}
+		}
+		if w.Kind == usage.KindTracing && !in.State.Running {
+			continue // tracing is part of neither mode
+		}
+		out = append(out, w)
+	}
+	for i := range out {
+		in, ok := running[out[i].Name]
+		if !ok {
+			continue
+		}
+		s, err := eng.stats(ctx, in.ID)
 		if err != nil {
 			return nil, err
 		}
-		if comp.Kind == usage.KindTracing && !comp.Running {
-			continue // tracing is not part of either mode
+		out[i].Running, out[i].Measured = true, true
+		out[i].Processes, out[i].RSSBytes, out[i].CPUSeconds = s.Processes, s.MemBytes, s.CPU
+	}
+	for i := range out {
+		if in, ok := running[out[i].Name]; ok && out[i].Kind == usage.KindBroker {
+			if out[i].Log, err = kafkaLogDir(ctx, in); err != nil {
+				return nil, err
+			}
 		}
-		out = append(out, comp)
 	}
 	return out, nil
 }
 
-// containerUsage measures the compose service w.Where names.
-func (c *DockerControl) containerUsage(ctx context.Context, eng *engine, w usage.Component) (usage.Component, error) {
-	service := w.Where
-	ids, err := c.Compose.Output(ctx, "ps", "-q", service)
+// composeContainers are the compose project's containers, running or not,
+// inspected, by compose service. The labels compose v1 and v2 both set say
+// which service a container is.
+func composeContainers(ctx context.Context) (map[string]inspected, error) {
+	ps, err := exec.CommandContext(ctx, "docker", "ps", "-a", "--no-trunc", "--filter", "label=com.docker.compose.project="+ComposeProject,
+		"--format", `{{.ID}}	{{.Label "com.docker.compose.service"}}`).Output()
 	if err != nil {
-		return w, fmt.Errorf("docker compose ps %s: %w", service, err)
+		return nil, fmt.Errorf("docker ps (project %s): %w", ComposeProject, err)
 	}
-	id, _, _ := strings.Cut(strings.TrimSpace(ids), "\n")
-	if id == "" {
-		w.Where = service + ": no container"
-		return w, nil
+	services := parseComposePS(ps)
+	if len(services) == 0 {
+		return map[string]inspected{}, nil
 	}
-	out, err := exec.CommandContext(ctx, "docker", "inspect", id).Output()
+	ids := make([]string, 0, len(services))
+	for id := range services {
+		ids = append(ids, id)
+	}
+	b, err := exec.CommandContext(ctx, "docker", append([]string{"inspect"}, ids...)...).Output()
 	if err != nil {
-		return w, fmt.Errorf("docker inspect %s: %w", service, err)
+		return nil, fmt.Errorf("docker inspect of project %s's containers: %w", ComposeProject, err)
 	}
-	in, err := parseInspect(out)
+	all, err := parseInspect(b)
 	if err != nil {
-		return w, err
+		return nil, err
 	}
-	w.Where = fmt.Sprintf("container %s (%s)", strings.TrimPrefix(in.Name, "/"), shortID(in.ID))
-	w.Impl = "image " + in.Config.Image
-	if w.Kind == usage.KindBroker {
-		w.Impl = "Apache Kafka (a JVM) in a container, " + w.Impl
-	}
-	if !in.State.Running {
-		return w, nil
-	}
-	s, err := eng.stats(ctx, in.ID)
-	if err != nil {
-		return w, err
-	}
-	w.Running, w.Measured = true, true
-	w.Processes, w.RSSBytes, w.CPUSeconds = s.Processes, s.MemBytes, s.CPU
-	if w.Kind == usage.KindBroker {
-		dir := in.env("KAFKA_LOG_DIRS")
-		if dir == "" {
-			return w, fmt.Errorf("%s sets no KAFKA_LOG_DIRS: cannot tell where its log is", service)
+	out := map[string]inspected{}
+	for _, in := range all {
+		svc := services[in.ID]
+		// Two containers of one service (a leftover being replaced): the
+		// running one is the one measured.
+		if prev, dup := out[svc]; svc == "" || dup && prev.State.Running {
+			continue
 		}
-		dir, _, _ = strings.Cut(dir, ",")
-		// stat over find, not du: du's apparent-size flag is GNU only, and
-		// the growth is read from the files' sizes (see usage.LogDir).
-		st, err := exec.CommandContext(ctx, "docker", "exec", in.ID, "find", dir, "-type", "f", "-exec", "stat", "-c", "%s %b %B", "{}", "+").Output()
-		var exit *exec.ExitError
-		if err != nil && !(errors.As(err, &exit) && len(st) > 0) { // a segment removed mid-walk fails find, not the sizes
-			return w, fmt.Errorf("docker exec %s find %s -exec stat: %w", service, dir, err)
-		}
-		w.Log, err = parseStatSizes(st)
-		if err != nil {
-			return w, err
-		}
-		w.Log.Path = service + ":" + dir
+		out[svc] = in
 	}
-	return w, nil
+	return out, nil
+}
+
+// parseComposePS reads `docker ps --format '{{.ID}}\t<service label>'`: the
+// compose service of each container id.
+func parseComposePS(b []byte) map[string]string {
+	out := map[string]string{}
+	for line := range strings.SplitSeq(strings.TrimSpace(string(b)), "\n") {
+		id, svc, ok := strings.Cut(strings.TrimSpace(line), "\t")
+		if ok && id != "" && svc != "" {
+			out[id] = svc
+		}
+	}
+	return out
+}
+
+// kafkaLogDir measures the first of the broker's KAFKA_LOG_DIRS inside its
+// container.
+func kafkaLogDir(ctx context.Context, in inspected) (usage.LogDir, error) {
+	name := strings.TrimPrefix(in.Name, "/")
+	dir := in.env("KAFKA_LOG_DIRS")
+	if dir == "" {
+		return usage.LogDir{}, fmt.Errorf("%s sets no KAFKA_LOG_DIRS: cannot tell where its log is", name)
+	}
+	dir, _, _ = strings.Cut(dir, ",")
+	// stat over find, not du: du's apparent-size flag is GNU only, and the
+	// growth is read from the files' sizes (see usage.LogDir).
+	st, err := exec.CommandContext(ctx, "docker", "exec", in.ID, "find", dir, "-type", "f", "-exec", "stat", "-c", "%s %b %B", "{}", "+").Output()
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && len(st) > 0) { // a segment removed mid-walk fails find, not the sizes
+		return usage.LogDir{}, fmt.Errorf("docker exec %s find %s -exec stat: %w", name, dir, err)
+	}
+	l, err := parseStatSizes(st)
+	l.Path = "kafka:" + dir
+	return l, err
 }
 
 // inspected is the part of `docker inspect` usage reads.
@@ -123,16 +175,13 @@ func (i inspected) env(k string) string {
 	return ""
 }
 
-// parseInspect reads `docker inspect <one id>` (a JSON array of one).
-func parseInspect(b []byte) (inspected, error) {
+// parseInspect reads `docker inspect <id>…` (a JSON array).
+func parseInspect(b []byte) ([]inspected, error) {
 	var all []inspected
 	if err := json.Unmarshal(b, &all); err != nil {
-		return inspected{}, fmt.Errorf("docker inspect: %w", err)
+		return nil, fmt.Errorf("docker inspect: %w", err)
 	}
-	if len(all) != 1 {
-		return inspected{}, fmt.Errorf("docker inspect: %d objects, want 1", len(all))
-	}
-	return all[0], nil
+	return all, nil
 }
 
 // parseStatSizes reads `stat -c "%s %b %B"` lines: a file's size, its

@@ -53,10 +53,11 @@ func TestParseInspect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := parseInspect(b)
-	if err != nil {
-		t.Fatal(err)
+	all, err := parseInspect(b)
+	if err != nil || len(all) != 1 {
+		t.Fatalf("%d containers, %v", len(all), err)
 	}
+	in := all[0]
 	if !in.State.Running || in.Name != "/orderflow_kafka_1" || in.Config.Image != "orderflow/kafka:4.1.1" || !strings.HasPrefix(in.ID, "8fb1094beec6") {
 		t.Errorf("parsed %+v", in)
 	}
@@ -66,8 +67,18 @@ func TestParseInspect(t *testing.T) {
 	if got := in.env("KAFKA_LOG"); got != "" {
 		t.Errorf("a prefix of a name matched: %q", got)
 	}
-	if _, err := parseInspect([]byte(`[]`)); err == nil {
-		t.Error("an empty inspect: no error")
+	if _, err := parseInspect([]byte(`Error: No such object`)); err == nil {
+		t.Error("inspect's error text: no error")
+	}
+}
+
+// TestParseComposePS reads `docker ps -a --no-trunc --format '{{.ID}}\t{{.Label
+// "com.docker.compose.service"}}'` of a project (one container without the
+// label, as a hand-started one would be).
+func TestParseComposePS(t *testing.T) {
+	got := parseComposePS([]byte("8fb1094beec6283116\tkafka\n3f1c0a1b2c3d\torder-svc-sync\nabcdef\t\n\n"))
+	if len(got) != 2 || got["8fb1094beec6283116"] != "kafka" || got["3f1c0a1b2c3d"] != "order-svc-sync" {
+		t.Errorf("parseComposePS = %v", got)
 	}
 }
 
