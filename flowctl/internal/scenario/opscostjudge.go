@@ -13,21 +13,21 @@ import (
 // needs both modes.
 func (m opsMeasure) put(o *Outcome) {
 	t := m.totals()
-	o.put(KeyOpsComponents, "components to run (services"+map[bool]string{true: " + broker", false: ""}[m.Path.Broker]+"; Jaeger not counted)", float64(t.Components), "components")
+	o.put(KeyOpsComponents, "components to run (services, and the broker in events; Jaeger not counted)", float64(t.Components), "components")
 	o.put(KeyOpsProcesses, "processes in them", float64(t.Processes), "processes")
 	o.put(KeyOpsMustBeHealthy, "things that had to be healthy for an order to complete (from the topology table)", float64(m.Path.Count()), "components")
-	o.put(KeyOpsRSSMiB, "memory at the end (RSS, summed)", mib(t.RSSBytes), "MiB")
+	o.put(KeyOpsRSSMiB, "memory at the end (summed, MiB; RSS natively, as docker stats in Docker)", mib(t.RSSBytes), "MiB")
 	o.put(KeyOpsCPUSeconds, "CPU during the load (summed)", roundTo(t.CPU, 2), "s")
 	o.put(KeyOpsCPUMSPerOrder, "CPU per order placed", roundTo(m.cpuMSPerOrder(), 2), "ms")
 	o.put(KeyOpsWindowMS, "load window (first order to last final)", float64(m.Window.Milliseconds()), "ms")
 	brokerText := ""
 	if b, ok := m.broker(); ok && b.Measured {
-		o.put(KeyOpsBrokerRSSMiB, "broker memory at the end (RSS)", mib(b.RSSBytes), "MiB")
+		o.put(KeyOpsBrokerRSSMiB, "broker memory at the end (MiB; RSS natively, as docker stats in Docker)", mib(b.RSSBytes), "MiB")
 		o.put(KeyOpsBrokerCPUSeconds, "broker CPU during the load", roundTo(b.CPUDelta, 2), "s")
 		brokerText = fmt.Sprintf("; the broker (%s) %.1f MiB, %.2f s CPU", b.Impl, mib(b.RSSBytes), b.CPUDelta)
 		if b.Log.Measured() && m.Orders > 0 {
 			per := float64(b.LogGrowth) / float64(m.Orders) * 1000
-			o.put(KeyOpsLogBytesPer1000, "broker log written per 1,000 orders (growth of its log dir's files)", roundTo(per, 0), "bytes")
+			o.put(KeyOpsLogBytesPer1000, "broker log written per 1,000 orders (bytes: growth of its log dir's files)", roundTo(per, 0), "bytes")
 			brokerText += fmt.Sprintf(", its log dir grew %d bytes (%.0f per 1,000 orders)", b.LogGrowth, per)
 		} else {
 			brokerText += ", its log's disk not measured"
@@ -35,7 +35,7 @@ func (m opsMeasure) put(o *Outcome) {
 	}
 	for _, c := range m.Components {
 		if c.Kind == usage.KindTracing && c.Measured {
-			o.put(KeyOpsTracingRSSMiB, "Jaeger memory at the end (shared tracing, in neither total)", mib(c.RSSBytes), "MiB")
+			o.put(KeyOpsTracingRSSMiB, "Jaeger memory at the end (MiB; shared tracing, in neither total)", mib(c.RSSBytes), "MiB")
 			o.put(KeyOpsTracingCPUSeconds, "Jaeger CPU during the load (shared tracing, in neither total)", roundTo(c.CPUDelta, 2), "s")
 		}
 		o.Details = append(o.Details, c.line())
@@ -45,7 +45,7 @@ func (m opsMeasure) put(o *Outcome) {
 	if len(t.Unmeasured) > 0 {
 		unmeasured = fmt.Sprintf(" (not measured: %s, so the totals leave it out)", strings.Join(t.Unmeasured, ", "))
 	}
-	o.Verdict = fmt.Sprintf("%s: %d components to run (%s), %d had to be healthy per order; %.1f MiB RSS, %.2f s CPU for %d orders in %s (%.2f ms per order)%s%s",
+	o.Verdict = fmt.Sprintf("%s: %d components to run (%s), %d had to be healthy per order; %.1f MiB memory, %.2f s CPU for %d orders in %s (%.2f ms per order)%s%s",
 		m.Mode, t.Components, processes(t.Processes), m.Path.Count(), mib(t.RSSBytes), t.CPU, m.Orders, seconds(m.Window), m.cpuMSPerOrder(), brokerText, unmeasured)
 }
 
@@ -58,7 +58,7 @@ func (c opsComponent) line() string {
 	if !c.Measured {
 		return fmt.Sprintf("%s (%s; %s; %s): not measured", c.Name, what, c.Impl, c.Where)
 	}
-	s := fmt.Sprintf("%s (%s; %s; %s, %s): RSS %.1f MiB at the end, CPU %.2f s during the load",
+	s := fmt.Sprintf("%s (%s; %s; %s, %s): memory %.1f MiB at the end, CPU %.2f s during the load",
 		c.Name, what, c.Impl, c.Where, processes(c.Processes), mib(c.RSSBytes), c.CPUDelta)
 	if c.Log.Measured() {
 		s += fmt.Sprintf("; log dir %s: files grew %d bytes during the load, %d bytes in files and %d on disk (allocated blocks) at the end",
@@ -78,7 +78,7 @@ func (m opsMeasure) pathLine() string {
 
 // judgeOpsCost checks the claim once both modes ran: "a broker is one more
 // system to run" holds when events needed more components than sync and
-// more resources as well (RSS at the end, or CPU per order). Both modes'
+// more resources as well (memory at the end, or CPU per order). Both modes'
 // outcomes carry the result: the claim is about the pair.
 func judgeOpsCost(r *Run) {
 	var sync, events *Outcome
@@ -102,7 +102,7 @@ func judgeOpsCost(r *Run) {
 	sp, ep := sync.Value(KeyOpsCPUMSPerOrder), events.Value(KeyOpsCPUMSPerOrder)
 	moreComponents, moreRSS, moreCPU := ec > sc, er > sr, ep > sp
 	holds := moreComponents && (moreRSS || moreCPU)
-	cmp := fmt.Sprintf("events vs sync: %g vs %g components, %g vs %g had to be healthy, %.1f vs %.1f MiB RSS, %.2f vs %.2f ms CPU per order",
+	cmp := fmt.Sprintf("events vs sync: %g vs %g components, %g vs %g had to be healthy, %.1f vs %.1f MiB memory, %.2f vs %.2f ms CPU per order",
 		ec, sc, events.Value(KeyOpsMustBeHealthy), sync.Value(KeyOpsMustBeHealthy), er, sr, ep, sp)
 	var why string
 	switch {
