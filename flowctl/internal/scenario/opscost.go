@@ -69,7 +69,7 @@ func allRunning(m config.Mode, cs []usage.Component) error {
 type opsComponent struct {
 	usage.Component
 	CPUDelta float64 // seconds
-	// LogGrowth is how much the files of the broker's log dir grew, bytes.
+	// LogGrowth is how much was written to the broker's log dir, bytes.
 	LogGrowth int64
 }
 
@@ -107,7 +107,7 @@ func measureOps(m config.Mode, before, after []usage.Component, orders int, wind
 				return out, fmt.Errorf("%s restarted during the load (%s, then %s): its CPU counter began again; run ops-cost again", a.Name, b.Where, a.Where)
 			}
 			c.CPUDelta = a.CPUSeconds - b.CPUSeconds
-			c.LogGrowth = a.Log.Files - b.Log.Files
+			c.LogGrowth = a.Log.Written - b.Log.Written
 		} else {
 			c.Measured = false
 		}

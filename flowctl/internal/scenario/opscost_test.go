@@ -33,7 +33,7 @@ func fakeUsage(rss, cpu float64, brokerRSS, brokerCPU float64, brokerDisk int64)
 	}
 	if brokerRSS > 0 {
 		out = append(out, usage.Component{Name: "broker", Kind: usage.KindBroker, Impl: "kfake", Where: "pid 9", Running: true, Measured: true,
-			Processes: 1, RSSBytes: int64(brokerRSS * (1 << 20)), CPUSeconds: brokerCPU, Log: usage.LogDir{Path: "kafka-data", Files: brokerDisk, Allocated: brokerDisk + 8192}})
+			Processes: 1, RSSBytes: int64(brokerRSS * (1 << 20)), CPUSeconds: brokerCPU, Log: usage.LogDir{Path: "kafka-data", Written: brokerDisk, Allocated: brokerDisk + 8192}})
 	}
 	return append(out, usage.Component{Name: "jaeger", Kind: usage.KindTracing, Where: "pid 7", Running: true, Measured: true,
 		Processes: 1, RSSBytes: 500 << 20, CPUSeconds: 100})

@@ -27,8 +27,8 @@ func (m opsMeasure) put(o *Outcome) {
 		brokerText = fmt.Sprintf("; the broker (%s) %.1f MiB, %.2f s CPU", b.Impl, mib(b.RSSBytes), b.CPUDelta)
 		if b.Log.Measured() && m.Orders > 0 {
 			per := float64(b.LogGrowth) / float64(m.Orders) * 1000
-			o.put(KeyOpsLogBytesPer1000, "broker log written per 1,000 orders (bytes: growth of its log dir's files)", roundTo(per, 0), "bytes")
-			brokerText += fmt.Sprintf(", its log dir grew %d bytes (%.0f per 1,000 orders)", b.LogGrowth, per)
+			o.put(KeyOpsLogBytesPer1000, "broker log written per 1,000 orders (bytes, growth of its log dir)", roundTo(per, 0), "bytes")
+			brokerText += fmt.Sprintf(", %d bytes written to its log dir (%.0f per 1,000 orders)", b.LogGrowth, per)
 		} else {
 			brokerText += ", its log's disk not measured"
 		}
@@ -61,8 +61,8 @@ func (c opsComponent) line() string {
 	s := fmt.Sprintf("%s (%s; %s; %s, %s): memory %.1f MiB at the end, CPU %.2f s during the load",
 		c.Name, what, c.Impl, c.Where, processes(c.Processes), mib(c.RSSBytes), c.CPUDelta)
 	if c.Log.Measured() {
-		s += fmt.Sprintf("; log dir %s: files grew %d bytes during the load, %d bytes in files and %d on disk (allocated blocks) at the end",
-			c.Log.Path, c.LogGrowth, c.Log.Files, c.Log.Allocated)
+		s += fmt.Sprintf("; log dir %s: %d bytes written during the load, %d bytes written and %d on disk (allocated blocks) at the end",
+			c.Log.Path, c.LogGrowth, c.Log.Written, c.Log.Allocated)
 	}
 	return s
 }

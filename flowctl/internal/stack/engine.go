@@ -54,9 +54,6 @@ func dockerEngine(ctx context.Context, getenv func(string) string) (*engine, err
 
 // engineStats is the part of GET /containers/{id}/stats that usage reads.
 type engineStats struct {
-	PidsStats struct {
-		Current int `json:"current"`
-	} `json:"pids_stats"`
 	CPUStats struct {
 		CPUUsage struct {
 			TotalUsage uint64 `json:"total_usage"` // ns
@@ -70,9 +67,8 @@ type engineStats struct {
 
 // containerStats is one container's numbers.
 type containerStats struct {
-	Processes int
-	MemBytes  int64   // usage minus inactive file cache, as `docker stats`
-	CPU       float64 // seconds since the container started
+	MemBytes int64   // usage minus inactive file cache, as `docker stats`
+	CPU      float64 // seconds since the container started
 }
 
 // parseEngineStats reads one stats answer. Memory is computed the way the
@@ -92,29 +88,59 @@ func parseEngineStats(b []byte) (containerStats, error) {
 			break
 		}
 	}
-	return containerStats{Processes: s.PidsStats.Current, MemBytes: mem, CPU: float64(s.CPUStats.CPUUsage.TotalUsage) / 1e9}, nil
+	return containerStats{MemBytes: mem, CPU: float64(s.CPUStats.CPUUsage.TotalUsage) / 1e9}, nil
 }
 
 // stats asks the engine for one container's stats once (one-shot: no wait
 // for a second sample, which only the percentage needs).
 func (e *engine) stats(ctx context.Context, id string) (containerStats, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.base+"/containers/"+url.PathEscape(id)+"/stats?stream=false&one-shot=true", nil)
+	b, err := e.get(ctx, "/containers/"+url.PathEscape(id)+"/stats?stream=false&one-shot=true", "stats of "+shortID(id))
 	if err != nil {
 		return containerStats{}, err
 	}
+	return parseEngineStats(b)
+}
+
+// top counts a container's processes (`docker top`): the stats' pids count
+// threads, which a JVM has by the dozen.
+func (e *engine) top(ctx context.Context, id string) (int, error) {
+	b, err := e.get(ctx, "/containers/"+url.PathEscape(id)+"/top", "processes of "+shortID(id))
+	if err != nil {
+		return 0, err
+	}
+	return parseTop(b)
+}
+
+// parseTop reads GET /containers/{id}/top: a row per process.
+func parseTop(b []byte) (int, error) {
+	var t struct {
+		Processes [][]string `json:"Processes"`
+	}
+	if err := json.Unmarshal(b, &t); err != nil {
+		return 0, fmt.Errorf("container processes: %w", err)
+	}
+	return len(t.Processes), nil
+}
+
+// get reads one engine API answer.
+func (e *engine) get(ctx context.Context, path, what string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.base+path, nil)
+	if err != nil {
+		return nil, err
+	}
 	resp, err := e.http.Do(req)
 	if err != nil {
-		return containerStats{}, fmt.Errorf("docker engine stats of %s: %w", shortID(id), err)
+		return nil, fmt.Errorf("docker engine, %s: %w", what, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return containerStats{}, fmt.Errorf("docker engine stats of %s: %w", shortID(id), err)
+		return nil, fmt.Errorf("docker engine, %s: %w", what, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return containerStats{}, fmt.Errorf("docker engine stats of %s: HTTP %d: %s", shortID(id), resp.StatusCode, strings.TrimSpace(string(b)))
+		return nil, fmt.Errorf("docker engine, %s: HTTP %d: %s", what, resp.StatusCode, strings.TrimSpace(string(b)))
 	}
-	return parseEngineStats(b)
+	return b, nil
 }
 
 func shortID(id string) string {

@@ -170,10 +170,12 @@ func logDir(dir string) (usage.LogDir, error) {
 			}
 			return err
 		}
-		out.Files += info.Size()
+		written := info.Size()
 		if st, ok := info.Sys().(*syscall.Stat_t); ok {
 			out.Allocated += st.Blocks * 512
+			written = min(written, st.Blocks*512)
 		}
+		out.Written += written
 		return nil
 	})
 	if err != nil {

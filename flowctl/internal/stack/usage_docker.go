@@ -68,7 +68,14 @@ func (c *DockerControl) Usage(ctx context.Context, m config.Mode) ([]usage.Compo
 			return nil, err
 		}
 		out[i].Running, out[i].Measured = true, true
-		out[i].Processes, out[i].RSSBytes, out[i].CPUSeconds = s.Processes, s.MemBytes, s.CPU
+		out[i].RSSBytes, out[i].CPUSeconds = s.MemBytes, s.CPU
+	}
+	for i := range out {
+		if in, ok := running[out[i].Name]; ok {
+			if out[i].Processes, err = eng.top(ctx, in.ID); err != nil {
+				return nil, err
+			}
+		}
 	}
 	for i := range out {
 		if in, ok := running[out[i].Name]; ok && out[i].Kind == usage.KindBroker {
@@ -204,7 +211,7 @@ func parseStatSizes(b []byte) (usage.LogDir, error) {
 			}
 			n[i] = v
 		}
-		out.Files += n[0]
+		out.Written += min(n[0], n[1]*n[2])
 		out.Allocated += n[1] * n[2]
 	}
 	return out, nil

@@ -32,7 +32,7 @@ type Component struct {
 	// broker named by KAFKA_BROKERS that flowctl did not start).
 	Measured bool `json:"measured"`
 	// Processes counts the processes measured: the tree natively, the
-	// container's pids in Docker.
+	// container's processes (`docker top`, not its threads) in Docker.
 	Processes int `json:"processes"`
 	// RSSBytes is resident memory now: VmRSS summed over the process tree
 	// natively; in Docker the cgroup's usage minus inactive file cache (what
@@ -53,12 +53,13 @@ func (c Component) Counted() bool { return c.Kind == KindService || c.Kind == Ki
 type LogDir struct {
 	// Path says where: a path natively, "<service>:<path>" in Docker.
 	Path string `json:"path,omitempty"`
-	// Files is the sum of the files' sizes: what was written, and so what
-	// grows with each order (a growth is read from this).
-	Files int64 `json:"files_bytes,omitempty"`
-	// Allocated is the disk blocks they take, as du counts them: small
-	// files round up to a block, sparse preallocated index files count
-	// only what is written.
+	// Written is what the files hold: each file's size, but no more than
+	// the blocks it takes, so a sparse preallocated index (Kafka makes its
+	// active segment's 10 MiB up front) counts what was written into it.
+	// It grows with each order; a growth is read from it.
+	Written int64 `json:"written_bytes,omitempty"`
+	// Allocated is the disk blocks they take, as du counts them (small
+	// files round up to a block).
 	Allocated int64 `json:"allocated_bytes,omitempty"`
 }
 
