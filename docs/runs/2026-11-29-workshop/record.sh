@@ -23,6 +23,7 @@ exercises=(
   "exercise2|happy-path read-your-writes --orders 20"
   "exercise3|broker-down poison-message --rate 10 --down-for 3s"
   "exercise4|find-the-failure"
+  "exercise4-opscost|ops-cost"
   "exercise5|replay"
 )
 fc up --mode sync
