@@ -9,6 +9,7 @@ import (
 	"github.com/orderflow/platform/config"
 
 	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/usage"
 )
 
 // control serialises what the page and a running scenario do to the
@@ -73,6 +74,14 @@ func (c *control) SetEnv(ctx context.Context, m config.Mode, svc string, vars ma
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.inner.SetEnv(ctx, m, svc, vars)
+}
+
+// Usage reads the runtime's counters; it waits for a call that changes the
+// runtime, so a sample never lands in the middle of a restart.
+func (c *control) Usage(ctx context.Context, m config.Mode) ([]usage.Component, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.inner.Usage(ctx, m)
 }
 
 func (c *control) Propagation(m config.Mode) config.Propagation {
