@@ -20,8 +20,11 @@ trap 'fc down >/dev/null 2>&1 || true' EXIT
 # exercise file | scenario arguments (the docs' command without `flowctl scenario` and `--mode both`)
 exercises=(
   "exercise1|downstream-down slow-downstream --rate 10 --down-for 3s"
+  "exercise1b|independent-evolution"
   "exercise2|happy-path read-your-writes --orders 20"
+  "exercise2-late|late-rejection --orders 20"
   "exercise3|broker-down poison-message --rate 10 --down-for 3s"
+  "exercise3-dualwrite|dual-write --orders 20"
   "exercise4|find-the-failure"
   "exercise4-opscost|ops-cost"
   "exercise5|replay"
