@@ -39,6 +39,13 @@ func TestEveryKeyReadIsProduced(t *testing.T) {
 			t.Errorf("headline reads %s, which no scenario produces", k)
 		}
 	}
+	for name, keys := range scenarioHeadline {
+		for _, k := range keys {
+			if !produced(name, k) {
+				t.Errorf("the summary row of %s reads %s, which it does not produce", name, k)
+			}
+		}
+	}
 	for _, bm := range append(latencyBars, barMetric{key: scenario.KeySuccessPct}) {
 		if !anyProduces(bm.key) {
 			t.Errorf("a chart reads %s, which no scenario produces", bm.key)

@@ -170,6 +170,16 @@ var headlineKeys = []scenario.MetricKey{
 	scenario.KeyAcceptedPct, scenario.KeyPlacementP99MS, scenario.KeyTTCP50MS,
 }
 
+// scenarioHeadline are the numbers of a scenario whose claim is not about
+// latency, where the generic headline would show its load's placement
+// times instead of what it measured.
+var scenarioHeadline = map[string][]scenario.MetricKey{
+	"independent-evolution": {scenario.KeyLateOrdersPct, scenario.KeyLateRequests, scenario.KeyDeployFailed},
+	"late-rejection":        {scenario.KeyLateRejected, scenario.KeyRejectedInAnswer, scenario.KeyLateRejectionP50MS},
+	"dual-write":            {scenario.KeyStuckDirect, scenario.KeyStuckOutbox, scenario.KeyStuckSync},
+	"ops-cost":              {scenario.KeyOpsComponents, scenario.KeyOpsRSSMiB, scenario.KeyOpsCPUMSPerOrder},
+}
+
 // keyNumbers is an outcome in a few numbers: the ones that tell the
 // scenarios apart first, up to three, else its first three metrics.
 func keyNumbers(o scenario.Outcome) string {
@@ -177,7 +187,11 @@ func keyNumbers(o scenario.Outcome) string {
 	// its p99 (the faults show in the tail); accepted after these, as it
 	// mostly repeats confirmed.
 	var picked []scenario.Metric
-	for _, k := range headlineKeys {
+	keys := headlineKeys
+	if own, ok := scenarioHeadline[o.Scenario]; ok {
+		keys = own
+	}
+	for _, k := range keys {
 		if m, ok := o.Metric(k); ok && len(picked) < 3 {
 			picked = append(picked, m)
 		}
@@ -228,6 +242,30 @@ func shortLabel(m scenario.Metric) string {
 		return "dead-lettered after"
 	case scenario.KeyRefusedStatus:
 		return "refused with HTTP"
+	case scenario.KeyLateOrdersPct:
+		return "late reader found"
+	case scenario.KeyLateRequests:
+		return "its requests to order-svc"
+	case scenario.KeyDeployFailed:
+		return "failed in the deploy"
+	case scenario.KeyLateRejected:
+		return "accepted, then rejected"
+	case scenario.KeyRejectedInAnswer:
+		return "rejected in the answer"
+	case scenario.KeyLateRejectionP50MS:
+		return "rejection came p50"
+	case scenario.KeyStuckDirect:
+		return "lost (dual write)"
+	case scenario.KeyStuckOutbox:
+		return "lost (outbox)"
+	case scenario.KeyStuckSync:
+		return "left PENDING"
+	case scenario.KeyOpsComponents:
+		return "components"
+	case scenario.KeyOpsRSSMiB:
+		return "memory"
+	case scenario.KeyOpsCPUMSPerOrder:
+		return "CPU per order"
 	}
 	if m.Label != "" {
 		return m.Label
