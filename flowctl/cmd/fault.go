@@ -82,6 +82,11 @@ runs.
 			if crash < 0 {
 				return fmt.Errorf("--crash-after-commit %d: use 0 (off) or the number of the commit to crash after, e.g. 1", crash)
 			}
+			// Only order-svc commits orders: elsewhere the fault would be
+			// accepted and never fire.
+			if crash > 0 && args[0] != "order" && args[0] != "order-svc" {
+				return fmt.Errorf("--crash-after-commit: only order-svc has a crash point; use `flowctl fault set order --crash-after-commit %d`", crash)
+			}
 			s := api.Faults{Latency: latency.String(), ErrorRate: rate, ConsumersPaused: pause, CrashAfterCommit: crash}
 			return each(c.Context(), args, faultctl.Set, s, func(m config.Mode, svc string, f api.Faults) string {
 				return fmt.Sprintf("%s (%s): latency %s, error rate %g, consumers paused %v, crash after commit %d", svc, m, f.Latency, f.ErrorRate, f.ConsumersPaused, f.CrashAfterCommit)

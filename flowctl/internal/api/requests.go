@@ -14,10 +14,12 @@ import (
 // served, labelled by method, route and status.
 const requestCountSeries = "http_server_request_duration_seconds_count"
 
-// isProbe says whether route is one of the platform's own: scrapes,
-// liveness and readiness polls that a runtime sends whatever a client does.
-func isProbe(route string) bool {
-	return route == "/metrics" || route == "/healthz" || route == "/readyz"
+// isPlatformRoute says whether route is one of the platform's own, not the
+// service's API: scrapes, liveness and readiness polls that a runtime sends
+// whatever a client does, and the operators' /admin routes (faults, knobs)
+// that flowctl and the dashboard poll.
+func isPlatformRoute(route string) bool {
+	return route == "/metrics" || route == "/healthz" || route == "/readyz" || strings.HasPrefix(route, "/admin/")
 }
 
 // RequestCounts are the requests a service has served since it started, by
@@ -61,12 +63,13 @@ func ParseRequestCounts(r io.Reader) (RequestCounts, error) {
 	return c, nil
 }
 
-// API sums the requests to the service's API: every route but the probes.
+// API sums the requests to the service's API: every route but the
+// platform's own (probes, scrapes, /admin).
 func (c RequestCounts) API() float64 {
 	var n float64
 	for k, v := range c {
 		_, route, _ := strings.Cut(k, " ")
-		if !isProbe(route) {
+		if !isPlatformRoute(route) {
 			n += v
 		}
 	}

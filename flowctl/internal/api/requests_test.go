@@ -13,6 +13,7 @@ http_server_request_duration_seconds_count{method="GET",route="/orders/:id",stat
 http_server_request_duration_seconds_count{method="GET",route="/orders/:id",status="404"} 1
 http_server_request_duration_seconds_count{method="GET",route="/metrics",status="200"} 9
 http_server_request_duration_seconds_count{method="GET",route="/readyz",status="200"} 30
+http_server_request_duration_seconds_count{method="GET",route="/admin/faults",status="200"} 60
 http_server_request_duration_seconds_count{method="POST",route="/odd \"route\", really",status="200"} 1
 go_goroutines 12
 `
@@ -27,7 +28,7 @@ go_goroutines 12
 		t.Errorf("escaped route = %g, want 1; counts %v", got, c)
 	}
 	if got := c.API(); got != 9 {
-		t.Errorf("API() = %g, want 9: the probes' 39 left out", got)
+		t.Errorf("API() = %g, want 9: the probes' 39 and the dashboard's 60 /admin polls left out", got)
 	}
 	later := RequestCounts{"GET /orders": 3, "GET /orders/:id": 6, "GET /metrics": 10, "GET /readyz": 30, `POST /odd "route", really`: 1}
 	d := later.Since(c)

@@ -71,7 +71,7 @@ func (r dwRound) put(o *Outcome, c dwCounts) {
 	o.put(PerRound(KeyNotFinalPrefix, r.Name), what+": committed orders not final at the end", float64(c.notFinal), "orders")
 	stuckLabel := what + ": PENDING for good (no OrderPlaced in orders.v1, none in the outbox)"
 	if r.Name == RoundSync {
-		stuckLabel = what + ": not final after the restart (nothing left to move them)"
+		stuckLabel = what + fmt.Sprintf(": not final %s after the restart (nothing left to move them)", syncSettle)
 	}
 	o.put(PerRound(KeyStuckPrefix, r.Name), stuckLabel, float64(c.stuck), "orders")
 	o.put(PerRound(KeyStuckTold2xxPrefix, r.Name), what+": of those, told 2xx", float64(c.stuckTold2xx), "orders")

@@ -61,7 +61,7 @@ func judgeEvolution(mode config.Mode, l lateRead, d deployRun) Outcome {
 	if l.RequestsOK {
 		o.put(KeyLateRequests, "late reader: requests order-svc served (its /metrics)", l.Requests, "")
 	}
-	o.put(KeyLateBytes, "late reader: bytes read", float64(l.Bytes), "")
+	o.put(KeyLateBytes, "late reader: bytes read", float64(l.Bytes), "bytes")
 
 	var out []string
 	var outMS float64
@@ -73,7 +73,7 @@ func judgeEvolution(mode config.Mode, l lateRead, d deployRun) Outcome {
 	addedTail := stats.Tail(d.Deploy.Placement) - stats.Tail(d.Base.Placement)
 	o.put(KeyDeployFailed, "deploy: orders not CONFIRMED or REJECTED", float64(d.Failed), "orders")
 	o.put(KeyDeployFailedPct, "deploy: share failed", stats.Share(d.Failed, d.Orders), "%")
-	o.put(KeyDeployOutMS, "deploy: services out (stop → ready), summed", outMS, "ms")
+	o.put(KeyDeployOutMS, fmt.Sprintf("deploy: services out (stop → ready; %s of each held on purpose), summed", seconds(d.Hold)), outMS, "ms")
 	o.put(KeyBaselineP50MS, "placement p50 before the deploy", d.Base.Placement.P50, "ms")
 	o.put(KeyBaselineTailMS, "placement "+stats.TailName(d.Base.Placement)+" before the deploy", stats.Tail(d.Base.Placement), "ms")
 	o.put(KeyBaselinePlacedN, "placement samples before the deploy", float64(d.Base.Placement.N), "")

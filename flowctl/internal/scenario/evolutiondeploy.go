@@ -31,6 +31,9 @@ type deployRun struct {
 	Orders int
 	Failed int
 	Out    []serviceOut
+	// Hold is how long each service was kept out on purpose (its new
+	// version starting), part of every Out.
+	Hold time.Duration
 	// Why counts the failed orders by why they failed.
 	Why map[string]int
 	// Capped says the load reached its upper bound before the restarts
@@ -47,6 +50,7 @@ func (e *Env) rollingDeploy(ctx context.Context, t Target) (deployRun, error) {
 	var d deployRun
 	nBase := max(2, e.Size.Orders/2)
 	step := e.Size.DownFor / 2
+	d.Hold = step
 	upper := max(1, int(e.Size.Rate*(5*step+2*restartAllowance).Seconds()+0.5))
 	if err := e.stockFor(ctx, t, "rolling-deploy", nBase+upper, nil); err != nil { // while inventory-svc answers
 		return d, err
@@ -109,6 +113,11 @@ func (e *Env) restartEach(ctx context.Context, t Target, step time.Duration, svc
 		e.say("  restarting %s (%s, %s): out for %s, its new version starting", svc, t.Mode, e.Control.Runtime(), step)
 		stopAt := time.Now()
 		if err := e.Control.StopService(ctx, t.Mode, svc); err != nil {
+			// A stop that failed part way may have stopped it: start it
+			// again so the stack is left whole.
+			cctx, cancel := cleanupCtx(ctx)
+			_ = e.Control.StartService(cctx, t.Mode, svc)
+			cancel()
 			return outs, err
 		}
 		// The new version takes its time to start (a container pulled

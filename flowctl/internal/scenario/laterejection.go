@@ -104,7 +104,7 @@ func judgeLateRejection(mode config.Mode, res load.Result, answered []string, un
 	late, inAnswer, changed, delays := lateRejections(res, answered)
 	rejected := s.ByStatus["REJECTED"]
 	o := Outcome{ByStatus: s.ByStatus, Placement: s.PlacementSamples, TimeToFinal: s.TimeToFinalSamples}
-	o.put(KeyScarceUnits, ScarceSKU+" units on hand before the batch (set by a goods receipt or an adjustment)", float64(units), "")
+	o.put(KeyScarceUnits, ScarceSKU+" on hand before the batch (set by a goods receipt or an adjustment)", float64(units), "units")
 	o.put(KeyOrders, "orders attempted (1 unit each)", float64(n), "orders")
 	o.put(KeyRejected, "orders REJECTED in the end", float64(rejected), "orders")
 	o.put(KeyLateRejected, "told accepted (2xx), REJECTED later", float64(late), "orders")

@@ -14,12 +14,12 @@ import (
 func (m opsMeasure) put(o *Outcome) {
 	t := m.totals()
 	o.put(KeyOpsComponents, "components to run (services, and the broker in events; Jaeger not counted)", float64(t.Components), "components")
-	o.put(KeyOpsProcesses, "processes in them", float64(t.Processes), "processes")
+	o.put(KeyOpsProcesses, "processes in them (Docker: each container's init included)", float64(t.Processes), "processes")
 	o.put(KeyOpsMustBeHealthy, "things that had to be healthy for an order to complete (from the topology table)", float64(m.Path.Count()), "components")
 	o.put(KeyOpsRSSMiB, "memory at the end (summed, MiB; RSS natively, as docker stats in Docker)", mib(t.RSSBytes), "MiB")
 	o.put(KeyOpsCPUSeconds, "CPU during the load (summed)", roundTo(t.CPU, 2), "s")
 	o.put(KeyOpsCPUMSPerOrder, "CPU per order placed", roundTo(m.cpuMSPerOrder(), 2), "ms")
-	o.put(KeyOpsWindowMS, "load window (first order to last final)", float64(m.Window.Milliseconds()), "ms")
+	o.put(KeyOpsWindowMS, "load window (placing the first order to seeing the last final)", float64(m.Window.Milliseconds()), "ms")
 	brokerText := ""
 	if b, ok := m.broker(); ok && b.Measured {
 		o.put(KeyOpsBrokerRSSMiB, "broker memory at the end (MiB; RSS natively, as docker stats in Docker)", mib(b.RSSBytes), "MiB")

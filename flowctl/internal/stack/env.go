@@ -54,8 +54,14 @@ func (c *NativeControl) SetEnv(ctx context.Context, m config.Mode, svc string, v
 	if err := checkEnv(svc, vars); err != nil {
 		return err
 	}
+	prev := maps.Clone(c.env[m][svc])
 	withEnv(c.env, m, svc, vars)
-	return c.StartService(ctx, m, svc)
+	if err := c.StartService(ctx, m, svc); err != nil {
+		// A later start must not bring svc back with the switch half set.
+		withEnv(c.env, m, svc, prev)
+		return err
+	}
+	return nil
 }
 
 // SetEnv recreates svc's container of mode's stack with vars in compose's
