@@ -112,9 +112,10 @@ func (e *Env) unannounced(ctx context.Context, t Target, ids []string) ([]string
 
 // repairLost publishes the OrderPlaced the dual write lost, built from
 // order-svc's rows — what a reconciliation job has to do where there is no
-// outbox — and follows the orders to the end, so the lesson leaves no order
-// PENDING behind for later runs (replay compares the log with the live
-// orders). The round's numbers were taken before.
+// outbox — and follows the orders to the end, so the events stack keeps no
+// order the log never heard of (replay compares the log with the live
+// orders). The round's numbers were taken before. Sync has no log to repair
+// from: its stuck orders stay PENDING in order-svc, as after a real crash.
 func (e *Env) repairLost(ctx context.Context, t Target, r dwRound) (string, error) {
 	var lost []*api.Order
 	for _, o := range r.Committed {
