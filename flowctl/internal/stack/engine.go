@@ -42,12 +42,13 @@ func dockerEngine(ctx context.Context, getenv func(string) string) (*engine, err
 	switch {
 	case u.Scheme == "unix":
 		path := u.Path
-		tr := &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		// A new engine per sample: keep-alive connections would outlive it.
+		tr := &http.Transport{DisableKeepAlives: true, DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			return (&net.Dialer{}).DialContext(ctx, "unix", path)
 		}}
 		return &engine{http: &http.Client{Transport: tr, Timeout: 30 * time.Second}, base: "http://docker"}, nil
 	case u.Scheme == "tcp" && getenv("DOCKER_TLS_VERIFY") == "":
-		return &engine{http: &http.Client{Timeout: 30 * time.Second}, base: "http://" + u.Host}, nil
+		return &engine{http: &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second}, base: "http://" + u.Host}, nil
 	}
 	return nil, fmt.Errorf("docker host %s: flowctl reads container stats over a unix socket or plain tcp only; run it where the engine's socket is", host)
 }
