@@ -76,10 +76,15 @@ unless --public.
 				if d.Already {
 					how = "already running"
 				}
+				if public {
+					// The key is the detached process's own: it prints the
+					// URL carrying it in its log.
+					url = "the URL with its key is in " + l.Rel(l.DashboardLog())
+				}
 				fmt.Fprintf(g.env.Stdout, "dashboard: %s (%s, pid %d, log %s; `flowctl down` stops it)\n", url, how, d.PID, l.Rel(l.DashboardLog()))
 				return nil
 			}
-			srv, err := newDashboard(g, l, modes, size)
+			srv, err := newDashboard(g, l, modes, size, public)
 			if err != nil {
 				return err
 			}
@@ -89,7 +94,10 @@ unless --public.
 			}
 			ctx := c.Context()
 			srv.Start(ctx)
-			fmt.Fprintf(g.env.Stdout, "dashboard: %s (Ctrl-C stops it)\n", url)
+			fmt.Fprintf(g.env.Stdout, "dashboard: %s (Ctrl-C stops it)\n", srv.URL(addr))
+			if srv.Key() != "" {
+				fmt.Fprintf(g.env.Stdout, "dashboard: --public: its API wants the key in that URL (header %s); anyone with the URL can break the stacks\n", dashboard.KeyHeader)
+			}
 			return srv.Serve(ctx, ln)
 		},
 	}
@@ -109,7 +117,7 @@ unless --public.
 
 // newDashboard wires the dashboard to the stacks at the configured ports,
 // the runtime's control and the admin token.
-func newDashboard(g *globals, l stack.Layout, modes []config.Mode, size scenario.Size) (*dashboard.Server, error) {
+func newDashboard(g *globals, l stack.Layout, modes []config.Mode, size scenario.Size, public bool) (*dashboard.Server, error) {
 	tok, err := stack.AdminToken(l, g.env.Getenv)
 	if err != nil {
 		return nil, err
@@ -122,6 +130,7 @@ func newDashboard(g *globals, l stack.Layout, modes []config.Mode, size scenario
 		Control:     func(ctx context.Context) (scenario.Control, error) { return controlOf(ctx, g, "") },
 		Reports:     []string{filepath.Join(l.Root, "reports"), l.RunDir},
 		Size:        size,
+		Public:      public,
 	}
 	for _, m := range modes {
 		cfg.Stacks = append(cfg.Stacks, dashboard.Stack{Mode: m, URLs: stack.StackURLs(g.portBase, m)})
