@@ -79,7 +79,7 @@ unless --public.
 				if public {
 					// The key is the detached process's own: it prints the
 					// URL carrying it in its log.
-					url = "the URL with its key is in " + l.Rel(l.DashboardLog())
+					url = "--public: open the URL with its key, printed in its log"
 				}
 				fmt.Fprintf(g.env.Stdout, "dashboard: %s (%s, pid %d, log %s; `flowctl down` stops it)\n", url, how, d.PID, l.Rel(l.DashboardLog()))
 				return nil
@@ -107,7 +107,7 @@ unless --public.
 	}
 	f := c.Flags()
 	f.StringVar(&addr, "addr", def, "where to listen, host:port (env FLOWCTL_DASHBOARD_ADDR); loopback only unless --public")
-	f.BoolVar(&public, "public", false, "allow a non-loopback --addr: anyone who reaches it can break the stacks")
+	f.BoolVar(&public, "public", false, "allow a non-loopback --addr; the API then wants a random per-run key, which the printed URL carries: anyone with that URL can break the stacks")
 	f.BoolVar(&detach, "detach", false, "run in the background (pid file in the run dir; `flowctl down` stops it) and return once it listens")
 	f.StringVar(&mode, "mode", "both", "which stacks to show: sync, events or both")
 	f.IntVar(&size.Orders, "orders", 20, "orders per measured batch of a scenario run from the page")
