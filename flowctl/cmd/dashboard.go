@@ -35,7 +35,8 @@ built into flowctl; the browser fetches nothing from elsewhere.
 
 The services' admin token stays in this process: the page asks the
 dashboard, which calls the services with it. It listens on 127.0.0.1 only
-unless --public.
+unless --public; then its API wants a random key made for this run, which
+the URL it prints carries (#key=…).
 
   flowctl dashboard                    then open http://127.0.0.1:8090
   flowctl dashboard --detach           in the background; 'flowctl down' stops it`,
