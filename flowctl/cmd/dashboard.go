@@ -35,7 +35,8 @@ built into flowctl; the browser fetches nothing from elsewhere.
 
 The services' admin token stays in this process: the page asks the
 dashboard, which calls the services with it. It listens on 127.0.0.1 only
-unless --public.
+unless --public; then its API wants a random key made for this run, which
+the URL it prints carries (#key=…).
 
   flowctl dashboard                    then open http://127.0.0.1:8090
   flowctl dashboard --detach           in the background; 'flowctl down' stops it`,
@@ -76,10 +77,15 @@ unless --public.
 				if d.Already {
 					how = "already running"
 				}
+				if public {
+					// The key is the detached process's own: it prints the
+					// URL carrying it in its log.
+					url = "--public: open the URL with its key, printed in its log"
+				}
 				fmt.Fprintf(g.env.Stdout, "dashboard: %s (%s, pid %d, log %s; `flowctl down` stops it)\n", url, how, d.PID, l.Rel(l.DashboardLog()))
 				return nil
 			}
-			srv, err := newDashboard(g, l, modes, size)
+			srv, err := newDashboard(g, l, modes, size, public)
 			if err != nil {
 				return err
 			}
@@ -89,7 +95,10 @@ unless --public.
 			}
 			ctx := c.Context()
 			srv.Start(ctx)
-			fmt.Fprintf(g.env.Stdout, "dashboard: %s (Ctrl-C stops it)\n", url)
+			fmt.Fprintf(g.env.Stdout, "dashboard: %s (Ctrl-C stops it)\n", srv.URL(addr))
+			if srv.Key() != "" {
+				fmt.Fprintf(g.env.Stdout, "dashboard: --public: its API wants the key in that URL (header %s); anyone with the URL can break the stacks\n", dashboard.KeyHeader)
+			}
 			return srv.Serve(ctx, ln)
 		},
 	}
@@ -99,7 +108,7 @@ unless --public.
 	}
 	f := c.Flags()
 	f.StringVar(&addr, "addr", def, "where to listen, host:port (env FLOWCTL_DASHBOARD_ADDR); loopback only unless --public")
-	f.BoolVar(&public, "public", false, "allow a non-loopback --addr: anyone who reaches it can break the stacks")
+	f.BoolVar(&public, "public", false, "allow a non-loopback --addr; the API then wants a random per-run key, which the printed URL carries: anyone with that URL can break the stacks")
 	f.BoolVar(&detach, "detach", false, "run in the background (pid file in the run dir; `flowctl down` stops it) and return once it listens")
 	f.StringVar(&mode, "mode", "both", "which stacks to show: sync, events or both")
 	f.IntVar(&size.Orders, "orders", 20, "orders per measured batch of a scenario run from the page")
@@ -109,7 +118,7 @@ unless --public.
 
 // newDashboard wires the dashboard to the stacks at the configured ports,
 // the runtime's control and the admin token.
-func newDashboard(g *globals, l stack.Layout, modes []config.Mode, size scenario.Size) (*dashboard.Server, error) {
+func newDashboard(g *globals, l stack.Layout, modes []config.Mode, size scenario.Size, public bool) (*dashboard.Server, error) {
 	tok, err := stack.AdminToken(l, g.env.Getenv)
 	if err != nil {
 		return nil, err
@@ -122,6 +131,7 @@ func newDashboard(g *globals, l stack.Layout, modes []config.Mode, size scenario
 		Control:     func(ctx context.Context) (scenario.Control, error) { return controlOf(ctx, g, "") },
 		Reports:     []string{filepath.Join(l.Root, "reports"), l.RunDir},
 		Size:        size,
+		Public:      public,
 	}
 	for _, m := range modes {
 		cfg.Stacks = append(cfg.Stacks, dashboard.Stack{Mode: m, URLs: stack.StackURLs(g.portBase, m)})

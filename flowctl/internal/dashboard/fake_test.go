@@ -28,6 +28,8 @@ type fakeStack struct {
 	faults  map[string]any
 	admin   []string // "METHOD auth-ok body"
 	started time.Time
+	// placeDelay is how long POST /orders takes to answer.
+	placeDelay time.Duration
 }
 
 type fakeOrder struct {
@@ -82,6 +84,10 @@ func (f *fakeStack) view(o *fakeOrder) map[string]any {
 }
 
 func (f *fakeStack) place(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	delay := f.placeDelay
+	f.mu.Unlock()
+	time.Sleep(delay)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.placed++
@@ -159,11 +165,18 @@ func newTestServer(t *testing.T, token string) (*Server, *httptest.Server, map[c
 // the figures, once every poll.
 func newTestServerPolling(t *testing.T, token string, poll time.Duration) (*Server, *httptest.Server, map[config.Mode]*fakeStack) {
 	t.Helper()
+	return newTestServerWith(t, token, poll, func(*Config) {})
+}
+
+// newTestServerWith is newTestServerPolling with cfg changed by edit first.
+func newTestServerWith(t *testing.T, token string, poll time.Duration, edit func(*Config)) (*Server, *httptest.Server, map[config.Mode]*fakeStack) {
+	t.Helper()
 	fakes := map[config.Mode]*fakeStack{config.ModeSync: newFakeStack(t, token), config.ModeEvents: newFakeStack(t, token)}
 	cfg := Config{Token: token, Poll: poll, Reports: []string{t.TempDir()}}
 	for _, m := range []config.Mode{config.ModeSync, config.ModeEvents} {
 		cfg.Stacks = append(cfg.Stacks, Stack{Mode: m, URLs: fakes[m].urls()})
 	}
+	edit(&cfg)
 	s, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)

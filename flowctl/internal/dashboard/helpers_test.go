@@ -52,9 +52,15 @@ type sseEvent struct {
 // stream opens /api/stream and delivers its events until the test ends.
 func stream(t *testing.T, base string) <-chan sseEvent {
 	t.Helper()
+	return streamAt(t, base+"/api/stream")
+}
+
+// streamAt is stream on a full URL (a query with the key).
+func streamAt(t *testing.T, url string) <-chan sseEvent {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/stream", nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

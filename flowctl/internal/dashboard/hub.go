@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/orderflow/platform/problem"
 )
 
 // event is one Server-Sent Event: a name the page listens for and its JSON.
@@ -15,26 +17,40 @@ type event struct {
 }
 
 // hub fans events out to every open /api/stream. A subscriber that falls
-// more than its buffer behind loses events rather than stalling the others;
-// the snapshot it gets on connecting again puts it right.
+// more than its buffer behind is cut off rather than stalling the others or
+// silently missing events: its stream ends, the browser's EventSource
+// connects again (the "retry:" the stream starts with) and the snapshot it
+// then gets puts it right.
 type hub struct {
 	mu   sync.Mutex
-	subs map[chan event]struct{}
+	subs map[*subscriber]struct{}
+	// writeTimeout bounds each write to a stream, so a client that stopped
+	// reading does not hold its handler forever.
+	writeTimeout time.Duration
 }
 
-func newHub() *hub { return &hub{subs: map[chan event]struct{}{}} }
+// subscriber is one open stream: its queue, and gone, closed when it fell
+// behind and was cut off.
+type subscriber struct {
+	ch   chan event
+	gone chan struct{}
+}
+
+func newHub() *hub {
+	return &hub{subs: map[*subscriber]struct{}{}, writeTimeout: 10 * time.Second}
+}
 
 // subscriberBuffer is how many events a slow page may lag behind.
 const subscriberBuffer = 1024
 
-func (h *hub) subscribe() (<-chan event, func()) {
-	ch := make(chan event, subscriberBuffer)
+func (h *hub) subscribe() (*subscriber, func()) {
+	sub := &subscriber{ch: make(chan event, subscriberBuffer), gone: make(chan struct{})}
 	h.mu.Lock()
-	h.subs[ch] = struct{}{}
+	h.subs[sub] = struct{}{}
 	h.mu.Unlock()
-	return ch, func() {
+	return sub, func() {
 		h.mu.Lock()
-		delete(h.subs, ch)
+		delete(h.subs, sub)
 		h.mu.Unlock()
 	}
 }
@@ -47,10 +63,12 @@ func (h *hub) publish(name string, v any) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for ch := range h.subs {
+	for sub := range h.subs {
 		select {
-		case ch <- ev:
-		default: // too far behind: dropped (see hub)
+		case sub.ch <- ev:
+		default: // too far behind: cut off (see hub)
+			close(sub.gone)
+			delete(h.subs, sub)
 		}
 	}
 }
@@ -68,24 +86,33 @@ func newEvent(name string, v any) (event, error) {
 const keepAlive = 15 * time.Second
 
 // stream serves text/event-stream: first the snapshot events, then every
-// published event until the client goes away.
+// published event until the client goes away, falls behind, or does not
+// take a write within writeTimeout.
 func (h *hub) stream(w http.ResponseWriter, r *http.Request, snapshot func() []event) {
 	fl, ok := w.(http.Flusher)
 	if !ok {
-		http.Error(w, "streaming is not supported", http.StatusInternalServerError)
+		problem.Write(w, problem.New(http.StatusInternalServerError, "streaming-unsupported", "No streaming here",
+			"this connection cannot stream events; reload the page"))
 		return
 	}
-	ch, cancel := h.subscribe()
+	rc := http.NewResponseController(w)
+	sub, cancel := h.subscribe()
 	defer cancel()
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
+	// deadline bounds the writes up to the next flush; a writer that cannot
+	// take one (not a net/http connection) is only not bounded.
+	deadline := func() { _ = rc.SetWriteDeadline(time.Now().Add(h.writeTimeout)) }
+	deadline()
 	w.WriteHeader(http.StatusOK)
 	write := func(ev event) bool {
 		_, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev.name, ev.data)
 		return err == nil
 	}
-	fmt.Fprint(w, "retry: 1000\n\n")
+	if _, err := fmt.Fprint(w, "retry: 1000\n\n"); err != nil {
+		return
+	}
 	for _, ev := range snapshot() {
 		if !write(ev) {
 			return
@@ -98,18 +125,22 @@ func (h *hub) stream(w http.ResponseWriter, r *http.Request, snapshot func() []e
 		select {
 		case <-r.Context().Done():
 			return
-		case ev := <-ch:
+		case <-sub.gone:
+			return
+		case ev := <-sub.ch:
+			deadline()
 			if !write(ev) {
 				return
 			}
 			// Write what else is queued before flushing: one flush per burst.
-			for n := len(ch); n > 0; n-- {
-				if !write(<-ch) {
+			for n := len(sub.ch); n > 0; n-- {
+				if !write(<-sub.ch) {
 					return
 				}
 			}
 			fl.Flush()
 		case <-tick.C:
+			deadline()
 			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
 				return
 			}

@@ -2,8 +2,10 @@ package dashboard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -68,6 +70,10 @@ func (s *Server) placeOne(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// The order outlives the request: a page that hangs up (a reload) must
+	// not turn an order on its way into a NOT PLACED row.
+	ctx, cancel := context.WithTimeout(s.baseContext(), placeTimeout)
+	defer cancel()
 	out := make([]OrderView, len(mss))
 	var wg sync.WaitGroup
 	for i, ms := range mss {
@@ -75,16 +81,27 @@ func (s *Server) placeOne(w http.ResponseWriter, r *http.Request) {
 			// Stock comes in batches: topping up before every single order
 			// would delay it by a few calls to a possibly slowed inventory-svc.
 			if ms.stockLeft.Add(-1) < 0 {
-				ensureStock(r.Context(), ms, stockBatch)
+				ensureStock(ctx, ms, stockBatch)
 				ms.stockLeft.Store(stockBatch - 1)
 			}
-			p := s.placeWith(r.Context(), ms)
+			p := s.placeWith(ctx, ms)
 			out[i] = ms.tracker.add(p)
 		})
 	}
 	wg.Wait()
-	writeJSON(w, http.StatusCreated, map[string]any{"orders": out})
+	var why []string
+	for _, v := range out {
+		if v.Status != "NOT PLACED" {
+			writeJSON(w, http.StatusCreated, map[string]any{"orders": out})
+			return
+		}
+		why = append(why, fmt.Sprintf("%s: %s", v.Mode, v.Error))
+	}
+	failed(w, "No order placed", errors.New(strings.Join(why, "; ")))
 }
+
+// placeTimeout bounds placing one order from the page, stock top-up included.
+const placeTimeout = 30 * time.Second
 
 // placeWith places the stack's next order of load.Mix, timed as load.Run
 // times it.
@@ -143,17 +160,29 @@ func (s *Server) startLoad(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	for _, ms := range mss {
-		if ms.loading.Load() {
-			conflict(w, "A load is running", fmt.Sprintf("the %s stack is still under a load from here: wait for it to end", ms.mode))
-			return
-		}
+	if busy, ok := claimLoad(mss); !ok {
+		conflict(w, "A load is running", fmt.Sprintf("the %s stack is still under a load from here: wait for it to end", busy.mode))
+		return
 	}
 	for _, ms := range mss {
-		ms.loading.Store(true)
 		go s.runLoad(ms, req.Rate, n)
 	}
 	writeJSON(w, http.StatusAccepted, map[string]any{"modes": req.Mode, "orders_per_stack": n, "rate": req.Rate, "duration_s": req.DurationS})
+}
+
+// claimLoad marks every stack of mss as loading, or none: two requests at
+// once must not both start a load on one stack, so each claim is a
+// compare-and-swap, and the stacks claimed before a busy one are let go.
+func claimLoad(mss []*modeState) (busy *modeState, ok bool) {
+	for i, ms := range mss {
+		if !ms.loading.CompareAndSwap(false, true) {
+			for _, claimed := range mss[:i] {
+				claimed.loading.Store(false)
+			}
+			return ms, false
+		}
+	}
+	return nil, true
 }
 
 func (s *Server) runLoad(ms *modeState, rate float64, n int) {

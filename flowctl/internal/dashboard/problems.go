@@ -53,16 +53,41 @@ func (s *Server) modeList() string {
 	return strings.Join(names, " or ")
 }
 
-// readJSON decodes a small JSON body, strictly: unknown members are a
-// mistake worth saying.
+// maxBody caps a request body: the API takes a few small members.
+const maxBody = 64 << 10
+
+// readJSON decodes one small JSON value, strictly: unknown members and
+// anything after the value are a mistake worth saying; an empty body is an
+// empty request.
 func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		invalid(w, "body", "the body is not the JSON this endpoint takes: "+err.Error())
-		return false
+	err := dec.Decode(v)
+	if err == nil {
+		if _, next := dec.Token(); !errors.Is(next, io.EOF) {
+			err = errors.New("something follows the JSON value: send one object")
+			if tooLarge(next) {
+				err = next
+			}
+		}
+	} else if errors.Is(err, io.EOF) {
+		err = nil
 	}
-	return true
+	switch {
+	case err == nil:
+		return true
+	case tooLarge(err):
+		problem.Write(w, problem.New(http.StatusRequestEntityTooLarge, "too-large", "Body too large",
+			fmt.Sprintf("the dashboard's API takes bodies up to %d bytes", maxBody)))
+	default:
+		invalid(w, "body", "the body is not the JSON this endpoint takes: "+err.Error())
+	}
+	return false
+}
+
+func tooLarge(err error) bool {
+	var mb *http.MaxBytesError
+	return errors.As(err, &mb)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -73,11 +98,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // guard refuses what a page elsewhere could make a browser send here: a Host
-// that is not loopback (DNS rebinding) unless the dashboard is public, and a
-// write without Content-Type application/json (a cross-site form post
+// that is not loopback (DNS rebinding) unless the dashboard is public, an
+// API call without the key of a public dashboard (any Host reaches it, so
+// the key is what keeps it from being an open proxy to the admin API), and
+// a write without Content-Type application/json (a cross-site form post
 // cannot set it without the browser asking first), even an empty one.
 func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.keyOK(r) {
+			unauthorized(w)
+			return
+		}
 		if !s.cfg.Public && !loopbackHost(r.Host) {
 			problem.Write(w, problem.New(http.StatusForbidden, "forbidden", "Not a loopback host",
 				fmt.Sprintf("host %q: the dashboard answers 127.0.0.1 and localhost only (flowctl dashboard --public allows others)", r.Host)))

@@ -1,7 +1,11 @@
 package dashboard
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
+
+	"github.com/orderflow/platform/problem"
 
 	"github.com/orderflow/flowctl/internal/scenario"
 )
@@ -38,8 +42,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/state", s.getState)
 	mux.HandleFunc("GET /api/stream", func(w http.ResponseWriter, r *http.Request) { s.hub.stream(w, r, s.snapshot) })
 
-	mux.HandleFunc("POST /api/orders", s.placeOne)
-	mux.HandleFunc("POST /api/load", s.startLoad)
+	mux.HandleFunc("POST /api/orders", s.notDuringScenario(s.placeOne))
+	mux.HandleFunc("POST /api/load", s.notDuringScenario(s.startLoad))
 	mux.HandleFunc("GET /api/orders/{mode}", s.listOrders)
 	mux.HandleFunc("GET /api/orders/{mode}/{id}/where", s.where)
 	mux.HandleFunc("GET /api/orders/{mode}/{id}/trace", s.trace)
@@ -47,20 +51,44 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/deadletters", s.deadLetters)
 
 	mux.HandleFunc("GET /api/stacks/{mode}", s.getStack)
-	mux.HandleFunc("PUT /api/stacks/{mode}/faults/{service}", s.setFaults)
-	mux.HandleFunc("POST /api/stacks/{mode}/faults/{service}/pause", s.pauseConsumers(true))
-	mux.HandleFunc("POST /api/stacks/{mode}/faults/{service}/resume", s.pauseConsumers(false))
-	mux.HandleFunc("DELETE /api/stacks/{mode}/faults", s.clearFaults)
-	mux.HandleFunc("PUT /api/stacks/{mode}/propagation", s.setPropagation)
-	mux.HandleFunc("POST /api/stacks/{mode}/{target}/{verb}", s.stopStart)
+	mux.HandleFunc("PUT /api/stacks/{mode}/faults/{service}", s.notDuringScenario(s.setFaults))
+	mux.HandleFunc("POST /api/stacks/{mode}/faults/{service}/pause", s.notDuringScenario(s.pauseConsumers(true)))
+	mux.HandleFunc("POST /api/stacks/{mode}/faults/{service}/resume", s.notDuringScenario(s.pauseConsumers(false)))
+	mux.HandleFunc("DELETE /api/stacks/{mode}/faults", s.notDuringScenario(s.clearFaults))
+	mux.HandleFunc("PUT /api/stacks/{mode}/propagation", s.notDuringScenario(s.setPropagation))
+	mux.HandleFunc("POST /api/stacks/{mode}/{target}/{verb}", s.notDuringScenario(s.stopStart))
 
 	mux.HandleFunc("GET /api/scenarios", s.listScenarios)
 	mux.HandleFunc("POST /api/scenarios/{name}/run", s.runScenario)
 
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := allowed(mux, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			problem.Write(w, problem.New(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed",
+				fmt.Sprintf("%s %s: this endpoint takes %s", r.Method, r.URL.Path, strings.Join(allow, " or "))))
+			return
+		}
 		notFound(w, "No such endpoint", r.Method+" "+r.URL.Path+" is not part of the dashboard's API")
 	})
 	return s.guard(mux)
+}
+
+// allowed lists the methods a path that r's method does not match takes:
+// the catch-all "/api/" answers every method, so the mux's own 405 never
+// comes; a path some other method serves is a wrong method, not a 404.
+func allowed(mux *http.ServeMux, r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "/api/" && pattern != "" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // State is GET /api/state: what the page builds itself from.

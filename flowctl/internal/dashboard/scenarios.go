@@ -48,6 +48,12 @@ func (r *scenarioRunner) last() (ScenarioEvent, bool) {
 	return *r.final, true
 }
 
+func (r *scenarioRunner) isRunning() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.running
+}
+
 func (s *Server) listScenarios(w http.ResponseWriter, _ *http.Request) {
 	out := map[string]any{"scenarios": s.state().Scenarios}
 	if last, ok := s.scen.last(); ok {

@@ -48,8 +48,10 @@ type Config struct {
 	// Poll is how often the stacks are asked how they are.
 	Poll time.Duration
 	// Public allows a Host header that is not loopback (a dashboard served
-	// on purpose beyond this machine).
+	// on purpose beyond this machine); New then sets a Key if none is given.
 	Public bool
+	// Key, when set, is wanted on every /api/ call (see KeyHeader).
+	Key string
 }
 
 // Server is the dashboard.
@@ -106,6 +108,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Size == (scenario.Size{}) {
 		cfg.Size = scenario.DefaultSize
+	}
+	if cfg.Public && cfg.Key == "" {
+		k, err := NewKey()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Key = k
 	}
 	s := &Server{cfg: cfg, hub: newHub(), modes: map[config.Mode]*modeState{}}
 	for _, st := range cfg.Stacks {

@@ -46,9 +46,20 @@ function toast(msg) {
   toast.timer = setTimeout(() => { t.hidden = true; }, 6000);
 }
 
+// KEY is a public dashboard's per-run key: read once from the URL flowctl
+// printed (#key=… or ?key=…), kept for this tab so a reload still has it,
+// and sent on every API call. A loopback dashboard has none and wants none.
+const KEY = (() => {
+  const k = new URLSearchParams(location.hash.slice(1)).get("key") ||
+    new URLSearchParams(location.search).get("key") || sessionStorage.getItem("dashboard-key") || "";
+  if (k) sessionStorage.setItem("dashboard-key", k);
+  return k;
+})();
+
 // api calls the dashboard's own API; a problem answer becomes a toast.
 async function api(method, path, body) {
   const opt = { method, headers: {} };
+  if (KEY) opt.headers["X-Dashboard-Key"] = KEY;
   if (method !== "GET") {
     opt.headers["Content-Type"] = "application/json";
     opt.body = JSON.stringify(body || {});
@@ -262,7 +273,8 @@ async function showDeadLetters(sec, count) {
 
 function connect() {
   const conn = $('[data-role="conn"]');
-  const es = new EventSource("/api/stream");
+  // EventSource cannot set headers: the key goes in the query.
+  const es = new EventSource(KEY ? "/api/stream?key=" + encodeURIComponent(KEY) : "/api/stream");
   const on = (name, fn) => es.addEventListener(name, e => fn(JSON.parse(e.data)));
   es.onopen = () => { conn.textContent = "live"; conn.classList.add("live"); };
   es.onerror = () => { conn.textContent = "reconnecting…"; conn.classList.remove("live"); };
