@@ -1,4 +1,5 @@
-// Package sqlitedb opens a service's SQLite database (pure-Go driver, WAL) and
+// Package sqlitedb opens a service's SQLite database (pure-Go driver, WAL, a
+// per-connection prepared-statement cache: stmtcache.go) and
 // applies its migrations; InTx runs a function in one transaction. A service
 // has one writer connection (Open) and a pool of readers beside it
 // (OpenReader): WAL lets readers see the last commit while the writer's
@@ -12,8 +13,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // Open opens path, enables WAL and foreign keys and applies the schemas'
@@ -25,7 +24,7 @@ func Open(ctx context.Context, path string, schemas ...Schema) (*sql.DB, error) 
 		}
 	}
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	db, err := sql.Open("sqlite", dsn)
+	db, err := openCached(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -55,7 +54,7 @@ const Readers = 4
 // through this pool an error instead of a second writer.
 func OpenReader(ctx context.Context, path string, conns int) (*sql.DB, error) {
 	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=query_only(1)"
-	db, err := sql.Open("sqlite", dsn)
+	db, err := openCached(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
 	}
