@@ -101,22 +101,8 @@ func follow(ctx context.Context, o *api.Orders, res *load.Result, settle time.Du
 	if err := retry.Wait(ctx, followEvery); err != nil {
 		return err
 	}
-	_, err := load.Follow(ctx, res, o, load.FollowConfig{Every: followEvery, Timeout: settle, MaxGetsPerSec: followRate(len(res.Orders), settle)})
+	_, err := load.Follow(ctx, res, o, load.FollowConfig{Every: followEvery, Timeout: settle, MaxGetsPerSec: load.ReadRateFor(len(res.Orders), settle)})
 	return err
-}
-
-// followRate bounds the follow's reads so that it can read every order of
-// the step about four times within settle. Follow's default (a few hundred
-// reads a second, right for a scenario's small batches) would make the
-// reader the bottleneck: at 200 orders/s for 3 s, 600 orders need 3 s of
-// reads alone, and the events mode — whose orders must be read to be seen
-// final, where sync's are final in their answer — would fail for the
-// benchmark's own reason.
-func followRate(orders int, settle time.Duration) float64 {
-	if settle <= 0 {
-		return load.DefaultMaxGetsPerSec
-	}
-	return max(load.DefaultMaxGetsPerSec, 4*float64(orders)/settle.Seconds())
 }
 
 // followEvery is how long after the last placement the orders are first

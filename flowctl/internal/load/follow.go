@@ -21,6 +21,19 @@ type OrderGetter interface {
 // the scenario measures its writes.
 const DefaultMaxGetsPerSec = 200
 
+// ReadRateFor is a MaxGetsPerSec that can read every one of n orders about
+// four times within settle, never below the default. A run that places
+// more than a scenario's batch needs it: at the default, 600 orders take 3 s
+// just to be read, and an events run (whose orders are final only when read
+// back, where sync's are final in their answer) would look slower for the
+// reader's own limit.
+func ReadRateFor(n int, settle time.Duration) float64 {
+	if settle <= 0 {
+		return DefaultMaxGetsPerSec
+	}
+	return max(DefaultMaxGetsPerSec, 4*float64(n)/settle.Seconds())
+}
+
 // FollowConfig bounds Follow.
 type FollowConfig struct {
 	// Every is the shortest time between two reads of one order.

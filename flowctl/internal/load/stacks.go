@@ -84,7 +84,7 @@ func RunStacks(ctx context.Context, stacks []Stack, c StacksConfig) ([]StackResu
 				return
 			}
 			prevNotFinal := -1
-			_, err = Follow(ctx, &res, orders, FollowConfig{Timeout: c.Settle, Progress: func(notFinal int) {
+			_, err = Follow(ctx, &res, orders, FollowConfig{Timeout: c.Settle, MaxGetsPerSec: ReadRateFor(len(res.Orders), c.Settle), Progress: func(notFinal int) {
 				mu.Lock()
 				if prevNotFinal < 0 {
 					prevNotFinal = created(res)
