@@ -18,22 +18,32 @@ type Metrics map[string]float64
 
 // GetMetrics reads a service's /metrics (Prometheus text format).
 func GetMetrics(ctx context.Context, base string, hc *http.Client) (Metrics, error) {
+	var m Metrics
+	err := readMetrics(ctx, base, hc, func(r io.Reader) (err error) {
+		m, err = ParseMetrics(r)
+		return err
+	})
+	return m, err
+}
+
+// readMetrics GETs base's /metrics and hands its body to parse.
+func readMetrics(ctx context.Context, base string, hc *http.Client, parse func(io.Reader) error) error {
 	if hc == nil {
 		hc = &http.Client{Timeout: 5 * time.Second}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(base, "/")+"/metrics", nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	res, err := hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("GET %s/metrics: %w", base, err)
+		return fmt.Errorf("GET %s/metrics: %w", base, err)
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s/metrics: %s", base, res.Status)
+		return fmt.Errorf("GET %s/metrics: %s", base, res.Status)
 	}
-	return ParseMetrics(res.Body)
+	return parse(res.Body)
 }
 
 // ParseMetrics reads the Prometheus text format: "name{labels} value

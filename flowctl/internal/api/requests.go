@@ -2,11 +2,9 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
-	"time"
 )
 
 // requestCountSeries is the count series of the request-duration histogram
@@ -28,22 +26,12 @@ type RequestCounts map[string]float64
 
 // GetRequestCounts reads a service's served requests from its /metrics.
 func GetRequestCounts(ctx context.Context, base string, hc *http.Client) (RequestCounts, error) {
-	if hc == nil {
-		hc = &http.Client{Timeout: 5 * time.Second}
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(base, "/")+"/metrics", nil)
-	if err != nil {
-		return nil, err
-	}
-	res, err := hc.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("GET %s/metrics: %w", base, err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s/metrics: %s", base, res.Status)
-	}
-	return ParseRequestCounts(res.Body)
+	var c RequestCounts
+	err := readMetrics(ctx, base, hc, func(r io.Reader) (err error) {
+		c, err = ParseRequestCounts(r)
+		return err
+	})
+	return c, err
 }
 
 // ParseRequestCounts reads the request-duration histogram's counts from the
