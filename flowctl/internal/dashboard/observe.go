@@ -87,7 +87,7 @@ func (s *Server) observe(ctx context.Context, ms *modeState) observation {
 	outboxRead := false
 	for _, svc := range stack.Services {
 		base := ms.urls[svc]
-		st := ServiceState{Up: answers(ctx, base+"/healthz")}
+		st := ServiceState{Up: api.Healthy(ctx, base)}
 		if st.Up {
 			f, err := ms.target.Admin[svc].GetFaults(ctx)
 			switch {
@@ -146,19 +146,6 @@ func (s *Server) observe(ctx context.Context, ms *modeState) observation {
 		o.deadLetters, o.deadLettersOK = n, true
 	}
 	return o
-}
-
-func answers(ctx context.Context, url string) bool {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return false
-	}
-	res, err := (&http.Client{Timeout: quickTimeout}).Do(req)
-	if err != nil {
-		return false
-	}
-	res.Body.Close()
-	return res.StatusCode < 500
 }
 
 // figuresLoop publishes the stack's figures once a poll period, and as soon

@@ -95,29 +95,13 @@ func (e *Env) restoreOrderSvc(ctx context.Context, t Target, switched bool) {
 		}
 		return
 	}
-	if !answers(ctx, t) {
+	if !api.Healthy(ctx, t.URLs[orderSvc]) {
 		if err := e.Control.StartService(ctx, t.Mode, orderSvc); err != nil {
 			e.say("  (could not restart order-svc: %v; `flowctl up --mode %s` does)", err, t.Mode)
 			return
 		}
 	}
 	_ = t.Admin[orderSvc].ClearFaults(ctx)
-}
-
-// answers says whether order-svc answers /healthz.
-func answers(ctx context.Context, t Target) bool {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(t.URLs[orderSvc], "/")+"/healthz", nil)
-	if err != nil {
-		return false
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return false
-	}
-	res.Body.Close()
-	return res.StatusCode == http.StatusOK
 }
 
 // crashRound arms crash_after_commit on order-svc, places n orders, restarts
@@ -145,7 +129,7 @@ func (e *Env) crashRound(ctx context.Context, t Target, round string, n int) (dw
 		return dwRound{}, err
 	}
 	r := dwRound{Name: round, Attempts: n, Answers: res}
-	if r.Crashed = !answers(ctx, t); r.Crashed {
+	if r.Crashed = !api.Healthy(ctx, t.URLs[orderSvc]); r.Crashed {
 		e.say("  order-svc crashed; starting it again")
 		if err := e.Control.StartService(ctx, t.Mode, orderSvc); err != nil {
 			return r, err
