@@ -63,15 +63,7 @@ func judgeCosts(tried []tracedCost) (bool, string) {
 // tracing discipline, not the transport, decides the cost. A mode's outcome
 // stops holding when the other mode shows it wrong.
 func compareModes(r *Run) {
-	var sync, events *Outcome
-	for i := range r.Outcomes {
-		switch config.Mode(r.Outcomes[i].Mode) {
-		case config.ModeSync:
-			sync = &r.Outcomes[i]
-		case config.ModeEvents:
-			events = &r.Outcomes[i]
-		}
-	}
+	sync, events := r.modes()
 	key := PerPropagation(KeyLookupsPrefix, string(config.PropagationChild))
 	if sync == nil || events == nil {
 		return

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/orderflow/flowctl/internal/usage"
-	"github.com/orderflow/platform/config"
 )
 
 // put records m on o: totals as metrics, each component as a detail line,
@@ -81,15 +80,7 @@ func (m opsMeasure) pathLine() string {
 // more resources as well (memory at the end, or CPU per order). Both modes'
 // outcomes carry the result: the claim is about the pair.
 func judgeOpsCost(r *Run) {
-	var sync, events *Outcome
-	for i := range r.Outcomes {
-		switch config.Mode(r.Outcomes[i].Mode) {
-		case config.ModeSync:
-			sync = &r.Outcomes[i]
-		case config.ModeEvents:
-			events = &r.Outcomes[i]
-		}
-	}
+	sync, events := r.modes()
 	if sync == nil || events == nil {
 		for i := range r.Outcomes {
 			r.Outcomes[i].Holds = false

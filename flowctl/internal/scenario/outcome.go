@@ -3,6 +3,8 @@ package scenario
 import (
 	"strings"
 	"time"
+
+	"github.com/orderflow/platform/config"
 )
 
 // Metric is one measured number of an outcome.
@@ -62,6 +64,20 @@ type Run struct {
 	Scenario string    `json:"scenario"`
 	Claim    string    `json:"claim"`
 	Outcomes []Outcome `json:"outcomes"`
+}
+
+// modes are the run's sync and events outcomes (nil when a mode did not
+// run), for a judge that compares them.
+func (r *Run) modes() (sync, events *Outcome) {
+	for i := range r.Outcomes {
+		switch r.Outcomes[i].Mode {
+		case string(config.ModeSync):
+			sync = &r.Outcomes[i]
+		case string(config.ModeEvents):
+			events = &r.Outcomes[i]
+		}
+	}
+	return sync, events
 }
 
 // Verdict is the run's verdict line: the modes' halves joined.
