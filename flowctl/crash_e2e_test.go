@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -30,28 +29,12 @@ func TestEventsLoseNothingWhenProcessesAreKilled(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the events stack as processes; skipped with -short")
 	}
-	runDir := t.TempDir()
-	base, brokerPort := freeBase(t), freePort(t)
-	c := &cli{t: t, env: map[string]string{}, common: []string{
-		"--run-dir", runDir, "--port-base", strconv.Itoa(base), "--broker-port", strconv.Itoa(brokerPort),
-	}}
+	c, runDir, base, _ := nativeCLI(t)
 	external := os.Getenv("KAFKA_BROKERS")
 	if external != "" {
 		c.env["KAFKA_BROKERS"] = external
 		c.env["KAFKA_TOPIC_PREFIX"] = fmt.Sprintf("crash-%d-", time.Now().UnixNano())
 	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			dumpLogs(t, runDir)
-		}
-		pids := pidFiles(t, runDir)
-		_, _, _ = c.run("down")
-		for _, pid := range pids {
-			if stack.Alive(pid) {
-				_ = syscall.Kill(-pid, syscall.SIGKILL)
-			}
-		}
-	})
 	if out, stderr, err := c.run("up", "--mode", "events", "--no-jaeger"); err != nil {
 		t.Fatalf("up: %v\n%s\n%s", err, out, stderr)
 	}

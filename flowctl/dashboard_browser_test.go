@@ -8,12 +8,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/orderflow/flowctl/internal/browser"
-	"github.com/orderflow/flowctl/internal/stack"
 )
 
 // TestDashboardBrowser starts both native stacks and `flowctl dashboard`,
@@ -30,23 +28,7 @@ func TestDashboardBrowser(t *testing.T) {
 		t.Skip("builds and runs both stacks and a browser; skipped with -short")
 	}
 	exe := browser.Require(t, os.Getenv)
-	runDir := t.TempDir()
-	base, brokerPort := freeBase(t), freePort(t)
-	c := &cli{t: t, env: map[string]string{}, common: []string{
-		"--run-dir", runDir, "--port-base", strconv.Itoa(base), "--broker-port", strconv.Itoa(brokerPort),
-	}}
-	t.Cleanup(func() {
-		if t.Failed() {
-			dumpLogs(t, runDir)
-		}
-		pids := pidFiles(t, runDir)
-		_, _, _ = c.run("down")
-		for _, pid := range pids {
-			if stack.Alive(pid) {
-				_ = syscall.Kill(-pid, syscall.SIGKILL)
-			}
-		}
-	})
+	c, _, _, _ := nativeCLI(t)
 	for _, mode := range []string{"sync", "events"} {
 		if out, stderr, err := c.run("up", "--mode", mode); err != nil {
 			t.Fatalf("up --mode %s: %v\n%s\n%s", mode, err, out, stderr)

@@ -11,11 +11,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
-
-	"github.com/orderflow/flowctl/internal/stack"
 )
 
 // dashOrder is the part of an "order" event this test reads.
@@ -38,23 +35,7 @@ func TestDashboardNative(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs both stacks; skipped with -short")
 	}
-	runDir := t.TempDir()
-	base, brokerPort := freeBase(t), freePort(t)
-	c := &cli{t: t, env: map[string]string{}, common: []string{
-		"--run-dir", runDir, "--port-base", strconv.Itoa(base), "--broker-port", strconv.Itoa(brokerPort),
-	}}
-	t.Cleanup(func() {
-		if t.Failed() {
-			dumpLogs(t, runDir)
-		}
-		pids := pidFiles(t, runDir)
-		_, _, _ = c.run("down")
-		for _, pid := range pids {
-			if stack.Alive(pid) {
-				_ = syscall.Kill(-pid, syscall.SIGKILL)
-			}
-		}
-	})
+	c, runDir, _, _ := nativeCLI(t)
 	for _, m := range []string{"sync", "events"} {
 		if out, stderr, err := c.run("up", "--mode", m, "--no-jaeger"); err != nil {
 			t.Fatalf("up %s: %v\n%s%s", m, err, out, stderr)

@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -27,23 +25,7 @@ func TestScenariosNative(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs both stacks; skipped with -short")
 	}
-	runDir := t.TempDir()
-	base, brokerPort := freeBase(t), freePort(t)
-	c := &cli{t: t, env: map[string]string{}, common: []string{
-		"--run-dir", runDir, "--port-base", strconv.Itoa(base), "--broker-port", strconv.Itoa(brokerPort),
-	}}
-	t.Cleanup(func() {
-		if t.Failed() {
-			dumpLogs(t, runDir)
-		}
-		pids := pidFiles(t, runDir)
-		_, _, _ = c.run("down")
-		for _, pid := range pids {
-			if stack.Alive(pid) {
-				_ = syscall.Kill(-pid, syscall.SIGKILL)
-			}
-		}
-	})
+	c, _, base, brokerPort := nativeCLI(t)
 
 	rep, stdout := runAllScenarios(t, c, "native")
 
