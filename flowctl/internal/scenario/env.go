@@ -110,8 +110,10 @@ type Env struct {
 	Say func(format string, args ...any)
 	// Progress, when set, shows a long step's progress (a bar on a TTY).
 	Progress func(label string, done, total int)
-	// followed is how the last follow polled, for the outcome to say.
-	followed load.FollowStats
+	// followed is how the last follow polled, and at most how fast, for
+	// the outcome to say.
+	followed   load.FollowStats
+	followRate float64
 }
 
 func (e *Env) say(format string, args ...any) {
@@ -186,10 +188,14 @@ func (e *Env) follow(ctx context.Context, t Target, label string, res *load.Resu
 		}
 	}
 	e.followed = load.FollowStats{}
+	// Sized to the batch, as the bench's and load's readers are: a large
+	// events batch must not wait on the reader (sync's orders need no read).
+	e.followRate = load.ReadRateFor(total, e.Size.Settle)
 	notFinal, err = load.Follow(ctx, res, t.Orders, load.FollowConfig{
-		Timeout:  e.Size.Settle,
-		Progress: func(n int) { e.progress(label+": final", total-n, total) },
-		Stats:    &e.followed,
+		Timeout:       e.Size.Settle,
+		MaxGetsPerSec: e.followRate,
+		Progress:      func(n int) { e.progress(label+": final", total-n, total) },
+		Stats:         &e.followed,
 	})
 	if err == nil && e.followed.Revisit > 0 {
 		e.say("  %s", e.followLine())
@@ -201,8 +207,8 @@ func (e *Env) follow(ctx context.Context, t Target, label string, res *load.Resu
 // consistency come from the services' timestamps, but when flowctl saw an
 // order final lags by up to the longest revisit.
 func (e *Env) followLine() string {
-	return fmt.Sprintf("followed with %d reads (≤ %d/s): an order was seen final up to %s after it was (times to consistency are the services' own, exact)",
-		e.followed.Gets, load.DefaultMaxGetsPerSec, stats.Ms(float64(e.followed.Revisit.Microseconds())/1000))
+	return fmt.Sprintf("followed with %d reads (≤ %.0f/s): an order was seen final up to %s after it was (times to consistency are the services' own, exact)",
+		e.followed.Gets, e.followRate, stats.Ms(float64(e.followed.Revisit.Microseconds())/1000))
 }
 
 // putFollow records the follow's resolution on o.
