@@ -16,18 +16,18 @@ import (
 	"github.com/orderflow/platform/config"
 )
 
-// Runtime names how a stack runs.
-type Runtime string
+// RuntimeKind names how a stack runs (a --runtime value).
+type RuntimeKind string
 
 const (
-	RuntimeNative Runtime = "native" // processes on this machine, embedded broker, Jaeger from source
-	RuntimeDocker Runtime = "docker" // docker-compose.yml: real Apache Kafka, Jaeger with its UI, service images
-	RuntimeAuto   Runtime = "auto"   // docker when an engine answers, native otherwise
+	RuntimeNative RuntimeKind = "native" // processes on this machine, embedded broker, Jaeger from source
+	RuntimeDocker RuntimeKind = "docker" // docker-compose.yml: real Apache Kafka, Jaeger with its UI, service images
+	RuntimeAuto   RuntimeKind = "auto"   // docker when an engine answers, native otherwise
 )
 
 // ParseRuntime checks a --runtime / RUNTIME value.
-func ParseRuntime(s string) (Runtime, error) {
-	switch r := Runtime(strings.TrimSpace(s)); r {
+func ParseRuntime(s string) (RuntimeKind, error) {
+	switch r := RuntimeKind(strings.TrimSpace(s)); r {
 	case "", RuntimeAuto:
 		return RuntimeAuto, nil
 	case RuntimeNative, RuntimeDocker:

@@ -8,7 +8,7 @@ import (
 )
 
 func TestParseRuntime(t *testing.T) {
-	for in, want := range map[string]Runtime{"": RuntimeAuto, "auto": RuntimeAuto, "docker": RuntimeDocker, "native": RuntimeNative, " native ": RuntimeNative} {
+	for in, want := range map[string]RuntimeKind{"": RuntimeAuto, "auto": RuntimeAuto, "docker": RuntimeDocker, "native": RuntimeNative, " native ": RuntimeNative} {
 		if got, err := ParseRuntime(in); err != nil || got != want {
 			t.Errorf("ParseRuntime(%q) = %q, %v; want %q", in, got, err, want)
 		}

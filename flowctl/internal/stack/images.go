@@ -169,7 +169,7 @@ func ImagesUsable(ctx context.Context, e Engine, needs []ImageNeed) error {
 // run is present, pullable or buildable (one profile for both modes, so they
 // never end up on different runtimes). RuntimeDocker skips the image check:
 // compose then fails with its own message and flowctl's hint.
-func ChooseCompose(ctx context.Context, rt Runtime, root string, getenv func(string) string, e Engine) (*Compose, string, error) {
+func ChooseCompose(ctx context.Context, rt RuntimeKind, root string, getenv func(string) string, e Engine) (*Compose, string, error) {
 	if rt == RuntimeNative {
 		return nil, "", nil
 	}
