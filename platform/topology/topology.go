@@ -11,22 +11,49 @@ import (
 	"github.com/orderflow/platform/events"
 )
 
-// Service is one service's place in the event flow (events mode). Topics are
-// named without the optional prefix; every consumed topic has a dead-letter
-// topic (events.DLQ) the service writes to.
+// The services' names: the only place they are spelled in code.
+const (
+	OrderSvc     = "order-svc"
+	InventorySvc = "inventory-svc"
+	InvoicingSvc = "invoicing-svc"
+)
+
+// DefaultPortBase is the sync stack's base: a service listens on
+// base + PortOffset (8081, 8082, 8083).
+const DefaultPortBase = 8080
+
+// Service is one service's place in the system: its name, its port above a
+// stack's base, and (events mode) the topics it consumes and produces. Topics
+// are named without the optional prefix; every consumed topic has a
+// dead-letter topic (events.DLQ) the service writes to.
 type Service struct {
-	Name     string
-	Consumes []string
-	Produces []string
+	Name       string
+	PortOffset int
+	Consumes   []string
+	Produces   []string
 }
 
-// Services is the event flow: orders.v1 → inventory-svc → inventory.v1 →
+// Services is the system, callers first (order-svc calls the other two in
+// sync mode; stopping in this order stops taking orders before the services
+// it calls go). The event flow: orders.v1 → inventory-svc → inventory.v1 →
 // invoicing-svc → invoicing.v1, and order-svc following both answers.
 var Services = []Service{
-	{Name: "order-svc", Consumes: []string{events.TopicInventory, events.TopicInvoicing}, Produces: []string{events.TopicOrders}},
-	{Name: "inventory-svc", Consumes: []string{events.TopicOrders}, Produces: []string{events.TopicInventory}},
-	{Name: "invoicing-svc", Consumes: []string{events.TopicInventory}, Produces: []string{events.TopicInvoicing}},
+	{Name: OrderSvc, PortOffset: 1, Consumes: []string{events.TopicInventory, events.TopicInvoicing}, Produces: []string{events.TopicOrders}},
+	{Name: InventorySvc, PortOffset: 2, Consumes: []string{events.TopicOrders}, Produces: []string{events.TopicInventory}},
+	{Name: InvoicingSvc, PortOffset: 3, Consumes: []string{events.TopicInventory}, Produces: []string{events.TopicInvoicing}},
 }
+
+// Names are the services' names, in Services' order.
+func Names() []string {
+	out := make([]string, len(Services))
+	for i, s := range Services {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// Port is the service's port in a stack whose ports start at base.
+func (s Service) Port(base int) int { return base + s.PortOffset }
 
 // Of returns the named service's entry.
 func Of(name string) (Service, error) {
