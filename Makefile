@@ -7,12 +7,12 @@ FLOWCTL := $(RUN_DIR)/bin/flowctl
 MODULES := platform order-svc inventory-svc invoicing-svc flowctl itest
 PKGS := $(addprefix ./,$(addsuffix /...,$(MODULES)))
 
-.PHONY: dashboard bench-e2e smoke-docker up-cluster help test test-short test-docker bench build vet demo demo-sync demo-events up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean generate
+.PHONY: check-conflicts dashboard bench-e2e smoke-docker up-cluster help test test-short test-docker bench build vet demo demo-sync demo-events up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean generate
 
 help: ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-test: vet ## all tests: unit, handlers, integration (kfake, or Kafka at KAFKA_BROKERS), Docker end-to-end (skip without an engine)
+test: vet check-conflicts ## all tests: unit, handlers, integration (kfake, or Kafka at KAFKA_BROKERS), Docker end-to-end (skip without an engine)
 	@echo "integration tests broker: $${KAFKA_BROKERS:-embedded kfake (set KAFKA_BROKERS for a real Kafka)}"
 	$(GO) test -count=1 -timeout 40m $(PKGS)
 
@@ -20,6 +20,10 @@ test-docker: ## the integration suite again, against a Kafka container (testcont
 	@set -a; [ -f $(RUN_DIR)/images.env ] && . $(RUN_DIR)/images.env; set +a; \
 	TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 ITEST_BROKER=docker KAFKA_BROKERS= \
 	$(GO) test -count=1 -timeout 15m -v ./itest/... 2>&1 | grep -E '^(itest:|--- |ok|FAIL|PASS)|^ +[a-z_]+_test.go:[0-9]+: [^{]' | grep -v 'harness_test.go' ; exit $${PIPESTATUS[0]}
+
+check-conflicts: ## fail on a merge-conflict marker in any tracked file (the check tests itself first)
+	@scripts/check-conflicts.sh --self-test
+	@scripts/check-conflicts.sh
 
 test-short: ## unit tests only
 	$(GO) test -short -count=1 $(PKGS)
