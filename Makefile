@@ -31,10 +31,11 @@ test-short: ## unit tests only
 bench: ## Go benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
-vet: ## go vet, gofmt check, and every module tidy and building on its own (GOWORK=off)
+vet: ## go vet, gofmt check, every module tidy and building on its own (GOWORK=off), service names only in platform/topology
 	$(GO) vet $(PKGS)
 	@for m in $(MODULES); do (cd $$m && GOWORK=off $(GO) mod tidy -diff >/dev/null && GOWORK=off $(GO) build ./...) || { echo "$$m: not tidy or does not build with GOWORK=off (run make tidy)"; exit 1; }; done
 	@out=$$(gofmt -l $(MODULES) tools); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@bash scripts/check-shape.sh
 
 build: ## build the services and flowctl into bin/
 	@mkdir -p bin

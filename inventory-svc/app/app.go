@@ -9,6 +9,7 @@ import (
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/service"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/inventory-svc/internal/httpapi"
 	"github.com/orderflow/inventory-svc/internal/listen"
@@ -16,7 +17,7 @@ import (
 )
 
 // Name is the service name.
-const Name = "inventory-svc"
+const Name = topology.InventorySvc
 
 // App is a wired inventory-svc.
 type App struct {

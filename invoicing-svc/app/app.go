@@ -9,6 +9,7 @@ import (
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/service"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/invoicing-svc/internal/httpapi"
 	"github.com/orderflow/invoicing-svc/internal/listen"
@@ -16,7 +17,7 @@ import (
 )
 
 // Name is the service name.
-const Name = "invoicing-svc"
+const Name = topology.InvoicingSvc
 
 // App is a wired invoicing-svc.
 type App struct {

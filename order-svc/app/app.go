@@ -12,6 +12,7 @@ import (
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/service"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/order-svc/internal/downstream"
 	"github.com/orderflow/order-svc/internal/httpapi"
@@ -22,7 +23,7 @@ import (
 )
 
 // Name is the service name.
-const Name = "order-svc"
+const Name = topology.OrderSvc
 
 // App is a wired order-svc.
 type App struct {
@@ -57,7 +58,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		placer = &placing.Sync{Store: st, Inventory: inv, Invoicing: bill, Logger: kit.Logger, AfterCommit: crash, Now: now}
 		kit.Knobs["HTTP_CLIENT_MAX_CONNS"] = cfg.HTTPClientMaxConns
 		kit.Knobs["HTTP_CLIENT_TIMEOUT"] = cfg.HTTPClientTimeout.String()
-		ready = append(ready, httpserver.Check{Name: "inventory-svc", Check: inv.Ping}, httpserver.Check{Name: "invoicing-svc", Check: bill.Ping})
+		ready = append(ready, httpserver.Check{Name: topology.InventorySvc, Check: inv.Ping}, httpserver.Check{Name: topology.InvoicingSvc, Check: bill.Ping})
 	case config.ModeEvents:
 		m := kit.Messaging(st.DB, st.Read)
 		h := &listen.Handler{Now: now}

@@ -60,7 +60,7 @@ type Var struct {
 // listed so a workshop user finds them here.
 var Vars = []Var{
 	{"MODE", "sync", "all", "`sync` (REST calls between services) or `events` (Kafka topics)."},
-	{"HTTP_ADDR", "127.0.0.1:8081 / 8082 / 8083", "all", "Address the HTTP API listens on (the default port depends on the service)."},
+	{"HTTP_ADDR", httpAddrDoc(), "all", "Address the HTTP API listens on (the default port depends on the service)."},
 	{"DB_PATH", "<service>.db", "all", "SQLite database file of the service (WAL mode). Each service owns its own."},
 	{"KAFKA_BROKERS", "127.0.0.1:9092", "all (events)", "Comma-separated bootstrap brokers."},
 	{"KAFKA_TOPIC_PREFIX", "(empty)", "all (events)", "Prefix for every topic and consumer group; isolates runs that share one broker."},
@@ -68,8 +68,8 @@ var Vars = []Var{
 	{"KAFKA_PARTITIONS", "3", "all (events)", "Partitions of each topic a service creates at start-up (topics that exist keep theirs). A consumer runs one worker per partition, so this caps how many events of a topic are handled at once; one order's events stay on one partition and in order. 3, measured: 1 to 12 partitions apply the same 12–16k events/s (`BenchmarkConsumerPartitions`: the service's one SQLite writer is the limit, not the workers), and 3 already keeps an event being retried from holding up every other order."},
 	{"CONSUMER_BATCH_MAX", "256", "all (events)", "Most events a partition worker applies in one database transaction, with one offset commit; `1` handles them one by one."},
 	{"CONSUMER_BATCH_WAIT", "5ms", "all (events)", "Longest a partition worker spends gathering events that are already fetched into one batch (Go duration). It never waits for events not yet fetched, so a lone event is not delayed."},
-	{"INVENTORY_URL", "http://127.0.0.1:8082", "order-svc (sync)", "Base URL of inventory-svc."},
-	{"INVOICING_URL", "http://127.0.0.1:8083", "order-svc (sync)", "Base URL of invoicing-svc."},
+	{"INVENTORY_URL", defaultURL(topology.InventorySvc), "order-svc (sync)", "Base URL of inventory-svc."},
+	{"INVOICING_URL", defaultURL(topology.InvoicingSvc), "order-svc (sync)", "Base URL of invoicing-svc."},
 	{"HTTP_CLIENT_TIMEOUT", "2s", "order-svc (sync)", "Timeout of each outgoing REST call (Go duration)."},
 	{"HTTP_MAX_IN_FLIGHT", "64", "all", "How many API requests a service serves at once (`/healthz`, `/readyz`, `/metrics`, `/admin` exempt); more wait up to `HTTP_QUEUE_WAIT`, then get `503` with `Retry-After`. `0`: unbounded. 64 is finite, so a flood meets a limit as a consumer does, and far above what the demo's rates need (20 orders/s × 300 ms = 6 in flight), so the default scenarios measure the modes, not a refusal; lower it (e.g. to 3, the partitions of a topic) to give sync the parallelism of one consumer group."},
 	{"HTTP_QUEUE_WAIT", "100ms", "all", "How long a request over `HTTP_MAX_IN_FLIGHT` waits for a slot before `503` (Go duration; `0s` refuses at once). 100 ms absorbs bursts of arrivals at the bound yet stays far below `HTTP_CLIENT_TIMEOUT`, so a caller hears `503` rather than timing out."},
@@ -114,13 +114,6 @@ type Config struct {
 	PprofAddr    string
 }
 
-// DefaultHTTPAddr is each service's sync-stack address.
-var DefaultHTTPAddr = map[string]string{
-	"order-svc":     "127.0.0.1:8081",
-	"inventory-svc": "127.0.0.1:8082",
-	"invoicing-svc": "127.0.0.1:8083",
-}
-
 // Load reads the variables for service. Every problem is reported, not just the first.
 func Load(service string, getenv func(string) string) (Config, error) {
 	get := func(name, def string) string {
@@ -133,19 +126,16 @@ func Load(service string, getenv func(string) string) (Config, error) {
 	c := Config{
 		Service:          service,
 		Mode:             Mode(get("MODE", string(ModeSync))),
-		HTTPAddr:         get("HTTP_ADDR", DefaultHTTPAddr[service]),
+		HTTPAddr:         get("HTTP_ADDR", defaultHTTPAddr(service)),
 		DBPath:           get("DB_PATH", service+".db"),
 		TopicPrefix:      get("KAFKA_TOPIC_PREFIX", ""),
-		InventoryURL:     strings.TrimRight(get("INVENTORY_URL", "http://127.0.0.1:8082"), "/"),
-		InvoicingURL:     strings.TrimRight(get("INVOICING_URL", "http://127.0.0.1:8083"), "/"),
+		InventoryURL:     strings.TrimRight(get("INVENTORY_URL", defaultURL(topology.InventorySvc)), "/"),
+		InvoicingURL:     strings.TrimRight(get("INVOICING_URL", defaultURL(topology.InvoicingSvc)), "/"),
 		TracePropagation: Propagation(get("TRACE_PROPAGATION", string(PropagationChild))),
 		OrderPublish:     Publish(get("ORDER_PUBLISH", string(PublishOutbox))),
 		LogLevel:         get("LOG_LEVEL", "info"),
 		PprofAddr:        getenv("PPROF_ADDR"),
 		AdminToken:       getenv("ADMIN_TOKEN"),
-	}
-	if c.HTTPAddr == "" {
-		c.HTTPAddr = "127.0.0.1:8080"
 	}
 	for _, b := range strings.Split(get("KAFKA_BROKERS", "127.0.0.1:9092"), ",") {
 		if b = strings.TrimSpace(b); b != "" {

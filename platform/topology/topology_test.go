@@ -125,3 +125,50 @@ func TestTable(t *testing.T) {
 		t.Errorf("config.ConsumerGroup = %q: it must follow topology.Group", g)
 	}
 }
+
+// TestShape holds the table's own invariants: each service has a distinct
+// name and a distinct port offset that stays inside a stack's block of 100
+// ports (the events stack's base is the sync stack's + 100), Names follows
+// Services, and nothing is consumed that no service produces (such a consumer
+// would wait forever).
+func TestShape(t *testing.T) {
+	names := map[string]bool{}
+	offsets := map[int]string{}
+	produced := map[string]string{}
+	for _, s := range topology.Services {
+		if names[s.Name] {
+			t.Errorf("service %s appears twice", s.Name)
+		}
+		names[s.Name] = true
+		if s.PortOffset < 1 || s.PortOffset > 99 {
+			t.Errorf("%s: port offset %d, want 1..99 (the base itself and the next stack's block are not a service's)", s.Name, s.PortOffset)
+		}
+		if other, ok := offsets[s.PortOffset]; ok {
+			t.Errorf("%s and %s share port offset %d", other, s.Name, s.PortOffset)
+		}
+		offsets[s.PortOffset] = s.Name
+		for _, topic := range s.Produces {
+			produced[topic] = s.Name
+		}
+	}
+	for _, s := range topology.Services {
+		for _, topic := range s.Consumes {
+			if _, ok := produced[topic]; !ok {
+				t.Errorf("%s consumes %s, which no service produces", s.Name, topic)
+			}
+		}
+	}
+	want := make([]string, 0, len(topology.Services))
+	for _, s := range topology.Services {
+		want = append(want, s.Name)
+	}
+	if got := topology.Names(); !slices.Equal(got, want) {
+		t.Errorf("Names() = %v, want Services' order %v", got, want)
+	}
+	if got := []string{topology.OrderSvc, topology.InventorySvc, topology.InvoicingSvc}; !slices.Equal(topology.Names(), got) {
+		t.Errorf("Names() = %v, want the constants in call order %v", topology.Names(), got)
+	}
+	if p := topology.MustOf(topology.OrderSvc).Port(topology.DefaultPortBase); p != 8081 {
+		t.Errorf("order-svc's sync port = %d, want 8081", p)
+	}
+}

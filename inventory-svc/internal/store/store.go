@@ -16,6 +16,7 @@ import (
 	"github.com/orderflow/platform/inbox"
 	"github.com/orderflow/platform/outbox"
 	"github.com/orderflow/platform/sqlitedb"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/inventory-svc/internal/stock"
 )
@@ -29,7 +30,7 @@ var ErrNotFound = errors.New("not found")
 var Schemas = []sqlitedb.Schema{
 	outbox.Schema,
 	inbox.Schema,
-	{Name: "inventory-svc", FS: sqlitedb.MustSub(migrationFiles, "migrations")},
+	{Name: topology.InventorySvc, FS: sqlitedb.MustSub(migrationFiles, "migrations")},
 }
 
 //go:embed migrations/*.sql

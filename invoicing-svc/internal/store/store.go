@@ -17,6 +17,7 @@ import (
 	"github.com/orderflow/platform/inbox"
 	"github.com/orderflow/platform/outbox"
 	"github.com/orderflow/platform/sqlitedb"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/invoicing-svc/internal/invoice"
 )
@@ -30,7 +31,7 @@ var ErrNotFound = errors.New("invoice not found")
 var Schemas = []sqlitedb.Schema{
 	outbox.Schema,
 	inbox.Schema,
-	{Name: "invoicing-svc", FS: sqlitedb.MustSub(migrationFiles, "migrations")},
+	{Name: topology.InvoicingSvc, FS: sqlitedb.MustSub(migrationFiles, "migrations")},
 }
 
 //go:embed migrations/*.sql

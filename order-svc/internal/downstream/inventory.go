@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/retry"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/order-svc/internal/downstream/client"
 	"github.com/orderflow/order-svc/internal/order"
@@ -24,11 +25,11 @@ type Inventory struct {
 func (c *Inventory) Reserve(ctx context.Context, orderID string, items []order.Line) (string, error) {
 	api, err := newAPI(c.BaseURL, c.HTTP)
 	if err != nil {
-		return "", &placing.UnavailableError{Service: "inventory-svc", Err: err}
+		return "", &placing.UnavailableError{Service: topology.InventorySvc, Err: err}
 	}
 	res, err := api.ReserveStockWithResponse(ctx, client.ReserveRequest{OrderID: orderID, Items: toLines(items)})
 	if err != nil { // unreachable, timed out, or an answer that does not decode
-		return "", &placing.UnavailableError{Service: "inventory-svc", Err: err}
+		return "", &placing.UnavailableError{Service: topology.InventorySvc, Err: err}
 	}
 	switch {
 	case res.JSON201 != nil:
@@ -39,7 +40,7 @@ func (c *Inventory) Reserve(ctx context.Context, orderID string, items []order.L
 		p := res.ApplicationProblemJSON409
 		return "", &placing.OutOfStockError{SKU: p.SKU, Detail: p.Detail}
 	}
-	return "", &placing.UnavailableError{Service: "inventory-svc", Err: unexpected(res.HTTPResponse, res.Body)}
+	return "", &placing.UnavailableError{Service: topology.InventorySvc, Err: unexpected(res.HTTPResponse, res.Body)}
 }
 
 // Release cancels a reservation (the compensation when invoicing fails).
@@ -64,22 +65,22 @@ var releaseBackoff = retry.Backoff{First: 20 * time.Millisecond, Max: time.Secon
 func (c *Inventory) release(ctx context.Context, reservationID string) (again bool, err error) {
 	api, err := newAPI(c.BaseURL, c.HTTP)
 	if err != nil {
-		return false, &placing.UnavailableError{Service: "inventory-svc", Err: err}
+		return false, &placing.UnavailableError{Service: topology.InventorySvc, Err: err}
 	}
 	res, err := api.ReleaseReservationWithResponse(ctx, reservationID)
 	if err != nil {
-		return false, &placing.UnavailableError{Service: "inventory-svc", Err: err}
+		return false, &placing.UnavailableError{Service: topology.InventorySvc, Err: err}
 	}
 	if res.JSON200 == nil {
 		return res.StatusCode() == http.StatusServiceUnavailable,
-			&placing.UnavailableError{Service: "inventory-svc", Err: fmt.Errorf("release %s: %w", reservationID, unexpected(res.HTTPResponse, res.Body))}
+			&placing.UnavailableError{Service: topology.InventorySvc, Err: fmt.Errorf("release %s: %w", reservationID, unexpected(res.HTTPResponse, res.Body))}
 	}
 	return false, nil
 }
 
 // Ping checks inventory-svc's liveness (for order-svc's readiness in sync mode).
 func (c *Inventory) Ping(ctx context.Context) error {
-	return ping(ctx, c.HTTP, c.BaseURL, "inventory-svc")
+	return ping(ctx, c.HTTP, c.BaseURL, topology.InventorySvc)
 }
 
 func do(ctx context.Context, hc *http.Client, method, url string, body []byte) (*http.Response, error) {

@@ -11,6 +11,8 @@ import (
 	"github.com/google/uuid"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/orderflow/platform/topology"
+
 	"github.com/orderflow/order-svc/internal/order"
 	"github.com/orderflow/order-svc/internal/store"
 )
@@ -48,7 +50,7 @@ func (s *Sync) Place(ctx context.Context, d order.Draft) (order.Order, error) {
 		return o, err
 	}
 	if s.AfterCommit != nil {
-		s.AfterCommit(ctx, "order "+o.ID+" committed PENDING; inventory-svc not called yet")
+		s.AfterCommit(ctx, "order "+o.ID+" committed PENDING; "+topology.InventorySvc+" not called yet")
 	}
 
 	resID, err := s.Inventory.Reserve(ctx, o.ID, o.Items)

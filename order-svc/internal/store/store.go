@@ -14,6 +14,7 @@ import (
 	"github.com/orderflow/platform/inbox"
 	"github.com/orderflow/platform/outbox"
 	"github.com/orderflow/platform/sqlitedb"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/order-svc/internal/order"
 )
@@ -27,7 +28,7 @@ var ErrNotFound = errors.New("order not found")
 var Schemas = []sqlitedb.Schema{
 	outbox.Schema,
 	inbox.Schema,
-	{Name: "order-svc", FS: sqlitedb.MustSub(migrationFiles, "migrations")},
+	{Name: topology.OrderSvc, FS: sqlitedb.MustSub(migrationFiles, "migrations")},
 }
 
 //go:embed migrations/*.sql
