@@ -1,11 +1,9 @@
-package kafkabus
+package consume_test
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -13,30 +11,37 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
-	"go.opentelemetry.io/otel/propagation"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/consume"
 	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/kafkabus"
 	"github.com/orderflow/platform/kafkaconf"
 )
 
-// recordingDLQ keeps the dead letters in memory.
-type recordingDLQ struct {
-	mu   sync.Mutex
-	msgs []kafka.Message
-}
-
-func (d *recordingDLQ) WriteMessages(_ context.Context, msgs ...kafka.Message) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.msgs = append(d.msgs, msgs...)
-	return nil
+// TestChain: the first middleware is the outermost, the handler the innermost.
+func TestChain(t *testing.T) {
+	var seen []string
+	mark := func(name string) consume.Middleware {
+		return func(next kafkabus.Handler) kafkabus.Handler {
+			return func(ctx context.Context, batch []*kafkabus.Delivery) error {
+				seen = append(seen, name+">")
+				err := next(ctx, batch)
+				seen = append(seen, "<"+name)
+				return err
+			}
+		}
+	}
+	h := consume.Chain(func(context.Context, []*kafkabus.Delivery) error { seen = append(seen, "h"); return nil }, mark("a"), mark("b"))
+	if err := h(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(seen, " "); got != "a> b> h <b <a" {
+		t.Fatalf("calls %q, want %q", got, "a> b> h <b <a")
+	}
 }
 
 // txStore stands in for a database: a batch is applied all or nothing, as
-// platform/consume does in one transaction. Events whose order id is in
+// the Processor does in one transaction. Events whose order id is in
 // failures fail that many more times with the given error (-1: always).
 type txStore struct {
 	mu       sync.Mutex
@@ -46,7 +51,7 @@ type txStore struct {
 	failWith map[string]error
 }
 
-func (s *txStore) handle(_ context.Context, batch []Event) error {
+func (s *txStore) handle(_ context.Context, batch []*kafkabus.Delivery) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var ids []string
@@ -66,34 +71,12 @@ func (s *txStore) handle(_ context.Context, batch []Event) error {
 	return nil
 }
 
-func orderID(n int) string { return fmt.Sprintf("%08d-0000-4000-8000-000000000000", n) }
-
-// placedMessage is OrderPlaced for order n as fetched from partition 0 at offset n.
-func placedMessage(t *testing.T, n int) kafka.Message {
-	t.Helper()
-	at := time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC)
-	env, err := events.New(orderID(n), at, events.OrderPlaced{OrderID: orderID(n), CustomerID: "c-1", Items: []events.Line{{SKU: "SKU-001", Qty: 1}}, PlacedAt: at})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := env.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return kafka.Message{Topic: events.TopicOrders, Partition: 0, Offset: int64(n), Key: []byte(env.Key()), Value: b, Time: at,
-		Headers: []kafka.Header{{Key: kafkaconf.HeaderEventType, Value: []byte(env.Type)}, {Key: kafkaconf.HeaderEventID, Value: []byte(env.ID)}}}
-}
-
-func poisonMessage(n int) kafka.Message {
-	return kafka.Message{Topic: events.TopicOrders, Partition: 0, Offset: int64(n), Key: []byte("junk"), Value: []byte("{not json")}
-}
-
-// TestHandleBatch: a fetched batch goes to the handler in one call (one
+// TestDefaultChain: a fetched batch goes to the handler in one call (one
 // transaction); a poison message is dead-lettered and the rest applied; a
 // failing event sends the batch one by one, so the others are applied and
 // only the failing one is retried or dead-lettered; every event keeps one
 // process span, and order within the partition is kept.
-func TestHandleBatch(t *testing.T) {
+func TestDefaultChain(t *testing.T) {
 	transient := errors.New("database is locked")
 	invalid := fmt.Errorf("%w: no price for SKU-001", events.ErrInvalid)
 	tests := []struct {
@@ -127,12 +110,10 @@ func TestHandleBatch(t *testing.T) {
 				st.failWith[orderID(n)] = tt.failWith[n]
 			}
 			dlq := &recordingDLQ{}
-			spans := tracetest.NewSpanRecorder()
-			c := NewConsumer(ConsumerConfig{
-				Group: "inventory-svc.events", Handler: st.handle, DLQ: dlq,
-				Tracer:      sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans)).Tracer("test"),
-				Propagation: Propagation{Mode: config.PropagationChild, Propagator: propagation.TraceContext{}},
-				Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
+			tracer, spans := recorder()
+			c := &consume.Stats{}
+			h := consume.DefaultChain(st.handle, consume.ChainConfig{
+				Group: "inventory-svc.events", DLQ: dlq, Tracer: tracer, Parent: childOf, Logger: quiet, Stats: c,
 			})
 			var msgs []kafka.Message
 			for _, n := range tt.msgs {
@@ -143,8 +124,8 @@ func TestHandleBatch(t *testing.T) {
 				}
 			}
 			// Retries back off 100 ms, 200 ms: the test takes a few hundred ms.
-			if err := c.handleBatch(context.Background(), msgs); err != nil {
-				t.Fatalf("handleBatch: %v", err)
+			if err := h(context.Background(), fetched(msgs...)); err != nil {
+				t.Fatalf("handler: %v", err)
 			}
 			var want []string
 			for _, n := range tt.wantApplied {
@@ -166,11 +147,7 @@ func TestHandleBatch(t *testing.T) {
 			for _, s := range spans.Ended() {
 				switch s.Name() {
 				case "process " + events.TopicOrders:
-					for _, kv := range s.Attributes() {
-						if kv.Key == "messaging.kafka.offset" {
-							ended = append(ended, "p"+kv.Value.Emit())
-						}
-					}
+					ended = append(ended, "p"+attrs(s)["messaging.kafka.offset"])
 				case "retry " + events.TopicOrders:
 					ended = append(ended, "r")
 				}
@@ -179,5 +156,62 @@ func TestHandleBatch(t *testing.T) {
 				t.Errorf("spans ended %q, want %q (one process span per message)", got, tt.wantSpans)
 			}
 		})
+	}
+}
+
+// TestDefaultChainSkipsEventsTheHandlerIgnores: the stock movements share
+// inventory.v1 with the order flow's events. They decode as valid events, so a
+// handler that has nothing to do with them returns nil and the chain counts
+// them processed; nothing reaches the dead-letter path (the chain here has
+// no DLQ writer: using it would panic). Their spans name the SKU, not an order.
+func TestDefaultChainSkipsEventsTheHandlerIgnores(t *testing.T) {
+	at := time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC)
+	tracer, spans := recorder()
+	var seen []string
+	calls := 0
+	c := &consume.Stats{}
+	h := consume.DefaultChain(func(_ context.Context, batch []*kafkabus.Delivery) error {
+		calls++
+		for _, ev := range batch {
+			seen = append(seen, ev.Env.Type)
+		}
+		return nil // as order-svc and invoicing-svc do with events that concern no order
+	}, consume.ChainConfig{Group: "order-svc.events", Tracer: tracer, Parent: childOf, Logger: quiet, Stats: c})
+	var msgs []kafka.Message
+	for _, p := range []events.Payload{
+		events.StockReceived{MovementID: "3a7e9c10-0000-4000-8000-000000000003", SKU: "SKU-001", Quantity: 40, OnHandAfter: 40},
+		events.StockAdjusted{MovementID: "3a7e9c10-0000-4000-8000-000000000004", SKU: "SKU-001", Delta: -1, Reason: "broken", OnHandAfter: 39},
+	} {
+		env, err := events.New("SKU-001", at, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := env.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if env.Key() != "SKU-001" {
+			t.Fatalf("%s key = %q, want the SKU", env.Type, env.Key())
+		}
+		m := kafka.Message{Topic: events.TopicInventory, Key: []byte(env.Key()), Value: b, Time: at,
+			Headers: []kafka.Header{{Key: kafkaconf.HeaderEventType, Value: []byte(env.Type)}, {Key: kafkaconf.HeaderEventID, Value: []byte(env.ID)}}}
+		msgs = append(msgs, m)
+	}
+	// One fetched batch: both go to the handler in one call, each with its own span.
+	if err := h(context.Background(), fetched(msgs...)); err != nil {
+		t.Fatalf("handler: %v", err)
+	}
+	if c.Processed.Load() != 2 || c.DeadLetter.Load() != 0 || c.Retries.Load() != 0 || len(seen) != 2 || calls != 1 {
+		t.Fatalf("processed %d, dead-lettered %d, retried %d, handled %v in %d calls; want 2, 0, 0 and both types in 1 call",
+			c.Processed.Load(), c.DeadLetter.Load(), c.Retries.Load(), seen, calls)
+	}
+	for _, s := range spans.Ended() {
+		a := attrs(s)
+		if _, ok := a["orderflow.order_id"]; ok || a["orderflow.sku"] != "SKU-001" {
+			t.Errorf("span %s: orderflow.order_id %q, orderflow.sku %q; want only the SKU", s.Name(), a["orderflow.order_id"], a["orderflow.sku"])
+		}
+	}
+	if len(spans.Ended()) != 2 {
+		t.Fatalf("%d spans, want one per message", len(spans.Ended()))
 	}
 }
