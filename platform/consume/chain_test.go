@@ -14,6 +14,7 @@ import (
 
 	"github.com/orderflow/platform/consume"
 	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/faults"
 	"github.com/orderflow/platform/kafkabus"
 	"github.com/orderflow/platform/kafkaconf"
 )
@@ -213,5 +214,31 @@ func TestDefaultChainSkipsEventsTheHandlerIgnores(t *testing.T) {
 	}
 	if len(spans.Ended()) != 2 {
 		t.Fatalf("%d spans, want one per message", len(spans.Ended()))
+	}
+}
+
+// TestDefaultChainRetriesInjectedFaults: an injected error (/admin/faults
+// error_rate) is retried like any transient one, because InjectFaults sits
+// inside Retry; once the fault is lifted the event is applied.
+func TestDefaultChainRetriesInjectedFaults(t *testing.T) {
+	in := faults.New()
+	if err := in.Set(faults.Settings{ErrorRate: 1}); err != nil {
+		t.Fatal(err)
+	}
+	time.AfterFunc(150*time.Millisecond, func() { _ = in.Set(faults.Settings{}) })
+	st := &txStore{failures: map[string]int{}, failWith: map[string]error{}}
+	tracer, _ := recorder()
+	c := &consume.Stats{}
+	h := consume.DefaultChain(st.handle, consume.ChainConfig{
+		Group: "inventory-svc.events", DLQ: &recordingDLQ{}, Tracer: tracer, Parent: childOf, Faults: in, Logger: quiet, Stats: c,
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h(ctx, fetched(placedMessage(t, 1))); err != nil {
+		t.Fatalf("handler: %v", err)
+	}
+	if !slices.Equal(st.applied, []string{orderID(1)}) || c.Retries.Load() == 0 || c.Processed.Load() != 1 || c.DeadLetter.Load() != 0 {
+		t.Fatalf("applied %v after %d retries (processed %d, dead letters %d); want the event applied once after retries",
+			st.applied, c.Retries.Load(), c.Processed.Load(), c.DeadLetter.Load())
 	}
 }
