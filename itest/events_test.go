@@ -147,11 +147,11 @@ func TestEventsRedeliveryChangesNothing(t *testing.T) {
 	// (same event ids), as a consumer crash before its commit would.
 	placed := readAll(t, s.prefix+events.TopicOrders, 1)
 	reservedMsgs := readAll(t, s.prefix+events.TopicInventory, 1)
-	invProcessed := s.inventory.Messaging.Consumers[0].Processed.Load()
-	billProcessed := s.invoicing.Messaging.Consumers[0].Processed.Load()
+	invProcessed := s.inventory.Messaging.Stats.Processed.Load()
+	billProcessed := s.invoicing.Messaging.Stats.Processed.Load()
 	writeRaw(t, placed[0], reservedMsgs[0])
 	eventually(t, 20*time.Second, "duplicates consumed", func() (bool, string) {
-		a, b := s.inventory.Messaging.Consumers[0].Processed.Load(), s.invoicing.Messaging.Consumers[0].Processed.Load()
+		a, b := s.inventory.Messaging.Stats.Processed.Load(), s.invoicing.Messaging.Stats.Processed.Load()
 		return a > invProcessed && b > billProcessed, ""
 	})
 
@@ -201,7 +201,7 @@ func TestEventsMalformedGoesToDLQ(t *testing.T) {
 	if got := s.waitFinal(o.ID); got.Status != "CONFIRMED" {
 		t.Fatalf("order after poison messages = %s", got.Status)
 	}
-	if n := s.inventory.Messaging.Consumers[0].DeadLetter.Load(); n != 2 {
+	if n := s.inventory.Messaging.Stats.DeadLetter.Load(); n != 2 {
 		t.Fatalf("dead-lettered = %d, want 2", n)
 	}
 }

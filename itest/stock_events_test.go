@@ -48,7 +48,7 @@ func TestEventsStockMovements(t *testing.T) {
 		t.Fatalf("inventory.v1 holds %v, want one StockReceived and one StockAdjusted", types)
 	}
 
-	orderC, billC := s.order.Messaging.Consumers[0], s.invoicing.Messaging.Consumers[0]
+	orderC, billC := &s.order.Messaging.Stats, &s.invoicing.Messaging.Stats
 	counts := func() string {
 		return fmt.Sprintf("order-svc processed %d, dead-lettered %d; invoicing-svc processed %d, dead-lettered %d",
 			orderC.Processed.Load(), orderC.DeadLetter.Load(), billC.Processed.Load(), billC.DeadLetter.Load())

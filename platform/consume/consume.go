@@ -1,10 +1,15 @@
-// Package consume is the one place where a consumed event becomes a state
-// change: in one transaction it claims the event id in the inbox (so a
-// redelivery changes nothing), runs the service's handler, and stores the
-// events the handler emits in the outbox; after the commit it wakes the relay.
-// A service writes only the state change. The shape follows Watermill's
-// HandlerFunc(msg) ([]*Message, error): a handler returns what it emits
-// instead of publishing it, so the emitting can be transactional.
+// Package consume is what happens to a consumed message between the fetch
+// and the offset commit. The Processor is the one place where a consumed
+// event becomes a state change: in one transaction it claims the event id in
+// the inbox (so a redelivery changes nothing), runs the service's Apply
+// function, and stores the events it emits in the outbox; after the commit it
+// wakes the relay. A service writes only the state change. The shape follows
+// Watermill's HandlerFunc(msg) ([]*Message, error): an Apply function returns
+// what it emits instead of publishing it, so the emitting can be
+// transactional. Around the Processor, Watermill's model again: Middleware
+// values, one idea each (tracing, decoding, dead-lettering, retrying, fault
+// injection), composed once in DefaultChain into the kafkabus.Handler a
+// consumer calls.
 package consume
 
 import (
@@ -19,17 +24,17 @@ import (
 	"github.com/orderflow/platform/sqlitedb"
 )
 
-// Handler changes state for one event in tx and returns the events to
+// Apply changes state for one event in tx and returns the events to
 // publish because of it (none is fine). An error wrapping events.ErrInvalid
 // means the event can never be applied (it is dead-lettered); any other error
-// is retried. The handler must use only tx: the transaction holds the
-// database's writer.
-type Handler func(ctx context.Context, tx *sql.Tx, env events.Envelope, payload events.Payload) ([]events.Envelope, error)
+// is retried. It must use only tx: the transaction holds the database's
+// writer.
+type Apply func(ctx context.Context, tx *sql.Tx, env events.Envelope, payload events.Payload) ([]events.Envelope, error)
 
-// Routes maps an event type to its handler. Events of other types are
+// Routes maps an event type to its Apply function. Events of other types are
 // skipped without an inbox row: a topic is shared by several event types and
 // a service reacts to some of them only.
-type Routes map[string]Handler
+type Routes map[string]Apply
 
 // Processor applies events through Routes, exactly once per event id.
 type Processor struct {
@@ -42,9 +47,10 @@ type Processor struct {
 
 // Handle applies batch in one transaction, in order, and returns nil only if
 // every event of it was applied (or skipped, or already processed). On an
-// error nothing of the batch is applied; the consumer then retries the events
-// one by one, which is how it finds the failing one.
-func (p *Processor) Handle(ctx context.Context, batch []kafkabus.Event) error {
+// error nothing of the batch is applied; Isolate then hands the events on one
+// by one, which is how the failing one is found. It is the innermost
+// kafkabus.Handler of DefaultChain.
+func (p *Processor) Handle(ctx context.Context, batch []*kafkabus.Delivery) error {
 	if !p.anyRouted(batch) {
 		return nil // no transaction for a batch of events nobody here reacts to
 	}
@@ -70,10 +76,10 @@ func (p *Processor) Handle(ctx context.Context, batch []kafkabus.Event) error {
 
 // HandleOne applies one event on its own (tests, and callers without a consumer).
 func (p *Processor) HandleOne(ctx context.Context, env events.Envelope, payload events.Payload) error {
-	return p.Handle(ctx, []kafkabus.Event{{Ctx: ctx, Env: env, Payload: payload}})
+	return p.Handle(ctx, []*kafkabus.Delivery{{Ctx: ctx, Env: env, Payload: payload}})
 }
 
-func (p *Processor) anyRouted(batch []kafkabus.Event) bool {
+func (p *Processor) anyRouted(batch []*kafkabus.Delivery) bool {
 	for _, ev := range batch {
 		if p.Routes[ev.Env.Type] != nil {
 			return true
@@ -85,7 +91,7 @@ func (p *Processor) anyRouted(batch []kafkabus.Event) bool {
 // apply handles one event in tx and returns how many events it emitted. The
 // event's own context (its process span) is used, so the outbox rows carry
 // the trace of the event that caused them.
-func (p *Processor) apply(tx *sql.Tx, ev kafkabus.Event) (int, error) {
+func (p *Processor) apply(tx *sql.Tx, ev *kafkabus.Delivery) (int, error) {
 	h := p.Routes[ev.Env.Type]
 	if h == nil {
 		return 0, nil

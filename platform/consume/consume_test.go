@@ -77,7 +77,7 @@ func (f *fixture) counts(t *testing.T) [3]int {
 	return c
 }
 
-func placed(t *testing.T, n int) kafkabus.Event {
+func placed(t *testing.T, n int) *kafkabus.Delivery {
 	t.Helper()
 	id := fmt.Sprintf("%08d-0000-4000-8000-000000000000", n)
 	env, err := events.New(id, t0, events.OrderPlaced{OrderID: id, CustomerID: "c-1", Items: []events.Line{{SKU: "SKU-001", Qty: 1}}, PlacedAt: t0})
@@ -89,10 +89,10 @@ func placed(t *testing.T, n int) kafkabus.Event {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return kafkabus.Event{Ctx: context.Background(), Env: env, Payload: p}
+	return &kafkabus.Delivery{Ctx: context.Background(), Env: env, Payload: p}
 }
 
-func movement(t *testing.T) kafkabus.Event {
+func movement(t *testing.T) *kafkabus.Delivery {
 	t.Helper()
 	env, err := events.New("SKU-001", t0, events.StockReceived{MovementID: "3a7e9c10-0000-4000-8000-000000000003", SKU: "SKU-001", Quantity: 4, OnHandAfter: 4})
 	if err != nil {
@@ -103,36 +103,38 @@ func movement(t *testing.T) kafkabus.Event {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return kafkabus.Event{Ctx: context.Background(), Env: env, Payload: p}
+	return &kafkabus.Delivery{Ctx: context.Background(), Env: env, Payload: p}
 }
 
 func TestProcessorHandle(t *testing.T) {
 	boom := errors.New("disk on fire")
 	cases := []struct {
 		name     string
-		batch    func(t *testing.T) []kafkabus.Event
+		batch    func(t *testing.T) []*kafkabus.Delivery
 		failWith map[int]error
 		wantErr  error
 		want     [3]int // applied, inbox, outbox
 		wakeups  int
 	}{
 		{"a batch applies every event in one go, one wake-up",
-			func(t *testing.T) []kafkabus.Event { return []kafkabus.Event{placed(t, 1), placed(t, 2), placed(t, 3)} },
+			func(t *testing.T) []*kafkabus.Delivery {
+				return []*kafkabus.Delivery{placed(t, 1), placed(t, 2), placed(t, 3)}
+			},
 			nil, nil, [3]int{3, 3, 3}, 1},
 		{"unrouted events are skipped without an inbox row or a transaction",
-			func(t *testing.T) []kafkabus.Event { return []kafkabus.Event{movement(t)} },
+			func(t *testing.T) []*kafkabus.Delivery { return []*kafkabus.Delivery{movement(t)} },
 			nil, nil, [3]int{0, 0, 0}, 0},
 		{"unrouted events beside routed ones are skipped",
-			func(t *testing.T) []kafkabus.Event { return []kafkabus.Event{placed(t, 1), movement(t)} },
+			func(t *testing.T) []*kafkabus.Delivery { return []*kafkabus.Delivery{placed(t, 1), movement(t)} },
 			nil, nil, [3]int{1, 1, 1}, 1},
 		{"the same event twice in a batch is applied once",
-			func(t *testing.T) []kafkabus.Event { e := placed(t, 1); return []kafkabus.Event{e, e} },
+			func(t *testing.T) []*kafkabus.Delivery { e := placed(t, 1); return []*kafkabus.Delivery{e, e} },
 			nil, nil, [3]int{1, 1, 1}, 1},
 		{"a failing event rolls back the whole batch",
-			func(t *testing.T) []kafkabus.Event { return []kafkabus.Event{placed(t, 1), placed(t, 2)} },
+			func(t *testing.T) []*kafkabus.Delivery { return []*kafkabus.Delivery{placed(t, 1), placed(t, 2)} },
 			map[int]error{2: boom}, boom, [3]int{0, 0, 0}, 0},
 		{"an invalid event keeps its ErrInvalid for the dead-letter decision",
-			func(t *testing.T) []kafkabus.Event { return []kafkabus.Event{placed(t, 1)} },
+			func(t *testing.T) []*kafkabus.Delivery { return []*kafkabus.Delivery{placed(t, 1)} },
 			map[int]error{1: fmt.Errorf("%w: no price", events.ErrInvalid)}, events.ErrInvalid, [3]int{0, 0, 0}, 0},
 	}
 	for _, tc := range cases {
@@ -156,7 +158,7 @@ func TestProcessorHandle(t *testing.T) {
 // (a crash before the offset commit) changes nothing and emits nothing.
 func TestProcessorRedelivery(t *testing.T) {
 	f := newFixture(t)
-	batch := []kafkabus.Event{placed(t, 1), placed(t, 2)}
+	batch := []*kafkabus.Delivery{placed(t, 1), placed(t, 2)}
 	for range 2 {
 		if err := f.proc.Handle(context.Background(), batch); err != nil {
 			t.Fatal(err)

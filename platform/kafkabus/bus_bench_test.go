@@ -15,6 +15,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/consume"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/kafkabus"
 )
@@ -135,15 +136,13 @@ func benchConsumer(b *testing.B, dataDir string) {
 	var doneOnce sync.Once
 	var entered, handled atomic.Int64
 	want := int64(b.N) + 1
+	stats := &consume.Stats{}
 	c := kafkabus.NewConsumer(kafkabus.ConsumerConfig{
-		Brokers:     brokers,
-		Group:       "bench",
-		Topics:      []string{topic},
-		Tracer:      sdktrace.NewTracerProvider().Tracer("bench"),
-		Propagation: kafkabus.Propagation{Mode: config.PropagationChild, Propagator: propagation.TraceContext{}},
-		DLQ:         pub.Writer,
-		Logger:      benchLogger,
-		Handler: func(_ context.Context, batch []kafkabus.Event) error {
+		Brokers: brokers,
+		Group:   "bench",
+		Topics:  []string{topic},
+		Logger:  benchLogger,
+		Handler: benchChain(brokers, stats, func(_ context.Context, batch []*kafkabus.Delivery) error {
 			// Every handling waits for the release (the partitions are
 			// worked in parallel), so no worker gets ahead of the timer.
 			entered.Add(1)
@@ -152,7 +151,7 @@ func benchConsumer(b *testing.B, dataDir string) {
 				doneOnce.Do(func() { close(done) })
 			}
 			return nil
-		},
+		}),
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -183,7 +182,7 @@ func benchConsumer(b *testing.B, dataDir string) {
 	if err := <-errc; err != nil {
 		b.Fatal(err)
 	}
-	if got := c.Processed.Load(); got != want {
+	if got := stats.Processed.Load(); got != want {
 		b.Fatalf("processed %d events, want %d", got, want)
 	}
 }
@@ -244,4 +243,17 @@ func BenchmarkPublisher(b *testing.B) {
 			b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "writes/s")
 		})
 	}
+}
+
+// benchChain wraps h in the services' chain (consume.DefaultChain): the
+// consumer is measured with its process spans and decoding, as it runs.
+func benchChain(brokers []string, stats *consume.Stats, h kafkabus.Handler) kafkabus.Handler {
+	return consume.DefaultChain(h, consume.ChainConfig{
+		Group:  "bench",
+		Tracer: sdktrace.NewTracerProvider().Tracer("bench"),
+		Parent: kafkabus.Propagation{Mode: config.PropagationChild, Propagator: propagation.TraceContext{}}.ConsumerStart,
+		DLQ:    kafkabus.NewWriter(brokers, benchLogger),
+		Logger: benchLogger,
+		Stats:  stats,
+	})
 }

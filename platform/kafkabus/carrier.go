@@ -1,6 +1,7 @@
 // Package kafkabus is the Kafka side of the services: a writer and reader tuned
 // for a demo that measures milliseconds, trace context in message headers, a
-// consumer loop with dead-lettering, and idempotent topic creation.
+// consumer loop that fetches, hands each batch to a Handler (platform/consume
+// builds it) and commits, and idempotent topic creation.
 package kafkabus
 
 import (

@@ -6,31 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/segmentio/kafka-go"
-	"go.opentelemetry.io/otel/trace"
 
-	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/kafkaconf"
 )
-
-// Event is one decoded message handed to a Handler. Ctx carries the event's
-// process span: work done for the event (and the events it emits) belongs to
-// its own trace, even when it is handled in a batch with others.
-type Event struct {
-	Ctx     context.Context
-	Env     events.Envelope
-	Payload events.Payload
-}
-
-// Handler applies a batch of decoded events as one unit (platform/consume
-// does it in one database transaction): nil means every event was applied,
-// an error that none was. For a batch of one, an error wrapping
-// events.ErrInvalid sends the message to the dead-letter topic; any other
-// error is retried.
-type Handler func(ctx context.Context, batch []Event) error
 
 // Default batch bounds (config's CONSUMER_BATCH_MAX and CONSUMER_BATCH_WAIT).
 const (
@@ -40,20 +21,14 @@ const (
 
 // ConsumerConfig configures a Consumer.
 type ConsumerConfig struct {
-	Brokers     []string
-	Group       string
-	Topics      []string
-	Handler     Handler
-	Tracer      trace.Tracer
-	Propagation Propagation
-	// DLQ publishes dead letters (a *kafka.Writer); the topic is
-	// events.DLQ(original topic).
-	DLQ    DeadLetterWriter
-	Logger *slog.Logger
-	// Faults, when set, can pause fetching and slow or fail handlings (a
-	// failed handling is retried like any transient error).
-	Faults Faults
-	// BatchMax is the most events one Handler call gets (default
+	Brokers []string
+	Group   string
+	Topics  []string
+	// Handler gets every fetched batch (consume.DefaultChain around the
+	// service's state change).
+	Handler Handler
+	Logger  *slog.Logger
+	// BatchMax is the most messages one Handler call gets (default
 	// DefaultBatchMax); 1 hands them over one by one.
 	BatchMax int
 	// BatchWait is the longest a partition worker spends gathering messages
@@ -63,31 +38,18 @@ type ConsumerConfig struct {
 	BatchWait time.Duration
 }
 
-// DeadLetterWriter is what a consumer needs from the dead-letter writer.
-type DeadLetterWriter interface {
-	WriteMessages(ctx context.Context, msgs ...kafka.Message) error
-}
-
-// Faults is what a consumer needs from fault injection.
-type Faults interface {
-	WaitResumed(ctx context.Context) error
-	Apply(ctx context.Context) error
-}
-
 // Consumer is a consumer-group member that runs one worker per assigned
-// partition. A worker takes what its partition reader has fetched, hands it
-// to the Handler as one batch (one transaction), and marks the batch's last
-// offset for commit; a committer sends the marked offsets of all partitions
-// in one request, without holding up the workers. The offset is committed
-// only after the state change, and the handler dedupes by event id in the
-// same transaction, so a crash in between means a redelivery that changes
-// nothing. A message being retried holds up its own partition only.
+// partition. A worker fetches, hands what its partition reader has fetched
+// to the Handler as one batch, and marks the batch's last offset for commit;
+// a committer sends the marked offsets of all partitions in one request,
+// without holding up the workers. Retrying, dead-lettering, tracing and
+// fault injection are the Handler's (platform/consume's middleware). The
+// offset is committed only after the Handler returned, and the handler
+// dedupes by event id in the transaction that applies the event, so a crash
+// in between means a redelivery that changes nothing. A message being
+// retried holds up its own partition only.
 type Consumer struct {
 	cfg ConsumerConfig
-	// Counters for /metrics and tests.
-	Processed  atomic.Int64
-	DeadLetter atomic.Int64
-	Retries    atomic.Int64
 }
 
 // kafkaLoggers route kafka-go's logs through logger.

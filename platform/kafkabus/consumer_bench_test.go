@@ -11,9 +11,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel/propagation"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/consume"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/inbox"
@@ -87,16 +85,14 @@ func benchConsumerSQLite(b *testing.B, dataDir string, partitions, batchMax int)
 	var doneOnce sync.Once
 	var entered, applied atomic.Int64
 	want := int64(b.N) + 1
+	stats := &consume.Stats{}
 	c := kafkabus.NewConsumer(kafkabus.ConsumerConfig{
-		Brokers:     brokers,
-		Group:       "bench",
-		Topics:      []string{topic},
-		Tracer:      sdktrace.NewTracerProvider().Tracer("bench"),
-		Propagation: kafkabus.Propagation{Mode: config.PropagationChild, Propagator: propagation.TraceContext{}},
-		DLQ:         pub.Writer,
-		Logger:      benchLogger,
-		BatchMax:    batchMax,
-		Handler: func(ctx context.Context, batch []kafkabus.Event) error {
+		Brokers:  brokers,
+		Group:    "bench",
+		Topics:   []string{topic},
+		Logger:   benchLogger,
+		BatchMax: batchMax,
+		Handler: benchChain(brokers, stats, func(ctx context.Context, batch []*kafkabus.Delivery) error {
 			// Every handling waits for the release, so no worker gets ahead
 			// of the timer while the backlog is published.
 			entered.Add(1)
@@ -108,7 +104,7 @@ func benchConsumerSQLite(b *testing.B, dataDir string, partitions, batchMax int)
 				doneOnce.Do(func() { close(done) })
 			}
 			return nil
-		},
+		}),
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -32,22 +32,28 @@ import (
 const groupTestTopic = events.TopicOrders
 
 // startConsumer runs a consumer of groupTestTopic in group until the test
-// ends or stop is called; stop waits for Run to return.
-func startConsumer(t *testing.T, brokers []string, group string, h kafkabus.Handler) (c *kafkabus.Consumer, stop func()) {
+// ends or stop is called; stop waits for Run to return. h is wrapped in the
+// services' chain (consume.DefaultChain), and c counts what it did.
+func startConsumer(t *testing.T, brokers []string, group string, h kafkabus.Handler) (c *consume.Stats, stop func()) {
 	t.Helper()
-	c = kafkabus.NewConsumer(kafkabus.ConsumerConfig{
-		Brokers:     brokers,
-		Group:       group,
-		Topics:      []string{groupTestTopic},
-		Handler:     h,
-		Tracer:      sdktrace.NewTracerProvider().Tracer("test"),
-		Propagation: kafkabus.Propagation{Mode: config.PropagationChild, Propagator: propagation.TraceContext{}},
-		DLQ:         kafkabus.NewWriter(brokers, benchLogger),
-		Logger:      benchLogger,
+	c = &consume.Stats{}
+	consumer := kafkabus.NewConsumer(kafkabus.ConsumerConfig{
+		Brokers: brokers,
+		Group:   group,
+		Topics:  []string{groupTestTopic},
+		Handler: consume.DefaultChain(h, consume.ChainConfig{
+			Group:  group,
+			Tracer: sdktrace.NewTracerProvider().Tracer("test"),
+			Parent: kafkabus.Propagation{Mode: config.PropagationChild, Propagator: propagation.TraceContext{}}.ConsumerStart,
+			DLQ:    kafkabus.NewWriter(brokers, benchLogger),
+			Logger: benchLogger,
+			Stats:  c,
+		}),
+		Logger: benchLogger,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
-	go func() { errc <- c.Run(ctx) }()
+	go func() { errc <- consumer.Run(ctx) }()
 	var once sync.Once
 	stop = func() {
 		once.Do(func() {
@@ -89,7 +95,7 @@ func seqMessage(t testing.TB, key string, seq int) kafkabus.Message {
 }
 
 // seqOf is the sequence number seqMessage put in the event.
-func seqOf(ev kafkabus.Event) int {
+func seqOf(ev *kafkabus.Delivery) int {
 	var n int
 	fmt.Sscanf(ev.Payload.(*events.OrderPlaced).CustomerID, "seq-%d", &n)
 	return n
@@ -122,7 +128,7 @@ type applyLog struct {
 	n   int
 }
 
-func (l *applyLog) add(batch []kafkabus.Event) {
+func (l *applyLog) add(batch []*kafkabus.Delivery) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, ev := range batch {
@@ -152,7 +158,7 @@ func TestConsumerRetryBlocksOnlyItsPartition(t *testing.T) {
 	stuck, others := keys[0], keys[1:]
 	var healed atomic.Bool
 	applied := &applyLog{seq: map[string][]int{}}
-	c, _ := startConsumer(t, brokers, "retry-test", func(_ context.Context, batch []kafkabus.Event) error {
+	c, _ := startConsumer(t, brokers, "retry-test", func(_ context.Context, batch []*kafkabus.Delivery) error {
 		for _, ev := range batch {
 			if ev.Env.OrderID == stuck && seqOf(ev) == 1 && !healed.Load() {
 				return errors.New("inventory database is locked") // transient: retried
@@ -198,7 +204,7 @@ func TestConsumerKeepsOrderPerKey(t *testing.T) {
 	const orders, perOrder = 40, 8
 	applied := &applyLog{seq: map[string][]int{}}
 	var calls atomic.Int64
-	startConsumer(t, brokers, "order-test", func(_ context.Context, batch []kafkabus.Event) error {
+	startConsumer(t, brokers, "order-test", func(_ context.Context, batch []*kafkabus.Delivery) error {
 		calls.Add(1)
 		applied.add(batch)
 		return nil
@@ -260,7 +266,7 @@ func TestConsumerRedeliveryAfterCrash(t *testing.T) {
 	// The first consumer applies everything, and "crashes" in the batch
 	// that holds the last event: after its commit, before the offset commit.
 	var crashed atomic.Bool
-	_, stop := startConsumer(t, brokers, "crash-test", func(ctx context.Context, batch []kafkabus.Event) error {
+	_, stop := startConsumer(t, brokers, "crash-test", func(ctx context.Context, batch []*kafkabus.Delivery) error {
 		if crashed.Load() {
 			return ctx.Err() // nothing more after the crash
 		}
@@ -278,7 +284,7 @@ func TestConsumerRedeliveryAfterCrash(t *testing.T) {
 	stop()
 
 	var redelivered atomic.Int64
-	second, _ := startConsumer(t, brokers, "crash-test", func(ctx context.Context, batch []kafkabus.Event) error {
+	second, _ := startConsumer(t, brokers, "crash-test", func(ctx context.Context, batch []*kafkabus.Delivery) error {
 		if err := proc.Handle(ctx, batch); err != nil {
 			return err
 		}
@@ -309,7 +315,7 @@ func TestConsumerDeadLettersInsideABatch(t *testing.T) {
 	}
 	defer db.Close()
 	proc := &consume.Processor{DB: db, Routes: consume.Routes{events.TypeOrderPlaced: func(ctx context.Context, tx *sql.Tx, env events.Envelope, p events.Payload) ([]events.Envelope, error) {
-		seq := seqOf(kafkabus.Event{Env: env, Payload: p})
+		seq := seqOf(&kafkabus.Delivery{Env: env, Payload: p})
 		if seq == 4 {
 			return nil, fmt.Errorf("%w: no price for SKU-001", events.ErrInvalid)
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/orderflow/platform/kafkaconf"
+	"github.com/orderflow/platform/retry"
 )
 
 // runPartition is the worker of one assigned partition: fetch a batch,
@@ -34,15 +35,8 @@ func (c *Consumer) runPartition(ctx context.Context, topic string, pa kafka.Part
 			}
 			continue
 		}
-		// Paused (fault injection): hold the fetched batch, uncommitted,
-		// until resumed; the reader's prefetch buffer fills and lag grows.
-		if c.cfg.Faults != nil {
-			if err := c.cfg.Faults.WaitResumed(ctx); err != nil {
-				return
-			}
-		}
-		if err := c.handleBatch(ctx, batch); err != nil {
-			return // only when ctx ended: not committed, redelivered to the next owner
+		if err := c.handle(ctx, batch); err != nil {
+			return // not committed: redelivered to the partition's next owner
 		}
 		commits.mark(topic, pa.ID, batch[len(batch)-1].Offset+1)
 	}
@@ -73,57 +67,26 @@ func (c *Consumer) fetchBatch(ctx context.Context, r *kafka.Reader) ([]kafka.Mes
 	return batch, nil
 }
 
-// handleBatch handles msgs in order, each with its own process span. The
-// decodable ones go to the Handler as one batch; if the batch fails, they
-// are handled one by one, so the good ones are applied and the failing one
-// is retried or dead-lettered alone. Messages that do not decode are
-// dead-lettered first: they change no state, so the others do not depend on
-// them. It returns an error only when ctx ended.
-func (c *Consumer) handleBatch(ctx context.Context, msgs []kafka.Message) error {
-	all := make([]*delivery, 0, len(msgs))
-	// A span ends when its message is done with; when ctx ends first, the
-	// spans of the messages left end here (they are redelivered).
-	defer func() {
-		for _, d := range all {
-			d.finish()
-		}
-	}()
-	items := make([]*delivery, 0, len(msgs))
-	for _, m := range msgs {
-		d := c.begin(ctx, m)
-		all = append(all, d)
-		if d.decodeErr != nil {
-			if err := c.giveUp(ctx, d, d.decodeErr); err != nil {
-				return err
-			}
-			d.finish()
-			continue
-		}
-		items = append(items, d)
+// handle hands msgs to the Handler as one batch. The Handler returns an
+// error only when ctx ended (consume.Retry retries until then); one that
+// gives up otherwise stops this partition's worker, uncommitted, until the
+// next rebalance, because skipping the batch would lose it.
+func (c *Consumer) handle(ctx context.Context, msgs []kafka.Message) error {
+	batch := make([]*Delivery, len(msgs))
+	for i, m := range msgs {
+		batch[i] = NewDelivery(ctx, m)
 	}
-	if len(items) > 1 && c.applyBatch(ctx, items) == nil {
-		c.Processed.Add(int64(len(items)))
-		return nil
+	err := c.cfg.Handler(ctx, batch)
+	if err != nil && ctx.Err() == nil {
+		last := msgs[len(msgs)-1]
+		c.cfg.Logger.ErrorContext(ctx, "handler gave up on a batch; its partition stops until the next rebalance", "group", c.cfg.Group, "topic", last.Topic, "partition", last.Partition, "offset", msgs[0].Offset, "err", err)
 	}
-	for _, d := range items {
-		if err := c.processOne(ctx, d); err != nil {
-			return err
-		}
-		d.finish()
-	}
-	return nil
+	return err
 }
 
-// applyBatch runs the fault hook per event and the handler once for all.
-func (c *Consumer) applyBatch(ctx context.Context, items []*delivery) error {
-	batch := make([]Event, len(items))
-	for i, d := range items {
-		if c.cfg.Faults != nil {
-			if err := c.cfg.Faults.Apply(d.ctx); err != nil {
-				return err
-			}
-		}
-		batch[i] = Event{Ctx: d.ctx, Env: d.env, Payload: d.payload}
-	}
-	return c.cfg.Handler(ctx, batch)
-}
+// commitBackoff spaces failed offset commits: 100 ms doubling up to 3 s.
+var commitBackoff = retry.Backoff{First: 100 * time.Millisecond, Max: 3 * time.Second}
+
+func backoff(attempt int) time.Duration { return commitBackoff.Delay(attempt) }
+
+func sleep(ctx context.Context, d time.Duration) bool { return retry.Sleep(ctx, d) }

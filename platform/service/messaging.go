@@ -28,6 +28,8 @@ type Messaging struct {
 	Publisher *kafkabus.Publisher
 	Relay     *outbox.Relay
 	Consumers []*kafkabus.Consumer
+	// Stats count what the consumers' chains did (consumer_* metrics).
+	Stats consume.Stats
 	// Inbox forgets processed event ids once Kafka cannot deliver them again.
 	Inbox *inbox.Pruner
 	// topicsReady is closed once the topics exist; consumers wait for it, so a
@@ -70,20 +72,12 @@ func (k *Kit) Messaging(db, read *sql.DB) *Messaging {
 		}),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "outbox_published_events_total", Help: "Outbox rows published by this process."}, func() float64 { return float64(m.Relay.Published.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "outbox_publish_failures_total", Help: "Failed publish attempts of the outbox relay."}, func() float64 { return float64(m.Relay.Failures.Load()) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consumer_processed_events_total", Help: "Events handled by this service's consumers."}, func() float64 { return float64(m.sum(func(c *kafkabus.Consumer) int64 { return c.Processed.Load() })) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consumer_dead_lettered_events_total", Help: "Events sent to a dead-letter topic."}, func() float64 { return float64(m.sum(func(c *kafkabus.Consumer) int64 { return c.DeadLetter.Load() })) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consumer_processed_events_total", Help: "Events handled by this service's consumers."}, func() float64 { return float64(m.Stats.Processed.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consumer_dead_lettered_events_total", Help: "Events sent to a dead-letter topic."}, func() float64 { return float64(m.Stats.DeadLetter.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "inbox_pruned_events_total", Help: "Processed event ids forgotten after the inbox retention."}, func() float64 { return float64(m.Inbox.Pruned.Load()) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consumer_retries_total", Help: "Handler attempts that failed and were retried."}, func() float64 { return float64(m.sum(func(c *kafkabus.Consumer) int64 { return c.Retries.Load() })) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consumer_retries_total", Help: "Handler attempts that failed and were retried."}, func() float64 { return float64(m.Stats.Retries.Load()) }),
 	)
 	return m
-}
-
-func (m *Messaging) sum(f func(*kafkabus.Consumer) int64) int64 {
-	var n int64
-	for _, c := range m.Consumers {
-		n += f(c)
-	}
-	return n
 }
 
 // Outbox is the writer for events the service publishes on topic: rows
@@ -101,22 +95,28 @@ func (k *Kit) place() topology.Service { return topology.MustOf(k.Config.Service
 // consumes, in the service's group, that applies
 // events through routes in db (inbox claim, state change and the emitted
 // events in one transaction); emit receives what the handlers emit (nil when
-// they emit nothing).
+// they emit nothing). Around that, consume.DefaultChain: tracing, decoding,
+// dead-lettering, retries and fault injection, in the order it lists.
 func (m *Messaging) Consume(db *sql.DB, routes consume.Routes, emit *outbox.Writer) *kafkabus.Consumer {
 	topics := topology.Prefixed(m.kit.Config.TopicPrefix, m.kit.place().Consumes)
+	group := m.kit.Config.ConsumerGroup()
 	p := &consume.Processor{DB: db, Routes: routes, Outbox: emit}
 	c := kafkabus.NewConsumer(kafkabus.ConsumerConfig{
-		Brokers:     m.kit.Config.KafkaBrokers,
-		Group:       m.kit.Config.ConsumerGroup(),
-		Topics:      topics,
-		Handler:     p.Handle,
-		Tracer:      m.kit.Tracer,
-		Propagation: m.kit.Propagation,
-		DLQ:         m.Publisher.Writer, // one writer: messages carry their topic
-		Logger:      m.kit.Logger,
-		Faults:      m.kit.Faults,
-		BatchMax:    m.kit.Config.ConsumerBatchMax,
-		BatchWait:   m.kit.Config.ConsumerBatchWait,
+		Brokers: m.kit.Config.KafkaBrokers,
+		Group:   group,
+		Topics:  topics,
+		Handler: consume.DefaultChain(p.Handle, consume.ChainConfig{
+			Group:  group,
+			Tracer: m.kit.Tracer,
+			Parent: m.kit.Propagation.ConsumerStart,
+			DLQ:    m.Publisher.Writer, // one writer: messages carry their topic
+			Faults: m.kit.Faults,
+			Logger: m.kit.Logger,
+			Stats:  &m.Stats,
+		}),
+		Logger:    m.kit.Logger,
+		BatchMax:  m.kit.Config.ConsumerBatchMax,
+		BatchWait: m.kit.Config.ConsumerBatchWait,
 	})
 	m.Consumers = append(m.Consumers, c)
 	return c
