@@ -1,7 +1,8 @@
-// Package scenario holds what flowctl runs against a stack: the
-// scenarios that each put one of the article's claims to the test and the
-// demo's script (a fixed mix of orders, placed one after the other, each
-// followed until its status is final, then its trace looked up in Jaeger).
+// Package scenario holds what flowctl runs against a stack: the one list of
+// the scenarios (each a package of its own below, built from kit) that put
+// the article's claims to the test, and the demo's script (a fixed mix of
+// orders, placed one after the other, each followed until its status is
+// final, then its trace looked up in Jaeger).
 package scenario
 
 import (

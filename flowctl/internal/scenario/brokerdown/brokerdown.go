@@ -1,3 +1,6 @@
+// Package brokerdown is the broker-down scenario: Kafka stopped while orders
+// arrive; events accept through the outbox and complete after it returns,
+// sync does not notice.
 package brokerdown
 
 import (

@@ -1,3 +1,6 @@
+// Package downstreamdown is the downstream-down scenario: inventory-svc
+// stopped while orders arrive; sync orders fail, events orders are accepted
+// and complete after it comes back.
 package downstreamdown
 
 import (

@@ -1,3 +1,6 @@
+// Package dualwrite is the dual-write scenario: order-svc crashes right
+// after an order's commit; the outbox loses no order, publishing after the
+// commit (ORDER_PUBLISH=direct) does.
 package dualwrite
 
 import (

@@ -1,3 +1,5 @@
+// Package evolution is the independent-evolution scenario: a reader that
+// joins late, and a rolling deploy of the downstream services under load.
 package evolution
 
 import (

@@ -1,3 +1,5 @@
+// Package findfailure is the find-the-failure scenario: what it takes to
+// find why one order failed from the traces alone, per TRACE_PROPAGATION.
 package findfailure
 
 import (

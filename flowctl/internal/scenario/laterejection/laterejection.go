@@ -1,3 +1,5 @@
+// Package laterejection is the late-rejection scenario: with scarce stock,
+// how many customers told "accepted" learn later their order was rejected.
 package laterejection
 
 import (

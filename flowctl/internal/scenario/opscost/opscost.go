@@ -1,3 +1,5 @@
+// Package opscost is the ops-cost scenario: what each mode's components
+// take to run the same load, and what had to be healthy per order.
 package opscost
 
 import (

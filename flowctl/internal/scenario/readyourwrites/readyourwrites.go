@@ -1,3 +1,5 @@
+// Package readyourwrites is the read-your-writes scenario: each order read
+// back a set gap after its answer; how often is it not final yet?
 package readyourwrites
 
 import (

@@ -1,3 +1,5 @@
+// Package slowdownstream is the slow-downstream scenario: inventory-svc
+// answers late; sync placement pays for it, events grow a backlog instead.
 package slowdownstream
 
 import (
