@@ -1,6 +1,9 @@
 package scenario
 
-import "github.com/orderflow/flowctl/internal/scenario/kit"
+import (
+	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/platform/config"
+)
 
 // The kit's types under the names flowctl's commands, the dashboard and the
 // reports know them by.
@@ -21,4 +24,6 @@ type (
 var DefaultSize = kit.DefaultSize
 
 // NewTarget builds the clients of a stack (kit.NewTarget).
-var NewTarget = kit.NewTarget
+func NewTarget(mode config.Mode, urls map[string]string, adminToken string) Target {
+	return kit.NewTarget(mode, urls, adminToken)
+}
