@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/scenario/kit"
 )
 
 // The docs quote verdicts and numbers a room will believe. Each quote must
@@ -211,7 +212,7 @@ func tableCells(l string) []string {
 func TestCheckQuoteCatchesNumbersNotRecorded(t *testing.T) {
 	r := scenario.Report{Runs: []scenario.Run{{Scenario: "downstream-down", Outcomes: []scenario.Outcome{
 		{Mode: "sync", Verdict: "sync: 0 of 20 orders placed while inventory was down (FAILED 20)",
-			Metrics: []scenario.Metric{{Key: scenario.KeyCatchUpMS, Label: "catch-up", Value: 120, Unit: "ms"}}},
+			Metrics: []scenario.Metric{{Key: kit.CatchUp.Key, Label: "catch-up", Value: 120, Unit: "ms"}}},
 	}}}}
 	q := func(verdict bool, text string) docQuote {
 		return docQuote{doc: "d", source: "r.json", verdict: verdict, scenario: []string{"downstream-down"}, text: text}

@@ -4,41 +4,19 @@ import (
 	"strings"
 
 	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/scenario/kit"
 )
 
-// headlineKeys are the metrics that tell the scenarios apart first, in
-// the order keyNumbers picks them.
-var headlineKeys = []scenario.MetricKey{
-	scenario.KeySuccessPct, scenario.KeyStaleReadPct, scenario.KeyPlacementP50MS, scenario.KeyTTCP99MS,
-	scenario.KeyCatchUpMS, scenario.KeyBacklogEvents, scenario.KeyTracesChild, scenario.KeyTracesLink, scenario.KeyTracesOff,
-	scenario.KeyTotalsMatch, scenario.KeyEventsReplayed, scenario.KeyDeadLetters, scenario.KeyDLQMS, scenario.KeyRefusedStatus,
-	scenario.KeyAcceptedPct, scenario.KeyPlacementP99MS, scenario.KeyTTCP50MS,
-}
-
-// scenarioHeadline are the numbers of a scenario whose claim is not about
-// latency, where the generic headline would show its load's placement
-// times instead of what it measured.
-var scenarioHeadline = map[string][]scenario.MetricKey{
-	"independent-evolution": {scenario.KeyLateOrdersPct, scenario.KeyLateRequests, scenario.KeyDeployFailed},
-	"late-rejection":        {scenario.KeyLateRejected, scenario.KeyRejectedInAnswer, scenario.KeyLateRejectionP50MS},
-	"dual-write":            {scenario.KeyStuckDirect, scenario.KeyStuckOutbox, scenario.KeyStuckSync},
-	"ops-cost":              {scenario.KeyOpsComponents, scenario.KeyOpsRSSMiB, scenario.KeyOpsCPUMSPerOrder},
-}
-
-// keyNumbers is an outcome in a few numbers: the ones that tell the
-// scenarios apart first, up to three, else its first three metrics.
+// keyNumbers is an outcome in a few numbers: the first three of its
+// scenario's headline metrics it has (the definition's order), else its
+// first three metrics.
 func keyNumbers(o scenario.Outcome) string {
-	// Placement at its median (what a client usually waits), consistency at
-	// its p99 (the faults show in the tail); accepted after these, as it
-	// mostly repeats confirmed.
 	var picked []scenario.Metric
-	keys := headlineKeys
-	if own, ok := scenarioHeadline[o.Scenario]; ok {
-		keys = own
-	}
-	for _, k := range keys {
-		if m, ok := o.Metric(k); ok && len(picked) < 3 {
-			picked = append(picked, m)
+	if s, ok := scenario.Find(o.Scenario); ok {
+		for _, k := range s.Headline {
+			if m, ok := o.Metric(k); ok && len(picked) < 3 {
+				picked = append(picked, m)
+			}
 		}
 	}
 	if len(picked) == 0 {
@@ -54,66 +32,29 @@ func keyNumbers(o scenario.Outcome) string {
 	return strings.Join(parts, " · ")
 }
 
-// shortLabel names a headline metric in a word or two for the summary.
+// shortLabel names a metric in a word or two for the summary: its
+// definition's short label, else what the outcome calls it.
 func shortLabel(m scenario.Metric) string {
-	switch m.Key {
-	case scenario.KeySuccessPct:
-		return "confirmed"
-	case scenario.KeyAcceptedPct:
-		return "accepted"
-	case scenario.KeyStaleReadPct:
-		return "stale reads"
-	case scenario.KeyPlacementP50MS:
-		return "placed p50"
-	case scenario.KeyPlacementP99MS:
-		return "placed p99"
-	case scenario.KeyTTCP50MS:
-		return "final p50"
-	case scenario.KeyTTCP99MS:
-		return "final p99"
-	case scenario.KeyCatchUpMS:
-		return "catch-up"
-	case scenario.KeyBacklogEvents:
-		return "backlog"
-	case scenario.KeyTracesChild, scenario.KeyTracesLink, scenario.KeyTracesOff:
-		return "traces (" + strings.TrimPrefix(string(m.Key), "traces_") + ")"
-	case scenario.KeyTotalsMatch:
-		return "rebuilt = live"
-	case scenario.KeyEventsReplayed:
-		return "replayed"
-	case scenario.KeyDeadLetters:
-		return "dead letters"
-	case scenario.KeyDLQMS:
-		return "dead-lettered after"
-	case scenario.KeyRefusedStatus:
-		return "refused with HTTP"
-	case scenario.KeyLateOrdersPct:
-		return "late reader found"
-	case scenario.KeyLateRequests:
-		return "its requests to order-svc"
-	case scenario.KeyDeployFailed:
-		return "failed in the deploy"
-	case scenario.KeyLateRejected:
-		return "accepted, then rejected"
-	case scenario.KeyRejectedInAnswer:
-		return "rejected in the answer"
-	case scenario.KeyLateRejectionP50MS:
-		return "rejection came p50"
-	case scenario.KeyStuckDirect:
-		return "lost (dual write)"
-	case scenario.KeyStuckOutbox:
-		return "lost (outbox)"
-	case scenario.KeyStuckSync:
-		return "left PENDING"
-	case scenario.KeyOpsComponents:
-		return "components"
-	case scenario.KeyOpsRSSMiB:
-		return "memory"
-	case scenario.KeyOpsCPUMSPerOrder:
-		return "CPU per order"
+	if d, ok := scenario.MetricOf(m.Key); ok {
+		return d.Short
 	}
+	return labelOf(m)
+}
+
+// labelOf is what the outcome calls a metric; a recording without a label
+// falls back to the definition's, then to the key.
+func labelOf(m scenario.Metric) string {
 	if m.Label != "" {
 		return m.Label
 	}
+	if d, ok := scenario.MetricOf(m.Key); ok {
+		return d.Label
+	}
 	return string(m.Key)
+}
+
+// yesNo says a metric is a yes (1) or a no (0), by its definition.
+func yesNo(k scenario.MetricKey) bool {
+	d, ok := scenario.MetricOf(k)
+	return ok && d.Unit == kit.UnitYesNo
 }

@@ -1,56 +1,46 @@
 package comparereport
 
 import (
-	_ "embed"
+	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/scenario/kit"
 )
 
-// source is a scenario and the metrics of it that answer a question.
-type source struct {
+// answer is one scenario's evidence for a question.
+type answer struct {
 	scenario string
-	keys     []scenario.MetricKey
-}
-
-// questionTable are the five questions and the metrics that answer each.
-var questionTable = []struct {
-	ask, why string
-	from     []source
-}{
-	{"What coupling problem are you solving?",
-		"Events decouple availability and latency: with a service down, slow or being redeployed, can orders still be placed, and how fast is the answer? And can a new consumer learn the past without asking the producer?",
-		[]source{{"downstream-down", []scenario.MetricKey{scenario.KeySuccessPct, scenario.KeyAcceptedPct}}, {"slow-downstream", []scenario.MetricKey{scenario.KeyPlacementP99MS, scenario.KeySuccessPct}},
-			{"independent-evolution", []scenario.MetricKey{scenario.KeyLateOrdersPct, scenario.KeyLateRequests, scenario.KeyDeployFailed, scenario.KeyDeployAddedTailMS}}}},
-	{"Can your domain tolerate eventual consistency?",
-		"With events the first answer is provisional: how often does a read right after the write show the old state, how long until the status is final, and how many customers told 'accepted' learn later that their order was rejected?",
-		[]source{{"read-your-writes", []scenario.MetricKey{scenario.KeyStaleReadPct}}, {"happy-path", []scenario.MetricKey{scenario.KeyTTCP50MS, scenario.KeyTTCP99MS}},
-			{"late-rejection", []scenario.MetricKey{scenario.KeyLateRejected, scenario.KeyRejectedInAnswer, scenario.KeyLateRejectionP50MS}}}},
-	{"What does a delayed or dropped message cost?",
-		"When the broker is down or a message cannot be handled, orders wait: count how many, and for how long. When a message is dropped (a crash between the commit and the publish), an order waits forever.",
-		[]source{{"broker-down", []scenario.MetricKey{scenario.KeyAcceptedPct, scenario.KeyCatchUpMS, scenario.KeyTTCP99MS}}, {"find-the-failure", []scenario.MetricKey{scenario.KeyRecoveredMS}}, {"poison-message", []scenario.MetricKey{scenario.KeyDeadLetters, scenario.KeyDLQMS}},
-			{"dual-write", []scenario.MetricKey{scenario.KeyStuckDirect, scenario.KeyStuckOutbox, scenario.KeyStuckSync}}}},
-	{"Can your team operate a broker?",
-		"Events add a broker to run, messages to retry or dead-letter, and traces to follow across services.",
-		[]source{{"broker-down", []scenario.MetricKey{scenario.KeyCatchUpMS, scenario.KeyPendingWhileDown}}, {"downstream-down", []scenario.MetricKey{scenario.KeyBacklogEvents, scenario.KeyCatchUpMS}}, {"find-the-failure", []scenario.MetricKey{scenario.KeyTracesChild, scenario.KeyTracesLink, scenario.KeyTracesOff, scenario.KeyLookupsOff}},
-			{"ops-cost", []scenario.MetricKey{scenario.KeyOpsComponents, scenario.KeyOpsMustBeHealthy, scenario.KeyOpsRSSMiB, scenario.KeyOpsCPUMSPerOrder, scenario.KeyOpsLogBytesPer1000}}}},
-	{"Is auditability worth it?",
-		"An event log can be replayed to rebuild state or to audit an order: what did that take here?",
-		[]source{{"replay", []scenario.MetricKey{scenario.KeyEventsReplayed, scenario.KeyReplayMS, scenario.KeyTotalsMatch, scenario.KeyAuditEvents}}}},
+	kit.Answer
 }
 
 // questions are the five questions to ask before choosing events, each
-// answered by the scenarios that measure it, with this report's numbers.
+// answered by the scenarios whose definitions say they measure it, with this
+// report's numbers.
 func questions(r scenario.Report, modes []string) []questionView {
-	qs := questionTable
 	var out []questionView
-	for _, q := range qs {
-		qv := questionView{Ask: q.ask, Why: q.why}
-		for _, src := range q.from {
-			qv.Evidence = append(qv.Evidence, evidenceFor(r, src.scenario, src.keys, modes))
+	for _, q := range kit.Questions {
+		qv := questionView{Ask: q.Ask, Why: q.Why}
+		for _, a := range answersTo(q.Question) {
+			qv.Evidence = append(qv.Evidence, evidenceFor(r, a.scenario, a.Keys, modes))
 		}
 		out = append(out, qv)
 	}
+	return out
+}
+
+// answersTo are the scenarios' answers to q, in their places.
+func answersTo(q kit.Question) []answer {
+	var out []answer
+	for _, s := range scenario.All {
+		for _, a := range s.Answers {
+			if a.Question == q {
+				out = append(out, answer{scenario: s.Name, Answer: a})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b answer) int { return cmp.Compare(a.Place, b.Place) })
 	return out
 }
 
@@ -79,15 +69,12 @@ func evidenceFor(r scenario.Report, name string, keys []scenario.MetricKey, mode
 			}
 			if mt, ok := o.Metric(k); ok {
 				if label == "" {
-					label = mt.Label
+					label = labelOf(mt)
 				}
 				values = append(values, shortValue(mt)+" in "+m)
 			}
 		}
 		if len(values) > 0 {
-			if label == "" {
-				label = string(k)
-			}
 			parts = append(parts, label+": "+strings.Join(values, ", "))
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/scenario/kit"
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
@@ -254,7 +255,7 @@ func scenarioCharts(run scenario.Run, modes []string) (charts []template.HTML, n
 // placement latency p50 and p99 (lighter) per mode.
 func overviewCharts(r scenario.Report, modes []string) []template.HTML {
 	var out []template.HTML
-	if c := metricBars(r, modes, "Orders confirmed, by scenario", []barMetric{{"", scenario.KeySuccessPct}}, true); c != "" {
+	if c := metricBars(r, modes, "Orders confirmed, by scenario", []barMetric{{"", kit.SuccessPct.Key}}, true); c != "" {
 		out = append(out, c)
 	}
 	if c := metricBars(r, modes, "Placement latency p50 and p99 (lighter; the max below 100 samples)", latencyBars, false); c != "" {
@@ -264,7 +265,7 @@ func overviewCharts(r scenario.Report, modes []string) []template.HTML {
 }
 
 // latencyBars are the placement latency chart's bars.
-var latencyBars = []barMetric{{" p50", scenario.KeyPlacementP50MS}, {" p99", scenario.KeyPlacementP99MS}}
+var latencyBars = []barMetric{{" p50", kit.PlacementP50.Key}, {" p99", kit.PlacementP99.Key}}
 
 // barMetric is one bar per mode and scenario: the metric key, and what to
 // add to the mode's name in the legend.

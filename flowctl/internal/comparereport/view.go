@@ -167,7 +167,7 @@ func shortValue(m scenario.Metric) string {
 	switch {
 	case m.Unit == "ms", m.Unit == "s", m.Unit == "%", isCurrency(m.Unit):
 		return formatValue(m)
-	case m.Key == scenario.KeyTotalsMatch:
+	case yesNo(m.Key):
 		return map[bool]string{true: "yes", false: "NO"}[m.Value == 1]
 	}
 	return number(m.Value)
@@ -235,10 +235,7 @@ func metricRows(run scenario.Run, modes []string) []metricRow {
 		for _, mt := range o.Metrics {
 			if _, ok := labels[mt.Key]; !ok {
 				keys = append(keys, mt.Key)
-				labels[mt.Key] = mt.Label
-				if mt.Label == "" {
-					labels[mt.Key] = string(mt.Key)
-				}
+				labels[mt.Key] = labelOf(mt)
 			}
 		}
 	}

@@ -46,7 +46,7 @@ func ScenarioRun(w io.Writer, r scenario.Run, color bool) {
 				cells = append(cells, "–")
 				continue
 			}
-			label = m.Label
+			label = labelOf(m)
 			cells = append(cells, MetricValue(m))
 		}
 		fmt.Fprintf(tw, "%s\t%s\t\n", label, strings.Join(cells, "\t"))
@@ -71,6 +71,15 @@ func ScenarioRun(w io.Writer, r scenario.Run, color bool) {
 			fmt.Fprintf(w, "  %s\n", d)
 		}
 	}
+}
+
+// labelOf is what the outcome calls a metric, else what its definition does
+// (a recording without labels).
+func labelOf(m scenario.Metric) string {
+	if d, ok := scenario.MetricOf(m.Key); ok && m.Label == "" {
+		return d.Label
+	}
+	return m.Label
 }
 
 // metricKeys are the keys of every outcome's metrics, first seen first.

@@ -1,7 +1,8 @@
-// Package scenario holds what flowctl runs against a stack: the
-// scenarios that each put one of the article's claims to the test and the
-// demo's script (a fixed mix of orders, placed one after the other, each
-// followed until its status is final, then its trace looked up in Jaeger).
+// Package scenario holds what flowctl runs against a stack: the one list of
+// the scenarios (each a package of its own below, built from kit) that put
+// the article's claims to the test, and the demo's script (a fixed mix of
+// orders, placed one after the other, each followed until its status is
+// final, then its trace looked up in Jaeger).
 package scenario
 
 import (
@@ -13,12 +14,14 @@ import (
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/scenario/kit"
 	"github.com/orderflow/flowctl/internal/stockup"
+	"github.com/orderflow/platform/topology"
 )
 
 // ScarceSKU has 3 on hand in the seeded catalogue; the mix orders 5 of it once,
 // so every run shows a rejection.
-const ScarceSKU = "SKU-005"
+const ScarceSKU = kit.ScarceSKU
 
 // Mix is the demo's n orders (n ≥ 2): normal orders over SKU-001…SKU-004 with
 // varying quantities and line counts, and, fourth (or last when n < 4), the
@@ -170,11 +173,11 @@ func settle(ctx context.Context, c DemoConfig, rs []OrderResult) error {
 func expected(status string) []string {
 	switch status {
 	case "CONFIRMED":
-		return []string{"order-svc", "inventory-svc", "invoicing-svc"}
+		return []string{topology.OrderSvc, topology.InventorySvc, topology.InvoicingSvc}
 	case "REJECTED":
-		return []string{"order-svc", "inventory-svc"}
+		return []string{topology.OrderSvc, topology.InventorySvc}
 	default:
-		return []string{"order-svc"}
+		return []string{topology.OrderSvc}
 	}
 }
 

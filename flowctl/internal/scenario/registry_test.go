@@ -3,6 +3,8 @@ package scenario
 import (
 	"strings"
 	"testing"
+
+	"github.com/orderflow/flowctl/internal/scenario/kit"
 )
 
 func TestLookup(t *testing.T) {
@@ -20,40 +22,23 @@ func TestLookup(t *testing.T) {
 	}
 }
 
+// TestEveryScenarioExplainsItself: each scenario runs, says its summary and
+// claim, and defines every metric it can record with a label, a short label
+// and a unit, one way only; its headline and its answers to the questions
+// name only metrics it records, and every question has an answer
+// (kit.Check, whose own test breaks each of these on purpose).
 func TestEveryScenarioExplainsItself(t *testing.T) {
-	seen := map[string]bool{}
-	for _, s := range All {
-		if seen[s.Name] {
-			t.Errorf("%s twice", s.Name)
-		}
-		seen[s.Name] = true
-		if s.Summary == "" || s.Claim == "" || s.run == nil {
-			t.Errorf("%s: summary %q, claim %q, run set %v", s.Name, s.Summary, s.Claim, s.run != nil)
-		}
+	for _, err := range kit.Check(All) {
+		t.Error(err)
 	}
 }
 
-func TestVerdictJoinsModes(t *testing.T) {
-	r := Run{Outcomes: []Outcome{{Verdict: "sync: a"}, {Verdict: "events: b"}}}
-	if got := r.Verdict(); got != "sync: a; events: b" {
-		t.Errorf("Verdict = %q", got)
+func TestMetricOf(t *testing.T) {
+	m, ok := MetricOf("stuck_pending_direct")
+	if !ok || m.Short != "lost (dual write)" || m.Unit != kit.UnitOrders {
+		t.Errorf("stuck_pending_direct = %+v, %v", m, ok)
 	}
-}
-
-func TestStatusList(t *testing.T) {
-	if got := statusList(map[string]int{"PENDING": 3, "CONFIRMED": 7, "FAILED": 3}); got != "CONFIRMED 7 · FAILED 3 · PENDING 3" {
-		t.Errorf("statusList = %q", got)
-	}
-}
-
-func TestBrief(t *testing.T) {
-	if got := brief("failed in invoicing-svc: HTTP 503; reservation r-1 released"); got != "failed in invoicing-svc: HTTP 503" {
-		t.Errorf("brief = %q", got)
-	}
-	if got := brief("failed in invoicing-svc: invoicing-svc unavailable: HTTP 503: this service is failing on purpose"); got != "failed in invoicing-svc: invoicing-svc unavailable: HTTP 503" {
-		t.Errorf("brief = %q", got)
-	}
-	if got := []rune(brief(strings.Repeat("x", 300))); len(got) != 100 {
-		t.Errorf("brief kept %d runes", len(got))
+	if _, ok := MetricOf("nobody_records_this"); ok {
+		t.Error("a key no scenario records has a definition")
 	}
 }

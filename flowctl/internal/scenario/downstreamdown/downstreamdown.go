@@ -1,0 +1,153 @@
+// Package downstreamdown is the downstream-down scenario: inventory-svc
+// stopped while orders arrive; sync orders fail, events orders are accepted
+// and complete after it comes back.
+package downstreamdown
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/topology"
+
+	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stats"
+)
+
+// Def is downstream-down.
+var Def = kit.Define(kit.Spec[outage]{
+	About: kit.About{
+		Name:    "downstream-down",
+		Summary: "inventory-svc stopped while orders arrive: sync share failed; events share accepted, backlog, catch-up after restart",
+		Claim:   "events remove coupling: with inventory down, sync orders fail while events orders are accepted and complete later",
+		Metrics: append(kit.LoadMetrics(), kit.AcceptedPct, FailedWhileDownPct, DownFor, kit.Backlog, kit.CatchUp),
+		Headline: []kit.MetricKey{kit.SuccessPct.Key, kit.PlacementP50.Key, kit.TTCP99.Key, kit.CatchUp.Key, kit.Backlog.Key,
+			kit.AcceptedPct.Key, kit.PlacementP99.Key, kit.TTCP50.Key},
+		Answers: []kit.Answer{
+			{Question: kit.Coupling, Place: 1, Keys: []kit.MetricKey{kit.SuccessPct.Key, kit.AcceptedPct.Key}},
+			{Question: kit.OperateBroker, Place: 2, Keys: []kit.MetricKey{kit.Backlog.Key, kit.CatchUp.Key}},
+		},
+	},
+	Run:   run,
+	Judge: judge,
+})
+
+// Metrics of downstream-down's own.
+var (
+	FailedWhileDownPct = kit.MetricDef{Key: "failed_while_down_pct", Label: "failed while down (5xx or no answer)", Short: "failed while down", Unit: kit.UnitPct}
+	DownFor            = kit.MetricDef{Key: "down_for_ms", Label: "inventory down for", Short: "down for", Unit: kit.UnitMS}
+)
+
+// outage is what one mode's run measured: the batch placed while
+// inventory-svc was down, followed to the end after it came back.
+type outage struct {
+	Res                 load.Result
+	N, Accepted, Failed int
+	Backlog             int64
+	BacklogOK           bool
+	DownAt, UpAt        time.Time
+	Followed            kit.Followed
+}
+
+func judge(mode config.Mode, m outage) kit.Outcome {
+	o := judgeDownstreamDown(mode, m.Res, m.N, m.Accepted, m.Failed, m.Backlog, m.BacklogOK, m.DownAt, m.UpAt)
+	m.Followed.Put(&o)
+	return o
+}
+
+// run stops inventory-svc, places orders while it is down, starts it again
+// and follows the orders to the end.
+func run(ctx context.Context, e *kit.Env, t kit.Target) (outage, error) {
+	n := max(1, int(e.Size.Rate*e.Size.DownFor.Seconds()+0.5))
+	if err := e.StockFor(ctx, t, "downstream-down", n, nil); err != nil { // while inventory-svc still answers
+		return outage{}, err
+	}
+	e.Step("  stopping %s (%s, %s)", topology.InventorySvc, t.Mode, e.Control.Runtime())
+	if err := e.Control.StopService(ctx, t.Mode, topology.InventorySvc); err != nil {
+		return outage{}, err
+	}
+	restarted := false
+	defer func() {
+		if !restarted { // leave the stack whole even when the run failed
+			cctx, cancel := kit.CleanupCtx(ctx)
+			defer cancel()
+			_ = e.Control.StartService(cctx, t.Mode, topology.InventorySvc)
+		}
+	}()
+	downAt := time.Now()
+	e.Step("  placing %d orders at %g/s while it is down", n, e.Size.Rate)
+	res, err := e.Place(ctx, t, "downstream-down", n, e.Size.Rate, nil)
+	if err != nil {
+		return outage{}, err
+	}
+	accepted, failedAnswers := answerCounts(res)
+	backlog, backlogOK := e.Backlog(ctx, t, topology.InventorySvc, events.TopicOrders)
+	if rest := e.Size.DownFor - time.Since(downAt); rest > 0 {
+		select {
+		case <-ctx.Done():
+			return outage{}, ctx.Err()
+		case <-time.After(rest):
+		}
+	}
+	e.Step("  starting %s again (it was down %s)", topology.InventorySvc, kit.Seconds(time.Since(downAt)))
+	if err := e.Control.StartService(ctx, t.Mode, topology.InventorySvc); err != nil {
+		return outage{}, err
+	}
+	restarted = true
+	upAt := time.Now()
+	f, err := e.Follow(ctx, t, "downstream-down", &res)
+	if err != nil {
+		return outage{}, err
+	}
+	return outage{Res: res, N: n, Accepted: accepted, Failed: failedAnswers, Backlog: backlog, BacklogOK: backlogOK,
+		DownAt: downAt, UpAt: upAt, Followed: f}, nil
+}
+
+// answerCounts counts, from the answers to the POSTs alone, the orders the
+// client was told will complete (2xx) and those it was told failed (a 5xx or
+// no answer at all).
+func answerCounts(res load.Result) (accepted, failed int) {
+	for _, p := range res.Orders {
+		switch {
+		case p.Accepted():
+			accepted++
+		case p.HTTPStatus >= 500 || p.HTTPStatus == 0:
+			failed++
+		}
+	}
+	return accepted, failed
+}
+
+// judgeDownstreamDown turns the followed batch into the outcome: sync holds
+// when every order failed and none was accepted; events when every order
+// was accepted (2xx) while inventory was down and confirmed after.
+func judgeDownstreamDown(mode config.Mode, res load.Result, n, accepted, failedAnswers int, backlog int64, backlogOK bool, downAt, upAt time.Time) kit.Outcome {
+	s := load.Summarize(res)
+	o := kit.OutcomeOf(s, n)
+	confirmed := s.ByStatus["CONFIRMED"]
+	o.PutAs(kit.AcceptedPct, "accepted while down (2xx: will complete)", stats.Share(accepted, n))
+	o.Put(FailedWhileDownPct, stats.Share(failedAnswers, n))
+	o.Put(DownFor, float64(upAt.Sub(downAt).Milliseconds()))
+	if mode == config.ModeSync {
+		o.Holds = confirmed == 0 && accepted == 0 && failedAnswers == n
+		o.Verdict = fmt.Sprintf("sync: %d of %d orders accepted and %d confirmed while inventory was down (%s)",
+			accepted, n, confirmed, kit.StatusList(s.ByStatus))
+		return o
+	}
+	catchUp := kit.LastFinal(res).Sub(upAt)
+	if backlogOK {
+		o.PutAs(kit.Backlog, "backlog while down", float64(backlog))
+	}
+	o.PutAs(kit.CatchUp, "all final after restart", float64(max(catchUp, 0).Milliseconds()))
+	o.Holds = accepted == n && confirmed == n
+	backlogText := ""
+	if backlogOK {
+		backlogText = fmt.Sprintf(" (backlog %d events on orders.v1)", backlog)
+	}
+	o.Verdict = fmt.Sprintf("events: %d of %d accepted while inventory was down%s; %d confirmed, the last %s after it came back",
+		accepted, n, backlogText, confirmed, kit.Seconds(max(catchUp, 0)))
+	return o
+}

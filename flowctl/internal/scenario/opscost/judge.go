@@ -1,0 +1,129 @@
+package opscost
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/usage"
+)
+
+// put records m on o: totals as metrics, each component as a detail line,
+// and the mode's half of the verdict. Holds waits for judgeOpsCost, which
+// needs both modes.
+func (m opsMeasure) put(o *kit.Outcome) {
+	t := m.totals()
+	o.Put(Components, float64(t.Components))
+	o.Put(Processes, float64(t.Processes))
+	o.Put(MustBeHealthy, float64(m.Path.Count()))
+	o.Put(RSS, mib(t.RSSBytes))
+	o.Put(CPU, roundTo(t.CPU, 2))
+	o.Put(CPUPerOrder, roundTo(m.cpuMSPerOrder(), 2))
+	o.Put(Window, float64(m.Window.Milliseconds()))
+	brokerText := ""
+	if b, ok := m.broker(); ok && b.Measured {
+		o.Put(BrokerRSS, mib(b.RSSBytes))
+		o.Put(BrokerCPU, roundTo(b.CPUDelta, 2))
+		brokerText = fmt.Sprintf("; the broker (%s) %.1f MiB, %.2f s CPU", b.Impl, mib(b.RSSBytes), b.CPUDelta)
+		if b.Log.Measured() && m.Orders > 0 {
+			per := float64(b.LogGrowth) / float64(m.Orders) * 1000
+			o.Put(LogBytesPer1000, roundTo(per, 0))
+			brokerText += fmt.Sprintf(", %d bytes written to its log dir (%.0f per 1,000 orders)", b.LogGrowth, per)
+		} else {
+			brokerText += ", its log's disk not measured"
+		}
+	}
+	for _, c := range m.Components {
+		if c.Kind == usage.KindTracing && c.Measured {
+			o.Put(TracingRSS, mib(c.RSSBytes))
+			o.Put(TracingCPU, roundTo(c.CPUDelta, 2))
+		}
+		o.Details = append(o.Details, c.line())
+	}
+	o.Details = append(o.Details, m.pathLine())
+	unmeasured := ""
+	if len(t.Unmeasured) > 0 {
+		unmeasured = fmt.Sprintf(" (not measured: %s, so the totals leave it out)", strings.Join(t.Unmeasured, ", "))
+	}
+	o.Verdict = fmt.Sprintf("%s: %d components to run (%s), %d had to be healthy per order; %.1f MiB memory, %.2f s CPU for %d orders in %s (%.2f ms per order)%s%s",
+		m.Mode, t.Components, processes(t.Processes), m.Path.Count(), mib(t.RSSBytes), t.CPU, m.Orders, kit.Seconds(m.Window), m.cpuMSPerOrder(), brokerText, unmeasured)
+}
+
+// line is one component's detail.
+func (c opsComponent) line() string {
+	what := string(c.Kind)
+	if c.Kind == usage.KindTracing {
+		what = "tracing, shared by both modes, in neither total"
+	}
+	if !c.Measured {
+		return fmt.Sprintf("%s (%s; %s; %s): not measured", c.Name, what, c.Impl, c.Where)
+	}
+	s := fmt.Sprintf("%s (%s; %s; %s, %s): memory %.1f MiB at the end, CPU %.2f s during the load",
+		c.Name, what, c.Impl, c.Where, processes(c.Processes), mib(c.RSSBytes), c.CPUDelta)
+	if c.Log.Measured() {
+		s += fmt.Sprintf("; log dir %s: %d bytes written during the load, %d bytes written and %d on disk (allocated blocks) at the end",
+			c.Log.Path, c.LogGrowth, c.Log.Written, c.Log.Allocated)
+	}
+	return s
+}
+
+// pathLine says what an order's path needed and where that comes from.
+func (m opsMeasure) pathLine() string {
+	if !m.Path.Broker {
+		return fmt.Sprintf("an order's path (topology table; sync calls the services whose events order-svc would consume): %s", strings.Join(m.Path.Services, " → "))
+	}
+	return fmt.Sprintf("an order's path (topology table): %s, through the broker's topics %s",
+		strings.Join(m.Path.Services, ", "), strings.Join(m.Path.Topics, ", "))
+}
+
+// judgeOpsCost checks the claim once both modes ran: "a broker is one more
+// system to run" holds when events needed more components than sync and
+// more resources as well (memory at the end, or CPU per order). Both modes'
+// outcomes carry the result: the claim is about the pair.
+func judgeOpsCost(r *kit.Run) {
+	sync, events := r.Modes()
+	if sync == nil || events == nil {
+		for i := range r.Outcomes {
+			r.Outcomes[i].Holds = false
+			r.Outcomes[i].Verdict += "; the claim compares the modes: run with --mode both"
+		}
+		return
+	}
+	sc, ec := sync.Value(Components.Key), events.Value(Components.Key)
+	sr, er := sync.Value(RSS.Key), events.Value(RSS.Key)
+	sp, ep := sync.Value(CPUPerOrder.Key), events.Value(CPUPerOrder.Key)
+	moreComponents, moreRSS, moreCPU := ec > sc, er > sr, ep > sp
+	holds := moreComponents && (moreRSS || moreCPU)
+	cmp := fmt.Sprintf("events vs sync: %g vs %g components, %g vs %g had to be healthy, %.1f vs %.1f MiB memory, %.2f vs %.2f ms CPU per order",
+		ec, sc, events.Value(MustBeHealthy.Key), sync.Value(MustBeHealthy.Key), er, sr, ep, sp)
+	var why string
+	switch {
+	case holds:
+		why = "the broker is one more thing to run, and it cost more (" + more(moreRSS, moreCPU) + ")"
+	case !moreComponents:
+		why = "the claim did not show in this run: events ran no more components than sync"
+	default:
+		why = "the claim did not show in this run: events ran more components but used no more memory and no more CPU per order"
+	}
+	sync.Holds, events.Holds = holds, holds
+	events.Verdict += "; " + cmp + ": " + why
+}
+
+// more names what events used more of.
+func more(rss, cpu bool) string {
+	switch {
+	case rss && cpu:
+		return "memory and CPU per order"
+	case rss:
+		return "memory; CPU per order no more"
+	default:
+		return "CPU per order; memory no more"
+	}
+}
+
+func processes(n int) string {
+	if n == 1 {
+		return "1 process"
+	}
+	return fmt.Sprintf("%d processes", n)
+}

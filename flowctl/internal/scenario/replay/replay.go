@@ -1,0 +1,208 @@
+// Package replay is the replay scenario: in events mode a read model no
+// service has, built from offset 0 of the log and checked against the live
+// state; in sync mode what history the APIs keep instead.
+package replay
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
+
+	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/kafkalog"
+	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stats"
+)
+
+// Def is replay.
+var Def = kit.Define(kit.Spec[replayed]{
+	About: kit.About{
+		Name:    "replay",
+		Summary: "build a read model no service has (every order's history, units per SKU and revenue per hour) from offset 0 of the three topics; check it against the live state; sync: what history the APIs keep",
+		Claim:   "an event log gives auditability and replay",
+		Metrics: []kit.MetricDef{LiveInvoices, LiveTotal, EventsReplayed, ReplayTook, JoinWait, ModelOrders, SKUHours,
+			ReplayedInvoices, ReplayedTotal, TotalsMatch, LiveAgree, LiveDisagree, LiveNotInLog, AuditEvents,
+			HistorySteps, HistoryOrders, ListedOrders},
+		Headline: []kit.MetricKey{TotalsMatch.Key, EventsReplayed.Key},
+		Answers: []kit.Answer{{Question: kit.Auditability, Place: 1,
+			Keys: []kit.MetricKey{EventsReplayed.Key, ReplayTook.Key, TotalsMatch.Key, AuditEvents.Key}}},
+	},
+	Run:   run,
+	Judge: judge,
+})
+
+// The metrics of replay. The live ones come first in both modes, so sync's
+// summary row (which has no headline number) shows them: their short
+// labels are their labels.
+var (
+	LiveInvoices     = kit.MetricDef{Key: "live_invoices", Label: "invoices (invoicing-svc)", Short: "invoices (invoicing-svc)", Unit: kit.UnitCount}
+	LiveTotal        = kit.MetricDef{Key: "live_total", Label: "invoiced total (invoicing-svc)", Short: "invoiced total (invoicing-svc)", Unit: kit.UnitCurrency}
+	EventsReplayed   = kit.MetricDef{Key: "events_replayed", Label: "events replayed (three topics)", Short: "replayed", Unit: kit.UnitEvents}
+	ReplayTook       = kit.MetricDef{Key: "replay_ms", Label: "replay took", Short: "replay took", Unit: kit.UnitMS}
+	JoinWait         = kit.MetricDef{Key: "join_wait_ms", Label: "of which joining the groups", Short: "joining the groups", Unit: kit.UnitMS}
+	ModelOrders      = kit.MetricDef{Key: "model_orders", Label: "orders with a history in the read model", Short: "histories", Unit: kit.UnitOrders}
+	SKUHours         = kit.MetricDef{Key: "sku_hours", Label: "SKU × hour cells of units sold", Short: "SKU-hours", Unit: kit.UnitCount}
+	ReplayedInvoices = kit.MetricDef{Key: "replayed_invoices", Label: "invoices rebuilt from the log", Short: "invoices rebuilt", Unit: kit.UnitCount}
+	ReplayedTotal    = kit.MetricDef{Key: "replayed_total", Label: "total rebuilt from the log", Short: "total rebuilt", Unit: kit.UnitCurrency}
+	TotalsMatch      = kit.MetricDef{Key: "totals_match", Label: "rebuilt = live invoicing totals", Short: "rebuilt = live", Unit: kit.UnitYesNo}
+	LiveAgree        = kit.MetricDef{Key: "live_agree", Label: "live facts the read model agrees with", Short: "agrees", Unit: kit.UnitCount}
+	LiveDisagree     = kit.MetricDef{Key: "live_disagree", Label: "live facts it disagrees with", Short: "disagrees", Unit: kit.UnitCount}
+	LiveNotInLog     = kit.MetricDef{Key: "live_not_in_log", Label: "live orders with no history in the log", Short: "not in the log", Unit: kit.UnitOrders}
+	AuditEvents      = kit.MetricDef{Key: "audit_events", Label: "events in the order's trail", Short: "trail", Unit: kit.UnitEvents}
+	// Sync has no log: what history its API keeps instead.
+	HistorySteps  = kit.MetricDef{Key: "history_steps", Label: "steps of the fresh order's history the API keeps", Short: "steps of the fresh order's history the API keeps", Unit: kit.UnitCount}
+	HistoryOrders = kit.MetricDef{Key: "history_orders", Label: "orders whose timeline has every step", Short: "full timelines", Unit: kit.UnitOrders}
+	ListedOrders  = kit.MetricDef{Key: "listed_orders", Label: "orders the API lists (newest, capped)", Short: "listed", Unit: kit.UnitOrders}
+)
+
+// replayed is what one mode's run measured: the live state after one fresh
+// order and, in events mode, the read model rebuilt from the log; in sync
+// mode the fresh order as the API keeps it.
+type replayed struct {
+	Order  api.Order
+	Live   api.Totals
+	Orders []api.Order
+	// Fresh is the fresh order read back (sync).
+	Fresh api.Order
+	// The rebuild (events).
+	Model          *kit.ReadModel
+	Records        int
+	Took, JoinWait time.Duration
+	Check          kit.LiveCheck
+	Trail          []string
+}
+
+// run places one fresh order, so there is an invoice and a trail to show,
+// reads the live state and, in events mode, replays the three topics from
+// offset 0 with fresh consumer groups into a read model.
+func run(ctx context.Context, e *kit.Env, t kit.Target) (replayed, error) {
+	var r replayed
+	res, err := e.Batch(ctx, t, "replay", 1, 1, nil)
+	if err != nil {
+		return r, err
+	}
+	if _, err := e.Follow(ctx, t, "replay", &res); err != nil {
+		return r, err
+	}
+	r.Order = res.Orders[0].Order
+	if r.Live, err = t.Invoicing.Totals(ctx); err != nil {
+		return r, fmt.Errorf("invoicing-svc totals: %w", err)
+	}
+	if r.Orders, err = t.Orders.List(ctx, kit.ListLimit); err != nil {
+		return r, fmt.Errorf("order-svc orders: %w", err)
+	}
+	if t.Mode == config.ModeSync {
+		r.Fresh, err = t.Orders.Get(ctx, r.Order.ID)
+		return r, err
+	}
+	if len(e.Brokers) == 0 {
+		return r, fmt.Errorf("no broker address to read the log from")
+	}
+	r.Model = kit.NewReadModel()
+	stamp := time.Now().UTC().Format("20060102T150405.000")
+	for _, topic := range kafkalog.Topics(e.TopicPrefix) {
+		group := topology.ReplayGroupPrefix(e.TopicPrefix) + "readmodel." + topic + "." + stamp
+		e.Step("  replaying %s from offset 0 with the fresh consumer group %s", topic, group)
+		st, err := kafkalog.Replay(ctx, e.Brokers, topic, group, func(rec kafkalog.Record) error {
+			r.Model.Apply(rec)
+			return nil
+		})
+		if err != nil {
+			return r, fmt.Errorf("replay %s: %w", topic, err)
+		}
+		r.Records += st.Records
+		r.Took += st.Took
+		r.JoinWait += st.JoinWait
+	}
+	r.Model.Finish()
+	stock, err := t.Inventory.Stock(ctx)
+	if err != nil {
+		return r, fmt.Errorf("inventory-svc stock: %w", err)
+	}
+	reserved := 0
+	for _, it := range stock {
+		reserved += it.Reserved
+	}
+	r.Check = r.Model.Check(r.Orders, r.Live, reserved)
+	r.Trail, err = auditTrail(ctx, e, r.Order.ID)
+	return r, err
+}
+
+// judge: events hold when the read model agrees with every live fact and
+// the order's trail has its steps; sync while order-svc keeps every step.
+func judge(mode config.Mode, r replayed) kit.Outcome {
+	var o kit.Outcome
+	live := r.Live
+	o.Put(LiveInvoices, float64(live.Count))
+	o.PutMoney(LiveTotal, float64(live.TotalCents)/100, string(live.Currency))
+	if mode == config.ModeSync {
+		return syncHistory(o, r.Fresh, r.Orders, live)
+	}
+	model, chk, trail, order := r.Model, r.Check, r.Trail, r.Order
+	totalsMatch := model.Invoices == live.Count && model.InvoicedCents == live.TotalCents
+	o.Put(EventsReplayed, float64(r.Records))
+	o.Put(ReplayTook, float64(r.Took.Milliseconds()))
+	o.Put(JoinWait, float64(r.JoinWait.Milliseconds()))
+	o.Put(ModelOrders, float64(len(model.Orders)))
+	o.Put(SKUHours, float64(len(model.UnitsBySKU)))
+	o.Put(ReplayedInvoices, float64(model.Invoices))
+	o.PutMoney(ReplayedTotal, float64(model.InvoicedCents)/100, string(live.Currency))
+	o.Put(TotalsMatch, boolMetric(totalsMatch))
+	o.Put(LiveAgree, float64(chk.Agree))
+	o.Put(LiveDisagree, float64(chk.Disagree))
+	o.Put(LiveNotInLog, float64(chk.NotInLog))
+	for _, d := range chk.Differences {
+		o.Details = append(o.Details, "read model vs live: "+d)
+	}
+	o.Put(AuditEvents, float64(len(trail)))
+	o.Details = append(append([]string{fmt.Sprintf("audit trail of order %s, from the log:", order.ID)}, trail...), o.Details...)
+	o.Holds = chk.Disagree == 0 && chk.NotInLog == 0 && len(trail) >= 3
+	verdict := "agrees with every one"
+	if chk.Disagree+chk.NotInLog > 0 {
+		verdict = fmt.Sprintf("DISAGREES with %d and has no history for %d", chk.Disagree, chk.NotInLog)
+	}
+	o.Verdict = fmt.Sprintf("events: %d events replayed from offset 0 of three topics in %s built a read model no service has — %d orders' full histories, units for %d SKU-hours, %d invoices (%s) — checked against %d live facts (order statuses, invoicing's totals, inventory's reserved units) it %s; order %s's trail is %d events in the log",
+		r.Records, stats.Ms(float64(r.Took.Milliseconds())), len(model.Orders), len(model.UnitsBySKU), model.Invoices, kit.Money(model.InvoicedCents, string(live.Currency)),
+		chk.Agree+chk.Disagree+chk.NotInLog, verdict, kit.Short(order.ID), len(trail))
+	return o
+}
+
+// auditTrail is every event about one order on the three topics (and their
+// dead-letter topics), oldest first.
+func auditTrail(ctx context.Context, e *kit.Env, orderID string) ([]string, error) {
+	var recs []kafkalog.Record
+	for _, topic := range append(kafkalog.Topics(e.TopicPrefix), kafkalog.DLQTopics(e.TopicPrefix)...) {
+		rs, err := kafkalog.ReadAll(ctx, e.Brokers, topic)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", topic, err)
+		}
+		for _, r := range rs {
+			if r.OrderID() == orderID {
+				recs = append(recs, r)
+			}
+		}
+	}
+	slices.SortStableFunc(recs, func(a, b kafkalog.Record) int { return a.Time.Compare(b.Time) })
+	lines := make([]string, 0, len(recs))
+	for _, r := range recs {
+		d := r.Decode()
+		what := d.Envelope.Type
+		if d.Err != nil {
+			what = "malformed: " + d.Err.Error()
+		}
+		lines = append(lines, fmt.Sprintf("  %s  %-16s %-16s event %s  (%s)",
+			r.Time.UTC().Format("15:04:05.000"), r.Topic, what, kit.Short(r.Header("event-id")), r.Position()))
+	}
+	return lines, nil
+}
+
+func boolMetric(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
