@@ -3,7 +3,7 @@ package cmd
 import (
 	"fmt"
 	"path/filepath"
-	"strconv"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -59,37 +59,33 @@ reference lines).
 			if err != nil {
 				return err
 			}
-			tok, err := stack.AdminToken(l, g.env.Getenv)
+			tok, err := g.stacks.Token()
 			if err != nil {
 				return err
 			}
 			var targets []bench.Target
 			var brokers []string
-			runtime := string(stack.RuntimeNative)
+			var rt stack.Runtime
 			for _, m := range []config.Mode{config.ModeSync, config.ModeEvents} {
 				st, err := bringUp(ctx, g, m, up, progress)
 				if err != nil {
 					return err
 				}
-				si := bench.StackInfo{Mode: m, URLs: st.URLs, Brokers: st.Brokers, AdminToken: tok,
-					TopicPrefix: g.env.Getenv("KAFKA_TOPIC_PREFIX"), Jaeger: st.Jaeger,
-					EmbeddedBroker: strings.TrimSpace(g.env.Getenv("KAFKA_BROKERS")) == ""}
-				if st.Compose == nil {
-					si.Layout = &l
-				} else {
-					runtime = string(stack.RuntimeDocker)
-					si.Containers = bench.ContainerProcs(st.Compose, m)
+				if rt, err = g.stacks.Runtime(ctx); err != nil {
+					return err
 				}
+				si := bench.StackInfo{Mode: m, URLs: st.URLs, Brokers: st.Brokers, AdminToken: tok,
+					TopicPrefix: g.stacks.TopicPrefix, Runtime: rt}
 				if len(st.Brokers) > 0 {
 					brokers = st.Brokers
 				}
 				targets = append(targets, bench.ModeTarget(si))
 			}
-			if v := g.env.Getenv("KAFKA_BROKERS"); v != "" && runtime == string(stack.RuntimeNative) {
+			runtime := rt.Runtime()
+			if v := g.stacks.ExternalBrokers; v != "" && slices.Equal(brokers, g.stacks.Brokers) {
 				runtime += ", Kafka at " + v
 			}
-			replication, _ := strconv.Atoi(g.env.Getenv("KAFKA_REPLICATION_FACTOR"))
-			targets = append(targets, bench.KafkaTarget(brokers, replication), bench.EchoTarget())
+			targets = append(targets, bench.KafkaTarget(brokers, g.stacks.ReplicationFactor), bench.EchoTarget())
 			res, err := bench.Run(ctx, cfg, targets, bench.Options{Runtime: runtime, DrainOrders: drainOrders,
 				Say: func(format string, args ...any) { fmt.Fprintf(progress, format+"\n", args...) }})
 			if err != nil {

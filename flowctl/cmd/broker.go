@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stack/native"
 )
 
 func newBrokerCmd(g *globals) *cobra.Command {
@@ -21,13 +22,13 @@ survive a restart; without it everything lives in memory.
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if addr == "" {
-				addr = stack.Addr(g.brokerPort)
+				addr = stack.Addr(g.stacks.BrokerPort)
 			}
 			where := "in memory"
 			if dataDir != "" {
 				where = "data dir " + dataDir
 			}
-			err := stack.RunBroker(c.Context(), stack.BrokerConfig{Addr: addr, DataDir: dataDir, Log: g.env.Stderr}, func(a string) {
+			err := native.RunBroker(c.Context(), native.BrokerConfig{Addr: addr, DataDir: dataDir, Log: g.env.Stderr}, func(a string) {
 				fmt.Fprintf(g.env.Stdout, "kafka broker (kfake) ready on %s, %s; Ctrl-C stops it\n", a, where)
 			})
 			if err == nil {

@@ -62,14 +62,14 @@ the URL it prints carries (#key=…).
 			url := "http://" + addr
 			if detach {
 				args := []string{"dashboard", "--addr", addr, "--mode", mode, "--orders", strconv.Itoa(size.Orders), "--down-for", size.DownFor.String(),
-					"--run-dir", l.RunDir, "--port-base", strconv.Itoa(g.portBase), "--broker-port", strconv.Itoa(g.brokerPort)}
-				if g.runtime != "" {
-					args = append(args, "--runtime", g.runtime)
+					"--run-dir", l.RunDir, "--port-base", strconv.Itoa(g.stacks.PortBase), "--broker-port", strconv.Itoa(g.stacks.BrokerPort)}
+				if g.flags.Runtime != "" {
+					args = append(args, "--runtime", g.flags.Runtime)
 				}
 				if public {
 					args = append(args, "--public")
 				}
-				d, err := stack.DetachDashboard(c.Context(), l, g.env.Self, args, addr, g.env.Getenv)
+				d, err := stack.DetachDashboard(c.Context(), l, g.env.Self, args, addr, g.stacks.ChildEnv())
 				if err != nil {
 					return explainStartError(g.env.Stderr, err)
 				}
@@ -102,10 +102,7 @@ the URL it prints carries (#key=…).
 			return srv.Serve(ctx, ln)
 		},
 	}
-	def := g.env.Getenv("FLOWCTL_DASHBOARD_ADDR")
-	if def == "" {
-		def = stack.DefaultDashboardAddr
-	}
+	def := stack.FlagDefaults(g.env.Getenv).DashboardAddr
 	f := c.Flags()
 	f.StringVar(&addr, "addr", def, "where to listen, host:port (env FLOWCTL_DASHBOARD_ADDR); loopback only unless --public")
 	f.BoolVar(&public, "public", false, "allow a non-loopback --addr; the API then wants a random per-run key, which the printed URL carries: anyone with that URL can break the stacks")
@@ -119,22 +116,22 @@ the URL it prints carries (#key=…).
 // newDashboard wires the dashboard to the stacks at the configured ports,
 // the runtime's control and the admin token.
 func newDashboard(g *globals, l stack.Layout, modes []config.Mode, size scenario.Size, public bool) (*dashboard.Server, error) {
-	tok, err := stack.AdminToken(l, g.env.Getenv)
+	tok, err := g.stacks.Token()
 	if err != nil {
 		return nil, err
 	}
 	cfg := dashboard.Config{
 		Token:       tok,
-		Brokers:     brokerList(g, ""),
-		TopicPrefix: g.env.Getenv("KAFKA_TOPIC_PREFIX"),
-		Jaeger:      stack.JaegerUI,
+		Brokers:     g.stacks.Brokers,
+		TopicPrefix: g.stacks.TopicPrefix,
+		Jaeger:      g.stacks.Jaeger,
 		Control:     func(ctx context.Context) (scenario.Control, error) { return controlOf(ctx, g, "") },
 		Reports:     []string{filepath.Join(l.Root, "reports"), l.RunDir},
 		Size:        size,
 		Public:      public,
 	}
 	for _, m := range modes {
-		cfg.Stacks = append(cfg.Stacks, dashboard.Stack{Mode: m, URLs: stack.StackURLs(g.portBase, m)})
+		cfg.Stacks = append(cfg.Stacks, dashboard.Stack{Mode: m, URLs: g.stacks.URLs(m)})
 	}
 	return dashboard.New(cfg)
 }

@@ -57,7 +57,7 @@ The stack keeps running afterwards; 'flowctl down' stops it.`,
 				Placed:        func(o scenario.OrderResult) { report.Placed(progress, o) },
 			}
 			if st.Jaeger {
-				cfg.Jaeger = api.NewJaeger(stack.JaegerUI, nil)
+				cfg.Jaeger = api.NewJaeger(g.stacks.Jaeger, nil)
 			}
 			fmt.Fprintf(progress, "\nplacing %d orders on order-svc %s\n", n, st.OrderURL())
 			orders, err := scenario.Demo(ctx, cfg)
@@ -70,7 +70,7 @@ The stack keeps running afterwards; 'flowctl down' stops it.`,
 				return printJSON(g.env.Stdout, report.DemoJSON{DemoResult: res, Summary: sum})
 			}
 			report.Demo(g.env.Stdout, res, sum)
-			footer(g.env.Stdout, st.Stack)
+			footer(g.env.Stdout, st)
 			return nil
 		},
 	}

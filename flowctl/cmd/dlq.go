@@ -50,7 +50,7 @@ type dlqTarget struct {
 // newDLQTarget resolves the brokers and checks that one answers, so that a
 // stopped stack reads as one line saying what to do.
 func newDLQTarget(ctx context.Context, g *globals, flag string) (dlqTarget, error) {
-	t := dlqTarget{prefix: g.env.Getenv("KAFKA_TOPIC_PREFIX"), brokers: brokerList(g, flag)}
+	t := dlqTarget{prefix: g.stacks.TopicPrefix, brokers: g.stacks.BrokersOr(flag)}
 	if err := kafkaconf.Ping(ctx, t.brokers); err != nil {
 		return t, fmt.Errorf("no Kafka broker answers at %s; start the events stack with `flowctl up --mode events` or pass --brokers", strings.Join(t.brokers, ","))
 	}

@@ -34,42 +34,24 @@ SIGKILL after 10 s. The broker and Jaeger serve both stacks and stop only with
 				}
 				modes = []config.Mode{m}
 			}
-			l, err := g.layout()
-			if err != nil {
+			if _, err := g.layout(); err != nil {
 				return err
 			}
 			w := g.env.Stdout
 			n := 0
-			// The Docker stacks share one compose project: `down` (all) removes it.
-			if rt, _ := stack.ParseRuntime(g.runtime); rt != stack.RuntimeNative && infra {
-				if compose, err := stack.FindCompose(c.Context(), l.Root, g.env.Getenv); err == nil {
-					removed, err := stack.DockerDown(c.Context(), compose, w)
-					if err != nil {
-						return err
-					}
-					if removed {
-						fmt.Fprintf(w, "removed the Docker stacks (compose project %s)\n", stack.ComposeProject)
-						n++
-					}
+			// Every runtime that may hold something of flowctl's: the Docker
+			// stacks share one compose project, which `down` (all) removes.
+			for _, rt := range g.stacks.Each(c.Context()) {
+				k, err := rt.Down(c.Context(), modes, infra, w)
+				n += k
+				if err != nil {
+					return err
 				}
 			}
-			stopped, err := stack.Down(c.Context(), l, modes, infra)
-			for _, s := range stopped {
-				switch {
-				case s.Stale:
-					fmt.Fprintf(w, "removed stale pid file of %s (pid %d is gone or not a process flowctl started; left alone)\n", s.What, s.PID)
-				case s.Killed:
-					fmt.Fprintf(w, "stopped %s (pid %d) with SIGKILL: it ignored SIGTERM for 10s\n", s.What, s.PID)
-					n++
-				default:
-					fmt.Fprintf(w, "stopped %s (pid %d)\n", s.What, s.PID)
-					n++
-				}
-			}
-			if n == 0 && err == nil {
+			if n == 0 {
 				fmt.Fprintln(w, "nothing of flowctl's was running")
 			}
-			return err
+			return nil
 		},
 	}
 	c.Flags().StringVar(&mode, "mode", "all", "sync, events, or all (all also stops the broker and Jaeger)")

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/faultctl"
@@ -138,7 +139,7 @@ func faultModes(ctx context.Context, g *globals, mode string) ([]config.Mode, er
 	}
 	var modes []config.Mode
 	for _, m := range stack.Modes {
-		if stack.Answers(ctx, stack.StackURLs(g.portBase, m)["order-svc"]+"/healthz") {
+		if stack.Answers(ctx, g.stacks.URLs(m)[topology.OrderSvc]+"/healthz") {
 			modes = append(modes, m)
 		}
 	}
@@ -165,17 +166,13 @@ func faultTarget(mode, svc string) (config.Mode, string, error) {
 
 // faultController reaches the stacks' admin endpoints with flowctl's token.
 func faultController(g *globals) (faultctl.Controller, error) {
-	l, err := g.layout()
-	if err != nil {
-		return faultctl.Controller{}, err
-	}
-	tok, err := stack.AdminToken(l, g.env.Getenv)
+	tok, err := g.stacks.Token()
 	if err != nil {
 		return faultctl.Controller{}, err
 	}
 	return faultctl.Controller{
 		Token:    tok,
-		URLs:     func(m config.Mode) map[string]string { return stack.StackURLs(g.portBase, m) },
+		URLs:     g.stacks.URLs,
 		Services: stack.Services,
 	}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/report"
@@ -34,7 +35,7 @@ func (f *orderFlags) client(g *globals) (*api.Orders, config.Mode, string, error
 	if err != nil {
 		return nil, "", "", err
 	}
-	base := stack.URL(stack.ServicePort(g.portBase, m, "order-svc"))
+	base := g.stacks.URLs(m)[topology.OrderSvc]
 	return api.NewOrders(base, nil), m, base, nil
 }
 
@@ -85,7 +86,7 @@ stock) or 503 FAILED. A rejected or failed order still exists and is shown.`,
 				fmt.Fprintf(w, "order %s is %s: %s — %s\n", p.Order.ID, p.Order.Status, pe.Title, pe.Detail)
 				return nil
 			}
-			report.Order(w, p.Order, stack.JaegerUI)
+			report.Order(w, p.Order, g.stacks.Jaeger)
 			if !p.Order.Final {
 				fmt.Fprintf(w, "follow it: flowctl order get --mode %s %s\n", m, report.ShortID(p.Order.ID))
 			}
@@ -152,7 +153,7 @@ func newOrderGetCmd(g *globals) *cobra.Command {
 			if f.asJSON {
 				return printJSON(g.env.Stdout, o)
 			}
-			report.Order(g.env.Stdout, o, stack.JaegerUI)
+			report.Order(g.env.Stdout, o, g.stacks.Jaeger)
 			return nil
 		},
 	}

@@ -2,13 +2,13 @@ package cmd
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/reset"
 	"github.com/orderflow/flowctl/internal/stack"
@@ -48,42 +48,17 @@ volumes). Asks for confirmation unless --yes.
 				}
 			}
 			ctx := c.Context()
-			ctl, err := controlOf(ctx, g, "")
+			rt, err := controlOf(ctx, g, "")
 			if err != nil {
 				return err
 			}
 			cfg := reset.Config{
 				Modes:       modes,
-				Services:    stack.Services,
-				Brokers:     brokerList(g, ""),
-				TopicPrefix: g.env.Getenv("KAFKA_TOPIC_PREFIX"),
-				Running: func(ctx context.Context, m config.Mode, svc string) bool {
-					return stack.Answers(ctx, stack.URL(stack.ServicePort(g.portBase, m, svc))+"/readyz")
-				},
-				Say: func(f string, a ...any) { fmt.Fprintf(w, f+"\n", a...) },
-			}
-			switch ctl := ctl.(type) {
-			case *stack.DockerControl:
-				l, err := g.layout()
-				if err != nil {
-					return err
-				}
-				tok, err := stack.AdminToken(l, g.env.Getenv)
-				if err != nil {
-					return err
-				}
-				ctl.Compose.Env = append(ctl.Compose.Env, "ADMIN_TOKEN="+tok)
-				cfg.Runtime = ctl
-				cfg.Running = func(ctx context.Context, m config.Mode, svc string) bool {
-					return stack.Answers(ctx, stack.URL(stack.ServicePort(stack.DefaultPortBase, m, svc))+"/readyz")
-				}
-			case *stack.NativeControl:
-				cfg.Runtime = ctl
-				if g.env.Getenv("KAFKA_BROKERS") == "" {
-					cfg.WipeOfflineBroker = ctl.WipeEmbeddedBroker
-				}
-			default:
-				return fmt.Errorf("reset: runtime %s cannot wipe data", ctl.Runtime())
+				Services:    topology.Names(),
+				Runtime:     rt,
+				Brokers:     g.stacks.Brokers,
+				TopicPrefix: g.stacks.TopicPrefix,
+				Say:         func(f string, a ...any) { fmt.Fprintf(w, f+"\n", a...) },
 			}
 			if err := reset.Run(ctx, cfg); err != nil {
 				return ctxErr(ctx, err)

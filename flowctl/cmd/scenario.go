@@ -163,17 +163,13 @@ func runScenarios(ctx context.Context, g *globals, f *scenarioFlags, scs []scena
 
 // scenarioEnv brings each mode's stack up and wires what the scenarios use.
 func scenarioEnv(ctx context.Context, g *globals, f *scenarioFlags, modes []config.Mode, progress io.Writer) (*scenario.Env, *report.Progress, error) {
-	l, err := g.layout()
-	if err != nil {
-		return nil, nil, err
-	}
-	tok, err := stack.AdminToken(l, g.env.Getenv)
+	tok, err := g.stacks.Token()
 	if err != nil {
 		return nil, nil, err
 	}
 	env := &scenario.Env{
 		Targets:     map[config.Mode]scenario.Target{},
-		TopicPrefix: g.env.Getenv("KAFKA_TOPIC_PREFIX"),
+		TopicPrefix: g.stacks.TopicPrefix,
 		Size:        f.size,
 		Say:         func(format string, args ...any) { fmt.Fprintf(progress, format+"\n", args...) },
 	}
@@ -182,32 +178,22 @@ func scenarioEnv(ctx context.Context, g *globals, f *scenarioFlags, modes []conf
 	}
 	bar := report.NewProgress(progress, isTerminal(progress))
 	env.Progress = bar.Update
-	opts := map[config.Mode]stack.Options{}
-	stacks := map[config.Mode]stack.Stack{}
-	var compose *stack.Compose
 	for _, m := range modes {
 		st, err := bringUp(ctx, g, m, f.up, progress)
 		if err != nil {
 			return nil, nil, err
-		}
-		stacks[m] = st.Stack
-		if st.Compose != nil {
-			compose = st.Compose
-		} else {
-			opts[m] = st.Options
 		}
 		env.Targets[m] = scenario.NewTarget(m, st.URLs, tok)
 		if len(st.Brokers) > 0 {
 			env.Brokers = st.Brokers
 		}
 		if st.Jaeger {
-			env.Jaeger = api.NewJaeger(stack.JaegerUI, nil)
+			env.Jaeger = api.NewJaeger(g.stacks.Jaeger, nil)
 		}
 	}
-	if compose != nil {
-		env.Control = stack.NewDockerControl(compose, g.env.Getenv)
-	} else {
-		env.Control = stack.NewNativeControl(opts, stacks)
+	// The runtime the stacks just came up in (chosen once per run).
+	if env.Control, err = g.stacks.Runtime(ctx); err != nil {
+		return nil, nil, err
 	}
 	tty := isTerminal(g.env.Stdout)
 	env.RenderTrace = func(inv investigate.Investigation) []string {

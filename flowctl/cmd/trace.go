@@ -10,12 +10,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/orderflow/platform/retry"
+
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/investigate"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stack"
-
-	"github.com/orderflow/platform/retry"
 )
 
 // How long `trace` waits for spans. The services export in batches every
@@ -71,7 +71,7 @@ order took. ORDER_ID may be the short id the demo prints.`,
 				Status:   string(o.Status),
 				Reason:   o.Reason,
 			}
-			j := api.NewJaeger(stack.JaegerUI, nil)
+			j := api.NewJaeger(g.stacks.Jaeger, nil)
 			inv, err := awaitInvestigation(ctx, j, in, o.UpdatedAt)
 			if err != nil {
 				return ctxErr(ctx, err)

@@ -1,7 +1,3 @@
-// Package stack is flowctl's native runtime: it builds the service binaries,
-// runs the embedded Kafka broker and Jaeger, starts each stack's services as
-// detached processes and stops exactly what it started (pid files whose
-// command line is checked before any signal is sent).
 package stack
 
 import (

@@ -1,7 +1,6 @@
-package stack
+package native
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -9,18 +8,22 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/orderflow/platform/topology"
+
+	"github.com/orderflow/flowctl/internal/stack"
 )
 
 // BuildServices builds the three service binaries into the run dir's bin/
 // with one `go build` from the repository root, in workspace mode, so the
 // services compile against the platform/ in this checkout. Go's build cache
 // makes a rerun without changes take a second or two.
-func BuildServices(ctx context.Context, l Layout) error {
+func BuildServices(ctx context.Context, l stack.Layout) error {
 	if err := os.MkdirAll(l.BinDir(), 0o755); err != nil {
 		return fmt.Errorf("build services: %w", err)
 	}
 	args := []string{"build", "-o", l.BinDir() + string(filepath.Separator)}
-	for _, svc := range Services {
+	for _, svc := range topology.Names() {
 		args = append(args, "./"+svc)
 	}
 	cmd := exec.CommandContext(ctx, "go", args...)
@@ -53,24 +56,4 @@ func firstLines(s string, n int) string {
 		return "(no output)"
 	}
 	return strings.Join(lines, " | ")
-}
-
-// TailFile returns the last n lines of a file (for a service that failed to
-// become ready). A missing file gives none.
-func TailFile(path string, n int) []string {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	var ring []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		ring = append(ring, sc.Text())
-		if len(ring) > n {
-			ring = ring[1:]
-		}
-	}
-	return ring
 }

@@ -1,4 +1,4 @@
-package stack
+package native
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/orderflow/flowctl/internal/stack"
 )
 
 // BrokerConfig configures the embedded broker.
@@ -37,7 +39,7 @@ func RunBroker(ctx context.Context, c BrokerConfig, ready func(addr string)) err
 	if err != nil || port < 1 || port > 65535 {
 		return fmt.Errorf("--addr %q: the port must be 1–65535", c.Addr)
 	}
-	if err := CheckPortFree(port, "Kafka broker"); err != nil {
+	if err := stack.CheckPortFree(port, "Kafka broker"); err != nil {
 		return err
 	}
 	if c.Log == nil {

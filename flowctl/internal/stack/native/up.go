@@ -1,4 +1,4 @@
-package stack
+package native
 
 import (
 	"context"
@@ -15,11 +15,14 @@ import (
 
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/kafkaconf"
+	"github.com/orderflow/platform/topology"
+
+	"github.com/orderflow/flowctl/internal/stack"
 )
 
 // Options configure Up.
 type Options struct {
-	Layout     Layout
+	Layout     stack.Layout
 	Mode       config.Mode
 	PortBase   int
 	BrokerPort int
@@ -31,68 +34,27 @@ type Options struct {
 	Progress io.Writer
 	TTY      bool
 	// ServiceEnv are variables set for one service on top of Getenv, by
-	// service (Control.SetEnv); an empty value means the service's default.
+	// service (Runtime.SetEnv); an empty value means the service's default.
 	ServiceEnv map[string]map[string]string
+	// ExternalBrokers is KAFKA_BROKERS ("" for the embedded broker) and
+	// Brokers the list it names (Stacks).
+	ExternalBrokers string
+	Brokers         []string
+	// Token is the admin token the services get ("": fault API off).
+	Token string
 }
-
-// Step is one finished step of Up, for the caller to print.
-type Step struct {
-	Name   string
-	Detail string
-	Took   time.Duration
-}
-
-// Stack is a running stack.
-type Stack struct {
-	Mode    config.Mode       `json:"mode"`
-	URLs    map[string]string `json:"urls"` // by service
-	Brokers []string          `json:"brokers,omitempty"`
-	Jaeger  bool              `json:"jaeger"`
-}
-
-// OrderURL is the base URL of the stack's order-svc.
-func (s Stack) OrderURL() string { return s.URLs["order-svc"] }
-
-// StackURLs are the base URLs of mode's services for a port base.
-func StackURLs(base int, m config.Mode) map[string]string {
-	urls := map[string]string{}
-	for _, svc := range Services {
-		urls[svc] = URL(ServicePort(base, m, svc))
-	}
-	return urls
-}
-
-// StartError says a process did not become ready; Tail is the end of its log.
-type StartError struct {
-	What string
-	Log  string
-	Tail []string
-	Err  error
-}
-
-func (e *StartError) Error() string {
-	how := "did not become ready"
-	if errors.Is(e.Err, errExited) {
-		how = "exited before it was ready"
-	} else if e.Err != nil {
-		how += " (" + e.Err.Error() + ")"
-	}
-	return fmt.Sprintf("%s %s; see its log %s (last lines above); `flowctl down` stops the rest", e.What, how, e.Log)
-}
-
-func (e *StartError) Unwrap() error { return e.Err }
 
 // Up brings mode's stack up: build, broker (events), Jaeger, services. It
 // calls step after each finished step.
-func Up(ctx context.Context, o Options, step func(Step)) (Stack, error) {
+func Up(ctx context.Context, o Options, step func(stack.Step)) (stack.Stack, error) {
 	l := o.Layout
-	st := Stack{Mode: o.Mode, URLs: StackURLs(o.PortBase, o.Mode)}
+	st := stack.Stack{Mode: o.Mode, URLs: stack.StackURLs(o.PortBase, o.Mode)}
 
 	t := time.Now()
 	if err := BuildServices(ctx, l); err != nil {
 		return st, err
 	}
-	step(Step{"build", fmt.Sprintf("%s → %s", strings.Join(Services, ", "), l.Rel(l.BinDir())), time.Since(t)})
+	step(stack.Step{Name: "build", Detail: fmt.Sprintf("%s → %s", strings.Join(topology.Names(), ", "), l.Rel(l.BinDir())), Took: time.Since(t)})
 
 	if o.Mode == config.ModeEvents {
 		t = time.Now()
@@ -101,7 +63,7 @@ func Up(ctx context.Context, o Options, step func(Step)) (Stack, error) {
 			return st, err
 		}
 		st.Brokers = brokers
-		step(Step{"broker", detail, time.Since(t)})
+		step(stack.Step{Name: "broker", Detail: detail, Took: time.Since(t)})
 	}
 
 	if !o.NoJaeger {
@@ -114,16 +76,16 @@ func Up(ctx context.Context, o Options, step func(Step)) (Stack, error) {
 		var detail string
 		switch {
 		case j.Foreign:
-			detail = "using the Jaeger already running on " + JaegerUI + " (not started by flowctl; `down` leaves it)"
+			detail = "using the Jaeger already running on " + stack.JaegerUI + " (not started by flowctl; `down` leaves it)"
 		case !j.Started:
-			detail = fmt.Sprintf("reusing Jaeger on %s (pid %d)", JaegerUI, j.PID)
+			detail = fmt.Sprintf("reusing Jaeger on %s (pid %d)", stack.JaegerUI, j.PID)
 		default:
-			detail = fmt.Sprintf("started Jaeger on %s (pid %d, log %s)", JaegerUI, j.PID, l.Rel(l.JaegerLog()))
+			detail = fmt.Sprintf("started Jaeger on %s (pid %d, log %s)", stack.JaegerUI, j.PID, l.Rel(l.JaegerLog()))
 			if j.Built {
 				detail += ", built once into the cache"
 			}
 		}
-		step(Step{"jaeger", detail, time.Since(t)})
+		step(stack.Step{Name: "jaeger", Detail: detail, Took: time.Since(t)})
 	}
 
 	t = time.Now()
@@ -132,44 +94,40 @@ func Up(ctx context.Context, o Options, step func(Step)) (Stack, error) {
 		return st, err
 	}
 	var ports []string
-	for _, svc := range Services {
-		ports = append(ports, fmt.Sprintf("%s :%d", svc, ServicePort(o.PortBase, o.Mode, svc)))
+	for _, svc := range topology.Names() {
+		ports = append(ports, fmt.Sprintf("%s :%d", svc, stack.ServicePort(o.PortBase, o.Mode, svc)))
 	}
 	verb := "started"
 	if restarted > 0 {
 		verb = "restarted"
 	}
-	step(Step{"services", fmt.Sprintf("%s and ready: %s (logs %s)", verb, strings.Join(ports, ", "), l.Rel(l.ModeDir(o.Mode))+"/logs"), time.Since(t)})
+	step(stack.Step{Name: "services", Detail: fmt.Sprintf("%s and ready: %s (logs %s)", verb, strings.Join(ports, ", "), l.Rel(l.ModeDir(o.Mode))+"/logs"), Took: time.Since(t)})
 	return st, nil
 }
 
 // ensureBroker finds or starts the broker the events stack uses.
 func ensureBroker(ctx context.Context, o Options) (brokers []string, detail string, err error) {
 	l := o.Layout
-	if v := strings.TrimSpace(o.Getenv("KAFKA_BROKERS")); v != "" {
-		for _, b := range strings.Split(v, ",") {
-			if b = strings.TrimSpace(b); b != "" {
-				brokers = append(brokers, b)
-			}
-		}
+	if v := o.ExternalBrokers; v != "" {
+		brokers = o.Brokers
 		if err := kafkaconf.Ping(ctx, brokers); err != nil {
 			return nil, "", fmt.Errorf("KAFKA_BROKERS=%s does not answer (%v); start that broker, or unset KAFKA_BROKERS to use flowctl's embedded one", v, err)
 		}
 		return brokers, "using KAFKA_BROKERS=" + v, nil
 	}
-	addr := Addr(o.BrokerPort)
+	addr := stack.Addr(o.BrokerPort)
 	brokers = []string{addr}
-	if p, ok := RunningFromPIDFile(l.BrokerPID()); ok {
+	if p, ok := stack.RunningFromPIDFile(l.BrokerPID()); ok {
 		if kafkaconf.Ping(ctx, brokers) == nil {
 			return brokers, fmt.Sprintf("reusing the embedded broker on %s (pid %d)", addr, p.PID), nil
 		}
 	}
 	// Ours but not answering on this address (another port, or wedged), or a
 	// stale pid file: stop what is ours and start afresh.
-	if _, err := Stop(ctx, l.BrokerPID(), 10*time.Second); err != nil {
+	if _, err := stack.Stop(ctx, l.BrokerPID(), 10*time.Second); err != nil {
 		return nil, "", err
 	}
-	if err := CheckPortFree(o.BrokerPort, "Kafka broker"); err != nil {
+	if err := stack.CheckPortFree(o.BrokerPort, "Kafka broker"); err != nil {
 		if kafkaconf.Ping(ctx, brokers) == nil {
 			return nil, "", fmt.Errorf("port %d is in use by a Kafka broker flowctl did not start; to use it, set KAFKA_BROKERS=%s; otherwise stop it", o.BrokerPort, addr)
 		}
@@ -178,7 +136,7 @@ func ensureBroker(ctx context.Context, o Options) (brokers []string, detail stri
 	if o.Self == "" {
 		return nil, "", errors.New("cannot start the broker: the path of the flowctl binary is unknown")
 	}
-	p, err := StartDetached(Spec{
+	p, err := stack.StartDetached(stack.Spec{
 		Args:    []string{o.Self, "broker", "--addr", addr, "--data-dir", l.KafkaData()},
 		Env:     baseEnv(o.Getenv),
 		Dir:     l.Root,
@@ -188,9 +146,9 @@ func ensureBroker(ctx context.Context, o Options) (brokers []string, detail stri
 	if err != nil {
 		return nil, "", err
 	}
-	err = waitFor(ctx, 30*time.Second, 50*time.Millisecond, p.Ours, func(ctx context.Context) error { return kafkaconf.Ping(ctx, brokers) })
+	err = stack.WaitFor(ctx, 30*time.Second, 50*time.Millisecond, p.Ours, func(ctx context.Context) error { return kafkaconf.Ping(ctx, brokers) })
 	if err != nil {
-		return nil, "", &StartError{What: "the broker", Log: l.Rel(l.BrokerLog()), Tail: TailFile(l.BrokerLog(), 20), Err: err}
+		return nil, "", &stack.StartError{What: "the broker", Log: l.Rel(l.BrokerLog()), Tail: stack.TailFile(l.BrokerLog(), 20), Err: err}
 	}
 	return brokers, fmt.Sprintf("started the embedded broker (kfake) on %s (pid %d, data %s)", addr, p.PID, l.Rel(l.KafkaData())), nil
 }
@@ -198,15 +156,15 @@ func ensureBroker(ctx context.Context, o Options) (brokers []string, detail stri
 // startServices (re)starts mode's three services and waits for their /readyz.
 // Services flowctl already runs are restarted, not reused: that picks up the
 // binaries just built and the current environment. It returns how many ran.
-func startServices(ctx context.Context, o Options, st Stack) (restarted int, err error) {
-	return restartServices(ctx, o, st, Services)
+func startServices(ctx context.Context, o Options, st stack.Stack) (restarted int, err error) {
+	return restartServices(ctx, o, st, topology.Names())
 }
 
 // restartServices (re)starts some of mode's services and waits for them.
-func restartServices(ctx context.Context, o Options, st Stack, svcs []string) (restarted int, err error) {
+func restartServices(ctx context.Context, o Options, st stack.Stack, svcs []string) (restarted int, err error) {
 	l, m := o.Layout, o.Mode
 	for _, svc := range svcs {
-		res, err := Stop(ctx, l.ServicePID(m, svc), 10*time.Second)
+		res, err := stack.Stop(ctx, l.ServicePID(m, svc), 10*time.Second)
 		if err != nil {
 			return 0, err
 		}
@@ -217,13 +175,13 @@ func restartServices(ctx context.Context, o Options, st Stack, svcs []string) (r
 	// Every port is checked before anything starts, so a clash leaves nothing
 	// half-started behind.
 	for _, svc := range svcs {
-		if err := CheckPortFree(ServicePort(o.PortBase, m, svc), fmt.Sprintf("%s, %s stack", svc, m)); err != nil {
+		if err := stack.CheckPortFree(stack.ServicePort(o.PortBase, m, svc), fmt.Sprintf("%s, %s stack", svc, m)); err != nil {
 			return 0, err
 		}
 	}
-	procs := map[string]Proc{}
+	procs := map[string]stack.Proc{}
 	for _, svc := range svcs {
-		p, err := StartDetached(Spec{
+		p, err := stack.StartDetached(stack.Spec{
 			Args:    []string{l.Bin(svc)},
 			Env:     serviceEnv(o, st, svc),
 			Dir:     l.Root,
@@ -241,7 +199,7 @@ func restartServices(ctx context.Context, o Options, st Stack, svcs []string) (r
 	for svc, p := range procs {
 		wg.Go(func() {
 			ready := st.URLs[svc] + "/readyz"
-			err := waitFor(ctx, 60*time.Second, 50*time.Millisecond, p.Ours, func(ctx context.Context) error { return probe(ctx, ready) })
+			err := stack.WaitFor(ctx, 60*time.Second, 50*time.Millisecond, p.Ours, func(ctx context.Context) error { return stack.Probe(ctx, ready) })
 			mu.Lock()
 			errs[svc] = err
 			mu.Unlock()
@@ -251,7 +209,7 @@ func restartServices(ctx context.Context, o Options, st Stack, svcs []string) (r
 	for _, svc := range svcs {
 		if err := errs[svc]; err != nil {
 			log := l.ServiceLog(m, svc)
-			return 0, &StartError{What: fmt.Sprintf("%s (%s)", svc, m), Log: l.Rel(log), Tail: TailFile(log, 20), Err: err}
+			return 0, &stack.StartError{What: fmt.Sprintf("%s (%s)", svc, m), Log: l.Rel(log), Tail: stack.TailFile(log, 20), Err: err}
 		}
 	}
 	return restarted, nil
@@ -272,15 +230,15 @@ func baseEnv(getenv func(string) string) []string {
 // serviceEnv is svc's environment: every documented variable (config.Vars)
 // the user set is passed through, then flowctl sets the ones that wire the
 // stack together.
-func serviceEnv(o Options, st Stack, svc string) []string {
+func serviceEnv(o Options, st stack.Stack, svc string) []string {
 	vars := map[string]string{}
 	for _, v := range config.Vars {
 		if val := o.Getenv(v.Name); val != "" {
 			vars[v.Name] = val
 		}
 	}
-	if tok, err := AdminToken(o.Layout, o.Getenv); err == nil {
-		vars["ADMIN_TOKEN"] = tok
+	if o.Token != "" {
+		vars["ADMIN_TOKEN"] = o.Token
 	}
 	for k, v := range o.ServiceEnv[svc] {
 		if v == "" {
@@ -290,20 +248,20 @@ func serviceEnv(o Options, st Stack, svc string) []string {
 		}
 	}
 	vars["MODE"] = string(o.Mode)
-	vars["HTTP_ADDR"] = Addr(ServicePort(o.PortBase, o.Mode, svc))
+	vars["HTTP_ADDR"] = stack.Addr(stack.ServicePort(o.PortBase, o.Mode, svc))
 	// One PPROF_ADDR for six services cannot work: its port is a base, each
 	// service adds its own offset (sync order-svc base+1 … events base+103).
 	delete(vars, "PPROF_ADDR")
 	if v := o.Getenv("PPROF_ADDR"); v != "" {
 		if host, port, err := net.SplitHostPort(v); err == nil {
 			if base, err := strconv.Atoi(port); err == nil {
-				vars["PPROF_ADDR"] = net.JoinHostPort(host, strconv.Itoa(ServicePort(base, o.Mode, svc)))
+				vars["PPROF_ADDR"] = net.JoinHostPort(host, strconv.Itoa(stack.ServicePort(base, o.Mode, svc)))
 			}
 		}
 	}
 	vars["DB_PATH"] = o.Layout.DB(o.Mode, svc)
-	vars["INVENTORY_URL"] = st.URLs["inventory-svc"]
-	vars["INVOICING_URL"] = st.URLs["invoicing-svc"]
+	vars["INVENTORY_URL"] = st.URLs[topology.InventorySvc]
+	vars["INVOICING_URL"] = st.URLs[topology.InvoicingSvc]
 	if len(st.Brokers) > 0 {
 		vars["KAFKA_BROKERS"] = strings.Join(st.Brokers, ",")
 	}
@@ -311,7 +269,7 @@ func serviceEnv(o Options, st Stack, svc string) []string {
 		vars["TRACE_PROPAGATION"] = string(config.PropagationChild)
 	}
 	if st.Jaeger {
-		vars["OTEL_EXPORTER_OTLP_ENDPOINT"] = JaegerOTLP
+		vars["OTEL_EXPORTER_OTLP_ENDPOINT"] = stack.JaegerOTLP
 		// The batch span processor exports every 5 s by default; 1 s lets the
 		// demo show each order's trace right after the order settled.
 		vars["OTEL_BSP_SCHEDULE_DELAY"] = "1000"
@@ -327,13 +285,4 @@ func serviceEnv(o Options, st Stack, svc string) []string {
 		env = append(env, k+"="+vars[k])
 	}
 	return env
-}
-
-// CheckPortBase rejects a port base whose stacks would not fit in the
-// unprivileged port range.
-func CheckPortBase(n int) error {
-	if n < 1024 || n > 65000 {
-		return fmt.Errorf("%d: use a number from 1024 to 65000 (the stacks use base+1…3 and base+101…103)", n)
-	}
-	return nil
 }

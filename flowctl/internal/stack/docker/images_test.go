@@ -1,4 +1,4 @@
-package stack
+package docker
 
 import (
 	"context"
@@ -9,11 +9,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stack/native"
 )
 
 // The real docker-compose.yml: the profiles run the images the check asks for.
 func TestNeededImagesReadsTheComposeFile(t *testing.T) {
-	root := filepath.Join("..", "..", "..")
+	root := filepath.Join("..", "..", "..", "..")
 	needs, err := NeededImages(root, "all", []string{"JAEGER_IMAGE=mirror/jaeger:1", "ORDERFLOW_TAG=t"})
 	if err != nil {
 		t.Fatal(err)
@@ -146,20 +149,20 @@ esac
 	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 }
 
-func TestDockerCLIAgainstAFakeEngine(t *testing.T) {
+func TestCLIAgainstAFakeEngine(t *testing.T) {
 	ctx := context.Background()
 	fakeDocker(t, "a:1 b:2", "refuse")
-	missing, err := DockerCLI{}.Missing(ctx, []string{"a:1", "c:3", "b:2", "d:4"})
+	missing, err := CLI{}.Missing(ctx, []string{"a:1", "c:3", "b:2", "d:4"})
 	if err != nil || !slices.Equal(missing, []string{"c:3", "d:4"}) {
 		t.Fatalf("Missing = %v, %v; want [c:3 d:4]", missing, err)
 	}
-	if err := (DockerCLI{}).Pullable(ctx, "c:3"); err == nil || !strings.Contains(err.Error(), "no such host") {
+	if err := (CLI{}).Pullable(ctx, "c:3"); err == nil || !strings.Contains(err.Error(), "no such host") {
 		t.Errorf("Pullable with the registry unreachable = %v, want the engine's error", err)
 	}
 
 	fakeDocker(t, "", "hang")
 	start := time.Now()
-	err = DockerCLI{PullTimeout: 300 * time.Millisecond}.Pullable(ctx, "c:3")
+	err = CLI{PullTimeout: 300 * time.Millisecond}.Pullable(ctx, "c:3")
 	if err == nil || !strings.Contains(err.Error(), "no answer from a registry within 300ms") {
 		t.Errorf("Pullable with packets dropped = %v, want the bounded timeout", err)
 	}
@@ -168,27 +171,44 @@ func TestDockerCLIAgainstAFakeEngine(t *testing.T) {
 	}
 
 	fakeDocker(t, "", "serve")
-	if err := (DockerCLI{}).Pullable(ctx, "c:3"); err != nil {
+	if err := (CLI{}).Pullable(ctx, "c:3"); err != nil {
 		t.Errorf("Pullable with a registry answering = %v, want nil", err)
 	}
 }
 
+// TestChooseCompose: the one rule (stack.choose) with the Docker runtime and
+// a fake engine, as `flowctl up` asks it.
 func TestChooseCompose(t *testing.T) {
 	ctx := context.Background()
 	// The real compose file in a root of its own: the repository's
 	// .run/images.env (from make images-offline) would change the names.
 	root := t.TempDir()
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "docker-compose.yml"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "docker-compose.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(root, "docker-compose.yml"), b, 0o644); err != nil {
-		t.Fatal(err)
+	for name, body := range map[string][]byte{"docker-compose.yml": b, "go.work": []byte("go 1.26\n")} {
+		if err := os.WriteFile(filepath.Join(root, name), body, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	getenv := func(string) string { return "" }
+	// toUp is the runtime `flowctl up --runtime kind` brings a stack up in.
+	toUp := func(kind string) (*Compose, string, error) {
+		s, err := stack.New(stack.Flags{Dir: root, PortBase: stack.DefaultPortBase, BrokerPort: stack.DefaultBrokerPort, Runtime: kind},
+			getenv, []stack.Provider{Provider{}, native.Provider{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rt, why, err := s.RuntimeToUp(ctx)
+		if d, ok := rt.(*Runtime); ok {
+			return d.Compose(), why, err
+		}
+		return nil, why, err
+	}
 
 	fakeDocker(t, "", "refuse") // an engine, no images, no registry
-	c, why, err := ChooseCompose(ctx, RuntimeAuto, root, getenv, DockerCLI{})
+	c, why, err := toUp("auto")
 	if err != nil || c != nil {
 		t.Fatalf("auto without images = %v, %v; want native", c, err)
 	}
@@ -200,10 +220,10 @@ func TestChooseCompose(t *testing.T) {
 	if strings.Contains(why, "\n") {
 		t.Errorf("reason is more than one line: %q", why)
 	}
-	if c, why, err := ChooseCompose(ctx, RuntimeDocker, root, getenv, DockerCLI{}); err != nil || c == nil || why != "" {
+	if c, why, err := toUp("docker"); err != nil || c == nil || why != "" {
 		t.Errorf("RUNTIME=docker without images = %v, %q, %v; want compose (it fails later with its hint)", c, why, err)
 	}
-	if c, why, err := ChooseCompose(ctx, RuntimeNative, root, getenv, DockerCLI{}); err != nil || c != nil || why != "" {
+	if c, why, err := toUp("native"); err != nil || c != nil || why != "" {
 		t.Errorf("RUNTIME=native = %v, %q, %v; want native and no reason", c, why, err)
 	}
 
@@ -220,15 +240,15 @@ func TestChooseCompose(t *testing.T) {
 		refs = append(refs, n.Ref)
 	}
 	fakeDocker(t, strings.Join(refs, " "), "refuse") // every image present
-	if c, why, err := ChooseCompose(ctx, RuntimeAuto, root, getenv, DockerCLI{}); err != nil || c == nil {
+	if c, why, err := toUp("auto"); err != nil || c == nil {
 		t.Errorf("auto with every image present = %v, %q, %v; want Docker", c, why, err)
 	}
 
 	t.Setenv("PATH", t.TempDir()) // no docker command at all
-	if c, why, err := ChooseCompose(ctx, RuntimeAuto, root, getenv, DockerCLI{}); err != nil || c != nil || !strings.Contains(why, "no Docker") {
+	if c, why, err := toUp("auto"); err != nil || c != nil || !strings.Contains(why, "no Docker") {
 		t.Errorf("auto without docker = %v, %q, %v; want native, no Docker", c, why, err)
 	}
-	if _, _, err := ChooseCompose(ctx, RuntimeDocker, root, getenv, DockerCLI{}); err == nil {
+	if _, _, err := toUp("docker"); err == nil {
 		t.Error("RUNTIME=docker without docker: no error")
 	}
 }

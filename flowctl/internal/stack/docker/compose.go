@@ -1,4 +1,4 @@
-package stack
+package docker
 
 import (
 	"bufio"
@@ -14,27 +14,10 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
+
+	"github.com/orderflow/flowctl/internal/stack"
 )
-
-// RuntimeKind names how a stack runs (a --runtime value).
-type RuntimeKind string
-
-const (
-	RuntimeNative RuntimeKind = "native" // processes on this machine, embedded broker, Jaeger from source
-	RuntimeDocker RuntimeKind = "docker" // docker-compose.yml: real Apache Kafka, Jaeger with its UI, service images
-	RuntimeAuto   RuntimeKind = "auto"   // docker when an engine answers, native otherwise
-)
-
-// ParseRuntime checks a --runtime / RUNTIME value.
-func ParseRuntime(s string) (RuntimeKind, error) {
-	switch r := RuntimeKind(strings.TrimSpace(s)); r {
-	case "", RuntimeAuto:
-		return RuntimeAuto, nil
-	case RuntimeNative, RuntimeDocker:
-		return r, nil
-	}
-	return "", fmt.Errorf("runtime %q: use docker, native or auto", s)
-}
 
 // ComposeProject is the compose project name flowctl uses, so `down` removes
 // exactly what `up` created.
@@ -128,12 +111,12 @@ func (c *Compose) Output(ctx context.Context, args ...string) (string, error) {
 	return out.String(), err
 }
 
-// DockerUp brings mode's stack up with compose and waits for the services'
+// up brings mode's stack up with compose and waits for the services'
 // /readyz on the same host ports as the native stack.
-func DockerUp(ctx context.Context, c *Compose, mode config.Mode, build bool, progress io.Writer, step func(Step)) (Stack, error) {
-	st := Stack{Mode: mode, URLs: StackURLs(DefaultPortBase, mode), Jaeger: true}
+func up(ctx context.Context, c *Compose, mode config.Mode, build bool, progress io.Writer, step func(stack.Step)) (stack.Stack, error) {
+	st := stack.Stack{Mode: mode, URLs: stack.StackURLs(stack.DefaultPortBase, mode), Jaeger: true}
 	if mode == config.ModeEvents {
-		st.Brokers = []string{Addr(DefaultBrokerPort)}
+		st.Brokers = []string{stack.Addr(stack.DefaultBrokerPort)}
 	}
 	t := time.Now()
 	args := []string{"--profile", string(mode), "up", "-d"}
@@ -143,26 +126,29 @@ func DockerUp(ctx context.Context, c *Compose, mode config.Mode, build bool, pro
 	if err := c.Run(ctx, progress, args...); err != nil {
 		return st, fmt.Errorf("%w (no registry? `make images-offline` builds every image locally)", err)
 	}
-	step(Step{"compose", fmt.Sprintf("%s --profile %s up -d (project %s)", strings.Join(c.Cmd, " "), mode, ComposeProject), time.Since(t)})
+	step(stack.Step{Name: "compose", Detail: fmt.Sprintf("%s --profile %s up -d (project %s)", strings.Join(c.Cmd, " "), mode, ComposeProject), Took: time.Since(t)})
 	t = time.Now()
-	for _, svc := range Services {
+	for _, svc := range topology.Names() {
 		url := st.URLs[svc] + "/readyz"
-		if err := waitFor(ctx, 120*time.Second, 200*time.Millisecond, nil, func(ctx context.Context) error { return probe(ctx, url) }); err != nil {
+		if err := stack.WaitFor(ctx, 120*time.Second, 200*time.Millisecond, nil, func(ctx context.Context) error { return stack.Probe(ctx, url) }); err != nil {
 			logs, _ := c.Output(ctx, "logs", "--tail", "20", svc+"-"+string(mode))
-			return st, &StartError{What: svc + " (" + string(mode) + ", docker)", Log: "`docker compose -p orderflow logs " + svc + "-" + string(mode) + "`", Tail: strings.Split(strings.TrimSpace(logs), "\n"), Err: err}
+			return st, &stack.StartError{What: svc + " (" + string(mode) + ", docker)", Log: "`docker compose -p " + ComposeProject + " logs " + svc + "-" + string(mode) + "`", Tail: strings.Split(strings.TrimSpace(logs), "\n"), Err: err}
 		}
 	}
-	if err := waitFor(ctx, 60*time.Second, 200*time.Millisecond, nil, func(ctx context.Context) error { return probe(ctx, JaegerUI) }); err != nil {
-		return st, fmt.Errorf("Jaeger at %s: %w", JaegerUI, err)
+	if err := stack.WaitFor(ctx, 60*time.Second, 200*time.Millisecond, nil, func(ctx context.Context) error { return stack.Probe(ctx, stack.JaegerUI) }); err != nil {
+		return st, fmt.Errorf("Jaeger at %s: %w", stack.JaegerUI, err)
 	}
-	step(Step{"services", fmt.Sprintf("ready in containers: order-svc :%d, inventory-svc :%d, invoicing-svc :%d; Jaeger UI %s",
-		ServicePort(DefaultPortBase, mode, "order-svc"), ServicePort(DefaultPortBase, mode, "inventory-svc"), ServicePort(DefaultPortBase, mode, "invoicing-svc"), JaegerUI), time.Since(t)})
+	var ports []string
+	for _, svc := range topology.Names() {
+		ports = append(ports, fmt.Sprintf("%s :%d", svc, stack.ServicePort(stack.DefaultPortBase, mode, svc)))
+	}
+	step(stack.Step{Name: "services", Detail: fmt.Sprintf("ready in containers: %s; Jaeger UI %s", strings.Join(ports, ", "), stack.JaegerUI), Took: time.Since(t)})
 	return st, nil
 }
 
-// DockerDown removes the compose project's containers (all profiles). It
+// down removes the compose project's containers (all profiles). It
 // reports false when the project has no containers.
-func DockerDown(ctx context.Context, c *Compose, w io.Writer) (bool, error) {
+func down(ctx context.Context, c *Compose, w io.Writer) (bool, error) {
 	out, err := c.Output(ctx, "ps", "-q")
 	if err != nil || strings.TrimSpace(out) == "" {
 		return false, nil

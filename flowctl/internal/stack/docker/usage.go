@@ -1,4 +1,4 @@
-package stack
+package docker
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/usage"
 )
@@ -19,16 +20,16 @@ import (
 // modes: KindTracing). The containers are found and inspected first, then
 // their counters read back to back, so every component's sample is of the
 // same moment give or take milliseconds.
-func (c *DockerControl) Usage(ctx context.Context, m config.Mode) ([]usage.Component, error) {
+func (r *Runtime) Usage(ctx context.Context, m config.Mode) ([]usage.Component, error) {
 	want := []usage.Component{}
-	for _, svc := range Services {
+	for _, svc := range topology.Names() {
 		want = append(want, usage.Component{Name: svc, Kind: usage.KindService, Where: container(m, svc)})
 	}
 	if m == config.ModeEvents {
 		want = append(want, usage.Component{Name: "broker", Kind: usage.KindBroker, Where: "kafka"})
 	}
 	want = append(want, usage.Component{Name: "jaeger", Kind: usage.KindTracing, Where: "jaeger"})
-	eng, err := dockerEngine(ctx, c.getenv)
+	eng, err := dockerEngine(ctx, r.s.Getenv)
 	if err != nil {
 		return nil, err
 	}

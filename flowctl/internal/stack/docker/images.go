@@ -1,4 +1,4 @@
-package stack
+package docker
 
 import (
 	"context"
@@ -161,31 +161,6 @@ func ImagesUsable(ctx context.Context, e Engine, needs []ImageNeed) error {
 		}
 	}
 	return nil
-}
-
-// ChooseCompose decides between the runtimes. It returns the compose command
-// for the Docker runtime, or nil and the one-line reason for the native one.
-// Auto picks Docker only when an engine answers and every image both stacks
-// run is present, pullable or buildable (one profile for both modes, so they
-// never end up on different runtimes). RuntimeDocker skips the image check:
-// compose then fails with its own message and flowctl's hint.
-func ChooseCompose(ctx context.Context, rt RuntimeKind, root string, getenv func(string) string, e Engine) (*Compose, string, error) {
-	if rt == RuntimeNative {
-		return nil, "", nil
-	}
-	c, err := FindCompose(ctx, root, getenv)
-	switch {
-	case err != nil && rt == RuntimeDocker:
-		return nil, "", err
-	case err != nil:
-		return nil, fmt.Sprintf("no Docker (%v)", err), nil
-	case rt == RuntimeDocker:
-		return c, "", nil
-	}
-	if err := c.ImagesUsable(ctx, e, "all"); err != nil {
-		return nil, fmt.Sprintf("the Docker engine answers, but %v (`make images-offline` builds every image without a registry; RUNTIME=docker insists on Docker)", err), nil
-	}
-	return c, "", nil
 }
 
 // ImagesUsable checks the images compose needs for profile (see ImagesUsable).

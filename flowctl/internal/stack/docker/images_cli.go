@@ -1,4 +1,4 @@
-package stack
+package docker
 
 import (
 	"bufio"
@@ -17,15 +17,15 @@ import (
 // two; a network that drops packets would otherwise hang the pull for minutes.
 const PullProbeTimeout = 5 * time.Second
 
-// DockerCLI is the Engine behind the docker command (it honours DOCKER_HOST
+// CLI is the Engine behind the docker command (it honours DOCKER_HOST
 // and contexts, as compose does).
-type DockerCLI struct {
+type CLI struct {
 	PullTimeout time.Duration // 0: PullProbeTimeout
 }
 
 // Missing asks `docker image inspect` about every ref at once: the engine
 // resolves names (docker.io/library/…, :latest) the way compose will.
-func (d DockerCLI) Missing(ctx context.Context, refs []string) ([]string, error) {
+func (d CLI) Missing(ctx context.Context, refs []string) ([]string, error) {
 	if len(refs) == 0 {
 		return nil, nil
 	}
@@ -54,7 +54,7 @@ var pullStarted = []string{"Pulling from", "Pulling fs layer", "Already exists",
 
 // Pullable starts `docker pull ref` and stops it as soon as the registry has
 // answered: the image itself is pulled later by compose, with its progress.
-func (d DockerCLI) Pullable(ctx context.Context, ref string) error {
+func (d CLI) Pullable(ctx context.Context, ref string) error {
 	timeout := d.PullTimeout
 	if timeout <= 0 {
 		timeout = PullProbeTimeout

@@ -1,4 +1,4 @@
-package stack
+package docker
 
 import (
 	"os"
@@ -6,17 +6,6 @@ import (
 	"slices"
 	"testing"
 )
-
-func TestParseRuntime(t *testing.T) {
-	for in, want := range map[string]RuntimeKind{"": RuntimeAuto, "auto": RuntimeAuto, "docker": RuntimeDocker, "native": RuntimeNative, " native ": RuntimeNative} {
-		if got, err := ParseRuntime(in); err != nil || got != want {
-			t.Errorf("ParseRuntime(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	if _, err := ParseRuntime("podman"); err == nil {
-		t.Error(`ParseRuntime("podman") accepted`)
-	}
-}
 
 func TestComposeEnvReadsImagesFileButExportsWin(t *testing.T) {
 	root := t.TempDir()
