@@ -184,3 +184,12 @@ func ctxErr(ctx context.Context, err error) error {
 	}
 	return err
 }
+
+// progress is where a command's progress lines go: stdout, or stderr when
+// stdout carries --json.
+func (g *globals) progress(asJSON bool) io.Writer {
+	if asJSON {
+		return g.env.Stderr
+	}
+	return g.env.Stdout
+}
