@@ -65,16 +65,7 @@ func (f *scenarioFlags) check() error {
 }
 
 // parseModes accepts sync, events or both.
-func parseModes(s string) ([]config.Mode, error) {
-	if s == "both" {
-		return []config.Mode{config.ModeSync, config.ModeEvents}, nil
-	}
-	m, err := stack.ParseMode(s)
-	if err != nil {
-		return nil, fmt.Errorf("%w (or both)", err)
-	}
-	return []config.Mode{m}, nil
-}
+func parseModes(s string) ([]config.Mode, error) { return stack.ParseModes(s) }
 
 func newScenarioCmd(g *globals) *cobra.Command {
 	var f scenarioFlags

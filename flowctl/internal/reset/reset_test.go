@@ -2,6 +2,7 @@ package reset
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -92,5 +93,24 @@ func TestTopicsAndGroupsFollowThePrefix(t *testing.T) {
 	}
 	if got := Groups("x.", []string{"order-svc"}); !slices.Equal(got, []string{"x.order-svc.events"}) {
 		t.Errorf("Groups = %v", got)
+	}
+}
+
+func TestModesAndConfirm(t *testing.T) {
+	if m, err := Modes("both"); err != nil || ModeList(m) != "sync+events" {
+		t.Errorf("both = %v, %v", m, err)
+	}
+	if _, err := Modes("all"); err == nil || err.Error() != `--mode "all": use sync, events or both` {
+		t.Errorf("all = %v", err)
+	}
+	var out strings.Builder
+	if err := Confirm(strings.NewReader("YES\n"), &out, []config.Mode{config.ModeEvents}); err != nil {
+		t.Errorf("yes: %v", err)
+	}
+	if !strings.Contains(out.String(), "of the events stack(s); type yes to go on") {
+		t.Errorf("question %q", out.String())
+	}
+	if err := Confirm(strings.NewReader("no\n"), &out, nil); !errors.Is(err, ErrNotConfirmed) {
+		t.Errorf("no: %v", err)
 	}
 }

@@ -107,5 +107,17 @@ func ParseMode(s string) (config.Mode, error) {
 	}
 }
 
+// ParseModes accepts sync, events or both.
+func ParseModes(s string) ([]config.Mode, error) {
+	if s == "both" {
+		return []config.Mode{config.ModeSync, config.ModeEvents}, nil
+	}
+	m, err := ParseMode(s)
+	if err != nil {
+		return nil, fmt.Errorf("%w (or both)", err)
+	}
+	return []config.Mode{m}, nil
+}
+
 // Modes are both modes, in the order status and down report them.
 var Modes = []config.Mode{config.ModeSync, config.ModeEvents}
