@@ -9,17 +9,19 @@ import (
 	"github.com/orderflow/flowctl/internal/stack/native"
 )
 
+const brokerLong = `broker runs a single-node, Kafka-protocol broker (franz-go's kfake) on 127.0.0.1
+until SIGINT or SIGTERM. With --data-dir its log, topics and committed offsets
+survive a restart; without it everything lives in memory.
+
+'flowctl up --mode events' starts one of these in the background for you.`
+
 func newBrokerCmd(g *globals) *cobra.Command {
 	var addr, dataDir string
 	c := &cobra.Command{
 		Use:   "broker",
 		Short: "Run an embedded Kafka-protocol broker (kfake) in the foreground until Ctrl-C",
-		Long: `broker runs a single-node, Kafka-protocol broker (franz-go's kfake) on 127.0.0.1
-until SIGINT or SIGTERM. With --data-dir its log, topics and committed offsets
-survive a restart; without it everything lives in memory.
-
-'flowctl up --mode events' starts one of these in the background for you.`,
-		Args: cobra.NoArgs,
+		Long:  brokerLong,
+		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if addr == "" {
 				addr = stack.Addr(g.stacks.BrokerPort)

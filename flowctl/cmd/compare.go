@@ -13,14 +13,7 @@ import (
 	"github.com/orderflow/flowctl/internal/scenario"
 )
 
-func newCompareCmd(g *globals) *cobra.Command {
-	var f scenarioFlags
-	var names []string
-	var out, from string
-	c := &cobra.Command{
-		Use:   "compare [--scenarios a,b|all] [--out reports]",
-		Short: "Run scenarios against both modes and write a report (Markdown + HTML with charts)",
-		Long: `compare brings both stacks up, runs the chosen scenarios against sync and then
+const compareLong = `compare brings both stacks up, runs the chosen scenarios against sync and then
 events mode, prints the summary table and writes a report under --out/<time>/:
 report.md, report.html (self-contained, SVG charts of the latency
 distribution per mode, time to consistency and success rate under faults) and
@@ -28,8 +21,17 @@ results.json, the recorded results.
 
   flowctl compare                                  every scenario
   flowctl compare --scenarios happy-path,downstream-down --orders 20
-  flowctl compare --from reports/20261126-041500/results.json   render again`,
-		Args: cobra.NoArgs,
+  flowctl compare --from reports/20261126-041500/results.json   render again`
+
+func newCompareCmd(g *globals) *cobra.Command {
+	var f scenarioFlags
+	var names []string
+	var out, from string
+	c := &cobra.Command{
+		Use:   "compare [--scenarios a,b|all] [--out reports]",
+		Short: "Run scenarios against both modes and write a report (Markdown + HTML with charts)",
+		Long:  compareLong,
+		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			var rep scenario.Report
 			dir := ""

@@ -13,6 +13,14 @@ import (
 	"github.com/orderflow/flowctl/internal/stack"
 )
 
+const demoLong = `demo runs 'up', then places a fixed mix of orders through order-svc: normal
+orders over SKU-001…SKU-004 and one order of 5 × SKU-005, of which only 3 are on
+hand, so it is always rejected. For each order it shows the answer and how long
+it took, then follows the order until its status is final and shows the
+timeline, the time to consistency and the trace in Jaeger.
+
+The stack keeps running afterwards; 'flowctl down' stops it.`
+
 func newDemoCmd(g *globals) *cobra.Command {
 	var f upFlags
 	var n int
@@ -20,14 +28,8 @@ func newDemoCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "demo --mode sync|events [--orders 8]",
 		Short: "Bring a stack up, place a mix of orders and show latency, consistency and traces",
-		Long: `demo runs 'up', then places a fixed mix of orders through order-svc: normal
-orders over SKU-001…SKU-004 and one order of 5 × SKU-005, of which only 3 are on
-hand, so it is always rejected. For each order it shows the answer and how long
-it took, then follows the order until its status is final and shows the
-timeline, the time to consistency and the trace in Jaeger.
-
-The stack keeps running afterwards; 'flowctl down' stops it.`,
-		Args: cobra.NoArgs,
+		Long:  demoLong,
+		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			mode, err := stack.ParseMode(f.mode)
 			if err != nil {

@@ -13,12 +13,7 @@ import (
 	"github.com/orderflow/flowctl/internal/kafkalog"
 )
 
-func newDLQCmd(g *globals) *cobra.Command {
-	var brokersFlag string
-	c := &cobra.Command{
-		Use:   "dlq",
-		Short: "List and redrive dead letters (events stack)",
-		Long: `dlq reads the dead-letter topics of the events stack (orders.v1.dlq,
+const dlqLong = `dlq reads the dead-letter topics of the events stack (orders.v1.dlq,
 inventory.v1.dlq, invoicing.v1.dlq, under KAFKA_TOPIC_PREFIX if set): the events
 a consumer gave up on, with why, where they came from and which group failed.
 
@@ -33,7 +28,14 @@ invalid is dead-lettered again and comes back to the DLQ at a new offset.
   flowctl dlq redrive --all
 
 Broker: --brokers, else KAFKA_BROKERS, else 127.0.0.1:<--broker-port> (9092, where
-both the embedded broker and the Docker Kafka listen).`,
+both the embedded broker and the Docker Kafka listen).`
+
+func newDLQCmd(g *globals) *cobra.Command {
+	var brokersFlag string
+	c := &cobra.Command{
+		Use:   "dlq",
+		Short: "List and redrive dead letters (events stack)",
+		Long:  dlqLong,
 	}
 	c.PersistentFlags().StringVar(&brokersFlag, "brokers", "", "Kafka brokers, host:port,… (default: env KAFKA_BROKERS, else 127.0.0.1:<--broker-port>)")
 	target := func(ctx context.Context) (dlqTarget, error) { return newDLQTarget(ctx, g, brokersFlag) }

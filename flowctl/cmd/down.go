@@ -10,17 +10,19 @@ import (
 	"github.com/orderflow/flowctl/internal/stack"
 )
 
+const downLong = `down stops the processes flowctl started, found through their pid files. A pid
+is signalled only while /proc/<pid>/cmdline still shows the command flowctl
+started, so a recycled pid is never touched. Each process gets SIGTERM, then
+SIGKILL after 10 s. The broker and Jaeger serve both stacks and stop only with
+--mode all (the default).`
+
 func newDownCmd(g *globals) *cobra.Command {
 	var mode string
 	c := &cobra.Command{
 		Use:   "down [--mode sync|events|all]",
 		Short: "Stop what flowctl started (and nothing else)",
-		Long: `down stops the processes flowctl started, found through their pid files. A pid
-is signalled only while /proc/<pid>/cmdline still shows the command flowctl
-started, so a recycled pid is never touched. Each process gets SIGTERM, then
-SIGKILL after 10 s. The broker and Jaeger serve both stacks and stop only with
---mode all (the default).`,
-		Args: cobra.NoArgs,
+		Long:  downLong,
+		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			var modes []config.Mode
 			infra := false

@@ -14,6 +14,14 @@ import (
 	"github.com/orderflow/flowctl/internal/report"
 )
 
+const loadLong = `load brings the chosen stacks up and places orders at a steady rate (open loop:
+each order is sent on schedule, answered or not) for the given duration, then
+follows every order until its status is final and prints, per mode, the
+statuses, placement latency and time to consistency (p50/p90/p99/max). With
+--mode both the two stacks get the same load at the same time.
+
+  flowctl load --mode both --rate 50 --duration 30s`
+
 func newLoadCmd(g *globals) *cobra.Command {
 	var up upFlags
 	var mode string
@@ -23,14 +31,8 @@ func newLoadCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "load --mode sync|events|both --rate R --duration D",
 		Short: "Drive a steady order load at one or both stacks, then show latency and consistency",
-		Long: `load brings the chosen stacks up and places orders at a steady rate (open loop:
-each order is sent on schedule, answered or not) for the given duration, then
-follows every order until its status is final and prints, per mode, the
-statuses, placement latency and time to consistency (p50/p90/p99/max). With
---mode both the two stacks get the same load at the same time.
-
-  flowctl load --mode both --rate 50 --duration 30s`,
-		Args: cobra.NoArgs,
+		Long:  loadLong,
+		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			modes, err := parseModes(mode)
 			if err != nil {

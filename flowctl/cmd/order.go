@@ -48,6 +48,10 @@ func newOrderCmd(g *globals) *cobra.Command {
 	return c
 }
 
+const orderPlaceLong = `place sends POST /orders. order-svc answers by the order's status: 201 CONFIRMED
+(sync), 202 PENDING (events: the outcome comes later), 409 REJECTED (out of
+stock) or 503 FAILED. A rejected or failed order still exists and is shown.`
+
 func newOrderPlaceCmd(g *globals) *cobra.Command {
 	var f orderFlags
 	var customer string
@@ -55,10 +59,8 @@ func newOrderPlaceCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "place --mode sync|events --customer C --item SKU-001:2 [--item …]",
 		Short: "Place one order",
-		Long: `place sends POST /orders. order-svc answers by the order's status: 201 CONFIRMED
-(sync), 202 PENDING (events: the outcome comes later), 409 REJECTED (out of
-stock) or 503 FAILED. A rejected or failed order still exists and is shown.`,
-		Args: cobra.NoArgs,
+		Long:  orderPlaceLong,
+		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			orders, m, base, err := f.client(g)
 			if err != nil {

@@ -23,15 +23,7 @@ type watchEvent struct {
 	Final   bool    `json:"final"`
 }
 
-func newOrderWatchCmd(g *globals) *cobra.Command {
-	var f orderFlags
-	var timeout, every time.Duration
-	var customer string
-	var items []string
-	c := &cobra.Command{
-		Use:   "watch --mode sync|events [ID | --item SKU:QTY …]",
-		Short: "Follow one order live: each step of its timeline as it happens, until it is final",
-		Long: `watch polls an order and prints each new step of its timeline (placed,
+const orderWatchLong = `watch polls an order and prints each new step of its timeline (placed,
 reserved, invoiced, confirmed, rejected, failed) the moment it appears, with
 its time after placement by the services' clocks. Without an ID it places a
 new order from --item first. Handy while something is broken on purpose:
@@ -40,8 +32,18 @@ new order from --item first. Handy while something is broken on purpose:
   flowctl order watch --mode events --item SKU-001:1     (stays PENDING…)
   flowctl fault clear --mode events                      (…and completes)
 
---json prints one JSON object per step (NDJSON).`,
-		Args: cobra.MaximumNArgs(1),
+--json prints one JSON object per step (NDJSON).`
+
+func newOrderWatchCmd(g *globals) *cobra.Command {
+	var f orderFlags
+	var timeout, every time.Duration
+	var customer string
+	var items []string
+	c := &cobra.Command{
+		Use:   "watch --mode sync|events [ID | --item SKU:QTY …]",
+		Short: "Follow one order live: each step of its timeline as it happens, until it is final",
+		Long:  orderWatchLong,
+		Args:  cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if timeout < time.Second {
 				return fmt.Errorf("--timeout %s: use at least 1s", timeout)

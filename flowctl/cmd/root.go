@@ -55,12 +55,8 @@ func runtimes() []stack.Provider {
 }
 
 // New returns the root command.
-func New(env Env) *cobra.Command {
-	g := &globals{env: env, flags: stack.Flags{Dir: env.Dir, Self: env.Self}}
-	root := &cobra.Command{
-		Use:   "flowctl",
-		Short: "Run the orderflow demo: sync REST vs. event-driven Kafka, side by side",
-		Long: `flowctl runs the orderflow workshop demo: it brings up a stack, places orders and
+
+const rootLong = `flowctl runs the orderflow workshop demo: it brings up a stack, places orders and
 shows what happened to them. With a Docker engine it uses docker-compose.yml
 (real Apache Kafka, Jaeger with its UI, the service images); without one, or with
 --runtime native, it builds the three services and starts them as processes with
@@ -69,7 +65,14 @@ an embedded Kafka-protocol broker and Jaeger built from source.
 Ports (all 127.0.0.1): sync stack 8081/8082/8083, events stack 8181/8182/8183
 (order/inventory/invoicing), Kafka 9092, Jaeger UI 16686, OTLP 4318.
 Files: .run/ under the repository root; the Jaeger binary is cached in
-$XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`,
+$XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`
+
+func New(env Env) *cobra.Command {
+	g := &globals{env: env, flags: stack.Flags{Dir: env.Dir, Self: env.Self}}
+	root := &cobra.Command{
+		Use:           "flowctl",
+		Short:         "Run the orderflow demo: sync REST vs. event-driven Kafka, side by side",
+		Long:          rootLong,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

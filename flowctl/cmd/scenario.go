@@ -67,21 +67,23 @@ func (f *scenarioFlags) check() error {
 // parseModes accepts sync, events or both.
 func parseModes(s string) ([]config.Mode, error) { return stack.ParseModes(s) }
 
-func newScenarioCmd(g *globals) *cobra.Command {
-	var f scenarioFlags
-	var mode string
-	c := &cobra.Command{
-		Use:   "scenario NAME… --mode sync|events|both",
-		Short: "Run the scenarios that put the article's claims to the test, with a verdict and numbers",
-		Long: `scenario brings the chosen stacks up and runs one or more scenarios against
+const scenarioLong = `scenario brings the chosen stacks up and runs one or more scenarios against
 each mode in turn. Each prints the claim it tests, a verdict line with the
 numbers ("sync: 0 of 50 orders placed while inventory was down; events: …"),
 every metric side by side and, where it helps, details (a trace, an audit trail).
 'flowctl scenario list' explains each; 'all' runs every one.
 
 Scenario steps break things on purpose: a stopped service or broker is started
-again and a fault is cleared when the step ends, even on Ctrl-C.`,
-		Args: cobra.MinimumNArgs(1),
+again and a fault is cleared when the step ends, even on Ctrl-C.`
+
+func newScenarioCmd(g *globals) *cobra.Command {
+	var f scenarioFlags
+	var mode string
+	c := &cobra.Command{
+		Use:   "scenario NAME… --mode sync|events|both",
+		Short: "Run the scenarios that put the article's claims to the test, with a verdict and numbers",
+		Long:  scenarioLong,
+		Args:  cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			scs, err := scenario.Lookup(args)
 			if err != nil {

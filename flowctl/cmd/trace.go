@@ -27,20 +27,22 @@ const (
 	traceSettling = 2500 * time.Millisecond // after the order's last change: its spans have been exported
 )
 
+const traceLong = `trace fetches the order from the stack's order-svc, then collects its spans from
+Jaeger: the trace order-svc stored for it, and — because Kafka consumers start
+new traces under TRACE_PROPAGATION=link or off — every trace of the stack's
+services around the order's time whose spans carry orderflow.order_id=ORDER_ID.
+It prints one line per span on a time axis, the time each event waited in
+Kafka, the span that explains a failure, and how many traces and lookups the
+order took. ORDER_ID may be the short id the demo prints.`
+
 func newTraceCmd(g *globals) *cobra.Command {
 	var f orderFlags
 	var width int
 	c := &cobra.Command{
 		Use:   "trace --mode sync|events ORDER_ID [--json] [--width 60]",
 		Short: "Show one order's spans from Jaeger as a waterfall, and what it took to find them",
-		Long: `trace fetches the order from the stack's order-svc, then collects its spans from
-Jaeger: the trace order-svc stored for it, and — because Kafka consumers start
-new traces under TRACE_PROPAGATION=link or off — every trace of the stack's
-services around the order's time whose spans carry orderflow.order_id=ORDER_ID.
-It prints one line per span on a time axis, the time each event waited in
-Kafka, the span that explains a failure, and how many traces and lookups the
-order took. ORDER_ID may be the short id the demo prints.`,
-		Args: cobra.ExactArgs(1),
+		Long:  traceLong,
+		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if width < 10 || width > 400 {
 				return fmt.Errorf("--width %d: use 10 to 400 characters", width)

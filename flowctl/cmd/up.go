@@ -27,12 +27,7 @@ func (f *upFlags) register(c *cobra.Command) {
 	c.Flags().BoolVar(&f.build, "build", false, "docker runtime: rebuild the service images (they are built only when missing otherwise)")
 }
 
-func newUpCmd(g *globals) *cobra.Command {
-	var f upFlags
-	c := &cobra.Command{
-		Use:   "up --mode sync|events",
-		Short: "Build the services and start one stack (plus the broker and Jaeger it needs)",
-		Long: `up builds the three services into .run/bin, starts the broker (events mode) and
+const upLong = `up builds the three services into .run/bin, starts the broker (events mode) and
 Jaeger unless they already run, then (re)starts the stack's services and waits
 until each answers /readyz. Both stacks can run at once; they share the broker
 and Jaeger.
@@ -40,8 +35,15 @@ and Jaeger.
   sync stack:   order-svc 8081, inventory-svc 8082, invoicing-svc 8083
   events stack: order-svc 8181, inventory-svc 8182, invoicing-svc 8183
 
-KAFKA_BROKERS, if set, names the broker to use instead of the embedded one.`,
-		Args: cobra.NoArgs,
+KAFKA_BROKERS, if set, names the broker to use instead of the embedded one.`
+
+func newUpCmd(g *globals) *cobra.Command {
+	var f upFlags
+	c := &cobra.Command{
+		Use:   "up --mode sync|events",
+		Short: "Build the services and start one stack (plus the broker and Jaeger it needs)",
+		Long:  upLong,
+		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			mode, err := stack.ParseMode(f.mode)
 			if err != nil {

@@ -28,18 +28,20 @@ Watch for: fast answers that are provisional, and a stack that keeps taking
 orders while a service behind it is down.`,
 }
 
+const walkthroughLong = `walkthrough brings the stack up and runs three steps with a few words on what
+to look at: (1) the happy path — placement latency and time to consistency;
+(2) inventory-svc stopped while orders arrive, then started again; (3) one
+order's trace as a waterfall, with the Jaeger link. It ends with the commands
+to try next. 'make demo-sync' and 'make demo-events' run it.`
+
 func newWalkthroughCmd(g *globals) *cobra.Command {
 	var f scenarioFlags
 	var mode string
 	c := &cobra.Command{
 		Use:   "walkthrough --mode sync|events",
 		Short: "A guided tour of one mode: the happy path, inventory down, the trace of one order",
-		Long: `walkthrough brings the stack up and runs three steps with a few words on what
-to look at: (1) the happy path — placement latency and time to consistency;
-(2) inventory-svc stopped while orders arrive, then started again; (3) one
-order's trace as a waterfall, with the Jaeger link. It ends with the commands
-to try next. 'make demo-sync' and 'make demo-events' run it.`,
-		Args: cobra.NoArgs,
+		Long:  walkthroughLong,
+		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			m, err := stack.ParseMode(mode)
 			if err != nil {
