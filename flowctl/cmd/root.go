@@ -54,8 +54,6 @@ func runtimes() []stack.Provider {
 	}
 }
 
-// New returns the root command.
-
 const rootLong = `flowctl runs the orderflow workshop demo: it brings up a stack, places orders and
 shows what happened to them. With a Docker engine it uses docker-compose.yml
 (real Apache Kafka, Jaeger with its UI, the service images); without one, or with
@@ -67,6 +65,7 @@ Ports (all 127.0.0.1): sync stack 8081/8082/8083, events stack 8181/8182/8183
 Files: .run/ under the repository root; the Jaeger binary is cached in
 $XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`
 
+// New returns the root command.
 func New(env Env) *cobra.Command {
 	g := &globals{env: env, flags: stack.Flags{Dir: env.Dir, Self: env.Self}}
 	root := &cobra.Command{
