@@ -36,24 +36,7 @@ func newDownCmd(g *globals) *cobra.Command {
 				}
 				modes = []config.Mode{m}
 			}
-			if _, err := g.layout(); err != nil {
-				return err
-			}
-			w := g.env.Stdout
-			n := 0
-			// Every runtime that may hold something of flowctl's: the Docker
-			// stacks share one compose project, which `down` (all) removes.
-			for _, rt := range g.stacks.Each(c.Context()) {
-				k, err := rt.Down(c.Context(), modes, infra, w)
-				n += k
-				if err != nil {
-					return err
-				}
-			}
-			if n == 0 {
-				fmt.Fprintln(w, "nothing of flowctl's was running")
-			}
-			return nil
+			return g.stacks.Down(c.Context(), modes, infra, g.env.Stdout)
 		},
 	}
 	c.Flags().StringVar(&mode, "mode", "all", "sync, events, or all (all also stops the broker and Jaeger)")

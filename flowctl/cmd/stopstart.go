@@ -50,43 +50,49 @@ func newStopStartCmd(g *globals, verb, short, long string) *cobra.Command {
 					return fmt.Errorf("%w (or %s for the broker)", err, brokerTarget)
 				}
 			}
-			ctl, err := controlOf(ctx, g, m)
-			if err != nil {
-				return err
-			}
-			w := g.env.Stdout
-			switch {
-			case target == brokerTarget && verb == "stop":
-				was, err := ctl.StopBroker(ctx)
-				if err != nil {
-					return err
-				}
-				if !was {
-					fmt.Fprintln(w, "no broker of flowctl's was running")
-					return nil
-				}
-				fmt.Fprintf(w, "stopped the Kafka broker (%s); `flowctl start kafka` brings it back\n", ctl.Runtime())
-			case target == brokerTarget:
-				if err := ctl.StartBroker(ctx); err != nil {
-					return err
-				}
-				fmt.Fprintf(w, "the Kafka broker answers again (%s)\n", ctl.Runtime())
-			case verb == "stop":
-				if err := ctl.StopService(ctx, m, target); err != nil {
-					return err
-				}
-				fmt.Fprintf(w, "stopped %s (%s, %s); `flowctl start %s --mode %s` brings it back\n", target, m, ctl.Runtime(), target, m)
-			default:
-				if err := ctl.StartService(ctx, m, target); err != nil {
-					return explainStartError(g.env.Stderr, err)
-				}
-				fmt.Fprintf(w, "%s (%s, %s) is ready\n", target, m, ctl.Runtime())
-			}
-			return nil
+			return stopStart(ctx, g, verb, target, m)
 		},
 	}
 	c.Flags().StringVar(&mode, "mode", "", "which stack the service belongs to: sync or events")
 	return c
+}
+
+// stopStart stops or starts (verb) target, a service of mode's stack or
+// the broker, and says so.
+func stopStart(ctx context.Context, g *globals, verb, target string, m config.Mode) error {
+	ctl, err := controlOf(ctx, g, m)
+	if err != nil {
+		return err
+	}
+	w := g.env.Stdout
+	switch {
+	case target == brokerTarget && verb == "stop":
+		was, err := ctl.StopBroker(ctx)
+		if err != nil {
+			return err
+		}
+		if !was {
+			fmt.Fprintln(w, "no broker of flowctl's was running")
+			return nil
+		}
+		fmt.Fprintf(w, "stopped the Kafka broker (%s); `flowctl start kafka` brings it back\n", ctl.Runtime())
+	case target == brokerTarget:
+		if err := ctl.StartBroker(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "the Kafka broker answers again (%s)\n", ctl.Runtime())
+	case verb == "stop":
+		if err := ctl.StopService(ctx, m, target); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "stopped %s (%s, %s); `flowctl start %s --mode %s` brings it back\n", target, m, ctl.Runtime(), target, m)
+	default:
+		if err := ctl.StartService(ctx, m, target); err != nil {
+			return explainStartError(g.env.Stderr, err)
+		}
+		fmt.Fprintf(w, "%s (%s, %s) is ready\n", target, m, ctl.Runtime())
+	}
+	return nil
 }
 
 // controlOf is the runtime the stacks run in (stack.Stacks.Runtime); for a

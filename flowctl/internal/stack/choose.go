@@ -98,23 +98,6 @@ func (s *Stacks) pick(ctx context.Context, up bool) (Runtime, string, error) {
 	return rt, why, nil
 }
 
-// Each is every runtime that may hold something of flowctl's, for down and
-// logs: with --runtime K that one (when its platform answers) and the
-// fallback, whose files are always looked at; with auto every one whose
-// platform answers.
-func (s *Stacks) Each(ctx context.Context) []Runtime {
-	var out []Runtime
-	for i, p := range s.runtimes {
-		if s.Kind != RuntimeAuto && p.Kind() != s.Kind && i != len(s.runtimes)-1 {
-			continue
-		}
-		if rt, err := p.Open(ctx, s); err == nil {
-			out = append(out, rt)
-		}
-	}
-	return out
-}
-
 // Up brings mode's stack up in the runtime the rule chooses (the same for
 // every mode of this run), saying on o.Progress why auto fell back, if it
 // did. It returns the runtime, for the scenarios to stop and start parts.
