@@ -92,7 +92,13 @@ func New(env Env) *cobra.Command {
 		return err
 	}
 
-	root.AddCommand(
+	root.AddCommand(commands(g)...)
+	return root
+}
+
+// commands are flowctl's commands, in the order help lists them.
+func commands(g *globals) []*cobra.Command {
+	return []*cobra.Command{
 		newBrokerCmd(g),
 		newUpCmd(g),
 		newDownCmd(g),
@@ -114,8 +120,7 @@ func New(env Env) *cobra.Command {
 		newResetCmd(g),
 		newBenchCmd(g),
 		newDashboardCmd(g),
-	)
-	return root
+	}
 }
 
 // registerGlobals adds the flags every command shares.

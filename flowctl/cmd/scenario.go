@@ -76,49 +76,23 @@ every metric side by side and, where it helps, details (a trace, an audit trail)
 Scenario steps break things on purpose: a stopped service or broker is started
 again and a fault is cleared when the step ends, even on Ctrl-C.`
 
+type scenarioCmdFlags struct {
+	scenarioFlags
+	mode string
+}
+
 func newScenarioCmd(g *globals) *cobra.Command {
-	var f scenarioFlags
-	var mode string
+	f := &scenarioCmdFlags{}
 	c := &cobra.Command{
 		Use:   "scenario NAME… --mode sync|events|both",
 		Short: "Run the scenarios that put the article's claims to the test, with a verdict and numbers",
 		Long:  scenarioLong,
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			scs, err := scenario.Lookup(args)
-			if err != nil {
-				return err
-			}
-			if mode == "" {
-				return fmt.Errorf("--mode is required: sync, events or both")
-			}
-			modes, err := parseModes(mode)
-			if err != nil {
-				return fmt.Errorf("--mode %s: %w", mode, err)
-			}
-			if err := f.check(); err != nil {
-				return err
-			}
-			progress := g.env.Stdout
-			if f.asJSON {
-				progress = g.env.Stderr
-			}
-			rep, err := runScenarios(c.Context(), g, &f, scs, modes, progress, func(r scenario.Run) {
-				if !f.asJSON {
-					report.ScenarioRun(g.env.Stdout, r, isTerminal(g.env.Stdout))
-				}
-			})
-			if err != nil {
-				return err
-			}
-			if f.asJSON {
-				return printJSON(g.env.Stdout, rep)
-			}
-			fmt.Fprintln(g.env.Stdout)
-			return nil
+			return runScenarioCmd(c, g, f, args)
 		},
 	}
-	c.Flags().StringVar(&mode, "mode", "", "sync, events or both (required)")
+	c.Flags().StringVar(&f.mode, "mode", "", "sync, events or both (required)")
 	f.register(c)
 	list := &cobra.Command{
 		Use:   "list",
@@ -131,6 +105,40 @@ func newScenarioCmd(g *globals) *cobra.Command {
 	}
 	c.AddCommand(list)
 	return c
+}
+
+func runScenarioCmd(c *cobra.Command, g *globals, f *scenarioCmdFlags, args []string) error {
+	scs, err := scenario.Lookup(args)
+	if err != nil {
+		return err
+	}
+	if f.mode == "" {
+		return fmt.Errorf("--mode is required: sync, events or both")
+	}
+	modes, err := parseModes(f.mode)
+	if err != nil {
+		return fmt.Errorf("--mode %s: %w", f.mode, err)
+	}
+	if err := f.check(); err != nil {
+		return err
+	}
+	progress := g.env.Stdout
+	if f.asJSON {
+		progress = g.env.Stderr
+	}
+	rep, err := runScenarios(c.Context(), g, &f.scenarioFlags, scs, modes, progress, func(r scenario.Run) {
+		if !f.asJSON {
+			report.ScenarioRun(g.env.Stdout, r, isTerminal(g.env.Stdout))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if f.asJSON {
+		return printJSON(g.env.Stdout, rep)
+	}
+	fmt.Fprintln(g.env.Stdout)
+	return nil
 }
 
 // runScenarios brings modes' stacks up and runs every scenario against them,
