@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/orderflow/flowctl/internal/api"
-	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stack/docker"
 )
 
 // clusterOrderURL etc. are the cluster stack's published ports (docker-compose.yml).
@@ -28,7 +28,7 @@ func TestDockerClusterSurvivesBrokerLoss(t *testing.T) {
 	requireDocker(t, "cluster")
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	compose, err := stack.FindCompose(ctx, "..", os.Getenv)
+	compose, err := docker.FindCompose(ctx, "..", os.Getenv)
 	if err != nil {
 		t.Fatal(err)
 	}

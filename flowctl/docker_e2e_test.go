@@ -12,6 +12,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stack/docker"
 )
 
 // requireDocker skips the test with one line when no Docker engine answers or
@@ -25,9 +26,9 @@ func requireDocker(t *testing.T, profile string) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	compose, err := stack.FindCompose(ctx, "..", os.Getenv)
+	compose, err := docker.FindCompose(ctx, "..", os.Getenv)
 	if err == nil {
-		if ierr := compose.ImagesUsable(ctx, stack.DockerCLI{}, profile); ierr != nil {
+		if ierr := compose.ImagesUsable(ctx, docker.CLI{}, profile); ierr != nil {
 			err = fmt.Errorf("%v (`make images-offline` builds them)", ierr)
 		}
 	}
@@ -96,9 +97,9 @@ func TestDockerEndToEnd(t *testing.T) {
 	// Stock receipts and reset on containers and their volumes, real Kafka.
 	checkStockAndReset(t, c, stack.DefaultPortBase, []string{stack.Addr(stack.DefaultBrokerPort)})
 	// The compose project is what `down` removes.
-	out, err := exec.Command("docker", "ps", "--filter", "label=com.docker.compose.project="+stack.ComposeProject, "-q").Output()
+	out, err := exec.Command("docker", "ps", "--filter", "label=com.docker.compose.project="+docker.ComposeProject, "-q").Output()
 	if err != nil || len(out) == 0 {
-		t.Fatalf("no containers of project %s while both stacks run: %v %s", stack.ComposeProject, err, out)
+		t.Fatalf("no containers of project %s while both stacks run: %v %s", docker.ComposeProject, err, out)
 	}
-	fmt.Fprintf(os.Stderr, "docker e2e: both stacks ran in compose project %s\n", stack.ComposeProject)
+	fmt.Fprintf(os.Stderr, "docker e2e: both stacks ran in compose project %s\n", docker.ComposeProject)
 }

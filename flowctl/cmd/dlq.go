@@ -13,12 +13,7 @@ import (
 	"github.com/orderflow/flowctl/internal/kafkalog"
 )
 
-func newDLQCmd(g *globals) *cobra.Command {
-	var brokersFlag string
-	c := &cobra.Command{
-		Use:   "dlq",
-		Short: "List and redrive dead letters (events stack)",
-		Long: `dlq reads the dead-letter topics of the events stack (orders.v1.dlq,
+const dlqLong = `dlq reads the dead-letter topics of the events stack (orders.v1.dlq,
 inventory.v1.dlq, invoicing.v1.dlq, under KAFKA_TOPIC_PREFIX if set): the events
 a consumer gave up on, with why, where they came from and which group failed.
 
@@ -33,7 +28,14 @@ invalid is dead-lettered again and comes back to the DLQ at a new offset.
   flowctl dlq redrive --all
 
 Broker: --brokers, else KAFKA_BROKERS, else 127.0.0.1:<--broker-port> (9092, where
-both the embedded broker and the Docker Kafka listen).`,
+both the embedded broker and the Docker Kafka listen).`
+
+func newDLQCmd(g *globals) *cobra.Command {
+	var brokersFlag string
+	c := &cobra.Command{
+		Use:   "dlq",
+		Short: "List and redrive dead letters (events stack)",
+		Long:  dlqLong,
 	}
 	c.PersistentFlags().StringVar(&brokersFlag, "brokers", "", "Kafka brokers, host:port,… (default: env KAFKA_BROKERS, else 127.0.0.1:<--broker-port>)")
 	target := func(ctx context.Context) (dlqTarget, error) { return newDLQTarget(ctx, g, brokersFlag) }
@@ -50,7 +52,7 @@ type dlqTarget struct {
 // newDLQTarget resolves the brokers and checks that one answers, so that a
 // stopped stack reads as one line saying what to do.
 func newDLQTarget(ctx context.Context, g *globals, flag string) (dlqTarget, error) {
-	t := dlqTarget{prefix: g.env.Getenv("KAFKA_TOPIC_PREFIX"), brokers: brokerList(g, flag)}
+	t := dlqTarget{prefix: g.stacks.TopicPrefix, brokers: g.stacks.BrokersOr(flag)}
 	if err := kafkaconf.Ping(ctx, t.brokers); err != nil {
 		return t, fmt.Errorf("no Kafka broker answers at %s; start the events stack with `flowctl up --mode events` or pass --brokers", strings.Join(t.brokers, ","))
 	}
@@ -89,52 +91,61 @@ func newDLQListCmd(g *globals, target func(context.Context) (dlqTarget, error)) 
 	return c
 }
 
+type redriveFlags struct {
+	all, dryRun, asJSON bool
+	ids                 []string
+	topic               string
+	target              func(context.Context) (dlqTarget, error)
+}
+
 func newDLQRedriveCmd(g *globals, target func(context.Context) (dlqTarget, error)) *cobra.Command {
-	var all, dryRun, asJSON bool
-	var ids []string
-	var topic string
+	f := &redriveFlags{target: target}
 	c := &cobra.Command{
 		Use:   "redrive (--all | --event-id ID… | --topic orders.v1.dlq) [--dry-run] [--json]",
 		Short: "Publish selected dead letters again to their original topic, each at most once",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			t, err := target(c.Context())
-			if err != nil {
-				return err
-			}
-			sel, unmatched, err := deadletter.Selector(t.prefix, all, ids, topic)
-			if err != nil {
-				return err
-			}
-			res, rerr := kafkalog.Redrive(c.Context(), t.brokers, t.prefix, sel, dryRun)
-			// What was republished before an error is still shown.
-			if asJSON {
-				views := make([]deadletter.RedriveView, 0, len(res))
-				for _, r := range res {
-					views = append(views, deadletter.RedriveViewOf(r))
-				}
-				if err := printJSON(g.env.Stdout, views); err != nil {
-					return err
-				}
-			} else {
-				deadletter.PrintRedriven(g.env.Stdout, res, dryRun)
-			}
-			if rerr != nil {
-				return ctxErr(c.Context(), rerr)
-			}
-			if missing := unmatched(); len(missing) > 0 {
-				return fmt.Errorf("no dead letter has event id %s (see `flowctl dlq list`)", strings.Join(missing, ", "))
-			}
-			return nil
+			return runRedrive(c, g, f)
 		},
 	}
-	f := c.Flags()
-	f.BoolVar(&all, "all", false, "every dead letter not redriven yet")
-	f.StringSliceVar(&ids, "event-id", nil, "the dead letter(s) of this event id (repeat or comma-separate)")
-	f.StringVar(&topic, "topic", "", "every dead letter of one dead-letter topic: orders.v1.dlq, inventory.v1.dlq or invoicing.v1.dlq")
-	f.BoolVar(&dryRun, "dry-run", false, "show what would be republished; write nothing")
-	f.BoolVar(&asJSON, "json", false, "print JSON")
+	fl := c.Flags()
+	fl.BoolVar(&f.all, "all", false, "every dead letter not redriven yet")
+	fl.StringSliceVar(&f.ids, "event-id", nil, "the dead letter(s) of this event id (repeat or comma-separate)")
+	fl.StringVar(&f.topic, "topic", "", "every dead letter of one dead-letter topic: orders.v1.dlq, inventory.v1.dlq or invoicing.v1.dlq")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "show what would be republished; write nothing")
+	fl.BoolVar(&f.asJSON, "json", false, "print JSON")
 	c.MarkFlagsOneRequired("all", "event-id", "topic")
 	c.MarkFlagsMutuallyExclusive("all", "event-id", "topic")
 	return c
+}
+
+func runRedrive(c *cobra.Command, g *globals, f *redriveFlags) error {
+	t, err := f.target(c.Context())
+	if err != nil {
+		return err
+	}
+	sel, unmatched, err := deadletter.Selector(t.prefix, f.all, f.ids, f.topic)
+	if err != nil {
+		return err
+	}
+	res, rerr := kafkalog.Redrive(c.Context(), t.brokers, t.prefix, sel, f.dryRun)
+	// What was republished before an error is still shown.
+	if f.asJSON {
+		views := make([]deadletter.RedriveView, 0, len(res))
+		for _, r := range res {
+			views = append(views, deadletter.RedriveViewOf(r))
+		}
+		if err := printJSON(g.env.Stdout, views); err != nil {
+			return err
+		}
+	} else {
+		deadletter.PrintRedriven(g.env.Stdout, res, f.dryRun)
+	}
+	if rerr != nil {
+		return ctxErr(c.Context(), rerr)
+	}
+	if missing := unmatched(); len(missing) > 0 {
+		return fmt.Errorf("no dead letter has event id %s (see `flowctl dlq list`)", strings.Join(missing, ", "))
+	}
+	return nil
 }

@@ -10,14 +10,16 @@ import (
 	"github.com/orderflow/flowctl/internal/report"
 )
 
+const envLong = `env prints platform/config's table of every variable the services read, with
+its default and meaning. --markdown prints the table the README embeds.`
+
 func newEnvCmd(g *globals) *cobra.Command {
 	var markdown, asJSON bool
 	c := &cobra.Command{
 		Use:   "env [--markdown]",
 		Short: "List the environment variables the services read",
-		Long: `env prints platform/config's table of every variable the services read, with
-its default and meaning. --markdown prints the table the README embeds.`,
-		Args: cobra.NoArgs,
+		Long:  envLong,
+		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			switch {
 			case markdown && asJSON:

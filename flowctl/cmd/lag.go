@@ -6,20 +6,22 @@ import (
 	"github.com/orderflow/flowctl/internal/kafkalog"
 )
 
+const lagLong = `lag asks the broker, for each of the events stack's consumer groups, how far
+its committed offsets are behind the end of each partition it reads. A growing
+lag is the events-mode face of a slow or stopped service: the orders are
+accepted, their events wait here.
+
+  flowctl stop inventory --mode events; flowctl load --mode events --rate 10 --duration 5s &
+  flowctl lag`
+
 func newLagCmd(g *globals) *cobra.Command {
 	var brokersFlag string
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "lag [--json]",
 		Short: "Show each consumer group's backlog: events written but not yet processed, per partition",
-		Long: `lag asks the broker, for each of the events stack's consumer groups, how far
-its committed offsets are behind the end of each partition it reads. A growing
-lag is the events-mode face of a slow or stopped service: the orders are
-accepted, their events wait here.
-
-  flowctl stop inventory --mode events; flowctl load --mode events --rate 10 --duration 5s &
-  flowctl lag`,
-		Args: cobra.NoArgs,
+		Long:  lagLong,
+		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			ctx := c.Context()
 			t, err := newDLQTarget(ctx, g, brokersFlag)

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/report"
@@ -34,7 +35,7 @@ func (f *orderFlags) client(g *globals) (*api.Orders, config.Mode, string, error
 	if err != nil {
 		return nil, "", "", err
 	}
-	base := stack.URL(stack.ServicePort(g.portBase, m, "order-svc"))
+	base := g.stacks.URLs(m)[topology.OrderSvc]
 	return api.NewOrders(base, nil), m, base, nil
 }
 
@@ -47,55 +48,65 @@ func newOrderCmd(g *globals) *cobra.Command {
 	return c
 }
 
+const orderPlaceLong = `place sends POST /orders. order-svc answers by the order's status: 201 CONFIRMED
+(sync), 202 PENDING (events: the outcome comes later), 409 REJECTED (out of
+stock) or 503 FAILED. A rejected or failed order still exists and is shown.`
+
+type placeFlags struct {
+	orderFlags
+	customer string
+	items    []string
+}
+
 func newOrderPlaceCmd(g *globals) *cobra.Command {
-	var f orderFlags
-	var customer string
-	var items []string
+	f := &placeFlags{}
 	c := &cobra.Command{
 		Use:   "place --mode sync|events --customer C --item SKU-001:2 [--item …]",
 		Short: "Place one order",
-		Long: `place sends POST /orders. order-svc answers by the order's status: 201 CONFIRMED
-(sync), 202 PENDING (events: the outcome comes later), 409 REJECTED (out of
-stock) or 503 FAILED. A rejected or failed order still exists and is shown.`,
-		Args: cobra.NoArgs,
+		Long:  orderPlaceLong,
+		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			orders, m, base, err := f.client(g)
-			if err != nil {
-				return err
-			}
-			req, err := placeRequest(customer, items)
-			if err != nil {
-				return err
-			}
-			p, err := orders.Place(c.Context(), req)
-			pe, isProblem := errors.AsType[*api.ProblemError](err)
-			if err != nil && !(isProblem && p.Order.ID != "") {
-				return unreachable(err, "order-svc at "+base, string(m))
-			}
-			if f.asJSON {
-				out := map[string]any{"http_status": p.HTTPStatus, "order": p.Order}
-				if isProblem {
-					out["problem"] = map[string]any{"title": pe.Title, "detail": pe.Detail, "type": pe.Type}
-				}
-				return printJSON(g.env.Stdout, out)
-			}
-			w := g.env.Stdout
-			fmt.Fprintf(w, "POST /orders → %d %s\n", p.HTTPStatus, http.StatusText(p.HTTPStatus))
-			if isProblem {
-				fmt.Fprintf(w, "order %s is %s: %s — %s\n", p.Order.ID, p.Order.Status, pe.Title, pe.Detail)
-				return nil
-			}
-			report.Order(w, p.Order, stack.JaegerUI)
-			if !p.Order.Final {
-				fmt.Fprintf(w, "follow it: flowctl order get --mode %s %s\n", m, report.ShortID(p.Order.ID))
-			}
-			return nil
+			return runPlace(c, g, f)
 		},
 	}
 	f.register(c)
-	c.Flags().StringVar(&customer, "customer", "", "customer id (required)")
-	c.Flags().StringArrayVar(&items, "item", nil, "SKU:QTY, repeatable (seeded: SKU-001…SKU-004 plenty, SKU-005 only 3, SKU-404 none)")
+	c.Flags().StringVar(&f.customer, "customer", "", "customer id (required)")
+	c.Flags().StringArrayVar(&f.items, "item", nil, "SKU:QTY, repeatable (seeded: SKU-001…SKU-004 plenty, SKU-005 only 3, SKU-404 none)")
 	return c
+}
+
+func runPlace(c *cobra.Command, g *globals, f *placeFlags) error {
+	orders, m, base, err := f.client(g)
+	if err != nil {
+		return err
+	}
+	req, err := placeRequest(f.customer, f.items)
+	if err != nil {
+		return err
+	}
+	p, err := orders.Place(c.Context(), req)
+	pe, isProblem := errors.AsType[*api.ProblemError](err)
+	if err != nil && !(isProblem && p.Order.ID != "") {
+		return unreachable(err, "order-svc at "+base, string(m))
+	}
+	if f.asJSON {
+		out := map[string]any{"http_status": p.HTTPStatus, "order": p.Order}
+		if isProblem {
+			out["problem"] = map[string]any{"title": pe.Title, "detail": pe.Detail, "type": pe.Type}
+		}
+		return printJSON(g.env.Stdout, out)
+	}
+	w := g.env.Stdout
+	fmt.Fprintf(w, "POST /orders → %d %s\n", p.HTTPStatus, http.StatusText(p.HTTPStatus))
+	if isProblem {
+		fmt.Fprintf(w, "order %s is %s: %s — %s\n", p.Order.ID, p.Order.Status, pe.Title, pe.Detail)
+		return nil
+	}
+	report.Order(w, p.Order, g.stacks.Jaeger)
+	if !p.Order.Final {
+		fmt.Fprintf(w, "follow it: flowctl order get --mode %s %s\n", m, report.ShortID(p.Order.ID))
+	}
+	return nil
 }
 
 // placeRequest builds an order from --customer and the --item flags.
@@ -152,7 +163,7 @@ func newOrderGetCmd(g *globals) *cobra.Command {
 			if f.asJSON {
 				return printJSON(g.env.Stdout, o)
 			}
-			report.Order(g.env.Stdout, o, stack.JaegerUI)
+			report.Order(g.env.Stdout, o, g.stacks.Jaeger)
 			return nil
 		},
 	}

@@ -23,15 +23,7 @@ type watchEvent struct {
 	Final   bool    `json:"final"`
 }
 
-func newOrderWatchCmd(g *globals) *cobra.Command {
-	var f orderFlags
-	var timeout, every time.Duration
-	var customer string
-	var items []string
-	c := &cobra.Command{
-		Use:   "watch --mode sync|events [ID | --item SKU:QTY …]",
-		Short: "Follow one order live: each step of its timeline as it happens, until it is final",
-		Long: `watch polls an order and prints each new step of its timeline (placed,
+const orderWatchLong = `watch polls an order and prints each new step of its timeline (placed,
 reserved, invoiced, confirmed, rejected, failed) the moment it appears, with
 its time after placement by the services' clocks. Without an ID it places a
 new order from --item first. Handy while something is broken on purpose:
@@ -40,53 +32,71 @@ new order from --item first. Handy while something is broken on purpose:
   flowctl order watch --mode events --item SKU-001:1     (stays PENDING…)
   flowctl fault clear --mode events                      (…and completes)
 
---json prints one JSON object per step (NDJSON).`,
-		Args: cobra.MaximumNArgs(1),
+--json prints one JSON object per step (NDJSON).`
+
+type watchFlags struct {
+	orderFlags
+	timeout, every time.Duration
+	customer       string
+	items          []string
+}
+
+func newOrderWatchCmd(g *globals) *cobra.Command {
+	f := &watchFlags{}
+	c := &cobra.Command{
+		Use:   "watch --mode sync|events [ID | --item SKU:QTY …]",
+		Short: "Follow one order live: each step of its timeline as it happens, until it is final",
+		Long:  orderWatchLong,
+		Args:  cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			if timeout < time.Second {
-				return fmt.Errorf("--timeout %s: use at least 1s", timeout)
-			}
-			if every < 5*time.Millisecond || every > 10*time.Second {
-				return fmt.Errorf("--every %s: use 5ms to 10s", every)
-			}
-			orders, m, base, err := f.client(g)
-			if err != nil {
-				return err
-			}
-			ctx := c.Context()
-			var id string
-			switch {
-			case len(args) == 1 && len(items) > 0:
-				return errors.New("give an order ID or --item to place a new one, not both")
-			case len(args) == 1:
-				if id, err = resolveID(ctx, orders, args[0]); err != nil {
-					return unreachable(err, "order-svc at "+base, string(m))
-				}
-			case len(items) > 0:
-				req, err := placeRequest(customer, items)
-				if err != nil {
-					return err
-				}
-				p, err := orders.Place(ctx, req)
-				if p.Order.ID == "" {
-					return unreachable(err, "order-svc at "+base, string(m))
-				}
-				id = p.Order.ID
-				if !f.asJSON {
-					fmt.Fprintf(g.env.Stdout, "POST /orders → %d: order %s\n", p.HTTPStatus, report.ShortID(id))
-				}
-			default:
-				return errors.New("no order: give its ID (or short id), or --item SKU:QTY to place a new one")
-			}
-			return watchOrder(ctx, g, orders, id, f.asJSON, every, timeout)
+			return runWatch(c, g, f, args)
 		},
 	}
 	f.register(c)
-	c.Flags().DurationVar(&timeout, "timeout", time.Minute, "stop watching after this long if the order is not final")
-	c.Flags().DurationVar(&every, "every", 20*time.Millisecond, "how often to poll")
-	c.Flags().StringVar(&customer, "customer", "cust-watch", "customer of a new order")
-	c.Flags().StringArrayVar(&items, "item", nil, "place a new order with SKU:QTY (repeatable) and watch it")
+	c.Flags().DurationVar(&f.timeout, "timeout", time.Minute, "stop watching after this long if the order is not final")
+	c.Flags().DurationVar(&f.every, "every", 20*time.Millisecond, "how often to poll")
+	c.Flags().StringVar(&f.customer, "customer", "cust-watch", "customer of a new order")
+	c.Flags().StringArrayVar(&f.items, "item", nil, "place a new order with SKU:QTY (repeatable) and watch it")
 	return c
+}
+
+func runWatch(c *cobra.Command, g *globals, f *watchFlags, args []string) error {
+	if f.timeout < time.Second {
+		return fmt.Errorf("--timeout %s: use at least 1s", f.timeout)
+	}
+	if f.every < 5*time.Millisecond || f.every > 10*time.Second {
+		return fmt.Errorf("--every %s: use 5ms to 10s", f.every)
+	}
+	orders, m, base, err := f.client(g)
+	if err != nil {
+		return err
+	}
+	ctx := c.Context()
+	var id string
+	switch {
+	case len(args) == 1 && len(f.items) > 0:
+		return errors.New("give an order ID or --item to place a new one, not both")
+	case len(args) == 1:
+		if id, err = resolveID(ctx, orders, args[0]); err != nil {
+			return unreachable(err, "order-svc at "+base, string(m))
+		}
+	case len(f.items) > 0:
+		req, err := placeRequest(f.customer, f.items)
+		if err != nil {
+			return err
+		}
+		p, err := orders.Place(ctx, req)
+		if p.Order.ID == "" {
+			return unreachable(err, "order-svc at "+base, string(m))
+		}
+		id = p.Order.ID
+		if !f.asJSON {
+			fmt.Fprintf(g.env.Stdout, "POST /orders → %d: order %s\n", p.HTTPStatus, report.ShortID(id))
+		}
+	default:
+		return errors.New("no order: give its ID (or short id), or --item SKU:QTY to place a new one")
+	}
+	return watchOrder(ctx, g, orders, id, f.asJSON, f.every, f.timeout)
 }
 
 // watchOrder prints each new timeline step until the order is final.

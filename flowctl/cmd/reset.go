@@ -1,26 +1,14 @@
 package cmd
 
 import (
-	"bufio"
-	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/reset"
-	"github.com/orderflow/flowctl/internal/stack"
 )
 
-func newResetCmd(g *globals) *cobra.Command {
-	var mode string
-	var yes bool
-	c := &cobra.Command{
-		Use:   "reset [--mode sync|events|both] [--yes]",
-		Short: "Bring a stack back to its first-start state: databases, topics, dead letters, consumer groups",
-		Long: `reset forgets everything a stack has done — between two groups of a workshop:
+const resetLong = `reset forgets everything a stack has done — between two groups of a workshop:
 every service's database (orders, stock back to the seeded catalogue, invoices,
 outbox, processed events) and, for the events stack, its topics, dead-letter
 topics and consumer groups (replay groups included). Services that were running
@@ -28,67 +16,31 @@ are stopped first and started again on empty databases. Works on the native
 runtime (processes, embedded broker) and with Docker (containers and their
 volumes). Asks for confirmation unless --yes.
 
-  flowctl reset --mode events --yes`,
-		Args: cobra.NoArgs,
+  flowctl reset --mode events --yes`
+
+func newResetCmd(g *globals) *cobra.Command {
+	var mode string
+	var yes bool
+	c := &cobra.Command{
+		Use:   "reset [--mode sync|events|both] [--yes]",
+		Short: "Bring a stack back to its first-start state: databases, topics, dead letters, consumer groups",
+		Long:  resetLong,
+		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			modes := stack.Modes
-			if mode != "both" {
-				m, err := stack.ParseMode(mode)
-				if err != nil {
-					return fmt.Errorf("--mode %q: use sync, events or both", mode)
-				}
-				modes = []config.Mode{m}
-			}
-			w := g.env.Stdout
-			if !yes {
-				fmt.Fprintf(w, "reset deletes every order, reservation, invoice and event of the %s stack(s); type yes to go on: ", modeList(modes))
-				line, _ := bufio.NewReader(c.InOrStdin()).ReadString('\n')
-				if strings.TrimSpace(strings.ToLower(line)) != "yes" {
-					return fmt.Errorf("%w: nothing was deleted (answer yes, or pass --yes)", reset.ErrNotConfirmed)
-				}
-			}
-			ctx := c.Context()
-			ctl, err := controlOf(ctx, g, "")
+			modes, err := reset.Modes(mode)
 			if err != nil {
 				return err
 			}
-			cfg := reset.Config{
-				Modes:       modes,
-				Services:    stack.Services,
-				Brokers:     brokerList(g, ""),
-				TopicPrefix: g.env.Getenv("KAFKA_TOPIC_PREFIX"),
-				Running: func(ctx context.Context, m config.Mode, svc string) bool {
-					return stack.Answers(ctx, stack.URL(stack.ServicePort(g.portBase, m, svc))+"/readyz")
-				},
-				Say: func(f string, a ...any) { fmt.Fprintf(w, f+"\n", a...) },
-			}
-			switch ctl := ctl.(type) {
-			case *stack.DockerControl:
-				l, err := g.layout()
-				if err != nil {
+			w := g.env.Stdout
+			if !yes {
+				if err := reset.Confirm(c.InOrStdin(), w, modes); err != nil {
 					return err
 				}
-				tok, err := stack.AdminToken(l, g.env.Getenv)
-				if err != nil {
-					return err
-				}
-				ctl.Compose.Env = append(ctl.Compose.Env, "ADMIN_TOKEN="+tok)
-				cfg.Runtime = ctl
-				cfg.Running = func(ctx context.Context, m config.Mode, svc string) bool {
-					return stack.Answers(ctx, stack.URL(stack.ServicePort(stack.DefaultPortBase, m, svc))+"/readyz")
-				}
-			case *stack.NativeControl:
-				cfg.Runtime = ctl
-				if g.env.Getenv("KAFKA_BROKERS") == "" {
-					cfg.WipeOfflineBroker = ctl.WipeEmbeddedBroker
-				}
-			default:
-				return fmt.Errorf("reset: runtime %s cannot wipe data", ctl.Runtime())
 			}
-			if err := reset.Run(ctx, cfg); err != nil {
-				return ctxErr(ctx, err)
+			if err := reset.Stacks(c.Context(), g.stacks, modes, w); err != nil {
+				return ctxErr(c.Context(), err)
 			}
-			fmt.Fprintf(w, "reset done: the %s stack(s) are as on their first start\n", modeList(modes))
+			fmt.Fprintf(w, "reset done: the %s stack(s) are as on their first start\n", reset.ModeList(modes))
 			return nil
 		},
 	}

@@ -11,13 +11,14 @@ import (
 	"io"
 	"net"
 	"os"
-	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stack/docker"
+	"github.com/orderflow/flowctl/internal/stack/native"
 )
 
 // Env is what the commands get from the process.
@@ -33,24 +34,27 @@ type Env struct {
 	Stdin io.Reader
 }
 
-// globals are the flags every command shares.
+// globals are the flags every command shares and what the root command
+// builds from them before any command runs: where the stacks are.
 type globals struct {
-	env        Env
-	runDir     string
-	portBase   int
-	brokerPort int
-	runtime    string
+	env    Env
+	flags  stack.Flags
+	stacks *stack.Stacks
 }
 
-func (g *globals) layout() (stack.Layout, error) { return stack.NewLayout(g.env.Dir, g.runDir) }
+func (g *globals) layout() (stack.Layout, error) { return g.stacks.Layout() }
 
-// New returns the root command.
-func New(env Env) *cobra.Command {
-	g := &globals{env: env}
-	root := &cobra.Command{
-		Use:   "flowctl",
-		Short: "Run the orderflow demo: sync REST vs. event-driven Kafka, side by side",
-		Long: `flowctl runs the orderflow workshop demo: it brings up a stack, places orders and
+// runtimes are the runtimes flowctl knows, in the order --runtime auto tries
+// them; the last, native, needs nothing and is the fallback. A new runtime
+// is its package and one line here.
+func runtimes() []stack.Provider {
+	return []stack.Provider{
+		docker.Provider{},
+		native.Provider{},
+	}
+}
+
+const rootLong = `flowctl runs the orderflow workshop demo: it brings up a stack, places orders and
 shows what happened to them. With a Docker engine it uses docker-compose.yml
 (real Apache Kafka, Jaeger with its UI, the service images); without one, or with
 --runtime native, it builds the three services and starts them as processes with
@@ -59,7 +63,15 @@ an embedded Kafka-protocol broker and Jaeger built from source.
 Ports (all 127.0.0.1): sync stack 8081/8082/8083, events stack 8181/8182/8183
 (order/inventory/invoicing), Kafka 9092, Jaeger UI 16686, OTLP 4318.
 Files: .run/ under the repository root; the Jaeger binary is cached in
-$XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`,
+$XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`
+
+// New returns the root command.
+func New(env Env) *cobra.Command {
+	g := &globals{env: env, flags: stack.Flags{Dir: env.Dir, Self: env.Self}}
+	root := &cobra.Command{
+		Use:           "flowctl",
+		Short:         "Run the orderflow demo: sync REST vs. event-driven Kafka, side by side",
+		Long:          rootLong,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -73,28 +85,20 @@ $XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`,
 		return fmt.Errorf("%w (see `%s --help`)", err, c.CommandPath())
 	})
 
-	pf := root.PersistentFlags()
-	pf.StringVar(&g.runDir, "run-dir", "", "directory for binaries, pid files, logs and databases (default: .run under the repository root)")
-	pf.IntVar(&g.portBase, "port-base", envInt(env.Getenv, "FLOWCTL_PORT_BASE", stack.DefaultPortBase),
-		"ports: sync stack base+1…3, events stack base+101…103 (env FLOWCTL_PORT_BASE)")
-	pf.IntVar(&g.brokerPort, "broker-port", envInt(env.Getenv, "FLOWCTL_BROKER_PORT", stack.DefaultBrokerPort),
-		"port of the embedded Kafka broker (env FLOWCTL_BROKER_PORT)")
-	pf.StringVar(&g.runtime, "runtime", env.Getenv("RUNTIME"),
-		"docker (compose: real Kafka, Jaeger UI), native (processes, embedded broker) or auto: docker when an engine answers (env RUNTIME)")
+	registerGlobals(root, &g.flags, stack.FlagDefaults(env.Getenv))
 	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
-		if _, err := stack.ParseRuntime(g.runtime); err != nil {
-			return fmt.Errorf("--runtime: %w", err)
-		}
-		if err := stack.CheckPortBase(g.portBase); err != nil {
-			return fmt.Errorf("--port-base: %w", err)
-		}
-		if g.brokerPort < 1 || g.brokerPort > 65535 {
-			return fmt.Errorf("--broker-port %d: use a port from 1 to 65535", g.brokerPort)
-		}
-		return nil
+		s, err := stack.New(g.flags, env.Getenv, runtimes())
+		g.stacks = s
+		return err
 	}
 
-	root.AddCommand(
+	root.AddCommand(commands(g)...)
+	return root
+}
+
+// commands are flowctl's commands, in the order help lists them.
+func commands(g *globals) []*cobra.Command {
+	return []*cobra.Command{
 		newBrokerCmd(g),
 		newUpCmd(g),
 		newDownCmd(g),
@@ -116,15 +120,19 @@ $XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`,
 		newResetCmd(g),
 		newBenchCmd(g),
 		newDashboardCmd(g),
-	)
-	return root
+	}
 }
 
-func envInt(getenv func(string) string, name string, def int) int {
-	if n, err := strconv.Atoi(getenv(name)); err == nil {
-		return n
-	}
-	return def
+// registerGlobals adds the flags every command shares.
+func registerGlobals(root *cobra.Command, f *stack.Flags, d stack.Defaults) {
+	pf := root.PersistentFlags()
+	pf.StringVar(&f.RunDir, "run-dir", "", "directory for binaries, pid files, logs and databases (default: .run under the repository root)")
+	pf.IntVar(&f.PortBase, "port-base", d.PortBase,
+		"ports: sync stack base+1…3, events stack base+101…103 (env FLOWCTL_PORT_BASE)")
+	pf.IntVar(&f.BrokerPort, "broker-port", d.BrokerPort,
+		"port of the embedded Kafka broker (env FLOWCTL_BROKER_PORT)")
+	pf.StringVar(&f.Runtime, "runtime", d.Runtime,
+		"docker (compose: real Kafka, Jaeger UI), native (processes, embedded broker) or auto: docker when an engine answers (env RUNTIME)")
 }
 
 // printJSON writes v indented, for --json.
@@ -182,4 +190,13 @@ func ctxErr(ctx context.Context, err error) error {
 		return errors.New("interrupted")
 	}
 	return err
+}
+
+// progress is where a command's progress lines go: stdout, or stderr when
+// stdout carries --json.
+func (g *globals) progress(asJSON bool) io.Writer {
+	if asJSON {
+		return g.env.Stderr
+	}
+	return g.env.Stdout
 }

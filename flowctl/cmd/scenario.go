@@ -65,67 +65,34 @@ func (f *scenarioFlags) check() error {
 }
 
 // parseModes accepts sync, events or both.
-func parseModes(s string) ([]config.Mode, error) {
-	if s == "both" {
-		return []config.Mode{config.ModeSync, config.ModeEvents}, nil
-	}
-	m, err := stack.ParseMode(s)
-	if err != nil {
-		return nil, fmt.Errorf("%w (or both)", err)
-	}
-	return []config.Mode{m}, nil
-}
+func parseModes(s string) ([]config.Mode, error) { return stack.ParseModes(s) }
 
-func newScenarioCmd(g *globals) *cobra.Command {
-	var f scenarioFlags
-	var mode string
-	c := &cobra.Command{
-		Use:   "scenario NAME… --mode sync|events|both",
-		Short: "Run the scenarios that put the article's claims to the test, with a verdict and numbers",
-		Long: `scenario brings the chosen stacks up and runs one or more scenarios against
+const scenarioLong = `scenario brings the chosen stacks up and runs one or more scenarios against
 each mode in turn. Each prints the claim it tests, a verdict line with the
 numbers ("sync: 0 of 50 orders placed while inventory was down; events: …"),
 every metric side by side and, where it helps, details (a trace, an audit trail).
 'flowctl scenario list' explains each; 'all' runs every one.
 
 Scenario steps break things on purpose: a stopped service or broker is started
-again and a fault is cleared when the step ends, even on Ctrl-C.`,
-		Args: cobra.MinimumNArgs(1),
+again and a fault is cleared when the step ends, even on Ctrl-C.`
+
+type scenarioCmdFlags struct {
+	scenarioFlags
+	mode string
+}
+
+func newScenarioCmd(g *globals) *cobra.Command {
+	f := &scenarioCmdFlags{}
+	c := &cobra.Command{
+		Use:   "scenario NAME… --mode sync|events|both",
+		Short: "Run the scenarios that put the article's claims to the test, with a verdict and numbers",
+		Long:  scenarioLong,
+		Args:  cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			scs, err := scenario.Lookup(args)
-			if err != nil {
-				return err
-			}
-			if mode == "" {
-				return fmt.Errorf("--mode is required: sync, events or both")
-			}
-			modes, err := parseModes(mode)
-			if err != nil {
-				return fmt.Errorf("--mode %s: %w", mode, err)
-			}
-			if err := f.check(); err != nil {
-				return err
-			}
-			progress := g.env.Stdout
-			if f.asJSON {
-				progress = g.env.Stderr
-			}
-			rep, err := runScenarios(c.Context(), g, &f, scs, modes, progress, func(r scenario.Run) {
-				if !f.asJSON {
-					report.ScenarioRun(g.env.Stdout, r, isTerminal(g.env.Stdout))
-				}
-			})
-			if err != nil {
-				return err
-			}
-			if f.asJSON {
-				return printJSON(g.env.Stdout, rep)
-			}
-			fmt.Fprintln(g.env.Stdout)
-			return nil
+			return runScenarioCmd(c, g, f, args)
 		},
 	}
-	c.Flags().StringVar(&mode, "mode", "", "sync, events or both (required)")
+	c.Flags().StringVar(&f.mode, "mode", "", "sync, events or both (required)")
 	f.register(c)
 	list := &cobra.Command{
 		Use:   "list",
@@ -138,6 +105,40 @@ again and a fault is cleared when the step ends, even on Ctrl-C.`,
 	}
 	c.AddCommand(list)
 	return c
+}
+
+func runScenarioCmd(c *cobra.Command, g *globals, f *scenarioCmdFlags, args []string) error {
+	scs, err := scenario.Lookup(args)
+	if err != nil {
+		return err
+	}
+	if f.mode == "" {
+		return fmt.Errorf("--mode is required: sync, events or both")
+	}
+	modes, err := parseModes(f.mode)
+	if err != nil {
+		return fmt.Errorf("--mode %s: %w", f.mode, err)
+	}
+	if err := f.check(); err != nil {
+		return err
+	}
+	progress := g.env.Stdout
+	if f.asJSON {
+		progress = g.env.Stderr
+	}
+	rep, err := runScenarios(c.Context(), g, &f.scenarioFlags, scs, modes, progress, func(r scenario.Run) {
+		if !f.asJSON {
+			report.ScenarioRun(g.env.Stdout, r, isTerminal(g.env.Stdout))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if f.asJSON {
+		return printJSON(g.env.Stdout, rep)
+	}
+	fmt.Fprintln(g.env.Stdout)
+	return nil
 }
 
 // runScenarios brings modes' stacks up and runs every scenario against them,
@@ -163,17 +164,13 @@ func runScenarios(ctx context.Context, g *globals, f *scenarioFlags, scs []scena
 
 // scenarioEnv brings each mode's stack up and wires what the scenarios use.
 func scenarioEnv(ctx context.Context, g *globals, f *scenarioFlags, modes []config.Mode, progress io.Writer) (*scenario.Env, *report.Progress, error) {
-	l, err := g.layout()
-	if err != nil {
-		return nil, nil, err
-	}
-	tok, err := stack.AdminToken(l, g.env.Getenv)
+	tok, err := g.stacks.Token()
 	if err != nil {
 		return nil, nil, err
 	}
 	env := &scenario.Env{
 		Targets:     map[config.Mode]scenario.Target{},
-		TopicPrefix: g.env.Getenv("KAFKA_TOPIC_PREFIX"),
+		TopicPrefix: g.stacks.TopicPrefix,
 		Size:        f.size,
 		Say:         func(format string, args ...any) { fmt.Fprintf(progress, format+"\n", args...) },
 	}
@@ -182,32 +179,22 @@ func scenarioEnv(ctx context.Context, g *globals, f *scenarioFlags, modes []conf
 	}
 	bar := report.NewProgress(progress, isTerminal(progress))
 	env.Progress = bar.Update
-	opts := map[config.Mode]stack.Options{}
-	stacks := map[config.Mode]stack.Stack{}
-	var compose *stack.Compose
 	for _, m := range modes {
 		st, err := bringUp(ctx, g, m, f.up, progress)
 		if err != nil {
 			return nil, nil, err
-		}
-		stacks[m] = st.Stack
-		if st.Compose != nil {
-			compose = st.Compose
-		} else {
-			opts[m] = st.Options
 		}
 		env.Targets[m] = scenario.NewTarget(m, st.URLs, tok)
 		if len(st.Brokers) > 0 {
 			env.Brokers = st.Brokers
 		}
 		if st.Jaeger {
-			env.Jaeger = api.NewJaeger(stack.JaegerUI, nil)
+			env.Jaeger = api.NewJaeger(g.stacks.Jaeger, nil)
 		}
 	}
-	if compose != nil {
-		env.Control = stack.NewDockerControl(compose, g.env.Getenv)
-	} else {
-		env.Control = stack.NewNativeControl(opts, stacks)
+	// The runtime the stacks just came up in (chosen once per run).
+	if env.Control, err = g.stacks.Runtime(ctx); err != nil {
+		return nil, nil, err
 	}
 	tty := isTerminal(g.env.Stdout)
 	env.RenderTrace = func(inv investigate.Investigation) []string {

@@ -4,7 +4,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orderflow/flowctl/internal/report"
-	"github.com/orderflow/flowctl/internal/stack"
 )
 
 func newStatusCmd(g *globals) *cobra.Command {
@@ -14,11 +13,10 @@ func newStatusCmd(g *globals) *cobra.Command {
 		Short: "Show what runs: the broker, Jaeger and each stack's services",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			l, err := g.layout()
+			states, err := g.stacks.Status(c.Context())
 			if err != nil {
 				return err
 			}
-			states := stack.Status(c.Context(), stack.StatusOptions{Layout: l, PortBase: g.portBase, BrokerPort: g.brokerPort, Getenv: g.env.Getenv})
 			if asJSON {
 				return printJSON(g.env.Stdout, states)
 			}

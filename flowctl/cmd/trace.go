@@ -10,12 +10,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/orderflow/platform/retry"
+
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/investigate"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stack"
-
-	"github.com/orderflow/platform/retry"
 )
 
 // How long `trace` waits for spans. The services export in batches every
@@ -27,68 +27,78 @@ const (
 	traceSettling = 2500 * time.Millisecond // after the order's last change: its spans have been exported
 )
 
-func newTraceCmd(g *globals) *cobra.Command {
-	var f orderFlags
-	var width int
-	c := &cobra.Command{
-		Use:   "trace --mode sync|events ORDER_ID [--json] [--width 60]",
-		Short: "Show one order's spans from Jaeger as a waterfall, and what it took to find them",
-		Long: `trace fetches the order from the stack's order-svc, then collects its spans from
+const traceLong = `trace fetches the order from the stack's order-svc, then collects its spans from
 Jaeger: the trace order-svc stored for it, and — because Kafka consumers start
 new traces under TRACE_PROPAGATION=link or off — every trace of the stack's
 services around the order's time whose spans carry orderflow.order_id=ORDER_ID.
 It prints one line per span on a time axis, the time each event waited in
 Kafka, the span that explains a failure, and how many traces and lookups the
-order took. ORDER_ID may be the short id the demo prints.`,
-		Args: cobra.ExactArgs(1),
+order took. ORDER_ID may be the short id the demo prints.`
+
+type traceFlags struct {
+	orderFlags
+	width int
+}
+
+func newTraceCmd(g *globals) *cobra.Command {
+	f := &traceFlags{}
+	c := &cobra.Command{
+		Use:   "trace --mode sync|events ORDER_ID [--json] [--width 60]",
+		Short: "Show one order's spans from Jaeger as a waterfall, and what it took to find them",
+		Long:  traceLong,
+		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			if width < 10 || width > 400 {
-				return fmt.Errorf("--width %d: use 10 to 400 characters", width)
-			}
-			orders, m, base, err := f.client(g)
-			if err != nil {
-				return err
-			}
-			ctx := c.Context()
-			id, err := resolveID(ctx, orders, args[0])
-			if err != nil {
-				return unreachable(err, "order-svc at "+base, string(m))
-			}
-			o, err := orders.Get(ctx, id)
-			if pe, ok := errors.AsType[*api.ProblemError](err); ok && pe.Status == http.StatusNotFound {
-				return fmt.Errorf("order %s is not known to the %s stack's order-svc at %s: check the id, or try the other --mode", id, m, base)
-			}
-			if err != nil {
-				return unreachable(err, "order-svc at "+base, string(m))
-			}
-			in := investigate.Input{
-				OrderID:  o.ID,
-				TraceID:  o.TraceID,
-				Mode:     string(m),
-				Since:    o.PlacedAt.Add(-2 * time.Second),
-				Until:    o.UpdatedAt.Add(5 * time.Second),
-				Services: investigate.ServiceNames(string(m)),
-				Status:   string(o.Status),
-				Reason:   o.Reason,
-			}
-			j := api.NewJaeger(stack.JaegerUI, nil)
-			inv, err := awaitInvestigation(ctx, j, in, o.UpdatedAt)
-			if err != nil {
-				return ctxErr(ctx, err)
-			}
-			if f.asJSON {
-				return printJSON(g.env.Stdout, inv)
-			}
-			report.Waterfall(g.env.Stdout, inv, width, isTerminal(g.env.Stdout))
-			if !o.Final {
-				fmt.Fprintf(g.env.Stdout, "the order is still %s: its remaining spans come later (run trace again)\n", o.Status)
-			}
-			return nil
+			return runTrace(c, g, f, args)
 		},
 	}
 	f.register(c)
-	c.Flags().IntVar(&width, "width", 60, "characters of the time axis")
+	c.Flags().IntVar(&f.width, "width", 60, "characters of the time axis")
 	return c
+}
+
+func runTrace(c *cobra.Command, g *globals, f *traceFlags, args []string) error {
+	if f.width < 10 || f.width > 400 {
+		return fmt.Errorf("--width %d: use 10 to 400 characters", f.width)
+	}
+	orders, m, base, err := f.client(g)
+	if err != nil {
+		return err
+	}
+	ctx := c.Context()
+	id, err := resolveID(ctx, orders, args[0])
+	if err != nil {
+		return unreachable(err, "order-svc at "+base, string(m))
+	}
+	o, err := orders.Get(ctx, id)
+	if pe, ok := errors.AsType[*api.ProblemError](err); ok && pe.Status == http.StatusNotFound {
+		return fmt.Errorf("order %s is not known to the %s stack's order-svc at %s: check the id, or try the other --mode", id, m, base)
+	}
+	if err != nil {
+		return unreachable(err, "order-svc at "+base, string(m))
+	}
+	in := investigate.Input{
+		OrderID:  o.ID,
+		TraceID:  o.TraceID,
+		Mode:     string(m),
+		Since:    o.PlacedAt.Add(-2 * time.Second),
+		Until:    o.UpdatedAt.Add(5 * time.Second),
+		Services: investigate.ServiceNames(string(m)),
+		Status:   string(o.Status),
+		Reason:   o.Reason,
+	}
+	j := api.NewJaeger(g.stacks.Jaeger, nil)
+	inv, err := awaitInvestigation(ctx, j, in, o.UpdatedAt)
+	if err != nil {
+		return ctxErr(ctx, err)
+	}
+	if f.asJSON {
+		return printJSON(g.env.Stdout, inv)
+	}
+	report.Waterfall(g.env.Stdout, inv, f.width, isTerminal(g.env.Stdout))
+	if !o.Final {
+		fmt.Fprintf(g.env.Stdout, "the order is still %s: its remaining spans come later (run trace again)\n", o.Status)
+	}
+	return nil
 }
 
 // awaitInvestigation investigates until the order's spans are in Jaeger: it

@@ -28,54 +28,71 @@ Watch for: fast answers that are provisional, and a stack that keeps taking
 orders while a service behind it is down.`,
 }
 
-func newWalkthroughCmd(g *globals) *cobra.Command {
-	var f scenarioFlags
-	var mode string
-	c := &cobra.Command{
-		Use:   "walkthrough --mode sync|events",
-		Short: "A guided tour of one mode: the happy path, inventory down, the trace of one order",
-		Long: `walkthrough brings the stack up and runs three steps with a few words on what
+const walkthroughLong = `walkthrough brings the stack up and runs three steps with a few words on what
 to look at: (1) the happy path — placement latency and time to consistency;
 (2) inventory-svc stopped while orders arrive, then started again; (3) one
 order's trace as a waterfall, with the Jaeger link. It ends with the commands
-to try next. 'make demo-sync' and 'make demo-events' run it.`,
-		Args: cobra.NoArgs,
+to try next. 'make demo-sync' and 'make demo-events' run it.`
+
+type walkthroughFlags struct {
+	scenarioFlags
+	mode string
+}
+
+func newWalkthroughCmd(g *globals) *cobra.Command {
+	f := &walkthroughFlags{}
+	c := &cobra.Command{
+		Use:   "walkthrough --mode sync|events",
+		Short: "A guided tour of one mode: the happy path, inventory down, the trace of one order",
+		Long:  walkthroughLong,
+		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			m, err := stack.ParseMode(mode)
-			if err != nil {
-				return err
-			}
-			if err := f.check(); err != nil {
-				return err
-			}
-			w := g.env.Stdout
-			ctx := c.Context()
-			env, bar, err := scenarioEnv(ctx, g, &f, []config.Mode{m}, w)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(w, "\n%s\n", walkthroughIntro[m])
-			steps, err := scenario.Lookup([]string{"happy-path", "downstream-down"})
-			if err != nil {
-				return err
-			}
-			titles := []string{"the happy path: nothing is broken", "inventory-svc goes down while orders arrive"}
-			for i, s := range steps {
-				fmt.Fprintf(w, "\n── step %d of 3: %s ──\n", i+1, titles[i])
-				r, err := s.Run(ctx, env, []config.Mode{m})
-				bar.Done()
-				if err != nil {
-					return ctxErr(ctx, err)
-				}
-				report.ScenarioRun(w, r, isTerminal(w))
-			}
-			fmt.Fprintf(w, "\n── step 3 of 3: the trace of one order ──\n")
-			if env.Jaeger == nil {
-				fmt.Fprintln(w, "(no Jaeger in this stack: run without --no-jaeger to see traces)")
-			} else if err := walkthroughTrace(c, g, env, m, w); err != nil {
-				return err
-			}
-			fmt.Fprintf(w, `
+			return runWalkthrough(c, g, f)
+		},
+	}
+	c.Flags().StringVar(&f.mode, "mode", "", "sync or events (required)")
+	f.register(c)
+	_ = c.Flags().Set("orders", "20")
+	_ = c.Flags().Set("down-for", "3s")
+	return c
+}
+
+func runWalkthrough(c *cobra.Command, g *globals, f *walkthroughFlags) error {
+	m, err := stack.ParseMode(f.mode)
+	if err != nil {
+		return err
+	}
+	if err := f.check(); err != nil {
+		return err
+	}
+	w := g.env.Stdout
+	ctx := c.Context()
+	env, bar, err := scenarioEnv(ctx, g, &f.scenarioFlags, []config.Mode{m}, w)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n%s\n", walkthroughIntro[m])
+	steps, err := scenario.Lookup([]string{"happy-path", "downstream-down"})
+	if err != nil {
+		return err
+	}
+	titles := []string{"the happy path: nothing is broken", "inventory-svc goes down while orders arrive"}
+	for i, s := range steps {
+		fmt.Fprintf(w, "\n── step %d of 3: %s ──\n", i+1, titles[i])
+		r, err := s.Run(ctx, env, []config.Mode{m})
+		bar.Done()
+		if err != nil {
+			return ctxErr(ctx, err)
+		}
+		report.ScenarioRun(w, r, isTerminal(w))
+	}
+	fmt.Fprintf(w, "\n── step 3 of 3: the trace of one order ──\n")
+	if env.Jaeger == nil {
+		fmt.Fprintln(w, "(no Jaeger in this stack: run without --no-jaeger to see traces)")
+	} else if err := walkthroughTrace(c, g, env, m, w); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, `
 Try next:
   flowctl fault set inventory --mode %[1]s --latency 300ms     then place orders and compare
   flowctl order watch --mode %[1]s --item SKU-001:1            one order, live
@@ -84,14 +101,7 @@ Try next:
   flowctl dashboard                                            both modes side by side in a browser
   flowctl down                                                 stop everything
 `, m)
-			return nil
-		},
-	}
-	c.Flags().StringVar(&mode, "mode", "", "sync or events (required)")
-	f.register(c)
-	_ = c.Flags().Set("orders", "20")
-	_ = c.Flags().Set("down-for", "3s")
-	return c
+	return nil
 }
 
 // walkthroughTrace places one order, follows it and draws its trace.

@@ -21,13 +21,8 @@ type StackInfo struct {
 	Brokers     []string          // events mode
 	AdminToken  string
 	TopicPrefix string
-	// Layout is set on the native runtime, where the processes' pid files
-	// are; nil on Docker, where Containers (if set) finds them.
-	Layout     *stack.Layout
-	Containers func(ctx context.Context) ([]Proc, error)
-	// Jaeger says the stack exports traces to a Jaeger flowctl runs;
-	// EmbeddedBroker that Brokers is flowctl's own (not KAFKA_BROKERS).
-	Jaeger, EmbeddedBroker bool
+	// Runtime says which of the stack's processes the meter samples.
+	Runtime stack.Runtime
 }
 
 // drainedService is the consumer whose backlog the drain measures: the
@@ -88,38 +83,17 @@ func backlog(ctx context.Context, si StackInfo) (int64, error) {
 	return sum, nil
 }
 
-// procsOf lists the stack's processes from their pid files: the three
-// services, and the embedded broker and Jaeger when flowctl runs them (they
-// work for this stack during its runs; a broker named by KAFKA_BROKERS is
-// not ours to measure).
+// procsOf lists the stack's processes as its runtime finds them.
 func procsOf(si StackInfo) ([]Proc, string) {
-	if si.Layout == nil {
-		if si.Containers != nil {
-			return dockerProcs(si.Containers)
-		}
-		return nil, "not measured on Docker"
+	if si.Runtime == nil {
+		return nil, "not measured"
 	}
-	l := *si.Layout
-	var out []Proc
-	for _, svc := range stack.Services {
-		if p, ok := stack.RunningFromPIDFile(l.ServicePID(si.Mode, svc)); ok {
-			out = append(out, Proc{Name: svc, PID: p.PID})
-		}
+	ps, why := si.Runtime.Processes(context.Background(), si.Mode)
+	out := make([]Proc, len(ps))
+	for i, p := range ps {
+		out[i] = Proc{Name: p.Name, PID: p.PID}
 	}
-	if si.EmbeddedBroker && len(si.Brokers) > 0 {
-		if p, ok := stack.RunningFromPIDFile(l.BrokerPID()); ok {
-			out = append(out, Proc{Name: "broker (kfake)", PID: p.PID})
-		}
-	}
-	if si.Jaeger {
-		if p, ok := stack.RunningFromPIDFile(l.JaegerPID()); ok {
-			out = append(out, Proc{Name: "jaeger", PID: p.PID})
-		}
-	}
-	if len(out) == 0 {
-		return nil, "not measured: no pid file of a running process"
-	}
-	return out, ""
+	return out, why
 }
 
 // KafkaTarget is the bare Kafka pipeline on brokers.

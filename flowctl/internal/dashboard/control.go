@@ -8,17 +8,20 @@ import (
 
 	"github.com/orderflow/platform/config"
 
-	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/usage"
 )
 
 // control serialises what the page and a running scenario do to the
-// runtime: the runtimes' controls are not safe for concurrent use (a
-// propagation change restarts services another call may be stopping). The
-// propagation is cached so the stacks can be observed while a slow call
-// (a restart waiting for readiness) holds the lock.
+// runtime: the runtimes are not safe for concurrent use (a propagation
+// change restarts services another call may be stopping). It is a decorator
+// of the one stack.Runtime: what only reads passes through the embedded
+// runtime, what changes it takes the lock. The propagation is cached so the
+// stacks can be observed while a slow call (a restart waiting for
+// readiness) holds the lock.
 type control struct {
-	inner scenario.Control
+	runtime
+	inner stack.Runtime
 
 	mu sync.Mutex // held for each call that changes the runtime
 
@@ -26,15 +29,17 @@ type control struct {
 	prop   map[config.Mode]config.Propagation
 }
 
-func newControl(c scenario.Control, modes []config.Mode) *control {
-	ctl := &control{inner: c, prop: map[config.Mode]config.Propagation{}}
+// runtime names the embedded stack.Runtime (whose Runtime method a field
+// called Runtime would hide).
+type runtime = stack.Runtime
+
+func newControl(c stack.Runtime, modes []config.Mode) *control {
+	ctl := &control{runtime: c, inner: c, prop: map[config.Mode]config.Propagation{}}
 	for _, m := range modes {
 		ctl.prop[m] = c.Propagation(m)
 	}
 	return ctl
 }
-
-func (c *control) Runtime() string { return c.inner.Runtime() }
 
 func (c *control) StopService(ctx context.Context, m config.Mode, svc string) error {
 	c.mu.Lock()
@@ -82,6 +87,18 @@ func (c *control) Usage(ctx context.Context, m config.Mode) ([]usage.Component, 
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.inner.Usage(ctx, m)
+}
+
+func (c *control) WipeService(ctx context.Context, m config.Mode, svc string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.inner.WipeService(ctx, m, svc)
+}
+
+func (c *control) StartFresh(ctx context.Context, m config.Mode, svc string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.inner.StartFresh(ctx, m, svc)
 }
 
 func (c *control) Propagation(m config.Mode) config.Propagation {

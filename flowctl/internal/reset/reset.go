@@ -17,35 +17,23 @@ import (
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
+	"github.com/orderflow/flowctl/internal/stack"
 )
-
-// Runtime is what reset does to the processes or containers of a stack
-// (stack.NativeControl and stack.DockerControl).
-type Runtime interface {
-	Runtime() string
-	StopService(ctx context.Context, m config.Mode, svc string) error
-	// WipeService forgets a stopped service's database.
-	WipeService(ctx context.Context, m config.Mode, svc string) error
-	// StartFresh starts it again on an empty database and waits until ready.
-	StartFresh(ctx context.Context, m config.Mode, svc string) error
-}
 
 // Config is one reset.
 type Config struct {
 	Modes    []config.Mode
 	Services []string
-	Runtime  Runtime
+	// Runtime stops, wipes and starts the services, and wipes the log of a
+	// broker that does not answer when it can.
+	Runtime stack.Runtime
 	// Running says whether svc of mode's stack answers now; only those are
-	// started again afterwards.
+	// started again afterwards (nil: its /readyz at Runtime.URLs answers).
 	Running func(ctx context.Context, m config.Mode, svc string) bool
 	// Brokers and TopicPrefix locate the events stack's log.
 	Brokers     []string
 	TopicPrefix string
-	// WipeOfflineBroker, when set, deletes the log of a broker that does not
-	// answer (the native embedded one keeps it in a directory); false when
-	// there was none.
-	WipeOfflineBroker func() (bool, error)
-	Say               func(format string, args ...any)
+	Say         func(format string, args ...any)
 }
 
 // Topics are the events stack's topics with prefix, dead-letter topics included.
@@ -72,6 +60,11 @@ func Run(ctx context.Context, c Config) error {
 	say := c.Say
 	if say == nil {
 		say = func(string, ...any) {}
+	}
+	if c.Running == nil {
+		c.Running = func(ctx context.Context, m config.Mode, svc string) bool {
+			return stack.Answers(ctx, c.Runtime.URLs(m)[svc]+"/readyz")
+		}
 	}
 	for _, m := range c.Modes {
 		var wasRunning []string
@@ -114,10 +107,10 @@ func wipeLog(ctx context.Context, c Config, say func(string, ...any)) error {
 	err := kafkaconf.Ping(pctx, c.Brokers)
 	cancel()
 	if err != nil {
-		if c.WipeOfflineBroker == nil {
+		removed, werr := c.Runtime.WipeStoppedBroker(ctx)
+		if errors.Is(werr, stack.ErrNotOurs) {
 			return fmt.Errorf("the broker at %v does not answer (%v): start it (`flowctl start kafka`) and reset again, so its topics and consumer groups go too", c.Brokers, err)
 		}
-		removed, werr := c.WipeOfflineBroker()
 		if werr != nil {
 			return fmt.Errorf("the broker does not answer (%v) and its log cannot be removed: %w", err, werr)
 		}

@@ -2,15 +2,24 @@ package reset
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/stack"
 )
 
 // fakeRuntime records what reset did, in order.
-type fakeRuntime struct{ calls []string }
+type fakeRuntime struct {
+	stack.Unimplemented
+	calls []string
+	// offline counts wipes of a broker that did not answer; notOurs refuses them.
+	offline int
+	notOurs bool
+}
 
 func (f *fakeRuntime) Runtime() string { return "fake" }
 func (f *fakeRuntime) StopService(_ context.Context, m config.Mode, svc string) error {
@@ -26,9 +35,16 @@ func (f *fakeRuntime) StartFresh(_ context.Context, m config.Mode, svc string) e
 	return nil
 }
 
+func (f *fakeRuntime) WipeStoppedBroker(context.Context) (bool, error) {
+	if f.notOurs {
+		return false, stack.ErrNotOurs
+	}
+	f.offline++
+	return true, nil
+}
+
 func TestRunStopsWipesAndRestartsWhatRan(t *testing.T) {
 	rt := &fakeRuntime{}
-	offline := 0
 	var said []string
 	err := Run(context.Background(), Config{
 		Modes:    []config.Mode{config.ModeSync, config.ModeEvents},
@@ -38,9 +54,8 @@ func TestRunStopsWipesAndRestartsWhatRan(t *testing.T) {
 		Running: func(_ context.Context, m config.Mode, svc string) bool {
 			return !(m == config.ModeEvents && svc == "invoicing-svc")
 		},
-		Brokers:           []string{"127.0.0.1:1"}, // nothing answers: the offline wipe runs
-		WipeOfflineBroker: func() (bool, error) { offline++; return true, nil },
-		Say:               func(f string, a ...any) { said = append(said, f) },
+		Brokers: []string{"127.0.0.1:1"}, // nothing answers: the offline wipe runs
+		Say:     func(f string, a ...any) { said = append(said, f) },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -56,14 +71,14 @@ func TestRunStopsWipesAndRestartsWhatRan(t *testing.T) {
 	if !slices.Equal(rt.calls, want) {
 		t.Errorf("calls:\n%s\nwant:\n%s", strings.Join(rt.calls, "\n"), strings.Join(want, "\n"))
 	}
-	if offline != 1 {
+	if offline := rt.offline; offline != 1 {
 		t.Errorf("offline broker wiped %d times, want once (events only)", offline)
 	}
 }
 
 func TestRunRefusesToLeaveTheLogOfABrokerItCannotReach(t *testing.T) {
 	err := Run(context.Background(), Config{
-		Modes: []config.Mode{config.ModeEvents}, Services: []string{"order-svc"}, Runtime: &fakeRuntime{},
+		Modes: []config.Mode{config.ModeEvents}, Services: []string{"order-svc"}, Runtime: &fakeRuntime{notOurs: true},
 		Running: func(context.Context, config.Mode, string) bool { return false },
 		Brokers: []string{"127.0.0.1:1"},
 	})
@@ -78,5 +93,24 @@ func TestTopicsAndGroupsFollowThePrefix(t *testing.T) {
 	}
 	if got := Groups("x.", []string{"order-svc"}); !slices.Equal(got, []string{"x.order-svc.events"}) {
 		t.Errorf("Groups = %v", got)
+	}
+}
+
+func TestModesAndConfirm(t *testing.T) {
+	if m, err := Modes("both"); err != nil || ModeList(m) != "sync+events" {
+		t.Errorf("both = %v, %v", m, err)
+	}
+	if _, err := Modes("all"); err == nil || err.Error() != `--mode "all": use sync, events or both` {
+		t.Errorf("all = %v", err)
+	}
+	var out strings.Builder
+	if err := Confirm(strings.NewReader("YES\n"), &out, []config.Mode{config.ModeEvents}); err != nil {
+		t.Errorf("yes: %v", err)
+	}
+	if !strings.Contains(out.String(), "of the events stack(s); type yes to go on") {
+		t.Errorf("question %q", out.String())
+	}
+	if err := Confirm(strings.NewReader("no\n"), &out, nil); !errors.Is(err, ErrNotConfirmed) {
+		t.Errorf("no: %v", err)
 	}
 }

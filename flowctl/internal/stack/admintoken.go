@@ -13,13 +13,10 @@ import (
 // AdminTokenFile holds the token flowctl gives its stacks for /admin/faults.
 func (l Layout) AdminTokenFile() string { return filepath.Join(l.RunDir, "admin-token") }
 
-// AdminToken is ADMIN_TOKEN if set, else the run dir's token, made on first
-// use: fault injection then works out of the box, and only for whoever can
-// read the run dir.
-func AdminToken(l Layout, getenv func(string) string) (string, error) {
-	if v := strings.TrimSpace(getenv("ADMIN_TOKEN")); v != "" {
-		return v, nil
-	}
+// AdminToken is the run dir's token, made on first use: fault injection then
+// works out of the box, and only for whoever can read the run dir (ADMIN_TOKEN,
+// when set, wins: see Stacks.Token).
+func AdminToken(l Layout) (string, error) {
 	b, err := os.ReadFile(l.AdminTokenFile())
 	if err == nil && len(strings.TrimSpace(string(b))) > 0 {
 		return strings.TrimSpace(string(b)), nil

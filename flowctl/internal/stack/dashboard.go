@@ -13,9 +13,6 @@ import (
 func (l Layout) DashboardPID() string { return filepath.Join(l.RunDir, "dashboard.pid") }
 func (l Layout) DashboardLog() string { return filepath.Join(l.RunDir, "logs", "dashboard.log") }
 
-// DefaultDashboardAddr is where `flowctl dashboard` listens unless told.
-const DefaultDashboardAddr = "127.0.0.1:8090"
-
 // Detached is a dashboard running in the background.
 type Detached struct {
 	PID int
@@ -24,9 +21,9 @@ type Detached struct {
 }
 
 // DetachDashboard starts `flowctl dashboard` (args after the binary) in the
-// background, or leaves the one this run dir already runs, and returns once
-// addr accepts connections.
-func DetachDashboard(ctx context.Context, l Layout, self string, args []string, addr string, getenv func(string) string) (Detached, error) {
+// background with env (Stacks.ChildEnv), or leaves the one this run dir
+// already runs, and returns once addr accepts connections.
+func DetachDashboard(ctx context.Context, l Layout, self string, args []string, addr string, env []string) (Detached, error) {
 	if p, ok := RunningFromPIDFile(l.DashboardPID()); ok {
 		return Detached{PID: p.PID, Already: true}, nil
 	}
@@ -38,20 +35,11 @@ func DetachDashboard(ctx context.Context, l Layout, self string, args []string, 
 		return Detached{}, fmt.Errorf("dashboard address %s: %w; stop what listens there, or pass --addr", addr, err)
 	}
 	ln.Close()
-	// What the background dashboard needs from the caller's environment:
-	// where things are and the token, nothing else.
-	var env []string
-	for _, k := range []string{"PATH", "HOME", "TMPDIR", "TZ", "ADMIN_TOKEN", "KAFKA_BROKERS", "KAFKA_TOPIC_PREFIX",
-		"RUNTIME", "DOCKER_HOST", "DOCKER_CONFIG", "XDG_CACHE_HOME", "FLOWCTL_PORT_BASE", "FLOWCTL_BROKER_PORT"} {
-		if v := getenv(k); v != "" {
-			env = append(env, k+"="+v)
-		}
-	}
 	p, err := StartDetached(Spec{Args: append([]string{self}, args...), Env: env, Dir: l.Root, LogPath: l.DashboardLog(), PIDPath: l.DashboardPID()})
 	if err != nil {
 		return Detached{}, err
 	}
-	err = waitFor(ctx, 20*time.Second, 50*time.Millisecond, p.Ours, func(ctx context.Context) error {
+	err = WaitFor(ctx, 20*time.Second, 50*time.Millisecond, p.Ours, func(ctx context.Context) error {
 		c, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
 		if err == nil {
 			c.Close()

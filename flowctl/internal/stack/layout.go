@@ -1,7 +1,3 @@
-// Package stack is flowctl's native runtime: it builds the service binaries,
-// runs the embedded Kafka broker and Jaeger, starts each stack's services as
-// detached processes and stops exactly what it started (pid files whose
-// command line is checked before any signal is sent).
 package stack
 
 import (
@@ -109,6 +105,18 @@ func ParseMode(s string) (config.Mode, error) {
 	default:
 		return "", fmt.Errorf("--mode %q is not a mode: use sync or events", s)
 	}
+}
+
+// ParseModes accepts sync, events or both.
+func ParseModes(s string) ([]config.Mode, error) {
+	if s == "both" {
+		return []config.Mode{config.ModeSync, config.ModeEvents}, nil
+	}
+	m, err := ParseMode(s)
+	if err != nil {
+		return nil, fmt.Errorf("%w (or both)", err)
+	}
+	return []config.Mode{m}, nil
 }
 
 // Modes are both modes, in the order status and down report them.

@@ -167,29 +167,3 @@ func TestStopLeavesOtherProcessesAlone(t *testing.T) {
 		})
 	}
 }
-
-func TestDownStopsOnlyPidFiles(t *testing.T) {
-	l := Layout{Root: t.TempDir()}
-	l.RunDir = filepath.Join(l.Root, ".run")
-	p, err := StartDetached(Spec{Args: []string{sleepBin(t), "300"}, LogPath: l.ServiceLog("sync", "order-svc"), PIDPath: l.ServicePID("sync", "order-svc")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = syscall.Kill(p.PID, syscall.SIGKILL) })
-	// events only: the sync one stays.
-	stopped, err := Down(context.Background(), l, Modes[1:], false)
-	if err != nil || len(stopped) != 0 {
-		t.Fatalf("Down(events) = %+v, %v", stopped, err)
-	}
-	if !p.Ours() {
-		t.Fatal("Down(events) stopped a sync service")
-	}
-	stopped, err = Down(context.Background(), l, Modes, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(stopped) != 1 || stopped[0].PID != p.PID || stopped[0].What != "order-svc (sync)" || stopped[0].Stale {
-		t.Errorf("Down(all) = %+v", stopped)
-	}
-	waitDead(t, p.PID, 5*time.Second)
-}

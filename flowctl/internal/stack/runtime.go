@@ -2,18 +2,44 @@ package stack
 
 import (
 	"context"
+	"errors"
+	"io"
 
 	"github.com/orderflow/platform/config"
 
 	"github.com/orderflow/flowctl/internal/usage"
 )
 
-// Runtime is what flowctl may do to the runtime the stacks run in: a
-// process (native) or a container (Docker) is stopped and started the same
-// way from a caller's point of view.
+// Runtime is everything flowctl does to the runtime the stacks run in (a
+// process natively, a container with Docker, later a pod): every command,
+// scenario and the dashboard go through it, so a new runtime is one more
+// implementation of this interface and no caller changes.
 type Runtime interface {
-	// Runtime is "native" or "docker".
+	// Runtime is the runtime's kind: "native" or "docker".
 	Runtime() string
+
+	// Holds says whether stacks of flowctl's run in this runtime now.
+	Holds(ctx context.Context) bool
+	// Usable is nil when a stack could be brought up here, else why not
+	// (one line: an image is missing and cannot be pulled).
+	Usable(ctx context.Context) error
+	// Running is nil when mode's stack runs here, as far as the runtime can
+	// tell cheaply; else it says how to start it.
+	Running(ctx context.Context, mode config.Mode) error
+	// URLs are where mode's services answer in this runtime, by service.
+	URLs(mode config.Mode) map[string]string
+
+	// Up brings mode's stack up (and the broker and tracing it needs),
+	// calling o.Step after each finished step.
+	Up(ctx context.Context, mode config.Mode, o UpOptions) (Stack, error)
+	// Down stops what this runtime runs of modes' stacks and, with infra,
+	// the broker, tracing and dashboard they share, saying each on w; it
+	// returns how many things it stopped.
+	Down(ctx context.Context, modes []config.Mode, infra bool, w io.Writer) (int, error)
+	// Logs prints the last lines of every log this runtime keeps; false
+	// when it keeps none.
+	Logs(ctx context.Context, w io.Writer, lines int) (bool, error)
+
 	// StopService stops one service of mode's stack.
 	StopService(ctx context.Context, mode config.Mode, svc string) error
 	// StartService starts it again and returns once it answers /readyz.
@@ -32,7 +58,50 @@ type Runtime interface {
 	// once it is ready. They stay set for its later starts until SetEnv is
 	// called again; an empty vars drops them.
 	SetEnv(ctx context.Context, mode config.Mode, svc string, vars map[string]string) error
+
+	// WipeService forgets a stopped service's database.
+	WipeService(ctx context.Context, mode config.Mode, svc string) error
+	// StartFresh starts it again on an empty database and waits until ready.
+	StartFresh(ctx context.Context, mode config.Mode, svc string) error
+	// WipeStoppedBroker deletes the log of a broker that does not answer;
+	// false when there was none, ErrNotOurs when the runtime cannot.
+	WipeStoppedBroker(ctx context.Context) (bool, error)
+
 	// Usage measures what mode's components use now: its services, the
 	// broker (events) and the shared tracing backend when it runs.
 	Usage(ctx context.Context, mode config.Mode) ([]usage.Component, error)
+	// Processes are the host processes of mode's stack whose CPU and memory
+	// the bench samples, or why there are none to sample.
+	Processes(ctx context.Context, mode config.Mode) ([]Process, string)
 }
+
+// ErrNotOurs says the runtime cannot do what was asked to a part flowctl
+// did not start (a broker named by KAFKA_BROKERS, Docker's Kafka volume).
+var ErrNotOurs = errors.New("not flowctl's to change")
+
+// UpOptions steer Runtime.Up.
+type UpOptions struct {
+	// NoJaeger: natively, start no Jaeger (the services export no traces).
+	NoJaeger bool
+	// Build: with Docker, rebuild the service images.
+	Build bool
+	// Progress receives live output (compose's, the Jaeger build's).
+	Progress io.Writer
+	TTY      bool
+	// Step is called after each finished step.
+	Step func(Step)
+}
+
+// Process is one host process the bench samples.
+type Process struct {
+	Name string
+	PID  int
+}
+
+// Unimplemented is a Runtime whose every method panics: a test's fake
+// embeds it and writes only the methods the code under test calls.
+type Unimplemented struct{ runtime }
+
+// runtime names the embedded interface (a field called Runtime would hide
+// the Runtime method).
+type runtime = Runtime

@@ -11,10 +11,11 @@ import (
 
 // Answers reports whether GET url answers 200 right now.
 func Answers(ctx context.Context, url string) bool {
-	return probe(ctx, url) == nil
+	return Probe(ctx, url) == nil
 }
 
-func probe(ctx context.Context, url string) error {
+// Probe is nil when GET url answers 200 within a short timeout.
+func Probe(ctx context.Context, url string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
@@ -32,12 +33,12 @@ func probe(ctx context.Context, url string) error {
 	return nil
 }
 
-// errExited says the process being waited for is gone: waiting longer is pointless.
-var errExited = errors.New("the process exited")
+// ErrExited says the process being waited for is gone: waiting longer is pointless.
+var ErrExited = errors.New("the process exited")
 
-// waitFor polls check every interval until it returns nil, alive (if given)
+// WaitFor polls check every interval until it returns nil, alive (if given)
 // returns false, or timeout passes. It returns the last check error on timeout.
-func waitFor(ctx context.Context, timeout, interval time.Duration, alive func() bool, check func(context.Context) error) error {
+func WaitFor(ctx context.Context, timeout, interval time.Duration, alive func() bool, check func(context.Context) error) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	t := time.NewTicker(interval)
@@ -48,7 +49,7 @@ func waitFor(ctx context.Context, timeout, interval time.Duration, alive func() 
 			return nil
 		}
 		if alive != nil && !alive() {
-			return errExited
+			return ErrExited
 		}
 		select {
 		case <-ctx.Done():

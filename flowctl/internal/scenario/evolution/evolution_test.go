@@ -19,6 +19,7 @@ import (
 	oapi "github.com/orderflow/flowctl/internal/api/client"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/usage"
 )
 
@@ -180,6 +181,7 @@ func TestSyncLateReaderIsMeasured(t *testing.T) {
 // fakeControl records stops and starts; startErr fails the first start of
 // a service.
 type fakeControl struct {
+	stack.Unimplemented
 	calls    []string
 	startErr map[string]error
 }

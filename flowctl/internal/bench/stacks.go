@@ -1,0 +1,98 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/stack"
+)
+
+// Setup is what `flowctl bench` sets besides the search bounds.
+type Setup struct {
+	// DrainOrders pile up behind a paused consumer (events mode).
+	DrainOrders int
+	// Out is where the report goes: <Out>/<time>/, relative to the
+	// repository root unless absolute.
+	Out string
+	// Up brings the stacks up (its Progress also gets the bench's lines).
+	Up stack.UpOptions
+}
+
+// Check rejects a setup that cannot run.
+func (s Setup) Check() error {
+	if s.DrainOrders < 1 || s.DrainOrders > 100000 {
+		return fmt.Errorf("--drain-orders %d: use 1 to 100000", s.DrainOrders)
+	}
+	return nil
+}
+
+// OnStacks brings both stacks up where s says, finds each mode's ceiling
+// and the two baselines' (a bare Kafka pipeline on the same broker, a bare
+// HTTP chain) and writes the report; it returns the result and the files
+// written, relative to the repository root.
+func OnStacks(ctx context.Context, s *stack.Stacks, cfg Config, set Setup) (Result, []string, error) {
+	if err := cfg.Check(); err != nil {
+		return Result{}, nil, err
+	}
+	if err := set.Check(); err != nil {
+		return Result{}, nil, err
+	}
+	l, err := s.Layout()
+	if err != nil {
+		return Result{}, nil, err
+	}
+	targets, runtime, err := modeTargets(ctx, s, set.Up)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	say := func(format string, args ...any) { fmt.Fprintf(set.Up.Progress, format+"\n", args...) }
+	res, err := Run(ctx, cfg, targets, Options{Runtime: runtime, DrainOrders: set.DrainOrders, Say: say})
+	if err != nil {
+		return res, nil, err
+	}
+	out := set.Out
+	if !filepath.IsAbs(out) {
+		out = filepath.Join(l.Root, out)
+	}
+	files, err := WriteReport(filepath.Join(out, res.Started.Local().Format("20060102-150405")), res)
+	if err != nil {
+		return res, nil, fmt.Errorf("write the bench report: %w", err)
+	}
+	for i, f := range files {
+		files[i] = l.Rel(f)
+	}
+	return res, files, nil
+}
+
+// modeTargets brings both modes' stacks up and makes them bench targets,
+// then the two baselines; runtime says where the stacks run.
+func modeTargets(ctx context.Context, s *stack.Stacks, up stack.UpOptions) ([]Target, string, error) {
+	tok, err := s.Token()
+	if err != nil {
+		return nil, "", err
+	}
+	var targets []Target
+	var brokers []string
+	var rt stack.Runtime
+	for _, m := range []config.Mode{config.ModeSync, config.ModeEvents} {
+		var st stack.Stack
+		if st, rt, err = s.Up(ctx, m, up); err != nil {
+			return nil, "", err
+		}
+		if len(st.Brokers) > 0 {
+			brokers = st.Brokers
+		}
+		targets = append(targets, ModeTarget(StackInfo{Mode: m, URLs: st.URLs, Brokers: st.Brokers, AdminToken: tok,
+			TopicPrefix: s.TopicPrefix, Runtime: rt}))
+	}
+	runtime := rt.Runtime()
+	// A broker named by KAFKA_BROKERS is part of what was measured.
+	if v := s.ExternalBrokers; v != "" && slices.Equal(brokers, s.Brokers) {
+		runtime += ", Kafka at " + v
+	}
+	return append(targets, KafkaTarget(brokers, s.ReplicationFactor), EchoTarget()), runtime, nil
+}

@@ -1,0 +1,82 @@
+package dashboard
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/stack"
+)
+
+// Flags are `flowctl dashboard`'s flags.
+type Flags struct {
+	Addr, Mode     string
+	Public, Detach bool
+	// Size sizes the scenarios run from the page (orders, down-for).
+	Size scenario.Size
+}
+
+// Check checks the flags and returns the stacks to show.
+func (f Flags) Check() ([]config.Mode, error) {
+	if err := CheckAddr(f.Addr, f.Public); err != nil {
+		return nil, err
+	}
+	modes, err := stack.ParseModes(f.Mode)
+	if err != nil {
+		return nil, fmt.Errorf("--mode %s: %w", f.Mode, err)
+	}
+	if f.Size.Orders < 1 || f.Size.Orders > 1000 {
+		return nil, fmt.Errorf("--orders %d: use 1 to 1000", f.Size.Orders)
+	}
+	if f.Size.DownFor < 500*time.Millisecond || f.Size.DownFor > time.Minute {
+		return nil, fmt.Errorf("--down-for %s: use 500ms to 1m", f.Size.DownFor)
+	}
+	return modes, nil
+}
+
+// DetachArgs are the arguments of the same dashboard in the background
+// (after the binary): the flags again, and where the stacks are.
+func (f Flags) DetachArgs(s *stack.Stacks, l stack.Layout, runtime string) []string {
+	args := []string{"dashboard", "--addr", f.Addr, "--mode", f.Mode, "--orders", strconv.Itoa(f.Size.Orders), "--down-for", f.Size.DownFor.String(),
+		"--run-dir", l.RunDir, "--port-base", strconv.Itoa(s.PortBase), "--broker-port", strconv.Itoa(s.BrokerPort)}
+	if runtime != "" {
+		args = append(args, "--runtime", runtime)
+	}
+	if f.Public {
+		args = append(args, "--public")
+	}
+	return args
+}
+
+// ForStacks is the dashboard of the stacks s knows: their URLs at the port
+// base, its token, broker, topic prefix, Jaeger, its runtime (resolved when
+// first needed: the stacks may come up after the dashboard) and the reports
+// under the repository root and the run dir.
+func ForStacks(s *stack.Stacks, modes []config.Mode, f Flags) (*Server, error) {
+	l, err := s.Layout()
+	if err != nil {
+		return nil, err
+	}
+	tok, err := s.Token()
+	if err != nil {
+		return nil, err
+	}
+	cfg := Config{
+		Token:       tok,
+		Brokers:     s.Brokers,
+		TopicPrefix: s.TopicPrefix,
+		Jaeger:      s.Jaeger,
+		Control:     s.Runtime,
+		Reports:     []string{filepath.Join(l.Root, "reports"), l.RunDir},
+		Size:        f.Size,
+		Public:      f.Public,
+	}
+	for _, m := range modes {
+		cfg.Stacks = append(cfg.Stacks, Stack{Mode: m, URLs: s.URLs(m)})
+	}
+	return New(cfg)
+}

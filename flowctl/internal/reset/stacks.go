@@ -1,0 +1,62 @@
+package reset
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
+
+	"github.com/orderflow/flowctl/internal/stack"
+)
+
+// Modes reads --mode: sync, events or both.
+func Modes(mode string) ([]config.Mode, error) {
+	if mode == "both" {
+		return stack.Modes, nil
+	}
+	m, err := stack.ParseMode(mode)
+	if err != nil {
+		return nil, fmt.Errorf("--mode %q: use sync, events or both", mode)
+	}
+	return []config.Mode{m}, nil
+}
+
+// ModeList is modes as "sync+events".
+func ModeList(modes []config.Mode) string {
+	parts := make([]string, len(modes))
+	for i, m := range modes {
+		parts[i] = string(m)
+	}
+	return strings.Join(parts, "+")
+}
+
+// Confirm asks on w and reads the answer from in: anything but "yes" is
+// ErrNotConfirmed.
+func Confirm(in io.Reader, w io.Writer, modes []config.Mode) error {
+	fmt.Fprintf(w, "reset deletes every order, reservation, invoice and event of the %s stack(s); type yes to go on: ", ModeList(modes))
+	line, _ := bufio.NewReader(in).ReadString('\n')
+	if strings.TrimSpace(strings.ToLower(line)) != "yes" {
+		return fmt.Errorf("%w: nothing was deleted (answer yes, or pass --yes)", ErrNotConfirmed)
+	}
+	return nil
+}
+
+// Stacks resets modes' stacks where s says they run, saying each step on w.
+func Stacks(ctx context.Context, s *stack.Stacks, modes []config.Mode, w io.Writer) error {
+	rt, err := s.Runtime(ctx)
+	if err != nil {
+		return err
+	}
+	return Run(ctx, Config{
+		Modes:       modes,
+		Services:    topology.Names(),
+		Runtime:     rt,
+		Brokers:     s.Brokers,
+		TopicPrefix: s.TopicPrefix,
+		Say:         func(f string, a ...any) { fmt.Fprintf(w, f+"\n", a...) },
+	})
+}

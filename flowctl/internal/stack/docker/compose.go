@@ -1,0 +1,172 @@
+package docker
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
+
+	"github.com/orderflow/flowctl/internal/stack"
+)
+
+// ComposeProject is the compose project name flowctl uses, so `down` removes
+// exactly what `up` created.
+const ComposeProject = "orderflow"
+
+// Compose runs docker compose (v2 plugin) or docker-compose (v1).
+type Compose struct {
+	Cmd  []string // e.g. ["docker", "compose"] or ["docker-compose"]
+	Root string   // where docker-compose.yml is
+	Env  []string
+}
+
+// FindCompose returns a usable compose command if a Docker engine answers.
+func FindCompose(ctx context.Context, root string, getenv func(string) string) (*Compose, error) {
+	if _, err := exec.LookPath("docker"); err != nil {
+		return nil, errors.New("no docker command on PATH")
+	}
+	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if out, err := exec.CommandContext(cctx, "docker", "version", "--format", "{{.Server.Version}}").CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("the Docker engine does not answer: %s", firstLine(out, err))
+	}
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	env, err := composeEnv(root, getenv)
+	if err != nil {
+		return nil, err
+	}
+	for _, cmd := range [][]string{{"docker", "compose"}, {"docker-compose"}} {
+		args := append(append([]string{}, cmd[1:]...), "version")
+		if exec.CommandContext(cctx, cmd[0], args...).Run() == nil {
+			return &Compose{Cmd: cmd, Root: root, Env: env}, nil
+		}
+	}
+	return nil, errors.New("neither `docker compose` nor `docker-compose` works; install one (Debian: apt-get install docker-compose)")
+}
+
+// composeEnv is the process environment plus .run/images.env (written by
+// `make images-offline`), so locally built images are used without exports.
+func composeEnv(root string, getenv func(string) string) ([]string, error) {
+	env := os.Environ()
+	path := filepath.Join(root, ".run", "images.env")
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return env, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(sc.Text()), "export "))
+		k, v, ok := strings.Cut(line, "=")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if getenv(k) != "" {
+			continue // an explicit export wins over the file
+		}
+		env = append(env, k+"="+strings.Trim(v, `"'`))
+	}
+	return env, nil
+}
+
+// command is compose with the project, the file and args.
+func (c *Compose) command(ctx context.Context, args ...string) *exec.Cmd {
+	full := append(append(append([]string{}, c.Cmd[1:]...), "-p", ComposeProject, "-f", filepath.Join(c.Root, "docker-compose.yml")), args...)
+	cmd := exec.CommandContext(ctx, c.Cmd[0], full...)
+	cmd.Dir, cmd.Env = c.Root, c.Env
+	return cmd
+}
+
+// Run runs compose with args, streaming its output to w.
+func (c *Compose) Run(ctx context.Context, w io.Writer, args ...string) error {
+	cmd := c.command(ctx, args...)
+	cmd.Stdout, cmd.Stderr = w, w
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s %s: %w", strings.Join(c.Cmd, " "), strings.Join(args, " "), err)
+	}
+	return nil
+}
+
+// Output runs compose and returns its stdout.
+func (c *Compose) Output(ctx context.Context, args ...string) (string, error) {
+	var out bytes.Buffer
+	cmd := c.command(ctx, args...)
+	cmd.Stdout = &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+// up brings mode's stack up with compose and waits for the services'
+// /readyz on the same host ports as the native stack.
+func up(ctx context.Context, c *Compose, mode config.Mode, build bool, progress io.Writer, step func(stack.Step)) (stack.Stack, error) {
+	st := stack.Stack{Mode: mode, URLs: stack.StackURLs(stack.DefaultPortBase, mode), Jaeger: true}
+	if mode == config.ModeEvents {
+		st.Brokers = []string{stack.Addr(stack.DefaultBrokerPort)}
+	}
+	t := time.Now()
+	args := []string{"--profile", string(mode), "up", "-d"}
+	if build {
+		args = append(args, "--build")
+	}
+	if err := c.Run(ctx, progress, args...); err != nil {
+		return st, fmt.Errorf("%w (no registry? `make images-offline` builds every image locally)", err)
+	}
+	step(stack.Step{Name: "compose", Detail: fmt.Sprintf("%s --profile %s up -d (project %s)", strings.Join(c.Cmd, " "), mode, ComposeProject), Took: time.Since(t)})
+	t = time.Now()
+	for _, svc := range topology.Names() {
+		url := st.URLs[svc] + "/readyz"
+		if err := stack.WaitFor(ctx, 120*time.Second, 200*time.Millisecond, nil, func(ctx context.Context) error { return stack.Probe(ctx, url) }); err != nil {
+			logs, _ := c.Output(ctx, "logs", "--tail", "20", svc+"-"+string(mode))
+			return st, &stack.StartError{What: svc + " (" + string(mode) + ", docker)", Log: "`docker compose -p " + ComposeProject + " logs " + svc + "-" + string(mode) + "`", Tail: strings.Split(strings.TrimSpace(logs), "\n"), Err: err}
+		}
+	}
+	if err := stack.WaitFor(ctx, 60*time.Second, 200*time.Millisecond, nil, func(ctx context.Context) error { return stack.Probe(ctx, stack.JaegerUI) }); err != nil {
+		return st, fmt.Errorf("Jaeger at %s: %w", stack.JaegerUI, err)
+	}
+	var ports []string
+	for _, svc := range topology.Names() {
+		ports = append(ports, fmt.Sprintf("%s :%d", svc, stack.ServicePort(stack.DefaultPortBase, mode, svc)))
+	}
+	step(stack.Step{Name: "services", Detail: fmt.Sprintf("ready in containers: %s; Jaeger UI %s", strings.Join(ports, ", "), stack.JaegerUI), Took: time.Since(t)})
+	return st, nil
+}
+
+// down removes the compose project's containers (all profiles). It
+// reports false when the project has no containers.
+func down(ctx context.Context, c *Compose, w io.Writer) (bool, error) {
+	out, err := c.Output(ctx, "ps", "-q")
+	if err != nil || strings.TrimSpace(out) == "" {
+		return false, nil
+	}
+	args := []string{}
+	for _, p := range []string{"sync", "events", "all", "cluster"} {
+		args = append(args, "--profile", p)
+	}
+	return true, c.Run(ctx, w, append(args, "down", "--remove-orphans")...)
+}
+
+func firstLine(out []byte, err error) string {
+	s := strings.TrimSpace(string(out))
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if s == "" {
+		return err.Error()
+	}
+	return s
+}

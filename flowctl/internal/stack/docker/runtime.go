@@ -1,0 +1,134 @@
+// Package docker runs the stacks with docker compose (docker-compose.yml):
+// real Apache Kafka, Jaeger with its UI and the service images, on the
+// documented ports.
+package docker
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/stack"
+)
+
+// Kind is the Docker runtime's --runtime value.
+const Kind stack.RuntimeKind = "docker"
+
+// Provider opens the Docker runtime when an engine answers.
+type Provider struct {
+	// Engine answers the image check (nil: the docker command).
+	Engine Engine
+}
+
+func (Provider) Kind() stack.RuntimeKind { return Kind }
+func (Provider) Name() string            { return "Docker" }
+
+// Open finds a compose command that reaches an engine.
+func (p Provider) Open(ctx context.Context, s *stack.Stacks) (stack.Runtime, error) {
+	l, err := s.Layout()
+	if err != nil {
+		return nil, err
+	}
+	c, err := FindCompose(ctx, l.Root, s.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	e := p.Engine
+	if e == nil {
+		e = CLI{}
+	}
+	return &Runtime{s: s, compose: c, engine: e, propagation: map[config.Mode]config.Propagation{},
+		env: map[config.Mode]map[string]map[string]string{}}, nil
+}
+
+// Runtime stops and starts the containers of the compose stacks.
+type Runtime struct {
+	s       *stack.Stacks
+	compose *Compose
+	engine  Engine
+	// token says ADMIN_TOKEN is in compose's environment: added once, when
+	// a container is first created.
+	token       bool
+	propagation map[config.Mode]config.Propagation
+	// env are SetEnv's variables, by mode and service.
+	env map[config.Mode]map[string]map[string]string
+}
+
+func (r *Runtime) Runtime() string { return string(Kind) }
+
+// Compose is the compose command the runtime runs.
+func (r *Runtime) Compose() *Compose { return r.compose }
+
+// withToken puts the admin token into compose's environment before a
+// container is created (docker-compose.yml hands it to the services).
+func (r *Runtime) withToken() error {
+	if r.token {
+		return nil
+	}
+	tok, err := r.s.Token()
+	if err != nil {
+		return err
+	}
+	r.compose.Env = append(r.compose.Env, "ADMIN_TOKEN="+tok)
+	r.token = true
+	return nil
+}
+
+// Holds says whether the compose project has containers.
+func (r *Runtime) Holds(ctx context.Context) bool {
+	out, err := r.compose.Output(ctx, "ps", "-q")
+	return err == nil && strings.TrimSpace(out) != ""
+}
+
+// Usable is nil when every image both stacks run is present, pullable or
+// buildable (one check for both modes, so they never end up on different
+// runtimes).
+func (r *Runtime) Usable(ctx context.Context) error {
+	if err := r.compose.ImagesUsable(ctx, r.engine, "all"); err != nil {
+		return fmt.Errorf("the Docker engine answers, but %v (`make images-offline` builds every image without a registry; RUNTIME=docker insists on Docker)", err)
+	}
+	return nil
+}
+
+// Running: compose itself says so when a container is not there.
+func (r *Runtime) Running(context.Context, config.Mode) error { return nil }
+
+// URLs are the documented ports: the compose file publishes them.
+func (r *Runtime) URLs(m config.Mode) map[string]string {
+	return stack.StackURLs(stack.DefaultPortBase, m)
+}
+
+// Up brings mode's stack up with compose and waits until it is ready.
+func (r *Runtime) Up(ctx context.Context, m config.Mode, u stack.UpOptions) (stack.Stack, error) {
+	if err := r.withToken(); err != nil {
+		return stack.Stack{}, err
+	}
+	fmt.Fprintf(u.Progress, "bringing up the %s stack with Docker (%s, project %s); the first start builds images and shows their progress\n", m, strings.Join(r.compose.Cmd, " "), ComposeProject)
+	return up(ctx, r.compose, m, u.Build, u.Progress, u.Step)
+}
+
+// Down removes the compose project (both stacks share it) when everything
+// goes down; a single mode's containers stay.
+func (r *Runtime) Down(ctx context.Context, _ []config.Mode, infra bool, w io.Writer) (int, error) {
+	if !infra {
+		return 0, nil
+	}
+	removed, err := down(ctx, r.compose, w)
+	if err != nil || !removed {
+		return 0, err
+	}
+	fmt.Fprintf(w, "removed the Docker stacks (compose project %s)\n", ComposeProject)
+	return 1, nil
+}
+
+// Logs prints the end of every container's log.
+func (r *Runtime) Logs(ctx context.Context, w io.Writer, lines int) (bool, error) {
+	if out, _ := r.compose.Output(ctx, "ps", "-q"); out == "" {
+		return false, nil
+	}
+	return true, r.compose.Run(ctx, w, "logs", "--no-color", "--tail", strconv.Itoa(lines))
+}

@@ -1,0 +1,79 @@
+package docker
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/stack"
+)
+
+// SetEnv recreates svc's container of mode's stack with vars in compose's
+// environment (docker-compose.yml passes the ones it names to the service;
+// an empty value: the service's default) and returns once it is ready.
+func (r *Runtime) SetEnv(ctx context.Context, m config.Mode, svc string, vars map[string]string) error {
+	if err := stack.CheckEnv(svc, vars); err != nil {
+		return err
+	}
+	prev := maps.Clone(r.env[m][svc])
+	stack.WithEnv(r.env, m, svc, vars)
+	if err := r.recreate(ctx, m, []string{svc}); err != nil {
+		stack.WithEnv(r.env, m, svc, prev)
+		return fmt.Errorf("recreate %s with %s: %w", container(m, svc), stack.EnvList(vars), err)
+	}
+	return nil
+}
+
+// recreate recreates svcs' containers of mode's stack with the propagation
+// and the variables set for them, and waits until they are ready.
+func (r *Runtime) recreate(ctx context.Context, m config.Mode, svcs []string) error {
+	if err := r.composeUp(ctx, m, svcs); err != nil {
+		return err
+	}
+	for _, svc := range svcs {
+		if err := r.waitReady(ctx, m, svc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// composeUp runs `compose up` for svcs' containers. compose takes one
+// environment per call: services that share one are recreated together.
+func (r *Runtime) composeUp(ctx context.Context, m config.Mode, svcs []string) error {
+	if err := r.withToken(); err != nil {
+		return err
+	}
+	var envs []string
+	groups := map[string][]string{} // by their own variables
+	for _, svc := range svcs {
+		own := strings.Join(stack.Pairs(r.env[m][svc]), "\x00")
+		if _, ok := groups[own]; !ok {
+			envs = append(envs, own)
+		}
+		groups[own] = append(groups[own], svc)
+	}
+	for _, own := range envs {
+		cc := *r.compose
+		cc.Env = slices.Clone(r.compose.Env)
+		if p, ok := r.propagation[m]; ok {
+			cc.Env = append(cc.Env, "TRACE_PROPAGATION="+string(p))
+		}
+		if own != "" {
+			cc.Env = append(cc.Env, strings.Split(own, "\x00")...)
+		}
+		args := []string{"--profile", string(m), "up", "-d", "--no-deps"}
+		for _, svc := range groups[own] {
+			args = append(args, container(m, svc))
+		}
+		if err := cc.Run(ctx, io.Discard, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,51 @@
+package docker
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os/exec"
+	"strings"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/stack"
+)
+
+// What `flowctl reset` asks of Docker beyond stop and start: forget a
+// stopped service's volume, and create its container on a new one.
+
+// dataVolume is svc's named volume in mode's stack (docker-compose.yml:
+// order-sync-data, inventory-events-data, …), as compose names it.
+func dataVolume(m config.Mode, svc string) string {
+	return ComposeProject + "_" + strings.TrimSuffix(svc, "-svc") + "-" + string(m) + "-data"
+}
+
+// WipeService removes svc's container and its data volume.
+func (r *Runtime) WipeService(ctx context.Context, m config.Mode, svc string) error {
+	if err := r.compose.Run(ctx, io.Discard, "rm", "-f", "-s", container(m, svc)); err != nil {
+		return fmt.Errorf("remove %s: %w", container(m, svc), err)
+	}
+	cmd := exec.CommandContext(ctx, "docker", "volume", "rm", "-f", dataVolume(m, svc))
+	cmd.Env = r.compose.Env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("docker volume rm %s: %s", dataVolume(m, svc), firstLine(out, err))
+	}
+	return nil
+}
+
+// StartFresh creates svc's container again (on a new, empty volume) and
+// waits for its /readyz.
+func (r *Runtime) StartFresh(ctx context.Context, m config.Mode, svc string) error {
+	if err := r.withToken(); err != nil {
+		return err
+	}
+	if err := r.compose.Run(ctx, io.Discard, "--profile", string(m), "up", "-d", "--no-deps", container(m, svc)); err != nil {
+		return fmt.Errorf("create %s: %w", container(m, svc), err)
+	}
+	return r.waitReady(ctx, m, svc)
+}
+
+// WipeStoppedBroker: Kafka's log lives in its container's volume, which
+// reset deletes through a broker that answers, never by hand.
+func (r *Runtime) WipeStoppedBroker(context.Context) (bool, error) { return false, stack.ErrNotOurs }

@@ -1,0 +1,73 @@
+package native
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/stack"
+)
+
+func TestServiceEnv(t *testing.T) {
+	env := map[string]string{"PATH": "/usr/bin", "TRACE_PROPAGATION": "link", "KAFKA_TOPIC_PREFIX": "ws1.", "LOG_LEVEL": "debug",
+		"HTTP_ADDR": "0.0.0.0:1", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://elsewhere:4318", "UNRELATED": "x",
+		"HTTP_MAX_IN_FLIGHT": "3", "HTTP_QUEUE_WAIT": "0s", "HTTP_CLIENT_MAX_CONNS": "2", "PPROF_ADDR": "127.0.0.1:6000"}
+	o := Options{Layout: stack.Layout{Root: "/r", RunDir: "/r/.run"}, Mode: config.ModeEvents, PortBase: stack.DefaultPortBase, Getenv: func(k string) string { return env[k] }}
+	st := stack.Stack{Mode: o.Mode, URLs: stack.StackURLs(o.PortBase, o.Mode), Brokers: []string{"127.0.0.1:9092"}}
+
+	got := serviceEnv(o, st, "order-svc")
+	for _, want := range []string{
+		"PATH=/usr/bin", "MODE=events", "HTTP_ADDR=127.0.0.1:8181", "DB_PATH=/r/.run/events/order-svc.db",
+		"KAFKA_BROKERS=127.0.0.1:9092", "KAFKA_TOPIC_PREFIX=ws1.", "INVENTORY_URL=http://127.0.0.1:8182",
+		"INVOICING_URL=http://127.0.0.1:8183", "TRACE_PROPAGATION=link", "LOG_LEVEL=debug", "OTEL_TRACES_EXPORTER=none",
+		// The concurrency knobs reach the services, so a scenario runs with the bounds the user chose.
+		"HTTP_MAX_IN_FLIGHT=3", "HTTP_QUEUE_WAIT=0s", "HTTP_CLIENT_MAX_CONNS=2",
+		// PPROF_ADDR's port is a base: each service its own (events order-svc +101).
+		"PPROF_ADDR=127.0.0.1:6101",
+	} {
+		if !slices.Contains(got, want) {
+			t.Errorf("env lacks %s: %v", want, got)
+		}
+	}
+	for _, e := range got {
+		if strings.HasPrefix(e, "UNRELATED=") || strings.HasPrefix(e, "OTEL_EXPORTER_OTLP_ENDPOINT=") || e == "HTTP_ADDR=0.0.0.0:1" {
+			t.Errorf("env has %s", e)
+		}
+	}
+
+	st.Jaeger = true
+	delete(env, "TRACE_PROPAGATION")
+	got = serviceEnv(o, st, "inventory-svc")
+	for _, want := range []string{"OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318", "TRACE_PROPAGATION=child", "HTTP_ADDR=127.0.0.1:8182", "PPROF_ADDR=127.0.0.1:6102"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("env lacks %s: %v", want, got)
+		}
+	}
+}
+
+func TestJaegerBinaryAndVersion(t *testing.T) {
+	env := map[string]string{"HOME": "/home/u"}
+	got, err := JaegerBinary(func(k string) string { return env[k] }, "v1.76.0")
+	if err != nil || got != "/home/u/.cache/orderflow/jaeger-v1.76.0-static/jaeger" {
+		t.Errorf("JaegerBinary = %q, %v", got, err)
+	}
+	env["XDG_CACHE_HOME"] = "/c"
+	if got, _ := JaegerBinary(func(k string) string { return env[k] }, "v1.76.0"); got != "/c/orderflow/jaeger-v1.76.0-static/jaeger" {
+		t.Errorf("with XDG_CACHE_HOME: %q", got)
+	}
+
+	root := t.TempDir()
+	l := stack.Layout{Root: root, RunDir: filepath.Join(root, ".run")}
+	if got := JaegerVersion(l); got != defaultJaegerVersion {
+		t.Errorf("no go.mod: %q", got)
+	}
+	os.MkdirAll(l.JaegerModule(), 0o755)
+	os.WriteFile(filepath.Join(l.JaegerModule(), "go.mod"), []byte("module x\n\nrequire (\n\tgithub.com/jaegertracing/jaeger v1.77.1 // indirect\n)\n"), 0o644)
+	if got := JaegerVersion(l); got != "v1.77.1" {
+		t.Errorf("JaegerVersion = %q", got)
+	}
+}
