@@ -100,6 +100,13 @@ func Decode(b []byte) (Envelope, Payload, error) {
 	if e.Key() == "" {
 		return e, nil, fmt.Errorf("%w: %s is missing", ErrInvalid, keyName)
 	}
+	// Order ids are UUIDs (order-svc makes them): anything else — a typo, a
+	// hand-published event, invalid UTF-8 — is no order and never will be.
+	if typ.key == keyOrderID {
+		if u, err := uuid.Parse(e.OrderID); err != nil || u.String() != e.OrderID {
+			return e, nil, fmt.Errorf("%w: order_id %q is not a UUID in canonical form", ErrInvalid, e.OrderID)
+		}
+	}
 	p := typ.newPayload()
 	if err := unmarshal(e.Payload, p); err != nil {
 		return e, nil, fmt.Errorf("%w: %s payload: %v", ErrInvalid, e.Type, err)

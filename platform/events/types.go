@@ -167,6 +167,11 @@ var registry = map[string]eventType{
 	TypeInvoiceIssued: {func() Payload { return &InvoiceIssued{} }, keyOrderID},
 	TypeStockReceived: {func() Payload { return &StockReceived{} }, keySKU},
 	TypeStockAdjusted: {func() Payload { return &StockAdjusted{} }, keySKU},
+
+	TypeOrderCancelled:  {func() Payload { return &OrderCancelled{} }, keyOrderID},
+	TypePaymentDeclined: {func() Payload { return &PaymentDeclined{} }, keyOrderID},
+	TypeStockReleased:   {func() Payload { return &StockReleased{} }, keyOrderID},
+	TypeInvoiceVoided:   {func() Payload { return &InvoiceVoided{} }, keyOrderID},
 }
 
 // Types lists every event type Decode accepts, sorted (the contract test

@@ -36,11 +36,14 @@ type Service struct {
 // Services is the system, callers first (order-svc calls the other two in
 // sync mode; stopping in this order stops taking orders before the services
 // it calls go). The event flow: orders.v1 → inventory-svc → inventory.v1 →
-// invoicing-svc → invoicing.v1, and order-svc following both answers.
+// invoicing-svc → invoicing.v1, and order-svc following both answers. The
+// saga's compensations flow back: inventory-svc releases on a declined
+// payment (invoicing.v1) or a cancellation (orders.v1), invoicing-svc voids
+// on a cancellation (orders.v1).
 var Services = []Service{
 	{Name: OrderSvc, PortOffset: 1, Consumes: []string{events.TopicInventory, events.TopicInvoicing}, Produces: []string{events.TopicOrders}},
-	{Name: InventorySvc, PortOffset: 2, Consumes: []string{events.TopicOrders}, Produces: []string{events.TopicInventory}},
-	{Name: InvoicingSvc, PortOffset: 3, Consumes: []string{events.TopicInventory}, Produces: []string{events.TopicInvoicing}},
+	{Name: InventorySvc, PortOffset: 2, Consumes: []string{events.TopicOrders, events.TopicInvoicing}, Produces: []string{events.TopicInventory}},
+	{Name: InvoicingSvc, PortOffset: 3, Consumes: []string{events.TopicInventory, events.TopicOrders}, Produces: []string{events.TopicInvoicing}},
 }
 
 // Names are the services' names, in Services' order.
