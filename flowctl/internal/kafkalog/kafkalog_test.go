@@ -62,10 +62,11 @@ func ctx(t *testing.T) context.Context {
 	return c
 }
 
-// envelope is a valid OrderPlaced event for order n.
+// envelope is a valid OrderPlaced event for order n (order ids are UUIDs:
+// events.Decode refuses anything else).
 func envelope(t *testing.T, n int) (orderID string, env events.Envelope, value []byte) {
 	t.Helper()
-	orderID = fmt.Sprintf("ord-%03d", n)
+	orderID = fmt.Sprintf("%08d-0000-4000-8000-000000000000", n)
 	env, err := events.New(orderID, time.Now(), &events.OrderPlaced{
 		OrderID: orderID, CustomerID: "c-1", Items: []events.Line{{SKU: "SKU-" + strconv.Itoa(n), Qty: 1}}, PlacedAt: time.Now(),
 	})
@@ -344,9 +345,10 @@ func TestStackLagCoversEveryGroupOfTheTopology(t *testing.T) {
 	for _, r := range rows {
 		lag[r.Group] += r.Lag
 	}
-	// inventory-svc reads orders.v1; invoicing-svc inventory.v1; order-svc inventory.v1 and invoicing.v1.
-	if lag["x.inventory-svc.events"] != 5 || lag["x.invoicing-svc.events"] != 2 || lag["x.order-svc.events"] != 2 || len(rows) != 12 {
-		t.Fatalf("lag by group %v over %d partitions; want inventory 5, invoicing 2, order 2 over 12", lag, len(rows))
+	// inventory-svc reads orders.v1 and invoicing.v1; invoicing-svc inventory.v1 and orders.v1; order-svc
+	// inventory.v1 and invoicing.v1: 6 subscriptions of 3 partitions.
+	if lag["x.inventory-svc.events"] != 5 || lag["x.invoicing-svc.events"] != 7 || lag["x.order-svc.events"] != 2 || len(rows) != 18 {
+		t.Fatalf("lag by group %v over %d partitions; want inventory 5, invoicing 7, order 2 over 18", lag, len(rows))
 	}
 	var out strings.Builder
 	if err := kafkalog.PrintStackLag(&out, "x.", rows); err != nil {
