@@ -16,6 +16,7 @@ import (
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/kafkabus"
 	"github.com/orderflow/platform/kafkaconf"
+	"github.com/orderflow/platform/topology"
 
 	inventory "github.com/orderflow/inventory-svc/app"
 	invoicing "github.com/orderflow/invoicing-svc/app"
@@ -189,11 +190,20 @@ func TestEventsMalformedGoesToDLQ(t *testing.T) {
 		kafka.Message{Topic: topic, Key: []byte("junk-1"), Value: []byte("{not json")},
 		kafka.Message{Topic: topic, Key: []byte("junk-2"), Value: []byte(`{"id":"8d4b0c1e-4c1a-4f43-9b8e-0f2c6c1d2e3f","type":"OrderPlaced","schema_version":1,"occurred_at":"2026-01-01T00:00:00Z","order_id":"x","payload":{"order_id":"x","customer_id":"c","items":[],"placed_at":"2026-01-01T00:00:00Z"}}`)},
 	)
-	dead := readAllEventually(t, events.DLQ(topic), 2)
+	// Both consumers of orders.v1 (inventory-svc, and invoicing-svc for the
+	// saga) dead-letter each of them: 2 each, told apart by their group.
+	dead := readAllEventually(t, events.DLQ(topic), 4)
+	byGroup := map[string]int{}
 	for _, m := range dead {
 		if kafkabus.Header(m.Headers, kafkaconf.HeaderDLQError) == "" || kafkabus.Header(m.Headers, kafkaconf.HeaderDLQTopic) != topic {
 			t.Fatalf("dead letter %s lacks its error/topic headers: %v", m.Key, m.Headers)
 		}
+		byGroup[kafkabus.Header(m.Headers, kafkaconf.HeaderDLQGroup)]++
+	}
+	invGroup := topology.Group(s.prefix, topology.InventorySvc, string(config.ModeEvents))
+	billGroup := topology.Group(s.prefix, topology.InvoicingSvc, string(config.ModeEvents))
+	if len(dead) != 4 || byGroup[invGroup] != 2 || byGroup[billGroup] != 2 {
+		t.Fatalf("dead letters by group = %v (%d in all), want 2 each of %s and %s", byGroup, len(dead), invGroup, billGroup)
 	}
 	// The consumer went on: a good order still completes.
 	var o orderView
@@ -201,8 +211,8 @@ func TestEventsMalformedGoesToDLQ(t *testing.T) {
 	if got := s.waitFinal(o.ID); got.Status != "CONFIRMED" {
 		t.Fatalf("order after poison messages = %s", got.Status)
 	}
-	if n := s.inventory.Messaging.Stats.DeadLetter.Load(); n != 2 {
-		t.Fatalf("dead-lettered = %d, want 2", n)
+	if n, m := s.inventory.Messaging.Stats.DeadLetter.Load(), s.invoicing.Messaging.Stats.DeadLetter.Load(); n != 2 || m != 2 {
+		t.Fatalf("dead-lettered by inventory-svc = %d, by invoicing-svc = %d, want 2 each", n, m)
 	}
 }
 
