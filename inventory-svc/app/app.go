@@ -25,9 +25,10 @@ type App struct {
 	Store *store.Store
 }
 
-// New wires the service. The REST API is the same in both modes; events mode
-// adds the orders.v1 listener, the outbox relay, and the stock movements'
-// events.
+// New wires the service. The REST API is the same in both modes, except that
+// events mode refuses the reservation writes (events own them there); events
+// mode adds the orders.v1 and invoicing.v1 listener, the outbox relay, and
+// the stock movements' events.
 func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, error) {
 	kit, err := service.New(ctx, cfg, opts)
 	if err != nil {
@@ -59,7 +60,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
 	}
 	a.Echo = kit.HTTP(st.Schema, ready...)
-	if err := (&httpapi.API{Store: st, Now: now, Outbox: movements}).Register(a.Echo); err != nil {
+	if err := (&httpapi.API{Store: st, Now: now, Outbox: movements, Mode: cfg.Mode}).Register(a.Echo); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("routes: %w", err)
 	}

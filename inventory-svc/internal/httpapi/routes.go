@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/problem"
@@ -29,6 +30,9 @@ type API struct {
 	Now   func() time.Time
 	// Outbox receives the events of stock movements; nil publishes none.
 	Outbox Outbox
+	// Mode is the service's mode: in events mode the reservation writes
+	// answer 409 wrong-mode.
+	Mode config.Mode
 }
 
 // Register adds the routes to e, each behind the request validator of the
@@ -66,7 +70,7 @@ func fromLines(in []gen.Line) []stock.Line {
 
 func toReservationDTO(r stock.Reservation) gen.Reservation {
 	return gen.Reservation{ReservationID: r.ID, OrderID: r.OrderID, Status: gen.ReservationStatus(r.Status), Items: toLines(r.Lines),
-		CreatedAt: r.CreatedAt, ReleasedAt: r.ReleasedAt}
+		CreatedAt: r.CreatedAt, ReleasedAt: r.ReleasedAt, Reason: r.Reason, Detail: r.Detail}
 }
 
 func (a *API) ListStock(c echo.Context) error {
@@ -100,6 +104,9 @@ func (a *API) GetStock(c echo.Context, sku gen.SKU) error {
 // ReserveStock answers 201 for a new reservation, 200 for a repeat of the same
 // order (idempotent: a retried sync call must not reserve twice), 409 short.
 func (a *API) ReserveStock(c echo.Context) error {
+	if err := a.syncOnly("POST /reservations"); err != nil {
+		return err
+	}
 	var req gen.ReserveRequest
 	if err := httpserver.DecodeJSON(c, &req); err != nil {
 		return err
@@ -157,6 +164,9 @@ func (a *API) GetReservation(c echo.Context, id gen.ReservationID) error {
 // ReleaseReservation is the compensation of sync mode: idempotent, 200 with the released reservation.
 func (a *API) ReleaseReservation(c echo.Context, id gen.ReservationID) error {
 	if err := checkReservationID(id); err != nil {
+		return err
+	}
+	if err := a.syncOnly("DELETE /reservations/" + id); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()

@@ -1,6 +1,9 @@
-// Package listen reserves stock for OrderPlaced events (events mode) and
-// answers on inventory.v1. platform/consume claims the event id, stores the
-// answer in the outbox in the same transaction and wakes the relay.
+// Package listen moves an order's reservation through the state table
+// (stock.Decide) on the events inventory-svc consumes — OrderPlaced and
+// OrderCancelled (orders.v1), PaymentDeclined (invoicing.v1) — and answers
+// on inventory.v1. platform/consume claims the event id, stores the answer
+// in the outbox in the same transaction and wakes the relay; other types of
+// those topics (InvoiceIssued, InvoiceVoided) have no route and are skipped.
 package listen
 
 import (
@@ -16,36 +19,74 @@ import (
 	"github.com/orderflow/inventory-svc/internal/store"
 )
 
-// Handler handles orders.v1.
+// Handler handles orders.v1 and invoicing.v1.
 type Handler struct {
 	Now func() time.Time
 }
 
 // Routes are the events inventory-svc reacts to.
 func (h *Handler) Routes() consume.Routes {
-	return consume.Routes{events.TypeOrderPlaced: h.reserve}
+	return consume.Routes{
+		events.TypeOrderPlaced:     h.placed,
+		events.TypeOrderCancelled:  h.cancelled,
+		events.TypePaymentDeclined: h.declined,
+	}
 }
 
-// reserve reserves the order's stock, or rejects it, and answers with
-// StockReserved or StockRejected.
-func (h *Handler) reserve(ctx context.Context, tx *sql.Tx, _ events.Envelope, payload events.Payload) ([]events.Envelope, error) {
+// decide reads orderID's reservation (none: a zero one) and what msg does to it.
+func decide(ctx context.Context, tx *sql.Tx, orderID, msg string) (stock.Reservation, stock.Action, error) {
+	r, err := store.OrderReservation(ctx, tx, orderID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return r, stock.Nothing, err
+	}
+	act, err := stock.Decide(r.Status, msg)
+	return r, act, err
+}
+
+// placed reserves the order's stock, or rejects it, and answers with
+// StockReserved or StockRejected; an order cancelled before it was seen is
+// rejected with reason "cancelled" and reserves nothing.
+func (h *Handler) placed(ctx context.Context, tx *sql.Tx, _ events.Envelope, payload events.Payload) ([]events.Envelope, error) {
 	placed, ok := payload.(*events.OrderPlaced)
 	if !ok {
 		return nil, nil
 	}
-	now := h.Now()
-	res, _, err := store.Reserve(ctx, tx, placed.OrderID, placed.Items, now)
-	var short *stock.InsufficientError
-	var answer events.Payload
-	switch {
-	case errors.As(err, &short):
-		answer = events.StockRejected{OrderID: placed.OrderID, Reason: short.Error(), SKU: short.SKU}
-	case err != nil:
+	_, act, err := decide(ctx, tx, placed.OrderID, stock.MsgOrderPlaced)
+	if err != nil {
 		return nil, err
-	default:
-		answer = events.StockReserved{OrderID: placed.OrderID, ReservationID: res.ID, CustomerID: placed.CustomerID, Items: placed.Items}
 	}
-	out, err := events.New(placed.OrderID, now, answer)
+	now := h.Now()
+	var answer events.Payload
+	switch act {
+	case stock.Nothing:
+		return nil, nil
+	case stock.RejectCancelled:
+		if _, err := store.Reject(ctx, tx, placed.OrderID, placed.Items, stock.ReasonCancelled, now); err != nil {
+			return nil, err
+		}
+		answer = events.StockRejected{OrderID: placed.OrderID, Reason: stock.ReasonCancelled}
+	case stock.Reserve:
+		res, _, err := store.Reserve(ctx, tx, placed.OrderID, placed.Items, now)
+		var short *stock.InsufficientError
+		switch {
+		case errors.As(err, &short):
+			if _, err := store.Reject(ctx, tx, placed.OrderID, placed.Items, short.Error(), now); err != nil {
+				return nil, err
+			}
+			answer = events.StockRejected{OrderID: placed.OrderID, Reason: short.Error(), SKU: short.SKU}
+		case err != nil:
+			return nil, err
+		default:
+			answer = events.StockReserved{OrderID: placed.OrderID, ReservationID: res.ID, CustomerID: placed.CustomerID, Items: placed.Items}
+		}
+	default:
+		return nil, unexpected(act, stock.MsgOrderPlaced)
+	}
+	return emit(placed.OrderID, now, answer)
+}
+
+func emit(orderID string, now time.Time, answer events.Payload) ([]events.Envelope, error) {
+	out, err := events.New(orderID, now, answer)
 	if err != nil {
 		return nil, err
 	}

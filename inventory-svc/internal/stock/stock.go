@@ -23,13 +23,17 @@ type Item struct {
 // Available is what can still be reserved.
 func (i Item) Available() int { return i.OnHand - i.Reserved }
 
-// Reservation statuses.
+// Reservation statuses. Only RESERVED holds stock; REJECTED and CANCELLED
+// rows (events mode) remember an order that was refused or cancelled before
+// anything was reserved for it.
 const (
-	StatusReserved = "RESERVED"
-	StatusReleased = "RELEASED"
+	StatusReserved  = "RESERVED"
+	StatusReleased  = "RELEASED"
+	StatusRejected  = "REJECTED"
+	StatusCancelled = "CANCELLED"
 )
 
-// Reservation holds stock for one order.
+// Reservation is inventory-svc's one row per order.
 type Reservation struct {
 	ID         string
 	OrderID    string
@@ -37,6 +41,11 @@ type Reservation struct {
 	Status     string
 	CreatedAt  time.Time
 	ReleasedAt time.Time
+	// Reason says why a reservation is RELEASED, REJECTED or CANCELLED
+	// (empty for a sync release and for rows from before it was recorded);
+	// Detail is a declined payment's reason.
+	Reason string
+	Detail string
 }
 
 // InsufficientError says which line cannot be served.
@@ -115,3 +124,21 @@ func (e *RemovalError) Error() string {
 	return fmt.Sprintf("SKU %s: cannot remove %d: on_hand %d with %d reserved, at most %d can be removed",
 		e.SKU, -e.Delta, e.OnHand, e.Reserved, e.MaxRemovable())
 }
+
+// LedgerLine is one SKU's stock beside what its records say it must be:
+// on_hand = Opening + Movements (receipts and adjustments), reserved = Held
+// (the lines of its RESERVED reservations).
+type LedgerLine struct {
+	SKU       string
+	OnHand    int
+	Reserved  int
+	Opening   int // on_hand before any movement (the seed)
+	Movements int // the sum of the SKU's receipts and adjustments
+	Held      int
+}
+
+// OnHandFromMovements is what on_hand must equal.
+func (l LedgerLine) OnHandFromMovements() int { return l.Opening + l.Movements }
+
+// Agrees says whether the stock is what its records say.
+func (l LedgerLine) Agrees() bool { return l.OnHand == l.OnHandFromMovements() && l.Reserved == l.Held }

@@ -51,6 +51,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO stock(sku, name, on_hand) VALUES (?, ?, ?) ON CONFLICT(sku) DO NOTHING`, it.SKU, it.Name, it.OnHand); err != nil {
 				return fmt.Errorf("seed %s: %w", it.SKU, err)
 			}
+			if err := recordOpening(ctx, tx, it.SKU); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -130,20 +133,35 @@ func Reserve(ctx context.Context, tx *sql.Tx, orderID string, lines []stock.Line
 	return r, true, nil
 }
 
-// Release gives a reservation's stock back; releasing twice is a no-op.
+// Release gives a reservation's stock back (the sync compensation, no
+// reason recorded); releasing twice is a no-op, and so is releasing a row
+// that holds nothing (REJECTED, CANCELLED).
 func Release(ctx context.Context, tx *sql.Tx, id string, now time.Time) (stock.Reservation, error) {
 	r, err := reservationBy(ctx, tx, "id", id)
-	if err != nil || r.Status == stock.StatusReleased {
+	if err != nil || r.Status != stock.StatusReserved {
 		return r, err
 	}
+	return release(ctx, tx, r, stock.ReleaseCause{}, now)
+}
+
+// release moves a RESERVED r to RELEASED: reserved -= each line's qty and the
+// status change in tx, so the stock and the row never disagree. A cause with
+// a reason is recorded beside it.
+func release(ctx context.Context, tx *sql.Tx, r stock.Reservation, cause stock.ReleaseCause, now time.Time) (stock.Reservation, error) {
 	for _, l := range r.Lines {
 		if _, err := tx.ExecContext(ctx, `UPDATE stock SET reserved = reserved - ? WHERE sku = ?`, l.Qty, l.SKU); err != nil {
 			return r, fmt.Errorf("release %s: %w", l.SKU, err)
 		}
 	}
 	r.Status, r.ReleasedAt = stock.StatusReleased, now.UTC()
-	if _, err := tx.ExecContext(ctx, `UPDATE reservations SET status = ?, released_at = ? WHERE id = ?`, r.Status, r.ReleasedAt.Format(ts), id); err != nil {
-		return r, fmt.Errorf("release reservation %s: %w", id, err)
+	if _, err := tx.ExecContext(ctx, `UPDATE reservations SET status = ?, released_at = ? WHERE id = ?`, r.Status, r.ReleasedAt.Format(ts), r.ID); err != nil {
+		return r, fmt.Errorf("release reservation %s: %w", r.ID, err)
+	}
+	if cause.Reason != "" {
+		r.Reason, r.Detail = cause.Reason, cause.Detail
+		if err := recordOutcome(ctx, tx, r); err != nil {
+			return r, err
+		}
 	}
 	return r, nil
 }
@@ -162,7 +180,7 @@ func (s *Store) ReservationCount(ctx context.Context, orderID string) (int, erro
 
 func reservationBy(ctx context.Context, q queryer, column, value string) (stock.Reservation, error) {
 	var r stock.Reservation
-	rows, err := q.QueryContext(ctx, `SELECT id, order_id, status, lines, created_at, released_at FROM reservations WHERE `+column+` = ?`, value)
+	rows, err := q.QueryContext(ctx, selectReservations+` WHERE r.`+column+` = ?`, value)
 	if err != nil {
 		return r, fmt.Errorf("read reservation: %w", err)
 	}
@@ -173,8 +191,18 @@ func reservationBy(ctx context.Context, q queryer, column, value string) (stock.
 		}
 		return r, fmt.Errorf("reservation %s=%s: %w", column, value, ErrNotFound)
 	}
+	return scanReservation(rows)
+}
+
+// selectReservations reads reservations with their outcome, if any.
+const selectReservations = `SELECT r.id, r.order_id, r.status, r.lines, r.created_at, r.released_at,
+	COALESCE(o.reason, ''), COALESCE(o.detail, '')
+	FROM reservations r LEFT JOIN reservation_outcomes o ON o.reservation_id = r.id`
+
+func scanReservation(rows *sql.Rows) (stock.Reservation, error) {
+	var r stock.Reservation
 	var lines, created, released string
-	if err := rows.Scan(&r.ID, &r.OrderID, &r.Status, &lines, &created, &released); err != nil {
+	if err := rows.Scan(&r.ID, &r.OrderID, &r.Status, &lines, &created, &released, &r.Reason, &r.Detail); err != nil {
 		return r, fmt.Errorf("scan reservation: %w", err)
 	}
 	if err := json.Unmarshal([]byte(lines), &r.Lines); err != nil {

@@ -244,13 +244,19 @@ func (e ReadinessStatus) Valid() bool {
 
 // Defines values for ReservationStatus.
 const (
-	ReservationStatusRELEASED ReservationStatus = "RELEASED"
-	ReservationStatusRESERVED ReservationStatus = "RESERVED"
+	ReservationStatusCANCELLED ReservationStatus = "CANCELLED"
+	ReservationStatusREJECTED  ReservationStatus = "REJECTED"
+	ReservationStatusRELEASED  ReservationStatus = "RELEASED"
+	ReservationStatusRESERVED  ReservationStatus = "RESERVED"
 )
 
 // Valid indicates whether the value is a known member of the ReservationStatus enum.
 func (e ReservationStatus) Valid() bool {
 	switch e {
+	case ReservationStatusCANCELLED:
+		return true
+	case ReservationStatusREJECTED:
+		return true
 	case ReservationStatusRELEASED:
 		return true
 	case ReservationStatusRESERVED:
@@ -284,6 +290,24 @@ func (e TimelineStepStep) Valid() bool {
 	case Rejected:
 		return true
 	case Reserved:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WrongModeProblemMode.
+const (
+	WrongModeEvents WrongModeProblemMode = "events"
+	WrongModeSync   WrongModeProblemMode = "sync"
+)
+
+// Valid indicates whether the value is a known member of the WrongModeProblemMode enum.
+func (e WrongModeProblemMode) Valid() bool {
+	switch e {
+	case WrongModeEvents:
+		return true
+	case WrongModeSync:
 		return true
 	default:
 		return false
@@ -405,7 +429,7 @@ type InsufficientStockProblem struct {
 	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
-	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal.
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, wrong-mode, internal.
 	//
 	// Example: https://orderflow.dev/problems/validation
 	Type                 string                 `json:"type"`
@@ -567,7 +591,7 @@ type NoPriceProblem struct {
 	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
-	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal.
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, wrong-mode, internal.
 	//
 	// Example: https://orderflow.dev/problems/validation
 	Type                 string                 `json:"type"`
@@ -647,7 +671,7 @@ type OrderProblem struct {
 	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
-	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal.
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, wrong-mode, internal.
 	//
 	// Example: https://orderflow.dev/problems/validation
 	Type                 string                 `json:"type"`
@@ -689,7 +713,7 @@ type Problem struct {
 	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
-	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal.
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, wrong-mode, internal.
 	//
 	// Example: https://orderflow.dev/problems/validation
 	Type                 string                 `json:"type"`
@@ -759,20 +783,45 @@ type ReceiptRequest struct {
 // Reservation defines model for Reservation.
 type Reservation struct {
 	CreatedAt time.Time `json:"created_at"`
-	Items     []Line    `json:"items"`
+
+	// Detail A declined payment's reason (reason `payment_declined`).
+	Detail string `json:"detail,omitempty,omitzero"`
+	Items  []Line `json:"items"`
 
 	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
 	OrderID UUID `json:"order_id"`
+
+	// Reason Why it is RELEASED (`deadline`, `customer`, `unknown_order`,
+	// `payment_declined`; absent for a sync release), REJECTED (the
+	// shortage, or `cancelled` for an order placed after its
+	// cancellation) or CANCELLED (the cancel reason).
+	Reason string `json:"reason,omitempty,omitzero"`
 
 	// ReleasedAt When the reservation was released; absent while it holds stock.
 	ReleasedAt time.Time `json:"released_at,omitempty,omitzero"`
 
 	// ReservationID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	ReservationID UUID              `json:"reservation_id"`
-	Status        ReservationStatus `json:"status"`
+	ReservationID UUID `json:"reservation_id"`
+
+	// Status RESERVED holds the items' stock (the design's HELD); RELEASED gave it
+	// back; REJECTED (refused for stock) and CANCELLED (cancelled before it
+	// was seen) hold nothing.
+	Status ReservationStatus `json:"status"`
 }
 
-// ReservationStatus defines model for Reservation.Status.
+// ReservationList defines model for ReservationList.
+type ReservationList struct {
+	// Count How many are on this page.
+	Count int `json:"count"`
+
+	// NextAfter Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	NextAfter    UUID          `json:"next_after,omitempty,omitzero"`
+	Reservations []Reservation `json:"reservations"`
+}
+
+// ReservationStatus RESERVED holds the items' stock (the design's HELD); RELEASED gave it
+// back; REJECTED (refused for stock) and CANCELLED (cancelled before it
+// was seen) hold nothing.
 type ReservationStatus string
 
 // ReserveRequest defines model for ReserveRequest.
@@ -818,6 +867,41 @@ type StockItem struct {
 	SKU SKU `json:"sku"`
 }
 
+// StockLedger defines model for StockLedger.
+type StockLedger struct {
+	Items []StockLedgerLine `json:"items"`
+}
+
+// StockLedgerLine defines model for StockLedgerLine.
+type StockLedgerLine struct {
+	// Agrees on_hand = movements_on_hand and reserved = held.
+	Agrees bool `json:"agrees"`
+
+	// Held What reserved must equal, the SKU's units in RESERVED reservations.
+	Held int `json:"held"`
+
+	// Movements The sum of the SKU's receipts and adjustments.
+	Movements int `json:"movements"`
+
+	// MovementsOnHand What on_hand must equal, opening_on_hand + movements.
+	MovementsOnHand int `json:"movements_on_hand"`
+
+	// OnHand As stored.
+	OnHand int `json:"on_hand"`
+
+	// OpeningOnHand on_hand before any movement: the seed (for a database from before
+	// it was recorded, on_hand minus the movements at the upgrade).
+	OpeningOnHand int `json:"opening_on_hand"`
+
+	// Reserved As stored.
+	Reserved int `json:"reserved"`
+
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	//
+	// Example: SKU-001
+	SKU SKU `json:"sku"`
+}
+
 // StockList defines model for StockList.
 type StockList struct {
 	Items []StockItem `json:"items"`
@@ -846,7 +930,7 @@ type StockProblem struct {
 	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
-	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal.
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, wrong-mode, internal.
 	//
 	// Example: https://orderflow.dev/problems/validation
 	Type                 string                 `json:"type"`
@@ -869,6 +953,36 @@ type TraceID = string
 
 // UUID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
 type UUID = string
+
+// WrongModeProblem A write this mode does not take over REST (409, type `wrong-mode`):
+// `mode` is the service's mode, `owned_by` what changes that state in it.
+type WrongModeProblem struct {
+	Detail string `json:"detail,omitempty,omitzero"`
+
+	// Errors The fields at fault (validation problems).
+	Errors   []FieldError         `json:"errors,omitempty,omitzero"`
+	Instance string               `json:"instance,omitempty,omitzero"`
+	Mode     WrongModeProblemMode `json:"mode"`
+
+	// OwnedBy Example: events: OrderPlaced, OrderCancelled (orders.v1) and PaymentDeclined (invoicing.v1)
+	OwnedBy string `json:"owned_by"`
+
+	// Status The HTTP status code.
+	Status int    `json:"status"`
+	Title  string `json:"title"`
+
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
+
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, wrong-mode, internal.
+	//
+	// Example: https://orderflow.dev/problems/validation
+	Type                 string                 `json:"type"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// WrongModeProblemMode defines model for WrongModeProblem.Mode.
+type WrongModeProblemMode string
 
 // InvoiceID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
 type InvoiceID = UUID
@@ -911,6 +1025,21 @@ type ListInvoicesParams struct {
 // ListOrdersParams defines parameters for ListOrders.
 type ListOrdersParams struct {
 	// Limit How many orders, newest first.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListReservationsParams defines parameters for ListReservations.
+type ListReservationsParams struct {
+	// OrderID Only the row of this order.
+	OrderID *UUID `form:"order_id,omitempty" json:"order_id,omitempty"`
+
+	// Status Only rows in this status.
+	Status *ReservationStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// After Only reservations whose id sorts after this one (the previous page's last).
+	After *UUID `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit The page's size.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
@@ -1988,6 +2117,178 @@ func (a StockProblem) MarshalJSON() ([]byte, error) {
 	return json.Marshal(object)
 }
 
+// Getter for additional properties for WrongModeProblem. Returns the specified
+// element and whether it was found
+func (a WrongModeProblem) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for WrongModeProblem
+func (a *WrongModeProblem) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for WrongModeProblem to handle AdditionalProperties
+func (a *WrongModeProblem) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["detail"]; found {
+		err = json.Unmarshal(raw, &a.Detail)
+		if err != nil {
+			return fmt.Errorf("error reading 'detail': %w", err)
+		}
+		delete(object, "detail")
+	}
+
+	if raw, found := object["errors"]; found {
+		err = json.Unmarshal(raw, &a.Errors)
+		if err != nil {
+			return fmt.Errorf("error reading 'errors': %w", err)
+		}
+		delete(object, "errors")
+	}
+
+	if raw, found := object["instance"]; found {
+		err = json.Unmarshal(raw, &a.Instance)
+		if err != nil {
+			return fmt.Errorf("error reading 'instance': %w", err)
+		}
+		delete(object, "instance")
+	}
+
+	if raw, found := object["mode"]; found {
+		err = json.Unmarshal(raw, &a.Mode)
+		if err != nil {
+			return fmt.Errorf("error reading 'mode': %w", err)
+		}
+		delete(object, "mode")
+	}
+
+	if raw, found := object["owned_by"]; found {
+		err = json.Unmarshal(raw, &a.OwnedBy)
+		if err != nil {
+			return fmt.Errorf("error reading 'owned_by': %w", err)
+		}
+		delete(object, "owned_by")
+	}
+
+	if raw, found := object["status"]; found {
+		err = json.Unmarshal(raw, &a.Status)
+		if err != nil {
+			return fmt.Errorf("error reading 'status': %w", err)
+		}
+		delete(object, "status")
+	}
+
+	if raw, found := object["title"]; found {
+		err = json.Unmarshal(raw, &a.Title)
+		if err != nil {
+			return fmt.Errorf("error reading 'title': %w", err)
+		}
+		delete(object, "title")
+	}
+
+	if raw, found := object["trace_id"]; found {
+		err = json.Unmarshal(raw, &a.TraceID)
+		if err != nil {
+			return fmt.Errorf("error reading 'trace_id': %w", err)
+		}
+		delete(object, "trace_id")
+	}
+
+	if raw, found := object["type"]; found {
+		err = json.Unmarshal(raw, &a.Type)
+		if err != nil {
+			return fmt.Errorf("error reading 'type': %w", err)
+		}
+		delete(object, "type")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for WrongModeProblem to handle AdditionalProperties
+func (a WrongModeProblem) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["detail"], err = json.Marshal(a.Detail)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'detail': %w", err)
+	}
+
+	if a.Errors != nil {
+		object["errors"], err = json.Marshal(a.Errors)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'errors': %w", err)
+		}
+	}
+
+	object["instance"], err = json.Marshal(a.Instance)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'instance': %w", err)
+	}
+
+	object["mode"], err = json.Marshal(a.Mode)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'mode': %w", err)
+	}
+
+	object["owned_by"], err = json.Marshal(a.OwnedBy)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'owned_by': %w", err)
+	}
+
+	object["status"], err = json.Marshal(a.Status)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'status': %w", err)
+	}
+
+	object["title"], err = json.Marshal(a.Title)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'title': %w", err)
+	}
+
+	object["trace_id"], err = json.Marshal(a.TraceID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
+	}
+
+	object["type"], err = json.Marshal(a.Type)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'type': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
 // AsKnobsKnobs0 returns the union data inside the Knobs_Knobs_AdditionalProperties as a KnobsKnobs0
 func (t Knobs_Knobs_AdditionalProperties) AsKnobsKnobs0() (KnobsKnobs0, error) {
 	var body KnobsKnobs0
@@ -2295,6 +2596,20 @@ type ClientInterface interface {
 	// Corresponds with GET /readyz (the `GetReadiness` operationId).
 	GetReadiness(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListReservations List reservations (the ledger's view of held stock)
+	//
+	// Every order inventory-svc has a row for, paged by reservation id (a
+	// stable order while rows are added): pass the last `reservation_id` of a
+	// page as `after` for the next; `next_after` is set while more may
+	// follow. `RESERVED` rows hold stock; `RELEASED` ones gave it back
+	// (`reason`: the cancel reason, `payment_declined` with the decline as
+	// `detail`, or none for a sync release); `REJECTED` and `CANCELLED` rows
+	// (events mode) hold nothing — an order refused for stock, or cancelled
+	// before its `OrderPlaced` was seen.
+	//
+	// Corresponds with GET /reservations (the `ListReservations` operationId).
+	ListReservations(ctx context.Context, params *ListReservationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ReserveStockWithBody Reserve the stock of an order
 	//
 	// Reserves every line, all or nothing. Idempotent per order: a repeat for
@@ -2302,7 +2617,8 @@ type ClientInterface interface {
 	// nothing and answers `200` with the existing reservation — even if the
 	// lines differ. SKUs must be distinct. At most 64 KiB; unknown members are
 	// rejected. order-svc calls this in sync mode; in events mode the same
-	// happens on `OrderPlaced`.
+	// happens on `OrderPlaced`, and this call answers `409` (type
+	// `wrong-mode`): there reservations change through events only.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2316,7 +2632,8 @@ type ClientInterface interface {
 	// nothing and answers `200` with the existing reservation — even if the
 	// lines differ. SKUs must be distinct. At most 64 KiB; unknown members are
 	// rejected. order-svc calls this in sync mode; in events mode the same
-	// happens on `OrderPlaced`.
+	// happens on `OrderPlaced`, and this call answers `409` (type
+	// `wrong-mode`): there reservations change through events only.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2327,7 +2644,10 @@ type ClientInterface interface {
 	//
 	// Gives the reserved stock back — the compensation order-svc runs in sync
 	// mode when invoicing fails. Idempotent: releasing a released reservation
-	// changes nothing and answers `200` with it.
+	// changes nothing and answers `200` with it. In events mode it answers
+	// `409` (type `wrong-mode`) and changes nothing: a release there comes
+	// from `OrderCancelled` or `PaymentDeclined` and is announced as
+	// `StockReleased`, which a REST release would skip.
 	//
 	// Corresponds with DELETE /reservations/{id} (the `ReleaseReservation` operationId).
 	ReleaseReservation(ctx context.Context, id ReservationID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2341,6 +2661,18 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /stock (the `ListStock` operationId).
 	ListStock(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetStockLedger Every SKU's stock beside what its records say it must be
+	//
+	// For the ledger check: per SKU, `on_hand` and `reserved` as stored, and
+	// what they must equal — `movements_on_hand` (the opening balance, i.e.
+	// the seed, plus every receipt and adjustment) and `held` (the units of
+	// the SKU's `RESERVED` reservations). `agrees` is both equalities. Read
+	// in one snapshot, so a reservation or a movement in flight never shows
+	// half-done.
+	//
+	// Corresponds with GET /stock/ledger (the `GetStockLedger` operationId).
+	GetStockLedger(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetStock Stock of one SKU
 	//
@@ -2757,6 +3089,30 @@ func (c *Client) GetReadiness(ctx context.Context, reqEditors ...RequestEditorFn
 	return c.Client.Do(req)
 }
 
+// ListReservations List reservations (the ledger's view of held stock)
+//
+// Every order inventory-svc has a row for, paged by reservation id (a
+// stable order while rows are added): pass the last `reservation_id` of a
+// page as `after` for the next; `next_after` is set while more may
+// follow. `RESERVED` rows hold stock; `RELEASED` ones gave it back
+// (`reason`: the cancel reason, `payment_declined` with the decline as
+// `detail`, or none for a sync release); `REJECTED` and `CANCELLED` rows
+// (events mode) hold nothing — an order refused for stock, or cancelled
+// before its `OrderPlaced` was seen.
+//
+// Corresponds with GET /reservations (the `ListReservations` operationId).
+func (c *Client) ListReservations(ctx context.Context, params *ListReservationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListReservationsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ReserveStockWithBody Reserve the stock of an order
 //
 // Reserves every line, all or nothing. Idempotent per order: a repeat for
@@ -2764,7 +3120,8 @@ func (c *Client) GetReadiness(ctx context.Context, reqEditors ...RequestEditorFn
 // nothing and answers `200` with the existing reservation — even if the
 // lines differ. SKUs must be distinct. At most 64 KiB; unknown members are
 // rejected. order-svc calls this in sync mode; in events mode the same
-// happens on `OrderPlaced`.
+// happens on `OrderPlaced`, and this call answers `409` (type
+// `wrong-mode`): there reservations change through events only.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2788,7 +3145,8 @@ func (c *Client) ReserveStockWithBody(ctx context.Context, contentType string, b
 // nothing and answers `200` with the existing reservation — even if the
 // lines differ. SKUs must be distinct. At most 64 KiB; unknown members are
 // rejected. order-svc calls this in sync mode; in events mode the same
-// happens on `OrderPlaced`.
+// happens on `OrderPlaced`, and this call answers `409` (type
+// `wrong-mode`): there reservations change through events only.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2809,7 +3167,10 @@ func (c *Client) ReserveStock(ctx context.Context, body ReserveStockJSONRequestB
 //
 // Gives the reserved stock back — the compensation order-svc runs in sync
 // mode when invoicing fails. Idempotent: releasing a released reservation
-// changes nothing and answers `200` with it.
+// changes nothing and answers `200` with it. In events mode it answers
+// `409` (type `wrong-mode`) and changes nothing: a release there comes
+// from `OrderCancelled` or `PaymentDeclined` and is announced as
+// `StockReleased`, which a REST release would skip.
 //
 // Corresponds with DELETE /reservations/{id} (the `ReleaseReservation` operationId).
 func (c *Client) ReleaseReservation(ctx context.Context, id ReservationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2844,6 +3205,28 @@ func (c *Client) GetReservation(ctx context.Context, id ReservationID, reqEditor
 // Corresponds with GET /stock (the `ListStock` operationId).
 func (c *Client) ListStock(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListStockRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetStockLedger Every SKU's stock beside what its records say it must be
+//
+// For the ledger check: per SKU, `on_hand` and `reserved` as stored, and
+// what they must equal — `movements_on_hand` (the opening balance, i.e.
+// the seed, plus every receipt and adjustment) and `held` (the units of
+// the SKU's `RESERVED` reservations). `agrees` is both equalities. Read
+// in one snapshot, so a reservation or a movement in flight never shows
+// half-done.
+//
+// Corresponds with GET /stock/ledger (the `GetStockLedger` operationId).
+func (c *Client) GetStockLedger(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetStockLedgerRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -3474,6 +3857,96 @@ func NewGetReadinessRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewListReservationsRequest constructs an http.Request for the ListReservations method
+func NewListReservationsRequest(server string, params *ListReservationsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/reservations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.OrderID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order_id", *params.OrderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewReserveStockRequest calls the generic ReserveStock builder with application/json body
 func NewReserveStockRequest(server string, body ReserveStockJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -3592,6 +4065,33 @@ func NewListStockRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/stock")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetStockLedgerRequest constructs an http.Request for the GetStockLedger method
+func NewGetStockLedgerRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/stock/ledger")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -3974,6 +4474,22 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /readyz (the `GetReadiness` operationId).
 	GetReadinessWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetReadinessResponse, error)
 
+	// ListReservationsWithResponse List reservations (the ledger's view of held stock)
+	//
+	// Every order inventory-svc has a row for, paged by reservation id (a
+	// stable order while rows are added): pass the last `reservation_id` of a
+	// page as `after` for the next; `next_after` is set while more may
+	// follow. `RESERVED` rows hold stock; `RELEASED` ones gave it back
+	// (`reason`: the cancel reason, `payment_declined` with the decline as
+	// `detail`, or none for a sync release); `REJECTED` and `CANCELLED` rows
+	// (events mode) hold nothing — an order refused for stock, or cancelled
+	// before its `OrderPlaced` was seen.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /reservations (the `ListReservations` operationId).
+	ListReservationsWithResponse(ctx context.Context, params *ListReservationsParams, reqEditors ...RequestEditorFn) (*ListReservationsResponse, error)
+
 	// ReserveStockWithBodyWithResponse Reserve the stock of an order
 	//
 	// Reserves every line, all or nothing. Idempotent per order: a repeat for
@@ -3981,7 +4497,8 @@ type ClientWithResponsesInterface interface {
 	// nothing and answers `200` with the existing reservation — even if the
 	// lines differ. SKUs must be distinct. At most 64 KiB; unknown members are
 	// rejected. order-svc calls this in sync mode; in events mode the same
-	// happens on `OrderPlaced`.
+	// happens on `OrderPlaced`, and this call answers `409` (type
+	// `wrong-mode`): there reservations change through events only.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3995,7 +4512,8 @@ type ClientWithResponsesInterface interface {
 	// nothing and answers `200` with the existing reservation — even if the
 	// lines differ. SKUs must be distinct. At most 64 KiB; unknown members are
 	// rejected. order-svc calls this in sync mode; in events mode the same
-	// happens on `OrderPlaced`.
+	// happens on `OrderPlaced`, and this call answers `409` (type
+	// `wrong-mode`): there reservations change through events only.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4006,7 +4524,10 @@ type ClientWithResponsesInterface interface {
 	//
 	// Gives the reserved stock back — the compensation order-svc runs in sync
 	// mode when invoicing fails. Idempotent: releasing a released reservation
-	// changes nothing and answers `200` with it.
+	// changes nothing and answers `200` with it. In events mode it answers
+	// `409` (type `wrong-mode`) and changes nothing: a release there comes
+	// from `OrderCancelled` or `PaymentDeclined` and is announced as
+	// `StockReleased`, which a REST release would skip.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4026,6 +4547,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /stock (the `ListStock` operationId).
 	ListStockWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListStockResponse, error)
+
+	// GetStockLedgerWithResponse Every SKU's stock beside what its records say it must be
+	//
+	// For the ledger check: per SKU, `on_hand` and `reserved` as stored, and
+	// what they must equal — `movements_on_hand` (the opening balance, i.e.
+	// the seed, plus every receipt and adjustment) and `held` (the units of
+	// the SKU's `RESERVED` reservations). `agrees` is both equalities. Read
+	// in one snapshot, so a reservation or a movement in flight never shows
+	// half-done.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /stock/ledger (the `GetStockLedger` operationId).
+	GetStockLedgerWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetStockLedgerResponse, error)
 
 	// GetStockWithResponse Stock of one SKU
 	//
@@ -4920,6 +5455,61 @@ func (r GetReadinessResponse) ContentType() string {
 	return ""
 }
 
+type ListReservationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReservationList
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListReservationsResponse) GetJSON200() *ReservationList {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListReservationsResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListReservationsResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListReservationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListReservationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListReservationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListReservationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ReserveStockResponse200Headers the declared response headers of an HTTP 200 response for ReserveStock
 type ReserveStockResponse200Headers struct {
 	Location string
@@ -5019,6 +5609,8 @@ type ReleaseReservationResponse struct {
 	ApplicationProblemJSON400 *BadRequest
 	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *WrongModeProblem
 	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationProblemJSON500 *InternalError
 }
@@ -5036,6 +5628,11 @@ func (r ReleaseReservationResponse) GetApplicationProblemJSON400() *BadRequest {
 // GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r ReleaseReservationResponse) GetApplicationProblemJSON404() *NotFound {
 	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ReleaseReservationResponse) GetApplicationProblemJSON409() *WrongModeProblem {
+	return r.ApplicationProblemJSON409
 }
 
 // GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -5183,6 +5780,61 @@ func (r ListStockResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListStockResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetStockLedgerResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *StockLedger
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetStockLedgerResponse) GetJSON200() *StockLedger {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetStockLedgerResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetStockLedgerResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetStockLedgerResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetStockLedgerResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetStockLedgerResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetStockLedgerResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5705,6 +6357,28 @@ func (c *ClientWithResponses) GetReadinessWithResponse(ctx context.Context, reqE
 	return ParseGetReadinessResponse(rsp)
 }
 
+// ListReservationsWithResponse List reservations (the ledger's view of held stock)
+//
+// Every order inventory-svc has a row for, paged by reservation id (a
+// stable order while rows are added): pass the last `reservation_id` of a
+// page as `after` for the next; `next_after` is set while more may
+// follow. `RESERVED` rows hold stock; `RELEASED` ones gave it back
+// (`reason`: the cancel reason, `payment_declined` with the decline as
+// `detail`, or none for a sync release); `REJECTED` and `CANCELLED` rows
+// (events mode) hold nothing — an order refused for stock, or cancelled
+// before its `OrderPlaced` was seen.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /reservations (the `ListReservations` operationId).
+func (c *ClientWithResponses) ListReservationsWithResponse(ctx context.Context, params *ListReservationsParams, reqEditors ...RequestEditorFn) (*ListReservationsResponse, error) {
+	rsp, err := c.ListReservations(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListReservationsResponse(rsp)
+}
+
 // ReserveStockWithBodyWithResponse Reserve the stock of an order
 //
 // Reserves every line, all or nothing. Idempotent per order: a repeat for
@@ -5712,7 +6386,8 @@ func (c *ClientWithResponses) GetReadinessWithResponse(ctx context.Context, reqE
 // nothing and answers `200` with the existing reservation — even if the
 // lines differ. SKUs must be distinct. At most 64 KiB; unknown members are
 // rejected. order-svc calls this in sync mode; in events mode the same
-// happens on `OrderPlaced`.
+// happens on `OrderPlaced`, and this call answers `409` (type
+// `wrong-mode`): there reservations change through events only.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -5732,7 +6407,8 @@ func (c *ClientWithResponses) ReserveStockWithBodyWithResponse(ctx context.Conte
 // nothing and answers `200` with the existing reservation — even if the
 // lines differ. SKUs must be distinct. At most 64 KiB; unknown members are
 // rejected. order-svc calls this in sync mode; in events mode the same
-// happens on `OrderPlaced`.
+// happens on `OrderPlaced`, and this call answers `409` (type
+// `wrong-mode`): there reservations change through events only.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -5749,7 +6425,10 @@ func (c *ClientWithResponses) ReserveStockWithResponse(ctx context.Context, body
 //
 // Gives the reserved stock back — the compensation order-svc runs in sync
 // mode when invoicing fails. Idempotent: releasing a released reservation
-// changes nothing and answers `200` with it.
+// changes nothing and answers `200` with it. In events mode it answers
+// `409` (type `wrong-mode`) and changes nothing: a release there comes
+// from `OrderCancelled` or `PaymentDeclined` and is announced as
+// `StockReleased`, which a REST release would skip.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -5786,6 +6465,26 @@ func (c *ClientWithResponses) ListStockWithResponse(ctx context.Context, reqEdit
 		return nil, err
 	}
 	return ParseListStockResponse(rsp)
+}
+
+// GetStockLedgerWithResponse Every SKU's stock beside what its records say it must be
+//
+// For the ledger check: per SKU, `on_hand` and `reserved` as stored, and
+// what they must equal — `movements_on_hand` (the opening balance, i.e.
+// the seed, plus every receipt and adjustment) and `held` (the units of
+// the SKU's `RESERVED` reservations). `agrees` is both equalities. Read
+// in one snapshot, so a reservation or a movement in flight never shows
+// half-done.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /stock/ledger (the `GetStockLedger` operationId).
+func (c *ClientWithResponses) GetStockLedgerWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetStockLedgerResponse, error) {
+	rsp, err := c.GetStockLedger(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetStockLedgerResponse(rsp)
 }
 
 // GetStockWithResponse Stock of one SKU
@@ -6557,6 +7256,46 @@ func ParseGetReadinessResponse(rsp *http.Response) (*GetReadinessResponse, error
 	return response, nil
 }
 
+// ParseListReservationsResponse parses an HTTP response from a ListReservationsWithResponse call
+func ParseListReservationsResponse(rsp *http.Response) (*ListReservationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListReservationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReservationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseReserveStockResponse parses an HTTP response from a ReserveStockWithResponse call
 func ParseReserveStockResponse(rsp *http.Response) (*ReserveStockResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6676,6 +7415,13 @@ func ParseReleaseReservationResponse(rsp *http.Response) (*ReleaseReservationRes
 		}
 		response.ApplicationProblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest WrongModeProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -6751,6 +7497,46 @@ func ParseListStockResponse(rsp *http.Response) (*ListStockResponse, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest StockList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetStockLedgerResponse parses an HTTP response from a GetStockLedgerWithResponse call
+func ParseGetStockLedgerResponse(rsp *http.Response) (*GetStockLedgerResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetStockLedgerResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest StockLedger
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

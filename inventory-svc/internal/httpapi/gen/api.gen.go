@@ -22,16 +22,40 @@ import (
 
 // Defines values for ReservationStatus.
 const (
-	RELEASED ReservationStatus = "RELEASED"
-	RESERVED ReservationStatus = "RESERVED"
+	CANCELLED ReservationStatus = "CANCELLED"
+	REJECTED  ReservationStatus = "REJECTED"
+	RELEASED  ReservationStatus = "RELEASED"
+	RESERVED  ReservationStatus = "RESERVED"
 )
 
 // Valid indicates whether the value is a known member of the ReservationStatus enum.
 func (e ReservationStatus) Valid() bool {
 	switch e {
+	case CANCELLED:
+		return true
+	case REJECTED:
+		return true
 	case RELEASED:
 		return true
 	case RESERVED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WrongModeProblemMode.
+const (
+	WrongModeEvents WrongModeProblemMode = "events"
+	WrongModeSync   WrongModeProblemMode = "sync"
+)
+
+// Valid indicates whether the value is a known member of the WrongModeProblemMode enum.
+func (e WrongModeProblemMode) Valid() bool {
+	switch e {
+	case WrongModeEvents:
+		return true
+	case WrongModeSync:
 		return true
 	default:
 		return false
@@ -112,7 +136,7 @@ type InsufficientStockProblem struct {
 	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
-	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal.
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, wrong-mode, internal.
 	//
 	// Example: https://orderflow.dev/problems/validation
 	Type                 string                 `json:"type"`
@@ -158,7 +182,7 @@ type Problem struct {
 	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
-	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal.
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, wrong-mode, internal.
 	//
 	// Example: https://orderflow.dev/problems/validation
 	Type                 string                 `json:"type"`
@@ -203,20 +227,45 @@ type ReceiptRequest struct {
 // Reservation defines model for Reservation.
 type Reservation struct {
 	CreatedAt time.Time `json:"created_at"`
-	Items     []Line    `json:"items"`
+
+	// Detail A declined payment's reason (reason `payment_declined`).
+	Detail string `json:"detail,omitempty,omitzero"`
+	Items  []Line `json:"items"`
 
 	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
 	OrderID UUID `json:"order_id"`
+
+	// Reason Why it is RELEASED (`deadline`, `customer`, `unknown_order`,
+	// `payment_declined`; absent for a sync release), REJECTED (the
+	// shortage, or `cancelled` for an order placed after its
+	// cancellation) or CANCELLED (the cancel reason).
+	Reason string `json:"reason,omitempty,omitzero"`
 
 	// ReleasedAt When the reservation was released; absent while it holds stock.
 	ReleasedAt time.Time `json:"released_at,omitempty,omitzero"`
 
 	// ReservationID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	ReservationID UUID              `json:"reservation_id"`
-	Status        ReservationStatus `json:"status"`
+	ReservationID UUID `json:"reservation_id"`
+
+	// Status RESERVED holds the items' stock (the design's HELD); RELEASED gave it
+	// back; REJECTED (refused for stock) and CANCELLED (cancelled before it
+	// was seen) hold nothing.
+	Status ReservationStatus `json:"status"`
 }
 
-// ReservationStatus defines model for Reservation.Status.
+// ReservationList defines model for ReservationList.
+type ReservationList struct {
+	// Count How many are on this page.
+	Count int `json:"count"`
+
+	// NextAfter Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	NextAfter    UUID          `json:"next_after,omitempty,omitzero"`
+	Reservations []Reservation `json:"reservations"`
+}
+
+// ReservationStatus RESERVED holds the items' stock (the design's HELD); RELEASED gave it
+// back; REJECTED (refused for stock) and CANCELLED (cancelled before it
+// was seen) hold nothing.
 type ReservationStatus string
 
 // ReserveRequest defines model for ReserveRequest.
@@ -242,6 +291,41 @@ type StockItem struct {
 	Name      string `json:"name"`
 	OnHand    int    `json:"on_hand"`
 	Reserved  int    `json:"reserved"`
+
+	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
+	//
+	// Example: SKU-001
+	SKU SKU `json:"sku"`
+}
+
+// StockLedger defines model for StockLedger.
+type StockLedger struct {
+	Items []StockLedgerLine `json:"items"`
+}
+
+// StockLedgerLine defines model for StockLedgerLine.
+type StockLedgerLine struct {
+	// Agrees on_hand = movements_on_hand and reserved = held.
+	Agrees bool `json:"agrees"`
+
+	// Held What reserved must equal, the SKU's units in RESERVED reservations.
+	Held int `json:"held"`
+
+	// Movements The sum of the SKU's receipts and adjustments.
+	Movements int `json:"movements"`
+
+	// MovementsOnHand What on_hand must equal, opening_on_hand + movements.
+	MovementsOnHand int `json:"movements_on_hand"`
+
+	// OnHand As stored.
+	OnHand int `json:"on_hand"`
+
+	// OpeningOnHand on_hand before any movement: the seed (for a database from before
+	// it was recorded, on_hand minus the movements at the upgrade).
+	OpeningOnHand int `json:"opening_on_hand"`
+
+	// Reserved As stored.
+	Reserved int `json:"reserved"`
 
 	// SKU A stock keeping unit — upper-case letters and digits, up to four dash-separated segments.
 	//
@@ -277,7 +361,7 @@ type StockProblem struct {
 	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
-	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal.
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, wrong-mode, internal.
 	//
 	// Example: https://orderflow.dev/problems/validation
 	Type                 string                 `json:"type"`
@@ -289,6 +373,36 @@ type TraceID = string
 
 // UUID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
 type UUID = string
+
+// WrongModeProblem A write this mode does not take over REST (409, type `wrong-mode`):
+// `mode` is the service's mode, `owned_by` what changes that state in it.
+type WrongModeProblem struct {
+	Detail string `json:"detail,omitempty,omitzero"`
+
+	// Errors The fields at fault (validation problems).
+	Errors   []FieldError         `json:"errors,omitempty,omitzero"`
+	Instance string               `json:"instance,omitempty,omitzero"`
+	Mode     WrongModeProblemMode `json:"mode"`
+
+	// OwnedBy Example: events: OrderPlaced, OrderCancelled (orders.v1) and PaymentDeclined (invoicing.v1)
+	OwnedBy string `json:"owned_by"`
+
+	// Status The HTTP status code.
+	Status int    `json:"status"`
+	Title  string `json:"title"`
+
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
+
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, wrong-mode, internal.
+	//
+	// Example: https://orderflow.dev/problems/validation
+	Type                 string                 `json:"type"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// WrongModeProblemMode defines model for WrongModeProblem.Mode.
+type WrongModeProblemMode string
 
 // ReservationID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
 type ReservationID = UUID
@@ -312,6 +426,21 @@ type NotFound = Problem
 // ones: `trace_id` on every traced response, and per problem `order_id`,
 // `sku`, … (see the specific schemas).
 type UnsupportedMediaType = Problem
+
+// ListReservationsParams defines parameters for ListReservations.
+type ListReservationsParams struct {
+	// OrderID Only the row of this order.
+	OrderID *UUID `form:"order_id,omitempty" json:"order_id,omitempty"`
+
+	// Status Only rows in this status.
+	Status *ReservationStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// After Only reservations whose id sorts after this one (the previous page's last).
+	After *UUID `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit The page's size.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
 
 // ReserveStockJSONRequestBody defines body for ReserveStock for application/json ContentType.
 type ReserveStockJSONRequestBody = ReserveRequest
@@ -864,8 +993,183 @@ func (a StockProblem) MarshalJSON() ([]byte, error) {
 	return json.Marshal(object)
 }
 
+// Getter for additional properties for WrongModeProblem. Returns the specified
+// element and whether it was found
+func (a WrongModeProblem) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for WrongModeProblem
+func (a *WrongModeProblem) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for WrongModeProblem to handle AdditionalProperties
+func (a *WrongModeProblem) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["detail"]; found {
+		err = json.Unmarshal(raw, &a.Detail)
+		if err != nil {
+			return fmt.Errorf("error reading 'detail': %w", err)
+		}
+		delete(object, "detail")
+	}
+
+	if raw, found := object["errors"]; found {
+		err = json.Unmarshal(raw, &a.Errors)
+		if err != nil {
+			return fmt.Errorf("error reading 'errors': %w", err)
+		}
+		delete(object, "errors")
+	}
+
+	if raw, found := object["instance"]; found {
+		err = json.Unmarshal(raw, &a.Instance)
+		if err != nil {
+			return fmt.Errorf("error reading 'instance': %w", err)
+		}
+		delete(object, "instance")
+	}
+
+	if raw, found := object["mode"]; found {
+		err = json.Unmarshal(raw, &a.Mode)
+		if err != nil {
+			return fmt.Errorf("error reading 'mode': %w", err)
+		}
+		delete(object, "mode")
+	}
+
+	if raw, found := object["owned_by"]; found {
+		err = json.Unmarshal(raw, &a.OwnedBy)
+		if err != nil {
+			return fmt.Errorf("error reading 'owned_by': %w", err)
+		}
+		delete(object, "owned_by")
+	}
+
+	if raw, found := object["status"]; found {
+		err = json.Unmarshal(raw, &a.Status)
+		if err != nil {
+			return fmt.Errorf("error reading 'status': %w", err)
+		}
+		delete(object, "status")
+	}
+
+	if raw, found := object["title"]; found {
+		err = json.Unmarshal(raw, &a.Title)
+		if err != nil {
+			return fmt.Errorf("error reading 'title': %w", err)
+		}
+		delete(object, "title")
+	}
+
+	if raw, found := object["trace_id"]; found {
+		err = json.Unmarshal(raw, &a.TraceID)
+		if err != nil {
+			return fmt.Errorf("error reading 'trace_id': %w", err)
+		}
+		delete(object, "trace_id")
+	}
+
+	if raw, found := object["type"]; found {
+		err = json.Unmarshal(raw, &a.Type)
+		if err != nil {
+			return fmt.Errorf("error reading 'type': %w", err)
+		}
+		delete(object, "type")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for WrongModeProblem to handle AdditionalProperties
+func (a WrongModeProblem) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["detail"], err = json.Marshal(a.Detail)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'detail': %w", err)
+	}
+
+	if a.Errors != nil {
+		object["errors"], err = json.Marshal(a.Errors)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'errors': %w", err)
+		}
+	}
+
+	object["instance"], err = json.Marshal(a.Instance)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'instance': %w", err)
+	}
+
+	object["mode"], err = json.Marshal(a.Mode)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'mode': %w", err)
+	}
+
+	object["owned_by"], err = json.Marshal(a.OwnedBy)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'owned_by': %w", err)
+	}
+
+	object["status"], err = json.Marshal(a.Status)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'status': %w", err)
+	}
+
+	object["title"], err = json.Marshal(a.Title)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'title': %w", err)
+	}
+
+	object["trace_id"], err = json.Marshal(a.TraceID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
+	}
+
+	object["type"], err = json.Marshal(a.Type)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'type': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListReservations List reservations (the ledger's view of held stock)
+	// (GET /reservations)
+	ListReservations(ctx echo.Context, params ListReservationsParams) error
 	// ReserveStock Reserve the stock of an order
 	// (POST /reservations)
 	ReserveStock(ctx echo.Context) error
@@ -878,6 +1182,9 @@ type ServerInterface interface {
 	// ListStock Stock of every SKU
 	// (GET /stock)
 	ListStock(ctx echo.Context) error
+	// GetStockLedger Every SKU's stock beside what its records say it must be
+	// (GET /stock/ledger)
+	GetStockLedger(ctx echo.Context) error
 	// GetStock Stock of one SKU
 	// (GET /stock/{sku})
 	GetStock(ctx echo.Context, sku SKU) error
@@ -892,6 +1199,45 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// ListReservations converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReservations(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListReservationsParams
+	// ------------- Optional query parameter "order_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "order_id", ctx.QueryParams(), &params.OrderID, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReservations(ctx, params)
+	return err
 }
 
 // ReserveStock converts echo context to params.
@@ -941,6 +1287,15 @@ func (w *ServerInterfaceWrapper) ListStock(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListStock(ctx)
+	return err
+}
+
+// GetStockLedger converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStockLedger(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStockLedger(ctx)
 	return err
 }
 
@@ -1040,9 +1395,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	}
 
 	router.GET(options.BaseURL+"/stock", wrapper.ListStock, options.OperationMiddlewares["listStock"]...)
+	router.GET(options.BaseURL+"/stock/ledger", wrapper.GetStockLedger, options.OperationMiddlewares["getStockLedger"]...)
 	router.GET(options.BaseURL+"/stock/:sku", wrapper.GetStock, options.OperationMiddlewares["getStock"]...)
 	router.POST(options.BaseURL+"/stock/:sku/receipts", wrapper.ReceiveStock, options.OperationMiddlewares["receiveStock"]...)
 	router.POST(options.BaseURL+"/stock/:sku/adjustments", wrapper.AdjustStock, options.OperationMiddlewares["adjustStock"]...)
+	router.GET(options.BaseURL+"/reservations", wrapper.ListReservations, options.OperationMiddlewares["listReservations"]...)
 	router.POST(options.BaseURL+"/reservations", wrapper.ReserveStock, options.OperationMiddlewares["reserveStock"]...)
 	router.DELETE(options.BaseURL+"/reservations/:id", wrapper.ReleaseReservation, options.OperationMiddlewares["releaseReservation"]...)
 	router.GET(options.BaseURL+"/reservations/:id", wrapper.GetReservation, options.OperationMiddlewares["getReservation"]...)
@@ -1054,104 +1411,129 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Dztchs3kq/SNZcqk9khRVKSHVG1taXYsqO1I/v0cdk6U+sBZ0ARqyFAAxhRjKOq/bm/t+4Z7sHyJFfd",
-	"wHyRoy+vk7Oz8R+LMxig0d/d6MaHIFazuZJcWhMMPwRTzhKu6c8jbri+ZFYo+UrF9D8+TriJtZi7n8HJ",
-	"lIMuBz4ycHr0KoRoo/LQbHwQyXXUDcJA8/eZ0DwJhlZnPAxMPOUzhtPOmbVc45R/rX/7ttfZYZ1J5+zD",
-	"5uPrr4IwsMs5D4aBsVrI8+D6+joM5kyzGbfrgB88uxNkEAm0GJyeHjxrI4gCx8yZnQZhINkMlxLJraB/",
-	"pfkkGAb/sVGicsO9NRs4rYNRczNX0nAC8VuWHPH3GTcWf8VKWi7pTzafp8Ihe2Ou1Tjlsz/8zTjM8ys2",
-	"m6fc7cgykQbDwE45KJ1wDVNmYABca6Vbph2EAf1pguHbynBhoNhHGEwET5NgGMSZsWrG9TuRBNdhZXgP",
-	"hAGVWSMSDv1ut9/r9SrfCctn5m3vrPveLoPrszAwltnMBMOtXi8MrLAIrMc3bRank8rCJUsJp1azmOOq",
-	"w2BrPNkZTDa3nzwZb24l7DHbjPnOYCfp8R7ferL5uCT81Nq5GW5s0LYnqVp0E36ZI8ts0NyOW6/vS6U3",
-	"7mNHqCZuWYceWggOROVyUXsIDGYsnSg94wkUTBkCG8mxSpZgp6yYRUkOfz5+fQhq/Dce2xC/5bMx16Am",
-	"gGRdaCXPAVcJgUnI5IVUCzmSbhSOpznVJdfweAteim+hRZSBCF9E7RCURmAzTkTEeTWT57w7kpFjjgiQ",
-	"ww1wFk/BfcssTFiWWmjx7nkXoiqNo3Z3RFg9kCirLN3HWR7AwZ+EGii5IuYwYSLlBR2EBylq7xL2HA9D",
-	"orhDt2FLWEyX8PPf/weENZCqc3oZQiZRfPCbKOfHqIu7PFT2ucpk8mtu8FCByeIpKiiV6Zjn25PKdiYI",
-	"TNQm2E6lyeZzpS1PvueJYCckG78uIYj9PDcTJ3tYsxK2zgyB6+BzJIzhMoGoChgChNguRJXU417yt8zY",
-	"Wb6RJBE4mKVvtJpzbQUq0QlLDQ+DeeURDsUPefKO0ZcoifhXkDDLO1bM+Lr9wJ2llnAxY1dils2CIeq5",
-	"HuqwmZDuSad45D9HfjvnGr8Xyf2sQBgo+W7KZPKOTSzXzZbp+OXpIwN+IGhxPrVAw8FOhQFWYAZtVQFe",
-	"I1yaM0/utS1rPuGay5jfBfn36pLjakfFB0ipi+yu745fntJIq+KLO8fioANLjFa1s2+d4cXVciIVmwpr",
-	"pF7FbL7wWYEWp2QRpJK3Khb4ASxWcMs67eIpqlfUsx4cVNJSyc6PXCtYTFXKQWaovXdB8nNmxSUal5m6",
-	"5IbIeR/+k4og5hIfv+2dXd9O+jqUP0yX6OzEKpNkcRZaWN5Rk0l7l8R4nDJ5EYJUgIpEqxT3pFmMrpWH",
-	"8BWX53YaDAcevvx3P6z6cG//Ohpd9Xqd0eiq/3w0unryHP/ceX72Nb4xN7y8+auvmgT3X+HiFU5bYa8m",
-	"xnmO9rGweA/iGOdONcih96SamMk7A6U9jipuWhSuWObQG30kauF4kHUnL6D0H/y8jwy9JI931aGuY8aB",
-	"GOa7aMLMgTTZZCJiwaUlYc4NB+IpTV9PyAm9l6UJP9wkbutMPmNX70h62Dj3iteQqIxFGcyFjWaDGVt6",
-	"sQOpFtDKte3P//injwx40r5bv/rPyHLcoYjdnHePvK9mXaFRXUXW8VLCWQFknYpnqxZ+T1aMjfNcFypL",
-	"E7DsghcGasxTtSDnKZ8bSPVCa6u341yVV0LyOyWmvvZrSYYQcAV01t5nTFphl0iTOntg5FENjQYrWrRC",
-	"w/4nRzgu3iQPuGPTzJApvkILwaSL20Log1Ww3dt1Xjht2zrGVRIdwHlmCcFWWZaOZI4LUJJiCJyxTW5t",
-	"dNXJpHif8c54OQRzkUXo9RowClewZSAzkj5qUToEI3AV8t+OacePDLhp0CQbQIwwzY23X7QBDANCF/7d",
-	"hT2ivhPWAzd+2xHF/yqpwrRmyyAMKrtArXSR4efrGrzZArM0JeVWmAY0dwlPxSXXSzRxGEw5+wdmyrlt",
-	"DxEzIykSPpsry2W8hAu+zIOwmV83hDnXBU9eCJl0Yc+Tqd/rjWRpJ8l8ppwlQp6j7rWaiRT/JuNqbrKu",
-	"I7k/myNZNbCx4dIOcWCxj5DAwf3lLnfCk8w50jxxBKlY5z6yfsUet24zu62Ps9btP7X/1GiXq+q/Uehd",
-	"BqVOvqPnT2Fna/sJ+FjFR3CmC/tXlksjVG67DBhhQfIrm/O1sUwmTCcjqSQ3w0ogh1LCifb0KIE8DRMS",
-	"IZGo+XoRySMZ15GMUHxC+Pnv/wstw7lbZc5jMRExeN5uO6zf29jnCZkmxiUrayrWvswr5AAal566j9BV",
-	"XJXrFfnCeEUivpwIrQGZp3CagPzu5OQNuAEQq4TXfNbtnZ2Kst1qDpV8Tqhh3TIVdPvWTnCci6asj3nr",
-	"gEZ35IdGWa+3GaME0188GkKJaxROH2iHMON2qpIOPmFpqhY8CaE5tg1BZbajJh2yfSGIikOUP0v4nMsE",
-	"9UvHZS5wrc5cC5Rtdcl1qliCT/NMBmK3sGsPyHrV5H7ts9Go/uFb1vmx19npnP3hqztdQXqbE7FglSYL",
-	"eMRjLuYPDa1+zUBaOwjv9vJye3tHgqDf7PjFXFw+MB3x5cXmBYrqO35IVO4Z5uNC8iqJ6oxwKtF9zIGi",
-	"iLcShd8Rc99A0k8WcxZgNyOkOKF4IDZizdlDU2CFVXmQT7dqWHIDel8p1jzlzBSgrqYquKwEFs4ULhhS",
-	"03216/0kWExFykFYmCq0ocRkSNr7ilsx/QNAL82kT8QER/vH+0f/tf8sCIOj/Vf7e8f7zyqEvUGjrixe",
-	"QWGxRE6csErYmzmGf5wI3Zvu5uGEXtlzZYtu1abNoI5aY4k9H1tecD5HhzqTwlLkk83nXHdiZjikHG2f",
-	"Ie8uEefCmhCyOTqKE5VpSJiZdgyfM42oBMPPUUZN3dYevzzt9Hr9uiV9u9f5715n5+zDIOwPrlud4ncf",
-	"f7c/9MLN60ZvuFShD8xlXzKRNqc2mhIWd1syd5rZ4Ht9bokMArQxbxFWsNLINojrV+Lj2f9eclAxiqtK",
-	"cNVI3szgnzhPdgu39GCR61IMYH34SKLE6cCPpWklD1ijN+mSFYJ/+kRKuc7tBF5PUtWsAyWpYiYpk+0O",
-	"CnlSyUTlsUM1YXSfg+eqFnDVCGcfNgfN0k4qr7bA5qQfD9gO73wzfpJ0tvjjSWeH9fqdwXgz3kq2+ePJ",
-	"k17VWmUZ6cb1Rfc6z88+fHPdqf7cesjP/uCmAgohJ6rZjT7aPz5x6QoW2zwrYqea+7oDjCnyI1lDypge",
-	"d8xljKHMJZdW6SX+HElK58lLJWIhz/GRO411eaxExRmda8E+i6cwZ3aKrOqJOF7SoPzsF2PyEfl2lp0X",
-	"acKIBmsTtXch2phyltrpj5GrRmHJ8seIRkYbM261iE0ETPNygZF0iQK/RnckR5LOm9mMlzvUmUSI7UJh",
-	"JBxfmILr6BVzWbshfvxTAa779xOYpYzdZ9CKvn/9bP+P+CRqw0/AEVOm/tI9w9cj+VOn/m/19/1e0WuE",
-	"rCCSh6w/eNLtdXvd/vCb3jd9KP/VXvVrr+g1TlYj8+pkg5snG9wwWYVBVibbvHmyzfXJHP3QhqToEhB9",
-	"gZkL9BjjKcxUQomdpSdqF3A4stmlMGKcckjEJE8jCjOS0ZvXxyfgYmkTDZEPiKI0UYnRmKWpWUHKGuuP",
-	"pHNbKauXCvJjGTIxjmTSLBDihbBTGjERkqWgMhurGYfWoNcPYau3A0rDdm+zvTuSQuYsRNAIUvCaGygr",
-	"hGg2JiF6jT/fpCzmSeS+gpbK7FhdtXF5FFS3/qA3gDf7h88ODl/knE0iS3N6YJjW4pIbSBnG1lSN8pJN",
-	"LpiX0UTFZoMhmthcdJdslrYdMtCRZ4kDKnqxX+DVF4sh9Z4qwqFQ0oCZMu30QE1KSdC+Bu/0wlglghuS",
-	"a1eRsF5s4M/DlhBRNUQElMahOpt2CMyOJLi0bl5T83h7e/MxjJeWm3YI/IrFNnXaqKjckcnK8RqBgDNp",
-	"jkN40oU9SJk+57oom3BI5glEW71e5Knjq3AoVQhK+lO9Lu5xn/ZdqUXyOR+04edMSGNdZiNXpDDmE6U5",
-	"sFwCwHBuEChhoTVPmUWTs6H5+3wiKmAqFrAwUXosEqfVi+qkmTBGyPMQ1ATnWq1UqhYaIaY9XsKV0ig7",
-	"XamPAnif4f7Kw8vVmdCqpwK9BATM8eCca5+3o3MJnGYxVYbXzkKiHHTN55xZt58bCFBWQuFceTrWkdgd",
-	"75P3NBXyvEIURy6aEtby2HUerFbiRO0cWiqQIdIYeHACcxcaksWEKne0AWvZZSEhrwDrwpv8i5hpvazm",
-	"zhdlCO54YsEIxS6V7pAyY0v/IV9L07cqKXUoM+pthznEdG4gyQib4uAr+u7k5M277/f+8u7g8N3zVwcv",
-	"vjuJYO/NQQ6IybURQtNqNPVhzc6T2WfJTMiNr53Z51d8Nrft3ZLjca4xXyqZeE3swkYHy3+e7p/uv/th",
-	"7+AkIu5jYFJl6VBGkjYpWBExQrxD3AXRdm+zEO6cJdCNolKpMu/rgTziVi87exPL9RD6KPgAh47fKPmR",
-	"KMmHNZqg50HOrrROD3S9OnXbvZBqbCIwU7UwubyOVSYTtFC4FfJ0voZTr79QNE0B/FZvywFWfentiLJT",
-	"VAeUJMeR21EIY2WntHlTMOIuoSeT/GpOmpDq9jLUS97IRNsofa2mor2Us4sc6Jhlhg8hVepipVgPCSUc",
-	"o+b8lCo6evszw/DE8dtJ/fwnZ3dyZ/EViCSfJfpLh0Z3DpIIXEV0CEYB85YaQUK0q3ldPh6ZfCrpl3Yr",
-	"F0tQdd6VLYzfRKuZ38icaS5ttOF+Gcssjwoa+6ps4vYfNp+6vcBTN1sbMplyYyA6Odp7uv/uzdHrN3sv",
-	"9k4OXh/+UU0mkTulyqtxS6edPPu9NwdBGKDT7Fz+PjpUlBOYc8nmAuOXbq+76QKSKYWanrNIlTScFD33",
-	"KgYNH8pDrqwXSl+YqZpDC5ePbeqVkeH2pzjlTP+ETNpGhcSJm5VMl+gm8TptUQyMZRp5yXkPe8++Pzh8",
-	"d/L65f5htOv9AzoplZwn6LftZXaqtPiRBHQI33KmuQanSCsfe33ahVfMHQQj5zs9CajDl/68cSQ9LI8M",
-	"oFigZmohv+aKKASvhkLIlVDoBdJ5P1aRpaGQQ5KtjZU02YybXZgjoyf5A00JzTlYdoE6wPt4xDjkZu2O",
-	"ZBRrZqYuyf4uVrOZsBFwlHBE21yrGLmDjXU2R8+lehSSVyE8MiPpvoRW4cgOcw+i4i+iSKKmFpb8qJoH",
-	"7EajK1r1fIVxp/JJOyxYIclY2qHaM0DOVdLXFVd1VjD8gE88Rv0v50K7jIcP9nyBe5UD6yFEqxJ1YQgR",
-	"1mMtDB3aQRhkOvXHbMONjTKy+DBX2l6jjDAt2Dh1a+NDx/nEw8EwwJmDsMgG+584eXB2fX19VoV+g0o5",
-	"vvRNoJ/+ZW7Bi6TnKRd23L6TMrhb2UV/fRf9T7OLfn0XfbeLfrmLSrj05QHv1KOnQLXfx01pGg6E/PmG",
-	"8QoeHf4QUMu72IBccjjIy3gs1XbQ1l1Ug64/KiCMbn1ATJkblhIs1D/DaunEFv60WvDEKTlUY+08ChhJ",
-	"v2YtYI8GRSSBeo5fCWNxTHVajD4Q7SAmzpi4mjCXa+jC8ctTA7PMUAozoe9jWxYbuah0tzneLKPN1WwE",
-	"RYZVbb0LKxkD61NdIzll8zmXhsLPaqrAORKFo3uQlEShbHaZyP1WJctbuhEe1oWwcq51QzOCN2O+Pu0+",
-	"6Cpj87XurtV2rUGv94m34xuUbtmLP+vM05NkW3c9HX3SscasOTs6/nT1q5VuvmoLXxN4fuhGU9cfgTno",
-	"9X9NHLiTPmFq51ufcj9bjqZN3xa036j06dEnO5+8x6Z2DtSAiz3i6IZTDR9AVuqOovbQRdm+q4uUy0Ro",
-	"Y11PkdOYhXIqCkmj4vjFB6HFEQyKfDX6LGjh3LWt/vbdKGzsVLoOg+374L/eaEZdQrd5GxW3c8XUDdZN",
-	"3eDTmLpB3dQNnKkbOFMXBiabzZhelqrSFywid1fKgDFCY+eGzgyr+wjOvrg9r1r0wkNJeMptw/nkC8of",
-	"N9SQjxHqPN+M/MGlcdquNG86k4VhG0myZBQxFr4n5RtM1TMY+hISMt5FOUlVm1I5bzXXd5ORF7bZKNKU",
-	"VS33/2tQKlsLqeUhr1DpBh+rCbfu/qTon/z3lHbigbpLeauUn3Nars5KL7j9LNnod8b5pRjnBbcPYJrq",
-	"zQc31I6UQzbqNyPQul+caSnKVhvl5ZUwtgxGfiFRKauMGgTFnQjl1TXHL09DMOT9wHiJPz9Wcv7tBOE4",
-	"95FcvH/88vQ35iQRj2x8MBfZ9Y38/IIX7Lwi6g33lJTFVA+/qMQVZ5390lLjS8kbzYur2Pflu7+bl19Y",
-	"qpTrsfztytRG2b7qJqzLTyP/hcBMfgoYM8tSdZ5xaLkDVR9k33BJ0CcRvubM51MfjNi1tpbxEiJq+40o",
-	"TporI6jPmUKgvM+R2pkwNtI8LFuh3Sl2cQEAVcX4Dyi5RF/R8QxNbRSwkXT9le7MWbv46fjlKViFgSyV",
-	"xkCRPCgTDC3Xdv3HkVwwiZbw53/8sxzX7sKB9cVZll1ws9JcvPCX5uTB4Ugi6C77PXSZDeYbu1eKOnYq",
-	"qVjKBhalemNKls4UZVKiWsN0FFbwXG6GiN92NQ8+KCyixLW0c1R0ibiMCuIoFRc87zoyLrc858yWxVYr",
-	"uWOXuCl5OCySxiLvxB7jhJPMIE4kHZ0e1HO6DCRfVNu4CUFSZTLmCShZFql1L/sjyQxEpB/2/N0aUUgM",
-	"YrksDtjZjA6zpWF0utsU/rqvPy4lXLvjijr/O1vldRaugchz6aA32O70+53e5hC2YKzVBXcBUtGgEzw9",
-	"POmUw+5/H9T6HSFNmbnPNsVcuT7nxkgur2tcMANjpS5uyjFXmKe1wvdJuwuRU4pueM2Eg1QLnyf8lKnj",
-	"u/dWZ3e3t93bAHVH4cL+ak7Hw/LIDSKxHZZ3tKFucQ0r28M8Tewvt9geFqp00ymWfqFFw6LYapCXEHmF",
-	"uHaDxHBQaRHZrHaB9H3dv++Y2Q6qV8DtlEUnh8oClyo7n0ImV5J8VvmF733D23p37f0l+8arSm5gJmdX",
-	"HnTxBW5iJKN1KOmCuLzCrW5zqJXJrJkmFKGi/MsL3e+594/wep8qrTk6JzXBb/l7kMpbkH7D3nDuenzZ",
-	"rvBekhiIcs8yyi+AqHvF1Ss/YnRYhGx34bVMl+50XU1Gsr6tQgO6RmFoucpHKnFcCIM+6g+uhLPi2o3k",
-	"6t0ivq+4XburQ9R9w+OXp8PKYXtpial4E+558FB4iDgDEXa1rqB0v11lgXFbUJlLL+arltVyI4m20hVB",
-	"uN74ZncyX2/Fl6zUfXUv+1D4kkcepxG0GnoBVh3MkVz1MHcrFWbzbJwKM63VYDecvtCC/7L/WXaVb/Xq",
-	"buWzQ+dV9vr9J/c3PSst7l+UR5nf5/Avu5M583wWvuSduyoY/bP0In/3AB7gAXyr1AUwOFcqKS7/+C1Z",
-	"+1sh/swqAMMvAKPhl1DMWvDvmg/n8miUIyMXQnOcnbSW0PkdTi33jDo+aT8bxAB+K+TdeY+uYKBgHTGv",
-	"FzLXgSm/5KkJ61JmwlxDlvlYD1NZJFKBZVCBZdAAS11Ub4CH7lUyvtPQ0A3YkvuiEF6WhlaW3awsu9m8",
-	"bEn/hmW/o0L1kBo7hOTG0AVSWsQOiha5bZVmg3bRi+UbJcJKr3O9E7kEIu/aC67Prv8vAAD//w==",
+	"7H3rchu3tuaroDi7yuTeTYrUxd6iKnVKsWVH247t0WVyakwdNdgNkthqAu0GWhTjqOr8PL9PzTPMg+VJ",
+	"ptZaQF/Ipi6Ok4mz4z8Wm2hgAViXb10AfmpFep5qJZQ1reGn1kzwWGT454kwIrvmVmr1Rkf4PzyOhYky",
+	"mdLH1tlMsKxs+MSw85M3AQu3Kg/N1icZ34a9VtDKxMdcZiJuDW2Wi6BlopmYc+g25daKDLr8j/q7H/rd",
+	"fd6ddC8+7Ty9/UsraNllKlrDlrGZVNPW7e1t0Ep5xufCrhN+/OJekpmMWZuz8/PjFx0gUUKblNtZK2gp",
+	"PoehZHwn6X/JxKQ1bP2PrXIpt+hbswXdEo2ZMKlWRiCJ3/L4RHzMhbHwKdLKCoV/8jRNJC32VprpcSLm",
+	"f/unoZUXN3yeJoJmZLlMWsOWnQmms1hkbMYN22Yiy3TWNp1W0MI/TWv4odJcGlbMI2hNpEji1rAV5cbq",
+	"ucguZdy6DSrN+0wapnNrZCzYoNcb9Pv9ynvSirn50L/ofbTL1u1F0DKW29y0hrv9ftCy0gKxbr1xstCd",
+	"0pZd8wTX1GY8EjDqsLU7nuxvT3b2nj0b7+zG/CnficT+9n7cF32x+2znabnxM2tTM9zawmlPEr3oxeLa",
+	"L5bZwr6JW28fukvv6WXaqCZuWaeetYEcFpbDhZ0h42zOk4nO5iJmBVMGjI/UWMdLZme86EUrwf5x+u4t",
+	"0+N/isgG8K6Yj0XG9ITBti4yraYMRgkYVyxXV0ov1EhRK2iPfeprkbGnu+y1/Ja1cWdYCF+EnYDpDIjN",
+	"BW4i9JtxNRW9kQqJOUIGHG6Y4NGM0bvcsgnPE8vaojftsbC6x2GnN8JVPVYgqzw5gl4ewcFfZDdAcmUk",
+	"2ITLRBT7IB1JYecAV494mMVa0HIbvmSL2ZL9/J//h0lrWKKn+GXAcgXiA++Enh/DHszyrbYvda7i33KC",
+	"bzUzeTQDBaXzLBJ+ekrb7gSICTtI27kyeZrqzIr4exFLfoay8dtuBLKf42bkZEdrXtLWnQNxXXgOG2OE",
+	"illYJQwIgtUuRBXV42H8z9zYuZ9IHEtozJP3mU5FZiUo0QlPjAhaaeURNIUXRXzJ8U2QRPirFXMrulbO",
+	"xbr9gJklFtdizm/kPJ+3hqDn+qDD5lLRk27xyL0O/DYVGbwv44dZgaCl1eWMq/iST6zImi3T6evzJ4a5",
+	"hiyT05ll2JzZmTSMFysDtqogr5GuTHC33WtTzsREZEJF4j7Kv9fXAkY7KV6AnbrK73vv9PU5trQ6urq3",
+	"LTQ6tshoVTv7gQwvjOY3qZhUUNvq1ZX1A18Uy0JKFkgqeatigR/BYgW3rO9dNAP1CnrWkQNKWmnV/VFk",
+	"mi1mOhFM5aC9D5gSU27lNRiXub4WBrfzIfynNFIsFDz+0L+4vXvr61T+MFsC2Il0rtDiLDJpRVdPJp0D",
+	"FONxwtVVwJRmoEgyncCcMh4BtHIUvhFqamet4bajz38eBFUM9+E/RqObfr87Gt0MXo5GN89ewp/7Ly/+",
+	"Ct+YDV9ufusvTYL7S7h4hdNW2KuJcV6CfSws3qM4huBUgxw6JNXETA4MlPY4rMC0MFixzIEz+rCpBfBA",
+	"644ooMQPrt8nBr9ExLsKqOsrQyQGfhZNK3OsTD6ZyEgKZVGYveGAdUqSdxMEoQ+yNMGnTeK2zuRzfnOJ",
+	"0sPHHhWvLaI2FmTQCxv2xuZ86cSOKb1gba9tf/6v/3aegYg79+tX9xpajnsUMfV5f8uHataVPaqryPq6",
+	"lHRWCFnfxYtVC3+oKsaGkOtC50nMLL8ShYEai0QvEDz5vhmqXtbe7e8TVHkjlbhXYupjv1NoCBmMAGDt",
+	"Y86VlXYJe1JnD/A8qq7R9ooWrezh4IsvOAzeJA8wY9PMkAl8BRaCK/LbAjZgVrO9/gGhcJy2JcbVCgBg",
+	"mltcYKstT0bKrwXTCn0I6LGDsDa86eZKfsxFd7wcMnOVh4B6DTMaRrClIzNSzmvRWcCMhFEQv53ijJ8Y",
+	"Rt2ASTYMVoRnwjj7hRMANyAg9+++1cPdJ2E9pvZ7tCnuU7krPMv4shW0KrMArXSVw+vrGrzZAvMkQeVW",
+	"mAYwd7FI5LXIlmDiwJki+8fMTAjbGcLKjJSMxTzVVqhoya7E0jthczduwFKRFTx5JVXcY4dumwb9/kiV",
+	"dhLNZyJ4LNUUdK/NuEzgbzSuZpN1HamjeQrbmjE+NkLZITQs5hEgOTA/D7ljEecEpEVMG1KxzgNg/Yo9",
+	"bt9ldtufZ607/9b5t0a7XFX/jUJPEZT69p28fM72d/eeMeerOA/O9NjRjRXKSO1tl2FGWqbEjfV8bSxX",
+	"Mc/ikdJKmGHFkQMpEbj3+ChmPgwT4EbCpvrxQpRHNK4jFYL4BOzn//y/rG2EoFFSEcmJjJjj7Q6t+oON",
+	"vQ/INDEuWllTsfZlXMETaCg89RChq0CV2xX5An9FwXqRCK0R6UM4TUR+d3b2nlEDFulY1DDr3v5+Rdnu",
+	"NrtKLibUMG4ZCrp7amfQjrwp63zeOqHhPfGhUd7v70QgwfiXCIesXGsQTudoB2wu7EzHXXjCk0QvRByw",
+	"Zt82YDq3XT3pou0LmKwAIv8sFqlQMeiXLkUuYKxumkmQbX0tskTzGJ5i3Kc717GAjiiqAStd2LhHRMBq",
+	"OmDttdGo/uIH3v2x393vXvztL/fCQvzWb2jBNk3W8EREQqaPdbN+S6c6IwrvR3ze9t4TLBg0g8BIyOtH",
+	"hia+Pj+9WKL6jB/joTuG+Tz3vLpFdUY4VwAlPVHo/VY88nv87w1b+sX8z4Ls5gUpshWPXI0oE/zx4TBv",
+	"wVYcAhaLCOBfzFK+hOkgzgJ/mbXd/6H75tI3DZs8zIoVexSGXDVk3mA/VFPcFRWRGJg/OXpzdHh69IK1",
+	"w1jwGKYArrX3vOFv50df4uAIFdbmfOAQHJsAmGNmqSKWiURwIzoBOzn6x9HzMxgDgaeZ6czyKfnpYQSG",
+	"OUlEHNLLzktgaYLohZSWtGakXEvkig68+/zw7fOjN29cx4y+dxvkoEqDfkGqPIOsLotQFdeOwMiCGz+X",
+	"uJjnYiYTAUs404BiULRh3x+q5IruH7GZJVC5q3VFdE7phVXJWxm9wlXFGJ5fg6o83SOob+SjVRd6Jevb",
+	"8J1esDlXS8Yz8LvJZKV8Ku63V4CRS7t476quQvL33BjGDQuxC+JI4AeE3kBBhQFEhTBkEnBRJnmS9Fa2",
+	"+OFiX1V7a9K/eRdxn3Ap79mi0w1Q9+To9Ojkfx29cNwMM0Z6n/jQBuWXjJyqJ4Z9d/TmReeg1BxTfg3t",
+	"R2rMo6uDirRnYpIbEeMqYkcddEEqYlsIPxuLic6oG1hLI4TqIDmwrDOppiTPLghcUNwKWp4O/JOGbgWt",
+	"YpDKmpQCSGsiPs/gPliDm8er7JVNrkgmjdq0wYBoGmwXbd2VECm44rmSFmMmeZqKrBtxI1giACkb3JRY",
+	"TqU1ActTcDEnOs9YzM2sa0TKM9AAzIgpKH1TR+anr8+7/f6gjrs/HHb/d7+7f/FpOxhs37a7xecBfO58",
+	"6gc7t41+dAm4HpkFu+YyaQ6KNoU6H6BHsA6iwWv7vYVAkdDGiGdQWZVGtoG1fiPiqcg+VwAeJAmVcZph",
+	"zSq03szoKz09kkemmWgKUnoG+aYIfZlL/wydJx/m/YbNRBJX0N1Y60RwVNWzxqzGDzNuy/fnubFMfMx5",
+	"QqEt8tFyBOlSsUIJVzV7ZbRqHsAT2uz8mXzuo3k0hnP3SNLLGPd9vV9WmL1hYn6RqvPSqVBSTYsF/Fu5",
+	"qM2DbRziEFFVJuIN79UH2rytzrAAnPCkDCm4JUTM2gRYY275GFTiJNNz98oINCaBvwj0cByUM5YqN7Vo",
+	"KQay4EGeTjMeizr83KAWHjXhX6QlGtXD6hJW+aqJCxyXB16SNouo/Hyb+nCVQn75L1MmXzBtd4cJ6nu0",
+	"SDkeF81G+yyw/ognSW8DtyBAWbEiXz6vU45zt9VYz5nVXCXMmUVcYWKd6pZAxorEmA9lVvNXD6mDq0IL",
+	"Ko68+LSz3QwhEEfVBtiZDKJtvi+6fx8/i7u74umku8/7g+72eCfajffE08mzftV1y3MEXOuDHnZfXnz6",
+	"+223+nH3MR8HG2j+IdNq+r2OxRfkx7mORaVsogU+OSC3a5TvNVActG660LR7zTMskYN3CrpO6eXi85Hr",
+	"BRTxQon4clxPSrphhuwdANj36MoH9OF5AfnbiG5N73pAfsF7iiq88DGXtlTXWkaA/a8HnXvjszjhCj0P",
+	"4l4sByE/Dt4vq+co53stMrDLZ8jDAaNqrzJcHXaGIxXiXyDVtqzVe0L9BSz09IRsgdKBFTOGRAW8bQG2",
+	"X1qsM7zFXMVEN5t1JATzaDyy3sDbWSZcQewk0Qs/vkGsj4+75joKmFSwIzpbwseRwjyzX154RGWClGCN",
+	"dZRjwRU74tGMpdzOYHpOnMdLbOSLEttGoKk0zPJpkb8OsXFmws4BC7dmgid29mNIZdI8Xv4YYstway5s",
+	"JiMToqtfDDBSlMFyY/RGaqQQ2PC5KGeY5QootgsNCxldmUL/4Fec0slDePmnglz69xOFqPA11g6/f/fi",
+	"6Bt4EnbYT4x4t/4lPYOvR+qnbv3f6ueHfYVfA2XFJjnKBtvPev1evzcY/r3/9wEr/9W+GtS+wq+hs9o2",
+	"r3a2vbmz7Q2dVRhkpbOdzZ3trHdG+wcwIgGPE/eXcXPFFjMZzUj27Ews3ab2GDQHNruWRo4TwWI58flt",
+	"aUYqfP/u9IxRYseEQ+AD3FHsqFzRiCeJWVmUNdYfKYrmYQwxkRjd4dKjZWUWQPFC2hm2mEjFE6ZzG+m5",
+	"YO3t/iBgu/19pjO219/pHIyUVJ6FkBppCdeRfqDgJvbGFQsr+jGkt1hb53asb1AngqDS+Nv9bfb+6O2L",
+	"47evPGejyGKfjhieZfJaGJZwKzJSXq/55Io7GY11ZLY4LBNPZW/J5wnpXcwH8ZiICl8dFevqTjHA7j3X",
+	"uIbgkjAz4xnpgZqUoqD9lbmYChvrWAqDck2lsutVsK5Qa8lCLNMNGeYXUct2AsbtSDGqN/DF3k/39nae",
+	"svHSCtMJmLjhkU1IGxUl5SpeqftCEqCnTEATEffYIUt4NhVZUc9LiyxiFu72+6HbHVcejjlsppUrN+vB",
+	"HI9w3pUieZeABDQ35VIZSybFK9LCCfESAM6HAaKkZe004RbAx1YmPvqOsLK+GADj6mMZk1Yvyubn0hip",
+	"pgHTE+hrtYS+WgEPK+3WJVip2bezlcJ9xj7mML+yqm61JzCQiQS8WERIAXq4hDIWzEA3i5k2olakE3rS",
+	"M5EKbmk+GzagLNGHvnydAG2xt6JlbNBvCm0XdsnWCizqPFgtEQ87nlqs3MatMezRmfUD1lDFgEtFNTds",
+	"rexBKuaPJvTYe/9GxLNsWS3qWJSZCeKJBcclphoPWpQ5X7oXxVr9SLtS68HKUo8OrRystDeQaIRNUZEV",
+	"fnd29v7y+8N/vzx+e/nyzfGr785Cdvj+2BNivDYCatqNpj6o2Xk0+zyeS7X1VzL74kbMU9s5KDke+hqL",
+	"pVax08QUlSRa/uf50fnR5Q+Hx2ehTzcl2mJIRaE2KVgRVgR5B7mLhXv9nUK4PUsAjEJUVxYkOCJPhM2W",
+	"3cOJFdmQDUDwGXtL/IZhgVgrMaztCSAPdHuUJT3Qc+qUpnul9NiEzMz0wnh5HetcxRj+megMkc5f2bnT",
+	"XyCapiB+t79LhFW/dHZE2xmoA6zegJZ7YcDG2s5w8qZgxANcnlyJmxQ1IR4oyTE4QkYm3APpazedJkkE",
+	"v/JERzw3YsgSra9WTpHARklVBcJ47ERn7B8cHFXit7N6YZJnd4Sz8BWTse8l/Pcutu4exyGjo3oBM5px",
+	"Z6mBJFh2ndbl44nxXSk3NI1cDIHHRm5sYfww8EMTSXkmlA236BNi9LDYY3dcELn9h53nNBf2nHrrsFwl",
+	"whgWnp0cPj+6fH/y7v3hq8Oz43dvv9GTSeiCQu6YWAnaEdkfvj9uBS0AzQT5BwCofKiLpxI82V6/t0Ou",
+	"6QydPMdZqEoagoEvnYoBwwfy4JX1QmdXZqZT1obhI5s4ZWSE/SlKBM9+AibtgEISyM1aJUuASaK+t5ip",
+	"sTwDXiL0cPji++O3l2fvXh+9DQ8cPsASPiVEDLjtMLcznckfUUCH7FvBM5ExUqSVl50+7bE3nCoUgfNJ",
+	"TzLQ4UtXCDdSpcMFYgGaqQ386hVRwJwaCphXQoETSEI/VqOlQZdDoa2NtDL5XJgDlnLMX7kHGQboUnAN",
+	"QQc4jIeMgzDrYKTCKONmRgnIy0jP59KGTCiXU0szHQF38HGWp4BcqnU5PvH9xIwUvekcZICoQ48gKngR",
+	"RBI0tbSIo2oIuIhg1pCvNFQuGneCghXinCdd8oKBc7VyB96qOqs1/ARP3Iq6TwShKdbgnD138rLKgXUX",
+	"ol3xusCFCOq+FrgO4OfnWeJqvoZbW6Vn8SnVmb0FGeGZ5OOExoaHxPnIw61hC3qupArdR+i8dXF7e3tR",
+	"pX4La4y/9kkATv86p+BE0vEUuR13z6R07lZmMVifxeDLzGJQn8WAZjEoZ1Fxl74+4kk9uh1YLVuYiob6",
+	"DELa5MnWNcyMG0BxegH6JcDSCHQU106fj5SxQLf3h9EBz/SCHEYexyLuDFnKDWnOhAMUrReuhHioYKSw",
+	"/mJDzcYBC8uKkJCCWL54Zw76FBHiRCcA7VnoU3AhkYLlBximP4DvqMwgBH/T+KIHNubR1Ui1Q6o6Cods",
+	"rRIpaKgRK8MJ7hEDOB8S6CK/WIFb21BOhaRQmYMDqkWpA5E9Uu1K+KFeREH+oy+xWqvPwIGLmoyRKooy",
+	"zEqkwpdoEKApAPdx3Bq23khjT+rFKdXbCtZk4p1KCPsB22BUUxoisLicAP3R8naCar3SI+4kCFo33anG",
+	"8uWuuZJpV6eUneqmGsuOXW6KLgRYIxFZQrqiH6qT2kRgUUX1MPIaSrZ+Ka2V9XeOrYyZ0Rn4a2UZMLBY",
+	"m5CJuJY6p2KmJwblrbNpdkU962+y9gDZHVVG/ig2EZXIubQ1ogotiCdDyqr9+6tcH0jqxcoVF9v9/h0H",
+	"0h93EH21rq7hQPo7RQuDkZnKfgegcGWMCbddIqlppIL0rcrVHLdBa+8hr9SvQ8Cz7HdBj4qFWLF72+t2",
+	"b/vL2L3tut3bJru3TXYvaJl8PufZ0umrusCgSCRYZ/LEsGspUC/NhLcGmIviU0yR1WaHCbFUmwab6SrO",
+	"jPOJQOcHDBwjCqdhFIsd+yNZFs/poJ6jQGAqOAYBR6rQ3pjs4Amab294K2a2DR9tJkVM9gOQf8cHzkbK",
+	"G4RqjDvcLoJvsALiRhoLbardggGBHWNyQv4Xne+j8HyPnb4+N1QQMhYsxvcjWx4co0DuQXOItgzQrgbw",
+	"UVlVHZwDthJkty47NFIznqZCGYzYVm0WxciwJ3RIi0nv9vdDushhpOq5Peg1E3XecCfe7SzT+XTmaQD/",
+	"uMkWul3HWoMyzf6tjpdfWFMUpYwbbq5wrqU7zPiQ/Sjj5WtXAd3+Norvzrm4yhyfMkSgcuAYxSUCa9Lg",
+	"+Z32jw47V65+qt731ESea7rVdEUUkrndH/yWa0DFndLUShq/5Hw+w3Ls9vc/60IWrcQDKh1q9ToAE+5q",
+	"vFZQASq/MOutYb36p2GND1FSGmpZXLC4cvgNFAVG1N3VQqgVJzIzli62IVVfaNXiNHNYFN04HF8U3oS9",
+	"kapGmos9Zu+yYEXzNRQlgDuyugBApGrqkqI9u4O9+3e78Qaef0XE4FSuO4gLglg53n4nNvi65rwaECgC",
+	"HLFIhG0odHuF6eeGuxHASy7S1cAfQhlSzKWpz3JVGPmRQquOAecidIXpClNFSUPnFSOQKQ7pVBU/HlOv",
+	"pgo3AR5pe+x4LXHvGo5UBSXUC4Ca0pHDkhgHISI9B9BFSYZ6GVSIp6BWap9Cn5gH/ZMrPAgFVKDaOnHz",
+	"DANXPcEpgeCHpEsrwHVphiTYqmpj/v+a88puBXg7iY+0fK4Hs9vfvf+V4qqzX2C4HmeB1md/VGG2BtY6",
+	"YCugpfcvqm2JrWvuzZ1a1gUt63z/StjfJc//Zlz+L8c4r4R9BNOsxCiblqlsslW/cRXH/epMe3EEvlFe",
+	"3khjS7/1VxKV8rhAs3rMlkWZ/Onr8wAjmJRROH19/meE64GCcOoxKsWeTl+f/8FAKvLIVlKcZWvMWr10",
+	"eSFqxqKZiK6G/pKjgIXumItzxjyADRn353ICqsjEMm6sVS0PPtFtVGtHZlwtjTtow8Y84XixkeyJ3kj5",
+	"Q0gBS5PcBwbdUa2Vk1oEM8OZSHyfdGxMT6gbOuZVzV9VYHunx0I6soMZsLG2M6JaWilMj50IHmPVKpZ1",
+	"K56ambauyqYaQ8FclJ8jliwlWL9AxbyurGnGk0k31ko0Yc9XwlZPHf7qioWG+VO1/Hqq5chrlCfGu3oC",
+	"785GKXHXj+gsNngdsbQ+NvyHVECfzFV+u9GgeuZfz4c2XMBeHst6/A3sdMzr4teWLncvTiO+rTDEn/j2",
+	"Vzfrmi6P/OPK1FblzDL9dMId9QSO/wIw3K6KNOKWJ3qaC9amglwXuN3w6wdfRPia04DPi+Nfq3d0jZcs",
+	"xPtMQwQTqTYSL3DFGJi/wBHvaRupuc5EUN7xSlUixc3GZKjpBUyE4FtY3oddg2EfKbo4kmqWMwqgnb4+",
+	"Z1YzruhoBSsC0mXQuk33yX4zUguuwF7+/F//Xbbr9NixxwOWXwmzcmvqwv0agAdXIwWkU/XUkKLl3N1Y",
+	"u3IoYL+Sl8TMVXHUa4yZQ4AlMWuHtZtgw+o5+3IylMOlfKCLsBRhwrUcbFhceUXAENYokVeiPFPf9vnZ",
+	"8rDOSiKVkgElDwdFBlX6K2bHwlfjjJTC0tuVYCRnSiyq99PWgoNalYVYvevBSHHDKFh46C4NDwNkECtU",
+	"UaDN51gMrQzH6uAmwEZvf176svbjHXilcXe3vJGKbkNzXLrd397rDgbd/s6Q7bJxpq8ERWiK28Zaz9+e",
+	"dctmD/+hi/XLz5uyPb/bdGjldwE2hpL8ubgFB3CvrzblQyvM017h+xh8BFKK/iBrFdMpvXCJoi+Z5rx/",
+	"bnV2p7kd3EWovy3sdxo6bhCJvfL6uRboFrpPZ2/oU4/u1u69YaFKd0ixDAotGhSHdbb9ERSnENeuxh5u",
+	"V27c2KneRjFwNwi4C332WtXfttkvDy281ZYJhbUPuVrJ8ljtBn7wT9esXxv6cMneeAf7BmYiu/KoG71d",
+	"Ucg6lfjLN/6EVN3mOM981TSBCBXHh3w8/8/k6+NR73OdZQLASU3w2+4HHsqfd/gDo2EPPb5uKHwYx4aF",
+	"HlmG/mbrOiqu3mUeAWCRqtNjWOOKpWY+AFZOq9CAdOspa9PJOTwit5AGMOoPdASwAu1GavXSdHdJaqd2",
+	"CbmsY8PT1+fDSuVZaYnx8B97YOa5QIjQAwX/VorsSvhNZXaGpqBzym/4UcvTViMFtpIqAumi32Y46cdb",
+	"wZKVc0O96wErsOSJW9OQtRvOkq8CzJFaRZgHlRNKaT5OpJnVzvA25KpxwF+MP8srcnf7dVj54i2hyv5g",
+	"8Ozhpmflvt6vClH6y6l/MZz0zPO7wJL3zqpg9N8livwTATwCAXyr9RXjbKp1XFxt90ey9ndS/Ds7QRZ8",
+	"BSsafA2HIQv+XcNwFEfDGJm7jzLFczx2JmTmf5yiTc/wxiCczxYygJsKorvq4SkUjYazQwvldWAirkVi",
+	"grqUmcBryDIeW7kj0x+fKGjZrtCy3UBLXVQ30IM/GGFcQZzBn/ZUwlUFivKcRGXYncqwO83DlvvfMOx3",
+	"eNA5wIsBpBLG4C9jZDIiKtoI2yqH1TvFXR7uoH1QuSurfpNVSYS/9aV1e3H7/wIAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,0 +1,78 @@
+package listen
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/orderflow/platform/events"
+
+	"github.com/orderflow/inventory-svc/internal/stock"
+	"github.com/orderflow/inventory-svc/internal/store"
+)
+
+// cancelled releases what the order holds (StockReleased with the cancel
+// reason); an order not seen yet gets a tombstone so its OrderPlaced, if it
+// ever comes, reserves nothing.
+func (h *Handler) cancelled(ctx context.Context, tx *sql.Tx, _ events.Envelope, payload events.Payload) ([]events.Envelope, error) {
+	c, ok := payload.(*events.OrderCancelled)
+	if !ok {
+		return nil, nil
+	}
+	r, act, err := decide(ctx, tx, c.OrderID, stock.MsgOrderCancelled)
+	if err != nil {
+		return nil, err
+	}
+	switch act {
+	case stock.Nothing:
+		return nil, nil
+	case stock.Tombstone:
+		_, err := store.Tombstone(ctx, tx, c.OrderID, c.Reason, h.Now())
+		return nil, err
+	case stock.Release:
+		return h.release(ctx, tx, r, stock.CauseOfCancel(*c))
+	}
+	return nil, unexpected(act, stock.MsgOrderCancelled)
+}
+
+// declined releases the order's reservation (StockReleased, reason
+// payment_declined, the decline's reason as detail). A decline naming
+// another reservation than the order's contradicts what inventory-svc did:
+// it is dead-lettered rather than guessed at.
+func (h *Handler) declined(ctx context.Context, tx *sql.Tx, _ events.Envelope, payload events.Payload) ([]events.Envelope, error) {
+	d, ok := payload.(*events.PaymentDeclined)
+	if !ok {
+		return nil, nil
+	}
+	r, act, err := decide(ctx, tx, d.OrderID, stock.MsgPaymentDeclined)
+	if err != nil {
+		return nil, err
+	}
+	switch act {
+	case stock.Nothing:
+		return nil, nil
+	case stock.Release:
+		if d.ReservationID != r.ID {
+			return nil, fmt.Errorf("%w: PaymentDeclined for order %s names reservation %s, but the order's reservation is %s",
+				events.ErrInvalid, d.OrderID, d.ReservationID, r.ID)
+		}
+		return h.release(ctx, tx, r, stock.CauseOfDecline(*d))
+	}
+	return nil, unexpected(act, stock.MsgPaymentDeclined)
+}
+
+func (h *Handler) release(ctx context.Context, tx *sql.Tx, r stock.Reservation, cause stock.ReleaseCause) ([]events.Envelope, error) {
+	now := h.Now()
+	rel, err := store.ReleaseHeld(ctx, tx, r, cause, now)
+	if err != nil {
+		return nil, err
+	}
+	return emit(rel.OrderID, now, events.StockReleased{OrderID: rel.OrderID, ReservationID: rel.ID, Items: rel.Lines,
+		Reason: cause.Reason, Detail: cause.Detail})
+}
+
+// unexpected is a cell the handler has no code for: a table changed without
+// its handler. Retried, not dead-lettered: the fix is a deploy, not the event.
+func unexpected(act stock.Action, msg string) error {
+	return fmt.Errorf("no handling of action %s for %s", act, msg)
+}
