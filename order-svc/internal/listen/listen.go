@@ -46,7 +46,7 @@ func (h *Handler) apply(ctx context.Context, tx *sql.Tx, env events.Envelope, pa
 	now := h.Now()
 	switch p := payload.(type) {
 	case *events.StockReserved:
-		err = o.MarkReserved(now)
+		err = o.MarkReserved(p.ReservationID, now)
 	case *events.StockRejected:
 		err = o.MarkRejected(p.Reason, now)
 	case *events.InvoiceIssued:

@@ -61,7 +61,7 @@ func (s *Sync) Place(ctx context.Context, d order.Draft) (order.Order, error) {
 	case err != nil:
 		return s.finish(ctx, o, func(o *order.Order) error { return o.MarkFailed(err.Error(), s.Now()) }, err)
 	}
-	if o, err = s.save(ctx, o, func(o *order.Order) error { return o.MarkReserved(s.Now()) }); err != nil {
+	if o, err = s.save(ctx, o, func(o *order.Order) error { return o.MarkReserved(resID, s.Now()) }); err != nil {
 		return o, err
 	}
 
