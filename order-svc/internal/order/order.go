@@ -92,7 +92,10 @@ type Order struct {
 	InvoiceID     string
 	TotalCents    int64
 	TraceID       string // trace of the request that placed it
-	PlacedAt      time.Time
+	// TraceParent is that request's W3C traceparent (events mode), so a
+	// cancellation can join the order's trace.
+	TraceParent string
+	PlacedAt    time.Time
 	// Timeline: when each step happened (zero = not yet). A step is recorded
 	// once, the first time; later messages of the same kind change nothing.
 	ReservedAt  time.Time

@@ -93,13 +93,13 @@ func Update(ctx context.Context, tx *sql.Tx, o order.Order) error {
 
 // putSaga writes the saga's part of o (order_saga), when it has one.
 func putSaga(ctx context.Context, tx *sql.Tx, o order.Order) error {
-	if o.ReservationID == "" && o.DeclinedAt.IsZero() && o.ReleasedAt.IsZero() && o.VoidedAt.IsZero() && o.CancelledAt.IsZero() {
+	if o.ReservationID == "" && o.TraceParent == "" && o.DeclinedAt.IsZero() && o.ReleasedAt.IsZero() && o.VoidedAt.IsZero() && o.CancelledAt.IsZero() {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO order_saga(order_id, reservation_id, declined_at, released_at, voided_at, cancelled_at) VALUES (?, ?, ?, ?, ?, ?)
+	_, err := tx.ExecContext(ctx, `INSERT INTO order_saga(order_id, reservation_id, declined_at, released_at, voided_at, cancelled_at, trace_parent) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(order_id) DO UPDATE SET reservation_id=excluded.reservation_id, declined_at=excluded.declined_at, released_at=excluded.released_at,
-			voided_at=excluded.voided_at, cancelled_at=excluded.cancelled_at`,
-		o.ID, o.ReservationID, fmtTime(o.DeclinedAt), fmtTime(o.ReleasedAt), fmtTime(o.VoidedAt), fmtTime(o.CancelledAt))
+			voided_at=excluded.voided_at, cancelled_at=excluded.cancelled_at, trace_parent=excluded.trace_parent`,
+		o.ID, o.ReservationID, fmtTime(o.DeclinedAt), fmtTime(o.ReleasedAt), fmtTime(o.VoidedAt), fmtTime(o.CancelledAt), o.TraceParent)
 	if err != nil {
 		return fmt.Errorf("write the saga steps of order %s: %w", o.ID, err)
 	}
@@ -113,7 +113,7 @@ type queryer interface {
 // columns and fromOrders read an order with its saga steps (none: empty).
 const columns = `o.id, o.customer_id, o.items, o.status, o.reason, o.invoice_id, o.total_cents, o.trace_id, o.placed_at, o.reserved_at, o.rejected_at,
 	o.invoiced_at, o.confirmed_at, o.failed_at, o.updated_at, COALESCE(s.reservation_id, ''), COALESCE(s.declined_at, ''), COALESCE(s.released_at, ''),
-	COALESCE(s.voided_at, ''), COALESCE(s.cancelled_at, '')`
+	COALESCE(s.voided_at, ''), COALESCE(s.cancelled_at, ''), COALESCE(s.trace_parent, '')`
 
 const fromOrders = ` FROM orders o LEFT JOIN order_saga s ON s.order_id = o.id`
 
@@ -155,7 +155,7 @@ func query(ctx context.Context, q queryer, sqlText string, args ...any) ([]order
 		var items, status string
 		var t [11]string
 		if err := rows.Scan(&o.ID, &o.CustomerID, &items, &status, &o.Reason, &o.InvoiceID, &o.TotalCents, &o.TraceID,
-			&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6], &o.ReservationID, &t[7], &t[8], &t[9], &t[10]); err != nil {
+			&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6], &o.ReservationID, &t[7], &t[8], &t[9], &t[10], &o.TraceParent); err != nil {
 			return nil, fmt.Errorf("scan order: %w", err)
 		}
 		o.Status = order.Status(status)

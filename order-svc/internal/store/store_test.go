@@ -51,7 +51,11 @@ func TestRoundTrip(t *testing.T) {
 	st := openStore(t)
 	ctx := context.Background()
 	o := newOrder(1, t0)
+	o.TraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 	insert(t, st, o)
+	if got, err := st.Get(ctx, o.ID); err != nil || !reflect.DeepEqual(got, o) {
+		t.Fatalf("Get after Insert = %+v, %v\nwant %+v", got, err, o)
+	}
 	ms := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
 	_ = o.MarkReserved("res-1", ms(1))
 	_ = o.MarkDeclined(ms(2))

@@ -748,12 +748,12 @@ var swaggerSpec = []string{
 	"vGF/8EfxXduFN40vycdvcK+7g73PT9l6LRInD4df/HbkWq95ixgPqU2fMkyhXEO3vs7pmlTRgcvG/T1c",
 	"YdtdeFNZjdM6L/x/xQhDHmcdd5UR596Y8nXx3ATUPVvdxvK4etXRv+R29drW7+8a/UZ3OApH779R0wN1",
 	"+rkqpCUwYwqqP2F63Lit90+p0zciuX2ARm+mYdv0oh7Sq3939EdkD58Jlb/VBHb7u5+fUv0Y4V/RZl5y",
-	"tJhSzv9kRuLLUr6u4lpvpJp3clJnFWtcDDa5GHwZLgarXAwcF4Oai0bL8Osj3pUI/Qk0fhv4mXNYLa+t",
-	"sTPcZGf4ZdgZrrIzdOwMm+zUHFQn8jjHuvobSrLGr04MdDHq6zxBIr13Yy6L26+egR5LfimMnZfX+u8t",
-	"tGI4ff/qLAR3/921myzL1Kzg0HLtNFo7uuvHuu7O9W/7ta67yfv1KrsXuOYxF/m/pf07SftelPH/LLyF",
-	"X4FEw68DjnrMuWFD7JL7PpCrUWuOq1ORWujyZnfLvaMrfcRPjxTAs0LW1WwaEZzdFMzbhTT+vm/Gr3hm",
-	"QpgplRgoLT70Xxsu19NUI4IGLcMGLcMttKwoy1305K5Q3yjPK1kXbKpSfGPbnca2O9u3baD6LW0u6kSG",
-	"1LkXkhtD18oRRBMV1OWCRje5XV228Z3wsHGZdfWqaU1EeS0ruD2//d8AAAD//w==",
+	"tJhSzv9kRuLLUr6u4lpvpJp3clJnFWtcDDa5GHwZLgarXAwcF4Oai0bL8KsmvhczGfPs6+PBlTm9FjV+",
+	"3/gZXVotEa6xM9xkZ/hl2BmusjN07Ayb7NQcVFr1uOCw+jtQ8ihfnRjoctfXeYJEeu/GXBa3Xz0DPZb8",
+	"Uhg7L3+acG+xGCHB+1dnIbg7/K5lZlmmZgWHlmsJ0trRXT84dvfGf9svjt1t5K9X2b3ANY+5yP8t7d9J",
+	"2vcipf9n4S38CiQafh2Q2uPmDRtil9z3slydXXNcnQrtQpe301vuHV1LJH56pACeFbKuZuOLIPmmYN4u",
+	"pPF3ljN+xTMTwkypxEBp8aH/2nC5nqYaETRoGTZoGW6hZUVZ7qInd82GRotBybroVLUTGtvuNLbd2b5t",
+	"IzPZ0qqjbmpItw+E5MbQ1XhMBIgK6tRBoyPeri4M+W5+2LiQu3pdtiaivFoW3J7f/m8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -22,6 +22,7 @@ import (
 
 // Defines values for OrderStatus.
 const (
+	CANCELLED OrderStatus = "CANCELLED"
 	CONFIRMED OrderStatus = "CONFIRMED"
 	FAILED    OrderStatus = "FAILED"
 	PENDING   OrderStatus = "PENDING"
@@ -32,6 +33,8 @@ const (
 // Valid indicates whether the value is a known member of the OrderStatus enum.
 func (e OrderStatus) Valid() bool {
 	switch e {
+	case CANCELLED:
+		return true
 	case CONFIRMED:
 		return true
 	case FAILED:
@@ -49,18 +52,26 @@ func (e OrderStatus) Valid() bool {
 
 // Defines values for TimelineStepStep.
 const (
+	Cancelled TimelineStepStep = "cancelled"
 	Confirmed TimelineStepStep = "confirmed"
+	Declined  TimelineStepStep = "declined"
 	Failed    TimelineStepStep = "failed"
 	Invoiced  TimelineStepStep = "invoiced"
 	Placed    TimelineStepStep = "placed"
 	Rejected  TimelineStepStep = "rejected"
+	Released  TimelineStepStep = "released"
 	Reserved  TimelineStepStep = "reserved"
+	Voided    TimelineStepStep = "voided"
 )
 
 // Valid indicates whether the value is a known member of the TimelineStepStep enum.
 func (e TimelineStepStep) Valid() bool {
 	switch e {
+	case Cancelled:
+		return true
 	case Confirmed:
+		return true
+	case Declined:
 		return true
 	case Failed:
 		return true
@@ -70,7 +81,11 @@ func (e TimelineStepStep) Valid() bool {
 		return true
 	case Rejected:
 		return true
+	case Released:
+		return true
 	case Reserved:
+		return true
+	case Voided:
 		return true
 	default:
 		return false
@@ -100,7 +115,7 @@ type Line struct {
 type Order struct {
 	CustomerID string `json:"customer_id"`
 
-	// Final True for CONFIRMED, REJECTED and FAILED; no further change is expected.
+	// Final True for CONFIRMED, REJECTED, FAILED and CANCELLED; the status changes no more (compensation steps may still join the timeline).
 	Final bool `json:"final"`
 
 	// ID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
@@ -111,20 +126,26 @@ type Order struct {
 	Items     []Line    `json:"items"`
 	PlacedAt  time.Time `json:"placed_at"`
 
-	// Reason Why the order is REJECTED or FAILED.
+	// Reason Why the order is REJECTED, FAILED (`payment declined: …` for a declined payment) or CANCELLED (`deadline`, `customer`, `unknown_order`).
 	Reason string `json:"reason,omitempty,omitzero"`
 
 	// Status PENDING — accepted, outcome not known yet (events mode);
 	// RESERVED — stock reserved, invoice not issued yet;
 	// CONFIRMED — stock reserved and invoice issued (final);
 	// REJECTED — out of stock (final);
-	// FAILED — a dependency failed (sync mode; final).
+	// FAILED — a dependency failed (sync mode) or the payment was declined (final; `reason` says which);
+	// CANCELLED — given up (final; `reason`: `deadline` — not final within ORDER_DEADLINE, events mode;
+	// `customer` — `POST /orders/{id}/cancel`; `unknown_order` — a reservation or invoice arrived for an
+	// order order-svc never had, events mode).
 	Status OrderStatus `json:"status"`
 
 	// TimeToFinalMS Milliseconds from placement to the final status; absent while the order is not final.
 	TimeToFinalMS *float64 `json:"time_to_final_ms,omitempty"`
 
-	// Timeline The steps that happened, in time order (in events mode `reserved` may follow `confirmed`).
+	// Timeline The steps that happened, in time order (in events mode `reserved` may follow `confirmed`). The
+	// saga's steps: `declined` (payment declined), `released` (the reservation given back), `voided`
+	// (the invoice voided, credit back), `cancelled`; a step that arrives after the order became final
+	// is still listed ("too late" steps, e.g. `reserved` after `cancelled`).
 	Timeline []TimelineStep `json:"timeline"`
 
 	// TotalCents The invoice total in euro cents, once issued.
@@ -137,8 +158,11 @@ type Order struct {
 
 // OrderList defines model for OrderList.
 type OrderList struct {
-	Count  int     `json:"count"`
-	Orders []Order `json:"orders"`
+	Count int `json:"count"`
+
+	// NextAfter Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	NextAfter UUID    `json:"next_after,omitempty,omitzero"`
+	Orders    []Order `json:"orders"`
 }
 
 // OrderProblem A problem about an order that was created (409 out of stock, 503 dependency failed).
@@ -159,7 +183,10 @@ type OrderProblem struct {
 	// RESERVED — stock reserved, invoice not issued yet;
 	// CONFIRMED — stock reserved and invoice issued (final);
 	// REJECTED — out of stock (final);
-	// FAILED — a dependency failed (sync mode; final).
+	// FAILED — a dependency failed (sync mode) or the payment was declined (final; `reason` says which);
+	// CANCELLED — given up (final; `reason`: `deadline` — not final within ORDER_DEADLINE, events mode;
+	// `customer` — `POST /orders/{id}/cancel`; `unknown_order` — a reservation or invoice arrived for an
+	// order order-svc never had, events mode).
 	OrderStatus OrderStatus `json:"order_status,omitempty,omitzero"`
 
 	// Status The HTTP status code.
@@ -180,7 +207,10 @@ type OrderProblem struct {
 // RESERVED — stock reserved, invoice not issued yet;
 // CONFIRMED — stock reserved and invoice issued (final);
 // REJECTED — out of stock (final);
-// FAILED — a dependency failed (sync mode; final).
+// FAILED — a dependency failed (sync mode) or the payment was declined (final; `reason` says which);
+// CANCELLED — given up (final; `reason`: `deadline` — not final within ORDER_DEADLINE, events mode;
+// `customer` — `POST /orders/{id}/cancel`; `unknown_order` — a reservation or invoice arrived for an
+// order order-svc never had, events mode).
 type OrderStatus string
 
 // PlaceOrder defines model for PlaceOrder.
@@ -268,7 +298,10 @@ type UnsupportedMediaType = Problem
 
 // ListOrdersParams defines parameters for ListOrders.
 type ListOrdersParams struct {
-	// Limit How many orders, newest first.
+	// After Page after this order id (the previous page's `next_after`); empty for the first page. An id that names no order is `400`.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit How many orders (a page's size with `after`), newest first without `after`.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
@@ -608,7 +641,7 @@ func (a Problem) MarshalJSON() ([]byte, error) {
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
-	// ListOrders List the newest orders
+	// ListOrders List the newest orders, or page through all of them
 	// (GET /orders)
 	ListOrders(ctx echo.Context, params ListOrdersParams) error
 	// PlaceOrder Place an order
@@ -617,6 +650,9 @@ type ServerInterface interface {
 	// GetOrder Get an order and its timeline
 	// (GET /orders/{id})
 	GetOrder(ctx echo.Context, id OrderID) error
+	// CancelOrder Cancel an order that is not final yet
+	// (POST /orders/{id}/cancel)
+	CancelOrder(ctx echo.Context, id OrderID) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -630,6 +666,13 @@ func (w *ServerInterfaceWrapper) ListOrders(ctx echo.Context) error {
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params ListOrdersParams
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
 	// ------------- Optional query parameter "limit" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
@@ -664,6 +707,22 @@ func (w *ServerInterfaceWrapper) GetOrder(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetOrder(ctx, id)
+	return err
+}
+
+// CancelOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) CancelOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id OrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CancelOrder(ctx, id)
 	return err
 }
 
@@ -717,6 +776,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/orders", wrapper.ListOrders, options.OperationMiddlewares["listOrders"]...)
 	router.POST(options.BaseURL+"/orders", wrapper.PlaceOrder, options.OperationMiddlewares["placeOrder"]...)
 	router.GET(options.BaseURL+"/orders/:id", wrapper.GetOrder, options.OperationMiddlewares["getOrder"]...)
+	router.POST(options.BaseURL+"/orders/:id/cancel", wrapper.CancelOrder, options.OperationMiddlewares["cancelOrder"]...)
 
 }
 
@@ -725,94 +785,115 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7FzrctvIlX6VU9hUDZmAFElJ9oiq/NDY8owyHttryZnUmlqhCTTJHoHdcHfDFEdmVX7lAVL7DPtgeZKt",
-	"c7pxIyFLdjmT8u76l0D05fTpc/nOBb4NYrXMlOTSmmB8Gyw4S7imP1/qhOvnKmZWKIk/JNzEWmTuMbhY",
-	"cFA45BsDb14/DyHao0ezdyuSTdQPwkDzd7nQPAnGVuc8DEy84EuGS2XMWq5xmf8sZr0d9I5Yb9a7vN1/",
-	"tPldEAZ2nfFgHBirhZwHm00YvOZWr09mlutdcs55rGRiwCpYMWFhymdKc9A4Rcg5dAyXFlYLLoFBwjMu",
-	"Ey7jNayYgVyy90ykbJryLtJd0bkUUizzZTAelPQIafmcayLoLxeaxfwsaeeOxZcgElAzsAuk5V3OjYWO",
-	"yrgEYUFI+BPDxbZ2/Z3ms2Ac/NtedTd77q3Zczs+DTa4f8Y0W3Jbv7Czpx+5KiSmw+DNm7OntKXAtxmz",
-	"iyAMJFvS8ZKPXtzHSMNl/T0Zrt+T3NxFjq6G/CZEbXC+yZQ0nHj1HUteu+vAp1hJyyX9ybIsFU7m9zKt",
-	"pilf/uEX4xSA37BllnJ3IstEGowDW/J2wQyMgGutdMd0gzCgP00wflsbLgyU5wiDmeBpEoyDODdWLbm+",
-	"EkmwCWvDByAMqNwakXAY9vvDwWBQmycsX5q3g8v+O7sONpdhYCyzuQnGBwMUWGGRWM9vJ3vCgFQW3rOU",
-	"eEoiiruOg4Pp7Gg02z98/Hi6f5CwR2w/5kejo2TAB/zg8f6jSiMX1mZmvOcUd5aqVT/h7wtmmT1a2xmN",
-	"zUNv6ZWb7C6qTVp2qYcOkgNRtV3UHQODJUtnSi95AqV2hMAmcqqSNdgFK1dRksOfzl++ADX9hcc2xLl8",
-	"OeW60NeVVnIOuEsITEIur6VayYl0o3A8ranecw2PDuBH8R106GYgwhdRNwSlkdic0yXiuprJOe9PZOSE",
-	"IwKUcAOcxQtwc5mFGctTCx3en/chqt9x1O1PiKtnEs0nS09xlU+Q4C9yG6i5IuYwYyLl5T0IT1LUPSbu",
-	"ORmGRHHHbsPWsFqs4R9//S8Q1kCq5vQyhFyi+uCcqJDHqI+nfKHsM5XL5Lc84AsFJo8XaKBUrmNeHE8q",
-	"25shMVGXaHsjTZ5lSlue/MQTwS5IN37biyDx89JMkuxpzSvaekskroe/48UYLhOI6oQhQcjtUlXJPD5D",
-	"USyFiyWJwMEsfaVVxrUVaERnLDU8DLLaT5Xlut1236XRavMGXu8q0Y9qFjEKt5Qg9PqFGljqOCkSKVyl",
-	"qn7dbwy9JOeyCyoqt/LWkxgWp7gsxzsTgad4LiS/lyfNE76UHM5/fANMJiT573ImrbBrpKfJPTTjdT8z",
-	"CoMlu3EIBE1/WAGS4S4gCQNznd8nUuc/vtk5Nk4LafO2ExOs+EQxqDu0dlmQLG2RBZ1zmCkNT16+eHb2",
-	"+qfTpyG8Pv3T6ZOL06fEvmcnZ89Pnx6DVDDLtV1wDfECTSqqAb/JeGx5UrvnqVIpZ2QyHSX3QwUEIO+V",
-	"8G6xTVr9+xCURHxnTN7YszolSS2uUf7xse1JsjblMkxrtsbnLGUxT64Y2RR0bfhXkDDLe1YsedvGmjPT",
-	"htl/XqyhAizCVMxV2vO29SAFrPj4AUhQzt1QPIdY8iurruiur5Zml5yfRJoK44H7TKsl0FmXiNStIkpp",
-	"Mrj9j4FNPYoXKW8eBE0gjUX6W1C7zNESBGFw05srMoc9cy2ynsqcRPcyRQ7My7MnP/XK3uIDLc+MgxML",
-	"lmVc8iREPI+zPFUdIYG/Rw7BUiUcIod5eRLBkq1hptJUrSCKlZwJxCuRQ78PEZULT9u55VmbyFhlWXoV",
-	"F0HdnSIMNBDp5rlWQBN2xLoUOSHto4N29tZsUAUpHxjIhEGeoTR/iohvGTDCsnWbU/CxFN3C5NTVqbFx",
-	"7cLvNILPhQsXPsUQqtyBgY8zzcXADzYVziTvXPwWV/yioSfizmMVKANPlqYvZxSxPAiWhLdbx1WFr7gn",
-	"V8AMCl1UZBcoW/AZOQHPuKuH23Y3/jPsWRtvnaS5M+9y93IbB5yAR4HAphgOMOktBZmRFTMQa47yCJ2D",
-	"wVERMRir4usQDgf79bSFw94Oitbp3GH9q9MXT89efE+wm8UxzyxaKpXbWC05mU0HldYcI47KXHWPJ/L1",
-	"6fnp6z+fPqXJRAcUNiwsTQgu4YwFrnE8kaXvbpnmMJCf6Wd1SDPdft4b4cT68WtjnJdyx9llCHTMWsZ0",
-	"gGPnDyhiCgMuUffeFuwIwqA4XBAGJcX0s6MhCAO3Ve1mK7F7hUbkCwCjbfesnESYY2LrNGXyGlWjBIQ0",
-	"v3cwCggYPudybhfB+NEBGeXicVjXpcnk/KPQpEnBEP3u4QDQDppjF5YSdLWwVMY619CJbnq5FO9y3puu",
-	"P8FrFQBnyW7O3PhDh2j903DLnqGzLvdB6q/zHT1sM/pthq5u41pvy+WUmtx4/ewJHB0cPi711sUFpg+n",
-	"N5ZLI1QRYhgwwoLkNyVwMZbJhOlkIpXkZlwLbUERLtBrlyBMoEhMhaQdGdflflFhZqJwIiNznUch/OOv",
-	"/w0dwx3+MRmPxUzE4Hnspf3BMVmRomoz2BQMmVpQVmVaCgLNwy+/FlG2ABYhkV8xbyXS3GHakMgfLi5e",
-	"eXgIsUp4P6iFTIdHRzW04nJiu3jFZcla9v0MJGN9FqBJaHRPxmySDwb78bWQCf3FozFUvA6hTD2EsOR2",
-	"oZIe/sIQPqIhbo/2ycb31Kzn/YeQJp/NRCy4tMVvlfnsOfOJe/Uy7YKb91yniiXO1rvcTtMWPTwP2HDu",
-	"O9Mmk+bEt6z366B31Lv8w+/uRX70trjEUlTaLAAGvjs3c+L9yzXnmZBzyKWw5FvyLOO6FzPDIeVIuiHl",
-	"TMRcIETOM9Tzmco1JMwseoZnTJPrNnyO8Ytpsur8xze9wWDYZMTbk95/DHpHl7ejcDjadHrl8xCfu7eD",
-	"cL8d9DTg/6f5HzazXN8fjNGwKhqrBYU+kNqEwacEpMZTWrhhB8Ipqe+AAf35C4XvQRmBE6ovwiOE8CSk",
-	"LQ55O5+BuxGBYXXgNpkoNLeec3lIIrx+iQ6iXt7uj9ovi5BnY4P92TAesSPe+3b6OOkd8Eez3hEbDHuj",
-	"6X58kBzyR7PHg3rclefk3HY3Pek9u7z9dtOrPx58yuOwleYNGeSZare4r0/PLyBWEq2jLVLldqG5h/io",
-	"0UWK2Dgkhz/3zPuYQCOXVuk1Pk5khQaFnONPLjssKTefqDgn4YNThCEZswuM9D2QnK5pUJGLRo84kcIa",
-	"sGxeZtoiGqxN1D2GaG/BWWoXv0YhRHuas2T9a0Qjo70lt1rEJgKmebXBRDo37ffoT+REUuzPlrw6oc4l",
-	"Bf4rhX4ovvZZgZhJesUcaBrj5A8lue7fByC0StOgE/308unpH/GXqAsfitRB46X7DV9P5Ide89/288Ne",
-	"0WukrLwkT9lw9Lg/6A/6w/G3g2+HUP1rvBo2XtFrXKxxzduLje5ebHTHYjUB2Vps/+7F9ncXc/e3YDJJ",
-	"0aLT/QIz17BaiHjh0jR2wdf+UvtAgavk8F4YMU05JGI245q7BMlERq9enl+Aj1ajMcpBGX/UOBqzNDVb",
-	"TNkR/Yms0lpxKijPxVCIcSSTZoUUr4Rd1PJiRRjXGQ2GIVDQqDFSxEBpK/skLLo6zU0tb0arMQmRSwOQ",
-	"TY7cLOio3E7VTRe3R0V1+48GIygiSi/ZpLK0pieGaS3ecwMpQx9C1bEf2eyaeR1NVGz2GLKJZaK/Zsu0",
-	"65hhAJXSERV9f1ry1fcT4O09UcRDoaQBs2Da2YGGlpKi/R58cRemKhHckF67Cslu8cMXDdYQUXUmAgJR",
-	"VPfrhsDsRIILfooa36PDw/1HMF1bbroh8BsW29RZo7KSKJOtGgSRgCsVXq4PJ5AyPee6LOM4JvMEooPB",
-	"IPK346uCBNQxcnCljz6e8ZTOXauNesSFYfacIaQGuxCmNKRFTwQrNAAM5waJEhY6Wcosupw9zd8VC1FB",
-	"tdzAwkzpqUiMj7591WYpjBFyHoKa4VrbldN64RM57fkSbpVq7WKrXgvwLsfzVRWe7ZUwRE6FwfPOlCsg",
-	"ItTxqJlCWFxmtVCGQyNmLUjXPOPMuvPccQFVZRbXKoIhd8Wu9EDJ54WQ89qluOuiJWEnimzKYL0yGHUL",
-	"aqlgR1dj4JPDh2NoCdWIVcgkXHU7thMSiop0H14VM2Km9boeuVL7TL2VZcWIxS6QdUxZsrWfyHeC5E4t",
-	"oIUqnu06ziGnCwdJTtiUeYcI47yrn07+cnX24urZ87Pvf7iI4OTVWUGIKawRUtNpdfVhw8+T22fJUsi9",
-	"3zu3z2/4MrPd40rica0pXyuZeEvsUL+j5d/fnL45vfr55OwiIuljYFJlQ+SOJGtSiiJyhGSHpAuiw8F+",
-	"qdyFSCCMotJtFXV5IqnnqUdNT2MYouIDvHDyRinDREk+btwJIo8pclBaZwf63py6415LNTURmIVamUJf",
-	"pxhdUkp2pjQhnd/DG2+/UDVNSfzB4MARVn/p/YiiepwLUXHkYRTCVNkFHd6UgnhM7MllUa6j1F2Odsk7",
-	"megQta/T1kSQcnZdEB2z3PAxpEpdbzUP4EUJJ6iFPKVqjiajaLfCA140sy+FuNt655ZfJfpLj0b3zpII",
-	"XItcCEYB854aSUK2U2NX7S6+McVSRaeX27ncgroFbmzp/KgI5g6SMc2ljfbcEwa2PCrv2LfpkbT/vP/E",
-	"nQWeuNW6kMuUGwPRxeuTJ6dXr16/fHXy/cnF2csXf1SzWeRyREV3UAXaCdmfvDoLwgBBs88IIqCizHnG",
-	"JcsExi/9QX/fBSQLCiS9ZJEpaYksn3kTg44P9aEw1iulr81CZdDB7WObemNkuP0Qp5zpDyikXTRInKRZ",
-	"yXSNMIk37xbVwFimUZYcejh5+tPZi6uLlz+evoiOPT5AEAaS8wRx20luF0qLX0lBx/AdZ5prcIa0Ntnb",
-	"0z48Z5ayzCj5zk4C2vC1z/ZNpKflGwOoFmiZOiivhSEKwZuhEAojFHqFdOjHKvI0FHJI8rWxkiZfcnMM",
-	"GQp6Uvyg8bAqA8uu0QZ4jEeCQzDreCKjWDOzuHKhb6yWS2Ej4NQdueCohzFKB5vqPEPkosV8YX3IX9Qk",
-	"vjET6WZCpwSy4wJB1PAiqiRaamEJRzUQsBuNULSOfIWhu+BJNyxFIclZ2ltpYTmg5Crp+5zqNisY3+Iv",
-	"nqP+yWcKSOp8sOcb7uoS2AwhOrWoC0OIsBlrYejQDcIg16lPco339qrI4jZT2m5QR5gWbJq6vfFHJ/kk",
-	"w8E4wJVrhQf/iIsHl5vN5rJO/R7VYb/2QyBO/zqP4FXSy1RVjJ1zWqx05WdJMA6eC2NfFqXVegfuznF/",
-	"UCtYEhag4SFIvkLrPRPa2LLVlWBu1euaiqWwjXbg8iyjQT25fX870AN7HS63emNHg8FHOtk+rYOtqpvf",
-	"0cPmWdLOoU0YHDhi2vYoid6rdfNuwuDwIVOaHZTU/nan2FaR/JbIDndFdvhlRHbYFNmhE9mhE9kwMPly",
-	"yfTaSyOZ0AYj0b+zuSkr1Uh8gKKeKWN3PfSffbxXTw5QLQpNPNp2lwnxINCVDQxGo7Yq7E+kL8OU/hln",
-	"o4sSDqVSlOUSLcJtVMumTLldcT8PfYfxcXzpTMa1fIpPGhtfaKMCccPHFBkFk7tBFEj5qnOnYYS60J51",
-	"GUM0GgyjeiNadDA4opCsWZkuCsZddH8e3O98ZVBUp4v+NTGrSEIWFeUXu9Uaj9BG85QzUwT1ZbrF9XiB",
-	"YWsDRjlIW0v4jJv9UZT7ScrcjVVzTmi9NQWEtHkc4lKxVjNpmENvhFYqYcD4dDQYRUUAdgyZStOC6VWH",
-	"RxWiuzQR5XNcsOxXcmlT3wFR9kYgKBckg6a22kR2mp+bdB3vDgZHRODhYL8KfIWM0zzhiRPiMtviQsuJ",
-	"dGmd47aETZWtIcjc9AO1HgBXfuDGfqeS9QNsZ+1DgkZDQK2874uqb31T6Mg3d5aVpE3o3wybb/YDcmkP",
-	"7C+ujnCHeSYe9+HE1lNg9/Bq51uNzY6DGX5ZB9NG/XkJQ8sEZaEMVYdK5972FKpw176Kqn8Q1UaXH7rX",
-	"/HpqEwZVCHnf1PKrIjrVaDD65zPrtJYp3mFX0TZE3PEW5JgUcjvlWyV7/9Vc+wzYcDA4+uIN/I3+unuF",
-	"tO5Yxnc06voW/3pxP8KQz2VKiu9JcG7Rco5/+5ZzwYsOkX/p3QwP77+b1u8rPhPc4az9f/HdtsKBXGqM",
-	"+hEKhtQ6nDgZ0GUqeiKZdBmH7pZE+EY4Lw87rRxRtw8/eyQ2kUWKDfEEKxMnU+56HsqvH8NGvjFy4MLh",
-	"OTWRFn01JRS/mAjVdrtvbu3jz8+Wva8W5ZOjLkHRnej+6zlcFWeXaQMfbN/16SozrobJMPSQatWHs+0K",
-	"pyk6wZYKvVHZ+vq3v9d7Wf/29zoAULo+Dio0z0yxuvNux2AEFRiiMwcQzggfuGZ+N6RIj0XnaJZfF+3+",
-	"YR3NSpgrytZNZLGvsZpRCs6qGmVoujWPlXatDPWogFJ1K6Z9JY40vOhepzJPERnxzBQp7KLTmK/LDxba",
-	"QO333BaQdiu10aZj1ZC94uPjf3424eNQtWmYflP4cHD/lPKLxv9raYrvea3fvWjPKb+4+N9hz1yG3ycR",
-	"a/p6f163lh3fOs5o9zijL3OcUfM4I3ecUf041QlKI/1pRqH5HwGQRHx1bCCI/XXeIJG+d2uu881Xf4A9",
-	"lvySG7ssvmn7aOL9woU/xXdGrlpsWarmOYeOq4a70Omu/3HCfRL7ef/lhPvE9usVds9wzWMusv/n9j+J",
-	"21+Tewu/Ao6GX0OxsQQ6OzrErrnxxRsP/XF1AvJCF3FNx/1GHbl0nj0SAH8U0i6vURWO2mXMy5U0vnqR",
-	"8vc8NSHMlUowxnAaH/q3NZPraaoQQY2WUY2WUQstDWG5ix766sTU6zZKVt8pZ1wXX1WX2+7Xtt1v37a6",
-	"/5Ztf6BGgpAab4TkxtDnNVrEjooOlUZqzSDdslfON7KEtV70Zqd4RUTRVRlsLjf/EwAA//8=",
+	"7HzvcttGsu+rTOFuVcgsSFGU5ERkbW0ptpxo49i+trzZuqavMASG5ETgDIIZSGYcVe2nfYCt8wznwfZJ",
+	"TnX3DDAgIUt2ZZP17vEHlwjMn56e/vPrnh68i1K9LrQSyppo8i5aCZ6JEv98VmaifKJTbqVW8CATJi1l",
+	"QT+j85VgGpp8ZtirF09iluzhT7P3TmY3yTCKo1L8WMlSZNHElpWII5OuxJrDUAW3VpQwzP/3vV6PBsd8",
+	"sBi8eXfw4OZ3URzZTSGiSWRsKdUyurmJoxfClpuThRXlLjkvRapVZpjV7JpLy+ZioUvBSugi1ZL1jFCW",
+	"Xa+EYpxlohAqEyrdsGtuWKX4FZc5n+eiD3Q3dK6lkutqHU1GNT1SWbEUJRL0l/OSp+Is6+aOhZdMZkwv",
+	"mF0BLT9WwljW04VQTFomFfsTh8G2Zv1dKRbRJPo/e83e7NFbs0czPopuYP6Cl3wtbLhhZ4/es1VATI+z",
+	"V6/OHuGUEt4W3K6iOFJ8jcvL3rtx7yMNhnX7ZER5hXJzGzll0+RXIeoG+ptCKyOQV1/x7AVtB/xKtbJC",
+	"4Z+8KHJJMr9XlHqei/XvfzCkAOItXxe5oBVZLvNoEtmatytu2JiJstRlz/SjOMI/TTR5HTSXhtXriKOF",
+	"FHkWTaK0MlavRXkhs+gmDpqPmDRMV9bITLD94XB/NBoF/aQVa/N69Gb4o91EN2/iyFhuKxNNDkcgsNIC",
+	"sY7fJHvSMKUtu+I58hRFFGadRIfzxfF4cXD0xRfzg8OMP+AHqTgeH2cjMRKHXxw8aDRyZW1hJnukuItc",
+	"Xw8zceWZZfZwbDIaN/fdpefUmTaqS1p2qWc9IIclzXRJf8I4W/N8ocu1yFitHTHjMzXX2YbZFa9H0Uqw",
+	"P7189pTp+Q8itTH0Feu5KL2+XpdaLRnMEjOuWKUulb5WM0WtoD2Oqa9EyR4csm/lV6yHO8MSeJH0Y6ZL",
+	"ILYSuIkwbsnVUgxnKiHhSBhIuGGCpytGfbllC17llvXEcDlkSbjHSX84Q66eKTCfPD+FUT5Agn+R3QDN",
+	"lalgCy5zUe+DdCQl/Slyj2SYZVoQuw3fsOvVhv3jr//FpDUs10t8GbNKgfpAn8TLYzKEVT7V9rGuVPZr",
+	"LvCpZqZKV2CgdFWmwi9PaTtYADFJH2l7pUxVFLq0IvtOZJKfo278uhuB4uekGSXZ0Vo1tA3WQNwAnsPG",
+	"GKEyloSEAUHA7VpV0Tw+BlGshYtnmYTGPH9e6kKUVoIRXfDciDgqgkeN5Xq37b5ro9XlDZzeNaKfBBYx",
+	"ibeUIHb6BRpY6zgqEipco6pu3M8MvkTnsgsqGrfy2pEY+1W8qduTiYBVPJFK3MmT9gqfKcFefvuKcZWh",
+	"5P9YcWWl3QA9be6BGQ/9zDiO1vwtIRAw/XEDSPZ3AUkcmcvqLpF6+e2rnWVDtxgn71oxwooPFIPQoXXL",
+	"guJ5hyyUlWALXbKHz54+Pnvx3emjmL04/dPpw3P46/HJ2ZPTR8jGhydPH54+eXL6iGwNuT2WrsC6gj6w",
+	"NYC/HqxfKEMww1hRGLbmG2aszHP2g5YKe1u5FrlULQGZa50LjraWlnA3xgDkcqWl86ddYu7ex0wrAIbG",
+	"VCLrEMqY/DqMUf/xvulRJG/qYXhZ8g38LnKeiuyCozECnwh/RRm3YgBL7pq4FNx0gf3vVxvWIB1pdnel",
+	"lxR8swaMnYkUuJlN2D/++t8JbievHzLXqg+aWu8i6yWZ4Bm0AO320gN/O1W+wJmTfie7POp5P5tQjl9S",
+	"U+CWXIsLqy9QFC/WZnfR38k8l8bFFYtSrxlyFBdpNfIDOzvxmzI+d0GGzEWbXWChsS3Q3xFUqAoMVRRH",
+	"bwdLjdZ6YC5lMdAFKdyg0Ohfnbo58nNnizpcNMo6op0VLwqhRBZDuAG9HFU9qZi4Ag6xtc4ESwiSiyxB",
+	"HVnoPNfXLEm1WkiAU0l/yM5XYqYMX/LPDE0xYYnf2YT1tiWgH8OoueAGX9st3L+UV0KxOU8voeGVlpnI",
+	"kpnCdk5VGD2NWVqKDKI61zjlKhV5LrJkyjiSQovlZSmvhGEcgsRgC+Yi5Wu3XTMljTMBuTQWEMwsslqz",
+	"nFsxi2hhMSP01TCFhgxmRiwW309Fz91uvbSi6FJVqy3PL1Ifhd9qOhg2hJ0UVakZdtgxJ7WqS2UfHHYL",
+	"XOA0mhjgnpFnHFUFWJEPMS1bHgeDj9BJeD7Wyux9RGjGWhMHKnCr13oiKb77EM+lK0Jv72eaEm/tBfep",
+	"iDudwzYkeM6XmJRIcIiEVKE/QYlNq9LoOgiBiVjBlwKBc8GNYdIybpjvCo8xrYEuj5IpM+XU166kwd61",
+	"cdLk83JuaFgXUFC/e7scwgQ7gry1y27Q2DH11m3yMBd2Ks+fLTBkvhcujt9tbZ/2YOWOZBU3oESJT29h",
+	"uuojklKOcRf3xwjU/iM8VhdvSXNozbvcfbMtdSfMhSGMzyEe5cqZR7Sd19yAmeVoEQ9Hxz5kNVanlzE7",
+	"Gh2EeTMK/igWCuncYf3z06ePzp5+jXLK01QUFuy5rmyq1wIdI2H1jYCQt3FI/elMvTh9efriz6ePsDPS",
+	"wbxBjmuTCEOQ8YMxpjNVg8eObgTCXU/Xq4eWhuYjVIMdw+UHbRzeweXsMoT1zEaltACAOKBr3i0Cg2sc",
+	"RANOwcMA5EogPjYAHdIVzNJAI5iIPGVV7PRC/+uAE7asgQa7lnYlFXv24tHpi4tHpyePnpw9PY1Dlz+d",
+	"qQZqYe/k+bOX5yzM4+6Rv0um20jMMSD057qsOUt+OCPwp2aKxAz/H5irlClxhRmzrEWQ86hCgdl97SUn",
+	"iiMvB1Ec1ZuLj2m7ojiiXYH3nnGBQjTa+hx8yS8Q0GyjY+0M7xQ3YJ5zdQkWpQ7ksP/gcBxhQPdEqKVd",
+	"RZMHh+ib/c/90ATNZi/fGxm0KdgHQHo0YiAIZkrpJAw5LVtrYwkh9JK3g0rJHysxmG8ISn9QfLHmb8+o",
+	"/RFFou7X/pYbABRbzwPUX1Y75qvL93f5h9A1dO4W5YLb3Hjx+CE7Pjz6ojZ3FM+bITt9a4UyIKyUGjDM",
+	"SEs+1iF6Y7nKeJnNlFYC8G2dkgLXCWK7ocR+xnxCOUajUoiyni/x1jmJZyoxl1USQzDEekZQYGAKkcqF",
+	"TJnjsZP8e+dSfGq5y89hEsMEyZQmQ+oJNPff/CAT1IFbpQJ+paKTSHOLRwAivzk/f16H7ToTwyhIdRwd",
+	"HweglXLZu7CVstsd834EoLUue9cmNLkj0z2rRqOD9FKqDP8SyYQ1vI5ZnTKM2VrYlc4G8IQDMAP/1Z2l",
+	"Q9c40IuBc7tSmWqxkKkUyvpnjdcZkNeBuQZFSbmFK1HmmmfkIikn27ZF98/ftzDRTrfZrN3xNR/8NBoc",
+	"D978/nd3BgD41m9iLSpdFuDlt692d+bEueVLIQoA0pWSFj1SVRSiHKTcCJYLIN2gcmZyKSFSqgrQ84Wu",
+	"SpZxsxoYUfASEY8RS3DSps2ql9++GoxG+21GvD4Z/L/R4PjNu3G8P77pDerf+/C7/24UH3RjxVYU+GH+",
+	"B8H+3VkKClLrNEWQLXEZhps4+pB8kHGUepdMsRgexhGewj9hq/BP5/4xuPN5A4x9CPRgY0oHRHFEoT00",
+	"9SE1BH0ozx2+eztlCYThWuKGN13i45U8TKve56wr3G8KAt68Oxh37yti+9YEB4v9dMyPxeDL+RfZ4FA8",
+	"WAyO+Wh/MJ4fpIfZkXiw+GIURupVhX5wd9KTweM37768GYQ/Dz/k534nzTdouxe62zi/OH15zlKtwJBa",
+	"H4jaVSlcEAXK70+BDGFlj+wQlgtldbmBnzPV4G2ploj98ABI4fFbptMK5ZSdAmIpuF0xaZiD6vMNNvLH",
+	"TeA8Z0pawyxf1sn0BBuXJulPWbK3Ejy3q5+SmCV7peDZ5qcEWyZ7a2FLmZqE8VI0E8wUeXQ3x3CmZgrz",
+	"Z3wtmhWWlcLk2bUGl5VeusxayhW+4oSvJtD555pc+vczw3gAu7Fe8t2zR6d/gCdJn/3soW/rJT2D1zP1",
+	"86D9b/v3/V7ha6Csgd9E2f74i+FoOBruT74cfbnPmn+tV/utV/gaBmtt8/Zg49sHG98yWCAgW4Md3D7Y",
+	"we5gtH8rrrIcjD8FGtxcUmhFqU67Ehu3qZjTRDG7kkbOc8EyuViIUlBKbaZaIVEyATmoI7yAoynPc7PF",
+	"lB3Rn6kmNZzmkmJCEGJoyZW5Boohbgtyyz5Q7o1H+zHDsLyEWByCxK0MrrTgFUthgsQnjsYVSyjRguY7",
+	"oV6spys712/7MD0oKs0/Ho2Zj9mdZKPK4piOGJ9mzTm4GzwA/5YvLrnT0UynZo8Dm3ghhxu+zvvEDMNA",
+	"KYmo5OvTdqiZoPY91MhDqZVhZsVLsgMtLUVF+5y5+g0215kUBvWaDkF3zzfdueCGJXgAmzDEW3i0348Z",
+	"tzPFKE7yx/gPjo4OHrD5xgrTj5l4y1ObkzWqiwVUtnXMiCTASN4hDtkJy3m5FGV9UktMFhlLDkejxO2O",
+	"O/hHTA9BBp1uDmGNp7juoPzBgTORMb7kgL4pxecNqS974l4DmBHCAFHSsl6RcwsuZ68UP/qBsGainsBC",
+	"xD6XmXHhvTuYXUtjpFrGTC9grO3iiLC2ATjt+BJvVWPY1VZJBmM/VrC+5hB3eySIpl2SfuGyKYCKHMDG",
+	"aBeGuV5pI1grvPWkl6IQ3NJ6btmApvgCxvJxE21xc6RoV1Itg02h7cIh2U7A2ZbB8PA/6Xtq8Uwet8aw",
+	"D440pqwjqkNWAZNg1O0wUCrmi06G7LnvkfKy3IRBLqaSw2q1a44sppiXmLLmG9dR7MTTvSD2ZU3o2yfO",
+	"Aae9g0QnbOoURQIh4cV3J3+5OHt68fjJ2dffnCfs5PmZJ8R4awTU9Dpdfdzy8+j2ebaWau9zcvvirVgX",
+	"tj9tJB7GmouNVpmzxBQgEC3/99Xpq9OL70/Ozv0ppsm1jYE7Cq1JLYrAEZQdlC6WHI0OauX2IgEwCqsz",
+	"mgDNEYlljQOsa5ywfVB8xp6SvFHOUCsxae0JII85cFBZsgNDZ05puZdKz03CzEpfG6+vcwhEMem90CUi",
+	"nc/ZK2e/QDVNTfzh6JAIC186P6LtCswBRrPQ8iiJ2VzbFS7e1II4RfZUSrwt0BJicrQCu+ScTHIE2tfr",
+	"qhPKBb/0RKe8MmLCcq0vt+qDYKPc8b2Xp1wvwWT4ikpY4Hk7UePF3YbFmW6U5C8DbD04yxJGVbAxM5px",
+	"56mBJGA71m4Ge/GZ8UP5Yk6auZ4CC4Le2tr54UEyLaTgpVA22aNfEAOLpN5jV4mL0v79wUNaC3tIo/VZ",
+	"pXJhDEvOX5w8PL14/uLZ85OvT87Pnj39g14sEkon+QLABrQjsj95fgbhlyiNSx4CoMKziUIoXkiIX4aj",
+	"4QEFJCuMOZ1koSnpCEIfOxMDjg/0wRvra11empUuWA+mT23ujJER9uc0F7z8GYS0DwZJuOOpfAMwSbT3",
+	"FtTAWF6CLBF6OHn03dnTi/Nn354+TaYOHwAIY0qIDHDbSWVXupQ/oYJO2FeCl6JkZEiDzs6eDtkTbjGP",
+	"D5JPdpKBDd+4xOBMOVo+MwzUAixTD+TVG6KYOTMUM2+EYqeQhH6sRk+DIYdCX5tqZaq1MFNWgKBn/kEJ",
+	"i9UFs/wSbIDDeCg4CLMwcV9ys6ITyItUr9fSJkxgAfRKgB6mIB18XlYFIJdSLlfWZQf8qc9nZqaoJ+vV",
+	"QHbiEUSAF0ElwVJLG1OOP0DA1BqgaIh8pcG9wAoALwpZxfPBdSmtYCC5WrmTx9BmRZN38MRx1P1ySQWU",
+	"OhfsuZraUALbIUQviLoghIjbsRaEDv0ojqoyd/mwyd5eE1m8K3Rpb0BHeCn5PKe54SFJPspwNIlg5OC8",
+	"wv2EwaM3Nzc3b0Lq9/Dk/lNfBOD0T3MJTiWdTDXH3UthOw50pF0BFHVn7BN3En8NdjnJJSobDRH7xwtZ",
+	"Gjtk36NxckfzPc5ykS0RhfLMqXK5ccdh7rifxvFuyJ/Hig0DnEqpvCyuZ8VTBr4UMZlDGHOr1gWsJ+BL",
+	"mdV0UI0x5WnIjFB8WRrrw0QwuL65NAxw0ob1kj/ioz+42p+6nmmmjIX9oMAVWOBe8fyabwyDINFgjQH6",
+	"UCpGAFqTpm4iYZWyMsd7EMZXJ0AQbo3PytCYxAJvlxrKsSgCACE5uxqMnWXRJHoijX3myw/CaxI7Avsc",
+	"hvE8lCa4KEGWVFxJXVERxWemtYD+1PHJm7iGriE7wXsNmCci9ivdlINh8FHfdcAgqLnsQFUlt9yW6dXJ",
+	"yCYpGOb8bv97f3zT/2Nn+vK+NWfbnPtGX7M14mAS4R73XDLyJ+H8tGNVW0/wXaBgt7EChb7Filrpx6Pw",
+	"wOju0th7LvLN1j2R8Wj0nqruD6vmbkqSbqnndizqsizTFjtjTEWgAkgVVCViTyzJOCS6u8ip17cXXIK5",
+	"iaOj+3RpXzzAqvFbXUGTHdtyA/u7bmD/l3ED+203sE9uYJ/cQByZar3m5cbZh9Cqe55rMq/MrkpdLVcM",
+	"ECUlwNegOnxp6uIbWFkEvqXQpsOH/NklWMJsHJ4Tw24BmCKT6qIuOtIzvjyrBmjuiLQGxNAbDKmksNBV",
+	"f8kU8+YIs5r05VzYa+H6AVgzLnFWo7dJkMB0BzrGHYJjzUsL1PkUnqmoEWYuXLlHr+X1+6w7zTlhyXi0",
+	"n4TF3cnh6BhzIO1iG1/YgSU0LpreubnnC26o9GPK5KIhCVjkj0a3y04hlvDHUBQ91/lNqqqhUhyjKYYM",
+	"MqyTdlEvJluzOllq9VJgeNyZcwXaHPCnsw9bcmU4hUsYHjTCAB5iPBonPuMxZYXOc8/0pmityYlRXhYT",
+	"qJSdciPROYUr6qrLvSAKliiDJhhtpnrtK5x94t3h6BgJPBodNJkmqdK8ykRGQlynNymXM1OUR512ZUib",
+	"9GiH2w7qc+i8Txj7lc4297DBweW8VrFOUHrjCh5eu4sWY3dhoj7lBReHb/bbbw4ixJD3vLPTLOEWM09W",
+	"mp3YMOd8B6927j/e7Diq/V/WUXVR/7KO++oTAa8MTdFd786KO6w+CW4ah5eMu+hyTffaN5Jv4qjJ2dzV",
+	"tb6pi6saj8b/fGadBkczO+zylZDIHWdBpqiQ22cszenKb821j8AUh+9l9MddimuVDN9LSLsLMNuRangw",
+	"ME76ky63MVON33AWu95QVxaKtt+5kdtuxLhbeu7toL5A4YrAftstPv6N9ysEApPuO0eegWGhVDKdqYRS",
+	"yT7ehb7+2h387a7dSWH6U1+a66JfblhdhAJu8NYyWA9tJAnTXADQcAEqzHPtC6kRnEGgXCn805OMeKu5",
+	"QxL7UkHCeUlzJepfQRj2j+7W9857sB8ZTUCvg99Y/johZqVKwdMVxB4x3qHKSE7L2mzMFFeUNu5POg2D",
+	"E4Cd0r2kP2TfO3Q/U/6cBESI19lvErPgKxVx69Corh2HUfRMWcB/eCr0i4lQMNtdfYOPdHy07H2yYSWC",
+	"vxpo3xoxfjqLa5Klde63M2PaZAe5oUIUDuGs0tdDdrZdpmJ85e9aA8Kpb4j87e/hlY+//T0ElboM27Em",
+	"QuTGj06IacqMxFPi5IxA5xliTrrVSE18LjF5Ca7jhb/iF4cRkmJLjbnSmfLzGltyPEexOqAMzH4pUl1S",
+	"PVoIGTBZc81LV06BGu4vreFZvY+2RdGVAPY3N7sCpa+F9WHSVnazS8eaJnv+IzH//EzX+8OftmH6VSHp",
+	"4d1d6i9P/Kflxb4WwbUwX2NZX7T8t7NnDtfRWOYWu+bTCXgNK0znVQXreaxfX6TqD9kJlfi/9yL4dKZk",
+	"JtaFtlj/+lTXB/9znW2GlKm7Jfc0F3TA0lwS84V6WE+C2vewxpgwbVHNc2lWAiucfN3fdKte0QU3ZteO",
+	"7dTwXmmZUbv6mwaYhYThd76rgLdVm3vgSKO77U23zsajMZW7BZnJMNkZ1L/RvW2p2CJHU9zzxlmXzLuO",
+	"1mGV4xUQFnw0osbpPMdDe4/XmYPrK1GK3Qvrfg39uA4qHIlU9kdUwhDC0BTSUmELnS/1pAUBwJpiKm+B",
+	"PWLYztAtJPAFk917dVyF6Va66u5KaXJuBRWXuNBUl+7WfL9VV9q+UZiMRyPieaPtjhV1wwm1ophW2tgX",
+	"wRGzPML8fOsaKcDbjGGh0LU0gvXe8y2P/oQywHFdJQUoGZOcZDhQVZIuB0jy/Sn6wJNtPrOekFRXpTPR",
+	"xWX6kFQdNQKqaldh4A61Y08S5F/Izf4m+bLWeuk7L+H3XIz/RMWtCbJ/ZVDxWyRazt03Lt6TvG1UFCSu",
+	"HbqGGjndzlsEt5eH/3Gg6aGz4y07GDp7thH23wQ8UY2bK6MJvNTdlU0B0thaznh3OeNfZjnj9nLGtJxx",
+	"uJxmBXWE+2HepP21S5SMT44NmEP9NHcQSd97Zy6rm09+AXs8+6Eydu2/A/TewqVzym/7b5kQoLQ818tK",
+	"sB7Vg1Nu/LbPqtJ33z7uu6r0HblPV9gdw0uRCln8L7f/Sdz+lNxb/AlwNP4Uym1roLOjQ/xSGF8tSHlT",
+	"GB2DYVn6pHCPnuGdVFzPHgqAWwpql9OoBkftMubZtTKunCgXVyI3MVtqnUGcTBofu7eByXU0NYggoGUc",
+	"0DLuoKUlLLfRg59oMGEhFaYdXFhf+E/kBNMeBNMedE/b7H/HtN9gKX3sCpCFMfgtilKmREUPI8fgOkS/",
+	"vi3mrnLEwW3s9l3phgh/rzC6eXPzPwEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -9,7 +9,10 @@ CREATE TABLE order_saga (
 	declined_at    TEXT NOT NULL DEFAULT '',
 	released_at    TEXT NOT NULL DEFAULT '',
 	voided_at      TEXT NOT NULL DEFAULT '',
-	cancelled_at   TEXT NOT NULL DEFAULT ''
+	cancelled_at   TEXT NOT NULL DEFAULT '',
+	-- W3C traceparent of the request that placed the order (events mode): the
+	-- deadline's and the customer's cancellation join the order's trace.
+	trace_parent   TEXT NOT NULL DEFAULT ''
 );
 -- The deadline sweeper looks for the orders that are not final.
 CREATE INDEX IF NOT EXISTS orders_status ON orders(status);
