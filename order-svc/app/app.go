@@ -57,7 +57,8 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		hc := downstream.NewHTTPClient(cfg.HTTPClientTimeout, cfg.HTTPClientMaxConns, kit.Tracing.Provider, kit.Tracing.Propagator)
 		inv := &downstream.Inventory{BaseURL: cfg.InventoryURL, HTTP: hc}
 		bill := &downstream.Invoicing{BaseURL: cfg.InvoicingURL, HTTP: hc}
-		placer = &placing.Sync{Store: st, Inventory: inv, Invoicing: bill, Logger: kit.Logger, AfterCommit: crash, Now: now}
+		sp := &placing.Sync{Store: st, Inventory: inv, Invoicing: bill, Logger: kit.Logger, AfterCommit: crash, Now: now}
+		placer, canceller = sp, sp
 		kit.Knobs["HTTP_CLIENT_MAX_CONNS"] = cfg.HTTPClientMaxConns
 		kit.Knobs["HTTP_CLIENT_TIMEOUT"] = cfg.HTTPClientTimeout.String()
 		ready = append(ready, httpserver.Check{Name: topology.InventorySvc, Check: inv.Ping}, httpserver.Check{Name: topology.InvoicingSvc, Check: bill.Ping})

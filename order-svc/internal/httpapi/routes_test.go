@@ -54,11 +54,19 @@ func (f *fakePlacer) Place(_ context.Context, d order.Draft) (order.Order, error
 		_ = o.MarkRejected(f.reason, t0.Add(3*time.Millisecond))
 	case order.Failed:
 		_ = o.MarkFailed(f.reason, t0.Add(2*time.Second))
+	case order.Cancelled:
+		_, _ = o.Cancel("customer", t0.Add(time.Second))
 	}
 	return o, f.err
 }
 
 func newAPI(t *testing.T, p placing.Placer) (*echo.Echo, *store.Store) {
+	t.Helper()
+	return newAPIWith(t, &API{Placer: p})
+}
+
+// newAPIWith serves a over a fresh store (a.Store is set here).
+func newAPIWith(t *testing.T, a *API) (*echo.Echo, *store.Store) {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "orders.db"))
 	if err != nil {
@@ -69,7 +77,8 @@ func newAPI(t *testing.T, p placing.Placer) (*echo.Echo, *store.Store) {
 		Service: "order-svc", Mode: "sync", Logger: slog.New(slog.DiscardHandler),
 		Tracer: sdktrace.NewTracerProvider(), Propagator: propagation.TraceContext{}, Registry: httpserver.NewRegistry(),
 	})
-	(&API{Placer: p, Store: st}).Register(e)
+	a.Store = st
+	a.Register(e)
 	return e, st
 }
 
