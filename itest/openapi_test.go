@@ -177,8 +177,8 @@ func TestOpenAPIRoutes(t *testing.T) {
 			}
 		}
 	}
-	if ops != 23 {
-		t.Errorf("spec has %d operations; the services register 23 (update this count with the routes)", ops)
+	if ops != 24 {
+		t.Errorf("spec has %d operations; the services register 24 (update this count with the routes)", ops)
 	}
 }
 
@@ -316,6 +316,8 @@ func TestOpenAPIContract(t *testing.T) {
 			body: contractOrderBody("c", contractLine("SKU-001", 1)), ctype: "text/plain", want: 415, invalid: true},
 		{name: "get order: unknown", svc: orders.Name, method: "GET", path: contractPath("/orders/" + unknownID), want: 404},
 		{name: "get order: bad uuid", svc: orders.Name, method: "GET", path: contractPath("/orders/not-a-uuid"), want: 400, invalid: true},
+		{name: "cancel order: unknown", svc: orders.Name, method: "POST", path: contractPath("/orders/" + unknownID + "/cancel"), want: 404},
+		{name: "list orders: first page", svc: orders.Name, method: "GET", path: contractPath("/orders?after=&limit=5"), want: 200},
 		{name: "place order: invoicing down", svc: "order-svc (invoicing down)", method: "POST", path: contractPath("/orders"),
 			body: contractOrderBody("c", contractLine("SKU-002", 1)), want: 503,
 			check: func(t *testing.T, res *http.Response, body []byte) {

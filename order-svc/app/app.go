@@ -14,6 +14,7 @@ import (
 	"github.com/orderflow/platform/service"
 	"github.com/orderflow/platform/topology"
 
+	"github.com/orderflow/order-svc/internal/cancel"
 	"github.com/orderflow/order-svc/internal/downstream"
 	"github.com/orderflow/order-svc/internal/httpapi"
 	"github.com/orderflow/order-svc/internal/listen"
@@ -50,19 +51,28 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	// crash is the crash_after_commit fault's point in either placer.
 	crash := func(ctx context.Context, what string) { kit.Faults.AfterCommit(ctx, kit.Logger, what) }
 	var placer placing.Placer
+	var canceller cancel.Canceller
 	switch cfg.Mode {
 	case config.ModeSync:
 		hc := downstream.NewHTTPClient(cfg.HTTPClientTimeout, cfg.HTTPClientMaxConns, kit.Tracing.Provider, kit.Tracing.Propagator)
 		inv := &downstream.Inventory{BaseURL: cfg.InventoryURL, HTTP: hc}
 		bill := &downstream.Invoicing{BaseURL: cfg.InvoicingURL, HTTP: hc}
-		placer = &placing.Sync{Store: st, Inventory: inv, Invoicing: bill, Logger: kit.Logger, AfterCommit: crash, Now: now}
+		sp := &placing.Sync{Store: st, Inventory: inv, Invoicing: bill, Logger: kit.Logger, AfterCommit: crash, Now: now}
+		placer, canceller = sp, sp
 		kit.Knobs["HTTP_CLIENT_MAX_CONNS"] = cfg.HTTPClientMaxConns
 		kit.Knobs["HTTP_CLIENT_TIMEOUT"] = cfg.HTTPClientTimeout.String()
 		ready = append(ready, httpserver.Check{Name: topology.InventorySvc, Check: inv.Ping}, httpserver.Check{Name: topology.InvoicingSvc, Check: bill.Ping})
 	case config.ModeEvents:
 		m := kit.Messaging(st.DB, st.Read)
 		h := &listen.Handler{Now: now}
-		m.Consume(st.DB, h.Routes(), nil)
+		m.Consume(st.DB, h.Routes(), m.Outbox()) // OrderCancelled for an order it never had
+		ce := &cancel.Events{Store: st, Outbox: m.Outbox(), Tracer: kit.Tracer, Parent: kit.Propagation.ConsumerStart, Now: now}
+		canceller = ce
+		if d := cfg.OrderDeadline; d > 0 {
+			sw := &cancel.Sweeper{Events: ce, Deadline: d, Logger: kit.Logger}
+			a.Parts = append(a.Parts, sw.Run)
+		}
+		kit.Knobs["ORDER_DEADLINE"] = deadlineKnob(cfg.OrderDeadline)
 		ev := &placing.Events{Store: st, Outbox: m.Outbox(), AfterCommit: crash, Now: now}
 		if cfg.OrderPublish == config.PublishDirect {
 			ev.Direct = &placing.DirectPublish{Publisher: m.Publisher, Topic: ev.Outbox.Topic}
@@ -81,7 +91,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 
 	registerOrderGauge(kit.Registry, st)
 	a.Echo = kit.HTTP(st.Schema, ready...)
-	if err := (&httpapi.API{Placer: placer, Store: st}).Register(a.Echo); err != nil {
+	if err := (&httpapi.API{Placer: placer, Canceller: canceller, Store: st}).Register(a.Echo); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("routes: %w", err)
 	}
@@ -109,7 +119,15 @@ func (c orderCounts) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.NewInvalidMetric(c.desc, err)
 		return
 	}
-	for _, s := range []order.Status{order.Pending, order.Reserved, order.Confirmed, order.Rejected, order.Failed} {
+	for _, s := range order.Statuses() {
 		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(counts[s]), string(s))
 	}
+}
+
+// deadlineKnob is ORDER_DEADLINE as /admin/knobs shows it.
+func deadlineKnob(d time.Duration) string {
+	if d == 0 {
+		return "off"
+	}
+	return d.String()
 }

@@ -75,6 +75,7 @@ var Vars = []Var{
 	{"HTTP_QUEUE_WAIT", "100ms", "all", "How long a request over `HTTP_MAX_IN_FLIGHT` waits for a slot before `503` (Go duration; `0s` refuses at once). 100 ms absorbs bursts of arrivals at the bound yet stays far below `HTTP_CLIENT_TIMEOUT`, so a caller hears `503` rather than timing out."},
 	{"HTTP_CLIENT_MAX_CONNS", "64", "order-svc (sync)", "Connections order-svc opens to each downstream (the transport's `MaxConnsPerHost` and `MaxIdleConnsPerHost`); calls beyond wait for one, within `HTTP_CLIENT_TIMEOUT`. `0`: unbounded. 64 matches `HTTP_MAX_IN_FLIGHT`, so the chain's capacity is the smallest pool in it."},
 	{"ORDER_PUBLISH", "outbox", "order-svc (events)", "`outbox` (OrderPlaced written in the order's transaction, published by the relay) or `direct` (the order committed, then OrderPlaced published straight to Kafka: a dual write that loses the event when the process crashes in between). `direct` exists only for the dual-write lesson (`flowctl scenario dual-write`) and says so in its start-up log line."},
+	{"ORDER_DEADLINE", "30s", "order-svc (events)", "How long an order may stay not final before order-svc cancels it (reason `deadline`, `OrderCancelled` published; inventory-svc releases its stock, invoicing-svc voids its invoice). Go duration; `0` turns the deadline off. 30 s is far above every time to consistency recorded in docs/runs (at most 3.5 s, in broker-down with the broker 5 s down), so it never fires in the existing scenarios; the lessons set it as low as 100ms. Sync mode has no deadline of its own: there it is the request's timeout."},
 	{"TRACE_PROPAGATION", "child", "all", "`child` (one trace per order), `link` (new trace per message, linked to the producer) or `off` (no context carried)."},
 	{"ADMIN_TOKEN", "(empty)", "all", "Bearer token for `/admin/faults` (fault injection: latency, error rate, paused consumers, a crash right after a commit); empty disables the endpoint."},
 	{"LOG_LEVEL", "info", "all", "`debug`, `info`, `warn` or `error`."},
@@ -84,6 +85,10 @@ var Vars = []Var{
 	{"OTEL_TRACES_SAMPLER", "parentbased_always_on", "all", "Standard OTel sampler selection."},
 	{"OTEL_RESOURCE_ATTRIBUTES", "(empty)", "all", "Extra resource attributes, `key=value,…`."},
 }
+
+// MinOrderDeadline is the shortest ORDER_DEADLINE: below it the deadline
+// would race the order's own first steps even on an idle machine.
+const MinOrderDeadline = 100 * time.Millisecond
 
 // Config is what a service needs to wire itself.
 type Config struct {
@@ -109,9 +114,11 @@ type Config struct {
 	TracePropagation   Propagation
 	// OrderPublish is how order-svc's events mode publishes OrderPlaced.
 	OrderPublish Publish
-	AdminToken   string
-	LogLevel     string
-	PprofAddr    string
+	// OrderDeadline is how long an events order may stay not final (0: off).
+	OrderDeadline time.Duration
+	AdminToken    string
+	LogLevel      string
+	PprofAddr     string
 }
 
 // Load reads the variables for service. Every problem is reported, not just the first.
@@ -172,6 +179,11 @@ func Load(service string, getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Sprintf("HTTP_CLIENT_TIMEOUT=%q: use a positive Go duration such as 2s", getenv("HTTP_CLIENT_TIMEOUT")))
 	}
 	c.HTTPClientTimeout = d
+	od, err := time.ParseDuration(get("ORDER_DEADLINE", "30s"))
+	if err != nil || od < 0 || (od > 0 && od < MinOrderDeadline) {
+		errs = append(errs, fmt.Sprintf("ORDER_DEADLINE=%q: use a Go duration of at least %v such as 30s, or 0 to turn the deadline off", getenv("ORDER_DEADLINE"), MinOrderDeadline))
+	}
+	c.OrderDeadline = od
 	rf, err := strconv.Atoi(get("KAFKA_REPLICATION_FACTOR", "1"))
 	if err != nil || rf < 1 {
 		errs = append(errs, fmt.Sprintf("KAFKA_REPLICATION_FACTOR=%q: use a whole number ≥ 1", getenv("KAFKA_REPLICATION_FACTOR")))

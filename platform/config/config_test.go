@@ -36,6 +36,7 @@ func TestLoadDefaults(t *testing.T) {
 		HTTPClientMaxConns: 64,
 		TracePropagation:   config.PropagationChild,
 		OrderPublish:       config.PublishOutbox,
+		OrderDeadline:      30 * time.Second,
 		LogLevel:           "info",
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -68,6 +69,7 @@ func TestLoadValues(t *testing.T) {
 		"HTTP_CLIENT_MAX_CONNS":    "8",
 		"TRACE_PROPAGATION":        "link",
 		"ORDER_PUBLISH":            "direct",
+		"ORDER_DEADLINE":           "250ms",
 		"LOG_LEVEL":                "debug",
 	}))
 	if err != nil {
@@ -79,7 +81,7 @@ func TestLoadValues(t *testing.T) {
 		Partitions: 12, ConsumerBatchMax: 1, ConsumerBatchWait: 20 * time.Millisecond,
 		InventoryURL: "http://127.0.0.1:8182", InvoicingURL: "https://billing.example:8443",
 		HTTPClientTimeout: 750 * time.Millisecond, HTTPMaxInFlight: 0, HTTPQueueWait: 0, HTTPClientMaxConns: 8,
-		TracePropagation: config.PropagationLink, OrderPublish: config.PublishDirect, LogLevel: "debug",
+		TracePropagation: config.PropagationLink, OrderPublish: config.PublishDirect, OrderDeadline: 250 * time.Millisecond, LogLevel: "debug",
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("Load =\n%+v\nwant\n%+v", c, want)
@@ -138,6 +140,9 @@ func TestLoadSingleProblems(t *testing.T) {
 		{"profiles on the network", map[string]string{"PPROF_ADDR": "0.0.0.0:6061"}, "PPROF_ADDR"},
 		{"profiles without a port", map[string]string{"PPROF_ADDR": "127.0.0.1"}, "PPROF_ADDR"},
 		{"publish neither outbox nor direct", map[string]string{"ORDER_PUBLISH": "both"}, "ORDER_PUBLISH"},
+		{"deadline without a unit", map[string]string{"ORDER_DEADLINE": "30"}, "ORDER_DEADLINE"},
+		{"deadline negative", map[string]string{"ORDER_DEADLINE": "-1s"}, "ORDER_DEADLINE"},
+		{"deadline below the shortest", map[string]string{"ORDER_DEADLINE": "50ms"}, "ORDER_DEADLINE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -201,6 +206,16 @@ func TestMarkdownTableListsEveryVar(t *testing.T) {
 		"HTTP_MAX_IN_FLIGHT", "HTTP_QUEUE_WAIT", "HTTP_CLIENT_MAX_CONNS"} {
 		if !strings.Contains(md, "| `"+name+"` |") {
 			t.Errorf("table lacks %s", name)
+		}
+	}
+}
+
+// ORDER_DEADLINE=0 turns the deadline off; the shortest on is MinOrderDeadline.
+func TestOrderDeadlineOffAndShortest(t *testing.T) {
+	for v, want := range map[string]time.Duration{"0": 0, "0s": 0, "100ms": config.MinOrderDeadline, "2m": 2 * time.Minute} {
+		c, err := config.Load("order-svc", env(map[string]string{"ORDER_DEADLINE": v}))
+		if err != nil || c.OrderDeadline != want {
+			t.Errorf("ORDER_DEADLINE=%s: %v, %v; want %v", v, c.OrderDeadline, err, want)
 		}
 	}
 }

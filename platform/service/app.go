@@ -21,6 +21,9 @@ type App struct {
 	Kit       *Kit
 	Echo      *echo.Echo
 	Messaging *Messaging // nil in sync mode
+	// Parts are the service's own long-running functions (order-svc's
+	// deadline sweeper), run beside the HTTP server and the messaging parts.
+	Parts []runner.Func
 	// Closers run after the parts stopped (the service's store, typically).
 	Closers []func() error
 }
@@ -38,6 +41,7 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	if a.Messaging != nil {
 		parts = append(parts, a.Messaging.Parts()...)
 	}
+	parts = append(parts, a.Parts...)
 	if addr := cfg.PprofAddr; addr != "" {
 		parts = append(parts, func(ctx context.Context) error { return servePprof(ctx, addr) })
 		a.Kit.Logger.InfoContext(ctx, "profiles served", "pprof", "http://"+addr+"/debug/pprof/")

@@ -13,6 +13,7 @@ import (
 	"github.com/orderflow/platform/problem"
 	"github.com/orderflow/platform/reqvalidate"
 
+	"github.com/orderflow/order-svc/internal/cancel"
 	"github.com/orderflow/order-svc/internal/httpapi/gen"
 	"github.com/orderflow/order-svc/internal/order"
 	"github.com/orderflow/order-svc/internal/placing"
@@ -23,8 +24,9 @@ import (
 // generated from docs/openapi.yaml, so a spec change the handlers do not
 // follow fails to compile.
 type API struct {
-	Placer placing.Placer
-	Store  *store.Store
+	Placer    placing.Placer
+	Canceller cancel.Canceller
+	Store     *store.Store
 }
 
 // Register adds the routes to e, each behind the request validator of the
@@ -41,7 +43,9 @@ func (a *API) Register(e *echo.Echo) error {
 var _ gen.ServerInterface = (*API)(nil)
 
 // PlaceOrder answers by the order's status, whichever Placer made it:
-// 201 CONFIRMED, 202 PENDING (accepted, not done), 409 REJECTED, 503 FAILED.
+// 201 CONFIRMED, 202 PENDING (accepted, not done), 409 REJECTED, 402 FAILED
+// by a declined payment, 503 FAILED otherwise, 409 CANCELLED (sync: the
+// customer cancelled while it was placed).
 func (a *API) PlaceOrder(c echo.Context) error {
 	var req gen.PlaceOrder
 	if err := httpserver.DecodeJSON(c, &req); err != nil {
@@ -70,14 +74,21 @@ func (a *API) PlaceOrder(c echo.Context) error {
 	case order.Rejected:
 		return problem.New(http.StatusConflict, "out-of-stock", "Out of stock", o.Reason).
 			With("order_id", o.ID).With("order_status", o.Status).With("order", location)
-	default: // Failed
-		detail := o.Reason
-		if placing.IsUnavailable(err) {
-			c.Response().Header().Set("Retry-After", "5")
-		}
-		return problem.New(http.StatusServiceUnavailable, "dependency-failed", "A service the order depends on failed", detail).
+	case order.Cancelled:
+		return problem.New(http.StatusConflict, "order-cancelled", "The order was cancelled while it was placed",
+			fmt.Sprintf("order %s was cancelled (%s) before it completed; what was done for it is undone", o.ID, o.Reason)).
 			With("order_id", o.ID).With("order_status", o.Status).With("order", location)
 	}
+	if placing.IsDeclined(err) {
+		return problem.New(http.StatusPaymentRequired, "payment-declined", "Payment declined", o.Reason).
+			With("order_id", o.ID).With("order_status", o.Status).With("order", location)
+	}
+	// Failed: a dependency failed.
+	if placing.IsUnavailable(err) {
+		c.Response().Header().Set("Retry-After", "5")
+	}
+	return problem.New(http.StatusServiceUnavailable, "dependency-failed", "A service the order depends on failed", o.Reason).
+		With("order_id", o.ID).With("order_status", o.Status).With("order", location)
 }
 
 func (a *API) GetOrder(c echo.Context, id gen.OrderID) error {
@@ -98,6 +109,8 @@ func (a *API) GetOrder(c echo.Context, id gen.OrderID) error {
 // MaxListLimit caps GET /orders?limit=.
 const MaxListLimit = 500
 
+// ListOrders answers the newest orders, or with after one page of all of
+// them in placement order (docs/openapi.yaml).
 func (a *API) ListOrders(c echo.Context, params gen.ListOrdersParams) error {
 	limit := 20 // the spec's default
 	if n := params.Limit; n != nil {
@@ -106,11 +119,26 @@ func (a *API) ListOrders(c echo.Context, params gen.ListOrdersParams) error {
 		}
 		limit = *n
 	}
-	list, err := a.Store.List(c.Request().Context(), limit)
+	ctx := c.Request().Context()
+	var list []order.Order
+	var err error
+	out := gen.OrderList{}
+	if params.After == nil {
+		list, err = a.Store.List(ctx, limit)
+	} else {
+		var more bool
+		list, more, err = a.Store.Page(ctx, *params.After, limit)
+		if errors.Is(err, store.ErrUnknownCursor) {
+			return problem.Validation("after names no order", problem.FieldError{Field: "after", Detail: fmt.Sprintf("%q is not the id of an order: pass the previous page's next_after, or an empty after for the first page", *params.After)})
+		}
+		if more {
+			out.NextAfter = list[len(list)-1].ID
+		}
+	}
 	if err != nil {
 		return err
 	}
-	out := gen.OrderList{Orders: make([]gen.Order, 0, len(list))}
+	out.Orders = make([]gen.Order, 0, len(list))
 	for _, o := range list {
 		out.Orders = append(out.Orders, toDTO(o))
 	}

@@ -46,19 +46,27 @@ func (f *fakePlacer) Place(_ context.Context, d order.Draft) (order.Order, error
 	o := order.New(uuid.NewString(), d, "", t0)
 	switch f.status {
 	case order.Reserved:
-		_ = o.MarkReserved(t0.Add(5 * time.Millisecond))
+		_ = o.MarkReserved("res-1", t0.Add(5*time.Millisecond))
 	case order.Confirmed:
-		_ = o.MarkReserved(t0.Add(5 * time.Millisecond))
+		_ = o.MarkReserved("res-1", t0.Add(5*time.Millisecond))
 		_ = o.MarkInvoiced("inv-1", 5030, t0.Add(12*time.Millisecond))
 	case order.Rejected:
 		_ = o.MarkRejected(f.reason, t0.Add(3*time.Millisecond))
 	case order.Failed:
 		_ = o.MarkFailed(f.reason, t0.Add(2*time.Second))
+	case order.Cancelled:
+		_, _ = o.Cancel("customer", t0.Add(time.Second))
 	}
 	return o, f.err
 }
 
 func newAPI(t *testing.T, p placing.Placer) (*echo.Echo, *store.Store) {
+	t.Helper()
+	return newAPIWith(t, &API{Placer: p})
+}
+
+// newAPIWith serves a over a fresh store (a.Store is set here).
+func newAPIWith(t *testing.T, a *API) (*echo.Echo, *store.Store) {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "orders.db"))
 	if err != nil {
@@ -69,7 +77,8 @@ func newAPI(t *testing.T, p placing.Placer) (*echo.Echo, *store.Store) {
 		Service: "order-svc", Mode: "sync", Logger: slog.New(slog.DiscardHandler),
 		Tracer: sdktrace.NewTracerProvider(), Propagator: propagation.TraceContext{}, Registry: httpserver.NewRegistry(),
 	})
-	(&API{Placer: p, Store: st}).Register(e)
+	a.Store = st
+	a.Register(e)
 	return e, st
 }
 
@@ -266,7 +275,7 @@ func TestPlaceOrderRejectsBadRequests(t *testing.T) {
 func TestGetOrder(t *testing.T) {
 	e, st := newAPI(t, &fakePlacer{})
 	o := order.New(uuid.NewString(), order.Draft{CustomerID: "c", Items: []order.Line{{SKU: "SKU-001", Qty: 1}}}, "4bf92f3577b34da6a3ce929d0e0e4736", t0)
-	_ = o.MarkReserved(t0.Add(4 * time.Millisecond))
+	_ = o.MarkReserved("res-1", t0.Add(4*time.Millisecond))
 	if err := st.InTx(context.Background(), func(tx *sql.Tx) error { return store.Insert(context.Background(), tx, o) }); err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,8 @@
 // Package listen applies the events order-svc consumes (events mode): stock
-// reserved or rejected on inventory.v1, invoice issued on invoicing.v1.
-// platform/consume claims each event id in the same transaction, so a
-// redelivery changes nothing.
+// reserved, rejected or released on inventory.v1; invoice issued or voided
+// and payment declined on invoicing.v1. platform/consume claims each event id
+// in the same transaction, so a redelivery changes nothing, and stores what a
+// handler emits in the outbox in that transaction too.
 package listen
 
 import (
@@ -25,32 +26,42 @@ type Handler struct {
 
 // Routes are the events order-svc reacts to. Stock movements share
 // inventory.v1 but concern no order: they are not routed, so they are skipped
-// before the order lookup, which would dead-letter them as an "unknown order".
+// before the order lookup.
 func (h *Handler) Routes() consume.Routes {
 	return consume.Routes{
-		events.TypeStockReserved: h.apply,
-		events.TypeStockRejected: h.apply,
-		events.TypeInvoiceIssued: h.apply,
+		events.TypeStockReserved:   h.apply,
+		events.TypeStockRejected:   h.apply,
+		events.TypeInvoiceIssued:   h.apply,
+		events.TypePaymentDeclined: h.apply,
+		events.TypeStockReleased:   h.apply,
+		events.TypeInvoiceVoided:   h.apply,
 	}
 }
 
-// apply moves the event's order to the state the event implies; it emits nothing.
+// apply moves the event's order to the state the event implies. It emits
+// an OrderCancelled only for an order it never had (see unknown).
 func (h *Handler) apply(ctx context.Context, tx *sql.Tx, env events.Envelope, payload events.Payload) ([]events.Envelope, error) {
+	now := h.Now()
 	o, err := store.GetTx(ctx, tx, env.OrderID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("%w: %s for unknown order %s", events.ErrInvalid, env.Type, env.OrderID)
+		return h.unknown(ctx, tx, env, payload, now)
 	}
 	if err != nil {
 		return nil, err
 	}
-	now := h.Now()
 	switch p := payload.(type) {
 	case *events.StockReserved:
-		err = o.MarkReserved(now)
+		err = o.MarkReserved(p.ReservationID, now)
 	case *events.StockRejected:
 		err = o.MarkRejected(p.Reason, now)
 	case *events.InvoiceIssued:
 		err = o.MarkInvoiced(p.InvoiceID, p.TotalCents, now)
+	case *events.PaymentDeclined:
+		err = o.MarkDeclined(now)
+	case *events.StockReleased:
+		err = o.MarkReleased(p.Reason, p.Detail, now)
+	case *events.InvoiceVoided:
+		err = o.MarkVoided(now)
 	default:
 		return nil, nil
 	}
@@ -63,4 +74,34 @@ func (h *Handler) apply(ctx context.Context, tx *sql.Tx, env events.Envelope, pa
 		return nil, err
 	}
 	return nil, store.Update(ctx, tx, o)
+}
+
+// unknown handles an event for an order order-svc never had (an OrderPlaced
+// published by hand). A reservation or an invoice for it holds stock or
+// money for nothing: order-svc records the order CANCELLED (unknown_order)
+// and emits OrderCancelled, which inventory-svc and invoicing-svc undo as
+// any cancellation; the row makes the ledger check see it, and a second
+// step for the same order finds it and emits nothing more. Anything else
+// (a rejection, a decline, a compensation) holds nothing: skipped.
+func (h *Handler) unknown(ctx context.Context, tx *sql.Tx, env events.Envelope, payload events.Payload, now time.Time) ([]events.Envelope, error) {
+	var o order.Order
+	switch p := payload.(type) {
+	case *events.StockReserved:
+		o = order.NewUnknown(env.OrderID, p.CustomerID, p.Items, now)
+		o.ReservationID = p.ReservationID
+		o.ReservedAt = now
+	case *events.InvoiceIssued:
+		o = order.NewUnknown(env.OrderID, "", nil, now)
+		o.InvoiceID, o.TotalCents, o.InvoicedAt = p.InvoiceID, p.TotalCents, now
+	default:
+		return nil, nil
+	}
+	if err := store.Insert(ctx, tx, o); err != nil {
+		return nil, err
+	}
+	ev, err := events.New(o.ID, now, o.CancelledEvent())
+	if err != nil {
+		return nil, fmt.Errorf("order %s (unknown): %w", o.ID, err)
+	}
+	return []events.Envelope{ev}, nil
 }

@@ -22,11 +22,17 @@ const (
 	Reserved  Status = "RESERVED"  // stock reserved, invoice not issued yet
 	Confirmed Status = "CONFIRMED" // stock reserved and invoice issued: final
 	Rejected  Status = "REJECTED"  // out of stock: final
-	Failed    Status = "FAILED"    // a dependency failed (sync mode): final
+	Failed    Status = "FAILED"    // a dependency failed or the payment was declined: final
+	Cancelled Status = "CANCELLED" // given up (deadline, customer, unknown order): final
 )
 
+// Statuses lists every status, in the order the metrics show them.
+func Statuses() []Status { return []Status{Pending, Reserved, Confirmed, Rejected, Failed, Cancelled} }
+
 // Final reports whether no further change is expected.
-func (s Status) Final() bool { return s == Confirmed || s == Rejected || s == Failed }
+func (s Status) Final() bool {
+	return s == Confirmed || s == Rejected || s == Failed || s == Cancelled
+}
 
 // Line is one SKU and quantity.
 type Line = events.Line
@@ -77,20 +83,29 @@ func (d Draft) Validate() []problem.FieldError {
 
 // Order is the aggregate.
 type Order struct {
-	ID         string
-	CustomerID string
-	Items      []Line
-	Status     Status
-	Reason     string // why REJECTED or FAILED
-	InvoiceID  string
-	TotalCents int64
-	TraceID    string // trace of the request that placed it
-	PlacedAt   time.Time
-	// Timeline: when each step happened (zero = not yet).
+	ID            string
+	CustomerID    string
+	Items         []Line
+	Status        Status
+	Reason        string // why REJECTED, FAILED or CANCELLED
+	ReservationID string // inventory-svc's reservation, once known
+	InvoiceID     string
+	TotalCents    int64
+	TraceID       string // trace of the request that placed it
+	// TraceParent is that request's W3C traceparent (events mode), so a
+	// cancellation can join the order's trace.
+	TraceParent string
+	PlacedAt    time.Time
+	// Timeline: when each step happened (zero = not yet). A step is recorded
+	// once, the first time; later messages of the same kind change nothing.
 	ReservedAt  time.Time
 	RejectedAt  time.Time
 	InvoicedAt  time.Time
 	ConfirmedAt time.Time
+	DeclinedAt  time.Time
+	ReleasedAt  time.Time
+	VoidedAt    time.Time
+	CancelledAt time.Time
 	FailedAt    time.Time
 	UpdatedAt   time.Time
 }
@@ -101,65 +116,111 @@ func New(id string, d Draft, traceID string, now time.Time) Order {
 	return Order{ID: id, CustomerID: strings.TrimSpace(d.CustomerID), Items: d.Items, Status: Pending, TraceID: traceID, PlacedAt: now, UpdatedAt: now}
 }
 
-// ErrTransition is returned for a change the state machine does not allow.
+// ErrTransition is returned for a change the state machine does not allow:
+// a message that contradicts the order's status (dead-lettered in events mode).
 var ErrTransition = errors.New("transition not allowed")
 
-// MarkReserved records the reservation. Events for one order travel on
-// different topics, so the invoice can arrive first: a CONFIRMED order keeps
-// its status and only gains the timestamp.
-func (o *Order) MarkReserved(at time.Time) error {
+// refuse is the ErrTransition for doing what to an order in its status.
+func (o *Order) refuse(what string) error {
+	return fmt.Errorf("%w: %s an order that is %s", ErrTransition, what, o.Status)
+}
+
+// record sets *step to at unless the step happened before, and reports
+// whether it did.
+func (o *Order) record(step *time.Time, at time.Time) bool {
+	if !step.IsZero() {
+		return false
+	}
+	*step = at.UTC()
+	return true
+}
+
+// moveTo changes the status; the caller records the step.
+func (o *Order) moveTo(s Status, at time.Time) {
+	o.Status, o.UpdatedAt = s, at.UTC()
+}
+
+// stepOnly records a step without changing the status: a message that
+// arrives after the order moved on ("too late") stays visible.
+func (o *Order) stepOnly(step *time.Time, at time.Time) {
+	if o.record(step, at) {
+		o.UpdatedAt = at.UTC()
+	}
+}
+
+// MarkReserved records the reservation (StockReserved; sync: Reserve
+// answered). Events for one order travel on different topics, so the invoice
+// or the decline can arrive first: a later state keeps its status and only
+// gains the step.
+func (o *Order) MarkReserved(reservationID string, at time.Time) error {
 	switch o.Status {
 	case Pending:
-		o.Status = Reserved
-	case Reserved, Confirmed:
-	default:
-		return fmt.Errorf("%w: reserve an order that is %s", ErrTransition, o.Status)
+		o.moveTo(Reserved, at)
+		o.record(&o.ReservedAt, at)
+	case Reserved, Confirmed, Failed, Cancelled:
+		o.stepOnly(&o.ReservedAt, at)
+	default: // Rejected: stock both refused and reserved
+		return o.refuse("reserve")
 	}
-	if o.ReservedAt.IsZero() {
-		o.ReservedAt = at.UTC()
+	if o.ReservationID == "" && reservationID != "" {
+		o.ReservationID = reservationID
+		o.UpdatedAt = at.UTC()
 	}
-	o.UpdatedAt = at.UTC()
 	return nil
 }
 
-// MarkInvoiced records the invoice and confirms the order. An invoice implies
-// the stock was reserved, so it is accepted from PENDING too.
+// MarkInvoiced records the invoice and confirms the order (InvoiceIssued;
+// sync: Issue answered). An invoice implies the stock was reserved, so it is
+// accepted from PENDING too. A cancelled order keeps its status and the
+// invoice id, which its compensation voids.
 func (o *Order) MarkInvoiced(invoiceID string, totalCents int64, at time.Time) error {
 	switch o.Status {
 	case Pending, Reserved:
-		o.Status = Confirmed
-		o.ConfirmedAt = at.UTC()
+		o.moveTo(Confirmed, at)
+		o.record(&o.ConfirmedAt, at)
+		o.record(&o.InvoicedAt, at)
 	case Confirmed:
-	default:
-		return fmt.Errorf("%w: invoice an order that is %s", ErrTransition, o.Status)
-	}
-	if o.InvoicedAt.IsZero() {
-		o.InvoicedAt = at.UTC()
+		return nil
+	case Cancelled:
+		o.stepOnly(&o.InvoicedAt, at)
+		if o.InvoiceID != "" {
+			return nil
+		}
+		o.UpdatedAt = at.UTC()
+	default: // Rejected, Failed: nothing was left to invoice
+		return o.refuse("invoice")
 	}
 	o.InvoiceID, o.TotalCents = invoiceID, totalCents
-	o.UpdatedAt = at.UTC()
 	return nil
 }
 
-// MarkRejected ends the order: not enough stock.
+// MarkRejected ends the order: not enough stock (StockRejected).
 func (o *Order) MarkRejected(reason string, at time.Time) error {
 	switch o.Status {
 	case Pending:
 	case Rejected:
 		return nil
+	case Cancelled:
+		o.stepOnly(&o.RejectedAt, at)
+		return nil
 	default:
-		return fmt.Errorf("%w: reject an order that is %s", ErrTransition, o.Status)
+		return o.refuse("reject")
 	}
-	o.Status, o.Reason, o.RejectedAt, o.UpdatedAt = Rejected, reason, at.UTC(), at.UTC()
+	o.moveTo(Rejected, at)
+	o.Reason = reason
+	o.record(&o.RejectedAt, at)
 	return nil
 }
 
-// MarkFailed ends the order: a dependency failed before it could complete.
+// MarkFailed ends the order: a dependency failed before it could complete
+// (sync mode).
 func (o *Order) MarkFailed(reason string, at time.Time) error {
 	if o.Status.Final() {
-		return fmt.Errorf("%w: fail an order that is %s", ErrTransition, o.Status)
+		return o.refuse("fail")
 	}
-	o.Status, o.Reason, o.FailedAt, o.UpdatedAt = Failed, reason, at.UTC(), at.UTC()
+	o.moveTo(Failed, at)
+	o.Reason = reason
+	o.record(&o.FailedAt, at)
 	return nil
 }
 
@@ -172,7 +233,10 @@ type Step struct {
 // Timeline lists the steps that happened, in time order.
 func (o Order) Timeline() []Step {
 	steps := []Step{{"placed", o.PlacedAt}}
-	for _, s := range []Step{{"reserved", o.ReservedAt}, {"rejected", o.RejectedAt}, {"invoiced", o.InvoicedAt}, {"confirmed", o.ConfirmedAt}, {"failed", o.FailedAt}} {
+	for _, s := range []Step{
+		{"reserved", o.ReservedAt}, {"rejected", o.RejectedAt}, {"invoiced", o.InvoicedAt}, {"confirmed", o.ConfirmedAt},
+		{"declined", o.DeclinedAt}, {"released", o.ReleasedAt}, {"voided", o.VoidedAt}, {"cancelled", o.CancelledAt}, {"failed", o.FailedAt},
+	} {
 		if !s.At.IsZero() {
 			steps = append(steps, s)
 		}
@@ -191,6 +255,8 @@ func (o Order) TimeToFinal() (time.Duration, bool) {
 		end = o.RejectedAt
 	case Failed:
 		end = o.FailedAt
+	case Cancelled:
+		end = o.CancelledAt
 	default:
 		return 0, false
 	}

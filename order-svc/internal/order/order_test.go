@@ -94,8 +94,8 @@ type step struct {
 }
 
 var (
-	reserve  = step{"reserve", func(o *order.Order) error { return o.MarkReserved(at(10)) }}
-	reserve2 = step{"reserve again", func(o *order.Order) error { return o.MarkReserved(at(40)) }}
+	reserve  = step{"reserve", func(o *order.Order) error { return o.MarkReserved("res-1", at(10)) }}
+	reserve2 = step{"reserve again", func(o *order.Order) error { return o.MarkReserved("res-1", at(40)) }}
 	invoice  = step{"invoice", func(o *order.Order) error { return o.MarkInvoiced("inv-1", 3780, at(20)) }}
 	reject   = step{"reject", func(o *order.Order) error { return o.MarkRejected("SKU-005: 5 requested, 3 available", at(15)) }}
 	fail     = step{"fail", func(o *order.Order) error { return o.MarkFailed("inventory-svc unavailable", at(30)) }}
@@ -153,7 +153,13 @@ func TestStateMachine(t *testing.T) {
 		{name: "confirmed cannot fail", steps: []step{invoice, fail}, wantErr: 1, want: order.Confirmed},
 		{name: "failed cannot fail again", steps: []step{fail, fail}, wantErr: 1, want: order.Failed},
 		{name: "failed cannot be invoiced", steps: []step{fail, invoice}, wantErr: 1, want: order.Failed},
-		{name: "failed cannot be reserved", steps: []step{fail, reserve}, wantErr: 1, want: order.Failed},
+		// The saga's table (issue 19): a StockReserved that arrives after the
+		// order failed records its step and keeps FAILED (was: refused).
+		{name: "failed stays failed when reserved late", steps: []step{fail, reserve2}, wantErr: -1, want: order.Failed, check: func(t *testing.T, o order.Order) {
+			if !o.ReservedAt.Equal(at(40)) {
+				t.Errorf("ReservedAt = %v, want the late step recorded", o.ReservedAt)
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -185,7 +191,7 @@ func TestStateMachine(t *testing.T) {
 }
 
 func TestFinal(t *testing.T) {
-	for s, want := range map[order.Status]bool{order.Pending: false, order.Reserved: false, order.Confirmed: true, order.Rejected: true, order.Failed: true} {
+	for s, want := range map[order.Status]bool{order.Pending: false, order.Reserved: false, order.Confirmed: true, order.Rejected: true, order.Failed: true, order.Cancelled: true} {
 		if s.Final() != want {
 			t.Errorf("%s.Final() = %v, want %v", s, s.Final(), want)
 		}
@@ -208,7 +214,7 @@ func TestTimeline(t *testing.T) {
 	// Invoice first (on invoicing.v1), reservation later (on inventory.v1):
 	// the timeline shows the steps in the order they happened.
 	_ = o.MarkInvoiced("inv", 1, at(20))
-	_ = o.MarkReserved(at(35))
+	_ = o.MarkReserved("res-1", at(35))
 	got := o.Timeline()
 	if names := stepNames(o); !reflect.DeepEqual(names, []string{"placed", "invoiced", "confirmed", "reserved"}) {
 		t.Fatalf("timeline = %v, want placed, invoiced, confirmed, reserved", names)
@@ -220,7 +226,7 @@ func TestTimeline(t *testing.T) {
 	}
 
 	o2 := order.New("id", order.Draft{CustomerID: "c"}, "", at(0))
-	_ = o2.MarkReserved(at(5))
+	_ = o2.MarkReserved("res-1", at(5))
 	_ = o2.MarkInvoiced("inv", 1, at(9))
 	if names := stepNames(o2); !reflect.DeepEqual(names, []string{"placed", "reserved", "invoiced", "confirmed"}) {
 		t.Fatalf("timeline = %v", names)
@@ -236,9 +242,9 @@ func TestTimeToFinal(t *testing.T) {
 		final  bool
 	}{
 		{"pending", func(o *order.Order) {}, 0, false},
-		{"reserved", func(o *order.Order) { _ = o.MarkReserved(at(10)) }, 0, false},
-		{"confirmed", func(o *order.Order) { _ = o.MarkReserved(at(10)); _ = o.MarkInvoiced("i", 1, at(25)) }, 25 * time.Millisecond, true},
-		{"confirmed then late reservation", func(o *order.Order) { _ = o.MarkInvoiced("i", 1, at(25)); _ = o.MarkReserved(at(90)) }, 25 * time.Millisecond, true},
+		{"reserved", func(o *order.Order) { _ = o.MarkReserved("res-1", at(10)) }, 0, false},
+		{"confirmed", func(o *order.Order) { _ = o.MarkReserved("res-1", at(10)); _ = o.MarkInvoiced("i", 1, at(25)) }, 25 * time.Millisecond, true},
+		{"confirmed then late reservation", func(o *order.Order) { _ = o.MarkInvoiced("i", 1, at(25)); _ = o.MarkReserved("res-1", at(90)) }, 25 * time.Millisecond, true},
 		{"rejected", func(o *order.Order) { _ = o.MarkRejected("short", at(7)) }, 7 * time.Millisecond, true},
 		{"failed", func(o *order.Order) { _ = o.MarkFailed("down", at(2000)) }, 2 * time.Second, true},
 	}

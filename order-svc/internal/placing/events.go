@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/orderflow/platform/events"
@@ -44,6 +45,7 @@ type DirectPublish struct {
 
 func (e *Events) Place(ctx context.Context, d order.Draft) (order.Order, error) {
 	o := order.New(uuid.NewString(), d, trace.SpanContextFromContext(ctx).TraceID().String(), e.Now())
+	o.TraceParent = traceParent(ctx)
 	env, err := events.New(o.ID, o.PlacedAt, events.OrderPlaced{OrderID: o.ID, CustomerID: o.CustomerID, Items: o.Items, PlacedAt: o.PlacedAt})
 	if err != nil {
 		return o, err
@@ -95,4 +97,11 @@ func (e *Events) afterCommit(ctx context.Context, what string) {
 	if e.AfterCommit != nil {
 		e.AfterCommit(ctx, what)
 	}
+}
+
+// traceParent is the W3C traceparent of ctx's span ("" when not traced).
+func traceParent(ctx context.Context) string {
+	c := propagation.MapCarrier{}
+	propagation.TraceContext{}.Inject(ctx, c)
+	return c.Get("traceparent")
 }

@@ -38,3 +38,16 @@ func IsUnavailable(err error) bool {
 	var u *UnavailableError
 	return errors.As(err, &u)
 }
+
+// DeclinedError: invoicing-svc declined the payment (402 payment-declined).
+type DeclinedError struct {
+	Detail string // invoicing's problem detail: the amount and the remaining credit
+}
+
+func (e *DeclinedError) Error() string { return "payment declined: " + e.Detail }
+
+// IsDeclined reports whether err is a DeclinedError.
+func IsDeclined(err error) bool {
+	var d *DeclinedError
+	return errors.As(err, &d)
+}

@@ -74,6 +74,17 @@ type fakeInvoicing struct {
 	err   error
 	calls []string // order id / customer
 	hook  func()   // runs inside Issue
+	// voided lists the invoices Void was asked to void.
+	voided  []string
+	voidErr error
+}
+
+func (f *fakeInvoicing) Void(ctx context.Context, invoiceID string) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	f.voided = append(f.voided, invoiceID)
+	return f.voidErr
 }
 
 func (f *fakeInvoicing) Issue(_ context.Context, orderID, customerID string, _ []order.Line) (string, int64, error) {

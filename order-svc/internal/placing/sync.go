@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/order-svc/internal/order"
@@ -25,7 +26,11 @@ type StockReserver interface {
 
 // InvoiceIssuer is invoicing-svc as sync mode sees it.
 type InvoiceIssuer interface {
+	// Issue charges the customer and issues the invoice; a *DeclinedError
+	// when the payment is declined.
 	Issue(ctx context.Context, orderID, customerID string, items []order.Line) (invoiceID string, totalCents int64, err error)
+	// Void voids an issued invoice and gives the credit back (idempotent).
+	Void(ctx context.Context, invoiceID string) error
 }
 
 // Sync places an order by calling inventory then invoicing while the client
@@ -43,7 +48,10 @@ type Sync struct {
 }
 
 // Place runs the whole flow. Each step is saved as it happens, so a GET during
-// the call shows the truth (PENDING, then RESERVED).
+// the call shows the truth (PENDING, then RESERVED). Each step is applied to
+// the order as stored: when POST /orders/{id}/cancel cancelled it meanwhile,
+// the step finds it CANCELLED, and Place undoes what it did and answers
+// CANCELLED.
 func (s *Sync) Place(ctx context.Context, d order.Draft) (order.Order, error) {
 	o := order.New(uuid.NewString(), d, trace.SpanContextFromContext(ctx).TraceID().String(), s.Now())
 	if err := s.Store.InTx(ctx, func(tx *sql.Tx) error { return store.Insert(ctx, tx, o) }); err != nil {
@@ -59,28 +67,74 @@ func (s *Sync) Place(ctx context.Context, d order.Draft) (order.Order, error) {
 	case errors.As(err, &oos):
 		return s.finish(ctx, o, func(o *order.Order) error { return o.MarkRejected(oos.Detail, s.Now()) }, nil)
 	case err != nil:
-		return s.finish(ctx, o, func(o *order.Order) error { return o.MarkFailed(err.Error(), s.Now()) }, err)
+		return s.finish(ctx, o, s.failUnlessCancelled(err.Error()), err)
 	}
-	if o, err = s.save(ctx, o, func(o *order.Order) error { return o.MarkReserved(s.Now()) }); err != nil {
+	if o, err = s.save(ctx, o, func(o *order.Order) error { return o.MarkReserved(resID, s.Now()) }); err != nil {
 		return o, err
+	}
+	if o.Status == order.Cancelled {
+		return s.compensate(ctx, o), nil
 	}
 
 	invID, total, err := s.Invoicing.Issue(ctx, o.ID, o.CustomerID, o.Items)
 	if err != nil {
-		// Compensation: give the stock back. Use a fresh context: the request's
-		// may be the one that timed out, and the stock must not stay held.
-		reason := err.Error()
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if rerr := s.Inventory.Release(cctx, resID); rerr != nil {
-			s.Logger.ErrorContext(ctx, "compensation failed: reservation stays held", "order_id", o.ID, "reservation_id", resID, "err", rerr)
-			reason += "; releasing reservation " + resID + " also failed: " + rerr.Error()
-		} else {
-			reason += "; reservation " + resID + " released"
-		}
-		return s.finish(ctx, o, func(o *order.Order) error { return o.MarkFailed(reason, s.Now()) }, err)
+		return s.undoReservation(ctx, o, resID, err)
 	}
-	return s.finish(ctx, o, func(o *order.Order) error { return o.MarkInvoiced(invID, total, s.Now()) }, nil)
+	if o, err = s.finish(ctx, o, func(o *order.Order) error { return o.MarkInvoiced(invID, total, s.Now()) }, nil); err != nil {
+		return o, err
+	}
+	if o.Status == order.Cancelled { // cancelled while invoicing: the invoice is voided
+		return s.compensate(ctx, o), nil
+	}
+	return o, nil
+}
+
+// undoReservation is the compensation when invoicing did not issue the
+// invoice: give the stock back and end the order FAILED — "payment declined:
+// …" for a decline — unless it was cancelled meanwhile.
+func (s *Sync) undoReservation(ctx context.Context, o order.Order, resID string, cause error) (order.Order, error) {
+	// Use a fresh context: the request's may be the one that timed out, and
+	// the stock must not stay held.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), compensationTimeout)
+	defer cancel()
+	rerr := s.Inventory.Release(cctx, resID)
+	if rerr != nil {
+		s.Logger.ErrorContext(ctx, "compensation failed: reservation stays held", "order_id", o.ID, "reservation_id", resID, "err", rerr)
+	}
+	var declined *DeclinedError
+	if errors.As(cause, &declined) && rerr == nil {
+		return s.finish(ctx, o, func(o *order.Order) error {
+			if err := o.MarkDeclined(s.Now()); err != nil {
+				return err
+			}
+			return o.MarkReleased(events.ReasonPaymentDeclined, declined.Detail, s.Now())
+		}, cause)
+	}
+	reason := cause.Error()
+	if rerr != nil {
+		reason += "; releasing reservation " + resID + " also failed: " + rerr.Error()
+	} else {
+		reason += "; reservation " + resID + " released"
+	}
+	return s.finish(ctx, o, func(o *order.Order) error {
+		if rerr == nil {
+			if err := o.MarkReleased(o.Reason, "", s.Now()); err != nil {
+				return err
+			}
+		}
+		return s.failUnlessCancelled(reason)(o)
+	}, cause)
+}
+
+// failUnlessCancelled ends the order FAILED, or leaves a cancelled order as
+// it is: its cancellation is the outcome the customer asked for.
+func (s *Sync) failUnlessCancelled(reason string) func(o *order.Order) error {
+	return func(o *order.Order) error {
+		if o.Status == order.Cancelled {
+			return nil
+		}
+		return o.MarkFailed(reason, s.Now())
+	}
 }
 
 // finish saves the final state and returns cause (the error the client hears of).
@@ -92,17 +146,26 @@ func (s *Sync) finish(ctx context.Context, o order.Order, change func(*order.Ord
 	return o, cause
 }
 
+// save applies change to the order as stored, in one transaction, and
+// returns it.
 func (s *Sync) save(ctx context.Context, o order.Order, change func(*order.Order) error) (order.Order, error) {
 	// Writes outlive the request: a client that hung up must not leave the
 	// order half-recorded.
 	// On a failed write the caller gets the order as stored, never a status
 	// that exists only in memory.
 	wctx := context.WithoutCancel(ctx)
-	next := o
-	if err := change(&next); err != nil {
-		return o, fmt.Errorf("order %s: %w", o.ID, err)
-	}
-	if err := s.Store.InTx(wctx, func(tx *sql.Tx) error { return store.Update(wctx, tx, next) }); err != nil {
+	var next order.Order
+	err := s.Store.InTx(wctx, func(tx *sql.Tx) error {
+		var err error
+		if next, err = store.GetTx(wctx, tx, o.ID); err != nil {
+			return err
+		}
+		if err := change(&next); err != nil {
+			return fmt.Errorf("order %s: %w", o.ID, err)
+		}
+		return store.Update(wctx, tx, next)
+	})
+	if err != nil {
 		return o, err
 	}
 	return next, nil

@@ -75,7 +75,7 @@ func Insert(ctx context.Context, tx *sql.Tx, o order.Order) error {
 	if err != nil {
 		return fmt.Errorf("insert order %s: %w", o.ID, err)
 	}
-	return nil
+	return putSaga(ctx, tx, o)
 }
 
 // Update writes the mutable fields of o.
@@ -88,6 +88,21 @@ func Update(ctx context.Context, tx *sql.Tx, o order.Order) error {
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("update order %s: %w", o.ID, ErrNotFound)
 	}
+	return putSaga(ctx, tx, o)
+}
+
+// putSaga writes the saga's part of o (order_saga), when it has one.
+func putSaga(ctx context.Context, tx *sql.Tx, o order.Order) error {
+	if o.ReservationID == "" && o.TraceParent == "" && o.DeclinedAt.IsZero() && o.ReleasedAt.IsZero() && o.VoidedAt.IsZero() && o.CancelledAt.IsZero() {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO order_saga(order_id, reservation_id, declined_at, released_at, voided_at, cancelled_at, trace_parent) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(order_id) DO UPDATE SET reservation_id=excluded.reservation_id, declined_at=excluded.declined_at, released_at=excluded.released_at,
+			voided_at=excluded.voided_at, cancelled_at=excluded.cancelled_at, trace_parent=excluded.trace_parent`,
+		o.ID, o.ReservationID, fmtTime(o.DeclinedAt), fmtTime(o.ReleasedAt), fmtTime(o.VoidedAt), fmtTime(o.CancelledAt), o.TraceParent)
+	if err != nil {
+		return fmt.Errorf("write the saga steps of order %s: %w", o.ID, err)
+	}
 	return nil
 }
 
@@ -95,7 +110,12 @@ type queryer interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 }
 
-const columns = `id, customer_id, items, status, reason, invoice_id, total_cents, trace_id, placed_at, reserved_at, rejected_at, invoiced_at, confirmed_at, failed_at, updated_at`
+// columns and fromOrders read an order with its saga steps (none: empty).
+const columns = `o.id, o.customer_id, o.items, o.status, o.reason, o.invoice_id, o.total_cents, o.trace_id, o.placed_at, o.reserved_at, o.rejected_at,
+	o.invoiced_at, o.confirmed_at, o.failed_at, o.updated_at, COALESCE(s.reservation_id, ''), COALESCE(s.declined_at, ''), COALESCE(s.released_at, ''),
+	COALESCE(s.voided_at, ''), COALESCE(s.cancelled_at, ''), COALESCE(s.trace_parent, '')`
+
+const fromOrders = ` FROM orders o LEFT JOIN order_saga s ON s.order_id = o.id`
 
 // GetTx reads one order inside a transaction.
 func GetTx(ctx context.Context, tx *sql.Tx, id string) (order.Order, error) {
@@ -108,7 +128,7 @@ func (s *Store) Get(ctx context.Context, id string) (order.Order, error) {
 }
 
 func getOne(ctx context.Context, q queryer, id string) (order.Order, error) {
-	list, err := query(ctx, q, `SELECT `+columns+` FROM orders WHERE id = ?`, id)
+	list, err := query(ctx, q, `SELECT `+columns+fromOrders+` WHERE o.id = ?`, id)
 	if err != nil {
 		return order.Order{}, err
 	}
@@ -120,7 +140,7 @@ func getOne(ctx context.Context, q queryer, id string) (order.Order, error) {
 
 // List returns the newest orders first.
 func (s *Store) List(ctx context.Context, limit int) ([]order.Order, error) {
-	return query(ctx, s.Read, `SELECT `+columns+` FROM orders ORDER BY placed_at DESC, id DESC LIMIT ?`, limit)
+	return query(ctx, s.Read, `SELECT `+columns+fromOrders+` ORDER BY o.placed_at DESC, o.id DESC LIMIT ?`, limit)
 }
 
 func query(ctx context.Context, q queryer, sqlText string, args ...any) ([]order.Order, error) {
@@ -133,16 +153,17 @@ func query(ctx context.Context, q queryer, sqlText string, args ...any) ([]order
 	for rows.Next() {
 		var o order.Order
 		var items, status string
-		var t [7]string
+		var t [11]string
 		if err := rows.Scan(&o.ID, &o.CustomerID, &items, &status, &o.Reason, &o.InvoiceID, &o.TotalCents, &o.TraceID,
-			&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6]); err != nil {
+			&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6], &o.ReservationID, &t[7], &t[8], &t[9], &t[10], &o.TraceParent); err != nil {
 			return nil, fmt.Errorf("scan order: %w", err)
 		}
 		o.Status = order.Status(status)
 		if err := json.Unmarshal([]byte(items), &o.Items); err != nil {
 			return nil, fmt.Errorf("decode items of %s: %w", o.ID, err)
 		}
-		dst := []*time.Time{&o.PlacedAt, &o.ReservedAt, &o.RejectedAt, &o.InvoicedAt, &o.ConfirmedAt, &o.FailedAt, &o.UpdatedAt}
+		dst := []*time.Time{&o.PlacedAt, &o.ReservedAt, &o.RejectedAt, &o.InvoicedAt, &o.ConfirmedAt, &o.FailedAt, &o.UpdatedAt,
+			&o.DeclinedAt, &o.ReleasedAt, &o.VoidedAt, &o.CancelledAt}
 		for i, s := range t {
 			v, err := parseTime(s)
 			if err != nil {

@@ -160,6 +160,7 @@ func (e KnobsService) Valid() bool {
 
 // Defines values for OrderStatus.
 const (
+	OrderStatusCANCELLED OrderStatus = "CANCELLED"
 	OrderStatusCONFIRMED OrderStatus = "CONFIRMED"
 	OrderStatusFAILED    OrderStatus = "FAILED"
 	OrderStatusPENDING   OrderStatus = "PENDING"
@@ -170,6 +171,8 @@ const (
 // Valid indicates whether the value is a known member of the OrderStatus enum.
 func (e OrderStatus) Valid() bool {
 	switch e {
+	case OrderStatusCANCELLED:
+		return true
 	case OrderStatusCONFIRMED:
 		return true
 	case OrderStatusFAILED:
@@ -268,18 +271,26 @@ func (e ReservationStatus) Valid() bool {
 
 // Defines values for TimelineStepStep.
 const (
+	Cancelled TimelineStepStep = "cancelled"
 	Confirmed TimelineStepStep = "confirmed"
+	Declined  TimelineStepStep = "declined"
 	Failed    TimelineStepStep = "failed"
 	Invoiced  TimelineStepStep = "invoiced"
 	Placed    TimelineStepStep = "placed"
 	Rejected  TimelineStepStep = "rejected"
+	Released  TimelineStepStep = "released"
 	Reserved  TimelineStepStep = "reserved"
+	Voided    TimelineStepStep = "voided"
 )
 
 // Valid indicates whether the value is a known member of the TimelineStepStep enum.
 func (e TimelineStepStep) Valid() bool {
 	switch e {
+	case Cancelled:
+		return true
 	case Confirmed:
+		return true
+	case Declined:
 		return true
 	case Failed:
 		return true
@@ -289,7 +300,11 @@ func (e TimelineStepStep) Valid() bool {
 		return true
 	case Rejected:
 		return true
+	case Released:
+		return true
 	case Reserved:
+		return true
+	case Voided:
 		return true
 	default:
 		return false
@@ -602,7 +617,7 @@ type NoPriceProblem struct {
 type Order struct {
 	CustomerID string `json:"customer_id"`
 
-	// Final True for CONFIRMED, REJECTED and FAILED; no further change is expected.
+	// Final True for CONFIRMED, REJECTED, FAILED and CANCELLED; the status changes no more (compensation steps may still join the timeline).
 	Final bool `json:"final"`
 
 	// ID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
@@ -613,20 +628,26 @@ type Order struct {
 	Items     []Line    `json:"items"`
 	PlacedAt  time.Time `json:"placed_at"`
 
-	// Reason Why the order is REJECTED or FAILED.
+	// Reason Why the order is REJECTED, FAILED (`payment declined: …` for a declined payment) or CANCELLED (`deadline`, `customer`, `unknown_order`).
 	Reason string `json:"reason,omitempty,omitzero"`
 
 	// Status PENDING — accepted, outcome not known yet (events mode);
 	// RESERVED — stock reserved, invoice not issued yet;
 	// CONFIRMED — stock reserved and invoice issued (final);
 	// REJECTED — out of stock (final);
-	// FAILED — a dependency failed (sync mode; final).
+	// FAILED — a dependency failed (sync mode) or the payment was declined (final; `reason` says which);
+	// CANCELLED — given up (final; `reason`: `deadline` — not final within ORDER_DEADLINE, events mode;
+	// `customer` — `POST /orders/{id}/cancel`; `unknown_order` — a reservation or invoice arrived for an
+	// order order-svc never had, events mode).
 	Status OrderStatus `json:"status"`
 
 	// TimeToFinalMS Milliseconds from placement to the final status; absent while the order is not final.
 	TimeToFinalMS *float64 `json:"time_to_final_ms,omitempty"`
 
-	// Timeline The steps that happened, in time order (in events mode `reserved` may follow `confirmed`).
+	// Timeline The steps that happened, in time order (in events mode `reserved` may follow `confirmed`). The
+	// saga's steps: `declined` (payment declined), `released` (the reservation given back), `voided`
+	// (the invoice voided, credit back), `cancelled`; a step that arrives after the order became final
+	// is still listed ("too late" steps, e.g. `reserved` after `cancelled`).
 	Timeline []TimelineStep `json:"timeline"`
 
 	// TotalCents The invoice total in euro cents, once issued.
@@ -639,8 +660,11 @@ type Order struct {
 
 // OrderList defines model for OrderList.
 type OrderList struct {
-	Count  int     `json:"count"`
-	Orders []Order `json:"orders"`
+	Count int `json:"count"`
+
+	// NextAfter Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	NextAfter UUID    `json:"next_after,omitempty,omitzero"`
+	Orders    []Order `json:"orders"`
 }
 
 // OrderProblem A problem about an order that was created (409 out of stock, 503 dependency failed).
@@ -661,7 +685,10 @@ type OrderProblem struct {
 	// RESERVED — stock reserved, invoice not issued yet;
 	// CONFIRMED — stock reserved and invoice issued (final);
 	// REJECTED — out of stock (final);
-	// FAILED — a dependency failed (sync mode; final).
+	// FAILED — a dependency failed (sync mode) or the payment was declined (final; `reason` says which);
+	// CANCELLED — given up (final; `reason`: `deadline` — not final within ORDER_DEADLINE, events mode;
+	// `customer` — `POST /orders/{id}/cancel`; `unknown_order` — a reservation or invoice arrived for an
+	// order order-svc never had, events mode).
 	OrderStatus OrderStatus `json:"order_status,omitempty,omitzero"`
 
 	// Status The HTTP status code.
@@ -682,7 +709,10 @@ type OrderProblem struct {
 // RESERVED — stock reserved, invoice not issued yet;
 // CONFIRMED — stock reserved and invoice issued (final);
 // REJECTED — out of stock (final);
-// FAILED — a dependency failed (sync mode; final).
+// FAILED — a dependency failed (sync mode) or the payment was declined (final; `reason` says which);
+// CANCELLED — given up (final; `reason`: `deadline` — not final within ORDER_DEADLINE, events mode;
+// `customer` — `POST /orders/{id}/cancel`; `unknown_order` — a reservation or invoice arrived for an
+// order order-svc never had, events mode).
 type OrderStatus string
 
 // PlaceOrder defines model for PlaceOrder.
@@ -1024,7 +1054,10 @@ type ListInvoicesParams struct {
 
 // ListOrdersParams defines parameters for ListOrders.
 type ListOrdersParams struct {
-	// Limit How many orders, newest first.
+	// After Page after this order id (the previous page's `next_after`); empty for the first page. An id that names no order is `400`.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit How many orders (a page's size with `after`), newest first without `after`.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
@@ -2526,7 +2559,13 @@ type ClientInterface interface {
 	// Corresponds with GET /metrics (the `GetMetrics` operationId).
 	GetMetrics(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ListOrders List the newest orders
+	// ListOrders List the newest orders, or page through all of them
+	//
+	// Without `after`: the newest `limit` orders, newest first. With `after` (a ledger reading every
+	// order): the orders in the order they were placed, `limit` per page, starting after the order
+	// whose id `after` names — or from the first order when `after` is empty (`?after=`). The order is
+	// stable and a new order always comes last, so following `next_after` until it is absent visits
+	// every order placed before the first page once.
 	//
 	// Corresponds with GET /orders (the `ListOrders` operationId).
 	ListOrders(ctx context.Context, params *ListOrdersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2585,6 +2624,25 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /orders/{id} (the `GetOrder` operationId).
 	GetOrder(ctx context.Context, id OrderID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CancelOrder Cancel an order that is not final yet
+	//
+	// The customer gives the order up (reason `customer`). Allowed while the order is not final;
+	// idempotent. No request body.
+	//
+	// * events mode: the order becomes CANCELLED at once and `OrderCancelled` is published
+	//   (outbox); inventory-svc releases its reservation and invoicing-svc voids its invoice, which
+	//   join the timeline as `released` and `voided` — `202`.
+	// * sync mode: the placing request is still in flight (PENDING or RESERVED). The order becomes
+	//   CANCELLED; what was already done is undone here (the reservation released), and the placing
+	//   request undoes what it does after (it notices the cancel at its next step: a reservation or an
+	//   invoice that answers late is released or voided) and answers CANCELLED — `200`.
+	// * an order already CANCELLED: `200` with it, nothing done again.
+	// * an order that ended otherwise (CONFIRMED, REJECTED, FAILED): `409`, problem type
+	//   `order-final`.
+	//
+	// Corresponds with POST /orders/{id}/cancel (the `CancelOrder` operationId).
+	CancelOrder(ctx context.Context, id OrderID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetReadiness Readiness
 	//
@@ -2969,7 +3027,13 @@ func (c *Client) GetMetrics(ctx context.Context, reqEditors ...RequestEditorFn) 
 	return c.Client.Do(req)
 }
 
-// ListOrders List the newest orders
+// ListOrders List the newest orders, or page through all of them
+//
+// Without `after`: the newest `limit` orders, newest first. With `after` (a ledger reading every
+// order): the orders in the order they were placed, `limit` per page, starting after the order
+// whose id `after` names — or from the first order when `after` is empty (`?after=`). The order is
+// stable and a new order always comes last, so following `next_after` until it is absent visits
+// every order placed before the first page once.
 //
 // Corresponds with GET /orders (the `ListOrders` operationId).
 func (c *Client) ListOrders(ctx context.Context, params *ListOrdersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3059,6 +3123,35 @@ func (c *Client) PlaceOrder(ctx context.Context, body PlaceOrderJSONRequestBody,
 // Corresponds with GET /orders/{id} (the `GetOrder` operationId).
 func (c *Client) GetOrder(ctx context.Context, id OrderID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOrderRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CancelOrder Cancel an order that is not final yet
+//
+// The customer gives the order up (reason `customer`). Allowed while the order is not final;
+// idempotent. No request body.
+//
+//   - events mode: the order becomes CANCELLED at once and `OrderCancelled` is published
+//     (outbox); inventory-svc releases its reservation and invoicing-svc voids its invoice, which
+//     join the timeline as `released` and `voided` — `202`.
+//   - sync mode: the placing request is still in flight (PENDING or RESERVED). The order becomes
+//     CANCELLED; what was already done is undone here (the reservation released), and the placing
+//     request undoes what it does after (it notices the cancel at its next step: a reservation or an
+//     invoice that answers late is released or voided) and answers CANCELLED — `200`.
+//   - an order already CANCELLED: `200` with it, nothing done again.
+//   - an order that ended otherwise (CONFIRMED, REJECTED, FAILED): `409`, problem type
+//     `order-final`.
+//
+// Corresponds with POST /orders/{id}/cancel (the `CancelOrder` operationId).
+func (c *Client) CancelOrder(ctx context.Context, id OrderID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCancelOrderRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -3730,6 +3823,18 @@ func NewListOrdersRequest(server string, params *ListOrdersParams) (*http.Reques
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Limit != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
@@ -3823,6 +3928,40 @@ func NewGetOrderRequest(server string, id OrderID) (*http.Request, error) {
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCancelOrderRequest constructs an http.Request for the CancelOrder method
+func NewCancelOrderRequest(server string, id OrderID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/orders/%s/cancel", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -4398,7 +4537,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /metrics (the `GetMetrics` operationId).
 	GetMetricsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMetricsResponse, error)
 
-	// ListOrdersWithResponse List the newest orders
+	// ListOrdersWithResponse List the newest orders, or page through all of them
+	//
+	// Without `after`: the newest `limit` orders, newest first. With `after` (a ledger reading every
+	// order): the orders in the order they were placed, `limit` per page, starting after the order
+	// whose id `after` names — or from the first order when `after` is empty (`?after=`). The order is
+	// stable and a new order always comes last, so following `next_after` until it is absent visits
+	// every order placed before the first page once.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4461,6 +4606,27 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /orders/{id} (the `GetOrder` operationId).
 	GetOrderWithResponse(ctx context.Context, id OrderID, reqEditors ...RequestEditorFn) (*GetOrderResponse, error)
+
+	// CancelOrderWithResponse Cancel an order that is not final yet
+	//
+	// The customer gives the order up (reason `customer`). Allowed while the order is not final;
+	// idempotent. No request body.
+	//
+	// * events mode: the order becomes CANCELLED at once and `OrderCancelled` is published
+	//   (outbox); inventory-svc releases its reservation and invoicing-svc voids its invoice, which
+	//   join the timeline as `released` and `voided` — `202`.
+	// * sync mode: the placing request is still in flight (PENDING or RESERVED). The order becomes
+	//   CANCELLED; what was already done is undone here (the reservation released), and the placing
+	//   request undoes what it does after (it notices the cancel at its next step: a reservation or an
+	//   invoice that answers late is released or voided) and answers CANCELLED — `200`.
+	// * an order already CANCELLED: `200` with it, nothing done again.
+	// * an order that ended otherwise (CONFIRMED, REJECTED, FAILED): `409`, problem type
+	//   `order-final`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /orders/{id}/cancel (the `CancelOrder` operationId).
+	CancelOrderWithResponse(ctx context.Context, id OrderID, reqEditors ...RequestEditorFn) (*CancelOrderResponse, error)
 
 	// GetReadinessWithResponse Readiness
 	//
@@ -5234,6 +5400,12 @@ type PlaceOrderResponse202Headers struct {
 	XTraceID TraceID
 }
 
+// PlaceOrderResponse402Headers the declared response headers of an HTTP 402 response for PlaceOrder
+type PlaceOrderResponse402Headers struct {
+	Location string
+	XTraceID TraceID
+}
+
 // PlaceOrderResponse409Headers the declared response headers of an HTTP 409 response for PlaceOrder
 type PlaceOrderResponse409Headers struct {
 	Location string
@@ -5256,6 +5428,8 @@ type PlaceOrderResponse struct {
 	JSON202 *Order
 	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON402 the response for an HTTP 402 `application/problem+json` response
+	ApplicationProblemJSON402 *OrderProblem
 	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationProblemJSON409 *OrderProblem
 	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -5268,6 +5442,8 @@ type PlaceOrderResponse struct {
 	Headers201 *PlaceOrderResponse201Headers
 	// Headers202 the parsed response headers for an HTTP 202 response
 	Headers202 *PlaceOrderResponse202Headers
+	// Headers402 the parsed response headers for an HTTP 402 response
+	Headers402 *PlaceOrderResponse402Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PlaceOrderResponse409Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -5287,6 +5463,11 @@ func (r PlaceOrderResponse) GetJSON202() *Order {
 // GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
 func (r PlaceOrderResponse) GetApplicationProblemJSON400() *BadRequest {
 	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON402 returns the response for an HTTP 402 `application/problem+json` response
+func (r PlaceOrderResponse) GetApplicationProblemJSON402() *OrderProblem {
+	return r.ApplicationProblemJSON402
 }
 
 // GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -5401,6 +5582,96 @@ func (r GetOrderResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetOrderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CancelOrderResponse200Headers the declared response headers of an HTTP 200 response for CancelOrder
+type CancelOrderResponse200Headers struct {
+	XTraceID TraceID
+}
+
+// CancelOrderResponse202Headers the declared response headers of an HTTP 202 response for CancelOrder
+type CancelOrderResponse202Headers struct {
+	XTraceID TraceID
+}
+
+type CancelOrderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Order
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *Order
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *OrderProblem
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CancelOrderResponse200Headers
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *CancelOrderResponse202Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CancelOrderResponse) GetJSON200() *Order {
+	return r.JSON200
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r CancelOrderResponse) GetJSON202() *Order {
+	return r.JSON202
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CancelOrderResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r CancelOrderResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CancelOrderResponse) GetApplicationProblemJSON409() *OrderProblem {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CancelOrderResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CancelOrderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CancelOrderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CancelOrderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CancelOrderResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -6251,7 +6522,13 @@ func (c *ClientWithResponses) GetMetricsWithResponse(ctx context.Context, reqEdi
 	return ParseGetMetricsResponse(rsp)
 }
 
-// ListOrdersWithResponse List the newest orders
+// ListOrdersWithResponse List the newest orders, or page through all of them
+//
+// Without `after`: the newest `limit` orders, newest first. With `after` (a ledger reading every
+// order): the orders in the order they were placed, `limit` per page, starting after the order
+// whose id `after` names — or from the first order when `after` is empty (`?after=`). The order is
+// stable and a new order always comes last, so following `next_after` until it is absent visits
+// every order placed before the first page once.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -6337,6 +6614,33 @@ func (c *ClientWithResponses) GetOrderWithResponse(ctx context.Context, id Order
 		return nil, err
 	}
 	return ParseGetOrderResponse(rsp)
+}
+
+// CancelOrderWithResponse Cancel an order that is not final yet
+//
+// The customer gives the order up (reason `customer`). Allowed while the order is not final;
+// idempotent. No request body.
+//
+//   - events mode: the order becomes CANCELLED at once and `OrderCancelled` is published
+//     (outbox); inventory-svc releases its reservation and invoicing-svc voids its invoice, which
+//     join the timeline as `released` and `voided` — `202`.
+//   - sync mode: the placing request is still in flight (PENDING or RESERVED). The order becomes
+//     CANCELLED; what was already done is undone here (the reservation released), and the placing
+//     request undoes what it does after (it notices the cancel at its next step: a reservation or an
+//     invoice that answers late is released or voided) and answers CANCELLED — `200`.
+//   - an order already CANCELLED: `200` with it, nothing done again.
+//   - an order that ended otherwise (CONFIRMED, REJECTED, FAILED): `409`, problem type
+//     `order-final`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /orders/{id}/cancel (the `CancelOrder` operationId).
+func (c *ClientWithResponses) CancelOrderWithResponse(ctx context.Context, id OrderID, reqEditors ...RequestEditorFn) (*CancelOrderResponse, error) {
+	rsp, err := c.CancelOrder(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCancelOrderResponse(rsp)
 }
 
 // GetReadinessWithResponse Readiness
@@ -7052,6 +7356,13 @@ func ParsePlaceOrderResponse(rsp *http.Response) (*PlaceOrderResponse, error) {
 		}
 		response.ApplicationProblemJSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 402:
+		var dest OrderProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON402 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest OrderProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -7117,6 +7428,23 @@ func ParsePlaceOrderResponse(rsp *http.Response) (*PlaceOrderResponse, error) {
 			headers.XTraceID = value
 		}
 		response.Headers202 = &headers
+	case rsp.StatusCode == 402:
+		var headers PlaceOrderResponse402Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		if values := rsp.Header.Values("X-Trace-Id"); len(values) > 0 {
+			var value TraceID
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Trace-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XTraceID = value
+		}
+		response.Headers402 = &headers
 	case rsp.StatusCode == 409:
 		var headers PlaceOrderResponse409Headers
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
@@ -7218,6 +7546,90 @@ func ParseGetOrderResponse(rsp *http.Response) (*GetOrderResponse, error) {
 			headers.XTraceID = value
 		}
 		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCancelOrderResponse parses an HTTP response from a CancelOrderWithResponse call
+func ParseCancelOrderResponse(rsp *http.Response) (*CancelOrderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CancelOrderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Order
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest Order
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest OrderProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers CancelOrderResponse200Headers
+		if values := rsp.Header.Values("X-Trace-Id"); len(values) > 0 {
+			var value TraceID
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Trace-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XTraceID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 202:
+		var headers CancelOrderResponse202Headers
+		if values := rsp.Header.Values("X-Trace-Id"); len(values) > 0 {
+			var value TraceID
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Trace-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XTraceID = value
+		}
+		response.Headers202 = &headers
 	}
 
 	return response, nil

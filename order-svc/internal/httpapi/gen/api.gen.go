@@ -22,6 +22,7 @@ import (
 
 // Defines values for OrderStatus.
 const (
+	CANCELLED OrderStatus = "CANCELLED"
 	CONFIRMED OrderStatus = "CONFIRMED"
 	FAILED    OrderStatus = "FAILED"
 	PENDING   OrderStatus = "PENDING"
@@ -32,6 +33,8 @@ const (
 // Valid indicates whether the value is a known member of the OrderStatus enum.
 func (e OrderStatus) Valid() bool {
 	switch e {
+	case CANCELLED:
+		return true
 	case CONFIRMED:
 		return true
 	case FAILED:
@@ -49,18 +52,26 @@ func (e OrderStatus) Valid() bool {
 
 // Defines values for TimelineStepStep.
 const (
+	Cancelled TimelineStepStep = "cancelled"
 	Confirmed TimelineStepStep = "confirmed"
+	Declined  TimelineStepStep = "declined"
 	Failed    TimelineStepStep = "failed"
 	Invoiced  TimelineStepStep = "invoiced"
 	Placed    TimelineStepStep = "placed"
 	Rejected  TimelineStepStep = "rejected"
+	Released  TimelineStepStep = "released"
 	Reserved  TimelineStepStep = "reserved"
+	Voided    TimelineStepStep = "voided"
 )
 
 // Valid indicates whether the value is a known member of the TimelineStepStep enum.
 func (e TimelineStepStep) Valid() bool {
 	switch e {
+	case Cancelled:
+		return true
 	case Confirmed:
+		return true
+	case Declined:
 		return true
 	case Failed:
 		return true
@@ -70,7 +81,11 @@ func (e TimelineStepStep) Valid() bool {
 		return true
 	case Rejected:
 		return true
+	case Released:
+		return true
 	case Reserved:
+		return true
+	case Voided:
 		return true
 	default:
 		return false
@@ -100,7 +115,7 @@ type Line struct {
 type Order struct {
 	CustomerID string `json:"customer_id"`
 
-	// Final True for CONFIRMED, REJECTED and FAILED; no further change is expected.
+	// Final True for CONFIRMED, REJECTED, FAILED and CANCELLED; the status changes no more (compensation steps may still join the timeline).
 	Final bool `json:"final"`
 
 	// ID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
@@ -111,20 +126,26 @@ type Order struct {
 	Items     []Line    `json:"items"`
 	PlacedAt  time.Time `json:"placed_at"`
 
-	// Reason Why the order is REJECTED or FAILED.
+	// Reason Why the order is REJECTED, FAILED (`payment declined: …` for a declined payment) or CANCELLED (`deadline`, `customer`, `unknown_order`).
 	Reason string `json:"reason,omitempty,omitzero"`
 
 	// Status PENDING — accepted, outcome not known yet (events mode);
 	// RESERVED — stock reserved, invoice not issued yet;
 	// CONFIRMED — stock reserved and invoice issued (final);
 	// REJECTED — out of stock (final);
-	// FAILED — a dependency failed (sync mode; final).
+	// FAILED — a dependency failed (sync mode) or the payment was declined (final; `reason` says which);
+	// CANCELLED — given up (final; `reason`: `deadline` — not final within ORDER_DEADLINE, events mode;
+	// `customer` — `POST /orders/{id}/cancel`; `unknown_order` — a reservation or invoice arrived for an
+	// order order-svc never had, events mode).
 	Status OrderStatus `json:"status"`
 
 	// TimeToFinalMS Milliseconds from placement to the final status; absent while the order is not final.
 	TimeToFinalMS *float64 `json:"time_to_final_ms,omitempty"`
 
-	// Timeline The steps that happened, in time order (in events mode `reserved` may follow `confirmed`).
+	// Timeline The steps that happened, in time order (in events mode `reserved` may follow `confirmed`). The
+	// saga's steps: `declined` (payment declined), `released` (the reservation given back), `voided`
+	// (the invoice voided, credit back), `cancelled`; a step that arrives after the order became final
+	// is still listed ("too late" steps, e.g. `reserved` after `cancelled`).
 	Timeline []TimelineStep `json:"timeline"`
 
 	// TotalCents The invoice total in euro cents, once issued.
@@ -137,8 +158,11 @@ type Order struct {
 
 // OrderList defines model for OrderList.
 type OrderList struct {
-	Count  int     `json:"count"`
-	Orders []Order `json:"orders"`
+	Count int `json:"count"`
+
+	// NextAfter Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	NextAfter UUID    `json:"next_after,omitempty,omitzero"`
+	Orders    []Order `json:"orders"`
 }
 
 // OrderProblem A problem about an order that was created (409 out of stock, 503 dependency failed).
@@ -159,7 +183,10 @@ type OrderProblem struct {
 	// RESERVED — stock reserved, invoice not issued yet;
 	// CONFIRMED — stock reserved and invoice issued (final);
 	// REJECTED — out of stock (final);
-	// FAILED — a dependency failed (sync mode; final).
+	// FAILED — a dependency failed (sync mode) or the payment was declined (final; `reason` says which);
+	// CANCELLED — given up (final; `reason`: `deadline` — not final within ORDER_DEADLINE, events mode;
+	// `customer` — `POST /orders/{id}/cancel`; `unknown_order` — a reservation or invoice arrived for an
+	// order order-svc never had, events mode).
 	OrderStatus OrderStatus `json:"order_status,omitempty,omitzero"`
 
 	// Status The HTTP status code.
@@ -180,7 +207,10 @@ type OrderProblem struct {
 // RESERVED — stock reserved, invoice not issued yet;
 // CONFIRMED — stock reserved and invoice issued (final);
 // REJECTED — out of stock (final);
-// FAILED — a dependency failed (sync mode; final).
+// FAILED — a dependency failed (sync mode) or the payment was declined (final; `reason` says which);
+// CANCELLED — given up (final; `reason`: `deadline` — not final within ORDER_DEADLINE, events mode;
+// `customer` — `POST /orders/{id}/cancel`; `unknown_order` — a reservation or invoice arrived for an
+// order order-svc never had, events mode).
 type OrderStatus string
 
 // PlaceOrder defines model for PlaceOrder.
@@ -268,7 +298,10 @@ type UnsupportedMediaType = Problem
 
 // ListOrdersParams defines parameters for ListOrders.
 type ListOrdersParams struct {
-	// Limit How many orders, newest first.
+	// After Page after this order id (the previous page's `next_after`); empty for the first page. An id that names no order is `400`.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit How many orders (a page's size with `after`), newest first without `after`.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
@@ -608,7 +641,7 @@ func (a Problem) MarshalJSON() ([]byte, error) {
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
-	// ListOrders List the newest orders
+	// ListOrders List the newest orders, or page through all of them
 	// (GET /orders)
 	ListOrders(ctx echo.Context, params ListOrdersParams) error
 	// PlaceOrder Place an order
@@ -617,6 +650,9 @@ type ServerInterface interface {
 	// GetOrder Get an order and its timeline
 	// (GET /orders/{id})
 	GetOrder(ctx echo.Context, id OrderID) error
+	// CancelOrder Cancel an order that is not final yet
+	// (POST /orders/{id}/cancel)
+	CancelOrder(ctx echo.Context, id OrderID) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -630,6 +666,13 @@ func (w *ServerInterfaceWrapper) ListOrders(ctx echo.Context) error {
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params ListOrdersParams
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
 	// ------------- Optional query parameter "limit" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
@@ -664,6 +707,22 @@ func (w *ServerInterfaceWrapper) GetOrder(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetOrder(ctx, id)
+	return err
+}
+
+// CancelOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) CancelOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id OrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CancelOrder(ctx, id)
 	return err
 }
 
@@ -717,6 +776,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/orders", wrapper.ListOrders, options.OperationMiddlewares["listOrders"]...)
 	router.POST(options.BaseURL+"/orders", wrapper.PlaceOrder, options.OperationMiddlewares["placeOrder"]...)
 	router.GET(options.BaseURL+"/orders/:id", wrapper.GetOrder, options.OperationMiddlewares["getOrder"]...)
+	router.POST(options.BaseURL+"/orders/:id/cancel", wrapper.CancelOrder, options.OperationMiddlewares["cancelOrder"]...)
 
 }
 
@@ -725,95 +785,115 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fzrchu5lX6VU72pGjJpUiQl2SOq8kNjyzPKeGyvJWdSa2rVYDdIYtQE2gDaNEdmVX7lAVL7DPtgeZKt",
-	"c4C+kS1LdjmT0u7qF/sC4ODgXL5zad0EsVpmSnJpTTC+CRacJVzTz5c64fq5ipkVSuKNhJtYi8xdBhcL",
-	"Dgpf+cbAm9fPQ4j26NLs3YhkE/WDMND8XS40T4Kx1TkPAxMv+JLhVBmzlmuc5j+LUW8HvSPWm/Uub/Yf",
-	"bX4XhIFdZzwYB8ZqIefBZhMGr7nV65OZ5XqXnHMeK5kYsApWTFiY8pnSHDQOEXIOHcOlhdWCS2CQ8IzL",
-	"hMt4DStmIJfsPRMpm6a8i3RXdC6FFMt8GYwHJT1CWj7nmgj6y4VmMT9L2rlj8SGIBNQM7AJpeZdzY6Gj",
-	"Mi5BWBAS/sRwsq1Vf6f5LBgH/7ZXnc2ee2r23IpPgw2unzHNltzWD+zs6SeOConpMHjz5uwpLSnwacbs",
-	"IggDyZa0veSTB/cp0nBaf06G6/ckN7eRo6tXfhOiNjjeZEoaTrz6jiWv3XHgVayk5ZJ+sixLhZP5vUyr",
-	"acqXf/jFOAXgH9gyS7nbkWUiDcaBLXm7YAZGwLVWumO6QRjQTxOM39ZeFwbKfYTBTPA0CcZBnBurllxf",
-	"iSTYhLXXByAMqNwakXAY9vvDwWBQGycsX5q3g8v+O7sONpdhYCyzuQnGBwMUWGGRWM9vJ3vCgFQW3rOU",
-	"eEoiiquOg4Pp7Gg02z98/Hi6f5CwR2w/5kejo2TAB/zg8f6jSiMX1mZmvOcUd5aqVT/h7wtmmT2a2xmN",
-	"zX1P6ZUb7A6qTVp2qYcOkgNRtVzUHQODJUtnSi95AqV2hMAmcqqSNdgFK2dRksOfzl++ADX9hcc2xLF8",
-	"OeW60NeVVnIOuEoITEIur6VayYl0b+H7NKd6zzU8OoAfxXfQoZOBCB9E3RCURmJzToeI82om57w/kZET",
-	"jghQwg1wFi/AjWUWZixPLXR4f96HqH7GUbc/Ia6eSTSfLD3FWT5Dgr/KaaDmipjDjImUl+cgPElR95i4",
-	"52QYEsUduw1bw2qxhn/89b9AWAOpmtPDEHKJ6oNjokIeoz7u8oWyz1Quk99ygy8UmDxeoIFSuY55sT2p",
-	"bG+GxERdou2NNHmWKW158hNPBLsg3fhtD4LEz0szSbKnNa9o6y2RuB7ex4MxXCYQ1QlDgpDbpaqSeXyG",
-	"olgKF0sSgS+z9JVWGddWoBGdsdTwMMhqtyrLdbPtvkuj1eYNvN5Voh/VLGIUbilB6PULNbDUcVIkUrhK",
-	"Vf283xh6SM5lF1RUbuWtJzEsdnFZvu9MBO7iuZD8Tp40d/hScjj/8Q0wmZDkv8uZtMKukZ4m99CM1/3M",
-	"KAyW7INDIGj6wwqQDHcBSRiY6/wukTr/8c3OtnFYSIu37ZhgxWeKQd2htcuCZGmLLOicw0xpePLyxbOz",
-	"1z+dPg3h9emfTp9cnD4l9j07OXt++vQYpIJZru2Ca4gXaFJRDfiHjMeWJ7VzniqVckYm01FyN1RAAPJe",
-	"Ce8W26TVPw9BScR3xuSNNatdktTiHOWPTy1PkrUpp2FaszVeZymLeXLFyKaga8NfQcIs71mx5G0La85M",
-	"G2b/ebGGCrAIUzFXac/b1o0UsOLTGyBBOXev4j7Ekl9ZdUVnfbU0u+T8JNJUGA/cZ1otgfa6RKRuFVFK",
-	"g8Gtfwxs6lG8SHlzI2gC6V2kvwW1yxwtQRAGH3pzReawZ65F1lOZk+hepsiBeXn25Kde2Vt8oOWZcXBi",
-	"wbKMS56EiOdxlKeqIyTw98ghWKqEQ+QwL08iWLI1zFSaqhVEsZIzgXglcuj3PqJy4Wk7tzxrExmrLEuv",
-	"4iKou1WEgV5EunmuFdCAHbEuRU5I++ignb01G1RBynsGMmGQZyjNnyPiWwaMsGzd5hR8LEW3MDl1dWos",
-	"XDvwW43gc+HChc8xhCp3YODTTHMx8L1NhTPJOwe/xRU/aeiJuHVbBcrAnaXpyxlFLPeCJeHN1nZV4Svu",
-	"yBUwg0IXFdkFyhZ8QU7AM+7q/rbdvf8F9qyNt07S3J53uXu5jQNOwKNAYFMMB5j0loLMyIoZiDVHeYTO",
-	"weCoiBiMVfF1CIeD/XrawmFvB0XrdO6w/tXpi6dnL74n2M3imGcWLZXKbayWnMymg0prjhFHZa66xxP5",
-	"+vT89PWfT5/SYKIDChsWliYEp3DGAuc4nsjSd7cMcxjIj/SjOqSZbj3vjXBgffu1d5yXctvZZQh0zFrG",
-	"tIFj5w8oYgoDLlH33hbsCMKg2FwQBiXFdNvREISBW6p2spXYvUIj8hWA0bZ7Vk4izDGxdZoyeY2qUQJC",
-	"Gt87GAUEDJ9zObeLYPzogIxycTms69Jkcv5JaNKkYIh+93AAaAfNsQtLCbpaWCpjnWvoRB96uRTvct6b",
-	"rj/DaxUAZ8k+nLn3Dx2i9VfDLXuGzrpcB6m/znf0sM3otxm6uo1rPS2XU2py4/WzJ3B0cPi41FsXF5g+",
-	"nH6wXBqhihDDgBEWJP9QAhdjmUyYTiZSSW7GtdAWFOECvXYJwgSKxFRI2pFxXa4XFWYmCicyMtd5FMI/",
-	"/vrf0DHc4R+T8VjMRAyex17a7x2TFSmqNoNNwZCpBWVVpqUg0Nz/8GsRZQtgERL5FfNWIs0tpg2J/OHi",
-	"4pWHhxCrhPeDWsh0eHRUQysuJ7aLV1yWrGXdL0Ay1mcBmoRGd2TMJvlgsB9fC5nQLx6NoeJ1CGXqIYQl",
-	"twuV9PAOQ/iIhrg92icb31OznvcfQpp8NhOx4NIW9yrz2XPmE9fqZdoFN++5ThVL8C5lwnpoVXEil+dp",
-	"2qX75wQbjn5n2GTSHPiW9X4d9I56l3/43Z0okJ4WB1qKTZs1wCB455ROvK+55jwTcg65FJb8TJ5lXPdi",
-	"ZjikHEk3pKiJmAuEy3mGOj9TuYaEmUXP8IxpcuOGzzGWMU1Wnf/4pjcYDJuMeHvS+49B7+jyZhQOR5tO",
-	"r7we4nX3ZhDutwOgRijweb6IzSzXdwdm9FoVmdUCRB9UbcLgc4JT4yktXLID5JTgdyCBfv5CoXxQRuOE",
-	"8ItQCeE8CWyLc97ObeBqRGBYbbhNJgotrudf7pMUrx+ig6uXN/uj9sMiFNpYYH82jEfsiPe+nT5Oegf8",
-	"0ax3xAbD3mi6Hx8kh/zR7PGgHoPlOTm63UVPes8ub77d9OqXB59zOWyleUPGeabare/r0/MLiJVES2mL",
-	"tLldaO7hPmp0kS42DtXh7Z55HxOA5NIqvcbLiayQoZBzvOUyxZLy9ImKcxI+OEVIkjG7wKjfg8rpml4q",
-	"8tLoHSdSWAOWzcusW0QvaxN1jyHaW3CW2sWvUQjRnuYsWf8a0ZvR3pJbLWITAdO8WmAincv2a/QnciIp",
-	"D8CWvNqhziUlAVYKfVJ87TMEMZP0iDkANcbBH0ty3d9HIORKw6AT/fTy6ekf8U7UhY9FGqHx0N3DxxP5",
-	"sdf8276+3yN6jJSVh+QpG44e9wf9QX84/nbw7RCqv8ajYeMRPcbJGse8Pdno9slGt0xWE5CtyfZvn2x/",
-	"dzJ3fgsmkxQtOp0vMHMNq4WIFy5lYxd87Q+1DxTESg7vhRHTlEMiZjOuuUuWTGT06uX5BfjINRqjHJSx",
-	"SI2jMUtTs8WUHdGfyCrFFaeCcl4MhRjfZNKskOKVsItajqwI6TqjwTAECiA1Ro0YNG1looRFV6e5qeXQ",
-	"aDYmIXIpAbLJkRsFHZXbqfrQxeVRUd36o8EIiujSSzapLM3piWFai/fcQMrQh1Cl7Ec2u2ZeRxMVmz2G",
-	"bGKZ6K/ZMu06ZhhApXRERd+flnz1vQV4ek8U8VAoacAsmHZ2oKGlpGi/B1/ohalKBDek165aslsI8QWE",
-	"NURUqYmAABXVALshMDuR4AKhot736PBw/xFM15abbgj8A4tt6qxRWVWUyVY9gkjAmQov14cTSJmec12W",
-	"dByTeQLRwWAQ+dPxFUIC7RhFuDJIH/d4Svuu1Uk94sKQe84QXoNdCFMa0qI/ghUaAIZzg0QJC50sZRZd",
-	"zp7m74qJqLhaLmBhpvRUJMZH4r6CsxTGCDkPQc1wru0qar0Iipz2fAm3yrZ2sVW7BXiX4/6qas/2TBgu",
-	"p8LgfmfKFRMR6ngETeEsTrNaKMOhEb8WpGuecWbdfm45gKpKi3MVgZE7YleGoET0Qsh57VDccdGUsBNR",
-	"NmWwXiWMugW1VLyjozHw2aHEMbSEbcQqZBLOuh3nCQlFdboPr4oRMdN6XY9iqZWm3tayYsRiF9Q6pizZ",
-	"2g/kOwFzpxbcQhXbdh3nkNOFgyQnbMocRIQx39VPJ3+5Ontx9ez52fc/XERw8uqsIMQU1gip6bS6+rDh",
-	"58nts2Qp5N7vndvnH/gys93jSuJxrilfK5l4S+xQv6Pl39+cvjm9+vnk7CIi6WNgUmVD5I4ka1KKInKE",
-	"ZIekC6LDwX6p3IVIIIyiMm4VgXkiqf+pRw1QYxii4gO8cPJG6cNEST5unAkijylyUFpnB/renLrtXks1",
-	"NRGYhVqZQl+nGGlSenamNCGd38Mbb79QNU1J/MHgwBFWf+j9iKLanAtX8c3DKISpsgvavCkF8ZjYk8ui",
-	"dEdpvBztkncy0SFqX6etoSDl7LogOma54WNIlbreaiTAgxJOUAt5StUcTUbReoUbvGhmYgpxt/UuLj9L",
-	"9Jcevd07SyJw7XIhGAXMe2okCdlOTV61s/jGFFMVXV9u5XIJ6hz4YEvnRwUxt5GMaS5ttOeuMLDlUXnG",
-	"vmWPpP3n/SduL/DEzdaFXKbcGIguXp88Ob169frlq5PvTy7OXr74o5rNIpcvKjqFKtBOyP7k1VkQBgia",
-	"fXYQARVl0TMuWSYwfukP+vsuIFlQIOkli0xJS2T5zJsYdHyoD4WxXil9bRYqgw4uH9vUGyPD7cc45Ux/",
-	"RCHtokHiJM1KpmuESbx5tqgGxjKNsuTQw8nTn85eXF28/PH0RXTs8QGCMJCcJ4jbTnK7UFr8Sgo6hu84",
-	"01yDM6S1wd6e9uE5s5RxRsl3dhLQhq995m8iPS3fGEC1QMvUQXktDFEI3gyFUBih0CukQz9WkaehkEOS",
-	"r42VNPmSm2PIUNCT4obGzaoMLLtGG+AxHgkOwazjiYxizcziyoW+sVouhY2AU6fkgqMexigdbKrzDJGL",
-	"FvOF9SF/UZ/4xkykGwmdEsiOCwRRw4uokmiphSUc1UDA7m2EonXkKwydBU+6YSkKSc7S3koLywElV0nf",
-	"81S3WcH4Bu94jvornykgqfPBnm++q0tgM4To1KIuDCHCZqyFoUM3CINcpz7JNd7bqyKLm0xpu0EdYVqw",
-	"aerWxptO8kmGg3GAM9eKEP4SJw8uN5vNZZ36ParJPvRNIE5/mFvwKullqirMzjlNVrrysyQYB8+FsS+L",
-	"Mmu9G3dnuz+oFSwJC9DrIUi+Qus9E9rYsu2VYG7V95qKpbCN1uByL6NBPdF9d2vQPfseLrf6ZEeDwSe6",
-	"2j6vm62qod/Sz+ZZ0s6hTRgcOGLa1iiJ3qt19m7C4PA+Q5rdlNQKd6vYVpH8lsgOd0V2+HVEdtgU2aET",
-	"2aET2TAw+XLJ9NpLI5nQBiPRv7O5KavWSHyAop4pY3c99J99vFdPDlBdCk082naXCfEg0JUQDEajtiry",
-	"T6QvyZT+GUejixIOpVKU5RItwi1Uy6ZMuV1xPw59h/FxfOlMxrV8ik8aG190o2Jxw8cUGQWTu5cokPIV",
-	"6E7DCHWhPesyhmg0GEb1prToYHBEIVmzSl0Uj7vo/jy43/nioKhUF71sYlaRhCwqSjF2q00eoY3mKWem",
-	"COrLdIvr9wLD1gaMcpC2lvAZN3ulKPeTlLkbq+ac0HprCghp8zjEpWKtZtIwh94IrVTCgPHpaDCKigDs",
-	"GDKVpgXTq26PKkR3aSLK57hg2c/k0qa+G6Lsk0BQLkgGTW22iew0Pz3pOt4dDI6IwMPBfhX4ChmnecIT",
-	"J8RltsWFlhPp0jrHbQmbKltDkLnpB2r9AK78wI39TiXre9jO2kcFjeaAWqnfF1jf+gbRkW/0LCtJm9A/",
-	"GTaf7Afk0u7Za1xt4RbzTDzuw4mtp8Du4NXOdxubHQcz/LoOpo368xKGlgnKQhmqbpXOna0qVO2ufSFV",
-	"/ziqjS7/6l7zS6pNGFQh5F1Dyy+MaFejweifz6zTWqZ4h11FCxFxx1uQY1LI7ZRvlez9V3PtC2DDweDo",
-	"qzfzN3rt7hTSumMZ39K069v964X+CEM+lykpvi3BsUX7Of727eeCF90i/9KzGR7efTat31p8IbjDUfv/",
-	"4rNthQO51Bj1IxQMqY04cTKgy1T0RDLpMg7dLYnwTXFeHnbaOqJuH372SGwiixQb4glWJk6m3PU8lF9C",
-	"ho18Y+TAhcNzaiIt+mpKKH41EaqtdtfY2oegXyx7Dxblk6MuQdGt6P7hbK6Ks8u0gQ+2b/uMlRlXw2QY",
-	"eki16sPZdoXTFF1hS4XeqGyD/dvf632tf/t7HQAoXX8PKjTPTDG7827HYAQVGKIzBxDOCB+4xn73SpEe",
-	"i87RLL8uWv/DOpqVMFeUrZvIYl1jNaMUnFU1ytB0ax4r7VoZ6lEBpepWTPtKHGl40clOZZ4iMuKZKVLY",
-	"RdcxX5cfL7SB2u+5LSDtVmqjTceqV/aKD5H/+dmET0PVpmH6TeHDwd1Dyq8b/6+lKb7ntd73oj2n/Pri",
-	"f4c9cxl+n0Ss6evded1adnxrO6Pd7Yy+znZGze2M3HZG9e1UOyiN9OcZheY/BSCJeHBsIIj9ME+QSN9L",
-	"eTJ38Oqh7uDGXOebB7+BPZb8khu7LL7Q+2Tp4MIFcMVXU67ebVmq5jmHjqvnu+Dvtv+f4T7w/bJ/oOE+",
-	"GH646uoZrnnMRfb/3P4ncfshOejwAXA0fAjl0hKq7egQu+bGl5988IKzUygidBGZddw96imm/eyRAPit",
-	"kHZ5jaqQ4C5jXq6k8fWXlL/nqQlhrlSCUZLT+NA/rZlcT1OFaWq0jGq0jFpoaQjLbfTQNzSmXnlSsvrq",
-	"OuO6+Ea8XHa/tux++7LV+bcs+wO1QoTUOiQkN4Y+FtIidlR0qLhTa2fplt1+vhUnrHXTN3vdKyKKvtBg",
-	"c7n5nwAAAP//",
+	"7HzvcttGsu+rTOFuVcgsSFGU5ERkbW0ptpxo49i+trzZuqavMASG5ETgDIIZSGYcVe2nfYCt8wznwfZJ",
+	"TnX3DDAgIUt2ZZP17vEHlwjMn56e/vPrnh68i1K9LrQSyppo8i5aCZ6JEv98VmaifKJTbqVW8CATJi1l",
+	"QT+j85VgGpp8ZtirF09iluzhT7P3TmY3yTCKo1L8WMlSZNHElpWII5OuxJrDUAW3VpQwzP/3vV6PBsd8",
+	"sBi8eXfw4OZ3URzZTSGiSWRsKdUyurmJoxfClpuThRXlLjkvRapVZpjV7JpLy+ZioUvBSugi1ZL1jFCW",
+	"Xa+EYpxlohAqEyrdsGtuWKX4FZc5n+eiD3Q3dK6lkutqHU1GNT1SWbEUJRL0l/OSp+Is6+aOhZdMZkwv",
+	"mF0BLT9WwljW04VQTFomFfsTh8G2Zv1dKRbRJPo/e83e7NFbs0czPopuYP6Cl3wtbLhhZ4/es1VATI+z",
+	"V6/OHuGUEt4W3K6iOFJ8jcvL3rtx7yMNhnX7ZER5hXJzGzll0+RXIeoG+ptCKyOQV1/x7AVtB/xKtbJC",
+	"4Z+8KHJJMr9XlHqei/XvfzCkAOItXxe5oBVZLvNoEtmatytu2JiJstRlz/SjOMI/TTR5HTSXhtXriKOF",
+	"FHkWTaK0MlavRXkhs+gmDpqPmDRMV9bITLD94XB/NBoF/aQVa/N69Gb4o91EN2/iyFhuKxNNDkcgsNIC",
+	"sY7fJHvSMKUtu+I58hRFFGadRIfzxfF4cXD0xRfzg8OMP+AHqTgeH2cjMRKHXxw8aDRyZW1hJnukuItc",
+	"Xw8zceWZZfZwbDIaN/fdpefUmTaqS1p2qWc9IIclzXRJf8I4W/N8ocu1yFitHTHjMzXX2YbZFa9H0Uqw",
+	"P7189pTp+Q8itTH0Feu5KL2+XpdaLRnMEjOuWKUulb5WM0WtoD2Oqa9EyR4csm/lV6yHO8MSeJH0Y6ZL",
+	"ILYSuIkwbsnVUgxnKiHhSBhIuGGCpytGfbllC17llvXEcDlkSbjHSX84Q66eKTCfPD+FUT5Agn+R3QDN",
+	"lalgCy5zUe+DdCQl/Slyj2SYZVoQuw3fsOvVhv3jr//FpDUs10t8GbNKgfpAn8TLYzKEVT7V9rGuVPZr",
+	"LvCpZqZKV2CgdFWmwi9PaTtYADFJH2l7pUxVFLq0IvtOZJKfo278uhuB4uekGSXZ0Vo1tA3WQNwAnsPG",
+	"GKEyloSEAUHA7VpV0Tw+BlGshYtnmYTGPH9e6kKUVoIRXfDciDgqgkeN5Xq37b5ro9XlDZzeNaKfBBYx",
+	"ibeUIHb6BRpY6zgqEipco6pu3M8MvkTnsgsqGrfy2pEY+1W8qduTiYBVPJFK3MmT9gqfKcFefvuKcZWh",
+	"5P9YcWWl3QA9be6BGQ/9zDiO1vwtIRAw/XEDSPZ3AUkcmcvqLpF6+e2rnWVDtxgn71oxwooPFIPQoXXL",
+	"guJ5hyyUlWALXbKHz54+Pnvx3emjmL04/dPpw3P46/HJ2ZPTR8jGhydPH54+eXL6iGwNuT2WrsC6gj6w",
+	"NYC/HqxfKEMww1hRGLbmG2aszHP2g5YKe1u5FrlULQGZa50LjraWlnA3xgDkcqWl86ddYu7ex0wrAIbG",
+	"VCLrEMqY/DqMUf/xvulRJG/qYXhZ8g38LnKeiuyCozECnwh/RRm3YgBL7pq4FNx0gf3vVxvWIB1pdnel",
+	"lxR8swaMnYkUuJlN2D/++t8JbievHzLXqg+aWu8i6yWZ4Bm0AO320gN/O1W+wJmTfie7POp5P5tQjl9S",
+	"U+CWXIsLqy9QFC/WZnfR38k8l8bFFYtSrxlyFBdpNfIDOzvxmzI+d0GGzEWbXWChsS3Q3xFUqAoMVRRH",
+	"bwdLjdZ6YC5lMdAFKdyg0Ohfnbo58nNnizpcNMo6op0VLwqhRBZDuAG9HFU9qZi4Ag6xtc4ESwiSiyxB",
+	"HVnoPNfXLEm1WkiAU0l/yM5XYqYMX/LPDE0xYYnf2YT1tiWgH8OoueAGX9st3L+UV0KxOU8voeGVlpnI",
+	"kpnCdk5VGD2NWVqKDKI61zjlKhV5LrJkyjiSQovlZSmvhGEcgsRgC+Yi5Wu3XTMljTMBuTQWEMwsslqz",
+	"nFsxi2hhMSP01TCFhgxmRiwW309Fz91uvbSi6FJVqy3PL1Ifhd9qOhg2hJ0UVakZdtgxJ7WqS2UfHHYL",
+	"XOA0mhjgnpFnHFUFWJEPMS1bHgeDj9BJeD7Wyux9RGjGWhMHKnCr13oiKb77EM+lK0Jv72eaEm/tBfep",
+	"iDudwzYkeM6XmJRIcIiEVKE/QYlNq9LoOgiBiVjBlwKBc8GNYdIybpjvCo8xrYEuj5IpM+XU166kwd61",
+	"cdLk83JuaFgXUFC/e7scwgQ7gry1y27Q2DH11m3yMBd2Ks+fLTBkvhcujt9tbZ/2YOWOZBU3oESJT29h",
+	"uuojklKOcRf3xwjU/iM8VhdvSXNozbvcfbMtdSfMhSGMzyEe5cqZR7Sd19yAmeVoEQ9Hxz5kNVanlzE7",
+	"Gh2EeTMK/igWCuncYf3z06ePzp5+jXLK01QUFuy5rmyq1wIdI2H1jYCQt3FI/elMvTh9efriz6ePsDPS",
+	"wbxBjmuTCEOQ8YMxpjNVg8eObgTCXU/Xq4eWhuYjVIMdw+UHbRzeweXsMoT1zEaltACAOKBr3i0Cg2sc",
+	"RANOwcMA5EogPjYAHdIVzNJAI5iIPGVV7PRC/+uAE7asgQa7lnYlFXv24tHpi4tHpyePnpw9PY1Dlz+d",
+	"qQZqYe/k+bOX5yzM4+6Rv0um20jMMSD057qsOUt+OCPwp2aKxAz/H5irlClxhRmzrEWQ86hCgdl97SUn",
+	"iiMvB1Ec1ZuLj2m7ojiiXYH3nnGBQjTa+hx8yS8Q0GyjY+0M7xQ3YJ5zdQkWpQ7ksP/gcBxhQPdEqKVd",
+	"RZMHh+ib/c/90ATNZi/fGxm0KdgHQHo0YiAIZkrpJAw5LVtrYwkh9JK3g0rJHysxmG8ISn9QfLHmb8+o",
+	"/RFFou7X/pYbABRbzwPUX1Y75qvL93f5h9A1dO4W5YLb3Hjx+CE7Pjz6ojZ3FM+bITt9a4UyIKyUGjDM",
+	"SEs+1iF6Y7nKeJnNlFYC8G2dkgLXCWK7ocR+xnxCOUajUoiyni/x1jmJZyoxl1USQzDEekZQYGAKkcqF",
+	"TJnjsZP8e+dSfGq5y89hEsMEyZQmQ+oJNPff/CAT1IFbpQJ+paKTSHOLRwAivzk/f16H7ToTwyhIdRwd",
+	"HweglXLZu7CVstsd834EoLUue9cmNLkj0z2rRqOD9FKqDP8SyYQ1vI5ZnTKM2VrYlc4G8IQDMAP/1Z2l",
+	"Q9c40IuBc7tSmWqxkKkUyvpnjdcZkNeBuQZFSbmFK1HmmmPUhBnsAZhWGIjys227dP9cfgsf7XSbzdod",
+	"X/PBT6PB8eDN7393ZzCAb/2G1mLTZQ1efvtqd5dOnIu+FKIAUF0padE7VUUhykHKjWC5ANINKmomlxKi",
+	"pqoAnV/oqmQZN6uBEQUvEf0YsQSHbdqsevntq8FotN9mxOuTwf8bDY7fvBvH++Ob3qD+vQ+/++9G8UE3",
+	"bmxFhB/mixD4352xoIC1TlkEmROXbbiJow/JDRlHqXfPFJfhwRxhK/wTtgr/dFAAAz2fQ8A4iAAQNqbU",
+	"QBRHFOZDUx9eQwCIst3hx7fTl0AYriVueNMlPl7hwxTrfc69wv2mgODNu4Nx974izm9NcLDYT8f8WAy+",
+	"nH+RDQ7Fg8XgmI/2B+P5QXqYHYkHiy9GYdReVegTdyc9GTx+8+7Lm0H48/BDfu530nyDdnyhuw31i9OX",
+	"5yzVCoyq9UGpXZXCBVSg/P5EyBBu9igPIbpQVpcb+DlTDfaWaok4EA+DFB7FZTqtUE7ZKaCXgtsVk4Y5",
+	"2D7fYCN/9ASOdKakNczyZZ1YT7BxaZL+lCV7K8Fzu/opiVmyVwqebX5KsGWytxa2lKlJGC9FM8FMkXd3",
+	"cwxnaqYwl8bXollhWSlMpF1rcF/ppcuypVzhK05YawKdf67JpX8/M4wNsBvrJd89e3T6B3iS9NnPHga3",
+	"XtIzeD1TPw/a/7Z/3+8VvgbKGihOlO2PvxiOhqPh/uTL0Zf7rPnXerXfeoWvYbDWNm8PNr59sPEtgwUC",
+	"sjXYwe2DHewORvu34irLwfhT0MHNJYVZlPa0K7Fxm4r5TRSzK2nkPBcsk4uFKAWl12aqFR4lE5CDOtoL",
+	"OJryPDdbTNkR/Zlq0sRpLik+BCGGllyZa6AYYrggz+yD5t54tB8zDNFLiMshYNzK5koLXrEUJkiC4mhc",
+	"sYSSLmi+E+rFerqyc/22D9ODotL849GY+fjdSTaqLI7piPEp15yDu8HD8G/54pI7Hc10avY4sIkXcrjh",
+	"67xPzDAMlJKISr4+bYedCWrfQ408lFoZZla8JDvQ0lJUtM+Zq+Vgc51JYVCv6UB096zTnRFuWIKHsQlD",
+	"7IXH/P2YcTtTjGImf6T/4Ojo4AGbb6ww/ZiJtzy1OVmjunBAZVtHjkgCjOQd4pCdsJyXS1HWp7bEZJGx",
+	"5HA0StzuuCIAxPcQcNBJ5xDWeIrrDkohHDgTGeNLDkic0n3ekPoSKO41gBkhDBAlLesVObfgcvZK8aMf",
+	"COsn6gksRO9zmRkX6rtD2rU0RqplzPQCxtoulAjrHIDTji/xVmWGXW2VZzD2YwXraw50t0eCyNol7Bcu",
+	"swKoyIFtjHxhmOuVNoK1Ql1PeikKwS2t55YNaAoxYCwfQ9EWN8eLdiXVMtgU2i4cku0En20ZDAsBkr6n",
+	"Fs/ncWsM++CoY8o6IjxkFTAJRt0OCaVivgBlyJ77Hikvy00Y8GJaOaxcu+bIYop/iSlrvnEdxU5s3Qvi",
+	"YNaEwX3iHHDaO0h0wqZOVyQQHl58d/KXi7OnF4+fnH39zXnCTp6feUKMt0ZATa/T1cctP49un2drqfY+",
+	"J7cv3op1YfvTRuJhrLnYaJU5S0wBAtHyf1+dvjq9+P7k7NyfaJpc2xi4o9Ca1KIIHEHZQeliydHooFZu",
+	"LxIAo7BSownWHJFY4jjAGscJ2wfFZ+wpyRvlD7USk9aeAPKYAweVJTswdOaUlnup9NwkzKz0tfH6Ooeg",
+	"FBPgC10i0vmcvXL2C1TT1MQfjg6JsPCl8yParsAcYGQLLY+SmM21XeHiTS2IU2RPpcTbAi0hJkorsEvO",
+	"ySRHoH29rpqhXPBLT3TKKyMmLNf6cqtWCDbKHeV7ecr1EkyGr66EBZ63kzZe3G1YqOlGSf4ywNaDsyxh",
+	"VBEbM6MZd54aSAK2Yx1nsBefGT+UL+ykmespsDjora2dHx4q00IKXgplkz36BTGwSOo9dlW5KO3fHzyk",
+	"tbCHNFqfVSoXxrDk/MXJw9OL5y+ePT/5+uT87NnTP+jFIqHUki8GbEA7IvuT52cQfonSuEQiACo8pyiE",
+	"4oWE+GU4Gh5QQLLCmNNJFpqSjiD0sTMx4PhAH7yxvtblpVnpgvVg+tTmzhgZYX9Oc8HLn0FI+2CQhDuq",
+	"yjcAk0R7b0ENjOUlyBKhh5NH3509vTh/9u3p02Tq8AGAMKaEyAC3nVR2pUv5EyrohH0leClKRoY06Ozs",
+	"6ZA94RZz+iD5ZCcZ2PCNSxLOlKPlM8NALcAy9UBevSGKmTNDMfNGKHYKSejHavQ0GHIo9LWpVqZaCzNl",
+	"BQh65h+UsFhdMMsvwQY4jIeCgzALk/glNys6jbxI9XotbcIEFkOvBOhhCtLB52VVAHIp5XJlXXbAnwB9",
+	"ZmaKerJeDWQnHkEEeBFUEiy1tDHl+wMETK0BiobIVxrcC6wG8KKQVTwfXJfSCgaSq5U7hQxtVjR5B08c",
+	"R90vl1RAqXPBnquvDSWwHUL0gqgLQoi4HWtB6NCP4qgqc5cPm+ztNZHFu0KX9gZ0hJeSz3OaGx6S5KMM",
+	"R5MIRg7OLtxPGDx6c3Nz8yakfg9P8T/1RQBO/zSX4FTSyVRz9L0UtuNwR9oVQFF33j5xp/LXYJeTXKKy",
+	"0RCxf7yQpbFD9j0aJ3dM3+MsF9kSUSjPnCqXG3c05o7+aRzvhvzZrNgwwKmUysvielY8ceBLEZM5hDG3",
+	"6l7AegK+lFlNB9UbU56GzAjFl6WxPkwEg+ubS8MAJ21YL/kjPvqDqwOqa5tmyljYDwpcgQXuFc+v+cYw",
+	"CBIN1hugD6XCBKA1aWooElYpK3O8E2F8pQIE4db4rAyNSSzwdqmhHAskABCSs6vB2FkWTaIn0thnvhQh",
+	"vDKxI7DPYRjPQ2mCSxNkScWV1BUVVHxmWgvoTx2fvIlr6BqyE7zjgHkiYr/STWkYBh/1vQcMgpqLD1Rh",
+	"csvNmV6djGySgmHO7/a/98c3/T92pi/vW3+2zblv9DVbIw4mEe5xzyUjfxLOTztWtfUE3wUKdhsrUOhb",
+	"rKiVfjwKD4/uLpO95yLfbN0ZGY9G76nw/rDK7qY86ZbabseiLssybbEzxlQEKoBUQYUi9sTyjEOiu4uc",
+	"en17wYWYmzg6uk+X9iUErCC/1RU02bEtN7C/6wb2fxk3sN92A/vkBvbJDcSRqdZrXm6cfQituue5JvPK",
+	"7KrU1XLFAFFSAnwNqsOXpi7EgZVF4FsKbTp8yJ9dgiXMxuGZMewWgCkyqS7qouM940u1aoDmjktrQAy9",
+	"wZBKCgtdJZhMMW+OMKtJX86FvRauH4A14xJnNXqbBAlMd6Bj3IE41r+0QJ1P4ZmKGmHmwpV+9Fpev8+6",
+	"05wTloxH+0lY6J0cjo4xB9IuvPFFHlhO46LpnVt8vviGykCmTC4akoBF/ph0uwQVYgl/DEXRc53fpAob",
+	"KssxmmLIIMM6aRf4YrI1q5OlVi8FhsedOVegzQF/OvuwJVeGU7iE4UEjDOAhxqNx4jMeU1boPPdMbwrY",
+	"mpwY5WUxgUrZKTcSnVO4Aq+69AuiYIkyaILRZqrXvs7ZJ94djo6RwKPRQZNpkirNq0xkJMR1epNyOTNF",
+	"edRpV4a0SY92uO2gVofO+4SxX+lscw8bHFzUaxXuBGU4rvjhtbt0MXaXJ+pTXnBx+Ga//eYgQgx5z/s7",
+	"zRJuMfNkpdmJDXPOd/Bq5y7kzY6j2v9lHVUX9S/ruK8+EfDK0BTg9e6svsNKlODWcXjhuIsu13SvfTv5",
+	"Jo6anM1dXetbu7iq8Wj8z2fWaXA0s8MuXxWJ3HEWZIoKuX3G0pyu/NZc+whMcfheRn/cBblW+fC9hLS7",
+	"GLMdqYYHA+OkP+lyGzPV+A1nsesNdSWiaPudG7ntdoy7sefeDurLFK4g7Lfd4uPfeL9CIDDpvn/kGRgW",
+	"TSXTmUoolezjXejrr+DB3+4KnhSmP/Vlui765YbVRSjgBm8tifXQRpIwzQUADRegwjzXvqgawRkEypXC",
+	"Pz3JiLea+ySxLxsknJc016P+FYRh/+hufe+8E/uR0QT0OviN5a8TYlaqFDxdQewR432qjOS0rM3GTHFF",
+	"aeP+pNMwOAHYKeNL+kP2vUP3M+XPSUCEeJ39JjELvlgRtw6N6jpyGEXPlAX8h6dCv5gIBbPd1Tf4YMdH",
+	"y94nG1Yi+KuB9q0R46ezuCZZWud+OzOmTXaQGypE4RDOKn09ZGfbZSrGVwGvNSCc+rbI3/4eXv/4299D",
+	"UKnLsB1rIkRu/OiEmKbMSDwlTs4IdJ4h5qQbjtTE5xKTl+A6XvjrfnEYISm21JgrnSk/r7Elx3MUqwPK",
+	"wOyXItUl1aOFkAGTNde8dOUUqOH+Ahue1ftoWxRdCWB/i7MrUPpaWB8mbWU3u3SsabLnPxjzz890vT/8",
+	"aRumXxWSHt7dpf4KxX9aXuxrEVwR8zWW9aXLfzt75nAdjWVusWs+nYBXssJ0XlWwnsf69aWq/pCdULn/",
+	"ey+FT2dKZmJdaIv1r091ffA/19lmSJm6W3JPc0EHLM2FMV+oh/UkqH0Pa4wJ0xbVPJdmJbDCydf9Tbfq",
+	"FV1wY3bt2E4N75WWGbWrv2+AWUgYfucbC3hztbkTjjS6m990A208GlO5W5CZDJOdQf0b3eGWii1yNMU9",
+	"b5x1ybzraB1WOV4BYcEHJGqcznM8tPd4nTm4vhKl2L287tfQj+ugwpFIZX9EJQwhDE0hLRW20PlST1oQ",
+	"AKwppvIW2COG7QzdSAJfMNm9Y8dVmG6la++ulCbnVlBxiQtNdelu0PdbdaXt24XJeDQinjfa7lhRN5xQ",
+	"K4pppY19ERwxyyPMz7eulAK8zRgWCl1LI1jvPd/16E8oAxzXVVKAkjHJSYYDVSXpcoAk35+iDzzZ5jPr",
+	"CUl1VXhpZ5fL9FGpOmoEVNWuwsAdaseeJMi/kJv9TfJlrfXSN1/Cb7sY/7mKWxNk/8qg4rdItJy77128",
+	"J3nbqChIXDt0DTVyup23CG4yD//jQNNDZ8dbdjB09mwj7L8JeKIaN1dGE3ipuyubAqSxtZzx7nLGv8xy",
+	"xu3ljGk543A5zQrqCPfDvEn7y5coGZ8cGzCH+mnuIJK+R3VWn/IK3pnL6uaTX8Aez36ojF37rxq9t/Tq",
+	"nDL0/sssBIktz/WyEqxHFe2U3b/tI7H0FbuP+0osfRXv01VXx/BSpEIW/8vtfxK3PyUHHX8CHI0/hYLh",
+	"Gqrt6BC/FMbXO1LmF0bHcF6WPq3do2d4qxbXs4cC4JaC2uU0qkGCu4x5dq2MK4jKxZXITcyWWmcQ6ZPG",
+	"x+5tYHIdTQ2mCWgZB7SMO2hpCctt9OAHJ0xYCoaJE5eYKPwHf4JpD4JpD7qnbfa/Y9pv8DJA7EqohTH4",
+	"ZY1SpkRFD2Pf4EJHv77v5i6jxMF98vZt74YIfzMyunlz8z8BAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
