@@ -35,6 +35,27 @@ func (e InvoiceCurrency) Valid() bool {
 	}
 }
 
+// Defines values for InvoiceStatus.
+const (
+	DECLINED InvoiceStatus = "DECLINED"
+	ISSUED   InvoiceStatus = "ISSUED"
+	VOIDED   InvoiceStatus = "VOIDED"
+)
+
+// Valid indicates whether the value is a known member of the InvoiceStatus enum.
+func (e InvoiceStatus) Valid() bool {
+	switch e {
+	case DECLINED:
+		return true
+	case ISSUED:
+		return true
+	case VOIDED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for InvoiceTotalsCurrency.
 const (
 	InvoiceTotalsCurrencyEUR InvoiceTotalsCurrency = "EUR"
@@ -50,6 +71,66 @@ func (e InvoiceTotalsCurrency) Valid() bool {
 	}
 }
 
+// Defines values for PaymentDeclinedProblemCurrency.
+const (
+	PaymentDeclinedProblemCurrencyEUR PaymentDeclinedProblemCurrency = "EUR"
+)
+
+// Valid indicates whether the value is a known member of the PaymentDeclinedProblemCurrency enum.
+func (e PaymentDeclinedProblemCurrency) Valid() bool {
+	switch e {
+	case PaymentDeclinedProblemCurrencyEUR:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for VoidInvoiceRequestReason.
+const (
+	Customer     VoidInvoiceRequestReason = "customer"
+	Deadline     VoidInvoiceRequestReason = "deadline"
+	UnknownOrder VoidInvoiceRequestReason = "unknown_order"
+)
+
+// Valid indicates whether the value is a known member of the VoidInvoiceRequestReason enum.
+func (e VoidInvoiceRequestReason) Valid() bool {
+	switch e {
+	case Customer:
+		return true
+	case Deadline:
+		return true
+	case UnknownOrder:
+		return true
+	default:
+		return false
+	}
+}
+
+// Credit defines model for Credit.
+type Credit struct {
+	// ChargedCents The sum of the customer's ISSUED invoices.
+	ChargedCents int64  `json:"charged_cents"`
+	CustomerID   string `json:"customer_id"`
+
+	// LimitCents The customer's own limit, or DEFAULT_CREDIT_LIMIT_CENTS.
+	LimitCents int64 `json:"limit_cents"`
+
+	// RemainingCents What a charge may still take (limit − charged, never below 0).
+	RemainingCents int64 `json:"remaining_cents"`
+}
+
+// CreditLimitRequest defines model for CreditLimitRequest.
+type CreditLimitRequest struct {
+	// LimitCents The limit in euro cents, 0 (every charge declined) to 10^12.
+	LimitCents int64 `json:"limit_cents"`
+}
+
+// CustomerID Who ordered; not blank, at most 64 characters (as in PlaceOrder).
+//
+// Example: cust-thrifty
+type CustomerID = string
+
 // FieldError defines model for FieldError.
 type FieldError struct {
 	Detail string `json:"detail"`
@@ -64,13 +145,28 @@ type Invoice struct {
 	CustomerID string          `json:"customer_id"`
 
 	// InvoiceID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	InvoiceID UUID          `json:"invoice_id"`
-	IssuedAt  time.Time     `json:"issued_at"`
-	Lines     []InvoiceLine `json:"lines"`
+	InvoiceID UUID `json:"invoice_id"`
+
+	// IssuedAt When the charge was decided (issued, or declined).
+	IssuedAt time.Time     `json:"issued_at"`
+	Lines    []InvoiceLine `json:"lines"`
 
 	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	OrderID    UUID  `json:"order_id"`
-	TotalCents int64 `json:"total_cents"`
+	OrderID UUID `json:"order_id"`
+
+	// Reason DECLINED: why (the amount and the remaining credit, or the payment
+	// provider). VOIDED: the cancellation's reason (`customer`,
+	// `deadline`, `unknown_order`). Absent while ISSUED.
+	Reason string `json:"reason,omitempty,omitzero"`
+
+	// Status ISSUED — charged to the customer's credit; VOIDED — was charged, the
+	// order was cancelled, the amount is back in the credit; DECLINED — the
+	// charge was refused, nothing was charged.
+	Status     InvoiceStatus `json:"status"`
+	TotalCents int64         `json:"total_cents"`
+
+	// VoidedAt When a VOIDED invoice was voided.
+	VoidedAt time.Time `json:"voided_at,omitempty,omitzero"`
 }
 
 // InvoiceCurrency defines model for Invoice.Currency.
@@ -92,7 +188,43 @@ type InvoiceLine struct {
 type InvoiceList struct {
 	Count    int       `json:"count"`
 	Invoices []Invoice `json:"invoices"`
+
+	// NextAfter Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	NextAfter UUID `json:"next_after,omitempty,omitzero"`
 }
+
+// InvoiceProblem An order that is not charged again (409).
+type InvoiceProblem struct {
+	Detail string `json:"detail,omitempty,omitzero"`
+
+	// Errors The fields at fault (validation problems).
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
+
+	// InvoiceID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	InvoiceID UUID `json:"invoice_id,omitempty,omitzero"`
+
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id"`
+
+	// Status The HTTP status code.
+	Status int    `json:"status"`
+	Title  string `json:"title"`
+
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
+
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal, payment-declined, invoice-voided, invoice-declined, order-cancelled, wrong-mode.
+	//
+	// Example: https://orderflow.dev/problems/validation
+	Type                 string                 `json:"type"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// InvoiceStatus ISSUED — charged to the customer's credit; VOIDED — was charged, the
+// order was cancelled, the amount is back in the credit; DECLINED — the
+// charge was refused, nothing was charged.
+type InvoiceStatus string
 
 // InvoiceTotals defines model for InvoiceTotals.
 type InvoiceTotals struct {
@@ -154,12 +286,49 @@ type NoPriceProblem struct {
 	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
-	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal.
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal, payment-declined, invoice-voided, invoice-declined, order-cancelled, wrong-mode.
 	//
 	// Example: https://orderflow.dev/problems/validation
 	Type                 string                 `json:"type"`
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
+
+// PaymentDeclinedProblem A charge the customer's credit or the payment provider refused (402).
+type PaymentDeclinedProblem struct {
+	AmountCents int64                          `json:"amount_cents"`
+	Currency    PaymentDeclinedProblemCurrency `json:"currency"`
+	CustomerID  string                         `json:"customer_id"`
+	Detail      string                         `json:"detail,omitempty,omitzero"`
+
+	// Errors The fields at fault (validation problems).
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
+
+	// InvoiceID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	InvoiceID UUID `json:"invoice_id"`
+
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id"`
+
+	// RemainingCents The customer's remaining credit now (nothing of this charge is in it).
+	RemainingCents int64 `json:"remaining_cents"`
+
+	// Status The HTTP status code.
+	Status int    `json:"status"`
+	Title  string `json:"title"`
+
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
+
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal, payment-declined, invoice-voided, invoice-declined, order-cancelled, wrong-mode.
+	//
+	// Example: https://orderflow.dev/problems/validation
+	Type                 string                 `json:"type"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// PaymentDeclinedProblemCurrency defines model for PaymentDeclinedProblem.Currency.
+type PaymentDeclinedProblemCurrency string
 
 // Problem RFC 9457 problem details. Extension members sit next to the standard
 // ones: `trace_id` on every traced response, and per problem `order_id`,
@@ -178,7 +347,7 @@ type Problem struct {
 	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
-	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal.
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal, payment-declined, invoice-voided, invoice-declined, order-cancelled, wrong-mode.
 	//
 	// Example: https://orderflow.dev/problems/validation
 	Type                 string                 `json:"type"`
@@ -195,6 +364,15 @@ type TraceID = string
 
 // UUID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
 type UUID = string
+
+// VoidInvoiceRequest defines model for VoidInvoiceRequest.
+type VoidInvoiceRequest struct {
+	// Reason Why the order was cancelled; becomes the invoice's `reason`.
+	Reason VoidInvoiceRequestReason `json:"reason,omitempty,omitzero"`
+}
+
+// VoidInvoiceRequestReason Why the order was cancelled; becomes the invoice's `reason`.
+type VoidInvoiceRequestReason string
 
 // InvoiceID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
 type InvoiceID = UUID
@@ -227,12 +405,196 @@ type ListInvoicesParams struct {
 	// OrderID Only the invoice of this order.
 	OrderID *UUID `form:"order_id,omitempty" json:"order_id,omitempty"`
 
-	// Limit How many invoices, newest first (without `order_id`).
+	// Status Only invoices with this status.
+	Status *InvoiceStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// After The `next_after` of the previous page (the id of its last invoice); an id that names no invoice is a `400`.
+	After *UUID `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit How many invoices in the page, newest first.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// SetCreditLimitJSONRequestBody defines body for SetCreditLimit for application/json ContentType.
+type SetCreditLimitJSONRequestBody = CreditLimitRequest
+
 // IssueInvoiceJSONRequestBody defines body for IssueInvoice for application/json ContentType.
 type IssueInvoiceJSONRequestBody = IssueInvoiceRequest
+
+// VoidInvoiceJSONRequestBody defines body for VoidInvoice for application/json ContentType.
+type VoidInvoiceJSONRequestBody = VoidInvoiceRequest
+
+// Getter for additional properties for InvoiceProblem. Returns the specified
+// element and whether it was found
+func (a InvoiceProblem) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for InvoiceProblem
+func (a *InvoiceProblem) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for InvoiceProblem to handle AdditionalProperties
+func (a *InvoiceProblem) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["detail"]; found {
+		err = json.Unmarshal(raw, &a.Detail)
+		if err != nil {
+			return fmt.Errorf("error reading 'detail': %w", err)
+		}
+		delete(object, "detail")
+	}
+
+	if raw, found := object["errors"]; found {
+		err = json.Unmarshal(raw, &a.Errors)
+		if err != nil {
+			return fmt.Errorf("error reading 'errors': %w", err)
+		}
+		delete(object, "errors")
+	}
+
+	if raw, found := object["instance"]; found {
+		err = json.Unmarshal(raw, &a.Instance)
+		if err != nil {
+			return fmt.Errorf("error reading 'instance': %w", err)
+		}
+		delete(object, "instance")
+	}
+
+	if raw, found := object["invoice_id"]; found {
+		err = json.Unmarshal(raw, &a.InvoiceID)
+		if err != nil {
+			return fmt.Errorf("error reading 'invoice_id': %w", err)
+		}
+		delete(object, "invoice_id")
+	}
+
+	if raw, found := object["order_id"]; found {
+		err = json.Unmarshal(raw, &a.OrderID)
+		if err != nil {
+			return fmt.Errorf("error reading 'order_id': %w", err)
+		}
+		delete(object, "order_id")
+	}
+
+	if raw, found := object["status"]; found {
+		err = json.Unmarshal(raw, &a.Status)
+		if err != nil {
+			return fmt.Errorf("error reading 'status': %w", err)
+		}
+		delete(object, "status")
+	}
+
+	if raw, found := object["title"]; found {
+		err = json.Unmarshal(raw, &a.Title)
+		if err != nil {
+			return fmt.Errorf("error reading 'title': %w", err)
+		}
+		delete(object, "title")
+	}
+
+	if raw, found := object["trace_id"]; found {
+		err = json.Unmarshal(raw, &a.TraceID)
+		if err != nil {
+			return fmt.Errorf("error reading 'trace_id': %w", err)
+		}
+		delete(object, "trace_id")
+	}
+
+	if raw, found := object["type"]; found {
+		err = json.Unmarshal(raw, &a.Type)
+		if err != nil {
+			return fmt.Errorf("error reading 'type': %w", err)
+		}
+		delete(object, "type")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for InvoiceProblem to handle AdditionalProperties
+func (a InvoiceProblem) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["detail"], err = json.Marshal(a.Detail)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'detail': %w", err)
+	}
+
+	if a.Errors != nil {
+		object["errors"], err = json.Marshal(a.Errors)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'errors': %w", err)
+		}
+	}
+
+	object["instance"], err = json.Marshal(a.Instance)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'instance': %w", err)
+	}
+
+	object["invoice_id"], err = json.Marshal(a.InvoiceID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'invoice_id': %w", err)
+	}
+
+	object["order_id"], err = json.Marshal(a.OrderID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'order_id': %w", err)
+	}
+
+	object["status"], err = json.Marshal(a.Status)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'status': %w", err)
+	}
+
+	object["title"], err = json.Marshal(a.Title)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'title': %w", err)
+	}
+
+	object["trace_id"], err = json.Marshal(a.TraceID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
+	}
+
+	object["type"], err = json.Marshal(a.Type)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'type': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // Getter for additional properties for NoPriceProblem. Returns the specified
 // element and whether it was found
@@ -362,6 +724,230 @@ func (a NoPriceProblem) MarshalJSON() ([]byte, error) {
 	object["sku"], err = json.Marshal(a.SKU)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'sku': %w", err)
+	}
+
+	object["status"], err = json.Marshal(a.Status)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'status': %w", err)
+	}
+
+	object["title"], err = json.Marshal(a.Title)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'title': %w", err)
+	}
+
+	object["trace_id"], err = json.Marshal(a.TraceID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
+	}
+
+	object["type"], err = json.Marshal(a.Type)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'type': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for PaymentDeclinedProblem. Returns the specified
+// element and whether it was found
+func (a PaymentDeclinedProblem) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for PaymentDeclinedProblem
+func (a *PaymentDeclinedProblem) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for PaymentDeclinedProblem to handle AdditionalProperties
+func (a *PaymentDeclinedProblem) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["amount_cents"]; found {
+		err = json.Unmarshal(raw, &a.AmountCents)
+		if err != nil {
+			return fmt.Errorf("error reading 'amount_cents': %w", err)
+		}
+		delete(object, "amount_cents")
+	}
+
+	if raw, found := object["currency"]; found {
+		err = json.Unmarshal(raw, &a.Currency)
+		if err != nil {
+			return fmt.Errorf("error reading 'currency': %w", err)
+		}
+		delete(object, "currency")
+	}
+
+	if raw, found := object["customer_id"]; found {
+		err = json.Unmarshal(raw, &a.CustomerID)
+		if err != nil {
+			return fmt.Errorf("error reading 'customer_id': %w", err)
+		}
+		delete(object, "customer_id")
+	}
+
+	if raw, found := object["detail"]; found {
+		err = json.Unmarshal(raw, &a.Detail)
+		if err != nil {
+			return fmt.Errorf("error reading 'detail': %w", err)
+		}
+		delete(object, "detail")
+	}
+
+	if raw, found := object["errors"]; found {
+		err = json.Unmarshal(raw, &a.Errors)
+		if err != nil {
+			return fmt.Errorf("error reading 'errors': %w", err)
+		}
+		delete(object, "errors")
+	}
+
+	if raw, found := object["instance"]; found {
+		err = json.Unmarshal(raw, &a.Instance)
+		if err != nil {
+			return fmt.Errorf("error reading 'instance': %w", err)
+		}
+		delete(object, "instance")
+	}
+
+	if raw, found := object["invoice_id"]; found {
+		err = json.Unmarshal(raw, &a.InvoiceID)
+		if err != nil {
+			return fmt.Errorf("error reading 'invoice_id': %w", err)
+		}
+		delete(object, "invoice_id")
+	}
+
+	if raw, found := object["order_id"]; found {
+		err = json.Unmarshal(raw, &a.OrderID)
+		if err != nil {
+			return fmt.Errorf("error reading 'order_id': %w", err)
+		}
+		delete(object, "order_id")
+	}
+
+	if raw, found := object["remaining_cents"]; found {
+		err = json.Unmarshal(raw, &a.RemainingCents)
+		if err != nil {
+			return fmt.Errorf("error reading 'remaining_cents': %w", err)
+		}
+		delete(object, "remaining_cents")
+	}
+
+	if raw, found := object["status"]; found {
+		err = json.Unmarshal(raw, &a.Status)
+		if err != nil {
+			return fmt.Errorf("error reading 'status': %w", err)
+		}
+		delete(object, "status")
+	}
+
+	if raw, found := object["title"]; found {
+		err = json.Unmarshal(raw, &a.Title)
+		if err != nil {
+			return fmt.Errorf("error reading 'title': %w", err)
+		}
+		delete(object, "title")
+	}
+
+	if raw, found := object["trace_id"]; found {
+		err = json.Unmarshal(raw, &a.TraceID)
+		if err != nil {
+			return fmt.Errorf("error reading 'trace_id': %w", err)
+		}
+		delete(object, "trace_id")
+	}
+
+	if raw, found := object["type"]; found {
+		err = json.Unmarshal(raw, &a.Type)
+		if err != nil {
+			return fmt.Errorf("error reading 'type': %w", err)
+		}
+		delete(object, "type")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for PaymentDeclinedProblem to handle AdditionalProperties
+func (a PaymentDeclinedProblem) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["amount_cents"], err = json.Marshal(a.AmountCents)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'amount_cents': %w", err)
+	}
+
+	object["currency"], err = json.Marshal(a.Currency)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'currency': %w", err)
+	}
+
+	object["customer_id"], err = json.Marshal(a.CustomerID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'customer_id': %w", err)
+	}
+
+	object["detail"], err = json.Marshal(a.Detail)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'detail': %w", err)
+	}
+
+	if a.Errors != nil {
+		object["errors"], err = json.Marshal(a.Errors)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'errors': %w", err)
+		}
+	}
+
+	object["instance"], err = json.Marshal(a.Instance)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'instance': %w", err)
+	}
+
+	object["invoice_id"], err = json.Marshal(a.InvoiceID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'invoice_id': %w", err)
+	}
+
+	object["order_id"], err = json.Marshal(a.OrderID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'order_id': %w", err)
+	}
+
+	object["remaining_cents"], err = json.Marshal(a.RemainingCents)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'remaining_cents': %w", err)
 	}
 
 	object["status"], err = json.Marshal(a.Status)
@@ -541,23 +1127,64 @@ func (a Problem) MarshalJSON() ([]byte, error) {
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
-	// ListInvoices Find an order's invoice, or list the newest
+	// GetCredit A customer's credit
+	// (GET /customers/{id}/credit)
+	GetCredit(ctx echo.Context, id CustomerID) error
+	// SetCreditLimit Set a customer's credit limit
+	// (PUT /customers/{id}/credit-limit)
+	SetCreditLimit(ctx echo.Context, id CustomerID) error
+	// ListInvoices Find an order's invoice, or page through the ledger
 	// (GET /invoices)
 	ListInvoices(ctx echo.Context, params ListInvoicesParams) error
-	// IssueInvoice Issue the invoice of an order
+	// IssueInvoice Charge the customer and issue the invoice of an order
 	// (POST /invoices)
 	IssueInvoice(ctx echo.Context) error
-	// GetInvoiceTotals Count and sum of all invoices
+	// GetInvoiceTotals Count and sum of the charged invoices
 	// (GET /invoices/totals)
 	GetInvoiceTotals(ctx echo.Context) error
 	// GetInvoice Get an invoice
 	// (GET /invoices/{id})
 	GetInvoice(ctx echo.Context, id InvoiceID) error
+	// VoidInvoice Void an issued invoice (sync mode)
+	// (POST /invoices/{id}/void)
+	VoidInvoice(ctx echo.Context, id InvoiceID) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// GetCredit converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCredit(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id CustomerID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCredit(ctx, id)
+	return err
+}
+
+// SetCreditLimit converts echo context to params.
+func (w *ServerInterfaceWrapper) SetCreditLimit(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id CustomerID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetCreditLimit(ctx, id)
+	return err
 }
 
 // ListInvoices converts echo context to params.
@@ -571,6 +1198,20 @@ func (w *ServerInterfaceWrapper) ListInvoices(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "order_id", ctx.QueryParams(), &params.OrderID, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
 	}
 
 	// ------------- Optional query parameter "limit" -------------
@@ -616,6 +1257,22 @@ func (w *ServerInterfaceWrapper) GetInvoice(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetInvoice(ctx, id)
+	return err
+}
+
+// VoidInvoice converts echo context to params.
+func (w *ServerInterfaceWrapper) VoidInvoice(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id InvoiceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.VoidInvoice(ctx, id)
 	return err
 }
 
@@ -670,6 +1327,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/invoices", wrapper.IssueInvoice, options.OperationMiddlewares["issueInvoice"]...)
 	router.GET(options.BaseURL+"/invoices/totals", wrapper.GetInvoiceTotals, options.OperationMiddlewares["getInvoiceTotals"]...)
 	router.GET(options.BaseURL+"/invoices/:id", wrapper.GetInvoice, options.OperationMiddlewares["getInvoice"]...)
+	router.POST(options.BaseURL+"/invoices/:id/void", wrapper.VoidInvoice, options.OperationMiddlewares["voidInvoice"]...)
+	router.GET(options.BaseURL+"/customers/:id/credit", wrapper.GetCredit, options.OperationMiddlewares["getCredit"]...)
+	router.PUT(options.BaseURL+"/customers/:id/credit-limit", wrapper.SetCreditLimit, options.OperationMiddlewares["setCreditLimit"]...)
 
 }
 
@@ -678,82 +1338,116 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fv9cttGkn+VLlyqTGbBT0l2RNX+oTiyo7Vj62ypsnWmVhgCQ2IicAaeGYhiZFXtQ9wz3IPtk1x1z+CD",
-	"H5KlnJM6767+EoD56O7pj193D2+CWM1zJbm0JhjdBClnCdf077G8UiLmr1XMrFASXyXcxFrk7jE4TTkI",
-	"N+iJgbN3r0OIev6F6d2I5DbqBmGg+cdCaJ4EI6sLHgYmTvmc4XI5s5ZrXOpv9bwP/c4+60w75zc7T2+/",
-	"CcLALnMejAJjtZCz4Pb2Ngxyptmc21VCj3+4l0QQCbQYnJ0d/9BGsgR+z5lNgzCQbI5biORecr/RfBqM",
-	"gv/o1SLrua+mh8sGSNo7bri+IondRZCuh/whRN3ifJMraTjJ63uWvOMfC24sPsVKWi7pX5bnmXCn3cu1",
-	"mmR8/qdfjDt6fs3mecYdR5aJLBgFNuWgdMI1pMzAELjWSrdMOwgD+tcEow+N4cJAxUcYTAXPkmAUxIWx",
-	"as71hUiC27AxvA/CgCqsEQmHQbc76Pf7jXnC8rn50D/vfrTL4PY8DIxltjDBaLffDwMrLBLr5U3M4nJS",
-	"WbhiGcnUahZz3HUU7E6m+8Ppzt6zZ5Od3YQ9ZTsx3x/uJ33e57vPdp7WWpham5tRr0dsTzO16Cb8qhSW",
-	"6dHazlxuH3pKJ26yO6ht2rJJPbSQHIjq7aL2CBjMWTZVes4TqCwkBDaWE5UswaasWkVJDn95//YNqMkv",
-	"PLYhzuXzCdegpoDHutBKzgB3CYFJKOSlVAs5lm4Ujqc11RXX8HQXXonvoUUnAxF+iNohKI3EFpwOEdfV",
-	"TM54dywjpxwRoIYb4CxOwc1lFqasyCy0eHfWhah5xlG7OyapHkt0Giw7wlUeocFf5DTQctGZTJnIeHUO",
-	"wpMUtQ9Iek6HIVHciduwJSzSJfzj7/8NwhrI1Iw+hlBINB+cE5X6GHWRyzfKvlCFTP5IBt8oMEWcooNS",
-	"hY55yZ5UtjNFYqI20XYmTZHnSlue/MQTwU7JNv7YgyD189pMmuxpLWraOnMkroPv8WAMlwlETcKQIJR2",
-	"ZarkHl+gKlbKxZJE4GCWnWiVc20FOtEpywwPg7zxqvZcN+shq3Ja26KBt7ta9aOGR4zCNSMIvX2hBVY2",
-	"ToZEBlebql/3iaGPFFzWA2kzrHzwJIYlF+fVeOcinOVRJH2kWOJCay7jJUURWcxxs6Ozd40dajk1g8E2",
-	"OfpY7j9/PvaFgTCm4MkFI61E54j/BQmzvGPFnAdbiMiEdJST5D+3UQmThOQ42a/GtGZLfKZA8Qh6rbIs",
-	"u4hLPFZRLKR9uhuEwVxIMUch9qu90PvMuN440YawGnSsCrnkdnXjsD60pgTv0Qli/3F6weaqkPY3shoG",
-	"GPZHN8GcXbtBCA8acwbb5pjL4nPn8P7VGY4spLBf5hRwT0ftyqrhKv/3itYBtceYHK5M0rlXhCXmfqyu",
-	"b+r5ds0jRSJS7mHvFPXO/D4MPsb1fEHDc9TdaVJbhYFG5iXSAOePcrMrrnM10PycKofUeXJAIXOSMXkZ",
-	"YtSZK2MRwsUp0yzGnApazICQcJKxmL/FWRQ+5uz6NZczmwajp7skj/JxEDZSufH4/Tan+iD9ek2+6NFe",
-	"c038d7o6R8M28T/Ifa2K9K3k8P7VGTCZEKb7WDBphV2iqFZPxnuqKoMahr+P17rT8dzFsdmOSCgiIGBn",
-	"0ilNCAOwCvb6Bw6sE9tec5REnJgXlkAsafxYlrIAJSnVwBXbhH6j604hxceCdybLEZjLIkJwbMAo3MHW",
-	"+c5Y+uRG6RCMwF0I5r0njp8YcMsc45ECSoRpbmCRqswzgNnCI9QOZTJn18du/J47FP80WHN3YdDgArX8",
-	"snCQ/USLmJfAFdUpy95OKQl+ENINb9Y05/9w8ptnfr6uwYeyqo1QbhgzSa6BQ458JNDaHQ4d4m/ytNVE",
-	"XFlidf13L57D/u7eM/AJgE+LTBeOri2XRqgSpRowwoLk17bUAmOZTJhOxlJJbkaN7Ah1il9xvQR6lUBZ",
-	"2wjJFHOuq/2i0hNE4VhGqGwh/OPv/wMtw7nbJeexmIoYvDTbTmkeDOvLKsc2KyI8bRq4vk7WSwKNq/k8",
-	"REUbSckWkCkkyssh8w0iy7rINiJ/PD09ATcAYpVw7+edM9rb32+4JldW2XBOvtCyZd+6vnI/a6c4zoNf",
-	"n0iuEhp9pugyLvr9nfhSyIT+49EIalmHUGWvIcy5TVXSwTcsy9SCJ5iBb0sYQ1CF7ahpx1gVX4YgpCmm",
-	"UxELLm35LuE5lwmG9I4rB+BeHbKdkCojmWIJvi3LAyjdKgo8opTUDK9/25g2Hq9O/MA6v/Y7+53zP33z",
-	"2aSPvpaHWKnKtniBfmbjZA6BRAGXnOdCztAnW3LzRZ5z3YmZ4ZBxS6ACjTMRM2FNCEWOdj5VhYaEmbRj",
-	"OOaylidg+GyO2rEqqvevzjr9/mBVEB8OO//V7+yf3wzDwfC21ameB/jcvumHO9vqx2FQKlwzJj+kBNjc",
-	"2xWpz292htv3IGCyssHOdBAP2T7vfDd5lnR2+dNpZ5/1B53hZCfeTfb40+kzKm+WuLMoCLNsbnrYeXF+",
-	"891tp/m4+5jHwfCuurqQU7XdUbw7en8KsZJo1LYsEtpUc18BRkUsi2OGVIBed8xVjPp/xaVVeomPY0mI",
-	"iQKPkDN85epiDiokKi5QA7pwhFAjZzYFYWhpnsBkSYPKKhw68rFE9GXZrEJiEQ3WJmofQNRLOcts+msU",
-	"QtTTnCXLXyMaGfXm3GoRmwiY5vUGY+mii9+jO5ZjSZU/Nuc1h7rA4Al2odB9xpemCqH0iTlgNMLJnypy",
-	"3d8nMEsZu2nQin56+8PRn/FN1IZPGNmkNasf3Tv8PJafOqt/688P+0SfkbLqkDxlg+Gzbr/b7w5G3/W/",
-	"G0D9t/JpsPKJPuNiK8e8vtjw7sWGdyzWUJC1xXbuXmxnczF3fimTSYaOiM4XmLmERSriFOYqITSw9Ifa",
-	"BRyOanYljJhkHBIxnXLM3TgIM5bRydv3p+AcsIlGqAd0orRQLdGYZZlZE8qG6o/lIhWZQyNxhtEFFgyV",
-	"GEcyaRZI8ULYlEZMhWQZRqZYzTm0hv1BCLv9fVAa9vo77YOxFLJUIaJGWPTQiIzrXg2txiRElNpRkpdE",
-	"bha0VGEn6rqN26Ohuv2H/SGcHL354fjNy1KzyWRpTU8M01pccQMZs1y7vsArNr1k3kYTFZseQzGxXHSX",
-	"bJ61nTAMoFE6oqKXR5Vcff8QT++5IhkKJQ2YlGnnB1aslAztW/CZM0xUIrghu3a14c2yry+XLiGiunQE",
-	"FPup49HGvHgsoUqNqbvxdG9v5ylMlpabdgj8msU2c96o6qHIZK36SiTgSprjEJ504RAypmdcVwVsJ2Se",
-	"QLTb70f+dHw/hPAlAl5X9O0ij0fEd6Mr5IECT4DNGCJBsKkwlSOFCZ8qzYGVFgCGc4NECQutPGMWQ05P",
-	"84/lQtRKqjawMFV6IhLn1as+0VwYI+QsBDXFtdZ7Rs2WD0rayyVca1LZdK1TBfCxQP7q2vb6SpiiZMIg",
-	"v1PlWieI1j3Yo9QPl1mkyvCVdDMqSdc858w6fu44gLonhWuVGN4dcZwiKdR5SIWcNQ7FHRctCRvJz6oO",
-	"NnsiUbuklloVdDQGHo16D2BLhkGiQiHhquspiZBQ9uK6cFLOiJnWy2bCtUi5bKbmsGAkYpd/OaHM2dJP",
-	"5Bu5XauRh0GdhrWd5FDSZYCkIGyq2kKE6cnFT4d/vTh+c/Hi9fHLH08jODw5LgkxpTdCalpbQ324Eucp",
-	"7LNkLmTvWxf2+TWf57Z9UGs8rjXhSyUT74kdWHW0/OfZ0dnRxc+Hx6cRaR8DkykbonQkeZNKFVEipDuk",
-	"XRDt9Xcq4y5VAmEUNa3qZMET+Y5bvewcTi3XIxig4QO8cfqG0odEST5aORNEHhOUoLTOD3S9O3XsXko1",
-	"MRGYVC1Maa8TTIqo0jdVmpDOt3Dm/ReapqmI3+3vOsKaH30cUTZFd0CZFY7ci0KYKJsS86ZSxAMSTyH5",
-	"dU6ekDqoBfolH2SiPbS+1rb2acbZZUl0zArDR5ApdbnWNsWDEk5RS33K1Axdxl8YZqtO305XiwaluhOc",
-	"xU8gknKV6K8dGt05TiJwF2NCMAqYj9RIEopd5av28cSUS0m/tdu52oL6pNe2Cn5TreaekZxpLm3Uc0+Y",
-	"j/GoOmN/OYe0/eed544XeO5Wa0MhM24MRKfvDp8fXZy8e3ty+PLw9Pjtmz+r6TRypY3yXkQN2gnZH54c",
-	"B2GAoNlB/gECKirE5lyyXGD+0u13d1xCklI1wWsWuZIt5YUX3sVg4EN7KJ31QulLk6ocWrh9bDPvjAy3",
-	"n+KMM/0JlbSNDomTNiuZLREm8dWzRTMwlmHe7tHD4Q8/Hb+5OH376uhNdODxAYIwkJwniNsOC5sqLX4l",
-	"Ax3B95xprsE50sZk70+78JpZzO5J852fBPThS1+kGktPyxMDaBbomVqor6UjCsG7oRBKJxR6g3ToxyqK",
-	"NJRySIq1sZKmmHNzADkqelK+0MisysGyS/QBHuOR4hDMOhjLKNbMpBcMncZFrOZzYSPgaOEotlyrGLWD",
-	"TXSRI3LRYpZaoNFVofeJGUs3E1oVkB2VCKKBF9Ek0VMLSzhqBQG70QhFm8hXGDoLnrTDShWSgmWdhRaW",
-	"A2qukv6GR9NnBaMbfOMl6p+ajasZt1v6HaQQVdhxrrIsdlL2ipGD4HDrV64VEMziBxBlguSGON9YkWUQ",
-	"pzy+xDBHPl7MpNI8aXcBt1CFdUtLviCw5OkKyxdToY11lldFhuMkGAWvhbHHdZeseaHtw81GpyFbbjIg",
-	"jGOgujZGwKm+N9bogjzmtlgYXHdmimpgHXMp8o7KXbW3kyuqY/l2iLuq1STzR7WAOTr57VKA1sJJrHEu",
-	"7buIp1NYoTzh5CZ8ab4qUX6+e/JAds7XLskN+/17rrQ87ipLs5F7x3WWUmZUbd91e29bsqKx17jFdxsG",
-	"ew+Zsnpziq69uErJFqVbzb9bjZIF5t/haqEC8+52EAaFznxhc9Tr1Wn5Ta60vcUAw7Rgk8xJGF+unGyA",
-	"Kwdh1an1j7h4cH57S3f8ivmc6SWGF0EJcum3SgGSOyoxr9c/DHtsZurGtOcqOL8Ng1yZLf6DGjnOcbpu",
-	"mMtVTdHMpOtdu3Cc8HmuUFWoA0HfR5jQuGSjRjnDKsdoWrS7Y+FdZxfevzozMC8wk8XcWRgrZGy7cGib",
-	"OenBtmyzkWqulSLGkpxG01cfwFq9wJaFrpTlOZeGcs/3VsWX7l4rT6Jt3qzZvfa3Vbmx36tk+eVsaEuD",
-	"/A5bcn7dqvp0HiW3jeu2t7+/a7iflQWrNK3UkQMXAYSvO5Z61PJJqU9SE3KwjTvdzcvc28jyQ3vrd7+J",
-	"vGF/8EfxXduFN40vycdvcK+7g73PT9l6LRInD4df/HbkWq95ixgPqU2fMkyhXEO3vs7pmlTRgcvG/T1c",
-	"YdtdeFNZjdM6L/x/xQhDHmcdd5UR596Y8nXx3ATUPVvdxvK4etXRv+R29drW7+8a/UZ3OApH779R0wN1",
-	"+rkqpCUwYwqqP2F63Lit90+p0zciuX2ARm+mYdv0oh7Sq3939EdkD58Jlb/VBHb7u5+fUv0Y4V/RZl5y",
-	"tJhSzv9kRuLLUr6u4lpvpJp3clJnFWtcDDa5GHwZLgarXAwcF4Oai0bL8Osj3pUI/Qk0fhv4mXNYLa+t",
-	"sTPcZGf4ZdgZrrIzdOwMm+zUHFQn8jjHuvobSrLGr04MdDHq6zxBIr13Yy6L26+egR5LfimMnZfX+u8t",
-	"tGI4ff/qLAR3/921myzL1Kzg0HLtNFo7uuvHuu7O9W/7ta67yfv1KrsXuOYxF/m/pf07SftelPH/LLyF",
-	"X4FEw68DjnrMuWFD7JL7PpCrUWuOq1ORWujyZnfLvaMrfcRPjxTAs0LW1WwaEZzdFMzbhTT+vm/Gr3hm",
-	"QpgplRgoLT70Xxsu19NUI4IGLcMGLcMttKwoy1305K5Q3yjPK1kXbKpSfGPbnca2O9u3baD6LW0u6kSG",
-	"1LkXkhtD18oRRBMV1OWCRje5XV228Z3wsHGZdfWqaU1EeS0ruD2//d8AAAD//w==",
+	"7H1bcxu50ehf6ZqTKpPJkCIpyV5RlQetLTuKvbaPJWVTx3Q04AxIIhoC9AAjmatVVSpP5/nU+Q3fU37V",
+	"/pKvugHMhRzq4ls+78ZP5lww3Y2+X6CrIFbzhZJcGh0Mr4IZZwnP6L9H8kKJmL9QMTNCSbyUcB1nYmF/",
+	"BiczDsI+9EDD6ZsXIURb7oLeuhLJddQNwiDj73OR8SQYmiznYaDjGZ8zXG7BjOEZLvW38r23vc4e60w6",
+	"7662H17/LggDs1zwYBhokwk5Da6vr8NgwTI258YB+jjXRs15dvSkGcbY3QeRhMA0qAxRhJhl2RKEgZZU",
+	"BsYpk+chMANzpQ083IF4xjIW40faiIbA5RbMzIIwkGyOIInkRvR+l/FJMAz+11ZJ4i17V29VYEaEHK03",
+	"YeCIAyKBFoPT06MnXwAkXJaAecM1zy5o0zcBlJWPfBWgrvF9vVBSc9ry71nyhr/PuTb4K1bScEn/ZYtF",
+	"KizDbi0yNU75/A9/15Z7+Qc2X6TcYmSYSINhYGbc8gPMmIYB8CxTWUu3gzCg/+pg+LbyuNBQ4BEGE8HT",
+	"JBgGnsHORBJch5XHeyA0qNxokXDod7v9Xq9XeU8YPtdve++6780yuH4XBtowk+tguNPrhYERBoF19CZk",
+	"cTlk1guWEk1NxmKOXx0GO+PJ3mCyvfvo0Xh7J2EP2XbM9wZ7SY/3+M6j7YelIM2MWejh1hahPUnVZTfh",
+	"F55YeovWthJ/fdddem1fthvVxC3r0EMLwYGo/FzUHgKDOUsnKpvzBAohD4GN5FglSzAzVqyiJIc/H796",
+	"CWr8dx6bEN/l8zHPQE0At/UyU3IK+JUQmIRcnkt1KUfSPoXP05rqgmco7s/F99CinYEIb0TtEFSGwOac",
+	"NhHXzZic8u5IRpY5IkAO18BZPAP7LjMwYXlqoMW70y5E1T2O2t0RUfVIot5j6SGucg8O/iy7gZKLymTC",
+	"RMqLfRAOpKi9T9SzPAyJ4pbcmi3hcraEX/7x/0EYDama0s0Qconig+9Enh+jLmL5UpmnKpfJ10TwpQKd",
+	"xzNUUCrPYu7Rk8p0JghM1CbYTqXOFwuVGZ78wBPBTkg2vu5GEPs5biZOdrDmJWydOQLXweu4MZrLBKIq",
+	"YAgQUrsQVWsRM54Ii0SSCHyQpa8zteCZEahAJyzVPAwWlUtXAdq7KU/OYu8LNLBOPvfS5XXeAw1Hx8en",
+	"h0+8kdJoBFCEmUEVJ83DnSAM5kKKeT4Phr1CDyHHTXmGu1FVoMOrVYsfBqmYC3MTYBVo1KUEep7E98nh",
+	"04PTFydnj98cPjk6OXtx9MPRydnjw5cnx81gsg8WTNTUxb/bwM/4nAkp5HQTiD+i3mJgKQxztgRtRJqC",
+	"YeccWgQt/PJ//597IAlBctRKY56qS+i1703R66q5fVsjb52Y4cqur+Pyrljd6lnE17LXC1ynYoXvwWq3",
+	"7qcliZDA80wBPRhCD1pIlqWnY8LjVEietMEo6Pf+1h98tj1dIWAV3kaC3OCB/jhT1sPgyT7c5mlCi2lE",
+	"+3XKYv4K36LNLzwX2sqOmWViYpYWtxdcTs0sGD7cIZT8z35Yca9Ho+N1RzoMnqLFKmzQPfbPOzgNoup8",
+	"m6ZNdea5tJBRhTGjcMVWhs4Mo6EuXAGytyTYpUV36z7QdJPotRoy1HfTghh6LJo21Pnj99WgeZZxGS/J",
+	"2ZTIWm+Dw9M3lS+UdLpN5Tlt6m7f7iKHgdA658kZM008yKXV2lZyLplG6REJ2n/7HhG1kKiaICXM8I4R",
+	"c97EQ/g8IU+bdxusPqYUkuPLbjWWZWyJv0lO7oFyxpluikyfHD5+cfTy8MmQXJYWYs7mKpcGmEyIEIWa",
+	"g5iUGaGPNxZsOefSjOQiUxeCBBD+8uroCS5GFGQy5mlK1vcBRgMIQYWVo3Ako4SzBAmDTOy49Ixwi9pd",
+	"OBhrLg1czkTKne1Et7CBtj4cuBNNj+3DSFVlWFpq13va4guFbLGZjZgjRxGUIjPZl+7KNSvyWGH1CguE",
+	"a2YLGa2OXViKXJX/C8rdINrEgvcTb8tCH01YDPKGV3VzVHmn3/SOPs9v2/7j56f4ZC7Fx4K2sh34TQtt",
+	"bdWwjv+NpL23QxDjykSdG0noXcz76psmXSP5B3PGJoZnd9I2TQ58RK9H3iXGFWHBpnwfmJVxZbVuyrS9",
+	"0d3E+8TKRIMb6OrDCSRtmr6aUGriTvFHeLVC7/tbl/up5hUsi5fXsXu3StgD6RIy1WDfeanApkxIaO30",
+	"9mwYV9d9awrLRSYYs/oVjFoNX6wB2PdqDR9GlVb44mbGR9KCRNetAXB3vF0RGsYsPkffjZZ3a3pDRKvS",
+	"QhULnPFJrsnbV2aGpqjyWWsRvBNh8QjCwMIYhIWFa/QtHFVOUFPqLyOJ93F1PsUerUYyBN1GI9AoPGgW",
+	"HEU+LlpZcdU+v3v/aV78nRThC7Ken02OV42zhaGJ/Heys3WSvpIcjp+fkq8mjIb3OZNGmCWSqr4zzqQW",
+	"4dEg/DLmdaOF3ITxxrBWco3mgjklF0IfNdJub9/mEAltxzlKxhxai9yQRiGOH0lPCzQtStoV26Rdog+d",
+	"XIr3Oe+Ml0PQ53kEmi01aOV1nkvDjqTLuaosBC3wK5R9OiaMH2iwyxzhlgJShGVcw+VMpQ4Bq5vuzHZI",
+	"kzn7cGSf37Wb4n71V+xyGFSwQC4/z20m8XX2eQ3gJ+z83WyY947JisVMkmrgsEA8EmjtDAbWgr228cYT",
+	"F3l9RhQ/0V39NwazTb5WYUk9YVvRs8MTWKk3WpreP4y8JX+3kmJcDR5BqkuqIpIVJ29QeEuOnoGQIMwn",
+	"Z/EqyrcWMdU1cW3X11G70Viu87FHotFlWgmZwUfM3rFBP81zeYWtGw2BrQnWv/7m6WPY29l9BC777moS",
+	"uguHHwyXWiif+9GgcRfQ/3a6ThsmE5YlI6kk18NKaQI1p00j0qUEfGExJIOz4FnxvciTnIJ6VKkh/PKP",
+	"/4KW5pYkesFjMRExOI5qW9V452SZLzE28RtlqXQlW1ZWyjyArjB9F0VcSfU1xEJCIr1svuuGLMQ6kH86",
+	"OXkN9gGIVcK71Xzr7t5ehcFtTXNNzbgqZ8N3y+Lmzaid4HNWkI2r4tQBjW6peI7yXm87Phcyof/xaAgl",
+	"rck7t6WjEObczFTSwSssTdUlOu/N1ZoQVG46atLRRsXnIQip88lExIJL468lfMFlgrLYsbU4/FaHLERI",
+	"ZclUsQSv+tpc6EWt4xN1oVeHHZuBKX+XTxDWnUrYQoXRztxtV5lbvnthuOqV/m3ttdGo/uJb1vmp19nr",
+	"vPvD727NBdFdzxU35nHQPK9t9QEQbeGc8wXq4lwKQ95RvlgQETSHlBvyxVHaEzEVRoeQL1BxTFSeQcL0",
+	"rKP5gmXM8AQ0nyLFdZ1Ux89PO71ev06Itwed/9Pr7L27GoT9wXWrU/zu4+/2VS/cbmpoCQPPwVVX9i4F",
+	"/eq3bdfMu6vtQfM3yNbVPrA96ccDtsc7340fJZ0d/nDS2WO9fmcw3o53kl3+cPKoVzVZeU4GZv2jB52n",
+	"766+u+5Uf+7c52d/A8x/USL5pMitmh8mLVpp1ljzMn6cLaFsB6mF+vsw5rGac00PlD1Pkf0AtTl5H6m2",
+	"vk0DUyKtkgVu8KGu1zj8mvTyRDUr3jeHxycQK4lK0vgElJll3MGPcugr/ZokwKoBfRGTjuDSqGyJP0eS",
+	"4izCScgpXrJFfhtgJCrOUQC6cIgByoKZGbo0uDRPYLykh3xLARrGkcSYzbBpEb9F9HCmo/Y+RFszzlIz",
+	"+ykKIdrKOEuWP0X0ZLQ15yYTsY6AZbz8wEhaa+2+0R3JkaRaNJvzEsMsl5R7uVRojuJzXTjedIvZcGqI",
+	"L/9cgGv//Qx6KWP7GrSiH149OfwjXona8DN6CtLo+k17DW+P5M+d+r/V33e7RbcRsmKTHGT9waNur9vr",
+	"9off9b7rQ/mvdqtfu0W3cbHaNq8uNti82GDDYhUGWVlse/Ni2+uL2f2bMZmkqIdtrZvpc7iciXgGaJiQ",
+	"nZduU7uAjyObXQgtximHREwmHJ1Y9K5HMnr96vgErP3R0RD5gHaUFiopGrM01StEWWP9kbR1GXJ4U0GF",
+	"GoZMjE8yqS8R4kthZvTEREiWoqVH5QCtQa8fwk5vDx3j3d52e38khfQsRNAIgwYqc4rEaRpcjUmIKCFE",
+	"qaEksm9BS+VmrD608fMoqPb7g94AXh++fHL08pnnbJ9gLIBhWSYuuIaUGZ7ZJqfnbHLOnIwmKtZbDMnE",
+	"FqK7ZPO0bYlBJa3EAmUjLEtX18+Ju/dYEQ2Fkhr0jGVWD9SklATt9+C0NoxVIrgmubaNLus9LK6ou4SI",
+	"mmwiIF+K2rfaITAzklAk1KhV6+Hu7vZDGC8N1+0Q+AcWm9Rqo6IhTCYrNWICAVfKOD7Cky4cQIoRTlZ0",
+	"41gi8wSinV4vcrvjmrvIX8cAwpamu4jjIeFdaXFzfpLPVmtjw0GvSGHMJyrjwLwEgOZcI1DCQGuRMoMW",
+	"dyvj7/1C1BdXfMDARGVjkVitXjS9zYXWQk5DUBNca7UBrtq/hpR2dAlXOu7MbKXtDuB9jviVFfjVlaQy",
+	"kAqN+E5cQIgm2DnPlDDCZS5nSvNakiryoGd8wZmx+GzYgLLBDtfyMZHd4niGoGifRa9sit0uWhLWgsk6",
+	"D1YbvKK2h5b6rmhrNNw7itiHhoiNSGUrAbAW4gkJvrGwC6/9G7ZPuRLAXvpqvueJS0YktvGsJcqcLd2L",
+	"fC1WblXiWijD2ralHFLaG0gywrrISEYY7p39cPDXs6OXZ09fHD3700kEB6+PPCDaayOEptVo6sOanSez",
+	"z5K5kFu/t2aff+DzhWnvlxyPa435UsnEaWLrq1tY/vfp4enh2Y8HRycRcR8DnSpDlRlJ2qRgRaQI8Q5x",
+	"F0S7ve1CuD1LoBtFHXhl8OWAfMNNtuwcTAzPhtBHwQd4WanaJEryYW1P0PMYIwWlsXqg69SpRfdcqrGO",
+	"QM/UpfbyOsYgk7JFE5WRp/N7OHX6C0VTF8Dv9HYsYNWbzo4oM0N1QJEqPrkbhTBWZkbI64IR94k8ueQf",
+	"FqQJqR00R73kjEy0i9LXauoFTTk790DHLNd8CKlS5ys9oLhRrhzm+SlVU1QZf2YY/Vt+O6knYTy7kzuL",
+	"t0AkfpXorx16unOURGAHFULQCpiz1AgSkl0t6vLxQPulpPu0/XLxCWr6/GAK4zfJ1NwhsmAZlybasr8w",
+	"HOVRscduWIK4/cftxxYXeGxXa0MuU641RCdvDh4fnr1+8+r1wbODk6NXL/+oJpPI9Xy4Ju/SaSfP/uD1",
+	"URAG6DRbl7+PDhWlNhdcsoXA8K3b627beGxGwY7jLFIlDemap07FoOFDefDK+lJl53qmFtDCz8cmdcpI",
+	"c/NznHKW/YxM2kaFxF1RO12im8Tre4tioA3LkJes93Dw5Iejl2cnr54fvoz2nX+AThhIzhP02w5yM1OZ",
+	"+IkEdAjfc5bxDKwirbzs9GkXXjDDZbwkzrd6ElCHL13SbyQdLK4LFDUTzXZ4RRSCU0MheCUUOoG03o9R",
+	"ZGko5JBka2MldT7neh8WjHKa7kKGyKoFGHaOOsD5eMQ45Gbtj2QUZ0zPbIvBWazmc2Ei4CjhlDTNVIzc",
+	"wcZZvkDPJRPTmQF6uigPPdAjad+EVuHIDr0HUfEXUSRRU7tGppoHbJ9GV7Tq+QpNe8GTdliwQpKztHOZ",
+	"CcMBOVdJ165e1VnB8Aqv+CjX+oVbcdFwPOXm1vy57e5soTInH0RlEG1u1CXN7qPAYpYHWYxcEVS8qMoq",
+	"Uz40y8FclrodwqXtJPDF98RqNdfMjFCsdDCj9bH5tKLaMGUX6L3rkXQF/zGLzy3T0Oo2z667cMx5UnGF",
+	"LB31EKhBrDPO1Dl6FK7nt2dXiKpdnRG0fvnnv/q9nksmFxbsKAmGwTNuXHN3fQpqQ5WofKQ2cfRuZZxm",
+	"0Ovd0Px+v6Z3B96Gnne7J1QT2LEfbVqrAG6rMuhzHQa7d3mlPlxBnfE2/+BGeaog1aPaViURgFFtWA//",
+	"MZptB2GQZ6nLlg63tspg92qhMnONaptlgo1TS1q8WE9A4cqVfJH7iYsH766vaQwon89ZtrQFmNWqCxoN",
+	"NtVl85CDPnj3zWG6UZF0SDxo0bxBnTyjyNbURvtMrfNfSPJ5SAHqLhwlfL5QyNvWSdNszkfSyqBtKVoN",
+	"IsDlHTWwlGwG2PZCJJBvQE/2MUKyq9hWfTPjc6+KfTmwqMBZx9zG43YBF476VH0XDkw1xt1vil7L0LVB",
+	"Oxx77UC9+Z+uIkjwvlfJ8g7aoTJdV2vvp677O0+SNYwWXNdrBCbL+fW/T3+tFUGLZJDkl5b9Pla77fR3",
+	"b3+lcXDpt6gajzmN1KztR+pY/9ekJJ3/6nyvahfsRnfLPxQiX2KwMhGZNtAaLyEqOqUjFymLpD30TlDL",
+	"Kbd2OJKuJbJV7YWUMBUXXFYcoKI1o2VTuX6BLvwoMO4s0w3Dav3EVi2YcWnQ1k88U0DpNd7uQmRLfxGV",
+	"8jReHEl7qQsH1EwLM+WyJzY5QRsf7RfpkcxOWo05zFXGw5GMypbfCP1fc0MLb5N2fSG0OSr7dVd062oP",
+	"W7pcR1a44fNiTpqSa+WgdKXF4z7j0WHwoTNVVHfu6HOx6KiFLZB1Fopqx648ZmeT18D0rOJVmdCupL8J",
+	"TFeVvSuQawMKHwst9VxXN9Ht2iLjF0Ll2rIFOfci8b49NV87FNv7GFqJxPKdnd2Vqhyvx6iBso6bMLf9",
+	"4l9rd/6kLmGOsU2xQy4TgnjWBXsTwF4blgAXmoc68YpejdubJe+IxZeMLaoDBhsMdDmF+p8Q40529Kmg",
+	"ypZPOHgCUlRO8mRmmcqnMxfOJlMSgM3WdaF0g0mi/k2rcm0TrMvckxdc9eSHpIV8G31h3UdyrenONQA2",
+	"BhBRu6Z8hQ/xR7IVDXr9qL1vS2KuO0RlZVI9cu74WUa5PpcMY0vdPB7mmt10UYAr2/68Xw+taKc3iMo+",
+	"/2r4sNbXKDSc84Whvt2iRjjlRheRi08DU+TS7o5kGd5Q+xq9YmtGC85MmdEdFPWUOnHQGxhJmycKgYB1",
+	"YZHNqReIKMlpBleCmLi9xOCHhhmY0LgKNRS3aZU9n5N3uRQlua3lug2MZzw+LybyPDgUEuGHTMakZrHN",
+	"DcZK2sZFU3CNmhA8RQhonQ/+IeY8saka643D8fNTDfNcUwNuIrQRMjZ3CraQ63yhcLWQTHaymmjbh5Vi",
+	"bxlpzthiwaWmyuGxUfG5PWKFJ1GTn1GdWAjuG4bdUZE2DEVsUKhuGKewkveMUoOvGbsV4143oXLJCiWX",
+	"uOTovttN1zVStBhXBFZO3Vhs5YSk6tFITWC5R7dWT1Ii8Aa9/tfCu6JarLB/Tjw+JtDtDT7u2J56S/vO",
+	"HjotZZ86taevNKOvDswXR/NUo0WnNHgyrGpwNYFf/vmvnb1uzx7jc+FOOfnln/8a4DU18YqsNE1Glfqo",
+	"+uXikAfK7HZ7vXa9i3sYPIx3JoPxdtL5ju+yzs74Udz5Ltnjnf5kwLbHO/Fu8pBXx2Pv3L+31tw+QKqV",
+	"Jw0NyiKUm0Uo9P2dzwxabUu9x8lBzeMPm7IvDbbVVmxXIYjaQ7TkuNn+kB6qEK2Mgd/Q1E8O0K1239US",
+	"mpyGdrcoEYvaXB9JwN5nP21mZUr0Rh3YNFY5pHBpfarbkngko3qrMR3YUHCwJzLVWxQ5VrUOSu9eFDeK",
+	"SowtuNd7lKOwakj9qUmflB/bGQw+O8VXxpIaKH5AE10zRmEmdXaXBxLZTu9o37ZglPRDtqltg9fZv8Xo",
+	"5PH6/InrU9M5X02w+CjmV5b9K0acTDHQuzHtt1LJpGL9vhdk6niv+PLWVasogm5TvbE+TfzlvTf3oQ36",
+	"y9LgP9H9XeWnMHfVs7uc8q0cPvCrlJcrkVxXpGUTZ9+7Tlae1vk1sl23ePUfXW3q7dz+SnGE329Rdp5x",
+	"Q+nigkt+tUKyhQbCrqU3te+o+YJLbXspy1xIlst6FsQm0rwltl033q1z3U2rbqb1b+q1IT9vYytQbkbF",
+	"aH/cxlRxd+DGpvM8akX/Ea6aoCe+1tizUviv9flXEmbCdO3Ygm8T9+lvaPkhIHAboKk9tTgPqt2FI58X",
+	"Gkk7BVD0FmTcwzNeugGAx4UTDJ7SunvRD21CEOlZgEcpNudPlkN9UWPjUGWW6pP13efPRzVMejVovRsm",
+	"tO6blbr+t+vt0E6Nq8x3mLQds381hf4lgtAbj2a1EmYU8fyw4UA6N7GqVdOROCNZHFVbH3GlbH5Wa0b1",
+	"aqkSRRavVyUlRHWV8XXRQwh1WUz6DAHob858okyT/bSNU0VStTAV7V+ZSXUtxa5Lw2pukpyNmJR2dAWL",
+	"/joW/c+DRb+ORd9i0S+xqIx7fXvA2/ZutwOVQ+pv2Yd6a/QKOoN1dAafB51BHZ2BRWdQRafEoNiR+9nu",
+	"+mH+JKHfHBlopv/b3EECfetKn+fX3zwCWyz5e67N3J+Rc2MDFHo6x89P6Q9u+Go+MyxV07w4u4fWjjb9",
+	"1Qh7ytbH/dkIe3bTt8vsjuAZj7lY/IfaX4jaN3oZ/8PMW/gNUDT8NlxU53OuyRA758UfB2IygYzj6lT/",
+	"E5k/5ahlr9FxDITPFjGAQ4Wkq9rMSe5sQ9/lpdTuqJqUX/BUhzBVKtHgJT50dysq18FUegQVWAYVWAYN",
+	"sNSYZRM8C9ujRZ1ZvqnqQXGUadF2I8ssTdFtFProTdtxKFPp8rFn38XqAh+zcdVq3aaM430zcIHZdgWz",
+	"7WbMKoFDQw8ltU6HNNiJ8Gk6xQn9dEK0RdmdyrBhu5jFdoOSYeWsk/pJJCUQfmo/uH53/d8BAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
