@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"log/slog"
 	"net/http/httptest"
@@ -29,6 +30,11 @@ const plenty = 100_000_000_000
 
 // newAPI serves the API behind its request validator, as the service does.
 func newAPI(t *testing.T, mode config.Mode, decline *bool) *echo.Echo {
+	e, _ := newAPIStore(t, mode, decline)
+	return e
+}
+
+func newAPIStore(t *testing.T, mode config.Mode, decline *bool) (*echo.Echo, *store.Store) {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "invoicing.db"))
 	if err != nil {
@@ -46,7 +52,7 @@ func newAPI(t *testing.T, mode config.Mode, decline *bool) *echo.Echo {
 	if err := (&API{Store: st, Now: func() time.Time { return t0 }, Ledger: l, Mode: mode}).Register(e); err != nil {
 		t.Fatal(err)
 	}
-	return e
+	return e, st
 }
 
 type reply struct {
@@ -222,7 +228,8 @@ func TestListPages(t *testing.T) {
 	if r := call(t, e, "GET", "/invoices?order_id="+order3+"&status=ISSUED", ""); r.body["count"] != 1.0 {
 		t.Fatalf("order 3 issued = %v", r.body)
 	}
-	for q, field := range map[string]string{"status=PAID": "status", "after=nope": "after", "after=b0000000-0000-4000-8000-000000000000": "after", "limit=0": "limit"} {
+	call(t, e, "GET", "/invoices?after=b0000000-0000-4000-8000-000000000000", "").problem(t, 404, "not-found")
+	for q, field := range map[string]string{"status=PAID": "status", "after=nope": "after", "limit=0": "limit"} {
 		if r := call(t, e, "GET", "/invoices?"+q, ""); r.code != 400 || !slices.Contains(r.fields(), field) {
 			t.Errorf("GET /invoices?%s = %d %v, want 400 on %s", q, r.code, r.body, field)
 		}
@@ -248,5 +255,26 @@ func TestEventsModeRefusesTheSyncWrites(t *testing.T) {
 	}
 	if r := call(t, e, "GET", "/invoices", ""); r.code != 200 || r.body["count"] != 0.0 {
 		t.Fatalf("GET /invoices in events mode = %d %v", r.code, r.body)
+	}
+}
+
+// TestChargeAfterATombstone: an order cancelled before its charge (events
+// mode left the tombstone) is not charged over REST either.
+func TestChargeAfterATombstone(t *testing.T) {
+	e, st := newAPIStore(t, config.ModeSync, nil)
+	err := st.InTx(context.Background(), func(tx *sql.Tx) error {
+		_, err := store.Ledger{}.Cancel(context.Background(), tx, order1, "deadline", t0)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := call(t, e, "POST", "/invoices", invoiceBody(order1, "cust-ada", 1))
+	r.problem(t, 409, "order-cancelled")
+	if r.body["order_id"] != order1 {
+		t.Fatalf("409 = %v", r.body)
+	}
+	if l := call(t, e, "GET", "/invoices?order_id="+order1, ""); l.body["count"] != 0.0 {
+		t.Fatalf("invoices = %v", l.body)
 	}
 }

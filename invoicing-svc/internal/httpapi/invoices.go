@@ -126,7 +126,8 @@ func (a *API) ListInvoices(c echo.Context, params gen.ListInvoicesParams) error 
 	}
 	list, next, err := a.Store.List(c.Request().Context(), f)
 	if errors.Is(err, store.ErrUnknownCursor) {
-		return problem.Validation("after names no invoice", problem.FieldError{Field: "after", Detail: fmt.Sprintf("no invoice %s: pass the next_after of the previous page", f.After)})
+		// Not a 400: the request is well formed, the invoice it names is not there.
+		return problem.New(http.StatusNotFound, "not-found", "No such page", fmt.Sprintf("no invoice %s to page after: pass the next_after of the previous page", f.After))
 	}
 	if err != nil {
 		return err

@@ -104,11 +104,11 @@ func (r *sagaRig) state() invoice.State {
 	if inv, has := r.invoice(); has {
 		return invoice.State(inv.Status)
 	}
-	var n int
-	if err := r.st.DB.QueryRow(`SELECT COUNT(*) FROM cancellations WHERE order_id = ?`, sagaOrder).Scan(&n); err != nil {
+	cancelled, err := r.st.Cancelled(context.Background(), sagaOrder)
+	if err != nil {
 		r.t.Fatal(err)
 	}
-	if n == 1 {
+	if cancelled {
 		return invoice.StateCancelled
 	}
 	return invoice.StateNone

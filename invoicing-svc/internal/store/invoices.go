@@ -126,3 +126,13 @@ func query(ctx context.Context, q queryer, where string, args ...any) ([]invoice
 	}
 	return out, rows.Err()
 }
+
+// Cancelled reports whether the order was cancelled before it was charged
+// (a tombstone is stored).
+func (s *Store) Cancelled(ctx context.Context, orderID string) (bool, error) {
+	var n int
+	if err := s.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM cancellations WHERE order_id = ?`, orderID).Scan(&n); err != nil {
+		return false, fmt.Errorf("read the cancellation of %s: %w", orderID, err)
+	}
+	return n > 0, nil
+}

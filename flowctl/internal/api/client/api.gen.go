@@ -553,7 +553,7 @@ type InvoiceList struct {
 	NextAfter UUID `json:"next_after,omitempty,omitzero"`
 }
 
-// InvoiceProblem An order that is not charged again (409).
+// InvoiceProblem An order that is not charged (409); `order_id` and `invoice_id` name what was voided (not on `wrong-mode`).
 type InvoiceProblem struct {
 	Detail string `json:"detail,omitempty,omitzero"`
 
@@ -565,7 +565,7 @@ type InvoiceProblem struct {
 	InvoiceID UUID `json:"invoice_id,omitempty,omitzero"`
 
 	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	OrderID UUID `json:"order_id"`
+	OrderID UUID `json:"order_id,omitempty,omitzero"`
 
 	// Status The HTTP status code.
 	Status int    `json:"status"`
@@ -1091,7 +1091,7 @@ type ListInvoicesParams struct {
 	// Status Only invoices with this status.
 	Status *InvoiceStatus `form:"status,omitempty" json:"status,omitempty"`
 
-	// After The `next_after` of the previous page (the id of its last invoice); an id that names no invoice is a `400`.
+	// After The `next_after` of the previous page (the id of its last invoice); an id that names no invoice is a `404`.
 	After *UUID `form:"after,omitempty" json:"after,omitempty"`
 
 	// Limit How many invoices in the page, newest first.
@@ -2820,7 +2820,8 @@ type ClientInterface interface {
 	// one transaction: concurrent charges of one customer never exceed its
 	// limit. SKUs must be distinct. At most 64 KiB; unknown members are
 	// rejected. order-svc calls this in sync mode; in events mode the same
-	// happens on `StockReserved`.
+	// happens on `StockReserved` and this answers `409` (type `wrong-mode`):
+	// an invoice issued over REST would be one no event announces.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2840,7 +2841,8 @@ type ClientInterface interface {
 	// one transaction: concurrent charges of one customer never exceed its
 	// limit. SKUs must be distinct. At most 64 KiB; unknown members are
 	// rejected. order-svc calls this in sync mode; in events mode the same
-	// happens on `StockReserved`.
+	// happens on `StockReserved` and this answers `409` (type `wrong-mode`):
+	// an invoice issued over REST would be one no event announces.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3298,7 +3300,8 @@ func (c *Client) ListInvoices(ctx context.Context, params *ListInvoicesParams, r
 // one transaction: concurrent charges of one customer never exceed its
 // limit. SKUs must be distinct. At most 64 KiB; unknown members are
 // rejected. order-svc calls this in sync mode; in events mode the same
-// happens on `StockReserved`.
+// happens on `StockReserved` and this answers `409` (type `wrong-mode`):
+// an invoice issued over REST would be one no event announces.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3328,7 +3331,8 @@ func (c *Client) IssueInvoiceWithBody(ctx context.Context, contentType string, b
 // one transaction: concurrent charges of one customer never exceed its
 // limit. SKUs must be distinct. At most 64 KiB; unknown members are
 // rejected. order-svc calls this in sync mode; in events mode the same
-// happens on `StockReserved`.
+// happens on `StockReserved` and this answers `409` (type `wrong-mode`):
+// an invoice issued over REST would be one no event announces.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4863,7 +4867,8 @@ type ClientWithResponsesInterface interface {
 	// one transaction: concurrent charges of one customer never exceed its
 	// limit. SKUs must be distinct. At most 64 KiB; unknown members are
 	// rejected. order-svc calls this in sync mode; in events mode the same
-	// happens on `StockReserved`.
+	// happens on `StockReserved` and this answers `409` (type `wrong-mode`):
+	// an invoice issued over REST would be one no event announces.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4883,7 +4888,8 @@ type ClientWithResponsesInterface interface {
 	// one transaction: concurrent charges of one customer never exceed its
 	// limit. SKUs must be distinct. At most 64 KiB; unknown members are
 	// rejected. order-svc calls this in sync mode; in events mode the same
-	// happens on `StockReserved`.
+	// happens on `StockReserved` and this answers `409` (type `wrong-mode`):
+	// an invoice issued over REST would be one no event announces.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5514,6 +5520,8 @@ type ListInvoicesResponse struct {
 	JSON200 *InvoiceList
 	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *Problem
 	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationProblemJSON500 *InternalError
 }
@@ -5526,6 +5534,11 @@ func (r ListInvoicesResponse) GetJSON200() *InvoiceList {
 // GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
 func (r ListInvoicesResponse) GetApplicationProblemJSON400() *BadRequest {
 	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListInvoicesResponse) GetApplicationProblemJSON404() *Problem {
+	return r.ApplicationProblemJSON404
 }
 
 // GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -6847,7 +6860,8 @@ func (c *ClientWithResponses) ListInvoicesWithResponse(ctx context.Context, para
 // one transaction: concurrent charges of one customer never exceed its
 // limit. SKUs must be distinct. At most 64 KiB; unknown members are
 // rejected. order-svc calls this in sync mode; in events mode the same
-// happens on `StockReserved`.
+// happens on `StockReserved` and this answers `409` (type `wrong-mode`):
+// an invoice issued over REST would be one no event announces.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6873,7 +6887,8 @@ func (c *ClientWithResponses) IssueInvoiceWithBodyWithResponse(ctx context.Conte
 // one transaction: concurrent charges of one customer never exceed its
 // limit. SKUs must be distinct. At most 64 KiB; unknown members are
 // rejected. order-svc calls this in sync mode; in events mode the same
-// happens on `StockReserved`.
+// happens on `StockReserved` and this answers `409` (type `wrong-mode`):
+// an invoice issued over REST would be one no event announces.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7544,6 +7559,13 @@ func ParseListInvoicesResponse(rsp *http.Response) (*ListInvoicesResponse, error
 			return nil, err
 		}
 		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
