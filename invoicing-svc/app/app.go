@@ -25,8 +25,9 @@ type App struct {
 	Store *store.Store
 }
 
-// New wires the service. The REST API is the same in both modes; events mode
-// adds the inventory.v1 listener and the outbox relay.
+// New wires the service. The REST API is the same in both modes (in events
+// mode its sync-only writes refuse: the events charge and void); events mode
+// adds the inventory.v1 and orders.v1 listener and the outbox relay.
 func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, error) {
 	kit, err := service.New(ctx, cfg, opts)
 	if err != nil {
@@ -39,12 +40,14 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	}
 	a := &App{App: &service.App{Kit: kit, Closers: []func() error{st.Close}}, Store: st}
 	now := func() time.Time { return time.Now().UTC() }
+	// One ledger for both doors: the events (listen) and REST (httpapi).
+	ledger := store.Ledger{DefaultLimitCents: cfg.DefaultCreditLimitCents, Decline: kit.Faults.Decline}
 	ready := []httpserver.Check{{Name: "db", Check: func(ctx context.Context) error { return st.Read.PingContext(ctx) }}}
 	switch cfg.Mode {
 	case config.ModeSync:
 	case config.ModeEvents:
 		m := kit.Messaging(st.DB, st.Read)
-		h := &listen.Handler{Now: now}
+		h := &listen.Handler{Now: now, Ledger: ledger}
 		m.Consume(st.DB, h.Routes(), m.Outbox())
 		ready = append(ready, m.ReadyCheck())
 		a.Messaging = m
@@ -53,7 +56,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
 	}
 	a.Echo = kit.HTTP(st.Schema, ready...)
-	if err := (&httpapi.API{Store: st, Now: now}).Register(a.Echo); err != nil {
+	if err := (&httpapi.API{Store: st, Now: now, Ledger: ledger, Mode: cfg.Mode}).Register(a.Echo); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("routes: %w", err)
 	}

@@ -76,6 +76,7 @@ var Vars = []Var{
 	{"HTTP_CLIENT_MAX_CONNS", "64", "order-svc (sync)", "Connections order-svc opens to each downstream (the transport's `MaxConnsPerHost` and `MaxIdleConnsPerHost`); calls beyond wait for one, within `HTTP_CLIENT_TIMEOUT`. `0`: unbounded. 64 matches `HTTP_MAX_IN_FLIGHT`, so the chain's capacity is the smallest pool in it."},
 	{"ORDER_PUBLISH", "outbox", "order-svc (events)", "`outbox` (OrderPlaced written in the order's transaction, published by the relay) or `direct` (the order committed, then OrderPlaced published straight to Kafka: a dual write that loses the event when the process crashes in between). `direct` exists only for the dual-write lesson (`flowctl scenario dual-write`) and says so in its start-up log line."},
 	{"ORDER_DEADLINE", "30s", "order-svc (events)", "How long an order may stay not final before order-svc cancels it (reason `deadline`, `OrderCancelled` published; inventory-svc releases its stock, invoicing-svc voids its invoice). Go duration; `0` turns the deadline off. 30 s is far above every time to consistency recorded in docs/runs (at most 3.5 s, in broker-down with the broker 5 s down), so it never fires in the existing scenarios; the lessons set it as low as 100ms. Sync mode has no deadline of its own: there it is the request's timeout."},
+	{"DEFAULT_CREDIT_LIMIT_CENTS", "100000000000", topology.InvoicingSvc, "Credit limit of every customer without one of its own (`PUT /customers/{id}/credit-limit`), in euro cents, 0 to 10^12; a charge over the remaining credit (limit minus the customer's issued invoices) is declined. The default, €1 billion, is far above what any scenario charges one customer: `load.Mix`'s largest order is 3 × SKU-004 = €567, a `load-NNN` customer gets one order in 1000 (a 3200/s bench ladder sends about 63,000 orders: ~€36,000 per customer), and even an order of every priced SKU at the maximum quantity is €393,400 — so no existing scenario declines, across thousands of runs on one database. The seeded customers with small limits for the lesson are `cust-broke` (0) and `cust-thrifty` (€100)."},
 	{"TRACE_PROPAGATION", "child", "all", "`child` (one trace per order), `link` (new trace per message, linked to the producer) or `off` (no context carried)."},
 	{"ADMIN_TOKEN", "(empty)", "all", "Bearer token for `/admin/faults` (fault injection: latency, error rate, paused consumers, a crash right after a commit); empty disables the endpoint."},
 	{"LOG_LEVEL", "info", "all", "`debug`, `info`, `warn` or `error`."},
@@ -119,6 +120,9 @@ type Config struct {
 	AdminToken    string
 	LogLevel      string
 	PprofAddr     string
+	// DefaultCreditLimitCents is invoicing-svc's credit limit of a customer
+	// without one of its own.
+	DefaultCreditLimitCents int64
 }
 
 // Load reads the variables for service. Every problem is reported, not just the first.
@@ -196,6 +200,7 @@ func Load(service string, getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Sprintf("HTTP_QUEUE_WAIT=%q: use a Go duration ≥ 0 such as 100ms", getenv("HTTP_QUEUE_WAIT")))
 	}
 	c.HTTPQueueWait = qw
+	c.DefaultCreditLimitCents = creditLimit(get("DEFAULT_CREDIT_LIMIT_CENTS", "100000000000"), &errs)
 	c.Partitions = positiveInt(get("KAFKA_PARTITIONS", "3"), "KAFKA_PARTITIONS", &errs)
 	c.ConsumerBatchMax = positiveInt(get("CONSUMER_BATCH_MAX", "256"), "CONSUMER_BATCH_MAX", &errs)
 	bw, err := time.ParseDuration(get("CONSUMER_BATCH_WAIT", "5ms"))
@@ -223,6 +228,19 @@ func wholeNumber(get func(name, def string) string, name, def string, errs *[]st
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
 		*errs = append(*errs, fmt.Sprintf("%s=%q: use a whole number ≥ 0 (0: unbounded)", name, v))
+	}
+	return n
+}
+
+// MaxCreditLimitCents bounds a credit limit: €10 billion, far above any
+// demo, and far below where sums of int64 cents could overflow.
+const MaxCreditLimitCents = 1_000_000_000_000
+
+// creditLimit parses DEFAULT_CREDIT_LIMIT_CENTS, or records why not.
+func creditLimit(v string, errs *[]string) int64 {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 || n > MaxCreditLimitCents {
+		*errs = append(*errs, fmt.Sprintf("DEFAULT_CREDIT_LIMIT_CENTS=%q: use whole euro cents from 0 to %d", v, int64(MaxCreditLimitCents)))
 	}
 	return n
 }

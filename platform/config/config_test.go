@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -38,6 +39,8 @@ func TestLoadDefaults(t *testing.T) {
 		OrderPublish:       config.PublishOutbox,
 		OrderDeadline:      30 * time.Second,
 		LogLevel:           "info",
+		// €1 billion: see the variable's row for why.
+		DefaultCreditLimitCents: 100_000_000_000,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("Load defaults =\n%+v\nwant\n%+v", c, want)
@@ -82,6 +85,7 @@ func TestLoadValues(t *testing.T) {
 		InventoryURL: "http://127.0.0.1:8182", InvoicingURL: "https://billing.example:8443",
 		HTTPClientTimeout: 750 * time.Millisecond, HTTPMaxInFlight: 0, HTTPQueueWait: 0, HTTPClientMaxConns: 8,
 		TracePropagation: config.PropagationLink, OrderPublish: config.PublishDirect, OrderDeadline: 250 * time.Millisecond, LogLevel: "debug",
+		DefaultCreditLimitCents: 100_000_000_000,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("Load =\n%+v\nwant\n%+v", c, want)
@@ -143,6 +147,9 @@ func TestLoadSingleProblems(t *testing.T) {
 		{"deadline without a unit", map[string]string{"ORDER_DEADLINE": "30"}, "ORDER_DEADLINE"},
 		{"deadline negative", map[string]string{"ORDER_DEADLINE": "-1s"}, "ORDER_DEADLINE"},
 		{"deadline below the shortest", map[string]string{"ORDER_DEADLINE": "50ms"}, "ORDER_DEADLINE"},
+		{"credit limit negative", map[string]string{"DEFAULT_CREDIT_LIMIT_CENTS": "-1"}, "DEFAULT_CREDIT_LIMIT_CENTS"},
+		{"credit limit over 10^12", map[string]string{"DEFAULT_CREDIT_LIMIT_CENTS": "1000000000001"}, "DEFAULT_CREDIT_LIMIT_CENTS"},
+		{"credit limit in euros", map[string]string{"DEFAULT_CREDIT_LIMIT_CENTS": "100.50"}, "DEFAULT_CREDIT_LIMIT_CENTS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -203,7 +210,7 @@ func TestMarkdownTableListsEveryVar(t *testing.T) {
 		t.Fatalf("table has %d lines, want header, separator and %d rows", len(lines), len(config.Vars))
 	}
 	for _, name := range []string{"MODE", "HTTP_ADDR", "DB_PATH", "KAFKA_BROKERS", "INVENTORY_URL", "INVOICING_URL", "TRACE_PROPAGATION",
-		"HTTP_MAX_IN_FLIGHT", "HTTP_QUEUE_WAIT", "HTTP_CLIENT_MAX_CONNS"} {
+		"HTTP_MAX_IN_FLIGHT", "HTTP_QUEUE_WAIT", "HTTP_CLIENT_MAX_CONNS", "DEFAULT_CREDIT_LIMIT_CENTS"} {
 		if !strings.Contains(md, "| `"+name+"` |") {
 			t.Errorf("table lacks %s", name)
 		}
@@ -216,6 +223,15 @@ func TestOrderDeadlineOffAndShortest(t *testing.T) {
 		c, err := config.Load("order-svc", env(map[string]string{"ORDER_DEADLINE": v}))
 		if err != nil || c.OrderDeadline != want {
 			t.Errorf("ORDER_DEADLINE=%s: %v, %v; want %v", v, c.OrderDeadline, err, want)
+		}
+	}
+}
+
+func TestCreditLimitBounds(t *testing.T) {
+	for _, v := range []string{"0", "1000000000000"} {
+		c, err := config.Load("invoicing-svc", env(map[string]string{"DEFAULT_CREDIT_LIMIT_CENTS": v}))
+		if err != nil || strconv.FormatInt(c.DefaultCreditLimitCents, 10) != v {
+			t.Errorf("DEFAULT_CREDIT_LIMIT_CENTS=%s: Load = %d, %v", v, c.DefaultCreditLimitCents, err)
 		}
 	}
 }

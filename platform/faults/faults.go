@@ -30,6 +30,10 @@ type Settings struct {
 	// it committed an order and before anyone else hears of it. It is the
 	// dual-write lesson's fault (flowctl scenario dual-write).
 	CrashAfterCommit int `json:"crash_after_commit"`
+	// DeclineRate is the share (0..1) of charges the payment provider
+	// declines (invoicing-svc asks Decline once per charge): the
+	// payment-declined lesson's fault, for customers within their credit.
+	DeclineRate float64 `json:"decline_rate"`
 }
 
 // MaxCrashAfterCommit bounds CrashAfterCommit: the fault is for a lesson, so
@@ -45,6 +49,8 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("error_rate %g is outside 0..1", s.ErrorRate)
 	case s.CrashAfterCommit < 0 || s.CrashAfterCommit > MaxCrashAfterCommit:
 		return fmt.Errorf("crash_after_commit %d is outside 0..%d (0: off)", s.CrashAfterCommit, MaxCrashAfterCommit)
+	case !(s.DeclineRate >= 0 && s.DeclineRate <= 1): // also refuses NaN
+		return fmt.Errorf("decline_rate %g is outside 0..1", s.DeclineRate)
 	}
 	return nil
 }
@@ -141,6 +147,15 @@ func (in *Injector) Apply(ctx context.Context) error {
 		return ErrInjected
 	}
 	return nil
+}
+
+// Decline draws once against decline_rate: true means the payment provider
+// declines this charge. Each charge calls it once, so the share holds per charge.
+func (in *Injector) Decline() bool {
+	in.mu.Lock()
+	rate := in.s.DeclineRate
+	in.mu.Unlock()
+	return rate > 0 && in.rand() < rate
 }
 
 // WaitResumed blocks while consumers are paused.

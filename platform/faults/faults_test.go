@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -181,5 +182,50 @@ func TestCrashAfterCommitValidates(t *testing.T) {
 		if err := in.Set(Settings{CrashAfterCommit: n}); err == nil {
 			t.Errorf("crash_after_commit %d accepted", n)
 		}
+	}
+}
+
+// TestDeclineDrawsOncePerCharge: Decline is true for a draw below
+// decline_rate, false at or above it, and never without the fault; the other
+// faults do not decline.
+func TestDeclineDrawsOncePerCharge(t *testing.T) {
+	in := New()
+	draws := 0
+	in.rand = func() float64 { draws++; return []float64{0.29, 0.3, 0.99}[(draws-1)%3] }
+	if err := in.Set(Settings{ErrorRate: 1, Latency: Duration(time.Millisecond)}); err != nil {
+		t.Fatal(err)
+	}
+	if in.Decline() || draws != 0 {
+		t.Fatalf("without decline_rate: declined, or drew %d times", draws)
+	}
+	if err := in.Set(Settings{DeclineRate: 0.3}); err != nil {
+		t.Fatal(err)
+	}
+	got := []bool{in.Decline(), in.Decline(), in.Decline()}
+	if !slices.Equal(got, []bool{true, false, false}) || draws != 3 {
+		t.Fatalf("draws 0.29, 0.3, 0.99 against 0.3 = %v (%d draws), want [true false false], one draw each", got, draws)
+	}
+	if err := in.Apply(context.Background()); err != nil {
+		t.Fatalf("decline_rate alone fails Apply: %v", err)
+	}
+	if err := in.Set(Settings{DeclineRate: 1}); err != nil || !in.Decline() {
+		t.Fatalf("decline_rate 1: Set = %v; every charge must be declined", err)
+	}
+}
+
+func TestDeclineRateValidates(t *testing.T) {
+	in := New()
+	for _, r := range []float64{-0.1, 1.01, math.NaN()} {
+		if err := in.Set(Settings{DeclineRate: r}); err == nil || !strings.Contains(err.Error(), "decline_rate") {
+			t.Errorf("decline_rate %g: Set = %v, want a decline_rate error", r, err)
+		}
+	}
+	e := newEcho(in, "s3cret")
+	if rec := call(e, http.MethodPut, "/admin/faults", "s3cret", `{"decline_rate":1.5}`); rec.Code != http.StatusBadRequest {
+		t.Fatalf("PUT decline_rate 1.5 = %d, want 400", rec.Code)
+	}
+	rec := call(e, http.MethodPut, "/admin/faults", "s3cret", `{"decline_rate":0.25}`)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"decline_rate":0.25`) {
+		t.Fatalf("PUT decline_rate 0.25 = %d %s", rec.Code, rec.Body)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -62,6 +63,14 @@ func (v *Validator) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		route, params, err := v.router.FindRoute(req)
 		if err != nil {
 			return next(c)
+		}
+		// The router hands path parameters over as they stand in the URL
+		// (percent-encoded); the handlers get them decoded, so the schema
+		// (a maxLength, a pattern) must see them decoded too.
+		for k, p := range params {
+			if v, err := url.PathUnescape(p); err == nil {
+				params[k] = v
+			}
 		}
 		if err := check(c, route, params); err != nil {
 			return err

@@ -130,3 +130,47 @@ func TestMiddleware(t *testing.T) {
 		})
 	}
 }
+
+// TestPathParametersAreCheckedDecoded: a free-text path parameter is
+// checked as the handler gets it (decoded), not as it stands in the URL:
+// "ééé" is three characters, not eighteen.
+func TestPathParametersAreCheckedDecoded(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(`
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /names/{id}:
+    get:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string, minLength: 1, maxLength: 3, pattern: "\\S"}}
+      responses: {"200": {description: ok}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := New(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := echo.New()
+	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		if p, ok := err.(*problem.Problem); ok {
+			_ = c.JSON(p.Status, p)
+			return
+		}
+		e.DefaultHTTPErrorHandler(err, c)
+	}
+	e.GET("/names/:id", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) }, v.Middleware)
+	for path, want := range map[string]int{
+		"/names/%C3%A9%C3%A9%C3%A9":       204, // ééé
+		"/names/a%20b":                    204, // "a b"
+		"/names/%C3%A9%C3%A9%C3%A9%C3%A9": 400, // four characters
+		"/names/%20%20":                   400, // blank
+	} {
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != want {
+			t.Errorf("GET %s = %d, want %d: %s", path, rec.Code, want, rec.Body)
+		}
+	}
+}

@@ -1,5 +1,7 @@
-// Package invoice is invoicing-svc's domain: the price list and how an invoice
-// is computed from an order's lines. No I/O here.
+// Package invoice is invoicing-svc's domain: the price list, how an invoice
+// is computed from an order's lines, the customer's credit a charge must fit
+// in (credit.go), and what each saga message does to an order's invoice
+// (saga.go). No I/O here.
 package invoice
 
 import (
@@ -30,7 +32,25 @@ type Line struct {
 	AmountCents int64  `json:"amount_cents"`
 }
 
-// Invoice is issued once per order.
+// Status is where an invoice stands. Only an ISSUED invoice is charged to
+// the customer's credit.
+type Status string
+
+const (
+	// Issued: charged to the customer's credit.
+	Issued Status = "ISSUED"
+	// Declined: the charge was refused (over the credit, or the payment
+	// provider said no); nothing is charged. Kept so a redelivery or a
+	// retried call gets the same answer instead of a second attempt.
+	Declined Status = "DECLINED"
+	// Voided: was issued, then the order was cancelled; the credit is back.
+	Voided Status = "VOIDED"
+)
+
+// Statuses are every status, in the order the API documents them.
+var Statuses = []Status{Issued, Voided, Declined}
+
+// Invoice is charged (or declined) once per order.
 type Invoice struct {
 	ID         string
 	OrderID    string
@@ -38,7 +58,13 @@ type Invoice struct {
 	Lines      []Line
 	TotalCents int64
 	Currency   string
-	IssuedAt   time.Time
+	// IssuedAt is when the charge was decided (issued or declined).
+	IssuedAt time.Time
+	Status   Status
+	// Reason says why a DECLINED invoice was declined, or why a VOIDED one
+	// was voided (the cancellation's reason); empty while ISSUED.
+	Reason   string
+	VoidedAt time.Time
 }
 
 // NoPriceError: a SKU has no price, so no invoice can be issued.

@@ -18,6 +18,9 @@ import (
 
 var t0 = time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC)
 
+// plenty is a credit no test charge comes near (as DEFAULT_CREDIT_LIMIT_CENTS).
+const plenty = 100_000_000_000
+
 type countingRelay struct{ n int }
 
 func (r *countingRelay) Notify() { r.n++ }
@@ -67,7 +70,7 @@ func TestStockMovementsAreSkipped(t *testing.T) {
 	relay := &countingRelay{}
 	h := &consume.Processor{
 		DB:     st.DB,
-		Routes: (&listen.Handler{Now: func() time.Time { return t0 }}).Routes(),
+		Routes: (&listen.Handler{Now: func() time.Time { return t0 }, Ledger: store.Ledger{DefaultLimitCents: plenty}}).Routes(),
 		Outbox: &outbox.Writer{Topic: events.TopicInvoicing, Propagator: propagation.TraceContext{}, Relay: relay},
 	}
 

@@ -1,19 +1,16 @@
-// Package store keeps invoicing-svc's invoices in its own SQLite database,
-// with the outbox and processed-events inbox in the same transactions.
+// Package store keeps invoicing-svc's invoices, customers' credit limits and
+// cancellation tombstones in its own SQLite database, with the outbox and
+// processed-events inbox in the same transactions.
 package store
 
 import (
 	"context"
 	"database/sql"
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
-	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/inbox"
 	"github.com/orderflow/platform/outbox"
 	"github.com/orderflow/platform/sqlitedb"
@@ -40,89 +37,44 @@ var migrationFiles embed.FS
 // Store is invoicing-svc's database: a writer and a read pool (sqlitedb.Pair).
 type Store struct{ sqlitedb.Pair }
 
-// Open opens and migrates the database.
+// Open opens and migrates the database and seeds the lesson's customers
+// (invoice.Seeded) where they have no limit yet: a limit set through the API
+// survives a restart.
 func Open(ctx context.Context, path string) (*Store, error) {
 	p, err := sqlitedb.OpenPair(ctx, path, Schemas...)
 	if err != nil {
 		return nil, err
 	}
-	return &Store{Pair: p}, nil
+	s := &Store{Pair: p}
+	err = s.InTx(ctx, func(tx *sql.Tx) error {
+		for _, c := range invoice.Seeded {
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO customers(id, limit_cents, updated_at) VALUES (?, ?, ?)`,
+				c.CustomerID, c.LimitCents, stamp(time.Now())); err != nil {
+				return fmt.Errorf("seed customer %s: %w", c.CustomerID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		_ = p.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 type queryer interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
 }
 
-const ts = time.RFC3339Nano
+// tsLayout is fixed-width (RFC 3339 with nine fractional digits), so the
+// text order of stored times is their time order; rows written before with
+// time.RFC3339Nano still parse.
+const tsLayout = "2006-01-02T15:04:05.000000000Z07:00"
 
-// Issue issues the order's invoice in tx; idempotent per order (created=false
-// returns the invoice issued before).
-func Issue(ctx context.Context, tx *sql.Tx, orderID, customerID string, items []events.Line, now time.Time) (inv invoice.Invoice, created bool, err error) {
-	list, err := query(ctx, tx, `WHERE order_id = ?`, orderID)
-	if err != nil {
-		return inv, false, err
-	}
-	if len(list) > 0 {
-		return list[0], false, nil
-	}
-	inv, err = invoice.Compute(uuid.NewString(), orderID, customerID, items, now)
-	if err != nil {
-		return inv, false, err
-	}
-	lines, _ := json.Marshal(inv.Lines)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO invoices(id, order_id, customer_id, lines, total_cents, currency, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		inv.ID, inv.OrderID, inv.CustomerID, string(lines), inv.TotalCents, inv.Currency, inv.IssuedAt.Format(ts)); err != nil {
-		return inv, false, fmt.Errorf("insert invoice for %s: %w", orderID, err)
-	}
-	return inv, true, nil
-}
+func stamp(t time.Time) string { return t.UTC().Format(tsLayout) }
 
-// ByOrder returns the invoices of an order (zero or one).
-func (s *Store) ByOrder(ctx context.Context, orderID string) ([]invoice.Invoice, error) {
-	return query(ctx, s.Read, `WHERE order_id = ?`, orderID)
-}
-
-// Get returns one invoice.
-func (s *Store) Get(ctx context.Context, id string) (invoice.Invoice, error) {
-	list, err := query(ctx, s.Read, `WHERE id = ?`, id)
-	if err != nil {
-		return invoice.Invoice{}, err
-	}
-	if len(list) == 0 {
-		return invoice.Invoice{}, fmt.Errorf("invoice %s: %w", id, ErrNotFound)
-	}
-	return list[0], nil
-}
-
-// Recent returns the newest invoices.
-func (s *Store) Recent(ctx context.Context, limit int) ([]invoice.Invoice, error) {
-	return query(ctx, s.Read, `ORDER BY issued_at DESC, id DESC LIMIT ?`, limit)
-}
-
-// Totals is the count and sum of all invoices.
-func (s *Store) Totals(ctx context.Context) (count int, totalCents int64, err error) {
-	err = s.Read.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(total_cents), 0) FROM invoices`).Scan(&count, &totalCents)
-	return count, totalCents, err
-}
-
-func query(ctx context.Context, q queryer, where string, args ...any) ([]invoice.Invoice, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, order_id, customer_id, lines, total_cents, currency, issued_at FROM invoices `+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("read invoices: %w", err)
-	}
-	defer rows.Close()
-	var out []invoice.Invoice
-	for rows.Next() {
-		var inv invoice.Invoice
-		var lines, issued string
-		if err := rows.Scan(&inv.ID, &inv.OrderID, &inv.CustomerID, &lines, &inv.TotalCents, &inv.Currency, &issued); err != nil {
-			return nil, fmt.Errorf("scan invoice: %w", err)
-		}
-		if err := json.Unmarshal([]byte(lines), &inv.Lines); err != nil {
-			return nil, fmt.Errorf("decode invoice lines: %w", err)
-		}
-		inv.IssuedAt, _ = time.Parse(ts, issued)
-		out = append(out, inv)
-	}
-	return out, rows.Err()
+func parseStamp(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
 }

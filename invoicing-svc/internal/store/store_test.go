@@ -27,16 +27,26 @@ func open(t *testing.T) *store.Store {
 	return st
 }
 
+// plenty is a credit no test charge comes near (as DEFAULT_CREDIT_LIMIT_CENTS).
+const plenty = 100_000_000_000
+
+// issue charges an order of cust-1 with plenty of credit; created is whether
+// this call charged it (false: it was charged before).
 func issue(t *testing.T, st *store.Store, orderID string, at time.Time, items ...events.Line) (invoice.Invoice, bool, error) {
 	t.Helper()
-	var inv invoice.Invoice
-	var created bool
+	out, err := charge(t, st, store.Ledger{DefaultLimitCents: plenty}, store.Order{OrderID: orderID, CustomerID: "cust-1", Items: items}, at)
+	return out.Invoice, err == nil && out.Action == invoice.Charge, err
+}
+
+func charge(t *testing.T, st *store.Store, l store.Ledger, o store.Order, at time.Time) (store.Outcome, error) {
+	t.Helper()
+	var out store.Outcome
 	err := st.InTx(context.Background(), func(tx *sql.Tx) error {
 		var err error
-		inv, created, err = store.Issue(context.Background(), tx, orderID, "cust-1", items, at)
+		out, err = l.Charge(context.Background(), tx, o, at)
 		return err
 	})
-	return inv, created, err
+	return out, err
 }
 
 func TestIssueIdempotentPerOrder(t *testing.T) {
@@ -46,7 +56,7 @@ func TestIssueIdempotentPerOrder(t *testing.T) {
 	if err != nil || !created {
 		t.Fatalf("Issue = %v, created=%v", err, created)
 	}
-	if inv.ID == "" || inv.OrderID != order1 || inv.TotalCents != 5030 || inv.Currency != "EUR" || len(inv.Lines) != 2 {
+	if inv.ID == "" || inv.OrderID != order1 || inv.TotalCents != 5030 || inv.Currency != "EUR" || len(inv.Lines) != 2 || inv.Status != invoice.Issued || inv.Reason != "" {
 		t.Fatalf("invoice = %+v", inv)
 	}
 
@@ -94,9 +104,9 @@ func TestRecentAndLookups(t *testing.T) {
 		}
 		ids = append(ids, inv.ID)
 	}
-	recent, err := st.Recent(context.Background(), 2)
-	if err != nil || len(recent) != 2 || recent[0].ID != ids[2] || recent[1].ID != ids[1] {
-		t.Fatalf("Recent(2) = %+v, %v; want the two newest", recent, err)
+	recent, next, err := st.List(context.Background(), store.Filter{Limit: 2})
+	if err != nil || len(recent) != 2 || recent[0].ID != ids[2] || recent[1].ID != ids[1] || next != ids[1] {
+		t.Fatalf("List(limit 2) = %+v, next %q, %v; want the two newest", recent, next, err)
 	}
 	n, total, _ := st.Totals(context.Background())
 	if n != 3 || total != 4900*6 {

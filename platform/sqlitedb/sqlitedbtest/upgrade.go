@@ -20,15 +20,16 @@ import (
 
 // CheckUpgrade copies fixture (a database file made by older code) to a
 // temporary directory, reads every row of tables, opens it with open (the
-// service's store, which migrates), and requires the same rows afterwards,
-// every schema at its newest version, and no positional history left. It
+// service's store, which migrates), and requires the same rows afterwards
+// (in the columns the tables had: a migration may add columns), every schema
+// at its newest version, and no positional history left. It
 // returns the path of the upgraded copy.
 func CheckUpgrade(t *testing.T, fixture string, tables []string, open func(ctx context.Context, path string) (*sql.DB, error), schemas ...sqlitedb.Schema) string {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), filepath.Base(fixture))
 	copyFile(t, fixture, path)
-	before := dump(t, path, tables)
+	before, cols := dump(t, path, tables, nil)
 	for table, rows := range before {
 		if len(rows) == 0 {
 			t.Fatalf("fixture %s has no rows in %s: it proves nothing about that table", fixture, table)
@@ -54,7 +55,7 @@ func CheckUpgrade(t *testing.T, fixture string, tables []string, open func(ctx c
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	after := dump(t, path, tables)
+	after, _ := dump(t, path, tables, cols)
 	for _, table := range tables {
 		if !slices.Equal(before[table], after[table]) {
 			t.Errorf("%s changed in the upgrade: %d rows before, %d after\nbefore: %v\nafter:  %v", table, len(before[table]), len(after[table]), before[table], after[table])
@@ -69,21 +70,27 @@ func CheckUpgrade(t *testing.T, fixture string, tables []string, open func(ctx c
 	return path
 }
 
-// dump reads every row of each table as text, in rowid order.
-func dump(t *testing.T, path string, tables []string) map[string][]string {
+// dump reads every row of each table as text, in rowid order: the columns
+// named in only (per table), or every column; it returns the columns read.
+func dump(t *testing.T, path string, tables []string, only map[string][]string) (map[string][]string, map[string][]string) {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	out := map[string][]string{}
+	out, read := map[string][]string{}, map[string][]string{}
 	for _, table := range tables {
-		rows, err := db.Query(`SELECT * FROM ` + table + ` ORDER BY rowid`)
+		sel := "*"
+		if c := only[table]; len(c) > 0 {
+			sel = `"` + strings.Join(c, `", "`) + `"`
+		}
+		rows, err := db.Query(`SELECT ` + sel + ` FROM ` + table + ` ORDER BY rowid`)
 		if err != nil {
 			t.Fatalf("read %s: %v", table, err)
 		}
 		cols, _ := rows.Columns()
+		read[table] = cols
 		for rows.Next() {
 			vals := make([]any, len(cols))
 			ptrs := make([]any, len(cols))
@@ -103,7 +110,7 @@ func dump(t *testing.T, path string, tables []string) map[string][]string {
 			t.Fatal(err)
 		}
 	}
-	return out
+	return out, read
 }
 
 func copyFile(t *testing.T, from, to string) {

@@ -86,6 +86,27 @@ func (e InvoiceCurrency) Valid() bool {
 	}
 }
 
+// Defines values for InvoiceStatus.
+const (
+	DECLINED InvoiceStatus = "DECLINED"
+	ISSUED   InvoiceStatus = "ISSUED"
+	VOIDED   InvoiceStatus = "VOIDED"
+)
+
+// Valid indicates whether the value is a known member of the InvoiceStatus enum.
+func (e InvoiceStatus) Valid() bool {
+	switch e {
+	case DECLINED:
+		return true
+	case ISSUED:
+		return true
+	case VOIDED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for InvoiceTotalsCurrency.
 const (
 	InvoiceTotalsCurrencyEUR InvoiceTotalsCurrency = "EUR"
@@ -182,6 +203,21 @@ func (e OrderStatus) Valid() bool {
 	case OrderStatusREJECTED:
 		return true
 	case OrderStatusRESERVED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaymentDeclinedProblemCurrency.
+const (
+	PaymentDeclinedProblemCurrencyEUR PaymentDeclinedProblemCurrency = "EUR"
+)
+
+// Valid indicates whether the value is a known member of the PaymentDeclinedProblemCurrency enum.
+func (e PaymentDeclinedProblemCurrency) Valid() bool {
+	switch e {
+	case PaymentDeclinedProblemCurrencyEUR:
 		return true
 	default:
 		return false
@@ -311,6 +347,27 @@ func (e TimelineStepStep) Valid() bool {
 	}
 }
 
+// Defines values for VoidInvoiceRequestReason.
+const (
+	Customer     VoidInvoiceRequestReason = "customer"
+	Deadline     VoidInvoiceRequestReason = "deadline"
+	UnknownOrder VoidInvoiceRequestReason = "unknown_order"
+)
+
+// Valid indicates whether the value is a known member of the VoidInvoiceRequestReason enum.
+func (e VoidInvoiceRequestReason) Valid() bool {
+	switch e {
+	case Customer:
+		return true
+	case Deadline:
+		return true
+	case UnknownOrder:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for WrongModeProblemMode.
 const (
 	WrongModeEvents WrongModeProblemMode = "events"
@@ -369,6 +426,30 @@ type AdjustmentRequest struct {
 	Reference MovementReference `json:"reference,omitempty,omitzero"`
 }
 
+// Credit defines model for Credit.
+type Credit struct {
+	// ChargedCents The sum of the customer's ISSUED invoices.
+	ChargedCents int64  `json:"charged_cents"`
+	CustomerID   string `json:"customer_id"`
+
+	// LimitCents The customer's own limit, or DEFAULT_CREDIT_LIMIT_CENTS.
+	LimitCents int64 `json:"limit_cents"`
+
+	// RemainingCents What a charge may still take (limit − charged, never below 0).
+	RemainingCents int64 `json:"remaining_cents"`
+}
+
+// CreditLimitRequest defines model for CreditLimitRequest.
+type CreditLimitRequest struct {
+	// LimitCents The limit in euro cents, 0 (every charge declined) to 10^12.
+	LimitCents int64 `json:"limit_cents"`
+}
+
+// CustomerID Who ordered; not blank, at most 64 characters (as in PlaceOrder).
+//
+// Example: cust-thrifty
+type CustomerID = string
+
 // FaultSettings defines model for FaultSettings.
 type FaultSettings struct {
 	// ConsumersPaused Stop consuming from Kafka (events mode); the backlog grows as lag.
@@ -384,6 +465,12 @@ type FaultSettings struct {
 	// order-svc only; the setting does not survive the exit. For the
 	// dual-write lesson (flowctl scenario dual-write).
 	CrashAfterCommit int `json:"crash_after_commit,omitempty,omitzero"`
+
+	// DeclineRate Share of charges the payment provider declines (invoicing-svc,
+	// drawn once per charge, both modes): the order fails with the reason
+	// "declined by the payment provider (fault decline_rate)". For the
+	// payment-declined lesson.
+	DeclineRate float64 `json:"decline_rate,omitempty,omitzero"`
 
 	// ErrorRate Share of requests answered 503 and of event handlings failed (and retried).
 	ErrorRate float64 `json:"error_rate,omitempty,omitzero"`
@@ -444,7 +531,7 @@ type InsufficientStockProblem struct {
 	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
-	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, wrong-mode, internal.
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal, payment-declined, invoice-voided, invoice-declined, order-cancelled, wrong-mode.
 	//
 	// Example: https://orderflow.dev/problems/validation
 	Type                 string                 `json:"type"`
@@ -457,13 +544,28 @@ type Invoice struct {
 	CustomerID string          `json:"customer_id"`
 
 	// InvoiceID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	InvoiceID UUID          `json:"invoice_id"`
-	IssuedAt  time.Time     `json:"issued_at"`
-	Lines     []InvoiceLine `json:"lines"`
+	InvoiceID UUID `json:"invoice_id"`
+
+	// IssuedAt When the charge was decided (issued, or declined).
+	IssuedAt time.Time     `json:"issued_at"`
+	Lines    []InvoiceLine `json:"lines"`
 
 	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	OrderID    UUID  `json:"order_id"`
-	TotalCents int64 `json:"total_cents"`
+	OrderID UUID `json:"order_id"`
+
+	// Reason DECLINED: why (the amount and the remaining credit, or the payment
+	// provider). VOIDED: the cancellation's reason (`customer`,
+	// `deadline`, `unknown_order`). Absent while ISSUED.
+	Reason string `json:"reason,omitempty,omitzero"`
+
+	// Status ISSUED — charged to the customer's credit; VOIDED — was charged, the
+	// order was cancelled, the amount is back in the credit; DECLINED — the
+	// charge was refused, nothing was charged.
+	Status     InvoiceStatus `json:"status"`
+	TotalCents int64         `json:"total_cents"`
+
+	// VoidedAt When a VOIDED invoice was voided.
+	VoidedAt time.Time `json:"voided_at,omitempty,omitzero"`
 }
 
 // InvoiceCurrency defines model for Invoice.Currency.
@@ -485,7 +587,43 @@ type InvoiceLine struct {
 type InvoiceList struct {
 	Count    int       `json:"count"`
 	Invoices []Invoice `json:"invoices"`
+
+	// NextAfter Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	NextAfter UUID `json:"next_after,omitempty,omitzero"`
 }
+
+// InvoiceProblem An order that is not charged (409); `order_id` and `invoice_id` name what was voided (not on `wrong-mode`).
+type InvoiceProblem struct {
+	Detail string `json:"detail,omitempty,omitzero"`
+
+	// Errors The fields at fault (validation problems).
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
+
+	// InvoiceID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	InvoiceID UUID `json:"invoice_id,omitempty,omitzero"`
+
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id,omitempty,omitzero"`
+
+	// Status The HTTP status code.
+	Status int    `json:"status"`
+	Title  string `json:"title"`
+
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
+
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal, payment-declined, invoice-voided, invoice-declined, order-cancelled, wrong-mode.
+	//
+	// Example: https://orderflow.dev/problems/validation
+	Type                 string                 `json:"type"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// InvoiceStatus ISSUED — charged to the customer's credit; VOIDED — was charged, the
+// order was cancelled, the amount is back in the credit; DECLINED — the
+// charge was refused, nothing was charged.
+type InvoiceStatus string
 
 // InvoiceTotals defines model for InvoiceTotals.
 type InvoiceTotals struct {
@@ -606,7 +744,7 @@ type NoPriceProblem struct {
 	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
-	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, wrong-mode, internal.
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal, payment-declined, invoice-voided, invoice-declined, order-cancelled, wrong-mode.
 	//
 	// Example: https://orderflow.dev/problems/validation
 	Type                 string                 `json:"type"`
@@ -698,7 +836,7 @@ type OrderProblem struct {
 	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
-	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, wrong-mode, internal.
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal, payment-declined, invoice-voided, invoice-declined, order-cancelled, wrong-mode.
 	//
 	// Example: https://orderflow.dev/problems/validation
 	Type                 string                 `json:"type"`
@@ -714,6 +852,43 @@ type OrderProblem struct {
 // `customer` — `POST /orders/{id}/cancel`; `unknown_order` — a reservation or invoice arrived for an
 // order order-svc never had, events mode).
 type OrderStatus string
+
+// PaymentDeclinedProblem A charge the customer's credit or the payment provider refused (402).
+type PaymentDeclinedProblem struct {
+	AmountCents int64                          `json:"amount_cents"`
+	Currency    PaymentDeclinedProblemCurrency `json:"currency"`
+	CustomerID  string                         `json:"customer_id"`
+	Detail      string                         `json:"detail,omitempty,omitzero"`
+
+	// Errors The fields at fault (validation problems).
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
+
+	// InvoiceID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	InvoiceID UUID `json:"invoice_id"`
+
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id"`
+
+	// RemainingCents The customer's remaining credit now (nothing of this charge is in it).
+	RemainingCents int64 `json:"remaining_cents"`
+
+	// Status The HTTP status code.
+	Status int    `json:"status"`
+	Title  string `json:"title"`
+
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
+
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal, payment-declined, invoice-voided, invoice-declined, order-cancelled, wrong-mode.
+	//
+	// Example: https://orderflow.dev/problems/validation
+	Type                 string                 `json:"type"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// PaymentDeclinedProblemCurrency defines model for PaymentDeclinedProblem.Currency.
+type PaymentDeclinedProblemCurrency string
 
 // PlaceOrder defines model for PlaceOrder.
 type PlaceOrder struct {
@@ -743,7 +918,7 @@ type Problem struct {
 	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
-	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, wrong-mode, internal.
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal, payment-declined, invoice-voided, invoice-declined, order-cancelled, wrong-mode.
 	//
 	// Example: https://orderflow.dev/problems/validation
 	Type                 string                 `json:"type"`
@@ -960,7 +1135,7 @@ type StockProblem struct {
 	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
-	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, wrong-mode, internal.
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal, payment-declined, invoice-voided, invoice-declined, order-cancelled, wrong-mode.
 	//
 	// Example: https://orderflow.dev/problems/validation
 	Type                 string                 `json:"type"`
@@ -984,6 +1159,15 @@ type TraceID = string
 // UUID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
 type UUID = string
 
+// VoidInvoiceRequest defines model for VoidInvoiceRequest.
+type VoidInvoiceRequest struct {
+	// Reason Why the order was cancelled; becomes the invoice's `reason`.
+	Reason VoidInvoiceRequestReason `json:"reason,omitempty,omitzero"`
+}
+
+// VoidInvoiceRequestReason Why the order was cancelled; becomes the invoice's `reason`.
+type VoidInvoiceRequestReason string
+
 // WrongModeProblem A write this mode does not take over REST (409, type `wrong-mode`):
 // `mode` is the service's mode, `owned_by` what changes that state in it.
 type WrongModeProblem struct {
@@ -1004,7 +1188,7 @@ type WrongModeProblem struct {
 	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
-	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, wrong-mode, internal.
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal, payment-declined, invoice-voided, invoice-declined, order-cancelled, wrong-mode.
 	//
 	// Example: https://orderflow.dev/problems/validation
 	Type                 string                 `json:"type"`
@@ -1048,7 +1232,13 @@ type ListInvoicesParams struct {
 	// OrderID Only the invoice of this order.
 	OrderID *UUID `form:"order_id,omitempty" json:"order_id,omitempty"`
 
-	// Limit How many invoices, newest first (without `order_id`).
+	// Status Only invoices with this status.
+	Status *InvoiceStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// After The `next_after` of the previous page (the id of its last invoice); an id that names no invoice is a `404`.
+	After *UUID `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit How many invoices in the page, newest first.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
@@ -1079,8 +1269,14 @@ type ListReservationsParams struct {
 // SetFaultsJSONRequestBody defines body for SetFaults for application/json ContentType.
 type SetFaultsJSONRequestBody = FaultSettings
 
+// SetCreditLimitJSONRequestBody defines body for SetCreditLimit for application/json ContentType.
+type SetCreditLimitJSONRequestBody = CreditLimitRequest
+
 // IssueInvoiceJSONRequestBody defines body for IssueInvoice for application/json ContentType.
 type IssueInvoiceJSONRequestBody = IssueInvoiceRequest
+
+// VoidInvoiceJSONRequestBody defines body for VoidInvoice for application/json ContentType.
+type VoidInvoiceJSONRequestBody = VoidInvoiceRequest
 
 // PlaceOrderJSONRequestBody defines body for PlaceOrder for application/json ContentType.
 type PlaceOrderJSONRequestBody = PlaceOrder
@@ -1274,6 +1470,178 @@ func (a InsufficientStockProblem) MarshalJSON() ([]byte, error) {
 	object["sku"], err = json.Marshal(a.SKU)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'sku': %w", err)
+	}
+
+	object["status"], err = json.Marshal(a.Status)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'status': %w", err)
+	}
+
+	object["title"], err = json.Marshal(a.Title)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'title': %w", err)
+	}
+
+	object["trace_id"], err = json.Marshal(a.TraceID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
+	}
+
+	object["type"], err = json.Marshal(a.Type)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'type': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for InvoiceProblem. Returns the specified
+// element and whether it was found
+func (a InvoiceProblem) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for InvoiceProblem
+func (a *InvoiceProblem) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for InvoiceProblem to handle AdditionalProperties
+func (a *InvoiceProblem) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["detail"]; found {
+		err = json.Unmarshal(raw, &a.Detail)
+		if err != nil {
+			return fmt.Errorf("error reading 'detail': %w", err)
+		}
+		delete(object, "detail")
+	}
+
+	if raw, found := object["errors"]; found {
+		err = json.Unmarshal(raw, &a.Errors)
+		if err != nil {
+			return fmt.Errorf("error reading 'errors': %w", err)
+		}
+		delete(object, "errors")
+	}
+
+	if raw, found := object["instance"]; found {
+		err = json.Unmarshal(raw, &a.Instance)
+		if err != nil {
+			return fmt.Errorf("error reading 'instance': %w", err)
+		}
+		delete(object, "instance")
+	}
+
+	if raw, found := object["invoice_id"]; found {
+		err = json.Unmarshal(raw, &a.InvoiceID)
+		if err != nil {
+			return fmt.Errorf("error reading 'invoice_id': %w", err)
+		}
+		delete(object, "invoice_id")
+	}
+
+	if raw, found := object["order_id"]; found {
+		err = json.Unmarshal(raw, &a.OrderID)
+		if err != nil {
+			return fmt.Errorf("error reading 'order_id': %w", err)
+		}
+		delete(object, "order_id")
+	}
+
+	if raw, found := object["status"]; found {
+		err = json.Unmarshal(raw, &a.Status)
+		if err != nil {
+			return fmt.Errorf("error reading 'status': %w", err)
+		}
+		delete(object, "status")
+	}
+
+	if raw, found := object["title"]; found {
+		err = json.Unmarshal(raw, &a.Title)
+		if err != nil {
+			return fmt.Errorf("error reading 'title': %w", err)
+		}
+		delete(object, "title")
+	}
+
+	if raw, found := object["trace_id"]; found {
+		err = json.Unmarshal(raw, &a.TraceID)
+		if err != nil {
+			return fmt.Errorf("error reading 'trace_id': %w", err)
+		}
+		delete(object, "trace_id")
+	}
+
+	if raw, found := object["type"]; found {
+		err = json.Unmarshal(raw, &a.Type)
+		if err != nil {
+			return fmt.Errorf("error reading 'type': %w", err)
+		}
+		delete(object, "type")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for InvoiceProblem to handle AdditionalProperties
+func (a InvoiceProblem) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["detail"], err = json.Marshal(a.Detail)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'detail': %w", err)
+	}
+
+	if a.Errors != nil {
+		object["errors"], err = json.Marshal(a.Errors)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'errors': %w", err)
+		}
+	}
+
+	object["instance"], err = json.Marshal(a.Instance)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'instance': %w", err)
+	}
+
+	object["invoice_id"], err = json.Marshal(a.InvoiceID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'invoice_id': %w", err)
+	}
+
+	object["order_id"], err = json.Marshal(a.OrderID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'order_id': %w", err)
 	}
 
 	object["status"], err = json.Marshal(a.Status)
@@ -1788,6 +2156,230 @@ func (a OrderProblem) MarshalJSON() ([]byte, error) {
 	object["order_status"], err = json.Marshal(a.OrderStatus)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'order_status': %w", err)
+	}
+
+	object["status"], err = json.Marshal(a.Status)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'status': %w", err)
+	}
+
+	object["title"], err = json.Marshal(a.Title)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'title': %w", err)
+	}
+
+	object["trace_id"], err = json.Marshal(a.TraceID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
+	}
+
+	object["type"], err = json.Marshal(a.Type)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'type': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for PaymentDeclinedProblem. Returns the specified
+// element and whether it was found
+func (a PaymentDeclinedProblem) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for PaymentDeclinedProblem
+func (a *PaymentDeclinedProblem) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for PaymentDeclinedProblem to handle AdditionalProperties
+func (a *PaymentDeclinedProblem) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["amount_cents"]; found {
+		err = json.Unmarshal(raw, &a.AmountCents)
+		if err != nil {
+			return fmt.Errorf("error reading 'amount_cents': %w", err)
+		}
+		delete(object, "amount_cents")
+	}
+
+	if raw, found := object["currency"]; found {
+		err = json.Unmarshal(raw, &a.Currency)
+		if err != nil {
+			return fmt.Errorf("error reading 'currency': %w", err)
+		}
+		delete(object, "currency")
+	}
+
+	if raw, found := object["customer_id"]; found {
+		err = json.Unmarshal(raw, &a.CustomerID)
+		if err != nil {
+			return fmt.Errorf("error reading 'customer_id': %w", err)
+		}
+		delete(object, "customer_id")
+	}
+
+	if raw, found := object["detail"]; found {
+		err = json.Unmarshal(raw, &a.Detail)
+		if err != nil {
+			return fmt.Errorf("error reading 'detail': %w", err)
+		}
+		delete(object, "detail")
+	}
+
+	if raw, found := object["errors"]; found {
+		err = json.Unmarshal(raw, &a.Errors)
+		if err != nil {
+			return fmt.Errorf("error reading 'errors': %w", err)
+		}
+		delete(object, "errors")
+	}
+
+	if raw, found := object["instance"]; found {
+		err = json.Unmarshal(raw, &a.Instance)
+		if err != nil {
+			return fmt.Errorf("error reading 'instance': %w", err)
+		}
+		delete(object, "instance")
+	}
+
+	if raw, found := object["invoice_id"]; found {
+		err = json.Unmarshal(raw, &a.InvoiceID)
+		if err != nil {
+			return fmt.Errorf("error reading 'invoice_id': %w", err)
+		}
+		delete(object, "invoice_id")
+	}
+
+	if raw, found := object["order_id"]; found {
+		err = json.Unmarshal(raw, &a.OrderID)
+		if err != nil {
+			return fmt.Errorf("error reading 'order_id': %w", err)
+		}
+		delete(object, "order_id")
+	}
+
+	if raw, found := object["remaining_cents"]; found {
+		err = json.Unmarshal(raw, &a.RemainingCents)
+		if err != nil {
+			return fmt.Errorf("error reading 'remaining_cents': %w", err)
+		}
+		delete(object, "remaining_cents")
+	}
+
+	if raw, found := object["status"]; found {
+		err = json.Unmarshal(raw, &a.Status)
+		if err != nil {
+			return fmt.Errorf("error reading 'status': %w", err)
+		}
+		delete(object, "status")
+	}
+
+	if raw, found := object["title"]; found {
+		err = json.Unmarshal(raw, &a.Title)
+		if err != nil {
+			return fmt.Errorf("error reading 'title': %w", err)
+		}
+		delete(object, "title")
+	}
+
+	if raw, found := object["trace_id"]; found {
+		err = json.Unmarshal(raw, &a.TraceID)
+		if err != nil {
+			return fmt.Errorf("error reading 'trace_id': %w", err)
+		}
+		delete(object, "trace_id")
+	}
+
+	if raw, found := object["type"]; found {
+		err = json.Unmarshal(raw, &a.Type)
+		if err != nil {
+			return fmt.Errorf("error reading 'type': %w", err)
+		}
+		delete(object, "type")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for PaymentDeclinedProblem to handle AdditionalProperties
+func (a PaymentDeclinedProblem) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["amount_cents"], err = json.Marshal(a.AmountCents)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'amount_cents': %w", err)
+	}
+
+	object["currency"], err = json.Marshal(a.Currency)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'currency': %w", err)
+	}
+
+	object["customer_id"], err = json.Marshal(a.CustomerID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'customer_id': %w", err)
+	}
+
+	object["detail"], err = json.Marshal(a.Detail)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'detail': %w", err)
+	}
+
+	if a.Errors != nil {
+		object["errors"], err = json.Marshal(a.Errors)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'errors': %w", err)
+		}
+	}
+
+	object["instance"], err = json.Marshal(a.Instance)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'instance': %w", err)
+	}
+
+	object["invoice_id"], err = json.Marshal(a.InvoiceID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'invoice_id': %w", err)
+	}
+
+	object["order_id"], err = json.Marshal(a.OrderID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'order_id': %w", err)
+	}
+
+	object["remaining_cents"], err = json.Marshal(a.RemainingCents)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'remaining_cents': %w", err)
 	}
 
 	object["status"], err = json.Marshal(a.Status)
@@ -2496,6 +3088,41 @@ type ClientInterface interface {
 	// Corresponds with GET /admin/knobs (the `GetKnobs` operationId).
 	GetKnobs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetCredit A customer's credit
+	//
+	// The customer's limit (its own, or `DEFAULT_CREDIT_LIMIT_CENTS` for
+	// every customer without one: any customer id has a credit), what is
+	// charged (the sum of its ISSUED invoices; a voided invoice gave its
+	// amount back) and what remains. Seeded for the lessons: `cust-broke`
+	// (limit 0) and `cust-thrifty` (€100).
+	//
+	// Corresponds with GET /customers/{id}/credit (the `GetCredit` operationId).
+	GetCredit(ctx context.Context, id CustomerID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetCreditLimitWithBody Set a customer's credit limit
+	//
+	// Gives the customer its own limit, in both modes. Idempotent: the same
+	// limit again changes nothing. Invoices already issued stay charged; a
+	// limit below them leaves nothing remaining, and later charges are
+	// declined. At most 64 KiB; unknown members are rejected.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /customers/{id}/credit-limit (the `SetCreditLimit` operationId).
+	SetCreditLimitWithBody(ctx context.Context, id CustomerID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetCreditLimit Set a customer's credit limit
+	//
+	// Gives the customer its own limit, in both modes. Idempotent: the same
+	// limit again changes nothing. Invoices already issued stay charged; a
+	// limit below them leaves nothing remaining, and later charges are
+	// declined. At most 64 KiB; unknown members are rejected.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /customers/{id}/credit-limit (the `SetCreditLimit` operationId).
+	SetCreditLimit(ctx context.Context, id CustomerID, body SetCreditLimitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetHealth Liveness
 	//
 	// Answers 200 as long as the process serves HTTP. Served by every service; not traced.
@@ -2503,39 +3130,62 @@ type ClientInterface interface {
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ListInvoices Find an order's invoice, or list the newest
+	// ListInvoices Find an order's invoice, or page through the ledger
 	//
-	// With `order_id`: the invoice of that order (zero or one; `limit` is
-	// still checked, then ignored). Without: the newest invoices, newest first.
+	// The invoices, newest first (by `issued_at`, then id): ISSUED (charged),
+	// VOIDED (charged, then given back) and DECLINED (never charged). With
+	// `order_id`: the invoice of that order (zero or one). `status` keeps one
+	// status. A page holds at most `limit`; when there may be more,
+	// `next_after` is the `after` of the next page.
 	//
 	// Corresponds with GET /invoices (the `ListInvoices` operationId).
 	ListInvoices(ctx context.Context, params *ListInvoicesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// IssueInvoiceWithBody Issue the invoice of an order
+	// IssueInvoiceWithBody Charge the customer and issue the invoice of an order
 	//
-	// Prices the lines and issues the order's invoice. Idempotent per order: a
-	// repeat answers `200` with the invoice issued before. SKUs must be
-	// distinct. At most 64 KiB; unknown members are rejected. order-svc calls
-	// this in sync mode; in events mode the same happens on `StockReserved`.
+	// Prices the lines and charges the customer: within the customer's
+	// remaining credit (`GET /customers/{id}/credit`) the invoice is ISSUED
+	// (`201`); over it — or when the `decline_rate` fault says the payment
+	// provider refuses — the charge is declined (`402`, nothing charged; a
+	// DECLINED invoice is kept so the order gets the same answer again).
+	// Idempotent per order: a repeat answers `200` with the invoice issued
+	// before, `402` again for a declined one (even if the limit was raised
+	// since), `409` for a voided one. The credit check and the invoice are
+	// one transaction: concurrent charges of one customer never exceed its
+	// limit. SKUs must be distinct. At most 64 KiB; unknown members are
+	// rejected. order-svc calls this in sync mode; in events mode the same
+	// happens on `StockReserved` and this answers `409` (type `wrong-mode`):
+	// an invoice issued over REST would be one no event announces.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /invoices (the `IssueInvoice` operationId).
 	IssueInvoiceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// IssueInvoice Issue the invoice of an order
+	// IssueInvoice Charge the customer and issue the invoice of an order
 	//
-	// Prices the lines and issues the order's invoice. Idempotent per order: a
-	// repeat answers `200` with the invoice issued before. SKUs must be
-	// distinct. At most 64 KiB; unknown members are rejected. order-svc calls
-	// this in sync mode; in events mode the same happens on `StockReserved`.
+	// Prices the lines and charges the customer: within the customer's
+	// remaining credit (`GET /customers/{id}/credit`) the invoice is ISSUED
+	// (`201`); over it — or when the `decline_rate` fault says the payment
+	// provider refuses — the charge is declined (`402`, nothing charged; a
+	// DECLINED invoice is kept so the order gets the same answer again).
+	// Idempotent per order: a repeat answers `200` with the invoice issued
+	// before, `402` again for a declined one (even if the limit was raised
+	// since), `409` for a voided one. The credit check and the invoice are
+	// one transaction: concurrent charges of one customer never exceed its
+	// limit. SKUs must be distinct. At most 64 KiB; unknown members are
+	// rejected. order-svc calls this in sync mode; in events mode the same
+	// happens on `StockReserved` and this answers `409` (type `wrong-mode`):
+	// an invoice issued over REST would be one no event announces.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /invoices (the `IssueInvoice` operationId).
 	IssueInvoice(ctx context.Context, body IssueInvoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetInvoiceTotals Count and sum of all invoices
+	// GetInvoiceTotals Count and sum of the charged invoices
+	//
+	// The ISSUED invoices only; voided and declined ones are not charged.
 	//
 	// Corresponds with GET /invoices/totals (the `GetInvoiceTotals` operationId).
 	GetInvoiceTotals(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2544,6 +3194,36 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /invoices/{id} (the `GetInvoice` operationId).
 	GetInvoice(ctx context.Context, id InvoiceID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VoidInvoiceWithBody Void an issued invoice (sync mode)
+	//
+	// The compensation order-svc runs in sync mode when an order is
+	// cancelled after its invoice was issued: the invoice becomes VOIDED
+	// and its amount goes back to the customer's credit. Idempotent:
+	// voiding a voided invoice changes nothing and answers `200` with it.
+	// The body is optional (`reason` defaults to `customer`). In events
+	// mode invoices are voided by `OrderCancelled` on orders.v1, so this
+	// answers `409` (type `wrong-mode`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /invoices/{id}/void (the `VoidInvoice` operationId).
+	VoidInvoiceWithBody(ctx context.Context, id InvoiceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VoidInvoice Void an issued invoice (sync mode)
+	//
+	// The compensation order-svc runs in sync mode when an order is
+	// cancelled after its invoice was issued: the invoice becomes VOIDED
+	// and its amount goes back to the customer's credit. Idempotent:
+	// voiding a voided invoice changes nothing and answers `200` with it.
+	// The body is optional (`reason` defaults to `customer`). In events
+	// mode invoices are voided by `OrderCancelled` on orders.v1, so this
+	// answers `409` (type `wrong-mode`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /invoices/{id}/void (the `VoidInvoice` operationId).
+	VoidInvoice(ctx context.Context, id InvoiceID, body VoidInvoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMetrics Prometheus metrics
 	//
@@ -2894,6 +3574,71 @@ func (c *Client) GetKnobs(ctx context.Context, reqEditors ...RequestEditorFn) (*
 	return c.Client.Do(req)
 }
 
+// GetCredit A customer's credit
+//
+// The customer's limit (its own, or `DEFAULT_CREDIT_LIMIT_CENTS` for
+// every customer without one: any customer id has a credit), what is
+// charged (the sum of its ISSUED invoices; a voided invoice gave its
+// amount back) and what remains. Seeded for the lessons: `cust-broke`
+// (limit 0) and `cust-thrifty` (€100).
+//
+// Corresponds with GET /customers/{id}/credit (the `GetCredit` operationId).
+func (c *Client) GetCredit(ctx context.Context, id CustomerID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCreditRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetCreditLimitWithBody Set a customer's credit limit
+//
+// Gives the customer its own limit, in both modes. Idempotent: the same
+// limit again changes nothing. Invoices already issued stay charged; a
+// limit below them leaves nothing remaining, and later charges are
+// declined. At most 64 KiB; unknown members are rejected.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /customers/{id}/credit-limit (the `SetCreditLimit` operationId).
+func (c *Client) SetCreditLimitWithBody(ctx context.Context, id CustomerID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetCreditLimitRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetCreditLimit Set a customer's credit limit
+//
+// Gives the customer its own limit, in both modes. Idempotent: the same
+// limit again changes nothing. Invoices already issued stay charged; a
+// limit below them leaves nothing remaining, and later charges are
+// declined. At most 64 KiB; unknown members are rejected.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /customers/{id}/credit-limit (the `SetCreditLimit` operationId).
+func (c *Client) SetCreditLimit(ctx context.Context, id CustomerID, body SetCreditLimitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetCreditLimitRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetHealth Liveness
 //
 // Answers 200 as long as the process serves HTTP. Served by every service; not traced.
@@ -2911,10 +3656,13 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 	return c.Client.Do(req)
 }
 
-// ListInvoices Find an order's invoice, or list the newest
+// ListInvoices Find an order's invoice, or page through the ledger
 //
-// With `order_id`: the invoice of that order (zero or one; `limit` is
-// still checked, then ignored). Without: the newest invoices, newest first.
+// The invoices, newest first (by `issued_at`, then id): ISSUED (charged),
+// VOIDED (charged, then given back) and DECLINED (never charged). With
+// `order_id`: the invoice of that order (zero or one). `status` keeps one
+// status. A page holds at most `limit`; when there may be more,
+// `next_after` is the `after` of the next page.
 //
 // Corresponds with GET /invoices (the `ListInvoices` operationId).
 func (c *Client) ListInvoices(ctx context.Context, params *ListInvoicesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2929,12 +3677,21 @@ func (c *Client) ListInvoices(ctx context.Context, params *ListInvoicesParams, r
 	return c.Client.Do(req)
 }
 
-// IssueInvoiceWithBody Issue the invoice of an order
+// IssueInvoiceWithBody Charge the customer and issue the invoice of an order
 //
-// Prices the lines and issues the order's invoice. Idempotent per order: a
-// repeat answers `200` with the invoice issued before. SKUs must be
-// distinct. At most 64 KiB; unknown members are rejected. order-svc calls
-// this in sync mode; in events mode the same happens on `StockReserved`.
+// Prices the lines and charges the customer: within the customer's
+// remaining credit (`GET /customers/{id}/credit`) the invoice is ISSUED
+// (`201`); over it — or when the `decline_rate` fault says the payment
+// provider refuses — the charge is declined (`402`, nothing charged; a
+// DECLINED invoice is kept so the order gets the same answer again).
+// Idempotent per order: a repeat answers `200` with the invoice issued
+// before, `402` again for a declined one (even if the limit was raised
+// since), `409` for a voided one. The credit check and the invoice are
+// one transaction: concurrent charges of one customer never exceed its
+// limit. SKUs must be distinct. At most 64 KiB; unknown members are
+// rejected. order-svc calls this in sync mode; in events mode the same
+// happens on `StockReserved` and this answers `409` (type `wrong-mode`):
+// an invoice issued over REST would be one no event announces.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2951,12 +3708,21 @@ func (c *Client) IssueInvoiceWithBody(ctx context.Context, contentType string, b
 	return c.Client.Do(req)
 }
 
-// IssueInvoice Issue the invoice of an order
+// IssueInvoice Charge the customer and issue the invoice of an order
 //
-// Prices the lines and issues the order's invoice. Idempotent per order: a
-// repeat answers `200` with the invoice issued before. SKUs must be
-// distinct. At most 64 KiB; unknown members are rejected. order-svc calls
-// this in sync mode; in events mode the same happens on `StockReserved`.
+// Prices the lines and charges the customer: within the customer's
+// remaining credit (`GET /customers/{id}/credit`) the invoice is ISSUED
+// (`201`); over it — or when the `decline_rate` fault says the payment
+// provider refuses — the charge is declined (`402`, nothing charged; a
+// DECLINED invoice is kept so the order gets the same answer again).
+// Idempotent per order: a repeat answers `200` with the invoice issued
+// before, `402` again for a declined one (even if the limit was raised
+// since), `409` for a voided one. The credit check and the invoice are
+// one transaction: concurrent charges of one customer never exceed its
+// limit. SKUs must be distinct. At most 64 KiB; unknown members are
+// rejected. order-svc calls this in sync mode; in events mode the same
+// happens on `StockReserved` and this answers `409` (type `wrong-mode`):
+// an invoice issued over REST would be one no event announces.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2973,7 +3739,9 @@ func (c *Client) IssueInvoice(ctx context.Context, body IssueInvoiceJSONRequestB
 	return c.Client.Do(req)
 }
 
-// GetInvoiceTotals Count and sum of all invoices
+// GetInvoiceTotals Count and sum of the charged invoices
+//
+// The ISSUED invoices only; voided and declined ones are not charged.
 //
 // Corresponds with GET /invoices/totals (the `GetInvoiceTotals` operationId).
 func (c *Client) GetInvoiceTotals(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2993,6 +3761,56 @@ func (c *Client) GetInvoiceTotals(ctx context.Context, reqEditors ...RequestEdit
 // Corresponds with GET /invoices/{id} (the `GetInvoice` operationId).
 func (c *Client) GetInvoice(ctx context.Context, id InvoiceID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetInvoiceRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VoidInvoiceWithBody Void an issued invoice (sync mode)
+//
+// The compensation order-svc runs in sync mode when an order is
+// cancelled after its invoice was issued: the invoice becomes VOIDED
+// and its amount goes back to the customer's credit. Idempotent:
+// voiding a voided invoice changes nothing and answers `200` with it.
+// The body is optional (`reason` defaults to `customer`). In events
+// mode invoices are voided by `OrderCancelled` on orders.v1, so this
+// answers `409` (type `wrong-mode`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /invoices/{id}/void (the `VoidInvoice` operationId).
+func (c *Client) VoidInvoiceWithBody(ctx context.Context, id InvoiceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVoidInvoiceRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VoidInvoice Void an issued invoice (sync mode)
+//
+// The compensation order-svc runs in sync mode when an order is
+// cancelled after its invoice was issued: the invoice becomes VOIDED
+// and its amount goes back to the customer's credit. Idempotent:
+// voiding a voided invoice changes nothing and answers `200` with it.
+// The body is optional (`reason` defaults to `customer`). In events
+// mode invoices are voided by `OrderCancelled` on orders.v1, so this
+// answers `409` (type `wrong-mode`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /invoices/{id}/void (the `VoidInvoice` operationId).
+func (c *Client) VoidInvoice(ctx context.Context, id InvoiceID, body VoidInvoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVoidInvoiceRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3574,6 +4392,87 @@ func NewGetKnobsRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewGetCreditRequest constructs an http.Request for the GetCredit method
+func NewGetCreditRequest(server string, id CustomerID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/customers/%s/credit", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSetCreditLimitRequest calls the generic SetCreditLimit builder with application/json body
+func NewSetCreditLimitRequest(server string, id CustomerID, body SetCreditLimitJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetCreditLimitRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewSetCreditLimitRequestWithBody constructs an http.Request for the SetCreditLimit method, with any body, and a specified content type
+func NewSetCreditLimitRequestWithBody(server string, id CustomerID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/customers/%s/credit-limit", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetHealthRequest constructs an http.Request for the GetHealth method
 func NewGetHealthRequest(server string) (*http.Request, error) {
 	var err error
@@ -3632,6 +4531,30 @@ func NewListInvoicesRequest(server string, params *ListInvoicesParams) (*http.Re
 		if params.OrderID != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order_id", *params.OrderID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -3764,6 +4687,53 @@ func NewGetInvoiceRequest(server string, id InvoiceID) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewVoidInvoiceRequest calls the generic VoidInvoice builder with application/json body
+func NewVoidInvoiceRequest(server string, id InvoiceID, body VoidInvoiceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewVoidInvoiceRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewVoidInvoiceRequestWithBody constructs an http.Request for the VoidInvoice method, with any body, and a specified content type
+func NewVoidInvoiceRequestWithBody(server string, id InvoiceID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/invoices/%s/void", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -4464,6 +5434,43 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /admin/knobs (the `GetKnobs` operationId).
 	GetKnobsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetKnobsResponse, error)
 
+	// GetCreditWithResponse A customer's credit
+	//
+	// The customer's limit (its own, or `DEFAULT_CREDIT_LIMIT_CENTS` for
+	// every customer without one: any customer id has a credit), what is
+	// charged (the sum of its ISSUED invoices; a voided invoice gave its
+	// amount back) and what remains. Seeded for the lessons: `cust-broke`
+	// (limit 0) and `cust-thrifty` (€100).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /customers/{id}/credit (the `GetCredit` operationId).
+	GetCreditWithResponse(ctx context.Context, id CustomerID, reqEditors ...RequestEditorFn) (*GetCreditResponse, error)
+
+	// SetCreditLimitWithBodyWithResponse Set a customer's credit limit
+	//
+	// Gives the customer its own limit, in both modes. Idempotent: the same
+	// limit again changes nothing. Invoices already issued stay charged; a
+	// limit below them leaves nothing remaining, and later charges are
+	// declined. At most 64 KiB; unknown members are rejected.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /customers/{id}/credit-limit (the `SetCreditLimit` operationId).
+	SetCreditLimitWithBodyWithResponse(ctx context.Context, id CustomerID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetCreditLimitResponse, error)
+
+	// SetCreditLimitWithResponse Set a customer's credit limit
+	//
+	// Gives the customer its own limit, in both modes. Idempotent: the same
+	// limit again changes nothing. Invoices already issued stay charged; a
+	// limit below them leaves nothing remaining, and later charges are
+	// declined. At most 64 KiB; unknown members are rejected.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /customers/{id}/credit-limit (the `SetCreditLimit` operationId).
+	SetCreditLimitWithResponse(ctx context.Context, id CustomerID, body SetCreditLimitJSONRequestBody, reqEditors ...RequestEditorFn) (*SetCreditLimitResponse, error)
+
 	// GetHealthWithResponse Liveness
 	//
 	// Answers 200 as long as the process serves HTTP. Served by every service; not traced.
@@ -4473,41 +5480,64 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error)
 
-	// ListInvoicesWithResponse Find an order's invoice, or list the newest
+	// ListInvoicesWithResponse Find an order's invoice, or page through the ledger
 	//
-	// With `order_id`: the invoice of that order (zero or one; `limit` is
-	// still checked, then ignored). Without: the newest invoices, newest first.
+	// The invoices, newest first (by `issued_at`, then id): ISSUED (charged),
+	// VOIDED (charged, then given back) and DECLINED (never charged). With
+	// `order_id`: the invoice of that order (zero or one). `status` keeps one
+	// status. A page holds at most `limit`; when there may be more,
+	// `next_after` is the `after` of the next page.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /invoices (the `ListInvoices` operationId).
 	ListInvoicesWithResponse(ctx context.Context, params *ListInvoicesParams, reqEditors ...RequestEditorFn) (*ListInvoicesResponse, error)
 
-	// IssueInvoiceWithBodyWithResponse Issue the invoice of an order
+	// IssueInvoiceWithBodyWithResponse Charge the customer and issue the invoice of an order
 	//
-	// Prices the lines and issues the order's invoice. Idempotent per order: a
-	// repeat answers `200` with the invoice issued before. SKUs must be
-	// distinct. At most 64 KiB; unknown members are rejected. order-svc calls
-	// this in sync mode; in events mode the same happens on `StockReserved`.
+	// Prices the lines and charges the customer: within the customer's
+	// remaining credit (`GET /customers/{id}/credit`) the invoice is ISSUED
+	// (`201`); over it — or when the `decline_rate` fault says the payment
+	// provider refuses — the charge is declined (`402`, nothing charged; a
+	// DECLINED invoice is kept so the order gets the same answer again).
+	// Idempotent per order: a repeat answers `200` with the invoice issued
+	// before, `402` again for a declined one (even if the limit was raised
+	// since), `409` for a voided one. The credit check and the invoice are
+	// one transaction: concurrent charges of one customer never exceed its
+	// limit. SKUs must be distinct. At most 64 KiB; unknown members are
+	// rejected. order-svc calls this in sync mode; in events mode the same
+	// happens on `StockReserved` and this answers `409` (type `wrong-mode`):
+	// an invoice issued over REST would be one no event announces.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /invoices (the `IssueInvoice` operationId).
 	IssueInvoiceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*IssueInvoiceResponse, error)
 
-	// IssueInvoiceWithResponse Issue the invoice of an order
+	// IssueInvoiceWithResponse Charge the customer and issue the invoice of an order
 	//
-	// Prices the lines and issues the order's invoice. Idempotent per order: a
-	// repeat answers `200` with the invoice issued before. SKUs must be
-	// distinct. At most 64 KiB; unknown members are rejected. order-svc calls
-	// this in sync mode; in events mode the same happens on `StockReserved`.
+	// Prices the lines and charges the customer: within the customer's
+	// remaining credit (`GET /customers/{id}/credit`) the invoice is ISSUED
+	// (`201`); over it — or when the `decline_rate` fault says the payment
+	// provider refuses — the charge is declined (`402`, nothing charged; a
+	// DECLINED invoice is kept so the order gets the same answer again).
+	// Idempotent per order: a repeat answers `200` with the invoice issued
+	// before, `402` again for a declined one (even if the limit was raised
+	// since), `409` for a voided one. The credit check and the invoice are
+	// one transaction: concurrent charges of one customer never exceed its
+	// limit. SKUs must be distinct. At most 64 KiB; unknown members are
+	// rejected. order-svc calls this in sync mode; in events mode the same
+	// happens on `StockReserved` and this answers `409` (type `wrong-mode`):
+	// an invoice issued over REST would be one no event announces.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /invoices (the `IssueInvoice` operationId).
 	IssueInvoiceWithResponse(ctx context.Context, body IssueInvoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*IssueInvoiceResponse, error)
 
-	// GetInvoiceTotalsWithResponse Count and sum of all invoices
+	// GetInvoiceTotalsWithResponse Count and sum of the charged invoices
+	//
+	// The ISSUED invoices only; voided and declined ones are not charged.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4520,6 +5550,36 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /invoices/{id} (the `GetInvoice` operationId).
 	GetInvoiceWithResponse(ctx context.Context, id InvoiceID, reqEditors ...RequestEditorFn) (*GetInvoiceResponse, error)
+
+	// VoidInvoiceWithBodyWithResponse Void an issued invoice (sync mode)
+	//
+	// The compensation order-svc runs in sync mode when an order is
+	// cancelled after its invoice was issued: the invoice becomes VOIDED
+	// and its amount goes back to the customer's credit. Idempotent:
+	// voiding a voided invoice changes nothing and answers `200` with it.
+	// The body is optional (`reason` defaults to `customer`). In events
+	// mode invoices are voided by `OrderCancelled` on orders.v1, so this
+	// answers `409` (type `wrong-mode`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /invoices/{id}/void (the `VoidInvoice` operationId).
+	VoidInvoiceWithBodyWithResponse(ctx context.Context, id InvoiceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VoidInvoiceResponse, error)
+
+	// VoidInvoiceWithResponse Void an issued invoice (sync mode)
+	//
+	// The compensation order-svc runs in sync mode when an order is
+	// cancelled after its invoice was issued: the invoice becomes VOIDED
+	// and its amount goes back to the customer's credit. Idempotent:
+	// voiding a voided invoice changes nothing and answers `200` with it.
+	// The body is optional (`reason` defaults to `customer`). In events
+	// mode invoices are voided by `OrderCancelled` on orders.v1, so this
+	// answers `409` (type `wrong-mode`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /invoices/{id}/void (the `VoidInvoice` operationId).
+	VoidInvoiceWithResponse(ctx context.Context, id InvoiceID, body VoidInvoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*VoidInvoiceResponse, error)
 
 	// GetMetricsWithResponse Prometheus metrics
 	//
@@ -4996,6 +6056,123 @@ func (r GetKnobsResponse) ContentType() string {
 	return ""
 }
 
+type GetCreditResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Credit
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCreditResponse) GetJSON200() *Credit {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetCreditResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetCreditResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCreditResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCreditResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCreditResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCreditResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SetCreditLimitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Credit
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationProblemJSON415 *UnsupportedMediaType
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetCreditLimitResponse) GetJSON200() *Credit {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r SetCreditLimitResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r SetCreditLimitResponse) GetApplicationProblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationProblemJSON415
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r SetCreditLimitResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r SetCreditLimitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetCreditLimitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetCreditLimitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetCreditLimitResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetHealthResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -5044,6 +6221,8 @@ type ListInvoicesResponse struct {
 	JSON200 *InvoiceList
 	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *Problem
 	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationProblemJSON500 *InternalError
 }
@@ -5056,6 +6235,11 @@ func (r ListInvoicesResponse) GetJSON200() *InvoiceList {
 // GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
 func (r ListInvoicesResponse) GetApplicationProblemJSON400() *BadRequest {
 	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListInvoicesResponse) GetApplicationProblemJSON404() *Problem {
+	return r.ApplicationProblemJSON404
 }
 
 // GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -5111,6 +6295,10 @@ type IssueInvoiceResponse struct {
 	JSON201 *Invoice
 	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON402 the response for an HTTP 402 `application/problem+json` response
+	ApplicationProblemJSON402 *PaymentDeclinedProblem
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *InvoiceProblem
 	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
 	ApplicationProblemJSON415 *UnsupportedMediaType
 	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
@@ -5136,6 +6324,16 @@ func (r IssueInvoiceResponse) GetJSON201() *Invoice {
 // GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
 func (r IssueInvoiceResponse) GetApplicationProblemJSON400() *BadRequest {
 	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON402 returns the response for an HTTP 402 `application/problem+json` response
+func (r IssueInvoiceResponse) GetApplicationProblemJSON402() *PaymentDeclinedProblem {
+	return r.ApplicationProblemJSON402
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r IssueInvoiceResponse) GetApplicationProblemJSON409() *InvoiceProblem {
+	return r.ApplicationProblemJSON409
 }
 
 // GetApplicationProblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
@@ -5293,6 +6491,82 @@ func (r GetInvoiceResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetInvoiceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type VoidInvoiceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Invoice
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Problem
+	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationProblemJSON415 *UnsupportedMediaType
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r VoidInvoiceResponse) GetJSON200() *Invoice {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r VoidInvoiceResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r VoidInvoiceResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r VoidInvoiceResponse) GetApplicationProblemJSON409() *Problem {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r VoidInvoiceResponse) GetApplicationProblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationProblemJSON415
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r VoidInvoiceResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r VoidInvoiceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r VoidInvoiceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r VoidInvoiceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r VoidInvoiceResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -6407,6 +7681,61 @@ func (c *ClientWithResponses) GetKnobsWithResponse(ctx context.Context, reqEdito
 	return ParseGetKnobsResponse(rsp)
 }
 
+// GetCreditWithResponse A customer's credit
+//
+// The customer's limit (its own, or `DEFAULT_CREDIT_LIMIT_CENTS` for
+// every customer without one: any customer id has a credit), what is
+// charged (the sum of its ISSUED invoices; a voided invoice gave its
+// amount back) and what remains. Seeded for the lessons: `cust-broke`
+// (limit 0) and `cust-thrifty` (€100).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /customers/{id}/credit (the `GetCredit` operationId).
+func (c *ClientWithResponses) GetCreditWithResponse(ctx context.Context, id CustomerID, reqEditors ...RequestEditorFn) (*GetCreditResponse, error) {
+	rsp, err := c.GetCredit(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCreditResponse(rsp)
+}
+
+// SetCreditLimitWithBodyWithResponse Set a customer's credit limit
+//
+// Gives the customer its own limit, in both modes. Idempotent: the same
+// limit again changes nothing. Invoices already issued stay charged; a
+// limit below them leaves nothing remaining, and later charges are
+// declined. At most 64 KiB; unknown members are rejected.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /customers/{id}/credit-limit (the `SetCreditLimit` operationId).
+func (c *ClientWithResponses) SetCreditLimitWithBodyWithResponse(ctx context.Context, id CustomerID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetCreditLimitResponse, error) {
+	rsp, err := c.SetCreditLimitWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetCreditLimitResponse(rsp)
+}
+
+// SetCreditLimitWithResponse Set a customer's credit limit
+//
+// Gives the customer its own limit, in both modes. Idempotent: the same
+// limit again changes nothing. Invoices already issued stay charged; a
+// limit below them leaves nothing remaining, and later charges are
+// declined. At most 64 KiB; unknown members are rejected.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /customers/{id}/credit-limit (the `SetCreditLimit` operationId).
+func (c *ClientWithResponses) SetCreditLimitWithResponse(ctx context.Context, id CustomerID, body SetCreditLimitJSONRequestBody, reqEditors ...RequestEditorFn) (*SetCreditLimitResponse, error) {
+	rsp, err := c.SetCreditLimit(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetCreditLimitResponse(rsp)
+}
+
 // GetHealthWithResponse Liveness
 //
 // Answers 200 as long as the process serves HTTP. Served by every service; not traced.
@@ -6422,10 +7751,13 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 	return ParseGetHealthResponse(rsp)
 }
 
-// ListInvoicesWithResponse Find an order's invoice, or list the newest
+// ListInvoicesWithResponse Find an order's invoice, or page through the ledger
 //
-// With `order_id`: the invoice of that order (zero or one; `limit` is
-// still checked, then ignored). Without: the newest invoices, newest first.
+// The invoices, newest first (by `issued_at`, then id): ISSUED (charged),
+// VOIDED (charged, then given back) and DECLINED (never charged). With
+// `order_id`: the invoice of that order (zero or one). `status` keeps one
+// status. A page holds at most `limit`; when there may be more,
+// `next_after` is the `after` of the next page.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -6438,12 +7770,21 @@ func (c *ClientWithResponses) ListInvoicesWithResponse(ctx context.Context, para
 	return ParseListInvoicesResponse(rsp)
 }
 
-// IssueInvoiceWithBodyWithResponse Issue the invoice of an order
+// IssueInvoiceWithBodyWithResponse Charge the customer and issue the invoice of an order
 //
-// Prices the lines and issues the order's invoice. Idempotent per order: a
-// repeat answers `200` with the invoice issued before. SKUs must be
-// distinct. At most 64 KiB; unknown members are rejected. order-svc calls
-// this in sync mode; in events mode the same happens on `StockReserved`.
+// Prices the lines and charges the customer: within the customer's
+// remaining credit (`GET /customers/{id}/credit`) the invoice is ISSUED
+// (`201`); over it — or when the `decline_rate` fault says the payment
+// provider refuses — the charge is declined (`402`, nothing charged; a
+// DECLINED invoice is kept so the order gets the same answer again).
+// Idempotent per order: a repeat answers `200` with the invoice issued
+// before, `402` again for a declined one (even if the limit was raised
+// since), `409` for a voided one. The credit check and the invoice are
+// one transaction: concurrent charges of one customer never exceed its
+// limit. SKUs must be distinct. At most 64 KiB; unknown members are
+// rejected. order-svc calls this in sync mode; in events mode the same
+// happens on `StockReserved` and this answers `409` (type `wrong-mode`):
+// an invoice issued over REST would be one no event announces.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6456,12 +7797,21 @@ func (c *ClientWithResponses) IssueInvoiceWithBodyWithResponse(ctx context.Conte
 	return ParseIssueInvoiceResponse(rsp)
 }
 
-// IssueInvoiceWithResponse Issue the invoice of an order
+// IssueInvoiceWithResponse Charge the customer and issue the invoice of an order
 //
-// Prices the lines and issues the order's invoice. Idempotent per order: a
-// repeat answers `200` with the invoice issued before. SKUs must be
-// distinct. At most 64 KiB; unknown members are rejected. order-svc calls
-// this in sync mode; in events mode the same happens on `StockReserved`.
+// Prices the lines and charges the customer: within the customer's
+// remaining credit (`GET /customers/{id}/credit`) the invoice is ISSUED
+// (`201`); over it — or when the `decline_rate` fault says the payment
+// provider refuses — the charge is declined (`402`, nothing charged; a
+// DECLINED invoice is kept so the order gets the same answer again).
+// Idempotent per order: a repeat answers `200` with the invoice issued
+// before, `402` again for a declined one (even if the limit was raised
+// since), `409` for a voided one. The credit check and the invoice are
+// one transaction: concurrent charges of one customer never exceed its
+// limit. SKUs must be distinct. At most 64 KiB; unknown members are
+// rejected. order-svc calls this in sync mode; in events mode the same
+// happens on `StockReserved` and this answers `409` (type `wrong-mode`):
+// an invoice issued over REST would be one no event announces.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6474,7 +7824,9 @@ func (c *ClientWithResponses) IssueInvoiceWithResponse(ctx context.Context, body
 	return ParseIssueInvoiceResponse(rsp)
 }
 
-// GetInvoiceTotalsWithResponse Count and sum of all invoices
+// GetInvoiceTotalsWithResponse Count and sum of the charged invoices
+//
+// The ISSUED invoices only; voided and declined ones are not charged.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -6498,6 +7850,48 @@ func (c *ClientWithResponses) GetInvoiceWithResponse(ctx context.Context, id Inv
 		return nil, err
 	}
 	return ParseGetInvoiceResponse(rsp)
+}
+
+// VoidInvoiceWithBodyWithResponse Void an issued invoice (sync mode)
+//
+// The compensation order-svc runs in sync mode when an order is
+// cancelled after its invoice was issued: the invoice becomes VOIDED
+// and its amount goes back to the customer's credit. Idempotent:
+// voiding a voided invoice changes nothing and answers `200` with it.
+// The body is optional (`reason` defaults to `customer`). In events
+// mode invoices are voided by `OrderCancelled` on orders.v1, so this
+// answers `409` (type `wrong-mode`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /invoices/{id}/void (the `VoidInvoice` operationId).
+func (c *ClientWithResponses) VoidInvoiceWithBodyWithResponse(ctx context.Context, id InvoiceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VoidInvoiceResponse, error) {
+	rsp, err := c.VoidInvoiceWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVoidInvoiceResponse(rsp)
+}
+
+// VoidInvoiceWithResponse Void an issued invoice (sync mode)
+//
+// The compensation order-svc runs in sync mode when an order is
+// cancelled after its invoice was issued: the invoice becomes VOIDED
+// and its amount goes back to the customer's credit. Idempotent:
+// voiding a voided invoice changes nothing and answers `200` with it.
+// The body is optional (`reason` defaults to `customer`). In events
+// mode invoices are voided by `OrderCancelled` on orders.v1, so this
+// answers `409` (type `wrong-mode`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /invoices/{id}/void (the `VoidInvoice` operationId).
+func (c *ClientWithResponses) VoidInvoiceWithResponse(ctx context.Context, id InvoiceID, body VoidInvoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*VoidInvoiceResponse, error) {
+	rsp, err := c.VoidInvoice(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVoidInvoiceResponse(rsp)
 }
 
 // GetMetricsWithResponse Prometheus metrics
@@ -7028,6 +8422,93 @@ func ParseGetKnobsResponse(rsp *http.Response) (*GetKnobsResponse, error) {
 	return response, nil
 }
 
+// ParseGetCreditResponse parses an HTTP response from a GetCreditWithResponse call
+func ParseGetCreditResponse(rsp *http.Response) (*GetCreditResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCreditResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Credit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSetCreditLimitResponse parses an HTTP response from a SetCreditLimitWithResponse call
+func ParseSetCreditLimitResponse(rsp *http.Response) (*SetCreditLimitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetCreditLimitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Credit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseGetHealthResponse parses an HTTP response from a GetHealthWithResponse call
 func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -7082,6 +8563,13 @@ func ParseListInvoicesResponse(rsp *http.Response) (*ListInvoicesResponse, error
 		}
 		response.ApplicationProblemJSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -7128,6 +8616,20 @@ func ParseIssueInvoiceResponse(rsp *http.Response) (*IssueInvoiceResponse, error
 			return nil, err
 		}
 		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 402:
+		var dest PaymentDeclinedProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON402 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest InvoiceProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
@@ -7252,6 +8754,67 @@ func ParseGetInvoiceResponse(rsp *http.Response) (*GetInvoiceResponse, error) {
 			return nil, err
 		}
 		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseVoidInvoiceResponse parses an HTTP response from a VoidInvoiceWithResponse call
+func ParseVoidInvoiceResponse(rsp *http.Response) (*VoidInvoiceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &VoidInvoiceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Invoice
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError

@@ -35,6 +35,27 @@ func (e InvoiceCurrency) Valid() bool {
 	}
 }
 
+// Defines values for InvoiceStatus.
+const (
+	DECLINED InvoiceStatus = "DECLINED"
+	ISSUED   InvoiceStatus = "ISSUED"
+	VOIDED   InvoiceStatus = "VOIDED"
+)
+
+// Valid indicates whether the value is a known member of the InvoiceStatus enum.
+func (e InvoiceStatus) Valid() bool {
+	switch e {
+	case DECLINED:
+		return true
+	case ISSUED:
+		return true
+	case VOIDED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for InvoiceTotalsCurrency.
 const (
 	InvoiceTotalsCurrencyEUR InvoiceTotalsCurrency = "EUR"
@@ -50,6 +71,66 @@ func (e InvoiceTotalsCurrency) Valid() bool {
 	}
 }
 
+// Defines values for PaymentDeclinedProblemCurrency.
+const (
+	PaymentDeclinedProblemCurrencyEUR PaymentDeclinedProblemCurrency = "EUR"
+)
+
+// Valid indicates whether the value is a known member of the PaymentDeclinedProblemCurrency enum.
+func (e PaymentDeclinedProblemCurrency) Valid() bool {
+	switch e {
+	case PaymentDeclinedProblemCurrencyEUR:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for VoidInvoiceRequestReason.
+const (
+	Customer     VoidInvoiceRequestReason = "customer"
+	Deadline     VoidInvoiceRequestReason = "deadline"
+	UnknownOrder VoidInvoiceRequestReason = "unknown_order"
+)
+
+// Valid indicates whether the value is a known member of the VoidInvoiceRequestReason enum.
+func (e VoidInvoiceRequestReason) Valid() bool {
+	switch e {
+	case Customer:
+		return true
+	case Deadline:
+		return true
+	case UnknownOrder:
+		return true
+	default:
+		return false
+	}
+}
+
+// Credit defines model for Credit.
+type Credit struct {
+	// ChargedCents The sum of the customer's ISSUED invoices.
+	ChargedCents int64  `json:"charged_cents"`
+	CustomerID   string `json:"customer_id"`
+
+	// LimitCents The customer's own limit, or DEFAULT_CREDIT_LIMIT_CENTS.
+	LimitCents int64 `json:"limit_cents"`
+
+	// RemainingCents What a charge may still take (limit − charged, never below 0).
+	RemainingCents int64 `json:"remaining_cents"`
+}
+
+// CreditLimitRequest defines model for CreditLimitRequest.
+type CreditLimitRequest struct {
+	// LimitCents The limit in euro cents, 0 (every charge declined) to 10^12.
+	LimitCents int64 `json:"limit_cents"`
+}
+
+// CustomerID Who ordered; not blank, at most 64 characters (as in PlaceOrder).
+//
+// Example: cust-thrifty
+type CustomerID = string
+
 // FieldError defines model for FieldError.
 type FieldError struct {
 	Detail string `json:"detail"`
@@ -64,13 +145,28 @@ type Invoice struct {
 	CustomerID string          `json:"customer_id"`
 
 	// InvoiceID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	InvoiceID UUID          `json:"invoice_id"`
-	IssuedAt  time.Time     `json:"issued_at"`
-	Lines     []InvoiceLine `json:"lines"`
+	InvoiceID UUID `json:"invoice_id"`
+
+	// IssuedAt When the charge was decided (issued, or declined).
+	IssuedAt time.Time     `json:"issued_at"`
+	Lines    []InvoiceLine `json:"lines"`
 
 	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
-	OrderID    UUID  `json:"order_id"`
-	TotalCents int64 `json:"total_cents"`
+	OrderID UUID `json:"order_id"`
+
+	// Reason DECLINED: why (the amount and the remaining credit, or the payment
+	// provider). VOIDED: the cancellation's reason (`customer`,
+	// `deadline`, `unknown_order`). Absent while ISSUED.
+	Reason string `json:"reason,omitempty,omitzero"`
+
+	// Status ISSUED — charged to the customer's credit; VOIDED — was charged, the
+	// order was cancelled, the amount is back in the credit; DECLINED — the
+	// charge was refused, nothing was charged.
+	Status     InvoiceStatus `json:"status"`
+	TotalCents int64         `json:"total_cents"`
+
+	// VoidedAt When a VOIDED invoice was voided.
+	VoidedAt time.Time `json:"voided_at,omitempty,omitzero"`
 }
 
 // InvoiceCurrency defines model for Invoice.Currency.
@@ -92,7 +188,43 @@ type InvoiceLine struct {
 type InvoiceList struct {
 	Count    int       `json:"count"`
 	Invoices []Invoice `json:"invoices"`
+
+	// NextAfter Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	NextAfter UUID `json:"next_after,omitempty,omitzero"`
 }
+
+// InvoiceProblem An order that is not charged (409); `order_id` and `invoice_id` name what was voided (not on `wrong-mode`).
+type InvoiceProblem struct {
+	Detail string `json:"detail,omitempty,omitzero"`
+
+	// Errors The fields at fault (validation problems).
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
+
+	// InvoiceID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	InvoiceID UUID `json:"invoice_id,omitempty,omitzero"`
+
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id,omitempty,omitzero"`
+
+	// Status The HTTP status code.
+	Status int    `json:"status"`
+	Title  string `json:"title"`
+
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
+
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal, payment-declined, invoice-voided, invoice-declined, order-cancelled, wrong-mode.
+	//
+	// Example: https://orderflow.dev/problems/validation
+	Type                 string                 `json:"type"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// InvoiceStatus ISSUED — charged to the customer's credit; VOIDED — was charged, the
+// order was cancelled, the amount is back in the credit; DECLINED — the
+// charge was refused, nothing was charged.
+type InvoiceStatus string
 
 // InvoiceTotals defines model for InvoiceTotals.
 type InvoiceTotals struct {
@@ -154,12 +286,49 @@ type NoPriceProblem struct {
 	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
-	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, wrong-mode, internal.
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal, payment-declined, invoice-voided, invoice-declined, order-cancelled, wrong-mode.
 	//
 	// Example: https://orderflow.dev/problems/validation
 	Type                 string                 `json:"type"`
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
+
+// PaymentDeclinedProblem A charge the customer's credit or the payment provider refused (402).
+type PaymentDeclinedProblem struct {
+	AmountCents int64                          `json:"amount_cents"`
+	Currency    PaymentDeclinedProblemCurrency `json:"currency"`
+	CustomerID  string                         `json:"customer_id"`
+	Detail      string                         `json:"detail,omitempty,omitzero"`
+
+	// Errors The fields at fault (validation problems).
+	Errors   []FieldError `json:"errors,omitempty,omitzero"`
+	Instance string       `json:"instance,omitempty,omitzero"`
+
+	// InvoiceID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	InvoiceID UUID `json:"invoice_id"`
+
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id"`
+
+	// RemainingCents The customer's remaining credit now (nothing of this charge is in it).
+	RemainingCents int64 `json:"remaining_cents"`
+
+	// Status The HTTP status code.
+	Status int    `json:"status"`
+	Title  string `json:"title"`
+
+	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
+	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
+
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal, payment-declined, invoice-voided, invoice-declined, order-cancelled, wrong-mode.
+	//
+	// Example: https://orderflow.dev/problems/validation
+	Type                 string                 `json:"type"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// PaymentDeclinedProblemCurrency defines model for PaymentDeclinedProblem.Currency.
+type PaymentDeclinedProblemCurrency string
 
 // Problem RFC 9457 problem details. Extension members sit next to the standard
 // ones: `trace_id` on every traced response, and per problem `order_id`,
@@ -178,7 +347,7 @@ type Problem struct {
 	// TraceID Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID TraceID `json:"trace_id,omitempty,omitzero"`
 
-	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, wrong-mode, internal.
+	// Type `https://orderflow.dev/problems/<kind>`: validation, not-found, method-not-allowed, unsupported-media-type, out-of-stock, insufficient-stock, dependency-failed, no-price, overloaded, internal, payment-declined, invoice-voided, invoice-declined, order-cancelled, wrong-mode.
 	//
 	// Example: https://orderflow.dev/problems/validation
 	Type                 string                 `json:"type"`
@@ -195,6 +364,15 @@ type TraceID = string
 
 // UUID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
 type UUID = string
+
+// VoidInvoiceRequest defines model for VoidInvoiceRequest.
+type VoidInvoiceRequest struct {
+	// Reason Why the order was cancelled; becomes the invoice's `reason`.
+	Reason VoidInvoiceRequestReason `json:"reason,omitempty,omitzero"`
+}
+
+// VoidInvoiceRequestReason Why the order was cancelled; becomes the invoice's `reason`.
+type VoidInvoiceRequestReason string
 
 // InvoiceID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
 type InvoiceID = UUID
@@ -227,12 +405,196 @@ type ListInvoicesParams struct {
 	// OrderID Only the invoice of this order.
 	OrderID *UUID `form:"order_id,omitempty" json:"order_id,omitempty"`
 
-	// Limit How many invoices, newest first (without `order_id`).
+	// Status Only invoices with this status.
+	Status *InvoiceStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// After The `next_after` of the previous page (the id of its last invoice); an id that names no invoice is a `404`.
+	After *UUID `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit How many invoices in the page, newest first.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// SetCreditLimitJSONRequestBody defines body for SetCreditLimit for application/json ContentType.
+type SetCreditLimitJSONRequestBody = CreditLimitRequest
+
 // IssueInvoiceJSONRequestBody defines body for IssueInvoice for application/json ContentType.
 type IssueInvoiceJSONRequestBody = IssueInvoiceRequest
+
+// VoidInvoiceJSONRequestBody defines body for VoidInvoice for application/json ContentType.
+type VoidInvoiceJSONRequestBody = VoidInvoiceRequest
+
+// Getter for additional properties for InvoiceProblem. Returns the specified
+// element and whether it was found
+func (a InvoiceProblem) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for InvoiceProblem
+func (a *InvoiceProblem) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for InvoiceProblem to handle AdditionalProperties
+func (a *InvoiceProblem) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["detail"]; found {
+		err = json.Unmarshal(raw, &a.Detail)
+		if err != nil {
+			return fmt.Errorf("error reading 'detail': %w", err)
+		}
+		delete(object, "detail")
+	}
+
+	if raw, found := object["errors"]; found {
+		err = json.Unmarshal(raw, &a.Errors)
+		if err != nil {
+			return fmt.Errorf("error reading 'errors': %w", err)
+		}
+		delete(object, "errors")
+	}
+
+	if raw, found := object["instance"]; found {
+		err = json.Unmarshal(raw, &a.Instance)
+		if err != nil {
+			return fmt.Errorf("error reading 'instance': %w", err)
+		}
+		delete(object, "instance")
+	}
+
+	if raw, found := object["invoice_id"]; found {
+		err = json.Unmarshal(raw, &a.InvoiceID)
+		if err != nil {
+			return fmt.Errorf("error reading 'invoice_id': %w", err)
+		}
+		delete(object, "invoice_id")
+	}
+
+	if raw, found := object["order_id"]; found {
+		err = json.Unmarshal(raw, &a.OrderID)
+		if err != nil {
+			return fmt.Errorf("error reading 'order_id': %w", err)
+		}
+		delete(object, "order_id")
+	}
+
+	if raw, found := object["status"]; found {
+		err = json.Unmarshal(raw, &a.Status)
+		if err != nil {
+			return fmt.Errorf("error reading 'status': %w", err)
+		}
+		delete(object, "status")
+	}
+
+	if raw, found := object["title"]; found {
+		err = json.Unmarshal(raw, &a.Title)
+		if err != nil {
+			return fmt.Errorf("error reading 'title': %w", err)
+		}
+		delete(object, "title")
+	}
+
+	if raw, found := object["trace_id"]; found {
+		err = json.Unmarshal(raw, &a.TraceID)
+		if err != nil {
+			return fmt.Errorf("error reading 'trace_id': %w", err)
+		}
+		delete(object, "trace_id")
+	}
+
+	if raw, found := object["type"]; found {
+		err = json.Unmarshal(raw, &a.Type)
+		if err != nil {
+			return fmt.Errorf("error reading 'type': %w", err)
+		}
+		delete(object, "type")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for InvoiceProblem to handle AdditionalProperties
+func (a InvoiceProblem) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["detail"], err = json.Marshal(a.Detail)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'detail': %w", err)
+	}
+
+	if a.Errors != nil {
+		object["errors"], err = json.Marshal(a.Errors)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'errors': %w", err)
+		}
+	}
+
+	object["instance"], err = json.Marshal(a.Instance)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'instance': %w", err)
+	}
+
+	object["invoice_id"], err = json.Marshal(a.InvoiceID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'invoice_id': %w", err)
+	}
+
+	object["order_id"], err = json.Marshal(a.OrderID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'order_id': %w", err)
+	}
+
+	object["status"], err = json.Marshal(a.Status)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'status': %w", err)
+	}
+
+	object["title"], err = json.Marshal(a.Title)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'title': %w", err)
+	}
+
+	object["trace_id"], err = json.Marshal(a.TraceID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
+	}
+
+	object["type"], err = json.Marshal(a.Type)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'type': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // Getter for additional properties for NoPriceProblem. Returns the specified
 // element and whether it was found
@@ -362,6 +724,230 @@ func (a NoPriceProblem) MarshalJSON() ([]byte, error) {
 	object["sku"], err = json.Marshal(a.SKU)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'sku': %w", err)
+	}
+
+	object["status"], err = json.Marshal(a.Status)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'status': %w", err)
+	}
+
+	object["title"], err = json.Marshal(a.Title)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'title': %w", err)
+	}
+
+	object["trace_id"], err = json.Marshal(a.TraceID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'trace_id': %w", err)
+	}
+
+	object["type"], err = json.Marshal(a.Type)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'type': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for PaymentDeclinedProblem. Returns the specified
+// element and whether it was found
+func (a PaymentDeclinedProblem) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for PaymentDeclinedProblem
+func (a *PaymentDeclinedProblem) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for PaymentDeclinedProblem to handle AdditionalProperties
+func (a *PaymentDeclinedProblem) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["amount_cents"]; found {
+		err = json.Unmarshal(raw, &a.AmountCents)
+		if err != nil {
+			return fmt.Errorf("error reading 'amount_cents': %w", err)
+		}
+		delete(object, "amount_cents")
+	}
+
+	if raw, found := object["currency"]; found {
+		err = json.Unmarshal(raw, &a.Currency)
+		if err != nil {
+			return fmt.Errorf("error reading 'currency': %w", err)
+		}
+		delete(object, "currency")
+	}
+
+	if raw, found := object["customer_id"]; found {
+		err = json.Unmarshal(raw, &a.CustomerID)
+		if err != nil {
+			return fmt.Errorf("error reading 'customer_id': %w", err)
+		}
+		delete(object, "customer_id")
+	}
+
+	if raw, found := object["detail"]; found {
+		err = json.Unmarshal(raw, &a.Detail)
+		if err != nil {
+			return fmt.Errorf("error reading 'detail': %w", err)
+		}
+		delete(object, "detail")
+	}
+
+	if raw, found := object["errors"]; found {
+		err = json.Unmarshal(raw, &a.Errors)
+		if err != nil {
+			return fmt.Errorf("error reading 'errors': %w", err)
+		}
+		delete(object, "errors")
+	}
+
+	if raw, found := object["instance"]; found {
+		err = json.Unmarshal(raw, &a.Instance)
+		if err != nil {
+			return fmt.Errorf("error reading 'instance': %w", err)
+		}
+		delete(object, "instance")
+	}
+
+	if raw, found := object["invoice_id"]; found {
+		err = json.Unmarshal(raw, &a.InvoiceID)
+		if err != nil {
+			return fmt.Errorf("error reading 'invoice_id': %w", err)
+		}
+		delete(object, "invoice_id")
+	}
+
+	if raw, found := object["order_id"]; found {
+		err = json.Unmarshal(raw, &a.OrderID)
+		if err != nil {
+			return fmt.Errorf("error reading 'order_id': %w", err)
+		}
+		delete(object, "order_id")
+	}
+
+	if raw, found := object["remaining_cents"]; found {
+		err = json.Unmarshal(raw, &a.RemainingCents)
+		if err != nil {
+			return fmt.Errorf("error reading 'remaining_cents': %w", err)
+		}
+		delete(object, "remaining_cents")
+	}
+
+	if raw, found := object["status"]; found {
+		err = json.Unmarshal(raw, &a.Status)
+		if err != nil {
+			return fmt.Errorf("error reading 'status': %w", err)
+		}
+		delete(object, "status")
+	}
+
+	if raw, found := object["title"]; found {
+		err = json.Unmarshal(raw, &a.Title)
+		if err != nil {
+			return fmt.Errorf("error reading 'title': %w", err)
+		}
+		delete(object, "title")
+	}
+
+	if raw, found := object["trace_id"]; found {
+		err = json.Unmarshal(raw, &a.TraceID)
+		if err != nil {
+			return fmt.Errorf("error reading 'trace_id': %w", err)
+		}
+		delete(object, "trace_id")
+	}
+
+	if raw, found := object["type"]; found {
+		err = json.Unmarshal(raw, &a.Type)
+		if err != nil {
+			return fmt.Errorf("error reading 'type': %w", err)
+		}
+		delete(object, "type")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for PaymentDeclinedProblem to handle AdditionalProperties
+func (a PaymentDeclinedProblem) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["amount_cents"], err = json.Marshal(a.AmountCents)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'amount_cents': %w", err)
+	}
+
+	object["currency"], err = json.Marshal(a.Currency)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'currency': %w", err)
+	}
+
+	object["customer_id"], err = json.Marshal(a.CustomerID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'customer_id': %w", err)
+	}
+
+	object["detail"], err = json.Marshal(a.Detail)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'detail': %w", err)
+	}
+
+	if a.Errors != nil {
+		object["errors"], err = json.Marshal(a.Errors)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'errors': %w", err)
+		}
+	}
+
+	object["instance"], err = json.Marshal(a.Instance)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'instance': %w", err)
+	}
+
+	object["invoice_id"], err = json.Marshal(a.InvoiceID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'invoice_id': %w", err)
+	}
+
+	object["order_id"], err = json.Marshal(a.OrderID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'order_id': %w", err)
+	}
+
+	object["remaining_cents"], err = json.Marshal(a.RemainingCents)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'remaining_cents': %w", err)
 	}
 
 	object["status"], err = json.Marshal(a.Status)
@@ -541,23 +1127,64 @@ func (a Problem) MarshalJSON() ([]byte, error) {
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
-	// ListInvoices Find an order's invoice, or list the newest
+	// GetCredit A customer's credit
+	// (GET /customers/{id}/credit)
+	GetCredit(ctx echo.Context, id CustomerID) error
+	// SetCreditLimit Set a customer's credit limit
+	// (PUT /customers/{id}/credit-limit)
+	SetCreditLimit(ctx echo.Context, id CustomerID) error
+	// ListInvoices Find an order's invoice, or page through the ledger
 	// (GET /invoices)
 	ListInvoices(ctx echo.Context, params ListInvoicesParams) error
-	// IssueInvoice Issue the invoice of an order
+	// IssueInvoice Charge the customer and issue the invoice of an order
 	// (POST /invoices)
 	IssueInvoice(ctx echo.Context) error
-	// GetInvoiceTotals Count and sum of all invoices
+	// GetInvoiceTotals Count and sum of the charged invoices
 	// (GET /invoices/totals)
 	GetInvoiceTotals(ctx echo.Context) error
 	// GetInvoice Get an invoice
 	// (GET /invoices/{id})
 	GetInvoice(ctx echo.Context, id InvoiceID) error
+	// VoidInvoice Void an issued invoice (sync mode)
+	// (POST /invoices/{id}/void)
+	VoidInvoice(ctx echo.Context, id InvoiceID) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// GetCredit converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCredit(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id CustomerID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCredit(ctx, id)
+	return err
+}
+
+// SetCreditLimit converts echo context to params.
+func (w *ServerInterfaceWrapper) SetCreditLimit(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id CustomerID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetCreditLimit(ctx, id)
+	return err
 }
 
 // ListInvoices converts echo context to params.
@@ -571,6 +1198,20 @@ func (w *ServerInterfaceWrapper) ListInvoices(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "order_id", ctx.QueryParams(), &params.OrderID, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
 	}
 
 	// ------------- Optional query parameter "limit" -------------
@@ -616,6 +1257,22 @@ func (w *ServerInterfaceWrapper) GetInvoice(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetInvoice(ctx, id)
+	return err
+}
+
+// VoidInvoice converts echo context to params.
+func (w *ServerInterfaceWrapper) VoidInvoice(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id InvoiceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.VoidInvoice(ctx, id)
 	return err
 }
 
@@ -670,6 +1327,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/invoices", wrapper.IssueInvoice, options.OperationMiddlewares["issueInvoice"]...)
 	router.GET(options.BaseURL+"/invoices/totals", wrapper.GetInvoiceTotals, options.OperationMiddlewares["getInvoiceTotals"]...)
 	router.GET(options.BaseURL+"/invoices/:id", wrapper.GetInvoice, options.OperationMiddlewares["getInvoice"]...)
+	router.POST(options.BaseURL+"/invoices/:id/void", wrapper.VoidInvoice, options.OperationMiddlewares["voidInvoice"]...)
+	router.GET(options.BaseURL+"/customers/:id/credit", wrapper.GetCredit, options.OperationMiddlewares["getCredit"]...)
+	router.PUT(options.BaseURL+"/customers/:id/credit-limit", wrapper.SetCreditLimit, options.OperationMiddlewares["setCreditLimit"]...)
 
 }
 
@@ -678,83 +1338,118 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fv9cttGkn+VLlyqTGbBT0l2RNX+oTiyo7Vj62ypsnWmVhgCQ2IicAaeGYhiZFXtQ9wz3IPtk1x1z+CD",
-	"H5KlnJM6767+EoD56O7p/vXX8CaI1TxXkktrgtFNkHKWcE3/HssrJWL+WsXMCiXxVcJNrEXuHoPTlINw",
-	"g54YOHv3OoSo51+Y3o1IbqNuEAaafyyE5kkwsrrgYWDilM8ZLpcza7nGpf5Wz/vQ7+yzzrRzfrPz9Pab",
-	"IAzsMufBKDBWCzkLbm9vwyBnms25XSX0+Id7SQSRQIvB2dnxD20kS+D3nNk0CAPJ5riFSO4l9xvNp8Eo",
-	"+I9eLbKe+2p6uGyApL3jhusrkthdBOl6yB9C1C3ON7mShpO8vmfJO/6x4MbiU6yk5ZL+ZXmeCXfavVyr",
-	"Scbnf/rFuKPn12yeZ9xxZJnIglFgUw5KJ1xDygwMgWutdMu0gzCgf00w+tAYLgxUfITBVPAsCUZBXBir",
-	"5lxfiCS4DRvD+yAMqMIakXAYdLuDfr/fmCcsn5sP/fPuR7sMbs/DwFhmCxOMdvv9MLDCIrFe3sQsLieV",
-	"hSuWkUytZjHHXUfB7mS6P5zu7D17NtnZTdhTthPz/eF+0ud9vvts52mtham1uRn1esT2NFOLbsKvSmGZ",
-	"Hq3tzOX2oad04ia7g9qmLZvUQwvJgajeLmqPgMGcZVOl5zyBykJCYGM5UckSbMqqVZTk8Jf3b9+AmvzC",
-	"YxviXD6fcA1qCnisC63kDHCXEJiEQl5KtZBj6UbheFpTXXENT3fhlfgeWnQyEOGHqB2C0khswekQcV3N",
-	"5Ix3xzJyyhEBargBzuIU3FxmYcqKzEKLd2ddiJpnHLW7Y5LqsUTQYNkRrvIIDf4ip4GWi2AyZSLj1TkI",
-	"T1LUPiDpOR2GRHEnbsOWsEiX8I+//zcIayBTM/oYQiHRfHBOVOpj1EUu3yj7QhUy+SMZfKPAFHGKAKUK",
-	"HfOSPalsZ4rERG2i7UyaIs+Vtjz5iSeCnZJt/LEHQerntZk02dNa1LR15khcB9/jwRguE4iahCFBKO3K",
-	"VAkeX6AqVsrFkkTgYJadaJVzbQWC6JRlhodB3nhVI9fNusuqQGubN/B2V6t+1EDEKFwzgtDbF1pgZeNk",
-	"SGRwtan6dZ8Y+kjOZd2RNt3KB09iWHJxXo13EOEsjzzpI8USF1pzGS/Ji8hijpsdnb1r7FDLqekMtsnR",
-	"+3L/+fO+LwyEMQVPLhhpJYIj/hckzPKOFXMebCEiE9JRTpL/3EZlmCQkx8l+NaY1W+IzOYpH0GuVZdlF",
-	"XMZjFcVC2qe7QRjMhRRzFGK/2gvRZ8b1xok2hNWgY1XIJberG4f1oTUleI9OEPuP0ws2V4W0v5HVMEC3",
-	"P7oJ5uzaDcLwoDFnsG2OuSw+dw7vX53hyEIK+2VOAfd01K6sGq7yf69oXaD2GJPDlUk694qwjLkfq+ub",
-	"er5d80iRiJR72DtFvTO/D4OPgZ4vaHiOujtNaqsw0Mi8RBrB+aNgdgU6Vx3Nz6lykTpPDshlTjImL0P0",
-	"OnNlLIZwcco0izGnghYzICScZCzmb3EWuY85u37N5cymwejpLsmjfByEjVRuPH6/DVQfpF+vCYsejZpr",
-	"4r8T6hwN28T/IPhaFelbyeH9qzNgMqGY7mPBpBV2iaJaPRmPVFUGNQx/H9S6E3ju4thsj0jII2DAzqRT",
-	"mhAGYBXs9Q9csE5se81REuPEvLAUxJLGj2UpC1CSUg1csU3Rb3TdKaT4WPDOZDkCc1lEGBwbMAp3sHW+",
-	"M5Y+uVE6BCNwFwrz3hPHTwy4ZY7xSAElwjQ3sEhV5hnAbOERaocymbPrYzd+zx2KfxqswV0YNLhALb8s",
-	"XMh+okXMy8AV1SnL3k4pCX5QpBverGnO/+HkN8/8fF2DD2VVG6HcMGaSoIFDjnwk0NodDl3E3+Rpq4m4",
-	"ssTq+u9ePIf93b1n4BMAnxaZLhxdWy6NUGWUasAIC5Jf21ILjGUyYToZSyW5GTWyI9QpfsX1EuhVAmVt",
-	"IyRTzLmu9otKJIjCsYxQ2UL4x9//B1qGc7dLzmMxFTF4abad0jw4rC+rHNusiOJp04jr62S9JNC4ms9D",
-	"VLSRlGwJMoVEebnIfIPIsi6yjcgfT09PwA2AWCXc47wDo739/QY0ubLKBjj5QsuWfev6yv2sneI4H/z6",
-	"RHKV0OgzRZdx0e/vxJdCJvQfj0ZQyzqEKnsNYc5tqpIOvmFZphY8wQx8W8IYgipsR007xqr4MgQhTTGd",
-	"ilhwact3Cc+5TNCld1w5APfqkO2EVBnJFEvwLRVTOnOVcFzIlQpQ0pVHeERZqelq/7YxbTxenfiBdX7t",
-	"d/Y753/65rMJIH0tD7RSm22+AzFn45QOgcQCl5znQs4Qny1BfpHnXHdiZjhk3FKAgYaaiJmwJoQiR5uf",
-	"qkJDwkzaMRzzWssTMHw2R01ZFdX7V2edfn+wKogPh53/6nf2z2+G4WB42+pUzwN8bt/0w51tteQwKJWv",
-	"6Z8fUg5s7u0K1uc3O8Pte1CQsrLBznQQD9k+73w3eZZ0dvnTaWef9Qed4WQn3k32+NPpMyp1ljFoUVD8",
-	"srnpYefF+c13t53m4+5jHgfDu2rsQk7VdtB4d/T+FGIl0cBtWTC0qea+GoyKWBbKDKkAve6Yqxj1/4pL",
-	"q/QSH8eSoidyQkLO8JWrkbmwIVFxgRrQhSMMO3JmUxCGluYJTJY0qKzIIaiPJUZils2qqCyiwdpE7QOI",
-	"eilnmU1/jUKIepqzZPlrRCOj3pxbLWITAdO83mAsnafxe3THciypCsjmvOZQF+hIwS4UQml8aSp3Sp+Y",
-	"C5JGOPlTRa77+wRmKWM3DVrRT29/OPozvona8Am9nLRm9aN7h5/H8lNn9W/9+WGf6DNSVh2Sp2wwfNbt",
-	"d/vdwei7/ncDqP9WPg1WPtFnXGzlmNcXG9692PCOxRoKsrbYzt2L7Wwu5s4vZTLJEIjofIGZS1ikIk4B",
-	"MRrVeekPtQs4HNXsShgxyTgkYjrlmMdxEGYso5O370/BAbCJRqgHdKK0UC3RmGWZWRPKhuqP5SIVmYtM",
-	"4gw9DSwYKjGOZNIskOKFsCmNmArJMvRSsZpzaA37gxB2+/ugNOz1d9oHYylkqUJEjbCI0Bgl130bWo1J",
-	"iCjNo4QvidwsaKnCTtR1G7dHQ3X7D/tDODl688Pxm5elZpPJ0pqeGKa1uOIGMma5dj2CV2x6ybyNJio2",
-	"PYZiYrnoLtk8azthGECjdERFL48qufpeIp7ec0UyFEoaMCnTDgdWrJQM7VvwWTRMVCK4Ibt2deLNErAv",
-	"nS4hohp1BBQHUPejjTnyWEKVJlOn4+ne3s5TmCwtN+0Q+DWLbebQqOqnyGStEksk4Eqa4xCedOEQMqZn",
-	"XFfFbCdknkC02+9H/nR8b4RiTQx+XQG4izweEd+NDpEPFHgCbMYwKgSbClMBKUz4VGkOrLQAMJwbJEpY",
-	"aOUZs+hyepp/LBeitlK1gYWp0hOROFSvekZzYYyQsxDUFNda7x812z8oaS+XcK1hZdO1rhXAxwL5q+vc",
-	"6ythupIJg/xOlWujYOTuAz9KA3GZRaoMX0k9o5J0zXPOrOPnjgOo+1O4VhnPuyOOUySFuhCpkLPGobjj",
-	"oiVhIxFa1cFmfyRql9RS24KOxsCjI+AD2JJtkKhQSLjqenoiJJR9uS6clDNipvWymXwtUi6baTosGInY",
-	"5WJOKHO29BP5Rp7XauRkUKdkbSc5lHTpIMkJm6rOEGGqcvHT4V8vjt9cvHh9/PLH0wgOT45LQkyJRkhN",
-	"a6urD1f8PLl9lsyF7H3r3D6/5vPctg9qjce1JnypZOKR2AWrjpb/PDs6O7r4+fD4NCLtY2AyZUOUjiQ0",
-	"qVQRJUK6Q9oF0V5/pzLuUiUwjKIGVp04eCLfcauXncOp5XoEAzR8gDdO31D6kCjJRytngpHHBCUorcOB",
-	"rodTx+6lVBMTgUnVwpT2OsEEiap+U6Up0vkWzjx+oWmaivjd/q4jrPnR+xFlU4QDyrJw5F4UwkTZlJg3",
-	"lSIekHgKya9zQkLqphaIS97JRHtofa1trdSMs8uS6JgVho8gU+pyrYWKByWcopb6lKkZQsZfGGauTt9O",
-	"VwsIpbpTOIufQCTlKtFfOzS6c5xE4C7JhGAUMO+pkSQUu8pX7eOJKZeSfmu3c7UF9UyvbeX8plrNPSM5",
-	"01zaqOeeMB/jUXXG/qIOafvPO88dL/DcrdaGQmbcGIhO3x0+P7o4eff25PDl4enx2zd/VtNp5Moc5R2J",
-	"OminyP7w5DgIAwyaXcg/wICKirI5lywXmL90+90dl5CkVFnwmkVQsqXU8MJDDDo+tIcSrBdKX5pU5dDC",
-	"7WObeTAy3H6KM870J1TSNgISJ21WMltimMRXzxbNwFiGObyPHg5/+On4zcXp21dHb6IDHx9gEAaS8wTj",
-	"tsPCpkqLX8lAR/A9Z5prcEDamOzxtAuvmcVMnzTf4SQghi99wWosPS1PDKBZIDK1UF9LIArBw1AIJQiF",
-	"3iBd9GMVeRpKOST52lhJU8y5OYAcFT0pX2hkVuVg2SVigI/xSHEozDoYyyjWzKQXDEHjIlbzubARcLRw",
-	"FFuuVYzawSa6yDFy0WKWWqDRVdH3iRlLNxNaVSA7KiOIRryIJolILSzFUSsRsBuNoWgz8hWGzoIn7bBS",
-	"haRgWWehheWAmqukv+3RxKxgdINvvET9U7OJNeN2S++DFKJyOw4qy8InZa/oOSgcbv3KtQIKs/gBRJkg",
-	"uWGcb6zIMohTHl+imyOMFzOpNE/aXcAtVGHd0pIvKFjydIXli6nQxjrLqzzDcRKMgtfC2OO6Y9a83Pbh",
-	"ZqPrkC03GRDGMVBdIaPAqb5D1uiIPObmWBhcd2aK6mEdcynyjspd5beTK6pj+daIu7bVJPNHtYA5gvx2",
-	"KUBr4STWOJf2XcTTKaxQnnCCCV+mr8qVn++kPJCd87ULc8N+/57rLY+71tJs6t5xtaWUGVXed93e25as",
-	"aOw1bvTdhsHeQ6as3qKiKzCuUrJF6Vbz71ajZIH5d7haqMC8ux2EQaEzX9gc9Xp1Wn6TK21v0cEwLdgk",
-	"cxLGlysnG+DKQVh1bf0jLh6c397Sfb9iPmd6ie5FUIJc4lYpQIKjMub1+oduj81M3aT2XAXnt2GQK7MF",
-	"P6ip44DTdcZcrmqKZiZd79qF44TPc4WqQt0I+j7ChMYlG3WUM6xyjKZFu/sWHjq78P7VmYF5gZks5s7C",
-	"WCFj24VD28xJD7Zlm41Uc60UMZYEGk2sPoC1eoEtC10py3MuDeWe762KL90dV55E29Cs2cn2N1e5sd+r",
-	"ZPnlbGhLs/wOW3K4blV9Oo+S28bV29vfHxruZ2XBKk0rdeTAeQDh646lHrV8UuqT1IQAtnG/u3mxextZ",
-	"fmhv/R44kTfsD/4ovmu78KbxJfn4DfC6O9j7/JStVyRx8nD4xW9KrvWdt4jxkFr2KcMUyjV366udrmEV",
-	"Hbhs3N/JFbbdhTeV1Tit88L/V/QwhDjrcVfpce71KV8Xz82Aumerm1k+rl4F+pfcrl7h+v2h0W90B1A4",
-	"ev8dNT1Qp5+rQloKZkxB9SdMjxs39/4pdfpGJLcP0OjNNGybXtRDevVvkP6I7OEzrvK3msBuf/fzU6of",
-	"Jvwr2sxLjhZTyvmfzEh8WcrXVVzrjVTzTk7qrGKNi8EmF4Mvw8VglYuB42JQc9FoGX7VxPdiJmOefX08",
-	"uDKn16LGbx0/o0urJcI1doab7Ay/DDvDVXaGjp1hk52ag0qrHuccVn8TSojy1YmBLnd9nSdIpPcynsy4",
-	"/po5uDGXxe1Xz0CPJb8Uxs7LH1rcW+7GoOb9q7MQ3C8SXNPPskzNCg4t19SktaO7fj7tbsH/tt9Pu7vV",
-	"X6+5eoFrHnOR/1vav5O07431/p856PArkGj4dSQFPvLfsCF2yX03znUKNMfVqVUgdHnXvuXe0cVK4qdH",
-	"CuBZIetqtu4oqdgUzNuFNP7WdcaveGZCmCmVGCgtPvRfG5DraapjmgYtwwYtwy20rCjLXfTkrl3SaJIo",
-	"WZfNqoZIY9udxrY727dt5FZbmo3UDw7p/oSQ3Bi66I+pDFFBvUZo9PTb1ZUnfx8hbFwpXr3wWxNRXo4L",
-	"bs9v/zcAAP//",
+	"7H1bcxvH0ehf6dqTKgHJAgRAUjLBygMtUQ4jWdIRyTh1DIU72B0AEy5m4J1ZQjDNqlSezvOp8xu+p/wq",
+	"/5KvumdmL8CCF0lWPtnRk7CX2e6evl+G10Gs5gsluTQ6GF4HM84SntF/T+SVEjF/qWJmhJJ4KeE6zsTC",
+	"/gzOZhyEfeiRhvO3L0OIdtwFvXMtkpuoG4RBxn/IRcaTYGiynIeBjmd8znC5BTOGZ7jU38r3vu91Dlhn",
+	"0nl3vfv45ndBGJjVggfDQJtMyGlwc3MTBguWsTk3DtCnuTZqzrOTZ80wxu4+iCQEpkFliCLELMtWIAy0",
+	"pDIwTpm8DIEZmCtt4PEexDOWsRg/0kY0BC63YGYWhIFkcwRJJLei97uMT4Jh8L92ShLv2Lt6pwIzIuRo",
+	"vQ0DRxwQCbQYnJ+fPPsFQMJlCZi3XPPsijZ9G0BZ+chnAeoG39cLJTWnLf+aJW/5DznXBn/FShou6b9s",
+	"sUiFZdidRabGKZ//4e/aci9/z+aLlFuMDBNpMAzMjFt+gBnTMACeZSpr6XYQBvRfHQy/rzwuNBR4hMFE",
+	"8DQJhoFnsAuRBDdh5fEeCA0qN1okHPrdbr/X61XeE4bP9fe9d90fzCq4eRcG2jCT62C41+uFgREGgXX0",
+	"JmRxOWTWK5YSTU3GYo5fHQZ748nBYLK7/+TJeHcvYY/ZbswPBgdJj/f43pPdx6UgzYxZ6OHODqE9SdWy",
+	"m/ArTyy9Q2tbib+57y69sS/bjWrilk3ooYXgQFR+LmoPgcGcpROVzXkChZCHwEZyrJIVmBkrVlGSw59P",
+	"X78CNf47j02I7/L5mGegJoDbusyUnAJ+JQQmIZeXUi3lSNqn8HlaU13xDMX9hfgaWrQzEOGNqB2CyhDY",
+	"nNMm4roZk1PeHcnIMkcEyOEaOItnYN9lBiYsTw20eHfahai6x1G7OyKqnkjUeyw9xlUewMGfZDdQclGZ",
+	"TJhIebEPwoEUtQ+JepaHIVHckluzFSxnK/j5H/8fhNGQqindDCGXKD74TuT5Meoilq+Uea5ymXxOBF8p",
+	"0Hk8QwWl8izmHj2pTGeCwERtgu1c6nyxUJnhybc8EeyMZOPzbgSxn+Nm4mQHa17C1pkjcB28jhujuUwg",
+	"qgKGACG1C1G1FjHjibBIJInAB1n6JlMLnhmBCnTCUs3DYFG5dB2gvZvy5CL2vkAD6+RzL11e5z3ScHJ6",
+	"en78zBspjUYARZgZVHHSPN4LwmAupJjn82DYK/QQctyUZ7gbVQU6vF63+GGQirkwtwFWgUYtJdDzJL7P",
+	"jp8fnb88u3j69vjZydnFy5NvT84unh6/OjttBpO9t2Cipi7+3QV+xudMSCGn20D8DvUWA0thmLMVaCPS",
+	"FAy75NAiaOHn//v/3ANJCJKjVhrzVC2h134wRW+q5vb7GnnrxAzXdn0Tl3fF6lbPIr6WvV7iOhUr/ABW",
+	"u3M/LUmEBJ5nCujBEHrQQrKsPB0THqdC8qQNRkG/97f+4JPt6RoBq/A2EuQWD/S7mbIeBk8O4S5PE1pM",
+	"I9pvUhbz1/gWbX7hudBWdswsExOzsri95HJqZsHw8R6h5H/2w4p7PRqdbjrSYfAcLVZhgx6wf97BaRBV",
+	"59s0baozz6WFjCqMGYVrtjJ0ZhgNdeEKkL0lwS4tulv3kaabRK/1kKG+mxbE0GPRtKHOH3+oBs2zjMt4",
+	"Rc6mRNb6Pjg+f1v5Qkmnu1Se06bu9t0uchgIrXOeXDDTxINcWq1tJWfJNEqPSND+2/eIqIVE1QQpYYZ3",
+	"jJjzJh7C5wl52ry7YPUxpZAcX3arsSxjK/xNcvIAlDPOdFNk+uz46cuTV8fPhuSytBBzNle5NMBkQoQo",
+	"1BzEpMwIfbyxYKs5l2YkF5m6EiSA8JfXJ89wMaIgkzFPU7K+jzAaQAgqrByFIxklnCVIGGRix6UXhFvU",
+	"7sLRWHNpYDkTKXe2E93CBtr6cOBeND21DyNVlWFpqV0faIuvFLLFdjZijhxFUIrMZF+6L9esyWOF1Sss",
+	"EG6YLWS0OnZhKXJV/i8od4toEws+TLwtC30wYTHIG17XzVHlnX7TO/oyv2v7T1+c45O5FB8K2tp24Dct",
+	"tLVVwzr+t5L2wQ5BjCsTdW4loXcxH6pvmnSN5O/NBZsYnt1L2zQ58BG9HnmXGFeEBZvyQ2BWxpXVuinT",
+	"9kZ3G+8TKxMNbqGrDyeQtGn6ekKpiXvFH+H1Gr0fbl0epppvNrB4t07AI+kSL9Wg3nmj0NrrHbQPIfJf",
+	"jUhxRyXYNvKGJb5bKiCbylMSIgr+O3OVcBfw1bXkhmpzMQxGtx4Go9YDHWsqDr0CxIfx24XXbmZ8JC1S",
+	"dN2aCnfHWyChYcziS/TyaHm3pjdZtCotVLHVGZ/kmuICZWZotCqftbbDuxsWjyAMLIxBWNjCRi/EUeUM",
+	"dar+ZWT2IU7Rx1iu9ZiHoNtqLhrFDA2Io8iHxTVrTt2nDwQ+zt+/l8p8SXb2QyS+Sv6tZtzC0ET+e1nk",
+	"OklfSw6nL85JOQij4YecSSPMCklV3xlnfItAahD+MoZ4qy3dhvHWAFhyjYaFOTUZQh810n7v0GYbCW3H",
+	"OUrGHFqL3JBGIY4fSU8LVIdK2hXbpF2i951cih9y3hmvhqAv8wg0W2nQyus8l7AdSZedVVkIWuBXKE91",
+	"Shg/0mCXOcEtBaQIy7iG5UylDgGrm+7NdkiTOXt/Yp/ft5vifvXXLHgYVLBALr/Mbc7xTfZpTeVH7Py7",
+	"e1lB70eTHYyZJNXAYYF4oCUcDKwFe2Mjk2cuRvuEKH6kY/tvDHubvLLCknrCtqJvjs9grTJpafrwgPOO",
+	"TN9aMnI9zASpluSkkBUnv1F4S46egZAgzEfn+yrKtxZb1TVxbdc3UbvVWG7ysUei0WVaC67Bx9besUF/",
+	"z3N5ha0bDYGtHta//vb5UzjY238CLk/vqhe6C8fvDZdaKJ8l0qBxF9BTd7pOGyYTliUjqSTXw0oRAzWn",
+	"TTjSpQR8CTIkg7PgWfG90lHF8B9Vagg//+O/oKW5JYle8FhMRAyOo9pWNd47reaLkU38RvksXcmrlTU1",
+	"D6ArYd9HEVeSgg1Rk5BIL5sZuyVfsQnkn87O3oB9AGKV8G41M7t/cFBhcFv93FAzrh7a8N2yDHo7amf4",
+	"nBVk4+o9dUCjO2qjo7zX240vhUzofzwaQklr8s5tkSmEOTczlXTwCktTtUTnvbmuE4LKTUdNOtqo+DIE",
+	"IXU+mYhYcGn8tYQvuExQFju2aoff6pCFCKmAmSqW4FVfxQu9qHV8Si/06rBjQ6Xyd/kEYd2phC1lFFXP",
+	"Qt+/hFz1Sv+28dpoVH/xe9b5sdc56Lz7w+/uzBrRXc8Vt2Z80DxvbPUREG3hkvMF6uJcCkPeUb5YEBE0",
+	"h5Qb8sVR2hMxFUaHkC9QcUxUnkHC9Kyj+YJlzPAENJ8ixXWdVKcvzju9Xr9OiO+POv+n1zl4dz0I+4Ob",
+	"Vqf43cff7eteuNvU+hIGnoOrrux9Sv/Vb9v+mnfXu4Pmb5Ctq31gd9KPB+yAd74aP0k6e/zxpHPAev3O",
+	"YLwb7yX7/PHkSa9qsvKcDMzmR486z99df3XTqf7ce8jP/haY/6JE8lGRWzWTTFq00tax4WV8N1tB2ThS",
+	"C/UPYcxjNeeaHii7oyL7AWqI8j5SbX2bMKaUWyVf3OBDbaZWbkgvT1Sz4n17fHoGsZKoJI1PVZlZxh38",
+	"KIe+J0CTBFg1oK9i0hFcGpWt8OdIUpxFOAk5xUu2HcAGGImKcxSALhxjgLJgZoYuDS7NExiv6CHffICG",
+	"cSQxZjNsWsRvET2c6ah9CNHOjLPUzH6MQoh2Ms6S1Y8uDbQz5yYTsY6AZbz8wEhaa+2+0R3JkaSqNZvz",
+	"EsMsl5R7WSo0R/GlLhxvusVsODXEl38qwLX/fgK9krF9DVrRt6+fHf8Rr0Rt+Ak9BWl0/aa9hrdH8qdO",
+	"/d/67/vdotsIWbFJDrL+4Em31+11+8Ovel/1ofxXu9Wv3aLbuFhtm9cXG2xfbLBlsQqDrC22u32x3c3F",
+	"7P7NmExS1MO2Ks70JSxnIp4BGiZk55Xb1C7g48hmV0KLccohEZMJRycWveuRjN68Pj0Da390NEQ+oB2l",
+	"hUqKxixN9RpRNlh/JG0FhxzeVFBJhyET45NM6iVCvBRmRk9MhGQpWnpUDtAa9Poh7PUO0DHe7+22D0dS",
+	"SM9CBI0waKAyp0icpsHVmISIEkKUGkoi+xa0VG7G6n0bP4+Car8/6A3gzfGrZyevvvGc7ROMBTAsy8QV",
+	"15AywzPbDvWCTS6Zk9FExXqHIZnYQnRXbJ62LTGo+JVYoGyEZenqOj9x954qoqFQUoOesczqgZqUkqD9",
+	"HpzWhrFKBNck17YlZrPbxZV/VxBRO04E5EtRo1c7BGZGEoqEGjV1Pd7f330M45Xhuh0Cf89ik1ptVLSO",
+	"yWStmkwg4EoZx0d40oUjSDHCyYq+HUtknkC01+tFbndcGxj565SJpiJ2F3E8JrwrzXDOT+IJsClDz9qG",
+	"g16RwphPVMaBeQkAzblGoISB1iJlBi3uTsZ/8AtRB13xAQMTlY1FYrV60R43F1oLOQ1BTXCt9Va5aqcb",
+	"UtrRJVzrzTOztQY9gB9yxK+s1a+vJJWBVGjEd+ICQjTBznmmhBEus5wpzWtJqsiDnvEFZ8bis2UDylY8",
+	"XMvHRHaL4xmCon0WvbIpdrtoSdgIJus8WG0Fi9oeWurQoq3R8OAo4hAaIjYila0EwEaIJyT4FsQuvPFv",
+	"2I7mSgC79HV/zxNLRiS28awlypyt3It8I1ZuVeJaKMPatqUcUtobSDLCushIRhjuXXx79NeLk1cXz1+e",
+	"fPOnswiO3px4QLTXRghNq9HUhzU7T2afJXMhd35vzT5/z+cL0z4sOR7XGvOVkonTxNZXt7D87/Pj8+OL",
+	"745OziLiPgY6VYYqM5K0ScGKSBHiHeIuiPZ7u4Vwe5ZAN4p69crgywH5lpts1TmaGJ4NoY+CD/CqUrVJ",
+	"lOTD2p6g5zFGCkpj9UDXqVOL7qVUYx2Bnqml9vI6xiCTskUTlZGn83s4d/oLRVMXwO/19ixg1ZvOjigz",
+	"Q3VAkSo+uR+FMFZmRsjrghEPiTy55O8XpAmpcTRHveSMTLSP0tdq6hpNObv0QMcs13wIqVKXa92iuFGu",
+	"HOb5KVVTVBl/Zhj9W347qydhPLuTO4u3QCR+leivHXq6c5JEYEcaQtAKmLPUCBKSXS3q8vFI+6Wk+7T9",
+	"cvEJag99bwrjN8nU3CGyYBmXJtqxvzAc5VGxx26sgrj9u92nFhd4aldrQy5TrjVEZ2+Pnh5fvHn7+s3R",
+	"N0dnJ69f/VFNJpHrDnHt4KXTTp790ZuTIAzQabYufx8dKkptLrhkC4HhW7fX3bXx2IyCHcdZpEoa0jXP",
+	"nYpBw4fy4JX1UmWXeqYW0MLPxyZ1ykhz81Occpb9hEzaRoXEXfk7XaGbxOt7i2KgDcuQl6z3cPTs25NX",
+	"F2evXxy/ig6df4BOGEjOE/TbjnIzU5n4kQR0CF9zlvEMrCKtvOz0aRdeMsNlvCLOt3oSUIevXNJvJB0s",
+	"rl8UNROVjr0iCsGpoRC8EgqdQFrvxyiyNBRySLK1sZI6n3N9CAtGOU13IUNk1QIMu0Qd4Hw8Yhxysw5H",
+	"Moozpme2GeEiVvO5MBFwlHBKmmYqRu5g4yxfoOeSienMAD1dlIce6ZG0b0KrcGSH3oOo+IsokqipXctT",
+	"zQO2T6MrWvV8haa94Ek7LFghyVnaWWbCcEDOVdI1tld1VjC8xis+yrV+4U5ctCZPubkzf277QFuozMkH",
+	"URlE21t6SbP7KLCY+kEWI1cEFS+qsso8EE19MJelboe2nwAjhaIRwZRtzwjFWq8zWh/XeuCrDVN2hd67",
+	"HklX8B+z+NIyDa1u8+y6C6ecJxVXyNJRD4FayTrjTF2iR+G6g3t2haja/xlB6+d//qvf67lkcmHBTpJg",
+	"GHzDjWsDr89LbakSlY/UZpPerQ3eDHq9W9rkH9Ye78Db0h1v94RqAnv2o01rFcDtVEaCbsJg/z6v1Mcw",
+	"qIfe5h/c0E8VpHpU26okAjCqDevhP0az7SAM8ix12dLhzk4Z7F4vVGZuUG2zTLBxakmLF+sJKFy5ki9y",
+	"P3Hx4N3NDQ0M5fM5y1a2ALNedUGjwaa6bDNy0AfvvjhMtyqSDokHLZo3qJNvKLI1tSFAU5sREJJ8HlKA",
+	"ugsnCZ8vFPK2ddI0m/ORtDJIztlGEAEu76iBpWQzwDYiIoF8q3pyiBGSXcU29ZsZn3tV7MuBRQXOOuY2",
+	"HrcLuHDUp+q7cGSqMe5hU/Rahq4N2uHUawfq4v94FUGC97VKVvfQDpU5vNogAPXn33vmrGEI4aZeIzBZ",
+	"zm/+ffprowhaJIMkX1r2+1Dtttffv/uVxhGn36JqPOU0fLOxH6lj/V+TknT+q/O9qv2yW90t/1CIfInB",
+	"ykRk2kBrvIKo6KmOXKQskvbQO0Etp9za4Ui6lshWtRdSwlRccVlxgIrWjJZN5foFuvCdwLizTDcMq/UT",
+	"W7VgxqVBWz/yTAGl13i7C5Et/UVUytN4cSTtpS4cUdstzJTLntjkBG18dFikRzI7kzXmMFcZD0cyKpuD",
+	"I/R/zS3Nvk3a9aXQ5qTs7F3Tres9bOlqE1nhxtSLiWpKrpUj1ZUWj4cMUofB+85UUd25oy/FoqMWtkDW",
+	"WSiqHbvymJ1i3gDTs4pXZUK7kv42MF1V9r5AbowyfCi01J1d3US3a4uMXwmVa8sW5NyLxPv21KbtUGwf",
+	"YmglEst3dspXqnIQH6MGSq5sw9x2ln+u3fmTWsIcY5tih1wmBPGsC/Y2gL02LAEuNA914hW9Gnc3S94T",
+	"i18ytqiOImwx0OW86gca4d7e55wY9vpngxc3J5yHTqlRU71ldZstcB7Hb84DeC6oJudTJZ50lE8g8phZ",
+	"pvLpzAXiyZREd7tfsFC6wZhS56k1FrZ919UcyH+vxiBD0p9+AKDwS0Zyo13QtS42hj5Ru2Y2hE9OjGQr",
+	"GvT6UfvQFvNcX4vKynJA5AKJi4yylC6Nx1a6eQTOtenponRYNiz6iARa0V5vEJUTCtXAZ6MjU2i45AtD",
+	"HcdFdXPKjS5iLp/Appir3R3JMjCjxjt6xVa7FpyZMhc9KCpBdeKgHzOSNsMVAgHrAjpbDSgQUZLTnLEE",
+	"MXF7iWEbjWEwoXEVaoVu0yoHvprgskBKcluFdhsYz3h8WUwdenAomMMPmYxJzWKb1YyVtC2XpuAaNSF4",
+	"iuDVuk38fcx5YpNMNo6A0xfnGua5ptbhRGgjZGzuFSYi1/kS53oJnCx8NUV4CGtl6jJGnrHFgktNNc9T",
+	"o+JLe4yML4zQUsUuEeGc4qqO6gxHksm1XbNcTMnupcrTBDFEokjlSt9MSpXL2Leb112x6lBH8NBI9Z62",
+	"pmFuZIvNcRNPhfJ+YCAffM7wtpiduw2VJSu0aeLyx4eObVxjTWGmKppBTt2MceW4qeo5U01guUd31o+l",
+	"IvAGvf7nwruiwyx/fko8PsgNGXzYGUj1rv+9A/TrylZ+6uBf69dfP32gOOeoGlA77cSTYdVUqAn8/M9/",
+	"7R10e/ZMpCt3ZMzP//zXAK+pideYpQ00qlR81S8XJ2ZQ8rvb67Xrje7D4HG8NxmMd5POV3yfdfbGT+LO",
+	"V8kB7/QnA7Y73ov3k8e8Omt87xbHjf7/AVKtPLZpUNbp3LhGYVjufQDTeufuA45hap4Q2ZagajDiViOv",
+	"Q4AeZWQ32/ufVERbm6m/Ze6BPK07HQxXbmnyTtrdooouaqOPJAEHn9wRXxu5vVUH1mdXhxRLbg7HW+KO",
+	"ZFTvw6ZzL9bGWjVQMUqR71ZrL/UeTHGjKFPZboR6A3eEDlLCDBszbeeLRjIj+1qz4XbJdhdeZ7U6bZZL",
+	"RMTVON3DDUY7RMcy4xtm377ma2l+sz4mdbk3GHzynV6bGGvY6SMatpsxG01ltZjLNuFHh7Y7ptw9ZNca",
+	"E3hb8VsMv55ujga5FkKd8/Xclw/TfmWJ2WL6zBSz1lszsmtFZuqjOPRqhIYRKsGKdRErCqjbVAquD3r/",
+	"8l6j+9AWvWlp8J/a7n3lpzCz1QPYnOqvnCDxq5SXa5HcVKRlG2c/uIRZHrn6ORKRd0QTH5mDvP2V4hzG",
+	"36LsfMMNlCmFX7OQ7KCBsGvpbZ1Var7gUts21zLZ4xy9SifY0nbFFg7uSBZOZZFK1g3+Tb1s50ehbHHQ",
+	"jQ8Z7U9CmSruzkLZdtRKrR9jhKsmGAFs9Fyt9WTURjAqGUFhunaixHfw+8oEtPx8FrgN0NQ5XBzq1e7C",
+	"iSwcWjugUbR9ZNzDM1652YynhQsOntK6e9UPbcYT6XlnKqwpmVUZc/tofffp82ANQ3gNWu+W4bmHZsNu",
+	"/u16O7QD/SrzzT9tx+yfTaH/EsHvrefrWgkzinh+2HCqoBsm1qrptKKRLM4brk8fU7miMf6sxqrF643x",
+	"57roIYS6rPN9ggD0N2c+UabJftpUfJHMLUxF+1dmUl23t2ugsZqbJGcrJqUdXcOiv4lF/9Ng0a9j0bdY",
+	"9EssKpN4XzTwO9Y2fHk42OkBx0WVv5ZwBy/VO+/X0BlsojP4NOgM6ugMLDqDKjolBgVXPcz/qP9VCdIy",
+	"XxwZ6MiIL3MHCfQd19vwBWNwrS/zmy8egR2W/D3XZu4Pkbq1QxD9zdMX5/S3a3zTCDMsVdO8ONyK1o62",
+	"/QEWewzdh/0FFnu42Zcrro7gGY+5WPyH2r8QtW/19f6HGejwC6Bo+GUECs7z35AhdsmLv7PFZAIZx9Wp",
+	"+isyfwxYy16j80oInx1iAIcKSVe125mCiobG5KXU7iynlF/xVIcwVSrR4CU+dHcrKtfBVPo0FVgGFVgG",
+	"DbDUmGUbPAvbCkgNgL5371Fx1m/R3SXLXFnR1Bb6GFrbeUFTaSazh0PG6gofs9HtevWszKb4bvkCs90K",
+	"ZrvNmFXCt4YmY5otCGnyGeHTdMwZRkuEaItybJVp3HZxWIGbJA4rhwHVj+opgfDHWgQ3727+OwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
