@@ -129,7 +129,7 @@ func (a *API) ListOrders(c echo.Context, params gen.ListOrdersParams) error {
 		var more bool
 		list, more, err = a.Store.Page(ctx, *params.After, limit)
 		if errors.Is(err, store.ErrUnknownCursor) {
-			return problem.Validation("after names no order", problem.FieldError{Field: "after", Detail: fmt.Sprintf("%q is not the id of an order: pass the previous page's next_after, or an empty after for the first page", *params.After)})
+			return problem.New(http.StatusNotFound, "not-found", "No order to page after", fmt.Sprintf("%q is not the id of an order: pass the previous page's next_after, or an empty after for the first page", *params.After))
 		}
 		if more {
 			out.NextAfter = list[len(list)-1].ID
