@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/stack"
@@ -78,7 +79,7 @@ func runDemo(c *cobra.Command, g *globals, f *demoFlags) error {
 	fmt.Fprintf(progress, "\nplacing %d orders on order-svc %s\n", f.n, st.OrderURL())
 	orders, err := scenario.Demo(ctx, cfg)
 	if err != nil {
-		return ctxErr(ctx, unreachable(err, "order-svc at "+st.OrderURL(), string(mode)))
+		return explain.Interrupted(ctx, explain.Unreachable(err, "order-svc at "+st.OrderURL(), string(mode)))
 	}
 	res := scenario.DemoResult{Mode: string(mode), OrderURL: st.OrderURL(), Jaeger: st.Jaeger, Orders: orders}
 	sum := report.SummarizeDemo(res)

@@ -10,6 +10,7 @@ import (
 	"github.com/orderflow/platform/config"
 
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/report"
 )
@@ -86,11 +87,13 @@ func runLoad(c *cobra.Command, g *globals, f *loadFlags) error {
 		Rate: f.rate, Count: n, Settle: f.settle,
 		Say:      func(s string) { fmt.Fprintln(progress, s) },
 		Progress: bar.Update,
-		Explain:  func(err error, what, mode string) error { return ctxErr(ctx, unreachable(err, what, mode)) },
+		Explain: func(err error, what, mode string) error {
+			return explain.Interrupted(ctx, explain.Unreachable(err, what, mode))
+		},
 	})
 	bar.Done()
 	if err != nil {
-		return ctxErr(ctx, err)
+		return explain.Interrupted(ctx, err)
 	}
 	if f.asJSON {
 		return printJSON(g.env.Stdout, results)

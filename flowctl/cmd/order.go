@@ -14,6 +14,7 @@ import (
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stack"
 )
@@ -87,7 +88,7 @@ func runPlace(c *cobra.Command, g *globals, f *placeFlags) error {
 	p, err := orders.Place(c.Context(), req)
 	pe, isProblem := errors.AsType[*api.ProblemError](err)
 	if err != nil && !(isProblem && p.Order.ID != "") {
-		return unreachable(err, "order-svc at "+base, string(m))
+		return explain.Unreachable(err, "order-svc at "+base, string(m))
 	}
 	if f.asJSON {
 		out := map[string]any{"http_status": p.HTTPStatus, "order": p.Order}
@@ -154,11 +155,11 @@ func newOrderGetCmd(g *globals) *cobra.Command {
 			}
 			id, err := resolveID(c.Context(), orders, args[0])
 			if err != nil {
-				return unreachable(err, "order-svc at "+base, string(m))
+				return explain.Unreachable(err, "order-svc at "+base, string(m))
 			}
 			o, err := orders.Get(c.Context(), id)
 			if err != nil {
-				return unreachable(err, "order-svc at "+base, string(m))
+				return explain.Unreachable(err, "order-svc at "+base, string(m))
 			}
 			if f.asJSON {
 				return printJSON(g.env.Stdout, o)
@@ -214,7 +215,7 @@ func newOrderListCmd(g *globals) *cobra.Command {
 			}
 			list, err := orders.List(c.Context(), limit)
 			if err != nil {
-				return unreachable(err, "order-svc at "+base, string(m))
+				return explain.Unreachable(err, "order-svc at "+base, string(m))
 			}
 			if f.asJSON {
 				return printJSON(g.env.Stdout, list)

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stats"
 )
@@ -78,7 +79,7 @@ func runWatch(c *cobra.Command, g *globals, f *watchFlags, args []string) error 
 		return errors.New("give an order ID or --item to place a new one, not both")
 	case len(args) == 1:
 		if id, err = resolveID(ctx, orders, args[0]); err != nil {
-			return unreachable(err, "order-svc at "+base, string(m))
+			return explain.Unreachable(err, "order-svc at "+base, string(m))
 		}
 	case len(f.items) > 0:
 		req, err := placeRequest(f.customer, f.items)
@@ -87,7 +88,7 @@ func runWatch(c *cobra.Command, g *globals, f *watchFlags, args []string) error 
 		}
 		p, err := orders.Place(ctx, req)
 		if p.Order.ID == "" {
-			return unreachable(err, "order-svc at "+base, string(m))
+			return explain.Unreachable(err, "order-svc at "+base, string(m))
 		}
 		id = p.Order.ID
 		if !f.asJSON {
@@ -152,7 +153,7 @@ func watchOrder(ctx context.Context, g *globals, orders *api.Orders, id string, 
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 				return fmt.Errorf("order %s is still %s after %s; watch again, or look at `flowctl trace %s --mode …`", id, last.Status, timeout, report.ShortID(id))
 			}
-			return ctxErr(ctx, ctx.Err())
+			return explain.Interrupted(ctx, ctx.Err())
 		case <-time.After(every):
 		}
 	}

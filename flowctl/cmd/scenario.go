@@ -13,6 +13,7 @@ import (
 	"github.com/orderflow/platform/config"
 
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/investigate"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/scenario"
@@ -154,7 +155,7 @@ func runScenarios(ctx context.Context, g *globals, f *scenarioFlags, scs []scena
 		r, err := s.Run(ctx, env, modes)
 		bar.Done()
 		if err != nil {
-			return rep, ctxErr(ctx, err)
+			return rep, explain.Interrupted(ctx, err)
 		}
 		rep.Runs = append(rep.Runs, r)
 		done(r)

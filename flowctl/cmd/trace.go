@@ -13,6 +13,7 @@ import (
 	"github.com/orderflow/platform/retry"
 
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/investigate"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stack"
@@ -67,14 +68,14 @@ func runTrace(c *cobra.Command, g *globals, f *traceFlags, args []string) error 
 	ctx := c.Context()
 	id, err := resolveID(ctx, orders, args[0])
 	if err != nil {
-		return unreachable(err, "order-svc at "+base, string(m))
+		return explain.Unreachable(err, "order-svc at "+base, string(m))
 	}
 	o, err := orders.Get(ctx, id)
 	if pe, ok := errors.AsType[*api.ProblemError](err); ok && pe.Status == http.StatusNotFound {
 		return fmt.Errorf("order %s is not known to the %s stack's order-svc at %s: check the id, or try the other --mode", id, m, base)
 	}
 	if err != nil {
-		return unreachable(err, "order-svc at "+base, string(m))
+		return explain.Unreachable(err, "order-svc at "+base, string(m))
 	}
 	in := investigate.Input{
 		OrderID:  o.ID,
@@ -89,7 +90,7 @@ func runTrace(c *cobra.Command, g *globals, f *traceFlags, args []string) error 
 	j := api.NewJaeger(g.stacks.Jaeger, nil)
 	inv, err := awaitInvestigation(ctx, j, in, o.UpdatedAt)
 	if err != nil {
-		return ctxErr(ctx, err)
+		return explain.Interrupted(ctx, err)
 	}
 	if f.asJSON {
 		return printJSON(g.env.Stdout, inv)

@@ -10,6 +10,7 @@ import (
 	"github.com/orderflow/platform/config"
 
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/investigate"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/scenario"
@@ -82,7 +83,7 @@ func runWalkthrough(c *cobra.Command, g *globals, f *walkthroughFlags) error {
 		r, err := s.Run(ctx, env, []config.Mode{m})
 		bar.Done()
 		if err != nil {
-			return ctxErr(ctx, err)
+			return explain.Interrupted(ctx, err)
 		}
 		report.ScenarioRun(w, r, isTerminal(w))
 	}
@@ -132,7 +133,7 @@ func walkthroughTrace(c *cobra.Command, g *globals, env *scenario.Env, m config.
 		Services: investigate.ServiceNames(string(m)), Status: string(o.Status), Reason: o.Reason,
 	}, o.UpdatedAt)
 	if err != nil {
-		return ctxErr(ctx, err)
+		return explain.Interrupted(ctx, err)
 	}
 	report.Waterfall(w, inv, 50, isTerminal(w))
 	fmt.Fprintf(w, "\nIn Jaeger: %s/trace/%s\n", stack.JaegerUI, o.TraceID)
