@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -153,7 +152,7 @@ func newOrderGetCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			id, err := resolveID(c.Context(), orders, args[0])
+			id, err := orders.ResolveID(c.Context(), args[0])
 			if err != nil {
 				return explain.Unreachable(err, "order-svc at "+base, string(m))
 			}
@@ -170,32 +169,6 @@ func newOrderGetCmd(g *globals) *cobra.Command {
 	}
 	f.register(c)
 	return c
-}
-
-// resolveID expands a short id (the demo prints the first block of the UUID)
-// by matching it against the newest orders.
-func resolveID(ctx context.Context, orders *api.Orders, id string) (string, error) {
-	if len(id) >= 36 {
-		return id, nil
-	}
-	list, err := orders.List(ctx, 500)
-	if err != nil {
-		return "", err
-	}
-	var match []string
-	for _, o := range list {
-		if strings.HasPrefix(o.ID, id) {
-			match = append(match, o.ID)
-		}
-	}
-	switch len(match) {
-	case 0:
-		return "", fmt.Errorf("no order id starts with %q among the newest 500: give the full id", id)
-	case 1:
-		return match[0], nil
-	default:
-		return "", fmt.Errorf("%q matches %d orders: give more of the id", id, len(match))
-	}
 }
 
 func newOrderListCmd(g *globals) *cobra.Command {

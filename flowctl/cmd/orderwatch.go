@@ -78,7 +78,7 @@ func runWatch(c *cobra.Command, g *globals, f *watchFlags, args []string) error 
 	case len(args) == 1 && len(f.items) > 0:
 		return errors.New("give an order ID or --item to place a new one, not both")
 	case len(args) == 1:
-		if id, err = resolveID(ctx, orders, args[0]); err != nil {
+		if id, err = orders.ResolveID(ctx, args[0]); err != nil {
 			return explain.Unreachable(err, "order-svc at "+base, string(m))
 		}
 	case len(f.items) > 0:

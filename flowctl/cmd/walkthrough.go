@@ -127,11 +127,7 @@ func walkthroughTrace(c *cobra.Command, g *globals, env *scenario.Env, m config.
 		}
 	}
 	fmt.Fprintf(w, "order %s: %s; its spans as Jaeger has them:\n\n", o.ID, o.Status)
-	inv, err := awaitInvestigation(ctx, env.Jaeger, investigate.Input{
-		OrderID: o.ID, TraceID: o.TraceID, Mode: string(m),
-		Since: o.PlacedAt.Add(-2 * time.Second), Until: o.UpdatedAt.Add(5 * time.Second),
-		Services: investigate.ServiceNames(string(m)), Status: string(o.Status), Reason: o.Reason,
-	}, o.UpdatedAt)
+	inv, err := investigate.Await(ctx, env.Jaeger, investigate.InputFor(o, m), o.UpdatedAt)
 	if err != nil {
 		return explain.Interrupted(ctx, err)
 	}
