@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orderflow/flowctl/internal/bench"
+	"github.com/orderflow/flowctl/internal/explain"
 )
 
 const benchLong = `bench brings both stacks up and, for each mode in turn (never both at once),
@@ -48,7 +49,7 @@ func newBenchCmd(g *globals) *cobra.Command {
 			f.set.Up = f.up.options(g.progress(f.asJSON))
 			res, files, err := bench.OnStacks(c.Context(), g.stacks, f.cfg, f.set)
 			if err != nil {
-				return explainStartError(g.env.Stderr, ctxErr(c.Context(), err))
+				return explain.StartFailure(g.env.Stderr, explain.Interrupted(c.Context(), err))
 			}
 			if f.asJSON {
 				return printJSON(g.env.Stdout, res)

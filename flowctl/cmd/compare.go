@@ -2,15 +2,11 @@ package cmd
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/comparereport"
-	"github.com/orderflow/flowctl/internal/scenario"
 )
 
 const compareLong = `compare brings both stacks up, runs the chosen scenarios against sync and then
@@ -48,45 +44,11 @@ func newCompareCmd(g *globals) *cobra.Command {
 }
 
 func runCompare(c *cobra.Command, g *globals, f *compareFlags) error {
-	var rep scenario.Report
-	dir := ""
-	if f.from != "" {
-		r, err := comparereport.ReadReport(f.from)
-		if err != nil {
-			return fmt.Errorf("--from: %w (use a results.json that compare or `scenario --json` wrote)", err)
-		}
-		rep, dir = r, filepath.Dir(f.from)
-	} else {
-		scs, err := scenario.Lookup(f.names)
-		if err != nil {
-			return fmt.Errorf("--scenarios: %w", err)
-		}
-		if err := f.check(); err != nil {
-			return err
-		}
-		progress := g.env.Stdout
-		if f.asJSON {
-			progress = g.env.Stderr
-		}
-		modes := []config.Mode{config.ModeSync, config.ModeEvents}
-		rep, err = runScenarios(c.Context(), g, &f.scenarioFlags, scs, modes, progress, func(r scenario.Run) {
-			fmt.Fprintf(progress, "  ⇒ %s\n", r.Verdict())
-		})
-		if err != nil {
-			return err
-		}
-		l, err := g.layout()
-		if err != nil {
-			return err
-		}
-		if !filepath.IsAbs(f.out) {
-			f.out = filepath.Join(l.Root, f.out)
-		}
-		dir = filepath.Join(f.out, rep.Started.Local().Format("20060102-150405"))
-	}
-	files, err := comparereport.WriteCompare(dir, rep)
+	rep, files, err := comparereport.Compare(c.Context(), g.stacks, comparereport.Setup{
+		From: f.from, Names: f.names, Out: f.out, Scenarios: f.setup(g, g.progress(f.asJSON)),
+	})
 	if err != nil {
-		return fmt.Errorf("write the report: %w", err)
+		return err
 	}
 	if f.asJSON {
 		return printJSON(g.env.Stdout, rep)

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orderflow/flowctl/internal/dashboard"
+	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/stack"
 )
 
@@ -69,7 +70,7 @@ func detachDashboard(c *cobra.Command, g *globals, f dashboard.Flags) error {
 	}
 	d, err := stack.DetachDashboard(c.Context(), l, g.env.Self, f.DetachArgs(g.stacks, l, g.flags.Runtime), f.Addr, g.stacks.ChildEnv())
 	if err != nil {
-		return explainStartError(g.env.Stderr, err)
+		return explain.StartFailure(g.env.Stderr, err)
 	}
 	how, url := "started", "http://"+f.Addr
 	if d.Already {

@@ -1,15 +1,10 @@
 package cmd
 
 import (
-	"fmt"
-	"io"
-	"time"
-
 	"github.com/spf13/cobra"
 
-	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/guide"
 	"github.com/orderflow/flowctl/internal/report"
-	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/stack"
 )
 
@@ -49,52 +44,17 @@ func runDemo(c *cobra.Command, g *globals, f *demoFlags) error {
 	if err != nil {
 		return err
 	}
-	if f.n < 2 || f.n > 500 {
-		return fmt.Errorf("--orders %d: use 2 to 500 (one of them is the always-rejected %s order)", f.n, scenario.ScarceSKU)
-	}
 	// With --json, stdout carries only the JSON; the steps go to stderr.
-	progress := g.env.Stdout
-	if f.asJSON {
-		progress = g.env.Stderr
-	}
-	ctx := c.Context()
-	st, err := bringUp(ctx, g, mode, f.upFlags, progress)
+	progress := g.progress(f.asJSON)
+	res, err := guide.Demo(c.Context(), g.stacks, guide.DemoSetup{Mode: mode, Orders: f.n, Up: f.upFlags.options(progress), Stderr: g.env.Stderr})
 	if err != nil {
 		return err
 	}
-	cfg := scenario.DemoConfig{
-		Orders:        api.NewOrders(st.OrderURL(), nil),
-		Inventory:     api.NewInventory(st.URLs["inventory-svc"], nil),
-		Say:           func(s string) { fmt.Fprintln(progress, s) },
-		N:             f.n,
-		PollEvery:     20 * time.Millisecond,
-		SettleTimeout: 30 * time.Second,
-		TraceTimeout:  10 * time.Second,
-		Placed:        func(o scenario.OrderResult) { report.Placed(progress, o) },
-	}
-	if st.Jaeger {
-		cfg.Jaeger = api.NewJaeger(g.stacks.Jaeger, nil)
-	}
-	fmt.Fprintf(progress, "\nplacing %d orders on order-svc %s\n", f.n, st.OrderURL())
-	orders, err := scenario.Demo(ctx, cfg)
-	if err != nil {
-		return ctxErr(ctx, unreachable(err, "order-svc at "+st.OrderURL(), string(mode)))
-	}
-	res := scenario.DemoResult{Mode: string(mode), OrderURL: st.OrderURL(), Jaeger: st.Jaeger, Orders: orders}
 	sum := report.SummarizeDemo(res)
 	if f.asJSON {
 		return printJSON(g.env.Stdout, report.DemoJSON{DemoResult: res, Summary: sum})
 	}
 	report.Demo(g.env.Stdout, res, sum)
-	footer(g.env.Stdout, st)
+	report.DemoFooter(g.env.Stdout, res)
 	return nil
-}
-
-func footer(w io.Writer, st stack.Stack) {
-	fmt.Fprintln(w)
-	if st.Jaeger {
-		fmt.Fprintf(w, "The %s stack keeps running: browse the traces at %s; `flowctl down` stops everything.\n", st.Mode, stack.JaegerUI)
-		return
-	}
-	fmt.Fprintf(w, "The %s stack keeps running; `flowctl down` stops everything.\n", st.Mode)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/orderflow/platform/kafkaconf"
 
 	"github.com/orderflow/flowctl/internal/deadletter"
+	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/kafkalog"
 )
 
@@ -72,7 +73,7 @@ func newDLQListCmd(g *globals, target func(context.Context) (dlqTarget, error)) 
 			}
 			entries, err := kafkalog.ListDLQ(c.Context(), t.brokers, t.prefix)
 			if err != nil {
-				return ctxErr(c.Context(), fmt.Errorf("list dead letters: %w", err))
+				return explain.Interrupted(c.Context(), fmt.Errorf("list dead letters: %w", err))
 			}
 			if asJSON {
 				views := make([]deadletter.View, 0, len(entries))
@@ -142,7 +143,7 @@ func runRedrive(c *cobra.Command, g *globals, f *redriveFlags) error {
 		deadletter.PrintRedriven(g.env.Stdout, res, f.dryRun)
 	}
 	if rerr != nil {
-		return ctxErr(c.Context(), rerr)
+		return explain.Interrupted(c.Context(), rerr)
 	}
 	if missing := unmatched(); len(missing) > 0 {
 		return fmt.Errorf("no dead letter has event id %s (see `flowctl dlq list`)", strings.Join(missing, ", "))

@@ -11,6 +11,7 @@ import (
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/faultctl"
 	"github.com/orderflow/flowctl/internal/stack"
 )
@@ -113,7 +114,7 @@ func applyFaults(ctx context.Context, g *globals, f *faultFlags, svcs []string, 
 		}
 	})
 	if ue, ok := errors.AsType[*faultctl.UnreachableError](err); ok {
-		return unreachable(ue.Err, ue.What, string(ue.Mode))
+		return explain.Unreachable(ue.Err, ue.What, string(ue.Mode))
 	}
 	if err != nil {
 		return err

@@ -2,14 +2,10 @@ package cmd
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/orderflow/platform/config"
-
-	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/report"
 )
@@ -56,53 +52,17 @@ func runLoad(c *cobra.Command, g *globals, f *loadFlags) error {
 	if err != nil {
 		return fmt.Errorf("--mode %q: %w", f.mode, err)
 	}
-	cfg := load.Config{Rate: f.rate, Duration: f.duration}
-	n, err := cfg.Plan()
-	if err != nil {
-		return fmt.Errorf("--rate/--duration: %w", err)
-	}
-	if n > 100000 {
-		return fmt.Errorf("--rate %g × --duration %s is %d orders: keep it at 100000 or fewer", f.rate, f.duration, n)
-	}
-	if f.settle < time.Second {
-		return fmt.Errorf("--settle %s: use at least 1s", f.settle)
-	}
-	progress := g.env.Stdout
-	if f.asJSON {
-		progress = g.env.Stderr
-	}
-	ctx := c.Context()
-	var stacks []load.Stack
-	for _, m := range modes {
-		st, err := bringUp(ctx, g, m, f.up, progress)
-		if err != nil {
-			return err
-		}
-		stacks = append(stacks, load.Stack{Mode: string(m), OrderURL: st.OrderURL(), Inventory: api.NewInventory(st.URLs["inventory-svc"], nil)})
-	}
-	fmt.Fprintf(progress, "placing %d orders per stack at %g/s for %s\n", n, f.rate, f.duration)
-	bar := report.NewProgress(progress, isTerminal(progress))
-	results, err := load.RunStacks(ctx, stacks, load.StacksConfig{
-		Rate: f.rate, Count: n, Settle: f.settle,
-		Say:      func(s string) { fmt.Fprintln(progress, s) },
-		Progress: bar.Update,
-		Explain:  func(err error, what, mode string) error { return ctxErr(ctx, unreachable(err, what, mode)) },
+	progress := g.progress(f.asJSON)
+	results, err := load.OnStacks(c.Context(), g.stacks, modes, load.Setup{
+		Rate: f.rate, Duration: f.duration, Settle: f.settle,
+		Up: f.up.options(progress), Stderr: g.env.Stderr, Bar: report.NewProgress(progress, isTerminal(progress)),
 	})
-	bar.Done()
 	if err != nil {
-		return ctxErr(ctx, err)
+		return err
 	}
 	if f.asJSON {
 		return printJSON(g.env.Stdout, results)
 	}
 	load.Print(g.env.Stdout, results)
 	return nil
-}
-
-func modeList(modes []config.Mode) string {
-	parts := make([]string, len(modes))
-	for i, m := range modes {
-		parts[i] = string(m)
-	}
-	return strings.Join(parts, "+")
 }

@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stack"
 )
@@ -87,7 +87,7 @@ func runPlace(c *cobra.Command, g *globals, f *placeFlags) error {
 	p, err := orders.Place(c.Context(), req)
 	pe, isProblem := errors.AsType[*api.ProblemError](err)
 	if err != nil && !(isProblem && p.Order.ID != "") {
-		return unreachable(err, "order-svc at "+base, string(m))
+		return explain.Unreachable(err, "order-svc at "+base, string(m))
 	}
 	if f.asJSON {
 		out := map[string]any{"http_status": p.HTTPStatus, "order": p.Order}
@@ -152,13 +152,13 @@ func newOrderGetCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			id, err := resolveID(c.Context(), orders, args[0])
+			id, err := orders.ResolveID(c.Context(), args[0])
 			if err != nil {
-				return unreachable(err, "order-svc at "+base, string(m))
+				return explain.Unreachable(err, "order-svc at "+base, string(m))
 			}
 			o, err := orders.Get(c.Context(), id)
 			if err != nil {
-				return unreachable(err, "order-svc at "+base, string(m))
+				return explain.Unreachable(err, "order-svc at "+base, string(m))
 			}
 			if f.asJSON {
 				return printJSON(g.env.Stdout, o)
@@ -169,32 +169,6 @@ func newOrderGetCmd(g *globals) *cobra.Command {
 	}
 	f.register(c)
 	return c
-}
-
-// resolveID expands a short id (the demo prints the first block of the UUID)
-// by matching it against the newest orders.
-func resolveID(ctx context.Context, orders *api.Orders, id string) (string, error) {
-	if len(id) >= 36 {
-		return id, nil
-	}
-	list, err := orders.List(ctx, 500)
-	if err != nil {
-		return "", err
-	}
-	var match []string
-	for _, o := range list {
-		if strings.HasPrefix(o.ID, id) {
-			match = append(match, o.ID)
-		}
-	}
-	switch len(match) {
-	case 0:
-		return "", fmt.Errorf("no order id starts with %q among the newest 500: give the full id", id)
-	case 1:
-		return match[0], nil
-	default:
-		return "", fmt.Errorf("%q matches %d orders: give more of the id", id, len(match))
-	}
 }
 
 func newOrderListCmd(g *globals) *cobra.Command {
@@ -214,7 +188,7 @@ func newOrderListCmd(g *globals) *cobra.Command {
 			}
 			list, err := orders.List(c.Context(), limit)
 			if err != nil {
-				return unreachable(err, "order-svc at "+base, string(m))
+				return explain.Unreachable(err, "order-svc at "+base, string(m))
 			}
 			if f.asJSON {
 				return printJSON(g.env.Stdout, list)

@@ -1,27 +1,13 @@
 package cmd
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/orderflow/flowctl/internal/api"
-	"github.com/orderflow/flowctl/internal/report"
-	"github.com/orderflow/flowctl/internal/stats"
+	"github.com/orderflow/flowctl/internal/orderwatch"
 )
-
-// watchEvent is one line of `order watch --json` (NDJSON: one per step).
-type watchEvent struct {
-	OrderID string  `json:"order_id"`
-	Step    string  `json:"step"`
-	Status  string  `json:"status"`
-	AfterMS float64 `json:"after_ms"`
-	Final   bool    `json:"final"`
-}
 
 const orderWatchLong = `watch polls an order and prints each new step of its timeline (placed,
 reserved, invoiced, confirmed, rejected, failed) the moment it appears, with
@@ -61,99 +47,32 @@ func newOrderWatchCmd(g *globals) *cobra.Command {
 }
 
 func runWatch(c *cobra.Command, g *globals, f *watchFlags, args []string) error {
-	if f.timeout < time.Second {
-		return fmt.Errorf("--timeout %s: use at least 1s", f.timeout)
-	}
-	if f.every < 5*time.Millisecond || f.every > 10*time.Second {
-		return fmt.Errorf("--every %s: use 5ms to 10s", f.every)
+	cfg := orderwatch.Config{Every: f.every, Timeout: f.timeout, JSON: f.asJSON}
+	if err := cfg.Check(); err != nil {
+		return err
 	}
 	orders, m, base, err := f.client(g)
 	if err != nil {
 		return err
 	}
-	ctx := c.Context()
-	var id string
-	switch {
-	case len(args) == 1 && len(f.items) > 0:
-		return errors.New("give an order ID or --item to place a new one, not both")
-	case len(args) == 1:
-		if id, err = resolveID(ctx, orders, args[0]); err != nil {
-			return unreachable(err, "order-svc at "+base, string(m))
-		}
-	case len(f.items) > 0:
-		req, err := placeRequest(f.customer, f.items)
-		if err != nil {
-			return err
-		}
-		p, err := orders.Place(ctx, req)
-		if p.Order.ID == "" {
-			return unreachable(err, "order-svc at "+base, string(m))
-		}
-		id = p.Order.ID
-		if !f.asJSON {
-			fmt.Fprintf(g.env.Stdout, "POST /orders → %d: order %s\n", p.HTTPStatus, report.ShortID(id))
-		}
-	default:
-		return errors.New("no order: give its ID (or short id), or --item SKU:QTY to place a new one")
+	o, err := f.order(args)
+	if err != nil {
+		return err
 	}
-	return watchOrder(ctx, g, orders, id, f.asJSON, f.every, f.timeout)
+	return orderwatch.Run(c.Context(), orderwatch.Stack{Orders: orders, Base: base, Mode: m}, o, cfg, g.env.Stdout)
 }
 
-// watchOrder prints each new timeline step until the order is final.
-func watchOrder(ctx context.Context, g *globals, orders *api.Orders, id string, asJSON bool, every, timeout time.Duration) error {
-	w := g.env.Stdout
-	enc := json.NewEncoder(w)
-	if !asJSON {
-		fmt.Fprintf(w, "watching order %s every %s (timeout %s)\n", id, every, timeout)
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	seen := 0
-	var last api.Order
-	for {
-		o, err := orders.Get(ctx, id)
-		switch {
-		case err == nil:
-			last = o
-			for _, s := range o.Timeline[min(seen, len(o.Timeline)):] {
-				final := o.Final && s.Step == o.Timeline[len(o.Timeline)-1].Step
-				if asJSON {
-					if err := enc.Encode(watchEvent{OrderID: id, Step: string(s.Step), Status: string(o.Status), AfterMS: s.AfterMS, Final: final}); err != nil {
-						return err
-					}
-				} else {
-					fmt.Fprintf(w, "  %-8s %-10s %s\n", report.After(s.AfterMS), s.Step, o.Status)
-				}
-			}
-			seen = len(o.Timeline)
-			if o.Final {
-				if !asJSON {
-					took := "–"
-					if o.TimeToFinalMS != nil {
-						took = stats.Ms(*o.TimeToFinalMS)
-					}
-					fmt.Fprintf(w, "final: %s after %s", o.Status, took)
-					if o.Reason != "" {
-						fmt.Fprintf(w, " — %s", o.Reason)
-					}
-					fmt.Fprintln(w)
-				}
-				return nil
-			}
-		case ctx.Err() != nil:
-		default:
-			// order-svc may be stopped on purpose for a while: keep trying.
-			if !asJSON {
-				fmt.Fprintf(w, "  (order-svc does not answer: %v)\n", err)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return fmt.Errorf("order %s is still %s after %s; watch again, or look at `flowctl trace %s --mode …`", id, last.Status, timeout, report.ShortID(id))
-			}
-			return ctxErr(ctx, ctx.Err())
-		case <-time.After(every):
-		}
+// order is the order to watch: the ID argument, or a new one from --item.
+func (f *watchFlags) order(args []string) (orderwatch.Order, error) {
+	switch {
+	case len(args) == 1 && len(f.items) > 0:
+		return orderwatch.Order{}, errors.New("give an order ID or --item to place a new one, not both")
+	case len(args) == 1:
+		return orderwatch.Order{ID: args[0]}, nil
+	case len(f.items) > 0:
+		req, err := placeRequest(f.customer, f.items)
+		return orderwatch.Order{Place: &req}, err
+	default:
+		return orderwatch.Order{}, errors.New("no order: give its ID (or short id), or --item SKU:QTY to place a new one")
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/reset"
 )
 
@@ -38,7 +39,7 @@ func newResetCmd(g *globals) *cobra.Command {
 				}
 			}
 			if err := reset.Stacks(c.Context(), g.stacks, modes, w); err != nil {
-				return ctxErr(c.Context(), err)
+				return explain.Interrupted(c.Context(), err)
 			}
 			fmt.Fprintf(w, "reset done: the %s stack(s) are as on their first start\n", reset.ModeList(modes))
 			return nil

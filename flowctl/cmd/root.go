@@ -4,15 +4,11 @@
 package cmd
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -150,46 +146,6 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// explainStartError prints the end of a failed process's log before the
-// one-line error.
-func explainStartError(w io.Writer, err error) error {
-	if se, ok := errors.AsType[*stack.StartError](err); ok && len(se.Tail) > 0 {
-		fmt.Fprintf(w, "---- last %d lines of %s ----\n", len(se.Tail), se.Log)
-		for _, line := range se.Tail {
-			fmt.Fprintln(w, line)
-		}
-		fmt.Fprintln(w, "----")
-	}
-	return err
-}
-
-// unreachable turns "connection refused" into a hint about which stack to
-// start; other errors pass unchanged.
-func unreachable(err error, what, mode string) error {
-	if err == nil {
-		return nil
-	}
-	why := ""
-	var ne net.Error
-	switch {
-	case errors.Is(err, syscall.ECONNREFUSED):
-		why = "connection refused"
-	case errors.As(err, &ne) && ne.Timeout():
-		why = "timed out"
-	default:
-		return err
-	}
-	return fmt.Errorf("%s does not answer (%s); start the %s stack with `flowctl up --mode %s`", what, why, mode, mode)
-}
-
-// ctxErr keeps an interrupt from reading like a failure of the step it cut short.
-func ctxErr(ctx context.Context, err error) error {
-	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		return errors.New("interrupted")
-	}
-	return err
 }
 
 // progress is where a command's progress lines go: stdout, or stderr when

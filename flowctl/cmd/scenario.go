@@ -1,19 +1,13 @@
 package cmd
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"io"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/orderflow/platform/config"
 
-	"github.com/orderflow/flowctl/internal/api"
-	"github.com/orderflow/flowctl/internal/investigate"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/stack"
@@ -40,28 +34,14 @@ func (f *scenarioFlags) register(c *cobra.Command) {
 	c.Flags().BoolVar(&f.asJSON, "json", false, "print the results as JSON (progress goes to stderr)")
 }
 
-func (f *scenarioFlags) check() error {
-	s := f.size
-	switch {
-	case s.Orders < 1 || s.Orders > 10000:
-		return fmt.Errorf("--orders %d: use 1 to 10000", s.Orders)
-	case s.Rate <= 0 || s.Rate > 1000:
-		return fmt.Errorf("--rate %g: use more than 0 and at most 1000 orders per second", s.Rate)
-	case s.DownFor < 500*time.Millisecond || s.DownFor > 10*time.Minute:
-		return fmt.Errorf("--down-for %s: use 500ms to 10m", s.DownFor)
-	case s.Latency < 0 || s.Latency > time.Minute:
-		return fmt.Errorf("--latency %s: use 0 to 1m", s.Latency)
-	case s.Settle < time.Second:
-		return fmt.Errorf("--settle %s: use at least 1s", s.Settle)
-	}
+// setup is the flags as the scenarios take them, showing progress on w.
+func (f *scenarioFlags) setup(g *globals, w io.Writer) scenario.Setup {
+	set := scenario.Setup{Size: f.size, Up: f.up.options(w), Stderr: g.env.Stderr,
+		Bar: report.NewProgress(w, isTerminal(w)), RenderTrace: report.WaterfallLines(48, isTerminal(g.env.Stdout))}
 	for _, p := range f.propagations {
-		switch config.Propagation(p) {
-		case config.PropagationChild, config.PropagationLink, config.PropagationOff:
-		default:
-			return fmt.Errorf("--propagation %q: use child, link or off (comma-separated)", p)
-		}
+		set.Propagations = append(set.Propagations, config.Propagation(p))
 	}
-	return nil
+	return set
 }
 
 // parseModes accepts sync, events or both.
@@ -119,14 +99,11 @@ func runScenarioCmd(c *cobra.Command, g *globals, f *scenarioCmdFlags, args []st
 	if err != nil {
 		return fmt.Errorf("--mode %s: %w", f.mode, err)
 	}
-	if err := f.check(); err != nil {
+	set := f.setup(g, g.progress(f.asJSON))
+	if err := set.Check(); err != nil {
 		return err
 	}
-	progress := g.env.Stdout
-	if f.asJSON {
-		progress = g.env.Stderr
-	}
-	rep, err := runScenarios(c.Context(), g, &f.scenarioFlags, scs, modes, progress, func(r scenario.Run) {
+	rep, err := scenario.RunOnStacks(c.Context(), g.stacks, scs, modes, set, func(r scenario.Run) {
 		if !f.asJSON {
 			report.ScenarioRun(g.env.Stdout, r, isTerminal(g.env.Stdout))
 		}
@@ -139,68 +116,4 @@ func runScenarioCmd(c *cobra.Command, g *globals, f *scenarioCmdFlags, args []st
 	}
 	fmt.Fprintln(g.env.Stdout)
 	return nil
-}
-
-// runScenarios brings modes' stacks up and runs every scenario against them,
-// calling done after each.
-func runScenarios(ctx context.Context, g *globals, f *scenarioFlags, scs []scenario.Scenario, modes []config.Mode, progress io.Writer, done func(scenario.Run)) (scenario.Report, error) {
-	rep := scenario.Report{Started: time.Now().UTC()}
-	env, bar, err := scenarioEnv(ctx, g, f, modes, progress)
-	if err != nil {
-		return rep, err
-	}
-	rep.Runtime = env.Control.Runtime()
-	for _, s := range scs {
-		r, err := s.Run(ctx, env, modes)
-		bar.Done()
-		if err != nil {
-			return rep, ctxErr(ctx, err)
-		}
-		rep.Runs = append(rep.Runs, r)
-		done(r)
-	}
-	return rep, nil
-}
-
-// scenarioEnv brings each mode's stack up and wires what the scenarios use.
-func scenarioEnv(ctx context.Context, g *globals, f *scenarioFlags, modes []config.Mode, progress io.Writer) (*scenario.Env, *report.Progress, error) {
-	tok, err := g.stacks.Token()
-	if err != nil {
-		return nil, nil, err
-	}
-	env := &scenario.Env{
-		Targets:     map[config.Mode]scenario.Target{},
-		TopicPrefix: g.stacks.TopicPrefix,
-		Size:        f.size,
-		Say:         func(format string, args ...any) { fmt.Fprintf(progress, format+"\n", args...) },
-	}
-	for _, p := range f.propagations {
-		env.Propagations = append(env.Propagations, config.Propagation(p))
-	}
-	bar := report.NewProgress(progress, isTerminal(progress))
-	env.Progress = bar.Update
-	for _, m := range modes {
-		st, err := bringUp(ctx, g, m, f.up, progress)
-		if err != nil {
-			return nil, nil, err
-		}
-		env.Targets[m] = scenario.NewTarget(m, st.URLs, tok)
-		if len(st.Brokers) > 0 {
-			env.Brokers = st.Brokers
-		}
-		if st.Jaeger {
-			env.Jaeger = api.NewJaeger(g.stacks.Jaeger, nil)
-		}
-	}
-	// The runtime the stacks just came up in (chosen once per run).
-	if env.Control, err = g.stacks.Runtime(ctx); err != nil {
-		return nil, nil, err
-	}
-	tty := isTerminal(g.env.Stdout)
-	env.RenderTrace = func(inv investigate.Investigation) []string {
-		var b bytes.Buffer
-		report.Waterfall(&b, inv, 48, tty)
-		return strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
-	}
-	return env, bar, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/orderflow/platform/config"
 
+	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/stack"
 )
 
@@ -88,7 +89,7 @@ func stopStart(ctx context.Context, g *globals, verb, target string, m config.Mo
 		fmt.Fprintf(w, "stopped %s (%s, %s); `flowctl start %s --mode %s` brings it back\n", target, m, ctl.Runtime(), target, m)
 	default:
 		if err := ctl.StartService(ctx, m, target); err != nil {
-			return explainStartError(g.env.Stderr, err)
+			return explain.StartFailure(g.env.Stderr, err)
 		}
 		fmt.Fprintf(w, "%s (%s, %s) is ready\n", target, m, ctl.Runtime())
 	}

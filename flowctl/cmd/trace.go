@@ -1,30 +1,13 @@
 package cmd
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"net/http"
-	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/orderflow/platform/retry"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/investigate"
 	"github.com/orderflow/flowctl/internal/report"
-	"github.com/orderflow/flowctl/internal/stack"
-)
-
-// How long `trace` waits for spans. The services export in batches every
-// second (OTEL_BSP_SCHEDULE_DELAY=1000), so an order placed a moment ago may
-// not be in Jaeger yet, or only in part.
-const (
-	traceWait     = 10 * time.Second
-	tracePoll     = 500 * time.Millisecond
-	traceSettling = 2500 * time.Millisecond // after the order's last change: its spans have been exported
 )
 
 const traceLong = `trace fetches the order from the stack's order-svc, then collects its spans from
@@ -64,32 +47,9 @@ func runTrace(c *cobra.Command, g *globals, f *traceFlags, args []string) error 
 	if err != nil {
 		return err
 	}
-	ctx := c.Context()
-	id, err := resolveID(ctx, orders, args[0])
+	inv, o, err := investigate.OrderTrace(c.Context(), orders, base, api.NewJaeger(g.stacks.Jaeger, nil), args[0], m)
 	if err != nil {
-		return unreachable(err, "order-svc at "+base, string(m))
-	}
-	o, err := orders.Get(ctx, id)
-	if pe, ok := errors.AsType[*api.ProblemError](err); ok && pe.Status == http.StatusNotFound {
-		return fmt.Errorf("order %s is not known to the %s stack's order-svc at %s: check the id, or try the other --mode", id, m, base)
-	}
-	if err != nil {
-		return unreachable(err, "order-svc at "+base, string(m))
-	}
-	in := investigate.Input{
-		OrderID:  o.ID,
-		TraceID:  o.TraceID,
-		Mode:     string(m),
-		Since:    o.PlacedAt.Add(-2 * time.Second),
-		Until:    o.UpdatedAt.Add(5 * time.Second),
-		Services: investigate.ServiceNames(string(m)),
-		Status:   string(o.Status),
-		Reason:   o.Reason,
-	}
-	j := api.NewJaeger(g.stacks.Jaeger, nil)
-	inv, err := awaitInvestigation(ctx, j, in, o.UpdatedAt)
-	if err != nil {
-		return ctxErr(ctx, err)
+		return err
 	}
 	if f.asJSON {
 		return printJSON(g.env.Stdout, inv)
@@ -99,49 +59,4 @@ func runTrace(c *cobra.Command, g *globals, f *traceFlags, args []string) error 
 		fmt.Fprintf(g.env.Stdout, "the order is still %s: its remaining spans come later (run trace again)\n", o.Status)
 	}
 	return nil
-}
-
-// awaitInvestigation investigates until the order's spans are in Jaeger: it
-// retries while none are, and once more after the last batch of the order's
-// spans must have been exported, so a fresh order is not shown half-done.
-func awaitInvestigation(ctx context.Context, j *api.Jaeger, in investigate.Input, lastChange time.Time) (investigate.Investigation, error) {
-	ctx, cancel := context.WithTimeout(ctx, traceWait)
-	defer cancel()
-	for {
-		inv, err := investigate.ForOrder(ctx, j, in)
-		switch {
-		case err == nil && time.Since(lastChange) >= traceSettling:
-			return inv, nil
-		case err == nil:
-			if !retry.Sleep(ctx, time.Until(lastChange.Add(traceSettling))) {
-				return inv, nil // deadline: what is there is the answer
-			}
-			lastChange = time.Time{} // settled now: the next answer is final
-			continue
-		case errors.Is(err, api.ErrTraceNotFound), api.IsServerError(err):
-			if !retry.Sleep(ctx, tracePoll) {
-				if ctx.Err() == context.DeadlineExceeded && api.IsServerError(err) {
-					return inv, fmt.Errorf("Jaeger at %s kept failing for %s (see its log): %w", stack.JaegerUI, traceWait, err)
-				}
-				if ctx.Err() == context.DeadlineExceeded {
-					return inv, fmt.Errorf("Jaeger at %s has no span of order %s%s after %s: is the stack exporting traces (OTEL_EXPORTER_OTLP_ENDPOINT)? Jaeger keeps spans in memory, so a restarted Jaeger has lost older ones",
-						stack.JaegerUI, in.OrderID, traceOf(in.TraceID), traceWait)
-				}
-				return inv, ctx.Err()
-			}
-		case errors.Is(err, syscall.ECONNREFUSED):
-			return inv, fmt.Errorf("Jaeger does not answer at %s; start a stack with `flowctl up`", stack.JaegerUI)
-		case errors.Is(err, context.DeadlineExceeded):
-			return inv, fmt.Errorf("Jaeger at %s did not answer within %s: is it overloaded? Try again", stack.JaegerUI, traceWait)
-		default:
-			return inv, err
-		}
-	}
-}
-
-func traceOf(id string) string {
-	if id == "" {
-		return ""
-	}
-	return " (trace " + id + ")"
 }

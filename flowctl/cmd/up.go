@@ -10,6 +10,7 @@ import (
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
+	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stack"
 )
@@ -70,11 +71,8 @@ func newUpCmd(g *globals) *cobra.Command {
 // bringUp brings mode's stack up (stack.Stacks.Up), printing each step on
 // w and, when a process did not start, the end of its log.
 func bringUp(ctx context.Context, g *globals, mode config.Mode, f upFlags, w io.Writer) (stack.Stack, error) {
-	st, _, err := g.stacks.Up(ctx, mode, f.options(w))
-	if err != nil {
-		return st, explainStartError(g.env.Stderr, ctxErr(ctx, err))
-	}
-	return st, nil
+	st, _, err := explain.Up(ctx, g.stacks, mode, f.options(w), g.env.Stderr)
+	return st, err
 }
 
 // options are the flags as the runtime takes them, printing steps on w.

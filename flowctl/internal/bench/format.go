@@ -20,69 +20,102 @@ var (
 // Print writes the result side by side: a column per target.
 func Print(w io.Writer, r Result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	row := func(label string, f func(TargetResult) string) {
-		cells := []string{label}
+	rows := slices.Concat(ceilingRows(r), latencyRows(), resourceRows(r))
+	for _, row := range rows {
+		cells := []string{row.label}
 		for _, t := range r.Targets {
-			cells = append(cells, f(t))
+			cells = append(cells, row.cell(t))
 		}
 		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
-	row("", func(t TargetResult) string {
-		if t.Baseline {
-			return t.Name + " (baseline)"
-		}
-		return t.Name
-	})
-	row("max sustainable", func(t TargetResult) string {
-		s := fmt.Sprintf("%g %s", t.Ceiling.Max, t.Unit)
-		switch {
-		case t.Ceiling.ReachedMax:
-			s = "≥ " + s + " (--max)"
-		case t.Ceiling.Max == 0:
-			s = fmt.Sprintf("< %g %s", r.Config.Start, t.Unit)
-		}
-		return s
-	})
-	row("lowest rate past it", func(t TargetResult) string {
-		if t.Ceiling.PastRate > 0 {
-			return fmt.Sprintf("%g: %s", t.Ceiling.PastRate, t.Ceiling.PastWhy)
-		}
-		return "–"
-	})
-	row("measured at (½ max)", func(t TargetResult) string {
-		s := fmt.Sprintf("%g %s, %d sent", t.Measured.Rate, t.Unit, t.Measured.Sent)
-		if !t.Measured.Sustainable {
-			s += " — NOT sustainable: " + t.Measured.Why
-		}
-		return s
-	})
-	row("answer p50", func(t TargetResult) string { return Pct(t.Measured.Response, 50) })
-	row("answer p99", func(t TargetResult) string { return Pct(t.Measured.Response, 99) })
-	row("consistent / end-to-end p50", func(t TargetResult) string { return Pct(t.Measured.Latency, 50) })
-	row("consistent / end-to-end p99", func(t TargetResult) string { return Pct(t.Measured.Latency, 99) })
-	row("per hop p50 / p99", func(t TargetResult) string {
-		if t.Measured.Hop.N == 0 {
+	tw.Flush()
+	for _, l := range Ratios(r) {
+		fmt.Fprintln(w, l)
+	}
+}
+
+// tableRow is one row of Print's table: its label and each target's cell.
+type tableRow struct {
+	label string
+	cell  func(TargetResult) string
+}
+
+// ceilingRows name the targets and say how far each went: its ceiling, the
+// first rate past it and the measured run at half of it.
+func ceilingRows(r Result) []tableRow {
+	return []tableRow{
+		{"", func(t TargetResult) string {
+			if t.Baseline {
+				return t.Name + " (baseline)"
+			}
+			return t.Name
+		}},
+		{"max sustainable", func(t TargetResult) string {
+			s := fmt.Sprintf("%g %s", t.Ceiling.Max, t.Unit)
+			switch {
+			case t.Ceiling.ReachedMax:
+				s = "≥ " + s + " (--max)"
+			case t.Ceiling.Max == 0:
+				s = fmt.Sprintf("< %g %s", r.Config.Start, t.Unit)
+			}
+			return s
+		}},
+		{"lowest rate past it", func(t TargetResult) string {
+			if t.Ceiling.PastRate > 0 {
+				return fmt.Sprintf("%g: %s", t.Ceiling.PastRate, t.Ceiling.PastWhy)
+			}
 			return "–"
-		}
-		return Pct(t.Measured.Hop, 50) + " / " + Pct(t.Measured.Hop, 99)
-	})
-	row("backlog drain", func(t TargetResult) string {
-		switch {
-		case t.Drain != nil:
-			return DrainText(*t.Drain)
-		case t.DrainNote != "":
-			return "n/a: " + t.DrainNote
-		}
-		return "–"
-	})
-	for _, proc := range processes(r) {
-		row("CPU s / 1,000 orders: "+proc, func(t TargetResult) string {
+		}},
+		{"measured at (½ max)", func(t TargetResult) string {
+			s := fmt.Sprintf("%g %s, %d sent", t.Measured.Rate, t.Unit, t.Measured.Sent)
+			if !t.Measured.Sustainable {
+				s += " — NOT sustainable: " + t.Measured.Why
+			}
+			return s
+		}},
+	}
+}
+
+// latencyRows are the measured run's latencies and the backlog drain.
+func latencyRows() []tableRow {
+	return []tableRow{
+		{"answer p50", func(t TargetResult) string { return Pct(t.Measured.Response, 50) }},
+		{"answer p99", func(t TargetResult) string { return Pct(t.Measured.Response, 99) }},
+		{"consistent / end-to-end p50", func(t TargetResult) string { return Pct(t.Measured.Latency, 50) }},
+		{"consistent / end-to-end p99", func(t TargetResult) string { return Pct(t.Measured.Latency, 99) }},
+		{"per hop p50 / p99", func(t TargetResult) string {
+			if t.Measured.Hop.N == 0 {
+				return "–"
+			}
+			return Pct(t.Measured.Hop, 50) + " / " + Pct(t.Measured.Hop, 99)
+		}},
+		{"backlog drain", func(t TargetResult) string {
+			switch {
+			case t.Drain != nil:
+				return DrainText(*t.Drain)
+			case t.DrainNote != "":
+				return "n/a: " + t.DrainNote
+			}
+			return "–"
+		}},
+	}
+}
+
+// resourceRows are CPU and peak memory per measured process, or one row
+// saying why none was measured.
+func resourceRows(r Result) []tableRow {
+	procs := processes(r)
+	if len(procs) == 0 {
+		return []tableRow{{"CPU and peak RSS", resourceGap}}
+	}
+	var rows []tableRow
+	for _, proc := range procs {
+		rows = append(rows, tableRow{"CPU s / 1,000 orders: " + proc, func(t TargetResult) string {
 			if u, ok := usageOf(t, proc); ok {
 				return fmt.Sprintf("%.2f (idle %.0f ms/s)", u.CPUSecondsPer1k, u.IdleCPUMsPerSec)
 			}
 			return resourceGap(t)
-		})
-		row("peak RSS: "+proc, func(t TargetResult) string {
+		}}, tableRow{"peak RSS: " + proc, func(t TargetResult) string {
 			if u, ok := usageOf(t, proc); ok {
 				s := fmt.Sprintf("%.0f MiB", u.PeakRSSMiB)
 				if u.PeakSinceStart {
@@ -91,17 +124,12 @@ func Print(w io.Writer, r Result) {
 				return s
 			}
 			return resourceGap(t)
-		})
+		}})
 	}
-	if len(processes(r)) == 0 {
-		row("CPU and peak RSS", resourceGap)
-	}
-	tw.Flush()
-	for _, l := range Ratios(r) {
-		fmt.Fprintln(w, l)
-	}
+	return rows
 }
 
+// resourceGap is a target's cell where it has no usage: why, or a dash.
 func resourceGap(t TargetResult) string {
 	if t.Baseline {
 		return "–"

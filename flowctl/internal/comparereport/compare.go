@@ -1,6 +1,7 @@
 // Package comparereport writes and reads the report of `flowctl compare`:
 // report.md, report.html with its SVG charts, and results.json (the recorded
-// runs it can be rendered from again), plus its terminal summary table.
+// runs it can be rendered from again), plus its terminal summary table;
+// Compare is the command itself, from the stacks object to the files.
 package comparereport
 
 import (

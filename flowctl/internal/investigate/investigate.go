@@ -9,6 +9,9 @@
 // by searching each service's traces in the order's time window and keeping
 // those with a span whose orderflow.order_id is the order's id — the work a
 // person does by hand in the Jaeger UI.
+//
+// Await waits until a fresh order's spans have been exported; OrderTrace is
+// `flowctl trace`'s whole lookup, from an order id to its investigation.
 package investigate
 
 import (

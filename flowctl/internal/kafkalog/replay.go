@@ -57,102 +57,130 @@ func Replay(ctx context.Context, brokers []string, topic, group string, fn func(
 		return stats, err
 	}
 	defer s.close()
+	pos, end, err := replayRange(ctx, s, topic, group)
+	if err != nil {
+		return stats, err
+	}
+	stats.Partitions = len(pos)
+	if len(pos) > 0 {
+		// The services' reader settings (quick joins, a fetch margin a
+		// restarted broker does not overrun); Replay commits in batches itself.
+		cfg := kafkaconf.GroupReader(brokers, group, []string{topic})
+		cfg.Dialer = s.dialer()
+		r := kafka.NewReader(cfg)
+		defer r.Close()
+		rp := &replay{ctx: ctx, r: r, topic: topic, group: group, pos: pos, end: end, stats: &stats, start: start, lastCommit: time.Now()}
+		err = rp.run(fn)
+	}
+	stats.Took = time.Since(start)
+	return stats, err
+}
+
+// replayRange is what a replay of topic owes, per partition with records:
+// pos, the group's next offset (a fresh group with StartOffset FirstOffset
+// starts at the partition's first offset), and end, the end offset now. It
+// fails when group has committed offsets on topic.
+func replayRange(ctx context.Context, s *session, topic, group string) (pos, end map[int]int64, err error) {
 	spans, err := s.spans(ctx, topic)
 	if err != nil {
-		return stats, fmt.Errorf("replay %s: %w", topic, err)
+		return nil, nil, fmt.Errorf("replay %s: %w", topic, err)
 	}
 	committed, err := s.committed(ctx, group, map[string][]span{topic: spans})
 	if err != nil {
-		return stats, fmt.Errorf("replay %s: %w", topic, err)
+		return nil, nil, fmt.Errorf("replay %s: %w", topic, err)
 	}
 	for p, off := range committed[topic] { // a partition missing here has no commit
 		if off >= 0 {
-			return stats, fmt.Errorf("replay %s with group %s: partition %d is committed at %d: %w; pick a new group name", topic, group, p, off, ErrGroupNotFresh)
+			return nil, nil, fmt.Errorf("replay %s with group %s: partition %d is committed at %d: %w; pick a new group name", topic, group, p, off, ErrGroupNotFresh)
 		}
 	}
-
-	// pos is the group's next offset per partition still to replay: a fresh
-	// group with StartOffset FirstOffset starts at each partition's first offset.
-	pos := map[int]int64{}
-	end := map[int]int64{}
+	pos, end = map[int]int64{}, map[int]int64{}
 	for _, sp := range spans {
 		if sp.First < sp.End {
 			pos[sp.Partition], end[sp.Partition] = sp.First, sp.End
 		}
 	}
-	stats.Partitions = len(pos)
-	if len(pos) == 0 {
-		stats.Took = time.Since(start)
-		return stats, nil
-	}
+	return pos, end, nil
+}
 
-	// The services' reader settings (quick joins, a fetch margin a
-	// restarted broker does not overrun); Replay commits in batches itself.
-	cfg := kafkaconf.GroupReader(brokers, group, []string{topic})
-	cfg.Dialer = s.dialer()
-	r := kafka.NewReader(cfg)
-	defer r.Close()
+// replay is one replay in progress: the group's reader, what it still owes
+// per partition (pos up to end) and the records fn accepted that are not
+// committed yet.
+type replay struct {
+	ctx          context.Context
+	r            *kafka.Reader
+	topic, group string
+	pos, end     map[int]int64
+	pending      []kafka.Message
+	lastCommit   time.Time
+	stats        *ReplayStats
+	start        time.Time
+}
 
-	var pending []kafka.Message
-	lastCommit := time.Now()
-	commit := func() error {
-		if len(pending) == 0 {
-			return nil
-		}
-		// Commit even when ctx has ended: what fn accepted should count.
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if err := r.CommitMessages(cctx, pending...); err != nil {
-			return fmt.Errorf("replay %s: commit %d record(s) for group %s: %w", topic, len(pending), group, err)
-		}
-		pending, lastCommit = pending[:0], time.Now()
-		return nil
-	}
-
-	for len(pos) > 0 {
-		// The first fetch includes the group join; later ones should be quick.
-		wait := stallTimeout
-		if stats.Records == 0 {
-			wait = 30 * time.Second
-		}
-		fctx, cancel := context.WithTimeout(ctx, wait)
-		m, err := r.FetchMessage(fctx)
-		cancel()
+// run fetches and hands records to fn until every partition reached its end.
+func (rp *replay) run(fn func(Record) error) error {
+	for len(rp.pos) > 0 {
+		m, err := rp.fetch()
 		if err != nil {
-			cerr := commit()
-			stats.Took = time.Since(start)
-			if ctx.Err() != nil {
-				return stats, errors.Join(fmt.Errorf("replay %s: %w", topic, ctx.Err()), cerr)
-			}
-			if errors.Is(err, context.DeadlineExceeded) {
-				return stats, errors.Join(fmt.Errorf("replay %s with group %s: no record for %s while %d partition(s) are below their end offsets", topic, group, wait, len(pos)), cerr)
-			}
-			return stats, errors.Join(fmt.Errorf("replay %s with group %s: fetch: %w", topic, group, err), cerr)
+			return errors.Join(err, rp.commit())
 		}
-		if stats.Records == 0 {
-			stats.JoinWait = time.Since(start)
+		if rp.stats.Records == 0 {
+			rp.stats.JoinWait = time.Since(rp.start)
 		}
-		if _, ok := pos[m.Partition]; !ok || m.Offset >= end[m.Partition] {
+		if _, ok := rp.pos[m.Partition]; !ok || m.Offset >= rp.end[m.Partition] {
 			continue // written after the start: beyond what this replay owes
 		}
 		rec := recordOf(m)
 		if err := fn(rec); err != nil {
-			cerr := commit()
-			stats.Took = time.Since(start)
-			return stats, errors.Join(fmt.Errorf("replay %s at %s: %w", topic, rec.Position(), err), cerr)
+			return errors.Join(fmt.Errorf("replay %s at %s: %w", rp.topic, rec.Position(), err), rp.commit())
 		}
-		stats.Records++
-		pending = append(pending, m)
-		if pos[m.Partition] = m.Offset + 1; pos[m.Partition] >= end[m.Partition] {
-			delete(pos, m.Partition)
+		rp.stats.Records++
+		rp.pending = append(rp.pending, m)
+		if rp.pos[m.Partition] = m.Offset + 1; rp.pos[m.Partition] >= rp.end[m.Partition] {
+			delete(rp.pos, m.Partition)
 		}
-		if len(pending) >= replayCommitEvery || time.Since(lastCommit) >= replayCommitAfter || len(pos) == 0 {
-			if err := commit(); err != nil {
-				stats.Took = time.Since(start)
-				return stats, err
+		if len(rp.pending) >= replayCommitEvery || time.Since(rp.lastCommit) >= replayCommitAfter || len(rp.pos) == 0 {
+			if err := rp.commit(); err != nil {
+				return err
 			}
 		}
 	}
-	stats.Took = time.Since(start)
-	return stats, nil
+	return nil
+}
+
+// fetch is the next record, or why there is none.
+func (rp *replay) fetch() (kafka.Message, error) {
+	// The first fetch includes the group join; later ones should be quick.
+	wait := stallTimeout
+	if rp.stats.Records == 0 {
+		wait = 30 * time.Second
+	}
+	fctx, cancel := context.WithTimeout(rp.ctx, wait)
+	defer cancel()
+	m, err := rp.r.FetchMessage(fctx)
+	switch {
+	case err == nil:
+		return m, nil
+	case rp.ctx.Err() != nil:
+		return m, fmt.Errorf("replay %s: %w", rp.topic, rp.ctx.Err())
+	case errors.Is(err, context.DeadlineExceeded):
+		return m, fmt.Errorf("replay %s with group %s: no record for %s while %d partition(s) are below their end offsets", rp.topic, rp.group, wait, len(rp.pos))
+	default:
+		return m, fmt.Errorf("replay %s with group %s: fetch: %w", rp.topic, rp.group, err)
+	}
+}
+
+// commit commits the pending records, even when the replay's context has
+// ended: what fn accepted should count.
+func (rp *replay) commit() error {
+	if len(rp.pending) == 0 {
+		return nil
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(rp.ctx), 5*time.Second)
+	defer cancel()
+	if err := rp.r.CommitMessages(cctx, rp.pending...); err != nil {
+		return fmt.Errorf("replay %s: commit %d record(s) for group %s: %w", rp.topic, len(rp.pending), rp.group, err)
+	}
+	rp.pending, rp.lastCommit = rp.pending[:0], time.Now()
+	return nil
 }

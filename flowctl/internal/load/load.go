@@ -1,7 +1,8 @@
 // Package load places orders at a steady rate (open loop: the next order is
 // sent on schedule whether or not the previous ones were answered, as real
 // clients do) and follows them until their status is final. Scenarios and
-// `flowctl load` share it, so both measure the same way.
+// `flowctl load` share it, so both measure the same way; OnStacks is that
+// command, from the stacks object to the results.
 package load
 
 import (

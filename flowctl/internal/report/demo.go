@@ -10,6 +10,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
@@ -163,4 +164,15 @@ func After(ms float64) string {
 	default:
 		return fmt.Sprintf("+%.1fs", ms/1000)
 	}
+}
+
+// DemoFooter closes the demo: the stack keeps running, and where its traces
+// are.
+func DemoFooter(w io.Writer, r scenario.DemoResult) {
+	fmt.Fprintln(w)
+	if r.Jaeger {
+		fmt.Fprintf(w, "The %s stack keeps running: browse the traces at %s; `flowctl down` stops everything.\n", r.Mode, stack.JaegerUI)
+		return
+	}
+	fmt.Fprintf(w, "The %s stack keeps running; `flowctl down` stops everything.\n", r.Mode)
 }

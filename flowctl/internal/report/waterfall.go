@@ -35,7 +35,6 @@ type waterfallRow struct {
 // start at the left. Consumer lines say how long the event waited in Kafka;
 // error spans are marked ✗ (red with color). A summary line closes it.
 func Waterfall(w io.Writer, inv investigate.Investigation, width int, color bool) {
-	width = max(width, 10)
 	fmt.Fprintf(w, "order %s", inv.OrderID)
 	if inv.Mode != "" {
 		fmt.Fprintf(w, " (%s)", inv.Mode)
@@ -44,76 +43,112 @@ func Waterfall(w io.Writer, inv investigate.Investigation, width int, color bool
 	if len(inv.AllSpans) == 0 {
 		return
 	}
-	rows := waterfallRows(inv.AllSpans)
-	t0 := inv.AllSpans[0].Start
-	t1 := t0
+	wf := newWaterfall(inv, max(width, 10), color)
+	fmt.Fprintln(w, wf.header())
+	for _, r := range wf.rows {
+		fmt.Fprintln(w, wf.line(r))
+	}
+	fmt.Fprintln(w, wf.summary())
+}
+
+// waterfall is one drawing: the rows, the time axis (t0 to t0+total, width
+// characters) and the columns' widths.
+type waterfall struct {
+	inv         investigate.Investigation
+	rows        []waterfallRow
+	t0          time.Time
+	total       time.Duration
+	width       int
+	color       bool
+	waits       map[api.SpanRef]investigate.KafkaHop // by consumer span
+	traceCol    bool                                 // with several traces, say which span is in which
+	svcW, nameW int
+}
+
+func newWaterfall(inv investigate.Investigation, width int, color bool) waterfall {
+	wf := waterfall{inv: inv, rows: waterfallRows(inv.AllSpans), t0: inv.AllSpans[0].Start, width: width, color: color,
+		waits: map[api.SpanRef]investigate.KafkaHop{}, traceCol: len(inv.TraceIDs) > 1, svcW: len("service"), nameW: len("span")}
+	t1 := wf.t0
 	for _, s := range inv.AllSpans {
 		if s.End.After(t1) {
 			t1 = s.End
 		}
 	}
-	total := t1.Sub(t0)
-
-	waits := map[api.SpanRef]investigate.KafkaHop{}
+	wf.total = t1.Sub(wf.t0)
 	for _, h := range inv.Hops {
-		waits[h.Consumer] = h
+		wf.waits[h.Consumer] = h
 	}
-	traceCol := len(inv.TraceIDs) > 1 // with several traces, say which span is in which
-	svcW, nameW := len("service"), len("span")
-	for _, r := range rows {
-		svcW = max(svcW, utf8.RuneCountInString(investigate.ShortService(r.span.Service)))
-		nameW = max(nameW, utf8.RuneCountInString(rowName(r)))
+	for _, r := range wf.rows {
+		wf.svcW = max(wf.svcW, utf8.RuneCountInString(investigate.ShortService(r.span.Service)))
+		wf.nameW = max(wf.nameW, utf8.RuneCountInString(rowName(r)))
 	}
+	return wf
+}
 
-	header := fmt.Sprintf("%8s %9s  ", "start", "took")
-	if traceCol {
-		header += fmt.Sprintf("%-8s  ", "trace")
+// header names the columns and marks the time axis.
+func (wf waterfall) header() string {
+	h := fmt.Sprintf("%8s %9s  ", "start", "took")
+	if wf.traceCol {
+		h += fmt.Sprintf("%-8s  ", "trace")
 	}
-	header += fmt.Sprintf("%-*s  %-*s  │%s│", svcW, "service", nameW, "span", axis(total, width))
-	fmt.Fprintln(w, strings.TrimRight(header, " "))
-	for _, r := range rows {
-		s := r.span
-		line := fmt.Sprintf("%8s %9s  ", After(ms(s.Start.Sub(t0))), stats.Ms(ms(s.Duration())))
-		if traceCol {
-			line += fmt.Sprintf("%-8s  ", s.TraceID[:min(8, len(s.TraceID))])
-		}
-		line += pad(investigate.ShortService(s.Service), svcW) + "  " + pad(rowName(r), nameW) + "  │" +
-			bar(s.Start.Sub(t0), s.End.Sub(t0), total, width) + "│"
-		var notes []string
-		if h, ok := waits[s.Ref()]; ok {
-			notes = append(notes, fmt.Sprintf("waited %s in Kafka", stats.Ms(h.WaitMS)))
-		}
-		isFailure := inv.Failure != nil && inv.Failure.Ref() == s.Ref()
-		if s.Error {
-			notes = append(notes, "✗ error")
-			if s.StatusMessage != "" {
-				notes[len(notes)-1] += ": " + s.StatusMessage
-			}
-		}
-		if isFailure {
-			notes = append(notes, "◀ "+failureVerb(inv.FailureText))
-		}
-		if len(notes) > 0 {
-			line += " " + strings.Join(notes, "; ")
-		}
-		if color && (s.Error || isFailure) {
-			line = ansiRed + line + ansiReset
-		}
-		fmt.Fprintln(w, line)
-	}
+	h += fmt.Sprintf("%-*s  %-*s  │%s│", wf.svcW, "service", wf.nameW, "span", axis(wf.total, wf.width))
+	return strings.TrimRight(h, " ")
+}
 
-	sum := fmt.Sprintf("total %s · %s, %s", stats.Ms(ms(total)), plural(inv.Traces, "trace"), plural(inv.Spans, "span"))
+// line is one span: when it started and took, where, its bar and notes.
+func (wf waterfall) line(r waterfallRow) string {
+	s := r.span
+	line := fmt.Sprintf("%8s %9s  ", After(ms(s.Start.Sub(wf.t0))), stats.Ms(ms(s.Duration())))
+	if wf.traceCol {
+		line += fmt.Sprintf("%-8s  ", s.TraceID[:min(8, len(s.TraceID))])
+	}
+	line += pad(investigate.ShortService(s.Service), wf.svcW) + "  " + pad(rowName(r), wf.nameW) + "  │" +
+		bar(s.Start.Sub(wf.t0), s.End.Sub(wf.t0), wf.total, wf.width) + "│"
+	isFailure := wf.inv.Failure != nil && wf.inv.Failure.Ref() == s.Ref()
+	if notes := wf.notes(s, isFailure); len(notes) > 0 {
+		line += " " + strings.Join(notes, "; ")
+	}
+	if wf.color && (s.Error || isFailure) {
+		line = ansiRed + line + ansiReset
+	}
+	return line
+}
+
+// notes are what a span's line says after its bar: its wait in Kafka, its
+// error, whether it is the failure.
+func (wf waterfall) notes(s *api.Span, isFailure bool) []string {
+	var notes []string
+	if h, ok := wf.waits[s.Ref()]; ok {
+		notes = append(notes, fmt.Sprintf("waited %s in Kafka", stats.Ms(h.WaitMS)))
+	}
+	if s.Error {
+		notes = append(notes, "✗ error")
+		if s.StatusMessage != "" {
+			notes[len(notes)-1] += ": " + s.StatusMessage
+		}
+	}
+	if isFailure {
+		notes = append(notes, "◀ "+failureVerb(wf.inv.FailureText))
+	}
+	return notes
+}
+
+// summary closes the drawing: the total, traces, spans, time in Kafka and
+// the failure.
+func (wf waterfall) summary() string {
+	inv := wf.inv
+	sum := fmt.Sprintf("total %s · %s, %s", stats.Ms(ms(wf.total)), plural(inv.Traces, "trace"), plural(inv.Spans, "span"))
 	if len(inv.Hops) > 0 { // sync mode has none: saying "0 ms in Kafka" would suggest it had
 		sum += fmt.Sprintf(" · %s waiting in Kafka (%s)", stats.Ms(inv.KafkaWaitMS), plural(len(inv.Hops), "hop"))
 	}
 	if inv.FailureText != "" {
 		f := inv.FailureText
-		if color {
+		if wf.color {
 			f = ansiRed + f + ansiReset
 		}
 		sum += " · " + f
 	}
-	fmt.Fprintln(w, sum)
+	return sum
 }
 
 // waterfallRows orders the spans depth-first: each span under its parent, a

@@ -81,6 +81,21 @@ func slowedBy(addedTail, baseTail float64) bool { return addedTail >= max(baseTa
 // did neither did not show it.
 func judgeEvolution(mode config.Mode, l lateRead, d deployRun) kit.Outcome {
 	o := kit.OutcomeOf(d.Deploy, d.Orders)
+	putLate(&o, l)
+	addedTail := putDeploy(&o, d)
+	for _, w := range slices.Sorted(maps.Keys(d.Why)) {
+		o.Details = append(o.Details, fmt.Sprintf("failed during the deploy: %d × %s", d.Why[w], w))
+	}
+	if mode == config.ModeSync {
+		judgeSync(&o, l, d, addedTail)
+	} else {
+		judgeEvents(&o, l, d)
+	}
+	return o
+}
+
+// putLate records what the late reader found.
+func putLate(o *kit.Outcome, l lateRead) {
 	o.Put(LateOrdersPct, stats.Share(l.Found, l.Batch))
 	o.Put(LateTransitionsPct, stats.Share(l.Seen, l.Expected))
 	o.Put(LatePastOrders, float64(l.Batch))
@@ -91,15 +106,14 @@ func judgeEvolution(mode config.Mode, l lateRead, d deployRun) kit.Outcome {
 		o.Put(LateRequests, l.Requests)
 	}
 	o.Put(LateBytes, float64(l.Bytes))
+}
 
-	var out []string
-	var outMS float64
-	for _, s := range d.Out {
-		out = append(out, fmt.Sprintf("%s out %s", s.Service, kit.Seconds(s.Out)))
-		outMS += float64(s.Out.Milliseconds())
-	}
+// putDeploy records what the rolling deploy did to the orders placed
+// meanwhile, and returns how much it added to placement's tail.
+func putDeploy(o *kit.Outcome, d deployRun) (addedTail float64) {
+	_, outMS := outages(d)
 	addedP50 := d.Deploy.Placement.P50 - d.Base.Placement.P50
-	addedTail := stats.Tail(d.Deploy.Placement) - stats.Tail(d.Base.Placement)
+	addedTail = stats.Tail(d.Deploy.Placement) - stats.Tail(d.Base.Placement)
 	o.Put(DeployFailed, float64(d.Failed))
 	o.Put(DeployFailedPct, stats.Share(d.Failed, d.Orders))
 	o.PutAs(DeployOut, fmt.Sprintf("deploy: services out (stop → ready; %s of each held on purpose), summed", kit.Seconds(d.Hold)), outMS)
@@ -110,46 +124,69 @@ func judgeEvolution(mode config.Mode, l lateRead, d deployRun) kit.Outcome {
 	// modes' columns, and each mode placed its own number of orders.
 	o.PutAs(kit.AddedLatency, "placement p50 added: during the deploy − before", addedP50)
 	o.PutAs(DeployAddedTail, fmt.Sprintf("placement %s during the deploy − %s before", stats.TailName(d.Deploy.Placement), stats.TailName(d.Base.Placement)), addedTail)
+	return addedTail
+}
 
-	deploy := fmt.Sprintf("restarting %s under load failed %d of %d orders (%s); placement %s / %s, before %s / %s",
+// outages are the deploy's restarts ("inventory-svc out 1.2 s") and their
+// time out, summed, in milliseconds.
+func outages(d deployRun) (out []string, ms float64) {
+	for _, s := range d.Out {
+		out = append(out, fmt.Sprintf("%s out %s", s.Service, kit.Seconds(s.Out)))
+		ms += float64(s.Out.Milliseconds())
+	}
+	return out, ms
+}
+
+// deployLine is the verdict's account of the rolling deploy.
+func deployLine(d deployRun) string {
+	out, _ := outages(d)
+	line := fmt.Sprintf("restarting %s under load failed %d of %d orders (%s); placement %s / %s, before %s / %s",
 		strings.Join(out, ", then "), d.Failed, d.Orders, kit.StatusList(d.Deploy.ByStatus),
 		stats.Pct50Label(d.Deploy.Placement), stats.Pct99Label(d.Deploy.Placement), stats.Pct50Label(d.Base.Placement), stats.Pct99Label(d.Base.Placement))
 	if d.Capped {
-		deploy += "; the load ended before the last restart did"
+		line += "; the load ended before the last restart did"
 	}
-	for _, w := range slices.Sorted(maps.Keys(d.Why)) {
-		o.Details = append(o.Details, fmt.Sprintf("failed during the deploy: %d × %s", d.Why[w], w))
-	}
+	return line
+}
+
+// foundLine is the verdict's account of the late reader.
+func foundLine(l lateRead) string {
 	requests := "order-svc's requests unknown (its /metrics did not answer)"
 	if l.RequestsOK {
 		requests = fmt.Sprintf("%.0f request(s) to order-svc", l.Requests)
 	}
-	found := fmt.Sprintf("found %d of %d past orders and %d of %d of their steps (%d orders in all, %s read) in %s with %s",
+	return fmt.Sprintf("found %d of %d past orders and %d of %d of their steps (%d orders in all, %s read) in %s with %s",
 		l.Found, l.Batch, l.Seen, l.Expected, l.Known, byteSize(l.Bytes), stats.Ms(float64(l.CatchUp.Microseconds())/1000), requests)
+}
 
-	if mode == config.ModeSync {
-		slowed := slowedBy(addedTail, stats.Tail(d.Base.Placement))
-		loaded := l.RequestsOK && l.Requests > 0
-		o.Verdict = fmt.Sprintf("sync: a late reader has only order-svc's API (newest %d, no paging): it %s; %s", kit.ListLimit, found, deploy)
-		if d.Failed == 0 && slowed {
-			o.Verdict += "; no order failed, but placement's tail at least doubled"
-		}
-		var not []string
-		if !loaded {
-			not = append(not, "the reader did not load order-svc")
-		}
-		switch {
-		case d.Orders == 0:
-			not = append(not, "no order was placed during the deploy")
-		case d.Failed == 0 && !slowed:
-			not = append(not, "the deploy failed no order and did not slow placement")
-		}
-		o.Holds = len(not) == 0
-		if len(not) > 0 {
-			o.Verdict += " — the coupling did not show: " + strings.Join(not, "; ")
-		}
-		return o
+// judgeSync holds when coupling showed: the reader had to ask order-svc,
+// and the deploy failed or slowed orders.
+func judgeSync(o *kit.Outcome, l lateRead, d deployRun, addedTail float64) {
+	slowed := slowedBy(addedTail, stats.Tail(d.Base.Placement))
+	loaded := l.RequestsOK && l.Requests > 0
+	o.Verdict = fmt.Sprintf("sync: a late reader has only order-svc's API (newest %d, no paging): it %s; %s", kit.ListLimit, foundLine(l), deployLine(d))
+	if d.Failed == 0 && slowed {
+		o.Verdict += "; no order failed, but placement's tail at least doubled"
 	}
+	var not []string
+	if !loaded {
+		not = append(not, "the reader did not load order-svc")
+	}
+	switch {
+	case d.Orders == 0:
+		not = append(not, "no order was placed during the deploy")
+	case d.Failed == 0 && !slowed:
+		not = append(not, "the deploy failed no order and did not slow placement")
+	}
+	o.Holds = len(not) == 0
+	if len(not) > 0 {
+		o.Verdict += " — the coupling did not show: " + strings.Join(not, "; ")
+	}
+}
+
+// judgeEvents holds when the reader found the whole past without a request
+// to order-svc and the deploy failed no order.
+func judgeEvents(o *kit.Outcome, l lateRead, d deployRun) {
 	var not []string
 	if l.Batch == 0 || l.Found < l.Batch || l.Seen < l.Expected {
 		not = append(not, "the reader missed part of the past")
@@ -164,11 +201,10 @@ func judgeEvolution(mode config.Mode, l lateRead, d deployRun) kit.Outcome {
 		not = append(not, "the deploy did not leave every order to complete")
 	}
 	o.Holds = len(not) == 0
-	o.Verdict = fmt.Sprintf("events: a late reader read the three topics from offset 0 with a new consumer group: it %s; %s", found, deploy)
+	o.Verdict = fmt.Sprintf("events: a late reader read the three topics from offset 0 with a new consumer group: it %s; %s", foundLine(l), deployLine(d))
 	if !o.Holds {
 		o.Verdict += " — the claim did not show: " + strings.Join(not, "; ")
 	}
-	return o
 }
 
 // byteSize is "12.3 kB".

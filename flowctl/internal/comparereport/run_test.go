@@ -1,0 +1,75 @@
+package comparereport
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stack/stacktest"
+)
+
+// noStacks is a Stacks whose runtime fails every bring-up, for the paths
+// that must not bring anything up.
+func noStacks(t *testing.T) (*stack.Stacks, *stacktest.Runtime) {
+	rt := &stacktest.Runtime{UpErr: errors.New("no stack may come up here")}
+	return stacktest.New(t, rt, map[string]string{"ADMIN_TOKEN": "tok"}), rt
+}
+
+func TestCompareFromARecordedRun(t *testing.T) {
+	b, err := os.ReadFile(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := filepath.Join(t.TempDir(), "results.json")
+	if err := os.WriteFile(from, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, rt := noStacks(t)
+	rep, files, err := Compare(context.Background(), s, Setup{From: from, Names: []string{"all"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Runs) != 8 || len(rt.Ups()) != 0 {
+		t.Errorf("%d runs, brought up %v; want the fixture's 8 runs and nothing up", len(rep.Runs), rt.Ups())
+	}
+	for _, f := range files {
+		if filepath.Dir(f) != filepath.Dir(from) {
+			t.Errorf("%s is not beside %s", f, from)
+		}
+		if _, err := os.Stat(f); err != nil {
+			t.Error(err)
+		}
+	}
+	if len(files) < 3 {
+		t.Errorf("files = %v, want report.md, report.html and results.json at least", files)
+	}
+}
+
+func TestCompareSaysWhichFlagIsWrong(t *testing.T) {
+	s, rt := noStacks(t)
+	bad := scenario.Setup{Size: scenario.DefaultSize, Up: stack.UpOptions{Progress: &bytes.Buffer{}}}
+	bad.Size.Orders = 0
+	tests := []struct {
+		set  Setup
+		want string
+	}{
+		{Setup{From: filepath.Join(t.TempDir(), "missing.json")}, "--from: "},
+		{Setup{Names: []string{"nope"}}, `--scenarios: no scenario "nope"`},
+		{Setup{Names: []string{"all"}, Scenarios: bad}, "--orders 0: use 1 to 10000"},
+	}
+	for _, tt := range tests {
+		_, _, err := Compare(context.Background(), s, tt.set)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("err = %v, want %q", err, tt.want)
+		}
+	}
+	if len(rt.Ups()) != 0 {
+		t.Errorf("brought up %v before the flags were right", rt.Ups())
+	}
+}

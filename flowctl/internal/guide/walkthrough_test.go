@@ -1,0 +1,75 @@
+package guide
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stack/stacktest"
+)
+
+// TestTraceOneDrawsTheOrdersTrace is step 3 against a sync stack and a
+// Jaeger that has the order's five spans.
+func TestTraceOneDrawsTheOrdersTrace(t *testing.T) {
+	fixture, err := os.ReadFile("../investigate/testdata/sync-confirmed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	jaeger := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(fixture) }))
+	t.Cleanup(jaeger.Close)
+	const traceID = "73740a90c758ab1b31912f0e65fe69db"
+	st := fakeStack(t, config.ModeSync, traceID)
+	env := &scenario.Env{
+		Targets: map[config.Mode]scenario.Target{config.ModeSync: scenario.NewTarget(config.ModeSync, st.URLs, "tok")},
+		Jaeger:  api.NewJaeger(jaeger.URL, nil),
+	}
+	var out bytes.Buffer
+	if err := traceOne(context.Background(), env, config.ModeSync, &out, false); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{
+		"stock for walkthrough-trace:",
+		"order 00000000-0000-4000-8000-000000000001: CONFIRMED; its spans as Jaeger has them:\n\n",
+		"total 12 ms · 1 trace, 5 spans\n",
+		"\nIn Jaeger: " + stack.JaegerUI + "/trace/" + traceID + "\n",
+		"One call stack: every span is a child of the POST /orders the client waited for.\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+}
+
+func TestWalkthroughChecksBeforeBringingUp(t *testing.T) {
+	rt := &stacktest.Runtime{UpErr: errors.New("must not come up")}
+	set := scenario.Setup{Size: scenario.DefaultSize, Up: stack.UpOptions{Progress: &bytes.Buffer{}}}
+	set.Size.Settle = 0
+	err := Walkthrough(context.Background(), stacktest.New(t, rt, map[string]string{"ADMIN_TOKEN": "tok"}), config.ModeSync, set)
+	if err == nil || err.Error() != "--settle 0s: use at least 1s" || len(rt.Ups()) != 0 {
+		t.Errorf("err = %v, brought up %v", err, rt.Ups())
+	}
+}
+
+func TestWalkthroughStepsAreRegistered(t *testing.T) {
+	for _, s := range walkthroughSteps {
+		if _, ok := scenario.Find(s.scenario); !ok {
+			t.Errorf("step %q names no scenario", s.scenario)
+		}
+	}
+	for _, m := range []config.Mode{config.ModeSync, config.ModeEvents} {
+		if walkthroughIntro[m] == "" {
+			t.Errorf("no intro for %s", m)
+		}
+	}
+}

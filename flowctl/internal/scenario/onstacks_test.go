@@ -1,0 +1,142 @@
+package scenario
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
+
+	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stack/stacktest"
+)
+
+// countingBar counts what a run shows on its bar.
+type countingBar struct{ updates, dones int }
+
+func (b *countingBar) Update(string, int, int) { b.updates++ }
+func (b *countingBar) Done()                   { b.dones++ }
+
+func TestSetupCheck(t *testing.T) {
+	ok := Setup{Size: DefaultSize, Propagations: []config.Propagation{config.PropagationChild, config.PropagationOff}}
+	if err := ok.Check(); err != nil {
+		t.Fatalf("the defaults: %v", err)
+	}
+	tests := []struct {
+		change func(*Setup)
+		want   string
+	}{
+		{func(s *Setup) { s.Size.Orders = 0 }, "--orders 0: use 1 to 10000"},
+		{func(s *Setup) { s.Size.Orders = 10001 }, "--orders 10001: use 1 to 10000"},
+		{func(s *Setup) { s.Size.Rate = 0 }, "--rate 0: use more than 0 and at most 1000 orders per second"},
+		{func(s *Setup) { s.Size.DownFor = 100 * time.Millisecond }, "--down-for 100ms: use 500ms to 10m"},
+		{func(s *Setup) { s.Size.Latency = 2 * time.Minute }, "--latency 2m0s: use 0 to 1m"},
+		{func(s *Setup) { s.Size.Settle = 0 }, "--settle 0s: use at least 1s"},
+		{func(s *Setup) { s.Propagations = append(s.Propagations, "sideways") }, `--propagation "sideways": use child, link or off (comma-separated)`},
+	}
+	for _, tt := range tests {
+		s := ok
+		s.Propagations = append([]config.Propagation(nil), ok.Propagations...)
+		tt.change(&s)
+		if err := s.Check(); err == nil || err.Error() != tt.want {
+			t.Errorf("err = %v, want %q", err, tt.want)
+		}
+	}
+}
+
+// twoStacks is a fake runtime holding a sync stack and an events stack
+// with a broker and Jaeger.
+func twoStacks() *stacktest.Runtime {
+	urls := func(port string) map[string]string {
+		return map[string]string{topology.OrderSvc: "http://127.0.0.1:" + port}
+	}
+	return &stacktest.Runtime{Stacks: map[config.Mode]stack.Stack{
+		config.ModeSync:   {Mode: config.ModeSync, URLs: urls("1")},
+		config.ModeEvents: {Mode: config.ModeEvents, URLs: urls("2"), Brokers: []string{"127.0.0.1:9"}, Jaeger: true},
+	}}
+}
+
+func TestEnvOnStacksWiresWhatScenariosUse(t *testing.T) {
+	rt := twoStacks()
+	s := stacktest.New(t, rt, map[string]string{"ADMIN_TOKEN": "tok", "KAFKA_TOPIC_PREFIX": "t1."})
+	var progress bytes.Buffer
+	bar := &countingBar{}
+	set := Setup{Size: DefaultSize, Propagations: []config.Propagation{config.PropagationLink},
+		Up: stack.UpOptions{Progress: &progress}, Bar: bar}
+	env, err := EnvOnStacks(context.Background(), s, []config.Mode{config.ModeSync, config.ModeEvents}, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(env.Targets) != 2 || env.Targets[config.ModeEvents].URLs[topology.OrderSvc] != "http://127.0.0.1:2" {
+		t.Errorf("targets = %+v", env.Targets)
+	}
+	if len(env.Brokers) != 1 || env.Jaeger == nil || env.TopicPrefix != "t1." || env.Control.Runtime() != "fake" {
+		t.Errorf("brokers %v, jaeger %v, prefix %q, control %v", env.Brokers, env.Jaeger, env.TopicPrefix, env.Control)
+	}
+	if env.Size != DefaultSize || len(env.Propagations) != 1 || env.Propagations[0] != config.PropagationLink {
+		t.Errorf("size %+v, propagations %v", env.Size, env.Propagations)
+	}
+	env.Step("step %d", 1)
+	env.Advance("x", 1, 2)
+	if progress.String() != "step 1\n" || bar.updates != 1 {
+		t.Errorf("steps say %q; bar updated %d times", progress.String(), bar.updates)
+	}
+}
+
+func TestEnvOnStacksExplainsAFailedStart(t *testing.T) {
+	rt := &stacktest.Runtime{UpErr: &stack.StartError{What: "order-svc (sync)", Log: "o.log", Tail: []string{"boom"}, Err: stack.ErrExited}}
+	var stderr bytes.Buffer
+	set := Setup{Size: DefaultSize, Up: stack.UpOptions{Progress: &bytes.Buffer{}}, Stderr: &stderr, Bar: &countingBar{}}
+	_, err := EnvOnStacks(context.Background(), stacktest.New(t, rt, map[string]string{"ADMIN_TOKEN": "tok"}), []config.Mode{config.ModeSync}, set)
+	if err == nil || !strings.Contains(err.Error(), "order-svc (sync) exited before it was ready") || !strings.Contains(stderr.String(), "boom") {
+		t.Errorf("err = %v; stderr %q", err, stderr.String())
+	}
+}
+
+// probe is a scenario that records one metric per mode, or fails.
+func probe(name string, fail error) Scenario {
+	return kit.Define(kit.Spec[int]{
+		About: kit.About{Name: name},
+		Run: func(_ context.Context, _ *Env, t Target) (int, error) {
+			return len(t.Mode), fail
+		},
+		Judge: func(m config.Mode, n int) Outcome { return Outcome{Verdict: string(m)} },
+	})
+}
+
+func TestRunOnStacksRunsEachScenarioOnEveryMode(t *testing.T) {
+	s := stacktest.New(t, twoStacks(), map[string]string{"ADMIN_TOKEN": "tok"})
+	bar := &countingBar{}
+	set := Setup{Size: DefaultSize, Up: stack.UpOptions{Progress: &bytes.Buffer{}}, Bar: bar}
+	var done []string
+	modes := []config.Mode{config.ModeSync, config.ModeEvents}
+	rep, err := RunOnStacks(context.Background(), s, []Scenario{probe("a", nil), probe("b", nil)}, modes, set, func(r Run) {
+		done = append(done, r.Scenario)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Runtime != "fake" || len(rep.Runs) != 2 || len(rep.Runs[1].Outcomes) != 2 || rep.Runs[1].Outcomes[1].Verdict != "events" || rep.Started.IsZero() {
+		t.Errorf("report = %+v", rep)
+	}
+	if strings.Join(done, ",") != "a,b" || bar.dones != 2 {
+		t.Errorf("done after %v; bar ended %d times", done, bar.dones)
+	}
+}
+
+func TestRunOnStacksStopsAtAFailure(t *testing.T) {
+	s := stacktest.New(t, twoStacks(), map[string]string{"ADMIN_TOKEN": "tok"})
+	bar := &countingBar{}
+	set := Setup{Size: DefaultSize, Up: stack.UpOptions{Progress: &bytes.Buffer{}}, Bar: bar}
+	boom := errors.New("boom")
+	called := 0
+	rep, err := RunOnStacks(context.Background(), s, []Scenario{probe("a", boom), probe("b", nil)}, []config.Mode{config.ModeSync}, set, func(Run) { called++ })
+	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "scenario a (sync)") || len(rep.Runs) != 0 || called != 0 || bar.dones != 1 {
+		t.Errorf("err = %v, runs %d, done called %d, bar ended %d", err, len(rep.Runs), called, bar.dones)
+	}
+}

@@ -1,0 +1,79 @@
+// Package stacktest builds a stack.Stacks whose one runtime is a fake the
+// test controls: Up "brings up" stacks whose services answer where the test
+// says (httptest servers), so a package that takes the stacks object is
+// tested without starting anything.
+package stacktest
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/stack"
+)
+
+// Kind is the fake runtime's kind, as Runtime() reports it.
+const Kind stack.RuntimeKind = "fake"
+
+// Runtime is a fake runtime: Up returns Stacks[mode] (or UpErr) and records
+// the call; the methods the code under test does not call panic
+// (stack.Unimplemented).
+type Runtime struct {
+	stack.Unimplemented
+	// Stacks are what Up returns, by mode.
+	Stacks map[config.Mode]stack.Stack
+	// UpErr, when set, is what every Up fails with.
+	UpErr error
+
+	mu  sync.Mutex
+	ups []config.Mode
+}
+
+// Runtime is the fake's kind.
+func (r *Runtime) Runtime() string { return string(Kind) }
+
+// Holds is true: the fake always holds the stacks.
+func (r *Runtime) Holds(context.Context) bool { return true }
+
+// Up records mode and returns its stack, or UpErr.
+func (r *Runtime) Up(_ context.Context, m config.Mode, _ stack.UpOptions) (stack.Stack, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ups = append(r.ups, m)
+	if r.UpErr != nil {
+		return stack.Stack{Mode: m}, r.UpErr
+	}
+	return r.Stacks[m], nil
+}
+
+// URLs are the services of mode's stack.
+func (r *Runtime) URLs(m config.Mode) map[string]string { return r.Stacks[m].URLs }
+
+// Ups are the modes Up was called with, in order.
+func (r *Runtime) Ups() []config.Mode {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]config.Mode(nil), r.ups...)
+}
+
+// provider opens rt.
+type provider struct{ rt *Runtime }
+
+func (p provider) Kind() stack.RuntimeKind                                    { return Kind }
+func (p provider) Name() string                                               { return "Fake" }
+func (p provider) Open(context.Context, *stack.Stacks) (stack.Runtime, error) { return p.rt, nil }
+
+// New is a Stacks whose only runtime is rt, built from env (ADMIN_TOKEN,
+// KAFKA_TOPIC_PREFIX, …) as the root command builds it from the process's.
+func New(t testing.TB, rt *Runtime, env map[string]string) *stack.Stacks {
+	t.Helper()
+	getenv := func(k string) string { return env[k] }
+	s, err := stack.New(stack.Flags{Dir: t.TempDir(), PortBase: stack.DefaultPortBase, BrokerPort: stack.DefaultBrokerPort},
+		getenv, []stack.Provider{provider{rt}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
