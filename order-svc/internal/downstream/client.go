@@ -2,7 +2,9 @@ package downstream
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 
 	"github.com/orderflow/order-svc/internal/downstream/client"
@@ -31,4 +33,21 @@ func unexpected(res *http.Response, body []byte) error {
 		return fmt.Errorf("HTTP %d", res.StatusCode)
 	}
 	return fmt.Errorf("HTTP %d: %s", res.StatusCode, p.Detail)
+}
+
+// patient is hc without its per-call timeout, for compensations: their
+// calls are bounded by their context (the compensation's own), because
+// HTTP_CLIENT_TIMEOUT may be what just failed the call being undone, and a
+// service slower than it must still be told to undo.
+func patient(hc *http.Client) *http.Client {
+	p := *hc
+	p.Timeout = 0
+	return &p
+}
+
+// unsent reports whether a transport error means the request never left:
+// no connection could be made, so the service did nothing.
+func unsent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }

@@ -63,7 +63,7 @@ var releaseBackoff = retry.Backoff{First: 20 * time.Millisecond, Max: time.Secon
 
 // release makes one attempt; again says whether another may succeed.
 func (c *Inventory) release(ctx context.Context, reservationID string) (again bool, err error) {
-	api, err := newAPI(c.BaseURL, c.HTTP)
+	api, err := newAPI(c.BaseURL, patient(c.HTTP))
 	if err != nil {
 		return false, &placing.UnavailableError{Service: topology.InventorySvc, Err: err}
 	}

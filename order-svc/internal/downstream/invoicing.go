@@ -30,7 +30,7 @@ func (c *Invoicing) Issue(ctx context.Context, orderID, customerID string, items
 	}
 	res, err := api.IssueInvoiceWithResponse(ctx, client.IssueInvoiceRequest{OrderID: orderID, CustomerID: customerID, Items: toLines(items)})
 	if err != nil {
-		return "", 0, &placing.UnavailableError{Service: topology.InvoicingSvc, Err: err}
+		return "", 0, &placing.UnavailableError{Service: topology.InvoicingSvc, Err: err, Unsent: unsent(err)}
 	}
 	inv := res.JSON201
 	if inv == nil {
@@ -39,8 +39,9 @@ func (c *Invoicing) Issue(ctx context.Context, orderID, customerID string, items
 	if res.StatusCode() == http.StatusPaymentRequired {
 		return "", 0, declined(res.Body)
 	}
-	if inv == nil {
-		return "", 0, &placing.UnavailableError{Service: topology.InvoicingSvc, Err: unexpected(res.HTTPResponse, res.Body)}
+	if inv == nil { // a 503 is answered before the request is handled: nothing was charged
+		return "", 0, &placing.UnavailableError{Service: topology.InvoicingSvc, Err: unexpected(res.HTTPResponse, res.Body),
+			Unsent: res.StatusCode() == http.StatusServiceUnavailable}
 	}
 	return inv.InvoiceID, inv.TotalCents, nil
 }
@@ -71,7 +72,7 @@ func (c *Invoicing) Void(ctx context.Context, invoiceID string) error {
 // operation is not in the generated client yet (invoicing-svc's part of
 // docs/openapi.yaml), so the call is made by hand.
 func (c *Invoicing) void(ctx context.Context, invoiceID string) (again bool, err error) {
-	res, err := do(ctx, c.HTTP, http.MethodPost, c.BaseURL+"/invoices/"+url.PathEscape(invoiceID)+"/void", nil)
+	res, err := do(ctx, patient(c.HTTP), http.MethodPost, c.BaseURL+"/invoices/"+url.PathEscape(invoiceID)+"/void", nil)
 	if err != nil {
 		return false, &placing.UnavailableError{Service: topology.InvoicingSvc, Err: fmt.Errorf("void %s: %w", invoiceID, err)}
 	}

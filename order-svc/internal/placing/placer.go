@@ -28,10 +28,22 @@ func (e *OutOfStockError) Error() string { return "out of stock: " + e.Detail }
 type UnavailableError struct {
 	Service string
 	Err     error
+	// Unsent: the service did nothing — it was not reached, or answered 503
+	// (full, or failing on purpose) before handling the request. Otherwise
+	// (a timeout, a reset connection, another 5xx) the answer may have been
+	// lost after the work was done, and the caller must find out.
+	Unsent bool
 }
 
 func (e *UnavailableError) Error() string { return e.Service + " unavailable: " + e.Err.Error() }
 func (e *UnavailableError) Unwrap() error { return e.Err }
+
+// IsUnsent reports whether err is an UnavailableError for a request the
+// service did not act on.
+func IsUnsent(err error) bool {
+	var u *UnavailableError
+	return errors.As(err, &u) && u.Unsent
+}
 
 // IsUnavailable reports whether err is an UnavailableError.
 func IsUnavailable(err error) bool {

@@ -77,6 +77,19 @@ type fakeInvoicing struct {
 	// voided lists the invoices Void was asked to void.
 	voided  []string
 	voidErr error
+	// Recheck answers charged (the order's ISSUED invoice, "" for none) or
+	// recheckErr, and counts its calls in rechecks.
+	charged    string
+	recheckErr error
+	rechecks   int
+}
+
+func (f *fakeInvoicing) Recheck(ctx context.Context, _, _ string, _ []order.Line) (string, error) {
+	if ctx.Err() != nil {
+		return "", ctx.Err()
+	}
+	f.rechecks++
+	return f.charged, f.recheckErr
 }
 
 func (f *fakeInvoicing) Void(ctx context.Context, invoiceID string) error {

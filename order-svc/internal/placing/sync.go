@@ -31,6 +31,11 @@ type InvoiceIssuer interface {
 	Issue(ctx context.Context, orderID, customerID string, items []order.Line) (invoiceID string, totalCents int64, err error)
 	// Void voids an issued invoice and gives the credit back (idempotent).
 	Void(ctx context.Context, invoiceID string) error
+	// Recheck learns what an Issue whose answer was lost did, by asking
+	// again (Issue is idempotent per order): the id of the order's ISSUED
+	// invoice, "" when nothing is charged (declined, voided), or an error
+	// when invoicing cannot tell.
+	Recheck(ctx context.Context, orderID, customerID string, items []order.Line) (chargedInvoiceID string, err error)
 }
 
 // Sync places an order by calling inventory then invoicing while the client
@@ -101,6 +106,10 @@ func (s *Sync) undoReservation(ctx context.Context, o order.Order, resID string,
 	if rerr != nil {
 		s.Logger.ErrorContext(ctx, "compensation failed: reservation stays held", "order_id", o.ID, "reservation_id", resID, "err", rerr)
 	}
+	voided, lost := false, ""
+	if !IsDeclined(cause) && !IsUnsent(cause) {
+		voided, lost = s.voidLostInvoice(cctx, o)
+	}
 	var declined *DeclinedError
 	if errors.As(cause, &declined) && rerr == nil {
 		return s.finish(ctx, o, func(o *order.Order) error {
@@ -116,9 +125,15 @@ func (s *Sync) undoReservation(ctx context.Context, o order.Order, resID string,
 	} else {
 		reason += "; reservation " + resID + " released"
 	}
+	reason += lost
 	return s.finish(ctx, o, func(o *order.Order) error {
 		if rerr == nil {
 			if err := o.MarkReleased(o.Reason, "", s.Now()); err != nil {
+				return err
+			}
+		}
+		if voided {
+			if err := o.MarkVoided(s.Now()); err != nil {
 				return err
 			}
 		}
