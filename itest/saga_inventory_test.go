@@ -54,6 +54,8 @@ func orderOf(p events.Payload) string {
 		return p.OrderID
 	case events.InvoiceIssued:
 		return p.OrderID
+	case events.StockReleased:
+		return p.OrderID
 	}
 	panic(fmt.Sprintf("no order in %T", p))
 }
