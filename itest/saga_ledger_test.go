@@ -105,7 +105,8 @@ func (s *stack) ledgerBreaches() []string {
 			out = append(out, fmt.Sprintf("order %s is %s, not final", o.ID, o.Status))
 		}
 		confirmed[o.ID] = o.Status == "CONFIRMED"
-		if !slices.Contains(customers, o.CustomerID) {
+		// An unknown_order row made from an InvoiceIssued names no customer.
+		if o.CustomerID != "" && !slices.Contains(customers, o.CustomerID) {
 			customers = append(customers, o.CustomerID)
 		}
 	}

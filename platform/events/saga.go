@@ -38,7 +38,7 @@ const MaxDetailLen = 500
 // (orders.v1, after the order's OrderPlaced on the same partition).
 type OrderCancelled struct {
 	OrderID     string    `json:"order_id"`
-	CustomerID  string    `json:"customer_id,omitempty"` // empty for unknown_order
+	CustomerID  string    `json:"customer_id,omitempty"` // unknown_order: the reservation's customer, empty when the invoice came first
 	Reason      string    `json:"reason"`
 	CancelledAt time.Time `json:"cancelled_at"`
 }
