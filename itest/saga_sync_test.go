@@ -10,14 +10,15 @@ import (
 
 	"github.com/orderflow/platform/config"
 
+	inventory "github.com/orderflow/inventory-svc/app"
 	invoicing "github.com/orderflow/invoicing-svc/app"
 	orders "github.com/orderflow/order-svc/app"
 )
 
 // The saga in sync mode across the three services: a cancel while the
 // placing request waits on invoicing-svc, a cancel that comes too late, and
-// an invoice whose answer is lost to order-svc's HTTP_CLIENT_TIMEOUT. After
-// each, the ledger holds.
+// an invoice or a reservation whose answer is lost to order-svc's
+// HTTP_CLIENT_TIMEOUT. After each, the ledger holds.
 
 // placeInFlight places the order in the background and returns its id once
 // order-svc shows it with status, and the channel its answer arrives on.
@@ -124,5 +125,38 @@ func TestSyncLostInvoiceAnswer(t *testing.T) {
 	}
 	// The late first call, had it come after the void, is refused: the
 	// order is charged once at most, and here not at all.
+	s.ledgerHolds()
+}
+
+// TestSyncLostReservationAnswer: the same for inventory-svc — the
+// reservation made after POST /reservations timed out on order-svc's side
+// is released before the order fails, and invoicing is never called.
+func TestSyncLostReservationAnswer(t *testing.T) {
+	env := withAdmin()
+	env[orders.Name] = map[string]string{"HTTP_CLIENT_TIMEOUT": "300ms"}
+	s := startStack(t, stackOpts{mode: config.ModeSync, env: env})
+	s.setFaults(inventory.Name, `{"latency":"800ms"}`)
+	before := s.reservedOf("SKU-002")
+	r := s.place("c-1", item("SKU-002", 2))
+	var p problemView
+	r.decode(t, &p)
+	if r.status != http.StatusServiceUnavailable || p.OrderID == "" {
+		t.Fatalf("POST /orders = %d %s, want 503 dependency-failed", r.status, r.body)
+	}
+	s.setFaults(inventory.Name, `{}`)
+	res := s.reservationOf(p.OrderID)
+	if res.Status != "RELEASED" {
+		t.Fatalf("reservation = %+v, want the one the lost call made, RELEASED", res)
+	}
+	o := s.getOrder(p.OrderID)
+	if want := []string{"placed", "reserved", "released", "failed"}; o.Status != "FAILED" || !strings.Contains(o.Reason, "reservation "+res.ID+" released") || !slices.Equal(o.steps(), want) {
+		t.Fatalf("order = %s %q %v, want FAILED %v saying the reservation was released", o.Status, o.Reason, o.steps(), want)
+	}
+	if _, ok := s.invoiceOf(p.OrderID); ok {
+		t.Fatal("invoicing was called for an order whose reservation failed")
+	}
+	if after := s.reservedOf("SKU-002"); after != before {
+		t.Fatalf("SKU-002 reserved %d → %d", before, after)
+	}
 	s.ledgerHolds()
 }

@@ -29,7 +29,7 @@ func (c *Inventory) Reserve(ctx context.Context, orderID string, items []order.L
 	}
 	res, err := api.ReserveStockWithResponse(ctx, client.ReserveRequest{OrderID: orderID, Items: toLines(items)})
 	if err != nil { // unreachable, timed out, or an answer that does not decode
-		return "", &placing.UnavailableError{Service: topology.InventorySvc, Err: err}
+		return "", &placing.UnavailableError{Service: topology.InventorySvc, Err: err, Unsent: unsent(err)}
 	}
 	switch {
 	case res.JSON201 != nil:
@@ -40,7 +40,9 @@ func (c *Inventory) Reserve(ctx context.Context, orderID string, items []order.L
 		p := res.ApplicationProblemJSON409
 		return "", &placing.OutOfStockError{SKU: p.SKU, Detail: p.Detail}
 	}
-	return "", &placing.UnavailableError{Service: topology.InventorySvc, Err: unexpected(res.HTTPResponse, res.Body)}
+	// A 503 is answered before the request is handled: nothing was reserved.
+	return "", &placing.UnavailableError{Service: topology.InventorySvc, Err: unexpected(res.HTTPResponse, res.Body),
+		Unsent: res.StatusCode() == http.StatusServiceUnavailable}
 }
 
 // Release cancels a reservation (the compensation when invoicing fails).

@@ -109,7 +109,7 @@ func TestInvoicingRecheckRetriesWhileFull(t *testing.T) {
 // The sync gap: invoicing slower than HTTP_CLIENT_TIMEOUT. The charge's
 // answer is lost to the timeout, but the compensation's calls (recheck,
 // void, release) are bounded by their context, not by that timeout, so they
-// are answered.
+// are answered. The same holds for inventory-svc's.
 func TestCompensationsOutliveTheCallTimeout(t *testing.T) {
 	var issued atomic.Bool
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -125,6 +125,8 @@ func TestCompensationsOutliveTheCallTimeout(t *testing.T) {
 			_, _ = w.Write([]byte(invoiceJSON("ISSUED")))
 		case "/invoices/" + invID + "/void":
 			_, _ = w.Write([]byte(invoiceJSON("VOIDED")))
+		case "/reservations":
+			_, _ = w.Write([]byte(reservation("RESERVED")))
 		case "/reservations/" + resID:
 			_, _ = w.Write([]byte(reservation("RELEASED")))
 		default:
@@ -146,7 +148,11 @@ func TestCompensationsOutliveTheCallTimeout(t *testing.T) {
 	if err := bill.Void(ctx, id); err != nil {
 		t.Fatalf("Void: %v", err)
 	}
-	if err := (&Inventory{BaseURL: srv.URL, HTTP: hc}).Release(ctx, resID); err != nil {
+	stock := &Inventory{BaseURL: srv.URL, HTTP: hc}
+	if id, err := stock.Recheck(ctx, orderID, oneLine); err != nil || id != resID {
+		t.Fatalf("Inventory.Recheck = %q, %v; want %s", id, err, resID)
+	}
+	if err := stock.Release(ctx, resID); err != nil {
 		t.Fatalf("Release: %v", err)
 	}
 	// The compensation's own bound still holds.

@@ -49,6 +49,19 @@ type fakeInventory struct {
 	reserved   []string // order ids
 	items      [][]order.Line
 	released   []string // reservation ids
+	// Recheck answers held (the order's reservation, "" for none) or
+	// recheckErr, and counts its calls in rechecks.
+	held       string
+	recheckErr error
+	rechecks   int
+}
+
+func (f *fakeInventory) Recheck(ctx context.Context, _ string, _ []order.Line) (string, error) {
+	if ctx.Err() != nil {
+		return "", ctx.Err()
+	}
+	f.rechecks++
+	return f.held, f.recheckErr
 }
 
 func (f *fakeInventory) Reserve(_ context.Context, orderID string, items []order.Line) (string, error) {

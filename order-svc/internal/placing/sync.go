@@ -22,6 +22,11 @@ import (
 type StockReserver interface {
 	Reserve(ctx context.Context, orderID string, items []order.Line) (reservationID string, err error)
 	Release(ctx context.Context, reservationID string) error
+	// Recheck learns what a Reserve whose answer was lost did, by asking
+	// again (Reserve is idempotent per order): the id of the order's
+	// reservation, "" when nothing is held (out of stock), or an error
+	// when inventory cannot tell.
+	Recheck(ctx context.Context, orderID string, items []order.Line) (reservationID string, err error)
 }
 
 // InvoiceIssuer is invoicing-svc as sync mode sees it.
@@ -72,7 +77,7 @@ func (s *Sync) Place(ctx context.Context, d order.Draft) (order.Order, error) {
 	case errors.As(err, &oos):
 		return s.finish(ctx, o, func(o *order.Order) error { return o.MarkRejected(oos.Detail, s.Now()) }, nil)
 	case err != nil:
-		return s.finish(ctx, o, s.failUnlessCancelled(err.Error()), err)
+		return s.undoLostReservation(ctx, o, err)
 	}
 	if o, err = s.save(ctx, o, func(o *order.Order) error { return o.MarkReserved(resID, s.Now()) }); err != nil {
 		return o, err

@@ -82,3 +82,52 @@ func TestSyncLostInvoiceOfACancelledOrder(t *testing.T) {
 		t.Fatalf("order = %s %q voided at %v; voided %v; want CANCELLED (customer) with inv-lost voided", o.Status, o.Reason, o.VoidedAt, bill.voided)
 	}
 }
+
+// The same for Reserve: a reservation the lost call made is released before
+// the order ends FAILED, and recorded (reserved, released).
+func TestSyncLostReservationAnswer(t *testing.T) {
+	timeout := &placing.UnavailableError{Service: "inventory-svc", Err: errors.New(`Post "http://x/reservations": context deadline exceeded`)}
+	refused := &placing.UnavailableError{Service: "inventory-svc", Err: errors.New("dial tcp: connection refused"), Unsent: true}
+	tests := []struct {
+		name         string
+		inv          *fakeInventory
+		wantRecheck  int
+		wantReleased []string
+		wantReason   string
+		wantTimeline []string
+	}{
+		{"reserved before the answer was lost: released", &fakeInventory{reserveErr: timeout, held: "res-lost"}, 1, []string{"res-lost"},
+			"; reservation res-lost released", []string{"placed", "reserved", "released", "failed"}},
+		{"nothing held", &fakeInventory{reserveErr: timeout}, 1, nil,
+			"context deadline exceeded", []string{"placed", "failed"}},
+		{"inventory cannot tell", &fakeInventory{reserveErr: timeout, recheckErr: errors.New("inventory-svc unavailable: HTTP 500")}, 1, nil,
+			"; whether stock is held for it is unknown: inventory-svc unavailable: HTTP 500", []string{"placed", "failed"}},
+		{"the release fails", &fakeInventory{reserveErr: timeout, held: "res-lost", releaseErr: errors.New("HTTP 500")}, 1, []string{"res-lost"},
+			"; reservation res-lost was made and releasing it failed: HTTP 500", []string{"placed", "failed"}},
+		{"unsent: not asked", &fakeInventory{reserveErr: refused, held: "never"}, 0, nil,
+			"connection refused", []string{"placed", "failed"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := openStore(t)
+			bill := &fakeInvoicing{invID: "inv-1"}
+			s := &placing.Sync{Store: st, Inventory: tt.inv, Invoicing: bill, Logger: slog.New(slog.DiscardHandler), Now: clock()}
+			o, err := s.Place(context.Background(), draft)
+			if !errors.Is(err, tt.inv.reserveErr) {
+				t.Fatalf("Place err = %v, want the first call's %v", err, tt.inv.reserveErr)
+			}
+			if o.Status != order.Failed || !strings.HasSuffix(o.Reason, tt.wantReason) {
+				t.Fatalf("order = %s %q, want FAILED ending %q", o.Status, o.Reason, tt.wantReason)
+			}
+			if tt.inv.rechecks != tt.wantRecheck || !reflect.DeepEqual(tt.inv.released, tt.wantReleased) || len(bill.calls) != 0 {
+				t.Fatalf("rechecks %d, released %v, invoicing calls %v; want %d, %v, none", tt.inv.rechecks, tt.inv.released, bill.calls, tt.wantRecheck, tt.wantReleased)
+			}
+			if got := timeline(o); !slices.Equal(got, tt.wantTimeline) {
+				t.Fatalf("timeline %v, want %v", got, tt.wantTimeline)
+			}
+			if saved, _ := st.Get(context.Background(), o.ID); saved.Reason != o.Reason || !slices.Equal(timeline(saved), tt.wantTimeline) {
+				t.Fatalf("stored = %q %v", saved.Reason, timeline(saved))
+			}
+		})
+	}
+}
