@@ -8,7 +8,8 @@
 #
 # Files listed in scripts/shape-allow.txt (paths relative to the root, one a
 # line, # starts a comment) are skipped until they are swept. A listed file
-# that no longer holds a literal fails too, so the list only shrinks.
+# that no longer holds a literal fails too, so the list only shrinks. Without
+# the file nothing is skipped: once the list is empty, delete it.
 #
 # Usage: scripts/check-shape.sh [root]   (root: the repository; by default the
 # parent of this script's directory). Exit 0: clean; 1: offenders; 2: usage.

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 )
 
 // Stacks knows where the stacks run: the run dir, ports, broker, admin
@@ -83,7 +84,7 @@ const DefaultDashboardAddr = "127.0.0.1:8090"
 // FLOWCTL_BROKER_PORT, RUNTIME and FLOWCTL_DASHBOARD_ADDR.
 func FlagDefaults(getenv func(string) string) Defaults {
 	d := Defaults{
-		PortBase:      envInt(getenv, "FLOWCTL_PORT_BASE", DefaultPortBase),
+		PortBase:      envInt(getenv, "FLOWCTL_PORT_BASE", topology.DefaultPortBase),
 		BrokerPort:    envInt(getenv, "FLOWCTL_BROKER_PORT", DefaultBrokerPort),
 		Runtime:       getenv("RUNTIME"),
 		DashboardAddr: getenv("FLOWCTL_DASHBOARD_ADDR"),

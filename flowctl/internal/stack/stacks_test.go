@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/orderflow/platform/topology"
 )
 
 func TestNewReadsFlagsAndEnvironment(t *testing.T) {
@@ -16,7 +18,7 @@ func TestNewReadsFlagsAndEnvironment(t *testing.T) {
 	}
 	env := map[string]string{"KAFKA_BROKERS": " b1:9092, b2:9092 ", "KAFKA_TOPIC_PREFIX": "ws1.", "KAFKA_REPLICATION_FACTOR": "3"}
 	getenv := func(k string) string { return env[k] }
-	f := Flags{Dir: root, PortBase: DefaultPortBase, BrokerPort: 19092, Runtime: "native"}
+	f := Flags{Dir: root, PortBase: topology.DefaultPortBase, BrokerPort: 19092, Runtime: "native"}
 	s, err := New(f, getenv, nil)
 	if err == nil {
 		t.Fatal("a --runtime no runtime knows was accepted")
@@ -67,8 +69,8 @@ func TestNewChecksFlags(t *testing.T) {
 		want string
 	}{
 		{Flags{PortBase: 80, BrokerPort: 9092}, "--port-base: 80"},
-		{Flags{PortBase: DefaultPortBase, BrokerPort: 0}, "--broker-port 0"},
-		{Flags{PortBase: DefaultPortBase, BrokerPort: 9092, Runtime: "podman"}, `--runtime: runtime "podman": use native or auto`},
+		{Flags{PortBase: topology.DefaultPortBase, BrokerPort: 0}, "--broker-port 0"},
+		{Flags{PortBase: topology.DefaultPortBase, BrokerPort: 9092, Runtime: "podman"}, `--runtime: runtime "podman": use native or auto`},
 	} {
 		if _, err := New(c.f, func(string) string { return "" }, native); err == nil || !strings.HasPrefix(err.Error(), c.want) {
 			t.Errorf("%+v: %v, want %q", c.f, err, c.want)

@@ -114,7 +114,7 @@ func (c *Compose) Output(ctx context.Context, args ...string) (string, error) {
 // up brings mode's stack up with compose and waits for the services'
 // /readyz on the same host ports as the native stack.
 func up(ctx context.Context, c *Compose, mode config.Mode, build bool, progress io.Writer, step func(stack.Step)) (stack.Stack, error) {
-	st := stack.Stack{Mode: mode, URLs: stack.StackURLs(stack.DefaultPortBase, mode), Jaeger: true}
+	st := stack.Stack{Mode: mode, URLs: stack.StackURLs(topology.DefaultPortBase, mode), Jaeger: true}
 	if mode == config.ModeEvents {
 		st.Brokers = []string{stack.Addr(stack.DefaultBrokerPort)}
 	}
@@ -140,7 +140,7 @@ func up(ctx context.Context, c *Compose, mode config.Mode, build bool, progress 
 	}
 	var ports []string
 	for _, svc := range topology.Names() {
-		ports = append(ports, fmt.Sprintf("%s :%d", svc, stack.ServicePort(stack.DefaultPortBase, mode, svc)))
+		ports = append(ports, fmt.Sprintf("%s :%d", svc, stack.ServicePort(topology.DefaultPortBase, mode, svc)))
 	}
 	step(stack.Step{Name: "services", Detail: fmt.Sprintf("ready in containers: %s; Jaeger UI %s", strings.Join(ports, ", "), stack.JaegerUI), Took: time.Since(t)})
 	return st, nil

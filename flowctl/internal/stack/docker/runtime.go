@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
 )
@@ -99,7 +100,7 @@ func (r *Runtime) Running(context.Context, config.Mode) error { return nil }
 
 // URLs are the documented ports: the compose file publishes them.
 func (r *Runtime) URLs(m config.Mode) map[string]string {
-	return stack.StackURLs(stack.DefaultPortBase, m)
+	return stack.StackURLs(topology.DefaultPortBase, m)
 }
 
 // Up brings mode's stack up with compose and waits until it is ready.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
 )
@@ -14,7 +15,7 @@ import (
 // set for, over the user's, and an empty value brings back the default.
 func TestServiceEnvOverride(t *testing.T) {
 	env := map[string]string{"ORDER_PUBLISH": "direct", "LOG_LEVEL": "debug"}
-	s := &stack.Stacks{Getenv: func(k string) string { return env[k] }, PortBase: stack.DefaultPortBase, Brokers: []string{"127.0.0.1:9092"}}
+	s := &stack.Stacks{Getenv: func(k string) string { return env[k] }, PortBase: topology.DefaultPortBase, Brokers: []string{"127.0.0.1:9092"}}
 	r := New(s, stack.Layout{Root: "/r", RunDir: "/r/.run"})
 	st := stack.Stack{Mode: config.ModeEvents, URLs: stack.StackURLs(s.PortBase, config.ModeEvents), Brokers: []string{"127.0.0.1:9092"}}
 

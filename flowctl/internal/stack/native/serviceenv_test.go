@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
 )
@@ -16,7 +17,7 @@ func TestServiceEnv(t *testing.T) {
 	env := map[string]string{"PATH": "/usr/bin", "TRACE_PROPAGATION": "link", "KAFKA_TOPIC_PREFIX": "ws1.", "LOG_LEVEL": "debug",
 		"HTTP_ADDR": "0.0.0.0:1", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://elsewhere:4318", "UNRELATED": "x",
 		"HTTP_MAX_IN_FLIGHT": "3", "HTTP_QUEUE_WAIT": "0s", "HTTP_CLIENT_MAX_CONNS": "2", "PPROF_ADDR": "127.0.0.1:6000"}
-	o := Options{Layout: stack.Layout{Root: "/r", RunDir: "/r/.run"}, Mode: config.ModeEvents, PortBase: stack.DefaultPortBase, Getenv: func(k string) string { return env[k] }}
+	o := Options{Layout: stack.Layout{Root: "/r", RunDir: "/r/.run"}, Mode: config.ModeEvents, PortBase: topology.DefaultPortBase, Getenv: func(k string) string { return env[k] }}
 	st := stack.Stack{Mode: o.Mode, URLs: stack.StackURLs(o.PortBase, o.Mode), Brokers: []string{"127.0.0.1:9092"}}
 
 	got := serviceEnv(o, st, "order-svc")
