@@ -28,7 +28,7 @@ func requireDocker(t *testing.T, profile string) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	compose, err := docker.FindCompose(ctx, "..", os.Getenv)
+	compose, err := docker.FindCompose(ctx, "..", os.Environ())
 	if err == nil {
 		if ierr := compose.ImagesUsable(ctx, docker.CLI{}, profile); ierr != nil {
 			err = fmt.Errorf("%v (`make images-offline` builds them)", ierr)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,8 +31,9 @@ type Compose struct {
 	Env  []string
 }
 
-// FindCompose returns a usable compose command if a Docker engine answers.
-func FindCompose(ctx context.Context, root string, getenv func(string) string) (*Compose, error) {
+// FindCompose returns a usable compose command if a Docker engine answers;
+// environ is the environment compose runs with (os.Environ, handed on whole).
+func FindCompose(ctx context.Context, root string, environ []string) (*Compose, error) {
 	if _, err := exec.LookPath("docker"); err != nil {
 		return nil, errors.New("no docker command on PATH")
 	}
@@ -44,7 +46,7 @@ func FindCompose(ctx context.Context, root string, getenv func(string) string) (
 	if err != nil {
 		return nil, err
 	}
-	env, err := composeEnv(root, getenv)
+	env, err := composeEnv(root, environ)
 	if err != nil {
 		return nil, err
 	}
@@ -57,10 +59,17 @@ func FindCompose(ctx context.Context, root string, getenv func(string) string) (
 	return nil, errors.New("neither `docker compose` nor `docker-compose` works; install one (Debian: apt-get install docker-compose)")
 }
 
-// composeEnv is the process environment plus .run/images.env (written by
-// `make images-offline`), so locally built images are used without exports.
-func composeEnv(root string, getenv func(string) string) ([]string, error) {
-	env := os.Environ()
+// composeEnv is environ plus .run/images.env (written by `make
+// images-offline`), so locally built images are used without exports; a
+// variable set in environ wins over the file.
+func composeEnv(root string, environ []string) ([]string, error) {
+	env := slices.Clone(environ)
+	exported := map[string]bool{}
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && v != "" {
+			exported[k] = true
+		}
+	}
 	path := filepath.Join(root, ".run", "images.env")
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -76,7 +85,7 @@ func composeEnv(root string, getenv func(string) string) ([]string, error) {
 		if !ok || strings.HasPrefix(line, "#") {
 			continue
 		}
-		if getenv(k) != "" {
+		if exported[k] {
 			continue // an explicit export wins over the file
 		}
 		env = append(env, k+"="+strings.Trim(v, `"'`))

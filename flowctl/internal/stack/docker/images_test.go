@@ -229,7 +229,7 @@ func TestChooseCompose(t *testing.T) {
 		t.Errorf("RUNTIME=native = %v, %q, %v; want native and no reason", c, why, err)
 	}
 
-	c, err = FindCompose(ctx, root, getenv)
+	c, err = FindCompose(ctx, root, os.Environ())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
@@ -34,7 +35,9 @@ func (p Provider) Open(ctx context.Context, s *stack.Stacks) (stack.Runtime, err
 	if err != nil {
 		return nil, err
 	}
-	c, err := FindCompose(ctx, l.Root, s.Getenv)
+	// compose gets the whole environment (its file interpolates
+	// ${KAFKA_IMAGE} and the like): a hand-off, not a read.
+	c, err := FindCompose(ctx, l.Root, os.Environ())
 	if err != nil {
 		return nil, err
 	}
