@@ -14,7 +14,14 @@ import (
 // and its output.
 func checkShape(t *testing.T, root string) (int, string) {
 	t.Helper()
-	script, err := filepath.Abs("../../scripts/check-shape.sh")
+	return runScript(t, "check-shape.sh", root)
+}
+
+// runScript runs scripts/<name> on root and returns its exit code and its
+// output.
+func runScript(t *testing.T, name, root string) (int, string) {
+	t.Helper()
+	script, err := filepath.Abs("../../scripts/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
