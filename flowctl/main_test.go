@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orderflow/platform/topology"
+
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stack"
 )
@@ -85,7 +87,7 @@ func freeBase(t *testing.T) int {
 	for base := 20000 + os.Getpid()%200*100; base < 60000; base += 1000 {
 		ok := true
 		for _, m := range stack.Modes {
-			for _, svc := range stack.Services {
+			for _, svc := range topology.Names() {
 				if stack.CheckPortFree(stack.ServicePort(base, m, svc), svc) != nil {
 					ok = false
 				}
@@ -297,7 +299,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("pid files left: %v", left)
 		}
 		for _, m := range stack.Modes {
-			for _, svc := range stack.Services {
+			for _, svc := range topology.Names() {
 				if err := stack.CheckPortFree(stack.ServicePort(base, m, svc), svc); err != nil {
 					t.Errorf("after down: %v", err)
 				}

@@ -8,8 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orderflow/platform/topology"
+
 	"github.com/orderflow/flowctl/internal/api"
-	"github.com/orderflow/flowctl/internal/stack"
 )
 
 // faultRequest is the body of PUT /api/stacks/{mode}/faults/{service}: the
@@ -25,8 +26,8 @@ func service(w http.ResponseWriter, name string) (string, bool) {
 	if !strings.HasSuffix(name, "-svc") {
 		name += "-svc"
 	}
-	if !slices.Contains(stack.Services, name) {
-		notFound(w, "Unknown service", fmt.Sprintf("no service %q: use one of %s", name, strings.Join(stack.Services, ", ")))
+	if !slices.Contains(topology.Names(), name) {
+		notFound(w, "Unknown service", fmt.Sprintf("no service %q: use one of %s", name, strings.Join(topology.Names(), ", ")))
 		return "", false
 	}
 	return name, true
@@ -103,17 +104,17 @@ func (s *Server) clearFaults(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var errs []string
-	for _, svc := range stack.Services {
+	for _, svc := range topology.Names() {
 		if err := ms.target.Admin[svc].ClearFaults(r.Context()); err != nil {
 			errs = append(errs, err.Error())
 		}
 	}
 	s.reobserve(ms)
-	if len(errs) == len(stack.Services) {
+	if len(errs) == len(topology.Services) {
 		failed(w, "No service took the clear", fmt.Errorf("%s", strings.Join(errs, "; ")))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"mode": ms.mode, "cleared": len(stack.Services) - len(errs), "errors": errs})
+	writeJSON(w, http.StatusOK, map[string]any{"mode": ms.mode, "cleared": len(topology.Services) - len(errs), "errors": errs})
 }
 
 // The broker's name as a {target}.

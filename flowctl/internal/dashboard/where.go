@@ -8,6 +8,7 @@ import (
 
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/kafkalog"
@@ -49,7 +50,7 @@ func (s *Server) where(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	v := WhereView{Mode: string(ms.mode), OrderID: o.ID, At: time.Now().UTC()}
 
-	ord := Standing{Service: "order-svc", Knows: true, State: string(o.Status), Source: "GET /orders/" + report.ShortID(o.ID)}
+	ord := Standing{Service: topology.OrderSvc, Knows: true, State: string(o.Status), Source: "GET /orders/" + report.ShortID(o.ID)}
 	ord.Says = fmt.Sprintf("%s after %d step(s)", o.Status, len(o.Timeline))
 	if o.Reason != "" {
 		ord.Says += ": " + o.Reason
@@ -59,7 +60,7 @@ func (s *Server) where(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) invoicingStanding(ctx context.Context, ms *modeState, id string) Standing {
-	st := Standing{Service: "invoicing-svc", Source: "GET /invoices?order_id=…"}
+	st := Standing{Service: topology.InvoicingSvc, Source: "GET /invoices?order_id=…"}
 	inv, found, err := ms.target.Invoicing.ByOrder(ctx, id)
 	switch {
 	case err != nil:
@@ -77,7 +78,7 @@ func (s *Server) invoicingStanding(ctx context.Context, ms *modeState, id string
 const maxScan = 50000
 
 func (s *Server) inventoryStanding(ctx context.Context, ms *modeState, id string, timeline []api.Step) Standing {
-	st := Standing{Service: "inventory-svc"}
+	st := Standing{Service: topology.InventorySvc}
 	if ms.mode != config.ModeEvents || len(s.cfg.Brokers) == 0 {
 		// Sync: inventory-svc answered order-svc's call; order-svc recorded it.
 		st.Source = "order-svc's timeline (inventory-svc has no lookup by order)"

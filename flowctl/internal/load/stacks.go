@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/orderflow/platform/topology"
+
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/stockup"
 )
@@ -64,7 +66,7 @@ func RunStacks(ctx context.Context, stacks []Stack, c StacksConfig) ([]StackResu
 		wg.Go(func() {
 			line, err := stockup.Ensure(ctx, s.Inventory, "load-"+s.Mode, stockup.Plan{AtLeast: stockup.Need(c.Count, Mix)})
 			if err != nil {
-				errs[i] = c.Explain(err, "inventory-svc", s.Mode)
+				errs[i] = c.Explain(err, topology.InventorySvc, s.Mode)
 				return
 			}
 			mu.Lock()
