@@ -103,9 +103,13 @@ type Report struct {
 // OK says whether the ledger agrees.
 func (r Report) OK() bool { return len(r.Breaches) == 0 }
 
-// Summary is one line of what was checked: "sync: 120 orders (100
-// CONFIRMED, 20 REJECTED), 110 reservations, … — 2 in flight".
-func (r Report) Summary() string {
+// Summary is one line of what was checked, after the mode: "sync: checked
+// 120 orders (100 CONFIRMED, 20 REJECTED), …; 2 in flight (deadline …)".
+func (r Report) Summary() string { return r.Mode + ": " + r.Checks() }
+
+// Checks is what was checked, in words: the counts, the orders in flight
+// and the deadline.
+func (r Report) Checks() string {
 	c := r.Checked
 	statuses := make([]string, 0, len(c.ByStatus))
 	for _, s := range slices.Sorted(maps.Keys(c.ByStatus)) {
@@ -115,8 +119,8 @@ func (r Report) Summary() string {
 	if len(statuses) > 0 {
 		by = " (" + strings.Join(statuses, ", ") + ")"
 	}
-	return fmt.Sprintf("%s: checked %d orders%s, %d final ones across the services; %d reservations, %d invoices, %d customers' credit, %d SKUs; %d in flight (deadline %s)",
-		r.Mode, c.Orders, by, c.Judged, c.Reservations, c.Invoices, c.Customers, c.SKUs, r.InFlight, r.Deadline)
+	return fmt.Sprintf("checked %d orders%s, %d final ones across the services; %d reservations, %d invoices, %d customers' credit, %d SKUs; %d in flight (deadline %s)",
+		c.Orders, by, c.Judged, c.Reservations, c.Invoices, c.Customers, c.SKUs, r.InFlight, r.Deadline)
 }
 
 // Verdict is one line: the ledger agrees, or how many breaches and the
