@@ -49,6 +49,9 @@ func TestACleanLedgerPasses(t *testing.T) {
 			t.Errorf("summary %q lacks %q", rep.Summary(), want)
 		}
 	}
+	if want := "5 orders, 4 of them final and held against the services, 1 in flight (deadline ORDER_DEADLINE 30s); 4 reservations, 3 invoices, 3 customers' credit, 2 SKUs"; rep.Brief() != want {
+		t.Errorf("brief %q, want %q", rep.Brief(), want)
+	}
 	if rep.Verdict() != "events: the ledger agrees" {
 		t.Errorf("verdict = %q", rep.Verdict())
 	}

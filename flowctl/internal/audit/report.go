@@ -123,6 +123,15 @@ func (r Report) Checks() string {
 		c.Orders, by, c.Judged, c.Reservations, c.Invoices, c.Customers, c.SKUs, r.InFlight, r.Deadline)
 }
 
+// Brief is what was checked, counts only: "120 orders, 104 of them final
+// and held against the services, 2 in flight; 110 reservations, …". It
+// names no status, so a line of it never reads like an order's outcome.
+func (r Report) Brief() string {
+	c := r.Checked
+	return fmt.Sprintf("%d orders, %d of them final and held against the services, %d in flight (deadline %s); %d reservations, %d invoices, %d customers' credit, %d SKUs",
+		c.Orders, c.Judged, r.InFlight, r.Deadline, c.Reservations, c.Invoices, c.Customers, c.SKUs)
+}
+
 // Verdict is one line: the ledger agrees, or how many breaches and the
 // first; with how long settling took when it took more than one check.
 func (r Report) Verdict() string {

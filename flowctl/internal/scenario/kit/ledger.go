@@ -31,7 +31,8 @@ func CheckLedger(settle time.Duration) Ledger {
 }
 
 // judgeLedger runs the Env's ledger check, when it has one, and puts it in
-// o: the breaches as a metric and a details line with what was checked. A
+// o: the breaches as a metric and a details line with the counts of what
+// was checked (Brief: no status names, which the run's own lines use). A
 // breach, or a check that could not run, makes the outcome not hold and
 // says so in the verdict.
 func (e *Env) judgeLedger(ctx context.Context, t Target, o *Outcome) {
@@ -47,7 +48,7 @@ func (e *Env) judgeLedger(ctx context.Context, t Target, o *Outcome) {
 		return
 	}
 	o.Put(LedgerBreaches, float64(len(rep.Breaches)))
-	line := "ledger check: " + rep.Checks()
+	line := "ledger check: " + rep.Brief()
 	if rep.Rounds > 1 {
 		line += fmt.Sprintf("; settled over %d checks in %.1f s", rep.Rounds, rep.TookMS/1000)
 	}

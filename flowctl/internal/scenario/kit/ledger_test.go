@@ -44,7 +44,7 @@ func TestAnAgreeingLedgerKeepsTheOutcome(t *testing.T) {
 		t.Errorf("holds %v, verdict %q, metrics %+v", o.Holds, o.Verdict, o.Metrics)
 	}
 	if _, ok := o.Metric(LedgerBreaches.Key); !ok || !slices.ContainsFunc(o.Details, func(d string) bool {
-		return strings.HasPrefix(d, "ledger check: checked 0 orders") && strings.HasSuffix(d, "settled over 2 checks in 1.5 s")
+		return strings.HasPrefix(d, "ledger check: 0 orders, 0 of them final") && strings.HasSuffix(d, "settled over 2 checks in 1.5 s")
 	}) {
 		t.Errorf("details %q", o.Details)
 	}
