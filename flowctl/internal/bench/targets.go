@@ -37,6 +37,7 @@ func ModeTarget(si StackInfo) Target {
 		OrderURL:  si.URLs[topology.OrderSvc],
 		Inventory: api.NewInventory(si.URLs[topology.InventorySvc], nil),
 		Procs:     func() ([]Proc, string) { return procsOf(si) },
+		Ledger:    stackLedger(si),
 	}
 	if len(si.Brokers) > 0 {
 		admin := api.NewAdmin(si.URLs[drainedService], drainedService, si.AdminToken, &http.Client{Timeout: 5 * time.Second})

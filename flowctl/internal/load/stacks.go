@@ -9,6 +9,7 @@ import (
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/audit"
 	"github.com/orderflow/flowctl/internal/stockup"
 )
 
@@ -24,6 +25,10 @@ type StackResult struct {
 	Mode    string  `json:"mode"`
 	Summary Summary `json:"summary"`
 	Slipped int     `json:"slipped"`
+	// Ledger is the ledger check at the end (flowctl audit), or
+	// LedgerError why it could not run; neither when it was not asked for.
+	Ledger      *audit.Report `json:"ledger,omitempty"`
+	LedgerError string        `json:"ledger_error,omitempty"`
 }
 
 // StacksConfig is the same load for every stack.

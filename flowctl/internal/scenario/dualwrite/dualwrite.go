@@ -68,7 +68,11 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (dualWritten, error) {
 		if err != nil {
 			return dualWritten{}, err
 		}
-		return dualWritten{Rounds: []dwRound{r}}, nil
+		line := cancelLost(ctx, t, r)
+		if line != "" {
+			e.Step("  %s", line)
+		}
+		return dualWritten{Rounds: []dwRound{r}, Repair: line}, nil
 	}
 	var rounds []dwRound
 	for _, round := range []string{RoundOutbox, RoundDirect} {
