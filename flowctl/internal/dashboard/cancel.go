@@ -50,6 +50,11 @@ func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// lingerAfterCancel is how long an order cancelled from the page is read
+// after the cancel, final or not: steps that come "too late" (a reservation
+// made after the cancel, then its release) belong on its row.
+const lingerAfterCancel = 60 * time.Second
+
 // cancelAnswered records the answer to a cancel on the order's row (if the
 // dashboard placed it) and, with the order as order-svc returned it, applies
 // it and follows the order again: its release and void are still to come.
@@ -64,6 +69,7 @@ func (t *tracker) cancelAnswered(id, answer string, o *api.Order) (OrderView, bo
 	if o != nil {
 		apply(v, *o)
 		v.since = time.Now()
+		v.linger = v.since.Add(lingerAfterCancel)
 		if !slices.Contains(t.pending, v) {
 			t.pending = append(t.pending, v)
 		}

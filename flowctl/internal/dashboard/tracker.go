@@ -39,8 +39,10 @@ type OrderView struct {
 	Cancel string `json:"cancel,omitempty"`
 	seq    int
 	// since is when the dashboard began following the order (its
-	// placement, or a cancel from the page).
-	since time.Time
+	// placement, or a cancel from the page); a final order is read on until
+	// linger (after a cancel: a reservation a consumer behind makes later is
+	// released later, and the row should show both).
+	since, linger time.Time
 	// reads counts order-svc's answers: an order final in its POST answer
 	// (sync's 201, a 409's bare id) is still read once for its timeline.
 	reads int
@@ -181,7 +183,7 @@ func (t *tracker) pick() (*OrderView, []OrderView) {
 			t.cursor = 0
 		}
 		v := t.pending[t.cursor]
-		if (v.Final && v.reads > 0 && len(v.Awaiting) == 0) || time.Since(v.since) > t.followFor {
+		if (v.Final && v.reads > 0 && len(v.Awaiting) == 0 && time.Now().After(v.linger)) || time.Since(v.since) > t.followFor {
 			t.pending = slices.Delete(t.pending, t.cursor, t.cursor+1)
 			if !v.Final {
 				v.Followed = false
