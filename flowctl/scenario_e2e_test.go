@@ -137,6 +137,10 @@ func TestScenariosNative(t *testing.T) {
 		}
 	})
 
+	t.Run("order cancel by hand: a PENDING order cancelled and compensated, a CONFIRMED one too late", func(t *testing.T) {
+		checkCancelByHand(t, c)
+	})
+
 	t.Run("dlq list shows the poison message", func(t *testing.T) {
 		out, _, err := c.run("dlq", "list", "--json")
 		if err != nil {

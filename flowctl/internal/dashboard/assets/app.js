@@ -158,8 +158,9 @@ function newRow(v) {
     el("span", { class: "id", text: shortID(v.id), title: v.id }),
     el("span", { class: "badge" }));
   for (const s of STEP_CELLS) row.append(el("span", { "data-step": s, class: "step waiting", text: NOT_SEEN.waiting }));
-  row.append(el("span", { class: "undone", "data-role": "undone" }), el("span", { class: "post" }),
-    el("span", { class: "cancel" }, el("button", { "data-action": "cancel-order", text: "cancel" }), el("span", { class: "answer", "data-role": "cancel-answer" })));
+  row.append(el("span", { class: "post" }), el("button", { class: "cancel", "data-action": "cancel-order", text: "✕" }),
+    el("div", { class: "sub", "data-role": "sub", hidden: "" },
+      el("span", { class: "undone", "data-role": "undone" }), el("span", { class: "answer", "data-role": "cancel-answer" })));
   return row;
 }
 
@@ -172,6 +173,7 @@ function showUndone(row, v, seen) {
   const done = UNDONE.filter(s => seen[s] != null).map(s => s + " " + stepText(seen[s]));
   const awaiting = v.awaiting || [];
   u.textContent = done.concat(awaiting.map(s => s + " waiting")).join(" · ");
+  if (u.textContent) u.textContent = "undone: " + u.textContent;
   u.dataset.undone = UNDONE.filter(s => seen[s] != null).join(" ");
   u.className = "undone" + (awaiting.length ? " awaiting" : "");
   u.title = u.textContent;
@@ -187,8 +189,15 @@ function showCancel(row, v) {
   btn.title = final ? "final: " + v.status + (v.mode === "sync" ? " (a sync order is final once its request answered)" : "") :
     "cancel it as its customer would: POST /orders/{id}/cancel";
   const a = $('[data-role="cancel-answer"]', row);
-  a.textContent = v.cancel || "";
-  a.title = v.cancel || "";
+  if (v.cancel) a.textContent = "cancel: " + v.cancel;
+  a.title = a.textContent;
+  showSub(row);
+}
+
+// showSub shows the line under a row once it has something to say.
+function showSub(row) {
+  const sub = $('[data-role="sub"]', row);
+  sub.hidden = !sub.textContent;
 }
 
 function onOrder(v) {

@@ -40,12 +40,14 @@
       const answer = $('[data-role="cancel-answer"]', row);
       try {
         const r = await api("POST", "/api/orders/" + modeOf(btn) + "/" + encodeURIComponent(row.dataset.orderId) + "/cancel");
-        answer.textContent = r.answer;
+        answer.textContent = "cancel: " + r.answer;
       } catch (e) {
-        answer.textContent = e.status === 409 ? "409: " + ((e.problem && e.problem.detail) || e.message) : e.message;
+        answer.textContent = "cancel: " + (e.status === 409 ? "409: " + ((e.problem && e.problem.detail) || e.message) : e.message);
         throw e;
+      } finally {
+        answer.title = answer.textContent;
+        showSub(row);
       }
-      answer.title = answer.textContent;
     },
     "clear-faults": btn => api("DELETE", "/api/stacks/" + modeOf(btn) + "/faults"),
     "pause-consumers": btn => pause(btn, "pause"),
