@@ -247,6 +247,17 @@ func TestEndToEnd(t *testing.T) {
 		if _, _, err := c.run("fault", "set", "inventory", "--error-rate", "2"); err == nil {
 			t.Error("an error rate of 2 was accepted")
 		}
+		// The saga's lesson: invoicing-svc's payment provider declines a share.
+		out, _, err = c.run("fault", "set", "invoicing", "--mode", "events", "--decline-rate", "0.5")
+		if err != nil || !strings.Contains(out, "invoicing-svc (events): latency 0s") || !strings.HasSuffix(strings.TrimSpace(out), "decline rate 0.5") {
+			t.Fatalf("fault set --decline-rate: %v\n%s", err, out)
+		}
+		if out, _, err := c.run("fault", "show", "--mode", "events"); err != nil || !strings.Contains(out, "decline rate 0.5") {
+			t.Fatalf("fault show after --decline-rate: %v\n%s", err, out)
+		}
+		if _, _, err := c.run("fault", "set", "inventory", "--decline-rate", "0.5"); err == nil || !strings.Contains(err.Error(), "only invoicing-svc charges customers") {
+			t.Errorf("a decline rate on inventory-svc: %v", err)
+		}
 		if out, _, err := c.run("fault", "clear"); err != nil || strings.Count(out, "no faults") != 6 {
 			t.Fatalf("fault clear: %v\n%s", err, out)
 		}

@@ -19,6 +19,9 @@ type faultRequest struct {
 	LatencyMS       float64 `json:"latency_ms"`
 	ErrorRate       float64 `json:"error_rate"`
 	ConsumersPaused bool    `json:"consumers_paused"`
+	// DeclineRate is invoicing-svc's only: the page sends the one in force,
+	// so applying latency and errors keeps it.
+	DeclineRate float64 `json:"decline_rate"`
 }
 
 // service resolves the {service} of a path ("inventory" or "inventory-svc").
@@ -54,8 +57,11 @@ func (s *Server) setFaults(w http.ResponseWriter, r *http.Request) {
 	case req.ErrorRate < 0 || req.ErrorRate > 1:
 		invalid(w, "error_rate", fmt.Sprintf("error rate %g: use a share from 0 to 1", req.ErrorRate))
 		return
+	case !declineRateFits(w, svc, req.DeclineRate):
+		return
 	}
-	f := api.Faults{Latency: (time.Duration(req.LatencyMS * float64(time.Millisecond))).String(), ErrorRate: req.ErrorRate, ConsumersPaused: req.ConsumersPaused}
+	f := api.Faults{Latency: (time.Duration(req.LatencyMS * float64(time.Millisecond))).String(), ErrorRate: req.ErrorRate,
+		ConsumersPaused: req.ConsumersPaused, DeclineRate: req.DeclineRate}
 	got, err := ms.target.Admin[svc].SetFaults(r.Context(), f)
 	if err != nil {
 		failed(w, "The service did not take the faults", err)

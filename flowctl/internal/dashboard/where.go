@@ -67,6 +67,12 @@ func (s *Server) invoicingStanding(ctx context.Context, ms *modeState, id string
 		st.State, st.Says, st.Error = "UNREACHABLE", "does not answer", err.Error()
 	case !found:
 		st.State, st.Says = "NO INVOICE", "has no invoice for this order (yet)"
+	case inv.Status == "DECLINED":
+		st.Knows, st.State = true, "DECLINED"
+		st.Says = fmt.Sprintf("declined the charge of %d.%02d %s: %s", inv.TotalCents/100, inv.TotalCents%100, inv.Currency, inv.Reason)
+	case inv.Status == "VOIDED":
+		st.Knows, st.State = true, "VOIDED"
+		st.Says = fmt.Sprintf("invoice %s voided %s (%s), %d.%02d %s credited back", report.ShortID(inv.InvoiceID), inv.VoidedAt.UTC().Format("15:04:05.000"), inv.Reason, inv.TotalCents/100, inv.TotalCents%100, inv.Currency)
 	default:
 		st.Knows, st.State = true, "INVOICED"
 		st.Says = fmt.Sprintf("invoice %s issued %s, total %d.%02d %s", report.ShortID(inv.InvoiceID), inv.IssuedAt.UTC().Format("15:04:05.000"), inv.TotalCents/100, inv.TotalCents%100, inv.Currency)
@@ -84,9 +90,9 @@ func (s *Server) inventoryStanding(ctx context.Context, ms *modeState, id string
 		st.Source = "order-svc's timeline (inventory-svc has no lookup by order)"
 		st.State, st.Says = "NOT ASKED YET", "order-svc has not recorded an answer from it"
 		for _, step := range timeline {
-			if step.Step == "reserved" || step.Step == "rejected" {
+			if state, ok := map[string]string{"reserved": "RESERVED", "rejected": "REJECTED", "released": "RELEASED"}[string(step.Step)]; ok {
 				st.Knows = true
-				st.State = map[string]string{"reserved": "RESERVED", "rejected": "REJECTED"}[string(step.Step)]
+				st.State = state
 				st.Says = fmt.Sprintf("answered %s at +%.0f ms", string(step.Step), step.AfterMS)
 			}
 		}
