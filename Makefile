@@ -31,11 +31,12 @@ test-short: ## unit tests only
 bench: ## Go benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
-vet: ## go vet, gofmt check, every module tidy and building on its own (GOWORK=off), service names only in platform/topology
+vet: ## go vet, gofmt check, every module tidy and building on its own (GOWORK=off), service names only in platform/topology, flowctl's environment read only by stack.Stacks
 	$(GO) vet $(PKGS)
 	@for m in $(MODULES); do (cd $$m && GOWORK=off $(GO) mod tidy -diff >/dev/null && GOWORK=off $(GO) build ./...) || { echo "$$m: not tidy or does not build with GOWORK=off (run make tidy)"; exit 1; }; done
 	@out=$$(gofmt -l $(MODULES) tools); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@bash scripts/check-shape.sh
+	@bash scripts/check-env.sh
 
 build: ## build the services and flowctl into bin/
 	@mkdir -p bin

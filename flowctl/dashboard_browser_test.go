@@ -17,7 +17,7 @@ import (
 // TestDashboardBrowser starts both native stacks and `flowctl dashboard`,
 // and drives the page in headless Chromium at 1280×720 as a workshop leader
 // would: orders in both columns, paused consumers, a slow inventory, one
-// order's trace; all the while the page must ask nothing of any host but
+// order's trace, a cancel, declined payments; all the while the page must ask nothing of any host but
 // 127.0.0.1 and throw no JavaScript exception. Each step saves a screenshot
 // (paths in the log; kept under $DASHBOARD_SHOTS when set). With
 // DASHBOARD_SCREENSHOT=<path> it also writes the whole page at the end, as
@@ -154,6 +154,45 @@ func TestDashboardBrowser(t *testing.T) {
 				shot(t, p, "5 trace "+string(o.c))
 			}
 		}},
+		{"6 events: cancel a PENDING order, then its late reservation is released", func(t *testing.T) {
+			must(t, p.ScrollTo(events.in(`[data-widget="orders"]`)))
+			id := pendingWhilePaused(t, p, events)
+			cancel := events.row(id) + ` button[data-action="cancel-order"]`
+			must(t, p.Click(cancel))
+			must(t, waitStatus(p, events, id, "CANCELLED", 30*time.Second))
+			answer := events.row(id) + ` [data-role="cancel-answer"]`
+			must(t, p.Until(browser.Wait{What: "order-svc's answer 202 CANCELLED on the row", Cond: textHas(answer, "202 CANCELLED"), Show: events.row(id), Within: 10 * time.Second}))
+			must(t, p.Until(browser.Wait{What: "the cancel button of a final order disabled", Cond: `document.querySelector(` + browser.Quote(cancel) + `).disabled`, Show: events.row(id), Within: 10 * time.Second}))
+			shot(t, p, "6 cancelled")
+			// Resumed, inventory-svc reserves for the cancelled order, then
+			// releases on its OrderCancelled: both steps join the row.
+			must(t, p.Click(events.faults(`button[data-action="resume-consumers"]`)))
+			undone := events.row(id) + ` [data-role="undone"]`
+			must(t, p.Until(browser.Wait{What: "the late reservation of cancelled order " + id + " released", Cond: attrHas(undone, "data-undone", "released"), Show: events.row(id), Within: 60 * time.Second}))
+			must(t, waitStatus(p, events, id, "CANCELLED", time.Second))
+			shot(t, p, "6 released")
+		}},
+		{"7 events: a decline rate of 1 fails an order, its stock released", func(t *testing.T) {
+			must(t, p.SetField(events.faults(`input[name="decline_rate"]`), "1"))
+			must(t, p.Click(events.faults(`button[data-action="set-decline-rate"]`)))
+			broken := events.in(`[data-widget="broken"]`)
+			must(t, p.Until(browser.Wait{What: "the events column to show invoicing-svc declining", Cond: brokenShows(events, "invoicing-svc", "declined"), Show: broken, Within: 30 * time.Second}))
+			ids, err := placeVia(p, events.in(`button[data-action="place-one"]`), events)
+			must(t, err)
+			must(t, waitStatus(p, events, ids[0], "FAILED", 90*time.Second))
+			undone := events.row(ids[0]) + ` [data-role="undone"]`
+			must(t, p.Until(browser.Wait{What: "the failed order's stock released", Cond: attrHas(undone, "data-undone", "released"), Show: events.row(ids[0]), Within: 30 * time.Second}))
+			steps, err := stepTimes(p, events, ids[0])
+			must(t, err)
+			for _, st := range []string{"reserved", "declined", "failed"} {
+				if !regexp.MustCompile(`^\+\d+ ms$`).MatchString(steps[st]) {
+					t.Errorf("failed order %s: step %s shows %q, want +N ms (steps: %q)", ids[0], st, steps[st], steps)
+				}
+			}
+			shot(t, p, "7 declined failed")
+			must(t, p.Click(events.faults(`button[data-action="clear-faults"]`)))
+			must(t, p.Until(browser.Wait{What: "the events column to show no fault on invoicing-svc", Cond: "!" + brokenShows(events, "invoicing-svc", ""), Show: broken, Within: 30 * time.Second}))
+		}},
 	}
 	for _, s := range steps {
 		start := time.Now()
@@ -164,7 +203,7 @@ func TestDashboardBrowser(t *testing.T) {
 		}
 	}
 	// Whatever the steps reached, the page's requests so far are checked.
-	t.Run("6 the page made no request outside 127.0.0.1", func(t *testing.T) {
+	t.Run("8 the page made no request outside 127.0.0.1", func(t *testing.T) {
 		reqs := p.Requests()
 		if len(reqs) == 0 {
 			t.Fatal("no request recorded at all; the recorder is not working")
@@ -174,7 +213,7 @@ func TestDashboardBrowser(t *testing.T) {
 		}
 		t.Logf("%d requests, all to 127.0.0.1 (or data:/blob:)", len(reqs))
 	})
-	t.Run("7 the page threw no JavaScript exception", func(t *testing.T) {
+	t.Run("9 the page threw no JavaScript exception", func(t *testing.T) {
 		if errs := p.Exceptions(); len(errs) != 0 {
 			distinct := slices.Compact(slices.Sorted(slices.Values(errs)))
 			t.Fatalf("%d uncaught exceptions in the page, %d distinct:\n%s", len(errs), len(distinct), strings.Join(distinct, "\n"))

@@ -178,6 +178,30 @@ func brokenShows(c column, svc, what string) string {
 		browser.Quote(c.in(`[data-widget="broken"] [data-broken]`)), browser.Quote(svc), browser.Quote(what))
 }
 
+// textHas is a condition: the element's text contains what.
+func textHas(sel, what string) string {
+	return fmt.Sprintf(`(e => e !== null && e.textContent.includes(%s))(document.querySelector(%s))`, browser.Quote(what), browser.Quote(sel))
+}
+
+// attrHas is a condition: the element's attribute contains what.
+func attrHas(sel, attr, what string) string {
+	return fmt.Sprintf(`(e => e !== null && (e.getAttribute(%s) || "").includes(%s))(document.querySelector(%s))`, browser.Quote(attr), browser.Quote(what), browser.Quote(sel))
+}
+
+// pendingWhilePaused pauses inventory-svc's consumers in the column and
+// places an order there, which stays PENDING; the consumers stay paused.
+func pendingWhilePaused(t *testing.T, p *browser.Page, c column) string {
+	t.Helper()
+	must(t, p.SetField(c.faults(`select[name="service"]`), "inventory-svc"))
+	must(t, p.Click(c.faults(`button[data-action="pause-consumers"]`)))
+	must(t, p.Until(browser.Wait{What: "the " + string(c) + " column to show inventory-svc's consumers paused", Cond: brokenShows(c, "inventory-svc", "consumers paused"),
+		Show: c.in(`[data-widget="broken"]`), Within: 30 * time.Second}))
+	ids, err := placeVia(p, c.in(`button[data-action="place-one"]`), c)
+	must(t, err)
+	must(t, p.Holds(browser.Wait{What: "the order placed while inventory is paused stays PENDING", Cond: browser.AttrIs(c.row(ids[0]), "data-status", "PENDING"), Show: c.row(ids[0])}, 2*time.Second))
+	return ids[0]
+}
+
 // spanServices lists the distinct data-service values of the trace's spans.
 func spanServices(p *browser.Page) ([]string, error) {
 	return browser.Eval[[]string](p, `[...new Set([...document.querySelectorAll('[data-widget="trace"] [data-span-id]')].map(e => e.dataset.service))].sort()`)

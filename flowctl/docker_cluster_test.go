@@ -28,7 +28,7 @@ func TestDockerClusterSurvivesBrokerLoss(t *testing.T) {
 	requireDocker(t, "cluster")
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	compose, err := docker.FindCompose(ctx, "..", os.Getenv)
+	compose, err := docker.FindCompose(ctx, "..", os.Environ())
 	if err != nil {
 		t.Fatal(err)
 	}

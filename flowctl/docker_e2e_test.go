@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orderflow/platform/topology"
+
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stack/docker"
@@ -26,7 +28,7 @@ func requireDocker(t *testing.T, profile string) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	compose, err := docker.FindCompose(ctx, "..", os.Getenv)
+	compose, err := docker.FindCompose(ctx, "..", os.Environ())
 	if err == nil {
 		if ierr := compose.ImagesUsable(ctx, docker.CLI{}, profile); ierr != nil {
 			err = fmt.Errorf("%v (`make images-offline` builds them)", ierr)
@@ -95,7 +97,7 @@ func TestDockerEndToEnd(t *testing.T) {
 		}
 	})
 	// Stock receipts and reset on containers and their volumes, real Kafka.
-	checkStockAndReset(t, c, stack.DefaultPortBase, []string{stack.Addr(stack.DefaultBrokerPort)})
+	checkStockAndReset(t, c, topology.DefaultPortBase, []string{stack.Addr(stack.DefaultBrokerPort)})
 	// The compose project is what `down` removes.
 	out, err := exec.Command("docker", "ps", "--filter", "label=com.docker.compose.project="+docker.ComposeProject, "-q").Output()
 	if err != nil || len(out) == 0 {

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orderflow/platform/topology"
+
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stack"
 )
@@ -85,7 +87,7 @@ func freeBase(t *testing.T) int {
 	for base := 20000 + os.Getpid()%200*100; base < 60000; base += 1000 {
 		ok := true
 		for _, m := range stack.Modes {
-			for _, svc := range stack.Services {
+			for _, svc := range topology.Names() {
 				if stack.CheckPortFree(stack.ServicePort(base, m, svc), svc) != nil {
 					ok = false
 				}
@@ -245,6 +247,17 @@ func TestEndToEnd(t *testing.T) {
 		if _, _, err := c.run("fault", "set", "inventory", "--error-rate", "2"); err == nil {
 			t.Error("an error rate of 2 was accepted")
 		}
+		// The saga's lesson: invoicing-svc's payment provider declines a share.
+		out, _, err = c.run("fault", "set", "invoicing", "--mode", "events", "--decline-rate", "0.5")
+		if err != nil || !strings.Contains(out, "invoicing-svc (events): latency 0s") || !strings.HasSuffix(strings.TrimSpace(out), "decline rate 0.5") {
+			t.Fatalf("fault set --decline-rate: %v\n%s", err, out)
+		}
+		if out, _, err := c.run("fault", "show", "--mode", "events"); err != nil || !strings.Contains(out, "decline rate 0.5") {
+			t.Fatalf("fault show after --decline-rate: %v\n%s", err, out)
+		}
+		if _, _, err := c.run("fault", "set", "inventory", "--decline-rate", "0.5"); err == nil || !strings.Contains(err.Error(), "only invoicing-svc charges customers") {
+			t.Errorf("a decline rate on inventory-svc: %v", err)
+		}
 		if out, _, err := c.run("fault", "clear"); err != nil || strings.Count(out, "no faults") != 6 {
 			t.Fatalf("fault clear: %v\n%s", err, out)
 		}
@@ -297,7 +310,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("pid files left: %v", left)
 		}
 		for _, m := range stack.Modes {
-			for _, svc := range stack.Services {
+			for _, svc := range topology.Names() {
 				if err := stack.CheckPortFree(stack.ServicePort(base, m, svc), svc); err != nil {
 					t.Errorf("after down: %v", err)
 				}

@@ -22,12 +22,15 @@ in .run/admin-token). Latency and errors apply to the service's API and to each
 event it consumes; paused consumers stop taking events from Kafka;
 --crash-after-commit N ends order-svc abruptly right after its N-th order
 commit from now (the dual-write lesson; flowctl scenario dual-write restarts
-it for you, by hand use flowctl up). Without --mode it acts on every stack that
-runs.
+it for you, by hand use flowctl up); --decline-rate R makes invoicing-svc's
+payment provider decline that share of charges (the saga's lesson: the order
+ends FAILED and its stock is released). Without --mode it acts on every stack
+that runs.
 
   flowctl fault set inventory --latency 300ms --error-rate 0.2
   flowctl fault set inventory-svc --mode events --pause-consumers
   flowctl fault set order --mode events --crash-after-commit 1
+  flowctl fault set invoicing --mode events --decline-rate 0.5
   flowctl fault clear                          (every service of every stack)
   flowctl fault show --mode sync`
 
@@ -41,7 +44,7 @@ func newFaultCmd(g *globals) *cobra.Command {
 	f := &faultFlags{}
 	c := &cobra.Command{
 		Use:   "fault",
-		Short: "Break a running service on purpose: added latency, error rate, paused consumers, a crash after a commit",
+		Short: "Break a running service on purpose: added latency, error rate, paused consumers, a crash after a commit, declined payments",
 		Long:  faultLong,
 	}
 	c.PersistentFlags().StringVar(&f.mode, "mode", "", "which stack: sync or events (default: every stack that runs)")
@@ -53,7 +56,7 @@ func newFaultCmd(g *globals) *cobra.Command {
 func newFaultSetCmd(g *globals, f *faultFlags) *cobra.Command {
 	var sf faultctl.SetFlags
 	set := &cobra.Command{
-		Use:   "set SERVICE [--mode M] [--latency D] [--error-rate R] [--pause-consumers] [--crash-after-commit N]",
+		Use:   "set SERVICE [--mode M] [--latency D] [--error-rate R] [--pause-consumers] [--crash-after-commit N] [--decline-rate R]",
 		Short: "Replace a service's faults",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -68,6 +71,7 @@ func newFaultSetCmd(g *globals, f *faultFlags) *cobra.Command {
 	set.Flags().Float64Var(&sf.ErrorRate, "error-rate", 0, "share of requests answered 503 and of event handlings failed and retried (0–1)")
 	set.Flags().BoolVar(&sf.Pause, "pause-consumers", false, "stop consuming from Kafka (events mode): the backlog grows")
 	set.Flags().IntVar(&sf.Crash, "crash-after-commit", 0, "order-svc exits abruptly right after its N-th order commit from now (0: off)")
+	set.Flags().Float64Var(&sf.DeclineRate, "decline-rate", 0, "share of charges invoicing-svc's payment provider declines (0–1): those orders end FAILED")
 	return set
 }
 

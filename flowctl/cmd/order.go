@@ -42,9 +42,9 @@ func (f *orderFlags) client(g *globals) (*api.Orders, config.Mode, string, error
 func newOrderCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "order",
-		Short: "Place, get, list and watch orders of one stack's order-svc",
+		Short: "Place, get, list, watch and cancel orders of one stack's order-svc",
 	}
-	c.AddCommand(newOrderPlaceCmd(g), newOrderGetCmd(g), newOrderListCmd(g), newOrderWatchCmd(g))
+	c.AddCommand(newOrderPlaceCmd(g), newOrderGetCmd(g), newOrderListCmd(g), newOrderWatchCmd(g), newOrderCancelCmd(g))
 	return c
 }
 

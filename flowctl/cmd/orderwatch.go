@@ -10,13 +10,19 @@ import (
 )
 
 const orderWatchLong = `watch polls an order and prints each new step of its timeline (placed,
-reserved, invoiced, confirmed, rejected, failed) the moment it appears, with
-its time after placement by the services' clocks. Without an ID it places a
-new order from --item first. Handy while something is broken on purpose:
+reserved, invoiced, confirmed, rejected; the saga's declined, released,
+voided, cancelled, failed) the moment it appears, with its time after
+placement by the services' clocks, and how the order ended and why. A FAILED
+or CANCELLED order is watched on until what it held is undone (released,
+voided). Without an ID it places a new order from --item first. Handy while
+something is broken on purpose:
 
   flowctl fault set inventory --mode events --pause-consumers
   flowctl order watch --mode events --item SKU-001:1     (stays PENDING…)
   flowctl fault clear --mode events                      (…and completes)
+
+  flowctl fault set invoicing --mode events --decline-rate 1
+  flowctl order watch --mode events --item SKU-001:1     (declined, released, FAILED)
 
 --json prints one JSON object per step (NDJSON).`
 

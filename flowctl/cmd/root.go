@@ -113,6 +113,7 @@ func commands(g *globals) []*cobra.Command {
 		newStopCmd(g),
 		newStartCmd(g),
 		newLagCmd(g),
+		newAuditCmd(g),
 		newResetCmd(g),
 		newBenchCmd(g),
 		newDashboardCmd(g),

@@ -22,6 +22,10 @@ type (
 	Step = oapi.TimelineStep
 	// Order is an order as order-svc shows it.
 	Order = oapi.Order
+	// OrderStatus is PENDING, RESERVED, CONFIRMED, REJECTED, FAILED or CANCELLED.
+	OrderStatus = oapi.OrderStatus
+	// StepName is a timeline step's name (placed, reserved, …, released, voided).
+	StepName = oapi.TimelineStepStep
 )
 
 // Orders is a client of order-svc.

@@ -32,6 +32,7 @@ func Print(w io.Writer, r Result) {
 	for _, l := range Ratios(r) {
 		fmt.Fprintln(w, l)
 	}
+	printLedgers(w, r)
 }
 
 // tableRow is one row of Print's table: its label and each target's cell.

@@ -28,6 +28,9 @@ type Stack struct {
 	// Procs are the stack's processes (services, broker) to measure; none
 	// with a reason says why they cannot be (Docker).
 	Procs func() ([]Proc, string)
+	// Ledger, when set, is the stack's ledger check, run once the bench is
+	// done with the stack.
+	Ledger Ledger
 }
 
 // orders is the stack's order-svc client with enough connections for a

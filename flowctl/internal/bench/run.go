@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/orderflow/flowctl/internal/audit"
 	"github.com/orderflow/flowctl/internal/stats"
 	"github.com/orderflow/platform/retry"
 )
@@ -67,6 +68,10 @@ type TargetResult struct {
 	// there is none.
 	Drain     *Drain `json:"drain,omitempty"`
 	DrainNote string `json:"drain_note,omitempty"`
+	// Ledger is the ledger check once the bench was done with the stack
+	// (modes only), or LedgerNote why it could not run.
+	Ledger     *audit.Report `json:"ledger,omitempty"`
+	LedgerNote string        `json:"ledger_note,omitempty"`
 }
 
 // Options are what Run needs besides the search bounds.
@@ -122,7 +127,11 @@ func openAndRun(ctx context.Context, cfg Config, t Target, o Options) (tr Target
 		}()
 		t.Step = step
 	}
-	return runTarget(ctx, cfg, t, o)
+	tr, err = runTarget(ctx, cfg, t, o)
+	if err == nil && t.Stack != nil && t.Stack.Ledger != nil {
+		checkLedger(ctx, &tr, t.Stack, cfg.Settle, o)
+	}
+	return tr, err
 }
 
 func runTarget(ctx context.Context, cfg Config, t Target, o Options) (TargetResult, error) {

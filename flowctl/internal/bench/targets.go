@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/config"
-	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/kafkalog"
@@ -27,21 +27,22 @@ type StackInfo struct {
 
 // drainedService is the consumer whose backlog the drain measures: the
 // first hop of the events flow, reading orders.v1.
-const drainedService = "inventory-svc"
+const drainedService = topology.InventorySvc
 
 // ModeTarget is a mode's stack as a bench target. Both modes get the same
 // target; only a stack with brokers has a consumer to drain.
 func ModeTarget(si StackInfo) Target {
 	s := &Stack{
 		Mode:      string(si.Mode),
-		OrderURL:  si.URLs["order-svc"],
-		Inventory: api.NewInventory(si.URLs["inventory-svc"], nil),
+		OrderURL:  si.URLs[topology.OrderSvc],
+		Inventory: api.NewInventory(si.URLs[topology.InventorySvc], nil),
 		Procs:     func() ([]Proc, string) { return procsOf(si) },
+		Ledger:    stackLedger(si),
 	}
 	if len(si.Brokers) > 0 {
 		admin := api.NewAdmin(si.URLs[drainedService], drainedService, si.AdminToken, &http.Client{Timeout: 5 * time.Second})
-		group := si.TopicPrefix + drainedService + "." + string(si.Mode)
-		topics := []string{si.TopicPrefix + events.TopicOrders}
+		group := topology.Group(si.TopicPrefix, drainedService, string(si.Mode))
+		topics := topology.Prefixed(si.TopicPrefix, topology.MustOf(drainedService).Consumes)
 		s.Drain = NewFaultDrainer(drainedService, admin, func(ctx context.Context) (int64, error) {
 			return kafkalog.GroupLag(ctx, si.Brokers, group, topics)
 		})
@@ -50,31 +51,17 @@ func ModeTarget(si StackInfo) Target {
 	return Target{Name: string(si.Mode), Unit: "orders/s", Step: s.OrderStep, Stack: s}
 }
 
-// consumer is a service of the events stack and the topics it consumes.
-type consumer struct {
-	service string
-	topics  []string
-}
-
-// consumers are the events stack's consumers, as the services wire them
-// (and `flowctl lag` lists them).
-func consumers() []consumer {
-	return []consumer{
-		{"inventory-svc", []string{events.TopicOrders}},
-		{"invoicing-svc", []string{events.TopicInventory}},
-		{"order-svc", []string{events.TopicInventory, events.TopicInvoicing}},
-	}
-}
-
-// backlog is the sum of every consumer group's lag in the stack.
+// backlog is the sum of every consumer group's lag in the stack: each
+// service the topology says consumes, in its group, on what it consumes (as
+// `flowctl lag` lists them).
 func backlog(ctx context.Context, si StackInfo) (int64, error) {
 	var sum int64
-	for _, c := range consumers() {
-		var topics []string
-		for _, t := range c.topics {
-			topics = append(topics, si.TopicPrefix+t)
+	for _, svc := range topology.Services {
+		if len(svc.Consumes) == 0 {
+			continue
 		}
-		n, err := kafkalog.GroupLag(ctx, si.Brokers, si.TopicPrefix+c.service+"."+string(si.Mode), topics)
+		group := topology.Group(si.TopicPrefix, svc.Name, string(si.Mode))
+		n, err := kafkalog.GroupLag(ctx, si.Brokers, group, topology.Prefixed(si.TopicPrefix, svc.Consumes))
 		if err != nil {
 			return 0, err
 		}

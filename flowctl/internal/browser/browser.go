@@ -2,6 +2,10 @@
 // tests: it starts the system's Chromium (nothing is downloaded), records
 // every request the page makes, takes screenshots into a directory, and waits
 // by polling the page with failures that show the HTML they looked at.
+//
+// It is test support, imported by _test files only: so it reads CHROMIUM and
+// REQUIRE_BROWSER from the getenv its tests hand it, outside stack.Stacks
+// (scripts/check-env.sh skips this directory).
 package browser
 
 import (

@@ -30,12 +30,19 @@ type fakeStack struct {
 	started time.Time
 	// placeDelay is how long POST /orders takes to answer.
 	placeDelay time.Duration
+	// maxReads, when above 0, stops orders at that many steps past placed
+	// (a consumer that stopped), until one is cancelled.
+	maxReads int
 }
 
 type fakeOrder struct {
 	id    string
 	reads int
 	at    time.Time
+	// cancelled: POST /orders/{id}/cancel took it (fakecancel_test.go), at
+	// cancelReads reads.
+	cancelled   bool
+	cancelReads int
 }
 
 // fakeSteps are the steps a fake order gains, one per read, with the
@@ -52,6 +59,7 @@ func newFakeStack(t *testing.T, token string) *fakeStack {
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "# HELP x\noutbox_pending_events 3\n") })
 	mux.HandleFunc("POST /orders", f.place)
 	mux.HandleFunc("GET /orders/{id}", f.get)
+	mux.HandleFunc("POST /orders/{id}/cancel", f.cancel)
 	mux.HandleFunc("GET /stock/{sku}", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]any{"sku": r.PathValue("sku"), "name": "x", "on_hand": 1 << 20, "reserved": 0, "available": 1 << 20})
 	})
@@ -69,6 +77,9 @@ func (f *fakeStack) urls() map[string]string {
 }
 
 func (f *fakeStack) view(o *fakeOrder) map[string]any {
+	if o.cancelled {
+		return f.cancelledView(o)
+	}
 	n := min(o.reads+1, len(fakeSteps))
 	var tl []map[string]any
 	for _, s := range fakeSteps[:n] {
@@ -104,7 +115,9 @@ func (f *fakeStack) get(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, problem.New(http.StatusNotFound, "not-found", "Order not found", "no such order"))
 		return
 	}
-	o.reads++
+	if f.maxReads == 0 || o.reads < f.maxReads || o.cancelled {
+		o.reads++
+	}
 	writeJSON(w, http.StatusOK, f.view(o))
 }
 

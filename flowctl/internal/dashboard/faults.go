@@ -8,8 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orderflow/platform/topology"
+
 	"github.com/orderflow/flowctl/internal/api"
-	"github.com/orderflow/flowctl/internal/stack"
 )
 
 // faultRequest is the body of PUT /api/stacks/{mode}/faults/{service}: the
@@ -18,6 +19,9 @@ type faultRequest struct {
 	LatencyMS       float64 `json:"latency_ms"`
 	ErrorRate       float64 `json:"error_rate"`
 	ConsumersPaused bool    `json:"consumers_paused"`
+	// DeclineRate is invoicing-svc's only: the page sends the one in force,
+	// so applying latency and errors keeps it.
+	DeclineRate float64 `json:"decline_rate"`
 }
 
 // service resolves the {service} of a path ("inventory" or "inventory-svc").
@@ -25,8 +29,8 @@ func service(w http.ResponseWriter, name string) (string, bool) {
 	if !strings.HasSuffix(name, "-svc") {
 		name += "-svc"
 	}
-	if !slices.Contains(stack.Services, name) {
-		notFound(w, "Unknown service", fmt.Sprintf("no service %q: use one of %s", name, strings.Join(stack.Services, ", ")))
+	if !slices.Contains(topology.Names(), name) {
+		notFound(w, "Unknown service", fmt.Sprintf("no service %q: use one of %s", name, strings.Join(topology.Names(), ", ")))
 		return "", false
 	}
 	return name, true
@@ -53,8 +57,11 @@ func (s *Server) setFaults(w http.ResponseWriter, r *http.Request) {
 	case req.ErrorRate < 0 || req.ErrorRate > 1:
 		invalid(w, "error_rate", fmt.Sprintf("error rate %g: use a share from 0 to 1", req.ErrorRate))
 		return
+	case !declineRateFits(w, svc, req.DeclineRate):
+		return
 	}
-	f := api.Faults{Latency: (time.Duration(req.LatencyMS * float64(time.Millisecond))).String(), ErrorRate: req.ErrorRate, ConsumersPaused: req.ConsumersPaused}
+	f := api.Faults{Latency: (time.Duration(req.LatencyMS * float64(time.Millisecond))).String(), ErrorRate: req.ErrorRate,
+		ConsumersPaused: req.ConsumersPaused, DeclineRate: req.DeclineRate}
 	got, err := ms.target.Admin[svc].SetFaults(r.Context(), f)
 	if err != nil {
 		failed(w, "The service did not take the faults", err)
@@ -103,17 +110,17 @@ func (s *Server) clearFaults(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var errs []string
-	for _, svc := range stack.Services {
+	for _, svc := range topology.Names() {
 		if err := ms.target.Admin[svc].ClearFaults(r.Context()); err != nil {
 			errs = append(errs, err.Error())
 		}
 	}
 	s.reobserve(ms)
-	if len(errs) == len(stack.Services) {
+	if len(errs) == len(topology.Services) {
 		failed(w, "No service took the clear", fmt.Errorf("%s", strings.Join(errs, "; ")))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"mode": ms.mode, "cleared": len(stack.Services) - len(errs), "errors": errs})
+	writeJSON(w, http.StatusOK, map[string]any{"mode": ms.mode, "cleared": len(topology.Services) - len(errs), "errors": errs})
 }
 
 // The broker's name as a {target}.

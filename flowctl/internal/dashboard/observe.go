@@ -10,10 +10,10 @@ import (
 
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/kafkaconf"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/kafkalog"
-	"github.com/orderflow/flowctl/internal/stack"
 )
 
 // ServiceState is what a service says about itself: whether it answers and
@@ -85,7 +85,7 @@ func (s *Server) observe(ctx context.Context, ms *modeState) observation {
 	}
 	var outbox float64
 	outboxRead := false
-	for _, svc := range stack.Services {
+	for _, svc := range topology.Names() {
 		base := ms.urls[svc]
 		st := ServiceState{Up: api.Healthy(ctx, base)}
 		if st.Up {
@@ -107,7 +107,7 @@ func (s *Server) observe(ctx context.Context, ms *modeState) observation {
 		}
 		o.Services[svc] = st
 	}
-	o.Up = o.Services["order-svc"].Up
+	o.Up = o.Services[topology.OrderSvc].Up
 	o.outbox, o.outboxOK = outbox, outboxRead
 	if !outboxRead {
 		o.outboxWhy = "no outbox"

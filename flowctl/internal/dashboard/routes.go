@@ -19,12 +19,14 @@ import (
 //	POST   /api/orders          {"mode":"sync|events|both"}                 one order per stack
 //	POST   /api/load            {"mode":…, "rate":10, "duration_s":10}      a steady rate (≤ 2000/s, 1–300 s)
 //	GET    /api/orders/{mode}                         the orders placed here (newest 200)
+//	POST   /api/orders/{mode}/{id}/cancel             cancel it as its customer would (order-svc's answer, 409 when final)
 //	GET    /api/orders/{mode}/{id}/where              what each service says about the order
 //	GET    /api/orders/{mode}/{id}/trace              its spans from Jaeger (investigate.Investigation)
 //	GET    /api/figures/{mode}                        latency, status, lag, outbox, dead-letter figures
 //	GET    /api/deadletters                           the events stack's dead letters (deadletter.View)
 //	GET    /api/stacks/{mode}                         what runs and what is broken
-//	PUT    /api/stacks/{mode}/faults/{service}        {"latency_ms":300, "error_rate":0.2, "consumers_paused":false}
+//	PUT    /api/stacks/{mode}/faults/{service}        {"latency_ms":300, "error_rate":0.2, "consumers_paused":false, "decline_rate":0}
+//	PUT    /api/stacks/{mode}/faults/{service}/decline-rate  {"decline_rate":0.5} (invoicing-svc; its other faults kept)
 //	POST   /api/stacks/{mode}/faults/{service}/pause  (and /resume) the service's Kafka consumers
 //	DELETE /api/stacks/{mode}/faults                  every fault of the stack
 //	POST   /api/stacks/{mode}/{service|broker}/{stop|start}
@@ -45,6 +47,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/orders", s.notDuringScenario(s.placeOne))
 	mux.HandleFunc("POST /api/load", s.notDuringScenario(s.startLoad))
 	mux.HandleFunc("GET /api/orders/{mode}", s.listOrders)
+	mux.HandleFunc("POST /api/orders/{mode}/{id}/cancel", s.notDuringScenario(s.cancelOrder))
 	mux.HandleFunc("GET /api/orders/{mode}/{id}/where", s.where)
 	mux.HandleFunc("GET /api/orders/{mode}/{id}/trace", s.trace)
 	mux.HandleFunc("GET /api/figures/{mode}", s.getFigures)
@@ -54,6 +57,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("PUT /api/stacks/{mode}/faults/{service}", s.notDuringScenario(s.setFaults))
 	mux.HandleFunc("POST /api/stacks/{mode}/faults/{service}/pause", s.notDuringScenario(s.pauseConsumers(true)))
 	mux.HandleFunc("POST /api/stacks/{mode}/faults/{service}/resume", s.notDuringScenario(s.pauseConsumers(false)))
+	mux.HandleFunc("PUT /api/stacks/{mode}/faults/{service}/decline-rate", s.notDuringScenario(s.setDeclineRate))
 	mux.HandleFunc("DELETE /api/stacks/{mode}/faults", s.notDuringScenario(s.clearFaults))
 	mux.HandleFunc("PUT /api/stacks/{mode}/propagation", s.notDuringScenario(s.setPropagation))
 	mux.HandleFunc("POST /api/stacks/{mode}/{target}/{verb}", s.notDuringScenario(s.stopStart))

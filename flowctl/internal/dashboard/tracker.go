@@ -31,7 +31,18 @@ type OrderView struct {
 	Error string `json:"error,omitempty"`
 	// Followed is false once the dashboard stopped reading a not-final order.
 	Followed bool `json:"followed"`
-	seq      int
+	// Awaiting are the compensations a FAILED or CANCELLED order still waits
+	// for (released, voided): it is read on until they arrive.
+	Awaiting []string `json:"awaiting,omitempty"`
+	// Cancel is order-svc's answer to a cancel from the page ("202
+	// CANCELLED", "409: …"), once asked.
+	Cancel string `json:"cancel,omitempty"`
+	seq    int
+	// since is when the dashboard began following the order (its
+	// placement, or a cancel from the page); a final order is read on until
+	// linger (after a cancel: a reservation a consumer behind makes later is
+	// released later, and the row should show both).
+	since, linger time.Time
 	// reads counts order-svc's answers: an order final in its POST answer
 	// (sync's 201, a 409's bare id) is still read once for its timeline.
 	reads int
@@ -73,7 +84,7 @@ func newTracker(mode string, orders load.OrderGetter, publish func(OrderView)) *
 func (t *tracker) add(p load.Placed) OrderView {
 	t.mu.Lock()
 	t.seq++
-	v := &OrderView{ID: p.Order.ID, Mode: t.mode, HTTPStatus: p.HTTPStatus, PlacementMS: p.PlacementMS, PlacedAt: p.At, seq: t.seq, Error: p.Err}
+	v := &OrderView{ID: p.Order.ID, Mode: t.mode, HTTPStatus: p.HTTPStatus, PlacementMS: p.PlacementMS, PlacedAt: p.At, seq: t.seq, Error: p.Err, since: p.At}
 	if p.Problem != "" && p.Order.ID == "" {
 		v.Error = p.Problem
 	}
@@ -112,6 +123,7 @@ func apply(v *OrderView, o api.Order) bool {
 		v.Status = string(o.Status)
 	}
 	v.Final, v.Reason, v.TimeToFinalMS = o.Final, o.Reason, o.TimeToFinalMS
+	v.Awaiting = api.AwaitedCompensations(o)
 	if len(steps) > 0 {
 		v.Steps = steps
 	}
@@ -124,6 +136,7 @@ func apply(v *OrderView, o api.Order) bool {
 func clone(v *OrderView) OrderView {
 	c := *v
 	c.Steps = slices.Clone(v.Steps)
+	c.Awaiting = slices.Clone(v.Awaiting)
 	return c
 }
 
@@ -170,7 +183,7 @@ func (t *tracker) pick() (*OrderView, []OrderView) {
 			t.cursor = 0
 		}
 		v := t.pending[t.cursor]
-		if (v.Final && v.reads > 0) || time.Since(v.PlacedAt) > t.followFor {
+		if (v.Final && v.reads > 0 && len(v.Awaiting) == 0 && time.Now().After(v.linger)) || time.Since(v.since) > t.followFor {
 			t.pending = slices.Delete(t.pending, t.cursor, t.cursor+1)
 			if !v.Final {
 				v.Followed = false

@@ -8,6 +8,7 @@ import (
 
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/kafkalog"
@@ -49,7 +50,7 @@ func (s *Server) where(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	v := WhereView{Mode: string(ms.mode), OrderID: o.ID, At: time.Now().UTC()}
 
-	ord := Standing{Service: "order-svc", Knows: true, State: string(o.Status), Source: "GET /orders/" + report.ShortID(o.ID)}
+	ord := Standing{Service: topology.OrderSvc, Knows: true, State: string(o.Status), Source: "GET /orders/" + report.ShortID(o.ID)}
 	ord.Says = fmt.Sprintf("%s after %d step(s)", o.Status, len(o.Timeline))
 	if o.Reason != "" {
 		ord.Says += ": " + o.Reason
@@ -59,13 +60,19 @@ func (s *Server) where(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) invoicingStanding(ctx context.Context, ms *modeState, id string) Standing {
-	st := Standing{Service: "invoicing-svc", Source: "GET /invoices?order_id=…"}
+	st := Standing{Service: topology.InvoicingSvc, Source: "GET /invoices?order_id=…"}
 	inv, found, err := ms.target.Invoicing.ByOrder(ctx, id)
 	switch {
 	case err != nil:
 		st.State, st.Says, st.Error = "UNREACHABLE", "does not answer", err.Error()
 	case !found:
 		st.State, st.Says = "NO INVOICE", "has no invoice for this order (yet)"
+	case inv.Status == "DECLINED":
+		st.Knows, st.State = true, "DECLINED"
+		st.Says = fmt.Sprintf("declined the charge of %d.%02d %s: %s", inv.TotalCents/100, inv.TotalCents%100, inv.Currency, inv.Reason)
+	case inv.Status == "VOIDED":
+		st.Knows, st.State = true, "VOIDED"
+		st.Says = fmt.Sprintf("invoice %s voided %s (%s), %d.%02d %s credited back", report.ShortID(inv.InvoiceID), inv.VoidedAt.UTC().Format("15:04:05.000"), inv.Reason, inv.TotalCents/100, inv.TotalCents%100, inv.Currency)
 	default:
 		st.Knows, st.State = true, "INVOICED"
 		st.Says = fmt.Sprintf("invoice %s issued %s, total %d.%02d %s", report.ShortID(inv.InvoiceID), inv.IssuedAt.UTC().Format("15:04:05.000"), inv.TotalCents/100, inv.TotalCents%100, inv.Currency)
@@ -77,15 +84,15 @@ func (s *Server) invoicingStanding(ctx context.Context, ms *modeState, id string
 const maxScan = 50000
 
 func (s *Server) inventoryStanding(ctx context.Context, ms *modeState, id string, timeline []api.Step) Standing {
-	st := Standing{Service: "inventory-svc"}
+	st := Standing{Service: topology.InventorySvc}
 	if ms.mode != config.ModeEvents || len(s.cfg.Brokers) == 0 {
 		// Sync: inventory-svc answered order-svc's call; order-svc recorded it.
 		st.Source = "order-svc's timeline (inventory-svc has no lookup by order)"
 		st.State, st.Says = "NOT ASKED YET", "order-svc has not recorded an answer from it"
 		for _, step := range timeline {
-			if step.Step == "reserved" || step.Step == "rejected" {
+			if state, ok := map[string]string{"reserved": "RESERVED", "rejected": "REJECTED", "released": "RELEASED"}[string(step.Step)]; ok {
 				st.Knows = true
-				st.State = map[string]string{"reserved": "RESERVED", "rejected": "REJECTED"}[string(step.Step)]
+				st.State = state
 				st.Says = fmt.Sprintf("answered %s at +%.0f ms", string(step.Step), step.AfterMS)
 			}
 		}

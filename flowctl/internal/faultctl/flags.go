@@ -19,6 +19,8 @@ type SetFlags struct {
 	ErrorRate float64
 	Pause     bool
 	Crash     int
+	// DeclineRate is the share of charges the payment provider declines.
+	DeclineRate float64
 }
 
 // Faults checks the flags for service (as typed: "order" or "order-svc")
@@ -30,18 +32,30 @@ func (f SetFlags) Faults(service string) (api.Faults, error) {
 	if f.Crash < 0 {
 		return api.Faults{}, fmt.Errorf("--crash-after-commit %d: use 0 (off) or the number of the commit to crash after, e.g. 1", f.Crash)
 	}
-	// Only order-svc commits orders: elsewhere the fault would be accepted
-	// and never fire.
-	if f.Crash > 0 && service != "order" && service != topology.OrderSvc {
+	// !(in range) also refuses NaN.
+	if !(f.DeclineRate >= 0 && f.DeclineRate <= 1) {
+		return api.Faults{}, fmt.Errorf("--decline-rate %g: use a share from 0 to 1", f.DeclineRate)
+	}
+	// Only order-svc commits orders and only invoicing-svc charges: elsewhere
+	// the fault would be accepted and never fire.
+	if f.Crash > 0 && !isService(service, topology.OrderSvc) {
 		return api.Faults{}, fmt.Errorf("--crash-after-commit: only order-svc has a crash point; use `flowctl fault set order --crash-after-commit %d`", f.Crash)
 	}
-	return api.Faults{Latency: f.Latency.String(), ErrorRate: f.ErrorRate, ConsumersPaused: f.Pause, CrashAfterCommit: f.Crash}, nil
+	if f.DeclineRate > 0 && !isService(service, topology.InvoicingSvc) {
+		return api.Faults{}, fmt.Errorf("--decline-rate: only invoicing-svc charges customers; use `flowctl fault set invoicing --decline-rate %g`", f.DeclineRate)
+	}
+	return api.Faults{Latency: f.Latency.String(), ErrorRate: f.ErrorRate, ConsumersPaused: f.Pause, CrashAfterCommit: f.Crash, DeclineRate: f.DeclineRate}, nil
+}
+
+// isService reports whether typed ("order" or "order-svc") names svc.
+func isService(typed, svc string) bool {
+	return typed == svc || typed+"-svc" == svc
 }
 
 // The line each operation prints per service.
 
 func SetLine(m config.Mode, svc string, f api.Faults) string {
-	return fmt.Sprintf("%s (%s): latency %s, error rate %g, consumers paused %v, crash after commit %d", svc, m, f.Latency, f.ErrorRate, f.ConsumersPaused, f.CrashAfterCommit)
+	return fmt.Sprintf("%s (%s): latency %s, error rate %g, consumers paused %v, crash after commit %d, decline rate %g", svc, m, f.Latency, f.ErrorRate, f.ConsumersPaused, f.CrashAfterCommit, f.DeclineRate)
 }
 
 func ClearLine(m config.Mode, svc string, _ api.Faults) string {
@@ -49,7 +63,7 @@ func ClearLine(m config.Mode, svc string, _ api.Faults) string {
 }
 
 func ShowLine(m config.Mode, svc string, f api.Faults) string {
-	return fmt.Sprintf("%-6s %-14s latency %-6s error rate %-4g consumers paused %-5v crash after commit %d", m, svc, f.Latency, f.ErrorRate, f.ConsumersPaused, f.CrashAfterCommit)
+	return fmt.Sprintf("%-6s %-14s latency %-6s error rate %-4g consumers paused %-5v crash after commit %d  decline rate %g", m, svc, f.Latency, f.ErrorRate, f.ConsumersPaused, f.CrashAfterCommit, f.DeclineRate)
 }
 
 // Modes are the stacks a fault command acts on: mode ("" for every stack

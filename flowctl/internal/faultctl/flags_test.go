@@ -2,6 +2,7 @@ package faultctl
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/api"
 )
 
 func TestSetFlagsFaults(t *testing.T) {
@@ -22,9 +25,16 @@ func TestSetFlagsFaults(t *testing.T) {
 		{"order", SetFlags{Crash: -1}, "--crash-after-commit -1"},
 		{"inventory", SetFlags{Crash: 1}, "only order-svc has a crash point"},
 		{"order-svc", SetFlags{Crash: 1}, ""},
+		{"invoicing", SetFlags{DeclineRate: 0.5}, ""},
+		{"invoicing-svc", SetFlags{DeclineRate: 1}, ""},
+		{"invoicing", SetFlags{DeclineRate: 1.5}, "--decline-rate 1.5: use a share from 0 to 1"},
+		{"invoicing", SetFlags{DeclineRate: -0.1}, "--decline-rate -0.1: use a share from 0 to 1"},
+		{"invoicing", SetFlags{DeclineRate: math.NaN()}, "--decline-rate NaN: use a share from 0 to 1"},
+		{"inventory", SetFlags{DeclineRate: 0.5}, "only invoicing-svc charges customers"},
+		{"order-svc", SetFlags{DeclineRate: 0.5}, "use `flowctl fault set invoicing --decline-rate 0.5`"},
 	} {
 		got, err := c.f.Faults(c.svc)
-		if c.want == "" && (err != nil || got.Latency != c.f.Latency.String() || got.CrashAfterCommit != c.f.Crash) {
+		if c.want == "" && (err != nil || got.Latency != c.f.Latency.String() || got.CrashAfterCommit != c.f.Crash || got.DeclineRate != c.f.DeclineRate) {
 			t.Errorf("%s %+v: %+v, %v", c.svc, c.f, got, err)
 		}
 		if c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
@@ -52,5 +62,20 @@ func TestModes(t *testing.T) {
 	none := func(config.Mode) map[string]string { return map[string]string{"order-svc": "http://127.0.0.1:1"} }
 	if _, err := Modes(ctx, "", none); err == nil || !strings.Contains(err.Error(), "no stack answers") {
 		t.Errorf("no stack = %v", err)
+	}
+}
+
+func TestLinesShowTheDeclineRate(t *testing.T) {
+	f := api.Faults{Latency: "0s", DeclineRate: 0.25}
+	for name, line := range map[string]string{
+		"set":  SetLine(config.ModeEvents, "invoicing-svc", f),
+		"show": ShowLine(config.ModeEvents, "invoicing-svc", f),
+	} {
+		if !strings.HasSuffix(line, "decline rate 0.25") {
+			t.Errorf("%s line %q does not end with the decline rate", name, line)
+		}
+	}
+	if got := ShowLine(config.ModeSync, "inventory-svc", api.Faults{Latency: "0s", ErrorRate: 1}); !strings.HasPrefix(got, "sync   inventory-svc  latency 0s     error rate 1") {
+		t.Errorf("show line %q: the columns before the decline rate moved", got)
 	}
 }

@@ -52,21 +52,23 @@ func (s Setup) Orders() (int, error) {
 	return n, nil
 }
 
-// OnStacks is `flowctl load`: it brings modes' stacks up where s says and
-// gives them the same load at the same time (RunStacks). Results are in the
-// order of modes.
+// OnStacks is `flowctl load`: it brings modes' stacks up where s says,
+// gives them the same load at the same time (RunStacks), then checks each
+// stack's ledger (flowctl audit). Results are in the order of modes.
 func OnStacks(ctx context.Context, s *stack.Stacks, modes []config.Mode, set Setup) ([]StackResult, error) {
 	n, err := set.Orders()
 	if err != nil {
 		return nil, err
 	}
 	var stacks []Stack
+	var urls []map[string]string
 	for _, m := range modes {
 		st, _, err := explain.Up(ctx, s, m, set.Up, set.Stderr)
 		if err != nil {
 			return nil, err
 		}
 		stacks = append(stacks, Stack{Mode: string(m), OrderURL: st.OrderURL(), Inventory: api.NewInventory(st.URLs[topology.InventorySvc], nil)})
+		urls = append(urls, st.URLs)
 	}
 	say := set.Up.Progress
 	fmt.Fprintf(say, "placing %d orders per stack at %g/s for %s\n", n, set.Rate, set.Duration)
@@ -82,5 +84,7 @@ func OnStacks(ctx context.Context, s *stack.Stacks, modes []config.Mode, set Set
 	if err != nil {
 		return nil, explain.Interrupted(ctx, err)
 	}
+	fmt.Fprintln(say, "checking the ledger of each stack (flowctl audit)")
+	checkLedgers(ctx, results, urls, set.Settle)
 	return results, nil
 }

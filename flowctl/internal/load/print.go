@@ -34,6 +34,7 @@ func Print(w io.Writer, rs []StackResult) {
 	row("sent late (too many in flight)", func(r StackResult) string { return fmt.Sprint(r.Slipped) })
 	fmt.Fprintln(w)
 	tw.Flush()
+	printLedgers(w, rs)
 }
 
 // quartet is p50/p90/p99/max and the sample count they come from; below

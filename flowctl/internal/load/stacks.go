@@ -6,7 +6,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/orderflow/platform/topology"
+
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/audit"
 	"github.com/orderflow/flowctl/internal/stockup"
 )
 
@@ -22,6 +25,10 @@ type StackResult struct {
 	Mode    string  `json:"mode"`
 	Summary Summary `json:"summary"`
 	Slipped int     `json:"slipped"`
+	// Ledger is the ledger check at the end (flowctl audit), or
+	// LedgerError why it could not run; neither when it was not asked for.
+	Ledger      *audit.Report `json:"ledger,omitempty"`
+	LedgerError string        `json:"ledger_error,omitempty"`
 }
 
 // StacksConfig is the same load for every stack.
@@ -64,7 +71,7 @@ func RunStacks(ctx context.Context, stacks []Stack, c StacksConfig) ([]StackResu
 		wg.Go(func() {
 			line, err := stockup.Ensure(ctx, s.Inventory, "load-"+s.Mode, stockup.Plan{AtLeast: stockup.Need(c.Count, Mix)})
 			if err != nil {
-				errs[i] = c.Explain(err, "inventory-svc", s.Mode)
+				errs[i] = c.Explain(err, topology.InventorySvc, s.Mode)
 				return
 			}
 			mu.Lock()

@@ -1,7 +1,8 @@
 // Package orderwatch follows one order live (`flowctl order watch`): it
 // polls order-svc and prints each new step of the order's timeline the
 // moment it appears, as text or one JSON object per step, until the order
-// is final or the watch times out.
+// is final and what it held is undone (a FAILED or CANCELLED order's
+// release and void, api.AwaitedCompensations), or the watch times out.
 package orderwatch
 
 import (
@@ -10,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/orderflow/platform/config"
@@ -26,6 +28,9 @@ type Event struct {
 	Status  string  `json:"status"`
 	AfterMS float64 `json:"after_ms"`
 	Final   bool    `json:"final"`
+	// Reason is why a FAILED, REJECTED or CANCELLED order ended (on the
+	// step that made it final).
+	Reason string `json:"reason,omitempty"`
 }
 
 // Config steers a watch.
@@ -92,7 +97,8 @@ func (s Stack) orderID(ctx context.Context, o Order, quiet bool, w io.Writer) (s
 	return p.Order.ID, nil
 }
 
-// watch prints each new timeline step until the order is final.
+// watch prints each new timeline step until the order is final and no
+// compensation is awaited.
 func watch(ctx context.Context, orders *api.Orders, id string, c Config, w io.Writer) error {
 	p := printer{w: w, enc: json.NewEncoder(w), id: id, json: c.JSON}
 	if !c.JSON {
@@ -106,7 +112,7 @@ func watch(ctx context.Context, orders *api.Orders, id string, c Config, w io.Wr
 		switch {
 		case err == nil:
 			last = o
-			if err := p.steps(o); err != nil || o.Final {
+			if err := p.steps(o); err != nil || o.Final && len(api.AwaitedCompensations(o)) == 0 {
 				return err
 			}
 		case ctx.Err() != nil:
@@ -115,6 +121,10 @@ func watch(ctx context.Context, orders *api.Orders, id string, c Config, w io.Wr
 		}
 		select {
 		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) && last.Final {
+				return fmt.Errorf("order %s is %s, yet after %s still waits for %s: what it holds was not undone; look at `flowctl dlq list` and `flowctl trace %s --mode …`",
+					id, last.Status, c.Timeout, strings.Join(api.AwaitedCompensations(last), " and "), report.ShortID(id))
+			}
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 				return fmt.Errorf("order %s is still %s after %s; watch again, or look at `flowctl trace %s --mode …`", id, last.Status, c.Timeout, report.ShortID(id))
 			}

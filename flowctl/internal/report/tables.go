@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -96,11 +97,18 @@ func Order(w io.Writer, o api.Order, jaegerUI string) {
 	}
 	fmt.Fprintf(w, "customer  %s\nitems     %s\n", o.CustomerID, Items(o.Items))
 	if o.InvoiceID != "" {
-		fmt.Fprintf(w, "invoice   %s (%.2f)\n", o.InvoiceID, float64(o.TotalCents)/100)
+		voided := ""
+		if slices.ContainsFunc(o.Timeline, func(s api.Step) bool { return s.Step == "voided" }) {
+			voided = ", voided: the credit given back"
+		}
+		fmt.Fprintf(w, "invoice   %s (%.2f%s)\n", o.InvoiceID, float64(o.TotalCents)/100, voided)
 	}
 	fmt.Fprintf(w, "placed    %s\n", o.PlacedAt.Local().Format(time.RFC3339Nano))
 	if len(o.Timeline) > 0 {
 		fmt.Fprintf(w, "timeline  %s\n", Timeline(o.Timeline))
+	}
+	if awaited := api.AwaitedCompensations(o); len(awaited) > 0 {
+		fmt.Fprintf(w, "awaiting  %s (what it holds, still to be undone)\n", strings.Join(awaited, ", "))
 	}
 	if o.TimeToFinalMS != nil {
 		fmt.Fprintf(w, "final in  %s\n", stats.Ms(*o.TimeToFinalMS))

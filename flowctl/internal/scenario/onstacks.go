@@ -11,6 +11,7 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/investigate"
+	"github.com/orderflow/flowctl/internal/scenario/kit"
 	"github.com/orderflow/flowctl/internal/stack"
 )
 
@@ -30,6 +31,10 @@ type Setup struct {
 	Bar Bar
 	// RenderTrace draws an investigated order's trace as lines.
 	RenderTrace func(investigate.Investigation) []string
+	// Ledger is the check at the end of every scenario's run of a mode;
+	// nil is the ledger check of the services' APIs (kit.CheckLedger),
+	// settling for as long as the scenarios wait for orders to be final.
+	Ledger kit.Ledger
 }
 
 // Bar is a progress bar: Done ends one left unfinished.
@@ -80,6 +85,10 @@ func EnvOnStacks(ctx context.Context, s *stack.Stacks, modes []config.Mode, set 
 		Say:          func(format string, args ...any) { fmt.Fprintf(progress, format+"\n", args...) },
 		Progress:     set.Bar.Update,
 		RenderTrace:  set.RenderTrace,
+		Ledger:       set.Ledger,
+	}
+	if env.Ledger == nil {
+		env.Ledger = kit.CheckLedger(set.Size.Settle)
 	}
 	for _, m := range modes {
 		st, _, err := explain.Up(ctx, s, m, set.Up, set.Stderr)

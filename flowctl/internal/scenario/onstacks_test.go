@@ -11,6 +11,7 @@ import (
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
+	"github.com/orderflow/flowctl/internal/audit"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stack/stacktest"
@@ -78,6 +79,9 @@ func TestEnvOnStacksWiresWhatScenariosUse(t *testing.T) {
 	if len(env.Brokers) != 1 || env.Jaeger == nil || env.TopicPrefix != "t1." || env.Control.Runtime() != "fake" {
 		t.Errorf("brokers %v, jaeger %v, prefix %q, control %v", env.Brokers, env.Jaeger, env.TopicPrefix, env.Control)
 	}
+	if env.Ledger == nil {
+		t.Error("no ledger check at the end of the scenarios")
+	}
 	if env.Size != DefaultSize || len(env.Propagations) != 1 || env.Propagations[0] != config.PropagationLink {
 		t.Errorf("size %+v, propagations %v", env.Size, env.Propagations)
 	}
@@ -109,10 +113,20 @@ func probe(name string, fail error) Scenario {
 	})
 }
 
+// agreeing is a ledger check that finds nothing wrong, counting the stacks
+// it checked.
+func agreeing(checked *[]config.Mode) kit.Ledger {
+	return func(_ context.Context, t Target) (audit.Report, error) {
+		*checked = append(*checked, t.Mode)
+		return audit.Report{Mode: string(t.Mode), Rounds: 1}, nil
+	}
+}
+
 func TestRunOnStacksRunsEachScenarioOnEveryMode(t *testing.T) {
 	s := stacktest.New(t, twoStacks(), map[string]string{"ADMIN_TOKEN": "tok"})
 	bar := &countingBar{}
-	set := Setup{Size: DefaultSize, Up: stack.UpOptions{Progress: &bytes.Buffer{}}, Bar: bar}
+	var checked []config.Mode
+	set := Setup{Size: DefaultSize, Up: stack.UpOptions{Progress: &bytes.Buffer{}}, Bar: bar, Ledger: agreeing(&checked)}
 	var done []string
 	modes := []config.Mode{config.ModeSync, config.ModeEvents}
 	rep, err := RunOnStacks(context.Background(), s, []Scenario{probe("a", nil), probe("b", nil)}, modes, set, func(r Run) {
@@ -126,6 +140,9 @@ func TestRunOnStacksRunsEachScenarioOnEveryMode(t *testing.T) {
 	}
 	if strings.Join(done, ",") != "a,b" || bar.dones != 2 {
 		t.Errorf("done after %v; bar ended %d times", done, bar.dones)
+	}
+	if len(checked) != 4 || rep.Runs[0].Outcomes[0].Value(kit.LedgerBreaches.Key) != 0 || len(rep.Runs[0].Outcomes[0].Metrics) != 1 {
+		t.Errorf("the ledger checked %v; outcome %+v", checked, rep.Runs[0].Outcomes[0])
 	}
 }
 

@@ -9,11 +9,6 @@ import (
 	"github.com/orderflow/platform/config"
 )
 
-// Services are the three services of a stack. They start together (each
-// retries what it depends on until it answers); down stops them in this
-// order, so order-svc stops taking orders before the services it calls go.
-var Services = []string{"order-svc", "inventory-svc", "invoicing-svc"}
-
 // Layout says where a run dir keeps its files. Everything flowctl writes
 // lives under RunDir except the Jaeger binary, which is cached outside it so
 // `make clean` does not throw away a 2–5 minute build.

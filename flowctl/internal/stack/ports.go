@@ -8,13 +8,14 @@ import (
 	"syscall"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 )
 
-// The documented ports (DESIGN.md): sync stack 8081/8082/8083, events stack
-// 8181/8182/8183, Kafka 9092. Tests move them with a different base so they
-// never collide with a developer's running demo.
+// The documented ports (DESIGN.md): sync stack 8081/8082/8083 (each
+// service's topology.Service.PortOffset above topology.DefaultPortBase),
+// events stack 8181/8182/8183, Kafka 9092. Tests move them with a different
+// base so they never collide with a developer's running demo.
 const (
-	DefaultPortBase   = 8080
 	DefaultBrokerPort = 9092
 	// eventsOffset keeps the events stack 100 ports above the sync stack.
 	eventsOffset = 100
@@ -27,16 +28,13 @@ const (
 	JaegerHealthPort = 13133
 )
 
-// ServicePort is the port of svc in mode's stack for a port base.
+// ServicePort is the port of svc in mode's stack for a port base: the
+// service's topology port offset above base. A name the topology does not
+// know gets base itself.
 func ServicePort(base int, m config.Mode, svc string) int {
 	p := base
-	switch svc {
-	case "order-svc":
-		p++
-	case "inventory-svc":
-		p += 2
-	case "invoicing-svc":
-		p += 3
+	if s, err := topology.Of(svc); err == nil {
+		p = s.Port(base)
 	}
 	if m == config.ModeEvents {
 		p += eventsOffset

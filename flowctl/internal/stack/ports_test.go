@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 )
 
 func TestServicePorts(t *testing.T) {
@@ -26,7 +27,7 @@ func TestServicePorts(t *testing.T) {
 		{config.ModeEvents, "invoicing-svc", 8183},
 	}
 	for _, tt := range tests {
-		if got := ServicePort(DefaultPortBase, tt.mode, tt.svc); got != tt.want {
+		if got := ServicePort(topology.DefaultPortBase, tt.mode, tt.svc); got != tt.want {
 			t.Errorf("ServicePort(%s, %s) = %d, want %d", tt.mode, tt.svc, got, tt.want)
 		}
 	}

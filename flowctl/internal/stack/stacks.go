@@ -3,28 +3,31 @@ package stack
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 )
 
 // Stacks knows where the stacks run: the run dir, ports, broker, admin
 // token, topic prefix, Jaeger and the runtime. The root command builds it
 // once from its flags and the environment; this file is the only place in
-// flowctl that reads KAFKA_BROKERS, ADMIN_TOKEN, KAFKA_TOPIC_PREFIX and
-// RUNTIME (the services' own variables pass through platform/config).
+// flowctl that reads the environment (scripts/check-env.sh fails `make vet`
+// on a read elsewhere): its own variables (KAFKA_BROKERS, ADMIN_TOKEN,
+// KAFKA_TOPIC_PREFIX, RUNTIME, …) and what the runtimes pass on to what they
+// start (the services' config.Vars, PATH, the Docker host, the Jaeger
+// cache), so the runtimes get values, not a getenv.
 //
 // What costs something is resolved on first use, not here: the admin token
 // (it may write .run/admin-token), whether Jaeger answers (a network probe)
 // and the runtime (it may ask a Docker engine), so `flowctl --help` and
 // `flowctl env` touch nothing.
 type Stacks struct {
-	// Getenv is the process environment, for what the runtimes pass on to
-	// the processes and containers they start (config.Vars, PATH, the
-	// Docker host, the Jaeger cache).
-	Getenv func(string) string
+	// getenv is the process environment: read in this file only.
+	getenv func(string) string
 	// Self is the flowctl binary, started again as `flowctl broker` and
 	// `flowctl dashboard --detach`.
 	Self string
@@ -83,7 +86,7 @@ const DefaultDashboardAddr = "127.0.0.1:8090"
 // FLOWCTL_BROKER_PORT, RUNTIME and FLOWCTL_DASHBOARD_ADDR.
 func FlagDefaults(getenv func(string) string) Defaults {
 	d := Defaults{
-		PortBase:      envInt(getenv, "FLOWCTL_PORT_BASE", DefaultPortBase),
+		PortBase:      envInt(getenv, "FLOWCTL_PORT_BASE", topology.DefaultPortBase),
 		BrokerPort:    envInt(getenv, "FLOWCTL_BROKER_PORT", DefaultBrokerPort),
 		Runtime:       getenv("RUNTIME"),
 		DashboardAddr: getenv("FLOWCTL_DASHBOARD_ADDR"),
@@ -120,7 +123,7 @@ func New(f Flags, getenv func(string) string, runtimes []Provider) (*Stacks, err
 		return nil, fmt.Errorf("--broker-port %d: use a port from 1 to 65535", f.BrokerPort)
 	}
 	s := &Stacks{
-		Getenv: getenv, Self: f.Self, Kind: kind, PortBase: f.PortBase, BrokerPort: f.BrokerPort,
+		getenv: getenv, Self: f.Self, Kind: kind, PortBase: f.PortBase, BrokerPort: f.BrokerPort,
 		ExternalBrokers: strings.TrimSpace(getenv("KAFKA_BROKERS")),
 		TopicPrefix:     getenv("KAFKA_TOPIC_PREFIX"),
 		Jaeger:          JaegerUI,
@@ -194,9 +197,72 @@ func (s *Stacks) ChildEnv() []string {
 	var env []string
 	for _, k := range []string{"PATH", "HOME", "TMPDIR", "TZ", "ADMIN_TOKEN", "KAFKA_BROKERS", "KAFKA_TOPIC_PREFIX",
 		"RUNTIME", "DOCKER_HOST", "DOCKER_CONFIG", "XDG_CACHE_HOME", "FLOWCTL_PORT_BASE", "FLOWCTL_BROKER_PORT"} {
-		if v := s.Getenv(k); v != "" {
+		if v := s.getenv(k); v != "" {
 			env = append(env, k+"="+v)
 		}
 	}
 	return env
 }
+
+// BaseEnv is what every process a runtime starts gets from flowctl's own
+// environment (PATH, HOME, TMPDIR, TZ): the children are configured
+// explicitly, not by whatever the developer's shell happens to export.
+func (s *Stacks) BaseEnv() []string {
+	var env []string
+	for _, k := range []string{"PATH", "HOME", "TMPDIR", "TZ"} {
+		if v := s.getenv(k); v != "" {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
+}
+
+// ServiceVars are the services' documented variables (config.Vars) the user
+// set, by name, non-empty only: a runtime passes them on to the services it
+// starts, then sets the ones that wire the stack together. A new map each
+// call, the caller's to change.
+func (s *Stacks) ServiceVars() map[string]string {
+	vars := map[string]string{}
+	for _, v := range config.Vars {
+		if val := s.getenv(v.Name); val != "" {
+			vars[v.Name] = val
+		}
+	}
+	return vars
+}
+
+// Propagation is TRACE_PROPAGATION as the user set it, else the services'
+// default: what a stack's services start with until a runtime's
+// SetPropagation chooses.
+func (s *Stacks) Propagation() config.Propagation {
+	if v := s.getenv("TRACE_PROPAGATION"); v != "" {
+		return config.Propagation(v)
+	}
+	return config.PropagationChild
+}
+
+// SpanExportDelay is OTEL_BSP_SCHEDULE_DELAY as the user set it ("": unset),
+// read by the services' OpenTelemetry SDK, not config.Vars: how often their
+// spans are exported. The native runtime shortens the default when unset.
+func (s *Stacks) SpanExportDelay() string { return s.getenv("OTEL_BSP_SCHEDULE_DELAY") }
+
+// JaegerCacheDir is the cache directory a built Jaeger is kept under,
+// outside the run dir so `make clean` does not throw away a 2–5 minute
+// build: $XDG_CACHE_HOME, else $HOME/.cache; "" when neither is set.
+func (s *Stacks) JaegerCacheDir() string {
+	if cache := s.getenv("XDG_CACHE_HOME"); cache != "" {
+		return cache
+	}
+	if home := s.getenv("HOME"); home != "" {
+		return filepath.Join(home, ".cache")
+	}
+	return ""
+}
+
+// DockerHost is DOCKER_HOST ("": the docker command's current context), the
+// engine the Docker runtime reads container stats from.
+func (s *Stacks) DockerHost() string { return strings.TrimSpace(s.getenv("DOCKER_HOST")) }
+
+// DockerTLSVerify says DOCKER_TLS_VERIFY is set: the engine wants TLS
+// client certificates, which flowctl's stats reader does not have.
+func (s *Stacks) DockerTLSVerify() bool { return s.getenv("DOCKER_TLS_VERIFY") != "" }

@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 )
 
 func TestNewReadsFlagsAndEnvironment(t *testing.T) {
@@ -16,7 +19,7 @@ func TestNewReadsFlagsAndEnvironment(t *testing.T) {
 	}
 	env := map[string]string{"KAFKA_BROKERS": " b1:9092, b2:9092 ", "KAFKA_TOPIC_PREFIX": "ws1.", "KAFKA_REPLICATION_FACTOR": "3"}
 	getenv := func(k string) string { return env[k] }
-	f := Flags{Dir: root, PortBase: DefaultPortBase, BrokerPort: 19092, Runtime: "native"}
+	f := Flags{Dir: root, PortBase: topology.DefaultPortBase, BrokerPort: 19092, Runtime: "native"}
 	s, err := New(f, getenv, nil)
 	if err == nil {
 		t.Fatal("a --runtime no runtime knows was accepted")
@@ -67,8 +70,8 @@ func TestNewChecksFlags(t *testing.T) {
 		want string
 	}{
 		{Flags{PortBase: 80, BrokerPort: 9092}, "--port-base: 80"},
-		{Flags{PortBase: DefaultPortBase, BrokerPort: 0}, "--broker-port 0"},
-		{Flags{PortBase: DefaultPortBase, BrokerPort: 9092, Runtime: "podman"}, `--runtime: runtime "podman": use native or auto`},
+		{Flags{PortBase: topology.DefaultPortBase, BrokerPort: 0}, "--broker-port 0"},
+		{Flags{PortBase: topology.DefaultPortBase, BrokerPort: 9092, Runtime: "podman"}, `--runtime: runtime "podman": use native or auto`},
 	} {
 		if _, err := New(c.f, func(string) string { return "" }, native); err == nil || !strings.HasPrefix(err.Error(), c.want) {
 			t.Errorf("%+v: %v, want %q", c.f, err, c.want)
@@ -77,5 +80,55 @@ func TestNewChecksFlags(t *testing.T) {
 	d := FlagDefaults(func(k string) string { return map[string]string{"FLOWCTL_PORT_BASE": "18080", "RUNTIME": "native"}[k] })
 	if d.PortBase != 18080 || d.BrokerPort != DefaultBrokerPort || d.Runtime != "native" || d.DashboardAddr != DefaultDashboardAddr {
 		t.Errorf("defaults %+v", d)
+	}
+}
+
+// TestStacksReadsWhatTheRuntimesPassOn: the runtimes get values from
+// Stacks, which reads them from the environment it was built with.
+func TestStacksReadsWhatTheRuntimesPassOn(t *testing.T) {
+	env := map[string]string{"PATH": "/usr/bin", "HOME": "/home/u", "UNRELATED": "x", "LOG_LEVEL": "debug",
+		"PPROF_ADDR": "127.0.0.1:6000", "OTEL_BSP_SCHEDULE_DELAY": "200", "DOCKER_HOST": " tcp://127.0.0.1:2375 "}
+	newStacks := func() *Stacks {
+		s, err := New(Flags{Dir: t.TempDir(), PortBase: topology.DefaultPortBase, BrokerPort: DefaultBrokerPort},
+			func(k string) string { return env[k] }, []Provider{fakeProvider{kind: "native"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s := newStacks()
+	if got := s.BaseEnv(); !slices.Equal(got, []string{"PATH=/usr/bin", "HOME=/home/u"}) {
+		t.Errorf("BaseEnv = %v, want PATH and HOME only", got)
+	}
+	vars := s.ServiceVars()
+	if len(vars) != 2 || vars["LOG_LEVEL"] != "debug" || vars["PPROF_ADDR"] != "127.0.0.1:6000" {
+		t.Errorf("ServiceVars = %v, want LOG_LEVEL and PPROF_ADDR (config.Vars the user set)", vars)
+	}
+	vars["LOG_LEVEL"] = "warn"
+	if s.ServiceVars()["LOG_LEVEL"] != "debug" {
+		t.Error("ServiceVars handed out a map Stacks keeps")
+	}
+	if p := s.Propagation(); p != config.PropagationChild {
+		t.Errorf("Propagation unset = %q, want the services' default %q", p, config.PropagationChild)
+	}
+	if d := s.SpanExportDelay(); d != "200" {
+		t.Errorf("SpanExportDelay = %q", d)
+	}
+	if c := s.JaegerCacheDir(); c != "/home/u/.cache" {
+		t.Errorf("JaegerCacheDir = %q, want HOME's .cache", c)
+	}
+	if h, tls := s.DockerHost(), s.DockerTLSVerify(); h != "tcp://127.0.0.1:2375" || tls {
+		t.Errorf("DockerHost, DockerTLSVerify = %q, %v", h, tls)
+	}
+
+	env["TRACE_PROPAGATION"], env["XDG_CACHE_HOME"], env["DOCKER_TLS_VERIFY"] = "link", "/c", "1"
+	delete(env, "HOME")
+	s = newStacks()
+	if p, c, tls := s.Propagation(), s.JaegerCacheDir(), s.DockerTLSVerify(); p != config.PropagationLink || c != "/c" || !tls {
+		t.Errorf("Propagation, JaegerCacheDir, DockerTLSVerify = %q, %q, %v; want link, /c, true", p, c, tls)
+	}
+	delete(env, "XDG_CACHE_HOME")
+	if c := newStacks().JaegerCacheDir(); c != "" {
+		t.Errorf("JaegerCacheDir without XDG_CACHE_HOME and HOME = %q, want \"\"", c)
 	}
 }

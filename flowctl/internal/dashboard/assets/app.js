@@ -137,6 +137,7 @@ function onStack(o) {
     if (f.latency && f.latency !== "0s") parts.push("+" + f.latency + " latency");
     if (f.error_rate) parts.push(Math.round(f.error_rate * 100) + "% errors");
     if (f.consumers_paused) parts.push("consumers paused");
+    if (f.decline_rate) parts.push(Math.round(f.decline_rate * 100) + "% of charges declined");
     if (parts.length) bad.push(svc + ": " + parts.join(", "));
   }
   if (o.broker && !o.broker.up) bad.push("Kafka broker stopped");
@@ -157,8 +158,46 @@ function newRow(v) {
     el("span", { class: "id", text: shortID(v.id), title: v.id }),
     el("span", { class: "badge" }));
   for (const s of STEP_CELLS) row.append(el("span", { "data-step": s, class: "step waiting", text: NOT_SEEN.waiting }));
-  row.append(el("span", { class: "post" }));
+  row.append(el("span", { class: "post" }), el("button", { class: "cancel", "data-action": "cancel-order", text: "✕" }),
+    el("div", { class: "sub", "data-role": "sub", hidden: "" },
+      el("span", { class: "undone", "data-role": "undone" }), el("span", { class: "answer", "data-role": "cancel-answer" })));
   return row;
+}
+
+// The saga's compensations, shown once seen: what a failed or cancelled
+// order held, given back. "waiting" while order-svc still awaits them.
+const UNDONE = ["released", "voided"];
+
+function showUndone(row, v, seen) {
+  const u = $('[data-role="undone"]', row);
+  const done = UNDONE.filter(s => seen[s] != null).map(s => s + " " + stepText(seen[s]));
+  const awaiting = v.awaiting || [];
+  u.textContent = done.concat(awaiting.map(s => s + " waiting")).join(" · ");
+  if (u.textContent) u.textContent = "undone: " + u.textContent;
+  u.dataset.undone = UNDONE.filter(s => seen[s] != null).join(" ");
+  u.className = "undone" + (awaiting.length ? " awaiting" : "");
+  u.title = u.textContent;
+}
+
+// The cancel button: only while the order is not final (a sync order is
+// final once its request answered); order-svc's answer below it.
+function showCancel(row, v) {
+  const btn = $('button[data-action="cancel-order"]', row);
+  const final = v.final || v.status === "NOT PLACED";
+  btn.dataset.final = String(final);
+  if (btn.textContent !== "…") btn.disabled = final;
+  btn.title = final ? "final: " + v.status + (v.mode === "sync" ? " (a sync order is final once its request answered)" : "") :
+    "cancel it as its customer would: POST /orders/{id}/cancel";
+  const a = $('[data-role="cancel-answer"]', row);
+  if (v.cancel) a.textContent = "cancel: " + v.cancel;
+  a.title = a.textContent;
+  showSub(row);
+}
+
+// showSub shows the line under a row once it has something to say.
+function showSub(row) {
+  const sub = $('[data-role="sub"]', row);
+  sub.hidden = !sub.textContent;
 }
 
 function onOrder(v) {
@@ -183,9 +222,11 @@ function onOrder(v) {
   const seen = {};
   for (const s of v.steps || []) seen[s.step] = s.after_ms;
   const cells = $$("[data-step]", row);
-  // The second cell is reserved, or rejected; the last confirmed, or failed.
+  // The second cell is reserved, or rejected; the third invoiced, or
+  // declined; the last confirmed, or how the order ended otherwise.
   cells[1].dataset.step = seen.rejected != null ? "rejected" : "reserved";
-  cells[3].dataset.step = seen.failed != null ? "failed" : "confirmed";
+  cells[2].dataset.step = seen.declined != null && seen.invoiced == null ? "declined" : "invoiced";
+  cells[3].dataset.step = seen.cancelled != null ? "cancelled" : seen.failed != null ? "failed" : "confirmed";
   for (const c of cells) {
     const ms = seen[c.dataset.step];
     const state = ms != null ? "seen" : v.final ? "skipped" : v.followed === false ? "lost" : "waiting";
@@ -195,6 +236,8 @@ function onOrder(v) {
   }
   const post = $(".post", row);
   post.textContent = v.http_status ? v.http_status + " " + fmtMs(v.placement_ms) : "no answer";
+  showUndone(row, v, seen);
+  showCancel(row, v);
   row.title = [v.reason, v.error, v.followed === false && !v.final ? "no longer followed" : ""].filter(Boolean).join(" · ");
   if (D.selected && D.selected.id === v.id) window.traceView && window.traceView.orderChanged(v);
 }
@@ -300,6 +343,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   connect();
   $("main.columns").addEventListener("click", e => {
     const row = e.target.closest(".order-row");
+    if (e.target.closest("button")) return; // a row's own button (cancel) does not select it
     if (row && !row.dataset.orderId.startsWith("not-placed")) select(row.closest("section").dataset.mode, row.dataset.orderId);
   });
 });

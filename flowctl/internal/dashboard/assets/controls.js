@@ -11,7 +11,8 @@
     const label = btn.textContent;
     btn.disabled = true;
     btn.textContent = "…";
-    try { await fn(); } catch (e) { toast(e.message); } finally { btn.disabled = false; btn.textContent = label; }
+    // A button of a final order (cancel) stays disabled.
+    try { await fn(); } catch (e) { toast(e.message); } finally { btn.disabled = btn.dataset.final === "true"; btn.textContent = label; }
   }
 
   const actions = {
@@ -26,8 +27,27 @@
       const svc = $('select[name="service"]', sec).value;
       const cur = ((D.stacks[mode] || {}).services || {})[svc] || {};
       const paused = !!(cur.faults && cur.faults.consumers_paused);
+      const declineRate = (cur.faults && cur.faults.decline_rate) || 0; // set apart, kept here
       return api("PUT", "/api/stacks/" + mode + "/faults/" + svc,
-        { latency_ms: num(sec, "latency_ms"), error_rate: num(sec, "error_rate"), consumers_paused: paused });
+        { latency_ms: num(sec, "latency_ms"), error_rate: num(sec, "error_rate"), consumers_paused: paused, decline_rate: declineRate });
+    },
+    "set-decline-rate": btn => {
+      const mode = modeOf(btn);
+      return api("PUT", "/api/stacks/" + mode + "/faults/invoicing-svc/decline-rate", { decline_rate: num(D.cols[mode], "decline_rate") });
+    },
+    "cancel-order": async btn => {
+      const row = btn.closest(".order-row");
+      const answer = $('[data-role="cancel-answer"]', row);
+      try {
+        const r = await api("POST", "/api/orders/" + modeOf(btn) + "/" + encodeURIComponent(row.dataset.orderId) + "/cancel");
+        answer.textContent = "cancel: " + r.answer;
+      } catch (e) {
+        answer.textContent = "cancel: " + (e.status === 409 ? "409: " + ((e.problem && e.problem.detail) || e.message) : e.message);
+        throw e;
+      } finally {
+        answer.title = answer.textContent;
+        showSub(row);
+      }
     },
     "clear-faults": btn => api("DELETE", "/api/stacks/" + modeOf(btn) + "/faults"),
     "pause-consumers": btn => pause(btn, "pause"),

@@ -24,7 +24,7 @@ import (
 var Def = kit.Define(kit.Spec[dualWritten]{
 	About: kit.About{
 		Name:     "dual-write",
-		Summary:  "order-svc crashes right after an order's commit (fault crash_after_commit): orders PENDING for good with the outbox and with ORDER_PUBLISH=direct (commit, then publish); sync: the crash between the commit and the call to inventory-svc",
+		Summary:  "order-svc crashes right after an order's commit (fault crash_after_commit): orders never announced (PENDING until the deadline cancels them) with the outbox and with ORDER_PUBLISH=direct (commit, then publish); sync: the crash between the commit and the call to inventory-svc",
 		Claim:    "a dropped message costs an order: publishing after the commit loses it on a crash, the outbox does not",
 		Metrics:  metrics(),
 		Headline: []kit.MetricKey{Stuck.Key(RoundDirect), Stuck.Key(RoundOutbox), Stuck.Key(RoundSync)},
@@ -49,7 +49,7 @@ type dualWritten struct {
 }
 
 // run crashes order-svc right after an order's commit and counts the
-// orders left PENDING for good: in events mode once with the outbox and once
+// orders lost (never announced, or not final in sync): in events mode once with the outbox and once
 // with ORDER_PUBLISH=direct (the dual write), in sync mode once (the crash
 // falls between the commit and the call to inventory-svc).
 func run(ctx context.Context, e *kit.Env, t kit.Target) (dualWritten, error) {
@@ -68,7 +68,11 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (dualWritten, error) {
 		if err != nil {
 			return dualWritten{}, err
 		}
-		return dualWritten{Rounds: []dwRound{r}}, nil
+		line := cancelLost(ctx, t, r)
+		if line != "" {
+			e.Step("  %s", line)
+		}
+		return dualWritten{Rounds: []dwRound{r}, Repair: line}, nil
 	}
 	var rounds []dwRound
 	for _, round := range []string{RoundOutbox, RoundDirect} {

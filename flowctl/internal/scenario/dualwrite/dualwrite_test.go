@@ -93,3 +93,23 @@ func TestDualWriteCounts(t *testing.T) {
 		t.Errorf("counts = %+v, want 3 committed, 1 stuck, told 2xx 0", c)
 	}
 }
+
+// TestCancelledByDeadline: only the sweeper's cancellation makes a final
+// order worth checking for a lost OrderPlaced; a customer's cancel or any
+// other end does not.
+func TestCancelledByDeadline(t *testing.T) {
+	for _, c := range []struct {
+		status, reason string
+		want           bool
+	}{
+		{"CANCELLED", "deadline", true},
+		{"CANCELLED", "customer", false},
+		{"CANCELLED", "unknown_order", false},
+		{"CONFIRMED", "", false},
+		{"PENDING", "", false},
+	} {
+		if got := cancelledByDeadline(api.Order{Status: api.OrderStatus(c.status), Reason: c.reason}); got != c.want {
+			t.Errorf("%s %q: %v, want %v", c.status, c.reason, got, c.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/orderflow/platform/config"
@@ -24,9 +25,12 @@ const syncSettle = 2 * time.Second
 
 // followRound follows a round's committed orders (in place) until each is
 // final or provably never will be, or Settle passes, and returns the ids of
-// those PENDING for good. Events: no OrderPlaced for it in orders.v1 and
-// none left in order-svc's outbox, so no service will ever hear of it. Sync:
-// not final after syncSettle, with no request or process left to move it.
+// those lost. Events: no OrderPlaced for it in orders.v1 and none left in
+// order-svc's outbox, so no service will ever hear of it: it stays PENDING
+// until order-svc's deadline (ORDER_DEADLINE) cancels it, and an order the
+// deadline cancelled before this looked is lost all the same (it counts).
+// Sync: not final after syncSettle, with no request or process left to move
+// it (sync has no deadline sweeper: the request's timeout died with it).
 func followRound(ctx context.Context, e *kit.Env, t kit.Target, label string, committed []api.Order) (map[string]bool, error) {
 	stuck := map[string]bool{}
 	all := make([]*api.Order, len(committed))
@@ -45,10 +49,16 @@ func followRound(ctx context.Context, e *kit.Env, t kit.Target, label string, co
 		return stuck, nil
 	}
 	deadline := time.Now().Add(e.Size.Settle)
+	announced := map[string]bool{}
+	// undecided: not final, or given up by the deadline before anyone knew
+	// whether its OrderPlaced was ever published.
+	undecided := func(o *api.Order) bool {
+		return !stuck[o.ID] && (!o.Final || cancelledByDeadline(*o) && !announced[o.ID])
+	}
 	for {
 		var open []*api.Order
 		for _, o := range all {
-			if !o.Final && !stuck[o.ID] {
+			if undecided(o) {
 				open = append(open, o)
 			}
 		}
@@ -62,7 +72,7 @@ func followRound(ctx context.Context, e *kit.Env, t kit.Target, label string, co
 		}
 		var ids []string
 		for _, o := range open {
-			if !o.Final {
+			if undecided(o) {
 				ids = append(ids, o.ID)
 			}
 		}
@@ -74,11 +84,18 @@ func followRound(ctx context.Context, e *kit.Env, t kit.Target, label string, co
 			return nil, err
 		}
 		if ok {
-			for _, id := range lost {
-				stuck[id] = true
+			for _, id := range ids {
+				stuck[id] = slices.Contains(lost, id)
+				announced[id] = !stuck[id]
 			}
 		}
 	}
+}
+
+// cancelledByDeadline: order-svc's sweeper gave the order up (CANCELLED,
+// reason deadline), which it does to an order no service answered for.
+func cancelledByDeadline(o api.Order) bool {
+	return o.Status == api.OrderStatus("CANCELLED") && o.Reason == events.ReasonDeadline
 }
 
 // unannounced are the orders of ids no service will ever hear of: none of

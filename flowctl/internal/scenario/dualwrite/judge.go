@@ -23,7 +23,8 @@ type dwRound struct {
 	// Committed are the round's orders order-svc listed after the restart,
 	// as last read.
 	Committed []api.Order
-	// Stuck are the committed orders PENDING for good (followRound).
+	// Stuck are the committed orders lost (followRound): never announced
+	// (events), or left not final (sync).
 	Stuck map[string]bool
 }
 
@@ -74,7 +75,7 @@ func (r dwRound) put(o *kit.Outcome, c dwCounts) {
 }
 
 // judgeDualWrite: events holds when both rounds crashed, the direct publish
-// left orders PENDING for good and the outbox left every committed order
+// lost orders (never announced: PENDING until the deadline cancels them) and the outbox left every committed order
 // final; sync holds when the crash left orders not final and none of their
 // clients had been answered 2xx (each learned something went wrong).
 func judgeDualWrite(mode config.Mode, rounds []dwRound) kit.Outcome {
@@ -95,7 +96,7 @@ func judgeDualWrite(mode config.Mode, rounds []dwRound) kit.Outcome {
 	}
 	out, dir := by[RoundOutbox], by[RoundDirect]
 	o.Holds = crashed[RoundOutbox] && crashed[RoundDirect] && dir.stuck > 0 && out.committed > 0 && out.notFinal == 0
-	o.Verdict = fmt.Sprintf("events: a crash between the commit and the publish left %d of %d committed orders PENDING for good with ORDER_PUBLISH=direct (crashed: %v), %d of %d with the outbox (%d not final; crashed: %v)",
+	o.Verdict = fmt.Sprintf("events: a crash between the commit and the publish left %d of %d committed orders never announced with ORDER_PUBLISH=direct (PENDING until order-svc's deadline cancels them; crashed: %v), %d of %d with the outbox (%d not final; crashed: %v)",
 		dir.stuck, dir.committed, crashed[RoundDirect], out.stuck, out.committed, out.notFinal, crashed[RoundOutbox])
 	return o
 }

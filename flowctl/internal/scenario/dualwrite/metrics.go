@@ -35,11 +35,12 @@ var (
 	NoAnswer  = perRound("no_answer_", "requests without an answer (the crash, then order-svc down)", "no answer", kit.UnitOrders)
 	Committed = perRound("committed_", "orders committed (listed by order-svc after the restart)", "committed", kit.UnitOrders)
 	NotFinal  = perRound("committed_not_final_", "committed orders not final at the end", "not final", kit.UnitOrders)
-	// Stuck counts committed orders PENDING for good: no OrderPlaced for
-	// them in orders.v1 and none left in order-svc's outbox (events), or not
-	// final after the restart with no process left to move them (sync).
+	// Stuck counts committed orders lost: no OrderPlaced for them in
+	// orders.v1 and none left in order-svc's outbox (events: PENDING until
+	// ORDER_DEADLINE cancels them, or cancelled by it already), or not final
+	// after the restart with no process left to move them (sync).
 	Stuck = kit.Family{Prefix: "stuck_pending_", Members: rounds, Of: func(r string) kit.MetricDef {
-		d := kit.MetricDef{Label: what[r] + ": PENDING for good (no OrderPlaced in orders.v1, none in the outbox)",
+		d := kit.MetricDef{Label: what[r] + ": never announced (no OrderPlaced in orders.v1, none in the outbox): PENDING until the deadline cancels it",
 			Short: map[string]string{RoundOutbox: "lost (outbox)", RoundDirect: "lost (dual write)", RoundSync: "left PENDING"}[r], Unit: kit.UnitOrders}
 		if r == RoundSync {
 			d.Label = what[r] + fmt.Sprintf(": not final %s after the restart (nothing left to move them)", syncSettle)

@@ -7,6 +7,7 @@ package kit
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/orderflow/platform/config"
@@ -48,9 +49,11 @@ type Def struct {
 	across func(r *Run)
 }
 
-// Define makes s a Def.
+// Define makes s a Def. Every Def records the ledger check's breaches
+// (LedgerBreaches), whatever it measures.
 func Define[M any](s Spec[M]) Def {
 	d := Def{About: s.About, across: s.Across}
+	d.Metrics = append(slices.Clip(d.Metrics), LedgerBreaches)
 	if s.Run != nil && s.Judge != nil {
 		d.run = func(ctx context.Context, e *Env, t Target) (Outcome, error) {
 			m, err := s.Run(ctx, e, t)
@@ -80,6 +83,7 @@ func (d Def) Run(ctx context.Context, e *Env, modes []config.Mode) (Run, error) 
 		if err != nil {
 			return r, fmt.Errorf("scenario %s (%s): %w", d.Name, m, err)
 		}
+		e.judgeLedger(ctx, t, &o)
 		r.Outcomes = append(r.Outcomes, o)
 	}
 	if d.across != nil {

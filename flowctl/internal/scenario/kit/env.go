@@ -32,6 +32,9 @@ type Env struct {
 	Say func(format string, args ...any)
 	// Progress, when set, shows a long step's progress (a bar on a TTY).
 	Progress func(label string, done, total int)
+	// Ledger, when set, is checked at the end of every scenario's run of a
+	// mode (CheckLedger); unset in tests of scenarios against fakes.
+	Ledger Ledger
 }
 
 // Step says what is happening, when someone listens.

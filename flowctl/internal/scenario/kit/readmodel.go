@@ -16,21 +16,33 @@ import (
 // latest status and a timeline, the others their own rows.
 type OrderHistory struct {
 	Placed, Reserved, Rejected, Invoiced time.Time
-	Items                                []events.Line
-	TotalCents                           int64
+	// The saga's steps (readmodel_saga.go): a declined payment, the stock
+	// released (ReleaseReason says why), the invoice voided, the order
+	// cancelled.
+	Declined, Released, Voided, Cancelled time.Time
+	ReleaseReason                         string
+	Items                                 []events.Line
+	TotalCents                            int64
 	// Events counts the order's events in the log, redeliveries included.
 	Events int
 }
 
-// Status is the status order-svc must show once it applied every event:
-// it confirms an order when it consumes InvoiceIssued.
+// Status is the status order-svc must show once it applied every event
+// (its state table, docs/architecture.md section 9): an OrderCancelled is
+// written only when order-svc cancelled the order, and nothing moves a
+// cancelled order on; it confirms an order when it consumes InvoiceIssued;
+// a release for a declined payment fails it.
 func (h OrderHistory) Status() string {
 	switch {
+	case !h.Cancelled.IsZero():
+		return "CANCELLED"
 	case !h.Invoiced.IsZero():
 		return "CONFIRMED"
 	case !h.Rejected.IsZero():
 		return "REJECTED"
-	case !h.Reserved.IsZero():
+	case !h.Released.IsZero() && h.ReleaseReason == events.ReasonPaymentDeclined:
+		return "FAILED"
+	case !h.Reserved.IsZero() || !h.Declined.IsZero(): // a decline implies the reservation
 		return "RESERVED"
 	case !h.Placed.IsZero():
 		return "PENDING"
@@ -51,10 +63,12 @@ type ReadModel struct {
 	Orders        map[string]*OrderHistory
 	UnitsBySKU    map[SKUHour]int
 	RevenueByHour map[time.Time]int64
+	// Invoices and InvoicedCents are the invoices issued and not voided:
+	// what invoicing-svc's totals count.
 	Invoices      int
 	InvoicedCents int64
-	// ReservedUnits are the units of every reservation in the log. Events
-	// mode never releases one (only sync's compensation does), so inventory's
+	// ReservedUnits are the units of every reservation in the log not
+	// released since (a declined payment, a cancellation), so inventory's
 	// reserved stock must add up to it.
 	ReservedUnits int
 	// Skipped are records the model cannot use: malformed ones (dead-letter
@@ -116,7 +130,9 @@ func (m *ReadModel) Apply(r kafkalog.Record) {
 		m.InvoicedCents += p.TotalCents
 		m.RevenueByHour[at.UTC().Truncate(time.Hour)] += p.TotalCents
 	default:
-		m.Skipped++
+		if !m.applySaga(d.Payload, hist, first) {
+			m.Skipped++
+		}
 	}
 }
 
@@ -125,7 +141,7 @@ func (m *ReadModel) Apply(r kafkalog.Record) {
 // topics.
 func (m *ReadModel) Finish() {
 	for _, h := range m.Orders {
-		if h.Invoiced.IsZero() {
+		if h.Invoiced.IsZero() || !h.Voided.IsZero() { // a voided invoice sold nothing
 			continue
 		}
 		for _, l := range h.Items {

@@ -5,17 +5,21 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
 )
 
 // waitDeadLetters polls the dead-letter topics until the event with id is
-// there (every group that consumes its topic dead-letters its own copy), and
-// a moment longer for the other groups. It returns when the first was seen.
-func waitDeadLetters(ctx context.Context, e *kit.Env, id string, since time.Time) ([]kafkalog.DLQEntry, time.Time, error) {
+// there from every group of want (each group that consumes its topic
+// dead-letters its own copy), or the wait ends with only some of them. It
+// returns them and when the first was seen.
+func waitDeadLetters(ctx context.Context, e *kit.Env, id string, since time.Time, want []string) ([]kafkalog.DLQEntry, time.Time, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	var found []kafkalog.DLQEntry
@@ -34,7 +38,7 @@ func waitDeadLetters(ctx context.Context, e *kit.Env, id string, since time.Time
 		if len(found) > 0 && firstSeen.IsZero() {
 			firstSeen = time.Now()
 		}
-		if len(found) > 0 && time.Since(firstSeen) > time.Second {
+		if len(found) > 0 && len(missingGroups(found, want)) == 0 {
 			return found, firstSeen, nil
 		}
 		select {
@@ -79,4 +83,27 @@ func postRaw(ctx context.Context, url, body string) (int, string, error) {
 	defer res.Body.Close()
 	_, _ = io.Copy(io.Discard, res.Body)
 	return res.StatusCode, res.Header.Get("Content-Type"), nil
+}
+
+// consumerGroups are the events stack's groups that consume topic (its name
+// without the prefix): each dead-letters its own copy of a malformed event.
+func consumerGroups(e *kit.Env, topic string) []string {
+	var out []string
+	for _, s := range topology.Services {
+		if slices.Contains(s.Consumes, topic) {
+			out = append(out, e.Group(s.Name))
+		}
+	}
+	return out
+}
+
+// missingGroups are the groups of want with no dead letter among found.
+func missingGroups(found []kafkalog.DLQEntry, want []string) []string {
+	var out []string
+	for _, g := range want {
+		if !slices.ContainsFunc(found, func(d kafkalog.DLQEntry) bool { return d.Group == g }) {
+			out = append(out, g)
+		}
+	}
+	return out
 }

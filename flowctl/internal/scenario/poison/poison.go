@@ -63,11 +63,14 @@ type poisoned struct {
 	ID, Topic string
 	Part      int
 	Off       int64
-	Entries   []kafkalog.DLQEntry
-	DLQ       time.Duration
-	Stamped   bool
-	Hold      time.Duration
-	Retry     retried
+	// Groups are the consumer groups of the topic (platform/topology):
+	// each must dead-letter its own copy.
+	Groups  []string
+	Entries []kafkalog.DLQEntry
+	DLQ     time.Duration
+	Stamped bool
+	Hold    time.Duration
+	Retry   retried
 }
 
 // run sends something malformed the mode's way in — an event on orders.v1,
@@ -105,7 +108,8 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (poisoned, error) {
 	if err != nil {
 		return p, fmt.Errorf("publish the malformed event: %w", err)
 	}
-	entries, seen, err := waitDeadLetters(ctx, e, p.ID, sent)
+	p.Groups = consumerGroups(e, events.TopicOrders)
+	entries, seen, err := waitDeadLetters(ctx, e, p.ID, sent, p.Groups)
 	if err != nil {
 		return p, err
 	}
@@ -156,11 +160,15 @@ func judge(mode config.Mode, p poisoned) kit.Outcome {
 	}
 	o.Details = append(o.Details, "`flowctl dlq list` shows every dead letter; `flowctl dlq redrive --event-id "+p.ID+"` would republish this one (it would come back: it is still malformed)")
 	p.Retry.put(&o)
-	o.Holds = len(p.Entries) > 0 && len(p.Changed) == 0 && p.Retry.AllInvoiced
+	missing := missingGroups(p.Entries, p.Groups)
+	o.Holds = len(p.Entries) > 0 && len(missing) == 0 && len(p.Changed) == 0 && p.Retry.AllInvoiced
 	o.Verdict = fmt.Sprintf("events: the malformed event was dead-lettered by %s %s after it was published, %s, and the consumers went on: the next order was final after %s; "+
 		"a retriable failure is not set aside but retried in place: with invoicing failing for %s, %g orders queued behind the retried events of %g partitions and waited up to %s",
 		strings.Join(groups, ", "), stats.Ms(dlqMS), storedSentence(p.Changed), stats.Ms(p.NextMS),
 		kit.Seconds(p.Hold), o.Value(RetryOrdersBehind.Key), o.Value(RetryPartitions.Key), stats.Ms(o.Value(RetryMaxWait.Key)))
+	if len(p.Entries) > 0 && len(missing) > 0 {
+		o.Verdict += "; NOT dead-lettered by " + strings.Join(missing, ", ") + ", which consume(s) " + p.Topic + " too"
+	}
 	if !p.Retry.AllInvoiced {
 		o.Verdict += "; NOT every order placed meanwhile was invoiced"
 	}

@@ -1,6 +1,7 @@
 package poison
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -8,12 +9,14 @@ import (
 	"github.com/orderflow/platform/config"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
+	"github.com/orderflow/flowctl/internal/scenario/kit"
 )
 
 // TestJudgePoison: each mode holds when the malformed message was set
 // aside and stored nothing, and records only metrics its definition names.
 func TestJudgePoison(t *testing.T) {
-	dead := []kafkalog.DLQEntry{{Group: "inventory-svc.events"}}
+	groups := []string{"inventory-svc.events", "invoicing-svc.events"}
+	dead := []kafkalog.DLQEntry{{Group: "inventory-svc.events"}, {Group: "invoicing-svc.events"}}
 	for _, c := range []struct {
 		name  string
 		mode  config.Mode
@@ -23,10 +26,12 @@ func TestJudgePoison(t *testing.T) {
 	}{
 		{"sync: refused with a problem", config.ModeSync, poisoned{Status: 400, CType: "application/problem+json"}, true, "refused at the door (400"},
 		{"sync: stored anyway", config.ModeSync, poisoned{Status: 400, CType: "application/problem+json", Changed: []string{"orders: 1 new"}}, false, "CHANGED state"},
-		{"events: dead-lettered, the orders behind a retry invoiced", config.ModeEvents, poisoned{Entries: dead, Stamped: true, DLQ: 40 * time.Millisecond,
+		{"events: dead-lettered, the orders behind a retry invoiced", config.ModeEvents, poisoned{Groups: groups, Entries: dead, Stamped: true, DLQ: 40 * time.Millisecond,
 			Retry: retried{AllInvoiced: true, Waits: []partitionWait{{Partition: 0, Head: "a", Behind: 2, MaxWait: time.Second}}}}, true, "2 orders queued behind"},
-		{"events: not dead-lettered", config.ModeEvents, poisoned{Retry: retried{AllInvoiced: true}}, false, "dead-lettered by"},
-		{"events: an order left uninvoiced", config.ModeEvents, poisoned{Entries: dead, Retry: retried{}}, false, "NOT every order"},
+		{"events: not dead-lettered", config.ModeEvents, poisoned{Groups: groups, Retry: retried{AllInvoiced: true}}, false, "dead-lettered by"},
+		{"events: one consumer of orders.v1 did not dead-letter it", config.ModeEvents, poisoned{Groups: groups, Topic: "orders.v1", Entries: dead[:1], Retry: retried{AllInvoiced: true}},
+			false, "NOT dead-lettered by invoicing-svc.events, which consume(s) orders.v1 too"},
+		{"events: an order left uninvoiced", config.ModeEvents, poisoned{Groups: groups, Entries: dead, Retry: retried{}}, false, "NOT every order"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o := judge(c.mode, c.p)
@@ -37,5 +42,18 @@ func TestJudgePoison(t *testing.T) {
 				t.Errorf("holds = %v, verdict %q; want %v and %q", o.Holds, o.Verdict, c.holds, c.says)
 			}
 		})
+	}
+}
+
+// TestConsumerGroups: every service that consumes orders.v1 dead-letters its
+// own copy of a malformed event, so poison waits for each of them.
+func TestConsumerGroups(t *testing.T) {
+	got := consumerGroups(&kit.Env{TopicPrefix: "p."}, "orders.v1")
+	if want := []string{"p.inventory-svc.events", "p.invoicing-svc.events"}; !slices.Equal(got, want) {
+		t.Errorf("consumers of orders.v1 = %v, want %v", got, want)
+	}
+	found := []kafkalog.DLQEntry{{Group: "p.invoicing-svc.events"}}
+	if got := missingGroups(found, []string{"p.inventory-svc.events", "p.invoicing-svc.events"}); !slices.Equal(got, []string{"p.inventory-svc.events"}) {
+		t.Errorf("missing = %v", got)
 	}
 }

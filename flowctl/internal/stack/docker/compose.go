@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,8 +31,9 @@ type Compose struct {
 	Env  []string
 }
 
-// FindCompose returns a usable compose command if a Docker engine answers.
-func FindCompose(ctx context.Context, root string, getenv func(string) string) (*Compose, error) {
+// FindCompose returns a usable compose command if a Docker engine answers;
+// environ is the environment compose runs with (os.Environ, handed on whole).
+func FindCompose(ctx context.Context, root string, environ []string) (*Compose, error) {
 	if _, err := exec.LookPath("docker"); err != nil {
 		return nil, errors.New("no docker command on PATH")
 	}
@@ -44,7 +46,7 @@ func FindCompose(ctx context.Context, root string, getenv func(string) string) (
 	if err != nil {
 		return nil, err
 	}
-	env, err := composeEnv(root, getenv)
+	env, err := composeEnv(root, environ)
 	if err != nil {
 		return nil, err
 	}
@@ -57,10 +59,17 @@ func FindCompose(ctx context.Context, root string, getenv func(string) string) (
 	return nil, errors.New("neither `docker compose` nor `docker-compose` works; install one (Debian: apt-get install docker-compose)")
 }
 
-// composeEnv is the process environment plus .run/images.env (written by
-// `make images-offline`), so locally built images are used without exports.
-func composeEnv(root string, getenv func(string) string) ([]string, error) {
-	env := os.Environ()
+// composeEnv is environ plus .run/images.env (written by `make
+// images-offline`), so locally built images are used without exports; a
+// variable set in environ wins over the file.
+func composeEnv(root string, environ []string) ([]string, error) {
+	env := slices.Clone(environ)
+	exported := map[string]bool{}
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && v != "" {
+			exported[k] = true
+		}
+	}
 	path := filepath.Join(root, ".run", "images.env")
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -76,7 +85,7 @@ func composeEnv(root string, getenv func(string) string) ([]string, error) {
 		if !ok || strings.HasPrefix(line, "#") {
 			continue
 		}
-		if getenv(k) != "" {
+		if exported[k] {
 			continue // an explicit export wins over the file
 		}
 		env = append(env, k+"="+strings.Trim(v, `"'`))
@@ -114,7 +123,7 @@ func (c *Compose) Output(ctx context.Context, args ...string) (string, error) {
 // up brings mode's stack up with compose and waits for the services'
 // /readyz on the same host ports as the native stack.
 func up(ctx context.Context, c *Compose, mode config.Mode, build bool, progress io.Writer, step func(stack.Step)) (stack.Stack, error) {
-	st := stack.Stack{Mode: mode, URLs: stack.StackURLs(stack.DefaultPortBase, mode), Jaeger: true}
+	st := stack.Stack{Mode: mode, URLs: stack.StackURLs(topology.DefaultPortBase, mode), Jaeger: true}
 	if mode == config.ModeEvents {
 		st.Brokers = []string{stack.Addr(stack.DefaultBrokerPort)}
 	}
@@ -140,7 +149,7 @@ func up(ctx context.Context, c *Compose, mode config.Mode, build bool, progress 
 	}
 	var ports []string
 	for _, svc := range topology.Names() {
-		ports = append(ports, fmt.Sprintf("%s :%d", svc, stack.ServicePort(stack.DefaultPortBase, mode, svc)))
+		ports = append(ports, fmt.Sprintf("%s :%d", svc, stack.ServicePort(topology.DefaultPortBase, mode, svc)))
 	}
 	step(stack.Step{Name: "services", Detail: fmt.Sprintf("ready in containers: %s; Jaeger UI %s", strings.Join(ports, ", "), stack.JaegerUI), Took: time.Since(t)})
 	return st, nil

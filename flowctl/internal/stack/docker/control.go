@@ -34,7 +34,7 @@ func (r *Runtime) StartService(ctx context.Context, m config.Mode, svc string) e
 }
 
 func (r *Runtime) waitReady(ctx context.Context, m config.Mode, svc string) error {
-	url := stack.URL(stack.ServicePort(stack.DefaultPortBase, m, svc)) + "/readyz"
+	url := stack.URL(stack.ServicePort(topology.DefaultPortBase, m, svc)) + "/readyz"
 	if err := stack.WaitFor(ctx, 120*time.Second, 100*time.Millisecond, nil, func(ctx context.Context) error { return stack.Probe(ctx, url) }); err != nil {
 		return fmt.Errorf("%s did not become ready: %w (see `docker-compose -p %s logs %s`)", container(m, svc), err, ComposeProject, container(m, svc))
 	}
@@ -92,8 +92,5 @@ func (r *Runtime) Propagation(m config.Mode) config.Propagation {
 	if p, ok := r.propagation[m]; ok {
 		return p
 	}
-	if v := r.s.Getenv("TRACE_PROPAGATION"); v != "" {
-		return config.Propagation(v)
-	}
-	return config.PropagationChild
+	return r.s.Propagation()
 }

@@ -22,10 +22,10 @@ type engine struct {
 	base string
 }
 
-// dockerEngine finds the engine's address: DOCKER_HOST, else the current
-// docker context's, else the default socket.
-func dockerEngine(ctx context.Context, getenv func(string) string) (*engine, error) {
-	host := strings.TrimSpace(getenv("DOCKER_HOST"))
+// dockerEngine finds the engine's address: host (DOCKER_HOST,
+// Stacks.DockerHost), else the current docker context's, else the default
+// socket. tlsVerify (DOCKER_TLS_VERIFY set) rules out a plain tcp engine.
+func dockerEngine(ctx context.Context, host string, tlsVerify bool) (*engine, error) {
 	if host == "" {
 		out, err := exec.CommandContext(ctx, "docker", "context", "inspect", "--format", "{{.Endpoints.docker.Host}}").Output()
 		if err == nil {
@@ -47,7 +47,7 @@ func dockerEngine(ctx context.Context, getenv func(string) string) (*engine, err
 			return (&net.Dialer{}).DialContext(ctx, "unix", path)
 		}}
 		return &engine{http: &http.Client{Transport: tr, Timeout: 30 * time.Second}, base: "http://docker"}, nil
-	case u.Scheme == "tcp" && getenv("DOCKER_TLS_VERIFY") == "":
+	case u.Scheme == "tcp" && !tlsVerify:
 		return &engine{http: &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second}, base: "http://" + u.Host}, nil
 	}
 	return nil, fmt.Errorf("docker host %s: flowctl reads container stats over a unix socket or plain tcp only; run it where the engine's socket is", host)

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orderflow/platform/topology"
+
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stack/native"
 )
@@ -195,7 +197,7 @@ func TestChooseCompose(t *testing.T) {
 	getenv := func(string) string { return "" }
 	// toUp is the runtime `flowctl up --runtime kind` brings a stack up in.
 	toUp := func(kind string) (*Compose, string, error) {
-		s, err := stack.New(stack.Flags{Dir: root, PortBase: stack.DefaultPortBase, BrokerPort: stack.DefaultBrokerPort, Runtime: kind},
+		s, err := stack.New(stack.Flags{Dir: root, PortBase: topology.DefaultPortBase, BrokerPort: stack.DefaultBrokerPort, Runtime: kind},
 			getenv, []stack.Provider{Provider{}, native.Provider{}})
 		if err != nil {
 			t.Fatal(err)
@@ -227,7 +229,7 @@ func TestChooseCompose(t *testing.T) {
 		t.Errorf("RUNTIME=native = %v, %q, %v; want native and no reason", c, why, err)
 	}
 
-	c, err = FindCompose(ctx, root, getenv)
+	c, err = FindCompose(ctx, root, os.Environ())
 	if err != nil {
 		t.Fatal(err)
 	}

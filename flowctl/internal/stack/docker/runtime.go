@@ -7,10 +7,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
 )
@@ -33,7 +35,9 @@ func (p Provider) Open(ctx context.Context, s *stack.Stacks) (stack.Runtime, err
 	if err != nil {
 		return nil, err
 	}
-	c, err := FindCompose(ctx, l.Root, s.Getenv)
+	// compose gets the whole environment (its file interpolates
+	// ${KAFKA_IMAGE} and the like): a hand-off, not a read.
+	c, err := FindCompose(ctx, l.Root, os.Environ())
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +103,7 @@ func (r *Runtime) Running(context.Context, config.Mode) error { return nil }
 
 // URLs are the documented ports: the compose file publishes them.
 func (r *Runtime) URLs(m config.Mode) map[string]string {
-	return stack.StackURLs(stack.DefaultPortBase, m)
+	return stack.StackURLs(topology.DefaultPortBase, m)
 }
 
 // Up brings mode's stack up with compose and waits until it is ready.

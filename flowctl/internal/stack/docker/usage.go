@@ -29,7 +29,7 @@ func (r *Runtime) Usage(ctx context.Context, m config.Mode) ([]usage.Component, 
 		want = append(want, usage.Component{Name: "broker", Kind: usage.KindBroker, Where: "kafka"})
 	}
 	want = append(want, usage.Component{Name: "jaeger", Kind: usage.KindTracing, Where: "jaeger"})
-	eng, err := dockerEngine(ctx, r.s.Getenv)
+	eng, err := dockerEngine(ctx, r.s.DockerHost(), r.s.DockerTLSVerify())
 	if err != nil {
 		return nil, err
 	}

@@ -132,8 +132,7 @@ func TestEngineStatsOverUnixSocket(t *testing.T) {
 	})}
 	go srv.Serve(l)
 	t.Cleanup(func() { srv.Close() })
-	getenv := func(k string) string { return map[string]string{"DOCKER_HOST": "unix://" + sock}[k] }
-	eng, err := dockerEngine(context.Background(), getenv)
+	eng, err := dockerEngine(context.Background(), "unix://"+sock, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,24 +152,14 @@ func TestEngineStatsOverUnixSocket(t *testing.T) {
 }
 
 func TestDockerEngineHosts(t *testing.T) {
-	env := func(kv ...string) func(string) string {
-		return func(k string) string {
-			for i := 0; i+1 < len(kv); i += 2 {
-				if kv[i] == k {
-					return kv[i+1]
-				}
-			}
-			return ""
-		}
-	}
-	e, err := dockerEngine(context.Background(), env("DOCKER_HOST", "tcp://127.0.0.1:2375"))
+	e, err := dockerEngine(context.Background(), "tcp://127.0.0.1:2375", false)
 	if err != nil || e.base != "http://127.0.0.1:2375" {
 		t.Errorf("tcp host: %+v, %v", e, err)
 	}
-	if _, err := dockerEngine(context.Background(), env("DOCKER_HOST", "tcp://10.0.0.1:2376", "DOCKER_TLS_VERIFY", "1")); err == nil {
+	if _, err := dockerEngine(context.Background(), "tcp://10.0.0.1:2376", true); err == nil {
 		t.Error("a TLS engine: no error, but flowctl cannot authenticate to it")
 	}
-	if _, err := dockerEngine(context.Background(), env("DOCKER_HOST", "ssh://me@host")); err == nil {
+	if _, err := dockerEngine(context.Background(), "ssh://me@host", false); err == nil {
 		t.Error("an ssh engine: no error")
 	}
 }

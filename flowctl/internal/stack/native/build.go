@@ -30,7 +30,8 @@ func BuildServices(ctx context.Context, l stack.Layout) error {
 	cmd.Dir = l.Root
 	// GOWORK names this checkout's go.work explicitly: a GOWORK=off left in
 	// the developer's shell would otherwise build each service against the
-	// platform version in its go.mod instead.
+	// platform version in its go.mod instead. The rest of the environment is
+	// handed to go build whole (its caches, proxy, toolchain), not read here.
 	cmd.Env = append(os.Environ(), "GOWORK="+filepath.Join(l.Root, "go.work"))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -67,8 +67,5 @@ func (r *Runtime) Propagation(m config.Mode) config.Propagation {
 	if p, ok := r.propagation[m]; ok {
 		return p
 	}
-	if v := r.s.Getenv("TRACE_PROPAGATION"); v != "" {
-		return config.Propagation(v)
-	}
-	return config.PropagationChild
+	return r.s.Propagation()
 }

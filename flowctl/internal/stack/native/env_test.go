@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
 )
@@ -14,7 +15,7 @@ import (
 // set for, over the user's, and an empty value brings back the default.
 func TestServiceEnvOverride(t *testing.T) {
 	env := map[string]string{"ORDER_PUBLISH": "direct", "LOG_LEVEL": "debug"}
-	s := &stack.Stacks{Getenv: func(k string) string { return env[k] }, PortBase: stack.DefaultPortBase, Brokers: []string{"127.0.0.1:9092"}}
+	s := stacksWith(t, env)
 	r := New(s, stack.Layout{Root: "/r", RunDir: "/r/.run"})
 	st := stack.Stack{Mode: config.ModeEvents, URLs: stack.StackURLs(s.PortBase, config.ModeEvents), Brokers: []string{"127.0.0.1:9092"}}
 
@@ -33,4 +34,16 @@ func TestServiceEnvOverride(t *testing.T) {
 	if order := serviceEnv(got, st, "order-svc"); !slices.Contains(order, "ORDER_PUBLISH=direct") {
 		t.Errorf("after the override was dropped, env = %v, want the user's ORDER_PUBLISH=direct", order)
 	}
+}
+
+// stacksWith is the Stacks flowctl builds when its environment is env, the
+// native runtime chosen, outside a repository (no run dir, no token).
+func stacksWith(t *testing.T, env map[string]string) *stack.Stacks {
+	t.Helper()
+	s, err := stack.New(stack.Flags{Dir: t.TempDir(), PortBase: topology.DefaultPortBase, BrokerPort: stack.DefaultBrokerPort, Runtime: string(Kind)},
+		func(k string) string { return env[k] }, []stack.Provider{Provider{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

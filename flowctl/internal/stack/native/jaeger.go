@@ -34,16 +34,12 @@ func JaegerVersion(l stack.Layout) string {
 	return string(m[1])
 }
 
-// JaegerBinary is where the built Jaeger is cached: under
-// $XDG_CACHE_HOME (default ~/.cache), outside the run dir.
-func JaegerBinary(getenv func(string) string, version string) (string, error) {
-	cache := getenv("XDG_CACHE_HOME")
+// JaegerBinary is where the built Jaeger is cached under cache
+// (Stacks.JaegerCacheDir: $XDG_CACHE_HOME, default ~/.cache), outside the
+// run dir; cache "" means neither is set.
+func JaegerBinary(cache, version string) (string, error) {
 	if cache == "" {
-		home := getenv("HOME")
-		if home == "" {
-			return "", errors.New("neither XDG_CACHE_HOME nor HOME is set: flowctl needs one to cache the Jaeger binary")
-		}
-		cache = filepath.Join(home, ".cache")
+		return "", errors.New("neither XDG_CACHE_HOME nor HOME is set: flowctl needs one to cache the Jaeger binary")
 	}
 	// "-static": the same CGO-free build scripts/images-offline.sh puts in its
 	// image, so one 2–10 minute build serves both the native and the Docker path.
@@ -65,6 +61,8 @@ func BuildJaeger(ctx context.Context, l stack.Layout, out string, w io.Writer, t
 	tmp := out + ".building"
 	cmd := exec.CommandContext(ctx, "go", "build", "-v", "-trimpath", "-ldflags=-s -w", "-o", tmp, "github.com/jaegertracing/jaeger/cmd/jaeger")
 	cmd.Dir = l.JaegerModule()
+	// The whole environment is handed to go build (its caches, proxy and
+	// toolchain settings), not read here.
 	cmd.Env = append(os.Environ(), "GOWORK=off", "CGO_ENABLED=0")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -171,8 +169,9 @@ type JaegerResult struct {
 }
 
 // EnsureJaeger reuses a running Jaeger or starts the cached binary (building
-// it first if needed), and waits until it accepts spans and answers queries.
-func EnsureJaeger(ctx context.Context, l stack.Layout, getenv func(string) string, progress io.Writer, tty bool) (JaegerResult, error) {
+// it first if needed) under cache with env (Options.JaegerCache, BaseEnv),
+// and waits until it accepts spans and answers queries.
+func EnsureJaeger(ctx context.Context, l stack.Layout, cache string, env []string, progress io.Writer, tty bool) (JaegerResult, error) {
 	jaegerUp := func(ctx context.Context) error {
 		if err := stack.Probe(ctx, stack.JaegerHealth); err != nil {
 			return err
@@ -204,7 +203,7 @@ func EnsureJaeger(ctx context.Context, l stack.Layout, getenv func(string) strin
 	if _, err := os.Stat(l.JaegerConfig()); err != nil {
 		return JaegerResult{}, fmt.Errorf("%s is missing, so Jaeger cannot start; run with --no-jaeger", l.Rel(l.JaegerConfig()))
 	}
-	bin, err := JaegerBinary(getenv, JaegerVersion(l))
+	bin, err := JaegerBinary(cache, JaegerVersion(l))
 	if err != nil {
 		return JaegerResult{}, err
 	}
@@ -218,7 +217,7 @@ func EnsureJaeger(ctx context.Context, l stack.Layout, getenv func(string) strin
 	}
 	p, err := stack.StartDetached(stack.Spec{
 		Args:    []string{bin, "--config", l.JaegerConfig()},
-		Env:     baseEnv(getenv),
+		Env:     env,
 		Dir:     l.Root,
 		LogPath: l.JaegerLog(),
 		PIDPath: l.JaegerPID(),

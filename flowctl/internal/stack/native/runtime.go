@@ -100,15 +100,14 @@ func (r *Runtime) stack(ctx context.Context, m config.Mode) stack.Stack {
 // propagation SetPropagation chose and SetEnv's variables.
 func (r *Runtime) opts(m config.Mode, progress io.Writer) Options {
 	tok, _ := r.s.Token() // without a token the fault API is off, as the services' default
-	o := Options{Layout: r.l, Mode: m, PortBase: r.s.PortBase, BrokerPort: r.s.BrokerPort, Getenv: r.s.Getenv, Self: r.s.Self,
+	o := Options{Layout: r.l, Mode: m, PortBase: r.s.PortBase, BrokerPort: r.s.BrokerPort, Self: r.s.Self,
+		BaseEnv: r.s.BaseEnv(), Vars: r.s.ServiceVars(), SpanExportDelay: r.s.SpanExportDelay(), JaegerCache: r.s.JaegerCacheDir(),
 		Progress: progress, ExternalBrokers: r.s.ExternalBrokers, Brokers: r.s.Brokers, Token: tok, ServiceEnv: r.env[m]}
 	if p, ok := r.propagation[m]; ok {
-		getenv := o.Getenv
-		o.Getenv = func(k string) string {
-			if k == "TRACE_PROPAGATION" {
-				return string(p)
-			}
-			return getenv(k)
+		if p == "" {
+			delete(o.Vars, "TRACE_PROPAGATION")
+		} else {
+			o.Vars["TRACE_PROPAGATION"] = string(p)
 		}
 	}
 	return o

@@ -16,7 +16,8 @@ func TestServiceEnv(t *testing.T) {
 	env := map[string]string{"PATH": "/usr/bin", "TRACE_PROPAGATION": "link", "KAFKA_TOPIC_PREFIX": "ws1.", "LOG_LEVEL": "debug",
 		"HTTP_ADDR": "0.0.0.0:1", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://elsewhere:4318", "UNRELATED": "x",
 		"HTTP_MAX_IN_FLIGHT": "3", "HTTP_QUEUE_WAIT": "0s", "HTTP_CLIENT_MAX_CONNS": "2", "PPROF_ADDR": "127.0.0.1:6000"}
-	o := Options{Layout: stack.Layout{Root: "/r", RunDir: "/r/.run"}, Mode: config.ModeEvents, PortBase: stack.DefaultPortBase, Getenv: func(k string) string { return env[k] }}
+	r := New(stacksWith(t, env), stack.Layout{Root: "/r", RunDir: "/r/.run"})
+	o := r.opts(config.ModeEvents, nil)
 	st := stack.Stack{Mode: o.Mode, URLs: stack.StackURLs(o.PortBase, o.Mode), Brokers: []string{"127.0.0.1:9092"}}
 
 	got := serviceEnv(o, st, "order-svc")
@@ -41,7 +42,7 @@ func TestServiceEnv(t *testing.T) {
 
 	st.Jaeger = true
 	delete(env, "TRACE_PROPAGATION")
-	got = serviceEnv(o, st, "inventory-svc")
+	got = serviceEnv(r.opts(config.ModeEvents, nil), st, "inventory-svc")
 	for _, want := range []string{"OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318", "TRACE_PROPAGATION=child", "HTTP_ADDR=127.0.0.1:8182", "PPROF_ADDR=127.0.0.1:6102"} {
 		if !slices.Contains(got, want) {
 			t.Errorf("env lacks %s: %v", want, got)
@@ -51,13 +52,16 @@ func TestServiceEnv(t *testing.T) {
 
 func TestJaegerBinaryAndVersion(t *testing.T) {
 	env := map[string]string{"HOME": "/home/u"}
-	got, err := JaegerBinary(func(k string) string { return env[k] }, "v1.76.0")
+	got, err := JaegerBinary(stacksWith(t, env).JaegerCacheDir(), "v1.76.0")
 	if err != nil || got != "/home/u/.cache/orderflow/jaeger-v1.76.0-static/jaeger" {
 		t.Errorf("JaegerBinary = %q, %v", got, err)
 	}
 	env["XDG_CACHE_HOME"] = "/c"
-	if got, _ := JaegerBinary(func(k string) string { return env[k] }, "v1.76.0"); got != "/c/orderflow/jaeger-v1.76.0-static/jaeger" {
+	if got, _ := JaegerBinary(stacksWith(t, env).JaegerCacheDir(), "v1.76.0"); got != "/c/orderflow/jaeger-v1.76.0-static/jaeger" {
 		t.Errorf("with XDG_CACHE_HOME: %q", got)
+	}
+	if _, err := JaegerBinary(stacksWith(t, nil).JaegerCacheDir(), "v1.76.0"); err == nil || !strings.Contains(err.Error(), "neither XDG_CACHE_HOME nor HOME") {
+		t.Errorf("neither set: %v, want an error saying so", err)
 	}
 
 	root := t.TempDir()

@@ -27,13 +27,22 @@ type Options struct {
 	PortBase   int
 	BrokerPort int
 	NoJaeger   bool
-	Getenv     func(string) string
+	// BaseEnv is what every process started gets from flowctl's environment
+	// (Stacks.BaseEnv).
+	BaseEnv []string
+	// Vars are the services' variables the user set (Stacks.ServiceVars),
+	// TRACE_PROPAGATION as SetPropagation chose.
+	Vars map[string]string
+	// SpanExportDelay is OTEL_BSP_SCHEDULE_DELAY as set ("": 1 s here).
+	SpanExportDelay string
+	// JaegerCache is where the built Jaeger is cached (Stacks.JaegerCacheDir).
+	JaegerCache string
 	// Self is the flowctl binary; it is started again as `flowctl broker`.
 	Self string
 	// Progress receives the Jaeger build's live progress.
 	Progress io.Writer
 	TTY      bool
-	// ServiceEnv are variables set for one service on top of Getenv, by
+	// ServiceEnv are variables set for one service on top of Vars, by
 	// service (Runtime.SetEnv); an empty value means the service's default.
 	ServiceEnv map[string]map[string]string
 	// ExternalBrokers is KAFKA_BROKERS ("" for the embedded broker) and
@@ -68,7 +77,7 @@ func Up(ctx context.Context, o Options, step func(stack.Step)) (stack.Stack, err
 
 	if !o.NoJaeger {
 		t = time.Now()
-		j, err := EnsureJaeger(ctx, l, o.Getenv, o.Progress, o.TTY)
+		j, err := EnsureJaeger(ctx, l, o.JaegerCache, o.BaseEnv, o.Progress, o.TTY)
 		if err != nil {
 			return st, err
 		}
@@ -138,7 +147,7 @@ func ensureBroker(ctx context.Context, o Options) (brokers []string, detail stri
 	}
 	p, err := stack.StartDetached(stack.Spec{
 		Args:    []string{o.Self, "broker", "--addr", addr, "--data-dir", l.KafkaData()},
-		Env:     baseEnv(o.Getenv),
+		Env:     o.BaseEnv,
 		Dir:     l.Root,
 		LogPath: l.BrokerLog(),
 		PIDPath: l.BrokerPID(),
@@ -215,28 +224,15 @@ func restartServices(ctx context.Context, o Options, st stack.Stack, svcs []stri
 	return restarted, nil
 }
 
-// baseEnv is what every child gets: the children are configured explicitly,
-// not by whatever the developer's shell happens to export.
-func baseEnv(getenv func(string) string) []string {
-	var env []string
-	for _, k := range []string{"PATH", "HOME", "TMPDIR", "TZ"} {
-		if v := getenv(k); v != "" {
-			env = append(env, k+"="+v)
-		}
-	}
-	return env
-}
-
 // serviceEnv is svc's environment: every documented variable (config.Vars)
 // the user set is passed through, then flowctl sets the ones that wire the
 // stack together.
 func serviceEnv(o Options, st stack.Stack, svc string) []string {
-	vars := map[string]string{}
-	for _, v := range config.Vars {
-		if val := o.Getenv(v.Name); val != "" {
-			vars[v.Name] = val
-		}
+	vars := maps.Clone(o.Vars)
+	if vars == nil {
+		vars = map[string]string{}
 	}
+	pprof := vars["PPROF_ADDR"] // the user's, before SetEnv's
 	if o.Token != "" {
 		vars["ADMIN_TOKEN"] = o.Token
 	}
@@ -252,8 +248,8 @@ func serviceEnv(o Options, st stack.Stack, svc string) []string {
 	// One PPROF_ADDR for six services cannot work: its port is a base, each
 	// service adds its own offset (sync order-svc base+1 … events base+103).
 	delete(vars, "PPROF_ADDR")
-	if v := o.Getenv("PPROF_ADDR"); v != "" {
-		if host, port, err := net.SplitHostPort(v); err == nil {
+	if pprof != "" {
+		if host, port, err := net.SplitHostPort(pprof); err == nil {
 			if base, err := strconv.Atoi(port); err == nil {
 				vars["PPROF_ADDR"] = net.JoinHostPort(host, strconv.Itoa(stack.ServicePort(base, o.Mode, svc)))
 			}
@@ -273,14 +269,14 @@ func serviceEnv(o Options, st stack.Stack, svc string) []string {
 		// The batch span processor exports every 5 s by default; 1 s lets the
 		// demo show each order's trace right after the order settled.
 		vars["OTEL_BSP_SCHEDULE_DELAY"] = "1000"
-		if v := o.Getenv("OTEL_BSP_SCHEDULE_DELAY"); v != "" {
+		if v := o.SpanExportDelay; v != "" {
 			vars["OTEL_BSP_SCHEDULE_DELAY"] = v
 		}
 	} else {
 		vars["OTEL_TRACES_EXPORTER"] = "none"
 		delete(vars, "OTEL_EXPORTER_OTLP_ENDPOINT")
 	}
-	env := baseEnv(o.Getenv)
+	env := slices.Clone(o.BaseEnv)
 	for _, k := range slices.Sorted(maps.Keys(vars)) {
 		env = append(env, k+"="+vars[k])
 	}

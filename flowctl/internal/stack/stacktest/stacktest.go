@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
 )
@@ -70,7 +71,7 @@ func (p provider) Open(context.Context, *stack.Stacks) (stack.Runtime, error) { 
 func New(t testing.TB, rt *Runtime, env map[string]string) *stack.Stacks {
 	t.Helper()
 	getenv := func(k string) string { return env[k] }
-	s, err := stack.New(stack.Flags{Dir: t.TempDir(), PortBase: stack.DefaultPortBase, BrokerPort: stack.DefaultBrokerPort},
+	s, err := stack.New(stack.Flags{Dir: t.TempDir(), PortBase: topology.DefaultPortBase, BrokerPort: stack.DefaultBrokerPort},
 		getenv, []stack.Provider{provider{rt}})
 	if err != nil {
 		t.Fatal(err)
