@@ -47,10 +47,12 @@ func (s *Sync) undoLostReservation(ctx context.Context, o order.Order, cause err
 		}
 	}
 	return s.finish(ctx, o, func(o *order.Order) error {
-		if released {
+		if resID != "" { // held, even if releasing it failed: the timeline shows the release awaited
 			if err := o.MarkReserved(resID, s.Now()); err != nil {
 				return err
 			}
+		}
+		if released {
 			if err := o.MarkReleased(o.Reason, "", s.Now()); err != nil {
 				return err
 			}

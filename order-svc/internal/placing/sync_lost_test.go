@@ -103,7 +103,7 @@ func TestSyncLostReservationAnswer(t *testing.T) {
 		{"inventory cannot tell", &fakeInventory{reserveErr: timeout, recheckErr: errors.New("inventory-svc unavailable: HTTP 500")}, 1, nil,
 			"; whether stock is held for it is unknown: inventory-svc unavailable: HTTP 500", []string{"placed", "failed"}},
 		{"the release fails", &fakeInventory{reserveErr: timeout, held: "res-lost", releaseErr: errors.New("HTTP 500")}, 1, []string{"res-lost"},
-			"; reservation res-lost was made and releasing it failed: HTTP 500", []string{"placed", "failed"}},
+			"; reservation res-lost was made and releasing it failed: HTTP 500", []string{"placed", "reserved", "failed"}},
 		{"unsent: not asked", &fakeInventory{reserveErr: refused, held: "never"}, 0, nil,
 			"connection refused", []string{"placed", "failed"}},
 	}
