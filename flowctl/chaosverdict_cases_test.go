@@ -61,6 +61,9 @@ func TestChaosVerdictFailsEachWay(t *testing.T) {
 		{"a cancel too late, the order cancelled", func(r *chaosRun) {
 			r.Cancels = append(r.Cancels, cancelTry{ID: "o-deadline", HTTPStatus: 409, Status: "CONFIRMED"})
 		}, "order o-deadline: cancel refused (409) as CONFIRMED, yet the order ended CANCELLED deadline"},
+		{"a cancel answered 404", func(r *chaosRun) {
+			r.Cancels = append(r.Cancels, cancelTry{ID: "o-customer", HTTPStatus: 404, Err: "order not found"})
+		}, "order o-customer: cancel answered 404 (order not found)"},
 		{"no payment declined", func(r *chaosRun) {
 			r.Placed = r.Placed[2:]
 			r.Placed = append(r.Placed, load.Placed{HTTPStatus: 202, Order: api.Order{ID: "o-2", Status: "CONFIRMED", Final: true}})

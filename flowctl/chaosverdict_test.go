@@ -13,7 +13,7 @@ import (
 // cancelTry is one of the chaos run's customer cancels and what order-svc
 // answered: 202 (cancelled, compensations follow), 200 (already
 // cancelled), 409 (too late: Status is what the order ended as), or no
-// answer (Err: order-svc was down).
+// answer (status 0, Err: order-svc was down).
 type cancelTry struct {
 	ID         string
 	HTTPStatus int
@@ -95,6 +95,8 @@ func (r chaosRun) failures() []string {
 			out = append(out, fmt.Sprintf("order %s: cancel answered %d, yet the order ended %s", c.ID, c.HTTPStatus, outcome(p)))
 		case c.HTTPStatus == 409 && p.Status() != c.Status:
 			out = append(out, fmt.Sprintf("order %s: cancel refused (409) as %s, yet the order ended %s", c.ID, c.Status, outcome(p)))
+		case c.HTTPStatus != 200 && c.HTTPStatus != 202 && c.HTTPStatus != 409:
+			out = append(out, fmt.Sprintf("order %s: cancel answered %d (%s); an accepted order's cancel answers 200, 202 or 409", c.ID, c.HTTPStatus, c.Err))
 		}
 	}
 	if !r.Ledger.OK() {
