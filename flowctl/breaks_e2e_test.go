@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -30,12 +29,13 @@ type killStack struct {
 	external string
 }
 
-// upKillStack brings up the events stack (no Jaeger) on free ports, with
-// env on top of what the test's flowctl passes to the services.
-func upKillStack(t *testing.T, prefix string, env map[string]string) *killStack {
+// upKillStack brings up the events stack (no Jaeger) on free ports, on the
+// broker external names ("": the embedded one), with env on top of what the
+// test's flowctl passes to the services.
+func upKillStack(t *testing.T, prefix, external string, env map[string]string) *killStack {
 	t.Helper()
 	c, runDir, base, _ := nativeCLI(t)
-	ks := &killStack{t: t, c: c, runDir: runDir, base: base, external: os.Getenv("KAFKA_BROKERS")}
+	ks := &killStack{t: t, c: c, runDir: runDir, base: base, external: external}
 	if ks.external != "" {
 		c.env["KAFKA_BROKERS"] = ks.external
 		c.env["KAFKA_TOPIC_PREFIX"] = fmt.Sprintf("%s-%d-", prefix, time.Now().UnixNano())

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"math/rand/v2"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -55,14 +56,24 @@ func chaosRequest(i int) api.PlaceRequest {
 // on the embedded broker — the broker restarts. Afterwards every accepted
 // order is final, each cancel's answer agrees with how its order ended, and
 // the ledger check (flowctl audit, settling) finds nothing held or charged
-// that should not be (chaosRun.failures). With KAFKA_BROKERS set (CI's
-// Apache Kafka) it runs against that broker under a topic prefix of its
-// own, without restarting it.
+// that should not be (chaosRun.failures). It runs on the embedded broker
+// and, with KAFKA_BROKERS set (CI's Apache Kafka), again on that broker
+// under a topic prefix of its own, without restarting it: the rest of
+// `make test` shares it.
 func TestEventsLedgerHoldsWhenProcessesAreKilledMidSaga(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the events stack as processes; skipped with -short")
 	}
-	ks := upKillStack(t, "chaos", map[string]string{"ORDER_DEADLINE": chaosDeadline.String(), "ADMIN_TOKEN": chaosToken})
+	t.Run("embedded broker", func(t *testing.T) { killMidSaga(t, "") })
+	if external := os.Getenv("KAFKA_BROKERS"); external != "" {
+		t.Run("KAFKA_BROKERS", func(t *testing.T) { killMidSaga(t, external) })
+	}
+}
+
+// killMidSaga is one chaos run on the broker external names ("": the
+// embedded one).
+func killMidSaga(t *testing.T, external string) {
+	ks := upKillStack(t, "chaos", external, map[string]string{"ORDER_DEADLINE": chaosDeadline.String(), "ADMIN_TOKEN": chaosToken})
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	urls := stack.StackURLs(ks.base, config.ModeEvents)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ func TestEventsLoseNothingWhenProcessesAreKilled(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the events stack as processes; skipped with -short")
 	}
-	ks := upKillStack(t, "crash", nil)
+	ks := upKillStack(t, "crash", os.Getenv("KAFKA_BROKERS"), nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	urls := stack.StackURLs(ks.base, config.ModeEvents)
