@@ -110,8 +110,9 @@ func killMidSaga(t *testing.T, external string) {
 			ks.restartBroker()
 			continue
 		case "inventory":
+			killed := time.Now()
 			ks.kill(target)
-			waitDeadlineFired(ctx, t, clients.Orders)
+			waitDeadlineFired(ctx, t, clients.Orders, killed)
 		default:
 			ks.kill(target)
 		}
@@ -165,16 +166,16 @@ func waitFlowing(ctx context.Context, t *testing.T, orders *api.Orders) {
 	}
 }
 
-// waitDeadlineFired polls order-svc's newest orders until one is CANCELLED
-// by the deadline: inventory-svc stays down until then, so that the run
-// has orders whose reservation comes after their cancellation.
-func waitDeadlineFired(ctx context.Context, t *testing.T, orders *api.Orders) {
+// waitDeadlineFired polls order-svc's newest orders until one placed since
+// is CANCELLED by the deadline: inventory-svc stays down until then, so
+// that the run has orders whose reservation comes after their cancellation.
+func waitDeadlineFired(ctx context.Context, t *testing.T, orders *api.Orders, since time.Time) {
 	t.Helper()
 	within := 10*chaosDeadline + 10*time.Second
 	for deadline := time.Now().Add(within); ; {
 		if newest, err := orders.List(ctx, 100); err == nil {
 			for _, o := range newest {
-				if o.Status == "CANCELLED" && o.Reason == "deadline" {
+				if o.Status == "CANCELLED" && o.Reason == "deadline" && o.PlacedAt.After(since) {
 					t.Logf("order %s cancelled by the deadline while inventory-svc was down", o.ID)
 					return
 				}
