@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -29,18 +27,10 @@ func TestEventsLoseNothingWhenProcessesAreKilled(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the events stack as processes; skipped with -short")
 	}
-	c, runDir, base, _ := nativeCLI(t)
-	external := os.Getenv("KAFKA_BROKERS")
-	if external != "" {
-		c.env["KAFKA_BROKERS"] = external
-		c.env["KAFKA_TOPIC_PREFIX"] = fmt.Sprintf("crash-%d-", time.Now().UnixNano())
-	}
-	if out, stderr, err := c.run("up", "--mode", "events", "--no-jaeger"); err != nil {
-		t.Fatalf("up: %v\n%s\n%s", err, out, stderr)
-	}
+	ks := upKillStack(t, "crash", os.Getenv("KAFKA_BROKERS"), nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	urls := stack.StackURLs(base, config.ModeEvents)
+	urls := stack.StackURLs(ks.base, config.ModeEvents)
 	orders := api.NewOrders(urls["order-svc"], nil)
 	inv := api.NewInventory(urls["inventory-svc"], nil)
 	invoicing := api.NewInvoicing(urls["invoicing-svc"], nil)
@@ -58,44 +48,20 @@ func TestEventsLoseNothingWhenProcessesAreKilled(t *testing.T) {
 	var res load.Result
 	var loadErr error
 	var wg sync.WaitGroup
+	var got answered
 	wg.Go(func() {
-		res, loadErr = load.Run(ctx, load.Config{Orders: orders, Rate: rate, Count: n})
+		res, loadErr = load.Run(ctx, load.Config{Orders: orders, Rate: rate, Count: n, Placed: func(load.Placed) { got.add() }})
 	})
-	// One break every second while the orders flow (6 s of load).
-	breaks := []string{"inventory", "invoicing", "order"}
-	if external == "" {
-		breaks = append(breaks, "kafka")
-	}
-	for _, target := range breaks {
-		time.Sleep(time.Second)
-		if target == "kafka" {
-			if out, _, err := c.run("stop", "kafka"); err != nil {
-				t.Fatalf("stop kafka: %v\n%s", err, out)
-			}
-			if out, _, err := c.run("start", "kafka"); err != nil {
-				t.Fatalf("start kafka: %v\n%s", err, out)
-			}
+	// One break every 40 orders (a second of load) while the orders flow.
+	breaks := ks.breaks()
+	for i, target := range breaks {
+		got.waitFor(ctx, t, (i+1)*n/6, 30*time.Second)
+		if target == brokerBreak {
+			ks.restartBroker()
 			continue
 		}
-		svc := target + "-svc"
-		pid, err := stack.ReadPIDFile(stack.Layout{RunDir: runDir}.ServicePID(config.ModeEvents, svc))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := syscall.Kill(-pid.PID, syscall.SIGKILL); err != nil {
-			t.Fatalf("kill %s: %v", svc, err)
-		}
-		t.Logf("killed %s (pid %d) with SIGKILL", svc, pid.PID)
-		port := stack.ServicePort(base, config.ModeEvents, svc)
-		for deadline := time.Now().Add(10 * time.Second); stack.CheckPortFree(port, svc) != nil; {
-			if time.Now().After(deadline) {
-				t.Fatalf("%s's port %d still taken 10 s after SIGKILL", svc, port)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		if out, stderr, err := c.run("start", target, "--mode", "events"); err != nil {
-			t.Fatalf("start %s: %v\n%s\n%s", svc, err, out, stderr)
-		}
+		ks.kill(target)
+		ks.start(target)
 	}
 	wg.Wait()
 	if loadErr != nil {
