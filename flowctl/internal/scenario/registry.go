@@ -14,6 +14,7 @@ import (
 	"github.com/orderflow/flowctl/internal/scenario/kit"
 	"github.com/orderflow/flowctl/internal/scenario/laterejection"
 	"github.com/orderflow/flowctl/internal/scenario/opscost"
+	"github.com/orderflow/flowctl/internal/scenario/paymentdeclined"
 	"github.com/orderflow/flowctl/internal/scenario/poison"
 	"github.com/orderflow/flowctl/internal/scenario/readyourwrites"
 	"github.com/orderflow/flowctl/internal/scenario/replay"
@@ -34,6 +35,7 @@ var All = []Scenario{
 	brokerdown.Def,
 	laterejection.Def,
 	dualwrite.Def,
+	paymentdeclined.Def,
 	opscost.Def,
 }
 
