@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/orderflow/flowctl/internal/scenario/brokerdown"
+	"github.com/orderflow/flowctl/internal/scenario/deadline"
 	"github.com/orderflow/flowctl/internal/scenario/downstreamdown"
 	"github.com/orderflow/flowctl/internal/scenario/dualwrite"
 	"github.com/orderflow/flowctl/internal/scenario/evolution"
@@ -36,6 +37,7 @@ var All = []Scenario{
 	laterejection.Def,
 	dualwrite.Def,
 	paymentdeclined.Def,
+	deadline.Def,
 	opscost.Def,
 }
 
