@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/orderflow/flowctl/internal/scenario/brokerdown"
+	"github.com/orderflow/flowctl/internal/scenario/cancelrace"
 	"github.com/orderflow/flowctl/internal/scenario/deadline"
 	"github.com/orderflow/flowctl/internal/scenario/downstreamdown"
 	"github.com/orderflow/flowctl/internal/scenario/dualwrite"
@@ -38,6 +39,7 @@ var All = []Scenario{
 	dualwrite.Def,
 	paymentdeclined.Def,
 	deadline.Def,
+	cancelrace.Def,
 	opscost.Def,
 }
 
