@@ -20,8 +20,12 @@ import (
 const EventsDeadline = 2 * time.Second
 
 // syncOverTimeout is how far the sync run's latency fault goes above
-// HTTP_CLIENT_TIMEOUT.
-const syncOverTimeout = time.Second
+// HTTP_CLIENT_TIMEOUT: enough for every reservation call to time out, and
+// little enough that order-svc's compensation — the reservation asked
+// again, then released, each as slow, within one 5 s budget — still fits
+// (with 2 s + 1 s it does not, and the stock stays held: the ledger check
+// says so).
+const syncOverTimeout = 250 * time.Millisecond
 
 func run(ctx context.Context, e *kit.Env, t kit.Target) (measured, error) {
 	if t.Mode == config.ModeSync {
