@@ -63,7 +63,8 @@ func (c *cli) getenv(k string) string {
 func (c *cli) run(args ...string) (stdout, stderr string, err error) {
 	c.t.Helper()
 	var out, errb bytes.Buffer
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	// `scenario all` runs 15 scenarios on both modes: several minutes.
+	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
 	defer cancel()
 	err = run(ctx, append(append([]string{"flowctl"}, args...), c.common...), c.getenv, &out, &errb)
 	return out.String(), errb.String(), err

@@ -289,6 +289,20 @@ func checkScenarioReport(t *testing.T, rep scenario.Report) {
 		{"dual-write", "events", "stuck_pending_direct", gt(0), "the dual write loses the crash's order"},
 		{"dual-write", "events", "stuck_pending_outbox", eq(0), "the outbox loses none"},
 		{"dual-write", "sync", "stuck_told_2xx_sync", eq(0), "no sync client told 2xx for an order left PENDING"},
+		{"payment-declined", "sync", "declined_in_answer", gt(0), "sync tells a declined payment in the answer (402)"},
+		{"payment-declined", "sync", "accepted_then_failed", eq(0), "no sync customer told accepted, then failed"},
+		{"payment-declined", "events", "accepted_then_failed", gt(0), "events accept doomed orders and fail them later"},
+		{"payment-declined", "events", "doomed_held_n", gt(0), "the stock doomed orders held is measured"},
+		{"payment-declined", "events", "doomed_still_held", eq(0), "every doomed hold released"},
+		{"deadline", "events", "cancelled_by_deadline", gt(0), "the deadline cancels orders inventory-svc could not reach"},
+		{"deadline", "events", "reserved_after_cancel", gt(0), "inventory-svc reserves for them after the cancellation"},
+		{"deadline", "events", "ended_still_held", eq(0), "and releases every one"},
+		{"deadline", "sync", "timed_out", gt(0), "sync requests fail by HTTP_CLIENT_TIMEOUT"},
+		{"deadline", "sync", "ended_still_held", eq(0), "leaving nothing held"},
+		{"cancel-race", "sync", "cancels_won", eq(0), "a sync cancel always comes after the final answer"},
+		{"cancel-race", "sync", "cancels_too_late", gt(0), "so it is a 409"},
+		{"cancel-race", "events", "cancels_won", gt(0), "an events cancel can win"},
+		{"cancel-race", "events", "compensations_awaited", eq(0), "and its compensations run"},
 	} {
 		o := get(w.scenario, w.mode)
 		m, ok := o.Metric(w.metric)

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/orderflow/flowctl/internal/scenario/brokerdown"
+	"github.com/orderflow/flowctl/internal/scenario/cancelrace"
+	"github.com/orderflow/flowctl/internal/scenario/deadline"
 	"github.com/orderflow/flowctl/internal/scenario/downstreamdown"
 	"github.com/orderflow/flowctl/internal/scenario/dualwrite"
 	"github.com/orderflow/flowctl/internal/scenario/evolution"
@@ -14,6 +16,7 @@ import (
 	"github.com/orderflow/flowctl/internal/scenario/kit"
 	"github.com/orderflow/flowctl/internal/scenario/laterejection"
 	"github.com/orderflow/flowctl/internal/scenario/opscost"
+	"github.com/orderflow/flowctl/internal/scenario/paymentdeclined"
 	"github.com/orderflow/flowctl/internal/scenario/poison"
 	"github.com/orderflow/flowctl/internal/scenario/readyourwrites"
 	"github.com/orderflow/flowctl/internal/scenario/replay"
@@ -34,6 +37,9 @@ var All = []Scenario{
 	brokerdown.Def,
 	laterejection.Def,
 	dualwrite.Def,
+	paymentdeclined.Def,
+	deadline.Def,
+	cancelrace.Def,
 	opscost.Def,
 }
 
