@@ -84,14 +84,9 @@ func readAll(t *testing.T, topic string, want int) []kafka.Message {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	for p := 0; p < kafkabus.DefaultPartitions; p++ {
-		conn, err := kafka.DialLeader(ctx, "tcp", brokers[0], topic, p)
+		last, err := lastOffset(ctx, topic, p)
 		if err != nil {
-			t.Fatalf("dial %s/%d: %v", topic, p, err)
-		}
-		last, err := conn.ReadLastOffset()
-		conn.Close()
-		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("last offset of %s/%d: %v", topic, p, err)
 		}
 		if last == 0 {
 			continue

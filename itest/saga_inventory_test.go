@@ -2,6 +2,7 @@ package itest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"testing"
@@ -141,14 +142,9 @@ func readTopic(t *testing.T, topic string) []kafka.Message {
 	defer cancel()
 	var out []kafka.Message
 	for p := 0; p < kafkabus.DefaultPartitions; p++ {
-		conn, err := kafka.DialLeader(ctx, "tcp", brokers[0], topic, p)
+		last, err := lastOffset(ctx, topic, p)
 		if err != nil {
-			t.Fatalf("dial %s/%d: %v", topic, p, err)
-		}
-		last, err := conn.ReadLastOffset()
-		conn.Close()
-		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("last offset of %s/%d: %v", topic, p, err)
 		}
 		if last == 0 {
 			continue
@@ -168,4 +164,29 @@ func readTopic(t *testing.T, topic string) []kafka.Message {
 		r.Close()
 	}
 	return out
+}
+
+// lastOffset is the partition's end offset. A topic created a moment ago
+// on a real broker may answer "not leader for partition" while its leader
+// is elected: such answers are retried until ctx ends.
+func lastOffset(ctx context.Context, topic string, partition int) (int64, error) {
+	for {
+		last, err := func() (int64, error) {
+			conn, err := kafka.DialLeader(ctx, "tcp", brokers[0], topic, partition)
+			if err != nil {
+				return 0, err
+			}
+			defer conn.Close()
+			return conn.ReadLastOffset()
+		}()
+		var kerr kafka.Error
+		if err == nil || !errors.As(err, &kerr) || !kerr.Temporary() {
+			return last, err
+		}
+		select {
+		case <-ctx.Done():
+			return 0, fmt.Errorf("%w (last answer: %v)", ctx.Err(), err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
