@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -152,6 +153,15 @@ func (r Report) Lines() []string {
 		out[i] = b.String()
 	}
 	return out
+}
+
+// Write writes the verdict and what was checked on one line, then every
+// breach indented: how load and bench end.
+func (r Report) Write(w io.Writer) {
+	fmt.Fprintf(w, "%s — %s\n", r.Verdict(), r.Checks())
+	for _, l := range r.Lines() {
+		fmt.Fprintln(w, "  "+l)
+	}
 }
 
 // sortBreaches orders breaches by kind (Kinds' order), then by whose.

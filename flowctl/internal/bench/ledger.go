@@ -41,10 +41,7 @@ func printLedgers(w io.Writer, r Result) {
 		case t.LedgerNote != "":
 			fmt.Fprintf(w, "%s: %s\n", t.Name, t.LedgerNote)
 		case t.Ledger != nil:
-			fmt.Fprintf(w, "%s — %s\n", t.Ledger.Verdict(), t.Ledger.Checks())
-			for _, l := range t.Ledger.Lines() {
-				fmt.Fprintln(w, "  "+l)
-			}
+			t.Ledger.Write(w)
 		}
 	}
 }

@@ -35,10 +35,7 @@ func printLedgers(w io.Writer, rs []StackResult) {
 		case r.LedgerError != "":
 			fmt.Fprintf(w, "%s: the ledger check could not run: %s\n", r.Mode, r.LedgerError)
 		case r.Ledger != nil:
-			fmt.Fprintf(w, "%s — %s\n", r.Ledger.Verdict(), r.Ledger.Checks())
-			for _, l := range r.Ledger.Lines() {
-				fmt.Fprintln(w, "  "+l)
-			}
+			r.Ledger.Write(w)
 		}
 	}
 }
