@@ -42,6 +42,23 @@ func WithEnv(all map[config.Mode]map[string]map[string]string, m config.Mode, sv
 	all[m][svc] = maps.Clone(vars)
 }
 
+// SetEnv checks vars, sets them as svc's in all and restarts svc with
+// restart; when the restart fails the previous variables come back, so a
+// later start does not bring svc back with the switch half set. Each
+// runtime's SetEnv is this with its own restart.
+func SetEnv(all map[config.Mode]map[string]map[string]string, m config.Mode, svc string, vars map[string]string, restart func() error) error {
+	if err := CheckEnv(svc, vars); err != nil {
+		return err
+	}
+	prev := maps.Clone(all[m][svc])
+	WithEnv(all, m, svc, vars)
+	if err := restart(); err != nil {
+		WithEnv(all, m, svc, prev)
+		return err
+	}
+	return nil
+}
+
 // Pairs are vars as NAME=value, in name order.
 func Pairs(vars map[string]string) []string {
 	out := make([]string, 0, len(vars))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strings"
 
@@ -17,16 +16,12 @@ import (
 // environment (docker-compose.yml passes the ones it names to the service;
 // an empty value: the service's default) and returns once it is ready.
 func (r *Runtime) SetEnv(ctx context.Context, m config.Mode, svc string, vars map[string]string) error {
-	if err := stack.CheckEnv(svc, vars); err != nil {
-		return err
-	}
-	prev := maps.Clone(r.env[m][svc])
-	stack.WithEnv(r.env, m, svc, vars)
-	if err := r.recreate(ctx, m, []string{svc}); err != nil {
-		stack.WithEnv(r.env, m, svc, prev)
-		return fmt.Errorf("recreate %s with %s: %w", container(m, svc), stack.EnvList(vars), err)
-	}
-	return nil
+	return stack.SetEnv(r.env, m, svc, vars, func() error {
+		if err := r.recreate(ctx, m, []string{svc}); err != nil {
+			return fmt.Errorf("recreate %s with %s: %w", container(m, svc), stack.EnvList(vars), err)
+		}
+		return nil
+	})
 }
 
 // recreate recreates svcs' containers of mode's stack with the propagation

@@ -2,7 +2,6 @@ package native
 
 import (
 	"context"
-	"maps"
 
 	"github.com/orderflow/platform/config"
 
@@ -14,15 +13,5 @@ import (
 // once it is ready. They stay set for later starts of svc until SetEnv is
 // called again; an empty vars drops them.
 func (r *Runtime) SetEnv(ctx context.Context, m config.Mode, svc string, vars map[string]string) error {
-	if err := stack.CheckEnv(svc, vars); err != nil {
-		return err
-	}
-	prev := maps.Clone(r.env[m][svc])
-	stack.WithEnv(r.env, m, svc, vars)
-	if err := r.StartService(ctx, m, svc); err != nil {
-		// A later start must not bring svc back with the switch half set.
-		stack.WithEnv(r.env, m, svc, prev)
-		return err
-	}
-	return nil
+	return stack.SetEnv(r.env, m, svc, vars, func() error { return r.StartService(ctx, m, svc) })
 }
