@@ -16,6 +16,9 @@ import (
 // environment (docker-compose.yml passes the ones it names to the service;
 // an empty value: the service's default) and returns once it is ready.
 func (r *Runtime) SetEnv(ctx context.Context, m config.Mode, svc string, vars map[string]string) error {
+	if err := checkPassed(r.compose.Root, container(m, svc), vars); err != nil {
+		return err
+	}
 	return stack.SetEnv(r.env, m, svc, vars, func() error {
 		if err := r.recreate(ctx, m, []string{svc}); err != nil {
 			return fmt.Errorf("recreate %s with %s: %w", container(m, svc), stack.EnvList(vars), err)
