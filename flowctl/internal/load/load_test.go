@@ -112,7 +112,8 @@ func TestRunAndFollow(t *testing.T) {
 	if s.Orders != 10 || s.Accepted != 9 || s.Created != 10 || s.ByStatus["CONFIRMED"] != 9 || s.ByStatus["FAILED"] != 1 || s.NotFinal != 0 {
 		t.Errorf("summary = %+v", s)
 	}
-	if s.Placement.N != 10 || s.TimeToFinal.N != 10 || s.TimeToFinal.P50 != 20 || s.TimeToFinal.Max != 20 {
+	// The FAILED order (final after 5 ms) is not a time to consistency: 9 CONFIRMED are.
+	if s.Placement.N != 10 || s.TimeToFinal.N != 9 || s.TimeToFinal.P50 != 20 || s.TimeToFinal.Max != 20 {
 		t.Errorf("stats = placement %+v, ttc %+v", s.Placement, s.TimeToFinal)
 	}
 	if s.RatePerSec < 100 || s.RatePerSec > 250 {

@@ -51,7 +51,9 @@ func SummarizeDemo(r scenario.DemoResult) DemoSummary {
 		if !o.Order.Final {
 			s.NotFinal++
 		}
-		if o.Order.TimeToFinalMS != nil {
+		// Only a CONFIRMED order became consistent; a REJECTED one is final
+		// at once and would flatter the numbers (ByStatus counts it).
+		if status == "CONFIRMED" && o.Order.TimeToFinalMS != nil {
 			final = append(final, *o.Order.TimeToFinalMS)
 		}
 	}
@@ -139,9 +141,9 @@ func Demo(w io.Writer, r scenario.DemoResult, s DemoSummary) {
 		counts = append(counts, fmt.Sprintf("%s %d", st, s.ByStatus[st]))
 	}
 	fmt.Fprintf(w, "  final status         %s\n", strings.Join(counts, " · "))
-	fmt.Fprintf(w, "  placement latency    p50 %s · max %s   (how long the client waited for its answer)\n", stats.Ms(s.Placement.P50), stats.Ms(s.Placement.Max))
+	fmt.Fprintf(w, "  placement latency    p50 %s · max %s (n=%d)   (how long the client waited for its answer)\n", stats.Ms(s.Placement.P50), stats.Ms(s.Placement.Max), s.Placement.N)
 	if s.TimeToFinal.N > 0 {
-		fmt.Fprintf(w, "  time to consistency  p50 %s · max %s   (from placement until the status was final)\n", stats.Ms(s.TimeToFinal.P50), stats.Ms(s.TimeToFinal.Max))
+		fmt.Fprintf(w, "  time to consistency  p50 %s · max %s (n=%d CONFIRMED)   (from placement until the status was final)\n", stats.Ms(s.TimeToFinal.P50), stats.Ms(s.TimeToFinal.Max), s.TimeToFinal.N)
 	}
 	if s.NotFinal > 0 {
 		fmt.Fprintf(w, "  %d order(s) were not final when the demo stopped waiting\n", s.NotFinal)

@@ -15,11 +15,13 @@ var (
 	// p99 meaningless (the outcome's label says which; PlacementN counts).
 	PlacementP99 = MetricDef{Key: "placement_p99_ms", Label: "placement p99 (the max below 100 samples)", Short: "placed p99", Unit: UnitMS}
 	PlacementN   = MetricDef{Key: "placement_n", Label: "placement samples", Short: "placement n", Unit: UnitCount}
-	TTCP50       = MetricDef{Key: "ttc_p50_ms", Label: "time to consistency p50", Short: "final p50", Unit: UnitMS}
-	TTCP99       = MetricDef{Key: "ttc_p99_ms", Label: "time to consistency p99 (the max below 100 samples)", Short: "final p99", Unit: UnitMS}
-	TTCN         = MetricDef{Key: "ttc_n", Label: "time to consistency samples", Short: "consistency n", Unit: UnitCount}
-	SuccessPct   = MetricDef{Key: "success_pct", Label: "confirmed", Short: "confirmed", Unit: UnitPct}
-	NotFinal     = MetricDef{Key: "not_final", Label: "not final at the end", Short: "not final", Unit: UnitOrders}
+	// Time to consistency is over the CONFIRMED orders only (load.Summarize):
+	// a FAILED order is final at once and is no consistency to wait for.
+	TTCP50     = MetricDef{Key: "ttc_p50_ms", Label: "time to consistency p50 (CONFIRMED orders)", Short: "final p50", Unit: UnitMS}
+	TTCP99     = MetricDef{Key: "ttc_p99_ms", Label: "time to consistency p99 (the max below 100 samples; CONFIRMED orders)", Short: "final p99", Unit: UnitMS}
+	TTCN       = MetricDef{Key: "ttc_n", Label: "time to consistency samples (CONFIRMED orders)", Short: "consistency n", Unit: UnitCount}
+	SuccessPct = MetricDef{Key: "success_pct", Label: "confirmed", Short: "confirmed", Unit: UnitPct}
+	NotFinal   = MetricDef{Key: "not_final", Label: "not final at the end", Short: "not final", Unit: UnitOrders}
 )
 
 // LoadMetrics are what OutcomeOf records and a Followed adds.
@@ -49,7 +51,7 @@ func OutcomeOf(s load.Summary, n int) Outcome {
 	o.PutAs(PlacementP99, "placement "+stats.TailName(s.Placement), stats.Tail(s.Placement))
 	o.Put(PlacementN, float64(s.Placement.N))
 	o.Put(TTCP50, s.TimeToFinal.P50)
-	o.PutAs(TTCP99, "time to consistency "+stats.TailName(s.TimeToFinal), stats.Tail(s.TimeToFinal))
+	o.PutAs(TTCP99, "time to consistency "+stats.TailName(s.TimeToFinal)+" (CONFIRMED orders)", stats.Tail(s.TimeToFinal))
 	o.Put(TTCN, float64(s.TimeToFinal.N))
 	o.Put(SuccessPct, stats.Share(s.ByStatus["CONFIRMED"], n))
 	if s.NotFinal > 0 {
