@@ -120,7 +120,7 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (brokerDownRun, error) {
 	}
 	b.Noticed, b.NoticedHow, b.NoticedOK = watch.Stop()
 	if wasRunning {
-		e.Step("  starting the broker again (it was down %s)", kit.Seconds(time.Since(b.DownAt)))
+		e.Step("  starting the broker again (it was down %s)", stats.Duration(time.Since(b.DownAt)))
 		startAt := time.Now()
 		if err := e.Control.StartBroker(ctx); err != nil {
 			return brokerDownRun{}, err
@@ -129,7 +129,7 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (brokerDownRun, error) {
 		b.UpAt = time.Now()
 		// A real Kafka takes seconds to start (and to stop): part of what an
 		// outage costs, and not part of the catch-up measured from here.
-		e.Step("  the broker answers again; its start took %s", kit.Seconds(b.UpAt.Sub(startAt)))
+		e.Step("  the broker answers again; its start took %s", stats.Duration(b.UpAt.Sub(startAt)))
 	}
 	if b.Followed, err = e.Follow(ctx, t, "broker-down", &res); err != nil {
 		return brokerDownRun{}, err
@@ -157,7 +157,7 @@ func judgeBrokerDown(mode config.Mode, res load.Result, b brokerDownRun) kit.Out
 	noticed := "no service noticed while it was down"
 	if b.NoticedOK {
 		o.PutAs(Noticed, fmt.Sprintf("noticed after the stop began (±%d ms)", noticePoll.Milliseconds()), float64(b.Noticed.Milliseconds()))
-		noticed = fmt.Sprintf("noticed %s after the stop began (%s)", kit.Seconds(b.Noticed), b.NoticedHow)
+		noticed = fmt.Sprintf("noticed %s after the stop began (%s)", stats.Duration(b.Noticed), b.NoticedHow)
 	}
 	o.Details = append(o.Details, noticed)
 	if !b.UpAt.IsZero() {
@@ -183,7 +183,7 @@ func judgeBrokerDown(mode config.Mode, res load.Result, b brokerDownRun) kit.Out
 		firstMoved := max(first.Sub(b.UpAt), 0)
 		o.Put(FirstMove, float64(firstMoved.Milliseconds()))
 		restart = fmt.Sprintf(" (%s until the first moved: clients reconnecting, consumer groups re-forming; %s working off the backlog)",
-			kit.Seconds(firstMoved), kit.Seconds(max(catchUp-firstMoved, 0)))
+			stats.Duration(firstMoved), stats.Duration(max(catchUp-firstMoved, 0)))
 	}
 	outbox := "outbox not readable"
 	if b.OutboxOK {
@@ -191,7 +191,7 @@ func judgeBrokerDown(mode config.Mode, res load.Result, b brokerDownRun) kit.Out
 	}
 	o.Holds = b.Accepted == b.N && confirmed == b.N && b.OutboxOK && b.Outbox > 0
 	o.Verdict = fmt.Sprintf("events: %d of %d accepted while Kafka was down (%d of %d read back PENDING, %s; %s); %d confirmed, the last %s after it came back%s",
-		b.Accepted, b.N, b.PendingRead, b.Read, outbox, noticed, confirmed, kit.Seconds(catchUp), restart)
+		b.Accepted, b.N, b.PendingRead, b.Read, outbox, noticed, confirmed, stats.Duration(catchUp), restart)
 	return o
 }
 

@@ -43,10 +43,10 @@ var (
 	CancelledByDeadline = kit.MetricDef{Key: "cancelled_by_deadline", Label: "orders CANCELLED by the deadline", Short: "cancelled by deadline", Unit: kit.UnitOrders}
 	ReservedAfterCancel = kit.MetricDef{Key: "reserved_after_cancel", Label: "reservations made after their order's cancellation (created_at after the cancelled step)", Short: "reserved after cancel", Unit: kit.UnitOrders}
 	ReleasedAfterCancel = kit.MetricDef{Key: "released_after_cancel", Label: "of those, released", Short: "released after cancel", Unit: kit.UnitOrders}
-	HeldP50             = kit.MetricDef{Key: "cancelled_held_p50_ms", Label: "stock held for a cancelled order p50 (created_at → released_at)", Short: "held p50", Unit: kit.UnitMS}
-	HeldTail            = kit.MetricDef{Key: "cancelled_held_p99_ms", Label: "stock held for a cancelled order p99 (the max below 100 samples)", Short: "held p99", Unit: kit.UnitMS}
+	HeldP50             = kit.MetricDef{Key: "cancelled_held_p50_ms", Label: "stock held for a cancelled order p50 (created_at → released_at)", Short: "held p50", Unit: kit.UnitMS, N: HeldN.Key}
+	HeldTail            = kit.MetricDef{Key: "cancelled_held_p99_ms", Label: "stock held for a cancelled order p99 (the max below 100 samples)", Short: "held", Unit: kit.UnitMS, N: HeldN.Key, Tail: true}
 	HeldMax             = kit.MetricDef{Key: "cancelled_held_max_ms", Label: "stock held for a cancelled order max", Short: "held max", Unit: kit.UnitMS}
-	HeldN               = kit.MetricDef{Key: "cancelled_held_n", Label: "cancelled orders' released reservations", Short: "held n", Unit: kit.UnitCount}
+	HeldN               = kit.MetricDef{Key: "cancelled_held_n", Label: "cancelled orders' released reservations", Short: "held n", Unit: kit.UnitSamples}
 	TimedOut            = kit.MetricDef{Key: "timed_out", Label: "requests failed by the timeout (FAILED, the reason names it)", Short: "timed out", Unit: kit.UnitOrders}
 	StillHeld           = kit.MetricDef{Key: "ended_still_held", Label: "reservations still holding stock for an order that ended otherwise than CONFIRMED", Short: "still held", Unit: kit.UnitOrders}
 )

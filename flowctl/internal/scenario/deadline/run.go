@@ -12,6 +12,7 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stats"
 )
 
 // EventsDeadline is the ORDER_DEADLINE the events run sets: short enough
@@ -84,7 +85,7 @@ func runEvents(ctx context.Context, e *kit.Env, t kit.Target) (measured, error) 
 		return m, err
 	}
 	m.PausedFor = time.Since(pausedAt)
-	e.Step("  %s's consumers resumed after %s", topology.InventorySvc, kit.Seconds(m.PausedFor))
+	e.Step("  %s's consumers resumed after %s", topology.InventorySvc, stats.Duration(m.PausedFor))
 	m.Res = res
 	m.Rows, _, err = e.ReservationsOf(ctx, t, ids(res), kit.Settled)
 	return m, err

@@ -92,7 +92,7 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (outage, error) {
 		case <-time.After(rest):
 		}
 	}
-	e.Step("  starting %s again (it was down %s)", topology.InventorySvc, kit.Seconds(time.Since(downAt)))
+	e.Step("  starting %s again (it was down %s)", topology.InventorySvc, stats.Duration(time.Since(downAt)))
 	if err := e.Control.StartService(ctx, t.Mode, topology.InventorySvc); err != nil {
 		return outage{}, err
 	}
@@ -148,6 +148,6 @@ func judgeDownstreamDown(mode config.Mode, res load.Result, n, accepted, failedA
 		backlogText = fmt.Sprintf(" (backlog %d events on orders.v1)", backlog)
 	}
 	o.Verdict = fmt.Sprintf("events: %d of %d accepted while inventory was down%s; %d confirmed, the last %s after it came back",
-		accepted, n, backlogText, confirmed, kit.Seconds(max(catchUp, 0)))
+		accepted, n, backlogText, confirmed, stats.Duration(max(catchUp, 0)))
 	return o
 }

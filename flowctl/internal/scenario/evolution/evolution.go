@@ -116,7 +116,7 @@ func putDeploy(o *kit.Outcome, d deployRun) (addedTail float64) {
 	addedTail = stats.Tail(d.Deploy.Placement) - stats.Tail(d.Base.Placement)
 	o.Put(DeployFailed, float64(d.Failed))
 	o.Put(DeployFailedPct, stats.Share(d.Failed, d.Orders))
-	o.PutAs(DeployOut, fmt.Sprintf("deploy: services out (stop → ready; %s of each held on purpose), summed", kit.Seconds(d.Hold)), outMS)
+	o.PutAs(DeployOut, fmt.Sprintf("deploy: services out (stop → ready; %s of each held on purpose), summed", stats.Duration(d.Hold)), outMS)
 	o.PutAs(kit.BaselineP50, "placement p50 before the deploy", d.Base.Placement.P50)
 	o.PutAs(BaselineTail, "placement "+stats.TailName(d.Base.Placement)+" before the deploy", stats.Tail(d.Base.Placement))
 	o.Put(BaselinePlacedN, float64(d.Base.Placement.N))
@@ -131,7 +131,7 @@ func putDeploy(o *kit.Outcome, d deployRun) (addedTail float64) {
 // time out, summed, in milliseconds.
 func outages(d deployRun) (out []string, ms float64) {
 	for _, s := range d.Out {
-		out = append(out, fmt.Sprintf("%s out %s", s.Service, kit.Seconds(s.Out)))
+		out = append(out, fmt.Sprintf("%s out %s", s.Service, stats.Duration(s.Out)))
 		ms += float64(s.Out.Milliseconds())
 	}
 	return out, ms

@@ -52,8 +52,8 @@ func family(prefix kit.MetricKey, what, short string, unit kit.Unit) kit.Family 
 var (
 	Traces       = family("traces_", "traces holding the order", "traces", kit.UnitTraces)
 	Spans        = family("spans_", "spans to read", "spans", kit.UnitSpans)
-	Lookups      = family("lookups_", "Jaeger lookups made: searches + traces opened", "lookups", kit.UnitCount)
-	Searches     = family("searches_", "Jaeger searches issued", "searches", kit.UnitCount)
+	Lookups      = family("lookups_", "Jaeger lookups made: searches + traces opened", "lookups", kit.UnitLookups)
+	Searches     = family("searches_", "Jaeger searches issued", "searches", kit.UnitSearches)
 	TracesOpened = family("traces_opened_", "traces opened", "traces opened", kit.UnitTraces)
 	SpansRead    = family("spans_read_", "spans read", "spans read", kit.UnitSpans)
 	Recovered    = kit.MetricDef{Key: "recovered_ms", Label: "stuck order final after the fault cleared", Short: "recovered after", Unit: kit.UnitMS}
@@ -159,7 +159,7 @@ func judge(mode config.Mode, r traced) kit.Outcome {
 		}
 		if f.recovered > 0 {
 			recoveredMS = append(recoveredMS, float64(f.recovered.Milliseconds()))
-			o.Details = append(o.Details, fmt.Sprintf("  after the fault was cleared the retried event went through: CONFIRMED %s later", kit.Seconds(f.recovered)))
+			o.Details = append(o.Details, fmt.Sprintf("  after the fault was cleared the retried event went through: CONFIRMED %s later", stats.Duration(f.recovered)))
 		}
 		if i == 0 {
 			o.Details = append(o.Details, r.Trace...)

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"time"
 )
 
 // StatusList is "PENDING 38 · CONFIRMED 2", most frequent first.
@@ -20,9 +19,6 @@ func StatusList(m map[string]int) string {
 	}
 	return strings.Join(parts, " · ")
 }
-
-// Seconds formats a duration as "3.2 s".
-func Seconds(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) }
 
 // Plural is word, with an s unless n is 1.
 func Plural(n int, word string) string {

@@ -13,7 +13,7 @@ import (
 // LedgerBreaches is what the ledger check (flowctl audit) found wrong at the
 // end of a scenario's run of one mode. Every Def declares it (Define), since
 // every outcome records it when the Env checks the ledger.
-var LedgerBreaches = MetricDef{Key: "ledger_breaches", Label: "ledger breaches at the end (flowctl audit)", Short: "ledger breaches", Unit: UnitCount}
+var LedgerBreaches = MetricDef{Key: "ledger_breaches", Label: "ledger breaches at the end (flowctl audit)", Short: "ledger breaches", Unit: UnitBreaches}
 
 // maxBreachLines bounds the breaches an outcome lists (the count says all).
 const maxBreachLines = 10

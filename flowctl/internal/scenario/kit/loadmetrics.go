@@ -10,16 +10,16 @@ import (
 // The metrics every load-based outcome records (OutcomeOf).
 var (
 	Orders       = MetricDef{Key: "orders", Label: "orders attempted", Short: "orders", Unit: UnitOrders}
-	PlacementP50 = MetricDef{Key: "placement_p50_ms", Label: "placement p50", Short: "placed p50", Unit: UnitMS}
+	PlacementP50 = MetricDef{Key: "placement_p50_ms", Label: "placement p50", Short: "placed p50", Unit: UnitMS, N: PlacementN.Key}
 	// PlacementP99 is the p99, or the max when fewer than 100 samples make a
 	// p99 meaningless (the outcome's label says which; PlacementN counts).
-	PlacementP99 = MetricDef{Key: "placement_p99_ms", Label: "placement p99 (the max below 100 samples)", Short: "placed p99", Unit: UnitMS}
-	PlacementN   = MetricDef{Key: "placement_n", Label: "placement samples", Short: "placement n", Unit: UnitCount}
+	PlacementP99 = MetricDef{Key: "placement_p99_ms", Label: "placement p99 (the max below 100 samples)", Short: "placed", Unit: UnitMS, N: PlacementN.Key, Tail: true}
+	PlacementN   = MetricDef{Key: "placement_n", Label: "placement samples", Short: "placement n", Unit: UnitSamples}
 	// Time to consistency is over the CONFIRMED orders only (load.Summarize):
 	// a FAILED order is final at once and is no consistency to wait for.
-	TTCP50     = MetricDef{Key: "ttc_p50_ms", Label: "time to consistency p50 (CONFIRMED orders)", Short: "final p50", Unit: UnitMS}
-	TTCP99     = MetricDef{Key: "ttc_p99_ms", Label: "time to consistency p99 (the max below 100 samples; CONFIRMED orders)", Short: "final p99", Unit: UnitMS}
-	TTCN       = MetricDef{Key: "ttc_n", Label: "time to consistency samples (CONFIRMED orders)", Short: "consistency n", Unit: UnitCount}
+	TTCP50     = MetricDef{Key: "ttc_p50_ms", Label: "time to consistency p50 (CONFIRMED orders)", Short: "final p50", Unit: UnitMS, N: TTCN.Key}
+	TTCP99     = MetricDef{Key: "ttc_p99_ms", Label: "time to consistency p99 (the max below 100 samples; CONFIRMED orders)", Short: "final", Unit: UnitMS, N: TTCN.Key, Tail: true}
+	TTCN       = MetricDef{Key: "ttc_n", Label: "time to consistency samples (CONFIRMED orders)", Short: "consistency n", Unit: UnitSamples}
 	SuccessPct = MetricDef{Key: "success_pct", Label: "confirmed", Short: "confirmed", Unit: UnitPct}
 	NotFinal   = MetricDef{Key: "not_final", Label: "not final at the end", Short: "not final", Unit: UnitOrders}
 )

@@ -1,5 +1,7 @@
 package kit
 
+import "github.com/orderflow/flowctl/internal/stats"
+
 // MetricKey names one measured number of an outcome. The report reads
 // metrics by their definitions' keys, not by strings of its own, so renaming
 // a key renames it on both sides and a chart cannot silently lose its data.
@@ -26,6 +28,22 @@ const (
 	UnitComponents Unit = "components"
 	UnitProcesses  Unit = "processes"
 	UnitMiB        Unit = "MiB"
+	// UnitSamples is a sample size, shown "n=40": how many numbers a
+	// percentile beside it is over.
+	UnitSamples Unit = "n"
+	// The nouns of the counts that are neither orders nor events.
+	UnitLookups    Unit = "lookups"
+	UnitSearches   Unit = "searches"
+	UnitChanges    Unit = "changes"
+	UnitPartitions Unit = "partitions"
+	UnitSteps      Unit = "steps"
+	UnitRequests   Unit = "requests"
+	UnitInvoices   Unit = "invoices"
+	UnitCells      Unit = "cells"
+	UnitFacts      Unit = "facts"
+	UnitBreaches   Unit = "breaches"
+	// UnitHTTPStatus is an HTTP status code, shown "HTTP 400".
+	UnitHTTPStatus Unit = "HTTP"
 	UnitCount      Unit = "count"
 	UnitYesNo      Unit = "yes/no"
 	UnitCurrency   Unit = "currency"
@@ -50,6 +68,24 @@ type MetricDef struct {
 	Label string
 	Short string
 	Unit  Unit
+	// N, when set, is the metric counting the samples this one is a
+	// statistic over: the report shows "(n=40)" beside it.
+	N MetricKey
+	// Tail marks a p99 that is the max below 100 samples: its Short names
+	// no statistic, ShortAt adds the right one.
+	Tail bool
+}
+
+// ShortAt is the summary's words for the metric over n samples: a tail's
+// Short plus "p99", or "max" when n < 100 (a p99 of 40 samples is a max).
+func (d MetricDef) ShortAt(n int) string {
+	if !d.Tail {
+		return d.Short
+	}
+	if n > 0 && n < stats.P99MinN {
+		return d.Short + " max"
+	}
+	return d.Short + " p99"
 }
 
 // Family is metrics of one kind with one key each per member — one per

@@ -47,9 +47,9 @@ var (
 	// AnswerChanged counts orders whose final status differs from the
 	// status of their answer.
 	AnswerChanged     = kit.MetricDef{Key: "answer_changed", Label: "final status differs from the answer's", Short: "answer changed", Unit: kit.UnitOrders}
-	LateRejectionP50  = kit.MetricDef{Key: "late_rejection_p50_ms", Label: "accepted → rejected p50 (placed_at to the rejection)", Short: "rejection came p50", Unit: kit.UnitMS}
-	LateRejectionTail = kit.MetricDef{Key: "late_rejection_tail_ms", Label: "accepted → rejected p99 (the max below 100 samples)", Short: "rejection came p99", Unit: kit.UnitMS}
-	LateRejectionN    = kit.MetricDef{Key: "late_rejection_n", Label: "accepted → rejected samples", Short: "rejections n", Unit: kit.UnitCount}
+	LateRejectionP50  = kit.MetricDef{Key: "late_rejection_p50_ms", Label: "accepted → rejected p50 (placed_at to the rejection)", Short: "rejection came p50", Unit: kit.UnitMS, N: LateRejectionN.Key}
+	LateRejectionTail = kit.MetricDef{Key: "late_rejection_tail_ms", Label: "accepted → rejected p99 (the max below 100 samples)", Short: "rejection came", Unit: kit.UnitMS, N: LateRejectionN.Key, Tail: true}
+	LateRejectionN    = kit.MetricDef{Key: "late_rejection_n", Label: "accepted → rejected samples", Short: "rejections n", Unit: kit.UnitSamples}
 )
 
 // rejections is what one mode's run measured: the batch against scarce

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stats"
 	"github.com/orderflow/flowctl/internal/usage"
 )
 
@@ -28,7 +29,7 @@ func (m opsMeasure) put(o *kit.Outcome) {
 		if b.Log.Measured() && m.Orders > 0 {
 			per := float64(b.LogGrowth) / float64(m.Orders) * 1000
 			o.Put(LogBytesPer1000, roundTo(per, 0))
-			brokerText += fmt.Sprintf(", %d bytes written to its log dir (%.0f per 1,000 orders)", b.LogGrowth, per)
+			brokerText += fmt.Sprintf(", %s written to its log dir for %d orders (%s per 1,000 orders)", stats.Bytes(float64(b.LogGrowth)), m.Orders, stats.Bytes(per))
 		} else {
 			brokerText += ", its log's disk not measured"
 		}
@@ -46,7 +47,7 @@ func (m opsMeasure) put(o *kit.Outcome) {
 		unmeasured = fmt.Sprintf(" (not measured: %s, so the totals leave it out)", strings.Join(t.Unmeasured, ", "))
 	}
 	o.Verdict = fmt.Sprintf("%s: %d components to run (%s), %d had to be healthy per order; %.1f MiB memory, %.2f s CPU for %d orders in %s (%.2f ms per order)%s%s",
-		m.Mode, t.Components, processes(t.Processes), m.Path.Count(), mib(t.RSSBytes), t.CPU, m.Orders, kit.Seconds(m.Window), m.cpuMSPerOrder(), brokerText, unmeasured)
+		m.Mode, t.Components, processes(t.Processes), m.Path.Count(), mib(t.RSSBytes), t.CPU, m.Orders, stats.Duration(m.Window), m.cpuMSPerOrder(), brokerText, unmeasured)
 }
 
 // line is one component's detail.
@@ -61,8 +62,8 @@ func (c opsComponent) line() string {
 	s := fmt.Sprintf("%s (%s; %s; %s, %s): memory %.1f MiB at the end, CPU %.2f s during the load",
 		c.Name, what, c.Impl, c.Where, processes(c.Processes), mib(c.RSSBytes), c.CPUDelta)
 	if c.Log.Measured() {
-		s += fmt.Sprintf("; log dir %s: %d bytes written during the load, %d bytes written and %d on disk (allocated blocks) at the end",
-			c.Log.Path, c.LogGrowth, c.Log.Written, c.Log.Allocated)
+		s += fmt.Sprintf("; log dir %s: %s written during the load, %s written and %s on disk (allocated blocks) at the end",
+			c.Log.Path, stats.Bytes(float64(c.LogGrowth)), stats.Bytes(float64(c.Log.Written)), stats.Bytes(float64(c.Log.Allocated)))
 	}
 	return s
 }

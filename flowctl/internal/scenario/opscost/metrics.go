@@ -18,7 +18,7 @@ var (
 	BrokerCPU     = kit.MetricDef{Key: "ops_broker_cpu_s", Label: "broker CPU during the load", Short: "broker CPU", Unit: kit.UnitSeconds}
 	// LogBytesPer1000 is the broker's log dir growth during the load per
 	// 1,000 orders, when the runtime could measure its disk.
-	LogBytesPer1000 = kit.MetricDef{Key: "ops_log_bytes_per_1000_orders", Label: "broker log written per 1,000 orders (bytes, growth of its log dir)", Short: "log per 1,000 orders", Unit: kit.UnitBytes}
+	LogBytesPer1000 = kit.MetricDef{Key: "ops_log_bytes_per_1000_orders", Label: "broker log written per 1,000 orders (growth of its log dir)", Short: "log per 1,000 orders", Unit: kit.UnitBytes}
 	TracingRSS      = kit.MetricDef{Key: "ops_tracing_rss_mib", Label: "Jaeger memory at the end (MiB; shared tracing, in neither total)", Short: "Jaeger memory", Unit: kit.UnitMiB}
 	TracingCPU      = kit.MetricDef{Key: "ops_tracing_cpu_s", Label: "Jaeger CPU during the load (shared tracing, in neither total)", Short: "Jaeger CPU", Unit: kit.UnitSeconds}
 )

@@ -48,12 +48,12 @@ var (
 	DeclinedInAnswer   = kit.MetricDef{Key: "declined_in_answer", Label: "doomed orders told FAILED in the answer itself (402)", Short: "declined in the answer", Unit: kit.UnitOrders}
 	AcceptedThenFailed = kit.MetricDef{Key: "accepted_then_failed", Label: "doomed orders told accepted (2xx), FAILED later", Short: "accepted, then failed", Unit: kit.UnitOrders}
 	PayingConfirmed    = kit.MetricDef{Key: "paying_confirmed", Label: "orders of paying customers CONFIRMED", Short: "paying confirmed", Unit: kit.UnitOrders}
-	HeldP50            = kit.MetricDef{Key: "doomed_held_p50_ms", Label: "stock held for a doomed order p50 (reservation created_at to released_at)", Short: "held p50", Unit: kit.UnitMS}
-	HeldTail           = kit.MetricDef{Key: "doomed_held_p99_ms", Label: "stock held for a doomed order p99 (the max below 100 samples)", Short: "held p99", Unit: kit.UnitMS}
-	HeldN              = kit.MetricDef{Key: "doomed_held_n", Label: "doomed orders' released reservations", Short: "held n", Unit: kit.UnitCount}
-	FailedP50          = kit.MetricDef{Key: "failed_after_p50_ms", Label: "placed → FAILED p50 (doomed orders)", Short: "FAILED after p50", Unit: kit.UnitMS}
-	FailedTail         = kit.MetricDef{Key: "failed_after_p99_ms", Label: "placed → FAILED p99 (the max below 100 samples)", Short: "FAILED after p99", Unit: kit.UnitMS}
-	FailedN            = kit.MetricDef{Key: "failed_after_n", Label: "doomed orders that ended FAILED", Short: "FAILED n", Unit: kit.UnitCount}
+	HeldP50            = kit.MetricDef{Key: "doomed_held_p50_ms", Label: "stock held for a doomed order p50 (reservation created_at to released_at)", Short: "held p50", Unit: kit.UnitMS, N: HeldN.Key}
+	HeldTail           = kit.MetricDef{Key: "doomed_held_p99_ms", Label: "stock held for a doomed order p99 (the max below 100 samples)", Short: "held", Unit: kit.UnitMS, N: HeldN.Key, Tail: true}
+	HeldN              = kit.MetricDef{Key: "doomed_held_n", Label: "doomed orders' released reservations", Short: "held n", Unit: kit.UnitSamples}
+	FailedP50          = kit.MetricDef{Key: "failed_after_p50_ms", Label: "placed → FAILED p50 (doomed orders)", Short: "FAILED after p50", Unit: kit.UnitMS, N: FailedN.Key}
+	FailedTail         = kit.MetricDef{Key: "failed_after_p99_ms", Label: "placed → FAILED p99 (the max below 100 samples)", Short: "FAILED after", Unit: kit.UnitMS, N: FailedN.Key, Tail: true}
+	FailedN            = kit.MetricDef{Key: "failed_after_n", Label: "doomed orders that ended FAILED", Short: "FAILED n", Unit: kit.UnitSamples}
 	// RejectedWhileHeld counts paying orders REJECTED for stock at a moment
 	// (inventory-svc's rejection row's created_at) that lies within a
 	// doomed order's hold (its reservation's created_at to released_at).

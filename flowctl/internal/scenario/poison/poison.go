@@ -38,12 +38,12 @@ var Def = kit.Define(kit.Spec[poisoned]{
 
 // The metrics of poison-message.
 var (
-	RefusedStatus     = kit.MetricDef{Key: "refused_status", Label: "HTTP status of the malformed request", Short: "refused with HTTP", Unit: kit.UnitCount}
+	RefusedStatus     = kit.MetricDef{Key: "refused_status", Label: "HTTP status of the malformed request", Short: "refused with", Unit: kit.UnitHTTPStatus}
 	NextOrderTTC      = kit.MetricDef{Key: "next_order_ttc_ms", Label: "next order final after", Short: "next order final after", Unit: kit.UnitMS}
 	DeadLetters       = kit.MetricDef{Key: "dead_letters", Label: "dead letters for it", Short: "dead letters", Unit: kit.UnitEvents}
 	DLQAfter          = kit.MetricDef{Key: "dlq_ms", Label: "dead letter written after (its Kafka timestamp − publish)", Short: "dead-lettered after", Unit: kit.UnitMS}
-	StateChanges      = kit.MetricDef{Key: "state_changes", Label: "orders, stock or invoices changed by it", Short: "state changes", Unit: kit.UnitCount}
-	RetryPartitions   = kit.MetricDef{Key: "retry_partitions", Label: "partitions held by a retried event", Short: "partitions held", Unit: kit.UnitCount}
+	StateChanges      = kit.MetricDef{Key: "state_changes", Label: "orders, stock or invoices changed by it", Short: "state changes", Unit: kit.UnitChanges}
+	RetryPartitions   = kit.MetricDef{Key: "retry_partitions", Label: "partitions held by a retried event", Short: "partitions held", Unit: kit.UnitPartitions}
 	RetryOrdersBehind = kit.MetricDef{Key: "retry_orders_behind", Label: "orders queued behind a retried event", Short: "orders behind a retry", Unit: kit.UnitOrders}
 	RetryMaxWait      = kit.MetricDef{Key: "retry_max_wait_ms", Label: "longest wait behind a retried event", Short: "longest wait behind a retry", Unit: kit.UnitMS}
 )
@@ -165,7 +165,7 @@ func judge(mode config.Mode, p poisoned) kit.Outcome {
 	o.Verdict = fmt.Sprintf("events: the malformed event was dead-lettered by %s %s after it was published, %s, and the consumers went on: the next order was final after %s; "+
 		"a retriable failure is not set aside but retried in place: with invoicing failing for %s, %g orders queued behind the retried events of %g partitions and waited up to %s",
 		strings.Join(groups, ", "), stats.Ms(dlqMS), storedSentence(p.Changed), stats.Ms(p.NextMS),
-		kit.Seconds(p.Hold), o.Value(RetryOrdersBehind.Key), o.Value(RetryPartitions.Key), stats.Ms(o.Value(RetryMaxWait.Key)))
+		stats.Duration(p.Hold), o.Value(RetryOrdersBehind.Key), o.Value(RetryPartitions.Key), stats.Ms(o.Value(RetryMaxWait.Key)))
 	if len(p.Entries) > 0 && len(missing) > 0 {
 		o.Verdict += "; NOT dead-lettered by " + strings.Join(missing, ", ") + ", which consume(s) " + p.Topic + " too"
 	}

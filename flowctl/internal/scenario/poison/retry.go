@@ -14,6 +14,7 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stats"
 )
 
 // retriableOrders are placed while invoicing fails: enough that most of a
@@ -138,7 +139,7 @@ func (r retried) put(o *kit.Outcome) {
 		behind += w.Behind
 		worst = max(worst, w.MaxWait)
 		o.Details = append(o.Details, fmt.Sprintf("retriable failure · partition %d: head order %s retried, %d %s behind it waited up to %s",
-			w.Partition, kit.Short(w.Head), w.Behind, kit.Plural(w.Behind, "order"), kit.Seconds(w.MaxWait)))
+			w.Partition, kit.Short(w.Head), w.Behind, kit.Plural(w.Behind, "order"), stats.Duration(w.MaxWait)))
 	}
 	o.Put(RetryPartitions, float64(len(r.Waits)))
 	o.Put(RetryOrdersBehind, float64(behind))

@@ -39,22 +39,22 @@ var Def = kit.Define(kit.Spec[replayed]{
 // summary row (which has no headline number) shows them: their short
 // labels are their labels.
 var (
-	LiveInvoices     = kit.MetricDef{Key: "live_invoices", Label: "invoices (invoicing-svc)", Short: "invoices (invoicing-svc)", Unit: kit.UnitCount}
+	LiveInvoices     = kit.MetricDef{Key: "live_invoices", Label: "invoices (invoicing-svc)", Short: "invoices (invoicing-svc)", Unit: kit.UnitInvoices}
 	LiveTotal        = kit.MetricDef{Key: "live_total", Label: "invoiced total (invoicing-svc)", Short: "invoiced total (invoicing-svc)", Unit: kit.UnitCurrency}
 	EventsReplayed   = kit.MetricDef{Key: "events_replayed", Label: "events replayed (three topics)", Short: "replayed", Unit: kit.UnitEvents}
 	ReplayTook       = kit.MetricDef{Key: "replay_ms", Label: "replay took", Short: "replay took", Unit: kit.UnitMS}
 	JoinWait         = kit.MetricDef{Key: "join_wait_ms", Label: "of which joining the groups", Short: "joining the groups", Unit: kit.UnitMS}
 	ModelOrders      = kit.MetricDef{Key: "model_orders", Label: "orders with a history in the read model", Short: "histories", Unit: kit.UnitOrders}
-	SKUHours         = kit.MetricDef{Key: "sku_hours", Label: "SKU × hour cells of units sold", Short: "SKU-hours", Unit: kit.UnitCount}
-	ReplayedInvoices = kit.MetricDef{Key: "replayed_invoices", Label: "invoices rebuilt from the log", Short: "invoices rebuilt", Unit: kit.UnitCount}
+	SKUHours         = kit.MetricDef{Key: "sku_hours", Label: "SKU × hour cells of units sold", Short: "SKU-hours", Unit: kit.UnitCells}
+	ReplayedInvoices = kit.MetricDef{Key: "replayed_invoices", Label: "invoices rebuilt from the log", Short: "invoices rebuilt", Unit: kit.UnitInvoices}
 	ReplayedTotal    = kit.MetricDef{Key: "replayed_total", Label: "total rebuilt from the log", Short: "total rebuilt", Unit: kit.UnitCurrency}
 	TotalsMatch      = kit.MetricDef{Key: "totals_match", Label: "rebuilt = live invoicing totals", Short: "rebuilt = live", Unit: kit.UnitYesNo}
-	LiveAgree        = kit.MetricDef{Key: "live_agree", Label: "live facts the read model agrees with", Short: "agrees", Unit: kit.UnitCount}
-	LiveDisagree     = kit.MetricDef{Key: "live_disagree", Label: "live facts it disagrees with", Short: "disagrees", Unit: kit.UnitCount}
+	LiveAgree        = kit.MetricDef{Key: "live_agree", Label: "live facts the read model agrees with", Short: "agrees", Unit: kit.UnitFacts}
+	LiveDisagree     = kit.MetricDef{Key: "live_disagree", Label: "live facts it disagrees with", Short: "disagrees", Unit: kit.UnitFacts}
 	LiveNotInLog     = kit.MetricDef{Key: "live_not_in_log", Label: "live orders with no history in the log", Short: "not in the log", Unit: kit.UnitOrders}
 	AuditEvents      = kit.MetricDef{Key: "audit_events", Label: "events in the order's trail", Short: "trail", Unit: kit.UnitEvents}
 	// Sync has no log: what history its API keeps instead.
-	HistorySteps  = kit.MetricDef{Key: "history_steps", Label: "steps of the fresh order's history the API keeps", Short: "steps of the fresh order's history the API keeps", Unit: kit.UnitCount}
+	HistorySteps  = kit.MetricDef{Key: "history_steps", Label: "steps of the fresh order's history the API keeps", Short: "steps of the fresh order's history the API keeps", Unit: kit.UnitSteps}
 	HistoryOrders = kit.MetricDef{Key: "history_orders", Label: "orders whose timeline has every step", Short: "full timelines", Unit: kit.UnitOrders}
 	ListedOrders  = kit.MetricDef{Key: "listed_orders", Label: "orders the API lists (newest, capped)", Short: "listed", Unit: kit.UnitOrders}
 )
