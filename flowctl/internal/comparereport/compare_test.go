@@ -348,7 +348,9 @@ func TestCompareHTML(t *testing.T) {
 	charts := svgs(t, doc)
 	verdicts := doc.all(func(e *element) bool { return e.Attr["class"] == "verdict" })
 	failing := 0
-	for i, run := range r.Runs {
+	// The fixture is an old recording: its downstream-down sync counted
+	// FAILED orders as consistent, and the report leaves that out.
+	for i, run := range confirmedOnly(r).Runs {
 		if ids[run.Scenario] == nil {
 			t.Errorf("no element with id %s", run.Scenario)
 		}
@@ -428,7 +430,8 @@ func TestEmptyAndSingleSamples(t *testing.T) {
 	}, {
 		Scenario: "happy-path", Claim: "one sample each",
 		Outcomes: []scenario.Outcome{
-			{Scenario: "happy-path", Mode: "sync", Verdict: "sync: one", Holds: true, Placement: []float64{37.5}, TimeToFinal: []float64{38}},
+			{Scenario: "happy-path", Mode: "sync", Verdict: "sync: one", Holds: true, Placement: []float64{37.5}, TimeToFinal: []float64{38},
+				ByStatus: map[string]int{"CONFIRMED": 1}},
 			{Scenario: "happy-path", Mode: "events", Verdict: "events: one", Holds: true, Placement: []float64{0}},
 		},
 	}}}

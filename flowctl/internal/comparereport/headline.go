@@ -5,6 +5,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stats"
 )
 
 // keyNumbers is an outcome in a few numbers: the first three of its
@@ -27,16 +28,32 @@ func keyNumbers(o scenario.Outcome) string {
 	}
 	parts := make([]string, len(picked))
 	for i, m := range picked {
-		parts[i] = shortLabel(m) + " " + shortValue(m)
+		n, hasN := sampleSize(o, m.Key)
+		parts[i] = shortLabel(m, n) + " " + shortValue(m)
+		if hasN {
+			parts[i] += " (" + stats.N(n) + ")"
+		}
 	}
 	return strings.Join(parts, " · ")
 }
 
+// sampleSize is the n of the samples metric k is a statistic over, when its
+// definition names one and the outcome recorded it.
+func sampleSize(o scenario.Outcome, k scenario.MetricKey) (int, bool) {
+	d, ok := scenario.MetricOf(k)
+	if !ok || d.N == "" {
+		return 0, false
+	}
+	m, ok := o.Metric(d.N)
+	return int(m.Value), ok
+}
+
 // shortLabel names a metric in a word or two for the summary: its
-// definition's short label, else what the outcome calls it.
-func shortLabel(m scenario.Metric) string {
+// definition's short label (a tail's says "max" below 100 samples), else
+// what the outcome calls it.
+func shortLabel(m scenario.Metric, n int) string {
 	if d, ok := scenario.MetricOf(m.Key); ok {
-		return d.Short
+		return d.ShortAt(n)
 	}
 	return labelOf(m)
 }

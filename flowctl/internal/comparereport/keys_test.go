@@ -37,11 +37,11 @@ func TestSummaryReadsTheDefinitions(t *testing.T) {
 		{Key: "stuck_pending_outbox", Label: "outbox: PENDING for good", Value: 0, Unit: "orders"},
 		{Key: "stuck_pending_direct", Label: "direct publish: PENDING for good", Value: 1, Unit: "orders"},
 	}}
-	if got, want := keyNumbers(o), "lost (dual write) 1 · lost (outbox) 0"; got != want {
+	if got, want := keyNumbers(o), "lost (dual write) 1 order · lost (outbox) 0 orders"; got != want {
 		t.Errorf("keyNumbers = %q, want %q", got, want)
 	}
 	o.Scenario = "not-a-scenario"
-	if got := keyNumbers(o); !strings.HasPrefix(got, "attempted (outbox) 4 · lost (outbox) 0") {
+	if got := keyNumbers(o); !strings.HasPrefix(got, "attempted (outbox) 4 orders · lost (outbox) 0 orders") {
 		t.Errorf("an unknown scenario's summary = %q", got)
 	}
 	o.Metrics = []scenario.Metric{{Key: "made_up", Label: "a made-up number", Value: 3}}

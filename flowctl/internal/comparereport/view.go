@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/scenario/kit"
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
@@ -89,6 +90,7 @@ type evidence struct {
 }
 
 func newCompareView(r scenario.Report, charts bool) compareView {
+	r = confirmedOnly(r)
 	v := compareView{Title: "orderflow: sync vs events", Runtime: r.Runtime, Modes: reportModes(r)}
 	if !r.Started.IsZero() {
 		v.Title += ", " + r.Started.UTC().Format("2006-01-02")
@@ -161,42 +163,59 @@ func outcomeOf(run scenario.Run, mode string) (scenario.Outcome, bool) {
 	return scenario.Outcome{}, false
 }
 
-// shortValue drops a count's unit: the label next to it already says what
-// is counted ("backlog 480").
+// shortValue is formatValue, with a yes/no metric said in words: the
+// summary's numbers keep their units ("memory 130 MiB", not "130.2").
 func shortValue(m scenario.Metric) string {
-	switch {
-	case m.Unit == "ms", m.Unit == "s", m.Unit == "%", isCurrency(m.Unit):
-		return formatValue(m)
-	case yesNo(m.Key):
+	if yesNo(m.Key) {
 		return map[bool]string{true: "yes", false: "NO"}[m.Value == 1]
 	}
-	return number(m.Value)
+	return formatValue(m)
 }
 
-// formatValue formats a metric with its unit, the way Ms does milliseconds.
+// unitOf is the unit a metric was recorded in, or its definition's when the
+// recording has none (counts were recorded bare before they had nouns).
+func unitOf(m scenario.Metric) string {
+	if m.Unit == "" {
+		if d, ok := scenario.MetricOf(m.Key); ok {
+			return d.Unit.Shown()
+		}
+	}
+	return m.Unit
+}
+
+// formatValue formats a metric with its unit: durations, bytes and sample
+// sizes by the one formatter each (stats).
 func formatValue(m scenario.Metric) string {
-	v := m.Value
+	v, unit := m.Value, unitOf(m)
 	switch {
 	case math.IsNaN(v) || math.IsInf(v, 0):
 		return "–"
-	case m.Unit == "ms":
+	case unit == string(kit.UnitMS):
 		return stats.Ms(v)
-	case m.Unit == "s":
-		return fmt.Sprintf("%.2f s", v)
-	case m.Unit == "%":
+	case unit == string(kit.UnitSeconds):
+		return stats.Ms(v * 1000)
+	case unit == string(kit.UnitBytes):
+		return stats.Bytes(v)
+	case unit == string(kit.UnitMiB):
+		return stats.MiB(v)
+	case unit == string(kit.UnitSamples):
+		return stats.N(int(v))
+	case unit == string(kit.UnitHTTPStatus):
+		return "HTTP " + number(v)
+	case unit == "%":
 		if math.Abs(v-math.Round(v)) < 0.05 {
 			return fmt.Sprintf("%.0f%%", v)
 		}
 		return fmt.Sprintf("%.1f%%", v)
-	case m.Unit == "":
+	case unit == "":
 		return number(v)
-	case isCurrency(m.Unit):
-		return fmt.Sprintf("%.2f %s", v, m.Unit)
+	case isCurrency(unit):
+		return fmt.Sprintf("%.2f %s", v, unit)
 	case v == 1:
 		// "1 event", not "1 events": the units are plural nouns.
-		return "1 " + strings.TrimSuffix(m.Unit, "s")
+		return "1 " + strings.TrimSuffix(unit, "s")
 	}
-	return number(v) + " " + m.Unit
+	return number(v) + " " + unit
 }
 
 // number prints counts whole and anything else with four significant digits.
