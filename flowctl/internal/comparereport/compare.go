@@ -63,9 +63,10 @@ func CompareTable(w io.Writer, r scenario.Report) {
 	}
 }
 
-// CompareMarkdown writes report.md: the summary table, a section per scenario
-// with every metric side by side, and the questions to ask before choosing
-// events, answered with this report's numbers.
+// CompareMarkdown writes report.md: first the five questions to ask before
+// choosing events, answered in words per mode with this report's numbers
+// (what a manager reads), then the summary table, a section per scenario
+// with every metric side by side, and every scenario's evidence per question.
 func CompareMarkdown(w io.Writer, r scenario.Report) error {
 	v := newCompareView(r, false)
 	var b bytes.Buffer
@@ -73,6 +74,8 @@ func CompareMarkdown(w io.Writer, r scenario.Report) error {
 	if meta := v.Meta(); meta != "" {
 		fmt.Fprintf(&b, "%s\n\n", mdEscape(meta))
 	}
+
+	mdQuestionsTable(&b, v)
 
 	b.WriteString("## Summary\n\n")
 	head := []string{"Scenario"}
@@ -111,7 +114,7 @@ func CompareMarkdown(w io.Writer, r scenario.Report) error {
 		}
 	}
 
-	b.WriteString("\n## Questions to ask before choosing events\n\n")
+	b.WriteString("\n## Every scenario's evidence, question by question\n\n")
 	for i, q := range v.Questions {
 		fmt.Fprintf(&b, "%d. **%s** %s\n", i+1, mdEscape(q.Ask), mdEscape(q.Why))
 		for _, e := range q.Evidence {

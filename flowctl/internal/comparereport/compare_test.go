@@ -162,7 +162,7 @@ func TestCompareMarkdown(t *testing.T) {
 		}
 	}
 
-	q := between(md, "\n## Questions to ask before choosing events\n", "\n## ")
+	q := between(md, "\n## Every scenario's evidence, question by question\n", "\n## ")
 	if n := len(regexp.MustCompile(`(?m)^\d\. \*\*`).FindAllString(q, -1)); n != 5 {
 		t.Errorf("%d questions, want 5:\n%s", n, q)
 	}
@@ -182,20 +182,24 @@ func TestQuestionsUseTheReportsNumbers(t *testing.T) {
 		if err := CompareMarkdown(&b, r); err != nil {
 			t.Fatal(err)
 		}
-		return between(b.String(), "\n## Questions to ask before choosing events\n", "\n## ")
+		return between(b.String(), "\n## Every scenario's evidence, question by question\n", "\n## ")
 	}
 	stale := metricPtr(t, r, "read-your-writes", "events", "stale_read_pct")
 	catchUp := metricPtr(t, r, "replay", "events", "replay_ms")
 	before := questions()
+	// The value, its n when it is over samples, and the mode.
+	quoted := func(text string, m *scenario.Metric) bool {
+		return regexp.MustCompile(regexp.QuoteMeta(formatValue(*m)) + `( \(n=\d+\))? in events`).MatchString(text)
+	}
 	for _, m := range []*scenario.Metric{stale, catchUp} {
-		if !strings.Contains(before, formatValue(*m)+" in events") {
+		if !quoted(before, m) {
 			t.Errorf("questions lack %s %s:\n%s", m.Key, formatValue(*m), before)
 		}
 	}
 	stale.Value, catchUp.Value = 42.5, 98765
 	after := questions()
 	for _, m := range []*scenario.Metric{stale, catchUp} {
-		if !strings.Contains(after, formatValue(*m)+" in events") {
+		if !quoted(after, m) {
 			t.Errorf("questions did not follow %s to %s:\n%s", m.Key, formatValue(*m), after)
 		}
 	}

@@ -37,6 +37,16 @@ func keyNumbers(o scenario.Outcome) string {
 	return strings.Join(parts, " · ")
 }
 
+// valueWithN is a metric's value with its unit and, when it is a statistic
+// over samples, their n: "20 ms (n=40)".
+func valueWithN(o scenario.Outcome, m scenario.Metric) string {
+	v := shortValue(m)
+	if n, ok := sampleSize(o, m.Key); ok {
+		v += " (" + stats.N(n) + ")"
+	}
+	return v
+}
+
 // sampleSize is the n of the samples metric k is a statistic over, when its
 // definition names one and the outcome recorded it.
 func sampleSize(o scenario.Outcome, k scenario.MetricKey) (int, bool) {
@@ -56,6 +66,18 @@ func shortLabel(m scenario.Metric, n int) string {
 		return d.ShortAt(n)
 	}
 	return labelOf(m)
+}
+
+// labelIn is labelOf for a metric of o: a tail recorded as "p99" over
+// fewer than 100 samples is called the max it is (a nearest-rank p99 of 40
+// samples is their largest), so no "p99" stands beside an n < 100.
+func labelIn(o scenario.Outcome, m scenario.Metric) string {
+	label := labelOf(m)
+	d, ok := scenario.MetricOf(m.Key)
+	if n, hasN := sampleSize(o, m.Key); ok && d.Tail && hasN && n < stats.P99MinN {
+		label = strings.Replace(label, "p99", "max", 1)
+	}
+	return label
 }
 
 // labelOf is what the outcome calls a metric; a recording without a label

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -73,4 +74,30 @@ func fence(lines []string) string {
 		}
 	}
 	return strings.Repeat("`", max(3, longest+1))
+}
+
+// mdQuestionsTable is page 1: a row per question and answering scenario,
+// the question named on its first row only.
+func mdQuestionsTable(b *bytes.Buffer, v compareView) {
+	b.WriteString("## The five questions, answered by this run\n\n")
+	head := []string{"Question"}
+	for _, m := range v.Modes {
+		head = append(head, mdCell(m))
+	}
+	mdRow(b, append(head, "Measured by"))
+	mdRow(b, slices.Repeat([]string{"---"}, len(head)+1))
+	for _, q := range v.Questions {
+		for i, row := range q.Rows {
+			ask := ""
+			if i == 0 {
+				ask = "**" + mdCell(q.Ask) + "**"
+			}
+			by := "–"
+			if row.Scenario != "" {
+				by = fmt.Sprintf("[%s](#%s)", mdCell(row.Scenario), row.Anchor)
+			}
+			mdRow(b, append(append([]string{ask}, mdCells(row.Cells)...), by))
+		}
+	}
+	b.WriteString("\n")
 }

@@ -9,6 +9,11 @@ import (
 	"github.com/orderflow/flowctl/internal/scenario/kit"
 )
 
+// pageOneAnswers is how many scenarios answer each question on page 1: the
+// most direct evidence (the answers' Place); the rest is in the list at the
+// end, so the table stays one screen a manager reads first.
+const pageOneAnswers = 3
+
 // answer is one scenario's evidence for a question.
 type answer struct {
 	scenario string
@@ -17,17 +22,74 @@ type answer struct {
 
 // questions are the five questions to ask before choosing events, each
 // answered by the scenarios whose definitions say they measure it, with this
-// report's numbers.
+// report's numbers: in words per mode for page 1 (Rows), as the metrics
+// for the list at the end (Evidence).
 func questions(r scenario.Report, modes []string) []questionView {
 	var out []questionView
 	for _, q := range kit.Questions {
 		qv := questionView{Ask: q.Ask, Why: q.Why}
 		for _, a := range answersTo(q.Question) {
 			qv.Evidence = append(qv.Evidence, evidenceFor(r, a.scenario, a.Keys, modes))
+			if run, ok := runOf(r, a.scenario); ok && len(qv.Rows) < pageOneAnswers {
+				qv.Rows = append(qv.Rows, answerRowOf(run, a.Answer, modes))
+			}
+		}
+		if len(qv.Rows) == 0 {
+			qv.Rows = []answerRow{{Cells: slices.Repeat([]string{"not measured in this report"}, len(modes))}}
 		}
 		out = append(out, qv)
 	}
 	return out
+}
+
+// answerRow is one scenario's answer to a question on page 1, a cell per
+// mode.
+type answerRow struct {
+	Scenario, Anchor string
+	Cells            []string
+}
+
+// answerRowOf says what run measured for a, per mode: the scenario's words
+// (Says) when it has them for this outcome, else the answer's metrics with
+// their units and n.
+func answerRowOf(run scenario.Run, a kit.Answer, modes []string) answerRow {
+	row := answerRow{Scenario: run.Scenario, Anchor: anchor(run.Scenario)}
+	for _, m := range modes {
+		o, ok := outcomeOf(run, m)
+		text := "–"
+		switch {
+		case !ok:
+		case a.Says != nil && a.Says(o) != "":
+			text = a.Says(o)
+		default:
+			text = metricWords(o, a.Keys)
+		}
+		row.Cells = append(row.Cells, text)
+	}
+	return row
+}
+
+// metricWords is "label value (n=…)" for each of keys o recorded.
+func metricWords(o scenario.Outcome, keys []scenario.MetricKey) string {
+	var parts []string
+	for _, k := range keys {
+		if mt, ok := o.Metric(k); ok {
+			parts = append(parts, labelIn(o, mt)+" "+valueWithN(o, mt))
+		}
+	}
+	if len(parts) == 0 {
+		return "not measured in this run"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func runOf(r scenario.Report, name string) (scenario.Run, bool) {
+	for _, run := range r.Runs {
+		if run.Scenario == name {
+			return run, true
+		}
+	}
+	return scenario.Run{}, false
 }
 
 // answersTo are the scenarios' answers to q, in their places.
@@ -48,14 +110,8 @@ func answersTo(q kit.Question) []answer {
 // scenario's run measured; the verdict line when it measured none of them.
 func evidenceFor(r scenario.Report, name string, keys []scenario.MetricKey, modes []string) evidence {
 	e := evidence{Scenario: name, Anchor: anchor(name), Text: "not run in this report"}
-	var run *scenario.Run
-	for i := range r.Runs {
-		if r.Runs[i].Scenario == name {
-			run = &r.Runs[i]
-			break
-		}
-	}
-	if run == nil {
+	run, ok := runOf(r, name)
+	if !ok {
 		return e
 	}
 	e.Ran = true
@@ -63,15 +119,15 @@ func evidenceFor(r scenario.Report, name string, keys []scenario.MetricKey, mode
 	for _, k := range keys {
 		label, values := "", []string(nil)
 		for _, m := range modes {
-			o, ok := outcomeOf(*run, m)
+			o, ok := outcomeOf(run, m)
 			if !ok {
 				continue
 			}
 			if mt, ok := o.Metric(k); ok {
 				if label == "" {
-					label = labelOf(mt)
+					label = labelIn(o, mt)
 				}
-				values = append(values, shortValue(mt)+" in "+m)
+				values = append(values, valueWithN(o, mt)+" in "+m)
 			}
 		}
 		if len(values) > 0 {

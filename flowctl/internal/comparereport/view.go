@@ -79,8 +79,13 @@ type sectionView struct {
 
 type questionView struct {
 	Ask, Why string
+	// Rows are page 1's answers, Evidence the list at the end.
+	Rows     []answerRow
 	Evidence []evidence
 }
+
+// RowSpan is how many rows the question's cell spans on page 1 (HTML).
+func (q questionView) RowSpan() int { return len(q.Rows) }
 
 // evidence is what one scenario of this report says about a question.
 type evidence struct {
@@ -254,7 +259,7 @@ func metricRows(run scenario.Run, modes []string) []metricRow {
 		for _, mt := range o.Metrics {
 			if _, ok := labels[mt.Key]; !ok {
 				keys = append(keys, mt.Key)
-				labels[mt.Key] = labelOf(mt)
+				labels[mt.Key] = labelIn(o, mt)
 			}
 		}
 	}

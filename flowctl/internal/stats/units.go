@@ -25,7 +25,7 @@ func Bytes(b float64) string {
 	switch {
 	case i == 0:
 		return fmt.Sprintf("%.0f B", b)
-	case math.Abs(b) < 10:
+	case math.Abs(b) < 100:
 		return fmt.Sprintf("%.1f %s", b, units[i])
 	}
 	return fmt.Sprintf("%.0f %s", b, units[i])

@@ -11,7 +11,7 @@ func TestBytes(t *testing.T) {
 		in   float64
 		want string
 	}{{0, "0 B"}, {512, "512 B"}, {1536, "1.5 KiB"}, {154426, "151 KiB"}, {2294820, "2.2 MiB"}, {3860650, "3.7 MiB"},
-		{5 << 30, "5.0 GiB"}, {math.NaN(), "–"}} {
+		{5 << 30, "5.0 GiB"}, {30.7 * (1 << 20), "30.7 MiB"}, {math.NaN(), "–"}} {
 		if got := Bytes(c.in); got != c.want {
 			t.Errorf("Bytes(%g) = %q, want %q", c.in, got, c.want)
 		}

@@ -27,7 +27,7 @@ var Def = kit.Define(kit.Spec[brokerDownRun]{
 		Headline: []kit.MetricKey{kit.SuccessPct.Key, kit.PlacementP50.Key, kit.TTCP99.Key, kit.CatchUp.Key,
 			kit.AcceptedPct.Key, kit.PlacementP99.Key, kit.TTCP50.Key},
 		Answers: []kit.Answer{
-			{Question: kit.DelayedMessage, Place: 1, Keys: []kit.MetricKey{kit.AcceptedPct.Key, kit.CatchUp.Key, kit.TTCP99.Key}},
+			{Question: kit.DelayedMessage, Place: 1, Keys: []kit.MetricKey{kit.AcceptedPct.Key, kit.CatchUp.Key, kit.TTCP99.Key}, Says: saysDelay},
 			{Question: kit.OperateBroker, Place: 1, Keys: []kit.MetricKey{kit.CatchUp.Key, PendingWhileDown.Key}},
 		},
 	},
@@ -59,6 +59,8 @@ type brokerDownRun struct {
 	// Outbox is the unpublished outbox rows the services reported then.
 	Outbox   float64
 	OutboxOK bool
+	// OutboxBy is Outbox per service, for the verdict.
+	OutboxBy map[string]float64
 	// Noticed is how long after the stop began the stack noticed, and how.
 	Noticed    time.Duration
 	NoticedHow string
@@ -111,7 +113,11 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (brokerDownRun, error) {
 		watch.Stop()
 		return brokerDownRun{}, err
 	}
-	b.Outbox, b.OutboxOK = outboxPending(ctx, t)
+	b.OutboxBy = outboxPendingBy(ctx, t)
+	for _, v := range b.OutboxBy {
+		b.Outbox += v
+	}
+	b.OutboxOK = len(b.OutboxBy) > 0
 	if rest := e.Size.DownFor - time.Since(b.DownAt); rest > 0 {
 		if err := retry.Until(ctx, time.Now().Add(rest)); err != nil {
 			watch.Stop()
@@ -187,7 +193,7 @@ func judgeBrokerDown(mode config.Mode, res load.Result, b brokerDownRun) kit.Out
 	}
 	outbox := "outbox not readable"
 	if b.OutboxOK {
-		outbox = fmt.Sprintf("%.0f events waiting in the outbox", b.Outbox)
+		outbox = outboxText(b.OutboxBy)
 	}
 	o.Holds = b.Accepted == b.N && confirmed == b.N && b.OutboxOK && b.Outbox > 0
 	o.Verdict = fmt.Sprintf("events: %d of %d accepted while Kafka was down (%d of %d read back PENDING, %s; %s); %d confirmed, the last %s after it came back%s",

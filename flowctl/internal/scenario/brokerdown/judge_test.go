@@ -31,7 +31,8 @@ func TestJudgeBrokerDown(t *testing.T) {
 	}
 	run := func(accepted, confirmedAnswers int, outbox float64, outboxOK bool) brokerDownRun {
 		return brokerDownRun{N: 4, Accepted: accepted, ConfirmedAnswers: confirmedAnswers, Read: 4, PendingRead: 4,
-			Outbox: outbox, OutboxOK: outboxOK, WasRunning: true, DownAt: downAt, UpAt: upAt}
+			Outbox: outbox, OutboxOK: outboxOK, OutboxBy: map[string]float64{"order-svc": outbox - 1, "inventory-svc": 1},
+			WasRunning: true, DownAt: downAt, UpAt: upAt}
 	}
 	for _, c := range []struct {
 		name  string
@@ -56,6 +57,12 @@ func TestJudgeBrokerDown(t *testing.T) {
 			}
 			if _, ok := o.Metric(OutboxPending.Key); ok != c.b.OutboxOK {
 				t.Errorf("outbox metric present = %v, want %v", ok, c.b.OutboxOK)
+			}
+			// The outbox total says whose events it counts: 4 for 4 orders
+			// is 3 of order-svc's and 1 of inventory-svc's here.
+			if c.mode == config.ModeEvents && c.b.OutboxOK && c.b.Outbox > 0 &&
+				!strings.Contains(o.Verdict, "4 events waiting in the outboxes, read from the services' /metrics while Kafka was down (order-svc 3 · inventory-svc 1)") {
+				t.Errorf("verdict does not say whose outbox events: %s", o.Verdict)
 			}
 		})
 	}
@@ -126,9 +133,9 @@ func TestWatchNotice(t *testing.T) {
 			if c.noticed && !strings.Contains(how, "outbox_publish_failures_total") {
 				t.Errorf("how = %q, want the counter named", how)
 			}
-			pending, pok := outboxPending(context.Background(), kit.Target{URLs: map[string]string{"order-svc": srv.URL}})
-			if !pok || pending != 7 {
-				t.Errorf("outboxPending = %g, %v; want 7", pending, pok)
+			by := outboxPendingBy(context.Background(), kit.Target{URLs: map[string]string{"order-svc": srv.URL}})
+			if len(by) != 1 || by["order-svc"] != 7 {
+				t.Errorf("outboxPendingBy = %v; want order-svc 7", by)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package brokerdown
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -82,20 +83,34 @@ func (w *noticeWatch) Stop() (after time.Duration, how string, ok bool) {
 	return w.at.Sub(w.from), w.how, true
 }
 
-// outboxPending sums outbox_pending_events over the services that export
-// it; ok is false when none does (sync mode has no outbox).
-func outboxPending(ctx context.Context, t kit.Target) (pending float64, ok bool) {
+// outboxPendingBy is outbox_pending_events per service that exports it
+// (none in sync mode: no outbox): a total of 32 for 30 orders says nothing
+// until it says whose the other 2 are.
+func outboxPendingBy(ctx context.Context, t kit.Target) map[string]float64 {
 	hc := &http.Client{Timeout: 5 * time.Second}
-	for _, u := range t.URLs {
+	by := map[string]float64{}
+	for svc, u := range t.URLs {
 		m, err := api.GetMetrics(ctx, u, hc)
 		if err != nil {
 			continue
 		}
 		if v, has := m["outbox_pending_events"]; has {
-			pending, ok = pending+v, true
+			by[svc] = v
 		}
 	}
-	return pending, ok
+	return by
+}
+
+// outboxText is "32 events waiting in the outboxes (order-svc 30,
+// inventory-svc 2)", largest first.
+func outboxText(by map[string]float64) string {
+	total := 0.0
+	counts := map[string]int{}
+	for svc, v := range by {
+		total += v
+		counts[svc] = int(v)
+	}
+	return fmt.Sprintf("%.0f events waiting in the outboxes, read from the services' /metrics while Kafka was down (%s)", total, kit.StatusList(counts))
 }
 
 // readRound reads every order order-svc created once, each with a timeout

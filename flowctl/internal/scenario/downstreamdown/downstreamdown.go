@@ -27,7 +27,7 @@ var Def = kit.Define(kit.Spec[outage]{
 		Headline: []kit.MetricKey{kit.SuccessPct.Key, kit.PlacementP50.Key, kit.TTCP99.Key, kit.CatchUp.Key, kit.Backlog.Key,
 			kit.AcceptedPct.Key, kit.PlacementP99.Key, kit.TTCP50.Key},
 		Answers: []kit.Answer{
-			{Question: kit.Coupling, Place: 1, Keys: []kit.MetricKey{kit.SuccessPct.Key, kit.AcceptedPct.Key}},
+			{Question: kit.Coupling, Place: 1, Keys: []kit.MetricKey{kit.SuccessPct.Key, kit.AcceptedPct.Key}, Says: saysCoupling},
 			{Question: kit.OperateBroker, Place: 2, Keys: []kit.MetricKey{kit.Backlog.Key, kit.CatchUp.Key}},
 		},
 	},
@@ -139,13 +139,13 @@ func judgeDownstreamDown(mode config.Mode, res load.Result, n, accepted, failedA
 	}
 	catchUp := kit.LastFinal(res).Sub(upAt)
 	if backlogOK {
-		o.PutAs(kit.Backlog, "backlog while down", float64(backlog))
+		o.PutAs(kit.Backlog, "backlog while down: events inventory-svc had not consumed, after the last order was placed", float64(backlog))
 	}
 	o.PutAs(kit.CatchUp, "all final after restart", float64(max(catchUp, 0).Milliseconds()))
 	o.Holds = accepted == n && confirmed == n
 	backlogText := ""
 	if backlogOK {
-		backlogText = fmt.Sprintf(" (backlog %d events on orders.v1)", backlog)
+		backlogText = fmt.Sprintf(" (their %s waited on %s for inventory-svc, counted once after the last order was placed)", kit.Counted(int(backlog), "event"), events.TopicOrders)
 	}
 	o.Verdict = fmt.Sprintf("events: %d of %d accepted while inventory was down%s; %d confirmed, the last %s after it came back",
 		accepted, n, backlogText, confirmed, stats.Duration(max(catchUp, 0)))

@@ -26,7 +26,7 @@ var Def = kit.Define(kit.Spec[evolved]{
 			DeployFailed, DeployFailedPct, DeployOut, kit.BaselineP50, BaselineTail, BaselinePlacedN, kit.AddedLatency, DeployAddedTail),
 		Headline: []kit.MetricKey{LateOrdersPct.Key, LateRequests.Key, DeployFailed.Key},
 		Answers: []kit.Answer{{Question: kit.Coupling, Place: 3,
-			Keys: []kit.MetricKey{LateOrdersPct.Key, LateRequests.Key, DeployFailed.Key, DeployAddedTail.Key}}},
+			Keys: []kit.MetricKey{LateOrdersPct.Key, LateRequests.Key, DeployFailed.Key, DeployAddedTail.Key}, Says: saysCoupling}},
 	},
 	Run: run,
 	Judge: func(mode config.Mode, r evolved) kit.Outcome {

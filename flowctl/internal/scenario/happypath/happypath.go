@@ -21,7 +21,7 @@ var Def = kit.Define(kit.Spec[batch]{
 		Claim:    "sync answers when everything is done; events answer at once and become consistent later",
 		Metrics:  kit.LoadMetrics(),
 		Headline: kit.LoadHeadline(),
-		Answers:  []kit.Answer{{Question: kit.Consistency, Place: 2, Keys: []kit.MetricKey{kit.TTCP50.Key, kit.TTCP99.Key}}},
+		Answers:  []kit.Answer{{Question: kit.Consistency, Place: 2, Keys: []kit.MetricKey{kit.TTCP50.Key, kit.TTCP99.Key}, Says: saysConsistency}},
 	},
 	Run:   run,
 	Judge: judge,

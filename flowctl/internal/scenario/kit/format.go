@@ -56,3 +56,6 @@ func Short(id string) string {
 	}
 	return id
 }
+
+// Counted is "1 request", "3 requests": the count and its noun.
+func Counted(n int, word string) string { return fmt.Sprintf("%d %s", n, Plural(n, word)) }

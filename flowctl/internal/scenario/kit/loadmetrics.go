@@ -20,7 +20,7 @@ var (
 	TTCP50     = MetricDef{Key: "ttc_p50_ms", Label: "time to consistency p50 (CONFIRMED orders)", Short: "final p50", Unit: UnitMS, N: TTCN.Key}
 	TTCP99     = MetricDef{Key: "ttc_p99_ms", Label: "time to consistency p99 (the max below 100 samples; CONFIRMED orders)", Short: "final", Unit: UnitMS, N: TTCN.Key, Tail: true}
 	TTCN       = MetricDef{Key: "ttc_n", Label: "time to consistency samples (CONFIRMED orders)", Short: "consistency n", Unit: UnitSamples}
-	SuccessPct = MetricDef{Key: "success_pct", Label: "confirmed", Short: "confirmed", Unit: UnitPct}
+	SuccessPct = MetricDef{Key: "success_pct", Label: "confirmed", Short: "confirmed", Unit: UnitPct, N: Orders.Key}
 	NotFinal   = MetricDef{Key: "not_final", Label: "not final at the end", Short: "not final", Unit: UnitOrders}
 )
 

@@ -41,4 +41,9 @@ type Answer struct {
 	Question Question
 	Place    int
 	Keys     []MetricKey
+	// Says, when set, is the answer in plain words for one mode's outcome,
+	// with its n and units ("102 of 254 orders failed during the deploy");
+	// "" when the outcome lacks a number it needs (an older recording), and
+	// the report then lists the Keys' values.
+	Says func(o Outcome) string
 }

@@ -32,7 +32,7 @@ var Def = kit.Define(kit.Spec[readBack]{
 		Metrics: append(append(kit.LoadMetrics(), StaleReadPct), staleAt()...),
 		Headline: []kit.MetricKey{kit.SuccessPct.Key, StaleReadPct.Key, kit.PlacementP50.Key, kit.TTCP99.Key,
 			kit.PlacementP99.Key, kit.TTCP50.Key},
-		Answers: []kit.Answer{{Question: kit.Consistency, Place: 1, Keys: []kit.MetricKey{StaleReadPct.Key}}},
+		Answers: []kit.Answer{{Question: kit.Consistency, Place: 1, Keys: []kit.MetricKey{StaleReadPct.Key}, Says: saysConsistency}},
 	},
 	Run: run,
 	Judge: func(mode config.Mode, r readBack) kit.Outcome {
@@ -43,7 +43,7 @@ var Def = kit.Define(kit.Spec[readBack]{
 })
 
 // StaleReadPct is the share of reads that were not final, whatever the gap.
-var StaleReadPct = kit.MetricDef{Key: "stale_read_pct", Label: "not final when read back, any gap", Short: "stale reads", Unit: kit.UnitPct}
+var StaleReadPct = kit.MetricDef{Key: "stale_read_pct", Label: "not final when read back, any gap", Short: "stale reads", Unit: kit.UnitPct, N: kit.Orders.Key}
 
 // staleAt are the stale-share metrics, one per readGaps entry.
 func staleAt() []kit.MetricDef {

@@ -29,7 +29,7 @@ var Def = kit.Define(kit.Spec[replayed]{
 			HistorySteps, HistoryOrders, ListedOrders},
 		Headline: []kit.MetricKey{TotalsMatch.Key, EventsReplayed.Key},
 		Answers: []kit.Answer{{Question: kit.Auditability, Place: 1,
-			Keys: []kit.MetricKey{EventsReplayed.Key, ReplayTook.Key, TotalsMatch.Key, AuditEvents.Key}}},
+			Keys: []kit.MetricKey{EventsReplayed.Key, ReplayTook.Key, TotalsMatch.Key, AuditEvents.Key}, Says: saysAudit}},
 	},
 	Run:   run,
 	Judge: judge,

@@ -27,7 +27,7 @@ var Def = kit.Define(kit.Spec[slowRun]{
 		Metrics: append(kit.LoadMetrics(), InjectedLatency, kit.BaselineP50, kit.AddedLatency, BaselineTTCP50, AddedTTC, kit.Backlog),
 		Headline: []kit.MetricKey{kit.SuccessPct.Key, kit.PlacementP50.Key, kit.TTCP99.Key, kit.Backlog.Key,
 			kit.PlacementP99.Key, kit.TTCP50.Key},
-		Answers: []kit.Answer{{Question: kit.Coupling, Place: 2, Keys: []kit.MetricKey{kit.PlacementP99.Key, kit.SuccessPct.Key}}},
+		Answers: []kit.Answer{{Question: kit.Coupling, Place: 2, Keys: []kit.MetricKey{kit.PlacementP99.Key, kit.SuccessPct.Key}, Says: saysCoupling}},
 	},
 	Run:   run,
 	Judge: judgeSlowDownstream,
@@ -137,12 +137,12 @@ func judgeModes(mode config.Mode, r slowRun) kit.Outcome {
 		return o
 	}
 	if r.BacklogOK {
-		o.PutAs(kit.Backlog, "largest consumer backlog", float64(r.Backlog))
+		o.PutAs(kit.Backlog, "largest backlog of inventory-svc's consumers (their lag, sampled every 200 ms)", float64(r.Backlog))
 	}
 	o.Holds = !grew(addedPlacement) && grew(addedTTC)
 	backlog := ""
 	if r.BacklogOK {
-		backlog = fmt.Sprintf("; inventory's consumer fell up to %d events behind", r.Backlog)
+		backlog = fmt.Sprintf("; inventory-svc's consumers fell up to %d events behind (their largest lag, sampled every 200 ms)", r.Backlog)
 		if r.Consumers > 0 && latMS > 0 {
 			capacity := float64(r.Consumers) / (latMS / 1000)
 			backlog += fmt.Sprintf(" (÷ %.1f events/s = %d consume loop(s) ÷ %s: about %s of waiting)",
