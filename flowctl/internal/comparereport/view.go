@@ -279,7 +279,7 @@ func metricRows(run scenario.Run, modes []string) []metricRow {
 	for _, k := range keys {
 		rows = append(rows, perMode(labels[k], func(o scenario.Outcome) string {
 			if mt, ok := o.Metric(k); ok {
-				return formatValue(mt)
+				return shortValue(mt)
 			}
 			return "–"
 		}))

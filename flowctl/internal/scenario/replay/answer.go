@@ -4,21 +4,28 @@ import (
 	"fmt"
 
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stats"
 )
 
 // saysAudit answers the auditability question in words: what replaying
-// the log took and whether it agreed with the live state; in sync, what
-// history the API keeps instead.
+// the log took and how much of the live state it agreed with; in sync,
+// what history the API keeps instead.
 func saysAudit(o kit.Outcome) string {
-	if steps, ok := o.Count(HistorySteps); ok {
-		return fmt.Sprintf("no event log: the API keeps %d steps of an order's history; totals can be read, not rebuilt", steps)
+	if full, ok := o.Count(HistoryOrders); ok {
+		listed, okL := o.Count(ListedOrders)
+		if !okL {
+			return ""
+		}
+		return "no event log: the API keeps every step for " + stats.Of(full, listed, "orders") + " it lists; totals can be read, not rebuilt"
 	}
 	events, okE := o.Count(EventsReplayed)
 	took, okT := o.Ms(ReplayTook)
-	match, okM := o.Count(TotalsMatch)
-	if !okE || !okT || !okM {
+	agree, okA := o.Count(LiveAgree)
+	disagree, okD := o.Count(LiveDisagree)
+	missing, okM := o.Count(LiveNotInLog)
+	if !okE || !okT || !okA || !okD || !okM {
 		return ""
 	}
-	agree := map[bool]string{true: "matched", false: "did NOT match"}[match == 1]
-	return fmt.Sprintf("%d events replayed in %s rebuilt the invoicing totals, which %s the live ones", events, took, agree)
+	return fmt.Sprintf("%d events replayed in %s rebuilt a read model that agreed with %s (order statuses, invoicing's totals, reserved units)",
+		events, took, stats.Of(agree, agree+disagree+missing, "live facts"))
 }
