@@ -98,7 +98,7 @@ func judge(mode config.Mode, m measured) kit.Outcome {
 		o.Put(kit.PlacementN, float64(s.Placement.N))
 		o.Holds = n > 0 && c.timedOut == n && c.confirmed == 0 && c.stillHeld == 0
 		o.Verdict = fmt.Sprintf("sync: the deadline is the request's timeout (HTTP_CLIENT_TIMEOUT=%s); with inventory-svc %s slower, %d of %d requests failed by it, answered after %s; %d %s left holding stock",
-			m.Deadline, m.Latency, c.timedOut, n, stats.Pct50Label(s.Placement), c.stillHeld, kit.Plural(c.stillHeld, "reservation"))
+			m.Deadline, stats.Duration(m.Latency), c.timedOut, n, stats.Pct50Label(s.Placement), c.stillHeld, kit.Plural(c.stillHeld, "reservation"))
 		return o
 	}
 	held := stats.Summarize(c.held)

@@ -153,7 +153,7 @@ func deployLine(d deployRun) string {
 func foundLine(l lateRead) string {
 	requests := "order-svc's requests unknown (its /metrics did not answer)"
 	if l.RequestsOK {
-		requests = fmt.Sprintf("%.0f request(s) to order-svc", l.Requests)
+		requests = kit.Counted(int(l.Requests), "request") + " to order-svc"
 	}
 	return fmt.Sprintf("found %d of %d past orders and %d of %d of their steps (%d orders in all, %s read) in %s with %s",
 		l.Found, l.Batch, l.Seen, l.Expected, l.Known, byteSize(l.Bytes), stats.Ms(float64(l.CatchUp.Microseconds())/1000), requests)

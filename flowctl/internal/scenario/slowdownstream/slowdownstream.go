@@ -125,9 +125,9 @@ func judgeModes(mode config.Mode, r slowRun) kit.Outcome {
 	if mode == config.ModeSync {
 		o.Holds = grew(addedPlacement)
 		o.Verdict = fmt.Sprintf("sync: with inventory %s slower, placement p50 grew by %s (%s → %s; %s), bounded by the knobs below",
-			r.Latency, stats.Ms(addedPlacement), stats.Pct50Label(r.Base.Placement), stats.Pct50Label(r.Slow.Placement), stats.Pct99Label(r.Slow.Placement))
+			stats.Duration(r.Latency), stats.Ms(addedPlacement), stats.Pct50Label(r.Base.Placement), stats.Pct50Label(r.Slow.Placement), stats.Pct99Label(r.Slow.Placement))
 		if !o.Holds {
-			o.Verdict += fmt.Sprintf("; that is less than half the %s injected", r.Latency)
+			o.Verdict += fmt.Sprintf("; that is less than half the %s injected", stats.Duration(r.Latency))
 		}
 		if failed := r.Slow.ByStatus["FAILED"] + r.Slow.ByStatus["NOT PLACED"]; failed > 0 {
 			// A bounded chain refuses what it cannot serve in time: say so,
@@ -142,11 +142,13 @@ func judgeModes(mode config.Mode, r slowRun) kit.Outcome {
 	o.Holds = !grew(addedPlacement) && grew(addedTTC)
 	backlog := ""
 	if r.BacklogOK {
-		backlog = fmt.Sprintf("; inventory-svc's consumers fell up to %d events behind (their largest lag, sampled every 200 ms)", r.Backlog)
+		backlog = fmt.Sprintf("; inventory-svc's consumers fell up to %s behind (their largest lag, sampled every 200 ms)", kit.Counted(int(r.Backlog), "event"))
 		if r.Consumers > 0 && latMS > 0 {
+			// What that backlog costs the last event in it: the consume
+			// loops work off one event per injected latency each.
 			capacity := float64(r.Consumers) / (latMS / 1000)
-			backlog += fmt.Sprintf(" (÷ %.1f events/s = %d consume loop(s) ÷ %s: about %s of waiting)",
-				capacity, r.Consumers, r.Latency, stats.Ms(float64(r.Backlog)/capacity*1000))
+			backlog += fmt.Sprintf(", about %s of waiting for the last of them: %s, each event %s late, work off %.1f events/s",
+				stats.Ms(float64(r.Backlog)/capacity*1000), kit.Counted(r.Consumers, "consume loop"), stats.Duration(r.Latency), capacity)
 		}
 	}
 	o.Verdict = fmt.Sprintf("events: placement p50 moved by %s (%s → %s), time to consistency p50 grew by %s (%s → %s)%s",
