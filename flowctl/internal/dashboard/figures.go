@@ -59,7 +59,9 @@ func latencyFigures(mode string, rows []OrderView, window int) Figures {
 			placement = append(placement, r.PlacementMS)
 			p.PlacementMS = r.PlacementMS
 		}
-		if r.Final && r.TimeToFinalMS != nil {
+		// Only a CONFIRMED order waited to be consistent: a FAILED one is
+		// final at once and would flatter the failing mode (ByStatus counts it).
+		if r.Final && r.Status == "CONFIRMED" && r.TimeToFinalMS != nil {
 			ttc = append(ttc, *r.TimeToFinalMS)
 			p.TTCMS = r.TimeToFinalMS
 		}

@@ -38,11 +38,13 @@ func TestLatencyFiguresWindowAndSamples(t *testing.T) {
 	rows := rowsOf(10, 1, 10)
 	rows[9].Final, rows[9].TimeToFinalMS, rows[9].Status = false, nil, "PENDING"
 	rows[8].HTTPStatus, rows[8].Status, rows[8].TimeToFinalMS = 0, "NOT PLACED", nil
+	// A FAILED order is final at once: it is no time to consistency.
+	rows[7].Status = "FAILED"
 	f := latencyFigures("sync", rows, 5)
-	if f.Orders.N != 5 || f.PlacementP50.N != 4 || f.TTCP50.N != 3 {
+	if f.Orders.N != 5 || f.PlacementP50.N != 4 || f.TTCP50.N != 2 {
 		t.Errorf("orders n=%d placement n=%d ttc n=%d", f.Orders.N, f.PlacementP50.N, f.TTCP50.N)
 	}
-	if f.ByStatus["PENDING"] != 1 || f.ByStatus["NOT PLACED"] != 1 || f.ByStatus["CONFIRMED"] != 3 {
+	if f.ByStatus["PENDING"] != 1 || f.ByStatus["NOT PLACED"] != 1 || f.ByStatus["FAILED"] != 1 || f.ByStatus["CONFIRMED"] != 2 {
 		t.Errorf("by status %v", f.ByStatus)
 	}
 	empty := latencyFigures("sync", nil, 5)

@@ -133,6 +133,11 @@
 
   function fmtValue(v, unit) {
     if (unit === "ms") return fmtMs(v);
+    // The report's units (comparereport formatValue): a sample size, an
+    // HTTP status, bytes in binary units.
+    if (unit === "n") return "n=" + v;
+    if (unit === "HTTP") return "HTTP " + v;
+    if (unit === "bytes") return v >= 1048576 ? (v / 1048576).toFixed(1) + " MiB" : v >= 1024 ? (v / 1024).toFixed(1) + " KiB" : v + " B";
     const s = Number.isInteger(v) ? String(v) : v.toFixed(1);
     return unit ? s + " " + unit : s;
   }
