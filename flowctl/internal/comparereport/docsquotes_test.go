@@ -98,7 +98,7 @@ func checkQuote(q docQuote, r scenario.Report) string {
 		}
 		for _, o := range run.Outcomes {
 			for _, m := range o.Metrics {
-				for _, s := range []string{shortValue(m), formatValue(m), number(m.Value), m.Label} {
+				for _, s := range []string{shortValue(m), formatValue(m), kit.Number(m.Value), m.Label} {
 					for _, tok := range numberToken.FindAllString(s, -1) {
 						measured[tok] = true
 					}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"maps"
-	"math"
 	"slices"
 	"strings"
 
@@ -188,65 +187,9 @@ func unitOf(m scenario.Metric) string {
 	return m.Unit
 }
 
-// formatValue formats a metric with its unit: durations, bytes and sample
-// sizes by the one formatter each (stats).
-func formatValue(m scenario.Metric) string {
-	v, unit := m.Value, unitOf(m)
-	switch {
-	case math.IsNaN(v) || math.IsInf(v, 0):
-		return "–"
-	case unit == string(kit.UnitMS):
-		return stats.Ms(v)
-	case unit == string(kit.UnitSeconds):
-		return stats.Ms(v * 1000)
-	case unit == string(kit.UnitBytes):
-		return stats.Bytes(v)
-	case unit == string(kit.UnitMiB):
-		return stats.MiB(v)
-	case unit == string(kit.UnitSamples):
-		return stats.N(int(v))
-	case unit == string(kit.UnitHTTPStatus):
-		return "HTTP " + number(v)
-	case unit == "%":
-		if math.Abs(v-math.Round(v)) < 0.05 {
-			return fmt.Sprintf("%.0f%%", v)
-		}
-		return fmt.Sprintf("%.1f%%", v)
-	case unit == "":
-		return number(v)
-	case isCurrency(unit):
-		return fmt.Sprintf("%.2f %s", v, unit)
-	case v == 1:
-		// "1 event", not "1 events": the units are plural nouns.
-		return "1 " + strings.TrimSuffix(unit, "s")
-	}
-	return number(v) + " " + unit
-}
-
-// number prints counts whole and anything else with four significant digits.
-// isCurrency says a unit is an ISO 4217 code ("EUR"): an amount in it has
-// cents, not significant digits.
-func isCurrency(unit string) bool {
-	if len(unit) != 3 {
-		return false
-	}
-	for _, r := range unit {
-		if r < 'A' || r > 'Z' {
-			return false
-		}
-	}
-	return true
-}
-
-func number(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "–"
-	}
-	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
-		return fmt.Sprintf("%.0f", v)
-	}
-	return fmt.Sprintf("%.4g", v)
-}
+// formatValue formats a metric with its unit (kit.FormatValue), the
+// definition's unit when the recording has none.
+func formatValue(m scenario.Metric) string { return kit.FormatValue(m.Value, unitOf(m)) }
 
 // metricRows are every metric of the run's outcomes side by side (in the
 // order first met), then the final statuses, the run's duration and whether

@@ -53,7 +53,7 @@ func TestScenarioRun(t *testing.T) {
 	var b bytes.Buffer
 	ScenarioRun(&b, r, false)
 	out := b.String()
-	for _, want := range []string{"== downstream-down ==", "verdict: sync: 0 of 5; events: 5 of 5", "0 %", "100 %", "3.20 s", "–", "claim shown — sync: yes · events: NO", "events:\n  a detail"} {
+	for _, want := range []string{"== downstream-down ==", "verdict: sync: 0 of 5; events: 5 of 5", "0%", "100%", "3.20 s", "–", "claim shown — sync: yes · events: NO", "events:\n  a detail"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in:\n%s", want, out)
 		}

@@ -3,12 +3,11 @@ package report
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/orderflow/flowctl/internal/scenario"
-	"github.com/orderflow/flowctl/internal/stats"
+	"github.com/orderflow/flowctl/internal/scenario/kit"
 )
 
 // ScenarioList writes `scenario list`: each scenario in one line.
@@ -97,18 +96,5 @@ func metricKeys(r scenario.Run) []scenario.MetricKey {
 	return keys
 }
 
-// MetricValue formats a metric with its unit.
-func MetricValue(m scenario.Metric) string {
-	switch m.Unit {
-	case "ms":
-		return stats.Ms(m.Value)
-	case "%":
-		return strconv.FormatFloat(m.Value, 'f', 0, 64) + " %"
-	case "":
-		return strconv.FormatFloat(m.Value, 'f', -1, 64)
-	case "EUR", "USD":
-		return fmt.Sprintf("%.2f %s", m.Value, m.Unit)
-	default:
-		return strconv.FormatFloat(m.Value, 'f', -1, 64) + " " + m.Unit
-	}
-}
+// MetricValue formats a metric with its unit, as the report does.
+func MetricValue(m scenario.Metric) string { return kit.FormatValue(m.Value, m.Unit) }
