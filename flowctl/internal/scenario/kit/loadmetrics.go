@@ -47,11 +47,17 @@ func OutcomeOf(s load.Summary, n int) Outcome {
 		ByStatus:    s.ByStatus,
 	}
 	o.Put(Orders, float64(n))
-	o.Put(PlacementP50, s.Placement.P50)
-	o.PutAs(PlacementP99, "placement "+stats.TailName(s.Placement), stats.Tail(s.Placement))
+	// A percentile of no samples is no number: with none (every order
+	// FAILED) only the n=0 is recorded, and the report shows "–".
+	if s.Placement.N > 0 {
+		o.Put(PlacementP50, s.Placement.P50)
+		o.PutAs(PlacementP99, "placement "+stats.TailName(s.Placement), stats.Tail(s.Placement))
+	}
 	o.Put(PlacementN, float64(s.Placement.N))
-	o.Put(TTCP50, s.TimeToFinal.P50)
-	o.PutAs(TTCP99, "time to consistency "+stats.TailName(s.TimeToFinal)+" (CONFIRMED orders)", stats.Tail(s.TimeToFinal))
+	if s.TimeToFinal.N > 0 {
+		o.Put(TTCP50, s.TimeToFinal.P50)
+		o.PutAs(TTCP99, "time to consistency "+stats.TailName(s.TimeToFinal)+" (CONFIRMED orders)", stats.Tail(s.TimeToFinal))
+	}
 	o.Put(TTCN, float64(s.TimeToFinal.N))
 	o.Put(SuccessPct, stats.Share(s.ByStatus["CONFIRMED"], n))
 	if s.NotFinal > 0 {

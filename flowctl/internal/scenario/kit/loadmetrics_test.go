@@ -36,3 +36,18 @@ func TestTimeToConsistencyIsOverConfirmedOrders(t *testing.T) {
 		t.Errorf("statuses = %v: the orders left out must still be counted", o.ByStatus)
 	}
 }
+
+// TestNoConsistencyWithoutConfirmedOrders: sync's downstream-down has only
+// FAILED orders; a p50 of no samples is recorded as no number, not 0 ms.
+func TestNoConsistencyWithoutConfirmedOrders(t *testing.T) {
+	res := load.Result{Orders: []load.Placed{placed("FAILED", 1), placed("FAILED", 2)}}
+	o := OutcomeOf(load.Summarize(res), len(res.Orders))
+	for _, k := range []MetricKey{TTCP50.Key, TTCP99.Key} {
+		if m, ok := o.Metric(k); ok {
+			t.Errorf("%s = %g %s over no CONFIRMED order", k, m.Value, m.Unit)
+		}
+	}
+	if n, ok := o.Metric(TTCN.Key); !ok || n.Value != 0 {
+		t.Errorf("time to consistency n = %+v, want 0 recorded", n)
+	}
+}
