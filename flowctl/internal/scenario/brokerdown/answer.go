@@ -1,6 +1,8 @@
 package brokerdown
 
 import (
+	"fmt"
+
 	"github.com/orderflow/platform/config"
 
 	"github.com/orderflow/flowctl/internal/scenario/kit"
@@ -22,4 +24,19 @@ func saysDelay(o kit.Outcome) string {
 		s += "; all final " + c + " after it returned"
 	}
 	return s + "; final " + spread + " after placement"
+}
+
+// saysOperate answers the operate-a-broker question in words: what a
+// stopped broker did to the orders, and how long they took to recover.
+func saysOperate(o kit.Outcome) string {
+	pending, okP := o.Count(PendingWhileDown)
+	n, okN := o.Count(kit.Orders)
+	if !okP || !okN {
+		return ""
+	}
+	s := fmt.Sprintf("%d of the %d orders placed were not final when read while Kafka was down", pending, n)
+	if c, ok := o.Ms(kit.CatchUp); ok {
+		s += "; all final " + c + " after it returned"
+	}
+	return s
 }

@@ -28,7 +28,7 @@ var Def = kit.Define(kit.Spec[brokerDownRun]{
 			kit.AcceptedPct.Key, kit.PlacementP99.Key, kit.TTCP50.Key},
 		Answers: []kit.Answer{
 			{Question: kit.DelayedMessage, Place: 1, Keys: []kit.MetricKey{kit.AcceptedPct.Key, kit.CatchUp.Key, kit.TTCP99.Key}, Says: saysDelay},
-			{Question: kit.OperateBroker, Place: 1, Keys: []kit.MetricKey{kit.CatchUp.Key, PendingWhileDown.Key}},
+			{Question: kit.OperateBroker, Place: 1, Keys: []kit.MetricKey{kit.CatchUp.Key, PendingWhileDown.Key}, Says: saysOperate},
 		},
 	},
 	Run: run,

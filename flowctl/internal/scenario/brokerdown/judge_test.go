@@ -31,7 +31,7 @@ func TestJudgeBrokerDown(t *testing.T) {
 	}
 	run := func(accepted, confirmedAnswers int, outbox float64, outboxOK bool) brokerDownRun {
 		return brokerDownRun{N: 4, Accepted: accepted, ConfirmedAnswers: confirmedAnswers, Read: 4, PendingRead: 4,
-			Outbox: outbox, OutboxOK: outboxOK, OutboxBy: map[string]float64{"order-svc": outbox - 1, "inventory-svc": 1},
+			Outbox: outbox, OutboxOK: outboxOK, OutboxBy: map[string]float64{"order-svc": outbox - 1, "inventory-svc": 1, "invoicing-svc": 0},
 			WasRunning: true, DownAt: downAt, UpAt: upAt}
 	}
 	for _, c := range []struct {

@@ -108,7 +108,9 @@ func outboxText(by map[string]float64) string {
 	counts := map[string]int{}
 	for svc, v := range by {
 		total += v
-		counts[svc] = int(v)
+		if v > 0 { // a service with an empty outbox says nothing here
+			counts[svc] = int(v)
+		}
 	}
 	return fmt.Sprintf("%.0f events waiting in the outboxes, read from the services' /metrics while Kafka was down (%s)", total, kit.StatusList(counts))
 }

@@ -17,3 +17,14 @@ func saysCoupling(o kit.Outcome) string {
 	}
 	return s
 }
+
+// saysOperate answers the operate-a-broker question in words: the backlog
+// the broker held for inventory-svc while it was down, and the catch-up.
+func saysOperate(o kit.Outcome) string {
+	backlog, okB := o.Count(kit.Backlog)
+	caughtUp, okC := o.Ms(kit.CatchUp)
+	if !okB || !okC {
+		return ""
+	}
+	return kit.Counted(backlog, "event") + " waited in the broker for inventory-svc while it was down; all orders final " + caughtUp + " after it came back"
+}

@@ -28,7 +28,7 @@ var Def = kit.Define(kit.Spec[outage]{
 			kit.AcceptedPct.Key, kit.PlacementP99.Key, kit.TTCP50.Key},
 		Answers: []kit.Answer{
 			{Question: kit.Coupling, Place: 1, Keys: []kit.MetricKey{kit.SuccessPct.Key, kit.AcceptedPct.Key}, Says: saysCoupling},
-			{Question: kit.OperateBroker, Place: 2, Keys: []kit.MetricKey{kit.Backlog.Key, kit.CatchUp.Key}},
+			{Question: kit.OperateBroker, Place: 2, Keys: []kit.MetricKey{kit.Backlog.Key, kit.CatchUp.Key}, Says: saysOperate},
 		},
 	},
 	Run:   run,
