@@ -41,7 +41,8 @@ func keyNumbers(o scenario.Outcome) string {
 // over samples, their n: "20 ms (n=40)".
 func valueWithN(o scenario.Outcome, m scenario.Metric) string {
 	v := shortValue(m)
-	if n, ok := sampleSize(o, m.Key); ok {
+	// A label of the run's own may say its n already: "… p50 (n=20)".
+	if n, ok := sampleSize(o, m.Key); ok && !strings.Contains(m.Label, "(n=") {
 		v += " (" + stats.N(n) + ")"
 	}
 	return v

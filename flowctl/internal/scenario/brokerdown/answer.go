@@ -1,11 +1,10 @@
 package brokerdown
 
 import (
-	"fmt"
-
 	"github.com/orderflow/platform/config"
 
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stats"
 )
 
 // saysDelay answers the delayed-message question in words: how many orders
@@ -34,7 +33,7 @@ func saysOperate(o kit.Outcome) string {
 	if !okP || !okN {
 		return ""
 	}
-	s := fmt.Sprintf("%d of the %d orders placed were not final when read while Kafka was down", pending, n)
+	s := stats.Of(pending, n, "orders") + " placed were not final when read while Kafka was down"
 	if c, ok := o.Ms(kit.CatchUp); ok {
 		s += "; all final " + c + " after it returned"
 	}
