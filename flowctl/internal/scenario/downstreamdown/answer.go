@@ -1,6 +1,9 @@
 package downstreamdown
 
-import "github.com/orderflow/flowctl/internal/scenario/kit"
+import (
+	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/platform/config"
+)
 
 // saysCoupling answers the coupling question in words, from the outcome's
 // metrics: how many orders a client could place while inventory-svc was
@@ -21,6 +24,13 @@ func saysCoupling(o kit.Outcome) string {
 // saysOperate answers the operate-a-broker question in words: the backlog
 // the broker held for inventory-svc while it was down, and the catch-up.
 func saysOperate(o kit.Outcome) string {
+	if o.Mode == string(config.ModeSync) {
+		failed, ok := o.OrdersOf(FailedWhileDownPct)
+		if !ok {
+			return ""
+		}
+		return "no broker to hold them: " + failed + " failed while inventory-svc was down"
+	}
 	backlog, okB := o.Count(kit.Backlog)
 	caughtUp, okC := o.Ms(kit.CatchUp)
 	if !okB || !okC {
