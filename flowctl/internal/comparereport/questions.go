@@ -57,11 +57,10 @@ func answerRowOf(run scenario.Run, a kit.Answer, modes []string) answerRow {
 	for _, m := range modes {
 		o, ok := outcomeOf(run, m)
 		text := "–"
-		switch {
-		case !ok:
-		case a.Says != nil && a.Says(o) != "":
+		if ok && a.Says != nil {
 			text = a.Says(o)
-		default:
+		}
+		if ok && (a.Says == nil || text == "") {
 			text = metricWords(o, a.Keys)
 		}
 		row.Cells = append(row.Cells, text)
