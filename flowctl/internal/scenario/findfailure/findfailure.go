@@ -24,7 +24,7 @@ var Def = kit.Define(kit.Spec[traced]{
 		Headline: []kit.MetricKey{Traces.Key("child"), Traces.Key("link"), Traces.Key("off")},
 		Answers: []kit.Answer{
 			{Question: kit.DelayedMessage, Place: 2, Keys: []kit.MetricKey{Recovered.Key}},
-			{Question: kit.OperateBroker, Place: 3, Keys: []kit.MetricKey{Traces.Key("child"), Traces.Key("link"), Traces.Key("off"), Lookups.Key("off")}},
+			{Question: kit.OperateBroker, Place: 3, Keys: []kit.MetricKey{Traces.Key("child"), Traces.Key("link"), Traces.Key("off"), Lookups.Key("off")}, Says: saysTraces},
 		},
 	},
 	Run:    run,

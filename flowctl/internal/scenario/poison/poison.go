@@ -30,7 +30,7 @@ var Def = kit.Define(kit.Spec[poisoned]{
 		Metrics: []kit.MetricDef{RefusedStatus, NextOrderTTC, DeadLetters, DLQAfter, StateChanges,
 			RetryPartitions, RetryOrdersBehind, RetryMaxWait},
 		Headline: []kit.MetricKey{DeadLetters.Key, DLQAfter.Key, RefusedStatus.Key},
-		Answers:  []kit.Answer{{Question: kit.DelayedMessage, Place: 3, Keys: []kit.MetricKey{DeadLetters.Key, DLQAfter.Key}}},
+		Answers:  []kit.Answer{{Question: kit.DelayedMessage, Place: 3, Keys: []kit.MetricKey{DeadLetters.Key, DLQAfter.Key}, Says: saysDelay}},
 	},
 	Run:   run,
 	Judge: judge,

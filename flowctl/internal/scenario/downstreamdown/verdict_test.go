@@ -1,0 +1,35 @@
+package downstreamdown
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/load"
+)
+
+// TestVerdictSaysWhatItsNumbersAre: the backlog says whose events wait
+// where and when they were counted (59 for 60 orders: the outbox had not
+// published the last), and the catch-up is in the table's unit (it once
+// said "the last 0.0 s after it came back" beside 32 ms).
+func TestVerdictSaysWhatItsNumbersAre(t *testing.T) {
+	downAt := time.Date(2026, 11, 29, 18, 0, 0, 0, time.UTC)
+	upAt := downAt.Add(5 * time.Second)
+	var res load.Result
+	for range 60 {
+		res.Orders = append(res.Orders, load.Placed{HTTPStatus: 202, Order: api.Order{ID: "o", Status: "CONFIRMED", Final: true,
+			UpdatedAt: upAt.Add(32 * time.Millisecond)}})
+	}
+	o := judgeDownstreamDown(config.ModeEvents, res, 60, 60, 0, 59, true, downAt, upAt)
+	for _, want := range []string{
+		"(59 events waiting on orders.v1 for inventory-svc, counted right after the last answer; the outbox had not yet published the other 1)",
+		"the last 32 ms after it came back",
+	} {
+		if !strings.Contains(o.Verdict, want) {
+			t.Errorf("verdict lacks %q:\n%s", want, o.Verdict)
+		}
+	}
+}
