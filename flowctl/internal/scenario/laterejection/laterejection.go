@@ -25,7 +25,7 @@ var Def = kit.Define(kit.Spec[rejections]{
 			LateRejectionP50, LateRejectionTail, LateRejectionN, kit.NotFinal, kit.FollowInterval},
 		Headline: []kit.MetricKey{LateRejected.Key, RejectedInAnswer.Key, LateRejectionP50.Key},
 		Answers: []kit.Answer{{Question: kit.Consistency, Place: 3,
-			Keys: []kit.MetricKey{LateRejected.Key, RejectedInAnswer.Key, LateRejectionP50.Key}}},
+			Keys: []kit.MetricKey{LateRejected.Key, RejectedInAnswer.Key, LateRejectionP50.Key}, Says: saysLate}},
 	},
 	Run: run,
 	Judge: func(mode config.Mode, r rejections) kit.Outcome {
