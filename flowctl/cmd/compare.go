@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orderflow/flowctl/internal/comparereport"
+	"github.com/orderflow/flowctl/internal/stack"
 )
 
 const compareLong = `compare brings both stacks up, runs the chosen scenarios against sync and then
@@ -44,6 +45,13 @@ func newCompareCmd(g *globals) *cobra.Command {
 }
 
 func runCompare(c *cobra.Command, g *globals, f *compareFlags) error {
+	if f.from == "" { // --from renders a recorded run and touches no stack
+		lease, err := g.hold(c, stack.Modes, f.wait)
+		if err != nil {
+			return err
+		}
+		defer lease.Release()
+	}
 	rep, files, err := comparereport.Compare(c.Context(), g.stacks, comparereport.Setup{
 		From: f.from, Names: f.names, Out: f.out, Scenarios: f.setup(g, g.progress(f.asJSON)),
 	})

@@ -3,6 +3,8 @@ package cmd
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/orderflow/platform/config"
+
 	"github.com/orderflow/flowctl/internal/guide"
 	"github.com/orderflow/flowctl/internal/stack"
 )
@@ -41,5 +43,10 @@ func runWalkthrough(c *cobra.Command, g *globals, f *walkthroughFlags) error {
 	if err != nil {
 		return err
 	}
+	lease, err := g.hold(c, []config.Mode{m}, f.wait)
+	if err != nil {
+		return err
+	}
+	defer lease.Release()
 	return guide.Walkthrough(c.Context(), g.stacks, m, f.setup(g, g.env.Stdout))
 }
