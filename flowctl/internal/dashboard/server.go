@@ -52,6 +52,9 @@ type Config struct {
 	Public bool
 	// Key, when set, is wanted on every /api/ call (see KeyHeader).
 	Key string
+	// Lock takes the stacks' run locks for a scenario or load from the
+	// page; nil takes none.
+	Lock Locker
 }
 
 // Server is the dashboard.

@@ -34,8 +34,11 @@ type BusyError struct {
 	Holder Holder
 }
 
-func (e *BusyError) Error() string {
-	return fmt.Sprintf("the %s stack is busy: %s — wait for it, or pass --wait", e.Mode, e.Holder.describe())
+func (e *BusyError) Error() string { return e.Busy() + " — wait for it, or pass --wait" }
+
+// Busy is the refusal without the CLI's advice (the dashboard has no --wait).
+func (e *BusyError) Busy() string {
+	return fmt.Sprintf("the %s stack is busy: %s", e.Mode, e.Holder.describe())
 }
 
 // describe is "`cmd` (pid 4242) since 20:01:02", or what is known of it.
