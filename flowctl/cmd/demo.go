@@ -63,6 +63,6 @@ func runDemo(c *cobra.Command, g *globals, f *demoFlags) error {
 		return printJSON(g.env.Stdout, report.DemoJSON{DemoResult: res, Summary: sum})
 	}
 	report.Demo(g.env.Stdout, res, sum)
-	report.DemoFooter(g.env.Stdout, res)
+	report.DemoFooter(g.env.Stdout, res, g.stacks.Command())
 	return nil
 }
