@@ -40,7 +40,7 @@ func newCompareCmd(g *globals) *cobra.Command {
 	f.register(c)
 	c.Flags().StringSliceVar(&f.names, "scenarios", []string{"all"}, "scenarios to run, comma-separated, or all")
 	c.Flags().StringVar(&f.out, "out", "reports", "directory the report goes under (relative to the repository root)")
-	c.Flags().StringVar(&f.from, "from", "", "render the report again from a recorded results.json; runs nothing")
+	c.Flags().StringVar(&f.from, "from", "", "render the report again from a recorded results.json, under --out/<its start time>/; runs nothing")
 	return c
 }
 
