@@ -47,7 +47,8 @@ func EndOffsets(ctx context.Context, brokers []string, topics ...string) (Offset
 
 // OffsetsAt are, per partition of topics, the first offset whose record's
 // timestamp is at or after at (the end offset when none is), as Kafka's
-// `--reset-offsets --to-datetime` finds them.
+// `--reset-offsets --to-datetime` finds them. The zero time is before
+// every record: the first offsets.
 func OffsetsAt(ctx context.Context, brokers []string, at time.Time, topics ...string) (Offsets, error) {
 	s, err := newSession(brokers)
 	if err != nil {
