@@ -25,12 +25,27 @@ type LogMark struct {
 	// Start is each topic's end offsets then (the three topics and their
 	// dead-letter topics): the run reads from there.
 	Start kafkalog.Offsets
+	LogSize
+}
+
+// LogSize is how big the events log was.
+type LogSize struct {
 	// Events counts the records the three topics held.
-	Events int64
+	Events int64 `json:"events"`
 	// Bytes is the broker's log dir (usage.LogDir.Written); BytesMeasured
 	// is false when the runtime does not measure it.
-	Bytes         int64
-	BytesMeasured bool
+	Bytes         int64 `json:"written_bytes,omitempty"`
+	BytesMeasured bool  `json:"bytes_measured"`
+}
+
+// String says the size in a line: "57024 events in the three topics,
+// 92274688 bytes written in the broker's log dir".
+func (s LogSize) String() string {
+	line := fmt.Sprintf("%d events in the three topics", s.Events)
+	if s.BytesMeasured {
+		line += fmt.Sprintf(", %d bytes written in the broker's log dir", s.Bytes)
+	}
+	return line
 }
 
 // MarkLog marks the events log of t's stack before a run: its end offsets,
@@ -50,7 +65,7 @@ func (e *Env) MarkLog(ctx context.Context, t Target) (LogMark, error) {
 		return m, fmt.Errorf("size of the log: %w", err)
 	}
 	m.Bytes, m.BytesMeasured = e.brokerLogBytes(ctx, t)
-	e.Step("  the log holds %d events before this run; it reads what the run adds", m.Events)
+	e.Step("  the events log holds %s before this run", m.LogSize)
 	return m, nil
 }
 
