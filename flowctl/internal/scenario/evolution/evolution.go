@@ -212,7 +212,7 @@ func judgeEvents(o *kit.Outcome, l lateRead, d deployRun) {
 		not = append(not, "the deploy did not leave every order to complete")
 	}
 	o.Holds = len(not) == 0
-	o.Verdict = fmt.Sprintf("events: a late reader read the three topics from offset 0 with a new consumer group: it %s; %s", foundLine(l), deployLine(d))
+	o.Verdict = fmt.Sprintf("events: a late reader read the three topics from where they ended before the batch, with a new consumer group: it %s; %s", foundLine(l), deployLine(d))
 	if !o.Holds {
 		o.Verdict += " — the claim did not show: " + strings.Join(not, "; ")
 	}
