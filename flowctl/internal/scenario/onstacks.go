@@ -128,6 +128,7 @@ func RunOnStacks(ctx context.Context, s *stack.Stacks, scs []Scenario, modes []c
 			env.Step("(the events log's size before this run is unknown: %v)", err)
 		} else {
 			rep.LogBefore = &mark.LogSize
+			env.Step("  the events log holds %s before this run", mark.LogSize)
 		}
 	}
 	for _, sc := range scs {

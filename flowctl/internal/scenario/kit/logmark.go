@@ -65,7 +65,6 @@ func (e *Env) MarkLog(ctx context.Context, t Target) (LogMark, error) {
 		return m, fmt.Errorf("size of the log: %w", err)
 	}
 	m.Bytes, m.BytesMeasured = e.brokerLogBytes(ctx, t)
-	e.Step("  the events log holds %s before this run", m.LogSize)
 	return m, nil
 }
 
