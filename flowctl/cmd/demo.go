@@ -47,14 +47,18 @@ func runDemo(c *cobra.Command, g *globals, f *demoFlags) error {
 	if err != nil {
 		return err
 	}
+	// With --json, stdout carries only the JSON; the steps go to stderr.
+	progress := g.progress(f.asJSON)
+	set := guide.DemoSetup{Mode: mode, Orders: f.n, Up: f.upFlags.options(progress), Stderr: g.env.Stderr}
+	if err := set.Check(); err != nil {
+		return err
+	}
 	lease, err := g.hold(c, []config.Mode{mode}, f.wait)
 	if err != nil {
 		return err
 	}
 	defer lease.Release()
-	// With --json, stdout carries only the JSON; the steps go to stderr.
-	progress := g.progress(f.asJSON)
-	res, err := guide.Demo(c.Context(), g.stacks, guide.DemoSetup{Mode: mode, Orders: f.n, Up: f.upFlags.options(progress), Stderr: g.env.Stderr})
+	res, err := guide.Demo(c.Context(), g.stacks, set)
 	if err != nil {
 		return err
 	}

@@ -67,10 +67,14 @@ func runWalkthrough(c *cobra.Command, g *globals, f *walkthroughFlags) error {
 	if err != nil {
 		return err
 	}
+	set := f.setup(g, g.env.Stdout)
+	if err := set.Check(); err != nil { // flags first: a busy stack is not the first thing to fix
+		return err
+	}
 	lease, err := g.hold(c, []config.Mode{m}, f.wait)
 	if err != nil {
 		return err
 	}
 	defer lease.Release()
-	return guide.Walkthrough(c.Context(), g.stacks, m, f.setup(g, g.env.Stdout))
+	return guide.Walkthrough(c.Context(), g.stacks, m, set)
 }
