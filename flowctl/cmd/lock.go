@@ -26,10 +26,11 @@ func (g *globals) hold(c *cobra.Command, modes []config.Mode, wait bool) (*stack
 }
 
 // commandLine is c as the user could type it again: its path, arguments
-// and the flags they set (the holder's text other runs show).
+// and the flags they set, its own and the global ones (the holder's text
+// other runs show).
 func commandLine(c *cobra.Command) string {
 	parts := append([]string{c.CommandPath()}, c.Flags().Args()...)
-	c.Flags().Visit(func(f *pflag.Flag) {
+	visit := func(f *pflag.Flag) {
 		if f.Value.Type() == "bool" && f.Value.String() == "true" {
 			parts = append(parts, "--"+f.Name)
 			return
@@ -39,6 +40,7 @@ func commandLine(c *cobra.Command) string {
 			v = strings.Join(sv.GetSlice(), ",")
 		}
 		parts = append(parts, "--"+f.Name+" "+v)
-	})
+	}
+	c.Flags().Visit(visit) // the global flags are merged in by the time a command runs
 	return strings.Join(parts, " ")
 }

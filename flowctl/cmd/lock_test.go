@@ -54,3 +54,4 @@ func TestRunOnABusyStackIsRefusedWithItsHolder(t *testing.T) {
 		}
 	}
 }
+
