@@ -54,4 +54,3 @@ func TestRunOnABusyStackIsRefusedWithItsHolder(t *testing.T) {
 		}
 	}
 }
-
