@@ -18,7 +18,7 @@ func main() {
 	defer stop()
 	if err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "flowctl:", err)
-		os.Exit(1)
+		os.Exit(cmd.ExitCode(err))
 	}
 }
 

@@ -34,13 +34,15 @@ func TestScenariosNative(t *testing.T) {
 		if err := os.WriteFile(results, []byte(stdout), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		out, _, err := c.run("compare", "--from", results)
+		outDir := t.TempDir()
+		out, _, err := c.run("compare", "--from", results, "--out", outDir)
 		if err != nil {
 			t.Fatalf("compare --from: %v\n%s", err, out)
 		}
+		// Under --out/<the run's start time>/, not beside the recording.
 		for _, name := range []string{comparereport.ReportMarkdown, comparereport.ReportHTML, comparereport.ResultsJSON} {
-			if _, err := os.Stat(filepath.Join(filepath.Dir(results), name)); err != nil {
-				t.Errorf("compare wrote no %s: %v", name, err)
+			if found, _ := filepath.Glob(filepath.Join(outDir, "*", name)); len(found) != 1 {
+				t.Errorf("compare wrote no %s under %s", name, outDir)
 			}
 		}
 		for _, s := range scenario.Names() {

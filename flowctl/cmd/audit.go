@@ -28,6 +28,7 @@ type auditFlags struct {
 	mode   string
 	settle time.Duration
 	asJSON bool
+	wait   bool
 }
 
 func newAuditCmd(g *globals) *cobra.Command {
@@ -44,6 +45,7 @@ func newAuditCmd(g *globals) *cobra.Command {
 	c.Flags().StringVar(&f.mode, "mode", "", "sync, events or both (required)")
 	c.Flags().DurationVar(&f.settle, "settle", 0, "re-check until no breach or this much time has passed (0: check once)")
 	c.Flags().BoolVar(&f.asJSON, "json", false, "print the reports as JSON")
+	c.Flags().BoolVar(&f.wait, "wait", false, "with --settle: "+waitUsage)
 	return c
 }
 
@@ -54,6 +56,13 @@ func runAudit(c *cobra.Command, g *globals, f *auditFlags) error {
 	}
 	if f.settle < 0 {
 		return fmt.Errorf("--settle %s: use 0 (check once) or a positive duration such as 10s", f.settle)
+	}
+	if f.settle > 0 { // a settle waits on the stack: another run would move the ledger under it
+		lease, err := g.hold(c, modes, f.wait)
+		if err != nil {
+			return err
+		}
+		defer lease.Release()
 	}
 	reps, err := audit.OnStacks(c.Context(), g.stacks, modes, audit.Options{Settle: f.settle})
 	if err != nil {

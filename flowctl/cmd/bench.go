@@ -8,6 +8,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/bench"
 	"github.com/orderflow/flowctl/internal/explain"
+	"github.com/orderflow/flowctl/internal/stack"
 )
 
 const benchLong = `bench brings both stacks up and, for each mode in turn (never both at once),
@@ -32,10 +33,10 @@ reference lines).
 
 // benchFlags are bench's flags: the search bounds and the setup.
 type benchFlags struct {
-	cfg    bench.Config
-	set    bench.Setup
-	up     upFlags
-	asJSON bool
+	cfg          bench.Config
+	set          bench.Setup
+	up           upFlags
+	asJSON, wait bool
 }
 
 func newBenchCmd(g *globals) *cobra.Command {
@@ -46,6 +47,11 @@ func newBenchCmd(g *globals) *cobra.Command {
 		Long:  benchLong,
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			lease, err := g.hold(c, stack.Modes, f.wait)
+			if err != nil {
+				return err
+			}
+			defer lease.Release()
 			f.set.Up = f.up.options(g.progress(f.asJSON))
 			res, files, err := bench.OnStacks(c.Context(), g.stacks, f.cfg, f.set)
 			if err != nil {
@@ -79,6 +85,7 @@ func (f *benchFlags) register(c *cobra.Command) {
 	fl.IntVar(&f.set.DrainOrders, "drain-orders", 1000, "orders placed behind inventory-svc's paused consumers (events mode) to measure the drain")
 	fl.StringVar(&f.set.Out, "out", "reports", "directory the report goes under (relative to the repository root)")
 	fl.BoolVar(&f.asJSON, "json", false, "print the result as JSON (progress goes to stderr)")
+	fl.BoolVar(&f.wait, "wait", false, waitUsage)
 	fl.BoolVar(&f.up.noJaeger, "no-jaeger", false, "native runtime: do not start Jaeger (the services then export no traces)")
 	fl.BoolVar(&f.up.build, "build", false, "docker runtime: rebuild the service images")
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orderflow/flowctl/internal/comparereport"
+	"github.com/orderflow/flowctl/internal/stack"
 )
 
 const compareLong = `compare brings both stacks up, runs the chosen scenarios against sync and then
@@ -39,11 +40,18 @@ func newCompareCmd(g *globals) *cobra.Command {
 	f.register(c)
 	c.Flags().StringSliceVar(&f.names, "scenarios", []string{"all"}, "scenarios to run, comma-separated, or all")
 	c.Flags().StringVar(&f.out, "out", "reports", "directory the report goes under (relative to the repository root)")
-	c.Flags().StringVar(&f.from, "from", "", "render the report again from a recorded results.json; runs nothing")
+	c.Flags().StringVar(&f.from, "from", "", "render the report again from a recorded results.json, under --out/<its start time>/; runs nothing")
 	return c
 }
 
 func runCompare(c *cobra.Command, g *globals, f *compareFlags) error {
+	if f.from == "" { // --from renders a recorded run and touches no stack
+		lease, err := g.hold(c, stack.Modes, f.wait)
+		if err != nil {
+			return err
+		}
+		defer lease.Release()
+	}
 	rep, files, err := comparereport.Compare(c.Context(), g.stacks, comparereport.Setup{
 		From: f.from, Names: f.names, Out: f.out, Scenarios: f.setup(g, g.progress(f.asJSON)),
 	})

@@ -3,6 +3,8 @@ package cmd
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/orderflow/platform/config"
+
 	"github.com/orderflow/flowctl/internal/guide"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stack"
@@ -18,8 +20,8 @@ The stack keeps running afterwards; 'flowctl down' stops it.`
 
 type demoFlags struct {
 	upFlags
-	n      int
-	asJSON bool
+	n            int
+	asJSON, wait bool
 }
 
 func newDemoCmd(g *globals) *cobra.Command {
@@ -36,6 +38,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 	f.register(c)
 	c.Flags().IntVar(&f.n, "orders", 8, "how many orders to place (2–500)")
 	c.Flags().BoolVar(&f.asJSON, "json", false, "print the whole result as JSON (steps go to stderr)")
+	c.Flags().BoolVar(&f.wait, "wait", false, waitUsage)
 	return c
 }
 
@@ -46,7 +49,16 @@ func runDemo(c *cobra.Command, g *globals, f *demoFlags) error {
 	}
 	// With --json, stdout carries only the JSON; the steps go to stderr.
 	progress := g.progress(f.asJSON)
-	res, err := guide.Demo(c.Context(), g.stacks, guide.DemoSetup{Mode: mode, Orders: f.n, Up: f.upFlags.options(progress), Stderr: g.env.Stderr})
+	set := guide.DemoSetup{Mode: mode, Orders: f.n, Up: f.upFlags.options(progress), Stderr: g.env.Stderr}
+	if err := set.Check(); err != nil {
+		return err
+	}
+	lease, err := g.hold(c, []config.Mode{mode}, f.wait)
+	if err != nil {
+		return err
+	}
+	defer lease.Release()
+	res, err := guide.Demo(c.Context(), g.stacks, set)
 	if err != nil {
 		return err
 	}
@@ -55,6 +67,6 @@ func runDemo(c *cobra.Command, g *globals, f *demoFlags) error {
 		return printJSON(g.env.Stdout, report.DemoJSON{DemoResult: res, Summary: sum})
 	}
 	report.Demo(g.env.Stdout, res, sum)
-	report.DemoFooter(g.env.Stdout, res)
+	report.DemoFooter(g.env.Stdout, res, g.stacks.Command())
 	return nil
 }

@@ -111,7 +111,7 @@ func newDLQRedriveCmd(g *globals, target func(context.Context) (dlqTarget, error
 	}
 	fl := c.Flags()
 	fl.BoolVar(&f.all, "all", false, "every dead letter not redriven yet")
-	fl.StringSliceVar(&f.ids, "event-id", nil, "the dead letter(s) of this event id (repeat or comma-separate)")
+	fl.StringSliceVar(&f.ids, "event-id", nil, "the dead letter(s) of this event id, or of the one id it is the start of (repeat or comma-separate)")
 	fl.StringVar(&f.topic, "topic", "", "every dead letter of one dead-letter topic: orders.v1.dlq, inventory.v1.dlq or invoicing.v1.dlq")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "show what would be republished; write nothing")
 	fl.BoolVar(&f.asJSON, "json", false, "print JSON")
@@ -120,12 +120,29 @@ func newDLQRedriveCmd(g *globals, target func(context.Context) (dlqTarget, error
 	return c
 }
 
+// fullIDs are --event-id's ids made whole: a short id (a unique prefix, as
+// scenarios print them) names the dead letter it starts.
+func (f *redriveFlags) fullIDs(ctx context.Context, t dlqTarget) ([]string, error) {
+	if len(f.ids) == 0 {
+		return nil, nil
+	}
+	entries, err := kafkalog.ListDLQ(ctx, t.brokers, t.prefix)
+	if err != nil {
+		return nil, explain.Interrupted(ctx, fmt.Errorf("list dead letters: %w", err))
+	}
+	return deadletter.ResolveIDs(f.ids, entries)
+}
+
 func runRedrive(c *cobra.Command, g *globals, f *redriveFlags) error {
 	t, err := f.target(c.Context())
 	if err != nil {
 		return err
 	}
-	sel, unmatched, err := deadletter.Selector(t.prefix, f.all, f.ids, f.topic)
+	ids, err := f.fullIDs(c.Context(), t)
+	if err != nil {
+		return err
+	}
+	sel, unmatched, err := deadletter.Selector(t.prefix, f.all, ids, f.topic)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ type loadFlags struct {
 	mode             string
 	rate             float64
 	duration, settle time.Duration
-	asJSON           bool
+	asJSON, wait     bool
 }
 
 func newLoadCmd(g *globals) *cobra.Command {
@@ -44,6 +44,7 @@ func newLoadCmd(g *globals) *cobra.Command {
 	c.Flags().DurationVar(&f.duration, "duration", 10*time.Second, "how long to place orders")
 	c.Flags().DurationVar(&f.settle, "settle", time.Minute, "how long to wait for the orders to become final")
 	c.Flags().BoolVar(&f.asJSON, "json", false, "print the results as JSON (progress goes to stderr)")
+	c.Flags().BoolVar(&f.wait, "wait", false, waitUsage)
 	return c
 }
 
@@ -52,6 +53,11 @@ func runLoad(c *cobra.Command, g *globals, f *loadFlags) error {
 	if err != nil {
 		return fmt.Errorf("--mode %q: %w", f.mode, err)
 	}
+	lease, err := g.hold(c, modes, f.wait)
+	if err != nil {
+		return err
+	}
+	defer lease.Release()
 	progress := g.progress(f.asJSON)
 	results, err := load.OnStacks(c.Context(), g.stacks, modes, load.Setup{
 		Rate: f.rate, Duration: f.duration, Settle: f.settle,

@@ -112,6 +112,9 @@ func runPlace(c *cobra.Command, g *globals, f *placeFlags) error {
 // placeRequest builds an order from --customer and the --item flags.
 func placeRequest(customer string, items []string) (api.PlaceRequest, error) {
 	req := api.PlaceRequest{CustomerID: customer}
+	if strings.TrimSpace(customer) == "" { // said here, not as the server's "minimum string length is 1"
+		return req, errors.New("--customer is required (e.g. --customer cust-1)")
+	}
 	for _, it := range items {
 		l, err := parseItem(it)
 		if err != nil {

@@ -24,7 +24,11 @@ something is broken on purpose:
   flowctl fault set invoicing --mode events --decline-rate 1
   flowctl order watch --mode events --item SKU-001:1     (declined, released, FAILED)
 
---json prints one JSON object per step (NDJSON).`
+--json prints one JSON object per step (NDJSON).
+
+Exit status: 0 when the order is done (final, whatever its status, and
+nothing left to undo); 2 when --timeout passes first — the expected end while
+a consumer is paused, as in the exercises; 1 for anything else.`
 
 type watchFlags struct {
 	orderFlags

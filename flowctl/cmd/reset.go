@@ -21,7 +21,7 @@ volumes). Asks for confirmation unless --yes.
 
 func newResetCmd(g *globals) *cobra.Command {
 	var mode string
-	var yes bool
+	var yes, wait bool
 	c := &cobra.Command{
 		Use:   "reset [--mode sync|events|both] [--yes]",
 		Short: "Bring a stack back to its first-start state: databases, topics, dead letters, consumer groups",
@@ -38,6 +38,11 @@ func newResetCmd(g *globals) *cobra.Command {
 					return err
 				}
 			}
+			lease, err := g.hold(c, modes, wait)
+			if err != nil {
+				return err
+			}
+			defer lease.Release()
 			if err := reset.Stacks(c.Context(), g.stacks, modes, w); err != nil {
 				return explain.Interrupted(c.Context(), err)
 			}
@@ -47,5 +52,6 @@ func newResetCmd(g *globals) *cobra.Command {
 	}
 	c.Flags().StringVar(&mode, "mode", "both", "sync, events or both")
 	c.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
+	c.Flags().BoolVar(&wait, "wait", false, waitUsage)
 	return c
 }

@@ -19,6 +19,7 @@ type scenarioFlags struct {
 	size         scenario.Size
 	propagations []string
 	asJSON       bool
+	wait         bool
 }
 
 func (f *scenarioFlags) register(c *cobra.Command) {
@@ -32,6 +33,7 @@ func (f *scenarioFlags) register(c *cobra.Command) {
 	c.Flags().DurationVar(&f.size.Settle, "settle", d.Settle, "how long to wait for orders to become final")
 	c.Flags().StringSliceVar(&f.propagations, "propagation", []string{"child", "link", "off"}, "TRACE_PROPAGATION settings find-the-failure compares")
 	c.Flags().BoolVar(&f.asJSON, "json", false, "print the results as JSON (progress goes to stderr)")
+	c.Flags().BoolVar(&f.wait, "wait", false, waitUsage)
 }
 
 // setup is the flags as the scenarios take them, showing progress on w.
@@ -103,6 +105,11 @@ func runScenarioCmd(c *cobra.Command, g *globals, f *scenarioCmdFlags, args []st
 	if err := set.Check(); err != nil {
 		return err
 	}
+	lease, err := g.hold(c, modes, f.wait)
+	if err != nil {
+		return err
+	}
+	defer lease.Release()
 	rep, err := scenario.RunOnStacks(c.Context(), g.stacks, scs, modes, set, func(r scenario.Run) {
 		if !f.asJSON {
 			report.ScenarioRun(g.env.Stdout, r, isTerminal(g.env.Stdout))

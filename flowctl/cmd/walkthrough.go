@@ -1,9 +1,14 @@
 package cmd
 
 import (
+	"time"
+
 	"github.com/spf13/cobra"
 
+	"github.com/orderflow/platform/config"
+
 	"github.com/orderflow/flowctl/internal/guide"
+	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/stack"
 )
 
@@ -29,11 +34,32 @@ func newWalkthroughCmd(g *globals) *cobra.Command {
 			return runWalkthrough(c, g, f)
 		},
 	}
-	c.Flags().StringVar(&f.mode, "mode", "", "sync or events (required)")
 	f.register(c)
-	_ = c.Flags().Set("orders", "20")
-	_ = c.Flags().Set("down-for", "3s")
 	return c
+}
+
+// walkthroughSize is what the tour runs: fewer orders and a shorter outage
+// than the scenarios' default, so the room waits less.
+func walkthroughSize() scenario.Size {
+	z := scenario.DefaultSize
+	z.Orders, z.DownFor = 20, 3*time.Second
+	return z
+}
+
+// register adds the flags the walkthrough uses, with the defaults it uses:
+// its two scenarios take no --latency or --propagation, and it prints no
+// JSON.
+func (f *walkthroughFlags) register(c *cobra.Command) {
+	f.size = walkthroughSize()
+	fl := c.Flags()
+	fl.StringVar(&f.mode, "mode", "", "sync or events (required)")
+	fl.BoolVar(&f.up.noJaeger, "no-jaeger", false, "native runtime: do not start Jaeger (step 3, the trace, is skipped)")
+	fl.BoolVar(&f.up.build, "build", false, "docker runtime: rebuild the service images")
+	fl.IntVar(&f.size.Orders, "orders", f.size.Orders, "orders per step (steps 1 and 2)")
+	fl.Float64Var(&f.size.Rate, "rate", f.size.Rate, "orders per second")
+	fl.DurationVar(&f.size.DownFor, "down-for", f.size.DownFor, "how long inventory-svc stays down in step 2")
+	fl.DurationVar(&f.size.Settle, "settle", f.size.Settle, "how long to wait for orders to become final")
+	fl.BoolVar(&f.wait, "wait", false, waitUsage)
 }
 
 func runWalkthrough(c *cobra.Command, g *globals, f *walkthroughFlags) error {
@@ -41,5 +67,14 @@ func runWalkthrough(c *cobra.Command, g *globals, f *walkthroughFlags) error {
 	if err != nil {
 		return err
 	}
-	return guide.Walkthrough(c.Context(), g.stacks, m, f.setup(g, g.env.Stdout))
+	set := f.setup(g, g.env.Stdout)
+	if err := set.Check(); err != nil { // flags first: a busy stack is not the first thing to fix
+		return err
+	}
+	lease, err := g.hold(c, []config.Mode{m}, f.wait)
+	if err != nil {
+		return err
+	}
+	defer lease.Release()
+	return guide.Walkthrough(c.Context(), g.stacks, m, set)
 }

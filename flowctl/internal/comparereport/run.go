@@ -14,7 +14,8 @@ import (
 // Setup is what `flowctl compare` sets.
 type Setup struct {
 	// From, when set, is a recorded results.json to render again: nothing
-	// runs and the report goes beside it.
+	// runs and the report goes under Out like a new run's (not beside the
+	// recording: docs/runs holds what the docs quote, and stays as recorded).
 	From string
 	// Names are the scenarios to run ("all": every one).
 	Names []string
@@ -49,7 +50,8 @@ func results(ctx context.Context, s *stack.Stacks, set Setup) (scenario.Report, 
 		if err != nil {
 			return r, "", fmt.Errorf("--from: %w (use a results.json that compare or `scenario --json` wrote)", err)
 		}
-		return r, filepath.Dir(set.From), nil
+		dir, err := reportDir(s, set.Out, r, filepath.Base(filepath.Dir(set.From)))
+		return r, dir, err
 	}
 	scs, err := scenario.Lookup(set.Names)
 	if err != nil {
@@ -66,13 +68,26 @@ func results(ctx context.Context, s *stack.Stacks, set Setup) (scenario.Report, 
 	if err != nil {
 		return rep, "", err
 	}
-	l, err := s.Layout()
-	if err != nil {
-		return rep, "", err
+	dir, err := reportDir(s, set.Out, rep, "")
+	return rep, dir, err
+}
+
+// reportDir is <out>/<the run's start time> (out "" is reports/, relative
+// to the repository root unless absolute); a recording without a start time
+// goes under the name of the directory it was read from.
+func reportDir(s *stack.Stacks, out string, rep scenario.Report, name string) (string, error) {
+	if out == "" {
+		out = "reports"
 	}
-	out := set.Out
 	if !filepath.IsAbs(out) {
+		l, err := s.Layout()
+		if err != nil {
+			return "", err
+		}
 		out = filepath.Join(l.Root, out)
 	}
-	return rep, filepath.Join(out, rep.Started.Local().Format("20060102-150405")), nil
+	if !rep.Started.IsZero() || name == "" {
+		name = rep.Started.Local().Format("20060102-150405")
+	}
+	return filepath.Join(out, name), nil
 }

@@ -26,12 +26,17 @@ func TestCompareFromARecordedRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	from := filepath.Join(t.TempDir(), "results.json")
+	recorded := filepath.Join(t.TempDir(), "docs", "runs", "x")
+	if err := os.MkdirAll(recorded, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	from := filepath.Join(recorded, "results.json")
 	if err := os.WriteFile(from, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	out := filepath.Join(t.TempDir(), "reports")
 	s, rt := noStacks(t)
-	rep, files, err := Compare(context.Background(), s, Setup{From: from, Names: []string{"all"}})
+	rep, files, err := Compare(context.Background(), s, Setup{From: from, Names: []string{"all"}, Out: out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,12 +44,16 @@ func TestCompareFromARecordedRun(t *testing.T) {
 		t.Errorf("%d runs, brought up %v; want the fixture's 8 runs and nothing up", len(rep.Runs), rt.Ups())
 	}
 	for _, f := range files {
-		if filepath.Dir(f) != filepath.Dir(from) {
-			t.Errorf("%s is not beside %s", f, from)
+		// Rendered again under --out, never into the recording's directory.
+		if want := filepath.Join(out, rep.Started.Local().Format("20060102-150405")); filepath.Dir(f) != want {
+			t.Errorf("%s is not in %s", f, want)
 		}
 		if _, err := os.Stat(f); err != nil {
 			t.Error(err)
 		}
+	}
+	if after, _ := os.ReadDir(recorded); len(after) != 1 {
+		t.Errorf("the recording's directory holds %d files after the render, want its results.json only", len(after))
 	}
 	if len(files) < 3 {
 		t.Errorf("files = %v, want report.md, report.html and results.json at least", files)

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -74,6 +75,10 @@ func ForStacks(s *stack.Stacks, modes []config.Mode, f Flags) (*Server, error) {
 		Reports:     []string{filepath.Join(l.Root, "reports"), l.RunDir},
 		Size:        f.Size,
 		Public:      f.Public,
+		Lock: func(ctx context.Context, modes []config.Mode, what string) (func(), error) {
+			lease, err := s.Lock(ctx, modes, what, stack.LockWait{})
+			return lease.Release, err
+		},
 	}
 	for _, m := range modes {
 		cfg.Stacks = append(cfg.Stacks, Stack{Mode: m, URLs: s.URLs(m)})

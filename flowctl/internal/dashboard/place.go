@@ -164,10 +164,27 @@ func (s *Server) startLoad(w http.ResponseWriter, r *http.Request) {
 		conflict(w, "A load is running", fmt.Sprintf("the %s stack is still under a load from here: wait for it to end", busy.mode))
 		return
 	}
-	for _, ms := range mss {
-		go s.runLoad(ms, req.Rate, n)
+	release, ok := s.holdStacks(w, r, loadModes(mss), fmt.Sprintf("load --mode %s --rate %g --duration %gs", req.Mode, req.Rate, req.DurationS))
+	if !ok {
+		for _, ms := range mss {
+			ms.loading.Store(false)
+		}
+		return
 	}
+	var wg sync.WaitGroup
+	for _, ms := range mss {
+		wg.Go(func() { s.runLoad(ms, req.Rate, n) })
+	}
+	go func() { wg.Wait(); release() }()
 	writeJSON(w, http.StatusAccepted, map[string]any{"modes": req.Mode, "orders_per_stack": n, "rate": req.Rate, "duration_s": req.DurationS})
+}
+
+func loadModes(mss []*modeState) []config.Mode {
+	modes := make([]config.Mode, len(mss))
+	for i, ms := range mss {
+		modes[i] = ms.mode
+	}
+	return modes
 }
 
 // claimLoad marks every stack of mss as loading, or none: two requests at

@@ -89,11 +89,6 @@ func (s *Server) runScenario(w http.ResponseWriter, r *http.Request) {
 	for _, ms := range mss {
 		modes, names = append(modes, ms.mode), append(names, string(ms.mode))
 	}
-	ctl, err := s.control(r.Context())
-	if err != nil {
-		failed(w, "No runtime control", err)
-		return
-	}
 	s.scen.mu.Lock()
 	if s.scen.running {
 		s.scen.mu.Unlock()
@@ -102,9 +97,35 @@ func (s *Server) runScenario(w http.ResponseWriter, r *http.Request) {
 	}
 	s.scen.running = true
 	s.scen.mu.Unlock()
+	ctl, release, ok := s.claimScenario(w, r, modes, fmt.Sprintf("scenario %s --mode %s", name, req.Mode))
+	if !ok {
+		s.scen.mu.Lock()
+		s.scen.running = false
+		s.scen.mu.Unlock()
+		return
+	}
 	ev := ScenarioEvent{Name: name, Modes: names, Phase: "running", Started: time.Now().UTC()}
-	go s.scen.run(scenario.All[i], modes, ctl, ev)
+	go func() {
+		defer release()
+		s.scen.run(scenario.All[i], modes, ctl, ev)
+	}()
 	writeJSON(w, http.StatusAccepted, ev)
+}
+
+// claimScenario takes the stacks' run locks, then the runtime's control,
+// or answers why not (and holds nothing).
+func (s *Server) claimScenario(w http.ResponseWriter, r *http.Request, modes []config.Mode, what string) (scenario.Control, func(), bool) {
+	release, ok := s.holdStacks(w, r, modes, what)
+	if !ok {
+		return nil, nil, false
+	}
+	ctl, err := s.control(r.Context())
+	if err != nil {
+		release()
+		failed(w, "No runtime control", err)
+		return nil, nil, false
+	}
+	return ctl, release, true
 }
 
 func (r *scenarioRunner) run(sc scenario.Scenario, modes []config.Mode, ctl scenario.Control, ev ScenarioEvent) {

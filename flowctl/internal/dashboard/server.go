@@ -52,6 +52,9 @@ type Config struct {
 	Public bool
 	// Key, when set, is wanted on every /api/ call (see KeyHeader).
 	Key string
+	// Lock takes the stacks' run locks for a scenario or load from the
+	// page; nil takes none.
+	Lock Locker
 }
 
 // Server is the dashboard.
@@ -61,6 +64,9 @@ type Server struct {
 	modes map[config.Mode]*modeState
 	order []config.Mode
 	scen  *scenarioRunner
+	// scanLimit bounds the events read to find what inventory-svc said
+	// about one order (maxScan; smaller in tests).
+	scanLimit int64
 
 	ctlMu sync.Mutex
 	ctl   scenario.Control
@@ -134,6 +140,7 @@ func New(cfg Config) (*Server, error) {
 		s.order = append(s.order, st.Mode)
 	}
 	s.scen = &scenarioRunner{s: s}
+	s.scanLimit = maxScan
 	return s, nil
 }
 

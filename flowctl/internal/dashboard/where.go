@@ -55,7 +55,7 @@ func (s *Server) where(w http.ResponseWriter, r *http.Request) {
 	if o.Reason != "" {
 		ord.Says += ": " + o.Reason
 	}
-	v.Services = append(v.Services, ord, s.inventoryStanding(ctx, ms, o.ID, o.Timeline), s.invoicingStanding(ctx, ms, o.ID))
+	v.Services = append(v.Services, ord, s.inventoryStanding(ctx, ms, o.ID, o.Timeline, o.PlacedAt), s.invoicingStanding(ctx, ms, o.ID))
 	writeJSON(w, http.StatusOK, v)
 }
 
@@ -83,7 +83,11 @@ func (s *Server) invoicingStanding(ctx context.Context, ms *modeState, id string
 // maxScan bounds the events read to find what inventory-svc said.
 const maxScan = 50000
 
-func (s *Server) inventoryStanding(ctx context.Context, ms *modeState, id string, timeline []api.Step) Standing {
+// scanMargin is how long before the order's placement (order-svc's clock)
+// the scan starts, for a broker whose clock is behind.
+const scanMargin = 5 * time.Second
+
+func (s *Server) inventoryStanding(ctx context.Context, ms *modeState, id string, timeline []api.Step, placed time.Time) Standing {
 	st := Standing{Service: topology.InventorySvc}
 	if ms.mode != config.ModeEvents || len(s.cfg.Brokers) == 0 {
 		// Sync: inventory-svc answered order-svc's call; order-svc recorded it.
@@ -100,13 +104,20 @@ func (s *Server) inventoryStanding(ctx context.Context, ms *modeState, id string
 	}
 	topic := s.cfg.TopicPrefix + events.TopicInventory
 	st.Source = "its events on " + topic + " (Kafka)"
-	// The topic is read whole (no index by order): past a size that takes
-	// too long for a live answer, say so rather than stall the page.
-	if n, err := kafkalog.Records(ctx, s.cfg.Brokers, topic); err == nil && n > maxScan {
-		st.State, st.Says = "NOT ASKED", fmt.Sprintf("%s holds %d events, more than the %d the dashboard scans for one order", topic, n, maxScan)
+	// There is no index by order: the topic is read from the order's
+	// placement on (by the records' timestamps), so what ran before — a
+	// bench's 57,000 events — costs nothing; past a size that takes too long
+	// for a live answer, say so rather than stall the page.
+	from, err := kafkalog.OffsetsAt(ctx, s.cfg.Brokers, placed.Add(-scanMargin), topic)
+	if err != nil {
+		st.State, st.Says, st.Error = "UNREADABLE", "its topic cannot be read", err.Error()
 		return st
 	}
-	recs, err := kafkalog.ReadAll(ctx, s.cfg.Brokers, topic)
+	if n, err := kafkalog.Count(ctx, s.cfg.Brokers, from, topic); err == nil && n > s.scanLimit {
+		st.State, st.Says = "NOT ASKED", fmt.Sprintf("%s holds %d events since the order was placed, more than the %d the dashboard scans for one order", topic, n, s.scanLimit)
+		return st
+	}
+	recs, err := kafkalog.ReadFrom(ctx, s.cfg.Brokers, topic, from[topic])
 	if err != nil {
 		st.State, st.Says, st.Error = "UNREADABLE", "its topic cannot be read", err.Error()
 		return st

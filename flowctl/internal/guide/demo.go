@@ -33,11 +33,20 @@ type DemoSetup struct {
 	Stderr io.Writer
 }
 
+// Check refuses a demo that cannot run, before anything is started or
+// locked.
+func (set DemoSetup) Check() error {
+	if set.Orders < 2 || set.Orders > 500 {
+		return fmt.Errorf("--orders %d: use 2 to 500 (one of them is the always-rejected %s order)", set.Orders, scenario.ScarceSKU)
+	}
+	return nil
+}
+
 // Demo brings the mode's stack up where s says, places the mix of orders
 // and follows each until it is final, and, with Jaeger, its trace.
 func Demo(ctx context.Context, s *stack.Stacks, set DemoSetup) (scenario.DemoResult, error) {
-	if set.Orders < 2 || set.Orders > 500 {
-		return scenario.DemoResult{}, fmt.Errorf("--orders %d: use 2 to 500 (one of them is the always-rejected %s order)", set.Orders, scenario.ScarceSKU)
+	if err := set.Check(); err != nil {
+		return scenario.DemoResult{}, err
 	}
 	progress := set.Up.Progress
 	st, _, err := explain.Up(ctx, s, set.Mode, set.Up, set.Stderr)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/orderflow/platform/config"
@@ -34,16 +35,31 @@ var walkthroughSteps = []struct{ scenario, title string }{
 	{"downstream-down", "inventory-svc goes down while orders arrive"},
 }
 
-// tryNext closes the walkthrough (%[1]s: the mode).
-const tryNext = `
-Try next:
-  flowctl fault set inventory --mode %[1]s --latency 300ms     then place orders and compare
-  flowctl order watch --mode %[1]s --item SKU-001:1            one order, live
-  flowctl scenario list                                        every claim, measured
-  flowctl compare                                              both modes, a report under reports/
-  flowctl dashboard                                            both modes side by side in a browser
-  flowctl down                                                 stop everything
-`
+// tryNext closes the walkthrough: a command (after flowctl; {mode} is the
+// mode) and what it shows.
+var tryNext = [][2]string{
+	{"fault set inventory --mode {mode} --latency 300ms", "then place orders and compare"},
+	{"order watch --mode {mode} --item SKU-001:1", "one order, live"},
+	{"scenario list", "every claim, measured"},
+	{"compare", "both modes, a report under reports/"},
+	{"dashboard", "both modes side by side in a browser"},
+	{"down", "stop everything"},
+}
+
+// printTryNext writes tryNext with flowctl as the user can type it from
+// the repository root (stack.Stacks.Command: it is not on PATH).
+func printTryNext(w io.Writer, flowctl string, m config.Mode) {
+	lines := make([]string, len(tryNext))
+	width := 0
+	for i, t := range tryNext {
+		lines[i] = flowctl + " " + strings.ReplaceAll(t[0], "{mode}", string(m))
+		width = max(width, len(lines[i]))
+	}
+	fmt.Fprintln(w, "\nTry next (from the repository root):")
+	for i, t := range tryNext {
+		fmt.Fprintf(w, "  %-*s   %s\n", width, lines[i], t[1])
+	}
+}
 
 // Walkthrough brings mode's stack up where s says and runs the three steps:
 // the happy path, inventory-svc down while orders arrive, and one order's
@@ -70,7 +86,7 @@ func Walkthrough(ctx context.Context, s *stack.Stacks, m config.Mode, set scenar
 	} else if err := traceOne(ctx, env, m, w, set.Up.TTY); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, tryNext, m)
+	printTryNext(w, s.Command(), m)
 	return nil
 }
 

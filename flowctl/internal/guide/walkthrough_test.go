@@ -73,3 +73,23 @@ func TestWalkthroughStepsAreRegistered(t *testing.T) {
 		}
 	}
 }
+
+// The closing lines name the flowctl that runs, as typed from the root,
+// aligned, with the mode filled in.
+func TestTryNextNamesTheFlowctlThatRuns(t *testing.T) {
+	var out bytes.Buffer
+	printTryNext(&out, ".run/bin/flowctl", config.ModeEvents)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if lines[0] != "Try next (from the repository root):" || len(lines) != len(tryNext)+1 {
+		t.Fatalf("try next:\n%s", out.String())
+	}
+	col := strings.Index(lines[1], "then place orders")
+	for _, l := range lines[1:] {
+		if !strings.HasPrefix(l, "  .run/bin/flowctl ") || strings.Contains(l, "%") || len(l) < col || l[col-1] != ' ' || l[col] == ' ' {
+			t.Errorf("line %q: not `.run/bin/flowctl …` with its note at column %d", l, col)
+		}
+	}
+	if !strings.Contains(out.String(), "order watch --mode events --item SKU-001:1") {
+		t.Errorf("mode not filled in:\n%s", out.String())
+	}
+}

@@ -116,7 +116,7 @@ func ListDLQ(ctx context.Context, brokers []string, prefix string) ([]DLQEntry, 
 func (s *session) listDLQ(ctx context.Context, prefix string) ([]DLQEntry, error) {
 	var out []DLQEntry
 	for _, t := range DLQTopics(prefix) {
-		recs, err := s.readAll(ctx, t)
+		recs, err := s.readFrom(ctx, t, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -150,7 +150,7 @@ func (s *session) listDLQ(ctx context.Context, prefix string) ([]DLQEntry, error
 // redrivenCopies adds to copies every record of topic that a redrive
 // published, keyed by the dead letter it came from. The first copy wins.
 func (s *session) redrivenCopies(ctx context.Context, topic string, copies map[string]Position) error {
-	recs, err := s.readAll(ctx, topic)
+	recs, err := s.readFrom(ctx, topic, nil)
 	if err != nil {
 		return err
 	}

@@ -31,10 +31,12 @@ func ReadAll(ctx context.Context, brokers []string, topic string) ([]Record, err
 		return nil, err
 	}
 	defer s.close()
-	return s.readAll(ctx, topic)
+	return s.readFrom(ctx, topic, nil)
 }
 
-func (s *session) readAll(ctx context.Context, topic string) ([]Record, error) {
+// readFrom reads topic from offsets (nil: each partition's first offset)
+// up to its end offsets as of the call.
+func (s *session) readFrom(ctx context.Context, topic string, offsets map[int]int64) ([]Record, error) {
 	spans, err := s.spans(ctx, topic)
 	if errors.Is(err, ErrUnknownTopic) {
 		return nil, nil
@@ -42,6 +44,7 @@ func (s *session) readAll(ctx context.Context, topic string) ([]Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	spans = from(spans, offsets)
 	// Partitions are read at once: each reader's Close waits for its last
 	// fetch, which the broker holds up to its wait (50 ms) at the end of the log.
 	parts := make([][]Record, len(spans))

@@ -50,6 +50,15 @@ const (
 // that has them would resume there, and the rebuild would silently miss
 // records. An error from fn stops the replay; that record is not committed.
 func Replay(ctx context.Context, brokers []string, topic, group string, fn func(Record) error) (ReplayStats, error) {
+	return ReplayFrom(ctx, brokers, topic, group, nil, fn)
+}
+
+// ReplayFrom is Replay from offsets instead of the first offset (nil: the
+// first): "replay since this run began". The fresh group's offsets are
+// committed there first, as Kafka's `--reset-offsets --to-offset` (or
+// `--to-datetime`, with OffsetsAt) would set them, so the group reads and
+// commits exactly like a service's, only from a chosen point.
+func ReplayFrom(ctx context.Context, brokers []string, topic, group string, offsets map[int]int64, fn func(Record) error) (ReplayStats, error) {
 	stats := ReplayStats{Group: group, Topic: topic}
 	start := time.Now()
 	s, err := newSession(brokers)
@@ -57,9 +66,16 @@ func Replay(ctx context.Context, brokers []string, topic, group string, fn func(
 		return stats, err
 	}
 	defer s.close()
-	pos, end, err := replayRange(ctx, s, topic, group)
+	pos, end, starts, err := replayRange(ctx, s, topic, group, offsets)
 	if err != nil {
 		return stats, err
+	}
+	// Every partition, those with nothing new too: the group then owes
+	// nothing before the run, and its lag is the run's alone.
+	if offsets != nil {
+		if err := s.commitAt(ctx, topic, group, starts); err != nil {
+			return stats, err
+		}
 	}
 	stats.Partitions = len(pos)
 	if len(pos) > 0 {
@@ -78,29 +94,52 @@ func Replay(ctx context.Context, brokers []string, topic, group string, fn func(
 
 // replayRange is what a replay of topic owes, per partition with records:
 // pos, the group's next offset (a fresh group with StartOffset FirstOffset
-// starts at the partition's first offset), and end, the end offset now. It
-// fails when group has committed offsets on topic.
-func replayRange(ctx context.Context, s *session, topic, group string) (pos, end map[int]int64, err error) {
+// starts at the partition's first offset, or at offsets when given), and
+// end, the end offset now; start is where each partition starts, records or
+// not. It fails when group has committed offsets on topic.
+func replayRange(ctx context.Context, s *session, topic, group string, offsets map[int]int64) (pos, end, start map[int]int64, err error) {
 	spans, err := s.spans(ctx, topic)
 	if err != nil {
-		return nil, nil, fmt.Errorf("replay %s: %w", topic, err)
+		return nil, nil, nil, fmt.Errorf("replay %s: %w", topic, err)
 	}
 	committed, err := s.committed(ctx, group, map[string][]span{topic: spans})
 	if err != nil {
-		return nil, nil, fmt.Errorf("replay %s: %w", topic, err)
+		return nil, nil, nil, fmt.Errorf("replay %s: %w", topic, err)
 	}
 	for p, off := range committed[topic] { // a partition missing here has no commit
 		if off >= 0 {
-			return nil, nil, fmt.Errorf("replay %s with group %s: partition %d is committed at %d: %w; pick a new group name", topic, group, p, off, ErrGroupNotFresh)
+			return nil, nil, nil, fmt.Errorf("replay %s with group %s: partition %d is committed at %d: %w; pick a new group name", topic, group, p, off, ErrGroupNotFresh)
 		}
 	}
-	pos, end = map[int]int64{}, map[int]int64{}
-	for _, sp := range spans {
+	pos, end, start = map[int]int64{}, map[int]int64{}, map[int]int64{}
+	for _, sp := range from(spans, offsets) {
+		start[sp.Partition] = sp.First
 		if sp.First < sp.End {
 			pos[sp.Partition], end[sp.Partition] = sp.First, sp.End
 		}
 	}
-	return pos, end, nil
+	return pos, end, start, nil
+}
+
+// commitAt commits the fresh group at pos on topic (a "simple" commit:
+// generation -1, no member), where its reader will start.
+func (s *session) commitAt(ctx context.Context, topic, group string, pos map[int]int64) error {
+	req := &kafka.OffsetCommitRequest{GroupID: group, GenerationID: -1, Topics: map[string][]kafka.OffsetCommit{}}
+	for p, off := range pos {
+		req.Topics[topic] = append(req.Topics[topic], kafka.OffsetCommit{Partition: p, Offset: off})
+	}
+	res, err := s.client.OffsetCommit(ctx, req)
+	if err != nil {
+		return fmt.Errorf("replay %s: set group %s's start offsets: %w", topic, group, err)
+	}
+	for _, ps := range res.Topics {
+		for _, p := range ps {
+			if p.Error != nil {
+				return fmt.Errorf("replay %s: set group %s's start offset on partition %d: %w", topic, group, p.Partition, p.Error)
+			}
+		}
+	}
+	return nil
 }
 
 // replay is one replay in progress: the group's reader, what it still owes

@@ -75,8 +75,21 @@ func Run(ctx context.Context, s Stack, o Order, c Config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return watch(ctx, s.Orders, id, c, w)
+	return watch(ctx, s, id, c, w)
 }
+
+// ExitNotFinal is flowctl's exit status when --timeout passed before the
+// order was done: the expected end of the exercises that pause a consumer,
+// not a failure of the watch (1).
+const ExitNotFinal = 2
+
+// NotFinalError says the watch timed out with the order not done.
+type NotFinalError struct{ msg string }
+
+func (e *NotFinalError) Error() string { return e.msg }
+
+// ExitCode is ExitNotFinal (main exits with it).
+func (e *NotFinalError) ExitCode() int { return ExitNotFinal }
 
 // orderID is o's full id, placing o first when it is new.
 func (s Stack) orderID(ctx context.Context, o Order, quiet bool, w io.Writer) (string, error) {
@@ -99,7 +112,8 @@ func (s Stack) orderID(ctx context.Context, o Order, quiet bool, w io.Writer) (s
 
 // watch prints each new timeline step until the order is final and no
 // compensation is awaited.
-func watch(ctx context.Context, orders *api.Orders, id string, c Config, w io.Writer) error {
+func watch(ctx context.Context, s Stack, id string, c Config, w io.Writer) error {
+	orders := s.Orders
 	p := printer{w: w, enc: json.NewEncoder(w), id: id, json: c.JSON}
 	if !c.JSON {
 		fmt.Fprintf(w, "watching order %s every %s (timeout %s)\n", id, c.Every, c.Timeout)
@@ -122,11 +136,13 @@ func watch(ctx context.Context, orders *api.Orders, id string, c Config, w io.Wr
 		select {
 		case <-ctx.Done():
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) && last.Final {
-				return fmt.Errorf("order %s is %s, yet after %s still waits for %s: what it holds was not undone; look at `flowctl dlq list` and `flowctl trace %s --mode …`",
-					id, last.Status, c.Timeout, strings.Join(api.AwaitedCompensations(last), " and "), report.ShortID(id))
+				// Not the expected end of an exercise: what it held is stuck (exit 1).
+				return fmt.Errorf("order %s is %s, yet after %s still waits for %s: what it holds was not undone; look at `flowctl dlq list` and `flowctl trace %s --mode %s`",
+					id, last.Status, c.Timeout, strings.Join(api.AwaitedCompensations(last), " and "), report.ShortID(id), s.Mode)
 			}
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return fmt.Errorf("order %s is still %s after %s; watch again, or look at `flowctl trace %s --mode …`", id, last.Status, c.Timeout, report.ShortID(id))
+				return &NotFinalError{fmt.Sprintf("order %s is still %s after %s; watch again (`flowctl order watch --mode %[4]s %[5]s`), or look at `flowctl trace %[5]s --mode %[4]s`",
+					id, last.Status, c.Timeout, s.Mode, report.ShortID(id))}
 			}
 			return explain.Interrupted(ctx, ctx.Err())
 		case <-time.After(c.Every):

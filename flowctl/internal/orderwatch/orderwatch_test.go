@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -102,10 +103,16 @@ func TestWatchPlacesAndSaysSo(t *testing.T) {
 func TestWatchTimesOut(t *testing.T) {
 	s := fakeOrderSvc(t, answers[:1])
 	var out bytes.Buffer
-	err := watch(context.Background(), s.Orders, orderID, Config{Every: 5 * time.Millisecond, Timeout: 50 * time.Millisecond}, &out)
-	want := "order " + orderID + " is still PENDING after 50ms; watch again, or look at `flowctl trace 0f0e0d0c --mode …`"
+	err := watch(context.Background(), s, orderID, Config{Every: 5 * time.Millisecond, Timeout: 50 * time.Millisecond}, &out)
+	want := "order " + orderID + " is still PENDING after 50ms; watch again (`flowctl order watch --mode events 0f0e0d0c`), or look at `flowctl trace 0f0e0d0c --mode events`"
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v", err)
+	}
+	// The exercises expect this end (consumers paused): its exit status
+	// says "not final yet", not "the watch failed".
+	var nf *NotFinalError
+	if !errors.As(err, &nf) || nf.ExitCode() != ExitNotFinal || ExitNotFinal == 1 {
+		t.Errorf("a timeout is not a NotFinalError with its own exit status: %#v", err)
 	}
 	if strings.Count(out.String(), "placed") != 1 {
 		t.Errorf("the step printed more than once:\n%s", out.String())

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +23,7 @@ var cancelled = []string{
 func TestWatchFollowsTheCompensations(t *testing.T) {
 	s := fakeOrderSvc(t, cancelled)
 	var out bytes.Buffer
-	if err := watch(context.Background(), s.Orders, orderID, Config{Every: 5 * time.Millisecond, Timeout: 5 * time.Second}, &out); err != nil {
+	if err := watch(context.Background(), s, orderID, Config{Every: 5 * time.Millisecond, Timeout: 5 * time.Second}, &out); err != nil {
 		t.Fatal(err)
 	}
 	want := "watching order " + orderID + " every 5ms (timeout 5s)\n" +
@@ -42,7 +43,7 @@ func TestWatchFollowsTheCompensations(t *testing.T) {
 func TestWatchJSONSaysTheReason(t *testing.T) {
 	s := fakeOrderSvc(t, cancelled)
 	var out bytes.Buffer
-	if err := watch(context.Background(), s.Orders, orderID, Config{Every: 5 * time.Millisecond, Timeout: 5 * time.Second, JSON: true}, &out); err != nil {
+	if err := watch(context.Background(), s, orderID, Config{Every: 5 * time.Millisecond, Timeout: 5 * time.Second, JSON: true}, &out); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -63,9 +64,10 @@ func TestWatchJSONSaysTheReason(t *testing.T) {
 func TestWatchTimesOutWaitingForACompensation(t *testing.T) {
 	s := fakeOrderSvc(t, cancelled[:2])
 	var out bytes.Buffer
-	err := watch(context.Background(), s.Orders, orderID, Config{Every: 5 * time.Millisecond, Timeout: 50 * time.Millisecond}, &out)
-	want := "order " + orderID + " is CANCELLED, yet after 50ms still waits for released: what it holds was not undone; look at `flowctl dlq list` and `flowctl trace 0f0e0d0c --mode …`"
-	if err == nil || err.Error() != want {
+	err := watch(context.Background(), s, orderID, Config{Every: 5 * time.Millisecond, Timeout: 50 * time.Millisecond}, &out)
+	want := "order " + orderID + " is CANCELLED, yet after 50ms still waits for released: what it holds was not undone; look at `flowctl dlq list` and `flowctl trace 0f0e0d0c --mode events`"
+	var nf *NotFinalError
+	if err == nil || err.Error() != want || errors.As(err, &nf) {
 		t.Errorf("err = %v\nwant  %s", err, want)
 	}
 }

@@ -169,12 +169,13 @@ func After(ms float64) string {
 }
 
 // DemoFooter closes the demo: the stack keeps running, and where its traces
-// are.
-func DemoFooter(w io.Writer, r scenario.DemoResult) {
+// are; flowctl is the command as typed from the repository root
+// (stack.Stacks.Command).
+func DemoFooter(w io.Writer, r scenario.DemoResult, flowctl string) {
 	fmt.Fprintln(w)
 	if r.Jaeger {
-		fmt.Fprintf(w, "The %s stack keeps running: browse the traces at %s; `flowctl down` stops everything.\n", r.Mode, stack.JaegerUI)
+		fmt.Fprintf(w, "The %s stack keeps running: browse the traces at %s; `%s down` stops everything.\n", r.Mode, stack.JaegerUI, flowctl)
 		return
 	}
-	fmt.Fprintf(w, "The %s stack keeps running; `flowctl down` stops everything.\n", r.Mode)
+	fmt.Fprintf(w, "The %s stack keeps running; `%s down` stops everything.\n", r.Mode, flowctl)
 }

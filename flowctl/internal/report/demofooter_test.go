@@ -10,13 +10,13 @@ import (
 
 func TestDemoFooter(t *testing.T) {
 	var b bytes.Buffer
-	DemoFooter(&b, scenario.DemoResult{Mode: "events", Jaeger: true})
-	if want := "\nThe events stack keeps running: browse the traces at http://127.0.0.1:16686; `flowctl down` stops everything.\n"; b.String() != want {
+	DemoFooter(&b, scenario.DemoResult{Mode: "events", Jaeger: true}, ".run/bin/flowctl")
+	if want := "\nThe events stack keeps running: browse the traces at http://127.0.0.1:16686; `.run/bin/flowctl down` stops everything.\n"; b.String() != want {
 		t.Errorf("with Jaeger: %q", b.String())
 	}
 	b.Reset()
-	DemoFooter(&b, scenario.DemoResult{Mode: "sync"})
-	if want := "\nThe sync stack keeps running; `flowctl down` stops everything.\n"; b.String() != want {
+	DemoFooter(&b, scenario.DemoResult{Mode: "sync"}, "bin/flowctl")
+	if want := "\nThe sync stack keeps running; `bin/flowctl down` stops everything.\n"; b.String() != want {
 		t.Errorf("without: %q", b.String())
 	}
 }

@@ -119,6 +119,18 @@ func RunOnStacks(ctx context.Context, s *stack.Stacks, scs []Scenario, modes []c
 		return rep, err
 	}
 	rep.Runtime = env.Control.Runtime()
+	// What the run is measured against: scenarios that read the log read
+	// their own part of it, and the report says how big it was.
+	if t, ok := env.Targets[config.ModeEvents]; ok && len(env.Brokers) > 0 {
+		// Unknown is said and not fatal: the scenarios that need the
+		// broker say more precisely what is wrong with it.
+		if mark, err := env.MarkLog(ctx, t); err != nil {
+			env.Step("(the events log's size before this run is unknown: %v)", err)
+		} else {
+			rep.LogBefore = &mark.LogSize
+			env.Step("  the events log holds %s before this run", mark.LogSize)
+		}
+	}
 	for _, sc := range scs {
 		r, err := sc.Run(ctx, env, modes)
 		set.Bar.Done()

@@ -4,17 +4,23 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kfake"
+
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/audit"
+	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stack/stacktest"
+	"github.com/orderflow/flowctl/internal/usage"
 )
 
 // countingBar counts what a run shows on its bar.
@@ -155,5 +161,42 @@ func TestRunOnStacksStopsAtAFailure(t *testing.T) {
 	rep, err := RunOnStacks(context.Background(), s, []Scenario{probe("a", boom), probe("b", nil)}, []config.Mode{config.ModeSync}, set, func(Run) { called++ })
 	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "scenario a (sync)") || len(rep.Runs) != 0 || called != 0 || bar.dones != 1 {
 		t.Errorf("err = %v, runs %d, done called %d, bar ended %d", err, len(rep.Runs), called, bar.dones)
+	}
+}
+
+// A run says how big the events log was when it began: its events (the
+// three topics) and, where the runtime measures it, the broker's bytes.
+func TestRunOnStacksRecordsTheLogBefore(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(3, events.TopicOrders, events.TopicInventory))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for i := range 4 {
+		if _, _, err := kafkalog.Publish(context.Background(), c.ListenAddrs(), events.TopicOrders, []byte(strconv.Itoa(i)), []byte("{}"), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rt := twoStacks()
+	ev := rt.Stacks[config.ModeEvents]
+	ev.Brokers = c.ListenAddrs()
+	rt.Stacks[config.ModeEvents] = ev
+	rt.Usages = map[config.Mode][]usage.Component{config.ModeEvents: {
+		{Name: "broker", Kind: usage.KindBroker, Log: usage.LogDir{Path: "/kafka", Written: 123456}},
+	}}
+	var progress bytes.Buffer
+	var checked []config.Mode
+	set := Setup{Size: DefaultSize, Up: stack.UpOptions{Progress: &progress}, Bar: &countingBar{}, Ledger: agreeing(&checked)}
+	rep, err := RunOnStacks(context.Background(), stacktest.New(t, rt, map[string]string{"ADMIN_TOKEN": "tok"}),
+		[]Scenario{probe("a", nil)}, []config.Mode{config.ModeEvents}, set, func(Run) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := kit.LogSize{Events: 4, Bytes: 123456, BytesMeasured: true}
+	if rep.LogBefore == nil || *rep.LogBefore != want {
+		t.Errorf("log before = %+v, want %+v", rep.LogBefore, want)
+	}
+	if line := "the events log holds 4 events in the three topics, 123456 bytes written in the broker's log dir before this run"; !strings.Contains(progress.String(), line) {
+		t.Errorf("progress lacks %q:\n%s", line, progress.String())
 	}
 }

@@ -59,6 +59,12 @@ func (l Layout) KafkaData() string     { return filepath.Join(l.RunDir, "kafka-d
 func (l Layout) JaegerPID() string     { return filepath.Join(l.RunDir, "jaeger.pid") }
 func (l Layout) JaegerLog() string     { return filepath.Join(l.RunDir, "logs", "jaeger.log") }
 
+// LockFile is a stack's run lock (lock.go): outside the mode's directory,
+// which a wipe removes while the lock is held.
+func (l Layout) LockFile(m config.Mode) string {
+	return filepath.Join(l.RunDir, "locks", string(m)+".lock")
+}
+
 // The repository's files flowctl reads.
 
 func (l Layout) JaegerConfig() string {

@@ -132,3 +132,27 @@ func TestStacksReadsWhatTheRuntimesPassOn(t *testing.T) {
 		t.Errorf("JaegerCacheDir without XDG_CACHE_HOME and HOME = %q, want \"\"", c)
 	}
 }
+
+func TestCommandIsTheBinaryAsTypedFromTheRoot(t *testing.T) {
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "go.work"), []byte("go 1.26\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for self, want := range map[string]string{
+		filepath.Join(root, ".run", "bin", "flowctl"): ".run/bin/flowctl",
+		filepath.Join(root, "bin", "flowctl"):         "bin/flowctl",
+		filepath.Join(root, "flowctl"):                "./flowctl",
+		"/tmp/go-build123/b001/exe/flowctl":           "go run ./flowctl",
+		"/usr/local/bin/flowctl":                      "/usr/local/bin/flowctl",
+		"":                                            "go run ./flowctl",
+	} {
+		s, err := New(Flags{Dir: root, PortBase: topology.DefaultPortBase, BrokerPort: 19092, Runtime: "native", Self: self},
+			func(string) string { return "" }, []Provider{fakeProvider{kind: "native"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Command(); got != want {
+			t.Errorf("Self %q: Command %q, want %q", self, got, want)
+		}
+	}
+}

@@ -19,10 +19,11 @@ import (
 var Def = kit.Define(kit.Spec[evolved]{
 	About: kit.About{
 		Name:    "independent-evolution",
-		Summary: "a reader that joins after a batch of orders (events: a new consumer group from offset 0; sync: order-svc's API): share of past orders and steps it sees, catch-up, requests to order-svc by its /metrics; then inventory-svc and invoicing-svc restart one after the other under load: orders failed, placement against a baseline",
+		Summary: "a reader that joins after a batch of orders (events: a new consumer group set to where the log ended before the batch; sync: order-svc's API): share of past orders and steps it sees, catch-up, requests to order-svc by its /metrics; then inventory-svc and invoicing-svc restart one after the other under load: orders failed, placement against a baseline",
 		Claim:   "a logistics service and an invoicing service can evolve independently; teams can add consumers without touching the producer",
 		Metrics: append(kit.LoadMetrics(),
 			LateOrdersPct, LateTransitionsPct, LatePastOrders, LatePastSteps, LateOrdersKnown, LateCatchUp, LateRequests, LateBytes,
+			kit.LogEventsBefore, kit.LogBytesBefore,
 			DeployFailed, DeployFailedPct, DeployOut, kit.BaselineP50, BaselineTail, BaselinePlacedN, kit.AddedLatency, DeployAddedTail),
 		Headline: []kit.MetricKey{LateOrdersPct.Key, LateRequests.Key, DeployFailed.Key},
 		Answers: []kit.Answer{{Question: kit.Coupling, Place: 3,
@@ -49,6 +50,13 @@ type evolved struct {
 // services are redeployed one after the other under load.
 func run(ctx context.Context, e *kit.Env, t kit.Target) (evolved, error) {
 	n := e.Size.Orders
+	var mark kit.LogMark
+	if t.Mode == config.ModeEvents { // the late reader reads what this run adds, not the log's history
+		var err error
+		if mark, err = e.MarkLog(ctx, t); err != nil {
+			return evolved{}, err
+		}
+	}
 	e.Step("  placing %d orders before the late reader starts", n)
 	res, err := e.Batch(ctx, t, "independent-evolution", n, e.Size.Rate, nil)
 	if err != nil {
@@ -57,7 +65,7 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (evolved, error) {
 	if _, err := e.Follow(ctx, t, "independent-evolution", &res); err != nil {
 		return evolved{}, err
 	}
-	late, err := lateReader(ctx, e, t, res)
+	late, err := lateReader(ctx, e, t, res, mark)
 	if err != nil {
 		return evolved{}, err
 	}
@@ -96,6 +104,9 @@ func judgeEvolution(mode config.Mode, l lateRead, d deployRun) kit.Outcome {
 
 // putLate records what the late reader found.
 func putLate(o *kit.Outcome, l lateRead) {
+	if l.Mark.Start != nil {
+		l.Mark.Put(o)
+	}
 	o.Put(LateOrdersPct, stats.Share(l.Found, l.Batch))
 	o.Put(LateTransitionsPct, stats.Share(l.Seen, l.Expected))
 	o.Put(LatePastOrders, float64(l.Batch))
@@ -201,7 +212,7 @@ func judgeEvents(o *kit.Outcome, l lateRead, d deployRun) {
 		not = append(not, "the deploy did not leave every order to complete")
 	}
 	o.Holds = len(not) == 0
-	o.Verdict = fmt.Sprintf("events: a late reader read the three topics from offset 0 with a new consumer group: it %s; %s", foundLine(l), deployLine(d))
+	o.Verdict = fmt.Sprintf("events: a late reader read the three topics from where they ended before the batch, with a new consumer group: it %s; %s", foundLine(l), deployLine(d))
 	if !o.Holds {
 		o.Verdict += " — the claim did not show: " + strings.Join(not, "; ")
 	}

@@ -159,7 +159,7 @@ func TestSyncLateReaderIsMeasured(t *testing.T) {
 		{HTTPStatus: 0}, // never placed: not a past order
 	}}
 	e := &kit.Env{}
-	l, err := lateReader(context.Background(), e, kit.NewTarget(config.ModeSync, map[string]string{topology.OrderSvc: srv.URL}, ""), batch)
+	l, err := lateReader(context.Background(), e, kit.NewTarget(config.ModeSync, map[string]string{topology.OrderSvc: srv.URL}, ""), batch, kit.LogMark{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestSyncLateReaderIsMeasured(t *testing.T) {
 		t.Error("no bytes counted")
 	}
 	srv.Close()
-	if _, err := lateReader(context.Background(), e, kit.NewTarget(config.ModeSync, map[string]string{topology.OrderSvc: srv.URL}, ""), batch); err == nil {
+	if _, err := lateReader(context.Background(), e, kit.NewTarget(config.ModeSync, map[string]string{topology.OrderSvc: srv.URL}, ""), batch, kit.LogMark{}); err == nil {
 		t.Error("a reader whose order-svc is gone did not fail")
 	}
 }

@@ -13,8 +13,8 @@ var (
 	LateTransitionsPct = kit.MetricDef{Key: "late_reader_transitions_pct", Label: "late reader: their steps it saw (placed, reserved/rejected, invoiced)", Short: "late reader saw steps", Unit: kit.UnitPct}
 	LatePastOrders     = kit.MetricDef{Key: "late_reader_past_orders", Label: "late reader: orders placed before it", Short: "past orders", Unit: kit.UnitOrders}
 	LatePastSteps      = kit.MetricDef{Key: "late_reader_past_steps", Label: "late reader: steps those orders took", Short: "past steps", Unit: kit.UnitSteps}
-	// LateOrdersKnown is every order it learned about, the batch's and
-	// older ones.
+	// LateOrdersKnown is every order it learned about: in events mode those
+	// of this run (it reads from where the log ended before the batch).
 	LateOrdersKnown = kit.MetricDef{Key: "late_reader_orders_known", Label: "late reader: orders learned about in all", Short: "orders known", Unit: kit.UnitOrders}
 	LateCatchUp     = kit.MetricDef{Key: "late_reader_catch_up_ms", Label: "late reader: caught up in", Short: "late reader caught up", Unit: kit.UnitMS}
 	// LateRequests is order-svc's API requests served while the reader

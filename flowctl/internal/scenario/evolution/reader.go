@@ -53,8 +53,12 @@ type lateRead struct {
 	// Expected counts the steps the batch's orders took; Seen those of them
 	// the reader saw.
 	Expected, Seen int
-	// Known is every order the reader learned about, older ones included.
-	Known   int
+	// Known is every order the reader learned about (since Mark, in events
+	// mode: the run's).
+	Known int
+	// Mark is where the log ended before the batch (events mode): the
+	// reader starts there, and the log's size then is reported.
+	Mark    kit.LogMark
 	CatchUp time.Duration
 	// Requests are the API requests order-svc served while the reader ran
 	// (its /metrics before and after); RequestsOK is false when either
@@ -88,12 +92,14 @@ func (l *lateRead) score(batch load.Result, seen map[string]steps) {
 }
 
 // lateReader starts a reader after the batch: in events mode a new
-// consumer of the three topics from offset 0, in sync mode a client of
+// consumer of the three topics from mark (where the log ended before the
+// batch: a shipping service that joins late reads what it missed, and the
+// log's older history does not change the figure), in sync mode a client of
 // order-svc's API, the only place sync keeps orders. order-svc's served
 // requests are read from its /metrics around the reader, and nothing else of
 // flowctl's talks to it meanwhile.
-func lateReader(ctx context.Context, e *kit.Env, t kit.Target, batch load.Result) (lateRead, error) {
-	var l lateRead
+func lateReader(ctx context.Context, e *kit.Env, t kit.Target, batch load.Result, mark kit.LogMark) (lateRead, error) {
+	l := lateRead{Mark: mark}
 	before, errBefore := api.GetRequestCounts(ctx, t.URLs[topology.OrderSvc], nil)
 	var seen map[string]steps
 	var err error
@@ -116,8 +122,7 @@ func lateReader(ctx context.Context, e *kit.Env, t kit.Target, batch load.Result
 }
 
 // readLog is the events reader: a consumer group no service has, reading
-// the three topics from offset 0 as a shipping service that joins late
-// would.
+// the three topics from l.Mark as a shipping service that joins late would.
 func readLog(ctx context.Context, e *kit.Env, l *lateRead) (map[string]steps, error) {
 	if len(e.Brokers) == 0 {
 		return nil, fmt.Errorf("no broker address to read the log from")
@@ -126,8 +131,8 @@ func readLog(ctx context.Context, e *kit.Env, l *lateRead) (map[string]steps, er
 	stamp := time.Now().UTC().Format("20060102T150405.000")
 	for _, topic := range kafkalog.Topics(e.TopicPrefix) {
 		group := topology.ReplayGroupPrefix(e.TopicPrefix) + "late-reader." + topic + "." + stamp
-		e.Step("  late reader: %s from offset 0 with the new consumer group %s", topic, group)
-		st, err := kafkalog.Replay(ctx, e.Brokers, topic, group, func(r kafkalog.Record) error {
+		e.Step("  late reader: %s from where it ended before the batch, with the new consumer group %s", topic, group)
+		st, err := kafkalog.ReplayFrom(ctx, e.Brokers, topic, group, l.Mark.Start[topic], func(r kafkalog.Record) error {
 			l.Bytes += int64(len(r.Key) + len(r.Value))
 			model.Apply(r)
 			return nil

@@ -101,5 +101,8 @@ func (r Run) Verdict() string {
 type Report struct {
 	Started time.Time `json:"started"`
 	Runtime string    `json:"runtime"`
-	Runs    []Run     `json:"runs"`
+	// LogBefore is how big the events log was when the run began (nil:
+	// no events stack in the run, or a recording from before it was kept).
+	LogBefore *LogSize `json:"log_before,omitempty"`
+	Runs      []Run    `json:"runs"`
 }

@@ -56,7 +56,7 @@ type SKUHour struct {
 	Hour time.Time
 }
 
-// ReadModel is built from offset 0 of the three topics: each order's full
+// ReadModel is built from the three topics (a run replays what it added): each order's full
 // history, units sold per SKU per hour and revenue per hour (InvoiceIssued
 // carries only an order's total, so revenue cannot be split by SKU).
 type ReadModel struct {

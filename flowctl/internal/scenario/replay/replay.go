@@ -1,6 +1,8 @@
 // Package replay is the replay scenario: in events mode a read model no
-// service has, built from offset 0 of the log and checked against the live
-// state; in sync mode what history the APIs keep instead.
+// service has, built by replaying what the run added to the log (from the
+// offsets marked before it, so the log's history does not change the
+// figures) and checked against what the run added to the live state; in
+// sync mode what history the APIs keep instead.
 package replay
 
 import (
@@ -10,7 +12,6 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/config"
-	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/kafkalog"
@@ -22,11 +23,11 @@ import (
 var Def = kit.Define(kit.Spec[replayed]{
 	About: kit.About{
 		Name:    "replay",
-		Summary: "build a read model no service has (every order's history, units per SKU and revenue per hour) from offset 0 of the three topics; check it against the live state; sync: what history the APIs keep",
+		Summary: "build a read model no service has (every order's history, units per SKU and revenue per hour) by replaying what this run added to the three topics (fresh consumer groups set to the run's start offsets); check it against the live state; sync: what history the APIs keep",
 		Claim:   "an event log gives auditability and replay",
 		Metrics: []kit.MetricDef{LiveInvoices, LiveTotal, EventsReplayed, ReplayTook, JoinWait, ModelOrders, SKUHours,
 			ReplayedInvoices, ReplayedTotal, TotalsMatch, LiveAgree, LiveDisagree, LiveNotInLog, AuditEvents,
-			HistorySteps, HistoryOrders, ListedOrders},
+			HistorySteps, HistoryOrders, ListedOrders, kit.LogEventsBefore, kit.LogBytesBefore},
 		Headline: []kit.MetricKey{TotalsMatch.Key, EventsReplayed.Key},
 		Answers: []kit.Answer{{Question: kit.Auditability, Place: 1,
 			Keys: []kit.MetricKey{EventsReplayed.Key, ReplayTook.Key, TotalsMatch.Key, AuditEvents.Key}, Says: saysAudit}},
@@ -68,7 +69,11 @@ type replayed struct {
 	Orders []api.Order
 	// Fresh is the fresh order read back (sync).
 	Fresh api.Order
-	// The rebuild (events).
+	// The rebuild (events): of what the run added to the log (Mark), checked
+	// against what the run added to the live state (RunLive, RunReserved).
+	Mark           kit.LogMark
+	RunLive        api.Totals
+	RunReserved    int
 	Model          *kit.ReadModel
 	Records        int
 	Took, JoinWait time.Duration
@@ -77,10 +82,22 @@ type replayed struct {
 }
 
 // run places one fresh order, so there is an invoice and a trail to show,
-// reads the live state and, in events mode, replays the three topics from
-// offset 0 with fresh consumer groups into a read model.
+// reads the live state and, in events mode, replays what the run added to
+// the three topics with fresh consumer groups into a read model — from the
+// offsets marked before it, so the log's history does not change what it
+// measures.
 func run(ctx context.Context, e *kit.Env, t kit.Target) (replayed, error) {
 	var r replayed
+	var before liveState
+	if t.Mode == config.ModeEvents {
+		var err error
+		if r.Mark, err = e.MarkLog(ctx, t); err != nil {
+			return r, err
+		}
+		if before, err = readLive(ctx, t); err != nil {
+			return r, err
+		}
+	}
 	res, err := e.Batch(ctx, t, "replay", 1, 1, nil)
 	if err != nil {
 		return r, err
@@ -99,37 +116,7 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (replayed, error) {
 		r.Fresh, err = t.Orders.Get(ctx, r.Order.ID)
 		return r, err
 	}
-	if len(e.Brokers) == 0 {
-		return r, fmt.Errorf("no broker address to read the log from")
-	}
-	r.Model = kit.NewReadModel()
-	stamp := time.Now().UTC().Format("20060102T150405.000")
-	for _, topic := range kafkalog.Topics(e.TopicPrefix) {
-		group := topology.ReplayGroupPrefix(e.TopicPrefix) + "readmodel." + topic + "." + stamp
-		e.Step("  replaying %s from offset 0 with the fresh consumer group %s", topic, group)
-		st, err := kafkalog.Replay(ctx, e.Brokers, topic, group, func(rec kafkalog.Record) error {
-			r.Model.Apply(rec)
-			return nil
-		})
-		if err != nil {
-			return r, fmt.Errorf("replay %s: %w", topic, err)
-		}
-		r.Records += st.Records
-		r.Took += st.Took
-		r.JoinWait += st.JoinWait
-	}
-	r.Model.Finish()
-	stock, err := t.Inventory.Stock(ctx)
-	if err != nil {
-		return r, fmt.Errorf("inventory-svc stock: %w", err)
-	}
-	reserved := 0
-	for _, it := range stock {
-		reserved += it.Reserved
-	}
-	r.Check = r.Model.Check(r.Orders, r.Live, reserved)
-	r.Trail, err = auditTrail(ctx, e, r.Order.ID)
-	return r, err
+	return r, rebuild(ctx, e, t, before, &r)
 }
 
 // judge: events hold when the read model agrees with every live fact and
@@ -143,7 +130,8 @@ func judge(mode config.Mode, r replayed) kit.Outcome {
 		return syncHistory(o, r.Fresh, r.Orders, live)
 	}
 	model, chk, trail, order := r.Model, r.Check, r.Trail, r.Order
-	totalsMatch := model.Invoices == live.Count && model.InvoicedCents == live.TotalCents
+	totalsMatch := model.Invoices == r.RunLive.Count && model.InvoicedCents == r.RunLive.TotalCents
+	r.Mark.Put(&o)
 	o.Put(EventsReplayed, float64(r.Records))
 	o.Put(ReplayTook, float64(r.Took.Milliseconds()))
 	o.Put(JoinWait, float64(r.JoinWait.Milliseconds()))
@@ -165,18 +153,18 @@ func judge(mode config.Mode, r replayed) kit.Outcome {
 	if chk.Disagree+chk.NotInLog > 0 {
 		verdict = fmt.Sprintf("DISAGREES with %d and has no history for %d", chk.Disagree, chk.NotInLog)
 	}
-	o.Verdict = fmt.Sprintf("events: %d events replayed from offset 0 of three topics in %s built a read model no service has — %d orders' full histories, units for %d SKU-hours, %d invoices (%s) — checked against %d live facts (order statuses, invoicing's totals, inventory's reserved units) it %s; order %s's trail is %d events in the log",
+	o.Verdict = fmt.Sprintf("events: %d events this run added to three topics, replayed in %s, built a read model no service has — %d orders' full histories, units for %d SKU-hours, %d invoices (%s) — checked against %d live facts (order statuses, invoicing's totals, inventory's reserved units) it %s; order %s's trail is %d events in the log",
 		r.Records, stats.Ms(float64(r.Took.Milliseconds())), len(model.Orders), len(model.UnitsBySKU), model.Invoices, kit.Money(model.InvoicedCents, string(live.Currency)),
 		chk.Agree+chk.Disagree+chk.NotInLog, verdict, kit.Short(order.ID), len(trail))
 	return o
 }
 
 // auditTrail is every event about one order on the three topics (and their
-// dead-letter topics), oldest first.
-func auditTrail(ctx context.Context, e *kit.Env, orderID string) ([]string, error) {
+// dead-letter topics) since start (the run's mark), oldest first.
+func auditTrail(ctx context.Context, e *kit.Env, start kafkalog.Offsets, orderID string) ([]string, error) {
 	var recs []kafkalog.Record
 	for _, topic := range append(kafkalog.Topics(e.TopicPrefix), kafkalog.DLQTopics(e.TopicPrefix)...) {
-		rs, err := kafkalog.ReadAll(ctx, e.Brokers, topic)
+		rs, err := kafkalog.ReadFrom(ctx, e.Brokers, topic, start[topic])
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", topic, err)
 		}

@@ -30,8 +30,8 @@ func TestJudgeReplay(t *testing.T) {
 	}{
 		{"sync: the API keeps every step", config.ModeSync, replayed{Fresh: full, Orders: []api.Order{full}, Live: live}, true, "sync: no event log — the APIs keep 4 of the 4 steps"},
 		{"sync: a step lost", config.ModeSync, replayed{Fresh: api.Order{ID: "x", Timeline: full.Timeline[:2]}, Live: live}, false, "keep 2 of the 4"},
-		{"events: the model agrees", config.ModeEvents, replayed{Order: full, Live: live, Model: model, Check: kit.LiveCheck{Agree: 3}, Trail: trail}, true, "it agrees with every one"},
-		{"events: the model disagrees", config.ModeEvents, replayed{Order: full, Live: live, Model: model, Check: kit.LiveCheck{Agree: 2, Disagree: 1}, Trail: trail}, false, "DISAGREES with 1"},
+		{"events: the model agrees", config.ModeEvents, replayed{Order: full, Live: live, RunLive: live, Model: model, Check: kit.LiveCheck{Agree: 3}, Trail: trail}, true, "it agrees with every one"},
+		{"events: the model disagrees", config.ModeEvents, replayed{Order: full, Live: live, RunLive: live, Model: model, Check: kit.LiveCheck{Agree: 2, Disagree: 1}, Trail: trail}, false, "DISAGREES with 1"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o := judge(c.mode, c.r)

@@ -6,6 +6,7 @@ package stacktest
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/usage"
 )
 
 // Kind is the fake runtime's kind, as Runtime() reports it.
@@ -27,6 +29,8 @@ type Runtime struct {
 	Stacks map[config.Mode]stack.Stack
 	// UpErr, when set, is what every Up fails with.
 	UpErr error
+	// Usages are what Usage returns, by mode (none: an error).
+	Usages map[config.Mode][]usage.Component
 
 	mu  sync.Mutex
 	ups []config.Mode
@@ -47,6 +51,14 @@ func (r *Runtime) Up(_ context.Context, m config.Mode, _ stack.UpOptions) (stack
 		return stack.Stack{Mode: m}, r.UpErr
 	}
 	return r.Stacks[m], nil
+}
+
+// Usage is Usages[m], or an error when the test gave none.
+func (r *Runtime) Usage(_ context.Context, m config.Mode) ([]usage.Component, error) {
+	if u, ok := r.Usages[m]; ok {
+		return u, nil
+	}
+	return nil, errors.New("the fake runtime measures nothing here")
 }
 
 // URLs are the services of mode's stack.
