@@ -265,10 +265,17 @@ function select(mode, id) {
 
 // ---- figures ------------------------------------------------------------
 
+// keepUnits joins each number to its unit and a statistic to its number
+// with a no-break space: a line may wrap between figures, never inside one
+// ("max 11.67 s" stays whole; "(n=40)" may move to the next line).
+function keepUnits(s) {
+  return s.replace(/(\d) (ms|s|µs|%|events?|MiB|KiB|B)\b/g, "$1\u00a0$2").replace(/\b(p50|p95|p99|max|lag|outbox|DLQ) (?=[\d–])/g, "$1\u00a0");
+}
+
 function setFigure(sec, name, f, prefix) {
   const e = $('[data-figure="' + name + '"]', sec);
   e.dataset.value = f.value == null ? "" : String(Math.round(f.value * 10) / 10);
-  e.textContent = (prefix || "") + f.text;
+  e.textContent = keepUnits((prefix || "") + f.text);
   e.title = f.text;
 }
 
@@ -285,7 +292,7 @@ function onFigures(f) {
   setFigure(sec, "dead-letters", f.dead_letters, "DLQ ");
   $(".fig-kafka", sec).title = [f.lag.text, f.outbox.text, f.dead_letters.text].join("\n");
   const bs = $('[data-role="by-status"]', sec);
-  bs.replaceChildren(...Object.entries(f.by_status || {}).map(([k, n]) => el("span", { class: "st " + k, text: k + " " + n })));
+  bs.replaceChildren(...Object.entries(f.by_status || {}).map(([k, n]) => el("span", { class: "st " + k, text: k + "\u00a0" + n })));
   if (!bs.childElementCount) bs.textContent = "none placed here yet";
   const lr = (f.lag_rows || []).filter(r => r.lag > 0).map(r => r.group + " " + r.topic + "/" + r.partition + ": " + r.lag);
   const lagEl = $('[data-role="lag-rows"]', sec);
@@ -293,7 +300,7 @@ function onFigures(f) {
     (f.lag_rows && f.lag_rows.length ? "every group caught up on all " + f.lag_rows.length + " partitions" : "");
   lagEl.title = lagEl.textContent;
   lagEl.classList.toggle("behind", lr.length > 0);
-  window.chart.draw($('[data-role="chart"]', sec), f.series || []);
+  window.chart.draw($('[data-role="chart"]', sec), f.series || []); // every column's chart, on one scale
   showDeadLetters(sec, f.dead_letters.value);
 }
 
