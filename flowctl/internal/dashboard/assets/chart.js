@@ -55,10 +55,10 @@
     line.dataset.clipped = String(!!(s && s.clipped));
     line.dataset.top = s ? String(s.top) : "";
     if (!s) { line.textContent = ""; return; }
-    const cols = drawn.size > 1 ? "every column's chart" : "the chart";
+    const all = drawn.size > 1 ? ", every column" : "";
     line.textContent = s.clipped ?
-      "y: one scale for " + cols + ", 0–" + tick(s.top) + ", cut at 1.5 × the p95 of all " + s.n + " values: ▲ marks each of the " + s.above + " above, with its value" :
-      "y: one linear scale for " + cols + ", 0–" + tick(s.top) + " (n=" + s.n + " values)";
+      "y 0–" + tick(s.top) + all + ", cut at 1.5 × p95 (n=" + s.n + "): ▲ " + s.above + " above, with its value" :
+      "y 0–" + tick(s.top) + all + ", linear (n=" + s.n + ")";
   }
 
   function drawOne(chart, series, s) {
