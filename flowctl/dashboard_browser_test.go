@@ -17,11 +17,13 @@ import (
 // TestDashboardBrowser starts both native stacks and `flowctl dashboard`,
 // and drives the page in headless Chromium at 1280×720 as a workshop leader
 // would: orders in both columns, paused consumers, a slow inventory, one
-// order's trace, a cancel, declined payments; all the while the page must ask nothing of any host but
+// order's trace, a cancel, declined payments; both views at 100, 150 and 200 %
+// zoom with nothing cut (dashboard_zoom_test.go); all the while the page must ask nothing of any host but
 // 127.0.0.1 and throw no JavaScript exception. Each step saves a screenshot
-// (paths in the log; kept under $DASHBOARD_SHOTS when set). With
+// (paths in the log; kept under $DASHBOARD_SCREENSHOTS when set). With
 // DASHBOARD_SCREENSHOT=<path> it also writes the whole page at the end, as
-// docs/dashboard.png is made (both paths relative to the repository root).
+// docs/dashboard.png is made, and the presenter view beside it
+// (docs/dashboard-presenter.png; both paths relative to the repository root).
 // No Chromium: a skip, or a failure with REQUIRE_BROWSER=1 (CI).
 func TestDashboardBrowser(t *testing.T) {
 	if testing.Short() {
@@ -35,7 +37,7 @@ func TestDashboardBrowser(t *testing.T) {
 		}
 	}
 	url := startDashboard(t, c)
-	p, err := browser.Launch(context.Background(), browser.Options{ExecPath: exe, Dir: browser.ShotDir(t, fromRepoRoot(os.Getenv("DASHBOARD_SHOTS"))), Logf: t.Logf})
+	p, err := browser.Launch(context.Background(), browser.Options{ExecPath: exe, Dir: browser.ShotDir(t, fromRepoRoot(os.Getenv("DASHBOARD_SCREENSHOTS"))), Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,6 +88,9 @@ func TestDashboardBrowser(t *testing.T) {
 					Show: c.in(`[data-widget="figures"]`), Within: 60 * time.Second}))
 			}
 			shot(t, p, "2 confirmed in both")
+		}},
+		{"2b both views at 100, 150 and 200 % zoom: nothing cut, one y-scale", func(t *testing.T) {
+			checkViewsAtEveryZoom(t, p, url)
 		}},
 		{"3 events: paused inventory consumers hold an order PENDING until resumed", func(t *testing.T) {
 			must(t, p.SetField(events.faults(`select[name="service"]`), "inventory-svc"))
@@ -228,6 +233,17 @@ func TestDashboardBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("full-page screenshot: %s", path)
+		// The presenter view: its first screen, as the projector shows it.
+		must(t, p.Click(`[data-role="view-toggle"]`))
+		must(t, p.Until(browser.Wait{What: "the presenter view", Cond: `document.body.classList.contains("presenter")`, Show: "header", Within: 5 * time.Second}))
+		must(t, p.Until(browser.Wait{What: "the charts redrawn at the presenter's height", Cond: chartsFitTheirBoxes, Show: "main", Within: 5 * time.Second}))
+		shotPath, err := p.Screenshot("presenter")
+		must(t, err)
+		b, err := os.ReadFile(shotPath)
+		must(t, err)
+		must(t, os.WriteFile(presenterPath(path), b, 0o644))
+		t.Logf("presenter screenshot: %s", presenterPath(path))
+		must(t, p.Click(`[data-role="view-toggle"]`)) // the normal view is remembered for the next run
 	}
 }
 
