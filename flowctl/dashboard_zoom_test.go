@@ -43,6 +43,9 @@ func checkViewsAtEveryZoom(t *testing.T, p *browser.Page, url string) {
 	}
 	must(t, p.Zoom(1))
 	must(t, p.Open(url+"?view=normal"))
+	// The next steps act on the columns: wait until the page built them again.
+	must(t, p.Until(browser.Wait{What: "the columns back, their stacks up", Cond: `Array.from(document.querySelectorAll("section[data-mode]")).filter(s => s.dataset.up === "true").length >= 2`,
+		Show: "main", Within: 30 * time.Second}))
 }
 
 // chartsOnOneScale: every column shown (200 px wide at least), each chart

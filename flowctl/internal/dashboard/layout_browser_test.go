@@ -31,7 +31,7 @@ func TestLayoutAtEveryZoom(t *testing.T) {
 		t.Skip("starts Chromium; skipped with -short")
 	}
 	exe := browser.Require(t, os.Getenv)
-	base, third := threeStackServer(t)
+	_, base, third := threeStackServer(t)
 	placeOrders(t, base, third)
 	dir := browser.ShotDir(t, os.Getenv("DASHBOARD_SCREENSHOTS"))
 	p, err := browser.Launch(context.Background(), browser.Options{ExecPath: exe, Dir: dir, Logf: t.Logf})
@@ -77,18 +77,18 @@ func TestLayoutAtEveryZoom(t *testing.T) {
 }
 
 // threeStackServer is a dashboard of three fake stacks with a compare
-// report (so the header shows its link); the third is returned.
-func threeStackServer(t *testing.T) (string, *fakeStack) {
+// report (so the header shows its link): the server, its URL and the third.
+func threeStackServer(t *testing.T) (*Server, string, *fakeStack) {
 	t.Helper()
 	reports := t.TempDir()
 	must(t, os.MkdirAll(filepath.Join(reports, "run1"), 0o755))
 	must(t, os.WriteFile(filepath.Join(reports, "run1", reportFile), []byte("<p>report</p>"), 0o644))
 	third := newFakeStack(t, testToken)
-	_, hs, _ := newTestServerWith(t, testToken, 100*time.Millisecond, func(c *Config) {
+	srv, hs, _ := newTestServerWith(t, testToken, 100*time.Millisecond, func(c *Config) {
 		c.Stacks = append(c.Stacks, Stack{Mode: config.Mode("saga"), URLs: third.urls()})
 		c.Reports = []string{reports}
 	})
-	return hs.URL, third
+	return srv, hs.URL, third
 }
 
 // placeOrders places eight orders on every stack, one of the third's
