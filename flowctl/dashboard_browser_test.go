@@ -72,10 +72,10 @@ func TestDashboardBrowser(t *testing.T) {
 			// The events order went through every step; each shows its +N ms.
 			steps, err := stepTimes(p, events, eventsOrder)
 			must(t, err)
-			plusMs := regexp.MustCompile(`^\+\d+ ms$`)
+			plusMs := regexp.MustCompile(`^\+(\d+\x{a0}ms|\d+\.\d\d\x{a0}s)$`)
 			for _, s := range []string{"placed", "reserved", "invoiced", "confirmed"} {
 				if !plusMs.MatchString(steps[s]) {
-					t.Errorf("events order %s: step %s shows %q, want +N ms (steps: %q)", eventsOrder, s, steps[s], steps)
+					t.Errorf("events order %s: step %s shows %q, want +N ms or +N.NN s (steps: %q)", eventsOrder, s, steps[s], steps)
 				}
 			}
 			ids, err := placeVia(p, `button[data-action="place-one-both"]`, sync, events)
@@ -190,8 +190,8 @@ func TestDashboardBrowser(t *testing.T) {
 			steps, err := stepTimes(p, events, ids[0])
 			must(t, err)
 			for _, st := range []string{"reserved", "declined", "failed"} {
-				if !regexp.MustCompile(`^\+\d+ ms$`).MatchString(steps[st]) {
-					t.Errorf("failed order %s: step %s shows %q, want +N ms (steps: %q)", ids[0], st, steps[st], steps)
+				if !regexp.MustCompile(`^\+(\d+\x{a0}ms|\d+\.\d\d\x{a0}s)$`).MatchString(steps[st]) {
+					t.Errorf("failed order %s: step %s shows %q, want +N ms or +N.NN s (steps: %q)", ids[0], st, steps[st], steps)
 				}
 			}
 			shot(t, p, "7 declined failed")
@@ -222,6 +222,15 @@ func TestDashboardBrowser(t *testing.T) {
 		if errs := p.Exceptions(); len(errs) != 0 {
 			distinct := slices.Compact(slices.Sorted(slices.Values(errs)))
 			t.Fatalf("%d uncaught exceptions in the page, %d distinct:\n%s", len(errs), len(distinct), strings.Join(distinct, "\n"))
+		}
+	})
+	// After every step (long step times, FAILED and CANCELLED rows, a trace
+	// open): still nothing cut, nothing past the edge, no control on another.
+	t.Run("10 the page after the steps: nothing cut", func(t *testing.T) {
+		faults, err := p.Overflows()
+		must(t, err)
+		if len(faults) > 0 {
+			t.Errorf("%d layout faults:\n%s", len(faults), strings.Join(faults, "\n"))
 		}
 	})
 	if path := fromRepoRoot(os.Getenv("DASHBOARD_SCREENSHOT")); path != "" && !t.Failed() {

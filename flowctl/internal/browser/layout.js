@@ -44,6 +44,15 @@
     const r = e.getBoundingClientRect();
     if (r.right > vw + 1) out.push(name(e) + ": reaches " + Math.round(r.right) + " px, past the viewport's " + vw + " px");
   }
+  // A chart's text (ticks, labels) lies inside its chart: an SVG clips.
+  for (const tx of document.querySelectorAll("svg text")) {
+    const c = tx.closest("svg");
+    if (!visible(c)) continue;
+    const r = tx.getBoundingClientRect(), cr = c.getBoundingClientRect();
+    if (r.width > 0 && (r.left < cr.left - 1 || r.right > cr.right + 1 || r.top < cr.top - 1 || r.bottom > cr.bottom + 1)) {
+      out.push("svg text \"" + tx.textContent + "\": cut by its chart (" + Math.round(r.left) + "–" + Math.round(r.right) + " px in " + Math.round(cr.left) + "–" + Math.round(cr.right) + ")");
+    }
+  }
   const controls = Array.from(document.querySelectorAll("button, a[href], input, select, textarea")).filter(visible);
   for (let i = 0; i < controls.length; i++) {
     for (let j = i + 1; j < controls.length; j++) {

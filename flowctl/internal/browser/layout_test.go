@@ -10,7 +10,7 @@ import (
 
 // layoutPage is laid out cleanly at 1280 px; ?bad adds each fault the
 // check must find: a word cut with an ellipsis, a box scrolling sideways, a
-// link lying over a button, a bar past the viewport's edge.
+// link lying over a button, a bar past the viewport's edge, a chart's label past the chart's.
 const layoutPage = `<!doctype html><html><head><style>
 body { margin: 0; font: 16px sans-serif; }
 .cut { width: 80px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
@@ -29,7 +29,8 @@ BAD
 const layoutFaults = `<div class="cut">CONFIRMED CONFIRMED</div>
 <div class="scroll">max 11.67 s max 11.67 s</div>
 <a class="over" href="#">latest compare report</a>
-<div class="wide"></div>`
+<div class="wide"></div>
+<svg width="100" height="40"><text x="60" y="20">500 ms tick</text></svg>`
 
 func TestOverflowsFindsWhatIsCutAndNothingElse(t *testing.T) {
 	p := launch(t, 5*time.Second)
@@ -63,6 +64,7 @@ func TestOverflowsFindsWhatIsCutAndNothingElse(t *testing.T) {
 		`"max 11.67 s max 11.67 s": content`, "overflow-x auto",
 		`button "Run on both" overlaps a[class="over"] "latest compare report"`,
 		"the page scrolls sideways", `div[class="wide"]: reaches 2000 px`,
+		`svg text "500 ms tick": cut by its chart`,
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the faulty page: no finding says %q; findings:\n%s", want, all)

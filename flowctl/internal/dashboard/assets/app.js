@@ -147,7 +147,9 @@ function onStack(o) {
 
 // ---- orders -------------------------------------------------------------
 
-function stepText(ms) { return "+" + Math.round(ms) + " ms"; }
+// A step's time after placement: "+305 ms", or "+5.38 s" from a second on
+// (short enough for the row's cell).
+function stepText(ms) { return "+" + (ms < 1000 ? Math.round(ms) + "\u00a0ms" : (ms / 1000).toFixed(2) + "\u00a0s"); }
 
 // A step not seen yet is "waiting" while the order is followed, "?" once it
 // no longer is, and "—" when the order is final without it (skipped).

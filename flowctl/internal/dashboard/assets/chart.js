@@ -61,12 +61,28 @@
       "y 0–" + tick(s.top) + all + ", linear (n=" + s.n + ")";
   }
 
+  // measure: how wide the widest y tick label is drawn in chart, and the
+  // font size of its labels (the presenter view's are larger).
+  function measure(chart, top) {
+    let w = 0, fs = 0;
+    for (const [cls, v] of [["tick", 0], ["tick", top / 2], ["tick", top], ["clipped", top]]) {
+      const probe = svg("text", { class: cls, x: 0, y: 0 }, cls === "tick" ? tick(v) : marker(v));
+      chart.append(probe);
+      if (cls === "tick") w = Math.max(w, probe.getComputedTextLength());
+      fs = Math.max(fs, parseFloat(getComputedStyle(probe).fontSize) || 14);
+      probe.remove();
+    }
+    return { w: Math.ceil(w), fs };
+  }
+
   function drawOne(chart, series, s) {
     const box = chart.getBoundingClientRect();
     const W = Math.max(Math.round(box.width), 200), H = Math.max(Math.round(box.height), 60);
     chart.setAttribute("viewBox", "0 0 " + W + " " + H);
     chart.replaceChildren();
-    const left = 64, right = 10, top = s && s.clipped ? 34 : 10, bottom = 8; // room for the y ticks and the ▲ labels
+    // Room for the y ticks and the ▲ labels at the size they are shown.
+    const m = s ? measure(chart, s.top) : { w: 52, fs: 14 };
+    const left = m.w + 12, right = 10, top = s && s.clipped ? 2 * m.fs + 10 : Math.ceil(m.fs / 2) + 4, bottom = Math.ceil(m.fs / 2) + 2;
     const plotW = W - left - right, plotH = H - top - bottom;
     const n = chart.parentElement.querySelector('[data-role="chart-n"]');
     if (n) n.textContent = series.length ? "n=" + series.length + "\u00a0orders, oldest → newest" : "";
@@ -78,7 +94,7 @@
     const y = v => top + plotH - (Math.min(v, s.top) / s.top) * plotH;
     for (const v of [0, s.top / 2, s.top]) {
       chart.append(svg("line", { class: v === 0 ? "axis" : "grid", x1: left, x2: W - right, y1: y(v), y2: y(v) }));
-      chart.append(svg("text", { class: "tick", x: left - 6, y: y(v) + 5 }, tick(v)));
+      chart.append(svg("text", { class: "tick", x: left - 6, y: y(v) + m.fs * 0.35 }, tick(v)));
     }
     const step = plotW / series.length;
     const r = Math.max(2.5, Math.min(4.5, step * 0.35));
@@ -86,7 +102,7 @@
     let k = 0;
     const label = (i, v) => {
       const anchor = x(i) < left + 40 ? "start" : x(i) > W - right - 40 ? "end" : "middle";
-      chart.append(svg("text", { class: "clipped", "text-anchor": anchor, x: x(i), y: 12 + (k++ % 2) * 13 }, marker(v)));
+      chart.append(svg("text", { class: "clipped", "text-anchor": anchor, x: x(i), y: m.fs + (k++ % 2) * (m.fs + 1) }, marker(v)));
     };
     // Rings first, dots on top: where the two coincide both stay visible.
     series.forEach((p, i) => {

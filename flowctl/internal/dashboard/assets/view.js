@@ -30,6 +30,7 @@
     const i = o.indexOf("/");
     if (i <= 0) return;
     const mode = o.slice(0, i), id = o.slice(i + 1);
+    set(false); // a trace is the normal view's second screen
     const tryIt = (n) => {
       if (D.cols[mode]) select(mode, id);
       else if (n > 0) setTimeout(() => tryIt(n - 1), 200);
