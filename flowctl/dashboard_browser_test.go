@@ -155,6 +155,11 @@ func TestDashboardBrowser(t *testing.T) {
 					sel := where + ` [data-service="` + svc + `"]`
 					must(t, p.Until(browser.Wait{What: svc + " to say it knows order " + o.id, Cond: browser.AttrIs(sel, "data-knows", "true"), Show: where, Within: 30 * time.Second}))
 				}
+				// Natively Jaeger has no UI: the link is the dashboard's own view of the order.
+				link := `[data-widget="trace"] a[data-role="jaeger"]`
+				want := "/?order=" + string(o.c) + "%2F" + o.id // url.QueryEscape (url is the page's address here)
+				must(t, p.Until(browser.Wait{What: "the trace's link to the dashboard's own view " + want, Cond: `(a => a && !a.hidden && a.getAttribute("href") === ` + browser.Quote(want) + ` && a.textContent === "link to this trace")(document.querySelector(` + browser.Quote(link) + `))`,
+					Show: trace, Within: 10 * time.Second}))
 				must(t, p.ScrollTo(trace))
 				shot(t, p, "5 trace "+string(o.c))
 			}

@@ -104,6 +104,10 @@ function buildColumns(stacks) {
     D.rows[st.mode] = new Map();
     D.modes.push(st.mode);
   }
+  // "both" is what the API calls every stack; the buttons say how many.
+  const all = D.modes.length === 2 ? "both" : "all " + D.modes.length;
+  $('button[data-action="place-one-both"]').textContent = "Place one on " + all;
+  $('button[data-action="run-scenario"]').textContent = "Run on " + all;
 }
 
 function onState(st) {
