@@ -37,7 +37,7 @@ require (
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/klauspost/compress v1.20.4 // indirect
 	github.com/pierrec/lz4/v4 v4.1.33 // indirect
-	github.com/spf13/pflag v1.0.9 // indirect
+	github.com/spf13/pflag v1.0.9
 	github.com/twmb/franz-go v1.22.3 // indirect; pinned: kfake under-declares it (v1.21.7)
 	github.com/twmb/franz-go/pkg/kmsg v1.15.1 // indirect
 )

@@ -51,6 +51,9 @@ func TestLayoutAtEveryZoom(t *testing.T) {
 					t.Error(err)
 				}
 				checkLayout(t, p)
+				if got, err := browser.Eval[string](p, `document.querySelector('button[data-action="run-scenario"]').textContent`); err != nil || got != "Run on all 3" {
+					t.Errorf("the scenario button says %q (%v), want %q with three stacks", got, err, "Run on all 3")
+				}
 				size := headlineSize(t, p)
 				if view == "normal" && zoom == 1 {
 					normalSize = size
