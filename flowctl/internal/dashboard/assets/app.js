@@ -127,6 +127,7 @@ function onStack(o) {
   if (!sec) return;
   D.stacks[o.mode] = o;
   sec.dataset.up = String(!!o.up);
+  sec.dataset.kafka = String(!!o.kafka);
   $('[data-role="up"]', sec).textContent = o.up ? "running" : "not running";
   $('[data-role="meta"]', sec).textContent = o.runtime || "";
   const prop = $('select[name="propagation"]', sec);
