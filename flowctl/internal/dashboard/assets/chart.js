@@ -57,7 +57,7 @@
     if (!s) { line.textContent = ""; return; }
     const all = drawn.size > 1 ? ", every column" : "";
     line.textContent = s.clipped ?
-      "y 0–" + tick(s.top) + all + ", cut at 1.5 × p95 (n=" + s.n + "): ▲ " + s.above + " above, with its value" :
+      "y 0–" + tick(s.top) + all + ", cut at 1.5 × p95 (n=" + s.n + "): ▲ " + s.above + " above, each with its value" :
       "y 0–" + tick(s.top) + all + ", linear (n=" + s.n + ")";
   }
 
