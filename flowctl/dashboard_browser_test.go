@@ -17,11 +17,13 @@ import (
 // TestDashboardBrowser starts both native stacks and `flowctl dashboard`,
 // and drives the page in headless Chromium at 1280×720 as a workshop leader
 // would: orders in both columns, paused consumers, a slow inventory, one
-// order's trace, a cancel, declined payments; all the while the page must ask nothing of any host but
+// order's trace, a cancel, declined payments; both views at 100, 150 and 200 %
+// zoom with nothing cut (dashboard_zoom_test.go); all the while the page must ask nothing of any host but
 // 127.0.0.1 and throw no JavaScript exception. Each step saves a screenshot
-// (paths in the log; kept under $DASHBOARD_SHOTS when set). With
+// (paths in the log; kept under $DASHBOARD_SCREENSHOTS when set). With
 // DASHBOARD_SCREENSHOT=<path> it also writes the whole page at the end, as
-// docs/dashboard.png is made (both paths relative to the repository root).
+// docs/dashboard.png is made, and the presenter view beside it
+// (docs/dashboard-presenter.png; both paths relative to the repository root).
 // No Chromium: a skip, or a failure with REQUIRE_BROWSER=1 (CI).
 func TestDashboardBrowser(t *testing.T) {
 	if testing.Short() {
@@ -35,7 +37,7 @@ func TestDashboardBrowser(t *testing.T) {
 		}
 	}
 	url := startDashboard(t, c)
-	p, err := browser.Launch(context.Background(), browser.Options{ExecPath: exe, Dir: browser.ShotDir(t, fromRepoRoot(os.Getenv("DASHBOARD_SHOTS"))), Logf: t.Logf})
+	p, err := browser.Launch(context.Background(), browser.Options{ExecPath: exe, Dir: browser.ShotDir(t, fromRepoRoot(os.Getenv("DASHBOARD_SCREENSHOTS"))), Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,10 +72,10 @@ func TestDashboardBrowser(t *testing.T) {
 			// The events order went through every step; each shows its +N ms.
 			steps, err := stepTimes(p, events, eventsOrder)
 			must(t, err)
-			plusMs := regexp.MustCompile(`^\+\d+ ms$`)
+			plusMs := regexp.MustCompile(`^\+(\d+\x{a0}ms|\d+\.\d\d\x{a0}s)$`)
 			for _, s := range []string{"placed", "reserved", "invoiced", "confirmed"} {
 				if !plusMs.MatchString(steps[s]) {
-					t.Errorf("events order %s: step %s shows %q, want +N ms (steps: %q)", eventsOrder, s, steps[s], steps)
+					t.Errorf("events order %s: step %s shows %q, want +N ms or +N.NN s (steps: %q)", eventsOrder, s, steps[s], steps)
 				}
 			}
 			ids, err := placeVia(p, `button[data-action="place-one-both"]`, sync, events)
@@ -86,6 +88,9 @@ func TestDashboardBrowser(t *testing.T) {
 					Show: c.in(`[data-widget="figures"]`), Within: 60 * time.Second}))
 			}
 			shot(t, p, "2 confirmed in both")
+		}},
+		{"2b both views at 100, 150 and 200 % zoom: nothing cut, one y-scale", func(t *testing.T) {
+			checkViewsAtEveryZoom(t, p, url)
 		}},
 		{"3 events: paused inventory consumers hold an order PENDING until resumed", func(t *testing.T) {
 			must(t, p.SetField(events.faults(`select[name="service"]`), "inventory-svc"))
@@ -150,6 +155,11 @@ func TestDashboardBrowser(t *testing.T) {
 					sel := where + ` [data-service="` + svc + `"]`
 					must(t, p.Until(browser.Wait{What: svc + " to say it knows order " + o.id, Cond: browser.AttrIs(sel, "data-knows", "true"), Show: where, Within: 30 * time.Second}))
 				}
+				// Natively Jaeger has no UI: the link is the dashboard's own view of the order.
+				link := `[data-widget="trace"] a[data-role="jaeger"]`
+				want := "/?order=" + string(o.c) + "%2F" + o.id // url.QueryEscape (url is the page's address here)
+				must(t, p.Until(browser.Wait{What: "the trace's link to the dashboard's own view " + want, Cond: `(a => a && !a.hidden && a.getAttribute("href") === ` + browser.Quote(want) + ` && a.textContent === "link to this trace")(document.querySelector(` + browser.Quote(link) + `))`,
+					Show: trace, Within: 10 * time.Second}))
 				must(t, p.ScrollTo(trace))
 				shot(t, p, "5 trace "+string(o.c))
 			}
@@ -185,8 +195,8 @@ func TestDashboardBrowser(t *testing.T) {
 			steps, err := stepTimes(p, events, ids[0])
 			must(t, err)
 			for _, st := range []string{"reserved", "declined", "failed"} {
-				if !regexp.MustCompile(`^\+\d+ ms$`).MatchString(steps[st]) {
-					t.Errorf("failed order %s: step %s shows %q, want +N ms (steps: %q)", ids[0], st, steps[st], steps)
+				if !regexp.MustCompile(`^\+(\d+\x{a0}ms|\d+\.\d\d\x{a0}s)$`).MatchString(steps[st]) {
+					t.Errorf("failed order %s: step %s shows %q, want +N ms or +N.NN s (steps: %q)", ids[0], st, steps[st], steps)
 				}
 			}
 			shot(t, p, "7 declined failed")
@@ -219,6 +229,15 @@ func TestDashboardBrowser(t *testing.T) {
 			t.Fatalf("%d uncaught exceptions in the page, %d distinct:\n%s", len(errs), len(distinct), strings.Join(distinct, "\n"))
 		}
 	})
+	// After every step (long step times, FAILED and CANCELLED rows, a trace
+	// open): still nothing cut, nothing past the edge, no control on another.
+	t.Run("10 the page after the steps: nothing cut", func(t *testing.T) {
+		faults, err := p.Overflows()
+		must(t, err)
+		if len(faults) > 0 {
+			t.Errorf("%d layout faults:\n%s", len(faults), strings.Join(faults, "\n"))
+		}
+	})
 	if path := fromRepoRoot(os.Getenv("DASHBOARD_SCREENSHOT")); path != "" && !t.Failed() {
 		// Newest orders first: every list scrolled back to its top.
 		if _, err := browser.Eval[bool](p, `document.querySelectorAll("*").forEach(e => { e.scrollTop = 0 }), window.scrollTo(0, 0), true`); err != nil {
@@ -228,6 +247,17 @@ func TestDashboardBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("full-page screenshot: %s", path)
+		// The presenter view: its first screen, as the projector shows it.
+		must(t, p.Click(`[data-role="view-toggle"]`))
+		must(t, p.Until(browser.Wait{What: "the presenter view", Cond: `document.body.classList.contains("presenter")`, Show: "header", Within: 5 * time.Second}))
+		must(t, p.Until(browser.Wait{What: "the charts redrawn at the presenter's height", Cond: chartsFitTheirBoxes, Show: "main", Within: 5 * time.Second}))
+		shotPath, err := p.Screenshot("presenter")
+		must(t, err)
+		b, err := os.ReadFile(shotPath)
+		must(t, err)
+		must(t, os.WriteFile(presenterPath(path), b, 0o644))
+		t.Logf("presenter screenshot: %s", presenterPath(path))
+		must(t, p.Click(`[data-role="view-toggle"]`)) // the normal view is remembered for the next run
 	}
 }
 

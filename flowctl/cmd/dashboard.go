@@ -54,7 +54,9 @@ func newDashboardCmd(g *globals) *cobra.Command {
 	fl := c.Flags()
 	fl.StringVar(&f.Addr, "addr", stack.FlagDefaults(g.env.Getenv).DashboardAddr, "where to listen, host:port (env FLOWCTL_DASHBOARD_ADDR); loopback only unless --public")
 	fl.BoolVar(&f.Public, "public", false, "allow a non-loopback --addr; the API then wants a random per-run key, which the printed URL carries: anyone with that URL can break the stacks")
-	fl.BoolVar(&f.Detach, "detach", false, "run in the background (pid file in the run dir; `flowctl down` stops it) and return once it listens")
+	// No backquotes in a usage: pflag would print the quoted words as the
+	// flag's value name ("--detach flowctl down").
+	fl.BoolVar(&f.Detach, "detach", false, "run in the background (pid file in the run dir; 'flowctl down' stops it) and return once it listens")
 	fl.StringVar(&f.Mode, "mode", "both", "which stacks to show: sync, events or both")
 	fl.IntVar(&f.Size.Orders, "orders", 20, "orders per measured batch of a scenario run from the page")
 	fl.DurationVar(&f.Size.DownFor, "down-for", 3*time.Second, "how long a scenario keeps inventory-svc or the broker down")
@@ -88,8 +90,13 @@ func detachDashboard(c *cobra.Command, g *globals, f dashboard.Flags) error {
 // serveDashboard serves srv on addr until the command's context ends.
 func serveDashboard(c *cobra.Command, g *globals, srv *dashboard.Server, addr string) error {
 	ln, err := net.Listen("tcp", addr)
+	if err != nil && dashboard.Serving(c.Context(), addr) {
+		// `make dashboard` after `make demo*`: the demo's dashboard is there.
+		fmt.Fprintf(g.env.Stdout, "dashboard: the dashboard already runs at http://%s ('flowctl down' stops a background one)\n", addr)
+		return nil
+	}
 	if err != nil {
-		return fmt.Errorf("dashboard: %w; stop what listens there, or pass --addr", err)
+		return fmt.Errorf("dashboard: %s is taken by something that is not a flowctl dashboard (%v): stop it, or pass --addr host:port", addr, err)
 	}
 	ctx := c.Context()
 	srv.Start(ctx)

@@ -41,6 +41,9 @@ func newControl(c stack.Runtime, modes []config.Mode) *control {
 	return ctl
 }
 
+// JaegerHasNoUI passes on what the runtime says of its Jaeger's UI.
+func (c *control) JaegerHasNoUI() bool { return !stack.HasJaegerUI(c.inner) }
+
 func (c *control) StopService(ctx context.Context, m config.Mode, svc string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -30,6 +30,9 @@ type fakeStack struct {
 	started time.Time
 	// placeDelay is how long POST /orders takes to answer.
 	placeDelay time.Duration
+	// stepScale, when above 0, multiplies the steps' milliseconds (and the
+	// time to final): a slow stack, whose rows say +1.23 s.
+	stepScale float64
 	// maxReads, when above 0, stops orders at that many steps past placed
 	// (a consumer that stopped), until one is cancelled.
 	maxReads int
@@ -82,14 +85,16 @@ func (f *fakeStack) view(o *fakeOrder) map[string]any {
 	}
 	n := min(o.reads+1, len(fakeSteps))
 	var tl []map[string]any
+	scale := max(f.stepScale, 1)
 	for _, s := range fakeSteps[:n] {
-		tl = append(tl, map[string]any{"step": s.step, "after_ms": s.ms, "at": o.at.Add(time.Duration(s.ms * float64(time.Millisecond)))})
+		ms := s.ms * scale
+		tl = append(tl, map[string]any{"step": s.step, "after_ms": ms, "at": o.at.Add(time.Duration(ms * float64(time.Millisecond)))})
 	}
 	status := map[string]string{"placed": "PENDING", "reserved": "RESERVED", "invoiced": "RESERVED", "confirmed": "CONFIRMED"}[fakeSteps[n-1].step]
 	v := map[string]any{"id": o.id, "customer_id": "c", "items": []any{map[string]any{"sku": "SKU-001", "qty": 1}},
 		"status": status, "final": status == "CONFIRMED", "placed_at": o.at, "updated_at": o.at, "timeline": tl}
 	if status == "CONFIRMED" {
-		v["time_to_final_ms"] = 41.0
+		v["time_to_final_ms"] = 41.0 * scale
 	}
 	return v
 }

@@ -29,12 +29,15 @@ type ServiceState struct {
 type Observation struct {
 	Mode string `json:"mode"`
 	// Up: the stack's order-svc answers /healthz.
-	Up          bool                    `json:"up"`
-	At          time.Time               `json:"at"`
-	Services    map[string]ServiceState `json:"services"`
-	Broker      *ServiceState           `json:"broker,omitempty"`
-	Runtime     string                  `json:"runtime,omitempty"`
-	Propagation string                  `json:"propagation,omitempty"`
+	Up       bool                    `json:"up"`
+	At       time.Time               `json:"at"`
+	Services map[string]ServiceState `json:"services"`
+	Broker   *ServiceState           `json:"broker,omitempty"`
+	// Kafka: the stack's services talk through Kafka (lag, outbox and dead
+	// letters mean something there).
+	Kafka       bool   `json:"kafka"`
+	Runtime     string `json:"runtime,omitempty"`
+	Propagation string `json:"propagation,omitempty"`
 }
 
 // observation adds the numbers behind the figures to Observation.
@@ -79,7 +82,7 @@ func (s *Server) observeLoop(ctx context.Context, ms *modeState) {
 // observe asks every service of the stack, and the broker for the events
 // stack, how it is.
 func (s *Server) observe(ctx context.Context, ms *modeState) observation {
-	o := observation{Observation: Observation{Mode: string(ms.mode), At: time.Now().UTC(), Services: map[string]ServiceState{}}}
+	o := observation{Observation: Observation{Mode: string(ms.mode), Kafka: ms.mode == config.ModeEvents, At: time.Now().UTC(), Services: map[string]ServiceState{}}}
 	if ctl, err := s.control(ctx); err == nil {
 		o.Runtime, o.Propagation = ctl.Runtime(), string(ctl.Propagation(ms.mode))
 	}

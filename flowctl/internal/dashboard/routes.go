@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/problem"
 
 	"github.com/orderflow/flowctl/internal/scenario"
@@ -119,7 +120,7 @@ func (s *Server) state() State {
 		ms.mu.Lock()
 		o := ms.obs.Observation
 		ms.mu.Unlock()
-		o.Mode = string(m)
+		o.Mode, o.Kafka = string(m), m == config.ModeEvents
 		st.Stacks = append(st.Stacks, o)
 	}
 	for _, sc := range scenario.All {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -162,7 +163,7 @@ func (r *scenarioRunner) run(sc scenario.Scenario, modes []config.Mode, ctl scen
 		}
 		lastSent = time.Now()
 		p := ev
-		p.Label, p.Done, p.Total = label, done, total
+		p.Label, p.Done, p.Total = progressLabel(ev.Name, label), done, total
 		s.hub.publish("scenario", p)
 	}
 	s.hub.publish("scenario", ev)
@@ -178,4 +179,19 @@ func (r *scenarioRunner) run(sc scenario.Scenario, modes []config.Mode, ctl scen
 	r.final = &end
 	r.mu.Unlock()
 	s.hub.publish("scenario", end)
+}
+
+// progressLabel is a scenario's progress label without the scenario's name
+// the page already shows before it ("downstream-down: placing", not
+// "downstream-down: downstream-down: placing"); a label of its own
+// ("slow-downstream baseline: placing") keeps what is not the name.
+func progressLabel(name, label string) string {
+	rest, ok := strings.CutPrefix(label, name)
+	if !ok || (rest != "" && rest[0] != ':' && rest[0] != ' ') {
+		return label
+	}
+	if rest = strings.TrimLeft(rest, ": "); rest == "" {
+		return label
+	}
+	return rest
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/investigate"
+	"github.com/orderflow/flowctl/internal/stack"
 )
 
 // TraceView is GET /api/orders/{mode}/{id}/trace: the investigation
@@ -19,8 +21,11 @@ type TraceView struct {
 	Status        string                    `json:"status"`
 	Final         bool                      `json:"final"`
 	Investigation investigate.Investigation `json:"investigation"`
-	// JaegerURL opens the start trace in Jaeger's own UI.
+	// JaegerURL opens the start trace in Jaeger's own UI; empty when the
+	// runtime's Jaeger has none (native), where TraceURL is the link to give.
 	JaegerURL string `json:"jaeger_url,omitempty"`
+	// TraceURL is this view's own address on the dashboard (?order=mode/id).
+	TraceURL string `json:"trace_url"`
 	// Settled says the order's last change is long enough ago for all its
 	// spans to have been exported (the services export every second).
 	Settled bool `json:"settled"`
@@ -77,8 +82,16 @@ func (s *Server) trace(w http.ResponseWriter, r *http.Request) {
 	}
 	v := TraceView{Mode: string(ms.mode), OrderID: o.ID, Status: string(o.Status), Final: o.Final, Investigation: inv,
 		Settled: o.Final && time.Since(o.UpdatedAt) >= traceSettling}
-	if inv.StartTraceID != "" {
+	v.TraceURL = "/?order=" + url.QueryEscape(string(ms.mode)+"/"+o.ID)
+	if inv.StartTraceID != "" && s.jaegerHasUI(r.Context()) {
 		v.JaegerURL = j.TraceURL(inv.StartTraceID)
 	}
 	writeJSON(w, http.StatusOK, v)
+}
+
+// jaegerHasUI says whether the runtime's Jaeger shows a trace in a browser;
+// unknown (no runtime control yet) counts as yes, as Docker's does.
+func (s *Server) jaegerHasUI(ctx context.Context) bool {
+	ctl, err := s.control(ctx)
+	return err != nil || stack.HasJaegerUI(ctl)
 }

@@ -104,6 +104,10 @@ function buildColumns(stacks) {
     D.rows[st.mode] = new Map();
     D.modes.push(st.mode);
   }
+  // "both" is what the API calls every stack; the buttons say how many.
+  const all = D.modes.length === 2 ? "both" : "all " + D.modes.length;
+  $('button[data-action="place-one-both"]').textContent = "Place one on " + all;
+  $('button[data-action="run-scenario"]').textContent = "Run on " + all;
 }
 
 function onState(st) {
@@ -123,6 +127,7 @@ function onStack(o) {
   if (!sec) return;
   D.stacks[o.mode] = o;
   sec.dataset.up = String(!!o.up);
+  sec.dataset.kafka = String(!!o.kafka);
   $('[data-role="up"]', sec).textContent = o.up ? "running" : "not running";
   $('[data-role="meta"]', sec).textContent = o.runtime || "";
   const prop = $('select[name="propagation"]', sec);
@@ -147,7 +152,9 @@ function onStack(o) {
 
 // ---- orders -------------------------------------------------------------
 
-function stepText(ms) { return "+" + Math.round(ms) + " ms"; }
+// A step's time after placement: "+305 ms", or "+5.38 s" from a second on
+// (short enough for the row's cell).
+function stepText(ms) { return "+" + (ms < 1000 ? Math.round(ms) + "\u00a0ms" : (ms / 1000).toFixed(2) + "\u00a0s"); }
 
 // A step not seen yet is "waiting" while the order is followed, "?" once it
 // no longer is, and "—" when the order is final without it (skipped).
@@ -265,10 +272,17 @@ function select(mode, id) {
 
 // ---- figures ------------------------------------------------------------
 
+// keepUnits joins each number to its unit and a statistic to its number
+// with a no-break space: a line may wrap between figures, never inside one
+// ("max 11.67 s" stays whole; "(n=40)" may move to the next line).
+function keepUnits(s) {
+  return s.replace(/(\d) (ms|s|µs|%|events?|MiB|KiB|B)\b/g, "$1\u00a0$2").replace(/\b(p50|p95|p99|max|lag|outbox|DLQ) (?=[\d–])/g, "$1\u00a0");
+}
+
 function setFigure(sec, name, f, prefix) {
   const e = $('[data-figure="' + name + '"]', sec);
   e.dataset.value = f.value == null ? "" : String(Math.round(f.value * 10) / 10);
-  e.textContent = (prefix || "") + f.text;
+  e.textContent = keepUnits((prefix || "") + f.text);
   e.title = f.text;
 }
 
@@ -285,7 +299,7 @@ function onFigures(f) {
   setFigure(sec, "dead-letters", f.dead_letters, "DLQ ");
   $(".fig-kafka", sec).title = [f.lag.text, f.outbox.text, f.dead_letters.text].join("\n");
   const bs = $('[data-role="by-status"]', sec);
-  bs.replaceChildren(...Object.entries(f.by_status || {}).map(([k, n]) => el("span", { class: "st " + k, text: k + " " + n })));
+  bs.replaceChildren(...Object.entries(f.by_status || {}).map(([k, n]) => el("span", { class: "st " + k, text: k + "\u00a0" + n })));
   if (!bs.childElementCount) bs.textContent = "none placed here yet";
   const lr = (f.lag_rows || []).filter(r => r.lag > 0).map(r => r.group + " " + r.topic + "/" + r.partition + ": " + r.lag);
   const lagEl = $('[data-role="lag-rows"]', sec);
@@ -293,7 +307,7 @@ function onFigures(f) {
     (f.lag_rows && f.lag_rows.length ? "every group caught up on all " + f.lag_rows.length + " partitions" : "");
   lagEl.title = lagEl.textContent;
   lagEl.classList.toggle("behind", lr.length > 0);
-  window.chart.draw($('[data-role="chart"]', sec), f.series || []);
+  window.chart.draw($('[data-role="chart"]', sec), f.series || []); // every column's chart, on one scale
   showDeadLetters(sec, f.dead_letters.value);
 }
 

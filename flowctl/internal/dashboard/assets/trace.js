@@ -105,7 +105,11 @@
     const wf = $('[data-role="waterfall"]');
     wf.replaceChildren();
     const jl = $('[data-role="jaeger"]');
-    if (t.jaeger_url) { jl.href = t.jaeger_url; jl.hidden = false; }
+    // Natively Jaeger has no UI of its own: the link is this view's own.
+    jl.href = t.jaeger_url || t.trace_url;
+    jl.textContent = t.jaeger_url ? "open in Jaeger" : "link to this trace";
+    jl.title = t.jaeger_url ? "Jaeger's UI" : "this stack's Jaeger has no UI: the dashboard's own trace view of this order";
+    jl.hidden = !jl.href;
     const parts = [spans.length + " spans in " + inv.traces + " trace" + (inv.traces === 1 ? "" : "s"),
       inv.traces > 1 ? (inv.linked ? "joined by span links" : (inv.unlinked_trace_ids || []).length + " trace(s) tied only by orderflow.order_id") : "one trace",
       (inv.kafka_hops || []).length ? "Kafka wait " + fmtMs(inv.kafka_wait_ms) + " over " + inv.kafka_hops.length + " hop(s)" : "no Kafka hop",

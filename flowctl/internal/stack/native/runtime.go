@@ -55,6 +55,10 @@ func New(s *stack.Stacks, l stack.Layout) *Runtime {
 
 func (r *Runtime) Runtime() string { return string(Kind) }
 
+// JaegerHasNoUI: the Jaeger built from source serves a placeholder page
+// where its UI would be (stack.WithoutJaegerUI).
+func (r *Runtime) JaegerHasNoUI() bool { return true }
+
 // Holds says whether a service of flowctl's runs from this run dir.
 func (r *Runtime) Holds(context.Context) bool {
 	for _, m := range stack.Modes {

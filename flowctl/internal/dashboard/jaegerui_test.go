@@ -1,0 +1,26 @@
+package dashboard
+
+import (
+	"testing"
+
+	"github.com/orderflow/platform/config"
+
+	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stack/native"
+	"github.com/orderflow/flowctl/internal/stack/stacktest"
+)
+
+// A trace's link leads to Jaeger's UI only where Jaeger has one: natively
+// (built from source, a placeholder page) it is the dashboard's own view.
+// The dashboard's control passes on what the runtime inside it says.
+func TestJaegerUIOnlyWhereTheRuntimeHasOne(t *testing.T) {
+	var modes []config.Mode // none: the zero runtimes have no propagation to ask
+	nat := newControl(&native.Runtime{}, modes)
+	if stack.HasJaegerUI(nat) {
+		t.Error("the native runtime's control says its Jaeger has a UI")
+	}
+	other := newControl(&stacktest.Runtime{}, modes)
+	if !stack.HasJaegerUI(other) {
+		t.Error("a runtime that says nothing of its Jaeger (as Docker) is taken as having none")
+	}
+}
