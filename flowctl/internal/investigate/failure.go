@@ -85,7 +85,7 @@ func failureText(f api.Span, in Input) string {
 	if in.Status == "REJECTED" || strings.HasSuffix(f.Attrs[AttrEventType], "Rejected") || httpStatus(f) == 409 {
 		verb = "rejected"
 	}
-	why := spanReason(f)
+	why := CollapseRepeats(spanReason(f))
 	if why == "" && (in.Status == "REJECTED" || in.Status == "FAILED") {
 		why = in.Reason
 	}
