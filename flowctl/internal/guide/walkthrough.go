@@ -118,7 +118,7 @@ func traceOne(ctx context.Context, env *scenario.Env, m config.Mode, w io.Writer
 		return explain.Interrupted(ctx, err)
 	}
 	report.Waterfall(w, inv, 50, color)
-	fmt.Fprintf(w, "\nIn Jaeger: %s/trace/%s\n", stack.JaegerUI, o.TraceID)
+	fmt.Fprintln(w, "\n"+report.TraceHint(env.JaegerUI, string(m), o.ID, o.TraceID))
 	if m == config.ModeEvents {
 		fmt.Fprintln(w, "The \"waited … in Kafka\" notes are how long each event sat in Kafka between its producer and its consumer.")
 	} else {

@@ -130,7 +130,12 @@ func Demo(w io.Writer, r scenario.DemoResult, s DemoSummary) {
 				spans = fmt.Sprintf("%d spans from %s", o.Trace.Spans, strings.Join(o.Trace.Services, ", "))
 			}
 			fmt.Fprintf(w, "    trace     %s: %s\n", o.Order.TraceID, spans)
-			fmt.Fprintf(w, "              UI  %s\n              API %s\n", o.TraceURL, o.TraceAPIURL)
+			if r.JaegerUI {
+				fmt.Fprintf(w, "              UI  %s\n", o.TraceURL)
+			} else {
+				fmt.Fprintf(w, "              see flowctl trace %s --mode %s\n", ShortID(o.Order.ID), r.Mode)
+			}
+			fmt.Fprintf(w, "              API %s\n", o.TraceAPIURL)
 		}
 	}
 	fmt.Fprintf(w, "\nSummary: %s mode, %d orders\n", r.Mode, s.Orders)
@@ -170,9 +175,23 @@ func After(ms float64) string {
 // are.
 func DemoFooter(w io.Writer, r scenario.DemoResult) {
 	fmt.Fprintln(w)
-	if r.Jaeger {
+	switch {
+	case r.JaegerUI:
 		fmt.Fprintf(w, "The %s stack keeps running: browse the traces at %s; `flowctl down` stops everything.\n", r.Mode, stack.JaegerUI)
+		return
+	case r.Jaeger:
+		fmt.Fprintf(w, "The %s stack keeps running: see an order's trace with `flowctl trace <order id> --mode %s` or in `flowctl dashboard` (click an order); `flowctl down` stops everything.\n", r.Mode, r.Mode)
 		return
 	}
 	fmt.Fprintf(w, "The %s stack keeps running; `flowctl down` stops everything.\n", r.Mode)
+}
+
+// TraceHint says where to see an order's trace again: Jaeger's UI where it
+// answers (Docker), else `flowctl trace` and the dashboard's trace view
+// (natively Jaeger serves only a placeholder page).
+func TraceHint(jaegerUI bool, mode, orderID, traceID string) string {
+	if jaegerUI {
+		return fmt.Sprintf("In Jaeger: %s/trace/%s", stack.JaegerUI, traceID)
+	}
+	return fmt.Sprintf("Again later: `flowctl trace %s --mode %s`, or click the order in `flowctl dashboard`.", orderID, mode)
 }

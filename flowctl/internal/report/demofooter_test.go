@@ -10,9 +10,14 @@ import (
 
 func TestDemoFooter(t *testing.T) {
 	var b bytes.Buffer
-	DemoFooter(&b, scenario.DemoResult{Mode: "events", Jaeger: true})
+	DemoFooter(&b, scenario.DemoResult{Mode: "events", Jaeger: true, JaegerUI: true})
 	if want := "\nThe events stack keeps running: browse the traces at http://127.0.0.1:16686; `flowctl down` stops everything.\n"; b.String() != want {
-		t.Errorf("with Jaeger: %q", b.String())
+		t.Errorf("with Jaeger's UI: %q", b.String())
+	}
+	b.Reset()
+	DemoFooter(&b, scenario.DemoResult{Mode: "events", Jaeger: true})
+	if want := "\nThe events stack keeps running: see an order's trace with `flowctl trace <order id> --mode events` or in `flowctl dashboard` (click an order); `flowctl down` stops everything.\n"; b.String() != want {
+		t.Errorf("with Jaeger but no UI (native): %q", b.String())
 	}
 	b.Reset()
 	DemoFooter(&b, scenario.DemoResult{Mode: "sync"})

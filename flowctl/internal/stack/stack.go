@@ -26,6 +26,10 @@ type Stack struct {
 	URLs    map[string]string `json:"urls"` // by service
 	Brokers []string          `json:"brokers,omitempty"`
 	Jaeger  bool              `json:"jaeger"`
+	// JaegerUI says Jaeger's own UI answers: Docker's image has it; the
+	// Jaeger built from source natively serves only a placeholder page, so
+	// links point at `flowctl trace` and the dashboard's trace view instead.
+	JaegerUI bool `json:"jaeger_ui"`
 }
 
 // OrderURL is the base URL of the stack's order-svc.
