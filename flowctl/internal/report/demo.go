@@ -186,6 +186,16 @@ func DemoFooter(w io.Writer, r scenario.DemoResult) {
 	fmt.Fprintf(w, "The %s stack keeps running; `flowctl down` stops everything.\n", r.Mode)
 }
 
+// TraceLink is where to open an order's trace: its page in Jaeger's UI
+// (jaegerUI, its base URL, is "" where there is none: natively), else the
+// command that draws it.
+func TraceLink(jaegerUI, mode, orderID, traceID string) string {
+	if jaegerUI != "" {
+		return jaegerUI + "/trace/" + traceID
+	}
+	return fmt.Sprintf("see it: flowctl trace --mode %s %s (or click the order in flowctl dashboard)", mode, ShortID(orderID))
+}
+
 // TraceHint says where to see an order's trace again: Jaeger's UI where it
 // answers (Docker), else `flowctl trace` and the dashboard's trace view
 // (natively Jaeger serves only a placeholder page).

@@ -26,9 +26,8 @@ type Stack struct {
 	URLs    map[string]string `json:"urls"` // by service
 	Brokers []string          `json:"brokers,omitempty"`
 	Jaeger  bool              `json:"jaeger"`
-	// JaegerUI says Jaeger's own UI answers: Docker's image has it; the
-	// Jaeger built from source natively serves only a placeholder page, so
-	// links point at `flowctl trace` and the dashboard's trace view instead.
+	// JaegerUI says Jaeger's own UI answers (Runtime.JaegerUI; Stacks.Up
+	// sets it): only then is a link into it printed.
 	JaegerUI bool `json:"jaeger_ui"`
 }
 

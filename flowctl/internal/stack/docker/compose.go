@@ -123,7 +123,7 @@ func (c *Compose) Output(ctx context.Context, args ...string) (string, error) {
 // up brings mode's stack up with compose and waits for the services'
 // /readyz on the same host ports as the native stack.
 func up(ctx context.Context, c *Compose, mode config.Mode, build bool, progress io.Writer, step func(stack.Step)) (stack.Stack, error) {
-	st := stack.Stack{Mode: mode, URLs: stack.StackURLs(topology.DefaultPortBase, mode), Jaeger: true, JaegerUI: true}
+	st := stack.Stack{Mode: mode, URLs: stack.StackURLs(topology.DefaultPortBase, mode), Jaeger: true}
 	if mode == config.ModeEvents {
 		st.Brokers = []string{stack.Addr(stack.DefaultBrokerPort)}
 	}

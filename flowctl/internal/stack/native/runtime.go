@@ -55,6 +55,9 @@ func New(s *stack.Stacks, l stack.Layout) *Runtime {
 
 func (r *Runtime) Runtime() string { return string(Kind) }
 
+// JaegerUI is false: the Jaeger built from source serves a placeholder page.
+func (r *Runtime) JaegerUI() bool { return false }
+
 // Holds says whether a service of flowctl's runs from this run dir.
 func (r *Runtime) Holds(context.Context) bool {
 	for _, m := range stack.Modes {

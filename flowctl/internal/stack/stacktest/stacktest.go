@@ -27,6 +27,8 @@ type Runtime struct {
 	Stacks map[config.Mode]stack.Stack
 	// UpErr, when set, is what every Up fails with.
 	UpErr error
+	// UI is what JaegerUI answers.
+	UI bool
 
 	mu  sync.Mutex
 	ups []config.Mode
@@ -34,6 +36,9 @@ type Runtime struct {
 
 // Runtime is the fake's kind.
 func (r *Runtime) Runtime() string { return string(Kind) }
+
+// JaegerUI is r.UI.
+func (r *Runtime) JaegerUI() bool { return r.UI }
 
 // Holds is true: the fake always holds the stacks.
 func (r *Runtime) Holds(context.Context) bool { return true }
