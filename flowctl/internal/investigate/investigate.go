@@ -31,6 +31,7 @@ const (
 	AttrOrderID   = "orderflow.order_id"      // on Kafka producer and consumer spans, and server spans that know the order
 	AttrEventType = "orderflow.event_type"    // e.g. StockRejected
 	AttrKafkaWait = "orderflow.kafka_wait_ms" // on consumer spans: time the message sat in Kafka
+	AttrAttempt   = "orderflow.attempt"       // on a consumer's failed handling ("retry <topic>"): its number
 )
 
 // reasonAttrs name a failure's reason where a span carries one. The services

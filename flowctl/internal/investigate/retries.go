@@ -58,6 +58,11 @@ func Retries(spans []api.Span) []Retry {
 			out[i].Succeeded, out[i].SucceededAt = &ref, s.End
 		}
 	}
+	for i := range out {
+		if out[i].Succeeded == nil {
+			out[i].Succeeded, out[i].SucceededAt = waitedFor(out[i].Attempts, spans)
+		}
+	}
 	kept := out[:0]
 	for _, r := range out {
 		if r.Failed > 1 || r.Succeeded != nil {
@@ -68,6 +73,37 @@ func Retries(spans []api.Span) []Retry {
 		kept[i].Error = collapsedErrors(kept[i].Attempts, spans)
 	}
 	return kept
+}
+
+// waitedFor is, for attempts that say they are one (orderflow.attempt: a
+// consumer's "retry <topic>" spans, platform/consume.Retry), the span that
+// held them as its children and ended without error after the last of
+// them: the "process" span stays open until the event is handled, so it
+// ending well is the success. Any other failed child of a span that ended
+// well (a sync call answered 409) is no retry.
+func waitedFor(attempts []api.SpanRef, spans []api.Span) (*api.SpanRef, time.Time) {
+	byRef := make(map[api.SpanRef]api.Span, len(spans))
+	for _, s := range spans {
+		byRef[s.Ref()] = s
+	}
+	var parent api.SpanRef
+	var lastEnd time.Time
+	for i, a := range attempts {
+		s := byRef[a]
+		ref := api.SpanRef{TraceID: s.TraceID, SpanID: s.ParentID}
+		if s.ParentID == "" || s.Attrs[AttrAttempt] == "" || (i > 0 && ref != parent) {
+			return nil, time.Time{}
+		}
+		parent = ref
+		if s.End.After(lastEnd) {
+			lastEnd = s.End
+		}
+	}
+	p, ok := byRef[parent]
+	if !ok || p.Error || p.End.Before(lastEnd) {
+		return nil, time.Time{}
+	}
+	return &parent, p.End
 }
 
 // retriedAway are the failed attempts a later attempt of the same step

@@ -92,3 +92,31 @@ func TestCollapseRepeats(t *testing.T) {
 		}
 	}
 }
+
+// A consumer's failed handlings are "retry <topic>" children of the process
+// span, which stays open until the event is handled: it ending without error
+// is the success. While it is open (not exported yet) none succeeded, and
+// the first attempt is the failure.
+func TestRetriesOfAConsumerSucceedWithTheirProcessSpan(t *testing.T) {
+	t0 := time.Date(2026, 12, 6, 20, 0, 0, 0, time.UTC)
+	retry := func(id string, at time.Duration) api.Span {
+		return api.Span{TraceID: "t1", SpanID: id, ParentID: "proc", Name: "retry inventory.v1", Service: "invoicing-svc.events", Kind: "internal",
+			Start: t0.Add(at), End: t0.Add(at + time.Millisecond), Error: true, StatusMessage: "injected fault",
+			Attrs: map[string]string{AttrAttempt: id[1:]}}
+	}
+	proc := api.Span{TraceID: "t1", SpanID: "proc", Name: "process inventory.v1", Service: "invoicing-svc.events", Kind: "consumer",
+		Start: t0, End: t0.Add(700 * time.Millisecond)}
+	attempts := []api.Span{retry("r1", 100*time.Millisecond), retry("r2", 300*time.Millisecond)}
+
+	rs := Retries(append([]api.Span{proc}, attempts...))
+	if len(rs) != 1 || rs[0].Succeeded == nil || rs[0].Succeeded.SpanID != "proc" || rs[0].Error != "injected fault ×2" {
+		t.Errorf("handled at last: %+v", rs)
+	}
+	open := Retries(attempts) // the process span is not exported while it retries
+	if len(open) != 1 || open[0].Succeeded != nil {
+		t.Errorf("still retrying: %+v", open)
+	}
+	if f := failure(attempts); f == nil || f.SpanID != "r1" {
+		t.Errorf("still retrying, the failure is %+v, want the first attempt", f)
+	}
+}
