@@ -1,6 +1,8 @@
 package investigate
 
 import (
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -118,5 +120,29 @@ func TestRetriesOfAConsumerSucceedWithTheirProcessSpan(t *testing.T) {
 	}
 	if f := failure(attempts); f == nil || f.SpanID != "r1" {
 		t.Errorf("still retrying, the failure is %+v, want the first attempt", f)
+	}
+}
+
+// testdata/broker-down-confirmed.json is `flowctl trace --json` of a real
+// order placed while the native broker was stopped for 4 s (events stack,
+// child): the relay's publish failed 4 times, the 5th worked, the order
+// ended CONFIRMED. Its derived fields (retries) were dropped: they are
+// worked out here again from the spans.
+func TestRecordedBrokerDownOrder(t *testing.T) {
+	b, err := os.ReadFile("testdata/broker-down-confirmed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inv Investigation
+	if err := json.Unmarshal(b, &inv); err != nil {
+		t.Fatal(err)
+	}
+	rs := Retries(inv.AllSpans)
+	if len(rs) != 1 || rs[0].Step != "send orders.v1" || rs[0].Failed != 4 || rs[0].Succeeded == nil ||
+		rs[0].Error != "publish failed: kafka.(*Client).Produce: dial tcp 127.0.0.1:9092: connect: connection refused ×4" {
+		t.Errorf("retries %+v", rs)
+	}
+	if f := failure(inv.AllSpans); f != nil {
+		t.Errorf("failure %s %s: the publish was retried and worked", f.Service, f.Name)
 	}
 }

@@ -81,3 +81,23 @@ func TestWaterfallEscapesControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+// The recorded broker-down order (investigate/testdata): one line for the
+// relay's four failed publishes, one for the publish that worked, no
+// "failed here" on an order that ended CONFIRMED.
+func TestWaterfallOfARecordedBrokerDownOrder(t *testing.T) {
+	inv := loadInvestigation(t, "../../investigate/testdata/broker-down-confirmed.json")
+	inv.Retries = investigate.Retries(inv.AllSpans)
+	var b bytes.Buffer
+	Waterfall(&b, inv, 30, false)
+	out := b.String()
+	sends, lines := 0, strings.Split(strings.TrimSpace(out), "\n")
+	for _, l := range lines {
+		if strings.Contains(l, "  send orders.v1") {
+			sends++
+		}
+	}
+	if sends != 2 || !strings.Contains(out, "✗ retried ×4, succeeded at +") || strings.Contains(out, "◀") || len(lines) != 1+1+(14-3)+1+1 {
+		t.Errorf("want 11 span lines (3 of the 4 failed attempts folded), the retry noted, no failure:\n%s", out)
+	}
+}
