@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -37,6 +38,15 @@ func (f *orderFlags) client(g *globals) (*api.Orders, config.Mode, string, error
 	}
 	base := g.stacks.URLs(m)[topology.OrderSvc]
 	return api.NewOrders(base, nil), m, base, nil
+}
+
+// jaegerUI is Jaeger's UI base URL where the runtime serves one (Docker),
+// else "": natively Jaeger shows a placeholder page.
+func jaegerUI(ctx context.Context, g *globals) string {
+	if rt, err := g.stacks.Runtime(ctx); err == nil && rt.JaegerUI() {
+		return g.stacks.Jaeger
+	}
+	return ""
 }
 
 func newOrderCmd(g *globals) *cobra.Command {
@@ -102,7 +112,7 @@ func runPlace(c *cobra.Command, g *globals, f *placeFlags) error {
 		fmt.Fprintf(w, "order %s is %s: %s — %s\n", p.Order.ID, p.Order.Status, pe.Title, pe.Detail)
 		return nil
 	}
-	report.Order(w, p.Order, g.stacks.Jaeger)
+	report.Order(w, p.Order, jaegerUI(c.Context(), g), string(m))
 	if !p.Order.Final {
 		fmt.Fprintf(w, "follow it: flowctl order get --mode %s %s\n", m, report.ShortID(p.Order.ID))
 	}
@@ -166,7 +176,7 @@ func newOrderGetCmd(g *globals) *cobra.Command {
 			if f.asJSON {
 				return printJSON(g.env.Stdout, o)
 			}
-			report.Order(g.env.Stdout, o, g.stacks.Jaeger)
+			report.Order(g.env.Stdout, o, jaegerUI(c.Context(), g), string(m))
 			return nil
 		},
 	}

@@ -57,7 +57,8 @@ shows what happened to them. With a Docker engine it uses docker-compose.yml
 an embedded Kafka-protocol broker and Jaeger built from source.
 
 Ports (all 127.0.0.1): sync stack 8081/8082/8083, events stack 8181/8182/8183
-(order/inventory/invoicing), Kafka 9092, Jaeger UI 16686, OTLP 4318.
+(order/inventory/invoicing), Kafka 9092, Jaeger 16686 (its UI with Docker; natively
+only its API: see traces with flowctl trace or the dashboard), OTLP 4318.
 Files: .run/ under the repository root; the Jaeger binary is cached in
 $XDG_CACHE_HOME/orderflow (default ~/.cache/orderflow).`
 

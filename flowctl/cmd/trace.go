@@ -15,8 +15,10 @@ Jaeger: the trace order-svc stored for it, and — because Kafka consumers start
 new traces under TRACE_PROPAGATION=link or off — every trace of the stack's
 services around the order's time whose spans carry orderflow.order_id=ORDER_ID.
 It prints one line per span on a time axis, the time each event waited in
-Kafka, the span that explains a failure, and how many traces and lookups the
-order took. ORDER_ID may be the short id the demo prints.`
+Kafka, the span where the order's path ended in failure (none for a CONFIRMED
+order), steps that failed and were retried (one line each: "retried ×N,
+succeeded at …"), and how many traces and lookups the order took. ORDER_ID may
+be the short id the demo prints.`
 
 type traceFlags struct {
 	orderFlags

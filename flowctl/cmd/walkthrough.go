@@ -15,7 +15,8 @@ import (
 const walkthroughLong = `walkthrough brings the stack up and runs three steps with a few words on what
 to look at: (1) the happy path — placement latency and time to consistency;
 (2) inventory-svc stopped while orders arrive, then started again; (3) one
-order's trace as a waterfall, with the Jaeger link. It ends with the commands
+order's trace as a waterfall, and where to see it again (Jaeger's UI on
+Docker; flowctl trace and the dashboard natively). It ends with the commands
 to try next. 'make demo-sync' and 'make demo-events' run it.`
 
 type walkthroughFlags struct {

@@ -53,7 +53,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		h := &listen.Handler{Now: now}
 		m.Consume(st.DB, h.Routes(), answers)
 		movements = answers
-		ready = append(ready, m.ReadyCheck())
+		ready = append(ready, m.ReadyChecks()...)
 		a.Messaging = m
 	default:
 		a.Close()

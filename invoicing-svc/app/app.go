@@ -49,7 +49,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		m := kit.Messaging(st.DB, st.Read)
 		h := &listen.Handler{Now: now, Ledger: ledger}
 		m.Consume(st.DB, h.Routes(), m.Outbox())
-		ready = append(ready, m.ReadyCheck())
+		ready = append(ready, m.ReadyChecks()...)
 		a.Messaging = m
 	default:
 		a.Close()

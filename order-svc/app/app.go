@@ -82,7 +82,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		}
 		kit.Knobs["ORDER_PUBLISH"] = string(cfg.OrderPublish)
 		placer = ev
-		ready = append(ready, m.ReadyCheck())
+		ready = append(ready, m.ReadyChecks()...)
 		a.Messaging = m
 	default:
 		a.Close()

@@ -66,6 +66,7 @@ func New(o Options) *echo.Echo {
 	e.HidePort = true
 	e.HTTPErrorHandler = errorHandler(o.Logger)
 	e.Use(middleware.Recover())
+	e.Use(obeyUnsampled)
 	e.Use(otelecho.Middleware(o.Service,
 		otelecho.WithTracerProvider(o.Tracer),
 		otelecho.WithPropagators(o.Propagator),
@@ -147,8 +148,8 @@ func readyHandler(o Options) echo.HandlerFunc {
 
 func traceIDHeader(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if sc := trace.SpanContextFromContext(c.Request().Context()); sc.IsValid() {
-			c.Response().Header().Set(HeaderTraceID, sc.TraceID().String())
+		if id, ok := sampledTraceID(c); ok {
+			c.Response().Header().Set(HeaderTraceID, id)
 		}
 		return next(c)
 	}
@@ -240,8 +241,8 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 			logger.ErrorContext(c.Request().Context(), "unhandled error", "err", err, "path", c.Request().URL.Path)
 			p = problem.New(http.StatusInternalServerError, "internal", "Internal error", "the service failed to handle the request; see its log for the trace id")
 		}
-		if sc := trace.SpanContextFromContext(c.Request().Context()); sc.IsValid() {
-			p.With("trace_id", sc.TraceID().String())
+		if id, ok := sampledTraceID(c); ok {
+			p.With("trace_id", id)
 		}
 		if c.Request().Method == http.MethodHead {
 			_ = c.NoContent(p.Status)

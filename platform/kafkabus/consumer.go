@@ -49,7 +49,8 @@ type ConsumerConfig struct {
 // in between means a redelivery that changes nothing. A message being
 // retried holds up its own partition only.
 type Consumer struct {
-	cfg ConsumerConfig
+	cfg   ConsumerConfig
+	ready readiness
 }
 
 // kafkaLoggers route kafka-go's logs through logger.
@@ -125,6 +126,7 @@ func (c *Consumer) runGeneration(ctx context.Context, gen *kafka.Generation) {
 		for _, parts := range gen.Assignments {
 			assigned += len(parts)
 		}
+		c.ready.generation(assigned)
 		if assigned == 0 {
 			<-wctx.Done()
 			return

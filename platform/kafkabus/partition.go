@@ -23,8 +23,14 @@ func (c *Consumer) runPartition(ctx context.Context, topic string, pa kafka.Part
 		c.cfg.Logger.ErrorContext(ctx, "partition reader refused its start offset", "topic", topic, "partition", pa.ID, "offset", pa.Offset, "err", err)
 		return
 	}
-	for {
+	fetched := make(chan struct{})
+	go c.watchFirstFetch(ctx, r, fetched)
+	for first := true; ; {
 		batch, err := c.fetchBatch(ctx, r)
+		if err == nil && first {
+			close(fetched)
+			first = false
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return

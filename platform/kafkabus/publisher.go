@@ -2,6 +2,7 @@ package kafkabus
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -79,8 +80,8 @@ func (p *Publisher) Publish(ctx context.Context, msgs ...Message) error {
 	}
 	err := p.Writer.WriteMessages(ctx, out...)
 	for i, span := range spans {
-		if err != nil {
-			span.RecordError(err)
+		if msgErr := messageError(err, i, len(out)); msgErr != nil {
+			span.RecordError(msgErr)
 			span.SetStatus(codes.Error, "publish failed")
 		} else {
 			span.SetAttributes(semconv.MessagingDestinationPartitionID(fmt.Sprint(out[i].Partition)))
@@ -91,6 +92,16 @@ func (p *Publisher) Publish(ctx context.Context, msgs ...Message) error {
 		return fmt.Errorf("publish %d message(s) to %s: %w", len(msgs), msgs[0].Topic, err)
 	}
 	return nil
+}
+
+// messageError is the i-th message's own error: kafka-go answers a batch
+// with one error per message (WriteErrors), whose text lists them all; on
+// each message's span that read "dial tcp …: connection refused" 22 times.
+func messageError(err error, i, n int) error {
+	if we, ok := errors.AsType[kafka.WriteErrors](err); ok && len(we) == n {
+		return we[i]
+	}
+	return err
 }
 
 // Close flushes and closes the writer.

@@ -122,11 +122,24 @@ func (m *Messaging) Consume(db *sql.DB, routes consume.Routes, emit *outbox.Writ
 	return c
 }
 
-// ReadyCheck reports the broker as a readiness check.
-func (m *Messaging) ReadyCheck() httpserver.Check {
-	return httpserver.Check{Name: "kafka", Check: func(ctx context.Context) error {
-		return kafkaconf.Ping(ctx, m.kit.Config.KafkaBrokers)
-	}}
+// ReadyChecks are the broker's and the consumers' readiness checks: the
+// broker answers, and every consumer owns its partitions (joined its group,
+// got its assignment, fetched from each partition once), so an event
+// published once /readyz says ready is not kept waiting for the group join.
+func (m *Messaging) ReadyChecks() []httpserver.Check {
+	return []httpserver.Check{
+		{Name: "kafka", Check: func(ctx context.Context) error {
+			return kafkaconf.Ping(ctx, m.kit.Config.KafkaBrokers)
+		}},
+		{Name: "consumers", Check: func(context.Context) error {
+			for _, c := range m.Consumers {
+				if err := c.Ready(); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+	}
 }
 
 // Parts are the long-running functions: topic creation (retried until the

@@ -71,7 +71,9 @@ func Setup(ctx context.Context, opts Options) (*Tracing, error) {
 			}
 		}
 	}
-	tpOpts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
+	// ParentBased: a request whose traceparent says "not sampled" (flowctl's
+	// reads of an order) records nothing here or downstream.
+	tpOpts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res), sdktrace.WithSampler(sdktrace.ParentBased(sdktrace.AlwaysSample()))}
 	t := &Tracing{Exporting: "none"}
 	switch {
 	case opts.Exporter != nil:

@@ -70,6 +70,7 @@ func (t *tracker) cancelAnswered(id, answer string, o *api.Order) (OrderView, bo
 		apply(v, *o)
 		v.since = time.Now()
 		v.linger = v.since.Add(lingerAfterCancel)
+		v.due, v.every = v.since.Add(firstReadAfter), 0 // its compensations come soon
 		if !slices.Contains(t.pending, v) {
 			t.pending = append(t.pending, v)
 		}

@@ -41,8 +41,8 @@ func newControl(c stack.Runtime, modes []config.Mode) *control {
 	return ctl
 }
 
-// JaegerHasNoUI passes on what the runtime says of its Jaeger's UI.
-func (c *control) JaegerHasNoUI() bool { return !stack.HasJaegerUI(c.inner) }
+// JaegerUI passes on what the runtime says of its Jaeger's UI.
+func (c *control) JaegerUI() bool { return c.inner.JaegerUI() }
 
 func (c *control) StopService(ctx context.Context, m config.Mode, svc string) error {
 	c.mu.Lock()

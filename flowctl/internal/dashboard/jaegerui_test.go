@@ -5,7 +5,6 @@ import (
 
 	"github.com/orderflow/platform/config"
 
-	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stack/native"
 	"github.com/orderflow/flowctl/internal/stack/stacktest"
 )
@@ -16,11 +15,11 @@ import (
 func TestJaegerUIOnlyWhereTheRuntimeHasOne(t *testing.T) {
 	var modes []config.Mode // none: the zero runtimes have no propagation to ask
 	nat := newControl(&native.Runtime{}, modes)
-	if stack.HasJaegerUI(nat) {
+	if nat.JaegerUI() {
 		t.Error("the native runtime's control says its Jaeger has a UI")
 	}
-	other := newControl(&stacktest.Runtime{}, modes)
-	if !stack.HasJaegerUI(other) {
-		t.Error("a runtime that says nothing of its Jaeger (as Docker) is taken as having none")
+	other := newControl(&stacktest.Runtime{UI: true}, modes)
+	if !other.JaegerUI() {
+		t.Error("a runtime whose Jaeger has a UI (as Docker's) is taken as having none")
 	}
 }

@@ -76,7 +76,7 @@ func TestLayoutAtEveryZoom(t *testing.T) {
 	})
 	t.Run("?order=<mode>/<id> opens that order's detail in the normal view", func(t *testing.T) {
 		id := "00000000-0000-4000-8000-000000000002"
-		must(t, p.Open(base + "/?view=presenter&order=saga%2F" + id))
+		must(t, p.Open(base+"/?view=presenter&order=saga%2F"+id))
 		must(t, p.Until(browser.Wait{What: "the detail of saga order " + id, Cond: `!document.body.classList.contains("presenter") && !document.querySelector('[data-role="selected"]').hidden &&
 		  document.querySelector('[data-role="where-title"]').textContent.includes("00000000 (saga)")`, Show: `[data-role="selected"]`, Within: 10 * time.Second}))
 	})

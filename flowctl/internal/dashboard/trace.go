@@ -10,7 +10,6 @@ import (
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/investigate"
-	"github.com/orderflow/flowctl/internal/stack"
 )
 
 // TraceView is GET /api/orders/{mode}/{id}/trace: the investigation
@@ -93,5 +92,5 @@ func (s *Server) trace(w http.ResponseWriter, r *http.Request) {
 // unknown (no runtime control yet) counts as yes, as Docker's does.
 func (s *Server) jaegerHasUI(ctx context.Context) bool {
 	ctl, err := s.control(ctx)
-	return err != nil || stack.HasJaegerUI(ctl)
+	return err != nil || ctl.JaegerUI()
 }

@@ -46,6 +46,10 @@ type OrderView struct {
 	// reads counts order-svc's answers: an order final in its POST answer
 	// (sync's 201, a 409's bare id) is still read once for its timeline.
 	reads int
+	// due is when to read the order next, every the interval it backs off to
+	// (readpace.go).
+	due   time.Time
+	every time.Duration
 }
 
 // StepView is one step of the order's timeline, milliseconds after placement.
@@ -62,8 +66,10 @@ type tracker struct {
 	publish func(OrderView)
 	// keep is how many orders are remembered (the newest).
 	keep int
-	// maxGetsPerSec bounds the reads, as load.Follow does.
+	// maxGetsPerSec bounds the reads, as load.Follow does; budget bounds
+	// them further to one per placement and rereadsPerSec re-reads.
 	maxGetsPerSec float64
+	budget        readBudget
 	// followFor is how long a not-final order is read before giving up.
 	followFor time.Duration
 
@@ -77,7 +83,8 @@ type tracker struct {
 
 func newTracker(mode string, orders load.OrderGetter, publish func(OrderView)) *tracker {
 	return &tracker{mode: mode, orders: orders, publish: publish, keep: 2000,
-		maxGetsPerSec: load.DefaultMaxGetsPerSec, followFor: 3 * time.Minute, byID: map[string]*OrderView{}}
+		maxGetsPerSec: load.DefaultMaxGetsPerSec, budget: readBudget{perSec: rereadsPerSec, tokens: rereadsPerSec},
+		followFor: 3 * time.Minute, byID: map[string]*OrderView{}}
 }
 
 // add records a placement and publishes it.
@@ -96,6 +103,8 @@ func (t *tracker) add(p load.Placed) OrderView {
 	} else {
 		apply(v, p.Order)
 		v.Followed = true
+		v.due = time.Now().Add(firstReadAfter)
+		t.budget.credit(time.Now())
 		t.pending = append(t.pending, v)
 	}
 	t.rows = append(t.rows, v)
@@ -140,13 +149,20 @@ func clone(v *OrderView) OrderView {
 	return c
 }
 
-// run reads the pending orders until ctx ends.
+// run reads the pending orders until ctx ends: each when it is due, within
+// the read budget, never faster than maxGetsPerSec.
 func (t *tracker) run(ctx context.Context) {
 	spacing := time.Duration(float64(time.Second) / t.maxGetsPerSec)
 	for {
+		if w := t.budgetWait(); w > 0 {
+			if !sleep(ctx, w) {
+				return
+			}
+			continue
+		}
 		v, ok := t.next()
 		if !ok {
-			if !sleep(ctx, 20*time.Millisecond) {
+			if !sleep(ctx, 10*time.Millisecond) {
 				return
 			}
 			continue
@@ -164,8 +180,14 @@ func (t *tracker) run(ctx context.Context) {
 	}
 }
 
-// next picks the pending order to read now, round robin, and drops those
-// that are final or followed too long.
+func (t *tracker) budgetWait() time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.budget.wait(time.Now())
+}
+
+// next picks the pending order to read now, round robin among those due,
+// and drops those that are final or followed too long.
 func (t *tracker) next() (*OrderView, bool) {
 	v, gaveUp := t.pick()
 	for _, g := range gaveUp {
@@ -178,12 +200,13 @@ func (t *tracker) pick() (*OrderView, []OrderView) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var gaveUp []OrderView
-	for len(t.pending) > 0 {
+	now := time.Now()
+	for looked := 0; looked < len(t.pending); {
 		if t.cursor >= len(t.pending) {
 			t.cursor = 0
 		}
 		v := t.pending[t.cursor]
-		if (v.Final && v.reads > 0 && len(v.Awaiting) == 0 && time.Now().After(v.linger)) || time.Since(v.since) > t.followFor {
+		if (v.Final && v.reads > 0 && len(v.Awaiting) == 0 && now.After(v.linger)) || now.Sub(v.since) > t.followFor {
 			t.pending = slices.Delete(t.pending, t.cursor, t.cursor+1)
 			if !v.Final {
 				v.Followed = false
@@ -192,7 +215,11 @@ func (t *tracker) pick() (*OrderView, []OrderView) {
 			continue
 		}
 		t.cursor++
-		return v, gaveUp
+		looked++
+		if !now.Before(v.due) {
+			t.budget.spend()
+			return v, gaveUp
+		}
 	}
 	return nil, gaveUp
 }
@@ -200,12 +227,14 @@ func (t *tracker) pick() (*OrderView, []OrderView) {
 func (t *tracker) update(v *OrderView, o api.Order, err error) {
 	t.mu.Lock()
 	if err != nil {
-		// order-svc may be stopped on purpose: read again next round.
+		// order-svc may be stopped on purpose: read again, less and less often.
+		v.due, v.every = backoff(time.Now(), v.every, false)
 		t.mu.Unlock()
 		return
 	}
 	v.reads++
 	changed := apply(v, o)
+	v.due, v.every = backoff(time.Now(), v.every, changed)
 	if o.Final {
 		v.Followed = false
 	}

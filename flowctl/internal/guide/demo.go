@@ -71,5 +71,5 @@ func Demo(ctx context.Context, s *stack.Stacks, set DemoSetup) (scenario.DemoRes
 	if err != nil {
 		return scenario.DemoResult{}, explain.Interrupted(ctx, explain.Unreachable(err, "order-svc at "+st.OrderURL(), string(set.Mode)))
 	}
-	return scenario.DemoResult{Mode: string(set.Mode), OrderURL: st.OrderURL(), Jaeger: st.Jaeger, Orders: orders}, nil
+	return scenario.DemoResult{Mode: string(set.Mode), OrderURL: st.OrderURL(), Jaeger: st.Jaeger, JaegerUI: st.JaegerUI, Orders: orders}, nil
 }

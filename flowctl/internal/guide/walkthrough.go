@@ -83,7 +83,7 @@ func Walkthrough(ctx context.Context, s *stack.Stacks, m config.Mode, set scenar
 	fmt.Fprintf(w, "\n── step 3 of 3: the trace of one order ──\n")
 	if env.Jaeger == nil {
 		fmt.Fprintln(w, "(no Jaeger in this stack: run without --no-jaeger to see traces)")
-	} else if err := traceOne(ctx, env, m, w, set.Up.TTY); err != nil {
+	} else if err := traceOne(ctx, env, m, w, set.Up.TTY, s.Command()); err != nil {
 		return err
 	}
 	printTryNext(w, s.Command(), m)
@@ -108,8 +108,9 @@ func runStep(ctx context.Context, env *scenario.Env, name string, m config.Mode,
 // traceRequest is the order whose trace step 3 draws.
 var traceRequest = api.PlaceRequest{CustomerID: "cust-walkthrough", Items: []api.Line{{SKU: "SKU-002", Qty: 1}, {SKU: "SKU-003", Qty: 2}}}
 
-// traceOne places one order, follows it and draws its trace.
-func traceOne(ctx context.Context, env *scenario.Env, m config.Mode, w io.Writer, color bool) error {
+// traceOne places one order, follows it and draws its trace; flowctl is
+// the command as typed from the repository root.
+func traceOne(ctx context.Context, env *scenario.Env, m config.Mode, w io.Writer, color bool, flowctl string) error {
 	orders := env.Targets[m].Orders
 	line, err := stockup.Ensure(ctx, env.Targets[m].Inventory, "walkthrough-trace",
 		stockup.Plan{AtLeast: stockup.Need(1, func(int) api.PlaceRequest { return traceRequest })})
@@ -134,7 +135,7 @@ func traceOne(ctx context.Context, env *scenario.Env, m config.Mode, w io.Writer
 		return explain.Interrupted(ctx, err)
 	}
 	report.Waterfall(w, inv, 50, color)
-	fmt.Fprintf(w, "\nIn Jaeger: %s/trace/%s\n", stack.JaegerUI, o.TraceID)
+	fmt.Fprintln(w, "\n"+report.TraceHint(env.JaegerUI, flowctl, string(m), o.ID, o.TraceID))
 	if m == config.ModeEvents {
 		fmt.Fprintln(w, "The \"waited … in Kafka\" notes are how long each event sat in Kafka between its producer and its consumer.")
 	} else {

@@ -31,6 +31,7 @@ const (
 	AttrOrderID   = "orderflow.order_id"      // on Kafka producer and consumer spans, and server spans that know the order
 	AttrEventType = "orderflow.event_type"    // e.g. StockRejected
 	AttrKafkaWait = "orderflow.kafka_wait_ms" // on consumer spans: time the message sat in Kafka
+	AttrAttempt   = "orderflow.attempt"       // on a consumer's failed handling ("retry <topic>"): its number
 )
 
 // reasonAttrs name a failure's reason where a span carries one. The services
@@ -106,8 +107,10 @@ type Investigation struct {
 	// 5 requested, 3 available".
 	FailureText string     `json:"failure_text,omitempty"`
 	Hops        []KafkaHop `json:"kafka_hops,omitempty"`
-	KafkaWaitMS float64    `json:"kafka_wait_ms"`
-	HowFound    string     `json:"how_found"`
+	// Retries are the steps that failed and were tried again.
+	Retries     []Retry `json:"retries,omitempty"`
+	KafkaWaitMS float64 `json:"kafka_wait_ms"`
+	HowFound    string  `json:"how_found"`
 	// AllSpans are the spans of all TraceIDs, by start time.
 	AllSpans []api.Span `json:"all_spans"`
 }
@@ -196,7 +199,8 @@ func ForOrder(ctx context.Context, j *api.Jaeger, in Input) (Investigation, erro
 		inv.KafkaWaitMS += h.WaitMS
 	}
 	inv.Explained = explained(found, in.Services)
-	if f := failure(inv.AllSpans); f != nil {
+	inv.Retries = Retries(inv.AllSpans)
+	if f := pathFailure(inv.AllSpans, in.Status); f != nil {
 		inv.Failure = f
 		inv.FailureText = failureText(*f, in)
 	}
@@ -284,88 +288,6 @@ func KafkaHops(spans []api.Span) []KafkaHop {
 		hops = append(hops, h)
 	}
 	return hops
-}
-
-// failure picks the span that explains a failure. First the span that
-// decided a rejection: in events mode, inventory-svc's producer span of
-// StockRejected (the consumers downstream only pass it on). Else the first
-// span with error status, followed down its children to the deepest one that
-// failed too: in sync mode order-svc's client span ends in error, but the
-// answer came from inventory-svc's server span.
-func failure(spans []api.Span) *api.Span {
-	for i, s := range spans {
-		if strings.HasSuffix(s.Attrs[AttrEventType], "Rejected") || explicitReason(s) != "" {
-			return &spans[i]
-		}
-	}
-	for i, s := range spans {
-		if s.Error {
-			return deepestFailure(&spans[i], spans)
-		}
-	}
-	return nil
-}
-
-func deepestFailure(s *api.Span, spans []api.Span) *api.Span {
-	for i, c := range spans {
-		if c.TraceID == s.TraceID && c.ParentID == s.SpanID && (c.Error || httpStatus(c) >= 400) {
-			return deepestFailure(&spans[i], spans)
-		}
-	}
-	return s
-}
-
-func httpStatus(s api.Span) int {
-	n, _ := strconv.Atoi(s.Attrs["http.response.status_code"])
-	return n
-}
-
-func explicitReason(s api.Span) string {
-	for _, k := range reasonAttrs {
-		if v := s.Attrs[k]; v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-// spanReason is what the span itself says about its failure.
-func spanReason(s api.Span) string {
-	if r := explicitReason(s); r != "" {
-		return r
-	}
-	for _, e := range s.Events {
-		if m := e.Attrs["exception.message"]; e.Name == "exception" && m != "" {
-			if s.StatusMessage != "" && s.StatusMessage != m {
-				return s.StatusMessage + ": " + m
-			}
-			return m
-		}
-	}
-	return s.StatusMessage
-}
-
-// failureText is one line: what happened, where, and why.
-func failureText(f api.Span, in Input) string {
-	verb := "failed"
-	if in.Status == "REJECTED" || strings.HasSuffix(f.Attrs[AttrEventType], "Rejected") || httpStatus(f) == 409 {
-		verb = "rejected"
-	}
-	why := spanReason(f)
-	if why == "" && (in.Status == "REJECTED" || in.Status == "FAILED") {
-		why = in.Reason
-	}
-	if why == "" {
-		switch {
-		case httpStatus(f) != 0:
-			why = f.Name + " answered HTTP " + strconv.Itoa(httpStatus(f))
-		case f.Attrs[AttrEventType] != "":
-			why = f.Name + ": " + f.Attrs[AttrEventType]
-		default:
-			why = f.Name + " ended in error"
-		}
-	}
-	return verb + " in " + ShortService(f.Service) + ": " + why
 }
 
 func howFound(inv Investigation, in Input) string {

@@ -50,7 +50,7 @@ func TestOrderShowsTheCompensations(t *testing.T) {
 	o := api.Order{ID: cancelledID, Status: "CANCELLED", Final: true, Reason: "deadline", InvoiceID: "inv-1", TotalCents: 1299,
 		Timeline: []api.Step{{Step: "placed"}, {Step: "reserved", AfterMS: 5}, {Step: "invoiced", AfterMS: 9}, {Step: "cancelled", AfterMS: 30000}, {Step: "voided", AfterMS: 30010}}}
 	var b bytes.Buffer
-	Order(&b, o, "http://jaeger")
+	Order(&b, o, "http://jaeger", "events")
 	for _, want := range []string{"reason    deadline\n", "invoice   inv-1 (12.99, voided: the credit given back)\n",
 		"cancelled +30.0s → voided +30.0s\n", "awaiting  released (what it holds, still to be undone)\n"} {
 		if !strings.Contains(b.String(), want) {
@@ -59,8 +59,24 @@ func TestOrderShowsTheCompensations(t *testing.T) {
 	}
 	o.Timeline = append(o.Timeline, api.Step{Step: "released", AfterMS: 30020})
 	b.Reset()
-	Order(&b, o, "http://jaeger")
+	Order(&b, o, "http://jaeger", "events")
 	if strings.Contains(b.String(), "awaiting") {
 		t.Errorf("nothing is awaited once released and voided:\n%s", b.String())
+	}
+}
+
+// An order's trace line is its page in Jaeger's UI where there is one
+// (Docker), else the command that draws it (natively Jaeger has no UI).
+func TestOrderTraceLink(t *testing.T) {
+	o := api.Order{ID: cancelledID, Status: "CONFIRMED", Final: true, TraceID: "4bf92f3577b34da6a3ce929d0e0e4736"}
+	var b bytes.Buffer
+	Order(&b, o, "http://127.0.0.1:16686", "events")
+	if want := "trace     4bf92f3577b34da6a3ce929d0e0e4736\n          http://127.0.0.1:16686/trace/4bf92f3577b34da6a3ce929d0e0e4736\n"; !strings.Contains(b.String(), want) {
+		t.Errorf("with Jaeger's UI, lacks %q:\n%s", want, b.String())
+	}
+	b.Reset()
+	Order(&b, o, "", "events")
+	if want := "          see it: flowctl trace --mode events " + ShortID(cancelledID) + " (or click the order in flowctl dashboard)\n"; !strings.Contains(b.String(), want) || strings.Contains(b.String(), "/trace/") {
+		t.Errorf("without Jaeger's UI, lacks %q or links into it:\n%s", want, b.String())
 	}
 }

@@ -132,7 +132,12 @@ func Demo(w io.Writer, r scenario.DemoResult, s DemoSummary) {
 				spans = fmt.Sprintf("%d spans from %s", o.Trace.Spans, strings.Join(o.Trace.Services, ", "))
 			}
 			fmt.Fprintf(w, "    trace     %s: %s\n", o.Order.TraceID, spans)
-			fmt.Fprintf(w, "              UI  %s\n              API %s\n", o.TraceURL, o.TraceAPIURL)
+			if r.JaegerUI {
+				fmt.Fprintf(w, "              UI  %s\n", o.TraceURL)
+			} else {
+				fmt.Fprintf(w, "              see flowctl trace %s --mode %s\n", ShortID(o.Order.ID), r.Mode)
+			}
+			fmt.Fprintf(w, "              API %s\n", o.TraceAPIURL)
 		}
 	}
 	fmt.Fprintf(w, "\nSummary: %s mode, %d orders\n", r.Mode, s.Orders)
@@ -173,9 +178,33 @@ func After(ms float64) string {
 // (stack.Stacks.Command).
 func DemoFooter(w io.Writer, r scenario.DemoResult, flowctl string) {
 	fmt.Fprintln(w)
-	if r.Jaeger {
+	switch {
+	case r.JaegerUI:
 		fmt.Fprintf(w, "The %s stack keeps running: browse the traces at %s; `%s down` stops everything.\n", r.Mode, stack.JaegerUI, flowctl)
+		return
+	case r.Jaeger:
+		fmt.Fprintf(w, "The %s stack keeps running: see an order's trace with `%s trace <order id> --mode %s` or in `%s dashboard` (click an order); `%s down` stops everything.\n", r.Mode, flowctl, r.Mode, flowctl, flowctl)
 		return
 	}
 	fmt.Fprintf(w, "The %s stack keeps running; `%s down` stops everything.\n", r.Mode, flowctl)
+}
+
+// TraceLink is where to open an order's trace: its page in Jaeger's UI
+// (jaegerUI, its base URL, is "" where there is none: natively), else the
+// command that draws it.
+func TraceLink(jaegerUI, mode, orderID, traceID string) string {
+	if jaegerUI != "" {
+		return jaegerUI + "/trace/" + traceID
+	}
+	return fmt.Sprintf("see it: flowctl trace --mode %s %s (or click the order in flowctl dashboard)", mode, ShortID(orderID))
+}
+
+// TraceHint says where to see an order's trace again: Jaeger's UI where it
+// answers (Docker), else `flowctl trace` and the dashboard's trace view
+// (natively Jaeger serves only a placeholder page).
+func TraceHint(jaegerUI bool, flowctl, mode, orderID, traceID string) string {
+	if jaegerUI {
+		return fmt.Sprintf("In Jaeger: %s/trace/%s", stack.JaegerUI, traceID)
+	}
+	return fmt.Sprintf("Again later: `%s trace %s --mode %s`, or click the order in `%s dashboard`.", flowctl, orderID, mode, flowctl)
 }

@@ -10,9 +10,14 @@ import (
 
 func TestDemoFooter(t *testing.T) {
 	var b bytes.Buffer
-	DemoFooter(&b, scenario.DemoResult{Mode: "events", Jaeger: true}, ".run/bin/flowctl")
+	DemoFooter(&b, scenario.DemoResult{Mode: "events", Jaeger: true, JaegerUI: true}, ".run/bin/flowctl")
 	if want := "\nThe events stack keeps running: browse the traces at http://127.0.0.1:16686; `.run/bin/flowctl down` stops everything.\n"; b.String() != want {
-		t.Errorf("with Jaeger: %q", b.String())
+		t.Errorf("with Jaeger's UI: %q", b.String())
+	}
+	b.Reset()
+	DemoFooter(&b, scenario.DemoResult{Mode: "events", Jaeger: true}, ".run/bin/flowctl")
+	if want := "\nThe events stack keeps running: see an order's trace with `.run/bin/flowctl trace <order id> --mode events` or in `.run/bin/flowctl dashboard` (click an order); `.run/bin/flowctl down` stops everything.\n"; b.String() != want {
+		t.Errorf("with Jaeger but no UI (native): %q", b.String())
 	}
 	b.Reset()
 	DemoFooter(&b, scenario.DemoResult{Mode: "sync"}, "bin/flowctl")

@@ -76,6 +76,7 @@ func TestSummarizeDemo(t *testing.T) {
 
 func TestDemoOutput(t *testing.T) {
 	r := sample("events", true)
+	r.JaegerUI = true // Docker
 	var b bytes.Buffer
 	Demo(&b, r, SummarizeDemo(r))
 	out := b.String()
@@ -97,6 +98,14 @@ func TestDemoOutput(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q\n%s", want, out)
 		}
+	}
+
+	// Natively Jaeger has no UI: no link into it, `flowctl trace` instead.
+	r.JaegerUI = false
+	b.Reset()
+	Demo(&b, r, SummarizeDemo(r))
+	if out := b.String(); strings.Contains(out, "UI  ") || !strings.Contains(out, "see flowctl trace 11111111 --mode events") {
+		t.Errorf("natively the output should point at flowctl trace, not Jaeger's UI:\n%s", out)
 	}
 
 	r = sample("sync", false)

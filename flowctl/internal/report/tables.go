@@ -84,8 +84,9 @@ func Orders(w io.Writer, orders []api.Order) error {
 	return tw.Flush()
 }
 
-// Order writes one order in full.
-func Order(w io.Writer, o api.Order, jaegerUI string) {
+// Order writes one order of mode's stack in full; jaegerUI is Jaeger's UI
+// base URL, "" where it has none (TraceLink).
+func Order(w io.Writer, o api.Order, jaegerUI, mode string) {
 	fmt.Fprintf(w, "order     %s\n", o.ID)
 	status := o.Status
 	if !o.Final {
@@ -114,6 +115,6 @@ func Order(w io.Writer, o api.Order, jaegerUI string) {
 		fmt.Fprintf(w, "final in  %s\n", stats.Ms(*o.TimeToFinalMS))
 	}
 	if o.TraceID != "" {
-		fmt.Fprintf(w, "trace     %s\n          %s/trace/%s\n", o.TraceID, jaegerUI, o.TraceID)
+		fmt.Fprintf(w, "trace     %s\n          %s\n", o.TraceID, TraceLink(jaegerUI, mode, o.ID, o.TraceID))
 	}
 }

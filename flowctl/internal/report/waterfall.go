@@ -39,7 +39,7 @@ func Waterfall(w io.Writer, inv investigate.Investigation, width int, color bool
 	if inv.Mode != "" {
 		fmt.Fprintf(w, " (%s)", inv.Mode)
 	}
-	fmt.Fprintf(w, ": %s; %s\n", inv.HowFound, plural(inv.Lookups, "lookup"))
+	fmt.Fprintf(w, ": %s; %s\n", Printable(inv.HowFound), plural(inv.Lookups, "lookup"))
 	if len(inv.AllSpans) == 0 {
 		return
 	}
@@ -49,6 +49,9 @@ func Waterfall(w io.Writer, inv investigate.Investigation, width int, color bool
 		fmt.Fprintln(w, wf.line(r))
 	}
 	fmt.Fprintln(w, wf.summary())
+	for _, l := range wf.retriesSummary() {
+		fmt.Fprintln(w, l)
+	}
 }
 
 // waterfall is one drawing: the rows, the time axis (t0 to t0+total, width
@@ -62,11 +65,13 @@ type waterfall struct {
 	color       bool
 	waits       map[api.SpanRef]investigate.KafkaHop // by consumer span
 	traceCol    bool                                 // with several traces, say which span is in which
+	retries     retryRows
 	svcW, nameW int
 }
 
 func newWaterfall(inv investigate.Investigation, width int, color bool) waterfall {
-	wf := waterfall{inv: inv, rows: waterfallRows(inv.AllSpans), t0: inv.AllSpans[0].Start, width: width, color: color,
+	retries := newRetryRows(inv.Retries)
+	wf := waterfall{inv: inv, rows: retries.without(waterfallRows(inv.AllSpans)), retries: retries, t0: inv.AllSpans[0].Start, width: width, color: color,
 		waits: map[api.SpanRef]investigate.KafkaHop{}, traceCol: len(inv.TraceIDs) > 1, svcW: len("service"), nameW: len("span")}
 	t1 := wf.t0
 	for _, s := range inv.AllSpans {
@@ -79,7 +84,7 @@ func newWaterfall(inv investigate.Investigation, width int, color bool) waterfal
 		wf.waits[h.Consumer] = h
 	}
 	for _, r := range wf.rows {
-		wf.svcW = max(wf.svcW, utf8.RuneCountInString(investigate.ShortService(r.span.Service)))
+		wf.svcW = max(wf.svcW, utf8.RuneCountInString(Printable(investigate.ShortService(r.span.Service))))
 		wf.nameW = max(wf.nameW, utf8.RuneCountInString(rowName(r)))
 	}
 	return wf
@@ -102,13 +107,16 @@ func (wf waterfall) line(r waterfallRow) string {
 	if wf.traceCol {
 		line += fmt.Sprintf("%-8s  ", s.TraceID[:min(8, len(s.TraceID))])
 	}
-	line += pad(investigate.ShortService(s.Service), wf.svcW) + "  " + pad(rowName(r), wf.nameW) + "  │" +
+	line += pad(Printable(investigate.ShortService(s.Service)), wf.svcW) + "  " + pad(rowName(r), wf.nameW) + "  │" +
 		bar(s.Start.Sub(wf.t0), s.End.Sub(wf.t0), wf.total, wf.width) + "│"
 	isFailure := wf.inv.Failure != nil && wf.inv.Failure.Ref() == s.Ref()
 	if notes := wf.notes(s, isFailure); len(notes) > 0 {
 		line += " " + strings.Join(notes, "; ")
 	}
-	if wf.color && (s.Error || isFailure) {
+	retried, isRetry := wf.retries.first[s.Ref()]
+	if wf.color && isRetry && retried.Succeeded != nil && !isFailure {
+		line = ansiDim + line + ansiReset // made good later: not the story
+	} else if wf.color && (s.Error || isFailure) {
 		line = ansiRed + line + ansiReset
 	}
 	return line
@@ -121,14 +129,16 @@ func (wf waterfall) notes(s *api.Span, isFailure bool) []string {
 	if h, ok := wf.waits[s.Ref()]; ok {
 		notes = append(notes, fmt.Sprintf("waited %s in Kafka", stats.Ms(h.WaitMS)))
 	}
-	if s.Error {
+	if r, ok := wf.retries.first[s.Ref()]; ok {
+		notes = append(notes, wf.retryNote(r))
+	} else if s.Error {
 		notes = append(notes, "✗ error")
 		if s.StatusMessage != "" {
-			notes[len(notes)-1] += ": " + s.StatusMessage
+			notes[len(notes)-1] += ": " + Printable(investigate.CollapseRepeats(s.StatusMessage))
 		}
 	}
 	if isFailure {
-		notes = append(notes, "◀ "+failureVerb(wf.inv.FailureText))
+		notes = append(notes, "◀ "+Printable(failureVerb(wf.inv.FailureText)))
 	}
 	return notes
 }
@@ -142,7 +152,7 @@ func (wf waterfall) summary() string {
 		sum += fmt.Sprintf(" · %s waiting in Kafka (%s)", stats.Ms(inv.KafkaWaitMS), plural(len(inv.Hops), "hop"))
 	}
 	if inv.FailureText != "" {
-		f := inv.FailureText
+		f := Printable(inv.FailureText)
 		if wf.color {
 			f = ansiRed + f + ansiReset
 		}
@@ -213,12 +223,12 @@ func rowName(r waterfallRow) string {
 // they asked for.
 func spanName(s api.Span) string {
 	if s.Kind != "client" || strings.Contains(s.Name, "/") {
-		return s.Name
+		return Printable(s.Name)
 	}
 	if u, err := url.Parse(s.Attrs["url.full"]); err == nil && u.Path != "" {
-		return s.Name + " " + u.Path
+		return Printable(s.Name + " " + u.Path)
 	}
-	return s.Name
+	return Printable(s.Name)
 }
 
 // bar draws [from, to) of total on width cells in eighths of a cell. Ends

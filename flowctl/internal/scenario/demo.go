@@ -101,9 +101,11 @@ type OrderResult struct {
 
 // DemoResult is a whole demo run.
 type DemoResult struct {
-	Mode     string        `json:"mode"`
-	OrderURL string        `json:"order_url"`
-	Jaeger   bool          `json:"jaeger"`
+	Mode     string `json:"mode"`
+	OrderURL string `json:"order_url"`
+	Jaeger   bool   `json:"jaeger"`
+	// JaegerUI: Jaeger's own UI answers (Docker), so its links are printed.
+	JaegerUI bool          `json:"jaeger_ui"`
 	Orders   []OrderResult `json:"orders"`
 }
 

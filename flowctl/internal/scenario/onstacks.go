@@ -101,6 +101,7 @@ func EnvOnStacks(ctx context.Context, s *stack.Stacks, modes []config.Mode, set 
 		}
 		if st.Jaeger {
 			env.Jaeger = api.NewJaeger(s.Jaeger, nil)
+			env.JaegerUI = st.JaegerUI
 		}
 	}
 	// The runtime the stacks just came up in (chosen once per run).

@@ -110,5 +110,6 @@ func (s *Stacks) Up(ctx context.Context, mode config.Mode, o UpOptions) (Stack, 
 		fmt.Fprintf(o.Progress, "using the %s runtime: %s\n", rt.Runtime(), why)
 	}
 	st, err := rt.Up(ctx, mode, o)
+	st.JaegerUI = st.Jaeger && rt.JaegerUI()
 	return st, rt, err
 }

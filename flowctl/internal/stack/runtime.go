@@ -28,6 +28,10 @@ type Runtime interface {
 	Running(ctx context.Context, mode config.Mode) error
 	// URLs are where mode's services answer in this runtime, by service.
 	URLs(mode config.Mode) map[string]string
+	// JaegerUI says Jaeger's own UI answers at JaegerUI (Docker's image);
+	// natively Jaeger is built from source without it and serves a
+	// placeholder page, so links point at `flowctl trace` instead.
+	JaegerUI() bool
 
 	// Up brings mode's stack up (and the broker and tracing it needs),
 	// calling o.Step after each finished step.

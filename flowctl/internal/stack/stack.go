@@ -26,6 +26,9 @@ type Stack struct {
 	URLs    map[string]string `json:"urls"` // by service
 	Brokers []string          `json:"brokers,omitempty"`
 	Jaeger  bool              `json:"jaeger"`
+	// JaegerUI says Jaeger's own UI answers (Runtime.JaegerUI; Stacks.Up
+	// sets it): only then is a link into it printed.
+	JaegerUI bool `json:"jaeger_ui"`
 }
 
 // OrderURL is the base URL of the stack's order-svc.

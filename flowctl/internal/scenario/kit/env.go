@@ -21,6 +21,9 @@ type Env struct {
 	TopicPrefix string
 	// Jaeger, when set, is asked for traces.
 	Jaeger *api.Jaeger
+	// JaegerUI says Jaeger's UI answers (stack.Stack.JaegerUI): only then is
+	// a link into it worth printing.
+	JaegerUI bool
 	// Propagations are the TRACE_PROPAGATION settings find-the-failure
 	// compares (default child, link, off).
 	Propagations []config.Propagation

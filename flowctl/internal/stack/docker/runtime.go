@@ -64,6 +64,9 @@ type Runtime struct {
 
 func (r *Runtime) Runtime() string { return string(Kind) }
 
+// JaegerUI is true: the jaeger image serves its UI.
+func (r *Runtime) JaegerUI() bool { return true }
+
 // Compose is the compose command the runtime runs.
 func (r *Runtime) Compose() *Compose { return r.compose }
 

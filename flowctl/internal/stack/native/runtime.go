@@ -55,9 +55,8 @@ func New(s *stack.Stacks, l stack.Layout) *Runtime {
 
 func (r *Runtime) Runtime() string { return string(Kind) }
 
-// JaegerHasNoUI: the Jaeger built from source serves a placeholder page
-// where its UI would be (stack.WithoutJaegerUI).
-func (r *Runtime) JaegerHasNoUI() bool { return true }
+// JaegerUI is false: the Jaeger built from source serves a placeholder page.
+func (r *Runtime) JaegerUI() bool { return false }
 
 // Holds says whether a service of flowctl's runs from this run dir.
 func (r *Runtime) Holds(context.Context) bool {

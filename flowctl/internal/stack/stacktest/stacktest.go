@@ -31,6 +31,8 @@ type Runtime struct {
 	UpErr error
 	// Usages are what Usage returns, by mode (none: an error).
 	Usages map[config.Mode][]usage.Component
+	// UI is what JaegerUI answers.
+	UI bool
 
 	mu  sync.Mutex
 	ups []config.Mode
@@ -38,6 +40,9 @@ type Runtime struct {
 
 // Runtime is the fake's kind.
 func (r *Runtime) Runtime() string { return string(Kind) }
+
+// JaegerUI is r.UI.
+func (r *Runtime) JaegerUI() bool { return r.UI }
 
 // Holds is true: the fake always holds the stacks.
 func (r *Runtime) Holds(context.Context) bool { return true }
