@@ -16,7 +16,8 @@ import (
 // or $DASHBOARD_SCREENSHOTS) and checked by browser.Overflows: nothing cut,
 // nothing past the viewport's edge, no two controls overlapping; every
 // column shown, the charts on one y-scale, and the presenter's headline
-// figures at least twice the normal view's size. It leaves the page at
+// figures at least twice the normal view's size; the presenter view at
+// 100 % all on the one screen, without scrolling (browser.OutsideViewport). It leaves the page at
 // 100 % in the normal view.
 func checkViewsAtEveryZoom(t *testing.T, p *browser.Page, url string) {
 	normal := 0.0
@@ -30,6 +31,13 @@ func checkViewsAtEveryZoom(t *testing.T, p *browser.Page, url string) {
 			must(t, err)
 			if len(faults) > 0 {
 				t.Errorf("%s view at %g%%: %d layout faults:\n%s", view, zoom*100, len(faults), strings.Join(faults, "\n"))
+			}
+			if view == "presenter" && zoom == 1 {
+				offscreen, err := p.OutsideViewport()
+				must(t, err)
+				if len(offscreen) > 0 {
+					t.Errorf("presenter view at 100%%: %d things off the 1280×720 screen:\n%s", len(offscreen), strings.Join(offscreen, "\n"))
+				}
 			}
 			size, err := browser.Eval[float64](p, `parseFloat(getComputedStyle(document.querySelector('[data-figure="placement-p50"]')).fontSize)`)
 			must(t, err)
