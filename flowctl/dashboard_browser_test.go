@@ -18,7 +18,8 @@ import (
 // and drives the page in headless Chromium at 1280×720 as a workshop leader
 // would: orders in both columns, paused consumers, a slow inventory, one
 // order's trace, a cancel, declined payments; both views at 100, 150 and 200 %
-// zoom with nothing cut (dashboard_zoom_test.go); all the while the page must ask nothing of any host but
+// zoom with nothing cut, the presenter view on the one 1280×720 screen
+// (dashboard_zoom_test.go); all the while the page must ask nothing of any host but
 // 127.0.0.1 and throw no JavaScript exception. Each step saves a screenshot
 // (paths in the log; kept under $DASHBOARD_SCREENSHOTS when set). With
 // DASHBOARD_SCREENSHOT=<path> it also writes the whole page at the end, as
@@ -258,6 +259,12 @@ func TestDashboardBrowser(t *testing.T) {
 		must(t, os.WriteFile(presenterPath(path), b, 0o644))
 		t.Logf("presenter screenshot: %s", presenterPath(path))
 		must(t, p.Click(`[data-role="view-toggle"]`)) // the normal view is remembered for the next run
+	}
+	// Last, as it reloads the page: the presenter view with every status.
+	if !t.Failed() {
+		t.Run("11 the presenter view after the steps: one screen, to consistent over CONFIRMED orders only", func(t *testing.T) {
+			checkPresenterAfterSteps(t, p, url)
+		})
 	}
 }
 

@@ -38,3 +38,14 @@ var layoutJS string
 func (p *Page) Overflows() ([]string, error) {
 	return Eval[[]string](p, layoutJS)
 }
+
+//go:embed viewport.js
+var viewportJS string
+
+// OutsideViewport lists, one line each, what a one-screen page (the
+// dashboard's presenter view) shows off its screen: the page scrolling
+// down or sideways, and each visible element reaching past an edge of the
+// viewport. Empty: the whole page is on the screen.
+func (p *Page) OutsideViewport() ([]string, error) {
+	return Eval[[]string](p, viewportJS)
+}

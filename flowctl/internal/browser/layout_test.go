@@ -82,3 +82,48 @@ func TestOverflowsFindsWhatIsCutAndNothingElse(t *testing.T) {
 		t.Errorf("the clean page at 200%%: %v %q", err, got)
 	}
 }
+
+// screenPage fits a 1280×720 screen; ?bad adds a chart reaching 130 px
+// past the bottom edge, as the presenter view's events column did.
+const screenPage = `<!doctype html><html><head><style>
+body { margin: 0; font: 16px sans-serif; } .col { height: 600px; }
+.list { height: 40px; overflow-y: auto; } .list div { height: 30px; }
+.chart { height: 250px; }
+</style></head><body><div class="col"><b>placement</b>
+<div class="list"><div>row 1</div><div>row 2</div><div>row 3, scrolled out of view</div></div></div>
+BAD
+</body></html>`
+
+func TestOutsideViewportFindsWhatIsOffTheScreen(t *testing.T) {
+	p := launch(t, 5*time.Second)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bad := ""
+		if r.URL.Query().Has("bad") {
+			bad = `<svg class="chart" width="300"><circle cx="10" cy="10" r="5"/></svg>`
+		}
+		_, _ = w.Write([]byte(strings.Replace(screenPage, "BAD", bad, 1)))
+	}))
+	defer srv.Close()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(p.Open(srv.URL + "/"))
+	if got, err := p.OutsideViewport(); err != nil || len(got) != 0 {
+		t.Errorf("a page that fits (a row scrolled out of its list included): %v, %d findings:\n%s", err, len(got), strings.Join(got, "\n"))
+	}
+	must(p.Open(srv.URL + "/?bad"))
+	got, err := p.OutsideViewport()
+	must(err)
+	all := strings.Join(got, "\n")
+	for _, want := range []string{"the page scrolls down: 854 px of content in a 720 px viewport", `svg[class="chart"]: past the viewport's bottom by 130 px`} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the page too tall: no finding says %q; findings:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "row 3") {
+		t.Errorf("a row scrolled out of its list is judged:\n%s", all)
+	}
+}

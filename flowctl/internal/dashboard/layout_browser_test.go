@@ -21,8 +21,9 @@ import (
 // browser zoom on a 1280×720 screen: every column shown, nothing cut,
 // nothing past the viewport's edge, no two controls on each other
 // (browser.Overflows), one y-scale across the columns with the outlier
-// marked, and the presenter's headline figures at least twice the normal
-// size. Each view and zoom leaves a screenshot, NN-<view>-<zoom>.png, in the
+// marked, the presenter's headline figures at least twice the normal
+// size, and the presenter view at 100 % all on the one screen
+// (browser.OutsideViewport). Each view and zoom leaves a screenshot, NN-<view>-<zoom>.png, in the
 // test's temp dir, or under $DASHBOARD_SCREENSHOTS when set (a path; the
 // lead records them under docs/runs/ with it). No Chromium: a skip, or a
 // failure with REQUIRE_BROWSER=1.
@@ -51,6 +52,9 @@ func TestLayoutAtEveryZoom(t *testing.T) {
 					t.Error(err)
 				}
 				checkLayout(t, p)
+				if view == "presenter" && zoom == 1 {
+					checkOnOneScreen(t, p)
+				}
 				if got, err := browser.Eval[string](p, `document.querySelector('button[data-action="run-scenario"]').textContent`); err != nil || got != "Run on all 3" {
 					t.Errorf("the scenario button says %q (%v), want %q with three stacks", got, err, "Run on all 3")
 				}
@@ -146,6 +150,17 @@ func checkLayout(t *testing.T, p *browser.Page) {
 	must(t, err)
 	if shown != 3 {
 		t.Errorf("%d of 3 columns shown at least 200 px wide", shown)
+	}
+}
+
+// checkOnOneScreen fails on anything of the page off the 1280×720 screen:
+// the presenter view at 100 % is one projector's screen, without scrolling.
+func checkOnOneScreen(t *testing.T, p *browser.Page) {
+	t.Helper()
+	got, err := p.OutsideViewport()
+	must(t, err)
+	if len(got) > 0 {
+		t.Errorf("%d things off the screen:\n%s", len(got), strings.Join(got, "\n"))
 	}
 }
 

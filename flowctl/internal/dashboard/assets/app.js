@@ -282,7 +282,10 @@ function keepUnits(s) {
 function setFigure(sec, name, f, prefix) {
   const e = $('[data-figure="' + name + '"]', sec);
   e.dataset.value = f.value == null ? "" : String(Math.round(f.value * 10) / 10);
-  e.textContent = keepUnits((prefix || "") + f.text);
+  // The sample size or the reason, "(n=8)", in a span of its own: the
+  // presenter view sets it smaller than the number it qualifies.
+  const text = keepUnits((prefix || "") + f.text), m = /^(.*\S) (\([^()]*\))$/.exec(text);
+  e.replaceChildren(...(m ? [m[1] + " ", el("span", { class: "n", text: m[2] })] : [text]));
   e.title = f.text;
 }
 

@@ -57,7 +57,7 @@
     if (!s) { line.textContent = ""; return; }
     const all = drawn.size > 1 ? ", every column" : "";
     line.textContent = s.clipped ?
-      "y 0–" + tick(s.top) + all + ", cut at 1.5 × p95 (n=" + s.n + "): ▲ " + s.above + " above, each with its value" :
+      "y 0–" + tick(s.top) + all + ", cut at 1.5 × p95 (n=" + s.n + "): ▲\u00a0" + s.above + " above, each with its value" :
       "y 0–" + tick(s.top) + all + ", linear (n=" + s.n + ")";
   }
 
@@ -121,16 +121,22 @@
     for (const [c, series] of drawn) drawOne(c, series, s);
   }
 
+  let resizeTimer = null;
+  function soon() {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(redraw, 100);
+  }
+  // A chart's box changes with the window and with the figures above it
+  // (the presenter view's chart takes the height they leave).
+  const resized = new ResizeObserver(soon);
+
   function draw(chart, series) {
+    if (!drawn.has(chart)) resized.observe(chart);
     drawn.set(chart, series);
     redraw();
   }
 
-  let resizeTimer = null;
-  window.addEventListener("resize", () => {
-    clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(redraw, 100);
-  });
+  window.addEventListener("resize", soon);
 
   window.chart = { draw, niceTop, scale };
 })();
