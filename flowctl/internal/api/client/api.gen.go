@@ -445,7 +445,7 @@ type CreditLimitRequest struct {
 	LimitCents int64 `json:"limit_cents"`
 }
 
-// CustomerID Who ordered; not blank, at most 64 characters (as in PlaceOrder).
+// CustomerID Who ordered; as in PlaceOrder (1 to 64 characters, not only blanks, no control or format characters).
 //
 // Example: cust-thrifty
 type CustomerID = string
@@ -637,7 +637,7 @@ type InvoiceTotalsCurrency string
 
 // IssueInvoiceRequest defines model for IssueInvoiceRequest.
 type IssueInvoiceRequest struct {
-	// CustomerID Who ordered; not blank, at most 64 characters (as in PlaceOrder).
+	// CustomerID Who ordered; as in PlaceOrder (1 to 64 characters, not only blanks, no control or format characters).
 	CustomerID string `json:"customer_id"`
 
 	// Items The lines of an order, 1 to 50; each SKU at most once (put the total
@@ -892,7 +892,7 @@ type PaymentDeclinedProblemCurrency string
 
 // PlaceOrder defines model for PlaceOrder.
 type PlaceOrder struct {
-	// CustomerID Who orders; not blank.
+	// CustomerID Who orders: 1 to 64 characters, not only blanks, and no control (Unicode Cc: ESC, CR, …) or format characters (Cf: bidi overrides such as U+202E, zero-width spaces), which would rewrite the terminal or the page that lists the order.
 	//
 	// Example: cust-42
 	CustomerID string `json:"customer_id"`

@@ -205,7 +205,7 @@ type CreditLimitRequest struct {
 	LimitCents int64 `json:"limit_cents"`
 }
 
-// CustomerID Who ordered; not blank, at most 64 characters (as in PlaceOrder).
+// CustomerID Who ordered; as in PlaceOrder (1 to 64 characters, not only blanks, no control or format characters).
 //
 // Example: cust-thrifty
 type CustomerID = string
@@ -350,7 +350,7 @@ type InvoiceTotalsCurrency string
 
 // IssueInvoiceRequest defines model for IssueInvoiceRequest.
 type IssueInvoiceRequest struct {
-	// CustomerID Who ordered; not blank, at most 64 characters (as in PlaceOrder).
+	// CustomerID Who ordered; as in PlaceOrder (1 to 64 characters, not only blanks, no control or format characters).
 	CustomerID string `json:"customer_id"`
 
 	// Items The lines of an order, 1 to 50; each SKU at most once (put the total
