@@ -11,6 +11,7 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/investigate"
 	"github.com/orderflow/flowctl/internal/stats"
+	"github.com/orderflow/flowctl/internal/termsafe"
 )
 
 const (
@@ -102,7 +103,7 @@ func (wf waterfall) line(r waterfallRow) string {
 	if wf.traceCol {
 		line += fmt.Sprintf("%-8s  ", s.TraceID[:min(8, len(s.TraceID))])
 	}
-	line += pad(investigate.ShortService(s.Service), wf.svcW) + "  " + pad(rowName(r), wf.nameW) + "  │" +
+	line += pad(termsafe.String(investigate.ShortService(s.Service)), wf.svcW) + "  " + pad(rowName(r), wf.nameW) + "  │" +
 		bar(s.Start.Sub(wf.t0), s.End.Sub(wf.t0), wf.total, wf.width) + "│"
 	isFailure := wf.inv.Failure != nil && wf.inv.Failure.Ref() == s.Ref()
 	if notes := wf.notes(s, isFailure); len(notes) > 0 {
@@ -124,7 +125,7 @@ func (wf waterfall) notes(s *api.Span, isFailure bool) []string {
 	if s.Error {
 		notes = append(notes, "✗ error")
 		if s.StatusMessage != "" {
-			notes[len(notes)-1] += ": " + s.StatusMessage
+			notes[len(notes)-1] += ": " + termsafe.String(s.StatusMessage)
 		}
 	}
 	if isFailure {
@@ -205,7 +206,7 @@ func rowName(r waterfallRow) string {
 	if r.viaLink {
 		prefix += "↪ "
 	}
-	return prefix + spanName(*r.span)
+	return prefix + termsafe.String(spanName(*r.span))
 }
 
 // spanName is the span's name; an HTTP client span, which OpenTelemetry names
