@@ -155,8 +155,11 @@ type Line struct {
 }
 
 // Lines The lines of an order, 1 to 50; each SKU at most once (put the total
-// quantity on one line) — `x-unique-by: sku` says so to the request
-// validator, since JSON Schema's uniqueItems compares whole lines.
+// quantity on one line). `uniqueItems` is what JSON Schema can say:
+// two identical lines are refused. The rule is stricter — the same SKU
+// on two lines is refused whatever the quantities — and each
+// operation's `400` says so; `x-unique-by: sku` tells this project's
+// request validator.
 type Lines = []Line
 
 // MovementReference The caller's reference (a delivery note, a count sheet): the
@@ -271,8 +274,11 @@ type ReservationStatus string
 // ReserveRequest defines model for ReserveRequest.
 type ReserveRequest struct {
 	// Items The lines of an order, 1 to 50; each SKU at most once (put the total
-	// quantity on one line) — `x-unique-by: sku` says so to the request
-	// validator, since JSON Schema's uniqueItems compares whole lines.
+	// quantity on one line). `uniqueItems` is what JSON Schema can say:
+	// two identical lines are refused. The rule is stricter — the same SKU
+	// on two lines is refused whatever the quantities — and each
+	// operation's `400` says so; `x-unique-by: sku` tells this project's
+	// request validator.
 	Items Lines `json:"items"`
 
 	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
@@ -411,6 +417,11 @@ type ReservationID = UUID
 // ones: `trace_id` on every traced response, and per problem `order_id`,
 // `sku`, … (see the specific schemas).
 type BadRequest = Problem
+
+// BadRequestLines RFC 9457 problem details. Extension members sit next to the standard
+// ones: `trace_id` on every traced response, and per problem `order_id`,
+// `sku`, … (see the specific schemas).
+type BadRequestLines = Problem
 
 // InternalError RFC 9457 problem details. Extension members sit next to the standard
 // ones: `trace_id` on every traced response, and per problem `order_id`,
@@ -1173,12 +1184,12 @@ type ServerInterface interface {
 	// ReserveStock Reserve the stock of an order
 	// (POST /reservations)
 	ReserveStock(ctx echo.Context) error
-	// ReleaseReservation Release a reservation
-	// (DELETE /reservations/{id})
-	ReleaseReservation(ctx echo.Context, id ReservationID) error
 	// GetReservation Get a reservation
 	// (GET /reservations/{id})
 	GetReservation(ctx echo.Context, id ReservationID) error
+	// ReleaseReservation Release a reservation
+	// (POST /reservations/{id}/release)
+	ReleaseReservation(ctx echo.Context, id ReservationID) error
 	// ListStock Stock of every SKU
 	// (GET /stock)
 	ListStock(ctx echo.Context) error
@@ -1249,22 +1260,6 @@ func (w *ServerInterfaceWrapper) ReserveStock(ctx echo.Context) error {
 	return err
 }
 
-// ReleaseReservation converts echo context to params.
-func (w *ServerInterfaceWrapper) ReleaseReservation(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id ReservationID
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ReleaseReservation(ctx, id)
-	return err
-}
-
 // GetReservation converts echo context to params.
 func (w *ServerInterfaceWrapper) GetReservation(ctx echo.Context) error {
 	var err error
@@ -1278,6 +1273,22 @@ func (w *ServerInterfaceWrapper) GetReservation(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetReservation(ctx, id)
+	return err
+}
+
+// ReleaseReservation converts echo context to params.
+func (w *ServerInterfaceWrapper) ReleaseReservation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ReservationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReleaseReservation(ctx, id)
 	return err
 }
 
@@ -1401,8 +1412,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/stock/:sku/adjustments", wrapper.AdjustStock, options.OperationMiddlewares["adjustStock"]...)
 	router.GET(options.BaseURL+"/reservations", wrapper.ListReservations, options.OperationMiddlewares["listReservations"]...)
 	router.POST(options.BaseURL+"/reservations", wrapper.ReserveStock, options.OperationMiddlewares["reserveStock"]...)
-	router.DELETE(options.BaseURL+"/reservations/:id", wrapper.ReleaseReservation, options.OperationMiddlewares["releaseReservation"]...)
 	router.GET(options.BaseURL+"/reservations/:id", wrapper.GetReservation, options.OperationMiddlewares["getReservation"]...)
+	router.POST(options.BaseURL+"/reservations/:id/release", wrapper.ReleaseReservation, options.OperationMiddlewares["releaseReservation"]...)
 
 }
 
@@ -1411,131 +1422,136 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3rchs5suarILgTYXKmSJG62CMqOk6obdmtsdv26rJ9Yk0dFVgFkhgVgXIBJYrtVsT5eX6f2GfYB+sn",
-	"2chMoC5kURe3u7fd0/5jkYUCEkAi88sLkp9akZ6nWgllTWv4qTUTPBYZ/nkijMiuuZVavdER/g9fx8JE",
-	"mUzpY+tsJlhWNnxi2PnJm4CFW5UvzdYnGd+GvVbQysTHXGYibg1tlougZaKZmHPoNuXWigy6/I/6ux/6",
-	"3X3enXQvPu08vf1LK2jZZSpaw5axmVTT1u3tbdBKecbnwq4TfvziXpKZjFmbs/Pz4xcdIFFCm5TbWSto",
-	"KT6HoWR8J+l/ycSkNWz9j61yKbfoqdmCbonGTJhUKyOQxG95fCI+5sJY+BRpZYXCP3maJpIWeyvN9DgR",
-	"87/909DKixs+TxNBM7JcJq1hy84E01ksMjbjhm0zkWU6a5tOK2jhn6Y1/FBpLg0r5hG0JlIkcWvYinJj",
-	"9VxklzJu3QaV5n0mDdO5NTIWbNDrDfr9fuU9acXcfOhf9D7aZev2ImgZy21uWsPdfj9oWWmBWLfeOFno",
-	"TmnLrnmCa2ozHgkYddjaHU/2tyc7e8+ejXd2Y/6U70Rif3s/7ou+2H2287Tc+Jm1qRlubeG0J4le9GJx",
-	"7RfLbGHfxK23D92l9/QybVQTt6xTz9pADgvL4cLOkHE258lEZ3MRs4IpA8ZHaqzjJbMzXvSilWD/OH33",
-	"lunxP0VkA3hXzMciY3rCYFsXmVZTBqMEjCuWqyulF2qkqBW0xz71tcjY0132Wn7L2rgzLIQHYSdgOgNi",
-	"c4GbCP1mXE1Fb6RCYo6QAYcbJng0Y/Qut2zC88SytuhNeyys7nHY6Y1wVY8VnFWeHEEvj+DgL7IbcHJl",
-	"JNiEy0QU+yAdSWHnAFePeJjFWtByG75ki9mS/fyf/4dJa1iip/gwYLmC4wPvhJ4fwx7M8q22L3Wu4t9y",
-	"gm81M3k0AwGl8ywSfnpK2+4EiAk7SNu5Mnma6syK+HsRS36GZ+O33QhkP8fNyMmO1rykrTsH4rrwPWyM",
-	"ESpmYZUwIAhWuziqKB4P43/mxs79ROJYQmOevM90KjIrQYhOeGJE0EorX0FTeFHElxzfhJMIf7VibkXX",
-	"yrlY1x8ws8TiWsz5jZzn89YQ5FwfZNhcKvqmW3zlXgd+m4oM3pfxw7RA0NLqcsZVfMknVmTNmun09fkT",
-	"w1xDlsnpzDJszuxMGsaLlQFdVZDXSFcmuNvutSlnYiIyoSJxH+Xf62sBo50UL8BOXeX3vXf6+hxbWh1d",
-	"3dsWGh1bZLSqnv1AihdG85tUTCqobfXqyvqBL4plISELJJW8VdHAj2CxglvW9y6agXgFOevIASGttOr+",
-	"KDLNFjOdCKZykN4HTIkpt/IalMtcXwuD2/kQ/lMaKRYKvv7Qv7i9e+vrVP4wWwLYiXSuUOMsMmlFV08m",
-	"nQM8xuOEq6uAKc1AkGQ6gTllPAJo5Sh8I9TUzlrDbUef/zwIqhjuw3+MRjf9fnc0uhm8HI1unr2EP/df",
-	"XvwVnpgNDze/9Zemg/tLuHiF01bYq4lxXoJ+LDTeoziG4FTDOXRIqomZHBgo9XFYgWlhsKKZA6f0YVML",
-	"4IHaHVFAiR9cv08MPkTEuwqo6ytDJAZ+Fk0rc6xMPpnISApl8TB7xQHrlCTvJghCH6Rpgk+bjts6k8/5",
-	"zSWeHj72qHhtEbWxcAb9YcPe2Jwv3bFjSi9Y20vbn//rv51lIOLO/fLVvYaa4x5BTH3e3/KhknVlj+oi",
-	"sr4uJZ0VQtZ38WJVwx+qirIh5LrQeRIzy69EoaDGItELBE++b4ail7V3+/sEVd5IJe49MfWx3ylUhAxG",
-	"ALD2MefKSruEPamzB1geVdNoe0WKVvZw8MUXHAZvOg8wY9PMkAk8Ag3BFdltARswq9le/4BQOE7bEuNq",
-	"BQAwzS0usNWWJyPl14JphTYE9NhBWBvedHMlP+aiO14OmbnKQ0C9hhkNI9jSkBkpZ7XoLGBGwiiI305x",
-	"xk8Mo25AJRsGK8IzYZz+wgmAGRCQ+Xff6uHu02E9pvZ7tCnuU7krPMv4shW0KrMAqXSVw+vrErxZA/Mk",
-	"QeFWqAZQd7FI5LXIlqDiwJgi/cfMTAjbGcLKjJSMxTzVVqhoya7E0hthczduwFKRFTx5JVXcY4dumwb9",
-	"/kiVehLVZyJ4LNUUZK/NuEzgb1SuZpN2HamjeQrbmjE+NkLZITQs5hEgOTA/D7ljEecEpEVMG1LRzgNg",
-	"/Yo+bt+ldtufp607/9b5t0a9XBX/jYeePCj17Tt5+Zzt7+49Y85WcRac6bGjGyuUkdrrLsOMtEyJG+v5",
-	"2liuYp7FI6WVMMOKIQenRODe41cx826YADcSNtWPF+J5ROU6UiEcn4D9/J//l7WNEDRKKiI5kRFzvN2h",
-	"VX+wsvcOmSbGRS1rKtq+9Ct4Ag25px5y6CpQ5XblfIG9omC96AitEeldOE1Efnd29p5RAxbpWNQw697+",
-	"fkXY7jabSs4n1DBu6Qq6e2pn0I6sKets3jqh4T3+oVHe7+9EcILxLxEOWbnWcDidoR2wubAzHXfhG54k",
-	"eiHigDXbtgHTue3qSRd1X8BkBRD572KRChWDfOmS5wLG6qaZhLOtr0WWaB7Dt96TEbCUL0H2dGMRgdjF",
-	"Z9daRqJ7rWVc/Vy2wFl3I9jfBAdBN1J37rarUJSPcKPVBMnaa6NR/cUPvPtjv7vfvfjbX+7FlvjUc0XB",
-	"e00q9UREQqaPtdV+S8s8Iwrvh41egd/jcRg0I8lIyOtH+je+PmO/WKL6jB9j5juG+Twbv7pFdUY4V4BH",
-	"PVFoQlfM+nuM+A1b+sWM2ILs5gUpQh6PXI0oE/zxPjWvBlesCuZFlZduCNbA6GZt93/onlz6pmGTmVpR",
-	"hY8Coqva0Gv9h0qKu1wrEr37J0dvjg5Pj16wdhgLHsMUwD735jv87YzxSxwc8cbanA8cDGQTQITMLFXE",
-	"MpEIbkQnYCdH/zh6fgZjIHo1M51ZPiVjPyykf0gvO1ODpQlCIBJa0pqRci2RKzrw7vPDt8+P3rxxHTN6",
-	"7jbI4Z0G+YJUeQZZXRahKvYhIZoFN34ucTHPxUwmApZwpgEK4dGGfX+okCu6f8RmlmjnrtaVo3NKL6ye",
-	"vJXRK1xVjOH5Naiep3sO6hv5aNGFps36NnynF2zO1ZLxDIx3Ulkpn4r79RUA7VIv3ruqq7j+PTeGccNC",
-	"7II4EvgB8TtQUGEAUSEMmQTsnEmeJL2VLX74sa+KvbXTv3kXcZ9wKe/ZotMNePnk6PTo5H8dvXDcDDNG",
-	"ep94/wgFqYycqieGfXf05kXnoJQcU34N7UdqzKOrg8ppz8QkNyLGVcSOOmjHVI5tcfjZWEx0Rt3AWhoh",
-	"VAfJgWWdSTWl8+w8yQXFraDl6cA/aehW0CoGqaxJeQBpTcTnKdwHS3DzeJG9ssmVk0mjNm0wIJoG3UVb",
-	"dyVECvZ8rqRFx0uepoi5jWCJAKRscFNiOZXWBCxPwU6d6DxjMTezrhEpz0ACMCOmIPRNHZmfvj7v9vuD",
-	"Ou7+cNj93/3u/sWn7WCwfdvuFp8H8LnzqR/s3DYa4yXgemQo7ZrLpNmz2uQvfYAcwWSKBtPv9+ZHRUIb",
-	"3aZBZVUa2QbW+o2IpyL73APwoJNQGacZ1qxC682MvtLTI3lkmokmT6dnkG8K/5m59N+h8eR9xd+wmUji",
-	"Croba50IjqJ61hga+WHGbfn+PDeWiY85WMu2sNFyBOlSsUIIVyV7ZbRqMMET2mz8mXzuXYI0hjP36KSX",
-	"jvL7er+sMHvDxPwiVeelU6GkmhYL+LdyUZsH2zjEIaKqTMQb3qsPtHlbnWIBOOFJGZKHTIiYtQmwxtzy",
-	"MYjESabn7pURSEwCfxHI4TgoZyxVbmouV/SGwRd5Os14LOrwc4NYeNSEf5GUaBQPq0tY5asmLnBcHviT",
-	"tPmIys/XqQ8XKWSX/zJh8gVjf3eooL5HixQoci5x1M8Ck5g4gMZmbkGAsqJFvnxwqBznbq2xHnirmUoY",
-	"eIu4wug8JT/BGSuia94fWg2CPSSZrgotKMPy4tPOdjOEQBxVG2BnMoi2+b7o/n38LO7uiqeT7j7vD7rb",
-	"451oN94TTyfP+lXTLc8RcK0Peth9efHp77fd6sfdx3wcbKD5h0yr6fc6Fl+QH+c6FpXcixbY5IDcrvF8",
-	"r4HioHXThabda55hnh28U9B1Si8Xn49cLyCIF0rEl+N6ZNMNM2TvAMC+R1M+oA/PC8jfRnRretcDsgve",
-	"k1fhhfe5tMlhDNj/etC51z+LE67Q8yDuxZwSsuPg/TIFjwLH1yIDvXyGPBwwShkrndRhZzhSIf4Fp9qW",
-	"CX9PqL+AhZ6ekC3wdGDajaGjAta2AN0vLSYr3mLAY6Kb1ToSgsE4Hlmv4O0sEy6rdpLohR/fINYn/7q5",
-	"jtD5LpTV2RI+jhQGq/3ywleUa0hR2lhHOWZtsSMezVjK7Qym547zeImNfGZj2whUlYZZPi2C4CE2zkzY",
-	"OWDh1kzwxM5+DCnXmsfLH0NsGW7Nhc1kZEI09YsBRorCYG6M3kiNFAIbPhflDLNcAcV2oWEhoytTyB98",
-	"xCkmPYSXfyrIpX8/kYsKX2Pt8Pt3L46+gW/CDvuJEe/WH9J38HikfurW/61+ftgjfAyUFZvkKBtsP+v1",
-	"e/3eYPj3/t8HrPxXezSoPcLH0Fltm1c7297c2faGzioMstLZzubOdtY7o/0DGJGAxYn7y7i5YouZjGZ0",
-	"9uxMLN2m9hg0Bza7lkaOE8FiOfFBcmlGKnz/7vSMUWDHhEPgA9xR7Khc0YgniVlZlDXWHyny5qEPMZHo",
-	"3eHSo2VlFkDxQtoZtphIxROmcxvpuWDt7f4gYLv9faYzttff6RyMlFSehZAaaQnXkXwg5yb2xhULK/Ix",
-	"pLdYW+d2rG9QJsJBpfG3+9vs/dHbF8dvX3nOxiOLfTpieJbJa2FYwq3ISHi95pMr7s5orCOzxWGZeCp7",
-	"Sz5PSO5iPIjHRFT46qhYV3cVAnbvucY1BJOEmRnPSA7UTiketL8y51NhYx1LYfBcU77teiqty/ZashBz",
-	"fUOGQUqUsp2AcTtSjJIWfMb40729nadsvLTCdAImbnhkE5JGRV66ileSx5AE6CkT0ETEPXbIEp5NRVYk",
-	"BdMii5iFu/1+6HbH5ZhjIJxp5XLWejDHI5x3JdPeBSABzU25VMaSSvGCtDBC/AkA48MAUdKydppwC+Bj",
-	"KxMffUeYnl8MgH71sYxJqhe593NpjFTTgOkJ9LWah19No4eVdusSrCT+29lK9j9jH3OYX5mat9oTKMhE",
-	"Al4sPKQAPVxUGrNuoJvFTBtRy/QJPemZSAW3NJ8NG1Dm+UNfPtmAtthr0dI36DeFtgu7ZGtZGnUerOaZ",
-	"hx1PLaZ/49YY9ujw/AFrSIXApaLEHbaWOyEV8/cbeuy9fyPiWbasZoYsysgE8cSC4xJToggtypwv3Yti",
-	"LQmlXUkYYWW+SIdWDlbaK0hUwqZI6wq/Ozt7f/n94b9fHr+9fPnm+NV3ZyE7fH/sCTFeGgE17UZVH9T0",
-	"PKp9Hs+l2vorqX1xI+ap7RyUHA99jcVSq9hJYvJKEi3/8/zo/Ojyh8Pjs9CHmxJt0aWiUJoUrAgrgryD",
-	"3MXCvf5Ocbg9SwCMQlRXZjU4Ik+EzZbdw4kV2ZAN4OAz9pb4Dd0CsVZiWNsTQB5o9ihLcqDnxClN90rp",
-	"sQmZmemF8ed1rHMVo/tnojNEOn9l505+wdE0BfG7/V0irPrQ6RFtZyAOMAUEWu6FARtrO8PJm4IRD3B5",
-	"ciVuUpSEeCslR+cIKZlwD05fu+lKSiL4lSc64rkRQ5ZofbVyFQU2SqoqEMa7Kzpj/+BgqBK/ndWzmzy7",
-	"I5yFR0zGvpfw37vYunsch4zu+wXMaMadpgaSYNl1Wj8fT4zvSrmhaeRiCLx7cmML5YeOH5pIyjOhbLhF",
-	"nxCjh8UeuzuHyO0/7DynubDn1FuH5SoRxrDw7OTw+dHl+5N37w9fHZ4dv3v7jZ5MQucUcnfNStCOyP7w",
-	"/XEraAFoJsg/AEDlXV08lWDJ9vq9HTJNZ2jkOc5CUdLgDHzpRAwoPjgPXlgvdHZlZjplbRg+sokTRkbY",
-	"n6JE8OwnYNIOCCSB3KxVsgSYJOp7i5EayzPgJUIPhy++P357efbu9dHb8MDhA8wDVELEgNsOczvTmfwR",
-	"D+iQfSt4JjJGgrTyspOnPfaGU5ojcD7JSQYyfOmy6UaqNLjgWIBkagO/ekEUMCeGAuaFUOAOJKEfq1HT",
-	"oMmhUNdGWpl8LswBSznGr9wXGTroUjANQQY4jIeMgzDrYKTCKONmRgHIy0jP59KGTCgXU0szHQF38HGW",
-	"p4Bcqnk5PvD9xIwUvekMZICoQ48gKngRjiRIamkRR9UQcOHBrCFfaSjnNO4EBSvEOU+6ZAUD52rlbs1V",
-	"ZVZr+Am+8TkBhAu3okzEEv18ztZztzerDFi3INoVowssiKBuaoHlAGZ+niUu5Wu4tVUaFp9SndlbOCI8",
-	"k3yckJsDviTGRxZuDVvQcyVS6D5C562L29vbi41T6SZy/rVOyHG72ymXaWe+zrl46rcwifxrnwQw2B9g",
-	"ClvXmmLYX988nNh3Z4NM27tnUjoQVmYxWJ/F4MvMYlCfxYBmMShnUTHJv2rityjn4+ubA8EIx0Wr6T1T",
-	"0ZDHRBYpeXzqmnjGDVg7egF6OMAUInSorJV6GCljgW7vN0JHVaYX5FjhcSzizpCl3BDCSDiYbPUErxBv",
-	"8IwU5iltyG06YGGZORWSs9cnuc0Bd6AlNdEJmMAs9KHqkEjBNB0MZx3AM0rHCZlWwvjkIDbm0dVItUPK",
-	"zguHbC1jL2jIpSzdbu4rBmZvSMYJ+Y+UVqIp7RBJoXQgZ9AVKUFE9ki1K266erIR+Vl8KuJaHhMOXOQu",
-	"jVSRvGRWPHo+lYmAf2GYHsetYeuNNPaknsRVLQ2ydibeqYRsJGAb9P5LQwQWlUDQb1OWAqnm9T2iAEjQ",
-	"uulONd4V6JormXZ1SlHcbqox39/FcKn6xhqJyBLSJcdRPuEmAotsw4eR15Da+Etpray/cwDJmBmdWVNN",
-	"lwcWaxOCF9dS55T098Tgeetsml2R9/2brD2Yto4qI38Um4gijFslqpCCeA2rvCJzfzb4A0m9WKkns93v",
-	"31H94XFVH1bzTxuqP7xTtDDowazsdwACV8YYmN4lkppGKkjfqtTBuQ1aew95pV57BAtH3AWfKhpiRe9t",
-	"r+u97S+j97brem+b9N426b2gZfL5nGdLJ6/qBwaPRIL5WE8Mu5YC5dJMeG2AMVs+xVBybXYYOE61adCZ",
-	"LjPTON8ByPyA8SRxbmf09rJjf//R4qU4lHPkME8FR2f5SBXSG4OCPEH17RVvRc224aPNpIhJf4CF3PEO",
-	"5pHyCqEaCwq3Cyc1rIC4kcZCm2q3oEBgx5ickJ+CLtNSGKvHTl+fG0qcGgsW4/uRLW9pUsDjoDmUUQYy",
-	"VgNdKKyqjoADthKMsi6KOlIznqZCGYxsVHUW+ZKxJ3TcFJPe7e+HVDVlpOoxcOg1E3XecOUl7CzT+XTm",
-	"adAqWTbpQrfrmJNTpqN8q+PlF5YURcrvhjIxzgXjbg4/ZD/KuNJa3a3b30bw3TkXl8HmQ+sIVA4co7iA",
-	"ee00eH6n/aPKApU6a9Xiak3kuaZbTfXYkMzt/uC3XANKgpamlvr7JefzGZpjt7//WdWPtBIPyAiq5bUB",
-	"TLir8VriEYj8Qq23hvUsuYY1PsST0pDz5YIqlZumICgw8uTqeKFUnMjMWKoiRaK+kKpF6YCwSE5zOL5I",
-	"UAt7I1WNyBR7zN5lwYrka0jeAXNkdQGASNXUJXlFdwd79+92Y7mrf0XE4ESuu/UOB7FSS+JObPB1zXnV",
-	"IVA4aWKRCNuQEPoK0zQaCpGAlVykdQB/CGVIMJeqPstVoeRHCrU6BmYK9xuG9UwVJQ2dVYxAprjMVhX8",
-	"WBOiGlLfBHik7bHjtQQX13CkKiihnijXFLYflsQ4CBHpOYAuCsbV0wVDvC24kiMY+gQWkD+5wguDQAWK",
-	"rRM3zzBwWUacAm1+SKoQA6ZLMyTBVlUd8/9XnVd2K8BSQN7T8rkWzG5/9/5XirqCv0BxPU4Drc/+qMJs",
-	"Dax1wFZAS+9fVNoSW9fMmzulrHNa1vn+lbC/S57/zbj8X45xXgn7CKZZ8VE2LVPZZKte3hjH/epUe1Eq",
-	"ovG8vJHGlnbrr3RUyms1zeIxWxbXSU5fnwfowaSIwunr8z89XA88CKceo5Lv6fT1+R8MpCKPbCXFnc/G",
-	"qNVLFxeiZiyaiehq6CuKBSx018GcMeYBbMi4v78WUOYyXnfAnO7ygiCVflu7WuZyztyFNDbmCccqYrIn",
-	"eiPlL+sFLE1y7xh0VxpXbjQSzAxnIvF90vVKPaFu6DpkNX5Vge2dHgvpahtGwMbazohqaaUwPXYieIzZ",
-	"3Xj9QfHUzLR12WhVHwrGovwcMbUvwTwfSnp36X8znky6sVaiCXu+ErZ6O/dXFyw0zJ+i5dcTLUdeojwx",
-	"3tQTWKgeT4kr06Oz2GDtb2m9b/gPKYA+mav8dqNC9cy/Hg9t+LWD8vri43/ugK5DXvzap8vVj2rEtxWG",
-	"+BPf/upqXVOl1j/umdqq3O2n3ym5I5/A8V8AittlW0fc8kRPc8HalLjuHLcbfmrkixy+5jDg8+Ka5Got",
-	"u/GShVg8OEQwkWojsVoy+sB8tVQsijhSc52JoCyoTFkiRRlxUtT0AgZC8C1Mg8WuQbGPFFVppdz+jBxo",
-	"p6/PmdWMK7qCxAqHdOm0blPx5m9GasEV6Muf/+u/y3adHjv2eMDyK2FWShQv3E9veHA1UkA6JVENyVvO",
-	"XXnolcsz+5W4JEauiiuRY4wcAiyJWTuslV0Oq/UoyslQDJfigc7DUrgJ12KwYVEajoAhrFEir0RZe6Lt",
-	"47PlpbaVQCoFA0oeDooIqvT1nMfCZ+OMlMIU9RVnJGdKLKrFoGvOQa3KRKze9WCkuGHkLDx0FfrDABnE",
-	"ClVcZOBzvDSgDMcs+ibARm9/Xviy9ks5WD+8u1tWbqOqgY5Lt/vbe93BoNvfGbJdNs70lSAPTVGVr/X8",
-	"7Vm3bPbwX5VZ/6WBpmjP7zYcWvkRjo2uJH9/dMEB3OurTfHQCvO0V/g+BhuBhKK/8F3FdEovXKDoS4Y5",
-	"759bnd1pbgd3Eeqr6v1OXccNR2KvLNPYAtlCdaf2hj706Erk7w0LUbpDgmVQSNGguNS27a9qOYG4Vod+",
-	"uF2pTLNTrdoycJU2XOGrvVb1h6T2y8s9b7VlQmHuQ65WojxWu4Ef/DtR6zV6H36yN/7gwQZmIr3yqPL5",
-	"LilknUr8mSl/k7Cuc5xlvqqa4AgV1+y8P//P4OvjUe9znWUCwEnt4Lfdr6mUv6XyB0bDHnp83VD4MI4N",
-	"Cz2yDH0Z+Toqrv5wQASARapOj2GOK6aaeQdYOa1CAlJ1YNamG6Z4lXQhDWDUH+iqbAXajdTqLxS4YsKd",
-	"WsV/WceGp6/Ph5XMs1IT4yVZ9sDIc4EQoQdy/q0k2ZXwm9LsDE1B5xTf8KOWtxJHCnQlZQRSQexmOOnH",
-	"W8GSlft1vesBK7DkiVvTkLUbai6sAsyRWkWYB5WbfGk+TqSZ1e66N8SqccBfjD/LUtK7/TqsfPGWUGV/",
-	"MHj2cNWzUtf6q0KUvoj7L4aTnnl+F1jy3lkVjP67RJF/IoBHIIBvtb5inE21josSkH8kbX8nxb+zG2TB",
-	"V7CiwddwobPg3zUMR3409JG5uq0p3uOxMyEz/0swbfoOK2vhfLaQAdxUEN1VL0/h0Wi4O7RQXgYm4lok",
-	"JqifMhN4CVn6Yyu1ZP31iYKW7Qot2w201I/qBnrw11lomOJ6+xNGV9sP8MebpoKuMrmLveXdicBfrzPM",
-	"R23di968jvQ1NLvW0tcHd33oCePlVTiXc17ObKcys53mmZUs1jCz7/Bee4A1OoA+g790k8mIJtpGZFip",
-	"G9Epyuq4mhdBpWxdvahcSYQvwNS6vbj9fwEAAP//",
+	"7H17c9vGsudXmeKeKpPngBSpR3xEVeqWYsuJjh3bq8fm1ga6whAYknMEziCYgSjGUdX98/59az/DfrB8",
+	"kq3unsGDhF6Ok41z4n8sksCgZ6an+9dPfOjEepFpJZQ1nfGHzlzwROT454kwIr/mVmr1Rsf4P3ydCBPn",
+	"MqOPnbO5YHl14TPDzk/eBCzaqn1ptj7I5DYadIJOLn4oZC6SztjmhQg6Jp6LBYdhM26tyGHI/2je+/2w",
+	"v8/70/7Fh50vbv/SCTp2lYnOuGNsLtWsc3t7G3QynvOFsJuEH798kGQmE9bl7Pz8+GUPSJRwTcbtvBN0",
+	"FF/Ao2RyL+l/ycW0M+78j61qKbfoV7MFwxKNuTCZVkYgiV/x5ET8UAhj4VOslRUK/+RZlkpa7K0s15NU",
+	"LP72T0MrL274IksFzchymXbGHTsXTOeJyNmcG7bNRJ7rvGt6naCDf5rO+Pva5dKwch5BZypFmnTGnbgw",
+	"Vi9EfimTzm1Qu3zIpGG6sEYmgo0Gg9FwOKzdJ61YmO+HF4Mf7KpzexF0jOW2MJ3x7nAYdKy0QKxbb5ws",
+	"DKe0Zdc8xTW1OY8FPHXc2Z1M97enO3vPn092dhP+Bd+Jxf72fjIUQ7H7fOeLauPn1mZmvLWF056mejlI",
+	"xLVfLLOFYxO33j52l97TzbRRbdyyST3rAjksqh4X9caMswVPpzpfiISVTBkwHqqJTlbMznk5ilaC/eP0",
+	"3VumJ/8UsQ3gXrGYiJzpKYNtXeZazRg8JWBcsUJdKb1UoaKr4HocU1+LnH2xy17Lr1gXd4ZF8EPUC5jO",
+	"gdhC4CbCuDlXMzEIVUTMETHgcMMEj+eM7uWWTXmRWtYVg9mARfU9jnqDEFe1Yt83UhFH/0Ie9ksMXDx6",
+	"iItPX5/3h8MR42kueLJiPMsEzw2TinlyxywrLC6j1Zan7IeCKyvtimmFK59KJTY4eXQxMFfFx3HyZ8Cb",
+	"hlX7BiyVMJ4aHarlXCjG2enrczzuitmlxgUyAVvOuRXAYXYuZO6XUQrDurRtmeBWJKGC658Zzy8SVzJC",
+	"qvhCJL3H7McgVHggTnHmMFih5A+FOIYhI7iSRo9YLqaFAa5W6YrJRCgrY54SzQehsnOQc0Uq4PmgJ2Ir",
+	"cse6xwrUDE+PgK+ewLifZLNA6chYsCmXqSi3STqSot4BrhDxOUu0oD01fMWW8xX7+T//D5PWsFTP8MeA",
+	"FSqhrWGRF6XRAGb5VttXulDJbznBt5qZIp6DbtVFHgs/PaVtfwrERD2k7VyZIst0bkXyrUgkP8Oj89tu",
+	"BEpOd2SQ5xytRUVbfwHE9eF72BgjVMKiOmFAEKx2eZJRDh4m/yyMXfiJJImEi3n6PteZyOHkdMZTnhoR",
+	"dLLaV3Ap3CiSS453ghKBvzoJt6Jv5UJsQh+YWWpxLRb8Ri6KRWcMKnoIQmshFX3TL79ytwO/zUQO98vk",
+	"cQAm6Gh1OecqueRTK/J2UHX6+vwZnEm8kOVyNrcML2d4IHm5MgCzSvJa6coFd9u9MeVcTEUuVCweovxb",
+	"fS3gaSflDbBTV8VD952+PscrrY6vHrwWLgL51CGI5yHi94QZ4Wl+k8pJBY2tXl9Z/+CLclkIHwBJFW/V",
+	"wOMTWKzkls29i+eADAAiOHIAXyit+j+KXLPlXKeCqQKAxwFTYsatvAbpv9DXwuB2Pob/lEaKhYKvvx9e",
+	"3N6/9U0qv5uvAKfHulAIlpa5tKKvp9PeAR7jScrVVcCUZiBIcp3CnHIOot9T+EaomZ13xtuOPv95FNTN",
+	"j+//IwxvhsN+GN6MXoXhzfNX8Of+q4u/wi/mjh/vvusvbQf3l3DxGqetsVcb47wCmFNqvCdxDEGulnPo",
+	"oFMbMzkcW0HJqGZhRMEaqAwcXoVNLTEzwgYEsBX0deM+I0yBxtq6LdhcGSIx8LNoW5ljZYrpVMZSKIuH",
+	"2SsOWKc0fTdF5PkoTRN8uOu4bTL5gt9c4unhEw+GNxZRGwtn0B82HI0t+ModO6b0knW9tP35v/7bGbUi",
+	"6T0sX91tqDkeEMQ05sNXPlayru1RU0Q216Wis0bI5i5erGv4Q1VTNmR0LXWRJszyK1EqqIlI9ZLZ0hsg",
+	"Eoail3V3h/sEVcC6efDENJ/9TqEiRHgNYM0DXdiTJnuA0Vy3iLbXpGhtD0effMHh4W3nobTnNhkS0TVo",
+	"CK7I5RCwEbOa7Q0PyIDEaVtiXK0AADYwf6jaQH9vsAbzpUGjg9VMARZzBSh4HCowTdYAP+O5cBZBMmBo",
+	"E61Bf0TOQIfhC9ydUNWtHIZeEby/Ye/UrR0YAbYUJhoq2Ebv74p2h8MIqDPM6AMW3fRpOv3JaszQCLIi",
+	"TQ1hoCzXsNLPTKi84eaMNI0GSkCW6EP7inxJYuSYrt8jdnGfKn7hec5XnaBTW2LvwKoRCiIUDN+gs6lu",
+	"2uECT1OUxKUeA92ciFRei3wF+liAOEdlzcxcCNsbw5KGSiZikWkrVLxiV2LlnR0L99yAZSIvD9CVVMmA",
+	"HTqeGg2HoaqUOur6VPBEqhkoCptzmcLfiATMXVAgVEeLDHgwZ3xihLJjuLCcR4DkwPy8fZCIpCDULxLa",
+	"oxqUGME5rYGH7n0Yoftx0KL3b71/awURdV3VKqFoo5vbd/LqBdvf3XvOnGHlzE0zYEc3VigjtVe0hhlp",
+	"mRI3Fo45nh/LVcLzBM6PMOOa1QlHWuDe41cJ8+5OcjTApvrnRSg8EAmEKoITErCf//P/sq4Rgp6SiVhO",
+	"Zcwcu/do1R+NTLzLqI1xERKYGjSpfCSeQENu4Mecwxquul07cmBcKVgvOkIbRHoHUxuR35ydvWd0AYt1",
+	"IhoAe29/v6YZdtvtOuexanlu5XK9f2pncB2ZftYZ6E1Cowd8XWExHO7EcILxLxGNWbXWcDidVyBgC2Hn",
+	"OunDNzxN9VIkAWs3xAOmC9vX0z4q6oDJGnrz3yUiEyoB+dInNws8q5/lEs62vhZ5qnkC33q3S8AyvgLZ",
+	"009EDAoBf7vWMhb9ay2T+ufqCpx1P4b9TfEh6K7tL9x2lVr9CS7BhiDZuC0Mmzd+z/s/Dvv7/Yu//eVB",
+	"IIy/eq4oea9N/5+IWMjsqYblb+lGyInChzGuRxsPuEdG7bA3FvL6ic6Yz88zUS5Rc8ZP8Uk4hvk4h0R9",
+	"i5qMcK4APHui0N6v+SAe8DjcsaWfzOIuyW5fkDK0+MTViHP0pT/RAejV4JoJxLyo8tINwRo3WrGu+z9y",
+	"v1z6S6M2m7qmCp+ETde1odf6j5UU9/mBJMY7To7eHB2eHr1k3SgRPIEpRAErfQ3wt/McXOLDEW9szPnA",
+	"wUA2BUTIzErFLBep4Eb0AnZy9I+jF2fwDESvZq5zy2fkmYhK6R/Rzc4uYlmKEIiElrQmVO5K5Ioe3Pvi",
+	"8O2Lozdv3MCMfncb5PBOi3xBqjyDrC+LUDVjlhDNkhs/l6Sc53IuwTyybK4BCuHRhn1/rJArh3/CZlZo",
+	"576ra0fnlG5YP3lrT69xVfkMz69B/Tw9cFDfyCeLLjRtNrfhG71kC65WaJSCkYlWH5+Jh/UVAO1KLz64",
+	"quu4/j03hnHDIhyCOBL4AfE7UFBjAFEjDJkE7JxpkaaDtS1+/LGvi72N03/3LuI+4VI+sEWnd+Dlk6PT",
+	"o5P/dfTScTPMGOl95p05FFEzcgbG+jdHb172DirJMePXcH2oJjy+Oqiddu8PgFXEgXpox9SObXn42URM",
+	"dU7DwFoaIVQPyYFlnUs1o/Ps3N4lxZ2g4+nAP+nRnaBTPqS2JtUBpDURH6dwHy3BzdNF9tom104mPbVt",
+	"gwHRtOgu2rorITKw5wslLTpgiixDzG0ESwUgZYObksiZtCZgRQZ26lQXOUu4mfeNyHgOEoAZMQOhb5rI",
+	"3KURNHH394f9/z3s71982A5G27fdfvl5BJ97H4bBzm2rMV4BrifG/a65TNvdwG3O3UfIEUxaajH9fm9O",
+	"XyS01ccb1FallW1grd+IZCbyjz0AjzoJtee0w5p1aH03o6+N9EQemeWizS3rGeTL0n9mLv13aDx5x/aX",
+	"bC7SpIbuJlqngqOonrfGcb6bc1vdvyiMZeKHAqxlW9poBYJ0qVgphOuSvfa0euTDE9pu/Jli4V2C9Axn",
+	"7tFJr7z6D41+WWP2lon5RarPS2dCSTUrF/Bv1aK2P+zORxwiqspFcsd9zQfdva1OsQCc8KSMyUMmRMK6",
+	"BFgTbvkEROI01wt3SwgSk8BfDHI4CaoZS1WYhssVvWHwRZHNcp6IJvy8Qyw8acK/SEq0iof1JazzVRsX",
+	"OC4P/Em6+4jKj9epjxcpZJf/MmHyCQOV96igoUeLwueHYUYSECAwWZADaGznFgQoa1rk00eyqufcrzU2",
+	"o4QNUwmjhDFXmEpAmVpwxspQoPeH1iN2j0larUMLymS++LCz3Q4hEEc1HrAzHcXbfF/0/z55nvR3xRfT",
+	"/j4fjvrbk514N9kTX0yfD+umW1Eg4Np86GH/1cWHv9/26x93n/JxdAfN3+Vazb7VifiE/LjQiaglinTA",
+	"Jgfkdo3newMUB52bPlzav+Y55rPCPSVdp3Rz+fnIjQKCeKlEcjlphmHdY8bsHQDY92jKB/ThRQn5u4hu",
+	"zeB6RHbBe/IqvPQ+ly45jAH7X496D/pnccI1eh7FvZgAQ3Yc3F/lC1KU+1rkoJfPkIcDRvltlZM66o1D",
+	"FeFfcKptlZ34jMYLWOTpiSgiSzlCho4KWNuCMm4xs/IWAx5T3a7WkRAMxvHYegVv57lw2evTVC/98ynY",
+	"Sv51cx2j810oq/MVfAwVRtb98sJXlBhJIeVExwWmmLEjHs9Zxu0cI8F0nCcrvMinYXaNQFVpmOWzMmIf",
+	"4cW5iXoHLNqaC57a+Y8R1TTwZPVjhFdGWwthcxmbCE398gGhojCYe8YgVKE686HncoZ5oYBiu9SwkPGV",
+	"KeUP/sQpgD6Gm38qyaV/P5GLCm9j3ejbdy+PvoRvoh77iRHvNn+k7+DnUP3Ub/5b//y4n/BnoKzcJEfZ",
+	"aPv5YDgYDkbjvw//PmLVv8ZPo8ZP+DMM1tjm9cG27x5s+47BagyyNtjO3YPtbA5G+wcwIgWLE/eXcXPF",
+	"lnMZz+ns2blYuU2lFARgs2tp5CQVLJFTHySXJlTR+3enZ4wCOyYaAx/gjuJA1YrGPE3N2qJssH6oyJuH",
+	"PsRUoneHS4+WlVkCxUtp53jFVCqeMl3YWC8E624PRwHbHe4znbO94U7vIFRSeRZCaqQlXEfygZybOBpX",
+	"LKrJx4juYl1d2Im+QZkIB5Wevz3cZu+P3r48fvu15+wyI8MTw/NcXgvDUm5FTsLrNZ9ecXdGEx2bLQ7L",
+	"xDM5WPFFSnIX40E8IaKir4/KdXUlR7B7LzSuIZgkzMx5TnKgcUrxoP2VOZ8Km+hEurwSSg7ezPt1qWkr",
+	"FmFicsQwSIlSthcwbkPFKGnBV2Z8sbe38wWbrKwwvYCJGx7blKRRWf+hkrVMNyQBRsoFXCKSATtkKc9n",
+	"Ii8zmGmRReLyUGh3XC0HBsIxbx4T7AYwxyOcd61qwAUgAc3NuFTGkkrxgrQ0QvwJAOPDAFHSsm6Wcgvg",
+	"YysXP/iBsAymfAD61ScycSk0PjdwIY2RahYwPYWx1utd6uUqsNJuXYK1Ahs7X6uyYeyHAuZX5RGujwQK",
+	"MpWAF0sPaZnNE1A+EAyznGsjGsk8kSedah5oPndsQFVPA2P5ZAPaYq9FK9+g3xTaLhySbWRpNHmwnhQf",
+	"9Ty1mKuOW2PYk8PzB6wlFQKXihJ32EbuhFTM1xEN2Ht/R8zzfFXPDFlWkQniiSXHJaZEEVqUBV+5G8VG",
+	"Ekq3ljDCqnyRHq0crLRXkKiETZmDFn1zdvb+8tvDf788fnv56s3x19+cRezw/bEnxHhpBNR0W1V90NDz",
+	"qPZ5spBq66+k9sWNWGS2d1BxPIw1ESutEieJyStJtPzP86Pzo8vvDo/PIh9uSrVFl4pCaVKyIqwI8g5y",
+	"F4v2hjvl4fYsATAKUV2V1eCIPBE2X/UPp1bkYzaCg8/YW+I3dAskWolxY08AeaDZoyzJgYETpzTdK6Un",
+	"JmJmrpfGn9eJLlSC7p+pzhHp/JWdO/kFR9OUxO8Od4mw+o9Oj2g7B3GAKSBw5V4UsIm2c5y8KRnxAJen",
+	"UOImQ0mIJTQFOkdIyUR7cPq6bfUzqeBXnuiYF0aMWar11VrdDGyUVHUgjIU2Omf/4GCoEr+dNbObPLsj",
+	"nIWfmEz8KNG/9/Hq/nESMaqrDZjRjDtNDSTBsuuseT6eGT+Uco+mJ5ePwEKZG1sqP3T80EQyngtloy36",
+	"hBg9qmrrqLYXuf27nRc0F/aCRuuxQqXCGBadnRy+OLp8f/Lu/eHXh2fH795+qafTyDmFXCVcBdoR2R++",
+	"P+4EHQDNBPlHAKi8q4tnEizZwXCwQ6bpHI08x1koSlqcga+ciAHFB+fBC+ulzq/MXGesC4+PbeqEkRH2",
+	"pzgVPP8JmLQHAkkgN2uVrlyNW31vMVJjeQ68ROjh8OW3x28vz969PnobHTh8gHmASogEcNthYec6lz/i",
+	"AR2zrwTPRc5IkNZudvJ0wN5wSnPEvFGUkwxk+Mpl04WqMrjgWIBk6gK/ekEUMCeGAuaFUOAOJKEfq10+",
+	"KqEvaYE1TLEQ5oBlHONX7oscHXQZmIYgAxzGQ8ZBmHUQqijOuZlTAPIy1ouFtBETysXUslzHwB18khcZ",
+	"IJd6Xo4PfD8zoaI7nYEMEHXsEUQNL8KRBEktLeKoBgIuPZgN5CsN5ZwmvaBkhaTgaZ+sYOBcrVyJX11m",
+	"dcYf4BufE0C4cCvORSLRz+dsPVdfWmfApgXRrRldYEEETVMLLAcw84s8dSlf462tyrD4kOnc3sIR4bnk",
+	"k5TcHPAlMT6ycGfcgZFrkUL3EQbvXNze3l7cOZV+Khef64Qct7udcpl25vOci6d+CzPeP/dJAIP9Aaaw",
+	"da0phv35zcOJfXc2yLS9fyaVA2FtFqPNWYw+zSxGzVmMaBajahY1k/yzJn6Lcj4+vzkQjHBctJ7eMxMt",
+	"eUxkkZLHp6mJ59yAtaOXoIcDTCFCh8pGS5VQGQt0e78ROqpyvSTHCk8SagvADSGMlIPJ1kzwirDcKFSY",
+	"p3RHbtMBi6rMqYicvT7JbQG4Ay2pqU7BBGaRD1VHRAqm6WA46wB+o3SciGkljE8OYhMeX4WqG1F2XjRm",
+	"Gxl7QUsuZeV2c18xMHsjMk7If6S0Em1ph0gKpQM5g65MCSKyQ9WtuemayUauVMmt+kYeEz64zF0KVZm8",
+	"ZNY8ej6ViYB/aZgeJ51x54009qSZxFVvwbNxJt6plGwkYBv0/ktDBJYdd9BvU7Xcqef1PaHRTtC56c80",
+	"1gr0zZXM+jqjKG4/05jv72K41OVmg0RkCemS4yif8C4Cy2zDx5HXktr4S2mtrb9zAMmEGZ1bU0+XBxbr",
+	"EoIX11IXlPT3zOB56901uzLv+zdZezBtHVVG/ijuIoowbp2oUgpiGVZVIvNwNvgjSb1Y69u0PRze06ri",
+	"aS0q1vNPW1pVvFO0MOjBrO13AAJXJhiY3iWS2p5Ukr5V6zd1G3T2HnNLs1EKdrm4Dz7VNMSa3tve1Hvb",
+	"n0bvbTf13jbpvW3Se0HHFIsFz1dOXjUPDB6JFPOxnhl2LQXKpbnw2gBjtnyGoeTG7DBwnGnTojNdZqZx",
+	"vgOQ+QHjaerczujtZce+/tFiURzKOXKYZ4KjszxUpfTGoKDvcuQUb03NduGjzaVISH+AhdzzDuZQeYVQ",
+	"jwVF26WTGlZA3Ehj4Zr6sKBAYMeYnJKfgqpkKYw1YKevzw0lTk0ES/D+2FZVmhTwOGgPZVSBjPVAFwqr",
+	"uiPggK0Fo3wBb6jmPMuEwlZFDZ1FvmQcCR035aR3h/sRtXgJVTMGDqPmoskbrheGnee6mM09DVqlqzZd",
+	"6HYdc3KqdJSvdLL6xJKiTPm9o6eNc8FQDONR+1HFlTb6293+NoLv3rm4DDYfWkegcuAYxQXMG6fB8zvt",
+	"H7VBqPUzrDcxbCPPXbrV1vcQydwejn7LNaAkaGkaqb+fcj5P1BxlWvjucP+j+jVpJR6RFtRIbgOscN/F",
+	"G9lHIPdL3d4ZN1PlWhb6EI9LS+KXi6zUyk1BWmD4yTXNQ9E4lbmx1PeK5H0pWstmB1GZoebAfJmlFg1C",
+	"VQ/LlBvN3uXBmvhryeABm2R9AYBI1TYkuUZ3R3sPb3lrg65/Rdjg5K4rfYfTWOt+cS9A+LzmvO4VKD01",
+	"zjXQVHhfi7rt1/n/qyhqZH8sGt4d7j58S9lQ71/xHHwtbBN53g+Om56AtmWqLtlqNuvF537+Z2fLeXKo",
+	"sfEvW452W+PQO4swX8RlYxLwwd4KDLuxCFuG+SucZCxfYf8ZnqB7rkuB/s2GzT3GqyLbwKW7YXueFaKw",
+	"UOGzMZ3NahCMPKY0Gm5YI8ut7j2NKDnM/b7pqMfEigF7qzHFaRCqrzExrKVP0wS22SeSwXIKZWiKlXGR",
+	"F6o0K0KFdgSGgkuHPyYSmLpdNnZLi6ZTWT5bX0LsQlNP4rnLxJJ2wI43UurchaGq2SXN1Ny2RKFxRYwz",
+	"WmK9ADOPwv/NBOUI65PXspIjnzIHYKdQWKIMVCBGOnHzjPxGcwrt+0dSAy1zJbN2Iwiv+l3qhQA7pXk+",
+	"/s20xMei5KfB3c3ZH9WYrYW1DtiamTT4F4V2xNaPV2ufn1oq+4S0wrg30tjKafErndSqpqqdU/NVWUt0",
+	"+vo8QPc1hZNOX5//6d58JDOfetuEHI+nr8//iJy8lZYFv60hy1cuKEiXsXgu4quxbycXsMjVAjoj3GOJ",
+	"iHFfvBgQMsFaF0zor6pDEWZEG3WFLuHQVSOyCU85tpCTAzEIla/UDFiWFt4r7OpZ18pZSeNHc5H6Mam2",
+	"Vk9pGKqFrQcva2itN2AR1TVi+HOi7ZyoxtaFA3YieIKp/Vj7onhm5tq6VMQ6MMRApJ8j5nWmmORFFQ8u",
+	"93PO02k/0ditfQMGfC1svTT7Vxcs9Jg/RcuvJ1qOvER5ZjzqFvg2EDwlrkeTzhODXeql9YGBP6QA+mCu",
+	"inv9Il6frtl8La+UqWpXn/5OGaqFvfi1T5drHtYKr2sM8afb5VdX65p6Cv9xz9RWrbFDi8+klf/Qy+BS",
+	"7WNueapnRenMcA77O97n9EkOX7tf5kVZI7veyHCyYhG2uY4QTGTaSOzr7d6+Qq1ysSNmqBY6F0HV+ptS",
+	"hMqG96So6QaMguFdmAONQ4NiDxW16KXCjpx8Gaevz52jBuvPWBmIqIIVXWoz/mWollyBvvz5v/67uq43",
+	"YMceD1h+JcxaM+2le7+RB1ehAtLJBzSmKAl3jczXKqf2a0FpDFuW9bATDBsDLElYN2o0CI/qzUiqyVAA",
+	"n4LBztgtPTYbAfio7AtIwBDWKJVXomo80vXB+aqicS2KTkGgioeDMnwufefxSdmiOlQK6xPW/EKcKbGs",
+	"ty1v+Gm0qrLwBtejUHHDyG9z6N4lEQXIIFaosoqFL7BiRBlyy7UBNrr742LXjVc5Yaf7/m7Vto9aRjou",
+	"3R5u7/VHo/5wZ8x22STXV4IcRGVLxs6Lt2f96rLHvx5p850YbVG+320svPa6mDs9Wb54eMkB3Ouru4Lh",
+	"NebprvF9AjYCCUVf7V/HdEovXYDwU8a4H55bk91pbgf3EepbKv5OvXgtR2IvaLy3jFHTsb2xDzm7lzns",
+	"jUtRukOCZVRK0aCsaNz2dXpOIG68MWG8XWtLtFNv2TNybVZc17O9Tv0dZ/tVZddbbZlQmPhSqDWHu9Xu",
+	"wY9+4dlmg+bHn+w7X81xBzORXnnSix5cRtAmlfi+NF9G2tQ5zjJfV01whMoaS+9a/TPo/nTU+0LnuQBw",
+	"0jj4Xffen+qtP39gNOyhx+cNhQ+TxLDII8vIv0OgiYrrb42IAbBI1RswTHDGPEPvAKumVUpAag3NulRe",
+	"jHXES2kAo35HddI1aBeq9ddTuE7SvcbrHmQTG56+Ph/X0g4rTYwV0uyRQcASIcII5Pxby7Cs4DflWBqa",
+	"gi4o7O6fWpWkhgp0JaWDUjf0djjpn7eGJWvFlYPrESux5Ilb04h1WxpurAPMUK0jzINaGWdWTFJp5o1G",
+	"By1hQ3zgL8afVR/x3WETVr58S6hyOBo9f7zqWWtq/lkhSt/B/xfDSc88vwss+eCsSkb/XaLIPxHAExDA",
+	"V1pfMc5mWidl/88/kra/l+LfWflg8BmsaPA5VPOW/LuB4ciPhj4y17Q3wyIueuOyew1Ql77Dtmo4ny1k",
+	"ADcVRHf1yjk8Gi2FY0vlZWAqrkVqguYpM4GXkJU/ttZI2NfOlLRs12jZbqGleVTvoAdfzUOPKXsbPGPU",
+	"1+AA39w1E1TH5pLFqsKZwNdWunfGIZbDG715HetruOxaS98c3o2hp4xXdZCu4KCa2U5tZjvtM6tYrGVm",
+	"32BTgwAbtAB9Bl9zlMuYJtpFZFhrGtIreyq5hidBrWdhs6NgRYTvvtW5vbj9fwEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
