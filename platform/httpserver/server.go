@@ -92,6 +92,7 @@ func New(o Options) *echo.Echo {
 	e.Use(requestLog(o.Logger))
 	// After metrics and logs, so a refused request is counted and logged; before
 	// everything else, so a refused request costs nothing more.
+	e.Use(malformed)
 	e.Use(o.Access.guard)
 	// Before the Limit: a slow body must not hold an in-flight slot.
 	e.Use(readBody(o.BodyTimeout, newReadingGauge(o.Registry)))
