@@ -2,68 +2,24 @@ package httpserver
 
 import (
 	"fmt"
-	"mime"
-	"net"
 	"net/http"
-	"net/url"
-	"slices"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/orderflow/platform/access"
 	"github.com/orderflow/platform/problem"
-	"github.com/orderflow/platform/topology"
 )
 
-// AnyHost in Access.AllowedHosts turns the Host check off (a deployment
-// behind a proxy that checks names itself).
-const AnyHost = "*"
+// AnyHost in Access.AllowedHosts turns the Host check off.
+const AnyHost = access.AnyHost
 
 // Access says which requests a page in a browser could have sent on its
 // own and are refused: the services serve no page, so no browser has a
 // reason to call them.
 type Access struct {
-	// AllowedHosts are host names answered besides loopback, IP literals
-	// and the services' own names (HTTP_ALLOWED_HOSTS).
+	// AllowedHosts are host names answered besides loopback, IP addresses
+	// and the services' own names (HTTP_ALLOWED_HOSTS; access.ServiceHost).
 	AllowedHosts []string
-}
-
-// hostAllowed says whether a Host header names this service the way its
-// callers do. IP literals pass: a browser sends one only when the page's
-// URL holds it, so it is no DNS-rebinding page (that needs a name the
-// attacker's DNS answers), and a cross-origin page on the same address is
-// refused by the Origin check. Names pass when loopback, allowed, or a
-// service's name, alone or as a Kubernetes name (svc.ns, svc.ns.svc,
-// svc.ns.svc.cluster.local).
-func (a Access) hostAllowed(hostport string) bool {
-	host := strings.ToLower(hostport)
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
-	if host == "" {
-		return false
-	}
-	if slices.Contains(a.AllowedHosts, AnyHost) || slices.Contains(a.AllowedHosts, host) {
-		return true
-	}
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") || net.ParseIP(host) != nil {
-		return true
-	}
-	first, rest, _ := strings.Cut(host, ".")
-	if !slices.Contains(topology.HostNames(), first) {
-		return false
-	}
-	labels := strings.Split(rest, ".")
-	switch {
-	case rest == "", len(labels) == 1:
-		return true
-	case len(labels) == 2:
-		return labels[1] == "svc"
-	case len(labels) == 4:
-		return labels[1] == "svc" && labels[2] == "cluster" && labels[3] == "local"
-	}
-	return false
 }
 
 // isWrite: the methods a page must not send here on its own.
@@ -92,18 +48,18 @@ func (a Access) guard(next echo.HandlerFunc) echo.HandlerFunc {
 		if p := c.Path(); p == "/healthz" || p == "/readyz" || p == "/metrics" {
 			return next(c)
 		}
-		if !a.hostAllowed(r.Host) {
+		if !access.ServiceHost(r.Host, a.AllowedHosts) {
 			return ForeignHost(r.Host)
 		}
 		if !isWrite(r.Method) {
 			return next(c)
 		}
-		if o := r.Header.Get("Origin"); o != "" && !sameOrigin(o, r.Host) {
+		if o := r.Header.Get("Origin"); o != "" && !access.SameOrigin(o, r.Host) {
 			return problem.New(http.StatusForbidden, "foreign-origin", "Cross-origin write refused",
 				fmt.Sprintf("Origin %q is not this service (%s): the services serve no page, so a write from a browser page elsewhere is refused; call the API from a program, not a web page", o, r.Host))
 		}
 		if hasBody(r) {
-			if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			if !access.JSONBody(r.Header.Get("Content-Type")) {
 				return NotJSON(r.Header.Get("Content-Type"))
 			}
 		}
@@ -127,10 +83,4 @@ func NotJSON(contentType string) *problem.Problem {
 	}
 	return problem.New(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
 		fmt.Sprintf("send the body with Content-Type: application/json, %s (a body without it is what a form or a page elsewhere sends)", got))
-}
-
-// sameOrigin says whether an Origin header names host itself.
-func sameOrigin(origin, host string) bool {
-	u, err := url.Parse(origin)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && strings.EqualFold(u.Host, host)
 }
