@@ -57,3 +57,22 @@ func TestTraceEscapesSpanText(t *testing.T) {
 		}
 	}
 }
+
+// TestCancelEscapesRemoteText: `order cancel` prints the order and, when
+// too late, the service's problem.
+func TestCancelEscapesRemoteText(t *testing.T) {
+	var c api.Cancellation
+	c.HTTPStatus = 200
+	c.Order.ID, c.Order.Status, c.Order.Reason = "o-1", "CANCELLED", "customer\x1b[2J"
+	var out bytes.Buffer
+	Cancelled(&out, c, nil, "sync")
+	Cancelled(&out, c, &api.ProblemError{Title: "Too late\u202e", Detail: "it is CONFIRMED\r"}, "sync")
+	if strings.ContainsAny(out.String(), "\x1b\r\u202e") {
+		t.Fatalf("cancel output holds control or format characters raw:\n%q", out.String())
+	}
+	for _, want := range []string{`customer\x1b[2J`, `Too late\u202e`, `CONFIRMED\x0d`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("cancel output lacks the escaped %s:\n%s", want, out.String())
+		}
+	}
+}
