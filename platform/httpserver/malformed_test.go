@@ -1,10 +1,22 @@
 package httpserver_test
 
 import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/labstack/echo/v4"
+	"go.opentelemetry.io/otel/propagation"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
+	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/problem"
 )
 
@@ -47,5 +59,58 @@ func TestServerBoundsHeaders(t *testing.T) {
 	e := newGuarded(t)
 	if e.Server.MaxHeaderBytes != 64<<10 || e.Server.ReadHeaderTimeout.String() != "2s" {
 		t.Fatalf("MaxHeaderBytes %d, ReadHeaderTimeout %s; want 65536 and the 2s default of HTTP_BODY_TIMEOUT", e.Server.MaxHeaderBytes, e.Server.ReadHeaderTimeout)
+	}
+}
+
+// serveOn runs Serve on a loopback listener until the test ends.
+func serveOn(t *testing.T, e *echo.Echo) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = httpserver.Serve(ctx, e, ln) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return ln.Addr().String()
+}
+
+// TestServeAnswersWhatNetHTTPRefuses pins what docs/operations.md says
+// net/http answers itself: headers over MaxHeaderBytes get its 431 (in
+// text/plain), headers that do not arrive within HTTP_BODY_TIMEOUT get the
+// connection closed.
+func TestServeAnswersWhatNetHTTPRefuses(t *testing.T) {
+	e := httpserver.New(httpserver.Options{
+		Service: "test-svc", Mode: "sync", Logger: slog.New(slog.DiscardHandler),
+		Tracer: sdktrace.NewTracerProvider(), Propagator: propagation.TraceContext{},
+		Registry: httpserver.NewRegistry(), BodyTimeout: 300 * time.Millisecond,
+	})
+	addr := serveOn(t, e)
+
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	go fmt.Fprintf(conn, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: %s\r\n\r\n", strings.Repeat("a", 100<<10))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil || resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("100 KiB of headers = %v, %v; want net/http's 431", resp, err)
+	}
+
+	slow, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
+	fmt.Fprint(slow, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+	// Far beyond the 300 ms set above, and short of the 15 s ReadTimeout
+	// that would close it without a header deadline.
+	_ = slow.SetReadDeadline(time.Now().Add(10 * time.Second))
+	n, err := slow.Read(make([]byte, 1))
+	var ne net.Error
+	if err == nil || (errors.As(err, &ne) && ne.Timeout()) {
+		t.Fatalf("headers never finished: read %d bytes, %v; want the server to close the connection", n, err)
 	}
 }
