@@ -160,7 +160,8 @@ type Adjustment struct {
 
 	// Reference The caller's reference (a delivery note, a count sheet): the
 	// idempotency key of the movement, per SKU and kind. At most 100
-	// characters, no leading or trailing blanks, no control characters.
+	// characters, no leading or trailing blanks, no control (Cc) or format
+	// (Cf: bidi overrides, zero-width spaces) characters.
 	// Empty or absent: no reference, the call is not deduplicated.
 	Reference MovementReference `json:"reference,omitempty,omitzero"`
 
@@ -176,12 +177,13 @@ type AdjustmentRequest struct {
 	// Delta The change of on_hand, a non-zero whole number; negative removes.
 	Delta int `json:"delta"`
 
-	// Reason Why (a count, a write-off); not blank, no control characters.
+	// Reason Why (a count, a write-off); not blank, no control (Cc) or format (Cf) characters.
 	Reason string `json:"reason"`
 
 	// Reference The caller's reference (a delivery note, a count sheet): the
 	// idempotency key of the movement, per SKU and kind. At most 100
-	// characters, no leading or trailing blanks, no control characters.
+	// characters, no leading or trailing blanks, no control (Cc) or format
+	// (Cf: bidi overrides, zero-width spaces) characters.
 	// Empty or absent: no reference, the call is not deduplicated.
 	Reference MovementReference `json:"reference,omitempty,omitzero"`
 }
@@ -386,7 +388,8 @@ type Lines = []Line
 
 // MovementReference The caller's reference (a delivery note, a count sheet): the
 // idempotency key of the movement, per SKU and kind. At most 100
-// characters, no leading or trailing blanks, no control characters.
+// characters, no leading or trailing blanks, no control (Cc) or format
+// (Cf: bidi overrides, zero-width spaces) characters.
 // Empty or absent: no reference, the call is not deduplicated.
 type MovementReference = string
 
@@ -490,7 +493,8 @@ type Receipt struct {
 
 	// Reference The caller's reference (a delivery note, a count sheet): the
 	// idempotency key of the movement, per SKU and kind. At most 100
-	// characters, no leading or trailing blanks, no control characters.
+	// characters, no leading or trailing blanks, no control (Cc) or format
+	// (Cf: bidi overrides, zero-width spaces) characters.
 	// Empty or absent: no reference, the call is not deduplicated.
 	Reference MovementReference `json:"reference,omitempty,omitzero"`
 
@@ -508,7 +512,8 @@ type ReceiptRequest struct {
 
 	// Reference The caller's reference (a delivery note, a count sheet): the
 	// idempotency key of the movement, per SKU and kind. At most 100
-	// characters, no leading or trailing blanks, no control characters.
+	// characters, no leading or trailing blanks, no control (Cc) or format
+	// (Cf: bidi overrides, zero-width spaces) characters.
 	// Empty or absent: no reference, the call is not deduplicated.
 	Reference MovementReference `json:"reference,omitempty,omitzero"`
 }
