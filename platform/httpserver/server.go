@@ -90,11 +90,12 @@ func New(o Options) *echo.Echo {
 	e.Use(traceIDHeader)
 	e.Use(metricsMiddleware(o.Registry))
 	e.Use(requestLog(o.Logger))
-	// After metrics and logs, so a refused request is counted and logged; before
-	// everything else, so a refused request costs nothing more.
+	// The refusals: after metrics and logs, so each is counted and logged;
+	// before the handlers, cheapest first, so a refused request costs
+	// nothing more. The body is read before the Limit: a slow body must not
+	// hold an in-flight slot.
 	e.Use(malformed)
 	e.Use(o.Access.guard)
-	// Before the Limit: a slow body must not hold an in-flight slot.
 	e.Use(readBody(o.BodyTimeout, newReadingGauge(o.Registry)))
 	e.Use(limitMiddleware(o.Limit, o.Registry))
 
