@@ -7,14 +7,26 @@ FLOWCTL := $(RUN_DIR)/bin/flowctl
 MODULES := platform order-svc inventory-svc invoicing-svc flowctl itest
 PKGS := $(addprefix ./,$(addsuffix /...,$(MODULES)))
 
-.PHONY: check-conflicts dashboard bench-e2e smoke-docker up-cluster help test test-short test-docker bench build vet demo demo-sync demo-events up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean generate
+.PHONY: check-conflicts dashboard bench-e2e smoke-docker up-cluster help test test-short test-docker bench build vet demo demo-sync demo-events up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean generate fuzz fuzz-short
 
 help: ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-test: vet check-conflicts ## all tests: unit, handlers, integration (kfake, or Kafka at KAFKA_BROKERS), Docker end-to-end (skip without an engine)
+test: vet check-conflicts fuzz-short ## all tests: unit, handlers, integration (kfake, or Kafka at KAFKA_BROKERS), Docker end-to-end (skip without an engine), 10 s of each fuzz target
 	@echo "integration tests broker: $${KAFKA_BROKERS:-embedded kfake (set KAFKA_BROKERS for a real Kafka)}"
 	$(GO) test -count=1 -timeout 40m $(PKGS)
+
+# Each fuzz target: package and function (go test fuzzes one at a time).
+FUZZ_TARGETS := ./platform/events:FuzzDecode ./platform/reqvalidate:FuzzValidator
+FUZZTIME ?= 5m
+
+fuzz-short: ## 10 s of each fuzz target (the event decoder, the request validator); make test runs it
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=10s
+
+fuzz: ## each fuzz target for FUZZTIME (default 5m); a failing input lands in the package's testdata/fuzz
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "fuzz $$fn ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; done
 
 test-docker: ## the integration suite again, against a Kafka container (testcontainers; image KAFKA_IMAGE)
 	@set -a; [ -f $(RUN_DIR)/images.env ] && . $(RUN_DIR)/images.env; set +a; \

@@ -1,6 +1,7 @@
 package itest
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"maps"
@@ -18,14 +19,17 @@ import (
 	orders "github.com/orderflow/order-svc/app"
 )
 
-// holdSlot occupies one of svc's HTTP_MAX_IN_FLIGHT slots: a POST whose body
-// has not arrived yet is admitted and waits in its handler. It returns once
-// svc counts the request in flight; calling the returned func sends an empty
-// body, which ends the request (a 400) and frees the slot.
+// holdSlot occupies one of svc's HTTP_MAX_IN_FLIGHT slots: with a latency
+// fault set, a complete request is admitted and waits in svc (a slow body
+// no longer can: it is read before the request takes a slot). It returns
+// once svc counts the request in flight; calling the returned func clears
+// the fault and hangs the request up, which frees the slot. svc needs
+// ADMIN_TOKEN=adminToken.
 func (s *stack) holdSlot(svc, path string) func() {
 	s.t.Helper()
-	body, w := io.Pipe()
-	req, err := http.NewRequest(http.MethodPost, s.url[svc]+path, body)
+	s.setFaults(svc, `{"latency":"1m"}`)
+	ctx, cancel := context.WithCancel(s.t.Context())
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url[svc]+path, strings.NewReader("{}"))
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -39,7 +43,8 @@ func (s *stack) holdSlot(svc, path string) func() {
 	}()
 	s.waitMetric(svc, "http_server_in_flight_requests", "1")
 	return func() {
-		w.Close()
+		s.setFaults(svc, `{}`)
+		cancel()
 		<-done
 		s.waitMetric(svc, "http_server_in_flight_requests", "0")
 	}
@@ -78,7 +83,7 @@ func TestSyncDownstreamFull(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.full, func(t *testing.T) {
 			s := startStack(t, stackOpts{mode: config.ModeSync, env: map[string]map[string]string{
-				tt.full: {"HTTP_MAX_IN_FLIGHT": "1", "HTTP_QUEUE_WAIT": "0s"},
+				tt.full: {"HTTP_MAX_IN_FLIGHT": "1", "HTTP_QUEUE_WAIT": "0s", "ADMIN_TOKEN": adminToken},
 			}})
 			const sku = "SKU-002"
 			before := s.reservedOf(sku)
@@ -132,9 +137,9 @@ func TestKnobsEndpoint(t *testing.T) {
 		svc  string
 		want map[string]any
 	}{
-		{orders.Name, map[string]any{"HTTP_MAX_IN_FLIGHT": 9.0, "HTTP_QUEUE_WAIT": "100ms", "HTTP_CLIENT_MAX_CONNS": 7.0, "HTTP_CLIENT_TIMEOUT": "2s"}},
-		{inventory.Name, map[string]any{"HTTP_MAX_IN_FLIGHT": 3.0, "HTTP_QUEUE_WAIT": "0s"}},
-		{invoicing.Name, map[string]any{"HTTP_MAX_IN_FLIGHT": 64.0, "HTTP_QUEUE_WAIT": "100ms"}},
+		{orders.Name, map[string]any{"HTTP_MAX_IN_FLIGHT": 9.0, "HTTP_QUEUE_WAIT": "100ms", "HTTP_CLIENT_MAX_CONNS": 7.0, "HTTP_CLIENT_TIMEOUT": "2s", "HTTP_BODY_TIMEOUT": "2s"}},
+		{inventory.Name, map[string]any{"HTTP_MAX_IN_FLIGHT": 3.0, "HTTP_QUEUE_WAIT": "0s", "HTTP_BODY_TIMEOUT": "2s"}},
+		{invoicing.Name, map[string]any{"HTTP_MAX_IN_FLIGHT": 64.0, "HTTP_QUEUE_WAIT": "100ms", "HTTP_BODY_TIMEOUT": "2s"}},
 	}
 	for _, tt := range tests {
 		r := do(t, http.MethodGet, s.url[tt.svc]+"/admin/knobs", nil)

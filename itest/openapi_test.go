@@ -366,15 +366,15 @@ func TestOpenAPIContract(t *testing.T) {
 		{name: "reserve: unknown field", svc: inventory.Name, method: "POST", path: contractPath("/reservations"),
 			body: contractBody(`{"order_id":"` + resOrder + `","items":[{"sku":"SKU-001","qty":1}],"priority":1}`), want: 400, invalid: true},
 		{name: "get reservation", svc: inventory.Name, method: "GET", path: func() string { return "/reservations/" + reservationID }, want: 200},
-		{name: "release", svc: inventory.Name, method: "DELETE", path: func() string { return "/reservations/" + reservationID }, want: 200,
+		{name: "release", svc: inventory.Name, method: "POST", path: func() string { return "/reservations/" + reservationID + "/release" }, want: 200,
 			check: func(t *testing.T, _ *http.Response, body []byte) {
 				if m := contractJSON(t, body); m["status"] != "RELEASED" || m["released_at"] == nil {
 					t.Fatalf("released = %s", body)
 				}
 			}},
-		{name: "release again", svc: inventory.Name, method: "DELETE", path: func() string { return "/reservations/" + reservationID }, want: 200},
-		{name: "release: unknown", svc: inventory.Name, method: "DELETE", path: contractPath("/reservations/" + unknownID), want: 404},
-		{name: "release: bad uuid", svc: inventory.Name, method: "DELETE", path: contractPath("/reservations/xyz"), want: 400, invalid: true},
+		{name: "release again", svc: inventory.Name, method: "POST", path: func() string { return "/reservations/" + reservationID + "/release" }, want: 200},
+		{name: "release: unknown", svc: inventory.Name, method: "POST", path: contractPath("/reservations/" + unknownID + "/release"), want: 404},
+		{name: "release: bad uuid", svc: inventory.Name, method: "POST", path: contractPath("/reservations/xyz/release"), want: 400, invalid: true},
 		{name: "get reservation: unknown", svc: inventory.Name, method: "GET", path: contractPath("/reservations/" + unknownID), want: 404},
 
 		// ------------------------------------------------------ invoicing-svc

@@ -33,8 +33,8 @@ func TestEventsInventoryReleases(t *testing.T) {
 		t.Fatalf("GET /reservations?order_id = %+v", r)
 	}
 	// The REST release is refused in events mode; the stock stays held.
-	if r := do(t, http.MethodDelete, s.url[inventory.Name]+"/reservations/"+reserved.ReservationID, nil); r.status != http.StatusConflict {
-		t.Fatalf("DELETE /reservations/{id} in events mode = %d %s, want 409 wrong-mode", r.status, r.body)
+	if r := do(t, http.MethodPost, s.url[inventory.Name]+"/reservations/"+reserved.ReservationID+"/release", nil); r.status != http.StatusConflict {
+		t.Fatalf("POST /reservations/{id}/release in events mode = %d %s, want 409 wrong-mode", r.status, r.body)
 	}
 	s.publish(events.TopicInvoicing, events.InvoiceIssued{OrderID: declinedOrder, InvoiceID: uuid.NewString(), TotalCents: 100, Currency: "EUR"})
 	const why = "charge of 12000 cents is over the remaining credit of 0"

@@ -197,7 +197,7 @@ func TestLedgerCheckSeesBreaches(t *testing.T) {
 			t.Fatalf("breaches:\n%s\nwant one saying %q", b, want)
 		}
 	}
-	do(t, http.MethodDelete, s.url[inventory.Name]+"/reservations/"+res.ReservationID, nil)
+	do(t, http.MethodPost, s.url[inventory.Name]+"/reservations/"+res.ReservationID+"/release", nil)
 	do(t, http.MethodPost, s.url[invoicing.Name]+"/invoices/"+inv.InvoiceID+"/void", nil)
 	s.ledgerHolds()
 }

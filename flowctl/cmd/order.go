@@ -17,6 +17,7 @@ import (
 	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/termsafe"
 )
 
 // orderFlags are shared by the order subcommands.
@@ -109,7 +110,7 @@ func runPlace(c *cobra.Command, g *globals, f *placeFlags) error {
 	w := g.env.Stdout
 	fmt.Fprintf(w, "POST /orders → %d %s\n", p.HTTPStatus, http.StatusText(p.HTTPStatus))
 	if isProblem {
-		fmt.Fprintf(w, "order %s is %s: %s — %s\n", p.Order.ID, p.Order.Status, pe.Title, pe.Detail)
+		fmt.Fprintf(w, "order %s is %s: %s — %s\n", termsafe.String(p.Order.ID), termsafe.String(p.Order.Status), termsafe.String(pe.Title), termsafe.String(pe.Detail))
 		return nil
 	}
 	report.Order(w, p.Order, jaegerUI(c.Context(), g), string(m))

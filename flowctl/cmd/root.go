@@ -4,6 +4,7 @@
 package cmd
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stack/docker"
 	"github.com/orderflow/flowctl/internal/stack/native"
+	"github.com/orderflow/flowctl/internal/termsafe"
 )
 
 // Env is what the commands get from the process.
@@ -135,9 +137,15 @@ func registerGlobals(root *cobra.Command, f *stack.Flags, d stack.Defaults) {
 
 // printJSON writes v indented, for --json.
 func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	// --json is read on terminals too: remote strings stay escaped.
+	_, err := w.Write(termsafe.JSON(b.Bytes()))
+	return err
 }
 
 // isTerminal says whether w is a terminal (for live progress lines).

@@ -73,6 +73,8 @@ var Vars = []Var{
 	{"HTTP_CLIENT_TIMEOUT", "2s", "order-svc (sync)", "Timeout of each outgoing REST call (Go duration)."},
 	{"HTTP_MAX_IN_FLIGHT", "64", "all", "How many API requests a service serves at once (`/healthz`, `/readyz`, `/metrics`, `/admin` exempt); more wait up to `HTTP_QUEUE_WAIT`, then get `503` with `Retry-After`. `0`: unbounded. 64 is finite, so a flood meets a limit as a consumer does, and far above what the demo's rates need (20 orders/s × 300 ms = 6 in flight), so the default scenarios measure the modes, not a refusal; lower it (e.g. to 3, the partitions of a topic) to give sync the parallelism of one consumer group."},
 	{"HTTP_QUEUE_WAIT", "100ms", "all", "How long a request over `HTTP_MAX_IN_FLIGHT` waits for a slot before `503` (Go duration; `0s` refuses at once). 100 ms absorbs bursts of arrivals at the bound yet stays far below `HTTP_CLIENT_TIMEOUT`, so a caller hears `503` rather than timing out."},
+	{"HTTP_BODY_TIMEOUT", "2s", "all", "How long a client may take to send a request's headers, and then its body (Go duration). The body is read whole before the request takes an `HTTP_MAX_IN_FLIGHT` slot, so clients that trickle bodies cannot fill the slots; one too slow is answered `408`. 2 s is hundreds of times what a 64 KiB body takes on any network a workshop uses."},
+	{"HTTP_ALLOWED_HOSTS", "(empty)", "all", "Comma-separated host names the API answers besides loopback (`localhost`, `127.0.0.1`, `::1`), IP addresses and the services' compose and Kubernetes names (`order-svc`, `order-svc-events`, `order-svc.ns.svc.cluster.local`, …); `*` answers any. Other `Host` headers get `421`: that is how a page whose own name resolves to this machine (DNS rebinding) is refused."},
 	{"HTTP_CLIENT_MAX_CONNS", "64", "order-svc (sync)", "Connections order-svc opens to each downstream (the transport's `MaxConnsPerHost` and `MaxIdleConnsPerHost`); calls beyond wait for one, within `HTTP_CLIENT_TIMEOUT`. `0`: unbounded. 64 matches `HTTP_MAX_IN_FLIGHT`, so the chain's capacity is the smallest pool in it."},
 	{"ORDER_PUBLISH", "outbox", "order-svc (events)", "`outbox` (OrderPlaced written in the order's transaction, published by the relay) or `direct` (the order committed, then OrderPlaced published straight to Kafka: a dual write that loses the event when the process crashes in between). `direct` exists only for the dual-write lesson (`flowctl scenario dual-write`) and says so in its start-up log line."},
 	{"ORDER_DEADLINE", "30s", "order-svc (events)", "How long an order may stay not final before order-svc cancels it (reason `deadline`, `OrderCancelled` published; inventory-svc releases its stock, invoicing-svc voids its invoice). Go duration; `0` turns the deadline off. 30 s is far above every time to consistency recorded in docs/runs (at most 3.5 s, in broker-down with the broker 5 s down), so it never fires in the existing scenarios; the lessons set it as low as 100ms. Sync mode has no deadline of its own: there it is the request's timeout."},
@@ -110,6 +112,10 @@ type Config struct {
 	HTTPMaxInFlight int
 	// HTTPQueueWait is how long a request over the bound waits for a slot.
 	HTTPQueueWait time.Duration
+	// HTTPBodyTimeout bounds sending the headers, then the body.
+	HTTPBodyTimeout time.Duration
+	// HTTPAllowedHosts are extra Host names the API answers ("*": any).
+	HTTPAllowedHosts []string
 	// HTTPClientMaxConns bounds order-svc's connections per downstream (0: unbounded).
 	HTTPClientMaxConns int
 	TracePropagation   Propagation
@@ -200,6 +206,8 @@ func Load(service string, getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Sprintf("HTTP_QUEUE_WAIT=%q: use a Go duration ≥ 0 such as 100ms", getenv("HTTP_QUEUE_WAIT")))
 	}
 	c.HTTPQueueWait = qw
+	c.HTTPBodyTimeout = positiveDuration(get, "HTTP_BODY_TIMEOUT", "2s", &errs)
+	c.HTTPAllowedHosts = hostList(get("HTTP_ALLOWED_HOSTS", ""), &errs)
 	c.DefaultCreditLimitCents = creditLimit(get("DEFAULT_CREDIT_LIMIT_CENTS", "100000000000"), &errs)
 	c.Partitions = positiveInt(get("KAFKA_PARTITIONS", "3"), "KAFKA_PARTITIONS", &errs)
 	c.ConsumerBatchMax = positiveInt(get("CONSUMER_BATCH_MAX", "256"), "CONSUMER_BATCH_MAX", &errs)
@@ -230,6 +238,33 @@ func wholeNumber(get func(name, def string) string, name, def string, errs *[]st
 		*errs = append(*errs, fmt.Sprintf("%s=%q: use a whole number ≥ 0 (0: unbounded)", name, v))
 	}
 	return n
+}
+
+// positiveDuration reads a variable that must be a Go duration > 0.
+func positiveDuration(get func(name, def string) string, name, def string, errs *[]string) time.Duration {
+	v := get(name, def)
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		*errs = append(*errs, fmt.Sprintf("%s=%q: use a positive Go duration such as %s", name, v, def))
+	}
+	return d
+}
+
+// hostList reads HTTP_ALLOWED_HOSTS: host names (no port, no scheme), or *.
+func hostList(v string, errs *[]string) []string {
+	var out []string
+	for _, h := range strings.Split(v, ",") {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if h == "" {
+			continue
+		}
+		if strings.ContainsAny(h, ":/ ") && net.ParseIP(h) == nil {
+			*errs = append(*errs, fmt.Sprintf("HTTP_ALLOWED_HOSTS: %q: give host names without scheme or port, comma-separated (e.g. orders.example.com,10.0.0.5), or *", h))
+			continue
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 // MaxCreditLimitCents bounds a credit limit: €10 billion, far above any

@@ -34,6 +34,7 @@ func TestLoadDefaults(t *testing.T) {
 		HTTPClientTimeout:  2 * time.Second,
 		HTTPMaxInFlight:    64,
 		HTTPQueueWait:      100 * time.Millisecond,
+		HTTPBodyTimeout:    2 * time.Second,
 		HTTPClientMaxConns: 64,
 		TracePropagation:   config.PropagationChild,
 		OrderPublish:       config.PublishOutbox,
@@ -70,6 +71,8 @@ func TestLoadValues(t *testing.T) {
 		"HTTP_MAX_IN_FLIGHT":       "0",
 		"HTTP_QUEUE_WAIT":          "0s",
 		"HTTP_CLIENT_MAX_CONNS":    "8",
+		"HTTP_BODY_TIMEOUT":        "500ms",
+		"HTTP_ALLOWED_HOSTS":       " Orders.Example.com, ,10.0.0.5 ",
 		"TRACE_PROPAGATION":        "link",
 		"ORDER_PUBLISH":            "direct",
 		"ORDER_DEADLINE":           "250ms",
@@ -84,6 +87,7 @@ func TestLoadValues(t *testing.T) {
 		Partitions: 12, ConsumerBatchMax: 1, ConsumerBatchWait: 20 * time.Millisecond,
 		InventoryURL: "http://127.0.0.1:8182", InvoicingURL: "https://billing.example:8443",
 		HTTPClientTimeout: 750 * time.Millisecond, HTTPMaxInFlight: 0, HTTPQueueWait: 0, HTTPClientMaxConns: 8,
+		HTTPBodyTimeout: 500 * time.Millisecond, HTTPAllowedHosts: []string{"orders.example.com", "10.0.0.5"},
 		TracePropagation: config.PropagationLink, OrderPublish: config.PublishDirect, OrderDeadline: 250 * time.Millisecond, LogLevel: "debug",
 		DefaultCreditLimitCents: 100_000_000_000,
 	}
@@ -104,6 +108,8 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		"HTTP_MAX_IN_FLIGHT":       "-1",
 		"HTTP_QUEUE_WAIT":          "soon",
 		"HTTP_CLIENT_MAX_CONNS":    "lots",
+		"HTTP_BODY_TIMEOUT":        "0s",
+		"HTTP_ALLOWED_HOSTS":       "http://evil.example:80",
 	}))
 	if err == nil {
 		t.Fatal("Load accepted invalid values")
@@ -112,13 +118,14 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		`MODE="async"`, `TRACE_PROPAGATION="sibling"`, `LOG_LEVEL="loud"`, `HTTP_CLIENT_TIMEOUT="-1s"`,
 		`KAFKA_REPLICATION_FACTOR="0"`, `INVENTORY_URL="ftp://127.0.0.1:8082"`, `INVOICING_URL="127.0.0.1:8083"`,
 		`HTTP_MAX_IN_FLIGHT="-1"`, `HTTP_QUEUE_WAIT="soon"`, `HTTP_CLIENT_MAX_CONNS="lots"`,
+		`HTTP_BODY_TIMEOUT="0s"`, `HTTP_ALLOWED_HOSTS: "http://evil.example:80"`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not report %s:\n%v", want, err)
 		}
 	}
-	if n := strings.Count(err.Error(), "; "); n != 9 {
-		t.Errorf("error lists %d problems, want 10 in one message:\n%v", n+1, err)
+	if n := strings.Count(err.Error(), "; "); n != 11 {
+		t.Errorf("error lists %d problems, want 12 in one message:\n%v", n+1, err)
 	}
 }
 

@@ -116,14 +116,15 @@ func ValidateReason(s string) error {
 	return nil
 }
 
-// validateText refuses control characters, which would break log lines and
-// terminal listings, and text longer than max characters.
+// validateText refuses control and format characters (Cc, Cf: ESC, CR,
+// bidi overrides, zero-width spaces), which would break log lines and
+// rewrite terminal listings, and text longer than max characters.
 func validateText(s string, max int) error {
 	if n := utf8.RuneCountInString(s); n > max {
 		return fmt.Errorf("is %d characters long, at most %d are allowed", n, max)
 	}
-	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
-		return errors.New("contains a control character")
+	if strings.IndexFunc(s, func(r rune) bool { return unicode.In(r, unicode.Cc, unicode.Cf) }) >= 0 {
+		return errors.New("contains a control or format character")
 	}
 	return nil
 }

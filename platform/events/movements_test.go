@@ -35,7 +35,7 @@ func TestMovementValidate(t *testing.T) {
 		{"receipt leaving negative stock", received(func(p *events.StockReceived) { p.OnHandAfter = -1 }), "negative"},
 		{"receipt with a padded reference", received(func(p *events.StockReceived) { p.Reference = " PO-1" }), "leading or trailing"},
 		{"receipt with a long reference", received(func(p *events.StockReceived) { p.Reference = strings.Repeat("é", 101) }), "101 characters"},
-		{"receipt with a newline in the reference", received(func(p *events.StockReceived) { p.Reference = "PO\n1" }), "control character"},
+		{"receipt with a newline in the reference", received(func(p *events.StockReceived) { p.Reference = "PO\n1" }), "control or format character"},
 		{"adjustment down", adjusted(func(*events.StockAdjusted) {}), ""},
 		{"adjustment up by the maximum", adjusted(func(p *events.StockAdjusted) { p.Delta = events.MaxMovementQty }), ""},
 		{"adjustment down by the maximum", adjusted(func(p *events.StockAdjusted) { p.Delta = -events.MaxMovementQty }), ""},
@@ -43,7 +43,9 @@ func TestMovementValidate(t *testing.T) {
 		{"adjustment beyond the maximum", adjusted(func(p *events.StockAdjusted) { p.Delta = -events.MaxMovementQty - 1 }), "delta -1000001"},
 		{"adjustment without reason", adjusted(func(p *events.StockAdjusted) { p.Reason = " " }), "reason is missing"},
 		{"adjustment with a long reason", adjusted(func(p *events.StockAdjusted) { p.Reason = strings.Repeat("x", 201) }), "201 characters"},
-		{"adjustment with a tab in the reason", adjusted(func(p *events.StockAdjusted) { p.Reason = "a\tb" }), "control character"},
+		{"adjustment with a tab in the reason", adjusted(func(p *events.StockAdjusted) { p.Reason = "a\tb" }), "control or format character"},
+		{"receipt with a right-to-left override in the reference", received(func(p *events.StockReceived) { p.Reference = "PO\u202e1" }), "control or format character"},
+		{"adjustment with only a zero-width space as reason", adjusted(func(p *events.StockAdjusted) { p.Reason = "\u200b" }), "control or format character"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

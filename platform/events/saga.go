@@ -98,8 +98,8 @@ func (p PaymentDeclined) Validate() error {
 	switch {
 	case p.OrderID == "":
 		return errors.New("order_id is missing")
-	case p.CustomerID == "":
-		return errors.New("customer_id is missing")
+	case ValidateCustomerID(p.CustomerID) != nil:
+		return ValidateCustomerID(p.CustomerID)
 	case p.ReservationID == "":
 		return errors.New("reservation_id is missing")
 	case p.Reason == "":

@@ -103,8 +103,8 @@ func (p OrderPlaced) Validate() error {
 	switch {
 	case p.OrderID == "":
 		return errors.New("order_id is missing")
-	case p.CustomerID == "":
-		return errors.New("customer_id is missing")
+	case ValidateCustomerID(p.CustomerID) != nil:
+		return ValidateCustomerID(p.CustomerID)
 	case p.PlacedAt.IsZero():
 		return errors.New("placed_at is missing")
 	}

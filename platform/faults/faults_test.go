@@ -91,6 +91,7 @@ func newEcho(in *Injector, token string) *echo.Echo {
 
 func call(e http.Handler, method, path, token, body string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Host = "127.0.0.1" // httptest's example.com is a foreign name to the services
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

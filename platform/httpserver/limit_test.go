@@ -57,7 +57,7 @@ func (s *limited) hold(t *testing.T, n int) {
 	for range n {
 		s.wg.Go(func() {
 			rec := httptest.NewRecorder()
-			s.e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/block", nil))
+			s.e.ServeHTTP(rec, newRequest(http.MethodGet, "/block", nil))
 			s.codes <- rec.Code
 		})
 	}
@@ -77,7 +77,7 @@ func (s *limited) stop() {
 
 func (s *limited) get(t *testing.T, path string) (*httptest.ResponseRecorder, problemBody) {
 	t.Helper()
-	return serve(t, s.e, httptest.NewRequest(http.MethodGet, path, nil))
+	return serve(t, s.e, newRequest(http.MethodGet, path, nil))
 }
 
 // metric returns the line of /metrics that starts with name.
@@ -210,7 +210,7 @@ func TestLimitQueueWait(t *testing.T) {
 		done := make(chan int, 1)
 		go func() {
 			rec := httptest.NewRecorder()
-			s.e.ServeHTTP(rec, httptest.NewRequestWithContext(ctx, http.MethodGet, "/ok", nil))
+			s.e.ServeHTTP(rec, newRequestWithContext(ctx, http.MethodGet, "/ok", nil))
 			done <- rec.Code
 		}()
 		s.waitMetric(t, "http_server_queued_requests", "1")
@@ -236,7 +236,7 @@ func TestLimitZeroIsUnbounded(t *testing.T) {
 func TestKnobs(t *testing.T) {
 	s := newLimited(t, httpserver.Limit{MaxInFlight: 5, QueueWait: 250 * time.Millisecond})
 	rec, _ := s.get(t, "/admin/knobs")
-	want := `{"service":"test-svc","mode":"sync","knobs":{"HTTP_CLIENT_MAX_CONNS":8,"HTTP_MAX_IN_FLIGHT":5,"HTTP_QUEUE_WAIT":"250ms"}}`
+	want := `{"service":"test-svc","mode":"sync","knobs":{"HTTP_BODY_TIMEOUT":"2s","HTTP_CLIENT_MAX_CONNS":8,"HTTP_MAX_IN_FLIGHT":5,"HTTP_QUEUE_WAIT":"250ms"}}`
 	if rec.Code != http.StatusOK || strings.TrimSpace(rec.Body.String()) != want {
 		t.Fatalf("GET /admin/knobs = %d %s, want %s", rec.Code, rec.Body.String(), want)
 	}

@@ -56,7 +56,16 @@ type Options struct {
 	Limit Limit
 	// Knobs adds the service's other concurrency settings to GET /admin/knobs.
 	Knobs func() map[string]any
+	// BodyTimeout bounds sending the headers, then the body (0: DefaultBodyTimeout).
+	BodyTimeout time.Duration
+	// Access refuses what a hostile browser page could send.
+	Access Access
 }
+
+// MaxHeaderBytes bounds a request's headers (net/http's default is 1 MiB):
+// the services' callers send a few hundred bytes. Past it net/http itself
+// answers 431 in text/plain, before any handler (docs/operations.md).
+const MaxHeaderBytes = 64 << 10
 
 // New returns an echo instance with the platform's middleware and the
 // /healthz, /readyz and /metrics routes; the service adds its own routes.
@@ -65,6 +74,11 @@ func New(o Options) *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = errorHandler(o.Logger)
+	if o.BodyTimeout <= 0 {
+		o.BodyTimeout = DefaultBodyTimeout
+	}
+	e.Server.ReadHeaderTimeout = o.BodyTimeout
+	e.Server.MaxHeaderBytes = MaxHeaderBytes
 	e.Use(middleware.Recover())
 	e.Use(obeyUnsampled)
 	e.Use(otelecho.Middleware(o.Service,
@@ -77,11 +91,14 @@ func New(o Options) *echo.Echo {
 	e.Use(traceIDHeader)
 	e.Use(metricsMiddleware(o.Registry))
 	e.Use(requestLog(o.Logger))
-	// After metrics and logs, so a refused request is counted and logged; before
-	// everything else, so a refused request costs nothing more.
+	// The refusals: after metrics and logs, so each is counted and logged;
+	// before the handlers, cheapest first, so a refused request costs
+	// nothing more. The body is read before the Limit: a slow body must not
+	// hold an in-flight slot.
+	e.Use(malformed)
+	e.Use(o.Access.guard)
+	e.Use(readBody(o.BodyTimeout, newReadingGauge(o.Registry)))
 	e.Use(limitMiddleware(o.Limit, o.Registry))
-	// After metrics and logs, so a rejected oversized body is counted and logged.
-	e.Use(bodyLimit)
 
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok", "service": o.Service, "mode": o.Mode})
@@ -103,7 +120,8 @@ type Knobs struct {
 
 func knobsHandler(o Options) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		k := map[string]any{"HTTP_MAX_IN_FLIGHT": o.Limit.MaxInFlight, "HTTP_QUEUE_WAIT": o.Limit.QueueWait.String()}
+		k := map[string]any{"HTTP_MAX_IN_FLIGHT": o.Limit.MaxInFlight, "HTTP_QUEUE_WAIT": o.Limit.QueueWait.String(),
+			"HTTP_BODY_TIMEOUT": o.BodyTimeout.String()}
 		if o.Knobs != nil {
 			for name, v := range o.Knobs() {
 				k[name] = v
@@ -151,19 +169,6 @@ func traceIDHeader(next echo.HandlerFunc) echo.HandlerFunc {
 		if id, ok := sampledTraceID(c); ok {
 			c.Response().Header().Set(HeaderTraceID, id)
 		}
-		return next(c)
-	}
-}
-
-// bodyLimit rejects bodies over MaxBodyBytes with a problem, and caps the reader
-// for bodies of unknown length.
-func bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		req := c.Request()
-		if req.ContentLength > MaxBodyBytes {
-			return TooLarge()
-		}
-		req.Body = http.MaxBytesReader(c.Response(), req.Body, MaxBodyBytes)
 		return next(c)
 	}
 }
@@ -253,8 +258,10 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 }
 
 // Serve runs e on ln until ctx is cancelled, then shuts down gracefully.
+// e.Server carries New's header timeout and size.
 func Serve(ctx context.Context, e *echo.Echo, ln net.Listener) error {
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second}
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: e.Server.ReadHeaderTimeout, MaxHeaderBytes: e.Server.MaxHeaderBytes,
+		ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

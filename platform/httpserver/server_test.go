@@ -72,7 +72,7 @@ func serve(t *testing.T, e *echo.Echo, req *http.Request) (*httptest.ResponseRec
 }
 
 func post(body string, contentType string) *http.Request {
-	req := httptest.NewRequest(http.MethodPost, "/widgets", strings.NewReader(body))
+	req := newRequest(http.MethodPost, "/widgets", strings.NewReader(body))
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
@@ -96,7 +96,8 @@ func TestDecodeJSON(t *testing.T) {
 		{name: "valid", req: func() *http.Request { return post(`{"name":"a","qty":2}`, "application/json") }, wantStatus: 201},
 		{name: "valid with charset", req: func() *http.Request { return post(`{"name":"a"}`, "application/json; charset=utf-8") }, wantStatus: 201},
 		{name: "valid +json type", req: func() *http.Request { return post(`{"name":"a"}`, "application/merge-patch+json") }, wantStatus: 201},
-		{name: "no content type", req: func() *http.Request { return post(`{"name":"a"}`, "") }, wantStatus: 201},
+		// A body without a declared type is what a form or a no-cors fetch sends (the guard).
+		{name: "no content type", req: func() *http.Request { return post(`{"name":"a"}`, "") }, wantStatus: 415, wantType: "unsupported-media-type"},
 		{name: "unknown field", req: func() *http.Request { return post(`{"name":"a","colour":"red"}`, "application/json") },
 			wantStatus: 400, wantType: "validation", wantField: "colour", wantInError: `unknown field "colour"`},
 		{name: "wrong type", req: func() *http.Request { return post(`{"name":"a","qty":"two"}`, "application/json") },
@@ -116,13 +117,13 @@ func TestDecodeJSON(t *testing.T) {
 		{name: "too large with content-length", req: func() *http.Request { return post(big, "application/json") },
 			wantStatus: 400, wantType: "validation", wantField: "body", wantInError: limit},
 		{name: "too large chunked", req: func() *http.Request {
-			r := httptest.NewRequest(http.MethodPost, "/widgets", unsized{strings.NewReader(big)})
+			r := newRequest(http.MethodPost, "/widgets", unsized{strings.NewReader(big)})
 			r.Header.Set("Content-Type", "application/json")
 			r.ContentLength = -1
 			return r
 		}, wantStatus: 400, wantType: "validation", wantField: "body", wantInError: limit},
 		{name: "trailing data past the limit", req: func() *http.Request {
-			r := httptest.NewRequest(http.MethodPost, "/widgets", unsized{strings.NewReader(`{"name":"a"}` + strings.Repeat(" ", httpserver.MaxBodyBytes))})
+			r := newRequest(http.MethodPost, "/widgets", unsized{strings.NewReader(`{"name":"a"}` + strings.Repeat(" ", httpserver.MaxBodyBytes))})
 			r.Header.Set("Content-Type", "application/json")
 			r.ContentLength = -1
 			return r
@@ -191,7 +192,7 @@ func TestErrorHandler(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req := httptest.NewRequest(tt.method, tt.path, nil)
+			req := newRequest(tt.method, tt.path, nil)
 			if tt.traceparent != "" {
 				req.Header.Set("traceparent", tt.traceparent)
 			}
@@ -217,7 +218,7 @@ func TestErrorHandler(t *testing.T) {
 		})
 	}
 	t.Run("HEAD gets the status without a body", func(t *testing.T) {
-		rec, _ := serve(t, e, httptest.NewRequest(http.MethodHead, "/nope", nil))
+		rec, _ := serve(t, e, newRequest(http.MethodHead, "/nope", nil))
 		if rec.Code != 404 || rec.Body.Len() != 0 {
 			t.Fatalf("HEAD /nope = %d with %d body bytes, want 404 and none", rec.Code, rec.Body.Len())
 		}
@@ -227,7 +228,7 @@ func TestErrorHandler(t *testing.T) {
 func TestErrorHandlerWithoutSpanHasNoTraceID(t *testing.T) {
 	// Without a propagator/provider the noop tracer makes no valid span.
 	e := httpserver.New(httpserver.Options{Service: "t", Logger: slog.New(slog.DiscardHandler), Tracer: noop.NewTracerProvider(), Propagator: propagation.TraceContext{}, Registry: httpserver.NewRegistry()})
-	rec, p := serve(t, e, httptest.NewRequest(http.MethodGet, "/nope", nil))
+	rec, p := serve(t, e, newRequest(http.MethodGet, "/nope", nil))
 	if rec.Code != 404 || p.TraceID != "" || rec.Header().Get(httpserver.HeaderTraceID) != "" {
 		t.Fatalf("status %d trace_id %q header %q, want 404 and no trace id", rec.Code, p.TraceID, rec.Header().Get(httpserver.HeaderTraceID))
 	}
@@ -240,13 +241,13 @@ func TestHealthReadyMetrics(t *testing.T) {
 		httpserver.Check{Name: "kafka", Check: func(context.Context) error { return failing }},
 	)
 
-	rec, _ := serve(t, e, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	rec, _ := serve(t, e, newRequest(http.MethodGet, "/healthz", nil))
 	var health map[string]string
 	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &health) != nil || health["status"] != "ok" || health["service"] != "test-svc" || health["mode"] != "sync" {
 		t.Fatalf("/healthz = %d %s", rec.Code, rec.Body)
 	}
 
-	rec, _ = serve(t, e, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	rec, _ = serve(t, e, newRequest(http.MethodGet, "/readyz", nil))
 	var ready struct {
 		Status string            `json:"status"`
 		Checks map[string]string `json:"checks"`
@@ -262,14 +263,14 @@ func TestHealthReadyMetrics(t *testing.T) {
 	}
 
 	okOnly := newServer(t, httpserver.Check{Name: "db", Check: func(context.Context) error { return nil }})
-	rec, _ = serve(t, okOnly, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	rec, _ = serve(t, okOnly, newRequest(http.MethodGet, "/readyz", nil))
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"status":"ready"`) {
 		t.Fatalf("/readyz with passing checks = %d %s", rec.Code, rec.Body)
 	}
 
 	// One request through the middleware, then /metrics shows it by route.
 	serve(t, e, post(`{"name":"a"}`, "application/json"))
-	rec, _ = serve(t, e, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	rec, _ = serve(t, e, newRequest(http.MethodGet, "/metrics", nil))
 	if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/plain") {
 		t.Fatalf("/metrics = %d %q", rec.Code, rec.Header().Get("Content-Type"))
 	}

@@ -28,7 +28,7 @@ func TestServerSpanNameAndAttributes(t *testing.T) {
 		Registry: httpserver.NewRegistry(),
 	})
 	e.GET("/orders/:id", func(c echo.Context) error { return c.NoContent(http.StatusNotFound) })
-	e.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/orders/o-42", nil))
+	e.ServeHTTP(httptest.NewRecorder(), newRequest(http.MethodGet, "/orders/o-42", nil))
 
 	spans := rec.Ended()
 	if len(spans) != 1 {
@@ -71,7 +71,7 @@ func TestTagOrder(t *testing.T) {
 				httpserver.TagOrder(c.Request().Context(), tc.id)
 				return c.NoContent(http.StatusCreated)
 			})
-			e.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/orders", nil))
+			e.ServeHTTP(httptest.NewRecorder(), newRequest(http.MethodPost, "/orders", nil))
 			spans := rec.Ended()
 			if len(spans) != 1 {
 				t.Fatalf("%d spans, want the one server span", len(spans))

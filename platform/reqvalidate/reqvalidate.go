@@ -214,6 +214,10 @@ func schemaField(base string, isParam bool, err error) problem.FieldError {
 			detail = "is not a member of this request; check the spelling against docs/openapi.yaml"
 		}
 	}
+	if se.SchemaField == "pattern" && se.Schema != nil && se.Schema.Description != "" {
+		// The regular expression says what, its description says why.
+		detail = "breaks the spec's pattern for it: " + se.Schema.Description
+	}
 	if detail == "" {
 		detail = fmt.Sprintf("breaks the spec's %q rule", se.SchemaField)
 	}

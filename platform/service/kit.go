@@ -83,16 +83,18 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Kit, error) {
 // schema, when set, is the database's migration history /readyz shows.
 func (k *Kit) HTTP(schema any, ready ...httpserver.Check) *echo.Echo {
 	e := httpserver.New(httpserver.Options{
-		Schema:     schema,
-		Service:    k.Config.Service,
-		Mode:       string(k.Config.Mode),
-		Logger:     k.Logger,
-		Tracer:     k.Tracing.Provider,
-		Propagator: k.Tracing.Propagator,
-		Registry:   k.Registry,
-		Ready:      ready,
-		Limit:      httpserver.Limit{MaxInFlight: k.Config.HTTPMaxInFlight, QueueWait: k.Config.HTTPQueueWait},
-		Knobs:      k.knobs,
+		Schema:      schema,
+		Service:     k.Config.Service,
+		Mode:        string(k.Config.Mode),
+		Logger:      k.Logger,
+		Tracer:      k.Tracing.Provider,
+		Propagator:  k.Tracing.Propagator,
+		Registry:    k.Registry,
+		Ready:       ready,
+		Limit:       httpserver.Limit{MaxInFlight: k.Config.HTTPMaxInFlight, QueueWait: k.Config.HTTPQueueWait},
+		Knobs:       k.knobs,
+		BodyTimeout: k.Config.HTTPBodyTimeout,
+		Access:      httpserver.Access{AllowedHosts: k.Config.HTTPAllowedHosts},
 	})
 	e.Use(k.Faults.Middleware)
 	k.Faults.Register(e, k.Config.AdminToken)

@@ -22,6 +22,7 @@ import (
 	"github.com/orderflow/platform/problem"
 
 	oapi "github.com/orderflow/flowctl/internal/api/client"
+	"github.com/orderflow/flowctl/internal/termsafe"
 )
 
 // DefaultTimeout bounds one request. A sync-mode order waits for two
@@ -144,7 +145,8 @@ func (e *ProblemError) Error() string {
 		}
 		b.WriteString(" (" + strings.Join(parts, "; ") + ")")
 	}
-	return b.String()
+	// The service wrote it; the operator's terminal prints it.
+	return termsafe.String(b.String())
 }
 
 // Str returns a string extension member, "" if there is none.

@@ -6,6 +6,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/orderflow/flowctl/internal/termsafe"
 )
 
 // Kind names what a breach breaks, one per rule the check applies.
@@ -158,9 +160,10 @@ func (r Report) Lines() []string {
 // Write writes the verdict and what was checked on one line, then every
 // breach indented: how load and bench end.
 func (r Report) Write(w io.Writer) {
-	fmt.Fprintf(w, "%s — %s\n", r.Verdict(), r.Checks())
+	fmt.Fprintf(w, "%s — %s\n", termsafe.String(r.Verdict()), r.Checks())
 	for _, l := range r.Lines() {
-		fmt.Fprintln(w, "  "+l)
+		// A breach names customers and SKUs the services were sent.
+		fmt.Fprintln(w, "  "+termsafe.String(l))
 	}
 }
 

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net"
 	"net/http"
 	"strings"
 
+	"github.com/orderflow/platform/access"
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/problem"
 )
@@ -115,8 +115,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-			if mt != "application/json" {
+			if !access.JSONBody(r.Header.Get("Content-Type")) {
 				problem.Write(w, problem.New(http.StatusUnsupportedMediaType, "unsupported-media-type", "Send JSON",
 					"the dashboard's API takes application/json bodies"))
 				return
@@ -126,17 +125,8 @@ func (s *Server) guard(next http.Handler) http.Handler {
 	})
 }
 
-func loopbackHost(hostport string) bool {
-	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		host = h
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
-}
+// loopbackHost is the services' own loopback rule (platform/access).
+func loopbackHost(hostport string) bool { return access.Loopback(hostport) }
 
 // CheckAddr accepts a listen address on loopback, or any with public.
 func CheckAddr(addr string, public bool) error {

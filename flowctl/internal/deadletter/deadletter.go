@@ -17,6 +17,8 @@ import (
 	"github.com/orderflow/platform/events"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
+
+	"github.com/orderflow/flowctl/internal/termsafe"
 )
 
 // PrintNone tells an empty DLQ from dead-letter topics that do not exist
@@ -56,8 +58,8 @@ func PrintList(w io.Writer, entries []kafkalog.DLQEntry) error {
 			back++
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-			e.Time.Local().Format("2006-01-02 15:04:05"), e.Position(), original(e), dash(e.EventType), dash(e.EventID),
-			dash(short(e.OrderID, 8)), state, short(oneLine(e.Error), 100))
+			e.Time.Local().Format("2006-01-02 15:04:05"), e.Position(), termsafe.String(original(e)), dash(e.EventType), dash(e.EventID),
+			dash(short(e.OrderID, 8)), state, termsafe.String(short(oneLine(e.Error), 100)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -136,7 +138,7 @@ func PrintRedriven(w io.Writer, res []kafkalog.Redriven, dryRun bool) {
 		case kafkalog.AlreadyRedriven:
 			outcome, to = "skipped (redriven before)", r.To.String()
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", outcome, r.Entry.Position(), to, dash(r.Entry.EventType), dash(r.Entry.EventID), dash(short(r.Entry.OrderID, 8)))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", outcome, r.Entry.Position(), termsafe.String(to), dash(r.Entry.EventType), dash(r.Entry.EventID), dash(short(r.Entry.OrderID, 8)))
 	}
 	tw.Flush()
 	skipped := ""
@@ -202,11 +204,12 @@ func original(e kafkalog.DLQEntry) string {
 	return kafkalog.Position{Topic: e.OriginalTopic, Partition: e.OriginalPartition, Offset: e.OriginalOffset}.String()
 }
 
+// dash prints a remote string, "–" when empty.
 func dash(s string) string {
 	if s == "" {
 		return "–"
 	}
-	return s
+	return termsafe.String(s)
 }
 
 // short cuts s to n runes, marking the cut.

@@ -9,6 +9,8 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stats"
+
+	"github.com/orderflow/flowctl/internal/termsafe"
 )
 
 // printer prints a watched order's steps as text or as Events, each once.
@@ -46,7 +48,7 @@ func (p *printer) steps(o api.Order) error {
 				return err
 			}
 		} else {
-			fmt.Fprintf(p.w, "  %-8s %-10s %s\n", report.After(s.AfterMS), s.Step, o.Status)
+			fmt.Fprintf(p.w, "  %-8s %-10s %s\n", report.After(s.AfterMS), termsafe.String(s.Step), termsafe.String(o.Status))
 		}
 	}
 	if !o.Final || p.json {
@@ -58,9 +60,9 @@ func (p *printer) steps(o api.Order) error {
 		if o.TimeToFinalMS != nil {
 			took = stats.Ms(*o.TimeToFinalMS)
 		}
-		fmt.Fprintf(p.w, "final: %s after %s", o.Status, took)
+		fmt.Fprintf(p.w, "final: %s after %s", termsafe.String(o.Status), took)
 		if o.Reason != "" {
-			fmt.Fprintf(p.w, " — %s", o.Reason)
+			fmt.Fprintf(p.w, " — %s", termsafe.String(o.Reason))
 		}
 		fmt.Fprintln(p.w)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/termsafe"
 )
 
 // Cancelled writes what POST /orders/{id}/cancel answered: the order
@@ -15,12 +16,12 @@ import (
 func Cancelled(w io.Writer, c api.Cancellation, tooLate *api.ProblemError, mode string) {
 	fmt.Fprintf(w, "POST /orders/%s/cancel → %d %s\n", c.Order.ID, c.HTTPStatus, http.StatusText(c.HTTPStatus))
 	if tooLate != nil {
-		fmt.Fprintf(w, "not cancelled: %s — %s\n", tooLate.Title, tooLate.Detail)
+		fmt.Fprintf(w, "not cancelled: %s — %s\n", termsafe.String(tooLate.Title), termsafe.String(tooLate.Detail))
 		return
 	}
-	fmt.Fprintf(w, "order %s is %s", c.Order.ID, c.Order.Status)
+	fmt.Fprintf(w, "order %s is %s", termsafe.String(c.Order.ID), termsafe.String(c.Order.Status))
 	if c.Order.Reason != "" {
-		fmt.Fprintf(w, " (%s)", c.Order.Reason)
+		fmt.Fprintf(w, " (%s)", termsafe.String(c.Order.Reason))
 	}
 	fmt.Fprintln(w)
 	if len(c.Order.Timeline) > 0 {

@@ -13,6 +13,8 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stats"
+
+	"github.com/orderflow/flowctl/internal/termsafe"
 )
 
 // Step is one line of `up`: the step, how long it took, what it did.
@@ -79,7 +81,7 @@ func Orders(w io.Writer, orders []api.Order) error {
 		if o.TimeToFinalMS != nil {
 			ttf = stats.Ms(*o.TimeToFinalMS)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", o.ID, o.Status, o.CustomerID, Items(o.Items), o.PlacedAt.Local().Format("15:04:05.000"), ttf)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", termsafe.String(o.ID), termsafe.String(o.Status), termsafe.String(o.CustomerID), termsafe.String(Items(o.Items)), o.PlacedAt.Local().Format("15:04:05.000"), ttf)
 	}
 	return tw.Flush()
 }
@@ -87,22 +89,22 @@ func Orders(w io.Writer, orders []api.Order) error {
 // Order writes one order of mode's stack in full; jaegerUI is Jaeger's UI
 // base URL, "" where it has none (TraceLink).
 func Order(w io.Writer, o api.Order, jaegerUI, mode string) {
-	fmt.Fprintf(w, "order     %s\n", o.ID)
-	status := o.Status
+	fmt.Fprintf(w, "order     %s\n", termsafe.String(o.ID))
+	status := termsafe.String(o.Status)
 	if !o.Final {
 		status += " (not final yet)"
 	}
 	fmt.Fprintf(w, "status    %s\n", status)
 	if o.Reason != "" {
-		fmt.Fprintf(w, "reason    %s\n", o.Reason)
+		fmt.Fprintf(w, "reason    %s\n", termsafe.String(o.Reason))
 	}
-	fmt.Fprintf(w, "customer  %s\nitems     %s\n", o.CustomerID, Items(o.Items))
+	fmt.Fprintf(w, "customer  %s\nitems     %s\n", termsafe.String(o.CustomerID), termsafe.String(Items(o.Items)))
 	if o.InvoiceID != "" {
 		voided := ""
 		if slices.ContainsFunc(o.Timeline, func(s api.Step) bool { return s.Step == "voided" }) {
 			voided = ", voided: the credit given back"
 		}
-		fmt.Fprintf(w, "invoice   %s (%.2f%s)\n", o.InvoiceID, float64(o.TotalCents)/100, voided)
+		fmt.Fprintf(w, "invoice   %s (%.2f%s)\n", termsafe.String(o.InvoiceID), float64(o.TotalCents)/100, voided)
 	}
 	fmt.Fprintf(w, "placed    %s\n", o.PlacedAt.Local().Format(time.RFC3339Nano))
 	if len(o.Timeline) > 0 {

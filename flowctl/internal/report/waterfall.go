@@ -11,6 +11,7 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/investigate"
 	"github.com/orderflow/flowctl/internal/stats"
+	"github.com/orderflow/flowctl/internal/termsafe"
 )
 
 const (
@@ -39,7 +40,7 @@ func Waterfall(w io.Writer, inv investigate.Investigation, width int, color bool
 	if inv.Mode != "" {
 		fmt.Fprintf(w, " (%s)", inv.Mode)
 	}
-	fmt.Fprintf(w, ": %s; %s\n", Printable(inv.HowFound), plural(inv.Lookups, "lookup"))
+	fmt.Fprintf(w, ": %s; %s\n", termsafe.String(inv.HowFound), plural(inv.Lookups, "lookup"))
 	if len(inv.AllSpans) == 0 {
 		return
 	}
@@ -84,7 +85,7 @@ func newWaterfall(inv investigate.Investigation, width int, color bool) waterfal
 		wf.waits[h.Consumer] = h
 	}
 	for _, r := range wf.rows {
-		wf.svcW = max(wf.svcW, utf8.RuneCountInString(Printable(investigate.ShortService(r.span.Service))))
+		wf.svcW = max(wf.svcW, utf8.RuneCountInString(termsafe.String(investigate.ShortService(r.span.Service))))
 		wf.nameW = max(wf.nameW, utf8.RuneCountInString(rowName(r)))
 	}
 	return wf
@@ -107,7 +108,7 @@ func (wf waterfall) line(r waterfallRow) string {
 	if wf.traceCol {
 		line += fmt.Sprintf("%-8s  ", s.TraceID[:min(8, len(s.TraceID))])
 	}
-	line += pad(Printable(investigate.ShortService(s.Service)), wf.svcW) + "  " + pad(rowName(r), wf.nameW) + "  │" +
+	line += pad(termsafe.String(investigate.ShortService(s.Service)), wf.svcW) + "  " + pad(rowName(r), wf.nameW) + "  │" +
 		bar(s.Start.Sub(wf.t0), s.End.Sub(wf.t0), wf.total, wf.width) + "│"
 	isFailure := wf.inv.Failure != nil && wf.inv.Failure.Ref() == s.Ref()
 	if notes := wf.notes(s, isFailure); len(notes) > 0 {
@@ -134,11 +135,11 @@ func (wf waterfall) notes(s *api.Span, isFailure bool) []string {
 	} else if s.Error {
 		notes = append(notes, "✗ error")
 		if s.StatusMessage != "" {
-			notes[len(notes)-1] += ": " + Printable(investigate.CollapseRepeats(s.StatusMessage))
+			notes[len(notes)-1] += ": " + termsafe.String(investigate.CollapseRepeats(s.StatusMessage))
 		}
 	}
 	if isFailure {
-		notes = append(notes, "◀ "+Printable(failureVerb(wf.inv.FailureText)))
+		notes = append(notes, "◀ "+termsafe.String(failureVerb(wf.inv.FailureText)))
 	}
 	return notes
 }
@@ -152,7 +153,7 @@ func (wf waterfall) summary() string {
 		sum += fmt.Sprintf(" · %s waiting in Kafka (%s)", stats.Ms(inv.KafkaWaitMS), plural(len(inv.Hops), "hop"))
 	}
 	if inv.FailureText != "" {
-		f := Printable(inv.FailureText)
+		f := termsafe.String(inv.FailureText)
 		if wf.color {
 			f = ansiRed + f + ansiReset
 		}
@@ -215,7 +216,7 @@ func rowName(r waterfallRow) string {
 	if r.viaLink {
 		prefix += "↪ "
 	}
-	return prefix + spanName(*r.span)
+	return prefix + termsafe.String(spanName(*r.span))
 }
 
 // spanName is the span's name; an HTTP client span, which OpenTelemetry names
@@ -223,12 +224,12 @@ func rowName(r waterfallRow) string {
 // they asked for.
 func spanName(s api.Span) string {
 	if s.Kind != "client" || strings.Contains(s.Name, "/") {
-		return Printable(s.Name)
+		return termsafe.String(s.Name)
 	}
 	if u, err := url.Parse(s.Attrs["url.full"]); err == nil && u.Path != "" {
-		return Printable(s.Name + " " + u.Path)
+		return termsafe.String(s.Name + " " + u.Path)
 	}
-	return Printable(s.Name)
+	return termsafe.String(s.Name)
 }
 
 // bar draws [from, to) of total on width cells in eighths of a cell. Ends

@@ -2,10 +2,8 @@ package report
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
+	"github.com/orderflow/flowctl/internal/termsafe"
 	"time"
-	"unicode"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/investigate"
@@ -49,16 +47,16 @@ func (rr retryRows) without(rows []waterfallRow) []waterfallRow {
 // succeeded at +4.0s: …" or, when no attempt worked, "✗ failed ×3: …".
 func (wf waterfall) retryNote(r investigate.Retry) string {
 	if r.Succeeded != nil {
-		return fmt.Sprintf("✗ retried ×%d, succeeded at %s: %s", r.Failed, After(ms(r.SucceededAt.Sub(wf.t0))), Printable(r.Error))
+		return fmt.Sprintf("✗ retried ×%d, succeeded at %s: %s", r.Failed, After(ms(r.SucceededAt.Sub(wf.t0))), termsafe.String(r.Error))
 	}
-	return fmt.Sprintf("✗ failed ×%d: %s", r.Failed, Printable(r.Error))
+	return fmt.Sprintf("✗ failed ×%d: %s", r.Failed, termsafe.String(r.Error))
 }
 
 // retriesSummary is one closing line per retried step.
 func (wf waterfall) retriesSummary() []string {
 	var out []string
 	for _, r := range wf.inv.Retries {
-		line := fmt.Sprintf("retried: %s %s, %s", Printable(r.Service), Printable(r.Step), plural(r.Failed, "failed attempt"))
+		line := fmt.Sprintf("retried: %s %s, %s", termsafe.String(r.Service), termsafe.String(r.Step), plural(r.Failed, "failed attempt"))
 		if r.Succeeded != nil {
 			line += fmt.Sprintf(", succeeded at %s (%s after the first)", After(ms(r.SucceededAt.Sub(wf.t0))),
 				stats.Ms(ms(r.SucceededAt.Sub(wf.firstAttempt(r)))))
@@ -77,28 +75,4 @@ func (wf waterfall) firstAttempt(r investigate.Retry) time.Time {
 		}
 	}
 	return wf.t0
-}
-
-// Printable escapes what a span says before it reaches a terminal: control
-// characters (an ESC clears the screen) and format-only ones (a right-to-left
-// override reorders the line) become Go escapes, as strconv.Quote writes them.
-// Lane H's shared escaper in flowctl is meant to replace this one.
-func Printable(s string) string {
-	if strings.IndexFunc(s, unsafeRune) < 0 {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unsafeRune(r) {
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func unsafeRune(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
 }

@@ -82,6 +82,7 @@ type reply struct {
 func call(t *testing.T, e *echo.Echo, method, path, body string) reply {
 	t.Helper()
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Host = "127.0.0.1" // httptest's example.com is a foreign name to the services
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -151,6 +152,7 @@ func TestMovementsRejectBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			req := httptest.NewRequest(http.MethodPost, tt.path, strings.NewReader(tt.body))
+			req.Host = "127.0.0.1" // httptest's example.com is a foreign name to the services
 			req.Header.Set("Content-Type", "application/json")
 			if tt.ctype != "" {
 				req.Header.Set("Content-Type", tt.ctype)

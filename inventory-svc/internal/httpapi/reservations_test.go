@@ -66,14 +66,14 @@ func TestReservationWritesByMode(t *testing.T) {
 			e, st := newModeAPI(t, mode)
 			held := holdFor(t, st, "0b6f3c4e-6a8e-4d5b-9a55-1f4f0c9d2e33", stock.Line{SKU: "SKU-004", Qty: 4})
 			post := call(t, e, http.MethodPost, "/reservations", fmt.Sprintf(`{"order_id":%q,"items":[{"sku":"SKU-004","qty":1}]}`, order))
-			del := call(t, e, http.MethodDelete, "/reservations/"+held.ID, "")
+			del := call(t, e, http.MethodPost, "/reservations/"+held.ID+"/release", "")
 			if mode == config.ModeSync {
 				if post.code != http.StatusCreated || post.body["status"] != stock.StatusReserved || del.code != http.StatusOK || del.body["status"] != stock.StatusReleased {
-					t.Fatalf("sync: POST = %d %v, DELETE = %d %v; want 201 RESERVED, 200 RELEASED", post.code, post.body, del.code, del.body)
+					t.Fatalf("sync: POST = %d %v, release = %d %v; want 201 RESERVED, 200 RELEASED", post.code, post.body, del.code, del.body)
 				}
 				return
 			}
-			for name, r := range map[string]reply{"POST /reservations": post, "DELETE /reservations/{id}": del} {
+			for name, r := range map[string]reply{"POST /reservations": post, "POST /reservations/{id}/release": del} {
 				if r.code != http.StatusConflict || r.ct != problem.ContentType || r.body["type"] != problem.TypeBase+"wrong-mode" ||
 					r.body["mode"] != "events" || r.body["owned_by"] != reservationsOwner {
 					t.Errorf("events: %s = %d %s %v; want 409 wrong-mode naming the mode and the events", name, r.code, r.ct, r.body)
@@ -83,7 +83,7 @@ func TestReservationWritesByMode(t *testing.T) {
 				t.Errorf("events: POST reserved anyway (%d rows)", n)
 			}
 			if got, _ := st.Reservation(context.Background(), held.ID); got.Status != stock.StatusReserved {
-				t.Errorf("events: DELETE released anyway: %+v", got)
+				t.Errorf("events: POST …/release released anyway: %+v", got)
 			}
 			// Reads stay open in either mode.
 			if r := call(t, e, http.MethodGet, "/reservations/"+held.ID, ""); r.code != http.StatusOK {

@@ -166,7 +166,7 @@ func (a *API) ReleaseReservation(c echo.Context, id gen.ReservationID) error {
 	if err := checkReservationID(id); err != nil {
 		return err
 	}
-	if err := a.syncOnly("DELETE /reservations/" + id); err != nil {
+	if err := a.syncOnly("POST /reservations/" + id + "/release"); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()

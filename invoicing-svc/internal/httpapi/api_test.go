@@ -64,6 +64,7 @@ type reply struct {
 func call(t *testing.T, e *echo.Echo, method, path, body string) reply {
 	t.Helper()
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Host = "127.0.0.1" // httptest's example.com is a foreign name to the services
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}

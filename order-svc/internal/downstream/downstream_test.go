@@ -96,7 +96,7 @@ func TestInventoryRelease(t *testing.T) {
 			url, reqs := answer(t, tc.status, ctype, tc.body)
 			err := (&Inventory{BaseURL: url, HTTP: http.DefaultClient}).Release(context.Background(), resID)
 			got := <-reqs
-			if got.Method != http.MethodDelete || got.URL.Path != "/reservations/"+resID {
+			if got.Method != http.MethodPost || got.URL.Path != "/reservations/"+resID+"/release" {
 				t.Errorf("request = %s %s", got.Method, got.URL.Path)
 			}
 			if (err != nil) != tc.wantErr {

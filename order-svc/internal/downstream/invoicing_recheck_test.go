@@ -127,7 +127,7 @@ func TestCompensationsOutliveTheCallTimeout(t *testing.T) {
 			_, _ = w.Write([]byte(invoiceJSON("VOIDED")))
 		case "/reservations":
 			_, _ = w.Write([]byte(reservation("RESERVED")))
-		case "/reservations/" + resID:
+		case "/reservations/" + resID + "/release":
 			_, _ = w.Write([]byte(reservation("RELEASED")))
 		default:
 			w.WriteHeader(http.StatusNotFound)

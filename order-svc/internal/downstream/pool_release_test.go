@@ -95,7 +95,7 @@ func TestReleaseRetriesWhileUnavailable(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var calls atomic.Int32
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if r.Method != http.MethodDelete || r.URL.Path != "/reservations/"+resID {
+				if r.Method != http.MethodPost || r.URL.Path != "/reservations/"+resID+"/release" {
 					t.Errorf("%s %s", r.Method, r.URL.Path)
 				}
 				if calls.Add(1) <= tt.refusals {

@@ -92,6 +92,7 @@ type reply struct {
 func call(t *testing.T, e *echo.Echo, method, path, body, contentType string) reply {
 	t.Helper()
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Host = "127.0.0.1" // httptest's example.com is a foreign name to the services
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}

@@ -400,7 +400,8 @@ type Adjustment struct {
 
 	// Reference The caller's reference (a delivery note, a count sheet): the
 	// idempotency key of the movement, per SKU and kind. At most 100
-	// characters, no leading or trailing blanks, no control characters.
+	// characters, no leading or trailing blanks, no control (Cc) or format
+	// (Cf: bidi overrides, zero-width spaces) characters.
 	// Empty or absent: no reference, the call is not deduplicated.
 	Reference MovementReference `json:"reference,omitempty,omitzero"`
 
@@ -416,12 +417,13 @@ type AdjustmentRequest struct {
 	// Delta The change of on_hand, a non-zero whole number; negative removes.
 	Delta int `json:"delta"`
 
-	// Reason Why (a count, a write-off); not blank, no control characters.
+	// Reason Why (a count, a write-off); not blank, no control (Cc) or format (Cf) characters.
 	Reason string `json:"reason"`
 
 	// Reference The caller's reference (a delivery note, a count sheet): the
 	// idempotency key of the movement, per SKU and kind. At most 100
-	// characters, no leading or trailing blanks, no control characters.
+	// characters, no leading or trailing blanks, no control (Cc) or format
+	// (Cf: bidi overrides, zero-width spaces) characters.
 	// Empty or absent: no reference, the call is not deduplicated.
 	Reference MovementReference `json:"reference,omitempty,omitzero"`
 }
@@ -445,7 +447,7 @@ type CreditLimitRequest struct {
 	LimitCents int64 `json:"limit_cents"`
 }
 
-// CustomerID Who ordered; not blank, at most 64 characters (as in PlaceOrder).
+// CustomerID Who ordered; as in PlaceOrder (1 to 64 characters, not only blanks, no control or format characters).
 //
 // Example: cust-thrifty
 type CustomerID = string
@@ -637,12 +639,15 @@ type InvoiceTotalsCurrency string
 
 // IssueInvoiceRequest defines model for IssueInvoiceRequest.
 type IssueInvoiceRequest struct {
-	// CustomerID Who ordered; not blank, at most 64 characters (as in PlaceOrder).
+	// CustomerID Who ordered; as in PlaceOrder (1 to 64 characters, not only blanks, no control or format characters).
 	CustomerID string `json:"customer_id"`
 
 	// Items The lines of an order, 1 to 50; each SKU at most once (put the total
-	// quantity on one line) — `x-unique-by: sku` says so to the request
-	// validator, since JSON Schema's uniqueItems compares whole lines.
+	// quantity on one line). `uniqueItems` is what JSON Schema can say:
+	// two identical lines are refused. The rule is stricter — the same SKU
+	// on two lines is refused whatever the quantities — and each
+	// operation's `400` says so; `x-unique-by: sku` tells this project's
+	// request validator.
 	Items Lines `json:"items"`
 
 	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
@@ -714,13 +719,17 @@ type Line struct {
 }
 
 // Lines The lines of an order, 1 to 50; each SKU at most once (put the total
-// quantity on one line) — `x-unique-by: sku` says so to the request
-// validator, since JSON Schema's uniqueItems compares whole lines.
+// quantity on one line). `uniqueItems` is what JSON Schema can say:
+// two identical lines are refused. The rule is stricter — the same SKU
+// on two lines is refused whatever the quantities — and each
+// operation's `400` says so; `x-unique-by: sku` tells this project's
+// request validator.
 type Lines = []Line
 
 // MovementReference The caller's reference (a delivery note, a count sheet): the
 // idempotency key of the movement, per SKU and kind. At most 100
-// characters, no leading or trailing blanks, no control characters.
+// characters, no leading or trailing blanks, no control (Cc) or format
+// (Cf: bidi overrides, zero-width spaces) characters.
 // Empty or absent: no reference, the call is not deduplicated.
 type MovementReference = string
 
@@ -892,12 +901,12 @@ type PaymentDeclinedProblemCurrency string
 
 // PlaceOrder defines model for PlaceOrder.
 type PlaceOrder struct {
-	// CustomerID Who orders; not blank.
+	// CustomerID Who orders: 1 to 64 characters, not only blanks, and no control (Unicode Cc: ESC, CR, …) or format characters (Cf: bidi overrides such as U+202E, zero-width spaces), which would rewrite the terminal or the page that lists the order.
 	//
 	// Example: cust-42
 	CustomerID string `json:"customer_id"`
 
-	// Items 1 to 50 lines; each SKU at most once (`x-unique-by`).
+	// Items 1 to 50 lines; each SKU at most once (see Lines).
 	Items []Line `json:"items"`
 }
 
@@ -962,7 +971,8 @@ type Receipt struct {
 
 	// Reference The caller's reference (a delivery note, a count sheet): the
 	// idempotency key of the movement, per SKU and kind. At most 100
-	// characters, no leading or trailing blanks, no control characters.
+	// characters, no leading or trailing blanks, no control (Cc) or format
+	// (Cf: bidi overrides, zero-width spaces) characters.
 	// Empty or absent: no reference, the call is not deduplicated.
 	Reference MovementReference `json:"reference,omitempty,omitzero"`
 
@@ -980,7 +990,8 @@ type ReceiptRequest struct {
 
 	// Reference The caller's reference (a delivery note, a count sheet): the
 	// idempotency key of the movement, per SKU and kind. At most 100
-	// characters, no leading or trailing blanks, no control characters.
+	// characters, no leading or trailing blanks, no control (Cc) or format
+	// (Cf: bidi overrides, zero-width spaces) characters.
 	// Empty or absent: no reference, the call is not deduplicated.
 	Reference MovementReference `json:"reference,omitempty,omitzero"`
 }
@@ -1032,8 +1043,11 @@ type ReservationStatus string
 // ReserveRequest defines model for ReserveRequest.
 type ReserveRequest struct {
 	// Items The lines of an order, 1 to 50; each SKU at most once (put the total
-	// quantity on one line) — `x-unique-by: sku` says so to the request
-	// validator, since JSON Schema's uniqueItems compares whole lines.
+	// quantity on one line). `uniqueItems` is what JSON Schema can say:
+	// two identical lines are refused. The rule is stricter — the same SKU
+	// on two lines is refused whatever the quantities — and each
+	// operation's `400` says so; `x-unique-by: sku` tells this project's
+	// request validator.
 	Items Lines `json:"items"`
 
 	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
@@ -1211,6 +1225,11 @@ type ReservationID = UUID
 // ones: `trace_id` on every traced response, and per problem `order_id`,
 // `sku`, … (see the specific schemas).
 type BadRequest = Problem
+
+// BadRequestLines RFC 9457 problem details. Extension members sit next to the standard
+// ones: `trace_id` on every traced response, and per problem `order_id`,
+// `sku`, … (see the specific schemas).
+type BadRequestLines = Problem
 
 // InternalError RFC 9457 problem details. Extension members sit next to the standard
 // ones: `trace_id` on every traced response, and per problem `order_id`,
@@ -3378,8 +3397,17 @@ type ClientInterface interface {
 	// Corresponds with POST /reservations (the `ReserveStock` operationId).
 	ReserveStock(ctx context.Context, body ReserveStockJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetReservation Get a reservation
+	//
+	// Corresponds with GET /reservations/{id} (the `GetReservation` operationId).
+	GetReservation(ctx context.Context, id ReservationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ReleaseReservation Release a reservation
 	//
+	// A release is a state change, not a delete: the reservation stays
+	// readable (`GET /reservations/{id}`) as RELEASED, which is why this
+	// is a POST to an action, as `POST /orders/{id}/cancel` and
+	// `POST /invoices/{id}/void` are. No body.
 	// Gives the reserved stock back — the compensation order-svc runs in sync
 	// mode when invoicing fails. Idempotent: releasing a released reservation
 	// changes nothing and answers `200` with it. In events mode it answers
@@ -3387,13 +3415,8 @@ type ClientInterface interface {
 	// from `OrderCancelled` or `PaymentDeclined` and is announced as
 	// `StockReleased`, which a REST release would skip.
 	//
-	// Corresponds with DELETE /reservations/{id} (the `ReleaseReservation` operationId).
+	// Corresponds with POST /reservations/{id}/release (the `ReleaseReservation` operationId).
 	ReleaseReservation(ctx context.Context, id ReservationID, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// GetReservation Get a reservation
-	//
-	// Corresponds with GET /reservations/{id} (the `GetReservation` operationId).
-	GetReservation(ctx context.Context, id ReservationID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListStock Stock of every SKU
 	//
@@ -4074,18 +4097,11 @@ func (c *Client) ReserveStock(ctx context.Context, body ReserveStockJSONRequestB
 	return c.Client.Do(req)
 }
 
-// ReleaseReservation Release a reservation
+// GetReservation Get a reservation
 //
-// Gives the reserved stock back — the compensation order-svc runs in sync
-// mode when invoicing fails. Idempotent: releasing a released reservation
-// changes nothing and answers `200` with it. In events mode it answers
-// `409` (type `wrong-mode`) and changes nothing: a release there comes
-// from `OrderCancelled` or `PaymentDeclined` and is announced as
-// `StockReleased`, which a REST release would skip.
-//
-// Corresponds with DELETE /reservations/{id} (the `ReleaseReservation` operationId).
-func (c *Client) ReleaseReservation(ctx context.Context, id ReservationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReleaseReservationRequest(c.Server, id)
+// Corresponds with GET /reservations/{id} (the `GetReservation` operationId).
+func (c *Client) GetReservation(ctx context.Context, id ReservationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetReservationRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -4096,11 +4112,22 @@ func (c *Client) ReleaseReservation(ctx context.Context, id ReservationID, reqEd
 	return c.Client.Do(req)
 }
 
-// GetReservation Get a reservation
+// ReleaseReservation Release a reservation
 //
-// Corresponds with GET /reservations/{id} (the `GetReservation` operationId).
-func (c *Client) GetReservation(ctx context.Context, id ReservationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetReservationRequest(c.Server, id)
+// A release is a state change, not a delete: the reservation stays
+// readable (`GET /reservations/{id}`) as RELEASED, which is why this
+// is a POST to an action, as `POST /orders/{id}/cancel` and
+// `POST /invoices/{id}/void` are. No body.
+// Gives the reserved stock back — the compensation order-svc runs in sync
+// mode when invoicing fails. Idempotent: releasing a released reservation
+// changes nothing and answers `200` with it. In events mode it answers
+// `409` (type `wrong-mode`) and changes nothing: a release there comes
+// from `OrderCancelled` or `PaymentDeclined` and is announced as
+// `StockReleased`, which a REST release would skip.
+//
+// Corresponds with POST /reservations/{id}/release (the `ReleaseReservation` operationId).
+func (c *Client) ReleaseReservation(ctx context.Context, id ReservationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReleaseReservationRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -5096,40 +5123,6 @@ func NewReserveStockRequestWithBody(server string, contentType string, body io.R
 	return req, nil
 }
 
-// NewReleaseReservationRequest constructs an http.Request for the ReleaseReservation method
-func NewReleaseReservationRequest(server string, id ReservationID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/reservations/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
 // NewGetReservationRequest constructs an http.Request for the GetReservation method
 func NewGetReservationRequest(server string, id ReservationID) (*http.Request, error) {
 	var err error
@@ -5157,6 +5150,40 @@ func NewGetReservationRequest(server string, id ReservationID) (*http.Request, e
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewReleaseReservationRequest constructs an http.Request for the ReleaseReservation method
+func NewReleaseReservationRequest(server string, id ReservationID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/reservations/%s/release", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5746,8 +5773,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /reservations (the `ReserveStock` operationId).
 	ReserveStockWithResponse(ctx context.Context, body ReserveStockJSONRequestBody, reqEditors ...RequestEditorFn) (*ReserveStockResponse, error)
 
+	// GetReservationWithResponse Get a reservation
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /reservations/{id} (the `GetReservation` operationId).
+	GetReservationWithResponse(ctx context.Context, id ReservationID, reqEditors ...RequestEditorFn) (*GetReservationResponse, error)
+
 	// ReleaseReservationWithResponse Release a reservation
 	//
+	// A release is a state change, not a delete: the reservation stays
+	// readable (`GET /reservations/{id}`) as RELEASED, which is why this
+	// is a POST to an action, as `POST /orders/{id}/cancel` and
+	// `POST /invoices/{id}/void` are. No body.
 	// Gives the reserved stock back — the compensation order-svc runs in sync
 	// mode when invoicing fails. Idempotent: releasing a released reservation
 	// changes nothing and answers `200` with it. In events mode it answers
@@ -5757,15 +5795,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with DELETE /reservations/{id} (the `ReleaseReservation` operationId).
+	// Corresponds with POST /reservations/{id}/release (the `ReleaseReservation` operationId).
 	ReleaseReservationWithResponse(ctx context.Context, id ReservationID, reqEditors ...RequestEditorFn) (*ReleaseReservationResponse, error)
-
-	// GetReservationWithResponse Get a reservation
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /reservations/{id} (the `GetReservation` operationId).
-	GetReservationWithResponse(ctx context.Context, id ReservationID, reqEditors ...RequestEditorFn) (*GetReservationResponse, error)
 
 	// ListStockWithResponse Stock of every SKU
 	//
@@ -6294,7 +6325,7 @@ type IssueInvoiceResponse struct {
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *Invoice
 	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationProblemJSON400 *BadRequest
+	ApplicationProblemJSON400 *BadRequestLines
 	// ApplicationProblemJSON402 the response for an HTTP 402 `application/problem+json` response
 	ApplicationProblemJSON402 *PaymentDeclinedProblem
 	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
@@ -6322,7 +6353,7 @@ func (r IssueInvoiceResponse) GetJSON201() *Invoice {
 }
 
 // GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r IssueInvoiceResponse) GetApplicationProblemJSON400() *BadRequest {
+func (r IssueInvoiceResponse) GetApplicationProblemJSON400() *BadRequestLines {
 	return r.ApplicationProblemJSON400
 }
 
@@ -6708,7 +6739,7 @@ type PlaceOrderResponse struct {
 	// JSON202 the response for an HTTP 202 `application/json` response
 	JSON202 *Order
 	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationProblemJSON400 *BadRequest
+	ApplicationProblemJSON400 *BadRequestLines
 	// ApplicationProblemJSON402 the response for an HTTP 402 `application/problem+json` response
 	ApplicationProblemJSON402 *OrderProblem
 	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
@@ -6742,7 +6773,7 @@ func (r PlaceOrderResponse) GetJSON202() *Order {
 }
 
 // GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r PlaceOrderResponse) GetApplicationProblemJSON400() *BadRequest {
+func (r PlaceOrderResponse) GetApplicationProblemJSON400() *BadRequestLines {
 	return r.ApplicationProblemJSON400
 }
 
@@ -7080,7 +7111,7 @@ type ReserveStockResponse struct {
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *Reservation
 	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationProblemJSON400 *BadRequest
+	ApplicationProblemJSON400 *BadRequestLines
 	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationProblemJSON409 *StockProblem
 	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -7104,7 +7135,7 @@ func (r ReserveStockResponse) GetJSON201() *Reservation {
 }
 
 // GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r ReserveStockResponse) GetApplicationProblemJSON400() *BadRequest {
+func (r ReserveStockResponse) GetApplicationProblemJSON400() *BadRequestLines {
 	return r.ApplicationProblemJSON400
 }
 
@@ -7146,6 +7177,68 @@ func (r ReserveStockResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ReserveStockResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetReservationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Reservation
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetReservationResponse) GetJSON200() *Reservation {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetReservationResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetReservationResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetReservationResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetReservationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetReservationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetReservationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetReservationResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -7215,68 +7308,6 @@ func (r ReleaseReservationResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ReleaseReservationResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-type GetReservationResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Reservation
-	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationProblemJSON400 *BadRequest
-	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationProblemJSON404 *NotFound
-	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationProblemJSON500 *InternalError
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetReservationResponse) GetJSON200() *Reservation {
-	return r.JSON200
-}
-
-// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r GetReservationResponse) GetApplicationProblemJSON400() *BadRequest {
-	return r.ApplicationProblemJSON400
-}
-
-// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r GetReservationResponse) GetApplicationProblemJSON404() *NotFound {
-	return r.ApplicationProblemJSON404
-}
-
-// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r GetReservationResponse) GetApplicationProblemJSON500() *InternalError {
-	return r.ApplicationProblemJSON500
-}
-
-// GetBody returns the raw response body bytes
-func (r GetReservationResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r GetReservationResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r GetReservationResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetReservationResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -8126,26 +8157,6 @@ func (c *ClientWithResponses) ReserveStockWithResponse(ctx context.Context, body
 	return ParseReserveStockResponse(rsp)
 }
 
-// ReleaseReservationWithResponse Release a reservation
-//
-// Gives the reserved stock back — the compensation order-svc runs in sync
-// mode when invoicing fails. Idempotent: releasing a released reservation
-// changes nothing and answers `200` with it. In events mode it answers
-// `409` (type `wrong-mode`) and changes nothing: a release there comes
-// from `OrderCancelled` or `PaymentDeclined` and is announced as
-// `StockReleased`, which a REST release would skip.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /reservations/{id} (the `ReleaseReservation` operationId).
-func (c *ClientWithResponses) ReleaseReservationWithResponse(ctx context.Context, id ReservationID, reqEditors ...RequestEditorFn) (*ReleaseReservationResponse, error) {
-	rsp, err := c.ReleaseReservation(ctx, id, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseReleaseReservationResponse(rsp)
-}
-
 // GetReservationWithResponse Get a reservation
 //
 // Returns a wrapper object for the known response body format(s).
@@ -8157,6 +8168,30 @@ func (c *ClientWithResponses) GetReservationWithResponse(ctx context.Context, id
 		return nil, err
 	}
 	return ParseGetReservationResponse(rsp)
+}
+
+// ReleaseReservationWithResponse Release a reservation
+//
+// A release is a state change, not a delete: the reservation stays
+// readable (`GET /reservations/{id}`) as RELEASED, which is why this
+// is a POST to an action, as `POST /orders/{id}/cancel` and
+// `POST /invoices/{id}/void` are. No body.
+// Gives the reserved stock back — the compensation order-svc runs in sync
+// mode when invoicing fails. Idempotent: releasing a released reservation
+// changes nothing and answers `200` with it. In events mode it answers
+// `409` (type `wrong-mode`) and changes nothing: a release there comes
+// from `OrderCancelled` or `PaymentDeclined` and is announced as
+// `StockReleased`, which a REST release would skip.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /reservations/{id}/release (the `ReleaseReservation` operationId).
+func (c *ClientWithResponses) ReleaseReservationWithResponse(ctx context.Context, id ReservationID, reqEditors ...RequestEditorFn) (*ReleaseReservationResponse, error) {
+	rsp, err := c.ReleaseReservation(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReleaseReservationResponse(rsp)
 }
 
 // ListStockWithResponse Stock of every SKU
@@ -8618,7 +8653,7 @@ func ParseIssueInvoiceResponse(rsp *http.Response) (*IssueInvoiceResponse, error
 		response.JSON201 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
+		var dest BadRequestLines
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -8927,7 +8962,7 @@ func ParsePlaceOrderResponse(rsp *http.Response) (*PlaceOrderResponse, error) {
 		response.JSON202 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
+		var dest BadRequestLines
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -9314,7 +9349,7 @@ func ParseReserveStockResponse(rsp *http.Response) (*ReserveStockResponse, error
 		response.JSON201 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
+		var dest BadRequestLines
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -9369,6 +9404,53 @@ func ParseReserveStockResponse(rsp *http.Response) (*ReserveStockResponse, error
 	return response, nil
 }
 
+// ParseGetReservationResponse parses an HTTP response from a GetReservationWithResponse call
+func ParseGetReservationResponse(rsp *http.Response) (*GetReservationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetReservationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Reservation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseReleaseReservationResponse parses an HTTP response from a ReleaseReservationWithResponse call
 func ParseReleaseReservationResponse(rsp *http.Response) (*ReleaseReservationResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -9410,53 +9492,6 @@ func ParseReleaseReservationResponse(rsp *http.Response) (*ReleaseReservationRes
 			return nil, err
 		}
 		response.ApplicationProblemJSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.ApplicationProblemJSON500 = &dest
-
-	}
-
-	return response, nil
-}
-
-// ParseGetReservationResponse parses an HTTP response from a GetReservationWithResponse call
-func ParseGetReservationResponse(rsp *http.Response) (*GetReservationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &GetReservationResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Reservation
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.ApplicationProblemJSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError

@@ -76,7 +76,8 @@ type Adjustment struct {
 
 	// Reference The caller's reference (a delivery note, a count sheet): the
 	// idempotency key of the movement, per SKU and kind. At most 100
-	// characters, no leading or trailing blanks, no control characters.
+	// characters, no leading or trailing blanks, no control (Cc) or format
+	// (Cf: bidi overrides, zero-width spaces) characters.
 	// Empty or absent: no reference, the call is not deduplicated.
 	Reference MovementReference `json:"reference,omitempty,omitzero"`
 
@@ -92,12 +93,13 @@ type AdjustmentRequest struct {
 	// Delta The change of on_hand, a non-zero whole number; negative removes.
 	Delta int `json:"delta"`
 
-	// Reason Why (a count, a write-off); not blank, no control characters.
+	// Reason Why (a count, a write-off); not blank, no control (Cc) or format (Cf) characters.
 	Reason string `json:"reason"`
 
 	// Reference The caller's reference (a delivery note, a count sheet): the
 	// idempotency key of the movement, per SKU and kind. At most 100
-	// characters, no leading or trailing blanks, no control characters.
+	// characters, no leading or trailing blanks, no control (Cc) or format
+	// (Cf: bidi overrides, zero-width spaces) characters.
 	// Empty or absent: no reference, the call is not deduplicated.
 	Reference MovementReference `json:"reference,omitempty,omitzero"`
 }
@@ -155,13 +157,17 @@ type Line struct {
 }
 
 // Lines The lines of an order, 1 to 50; each SKU at most once (put the total
-// quantity on one line) — `x-unique-by: sku` says so to the request
-// validator, since JSON Schema's uniqueItems compares whole lines.
+// quantity on one line). `uniqueItems` is what JSON Schema can say:
+// two identical lines are refused. The rule is stricter — the same SKU
+// on two lines is refused whatever the quantities — and each
+// operation's `400` says so; `x-unique-by: sku` tells this project's
+// request validator.
 type Lines = []Line
 
 // MovementReference The caller's reference (a delivery note, a count sheet): the
 // idempotency key of the movement, per SKU and kind. At most 100
-// characters, no leading or trailing blanks, no control characters.
+// characters, no leading or trailing blanks, no control (Cc) or format
+// (Cf: bidi overrides, zero-width spaces) characters.
 // Empty or absent: no reference, the call is not deduplicated.
 type MovementReference = string
 
@@ -201,7 +207,8 @@ type Receipt struct {
 
 	// Reference The caller's reference (a delivery note, a count sheet): the
 	// idempotency key of the movement, per SKU and kind. At most 100
-	// characters, no leading or trailing blanks, no control characters.
+	// characters, no leading or trailing blanks, no control (Cc) or format
+	// (Cf: bidi overrides, zero-width spaces) characters.
 	// Empty or absent: no reference, the call is not deduplicated.
 	Reference MovementReference `json:"reference,omitempty,omitzero"`
 
@@ -219,7 +226,8 @@ type ReceiptRequest struct {
 
 	// Reference The caller's reference (a delivery note, a count sheet): the
 	// idempotency key of the movement, per SKU and kind. At most 100
-	// characters, no leading or trailing blanks, no control characters.
+	// characters, no leading or trailing blanks, no control (Cc) or format
+	// (Cf: bidi overrides, zero-width spaces) characters.
 	// Empty or absent: no reference, the call is not deduplicated.
 	Reference MovementReference `json:"reference,omitempty,omitzero"`
 }
@@ -271,8 +279,11 @@ type ReservationStatus string
 // ReserveRequest defines model for ReserveRequest.
 type ReserveRequest struct {
 	// Items The lines of an order, 1 to 50; each SKU at most once (put the total
-	// quantity on one line) — `x-unique-by: sku` says so to the request
-	// validator, since JSON Schema's uniqueItems compares whole lines.
+	// quantity on one line). `uniqueItems` is what JSON Schema can say:
+	// two identical lines are refused. The rule is stricter — the same SKU
+	// on two lines is refused whatever the quantities — and each
+	// operation's `400` says so; `x-unique-by: sku` tells this project's
+	// request validator.
 	Items Lines `json:"items"`
 
 	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
@@ -411,6 +422,11 @@ type ReservationID = UUID
 // ones: `trace_id` on every traced response, and per problem `order_id`,
 // `sku`, … (see the specific schemas).
 type BadRequest = Problem
+
+// BadRequestLines RFC 9457 problem details. Extension members sit next to the standard
+// ones: `trace_id` on every traced response, and per problem `order_id`,
+// `sku`, … (see the specific schemas).
+type BadRequestLines = Problem
 
 // InternalError RFC 9457 problem details. Extension members sit next to the standard
 // ones: `trace_id` on every traced response, and per problem `order_id`,
@@ -1173,12 +1189,12 @@ type ServerInterface interface {
 	// ReserveStock Reserve the stock of an order
 	// (POST /reservations)
 	ReserveStock(ctx echo.Context) error
-	// ReleaseReservation Release a reservation
-	// (DELETE /reservations/{id})
-	ReleaseReservation(ctx echo.Context, id ReservationID) error
 	// GetReservation Get a reservation
 	// (GET /reservations/{id})
 	GetReservation(ctx echo.Context, id ReservationID) error
+	// ReleaseReservation Release a reservation
+	// (POST /reservations/{id}/release)
+	ReleaseReservation(ctx echo.Context, id ReservationID) error
 	// ListStock Stock of every SKU
 	// (GET /stock)
 	ListStock(ctx echo.Context) error
@@ -1249,22 +1265,6 @@ func (w *ServerInterfaceWrapper) ReserveStock(ctx echo.Context) error {
 	return err
 }
 
-// ReleaseReservation converts echo context to params.
-func (w *ServerInterfaceWrapper) ReleaseReservation(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "id" -------------
-	var id ReservationID
-
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ReleaseReservation(ctx, id)
-	return err
-}
-
 // GetReservation converts echo context to params.
 func (w *ServerInterfaceWrapper) GetReservation(ctx echo.Context) error {
 	var err error
@@ -1278,6 +1278,22 @@ func (w *ServerInterfaceWrapper) GetReservation(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetReservation(ctx, id)
+	return err
+}
+
+// ReleaseReservation converts echo context to params.
+func (w *ServerInterfaceWrapper) ReleaseReservation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ReservationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReleaseReservation(ctx, id)
 	return err
 }
 
@@ -1401,8 +1417,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/stock/:sku/adjustments", wrapper.AdjustStock, options.OperationMiddlewares["adjustStock"]...)
 	router.GET(options.BaseURL+"/reservations", wrapper.ListReservations, options.OperationMiddlewares["listReservations"]...)
 	router.POST(options.BaseURL+"/reservations", wrapper.ReserveStock, options.OperationMiddlewares["reserveStock"]...)
-	router.DELETE(options.BaseURL+"/reservations/:id", wrapper.ReleaseReservation, options.OperationMiddlewares["releaseReservation"]...)
 	router.GET(options.BaseURL+"/reservations/:id", wrapper.GetReservation, options.OperationMiddlewares["getReservation"]...)
+	router.POST(options.BaseURL+"/reservations/:id/release", wrapper.ReleaseReservation, options.OperationMiddlewares["releaseReservation"]...)
 
 }
 
@@ -1411,131 +1427,137 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3rchs5suarILgTYXKmSJG62CMqOk6obdmtsdv26rJ9Yk0dFVgFkhgVgXIBJYrtVsT5eX6f2GfYB+sn",
-	"2chMoC5kURe3u7fd0/5jkYUCEkAi88sLkp9akZ6nWgllTWv4qTUTPBYZ/nkijMiuuZVavdER/g9fx8JE",
-	"mUzpY+tsJlhWNnxi2PnJm4CFW5UvzdYnGd+GvVbQysTHXGYibg1tlougZaKZmHPoNuXWigy6/I/6ux/6",
-	"3X3enXQvPu08vf1LK2jZZSpaw5axmVTT1u3tbdBKecbnwq4TfvziXpKZjFmbs/Pz4xcdIFFCm5TbWSto",
-	"KT6HoWR8J+l/ycSkNWz9j61yKbfoqdmCbonGTJhUKyOQxG95fCI+5sJY+BRpZYXCP3maJpIWeyvN9DgR",
-	"87/909DKixs+TxNBM7JcJq1hy84E01ksMjbjhm0zkWU6a5tOK2jhn6Y1/FBpLg0r5hG0JlIkcWvYinJj",
-	"9VxklzJu3QaV5n0mDdO5NTIWbNDrDfr9fuU9acXcfOhf9D7aZev2ImgZy21uWsPdfj9oWWmBWLfeOFno",
-	"TmnLrnmCa2ozHgkYddjaHU/2tyc7e8+ejXd2Y/6U70Rif3s/7ou+2H2287Tc+Jm1qRlubeG0J4le9GJx",
-	"7RfLbGHfxK23D92l9/QybVQTt6xTz9pADgvL4cLOkHE258lEZ3MRs4IpA8ZHaqzjJbMzXvSilWD/OH33",
-	"lunxP0VkA3hXzMciY3rCYFsXmVZTBqMEjCuWqyulF2qkqBW0xz71tcjY0132Wn7L2rgzLIQHYSdgOgNi",
-	"c4GbCP1mXE1Fb6RCYo6QAYcbJng0Y/Qut2zC88SytuhNeyys7nHY6Y1wVY8VnFWeHEEvj+DgL7IbcHJl",
-	"JNiEy0QU+yAdSWHnAFePeJjFWtByG75ki9mS/fyf/4dJa1iip/gwYLmC4wPvhJ4fwx7M8q22L3Wu4t9y",
-	"gm81M3k0AwGl8ywSfnpK2+4EiAk7SNu5Mnma6syK+HsRS36GZ+O33QhkP8fNyMmO1rykrTsH4rrwPWyM",
-	"ESpmYZUwIAhWuziqKB4P43/mxs79ROJYQmOevM90KjIrQYhOeGJE0EorX0FTeFHElxzfhJMIf7VibkXX",
-	"yrlY1x8ws8TiWsz5jZzn89YQ5FwfZNhcKvqmW3zlXgd+m4oM3pfxw7RA0NLqcsZVfMknVmTNmun09fkT",
-	"w1xDlsnpzDJszuxMGsaLlQFdVZDXSFcmuNvutSlnYiIyoSJxH+Xf62sBo50UL8BOXeX3vXf6+hxbWh1d",
-	"3dsWGh1bZLSqnv1AihdG85tUTCqobfXqyvqBL4plISELJJW8VdHAj2CxglvW9y6agXgFOevIASGttOr+",
-	"KDLNFjOdCKZykN4HTIkpt/IalMtcXwuD2/kQ/lMaKRYKvv7Qv7i9e+vrVP4wWwLYiXSuUOMsMmlFV08m",
-	"nQM8xuOEq6uAKc1AkGQ6gTllPAJo5Sh8I9TUzlrDbUef/zwIqhjuw3+MRjf9fnc0uhm8HI1unr2EP/df",
-	"XvwVnpgNDze/9Zemg/tLuHiF01bYq4lxXoJ+LDTeoziG4FTDOXRIqomZHBgo9XFYgWlhsKKZA6f0YVML",
-	"4IHaHVFAiR9cv08MPkTEuwqo6ytDJAZ+Fk0rc6xMPpnISApl8TB7xQHrlCTvJghCH6Rpgk+bjts6k8/5",
-	"zSWeHj72qHhtEbWxcAb9YcPe2Jwv3bFjSi9Y20vbn//rv51lIOLO/fLVvYaa4x5BTH3e3/KhknVlj+oi",
-	"sr4uJZ0VQtZ38WJVwx+qirIh5LrQeRIzy69EoaDGItELBE++b4ail7V3+/sEVd5IJe49MfWx3ylUhAxG",
-	"ALD2MefKSruEPamzB1geVdNoe0WKVvZw8MUXHAZvOg8wY9PMkAk8Ag3BFdltARswq9le/4BQOE7bEuNq",
-	"BQAwzS0usNWWJyPl14JphTYE9NhBWBvedHMlP+aiO14OmbnKQ0C9hhkNI9jSkBkpZ7XoLGBGwiiI305x",
-	"xk8Mo25AJRsGK8IzYZz+wgmAGRCQ+Xff6uHu02E9pvZ7tCnuU7krPMv4shW0KrMAqXSVw+vrErxZA/Mk",
-	"QeFWqAZQd7FI5LXIlqDiwJgi/cfMTAjbGcLKjJSMxTzVVqhoya7E0hthczduwFKRFTx5JVXcY4dumwb9",
-	"/kiVehLVZyJ4LNUUZK/NuEzgb1SuZpN2HamjeQrbmjE+NkLZITQs5hEgOTA/D7ljEecEpEVMG1LRzgNg",
-	"/Yo+bt+ldtufp607/9b5t0a9XBX/jYeePCj17Tt5+Zzt7+49Y85WcRac6bGjGyuUkdrrLsOMtEyJG+v5",
-	"2liuYp7FI6WVMMOKIQenRODe41cx826YADcSNtWPF+J5ROU6UiEcn4D9/J//l7WNEDRKKiI5kRFzvN2h",
-	"VX+wsvcOmSbGRS1rKtq+9Ct4Ag25px5y6CpQ5XblfIG9omC96AitEeldOE1Efnd29p5RAxbpWNQw697+",
-	"fkXY7jabSs4n1DBu6Qq6e2pn0I6sKets3jqh4T3+oVHe7+9EcILxLxEOWbnWcDidoR2wubAzHXfhG54k",
-	"eiHigDXbtgHTue3qSRd1X8BkBRD572KRChWDfOmS5wLG6qaZhLOtr0WWaB7Dt96TEbCUL0H2dGMRgdjF",
-	"Z9daRqJ7rWVc/Vy2wFl3I9jfBAdBN1J37rarUJSPcKPVBMnaa6NR/cUPvPtjv7vfvfjbX+7FlvjUc0XB",
-	"e00q9UREQqaPtdV+S8s8Iwrvh41egd/jcRg0I8lIyOtH+je+PmO/WKL6jB9j5juG+Twbv7pFdUY4V4BH",
-	"PVFoQlfM+nuM+A1b+sWM2ILs5gUpQh6PXI0oE/zxPjWvBlesCuZFlZduCNbA6GZt93/onlz6pmGTmVpR",
-	"hY8Coqva0Gv9h0qKu1wrEr37J0dvjg5Pj16wdhgLHsMUwD735jv87YzxSxwc8cbanA8cDGQTQITMLFXE",
-	"MpEIbkQnYCdH/zh6fgZjIHo1M51ZPiVjPyykf0gvO1ODpQlCIBJa0pqRci2RKzrw7vPDt8+P3rxxHTN6",
-	"7jbI4Z0G+YJUeQZZXRahKvYhIZoFN34ucTHPxUwmApZwpgEK4dGGfX+okCu6f8RmlmjnrtaVo3NKL6ye",
-	"vJXRK1xVjOH5Naiep3sO6hv5aNGFps36NnynF2zO1ZLxDIx3Ulkpn4r79RUA7VIv3ruqq7j+PTeGccNC",
-	"7II4EvgB8TtQUGEAUSEMmQTsnEmeJL2VLX74sa+KvbXTv3kXcZ9wKe/ZotMNePnk6PTo5H8dvXDcDDNG",
-	"ep94/wgFqYycqieGfXf05kXnoJQcU34N7UdqzKOrg8ppz8QkNyLGVcSOOmjHVI5tcfjZWEx0Rt3AWhoh",
-	"VAfJgWWdSTWl8+w8yQXFraDl6cA/aehW0CoGqaxJeQBpTcTnKdwHS3DzeJG9ssmVk0mjNm0wIJoG3UVb",
-	"dyVECvZ8rqRFx0uepoi5jWCJAKRscFNiOZXWBCxPwU6d6DxjMTezrhEpz0ACMCOmIPRNHZmfvj7v9vuD",
-	"Ou7+cNj93/3u/sWn7WCwfdvuFp8H8LnzqR/s3DYa4yXgemQo7ZrLpNmz2uQvfYAcwWSKBtPv9+ZHRUIb",
-	"3aZBZVUa2QbW+o2IpyL73APwoJNQGacZ1qxC682MvtLTI3lkmokmT6dnkG8K/5m59N+h8eR9xd+wmUji",
-	"Croba50IjqJ61hga+WHGbfn+PDeWiY85WMu2sNFyBOlSsUIIVyV7ZbRqMMET2mz8mXzuXYI0hjP36KSX",
-	"jvL7er+sMHvDxPwiVeelU6GkmhYL+LdyUZsH2zjEIaKqTMQb3qsPtHlbnWIBOOFJGZKHTIiYtQmwxtzy",
-	"MYjESabn7pURSEwCfxHI4TgoZyxVbmouV/SGwRd5Os14LOrwc4NYeNSEf5GUaBQPq0tY5asmLnBcHviT",
-	"tPmIys/XqQ8XKWSX/zJh8gVjf3eooL5HixQoci5x1M8Ck5g4gMZmbkGAsqJFvnxwqBznbq2xHnirmUoY",
-	"eIu4wug8JT/BGSuia94fWg2CPSSZrgotKMPy4tPOdjOEQBxVG2BnMoi2+b7o/n38LO7uiqeT7j7vD7rb",
-	"451oN94TTyfP+lXTLc8RcK0Peth9efHp77fd6sfdx3wcbKD5h0yr6fc6Fl+QH+c6FpXcixbY5IDcrvF8",
-	"r4HioHXThabda55hnh28U9B1Si8Xn49cLyCIF0rEl+N6ZNMNM2TvAMC+R1M+oA/PC8jfRnRretcDsgve",
-	"k1fhhfe5tMlhDNj/etC51z+LE67Q8yDuxZwSsuPg/TIFjwLH1yIDvXyGPBwwShkrndRhZzhSIf4Fp9qW",
-	"CX9PqL+AhZ6ekC3wdGDajaGjAta2AN0vLSYr3mLAY6Kb1ToSgsE4Hlmv4O0sEy6rdpLohR/fINYn/7q5",
-	"jtD5LpTV2RI+jhQGq/3ywleUa0hR2lhHOWZtsSMezVjK7Qym547zeImNfGZj2whUlYZZPi2C4CE2zkzY",
-	"OWDh1kzwxM5+DCnXmsfLH0NsGW7Nhc1kZEI09YsBRorCYG6M3kiNFAIbPhflDLNcAcV2oWEhoytTyB98",
-	"xCkmPYSXfyrIpX8/kYsKX2Pt8Pt3L46+gW/CDvuJEe/WH9J38HikfurW/61+ftgjfAyUFZvkKBtsP+v1",
-	"e/3eYPj3/t8HrPxXezSoPcLH0Fltm1c7297c2faGzioMstLZzubOdtY7o/0DGJGAxYn7y7i5YouZjGZ0",
-	"9uxMLN2m9hg0Bza7lkaOE8FiOfFBcmlGKnz/7vSMUWDHhEPgA9xR7Khc0YgniVlZlDXWHyny5qEPMZHo",
-	"3eHSo2VlFkDxQtoZtphIxROmcxvpuWDt7f4gYLv9faYzttff6RyMlFSehZAaaQnXkXwg5yb2xhULK/Ix",
-	"pLdYW+d2rG9QJsJBpfG3+9vs/dHbF8dvX3nOxiOLfTpieJbJa2FYwq3ISHi95pMr7s5orCOzxWGZeCp7",
-	"Sz5PSO5iPIjHRFT46qhYV3cVAnbvucY1BJOEmRnPSA7UTiketL8y51NhYx1LYfBcU77teiqty/ZashBz",
-	"fUOGQUqUsp2AcTtSjJIWfMb40729nadsvLTCdAImbnhkE5JGRV66ileSx5AE6CkT0ETEPXbIEp5NRVYk",
-	"BdMii5iFu/1+6HbH5ZhjIJxp5XLWejDHI5x3JdPeBSABzU25VMaSSvGCtDBC/AkA48MAUdKydppwC+Bj",
-	"KxMffUeYnl8MgH71sYxJqhe593NpjFTTgOkJ9LWah19No4eVdusSrCT+29lK9j9jH3OYX5mat9oTKMhE",
-	"Al4sPKQAPVxUGrNuoJvFTBtRy/QJPemZSAW3NJ8NG1Dm+UNfPtmAtthr0dI36DeFtgu7ZGtZGnUerOaZ",
-	"hx1PLaZ/49YY9ujw/AFrSIXApaLEHbaWOyEV8/cbeuy9fyPiWbasZoYsysgE8cSC4xJToggtypwv3Yti",
-	"LQmlXUkYYWW+SIdWDlbaK0hUwqZI6wq/Ozt7f/n94b9fHr+9fPnm+NV3ZyE7fH/sCTFeGgE17UZVH9T0",
-	"PKp9Hs+l2vorqX1xI+ap7RyUHA99jcVSq9hJYvJKEi3/8/zo/Ojyh8Pjs9CHmxJt0aWiUJoUrAgrgryD",
-	"3MXCvf5Ocbg9SwCMQlRXZjU4Ik+EzZbdw4kV2ZAN4OAz9pb4Dd0CsVZiWNsTQB5o9ihLcqDnxClN90rp",
-	"sQmZmemF8ed1rHMVo/tnojNEOn9l505+wdE0BfG7/V0irPrQ6RFtZyAOMAUEWu6FARtrO8PJm4IRD3B5",
-	"ciVuUpSEeCslR+cIKZlwD05fu+lKSiL4lSc64rkRQ5ZofbVyFQU2SqoqEMa7Kzpj/+BgqBK/ndWzmzy7",
-	"I5yFR0zGvpfw37vYunsch4zu+wXMaMadpgaSYNl1Wj8fT4zvSrmhaeRiCLx7cmML5YeOH5pIyjOhbLhF",
-	"nxCjh8UeuzuHyO0/7DynubDn1FuH5SoRxrDw7OTw+dHl+5N37w9fHZ4dv3v7jZ5MQucUcnfNStCOyP7w",
-	"/XEraAFoJsg/AEDlXV08lWDJ9vq9HTJNZ2jkOc5CUdLgDHzpRAwoPjgPXlgvdHZlZjplbRg+sokTRkbY",
-	"n6JE8OwnYNIOCCSB3KxVsgSYJOp7i5EayzPgJUIPhy++P357efbu9dHb8MDhA8wDVELEgNsOczvTmfwR",
-	"D+iQfSt4JjJGgrTyspOnPfaGU5ojcD7JSQYyfOmy6UaqNLjgWIBkagO/ekEUMCeGAuaFUOAOJKEfq1HT",
-	"oMmhUNdGWpl8LswBSznGr9wXGTroUjANQQY4jIeMgzDrYKTCKONmRgHIy0jP59KGTCgXU0szHQF38HGW",
-	"p4Bcqnk5PvD9xIwUvekMZICoQ48gKngRjiRIamkRR9UQcOHBrCFfaSjnNO4EBSvEOU+6ZAUD52rlbs1V",
-	"ZVZr+Am+8TkBhAu3okzEEv18ztZztzerDFi3INoVowssiKBuaoHlAGZ+niUu5Wu4tVUaFp9SndlbOCI8",
-	"k3yckJsDviTGRxZuDVvQcyVS6D5C562L29vbi41T6SZy/rVOyHG72ymXaWe+zrl46rcwifxrnwQw2B9g",
-	"ClvXmmLYX988nNh3Z4NM27tnUjoQVmYxWJ/F4MvMYlCfxYBmMShnUTHJv2rityjn4+ubA8EIx0Wr6T1T",
-	"0ZDHRBYpeXzqmnjGDVg7egF6OMAUInSorJV6GCljgW7vN0JHVaYX5FjhcSzizpCl3BDCSDiYbPUErxBv",
-	"8IwU5iltyG06YGGZORWSs9cnuc0Bd6AlNdEJmMAs9KHqkEjBNB0MZx3AM0rHCZlWwvjkIDbm0dVItUPK",
-	"zguHbC1jL2jIpSzdbu4rBmZvSMYJ+Y+UVqIp7RBJoXQgZ9AVKUFE9ki1K266erIR+Vl8KuJaHhMOXOQu",
-	"jVSRvGRWPHo+lYmAf2GYHsetYeuNNPaknsRVLQ2ydibeqYRsJGAb9P5LQwQWlUDQb1OWAqnm9T2iAEjQ",
-	"uulONd4V6JormXZ1SlHcbqox39/FcKn6xhqJyBLSJcdRPuEmAotsw4eR15Da+Etpray/cwDJmBmdWVNN",
-	"lwcWaxOCF9dS55T098Tgeetsml2R9/2brD2Yto4qI38Um4gijFslqpCCeA2rvCJzfzb4A0m9WKkns93v",
-	"31H94XFVH1bzTxuqP7xTtDDowazsdwACV8YYmN4lkppGKkjfqtTBuQ1aew95pV57BAtH3AWfKhpiRe9t",
-	"r+u97S+j97brem+b9N426b2gZfL5nGdLJ6/qBwaPRIL5WE8Mu5YC5dJMeG2AMVs+xVBybXYYOE61adCZ",
-	"LjPTON8ByPyA8SRxbmf09rJjf//R4qU4lHPkME8FR2f5SBXSG4OCPEH17RVvRc224aPNpIhJf4CF3PEO",
-	"5pHyCqEaCwq3Cyc1rIC4kcZCm2q3oEBgx5ickJ+CLtNSGKvHTl+fG0qcGgsW4/uRLW9pUsDjoDmUUQYy",
-	"VgNdKKyqjoADthKMsi6KOlIznqZCGYxsVHUW+ZKxJ3TcFJPe7e+HVDVlpOoxcOg1E3XecOUl7CzT+XTm",
-	"adAqWTbpQrfrmJNTpqN8q+PlF5YURcrvhjIxzgXjbg4/ZD/KuNJa3a3b30bw3TkXl8HmQ+sIVA4co7iA",
-	"ee00eH6n/aPKApU6a9Xiak3kuaZbTfXYkMzt/uC3XANKgpamlvr7JefzGZpjt7//WdWPtBIPyAiq5bUB",
-	"TLir8VriEYj8Qq23hvUsuYY1PsST0pDz5YIqlZumICgw8uTqeKFUnMjMWKoiRaK+kKpF6YCwSE5zOL5I",
-	"UAt7I1WNyBR7zN5lwYrka0jeAXNkdQGASNXUJXlFdwd79+92Y7mrf0XE4ESuu/UOB7FSS+JObPB1zXnV",
-	"IVA4aWKRCNuQEPoK0zQaCpGAlVykdQB/CGVIMJeqPstVoeRHCrU6BmYK9xuG9UwVJQ2dVYxAprjMVhX8",
-	"WBOiGlLfBHik7bHjtQQX13CkKiihnijXFLYflsQ4CBHpOYAuCsbV0wVDvC24kiMY+gQWkD+5wguDQAWK",
-	"rRM3zzBwWUacAm1+SKoQA6ZLMyTBVlUd8/9XnVd2K8BSQN7T8rkWzG5/9/5XirqCv0BxPU4Drc/+qMJs",
-	"Dax1wFZAS+9fVNoSW9fMmzulrHNa1vn+lbC/S57/zbj8X45xXgn7CKZZ8VE2LVPZZKte3hjH/epUe1Eq",
-	"ovG8vJHGlnbrr3RUyms1zeIxWxbXSU5fnwfowaSIwunr8z89XA88CKceo5Lv6fT1+R8MpCKPbCXFnc/G",
-	"qNVLFxeiZiyaiehq6CuKBSx018GcMeYBbMi4v78WUOYyXnfAnO7ygiCVflu7WuZyztyFNDbmCccqYrIn",
-	"eiPlL+sFLE1y7xh0VxpXbjQSzAxnIvF90vVKPaFu6DpkNX5Vge2dHgvpahtGwMbazohqaaUwPXYieIzZ",
-	"3Xj9QfHUzLR12WhVHwrGovwcMbUvwTwfSnp36X8znky6sVaiCXu+ErZ6O/dXFyw0zJ+i5dcTLUdeojwx",
-	"3tQTWKgeT4kr06Oz2GDtb2m9b/gPKYA+mav8dqNC9cy/Hg9t+LWD8vri43/ugK5DXvzap8vVj2rEtxWG",
-	"+BPf/upqXVOl1j/umdqq3O2n3ym5I5/A8V8AittlW0fc8kRPc8HalLjuHLcbfmrkixy+5jDg8+Ka5Got",
-	"u/GShVg8OEQwkWojsVoy+sB8tVQsijhSc52JoCyoTFkiRRlxUtT0AgZC8C1Mg8WuQbGPFFVppdz+jBxo",
-	"p6/PmdWMK7qCxAqHdOm0blPx5m9GasEV6Muf/+u/y3adHjv2eMDyK2FWShQv3E9veHA1UkA6JVENyVvO",
-	"XXnolcsz+5W4JEauiiuRY4wcAiyJWTuslV0Oq/UoyslQDJfigc7DUrgJ12KwYVEajoAhrFEir0RZe6Lt",
-	"47PlpbaVQCoFA0oeDooIqvT1nMfCZ+OMlMIU9RVnJGdKLKrFoGvOQa3KRKze9WCkuGHkLDx0FfrDABnE",
-	"ClVcZOBzvDSgDMcs+ibARm9/Xviy9ks5WD+8u1tWbqOqgY5Lt/vbe93BoNvfGbJdNs70lSAPTVGVr/X8",
-	"7Vm3bPbwX5VZ/6WBpmjP7zYcWvkRjo2uJH9/dMEB3OurTfHQCvO0V/g+BhuBhKK/8F3FdEovXKDoS4Y5",
-	"759bnd1pbgd3Eeqr6v1OXccNR2KvLNPYAtlCdaf2hj706Erk7w0LUbpDgmVQSNGguNS27a9qOYG4Vod+",
-	"uF2pTLNTrdoycJU2XOGrvVb1h6T2y8s9b7VlQmHuQ65WojxWu4Ef/DtR6zV6H36yN/7gwQZmIr3yqPL5",
-	"LilknUr8mSl/k7Cuc5xlvqqa4AgV1+y8P//P4OvjUe9znWUCwEnt4Lfdr6mUv6XyB0bDHnp83VD4MI4N",
-	"Cz2yDH0Z+Toqrv5wQASARapOj2GOK6aaeQdYOa1CAlJ1YNamG6Z4lXQhDWDUH+iqbAXajdTqLxS4YsKd",
-	"WsV/WceGp6/Ph5XMs1IT4yVZ9sDIc4EQoQdy/q0k2ZXwm9LsDE1B5xTf8KOWtxJHCnQlZQRSQexmOOnH",
-	"W8GSlft1vesBK7DkiVvTkLUbai6sAsyRWkWYB5WbfGk+TqSZ1e66N8SqccBfjD/LUtK7/TqsfPGWUGV/",
-	"MHj2cNWzUtf6q0KUvoj7L4aTnnl+F1jy3lkVjP67RJF/IoBHIIBvtb5inE21josSkH8kbX8nxb+zG2TB",
-	"V7CiwddwobPg3zUMR3409JG5uq0p3uOxMyEz/0swbfoOK2vhfLaQAdxUEN1VL0/h0Wi4O7RQXgYm4lok",
-	"JqifMhN4CVn6Yyu1ZP31iYKW7Qot2w201I/qBnrw11lomOJ6+xNGV9sP8MebpoKuMrmLveXdicBfrzPM",
-	"R23di968jvQ1NLvW0tcHd33oCePlVTiXc17ObKcys53mmZUs1jCz7/Bee4A1OoA+g790k8mIJtpGZFip",
-	"G9Epyuq4mhdBpWxdvahcSYQvwNS6vbj9fwEAAP//",
+	"7H17cxu3sudXQXFPlclzhhSpR3JEVeqWIiuJjh3bq8fm1oa6GnAGJHE0BMYDjGjGUdX98/59az/DfrB8",
+	"kq3uBubF0ct2snFO/I9FEgM0gEb3rx/oed+J9DLVSihrOuP3nYXgscjwz1NhRHbDrdTqpY7wf/g6FibK",
+	"ZEofO+cLwbKy4TPDLk5fBizcqnxptt7L+DYcdIJOJt7mMhNxZ2yzXAQdEy3EkkO3KbdWZNDlf9Sf/XHY",
+	"3+f9Wf/y/c4Xt3/pBB27TkVn3DE2k2reub29DTopz/hS2E3CT54/SDKTMetydnFx8rwHJEpok3K76AQd",
+	"xZcwlIzvJf0vmZh1xp3/sVUu5Rb9aragW6IxEybVyggk8Wsen4q3uTAWPkVaWaHwT56miaTF3kozPU3E",
+	"8m//NLTy4h1fpomgGVkuk864YxeC6SwWGVtww7aZyDKddU2vE3TwT9MZ/1hpLg0r5hF0ZlIkcWfciXJj",
+	"9VJkVzLu3AaV5kMmDdO5NTIWbDQYjIbDYeU5acXS/Di8HLy1687tZdAxltvcdMa7w2HQsdICsW69cbLQ",
+	"ndKW3fAE19RmPBIw6rizO53tb8929r78crqzG/Mv+E4k9rf346EYit0vd74oN35hbWrGW1s47VmiV4NY",
+	"3PjFMlvYN3Hr7WN36Q09TBvVxi2b1LMukMPCcriwN2acLXky09lSxKxgyoDxiZrqeM3sghe9aCXYP85e",
+	"v2J6+k8R2QCeFcupyJieMdjWVabVnMEoAeOK5epa6ZWaKGoF7bFPfSMy9sUueyG/Zl3cGRbCD2EvYDoD",
+	"YnOBmwj9ZlzNxWCiQmKOkAGHGyZ4tGD0LLdsxvPEsq4YzAcsrO5x2BtMcFVL9n0pFXH0R/KwX2Lg4tFD",
+	"XHz24qI/HI4YTzLB4zXjaSp4ZphUzJM7ZmlucRmttjxhb3OurLRrphWufCKV2ODk0eXAXOcfxsmfAW8a",
+	"Vu4bsFTMeGL0RK0WQjHOzl5c4HFXzK40LpAJ2GrBrQAOswshM7+MUhjWpW1LBbciniho/8x4fpG4kiFS",
+	"xZci7j1mPwYThQfiDGcOneVKvs3FCXQZQkvqPWSZmOUGuFolayZjoayMeEI0H0yUXYCcyxMB44OeiKzI",
+	"HOueKFAzPDkGvnoC436SzQKlIyPBZlwmotgm6UgKewe4QsTnLNaC9tTwNVst1uyX//w/TFrDEj3HHwOW",
+	"q5i2hoVelIYDmOUrbb/RuYp/ywm+0szk0QJ0q86zSPjpKW37MyAm7CFtF8rkaaozK+LvRSz5OR6d33Yj",
+	"UHK6I4M852jNS9r6SyCuD9/DxhihYhZWCQOCYLWLk4xy8DD+Z27s0k8kjiU05smbTKcig5PTGc94YkTQ",
+	"SStfQVN4UMRXHJ8EJQJ/dWJuRd/KpdiEPjCzxOJaLPk7ucyXnTGo6CEIraVU9E2/+Mo9Dvw2Fxk8L+PH",
+	"AZigo9XVgqv4is+syNpB1dmLi2dwJrEhy+R8YRk2Z3ggebEyALMK8lrpygR3270x5UzMRCZUJB6i/Ht9",
+	"I2C00+IB2Knr/KHnzl5cYEuro+sH20IjkE8dgngeIv5ImBFG85tUTCqobXVzZf3Al8WyED4AkkreqoDH",
+	"J7BYwS2bexctABkARHDkAL5QWvV/Eplmq4VOBFM5AI8DpsScW3kD0n+pb4TB7XwM/ymNFAsFX/84vLy9",
+	"f+vrVP6wWANOj3SuECytMmlFX89mvQM8xtOEq+uAKc1AkGQ6Yd2jqAcQiI4S6x7NejDPjIM68FS/FGpu",
+	"F53xtqPZfx4FVZPkx/+YTNL3R9Et/je7vfwrfGMaX262+kvbof0YDm5wWYO12pjmG4A4hbZ7ErcQ3Go5",
+	"gw42tTGSw7AljAwr1kUYNABl4LAqbGiBlxEyIHgtYa/r9xnhCTTUmnZgfWWIxMDPom1lTpTJZzMZSaEs",
+	"HmSvNGCdkuT1DFHno7RM8P6uo7bJ4Ev+7gpPDp96ILyxiNpYOH/+oGFvbMnX7sgxpVes6yXtL//1386g",
+	"FXHvYdnqHkOt8YAQpj4fbvlYqdrYo7p4rK9LSWeFkM1dvGxq90NVUTRkcK10nsTM8mtRKKepSPSK2cIT",
+	"IGKGYpd1d4f7BFPAsnnwxNTHfq1QCSK0BqDmQS7sSZ09wGCuWkPbDQla2cPRJ19wGLztPBS23CZDIrIG",
+	"7cAVuRsCNmJWs73hARmPOG1LjKsVgL8a3p+oNsDfGzQgvjRocLCKGcAirgABjycKzJIG2Gc8E84aiAcM",
+	"7aEG7EfUDHQYvsTdmaiqhcPQI4LP12ydqqUDPcCWwkQnCrbR+7rC3eEwBOoMM/qAhe/6NJ3+dD1maABZ",
+	"kSSG8E+aaVjpZ2aivNHmDDSNxklAVuhD+4p8SWLkhNrvEbu4TyW/8Czj607QqSyxd15VCAURCkZv0NlU",
+	"N+1QgScJSuJCj4FejkUib0S2Bl0sQJyjomZmIYTtjWFJJ0rGYplqK1S0Ztdi7R0dSzduwFKRFQfoWqp4",
+	"wA4dT42Gw4kqlTfq+UTwWKo5KAqbcZnA34gCzD0wYKK6R7Mxm8pYouskkzFYUgBz+isZ2wUzKY+EqUGF",
+	"iTpepsC7GeNTI5QdwwDF/AOcBqyLtyliEedkKYiY9rYCNUZwvivgotuGJbqPgxy9f+v9WyvIqOqyVglG",
+	"jFDf3tNvjtj+7t6XzBldzhQ1A3b8zgplpPaK2DAjLVPinQUxgOfLchXzLIbzJcy4YpHCkRfIG/hVzLwr",
+	"lJwQsOl+vBCFCyKFiQrhBAXsl//8v6xrhKBRUhHJmYyYOw49Wt1HIxfvTmpjbIQMpgJdSv+JJ9CQi/gx",
+	"57SCu24bRxIMLwXrRUdsg0jvfGoj8rvz8zeMGrBIx6IGvvf29yuaY7fd5nPerJZxS3fs/VM7h3ZkFlpn",
+	"vNcJDR/wg03y4XAnghOOf4lwzMq1hsPrPAYBWwq70HEfvuFJolciDli7kR4wndu+nvVRkQdMVtCd/y4W",
+	"qVAxyJ8+uWBgrH6aSTjDIA0SzWP41rtkApbyNcimfiwiUBj4242WkejfaBlXP5ctcNb9CPY3wUHQldtf",
+	"uu0qtP4T3IU1gbHx2GRSf/BH3v9p2N/vX/7tLw8CZfzVc0XBe2344FREQqZPNTp/SxdDRhQ+jIE9GnnA",
+	"dTJqh8WRkDdPdNR8fl6LYonqM36Kv8IxzIc5K6pbVGeECwXg2hOFvoCKf+IBb8QdW/rJLPKC7PYFKcKO",
+	"T1yNKEM/+xOdg14NNkwk5kWVl24I5rjRinXd/6H75co3Ddts7ooqfBJ2bWpDr/UfKynu8xFJjIWcHr88",
+	"Pjw7fs66YSx4DFMIA1b4IuBv51m4wsERb2zM+cDBPcCOjDOzVhHLRCK4Eb2AnR7/4/joHMZAdGsWOrN8",
+	"Tp6LsJD+IT3s7CaWJgiBSGhJaybKtUSuQKB6dPjq6PjlS9cxo9/dBjm80yJfkCrPIM1lEapi7BKiWXHj",
+	"5xIX81wtJJhPli00QCE82rDvjxVyRfdP2MwS7dzXunJ0zuiB5slrjF7hqmIMz69B9Tw9cFBfyieLLjR9",
+	"NrfhO71iS67WaLSCEYpWIZ+Lh/UVAO1SLz64qk1c/4Ybw7hhIXZBHAn8gPgdKKgwgKgQhkwC9swsT5JB",
+	"Y4sff+yrYm/j9N+9i7hPuJQPbNHZHXj59Pjs+PR/HT933AwzRnqfeWcPRduMnIMx/93xy+e9g1JyzPkN",
+	"tJ+oKY+uDyqn3fsLYBWxox7aMZVjWxx+NhUznVE3sJZGCNVDcmBZF1LN6Tw7l3hBcSfoeDrwTxq6E3SK",
+	"QSprUh5AWhPxYQr30RLcPF1kNza5cjJp1LYNBkTTorto666FSMHez5W06KDJ0xQxtxEsEYCUDW5KLOfS",
+	"moDlKdipM51nLOZm0Tci5RlIAGbEHIS+qSNzl2JQx90/Hvb/97C/f/l+Oxht33b7xecRfO69HwY7t63G",
+	"eAm4nhgTvOEyaXcTtzl/HyFHMKGpxfT7vTmFkdBWH3BQWZVWtoG1finiucg+9AA86iRUxmmHNU1ofTej",
+	"N3p6Io/MM9HmtvUM8lXhXzNX/js0nrzj+yu2EElcQXdTrRPBUVQvWuM8Pyy4LZ9f5sYy8TYHa9kWNlqO",
+	"IF0qVgjhqmSvjFaNjHhC240/ky+9y5DGcOYenfTS6/9Q71cVZm+ZmF+k6rx0KpRU82IB/1Yuavtgdw5x",
+	"iKgqE/Edz9UHuntbnWIBOOFJGZOHTIiYdQmwxtzyKYjEWaaX7pEJSEwCfxHI4TgoZyxVbmouWfSGwRd5",
+	"Os94LOrw8w6x8KQJf5SUaBUPzSWs8lUbFzguD/xJuvuIyg/XqY8XKWSXf5ww+YSBzHtU0NCjReFzxzBb",
+	"CQgQmEjIATS2cwsClIYW+fSRrnKc+7XGZhSxZiphFDHiCtMMKIsLzlgRKvT+0GpE7zEJrVVoQVnOl+93",
+	"ttshBOKo2gA7s1G0zfdF/+/TL+P+rvhi1t/nw1F/e7oT7cZ74ovZl8Oq6ZbnCLg2Bz3sf3P5/u+3/erH",
+	"3ad8HN1B8w+ZVvPvdSw+IT8udSwqSSQdsMkBud3g+d4AxUHnXR+a9m94hrmu8ExB1xk9XHw+dr2AIF4p",
+	"EV9N62FaN8yYvQYA+wZN+YA+HBWQv4vo1gxuRmQXvCGvwnPvc+mSwxiw/82o96B/FidcoedR3IvJMWTH",
+	"wfNlLiFFwW9EBnr5HHk4YJT7Vjqpw954okL8C061LTMXn1F/AQs9PSFFbCl/yNBRAWtbUDYuZl3eYsBj",
+	"ptvVOhKCwToeWa/g7SITLrN9luiVH5+CseRfNzcROt+Fsjpbw8eJwsi7X174ipImKeQc6yjH9DN2zKMF",
+	"S7ldYKSYjvN0jY18imbXCFSVhlk+LyL6ITbOTNg7YOHWQvDELn4K6b4Dj9c/hdgy3FoKm8nIhGjqFwNM",
+	"FIXB3BiDiZqocx+aLmaY5QootisNCxldm0L+4E+cAuxjePjnglz69zO5qPAx1g2/f/38+Cv4Juyxnxnx",
+	"bv1H+g5+nqif+/V/zc+P+wl/BsqKTXKUjba/HAwHw8Fo/Pfh30es/Ff7aVT7CX+Gzmrb3Oxs++7Otu/o",
+	"rMIgjc527u5sZ7Mz2j+AEQlYnLi/jJtrtlrIaEFnzy7E2m0qpSgAm91II6eJYLGc+SC6NBMVvnl9ds4o",
+	"sGPCMfAB7ih2VK5oxJPENBZlg/Unirx56ENMJHp3uPRoWZkVULySdoEtZlLxhOncRnopWHd7OArY7nCf",
+	"6YztDXd6BxMllWchpEZawnUkH8i5ib1xxcKKfAzpKdbVuZ3qdygT4aDS+NvDbfbm+NXzk1ffes4uMjY8",
+	"MTzL5I0wLOFWZCS8XvDZNXdnNNaR2eKwTDyVgzVfJiR3MR7EYyIq/Pa4WFd3HQl270jjGoJJwsyCZyQH",
+	"aqcUD9pfmfOpsKmOpcs7ocThzZxgl7q2ZiEmLYcMg5QoZXsB43aiGCU1+FsbX+zt7XzBpmsrTC9g4h2P",
+	"bELSqLgbouJGJhySAD1lApqIeMAOWcKzuciK7GZaZBG7PBXaHXfPAwPhmFOPCXgDmOMxzrtyo8AFIAHN",
+	"zblUxpJK8YK0MEL8CQDjwwBR0rJumnAL4GMrE299R3hFphgA/epTGbsUG587uJTGSDUPmJ5BX827MNWr",
+	"LLDSbl2CxuUbu2jcwGHsbQ7zK/MMmz2Bgkwk4MXCQ1pk+wSULwTdrBbaiFqyT+hJp/sQNJ87NqC8awN9",
+	"+WQD2mKvRUvfoN8U2i7skm1kadR5sJowH/Y8tZjHjltj2JPD8wesJRUCl4oSe9hG7oRUzN8xGrA3/omI",
+	"Z9m6mhmyKiMTxBMrjktMiSK0KEu+dg+KjSSUbiVhhJX5Ij1aOVhpryBRCZsiRy387vz8zdX3h/9+dfLq",
+	"6puXJ99+dx6ywzcnnhDjpRFQ021V9UFNz6Pa5/FSqq2/ktoX78Qytb2DkuOhr6lYaxU7SUxeSaLlf14c",
+	"Xxxf/XB4ch76cFOiLbpUFEqTghVhRZB3kLtYuDfcKQ63ZwmAUYjqyqwGR+SpsNm6fzizIhuzERx8xl4R",
+	"v6FbINZKjGt7AsgDzR5lSQ4MnDil6V4rPTUhMwu9Mv68TnWuYnT/zHSGSOev7MLJLziapiB+d7hLhFV/",
+	"dHpE2wWIA0wBgZZ7YcCm2i5w8qZgxANcnlyJdylKQrxek6NzhJRMuAenr9t2tyYR/NoTHfHciDFLtL5u",
+	"3KmBjZKqCoTxEo7O2D84GKrEb+f17CbP7ghn4ScmY99L+O99bN0/iUNGd24DZjTjTlMDSbDsOq2fj2fG",
+	"d6Xc0DRyMQReonlnC+WHjh+aSMozoWy4RZ8Qo4flvTu694vc/sPOEc2FHVFvPZarRBjDwvPTw6Pjqzen",
+	"r98cfnt4fvL61Vd6NgudU8jdkitBOyL7wzcnnaADoJkg/wgAlXd18VSCJTsYDnbINF2gkec4C0VJizPw",
+	"GydiQPHBefDCeqWza7PQKevC8JFNnDAywv4cJYJnPwOT9kAgCeRmrZK1u/9W3VuM1FieAS8Rejh8/v3J",
+	"q6vz1y+OX4UHDh9gvp8SIgbcdpjbhc7kT3hAx+xrwTORMRKklYedPB2wl5zSIDGvFOUkAxm+dtl0E1Ua",
+	"XHAsQDJ1gV+9IAqYE0MB80IocAeS0I/VLl+V0Je0wBomXwpzwFKO8Sv3RYYOuhRMQ5ABDuMh4yDMOpio",
+	"MMq4WVAA8irSy6W0IRPKxdTSTEfAHXya5Skgl2pejg98PzMTRU86Axkg6tgjiApehCMJklpaxFE1BFx4",
+	"MGvIVxrKSY17QcEKcc6TPlnBwLlauet/VZnVGb+Hb3xOAOHCrSgTsUQ/n7P13N3TKgPWLYhuxegCCyKo",
+	"m1pgOYCZn2eJS/kab22VhsX7VGf2Fo4IzySfJuTmgC+J8ZGFO+MO9FyJFLqP0Hnn8vb29vLOqfQTufxc",
+	"J+S43e2Uy7Qzn+dcPPVbmBH/uU8CGOwPMIWtG00x7M9vHk7su7NBpu39MykdCI1ZjDZnMfo0sxjVZzGi",
+	"WYzKWVRM8s+a+C3K+fj85kAwwnFRM71nLlrymMgiJY9PXRMvuAFrR69ADweYQoQOlY1yKxNlLNDt/Ubo",
+	"qMr0ihwrPI6pZAA3hDASDiZbPcErxOtIE4V5SnfkNh2wsMycCsnZ65PcloA70JKa6QRMYBb6UHVIpGCa",
+	"DoazDuA3SscJmVbC+OQgNuXR9UR1Q8rOC8dsI2MvaMmlLN1u7isGZm9Ixgn5j5RWoi3tEEmhdCBn0BUp",
+	"QUT2RHUrbrp6spG7yuRWfSOPCQcucpcmqkheMg2Pnk9lIuBfGKYncWfceSmNPa0ncVXL82ycidcqIRsJ",
+	"2Aa9/9IQgUU1HvTblOV4qnl9TyjCE3Te9eca7wr0zbVM+zqlKG4/1Zjv72K4VAFng0RkCemS4yif8C4C",
+	"i2zDx5HXktr4sbRW1t85gGTMjM6sqabLA4t1CcGLG6lzSvp7ZvC89e6aXZH3/ZusPZi2jiojfxJ3EUUY",
+	"t0pUIQXxulV5RebhbPBHknrZqOm0PRzeU8biaeUrmvmnLWUsXitaGPRgVvY7AIErYwxM7xJJbSMVpG9V",
+	"alHdBp29xzxSL6KCFTDug08VDdHQe9ubem/70+i97bre2ya9t016L+iYfLnk2drJq/qBwSORYD7WM8Nu",
+	"pEC5tBBeG2DMls8xlFybHQaOU21adKbLzDTOdwAyP2A8SZzbGb297MTfj7R4KQ7lHDnMU8HRWT5RhfTG",
+	"oKCvgOQUb0XNduGjzaSISX+AhdzzDuaJ8gqhGgsKtwsnNayAeCeNhTbVbkGBwI4xOSM/Bd2ipTDWgJ29",
+	"uDCUODUVLMbnI1ve4qSAx0F7KKMMZDQDXSisqo6AA9YIRvkLvhO14GkqFJYxquks8iVjT+i4KSa9O9wP",
+	"qfzLRNVj4NBrJuq84epk2EWm8/nC06BVsm7ThW7XMSenTEf5WsfrTywpipTfO+rdOBcMxTAetR9lXGmj",
+	"9t3tbyP47p2Ly2DzoXUEKgeOUVzAvHYaPL/T/lGZhEqtw2qBwzbyXNOttpqISOb2cPRbrgElQUtTS/39",
+	"lPN5ouYo0sJ3h/sfVMtJK/GItKBachtghfsab2QfgdwvdHtnXE+Va1noQzwuLYlfLrJSuW4K0gLDT66g",
+	"HorGmcyMpZpYJO8L0VoUQwiLDDUH5osstXAwUdWwTLHR7HUWNMRfSwYP2CTNBQAiVVuX5BrdHe09vOWt",
+	"xbv+FWGDk7vu6jucxkp1jHsBwuc156ZXoPDUONdAXeF9K6q2X+f/r6KokP2haHh3uPvwI0WxvX/Fc/Ct",
+	"sHXkeT84rnsC2papbLJVL+SL437+Z2fLeXKo6PHHLUe7rXHonUWYL+KyMQn4YG0FhtVahC3C/CVOMpav",
+	"sT4Nj9E916VA/2Yx5x7j5SXbwKW7YfmeNaKwicKxMZ3NahCMPKI0Gm5YLcut6j0NKTnM/b7pqMfEigF7",
+	"pTHFaTBR32JiWEsdpylss08kg+UUytAUS+Miy1VhVkwU2hEYCi4c/phIYKp22dgtLZpOxfXZ6hJilZpq",
+	"Es9dJpa0A3aykVLnGk5UxS6pp+a2JQqNS2Kc0RLpJZh5FP6vJyiHeD+5kZUc+pQ5ADu5wivKQAVipFM3",
+	"z9BvNKfQvh+SCmyZa5m2G0HY6nepFwKspOb5+DfTEh+Kkp8Gdzdnf1xhthbWOmANM2nwLwrtiK0fr9Y+",
+	"P7VU1AlphXEvpbGl0+JXOqnlnap2Ts3WxV2isxcXAbqvKZx09uLiT/fmI5n5zNsm5Hg8e3HxR+TkraS4",
+	"8NsasvzGBQWpGYsWIroe+3JzAQvdXUBnhHssETLuLy8GhEzwrgsm9Je3QxFmhBv3Cl3CobuNyKY84Vgq",
+	"Tg7EYKL8Tc2ApUnuvcLuPmvjOitp/HAhEt8n3a3VM+qG7sJWg5cVtNYbsJDuNWL4c6rtgqjG0oYDdip4",
+	"jKn9ePdF8dQstHWpiFVgiIFIP0fM60wwyYtuPLjczwVPZv1YYyX3DRjwrbDVq9m/umChYf4ULb+eaDn2",
+	"EuWZ8ahb4JtC8JS4Gk06iw1WsJfWBwb+kALovbnO7/WLeH3asPlaXjdT3l19+vtm6C7s5a99ulzxsFZ4",
+	"XWGIP90uv7pa11Rz+I97prYqhR1afCat/IdeBpdqH3HLEz3PC2eGc9jf8a6nT3L42v0yR8Ud2WYhw+ma",
+	"hVgGO0QwkWojse63ezMLldLFipgTtdSZCMrS4JQiVBTDJ0VND2AUDJ/CHGjsGhT7RFEJX7rYkZEv4+zF",
+	"hXPU4P0zVgQiymBFl8qQfzVRK65AX/7yX/9dtusN2InHA5ZfC9Motr1y7z7y4GqigHTyAY0pSsJdofPG",
+	"zan9SlAaw5bFfdgpho0BlsSsG9YKiIfVYiTlZCiAT8FgZ+wWHpuNAHxY1AUkYAhrlMhrURYe6frgfHmj",
+	"sRFFpyBQycNBET6XvjL5tChhPVEK7yc0/EKcKbGqljWv+Wm0KrPwBjejieKGkd/m0L1nIgyQQaxQxS0W",
+	"vsQbI8qQW64NsNHTHxa7rr3mCSvh93fLsn1UMtJx6fZwe68/GvWHO2O2y6aZvhbkICpKMnaOXp33y2aP",
+	"f3XS5vsy2qJ8v9tYeOVVMnd6svzl4RUHcK+v7wqGV5in2+D7GGwEEor+tn8V0ym9cgHCTxnjfnhudXan",
+	"uR3cR6gvqfg79eK1HIm9oPZOM0ZFx/bGPuTsXvawNy5E6Q4JllEhRYPiRuO2v6fnBOLGGxXG25WyRDvV",
+	"kj0jV2bFVT3b61Tff7Zf3ux6pS0TChNfctVwuFvtBn70y9A2CzQ//mTf+eqOO5iJ9MqTXgThMoI2qcR3",
+	"qflrpHWd4yzzpmqCI1TcsfSu1T+D7k9HvUc6ywSAk9rB77p3ApVvBPoDo2EPPT5vKHwYx4aFHlmG/h0C",
+	"dVRcfatEBIBFqt6AYYIz5hl6B1g5rUICUmlo1qXrxXiPeCUNYNQf6J50BdpNVPP1Fa6SdK/2WgdZx4Zn",
+	"Ly7GlbTDUhPjDWn2yCBggRChB3L+NTIsS/hNOZaGpqBzCrv7UcsrqRMFupLSQakaejuc9OM1sGTlcuXg",
+	"ZsQKLHnq1jRk3ZaCG02AOVFNhHlQucaZ5tNEmkWt0EFL2BAH/Gj8WdYR3x3WYeXzV4Qqh6PRl49XPY2i",
+	"5p8VovQV/D8aTnrm+V1gyQdnVTD67xJF/okAnoAAvtb6mnE21zou6n/+kbT9vRT/zq4PBp/Bigafw23e",
+	"gn83MBz50dBH5or2pniJi97G7F4D1KXvsKwazmcLGcBNBdFd9eYcHo2Wi2Mr5WVgIm5EYoL6KTOBl5Cl",
+	"P7ZSSNjfnSlo2a7Qst1CS/2o3kEPvpqHhilqGzxjVNfgAN/QNRd0j80li5UXZwJ/t9K9Uw6xHD7ozetI",
+	"30CzGy19cXjXh54xXt6DdBcOypntVGa20z6zksVaZvYdFjUIsEAL0GfwNUeZjGiiXUSGlaIhvaKmkit4",
+	"ElRqFtYrCpZE+OpbndvL2/8XAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

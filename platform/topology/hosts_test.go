@@ -1,0 +1,34 @@
+package topology_test
+
+import (
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/orderflow/platform/topology"
+)
+
+// TestHostNamesCoverCompose: every service container docker-compose.yml
+// runs is a name the services answer to, or they would refuse each other.
+func TestHostNamesCoverCompose(t *testing.T) {
+	b, err := os.ReadFile("../../docker-compose.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := topology.HostNames()
+	found := 0
+	for _, m := range regexp.MustCompile(`(?m)^  ([a-z0-9-]+):\s*$`).FindAllStringSubmatch(string(b), -1) {
+		if !slices.ContainsFunc(topology.Names(), func(s string) bool { return strings.HasPrefix(m[1], s) }) {
+			continue
+		}
+		found++
+		if !slices.Contains(names, m[1]) {
+			t.Errorf("compose service %q is not in topology.HostNames %v", m[1], names)
+		}
+	}
+	if found < 9 {
+		t.Fatalf("found %d service containers in docker-compose.yml, want the 9 of the sync, events and cluster stacks", found)
+	}
+}
