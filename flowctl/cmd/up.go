@@ -57,10 +57,14 @@ func newUpCmd(g *globals) *cobra.Command {
 			}
 			fmt.Fprintf(w, "%s stack is up: order-svc %s · inventory-svc %s · invoicing-svc %s\n",
 				mode, st.URLs[topology.OrderSvc], st.URLs[topology.InventorySvc], st.URLs[topology.InvoicingSvc])
-			if st.Jaeger {
+			fc := g.stacks.Command()
+			switch {
+			case st.JaegerUI:
 				fmt.Fprintf(w, "traces: %s\n", g.stacks.Jaeger)
+			case st.Jaeger: // natively Jaeger's UI is a placeholder page
+				fmt.Fprintf(w, "traces: `%s trace <order id> --mode %s`, or click an order in `%s dashboard`\n", fc, mode, fc)
 			}
-			fmt.Fprintf(w, "next: `flowctl demo --mode %s` places orders; `flowctl down` stops everything\n", mode)
+			fmt.Fprintf(w, "next: `%s demo --mode %s` places orders; `%s down` stops everything\n", fc, mode, fc)
 			return nil
 		},
 	}

@@ -19,7 +19,7 @@ bin="$run/flowctl"
 go build -o "$bin" ./flowctl
 fc() { RUNTIME=native "$bin" --run-dir "$run/run" --port-base "${PORT_BASE:-17000}" --broker-port "${BROKER_PORT:-17900}" "$@"; }
 trap 'fc down >/dev/null 2>&1 || true' EXIT
-wanted() { ((!$#)) || [[ " ${names[*]} " == *" $1 "* ]]; }
+wanted() { ((${#names[@]} == 0)) || [[ " ${names[*]} " == *" $1 "* ]]; }
 names=("$@")
 
 fc up --mode sync
