@@ -17,6 +17,9 @@ type compareView struct {
 	Title   string
 	Date    string
 	Runtime string
+	// LogBefore is how big the events log was when the run began (nil:
+	// unknown, or no events stack).
+	LogBefore *kit.LogSize
 	// Modes are the report's modes, sync first: the columns of every table.
 	Modes     []string
 	Summary   []summaryRow
@@ -38,6 +41,13 @@ func (v compareView) Meta() string {
 	}
 	if v.Runtime != "" {
 		parts = append(parts, "runtime: "+v.Runtime)
+	}
+	if l := v.LogBefore; l != nil {
+		log := fmt.Sprintf("events log before the run: %d events", l.Events)
+		if l.BytesMeasured {
+			log += ", " + stats.Bytes(float64(l.Bytes)) + " written in the broker's log dir"
+		}
+		parts = append(parts, log)
 	}
 	parts = append(parts, fmt.Sprintf("%d scenarios, modes %s", len(v.Sections), strings.Join(v.Modes, " and ")))
 	return strings.Join(parts, " · ")
@@ -95,7 +105,7 @@ type evidence struct {
 
 func newCompareView(r scenario.Report, charts bool) compareView {
 	r = confirmedOnly(r)
-	v := compareView{Title: "orderflow: sync vs events", Runtime: r.Runtime, Modes: reportModes(r)}
+	v := compareView{Title: "orderflow: sync vs events", Runtime: r.Runtime, LogBefore: r.LogBefore, Modes: reportModes(r)}
 	if !r.Started.IsZero() {
 		v.Title += ", " + r.Started.UTC().Format("2006-01-02")
 		v.Date = r.Started.UTC().Format("2006-01-02 15:04 UTC")

@@ -23,7 +23,7 @@ var Def = kit.Define(kit.Spec[traced]{
 		Metrics:  metrics(),
 		Headline: []kit.MetricKey{Traces.Key("child"), Traces.Key("link"), Traces.Key("off")},
 		Answers: []kit.Answer{
-			{Question: kit.DelayedMessage, Place: 2, Keys: []kit.MetricKey{Recovered.Key}},
+			{Question: kit.DelayedMessage, Place: 2, Keys: []kit.MetricKey{Recovered.Key}, Says: saysRecovered},
 			{Question: kit.OperateBroker, Place: 3, Keys: []kit.MetricKey{Traces.Key("child"), Traces.Key("link"), Traces.Key("off"), Lookups.Key("off")}, Says: saysTraces},
 		},
 	},

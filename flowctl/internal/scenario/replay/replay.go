@@ -153,8 +153,8 @@ func judge(mode config.Mode, r replayed) kit.Outcome {
 	if chk.Disagree+chk.NotInLog > 0 {
 		verdict = fmt.Sprintf("DISAGREES with %d and has no history for %d", chk.Disagree, chk.NotInLog)
 	}
-	o.Verdict = fmt.Sprintf("events: %d events this run added to three topics, replayed in %s, built a read model no service has — %d orders' full histories, units for %d SKU-hours, %d invoices (%s) — checked against %d live facts (order statuses, invoicing's totals, inventory's reserved units) it %s; order %s's trail is %d events in the log",
-		r.Records, stats.Ms(float64(r.Took.Milliseconds())), len(model.Orders), len(model.UnitsBySKU), model.Invoices, kit.Money(model.InvoicedCents, string(live.Currency)),
+	o.Verdict = fmt.Sprintf("events: %d events this run added to three topics, replayed in %s, built a read model no service has — the full history of %s, units sold per SKU and hour (%s), %s (%s) — checked against %d live facts (order statuses, invoicing's totals, inventory's reserved units) it %s; order %s's trail is %d events in the log",
+		r.Records, stats.Ms(float64(r.Took.Milliseconds())), kit.Counted(len(model.Orders), "order"), kit.Counted(len(model.UnitsBySKU), "cell"), kit.Counted(model.Invoices, "invoice"), kit.Money(model.InvoicedCents, string(live.Currency)),
 		chk.Agree+chk.Disagree+chk.NotInLog, verdict, kit.Short(order.ID), len(trail))
 	return o
 }
