@@ -75,7 +75,7 @@ func TestWaterfallEscapesControlCharacters(t *testing.T) {
 	if strings.ContainsAny(out, "\x1b\x07\u202e") {
 		t.Errorf("raw control characters printed:\n%q", out)
 	}
-	for _, want := range []string{`POST /orders\x1b[2J`, `bad\x1b]0;owned\a \u202egnp.exe`} {
+	for _, want := range []string{`POST /orders\x1b[2J`, `bad\x1b]0;owned\x07 \u202egnp.exe`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in:\n%s", want, out)
 		}
