@@ -165,6 +165,9 @@ func Load(service string, getenv func(string) string) (Config, error) {
 	if e := sagaError(c.Mode, c.Saga); e != "" {
 		errs = append(errs, e)
 	}
+	if c.Saga == topology.Orchestration && c.OrderPublish == PublishDirect {
+		errs = append(errs, "ORDER_PUBLISH=direct works with SAGA=choreography only (the dual-write lesson publishes OrderPlaced alone; the orchestrator's first command needs the outbox)")
+	}
 	switch c.TracePropagation {
 	case PropagationChild, PropagationLink, PropagationOff:
 	default:

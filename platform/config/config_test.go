@@ -58,7 +58,7 @@ func TestLoadDefaults(t *testing.T) {
 func TestLoadValues(t *testing.T) {
 	c, err := config.Load("order-svc", env(map[string]string{
 		"MODE":                     " events ",
-		"SAGA":                     "orchestration",
+		"SAGA":                     "choreography",
 		"HTTP_ADDR":                "127.0.0.1:8181",
 		"DB_PATH":                  "/tmp/x/order.db",
 		"KAFKA_BROKERS":            " b1:9092, ,b2:9093 ",
@@ -149,6 +149,7 @@ func TestLoadSingleProblems(t *testing.T) {
 		{"profiles without a port", map[string]string{"PPROF_ADDR": "127.0.0.1"}, "PPROF_ADDR"},
 		{"publish neither outbox nor direct", map[string]string{"ORDER_PUBLISH": "both"}, "ORDER_PUBLISH"},
 		{"saga neither style", map[string]string{"MODE": "events", "SAGA": "temporal"}, `SAGA="temporal": use choreography (the default) or orchestration`},
+		{"dual write orchestrated", map[string]string{"MODE": "events", "SAGA": "orchestration", "ORDER_PUBLISH": "direct"}, "ORDER_PUBLISH=direct works with SAGA=choreography only"},
 		{"saga style in sync mode", map[string]string{"SAGA": "orchestration"}, "SAGA=orchestration needs MODE=events"},
 		{"deadline without a unit", map[string]string{"ORDER_DEADLINE": "30"}, "ORDER_DEADLINE"},
 		{"deadline negative", map[string]string{"ORDER_DEADLINE": "-1s"}, "ORDER_DEADLINE"},
