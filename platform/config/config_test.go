@@ -83,7 +83,7 @@ func TestLoadValues(t *testing.T) {
 	}
 	want := config.Config{
 		Service: "order-svc", Mode: config.ModeEvents, HTTPAddr: "127.0.0.1:8181", DBPath: "/tmp/x/order.db",
-		Saga:         topology.Orchestration,
+		Saga:         topology.Choreography,
 		KafkaBrokers: []string{"b1:9092", "b2:9093"}, TopicPrefix: "run7-", ReplicationFactor: 3,
 		Partitions: 12, ConsumerBatchMax: 1, ConsumerBatchWait: 20 * time.Millisecond,
 		InventoryURL: "http://127.0.0.1:8182", InvoicingURL: "https://billing.example:8443",
