@@ -51,7 +51,9 @@ func newRig(t *testing.T) *rig {
 		w.ByType[typ] = events.CommandTopic(typ)
 	}
 	o := &orchestrate.Orchestrator{Now: now}
-	parent := func(ctx context.Context, _ []kafka.Header) (context.Context, []trace.SpanStartOption) { return ctx, nil }
+	parent := func(ctx context.Context, _ []kafka.Header) (context.Context, []trace.SpanStartOption) {
+		return ctx, nil
+	}
 	return &rig{t: t, st: st,
 		place:  &placing.Events{Store: st, Outbox: w, Saga: o.Start, Now: now},
 		cancel: &cancel.Events{Store: st, Outbox: w, Tracer: noop.NewTracerProvider().Tracer(""), Parent: parent, Saga: o.Cancelled, Now: now},
