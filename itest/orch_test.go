@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/segmentio/kafka-go"
+
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/kafkabus"
@@ -37,17 +39,36 @@ func orchStack(t *testing.T, extra map[string]map[string]string) *stack {
 			vars[k] = v
 		}
 	}
-	return startStack(t, stackOpts{mode: config.ModeEvents, env: env})
+	s := startStack(t, stackOpts{mode: config.ModeEvents, env: env})
+	// With env for order-svc, startStack waits for its liveness only; the
+	// saga needs its topics too.
+	s.waitHTTP(orders.Name, "/readyz")
+	s.waitTopics(orders.Name)
+	return s
 }
 
-// typesOn are the event types on topic, in offset order per partition.
+// typesOn are the event types on topic, sorted, each message once (the
+// relay publishes at least once: a retried batch may repeat one).
 func (s *stack) typesOn(topic string) []string {
 	s.t.Helper()
 	var out []string
-	for _, m := range readTopic(s.t, s.prefix+topic) {
+	for _, m := range distinct(readTopic(s.t, s.prefix+topic)) {
 		out = append(out, kafkabus.Header(m.Headers, kafkaconf.HeaderEventType))
 	}
 	slices.Sort(out)
+	return out
+}
+
+// distinct is msgs with each event id once.
+func distinct(msgs []kafka.Message) []kafka.Message {
+	seen := map[string]bool{}
+	var out []kafka.Message
+	for _, m := range msgs {
+		if id := kafkabus.Header(m.Headers, kafkaconf.HeaderEventID); !seen[id] {
+			seen[id] = true
+			out = append(out, m)
+		}
+	}
 	return out
 }
 

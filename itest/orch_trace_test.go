@@ -14,7 +14,9 @@ import (
 // TestOrchTraceLinksCommandAndReply: with TRACE_PROPAGATION=child one trace
 // holds the whole orchestrated order — 5 sends (OrderPlaced, ReserveStock,
 // StockReserved, IssueInvoice, InvoiceIssued) and 4 processes (nobody in
-// the saga consumes orders.v1) — and each reply's send span is the child of
+// the saga consumes orders.v1), counted once per message id and kind (the
+// relay may publish a message twice: at least once) — and each reply's send
+// span is the child of
 // the process span of the command it answers, the command whose id the
 // reply's reply_to names.
 func TestOrchTraceLinksCommandAndReply(t *testing.T) {
@@ -27,9 +29,13 @@ func TestOrchTraceLinksCommandAndReply(t *testing.T) {
 		t.Fatal(err)
 	}
 	var hops, inTrace []tracetest.SpanStub
-	eventually(t, 10*time.Second, "9 messaging spans", func() (bool, string) {
+	eventually(t, 10*time.Second, "9 distinct messaging spans", func() (bool, string) {
 		hops, inTrace = orderSpans(s.spans.GetSpans(), o.ID, tid)
-		return len(hops) == 9, describe(hops)
+		distinct := map[string]bool{}
+		for _, h := range hops {
+			distinct[h.SpanKind.String()+" "+attr(h, "messaging.message.id")] = true
+		}
+		return len(distinct) == 9, describe(hops)
 	})
 	byID := map[trace.SpanID]tracetest.SpanStub{}
 	for _, sp := range inTrace {
@@ -43,7 +49,7 @@ func TestOrchTraceLinksCommandAndReply(t *testing.T) {
 		}
 		replyTo[env.ID] = env.ReplyTo
 	}
-	replies := 0
+	replies := map[string]bool{}
 	for _, h := range hops {
 		if h.SpanContext.TraceID() != tid {
 			t.Fatalf("hop outside the order's trace:%s", describe([]tracetest.SpanStub{h}))
@@ -51,7 +57,7 @@ func TestOrchTraceLinksCommandAndReply(t *testing.T) {
 		if h.SpanKind != trace.SpanKindProducer || !strings.HasSuffix(attr(h, "messaging.destination.name"), events.TopicSagaReplies) {
 			continue
 		}
-		replies++
+		replies[attr(h, "messaging.message.id")] = true
 		parent, ok := byID[h.Parent.SpanID()]
 		if !ok || parent.SpanKind != trace.SpanKindConsumer {
 			t.Fatalf("reply %s: its parent is no process span in the trace:%s", attr(h, "orderflow.event_type"), describe([]tracetest.SpanStub{h}))
@@ -60,7 +66,7 @@ func TestOrchTraceLinksCommandAndReply(t *testing.T) {
 			t.Fatalf("reply %s: processed in command %s's span, but its reply_to is %q", attr(h, "orderflow.event_type"), cmd, replyTo[attr(h, "messaging.message.id")])
 		}
 	}
-	if replies != 2 {
-		t.Fatalf("%d reply sends, want 2:%s", replies, describe(hops))
+	if len(replies) != 2 {
+		t.Fatalf("%d replies sent, want 2:%s", len(replies), describe(hops))
 	}
 }
