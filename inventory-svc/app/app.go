@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
+	"github.com/orderflow/platform/outbox"
 	"github.com/orderflow/platform/service"
 	"github.com/orderflow/platform/topology"
 
@@ -49,10 +51,9 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	case config.ModeSync:
 	case config.ModeEvents:
 		m := kit.Messaging(st.DB, st.Read)
-		answers := m.Outbox()
-		h := &listen.Handler{Now: now}
-		m.Consume(st.DB, h.Routes(), answers)
-		movements = answers
+		onInventory := m.OutboxTo(events.TopicInventory)
+		consumeSaga(m, st, &listen.Handler{Now: now}, cfg.Saga, onInventory)
+		movements = onInventory
 		ready = append(ready, m.ReadyChecks()...)
 		a.Messaging = m
 	default:
@@ -65,4 +66,16 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		return nil, fmt.Errorf("routes: %w", err)
 	}
 	return a, nil
+}
+
+// consumeSaga picks the saga style's handlers, the one place that does: in
+// choreography the order events (answers on inventory.v1, with the
+// movements), in orchestration the commands (replies on the orchestrator's
+// reply channel).
+func consumeSaga(m *service.Messaging, st *store.Store, h *listen.Handler, style topology.Style, choreographyAnswers *outbox.Writer) {
+	if style == topology.Orchestration {
+		m.Consume(st.DB, h.CommandRoutes(), m.OutboxTo(events.TopicSagaReplies))
+		return
+	}
+	m.Consume(st.DB, h.Routes(), choreographyAnswers)
 }

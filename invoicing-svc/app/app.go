@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/service"
 	"github.com/orderflow/platform/topology"
@@ -47,8 +48,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	case config.ModeSync:
 	case config.ModeEvents:
 		m := kit.Messaging(st.DB, st.Read)
-		h := &listen.Handler{Now: now, Ledger: ledger}
-		m.Consume(st.DB, h.Routes(), m.Outbox())
+		consumeSaga(m, st, &listen.Handler{Now: now, Ledger: ledger}, cfg.Saga)
 		ready = append(ready, m.ReadyChecks()...)
 		a.Messaging = m
 	default:
@@ -61,4 +61,15 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		return nil, fmt.Errorf("routes: %w", err)
 	}
 	return a, nil
+}
+
+// consumeSaga picks the saga style's handlers, the one place that does: in
+// choreography StockReserved and OrderCancelled (answers on invoicing.v1),
+// in orchestration the commands (replies on the orchestrator's reply channel).
+func consumeSaga(m *service.Messaging, st *store.Store, h *listen.Handler, style topology.Style) {
+	if style == topology.Orchestration {
+		m.Consume(st.DB, h.CommandRoutes(), m.OutboxTo(events.TopicSagaReplies))
+		return
+	}
+	m.Consume(st.DB, h.Routes(), m.OutboxTo(events.TopicInvoicing))
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/orderflow/order-svc/internal/cancel"
 	"github.com/orderflow/order-svc/internal/downstream"
 	"github.com/orderflow/order-svc/internal/httpapi"
-	"github.com/orderflow/order-svc/internal/listen"
 	"github.com/orderflow/order-svc/internal/order"
 	"github.com/orderflow/order-svc/internal/placing"
 	"github.com/orderflow/order-svc/internal/store"
@@ -64,16 +63,16 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		ready = append(ready, httpserver.Check{Name: topology.InventorySvc, Check: inv.Ping}, httpserver.Check{Name: topology.InvoicingSvc, Check: bill.Ping})
 	case config.ModeEvents:
 		m := kit.Messaging(st.DB, st.Read)
-		h := &listen.Handler{Now: now}
-		m.Consume(st.DB, h.Routes(), m.Outbox()) // OrderCancelled for an order it never had
-		ce := &cancel.Events{Store: st, Outbox: m.Outbox(), Tracer: kit.Tracer, Parent: kit.Propagation.ConsumerStart, Now: now}
+		sg := sagaFor(cfg.Saga, m, now)
+		m.Consume(st.DB, sg.routes, sg.out)
+		ce := &cancel.Events{Store: st, Outbox: sg.out, Tracer: kit.Tracer, Parent: kit.Propagation.ConsumerStart, Saga: sg.cancelled, Now: now}
 		canceller = ce
 		if d := cfg.OrderDeadline; d > 0 {
 			sw := &cancel.Sweeper{Events: ce, Deadline: d, Logger: kit.Logger}
 			a.Parts = append(a.Parts, sw.Run)
 		}
 		kit.Knobs["ORDER_DEADLINE"] = deadlineKnob(cfg.OrderDeadline)
-		ev := &placing.Events{Store: st, Outbox: m.Outbox(), AfterCommit: crash, Now: now}
+		ev := &placing.Events{Store: st, Outbox: sg.out, AfterCommit: crash, Saga: sg.start, Now: now}
 		if cfg.OrderPublish == config.PublishDirect {
 			ev.Direct = &placing.DirectPublish{Publisher: m.Publisher, Topic: ev.Outbox.Topic}
 			kit.Logger.WarnContext(ctx, "ORDER_PUBLISH=direct is on: OrderPlaced is published straight after the commit, without the outbox; "+

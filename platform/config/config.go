@@ -60,6 +60,7 @@ type Var struct {
 // listed so a workshop user finds them here.
 var Vars = []Var{
 	{"MODE", "sync", "all", "`sync` (REST calls between services) or `events` (Kafka topics)."},
+	{"SAGA", "choreography", "all (events)", "How the events stack runs the order saga: `choreography` (each service reacts to the others' events) or `orchestration` (order-svc sends commands on `inventory.commands.v1` and `invoicing.commands.v1` and follows the replies on `order-saga.replies.v1`; see docs/architecture.md, \"Choreography and orchestration side by side\"). Every service of a stack must have the same value. With `MODE=sync` only the default is accepted."},
 	{"HTTP_ADDR", httpAddrDoc(), "all", "Address the HTTP API listens on (the default port depends on the service)."},
 	{"DB_PATH", "<service>.db", "all", "SQLite database file of the service (WAL mode). Each service owns its own."},
 	{"KAFKA_BROKERS", "127.0.0.1:9092", "all (events)", "Comma-separated bootstrap brokers."},
@@ -95,8 +96,10 @@ const MinOrderDeadline = 100 * time.Millisecond
 
 // Config is what a service needs to wire itself.
 type Config struct {
-	Service           string
-	Mode              Mode
+	Service string
+	Mode    Mode
+	// Saga is the events stack's saga style (SAGA).
+	Saga              topology.Style
 	HTTPAddr          string
 	DBPath            string
 	KafkaBrokers      []string
@@ -143,6 +146,7 @@ func Load(service string, getenv func(string) string) (Config, error) {
 	c := Config{
 		Service:          service,
 		Mode:             Mode(get("MODE", string(ModeSync))),
+		Saga:             topology.Style(get("SAGA", string(topology.Choreography))),
 		HTTPAddr:         get("HTTP_ADDR", defaultHTTPAddr(service)),
 		DBPath:           get("DB_PATH", service+".db"),
 		TopicPrefix:      get("KAFKA_TOPIC_PREFIX", ""),
@@ -163,6 +167,12 @@ func Load(service string, getenv func(string) string) (Config, error) {
 	case ModeSync, ModeEvents:
 	default:
 		errs = append(errs, fmt.Sprintf("MODE=%q: use sync or events", c.Mode))
+	}
+	if e := sagaError(c.Mode, c.Saga); e != "" {
+		errs = append(errs, e)
+	}
+	if c.Saga == topology.Orchestration && c.OrderPublish == PublishDirect {
+		errs = append(errs, "ORDER_PUBLISH=direct works with SAGA=choreography only (the dual-write lesson publishes OrderPlaced alone; the orchestrator's first command needs the outbox)")
 	}
 	switch c.TracePropagation {
 	case PropagationChild, PropagationLink, PropagationOff:
@@ -230,6 +240,17 @@ func Load(service string, getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
+// sagaError says what is wrong with SAGA in mode, "" when nothing.
+func sagaError(mode Mode, saga topology.Style) string {
+	switch {
+	case saga != topology.Choreography && saga != topology.Orchestration:
+		return fmt.Sprintf("SAGA=%q: use choreography (the default) or orchestration", saga)
+	case mode == ModeSync && saga != topology.Choreography:
+		return fmt.Sprintf("SAGA=%s needs MODE=events: a sync stack has no saga style (unset SAGA or set MODE=events)", saga)
+	}
+	return ""
+}
+
 // wholeNumber reads a variable that must be an integer ≥ 0.
 func wholeNumber(get func(name, def string) string, name, def string, errs *[]string) int {
 	v := get(name, def)
@@ -291,6 +312,15 @@ func positiveInt(v, name string, errs *[]string) int {
 
 // Topic returns the full name of a topic for this configuration.
 func (c Config) Topic(name string) string { return c.TopicPrefix + name }
+
+// Place is the service's entry in the topology of its saga style; a Config
+// built without Load (tests) has none: choreography, SAGA's default.
+func (c Config) Place() (topology.Service, error) {
+	if c.Saga == "" {
+		return topology.OfStyle(topology.Choreography, c.Service)
+	}
+	return topology.OfStyle(c.Saga, c.Service)
+}
 
 // ConsumerGroup is the service's group by the topology's rule.
 func (c Config) ConsumerGroup() string {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 )
 
 func env(m map[string]string) func(string) string {
@@ -22,6 +23,7 @@ func TestLoadDefaults(t *testing.T) {
 	want := config.Config{
 		Service:            "inventory-svc",
 		Mode:               config.ModeSync,
+		Saga:               topology.Choreography,
 		HTTPAddr:           "127.0.0.1:8082",
 		DBPath:             "inventory-svc.db",
 		KafkaBrokers:       []string{"127.0.0.1:9092"},
@@ -57,6 +59,7 @@ func TestLoadDefaults(t *testing.T) {
 func TestLoadValues(t *testing.T) {
 	c, err := config.Load("order-svc", env(map[string]string{
 		"MODE":                     " events ",
+		"SAGA":                     "choreography",
 		"HTTP_ADDR":                "127.0.0.1:8181",
 		"DB_PATH":                  "/tmp/x/order.db",
 		"KAFKA_BROKERS":            " b1:9092, ,b2:9093 ",
@@ -83,6 +86,7 @@ func TestLoadValues(t *testing.T) {
 	}
 	want := config.Config{
 		Service: "order-svc", Mode: config.ModeEvents, HTTPAddr: "127.0.0.1:8181", DBPath: "/tmp/x/order.db",
+		Saga:         topology.Choreography,
 		KafkaBrokers: []string{"b1:9092", "b2:9093"}, TopicPrefix: "run7-", ReplicationFactor: 3,
 		Partitions: 12, ConsumerBatchMax: 1, ConsumerBatchWait: 20 * time.Millisecond,
 		InventoryURL: "http://127.0.0.1:8182", InvoicingURL: "https://billing.example:8443",
@@ -151,6 +155,9 @@ func TestLoadSingleProblems(t *testing.T) {
 		{"profiles on the network", map[string]string{"PPROF_ADDR": "0.0.0.0:6061"}, "PPROF_ADDR"},
 		{"profiles without a port", map[string]string{"PPROF_ADDR": "127.0.0.1"}, "PPROF_ADDR"},
 		{"publish neither outbox nor direct", map[string]string{"ORDER_PUBLISH": "both"}, "ORDER_PUBLISH"},
+		{"saga neither style", map[string]string{"MODE": "events", "SAGA": "temporal"}, `SAGA="temporal": use choreography (the default) or orchestration`},
+		{"dual write orchestrated", map[string]string{"MODE": "events", "SAGA": "orchestration", "ORDER_PUBLISH": "direct"}, "ORDER_PUBLISH=direct works with SAGA=choreography only"},
+		{"saga style in sync mode", map[string]string{"SAGA": "orchestration"}, "SAGA=orchestration needs MODE=events"},
 		{"deadline without a unit", map[string]string{"ORDER_DEADLINE": "30"}, "ORDER_DEADLINE"},
 		{"deadline negative", map[string]string{"ORDER_DEADLINE": "-1s"}, "ORDER_DEADLINE"},
 		{"deadline below the shortest", map[string]string{"ORDER_DEADLINE": "50ms"}, "ORDER_DEADLINE"},
@@ -165,6 +172,9 @@ func TestLoadSingleProblems(t *testing.T) {
 				t.Fatalf("Load = %v, want an error about %s", err, tt.want)
 			}
 		})
+	}
+	if c, err := config.Load("order-svc", env(map[string]string{"MODE": "events", "SAGA": "orchestration"})); err != nil || c.Saga != topology.Orchestration {
+		t.Fatalf("events mode, SAGA=orchestration: %+v, %v", c.Saga, err)
 	}
 	// Sync mode does not need a broker.
 	if _, err := config.Load("order-svc", env(map[string]string{"KAFKA_BROKERS": ","})); err != nil {

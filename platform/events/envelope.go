@@ -19,13 +19,16 @@ const SchemaVersion = 1
 // in exactly one member, which is also the message key: OrderID for the
 // order flow's events, SKU for stock movements (which belong to no order).
 type Envelope struct {
-	ID            string          `json:"id"`
-	Type          string          `json:"type"`
-	SchemaVersion int             `json:"schema_version"`
-	OccurredAt    time.Time       `json:"occurred_at"`
-	OrderID       string          `json:"order_id,omitempty"`
-	SKU           string          `json:"sku,omitempty"`
-	Payload       json.RawMessage `json:"payload"`
+	ID            string    `json:"id"`
+	Type          string    `json:"type"`
+	SchemaVersion int       `json:"schema_version"`
+	OccurredAt    time.Time `json:"occurred_at"`
+	OrderID       string    `json:"order_id,omitempty"`
+	SKU           string    `json:"sku,omitempty"`
+	// ReplyTo is set on a reply of the orchestrated saga: the id of the
+	// command it answers (empty on every other event).
+	ReplyTo string          `json:"reply_to,omitempty"`
+	Payload json.RawMessage `json:"payload"`
 }
 
 // Key is the message key: the member that names the subject of e's type.
@@ -91,6 +94,9 @@ func Decode(b []byte) (Envelope, Payload, error) {
 	}
 	if e.OccurredAt.IsZero() {
 		return e, nil, fmt.Errorf("%w: occurred_at is missing", ErrInvalid)
+	}
+	if _, err := uuid.Parse(e.ReplyTo); e.ReplyTo != "" && err != nil {
+		return e, nil, fmt.Errorf("%w: reply_to %q is not a UUID", ErrInvalid, e.ReplyTo)
 	}
 	typ, ok := registry[e.Type]
 	if !ok {

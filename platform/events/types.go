@@ -172,6 +172,11 @@ var registry = map[string]eventType{
 	TypePaymentDeclined: {func() Payload { return &PaymentDeclined{} }, keyOrderID},
 	TypeStockReleased:   {func() Payload { return &StockReleased{} }, keyOrderID},
 	TypeInvoiceVoided:   {func() Payload { return &InvoiceVoided{} }, keyOrderID},
+
+	TypeReserveStock: {func() Payload { return &ReserveStock{} }, keyOrderID},
+	TypeReleaseStock: {func() Payload { return &ReleaseStock{} }, keyOrderID},
+	TypeIssueInvoice: {func() Payload { return &IssueInvoice{} }, keyOrderID},
+	TypeVoidInvoice:  {func() Payload { return &VoidInvoice{} }, keyOrderID},
 }
 
 // Types lists every event type Decode accepts, sorted (the contract test

@@ -15,14 +15,21 @@ import (
 // topic, the trace propagator and the relay, so the handler stays unaware of
 // Kafka. Sync mode, where nobody consumes the events, wires none.
 type Writer struct {
-	Topic      string
+	Topic string
+	// ByType, when set, sends the event types it names to their own topic
+	// instead (the orchestrator's commands, one topic per participant).
+	ByType     map[string]string
 	Propagator propagation.TextMapPropagator
 	Relay      interface{ Notify() }
 }
 
 // Add stores env for w.Topic in tx.
 func (w *Writer) Add(ctx context.Context, tx *sql.Tx, env events.Envelope) error {
-	return Add(ctx, tx, w.Propagator, w.Topic, env)
+	topic := w.Topic
+	if t, ok := w.ByType[env.Type]; ok {
+		topic = t
+	}
+	return Add(ctx, tx, w.Propagator, topic, env)
 }
 
 // Notify wakes the relay; call it only after the commit that wrote the rows,

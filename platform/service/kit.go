@@ -101,12 +101,13 @@ func (k *Kit) HTTP(schema any, ready ...httpserver.Check) *echo.Echo {
 	return e
 }
 
-// knobs are Knobs plus, in events mode, what bounds consumption: a
+// knobs are Knobs plus, in events mode, the saga style and what bounds consumption: a
 // partition is worked by one worker at a time, in batches of at most
 // CONSUMER_BATCH_MAX events gathered for at most CONSUMER_BATCH_WAIT.
 func (k *Kit) knobs() map[string]any {
 	out := maps.Clone(k.Knobs)
 	if m := k.messaging; m != nil {
+		out["SAGA"] = string(k.Config.Saga)
 		out["KAFKA_PARTITIONS"] = k.Config.Partitions
 		out["CONSUMER_BATCH_MAX"] = k.Config.ConsumerBatchMax
 		out["CONSUMER_BATCH_WAIT"] = k.Config.ConsumerBatchWait.String()

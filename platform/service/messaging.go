@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -80,16 +82,29 @@ func (k *Kit) Messaging(db, read *sql.DB) *Messaging {
 	return m
 }
 
-// Outbox is the writer for events the service publishes on topic: rows
-// carry the trace context and wake this service's relay.
-func (m *Messaging) Outbox() *outbox.Writer {
-	topic := m.kit.Config.Topic(m.kit.place().Produces[0])
-	return &outbox.Writer{Topic: topic, Propagator: m.kit.Tracing.Propagator, Relay: m.Relay}
+// Outbox is the writer for events the service publishes on the first topic
+// it produces to: rows carry the trace context and wake this service's relay.
+func (m *Messaging) Outbox() *outbox.Writer { return m.OutboxTo(m.kit.place().Produces[0]) }
+
+// OutboxTo is the writer for events the service publishes on topic (named
+// without the prefix); a topic the topology does not let it produce to is a
+// programming error.
+func (m *Messaging) OutboxTo(topic string) *outbox.Writer {
+	if !slices.Contains(m.kit.place().Produces, topic) {
+		panic(fmt.Sprintf("%s (SAGA=%s) does not produce to %s (platform/topology)", m.kit.Config.Service, m.kit.Config.Saga, topic))
+	}
+	return &outbox.Writer{Topic: m.kit.Config.Topic(topic), Propagator: m.kit.Tracing.Propagator, Relay: m.Relay}
 }
 
-// place is the service's entry in the topology. A service missing from it is
-// a programming error caught by every test that wires it.
-func (k *Kit) place() topology.Service { return topology.MustOf(k.Config.Service) }
+// place is the service's entry in the topology of its saga style. A service
+// missing from it is a programming error caught by every test that wires it.
+func (k *Kit) place() topology.Service {
+	s, err := k.Config.Place()
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
 
 // Consume adds a consumer of the topics the topology says the service
 // consumes, in the service's group, that applies

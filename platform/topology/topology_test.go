@@ -1,6 +1,7 @@
 package topology_test
 
 import (
+	"fmt"
 	"maps"
 	"os"
 	"slices"
@@ -38,8 +39,10 @@ type asyncAPI struct {
 
 // TestAsyncAPIAgreesWithTheTable reads every operation of docs/asyncapi.yaml
 // (its service tag, send or receive, its channel's address, its group) and
-// requires exactly the table's consumes, produces and group names; dead
-// letters must go to the DLQ of a consumed topic.
+// requires, for each saga style, exactly the table's consumes, produces and
+// group names; dead letters must go to the DLQ of a consumed topic. An
+// operation belongs to the styles its tags name ("choreography",
+// "orchestration"); one naming neither belongs to choreography.
 func TestAsyncAPIAgreesWithTheTable(t *testing.T) {
 	b, err := os.ReadFile("../../docs/asyncapi.yaml")
 	if err != nil {
@@ -49,43 +52,94 @@ func TestAsyncAPIAgreesWithTheTable(t *testing.T) {
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		t.Fatalf("docs/asyncapi.yaml: %v", err)
 	}
+	for _, style := range topology.Styles {
+		t.Run(string(style), func(t *testing.T) {
+			want, err := topology.ServicesFor(style)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range compareDoc(doc, style, want) {
+				t.Error(e)
+			}
+		})
+	}
+}
+
+// TestAsyncAPICheckFails shows the check failing: the orchestration table
+// against the document read as choreography disagrees.
+func TestAsyncAPICheckFails(t *testing.T) {
+	b, err := os.ReadFile("../../docs/asyncapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc asyncAPI
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	orch, _ := topology.ServicesFor(topology.Orchestration)
+	if errs := compareDoc(doc, topology.Choreography, orch); len(errs) == 0 {
+		t.Error("the choreography operations agree with the orchestration table: the check cannot fail")
+	}
+}
+
+// styleOf lists the styles an operation's tags name (choreography when none).
+func stylesOf(tags []string) []topology.Style {
+	var out []topology.Style
+	for _, s := range topology.Styles {
+		if slices.Contains(tags, string(s)) {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		out = []topology.Style{topology.Choreography}
+	}
+	return out
+}
+
+// compareDoc returns every disagreement between doc's operations of style and table.
+func compareDoc(doc asyncAPI, style topology.Style, table []topology.Service) []string {
+	var errs []string
 	type sets struct{ consumes, produces, dlq map[string]bool }
 	got := map[string]*sets{}
 	for name, op := range doc.Operations {
 		if len(op.Tags) == 0 {
-			t.Fatalf("operation %s has no service tag", name)
+			errs = append(errs, fmt.Sprintf("operation %s has no service tag", name))
+			continue
 		}
-		svc := op.Tags[0].Name
+		var tags []string
+		for _, tag := range op.Tags {
+			tags = append(tags, tag.Name)
+		}
+		if !slices.Contains(stylesOf(tags), style) {
+			continue
+		}
+		svc := tags[0]
 		if got[svc] == nil {
 			got[svc] = &sets{map[string]bool{}, map[string]bool{}, map[string]bool{}}
 		}
 		ch, ok := doc.Channels[strings.TrimPrefix(op.Channel.Ref, "#/channels/")]
 		if !ok || ch.Address == "" {
-			t.Fatalf("operation %s: channel %q has no address", name, op.Channel.Ref)
+			errs = append(errs, fmt.Sprintf("operation %s: channel %q has no address", name, op.Channel.Ref))
+			continue
 		}
-		isDLQ := slices.ContainsFunc(op.Tags, func(tag struct {
-			Name string `yaml:"name"`
-		}) bool {
-			return tag.Name == "dlq"
-		})
 		switch {
 		case op.Action == "receive":
 			got[svc].consumes[ch.Address] = true
 			if want := topology.Group("", svc, string(config.ModeEvents)); op.Bindings.Kafka.GroupID.Const != want {
-				t.Errorf("operation %s: group %q, the table's rule gives %q", name, op.Bindings.Kafka.GroupID.Const, want)
+				errs = append(errs, fmt.Sprintf("operation %s: group %q, the table's rule gives %q", name, op.Bindings.Kafka.GroupID.Const, want))
 			}
-		case op.Action == "send" && isDLQ:
+		case op.Action == "send" && slices.Contains(tags, "dlq"):
 			got[svc].dlq[ch.Address] = true
 		case op.Action == "send":
 			got[svc].produces[ch.Address] = true
 		default:
-			t.Errorf("operation %s: action %q", name, op.Action)
+			errs = append(errs, fmt.Sprintf("operation %s: action %q", name, op.Action))
 		}
 	}
-	for _, s := range topology.Services {
+	for _, s := range table {
 		g := got[s.Name]
 		if g == nil {
-			t.Errorf("docs/asyncapi.yaml has no operation of %s", s.Name)
+			errs = append(errs, fmt.Sprintf("docs/asyncapi.yaml has no operation of %s", s.Name))
 			continue
 		}
 		var dlqs []string
@@ -98,14 +152,15 @@ func TestAsyncAPIAgreesWithTheTable(t *testing.T) {
 			"dead-letters to": {slices.Sorted(maps.Keys(g.dlq)), slices.Sorted(slices.Values(dlqs))},
 		} {
 			if !slices.Equal(pair[0], pair[1]) {
-				t.Errorf("%s %s %v in docs/asyncapi.yaml, %v in the topology table", s.Name, what, pair[0], pair[1])
+				errs = append(errs, fmt.Sprintf("%s %s %v in docs/asyncapi.yaml, %v in the topology table", s.Name, what, pair[0], pair[1]))
 			}
 		}
 		delete(got, s.Name)
 	}
 	for svc := range got {
-		t.Errorf("docs/asyncapi.yaml has operations of %s, which the topology table does not know", svc)
+		errs = append(errs, fmt.Sprintf("docs/asyncapi.yaml has operations of %s, which the topology table does not know", svc))
 	}
+	return errs
 }
 
 func TestTable(t *testing.T) {
@@ -132,10 +187,25 @@ func TestTable(t *testing.T) {
 // Services, and nothing is consumed that no service produces (such a consumer
 // would wait forever).
 func TestShape(t *testing.T) {
+	for _, style := range topology.Styles {
+		t.Run(string(style), func(t *testing.T) {
+			all, err := topology.ServicesFor(style)
+			if err != nil {
+				t.Fatal(err)
+			}
+			testShape(t, all)
+		})
+	}
+	if _, err := topology.ServicesFor("saga"); err == nil {
+		t.Error(`ServicesFor("saga"): no error`)
+	}
+}
+
+func testShape(t *testing.T, services []topology.Service) {
 	names := map[string]bool{}
 	offsets := map[int]string{}
 	produced := map[string]string{}
-	for _, s := range topology.Services {
+	for _, s := range services {
 		if names[s.Name] {
 			t.Errorf("service %s appears twice", s.Name)
 		}
@@ -151,15 +221,15 @@ func TestShape(t *testing.T) {
 			produced[topic] = s.Name
 		}
 	}
-	for _, s := range topology.Services {
+	for _, s := range services {
 		for _, topic := range s.Consumes {
 			if _, ok := produced[topic]; !ok {
 				t.Errorf("%s consumes %s, which no service produces", s.Name, topic)
 			}
 		}
 	}
-	want := make([]string, 0, len(topology.Services))
-	for _, s := range topology.Services {
+	want := make([]string, 0, len(services))
+	for _, s := range services {
 		want = append(want, s.Name)
 	}
 	if got := topology.Names(); !slices.Equal(got, want) {
@@ -170,5 +240,31 @@ func TestShape(t *testing.T) {
 	}
 	if p := topology.MustOf(topology.OrderSvc).Port(topology.DefaultPortBase); p != 8081 {
 		t.Errorf("order-svc's sync port = %d, want 8081", p)
+	}
+}
+
+// TestOrchestrationTable: the participants consume only their commands and
+// reply on the one reply channel, which only the orchestrator consumes.
+func TestOrchestrationTable(t *testing.T) {
+	got, err := topology.AllTopicsFor(topology.Orchestration)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"orders.v1", "inventory.commands.v1", "invoicing.commands.v1", "order-saga.replies.v1", "inventory.v1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("AllTopicsFor(orchestration) = %v, want %v", got, want)
+	}
+	for name, consumes := range map[string][]string{
+		topology.OrderSvc:     {"order-saga.replies.v1"},
+		topology.InventorySvc: {"inventory.commands.v1"},
+		topology.InvoicingSvc: {"invoicing.commands.v1"},
+	} {
+		s, err := topology.OfStyle(topology.Orchestration, name)
+		if err != nil || !slices.Equal(s.Consumes, consumes) || s.PortOffset != topology.MustOf(name).PortOffset {
+			t.Errorf("%s in orchestration: %+v, %v; want consumes %v and choreography's port", name, s, err, consumes)
+		}
+	}
+	if ch, _ := topology.AllTopicsFor(topology.Choreography); !slices.Equal(ch, topology.AllTopics()) {
+		t.Errorf("AllTopicsFor(choreography) = %v, AllTopics = %v", ch, topology.AllTopics())
 	}
 }

@@ -51,38 +51,44 @@ func (h *Handler) placed(ctx context.Context, tx *sql.Tx, _ events.Envelope, pay
 	if !ok {
 		return nil, nil
 	}
-	_, act, err := decide(ctx, tx, placed.OrderID, stock.MsgOrderPlaced)
+	now := h.Now()
+	answer, err := h.reserve(ctx, tx, placed.OrderID, placed.CustomerID, placed.Items, now)
+	if err != nil || answer == nil {
+		return nil, err
+	}
+	return emit(placed.OrderID, now, answer)
+}
+
+// reserve carries out an OrderPlaced (choreography) or a ReserveStock
+// (orchestration) and returns the answer, nil when there is none.
+func (h *Handler) reserve(ctx context.Context, tx *sql.Tx, orderID, customerID string, items []events.Line, now time.Time) (events.Payload, error) {
+	_, act, err := decide(ctx, tx, orderID, stock.MsgOrderPlaced)
 	if err != nil {
 		return nil, err
 	}
-	now := h.Now()
-	var answer events.Payload
 	switch act {
 	case stock.Nothing:
 		return nil, nil
 	case stock.RejectCancelled:
-		if _, err := store.Reject(ctx, tx, placed.OrderID, placed.Items, stock.ReasonCancelled, now); err != nil {
+		if _, err := store.Reject(ctx, tx, orderID, items, stock.ReasonCancelled, now); err != nil {
 			return nil, err
 		}
-		answer = events.StockRejected{OrderID: placed.OrderID, Reason: stock.ReasonCancelled}
+		return events.StockRejected{OrderID: orderID, Reason: stock.ReasonCancelled}, nil
 	case stock.Reserve:
-		res, _, err := store.Reserve(ctx, tx, placed.OrderID, placed.Items, now)
+		res, _, err := store.Reserve(ctx, tx, orderID, items, now)
 		var short *stock.InsufficientError
 		switch {
 		case errors.As(err, &short):
-			if _, err := store.Reject(ctx, tx, placed.OrderID, placed.Items, short.Error(), now); err != nil {
+			if _, err := store.Reject(ctx, tx, orderID, items, short.Error(), now); err != nil {
 				return nil, err
 			}
-			answer = events.StockRejected{OrderID: placed.OrderID, Reason: short.Error(), SKU: short.SKU}
+			return events.StockRejected{OrderID: orderID, Reason: short.Error(), SKU: short.SKU}, nil
 		case err != nil:
 			return nil, err
-		default:
-			answer = events.StockReserved{OrderID: placed.OrderID, ReservationID: res.ID, CustomerID: placed.CustomerID, Items: placed.Items}
 		}
-	default:
-		return nil, unexpected(act, stock.MsgOrderPlaced)
+		return events.StockReserved{OrderID: orderID, ReservationID: res.ID, CustomerID: customerID, Items: items}, nil
 	}
-	return emit(placed.OrderID, now, answer)
+	return nil, unexpected(act, stock.MsgOrderPlaced)
 }
 
 func emit(orderID string, now time.Time, answer events.Payload) ([]events.Envelope, error) {

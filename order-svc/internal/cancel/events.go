@@ -32,7 +32,11 @@ type Events struct {
 	// compensations, which follow OrderCancelled's trace context, are part of
 	// the order's trace in child mode.
 	Parent consume.SpanParent
-	Now    func() time.Time
+	// Saga, when set (SAGA=orchestration), moves the order's saga in the
+	// cancel's transaction and returns the compensating commands to send
+	// beside OrderCancelled (which is then a fact for late readers only).
+	Saga func(ctx context.Context, tx *sql.Tx, o order.Order) ([]events.Envelope, error)
+	Now  func() time.Time
 }
 
 var _ Canceller = (*Events)(nil)
@@ -78,13 +82,31 @@ func (e *Events) one(ctx context.Context, id, reason string) (order.Order, bool,
 		if err != nil {
 			return err
 		}
-		return e.Outbox.Add(wctx, tx, env)
+		return e.emit(wctx, tx, o, env)
 	})
 	span.SetAttributes(attribute.String("orderflow.order_status", string(o.Status)), attribute.Bool("orderflow.cancelled_now", changed))
 	if err != nil && !errors.Is(err, order.ErrFinal) {
 		span.SetStatus(codes.Error, err.Error())
 	}
 	return o, changed, err
+}
+
+// emit writes OrderCancelled and, orchestrated, the saga's commands.
+func (e *Events) emit(ctx context.Context, tx *sql.Tx, o order.Order, cancelled events.Envelope) error {
+	out := []events.Envelope{cancelled}
+	if e.Saga != nil {
+		cmds, err := e.Saga(ctx, tx, o)
+		if err != nil {
+			return fmt.Errorf("order %s: move the saga: %w", o.ID, err)
+		}
+		out = append(out, cmds...)
+	}
+	for _, env := range out {
+		if err := e.Outbox.Add(ctx, tx, env); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // startSpan starts "cancel order" where Parent puts it for the order's

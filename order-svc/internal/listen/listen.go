@@ -49,19 +49,10 @@ func (h *Handler) apply(ctx context.Context, tx *sql.Tx, env events.Envelope, pa
 	if err != nil {
 		return nil, err
 	}
-	switch p := payload.(type) {
-	case *events.StockReserved:
-		err = o.MarkReserved(p.ReservationID, now)
-	case *events.StockRejected:
-		err = o.MarkRejected(p.Reason, now)
-	case *events.InvoiceIssued:
-		err = o.MarkInvoiced(p.InvoiceID, p.TotalCents, now)
-	case *events.PaymentDeclined:
-		err = o.MarkDeclined(now)
-	case *events.StockReleased:
-		err = o.MarkReleased(p.Reason, p.Detail, now)
-	case *events.InvoiceVoided:
-		err = o.MarkVoided(now)
+	switch payload.(type) {
+	case *events.StockReserved, *events.StockRejected, *events.InvoiceIssued,
+		*events.PaymentDeclined, *events.StockReleased, *events.InvoiceVoided:
+		err = o.ApplyReply(payload, now)
 	default:
 		return nil, nil
 	}

@@ -111,3 +111,24 @@ func NewUnknown(id, customerID string, items []Line, at time.Time) Order {
 func (o Order) CancelledEvent() events.OrderCancelled {
 	return events.OrderCancelled{OrderID: o.ID, CustomerID: o.CustomerID, Reason: o.Reason, CancelledAt: o.CancelledAt}
 }
+
+// ApplyReply moves the order as a step's event or reply says (both saga
+// styles carry the same payloads). A payload that is no step of the order's
+// changes nothing.
+func (o *Order) ApplyReply(p events.Payload, at time.Time) error {
+	switch p := p.(type) {
+	case *events.StockReserved:
+		return o.MarkReserved(p.ReservationID, at)
+	case *events.StockRejected:
+		return o.MarkRejected(p.Reason, at)
+	case *events.InvoiceIssued:
+		return o.MarkInvoiced(p.InvoiceID, p.TotalCents, at)
+	case *events.PaymentDeclined:
+		return o.MarkDeclined(at)
+	case *events.StockReleased:
+		return o.MarkReleased(p.Reason, p.Detail, at)
+	case *events.InvoiceVoided:
+		return o.MarkVoided(at)
+	}
+	return nil
+}

@@ -32,7 +32,11 @@ type Events struct {
 	// before its event leaves the process (faults.Injector.AfterCommit: the
 	// crash_after_commit fault).
 	AfterCommit func(ctx context.Context, what string)
-	Now         func() time.Time
+	// Saga, when set (SAGA=orchestration), starts the order's saga in the
+	// order's transaction and returns its first command, written to the
+	// outbox after OrderPlaced.
+	Saga func(ctx context.Context, tx *sql.Tx, o order.Order) ([]events.Envelope, error)
+	Now  func() time.Time
 }
 
 // DirectPublish is where the dual write publishes OrderPlaced.
@@ -60,7 +64,10 @@ func (e *Events) Place(ctx context.Context, d order.Draft) (order.Order, error) 
 		if err := store.Insert(wctx, tx, o); err != nil {
 			return err
 		}
-		return e.Outbox.Add(wctx, tx, env)
+		if err := e.Outbox.Add(wctx, tx, env); err != nil {
+			return err
+		}
+		return e.startSaga(wctx, tx, o)
 	})
 	if err != nil {
 		return o, err
@@ -89,6 +96,23 @@ func (e *Events) dualWrite(ctx context.Context, o order.Order, env events.Envelo
 	msg := kafkabus.Message{Ctx: ctx, Topic: e.Direct.Topic, Key: env.Key(), EventID: env.ID, EventType: env.Type, Value: body}
 	if err := e.Direct.Publisher.Publish(ctx, msg); err != nil {
 		return fmt.Errorf("order %s committed, OrderPlaced not published (no outbox will retry it): %w", o.ID, err)
+	}
+	return nil
+}
+
+// startSaga writes the saga's start and its first command (orchestration).
+func (e *Events) startSaga(ctx context.Context, tx *sql.Tx, o order.Order) error {
+	if e.Saga == nil {
+		return nil
+	}
+	cmds, err := e.Saga(ctx, tx, o)
+	if err != nil {
+		return fmt.Errorf("order %s: start the saga: %w", o.ID, err)
+	}
+	for _, c := range cmds {
+		if err := e.Outbox.Add(ctx, tx, c); err != nil {
+			return err
+		}
 	}
 	return nil
 }
