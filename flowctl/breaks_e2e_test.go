@@ -8,9 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // brokerBreak names the broker's restart among the services' kills.
@@ -76,7 +75,7 @@ func (ks *killStack) restartBroker() {
 func (ks *killStack) kill(target string) {
 	ks.t.Helper()
 	svc := target + "-svc"
-	pid, err := stack.ReadPIDFile(stack.Layout{RunDir: ks.runDir}.ServicePID(config.ModeEvents, svc))
+	pid, err := stack.ReadPIDFile(stack.Layout{RunDir: ks.runDir}.ServicePID(stackmode.Events, svc))
 	if err != nil {
 		ks.t.Fatal(err)
 	}
@@ -84,7 +83,7 @@ func (ks *killStack) kill(target string) {
 		ks.t.Fatalf("kill %s: %v", svc, err)
 	}
 	ks.t.Logf("killed %s (pid %d) with SIGKILL", svc, pid.PID)
-	port := stack.ServicePort(ks.base, config.ModeEvents, svc)
+	port := stack.ServicePort(ks.base, stackmode.Events, svc)
 	for deadline := time.Now().Add(10 * time.Second); stack.CheckPortFree(port, svc) != nil; {
 		if time.Now().After(deadline) {
 			ks.t.Fatalf("%s's port %d still taken 10 s after SIGKILL", svc, port)

@@ -8,13 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/audit"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stockup"
 )
 
@@ -76,7 +76,7 @@ func killMidSaga(t *testing.T, external string) {
 	ks := upKillStack(t, "chaos", external, map[string]string{"ORDER_DEADLINE": chaosDeadline.String(), "ADMIN_TOKEN": chaosToken})
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	urls := stack.StackURLs(ks.base, config.ModeEvents)
+	urls := stack.StackURLs(ks.base, stackmode.Events)
 	clients := audit.ClientsAt(urls)
 	if _, err := stockup.Ensure(ctx, clients.Inventory, "chaos-test", stockup.Plan{AtLeast: stockup.Need(chaosMaxLen, chaosRequest)}); err != nil {
 		t.Fatal(err)
@@ -132,7 +132,7 @@ func killMidSaga(t *testing.T, external string) {
 	if _, err := load.Follow(ctx, &res, clients.Orders, load.FollowConfig{Timeout: time.Minute}); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := audit.Check(ctx, clients, audit.Options{Mode: config.ModeEvents, Settle: 30 * time.Second})
+	rep, err := audit.Check(ctx, clients, audit.Options{Mode: stackmode.Events, Settle: 30 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,11 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stockup"
 )
 
@@ -30,7 +29,7 @@ func TestEventsLoseNothingWhenProcessesAreKilled(t *testing.T) {
 	ks := upKillStack(t, "crash", os.Getenv("KAFKA_BROKERS"), nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	urls := stack.StackURLs(ks.base, config.ModeEvents)
+	urls := stack.StackURLs(ks.base, stackmode.Events)
 	orders := api.NewOrders(urls["order-svc"], nil)
 	inv := api.NewInventory(urls["inventory-svc"], nil)
 	invoicing := api.NewInvoicing(urls["invoicing-svc"], nil)

@@ -7,12 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/cmd"
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // checkStockAndReset runs on stacks that already served the scenarios:
@@ -23,8 +22,8 @@ import (
 func checkStockAndReset(t *testing.T, c *cli, base int, brokers []string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	inv := map[config.Mode]*api.Inventory{}
-	orders := map[config.Mode]*api.Orders{}
+	inv := map[stackmode.Mode]*api.Inventory{}
+	orders := map[stackmode.Mode]*api.Orders{}
 	for _, m := range stack.Modes {
 		urls := stack.StackURLs(base, m)
 		inv[m], orders[m] = api.NewInventory(urls["inventory-svc"], nil), api.NewOrders(urls["order-svc"], nil)
@@ -66,7 +65,7 @@ func checkStockAndReset(t *testing.T, c *cli, base int, brokers []string) {
 		if err := refuse.ExecuteContext(ctx); err == nil || !strings.Contains(err.Error(), "nothing was deleted") {
 			t.Fatalf("reset answered \"no\" = %v, want a refusal\n%s", err, no.String())
 		}
-		if os, _ := orders[config.ModeEvents].List(ctx, 5); len(os) == 0 {
+		if os, _ := orders[stackmode.Events].List(ctx, 5); len(os) == 0 {
 			t.Fatal("an unconfirmed reset deleted the orders")
 		}
 		out, stderr, err := c.run("reset", "--mode", "both", "--yes")

@@ -3,11 +3,10 @@ package cmd
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/guide"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 const demoLong = `demo runs 'up', then places a fixed mix of orders through order-svc: normal
@@ -53,7 +52,7 @@ func runDemo(c *cobra.Command, g *globals, f *demoFlags) error {
 	if err := set.Check(); err != nil {
 		return err
 	}
-	lease, err := g.hold(c, []config.Mode{mode}, f.wait)
+	lease, err := g.hold(c, []stackmode.Mode{mode}, f.wait)
 	if err != nil {
 		return err
 	}

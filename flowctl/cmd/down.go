@@ -5,9 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 const downLong = `down stops the processes flowctl started, found through their pid files. A pid
@@ -24,7 +23,7 @@ func newDownCmd(g *globals) *cobra.Command {
 		Long:  downLong,
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			var modes []config.Mode
+			var modes []stackmode.Mode
 			infra := false
 			switch mode {
 			case "all":
@@ -34,7 +33,7 @@ func newDownCmd(g *globals) *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("--mode %q: use sync, events or all", mode)
 				}
-				modes = []config.Mode{m}
+				modes = []stackmode.Mode{m}
 			}
 			return g.stacks.Down(c.Context(), modes, infra, g.env.Stdout)
 		},

@@ -7,13 +7,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/faultctl"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 const faultLong = `fault sets, clears or shows the faults of a running service through its
@@ -103,7 +103,7 @@ func newFaultShowCmd(g *globals, f *faultFlags) *cobra.Command {
 
 // applyFaults does op to every service of every targeted stack and prints
 // the faults in force afterwards, as JSON with --json.
-func applyFaults(ctx context.Context, g *globals, f *faultFlags, svcs []string, op faultctl.Op, faults api.Faults, line func(config.Mode, string, api.Faults) string) error {
+func applyFaults(ctx context.Context, g *globals, f *faultFlags, svcs []string, op faultctl.Op, faults api.Faults, line func(stackmode.Mode, string, api.Faults) string) error {
 	modes, err := faultctl.Modes(ctx, f.mode, g.stacks.URLs)
 	if err != nil {
 		return err
@@ -112,7 +112,7 @@ func applyFaults(ctx context.Context, g *globals, f *faultFlags, svcs []string, 
 	if err != nil {
 		return err
 	}
-	out, err := ctl.Apply(ctx, modes, svcs, op, faults, func(m config.Mode, svc string, fs api.Faults) {
+	out, err := ctl.Apply(ctx, modes, svcs, op, faults, func(m stackmode.Mode, svc string, fs api.Faults) {
 		if !f.asJSON {
 			fmt.Fprintln(g.env.Stdout, line(m, svc, fs))
 		}
@@ -135,7 +135,7 @@ func serviceName(svc string) (string, error) {
 }
 
 // faultTarget checks the mode and the service's name.
-func faultTarget(mode, svc string) (config.Mode, string, error) {
+func faultTarget(mode, svc string) (stackmode.Mode, string, error) {
 	m, err := stack.ParseMode(mode)
 	if err != nil {
 		return "", "", err

@@ -7,9 +7,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // waitUsage is --wait's help, the same on every command that runs on a stack.
@@ -18,7 +17,7 @@ const waitUsage = "when another run holds a stack this one uses, wait for it to 
 // hold takes the run lock (stack.Lock) of modes for command c: a second
 // scenario, load, bench, reset or guided run on a stack is refused, or waits
 // with --wait, saying once on stderr whom it waits for.
-func (g *globals) hold(c *cobra.Command, modes []config.Mode, wait bool) (*stack.Lease, error) {
+func (g *globals) hold(c *cobra.Command, modes []stackmode.Mode, wait bool) (*stack.Lease, error) {
 	return g.stacks.Lock(c.Context(), modes, commandLine(c), stack.LockWait{
 		Wait:    wait,
 		Waiting: func(b *stack.BusyError) { fmt.Fprintln(g.env.Stderr, b.Waiting()) },

@@ -9,12 +9,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/cmd"
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stack/native"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // A run refused because another holds its stack says who, in one line,
@@ -36,7 +36,7 @@ func TestRunOnABusyStackIsRefusedWithItsHolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lease, err := s.Lock(context.Background(), []config.Mode{config.ModeEvents}, "flowctl scenario downstream-down --mode events", stack.LockWait{})
+	lease, err := s.Lock(context.Background(), []stackmode.Mode{stackmode.Events}, "flowctl scenario downstream-down --mode events", stack.LockWait{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,13 +10,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/termsafe"
 )
 
@@ -32,7 +32,7 @@ func (f *orderFlags) register(c *cobra.Command) {
 }
 
 // client returns the order-svc client of the chosen stack.
-func (f *orderFlags) client(g *globals) (*api.Orders, config.Mode, string, error) {
+func (f *orderFlags) client(g *globals) (*api.Orders, stackmode.Mode, string, error) {
 	m, err := stack.ParseMode(f.mode)
 	if err != nil {
 		return nil, "", "", err

@@ -11,6 +11,7 @@ import (
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // scenarioFlags size and steer a scenario run (scenario and compare).
@@ -47,7 +48,7 @@ func (f *scenarioFlags) setup(g *globals, w io.Writer) scenario.Setup {
 }
 
 // parseModes accepts sync, events or both.
-func parseModes(s string) ([]config.Mode, error) { return stack.ParseModes(s) }
+func parseModes(s string) ([]stackmode.Mode, error) { return stack.ParseModes(s) }
 
 const scenarioLong = `scenario brings the chosen stacks up and runs one or more scenarios against
 each mode in turn. Each prints the claim it tests, a verdict line with the

@@ -6,10 +6,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // The Kafka broker's name on the command line.
@@ -44,7 +43,7 @@ func newStopStartCmd(g *globals, verb, short, long string) *cobra.Command {
 		RunE: func(c *cobra.Command, args []string) error {
 			ctx := c.Context()
 			target := args[0]
-			var m config.Mode
+			var m stackmode.Mode
 			if target != brokerTarget {
 				var err error
 				if m, target, err = faultTarget(mode, target); err != nil {
@@ -60,7 +59,7 @@ func newStopStartCmd(g *globals, verb, short, long string) *cobra.Command {
 
 // stopStart stops or starts (verb) target, a service of mode's stack or
 // the broker, and says so.
-func stopStart(ctx context.Context, g *globals, verb, target string, m config.Mode) error {
+func stopStart(ctx context.Context, g *globals, verb, target string, m stackmode.Mode) error {
 	ctl, err := controlOf(ctx, g, m)
 	if err != nil {
 		return err
@@ -98,7 +97,7 @@ func stopStart(ctx context.Context, g *globals, verb, target string, m config.Mo
 
 // controlOf is the runtime the stacks run in (stack.Stacks.Runtime); for a
 // service (mode set), it checks that mode's stack runs there.
-func controlOf(ctx context.Context, g *globals, mode config.Mode) (stack.Runtime, error) {
+func controlOf(ctx context.Context, g *globals, mode stackmode.Mode) (stack.Runtime, error) {
 	rt, err := g.stacks.Runtime(ctx)
 	if err != nil {
 		return nil, err

@@ -7,12 +7,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // upFlags are shared by up and demo.
@@ -74,7 +74,7 @@ func newUpCmd(g *globals) *cobra.Command {
 
 // bringUp brings mode's stack up (stack.Stacks.Up), printing each step on
 // w and, when a process did not start, the end of its log.
-func bringUp(ctx context.Context, g *globals, mode config.Mode, f upFlags, w io.Writer) (stack.Stack, error) {
+func bringUp(ctx context.Context, g *globals, mode stackmode.Mode, f upFlags, w io.Writer) (stack.Stack, error) {
 	st, _, err := explain.Up(ctx, g.stacks, mode, f.options(w), g.env.Stderr)
 	return st, err
 }

@@ -5,11 +5,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/guide"
 	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 const walkthroughLong = `walkthrough brings the stack up and runs three steps with a few words on what
@@ -72,7 +71,7 @@ func runWalkthrough(c *cobra.Command, g *globals, f *walkthroughFlags) error {
 	if err := set.Check(); err != nil { // flags first: a busy stack is not the first thing to fix
 		return err
 	}
-	lease, err := g.hold(c, []config.Mode{m}, f.wait)
+	lease, err := g.hold(c, []stackmode.Mode{m}, f.wait)
 	if err != nil {
 		return err
 	}

@@ -12,10 +12,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Clients are one stack's services.
@@ -42,7 +42,7 @@ func ClientsAt(urls map[string]string) Clients {
 type Options struct {
 	// Mode is the stack's mode as the caller knows it; order-svc's knobs
 	// must say the same (a check of the wrong stack is an error).
-	Mode config.Mode
+	Mode stackmode.Mode
 	// Settle, when positive, re-checks until no breach is found or Settle
 	// has passed: events mode compensates asynchronously, so right after a
 	// run a cancelled order's release may still be on its way.

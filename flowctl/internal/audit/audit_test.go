@@ -7,9 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	oapi "github.com/orderflow/flowctl/internal/api/client"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 func check(t *testing.T, f *fakeLedger, o Options) Report {
@@ -33,7 +32,7 @@ func kinds(r Report) []Kind {
 }
 
 func TestACleanLedgerPasses(t *testing.T) {
-	rep := check(t, cleanLedger(), Options{Mode: config.ModeEvents})
+	rep := check(t, cleanLedger(), Options{Mode: stackmode.Events})
 	if !rep.OK() {
 		t.Fatalf("breaches on a clean ledger: %v", rep.Lines())
 	}
@@ -110,7 +109,7 @@ func TestEveryBreachIsFound(t *testing.T) {
 		t.Run(string(tc.kind), func(t *testing.T) {
 			f := cleanLedger()
 			tc.spoil(f)
-			rep := check(t, f, Options{Mode: config.ModeEvents})
+			rep := check(t, f, Options{Mode: stackmode.Events})
 			if got := kinds(rep); len(got) != 1 || got[0] != tc.kind {
 				t.Fatalf("kinds %v, want only %s: %v", got, tc.kind, rep.Lines())
 			}
@@ -143,7 +142,7 @@ func TestSyncDeadlineIsThePlacingRequestsLife(t *testing.T) {
 		f := cleanLedger()
 		f.mode, f.knobs = "sync", map[string]any{"HTTP_CLIENT_TIMEOUT": "2s"}
 		f.orders[4].PlacedAt = now.Add(-tc.age)
-		rep := check(t, f, Options{Mode: config.ModeSync})
+		rep := check(t, f, Options{Mode: stackmode.Sync})
 		if got := !rep.OK(); got != tc.stuck || !strings.HasPrefix(rep.Deadline, "9s: the placing request's") {
 			t.Errorf("age %s: stuck %v, want %v (deadline %q): %v", tc.age, got, tc.stuck, rep.Deadline, rep.Lines())
 		}
@@ -154,7 +153,7 @@ func TestDeadlineOffJudgesNothingStuck(t *testing.T) {
 	f := cleanLedger()
 	f.knobs["ORDER_DEADLINE"] = "off"
 	f.orders[4].PlacedAt = now.Add(-time.Hour)
-	if rep := check(t, f, Options{Mode: config.ModeEvents}); !rep.OK() || rep.InFlight != 1 {
+	if rep := check(t, f, Options{Mode: stackmode.Events}); !rep.OK() || rep.InFlight != 1 {
 		t.Errorf("in flight %d: %v", rep.InFlight, rep.Lines())
 	}
 }
@@ -171,7 +170,7 @@ func TestAnOrderPlacedDuringTheCheckIsNotJudged(t *testing.T) {
 	}
 	f.reservations = append(f.reservations, reservation("r-late", "o-late", "RESERVED"))
 	f.withHeld(2)
-	rep := check(t, f, Options{Mode: config.ModeEvents})
+	rep := check(t, f, Options{Mode: stackmode.Events})
 	if !rep.OK() || rep.InFlight != 2 || rep.Checked.Judged != 4 || rep.Checked.Orders != 6 {
 		t.Errorf("in flight %d, counts %+v: %v", rep.InFlight, rep.Checked, rep.Lines())
 	}
@@ -184,7 +183,7 @@ func TestSettleWaitsForTheCompensation(t *testing.T) {
 		f.withHeld(2)
 		return f
 	}
-	if rep := check(t, broken(), Options{Mode: config.ModeEvents}); rep.OK() || rep.Rounds != 1 {
+	if rep := check(t, broken(), Options{Mode: stackmode.Events}); rep.OK() || rep.Rounds != 1 {
 		t.Fatalf("without settling: rounds %d, %v", rep.Rounds, rep.Lines())
 	}
 	f := broken()
@@ -194,7 +193,7 @@ func TestSettleWaitsForTheCompensation(t *testing.T) {
 			f.withHeld(-2)
 		}
 	}
-	rep := check(t, f, Options{Mode: config.ModeEvents, Settle: 10 * time.Second, Poll: time.Millisecond})
+	rep := check(t, f, Options{Mode: stackmode.Events, Settle: 10 * time.Second, Poll: time.Millisecond})
 	if !rep.OK() || rep.Rounds != 3 || !strings.HasPrefix(rep.Verdict(), "events: the ledger agrees (after 3 checks in ") {
 		t.Errorf("rounds %d, verdict %q: %v", rep.Rounds, rep.Verdict(), rep.Lines())
 	}
@@ -204,14 +203,14 @@ func TestSettleGivesUpAtItsBound(t *testing.T) {
 	f := cleanLedger()
 	f.ledger[0].Reserved = 3
 	start := time.Now()
-	rep, err := Check(context.Background(), serveFake(t, f), Options{Mode: config.ModeEvents, Settle: 50 * time.Millisecond, Poll: 5 * time.Millisecond})
+	rep, err := Check(context.Background(), serveFake(t, f), Options{Mode: stackmode.Events, Settle: 50 * time.Millisecond, Poll: 5 * time.Millisecond})
 	if err != nil || rep.OK() || rep.Rounds < 2 || time.Since(start) > 5*time.Second {
 		t.Errorf("err %v, rounds %d after %s: %v", err, rep.Rounds, time.Since(start), rep.Lines())
 	}
 }
 
 func TestTheWrongStackIsAnError(t *testing.T) {
-	_, err := Check(context.Background(), serveFake(t, cleanLedger()), Options{Mode: config.ModeSync})
+	_, err := Check(context.Background(), serveFake(t, cleanLedger()), Options{Mode: stackmode.Sync})
 	if err == nil || !strings.Contains(err.Error(), "runs in events mode, not sync") {
 		t.Errorf("err = %v", err)
 	}

@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // syncCompensation is how long order-svc's sync placing request may spend
@@ -29,14 +28,14 @@ type deadline struct {
 // compensation of at most syncCompensation; a sync order not final after
 // that lost its request (order-svc crashed in the middle of it) and nothing
 // will ever finish it.
-func deadlineOf(ctx context.Context, orderSvc string) (deadline, config.Mode, error) {
+func deadlineOf(ctx context.Context, orderSvc string) (deadline, stackmode.Mode, error) {
 	k, err := api.GetKnobs(ctx, orderSvc, nil)
 	if err != nil {
 		return deadline{}, "", fmt.Errorf("order-svc's knobs (the deadline): %w", err)
 	}
-	mode := config.Mode(k.Mode)
+	mode := stackmode.Mode(k.Mode)
 	name := "ORDER_DEADLINE"
-	if mode == config.ModeSync {
+	if mode == stackmode.Sync {
 		name = "HTTP_CLIENT_TIMEOUT"
 	}
 	v, ok := k.Knobs[name]
@@ -44,14 +43,14 @@ func deadlineOf(ctx context.Context, orderSvc string) (deadline, config.Mode, er
 		return deadline{}, mode, fmt.Errorf("order-svc (%s) shows no %s in /admin/knobs: rebuild and restart the stack with `flowctl up --mode %s`", mode, name, mode)
 	}
 	s := fmt.Sprint(v)
-	if mode != config.ModeSync && s == "off" {
+	if mode != stackmode.Sync && s == "off" {
 		return deadline{label: "off: ORDER_DEADLINE=off, so no order is judged stuck"}, mode, nil
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 {
 		return deadline{}, mode, fmt.Errorf("order-svc's %s is %q, not a positive duration", name, s)
 	}
-	if mode != config.ModeSync {
+	if mode != stackmode.Sync {
 		return deadline{d: d, label: "ORDER_DEADLINE " + s}, mode, nil
 	}
 	life := 2*d + syncCompensation

@@ -5,15 +5,14 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // OnStacks is `flowctl audit`: the check of each mode's stack where s says
 // it runs (it starts nothing), in the order of modes.
-func OnStacks(ctx context.Context, s *stack.Stacks, modes []config.Mode, o Options) ([]Report, error) {
+func OnStacks(ctx context.Context, s *stack.Stacks, modes []stackmode.Mode, o Options) ([]Report, error) {
 	var reps []Report
 	for _, m := range modes {
 		mo := o

@@ -8,10 +8,10 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // TestBacklogSumsTheTopologysGroups: the backlog is every consumer group
@@ -37,7 +37,7 @@ func TestBacklogSumsTheTopologysGroups(t *testing.T) {
 	}
 	publish(events.TopicOrders, 5)
 	publish(events.TopicInventory, 2)
-	si := StackInfo{Mode: config.ModeEvents, Brokers: brokers, TopicPrefix: prefix}
+	si := StackInfo{Mode: stackmode.Events, Brokers: brokers, TopicPrefix: prefix}
 
 	// inventory-svc reads orders.v1 and invoicing.v1 (5); invoicing-svc
 	// inventory.v1 and orders.v1 (2 + 5); order-svc inventory.v1 and

@@ -6,9 +6,8 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Setup is what `flowctl bench` sets besides the search bounds.
@@ -78,7 +77,7 @@ func modeTargets(ctx context.Context, s *stack.Stacks, up stack.UpOptions) ([]Ta
 	var targets []Target
 	var brokers []string
 	var rt stack.Runtime
-	for _, m := range []config.Mode{config.ModeSync, config.ModeEvents} {
+	for _, m := range []stackmode.Mode{stackmode.Sync, stackmode.Events} {
 		var st stack.Stack
 		if st, rt, err = s.Up(ctx, m, up); err != nil {
 			return nil, "", err

@@ -6,17 +6,17 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // StackInfo is what the bench needs to know of a running stack.
 type StackInfo struct {
-	Mode        config.Mode
+	Mode        stackmode.Mode
 	URLs        map[string]string // by service
 	Brokers     []string          // events mode
 	AdminToken  string

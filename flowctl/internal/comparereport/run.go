@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Setup is what `flowctl compare` sets.
@@ -61,7 +60,7 @@ func results(ctx context.Context, s *stack.Stacks, set Setup) (scenario.Report, 
 		return scenario.Report{}, "", err
 	}
 	progress := set.Scenarios.Up.Progress
-	modes := []config.Mode{config.ModeSync, config.ModeEvents}
+	modes := []stackmode.Mode{stackmode.Sync, stackmode.Events}
 	rep, err := scenario.RunOnStacks(ctx, s, scs, modes, set.Scenarios, func(r scenario.Run) {
 		fmt.Fprintf(progress, "  ⇒ %s\n", r.Verdict())
 	})

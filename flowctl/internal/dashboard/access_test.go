@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // send sends a raw body with Content-Type application/json and the given
@@ -51,7 +51,7 @@ func TestPublicDashboardWantsItsKey(t *testing.T) {
 	if len(key) < 40 || !strings.HasSuffix(s.URL("203.0.113.7:8090"), "/#key="+key) {
 		t.Fatalf("key %q, URL %s", key, s.URL("203.0.113.7:8090"))
 	}
-	other, err := New(Config{Public: true, Stacks: []Stack{{Mode: config.ModeSync}}})
+	other, err := New(Config{Public: true, Stacks: []Stack{{Mode: stackmode.Sync}}})
 	if err != nil || other.Key() == key {
 		t.Fatalf("two runs share a key (%v)", err)
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 const testToken = "s3cret-admin-token-0123456789abcdef"
@@ -133,7 +133,7 @@ func TestGuardRefusesFormPostsAndForeignHosts(t *testing.T) {
 	if res.StatusCode != http.StatusForbidden {
 		t.Errorf("foreign host = %d", res.StatusCode)
 	}
-	if placed, _ := fakes[config.ModeSync].counts(); placed != 0 {
+	if placed, _ := fakes[stackmode.Sync].counts(); placed != 0 {
 		t.Errorf("the form post placed %d orders", placed)
 	}
 }

@@ -7,12 +7,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // placeOn places one order on mode's stack through the page's API and
 // returns its id.
-func placeOn(t *testing.T, url string, mode config.Mode) string {
+func placeOn(t *testing.T, url string, mode stackmode.Mode) string {
 	t.Helper()
 	st, _, _, b := send(t, "POST", url+"/api/orders", `{"mode":"`+string(mode)+`"}`, nil, "")
 	var got struct{ Orders []OrderView }
@@ -26,12 +26,12 @@ func placeOn(t *testing.T, url string, mode config.Mode) string {
 // follows the order again until its reservation is released.
 func TestCancelFollowsTheCompensation(t *testing.T) {
 	s, hs, fakes := newTestServer(t, testToken)
-	f := fakes[config.ModeEvents]
+	f := fakes[stackmode.Events]
 	f.mu.Lock()
 	f.maxReads = 1 // reserved, never invoiced: the order stays RESERVED
 	f.mu.Unlock()
-	id := placeOn(t, hs.URL, config.ModeEvents)
-	tr := s.modes[config.ModeEvents].tracker
+	id := placeOn(t, hs.URL, stackmode.Events)
+	tr := s.modes[stackmode.Events].tracker
 	waitFor(t, func() bool { v, _ := tr.lookup(id); return v.Status == "RESERVED" })
 
 	st, _, _, b := send(t, "POST", hs.URL+"/api/orders/events/"+id+"/cancel", "", nil, "")
@@ -62,8 +62,8 @@ func TestCancelFollowsTheCompensation(t *testing.T) {
 // detail, and the row shows it.
 func TestCancelTooLate(t *testing.T) {
 	s, hs, _ := newTestServer(t, testToken)
-	id := placeOn(t, hs.URL, config.ModeEvents)
-	tr := s.modes[config.ModeEvents].tracker
+	id := placeOn(t, hs.URL, stackmode.Events)
+	tr := s.modes[stackmode.Events].tracker
 	waitFor(t, func() bool { v, _ := tr.lookup(id); return v.Status == "CONFIRMED" })
 	st, ct, _, b := send(t, "POST", hs.URL+"/api/orders/events/"+id+"/cancel", "", nil, "")
 	wantProblem(t, "cancel a confirmed order", st, http.StatusConflict, ct, b)
@@ -81,7 +81,7 @@ func TestCancelTooLate(t *testing.T) {
 // service's other faults.
 func TestDeclineRate(t *testing.T) {
 	_, hs, fakes := newTestServer(t, testToken)
-	f := fakes[config.ModeEvents]
+	f := fakes[stackmode.Events]
 	if st, _, _, b := send(t, "PUT", hs.URL+"/api/stacks/events/faults/invoicing", `{"latency_ms":300,"error_rate":0.1}`, nil, ""); st != http.StatusOK {
 		t.Fatalf("set faults = %d: %s", st, b)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/orderflow/platform/config"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/usage"
 )
 
@@ -26,15 +27,15 @@ type control struct {
 	mu sync.Mutex // held for each call that changes the runtime
 
 	propMu sync.Mutex
-	prop   map[config.Mode]config.Propagation
+	prop   map[stackmode.Mode]config.Propagation
 }
 
 // runtime names the embedded stack.Runtime (whose Runtime method a field
 // called Runtime would hide).
 type runtime = stack.Runtime
 
-func newControl(c stack.Runtime, modes []config.Mode) *control {
-	ctl := &control{runtime: c, inner: c, prop: map[config.Mode]config.Propagation{}}
+func newControl(c stack.Runtime, modes []stackmode.Mode) *control {
+	ctl := &control{runtime: c, inner: c, prop: map[stackmode.Mode]config.Propagation{}}
 	for _, m := range modes {
 		ctl.prop[m] = c.Propagation(m)
 	}
@@ -44,13 +45,13 @@ func newControl(c stack.Runtime, modes []config.Mode) *control {
 // JaegerUI passes on what the runtime says of its Jaeger's UI.
 func (c *control) JaegerUI() bool { return c.inner.JaegerUI() }
 
-func (c *control) StopService(ctx context.Context, m config.Mode, svc string) error {
+func (c *control) StopService(ctx context.Context, m stackmode.Mode, svc string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.inner.StopService(ctx, m, svc)
 }
 
-func (c *control) StartService(ctx context.Context, m config.Mode, svc string) error {
+func (c *control) StartService(ctx context.Context, m stackmode.Mode, svc string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.inner.StartService(ctx, m, svc)
@@ -68,7 +69,7 @@ func (c *control) StartBroker(ctx context.Context) error {
 	return c.inner.StartBroker(ctx)
 }
 
-func (c *control) SetPropagation(ctx context.Context, m config.Mode, p config.Propagation) error {
+func (c *control) SetPropagation(ctx context.Context, m stackmode.Mode, p config.Propagation) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	err := c.inner.SetPropagation(ctx, m, p)
@@ -78,7 +79,7 @@ func (c *control) SetPropagation(ctx context.Context, m config.Mode, p config.Pr
 	return err
 }
 
-func (c *control) SetEnv(ctx context.Context, m config.Mode, svc string, vars map[string]string) error {
+func (c *control) SetEnv(ctx context.Context, m stackmode.Mode, svc string, vars map[string]string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.inner.SetEnv(ctx, m, svc, vars)
@@ -86,25 +87,25 @@ func (c *control) SetEnv(ctx context.Context, m config.Mode, svc string, vars ma
 
 // Usage reads the runtime's counters; it waits for a call that changes the
 // runtime, so a sample never lands in the middle of a restart.
-func (c *control) Usage(ctx context.Context, m config.Mode) ([]usage.Component, error) {
+func (c *control) Usage(ctx context.Context, m stackmode.Mode) ([]usage.Component, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.inner.Usage(ctx, m)
 }
 
-func (c *control) WipeService(ctx context.Context, m config.Mode, svc string) error {
+func (c *control) WipeService(ctx context.Context, m stackmode.Mode, svc string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.inner.WipeService(ctx, m, svc)
 }
 
-func (c *control) StartFresh(ctx context.Context, m config.Mode, svc string) error {
+func (c *control) StartFresh(ctx context.Context, m stackmode.Mode, svc string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.inner.StartFresh(ctx, m, svc)
 }
 
-func (c *control) Propagation(m config.Mode) config.Propagation {
+func (c *control) Propagation(m stackmode.Mode) config.Propagation {
 	c.propMu.Lock()
 	defer c.propMu.Unlock()
 	return c.prop[m]

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/platform/problem"
 )
 
@@ -174,24 +174,24 @@ func writes(admin []string) []string {
 
 // newTestServer is a dashboard over one fake stack per mode, served by an
 // httptest server on loopback.
-func newTestServer(t *testing.T, token string) (*Server, *httptest.Server, map[config.Mode]*fakeStack) {
+func newTestServer(t *testing.T, token string) (*Server, *httptest.Server, map[stackmode.Mode]*fakeStack) {
 	t.Helper()
 	return newTestServerPolling(t, token, 50*time.Millisecond)
 }
 
 // newTestServerPolling is newTestServer asking the stacks, and publishing
 // the figures, once every poll.
-func newTestServerPolling(t *testing.T, token string, poll time.Duration) (*Server, *httptest.Server, map[config.Mode]*fakeStack) {
+func newTestServerPolling(t *testing.T, token string, poll time.Duration) (*Server, *httptest.Server, map[stackmode.Mode]*fakeStack) {
 	t.Helper()
 	return newTestServerWith(t, token, poll, func(*Config) {})
 }
 
 // newTestServerWith is newTestServerPolling with cfg changed by edit first.
-func newTestServerWith(t *testing.T, token string, poll time.Duration, edit func(*Config)) (*Server, *httptest.Server, map[config.Mode]*fakeStack) {
+func newTestServerWith(t *testing.T, token string, poll time.Duration, edit func(*Config)) (*Server, *httptest.Server, map[stackmode.Mode]*fakeStack) {
 	t.Helper()
-	fakes := map[config.Mode]*fakeStack{config.ModeSync: newFakeStack(t, token), config.ModeEvents: newFakeStack(t, token)}
+	fakes := map[stackmode.Mode]*fakeStack{stackmode.Sync: newFakeStack(t, token), stackmode.Events: newFakeStack(t, token)}
 	cfg := Config{Token: token, Poll: poll, Reports: []string{t.TempDir()}}
-	for _, m := range []config.Mode{config.ModeSync, config.ModeEvents} {
+	for _, m := range []stackmode.Mode{stackmode.Sync, stackmode.Events} {
 		cfg.Stacks = append(cfg.Stacks, Stack{Mode: m, URLs: fakes[m].urls()})
 	}
 	edit(&cfg)

@@ -7,10 +7,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Flags are `flowctl dashboard`'s flags.
@@ -22,7 +21,7 @@ type Flags struct {
 }
 
 // Check checks the flags and returns the stacks to show.
-func (f Flags) Check() ([]config.Mode, error) {
+func (f Flags) Check() ([]stackmode.Mode, error) {
 	if err := CheckAddr(f.Addr, f.Public); err != nil {
 		return nil, err
 	}
@@ -57,7 +56,7 @@ func (f Flags) DetachArgs(s *stack.Stacks, l stack.Layout, runtime string) []str
 // base, its token, broker, topic prefix, Jaeger, its runtime (resolved when
 // first needed: the stacks may come up after the dashboard) and the reports
 // under the repository root and the run dir.
-func ForStacks(s *stack.Stacks, modes []config.Mode, f Flags) (*Server, error) {
+func ForStacks(s *stack.Stacks, modes []stackmode.Mode, f Flags) (*Server, error) {
 	l, err := s.Layout()
 	if err != nil {
 		return nil, err
@@ -75,7 +74,7 @@ func ForStacks(s *stack.Stacks, modes []config.Mode, f Flags) (*Server, error) {
 		Reports:     []string{filepath.Join(l.Root, "reports"), l.RunDir},
 		Size:        f.Size,
 		Public:      f.Public,
-		Lock: func(ctx context.Context, modes []config.Mode, what string) (func(), error) {
+		Lock: func(ctx context.Context, modes []stackmode.Mode, what string) (func(), error) {
 			lease, err := s.Lock(ctx, modes, what, stack.LockWait{})
 			return lease.Release, err
 		},

@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/browser"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // TestLayoutAtEveryZoom drives the page in headless Chromium with three
@@ -92,7 +91,7 @@ func TestLayoutAtEveryZoom(t *testing.T) {
 // threeStackServer is a dashboard of three fake stacks with a compare
 // report (so the header shows its link): the server, its URL and the fakes.
 // The third ("saga") is slow: its steps come seconds after placement.
-func threeStackServer(t *testing.T) (*Server, string, map[config.Mode]*fakeStack) {
+func threeStackServer(t *testing.T) (*Server, string, map[stackmode.Mode]*fakeStack) {
 	t.Helper()
 	reports := t.TempDir()
 	must(t, os.MkdirAll(filepath.Join(reports, "run1"), 0o755))
@@ -110,9 +109,9 @@ func threeStackServer(t *testing.T) (*Server, string, map[config.Mode]*fakeStack
 // placeOrders places eight orders on every stack, one of the events
 // stack's answering after 2.5 s: an outlier above 1.5 × the p95 (the slow
 // stack's 1230 ms) that the shared scale must clip and mark.
-func placeOrders(t *testing.T, base string, fakes map[config.Mode]*fakeStack) {
+func placeOrders(t *testing.T, base string, fakes map[stackmode.Mode]*fakeStack) {
 	t.Helper()
-	slow := fakes[config.ModeEvents]
+	slow := fakes[stackmode.Events]
 	for i := range 8 {
 		slow.mu.Lock()
 		slow.placeDelay = map[bool]time.Duration{true: 2500 * time.Millisecond}[i == 3]

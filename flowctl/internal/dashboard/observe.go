@@ -8,12 +8,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/kafkaconf"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/kafkalog"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // ServiceState is what a service says about itself: whether it answers and
@@ -82,7 +82,7 @@ func (s *Server) observeLoop(ctx context.Context, ms *modeState) {
 // observe asks every service of the stack, and the broker for the events
 // stack, how it is.
 func (s *Server) observe(ctx context.Context, ms *modeState) observation {
-	o := observation{Observation: Observation{Mode: string(ms.mode), Kafka: ms.mode == config.ModeEvents, At: time.Now().UTC(), Services: map[string]ServiceState{}}}
+	o := observation{Observation: Observation{Mode: string(ms.mode), Kafka: ms.mode == stackmode.Events, At: time.Now().UTC(), Services: map[string]ServiceState{}}}
 	if ctl, err := s.control(ctx); err == nil {
 		o.Runtime, o.Propagation = ctl.Runtime(), string(ctl.Propagation(ms.mode))
 	}
@@ -118,7 +118,7 @@ func (s *Server) observe(ctx context.Context, ms *modeState) observation {
 			o.outboxWhy = "stack not running"
 		}
 	}
-	if ms.mode != config.ModeEvents {
+	if ms.mode != stackmode.Events {
 		o.lagWhy, o.deadLettersWhy = "no Kafka", "no Kafka"
 		return o
 	}

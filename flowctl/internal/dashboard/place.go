@@ -9,10 +9,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stockup"
 )
 
@@ -47,7 +46,7 @@ func (s *Server) targets(w http.ResponseWriter, mode string) ([]*modeState, bool
 		}
 		return out, true
 	}
-	ms, ok := s.modes[config.Mode(mode)]
+	ms, ok := s.modes[stackmode.Mode(mode)]
 	if !ok {
 		invalid(w, "mode", fmt.Sprintf("mode %q: use %s, or both", mode, s.modeList()))
 		return nil, false
@@ -179,8 +178,8 @@ func (s *Server) startLoad(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, map[string]any{"modes": req.Mode, "orders_per_stack": n, "rate": req.Rate, "duration_s": req.DurationS})
 }
 
-func loadModes(mss []*modeState) []config.Mode {
-	modes := make([]config.Mode, len(mss))
+func loadModes(mss []*modeState) []stackmode.Mode {
+	modes := make([]stackmode.Mode, len(mss))
 	for i, ms := range mss {
 		modes[i] = ms.mode
 	}

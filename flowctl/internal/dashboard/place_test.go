@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // When no stack took the order, POST /api/orders says so: 502, not 201.
@@ -28,7 +28,7 @@ func TestPlaceOneNothingPlacedIs502(t *testing.T) {
 // other's NOT PLACED row beside it.
 func TestPlaceOnePartlyPlacedIs201(t *testing.T) {
 	_, hs, fakes := newTestServer(t, testToken)
-	fakes[config.ModeSync].srv.Close()
+	fakes[stackmode.Sync].srv.Close()
 	if st, _, _, b := send(t, "POST", hs.URL+"/api/orders", `{"mode":"both"}`, nil, ""); st != http.StatusCreated || !strings.Contains(string(b), "NOT PLACED") {
 		t.Errorf("one stack down = %d: %s", st, b)
 	}
@@ -38,7 +38,7 @@ func TestPlaceOnePartlyPlacedIs201(t *testing.T) {
 // a NOT PLACED row: the order is placed and followed.
 func TestPlaceOneOutlivesClientHangUp(t *testing.T) {
 	s, hs, fakes := newTestServer(t, testToken)
-	f := fakes[config.ModeSync]
+	f := fakes[stackmode.Sync]
 	f.mu.Lock()
 	f.placeDelay = 300 * time.Millisecond
 	f.mu.Unlock()
@@ -51,7 +51,7 @@ func TestPlaceOneOutlivesClientHangUp(t *testing.T) {
 		t.Fatalf("the request ended before the hang-up: %d", res.StatusCode)
 	}
 	var rows []OrderView
-	waitFor(t, func() bool { rows = s.modes[config.ModeSync].tracker.recent(10); return len(rows) == 1 })
+	waitFor(t, func() bool { rows = s.modes[stackmode.Sync].tracker.recent(10); return len(rows) == 1 })
 	if rows[0].Status == "NOT PLACED" || strings.HasPrefix(rows[0].ID, "not-placed") {
 		t.Errorf("the client's hang-up cost the order: %+v", rows[0])
 	}
@@ -63,7 +63,7 @@ func TestPlaceOneOutlivesClientHangUp(t *testing.T) {
 // Claiming stacks for a load is all or nothing: a claim that meets a busy
 // stack lets go of the ones it took.
 func TestClaimLoadAllOrNothing(t *testing.T) {
-	syncMS, events := &modeState{mode: config.ModeSync}, &modeState{mode: config.ModeEvents}
+	syncMS, events := &modeState{mode: stackmode.Sync}, &modeState{mode: stackmode.Events}
 	if _, ok := claimLoad([]*modeState{syncMS}); !ok {
 		t.Fatal("a free stack is not claimed")
 	}

@@ -9,8 +9,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/platform/access"
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/problem"
 )
 
@@ -37,7 +37,7 @@ func failed(w http.ResponseWriter, title string, err error) {
 
 // mode resolves the {mode} of a path to a stack the dashboard shows.
 func (s *Server) mode(w http.ResponseWriter, name string) (*modeState, bool) {
-	ms, ok := s.modes[config.Mode(name)]
+	ms, ok := s.modes[stackmode.Mode(name)]
 	if !ok {
 		notFound(w, "Unknown stack", fmt.Sprintf("no stack %q here: use %s", name, s.modeList()))
 		return nil, false

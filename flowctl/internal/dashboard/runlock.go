@@ -6,20 +6,19 @@ import (
 	"net/http"
 	"sync"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Locker takes the run locks of modes for a run from the page (what says
 // which, as other runs will show it) — stack.Stacks.Lock, shared with the
 // CLI, so a scenario here and one in a terminal never run on one stack at
 // once. release gives them back.
-type Locker func(ctx context.Context, modes []config.Mode, what string) (release func(), err error)
+type Locker func(ctx context.Context, modes []stackmode.Mode, what string) (release func(), err error)
 
 // holdStacks takes the run locks for a run the page asked for, or answers
 // 409 with who holds a stack (the page shows the problem's detail).
-func (s *Server) holdStacks(w http.ResponseWriter, r *http.Request, modes []config.Mode, what string) (func(), bool) {
+func (s *Server) holdStacks(w http.ResponseWriter, r *http.Request, modes []stackmode.Mode, what string) (func(), bool) {
 	if s.cfg.Lock == nil {
 		return func() {}, true
 	}

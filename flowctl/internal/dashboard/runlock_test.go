@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // lockProvider is a runtime kind for stack.New; the locks need no runtime.
@@ -39,16 +39,16 @@ func TestRunsFromThePageHoldTheStacksLock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lock := func(modes ...config.Mode) (*stack.Lease, error) {
+	lock := func(modes ...stackmode.Mode) (*stack.Lease, error) {
 		return st.Lock(context.Background(), modes, "flowctl scenario downstream-down --mode events", stack.LockWait{})
 	}
 	_, hs, _ := newTestServerWith(t, testToken, 50*time.Millisecond, func(c *Config) {
-		c.Lock = func(ctx context.Context, modes []config.Mode, what string) (func(), error) {
+		c.Lock = func(ctx context.Context, modes []stackmode.Mode, what string) (func(), error) {
 			lease, err := st.Lock(ctx, modes, what, stack.LockWait{})
 			return lease.Release, err
 		}
 	})
-	held, err := lock(config.ModeEvents)
+	held, err := lock(stackmode.Events)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,14 +69,14 @@ func TestRunsFromThePageHoldTheStacksLock(t *testing.T) {
 	if status, _, body := call(t, "POST", hs.URL+"/api/load", json.RawMessage(`{"mode":"sync","rate":5,"duration_s":1}`)); status != 202 {
 		t.Fatalf("load on a free stack = %d: %s", status, body)
 	}
-	_, err = lock(config.ModeSync)
+	_, err = lock(stackmode.Sync)
 	var busy *stack.BusyError
 	if !errors.As(err, &busy) || busy.Holder.Command != "flowctl dashboard → load --mode sync --rate 5 --duration 1s" {
 		t.Fatalf("a terminal's run while the page's load runs: %v", err)
 	}
 	deadline := time.Now().Add(30 * time.Second) // not a speed goal: the load's 5 orders, then its lock goes
 	for {
-		l, err := lock(config.ModeSync)
+		l, err := lock(stackmode.Sync)
 		if err == nil {
 			l.Release()
 			break

@@ -12,6 +12,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // ScenarioEvent is a "scenario" event: a run's progress, then its result
@@ -85,7 +86,7 @@ func (s *Server) runScenario(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	modes := make([]config.Mode, 0, len(mss))
+	modes := make([]stackmode.Mode, 0, len(mss))
 	names := make([]string, 0, len(mss))
 	for _, ms := range mss {
 		modes, names = append(modes, ms.mode), append(names, string(ms.mode))
@@ -115,7 +116,7 @@ func (s *Server) runScenario(w http.ResponseWriter, r *http.Request) {
 
 // claimScenario takes the stacks' run locks, then the runtime's control,
 // or answers why not (and holds nothing).
-func (s *Server) claimScenario(w http.ResponseWriter, r *http.Request, modes []config.Mode, what string) (scenario.Control, func(), bool) {
+func (s *Server) claimScenario(w http.ResponseWriter, r *http.Request, modes []stackmode.Mode, what string) (scenario.Control, func(), bool) {
 	release, ok := s.holdStacks(w, r, modes, what)
 	if !ok {
 		return nil, nil, false
@@ -129,7 +130,7 @@ func (s *Server) claimScenario(w http.ResponseWriter, r *http.Request, modes []c
 	return ctl, release, true
 }
 
-func (r *scenarioRunner) run(sc scenario.Scenario, modes []config.Mode, ctl scenario.Control, ev ScenarioEvent) {
+func (r *scenarioRunner) run(sc scenario.Scenario, modes []stackmode.Mode, ctl scenario.Control, ev ScenarioEvent) {
 	s := r.s
 	defer func() {
 		r.mu.Lock()
@@ -137,7 +138,7 @@ func (r *scenarioRunner) run(sc scenario.Scenario, modes []config.Mode, ctl scen
 		r.mu.Unlock()
 	}()
 	env := &scenario.Env{
-		Control: ctl, Targets: map[config.Mode]scenario.Target{},
+		Control: ctl, Targets: map[stackmode.Mode]scenario.Target{},
 		Brokers: s.cfg.Brokers, TopicPrefix: s.cfg.TopicPrefix, Size: s.cfg.Size,
 		Propagations: []config.Propagation{config.PropagationChild, config.PropagationLink, config.PropagationOff},
 	}

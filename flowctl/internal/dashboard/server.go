@@ -14,15 +14,14 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Stack is one stack the dashboard shows: its services' base URLs.
 type Stack struct {
-	Mode config.Mode
+	Mode stackmode.Mode
 	URLs map[string]string // by service name
 }
 
@@ -61,8 +60,8 @@ type Config struct {
 type Server struct {
 	cfg   Config
 	hub   *hub
-	modes map[config.Mode]*modeState
-	order []config.Mode
+	modes map[stackmode.Mode]*modeState
+	order []stackmode.Mode
 	scen  *scenarioRunner
 	// scanLimit bounds the events read to find what inventory-svc said
 	// about one order (maxScan; smaller in tests).
@@ -78,7 +77,7 @@ type Server struct {
 
 // modeState is one stack's clients, orders and last observation.
 type modeState struct {
-	mode    config.Mode
+	mode    stackmode.Mode
 	urls    map[string]string
 	orders  *api.Orders
 	target  scenario.Target
@@ -122,7 +121,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		cfg.Key = k
 	}
-	s := &Server{cfg: cfg, hub: newHub(), modes: map[config.Mode]*modeState{}}
+	s := &Server{cfg: cfg, hub: newHub(), modes: map[stackmode.Mode]*modeState{}}
 	for _, st := range cfg.Stacks {
 		ms := &modeState{mode: st.Mode, urls: st.URLs, target: scenario.NewTarget(st.Mode, st.URLs, cfg.Token),
 			poke: make(chan struct{}, 1), finals: make(chan struct{}, 1)}

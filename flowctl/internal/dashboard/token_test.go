@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // The admin token reaches the services and nothing else: no page asset, no
@@ -42,7 +42,7 @@ func TestTokenNeverInAnyResponse(t *testing.T) {
 	}
 	// A stack started with another token: the service's refusal is passed on
 	// without the token the dashboard sent.
-	fakes[config.ModeSync].setToken("another-token")
+	fakes[stackmode.Sync].setToken("another-token")
 	_, _, body := call(t, "PUT", hs.URL+"/api/stacks/sync/faults/invoicing", map[string]any{"error_rate": 0.5})
 	seen = append(seen, "refused: "+string(body))
 	if !strings.Contains(string(body), "refused the admin token") {
@@ -88,12 +88,12 @@ func TestFaultProxyReachesService(t *testing.T) {
 	if err := json.Unmarshal(body, &got); err != nil || got.Faults.Latency != "300ms" || got.Faults.ErrorRate != 0.25 || !got.Faults.ConsumersPaused {
 		t.Fatalf("after pause: %s (%v)", body, err)
 	}
-	_, admin := fakes[config.ModeEvents].counts()
+	_, admin := fakes[stackmode.Events].counts()
 	w := writes(admin)
 	if len(w) != 2 || !strings.HasPrefix(w[0], "PUT true ") || !strings.Contains(w[0], `"latency":"300ms"`) || !strings.Contains(w[1], `"consumers_paused":true`) {
 		t.Errorf("the service got %v", w)
 	}
-	if _, syncAdmin := fakes[config.ModeSync].counts(); len(writes(syncAdmin)) != 0 {
+	if _, syncAdmin := fakes[stackmode.Sync].counts(); len(writes(syncAdmin)) != 0 {
 		t.Errorf("the sync stack was changed too: %v", writes(syncAdmin))
 	}
 	// The page sees the fault: the next observation lists it.

@@ -9,7 +9,7 @@ import (
 	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/kafkaconf"
 )
@@ -50,12 +50,12 @@ func TestInventoryStandingScansFromThePlacement(t *testing.T) {
 	if err := w.WriteMessages(ctx, msg(id, placed.Add(20*time.Millisecond))); err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Config{Stacks: []Stack{{Mode: config.ModeEvents}}, Brokers: brokers})
+	s, err := New(Config{Stacks: []Stack{{Mode: stackmode.Events}}, Brokers: brokers})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.scanLimit = 50
-	st := s.inventoryStanding(ctx, s.modes[config.ModeEvents], id, nil, placed)
+	st := s.inventoryStanding(ctx, s.modes[stackmode.Events], id, nil, placed)
 	if !st.Knows || st.State != events.TypeStockReserved {
 		t.Errorf("standing %+v; want it to know the order's %s (1 event since the placement, under the limit of 50)", st, events.TypeStockReserved)
 	}

@@ -13,9 +13,8 @@ import (
 	"net"
 	"syscall"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Unreachable turns "connection refused" or a timeout calling what (e.g.
@@ -62,7 +61,7 @@ func StartFailure(w io.Writer, err error) error {
 
 // Up brings mode's stack up where s says (stack.Stacks.Up); when a process
 // did not start, the end of its log goes to stderr first.
-func Up(ctx context.Context, s *stack.Stacks, mode config.Mode, o stack.UpOptions, stderr io.Writer) (stack.Stack, stack.Runtime, error) {
+func Up(ctx context.Context, s *stack.Stacks, mode stackmode.Mode, o stack.UpOptions, stderr io.Writer) (stack.Stack, stack.Runtime, error) {
 	st, rt, err := s.Up(ctx, mode, o)
 	if err != nil {
 		return st, rt, StartFailure(stderr, Interrupted(ctx, err))

@@ -12,9 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Op is what to do to each service's faults.
@@ -30,18 +29,18 @@ const (
 type Controller struct {
 	Token string
 	// URLs are mode's services' base URLs, by service name.
-	URLs func(config.Mode) map[string]string
+	URLs func(stackmode.Mode) map[string]string
 	// Services are the valid service names (for ServiceName).
 	Services []string
 }
 
 // Result is the faults in force afterwards, by mode and service.
-type Result map[config.Mode]map[string]api.Faults
+type Result map[stackmode.Mode]map[string]api.Faults
 
 // Apply does op (with faults for Set) to every service of every mode, in
 // order, and returns what is in force afterwards; line, when set, is called
 // for each service as it is done.
-func (c Controller) Apply(ctx context.Context, modes []config.Mode, services []string, op Op, faults api.Faults, line func(config.Mode, string, api.Faults)) (Result, error) {
+func (c Controller) Apply(ctx context.Context, modes []stackmode.Mode, services []string, op Op, faults api.Faults, line func(stackmode.Mode, string, api.Faults)) (Result, error) {
 	out := Result{}
 	for _, m := range modes {
 		out[m] = map[string]api.Faults{}
@@ -74,7 +73,7 @@ func (c Controller) ServiceName(svc string) (string, error) {
 	return svc, nil
 }
 
-func (c Controller) call(ctx context.Context, m config.Mode, svc string, op Op, faults api.Faults) (api.Faults, error) {
+func (c Controller) call(ctx context.Context, m stackmode.Mode, svc string, op Op, faults api.Faults) (api.Faults, error) {
 	base := c.URLs(m)[svc]
 	admin := api.NewAdmin(base, svc, c.Token, &http.Client{Timeout: 5 * time.Second})
 	var got api.Faults
@@ -100,7 +99,7 @@ func (c Controller) call(ctx context.Context, m config.Mode, svc string, op Op, 
 // UnreachableError is a failed call, for the caller to explain.
 type UnreachableError struct {
 	What string
-	Mode config.Mode
+	Mode stackmode.Mode
 	Err  error
 }
 

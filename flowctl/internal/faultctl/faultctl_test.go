@@ -10,9 +10,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // fakeAdmin is one service's /admin/faults, remembering what was set.
@@ -51,24 +50,26 @@ func TestApplySetShowClear(t *testing.T) {
 	inv, invCalls := fakeAdmin(t, "tok")
 	ord, _ := fakeAdmin(t, "tok")
 	c := Controller{Token: "tok", Services: []string{"order-svc", "inventory-svc"},
-		URLs: func(config.Mode) map[string]string {
+		URLs: func(stackmode.Mode) map[string]string {
 			return map[string]string{"inventory-svc": inv.URL, "order-svc": ord.URL}
 		}}
 	ctx := context.Background()
 	var lines []string
-	res, err := c.Apply(ctx, []config.Mode{config.ModeEvents}, []string{"inventory"}, Set, api.Faults{Latency: "300ms", ConsumersPaused: true},
-		func(m config.Mode, svc string, f api.Faults) { lines = append(lines, string(m)+" "+svc+" "+f.Latency) })
+	res, err := c.Apply(ctx, []stackmode.Mode{stackmode.Events}, []string{"inventory"}, Set, api.Faults{Latency: "300ms", ConsumersPaused: true},
+		func(m stackmode.Mode, svc string, f api.Faults) {
+			lines = append(lines, string(m)+" "+svc+" "+f.Latency)
+		})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := res[config.ModeEvents]["inventory-svc"]; got.Latency != "300ms" || !got.ConsumersPaused || len(lines) != 1 || lines[0] != "events inventory-svc 300ms" {
+	if got := res[stackmode.Events]["inventory-svc"]; got.Latency != "300ms" || !got.ConsumersPaused || len(lines) != 1 || lines[0] != "events inventory-svc 300ms" {
 		t.Fatalf("Set: %+v, lines %v", res, lines)
 	}
-	res, err = c.Apply(ctx, []config.Mode{config.ModeEvents}, []string{"inventory-svc"}, Show, api.Faults{}, nil)
-	if err != nil || !res[config.ModeEvents]["inventory-svc"].ConsumersPaused {
+	res, err = c.Apply(ctx, []stackmode.Mode{stackmode.Events}, []string{"inventory-svc"}, Show, api.Faults{}, nil)
+	if err != nil || !res[stackmode.Events]["inventory-svc"].ConsumersPaused {
 		t.Fatalf("Show after Set = %+v, %v", res, err)
 	}
-	if _, err := c.Apply(ctx, []config.Mode{config.ModeEvents}, []string{"inventory"}, Clear, api.Faults{}, nil); err != nil {
+	if _, err := c.Apply(ctx, []stackmode.Mode{stackmode.Events}, []string{"inventory"}, Clear, api.Faults{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Join(*invCalls, ","); got != "PUT,GET,DELETE" {
@@ -79,17 +80,19 @@ func TestApplySetShowClear(t *testing.T) {
 func TestApplyErrors(t *testing.T) {
 	srv, _ := fakeAdmin(t, "right")
 	c := Controller{Token: "wrong", Services: []string{"inventory-svc"},
-		URLs: func(config.Mode) map[string]string { return map[string]string{"inventory-svc": srv.URL} }}
+		URLs: func(stackmode.Mode) map[string]string { return map[string]string{"inventory-svc": srv.URL} }}
 	ctx := context.Background()
-	if _, err := c.Apply(ctx, []config.Mode{config.ModeSync}, []string{"billing"}, Show, api.Faults{}, nil); err == nil || !strings.Contains(err.Error(), "use one of inventory-svc") {
+	if _, err := c.Apply(ctx, []stackmode.Mode{stackmode.Sync}, []string{"billing"}, Show, api.Faults{}, nil); err == nil || !strings.Contains(err.Error(), "use one of inventory-svc") {
 		t.Errorf("unknown service: %v", err)
 	}
-	if _, err := c.Apply(ctx, []config.Mode{config.ModeSync}, []string{"inventory"}, Show, api.Faults{}, nil); err == nil || !strings.Contains(err.Error(), "refused the admin token") {
+	if _, err := c.Apply(ctx, []stackmode.Mode{stackmode.Sync}, []string{"inventory"}, Show, api.Faults{}, nil); err == nil || !strings.Contains(err.Error(), "refused the admin token") {
 		t.Errorf("wrong token: %v", err)
 	}
-	c.URLs = func(config.Mode) map[string]string { return map[string]string{"inventory-svc": "http://127.0.0.1:1"} }
-	_, err := c.Apply(ctx, []config.Mode{config.ModeSync}, []string{"inventory"}, Show, api.Faults{}, nil)
-	if ue, ok := errors.AsType[*UnreachableError](err); !ok || ue.Mode != config.ModeSync || !strings.Contains(ue.What, "inventory-svc at http://127.0.0.1:1") {
+	c.URLs = func(stackmode.Mode) map[string]string {
+		return map[string]string{"inventory-svc": "http://127.0.0.1:1"}
+	}
+	_, err := c.Apply(ctx, []stackmode.Mode{stackmode.Sync}, []string{"inventory"}, Show, api.Faults{}, nil)
+	if ue, ok := errors.AsType[*UnreachableError](err); !ok || ue.Mode != stackmode.Sync || !strings.Contains(ue.What, "inventory-svc at http://127.0.0.1:1") {
 		t.Errorf("service down: %v, want an UnreachableError naming it", err)
 	}
 }

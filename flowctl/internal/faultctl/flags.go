@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // SetFlags are `flowctl fault set`'s flags.
@@ -54,29 +54,29 @@ func isService(typed, svc string) bool {
 
 // The line each operation prints per service.
 
-func SetLine(m config.Mode, svc string, f api.Faults) string {
+func SetLine(m stackmode.Mode, svc string, f api.Faults) string {
 	return fmt.Sprintf("%s (%s): latency %s, error rate %g, consumers paused %v, crash after commit %d, decline rate %g", svc, m, f.Latency, f.ErrorRate, f.ConsumersPaused, f.CrashAfterCommit, f.DeclineRate)
 }
 
-func ClearLine(m config.Mode, svc string, _ api.Faults) string {
+func ClearLine(m stackmode.Mode, svc string, _ api.Faults) string {
 	return fmt.Sprintf("%s (%s): no faults", svc, m)
 }
 
-func ShowLine(m config.Mode, svc string, f api.Faults) string {
+func ShowLine(m stackmode.Mode, svc string, f api.Faults) string {
 	return fmt.Sprintf("%-6s %-14s latency %-6s error rate %-4g consumers paused %-5v crash after commit %d  decline rate %g", m, svc, f.Latency, f.ErrorRate, f.ConsumersPaused, f.CrashAfterCommit, f.DeclineRate)
 }
 
 // Modes are the stacks a fault command acts on: mode ("" for every stack
 // whose order-svc answers).
-func Modes(ctx context.Context, mode string, urls func(config.Mode) map[string]string) ([]config.Mode, error) {
+func Modes(ctx context.Context, mode string, urls func(stackmode.Mode) map[string]string) ([]stackmode.Mode, error) {
 	if mode != "" {
 		m, err := stack.ParseMode(mode)
 		if err != nil {
 			return nil, err
 		}
-		return []config.Mode{m}, nil
+		return []stackmode.Mode{m}, nil
 	}
-	var modes []config.Mode
+	var modes []stackmode.Mode
 	for _, m := range stack.Modes {
 		if stack.Answers(ctx, urls(m)[topology.OrderSvc]+"/healthz") {
 			modes = append(modes, m)

@@ -9,9 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 func TestSetFlagsFaults(t *testing.T) {
@@ -46,20 +45,20 @@ func TestSetFlagsFaults(t *testing.T) {
 func TestModes(t *testing.T) {
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
 	defer up.Close()
-	urls := func(m config.Mode) map[string]string {
-		if m == config.ModeEvents {
+	urls := func(m stackmode.Mode) map[string]string {
+		if m == stackmode.Events {
 			return map[string]string{"order-svc": up.URL}
 		}
 		return map[string]string{"order-svc": "http://127.0.0.1:1"}
 	}
 	ctx := context.Background()
-	if got, err := Modes(ctx, "", urls); err != nil || len(got) != 1 || got[0] != config.ModeEvents {
+	if got, err := Modes(ctx, "", urls); err != nil || len(got) != 1 || got[0] != stackmode.Events {
 		t.Errorf("every stack that answers = %v, %v; want events", got, err)
 	}
-	if got, err := Modes(ctx, "sync", urls); err != nil || len(got) != 1 || got[0] != config.ModeSync {
+	if got, err := Modes(ctx, "sync", urls); err != nil || len(got) != 1 || got[0] != stackmode.Sync {
 		t.Errorf("--mode sync = %v, %v", got, err)
 	}
-	none := func(config.Mode) map[string]string { return map[string]string{"order-svc": "http://127.0.0.1:1"} }
+	none := func(stackmode.Mode) map[string]string { return map[string]string{"order-svc": "http://127.0.0.1:1"} }
 	if _, err := Modes(ctx, "", none); err == nil || !strings.Contains(err.Error(), "no stack answers") {
 		t.Errorf("no stack = %v", err)
 	}
@@ -68,14 +67,14 @@ func TestModes(t *testing.T) {
 func TestLinesShowTheDeclineRate(t *testing.T) {
 	f := api.Faults{Latency: "0s", DeclineRate: 0.25}
 	for name, line := range map[string]string{
-		"set":  SetLine(config.ModeEvents, "invoicing-svc", f),
-		"show": ShowLine(config.ModeEvents, "invoicing-svc", f),
+		"set":  SetLine(stackmode.Events, "invoicing-svc", f),
+		"show": ShowLine(stackmode.Events, "invoicing-svc", f),
 	} {
 		if !strings.HasSuffix(line, "decline rate 0.25") {
 			t.Errorf("%s line %q does not end with the decline rate", name, line)
 		}
 	}
-	if got := ShowLine(config.ModeSync, "inventory-svc", api.Faults{Latency: "0s", ErrorRate: 1}); !strings.HasPrefix(got, "sync   inventory-svc  latency 0s     error rate 1") {
+	if got := ShowLine(stackmode.Sync, "inventory-svc", api.Faults{Latency: "0s", ErrorRate: 1}); !strings.HasPrefix(got, "sync   inventory-svc  latency 0s     error rate 1") {
 		t.Errorf("show line %q: the columns before the decline rate moved", got)
 	}
 }

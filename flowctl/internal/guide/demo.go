@@ -11,7 +11,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
@@ -19,11 +18,12 @@ import (
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // DemoSetup is what `flowctl demo` sets.
 type DemoSetup struct {
-	Mode config.Mode
+	Mode stackmode.Mode
 	// Orders is how many orders to place (2–500).
 	Orders int
 	// Up brings the stack up; its Progress gets the steps and each order

@@ -8,18 +8,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stack/stacktest"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 func TestDemoPlacesTheMixAndFollowsIt(t *testing.T) {
-	st := fakeStack(t, config.ModeSync, "")
-	rt := &stacktest.Runtime{Stacks: map[config.Mode]stack.Stack{config.ModeSync: st}}
+	st := fakeStack(t, stackmode.Sync, "")
+	rt := &stacktest.Runtime{Stacks: map[stackmode.Mode]stack.Stack{stackmode.Sync: st}}
 	var progress bytes.Buffer
-	res, err := Demo(context.Background(), stacktest.New(t, rt, nil), DemoSetup{Mode: config.ModeSync, Orders: 4, Up: stack.UpOptions{Progress: &progress}})
+	res, err := Demo(context.Background(), stacktest.New(t, rt, nil), DemoSetup{Mode: stackmode.Sync, Orders: 4, Up: stack.UpOptions{Progress: &progress}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestDemoPlacesTheMixAndFollowsIt(t *testing.T) {
 func TestDemoChecksOrdersBeforeBringingUp(t *testing.T) {
 	for _, n := range []int{1, 501} {
 		rt := &stacktest.Runtime{UpErr: errors.New("must not come up")}
-		_, err := Demo(context.Background(), stacktest.New(t, rt, nil), DemoSetup{Mode: config.ModeSync, Orders: n})
+		_, err := Demo(context.Background(), stacktest.New(t, rt, nil), DemoSetup{Mode: stackmode.Sync, Orders: n})
 		if err == nil || !strings.Contains(err.Error(), "use 2 to 500 (one of them is the always-rejected SKU-005 order)") || len(rt.Ups()) != 0 {
 			t.Errorf("--orders %d: err = %v, brought up %v", n, err, rt.Ups())
 		}
@@ -58,9 +58,9 @@ func TestDemoSaysWhichStackToStart(t *testing.T) {
 	}
 	gone := "http://" + ln.Addr().String()
 	ln.Close()
-	rt := &stacktest.Runtime{Stacks: map[config.Mode]stack.Stack{config.ModeEvents: {Mode: config.ModeEvents,
+	rt := &stacktest.Runtime{Stacks: map[stackmode.Mode]stack.Stack{stackmode.Events: {Mode: stackmode.Events,
 		URLs: map[string]string{topology.OrderSvc: gone, topology.InventorySvc: gone}}}}
-	_, err = Demo(context.Background(), stacktest.New(t, rt, nil), DemoSetup{Mode: config.ModeEvents, Orders: 2, Up: stack.UpOptions{Progress: &bytes.Buffer{}}})
+	_, err = Demo(context.Background(), stacktest.New(t, rt, nil), DemoSetup{Mode: stackmode.Events, Orders: 2, Up: stack.UpOptions{Progress: &bytes.Buffer{}}})
 	if err == nil || !strings.Contains(err.Error(), "does not answer (connection refused); start the events stack with `flowctl up --mode events`") {
 		t.Errorf("err = %v", err)
 	}

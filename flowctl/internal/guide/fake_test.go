@@ -10,19 +10,19 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // fakeStack is a stack whose order-svc confirms every order at once (and
 // rejects the scarce one), stamped a minute ago with traceID, and whose
 // inventory-svc has plenty of every SKU but the scarce one, of which it has
 // exactly what the demo expects.
-func fakeStack(t *testing.T, m config.Mode, traceID string) stack.Stack {
+func fakeStack(t *testing.T, m stackmode.Mode, traceID string) stack.Stack {
 	t.Helper()
 	var mu sync.Mutex
 	orders := map[string]api.Order{}

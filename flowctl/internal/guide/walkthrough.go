@@ -7,23 +7,22 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/investigate"
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stockup"
 )
 
 // walkthroughIntro says, per mode, what the audience is about to see.
-var walkthroughIntro = map[config.Mode]string{
-	config.ModeSync: `sync mode: order-svc calls inventory-svc and then invoicing-svc over REST and
+var walkthroughIntro = map[stackmode.Mode]string{
+	stackmode.Sync: `sync mode: order-svc calls inventory-svc and then invoicing-svc over REST and
 answers only when both have. Watch for: the answer is final (201 CONFIRMED),
 and it is only as available and as fast as the slowest service behind it.`,
-	config.ModeEvents: `events mode: order-svc stores the order and an OrderPlaced event in one
+	stackmode.Events: `events mode: order-svc stores the order and an OrderPlaced event in one
 transaction, answers 202 PENDING at once, and the rest happens over Kafka.
 Watch for: fast answers that are provisional, and a stack that keeps taking
 orders while a service behind it is down.`,
@@ -48,7 +47,7 @@ var tryNext = [][2]string{
 
 // printTryNext writes tryNext with flowctl as the user can type it from
 // the repository root (stack.Stacks.Command: it is not on PATH).
-func printTryNext(w io.Writer, flowctl string, m config.Mode) {
+func printTryNext(w io.Writer, flowctl string, m stackmode.Mode) {
 	lines := make([]string, len(tryNext))
 	width := 0
 	for i, t := range tryNext {
@@ -64,12 +63,12 @@ func printTryNext(w io.Writer, flowctl string, m config.Mode) {
 // Walkthrough brings mode's stack up where s says and runs the three steps:
 // the happy path, inventory-svc down while orders arrive, and one order's
 // trace. It says everything on set.Up.Progress.
-func Walkthrough(ctx context.Context, s *stack.Stacks, m config.Mode, set scenario.Setup) error {
+func Walkthrough(ctx context.Context, s *stack.Stacks, m stackmode.Mode, set scenario.Setup) error {
 	if err := set.Check(); err != nil {
 		return err
 	}
 	w := set.Up.Progress
-	env, err := scenario.EnvOnStacks(ctx, s, []config.Mode{m}, set)
+	env, err := scenario.EnvOnStacks(ctx, s, []stackmode.Mode{m}, set)
 	if err != nil {
 		return err
 	}
@@ -91,12 +90,12 @@ func Walkthrough(ctx context.Context, s *stack.Stacks, m config.Mode, set scenar
 }
 
 // runStep runs one scenario against mode's stack and shows its verdict.
-func runStep(ctx context.Context, env *scenario.Env, name string, m config.Mode, set scenario.Setup) error {
+func runStep(ctx context.Context, env *scenario.Env, name string, m stackmode.Mode, set scenario.Setup) error {
 	sc, ok := scenario.Find(name)
 	if !ok {
 		return fmt.Errorf("the walkthrough's scenario %q is not registered", name)
 	}
-	r, err := sc.Run(ctx, env, []config.Mode{m})
+	r, err := sc.Run(ctx, env, []stackmode.Mode{m})
 	set.Bar.Done()
 	if err != nil {
 		return explain.Interrupted(ctx, err)
@@ -110,7 +109,7 @@ var traceRequest = api.PlaceRequest{CustomerID: "cust-walkthrough", Items: []api
 
 // traceOne places one order, follows it and draws its trace; flowctl is
 // the command as typed from the repository root.
-func traceOne(ctx context.Context, env *scenario.Env, m config.Mode, w io.Writer, color bool, flowctl string) error {
+func traceOne(ctx context.Context, env *scenario.Env, m stackmode.Mode, w io.Writer, color bool, flowctl string) error {
 	orders := env.Targets[m].Orders
 	line, err := stockup.Ensure(ctx, env.Targets[m].Inventory, "walkthrough-trace",
 		stockup.Plan{AtLeast: stockup.Need(1, func(int) api.PlaceRequest { return traceRequest })})
@@ -136,7 +135,7 @@ func traceOne(ctx context.Context, env *scenario.Env, m config.Mode, w io.Writer
 	}
 	report.Waterfall(w, inv, 50, color)
 	fmt.Fprintln(w, "\n"+report.TraceHint(env.JaegerUI, flowctl, string(m), o.ID, o.TraceID))
-	if m == config.ModeEvents {
+	if m == stackmode.Events {
 		fmt.Fprintln(w, "The \"waited … in Kafka\" notes are how long each event sat in Kafka between its producer and its consumer.")
 	} else {
 		fmt.Fprintln(w, "One call stack: every span is a child of the POST /orders the client waited for.")

@@ -10,12 +10,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stack/stacktest"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // TestTraceOneDrawsTheOrdersTrace is step 3 against a sync stack and a
@@ -28,13 +27,13 @@ func TestTraceOneDrawsTheOrdersTrace(t *testing.T) {
 	jaeger := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(fixture) }))
 	t.Cleanup(jaeger.Close)
 	const traceID = "73740a90c758ab1b31912f0e65fe69db"
-	st := fakeStack(t, config.ModeSync, traceID)
+	st := fakeStack(t, stackmode.Sync, traceID)
 	env := &scenario.Env{
-		Targets: map[config.Mode]scenario.Target{config.ModeSync: scenario.NewTarget(config.ModeSync, st.URLs, "tok")},
+		Targets: map[stackmode.Mode]scenario.Target{stackmode.Sync: scenario.NewTarget(stackmode.Sync, st.URLs, "tok")},
 		Jaeger:  api.NewJaeger(jaeger.URL, nil),
 	}
 	var out bytes.Buffer
-	if err := traceOne(context.Background(), env, config.ModeSync, &out, false, "bin/flowctl"); err != nil {
+	if err := traceOne(context.Background(), env, stackmode.Sync, &out, false, "bin/flowctl"); err != nil {
 		t.Fatal(err)
 	}
 	// Natively Jaeger serves only a placeholder page: no link into it.
@@ -43,7 +42,7 @@ func TestTraceOneDrawsTheOrdersTrace(t *testing.T) {
 	}
 	env.JaegerUI = true // Docker
 	out.Reset()
-	if err := traceOne(context.Background(), env, config.ModeSync, &out, false, "bin/flowctl"); err != nil {
+	if err := traceOne(context.Background(), env, stackmode.Sync, &out, false, "bin/flowctl"); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()
@@ -64,7 +63,7 @@ func TestWalkthroughChecksBeforeBringingUp(t *testing.T) {
 	rt := &stacktest.Runtime{UpErr: errors.New("must not come up")}
 	set := scenario.Setup{Size: scenario.DefaultSize, Up: stack.UpOptions{Progress: &bytes.Buffer{}}}
 	set.Size.Settle = 0
-	err := Walkthrough(context.Background(), stacktest.New(t, rt, map[string]string{"ADMIN_TOKEN": "tok"}), config.ModeSync, set)
+	err := Walkthrough(context.Background(), stacktest.New(t, rt, map[string]string{"ADMIN_TOKEN": "tok"}), stackmode.Sync, set)
 	if err == nil || err.Error() != "--settle 0s: use at least 1s" || len(rt.Ups()) != 0 {
 		t.Errorf("err = %v, brought up %v", err, rt.Ups())
 	}
@@ -76,7 +75,7 @@ func TestWalkthroughStepsAreRegistered(t *testing.T) {
 			t.Errorf("step %q names no scenario", s.scenario)
 		}
 	}
-	for _, m := range []config.Mode{config.ModeSync, config.ModeEvents} {
+	for _, m := range []stackmode.Mode{stackmode.Sync, stackmode.Events} {
 		if walkthroughIntro[m] == "" {
 			t.Errorf("no intro for %s", m)
 		}
@@ -87,7 +86,7 @@ func TestWalkthroughStepsAreRegistered(t *testing.T) {
 // aligned, with the mode filled in.
 func TestTryNextNamesTheFlowctlThatRuns(t *testing.T) {
 	var out bytes.Buffer
-	printTryNext(&out, ".run/bin/flowctl", config.ModeEvents)
+	printTryNext(&out, ".run/bin/flowctl", stackmode.Events)
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if lines[0] != "Try next (from the repository root):" || len(lines) != len(tryNext)+1 {
 		t.Fatalf("try next:\n%s", out.String())

@@ -7,17 +7,16 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/explain"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // OrderTrace is `flowctl trace`'s lookup: it finds order id (or its short
 // id) at the order-svc of mode's stack (orders, answering at base) and
 // investigates the order once its spans are in Jaeger. The order comes back
 // too: the trace of an order that is not final yet is not complete.
-func OrderTrace(ctx context.Context, orders *api.Orders, base string, j *api.Jaeger, id string, m config.Mode) (Investigation, api.Order, error) {
+func OrderTrace(ctx context.Context, orders *api.Orders, base string, j *api.Jaeger, id string, m stackmode.Mode) (Investigation, api.Order, error) {
 	id, err := orders.ResolveID(ctx, id)
 	if err != nil {
 		return Investigation{}, api.Order{}, explain.Unreachable(err, "order-svc at "+base, string(m))
@@ -35,7 +34,7 @@ func OrderTrace(ctx context.Context, orders *api.Orders, base string, j *api.Jae
 
 // InputFor is what investigating order o of mode's stack looks for: its
 // spans from shortly before it was placed to shortly after it last changed.
-func InputFor(o api.Order, m config.Mode) Input {
+func InputFor(o api.Order, m stackmode.Mode) Input {
 	return Input{
 		OrderID:  o.ID,
 		TraceID:  o.TraceID,

@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 const syncOrderID = "a1e23a3d-2cbd-466b-877e-a4d6d7298fa4"
@@ -49,7 +48,7 @@ func TestOrderTraceByShortID(t *testing.T) {
 	jaeger := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(fixture) }))
 	t.Cleanup(jaeger.Close)
 	osvc := fakeOrderSvc(t)
-	inv, o, err := OrderTrace(context.Background(), api.NewOrders(osvc.URL, nil), osvc.URL, api.NewJaeger(jaeger.URL, nil), "a1e23a3d", config.ModeSync)
+	inv, o, err := OrderTrace(context.Background(), api.NewOrders(osvc.URL, nil), osvc.URL, api.NewJaeger(jaeger.URL, nil), "a1e23a3d", stackmode.Sync)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +60,7 @@ func TestOrderTraceByShortID(t *testing.T) {
 func TestOrderTraceUnknownOrder(t *testing.T) {
 	osvc := fakeOrderSvc(t)
 	id := "00000000-0000-4000-8000-000000000000"
-	_, _, err := OrderTrace(context.Background(), api.NewOrders(osvc.URL, nil), osvc.URL, api.NewJaeger("http://127.0.0.1:1", nil), id, config.ModeEvents)
+	_, _, err := OrderTrace(context.Background(), api.NewOrders(osvc.URL, nil), osvc.URL, api.NewJaeger("http://127.0.0.1:1", nil), id, stackmode.Events)
 	want := "order " + id + " is not known to the events stack's order-svc at " + osvc.URL + ": check the id, or try the other --mode"
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v", err)
@@ -75,7 +74,7 @@ func TestOrderTraceNoOrderSvc(t *testing.T) {
 	}
 	base := "http://" + ln.Addr().String()
 	ln.Close()
-	_, _, err = OrderTrace(context.Background(), api.NewOrders(base, nil), base, api.NewJaeger(base, nil), "abc", config.ModeSync)
+	_, _, err = OrderTrace(context.Background(), api.NewOrders(base, nil), base, api.NewJaeger(base, nil), "abc", stackmode.Sync)
 	if err == nil || !strings.Contains(err.Error(), "order-svc at "+base+" does not answer (connection refused); start the sync stack") {
 		t.Errorf("err = %v", err)
 	}
@@ -84,7 +83,7 @@ func TestOrderTraceNoOrderSvc(t *testing.T) {
 func TestInputFor(t *testing.T) {
 	placed := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	o := api.Order{ID: "o1", TraceID: "t1", PlacedAt: placed, UpdatedAt: placed.Add(time.Second), Status: "REJECTED", Reason: "out of stock"}
-	in := InputFor(o, config.ModeEvents)
+	in := InputFor(o, stackmode.Events)
 	if in.OrderID != "o1" || in.TraceID != "t1" || in.Mode != "events" || in.Status != "REJECTED" || in.Reason != "out of stock" ||
 		!in.Since.Equal(placed.Add(-2*time.Second)) || !in.Until.Equal(placed.Add(6*time.Second)) || len(in.Services) != 3 {
 		t.Errorf("InputFor = %+v", in)

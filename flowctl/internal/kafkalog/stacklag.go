@@ -6,7 +6,7 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/platform/topology"
 )
 
@@ -21,7 +21,7 @@ type GroupPartitionLag struct {
 func StackLag(ctx context.Context, brokers []string, prefix string) ([]GroupPartitionLag, error) {
 	var rows []GroupPartitionLag
 	for _, s := range topology.Services {
-		group := topology.Group(prefix, s.Name, string(config.ModeEvents))
+		group := topology.Group(prefix, s.Name, string(stackmode.Events))
 		parts, err := GroupLagByPartition(ctx, brokers, group, topology.Prefixed(prefix, s.Consumes))
 		if err != nil {
 			return nil, fmt.Errorf("lag of %s: %w", group, err)
@@ -51,7 +51,7 @@ func PrintStackLag(w io.Writer, prefix string, rows []GroupPartitionLag) error {
 		return err
 	}
 	for _, s := range topology.Services {
-		group := topology.Group(prefix, s.Name, string(config.ModeEvents))
+		group := topology.Group(prefix, s.Name, string(stackmode.Events))
 		fmt.Fprintf(w, "%s: %d events behind\n", group, total[group])
 	}
 	return nil

@@ -6,9 +6,8 @@ import (
 	"io"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/audit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // checkLedgers runs the ledger check (flowctl audit) on each stack once
@@ -17,7 +16,7 @@ import (
 // stack's services, in the order of results.
 func checkLedgers(ctx context.Context, results []StackResult, urls []map[string]string, settle time.Duration) {
 	for i := range results {
-		m := config.Mode(results[i].Mode)
+		m := stackmode.Mode(results[i].Mode)
 		rep, err := audit.Check(ctx, audit.ClientsAt(urls[i]), audit.Options{Mode: m, Settle: settle})
 		if err != nil {
 			results[i].LedgerError = err.Error()

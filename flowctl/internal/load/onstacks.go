@@ -6,12 +6,12 @@ import (
 	"io"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // MaxOrders bounds one stack's share of a `flowctl load`.
@@ -55,7 +55,7 @@ func (s Setup) Orders() (int, error) {
 // OnStacks is `flowctl load`: it brings modes' stacks up where s says,
 // gives them the same load at the same time (RunStacks), then checks each
 // stack's ledger (flowctl audit). Results are in the order of modes.
-func OnStacks(ctx context.Context, s *stack.Stacks, modes []config.Mode, set Setup) ([]StackResult, error) {
+func OnStacks(ctx context.Context, s *stack.Stacks, modes []stackmode.Mode, set Setup) ([]StackResult, error) {
 	n, err := set.Orders()
 	if err != nil {
 		return nil, err

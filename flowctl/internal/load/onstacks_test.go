@@ -14,12 +14,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stack/stacktest"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // recordingBar counts what a load shows on its bar.
@@ -33,7 +33,7 @@ func (b *recordingBar) Done()                                { b.dones++ }
 
 // confirmingStack is a stack whose order-svc confirms every order at once
 // and whose inventory-svc has plenty of every SKU.
-func confirmingStack(t *testing.T, m config.Mode) stack.Stack {
+func confirmingStack(t *testing.T, m stackmode.Mode) stack.Stack {
 	t.Helper()
 	var n atomic.Int64
 	orders := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -56,12 +56,12 @@ func confirmingStack(t *testing.T, m config.Mode) stack.Stack {
 }
 
 func TestOnStacksLoadsEveryMode(t *testing.T) {
-	rt := &stacktest.Runtime{Stacks: map[config.Mode]stack.Stack{
-		config.ModeSync: confirmingStack(t, config.ModeSync), config.ModeEvents: confirmingStack(t, config.ModeEvents)}}
+	rt := &stacktest.Runtime{Stacks: map[stackmode.Mode]stack.Stack{
+		stackmode.Sync: confirmingStack(t, stackmode.Sync), stackmode.Events: confirmingStack(t, stackmode.Events)}}
 	var progress bytes.Buffer
 	bar := &recordingBar{}
 	set := Setup{Rate: 100, Duration: 100 * time.Millisecond, Settle: 5 * time.Second, Up: stack.UpOptions{Progress: &progress}, Bar: bar}
-	res, err := OnStacks(context.Background(), stacktest.New(t, rt, nil), []config.Mode{config.ModeSync, config.ModeEvents}, set)
+	res, err := OnStacks(context.Background(), stacktest.New(t, rt, nil), []stackmode.Mode{stackmode.Sync, stackmode.Events}, set)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,10 +87,10 @@ func TestOnStacksSaysWhichServiceDoesNotAnswer(t *testing.T) {
 	}
 	gone := "http://" + ln.Addr().String()
 	ln.Close()
-	rt := &stacktest.Runtime{Stacks: map[config.Mode]stack.Stack{
-		config.ModeEvents: {Mode: config.ModeEvents, URLs: map[string]string{topology.OrderSvc: gone, topology.InventorySvc: gone}}}}
+	rt := &stacktest.Runtime{Stacks: map[stackmode.Mode]stack.Stack{
+		stackmode.Events: {Mode: stackmode.Events, URLs: map[string]string{topology.OrderSvc: gone, topology.InventorySvc: gone}}}}
 	set := Setup{Rate: 10, Duration: time.Second, Settle: time.Second, Up: stack.UpOptions{Progress: &bytes.Buffer{}}, Bar: &recordingBar{}}
-	_, err = OnStacks(context.Background(), stacktest.New(t, rt, nil), []config.Mode{config.ModeEvents}, set)
+	_, err = OnStacks(context.Background(), stacktest.New(t, rt, nil), []stackmode.Mode{stackmode.Events}, set)
 	if err == nil || !strings.Contains(err.Error(), "inventory-svc does not answer (connection refused); start the events stack with `flowctl up --mode events`") {
 		t.Errorf("err = %v", err)
 	}
@@ -107,7 +107,7 @@ func TestOnStacksChecksBeforeBringingUp(t *testing.T) {
 	}
 	for _, tt := range tests {
 		rt := &stacktest.Runtime{UpErr: errors.New("must not be brought up")}
-		_, err := OnStacks(context.Background(), stacktest.New(t, rt, nil), []config.Mode{config.ModeSync}, tt.set)
+		_, err := OnStacks(context.Background(), stacktest.New(t, rt, nil), []stackmode.Mode{stackmode.Sync}, tt.set)
 		if err == nil || !strings.Contains(err.Error(), tt.want) || len(rt.Ups()) != 0 {
 			t.Errorf("%+v: err = %v (brought up %v), want %q", tt.set, err, rt.Ups(), tt.want)
 		}

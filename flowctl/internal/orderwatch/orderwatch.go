@@ -14,11 +14,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/report"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Event is one line of `order watch --json` (NDJSON: one per step).
@@ -58,7 +57,7 @@ func (c Config) Check() error {
 type Stack struct {
 	Orders *api.Orders
 	Base   string
-	Mode   config.Mode
+	Mode   stackmode.Mode
 }
 
 // Order is the order to watch: an existing one by ID (or the short id the

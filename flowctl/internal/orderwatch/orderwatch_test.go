@@ -12,9 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 const orderID = "0f0e0d0c-0000-4000-8000-000000000001"
@@ -46,7 +45,7 @@ func fakeOrderSvc(t *testing.T, answers []string) Stack {
 		}
 	}))
 	t.Cleanup(srv.Close)
-	return Stack{Orders: api.NewOrders(srv.URL, nil), Base: srv.URL, Mode: config.ModeEvents}
+	return Stack{Orders: api.NewOrders(srv.URL, nil), Base: srv.URL, Mode: stackmode.Events}
 }
 
 func TestWatchPrintsEachStepOnce(t *testing.T) {

@@ -11,25 +11,25 @@ import (
 	"slices"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/kafkaconf"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Config is one reset.
 type Config struct {
-	Modes    []config.Mode
+	Modes    []stackmode.Mode
 	Services []string
 	// Runtime stops, wipes and starts the services, and wipes the log of a
 	// broker that does not answer when it can.
 	Runtime stack.Runtime
 	// Running says whether svc of mode's stack answers now; only those are
 	// started again afterwards (nil: its /readyz at Runtime.URLs answers).
-	Running func(ctx context.Context, m config.Mode, svc string) bool
+	Running func(ctx context.Context, m stackmode.Mode, svc string) bool
 	// Brokers and TopicPrefix locate the events stack's log.
 	Brokers     []string
 	TopicPrefix string
@@ -49,7 +49,7 @@ func Topics(prefix string) []string {
 func Groups(prefix string, services []string) []string {
 	var out []string
 	for _, svc := range services {
-		out = append(out, topology.Group(prefix, svc, string(config.ModeEvents)))
+		out = append(out, topology.Group(prefix, svc, string(stackmode.Events)))
 	}
 	return out
 }
@@ -62,7 +62,7 @@ func Run(ctx context.Context, c Config) error {
 		say = func(string, ...any) {}
 	}
 	if c.Running == nil {
-		c.Running = func(ctx context.Context, m config.Mode, svc string) bool {
+		c.Running = func(ctx context.Context, m stackmode.Mode, svc string) bool {
 			return stack.Answers(ctx, c.Runtime.URLs(m)[svc]+"/readyz")
 		}
 	}
@@ -82,7 +82,7 @@ func Run(ctx context.Context, c Config) error {
 			}
 		}
 		say("%s: stopped %d running services, removed the databases of %d (%s)", m, len(wasRunning), len(c.Services), c.Runtime.Runtime())
-		if m == config.ModeEvents {
+		if m == stackmode.Events {
 			if err := wipeLog(ctx, c, say); err != nil {
 				return err
 			}

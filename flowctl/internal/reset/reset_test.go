@@ -7,9 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // fakeRuntime records what reset did, in order.
@@ -22,15 +21,15 @@ type fakeRuntime struct {
 }
 
 func (f *fakeRuntime) Runtime() string { return "fake" }
-func (f *fakeRuntime) StopService(_ context.Context, m config.Mode, svc string) error {
+func (f *fakeRuntime) StopService(_ context.Context, m stackmode.Mode, svc string) error {
 	f.calls = append(f.calls, "stop "+svc+"."+string(m))
 	return nil
 }
-func (f *fakeRuntime) WipeService(_ context.Context, m config.Mode, svc string) error {
+func (f *fakeRuntime) WipeService(_ context.Context, m stackmode.Mode, svc string) error {
 	f.calls = append(f.calls, "wipe "+svc+"."+string(m))
 	return nil
 }
-func (f *fakeRuntime) StartFresh(_ context.Context, m config.Mode, svc string) error {
+func (f *fakeRuntime) StartFresh(_ context.Context, m stackmode.Mode, svc string) error {
 	f.calls = append(f.calls, "start "+svc+"."+string(m))
 	return nil
 }
@@ -47,12 +46,12 @@ func TestRunStopsWipesAndRestartsWhatRan(t *testing.T) {
 	rt := &fakeRuntime{}
 	var said []string
 	err := Run(context.Background(), Config{
-		Modes:    []config.Mode{config.ModeSync, config.ModeEvents},
+		Modes:    []stackmode.Mode{stackmode.Sync, stackmode.Events},
 		Services: []string{"order-svc", "inventory-svc", "invoicing-svc"},
 		Runtime:  rt,
 		// invoicing-svc of the events stack was not running.
-		Running: func(_ context.Context, m config.Mode, svc string) bool {
-			return !(m == config.ModeEvents && svc == "invoicing-svc")
+		Running: func(_ context.Context, m stackmode.Mode, svc string) bool {
+			return !(m == stackmode.Events && svc == "invoicing-svc")
 		},
 		Brokers: []string{"127.0.0.1:1"}, // nothing answers: the offline wipe runs
 		Say:     func(f string, a ...any) { said = append(said, f) },
@@ -78,8 +77,8 @@ func TestRunStopsWipesAndRestartsWhatRan(t *testing.T) {
 
 func TestRunRefusesToLeaveTheLogOfABrokerItCannotReach(t *testing.T) {
 	err := Run(context.Background(), Config{
-		Modes: []config.Mode{config.ModeEvents}, Services: []string{"order-svc"}, Runtime: &fakeRuntime{notOurs: true},
-		Running: func(context.Context, config.Mode, string) bool { return false },
+		Modes: []stackmode.Mode{stackmode.Events}, Services: []string{"order-svc"}, Runtime: &fakeRuntime{notOurs: true},
+		Running: func(context.Context, stackmode.Mode, string) bool { return false },
 		Brokers: []string{"127.0.0.1:1"},
 	})
 	if err == nil || !strings.Contains(err.Error(), "flowctl start kafka") {
@@ -104,7 +103,7 @@ func TestModesAndConfirm(t *testing.T) {
 		t.Errorf("all = %v", err)
 	}
 	var out strings.Builder
-	if err := Confirm(strings.NewReader("YES\n"), &out, []config.Mode{config.ModeEvents}); err != nil {
+	if err := Confirm(strings.NewReader("YES\n"), &out, []stackmode.Mode{stackmode.Events}); err != nil {
 		t.Errorf("yes: %v", err)
 	}
 	if !strings.Contains(out.String(), "of the events stack(s); type yes to go on") {

@@ -7,14 +7,14 @@ import (
 	"io"
 	"strings"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Modes reads --mode: sync, events or both.
-func Modes(mode string) ([]config.Mode, error) {
+func Modes(mode string) ([]stackmode.Mode, error) {
 	if mode == "both" {
 		return stack.Modes, nil
 	}
@@ -22,11 +22,11 @@ func Modes(mode string) ([]config.Mode, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--mode %q: use sync, events or both", mode)
 	}
-	return []config.Mode{m}, nil
+	return []stackmode.Mode{m}, nil
 }
 
 // ModeList is modes as "sync+events".
-func ModeList(modes []config.Mode) string {
+func ModeList(modes []stackmode.Mode) string {
 	parts := make([]string, len(modes))
 	for i, m := range modes {
 		parts[i] = string(m)
@@ -36,7 +36,7 @@ func ModeList(modes []config.Mode) string {
 
 // Confirm asks on w and reads the answer from in: anything but "yes" is
 // ErrNotConfirmed.
-func Confirm(in io.Reader, w io.Writer, modes []config.Mode) error {
+func Confirm(in io.Reader, w io.Writer, modes []stackmode.Mode) error {
 	fmt.Fprintf(w, "reset deletes every order, reservation, invoice and event of the %s stack(s); type yes to go on: ", ModeList(modes))
 	line, _ := bufio.NewReader(in).ReadString('\n')
 	if strings.TrimSpace(strings.ToLower(line)) != "yes" {
@@ -46,7 +46,7 @@ func Confirm(in io.Reader, w io.Writer, modes []config.Mode) error {
 }
 
 // Stacks resets modes' stacks where s says they run, saying each step on w.
-func Stacks(ctx context.Context, s *stack.Stacks, modes []config.Mode, w io.Writer) error {
+func Stacks(ctx context.Context, s *stack.Stacks, modes []stackmode.Mode, w io.Writer) error {
 	rt, err := s.Runtime(ctx)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"github.com/orderflow/flowctl/internal/investigate"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Setup is how a run of scenarios (`flowctl scenario`, `compare`,
@@ -71,14 +72,14 @@ func (s Setup) Check() error {
 
 // EnvOnStacks brings each mode's stack up where s says and wires the Env
 // the scenarios run in: its targets, broker, Jaeger and the runtime.
-func EnvOnStacks(ctx context.Context, s *stack.Stacks, modes []config.Mode, set Setup) (*Env, error) {
+func EnvOnStacks(ctx context.Context, s *stack.Stacks, modes []stackmode.Mode, set Setup) (*Env, error) {
 	tok, err := s.Token()
 	if err != nil {
 		return nil, err
 	}
 	progress := set.Up.Progress
 	env := &Env{
-		Targets:      map[config.Mode]Target{},
+		Targets:      map[stackmode.Mode]Target{},
 		TopicPrefix:  s.TopicPrefix,
 		Size:         set.Size,
 		Propagations: set.Propagations,
@@ -113,7 +114,7 @@ func EnvOnStacks(ctx context.Context, s *stack.Stacks, modes []config.Mode, set 
 
 // RunOnStacks brings modes' stacks up and runs every scenario against them
 // in turn, calling done after each.
-func RunOnStacks(ctx context.Context, s *stack.Stacks, scs []Scenario, modes []config.Mode, set Setup, done func(Run)) (Report, error) {
+func RunOnStacks(ctx context.Context, s *stack.Stacks, scs []Scenario, modes []stackmode.Mode, set Setup, done func(Run)) (Report, error) {
 	rep := Report{Started: time.Now().UTC()}
 	env, err := EnvOnStacks(ctx, s, modes, set)
 	if err != nil {
@@ -122,7 +123,7 @@ func RunOnStacks(ctx context.Context, s *stack.Stacks, scs []Scenario, modes []c
 	rep.Runtime = env.Control.Runtime()
 	// What the run is measured against: scenarios that read the log read
 	// their own part of it, and the report says how big it was.
-	if t, ok := env.Targets[config.ModeEvents]; ok && len(env.Brokers) > 0 {
+	if t, ok := env.Targets[stackmode.Events]; ok && len(env.Brokers) > 0 {
 		// Unknown is said and not fatal: the scenarios that need the
 		// broker say more precisely what is wrong with it.
 		if mark, err := env.MarkLog(ctx, t); err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/orderflow/flowctl/internal/scenario/kit"
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stack/stacktest"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/usage"
 )
 
@@ -62,9 +63,9 @@ func twoStacks() *stacktest.Runtime {
 	urls := func(port string) map[string]string {
 		return map[string]string{topology.OrderSvc: "http://127.0.0.1:" + port}
 	}
-	return &stacktest.Runtime{Stacks: map[config.Mode]stack.Stack{
-		config.ModeSync:   {Mode: config.ModeSync, URLs: urls("1")},
-		config.ModeEvents: {Mode: config.ModeEvents, URLs: urls("2"), Brokers: []string{"127.0.0.1:9"}, Jaeger: true},
+	return &stacktest.Runtime{Stacks: map[stackmode.Mode]stack.Stack{
+		stackmode.Sync:   {Mode: stackmode.Sync, URLs: urls("1")},
+		stackmode.Events: {Mode: stackmode.Events, URLs: urls("2"), Brokers: []string{"127.0.0.1:9"}, Jaeger: true},
 	}}
 }
 
@@ -75,11 +76,11 @@ func TestEnvOnStacksWiresWhatScenariosUse(t *testing.T) {
 	bar := &countingBar{}
 	set := Setup{Size: DefaultSize, Propagations: []config.Propagation{config.PropagationLink},
 		Up: stack.UpOptions{Progress: &progress}, Bar: bar}
-	env, err := EnvOnStacks(context.Background(), s, []config.Mode{config.ModeSync, config.ModeEvents}, set)
+	env, err := EnvOnStacks(context.Background(), s, []stackmode.Mode{stackmode.Sync, stackmode.Events}, set)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(env.Targets) != 2 || env.Targets[config.ModeEvents].URLs[topology.OrderSvc] != "http://127.0.0.1:2" {
+	if len(env.Targets) != 2 || env.Targets[stackmode.Events].URLs[topology.OrderSvc] != "http://127.0.0.1:2" {
 		t.Errorf("targets = %+v", env.Targets)
 	}
 	if len(env.Brokers) != 1 || env.Jaeger == nil || env.TopicPrefix != "t1." || env.Control.Runtime() != "fake" {
@@ -102,7 +103,7 @@ func TestEnvOnStacksExplainsAFailedStart(t *testing.T) {
 	rt := &stacktest.Runtime{UpErr: &stack.StartError{What: "order-svc (sync)", Log: "o.log", Tail: []string{"boom"}, Err: stack.ErrExited}}
 	var stderr bytes.Buffer
 	set := Setup{Size: DefaultSize, Up: stack.UpOptions{Progress: &bytes.Buffer{}}, Stderr: &stderr, Bar: &countingBar{}}
-	_, err := EnvOnStacks(context.Background(), stacktest.New(t, rt, map[string]string{"ADMIN_TOKEN": "tok"}), []config.Mode{config.ModeSync}, set)
+	_, err := EnvOnStacks(context.Background(), stacktest.New(t, rt, map[string]string{"ADMIN_TOKEN": "tok"}), []stackmode.Mode{stackmode.Sync}, set)
 	if err == nil || !strings.Contains(err.Error(), "order-svc (sync) exited before it was ready") || !strings.Contains(stderr.String(), "boom") {
 		t.Errorf("err = %v; stderr %q", err, stderr.String())
 	}
@@ -115,13 +116,13 @@ func probe(name string, fail error) Scenario {
 		Run: func(_ context.Context, _ *Env, t Target) (int, error) {
 			return len(t.Mode), fail
 		},
-		Judge: func(m config.Mode, n int) Outcome { return Outcome{Verdict: string(m)} },
+		Judge: func(m stackmode.Mode, n int) Outcome { return Outcome{Verdict: string(m)} },
 	})
 }
 
 // agreeing is a ledger check that finds nothing wrong, counting the stacks
 // it checked.
-func agreeing(checked *[]config.Mode) kit.Ledger {
+func agreeing(checked *[]stackmode.Mode) kit.Ledger {
 	return func(_ context.Context, t Target) (audit.Report, error) {
 		*checked = append(*checked, t.Mode)
 		return audit.Report{Mode: string(t.Mode), Rounds: 1}, nil
@@ -131,10 +132,10 @@ func agreeing(checked *[]config.Mode) kit.Ledger {
 func TestRunOnStacksRunsEachScenarioOnEveryMode(t *testing.T) {
 	s := stacktest.New(t, twoStacks(), map[string]string{"ADMIN_TOKEN": "tok"})
 	bar := &countingBar{}
-	var checked []config.Mode
+	var checked []stackmode.Mode
 	set := Setup{Size: DefaultSize, Up: stack.UpOptions{Progress: &bytes.Buffer{}}, Bar: bar, Ledger: agreeing(&checked)}
 	var done []string
-	modes := []config.Mode{config.ModeSync, config.ModeEvents}
+	modes := []stackmode.Mode{stackmode.Sync, stackmode.Events}
 	rep, err := RunOnStacks(context.Background(), s, []Scenario{probe("a", nil), probe("b", nil)}, modes, set, func(r Run) {
 		done = append(done, r.Scenario)
 	})
@@ -158,7 +159,7 @@ func TestRunOnStacksStopsAtAFailure(t *testing.T) {
 	set := Setup{Size: DefaultSize, Up: stack.UpOptions{Progress: &bytes.Buffer{}}, Bar: bar}
 	boom := errors.New("boom")
 	called := 0
-	rep, err := RunOnStacks(context.Background(), s, []Scenario{probe("a", boom), probe("b", nil)}, []config.Mode{config.ModeSync}, set, func(Run) { called++ })
+	rep, err := RunOnStacks(context.Background(), s, []Scenario{probe("a", boom), probe("b", nil)}, []stackmode.Mode{stackmode.Sync}, set, func(Run) { called++ })
 	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "scenario a (sync)") || len(rep.Runs) != 0 || called != 0 || bar.dones != 1 {
 		t.Errorf("err = %v, runs %d, done called %d, bar ended %d", err, len(rep.Runs), called, bar.dones)
 	}
@@ -178,17 +179,17 @@ func TestRunOnStacksRecordsTheLogBefore(t *testing.T) {
 		}
 	}
 	rt := twoStacks()
-	ev := rt.Stacks[config.ModeEvents]
+	ev := rt.Stacks[stackmode.Events]
 	ev.Brokers = c.ListenAddrs()
-	rt.Stacks[config.ModeEvents] = ev
-	rt.Usages = map[config.Mode][]usage.Component{config.ModeEvents: {
+	rt.Stacks[stackmode.Events] = ev
+	rt.Usages = map[stackmode.Mode][]usage.Component{stackmode.Events: {
 		{Name: "broker", Kind: usage.KindBroker, Log: usage.LogDir{Path: "/kafka", Written: 123456}},
 	}}
 	var progress bytes.Buffer
-	var checked []config.Mode
+	var checked []stackmode.Mode
 	set := Setup{Size: DefaultSize, Up: stack.UpOptions{Progress: &progress}, Bar: &countingBar{}, Ledger: agreeing(&checked)}
 	rep, err := RunOnStacks(context.Background(), stacktest.New(t, rt, map[string]string{"ADMIN_TOKEN": "tok"}),
-		[]Scenario{probe("a", nil)}, []config.Mode{config.ModeEvents}, set, func(Run) {})
+		[]Scenario{probe("a", nil)}, []stackmode.Mode{stackmode.Events}, set, func(Run) {})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,7 @@ package scenario
 
 import (
 	"github.com/orderflow/flowctl/internal/scenario/kit"
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // The kit's types under the names flowctl's commands, the dashboard and the
@@ -24,6 +24,6 @@ type (
 var DefaultSize = kit.DefaultSize
 
 // NewTarget builds the clients of a stack (kit.NewTarget).
-func NewTarget(mode config.Mode, urls map[string]string, adminToken string) Target {
+func NewTarget(mode stackmode.Mode, urls map[string]string, adminToken string) Target {
 	return kit.NewTarget(mode, urls, adminToken)
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Provider is one runtime flowctl can run stacks in: its package's entry in
@@ -101,7 +101,7 @@ func (s *Stacks) pick(ctx context.Context, up bool) (Runtime, string, error) {
 // Up brings mode's stack up in the runtime the rule chooses (the same for
 // every mode of this run), saying on o.Progress why auto fell back, if it
 // did. It returns the runtime, for the scenarios to stop and start parts.
-func (s *Stacks) Up(ctx context.Context, mode config.Mode, o UpOptions) (Stack, Runtime, error) {
+func (s *Stacks) Up(ctx context.Context, mode stackmode.Mode, o UpOptions) (Stack, Runtime, error) {
 	rt, why, err := s.RuntimeToUp(ctx)
 	if err != nil {
 		return Stack{}, nil, err

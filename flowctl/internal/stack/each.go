@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Each is every runtime that may hold something of flowctl's, for down and
@@ -27,7 +27,7 @@ func (s *Stacks) Each(ctx context.Context) []Runtime {
 
 // Down stops what every runtime (Each) runs of modes' stacks and, with
 // infra, what they share, saying each on w ("nothing" when nothing ran).
-func (s *Stacks) Down(ctx context.Context, modes []config.Mode, infra bool, w io.Writer) error {
+func (s *Stacks) Down(ctx context.Context, modes []stackmode.Mode, infra bool, w io.Writer) error {
 	if _, err := s.Layout(); err != nil {
 		return err
 	}

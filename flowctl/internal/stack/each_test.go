@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // downRuntime stops n things, or fails.
@@ -17,7 +17,7 @@ type downRuntime struct {
 	err error
 }
 
-func (d *downRuntime) Down(_ context.Context, _ []config.Mode, _ bool, w io.Writer) (int, error) {
+func (d *downRuntime) Down(_ context.Context, _ []stackmode.Mode, _ bool, w io.Writer) (int, error) {
 	io.WriteString(w, d.Runtime()+" down\n")
 	return d.n, d.err
 }

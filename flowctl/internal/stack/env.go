@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 )
@@ -31,7 +32,7 @@ func CheckEnv(svc string, vars map[string]string) error {
 
 // WithEnv is all[m] with svc's variables replaced by vars (an empty map
 // drops them).
-func WithEnv(all map[config.Mode]map[string]map[string]string, m config.Mode, svc string, vars map[string]string) {
+func WithEnv(all map[stackmode.Mode]map[string]map[string]string, m stackmode.Mode, svc string, vars map[string]string) {
 	if all[m] == nil {
 		all[m] = map[string]map[string]string{}
 	}
@@ -46,7 +47,7 @@ func WithEnv(all map[config.Mode]map[string]map[string]string, m config.Mode, sv
 // restart; when the restart fails the previous variables come back, so a
 // later start does not bring svc back with the switch half set. Each
 // runtime's SetEnv is this with its own restart.
-func SetEnv(all map[config.Mode]map[string]map[string]string, m config.Mode, svc string, vars map[string]string, restart func() error) error {
+func SetEnv(all map[stackmode.Mode]map[string]map[string]string, m stackmode.Mode, svc string, vars map[string]string, restart func() error) error {
 	if err := CheckEnv(svc, vars); err != nil {
 		return err
 	}

@@ -5,10 +5,9 @@ import (
 	"io"
 	"testing"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stack/stacktest"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // A stack brought up says Jaeger's UI answers only when it runs Jaeger and
@@ -24,8 +23,8 @@ func TestUpSaysWhetherJaegerHasAUI(t *testing.T) {
 		{"docker without Jaeger", false, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rt := &stacktest.Runtime{UI: tc.ui, Stacks: map[config.Mode]stack.Stack{config.ModeEvents: {Mode: config.ModeEvents, Jaeger: tc.jaeger, JaegerUI: true}}}
-			st, _, err := stacktest.New(t, rt, nil).Up(context.Background(), config.ModeEvents, stack.UpOptions{Progress: io.Discard})
+			rt := &stacktest.Runtime{UI: tc.ui, Stacks: map[stackmode.Mode]stack.Stack{stackmode.Events: {Mode: stackmode.Events, Jaeger: tc.jaeger, JaegerUI: true}}}
+			st, _, err := stacktest.New(t, rt, nil).Up(context.Background(), stackmode.Events, stack.UpOptions{Progress: io.Discard})
 			if err != nil || st.JaegerUI != tc.want {
 				t.Errorf("JaegerUI = %v (%v), want %v", st.JaegerUI, err, tc.want)
 			}

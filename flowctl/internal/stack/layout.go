@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Layout says where a run dir keeps its files. Everything flowctl writes
@@ -61,7 +61,7 @@ func (l Layout) JaegerLog() string     { return filepath.Join(l.RunDir, "logs", 
 
 // LockFile is a stack's run lock (lock.go): outside the mode's directory,
 // which a wipe removes while the lock is held.
-func (l Layout) LockFile(m config.Mode) string {
+func (l Layout) LockFile(m stackmode.Mode) string {
 	return filepath.Join(l.RunDir, "locks", string(m)+".lock")
 }
 
@@ -74,14 +74,16 @@ func (l Layout) JaegerModule() string { return filepath.Join(l.Root, "tools", "j
 
 // Each mode's files live in their own directory, so both stacks run at once.
 
-func (l Layout) ModeDir(m config.Mode) string { return filepath.Join(l.RunDir, string(m)) }
-func (l Layout) ServicePID(m config.Mode, svc string) string {
+func (l Layout) ModeDir(m stackmode.Mode) string { return filepath.Join(l.RunDir, string(m)) }
+func (l Layout) ServicePID(m stackmode.Mode, svc string) string {
 	return filepath.Join(l.ModeDir(m), svc+".pid")
 }
-func (l Layout) ServiceLog(m config.Mode, svc string) string {
+func (l Layout) ServiceLog(m stackmode.Mode, svc string) string {
 	return filepath.Join(l.ModeDir(m), "logs", svc+".log")
 }
-func (l Layout) DB(m config.Mode, svc string) string { return filepath.Join(l.ModeDir(m), svc+".db") }
+func (l Layout) DB(m stackmode.Mode, svc string) string {
+	return filepath.Join(l.ModeDir(m), svc+".db")
+}
 
 // Rel shows path relative to the repository root when it lies inside it, so
 // output lines stay short and copy-pasteable from the root.
@@ -97,9 +99,9 @@ func startsWithDotDot(p string) bool {
 }
 
 // ParseMode accepts sync or events.
-func ParseMode(s string) (config.Mode, error) {
-	switch m := config.Mode(s); m {
-	case config.ModeSync, config.ModeEvents:
+func ParseMode(s string) (stackmode.Mode, error) {
+	switch m := stackmode.Mode(s); m {
+	case stackmode.Sync, stackmode.Events:
 		return m, nil
 	case "":
 		return "", errors.New("--mode is required: use --mode sync or --mode events")
@@ -109,16 +111,16 @@ func ParseMode(s string) (config.Mode, error) {
 }
 
 // ParseModes accepts sync, events or both.
-func ParseModes(s string) ([]config.Mode, error) {
+func ParseModes(s string) ([]stackmode.Mode, error) {
 	if s == "both" {
-		return []config.Mode{config.ModeSync, config.ModeEvents}, nil
+		return []stackmode.Mode{stackmode.Sync, stackmode.Events}, nil
 	}
 	m, err := ParseMode(s)
 	if err != nil {
 		return nil, fmt.Errorf("%w (or both)", err)
 	}
-	return []config.Mode{m}, nil
+	return []stackmode.Mode{m}, nil
 }
 
 // Modes are both modes, in the order status and down report them.
-var Modes = []config.Mode{config.ModeSync, config.ModeEvents}
+var Modes = []stackmode.Mode{stackmode.Sync, stackmode.Events}

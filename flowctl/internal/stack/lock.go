@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // A run (scenario, load, bench, reset, demo, walkthrough — from the CLI or
@@ -30,7 +30,7 @@ type Holder struct {
 
 // BusyError says a stack is held by another run.
 type BusyError struct {
-	Mode   config.Mode
+	Mode   stackmode.Mode
 	Holder Holder
 }
 
@@ -79,7 +79,7 @@ const lockPoll = 100 * time.Millisecond
 
 // Lock takes the run lock of each of modes (in Modes' order, so two runs
 // never wait on each other crosswise) for command, or none of them.
-func (s *Stacks) Lock(ctx context.Context, modes []config.Mode, command string, w LockWait) (*Lease, error) {
+func (s *Stacks) Lock(ctx context.Context, modes []stackmode.Mode, command string, w LockWait) (*Lease, error) {
 	l, err := s.Layout()
 	if err != nil {
 		return nil, err
@@ -100,7 +100,7 @@ func (s *Stacks) Lock(ctx context.Context, modes []config.Mode, command string, 
 }
 
 // lockFile opens path, takes its flock and writes who inside.
-func lockFile(ctx context.Context, path string, m config.Mode, who Holder, w LockWait) (*os.File, error) {
+func lockFile(ctx context.Context, path string, m stackmode.Mode, who Holder, w LockWait) (*os.File, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("lock the %s stack: %w", m, err)
 	}

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/platform/topology"
 )
 
@@ -42,7 +42,7 @@ func TestLockHolderProcess(t *testing.T) {
 		return // run as a test of its own: nothing to hold
 	}
 	s := lockStacks(t, root)
-	lease, err := s.Lock(context.Background(), []config.Mode{config.ModeEvents}, "flowctl scenario downstream-down --mode events", LockWait{})
+	lease, err := s.Lock(context.Background(), []stackmode.Mode{stackmode.Events}, "flowctl scenario downstream-down --mode events", LockWait{})
 	if err != nil {
 		fmt.Println("refused:", err)
 		os.Exit(3)
@@ -83,7 +83,7 @@ func TestLockRefusesASecondRunWithTheHolder(t *testing.T) {
 	holder, in := startHolder(t, root)
 	defer in.Close()
 
-	_, err := s.Lock(context.Background(), []config.Mode{config.ModeSync, config.ModeEvents}, "flowctl load --mode both", LockWait{})
+	_, err := s.Lock(context.Background(), []stackmode.Mode{stackmode.Sync, stackmode.Events}, "flowctl load --mode both", LockWait{})
 	var busy *BusyError
 	if !errors.As(err, &busy) {
 		t.Fatalf("a second run on a held stack: %v", err)
@@ -93,7 +93,7 @@ func TestLockRefusesASecondRunWithTheHolder(t *testing.T) {
 		t.Errorf("refusal %q, want it to start %q", err, want)
 	}
 	// The sync lock taken on the way was given back: a sync-only run goes.
-	lease, err := s.Lock(context.Background(), []config.Mode{config.ModeSync}, "flowctl load --mode sync", LockWait{})
+	lease, err := s.Lock(context.Background(), []stackmode.Mode{stackmode.Sync}, "flowctl load --mode sync", LockWait{})
 	if err != nil {
 		t.Fatalf("sync was left locked by the refused run: %v", err)
 	}
@@ -107,7 +107,7 @@ func TestLockWaitAcquiresAfterTheHolderEnds(t *testing.T) {
 	said := 0
 	acquired := make(chan error, 1)
 	go func() {
-		lease, err := s.Lock(context.Background(), []config.Mode{config.ModeEvents}, "flowctl reset --mode events", LockWait{
+		lease, err := s.Lock(context.Background(), []stackmode.Mode{stackmode.Events}, "flowctl reset --mode events", LockWait{
 			Wait: true,
 			Waiting: func(b *BusyError) {
 				said++
@@ -141,7 +141,7 @@ func TestLockDiesWithItsProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = holder.Wait()
-	lease, err := s.Lock(context.Background(), []config.Mode{config.ModeEvents}, "flowctl scenario happy-path --mode events", LockWait{})
+	lease, err := s.Lock(context.Background(), []stackmode.Mode{stackmode.Events}, "flowctl scenario happy-path --mode events", LockWait{})
 	if err != nil {
 		t.Fatalf("a killed holder left its lock: %v", err)
 	}
@@ -150,17 +150,17 @@ func TestLockDiesWithItsProcess(t *testing.T) {
 
 func TestLockExcludesRunsInOneProcess(t *testing.T) {
 	s := lockStacks(t, t.TempDir())
-	first, err := s.Lock(context.Background(), []config.Mode{config.ModeEvents}, "dashboard: load", LockWait{})
+	first, err := s.Lock(context.Background(), []stackmode.Mode{stackmode.Events}, "dashboard: load", LockWait{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Lock(context.Background(), []config.Mode{config.ModeEvents}, "dashboard: scenario", LockWait{}); err == nil {
+	if _, err := s.Lock(context.Background(), []stackmode.Mode{stackmode.Events}, "dashboard: scenario", LockWait{}); err == nil {
 		t.Error("two runs in one process both hold the events stack")
 	}
 	first.Release()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	again, err := s.Lock(ctx, []config.Mode{config.ModeEvents}, "dashboard: scenario", LockWait{Wait: true})
+	again, err := s.Lock(ctx, []stackmode.Mode{stackmode.Events}, "dashboard: scenario", LockWait{Wait: true})
 	if err != nil {
 		t.Fatalf("after release: %v", err)
 	}

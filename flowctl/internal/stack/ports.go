@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"syscall"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/platform/topology"
 )
 
@@ -31,12 +31,12 @@ const (
 // ServicePort is the port of svc in mode's stack for a port base: the
 // service's topology port offset above base. A name the topology does not
 // know gets base itself.
-func ServicePort(base int, m config.Mode, svc string) int {
+func ServicePort(base int, m stackmode.Mode, svc string) int {
 	p := base
 	if s, err := topology.Of(svc); err == nil {
 		p = s.Port(base)
 	}
-	if m == config.ModeEvents {
+	if m == stackmode.Events {
 		p += eventsOffset
 	}
 	return p

@@ -9,29 +9,29 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/platform/topology"
 )
 
 func TestServicePorts(t *testing.T) {
 	tests := []struct {
-		mode config.Mode
+		mode stackmode.Mode
 		svc  string
 		want int
 	}{
-		{config.ModeSync, "order-svc", 8081},
-		{config.ModeSync, "inventory-svc", 8082},
-		{config.ModeSync, "invoicing-svc", 8083},
-		{config.ModeEvents, "order-svc", 8181},
-		{config.ModeEvents, "inventory-svc", 8182},
-		{config.ModeEvents, "invoicing-svc", 8183},
+		{stackmode.Sync, "order-svc", 8081},
+		{stackmode.Sync, "inventory-svc", 8082},
+		{stackmode.Sync, "invoicing-svc", 8083},
+		{stackmode.Events, "order-svc", 8181},
+		{stackmode.Events, "inventory-svc", 8182},
+		{stackmode.Events, "invoicing-svc", 8183},
 	}
 	for _, tt := range tests {
 		if got := ServicePort(topology.DefaultPortBase, tt.mode, tt.svc); got != tt.want {
 			t.Errorf("ServicePort(%s, %s) = %d, want %d", tt.mode, tt.svc, got, tt.want)
 		}
 	}
-	if got := ServicePort(30000, config.ModeEvents, "invoicing-svc"); got != 30103 {
+	if got := ServicePort(30000, stackmode.Events, "invoicing-svc"); got != 30103 {
 		t.Errorf("moved base: got %d, want 30103", got)
 	}
 }
@@ -72,7 +72,7 @@ func TestFindRoot(t *testing.T) {
 	if err != nil || l.RunDir != filepath.Join(root, ".run") {
 		t.Errorf("NewLayout = %+v, %v", l, err)
 	}
-	if got := l.Rel(l.ServiceLog(config.ModeEvents, "order-svc")); got != ".run/events/logs/order-svc.log" {
+	if got := l.Rel(l.ServiceLog(stackmode.Events, "order-svc")); got != ".run/events/logs/order-svc.log" {
 		t.Errorf("Rel = %q", got)
 	}
 	if _, err := FindRoot(t.TempDir()); err == nil || !strings.Contains(err.Error(), "go.work") {

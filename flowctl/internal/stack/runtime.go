@@ -7,6 +7,7 @@ import (
 
 	"github.com/orderflow/platform/config"
 
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/usage"
 )
 
@@ -25,9 +26,9 @@ type Runtime interface {
 	Usable(ctx context.Context) error
 	// Running is nil when mode's stack runs here, as far as the runtime can
 	// tell cheaply; else it says how to start it.
-	Running(ctx context.Context, mode config.Mode) error
+	Running(ctx context.Context, mode stackmode.Mode) error
 	// URLs are where mode's services answer in this runtime, by service.
-	URLs(mode config.Mode) map[string]string
+	URLs(mode stackmode.Mode) map[string]string
 	// JaegerUI says Jaeger's own UI answers at JaegerUI (Docker's image);
 	// natively Jaeger is built from source without it and serves a
 	// placeholder page, so links point at `flowctl trace` instead.
@@ -35,48 +36,48 @@ type Runtime interface {
 
 	// Up brings mode's stack up (and the broker and tracing it needs),
 	// calling o.Step after each finished step.
-	Up(ctx context.Context, mode config.Mode, o UpOptions) (Stack, error)
+	Up(ctx context.Context, mode stackmode.Mode, o UpOptions) (Stack, error)
 	// Down stops what this runtime runs of modes' stacks and, with infra,
 	// the broker, tracing and dashboard they share, saying each on w; it
 	// returns how many things it stopped.
-	Down(ctx context.Context, modes []config.Mode, infra bool, w io.Writer) (int, error)
+	Down(ctx context.Context, modes []stackmode.Mode, infra bool, w io.Writer) (int, error)
 	// Logs prints the last lines of every log this runtime keeps; false
 	// when it keeps none.
 	Logs(ctx context.Context, w io.Writer, lines int) (bool, error)
 
 	// StopService stops one service of mode's stack.
-	StopService(ctx context.Context, mode config.Mode, svc string) error
+	StopService(ctx context.Context, mode stackmode.Mode, svc string) error
 	// StartService starts it again and returns once it answers /readyz.
-	StartService(ctx context.Context, mode config.Mode, svc string) error
+	StartService(ctx context.Context, mode stackmode.Mode, svc string) error
 	// StopBroker stops the Kafka broker; false when none was running.
 	StopBroker(ctx context.Context) (bool, error)
 	// StartBroker starts it again and returns once it answers.
 	StartBroker(ctx context.Context) error
 	// SetPropagation restarts mode's services with TRACE_PROPAGATION=p and
 	// returns once they are ready.
-	SetPropagation(ctx context.Context, mode config.Mode, p config.Propagation) error
+	SetPropagation(ctx context.Context, mode stackmode.Mode, p config.Propagation) error
 	// Propagation is the TRACE_PROPAGATION mode's services run with.
-	Propagation(mode config.Mode) config.Propagation
+	Propagation(mode stackmode.Mode) config.Propagation
 	// SetEnv restarts svc of mode's stack with vars set (documented
 	// variables only; an empty value: the service's default) and returns
 	// once it is ready. They stay set for its later starts until SetEnv is
 	// called again; an empty vars drops them.
-	SetEnv(ctx context.Context, mode config.Mode, svc string, vars map[string]string) error
+	SetEnv(ctx context.Context, mode stackmode.Mode, svc string, vars map[string]string) error
 
 	// WipeService forgets a stopped service's database.
-	WipeService(ctx context.Context, mode config.Mode, svc string) error
+	WipeService(ctx context.Context, mode stackmode.Mode, svc string) error
 	// StartFresh starts it again on an empty database and waits until ready.
-	StartFresh(ctx context.Context, mode config.Mode, svc string) error
+	StartFresh(ctx context.Context, mode stackmode.Mode, svc string) error
 	// WipeStoppedBroker deletes the log of a broker that does not answer;
 	// false when there was none, ErrNotOurs when the runtime cannot.
 	WipeStoppedBroker(ctx context.Context) (bool, error)
 
 	// Usage measures what mode's components use now: its services, the
 	// broker (events) and the shared tracing backend when it runs.
-	Usage(ctx context.Context, mode config.Mode) ([]usage.Component, error)
+	Usage(ctx context.Context, mode stackmode.Mode) ([]usage.Component, error)
 	// Processes are the host processes of mode's stack whose CPU and memory
 	// the bench samples, or why there are none to sample.
-	Processes(ctx context.Context, mode config.Mode) ([]Process, string)
+	Processes(ctx context.Context, mode stackmode.Mode) ([]Process, string)
 }
 
 // ErrNotOurs says the runtime cannot do what was asked to a part flowctl

@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/platform/topology"
 )
 
@@ -22,7 +22,7 @@ type Step struct {
 
 // Stack is a running stack.
 type Stack struct {
-	Mode    config.Mode       `json:"mode"`
+	Mode    stackmode.Mode    `json:"mode"`
 	URLs    map[string]string `json:"urls"` // by service
 	Brokers []string          `json:"brokers,omitempty"`
 	Jaeger  bool              `json:"jaeger"`
@@ -35,7 +35,7 @@ type Stack struct {
 func (s Stack) OrderURL() string { return s.URLs[topology.OrderSvc] }
 
 // StackURLs are the base URLs of mode's services for a port base.
-func StackURLs(base int, m config.Mode) map[string]string {
+func StackURLs(base int, m stackmode.Mode) map[string]string {
 	urls := map[string]string{}
 	for _, svc := range topology.Names() {
 		urls[svc] = URL(ServicePort(base, m, svc))

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 )
@@ -162,7 +163,7 @@ func (s *Stacks) BrokersOr(flag string) []string {
 }
 
 // URLs are the base URLs of mode's services at the configured port base.
-func (s *Stacks) URLs(m config.Mode) map[string]string { return StackURLs(s.PortBase, m) }
+func (s *Stacks) URLs(m stackmode.Mode) map[string]string { return StackURLs(s.PortBase, m) }
 
 // Token is the services' admin token: ADMIN_TOKEN, else the run dir's
 // (made on first use).

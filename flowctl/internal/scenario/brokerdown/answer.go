@@ -1,9 +1,8 @@
 package brokerdown
 
 import (
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
@@ -16,7 +15,7 @@ func saysDelay(o kit.Outcome) string {
 		return ""
 	}
 	s := accepted + " accepted while Kafka was down"
-	if o.Mode == string(config.ModeSync) {
+	if o.Mode == string(stackmode.Sync) {
 		s += " (sync does not use it)"
 	}
 	if c, ok := o.Ms(kit.CatchUp); ok {

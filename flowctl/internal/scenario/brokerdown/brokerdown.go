@@ -8,10 +8,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stats"
 
 	"github.com/orderflow/platform/retry"
@@ -32,7 +31,7 @@ var Def = kit.Define(kit.Spec[brokerDownRun]{
 		},
 	},
 	Run: run,
-	Judge: func(mode config.Mode, b brokerDownRun) kit.Outcome {
+	Judge: func(mode stackmode.Mode, b brokerDownRun) kit.Outcome {
 		o := judgeBrokerDown(mode, b.Res, b)
 		b.Followed.Put(&o)
 		return o
@@ -140,7 +139,7 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (brokerDownRun, error) {
 	if b.Followed, err = e.Follow(ctx, t, "broker-down", &res); err != nil {
 		return brokerDownRun{}, err
 	}
-	if t.Mode == config.ModeEvents && !wasRunning {
+	if t.Mode == stackmode.Events && !wasRunning {
 		return brokerDownRun{}, fmt.Errorf("no broker was running to stop: bring the events stack up first")
 	}
 	b.Res = res
@@ -151,7 +150,7 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (brokerDownRun, error) {
 // when every order was confirmed in its answer while the broker was down
 // and stayed so; events when every order was accepted, its event waited in
 // the outbox, and every order was confirmed after the broker returned.
-func judgeBrokerDown(mode config.Mode, res load.Result, b brokerDownRun) kit.Outcome {
+func judgeBrokerDown(mode stackmode.Mode, res load.Result, b brokerDownRun) kit.Outcome {
 	s := load.Summarize(res)
 	o := kit.OutcomeOf(s, b.N)
 	confirmed := s.ByStatus["CONFIRMED"]
@@ -169,7 +168,7 @@ func judgeBrokerDown(mode config.Mode, res load.Result, b brokerDownRun) kit.Out
 	if !b.UpAt.IsZero() {
 		o.Put(BrokerDown, float64(b.UpAt.Sub(b.DownAt).Milliseconds()))
 	}
-	if mode == config.ModeSync {
+	if mode == stackmode.Sync {
 		o.Holds = b.ConfirmedAnswers == b.N && confirmed == b.N
 		note := "it never uses it"
 		if !b.WasRunning {

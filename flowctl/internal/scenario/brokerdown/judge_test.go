@@ -10,12 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	oapi "github.com/orderflow/flowctl/internal/api/client"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 func TestJudgeBrokerDown(t *testing.T) {
@@ -36,16 +35,16 @@ func TestJudgeBrokerDown(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name  string
-		mode  config.Mode
+		mode  stackmode.Mode
 		res   load.Result
 		b     brokerDownRun
 		holds bool
 	}{
-		{"sync: every order confirmed in its answer", config.ModeSync, batch(4, 201, "CONFIRMED", "CONFIRMED"), run(4, 4, 0, false), true},
-		{"sync: orders failed while the broker was down", config.ModeSync, batch(4, 503, "FAILED", "FAILED"), run(0, 0, 0, false), false},
-		{"events: accepted, events in the outbox, confirmed later", config.ModeEvents, batch(4, 202, "PENDING", "CONFIRMED"), run(4, 0, 4, true), true},
-		{"events: nothing waited in the outbox", config.ModeEvents, batch(4, 202, "PENDING", "CONFIRMED"), run(4, 0, 0, true), false},
-		{"events: the outbox could not be read", config.ModeEvents, batch(4, 202, "PENDING", "CONFIRMED"), run(4, 0, 0, false), false},
+		{"sync: every order confirmed in its answer", stackmode.Sync, batch(4, 201, "CONFIRMED", "CONFIRMED"), run(4, 4, 0, false), true},
+		{"sync: orders failed while the broker was down", stackmode.Sync, batch(4, 503, "FAILED", "FAILED"), run(0, 0, 0, false), false},
+		{"events: accepted, events in the outbox, confirmed later", stackmode.Events, batch(4, 202, "PENDING", "CONFIRMED"), run(4, 0, 4, true), true},
+		{"events: nothing waited in the outbox", stackmode.Events, batch(4, 202, "PENDING", "CONFIRMED"), run(4, 0, 0, true), false},
+		{"events: the outbox could not be read", stackmode.Events, batch(4, 202, "PENDING", "CONFIRMED"), run(4, 0, 0, false), false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o := judgeBrokerDown(c.mode, c.res, c.b)
@@ -60,7 +59,7 @@ func TestJudgeBrokerDown(t *testing.T) {
 			}
 			// The outbox total says whose events it counts: 4 for 4 orders
 			// is 3 of order-svc's and 1 of inventory-svc's here.
-			if c.mode == config.ModeEvents && c.b.OutboxOK && c.b.Outbox > 0 &&
+			if c.mode == stackmode.Events && c.b.OutboxOK && c.b.Outbox > 0 &&
 				!strings.Contains(o.Verdict, "4 events waiting in the outboxes, read from the services' /metrics while Kafka was down (order-svc 3 · inventory-svc 1)") {
 				t.Errorf("verdict does not say whose outbox events: %s", o.Verdict)
 			}

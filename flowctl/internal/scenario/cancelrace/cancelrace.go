@@ -7,10 +7,9 @@ package cancelrace
 import (
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Def is cancel-race.
@@ -29,7 +28,7 @@ var Def = kit.Define(kit.Spec[raced]{
 		},
 	},
 	Run: run,
-	Judge: func(mode config.Mode, m raced) kit.Outcome {
+	Judge: func(mode stackmode.Mode, m raced) kit.Outcome {
 		o := judge(mode, m)
 		m.Followed.Put(&o)
 		return o

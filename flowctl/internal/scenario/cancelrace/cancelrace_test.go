@@ -5,11 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	oapi "github.com/orderflow/flowctl/internal/api/client"
 	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // raceOrder is one order of a measured batch: what its cancel was
@@ -43,19 +42,19 @@ var (
 func TestJudgeCancelRace(t *testing.T) {
 	for _, c := range []struct {
 		name                   string
-		mode                   config.Mode
+		mode                   stackmode.Mode
 		m                      raced
 		holds                  bool
 		won, late, rel, voided float64
 	}{
-		{"events: some cancels won, compensated; one too late", config.ModeEvents, batch(wonReleased, wonVoided, tooLate), true, 2, 1, 2, 1},
-		{"events: every cancel too late shows nothing", config.ModeEvents, batch(tooLate, tooLate), false, 0, 2, 0, 0},
-		{"events: a cancelled order still awaits its release", config.ModeEvents, batch(wonReleased, wonAwaiting), false, 2, 0, 1, 0},
-		{"events: a 409 on an order that ended CANCELLED", config.ModeEvents, batch(wonReleased, raceOrder{409, "CANCELLED", nil}), false, 1, 1, 1, 0},
-		{"events: a cancel answered with an error", config.ModeEvents, batch(wonReleased, raceOrder{503, "CONFIRMED", nil}), false, 1, 0, 1, 0},
-		{"sync: every cancel too late (the id comes with the final answer)", config.ModeSync, batch(tooLate, tooLate, tooLate), true, 0, 3, 0, 0},
-		{"sync: a cancel that won contradicts the lesson", config.ModeSync, batch(tooLate, wonReleased), false, 1, 1, 1, 0},
-		{"sync: no cancel sent", config.ModeSync, batch(raceOrder{0, "CONFIRMED", nil}), false, 0, 0, 0, 0},
+		{"events: some cancels won, compensated; one too late", stackmode.Events, batch(wonReleased, wonVoided, tooLate), true, 2, 1, 2, 1},
+		{"events: every cancel too late shows nothing", stackmode.Events, batch(tooLate, tooLate), false, 0, 2, 0, 0},
+		{"events: a cancelled order still awaits its release", stackmode.Events, batch(wonReleased, wonAwaiting), false, 2, 0, 1, 0},
+		{"events: a 409 on an order that ended CANCELLED", stackmode.Events, batch(wonReleased, raceOrder{409, "CANCELLED", nil}), false, 1, 1, 1, 0},
+		{"events: a cancel answered with an error", stackmode.Events, batch(wonReleased, raceOrder{503, "CONFIRMED", nil}), false, 1, 0, 1, 0},
+		{"sync: every cancel too late (the id comes with the final answer)", stackmode.Sync, batch(tooLate, tooLate, tooLate), true, 0, 3, 0, 0},
+		{"sync: a cancel that won contradicts the lesson", stackmode.Sync, batch(tooLate, wonReleased), false, 1, 1, 1, 0},
+		{"sync: no cancel sent", stackmode.Sync, batch(raceOrder{0, "CONFIRMED", nil}), false, 0, 0, 0, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o := judge(c.mode, c.m)

@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	oapi "github.com/orderflow/flowctl/internal/api/client"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
@@ -70,7 +69,7 @@ func has(o api.Order, step oapi.TimelineStepStep) bool {
 // 202/200 or 409 as the order's end says, and no cancelled order awaits a
 // compensation; sync when every cancel was too late (409) — the lesson: in
 // sync the id comes with the final answer.
-func judge(mode config.Mode, m raced) kit.Outcome {
+func judge(mode stackmode.Mode, m raced) kit.Outcome {
 	s := load.Summarize(m.Res)
 	c := count(m)
 	o := kit.Outcome{ByStatus: s.ByStatus, Placement: s.PlacementSamples, TimeToFinal: s.TimeToFinalSamples}
@@ -90,7 +89,7 @@ func judge(mode config.Mode, m raced) kit.Outcome {
 	o.Details = append(o.Details, fmt.Sprintf("cancels drawn 0–%s after each answer with seed %d", stats.Ms(ms(m.Window)), m.Seed))
 	consistent := c.errs == 0 && c.wonNotCancelled == 0 && c.lateButCancelled == 0
 	comp := fmt.Sprintf("compensations: %d released, %d voided, %d awaited", c.released, c.voided, c.awaited)
-	if mode == config.ModeSync {
+	if mode == stackmode.Sync {
 		o.Holds = c.sent > 0 && c.tooLate == c.sent && c.won == 0 && consistent
 		o.Verdict = fmt.Sprintf("sync: %d of %d cancels too late (409), %d won: the id comes with the final answer, so every cancel comes after the order ended; %s (seed %d)",
 			c.tooLate, c.sent, c.won, comp, m.Seed)

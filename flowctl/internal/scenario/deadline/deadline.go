@@ -8,10 +8,9 @@ package deadline
 import (
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Def is deadline.
@@ -28,7 +27,7 @@ var Def = kit.Define(kit.Spec[measured]{
 			Keys: []kit.MetricKey{CancelledByDeadline.Key, ReservedAfterCancel.Key, HeldP50.Key, TimedOut.Key}}},
 	},
 	Run: run,
-	Judge: func(mode config.Mode, m measured) kit.Outcome {
+	Judge: func(mode stackmode.Mode, m measured) kit.Outcome {
 		o := judge(mode, m)
 		m.Followed.Put(&o)
 		return o

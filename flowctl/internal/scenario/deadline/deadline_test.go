@@ -5,12 +5,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	oapi "github.com/orderflow/flowctl/internal/api/client"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 var t0 = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
@@ -63,25 +62,25 @@ func TestJudgeDeadline(t *testing.T) {
 	confirmed := of(load.Placed{HTTPStatus: 202, Order: api.Order{ID: "o", Status: "CONFIRMED", Final: true}}, rows(5, 0))
 	for _, c := range []struct {
 		name              string
-		mode              config.Mode
+		mode              stackmode.Mode
 		m                 measured
 		holds             bool
 		cancelled, late   float64
 		timedOut, stillOn float64
 	}{
-		{"events: every order cancelled, the late reservations released", config.ModeEvents,
+		{"events: every order cancelled, the late reservations released", stackmode.Events,
 			batch(of(cancelled(2100, 4200, 4230)), of(cancelled(2150, 4201, 4260))), true, 2, 2, 0, 0},
-		{"events: a late reservation still held", config.ModeEvents,
+		{"events: a late reservation still held", stackmode.Events,
 			batch(of(cancelled(2100, 4200, 4230)), of(cancelled(2150, 4201, 0))), false, 2, 2, 0, 1},
-		{"events: the deadline never fired (an order confirmed)", config.ModeEvents,
+		{"events: the deadline never fired (an order confirmed)", stackmode.Events,
 			batch(of(cancelled(2100, 4200, 4230)), confirmed), false, 1, 1, 0, 0},
-		{"events: cancelled, but no reservation came after the cancellation", config.ModeEvents,
+		{"events: cancelled, but no reservation came after the cancellation", stackmode.Events,
 			batch(of(cancelled(2100, 50, 2200)), of(cancelled(2100, -1, 0))), false, 2, 0, 0, 0},
-		{"sync: every request failed by the timeout, nothing held", config.ModeSync,
+		{"sync: every request failed by the timeout, nothing held", stackmode.Sync,
 			batch(of(timedOutOrder(timeoutReason)), of(timedOutOrder(timeoutReason))), true, 0, 0, 2, 0},
-		{"sync: a reservation left held after the timeout", config.ModeSync,
+		{"sync: a reservation left held after the timeout", stackmode.Sync,
 			batch(of(timedOutOrder(timeoutReason)), of(load.Placed{HTTPStatus: 503, Order: api.Order{ID: "o", Status: "FAILED", Final: true, Reason: timeoutReason}}, rows(10, 0))), false, 0, 0, 2, 1},
-		{"sync: failed, but not by the timeout", config.ModeSync,
+		{"sync: failed, but not by the timeout", stackmode.Sync,
 			batch(of(timedOutOrder("inventory-svc answered 500"))), false, 0, 0, 0, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -107,14 +106,14 @@ func TestJudgeDeadline(t *testing.T) {
 // TestHeldWindow: the window is each cancelled order's reservation's own,
 // created_at to released_at, with its sample count in the label.
 func TestHeldWindow(t *testing.T) {
-	o := judge(config.ModeEvents, batch(of(cancelled(2100, 4200, 4230)), of(cancelled(2150, 4201, 4291)), of(cancelled(2150, 4202, 4252))))
+	o := judge(stackmode.Events, batch(of(cancelled(2100, 4200, 4230)), of(cancelled(2150, 4201, 4291)), of(cancelled(2150, 4202, 4252))))
 	if o.Value(HeldN.Key) != 3 || o.Value(HeldP50.Key) != 50 || o.Value(HeldMax.Key) != 90 || o.Value(HeldTail.Key) != 90 {
 		t.Errorf("held n %g p50 %g max %g tail %g; want 3, 50, 90, 90", o.Value(HeldN.Key), o.Value(HeldP50.Key), o.Value(HeldMax.Key), o.Value(HeldTail.Key))
 	}
 	if m, _ := o.Metric(HeldP50.Key); !strings.Contains(m.Label, "(n=3)") {
 		t.Errorf("label %q lacks the sample count", m.Label)
 	}
-	o = judge(config.ModeEvents, batch(of(cancelled(2100, -1, 0))))
+	o = judge(stackmode.Events, batch(of(cancelled(2100, -1, 0))))
 	if _, ok := o.Metric(HeldP50.Key); ok {
 		t.Error("a held p50 without a single released reservation")
 	}

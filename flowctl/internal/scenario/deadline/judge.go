@@ -5,11 +5,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	oapi "github.com/orderflow/flowctl/internal/api/client"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
@@ -79,7 +78,7 @@ func stepAt(o oapi.Order, step oapi.TimelineStepStep) (time.Time, bool) {
 // deadline, inventory-svc reserved for some of them after the cancellation
 // and released every one, and nothing holds stock any more; sync when every
 // request failed by the timeout and nothing was left held.
-func judge(mode config.Mode, m measured) kit.Outcome {
+func judge(mode stackmode.Mode, m measured) kit.Outcome {
 	s := load.Summarize(m.Res)
 	c := count(m)
 	n := len(m.Res.Orders)
@@ -90,7 +89,7 @@ func judge(mode config.Mode, m measured) kit.Outcome {
 	if s.NotFinal > 0 {
 		o.Put(kit.NotFinal, float64(s.NotFinal))
 	}
-	if mode == config.ModeSync {
+	if mode == stackmode.Sync {
 		o.Put(AddedLatency, float64(m.Latency.Milliseconds()))
 		o.PutAs(TimedOut, fmt.Sprintf("requests failed by HTTP_CLIENT_TIMEOUT=%s (of %d)", m.Deadline, n), float64(c.timedOut))
 		o.Put(kit.PlacementP50, s.Placement.P50)
@@ -118,8 +117,8 @@ func judge(mode config.Mode, m measured) kit.Outcome {
 	return o
 }
 
-func deadlineLabel(mode config.Mode) string {
-	if mode == config.ModeSync {
+func deadlineLabel(mode stackmode.Mode) string {
+	if mode == stackmode.Sync {
 		return "the deadline: HTTP_CLIENT_TIMEOUT, each request's own timeout"
 	}
 	return "the deadline: ORDER_DEADLINE, set for the run"

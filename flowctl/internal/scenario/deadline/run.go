@@ -6,12 +6,12 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
@@ -29,7 +29,7 @@ const EventsDeadline = 2 * time.Second
 const syncOverTimeout = 250 * time.Millisecond
 
 func run(ctx context.Context, e *kit.Env, t kit.Target) (measured, error) {
-	if t.Mode == config.ModeSync {
+	if t.Mode == stackmode.Sync {
 		return runSync(ctx, e, t)
 	}
 	return runEvents(ctx, e, t)

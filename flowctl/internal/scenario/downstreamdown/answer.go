@@ -2,7 +2,7 @@ package downstreamdown
 
 import (
 	"github.com/orderflow/flowctl/internal/scenario/kit"
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // saysCoupling answers the coupling question in words, from the outcome's
@@ -24,7 +24,7 @@ func saysCoupling(o kit.Outcome) string {
 // saysOperate answers the operate-a-broker question in words: the backlog
 // the broker held for inventory-svc while it was down, and the catch-up.
 func saysOperate(o kit.Outcome) string {
-	if o.Mode == string(config.ModeSync) {
+	if o.Mode == string(stackmode.Sync) {
 		failed, ok := o.OrdersOf(FailedWhileDownPct)
 		if !ok {
 			return ""

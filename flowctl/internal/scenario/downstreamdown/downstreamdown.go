@@ -8,12 +8,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
@@ -52,7 +52,7 @@ type outage struct {
 	Followed            kit.Followed
 }
 
-func judge(mode config.Mode, m outage) kit.Outcome {
+func judge(mode stackmode.Mode, m outage) kit.Outcome {
 	o := judgeDownstreamDown(mode, m.Res, m.N, m.Accepted, m.Failed, m.Backlog, m.BacklogOK, m.DownAt, m.UpAt)
 	m.Followed.Put(&o)
 	return o
@@ -124,14 +124,14 @@ func answerCounts(res load.Result) (accepted, failed int) {
 // judgeDownstreamDown turns the followed batch into the outcome: sync holds
 // when every order failed and none was accepted; events when every order
 // was accepted (2xx) while inventory was down and confirmed after.
-func judgeDownstreamDown(mode config.Mode, res load.Result, n, accepted, failedAnswers int, backlog int64, backlogOK bool, downAt, upAt time.Time) kit.Outcome {
+func judgeDownstreamDown(mode stackmode.Mode, res load.Result, n, accepted, failedAnswers int, backlog int64, backlogOK bool, downAt, upAt time.Time) kit.Outcome {
 	s := load.Summarize(res)
 	o := kit.OutcomeOf(s, n)
 	confirmed := s.ByStatus["CONFIRMED"]
 	o.PutAs(kit.AcceptedPct, "accepted while down (2xx: will complete)", stats.Share(accepted, n))
 	o.Put(FailedWhileDownPct, stats.Share(failedAnswers, n))
 	o.Put(DownFor, float64(upAt.Sub(downAt).Milliseconds()))
-	if mode == config.ModeSync {
+	if mode == stackmode.Sync {
 		o.Holds = confirmed == 0 && accepted == 0 && failedAnswers == n
 		o.Verdict = fmt.Sprintf("sync: %d of %d orders accepted and %d confirmed while inventory was down (%s)",
 			accepted, n, confirmed, kit.StatusList(s.ByStatus))

@@ -4,12 +4,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	oapi "github.com/orderflow/flowctl/internal/api/client"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // TestDownstreamDownAcceptedMeans2xx: a sync order answered 503 has an id
@@ -30,17 +29,17 @@ func TestDownstreamDownAcceptedMeans2xx(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name         string
-		mode         config.Mode
+		mode         stackmode.Mode
 		res          load.Result
 		holds        bool
 		acceptedPct  float64
 		failedPct    float64
 		verdictStart string
 	}{
-		{"sync, inventory down: every order 503 FAILED", config.ModeSync, batch(4, order(503, "FAILED")), true, 0, 100, "sync: 0 of 4 orders accepted"},
-		{"sync, orders confirmed anyway: the claim does not show", config.ModeSync, batch(4, order(201, "CONFIRMED")), false, 100, 0, "sync: 4 of 4 orders accepted"},
-		{"events: 202 then confirmed", config.ModeEvents, batch(4, order(202, "CONFIRMED")), true, 100, 0, "events: 4 of 4 accepted"},
-		{"events refusing with 503: the claim does not show", config.ModeEvents, batch(4, order(503, "FAILED")), false, 0, 100, "events: 0 of 4 accepted"},
+		{"sync, inventory down: every order 503 FAILED", stackmode.Sync, batch(4, order(503, "FAILED")), true, 0, 100, "sync: 0 of 4 orders accepted"},
+		{"sync, orders confirmed anyway: the claim does not show", stackmode.Sync, batch(4, order(201, "CONFIRMED")), false, 100, 0, "sync: 4 of 4 orders accepted"},
+		{"events: 202 then confirmed", stackmode.Events, batch(4, order(202, "CONFIRMED")), true, 100, 0, "events: 4 of 4 accepted"},
+		{"events refusing with 503: the claim does not show", stackmode.Events, batch(4, order(503, "FAILED")), false, 0, 100, "events: 0 of 4 accepted"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			accepted, failed := answerCounts(c.res)

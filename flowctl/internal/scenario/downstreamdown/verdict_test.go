@@ -5,10 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // TestVerdictSaysWhatItsNumbersAre: the backlog says whose events wait
@@ -23,7 +22,7 @@ func TestVerdictSaysWhatItsNumbersAre(t *testing.T) {
 		res.Orders = append(res.Orders, load.Placed{HTTPStatus: 202, Order: api.Order{ID: "o", Status: "CONFIRMED", Final: true,
 			UpdatedAt: upAt.Add(32 * time.Millisecond)}})
 	}
-	o := judgeDownstreamDown(config.ModeEvents, res, 60, 60, 0, 59, true, downAt, upAt)
+	o := judgeDownstreamDown(stackmode.Events, res, 60, 60, 0, 59, true, downAt, upAt)
 	for _, want := range []string{
 		"(59 events waiting on orders.v1 for inventory-svc, counted right after the last answer; the outbox had not yet published the other 1)",
 		"the last 32 ms after it came back",

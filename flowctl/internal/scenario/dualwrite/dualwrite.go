@@ -18,6 +18,7 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Def is dual-write.
@@ -32,7 +33,7 @@ var Def = kit.Define(kit.Spec[dualWritten]{
 			Keys: []kit.MetricKey{Stuck.Key(RoundDirect), Stuck.Key(RoundOutbox), Stuck.Key(RoundSync)}}},
 	},
 	Run: run,
-	Judge: func(mode config.Mode, d dualWritten) kit.Outcome {
+	Judge: func(mode stackmode.Mode, d dualWritten) kit.Outcome {
 		o := judgeDualWrite(mode, d.Rounds)
 		if d.Repair != "" {
 			o.Details = append(o.Details, d.Repair)
@@ -63,7 +64,7 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (dualWritten, error) {
 		defer cancel()
 		restoreOrderSvc(cctx, e, t, switched)
 	}()
-	if t.Mode == config.ModeSync {
+	if t.Mode == stackmode.Sync {
 		r, err := crashRound(ctx, e, t, RoundSync, n)
 		if err != nil {
 			return dualWritten{}, err

@@ -5,11 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	oapi "github.com/orderflow/flowctl/internal/api/client"
 	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // round builds a dual-write round of 4 attempts: ok orders answered with
@@ -39,23 +38,23 @@ func round(name string, crashed bool, code int, ok int, crashCommitted bool, stu
 func TestJudgeDualWrite(t *testing.T) {
 	for _, c := range []struct {
 		name   string
-		mode   config.Mode
+		mode   stackmode.Mode
 		rounds []dwRound
 		holds  bool
 	}{
-		{"events: direct lost the crash's order, the outbox none", config.ModeEvents,
+		{"events: direct lost the crash's order, the outbox none", stackmode.Events,
 			[]dwRound{round(RoundOutbox, true, 202, 2, true, 0), round(RoundDirect, true, 202, 2, true, 1)}, true},
-		{"events: direct lost nothing", config.ModeEvents,
+		{"events: direct lost nothing", stackmode.Events,
 			[]dwRound{round(RoundOutbox, true, 202, 2, true, 0), round(RoundDirect, true, 202, 2, true, 0)}, false},
-		{"events: the outbox left an order PENDING too", config.ModeEvents,
+		{"events: the outbox left an order PENDING too", stackmode.Events,
 			[]dwRound{round(RoundOutbox, true, 202, 2, true, 1), round(RoundDirect, true, 202, 2, true, 1)}, false},
-		{"events: order-svc never crashed in the outbox round", config.ModeEvents,
+		{"events: order-svc never crashed in the outbox round", stackmode.Events,
 			[]dwRound{round(RoundOutbox, false, 202, 2, false, 0), round(RoundDirect, true, 202, 2, true, 1)}, false},
-		{"sync: the crash's order stuck, its client got no answer", config.ModeSync,
+		{"sync: the crash's order stuck, its client got no answer", stackmode.Sync,
 			[]dwRound{round(RoundSync, true, 201, 2, true, 1)}, true},
-		{"sync: a stuck order had been answered 201", config.ModeSync,
+		{"sync: a stuck order had been answered 201", stackmode.Sync,
 			[]dwRound{round(RoundSync, true, 201, 2, false, 1)}, false},
-		{"sync: no crash, nothing stuck", config.ModeSync,
+		{"sync: no crash, nothing stuck", stackmode.Sync,
 			[]dwRound{round(RoundSync, false, 201, 3, false, 0)}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {

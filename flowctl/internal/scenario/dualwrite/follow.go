@@ -7,7 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/kafkaconf"
 	"github.com/orderflow/platform/topology"
@@ -16,6 +15,7 @@ import (
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // syncSettle is how long dual-write reads sync orders after the restart: in
@@ -37,7 +37,7 @@ func followRound(ctx context.Context, e *kit.Env, t kit.Target, label string, co
 	for i := range committed {
 		all[i] = &committed[i]
 	}
-	if t.Mode == config.ModeSync {
+	if t.Mode == stackmode.Sync {
 		if _, err := load.FollowOrders(ctx, all, t.Orders, load.FollowConfig{Timeout: min(e.Size.Settle, syncSettle)}); err != nil {
 			return nil, err
 		}

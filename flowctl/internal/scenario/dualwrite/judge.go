@@ -3,11 +3,10 @@ package dualwrite
 import (
 	"fmt"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // dwRound is one batch of dual-write with one crash: what the clients heard
@@ -78,7 +77,7 @@ func (r dwRound) put(o *kit.Outcome, c dwCounts) {
 // lost orders (never announced: PENDING until the deadline cancels them) and the outbox left every committed order
 // final; sync holds when the crash left orders not final and none of their
 // clients had been answered 2xx (each learned something went wrong).
-func judgeDualWrite(mode config.Mode, rounds []dwRound) kit.Outcome {
+func judgeDualWrite(mode stackmode.Mode, rounds []dwRound) kit.Outcome {
 	var o kit.Outcome
 	by := map[string]dwCounts{}
 	crashed := map[string]bool{}
@@ -87,7 +86,7 @@ func judgeDualWrite(mode config.Mode, rounds []dwRound) kit.Outcome {
 		by[r.Name], crashed[r.Name] = c, r.Crashed
 		r.put(&o, c)
 	}
-	if mode == config.ModeSync {
+	if mode == stackmode.Sync {
 		s := by[RoundSync]
 		o.Holds = crashed[RoundSync] && s.stuck > 0 && s.stuckTold2xx == 0
 		o.Verdict = fmt.Sprintf("sync: a crash between the commit and the call to inventory-svc left %d of %d committed orders not final (crashed: %v); %d of their clients had been told 2xx, %d requests got no answer",

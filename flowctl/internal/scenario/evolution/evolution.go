@@ -9,9 +9,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
@@ -30,7 +29,7 @@ var Def = kit.Define(kit.Spec[evolved]{
 			Keys: []kit.MetricKey{LateOrdersPct.Key, LateRequests.Key, DeployFailed.Key, DeployAddedTail.Key}, Says: saysCoupling}},
 	},
 	Run: run,
-	Judge: func(mode config.Mode, r evolved) kit.Outcome {
+	Judge: func(mode stackmode.Mode, r evolved) kit.Outcome {
 		o := judgeEvolution(mode, r.Late, r.Deploy)
 		r.Deploy.Followed.Put(&o)
 		return o
@@ -51,7 +50,7 @@ type evolved struct {
 func run(ctx context.Context, e *kit.Env, t kit.Target) (evolved, error) {
 	n := e.Size.Orders
 	var mark kit.LogMark
-	if t.Mode == config.ModeEvents { // the late reader reads what this run adds, not the log's history
+	if t.Mode == stackmode.Events { // the late reader reads what this run adds, not the log's history
 		var err error
 		if mark, err = e.MarkLog(ctx, t); err != nil {
 			return evolved{}, err
@@ -87,14 +86,14 @@ func slowedBy(addedTail, baseTail float64) bool { return addedTail >= max(baseTa
 // no order. Sync shows the claim's other side, coupling, when its reader had
 // to ask order-svc and the deploy failed or slowed orders; a run where it
 // did neither did not show it.
-func judgeEvolution(mode config.Mode, l lateRead, d deployRun) kit.Outcome {
+func judgeEvolution(mode stackmode.Mode, l lateRead, d deployRun) kit.Outcome {
 	o := kit.OutcomeOf(d.Deploy, d.Orders)
 	putLate(&o, l)
 	addedTail := putDeploy(&o, d)
 	for _, w := range slices.Sorted(maps.Keys(d.Why)) {
 		o.Details = append(o.Details, fmt.Sprintf("failed during the deploy: %d × %s", d.Why[w], w))
 	}
-	if mode == config.ModeSync {
+	if mode == stackmode.Sync {
 		judgeSync(&o, l, d, addedTail)
 	} else {
 		judgeEvents(&o, l, d)

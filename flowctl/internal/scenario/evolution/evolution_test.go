@@ -20,6 +20,7 @@ import (
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/usage"
 )
 
@@ -43,25 +44,25 @@ func TestJudgeEvolution(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name  string
-		mode  config.Mode
+		mode  stackmode.Mode
 		l     lateRead
 		d     deployRun
 		holds bool
 		says  string
 	}{
-		{"sync: the reader asked order-svc and the deploy failed orders", config.ModeSync, read(8, 24, 1, true), deploy(3, 30), true, "failed 3 of 10"},
-		{"sync: no order failed but placement slowed", config.ModeSync, read(8, 24, 1, true), deploy(0, 900), true, "tail at least doubled"},
-		{"sync: the deploy neither failed nor slowed orders", config.ModeSync, read(8, 24, 1, true), deploy(0, 35), false, "the deploy failed no order"},
-		{"sync: the reader sent order-svc nothing", config.ModeSync, read(8, 24, 0, true), deploy(3, 30), false, "did not load order-svc"},
-		{"sync: order-svc's requests unknown", config.ModeSync, read(8, 24, 0, false), deploy(3, 30), false, "requests unknown"},
-		{"events: every past order and step, no request, no failed order", config.ModeEvents, read(8, 24, 0, true), deploy(0, 30), true, "found 8 of 8 past orders and 24 of 24"},
-		{"events: the reader missed an order", config.ModeEvents, read(7, 21, 0, true), deploy(0, 30), false, "missed part of the past"},
-		{"events: the reader missed a step", config.ModeEvents, read(8, 23, 0, true), deploy(0, 30), false, "missed part of the past"},
-		{"events: the reader needed order-svc", config.ModeEvents, read(8, 24, 2, true), deploy(0, 30), false, "leave order-svc alone"},
-		{"events: order-svc's requests unknown", config.ModeEvents, read(8, 24, 0, false), deploy(0, 30), false, "leave order-svc alone"},
-		{"events: the deploy failed an order", config.ModeEvents, read(8, 24, 0, true), deploy(1, 30), false, "every order to complete"},
-		{"sync: no order during the deploy", config.ModeSync, read(8, 24, 1, true), deployRun{Base: base}, false, "no order was placed"},
-		{"events: no order during the deploy", config.ModeEvents, read(8, 24, 0, true), deployRun{Base: base}, false, "no order was placed"},
+		{"sync: the reader asked order-svc and the deploy failed orders", stackmode.Sync, read(8, 24, 1, true), deploy(3, 30), true, "failed 3 of 10"},
+		{"sync: no order failed but placement slowed", stackmode.Sync, read(8, 24, 1, true), deploy(0, 900), true, "tail at least doubled"},
+		{"sync: the deploy neither failed nor slowed orders", stackmode.Sync, read(8, 24, 1, true), deploy(0, 35), false, "the deploy failed no order"},
+		{"sync: the reader sent order-svc nothing", stackmode.Sync, read(8, 24, 0, true), deploy(3, 30), false, "did not load order-svc"},
+		{"sync: order-svc's requests unknown", stackmode.Sync, read(8, 24, 0, false), deploy(3, 30), false, "requests unknown"},
+		{"events: every past order and step, no request, no failed order", stackmode.Events, read(8, 24, 0, true), deploy(0, 30), true, "found 8 of 8 past orders and 24 of 24"},
+		{"events: the reader missed an order", stackmode.Events, read(7, 21, 0, true), deploy(0, 30), false, "missed part of the past"},
+		{"events: the reader missed a step", stackmode.Events, read(8, 23, 0, true), deploy(0, 30), false, "missed part of the past"},
+		{"events: the reader needed order-svc", stackmode.Events, read(8, 24, 2, true), deploy(0, 30), false, "leave order-svc alone"},
+		{"events: order-svc's requests unknown", stackmode.Events, read(8, 24, 0, false), deploy(0, 30), false, "leave order-svc alone"},
+		{"events: the deploy failed an order", stackmode.Events, read(8, 24, 0, true), deploy(1, 30), false, "every order to complete"},
+		{"sync: no order during the deploy", stackmode.Sync, read(8, 24, 1, true), deployRun{Base: base}, false, "no order was placed"},
+		{"events: no order during the deploy", stackmode.Events, read(8, 24, 0, true), deployRun{Base: base}, false, "no order was placed"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o := judgeEvolution(c.mode, c.l, c.d)
@@ -159,7 +160,7 @@ func TestSyncLateReaderIsMeasured(t *testing.T) {
 		{HTTPStatus: 0}, // never placed: not a past order
 	}}
 	e := &kit.Env{}
-	l, err := lateReader(context.Background(), e, kit.NewTarget(config.ModeSync, map[string]string{topology.OrderSvc: srv.URL}, ""), batch, kit.LogMark{})
+	l, err := lateReader(context.Background(), e, kit.NewTarget(stackmode.Sync, map[string]string{topology.OrderSvc: srv.URL}, ""), batch, kit.LogMark{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +174,7 @@ func TestSyncLateReaderIsMeasured(t *testing.T) {
 		t.Error("no bytes counted")
 	}
 	srv.Close()
-	if _, err := lateReader(context.Background(), e, kit.NewTarget(config.ModeSync, map[string]string{topology.OrderSvc: srv.URL}, ""), batch, kit.LogMark{}); err == nil {
+	if _, err := lateReader(context.Background(), e, kit.NewTarget(stackmode.Sync, map[string]string{topology.OrderSvc: srv.URL}, ""), batch, kit.LogMark{}); err == nil {
 		t.Error("a reader whose order-svc is gone did not fail")
 	}
 }
@@ -187,11 +188,11 @@ type fakeControl struct {
 }
 
 func (c *fakeControl) Runtime() string { return "fake" }
-func (c *fakeControl) StopService(_ context.Context, _ config.Mode, svc string) error {
+func (c *fakeControl) StopService(_ context.Context, _ stackmode.Mode, svc string) error {
 	c.calls = append(c.calls, "stop "+svc)
 	return nil
 }
-func (c *fakeControl) StartService(_ context.Context, _ config.Mode, svc string) error {
+func (c *fakeControl) StartService(_ context.Context, _ stackmode.Mode, svc string) error {
 	c.calls = append(c.calls, "start "+svc)
 	if err := c.startErr[svc]; err != nil {
 		delete(c.startErr, svc)
@@ -201,24 +202,24 @@ func (c *fakeControl) StartService(_ context.Context, _ config.Mode, svc string)
 }
 func (c *fakeControl) StopBroker(context.Context) (bool, error) { return false, nil }
 func (c *fakeControl) StartBroker(context.Context) error        { return nil }
-func (c *fakeControl) SetPropagation(context.Context, config.Mode, config.Propagation) error {
+func (c *fakeControl) SetPropagation(context.Context, stackmode.Mode, config.Propagation) error {
 	return nil
 }
-func (c *fakeControl) Propagation(config.Mode) config.Propagation { return config.PropagationChild }
-func (c *fakeControl) SetEnv(_ context.Context, _ config.Mode, svc string, vars map[string]string) error {
+func (c *fakeControl) Propagation(stackmode.Mode) config.Propagation { return config.PropagationChild }
+func (c *fakeControl) SetEnv(_ context.Context, _ stackmode.Mode, svc string, vars map[string]string) error {
 	c.calls = append(c.calls, fmt.Sprintf("setenv %s %v", svc, vars))
 	return nil
 }
 
 // Usage is ops-cost's; the restarts these tests drive never read it.
-func (c *fakeControl) Usage(context.Context, config.Mode) ([]usage.Component, error) {
+func (c *fakeControl) Usage(context.Context, stackmode.Mode) ([]usage.Component, error) {
 	return nil, errors.New("fakeControl measures no usage")
 }
 
 func TestRestartEachIsRolling(t *testing.T) {
 	c := &fakeControl{}
 	e := &kit.Env{Control: c}
-	outs, err := restartEach(context.Background(), e, kit.Target{Mode: config.ModeSync}, time.Millisecond, []string{topology.InventorySvc, topology.InvoicingSvc})
+	outs, err := restartEach(context.Background(), e, kit.Target{Mode: stackmode.Sync}, time.Millisecond, []string{topology.InventorySvc, topology.InvoicingSvc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +232,7 @@ func TestRestartEachIsRolling(t *testing.T) {
 
 	c = &fakeControl{startErr: map[string]error{topology.InventorySvc: errors.New("not ready")}}
 	e = &kit.Env{Control: c}
-	if _, err := restartEach(context.Background(), e, kit.Target{Mode: config.ModeSync}, time.Millisecond, []string{topology.InventorySvc, topology.InvoicingSvc}); err == nil {
+	if _, err := restartEach(context.Background(), e, kit.Target{Mode: stackmode.Sync}, time.Millisecond, []string{topology.InventorySvc, topology.InvoicingSvc}); err == nil {
 		t.Fatal("a failed start did not fail the deploy")
 	}
 	if got := strings.Join(c.calls, ", "); got != "stop inventory-svc, start inventory-svc, start inventory-svc" {

@@ -8,13 +8,13 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // The steps of an order a reader can learn, one per service's decision:
@@ -103,7 +103,7 @@ func lateReader(ctx context.Context, e *kit.Env, t kit.Target, batch load.Result
 	before, errBefore := api.GetRequestCounts(ctx, t.URLs[topology.OrderSvc], nil)
 	var seen map[string]steps
 	var err error
-	if t.Mode == config.ModeEvents {
+	if t.Mode == stackmode.Events {
 		seen, err = readLog(ctx, e, &l)
 	} else {
 		seen, err = readAPI(ctx, t, &l)

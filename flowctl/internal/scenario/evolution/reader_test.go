@@ -9,7 +9,6 @@ import (
 	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/kafkaconf"
 	"github.com/orderflow/platform/topology"
@@ -18,6 +17,7 @@ import (
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // The late reader learns about the run's batch, however much history the
@@ -48,7 +48,7 @@ func TestLateReaderReadsItsRunNotTheHistory(t *testing.T) {
 		confirmed(fmt.Sprintf("%08d-0000-4000-8000-000000000000", i))
 	}
 	e := &kit.Env{Brokers: brokers}
-	target := kit.NewTarget(config.ModeEvents, map[string]string{topology.OrderSvc: "http://127.0.0.1:1"}, "")
+	target := kit.NewTarget(stackmode.Events, map[string]string{topology.OrderSvc: "http://127.0.0.1:1"}, "")
 	mark, err := e.MarkLog(ctx, target)
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/platform/config"
 )
 
@@ -41,7 +42,7 @@ func TestJudgeCosts(t *testing.T) {
 }
 
 func TestCompareModes(t *testing.T) {
-	outcome := func(mode config.Mode, lookups float64) kit.Outcome {
+	outcome := func(mode stackmode.Mode, lookups float64) kit.Outcome {
 		o := kit.Outcome{Mode: string(mode), Holds: true, Verdict: string(mode) + ": …"}
 		o.Put(Lookups.Def("child"), lookups)
 		return o
@@ -56,7 +57,7 @@ func TestCompareModes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := kit.Run{Outcomes: []kit.Outcome{outcome(config.ModeSync, tc.sync), outcome(config.ModeEvents, tc.events)}}
+			r := kit.Run{Outcomes: []kit.Outcome{outcome(stackmode.Sync, tc.sync), outcome(stackmode.Events, tc.events)}}
 			compareModes(&r)
 			if r.Outcomes[1].Holds != tc.eventsHolds || !r.Outcomes[0].Holds {
 				t.Errorf("holds sync %v events %v, want true and %v: %s", r.Outcomes[0].Holds, r.Outcomes[1].Holds, tc.eventsHolds, r.Verdict())
@@ -67,7 +68,7 @@ func TestCompareModes(t *testing.T) {
 		})
 	}
 	// One mode alone: nothing to compare, nothing changed.
-	r := kit.Run{Outcomes: []kit.Outcome{outcome(config.ModeEvents, 9)}}
+	r := kit.Run{Outcomes: []kit.Outcome{outcome(stackmode.Events, 9)}}
 	compareModes(&r)
 	if !r.Outcomes[0].Holds || r.Outcomes[0].Verdict != "events: …" {
 		t.Errorf("events alone changed: %+v", r.Outcomes[0])

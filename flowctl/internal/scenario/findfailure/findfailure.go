@@ -11,6 +11,7 @@ import (
 	"github.com/orderflow/platform/config"
 
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
@@ -124,7 +125,7 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (traced, error) {
 
 // judge records each propagation's cost and holds when the costs show the
 // claim (judgeCosts) and, in events mode, every stuck order recovered.
-func judge(mode config.Mode, r traced) kit.Outcome {
+func judge(mode stackmode.Mode, r traced) kit.Outcome {
 	var o kit.Outcome
 	var parts []string
 	var costs []tracedCost
@@ -166,7 +167,7 @@ func judge(mode config.Mode, r traced) kit.Outcome {
 		}
 	}
 	holds, judged := judgeCosts(costs)
-	if mode == config.ModeEvents {
+	if mode == stackmode.Events {
 		if len(recoveredMS) > 0 {
 			o.Put(Recovered, stats.Percentile(recoveredMS, 50))
 		}

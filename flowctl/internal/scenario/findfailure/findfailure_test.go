@@ -9,6 +9,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/investigate"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // TestJudgeFindTheFailure: one metric of each kind per propagation tried,
@@ -21,7 +22,7 @@ func TestJudgeFindTheFailure(t *testing.T) {
 				FailureText: "failed in invoicing-svc: injected fault"}}
 	}
 	r := traced{Tried: []tried{{config.PropagationChild, found(1, 1)}, {config.PropagationOff, found(3, 6)}}, Trace: []string{"a waterfall line"}}
-	o := judge(config.ModeEvents, r)
+	o := judge(stackmode.Events, r)
 	if bad := Def.Undeclared(o); len(bad) > 0 {
 		t.Errorf("metrics the definition lacks: %v", bad)
 	}
@@ -34,7 +35,7 @@ func TestJudgeFindTheFailure(t *testing.T) {
 	if i := strings.Index(strings.Join(o.Details, "\n"), "a waterfall line"); i < 0 || i > strings.Index(strings.Join(o.Details, "\n"), "TRACE_PROPAGATION=off") {
 		t.Errorf("the trace is not drawn after the first propagation's lines: %q", o.Details)
 	}
-	if s := judge(config.ModeSync, r); s.Value(Recovered.Key) != 0 || !strings.HasPrefix(s.Verdict, "sync: the order FAILED at once") {
+	if s := judge(stackmode.Sync, r); s.Value(Recovered.Key) != 0 || !strings.HasPrefix(s.Verdict, "sync: the order FAILED at once") {
 		t.Errorf("sync: %q, recovered %v", s.Verdict, s.Value(Recovered.Key))
 	}
 }

@@ -6,10 +6,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
@@ -50,13 +49,13 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (batch, error) {
 }
 
 // judge holds when every order was confirmed.
-func judge(mode config.Mode, b batch) kit.Outcome {
+func judge(mode stackmode.Mode, b batch) kit.Outcome {
 	s, n := b.Summary, b.N
 	o := kit.OutcomeOf(s, n)
 	b.Followed.Put(&o)
 	confirmed := s.ByStatus["CONFIRMED"]
 	o.Holds = confirmed == n
-	if mode == config.ModeSync {
+	if mode == stackmode.Sync {
 		o.Verdict = fmt.Sprintf("sync: %d of %d confirmed; the client waited %s / %s for an answer that was already final",
 			confirmed, n, stats.Pct50Label(s.Placement), stats.Pct99Label(s.Placement))
 	} else {

@@ -4,9 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 func TestJudgeHappyPath(t *testing.T) {
@@ -14,14 +13,14 @@ func TestJudgeHappyPath(t *testing.T) {
 	short := load.Summary{ByStatus: map[string]int{"CONFIRMED": 3, "FAILED": 1}}
 	for _, c := range []struct {
 		name  string
-		mode  config.Mode
+		mode  stackmode.Mode
 		s     load.Summary
 		holds bool
 		says  string
 	}{
-		{"sync: every order confirmed", config.ModeSync, all, true, "sync: 4 of 4 confirmed; the client waited"},
-		{"events: every order confirmed", config.ModeEvents, all, true, "events: 4 of 4 confirmed; answered in"},
-		{"one order failed", config.ModeEvents, short, false, "events: 3 of 4 confirmed"},
+		{"sync: every order confirmed", stackmode.Sync, all, true, "sync: 4 of 4 confirmed; the client waited"},
+		{"events: every order confirmed", stackmode.Events, all, true, "events: 4 of 4 confirmed; answered in"},
+		{"one order failed", stackmode.Events, short, false, "events: 3 of 4 confirmed"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o := judge(c.mode, batch{N: 4, Summary: c.s})

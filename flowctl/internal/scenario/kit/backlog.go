@@ -5,15 +5,15 @@ import (
 	"sync"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Group is svc's consumer group in the events stack.
 func (e *Env) Group(svc string) string {
-	return topology.Group(e.TopicPrefix, svc, string(config.ModeEvents))
+	return topology.Group(e.TopicPrefix, svc, string(stackmode.Events))
 }
 
 // Topic is a topic's name with the stack's prefix.
@@ -22,7 +22,7 @@ func (e *Env) Topic(name string) string { return e.TopicPrefix + name }
 // Backlog is how many events of topic svc's consumer group has not
 // processed yet; false when there is no log to ask (sync mode, no broker).
 func (e *Env) Backlog(ctx context.Context, t Target, svc, topic string) (int64, bool) {
-	if t.Mode != config.ModeEvents || len(e.Brokers) == 0 {
+	if t.Mode != stackmode.Events || len(e.Brokers) == 0 {
 		return 0, false
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // sample is a scenario that passes Check: one metric of its own, the load
@@ -22,7 +22,7 @@ func sample(name string, change func(*About)) Def {
 	}
 	return Define(Spec[int]{About: a,
 		Run:   func(context.Context, *Env, Target) (int, error) { return 0, nil },
-		Judge: func(config.Mode, int) Outcome { return Outcome{} }})
+		Judge: func(stackmode.Mode, int) Outcome { return Outcome{} }})
 }
 
 // TestCheckCatchesBrokenDefinitions: each case breaks one thing the report

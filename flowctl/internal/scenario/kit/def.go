@@ -10,7 +10,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // About is what a scenario says of itself, for `scenario list` and the
@@ -38,7 +38,7 @@ type About struct {
 type Spec[M any] struct {
 	About
 	Run    func(ctx context.Context, e *Env, t Target) (M, error)
-	Judge  func(mode config.Mode, m M) Outcome
+	Judge  func(mode stackmode.Mode, m M) Outcome
 	Across func(r *Run)
 }
 
@@ -68,7 +68,7 @@ func Define[M any](s Spec[M]) Def {
 
 // Run runs the scenario against each mode in turn (one after the other, so
 // neither mode's numbers pay for the other's load on a small machine).
-func (d Def) Run(ctx context.Context, e *Env, modes []config.Mode) (Run, error) {
+func (d Def) Run(ctx context.Context, e *Env, modes []stackmode.Mode) (Run, error) {
 	r := Run{Scenario: d.Name, Claim: d.Claim}
 	for _, m := range modes {
 		t, err := e.Target(m)

@@ -9,13 +9,14 @@ import (
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/investigate"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Env is everything a scenario works with. It holds no state between a
 // scenario's steps: what a step measured, it returns.
 type Env struct {
 	Control Control
-	Targets map[config.Mode]Target
+	Targets map[stackmode.Mode]Target
 	// Brokers is where flowctl itself reads the event log (events mode).
 	Brokers     []string
 	TopicPrefix string
@@ -55,7 +56,7 @@ func (e *Env) Advance(label string, done, total int) {
 }
 
 // Target is mode's stack, or an error saying how to bring it up.
-func (e *Env) Target(m config.Mode) (Target, error) {
+func (e *Env) Target(m stackmode.Mode) (Target, error) {
 	t, ok := e.Targets[m]
 	if !ok {
 		return Target{}, fmt.Errorf("no %s stack: bring it up with `flowctl up --mode %s`", m, m)

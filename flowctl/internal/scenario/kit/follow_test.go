@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // TestFollowSaysItsResolution: an outcome says how long an order could
@@ -48,7 +48,7 @@ func TestFollowSaysItsResolution(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var said []string
 			e := &Env{Size: Size{Settle: time.Minute}, Say: func(f string, a ...any) { said = append(said, f) }}
-			tg := NewTarget(config.ModeEvents, map[string]string{topology.OrderSvc: srv.URL}, "")
+			tg := NewTarget(stackmode.Events, map[string]string{topology.OrderSvc: srv.URL}, "")
 			res := load.Result{Orders: []load.Placed{{HTTPStatus: 202, Order: c.answered}}}
 			f, err := e.Follow(context.Background(), tg, "test", &res)
 			if err != nil {

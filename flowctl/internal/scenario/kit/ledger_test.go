@@ -7,9 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/audit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // runWithLedger runs a scenario whose outcome holds on the sync stack of
@@ -17,18 +16,20 @@ import (
 func runWithLedger(t *testing.T, rep audit.Report, err error) Outcome {
 	t.Helper()
 	d := Define(Spec[int]{About: About{Name: "holding"},
-		Run:   func(context.Context, *Env, Target) (int, error) { return 0, nil },
-		Judge: func(m config.Mode, _ int) Outcome { return Outcome{Verdict: string(m) + ": as claimed", Holds: true} }})
+		Run: func(context.Context, *Env, Target) (int, error) { return 0, nil },
+		Judge: func(m stackmode.Mode, _ int) Outcome {
+			return Outcome{Verdict: string(m) + ": as claimed", Holds: true}
+		}})
 	checked := 0
-	e := &Env{Targets: map[config.Mode]Target{config.ModeSync: {Mode: config.ModeSync}},
+	e := &Env{Targets: map[stackmode.Mode]Target{stackmode.Sync: {Mode: stackmode.Sync}},
 		Ledger: func(_ context.Context, tg Target) (audit.Report, error) {
 			checked++
-			if tg.Mode != config.ModeSync {
+			if tg.Mode != stackmode.Sync {
 				t.Errorf("checked the %s stack", tg.Mode)
 			}
 			return rep, err
 		}}
-	r, runErr := d.Run(context.Background(), e, []config.Mode{config.ModeSync})
+	r, runErr := d.Run(context.Background(), e, []stackmode.Mode{stackmode.Sync})
 	if runErr != nil || len(r.Outcomes) != 1 || checked != 1 {
 		t.Fatalf("run: %v, %d outcomes, ledger checked %d times", runErr, len(r.Outcomes), checked)
 	}

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Metric is one measured number of an outcome.
@@ -79,9 +79,9 @@ type Run struct {
 func (r *Run) Modes() (sync, events *Outcome) {
 	for i := range r.Outcomes {
 		switch r.Outcomes[i].Mode {
-		case string(config.ModeSync):
+		case string(stackmode.Sync):
 			sync = &r.Outcomes[i]
-		case string(config.ModeEvents):
+		case string(stackmode.Events):
 			events = &r.Outcomes[i]
 		}
 	}

@@ -3,11 +3,11 @@ package kit
 import (
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Control is what a scenario may do to the runtime the stacks run in: the
@@ -16,7 +16,7 @@ type Control = stack.Runtime
 
 // Target is one running stack.
 type Target struct {
-	Mode      config.Mode
+	Mode      stackmode.Mode
 	URLs      map[string]string // by service
 	Orders    *api.Orders
 	Inventory *api.Inventory
@@ -26,7 +26,7 @@ type Target struct {
 }
 
 // NewTarget builds the clients of a stack whose services answer at urls.
-func NewTarget(mode config.Mode, urls map[string]string, adminToken string) Target {
+func NewTarget(mode stackmode.Mode, urls map[string]string, adminToken string) Target {
 	t := Target{
 		Mode:      mode,
 		URLs:      urls,

@@ -6,11 +6,10 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stats"
 	"github.com/orderflow/flowctl/internal/stockup"
 )
@@ -28,7 +27,7 @@ var Def = kit.Define(kit.Spec[rejections]{
 			Keys: []kit.MetricKey{LateRejected.Key, RejectedInAnswer.Key, LateRejectionP50.Key}, Says: saysLate}},
 	},
 	Run: run,
-	Judge: func(mode config.Mode, r rejections) kit.Outcome {
+	Judge: func(mode stackmode.Mode, r rejections) kit.Outcome {
 		o := judgeLateRejection(mode, r.Res, r.Answered, r.Units)
 		r.Followed.Put(&o)
 		return o
@@ -146,7 +145,7 @@ func rejectedAfter(o api.Order) (float64, bool) {
 // judgeLateRejection: events holds when some customers were told accepted
 // and learned later that the order was rejected; sync when there were
 // rejections and every one was in the first answer.
-func judgeLateRejection(mode config.Mode, res load.Result, answered []string, units int) kit.Outcome {
+func judgeLateRejection(mode stackmode.Mode, res load.Result, answered []string, units int) kit.Outcome {
 	s := load.Summarize(res)
 	n := len(res.Orders)
 	late, inAnswer, changed, delays := lateRejections(res, answered)
@@ -167,7 +166,7 @@ func judgeLateRejection(mode config.Mode, res load.Result, answered []string, un
 	if s.NotFinal > 0 {
 		o.Put(kit.NotFinal, float64(s.NotFinal))
 	}
-	if mode == config.ModeSync {
+	if mode == stackmode.Sync {
 		o.Holds = rejected > 0 && late == 0 && inAnswer == rejected
 		o.Verdict = fmt.Sprintf("sync: %d of %d orders rejected (%d units for %d orders); %d told so in the answer, %d told accepted first; %d answers differ from the final status",
 			rejected, n, units, n, inAnswer, late, changed)

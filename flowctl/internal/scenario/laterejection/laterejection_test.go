@@ -5,11 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	oapi "github.com/orderflow/flowctl/internal/api/client"
 	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // lateBatch is a followed batch: each order answered with code and status,
@@ -43,20 +42,20 @@ func TestJudgeLateRejection(t *testing.T) {
 	rejectedAtOnce := lateOrder{409, "REJECTED", "REJECTED", 3}
 	for _, c := range []struct {
 		name          string
-		mode          config.Mode
+		mode          stackmode.Mode
 		orders        []lateOrder
 		holds         bool
 		late, changed float64
 	}{
-		{"events: two told accepted, rejected later", config.ModeEvents,
+		{"events: two told accepted, rejected later", stackmode.Events,
 			[]lateOrder{accepted("CONFIRMED", 0), accepted("CONFIRMED", 0), accepted("REJECTED", 40), accepted("REJECTED", 90)}, true, 2, 4},
-		{"events: no customer learned of a rejection later (stock sufficed)", config.ModeEvents,
+		{"events: no customer learned of a rejection later (stock sufficed)", stackmode.Events,
 			[]lateOrder{accepted("CONFIRMED", 0), accepted("CONFIRMED", 0)}, false, 0, 2},
-		{"sync: every rejection in the answer", config.ModeSync,
+		{"sync: every rejection in the answer", stackmode.Sync,
 			[]lateOrder{confirmed, confirmed, rejectedAtOnce, rejectedAtOnce}, true, 0, 0},
-		{"sync: an order told confirmed ended rejected", config.ModeSync,
+		{"sync: an order told confirmed ended rejected", stackmode.Sync,
 			[]lateOrder{confirmed, rejectedAtOnce, {201, "CONFIRMED", "REJECTED", 50}}, false, 1, 1},
-		{"sync: no rejection at all shows nothing", config.ModeSync,
+		{"sync: no rejection at all shows nothing", stackmode.Sync,
 			[]lateOrder{confirmed, confirmed}, false, 0, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -85,7 +84,7 @@ func TestJudgeLateRejection(t *testing.T) {
 // timeline, with its sample count; none is reported without samples.
 func TestLateRejectionDelay(t *testing.T) {
 	res, answered := lateBatch(lateOrder{202, "PENDING", "REJECTED", 40}, lateOrder{202, "PENDING", "REJECTED", 90}, lateOrder{202, "PENDING", "CONFIRMED", 0})
-	o := judgeLateRejection(config.ModeEvents, res, answered, 1)
+	o := judgeLateRejection(stackmode.Events, res, answered, 1)
 	if bad := Def.Undeclared(o); len(bad) > 0 {
 		t.Errorf("metrics the definition lacks: %v", bad)
 	}
@@ -96,7 +95,7 @@ func TestLateRejectionDelay(t *testing.T) {
 		t.Errorf("delay p50 = %g, want one of the samples' middle", p50)
 	}
 	res, answered = lateBatch(lateOrder{202, "PENDING", "CONFIRMED", 0})
-	o = judgeLateRejection(config.ModeEvents, res, answered, 1)
+	o = judgeLateRejection(stackmode.Events, res, answered, 1)
 	if bad := Def.Undeclared(o); len(bad) > 0 {
 		t.Errorf("metrics the definition lacks: %v", bad)
 	}

@@ -8,10 +8,9 @@ import (
 	"math"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/usage"
 )
 
@@ -31,7 +30,7 @@ var Def = kit.Define(kit.Spec[opsRun]{
 			Keys: []kit.MetricKey{Components.Key, MustBeHealthy.Key, RSS.Key, CPUPerOrder.Key, LogBytesPer1000.Key}}},
 	},
 	Run: run,
-	Judge: func(_ config.Mode, r opsRun) kit.Outcome {
+	Judge: func(_ stackmode.Mode, r opsRun) kit.Outcome {
 		o := kit.OutcomeOf(r.Summary, r.Measure.Orders)
 		r.Followed.Put(&o)
 		r.Measure.put(&o)
@@ -86,7 +85,7 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (opsRun, error) {
 
 // allRunning refuses to measure a mode whose components do not all run: the
 // numbers would describe a smaller system than the mode needs.
-func allRunning(m config.Mode, cs []usage.Component) error {
+func allRunning(m stackmode.Mode, cs []usage.Component) error {
 	for _, c := range cs {
 		if c.Counted() && !c.Running {
 			return fmt.Errorf("%s of the %s stack is not running (%s): bring it up with `flowctl up --mode %s`", c.Name, m, c.Where, m)
@@ -105,7 +104,7 @@ type opsComponent struct {
 
 // opsMeasure is one mode's run: its components and the order path.
 type opsMeasure struct {
-	Mode       config.Mode
+	Mode       stackmode.Mode
 	Orders     int
 	Window     time.Duration
 	Path       orderPath
@@ -113,7 +112,7 @@ type opsMeasure struct {
 }
 
 // measureOps pairs the samples before and after the load by component.
-func measureOps(m config.Mode, before, after []usage.Component, orders int, window time.Duration) (opsMeasure, error) {
+func measureOps(m stackmode.Mode, before, after []usage.Component, orders int, window time.Duration) (opsMeasure, error) {
 	out := opsMeasure{Mode: m, Orders: orders, Window: window, Path: pathOf(m)}
 	for _, a := range after {
 		var b *usage.Component

@@ -6,18 +6,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/usage"
 )
 
 func TestPathOfFollowsTheTopology(t *testing.T) {
-	s := pathOf(config.ModeSync)
+	s := pathOf(stackmode.Sync)
 	if !slices.Equal(s.Services, []string{"order-svc", "inventory-svc", "invoicing-svc"}) || s.Broker || len(s.Topics) != 0 || s.Count() != 3 {
 		t.Errorf("sync path = %+v (count %d)", s, s.Count())
 	}
-	e := pathOf(config.ModeEvents)
+	e := pathOf(stackmode.Events)
 	if !slices.Equal(e.Services, []string{"order-svc", "inventory-svc", "invoicing-svc"}) || !e.Broker ||
 		!slices.Equal(e.Topics, []string{"orders.v1", "inventory.v1", "invoicing.v1"}) || e.Count() != 4 {
 		t.Errorf("events path = %+v (count %d)", e, e.Count())
@@ -44,7 +43,7 @@ func TestMeasureOps(t *testing.T) {
 	before := fakeUsage(20, 1, 30, 2, 10_000)
 	after := fakeUsage(25, 1.5, 40, 2.4, 30_000)
 	after[4].CPUSeconds = 150 // Jaeger busy: in neither total
-	m, err := measureOps(config.ModeEvents, before, after, 40, 3*time.Second)
+	m, err := measureOps(stackmode.Events, before, after, 40, 3*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,18 +77,18 @@ func TestMeasureOps(t *testing.T) {
 
 	restarted := fakeUsage(25, 0.2, 40, 2.4, 30_000)
 	restarted[0].Where = "pid 99"
-	if _, err := measureOps(config.ModeEvents, before, restarted, 40, time.Second); err == nil || !strings.Contains(err.Error(), "restarted") {
+	if _, err := measureOps(stackmode.Events, before, restarted, 40, time.Second); err == nil || !strings.Contains(err.Error(), "restarted") {
 		t.Errorf("a service restarted during the load: %v", err)
 	}
 	stopped := fakeUsage(25, 1.5, 40, 2.4, 30_000)
 	stopped[3].Running, stopped[3].Measured = false, false
-	if _, err := measureOps(config.ModeEvents, before, stopped, 40, time.Second); err == nil || !strings.Contains(err.Error(), "stopped") {
+	if _, err := measureOps(stackmode.Events, before, stopped, 40, time.Second); err == nil || !strings.Contains(err.Error(), "stopped") {
 		t.Errorf("the broker stopped during the load: %v", err)
 	}
-	if _, err := measureOps(config.ModeEvents, fakeUsage(20, 1, 0, 0, 0), after, 40, time.Second); err == nil || !strings.Contains(err.Error(), "appeared") {
+	if _, err := measureOps(stackmode.Events, fakeUsage(20, 1, 0, 0, 0), after, 40, time.Second); err == nil || !strings.Contains(err.Error(), "appeared") {
 		t.Errorf("the broker appeared during the load: %v", err)
 	}
-	if err := allRunning(config.ModeEvents, stopped); err == nil || !strings.Contains(err.Error(), "flowctl up --mode events") {
+	if err := allRunning(stackmode.Events, stopped); err == nil || !strings.Contains(err.Error(), "flowctl up --mode events") {
 		t.Errorf("allRunning with the broker down: %v", err)
 	}
 }
@@ -99,9 +98,9 @@ func measuredRun(t *testing.T, syncBefore, syncAfter, eventsBefore, eventsAfter 
 	t.Helper()
 	r := kit.Run{Scenario: "ops-cost"}
 	for _, c := range []struct {
-		mode          config.Mode
+		mode          stackmode.Mode
 		before, after []usage.Component
-	}{{config.ModeSync, syncBefore, syncAfter}, {config.ModeEvents, eventsBefore, eventsAfter}} {
+	}{{stackmode.Sync, syncBefore, syncAfter}, {stackmode.Events, eventsBefore, eventsAfter}} {
 		m, err := measureOps(c.mode, c.before, c.after, 40, 2*time.Second)
 		if err != nil {
 			t.Fatal(err)

@@ -3,7 +3,7 @@ package opscost
 import (
 	"slices"
 
-	"github.com/orderflow/platform/config"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/platform/topology"
 )
 
@@ -36,9 +36,9 @@ func (p orderPath) Count() int {
 // topics. Sync: order-svc and each service whose answer it waits for — the
 // producers of the topics it consumes in events mode, which in sync mode it
 // calls instead (order-svc/app wires the same two as REST clients).
-func pathOf(m config.Mode) orderPath {
+func pathOf(m stackmode.Mode) orderPath {
 	p := orderPath{Services: []string{entryService}}
-	if m == config.ModeSync {
+	if m == stackmode.Sync {
 		for _, topic := range topology.MustOf(entryService).Consumes {
 			for _, s := range topology.Services {
 				if slices.Contains(s.Produces, topic) && !slices.Contains(p.Services, s.Name) {

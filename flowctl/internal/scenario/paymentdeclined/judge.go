@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	oapi "github.com/orderflow/flowctl/internal/api/client"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
@@ -116,7 +115,7 @@ func heldAt(holds []hold, at time.Time) bool {
 // was told FAILED (402) in its answer, none accepted and none left holding
 // stock; events when doomed orders were accepted and FAILED later, none
 // confirmed, and each hold of theirs was measured and ended.
-func judge(mode config.Mode, m declined) kit.Outcome {
+func judge(mode stackmode.Mode, m declined) kit.Outcome {
 	s := load.Summarize(m.Res)
 	c := count(m)
 	o := kit.Outcome{ByStatus: s.ByStatus, Placement: s.PlacementSamples, TimeToFinal: s.TimeToFinalSamples}
@@ -147,7 +146,7 @@ func judge(mode config.Mode, m declined) kit.Outcome {
 	if c.stillHeld > 0 {
 		rejText += fmt.Sprintf("; %d doomed %s still held at the end", c.stillHeld, kit.Plural(c.stillHeld, "reservation"))
 	}
-	if mode == config.ModeSync {
+	if mode == stackmode.Sync {
 		o.Holds = c.inAnswer > 0 && c.acceptedDoomed == 0 && c.confirmedDoomed == 0 && c.stillHeld == 0
 		o.Verdict = fmt.Sprintf("sync: %d of %d doomed orders told FAILED (402) in the answer, %d told accepted first; %s; %s; %d of %d paying confirmed",
 			c.inAnswer, c.doomed, c.acceptedDoomed, heldText, rejText, c.payingConfirmed, c.paying)

@@ -10,11 +10,10 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stockup"
 )
 
@@ -34,7 +33,7 @@ var Def = kit.Define(kit.Spec[declined]{
 		},
 	},
 	Run: run,
-	Judge: func(mode config.Mode, m declined) kit.Outcome {
+	Judge: func(mode stackmode.Mode, m declined) kit.Outcome {
 		o := judge(mode, m)
 		m.Followed.Put(&o)
 		return o

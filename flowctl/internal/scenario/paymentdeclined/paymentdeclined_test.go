@@ -5,12 +5,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	oapi "github.com/orderflow/flowctl/internal/api/client"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 var t0 = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
@@ -63,37 +62,37 @@ func batch(orders ...order) declined {
 func TestJudgePaymentDeclined(t *testing.T) {
 	for _, c := range []struct {
 		name     string
-		mode     config.Mode
+		mode     stackmode.Mode
 		orders   []order
 		holds    bool
 		late     float64
 		rejected float64
 	}{
-		{"events: accepted, failed later, a paying order rejected during a hold", config.ModeEvents, []order{
+		{"events: accepted, failed later, a paying order rejected during a hold", stackmode.Events, []order{
 			{true, 202, "PENDING", "FAILED", 120, row("RELEASED", 10, 110)},
 			{false, 202, "PENDING", "REJECTED", 50, row("REJECTED", 50, 0)},
 			{true, 202, "PENDING", "FAILED", 200, row("RELEASED", 150, 190)},
 			{false, 202, "PENDING", "CONFIRMED", 60, row("RESERVED", 160, 0)},
 		}, true, 2, 1},
-		{"events: a paying rejection outside every hold does not count", config.ModeEvents, []order{
+		{"events: a paying rejection outside every hold does not count", stackmode.Events, []order{
 			{true, 202, "PENDING", "FAILED", 120, row("RELEASED", 10, 110)},
 			{false, 202, "PENDING", "REJECTED", 300, row("REJECTED", 300, 0)},
 		}, true, 1, 0},
-		{"events: a doomed order still holding its stock", config.ModeEvents, []order{
+		{"events: a doomed order still holding its stock", stackmode.Events, []order{
 			{true, 202, "PENDING", "FAILED", 120, row("RELEASED", 10, 110)},
 			{true, 202, "PENDING", "RESERVED", 0, row("RESERVED", 20, 0)},
 		}, false, 1, 0},
-		{"events: no decline at all (the limit did not take)", config.ModeEvents, []order{
+		{"events: no decline at all (the limit did not take)", stackmode.Events, []order{
 			{true, 202, "PENDING", "CONFIRMED", 80, row("RESERVED", 10, 0)},
 			{false, 202, "PENDING", "CONFIRMED", 80, row("RESERVED", 20, 0)},
 		}, false, 0, 0},
-		{"sync: told FAILED in the answer, held a few ms", config.ModeSync, []order{
+		{"sync: told FAILED in the answer, held a few ms", stackmode.Sync, []order{
 			{true, 402, "FAILED", "FAILED", 9, row("RELEASED", 2, 6)},
 			{false, 201, "CONFIRMED", "CONFIRMED", 8, row("RESERVED", 12, 0)},
 			{true, 402, "FAILED", "FAILED", 9, row("RELEASED", 22, 25)},
 			{false, 409, "REJECTED", "REJECTED", 24, nil},
 		}, true, 0, 1},
-		{"sync: a doomed order confirmed", config.ModeSync, []order{
+		{"sync: a doomed order confirmed", stackmode.Sync, []order{
 			{true, 201, "CONFIRMED", "CONFIRMED", 9, row("RESERVED", 2, 0)},
 			{false, 201, "CONFIRMED", "CONFIRMED", 8, row("RESERVED", 12, 0)},
 		}, false, 0, 0},
@@ -123,7 +122,7 @@ func TestJudgePaymentDeclined(t *testing.T) {
 // to released_at and the FAILED time the order's own, each with its sample
 // count in the label; without samples neither is reported.
 func TestHeldAndFailedTimes(t *testing.T) {
-	o := judge(config.ModeEvents, batch(
+	o := judge(stackmode.Events, batch(
 		order{true, 202, "PENDING", "FAILED", 120, row("RELEASED", 10, 110)},
 		order{true, 202, "PENDING", "FAILED", 300, row("RELEASED", 150, 190)},
 	))
@@ -136,7 +135,7 @@ func TestHeldAndFailedTimes(t *testing.T) {
 	if o.Value(FailedN.Key) != 2 || o.Value(FailedTail.Key) != 300 {
 		t.Errorf("failed n %g, max %g", o.Value(FailedN.Key), o.Value(FailedTail.Key))
 	}
-	o = judge(config.ModeSync, batch(order{false, 201, "CONFIRMED", "CONFIRMED", 8, row("RESERVED", 1, 0)}))
+	o = judge(stackmode.Sync, batch(order{false, 201, "CONFIRMED", "CONFIRMED", 8, row("RESERVED", 1, 0)}))
 	if _, ok := o.Metric(HeldP50.Key); ok {
 		t.Error("a hold p50 without a single released doomed reservation")
 	}

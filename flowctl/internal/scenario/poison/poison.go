@@ -12,12 +12,12 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
@@ -82,7 +82,7 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (poisoned, error) {
 	if err != nil {
 		return p, fmt.Errorf("before the malformed message: %w", err)
 	}
-	if t.Mode == config.ModeSync {
+	if t.Mode == stackmode.Sync {
 		if p.Status, p.CType, err = postRaw(ctx, t.URLs[topology.OrderSvc]+"/orders", `{"customer_id": "cust-poison", "items": [{"sku": 42`); err != nil {
 			return p, err
 		}
@@ -134,9 +134,9 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (poisoned, error) {
 // judge: sync holds when the malformed request was refused with a problem
 // and stored nothing; events when the event was dead-lettered, stored
 // nothing and every order placed during the retriable failure was invoiced.
-func judge(mode config.Mode, p poisoned) kit.Outcome {
+func judge(mode stackmode.Mode, p poisoned) kit.Outcome {
 	var o kit.Outcome
-	if mode == config.ModeSync {
+	if mode == stackmode.Sync {
 		putChanges(&o, p.Changed)
 		o.Put(RefusedStatus, float64(p.Status))
 		o.Put(NextOrderTTC, p.NextMS)

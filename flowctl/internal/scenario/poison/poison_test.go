@@ -6,10 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // TestJudgePoison: each mode holds when the malformed message was set
@@ -19,19 +18,19 @@ func TestJudgePoison(t *testing.T) {
 	dead := []kafkalog.DLQEntry{{Group: "inventory-svc.events"}, {Group: "invoicing-svc.events"}}
 	for _, c := range []struct {
 		name  string
-		mode  config.Mode
+		mode  stackmode.Mode
 		p     poisoned
 		holds bool
 		says  string
 	}{
-		{"sync: refused with a problem", config.ModeSync, poisoned{Status: 400, CType: "application/problem+json"}, true, "refused at the door (400"},
-		{"sync: stored anyway", config.ModeSync, poisoned{Status: 400, CType: "application/problem+json", Changed: []string{"orders: 1 new"}}, false, "CHANGED state"},
-		{"events: dead-lettered, the orders behind a retry invoiced", config.ModeEvents, poisoned{Groups: groups, Entries: dead, Stamped: true, DLQ: 40 * time.Millisecond,
+		{"sync: refused with a problem", stackmode.Sync, poisoned{Status: 400, CType: "application/problem+json"}, true, "refused at the door (400"},
+		{"sync: stored anyway", stackmode.Sync, poisoned{Status: 400, CType: "application/problem+json", Changed: []string{"orders: 1 new"}}, false, "CHANGED state"},
+		{"events: dead-lettered, the orders behind a retry invoiced", stackmode.Events, poisoned{Groups: groups, Entries: dead, Stamped: true, DLQ: 40 * time.Millisecond,
 			Retry: retried{AllInvoiced: true, Waits: []partitionWait{{Partition: 0, Head: "a", Behind: 2, MaxWait: time.Second}}}}, true, "2 orders queued behind"},
-		{"events: not dead-lettered", config.ModeEvents, poisoned{Groups: groups, Retry: retried{AllInvoiced: true}}, false, "dead-lettered by"},
-		{"events: one consumer of orders.v1 did not dead-letter it", config.ModeEvents, poisoned{Groups: groups, Topic: "orders.v1", Entries: dead[:1], Retry: retried{AllInvoiced: true}},
+		{"events: not dead-lettered", stackmode.Events, poisoned{Groups: groups, Retry: retried{AllInvoiced: true}}, false, "dead-lettered by"},
+		{"events: one consumer of orders.v1 did not dead-letter it", stackmode.Events, poisoned{Groups: groups, Topic: "orders.v1", Entries: dead[:1], Retry: retried{AllInvoiced: true}},
 			false, "NOT dead-lettered by invoicing-svc.events, which consume(s) orders.v1 too"},
-		{"events: an order left uninvoiced", config.ModeEvents, poisoned{Groups: groups, Entries: dead, Retry: retried{}}, false, "NOT every order"},
+		{"events: an order left uninvoiced", stackmode.Events, poisoned{Groups: groups, Entries: dead, Retry: retried{}}, false, "NOT every order"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o := judge(c.mode, c.p)

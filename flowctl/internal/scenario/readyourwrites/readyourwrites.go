@@ -8,10 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stats"
 	"github.com/orderflow/flowctl/internal/stockup"
 
@@ -35,7 +34,7 @@ var Def = kit.Define(kit.Spec[readBack]{
 		Answers: []kit.Answer{{Question: kit.Consistency, Place: 1, Keys: []kit.MetricKey{StaleReadPct.Key}, Says: saysConsistency}},
 	},
 	Run: run,
-	Judge: func(mode config.Mode, r readBack) kit.Outcome {
+	Judge: func(mode stackmode.Mode, r readBack) kit.Outcome {
 		o := judgeReadYourWrites(mode, r.Summary, r.Reads)
 		r.Followed.Put(&o)
 		return o
@@ -119,7 +118,7 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (readBack, error) {
 // judgeReadYourWrites reports the stale share per gap group. Sync holds
 // when no read was stale; events when reads right after the answer were
 // stale and reads after the longest gap less often.
-func judgeReadYourWrites(mode config.Mode, s load.Summary, reads []gapRead) kit.Outcome {
+func judgeReadYourWrites(mode stackmode.Mode, s load.Summary, reads []gapRead) kit.Outcome {
 	n := len(reads)
 	o := kit.OutcomeOf(s, n)
 	stale, firstRead := 0, map[string]int{}
@@ -147,7 +146,7 @@ func judgeReadYourWrites(mode config.Mode, s load.Summary, reads []gapRead) kit.
 	}
 	o.Details = append(o.Details, "status when read back: "+kit.StatusList(firstRead))
 	last := len(readGaps) - 1
-	if mode == config.ModeSync {
+	if mode == stackmode.Sync {
 		o.Holds = stale == 0
 		o.Verdict = fmt.Sprintf("sync: %d of %d orders read back %s after the answer were final (%s): the answer was the truth",
 			n-stale, n, gapList(), kit.StatusList(firstRead))

@@ -4,9 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // reads builds gap groups of per orders each; stale[g] of group g were not
@@ -28,16 +27,16 @@ func reads(per int, stale ...int) []gapRead {
 func TestReadYourWritesStaleShareByGap(t *testing.T) {
 	for _, c := range []struct {
 		name       string
-		mode       config.Mode
+		mode       stackmode.Mode
 		reads      []gapRead
 		holds      bool
 		at0, at100 float64
 	}{
-		{"sync: never stale", config.ModeSync, reads(5, 0, 0, 0, 0), true, 0, 0},
-		{"sync: a stale read breaks the claim", config.ModeSync, reads(5, 1, 0, 0, 0), false, 20, 0},
-		{"events: stale share falls with the gap", config.ModeEvents, reads(5, 5, 3, 1, 0), true, 100, 0},
-		{"events: a broker that wins every race", config.ModeEvents, reads(5, 0, 0, 0, 0), false, 0, 0},
-		{"events: waiting does not help", config.ModeEvents, reads(5, 4, 4, 4, 4), false, 80, 80},
+		{"sync: never stale", stackmode.Sync, reads(5, 0, 0, 0, 0), true, 0, 0},
+		{"sync: a stale read breaks the claim", stackmode.Sync, reads(5, 1, 0, 0, 0), false, 20, 0},
+		{"events: stale share falls with the gap", stackmode.Events, reads(5, 5, 3, 1, 0), true, 100, 0},
+		{"events: a broker that wins every race", stackmode.Events, reads(5, 0, 0, 0, 0), false, 0, 0},
+		{"events: waiting does not help", stackmode.Events, reads(5, 4, 4, 4, 4), false, 80, 80},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o := judgeReadYourWrites(c.mode, load.Summary{}, c.reads)

@@ -9,12 +9,12 @@ import (
 	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/kafkaconf"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // The replay measures what its run added, whatever the log held before: a
@@ -56,7 +56,7 @@ func TestReplayCountsOnlyItsOwnRun(t *testing.T) {
 		order(i, fmt.Sprintf("%08d-0000-4000-8000-000000000000", i))
 	}
 	e := &kit.Env{Brokers: brokers}
-	mark, err := e.MarkLog(ctx, kit.Target{Mode: config.ModeEvents})
+	mark, err := e.MarkLog(ctx, kit.Target{Mode: stackmode.Events})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestReplayCountsOnlyItsOwnRun(t *testing.T) {
 	if r.Trail, err = auditTrail(ctx, e, mark.Start, ours); err != nil || len(r.Trail) != 3 {
 		t.Errorf("trail %v, %v; want the order's 3 events", r.Trail, err)
 	}
-	o := judge(config.ModeEvents, r)
+	o := judge(stackmode.Events, r)
 	if m, ok := o.Metric(kit.LogEventsBefore.Key); !ok || m.Value != 350 || m.Unit != "events" {
 		t.Errorf("log before: %+v, %v; want 350 events", m, ok)
 	}

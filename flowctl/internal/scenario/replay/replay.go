@@ -11,11 +11,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
@@ -89,7 +88,7 @@ type replayed struct {
 func run(ctx context.Context, e *kit.Env, t kit.Target) (replayed, error) {
 	var r replayed
 	var before liveState
-	if t.Mode == config.ModeEvents {
+	if t.Mode == stackmode.Events {
 		var err error
 		if r.Mark, err = e.MarkLog(ctx, t); err != nil {
 			return r, err
@@ -112,7 +111,7 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (replayed, error) {
 	if r.Orders, err = t.Orders.List(ctx, kit.ListLimit); err != nil {
 		return r, fmt.Errorf("order-svc orders: %w", err)
 	}
-	if t.Mode == config.ModeSync {
+	if t.Mode == stackmode.Sync {
 		r.Fresh, err = t.Orders.Get(ctx, r.Order.ID)
 		return r, err
 	}
@@ -121,12 +120,12 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (replayed, error) {
 
 // judge: events hold when the read model agrees with every live fact and
 // the order's trail has its steps; sync while order-svc keeps every step.
-func judge(mode config.Mode, r replayed) kit.Outcome {
+func judge(mode stackmode.Mode, r replayed) kit.Outcome {
 	var o kit.Outcome
 	live := r.Live
 	o.Put(LiveInvoices, float64(live.Count))
 	o.PutMoney(LiveTotal, float64(live.TotalCents)/100, string(live.Currency))
-	if mode == config.ModeSync {
+	if mode == stackmode.Sync {
 		return syncHistory(o, r.Fresh, r.Orders, live)
 	}
 	model, chk, trail, order := r.Model, r.Check, r.Trail, r.Order

@@ -4,11 +4,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/api"
 	oapi "github.com/orderflow/flowctl/internal/api/client"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // TestJudgeReplay: events hold when the read model agrees with the live
@@ -23,15 +22,15 @@ func TestJudgeReplay(t *testing.T) {
 	trail := []string{"placed", "reserved", "invoiced"}
 	for _, c := range []struct {
 		name  string
-		mode  config.Mode
+		mode  stackmode.Mode
 		r     replayed
 		holds bool
 		says  string
 	}{
-		{"sync: the API keeps every step", config.ModeSync, replayed{Fresh: full, Orders: []api.Order{full}, Live: live}, true, "sync: no event log — the APIs keep 4 of the 4 steps"},
-		{"sync: a step lost", config.ModeSync, replayed{Fresh: api.Order{ID: "x", Timeline: full.Timeline[:2]}, Live: live}, false, "keep 2 of the 4"},
-		{"events: the model agrees", config.ModeEvents, replayed{Order: full, Live: live, RunLive: live, Model: model, Check: kit.LiveCheck{Agree: 3}, Trail: trail}, true, "it agrees with every one"},
-		{"events: the model disagrees", config.ModeEvents, replayed{Order: full, Live: live, RunLive: live, Model: model, Check: kit.LiveCheck{Agree: 2, Disagree: 1}, Trail: trail}, false, "DISAGREES with 1"},
+		{"sync: the API keeps every step", stackmode.Sync, replayed{Fresh: full, Orders: []api.Order{full}, Live: live}, true, "sync: no event log — the APIs keep 4 of the 4 steps"},
+		{"sync: a step lost", stackmode.Sync, replayed{Fresh: api.Order{ID: "x", Timeline: full.Timeline[:2]}, Live: live}, false, "keep 2 of the 4"},
+		{"events: the model agrees", stackmode.Events, replayed{Order: full, Live: live, RunLive: live, Model: model, Check: kit.LiveCheck{Agree: 3}, Trail: trail}, true, "it agrees with every one"},
+		{"events: the model disagrees", stackmode.Events, replayed{Order: full, Live: live, RunLive: live, Model: model, Check: kit.LiveCheck{Agree: 2, Disagree: 1}, Trail: trail}, false, "DISAGREES with 1"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o := judge(c.mode, c.r)

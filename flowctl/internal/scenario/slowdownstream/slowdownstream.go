@@ -8,13 +8,13 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
@@ -102,14 +102,14 @@ type slowRun struct {
 // judgeSlowDownstream compares the two batches. Sync holds when its
 // placement p50 grew by at least half the injected delay; events when its
 // placement p50 did not, and its time to consistency did instead.
-func judgeSlowDownstream(mode config.Mode, r slowRun) kit.Outcome {
+func judgeSlowDownstream(mode stackmode.Mode, r slowRun) kit.Outcome {
 	o := judgeModes(mode, r)
 	o.Details = append(o.Details, r.Knobs...)
 	r.Followed.Put(&o)
 	return o
 }
 
-func judgeModes(mode config.Mode, r slowRun) kit.Outcome {
+func judgeModes(mode stackmode.Mode, r slowRun) kit.Outcome {
 	o := kit.OutcomeOf(r.Slow, r.N)
 	latMS := float64(r.Latency.Milliseconds())
 	addedPlacement := r.Slow.Placement.P50 - r.Base.Placement.P50
@@ -122,7 +122,7 @@ func judgeModes(mode config.Mode, r slowRun) kit.Outcome {
 	// "About the delay": at least half of it, so a run on a loaded machine
 	// still shows it and a fault that was not applied does not.
 	grew := func(v float64) bool { return v >= latMS/2 }
-	if mode == config.ModeSync {
+	if mode == stackmode.Sync {
 		o.Holds = grew(addedPlacement)
 		o.Verdict = fmt.Sprintf("sync: with inventory %s slower, placement p50 grew by %s (%s → %s; %s), bounded by the knobs below",
 			stats.Duration(r.Latency), stats.Ms(addedPlacement), stats.Pct50Label(r.Base.Placement), stats.Pct50Label(r.Slow.Placement), stats.Pct99Label(r.Slow.Placement))

@@ -10,10 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
@@ -42,7 +41,7 @@ func TestKnobsLines(t *testing.T) {
 
 	var said []string
 	e := &kit.Env{Say: func(format string, args ...any) { said = append(said, fmt.Sprintf(format, args...)) }}
-	got := knobs(context.Background(), e, kit.Target{Mode: config.ModeSync, URLs: urls})
+	got := knobs(context.Background(), e, kit.Target{Mode: stackmode.Sync, URLs: urls})
 	want := []string{
 		"knobs of order-svc: HTTP_CLIENT_MAX_CONNS=8 HTTP_CLIENT_TIMEOUT=2s HTTP_MAX_IN_FLIGHT=64 HTTP_QUEUE_WAIT=100ms",
 		"knobs of inventory-svc: HTTP_MAX_IN_FLIGHT=3 HTTP_QUEUE_WAIT=0s",
@@ -66,16 +65,16 @@ func TestJudgeSlowDownstream(t *testing.T) {
 	lat := 300 * time.Millisecond
 	for _, c := range []struct {
 		name       string
-		mode       config.Mode
+		mode       stackmode.Mode
 		base, slow load.Summary
 		holds      bool
 		added      float64
 	}{
-		{"sync: placement grew by the delay", config.ModeSync, summary(20, 20), summary(325, 325), true, 305},
-		{"sync: the delay was not felt", config.ModeSync, summary(20, 20), summary(30, 30), false, 10},
-		{"events: placement flat, consistency later", config.ModeEvents, summary(3, 40), summary(4, 900), true, 1},
-		{"events: placement grew like sync's", config.ModeEvents, summary(3, 40), summary(310, 900), false, 307},
-		{"events: consistency did not grow either", config.ModeEvents, summary(3, 40), summary(4, 60), false, 1},
+		{"sync: placement grew by the delay", stackmode.Sync, summary(20, 20), summary(325, 325), true, 305},
+		{"sync: the delay was not felt", stackmode.Sync, summary(20, 20), summary(30, 30), false, 10},
+		{"events: placement flat, consistency later", stackmode.Events, summary(3, 40), summary(4, 900), true, 1},
+		{"events: placement grew like sync's", stackmode.Events, summary(3, 40), summary(310, 900), false, 307},
+		{"events: consistency did not grow either", stackmode.Events, summary(3, 40), summary(4, 60), false, 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o := judgeSlowDownstream(c.mode, slowRun{Base: c.base, Slow: c.slow, N: 10, Latency: lat, Backlog: 12, BacklogOK: true, Consumers: 1})

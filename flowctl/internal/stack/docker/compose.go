@@ -14,10 +14,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // ComposeProject is the compose project name flowctl uses, so `down` removes
@@ -122,9 +122,9 @@ func (c *Compose) Output(ctx context.Context, args ...string) (string, error) {
 
 // up brings mode's stack up with compose and waits for the services'
 // /readyz on the same host ports as the native stack.
-func up(ctx context.Context, c *Compose, mode config.Mode, build bool, progress io.Writer, step func(stack.Step)) (stack.Stack, error) {
+func up(ctx context.Context, c *Compose, mode stackmode.Mode, build bool, progress io.Writer, step func(stack.Step)) (stack.Stack, error) {
 	st := stack.Stack{Mode: mode, URLs: stack.StackURLs(topology.DefaultPortBase, mode), Jaeger: true}
-	if mode == config.ModeEvents {
+	if mode == stackmode.Events {
 		st.Brokers = []string{stack.Addr(stack.DefaultBrokerPort)}
 	}
 	t := time.Now()

@@ -12,13 +12,14 @@ import (
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // container is the compose service of svc in mode's stack.
-func container(m config.Mode, svc string) string { return svc + "-" + string(m) }
+func container(m stackmode.Mode, svc string) string { return svc + "-" + string(m) }
 
 // StopService stops svc's container (its volume, and so its database, stays).
-func (r *Runtime) StopService(ctx context.Context, m config.Mode, svc string) error {
+func (r *Runtime) StopService(ctx context.Context, m stackmode.Mode, svc string) error {
 	if err := r.compose.Run(ctx, io.Discard, "stop", "-t", "10", container(m, svc)); err != nil {
 		return fmt.Errorf("stop %s: %w", container(m, svc), err)
 	}
@@ -26,14 +27,14 @@ func (r *Runtime) StopService(ctx context.Context, m config.Mode, svc string) er
 }
 
 // StartService starts svc's container again and waits for its /readyz.
-func (r *Runtime) StartService(ctx context.Context, m config.Mode, svc string) error {
+func (r *Runtime) StartService(ctx context.Context, m stackmode.Mode, svc string) error {
 	if err := r.compose.Run(ctx, io.Discard, "start", container(m, svc)); err != nil {
 		return fmt.Errorf("start %s: %w", container(m, svc), err)
 	}
 	return r.waitReady(ctx, m, svc)
 }
 
-func (r *Runtime) waitReady(ctx context.Context, m config.Mode, svc string) error {
+func (r *Runtime) waitReady(ctx context.Context, m stackmode.Mode, svc string) error {
 	url := stack.URL(stack.ServicePort(topology.DefaultPortBase, m, svc)) + "/readyz"
 	if err := stack.WaitFor(ctx, 120*time.Second, 100*time.Millisecond, nil, func(ctx context.Context) error { return stack.Probe(ctx, url) }); err != nil {
 		return fmt.Errorf("%s did not become ready: %w (see `docker-compose -p %s logs %s`)", container(m, svc), err, ComposeProject, container(m, svc))
@@ -68,7 +69,7 @@ func (r *Runtime) StartBroker(ctx context.Context) error {
 
 // SetPropagation recreates mode's service containers with
 // TRACE_PROPAGATION=p (compose reads it from the environment).
-func (r *Runtime) SetPropagation(ctx context.Context, m config.Mode, p config.Propagation) error {
+func (r *Runtime) SetPropagation(ctx context.Context, m stackmode.Mode, p config.Propagation) error {
 	prev, had := r.propagation[m]
 	r.propagation[m] = p
 	if err := r.recreate(ctx, m, topology.Names()); err != nil {
@@ -88,7 +89,7 @@ func (r *Runtime) SetPropagation(ctx context.Context, m config.Mode, p config.Pr
 }
 
 // Propagation is what mode's containers were last created with.
-func (r *Runtime) Propagation(m config.Mode) config.Propagation {
+func (r *Runtime) Propagation(m stackmode.Mode) config.Propagation {
 	if p, ok := r.propagation[m]; ok {
 		return p
 	}

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Processes finds the main process of each container of mode's stack (and
@@ -21,18 +21,18 @@ import (
 // kernel (Linux, rootful or rootless) that pid's /proc is readable like a
 // native one's; Docker Desktop runs containers in a VM, and the note then
 // says so.
-func (r *Runtime) Processes(_ context.Context, m config.Mode) ([]stack.Process, string) {
+func (r *Runtime) Processes(_ context.Context, m stackmode.Mode) ([]stack.Process, string) {
 	return processes(func(ctx context.Context) ([]stack.Process, error) { return r.containerProcs(ctx, m) })
 }
 
-func (r *Runtime) containerProcs(ctx context.Context, mode config.Mode) ([]stack.Process, error) {
+func (r *Runtime) containerProcs(ctx context.Context, mode stackmode.Mode) ([]stack.Process, error) {
 	services := map[string]string{}
 	var names []string
 	for _, svc := range topology.Names() {
 		services[svc] = container(mode, svc)
 		names = append(names, svc)
 	}
-	if mode == config.ModeEvents {
+	if mode == stackmode.Events {
 		services["kafka (container)"] = "kafka"
 		names = append(names, "kafka (container)")
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Kind is the Docker runtime's --runtime value.
@@ -45,8 +46,8 @@ func (p Provider) Open(ctx context.Context, s *stack.Stacks) (stack.Runtime, err
 	if e == nil {
 		e = CLI{}
 	}
-	return &Runtime{s: s, compose: c, engine: e, propagation: map[config.Mode]config.Propagation{},
-		env: map[config.Mode]map[string]map[string]string{}}, nil
+	return &Runtime{s: s, compose: c, engine: e, propagation: map[stackmode.Mode]config.Propagation{},
+		env: map[stackmode.Mode]map[string]map[string]string{}}, nil
 }
 
 // Runtime stops and starts the containers of the compose stacks.
@@ -57,9 +58,9 @@ type Runtime struct {
 	// token says ADMIN_TOKEN is in compose's environment: added once, when
 	// a container is first created.
 	token       bool
-	propagation map[config.Mode]config.Propagation
+	propagation map[stackmode.Mode]config.Propagation
 	// env are SetEnv's variables, by mode and service.
-	env map[config.Mode]map[string]map[string]string
+	env map[stackmode.Mode]map[string]map[string]string
 }
 
 func (r *Runtime) Runtime() string { return string(Kind) }
@@ -102,15 +103,15 @@ func (r *Runtime) Usable(ctx context.Context) error {
 }
 
 // Running: compose itself says so when a container is not there.
-func (r *Runtime) Running(context.Context, config.Mode) error { return nil }
+func (r *Runtime) Running(context.Context, stackmode.Mode) error { return nil }
 
 // URLs are the documented ports: the compose file publishes them.
-func (r *Runtime) URLs(m config.Mode) map[string]string {
+func (r *Runtime) URLs(m stackmode.Mode) map[string]string {
 	return stack.StackURLs(topology.DefaultPortBase, m)
 }
 
 // Up brings mode's stack up with compose and waits until it is ready.
-func (r *Runtime) Up(ctx context.Context, m config.Mode, u stack.UpOptions) (stack.Stack, error) {
+func (r *Runtime) Up(ctx context.Context, m stackmode.Mode, u stack.UpOptions) (stack.Stack, error) {
 	if err := r.withToken(); err != nil {
 		return stack.Stack{}, err
 	}
@@ -120,7 +121,7 @@ func (r *Runtime) Up(ctx context.Context, m config.Mode, u stack.UpOptions) (sta
 
 // Down removes the compose project (both stacks share it) when everything
 // goes down; a single mode's containers stay.
-func (r *Runtime) Down(ctx context.Context, _ []config.Mode, infra bool, w io.Writer) (int, error) {
+func (r *Runtime) Down(ctx context.Context, _ []stackmode.Mode, infra bool, w io.Writer) (int, error) {
 	if !infra {
 		return 0, nil
 	}

@@ -7,15 +7,14 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // SetEnv recreates svc's container of mode's stack with vars in compose's
 // environment (docker-compose.yml passes the ones it names to the service;
 // an empty value: the service's default) and returns once it is ready.
-func (r *Runtime) SetEnv(ctx context.Context, m config.Mode, svc string, vars map[string]string) error {
+func (r *Runtime) SetEnv(ctx context.Context, m stackmode.Mode, svc string, vars map[string]string) error {
 	if err := checkPassed(r.compose.Root, container(m, svc), vars); err != nil {
 		return err
 	}
@@ -29,7 +28,7 @@ func (r *Runtime) SetEnv(ctx context.Context, m config.Mode, svc string, vars ma
 
 // recreate recreates svcs' containers of mode's stack with the propagation
 // and the variables set for them, and waits until they are ready.
-func (r *Runtime) recreate(ctx context.Context, m config.Mode, svcs []string) error {
+func (r *Runtime) recreate(ctx context.Context, m stackmode.Mode, svcs []string) error {
 	if err := r.composeUp(ctx, m, svcs); err != nil {
 		return err
 	}
@@ -43,7 +42,7 @@ func (r *Runtime) recreate(ctx context.Context, m config.Mode, svcs []string) er
 
 // composeUp runs `compose up` for svcs' containers. compose takes one
 // environment per call: services that share one are recreated together.
-func (r *Runtime) composeUp(ctx context.Context, m config.Mode, svcs []string) error {
+func (r *Runtime) composeUp(ctx context.Context, m stackmode.Mode, svcs []string) error {
 	if err := r.withToken(); err != nil {
 		return err
 	}

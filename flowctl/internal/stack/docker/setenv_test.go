@@ -12,6 +12,7 @@ import (
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // TestComposeUpGroupsByEnv: compose gets each service's own variables and
@@ -26,10 +27,10 @@ func TestComposeUpGroupsByEnv(t *testing.T) {
 	}
 	// token: the admin token is in compose's environment already.
 	c := &Runtime{compose: &Compose{Cmd: []string{script}, Root: dir, Env: []string{"PATH=/usr/bin:/bin", "TRACE_PROPAGATION=child"}}, token: true,
-		propagation: map[config.Mode]config.Propagation{}, env: map[config.Mode]map[string]map[string]string{}}
-	c.propagation[config.ModeEvents] = config.PropagationLink
-	stack.WithEnv(c.env, config.ModeEvents, "order-svc", map[string]string{"ORDER_PUBLISH": "direct"})
-	if err := c.composeUp(context.Background(), config.ModeEvents, topology.Names()); err != nil {
+		propagation: map[stackmode.Mode]config.Propagation{}, env: map[stackmode.Mode]map[string]map[string]string{}}
+	c.propagation[stackmode.Events] = config.PropagationLink
+	stack.WithEnv(c.env, stackmode.Events, "order-svc", map[string]string{"ORDER_PUBLISH": "direct"})
+	if err := c.composeUp(context.Background(), stackmode.Events, topology.Names()); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(calls)

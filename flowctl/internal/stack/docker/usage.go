@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/usage"
 )
 
@@ -20,12 +20,12 @@ import (
 // modes: KindTracing). The containers are found and inspected first, then
 // their counters read back to back, so every component's sample is of the
 // same moment give or take milliseconds.
-func (r *Runtime) Usage(ctx context.Context, m config.Mode) ([]usage.Component, error) {
+func (r *Runtime) Usage(ctx context.Context, m stackmode.Mode) ([]usage.Component, error) {
 	want := []usage.Component{}
 	for _, svc := range topology.Names() {
 		want = append(want, usage.Component{Name: svc, Kind: usage.KindService, Where: container(m, svc)})
 	}
-	if m == config.ModeEvents {
+	if m == stackmode.Events {
 		want = append(want, usage.Component{Name: "broker", Kind: usage.KindBroker, Where: "kafka"})
 	}
 	want = append(want, usage.Component{Name: "jaeger", Kind: usage.KindTracing, Where: "jaeger"})

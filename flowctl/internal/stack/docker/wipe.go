@@ -7,9 +7,8 @@ import (
 	"os/exec"
 	"strings"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // What `flowctl reset` asks of Docker beyond stop and start: forget a
@@ -17,12 +16,12 @@ import (
 
 // dataVolume is svc's named volume in mode's stack (docker-compose.yml:
 // order-sync-data, inventory-events-data, …), as compose names it.
-func dataVolume(m config.Mode, svc string) string {
+func dataVolume(m stackmode.Mode, svc string) string {
 	return ComposeProject + "_" + strings.TrimSuffix(svc, "-svc") + "-" + string(m) + "-data"
 }
 
 // WipeService removes svc's container and its data volume.
-func (r *Runtime) WipeService(ctx context.Context, m config.Mode, svc string) error {
+func (r *Runtime) WipeService(ctx context.Context, m stackmode.Mode, svc string) error {
 	if err := r.compose.Run(ctx, io.Discard, "rm", "-f", "-s", container(m, svc)); err != nil {
 		return fmt.Errorf("remove %s: %w", container(m, svc), err)
 	}
@@ -36,7 +35,7 @@ func (r *Runtime) WipeService(ctx context.Context, m config.Mode, svc string) er
 
 // StartFresh creates svc's container again (on a new, empty volume) and
 // waits for its /readyz.
-func (r *Runtime) StartFresh(ctx context.Context, m config.Mode, svc string) error {
+func (r *Runtime) StartFresh(ctx context.Context, m stackmode.Mode, svc string) error {
 	if err := r.withToken(); err != nil {
 		return err
 	}

@@ -9,10 +9,11 @@ import (
 	"github.com/orderflow/platform/config"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // StopService stops svc's process (SIGTERM, then SIGKILL after 10 s).
-func (r *Runtime) StopService(ctx context.Context, m config.Mode, svc string) error {
+func (r *Runtime) StopService(ctx context.Context, m stackmode.Mode, svc string) error {
 	if _, err := stack.Stop(ctx, r.l.ServicePID(m, svc), 10*time.Second); err != nil {
 		return fmt.Errorf("stop %s (%s): %w", svc, m, err)
 	}
@@ -20,7 +21,7 @@ func (r *Runtime) StopService(ctx context.Context, m config.Mode, svc string) er
 }
 
 // StartService starts svc's process and waits for its /readyz.
-func (r *Runtime) StartService(ctx context.Context, m config.Mode, svc string) error {
+func (r *Runtime) StartService(ctx context.Context, m stackmode.Mode, svc string) error {
 	_, err := restartServices(ctx, r.opts(m, io.Discard), r.stack(ctx, m), []string{svc})
 	return err
 }
@@ -43,7 +44,7 @@ func (r *Runtime) StartBroker(ctx context.Context) error {
 	if err := r.ownBroker(); err != nil {
 		return err
 	}
-	_, _, err := ensureBroker(ctx, r.opts(config.ModeEvents, io.Discard))
+	_, _, err := ensureBroker(ctx, r.opts(stackmode.Events, io.Discard))
 	return err
 }
 
@@ -56,14 +57,14 @@ func (r *Runtime) ownBroker() error {
 }
 
 // SetPropagation restarts mode's services with TRACE_PROPAGATION=p.
-func (r *Runtime) SetPropagation(ctx context.Context, m config.Mode, p config.Propagation) error {
+func (r *Runtime) SetPropagation(ctx context.Context, m stackmode.Mode, p config.Propagation) error {
 	r.propagation[m] = p
 	_, err := startServices(ctx, r.opts(m, io.Discard), r.stack(ctx, m))
 	return err
 }
 
 // Propagation is what mode's services were last started with.
-func (r *Runtime) Propagation(m config.Mode) config.Propagation {
+func (r *Runtime) Propagation(m stackmode.Mode) config.Propagation {
 	if p, ok := r.propagation[m]; ok {
 		return p
 	}

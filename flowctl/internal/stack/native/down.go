@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // StopGrace is how long a process gets between SIGTERM and SIGKILL.
@@ -30,7 +30,7 @@ type Stopped struct {
 // everything). It
 // touches nothing but processes its pid files name and that still run the
 // command flowctl started.
-func Down(ctx context.Context, l stack.Layout, modes []config.Mode, infra bool) ([]Stopped, error) {
+func Down(ctx context.Context, l stack.Layout, modes []stackmode.Mode, infra bool) ([]Stopped, error) {
 	type target struct{ what, pid string }
 	var targets []target
 	for _, m := range modes {

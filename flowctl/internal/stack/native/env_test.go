@@ -5,10 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // TestServiceEnvOverride: SetEnv's variables reach the one service they are
@@ -17,10 +17,10 @@ func TestServiceEnvOverride(t *testing.T) {
 	env := map[string]string{"ORDER_PUBLISH": "direct", "LOG_LEVEL": "debug"}
 	s := stacksWith(t, env)
 	r := New(s, stack.Layout{Root: "/r", RunDir: "/r/.run"})
-	st := stack.Stack{Mode: config.ModeEvents, URLs: stack.StackURLs(s.PortBase, config.ModeEvents), Brokers: []string{"127.0.0.1:9092"}}
+	st := stack.Stack{Mode: stackmode.Events, URLs: stack.StackURLs(s.PortBase, stackmode.Events), Brokers: []string{"127.0.0.1:9092"}}
 
-	stack.WithEnv(r.env, config.ModeEvents, "order-svc", map[string]string{"ORDER_PUBLISH": "", "LOG_LEVEL": "warn"})
-	got := r.opts(config.ModeEvents, nil)
+	stack.WithEnv(r.env, stackmode.Events, "order-svc", map[string]string{"ORDER_PUBLISH": "", "LOG_LEVEL": "warn"})
+	got := r.opts(stackmode.Events, nil)
 	order := serviceEnv(got, st, "order-svc")
 	if !slices.Contains(order, "LOG_LEVEL=warn") || slices.ContainsFunc(order, func(e string) bool { return strings.HasPrefix(e, "ORDER_PUBLISH=") }) {
 		t.Errorf("order-svc env = %v, want LOG_LEVEL=warn and no ORDER_PUBLISH (its default)", order)
@@ -29,8 +29,8 @@ func TestServiceEnvOverride(t *testing.T) {
 		t.Errorf("inventory-svc env = %v, want the user's LOG_LEVEL=debug: the override is order-svc's", inv)
 	}
 
-	stack.WithEnv(r.env, config.ModeEvents, "order-svc", nil)
-	got = r.opts(config.ModeEvents, nil)
+	stack.WithEnv(r.env, stackmode.Events, "order-svc", nil)
+	got = r.opts(stackmode.Events, nil)
 	if order := serviceEnv(got, st, "order-svc"); !slices.Contains(order, "ORDER_PUBLISH=direct") {
 		t.Errorf("after the override was dropped, env = %v, want the user's ORDER_PUBLISH=direct", order)
 	}

@@ -3,22 +3,22 @@ package native
 import (
 	"context"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Processes lists mode's processes from their pid files: the three
 // services, and the embedded broker (events) and Jaeger when flowctl runs
 // them for this stack (a broker named by KAFKA_BROKERS is not ours to
 // measure).
-func (r *Runtime) Processes(ctx context.Context, m config.Mode) ([]stack.Process, string) {
+func (r *Runtime) Processes(ctx context.Context, m stackmode.Mode) ([]stack.Process, string) {
 	st := r.stack(ctx, m)
 	return processes(r.l, m, len(st.Brokers) > 0 && r.s.ExternalBrokers == "", st.Jaeger)
 }
 
-func processes(l stack.Layout, m config.Mode, embeddedBroker, jaeger bool) ([]stack.Process, string) {
+func processes(l stack.Layout, m stackmode.Mode, embeddedBroker, jaeger bool) ([]stack.Process, string) {
 	var out []stack.Process
 	for _, svc := range topology.Names() {
 		if p, ok := stack.RunningFromPIDFile(l.ServicePID(m, svc)); ok {

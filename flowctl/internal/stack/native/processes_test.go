@@ -5,10 +5,10 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // processes reads the stack's pid files; this test process stands in for
@@ -17,7 +17,7 @@ func TestProcesses(t *testing.T) {
 	l := stack.Layout{Root: t.TempDir(), RunDir: t.TempDir()}
 	self := stack.Proc{PID: os.Getpid(), Cmdline: os.Args}
 	for _, svc := range topology.Names() {
-		if err := stack.WritePIDFile(l.ServicePID(config.ModeEvents, svc), self); err != nil {
+		if err := stack.WritePIDFile(l.ServicePID(stackmode.Events, svc), self); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -26,16 +26,16 @@ func TestProcesses(t *testing.T) {
 	}
 	tests := []struct {
 		name     string
-		mode     config.Mode
+		mode     stackmode.Mode
 		embedded bool
 		want     []string
 		note     string
 	}{
-		{"native with the embedded broker", config.ModeEvents, true,
+		{"native with the embedded broker", stackmode.Events, true,
 			[]string{"order-svc", "inventory-svc", "invoicing-svc", "broker (kfake)"}, ""},
-		{"native with KAFKA_BROKERS: that broker is not ours", config.ModeEvents, false,
+		{"native with KAFKA_BROKERS: that broker is not ours", stackmode.Events, false,
 			[]string{"order-svc", "inventory-svc", "invoicing-svc"}, ""},
-		{"no stack running", config.ModeSync, false, nil, "not measured: no pid file of a running process"},
+		{"no stack running", stackmode.Sync, false, nil, "not measured: no pid file of a running process"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Kind is the native runtime's --runtime value.
@@ -40,17 +41,17 @@ type Runtime struct {
 	s *stack.Stacks
 	l stack.Layout
 	// stacks are the stacks brought up or found, by mode.
-	stacks map[config.Mode]stack.Stack
+	stacks map[stackmode.Mode]stack.Stack
 	// propagation overrides TRACE_PROPAGATION per mode after SetPropagation.
-	propagation map[config.Mode]config.Propagation
+	propagation map[stackmode.Mode]config.Propagation
 	// env are SetEnv's variables, by mode and service.
-	env map[config.Mode]map[string]map[string]string
+	env map[stackmode.Mode]map[string]map[string]string
 }
 
 // New is the native runtime of s, whose run dir is l.
 func New(s *stack.Stacks, l stack.Layout) *Runtime {
-	return &Runtime{s: s, l: l, stacks: map[config.Mode]stack.Stack{},
-		propagation: map[config.Mode]config.Propagation{}, env: map[config.Mode]map[string]map[string]string{}}
+	return &Runtime{s: s, l: l, stacks: map[stackmode.Mode]stack.Stack{},
+		propagation: map[stackmode.Mode]config.Propagation{}, env: map[stackmode.Mode]map[string]map[string]string{}}
 }
 
 func (r *Runtime) Runtime() string { return string(Kind) }
@@ -73,7 +74,7 @@ func (r *Runtime) Usable(context.Context) error { return nil }
 
 // Running is nil when order-svc or inventory-svc of mode's stack runs (one
 // of them may be stopped on purpose).
-func (r *Runtime) Running(_ context.Context, m config.Mode) error {
+func (r *Runtime) Running(_ context.Context, m stackmode.Mode) error {
 	for _, svc := range []string{topology.OrderSvc, topology.InventorySvc} {
 		if _, ok := stack.RunningFromPIDFile(r.l.ServicePID(m, svc)); ok {
 			return nil
@@ -83,16 +84,16 @@ func (r *Runtime) Running(_ context.Context, m config.Mode) error {
 }
 
 // URLs are where mode's services answer: the configured port base.
-func (r *Runtime) URLs(m config.Mode) map[string]string { return r.s.URLs(m) }
+func (r *Runtime) URLs(m stackmode.Mode) map[string]string { return r.s.URLs(m) }
 
 // stack is mode's stack as brought up, or as found: its services at the
 // port base, the broker (events) and Jaeger if it answers.
-func (r *Runtime) stack(ctx context.Context, m config.Mode) stack.Stack {
+func (r *Runtime) stack(ctx context.Context, m stackmode.Mode) stack.Stack {
 	if st, ok := r.stacks[m]; ok {
 		return st
 	}
 	st := stack.Stack{Mode: m, URLs: r.s.URLs(m), Jaeger: r.s.JaegerRuns(ctx)}
-	if m == config.ModeEvents {
+	if m == stackmode.Events {
 		st.Brokers = r.s.Brokers
 	}
 	r.stacks[m] = st
@@ -101,7 +102,7 @@ func (r *Runtime) stack(ctx context.Context, m config.Mode) stack.Stack {
 
 // opts are the options mode's processes start with: the stack's wiring, the
 // propagation SetPropagation chose and SetEnv's variables.
-func (r *Runtime) opts(m config.Mode, progress io.Writer) Options {
+func (r *Runtime) opts(m stackmode.Mode, progress io.Writer) Options {
 	tok, _ := r.s.Token() // without a token the fault API is off, as the services' default
 	o := Options{Layout: r.l, Mode: m, PortBase: r.s.PortBase, BrokerPort: r.s.BrokerPort, Self: r.s.Self,
 		BaseEnv: r.s.BaseEnv(), Vars: r.s.ServiceVars(), SpanExportDelay: r.s.SpanExportDelay(), JaegerCache: r.s.JaegerCacheDir(),
@@ -118,7 +119,7 @@ func (r *Runtime) opts(m config.Mode, progress io.Writer) Options {
 
 // Up brings mode's stack up natively: build, broker (events), Jaeger,
 // services.
-func (r *Runtime) Up(ctx context.Context, m config.Mode, u stack.UpOptions) (stack.Stack, error) {
+func (r *Runtime) Up(ctx context.Context, m stackmode.Mode, u stack.UpOptions) (stack.Stack, error) {
 	fmt.Fprintf(u.Progress, "bringing up the %s stack natively (run dir %s)\n", m, r.l.Rel(r.l.RunDir))
 	o := r.opts(m, u.Progress)
 	o.NoJaeger, o.TTY = u.NoJaeger, u.TTY
@@ -131,7 +132,7 @@ func (r *Runtime) Up(ctx context.Context, m config.Mode, u stack.UpOptions) (sta
 
 // Down stops the services of modes and, with infra, the dashboard, Jaeger
 // and the broker.
-func (r *Runtime) Down(ctx context.Context, modes []config.Mode, infra bool, w io.Writer) (int, error) {
+func (r *Runtime) Down(ctx context.Context, modes []stackmode.Mode, infra bool, w io.Writer) (int, error) {
 	stopped, err := Down(ctx, r.l, modes, infra)
 	n := 0
 	for _, s := range stopped {

@@ -7,9 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 func TestServiceEnv(t *testing.T) {
@@ -17,7 +16,7 @@ func TestServiceEnv(t *testing.T) {
 		"HTTP_ADDR": "0.0.0.0:1", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://elsewhere:4318", "UNRELATED": "x",
 		"HTTP_MAX_IN_FLIGHT": "3", "HTTP_QUEUE_WAIT": "0s", "HTTP_CLIENT_MAX_CONNS": "2", "PPROF_ADDR": "127.0.0.1:6000"}
 	r := New(stacksWith(t, env), stack.Layout{Root: "/r", RunDir: "/r/.run"})
-	o := r.opts(config.ModeEvents, nil)
+	o := r.opts(stackmode.Events, nil)
 	st := stack.Stack{Mode: o.Mode, URLs: stack.StackURLs(o.PortBase, o.Mode), Brokers: []string{"127.0.0.1:9092"}}
 
 	got := serviceEnv(o, st, "order-svc")
@@ -42,7 +41,7 @@ func TestServiceEnv(t *testing.T) {
 
 	st.Jaeger = true
 	delete(env, "TRACE_PROPAGATION")
-	got = serviceEnv(r.opts(config.ModeEvents, nil), st, "inventory-svc")
+	got = serviceEnv(r.opts(stackmode.Events, nil), st, "inventory-svc")
 	for _, want := range []string{"OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318", "TRACE_PROPAGATION=child", "HTTP_ADDR=127.0.0.1:8182", "PPROF_ADDR=127.0.0.1:6102"} {
 		if !slices.Contains(got, want) {
 			t.Errorf("env lacks %s: %v", want, got)

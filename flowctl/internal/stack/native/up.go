@@ -18,12 +18,13 @@ import (
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Options configure Up.
 type Options struct {
 	Layout     stack.Layout
-	Mode       config.Mode
+	Mode       stackmode.Mode
 	PortBase   int
 	BrokerPort int
 	NoJaeger   bool
@@ -65,7 +66,7 @@ func Up(ctx context.Context, o Options, step func(stack.Step)) (stack.Stack, err
 	}
 	step(stack.Step{Name: "build", Detail: fmt.Sprintf("%s → %s", strings.Join(topology.Names(), ", "), l.Rel(l.BinDir())), Took: time.Since(t)})
 
-	if o.Mode == config.ModeEvents {
+	if o.Mode == stackmode.Events {
 		t = time.Now()
 		brokers, detail, err := ensureBroker(ctx, o)
 		if err != nil {

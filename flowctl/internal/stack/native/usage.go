@@ -4,17 +4,17 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/usage"
 )
 
 // Usage measures mode's components from /proc: each service's process tree,
 // the embedded broker's (events) with the disk its data dir takes, and
 // Jaeger's when flowctl started it (shared by both modes: KindTracing).
-func (r *Runtime) Usage(_ context.Context, m config.Mode) ([]usage.Component, error) {
+func (r *Runtime) Usage(_ context.Context, m stackmode.Mode) ([]usage.Component, error) {
 	l, proc := r.l, procFS{root: "/proc"}
 	var out []usage.Component
 	for _, svc := range topology.Names() {
@@ -24,7 +24,7 @@ func (r *Runtime) Usage(_ context.Context, m config.Mode) ([]usage.Component, er
 		}
 		out = append(out, comp)
 	}
-	if m == config.ModeEvents {
+	if m == stackmode.Events {
 		b, err := r.brokerUsage(proc)
 		if err != nil {
 			return nil, err

@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/orderflow/platform/config"
-
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // What `flowctl reset` asks of a runtime beyond stop and start: forget a
@@ -16,7 +15,7 @@ import (
 
 // WipeService removes svc's database files (the service must be stopped:
 // SQLite's -wal and -shm go with it, or the next start would replay them).
-func (r *Runtime) WipeService(_ context.Context, m config.Mode, svc string) error {
+func (r *Runtime) WipeService(_ context.Context, m stackmode.Mode, svc string) error {
 	db := r.l.DB(m, svc)
 	for _, f := range []string{db, db + "-wal", db + "-shm"} {
 		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -27,7 +26,7 @@ func (r *Runtime) WipeService(_ context.Context, m config.Mode, svc string) erro
 }
 
 // StartFresh starts svc again (natively, the same as StartService).
-func (r *Runtime) StartFresh(ctx context.Context, m config.Mode, svc string) error {
+func (r *Runtime) StartFresh(ctx context.Context, m stackmode.Mode, svc string) error {
 	return r.StartService(ctx, m, svc)
 }
 

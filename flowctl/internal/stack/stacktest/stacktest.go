@@ -10,10 +10,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/usage"
 )
 
@@ -26,16 +26,16 @@ const Kind stack.RuntimeKind = "fake"
 type Runtime struct {
 	stack.Unimplemented
 	// Stacks are what Up returns, by mode.
-	Stacks map[config.Mode]stack.Stack
+	Stacks map[stackmode.Mode]stack.Stack
 	// UpErr, when set, is what every Up fails with.
 	UpErr error
 	// Usages are what Usage returns, by mode (none: an error).
-	Usages map[config.Mode][]usage.Component
+	Usages map[stackmode.Mode][]usage.Component
 	// UI is what JaegerUI answers.
 	UI bool
 
 	mu  sync.Mutex
-	ups []config.Mode
+	ups []stackmode.Mode
 }
 
 // Runtime is the fake's kind.
@@ -48,7 +48,7 @@ func (r *Runtime) JaegerUI() bool { return r.UI }
 func (r *Runtime) Holds(context.Context) bool { return true }
 
 // Up records mode and returns its stack, or UpErr.
-func (r *Runtime) Up(_ context.Context, m config.Mode, _ stack.UpOptions) (stack.Stack, error) {
+func (r *Runtime) Up(_ context.Context, m stackmode.Mode, _ stack.UpOptions) (stack.Stack, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.ups = append(r.ups, m)
@@ -59,7 +59,7 @@ func (r *Runtime) Up(_ context.Context, m config.Mode, _ stack.UpOptions) (stack
 }
 
 // Usage is Usages[m], or an error when the test gave none.
-func (r *Runtime) Usage(_ context.Context, m config.Mode) ([]usage.Component, error) {
+func (r *Runtime) Usage(_ context.Context, m stackmode.Mode) ([]usage.Component, error) {
 	if u, ok := r.Usages[m]; ok {
 		return u, nil
 	}
@@ -67,13 +67,13 @@ func (r *Runtime) Usage(_ context.Context, m config.Mode) ([]usage.Component, er
 }
 
 // URLs are the services of mode's stack.
-func (r *Runtime) URLs(m config.Mode) map[string]string { return r.Stacks[m].URLs }
+func (r *Runtime) URLs(m stackmode.Mode) map[string]string { return r.Stacks[m].URLs }
 
 // Ups are the modes Up was called with, in order.
-func (r *Runtime) Ups() []config.Mode {
+func (r *Runtime) Ups() []stackmode.Mode {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]config.Mode(nil), r.ups...)
+	return append([]stackmode.Mode(nil), r.ups...)
 }
 
 // provider opens rt.
