@@ -102,7 +102,7 @@ images-offline: ## build every image docker-compose.yml needs without a registry
 smoke-docker: ## compose: both stacks, one order each, trace check, down -v
 	deploy/docker/smoke.sh all
 
-up-cluster: ## three-broker Kafka (RF 3, min ISR 2) + events stack on 8281-8283
+up-cluster: ## three-broker Kafka (RF 3, min ISR 2) + events stack on 8381-8383
 	deploy/docker/compose.sh --profile cluster up -d
 
 kafka-up: ## real Apache Kafka (Maven jars, Java 17) on 127.0.0.1:$${KAFKA_PORT:-29092}

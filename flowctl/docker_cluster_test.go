@@ -15,9 +15,9 @@ import (
 
 // clusterOrderURL etc. are the cluster stack's published ports (docker-compose.yml).
 const (
-	clusterOrderURL     = "http://127.0.0.1:8281"
-	clusterInventoryURL = "http://127.0.0.1:8282"
-	clusterInvoicingURL = "http://127.0.0.1:8283"
+	clusterOrderURL     = "http://127.0.0.1:8381"
+	clusterInventoryURL = "http://127.0.0.1:8382"
+	clusterInvoicingURL = "http://127.0.0.1:8383"
 )
 
 // TestDockerClusterSurvivesBrokerLoss runs the events flow on three KRaft

@@ -18,11 +18,12 @@ compose=(deploy/docker/compose.sh --profile "$profile")
 jaeger="http://127.0.0.1:${JAEGER_UI_HOST_PORT:-16686}"
 
 case "$profile" in
-  all) checks=("8081 sync 201" "8181 events 202") ;;
+  all) checks=("8081 sync 201" "8181 events 202" "8281 events-orchestration 202") ;;
+  orchestration) checks=("8281 events-orchestration 202") ;;
   sync) checks=("8081 sync 201") ;;
   events) checks=("8181 events 202") ;;
-  cluster) checks=("8281 cluster 202") ;;
-  *) echo "usage: $0 [all|sync|events|cluster]" >&2; exit 2 ;;
+  cluster) checks=("8381 cluster 202") ;;
+  *) echo "usage: $0 [all|sync|events|orchestration|cluster]" >&2; exit 2 ;;
 esac
 
 # Never tear down somebody else's stack: flowctl's Docker runtime and its tests

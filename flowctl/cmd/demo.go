@@ -5,7 +5,6 @@ import (
 
 	"github.com/orderflow/flowctl/internal/guide"
 	"github.com/orderflow/flowctl/internal/report"
-	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
@@ -42,7 +41,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 }
 
 func runDemo(c *cobra.Command, g *globals, f *demoFlags) error {
-	mode, err := stack.ParseMode(f.mode)
+	mode, err := stackmode.ParseWithSaga(f.mode, f.saga)
 	if err != nil {
 		return err
 	}

@@ -18,35 +18,40 @@ import (
 // upFlags are shared by up and demo.
 type upFlags struct {
 	mode     string
+	saga     string
 	noJaeger bool
 	build    bool
 }
 
 func (f *upFlags) register(c *cobra.Command) {
-	c.Flags().StringVar(&f.mode, "mode", "", "which stack: sync (REST calls) or events (Kafka) (required)")
+	c.Flags().StringVar(&f.mode, "mode", "", "which stack: sync (REST calls), events (Kafka, choreography; alias events-choreography) or events-orchestration (alias orchestration) (required unless --saga)")
+	c.Flags().StringVar(&f.saga, "saga", "", "the events stack by its saga style: choreography (= --mode events) or orchestration (= --mode events-orchestration)")
 	c.Flags().BoolVar(&f.noJaeger, "no-jaeger", false, "native runtime: do not start Jaeger; the services then export no traces")
 	c.Flags().BoolVar(&f.build, "build", false, "docker runtime: rebuild the service images (they are built only when missing otherwise)")
 }
 
 const upLong = `up builds the three services into .run/bin, starts the broker (events mode) and
 Jaeger unless they already run, then (re)starts the stack's services and waits
-until each answers /readyz. Both stacks can run at once; they share the broker
-and Jaeger.
+until each answers /readyz. The three stacks can run at once; they share the
+broker and Jaeger. The orchestrated stack's services run MODE=events
+SAGA=orchestration with "orch." after KAFKA_TOPIC_PREFIX, so its topics and
+consumer groups are its own.
 
-  sync stack:   order-svc 8081, inventory-svc 8082, invoicing-svc 8083
-  events stack: order-svc 8181, inventory-svc 8182, invoicing-svc 8183
+  sync stack:                 order-svc 8081, inventory-svc 8082, invoicing-svc 8083
+  events stack:               order-svc 8181, inventory-svc 8182, invoicing-svc 8183
+  events-orchestration stack: order-svc 8281, inventory-svc 8282, invoicing-svc 8283
 
 KAFKA_BROKERS, if set, names the broker to use instead of the embedded one.`
 
 func newUpCmd(g *globals) *cobra.Command {
 	var f upFlags
 	c := &cobra.Command{
-		Use:   "up --mode sync|events",
+		Use:   "up --mode sync|events|events-orchestration",
 		Short: "Build the services and start one stack (plus the broker and Jaeger it needs)",
 		Long:  upLong,
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			mode, err := stack.ParseMode(f.mode)
+			mode, err := stackmode.ParseWithSaga(f.mode, f.saga)
 			if err != nil {
 				return err
 			}

@@ -25,6 +25,14 @@ func TestServiceHostNeedsAName(t *testing.T) {
 	if !access.ServiceHost("anything.example", []string{access.AnyHost}) {
 		t.Error("* must allow any name")
 	}
+	for _, h := range []string{"order-svc-orchestration:8080", "inventory-svc-events", "invoicing-svc-sync:8080"} {
+		if !access.ServiceHost(h, nil) {
+			t.Errorf("%s, a compose container of a stack, must pass", h)
+		}
+	}
+	if access.ServiceHost("order-svc-choreography:8080", nil) {
+		t.Error("a container name no compose stack has must not pass")
+	}
 }
 
 func TestSameOriginAndJSONBody(t *testing.T) {

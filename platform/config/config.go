@@ -327,9 +327,19 @@ func (c Config) ConsumerGroup() string {
 	return topology.Group(c.TopicPrefix, c.Service, string(c.Mode))
 }
 
-// TraceServiceName is the service name shown in Jaeger: it carries the mode so a
-// trace tells at a glance which stack produced it.
-func (c Config) TraceServiceName() string { return c.Service + "." + string(c.Mode) }
+// TraceServiceName is the service name shown in Jaeger: it carries the stack
+// (TraceNamespace) so a trace tells at a glance which stack produced it.
+func (c Config) TraceServiceName() string { return c.Service + "." + c.TraceNamespace() }
+
+// TraceNamespace names the service's stack in traces (service.namespace): the
+// mode, and for the orchestrated saga "events-orchestration" (flowctl's name
+// of that stack), so Jaeger tells the two events styles apart.
+func (c Config) TraceNamespace() string {
+	if c.Mode == ModeEvents && c.Saga == topology.Orchestration {
+		return string(c.Mode) + "-" + string(topology.Orchestration)
+	}
+	return string(c.Mode)
+}
 
 // MarkdownTable renders Vars as the README's env variable table.
 func MarkdownTable() string {

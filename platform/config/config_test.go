@@ -196,15 +196,18 @@ func TestLoadRejectsPartlyNumericReplicationFactor(t *testing.T) {
 
 func TestNames(t *testing.T) {
 	tests := []struct {
-		service, mode, prefix          string
+		service, mode, saga, prefix    string
 		topic, group, traceServiceName string
 	}{
-		{"order-svc", "sync", "", "orders.v1", "order-svc.sync", "order-svc.sync"},
-		{"inventory-svc", "events", "", "orders.v1", "inventory-svc.events", "inventory-svc.events"},
-		{"invoicing-svc", "events", "run42-", "run42-orders.v1", "run42-invoicing-svc.events", "invoicing-svc.events"},
+		{"order-svc", "sync", "", "", "orders.v1", "order-svc.sync", "order-svc.sync"},
+		{"inventory-svc", "events", "", "", "orders.v1", "inventory-svc.events", "inventory-svc.events"},
+		{"invoicing-svc", "events", "choreography", "run42-", "run42-orders.v1", "run42-invoicing-svc.events", "invoicing-svc.events"},
+		// The orchestrated stack: its traces say the style; its groups keep the
+		// mode's name, the topic prefix (flowctl's "orch.") separates them.
+		{"order-svc", "events", "orchestration", "orch.", "orch.orders.v1", "orch.order-svc.events", "order-svc.events-orchestration"},
 	}
 	for _, tt := range tests {
-		c, err := config.Load(tt.service, env(map[string]string{"MODE": tt.mode, "KAFKA_TOPIC_PREFIX": tt.prefix}))
+		c, err := config.Load(tt.service, env(map[string]string{"MODE": tt.mode, "SAGA": tt.saga, "KAFKA_TOPIC_PREFIX": tt.prefix}))
 		if err != nil {
 			t.Fatal(err)
 		}

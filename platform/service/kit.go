@@ -59,7 +59,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Kit, error) {
 	logger := telemetry.NewLogger(w, cfg.Service, string(cfg.Mode), cfg.LogLevel)
 	tr, err := telemetry.Setup(ctx, telemetry.Options{
 		ServiceName: cfg.TraceServiceName(),
-		Mode:        string(cfg.Mode),
+		Mode:        cfg.TraceNamespace(),
 		Propagate:   cfg.TracePropagation != config.PropagationOff,
 		Exporter:    opts.Exporter,
 		Getenv:      opts.Getenv,

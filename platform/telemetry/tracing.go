@@ -21,7 +21,9 @@ import (
 type Options struct {
 	// ServiceName is the name Jaeger shows, e.g. "order-svc.events".
 	ServiceName string
-	// Mode goes into service.namespace as well as the name.
+	// Mode is the service's stack (config.TraceNamespace: the mode, with the
+	// saga style when orchestrated); it goes into service.namespace as well
+	// as the name.
 	Mode string
 	// Propagate false installs a propagator that carries nothing (TRACE_PROPAGATION=off).
 	Propagate bool

@@ -3,7 +3,7 @@ package topology
 // ComposeStacks are the stacks docker-compose.yml runs; a container is
 // named "<service>-<stack>" (order-svc-events), and that is the host name
 // the other services of its stack call it by.
-var ComposeStacks = []string{"sync", "events", "cluster"}
+var ComposeStacks = []string{"sync", "events", "orchestration", "cluster"}
 
 // HostNames are the names a service is called by inside a deployment: its
 // own name (a Kubernetes Service, a hand-written compose file) and its

@@ -28,7 +28,7 @@ func TestHostNamesCoverCompose(t *testing.T) {
 			t.Errorf("compose service %q is not in topology.HostNames %v", m[1], names)
 		}
 	}
-	if found < 9 {
-		t.Fatalf("found %d service containers in docker-compose.yml, want the 9 of the sync, events and cluster stacks", found)
+	if found < 12 {
+		t.Fatalf("found %d service containers in docker-compose.yml, want the 12 of the sync, events, orchestration and cluster stacks", found)
 	}
 }

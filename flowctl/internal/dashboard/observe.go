@@ -13,7 +13,6 @@ import (
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/kafkalog"
-	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // ServiceState is what a service says about itself: whether it answers and
@@ -82,7 +81,7 @@ func (s *Server) observeLoop(ctx context.Context, ms *modeState) {
 // observe asks every service of the stack, and the broker for the events
 // stack, how it is.
 func (s *Server) observe(ctx context.Context, ms *modeState) observation {
-	o := observation{Observation: Observation{Mode: string(ms.mode), Kafka: ms.mode == stackmode.Events, At: time.Now().UTC(), Services: map[string]ServiceState{}}}
+	o := observation{Observation: Observation{Mode: string(ms.mode), Kafka: ms.mode.Kafka(), At: time.Now().UTC(), Services: map[string]ServiceState{}}}
 	if ctl, err := s.control(ctx); err == nil {
 		o.Runtime, o.Propagation = ctl.Runtime(), string(ctl.Propagation(ms.mode))
 	}
@@ -118,7 +117,7 @@ func (s *Server) observe(ctx context.Context, ms *modeState) observation {
 			o.outboxWhy = "stack not running"
 		}
 	}
-	if ms.mode != stackmode.Events {
+	if !ms.mode.Kafka() {
 		o.lagWhy, o.deadLettersWhy = "no Kafka", "no Kafka"
 		return o
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/orderflow/platform/problem"
 
 	"github.com/orderflow/flowctl/internal/scenario"
-	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Handler is the dashboard: the page's assets, the JSON API under /api/ and
@@ -120,7 +119,7 @@ func (s *Server) state() State {
 		ms.mu.Lock()
 		o := ms.obs.Observation
 		ms.mu.Unlock()
-		o.Mode, o.Kafka = string(m), m == stackmode.Events
+		o.Mode, o.Kafka = string(m), m.Kafka()
 		st.Stacks = append(st.Stacks, o)
 	}
 	for _, sc := range scenario.All {

@@ -12,7 +12,6 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/report"
-	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Standing is what one service says about an order right now.
@@ -89,7 +88,7 @@ const scanMargin = 5 * time.Second
 
 func (s *Server) inventoryStanding(ctx context.Context, ms *modeState, id string, timeline []api.Step, placed time.Time) Standing {
 	st := Standing{Service: topology.InventorySvc}
-	if ms.mode != stackmode.Events || len(s.cfg.Brokers) == 0 {
+	if !ms.mode.Kafka() || len(s.cfg.Brokers) == 0 {
 		// Sync: inventory-svc answered order-svc's call; order-svc recorded it.
 		st.Source = "order-svc's timeline (inventory-svc has no lookup by order)"
 		st.State, st.Says = "NOT ASKED YET", "order-svc has not recorded an answer from it"

@@ -135,7 +135,7 @@ func traceOne(ctx context.Context, env *scenario.Env, m stackmode.Mode, w io.Wri
 	}
 	report.Waterfall(w, inv, 50, color)
 	fmt.Fprintln(w, "\n"+report.TraceHint(env.JaegerUI, flowctl, string(m), o.ID, o.TraceID))
-	if m == stackmode.Events {
+	if m.Kafka() {
 		fmt.Fprintln(w, "The \"waited … in Kafka\" notes are how long each event sat in Kafka between its producer and its consumer.")
 	} else {
 		fmt.Fprintln(w, "One call stack: every span is a child of the POST /orders the client waited for.")

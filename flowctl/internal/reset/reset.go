@@ -82,7 +82,7 @@ func Run(ctx context.Context, c Config) error {
 			}
 		}
 		say("%s: stopped %d running services, removed the databases of %d (%s)", m, len(wasRunning), len(c.Services), c.Runtime.Runtime())
-		if m == stackmode.Events {
+		if m.Kafka() {
 			if err := wipeLog(ctx, c, say); err != nil {
 				return err
 			}

@@ -20,7 +20,7 @@ func CheckEnv(svc string, vars map[string]string) error {
 	}
 	for _, k := range slices.Sorted(maps.Keys(vars)) {
 		switch k {
-		case "MODE", "HTTP_ADDR", "DB_PATH", "KAFKA_BROKERS", "INVENTORY_URL", "INVOICING_URL", "ADMIN_TOKEN":
+		case "MODE", "SAGA", "HTTP_ADDR", "DB_PATH", "KAFKA_BROKERS", "INVENTORY_URL", "INVOICING_URL", "ADMIN_TOKEN":
 			return fmt.Errorf("%s is how flowctl wires the stack; set it with `flowctl up`, not per service", k)
 		}
 		if !slices.ContainsFunc(config.Vars, func(v config.Var) bool { return v.Name == k }) {

@@ -1,7 +1,6 @@
 package stack
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -98,29 +97,11 @@ func startsWithDotDot(p string) bool {
 	return len(p) >= 3 && p[:3] == ".."+string(filepath.Separator)
 }
 
-// ParseMode accepts sync or events.
-func ParseMode(s string) (stackmode.Mode, error) {
-	switch m := stackmode.Mode(s); m {
-	case stackmode.Sync, stackmode.Events:
-		return m, nil
-	case "":
-		return "", errors.New("--mode is required: use --mode sync or --mode events")
-	default:
-		return "", fmt.Errorf("--mode %q is not a mode: use sync or events", s)
-	}
-}
+// ParseMode accepts one stack by name or alias (stackmode.Parse).
+func ParseMode(s string) (stackmode.Mode, error) { return stackmode.Parse(s) }
 
-// ParseModes accepts sync, events or both.
-func ParseModes(s string) ([]stackmode.Mode, error) {
-	if s == "both" {
-		return []stackmode.Mode{stackmode.Sync, stackmode.Events}, nil
-	}
-	m, err := ParseMode(s)
-	if err != nil {
-		return nil, fmt.Errorf("%w (or both)", err)
-	}
-	return []stackmode.Mode{m}, nil
-}
+// ParseModes accepts one stack, both (sync and events) or all.
+func ParseModes(s string) ([]stackmode.Mode, error) { return stackmode.ParseList(s) }
 
-// Modes are both modes, in the order status and down report them.
-var Modes = []stackmode.Mode{stackmode.Sync, stackmode.Events}
+// Modes are every stack, in the order status and down report them.
+var Modes = stackmode.All

@@ -13,12 +13,11 @@ import (
 
 // The documented ports (DESIGN.md): sync stack 8081/8082/8083 (each
 // service's topology.Service.PortOffset above topology.DefaultPortBase),
-// events stack 8181/8182/8183, Kafka 9092. Tests move them with a different
+// events stack 8181/8182/8183, events-orchestration 8281/8282/8283 (each
+// stack's stackmode.Mode.PortOffset), Kafka 9092. Tests move them with a different
 // base so they never collide with a developer's running demo.
 const (
 	DefaultBrokerPort = 9092
-	// eventsOffset keeps the events stack 100 ports above the sync stack.
-	eventsOffset = 100
 )
 
 // Jaeger's ports are fixed by deploy/jaeger/config.yaml.
@@ -36,10 +35,7 @@ func ServicePort(base int, m stackmode.Mode, svc string) int {
 	if s, err := topology.Of(svc); err == nil {
 		p = s.Port(base)
 	}
-	if m == stackmode.Events {
-		p += eventsOffset
-	}
-	return p
+	return p + m.PortOffset()
 }
 
 // Addr is the loopback address of port: everything flowctl starts listens on

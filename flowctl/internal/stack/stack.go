@@ -67,7 +67,7 @@ func (e *StartError) Unwrap() error { return e.Err }
 // unprivileged port range.
 func CheckPortBase(n int) error {
 	if n < 1024 || n > 65000 {
-		return fmt.Errorf("%d: use a number from 1024 to 65000 (the stacks use base+1…3 and base+101…103)", n)
+		return fmt.Errorf("%d: use a number from 1024 to 65000 (the stacks use base+1…3, base+101…103 and base+201…203)", n)
 	}
 	return nil
 }

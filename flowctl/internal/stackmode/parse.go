@@ -52,3 +52,26 @@ func OfSaga(style string) (Mode, error) {
 	}
 	return "", fmt.Errorf("--saga %q: use choreography or orchestration", style)
 }
+
+// ParseWithSaga is the stack --mode and --saga name together: --saga alone
+// picks the events stack that runs it; with --mode they must agree.
+func ParseWithSaga(mode, saga string) (Mode, error) {
+	if saga == "" {
+		return Parse(mode)
+	}
+	bySaga, err := OfSaga(saga)
+	if err != nil {
+		return "", err
+	}
+	if mode == "" {
+		return bySaga, nil
+	}
+	m, err := Parse(mode)
+	if err != nil {
+		return "", err
+	}
+	if m == Events || m == bySaga {
+		return bySaga, nil
+	}
+	return "", fmt.Errorf("--mode %s runs SAGA=%s, not %s: drop --saga or use --mode events --saga %s", m, m.Saga(), saga, saga)
+}

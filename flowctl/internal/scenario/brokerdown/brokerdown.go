@@ -139,7 +139,7 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (brokerDownRun, error) {
 	if b.Followed, err = e.Follow(ctx, t, "broker-down", &res); err != nil {
 		return brokerDownRun{}, err
 	}
-	if t.Mode == stackmode.Events && !wasRunning {
+	if t.Mode.Kafka() && !wasRunning {
 		return brokerDownRun{}, fmt.Errorf("no broker was running to stop: bring the events stack up first")
 	}
 	b.Res = res

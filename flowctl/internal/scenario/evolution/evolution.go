@@ -50,7 +50,7 @@ type evolved struct {
 func run(ctx context.Context, e *kit.Env, t kit.Target) (evolved, error) {
 	n := e.Size.Orders
 	var mark kit.LogMark
-	if t.Mode == stackmode.Events { // the late reader reads what this run adds, not the log's history
+	if t.Mode.Kafka() { // the late reader reads what this run adds, not the log's history
 		var err error
 		if mark, err = e.MarkLog(ctx, t); err != nil {
 			return evolved{}, err

@@ -14,7 +14,6 @@ import (
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
-	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // The steps of an order a reader can learn, one per service's decision:
@@ -103,7 +102,7 @@ func lateReader(ctx context.Context, e *kit.Env, t kit.Target, batch load.Result
 	before, errBefore := api.GetRequestCounts(ctx, t.URLs[topology.OrderSvc], nil)
 	var seen map[string]steps
 	var err error
-	if t.Mode == stackmode.Events {
+	if t.Mode.Kafka() {
 		seen, err = readLog(ctx, e, &l)
 	} else {
 		seen, err = readAPI(ctx, t, &l)

@@ -12,7 +12,6 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/investigate"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
-	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stockup"
 )
 
@@ -59,7 +58,7 @@ func failOne(ctx context.Context, e *kit.Env, t kit.Target) (failedOrder, error)
 	if f.order, err = t.Orders.Get(ctx, p.Order.ID); err != nil {
 		return f, err
 	}
-	if t.Mode == stackmode.Events {
+	if t.Mode.Kafka() {
 		// Wait until inventory reserved the stock: from then on invoicing's
 		// consumer fails and retries, and the order is stuck, not failed.
 		// investigate polls Jaeger until a failing span shows up.
@@ -77,7 +76,7 @@ func failOne(ctx context.Context, e *kit.Env, t kit.Target) (failedOrder, error)
 	if err := clear(ctx); err != nil {
 		return f, err
 	}
-	if t.Mode == stackmode.Events {
+	if t.Mode.Kafka() {
 		clearedAt := time.Now()
 		if err := waitTimeline(ctx, t.Orders, p.Order.ID, "confirmed", 30*time.Second); err != nil {
 			return f, fmt.Errorf("after the fault was cleared: %w", err)

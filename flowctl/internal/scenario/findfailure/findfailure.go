@@ -167,7 +167,7 @@ func judge(mode stackmode.Mode, r traced) kit.Outcome {
 		}
 	}
 	holds, judged := judgeCosts(costs)
-	if mode == stackmode.Events {
+	if mode.Kafka() {
 		if len(recoveredMS) > 0 {
 			o.Put(Recovered, stats.Percentile(recoveredMS, 50))
 		}

@@ -22,7 +22,7 @@ func (e *Env) Topic(name string) string { return e.TopicPrefix + name }
 // Backlog is how many events of topic svc's consumer group has not
 // processed yet; false when there is no log to ask (sync mode, no broker).
 func (e *Env) Backlog(ctx context.Context, t Target, svc, topic string) (int64, bool) {
-	if t.Mode != stackmode.Events || len(e.Brokers) == 0 {
+	if !t.Mode.Kafka() || len(e.Brokers) == 0 {
 		return 0, false
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)

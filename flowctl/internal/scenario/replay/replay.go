@@ -88,7 +88,7 @@ type replayed struct {
 func run(ctx context.Context, e *kit.Env, t kit.Target) (replayed, error) {
 	var r replayed
 	var before liveState
-	if t.Mode == stackmode.Events {
+	if t.Mode.Kafka() {
 		var err error
 		if r.Mark, err = e.MarkLog(ctx, t); err != nil {
 			return r, err

@@ -124,11 +124,11 @@ func (c *Compose) Output(ctx context.Context, args ...string) (string, error) {
 // /readyz on the same host ports as the native stack.
 func up(ctx context.Context, c *Compose, mode stackmode.Mode, build bool, progress io.Writer, step func(stack.Step)) (stack.Stack, error) {
 	st := stack.Stack{Mode: mode, URLs: stack.StackURLs(topology.DefaultPortBase, mode), Jaeger: true}
-	if mode == stackmode.Events {
+	if mode.Kafka() {
 		st.Brokers = []string{stack.Addr(stack.DefaultBrokerPort)}
 	}
 	t := time.Now()
-	args := []string{"--profile", string(mode), "up", "-d"}
+	args := []string{"--profile", composeStack(mode), "up", "-d"}
 	if build {
 		args = append(args, "--build")
 	}
@@ -140,8 +140,8 @@ func up(ctx context.Context, c *Compose, mode stackmode.Mode, build bool, progre
 	for _, svc := range topology.Names() {
 		url := st.URLs[svc] + "/readyz"
 		if err := stack.WaitFor(ctx, 120*time.Second, 200*time.Millisecond, nil, func(ctx context.Context) error { return stack.Probe(ctx, url) }); err != nil {
-			logs, _ := c.Output(ctx, "logs", "--tail", "20", svc+"-"+string(mode))
-			return st, &stack.StartError{What: svc + " (" + string(mode) + ", docker)", Log: "`docker compose -p " + ComposeProject + " logs " + svc + "-" + string(mode) + "`", Tail: strings.Split(strings.TrimSpace(logs), "\n"), Err: err}
+			logs, _ := c.Output(ctx, "logs", "--tail", "20", container(mode, svc))
+			return st, &stack.StartError{What: svc + " (" + string(mode) + ", docker)", Log: "`docker compose -p " + ComposeProject + " logs " + container(mode, svc) + "`", Tail: strings.Split(strings.TrimSpace(logs), "\n"), Err: err}
 		}
 	}
 	if err := stack.WaitFor(ctx, 60*time.Second, 200*time.Millisecond, nil, func(ctx context.Context) error { return stack.Probe(ctx, stack.JaegerUI) }); err != nil {

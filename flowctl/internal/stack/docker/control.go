@@ -16,7 +16,16 @@ import (
 )
 
 // container is the compose service of svc in mode's stack.
-func container(m stackmode.Mode, svc string) string { return svc + "-" + string(m) }
+func container(m stackmode.Mode, svc string) string { return svc + "-" + composeStack(m) }
+
+// composeStack is m's name in docker-compose.yml: its profile and its
+// containers' suffix (platform/topology's ComposeStacks).
+func composeStack(m stackmode.Mode) string {
+	if m == stackmode.Orchestration {
+		return "orchestration"
+	}
+	return string(m)
+}
 
 // StopService stops svc's container (its volume, and so its database, stays).
 func (r *Runtime) StopService(ctx context.Context, m stackmode.Mode, svc string) error {

@@ -32,7 +32,7 @@ func (r *Runtime) containerProcs(ctx context.Context, mode stackmode.Mode) ([]st
 		services[svc] = container(mode, svc)
 		names = append(names, svc)
 	}
-	if mode == stackmode.Events {
+	if mode.Kafka() {
 		services["kafka (container)"] = "kafka"
 		names = append(names, "kafka (container)")
 	}

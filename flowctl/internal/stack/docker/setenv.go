@@ -64,7 +64,7 @@ func (r *Runtime) composeUp(ctx context.Context, m stackmode.Mode, svcs []string
 		if own != "" {
 			cc.Env = append(cc.Env, strings.Split(own, "\x00")...)
 		}
-		args := []string{"--profile", string(m), "up", "-d", "--no-deps"}
+		args := []string{"--profile", composeStack(m), "up", "-d", "--no-deps"}
 		for _, svc := range groups[own] {
 			args = append(args, container(m, svc))
 		}

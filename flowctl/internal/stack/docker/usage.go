@@ -25,7 +25,7 @@ func (r *Runtime) Usage(ctx context.Context, m stackmode.Mode) ([]usage.Componen
 	for _, svc := range topology.Names() {
 		want = append(want, usage.Component{Name: svc, Kind: usage.KindService, Where: container(m, svc)})
 	}
-	if m == stackmode.Events {
+	if m.Kafka() {
 		want = append(want, usage.Component{Name: "broker", Kind: usage.KindBroker, Where: "kafka"})
 	}
 	want = append(want, usage.Component{Name: "jaeger", Kind: usage.KindTracing, Where: "jaeger"})

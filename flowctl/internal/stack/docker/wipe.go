@@ -17,7 +17,7 @@ import (
 // dataVolume is svc's named volume in mode's stack (docker-compose.yml:
 // order-sync-data, inventory-events-data, …), as compose names it.
 func dataVolume(m stackmode.Mode, svc string) string {
-	return ComposeProject + "_" + strings.TrimSuffix(svc, "-svc") + "-" + string(m) + "-data"
+	return ComposeProject + "_" + strings.TrimSuffix(svc, "-svc") + "-" + composeStack(m) + "-data"
 }
 
 // WipeService removes svc's container and its data volume.
@@ -39,7 +39,7 @@ func (r *Runtime) StartFresh(ctx context.Context, m stackmode.Mode, svc string) 
 	if err := r.withToken(); err != nil {
 		return err
 	}
-	if err := r.compose.Run(ctx, io.Discard, "--profile", string(m), "up", "-d", "--no-deps", container(m, svc)); err != nil {
+	if err := r.compose.Run(ctx, io.Discard, "--profile", composeStack(m), "up", "-d", "--no-deps", container(m, svc)); err != nil {
 		return fmt.Errorf("create %s: %w", container(m, svc), err)
 	}
 	return r.waitReady(ctx, m, svc)

@@ -93,7 +93,7 @@ func (r *Runtime) stack(ctx context.Context, m stackmode.Mode) stack.Stack {
 		return st
 	}
 	st := stack.Stack{Mode: m, URLs: r.s.URLs(m), Jaeger: r.s.JaegerRuns(ctx)}
-	if m == stackmode.Events {
+	if m.Kafka() {
 		st.Brokers = r.s.Brokers
 	}
 	r.stacks[m] = st

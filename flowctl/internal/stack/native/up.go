@@ -66,7 +66,7 @@ func Up(ctx context.Context, o Options, step func(stack.Step)) (stack.Stack, err
 	}
 	step(stack.Step{Name: "build", Detail: fmt.Sprintf("%s → %s", strings.Join(topology.Names(), ", "), l.Rel(l.BinDir())), Took: time.Since(t)})
 
-	if o.Mode == stackmode.Events {
+	if o.Mode.Kafka() {
 		t = time.Now()
 		brokers, detail, err := ensureBroker(ctx, o)
 		if err != nil {
@@ -244,7 +244,16 @@ func serviceEnv(o Options, st stack.Stack, svc string) []string {
 			vars[k] = v
 		}
 	}
-	vars["MODE"] = string(o.Mode)
+	vars["MODE"] = string(o.Mode.Service())
+	// The stack says the saga style and the orchestrated stack's topic prefix:
+	// a SAGA in the user's environment would make two stacks one.
+	delete(vars, "SAGA")
+	if o.Mode.Kafka() {
+		vars["SAGA"] = string(o.Mode.Saga())
+	}
+	if p := o.Mode.TopicPrefix(vars["KAFKA_TOPIC_PREFIX"]); p != "" {
+		vars["KAFKA_TOPIC_PREFIX"] = p
+	}
 	vars["HTTP_ADDR"] = stack.Addr(stack.ServicePort(o.PortBase, o.Mode, svc))
 	// One PPROF_ADDR for six services cannot work: its port is a base, each
 	// service adds its own offset (sync order-svc base+1 … events base+103).

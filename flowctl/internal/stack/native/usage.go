@@ -24,7 +24,7 @@ func (r *Runtime) Usage(_ context.Context, m stackmode.Mode) ([]usage.Component,
 		}
 		out = append(out, comp)
 	}
-	if m == stackmode.Events {
+	if m.Kafka() {
 		b, err := r.brokerUsage(proc)
 		if err != nil {
 			return nil, err
