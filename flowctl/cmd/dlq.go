@@ -12,11 +12,14 @@ import (
 	"github.com/orderflow/flowctl/internal/deadletter"
 	"github.com/orderflow/flowctl/internal/explain"
 	"github.com/orderflow/flowctl/internal/kafkalog"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 const dlqLong = `dlq reads the dead-letter topics of the events stack (orders.v1.dlq,
 inventory.v1.dlq, invoicing.v1.dlq, under KAFKA_TOPIC_PREFIX if set): the events
 a consumer gave up on, with why, where they came from and which group failed.
+--mode events-orchestration reads the orchestrated stack's (its command and
+reply topics', under KAFKA_TOPIC_PREFIX and "orch.").
 
 redrive publishes selected dead letters again to their original topic, with
 their key, value and headers (the dlq-* ones dropped, redriven-from added). A
@@ -32,30 +35,38 @@ Broker: --brokers, else KAFKA_BROKERS, else 127.0.0.1:<--broker-port> (9092, whe
 both the embedded broker and the Docker Kafka listen).`
 
 func newDLQCmd(g *globals) *cobra.Command {
-	var brokersFlag string
+	var brokersFlag, mode string
 	c := &cobra.Command{
 		Use:   "dlq",
 		Short: "List and redrive dead letters (events stack)",
 		Long:  dlqLong,
 	}
 	c.PersistentFlags().StringVar(&brokersFlag, "brokers", "", "Kafka brokers, host:port,… (default: env KAFKA_BROKERS, else 127.0.0.1:<--broker-port>)")
-	target := func(ctx context.Context) (dlqTarget, error) { return newDLQTarget(ctx, g, brokersFlag) }
+	c.PersistentFlags().StringVar(&mode, "mode", string(stackmode.Events), "which events stack: events or events-orchestration")
+	target := func(ctx context.Context) (dlqTarget, error) { return newDLQTarget(ctx, g, brokersFlag, mode) }
 	c.AddCommand(newDLQListCmd(g, target), newDLQRedriveCmd(g, target))
 	return c
 }
 
-// dlqTarget is the broker and topic prefix the dlq commands work on.
+// dlqTarget is the broker and the stack's log the dlq and lag commands work on.
 type dlqTarget struct {
 	brokers []string
-	prefix  string
+	log     kafkalog.Log
 }
 
 // newDLQTarget resolves the brokers and checks that one answers, so that a
 // stopped stack reads as one line saying what to do.
-func newDLQTarget(ctx context.Context, g *globals, flag string) (dlqTarget, error) {
-	t := dlqTarget{prefix: g.stacks.TopicPrefix, brokers: g.stacks.BrokersOr(flag)}
+func newDLQTarget(ctx context.Context, g *globals, flag, mode string) (dlqTarget, error) {
+	m, err := stackmode.Parse(mode)
+	if err != nil {
+		return dlqTarget{}, err
+	}
+	if !m.Kafka() {
+		return dlqTarget{}, fmt.Errorf("--mode %s has no Kafka: use --mode events or --mode events-orchestration", m)
+	}
+	t := dlqTarget{log: kafkalog.LogOf(m, g.stacks.TopicPrefix), brokers: g.stacks.BrokersOr(flag)}
 	if err := kafkaconf.Ping(ctx, t.brokers); err != nil {
-		return t, fmt.Errorf("no Kafka broker answers at %s; start the events stack with `flowctl up --mode events` or pass --brokers", strings.Join(t.brokers, ","))
+		return t, fmt.Errorf("no Kafka broker answers at %s; start the %s stack with `flowctl up --mode %s` or pass --brokers", strings.Join(t.brokers, ","), m, m)
 	}
 	return t, nil
 }
@@ -71,7 +82,7 @@ func newDLQListCmd(g *globals, target func(context.Context) (dlqTarget, error)) 
 			if err != nil {
 				return err
 			}
-			entries, err := kafkalog.ListDLQ(c.Context(), t.brokers, t.prefix)
+			entries, err := kafkalog.ListDLQ(c.Context(), t.brokers, t.log)
 			if err != nil {
 				return explain.Interrupted(c.Context(), fmt.Errorf("list dead letters: %w", err))
 			}
@@ -83,7 +94,7 @@ func newDLQListCmd(g *globals, target func(context.Context) (dlqTarget, error)) 
 				return printJSON(g.env.Stdout, views)
 			}
 			if len(entries) == 0 {
-				return deadletter.PrintNone(c.Context(), g.env.Stdout, t.brokers, t.prefix)
+				return deadletter.PrintNone(c.Context(), g.env.Stdout, t.brokers, t.log)
 			}
 			return deadletter.PrintList(g.env.Stdout, entries)
 		},
@@ -126,7 +137,7 @@ func (f *redriveFlags) fullIDs(ctx context.Context, t dlqTarget) ([]string, erro
 	if len(f.ids) == 0 {
 		return nil, nil
 	}
-	entries, err := kafkalog.ListDLQ(ctx, t.brokers, t.prefix)
+	entries, err := kafkalog.ListDLQ(ctx, t.brokers, t.log)
 	if err != nil {
 		return nil, explain.Interrupted(ctx, fmt.Errorf("list dead letters: %w", err))
 	}
@@ -142,11 +153,11 @@ func runRedrive(c *cobra.Command, g *globals, f *redriveFlags) error {
 	if err != nil {
 		return err
 	}
-	sel, unmatched, err := deadletter.Selector(t.prefix, f.all, ids, f.topic)
+	sel, unmatched, err := deadletter.Selector(t.log, f.all, ids, f.topic)
 	if err != nil {
 		return err
 	}
-	res, rerr := kafkalog.Redrive(c.Context(), t.brokers, t.prefix, sel, f.dryRun)
+	res, rerr := kafkalog.Redrive(c.Context(), t.brokers, t.log, sel, f.dryRun)
 	// What was republished before an error is still shown.
 	if f.asJSON {
 		views := make([]deadletter.RedriveView, 0, len(res))

@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 const lagLong = `lag asks the broker, for each of the events stack's consumer groups, how far
@@ -15,7 +16,7 @@ accepted, their events wait here.
   flowctl lag`
 
 func newLagCmd(g *globals) *cobra.Command {
-	var brokersFlag string
+	var brokersFlag, mode string
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "lag [--json]",
@@ -24,21 +25,22 @@ func newLagCmd(g *globals) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			ctx := c.Context()
-			t, err := newDLQTarget(ctx, g, brokersFlag)
+			t, err := newDLQTarget(ctx, g, brokersFlag, mode)
 			if err != nil {
 				return err
 			}
-			rows, err := kafkalog.StackLag(ctx, t.brokers, t.prefix)
+			rows, err := kafkalog.StackLag(ctx, t.brokers, t.log)
 			if err != nil {
 				return err
 			}
 			if asJSON {
 				return printJSON(g.env.Stdout, rows)
 			}
-			return kafkalog.PrintStackLag(g.env.Stdout, t.prefix, rows)
+			return kafkalog.PrintStackLag(g.env.Stdout, t.log, rows)
 		},
 	}
 	c.Flags().StringVar(&brokersFlag, "brokers", "", "Kafka brokers, host:port,… (default: env KAFKA_BROKERS, else 127.0.0.1:<--broker-port>)")
+	c.Flags().StringVar(&mode, "mode", string(stackmode.Events), "which events stack: events or events-orchestration")
 	c.Flags().BoolVar(&asJSON, "json", false, "print every partition's lag as JSON")
 	return c
 }

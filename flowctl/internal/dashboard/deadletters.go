@@ -7,6 +7,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/deadletter"
 	"github.com/orderflow/flowctl/internal/kafkalog"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // deadLetters is GET /api/deadletters: the events stack's dead letters, as
@@ -18,7 +19,7 @@ func (s *Server) deadLetters(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 	defer cancel()
-	entries, err := kafkalog.ListDLQ(ctx, s.cfg.Brokers, s.cfg.TopicPrefix)
+	entries, err := kafkalog.ListDLQ(ctx, s.cfg.Brokers, kafkalog.LogOf(stackmode.Events, s.cfg.TopicPrefix))
 	if err != nil {
 		failed(w, "The dead-letter topics cannot be read", err)
 		return

@@ -134,7 +134,7 @@ func (s *Server) observe(ctx context.Context, ms *modeState) observation {
 		o.lagWhy, o.deadLettersWhy = "broker down", "broker down"
 		return o
 	}
-	if rows, err := kafkalog.StackLag(kctx, s.cfg.Brokers, s.cfg.TopicPrefix); err != nil {
+	if rows, err := kafkalog.StackLag(kctx, s.cfg.Brokers, kafkalog.LogOf(ms.mode, s.cfg.TopicPrefix)); err != nil {
 		o.lagWhy = "lag unreadable: " + err.Error()
 	} else {
 		o.lagRows, o.lagOK = rows, true
@@ -142,7 +142,7 @@ func (s *Server) observe(ctx context.Context, ms *modeState) observation {
 			o.lag += r.Lag
 		}
 	}
-	if n, err := kafkalog.Records(kctx, s.cfg.Brokers, kafkalog.DLQTopics(s.cfg.TopicPrefix)...); err != nil {
+	if n, err := kafkalog.Records(kctx, s.cfg.Brokers, kafkalog.LogOf(ms.mode, s.cfg.TopicPrefix).DLQTopics()...); err != nil {
 		o.deadLettersWhy = "dead-letter topics unreadable: " + err.Error()
 	} else {
 		o.deadLetters, o.deadLettersOK = n, true
@@ -181,7 +181,7 @@ func (s *Server) figures(ms *modeState) Figures {
 	f.Outbox = countFigure(o.outbox, o.outboxOK, o.outboxN, fmt.Sprintf(" (%d services)", o.outboxN), o.outboxWhy)
 	f.Lag = countFigure(float64(o.lag), o.lagOK, len(o.lagRows), fmt.Sprintf(" (%d partitions)", len(o.lagRows)), o.lagWhy)
 	f.LagRows = o.lagRows
-	dlqTopics := len(kafkalog.DLQTopics(s.cfg.TopicPrefix))
+	dlqTopics := len(kafkalog.LogOf(ms.mode, s.cfg.TopicPrefix).DLQTopics())
 	f.DeadLetters = countFigure(float64(o.deadLetters), o.deadLettersOK, dlqTopics, fmt.Sprintf(" (%d topics)", dlqTopics), o.deadLettersWhy)
 	if o.At.IsZero() {
 		why := "not asked yet"

@@ -23,14 +23,14 @@ import (
 
 // PrintNone tells an empty DLQ from dead-letter topics that do not exist
 // (a stack that never ran, or another KAFKA_TOPIC_PREFIX).
-func PrintNone(ctx context.Context, w io.Writer, brokers []string, prefix string) error {
-	topics := kafkalog.DLQTopics(prefix)
+func PrintNone(ctx context.Context, w io.Writer, brokers []string, l kafkalog.Log) error {
+	topics, prefix := l.DLQTopics(), l.Prefix
 	missing, err := kafkalog.MissingTopics(ctx, brokers, topics...)
 	if err != nil {
 		return fmt.Errorf("list dead letters: %w", err)
 	}
 	if len(missing) == len(topics) {
-		fmt.Fprintf(w, "no dead-letter topics on %s (%s): has the events stack run here", strings.Join(brokers, ","), strings.Join(topics, ", "))
+		fmt.Fprintf(w, "no dead-letter topics on %s (%s): has the %s stack run here", strings.Join(brokers, ","), strings.Join(topics, ", "), l.Mode)
 		if prefix != "" {
 			fmt.Fprintf(w, " with KAFKA_TOPIC_PREFIX=%s", prefix)
 		}
@@ -75,7 +75,8 @@ func PrintList(w io.Writer, entries []kafkalog.DLQEntry) error {
 // Selector turns the selection flags into Redrive's selector, and a
 // function that says, after the redrive, which requested event ids matched
 // no dead letter.
-func Selector(prefix string, all bool, ids []string, topic string) (func(kafkalog.DLQEntry) bool, func() []string, error) {
+func Selector(l kafkalog.Log, all bool, ids []string, topic string) (func(kafkalog.DLQEntry) bool, func() []string, error) {
+	prefix := l.Prefix
 	none := func() []string { return nil }
 	switch {
 	case all:
@@ -83,8 +84,9 @@ func Selector(prefix string, all bool, ids []string, topic string) (func(kafkalo
 	case topic != "":
 		// Accept the DLQ's name or its original topic's, with or without the prefix.
 		base := strings.TrimSuffix(strings.TrimPrefix(topic, prefix), events.DLQ(""))
-		if !slices.Contains([]string{events.TopicOrders, events.TopicInventory, events.TopicInvoicing}, base) {
-			return nil, nil, fmt.Errorf("--topic %q: use one of %s", topic, strings.Join(kafkalog.DLQTopics(""), ", "))
+		names := kafkalog.Log{Mode: l.Mode}.DLQTopics() // without the prefix
+		if !slices.Contains(names, events.DLQ(base)) {
+			return nil, nil, fmt.Errorf("--topic %q: use one of %s", topic, strings.Join(names, ", "))
 		}
 		want := prefix + events.DLQ(base)
 		return func(e kafkalog.DLQEntry) bool { return e.Topic == want }, none, nil

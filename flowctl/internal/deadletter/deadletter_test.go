@@ -38,7 +38,7 @@ func TestSelector(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			sel, unmatched, err := Selector("p.", c.all, c.ids, c.topic)
+			sel, unmatched, err := Selector(kafkalog.Log{Prefix: "p."}, c.all, c.ids, c.topic)
 			if c.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 					t.Fatalf("err = %v, want %q", err, c.wantErr)

@@ -101,21 +101,20 @@ func dlqEntryOf(r Record) DLQEntry {
 	return e
 }
 
-// ListDLQ lists the dead letters of the three dead-letter topics under
-// prefix, oldest first, each marked with where it was redriven to, if it was.
+// ListDLQ lists the dead letters of l's dead-letter topics, oldest first, each marked with where it was redriven to, if it was.
 // Missing dead-letter topics hold no dead letters.
-func ListDLQ(ctx context.Context, brokers []string, prefix string) ([]DLQEntry, error) {
+func ListDLQ(ctx context.Context, brokers []string, l Log) ([]DLQEntry, error) {
 	s, err := newSession(brokers)
 	if err != nil {
 		return nil, err
 	}
 	defer s.close()
-	return s.listDLQ(ctx, prefix)
+	return s.listDLQ(ctx, l)
 }
 
-func (s *session) listDLQ(ctx context.Context, prefix string) ([]DLQEntry, error) {
+func (s *session) listDLQ(ctx context.Context, l Log) ([]DLQEntry, error) {
 	var out []DLQEntry
-	for _, t := range DLQTopics(prefix) {
+	for _, t := range l.DLQTopics() {
 		recs, err := s.readFrom(ctx, t, nil)
 		if err != nil {
 			return nil, err
@@ -128,7 +127,7 @@ func (s *session) listDLQ(ctx context.Context, prefix string) ([]DLQEntry, error
 		return nil, nil
 	}
 	copies := map[string]Position{}
-	for _, t := range Topics(prefix) {
+	for _, t := range l.Topics() {
 		if !slices.ContainsFunc(out, func(e DLQEntry) bool { return e.Target() == t }) {
 			continue // no dead letters from t: nothing to look up
 		}

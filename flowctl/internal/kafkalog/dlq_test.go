@@ -48,7 +48,7 @@ func TestListDLQDecodesHeaders(t *testing.T) {
 	// A value that is not an envelope at all, dead-lettered without event headers.
 	deadLetter(t, brokers, prefix+events.TopicInvoicing, []byte("ord-bad"), []byte("{not json"), nil, "invalid event: envelope is not valid JSON", 0, 7)
 
-	got, err := kafkalog.ListDLQ(ctx(t), brokers, prefix)
+	got, err := kafkalog.ListDLQ(ctx(t), brokers, kafkalog.Log{Prefix: prefix})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestListDLQDecodesHeaders(t *testing.T) {
 	}
 
 	// The prefix matters: without it there are no such topics, so nothing.
-	if got, err := kafkalog.ListDLQ(ctx(t), brokers, ""); err != nil || len(got) != 0 {
+	if got, err := kafkalog.ListDLQ(ctx(t), brokers, kafkalog.Log{}); err != nil || len(got) != 0 {
 		t.Fatalf("ListDLQ without the prefix = %d entries, %v; want none", len(got), err)
 	}
 }
@@ -94,7 +94,7 @@ func TestRedrive(t *testing.T) {
 	}
 
 	// A dry run says where each would go and writes nothing.
-	dry, err := kafkalog.Redrive(ctx(t), brokers, "", nil, true)
+	dry, err := kafkalog.Redrive(ctx(t), brokers, kafkalog.Log{}, nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestRedrive(t *testing.T) {
 	byID := func(id string) func(kafkalog.DLQEntry) bool {
 		return func(e kafkalog.DLQEntry) bool { return e.EventID == id }
 	}
-	got, err := kafkalog.Redrive(ctx(t), brokers, "", byID(env1.ID), false)
+	got, err := kafkalog.Redrive(ctx(t), brokers, kafkalog.Log{}, byID(env1.ID), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestRedrive(t *testing.T) {
 	}
 
 	// Redrive all: the first is already done, only the second is published.
-	got, err = kafkalog.Redrive(ctx(t), brokers, "", nil, false)
+	got, err = kafkalog.Redrive(ctx(t), brokers, kafkalog.Log{}, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestRedrive(t *testing.T) {
 		t.Fatalf("Redrive all = %+v", got)
 	}
 	// A second redrive publishes nothing.
-	got, err = kafkalog.Redrive(ctx(t), brokers, "", nil, false)
+	got, err = kafkalog.Redrive(ctx(t), brokers, kafkalog.Log{}, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestRedrive(t *testing.T) {
 	// The copy is still invalid for the consumer, which dead-letters it again:
 	// a new dead letter, pointing back at the one it was redriven from.
 	again := deadLetter(t, brokers, events.TopicOrders, c.Key, c.Value, c.Headers, "invalid event: boom", c.Partition, c.Offset)
-	list, err := kafkalog.ListDLQ(ctx(t), brokers, "")
+	list, err := kafkalog.ListDLQ(ctx(t), brokers, kafkalog.Log{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestRedrive(t *testing.T) {
 	if fresh == nil || fresh.RedrivenTo != nil || fresh.RedrivenFrom == nil || *fresh.RedrivenFrom != dl1 {
 		t.Fatalf("the dead letter of the redriven copy = %+v", fresh)
 	}
-	got, err = kafkalog.Redrive(ctx(t), brokers, "", byID(env1.ID), false)
+	got, err = kafkalog.Redrive(ctx(t), brokers, kafkalog.Log{}, byID(env1.ID), false)
 	if err != nil {
 		t.Fatal(err)
 	}

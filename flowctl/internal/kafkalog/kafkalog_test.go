@@ -337,7 +337,7 @@ func TestStackLagCoversEveryGroupOfTheTopology(t *testing.T) {
 	brokers := cluster(t, "x.orders.v1", "x.inventory.v1", "x.invoicing.v1")
 	publishEvents(t, brokers, "x.orders.v1", 5)
 	publishEvents(t, brokers, "x.inventory.v1", 2)
-	rows, err := kafkalog.StackLag(ctx(t), brokers, "x.")
+	rows, err := kafkalog.StackLag(ctx(t), brokers, kafkalog.Log{Prefix: "x."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,7 +351,7 @@ func TestStackLagCoversEveryGroupOfTheTopology(t *testing.T) {
 		t.Fatalf("lag by group %v over %d partitions; want inventory 5, invoicing 7, order 2 over 18", lag, len(rows))
 	}
 	var out strings.Builder
-	if err := kafkalog.PrintStackLag(&out, "x.", rows); err != nil {
+	if err := kafkalog.PrintStackLag(&out, kafkalog.Log{Prefix: "x."}, rows); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "x.inventory-svc.events: 5 events behind") {

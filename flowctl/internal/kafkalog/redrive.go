@@ -56,13 +56,13 @@ type Redriven struct {
 //
 // With dryRun nothing is written. An error stops the redrive; what was
 // published before it is returned with it.
-func Redrive(ctx context.Context, brokers []string, prefix string, sel func(DLQEntry) bool, dryRun bool) ([]Redriven, error) {
+func Redrive(ctx context.Context, brokers []string, l Log, sel func(DLQEntry) bool, dryRun bool) ([]Redriven, error) {
 	s, err := newSession(brokers)
 	if err != nil {
 		return nil, err
 	}
 	defer s.close()
-	entries, err := s.listDLQ(ctx, prefix)
+	entries, err := s.listDLQ(ctx, l)
 	if err != nil {
 		return nil, fmt.Errorf("redrive: %w", err)
 	}

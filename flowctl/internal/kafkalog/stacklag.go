@@ -6,7 +6,6 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/platform/topology"
 )
 
@@ -16,13 +15,13 @@ type GroupPartitionLag struct {
 	PartitionLag
 }
 
-// StackLag is the backlog of every consumer group of the events stack (the
-// topology's services, under prefix) on every partition it consumes.
-func StackLag(ctx context.Context, brokers []string, prefix string) ([]GroupPartitionLag, error) {
+// StackLag is the backlog of every consumer group of l's stack on every
+// partition it consumes.
+func StackLag(ctx context.Context, brokers []string, l Log) ([]GroupPartitionLag, error) {
 	var rows []GroupPartitionLag
-	for _, s := range topology.Services {
-		group := topology.Group(prefix, s.Name, string(stackmode.Events))
-		parts, err := GroupLagByPartition(ctx, brokers, group, topology.Prefixed(prefix, s.Consumes))
+	for _, s := range l.Services() {
+		group := l.Group(s.Name)
+		parts, err := GroupLagByPartition(ctx, brokers, group, topology.Prefixed(l.Prefix, s.Consumes))
 		if err != nil {
 			return nil, fmt.Errorf("lag of %s: %w", group, err)
 		}
@@ -35,7 +34,7 @@ func StackLag(ctx context.Context, brokers []string, prefix string) ([]GroupPart
 
 // PrintStackLag writes rows as a table and each group's total, in the
 // topology's order.
-func PrintStackLag(w io.Writer, prefix string, rows []GroupPartitionLag) error {
+func PrintStackLag(w io.Writer, l Log, rows []GroupPartitionLag) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "GROUP\tTOPIC\tPARTITION\tCOMMITTED\tEND\tLAG\t")
 	total := map[string]int64{}
@@ -50,8 +49,8 @@ func PrintStackLag(w io.Writer, prefix string, rows []GroupPartitionLag) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	for _, s := range topology.Services {
-		group := topology.Group(prefix, s.Name, string(stackmode.Events))
+	for _, s := range l.Services() {
+		group := l.Group(s.Name)
 		fmt.Fprintf(w, "%s: %d events behind\n", group, total[group])
 	}
 	return nil

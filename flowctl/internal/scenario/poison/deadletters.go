@@ -13,6 +13,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // waitDeadLetters polls the dead-letter topics until the event with id is
@@ -25,7 +26,7 @@ func waitDeadLetters(ctx context.Context, e *kit.Env, id string, since time.Time
 	var found []kafkalog.DLQEntry
 	var firstSeen time.Time
 	for {
-		all, err := kafkalog.ListDLQ(ctx, e.Brokers, e.TopicPrefix)
+		all, err := kafkalog.ListDLQ(ctx, e.Brokers, kafkalog.LogOf(stackmode.Events, e.TopicPrefix))
 		if err != nil && ctx.Err() == nil {
 			return nil, firstSeen, fmt.Errorf("list dead letters: %w", err)
 		}
