@@ -23,7 +23,7 @@ func newResetCmd(g *globals) *cobra.Command {
 	var mode string
 	var yes, wait bool
 	c := &cobra.Command{
-		Use:   "reset [--mode sync|events|both] [--yes]",
+		Use:   "reset [--mode sync|events|events-orchestration|both|all] [--yes]",
 		Short: "Bring a stack back to its first-start state: databases, topics, dead letters, consumer groups",
 		Long:  resetLong,
 		Args:  cobra.NoArgs,
@@ -50,7 +50,7 @@ func newResetCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
-	c.Flags().StringVar(&mode, "mode", "both", "sync, events or both")
+	c.Flags().StringVar(&mode, "mode", "both", "sync, events, events-orchestration, both (sync and events) or all")
 	c.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
 	c.Flags().BoolVar(&wait, "wait", false, waitUsage)
 	return c

@@ -36,20 +36,21 @@ type Config struct {
 	Say         func(format string, args ...any)
 }
 
-// Topics are the events stack's topics with prefix, dead-letter topics included.
-func Topics(prefix string) []string {
+// Topics are l's topics, each with its dead-letter topic (one that never
+// existed is no error to delete).
+func Topics(l kafkalog.Log) []string {
 	var out []string
-	for _, t := range topology.Prefixed(prefix, topology.AllTopics()) {
+	for _, t := range l.Topics() {
 		out = append(out, t, events.DLQ(t))
 	}
 	return out
 }
 
-// Groups are the events stack's consumer groups of services.
-func Groups(prefix string, services []string) []string {
+// Groups are l's consumer groups of services.
+func Groups(l kafkalog.Log, services []string) []string {
 	var out []string
 	for _, svc := range services {
-		out = append(out, topology.Group(prefix, svc, string(stackmode.Events)))
+		out = append(out, l.Group(svc))
 	}
 	return out
 }
@@ -83,7 +84,7 @@ func Run(ctx context.Context, c Config) error {
 		}
 		say("%s: stopped %d running services, removed the databases of %d (%s)", m, len(wasRunning), len(c.Services), c.Runtime.Runtime())
 		if m.Kafka() {
-			if err := wipeLog(ctx, c, say); err != nil {
+			if err := wipeLog(ctx, c, kafkalog.LogOf(m, c.TopicPrefix), say); err != nil {
 				return err
 			}
 		}
@@ -102,7 +103,7 @@ func Run(ctx context.Context, c Config) error {
 	return nil
 }
 
-func wipeLog(ctx context.Context, c Config, say func(string, ...any)) error {
+func wipeLog(ctx context.Context, c Config, l kafkalog.Log, say func(string, ...any)) error {
 	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	err := kafkaconf.Ping(pctx, c.Brokers)
 	cancel()
@@ -115,15 +116,15 @@ func wipeLog(ctx context.Context, c Config, say func(string, ...any)) error {
 			return fmt.Errorf("the broker does not answer (%v) and its log cannot be removed: %w", err, werr)
 		}
 		if removed {
-			say("events: removed the stopped embedded broker's log (topics, dead letters, consumer groups)")
+			say("%s: removed the stopped embedded broker's log (topics, dead letters, consumer groups of every stack)", l.Mode)
 		}
 		return nil
 	}
-	w, err := kafkalog.Wipe(ctx, c.Brokers, Topics(c.TopicPrefix), Groups(c.TopicPrefix, c.Services), []string{topology.ReplayGroupPrefix(c.TopicPrefix)}, time.Minute)
+	w, err := kafkalog.Wipe(ctx, c.Brokers, Topics(l), Groups(l, c.Services), []string{topology.ReplayGroupPrefix(l.Prefix)}, time.Minute)
 	if err != nil {
-		return fmt.Errorf("wipe the events log: %w", err)
+		return fmt.Errorf("wipe the %s log: %w", l.Mode, err)
 	}
-	say("events: deleted %d topics (dead letters included) and %d consumer groups on %v", len(w.Topics), len(w.Groups), c.Brokers)
+	say("%s: deleted %d topics (dead letters included) and %d consumer groups on %v", l.Mode, len(w.Topics), len(w.Groups), c.Brokers)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
@@ -87,11 +88,20 @@ func TestRunRefusesToLeaveTheLogOfABrokerItCannotReach(t *testing.T) {
 }
 
 func TestTopicsAndGroupsFollowThePrefix(t *testing.T) {
-	if got := Topics("x."); !slices.Contains(got, "x.orders.v1") || !slices.Contains(got, "x.invoicing.v1.dlq") || len(got) != 6 {
+	if got := Topics(kafkalog.Log{Prefix: "x."}); !slices.Contains(got, "x.orders.v1") || !slices.Contains(got, "x.invoicing.v1.dlq") || len(got) != 6 {
 		t.Errorf("Topics = %v", got)
 	}
-	if got := Groups("x.", []string{"order-svc"}); !slices.Equal(got, []string{"x.order-svc.events"}) {
+	if got := Groups(kafkalog.Log{Prefix: "x."}, []string{"order-svc"}); !slices.Equal(got, []string{"x.order-svc.events"}) {
 		t.Errorf("Groups = %v", got)
+	}
+	// The orchestrated stack's own: its prefix after the user's, its command
+	// and reply topics, the groups named by the services' MODE.
+	orch := kafkalog.LogOf(stackmode.Orchestration, "x.")
+	if got := Topics(orch); !slices.Contains(got, "x.orch.order-saga.replies.v1.dlq") || !slices.Contains(got, "x.orch.inventory.commands.v1") || slices.Contains(got, "x.orders.v1") {
+		t.Errorf("Topics(orchestration) = %v", got)
+	}
+	if got := Groups(orch, []string{"order-svc"}); !slices.Equal(got, []string{"x.orch.order-svc.events"}) {
+		t.Errorf("Groups(orchestration) = %v", got)
 	}
 }
 
@@ -99,8 +109,11 @@ func TestModesAndConfirm(t *testing.T) {
 	if m, err := Modes("both"); err != nil || ModeList(m) != "sync+events" {
 		t.Errorf("both = %v, %v", m, err)
 	}
-	if _, err := Modes("all"); err == nil || err.Error() != `--mode "all": use sync, events or both` {
-		t.Errorf("all = %v", err)
+	if m, err := Modes("all"); err != nil || ModeList(m) != "sync+events+events-orchestration" {
+		t.Errorf("all = %v, %v", m, err)
+	}
+	if _, err := Modes("every"); err == nil || !strings.Contains(err.Error(), `--mode "every" is not a stack`) {
+		t.Errorf("every = %v", err)
 	}
 	var out strings.Builder
 	if err := Confirm(strings.NewReader("YES\n"), &out, []stackmode.Mode{stackmode.Events}); err != nil {

@@ -13,17 +13,8 @@ import (
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
-// Modes reads --mode: sync, events or both.
-func Modes(mode string) ([]stackmode.Mode, error) {
-	if mode == "both" {
-		return stack.Modes, nil
-	}
-	m, err := stack.ParseMode(mode)
-	if err != nil {
-		return nil, fmt.Errorf("--mode %q: use sync, events or both", mode)
-	}
-	return []stackmode.Mode{m}, nil
-}
+// Modes reads --mode: one stack, both (sync and events) or all.
+func Modes(mode string) ([]stackmode.Mode, error) { return stackmode.ParseList(mode) }
 
 // ModeList is modes as "sync+events".
 func ModeList(modes []stackmode.Mode) string {
