@@ -88,7 +88,7 @@ func once(ctx context.Context, c Clients, o Options) (Report, error) {
 		return Report{Mode: string(o.Mode)}, err
 	}
 	if o.Mode != "" && mode != o.Mode {
-		return Report{Mode: string(o.Mode)}, fmt.Errorf("order-svc at %s runs in %s mode, not %s: check the port base (--port-base)", c.OrderSvc, mode, o.Mode)
+		return Report{Mode: string(o.Mode)}, fmt.Errorf("order-svc at %s runs the %s stack, not %s: check the port base (--port-base)", c.OrderSvc, mode, o.Mode)
 	}
 	s, err := read(ctx, c, o.Now)
 	if err != nil {

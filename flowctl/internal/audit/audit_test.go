@@ -211,7 +211,17 @@ func TestSettleGivesUpAtItsBound(t *testing.T) {
 
 func TestTheWrongStackIsAnError(t *testing.T) {
 	_, err := Check(context.Background(), serveFake(t, cleanLedger()), Options{Mode: stackmode.Sync})
-	if err == nil || !strings.Contains(err.Error(), "runs in events mode, not sync") {
+	if err == nil || !strings.Contains(err.Error(), "runs the events stack, not sync") {
 		t.Errorf("err = %v", err)
+	}
+	// The orchestrated stack is told from the choreographed one by its SAGA.
+	f := cleanLedger()
+	f.knobs["SAGA"] = "orchestration"
+	if _, err := Check(context.Background(), serveFake(t, f), Options{Mode: stackmode.Events}); err == nil || !strings.Contains(err.Error(), "runs the events-orchestration stack, not events") {
+		t.Errorf("err = %v", err)
+	}
+	rep, err := Check(context.Background(), serveFake(t, f), Options{Mode: stackmode.Orchestration})
+	if err != nil || rep.Mode != "events-orchestration" {
+		t.Errorf("orchestration: %v, %v", err, rep.Lines())
 	}
 }

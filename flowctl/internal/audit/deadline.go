@@ -33,7 +33,8 @@ func deadlineOf(ctx context.Context, orderSvc string) (deadline, stackmode.Mode,
 	if err != nil {
 		return deadline{}, "", fmt.Errorf("order-svc's knobs (the deadline): %w", err)
 	}
-	mode := stackmode.Mode(k.Mode)
+	saga, _ := k.Knobs["SAGA"].(string)
+	mode := stackmode.OfService(string(k.Mode), saga)
 	name := "ORDER_DEADLINE"
 	if mode == stackmode.Sync {
 		name = "HTTP_CLIENT_TIMEOUT"

@@ -86,3 +86,17 @@ func (m Mode) Services() []topology.Service {
 	}
 	return s
 }
+
+// OfService is the stack a service says it runs in: its MODE and, in events
+// mode, its SAGA ("" is the default, choreography).
+func OfService(mode, saga string) Mode {
+	switch {
+	case mode == string(config.ModeSync):
+		return Sync
+	case mode == string(config.ModeEvents) && saga == string(topology.Orchestration):
+		return Orchestration
+	case mode == string(config.ModeEvents):
+		return Events
+	}
+	return Mode(mode)
+}
