@@ -25,6 +25,9 @@ func TestServicePorts(t *testing.T) {
 		{stackmode.Events, "order-svc", 8181},
 		{stackmode.Events, "inventory-svc", 8182},
 		{stackmode.Events, "invoicing-svc", 8183},
+		{stackmode.Orchestration, "order-svc", 8281},
+		{stackmode.Orchestration, "inventory-svc", 8282},
+		{stackmode.Orchestration, "invoicing-svc", 8283},
 	}
 	for _, tt := range tests {
 		if got := ServicePort(topology.DefaultPortBase, tt.mode, tt.svc); got != tt.want {
@@ -71,6 +74,9 @@ func TestFindRoot(t *testing.T) {
 	l, err := NewLayout(deep, "")
 	if err != nil || l.RunDir != filepath.Join(root, ".run") {
 		t.Errorf("NewLayout = %+v, %v", l, err)
+	}
+	if got := l.Rel(l.DB(stackmode.Orchestration, "order-svc")); got != ".run/events-orchestration/order-svc.db" {
+		t.Errorf("orchestration's database = %q", got)
 	}
 	if got := l.Rel(l.ServiceLog(stackmode.Events, "order-svc")); got != ".run/events/logs/order-svc.log" {
 		t.Errorf("Rel = %q", got)

@@ -73,5 +73,8 @@ func ParseWithSaga(mode, saga string) (Mode, error) {
 	if m == Events || m == bySaga {
 		return bySaga, nil
 	}
+	if !m.Kafka() {
+		return "", fmt.Errorf("--saga needs an events stack: a %s stack has no saga style (drop --saga or use --mode events)", m)
+	}
 	return "", fmt.Errorf("--mode %s runs SAGA=%s, not %s: drop --saga or use --mode events --saga %s", m, m.Saga(), saga, saga)
 }

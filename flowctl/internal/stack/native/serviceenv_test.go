@@ -49,6 +49,29 @@ func TestServiceEnv(t *testing.T) {
 	}
 }
 
+// TestServiceEnvOfEachStack: the stack, not the user's SAGA, says the style;
+// the orchestrated stack's prefix follows the user's.
+func TestServiceEnvOfEachStack(t *testing.T) {
+	env := map[string]string{"KAFKA_TOPIC_PREFIX": "ws1.", "SAGA": "orchestration"}
+	r := New(stacksWith(t, env), stack.Layout{Root: "/r", RunDir: "/r/.run"})
+	for m, wants := range map[stackmode.Mode][]string{
+		stackmode.Sync:          {"MODE=sync", "HTTP_ADDR=127.0.0.1:8081", "KAFKA_TOPIC_PREFIX=ws1."},
+		stackmode.Events:        {"MODE=events", "SAGA=choreography", "HTTP_ADDR=127.0.0.1:8181", "KAFKA_TOPIC_PREFIX=ws1."},
+		stackmode.Orchestration: {"MODE=events", "SAGA=orchestration", "HTTP_ADDR=127.0.0.1:8281", "KAFKA_TOPIC_PREFIX=ws1.orch.", "DB_PATH=/r/.run/events-orchestration/order-svc.db", "INVENTORY_URL=http://127.0.0.1:8282"},
+	} {
+		o := r.opts(m, nil)
+		got := serviceEnv(o, stack.Stack{Mode: m, URLs: stack.StackURLs(o.PortBase, m)}, "order-svc")
+		for _, want := range wants {
+			if !slices.Contains(got, want) {
+				t.Errorf("%s: env lacks %s: %v", m, want, got)
+			}
+		}
+		if m == stackmode.Sync && slices.ContainsFunc(got, func(e string) bool { return strings.HasPrefix(e, "SAGA=") }) {
+			t.Errorf("sync: env has a SAGA (a sync service refuses anything but the default): %v", got)
+		}
+	}
+}
+
 func TestJaegerBinaryAndVersion(t *testing.T) {
 	env := map[string]string{"HOME": "/home/u"}
 	got, err := JaegerBinary(stacksWith(t, env).JaegerCacheDir(), "v1.76.0")
