@@ -8,7 +8,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/bench"
 	"github.com/orderflow/flowctl/internal/explain"
-	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 const benchLong = `bench brings both stacks up and, for each mode in turn (never both at once),
@@ -47,7 +47,7 @@ func newBenchCmd(g *globals) *cobra.Command {
 		Long:  benchLong,
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			lease, err := g.hold(c, stack.Modes, f.wait)
+			lease, err := g.hold(c, stackmode.Both, f.wait)
 			if err != nil {
 				return err
 			}

@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orderflow/flowctl/internal/comparereport"
-	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 const compareLong = `compare brings both stacks up, runs the chosen scenarios against sync and then
@@ -46,7 +46,7 @@ func newCompareCmd(g *globals) *cobra.Command {
 
 func runCompare(c *cobra.Command, g *globals, f *compareFlags) error {
 	if f.from == "" { // --from renders a recorded run and touches no stack
-		lease, err := g.hold(c, stack.Modes, f.wait)
+		lease, err := g.hold(c, stackmode.Both, f.wait)
 		if err != nil {
 			return err
 		}

@@ -12,13 +12,13 @@ import (
 const downLong = `down stops the processes flowctl started, found through their pid files. A pid
 is signalled only while /proc/<pid>/cmdline still shows the command flowctl
 started, so a recycled pid is never touched. Each process gets SIGTERM, then
-SIGKILL after 10 s. The broker and Jaeger serve both stacks and stop only with
+SIGKILL after 10 s. The broker and Jaeger serve every stack and stop only with
 --mode all (the default).`
 
 func newDownCmd(g *globals) *cobra.Command {
 	var mode string
 	c := &cobra.Command{
-		Use:   "down [--mode sync|events|all]",
+		Use:   "down [--mode sync|events|events-orchestration|all]",
 		Short: "Stop what flowctl started (and nothing else)",
 		Long:  downLong,
 		Args:  cobra.NoArgs,
@@ -31,13 +31,13 @@ func newDownCmd(g *globals) *cobra.Command {
 			default:
 				m, err := stack.ParseMode(mode)
 				if err != nil {
-					return fmt.Errorf("--mode %q: use sync, events or all", mode)
+					return fmt.Errorf("--mode %q: use sync, events, events-orchestration or all", mode)
 				}
 				modes = []stackmode.Mode{m}
 			}
 			return g.stacks.Down(c.Context(), modes, infra, g.env.Stdout)
 		},
 	}
-	c.Flags().StringVar(&mode, "mode", "all", "sync, events, or all (all also stops the broker and Jaeger)")
+	c.Flags().StringVar(&mode, "mode", "all", "sync, events, events-orchestration, or all (all also stops the broker and Jaeger)")
 	return c
 }

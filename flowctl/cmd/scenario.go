@@ -47,7 +47,7 @@ func (f *scenarioFlags) setup(g *globals, w io.Writer) scenario.Setup {
 	return set
 }
 
-// parseModes accepts sync, events or both.
+// parseModes accepts one stack, both (sync and events) or all.
 func parseModes(s string) ([]stackmode.Mode, error) { return stack.ParseModes(s) }
 
 const scenarioLong = `scenario brings the chosen stacks up and runs one or more scenarios against
@@ -101,6 +101,9 @@ func runScenarioCmd(c *cobra.Command, g *globals, f *scenarioCmdFlags, args []st
 	modes, err := parseModes(f.mode)
 	if err != nil {
 		return fmt.Errorf("--mode %s: %w", f.mode, err)
+	}
+	if err := scenario.CheckModes(modes); err != nil {
+		return err
 	}
 	set := f.setup(g, g.progress(f.asJSON))
 	if err := set.Check(); err != nil {

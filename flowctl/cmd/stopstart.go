@@ -36,7 +36,7 @@ once it answers (/readyz for a service, a metadata request for the broker).
 func newStopStartCmd(g *globals, verb, short, long string) *cobra.Command {
 	var mode string
 	c := &cobra.Command{
-		Use:   verb + " SERVICE|kafka [--mode sync|events]",
+		Use:   verb + " SERVICE|kafka [--mode sync|events|events-orchestration]",
 		Short: short,
 		Long:  long,
 		Args:  cobra.ExactArgs(1),
@@ -53,7 +53,7 @@ func newStopStartCmd(g *globals, verb, short, long string) *cobra.Command {
 			return stopStart(ctx, g, verb, target, m)
 		},
 	}
-	c.Flags().StringVar(&mode, "mode", "", "which stack the service belongs to: sync or events")
+	c.Flags().StringVar(&mode, "mode", "", "which stack the service belongs to: sync, events or events-orchestration")
 	return c
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -28,6 +29,9 @@ func (f Flags) Check() ([]stackmode.Mode, error) {
 	modes, err := stack.ParseModes(f.Mode)
 	if err != nil {
 		return nil, fmt.Errorf("--mode %s: %w", f.Mode, err)
+	}
+	if slices.Contains(modes, stackmode.Orchestration) { // its column and scenarios: issue 21's next part
+		return nil, fmt.Errorf("--mode %s: the dashboard does not show the %s stack yet: use sync, events or both", f.Mode, stackmode.Orchestration)
 	}
 	if f.Size.Orders < 1 || f.Size.Orders > 1000 {
 		return nil, fmt.Errorf("--orders %d: use 1 to 1000", f.Size.Orders)
