@@ -27,7 +27,7 @@ type orderFlags struct {
 }
 
 func (f *orderFlags) register(c *cobra.Command) {
-	c.Flags().StringVar(&f.mode, "mode", "", "which stack's order-svc: sync or events (required)")
+	c.Flags().StringVar(&f.mode, "mode", "", "which stack's order-svc: sync, events or events-orchestration (required)")
 	c.Flags().BoolVar(&f.asJSON, "json", false, "print JSON")
 }
 
@@ -72,7 +72,7 @@ type placeFlags struct {
 func newOrderPlaceCmd(g *globals) *cobra.Command {
 	f := &placeFlags{}
 	c := &cobra.Command{
-		Use:   "place --mode sync|events --customer C --item SKU-001:2 [--item …]",
+		Use:   "place --mode sync|events|events-orchestration --customer C --item SKU-001:2 [--item …]",
 		Short: "Place one order",
 		Long:  orderPlaceLong,
 		Args:  cobra.NoArgs,
@@ -158,7 +158,7 @@ func parseItem(s string) (api.Line, error) {
 func newOrderGetCmd(g *globals) *cobra.Command {
 	var f orderFlags
 	c := &cobra.Command{
-		Use:   "get --mode sync|events ID",
+		Use:   "get --mode sync|events|events-orchestration ID",
 		Short: "Show one order: status, timeline, trace (ID may be the short id the demo prints)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -189,7 +189,7 @@ func newOrderListCmd(g *globals) *cobra.Command {
 	var f orderFlags
 	var limit int
 	c := &cobra.Command{
-		Use:   "list --mode sync|events [--limit N]",
+		Use:   "list --mode sync|events|events-orchestration [--limit N]",
 		Short: "List the newest orders",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
