@@ -43,14 +43,17 @@ func (l Log) Topics() []string {
 	return topology.Prefixed(l.Prefix, all)
 }
 
-// DLQTopics are the dead-letter topics: one per topic a service consumes.
+// DLQTopics are the dead-letter topics: one per topic a service consumes,
+// in Topics' order.
 func (l Log) DLQTopics() []string {
-	var out []string
+	var consumed []string
 	for _, s := range l.Services() {
-		for _, t := range topology.Prefixed(l.Prefix, s.Consumes) {
-			if d := events.DLQ(t); !slices.Contains(out, d) {
-				out = append(out, d)
-			}
+		consumed = append(consumed, topology.Prefixed(l.Prefix, s.Consumes)...)
+	}
+	var out []string
+	for _, t := range l.Topics() {
+		if slices.Contains(consumed, t) {
+			out = append(out, events.DLQ(t))
 		}
 	}
 	return out
