@@ -331,9 +331,13 @@ func TestCLIErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"up"}, "--mode is required"},
-		{[]string{"demo", "--mode", "async"}, `--mode "async" is not a mode`},
+		{[]string{"demo", "--mode", "async"}, `--mode "async" is not a stack: use sync, events (events-choreography) or events-orchestration`},
+		{[]string{"up", "--mode", "sync", "--saga", "orchestration"}, "--saga needs an events stack"},
+		{[]string{"scenario", "happy-path", "--mode", "all"}, "the scenarios do not run on the events-orchestration stack yet"},
+		{[]string{"dashboard", "--mode", "orchestration"}, "the dashboard does not show the events-orchestration stack yet"},
+		{[]string{"lag", "--mode", "sync"}, "--mode sync has no Kafka"},
 		{[]string{"demo", "--mode", "sync", "--orders", "1"}, "--orders 1: use 2 to 500"},
-		{[]string{"down", "--mode", "both"}, "use sync, events or all"},
+		{[]string{"down", "--mode", "both"}, "use sync, events, events-orchestration or all"},
 		{[]string{"order", "place", "--mode", "sync", "--customer", "c", "--item", "SKU-001:x"}, "quantity after ':'"},
 		{[]string{"up", "--bogus"}, "unknown flag: --bogus (see `flowctl up --help`)"},
 		{[]string{"--port-base", "80", "status"}, "--port-base"},
