@@ -135,7 +135,7 @@ func up(ctx context.Context, c *Compose, mode stackmode.Mode, build bool, progre
 	if err := c.Run(ctx, progress, args...); err != nil {
 		return st, fmt.Errorf("%w (no registry? `make images-offline` builds every image locally)", err)
 	}
-	step(stack.Step{Name: "compose", Detail: fmt.Sprintf("%s --profile %s up -d (project %s)", strings.Join(c.Cmd, " "), mode, ComposeProject), Took: time.Since(t)})
+	step(stack.Step{Name: "compose", Detail: fmt.Sprintf("%s --profile %s up -d (project %s)", strings.Join(c.Cmd, " "), composeStack(mode), ComposeProject), Took: time.Since(t)})
 	t = time.Now()
 	for _, svc := range topology.Names() {
 		url := st.URLs[svc] + "/readyz"
@@ -163,7 +163,7 @@ func down(ctx context.Context, c *Compose, w io.Writer) (bool, error) {
 		return false, nil
 	}
 	args := []string{}
-	for _, p := range []string{"sync", "events", "all", "cluster"} {
+	for _, p := range []string{"sync", "events", "orchestration", "all", "cluster"} {
 		args = append(args, "--profile", p)
 	}
 	return true, c.Run(ctx, w, append(args, "down", "--remove-orphans")...)
