@@ -34,7 +34,7 @@ type auditFlags struct {
 func newAuditCmd(g *globals) *cobra.Command {
 	f := &auditFlags{}
 	c := &cobra.Command{
-		Use:   "audit --mode sync|events|both [--settle D] [--json]",
+		Use:   "audit --mode sync|events|events-orchestration|both|all [--settle D] [--json]",
 		Short: "Check that orders, stock, invoices and credit agree across the services (the ledger check)",
 		Long:  auditLong,
 		Args:  cobra.NoArgs,
@@ -42,7 +42,7 @@ func newAuditCmd(g *globals) *cobra.Command {
 			return runAudit(c, g, f)
 		},
 	}
-	c.Flags().StringVar(&f.mode, "mode", "", "sync, events or both (required)")
+	c.Flags().StringVar(&f.mode, "mode", "", "sync, events, events-orchestration, both (sync and events) or all (required)")
 	c.Flags().DurationVar(&f.settle, "settle", 0, "re-check until no breach or this much time has passed (0: check once)")
 	c.Flags().BoolVar(&f.asJSON, "json", false, "print the reports as JSON")
 	c.Flags().BoolVar(&f.wait, "wait", false, "with --settle: "+waitUsage)

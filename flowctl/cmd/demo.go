@@ -25,7 +25,7 @@ type demoFlags struct {
 func newDemoCmd(g *globals) *cobra.Command {
 	f := &demoFlags{}
 	c := &cobra.Command{
-		Use:   "demo --mode sync|events [--orders 8]",
+		Use:   "demo --mode sync|events|events-orchestration [--orders 8]",
 		Short: "Bring a stack up, place a mix of orders and show latency, consistency and traces",
 		Long:  demoLong,
 		Args:  cobra.NoArgs,

@@ -47,7 +47,7 @@ func newFaultCmd(g *globals) *cobra.Command {
 		Short: "Break a running service on purpose: added latency, error rate, paused consumers, a crash after a commit, declined payments",
 		Long:  faultLong,
 	}
-	c.PersistentFlags().StringVar(&f.mode, "mode", "", "which stack: sync or events (default: every stack that runs)")
+	c.PersistentFlags().StringVar(&f.mode, "mode", "", "which stack: sync, events or events-orchestration (default: every stack that runs)")
 	c.PersistentFlags().BoolVar(&f.asJSON, "json", false, "print the faults in force as JSON, by mode and service")
 	c.AddCommand(newFaultSetCmd(g, f), newFaultClearCmd(g, f), newFaultShowCmd(g, f))
 	return c

@@ -29,7 +29,7 @@ type loadFlags struct {
 func newLoadCmd(g *globals) *cobra.Command {
 	f := &loadFlags{}
 	c := &cobra.Command{
-		Use:   "load --mode sync|events|both --rate R --duration D",
+		Use:   "load --mode sync|events|events-orchestration|both|all --rate R --duration D",
 		Short: "Drive a steady order load at one or both stacks, then show latency and consistency",
 		Long:  loadLong,
 		Args:  cobra.NoArgs,
@@ -37,7 +37,7 @@ func newLoadCmd(g *globals) *cobra.Command {
 			return runLoad(c, g, f)
 		},
 	}
-	c.Flags().StringVar(&f.mode, "mode", "", "sync, events or both (required)")
+	c.Flags().StringVar(&f.mode, "mode", "", "sync, events, events-orchestration, both (sync and events) or all (required)")
 	c.Flags().BoolVar(&f.up.noJaeger, "no-jaeger", false, "native runtime: do not start Jaeger")
 	c.Flags().BoolVar(&f.up.build, "build", false, "docker runtime: rebuild the service images")
 	c.Flags().Float64Var(&f.rate, "rate", 20, "orders per second per stack")

@@ -21,7 +21,7 @@ ended otherwise (too late: the answer's detail says how it ended).`
 func newOrderCancelCmd(g *globals) *cobra.Command {
 	var f orderFlags
 	c := &cobra.Command{
-		Use:   "cancel --mode sync|events ID",
+		Use:   "cancel --mode sync|events|events-orchestration ID",
 		Short: "Cancel one order as its customer would (ID may be the short id the demo prints)",
 		Long:  orderCancelLong,
 		Args:  cobra.ExactArgs(1),

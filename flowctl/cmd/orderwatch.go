@@ -40,7 +40,7 @@ type watchFlags struct {
 func newOrderWatchCmd(g *globals) *cobra.Command {
 	f := &watchFlags{}
 	c := &cobra.Command{
-		Use:   "watch --mode sync|events [ID | --item SKU:QTY …]",
+		Use:   "watch --mode sync|events|events-orchestration [ID | --item SKU:QTY …]",
 		Short: "Follow one order live: each step of its timeline as it happens, until it is final",
 		Long:  orderWatchLong,
 		Args:  cobra.MaximumNArgs(1),

@@ -28,7 +28,7 @@ type traceFlags struct {
 func newTraceCmd(g *globals) *cobra.Command {
 	f := &traceFlags{}
 	c := &cobra.Command{
-		Use:   "trace --mode sync|events ORDER_ID [--json] [--width 60]",
+		Use:   "trace --mode sync|events|events-orchestration ORDER_ID [--json] [--width 60]",
 		Short: "Show one order's spans from Jaeger as a waterfall, and what it took to find them",
 		Long:  traceLong,
 		Args:  cobra.ExactArgs(1),

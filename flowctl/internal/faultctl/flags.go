@@ -83,7 +83,7 @@ func Modes(ctx context.Context, mode string, urls func(stackmode.Mode) map[strin
 		}
 	}
 	if len(modes) == 0 {
-		return nil, errors.New("no stack answers: start one with `flowctl up --mode sync|events`, or name one with --mode")
+		return nil, errors.New("no stack answers: start one with `flowctl up --mode sync|events|events-orchestration`, or name one with --mode")
 	}
 	return modes, nil
 }
