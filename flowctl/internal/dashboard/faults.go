@@ -144,7 +144,7 @@ func (s *Server) stopStart(w http.ResponseWriter, r *http.Request) {
 		if target, ok = service(w, target); !ok {
 			return
 		}
-	} else if ms.mode != "events" {
+	} else if !ms.mode.Kafka() {
 		invalid(w, "target", "the broker belongs to the events stack: use /api/stacks/events/broker/"+verb)
 		return
 	}

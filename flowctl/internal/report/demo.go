@@ -11,6 +11,7 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stats"
 )
 
@@ -29,8 +30,8 @@ type DemoSummary struct {
 
 // Meaning is the one sentence that says what the numbers mean for a mode.
 func Meaning(mode string) string {
-	if mode == "events" {
-		return "events: the client was answered at once (202 PENDING) and the status became true later, " +
+	if stackmode.Mode(mode).Kafka() {
+		return mode + ": the client was answered at once (202 PENDING) and the status became true later, " +
 			"when the events came back — placement latency is the answer, time to consistency is when the answer stopped being provisional."
 	}
 	return "sync: the client waited for everything — order-svc answered only after inventory-svc and invoicing-svc had, " +

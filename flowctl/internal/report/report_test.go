@@ -69,6 +69,9 @@ func TestSummarizeDemo(t *testing.T) {
 	if f := s.TimeToFinal; f.N != 1 || f.P50 != 31 || f.Max != 31 {
 		t.Errorf("TimeToFinal = %+v, want n 1, p50 31, max 31", f)
 	}
+	if m := Meaning("events-orchestration"); !strings.HasPrefix(m, "events-orchestration: the client was answered at once") {
+		t.Errorf("the orchestrated stack's meaning is not the events stack's: %q", m)
+	}
 	if !strings.HasPrefix(s.Meaning, "events:") || !strings.HasPrefix(Meaning("sync"), "sync:") {
 		t.Errorf("meaning does not name the mode: %q / %q", s.Meaning, Meaning("sync"))
 	}
