@@ -52,6 +52,41 @@ func TestThreeStacks(t *testing.T) {
 	}
 	checkRepliesConsumed(t, c)
 	checkAudit(t, c, stackmode.Orchestration)
+	lifecycle(t, c)
+}
+
+// lifecycle runs the commands that act on a stack against the third one:
+// status, logs, dlq, stop/start, reset and down touch it and leave the
+// other two alone.
+func lifecycle(t *testing.T, c *cli) {
+	t.Helper()
+	must := func(want string, args ...string) string {
+		t.Helper()
+		out, stderr, err := c.run(args...)
+		if err != nil || !strings.Contains(out, want) {
+			t.Errorf("flowctl %v: %v, want %q in:\n%s\n%s", args, err, want, out, stderr)
+		}
+		return out
+	}
+	st := must("events-orchestration", "status")
+	if n := strings.Count(st, "events-orchestration"); n < 3 {
+		t.Errorf("status shows %d rows of the third stack:\n%s", n, st)
+	}
+	must("events-orchestration/logs/order-svc.log", "logs", "--lines", "1")
+	must("0 dead letters", "dlq", "list", "--mode", "events-orchestration")
+	must("stopped inventory-svc (events-orchestration", "stop", "inventory-svc", "--mode", "orchestration")
+	must("events-orchestration", "start", "inventory-svc", "--mode", "events-orchestration")
+	must("events-orchestration: deleted", "reset", "--mode", "events-orchestration", "--yes")
+	// The reset wiped the orchestrated stack's orders only: the events stack
+	// keeps its order.
+	for m, want := range map[stackmode.Mode]string{stackmode.Orchestration: "0 orders", stackmode.Events: "1 orders"} {
+		must(want, "audit", "--mode", string(m))
+	}
+	must("", "down", "--mode", "events-orchestration")
+	if _, _, err := c.run("order", "list", "--mode", "events-orchestration"); err == nil {
+		t.Error("the third stack still answers after down --mode events-orchestration")
+	}
+	must("", "order", "list", "--mode", "events")
 }
 
 func placeOne(t *testing.T, c *cli, m stackmode.Mode) string {
