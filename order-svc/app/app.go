@@ -58,6 +58,11 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		bill := &downstream.Invoicing{BaseURL: cfg.InvoicingURL, HTTP: hc}
 		sp := &placing.Sync{Store: st, Inventory: inv, Invoicing: bill, Logger: kit.Logger, AfterCommit: crash, Now: now}
 		placer, canceller = sp, sp
+		if cfg.FraudCheck {
+			check := &downstream.Fraud{BaseURL: cfg.FraudURL, HTTP: hc}
+			sp.Fraud = check
+			ready = append(ready, httpserver.Check{Name: topology.FraudSvc, Check: check.Ping})
+		}
 		kit.Knobs["HTTP_CLIENT_MAX_CONNS"] = cfg.HTTPClientMaxConns
 		kit.Knobs["HTTP_CLIENT_TIMEOUT"] = cfg.HTTPClientTimeout.String()
 		ready = append(ready, httpserver.Check{Name: topology.InventorySvc, Check: inv.Ping}, httpserver.Check{Name: topology.InvoicingSvc, Check: bill.Ping})
