@@ -31,13 +31,13 @@ func (f *fakeFraud) Check(_ context.Context, orderID, _, reservationID string, _
 func TestSyncFraudCheck(t *testing.T) {
 	down := &placing.UnavailableError{Service: "fraud-svc", Err: errors.New("HTTP 500: boom")}
 	for _, tc := range []struct {
-		name       string
-		fraud      *fakeFraud
-		want       order.Status
-		invoiced   bool
-		released   []string
-		reason     string
-		suspected  bool
+		name        string
+		fraud       *fakeFraud
+		want        order.Status
+		invoiced    bool
+		released    []string
+		reason      string
+		suspected   bool
 		unavailable bool
 	}{
 		{name: "off", want: order.Confirmed, invoiced: true},
