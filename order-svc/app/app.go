@@ -68,7 +68,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		ready = append(ready, httpserver.Check{Name: topology.InventorySvc, Check: inv.Ping}, httpserver.Check{Name: topology.InvoicingSvc, Check: bill.Ping})
 	case config.ModeEvents:
 		m := kit.Messaging(st.DB, st.Read)
-		sg := sagaFor(cfg.Saga, m, now)
+		sg := sagaFor(cfg.Saga, cfg.FraudCheck, m, now)
 		m.Consume(st.DB, sg.routes, sg.out)
 		ce := &cancel.Events{Store: st, Outbox: sg.out, Tracer: kit.Tracer, Parent: kit.Propagation.ConsumerStart, Saga: sg.cancelled, Now: now}
 		canceller = ce
