@@ -199,3 +199,40 @@ func topicsOf(system []topology.Service) []string {
 	}
 	return out
 }
+
+// withoutCheck is what one CONFIRMED order costs with FRAUD_CHECK=off: the
+// baseline the check's 4 and 7 are measured against.
+var withoutCheck = map[topology.Style]int{topology.Choreography: 3, topology.Orchestration: 5}
+
+// TestFraudCheckOff: with the check off fraud-svc is not in the flow — the
+// flagged customer's order is CONFIRMED — and an order costs the messages
+// it cost before the check existed, counted off the topics.
+func TestFraudCheckOff(t *testing.T) {
+	for _, style := range topology.Styles {
+		t.Run(string(style), func(t *testing.T) {
+			env := withAdmin()
+			for _, vars := range env {
+				vars["SAGA"] = string(style)
+			}
+			s := startStack(t, stackOpts{mode: config.ModeEvents, env: env})
+			s.waitHTTP(orders.Name, "/readyz")
+			s.waitTopics(orders.Name)
+			id := s.placed("cust-fraud", item("SKU-002", 2))
+			s.waitStatus(id, "CONFIRMED")
+			s.ledgerHolds()
+			system, _ := topology.System(style, false)
+			var seen []string
+			for _, topic := range topicsOf(system) {
+				for _, m := range distinct(readTopic(t, s.prefix+topic)) {
+					if env, _, err := events.Decode(m.Value); err == nil && env.OrderID == id {
+						seen = append(seen, topic+":"+env.Type)
+					}
+				}
+			}
+			t.Logf("%s without the check, confirmed order: %d messages %v", style, len(seen), seen)
+			if len(seen) != withoutCheck[style] || len(seen) >= fraudMessages[style] {
+				t.Errorf("%d messages %v, want %d (fewer than the check's %d)", len(seen), seen, withoutCheck[style], fraudMessages[style])
+			}
+		})
+	}
+}
