@@ -6718,6 +6718,12 @@ type PlaceOrderResponse402Headers struct {
 	XTraceID TraceID
 }
 
+// PlaceOrderResponse403Headers the declared response headers of an HTTP 403 response for PlaceOrder
+type PlaceOrderResponse403Headers struct {
+	Location string
+	XTraceID TraceID
+}
+
 // PlaceOrderResponse409Headers the declared response headers of an HTTP 409 response for PlaceOrder
 type PlaceOrderResponse409Headers struct {
 	Location string
@@ -6742,6 +6748,8 @@ type PlaceOrderResponse struct {
 	ApplicationProblemJSON400 *BadRequestLines
 	// ApplicationProblemJSON402 the response for an HTTP 402 `application/problem+json` response
 	ApplicationProblemJSON402 *OrderProblem
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *OrderProblem
 	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationProblemJSON409 *OrderProblem
 	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -6756,6 +6764,8 @@ type PlaceOrderResponse struct {
 	Headers202 *PlaceOrderResponse202Headers
 	// Headers402 the parsed response headers for an HTTP 402 response
 	Headers402 *PlaceOrderResponse402Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PlaceOrderResponse403Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PlaceOrderResponse409Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -6780,6 +6790,11 @@ func (r PlaceOrderResponse) GetApplicationProblemJSON400() *BadRequestLines {
 // GetApplicationProblemJSON402 returns the response for an HTTP 402 `application/problem+json` response
 func (r PlaceOrderResponse) GetApplicationProblemJSON402() *OrderProblem {
 	return r.ApplicationProblemJSON402
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PlaceOrderResponse) GetApplicationProblemJSON403() *OrderProblem {
+	return r.ApplicationProblemJSON403
 }
 
 // GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -8975,6 +8990,13 @@ func ParsePlaceOrderResponse(rsp *http.Response) (*PlaceOrderResponse, error) {
 		}
 		response.ApplicationProblemJSON402 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest OrderProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest OrderProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -9057,6 +9079,23 @@ func ParsePlaceOrderResponse(rsp *http.Response) (*PlaceOrderResponse, error) {
 			headers.XTraceID = value
 		}
 		response.Headers402 = &headers
+	case rsp.StatusCode == 403:
+		var headers PlaceOrderResponse403Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		if values := rsp.Header.Values("X-Trace-Id"); len(values) > 0 {
+			var value TraceID
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Trace-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XTraceID = value
+		}
+		response.Headers403 = &headers
 	case rsp.StatusCode == 409:
 		var headers PlaceOrderResponse409Headers
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
