@@ -52,7 +52,7 @@ vet: ## go vet, gofmt check, every module tidy and building on its own (GOWORK=o
 
 build: ## build the services and flowctl into bin/
 	@mkdir -p bin
-	for m in order-svc inventory-svc invoicing-svc flowctl; do $(GO) build -o bin/$$m ./$$m || exit 1; done
+	for m in order-svc inventory-svc invoicing-svc fraud-svc flowctl; do $(GO) build -o bin/$$m ./$$m || exit 1; done
 
 $(FLOWCTL): FORCE
 	@mkdir -p $(RUN_DIR)/bin

@@ -68,6 +68,11 @@ func (s *stack) fraudOutcome() (cleared, suspected string) {
 		}
 	}
 	s.ledgerHolds()
+	var k struct{ Knobs map[string]any }
+	do(s.t, http.MethodGet, s.url[orders.Name]+"/admin/knobs", nil).decode(s.t, &k)
+	if k.Knobs["FRAUD_CHECK"] != "on" {
+		s.t.Errorf("order-svc /admin/knobs = %v, want FRAUD_CHECK on", k.Knobs)
+	}
 	return cleared, suspected
 }
 

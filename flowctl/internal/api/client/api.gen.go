@@ -37,6 +37,7 @@ func (e HealthMode) Valid() bool {
 
 // Defines values for HealthService.
 const (
+	HealthServiceFraudSvc     HealthService = "fraud-svc"
 	HealthServiceInventorySvc HealthService = "inventory-svc"
 	HealthServiceInvoicingSvc HealthService = "invoicing-svc"
 	HealthServiceOrderSvc     HealthService = "order-svc"
@@ -45,6 +46,8 @@ const (
 // Valid indicates whether the value is a known member of the HealthService enum.
 func (e HealthService) Valid() bool {
 	switch e {
+	case HealthServiceFraudSvc:
+		return true
 	case HealthServiceInventorySvc:
 		return true
 	case HealthServiceInvoicingSvc:
@@ -160,6 +163,7 @@ func (e KnobsMode) Valid() bool {
 
 // Defines values for KnobsService.
 const (
+	KnobsServiceFraudSvc     KnobsService = "fraud-svc"
 	KnobsServiceInventorySvc KnobsService = "inventory-svc"
 	KnobsServiceInvoicingSvc KnobsService = "invoicing-svc"
 	KnobsServiceOrderSvc     KnobsService = "order-svc"
@@ -168,6 +172,8 @@ const (
 // Valid indicates whether the value is a known member of the KnobsService enum.
 func (e KnobsService) Valid() bool {
 	switch e {
+	case KnobsServiceFraudSvc:
+		return true
 	case KnobsServiceInventorySvc:
 		return true
 	case KnobsServiceInvoicingSvc:
@@ -244,6 +250,7 @@ func (e ReadinessMode) Valid() bool {
 
 // Defines values for ReadinessService.
 const (
+	ReadinessServiceFraudSvc     ReadinessService = "fraud-svc"
 	ReadinessServiceInventorySvc ReadinessService = "inventory-svc"
 	ReadinessServiceInvoicingSvc ReadinessService = "invoicing-svc"
 	ReadinessServiceOrderSvc     ReadinessService = "order-svc"
@@ -252,6 +259,8 @@ const (
 // Valid indicates whether the value is a known member of the ReadinessService enum.
 func (e ReadinessService) Valid() bool {
 	switch e {
+	case ReadinessServiceFraudSvc:
+		return true
 	case ReadinessServiceInventorySvc:
 		return true
 	case ReadinessServiceInvoicingSvc:
@@ -936,7 +945,7 @@ type Problem struct {
 
 // Readiness defines model for Readiness.
 type Readiness struct {
-	// Checks Each check's result, `ok` or the error (db, kafka, inventory-svc, invoicing-svc).
+	// Checks Each check's result, `ok` or the error (db, kafka, inventory-svc, invoicing-svc, fraud-svc).
 	//
 	// Example: {"db":"ok","kafka":"broker [127.0.0.1:9092] unreachable: dial tcp 127.0.0.1:9092: connect: connection refused"}
 	Checks map[string]string `json:"checks"`
@@ -3100,7 +3109,8 @@ type ClientInterface interface {
 	// `HTTP_QUEUE_WAIT` everywhere; `HTTP_CLIENT_MAX_CONNS` and
 	// `HTTP_CLIENT_TIMEOUT` for order-svc in sync mode; `KAFKA_PARTITIONS`,
 	// `CONSUMER_BATCH_MAX`, `CONSUMER_BATCH_WAIT` and `consumers` (the
-	// consumer groups it runs) in events mode. Read-only and not secret: no token,
+	// consumer groups it runs) in events mode; `FRAUD_CHECK` (`on`) only
+	// when the fraud check is on. Read-only and not secret: no token,
 	// served whether or not `ADMIN_TOKEN` is set; not traced, never refused
 	// by the in-flight bound.
 	//
@@ -3580,7 +3590,8 @@ func (c *Client) SetFaults(ctx context.Context, body SetFaultsJSONRequestBody, r
 // `HTTP_QUEUE_WAIT` everywhere; `HTTP_CLIENT_MAX_CONNS` and
 // `HTTP_CLIENT_TIMEOUT` for order-svc in sync mode; `KAFKA_PARTITIONS`,
 // `CONSUMER_BATCH_MAX`, `CONSUMER_BATCH_WAIT` and `consumers` (the
-// consumer groups it runs) in events mode. Read-only and not secret: no token,
+// consumer groups it runs) in events mode; `FRAUD_CHECK` (`on`) only
+// when the fraud check is on. Read-only and not secret: no token,
 // served whether or not `ADMIN_TOKEN` is set; not traced, never refused
 // by the in-flight bound.
 //
@@ -5452,7 +5463,8 @@ type ClientWithResponsesInterface interface {
 	// `HTTP_QUEUE_WAIT` everywhere; `HTTP_CLIENT_MAX_CONNS` and
 	// `HTTP_CLIENT_TIMEOUT` for order-svc in sync mode; `KAFKA_PARTITIONS`,
 	// `CONSUMER_BATCH_MAX`, `CONSUMER_BATCH_WAIT` and `consumers` (the
-	// consumer groups it runs) in events mode. Read-only and not secret: no token,
+	// consumer groups it runs) in events mode; `FRAUD_CHECK` (`on`) only
+	// when the fraud check is on. Read-only and not secret: no token,
 	// served whether or not `ADMIN_TOKEN` is set; not traced, never refused
 	// by the in-flight bound.
 	//
@@ -7719,7 +7731,8 @@ func (c *ClientWithResponses) SetFaultsWithResponse(ctx context.Context, body Se
 // `HTTP_QUEUE_WAIT` everywhere; `HTTP_CLIENT_MAX_CONNS` and
 // `HTTP_CLIENT_TIMEOUT` for order-svc in sync mode; `KAFKA_PARTITIONS`,
 // `CONSUMER_BATCH_MAX`, `CONSUMER_BATCH_WAIT` and `consumers` (the
-// consumer groups it runs) in events mode. Read-only and not secret: no token,
+// consumer groups it runs) in events mode; `FRAUD_CHECK` (`on`) only
+// when the fraud check is on. Read-only and not secret: no token,
 // served whether or not `ADMIN_TOKEN` is set; not traced, never refused
 // by the in-flight bound.
 //
