@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO ?= go
 RUN_DIR ?= .run
 FLOWCTL := $(RUN_DIR)/bin/flowctl
-MODULES := platform order-svc inventory-svc invoicing-svc flowctl itest
+MODULES := platform order-svc inventory-svc invoicing-svc fraud-svc flowctl itest
 PKGS := $(addprefix ./,$(addsuffix /...,$(MODULES)))
 
 .PHONY: check-conflicts dashboard bench-e2e smoke-docker up-cluster help test test-short test-docker bench build vet demo demo-sync demo-events up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean generate fuzz fuzz-short
@@ -52,7 +52,7 @@ vet: ## go vet, gofmt check, every module tidy and building on its own (GOWORK=o
 
 build: ## build the services and flowctl into bin/
 	@mkdir -p bin
-	for m in order-svc inventory-svc invoicing-svc flowctl; do $(GO) build -o bin/$$m ./$$m || exit 1; done
+	for m in order-svc inventory-svc invoicing-svc fraud-svc flowctl; do $(GO) build -o bin/$$m ./$$m || exit 1; done
 
 $(FLOWCTL): FORCE
 	@mkdir -p $(RUN_DIR)/bin

@@ -9,6 +9,7 @@ require (
 	github.com/google/uuid v1.6.0
 	github.com/labstack/echo/v4 v4.16.0
 	github.com/moby/moby/api v1.56.1
+	github.com/orderflow/fraud-svc v0.0.0-00010101000000-000000000000
 	github.com/orderflow/inventory-svc v0.0.0-00010101000000-000000000000
 	github.com/orderflow/invoicing-svc v0.0.0-00010101000000-000000000000
 	github.com/orderflow/order-svc v0.0.0-00010101000000-000000000000
@@ -115,6 +116,7 @@ require (
 )
 
 replace (
+	github.com/orderflow/fraud-svc => ../fraud-svc
 	github.com/orderflow/inventory-svc => ../inventory-svc
 	github.com/orderflow/invoicing-svc => ../invoicing-svc
 	github.com/orderflow/order-svc => ../order-svc

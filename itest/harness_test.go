@@ -25,6 +25,8 @@ import (
 
 	inventory "github.com/orderflow/inventory-svc/app"
 	invoicing "github.com/orderflow/invoicing-svc/app"
+
+	fraud "github.com/orderflow/fraud-svc/app"
 	orders "github.com/orderflow/order-svc/app"
 )
 
@@ -94,6 +96,8 @@ type stackOpts struct {
 	env map[string]map[string]string
 	// skip leaves a service out (to point order-svc at a fake instead).
 	skip map[string]bool
+	// fraudCheck starts fraud-svc too and sets FRAUD_CHECK=on everywhere.
+	fraudCheck bool
 }
 
 // stack is the three services running in this process.
@@ -104,6 +108,7 @@ type stack struct {
 	order     *orders.App
 	inventory *inventory.App
 	invoicing *invoicing.App
+	fraud     *fraud.App
 	url       map[string]string
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -131,7 +136,8 @@ func startStack(t *testing.T, o stackOpts) *stack {
 	t.Cleanup(s.stop)
 	dir := t.TempDir()
 	listeners := map[string]net.Listener{}
-	for _, name := range []string{inventory.Name, invoicing.Name, orders.Name} {
+	names := stackNames(o)
+	for _, name := range names {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -139,7 +145,7 @@ func startStack(t *testing.T, o stackOpts) *stack {
 		listeners[name] = ln
 		s.url[name] = "http://" + ln.Addr().String()
 	}
-	for _, name := range []string{inventory.Name, invoicing.Name, orders.Name} {
+	for _, name := range names {
 		if o.skip[name] {
 			listeners[name].Close()
 			continue
@@ -151,6 +157,8 @@ func startStack(t *testing.T, o stackOpts) *stack {
 			"KAFKA_TOPIC_PREFIX":  s.prefix,
 			"INVENTORY_URL":       s.url[inventory.Name],
 			"INVOICING_URL":       s.url[invoicing.Name],
+			"FRAUD_URL":           s.url[fraud.Name],
+			"FRAUD_CHECK":         onOff(o.fraudCheck),
 			"TRACE_PROPAGATION":   string(o.propagation),
 			"HTTP_CLIENT_TIMEOUT": "2s",
 			"LOG_LEVEL":           "debug",
@@ -163,27 +171,7 @@ func startStack(t *testing.T, o stackOpts) *stack {
 			t.Fatal(err)
 		}
 		opts := service.Options{Exporter: s.spans, LogWriter: testLog{t, name}}
-		var app *service.App
-		switch name {
-		case inventory.Name:
-			a, err := inventory.New(ctx, cfg, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s.inventory, app = a, a.App
-		case invoicing.Name:
-			a, err := invoicing.New(ctx, cfg, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s.invoicing, app = a, a.App
-		case orders.Name:
-			a, err := orders.New(ctx, cfg, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s.order, app = a, a.App
-		}
+		app := s.newApp(ctx, name, cfg, opts)
 		ln := listeners[name]
 		s.wg.Add(1)
 		go func() {
@@ -196,7 +184,7 @@ func startStack(t *testing.T, o stackOpts) *stack {
 	// order-svc is only ready when its downstreams are usable; a test that
 	// leaves one out or fakes it waits for liveness instead.
 	degraded := len(o.skip) > 0 || len(o.env[orders.Name]) > 0
-	for _, name := range []string{inventory.Name, invoicing.Name, orders.Name} {
+	for _, name := range names {
 		switch {
 		case o.skip[name]:
 		case name == orders.Name && degraded:
@@ -239,6 +227,8 @@ func (s *stack) waitTopics(name string) {
 		m = s.invoicing.Messaging
 	case orders.Name:
 		m = s.order.Messaging
+	case fraud.Name:
+		m = s.fraud.Messaging
 	}
 	if m != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

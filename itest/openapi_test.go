@@ -29,6 +29,8 @@ import (
 
 	inventory "github.com/orderflow/inventory-svc/app"
 	invoicing "github.com/orderflow/invoicing-svc/app"
+
+	fraud "github.com/orderflow/fraud-svc/app"
 	orders "github.com/orderflow/order-svc/app"
 )
 
@@ -55,7 +57,7 @@ func loadContract(t *testing.T) (*openapi3.T, routers.Router) {
 	if err := doc.Validate(loader.Context); err != nil {
 		t.Fatalf("%s is not a valid OpenAPI document: %v", contractSpecPath, err)
 	}
-	if len(doc.Servers) != 3 {
+	if len(doc.Servers) != 4 {
 		t.Errorf("spec lists %d servers, want one per service", len(doc.Servers))
 	}
 	doc.Servers = nil
@@ -102,6 +104,12 @@ func startContractService(t *testing.T, name string, env map[string]string) *con
 			t.Fatalf("start %s: %v", name, err)
 		}
 		a = x.App
+	case fraud.Name:
+		x, err := fraud.New(ctx, cfg, opts)
+		if err != nil {
+			t.Fatalf("start %s: %v", name, err)
+		}
+		a = x.App
 	default:
 		t.Fatalf("unknown service %s", name)
 	}
@@ -111,14 +119,15 @@ func startContractService(t *testing.T, name string, env map[string]string) *con
 	return &contractService{name: name, echo: a.Echo, url: srv.URL}
 }
 
-// startContractStack starts inventory-svc and invoicing-svc, then order-svc
-// pointing at them.
+// startContractStack starts inventory-svc, invoicing-svc and fraud-svc, then
+// order-svc pointing at them.
 func startContractStack(t *testing.T) map[string]*contractService {
 	t.Helper()
 	inv := startContractService(t, inventory.Name, nil)
 	bill := startContractService(t, invoicing.Name, nil)
-	ord := startContractService(t, orders.Name, map[string]string{"INVENTORY_URL": inv.url, "INVOICING_URL": bill.url})
-	return map[string]*contractService{orders.Name: ord, inventory.Name: inv, invoicing.Name: bill}
+	check := startContractService(t, fraud.Name, nil)
+	ord := startContractService(t, orders.Name, map[string]string{"INVENTORY_URL": inv.url, "INVOICING_URL": bill.url, "FRAUD_URL": check.url})
+	return map[string]*contractService{orders.Name: ord, inventory.Name: inv, invoicing.Name: bill, fraud.Name: check}
 }
 
 var echoParam = regexp.MustCompile(`:([A-Za-z_][A-Za-z0-9_]*)`)
@@ -161,7 +170,7 @@ func TestOpenAPIRoutes(t *testing.T) {
 			want := []string{}
 			for _, tag := range op.Tags {
 				if tag == "platform" {
-					want = append(want, orders.Name, inventory.Name, invoicing.Name)
+					want = append(want, orders.Name, inventory.Name, invoicing.Name, fraud.Name)
 				} else if _, ok := svcs[tag]; ok {
 					want = append(want, tag)
 				}
@@ -177,8 +186,8 @@ func TestOpenAPIRoutes(t *testing.T) {
 			}
 		}
 	}
-	if ops != 27 {
-		t.Errorf("spec has %d operations; the services register 27 (update this count with the routes)", ops)
+	if ops != 29 {
+		t.Errorf("spec has %d operations; the services register 29 (update this count with the routes)", ops)
 	}
 }
 

@@ -30,6 +30,8 @@ func (s *stack) messaging(name string) *service.Messaging {
 		return s.inventory.Messaging
 	case invoicing.Name:
 		return s.invoicing.Messaging
+	case fraudName:
+		return s.fraud.Messaging
 	}
 	return s.order.Messaging
 }

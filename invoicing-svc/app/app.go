@@ -48,7 +48,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	case config.ModeSync:
 	case config.ModeEvents:
 		m := kit.Messaging(st.DB, st.Read)
-		consumeSaga(m, st, &listen.Handler{Now: now, Ledger: ledger}, cfg.Saga)
+		consumeSaga(m, st, &listen.Handler{Now: now, Ledger: ledger}, cfg.Saga, cfg.FraudCheck)
 		ready = append(ready, m.ReadyChecks()...)
 		a.Messaging = m
 	default:
@@ -64,12 +64,17 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 }
 
 // consumeSaga picks the saga style's handlers, the one place that does: in
-// choreography StockReserved and OrderCancelled (answers on invoicing.v1),
-// in orchestration the commands (replies on the orchestrator's reply channel).
-func consumeSaga(m *service.Messaging, st *store.Store, h *listen.Handler, style topology.Style) {
-	if style == topology.Orchestration {
+// choreography StockReserved and OrderCancelled (answers on invoicing.v1) —
+// FraudCleared instead of StockReserved with the fraud check on —, in
+// orchestration the commands (replies on the orchestrator's reply channel),
+// with or without the check.
+func consumeSaga(m *service.Messaging, st *store.Store, h *listen.Handler, style topology.Style, fraudCheck bool) {
+	switch {
+	case style == topology.Orchestration:
 		m.Consume(st.DB, h.CommandRoutes(), m.OutboxTo(events.TopicSagaReplies))
-		return
+	case fraudCheck:
+		m.Consume(st.DB, h.ClearedRoutes(), m.OutboxTo(events.TopicInvoicing))
+	default:
+		m.Consume(st.DB, h.Routes(), m.OutboxTo(events.TopicInvoicing))
 	}
-	m.Consume(st.DB, h.Routes(), m.OutboxTo(events.TopicInvoicing))
 }

@@ -58,12 +58,17 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		bill := &downstream.Invoicing{BaseURL: cfg.InvoicingURL, HTTP: hc}
 		sp := &placing.Sync{Store: st, Inventory: inv, Invoicing: bill, Logger: kit.Logger, AfterCommit: crash, Now: now}
 		placer, canceller = sp, sp
+		if cfg.FraudCheck {
+			check := &downstream.Fraud{BaseURL: cfg.FraudURL, HTTP: hc}
+			sp.Fraud = check
+			ready = append(ready, httpserver.Check{Name: topology.FraudSvc, Check: check.Ping})
+		}
 		kit.Knobs["HTTP_CLIENT_MAX_CONNS"] = cfg.HTTPClientMaxConns
 		kit.Knobs["HTTP_CLIENT_TIMEOUT"] = cfg.HTTPClientTimeout.String()
 		ready = append(ready, httpserver.Check{Name: topology.InventorySvc, Check: inv.Ping}, httpserver.Check{Name: topology.InvoicingSvc, Check: bill.Ping})
 	case config.ModeEvents:
 		m := kit.Messaging(st.DB, st.Read)
-		sg := sagaFor(cfg.Saga, m, now)
+		sg := sagaFor(cfg.Saga, cfg.FraudCheck, m, now)
 		m.Consume(st.DB, sg.routes, sg.out)
 		ce := &cancel.Events{Store: st, Outbox: sg.out, Tracer: kit.Tracer, Parent: kit.Propagation.ConsumerStart, Saga: sg.cancelled, Now: now}
 		canceller = ce

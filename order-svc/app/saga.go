@@ -33,15 +33,20 @@ type saga struct {
 // orders.v1 (OrderCancelled for an order it never had, too). Orchestration:
 // the orchestrator follows the replies and sends its commands, each type
 // to its participant's topic, through the same outbox as the facts.
-func sagaFor(style topology.Style, m *service.Messaging, now func() time.Time) saga {
+// With the fraud check on, CheckFraud goes to fraud-svc's command topic.
+func sagaFor(style topology.Style, fraudCheck bool, m *service.Messaging, now func() time.Time) saga {
 	out := m.OutboxTo(events.TopicOrders)
 	if style != topology.Orchestration {
 		return saga{routes: (&listen.Handler{Now: now}).Routes(), out: out}
 	}
 	out.ByType = map[string]string{}
-	for _, typ := range []string{events.TypeReserveStock, events.TypeReleaseStock, events.TypeIssueInvoice, events.TypeVoidInvoice} {
+	commands := []string{events.TypeReserveStock, events.TypeReleaseStock, events.TypeIssueInvoice, events.TypeVoidInvoice}
+	if fraudCheck {
+		commands = append(commands, events.TypeCheckFraud)
+	}
+	for _, typ := range commands {
 		out.ByType[typ] = m.OutboxTo(events.CommandTopic(typ)).Topic
 	}
-	o := &orchestrate.Orchestrator{Now: now}
+	o := &orchestrate.Orchestrator{Now: now, FraudCheck: fraudCheck}
 	return saga{routes: o.Routes(), out: out, start: o.Start, cancelled: o.Cancelled}
 }

@@ -71,6 +71,9 @@ var Vars = []Var{
 	{"CONSUMER_BATCH_WAIT", "5ms", "all (events)", "Longest a partition worker spends gathering events that are already fetched into one batch (Go duration). It never waits for events not yet fetched, so a lone event is not delayed."},
 	{"INVENTORY_URL", defaultURL(topology.InventorySvc), "order-svc (sync)", "Base URL of inventory-svc."},
 	{"INVOICING_URL", defaultURL(topology.InvoicingSvc), "order-svc (sync)", "Base URL of invoicing-svc."},
+	{"FRAUD_URL", defaultURL(topology.FraudSvc), "order-svc (sync)", "Base URL of fraud-svc, called only with `FRAUD_CHECK=on`."},
+	{"FRAUD_CHECK", "off", "all", "`on` adds the fraud check between the reservation and the charge (docs/architecture.md, \"Adding a step\"): sync, order-svc calls fraud-svc's `POST /checks`; choreography, fraud-svc checks each `StockReserved` and announces `FraudCleared` or `FraudSuspected` on `fraud.v1`, invoicing-svc charges on `FraudCleared` instead of `StockReserved` and inventory-svc releases on `FraudSuspected`; orchestration, order-svc sends `CheckFraud` on `fraud.commands.v1`. Every service of a stack must have the same value. `off` leaves the flow as it was."},
+	{"FRAUD_LIMIT_UNITS", "50", topology.FraudSvc, "fraud-svc suspects an order of more units than this (the sum of its lines' quantities), 1 to 100000; it also suspects the seeded customer `cust-fraud`. Units, not cents: the check runs before the charge, and prices are invoicing-svc's. 50 is far above `load.Mix`'s largest order (3 units), so no existing scenario is suspected."},
 	{"HTTP_CLIENT_TIMEOUT", "2s", "order-svc (sync)", "Timeout of each outgoing REST call (Go duration)."},
 	{"HTTP_MAX_IN_FLIGHT", "64", "all", "How many API requests a service serves at once (`/healthz`, `/readyz`, `/metrics`, `/admin` exempt); more wait up to `HTTP_QUEUE_WAIT`, then get `503` with `Retry-After`. `0`: unbounded. 64 is finite, so a flood meets a limit as a consumer does, and far above what the demo's rates need (20 orders/s × 300 ms = 6 in flight), so the default scenarios measure the modes, not a refusal; lower it (e.g. to 3, the partitions of a topic) to give sync the parallelism of one consumer group."},
 	{"HTTP_QUEUE_WAIT", "100ms", "all", "How long a request over `HTTP_MAX_IN_FLIGHT` waits for a slot before `503` (Go duration; `0s` refuses at once). 100 ms absorbs bursts of arrivals at the bound yet stays far below `HTTP_CLIENT_TIMEOUT`, so a caller hears `503` rather than timing out."},
@@ -110,6 +113,11 @@ type Config struct {
 	ConsumerBatchWait time.Duration
 	InventoryURL      string
 	InvoicingURL      string
+	FraudURL          string
+	// FraudCheck adds the fraud check to the flow (FRAUD_CHECK=on).
+	FraudCheck bool
+	// FraudLimitUnits is fraud-svc's limit of units per order.
+	FraudLimitUnits   int
 	HTTPClientTimeout time.Duration
 	// HTTPMaxInFlight bounds the API requests served at once (0: unbounded).
 	HTTPMaxInFlight int
@@ -152,6 +160,7 @@ func Load(service string, getenv func(string) string) (Config, error) {
 		TopicPrefix:      get("KAFKA_TOPIC_PREFIX", ""),
 		InventoryURL:     strings.TrimRight(get("INVENTORY_URL", defaultURL(topology.InventorySvc)), "/"),
 		InvoicingURL:     strings.TrimRight(get("INVOICING_URL", defaultURL(topology.InvoicingSvc)), "/"),
+		FraudURL:         strings.TrimRight(get("FRAUD_URL", defaultURL(topology.FraudSvc)), "/"),
 		TracePropagation: Propagation(get("TRACE_PROPAGATION", string(PropagationChild))),
 		OrderPublish:     Publish(get("ORDER_PUBLISH", string(PublishOutbox))),
 		LogLevel:         get("LOG_LEVEL", "info"),
@@ -170,6 +179,11 @@ func Load(service string, getenv func(string) string) (Config, error) {
 	}
 	if e := sagaError(c.Mode, c.Saga); e != "" {
 		errs = append(errs, e)
+	}
+	c.FraudCheck = onOff(get("FRAUD_CHECK", "off"), "FRAUD_CHECK", &errs)
+	c.FraudLimitUnits = positiveInt(get("FRAUD_LIMIT_UNITS", "50"), "FRAUD_LIMIT_UNITS", &errs)
+	if c.FraudLimitUnits > MaxFraudLimitUnits {
+		errs = append(errs, fmt.Sprintf("FRAUD_LIMIT_UNITS=%d: use a whole number from 1 to %d", c.FraudLimitUnits, MaxFraudLimitUnits))
 	}
 	if c.Saga == topology.Orchestration && c.OrderPublish == PublishDirect {
 		errs = append(errs, "ORDER_PUBLISH=direct works with SAGA=choreography only (the dual-write lesson publishes OrderPlaced alone; the orchestrator's first command needs the outbox)")
@@ -226,7 +240,7 @@ func Load(service string, getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Sprintf("CONSUMER_BATCH_WAIT=%q: use a positive Go duration such as 5ms", getenv("CONSUMER_BATCH_WAIT")))
 	}
 	c.ConsumerBatchWait = bw
-	for name, u := range map[string]string{"INVENTORY_URL": c.InventoryURL, "INVOICING_URL": c.InvoicingURL} {
+	for name, u := range map[string]string{"INVENTORY_URL": c.InventoryURL, "INVOICING_URL": c.InvoicingURL, "FRAUD_URL": c.FraudURL} {
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 			errs = append(errs, fmt.Sprintf("%s=%q: use an absolute http(s) URL", name, u))
 		}
@@ -313,13 +327,14 @@ func positiveInt(v, name string, errs *[]string) int {
 // Topic returns the full name of a topic for this configuration.
 func (c Config) Topic(name string) string { return c.TopicPrefix + name }
 
-// Place is the service's entry in the topology of its saga style; a Config
-// built without Load (tests) has none: choreography, SAGA's default.
+// Place is the service's entry in the topology of its saga style and fraud
+// check; a Config built without Load (tests) has no style: choreography,
+// SAGA's default.
 func (c Config) Place() (topology.Service, error) {
 	if c.Saga == "" {
-		return topology.OfStyle(topology.Choreography, c.Service)
+		return topology.Place(topology.Choreography, c.FraudCheck, c.Service)
 	}
-	return topology.OfStyle(c.Saga, c.Service)
+	return topology.Place(c.Saga, c.FraudCheck, c.Service)
 }
 
 // ConsumerGroup is the service's group by the topology's rule.

@@ -33,6 +33,8 @@ func TestLoadDefaults(t *testing.T) {
 		ConsumerBatchWait:  5 * time.Millisecond,
 		InventoryURL:       "http://127.0.0.1:8082",
 		InvoicingURL:       "http://127.0.0.1:8083",
+		FraudURL:           "http://127.0.0.1:8084",
+		FraudLimitUnits:    50,
 		HTTPClientTimeout:  2 * time.Second,
 		HTTPMaxInFlight:    64,
 		HTTPQueueWait:      100 * time.Millisecond,
@@ -48,7 +50,7 @@ func TestLoadDefaults(t *testing.T) {
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("Load defaults =\n%+v\nwant\n%+v", c, want)
 	}
-	for svc, addr := range map[string]string{"order-svc": "127.0.0.1:8081", "invoicing-svc": "127.0.0.1:8083", "other-svc": "127.0.0.1:8080"} {
+	for svc, addr := range map[string]string{"order-svc": "127.0.0.1:8081", "invoicing-svc": "127.0.0.1:8083", "fraud-svc": "127.0.0.1:8084", "other-svc": "127.0.0.1:8080"} {
 		c, err := config.Load(svc, env(nil))
 		if err != nil || c.HTTPAddr != addr {
 			t.Errorf("Load(%s) HTTPAddr = %q, %v; want %q", svc, c.HTTPAddr, err, addr)
@@ -70,6 +72,9 @@ func TestLoadValues(t *testing.T) {
 		"CONSUMER_BATCH_WAIT":      "20ms",
 		"INVENTORY_URL":            "http://127.0.0.1:8182/",
 		"INVOICING_URL":            "https://billing.example:8443//",
+		"FRAUD_URL":                "http://fraud.example/",
+		"FRAUD_CHECK":              "on",
+		"FRAUD_LIMIT_UNITS":        "7",
 		"HTTP_CLIENT_TIMEOUT":      "750ms",
 		"HTTP_MAX_IN_FLIGHT":       "0",
 		"HTTP_QUEUE_WAIT":          "0s",
@@ -90,6 +95,7 @@ func TestLoadValues(t *testing.T) {
 		KafkaBrokers: []string{"b1:9092", "b2:9093"}, TopicPrefix: "run7-", ReplicationFactor: 3,
 		Partitions: 12, ConsumerBatchMax: 1, ConsumerBatchWait: 20 * time.Millisecond,
 		InventoryURL: "http://127.0.0.1:8182", InvoicingURL: "https://billing.example:8443",
+		FraudURL: "http://fraud.example", FraudCheck: true, FraudLimitUnits: 7,
 		HTTPClientTimeout: 750 * time.Millisecond, HTTPMaxInFlight: 0, HTTPQueueWait: 0, HTTPClientMaxConns: 8,
 		HTTPBodyTimeout: 500 * time.Millisecond, HTTPAllowedHosts: []string{"orders.example.com", "10.0.0.5"},
 		TracePropagation: config.PropagationLink, OrderPublish: config.PublishDirect, OrderDeadline: 250 * time.Millisecond, LogLevel: "debug",
@@ -114,6 +120,8 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		"HTTP_CLIENT_MAX_CONNS":    "lots",
 		"HTTP_BODY_TIMEOUT":        "0s",
 		"HTTP_ALLOWED_HOSTS":       "http://evil.example:80",
+		"FRAUD_CHECK":              "maybe",
+		"FRAUD_LIMIT_UNITS":        "100001",
 	}))
 	if err == nil {
 		t.Fatal("Load accepted invalid values")
@@ -123,13 +131,14 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		`KAFKA_REPLICATION_FACTOR="0"`, `INVENTORY_URL="ftp://127.0.0.1:8082"`, `INVOICING_URL="127.0.0.1:8083"`,
 		`HTTP_MAX_IN_FLIGHT="-1"`, `HTTP_QUEUE_WAIT="soon"`, `HTTP_CLIENT_MAX_CONNS="lots"`,
 		`HTTP_BODY_TIMEOUT="0s"`, `HTTP_ALLOWED_HOSTS: "http://evil.example:80"`,
+		`FRAUD_CHECK="maybe"`, `FRAUD_LIMIT_UNITS=100001`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not report %s:\n%v", want, err)
 		}
 	}
-	if n := strings.Count(err.Error(), "; "); n != 11 {
-		t.Errorf("error lists %d problems, want 12 in one message:\n%v", n+1, err)
+	if n := strings.Count(err.Error(), "; "); n != 13 {
+		t.Errorf("error lists %d problems, want 14 in one message:\n%v", n+1, err)
 	}
 }
 

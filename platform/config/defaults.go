@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -21,6 +22,7 @@ func defaultHTTPAddrs() map[string]string {
 	for _, s := range topology.Services {
 		out[s.Name] = addr(s.Port(topology.DefaultPortBase))
 	}
+	out[topology.FraudSvc] = addr(topology.FraudPort(topology.DefaultPortBase))
 	return out
 }
 
@@ -51,3 +53,18 @@ func httpAddrDoc() string {
 }
 
 func addr(port int) string { return net.JoinHostPort(loopback, strconv.Itoa(port)) }
+
+// MaxFraudLimitUnits bounds FRAUD_LIMIT_UNITS: 100 lines of MaxQty.
+const MaxFraudLimitUnits = 100_000
+
+// onOff reads a variable that is "on" or "off".
+func onOff(v, name string, errs *[]string) bool {
+	switch v {
+	case "on":
+		return true
+	case "off":
+		return false
+	}
+	*errs = append(*errs, fmt.Sprintf("%s=%q: use on or off", name, v))
+	return false
+}

@@ -34,6 +34,8 @@ func CommandTopic(eventType string) string {
 		return TopicInventoryCommands
 	case TypeIssueInvoice, TypeVoidInvoice:
 		return TopicInvoicingCommands
+	case TypeCheckFraud:
+		return TopicFraudCommands
 	}
 	return ""
 }

@@ -28,7 +28,8 @@ func TestAsyncAPIDocumentsTheContract(t *testing.T) {
 	}
 	var want []string
 	for _, topic := range []string{events.TopicOrders, events.TopicInventory, events.TopicInvoicing,
-		events.TopicInventoryCommands, events.TopicInvoicingCommands, events.TopicSagaReplies} {
+		events.TopicInventoryCommands, events.TopicInvoicingCommands, events.TopicSagaReplies,
+		events.TopicFraud, events.TopicFraudCommands} {
 		want = append(want, "address: "+topic+"\n", "address: "+events.DLQ(topic)+"\n")
 	}
 	for _, typ := range events.Types() {
@@ -63,7 +64,11 @@ var publishedOn = map[string][]string{
 	events.TopicInventoryCommands: {events.TypeReserveStock, events.TypeReleaseStock},
 	events.TopicInvoicingCommands: {events.TypeIssueInvoice, events.TypeVoidInvoice},
 	events.TopicSagaReplies: {events.TypeStockReserved, events.TypeStockRejected, events.TypeStockReleased,
-		events.TypeInvoiceIssued, events.TypePaymentDeclined, events.TypeInvoiceVoided},
+		events.TypeInvoiceIssued, events.TypePaymentDeclined, events.TypeInvoiceVoided,
+		events.TypeFraudCleared, events.TypeFraudSuspected},
+	// FRAUD_CHECK=on: the verdicts (choreography), the check (orchestration).
+	events.TopicFraud:         {events.TypeFraudCleared, events.TypeFraudSuspected},
+	events.TopicFraudCommands: {events.TypeCheckFraud},
 }
 
 // asyncAPIMessages is the part of docs/asyncapi.yaml TestAsyncAPIListsEveryTypeOfATopic reads.

@@ -26,9 +26,9 @@ const (
 // CancelReasons are the reasons an OrderCancelled may carry.
 var CancelReasons = []string{ReasonDeadline, ReasonCustomer, ReasonUnknownOrder}
 
-// ReleaseReasons are the reasons a StockReleased may carry: a cancellation's
-// or a declined payment.
-var ReleaseReasons = append(append([]string{}, CancelReasons...), ReasonPaymentDeclined)
+// ReleaseReasons are the reasons a StockReleased may carry: a cancellation's,
+// a declined payment or a suspected fraud (FRAUD_CHECK=on).
+var ReleaseReasons = append(append([]string{}, CancelReasons...), ReasonPaymentDeclined, ReasonFraudSuspected)
 
 // MaxDetailLen bounds the free text of a decline or release.
 const MaxDetailLen = 500

@@ -177,6 +177,10 @@ var registry = map[string]eventType{
 	TypeReleaseStock: {func() Payload { return &ReleaseStock{} }, keyOrderID},
 	TypeIssueInvoice: {func() Payload { return &IssueInvoice{} }, keyOrderID},
 	TypeVoidInvoice:  {func() Payload { return &VoidInvoice{} }, keyOrderID},
+
+	TypeCheckFraud:     {func() Payload { return &CheckFraud{} }, keyOrderID},
+	TypeFraudCleared:   {func() Payload { return &FraudCleared{} }, keyOrderID},
+	TypeFraudSuspected: {func() Payload { return &FraudSuspected{} }, keyOrderID},
 }
 
 // Types lists every event type Decode accepts, sorted (the contract test

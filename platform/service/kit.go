@@ -103,9 +103,13 @@ func (k *Kit) HTTP(schema any, ready ...httpserver.Check) *echo.Echo {
 
 // knobs are Knobs plus, in events mode, the saga style and what bounds consumption: a
 // partition is worked by one worker at a time, in batches of at most
-// CONSUMER_BATCH_MAX events gathered for at most CONSUMER_BATCH_WAIT.
+// CONSUMER_BATCH_MAX events gathered for at most CONSUMER_BATCH_WAIT. The
+// fraud check shows only when on, so a stack without it answers as before.
 func (k *Kit) knobs() map[string]any {
 	out := maps.Clone(k.Knobs)
+	if k.Config.FraudCheck {
+		out["FRAUD_CHECK"] = "on"
+	}
 	if m := k.messaging; m != nil {
 		out["SAGA"] = string(k.Config.Saga)
 		out["KAFKA_PARTITIONS"] = k.Config.Partitions

@@ -30,6 +30,8 @@ func (h *Handler) Routes() consume.Routes {
 		events.TypeOrderPlaced:     h.placed,
 		events.TypeOrderCancelled:  h.cancelled,
 		events.TypePaymentDeclined: h.declined,
+		// Read only with FRAUD_CHECK=on: inventory-svc consumes fraud.v1 then.
+		events.TypeFraudSuspected: h.suspected,
 	}
 }
 

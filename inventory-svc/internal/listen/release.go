@@ -61,6 +61,31 @@ func (h *Handler) declined(ctx context.Context, tx *sql.Tx, _ events.Envelope, p
 	return nil, unexpected(act, stock.MsgPaymentDeclined)
 }
 
+// suspected releases the order's reservation when fraud-svc suspects it
+// (FRAUD_CHECK=on, choreography): StockReleased, reason fraud_suspected, the
+// verdict's reason as detail — a decline's cell of the table, another cause.
+func (h *Handler) suspected(ctx context.Context, tx *sql.Tx, _ events.Envelope, payload events.Payload) ([]events.Envelope, error) {
+	f, ok := payload.(*events.FraudSuspected)
+	if !ok {
+		return nil, nil
+	}
+	r, act, err := decide(ctx, tx, f.OrderID, stock.MsgFraudSuspected)
+	if err != nil {
+		return nil, err
+	}
+	switch act {
+	case stock.Nothing:
+		return nil, nil
+	case stock.Release:
+		if f.ReservationID != r.ID {
+			return nil, fmt.Errorf("%w: FraudSuspected for order %s names reservation %s, but the order's reservation is %s",
+				events.ErrInvalid, f.OrderID, f.ReservationID, r.ID)
+		}
+		return h.release(ctx, tx, r, stock.CauseOfSuspicion(*f))
+	}
+	return nil, unexpected(act, stock.MsgFraudSuspected)
+}
+
 func (h *Handler) release(ctx context.Context, tx *sql.Tx, r stock.Reservation, cause stock.ReleaseCause) ([]events.Envelope, error) {
 	now := h.Now()
 	rel, err := store.ReleaseHeld(ctx, tx, r, cause, now)

@@ -50,6 +50,7 @@ func TestEveryCell(t *testing.T) {
 		return &events.StockReleased{OrderID: orderID, Items: []stock.Line{{SKU: "SKU-001", Qty: 2}}, Reason: reason, Detail: detail}
 	}
 	const decline = "12000 cents over the remaining credit of 0"
+	const suspicion = "60 units, over the limit of 50 per order"
 	shortReason := "SKU SKU-005: 5 requested, 3 available"
 	tests := []struct {
 		state string
@@ -75,6 +76,12 @@ func TestEveryCell(t *testing.T) {
 			emit: &events.StockRejected{OrderID: orderID, Reason: stock.ReasonCancelled}}},
 		{stock.StatusCancelled, stock.MsgOrderCancelled, want{status: stock.StatusCancelled, reason: events.ReasonCustomer}},
 		{stock.StatusCancelled, stock.MsgPaymentDeclined, want{status: stock.StatusCancelled, reason: events.ReasonCustomer}},
+		{stock.StatusNone, stock.MsgFraudSuspected, want{}},
+		{stock.StatusReserved, stock.MsgFraudSuspected, want{status: stock.StatusReleased, reason: events.ReasonFraudSuspected, detail: suspicion,
+			emit: released(events.ReasonFraudSuspected, suspicion)}},
+		{stock.StatusReleased, stock.MsgFraudSuspected, want{status: stock.StatusReleased, reason: events.ReasonCustomer}},
+		{stock.StatusRejected, stock.MsgFraudSuspected, want{status: stock.StatusRejected, reason: shortReason}},
+		{stock.StatusCancelled, stock.MsgFraudSuspected, want{status: stock.StatusCancelled, reason: events.ReasonCustomer}},
 	}
 	seen := map[[2]string]bool{}
 	for _, tt := range tests {
@@ -91,6 +98,8 @@ func TestEveryCell(t *testing.T) {
 				msg = cancelled(events.ReasonDeadline)
 			case stock.MsgPaymentDeclined:
 				msg = declinedFor(before)
+			case stock.MsgFraudSuspected:
+				msg = events.FraudSuspected{OrderID: orderID, CustomerID: "c-1", ReservationID: reservationOf(before), Reason: suspicion}
 			}
 			envs, out, err := f.handle(msg)
 			if err != nil {
@@ -148,4 +157,13 @@ func checkPayload(t *testing.T, got, want events.Payload, row stock.Reservation)
 	default:
 		t.Fatalf("no check for %T", want)
 	}
+}
+
+// reservationOf is r's id, or any id when there is no row (the handler
+// skips before it compares).
+func reservationOf(r stock.Reservation) string {
+	if r.ID == "" {
+		return anyReservationID
+	}
+	return r.ID
 }

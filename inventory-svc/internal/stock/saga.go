@@ -15,10 +15,12 @@ const (
 	MsgOrderPlaced     = events.TypeOrderPlaced
 	MsgOrderCancelled  = events.TypeOrderCancelled
 	MsgPaymentDeclined = events.TypePaymentDeclined
+	// MsgFraudSuspected (FRAUD_CHECK=on, choreography): released as a decline.
+	MsgFraudSuspected = events.TypeFraudSuspected
 )
 
 // Messages lists them in the table's column order.
-var Messages = []string{MsgOrderPlaced, MsgOrderCancelled, MsgPaymentDeclined}
+var Messages = []string{MsgOrderPlaced, MsgOrderCancelled, MsgPaymentDeclined, MsgFraudSuspected}
 
 // StatusNone is the state of an order inventory-svc has no row for.
 const StatusNone = ""
@@ -67,7 +69,7 @@ func (a Action) String() string {
 // missing cell is Nothing.
 var table = map[string]map[string]Action{
 	StatusNone:      {MsgOrderPlaced: Reserve, MsgOrderCancelled: Tombstone},
-	StatusReserved:  {MsgOrderCancelled: Release, MsgPaymentDeclined: Release},
+	StatusReserved:  {MsgOrderCancelled: Release, MsgPaymentDeclined: Release, MsgFraudSuspected: Release},
 	StatusReleased:  {},
 	StatusRejected:  {},
 	StatusCancelled: {MsgOrderPlaced: RejectCancelled},
@@ -81,7 +83,7 @@ func Decide(state, msg string) (Action, error) {
 		return Nothing, fmt.Errorf("reservation state %q is not one of %q", state, States)
 	}
 	switch msg {
-	case MsgOrderPlaced, MsgOrderCancelled, MsgPaymentDeclined:
+	case MsgOrderPlaced, MsgOrderCancelled, MsgPaymentDeclined, MsgFraudSuspected:
 		return row[msg], nil
 	}
 	return Nothing, fmt.Errorf("message %q is not one of %q", msg, Messages)
@@ -104,4 +106,9 @@ func CauseOfCancel(c events.OrderCancelled) ReleaseCause { return ReleaseCause{R
 // CauseOfDecline is the release cause of a PaymentDeclined.
 func CauseOfDecline(d events.PaymentDeclined) ReleaseCause {
 	return ReleaseCause{Reason: events.ReasonPaymentDeclined, Detail: d.Reason}
+}
+
+// CauseOfSuspicion is the release cause of a FraudSuspected.
+func CauseOfSuspicion(f events.FraudSuspected) ReleaseCause {
+	return ReleaseCause{Reason: events.ReasonFraudSuspected, Detail: f.Reason}
 }

@@ -16,6 +16,7 @@ func TestDecide(t *testing.T) {
 		placed    = stock.MsgOrderPlaced
 		cancelled = stock.MsgOrderCancelled
 		declined  = stock.MsgPaymentDeclined
+		suspected = stock.MsgFraudSuspected
 	)
 	tests := []struct {
 		state, msg string
@@ -37,6 +38,11 @@ func TestDecide(t *testing.T) {
 		{stock.StatusCancelled, placed, stock.RejectCancelled, "OrderPlaced after its cancellation: reserve nothing, say rejected"},
 		{stock.StatusCancelled, cancelled, stock.Nothing, "cancelled twice"},
 		{stock.StatusCancelled, declined, stock.Nothing, "nothing held for a cancelled order"},
+		{stock.StatusNone, suspected, stock.Nothing, "a suspicion with nothing held: skip"},
+		{stock.StatusReserved, suspected, stock.Release, "fraud suspected: give the stock back"},
+		{stock.StatusReleased, suspected, stock.Nothing, "released already (cancelled before the verdict)"},
+		{stock.StatusRejected, suspected, stock.Nothing, "nothing held for a rejected order"},
+		{stock.StatusCancelled, suspected, stock.Nothing, "nothing held for a cancelled order"},
 	}
 	seen := map[[2]string]bool{}
 	for _, tt := range tests {

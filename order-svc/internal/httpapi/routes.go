@@ -83,6 +83,10 @@ func (a *API) PlaceOrder(c echo.Context) error {
 		return problem.New(http.StatusPaymentRequired, "payment-declined", "Payment declined", o.Reason).
 			With("order_id", o.ID).With("order_status", o.Status).With("order", location)
 	}
+	if placing.IsSuspected(err) { // FRAUD_CHECK=on: refused, not a payment matter and not a fault
+		return problem.New(http.StatusForbidden, "fraud-suspected", "Fraud suspected", o.Reason).
+			With("order_id", o.ID).With("order_status", o.Status).With("order", location)
+	}
 	// Failed: a dependency failed.
 	if placing.IsUnavailable(err) {
 		c.Response().Header().Set("Retry-After", "5")

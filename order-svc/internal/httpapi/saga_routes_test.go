@@ -14,8 +14,9 @@ import (
 	"github.com/orderflow/order-svc/internal/store"
 )
 
-// Sync: a declined payment is 402 payment-declined; an order cancelled
-// while it was placed is 409 order-cancelled. Both name the order.
+// Sync: a declined payment is 402 payment-declined; a suspected fraud
+// (FRAUD_CHECK=on) 403 fraud-suspected; an order cancelled while it was
+// placed is 409 order-cancelled. All name the order.
 func TestPlaceOrderDeclinedOrCancelled(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -27,6 +28,7 @@ func TestPlaceOrderDeclinedOrCancelled(t *testing.T) {
 	}{
 		{"declined", &fakePlacer{status: order.Failed, reason: "payment declined: over the limit", err: &placing.DeclinedError{Detail: "over the limit"}}, 402, "payment-declined", "FAILED", true},
 		{"cancelled while placed", &fakePlacer{status: order.Cancelled}, 409, "order-cancelled", "CANCELLED", true},
+		{"fraud suspected", &fakePlacer{status: order.Failed, reason: "fraud suspected: customer cust-fraud is flagged", err: &placing.SuspectedError{Detail: "customer cust-fraud is flagged"}}, 403, "fraud-suspected", "FAILED", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, _ := newAPI(t, tc.placer)

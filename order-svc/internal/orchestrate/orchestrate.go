@@ -24,6 +24,8 @@ import (
 // Orchestrator drives the sagas.
 type Orchestrator struct {
 	Now func() time.Time
+	// FraudCheck adds the CHECKING step (FRAUD_CHECK=on).
+	FraudCheck bool
 }
 
 // Start begins o's saga in tx (the placing transaction): RESERVING, and
@@ -42,7 +44,7 @@ func (s *Orchestrator) Cancelled(ctx context.Context, tx *sql.Tx, o order.Order)
 	if err != nil {
 		return nil, err
 	}
-	move, err := order.DecideSaga(step, order.InputCancel)
+	move, err := order.DecideSagaFor(s.FraudCheck, step, order.InputCancel)
 	if err != nil || step == order.StepNone {
 		return nil, err // no saga: an order placed before SAGA=orchestration
 	}
@@ -67,7 +69,7 @@ func (s *Orchestrator) reply(ctx context.Context, tx *sql.Tx, env events.Envelop
 	if err != nil {
 		return nil, err
 	}
-	move, err := order.DecideSaga(step, env.Type)
+	move, err := order.DecideSagaFor(s.FraudCheck, step, env.Type)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", events.ErrInvalid, err)
 	}
@@ -117,9 +119,14 @@ func command(typ string, o order.Order, cause events.Payload) (events.Payload, e
 	switch typ {
 	case events.TypeIssueInvoice:
 		return events.IssueInvoice{OrderID: o.ID, CustomerID: o.CustomerID, ReservationID: o.ReservationID, Items: o.Items}, nil
+	case events.TypeCheckFraud:
+		return events.CheckFraud{OrderID: o.ID, CustomerID: o.CustomerID, ReservationID: o.ReservationID, Items: o.Items}, nil
 	case events.TypeReleaseStock:
 		if d, ok := cause.(*events.PaymentDeclined); ok {
 			return events.ReleaseStock{OrderID: o.ID, ReservationID: o.ReservationID, Reason: events.ReasonPaymentDeclined, Detail: d.Reason}, nil
+		}
+		if f, ok := cause.(*events.FraudSuspected); ok {
+			return events.ReleaseStock{OrderID: o.ID, ReservationID: o.ReservationID, Reason: events.ReasonFraudSuspected, Detail: f.Reason}, nil
 		}
 		return events.ReleaseStock{OrderID: o.ID, ReservationID: o.ReservationID, Reason: o.Reason}, nil
 	case events.TypeVoidInvoice:

@@ -38,7 +38,10 @@ type rig struct {
 	id     string
 }
 
-func newRig(t *testing.T) *rig {
+func newRig(t *testing.T) *rig { return newRigWith(t, false) }
+
+// newRigWith is newRig with the fraud check on or off (FRAUD_CHECK).
+func newRigWith(t *testing.T, fraudCheck bool) *rig {
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "orders.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -47,10 +50,10 @@ func newRig(t *testing.T) *rig {
 	clock := time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC)
 	now := func() time.Time { clock = clock.Add(time.Millisecond); return clock }
 	w := &outbox.Writer{Topic: events.TopicOrders, Propagator: propagation.TraceContext{}, Relay: nopRelay{}, ByType: map[string]string{}}
-	for _, typ := range []string{events.TypeReserveStock, events.TypeReleaseStock, events.TypeIssueInvoice, events.TypeVoidInvoice} {
+	for _, typ := range []string{events.TypeReserveStock, events.TypeReleaseStock, events.TypeIssueInvoice, events.TypeVoidInvoice, events.TypeCheckFraud} {
 		w.ByType[typ] = events.CommandTopic(typ)
 	}
-	o := &orchestrate.Orchestrator{Now: now}
+	o := &orchestrate.Orchestrator{Now: now, FraudCheck: fraudCheck}
 	parent := func(ctx context.Context, _ []kafka.Header) (context.Context, []trace.SpanStartOption) {
 		return ctx, nil
 	}

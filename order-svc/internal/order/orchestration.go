@@ -22,6 +22,9 @@ const (
 	StepNone SagaStep = ""
 	// StepReserving: ReserveStock sent, its reply outstanding.
 	StepReserving SagaStep = "RESERVING"
+	// StepChecking: CheckFraud sent, its verdict outstanding (FRAUD_CHECK=on
+	// only: between the reservation and the charge).
+	StepChecking SagaStep = "CHECKING"
 	// StepCharging: IssueInvoice sent, its reply outstanding.
 	StepCharging SagaStep = "CHARGING"
 	// StepConfirmed, StepRejected, StepFailed: the saga ended so.
@@ -44,7 +47,7 @@ const (
 )
 
 // SagaSteps lists every step in the table's row order.
-var SagaSteps = []SagaStep{StepNone, StepReserving, StepCharging, StepConfirmed, StepRejected, StepFailing, StepFailed,
+var SagaSteps = []SagaStep{StepNone, StepReserving, StepChecking, StepCharging, StepConfirmed, StepRejected, StepFailing, StepFailed,
 	StepCancelReserving, StepCancelCharging, StepCancelled}
 
 // InputCancel is the orchestrator's own input: the deadline passed or the
@@ -53,7 +56,8 @@ const InputCancel = "Cancel"
 
 // SagaInputs lists the table's columns: the replies, then the cancel.
 var SagaInputs = []string{events.TypeStockReserved, events.TypeStockRejected, events.TypeInvoiceIssued,
-	events.TypePaymentDeclined, events.TypeStockReleased, events.TypeInvoiceVoided, InputCancel}
+	events.TypePaymentDeclined, events.TypeStockReleased, events.TypeInvoiceVoided,
+	events.TypeFraudCleared, events.TypeFraudSuspected, InputCancel}
 
 // SagaMove is one cell of the table.
 type SagaMove struct {
@@ -80,7 +84,7 @@ func invalid(s SagaStep) SagaMove { return SagaMove{Next: s, Status: stepStatus[
 
 // stepStatus is the order's status at each step.
 var stepStatus = map[SagaStep]Status{
-	StepReserving: Pending, StepCharging: Reserved, StepConfirmed: Confirmed, StepRejected: Rejected,
+	StepReserving: Pending, StepChecking: Reserved, StepCharging: Reserved, StepConfirmed: Confirmed, StepRejected: Rejected,
 	StepFailing: Reserved, StepFailed: Failed, StepCancelReserving: Cancelled, StepCancelCharging: Cancelled, StepCancelled: Cancelled,
 }
 
@@ -94,6 +98,8 @@ const (
 	paymentDeclined = events.TypePaymentDeclined
 	stockReleased   = events.TypeStockReleased
 	invoiceVoided   = events.TypeInvoiceVoided
+	fraudCleared    = events.TypeFraudCleared
+	fraudSuspected  = events.TypeFraudSuspected
 )
 
 // sagaTable is the state table. A cell not listed keeps the step (too late
@@ -103,7 +109,14 @@ var sagaTable = map[SagaStep]map[string]SagaMove{
 	StepNone: {stockReserved: {Send: events.TypeReleaseStock}, invoiceIssued: {Send: events.TypeVoidInvoice}},
 	StepReserving: {stockReserved: to(StepCharging, events.TypeIssueInvoice), stockRejected: to(StepRejected, ""),
 		invoiceIssued: invalid(StepReserving), paymentDeclined: invalid(StepReserving),
-		stockReleased: invalid(StepReserving), invoiceVoided: invalid(StepReserving), InputCancel: to(StepCancelReserving, "")},
+		stockReleased: invalid(StepReserving), invoiceVoided: invalid(StepReserving),
+		fraudCleared: invalid(StepReserving), fraudSuspected: invalid(StepReserving), InputCancel: to(StepCancelReserving, "")},
+	// FRAUD_CHECK=on: a cancel while checking releases at once (a check holds
+	// nothing, so its late verdict is only recorded).
+	StepChecking: {stockRejected: invalid(StepChecking), invoiceIssued: invalid(StepChecking), paymentDeclined: invalid(StepChecking),
+		stockReleased: invalid(StepChecking), invoiceVoided: invalid(StepChecking),
+		fraudCleared: to(StepCharging, events.TypeIssueInvoice), fraudSuspected: to(StepFailing, events.TypeReleaseStock),
+		InputCancel: to(StepCancelled, events.TypeReleaseStock)},
 	StepCharging: {stockRejected: invalid(StepCharging), invoiceIssued: to(StepConfirmed, ""),
 		paymentDeclined: to(StepFailing, events.TypeReleaseStock), stockReleased: invalid(StepCharging),
 		invoiceVoided: invalid(StepCharging), InputCancel: to(StepCancelCharging, events.TypeReleaseStock)},
@@ -122,8 +135,24 @@ var sagaTable = map[SagaStep]map[string]SagaMove{
 	StepCancelled: {},
 }
 
-// DecideSaga is what input does to a saga at step s. An unknown step or
-// input is an error: the table has a cell for every pair it knows.
+// checkedCells are the cells FRAUD_CHECK=on changes: the reservation goes
+// to the check, not to the charge.
+var checkedCells = map[SagaStep]map[string]SagaMove{
+	StepReserving: {stockReserved: to(StepChecking, events.TypeCheckFraud)},
+}
+
+// DecideSagaFor is DecideSaga with the fraud check on (FRAUD_CHECK) or off.
+func DecideSagaFor(fraudCheck bool, s SagaStep, input string) (SagaMove, error) {
+	m, err := DecideSaga(s, input)
+	if c, ok := checkedCells[s][input]; ok && fraudCheck && err == nil {
+		return c, nil
+	}
+	return m, err
+}
+
+// DecideSaga is what input does to a saga at step s without the fraud
+// check. An unknown step or input is an error: the table has a cell for
+// every pair it knows.
 func DecideSaga(s SagaStep, input string) (SagaMove, error) {
 	row, ok := sagaTable[s]
 	if !ok {

@@ -22,27 +22,66 @@ const dlq = "DLQ" // a sagaCell that dead-letters
 // wantSaga is the design's table, written out sagaCell by sagaCell (not derived
 // from the code), columns in order.SagaInputs' order: StockReserved,
 // StockRejected, InvoiceIssued, PaymentDeclined, StockReleased,
-// InvoiceVoided, Cancel.
-var wantSaga = map[order.SagaStep][7]sagaCell{
-	order.StepNone: {{"", events.TypeReleaseStock}, {"", ""}, {"", events.TypeVoidInvoice}, {"", ""}, {"", ""}, {"", ""}, {"", ""}},
+// InvoiceVoided, FraudCleared, FraudSuspected, Cancel.
+var wantSaga = map[order.SagaStep][9]sagaCell{
+	order.StepNone: {{"", events.TypeReleaseStock}, {"", ""}, {"", events.TypeVoidInvoice}, {"", ""}, {"", ""}, {"", ""}, {"", ""}, {"", ""}, {"", ""}},
 	order.StepReserving: {{order.StepCharging, events.TypeIssueInvoice}, {order.StepRejected, ""}, {order.StepReserving, dlq},
-		{order.StepReserving, dlq}, {order.StepReserving, dlq}, {order.StepReserving, dlq}, {order.StepCancelReserving, ""}},
+		{order.StepReserving, dlq}, {order.StepReserving, dlq}, {order.StepReserving, dlq},
+		{order.StepReserving, dlq}, {order.StepReserving, dlq}, {order.StepCancelReserving, ""}},
+	order.StepChecking: {{order.StepChecking, ""}, {order.StepChecking, dlq}, {order.StepChecking, dlq},
+		{order.StepChecking, dlq}, {order.StepChecking, dlq}, {order.StepChecking, dlq},
+		{order.StepCharging, events.TypeIssueInvoice}, {order.StepFailing, events.TypeReleaseStock}, {order.StepCancelled, events.TypeReleaseStock}},
 	order.StepCharging: {{order.StepCharging, ""}, {order.StepCharging, dlq}, {order.StepConfirmed, ""},
-		{order.StepFailing, events.TypeReleaseStock}, {order.StepCharging, dlq}, {order.StepCharging, dlq}, {order.StepCancelCharging, events.TypeReleaseStock}},
+		{order.StepFailing, events.TypeReleaseStock}, {order.StepCharging, dlq}, {order.StepCharging, dlq},
+		{order.StepCharging, ""}, {order.StepCharging, ""}, {order.StepCancelCharging, events.TypeReleaseStock}},
 	order.StepConfirmed: {{order.StepConfirmed, ""}, {order.StepConfirmed, dlq}, {order.StepConfirmed, ""},
-		{order.StepConfirmed, dlq}, {order.StepConfirmed, dlq}, {order.StepConfirmed, dlq}, {order.StepConfirmed, ""}},
+		{order.StepConfirmed, dlq}, {order.StepConfirmed, dlq}, {order.StepConfirmed, dlq},
+		{order.StepConfirmed, ""}, {order.StepConfirmed, ""}, {order.StepConfirmed, ""}},
 	order.StepRejected: {{order.StepRejected, dlq}, {order.StepRejected, ""}, {order.StepRejected, dlq},
-		{order.StepRejected, dlq}, {order.StepRejected, dlq}, {order.StepRejected, ""}, {order.StepRejected, ""}},
+		{order.StepRejected, dlq}, {order.StepRejected, dlq}, {order.StepRejected, ""},
+		{order.StepRejected, ""}, {order.StepRejected, ""}, {order.StepRejected, ""}},
 	order.StepFailing: {{order.StepFailing, ""}, {order.StepFailing, dlq}, {order.StepFailing, dlq},
-		{order.StepFailing, ""}, {order.StepFailed, ""}, {order.StepFailing, ""}, {order.StepCancelled, ""}},
+		{order.StepFailing, ""}, {order.StepFailed, ""}, {order.StepFailing, ""},
+		{order.StepFailing, ""}, {order.StepFailing, ""}, {order.StepCancelled, ""}},
 	order.StepFailed: {{order.StepFailed, ""}, {order.StepFailed, dlq}, {order.StepFailed, dlq},
-		{order.StepFailed, ""}, {order.StepFailed, ""}, {order.StepFailed, ""}, {order.StepFailed, ""}},
+		{order.StepFailed, ""}, {order.StepFailed, ""}, {order.StepFailed, ""},
+		{order.StepFailed, ""}, {order.StepFailed, ""}, {order.StepFailed, ""}},
 	order.StepCancelReserving: {{order.StepCancelled, events.TypeReleaseStock}, {order.StepCancelled, ""}, {order.StepCancelReserving, dlq},
-		{order.StepCancelReserving, dlq}, {order.StepCancelReserving, dlq}, {order.StepCancelReserving, dlq}, {order.StepCancelReserving, ""}},
+		{order.StepCancelReserving, dlq}, {order.StepCancelReserving, dlq}, {order.StepCancelReserving, dlq},
+		{order.StepCancelReserving, ""}, {order.StepCancelReserving, ""}, {order.StepCancelReserving, ""}},
 	order.StepCancelCharging: {{order.StepCancelCharging, ""}, {order.StepCancelCharging, dlq}, {order.StepCancelled, events.TypeVoidInvoice},
-		{order.StepCancelled, ""}, {order.StepCancelCharging, ""}, {order.StepCancelCharging, ""}, {order.StepCancelCharging, ""}},
+		{order.StepCancelled, ""}, {order.StepCancelCharging, ""}, {order.StepCancelCharging, ""},
+		{order.StepCancelCharging, ""}, {order.StepCancelCharging, ""}, {order.StepCancelCharging, ""}},
 	order.StepCancelled: {{order.StepCancelled, ""}, {order.StepCancelled, ""}, {order.StepCancelled, ""},
-		{order.StepCancelled, ""}, {order.StepCancelled, ""}, {order.StepCancelled, ""}, {order.StepCancelled, ""}},
+		{order.StepCancelled, ""}, {order.StepCancelled, ""}, {order.StepCancelled, ""},
+		{order.StepCancelled, ""}, {order.StepCancelled, ""}, {order.StepCancelled, ""}},
+}
+
+// TestSagaTableWithTheFraudCheck: FRAUD_CHECK=on changes one cell — the
+// reservation sends CheckFraud and waits in CHECKING — and no other.
+func TestSagaTableWithTheFraudCheck(t *testing.T) {
+	changed := 0
+	for _, s := range order.SagaSteps {
+		for _, in := range order.SagaInputs {
+			off, err := order.DecideSaga(s, in)
+			on, err2 := order.DecideSagaFor(true, s, in)
+			if err != nil || err2 != nil {
+				t.Fatalf("%s × %s: %v, %v", s, in, err, err2)
+			}
+			if off != on {
+				changed++
+				if s != order.StepReserving || in != events.TypeStockReserved || on.Next != order.StepChecking || on.Send != events.TypeCheckFraud {
+					t.Errorf("%s × %s with the check: %+v, without: %+v", s, in, on, off)
+				}
+			}
+			if same, _ := order.DecideSagaFor(false, s, in); same != off {
+				t.Errorf("%s × %s: DecideSagaFor(false) = %+v, DecideSaga = %+v", s, in, same, off)
+			}
+		}
+	}
+	if changed != 1 {
+		t.Errorf("the check changed %d cells, want 1", changed)
+	}
 }
 
 // TestSagaTable checks every sagaCell of DecideSaga against the written table.
@@ -127,6 +166,10 @@ func reply(in string, s order.SagaStep) events.Payload {
 		return &events.InvoiceIssued{OrderID: id, InvoiceID: "i", TotalCents: 100, Currency: "EUR"}
 	case events.TypePaymentDeclined:
 		return &events.PaymentDeclined{OrderID: id, Reason: "over"}
+	case events.TypeFraudCleared:
+		return &events.FraudCleared{OrderID: id, CustomerID: "c", ReservationID: "r", Items: lines}
+	case events.TypeFraudSuspected:
+		return &events.FraudSuspected{OrderID: id, CustomerID: "c", ReservationID: "r", Reason: "flagged"}
 	case events.TypeStockReleased:
 		reason := events.ReasonCustomer
 		if s == order.StepFailing || s == order.StepFailed {

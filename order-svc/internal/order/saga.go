@@ -21,6 +21,9 @@ var ErrFinal = errors.New("the order is final")
 // DeclinedPrefix starts the reason of an order failed by a declined payment.
 const DeclinedPrefix = "payment declined: "
 
+// SuspectedPrefix starts the reason of an order failed by the fraud check.
+const SuspectedPrefix = "fraud suspected: "
+
 // MarkDeclined records that invoicing-svc declined the payment
 // (PaymentDeclined). A decline implies the stock was reserved, so a PENDING
 // order becomes RESERVED; it fails once the reservation is released.
@@ -38,11 +41,13 @@ func (o *Order) MarkDeclined(at time.Time) error {
 }
 
 // MarkReleased records that inventory-svc released the order's stock
-// (StockReleased). Released because the payment was declined, it ends the
-// order FAILED with the decline's detail; released because of a
-// cancellation, it is the cancellation's compensation and changes no status.
+// (StockReleased). Released because the payment was declined or fraud was
+// suspected (FRAUD_CHECK=on), it ends the order FAILED with the cause's
+// detail; released because of a cancellation, it is the cancellation's
+// compensation and changes no status.
 func (o *Order) MarkReleased(reason, detail string, at time.Time) error {
-	if reason != events.ReasonPaymentDeclined {
+	prefix, fails := failurePrefix[reason]
+	if !fails {
 		if o.Status == Confirmed { // a confirmed order's stock is shipped, not released
 			return o.refuse("release the stock of")
 		}
@@ -52,18 +57,25 @@ func (o *Order) MarkReleased(reason, detail string, at time.Time) error {
 	switch o.Status {
 	case Pending, Reserved:
 		o.moveTo(Failed, at)
-		o.Reason = DeclinedPrefix + detail
+		o.Reason = prefix + detail
 		if detail == "" {
-			o.Reason = DeclinedPrefix + "no detail given"
+			o.Reason = prefix + "no detail given"
 		}
 		o.record(&o.ReleasedAt, at)
 		o.record(&o.FailedAt, at)
 	case Failed, Cancelled:
 		o.stepOnly(&o.ReleasedAt, at)
-	default: // Confirmed, Rejected: no payment was declined for them
-		return o.refuse("release (payment declined) the stock of")
+	default: // Confirmed, Rejected: no payment was declined, no check refused them
+		return o.refuse("release (" + reason + ") the stock of")
 	}
 	return nil
+}
+
+// failurePrefix starts the reason of an order failed by a release of each
+// failing cause; a release for another reason is a cancellation's.
+var failurePrefix = map[string]string{
+	events.ReasonPaymentDeclined: DeclinedPrefix,
+	events.ReasonFraudSuspected:  SuspectedPrefix,
 }
 
 // MarkVoided records that invoicing-svc voided the order's invoice and gave

@@ -76,6 +76,9 @@ var (
 	releasedDecline = message{"StockReleased(payment_declined)", noEmit(func(o *order.Order) error {
 		return o.MarkReleased(events.ReasonPaymentDeclined, "950 cents over the remaining credit of 0", at(100))
 	})}
+	releasedFraud = message{"StockReleased(fraud_suspected)", noEmit(func(o *order.Order) error {
+		return o.MarkReleased(events.ReasonFraudSuspected, "customer cust-fraud is flagged", at(100))
+	})}
 	releasedCancel = message{"StockReleased(deadline)", noEmit(func(o *order.Order) error { return o.MarkReleased(events.ReasonDeadline, "", at(100)) })}
 	invoiceVoided  = message{"InvoiceVoided", noEmit(func(o *order.Order) error { return o.MarkVoided(at(100)) })}
 	cancelCustomer = message{"cancel (customer)", func(o *order.Order) (bool, error) { return o.Cancel(events.ReasonCustomer, at(100)) }}
@@ -97,7 +100,16 @@ type cell struct {
 
 func TestStateTable(t *testing.T) {
 	const declined = order.DeclinedPrefix + "950 cents over the remaining credit of 0"
+	const suspected = order.SuspectedPrefix + "customer cust-fraud is flagged"
 	cells := []cell{
+		// StockReleased(fraud_suspected), FRAUD_CHECK=on: as a decline's release.
+		{from: pending, msg: releasedFraud, want: order.Failed, steps: []string{"released", "failed"}, reason: suspected},
+		{from: reserved, msg: releasedFraud, want: order.Failed, steps: []string{"released", "failed"}, reason: suspected},
+		{from: confirmed, msg: releasedFraud, want: order.Confirmed, err: order.ErrTransition},
+		{from: rejected, msg: releasedFraud, want: order.Rejected, err: order.ErrTransition},
+		{from: failed, msg: releasedFraud, want: order.Failed},
+		{from: cancelled, msg: releasedFraud, want: order.Cancelled, steps: []string{"released"}},
+
 		{from: pending, msg: stockReserved, want: order.Reserved, steps: []string{"reserved"}},
 		{from: pending, msg: stockRejected, want: order.Rejected, steps: []string{"rejected"}, reason: "short"},
 		{from: pending, msg: invoiceIssued, want: order.Confirmed, steps: []string{"invoiced", "confirmed"}},

@@ -49,7 +49,10 @@ type Sync struct {
 	Store     *store.Store
 	Inventory StockReserver
 	Invoicing InvoiceIssuer
-	Logger    *slog.Logger
+	// Fraud, when set (FRAUD_CHECK=on), checks the reserved order before
+	// the invoice: a third call in the chain.
+	Fraud  FraudChecker
+	Logger *slog.Logger
 	// AfterCommit, when set, is called right after the PENDING order is
 	// committed and before inventory-svc is called
 	// (faults.Injector.AfterCommit: the crash_after_commit fault).
@@ -84,6 +87,9 @@ func (s *Sync) Place(ctx context.Context, d order.Draft) (order.Order, error) {
 	}
 	if o.Status == order.Cancelled {
 		return s.compensate(ctx, o), nil
+	}
+	if o, done, err := s.checkFraud(ctx, o, resID); done {
+		return o, err
 	}
 
 	invID, total, err := s.Invoicing.Issue(ctx, o.ID, o.CustomerID, o.Items)

@@ -37,6 +37,7 @@ func (e HealthMode) Valid() bool {
 
 // Defines values for HealthService.
 const (
+	HealthServiceFraudSvc     HealthService = "fraud-svc"
 	HealthServiceInventorySvc HealthService = "inventory-svc"
 	HealthServiceInvoicingSvc HealthService = "invoicing-svc"
 	HealthServiceOrderSvc     HealthService = "order-svc"
@@ -45,6 +46,8 @@ const (
 // Valid indicates whether the value is a known member of the HealthService enum.
 func (e HealthService) Valid() bool {
 	switch e {
+	case HealthServiceFraudSvc:
+		return true
 	case HealthServiceInventorySvc:
 		return true
 	case HealthServiceInvoicingSvc:
@@ -160,6 +163,7 @@ func (e KnobsMode) Valid() bool {
 
 // Defines values for KnobsService.
 const (
+	KnobsServiceFraudSvc     KnobsService = "fraud-svc"
 	KnobsServiceInventorySvc KnobsService = "inventory-svc"
 	KnobsServiceInvoicingSvc KnobsService = "invoicing-svc"
 	KnobsServiceOrderSvc     KnobsService = "order-svc"
@@ -168,6 +172,8 @@ const (
 // Valid indicates whether the value is a known member of the KnobsService enum.
 func (e KnobsService) Valid() bool {
 	switch e {
+	case KnobsServiceFraudSvc:
+		return true
 	case KnobsServiceInventorySvc:
 		return true
 	case KnobsServiceInvoicingSvc:
@@ -244,6 +250,7 @@ func (e ReadinessMode) Valid() bool {
 
 // Defines values for ReadinessService.
 const (
+	ReadinessServiceFraudSvc     ReadinessService = "fraud-svc"
 	ReadinessServiceInventorySvc ReadinessService = "inventory-svc"
 	ReadinessServiceInvoicingSvc ReadinessService = "invoicing-svc"
 	ReadinessServiceOrderSvc     ReadinessService = "order-svc"
@@ -252,6 +259,8 @@ const (
 // Valid indicates whether the value is a known member of the ReadinessService enum.
 func (e ReadinessService) Valid() bool {
 	switch e {
+	case ReadinessServiceFraudSvc:
+		return true
 	case ReadinessServiceInventorySvc:
 		return true
 	case ReadinessServiceInvoicingSvc:
@@ -936,7 +945,7 @@ type Problem struct {
 
 // Readiness defines model for Readiness.
 type Readiness struct {
-	// Checks Each check's result, `ok` or the error (db, kafka, inventory-svc, invoicing-svc).
+	// Checks Each check's result, `ok` or the error (db, kafka, inventory-svc, invoicing-svc, fraud-svc).
 	//
 	// Example: {"db":"ok","kafka":"broker [127.0.0.1:9092] unreachable: dial tcp 127.0.0.1:9092: connect: connection refused"}
 	Checks map[string]string `json:"checks"`
@@ -3100,7 +3109,8 @@ type ClientInterface interface {
 	// `HTTP_QUEUE_WAIT` everywhere; `HTTP_CLIENT_MAX_CONNS` and
 	// `HTTP_CLIENT_TIMEOUT` for order-svc in sync mode; `KAFKA_PARTITIONS`,
 	// `CONSUMER_BATCH_MAX`, `CONSUMER_BATCH_WAIT` and `consumers` (the
-	// consumer groups it runs) in events mode. Read-only and not secret: no token,
+	// consumer groups it runs) in events mode; `FRAUD_CHECK` (`on`) only
+	// when the fraud check is on. Read-only and not secret: no token,
 	// served whether or not `ADMIN_TOKEN` is set; not traced, never refused
 	// by the in-flight bound.
 	//
@@ -3580,7 +3590,8 @@ func (c *Client) SetFaults(ctx context.Context, body SetFaultsJSONRequestBody, r
 // `HTTP_QUEUE_WAIT` everywhere; `HTTP_CLIENT_MAX_CONNS` and
 // `HTTP_CLIENT_TIMEOUT` for order-svc in sync mode; `KAFKA_PARTITIONS`,
 // `CONSUMER_BATCH_MAX`, `CONSUMER_BATCH_WAIT` and `consumers` (the
-// consumer groups it runs) in events mode. Read-only and not secret: no token,
+// consumer groups it runs) in events mode; `FRAUD_CHECK` (`on`) only
+// when the fraud check is on. Read-only and not secret: no token,
 // served whether or not `ADMIN_TOKEN` is set; not traced, never refused
 // by the in-flight bound.
 //
@@ -5452,7 +5463,8 @@ type ClientWithResponsesInterface interface {
 	// `HTTP_QUEUE_WAIT` everywhere; `HTTP_CLIENT_MAX_CONNS` and
 	// `HTTP_CLIENT_TIMEOUT` for order-svc in sync mode; `KAFKA_PARTITIONS`,
 	// `CONSUMER_BATCH_MAX`, `CONSUMER_BATCH_WAIT` and `consumers` (the
-	// consumer groups it runs) in events mode. Read-only and not secret: no token,
+	// consumer groups it runs) in events mode; `FRAUD_CHECK` (`on`) only
+	// when the fraud check is on. Read-only and not secret: no token,
 	// served whether or not `ADMIN_TOKEN` is set; not traced, never refused
 	// by the in-flight bound.
 	//
@@ -6718,6 +6730,12 @@ type PlaceOrderResponse402Headers struct {
 	XTraceID TraceID
 }
 
+// PlaceOrderResponse403Headers the declared response headers of an HTTP 403 response for PlaceOrder
+type PlaceOrderResponse403Headers struct {
+	Location string
+	XTraceID TraceID
+}
+
 // PlaceOrderResponse409Headers the declared response headers of an HTTP 409 response for PlaceOrder
 type PlaceOrderResponse409Headers struct {
 	Location string
@@ -6742,6 +6760,8 @@ type PlaceOrderResponse struct {
 	ApplicationProblemJSON400 *BadRequestLines
 	// ApplicationProblemJSON402 the response for an HTTP 402 `application/problem+json` response
 	ApplicationProblemJSON402 *OrderProblem
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *OrderProblem
 	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationProblemJSON409 *OrderProblem
 	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -6756,6 +6776,8 @@ type PlaceOrderResponse struct {
 	Headers202 *PlaceOrderResponse202Headers
 	// Headers402 the parsed response headers for an HTTP 402 response
 	Headers402 *PlaceOrderResponse402Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PlaceOrderResponse403Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PlaceOrderResponse409Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -6780,6 +6802,11 @@ func (r PlaceOrderResponse) GetApplicationProblemJSON400() *BadRequestLines {
 // GetApplicationProblemJSON402 returns the response for an HTTP 402 `application/problem+json` response
 func (r PlaceOrderResponse) GetApplicationProblemJSON402() *OrderProblem {
 	return r.ApplicationProblemJSON402
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PlaceOrderResponse) GetApplicationProblemJSON403() *OrderProblem {
+	return r.ApplicationProblemJSON403
 }
 
 // GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -7704,7 +7731,8 @@ func (c *ClientWithResponses) SetFaultsWithResponse(ctx context.Context, body Se
 // `HTTP_QUEUE_WAIT` everywhere; `HTTP_CLIENT_MAX_CONNS` and
 // `HTTP_CLIENT_TIMEOUT` for order-svc in sync mode; `KAFKA_PARTITIONS`,
 // `CONSUMER_BATCH_MAX`, `CONSUMER_BATCH_WAIT` and `consumers` (the
-// consumer groups it runs) in events mode. Read-only and not secret: no token,
+// consumer groups it runs) in events mode; `FRAUD_CHECK` (`on`) only
+// when the fraud check is on. Read-only and not secret: no token,
 // served whether or not `ADMIN_TOKEN` is set; not traced, never refused
 // by the in-flight bound.
 //
@@ -8975,6 +9003,13 @@ func ParsePlaceOrderResponse(rsp *http.Response) (*PlaceOrderResponse, error) {
 		}
 		response.ApplicationProblemJSON402 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest OrderProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest OrderProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -9057,6 +9092,23 @@ func ParsePlaceOrderResponse(rsp *http.Response) (*PlaceOrderResponse, error) {
 			headers.XTraceID = value
 		}
 		response.Headers402 = &headers
+	case rsp.StatusCode == 403:
+		var headers PlaceOrderResponse403Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		if values := rsp.Header.Values("X-Trace-Id"); len(values) > 0 {
+			var value TraceID
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Trace-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XTraceID = value
+		}
+		response.Headers403 = &headers
 	case rsp.StatusCode == 409:
 		var headers PlaceOrderResponse409Headers
 		if values := rsp.Header.Values("Location"); len(values) > 0 {

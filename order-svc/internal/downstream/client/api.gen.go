@@ -17,6 +17,24 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for FraudCheckVerdict.
+const (
+	Cleared   FraudCheckVerdict = "cleared"
+	Suspected FraudCheckVerdict = "suspected"
+)
+
+// Valid indicates whether the value is a known member of the FraudCheckVerdict enum.
+func (e FraudCheckVerdict) Valid() bool {
+	switch e {
+	case Cleared:
+		return true
+	case Suspected:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for InvoiceCurrency.
 const (
 	InvoiceCurrencyEUR InvoiceCurrency = "EUR"
@@ -188,6 +206,26 @@ type AdjustmentRequest struct {
 	Reference MovementReference `json:"reference,omitempty,omitzero"`
 }
 
+// CheckRequest defines model for CheckRequest.
+type CheckRequest struct {
+	// CustomerID Who ordered; as in PlaceOrder (1 to 64 characters, not only blanks, no control or format characters).
+	CustomerID string `json:"customer_id"`
+
+	// Items The lines of an order, 1 to 50; each SKU at most once (put the total
+	// quantity on one line). `uniqueItems` is what JSON Schema can say:
+	// two identical lines are refused. The rule is stricter — the same SKU
+	// on two lines is refused whatever the quantities — and each
+	// operation's `400` says so; `x-unique-by: sku` tells this project's
+	// request validator.
+	Items Lines `json:"items"`
+
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id"`
+
+	// ReservationID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	ReservationID UUID `json:"reservation_id"`
+}
+
 // Credit defines model for Credit.
 type Credit struct {
 	// ChargedCents The sum of the customer's ISSUED invoices.
@@ -219,6 +257,28 @@ type FieldError struct {
 	// Field The member at fault (`customer_id`, `items[0].qty`, `body`, a parameter name, or an unknown member's name).
 	Field string `json:"field"`
 }
+
+// FraudCheck defines model for FraudCheck.
+type FraudCheck struct {
+	CheckedAt  time.Time `json:"checked_at"`
+	CustomerID string    `json:"customer_id"`
+
+	// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	OrderID UUID `json:"order_id"`
+
+	// Reason Why suspected (absent when cleared).
+	Reason string `json:"reason,omitempty,omitzero"`
+
+	// ReservationID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+	ReservationID UUID `json:"reservation_id"`
+
+	// Units The sum of the order's lines' quantities.
+	Units   int               `json:"units"`
+	Verdict FraudCheckVerdict `json:"verdict"`
+}
+
+// FraudCheckVerdict defines model for FraudCheck.Verdict.
+type FraudCheckVerdict string
 
 // InsufficientStockProblem An adjustment that would take on_hand below the reserved stock (409).
 type InsufficientStockProblem struct {
@@ -713,6 +773,9 @@ type WrongModeProblemMode string
 // InvoiceID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
 type InvoiceID = UUID
 
+// OrderID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
+type OrderID = UUID
+
 // ReservationID Example: 3f1c2a9e-8b7d-4e6f-9a01-2b3c4d5e6f70
 type ReservationID = UUID
 
@@ -770,6 +833,9 @@ type ListReservationsParams struct {
 	// Limit The page's size.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
+
+// CheckOrderJSONRequestBody defines body for CheckOrder for application/json ContentType.
+type CheckOrderJSONRequestBody = CheckRequest
 
 // SetCreditLimitJSONRequestBody defines body for SetCreditLimit for application/json ContentType.
 type SetCreditLimitJSONRequestBody = CreditLimitRequest
@@ -2132,6 +2198,45 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// CheckOrderWithBody Check a reserved order for fraud
+	//
+	// The verdict on an order: `suspected` when it has more units than
+	// `FRAUD_LIMIT_UNITS` (the sum of its lines' quantities) or its customer
+	// is flagged (the seeded `cust-fraud`), else `cleared`. Both are a
+	// `201` with the check: a suspected order is an answer, not an error;
+	// the caller decides (order-svc in sync mode releases the reservation
+	// and fails the order). Idempotent per order: a repeat answers `200`
+	// with the first verdict, whatever the lines say now. Works in both
+	// modes (in events mode the same check runs on StockReserved or
+	// CheckFraud; a REST check there only adds a verdict nobody announces).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /checks (the `CheckOrder` operationId).
+	CheckOrderWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CheckOrder Check a reserved order for fraud
+	//
+	// The verdict on an order: `suspected` when it has more units than
+	// `FRAUD_LIMIT_UNITS` (the sum of its lines' quantities) or its customer
+	// is flagged (the seeded `cust-fraud`), else `cleared`. Both are a
+	// `201` with the check: a suspected order is an answer, not an error;
+	// the caller decides (order-svc in sync mode releases the reservation
+	// and fails the order). Idempotent per order: a repeat answers `200`
+	// with the first verdict, whatever the lines say now. Works in both
+	// modes (in events mode the same check runs on StockReserved or
+	// CheckFraud; a REST check there only adds a verdict nobody announces).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /checks (the `CheckOrder` operationId).
+	CheckOrder(ctx context.Context, body CheckOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCheck Get the fraud check of an order
+	//
+	// Corresponds with GET /checks/{id} (the `GetCheck` operationId).
+	GetCheck(ctx context.Context, id OrderID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetCredit A customer's credit
 	//
 	// The customer's limit (its own, or `DEFAULT_CREDIT_LIMIT_CENTS` for
@@ -2416,6 +2521,75 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /stock/{sku}/receipts (the `ReceiveStock` operationId).
 	ReceiveStock(ctx context.Context, sku SKU, body ReceiveStockJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// CheckOrderWithBody Check a reserved order for fraud
+//
+// The verdict on an order: `suspected` when it has more units than
+// `FRAUD_LIMIT_UNITS` (the sum of its lines' quantities) or its customer
+// is flagged (the seeded `cust-fraud`), else `cleared`. Both are a
+// `201` with the check: a suspected order is an answer, not an error;
+// the caller decides (order-svc in sync mode releases the reservation
+// and fails the order). Idempotent per order: a repeat answers `200`
+// with the first verdict, whatever the lines say now. Works in both
+// modes (in events mode the same check runs on StockReserved or
+// CheckFraud; a REST check there only adds a verdict nobody announces).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /checks (the `CheckOrder` operationId).
+func (c *Client) CheckOrderWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCheckOrderRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CheckOrder Check a reserved order for fraud
+//
+// The verdict on an order: `suspected` when it has more units than
+// `FRAUD_LIMIT_UNITS` (the sum of its lines' quantities) or its customer
+// is flagged (the seeded `cust-fraud`), else `cleared`. Both are a
+// `201` with the check: a suspected order is an answer, not an error;
+// the caller decides (order-svc in sync mode releases the reservation
+// and fails the order). Idempotent per order: a repeat answers `200`
+// with the first verdict, whatever the lines say now. Works in both
+// modes (in events mode the same check runs on StockReserved or
+// CheckFraud; a REST check there only adds a verdict nobody announces).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /checks (the `CheckOrder` operationId).
+func (c *Client) CheckOrder(ctx context.Context, body CheckOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCheckOrderRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCheck Get the fraud check of an order
+//
+// Corresponds with GET /checks/{id} (the `GetCheck` operationId).
+func (c *Client) GetCheck(ctx context.Context, id OrderID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCheckRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // GetCredit A customer's credit
@@ -2921,6 +3095,80 @@ func (c *Client) ReceiveStock(ctx context.Context, sku SKU, body ReceiveStockJSO
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewCheckOrderRequest calls the generic CheckOrder builder with application/json body
+func NewCheckOrderRequest(server string, body CheckOrderJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCheckOrderRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCheckOrderRequestWithBody constructs an http.Request for the CheckOrder method, with any body, and a specified content type
+func NewCheckOrderRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/checks")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetCheckRequest constructs an http.Request for the GetCheck method
+func NewGetCheckRequest(server string, id OrderID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/checks/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
 }
 
 // NewGetCreditRequest constructs an http.Request for the GetCredit method
@@ -3666,6 +3914,47 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// CheckOrderWithBodyWithResponse Check a reserved order for fraud
+	//
+	// The verdict on an order: `suspected` when it has more units than
+	// `FRAUD_LIMIT_UNITS` (the sum of its lines' quantities) or its customer
+	// is flagged (the seeded `cust-fraud`), else `cleared`. Both are a
+	// `201` with the check: a suspected order is an answer, not an error;
+	// the caller decides (order-svc in sync mode releases the reservation
+	// and fails the order). Idempotent per order: a repeat answers `200`
+	// with the first verdict, whatever the lines say now. Works in both
+	// modes (in events mode the same check runs on StockReserved or
+	// CheckFraud; a REST check there only adds a verdict nobody announces).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /checks (the `CheckOrder` operationId).
+	CheckOrderWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CheckOrderResponse, error)
+
+	// CheckOrderWithResponse Check a reserved order for fraud
+	//
+	// The verdict on an order: `suspected` when it has more units than
+	// `FRAUD_LIMIT_UNITS` (the sum of its lines' quantities) or its customer
+	// is flagged (the seeded `cust-fraud`), else `cleared`. Both are a
+	// `201` with the check: a suspected order is an answer, not an error;
+	// the caller decides (order-svc in sync mode releases the reservation
+	// and fails the order). Idempotent per order: a repeat answers `200`
+	// with the first verdict, whatever the lines say now. Works in both
+	// modes (in events mode the same check runs on StockReserved or
+	// CheckFraud; a REST check there only adds a verdict nobody announces).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /checks (the `CheckOrder` operationId).
+	CheckOrderWithResponse(ctx context.Context, body CheckOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*CheckOrderResponse, error)
+
+	// GetCheckWithResponse Get the fraud check of an order
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /checks/{id} (the `GetCheck` operationId).
+	GetCheckWithResponse(ctx context.Context, id OrderID, reqEditors ...RequestEditorFn) (*GetCheckResponse, error)
+
 	// GetCreditWithResponse A customer's credit
 	//
 	// The customer's limit (its own, or `DEFAULT_CREDIT_LIMIT_CENTS` for
@@ -3970,6 +4259,137 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /stock/{sku}/receipts (the `ReceiveStock` operationId).
 	ReceiveStockWithResponse(ctx context.Context, sku SKU, body ReceiveStockJSONRequestBody, reqEditors ...RequestEditorFn) (*ReceiveStockResponse, error)
+}
+
+type CheckOrderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FraudCheck
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *FraudCheck
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequestLines
+	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationProblemJSON415 *UnsupportedMediaType
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CheckOrderResponse) GetJSON200() *FraudCheck {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CheckOrderResponse) GetJSON201() *FraudCheck {
+	return r.JSON201
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CheckOrderResponse) GetApplicationProblemJSON400() *BadRequestLines {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r CheckOrderResponse) GetApplicationProblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationProblemJSON415
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CheckOrderResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CheckOrderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CheckOrderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CheckOrderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CheckOrderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetCheckResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FraudCheck
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCheckResponse) GetJSON200() *FraudCheck {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetCheckResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetCheckResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetCheckResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCheckResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCheckResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCheckResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCheckResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 type GetCreditResponse struct {
@@ -5055,6 +5475,65 @@ func (r ReceiveStockResponse) ContentType() string {
 	return ""
 }
 
+// CheckOrderWithBodyWithResponse Check a reserved order for fraud
+//
+// The verdict on an order: `suspected` when it has more units than
+// `FRAUD_LIMIT_UNITS` (the sum of its lines' quantities) or its customer
+// is flagged (the seeded `cust-fraud`), else `cleared`. Both are a
+// `201` with the check: a suspected order is an answer, not an error;
+// the caller decides (order-svc in sync mode releases the reservation
+// and fails the order). Idempotent per order: a repeat answers `200`
+// with the first verdict, whatever the lines say now. Works in both
+// modes (in events mode the same check runs on StockReserved or
+// CheckFraud; a REST check there only adds a verdict nobody announces).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /checks (the `CheckOrder` operationId).
+func (c *ClientWithResponses) CheckOrderWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CheckOrderResponse, error) {
+	rsp, err := c.CheckOrderWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckOrderResponse(rsp)
+}
+
+// CheckOrderWithResponse Check a reserved order for fraud
+//
+// The verdict on an order: `suspected` when it has more units than
+// `FRAUD_LIMIT_UNITS` (the sum of its lines' quantities) or its customer
+// is flagged (the seeded `cust-fraud`), else `cleared`. Both are a
+// `201` with the check: a suspected order is an answer, not an error;
+// the caller decides (order-svc in sync mode releases the reservation
+// and fails the order). Idempotent per order: a repeat answers `200`
+// with the first verdict, whatever the lines say now. Works in both
+// modes (in events mode the same check runs on StockReserved or
+// CheckFraud; a REST check there only adds a verdict nobody announces).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /checks (the `CheckOrder` operationId).
+func (c *ClientWithResponses) CheckOrderWithResponse(ctx context.Context, body CheckOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*CheckOrderResponse, error) {
+	rsp, err := c.CheckOrder(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckOrderResponse(rsp)
+}
+
+// GetCheckWithResponse Get the fraud check of an order
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /checks/{id} (the `GetCheck` operationId).
+func (c *ClientWithResponses) GetCheckWithResponse(ctx context.Context, id OrderID, reqEditors ...RequestEditorFn) (*GetCheckResponse, error) {
+	rsp, err := c.GetCheck(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCheckResponse(rsp)
+}
+
 // GetCreditWithResponse A customer's credit
 //
 // The customer's limit (its own, or `DEFAULT_CREDIT_LIMIT_CENTS` for
@@ -5490,6 +5969,107 @@ func (c *ClientWithResponses) ReceiveStockWithResponse(ctx context.Context, sku 
 		return nil, err
 	}
 	return ParseReceiveStockResponse(rsp)
+}
+
+// ParseCheckOrderResponse parses an HTTP response from a CheckOrderWithResponse call
+func ParseCheckOrderResponse(rsp *http.Response) (*CheckOrderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CheckOrderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FraudCheck
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest FraudCheck
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequestLines
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetCheckResponse parses an HTTP response from a GetCheckWithResponse call
+func ParseGetCheckResponse(rsp *http.Response) (*GetCheckResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCheckResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FraudCheck
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	return response, nil
 }
 
 // ParseGetCreditResponse parses an HTTP response from a GetCreditWithResponse call
