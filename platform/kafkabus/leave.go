@@ -41,9 +41,10 @@ func (f *formerMember) failed(ctx context.Context, err error) {
 	f.last = ""
 }
 
-// leaveBackoff spaces the attempts while the broker is away: 100 ms doubling
-// up to 1 s, so it is left within a second of answering again.
-var leaveBackoff = retry.Backoff{First: 100 * time.Millisecond, Max: time.Second}
+// leaveBackoff spaces the attempts while the broker is away at the pace of
+// kafka-go's own rejoins (kafkaconf's JoinGroupBackoff, 250 ms): the leave
+// is what the rejoin waits for once the broker answers.
+var leaveBackoff = retry.Backoff{First: 50 * time.Millisecond, Max: 250 * time.Millisecond}
 
 // leave removes member from the consumer's group, retrying until the broker
 // answers or ctx ends. An unknown member is fine: the broker dropped it.
