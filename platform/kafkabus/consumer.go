@@ -93,6 +93,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, func() { _ = group.Close() })
 	defer stop()
 	defer group.Close()
+	former := &formerMember{c: c}
 	for {
 		gen, err := group.Next(ctx)
 		if ctx.Err() != nil || errors.Is(err, kafka.ErrGroupClosed) {
@@ -102,8 +103,10 @@ func (c *Consumer) Run(ctx context.Context) error {
 			// kafka-go backs off and joins again by itself, and has logged
 			// the failure as a warning already (its ErrorLogger).
 			c.cfg.Logger.DebugContext(ctx, "joining the consumer group failed, retrying", "group", c.cfg.Group, "err", err)
+			former.failed(ctx, err)
 			continue
 		}
+		former.joined(gen)
 		c.runGeneration(ctx, gen)
 	}
 }

@@ -8,7 +8,7 @@ import (
 
 // Duration is d as Ms prints it: one formatter for every duration a verdict,
 // a table or a summary shows, so they cannot disagree ("0.0 s" beside 32 ms).
-func Duration(d time.Duration) string { return Ms(float64(d.Microseconds()) / 1000) }
+func Duration(d time.Duration) string { return Ms(Millis(d)) }
 
 // Bytes is b in the largest binary unit that keeps it at least 1 ("2.2 MiB",
 // "151 KiB", "512 B"): a byte count of seven digits is read by no one.
@@ -39,3 +39,8 @@ func Of(part, whole int, noun string) string { return fmt.Sprintf("%d of %d %s",
 
 // N is a sample size, "n=40".
 func N(n int) string { return fmt.Sprintf("n=%d", n) }
+
+// Millis is d in milliseconds with its microseconds kept, the value a metric
+// records: d.Milliseconds() truncates (31.6 ms recorded as 31 while the
+// verdict, formatted from d, said 32 ms).
+func Millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

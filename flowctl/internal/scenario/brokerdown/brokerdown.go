@@ -161,12 +161,12 @@ func judgeBrokerDown(mode stackmode.Mode, res load.Result, b brokerDownRun) kit.
 	}
 	noticed := "no service noticed while it was down"
 	if b.NoticedOK {
-		o.PutAs(Noticed, fmt.Sprintf("noticed after the stop began (±%d ms)", noticePoll.Milliseconds()), float64(b.Noticed.Milliseconds()))
+		o.PutAs(Noticed, fmt.Sprintf("noticed after the stop began (±%d ms)", noticePoll.Milliseconds()), stats.Millis(b.Noticed))
 		noticed = fmt.Sprintf("noticed %s after the stop began (%s)", stats.Duration(b.Noticed), b.NoticedHow)
 	}
 	o.Details = append(o.Details, noticed)
 	if !b.UpAt.IsZero() {
-		o.Put(BrokerDown, float64(b.UpAt.Sub(b.DownAt).Milliseconds()))
+		o.Put(BrokerDown, stats.Millis(b.UpAt.Sub(b.DownAt)))
 	}
 	if mode == stackmode.Sync {
 		o.Holds = b.ConfirmedAnswers == b.N && confirmed == b.N
@@ -179,14 +179,14 @@ func judgeBrokerDown(mode stackmode.Mode, res load.Result, b brokerDownRun) kit.
 		return o
 	}
 	catchUp := max(kit.LastFinal(res).Sub(b.UpAt), 0)
-	o.PutAs(kit.CatchUp, "all final after the broker returned", float64(catchUp.Milliseconds()))
+	o.PutAs(kit.CatchUp, "all final after the broker returned", stats.Millis(catchUp))
 	// The catch-up in two parts: until the first order moved, the clients
 	// reconnected and the consumer groups re-formed; after that the backlog
 	// was worked off.
 	restart := ""
 	if first := firstMove(res); !first.IsZero() {
 		firstMoved := max(first.Sub(b.UpAt), 0)
-		o.Put(FirstMove, float64(firstMoved.Milliseconds()))
+		o.Put(FirstMove, stats.Millis(firstMoved))
 		restart = fmt.Sprintf(" (%s until the first moved: clients reconnecting, consumer groups re-forming; %s working off the backlog)",
 			stats.Duration(firstMoved), stats.Duration(max(catchUp-firstMoved, 0)))
 	}

@@ -84,13 +84,13 @@ func judge(mode stackmode.Mode, m measured) kit.Outcome {
 	n := len(m.Res.Orders)
 	o := kit.Outcome{ByStatus: s.ByStatus, Placement: s.PlacementSamples, TimeToFinal: s.TimeToFinalSamples}
 	o.Put(kit.Orders, float64(n))
-	o.PutAs(Deadline, deadlineLabel(mode), float64(m.Deadline.Milliseconds()))
+	o.PutAs(Deadline, deadlineLabel(mode), stats.Millis(m.Deadline))
 	o.Put(StillHeld, float64(c.stillHeld))
 	if s.NotFinal > 0 {
 		o.Put(kit.NotFinal, float64(s.NotFinal))
 	}
 	if mode == stackmode.Sync {
-		o.Put(AddedLatency, float64(m.Latency.Milliseconds()))
+		o.Put(AddedLatency, stats.Millis(m.Latency))
 		o.PutAs(TimedOut, fmt.Sprintf("requests failed by HTTP_CLIENT_TIMEOUT=%s (of %d)", m.Deadline, n), float64(c.timedOut))
 		o.Put(kit.PlacementP50, s.Placement.P50)
 		o.PutAs(kit.PlacementP99, fmt.Sprintf("placement %s (n=%d)", stats.TailName(s.Placement), s.Placement.N), stats.Tail(s.Placement))
@@ -101,7 +101,7 @@ func judge(mode stackmode.Mode, m measured) kit.Outcome {
 		return o
 	}
 	held := stats.Summarize(c.held)
-	o.Put(PausedFor, float64(m.PausedFor.Milliseconds()))
+	o.Put(PausedFor, stats.Millis(m.PausedFor))
 	o.Put(CancelledByDeadline, float64(c.cancelled))
 	o.Put(ReservedAfterCancel, float64(c.lateReserved))
 	o.Put(ReleasedAfterCancel, float64(c.lateReleased))

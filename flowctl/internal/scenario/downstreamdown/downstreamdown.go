@@ -130,7 +130,7 @@ func judgeDownstreamDown(mode stackmode.Mode, res load.Result, n, accepted, fail
 	confirmed := s.ByStatus["CONFIRMED"]
 	o.PutAs(kit.AcceptedPct, "accepted while down (2xx: will complete)", stats.Share(accepted, n))
 	o.Put(FailedWhileDownPct, stats.Share(failedAnswers, n))
-	o.Put(DownFor, float64(upAt.Sub(downAt).Milliseconds()))
+	o.Put(DownFor, stats.Millis(upAt.Sub(downAt)))
 	if mode == stackmode.Sync {
 		o.Holds = confirmed == 0 && accepted == 0 && failedAnswers == n
 		o.Verdict = fmt.Sprintf("sync: %d of %d orders accepted and %d confirmed while inventory was down (%s)",
@@ -141,7 +141,7 @@ func judgeDownstreamDown(mode stackmode.Mode, res load.Result, n, accepted, fail
 	if backlogOK {
 		o.PutAs(kit.Backlog, "backlog while down: events inventory-svc had not consumed, after the last order was placed", float64(backlog))
 	}
-	o.PutAs(kit.CatchUp, "all final after restart", float64(max(catchUp, 0).Milliseconds()))
+	o.PutAs(kit.CatchUp, "all final after restart", stats.Millis(max(catchUp, 0)))
 	o.Holds = accepted == n && confirmed == n
 	backlogText := ""
 	if backlogOK {

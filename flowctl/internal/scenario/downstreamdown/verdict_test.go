@@ -7,6 +7,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/scenario/kit"
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
@@ -30,5 +31,24 @@ func TestVerdictSaysWhatItsNumbersAre(t *testing.T) {
 		if !strings.Contains(o.Verdict, want) {
 			t.Errorf("verdict lacks %q:\n%s", want, o.Verdict)
 		}
+	}
+}
+
+// TestVerdictAndTableAgree: the catch-up the verdict says and the one the
+// table and page 1 show are one number (31.6 ms was recorded as 31 and said
+// as 32).
+func TestVerdictAndTableAgree(t *testing.T) {
+	downAt := time.Date(2026, 11, 29, 18, 0, 0, 0, time.UTC)
+	upAt := downAt.Add(5 * time.Second)
+	res := load.Result{Orders: []load.Placed{{HTTPStatus: 202, Order: api.Order{ID: "o", Status: "CONFIRMED", Final: true,
+		UpdatedAt: upAt.Add(31600 * time.Microsecond)}}}}
+	o := judgeDownstreamDown(stackmode.Events, res, 1, 1, 0, 1, true, downAt, upAt)
+	m, ok := o.Metric(kit.CatchUp.Key)
+	if !ok {
+		t.Fatal("no catch-up recorded")
+	}
+	shown := kit.FormatValue(m.Value, m.Unit)
+	if shown != "32 ms" || !strings.Contains(o.Verdict, "the last "+shown+" after it came back") {
+		t.Errorf("table shows %q, verdict says:\n%s", shown, o.Verdict)
 	}
 }

@@ -142,7 +142,7 @@ func putDeploy(o *kit.Outcome, d deployRun) (addedTail float64) {
 func outages(d deployRun) (out []string, ms float64) {
 	for _, s := range d.Out {
 		out = append(out, fmt.Sprintf("%s out %s", s.Service, stats.Duration(s.Out)))
-		ms += float64(s.Out.Milliseconds())
+		ms += stats.Millis(s.Out)
 	}
 	return out, ms
 }

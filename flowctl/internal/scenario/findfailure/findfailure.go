@@ -159,7 +159,7 @@ func judge(mode stackmode.Mode, r traced) kit.Outcome {
 			o.Details = append(o.Details, "  why (from the spans): "+inv.FailureText)
 		}
 		if f.recovered > 0 {
-			recoveredMS = append(recoveredMS, float64(f.recovered.Milliseconds()))
+			recoveredMS = append(recoveredMS, stats.Millis(f.recovered))
 			o.Details = append(o.Details, fmt.Sprintf("  after the fault was cleared the retried event went through: CONFIRMED %s later", stats.Duration(f.recovered)))
 		}
 		if i == 0 {

@@ -57,6 +57,6 @@ func (f Followed) Put(o *Outcome) {
 	if f.Stats.Revisit <= 0 {
 		return
 	}
-	o.Put(FollowInterval, float64(f.Stats.Revisit.Milliseconds()))
+	o.Put(FollowInterval, stats.Millis(f.Stats.Revisit))
 	o.Details = append(o.Details, f.line())
 }

@@ -20,7 +20,7 @@ func (m opsMeasure) put(o *kit.Outcome) {
 	o.Put(RSS, mib(t.RSSBytes))
 	o.Put(CPU, roundTo(t.CPU, 2))
 	o.Put(CPUPerOrder, roundTo(m.cpuMSPerOrder(), 2))
-	o.Put(Window, float64(m.Window.Milliseconds()))
+	o.Put(Window, stats.Millis(m.Window))
 	brokerText := ""
 	if b, ok := m.broker(); ok && b.Measured {
 		o.Put(BrokerRSS, mib(b.RSSBytes))

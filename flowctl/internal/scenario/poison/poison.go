@@ -147,7 +147,7 @@ func judge(mode stackmode.Mode, p poisoned) kit.Outcome {
 	if !p.Stamped {
 		o.Details = append(o.Details, "the dead letters carry no timestamp: dlq_ms is when a poll first saw one")
 	}
-	dlqMS := float64(p.DLQ.Milliseconds())
+	dlqMS := stats.Millis(p.DLQ)
 	putChanges(&o, p.Changed)
 	o.Put(DeadLetters, float64(len(p.Entries)))
 	o.Put(DLQAfter, dlqMS)

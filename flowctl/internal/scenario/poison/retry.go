@@ -150,5 +150,5 @@ func (r retried) put(o *kit.Outcome) {
 	}
 	o.Put(RetryPartitions, float64(len(r.Waits)))
 	o.Put(RetryOrdersBehind, float64(behind))
-	o.Put(RetryMaxWait, float64(worst.Milliseconds()))
+	o.Put(RetryMaxWait, stats.Millis(worst))
 }

@@ -132,8 +132,8 @@ func judge(mode stackmode.Mode, r replayed) kit.Outcome {
 	totalsMatch := model.Invoices == r.RunLive.Count && model.InvoicedCents == r.RunLive.TotalCents
 	r.Mark.Put(&o)
 	o.Put(EventsReplayed, float64(r.Records))
-	o.Put(ReplayTook, float64(r.Took.Milliseconds()))
-	o.Put(JoinWait, float64(r.JoinWait.Milliseconds()))
+	o.Put(ReplayTook, stats.Millis(r.Took))
+	o.Put(JoinWait, stats.Millis(r.JoinWait))
 	o.Put(ModelOrders, float64(len(model.Orders)))
 	o.Put(SKUHours, float64(len(model.UnitsBySKU)))
 	o.Put(ReplayedInvoices, float64(model.Invoices))
@@ -153,7 +153,7 @@ func judge(mode stackmode.Mode, r replayed) kit.Outcome {
 		verdict = fmt.Sprintf("DISAGREES with %d and has no history for %d", chk.Disagree, chk.NotInLog)
 	}
 	o.Verdict = fmt.Sprintf("events: %d events this run added to three topics, replayed in %s, built a read model no service has — the full history of %s, units sold per SKU and hour (%s), %s (%s) — checked against %d live facts (order statuses, invoicing's totals, inventory's reserved units) it %s; order %s's trail is %d events in the log",
-		r.Records, stats.Ms(float64(r.Took.Milliseconds())), kit.Counted(len(model.Orders), "order"), kit.Counted(len(model.UnitsBySKU), "cell"), kit.Counted(model.Invoices, "invoice"), kit.Money(model.InvoicedCents, string(live.Currency)),
+		r.Records, stats.Ms(stats.Millis(r.Took)), kit.Counted(len(model.Orders), "order"), kit.Counted(len(model.UnitsBySKU), "cell"), kit.Counted(model.Invoices, "invoice"), kit.Money(model.InvoicedCents, string(live.Currency)),
 		chk.Agree+chk.Disagree+chk.NotInLog, verdict, kit.Short(order.ID), len(trail))
 	return o
 }

@@ -111,7 +111,7 @@ func judgeSlowDownstream(mode stackmode.Mode, r slowRun) kit.Outcome {
 
 func judgeModes(mode stackmode.Mode, r slowRun) kit.Outcome {
 	o := kit.OutcomeOf(r.Slow, r.N)
-	latMS := float64(r.Latency.Milliseconds())
+	latMS := stats.Millis(r.Latency)
 	addedPlacement := r.Slow.Placement.P50 - r.Base.Placement.P50
 	addedTTC := r.Slow.TimeToFinal.P50 - r.Base.TimeToFinal.P50
 	o.Put(InjectedLatency, latMS)
