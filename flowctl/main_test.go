@@ -19,6 +19,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/report"
 	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // TestMain lets this test binary stand in for flowctl: `up` starts the
@@ -278,6 +279,13 @@ func TestEndToEnd(t *testing.T) {
 				// --no-jaeger: not ours (a developer's own may answer, though).
 				if s.Ours {
 					t.Errorf("jaeger is ours")
+				}
+				continue
+			}
+			if s.Mode == string(stackmode.Orchestration) {
+				// This test brings up sync and events only.
+				if s.Ours {
+					t.Errorf("%s (%s) is ours, though never brought up", s.Name, s.Mode)
 				}
 				continue
 			}
