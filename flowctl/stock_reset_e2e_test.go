@@ -24,13 +24,13 @@ func checkStockAndReset(t *testing.T, c *cli, base int, brokers []string) {
 	defer cancel()
 	inv := map[stackmode.Mode]*api.Inventory{}
 	orders := map[stackmode.Mode]*api.Orders{}
-	for _, m := range stack.Modes {
+	for _, m := range stackmode.Both {
 		urls := stack.StackURLs(base, m)
 		inv[m], orders[m] = api.NewInventory(urls["inventory-svc"], nil), api.NewOrders(urls["order-svc"], nil)
 	}
 
 	t.Run("a scenario after the stock ran out", func(t *testing.T) {
-		for _, m := range stack.Modes {
+		for _, m := range stackmode.Both {
 			for _, sku := range []string{"SKU-001", "SKU-002", "SKU-003", "SKU-004"} {
 				it, err := inv[m].StockOf(ctx, sku)
 				if err != nil {
@@ -73,7 +73,7 @@ func checkStockAndReset(t *testing.T, c *cli, base int, brokers []string) {
 			t.Fatalf("reset: %v\n%s\n%s", err, out, stderr)
 		}
 		t.Log(out)
-		for _, m := range stack.Modes {
+		for _, m := range stackmode.Both {
 			if os, err := orders[m].List(ctx, 5); err != nil || len(os) != 0 {
 				t.Errorf("%s: %d orders after reset (%v), want none", m, len(os), err)
 			}
@@ -86,7 +86,7 @@ func checkStockAndReset(t *testing.T, c *cli, base int, brokers []string) {
 			t.Errorf("orders.v1 after reset: %d records, %v; want an empty topic", len(recs), err)
 		}
 		// The flow works on the fresh stacks.
-		for _, m := range stack.Modes {
+		for _, m := range stackmode.Both {
 			out, _, err := c.run("order", "watch", "--mode", string(m), "--item", "SKU-002:1")
 			if err != nil || !strings.Contains(out, "final: CONFIRMED") {
 				t.Errorf("%s: an order after reset: %v\n%s", m, err, out)
