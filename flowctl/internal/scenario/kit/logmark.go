@@ -55,8 +55,9 @@ func (e *Env) MarkLog(ctx context.Context, t Target) (LogMark, error) {
 	if len(e.Brokers) == 0 {
 		return m, fmt.Errorf("no broker address to read the log from")
 	}
-	topics := kafkalog.Topics(e.TopicPrefix)
-	start, err := kafkalog.EndOffsets(ctx, e.Brokers, append(topics, kafkalog.DLQTopics(e.TopicPrefix)...)...)
+	l := e.Log(t.Mode)
+	topics := l.Topics()
+	start, err := kafkalog.EndOffsets(ctx, e.Brokers, append(topics, l.DLQTopics()...)...)
 	if err != nil {
 		return m, err
 	}

@@ -5,18 +5,21 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/kafkaconf"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // rebuild is the events mode's measurement: the read model of what the run
 // added to the log (replayLog), checked against what it added to the live
 // state since before, and the order's trail.
 func rebuild(ctx context.Context, e *kit.Env, t kit.Target, before liveState, r *replayed) error {
-	if err := replayLog(ctx, e, r); err != nil {
+	if err := replayLog(ctx, e, t.Mode, r); err != nil {
 		return err
 	}
 	after, err := readLive(ctx, t)
@@ -29,19 +32,26 @@ func rebuild(ctx context.Context, e *kit.Env, t kit.Target, before liveState, r 
 		return fmt.Errorf("order-svc order %s: %w", r.Order.ID, err)
 	}
 	r.Check = r.Model.Check([]api.Order{fresh}, r.RunLive, r.RunReserved)
-	r.Trail, err = auditTrail(ctx, e, r.Mark.Start, r.Order.ID)
+	r.Trail, err = auditTrail(ctx, e, t.Mode, r.Mark.Start, r.Order.ID)
 	return err
 }
 
-// replayLog replays the three topics from r.Mark (the run's start) with
-// fresh consumer groups into r.Model, counting and timing it.
-func replayLog(ctx context.Context, e *kit.Env, r *replayed) error {
+// replayLog replays the stack's topics (by its saga style: the orchestrated
+// stack's facts travel as replies) from r.Mark (the run's start) with fresh
+// consumer groups into r.Model, counting and timing it. Commands are counted
+// apart: they say what order-svc asked, not what happened.
+func replayLog(ctx context.Context, e *kit.Env, m stackmode.Mode, r *replayed) error {
 	r.Model = kit.NewReadModel()
+	l := e.Log(m)
+	r.Topics = l.Topics()
 	stamp := time.Now().UTC().Format("20060102T150405.000")
-	for _, topic := range kafkalog.Topics(e.TopicPrefix) {
-		group := topology.ReplayGroupPrefix(e.TopicPrefix) + "readmodel." + topic + "." + stamp
+	for _, topic := range r.Topics {
+		group := topology.ReplayGroupPrefix(l.Prefix) + "readmodel." + topic + "." + stamp
 		e.Step("  replaying %s since this run began with the fresh consumer group %s (committed at the run's start offsets)", topic, group)
 		st, err := kafkalog.ReplayFrom(ctx, e.Brokers, topic, group, r.Mark.Start[topic], func(rec kafkalog.Record) error {
+			if events.CommandTopic(rec.Header(kafkaconf.HeaderEventType)) != "" {
+				r.Commands++
+			}
 			r.Model.Apply(rec)
 			return nil
 		})

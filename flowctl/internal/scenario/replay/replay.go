@@ -22,7 +22,7 @@ import (
 var Def = kit.Define(kit.Spec[replayed]{
 	About: kit.About{
 		Name:    "replay",
-		Summary: "build a read model no service has (every order's history, units per SKU and revenue per hour) by replaying what this run added to the three topics (fresh consumer groups set to the run's start offsets); check it against the live state; sync: what history the APIs keep",
+		Summary: "build a read model no service has (every order's history, units per SKU and revenue per hour) by replaying what this run added to the stack's topics (events-orchestration: its commands and the replies that carry the facts) (fresh consumer groups set to the run's start offsets); check it against the live state; sync: what history the APIs keep",
 		Claim:   "an event log gives auditability and replay",
 		Metrics: []kit.MetricDef{LiveInvoices, LiveTotal, EventsReplayed, ReplayTook, JoinWait, ModelOrders, SKUHours,
 			ReplayedInvoices, ReplayedTotal, TotalsMatch, LiveAgree, LiveDisagree, LiveNotInLog, AuditEvents,
@@ -41,7 +41,7 @@ var Def = kit.Define(kit.Spec[replayed]{
 var (
 	LiveInvoices     = kit.MetricDef{Key: "live_invoices", Label: "invoices (invoicing-svc)", Short: "invoices (invoicing-svc)", Unit: kit.UnitInvoices}
 	LiveTotal        = kit.MetricDef{Key: "live_total", Label: "invoiced total (invoicing-svc)", Short: "invoiced total (invoicing-svc)", Unit: kit.UnitCurrency}
-	EventsReplayed   = kit.MetricDef{Key: "events_replayed", Label: "events replayed (three topics)", Short: "replayed", Unit: kit.UnitEvents}
+	EventsReplayed   = kit.MetricDef{Key: "events_replayed", Label: "messages replayed (the stack's topics)", Short: "replayed", Unit: kit.UnitEvents}
 	ReplayTook       = kit.MetricDef{Key: "replay_ms", Label: "replay took", Short: "replay took", Unit: kit.UnitMS}
 	JoinWait         = kit.MetricDef{Key: "join_wait_ms", Label: "of which joining the groups", Short: "joining the groups", Unit: kit.UnitMS}
 	ModelOrders      = kit.MetricDef{Key: "model_orders", Label: "orders with a history in the read model", Short: "histories", Unit: kit.UnitOrders}
@@ -75,6 +75,10 @@ type replayed struct {
 	RunReserved    int
 	Model          *kit.ReadModel
 	Records        int
+	// Topics are the stack's topics replayed; Commands the records among
+	// them that were commands (orchestration).
+	Topics   []string
+	Commands int
 	Took, JoinWait time.Duration
 	Check          kit.LiveCheck
 	Trail          []string
@@ -147,22 +151,23 @@ func judge(mode stackmode.Mode, r replayed) kit.Outcome {
 	}
 	o.Put(AuditEvents, float64(len(trail)))
 	o.Details = append(append([]string{fmt.Sprintf("audit trail of order %s, from the log:", order.ID)}, trail...), o.Details...)
-	o.Holds = chk.Disagree == 0 && chk.NotInLog == 0 && len(trail) >= 3
+	o.Holds = chk.Disagree == 0 && chk.NotInLog == 0 && len(trail) >= trailWant(mode)
 	verdict := "agrees with every one"
 	if chk.Disagree+chk.NotInLog > 0 {
 		verdict = fmt.Sprintf("DISAGREES with %d and has no history for %d", chk.Disagree, chk.NotInLog)
 	}
-	o.Verdict = fmt.Sprintf("events: %d events this run added to three topics, replayed in %s, built a read model no service has — the full history of %s, units sold per SKU and hour (%s), %s (%s) — checked against %d live facts (order statuses, invoicing's totals, inventory's reserved units) it %s; order %s's trail is %d events in the log",
-		r.Records, stats.Ms(stats.Millis(r.Took)), kit.Counted(len(model.Orders), "order"), kit.Counted(len(model.UnitsBySKU), "cell"), kit.Counted(model.Invoices, "invoice"), kit.Money(model.InvoicedCents, string(live.Currency)),
-		chk.Agree+chk.Disagree+chk.NotInLog, verdict, kit.Short(order.ID), len(trail))
+	o.Verdict = fmt.Sprintf("%s: %d messages this run added to %s, replayed in %s, built a read model no service has — the full history of %s, units sold per SKU and hour (%s), %s (%s) — checked against %d live facts (order statuses, invoicing's totals, inventory's reserved units) it %s; order %s's trail is %d messages in the log (a confirmed order's: %d)",
+		mode, r.Records, logHolds(mode, r.Topics, r.Commands), stats.Ms(stats.Millis(r.Took)), kit.Counted(len(model.Orders), "order"), kit.Counted(len(model.UnitsBySKU), "cell"), kit.Counted(model.Invoices, "invoice"), kit.Money(model.InvoicedCents, string(live.Currency)),
+		chk.Agree+chk.Disagree+chk.NotInLog, verdict, kit.Short(order.ID), len(trail), trailWant(mode))
 	return o
 }
 
-// auditTrail is every event about one order on the three topics (and their
+// auditTrail is every message about one order on m's topics (and their
 // dead-letter topics) since start (the run's mark), oldest first.
-func auditTrail(ctx context.Context, e *kit.Env, start kafkalog.Offsets, orderID string) ([]string, error) {
+func auditTrail(ctx context.Context, e *kit.Env, m stackmode.Mode, start kafkalog.Offsets, orderID string) ([]string, error) {
 	var recs []kafkalog.Record
-	for _, topic := range append(kafkalog.Topics(e.TopicPrefix), kafkalog.DLQTopics(e.TopicPrefix)...) {
+	l := e.Log(m)
+	for _, topic := range append(l.Topics(), l.DLQTopics()...) {
 		rs, err := kafkalog.ReadFrom(ctx, e.Brokers, topic, start[topic])
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", topic, err)
@@ -181,7 +186,7 @@ func auditTrail(ctx context.Context, e *kit.Env, start kafkalog.Offsets, orderID
 		if d.Err != nil {
 			what = "malformed: " + d.Err.Error()
 		}
-		lines = append(lines, fmt.Sprintf("  %s  %-16s %-16s event %s  (%s)",
+		lines = append(lines, fmt.Sprintf("  %s  %-26s %-16s event %s  (%s)",
 			r.Time.UTC().Format("15:04:05.000"), r.Topic, what, kit.Short(r.Header("event-id")), r.Position()))
 	}
 	return lines, nil

@@ -30,6 +30,8 @@ func TestJudgeReplay(t *testing.T) {
 		{"sync: the API keeps every step", stackmode.Sync, replayed{Fresh: full, Orders: []api.Order{full}, Live: live}, true, "sync: no event log — the APIs keep 4 of the 4 steps"},
 		{"sync: a step lost", stackmode.Sync, replayed{Fresh: api.Order{ID: "x", Timeline: full.Timeline[:2]}, Live: live}, false, "keep 2 of the 4"},
 		{"events: the model agrees", stackmode.Events, replayed{Order: full, Live: live, RunLive: live, Model: model, Check: kit.LiveCheck{Agree: 3}, Trail: trail}, true, "it agrees with every one"},
+		{"events-orchestration: five messages, the model agrees", stackmode.Orchestration, replayed{Order: full, Live: live, RunLive: live, Model: model, Check: kit.LiveCheck{Agree: 3}, Trail: append(trail, "ReserveStock", "IssueInvoice")}, true, "events-orchestration: 0 messages"},
+		{"events-orchestration: a trail of three is short of the commands", stackmode.Orchestration, replayed{Order: full, Live: live, RunLive: live, Model: model, Check: kit.LiveCheck{Agree: 3}, Trail: trail}, false, "trail is 3 messages in the log (a confirmed order's: 5)"},
 		{"events: the model disagrees", stackmode.Events, replayed{Order: full, Live: live, RunLive: live, Model: model, Check: kit.LiveCheck{Agree: 2, Disagree: 1}, Trail: trail}, false, "DISAGREES with 1"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
