@@ -18,10 +18,10 @@ import (
 var Def = kit.Define(kit.Spec[evolved]{
 	About: kit.About{
 		Name:    "independent-evolution",
-		Summary: "a reader that joins after a batch of orders (events: a new consumer group set to where the log ended before the batch; sync: order-svc's API): share of past orders and steps it sees, catch-up, requests to order-svc by its /metrics; then inventory-svc and invoicing-svc restart one after the other under load: orders failed, placement against a baseline",
+		Summary: "a reader that joins after a batch of orders (events: a new consumer group set to where the log ended before the batch — in events-orchestration on the commands and reply channel too, with the share the fact topics alone held; sync: order-svc's API): share of past orders and steps it sees, catch-up, requests to order-svc by its /metrics; then inventory-svc and invoicing-svc restart one after the other under load: orders failed, placement against a baseline",
 		Claim:   "a logistics service and an invoicing service can evolve independently; teams can add consumers without touching the producer",
 		Metrics: append(kit.LoadMetrics(),
-			LateOrdersPct, LateTransitionsPct, LatePastOrders, LatePastSteps, LateOrdersKnown, LateCatchUp, LateRequests, LateBytes,
+			LateOrdersPct, LateTransitionsPct, LateFactStepsPct, LatePastOrders, LatePastSteps, LateOrdersKnown, LateCatchUp, LateRequests, LateBytes,
 			kit.LogEventsBefore, kit.LogBytesBefore,
 			DeployFailed, DeployFailedPct, DeployOut, kit.BaselineP50, BaselineTail, BaselinePlacedN, kit.AddedLatency, DeployAddedTail),
 		Headline: []kit.MetricKey{LateOrdersPct.Key, LateRequests.Key, DeployFailed.Key},
@@ -96,7 +96,7 @@ func judgeEvolution(mode stackmode.Mode, l lateRead, d deployRun) kit.Outcome {
 	if mode == stackmode.Sync {
 		judgeSync(&o, l, d, addedTail)
 	} else {
-		judgeEvents(&o, l, d)
+		judgeEvents(&o, mode, l, d)
 	}
 	return o
 }
@@ -116,6 +116,9 @@ func putLate(o *kit.Outcome, l lateRead) {
 		o.Put(LateRequests, l.Requests)
 	}
 	o.Put(LateBytes, float64(l.Bytes))
+	if l.onPrivate() {
+		o.Put(LateFactStepsPct, stats.Share(l.FactSeen, l.Expected))
+	}
 }
 
 // putDeploy records what the rolling deploy did to the orders placed
@@ -196,7 +199,7 @@ func judgeSync(o *kit.Outcome, l lateRead, d deployRun, addedTail float64) {
 
 // judgeEvents holds when the reader found the whole past without a request
 // to order-svc and the deploy failed no order.
-func judgeEvents(o *kit.Outcome, l lateRead, d deployRun) {
+func judgeEvents(o *kit.Outcome, mode stackmode.Mode, l lateRead, d deployRun) {
 	var not []string
 	if l.Batch == 0 || l.Found < l.Batch || l.Seen < l.Expected {
 		not = append(not, "the reader missed part of the past")
@@ -211,7 +214,7 @@ func judgeEvents(o *kit.Outcome, l lateRead, d deployRun) {
 		not = append(not, "the deploy did not leave every order to complete")
 	}
 	o.Holds = len(not) == 0
-	o.Verdict = fmt.Sprintf("events: a late reader read the three topics from where they ended before the batch, with a new consumer group: it %s; %s", foundLine(l), deployLine(d))
+	o.Verdict = fmt.Sprintf("%s: it %s; %s", readerLine(mode, l), foundLine(l), deployLine(d))
 	if !o.Holds {
 		o.Verdict += " — the claim did not show: " + strings.Join(not, "; ")
 	}

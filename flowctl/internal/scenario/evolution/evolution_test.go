@@ -42,6 +42,13 @@ func TestJudgeEvolution(t *testing.T) {
 		return lateRead{Batch: 8, Found: found, Expected: 24, Seen: seen, Known: 30, CatchUp: time.Second,
 			Requests: requests, RequestsOK: requestsOK, Bytes: 12_000}
 	}
+	// orch is a reader of the orchestrated stack: five topics, two of
+	// them facts, factSeen steps found on those.
+	orch := func(l lateRead, factSeen int) lateRead {
+		l.Topics = []string{"orders.v1", "inventory.v1", "inventory.commands.v1", "invoicing.commands.v1", "order-saga.replies.v1"}
+		l.FactTopics, l.FactSeen = l.Topics[:2], factSeen
+		return l
+	}
 	for _, c := range []struct {
 		name  string
 		mode  stackmode.Mode
@@ -61,6 +68,8 @@ func TestJudgeEvolution(t *testing.T) {
 		{"events: the reader needed order-svc", stackmode.Events, read(8, 24, 2, true), deploy(0, 30), false, "leave order-svc alone"},
 		{"events: order-svc's requests unknown", stackmode.Events, read(8, 24, 0, false), deploy(0, 30), false, "leave order-svc alone"},
 		{"events: the deploy failed an order", stackmode.Events, read(8, 24, 0, true), deploy(1, 30), false, "every order to complete"},
+		{"events-orchestration: every step, a third of them on the fact topics", stackmode.Orchestration, orch(read(8, 24, 0, true), 8), deploy(0, 30), true, "held 33% of the steps (8 of 24 steps"},
+		{"events-orchestration: the reader missed a reply", stackmode.Orchestration, orch(read(8, 23, 0, true), 8), deploy(0, 30), false, "missed part of the past"},
 		{"sync: no order during the deploy", stackmode.Sync, read(8, 24, 1, true), deployRun{Base: base}, false, "no order was placed"},
 		{"events: no order during the deploy", stackmode.Events, read(8, 24, 0, true), deployRun{Base: base}, false, "no order was placed"},
 	} {

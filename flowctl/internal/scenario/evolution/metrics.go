@@ -11,8 +11,12 @@ var (
 	// and LatePastSteps are those wholes.
 	LateOrdersPct      = kit.MetricDef{Key: "late_reader_orders_pct", Label: "late reader: orders placed before it that it found", Short: "late reader found", Unit: kit.UnitPct}
 	LateTransitionsPct = kit.MetricDef{Key: "late_reader_transitions_pct", Label: "late reader: their steps it saw (placed, reserved/rejected, invoiced)", Short: "late reader saw steps", Unit: kit.UnitPct}
-	LatePastOrders     = kit.MetricDef{Key: "late_reader_past_orders", Label: "late reader: orders placed before it", Short: "past orders", Unit: kit.UnitOrders}
-	LatePastSteps      = kit.MetricDef{Key: "late_reader_past_steps", Label: "late reader: steps those orders took", Short: "past steps", Unit: kit.UnitSteps}
+	// LateFactStepsPct (events-orchestration) is the share of those steps
+	// on the fact topics alone, without the orchestrator's commands and
+	// reply channel.
+	LateFactStepsPct = kit.MetricDef{Key: "late_reader_fact_steps_pct", Label: "late reader: their steps on the fact topics alone (no commands or replies)", Short: "steps on fact topics", Unit: kit.UnitPct}
+	LatePastOrders   = kit.MetricDef{Key: "late_reader_past_orders", Label: "late reader: orders placed before it", Short: "past orders", Unit: kit.UnitOrders}
+	LatePastSteps    = kit.MetricDef{Key: "late_reader_past_steps", Label: "late reader: steps those orders took", Short: "past steps", Unit: kit.UnitSteps}
 	// LateOrdersKnown is every order it learned about: in events mode those
 	// of this run (it reads from where the log ended before the batch).
 	LateOrdersKnown = kit.MetricDef{Key: "late_reader_orders_known", Label: "late reader: orders learned about in all", Short: "orders known", Unit: kit.UnitOrders}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // The steps of an order a reader can learn, one per service's decision:
@@ -50,8 +52,12 @@ type lateRead struct {
 	// Batch counts the batch's orders; Found those the reader saw.
 	Batch, Found int
 	// Expected counts the steps the batch's orders took; Seen those of them
-	// the reader saw.
-	Expected, Seen int
+	// the reader saw; FactSeen those it saw on the fact topics alone (not a
+	// command or the orchestrator's reply channel: styleread.go).
+	Expected, Seen, FactSeen int
+	// Topics are the topics the reader read (events mode), FactTopics
+	// those of them that carry facts.
+	Topics, FactTopics []string
 	// Known is every order the reader learned about (since Mark, in events
 	// mode: the run's).
 	Known int
@@ -71,7 +77,7 @@ type lateRead struct {
 
 // score fills Batch, Found, Expected and Seen: the followed batch against
 // what the reader saw, by order id.
-func (l *lateRead) score(batch load.Result, seen map[string]steps) {
+func (l *lateRead) score(batch load.Result, seen, facts map[string]steps) {
 	for _, p := range batch.Orders {
 		if !p.HasID() {
 			continue
@@ -85,6 +91,9 @@ func (l *lateRead) score(batch load.Result, seen map[string]steps) {
 			l.Expected++
 			if s[st] {
 				l.Seen++
+			}
+			if facts[p.Order.ID][st] {
+				l.FactSeen++
 			}
 		}
 	}
@@ -100,12 +109,13 @@ func (l *lateRead) score(batch load.Result, seen map[string]steps) {
 func lateReader(ctx context.Context, e *kit.Env, t kit.Target, batch load.Result, mark kit.LogMark) (lateRead, error) {
 	l := lateRead{Mark: mark}
 	before, errBefore := api.GetRequestCounts(ctx, t.URLs[topology.OrderSvc], nil)
-	var seen map[string]steps
+	var seen, facts map[string]steps
 	var err error
 	if t.Mode.Kafka() {
-		seen, err = readLog(ctx, e, &l)
+		seen, facts, err = readLog(ctx, e, t.Mode, &l)
 	} else {
 		seen, err = readAPI(ctx, t, &l)
+		facts = seen
 	}
 	if err != nil {
 		return l, err
@@ -116,45 +126,46 @@ func lateReader(ctx context.Context, e *kit.Env, t kit.Target, batch load.Result
 	} else {
 		e.Step("  (order-svc's requests unknown: %v)", firstErr(errBefore, errAfter))
 	}
-	l.score(batch, seen)
+	l.score(batch, seen, facts)
 	return l, nil
 }
 
 // readLog is the events reader: a consumer group no service has, reading
-// the three topics from l.Mark as a shipping service that joins late would.
-func readLog(ctx context.Context, e *kit.Env, l *lateRead) (map[string]steps, error) {
+// the stack's topics from l.Mark as a shipping service that joins late
+// would. It returns the steps it saw on every topic and on the fact topics
+// alone (in choreography the same).
+func readLog(ctx context.Context, e *kit.Env, m stackmode.Mode, l *lateRead) (seen, facts map[string]steps, err error) {
 	if len(e.Brokers) == 0 {
-		return nil, fmt.Errorf("no broker address to read the log from")
+		return nil, nil, fmt.Errorf("no broker address to read the log from")
 	}
-	model := kit.NewReadModel()
+	model, factModel := kit.NewReadModel(), kit.NewReadModel()
+	log := e.Log(m)
+	l.Topics, l.FactTopics = log.Topics(), factTopics(log)
 	stamp := time.Now().UTC().Format("20060102T150405.000")
-	for _, topic := range kafkalog.Topics(e.TopicPrefix) {
-		group := topology.ReplayGroupPrefix(e.TopicPrefix) + "late-reader." + topic + "." + stamp
+	for _, topic := range l.Topics {
+		group := topology.ReplayGroupPrefix(log.Prefix) + "late-reader." + topic + "." + stamp
+		fact := slices.Contains(l.FactTopics, topic)
 		e.Step("  late reader: %s from where it ended before the batch, with the new consumer group %s", topic, group)
 		st, err := kafkalog.ReplayFrom(ctx, e.Brokers, topic, group, l.Mark.Start[topic], func(r kafkalog.Record) error {
 			l.Bytes += int64(len(r.Key) + len(r.Value))
 			model.Apply(r)
+			if fact {
+				factModel.Apply(r)
+			}
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("late reader on %s: %w", topic, err)
+			return nil, nil, fmt.Errorf("late reader on %s: %w", topic, err)
 		}
 		l.CatchUp += st.Took
 	}
-	seen := make(map[string]steps, len(model.Orders))
-	for id, h := range model.Orders {
-		s := steps{}
-		for st, at := range map[string]time.Time{stepPlaced: h.Placed, stepReserved: h.Reserved, stepRejected: h.Rejected, stepInvoiced: h.Invoiced} {
-			if !at.IsZero() {
-				s[st] = true
-			}
-		}
-		seen[id] = s
+	seen = stepsOf(model)
+	for _, s := range seen {
 		if s[stepPlaced] {
 			l.Known++
 		}
 	}
-	return seen, nil
+	return seen, stepsOf(factModel), nil
 }
 
 // readAPI is the sync reader: order-svc's newest orders, as many as the
