@@ -52,6 +52,8 @@ func TestJudgeCancelRace(t *testing.T) {
 		{"events: a cancelled order still awaits its release", stackmode.Events, batch(wonReleased, wonAwaiting), false, 2, 0, 1, 0},
 		{"events: a 409 on an order that ended CANCELLED", stackmode.Events, batch(wonReleased, raceOrder{409, "CANCELLED", nil}), false, 1, 1, 1, 0},
 		{"events: a cancel answered with an error", stackmode.Events, batch(wonReleased, raceOrder{503, "CONFIRMED", nil}), false, 1, 0, 1, 0},
+		{"events-orchestration: cancels won, order-svc sent the compensations", stackmode.Orchestration, batch(wonReleased, wonVoided, tooLate), true, 2, 1, 2, 1},
+		{"events-orchestration: a cancelled order still awaits its release", stackmode.Orchestration, batch(wonVoided, wonAwaiting), false, 2, 0, 1, 1},
 		{"sync: every cancel too late (the id comes with the final answer)", stackmode.Sync, batch(tooLate, tooLate, tooLate), true, 0, 3, 0, 0},
 		{"sync: a cancel that won contradicts the lesson", stackmode.Sync, batch(tooLate, wonReleased), false, 1, 1, 1, 0},
 		{"sync: no cancel sent", stackmode.Sync, batch(raceOrder{0, "CONFIRMED", nil}), false, 0, 0, 0, 0},
@@ -74,6 +76,9 @@ func TestJudgeCancelRace(t *testing.T) {
 			}
 			if !strings.HasPrefix(o.Verdict, string(c.mode)+": ") || !strings.Contains(o.Verdict, "seed 7") {
 				t.Errorf("verdict %q does not start with the mode or lacks the seed", o.Verdict)
+			}
+			if c.mode == stackmode.Orchestration && !strings.Contains(o.Verdict, "each sent by order-svc") {
+				t.Errorf("verdict %q does not say the orchestrator compensated", o.Verdict)
 			}
 		})
 	}

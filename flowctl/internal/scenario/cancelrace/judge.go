@@ -96,8 +96,8 @@ func judge(mode stackmode.Mode, m raced) kit.Outcome {
 		return o
 	}
 	o.Holds = c.won > 0 && consistent && c.awaited == 0
-	o.Verdict = fmt.Sprintf("events: %d of %d cancels won (CANCELLED), %d too late (409), each sent 0–%s after its answer (the baseline's time to consistency p50); %s (seed %d)",
-		c.won, c.sent, c.tooLate, stats.Ms(ms(m.Window)), comp, m.Seed)
+	o.Verdict = fmt.Sprintf("%s: %d of %d cancels won (CANCELLED), %d too late (409), each sent 0–%s after its answer (the baseline's time to consistency p50); %s, %s (seed %d)",
+		mode, c.won, c.sent, c.tooLate, stats.Ms(ms(m.Window)), comp, compensatedBy(mode), m.Seed)
 	if c.errs > 0 || c.wonNotCancelled > 0 || c.lateButCancelled > 0 {
 		o.Verdict += fmt.Sprintf("; %d cancel errors, %d won but not CANCELLED, %d 409 but CANCELLED", c.errs, c.wonNotCancelled, c.lateButCancelled)
 	}

@@ -76,6 +76,10 @@ func TestJudgeDeadline(t *testing.T) {
 			batch(of(cancelled(2100, 4200, 4230)), confirmed), false, 1, 1, 0, 0},
 		{"events: cancelled, but no reservation came after the cancellation", stackmode.Events,
 			batch(of(cancelled(2100, 50, 2200)), of(cancelled(2100, -1, 0))), false, 2, 0, 0, 0},
+		{"events-orchestration: cancelled while RESERVING, order-svc released each late reservation", stackmode.Orchestration,
+			batch(of(cancelled(2100, 4200, 4250)), of(cancelled(2150, 4201, 4270))), true, 2, 2, 0, 0},
+		{"events-orchestration: a late reservation never released", stackmode.Orchestration,
+			batch(of(cancelled(2100, 4200, 4250)), of(cancelled(2150, 4201, 0))), false, 2, 2, 0, 1},
 		{"sync: every request failed by the timeout, nothing held", stackmode.Sync,
 			batch(of(timedOutOrder(timeoutReason)), of(timedOutOrder(timeoutReason))), true, 0, 0, 2, 0},
 		{"sync: a reservation left held after the timeout", stackmode.Sync,
@@ -98,6 +102,9 @@ func TestJudgeDeadline(t *testing.T) {
 			}
 			if !strings.HasPrefix(o.Verdict, string(c.mode)+": ") {
 				t.Errorf("verdict %q does not start with the mode", o.Verdict)
+			}
+			if c.mode == stackmode.Orchestration && !strings.Contains(o.Verdict, "order-svc waited for each late StockReserved reply") {
+				t.Errorf("verdict %q does not say the orchestrator released", o.Verdict)
 			}
 		})
 	}

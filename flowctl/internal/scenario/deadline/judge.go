@@ -112,8 +112,8 @@ func judge(mode stackmode.Mode, m measured) kit.Outcome {
 	}
 	o.Put(HeldN, float64(held.N))
 	o.Holds = n > 0 && c.accepted == n && c.cancelled == n && c.lateReserved > 0 && c.lateReleased == c.lateReserved && c.stillHeld == 0
-	o.Verdict = fmt.Sprintf("events: ORDER_DEADLINE=%s, inventory-svc's consumers paused %s; %d of %d accepted orders CANCELLED by the deadline; %d reservations made after the cancellation, %d released; stock held for a cancelled order %s / %s; %d left holding stock",
-		m.Deadline, stats.Duration(m.PausedFor), c.cancelled, c.accepted, c.lateReserved, c.lateReleased, stats.Pct50Label(held), stats.Pct99Label(held), c.stillHeld)
+	o.Verdict = fmt.Sprintf("%s: ORDER_DEADLINE=%s, inventory-svc's consumers paused %s; %d of %d accepted orders CANCELLED by the deadline; %d reservations made after the cancellation, %d released (%s); stock held for a cancelled order %s / %s; %d left holding stock",
+		mode, m.Deadline, stats.Duration(m.PausedFor), c.cancelled, c.accepted, c.lateReserved, c.lateReleased, lateReleaseBy(mode), stats.Pct50Label(held), stats.Pct99Label(held), c.stillHeld)
 	return o
 }
 

@@ -177,7 +177,7 @@ func judgeLateRejection(mode stackmode.Mode, res load.Result, answered []string,
 	if d.N > 0 {
 		delay = fmt.Sprintf("the rejection came %s / %s after placement", stats.Pct50Label(d), stats.Pct99Label(d))
 	}
-	o.Verdict = fmt.Sprintf("events: %d of %d customers were told accepted (202) and learned later their order was REJECTED; %s; %d told REJECTED in the answer",
-		late, n, delay, inAnswer)
+	o.Verdict = fmt.Sprintf("%s: %d of %d customers were told accepted (202) and learned later their order was REJECTED (%s); %s; %d told REJECTED in the answer",
+		mode, late, n, rejectionPath(mode), delay, inAnswer)
 	return o
 }

@@ -51,6 +51,10 @@ func TestJudgeLateRejection(t *testing.T) {
 			[]lateOrder{accepted("CONFIRMED", 0), accepted("CONFIRMED", 0), accepted("REJECTED", 40), accepted("REJECTED", 90)}, true, 2, 4},
 		{"events: no customer learned of a rejection later (stock sufficed)", stackmode.Events,
 			[]lateOrder{accepted("CONFIRMED", 0), accepted("CONFIRMED", 0)}, false, 0, 2},
+		{"events-orchestration: told accepted, rejected by the StockRejected reply", stackmode.Orchestration,
+			[]lateOrder{accepted("CONFIRMED", 0), accepted("REJECTED", 70)}, true, 1, 2},
+		{"events-orchestration: no rejection later", stackmode.Orchestration,
+			[]lateOrder{accepted("CONFIRMED", 0)}, false, 0, 1},
 		{"sync: every rejection in the answer", stackmode.Sync,
 			[]lateOrder{confirmed, confirmed, rejectedAtOnce, rejectedAtOnce}, true, 0, 0},
 		{"sync: an order told confirmed ended rejected", stackmode.Sync,
@@ -75,6 +79,9 @@ func TestJudgeLateRejection(t *testing.T) {
 			}
 			if !strings.HasPrefix(o.Verdict, string(c.mode)+": ") {
 				t.Errorf("verdict %q does not start with the mode", o.Verdict)
+			}
+			if c.mode == stackmode.Orchestration && !strings.Contains(o.Verdict, "StockRejected reply") {
+				t.Errorf("verdict %q does not say how the rejection reached order-svc", o.Verdict)
 			}
 		})
 	}

@@ -153,7 +153,7 @@ func judge(mode stackmode.Mode, m declined) kit.Outcome {
 		return o
 	}
 	o.Holds = c.acceptedThenFailed > 0 && c.confirmedDoomed == 0 && c.stillHeld == 0 && held.N > 0 && c.inAnswer == 0
-	o.Verdict = fmt.Sprintf("events: %d of %d doomed orders told accepted (202), FAILED %s / %s after placement; %s; %s; %d of %d paying confirmed",
-		c.acceptedThenFailed, c.doomed, stats.Pct50Label(failed), stats.Pct99Label(failed), heldText, rejText, c.payingConfirmed, c.paying)
+	o.Verdict = fmt.Sprintf("%s: %d of %d doomed orders told accepted (202), FAILED %s / %s after placement (%s); %s; %s; %d of %d paying confirmed",
+		mode, c.acceptedThenFailed, c.doomed, stats.Pct50Label(failed), stats.Pct99Label(failed), releasedBy(mode), heldText, rejText, c.payingConfirmed, c.paying)
 	return o
 }

@@ -86,6 +86,13 @@ func TestJudgePaymentDeclined(t *testing.T) {
 			{true, 202, "PENDING", "CONFIRMED", 80, row("RESERVED", 10, 0)},
 			{false, 202, "PENDING", "CONFIRMED", 80, row("RESERVED", 20, 0)},
 		}, false, 0, 0},
+		{"events-orchestration: accepted, failed after order-svc's release", stackmode.Orchestration, []order{
+			{true, 202, "PENDING", "FAILED", 160, row("RELEASED", 10, 150)},
+			{false, 202, "PENDING", "REJECTED", 50, row("REJECTED", 50, 0)},
+		}, true, 1, 1},
+		{"events-orchestration: a doomed order confirmed", stackmode.Orchestration, []order{
+			{true, 202, "PENDING", "CONFIRMED", 90, row("RESERVED", 10, 0)},
+		}, false, 0, 0},
 		{"sync: told FAILED in the answer, held a few ms", stackmode.Sync, []order{
 			{true, 402, "FAILED", "FAILED", 9, row("RELEASED", 2, 6)},
 			{false, 201, "CONFIRMED", "CONFIRMED", 8, row("RESERVED", 12, 0)},
@@ -113,6 +120,9 @@ func TestJudgePaymentDeclined(t *testing.T) {
 			}
 			if !strings.HasPrefix(o.Verdict, string(c.mode)+": ") {
 				t.Errorf("verdict %q does not start with the mode", o.Verdict)
+			}
+			if c.mode == stackmode.Orchestration && !strings.Contains(o.Verdict, "order-svc heard the PaymentDeclined reply and sent ReleaseStock") {
+				t.Errorf("verdict %q does not say the orchestrator released", o.Verdict)
 			}
 		})
 	}

@@ -70,15 +70,15 @@ type replayed struct {
 	Fresh api.Order
 	// The rebuild (events): of what the run added to the log (Mark), checked
 	// against what the run added to the live state (RunLive, RunReserved).
-	Mark           kit.LogMark
-	RunLive        api.Totals
-	RunReserved    int
-	Model          *kit.ReadModel
-	Records        int
+	Mark        kit.LogMark
+	RunLive     api.Totals
+	RunReserved int
+	Model       *kit.ReadModel
+	Records     int
 	// Topics are the stack's topics replayed; Commands the records among
 	// them that were commands (orchestration).
-	Topics   []string
-	Commands int
+	Topics         []string
+	Commands       int
 	Took, JoinWait time.Duration
 	Check          kit.LiveCheck
 	Trail          []string
