@@ -11,6 +11,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/investigate"
+	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
 	"github.com/orderflow/flowctl/internal/stockup"
 )
@@ -22,6 +23,8 @@ type failedOrder struct {
 	// recovered is, in events mode, how long after the fault was cleared the
 	// stuck order became final.
 	recovered time.Duration
+	// trail is what the log held of the order while it was stuck (events).
+	trail *logTrail
 }
 
 // failOne makes invoicing-svc fail every request and every event, places
@@ -49,6 +52,13 @@ func failOne(ctx context.Context, e *kit.Env, t kit.Target) (failedOrder, error)
 	if err := e.Stock(ctx, t, "find-the-failure", stockup.Plan{AtLeast: stockup.Need(1, func(int) api.PlaceRequest { return req })}); err != nil {
 		return f, err
 	}
+	var marked kafkalog.Offsets
+	if t.Mode.Kafka() {
+		var err error
+		if marked, err = kafkalog.EndOffsets(ctx, e.Brokers, e.Log(t.Mode).Topics()...); err != nil {
+			return f, err
+		}
+	}
 	start := time.Now()
 	p, err := t.Orders.Place(ctx, req)
 	if p.Order.ID == "" {
@@ -72,6 +82,13 @@ func failOne(ctx context.Context, e *kit.Env, t kit.Target) (failedOrder, error)
 	f.inv, err = investigateOrder(ctx, e, t, f.order, start)
 	if err != nil {
 		return f, err
+	}
+	if t.Mode.Kafka() {
+		tr, err := readTrail(ctx, e, t.Mode, marked, p.Order.ID)
+		if err != nil {
+			return f, err
+		}
+		f.trail = &tr
 	}
 	if err := clear(ctx); err != nil {
 		return f, err

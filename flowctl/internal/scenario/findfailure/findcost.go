@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/platform/config"
 )
 
@@ -59,25 +60,18 @@ func judgeCosts(tried []tracedCost) (bool, string) {
 	return holds, say
 }
 
-// compareModes checks the claim across the modes once both ran: with the
-// context carried (child), events must need no more lookups than sync —
-// tracing discipline, not the transport, decides the cost. A mode's outcome
-// stops holding when the other mode shows it wrong.
+// compareModes checks the claim across the stacks once they ran: with the
+// context carried (child), an events stack must need no more lookups than
+// sync — tracing discipline, not the transport, decides the cost (an
+// outcome stops holding when sync shows it wrong); the two events styles
+// are then put side by side.
 func compareModes(r *kit.Run) {
-	sync, events := r.Modes()
-	key := Lookups.Key(string(config.PropagationChild))
-	if sync == nil || events == nil {
-		return
+	if sync := outcomeOf(r, stackmode.Sync); sync != nil {
+		for _, m := range []stackmode.Mode{stackmode.Events, stackmode.Orchestration} {
+			if ev := outcomeOf(r, m); ev != nil {
+				childAgainstSync(sync, ev, m)
+			}
+		}
 	}
-	s, sok := sync.Metric(key)
-	ev, eok := events.Metric(key)
-	if !sok || !eok {
-		return
-	}
-	if ev.Value > s.Value {
-		events.Holds = false
-		events.Verdict += fmt.Sprintf("; with child propagation events needed %g %s, sync %g: events cost more", ev.Value, kit.Plural(int(ev.Value), "lookup"), s.Value)
-		return
-	}
-	events.Verdict += fmt.Sprintf("; with child propagation events needed %g %s, sync %g: no more", ev.Value, kit.Plural(int(ev.Value), "lookup"), s.Value)
+	compareStyles(outcomeOf(r, stackmode.Events), outcomeOf(r, stackmode.Orchestration))
 }

@@ -19,7 +19,7 @@ import (
 var Def = kit.Define(kit.Spec[traced]{
 	About: kit.About{
 		Name:     "find-the-failure",
-		Summary:  "one order fails in invoicing-svc: how many traces, spans and lookups it takes to find why, per TRACE_PROPAGATION",
+		Summary:  "one order fails in invoicing-svc: how many traces, spans and lookups it takes to find why, per TRACE_PROPAGATION; on events stacks also what the log says of it (its topics, and the suspects its newest message leaves), per saga style",
 		Claim:    "debugging is harder with events: one call stack becomes a trail across services and a log, unless tracing is disciplined",
 		Metrics:  metrics(),
 		Headline: []kit.MetricKey{Traces.Key("child"), Traces.Key("link"), Traces.Key("off")},
@@ -61,7 +61,7 @@ var (
 )
 
 func metrics() []kit.MetricDef {
-	out := []kit.MetricDef{Recovered}
+	out := []kit.MetricDef{Recovered, LogMessages, LogTopics, LogSuspects}
 	for _, f := range []kit.Family{Traces, Spans, Lookups, Searches, TracesOpened, SpansRead} {
 		out = append(out, f.Defs()...)
 	}
@@ -172,7 +172,7 @@ func judge(mode stackmode.Mode, r traced) kit.Outcome {
 			o.Put(Recovered, stats.Percentile(recoveredMS, 50))
 		}
 		o.Holds = holds && len(recoveredMS) == len(r.Tried)
-		o.Verdict = fmt.Sprintf("events: the order did not fail, it got stuck (PENDING while invoicing's consumer retried); %s; %s", judged, strings.Join(parts, " · "))
+		o.Verdict = fmt.Sprintf("%s: the order did not fail, it got stuck (not final while invoicing's consumer retried); %s; %s%s", mode, judged, strings.Join(parts, " · "), logLine(mode, &o, r))
 		return o
 	}
 	o.Holds = holds
