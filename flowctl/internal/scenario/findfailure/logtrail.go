@@ -20,9 +20,9 @@ import (
 // The log's metrics (once per stack, of the first order tried: the log does
 // not depend on TRACE_PROPAGATION).
 var (
-	LogMessages = kit.MetricDef{Key: "log_order_messages", Label: "the stuck order's messages in the log", Short: "its messages", Unit: kit.UnitEvents}
-	LogTopics   = kit.MetricDef{Key: "log_order_topics", Label: "topics holding them (places to read)", Short: "topics to read", Unit: kit.UnitCount}
-	LogSuspects = kit.MetricDef{Key: "log_suspects", Label: "services the newest message leaves as suspects (its topic's consumers)", Short: "suspects", Unit: kit.UnitCount}
+	LogMessages = kit.MetricDef{Key: "log_order_messages", Label: "the stuck order's messages in the log", Short: "its messages", Unit: kit.UnitMessages}
+	LogTopics   = kit.MetricDef{Key: "log_order_topics", Label: "topics holding them (places to read)", Short: "topics to read", Unit: kit.UnitTopics}
+	LogSuspects = kit.MetricDef{Key: "log_suspects", Label: "services the newest message leaves as suspects (its topic's consumers)", Short: "suspects", Unit: kit.UnitServices}
 )
 
 // logTrail is what the log says of one stuck order.

@@ -42,6 +42,9 @@ const (
 	UnitCells      Unit = "cells"
 	UnitFacts      Unit = "facts"
 	UnitBreaches   Unit = "breaches"
+	UnitTopics     Unit = "topics"
+	UnitServices   Unit = "services"
+	UnitMessages   Unit = "messages"
 	// UnitHTTPStatus is an HTTP status code, shown "HTTP 400".
 	UnitHTTPStatus Unit = "HTTP"
 	UnitCount      Unit = "count"
