@@ -78,7 +78,7 @@ func TestMeasureOps(t *testing.T) {
 	if !strings.HasPrefix(o.Verdict, "events: 4 components to run (4 processes), 4 had to be healthy") || !strings.Contains(o.Verdict, "kfake") {
 		t.Errorf("verdict %q", o.Verdict)
 	}
-	if len(o.Details) != 6 || !strings.Contains(o.Details[4], "in neither total") || !strings.Contains(o.Details[5], "orders.v1") {
+	if len(o.Details) != 6 || !strings.Contains(o.Details[4], "in no total") || !strings.Contains(o.Details[5], "orders.v1") {
 		t.Errorf("details %q", o.Details)
 	}
 
