@@ -139,6 +139,11 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (brokerDownRun, error) {
 	if b.Followed, err = e.Follow(ctx, t, "broker-down", &res); err != nil {
 		return brokerDownRun{}, err
 	}
+	if wasRunning {
+		if err := settleOthers(ctx, e, t); err != nil {
+			return brokerDownRun{}, err
+		}
+	}
 	if t.Mode.Kafka() && !wasRunning {
 		return brokerDownRun{}, fmt.Errorf("no broker was running to stop: bring the events stack up first")
 	}
