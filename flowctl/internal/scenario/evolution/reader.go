@@ -15,7 +15,6 @@ import (
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
-	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // The steps of an order a reader can learn, one per service's decision:
@@ -112,7 +111,7 @@ func lateReader(ctx context.Context, e *kit.Env, t kit.Target, batch load.Result
 	var seen, facts map[string]steps
 	var err error
 	if t.Mode.Kafka() {
-		seen, facts, err = readLog(ctx, e, t.Mode, &l)
+		seen, facts, err = readLog(ctx, e, t, &l)
 	} else {
 		seen, err = readAPI(ctx, t, &l)
 		facts = seen
@@ -134,12 +133,12 @@ func lateReader(ctx context.Context, e *kit.Env, t kit.Target, batch load.Result
 // the stack's topics from l.Mark as a shipping service that joins late
 // would. It returns the steps it saw on every topic and on the fact topics
 // alone (in choreography the same).
-func readLog(ctx context.Context, e *kit.Env, m stackmode.Mode, l *lateRead) (seen, facts map[string]steps, err error) {
+func readLog(ctx context.Context, e *kit.Env, t kit.Target, l *lateRead) (seen, facts map[string]steps, err error) {
 	if len(e.Brokers) == 0 {
 		return nil, nil, fmt.Errorf("no broker address to read the log from")
 	}
 	model, factModel := kit.NewReadModel(), kit.NewReadModel()
-	log := e.Log(m)
+	log := e.Log(t)
 	l.Topics, l.FactTopics = log.Topics(), factTopics(log)
 	stamp := time.Now().UTC().Format("20060102T150405.000")
 	for _, topic := range l.Topics {

@@ -55,7 +55,7 @@ func failOne(ctx context.Context, e *kit.Env, t kit.Target) (failedOrder, error)
 	var marked kafkalog.Offsets
 	if t.Mode.Kafka() {
 		var err error
-		if marked, err = kafkalog.EndOffsets(ctx, e.Brokers, e.Log(t.Mode).Topics()...); err != nil {
+		if marked, err = kafkalog.EndOffsets(ctx, e.Brokers, e.Log(t).Topics()...); err != nil {
 			return f, err
 		}
 	}
@@ -84,7 +84,7 @@ func failOne(ctx context.Context, e *kit.Env, t kit.Target) (failedOrder, error)
 		return f, err
 	}
 	if t.Mode.Kafka() {
-		tr, err := readTrail(ctx, e, t.Mode, marked, p.Order.ID)
+		tr, err := readTrail(ctx, e, t, marked, p.Order.ID)
 		if err != nil {
 			return f, err
 		}

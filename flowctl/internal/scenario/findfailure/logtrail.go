@@ -8,7 +8,6 @@ import (
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
-	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // The log's side of finding a stuck order (events stacks): the order's
@@ -36,9 +35,9 @@ type logTrail struct {
 	Suspects            []string
 }
 
-// readTrail reads the order's messages on m's topics since start.
-func readTrail(ctx context.Context, e *kit.Env, m stackmode.Mode, start kafkalog.Offsets, orderID string) (logTrail, error) {
-	l := e.Log(m)
+// readTrail reads the order's messages on t's topics since start.
+func readTrail(ctx context.Context, e *kit.Env, t kit.Target, start kafkalog.Offsets, orderID string) (logTrail, error) {
+	l := e.Log(t)
 	var recs []kafkalog.Record
 	for _, topic := range l.Topics() {
 		rs, err := kafkalog.ReadFrom(ctx, e.Brokers, topic, start[topic])

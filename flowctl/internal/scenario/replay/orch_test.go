@@ -56,7 +56,7 @@ func TestReplayReadsTheOrchestratedStacksTopics(t *testing.T) {
 	publish(o+events.TopicSagaReplies, id, &events.InvoiceIssued{OrderID: id, InvoiceID: "i", TotalCents: 1299, Currency: "EUR"})
 
 	r := replayed{Mark: mark, Order: api.Order{ID: id}}
-	if err := replayLog(ctx, e, stackmode.Orchestration, &r); err != nil {
+	if err := replayLog(ctx, e, kit.Target{Mode: stackmode.Orchestration}, &r); err != nil {
 		t.Fatal(err)
 	}
 	if r.Records != 5 || r.Commands != 2 || len(r.Model.Orders) != 1 || r.Model.Invoices != 1 || r.Model.ReservedUnits != 2 {
@@ -66,7 +66,7 @@ func TestReplayReadsTheOrchestratedStacksTopics(t *testing.T) {
 	if got := r.Model.Orders[id].Status(); got != "CONFIRMED" {
 		t.Errorf("the rebuilt order is %q, want CONFIRMED", got)
 	}
-	if r.Trail, err = auditTrail(ctx, e, stackmode.Orchestration, mark.Start, id); err != nil || len(r.Trail) != 5 {
+	if r.Trail, err = auditTrail(ctx, e, kit.Target{Mode: stackmode.Orchestration}, mark.Start, id); err != nil || len(r.Trail) != 5 {
 		t.Errorf("trail %v, %v; want the order's 5 messages", r.Trail, err)
 	}
 	r.Live = api.Totals{Count: 1, TotalCents: 1299, Currency: "EUR"}

@@ -12,14 +12,13 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
-	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // rebuild is the events mode's measurement: the read model of what the run
 // added to the log (replayLog), checked against what it added to the live
 // state since before, and the order's trail.
 func rebuild(ctx context.Context, e *kit.Env, t kit.Target, before liveState, r *replayed) error {
-	if err := replayLog(ctx, e, t.Mode, r); err != nil {
+	if err := replayLog(ctx, e, t, r); err != nil {
 		return err
 	}
 	after, err := readLive(ctx, t)
@@ -32,7 +31,7 @@ func rebuild(ctx context.Context, e *kit.Env, t kit.Target, before liveState, r 
 		return fmt.Errorf("order-svc order %s: %w", r.Order.ID, err)
 	}
 	r.Check = r.Model.Check([]api.Order{fresh}, r.RunLive, r.RunReserved)
-	r.Trail, err = auditTrail(ctx, e, t.Mode, r.Mark.Start, r.Order.ID)
+	r.Trail, err = auditTrail(ctx, e, t, r.Mark.Start, r.Order.ID)
 	return err
 }
 
@@ -40,9 +39,9 @@ func rebuild(ctx context.Context, e *kit.Env, t kit.Target, before liveState, r 
 // stack's facts travel as replies) from r.Mark (the run's start) with fresh
 // consumer groups into r.Model, counting and timing it. Commands are counted
 // apart: they say what order-svc asked, not what happened.
-func replayLog(ctx context.Context, e *kit.Env, m stackmode.Mode, r *replayed) error {
+func replayLog(ctx context.Context, e *kit.Env, t kit.Target, r *replayed) error {
 	r.Model = kit.NewReadModel()
-	l := e.Log(m)
+	l := e.Log(t)
 	r.Topics = l.Topics()
 	stamp := time.Now().UTC().Format("20060102T150405.000")
 	for _, topic := range r.Topics {

@@ -64,14 +64,14 @@ func TestReplayCountsOnlyItsOwnRun(t *testing.T) {
 	order(0, ours) // the run: placed, reserved, invoiced
 
 	r := replayed{Mark: mark}
-	if err := replayLog(ctx, e, stackmode.Events, &r); err != nil {
+	if err := replayLog(ctx, e, kit.Target{Mode: stackmode.Events}, &r); err != nil {
 		t.Fatal(err)
 	}
 	if r.Records != 3 || len(r.Model.Orders) != 1 || r.Model.Invoices != 1 || r.Model.InvoicedCents != 1299 {
 		t.Errorf("replayed %d events, %d orders, %d invoices (%d cents); want the run's 3 events, 1 order, 1 invoice of 1299",
 			r.Records, len(r.Model.Orders), r.Model.Invoices, r.Model.InvoicedCents)
 	}
-	if r.Trail, err = auditTrail(ctx, e, stackmode.Events, mark.Start, ours); err != nil || len(r.Trail) != 3 {
+	if r.Trail, err = auditTrail(ctx, e, kit.Target{Mode: stackmode.Events}, mark.Start, ours); err != nil || len(r.Trail) != 3 {
 		t.Errorf("trail %v, %v; want the order's 3 events", r.Trail, err)
 	}
 	o := judge(stackmode.Events, r)

@@ -162,11 +162,11 @@ func judge(mode stackmode.Mode, r replayed) kit.Outcome {
 	return o
 }
 
-// auditTrail is every message about one order on m's topics (and their
+// auditTrail is every message about one order on t's stack's topics (and their
 // dead-letter topics) since start (the run's mark), oldest first.
-func auditTrail(ctx context.Context, e *kit.Env, m stackmode.Mode, start kafkalog.Offsets, orderID string) ([]string, error) {
+func auditTrail(ctx context.Context, e *kit.Env, t kit.Target, start kafkalog.Offsets, orderID string) ([]string, error) {
 	var recs []kafkalog.Record
-	l := e.Log(m)
+	l := e.Log(t)
 	for _, topic := range append(l.Topics(), l.DLQTopics()...) {
 		rs, err := kafkalog.ReadFrom(ctx, e.Brokers, topic, start[topic])
 		if err != nil {
