@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
