@@ -55,10 +55,10 @@ func TestJudgeHoldsWhenTheDesignHolds(t *testing.T) {
 // verdict and say what broke.
 func TestJudgeFailsEachCell(t *testing.T) {
 	cases := []struct {
-		name  string
-		modes []stackmode.Mode
+		name   string
+		modes  []stackmode.Mode
 		break_ func(*measured)
-		says  string
+		says   string
 	}{
 		{"a service restarted the topology does not name", stackmode.All, func(m *measured) {
 			m.Change.Restarted = append(m.Change.Restarted, topology.InvoicingSvc+"-x")
