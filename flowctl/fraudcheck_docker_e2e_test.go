@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stack/docker"
 	"github.com/orderflow/flowctl/internal/stackmode"
@@ -53,6 +55,18 @@ func TestDockerFraudCheck(t *testing.T) {
 	pe, _ := errors.AsType[*api.ProblemError](err)
 	if pe == nil || pe.Status != http.StatusForbidden || !strings.Contains(suspected.Order.Reason+pe.Detail, "fraud") {
 		t.Errorf("suspected order: %+v, %v; want 403 fraud-suspected", suspected, err)
+	}
+	// add-a-step on containers: the stack comes up without the check (the
+	// fraud-svc container goes), the check joins and leaves again.
+	out, stderr, err := c.run("scenario", "add-a-step", "--mode", "sync", "--json", "--orders", "3", "--rate", "10", "--settle", "60s")
+	var rep scenario.Report
+	if err != nil || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Runs) != 1 || len(rep.Runs[0].Outcomes) != 1 {
+		t.Fatalf("scenario add-a-step on Docker: %v\n%s\n%s", err, out, stderr)
+	}
+	if o := rep.Runs[0].Outcomes[0]; !o.Holds {
+		t.Errorf("add-a-step on Docker does not hold: %s", o.Verdict)
+	} else {
+		t.Log(o.Verdict)
 	}
 }
 

@@ -142,7 +142,7 @@ func up(ctx context.Context, c *Compose, mode stackmode.Mode, u stack.UpOptions,
 	step(stack.Step{Name: "compose", Detail: fmt.Sprintf("%s %s (project %s)", strings.Join(c.Cmd, " "), strings.Join(args, " "), ComposeProject), Took: time.Since(t)})
 	t = time.Now()
 	for _, svc := range stack.Deployed(u.FraudCheck) {
-		url := st.URLs[svc] + "/readyz"
+		url := stack.URL(stack.ServicePort(topology.DefaultPortBase, mode, svc)) + "/readyz"
 		if err := stack.WaitFor(ctx, 120*time.Second, 200*time.Millisecond, nil, func(ctx context.Context) error { return stack.Probe(ctx, url) }); err != nil {
 			logs, _ := c.Output(ctx, "logs", "--tail", "20", container(mode, svc))
 			return st, &stack.StartError{What: svc + " (" + string(mode) + ", docker)", Log: "`docker compose -p " + ComposeProject + " logs " + container(mode, svc) + "`", Tail: strings.Split(strings.TrimSpace(logs), "\n"), Err: err}
