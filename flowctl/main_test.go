@@ -89,7 +89,7 @@ func freeBase(t *testing.T) int {
 	for base := 20000 + os.Getpid()%200*100; base < 60000; base += 1000 {
 		ok := true
 		for _, m := range stack.Modes {
-			for _, svc := range topology.Names() {
+			for _, svc := range stack.AllServices() {
 				if stack.CheckPortFree(stack.ServicePort(base, m, svc), svc) != nil {
 					ok = false
 				}

@@ -9,7 +9,7 @@
 #                                   deploy/kafka/pom.xml + an entrypoint compatible with apache/kafka
 #   <prefix>/jaeger:<version>       debian-base + Jaeger built from tools/jaeger (placeholder web UI;
 #                                   OTLP and the /api/v3 query API work)
-#   <prefix>/order-svc:<tag>, inventory-svc, invoicing-svc   deploy/Dockerfile on go-build + runtime
+#   <prefix>/order-svc:<tag>, inventory-svc, invoicing-svc, fraud-svc   deploy/Dockerfile on go-build + runtime
 #
 # Images that exist are skipped (the service images are always rebuilt: their
 # layer cache makes an unchanged build a few seconds). At the end it prints, and
@@ -48,7 +48,7 @@ SUITE=bookworm
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/orderflow"
 IMG_CACHE="$CACHE/images"
 LOG_DIR="$IMG_CACHE/logs"
-SERVICES=(order-svc inventory-svc invoicing-svc)
+SERVICES=(order-svc inventory-svc invoicing-svc fraud-svc)
 
 FORCE=false
 REFRESH=false

@@ -129,9 +129,10 @@ func applyFaults(ctx context.Context, g *globals, f *faultFlags, svcs []string, 
 	return nil
 }
 
-// serviceName accepts "inventory" for "inventory-svc".
+// serviceName accepts "inventory" for "inventory-svc" (and "fraud" for
+// fraud-svc, which runs where the fraud check joined).
 func serviceName(svc string) (string, error) {
-	return faultctl.Controller{Services: topology.Names()}.ServiceName(svc)
+	return faultctl.Controller{Services: stack.AllServices()}.ServiceName(svc)
 }
 
 // faultTarget checks the mode and the service's name.

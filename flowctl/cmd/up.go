@@ -21,12 +21,15 @@ type upFlags struct {
 	saga     string
 	noJaeger bool
 	build    bool
+	// fraudCheck is FRAUD_CHECK for the stack: on deploys fraud-svc.
+	fraudCheck string
 }
 
 func (f *upFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.mode, "mode", "", "which stack: sync (REST calls), events (Kafka, choreography; alias events-choreography) or events-orchestration (alias orchestration) (required unless --saga)")
 	c.Flags().StringVar(&f.saga, "saga", "", "the events stack by its saga style: choreography (= --mode events) or orchestration (= --mode events-orchestration)")
 	c.Flags().BoolVar(&f.noJaeger, "no-jaeger", false, "native runtime: do not start Jaeger; the services then export no traces")
+	c.Flags().StringVar(&f.fraudCheck, "fraud-check", "off", "on adds the fraud check to the stack: fraud-svc runs (port base+4) and every service gets FRAUD_CHECK=on (docs/architecture.md §11)")
 	c.Flags().BoolVar(&f.build, "build", false, "docker runtime: rebuild the service images (they are built only when missing otherwise)")
 }
 
@@ -40,6 +43,9 @@ consumer groups are its own.
   sync stack:                 order-svc 8081, inventory-svc 8082, invoicing-svc 8083
   events stack:               order-svc 8181, inventory-svc 8182, invoicing-svc 8183
   events-orchestration stack: order-svc 8281, inventory-svc 8282, invoicing-svc 8283
+
+--fraud-check on adds the fraud check: fraud-svc joins the stack (8084, 8184,
+8284) and every service runs FRAUD_CHECK=on; off (the default) runs the three.
 
 KAFKA_BROKERS, if set, names the broker to use instead of the embedded one.`
 
@@ -80,12 +86,15 @@ func newUpCmd(g *globals) *cobra.Command {
 // bringUp brings mode's stack up (stack.Stacks.Up), printing each step on
 // w and, when a process did not start, the end of its log.
 func bringUp(ctx context.Context, g *globals, mode stackmode.Mode, f upFlags, w io.Writer) (stack.Stack, error) {
+	if f.fraudCheck != "on" && f.fraudCheck != "off" {
+		return stack.Stack{}, fmt.Errorf("--fraud-check %q: use on or off", f.fraudCheck)
+	}
 	st, _, err := explain.Up(ctx, g.stacks, mode, f.options(w), g.env.Stderr)
 	return st, err
 }
 
 // options are the flags as the runtime takes them, printing steps on w.
 func (f upFlags) options(w io.Writer) stack.UpOptions {
-	return stack.UpOptions{NoJaeger: f.noJaeger, Build: f.build, Progress: w, TTY: isTerminal(w),
+	return stack.UpOptions{NoJaeger: f.noJaeger, Build: f.build, FraudCheck: f.fraudCheck == "on", Progress: w, TTY: isTerminal(w),
 		Step: func(s stack.Step) { report.Step(w, s) }}
 }

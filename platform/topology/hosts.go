@@ -1,5 +1,7 @@
 package topology
 
+import "slices"
+
 // ComposeStacks are the stacks docker-compose.yml runs; a container is
 // named "<service>-<stack>" (order-svc-events), and that is the host name
 // the other services of its stack call it by.
@@ -12,7 +14,7 @@ var ComposeStacks = []string{"sync", "events", "orchestration", "cluster"}
 // a name of their own, which is refused.
 func HostNames() []string {
 	var out []string
-	for _, s := range Services {
+	for _, s := range append(slices.Clone(Services), fraud) {
 		out = append(out, s.Name)
 		for _, stack := range ComposeStacks {
 			out = append(out, s.Name+"-"+stack)

@@ -23,7 +23,8 @@ const (
 const DefaultPortBase = 8080
 
 // Service is one service's place in the system: its name, its port above a
-// stack's base, and (events mode) the topics it consumes and produces. Topics
+// stack's base, (events mode) the topics it consumes and produces and (sync
+// mode, SyncSystem) the services it calls. Topics
 // are named without the optional prefix; every consumed topic has a
 // dead-letter topic (events.DLQ) the service writes to.
 type Service struct {
@@ -31,6 +32,7 @@ type Service struct {
 	PortOffset int
 	Consumes   []string
 	Produces   []string
+	Calls      []string
 }
 
 // Services is the system, callers first (order-svc calls the other two in

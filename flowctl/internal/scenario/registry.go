@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/orderflow/flowctl/internal/scenario/addastep"
 	"github.com/orderflow/flowctl/internal/scenario/brokerdown"
 	"github.com/orderflow/flowctl/internal/scenario/cancelrace"
 	"github.com/orderflow/flowctl/internal/scenario/deadline"
@@ -40,6 +41,7 @@ var All = []Scenario{
 	paymentdeclined.Def,
 	deadline.Def,
 	cancelrace.Def,
+	addastep.Def,
 	opscost.Def,
 }
 

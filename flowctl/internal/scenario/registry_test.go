@@ -9,7 +9,7 @@ import (
 
 func TestLookup(t *testing.T) {
 	all, err := Lookup([]string{"all"})
-	if err != nil || len(all) != 15 {
+	if err != nil || len(all) != 16 {
 		t.Fatalf("all: %d scenarios, %v", len(all), err)
 	}
 	two, err := Lookup([]string{"replay", "broker-down"})

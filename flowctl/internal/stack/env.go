@@ -8,19 +8,20 @@ import (
 
 	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/platform/config"
-	"github.com/orderflow/platform/topology"
 )
 
 // CheckEnv accepts only the variables of config.Vars for svc of flowctl's
 // services: SetEnv changes how a service runs, never how the stack is wired
 // (ports, databases, brokers stay flowctl's).
 func CheckEnv(svc string, vars map[string]string) error {
-	if !slices.Contains(topology.Names(), svc) {
-		return fmt.Errorf("service %q: use one of %s", svc, strings.Join(topology.Names(), ", "))
+	if !slices.Contains(AllServices(), svc) {
+		return fmt.Errorf("service %q: use one of %s", svc, strings.Join(AllServices(), ", "))
 	}
 	for _, k := range slices.Sorted(maps.Keys(vars)) {
 		switch k {
-		case "MODE", "SAGA", "HTTP_ADDR", "DB_PATH", "KAFKA_BROKERS", "INVENTORY_URL", "INVOICING_URL", "ADMIN_TOKEN":
+		case "FRAUD_CHECK":
+			return fmt.Errorf("FRAUD_CHECK is the whole stack's; set it with `flowctl up --fraud-check`")
+		case "MODE", "SAGA", "HTTP_ADDR", "DB_PATH", "KAFKA_BROKERS", "INVENTORY_URL", "INVOICING_URL", "FRAUD_URL", "ADMIN_TOKEN":
 			return fmt.Errorf("%s is how flowctl wires the stack; set it with `flowctl up`, not per service", k)
 		}
 		if !slices.ContainsFunc(config.Vars, func(v config.Var) bool { return v.Name == k }) {

@@ -80,6 +80,12 @@ func (l Layout) ServicePID(m stackmode.Mode, svc string) string {
 func (l Layout) ServiceLog(m stackmode.Mode, svc string) string {
 	return filepath.Join(l.ModeDir(m), "logs", svc+".log")
 }
+
+// FraudCheckFile exists while mode's stack runs with the fraud check on, so
+// a later flowctl (start, stop, a scenario) starts its services alike.
+func (l Layout) FraudCheckFile(m stackmode.Mode) string {
+	return filepath.Join(l.ModeDir(m), "fraud-check-on")
+}
 func (l Layout) DB(m stackmode.Mode, svc string) string {
 	return filepath.Join(l.ModeDir(m), svc+".db")
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/orderflow/platform/topology"
 )
 
-// The documented ports (DESIGN.md): sync stack 8081/8082/8083 (each
+// The documented ports (DESIGN.md): sync stack 8081/8082/8083, fraud-svc 8084 (each
 // service's topology.Service.PortOffset above topology.DefaultPortBase),
 // events stack 8181/8182/8183, events-orchestration 8281/8282/8283 (each
 // stack's stackmode.Mode.PortOffset), Kafka 9092. Tests move them with a different
@@ -32,7 +32,7 @@ const (
 // know gets base itself.
 func ServicePort(base int, m stackmode.Mode, svc string) int {
 	p := base
-	if s, err := topology.Of(svc); err == nil {
+	if s, err := topology.Place(topology.Choreography, false, svc); err == nil {
 		p = s.Port(base)
 	}
 	return p + m.PortOffset()

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/usage"
@@ -58,6 +59,13 @@ type Runtime interface {
 	SetPropagation(ctx context.Context, mode stackmode.Mode, p config.Propagation) error
 	// Propagation is the TRACE_PROPAGATION mode's services run with.
 	Propagation(mode stackmode.Mode) config.Propagation
+	// SetFraudCheck turns the fraud check (FRAUD_CHECK) on or off in mode's
+	// stack while it runs: fraud-svc starts (stops) and the services whose
+	// wiring the topology changes restart (FraudChange); the rest keep
+	// running. It returns what it did once everything started is ready.
+	SetFraudCheck(ctx context.Context, mode stackmode.Mode, on bool) (topology.Change, error)
+	// FraudCheck says whether mode's stack runs with the check on.
+	FraudCheck(mode stackmode.Mode) bool
 	// SetEnv restarts svc of mode's stack with vars set (documented
 	// variables only; an empty value: the service's default) and returns
 	// once it is ready. They stay set for its later starts until SetEnv is
@@ -90,6 +98,9 @@ type UpOptions struct {
 	NoJaeger bool
 	// Build: with Docker, rebuild the service images.
 	Build bool
+	// FraudCheck brings the stack up with the fraud check on: fraud-svc
+	// runs and every service gets FRAUD_CHECK=on (off: the three as ever).
+	FraudCheck bool
 	// Progress receives live output (compose's, the Jaeger build's).
 	Progress io.Writer
 	TTY      bool

@@ -52,11 +52,14 @@ func (s *Stacks) Status(ctx context.Context) ([]State, error) {
 	}
 
 	for _, m := range Modes {
-		for _, svc := range topology.Names() {
+		for _, svc := range AllServices() {
 			port := ServicePort(s.PortBase, m, svc)
 			st := State{Name: svc, Mode: string(m), Addr: Addr(port)}
 			st.PID, st.Ours = pidState(l.ServicePID(m, svc))
 			st.Ready = Answers(ctx, URL(port)+"/readyz")
+			if svc == topology.FraudSvc && !st.Ours && !st.Ready {
+				continue // the step has not joined this stack: nothing to show
+			}
 			if st.Ours {
 				st.Detail = "log " + l.Rel(l.ServiceLog(m, svc))
 			} else if st.Ready {

@@ -122,23 +122,27 @@ func (c *Compose) Output(ctx context.Context, args ...string) (string, error) {
 
 // up brings mode's stack up with compose and waits for the services'
 // /readyz on the same host ports as the native stack.
-func up(ctx context.Context, c *Compose, mode stackmode.Mode, build bool, progress io.Writer, step func(stack.Step)) (stack.Stack, error) {
+func up(ctx context.Context, c *Compose, mode stackmode.Mode, u stack.UpOptions, progress io.Writer, step func(stack.Step)) (stack.Stack, error) {
 	st := stack.Stack{Mode: mode, URLs: stack.StackURLs(topology.DefaultPortBase, mode), Jaeger: true}
 	if mode.Kafka() {
 		st.Brokers = []string{stack.Addr(stack.DefaultBrokerPort)}
 	}
 	t := time.Now()
-	args := []string{"--profile", composeStack(mode), "up", "-d"}
-	if build {
+	args := []string{"--profile", composeStack(mode)}
+	if u.FraudCheck {
+		args = append(args, "--profile", fraudProfile(mode))
+	}
+	args = append(args, "up", "-d")
+	if u.Build {
 		args = append(args, "--build")
 	}
 	if err := c.Run(ctx, progress, args...); err != nil {
 		return st, fmt.Errorf("%w (no registry? `make images-offline` builds every image locally)", err)
 	}
-	step(stack.Step{Name: "compose", Detail: fmt.Sprintf("%s --profile %s up -d (project %s)", strings.Join(c.Cmd, " "), composeStack(mode), ComposeProject), Took: time.Since(t)})
+	step(stack.Step{Name: "compose", Detail: fmt.Sprintf("%s %s (project %s)", strings.Join(c.Cmd, " "), strings.Join(args, " "), ComposeProject), Took: time.Since(t)})
 	t = time.Now()
-	for _, svc := range topology.Names() {
-		url := st.URLs[svc] + "/readyz"
+	for _, svc := range stack.Deployed(u.FraudCheck) {
+		url := stack.URL(stack.ServicePort(topology.DefaultPortBase, mode, svc)) + "/readyz"
 		if err := stack.WaitFor(ctx, 120*time.Second, 200*time.Millisecond, nil, func(ctx context.Context) error { return stack.Probe(ctx, url) }); err != nil {
 			logs, _ := c.Output(ctx, "logs", "--tail", "20", container(mode, svc))
 			return st, &stack.StartError{What: svc + " (" + string(mode) + ", docker)", Log: "`docker compose -p " + ComposeProject + " logs " + container(mode, svc) + "`", Tail: strings.Split(strings.TrimSpace(logs), "\n"), Err: err}
@@ -148,7 +152,7 @@ func up(ctx context.Context, c *Compose, mode stackmode.Mode, build bool, progre
 		return st, fmt.Errorf("Jaeger at %s: %w", stack.JaegerUI, err)
 	}
 	var ports []string
-	for _, svc := range topology.Names() {
+	for _, svc := range stack.Deployed(u.FraudCheck) {
 		ports = append(ports, fmt.Sprintf("%s :%d", svc, stack.ServicePort(topology.DefaultPortBase, mode, svc)))
 	}
 	step(stack.Step{Name: "services", Detail: fmt.Sprintf("ready in containers: %s; Jaeger UI %s", strings.Join(ports, ", "), stack.JaegerUI), Took: time.Since(t)})
@@ -163,7 +167,7 @@ func down(ctx context.Context, c *Compose, w io.Writer) (bool, error) {
 		return false, nil
 	}
 	args := []string{}
-	for _, p := range []string{"sync", "events", "orchestration", "all", "cluster"} {
+	for _, p := range []string{"sync", "events", "orchestration", "all", "cluster", "fraud-sync", "fraud-events", "fraud-orchestration"} {
 		args = append(args, "--profile", p)
 	}
 	return true, c.Run(ctx, w, append(args, "down", "--remove-orphans")...)

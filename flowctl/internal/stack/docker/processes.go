@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orderflow/platform/topology"
-
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
@@ -28,7 +26,7 @@ func (r *Runtime) Processes(_ context.Context, m stackmode.Mode) ([]stack.Proces
 func (r *Runtime) containerProcs(ctx context.Context, mode stackmode.Mode) ([]stack.Process, error) {
 	services := map[string]string{}
 	var names []string
-	for _, svc := range topology.Names() {
+	for _, svc := range stack.Deployed(r.FraudCheck(mode)) {
 		services[svc] = container(mode, svc)
 		names = append(names, svc)
 	}

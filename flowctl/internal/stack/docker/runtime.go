@@ -116,7 +116,12 @@ func (r *Runtime) Up(ctx context.Context, m stackmode.Mode, u stack.UpOptions) (
 		return stack.Stack{}, err
 	}
 	fmt.Fprintf(u.Progress, "bringing up the %s stack with Docker (%s, project %s); the first start builds images and shows their progress\n", m, strings.Join(r.compose.Cmd, " "), ComposeProject)
-	return up(ctx, r.compose, m, u.Build, u.Progress, u.Step)
+	if !u.FraudCheck {
+		if err := r.removeFraudSvc(ctx, m); err != nil {
+			return stack.Stack{}, err
+		}
+	}
+	return up(ctx, r.compose.withFraudCheck(u.FraudCheck), m, u, u.Progress, u.Step)
 }
 
 // Down removes the compose project (both stacks share it) when everything

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/orderflow/flowctl/internal/stack"
@@ -40,9 +39,16 @@ func (r *Runtime) recreate(ctx context.Context, m stackmode.Mode, svcs []string)
 	return nil
 }
 
-// composeUp runs `compose up` for svcs' containers. compose takes one
-// environment per call: services that share one are recreated together.
+// composeUp runs `compose up` for svcs' containers with the stack's fraud
+// check as it is.
 func (r *Runtime) composeUp(ctx context.Context, m stackmode.Mode, svcs []string) error {
+	return r.composeUpWith(ctx, m, svcs, r.FraudCheck(m))
+}
+
+// composeUpWith runs `compose up` for svcs' containers with FRAUD_CHECK
+// fraudCheck. compose takes one environment per call: services that share
+// one are recreated together.
+func (r *Runtime) composeUpWith(ctx context.Context, m stackmode.Mode, svcs []string, fraudCheck bool) error {
 	if err := r.withToken(); err != nil {
 		return err
 	}
@@ -56,15 +62,18 @@ func (r *Runtime) composeUp(ctx context.Context, m stackmode.Mode, svcs []string
 		groups[own] = append(groups[own], svc)
 	}
 	for _, own := range envs {
-		cc := *r.compose
-		cc.Env = slices.Clone(r.compose.Env)
+		cc := *r.compose.withFraudCheck(fraudCheck)
 		if p, ok := r.propagation[m]; ok {
 			cc.Env = append(cc.Env, "TRACE_PROPAGATION="+string(p))
 		}
 		if own != "" {
 			cc.Env = append(cc.Env, strings.Split(own, "\x00")...)
 		}
-		args := []string{"--profile", composeStack(m), "up", "-d", "--no-deps"}
+		args := []string{"--profile", composeStack(m)}
+		if fraudCheck {
+			args = append(args, "--profile", fraudProfile(m))
+		}
+		args = append(args, "up", "-d", "--no-deps")
 		for _, svc := range groups[own] {
 			args = append(args, container(m, svc))
 		}

@@ -21,7 +21,7 @@ func TestComposeUpGroupsByEnv(t *testing.T) {
 	dir := t.TempDir()
 	calls := filepath.Join(dir, "calls")
 	script := filepath.Join(dir, "compose")
-	body := "#!/bin/sh\necho \"$* | ORDER_PUBLISH=$ORDER_PUBLISH TRACE_PROPAGATION=$TRACE_PROPAGATION\" >> " + calls + "\n"
+	body := "#!/bin/sh\necho \"$* | ORDER_PUBLISH=$ORDER_PUBLISH TRACE_PROPAGATION=$TRACE_PROPAGATION FRAUD_CHECK=$FRAUD_CHECK\" >> " + calls + "\n"
 	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -38,9 +38,11 @@ func TestComposeUpGroupsByEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := strings.Split(strings.TrimSpace(string(b)), "\n")
+	// The stack's fraud check is asked first (no fraud-svc container: off).
 	want := []string{
-		"-p orderflow -f " + filepath.Join(dir, "docker-compose.yml") + " --profile events up -d --no-deps order-svc-events | ORDER_PUBLISH=direct TRACE_PROPAGATION=link",
-		"-p orderflow -f " + filepath.Join(dir, "docker-compose.yml") + " --profile events up -d --no-deps inventory-svc-events invoicing-svc-events | ORDER_PUBLISH= TRACE_PROPAGATION=link",
+		"-p orderflow -f " + filepath.Join(dir, "docker-compose.yml") + " ps -q fraud-svc-events | ORDER_PUBLISH= TRACE_PROPAGATION=child FRAUD_CHECK=",
+		"-p orderflow -f " + filepath.Join(dir, "docker-compose.yml") + " --profile events up -d --no-deps order-svc-events | ORDER_PUBLISH=direct TRACE_PROPAGATION=link FRAUD_CHECK=off",
+		"-p orderflow -f " + filepath.Join(dir, "docker-compose.yml") + " --profile events up -d --no-deps inventory-svc-events invoicing-svc-events | ORDER_PUBLISH= TRACE_PROPAGATION=link FRAUD_CHECK=off",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("compose calls:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -9,8 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/orderflow/platform/topology"
-
+	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/usage"
 )
@@ -22,7 +21,7 @@ import (
 // same moment give or take milliseconds.
 func (r *Runtime) Usage(ctx context.Context, m stackmode.Mode) ([]usage.Component, error) {
 	want := []usage.Component{}
-	for _, svc := range topology.Names() {
+	for _, svc := range stack.Deployed(r.FraudCheck(m)) {
 		want = append(want, usage.Component{Name: svc, Kind: usage.KindService, Where: container(m, svc)})
 	}
 	if m.Kafka() {

@@ -9,12 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/orderflow/platform/topology"
-
 	"github.com/orderflow/flowctl/internal/stack"
 )
 
-// BuildServices builds the three service binaries into the run dir's bin/
+// BuildServices builds the service binaries (fraud-svc's too, for when the
+// fraud check joins) into the run dir's bin/
 // with one `go build` from the repository root, in workspace mode, so the
 // services compile against the platform/ in this checkout. Go's build cache
 // makes a rerun without changes take a second or two.
@@ -23,7 +22,7 @@ func BuildServices(ctx context.Context, l stack.Layout) error {
 		return fmt.Errorf("build services: %w", err)
 	}
 	args := []string{"build", "-o", l.BinDir() + string(filepath.Separator)}
-	for _, svc := range topology.Names() {
+	for _, svc := range stack.AllServices() {
 		args = append(args, "./"+svc)
 	}
 	cmd := exec.CommandContext(ctx, "go", args...)

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/orderflow/platform/topology"
-
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
@@ -34,7 +32,7 @@ func Down(ctx context.Context, l stack.Layout, modes []stackmode.Mode, infra boo
 	type target struct{ what, pid string }
 	var targets []target
 	for _, m := range modes {
-		for _, svc := range topology.Names() {
+		for _, svc := range stack.AllServices() {
 			targets = append(targets, target{fmt.Sprintf("%s (%s)", svc, m), l.ServicePID(m, svc)})
 		}
 	}

@@ -3,8 +3,6 @@ package native
 import (
 	"context"
 
-	"github.com/orderflow/platform/topology"
-
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
@@ -20,7 +18,7 @@ func (r *Runtime) Processes(ctx context.Context, m stackmode.Mode) ([]stack.Proc
 
 func processes(l stack.Layout, m stackmode.Mode, embeddedBroker, jaeger bool) ([]stack.Process, string) {
 	var out []stack.Process
-	for _, svc := range topology.Names() {
+	for _, svc := range stack.AllServices() {
 		if p, ok := stack.RunningFromPIDFile(l.ServicePID(m, svc)); ok {
 			out = append(out, stack.Process{Name: svc, PID: p.PID})
 		}

@@ -106,7 +106,8 @@ func (r *Runtime) opts(m stackmode.Mode, progress io.Writer) Options {
 	tok, _ := r.s.Token() // without a token the fault API is off, as the services' default
 	o := Options{Layout: r.l, Mode: m, PortBase: r.s.PortBase, BrokerPort: r.s.BrokerPort, Self: r.s.Self,
 		BaseEnv: r.s.BaseEnv(), Vars: r.s.ServiceVars(), SpanExportDelay: r.s.SpanExportDelay(), JaegerCache: r.s.JaegerCacheDir(),
-		Progress: progress, ExternalBrokers: r.s.ExternalBrokers, Brokers: r.s.Brokers, Token: tok, ServiceEnv: r.env[m]}
+		Progress: progress, ExternalBrokers: r.s.ExternalBrokers, Brokers: r.s.Brokers, Token: tok, ServiceEnv: r.env[m],
+		FraudCheck: r.FraudCheck(m)}
 	if p, ok := r.propagation[m]; ok {
 		if p == "" {
 			delete(o.Vars, "TRACE_PROPAGATION")
@@ -122,7 +123,7 @@ func (r *Runtime) opts(m stackmode.Mode, progress io.Writer) Options {
 func (r *Runtime) Up(ctx context.Context, m stackmode.Mode, u stack.UpOptions) (stack.Stack, error) {
 	fmt.Fprintf(u.Progress, "bringing up the %s stack natively (run dir %s)\n", m, r.l.Rel(r.l.RunDir))
 	o := r.opts(m, u.Progress)
-	o.NoJaeger, o.TTY = u.NoJaeger, u.TTY
+	o.NoJaeger, o.TTY, o.FraudCheck = u.NoJaeger, u.TTY, u.FraudCheck
 	st, err := Up(ctx, o, u.Step)
 	if err == nil {
 		r.stacks[m] = st

@@ -52,6 +52,8 @@ type Options struct {
 	Brokers         []string
 	// Token is the admin token the services get ("": fault API off).
 	Token string
+	// FraudCheck: the stack runs fraud-svc and every service FRAUD_CHECK=on.
+	FraudCheck bool
 }
 
 // Up brings mode's stack up: build, broker (events), Jaeger, services. It
@@ -64,7 +66,7 @@ func Up(ctx context.Context, o Options, step func(stack.Step)) (stack.Stack, err
 	if err := BuildServices(ctx, l); err != nil {
 		return st, err
 	}
-	step(stack.Step{Name: "build", Detail: fmt.Sprintf("%s → %s", strings.Join(topology.Names(), ", "), l.Rel(l.BinDir())), Took: time.Since(t)})
+	step(stack.Step{Name: "build", Detail: fmt.Sprintf("%s → %s", strings.Join(stack.AllServices(), ", "), l.Rel(l.BinDir())), Took: time.Since(t)})
 
 	if o.Mode.Kafka() {
 		t = time.Now()
@@ -104,7 +106,7 @@ func Up(ctx context.Context, o Options, step func(stack.Step)) (stack.Stack, err
 		return st, err
 	}
 	var ports []string
-	for _, svc := range topology.Names() {
+	for _, svc := range stack.Deployed(o.FraudCheck) {
 		ports = append(ports, fmt.Sprintf("%s :%d", svc, stack.ServicePort(o.PortBase, o.Mode, svc)))
 	}
 	verb := "started"
@@ -163,11 +165,21 @@ func ensureBroker(ctx context.Context, o Options) (brokers []string, detail stri
 	return brokers, fmt.Sprintf("started the embedded broker (kfake) on %s (pid %d, data %s)", addr, p.PID, l.Rel(l.KafkaData())), nil
 }
 
-// startServices (re)starts mode's three services and waits for their /readyz.
-// Services flowctl already runs are restarted, not reused: that picks up the
-// binaries just built and the current environment. It returns how many ran.
+// startServices (re)starts mode's services and waits for their /readyz:
+// the three, and fraud-svc with the fraud check (without it a fraud-svc
+// left running stops). Services flowctl already runs are restarted, not
+// reused: that picks up the binaries just built and the current
+// environment. It returns how many ran.
 func startServices(ctx context.Context, o Options, st stack.Stack) (restarted int, err error) {
-	return restartServices(ctx, o, st, topology.Names())
+	if err := markFraudCheck(o.Layout, o.Mode, o.FraudCheck); err != nil {
+		return 0, err
+	}
+	if !o.FraudCheck {
+		if _, err := stack.Stop(ctx, o.Layout.ServicePID(o.Mode, topology.FraudSvc), StopGrace); err != nil {
+			return 0, err
+		}
+	}
+	return restartServices(ctx, o, st, stack.Deployed(o.FraudCheck))
 }
 
 // restartServices (re)starts some of mode's services and waits for them.
@@ -208,7 +220,7 @@ func restartServices(ctx context.Context, o Options, st stack.Stack, svcs []stri
 	var wg sync.WaitGroup
 	for svc, p := range procs {
 		wg.Go(func() {
-			ready := st.URLs[svc] + "/readyz"
+			ready := stack.URL(stack.ServicePort(o.PortBase, m, svc)) + "/readyz"
 			err := stack.WaitFor(ctx, 60*time.Second, 50*time.Millisecond, p.Ours, func(ctx context.Context) error { return stack.Probe(ctx, ready) })
 			mu.Lock()
 			errs[svc] = err
@@ -268,6 +280,9 @@ func serviceEnv(o Options, st stack.Stack, svc string) []string {
 	vars["DB_PATH"] = o.Layout.DB(o.Mode, svc)
 	vars["INVENTORY_URL"] = st.URLs[topology.InventorySvc]
 	vars["INVOICING_URL"] = st.URLs[topology.InvoicingSvc]
+	// The whole stack's, not the user's: fraud-svc runs only with it on.
+	vars["FRAUD_CHECK"] = stack.OnOff(o.FraudCheck)
+	vars["FRAUD_URL"] = stack.URL(stack.ServicePort(o.PortBase, o.Mode, topology.FraudSvc))
 	if len(st.Brokers) > 0 {
 		vars["KAFKA_BROKERS"] = strings.Join(st.Brokers, ",")
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/orderflow/platform/topology"
-
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/usage"
@@ -17,7 +15,7 @@ import (
 func (r *Runtime) Usage(_ context.Context, m stackmode.Mode) ([]usage.Component, error) {
 	l, proc := r.l, procFS{root: "/proc"}
 	var out []usage.Component
-	for _, svc := range topology.Names() {
+	for _, svc := range stack.AllServices() {
 		comp, err := proc.component(l.ServicePID(m, svc), usage.Component{Name: svc, Kind: usage.KindService, Impl: "Go binary " + l.Rel(l.Bin(svc))})
 		if err != nil {
 			return nil, err
