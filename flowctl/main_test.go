@@ -341,7 +341,6 @@ func TestCLIErrors(t *testing.T) {
 		{[]string{"up"}, "--mode is required"},
 		{[]string{"demo", "--mode", "async"}, `--mode "async" is not a stack: use sync, events (events-choreography) or events-orchestration`},
 		{[]string{"up", "--mode", "sync", "--saga", "orchestration"}, "--saga needs an events stack"},
-		{[]string{"scenario", "happy-path", "--mode", "all"}, "the scenarios do not run on the events-orchestration stack yet"},
 		{[]string{"dashboard", "--mode", "orchestration"}, "the dashboard does not show the events-orchestration stack yet"},
 		{[]string{"lag", "--mode", "sync"}, "--mode sync has no Kafka"},
 		{[]string{"demo", "--mode", "sync", "--orders", "1"}, "--orders 1: use 2 to 500"},

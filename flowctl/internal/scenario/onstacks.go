@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"time"
 
 	"github.com/orderflow/platform/config"
@@ -71,12 +70,9 @@ func (s Setup) Check() error {
 	return nil
 }
 
-// CheckModes refuses the stacks the scenarios do not know yet: they read the
-// events stack's topics and groups, not the orchestrated stack's.
+// CheckModes refuses the stacks the scenarios do not know: none now, the
+// orchestrated stack's topics and groups are read by its Mode.
 func CheckModes(modes []stackmode.Mode) error {
-	if slices.Contains(modes, stackmode.Orchestration) {
-		return fmt.Errorf("the scenarios do not run on the %s stack yet (issue 21's next part): use --mode sync, events or both", stackmode.Orchestration)
-	}
 	return nil
 }
 
