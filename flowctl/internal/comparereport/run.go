@@ -18,6 +18,8 @@ type Setup struct {
 	From string
 	// Names are the scenarios to run ("all": every one).
 	Names []string
+	// Modes are the stacks to run them on, a column each (none: all three).
+	Modes []stackmode.Mode
 	// Out is where the report goes, <Out>/<start time>/: relative to the
 	// repository root unless absolute.
 	Out string
@@ -26,9 +28,9 @@ type Setup struct {
 	Scenarios scenario.Setup
 }
 
-// Compare is `flowctl compare`: it runs the scenarios against sync and then
-// events mode (or reads a recorded run) and writes the report. It returns
-// the results and the files written.
+// Compare is `flowctl compare`: it runs the scenarios against each stack in
+// turn (or reads a recorded run) and writes the report. It returns the
+// results and the files written.
 func Compare(ctx context.Context, s *stack.Stacks, set Setup) (scenario.Report, []string, error) {
 	rep, dir, err := results(ctx, s, set)
 	if err != nil {
@@ -60,15 +62,24 @@ func results(ctx context.Context, s *stack.Stacks, set Setup) (scenario.Report, 
 		return scenario.Report{}, "", err
 	}
 	progress := set.Scenarios.Up.Progress
-	modes := []stackmode.Mode{stackmode.Sync, stackmode.Events}
-	rep, err := scenario.RunOnStacks(ctx, s, scs, modes, set.Scenarios, func(r scenario.Run) {
-		fmt.Fprintf(progress, "  ⇒ %s\n", r.Verdict())
+	rep, err := scenario.RunOnStacks(ctx, s, scs, set.stacks(), set.Scenarios, func(r scenario.Run) {
+		for _, l := range verdictLines(r, reportModes(scenario.Report{Runs: []scenario.Run{r}})) {
+			fmt.Fprintf(progress, "  ⇒ %s\n", l.Text)
+		}
 	})
 	if err != nil {
 		return rep, "", err
 	}
 	dir, err := reportDir(s, set.Out, rep, "")
 	return rep, dir, err
+}
+
+// stacks are the stacks to run on: Modes, or all three.
+func (set Setup) stacks() []stackmode.Mode {
+	if len(set.Modes) == 0 {
+		return stackmode.All
+	}
+	return set.Modes
 }
 
 // reportDir is <out>/<the run's start time> (out "" is reports/, relative
