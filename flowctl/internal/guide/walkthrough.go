@@ -140,9 +140,12 @@ func traceOne(ctx context.Context, env *scenario.Env, m stackmode.Mode, w io.Wri
 	}
 	report.Waterfall(w, inv, 50, color)
 	fmt.Fprintln(w, "\n"+report.TraceHint(env.JaegerUI, flowctl, string(m), o.ID, o.TraceID))
-	if m.Kafka() {
+	switch m {
+	case stackmode.Orchestration:
+		fmt.Fprintln(w, "The \"waited … in Kafka\" notes are how long each command or reply sat in Kafka between its producer and its consumer.")
+	case stackmode.Events:
 		fmt.Fprintln(w, "The \"waited … in Kafka\" notes are how long each event sat in Kafka between its producer and its consumer.")
-	} else {
+	default:
 		fmt.Fprintln(w, "One call stack: every span is a child of the POST /orders the client waited for.")
 	}
 	return nil
