@@ -67,7 +67,7 @@ type scenarioCmdFlags struct {
 func newScenarioCmd(g *globals) *cobra.Command {
 	f := &scenarioCmdFlags{}
 	c := &cobra.Command{
-		Use:   "scenario NAME… --mode sync|events|both",
+		Use:   "scenario NAME… --mode sync|events|events-orchestration|both|all",
 		Short: "Run the scenarios that put the article's claims to the test, with a verdict and numbers",
 		Long:  scenarioLong,
 		Args:  cobra.MinimumNArgs(1),
@@ -75,7 +75,7 @@ func newScenarioCmd(g *globals) *cobra.Command {
 			return runScenarioCmd(c, g, f, args)
 		},
 	}
-	c.Flags().StringVar(&f.mode, "mode", "", "sync, events or both (required)")
+	c.Flags().StringVar(&f.mode, "mode", "", "sync, events, events-orchestration, both (sync and events) or all (required)")
 	f.register(c)
 	list := &cobra.Command{
 		Use:   "list",
@@ -96,14 +96,11 @@ func runScenarioCmd(c *cobra.Command, g *globals, f *scenarioCmdFlags, args []st
 		return err
 	}
 	if f.mode == "" {
-		return fmt.Errorf("--mode is required: sync, events or both")
+		return fmt.Errorf("--mode is required: sync, events, events-orchestration, both or all")
 	}
 	modes, err := parseModes(f.mode)
 	if err != nil {
 		return fmt.Errorf("--mode %s: %w", f.mode, err)
-	}
-	if err := scenario.CheckModes(modes); err != nil {
-		return err
 	}
 	set := f.setup(g, g.progress(f.asJSON))
 	if err := set.Check(); err != nil {

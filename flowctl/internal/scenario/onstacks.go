@@ -70,18 +70,9 @@ func (s Setup) Check() error {
 	return nil
 }
 
-// CheckModes refuses the stacks the scenarios do not know: none now, the
-// orchestrated stack's topics and groups are read by its Mode.
-func CheckModes(modes []stackmode.Mode) error {
-	return nil
-}
-
 // EnvOnStacks brings each mode's stack up where s says and wires the Env
 // the scenarios run in: its targets, broker, Jaeger and the runtime.
 func EnvOnStacks(ctx context.Context, s *stack.Stacks, modes []stackmode.Mode, set Setup) (*Env, error) {
-	if err := CheckModes(modes); err != nil {
-		return nil, err
-	}
 	tok, err := s.Token()
 	if err != nil {
 		return nil, err
@@ -130,18 +121,7 @@ func RunOnStacks(ctx context.Context, s *stack.Stacks, scs []Scenario, modes []s
 		return rep, err
 	}
 	rep.Runtime = env.Control.Runtime()
-	// What the run is measured against: scenarios that read the log read
-	// their own part of it, and the report says how big it was.
-	if t, ok := env.Targets[stackmode.Events]; ok && len(env.Brokers) > 0 {
-		// Unknown is said and not fatal: the scenarios that need the
-		// broker say more precisely what is wrong with it.
-		if mark, err := env.MarkLog(ctx, t); err != nil {
-			env.Step("(the events log's size before this run is unknown: %v)", err)
-		} else {
-			rep.LogBefore = &mark.LogSize
-			env.Step("  the events log holds %s before this run", mark.LogSize)
-		}
-	}
+	markLogs(ctx, env, modes, &rep)
 	for _, sc := range scs {
 		r, err := sc.Run(ctx, env, modes)
 		set.Bar.Done()
@@ -152,4 +132,33 @@ func RunOnStacks(ctx context.Context, s *stack.Stacks, scs []Scenario, modes []s
 		done(r)
 	}
 	return rep, nil
+}
+
+// markLogs records how big each brokered stack's log is before the run:
+// scenarios that read the log read their own part of it, and the report
+// says what they ran against. Unknown is said and not fatal: the scenarios
+// that need the broker say more precisely what is wrong with it.
+func markLogs(ctx context.Context, env *Env, modes []stackmode.Mode, rep *Report) {
+	if len(env.Brokers) == 0 {
+		return
+	}
+	for _, m := range modes {
+		t, ok := env.Targets[m]
+		if !ok || !m.Kafka() {
+			continue
+		}
+		mark, err := env.MarkLog(ctx, t)
+		if err != nil {
+			env.Step("(the %s log's size before this run is unknown: %v)", m, err)
+			continue
+		}
+		if rep.LogsBefore == nil {
+			rep.LogsBefore = map[string]kit.LogSize{}
+		}
+		rep.LogsBefore[string(m)] = mark.LogSize
+		if m == stackmode.Events {
+			rep.LogBefore = &mark.LogSize
+		}
+		env.Step("  the %s log holds %s before this run", m, mark.LogSize)
+	}
 }

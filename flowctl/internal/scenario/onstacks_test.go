@@ -3,6 +3,7 @@ package scenario
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -165,16 +166,18 @@ func TestRunOnStacksStopsAtAFailure(t *testing.T) {
 	}
 }
 
-// A run says how big the events log was when it began: its events (the
-// three topics) and, where the runtime measures it, the broker's bytes.
+// A run says how big each brokered stack's log was when it began: its
+// events (the stack's topics) and, where the runtime measures it, the
+// broker's bytes; log_before stays the events stack's.
 func TestRunOnStacksRecordsTheLogBefore(t *testing.T) {
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(3, events.TopicOrders, events.TopicInventory))
+	orchCommands := stackmode.Orchestration.TopicPrefix("") + events.TopicInventoryCommands
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(3, events.TopicOrders, events.TopicInventory, orchCommands))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	for i := range 4 {
-		if _, _, err := kafkalog.Publish(context.Background(), c.ListenAddrs(), events.TopicOrders, []byte(strconv.Itoa(i)), []byte("{}"), nil); err != nil {
+	for i, topic := range []string{events.TopicOrders, events.TopicOrders, events.TopicOrders, events.TopicOrders, orchCommands, orchCommands} {
+		if _, _, err := kafkalog.Publish(context.Background(), c.ListenAddrs(), topic, []byte(strconv.Itoa(i)), []byte("{}"), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -182,22 +185,47 @@ func TestRunOnStacksRecordsTheLogBefore(t *testing.T) {
 	ev := rt.Stacks[stackmode.Events]
 	ev.Brokers = c.ListenAddrs()
 	rt.Stacks[stackmode.Events] = ev
-	rt.Usages = map[stackmode.Mode][]usage.Component{stackmode.Events: {
-		{Name: "broker", Kind: usage.KindBroker, Log: usage.LogDir{Path: "/kafka", Written: 123456}},
-	}}
+	rt.Stacks[stackmode.Orchestration] = stack.Stack{Mode: stackmode.Orchestration, URLs: ev.URLs, Brokers: c.ListenAddrs()}
+	broker := []usage.Component{{Name: "broker", Kind: usage.KindBroker, Log: usage.LogDir{Path: "/kafka", Written: 123456}}}
+	rt.Usages = map[stackmode.Mode][]usage.Component{stackmode.Events: broker, stackmode.Orchestration: broker}
 	var progress bytes.Buffer
 	var checked []stackmode.Mode
 	set := Setup{Size: DefaultSize, Up: stack.UpOptions{Progress: &progress}, Bar: &countingBar{}, Ledger: agreeing(&checked)}
 	rep, err := RunOnStacks(context.Background(), stacktest.New(t, rt, map[string]string{"ADMIN_TOKEN": "tok"}),
-		[]Scenario{probe("a", nil)}, []stackmode.Mode{stackmode.Events}, set, func(Run) {})
+		[]Scenario{probe("a", nil)}, stackmode.All, set, func(Run) {})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := kit.LogSize{Events: 4, Bytes: 123456, BytesMeasured: true}
-	if rep.LogBefore == nil || *rep.LogBefore != want {
-		t.Errorf("log before = %+v, want %+v", rep.LogBefore, want)
+	want := kit.LogSize{Events: 4, Topics: 3, Bytes: 123456, BytesMeasured: true}
+	if rep.LogBefore == nil || *rep.LogBefore != want || rep.LogsBefore["events"] != want {
+		t.Errorf("log before = %+v (by stack %+v), want %+v", rep.LogBefore, rep.LogsBefore, want)
 	}
-	if line := "the events log holds 4 events in the three topics, 123456 bytes written in the broker's log dir before this run"; !strings.Contains(progress.String(), line) {
-		t.Errorf("progress lacks %q:\n%s", line, progress.String())
+	wantOrch := kit.LogSize{Events: 2, Topics: 5, Bytes: 123456, BytesMeasured: true}
+	if got, ok := rep.LogsBefore["events-orchestration"]; !ok || got != wantOrch || len(rep.LogsBefore) != 2 {
+		t.Errorf("logs before = %+v, want events-orchestration's %+v and no sync", rep.LogsBefore, wantOrch)
+	}
+	for _, line := range []string{
+		"the events log holds 4 events in its 3 topics, 123456 bytes written in the broker's log dir before this run",
+		"the events-orchestration log holds 2 events in its 5 topics, 123456 bytes written in the broker's log dir before this run",
+	} {
+		if !strings.Contains(progress.String(), line) {
+			t.Errorf("progress lacks %q:\n%s", line, progress.String())
+		}
+	}
+}
+
+// A recording from before the third stack (log_before alone) still reads,
+// and says its topics as it did.
+func TestAnOldRecordingStillReads(t *testing.T) {
+	var rep Report
+	old := `{"runtime":"native","log_before":{"events":57024,"written_bytes":92274688,"bytes_measured":true},"runs":[]}`
+	if err := json.Unmarshal([]byte(old), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.LogBefore == nil || rep.LogsBefore != nil {
+		t.Fatalf("log before %+v, by stack %+v", rep.LogBefore, rep.LogsBefore)
+	}
+	if got := rep.LogBefore.String(); got != "57024 events in the three topics, 92274688 bytes written in the broker's log dir" {
+		t.Errorf("String() = %q", got)
 	}
 }

@@ -139,6 +139,11 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (brokerDownRun, error) {
 	if b.Followed, err = e.Follow(ctx, t, "broker-down", &res); err != nil {
 		return brokerDownRun{}, err
 	}
+	if wasRunning {
+		if err := settleOthers(ctx, e, t); err != nil {
+			return brokerDownRun{}, err
+		}
+	}
 	if t.Mode.Kafka() && !wasRunning {
 		return brokerDownRun{}, fmt.Errorf("no broker was running to stop: bring the events stack up first")
 	}
@@ -195,8 +200,8 @@ func judgeBrokerDown(mode stackmode.Mode, res load.Result, b brokerDownRun) kit.
 		outbox = outboxText(b.OutboxBy)
 	}
 	o.Holds = b.Accepted == b.N && confirmed == b.N && b.OutboxOK && b.Outbox > 0
-	o.Verdict = fmt.Sprintf("events: %d of %d accepted while Kafka was down (%d of %d read back PENDING, %s; %s); %d confirmed, the last %s after it came back%s",
-		b.Accepted, b.N, b.PendingRead, b.Read, outbox, noticed, confirmed, stats.Duration(catchUp), restart)
+	o.Verdict = fmt.Sprintf("%s: %d of %d accepted while Kafka was down (%d of %d read back PENDING, %s; %s); %d confirmed, the last %s after it came back%s",
+		mode, b.Accepted, b.N, b.PendingRead, b.Read, outbox, noticed, confirmed, stats.Duration(catchUp), restart)
 	return o
 }
 

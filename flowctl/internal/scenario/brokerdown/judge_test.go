@@ -45,6 +45,8 @@ func TestJudgeBrokerDown(t *testing.T) {
 		{"events: accepted, events in the outbox, confirmed later", stackmode.Events, batch(4, 202, "PENDING", "CONFIRMED"), run(4, 0, 4, true), true},
 		{"events: nothing waited in the outbox", stackmode.Events, batch(4, 202, "PENDING", "CONFIRMED"), run(4, 0, 0, true), false},
 		{"events: the outbox could not be read", stackmode.Events, batch(4, 202, "PENDING", "CONFIRMED"), run(4, 0, 0, false), false},
+		{"orchestration: accepted, commands in the outbox, confirmed later", stackmode.Orchestration, batch(4, 202, "PENDING", "CONFIRMED"), run(4, 0, 4, true), true},
+		{"orchestration: nothing waited in the outbox", stackmode.Orchestration, batch(4, 202, "PENDING", "CONFIRMED"), run(4, 0, 0, true), false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o := judgeBrokerDown(c.mode, c.res, c.b)
@@ -53,6 +55,9 @@ func TestJudgeBrokerDown(t *testing.T) {
 			}
 			if o.Holds != c.holds {
 				t.Errorf("holds = %v, want %v (%s)", o.Holds, c.holds, o.Verdict)
+			}
+			if !strings.HasPrefix(o.Verdict, string(c.mode)+": ") {
+				t.Errorf("verdict %q does not name the stack", o.Verdict)
 			}
 			if _, ok := o.Metric(OutboxPending.Key); ok != c.b.OutboxOK {
 				t.Errorf("outbox metric present = %v, want %v", ok, c.b.OutboxOK)

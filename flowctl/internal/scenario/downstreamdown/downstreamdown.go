@@ -1,14 +1,14 @@
 // Package downstreamdown is the downstream-down scenario: inventory-svc
-// stopped while orders arrive; sync orders fail, events orders are accepted
-// and complete after it comes back.
+// stopped while orders arrive; sync orders fail, events orders (either saga
+// style) are accepted and complete after it comes back.
 package downstreamdown
 
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
-	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/load"
@@ -48,12 +48,15 @@ type outage struct {
 	N, Accepted, Failed int
 	Backlog             int64
 	BacklogOK           bool
-	DownAt, UpAt        time.Time
-	Followed            kit.Followed
+	// BacklogOn are the topics the backlog was counted on: what
+	// inventory-svc consumes in the stack's saga style.
+	BacklogOn    []string
+	DownAt, UpAt time.Time
+	Followed     kit.Followed
 }
 
 func judge(mode stackmode.Mode, m outage) kit.Outcome {
-	o := judgeDownstreamDown(mode, m.Res, m.N, m.Accepted, m.Failed, m.Backlog, m.BacklogOK, m.DownAt, m.UpAt)
+	o := judgeDownstreamDown(mode, m)
 	m.Followed.Put(&o)
 	return o
 }
@@ -84,7 +87,7 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (outage, error) {
 		return outage{}, err
 	}
 	accepted, failedAnswers := answerCounts(res)
-	backlog, backlogOK := e.Backlog(ctx, t, topology.InventorySvc, events.TopicOrders)
+	backlog, backlogOK := e.Backlog(ctx, t, topology.InventorySvc)
 	if rest := e.Size.DownFor - time.Since(downAt); rest > 0 {
 		select {
 		case <-ctx.Done():
@@ -103,7 +106,7 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (outage, error) {
 		return outage{}, err
 	}
 	return outage{Res: res, N: n, Accepted: accepted, Failed: failedAnswers, Backlog: backlog, BacklogOK: backlogOK,
-		DownAt: downAt, UpAt: upAt, Followed: f}, nil
+		BacklogOn: e.Consumes(t, topology.InventorySvc), DownAt: downAt, UpAt: upAt, Followed: f}, nil
 }
 
 // answerCounts counts, from the answers to the POSTs alone, the orders the
@@ -122,9 +125,11 @@ func answerCounts(res load.Result) (accepted, failed int) {
 }
 
 // judgeDownstreamDown turns the followed batch into the outcome: sync holds
-// when every order failed and none was accepted; events when every order
-// was accepted (2xx) while inventory was down and confirmed after.
-func judgeDownstreamDown(mode stackmode.Mode, res load.Result, n, accepted, failedAnswers int, backlog int64, backlogOK bool, downAt, upAt time.Time) kit.Outcome {
+// when every order failed and none was accepted; a brokered stack (either
+// saga style) when every order was accepted (2xx) while inventory was down
+// and confirmed after.
+func judgeDownstreamDown(mode stackmode.Mode, m outage) kit.Outcome {
+	res, n, accepted, failedAnswers, backlog, backlogOK, downAt, upAt := m.Res, m.N, m.Accepted, m.Failed, m.Backlog, m.BacklogOK, m.DownAt, m.UpAt
 	s := load.Summarize(res)
 	o := kit.OutcomeOf(s, n)
 	confirmed := s.ByStatus["CONFIRMED"]
@@ -145,7 +150,7 @@ func judgeDownstreamDown(mode stackmode.Mode, res load.Result, n, accepted, fail
 	o.Holds = accepted == n && confirmed == n
 	backlogText := ""
 	if backlogOK {
-		backlogText = fmt.Sprintf(" (%s waiting on %s for inventory-svc, counted right after the last answer", kit.Counted(int(backlog), "event"), events.TopicOrders)
+		backlogText = fmt.Sprintf(" (%s waiting for inventory-svc in the topics it consumes (%s), counted right after the last answer", kit.Counted(int(backlog), "event"), strings.Join(m.BacklogOn, ", "))
 		// An order's event reaches the topic through the outbox a moment
 		// after its answer: the last few may not be there yet (59 for 60).
 		if short := int64(accepted) - backlog; short > 0 {
@@ -153,7 +158,7 @@ func judgeDownstreamDown(mode stackmode.Mode, res load.Result, n, accepted, fail
 		}
 		backlogText += ")"
 	}
-	o.Verdict = fmt.Sprintf("events: %d of %d accepted while inventory was down%s; %d confirmed, the last %s after it came back",
-		accepted, n, backlogText, confirmed, stats.Duration(max(catchUp, 0)))
+	o.Verdict = fmt.Sprintf("%s: %d of %d accepted while inventory was down%s; %d confirmed, the last %s after it came back",
+		mode, accepted, n, backlogText, confirmed, stats.Duration(max(catchUp, 0)))
 	return o
 }

@@ -40,10 +40,13 @@ func TestDownstreamDownAcceptedMeans2xx(t *testing.T) {
 		{"sync, orders confirmed anyway: the claim does not show", stackmode.Sync, batch(4, order(201, "CONFIRMED")), false, 100, 0, "sync: 4 of 4 orders accepted"},
 		{"events: 202 then confirmed", stackmode.Events, batch(4, order(202, "CONFIRMED")), true, 100, 0, "events: 4 of 4 accepted"},
 		{"events refusing with 503: the claim does not show", stackmode.Events, batch(4, order(503, "FAILED")), false, 0, 100, "events: 0 of 4 accepted"},
+		{"orchestration: 202 then confirmed", stackmode.Orchestration, batch(4, order(202, "CONFIRMED")), true, 100, 0, "events-orchestration: 4 of 4 accepted"},
+		{"orchestration refusing with 503: the claim does not show", stackmode.Orchestration, batch(4, order(503, "FAILED")), false, 0, 100, "events-orchestration: 0 of 4 accepted"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			accepted, failed := answerCounts(c.res)
-			o := judgeDownstreamDown(c.mode, c.res, len(c.res.Orders), accepted, failed, 3, true, downAt, upAt)
+			o := judgeDownstreamDown(c.mode, outage{Res: c.res, N: len(c.res.Orders), Accepted: accepted, Failed: failed,
+				Backlog: 3, BacklogOK: true, DownAt: downAt, UpAt: upAt})
 			if o.Holds != c.holds {
 				t.Errorf("holds = %v, want %v (%s)", o.Holds, c.holds, o.Verdict)
 			}

@@ -23,9 +23,10 @@ func TestVerdictSaysWhatItsNumbersAre(t *testing.T) {
 		res.Orders = append(res.Orders, load.Placed{HTTPStatus: 202, Order: api.Order{ID: "o", Status: "CONFIRMED", Final: true,
 			UpdatedAt: upAt.Add(32 * time.Millisecond)}})
 	}
-	o := judgeDownstreamDown(stackmode.Events, res, 60, 60, 0, 59, true, downAt, upAt)
+	o := judgeDownstreamDown(stackmode.Events, outage{Res: res, N: 60, Accepted: 60, Backlog: 59, BacklogOK: true,
+		BacklogOn: []string{"orders.v1", "invoicing.v1"}, DownAt: downAt, UpAt: upAt})
 	for _, want := range []string{
-		"(59 events waiting on orders.v1 for inventory-svc, counted right after the last answer; the outbox had not yet published the other 1)",
+		"(59 events waiting for inventory-svc in the topics it consumes (orders.v1, invoicing.v1), counted right after the last answer; the outbox had not yet published the other 1)",
 		"the last 32 ms after it came back",
 	} {
 		if !strings.Contains(o.Verdict, want) {
@@ -42,7 +43,7 @@ func TestVerdictAndTableAgree(t *testing.T) {
 	upAt := downAt.Add(5 * time.Second)
 	res := load.Result{Orders: []load.Placed{{HTTPStatus: 202, Order: api.Order{ID: "o", Status: "CONFIRMED", Final: true,
 		UpdatedAt: upAt.Add(31600 * time.Microsecond)}}}}
-	o := judgeDownstreamDown(stackmode.Events, res, 1, 1, 0, 1, true, downAt, upAt)
+	o := judgeDownstreamDown(stackmode.Events, outage{Res: res, N: 1, Accepted: 1, Backlog: 1, BacklogOK: true, DownAt: downAt, UpAt: upAt})
 	m, ok := o.Metric(kit.CatchUp.Key)
 	if !ok {
 		t.Fatal("no catch-up recorded")

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/topology"
+
 	"github.com/orderflow/flowctl/internal/api"
 	oapi "github.com/orderflow/flowctl/internal/api/client"
 	"github.com/orderflow/flowctl/internal/load"
@@ -50,6 +53,12 @@ func TestJudgeDualWrite(t *testing.T) {
 			[]dwRound{round(RoundOutbox, true, 202, 2, true, 1), round(RoundDirect, true, 202, 2, true, 1)}, false},
 		{"events: order-svc never crashed in the outbox round", stackmode.Events,
 			[]dwRound{round(RoundOutbox, false, 202, 2, false, 0), round(RoundDirect, true, 202, 2, true, 1)}, false},
+		{"orchestration: the outbox lost nothing; direct not applicable", stackmode.Orchestration,
+			[]dwRound{round(RoundOutbox, true, 202, 2, true, 0)}, true},
+		{"orchestration: the outbox left an order never announced", stackmode.Orchestration,
+			[]dwRound{round(RoundOutbox, true, 202, 2, true, 1)}, false},
+		{"orchestration: order-svc never crashed", stackmode.Orchestration,
+			[]dwRound{round(RoundOutbox, false, 202, 2, false, 0)}, false},
 		{"sync: the crash's order stuck, its client got no answer", stackmode.Sync,
 			[]dwRound{round(RoundSync, true, 201, 2, true, 1)}, true},
 		{"sync: a stuck order had been answered 201", stackmode.Sync,
@@ -68,12 +77,30 @@ func TestJudgeDualWrite(t *testing.T) {
 			if !strings.HasPrefix(o.Verdict, string(c.mode)+": ") {
 				t.Errorf("verdict %q does not start with the mode", o.Verdict)
 			}
+			if c.mode == stackmode.Orchestration && !strings.Contains(o.Verdict, "not applicable here: ORDER_PUBLISH=direct is refused with SAGA=orchestration") {
+				t.Errorf("verdict %q does not say why the direct round does not apply", o.Verdict)
+			}
 			for _, r := range c.rounds {
 				if _, ok := o.Metric(Stuck.Key(r.Name)); !ok {
 					t.Errorf("no %s metric", Stuck.Key(r.Name))
 				}
 			}
 		})
+	}
+}
+
+// TestRoundsOf: the orchestrated stack runs the outbox round alone, as
+// platform/config refuses ORDER_PUBLISH=direct with SAGA=orchestration.
+func TestRoundsOf(t *testing.T) {
+	if got := roundsOf(stackmode.Events); len(got) != 2 || got[1] != RoundDirect {
+		t.Errorf("events rounds = %v", got)
+	}
+	if got := roundsOf(stackmode.Orchestration); len(got) != 1 || got[0] != RoundOutbox {
+		t.Errorf("orchestration rounds = %v", got)
+	}
+	env := map[string]string{"MODE": "events", "SAGA": "orchestration", "ORDER_PUBLISH": "direct"}
+	if _, err := config.Load(topology.OrderSvc, func(k string) string { return env[k] }); err == nil || directApplies(stackmode.Orchestration) {
+		t.Errorf("config accepts ORDER_PUBLISH=direct with SAGA=orchestration (%v), or the scenario thinks it applies", err)
 	}
 }
 

@@ -129,14 +129,14 @@ func unannounced(ctx context.Context, e *kit.Env, t kit.Target, ids []string, si
 	}
 	// From the round's first placement on (by the records' timestamps): the
 	// history a bench left in orders.v1 is not read each round.
-	topic := e.Topic(events.TopicOrders)
+	topic := e.Topic(t, events.TopicOrders)
 	from, err := kafkalog.OffsetsAt(ctx, e.Brokers, since, topic)
 	if err != nil {
 		return nil, false, fmt.Errorf("read %s: %w", topic, err)
 	}
 	recs, err := kafkalog.ReadFrom(ctx, e.Brokers, topic, from[topic])
 	if err != nil {
-		return nil, false, fmt.Errorf("read %s: %w", e.Topic(events.TopicOrders), err)
+		return nil, false, fmt.Errorf("read %s: %w", e.Topic(t, events.TopicOrders), err)
 	}
 	placed := map[string]bool{}
 	for _, r := range recs {
@@ -169,7 +169,7 @@ func repairLost(ctx context.Context, e *kit.Env, t kit.Target, r dwRound) (strin
 	if len(lost) == 0 {
 		return "", nil
 	}
-	topic := e.Topic(events.TopicOrders)
+	topic := e.Topic(t, events.TopicOrders)
 	for _, o := range lost {
 		items := make([]events.Line, len(o.Items))
 		for i, l := range o.Items {

@@ -73,7 +73,14 @@ func (r dwRound) put(o *kit.Outcome, c dwCounts) {
 	o.Put(StuckTold2xx.Def(r.Name), float64(c.stuckTold2xx))
 }
 
-// judgeDualWrite: events holds when both rounds crashed, the direct publish
+// directNotApplicable is what the orchestrated stack's outcome says of the
+// direct round it does not run.
+const directNotApplicable = "the dual-write round is not applicable here: ORDER_PUBLISH=direct is refused with SAGA=orchestration, " +
+	"because the orchestrator writes its commands and saga state through the outbox in the order's own commit, so no publish follows the commit to be lost"
+
+// judgeDualWrite: the orchestrated stack holds when its outbox round crashed
+// and lost no committed order (the direct round does not apply to it);
+// events holds when both rounds crashed, the direct publish
 // lost orders (never announced: PENDING until the deadline cancels them) and the outbox left every committed order
 // final; sync holds when the crash left orders not final and none of their
 // clients had been answered 2xx (each learned something went wrong).
@@ -94,8 +101,14 @@ func judgeDualWrite(mode stackmode.Mode, rounds []dwRound) kit.Outcome {
 		return o
 	}
 	out, dir := by[RoundOutbox], by[RoundDirect]
+	if !directApplies(mode) {
+		o.Holds = crashed[RoundOutbox] && out.committed > 0 && out.stuck == 0 && out.notFinal == 0
+		o.Verdict = fmt.Sprintf("%s: a crash right after the commit left %d of %d committed orders never announced with the outbox (%d not final; crashed: %v); %s",
+			mode, out.stuck, out.committed, out.notFinal, crashed[RoundOutbox], directNotApplicable)
+		return o
+	}
 	o.Holds = crashed[RoundOutbox] && crashed[RoundDirect] && dir.stuck > 0 && out.committed > 0 && out.notFinal == 0
-	o.Verdict = fmt.Sprintf("events: a crash between the commit and the publish left %d of %d committed orders never announced with ORDER_PUBLISH=direct (PENDING until order-svc's deadline cancels them; crashed: %v), %d of %d with the outbox (%d not final; crashed: %v)",
-		dir.stuck, dir.committed, crashed[RoundDirect], out.stuck, out.committed, out.notFinal, crashed[RoundOutbox])
+	o.Verdict = fmt.Sprintf("%s: a crash between the commit and the publish left %d of %d committed orders never announced with ORDER_PUBLISH=direct (PENDING until order-svc's deadline cancels them; crashed: %v), %d of %d with the outbox (%d not final; crashed: %v)",
+		mode, dir.stuck, dir.committed, crashed[RoundDirect], out.stuck, out.committed, out.notFinal, crashed[RoundOutbox])
 	return o
 }

@@ -59,8 +59,8 @@ func judge(mode stackmode.Mode, b batch) kit.Outcome {
 		o.Verdict = fmt.Sprintf("sync: %d of %d confirmed; the client waited %s / %s for an answer that was already final",
 			confirmed, n, stats.Pct50Label(s.Placement), stats.Pct99Label(s.Placement))
 	} else {
-		o.Verdict = fmt.Sprintf("events: %d of %d confirmed; answered in %s / %s (202 PENDING), consistent after %s / %s",
-			confirmed, n, stats.Pct50Label(s.Placement), stats.Pct99Label(s.Placement), stats.Pct50Label(s.TimeToFinal), stats.Pct99Label(s.TimeToFinal))
+		o.Verdict = fmt.Sprintf("%s: %d of %d confirmed; answered in %s / %s (202 PENDING), consistent after %s / %s",
+			mode, confirmed, n, stats.Pct50Label(s.Placement), stats.Pct99Label(s.Placement), stats.Pct50Label(s.TimeToFinal), stats.Pct99Label(s.TimeToFinal))
 	}
 	return o
 }

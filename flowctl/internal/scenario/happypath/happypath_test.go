@@ -21,6 +21,8 @@ func TestJudgeHappyPath(t *testing.T) {
 		{"sync: every order confirmed", stackmode.Sync, all, true, "sync: 4 of 4 confirmed; the client waited"},
 		{"events: every order confirmed", stackmode.Events, all, true, "events: 4 of 4 confirmed; answered in"},
 		{"one order failed", stackmode.Events, short, false, "events: 3 of 4 confirmed"},
+		{"orchestration: every order confirmed", stackmode.Orchestration, all, true, "events-orchestration: 4 of 4 confirmed; answered in"},
+		{"orchestration: one order failed", stackmode.Orchestration, short, false, "events-orchestration: 3 of 4 confirmed"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o := judge(c.mode, batch{N: 4, Summary: c.s})

@@ -16,32 +16,39 @@ import (
 
 // The log's size before a run, labelled the same in every scenario.
 var (
-	LogEventsBefore = MetricDef{Key: "log_events_before", Label: "events in the three topics before this run (not read)", Short: "log before", Unit: UnitEvents}
+	LogEventsBefore = MetricDef{Key: "log_events_before", Label: "events in the stack's topics before this run (not read)", Short: "log before", Unit: UnitEvents}
 	LogBytesBefore  = MetricDef{Key: "log_bytes_before", Label: "broker log on disk before this run (written bytes)", Short: "log on disk before", Unit: UnitBytes}
 )
 
 // LogMark is where the log ended when a run began, and how big it was.
 type LogMark struct {
-	// Start is each topic's end offsets then (the three topics and their
+	// Start is each topic's end offsets then (the stack's topics and their
 	// dead-letter topics): the run reads from there.
 	Start kafkalog.Offsets
 	LogSize
 }
 
-// LogSize is how big the events log was.
+// LogSize is how big a stack's events log was.
 type LogSize struct {
-	// Events counts the records the three topics held.
+	// Events counts the records the stack's topics held.
 	Events int64 `json:"events"`
+	// Topics is how many topics that was (0 in recordings from before it
+	// was kept: the events stack's three).
+	Topics int `json:"topics,omitempty"`
 	// Bytes is the broker's log dir (usage.LogDir.Written); BytesMeasured
 	// is false when the runtime does not measure it.
 	Bytes         int64 `json:"written_bytes,omitempty"`
 	BytesMeasured bool  `json:"bytes_measured"`
 }
 
-// String says the size in a line: "57024 events in the three topics,
-// 92274688 bytes written in the broker's log dir".
+// String says the size in a line: "57024 events in its 3 topics, 92274688
+// bytes written in the broker's log dir".
 func (s LogSize) String() string {
-	line := fmt.Sprintf("%d events in the three topics", s.Events)
+	topics := "the three topics"
+	if s.Topics > 0 {
+		topics = fmt.Sprintf("its %d topics", s.Topics)
+	}
+	line := fmt.Sprintf("%d events in %s", s.Events, topics)
 	if s.BytesMeasured {
 		line += fmt.Sprintf(", %d bytes written in the broker's log dir", s.Bytes)
 	}
@@ -49,18 +56,20 @@ func (s LogSize) String() string {
 }
 
 // MarkLog marks the events log of t's stack before a run: its end offsets,
-// its records and, where the runtime measures it, its bytes on disk.
+// its records and, where the runtime measures it, its bytes on disk (the
+// broker's, shared by the stacks on it).
 func (e *Env) MarkLog(ctx context.Context, t Target) (LogMark, error) {
 	var m LogMark
 	if len(e.Brokers) == 0 {
 		return m, fmt.Errorf("no broker address to read the log from")
 	}
-	topics := kafkalog.Topics(e.TopicPrefix)
-	start, err := kafkalog.EndOffsets(ctx, e.Brokers, append(topics, kafkalog.DLQTopics(e.TopicPrefix)...)...)
+	l := e.Log(t)
+	topics := l.Topics()
+	start, err := kafkalog.EndOffsets(ctx, e.Brokers, append(topics, l.DLQTopics()...)...)
 	if err != nil {
 		return m, err
 	}
-	m.Start = start
+	m.Start, m.Topics = start, len(topics)
 	if m.Events, err = kafkalog.Count(ctx, e.Brokers, nil, topics...); err != nil {
 		return m, fmt.Errorf("size of the log: %w", err)
 	}

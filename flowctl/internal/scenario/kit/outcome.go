@@ -88,6 +88,30 @@ func (r *Run) Modes() (sync, events *Outcome) {
 	return sync, events
 }
 
+// Of is the run's outcome on stack m (nil when m did not run): what a judge
+// of the three stacks asks for.
+func (r *Run) Of(m stackmode.Mode) *Outcome {
+	for i := range r.Outcomes {
+		if r.Outcomes[i].Mode == string(m) {
+			return &r.Outcomes[i]
+		}
+	}
+	return nil
+}
+
+// Brokered are the run's outcomes on the stacks that talk through the
+// broker (events and events-orchestration), in the run's order: what a
+// judge compares with sync one by one.
+func (r *Run) Brokered() []*Outcome {
+	var out []*Outcome
+	for i := range r.Outcomes {
+		if stackmode.Mode(r.Outcomes[i].Mode).Kafka() {
+			out = append(out, &r.Outcomes[i])
+		}
+	}
+	return out
+}
+
 // Verdict is the run's verdict line: the modes' halves joined.
 func (r Run) Verdict() string {
 	parts := make([]string, 0, len(r.Outcomes))
@@ -101,8 +125,12 @@ func (r Run) Verdict() string {
 type Report struct {
 	Started time.Time `json:"started"`
 	Runtime string    `json:"runtime"`
-	// LogBefore is how big the events log was when the run began (nil:
-	// no events stack in the run, or a recording from before it was kept).
+	// LogBefore is how big the events stack's log was when the run began
+	// (nil: no events stack in the run, or a recording from before it was
+	// kept). LogsBefore has it too, beside the other brokered stacks'.
 	LogBefore *LogSize `json:"log_before,omitempty"`
-	Runs      []Run    `json:"runs"`
+	// LogsBefore is each brokered stack's log when the run began, by mode
+	// (nil in recordings from before the third stack).
+	LogsBefore map[string]LogSize `json:"logs_before,omitempty"`
+	Runs       []Run              `json:"runs"`
 }

@@ -5,13 +5,14 @@ import (
 	"strings"
 
 	"github.com/orderflow/flowctl/internal/scenario/kit"
+	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stats"
 	"github.com/orderflow/flowctl/internal/usage"
 )
 
 // put records m on o: totals as metrics, each component as a detail line,
 // and the mode's half of the verdict. Holds waits for judgeOpsCost, which
-// needs both modes.
+// needs sync and a brokered mode.
 func (m opsMeasure) put(o *kit.Outcome) {
 	t := m.totals()
 	o.Put(Components, float64(t.Components))
@@ -54,7 +55,7 @@ func (m opsMeasure) put(o *kit.Outcome) {
 func (c opsComponent) line() string {
 	what := string(c.Kind)
 	if c.Kind == usage.KindTracing {
-		what = "tracing, shared by both modes, in neither total"
+		what = "tracing, shared by the stacks, in no total"
 	}
 	if !c.Measured {
 		return fmt.Sprintf("%s (%s; %s; %s): not measured", c.Name, what, c.Impl, c.Where)
@@ -77,37 +78,48 @@ func (m opsMeasure) pathLine() string {
 		strings.Join(m.Path.Services, ", "), strings.Join(m.Path.Topics, ", "))
 }
 
-// judgeOpsCost checks the claim once both modes ran: "a broker is one more
-// system to run" holds when events needed more components than sync and
-// more resources as well (memory at the end, or CPU per order). Both modes'
-// outcomes carry the result: the claim is about the pair.
+// judgeOpsCost checks the claim once the modes ran: "a broker is one more
+// system to run" holds for a brokered stack (either saga style) when it
+// needed more components than sync and more resources as well (memory at
+// the end, or CPU per order). Each brokered outcome carries its comparison
+// with sync; sync's holds when every comparison does.
 func judgeOpsCost(r *kit.Run) {
-	sync, events := r.Modes()
-	if sync == nil || events == nil {
+	sync, brokered := r.Of(stackmode.Sync), r.Brokered()
+	if sync == nil || len(brokered) == 0 {
 		for i := range r.Outcomes {
 			r.Outcomes[i].Holds = false
-			r.Outcomes[i].Verdict += "; the claim compares the modes: run with --mode both"
+			r.Outcomes[i].Verdict += "; the claim compares the modes: run with --mode both or --mode all"
 		}
 		return
 	}
-	sc, ec := sync.Value(Components.Key), events.Value(Components.Key)
-	sr, er := sync.Value(RSS.Key), events.Value(RSS.Key)
-	sp, ep := sync.Value(CPUPerOrder.Key), events.Value(CPUPerOrder.Key)
-	moreComponents, moreRSS, moreCPU := ec > sc, er > sr, ep > sp
+	sync.Holds = true
+	for _, b := range brokered {
+		b.Holds = compareWithSync(sync, b)
+		sync.Holds = sync.Holds && b.Holds
+	}
+}
+
+// compareWithSync judges one brokered outcome against sync's and says so in
+// its verdict.
+func compareWithSync(sync, b *kit.Outcome) bool {
+	sc, bc := sync.Value(Components.Key), b.Value(Components.Key)
+	sr, br := sync.Value(RSS.Key), b.Value(RSS.Key)
+	sp, bp := sync.Value(CPUPerOrder.Key), b.Value(CPUPerOrder.Key)
+	moreComponents, moreRSS, moreCPU := bc > sc, br > sr, bp > sp
 	holds := moreComponents && (moreRSS || moreCPU)
-	cmp := fmt.Sprintf("events vs sync: %g vs %g components, %g vs %g had to be healthy, %.1f vs %.1f MiB memory, %.2f vs %.2f ms CPU per order",
-		ec, sc, events.Value(MustBeHealthy.Key), sync.Value(MustBeHealthy.Key), er, sr, ep, sp)
+	cmp := fmt.Sprintf("%s vs sync: %g vs %g components, %g vs %g had to be healthy, %.1f vs %.1f MiB memory, %.2f vs %.2f ms CPU per order",
+		b.Mode, bc, sc, b.Value(MustBeHealthy.Key), sync.Value(MustBeHealthy.Key), br, sr, bp, sp)
 	var why string
 	switch {
 	case holds:
 		why = "the broker is one more thing to run, and it cost more (" + more(moreRSS, moreCPU) + ")"
 	case !moreComponents:
-		why = "the claim did not show in this run: events ran no more components than sync"
+		why = "the claim did not show in this run: " + b.Mode + " ran no more components than sync"
 	default:
-		why = "the claim did not show in this run: events ran more components but used no more memory and no more CPU per order"
+		why = "the claim did not show in this run: " + b.Mode + " ran more components but used no more memory and no more CPU per order"
 	}
-	sync.Holds, events.Holds = holds, holds
-	events.Verdict += "; " + cmp + ": " + why
+	b.Verdict += "; " + cmp + ": " + why
+	return holds
 }
 
 // more names what events used more of.

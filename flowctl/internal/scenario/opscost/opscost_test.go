@@ -21,6 +21,13 @@ func TestPathOfFollowsTheTopology(t *testing.T) {
 		!slices.Equal(e.Topics, []string{"orders.v1", "inventory.v1", "invoicing.v1"}) || e.Count() != 4 {
 		t.Errorf("events path = %+v (count %d)", e, e.Count())
 	}
+	// Orchestrated, the order travels on commands and replies; nothing
+	// consumes orders.v1 or inventory.v1 there, so they carry no order.
+	o := pathOf(stackmode.Orchestration)
+	if !slices.Equal(o.Services, []string{"order-svc", "inventory-svc", "invoicing-svc"}) || !o.Broker ||
+		!slices.Equal(o.Topics, []string{"inventory.commands.v1", "invoicing.commands.v1", "order-saga.replies.v1"}) || o.Count() != 4 {
+		t.Errorf("orchestration path = %+v (count %d)", o, o.Count())
+	}
 }
 
 // fakeUsage is a mode's components at one moment: each service with rss
@@ -71,7 +78,7 @@ func TestMeasureOps(t *testing.T) {
 	if !strings.HasPrefix(o.Verdict, "events: 4 components to run (4 processes), 4 had to be healthy") || !strings.Contains(o.Verdict, "kfake") {
 		t.Errorf("verdict %q", o.Verdict)
 	}
-	if len(o.Details) != 6 || !strings.Contains(o.Details[4], "in neither total") || !strings.Contains(o.Details[5], "orders.v1") {
+	if len(o.Details) != 6 || !strings.Contains(o.Details[4], "in no total") || !strings.Contains(o.Details[5], "orders.v1") {
 		t.Errorf("details %q", o.Details)
 	}
 
@@ -96,11 +103,20 @@ func TestMeasureOps(t *testing.T) {
 // measuredRun is one ops-cost run of both modes from fake samples.
 func measuredRun(t *testing.T, syncBefore, syncAfter, eventsBefore, eventsAfter []usage.Component) kit.Run {
 	t.Helper()
+	return measuredModes(t, []sampled{{stackmode.Sync, syncBefore, syncAfter}, {stackmode.Events, eventsBefore, eventsAfter}})
+}
+
+// sampled is one mode's fake samples before and after the load.
+type sampled struct {
+	mode          stackmode.Mode
+	before, after []usage.Component
+}
+
+// measuredModes is one ops-cost run of the modes from fake samples.
+func measuredModes(t *testing.T, modes []sampled) kit.Run {
+	t.Helper()
 	r := kit.Run{Scenario: "ops-cost"}
-	for _, c := range []struct {
-		mode          stackmode.Mode
-		before, after []usage.Component
-	}{{stackmode.Sync, syncBefore, syncAfter}, {stackmode.Events, eventsBefore, eventsAfter}} {
+	for _, c := range modes {
 		m, err := measureOps(c.mode, c.before, c.after, 40, 2*time.Second)
 		if err != nil {
 			t.Fatal(err)
@@ -147,6 +163,36 @@ func TestJudgeOpsCost(t *testing.T) {
 		judgeOpsCost(&r)
 		if r.Outcomes[0].Holds || r.Outcomes[1].Holds || !strings.Contains(r.Outcomes[1].Verdict, "no more memory and no more CPU") {
 			t.Errorf("holds %v/%v: %s", r.Outcomes[0].Holds, r.Outcomes[1].Holds, r.Verdict())
+		}
+	})
+	t.Run("three stacks: each brokered one compared with sync", func(t *testing.T) {
+		r := measuredModes(t, []sampled{
+			{stackmode.Sync, fakeUsage(20, 1, 0, 0, 0), fakeUsage(20, 1.2, 0, 0, 0)},
+			{stackmode.Events, fakeUsage(20, 1, 30, 1, 0), fakeUsage(20, 1.2, 30, 1.3, 4096)},
+			{stackmode.Orchestration, fakeUsage(22, 1, 30, 1, 0), fakeUsage(22, 1.3, 30, 1.4, 8192)},
+		})
+		judgeOpsCost(&r)
+		for _, o := range r.Outcomes {
+			if !o.Holds {
+				t.Errorf("%s does not hold: %s", o.Mode, o.Verdict)
+			}
+		}
+		if v := r.Outcomes[2].Verdict; !strings.HasPrefix(v, "events-orchestration: ") || !strings.Contains(v, "events-orchestration vs sync: 4 vs 3 components") {
+			t.Errorf("orchestration verdict %q", v)
+		}
+	})
+	t.Run("three stacks, the orchestrated one no dearer than sync: it and sync fail", func(t *testing.T) {
+		r := measuredModes(t, []sampled{
+			{stackmode.Sync, fakeUsage(40, 1, 0, 0, 0), fakeUsage(40, 2, 0, 0, 0)},
+			{stackmode.Events, fakeUsage(40, 1, 30, 1, 0), fakeUsage(40, 2.2, 30, 1.3, 4096)},
+			{stackmode.Orchestration, fakeUsage(10, 1, 5, 1, 0), fakeUsage(10, 1.1, 5, 1.05, 0)},
+		})
+		judgeOpsCost(&r)
+		if r.Outcomes[0].Holds || !r.Outcomes[1].Holds || r.Outcomes[2].Holds {
+			t.Errorf("holds sync %v, events %v, orchestration %v: %s", r.Outcomes[0].Holds, r.Outcomes[1].Holds, r.Outcomes[2].Holds, r.Verdict())
+		}
+		if v := r.Outcomes[2].Verdict; !strings.Contains(v, "events-orchestration ran more components but used no more memory") {
+			t.Errorf("orchestration verdict %q", v)
 		}
 	})
 	t.Run("one mode alone cannot compare: fails", func(t *testing.T) {

@@ -9,24 +9,21 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orderflow/platform/topology"
-
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
-	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // waitDeadLetters polls the dead-letter topics until the event with id is
 // there from every group of want (each group that consumes its topic
 // dead-letters its own copy), or the wait ends with only some of them. It
 // returns them and when the first was seen.
-func waitDeadLetters(ctx context.Context, e *kit.Env, id string, since time.Time, want []string) ([]kafkalog.DLQEntry, time.Time, error) {
+func waitDeadLetters(ctx context.Context, e *kit.Env, t kit.Target, id string, since time.Time, want []string) ([]kafkalog.DLQEntry, time.Time, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	var found []kafkalog.DLQEntry
 	var firstSeen time.Time
 	for {
-		all, err := kafkalog.ListDLQ(ctx, e.Brokers, kafkalog.LogOf(stackmode.Events, e.TopicPrefix))
+		all, err := kafkalog.ListDLQ(ctx, e.Brokers, e.Log(t))
 		if err != nil && ctx.Err() == nil {
 			return nil, firstSeen, fmt.Errorf("list dead letters: %w", err)
 		}
@@ -84,18 +81,6 @@ func postRaw(ctx context.Context, url, body string) (int, string, error) {
 	defer res.Body.Close()
 	_, _ = io.Copy(io.Discard, res.Body)
 	return res.StatusCode, res.Header.Get("Content-Type"), nil
-}
-
-// consumerGroups are the events stack's groups that consume topic (its name
-// without the prefix): each dead-letters its own copy of a malformed event.
-func consumerGroups(e *kit.Env, topic string) []string {
-	var out []string
-	for _, s := range topology.Services {
-		if slices.Contains(s.Consumes, topic) {
-			out = append(out, e.Group(s.Name))
-		}
-	}
-	return out
 }
 
 // missingGroups are the groups of want with no dead letter among found.

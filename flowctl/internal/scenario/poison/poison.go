@@ -12,7 +12,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
@@ -61,8 +60,10 @@ type poisoned struct {
 	// they took (Stamped: by their Kafka timestamps, else by the poll), and
 	// what a retriable failure of Hold cost the orders behind it.
 	ID, Topic string
-	Part      int
-	Off       int64
+	// Type is the message type the malformed record claims to be.
+	Type string
+	Part int
+	Off  int64
 	// Groups are the consumer groups of the topic (platform/topology):
 	// each must dead-letter its own copy.
 	Groups  []string
@@ -73,9 +74,10 @@ type poisoned struct {
 	Retry   retried
 }
 
-// run sends something malformed the mode's way in — an event on orders.v1,
-// a request body to POST /orders — checks what it changed and places the
-// next good order.
+// run sends something malformed the mode's way in — a message on the
+// stack's inlet (orders.v1, or inventory-svc's command topic when
+// orchestrated), a request body to POST /orders — checks what it changed and
+// places the next good order.
 func run(ctx context.Context, e *kit.Env, t kit.Target) (poisoned, error) {
 	var p poisoned
 	before, err := snapshot(ctx, t)
@@ -96,20 +98,22 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (poisoned, error) {
 	if len(e.Brokers) == 0 {
 		return p, fmt.Errorf("no broker address to publish to")
 	}
-	p.ID = uuid.NewString()
-	p.Topic = e.Topic(events.TopicOrders)
+	in, err := inletOf(e, t)
+	if err != nil {
+		return p, err
+	}
+	p.ID, p.Topic, p.Type, p.Groups = uuid.NewString(), in.Topic, in.Type, in.Groups
 	key := "poison-" + p.ID[:8]
 	// Truncated JSON: no consumer can ever process it, retrying would not help.
-	value := fmt.Sprintf(`{"id":%q,"type":%q,"schema_version":1,"order_id":%q,"payload":{"order_id":`, p.ID, events.TypeOrderPlaced, key)
-	e.Step("  publishing a malformed %s (event id %s) to %s", events.TypeOrderPlaced, kit.Short(p.ID), p.Topic)
+	value := fmt.Sprintf(`{"id":%q,"type":%q,"schema_version":1,"order_id":%q,"payload":{"order_id":`, p.ID, p.Type, key)
+	e.Step("  publishing a malformed %s (event id %s) to %s", p.Type, kit.Short(p.ID), p.Topic)
 	sent := time.Now()
 	p.Part, p.Off, err = kafkalog.Publish(ctx, e.Brokers, p.Topic, []byte(key), []byte(value),
-		map[string]string{"event-type": events.TypeOrderPlaced, "event-id": p.ID})
+		map[string]string{"event-type": p.Type, "event-id": p.ID})
 	if err != nil {
 		return p, fmt.Errorf("publish the malformed event: %w", err)
 	}
-	p.Groups = consumerGroups(e, events.TopicOrders)
-	entries, seen, err := waitDeadLetters(ctx, e, p.ID, sent, p.Groups)
+	entries, seen, err := waitDeadLetters(ctx, e, t, p.ID, sent, p.Groups)
 	if err != nil {
 		return p, err
 	}
@@ -132,8 +136,9 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (poisoned, error) {
 }
 
 // judge: sync holds when the malformed request was refused with a problem
-// and stored nothing; events when the event was dead-lettered, stored
-// nothing and every order placed during the retriable failure was invoiced.
+// and stored nothing; a brokered stack (either saga style) when the message
+// was dead-lettered by every group that consumes its topic, stored nothing
+// and every order placed during the retriable failure was invoiced.
 func judge(mode stackmode.Mode, p poisoned) kit.Outcome {
 	var o kit.Outcome
 	if mode == stackmode.Sync {
@@ -162,10 +167,10 @@ func judge(mode stackmode.Mode, p poisoned) kit.Outcome {
 	p.Retry.put(&o)
 	missing := missingGroups(p.Entries, p.Groups)
 	o.Holds = len(p.Entries) > 0 && len(missing) == 0 && len(p.Changed) == 0 && p.Retry.AllInvoiced
-	o.Verdict = fmt.Sprintf("events: the malformed event was dead-lettered by %s %s after it was published, %s, and the consumers went on: the next order was final after %s; "+
-		"a retriable failure is not set aside but retried in place: with invoicing failing for %s, %g orders queued behind the retried events of %g partitions and waited up to %s",
-		strings.Join(groups, ", "), stats.Ms(dlqMS), storedSentence(p.Changed), stats.Ms(p.NextMS),
-		stats.Duration(p.Hold), o.Value(RetryOrdersBehind.Key), o.Value(RetryPartitions.Key), stats.Ms(o.Value(RetryMaxWait.Key)))
+	o.Verdict = fmt.Sprintf("%s: the malformed %s on %s was dead-lettered by %s %s after it was published, %s, and the consumers went on: the next order was final after %s; "+
+		"a retriable failure is not set aside but retried in place: with invoicing failing for %s, %g orders queued behind the retried %s of %g partitions and waited up to %s",
+		mode, p.Type, p.Topic, strings.Join(groups, ", "), stats.Ms(dlqMS), storedSentence(p.Changed), stats.Ms(p.NextMS),
+		stats.Duration(p.Hold), o.Value(RetryOrdersBehind.Key), p.Retry.What(), o.Value(RetryPartitions.Key), stats.Ms(o.Value(RetryMaxWait.Key)))
 	if len(p.Entries) > 0 && len(missing) > 0 {
 		o.Verdict += "; NOT dead-lettered by " + strings.Join(missing, ", ") + ", which consume(s) " + p.Topic + " too"
 	}

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/kafkaconf"
 	"github.com/orderflow/platform/topology"
 
@@ -21,8 +20,9 @@ import (
 // topic's partitions (3 by default) get one order at the head and more behind.
 const retriableOrders = 9
 
-// reservedEvent is one order's StockReserved as stored in Kafka: the event
-// invoicing-svc must handle, where it sat, and when it was written.
+// reservedEvent is one order's message that makes invoicing-svc charge it
+// (StockReserved, or IssueInvoice when orchestrated) as stored in Kafka:
+// where it sat, and when it was written.
 type reservedEvent struct {
 	OrderID   string
 	Partition int
@@ -83,10 +83,13 @@ func retriableCost(ctx context.Context, e *kit.Env, t kit.Target, hold time.Dura
 	}()
 	e.Step("  invoicing-svc fails every event for %s (retriable): %d orders meanwhile", hold, retriableOrders)
 	cleared := time.Now().Add(hold)
-	// The run's reservations are read from where the topic ends now, not
-	// through whatever history it holds.
-	inventory := e.Topic(events.TopicInventory)
-	start, err := kafkalog.EndOffsets(ctx, e.Brokers, inventory)
+	// The run's charge messages are read from where the topic ends now,
+	// not through whatever history it holds.
+	ch, err := chargeOf(e, t)
+	if err != nil {
+		return retried{}, err
+	}
+	start, err := kafkalog.EndOffsets(ctx, e.Brokers, ch.Topic)
 	if err != nil {
 		return retried{}, err
 	}
@@ -119,24 +122,34 @@ func retriableCost(ctx context.Context, e *kit.Env, t kit.Target, hold time.Dura
 			}
 		}
 	}
-	recs, err := kafkalog.ReadFrom(ctx, e.Brokers, inventory, start[inventory])
+	recs, err := kafkalog.ReadFrom(ctx, e.Brokers, ch.Topic, start[ch.Topic])
 	if err != nil {
-		return retried{}, fmt.Errorf("read %s: %w", inventory, err)
+		return retried{}, fmt.Errorf("read %s: %w", ch.Topic, err)
 	}
 	var evs []reservedEvent
 	for _, r := range recs {
-		if _, ours := invoiced[string(r.Key)]; ours && r.Headers[kafkaconf.HeaderEventType] == events.TypeStockReserved {
+		if _, ours := invoiced[string(r.Key)]; ours && r.Headers[kafkaconf.HeaderEventType] == ch.Type {
 			evs = append(evs, reservedEvent{OrderID: string(r.Key), Partition: r.Partition, Offset: r.Offset, At: r.Time})
 		}
 	}
-	return retried{Waits: partitionWaits(evs, invoiced), AllInvoiced: len(evs) == len(res.Orders) && len(invoiced) == len(res.Orders)}, nil
+	return retried{Type: ch.Type, Waits: partitionWaits(evs, invoiced), AllInvoiced: len(evs) == len(res.Orders) && len(invoiced) == len(res.Orders)}, nil
 }
 
 // retried is what a retriable failure cost: each partition's wait, and
 // whether every order placed meanwhile was invoiced in the end.
 type retried struct {
+	// Type is the message retried: what invoicing-svc charges on.
+	Type        string
 	Waits       []partitionWait
 	AllInvoiced bool
+}
+
+// What names the retried messages for a verdict ("StockReserved messages").
+func (r retried) What() string {
+	if r.Type == "" {
+		return "messages"
+	}
+	return r.Type + " messages"
 }
 
 // put records the waits on o: a detail line per partition, then the totals.

@@ -157,8 +157,8 @@ func judgeReadYourWrites(mode stackmode.Mode, s load.Summary, reads []gapRead) k
 	// race, or staleness that waiting does not cure, does not show it.
 	first, final := stats.Share(groupStale[0], groupN[0]), stats.Share(groupStale[last], groupN[last])
 	o.Holds = groupN[0] > 0 && groupN[last] > 0 && first > 0 && final < first
-	o.Verdict = fmt.Sprintf("events: not final when read back +%s ms after the answer: %s (n=%d each); final after %s / %s",
-		gapNumbers(), strings.Join(shares, " → "), n/len(readGaps), stats.Pct50Label(s.TimeToFinal), stats.Pct99Label(s.TimeToFinal))
+	o.Verdict = fmt.Sprintf("%s: not final when read back +%s ms after the answer: %s (n=%d each); final after %s / %s",
+		mode, gapNumbers(), strings.Join(shares, " → "), n/len(readGaps), stats.Pct50Label(s.TimeToFinal), stats.Pct99Label(s.TimeToFinal))
 	return o
 }
 

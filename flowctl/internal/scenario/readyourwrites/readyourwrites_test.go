@@ -37,6 +37,8 @@ func TestReadYourWritesStaleShareByGap(t *testing.T) {
 		{"events: stale share falls with the gap", stackmode.Events, reads(5, 5, 3, 1, 0), true, 100, 0},
 		{"events: a broker that wins every race", stackmode.Events, reads(5, 0, 0, 0, 0), false, 0, 0},
 		{"events: waiting does not help", stackmode.Events, reads(5, 4, 4, 4, 4), false, 80, 80},
+		{"orchestration: stale share falls with the gap", stackmode.Orchestration, reads(5, 5, 3, 1, 0), true, 100, 0},
+		{"orchestration: waiting does not help", stackmode.Orchestration, reads(5, 4, 4, 4, 4), false, 80, 80},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o := judgeReadYourWrites(c.mode, load.Summary{}, c.reads)
@@ -45,6 +47,9 @@ func TestReadYourWritesStaleShareByGap(t *testing.T) {
 			}
 			if o.Holds != c.holds {
 				t.Errorf("holds = %v, want %v (%s)", o.Holds, c.holds, o.Verdict)
+			}
+			if !strings.HasPrefix(o.Verdict, string(c.mode)+": ") {
+				t.Errorf("verdict %q does not name the stack", o.Verdict)
 			}
 			m0, ok0 := o.Metric(staleAt()[0].Key)
 			m100, ok100 := o.Metric(staleAt()[3].Key)

@@ -75,6 +75,8 @@ func TestJudgeSlowDownstream(t *testing.T) {
 		{"events: placement flat, consistency later", stackmode.Events, summary(3, 40), summary(4, 900), true, 1},
 		{"events: placement grew like sync's", stackmode.Events, summary(3, 40), summary(310, 900), false, 307},
 		{"events: consistency did not grow either", stackmode.Events, summary(3, 40), summary(4, 60), false, 1},
+		{"orchestration: placement flat, consistency later", stackmode.Orchestration, summary(3, 40), summary(4, 900), true, 1},
+		{"orchestration: placement grew like sync's", stackmode.Orchestration, summary(3, 40), summary(310, 900), false, 307},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o := judgeSlowDownstream(c.mode, slowRun{Base: c.base, Slow: c.slow, N: 10, Latency: lat, Backlog: 12, BacklogOK: true, Consumers: 1})
@@ -87,6 +89,9 @@ func TestJudgeSlowDownstream(t *testing.T) {
 			m, ok := o.Metric(kit.AddedLatency.Key)
 			if !ok || m.Value != c.added || !strings.Contains(m.Label, "(n=10)") {
 				t.Errorf("added_latency_ms = %+v, want %g measured with its sample counts", m, c.added)
+			}
+			if !strings.HasPrefix(o.Verdict, string(c.mode)+": ") {
+				t.Errorf("verdict %q does not name the stack", o.Verdict)
 			}
 			if inj := o.Value(InjectedLatency.Key); inj != 300 {
 				t.Errorf("injected_latency_ms = %g, want the flag's 300", inj)
