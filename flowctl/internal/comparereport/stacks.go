@@ -1,11 +1,14 @@
 package comparereport
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/scenario/kit"
 	"github.com/orderflow/flowctl/internal/stackmode"
+	"github.com/orderflow/flowctl/internal/stats"
 )
 
 // notRun is a cell of a stack the report has but this scenario did not run
@@ -92,4 +95,35 @@ func withoutStackName(v, mode, label string) string {
 		}
 	}
 	return v
+}
+
+// stackLog is one brokered stack's log when the run began.
+type stackLog struct {
+	Label string
+	kit.LogSize
+}
+
+// logsBefore are the report's brokered stacks' logs, in column order.
+func logsBefore(r scenario.Report, modes []string) []stackLog {
+	var out []stackLog
+	for _, m := range modes {
+		if l, ok := r.LogsBefore[m]; ok {
+			out = append(out, stackLog{Label: stackLabel(m, modes), LogSize: l})
+		}
+	}
+	return out
+}
+
+// logsMeta says each stack's log and, once, the broker's log dir: the
+// stacks share one broker, so its bytes are not any one stack's.
+func logsMeta(logs []stackLog) string {
+	parts := make([]string, len(logs))
+	for i, l := range logs {
+		parts[i] = fmt.Sprintf("%s %d events", l.Label, l.Events)
+	}
+	line := "logs before the run: " + strings.Join(parts, ", ")
+	if l := logs[0]; l.BytesMeasured {
+		line += "; " + stats.Bytes(float64(l.Bytes)) + " written in the broker's log dir"
+	}
+	return line
 }

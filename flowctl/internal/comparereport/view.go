@@ -20,6 +20,9 @@ type compareView struct {
 	// LogBefore is how big the events log was when the run began (nil:
 	// unknown, or no events stack).
 	LogBefore *kit.LogSize
+	// LogsBefore are each brokered stack's, in column order (the Meta
+	// says them when there are more than the events stack's).
+	LogsBefore []stackLog
 	// Modes are the report's stacks, sync first: the columns of every
 	// table; Labels are their headers (stackLabel).
 	Modes     []string
@@ -44,7 +47,9 @@ func (v compareView) Meta() string {
 	if v.Runtime != "" {
 		parts = append(parts, "runtime: "+v.Runtime)
 	}
-	if l := v.LogBefore; l != nil {
+	if len(v.LogsBefore) > 1 {
+		parts = append(parts, logsMeta(v.LogsBefore))
+	} else if l := v.LogBefore; l != nil {
 		log := fmt.Sprintf("events log before the run: %d events", l.Events)
 		if l.BytesMeasured {
 			log += ", " + stats.Bytes(float64(l.Bytes)) + " written in the broker's log dir"
@@ -111,6 +116,7 @@ func newCompareView(r scenario.Report, charts bool) compareView {
 	r = confirmedOnly(r)
 	v := compareView{Runtime: r.Runtime, LogBefore: r.LogBefore, Modes: reportModes(r)}
 	v.Labels = stackLabels(v.Modes)
+	v.LogsBefore = logsBefore(r, v.Modes)
 	v.Title = "orderflow: " + strings.Join(v.Labels, " vs ")
 	if !r.Started.IsZero() {
 		v.Title += ", " + r.Started.UTC().Format("2006-01-02")
