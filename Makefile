@@ -7,10 +7,10 @@ FLOWCTL := $(RUN_DIR)/bin/flowctl
 MODULES := platform order-svc inventory-svc invoicing-svc fraud-svc flowctl itest
 PKGS := $(addprefix ./,$(addsuffix /...,$(MODULES)))
 
-.PHONY: check-conflicts dashboard bench-e2e smoke-docker up-cluster help test test-short test-docker bench build vet demo demo-sync demo-events up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean generate fuzz fuzz-short
+.PHONY: check-conflicts dashboard bench-e2e smoke-docker up-cluster help test test-short test-docker bench build vet demo demo-sync demo-events demo-orchestration up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean generate fuzz fuzz-short
 
 help: ## list targets
-	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 test: vet check-conflicts fuzz-short ## all tests: unit, handlers, integration (kfake, or Kafka at KAFKA_BROKERS), Docker end-to-end (skip without an engine), 10 s of each fuzz target
 	@echo "integration tests broker: $${KAFKA_BROKERS:-embedded kfake (set KAFKA_BROKERS for a real Kafka)}"
@@ -64,11 +64,15 @@ demo-sync: $(FLOWCTL) ## sync stack (REST) + guided walk-through (happy path, in
 	$(FLOWCTL) walkthrough --mode sync
 	$(FLOWCTL) dashboard --detach
 
-demo-events: $(FLOWCTL) ## events stack (Kafka) + guided walk-through (happy path, inventory down, one order's trace), then the dashboard's URL
+demo-events: $(FLOWCTL) ## events stack, choreographed saga (Kafka) + guided walk-through (happy path, inventory down, one order's trace), then the dashboard's URL
 	$(FLOWCTL) walkthrough --mode events
 	$(FLOWCTL) dashboard --detach
 
-demo: $(FLOWCTL) ## both stacks at once + every scenario on both modes; report under reports/ (COMPARE_FLAGS to size it), then the dashboard's URL
+demo-orchestration: $(FLOWCTL) ## events stack, orchestrated saga (order-svc sends commands over Kafka) + the same guided walk-through, then the dashboard's URL
+	$(FLOWCTL) walkthrough --mode events-orchestration
+	$(FLOWCTL) dashboard --detach
+
+demo: $(FLOWCTL) ## the three stacks at once (sync, events, events-orchestration) + every scenario on each; report under reports/ (COMPARE_FLAGS to size it, --mode both for two), then the dashboard's URL
 	$(FLOWCTL) compare $(COMPARE_FLAGS)
 	$(FLOWCTL) dashboard --detach
 

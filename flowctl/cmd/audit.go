@@ -22,7 +22,7 @@ It starts nothing; run it on a stack that is up.
 Events mode compensates asynchronously: right after a run, use --settle to
 re-check until the ledger agrees or the time is up.
 
-  flowctl audit --mode both --settle 10s`
+  flowctl audit --mode all --settle 10s     the three stacks`
 
 type auditFlags struct {
 	mode   string

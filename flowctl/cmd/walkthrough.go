@@ -16,7 +16,8 @@ to look at: (1) the happy path — placement latency and time to consistency;
 (2) inventory-svc stopped while orders arrive, then started again; (3) one
 order's trace as a waterfall, and where to see it again (Jaeger's UI on
 Docker; flowctl trace and the dashboard natively). It ends with the commands
-to try next. 'make demo-sync' and 'make demo-events' run it.`
+to try next. 'make demo-sync', 'make demo-events' and 'make demo-orchestration'
+run it.`
 
 type walkthroughFlags struct {
 	scenarioFlags
@@ -26,7 +27,7 @@ type walkthroughFlags struct {
 func newWalkthroughCmd(g *globals) *cobra.Command {
 	f := &walkthroughFlags{}
 	c := &cobra.Command{
-		Use:   "walkthrough --mode sync|events",
+		Use:   "walkthrough --mode sync|events|events-orchestration",
 		Short: "A guided tour of one mode: the happy path, inventory down, the trace of one order",
 		Long:  walkthroughLong,
 		Args:  cobra.NoArgs,
@@ -52,7 +53,7 @@ func walkthroughSize() scenario.Size {
 func (f *walkthroughFlags) register(c *cobra.Command) {
 	f.size = walkthroughSize()
 	fl := c.Flags()
-	fl.StringVar(&f.mode, "mode", "", "sync or events (required)")
+	fl.StringVar(&f.mode, "mode", "", "sync, events (events-choreography) or events-orchestration (required)")
 	fl.BoolVar(&f.up.noJaeger, "no-jaeger", false, "native runtime: do not start Jaeger (step 3, the trace, is skipped)")
 	fl.BoolVar(&f.up.build, "build", false, "docker runtime: rebuild the service images")
 	fl.IntVar(&f.size.Orders, "orders", f.size.Orders, "orders per step (steps 1 and 2)")

@@ -53,5 +53,5 @@ func Breached(reps []Report) error {
 	if n == 0 {
 		return nil
 	}
-	return fmt.Errorf("the ledger check found %d breach(es) on the %s stack: each is listed above; `flowctl order watch --mode M ID` and `flowctl dlq list` show why", n, where)
+	return fmt.Errorf("the ledger check found %d breach(es) on the %s stack: each is listed above; `flowctl order watch --mode M ID` and `flowctl dlq list --mode M` (an events stack) show why", n, where)
 }

@@ -37,14 +37,14 @@ var compareHTMLSrc string
 var compareTmpl = template.Must(template.New("report.html").Parse(compareHTMLSrc))
 
 // CompareTable writes the terminal summary of `flowctl compare`: a row per
-// scenario with each mode's key numbers and whether the run showed what the
-// scenario claims, then every run's full verdict line.
+// scenario with each stack's key numbers and whether the run showed what the
+// scenario claims, then every run's verdict, a line per stack.
 func CompareTable(w io.Writer, r scenario.Report) {
 	v := newCompareView(r, false)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	head := []string{"SCENARIO"}
-	for _, m := range v.Modes {
-		head = append(head, strings.ToUpper(m))
+	for _, l := range v.Labels {
+		head = append(head, strings.ToUpper(l))
 	}
 	fmt.Fprintln(tw, strings.Join(append(head, "HOLDS"), "\t"))
 	for _, row := range v.Summary {
@@ -59,7 +59,10 @@ func CompareTable(w io.Writer, r scenario.Report) {
 		fmt.Fprintln(w, "\nVerdicts")
 	}
 	for _, s := range v.Sections {
-		fmt.Fprintf(w, "  %s: %s\n", s.Scenario, s.Verdict)
+		fmt.Fprintf(w, "  %s\n", s.Scenario)
+		for _, l := range s.Verdicts {
+			fmt.Fprintf(w, "    %s\n", l.Text)
+		}
 	}
 }
 
@@ -79,8 +82,8 @@ func CompareMarkdown(w io.Writer, r scenario.Report) error {
 
 	b.WriteString("## Summary\n\n")
 	head := []string{"Scenario"}
-	for _, m := range v.Modes {
-		head = append(head, mdCell(m))
+	for _, l := range v.Labels {
+		head = append(head, mdCell(l))
 	}
 	mdRow(&b, append(head, "Holds"))
 	mdRow(&b, slices.Repeat([]string{"---"}, len(head)+1))
@@ -97,11 +100,15 @@ func CompareMarkdown(w io.Writer, r scenario.Report) error {
 		if s.Claim != "" {
 			fmt.Fprintf(&b, "> %s\n\n", mdEscape(oneLine(s.Claim)))
 		}
-		fmt.Fprintf(&b, "**Verdict:** %s\n\n", mdEscape(oneLine(s.Verdict)))
+		b.WriteString("**Verdict:**\n\n")
+		for _, l := range s.Verdicts {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(oneLine(l.Text)))
+		}
+		b.WriteString("\n")
 		head := []string{"Metric"}
 		align := []string{"---"}
-		for _, m := range v.Modes {
-			head, align = append(head, mdCell(m)), append(align, "---:")
+		for _, l := range v.Labels {
+			head, align = append(head, mdCell(l)), append(align, "---:")
 		}
 		mdRow(&b, head)
 		mdRow(&b, align)
@@ -110,7 +117,7 @@ func CompareMarkdown(w io.Writer, r scenario.Report) error {
 		}
 		for _, d := range s.Details {
 			f := fence(d.Lines)
-			fmt.Fprintf(&b, "\n**%s details**\n\n%stext\n%s\n%s\n", mdEscape(d.Mode), f, strings.Join(d.Lines, "\n"), f)
+			fmt.Fprintf(&b, "\n**%s details**\n\n%stext\n%s\n%s\n", mdEscape(d.Label), f, strings.Join(d.Lines, "\n"), f)
 		}
 	}
 

@@ -81,8 +81,8 @@ func fence(lines []string) string {
 func mdQuestionsTable(b *bytes.Buffer, v compareView) {
 	b.WriteString("## The five questions, answered by this run\n\n")
 	head := []string{"Question"}
-	for _, m := range v.Modes {
-		head = append(head, mdCell(m))
+	for _, l := range v.Labels {
+		head = append(head, mdCell(l))
 	}
 	mdRow(b, append(head, "Measured by"))
 	mdRow(b, slices.Repeat([]string{"---"}, len(head)+1))

@@ -26,3 +26,18 @@ func TestMetaSaysTheLogSizeTheRunBeganWith(t *testing.T) {
 		}
 	}
 }
+
+// With the third stack the line says each brokered stack's log, and the
+// broker's bytes once (the two share it).
+func TestMetaSaysEachStacksLog(t *testing.T) {
+	r := scenario.Report{Runtime: "native", Runs: []scenario.Run{{Scenario: "x", Outcomes: []scenario.Outcome{
+		{Mode: "sync"}, {Mode: "events"}, {Mode: "events-orchestration"}}}},
+		LogBefore: &kit.LogSize{Events: 3328, Bytes: 2274809, BytesMeasured: true},
+		LogsBefore: map[string]kit.LogSize{"events": {Events: 3328, Bytes: 2274809, BytesMeasured: true},
+			"events-orchestration": {Events: 120, Bytes: 2274809, BytesMeasured: true}}}
+	got := newCompareView(r, false).Meta()
+	want := "logs before the run: events-choreography 3328 events, events-orchestration 120 events; 2.2 MiB written in the broker's log dir"
+	if !strings.Contains(got, want) || strings.Count(got, "MiB") != 1 {
+		t.Errorf("meta %q, want it to hold %q", got, want)
+	}
+}

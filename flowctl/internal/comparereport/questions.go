@@ -56,7 +56,7 @@ func answerRowOf(run scenario.Run, a kit.Answer, modes []string) answerRow {
 	row := answerRow{Scenario: run.Scenario, Anchor: anchor(run.Scenario)}
 	for _, m := range modes {
 		o, ok := outcomeOf(run, m)
-		text := "–"
+		text := notRun
 		if ok && a.Says != nil {
 			text = a.Says(o)
 		}
@@ -126,7 +126,7 @@ func evidenceFor(r scenario.Report, name string, keys []scenario.MetricKey, mode
 				if label == "" {
 					label = labelIn(o, mt)
 				}
-				values = append(values, valueWithN(o, mt)+" in "+m)
+				values = append(values, valueWithN(o, mt)+" in "+stackLabel(m, modes))
 			}
 		}
 		if len(values) > 0 {

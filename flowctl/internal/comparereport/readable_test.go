@@ -23,8 +23,8 @@ func pageOneProblems(md string, modes []string) []string {
 		return []string{"page 1 is not the five questions: the first section is " + firstLine(sections)}
 	}
 	rows := tableRows(sections[1])
-	if len(rows) < 2 || !strings.EqualFold(strings.Join(rows[0][1:1+len(modes)], " "), strings.Join(modes, " ")) {
-		return []string{"the questions table has no column per mode " + fmt.Sprint(modes)}
+	if len(rows) < 2 || !strings.EqualFold(strings.Join(rows[0][1:1+len(modes)], " "), strings.Join(stackLabels(modes), " ")) {
+		return []string{"the questions table has no column per mode " + fmt.Sprint(stackLabels(modes))}
 	}
 	var out []string
 	for _, q := range kit.Questions {

@@ -2,6 +2,7 @@ package comparereport
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -18,6 +19,8 @@ type Setup struct {
 	From string
 	// Names are the scenarios to run ("all": every one).
 	Names []string
+	// Modes are the stacks to run them on, a column each (none: all three).
+	Modes []stackmode.Mode
 	// Out is where the report goes, <Out>/<start time>/: relative to the
 	// repository root unless absolute.
 	Out string
@@ -26,23 +29,37 @@ type Setup struct {
 	Scenarios scenario.Setup
 }
 
-// Compare is `flowctl compare`: it runs the scenarios against sync and then
-// events mode (or reads a recorded run) and writes the report. It returns
-// the results and the files written.
+// Compare is `flowctl compare`: it runs the scenarios against each stack in
+// turn (or reads a recorded run) and writes the report. It returns the
+// results and the files written.
 func Compare(ctx context.Context, s *stack.Stacks, set Setup) (scenario.Report, []string, error) {
 	rep, dir, err := results(ctx, s, set)
-	if err != nil {
+	if dir == "" {
 		return rep, nil, err
 	}
+	return writeResults(dir, rep, err)
+}
+
+// writeResults writes the report of rep into dir. After runErr, the error
+// of the scenario that stopped the run, it writes the report of the
+// scenarios that ran before it and says where: a run of many minutes is not
+// lost to its last scenario.
+func writeResults(dir string, rep scenario.Report, runErr error) (scenario.Report, []string, error) {
 	files, err := WriteCompare(dir, rep)
-	if err != nil {
+	switch {
+	case err != nil && runErr != nil:
+		return rep, nil, fmt.Errorf("%w (and its partial report could not be written: %v)", runErr, err)
+	case err != nil:
 		return rep, nil, fmt.Errorf("write the report: %w", err)
+	case runErr != nil:
+		return rep, files, fmt.Errorf("%w (the %d scenarios that ran before it are in %s)", runErr, len(rep.Runs), dir)
 	}
 	return rep, files, nil
 }
 
 // results are the recorded or new results and the directory their report
-// goes to.
+// goes to; after a scenario's error, the results before it, their
+// directory ("" when none ran) and the error.
 func results(ctx context.Context, s *stack.Stacks, set Setup) (scenario.Report, string, error) {
 	if set.From != "" {
 		r, err := ReadReport(set.From)
@@ -60,15 +77,27 @@ func results(ctx context.Context, s *stack.Stacks, set Setup) (scenario.Report, 
 		return scenario.Report{}, "", err
 	}
 	progress := set.Scenarios.Up.Progress
-	modes := []stackmode.Mode{stackmode.Sync, stackmode.Events}
-	rep, err := scenario.RunOnStacks(ctx, s, scs, modes, set.Scenarios, func(r scenario.Run) {
-		fmt.Fprintf(progress, "  ⇒ %s\n", r.Verdict())
+	rep, err := scenario.RunOnStacks(ctx, s, scs, set.stacks(), set.Scenarios, func(r scenario.Run) {
+		for _, l := range verdictLines(r, reportModes(scenario.Report{Runs: []scenario.Run{r}})) {
+			fmt.Fprintf(progress, "  ⇒ %s\n", l.Text)
+		}
 	})
-	if err != nil {
+	if err != nil && len(rep.Runs) == 0 {
 		return rep, "", err
 	}
-	dir, err := reportDir(s, set.Out, rep, "")
+	dir, dirErr := reportDir(s, set.Out, rep, "")
+	if dirErr != nil {
+		return rep, "", errors.Join(err, dirErr)
+	}
 	return rep, dir, err
+}
+
+// stacks are the stacks to run on: Modes, or all three.
+func (set Setup) stacks() []stackmode.Mode {
+	if len(set.Modes) == 0 {
+		return stackmode.All
+	}
+	return set.Modes
 }
 
 // reportDir is <out>/<the run's start time> (out "" is reports/, relative

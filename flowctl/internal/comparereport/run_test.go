@@ -82,3 +82,29 @@ func TestCompareSaysWhichFlagIsWrong(t *testing.T) {
 		t.Errorf("brought up %v before the flags were right", rt.Ups())
 	}
 }
+
+// TestAStoppedRunKeepsItsReport: the scenario that stopped a run leaves the
+// report of those before it, and the error says where it is; with nothing
+// written, the error says that too.
+func TestAStoppedRunKeepsItsReport(t *testing.T) {
+	stopped := errors.New("scenario dual-write (events-orchestration): order-svc exited before it was ready")
+	r := loadFixture(t)
+	dir := filepath.Join(t.TempDir(), "partial")
+	_, files, err := writeResults(dir, r, stopped)
+	if !errors.Is(err, stopped) || !strings.Contains(err.Error(), "the 8 scenarios that ran before it are in "+dir) {
+		t.Errorf("err = %v, want the scenario's error and where its report is", err)
+	}
+	if len(files) != 3 {
+		t.Errorf("files = %v, want report.md, report.html and results.json", files)
+	}
+	if got, err := ReadReport(filepath.Join(dir, ResultsJSON)); err != nil || len(got.Runs) != 8 {
+		t.Errorf("the partial results.json: %d runs, %v", len(got.Runs), err)
+	}
+	notADir := filepath.Join(dir, ResultsJSON) // a file: nothing can be written under it
+	if _, _, err := writeResults(notADir, r, stopped); !errors.Is(err, stopped) || !strings.Contains(err.Error(), "partial report could not be written") {
+		t.Errorf("err = %v, want the scenario's error and that the report was not written", err)
+	}
+	if _, _, err := writeResults(filepath.Join(t.TempDir(), "whole"), r, nil); err != nil {
+		t.Errorf("a whole run: %v", err)
+	}
+}

@@ -28,8 +28,10 @@ func modeColor(mode string, i int) string {
 		return "#0072B2"
 	case "events":
 		return "#E69F00"
+	case "events-orchestration":
+		return "#009E73"
 	}
-	others := []string{"#009E73", "#CC79A7", "#56B4E9", "#D55E00"}
+	others := []string{"#CC79A7", "#56B4E9", "#D55E00"}
 	return others[i%len(others)]
 }
 
@@ -77,10 +79,22 @@ func frame(b *strings.Builder, w, h float64, title string, ss []series, legend f
 		label := legend(s)
 		fmt.Fprintf(b, `<rect class="swatch" x="%s" y="28" width="14" height="10" fill="%s" fill-opacity="%s"/>`+
 			`<text x="%s" y="37">%s</text>`+"\n", coord(x), s.Colour, coord(s.Opacity), coord(x+18), esc(label))
-		// Legend entries are laid out by an estimate of the text's width:
-		// an SVG cannot measure text without a script.
-		x += 18 + 7*float64(len([]rune(label))) + 16
+		x += legendEntryWidth(label)
 	}
+}
+
+// legendEntryWidth is an estimate of the text's width: an SVG cannot
+// measure text without a script.
+func legendEntryWidth(label string) float64 { return 18 + 7*float64(len([]rune(label))) + 16 }
+
+// widthFor is w, or wider when the legend would not fit in it (three
+// stacks' names do not fit in the two-stack width).
+func widthFor(w float64, ss []series, legend func(series) string) float64 {
+	need := chartLeft + chartRight
+	for _, s := range ss {
+		need += legendEntryWidth(legend(s))
+	}
+	return math.Max(w, need)
 }
 
 // yAxis draws the horizontal grid lines and labels of y, and the axes.
@@ -105,7 +119,9 @@ func cdfChart(title, xTitle string, ss []series) template.HTML {
 	if len(ss) == 0 {
 		return ""
 	}
-	const w, h = 520.0, 320.0
+	const h = 320.0
+	legend := func(s series) string { return fmt.Sprintf("%s (n=%d)", s.Name, len(s.Values)) }
+	w := widthFor(520, ss, legend)
 	var all []float64
 	for _, s := range ss {
 		all = append(all, s.Values...)
@@ -117,7 +133,7 @@ func cdfChart(title, xTitle string, ss []series) template.HTML {
 	}
 
 	var b strings.Builder
-	frame(&b, w, h, title, ss, func(s series) string { return fmt.Sprintf("%s (n=%d)", s.Name, len(s.Values)) })
+	frame(&b, w, h, title, ss, legend)
 	yAxis(&b, y, w, func(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) }, "share of orders")
 	for _, t := range x.ticks() {
 		px := coord(x.at(t))
@@ -151,7 +167,8 @@ func barChart(title string, cats []string, ss []series, percent bool) template.H
 		return ""
 	}
 	const h = 320.0
-	w := math.Max(480, chartLeft+chartRight+110*float64(len(cats)))
+	name := func(s series) string { return s.Name }
+	w := widthFor(math.Max(480, chartLeft+chartRight+110*float64(len(cats))), ss, name)
 	var y scale
 	label, yTitle := msTick, "milliseconds"
 	if percent {
@@ -178,7 +195,7 @@ func barChart(title string, cats []string, ss []series, percent bool) template.H
 	}
 
 	var b strings.Builder
-	frame(&b, w, h, title, ss, func(s series) string { return s.Name })
+	frame(&b, w, h, title, ss, name)
 	yAxis(&b, y, w, label, yTitle)
 	group := (w - chartLeft - chartRight) / float64(len(cats))
 	bw := group * 0.8 / float64(len(ss))
@@ -231,10 +248,10 @@ func scenarioCharts(run scenario.Run, modes []string) (charts []template.HTML, n
 				continue
 			}
 			if len(k.samples(o)) == 0 {
-				missing = append(missing, m)
+				missing = append(missing, stackLabel(m, modes))
 				continue
 			}
-			ss = append(ss, series{Name: m, Class: cssClass(m), Colour: modeColor(m, i), Opacity: 1, Values: k.samples(o)})
+			ss = append(ss, series{Name: stackLabel(m, modes), Class: cssClass(m), Colour: modeColor(m, i), Opacity: 1, Values: k.samples(o)})
 		}
 		if len(ss) == 0 {
 			continue
@@ -290,7 +307,7 @@ func metricBars(r scenario.Report, modes []string, title string, metrics []barMe
 	var ss []series
 	for i, m := range modes {
 		for j, bm := range metrics {
-			s := series{Name: m + bm.suffix, Class: cssClass(m), Colour: modeColor(m, i), Opacity: 1 - 0.55*float64(j)}
+			s := series{Name: stackLabel(m, modes) + bm.suffix, Class: cssClass(m), Colour: modeColor(m, i), Opacity: 1 - 0.55*float64(j)}
 			for _, run := range runs {
 				v := math.NaN()
 				if o, ok := outcomeOf(run, m); ok {

@@ -20,8 +20,13 @@ type compareView struct {
 	// LogBefore is how big the events log was when the run began (nil:
 	// unknown, or no events stack).
 	LogBefore *kit.LogSize
-	// Modes are the report's modes, sync first: the columns of every table.
+	// LogsBefore are each brokered stack's, in column order (the Meta
+	// says them when there are more than the events stack's).
+	LogsBefore []stackLog
+	// Modes are the report's stacks, sync first: the columns of every
+	// table; Labels are their headers (stackLabel).
 	Modes     []string
+	Labels    []string
 	Summary   []summaryRow
 	Sections  []sectionView
 	Questions []questionView
@@ -31,7 +36,7 @@ type compareView struct {
 	Legend []modeColour
 }
 
-type modeColour struct{ Mode, Class, Colour string }
+type modeColour struct{ Mode, Label, Class, Colour string }
 
 // Meta is the line under the title: when, on what, how much.
 func (v compareView) Meta() string {
@@ -42,20 +47,23 @@ func (v compareView) Meta() string {
 	if v.Runtime != "" {
 		parts = append(parts, "runtime: "+v.Runtime)
 	}
-	if l := v.LogBefore; l != nil {
+	if len(v.LogsBefore) > 1 {
+		parts = append(parts, logsMeta(v.LogsBefore))
+	} else if l := v.LogBefore; l != nil {
 		log := fmt.Sprintf("events log before the run: %d events", l.Events)
 		if l.BytesMeasured {
 			log += ", " + stats.Bytes(float64(l.Bytes)) + " written in the broker's log dir"
 		}
 		parts = append(parts, log)
 	}
-	parts = append(parts, fmt.Sprintf("%d scenarios, modes %s", len(v.Sections), strings.Join(v.Modes, " and ")))
+	parts = append(parts, fmt.Sprintf("%d scenarios, stacks %s", len(v.Sections), andList(v.Labels)))
 	return strings.Join(parts, " · ")
 }
 
 // cell is one mode's part of a run.
 type cell struct {
 	Mode    string
+	Label   string
 	Text    string
 	Present bool
 	Holds   bool
@@ -72,15 +80,16 @@ type metricRow struct {
 }
 
 type detailsView struct {
-	Mode  string
+	Label string
 	Lines []string
 }
 
 type sectionView struct {
-	Scenario, Anchor, Claim, Verdict string
-	Holds                            []cell
-	Metrics                          []metricRow
-	Details                          []detailsView
+	Scenario, Anchor, Claim string
+	Verdicts                []verdictLine
+	Holds                   []cell
+	Metrics                 []metricRow
+	Details                 []detailsView
 	// Charts and Notes are HTML only: the CDFs, and what could not be drawn.
 	Charts []template.HTML
 	Notes  []string
@@ -105,23 +114,26 @@ type evidence struct {
 
 func newCompareView(r scenario.Report, charts bool) compareView {
 	r = confirmedOnly(r)
-	v := compareView{Title: "orderflow: sync vs events", Runtime: r.Runtime, LogBefore: r.LogBefore, Modes: reportModes(r)}
+	v := compareView{Runtime: r.Runtime, LogBefore: r.LogBefore, Modes: reportModes(r)}
+	v.Labels = stackLabels(v.Modes)
+	v.LogsBefore = logsBefore(r, v.Modes)
+	v.Title = "orderflow: " + strings.Join(v.Labels, " vs ")
 	if !r.Started.IsZero() {
 		v.Title += ", " + r.Started.UTC().Format("2006-01-02")
 		v.Date = r.Started.UTC().Format("2006-01-02 15:04 UTC")
 	}
 	for i, m := range v.Modes {
-		v.Legend = append(v.Legend, modeColour{Mode: m, Class: cssClass(m), Colour: modeColor(m, i)})
+		v.Legend = append(v.Legend, modeColour{Mode: m, Label: v.Labels[i], Class: cssClass(m), Colour: modeColor(m, i)})
 	}
 	for _, run := range r.Runs {
 		row := summaryRow{Scenario: run.Scenario, Anchor: anchor(run.Scenario)}
-		s := sectionView{Scenario: run.Scenario, Anchor: row.Anchor, Claim: run.Claim, Verdict: run.Verdict()}
-		for _, m := range v.Modes {
-			c := cell{Mode: m, Text: "–"}
+		s := sectionView{Scenario: run.Scenario, Anchor: row.Anchor, Claim: run.Claim, Verdicts: verdictLines(run, v.Modes)}
+		for i, m := range v.Modes {
+			c := cell{Mode: m, Label: v.Labels[i], Text: notRun}
 			if o, ok := outcomeOf(run, m); ok {
-				c = cell{Mode: m, Text: keyNumbers(o), Present: true, Holds: o.Holds}
+				c.Text, c.Present, c.Holds = keyNumbers(o), true, o.Holds
 				if len(o.Details) > 0 {
-					s.Details = append(s.Details, detailsView{Mode: m, Lines: o.Details})
+					s.Details = append(s.Details, detailsView{Label: v.Labels[i], Lines: o.Details})
 				}
 			}
 			row.Cells = append(row.Cells, c)
@@ -139,33 +151,6 @@ func newCompareView(r scenario.Report, charts bool) compareView {
 		v.Overview = overviewCharts(r, v.Modes)
 	}
 	return v
-}
-
-// reportModes are the modes of the report's outcomes: sync, events, then any
-// other in the order met, so a one-mode report has one column.
-func reportModes(r scenario.Report) []string {
-	seen := map[string]bool{}
-	for _, run := range r.Runs {
-		for _, o := range run.Outcomes {
-			seen[o.Mode] = true
-		}
-	}
-	var modes []string
-	for _, m := range []string{"sync", "events"} {
-		if seen[m] {
-			modes = append(modes, m)
-			delete(seen, m)
-		}
-	}
-	for _, run := range r.Runs {
-		for _, o := range run.Outcomes {
-			if seen[o.Mode] {
-				modes = append(modes, o.Mode)
-				delete(seen, o.Mode)
-			}
-		}
-	}
-	return modes
 }
 
 func outcomeOf(run scenario.Run, mode string) (scenario.Outcome, bool) {
@@ -203,7 +188,8 @@ func formatValue(m scenario.Metric) string { return kit.FormatValue(m.Value, uni
 
 // metricRows are every metric of the run's outcomes side by side (in the
 // order first met), then the final statuses, the run's duration and whether
-// it holds; a mode without the metric shows "–".
+// it holds; a mode without the metric shows "–", a stack the scenario did
+// not run on "not run".
 func metricRows(run scenario.Run, modes []string) []metricRow {
 	var keys []scenario.MetricKey
 	labels := map[scenario.MetricKey]string{}
@@ -220,7 +206,7 @@ func metricRows(run scenario.Run, modes []string) []metricRow {
 		row := metricRow{Label: label}
 		for _, m := range modes {
 			o, ok := outcomeOf(run, m)
-			v := "–"
+			v := notRun
 			if ok {
 				v = f(o)
 			}
@@ -264,16 +250,24 @@ func tick(ok bool) string {
 	return "✗"
 }
 
-// holdsText is "sync ✓ events ✗" for the modes that ran.
+// holdsText is "sync ✓ events ✗" for the stacks that ran.
 func holdsText(cells []cell, sep string) string {
 	var parts []string
 	for _, c := range cells {
 		if c.Present {
-			parts = append(parts, c.Mode+" "+tick(c.Holds))
+			parts = append(parts, c.Label+" "+tick(c.Holds))
 		}
 	}
 	if len(parts) == 0 {
 		return "–"
 	}
 	return strings.Join(parts, sep)
+}
+
+// andList is "a", "a and b", "a, b and c".
+func andList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }

@@ -26,6 +26,11 @@ and it is only as available and as fast as the slowest service behind it.`,
 transaction, answers 202 PENDING at once, and the rest happens over Kafka.
 Watch for: fast answers that are provisional, and a stack that keeps taking
 orders while a service behind it is down.`,
+	stackmode.Orchestration: `events-orchestration: order-svc stores the order, its saga row and the
+ReserveStock command in one transaction, answers 202 PENDING at once, then
+drives the saga: it sends commands to inventory-svc and invoicing-svc over
+Kafka and moves on their replies. Watch for: the same provisional answers as
+choreography, and one place, order-svc, that knows where every order stands.`,
 }
 
 // walkthroughSteps are the scenarios of steps 1 and 2, with their titles.
@@ -40,8 +45,8 @@ var tryNext = [][2]string{
 	{"fault set inventory --mode {mode} --latency 300ms", "then place orders and compare"},
 	{"order watch --mode {mode} --item SKU-001:1", "one order, live"},
 	{"scenario list", "every claim, measured"},
-	{"compare", "both modes, a report under reports/"},
-	{"dashboard", "both modes side by side in a browser"},
+	{"compare", "every stack, a report under reports/"},
+	{"dashboard", "the stacks side by side in a browser"},
 	{"down", "stop everything"},
 }
 
@@ -135,9 +140,12 @@ func traceOne(ctx context.Context, env *scenario.Env, m stackmode.Mode, w io.Wri
 	}
 	report.Waterfall(w, inv, 50, color)
 	fmt.Fprintln(w, "\n"+report.TraceHint(env.JaegerUI, flowctl, string(m), o.ID, o.TraceID))
-	if m.Kafka() {
+	switch m {
+	case stackmode.Orchestration:
+		fmt.Fprintln(w, "The \"waited … in Kafka\" notes are how long each command or reply sat in Kafka between its producer and its consumer.")
+	case stackmode.Events:
 		fmt.Fprintln(w, "The \"waited … in Kafka\" notes are how long each event sat in Kafka between its producer and its consumer.")
-	} else {
+	default:
 		fmt.Fprintln(w, "One call stack: every span is a child of the POST /orders the client waited for.")
 	}
 	return nil

@@ -75,7 +75,7 @@ func TestWalkthroughStepsAreRegistered(t *testing.T) {
 			t.Errorf("step %q names no scenario", s.scenario)
 		}
 	}
-	for _, m := range []stackmode.Mode{stackmode.Sync, stackmode.Events} {
+	for _, m := range stackmode.All {
 		if walkthroughIntro[m] == "" {
 			t.Errorf("no intro for %s", m)
 		}
