@@ -13,10 +13,11 @@ import (
 	"github.com/orderflow/flowctl/internal/stack"
 )
 
-// TestBenchNative runs `bench` with tiny bounds against both native stacks
-// and checks the shape of its result: both modes, both baselines, each with a
-// ceiling, the events mode's drain and the report files. The bounds are
-// generous on purpose: the test says the bench works, not how fast anything is.
+// TestBenchNative runs `bench` with tiny bounds against the three native
+// stacks and checks the shape of its result: every stack, both baselines,
+// each with a ceiling, the events stacks' drains, every stack's messages per
+// order and ledger check, and the report files. The bounds are generous on
+// purpose: the test says the bench works, not how fast anything is.
 func TestBenchNative(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs both stacks; skipped with -short")
@@ -52,7 +53,7 @@ func TestBenchNative(t *testing.T) {
 	want := []struct {
 		name     string
 		baseline bool
-	}{{"sync", false}, {"events", false}, {"kafka 3-hop", true}, {"http 3-hop", true}}
+	}{{"sync", false}, {"events", false}, {"events-orchestration", false}, {"kafka 3-hop", true}, {"http 3-hop", true}}
 	if len(res.Targets) != len(want) {
 		t.Fatalf("targets: %+v", res.Targets)
 	}
@@ -68,9 +69,12 @@ func TestBenchNative(t *testing.T) {
 			t.Errorf("%s: resources %+v (%s), want one per service at least", got.Name, got.Resources, got.ResourcesNote)
 		}
 	}
-	if d := res.Targets[1].Drain; d == nil || d.Backlog <= 0 || d.EventsPerSec <= 0 {
-		t.Errorf("events drain: %+v", d)
+	for _, i := range []int{1, 2} {
+		if d := res.Targets[i].Drain; d == nil || d.Backlog <= 0 || d.EventsPerSec <= 0 {
+			t.Errorf("%s drain: %+v", res.Targets[i].Name, d)
+		}
 	}
+	checkBenchMessages(t, res.Targets[:3])
 	if res.Targets[0].Drain != nil || res.Targets[0].DrainNote == "" {
 		t.Errorf("sync has no consumer to drain, yet: %+v %q", res.Targets[0].Drain, res.Targets[0].DrainNote)
 	}
@@ -78,9 +82,31 @@ func TestBenchNative(t *testing.T) {
 	if len(dirs) != 1 {
 		t.Fatalf("report dirs: %v", dirs)
 	}
-	for _, f := range []string{bench.ResultJSON, bench.ChartSVG} {
+	for _, f := range []string{bench.ResultJSON, bench.ChartSVG, bench.TableMD} {
 		if _, err := os.Stat(filepath.Join(dirs[0], f)); err != nil {
 			t.Errorf("no %s: %v", f, err)
+		}
+	}
+}
+
+// checkBenchMessages: every stack counted its messages over orders that
+// became final and passed its ledger check; sync's are HTTP calls between
+// services, the events stacks' records on their own topics.
+func checkBenchMessages(t *testing.T, stacks []bench.TargetResult) {
+	t.Helper()
+	for _, st := range stacks {
+		m := st.Measured.Messages
+		if m == nil || m.Orders == 0 {
+			t.Errorf("%s: messages %+v", st.Name, m)
+			continue
+		}
+		t.Logf("%s: %s", st.Name, bench.MessagesText(*m))
+		kafka := st.Name != "sync"
+		if kafka != (m.Topics > 0 && m.Records > 0) || kafka != (m.HTTPCalls == 0) {
+			t.Errorf("%s: %d records on %d topics, %d HTTP calls", st.Name, m.Records, m.Topics, m.HTTPCalls)
+		}
+		if st.Ledger == nil || !st.Ledger.OK() {
+			t.Errorf("%s: ledger %+v (%s)", st.Name, st.Ledger, st.LedgerNote)
 		}
 	}
 }
@@ -97,6 +123,7 @@ func TestBenchFlagErrors(t *testing.T) {
 		{[]string{"bench", "--p99-bound", "0s"}, "--p99-bound 0s"},
 		{[]string{"bench", "--drain-orders", "0"}, "--drain-orders 0: use 1 to 100000"},
 		{[]string{"bench", "--baseline-max", "10"}, "--baseline-max 10: use --max (3200)"},
+		{[]string{"bench", "--mode", "choreo"}, `--mode "choreo" is not a stack`},
 	}
 	for _, tt := range tests {
 		_, _, err := c.run(tt.args...)

@@ -11,7 +11,7 @@ import (
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
-const benchLong = `bench brings both stacks up and, for each mode in turn (never both at once),
+const benchLong = `bench brings the --mode stacks up (default all three) and, for each in turn (never two at once),
 steps an open-loop order rate up — start, start×factor, … up to --max — until a
 step is not sustainable: orders still not final --settle after the step, latency
 rising while the step ran, the client unable to send on schedule, failures, or
@@ -20,15 +20,20 @@ mode's ceiling. Then, per mode: a separate run at half the ceiling (placement
 and time to consistency p50/p99, sample counts beside them), CPU seconds per
 1,000 orders and peak RSS of each process (/proc: native pid files, or the
 containers' pids from docker inspect when the engine shares this kernel), and in
-events mode the backlog drain rate (inventory-svc's consumers paused through
-the fault API, --drain-orders placed, resumed; events/s until its group's lag
-is 0). Two baselines are searched the same way in the same run: a bare 3-hop
+each events stack the backlog drain rate (inventory-svc's consumers paused
+through the fault API, --drain-orders placed, resumed; events/s until its
+group's lag is 0), and messages per order in the measured run: the records
+produced on the stack's topics (end offsets before and after) plus the API
+requests the services other than order-svc served (their /metrics), over the
+orders that became final in that window. Two baselines are searched the same way in the same run: a bare 3-hop
 kafka-go pipeline on the same broker (topics bench.*, deleted after) and a bare
 3-hop HTTP echo chain on loopback. Results go to --out/<time>/bench.json and
 bench.svg (rate → p99 time to consistency per mode, the baselines' ceilings as
-reference lines).
+reference lines) and bench.md (the table). Without an events stack
+(--mode sync) there is no broker and no Kafka baseline.
 
   flowctl bench
+  flowctl bench --mode both
   flowctl bench --start 20 --max 400 --step-duration 5s --runtime native`
 
 // benchFlags are bench's flags: the search bounds and the setup.
@@ -36,18 +41,24 @@ type benchFlags struct {
 	cfg          bench.Config
 	set          bench.Setup
 	up           upFlags
+	mode         string
 	asJSON, wait bool
 }
 
 func newBenchCmd(g *globals) *cobra.Command {
 	f := &benchFlags{cfg: bench.DefaultConfig()}
 	c := &cobra.Command{
-		Use:   "bench [--start R] [--factor F] [--max R] [--step-duration D] [--p99-bound D]",
-		Short: "Find each mode's highest sustainable rate side by side, with a bare Kafka pipeline and a bare HTTP chain as baselines",
+		Use:   "bench [--mode all] [--start R] [--factor F] [--max R] [--step-duration D] [--p99-bound D]",
+		Short: "Find each stack's highest sustainable rate and messages per order side by side, with a bare Kafka pipeline and a bare HTTP chain as baselines",
 		Long:  benchLong,
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			lease, err := g.hold(c, stackmode.Both, f.wait)
+			modes, err := stackmode.ParseList(f.mode)
+			if err != nil {
+				return err
+			}
+			f.set.Modes = modes
+			lease, err := g.hold(c, modes, f.wait)
 			if err != nil {
 				return err
 			}
@@ -82,6 +93,7 @@ func (f *benchFlags) register(c *cobra.Command) {
 	fl.DurationVar(&cfg.P99Bound, "p99-bound", cfg.P99Bound, "highest p99 time to consistency (end to end for a baseline) a sustainable step may have")
 	fl.IntVar(&cfg.Retries, "retries", cfg.Retries, "runs a step that was not sustainable gets again before it counts (a shared machine stalls now and then)")
 	fl.IntVar(&cfg.Refine, "refine", cfg.Refine, "bisections between the ceiling and the first step past it (1 narrows a factor of 2 to √2)")
+	fl.StringVar(&f.mode, "mode", "all", "sync, events, events-orchestration, both (sync and events) or all")
 	fl.IntVar(&f.set.DrainOrders, "drain-orders", 1000, "orders placed behind inventory-svc's paused consumers (events mode) to measure the drain")
 	fl.StringVar(&f.set.Out, "out", "reports", "directory the report goes under (relative to the repository root)")
 	fl.BoolVar(&f.asJSON, "json", false, "print the result as JSON (progress goes to stderr)")

@@ -26,7 +26,7 @@ type upFlags struct {
 }
 
 func (f *upFlags) register(c *cobra.Command) {
-	c.Flags().StringVar(&f.mode, "mode", "", "which stack: sync (REST calls), events (Kafka, choreography; alias events-choreography) or events-orchestration (alias orchestration) (required unless --saga)")
+	c.Flags().StringVar(&f.mode, "mode", "", "which stack: sync (REST calls), events (Kafka, choreography; alias events-choreography) or events-orchestration (alias orchestration); up also takes both (sync and events) and all (the three) (required unless --saga)")
 	c.Flags().StringVar(&f.saga, "saga", "", "the events stack by its saga style: choreography (= --mode events) or orchestration (= --mode events-orchestration)")
 	c.Flags().BoolVar(&f.noJaeger, "no-jaeger", false, "native runtime: do not start Jaeger; the services then export no traces")
 	c.Flags().StringVar(&f.fraudCheck, "fraud-check", "off", "on adds the fraud check to the stack: fraud-svc runs (port base+4) and every service gets FRAUD_CHECK=on (docs/architecture.md §11)")
@@ -38,7 +38,8 @@ Jaeger unless they already run, then (re)starts the stack's services and waits
 until each answers /readyz. The three stacks can run at once; they share the
 broker and Jaeger. The orchestrated stack's services run MODE=events
 SAGA=orchestration with "orch." after KAFKA_TOPIC_PREFIX, so its topics and
-consumer groups are its own.
+consumer groups are its own. --mode all brings the three up in turn (both:
+sync and events), on either runtime.
 
   sync stack:                 order-svc 8081, inventory-svc 8082, invoicing-svc 8083
   events stack:               order-svc 8181, inventory-svc 8182, invoicing-svc 8183
@@ -52,35 +53,58 @@ KAFKA_BROKERS, if set, names the broker to use instead of the embedded one.`
 func newUpCmd(g *globals) *cobra.Command {
 	var f upFlags
 	c := &cobra.Command{
-		Use:   "up --mode sync|events|events-orchestration",
-		Short: "Build the services and start one stack (plus the broker and Jaeger it needs)",
+		Use:   "up --mode sync|events|events-orchestration|both|all",
+		Short: "Build the services and start a stack, or with --mode all the three side by side (plus the broker and Jaeger they need)",
 		Long:  upLong,
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			mode, err := stackmode.ParseWithSaga(f.mode, f.saga)
+			modes, err := upModes(f.mode, f.saga)
 			if err != nil {
 				return err
 			}
-			w := g.env.Stdout
-			st, err := bringUp(c.Context(), g, mode, f, w)
-			if err != nil {
-				return err
+			for _, mode := range modes {
+				if err := upOne(c.Context(), g, mode, f); err != nil {
+					return err
+				}
 			}
-			fmt.Fprintf(w, "%s stack is up: order-svc %s · inventory-svc %s · invoicing-svc %s\n",
-				mode, st.URLs[topology.OrderSvc], st.URLs[topology.InventorySvc], st.URLs[topology.InvoicingSvc])
-			fc := g.stacks.Command()
-			switch {
-			case st.JaegerUI:
-				fmt.Fprintf(w, "traces: %s\n", g.stacks.Jaeger)
-			case st.Jaeger: // natively Jaeger's UI is a placeholder page
-				fmt.Fprintf(w, "traces: `%s trace <order id> --mode %s`, or click an order in `%s dashboard`\n", fc, mode, fc)
-			}
-			fmt.Fprintf(w, "next: `%s demo --mode %s` places orders; `%s down` stops everything\n", fc, mode, fc)
 			return nil
 		},
 	}
 	f.register(c)
 	return c
+}
+
+// upModes are the stacks --mode and --saga name: one, or with --mode both
+// or all (and no --saga) several, brought up in turn.
+func upModes(mode, saga string) ([]stackmode.Mode, error) {
+	if saga == "" && (mode == "both" || mode == "all") {
+		return stackmode.ParseList(mode)
+	}
+	m, err := stackmode.ParseWithSaga(mode, saga)
+	if err != nil {
+		return nil, err
+	}
+	return []stackmode.Mode{m}, nil
+}
+
+// upOne brings mode's stack up and says where it is and what next.
+func upOne(ctx context.Context, g *globals, mode stackmode.Mode, f upFlags) error {
+	w := g.env.Stdout
+	st, err := bringUp(ctx, g, mode, f, w)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%s stack is up: order-svc %s · inventory-svc %s · invoicing-svc %s\n",
+		mode, st.URLs[topology.OrderSvc], st.URLs[topology.InventorySvc], st.URLs[topology.InvoicingSvc])
+	fc := g.stacks.Command()
+	switch {
+	case st.JaegerUI:
+		fmt.Fprintf(w, "traces: %s\n", g.stacks.Jaeger)
+	case st.Jaeger: // natively Jaeger's UI is a placeholder page
+		fmt.Fprintf(w, "traces: `%s trace <order id> --mode %s`, or click an order in `%s dashboard`\n", fc, mode, fc)
+	}
+	fmt.Fprintf(w, "next: `%s demo --mode %s` places orders; `%s down` stops everything\n", fc, mode, fc)
+	return nil
 }
 
 // bringUp brings mode's stack up (stack.Stacks.Up), printing each step on

@@ -90,6 +90,12 @@ func latencyRows() []tableRow {
 			}
 			return Pct(t.Measured.Hop, 50) + " / " + Pct(t.Measured.Hop, 99)
 		}},
+		{"messages / order", func(t TargetResult) string {
+			if t.Measured.Messages != nil {
+				return MessagesText(*t.Measured.Messages)
+			}
+			return "–"
+		}},
 		{"backlog drain", func(t TargetResult) string {
 			switch {
 			case t.Drain != nil:

@@ -31,6 +31,9 @@ type Stack struct {
 	// Ledger, when set, is the stack's ledger check, run once the bench is
 	// done with the stack.
 	Ledger Ledger
+	// Messages, when set, counts what the services send each other during
+	// the measured run (MeasuredStep).
+	Messages *MessageCounter
 }
 
 // orders is the stack's order-svc client with enough connections for a
@@ -44,9 +47,12 @@ func (s Stack) OrderStep(ctx context.Context, rate float64, d, settle time.Durat
 	if err := s.waitIdle(ctx); err != nil {
 		return Step{}, err
 	}
-	st, _, err := s.placeAndFollow(ctx, rate, max(int(rate*d.Seconds()+0.5), 1), settle)
+	st, _, err := s.placeAndFollow(ctx, rate, ordersFor(rate, d), settle)
 	return st, err
 }
+
+// ordersFor is how many orders a step at rate for d places.
+func ordersFor(rate float64, d time.Duration) int { return max(int(rate*d.Seconds()+0.5), 1) }
 
 // idleWait bounds how long a step waits for the consumers to catch up;
 // past it the step starts anyway, and pays for the backlog it inherits.
@@ -88,10 +94,18 @@ func (s Stack) placeAndFollow(ctx context.Context, rate float64, n int, settle t
 
 // place stocks up for n orders of load.Mix and places them at rate.
 func (s Stack) place(ctx context.Context, o *api.Orders, rate float64, n int) (load.Result, error) {
-	if _, err := stockup.Ensure(ctx, s.Inventory, "bench-"+s.Mode, stockup.Plan{AtLeast: stockup.Need(n, load.Mix)}); err != nil {
-		return load.Result{}, fmt.Errorf("%s: stock up for %d orders: %w", s.Mode, n, err)
+	if err := s.stockUp(ctx, n); err != nil {
+		return load.Result{}, err
 	}
 	return load.Run(ctx, load.Config{Orders: o, Rate: rate, Count: n, MaxInFlight: maxInFlight})
+}
+
+// stockUp makes sure inventory-svc has the stock n orders of load.Mix take.
+func (s Stack) stockUp(ctx context.Context, n int) error {
+	if _, err := stockup.Ensure(ctx, s.Inventory, "bench-"+s.Mode, stockup.Plan{AtLeast: stockup.Need(n, load.Mix)}); err != nil {
+		return fmt.Errorf("%s: stock up for %d orders: %w", s.Mode, n, err)
+	}
+	return nil
 }
 
 // follow reads the run's orders until each is final or settle passes.

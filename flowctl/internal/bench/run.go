@@ -19,6 +19,9 @@ type Target struct {
 	// Unit is what Step sends, per second: "orders/s", "events/s", "requests/s".
 	Unit string
 	Step StepFunc
+	// Measure, when set, replaces Step for the measured run at half the
+	// ceiling (a stack counts its messages there).
+	Measure StepFunc
 	// Open, when Step is nil, sets the target up right before its turn (a
 	// baseline's topics and consumers would otherwise idle beside the
 	// modes' runs) and returns its StepFunc and how to tear it down.
@@ -161,13 +164,20 @@ func runTarget(ctx context.Context, cfg Config, t Target, o Options) (TargetResu
 	if t.Stack != nil {
 		meter, tr.ResourcesNote = startMeter(t.Stack)
 	}
-	m, err := t.Step(ctx, rate, cfg.StepDuration, cfg.Settle)
+	measure := t.Step
+	if t.Measure != nil {
+		measure = t.Measure
+	}
+	m, err := measure(ctx, rate, cfg.StepDuration, cfg.Settle)
 	if err != nil {
 		return tr, fmt.Errorf("measured run at %g %s: %w", rate, t.Unit, err)
 	}
 	m.Rate = rate
 	tr.Measured = Judge(m, cfg.P99Bound)
 	o.Say("  measured at %g %s (half the ceiling): %s", rate, t.Unit, StepLine(tr.Measured, t.Unit))
+	if m.Messages != nil {
+		o.Say("  messages: %s", MessagesText(*m.Messages))
+	}
 	if meter != nil {
 		if tr.Resources, err = meter.Stop(m.Sent); err != nil {
 			tr.Resources, tr.ResourcesNote = nil, "not measured: "+err.Error()

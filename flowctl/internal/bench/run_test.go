@@ -70,7 +70,7 @@ func TestRunIsModeAgnostic(t *testing.T) {
 		}
 	}
 	files, err := WriteReport(filepath.Join(t.TempDir(), "r"), res)
-	if err != nil || len(files) != 2 {
+	if err != nil || len(files) != 3 {
 		t.Fatalf("%v %v", files, err)
 	}
 	svg, err := os.ReadFile(files[1])

@@ -145,6 +145,8 @@ type Step struct {
 	Why         string `json:"why,omitempty"`
 	// Samples, in send order, for the trend and for charts.
 	Samples []float64 `json:"-"`
+	// Messages per order, counted in a stack's measured run only.
+	Messages *Messages `json:"messages,omitempty"`
 }
 
 // StepFunc sends at rate for d, waits up to settle for the work to finish and

@@ -12,6 +12,8 @@ import (
 
 // Setup is what `flowctl bench` sets besides the search bounds.
 type Setup struct {
+	// Modes are the stacks benched, in turn (stackmode.All by default).
+	Modes []stackmode.Mode
 	// DrainOrders pile up behind a paused consumer (events mode).
 	DrainOrders int
 	// Out is where the report goes: <Out>/<time>/, relative to the
@@ -29,7 +31,7 @@ func (s Setup) Check() error {
 	return nil
 }
 
-// OnStacks brings both stacks up where s says, finds each mode's ceiling
+// OnStacks brings set's stacks up where s says, finds each mode's ceiling
 // and the two baselines' (a bare Kafka pipeline on the same broker, a bare
 // HTTP chain) and writes the report; it returns the result and the files
 // written, relative to the repository root.
@@ -44,7 +46,7 @@ func OnStacks(ctx context.Context, s *stack.Stacks, cfg Config, set Setup) (Resu
 	if err != nil {
 		return Result{}, nil, err
 	}
-	targets, runtime, err := modeTargets(ctx, s, set.Up)
+	targets, runtime, err := modeTargets(ctx, s, set.Modes, set.Up)
 	if err != nil {
 		return Result{}, nil, err
 	}
@@ -67,9 +69,9 @@ func OnStacks(ctx context.Context, s *stack.Stacks, cfg Config, set Setup) (Resu
 	return res, files, nil
 }
 
-// modeTargets brings both modes' stacks up and makes them bench targets,
+// modeTargets brings the modes' stacks up and makes them bench targets,
 // then the two baselines; runtime says where the stacks run.
-func modeTargets(ctx context.Context, s *stack.Stacks, up stack.UpOptions) ([]Target, string, error) {
+func modeTargets(ctx context.Context, s *stack.Stacks, modes []stackmode.Mode, up stack.UpOptions) ([]Target, string, error) {
 	tok, err := s.Token()
 	if err != nil {
 		return nil, "", err
@@ -77,7 +79,10 @@ func modeTargets(ctx context.Context, s *stack.Stacks, up stack.UpOptions) ([]Ta
 	var targets []Target
 	var brokers []string
 	var rt stack.Runtime
-	for _, m := range []stackmode.Mode{stackmode.Sync, stackmode.Events} {
+	if len(modes) == 0 {
+		modes = stackmode.All
+	}
+	for _, m := range modes {
 		var st stack.Stack
 		if st, rt, err = s.Up(ctx, m, up); err != nil {
 			return nil, "", err
@@ -93,5 +98,9 @@ func modeTargets(ctx context.Context, s *stack.Stacks, up stack.UpOptions) ([]Ta
 	if v := s.ExternalBrokers; v != "" && slices.Equal(brokers, s.Brokers) {
 		runtime += ", Kafka at " + v
 	}
-	return append(targets, KafkaTarget(brokers, s.ReplicationFactor), EchoTarget()), runtime, nil
+	// Without an events stack there is no broker for the Kafka baseline.
+	if len(brokers) > 0 {
+		targets = append(targets, KafkaTarget(brokers, s.ReplicationFactor))
+	}
+	return append(targets, EchoTarget()), runtime, nil
 }

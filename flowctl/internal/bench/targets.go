@@ -26,11 +26,13 @@ type StackInfo struct {
 }
 
 // drainedService is the consumer whose backlog the drain measures: the
-// first hop of the events flow, reading orders.v1.
+// first hop of either events flow (orders.v1 in choreography, the reserve
+// commands in orchestration).
 const drainedService = topology.InventorySvc
 
-// ModeTarget is a mode's stack as a bench target. Both modes get the same
-// target; only a stack with brokers has a consumer to drain.
+// ModeTarget is a mode's stack as a bench target. Every stack gets the same
+// target; only a stack on the broker has a consumer to drain, and its
+// topics and groups are those of its saga style under its prefix.
 func ModeTarget(si StackInfo) Target {
 	s := &Stack{
 		Mode:      string(si.Mode),
@@ -38,30 +40,40 @@ func ModeTarget(si StackInfo) Target {
 		Inventory: api.NewInventory(si.URLs[topology.InventorySvc], nil),
 		Procs:     func() ([]Proc, string) { return procsOf(si) },
 		Ledger:    stackLedger(si),
+		Messages:  messageCounter(si),
 	}
-	if len(si.Brokers) > 0 {
+	if si.Mode.Kafka() && len(si.Brokers) > 0 {
+		l := kafkalog.LogOf(si.Mode, si.TopicPrefix)
 		admin := api.NewAdmin(si.URLs[drainedService], drainedService, si.AdminToken, &http.Client{Timeout: 5 * time.Second})
-		group := topology.Group(si.TopicPrefix, drainedService, string(si.Mode))
-		topics := topology.Prefixed(si.TopicPrefix, topology.MustOf(drainedService).Consumes)
+		topics := topology.Prefixed(l.Prefix, consumes(l, drainedService))
 		s.Drain = NewFaultDrainer(drainedService, admin, func(ctx context.Context) (int64, error) {
-			return kafkalog.GroupLag(ctx, si.Brokers, group, topics)
+			return kafkalog.GroupLag(ctx, si.Brokers, l.Group(drainedService), topics)
 		})
-		s.Backlog = func(ctx context.Context) (int64, error) { return backlog(ctx, si) }
+		s.Backlog = func(ctx context.Context) (int64, error) { return backlog(ctx, si.Brokers, l) }
 	}
-	return Target{Name: string(si.Mode), Unit: "orders/s", Step: s.OrderStep, Stack: s}
+	return Target{Name: string(si.Mode), Unit: "orders/s", Step: s.OrderStep, Measure: s.MeasuredStep, Stack: s}
+}
+
+// consumes is what svc consumes in l's stack (unprefixed).
+func consumes(l kafkalog.Log, svc string) []string {
+	for _, s := range l.Services() {
+		if s.Name == svc {
+			return s.Consumes
+		}
+	}
+	return nil
 }
 
 // backlog is the sum of every consumer group's lag in the stack: each
-// service the topology says consumes, in its group, on what it consumes (as
-// `flowctl lag` lists them).
-func backlog(ctx context.Context, si StackInfo) (int64, error) {
+// service its saga style says consumes, in its group, on what it consumes
+// (as `flowctl lag` lists them).
+func backlog(ctx context.Context, brokers []string, l kafkalog.Log) (int64, error) {
 	var sum int64
-	for _, svc := range topology.Services {
+	for _, svc := range l.Services() {
 		if len(svc.Consumes) == 0 {
 			continue
 		}
-		group := topology.Group(si.TopicPrefix, svc.Name, string(si.Mode))
-		n, err := kafkalog.GroupLag(ctx, si.Brokers, group, topology.Prefixed(si.TopicPrefix, svc.Consumes))
+		n, err := kafkalog.GroupLag(ctx, brokers, l.Group(svc.Name), topology.Prefixed(l.Prefix, svc.Consumes))
 		if err != nil {
 			return 0, err
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/orderflow/flowctl/internal/comparereport"
 )
@@ -15,11 +16,12 @@ import (
 const (
 	ResultJSON = "bench.json"
 	ChartSVG   = "bench.svg"
+	TableMD    = "bench.md"
 )
 
-// WriteReport writes bench.json (the whole result) and bench.svg (rate →
-// p99 time to consistency per mode, the baselines' ceilings as reference
-// lines) into dir and returns their paths.
+// WriteReport writes bench.json (the whole result), bench.svg (rate → p99
+// time to consistency per mode, the baselines' ceilings as reference lines)
+// and bench.md (the table) into dir and returns their paths.
 func WriteReport(dir string, r Result) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("report dir: %w", err)
@@ -35,7 +37,13 @@ func WriteReport(dir string, r Result) ([]string, error) {
 	if err := os.WriteFile(svgPath, []byte(Chart(r)), 0o644); err != nil {
 		return nil, err
 	}
-	return []string{jsonPath, svgPath}, nil
+	var md strings.Builder
+	Markdown(&md, r)
+	mdPath := filepath.Join(dir, TableMD)
+	if err := os.WriteFile(mdPath, []byte(md.String()), 0o644); err != nil {
+		return nil, err
+	}
+	return []string{jsonPath, svgPath, mdPath}, nil
 }
 
 // Chart is the result's SVG chart.

@@ -124,11 +124,11 @@ func (r *Runtime) Up(ctx context.Context, m stackmode.Mode, u stack.UpOptions) (
 	return up(ctx, r.compose.withFraudCheck(u.FraudCheck), m, u, u.Progress, u.Step)
 }
 
-// Down removes the compose project (both stacks share it) when everything
-// goes down; a single mode's containers stay.
-func (r *Runtime) Down(ctx context.Context, _ []stackmode.Mode, infra bool, w io.Writer) (int, error) {
+// Down removes the compose project (the stacks share it) when everything
+// goes down; otherwise only modes' stacks' containers.
+func (r *Runtime) Down(ctx context.Context, modes []stackmode.Mode, infra bool, w io.Writer) (int, error) {
 	if !infra {
-		return 0, nil
+		return downStacks(ctx, r.compose, modes, w)
 	}
 	removed, err := down(ctx, r.compose, w)
 	if err != nil || !removed {
