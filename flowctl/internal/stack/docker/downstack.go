@@ -18,16 +18,18 @@ import (
 func downStacks(ctx context.Context, c *Compose, modes []stackmode.Mode, w io.Writer) (int, error) {
 	n := 0
 	for _, m := range modes {
-		p := composeStack(m)
+		// The stack's fraud-svc runs under a profile of its own (the step
+		// joins only with the check on): it goes down with its stack.
+		profiles := []string{"--profile", composeStack(m), "--profile", fraudProfile(m)}
 		var names []string
-		for _, svc := range topology.Names() {
+		for _, svc := range append(topology.Names(), topology.FraudSvc) {
 			names = append(names, container(m, svc))
 		}
-		out, err := c.Output(ctx, append([]string{"--profile", p, "ps", "-a", "-q"}, names...)...)
+		out, err := c.Output(ctx, append(append(profiles, "ps", "-a", "-q"), names...)...)
 		if err != nil || strings.TrimSpace(out) == "" {
 			continue // compose knows no container of this stack
 		}
-		if err := c.Run(ctx, w, append([]string{"--profile", p, "rm", "-s", "-f"}, names...)...); err != nil {
+		if err := c.Run(ctx, w, append(append(profiles, "rm", "-s", "-f"), names...)...); err != nil {
 			return n, fmt.Errorf("remove the %s stack's containers: %w", m, err)
 		}
 		fmt.Fprintf(w, "removed the %s stack's containers (compose project %s; the broker, Jaeger and the volumes stay)\n", m, ComposeProject)

@@ -21,7 +21,7 @@ func TestDownStacksRemovesOnlyThoseStacks(t *testing.T) {
 	log := filepath.Join(dir, "calls")
 	// A compose that knows containers of the orchestrated stack only.
 	script := "#!/bin/sh\necho \"$*\" >> " + log + "\n" +
-		"case \"$*\" in *'--profile orchestration ps'*) echo c0ffee ;; esac\n"
+		"case \"$*\" in *'--profile orchestration --profile fraud-orchestration ps'*) echo c0ffee ;; esac\n"
 	fake := filepath.Join(dir, "compose")
 	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
@@ -43,10 +43,10 @@ func TestDownStacksRemovesOnlyThoseStacks(t *testing.T) {
 			rms = append(rms, call)
 		}
 	}
-	if len(rms) != 1 || !strings.Contains(rms[0], "--profile orchestration rm -s -f ") || strings.Contains(rms[0], "-events") {
+	if len(rms) != 1 || !strings.Contains(rms[0], "--profile orchestration --profile fraud-orchestration rm -s -f ") || strings.Contains(rms[0], "-events") {
 		t.Fatalf("rm calls %q; want one, of the orchestrated stack's containers", rms)
 	}
-	for _, svc := range topology.Names() {
+	for _, svc := range append(topology.Names(), topology.FraudSvc) {
 		if !strings.Contains(rms[0], " "+container(stackmode.Orchestration, svc)) {
 			t.Errorf("rm %q leaves %s", rms[0], container(stackmode.Orchestration, svc))
 		}
