@@ -15,7 +15,8 @@ import (
 func (r *Runtime) Usage(_ context.Context, m stackmode.Mode) ([]usage.Component, error) {
 	l, proc := r.l, procFS{root: "/proc"}
 	var out []usage.Component
-	for _, svc := range stack.AllServices() {
+	// What the stack runs: fraud-svc only while the step is in the flow.
+	for _, svc := range stack.Deployed(r.FraudCheck(m)) {
 		comp, err := proc.component(l.ServicePID(m, svc), usage.Component{Name: svc, Kind: usage.KindService, Impl: "Go binary " + l.Rel(l.Bin(svc))})
 		if err != nil {
 			return nil, err
