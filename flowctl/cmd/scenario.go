@@ -102,9 +102,6 @@ func runScenarioCmd(c *cobra.Command, g *globals, f *scenarioCmdFlags, args []st
 	if err != nil {
 		return fmt.Errorf("--mode %s: %w", f.mode, err)
 	}
-	if err := scenario.CheckModes(modes); err != nil {
-		return err
-	}
 	set := f.setup(g, g.progress(f.asJSON))
 	if err := set.Check(); err != nil {
 		return err
