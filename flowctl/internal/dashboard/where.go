@@ -101,7 +101,9 @@ func (s *Server) inventoryStanding(ctx context.Context, ms *modeState, id string
 		}
 		return st
 	}
-	topic := s.cfg.TopicPrefix + events.TopicInventory
+	// The orchestrated stack's inventory-svc publishes its events too
+	// (beside its replies), on its own prefix's topic.
+	topic := ms.mode.TopicPrefix(s.cfg.TopicPrefix) + events.TopicInventory
 	st.Source = "its events on " + topic + " (Kafka)"
 	// There is no index by order: the topic is read from the order's
 	// placement on (by the records' timestamps), so what ran before — a
