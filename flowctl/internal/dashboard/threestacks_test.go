@@ -90,3 +90,26 @@ func TestDeadLettersAndBrokerPerStack(t *testing.T) {
 		}
 	}
 }
+
+// Each events column's dead-letter figure counts its own stack's topics:
+// the orchestrated stack's all carry its prefix, the events stack's none;
+// sync has none at all.
+func TestDeadLetterTopicsPerStack(t *testing.T) {
+	hs, _ := newThreeStackServer(t)
+	topics := map[string][]string{}
+	for _, m := range []string{"sync", "events", "events-orchestration"} {
+		var f Figures
+		_, _, b := call(t, http.MethodGet, hs.URL+"/api/figures/"+m, nil)
+		if err := json.Unmarshal(b, &f); err != nil {
+			t.Fatalf("%s figures %s: %v", m, b, err)
+		}
+		topics[m] = f.DLQTopics
+	}
+	orch := func(ts []string) int {
+		return len(slices.DeleteFunc(slices.Clone(ts), func(s string) bool { return !strings.HasPrefix(s, stackmode.OrchestrationPrefix) }))
+	}
+	if len(topics["sync"]) != 0 || len(topics["events"]) == 0 || orch(topics["events"]) != 0 ||
+		len(topics["events-orchestration"]) == 0 || orch(topics["events-orchestration"]) != len(topics["events-orchestration"]) {
+		t.Errorf("dead-letter topics %q: want none for sync, the orch.-prefixed ones for events-orchestration only", topics)
+	}
+}

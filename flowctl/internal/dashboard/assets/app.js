@@ -228,6 +228,10 @@ function onFigures(f) {
   setFigure(sec, "outbox", f.outbox, "outbox ");
   setFigure(sec, "dead-letters", f.dead_letters, "DLQ ");
   $(".fig-kafka", sec).title = [f.lag.text, f.outbox.text, f.dead_letters.text].join("\n");
+  // Which groups and topics: each events stack has its own.
+  const groups = [...new Set((f.lag_rows || []).map(r => r.group))];
+  if (groups.length) $('[data-figure="lag"]', sec).title = f.lag.text + "\nconsumer groups: " + groups.join(", ");
+  if (f.dlq_topics) $('[data-figure="dead-letters"]', sec).title = f.dead_letters.text + "\ndead-letter topics: " + f.dlq_topics.join(", ");
   const bs = $('[data-role="by-status"]', sec);
   bs.replaceChildren(...Object.entries(f.by_status || {}).map(([k, n]) => el("span", { class: "st " + k, text: k + "\u00a0" + n })));
   if (!bs.childElementCount) bs.textContent = "none placed here yet";
