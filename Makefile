@@ -72,7 +72,7 @@ demo: $(FLOWCTL) ## both stacks at once + every scenario on both modes; report u
 	$(FLOWCTL) compare $(COMPARE_FLAGS)
 	$(FLOWCTL) dashboard --detach
 
-dashboard: $(FLOWCTL) ## the live dashboard on 127.0.0.1:8090 (FLOWCTL_DASHBOARD_ADDR): both modes side by side, faults, scenarios, traces; Ctrl-C stops it
+dashboard: $(FLOWCTL) ## the live dashboard on 127.0.0.1:8090 (FLOWCTL_DASHBOARD_ADDR): the stacks that run side by side, faults, scenarios, traces; Ctrl-C stops it
 	$(FLOWCTL) dashboard
 
 bench-e2e: $(FLOWCTL) ## each mode's highest sustainable rate side by side, with Kafka and HTTP baselines; report under reports/ (BENCH_FLAGS to size it)
