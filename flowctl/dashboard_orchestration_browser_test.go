@@ -57,6 +57,7 @@ func checkSharedBroker(t *testing.T, p *browser.Page, sync column, kafkaCols ...
 	stopped := func(c column) string {
 		return fmt.Sprintf(`[...document.querySelectorAll(%s)].some(e => e.textContent.includes("Kafka broker stopped (shared: "))`, browser.Quote(c.in(`[data-widget="broken"] [data-broken]`)))
 	}
+	must(t, p.ScrollTo(kafkaCols[1].in(`button[data-action="stop-broker"]`)))
 	must(t, p.Click(kafkaCols[1].in(`button[data-action="stop-broker"]`)))
 	for i, c := range kafkaCols {
 		other := kafkaCols[1-i]
@@ -67,6 +68,7 @@ func checkSharedBroker(t *testing.T, p *browser.Page, sync column, kafkaCols ...
 		t.Errorf("the sync column says the broker stopped (%v): it has none", err)
 	}
 	shot(t, p, "7b broker stopped")
+	must(t, p.ScrollTo(kafkaCols[1].in(`button[data-action="start-broker"]`)))
 	must(t, p.Click(kafkaCols[1].in(`button[data-action="start-broker"]`)))
 	for _, c := range kafkaCols {
 		must(t, p.Until(browser.Wait{What: "the " + string(c) + " column to show the broker back", Cond: "!(" + stopped(c) + ")",

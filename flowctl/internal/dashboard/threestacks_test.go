@@ -113,3 +113,17 @@ func TestDeadLetterTopicsPerStack(t *testing.T) {
 		t.Errorf("dead-letter topics %q: want none for sync, the orch.-prefixed ones for events-orchestration only", topics)
 	}
 }
+
+// Where inventory-svc's word on an order is: its own events in the events
+// stack; in the orchestrated stack its replies, told apart from invoicing-svc's
+// on the one reply topic.
+func TestInventoryWordPerStyle(t *testing.T) {
+	topic, what, mine := inventoryWord(stackmode.Events, "p.")
+	if topic != "p.inventory.v1" || what != "its events" || !mine("StockReserved") {
+		t.Errorf("events: %s, %s", topic, what)
+	}
+	topic, what, mine = inventoryWord(stackmode.Orchestration, "p.")
+	if topic != "p.orch.order-saga.replies.v1" || what != "its replies" || !mine("StockReserved") || !mine("StockReleased") || mine("InvoiceIssued") || mine("PaymentDeclined") {
+		t.Errorf("events-orchestration: %s, %s", topic, what)
+	}
+}
