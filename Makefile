@@ -76,7 +76,7 @@ demo: $(FLOWCTL) ## the three stacks at once (sync, events, events-orchestration
 	$(FLOWCTL) compare $(COMPARE_FLAGS)
 	$(FLOWCTL) dashboard --detach
 
-dashboard: $(FLOWCTL) ## the live dashboard on 127.0.0.1:8090 (FLOWCTL_DASHBOARD_ADDR): both modes side by side, faults, scenarios, traces; Ctrl-C stops it
+dashboard: $(FLOWCTL) ## the live dashboard on 127.0.0.1:8090 (FLOWCTL_DASHBOARD_ADDR): the stacks that run side by side, faults, scenarios, traces; Ctrl-C stops it
 	$(FLOWCTL) dashboard
 
 bench-e2e: $(FLOWCTL) ## each stack's highest sustainable rate and messages per order side by side (the three; BENCH_FLAGS="--mode both" for two), with Kafka and HTTP baselines; report under reports/ (BENCH_FLAGS to size it)

@@ -12,12 +12,16 @@ import (
 	"time"
 
 	"github.com/orderflow/flowctl/internal/browser"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
-// TestDashboardBrowser starts both native stacks and `flowctl dashboard`,
-// and drives the page in headless Chromium at 1280×720 as a workshop leader
-// would: orders in both columns, paused consumers, a slow inventory, one
-// order's trace, a cancel, declined payments; both views at 100, 150 and 200 %
+// TestDashboardBrowser starts the three native stacks and `flowctl
+// dashboard` (no --mode: it shows the three that run), and drives the page
+// in headless Chromium at 1280×720 as a workshop leader would: orders in
+// the three columns, paused consumers, the orchestrated stack's own lag and
+// dead-letter topics (dashboard_orchestration_browser_test.go), a slow
+// inventory, one order's trace per stack, a cancel, declined payments, the
+// shared broker stopped; both views at 100, 150 and 200 %
 // zoom with nothing cut, the presenter view on the one 1280×720 screen
 // (dashboard_zoom_test.go); all the while the page must ask nothing of any host but
 // 127.0.0.1 and throw no JavaScript exception. Each step saves a screenshot
@@ -32,8 +36,8 @@ func TestDashboardBrowser(t *testing.T) {
 	}
 	exe := browser.Require(t, os.Getenv)
 	c, _, _, _ := nativeCLI(t)
-	for _, mode := range []string{"sync", "events"} {
-		if out, stderr, err := c.run("up", "--mode", mode); err != nil {
+	for _, mode := range stackmode.All {
+		if out, stderr, err := c.run("up", "--mode", string(mode)); err != nil {
 			t.Fatalf("up --mode %s: %v\n%s\n%s", mode, err, out, stderr)
 		}
 	}
@@ -45,53 +49,56 @@ func TestDashboardBrowser(t *testing.T) {
 	defer p.Close()
 	t.Logf("screenshots in %s", p.Dir())
 
-	const sync, events = column("sync"), column("events")
-	var syncOrder, eventsOrder string
+	const sync, events, orch = column(stackmode.Sync), column(stackmode.Events), column(stackmode.Orchestration)
+	cols := []column{sync, events, orch}
+	confirmed := map[column]string{} // an order of each column that reached CONFIRMED
 	steps := []struct {
 		name string
 		run  func(t *testing.T)
 	}{
-		{"1 the page loads with both columns up", func(t *testing.T) {
+		{"1 the page loads with the three columns up", func(t *testing.T) {
 			must(t, p.Open(url))
-			for _, c := range []column{sync, events} {
+			for _, c := range cols {
 				must(t, p.Until(browser.Wait{What: string(c) + " column up", Cond: browser.AttrIs(`section[data-mode="`+string(c)+`"]`, "data-up", "true"),
 					Show: `section[data-mode="` + string(c) + `"]`, Within: 60 * time.Second}))
 			}
 			shot(t, p, "1 loaded")
 		}},
 		{"2 an order in each column reaches CONFIRMED", func(t *testing.T) {
-			for _, c := range []column{sync, events} {
+			for _, c := range cols {
 				ids, err := placeVia(p, c.in(`button[data-action="place-one"]`), c)
 				must(t, err)
 				must(t, waitStatus(p, c, ids[0], "CONFIRMED", 90*time.Second))
-				if c == sync {
-					syncOrder = ids[0]
-				} else {
-					eventsOrder = ids[0]
-				}
+				confirmed[c] = ids[0]
 			}
-			// The events order went through every step; each shows its +N ms.
-			steps, err := stepTimes(p, events, eventsOrder)
-			must(t, err)
+			// The events orders went through every step; each shows its +N ms.
 			plusMs := regexp.MustCompile(`^\+(\d+\x{a0}ms|\d+\.\d\d\x{a0}s)$`)
-			for _, s := range []string{"placed", "reserved", "invoiced", "confirmed"} {
-				if !plusMs.MatchString(steps[s]) {
-					t.Errorf("events order %s: step %s shows %q, want +N ms or +N.NN s (steps: %q)", eventsOrder, s, steps[s], steps)
+			for _, c := range []column{events, orch} {
+				steps, err := stepTimes(p, c, confirmed[c])
+				must(t, err)
+				for _, s := range []string{"placed", "reserved", "invoiced", "confirmed"} {
+					if !plusMs.MatchString(steps[s]) {
+						t.Errorf("%s order %s: step %s shows %q, want +N ms or +N.NN s (steps: %q)", c, confirmed[c], s, steps[s], steps)
+					}
 				}
 			}
-			ids, err := placeVia(p, `button[data-action="place-one-both"]`, sync, events)
+			ids, err := placeVia(p, `button[data-action="place-one-both"]`, cols...)
 			must(t, err)
-			must(t, waitStatus(p, sync, ids[0], "CONFIRMED", 90*time.Second))
-			must(t, waitStatus(p, events, ids[1], "CONFIRMED", 90*time.Second))
+			for i, c := range cols {
+				must(t, waitStatus(p, c, ids[i], "CONFIRMED", 90*time.Second))
+			}
 			// The figures count them too: two orders in each column.
-			for _, c := range []column{sync, events} {
+			for _, c := range cols {
 				must(t, p.Until(browser.Wait{What: "the " + string(c) + " figures to count 2 orders", Cond: browser.AttrIs(c.figure("orders-n"), "data-value", "2"),
 					Show: c.in(`[data-widget="figures"]`), Within: 60 * time.Second}))
 			}
-			shot(t, p, "2 confirmed in both")
+			shot(t, p, "2 confirmed in all three")
 		}},
 		{"2b both views at 100, 150 and 200 % zoom: nothing cut, one y-scale", func(t *testing.T) {
 			checkViewsAtEveryZoom(t, p, url)
+		}},
+		{"2c events-orchestration: its own groups lag, its own dead-letter topics", func(t *testing.T) {
+			checkOrchestratedKafkaPanels(t, p, orch, events, c.env["KAFKA_TOPIC_PREFIX"])
 		}},
 		{"3 events: paused inventory consumers hold an order PENDING until resumed", func(t *testing.T) {
 			must(t, p.SetField(events.faults(`select[name="service"]`), "inventory-svc"))
@@ -119,6 +126,9 @@ func TestDashboardBrowser(t *testing.T) {
 			must(t, p.Click(sync.faults(`button[data-action="apply-fault"]`)))
 			broken := sync.in(`[data-widget="broken"]`)
 			must(t, p.Until(browser.Wait{What: "the sync column to show inventory-svc's latency", Cond: brokenShows(sync, "inventory-svc", "latency"), Show: broken, Within: 30 * time.Second}))
+			// Three columns are taller: the place row may sit under the
+			// sticky header, where a click would land on the header.
+			must(t, p.ScrollTo(sync.in(`[data-widget="place"]`)))
 			must(t, p.SetField(sync.in(`input[name="rate"]`), "5"))
 			must(t, p.SetField(sync.in(`input[name="duration"]`), "4"))
 			rowsBefore, err := orderIDs(p, sync)
@@ -137,11 +147,12 @@ func TestDashboardBrowser(t *testing.T) {
 			must(t, p.Click(sync.faults(`button[data-action="clear-faults"]`)))
 			must(t, p.Until(browser.Wait{What: "the sync column to show no fault on inventory-svc", Cond: "!" + brokenShows(sync, "inventory-svc", ""), Show: broken, Within: 30 * time.Second}))
 		}},
-		{"5 an order's trace shows spans of all three services", func(t *testing.T) {
-			for _, o := range []struct {
-				c  column
-				id string
-			}{{sync, syncOrder}, {events, eventsOrder}} {
+		{"5 an order's trace shows spans of all three services, in each stack", func(t *testing.T) {
+			for _, col := range cols {
+				o := struct {
+					c  column
+					id string
+				}{col, confirmed[col]}
 				must(t, p.ScrollTo(o.c.row(o.id)))
 				must(t, p.Click(o.c.row(o.id)))
 				must(t, p.Until(browser.Wait{What: string(o.c) + " order " + o.id + " selected", Cond: browser.AttrIs(o.c.row(o.id), "data-selected", "true"), Show: o.c.row(o.id), Within: 30 * time.Second}))
@@ -204,6 +215,9 @@ func TestDashboardBrowser(t *testing.T) {
 			must(t, p.Click(events.faults(`button[data-action="clear-faults"]`)))
 			must(t, p.Until(browser.Wait{What: "the events column to show no fault on invoicing-svc", Cond: "!" + brokenShows(events, "invoicing-svc", ""), Show: broken, Within: 30 * time.Second}))
 		}},
+		{"7b the broker, shared: stopped from the orchestrated column, both events columns say so", func(t *testing.T) {
+			checkSharedBroker(t, p, sync, events, orch)
+		}},
 	}
 	for _, s := range steps {
 		start := time.Now()
@@ -233,6 +247,10 @@ func TestDashboardBrowser(t *testing.T) {
 	// After every step (long step times, FAILED and CANCELLED rows, a trace
 	// open): still nothing cut, nothing past the edge, no control on another.
 	t.Run("10 the page after the steps: nothing cut", func(t *testing.T) {
+		// From the top: scrolled, the sticky header covers controls by design.
+		if _, err := browser.Eval[bool](p, `window.scrollTo(0, 0), true`); err != nil {
+			t.Fatal(err)
+		}
 		faults, err := p.Overflows()
 		must(t, err)
 		if len(faults) > 0 {

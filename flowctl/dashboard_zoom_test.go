@@ -52,7 +52,7 @@ func checkViewsAtEveryZoom(t *testing.T, p *browser.Page, url string) {
 	must(t, p.Zoom(1))
 	must(t, p.Open(url+"?view=normal"))
 	// The next steps act on the columns: wait until the page built them again.
-	must(t, p.Until(browser.Wait{What: "the columns back, their stacks up", Cond: `Array.from(document.querySelectorAll("section[data-mode]")).filter(s => s.dataset.up === "true").length >= 2`,
+	must(t, p.Until(browser.Wait{What: "the columns back, their stacks up", Cond: `(cols => cols.length >= 2 && cols.every(s => s.dataset.up === "true"))(Array.from(document.querySelectorAll("section[data-mode]")))`,
 		Show: "main", Within: 30 * time.Second}))
 }
 

@@ -341,7 +341,7 @@ func TestCLIErrors(t *testing.T) {
 		{[]string{"up"}, "--mode is required"},
 		{[]string{"demo", "--mode", "async"}, `--mode "async" is not a stack: use sync, events (events-choreography) or events-orchestration`},
 		{[]string{"up", "--mode", "sync", "--saga", "orchestration"}, "--saga needs an events stack"},
-		{[]string{"dashboard", "--mode", "orchestration"}, "the dashboard does not show the events-orchestration stack yet"},
+		{[]string{"dashboard", "--mode", "three"}, `--mode three: --mode "three" is not a stack`},
 		{[]string{"lag", "--mode", "sync"}, "--mode sync has no Kafka"},
 		{[]string{"demo", "--mode", "sync", "--orders", "1"}, "--orders 1: use 2 to 500"},
 		{[]string{"down", "--mode", "both"}, "use sync, events, events-orchestration or all"},

@@ -12,13 +12,16 @@ import (
 	"github.com/orderflow/flowctl/internal/stack"
 )
 
-const dashboardLong = `dashboard serves a web page showing the sync and events stacks side by side:
+const dashboardLong = `dashboard serves a web page showing the stacks side by side (sync, events
+with a choreographed saga, events with an orchestrated one; by default
+every stack that runs):
 place one order or a steady load and watch each step arrive with its +N ms;
 live placement latency, time to consistency, consumer lag, outbox and dead
 letters; what each service says about one order; faults and stop/start per
 service and for the broker; scenarios with their verdicts; one order's trace
 as a waterfall. It works with the stacks that run (native or Docker), and
-picks up a stack that comes up later. The page, its script and styles are
+picks up a stack it shows that comes up later (--mode all shows the three
+before they run). The page, its script and styles are
 built into flowctl; the browser fetches nothing from elsewhere.
 
 The services' admin token stays in this process: the page asks the
@@ -33,7 +36,7 @@ func newDashboardCmd(g *globals) *cobra.Command {
 	f := dashboard.Flags{}
 	c := &cobra.Command{
 		Use:   "dashboard [--addr 127.0.0.1:8090] [--detach]",
-		Short: "Serve the live dashboard: both modes side by side in a browser, with faults, scenarios and traces",
+		Short: "Serve the live dashboard: the stacks side by side in a browser, with faults, scenarios and traces",
 		Long:  dashboardLong,
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -44,6 +47,7 @@ func newDashboardCmd(g *globals) *cobra.Command {
 			if f.Detach {
 				return detachDashboard(c, g, f)
 			}
+			modes = dashboard.Shown(c.Context(), modes, stack.Answers, g.stacks.URLs)
 			srv, err := dashboard.ForStacks(g.stacks, modes, f)
 			if err != nil {
 				return err
@@ -57,7 +61,7 @@ func newDashboardCmd(g *globals) *cobra.Command {
 	// No backquotes in a usage: pflag would print the quoted words as the
 	// flag's value name ("--detach flowctl down").
 	fl.BoolVar(&f.Detach, "detach", false, "run in the background (pid file in the run dir; 'flowctl down' stops it) and return once it listens")
-	fl.StringVar(&f.Mode, "mode", "both", "which stacks to show: sync, events or both")
+	fl.StringVar(&f.Mode, "mode", "", "which stacks to show: sync, events, events-orchestration, both (sync and events) or all (default: every stack that runs; all three when none runs yet)")
 	fl.IntVar(&f.Size.Orders, "orders", 20, "orders per measured batch of a scenario run from the page")
 	fl.DurationVar(&f.Size.DownFor, "down-for", 3*time.Second, "how long a scenario keeps inventory-svc or the broker down")
 	return c

@@ -145,7 +145,7 @@ func (s *Server) stopStart(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	} else if !ms.mode.Kafka() {
-		invalid(w, "target", "the broker belongs to the events stack: use /api/stacks/events/broker/"+verb)
+		invalid(w, "target", fmt.Sprintf("the %s stack has no broker: the broker belongs to the events stacks, use /api/stacks/events/broker/%s", ms.mode, verb))
 		return
 	}
 	if !readJSON(w, r, &struct{}{}) {
@@ -174,7 +174,20 @@ func (s *Server) stopStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.reobserve(ms)
+	if target == brokerTarget {
+		s.reobserveKafka() // one broker serves every events stack
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"mode": ms.mode, "target": target, "done": verb, "runtime": ctl.Runtime()})
+}
+
+// reobserveKafka asks every stack on the broker again at once: stopping it
+// from one column breaks them all.
+func (s *Server) reobserveKafka() {
+	for _, m := range s.order {
+		if m.Kafka() {
+			s.reobserve(s.modes[m])
+		}
+	}
 }
 
 // reobserve asks the stack again at once, so the page shows the change

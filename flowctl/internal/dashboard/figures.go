@@ -43,6 +43,9 @@ type Figures struct {
 	LagRows       []kafkalog.GroupPartitionLag `json:"lag_rows,omitempty"`
 	Outbox        Figure                       `json:"outbox"`
 	DeadLetters   Figure                       `json:"dead_letters"`
+	// DLQTopics are the dead-letter topics DeadLetters counts: the stack's
+	// own (the orchestrated stack's carry its prefix).
+	DLQTopics []string `json:"dlq_topics,omitempty"`
 }
 
 // latencyFigures computes the order figures of the newest window orders.

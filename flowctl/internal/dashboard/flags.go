@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/orderflow/platform/topology"
+
 	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stackmode"
@@ -21,17 +23,18 @@ type Flags struct {
 	Size scenario.Size
 }
 
-// Check checks the flags and returns the stacks to show.
+// Check checks the flags and returns the stacks --mode names; none when
+// --mode is not given (Shown then picks the stacks that run).
 func (f Flags) Check() ([]stackmode.Mode, error) {
 	if err := CheckAddr(f.Addr, f.Public); err != nil {
 		return nil, err
 	}
-	modes, err := stack.ParseModes(f.Mode)
-	if err != nil {
-		return nil, fmt.Errorf("--mode %s: %w", f.Mode, err)
-	}
-	if slices.Contains(modes, stackmode.Orchestration) { // its column and scenarios: issue 21's next part
-		return nil, fmt.Errorf("--mode %s: the dashboard does not show the %s stack yet: use sync, events or both", f.Mode, stackmode.Orchestration)
+	var modes []stackmode.Mode
+	if f.Mode != "" {
+		var err error
+		if modes, err = stack.ParseModes(f.Mode); err != nil {
+			return nil, fmt.Errorf("--mode %s: %w", f.Mode, err)
+		}
 	}
 	if f.Size.Orders < 1 || f.Size.Orders > 1000 {
 		return nil, fmt.Errorf("--orders %d: use 1 to 1000", f.Size.Orders)
@@ -45,8 +48,12 @@ func (f Flags) Check() ([]stackmode.Mode, error) {
 // DetachArgs are the arguments of the same dashboard in the background
 // (after the binary): the flags again, and where the stacks are.
 func (f Flags) DetachArgs(s *stack.Stacks, l stack.Layout, runtime string) []string {
-	args := []string{"dashboard", "--addr", f.Addr, "--mode", f.Mode, "--orders", strconv.Itoa(f.Size.Orders), "--down-for", f.Size.DownFor.String(),
-		"--run-dir", l.RunDir, "--port-base", strconv.Itoa(s.PortBase), "--broker-port", strconv.Itoa(s.BrokerPort)}
+	args := []string{"dashboard", "--addr", f.Addr}
+	if f.Mode != "" { // none: the background dashboard picks the stacks that run (Shown)
+		args = append(args, "--mode", f.Mode)
+	}
+	args = append(args, "--orders", strconv.Itoa(f.Size.Orders), "--down-for", f.Size.DownFor.String(),
+		"--run-dir", l.RunDir, "--port-base", strconv.Itoa(s.PortBase), "--broker-port", strconv.Itoa(s.BrokerPort))
 	if runtime != "" {
 		args = append(args, "--runtime", runtime)
 	}
@@ -54,6 +61,25 @@ func (f Flags) DetachArgs(s *stack.Stacks, l stack.Layout, runtime string) []str
 		args = append(args, "--public")
 	}
 	return args
+}
+
+// Shown are the stacks to show: modes (--mode) when given, else every stack
+// whose order-svc answers now (`make demo` runs three, `make demo-sync` one)
+// or, when none does yet, all three: they may come up after the dashboard,
+// and a column says "not running" until its stack does.
+func Shown(ctx context.Context, modes []stackmode.Mode, answers func(ctx context.Context, url string) bool, urls func(stackmode.Mode) map[string]string) []stackmode.Mode {
+	if len(modes) > 0 {
+		return modes
+	}
+	for _, m := range stackmode.All {
+		if answers(ctx, urls(m)[topology.OrderSvc]+"/healthz") {
+			modes = append(modes, m)
+		}
+	}
+	if len(modes) == 0 {
+		return slices.Clone(stackmode.All)
+	}
+	return modes
 }
 
 // ForStacks is the dashboard of the stacks s knows: their URLs at the port

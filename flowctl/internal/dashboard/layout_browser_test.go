@@ -15,8 +15,8 @@ import (
 )
 
 // TestLayoutAtEveryZoom drives the page in headless Chromium with three
-// fake stacks (sync, events and a third, as the orchestrated saga will be)
-// (slow: its rows say +1.23 s) and checks both views — normal and presenter — at 100 %, 150 % and 200 %
+// fake stacks (sync, events and events-orchestration, under their real
+// titles; the third slow: its rows say +1.23 s) and checks both views — normal and presenter — at 100 %, 150 % and 200 %
 // browser zoom on a 1280×720 screen: every column shown, nothing cut,
 // nothing past the viewport's edge, no two controls on each other
 // (browser.Overflows), one y-scale across the columns with the outlier
@@ -57,6 +57,7 @@ func TestLayoutAtEveryZoom(t *testing.T) {
 				if got, err := browser.Eval[string](p, `document.querySelector('button[data-action="run-scenario"]').textContent`); err != nil || got != "Run on all 3" {
 					t.Errorf("the scenario button says %q (%v), want %q with three stacks", got, err, "Run on all 3")
 				}
+				checkTitles(t, p)
 				size := headlineSize(t, p)
 				if view == "normal" && zoom == 1 {
 					normalSize = size
@@ -79,9 +80,9 @@ func TestLayoutAtEveryZoom(t *testing.T) {
 	})
 	t.Run("?order=<mode>/<id> opens that order's detail in the normal view", func(t *testing.T) {
 		id := "00000000-0000-4000-8000-000000000002"
-		must(t, p.Open(base+"/?view=presenter&order=saga%2F"+id))
-		must(t, p.Until(browser.Wait{What: "the detail of saga order " + id, Cond: `!document.body.classList.contains("presenter") && !document.querySelector('[data-role="selected"]').hidden &&
-		  document.querySelector('[data-role="where-title"]').textContent.includes("00000000 (saga)")`, Show: `[data-role="selected"]`, Within: 10 * time.Second}))
+		must(t, p.Open(base+"/?view=presenter&order=events-orchestration%2F"+id))
+		must(t, p.Until(browser.Wait{What: "the detail of events-orchestration order " + id, Cond: `!document.body.classList.contains("presenter") && !document.querySelector('[data-role="selected"]').hidden &&
+		  document.querySelector('[data-role="where-title"]').textContent.includes("00000000 (events-orchestration)")`, Show: `[data-role="selected"]`, Within: 10 * time.Second}))
 	})
 	if errs := p.Exceptions(); len(errs) != 0 {
 		t.Errorf("the page threw: %q", errs)
@@ -90,7 +91,7 @@ func TestLayoutAtEveryZoom(t *testing.T) {
 
 // threeStackServer is a dashboard of three fake stacks with a compare
 // report (so the header shows its link): the server, its URL and the fakes.
-// The third ("saga") is slow: its steps come seconds after placement.
+// The third (events-orchestration) is slow: its steps come seconds after placement.
 func threeStackServer(t *testing.T) (*Server, string, map[stackmode.Mode]*fakeStack) {
 	t.Helper()
 	reports := t.TempDir()
@@ -99,10 +100,10 @@ func threeStackServer(t *testing.T) (*Server, string, map[stackmode.Mode]*fakeSt
 	third := newFakeStack(t, testToken)
 	third.stepScale = 30 // confirmed after 1230 ms
 	srv, hs, fakes := newTestServerWith(t, testToken, 100*time.Millisecond, func(c *Config) {
-		c.Stacks = append(c.Stacks, Stack{Mode: "saga", URLs: third.urls()})
+		c.Stacks = append(c.Stacks, Stack{Mode: stackmode.Orchestration, URLs: third.urls()})
 		c.Reports = []string{reports}
 	})
-	fakes["saga"] = third
+	fakes[stackmode.Orchestration] = third
 	return srv, hs.URL, fakes
 }
 
@@ -149,6 +150,18 @@ func checkLayout(t *testing.T, p *browser.Page) {
 	must(t, err)
 	if shown != 3 {
 		t.Errorf("%d of 3 columns shown at least 200 px wide", shown)
+	}
+}
+
+// checkTitles: each column titled by its stack, in the server's order, and
+// the broker's buttons in the two events columns only, saying they share it.
+func checkTitles(t *testing.T, p *browser.Page) {
+	t.Helper()
+	got, err := browser.Eval[string](p, `Array.from(document.querySelectorAll('section[data-mode]'), s => s.querySelector('[data-role="title"]').textContent + "/" +
+	  s.querySelectorAll('button[data-action="stop-broker"][title*="one broker serves events and events-orchestration"]').length).join(" | ")`)
+	must(t, err)
+	if want := "sync/0 | events · choreography/1 | events · orchestration/1"; got != want {
+		t.Errorf("column titles/shared-broker buttons %q, want %q", got, want)
 	}
 }
 

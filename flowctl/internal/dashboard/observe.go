@@ -181,7 +181,10 @@ func (s *Server) figures(ms *modeState) Figures {
 	f.Outbox = countFigure(o.outbox, o.outboxOK, o.outboxN, fmt.Sprintf(" (%d services)", o.outboxN), o.outboxWhy)
 	f.Lag = countFigure(float64(o.lag), o.lagOK, len(o.lagRows), fmt.Sprintf(" (%d partitions)", len(o.lagRows)), o.lagWhy)
 	f.LagRows = o.lagRows
-	dlqTopics := len(kafkalog.LogOf(ms.mode, s.cfg.TopicPrefix).DLQTopics())
+	if ms.mode.Kafka() {
+		f.DLQTopics = kafkalog.LogOf(ms.mode, s.cfg.TopicPrefix).DLQTopics()
+	}
+	dlqTopics := len(f.DLQTopics)
 	f.DeadLetters = countFigure(float64(o.deadLetters), o.deadLettersOK, dlqTopics, fmt.Sprintf(" (%d topics)", dlqTopics), o.deadLettersWhy)
 	if o.At.IsZero() {
 		why := "not asked yet"

@@ -30,16 +30,17 @@ var limits = Limits{MaxRate: 2000, MinDurationS: 1, MaxDurationS: 300, MaxLoadOr
 
 // placeRequest is the body of POST /api/orders and /api/load.
 type placeRequest struct {
-	// Mode is sync, events or both.
+	// Mode is a stack's name, or all.
 	Mode string `json:"mode"`
 	// Rate (orders/s) and DurationS (seconds) are for /api/load only.
 	Rate      float64 `json:"rate"`
 	DurationS float64 `json:"duration_s"`
 }
 
-// targets resolves "sync", "events" or "both".
+// targets resolves a stack's name, or all (both, as the page said with two
+// stacks): every stack shown.
 func (s *Server) targets(w http.ResponseWriter, mode string) ([]*modeState, bool) {
-	if mode == "both" {
+	if mode == "all" || mode == "both" {
 		out := make([]*modeState, 0, len(s.order))
 		for _, m := range s.order {
 			out = append(out, s.modes[m])
@@ -48,7 +49,7 @@ func (s *Server) targets(w http.ResponseWriter, mode string) ([]*modeState, bool
 	}
 	ms, ok := s.modes[stackmode.Mode(mode)]
 	if !ok {
-		invalid(w, "mode", fmt.Sprintf("mode %q: use %s, or both", mode, s.modeList()))
+		invalid(w, "mode", fmt.Sprintf("mode %q: use %s, or all", mode, s.modeList()))
 		return nil, false
 	}
 	return []*modeState{ms}, true

@@ -16,14 +16,14 @@ import (
 //
 //	GET    /api/state                                 stacks, scenarios, Jaeger, latest report, limits
 //	GET    /api/stream                                SSE: state, stack, order, figures, load, scenario
-//	POST   /api/orders          {"mode":"sync|events|both"}                 one order per stack
+//	POST   /api/orders          {"mode":"sync|events|events-orchestration|all"}  one order per stack (both: all too)
 //	POST   /api/load            {"mode":…, "rate":10, "duration_s":10}      a steady rate (≤ 2000/s, 1–300 s)
 //	GET    /api/orders/{mode}                         the orders placed here (newest 200)
 //	POST   /api/orders/{mode}/{id}/cancel             cancel it as its customer would (order-svc's answer, 409 when final)
 //	GET    /api/orders/{mode}/{id}/where              what each service says about the order
 //	GET    /api/orders/{mode}/{id}/trace              its spans from Jaeger (investigate.Investigation)
 //	GET    /api/figures/{mode}                        latency, status, lag, outbox, dead-letter figures
-//	GET    /api/deadletters                           the events stack's dead letters (deadletter.View)
+//	GET    /api/deadletters/{mode}                    an events stack's dead letters (deadletter.View); no {mode}: the events stack's
 //	GET    /api/stacks/{mode}                         what runs and what is broken
 //	PUT    /api/stacks/{mode}/faults/{service}        {"latency_ms":300, "error_rate":0.2, "consumers_paused":false, "decline_rate":0}
 //	PUT    /api/stacks/{mode}/faults/{service}/decline-rate  {"decline_rate":0.5} (invoicing-svc; its other faults kept)
@@ -32,7 +32,7 @@ import (
 //	POST   /api/stacks/{mode}/{service|broker}/{stop|start}
 //	PUT    /api/stacks/{mode}/propagation             {"propagation":"child|link|off"} (restarts its services)
 //	GET    /api/scenarios                             the scenarios and the last run
-//	POST   /api/scenarios/{name}/run  {"mode":"both"} progress and result on the stream
+//	POST   /api/scenarios/{name}/run  {"mode":"all"}  progress and result on the stream (every stack shown)
 //	GET    /report/latest                             the newest compare report.html
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
@@ -52,6 +52,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/orders/{mode}/{id}/trace", s.trace)
 	mux.HandleFunc("GET /api/figures/{mode}", s.getFigures)
 	mux.HandleFunc("GET /api/deadletters", s.deadLetters)
+	mux.HandleFunc("GET /api/deadletters/{mode}", s.deadLetters)
 
 	mux.HandleFunc("GET /api/stacks/{mode}", s.getStack)
 	mux.HandleFunc("PUT /api/stacks/{mode}/faults/{service}", s.notDuringScenario(s.setFaults))

@@ -64,7 +64,7 @@ func (s *Server) listScenarios(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// runScenario starts a scenario on both modes (or the one in the body) and
+// runScenario starts a scenario on every stack shown (or the one in the body) and
 // answers at once; progress and the result arrive on the stream.
 func (s *Server) runScenario(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
@@ -80,7 +80,7 @@ func (s *Server) runScenario(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Mode == "" {
-		req.Mode = "both"
+		req.Mode = "all"
 	}
 	mss, ok := s.targets(w, req.Mode)
 	if !ok {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/orderflow/platform/events"
@@ -12,6 +13,7 @@ import (
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/report"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Standing is what one service says about an order right now.
@@ -101,8 +103,8 @@ func (s *Server) inventoryStanding(ctx context.Context, ms *modeState, id string
 		}
 		return st
 	}
-	topic := s.cfg.TopicPrefix + events.TopicInventory
-	st.Source = "its events on " + topic + " (Kafka)"
+	topic, what, mine := inventoryWord(ms.mode, s.cfg.TopicPrefix)
+	st.Source = what + " on " + topic + " (Kafka)"
 	// There is no index by order: the topic is read from the order's
 	// placement on (by the records' timestamps), so what ran before — a
 	// bench's 57,000 events — costs nothing; past a size that takes too long
@@ -127,9 +129,25 @@ func (s *Server) inventoryStanding(ctx context.Context, ms *modeState, id string
 			continue
 		}
 		d := rec.Decode()
+		if !mine(d.Envelope.Type) {
+			continue
+		}
 		st.Knows = true
 		st.State = d.Envelope.Type
 		st.Says = fmt.Sprintf("published %s at %s", d.Envelope.Type, rec.Time.UTC().Format("15:04:05.000"))
 	}
 	return st
+}
+
+// inventoryWord is where inventory-svc says what it did with an order: its
+// events on its own topic (choreography), or its replies to the
+// orchestrator, among the other participants' on the one reply topic
+// (orchestration; its own topic then carries only stock facts by SKU).
+func inventoryWord(m stackmode.Mode, base string) (topic, what string, mine func(eventType string) bool) {
+	if m.Saga() == topology.Orchestration {
+		replies := []string{events.TypeStockReserved, events.TypeStockRejected, events.TypeStockReleased}
+		return m.TopicPrefix(base) + events.TopicSagaReplies, "its replies",
+			func(t string) bool { return slices.Contains(replies, t) }
+	}
+	return m.TopicPrefix(base) + events.TopicInventory, "its events", func(string) bool { return true }
 }

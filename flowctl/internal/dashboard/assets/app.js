@@ -1,11 +1,12 @@
 // orderflow dashboard: the page's state, the event stream, the order rows
-// and the figures. controls.js sends what the buttons ask; trace.js draws
+// and the figures. columns.js builds a column per stack and shows what is
+// broken; controls.js sends what the buttons ask; trace.js draws
 // the selected order's trace and where each service stands. Every number
 // shown comes from the dashboard's API, which measured it.
 "use strict";
 
 const D = {
-  modes: [],        // ["sync", "events"], as the server shows them
+  modes: [],        // ["sync", "events", "events-orchestration"], as the server shows them
   cols: {},         // mode → its section element
   rows: {},         // mode → Map(order id → row element)
   stacks: {},       // mode → last "stack" observation
@@ -74,80 +75,6 @@ async function api(method, path, body) {
     throw err;
   }
   return data;
-}
-
-// ---- columns ------------------------------------------------------------
-
-const TITLES = { sync: "sync — REST calls", events: "events — Kafka" };
-
-function buildColumns(stacks) {
-  const main = $("main.columns");
-  const tpl = $("#column");
-  for (const st of stacks) {
-    if (D.cols[st.mode]) continue;
-    const sec = tpl.content.firstElementChild.cloneNode(true);
-    sec.dataset.mode = st.mode;
-    $('[data-role="title"]', sec).textContent = TITLES[st.mode] || st.mode;
-    const ss = $('[data-role="stopstart"]', sec);
-    for (const svc of ["order-svc", "inventory-svc", "invoicing-svc"]) {
-      ss.append(el("span", { class: "svc", text: svc.replace("-svc", "") }),
-        el("button", { "data-action": "stop-service", "data-service": svc, text: "stop" }),
-        el("button", { "data-action": "start-service", "data-service": svc, text: "start" }));
-    }
-    if (st.mode === "events") {
-      ss.append(el("span", { class: "svc", text: "Kafka" }),
-        el("button", { "data-action": "stop-broker", text: "stop" }),
-        el("button", { "data-action": "start-broker", text: "start" }));
-    }
-    main.append(sec);
-    D.cols[st.mode] = sec;
-    D.rows[st.mode] = new Map();
-    D.modes.push(st.mode);
-  }
-  // "both" is what the API calls every stack; the buttons say how many.
-  const all = D.modes.length === 2 ? "both" : "all " + D.modes.length;
-  $('button[data-action="place-one-both"]').textContent = "Place one on " + all;
-  $('button[data-action="run-scenario"]').textContent = "Run on " + all;
-}
-
-function onState(st) {
-  buildColumns(st.stacks);
-  for (const s of st.stacks) if (s.at) onStack(s);
-  const rep = $('[data-role="report"]');
-  if (st.report) { rep.href = st.report.url; rep.hidden = false; rep.title = st.report.dir; } else rep.hidden = true;
-  if (!D.scenariosListed) {
-    const sel = $('select[name="scenario"]');
-    for (const sc of st.scenarios) sel.append(el("option", { value: sc.name, title: sc.summary, text: sc.name }));
-    D.scenariosListed = true;
-  }
-}
-
-function onStack(o) {
-  const sec = D.cols[o.mode];
-  if (!sec) return;
-  D.stacks[o.mode] = o;
-  sec.dataset.up = String(!!o.up);
-  sec.dataset.kafka = String(!!o.kafka);
-  $('[data-role="up"]', sec).textContent = o.up ? "running" : "not running";
-  $('[data-role="meta"]', sec).textContent = o.runtime || "";
-  const prop = $('select[name="propagation"]', sec);
-  if (o.propagation && document.activeElement !== prop && !prop.disabled) prop.value = o.propagation;
-  const broken = $('[data-widget="broken"]', sec);
-  broken.replaceChildren();
-  const bad = [];
-  for (const [svc, s] of Object.entries(o.services || {})) {
-    if (!s.up) { bad.push(svc + " stopped"); continue; }
-    const f = s.faults || {};
-    const parts = [];
-    if (f.latency && f.latency !== "0s") parts.push("+" + f.latency + " latency");
-    if (f.error_rate) parts.push(Math.round(f.error_rate * 100) + "% errors");
-    if (f.consumers_paused) parts.push("consumers paused");
-    if (f.decline_rate) parts.push(Math.round(f.decline_rate * 100) + "% of charges declined");
-    if (parts.length) bad.push(svc + ": " + parts.join(", "));
-  }
-  if (o.broker && !o.broker.up) bad.push("Kafka broker stopped");
-  if (bad.length === 0) broken.append(el("span", { class: "ok", text: "nothing broken" }));
-  for (const b of bad) broken.append(el("span", { class: "bad", "data-broken": b, text: "⚠ " + b }));
 }
 
 // ---- orders -------------------------------------------------------------
@@ -301,6 +228,10 @@ function onFigures(f) {
   setFigure(sec, "outbox", f.outbox, "outbox ");
   setFigure(sec, "dead-letters", f.dead_letters, "DLQ ");
   $(".fig-kafka", sec).title = [f.lag.text, f.outbox.text, f.dead_letters.text].join("\n");
+  // Which groups and topics: each events stack has its own.
+  const groups = [...new Set((f.lag_rows || []).map(r => r.group))];
+  if (groups.length) $('[data-figure="lag"]', sec).title = f.lag.text + "\nconsumer groups: " + groups.join(", ");
+  if (f.dlq_topics) $('[data-figure="dead-letters"]', sec).title = f.dead_letters.text + "\ndead-letter topics: " + f.dlq_topics.join(", ");
   const bs = $('[data-role="by-status"]', sec);
   bs.replaceChildren(...Object.entries(f.by_status || {}).map(([k, n]) => el("span", { class: "st " + k, text: k + "\u00a0" + n })));
   if (!bs.childElementCount) bs.textContent = "none placed here yet";
@@ -321,7 +252,7 @@ async function showDeadLetters(sec, count) {
   if (box.dataset.count === String(count)) return;
   box.dataset.count = String(count);
   try {
-    const d = await api("GET", "/api/deadletters");
+    const d = await api("GET", "/api/deadletters/" + encodeURIComponent(sec.dataset.mode));
     const last = d.dead_letters[0];
     if (last) box.textContent = "newest dead letter: " + (last.event_type || "?") + " of order " + (last.order_id || "?").slice(0, 8) +
       " from " + last.original.topic + " by " + (last.group || "?") + ": " + last.error;

@@ -17,7 +17,7 @@
 
   const actions = {
     "place-one": btn => api("POST", "/api/orders", { mode: modeOf(btn) }),
-    "place-one-both": () => api("POST", "/api/orders", { mode: "both" }),
+    "place-one-both": () => api("POST", "/api/orders", { mode: "all" }),
     "place-load": btn => {
       const sec = D.cols[modeOf(btn)];
       return api("POST", "/api/load", { mode: modeOf(btn), rate: num(sec, "rate"), duration_s: num(sec, "duration") });
@@ -54,11 +54,11 @@
     "resume-consumers": btn => pause(btn, "resume"),
     "stop-service": btn => api("POST", "/api/stacks/" + modeOf(btn) + "/" + btn.dataset.service + "/stop"),
     "start-service": btn => api("POST", "/api/stacks/" + modeOf(btn) + "/" + btn.dataset.service + "/start"),
-    "stop-broker": () => api("POST", "/api/stacks/events/broker/stop"),
-    "start-broker": () => api("POST", "/api/stacks/events/broker/start"),
+    "stop-broker": btn => api("POST", "/api/stacks/" + modeOf(btn) + "/broker/stop"),
+    "start-broker": btn => api("POST", "/api/stacks/" + modeOf(btn) + "/broker/start"),
     "run-scenario": () => {
       const name = $('select[name="scenario"]').value;
-      return api("POST", "/api/scenarios/" + encodeURIComponent(name) + "/run", { mode: "both" });
+      return api("POST", "/api/scenarios/" + encodeURIComponent(name) + "/run", { mode: "all" });
     },
   };
 
