@@ -44,21 +44,7 @@ func (h *Handler) declined(ctx context.Context, tx *sql.Tx, _ events.Envelope, p
 	if !ok {
 		return nil, nil
 	}
-	r, act, err := decide(ctx, tx, d.OrderID, stock.MsgPaymentDeclined)
-	if err != nil {
-		return nil, err
-	}
-	switch act {
-	case stock.Nothing:
-		return nil, nil
-	case stock.Release:
-		if d.ReservationID != r.ID {
-			return nil, fmt.Errorf("%w: PaymentDeclined for order %s names reservation %s, but the order's reservation is %s",
-				events.ErrInvalid, d.OrderID, d.ReservationID, r.ID)
-		}
-		return h.release(ctx, tx, r, stock.CauseOfDecline(*d))
-	}
-	return nil, unexpected(act, stock.MsgPaymentDeclined)
+	return h.releaseNamed(ctx, tx, d.OrderID, d.ReservationID, stock.MsgPaymentDeclined, stock.CauseOfDecline(*d))
 }
 
 // suspected releases the order's reservation when fraud-svc suspects it
@@ -69,7 +55,14 @@ func (h *Handler) suspected(ctx context.Context, tx *sql.Tx, _ events.Envelope, 
 	if !ok {
 		return nil, nil
 	}
-	r, act, err := decide(ctx, tx, f.OrderID, stock.MsgFraudSuspected)
+	return h.releaseNamed(ctx, tx, f.OrderID, f.ReservationID, stock.MsgFraudSuspected, stock.CauseOfSuspicion(*f))
+}
+
+// releaseNamed is the table's release for msg (a decline or a suspicion),
+// which names the reservation it means: another than the order's is
+// dead-lettered rather than guessed at.
+func (h *Handler) releaseNamed(ctx context.Context, tx *sql.Tx, orderID, reservationID, msg string, cause stock.ReleaseCause) ([]events.Envelope, error) {
+	r, act, err := decide(ctx, tx, orderID, msg)
 	if err != nil {
 		return nil, err
 	}
@@ -77,13 +70,13 @@ func (h *Handler) suspected(ctx context.Context, tx *sql.Tx, _ events.Envelope, 
 	case stock.Nothing:
 		return nil, nil
 	case stock.Release:
-		if f.ReservationID != r.ID {
-			return nil, fmt.Errorf("%w: FraudSuspected for order %s names reservation %s, but the order's reservation is %s",
-				events.ErrInvalid, f.OrderID, f.ReservationID, r.ID)
+		if reservationID != r.ID {
+			return nil, fmt.Errorf("%w: %s for order %s names reservation %s, but the order's reservation is %s",
+				events.ErrInvalid, msg, orderID, reservationID, r.ID)
 		}
-		return h.release(ctx, tx, r, stock.CauseOfSuspicion(*f))
+		return h.release(ctx, tx, r, cause)
 	}
-	return nil, unexpected(act, stock.MsgFraudSuspected)
+	return nil, unexpected(act, msg)
 }
 
 func (h *Handler) release(ctx context.Context, tx *sql.Tx, r stock.Reservation, cause stock.ReleaseCause) ([]events.Envelope, error) {
