@@ -83,3 +83,9 @@ func DialectOf(db *sql.DB) Dialect {
 	}
 	return SQLite
 }
+
+// For is service's Target: PostgreSQL at url, in the service's schema, when
+// url is set (DATABASE_URL), else the SQLite file at path (DB_PATH).
+func For(service, path, url string) Target {
+	return Target{Path: path, URL: url, Schema: SchemaName(service)}
+}
