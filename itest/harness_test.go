@@ -135,6 +135,7 @@ func startStack(t *testing.T, o stackOpts) *stack {
 	s.cancel = cancel
 	t.Cleanup(s.stop)
 	dir := t.TempDir()
+	databaseURL := stackDatabaseURL(t)
 	listeners := map[string]net.Listener{}
 	names := stackNames(o)
 	for _, name := range names {
@@ -162,6 +163,9 @@ func startStack(t *testing.T, o stackOpts) *stack {
 			"TRACE_PROPAGATION":   string(o.propagation),
 			"HTTP_CLIENT_TIMEOUT": "2s",
 			"LOG_LEVEL":           "debug",
+		}
+		if databaseURL != "" {
+			env["DATABASE_URL"] = databaseURL
 		}
 		for k, v := range o.env[name] {
 			env[k] = v

@@ -4,7 +4,8 @@
 #
 #   scripts/postgres.sh start   initdb (fresh every start), start, wait until ready, create the database
 #   scripts/postgres.sh stop    stop the cluster in $PG_DIR (no error if none)
-#   scripts/postgres.sh url     print the DATABASE_URL of the cluster
+#   scripts/postgres.sh url     print the DATABASE_URL of the cluster (its role may CREATE DATABASE:
+#                               itest gives each stack a database of its own)
 #
 # Environment:
 #   PG_PORT   port on 127.0.0.1               (default 55432)
@@ -55,7 +56,7 @@ start() {
     -o "-h 127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null ||
     { tail -20 "$PG_DIR/postgres.log" >&2; die "the server did not start (log: $PG_DIR/postgres.log)"; }
   as_owner "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qAt -v ON_ERROR_STOP=1 \
-    -c "CREATE ROLE $DB_USER LOGIN" -c "CREATE DATABASE $DB_NAME OWNER $DB_USER" >/dev/null
+    -c "CREATE ROLE $DB_USER LOGIN CREATEDB" -c "CREATE DATABASE $DB_NAME OWNER $DB_USER" >/dev/null
   say "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') ready on 127.0.0.1:$PG_PORT ($PG_DIR)"
   url
 }

@@ -103,9 +103,9 @@ type Config struct {
 	Service string
 	Mode    Mode
 	// Saga is the events stack's saga style (SAGA).
-	Saga              topology.Style
-	HTTPAddr          string
-	DBPath            string
+	Saga     topology.Style
+	HTTPAddr string
+	DBPath   string
 	// DatabaseURL, when set, is the PostgreSQL database (DATABASE_URL).
 	DatabaseURL       string
 	KafkaBrokers      []string
