@@ -2,6 +2,7 @@ package database
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
 )
@@ -39,6 +40,19 @@ type pgConn interface {
 }
 
 type rebindConn struct{ pgConn }
+
+// BeginTx makes a transaction that asks for no isolation level SERIALIZABLE.
+// SQLite runs a service's transactions one at a time (one writer), and the
+// stores reason that way: "no invoice yet, so record the cancellation" must
+// not interleave with "no cancellation yet, so issue the invoice". On
+// PostgreSQL, with a pool and replicas, SERIALIZABLE keeps that reasoning
+// true; sqlitedb.InTx runs a transaction that failed to serialize again.
+func (c rebindConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	if opts.Isolation == driver.IsolationLevel(sql.LevelDefault) {
+		opts.Isolation = driver.IsolationLevel(sql.LevelSerializable)
+	}
+	return c.pgConn.BeginTx(ctx, opts)
+}
 
 func (c rebindConn) Prepare(query string) (driver.Stmt, error) {
 	return c.pgConn.Prepare(rebind(query))

@@ -26,7 +26,9 @@ const outboxLock = `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.
 // The rows are marked by seq, not "seq <= last": in PostgreSQL a transaction
 // holding a lower seq may commit after this one read, and must stay pending.
 func (r *Relay) flushShared(ctx context.Context) (int, error) {
-	tx, err := r.DB.BeginTx(ctx, nil)
+	// READ COMMITTED: the lock already orders the relays, and a batch
+	// published must not fail to commit for a writer's insert beside it.
+	tx, err := r.DB.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 	if err != nil {
 		return 0, fmt.Errorf("outbox begin: %w", err)
 	}
