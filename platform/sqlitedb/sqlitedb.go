@@ -7,12 +7,17 @@
 package sqlitedb
 
 import (
+	"math/rand/v2"
+	"time"
+
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/orderflow/platform/retry"
 )
 
 // Open opens path, enables WAL and foreign keys and applies the schemas'
@@ -79,12 +84,17 @@ func InTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 		if err == nil || attempt == serialAttempts || !serializationFailure(err) {
 			return err
 		}
+		// A random pause up to a millisecond per attempt spreads the
+		// transactions that collided, so they do not collide again.
+		if !retry.Sleep(ctx, rand.N(time.Duration(attempt)*time.Millisecond)) {
+			return err
+		}
 	}
 }
 
 // serialAttempts bounds the runs of one transaction that keeps failing to
-// serialize (a hot row many replicas write).
-const serialAttempts = 10
+// serialize (a hot row that many writers update at once).
+const serialAttempts = 30
 
 // serializationFailure tells PostgreSQL's "run it again" errors, by the
 // SQLSTATE pgx's errors carry (no import of the driver here).
