@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -67,31 +66,33 @@ func reserved(t *testing.T, st *store.Store) map[string]int {
 }
 
 func TestOpenSeedsOnce(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "inventory.db")
-	st, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	items, _ := st.Items(context.Background())
-	if len(items) != len(stock.Seed) || items["SKU-005"].OnHand != 3 || items["SKU-005"].Name == "" {
-		t.Fatalf("seeded items = %+v", items)
-	}
-	if _, _, err := reserve(t, st, "a0000000-0000-4000-8000-000000000001", stock.Line{SKU: "SKU-005", Qty: 2}); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	st, err = store.Open(context.Background(), path) // reopening must not reset the stock
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if got := reserved(t, st)["SKU-005"]; got != 2 {
-		t.Fatalf("after reopening SKU-005 reserved = %d, want 2", got)
-	}
-	one, err := st.Items(context.Background(), "SKU-001")
-	if err != nil || len(one) != 1 || one["SKU-001"].OnHand != 100000 {
-		t.Fatalf("Items(SKU-001) = %+v, %v", one, err)
-	}
+	dbtest.ForEach(t, func(t *testing.T, d database.Dialect) {
+		target := dbtest.Target(t, d)
+		st, err := store.OpenAt(context.Background(), target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, _ := st.Items(context.Background())
+		if len(items) != len(stock.Seed) || items["SKU-005"].OnHand != 3 || items["SKU-005"].Name == "" {
+			t.Fatalf("seeded items = %+v", items)
+		}
+		if _, _, err := reserve(t, st, "a0000000-0000-4000-8000-000000000001", stock.Line{SKU: "SKU-005", Qty: 2}); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		st, err = store.OpenAt(context.Background(), target) // reopening must not reset the stock
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if got := reserved(t, st)["SKU-005"]; got != 2 {
+			t.Fatalf("after reopening SKU-005 reserved = %d, want 2", got)
+		}
+		one, err := st.Items(context.Background(), "SKU-001")
+		if err != nil || len(one) != 1 || one["SKU-001"].OnHand != 100000 {
+			t.Fatalf("Items(SKU-001) = %+v, %v", one, err)
+		}
+	})
 }
 
 func TestReserve(t *testing.T) {

@@ -218,38 +218,40 @@ func TestConcurrentChargesNeverExceedTheLimit(t *testing.T) {
 }
 
 func TestSeededCustomersAndSetLimit(t *testing.T) {
-	path := t.TempDir() + "/invoicing.db"
-	st, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range invoice.Seeded {
-		if c, _ := st.Credit(context.Background(), s.CustomerID, plenty); c.LimitCents != s.LimitCents {
-			t.Errorf("%s limit = %d, want the seeded %d", s.CustomerID, c.LimitCents, s.LimitCents)
+	dbtest.ForEach(t, func(t *testing.T, d database.Dialect) {
+		target := dbtest.Target(t, d)
+		st, err := store.OpenAt(context.Background(), target)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if c, _ := st.Credit(context.Background(), "cust-nobody", plenty); c.LimitCents != plenty || c.ChargedCents != 0 || c.CustomerID != "cust-nobody" {
-		t.Errorf("a customer without a limit = %+v, want the default", c)
-	}
-	for range 2 { // idempotent
-		c, err := st.SetLimit(context.Background(), "cust-broke", 5000, t0)
-		if err != nil || c.LimitCents != 5000 || c.RemainingCents() != 5000 {
-			t.Fatalf("SetLimit = %+v, %v", c, err)
+		for _, s := range invoice.Seeded {
+			if c, _ := st.Credit(context.Background(), s.CustomerID, plenty); c.LimitCents != s.LimitCents {
+				t.Errorf("%s limit = %d, want the seeded %d", s.CustomerID, c.LimitCents, s.LimitCents)
+			}
 		}
-	}
-	if _, err := st.SetLimit(context.Background(), "cust-broke", -1, t0); !errors.Is(err, invoice.ErrLimitRange) {
-		t.Fatalf("SetLimit(-1) = %v", err)
-	}
-	st.Close()
-	// A limit set through the API survives a restart; the seed does not overwrite it.
-	st, err = store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if c, _ := st.Credit(context.Background(), "cust-broke", plenty); c.LimitCents != 5000 {
-		t.Fatalf("after a restart cust-broke's limit = %d, want 5000", c.LimitCents)
-	}
+		if c, _ := st.Credit(context.Background(), "cust-nobody", plenty); c.LimitCents != plenty || c.ChargedCents != 0 || c.CustomerID != "cust-nobody" {
+			t.Errorf("a customer without a limit = %+v, want the default", c)
+		}
+		for range 2 { // idempotent
+			c, err := st.SetLimit(context.Background(), "cust-broke", 5000, t0)
+			if err != nil || c.LimitCents != 5000 || c.RemainingCents() != 5000 {
+				t.Fatalf("SetLimit = %+v, %v", c, err)
+			}
+		}
+		if _, err := st.SetLimit(context.Background(), "cust-broke", -1, t0); !errors.Is(err, invoice.ErrLimitRange) {
+			t.Fatalf("SetLimit(-1) = %v", err)
+		}
+		st.Close()
+		// A limit set through the API survives a restart; the seed does not overwrite it.
+		st, err = store.OpenAt(context.Background(), target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if c, _ := st.Credit(context.Background(), "cust-broke", plenty); c.LimitCents != 5000 {
+			t.Fatalf("after a restart cust-broke's limit = %d, want 5000", c.LimitCents)
+		}
+	})
 }
 
 // TestListPagesAndFilters: pages newest first, each after the last id of the

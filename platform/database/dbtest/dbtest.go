@@ -93,3 +93,18 @@ func Open(t testing.TB, d database.Dialect, schemas ...sqlitedb.Schema) database
 	t.Helper()
 	return OpenPair(t, Target(t, d), schemas...)
 }
+
+// SameHistory fails t unless every schema has the same migrations on both
+// stores (database.HistoryDiff).
+func SameHistory(t testing.TB, schemas ...sqlitedb.Schema) {
+	t.Helper()
+	for _, s := range schemas {
+		d, err := database.HistoryDiff(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range d {
+			t.Errorf("schema %s: %s", s.Name, line)
+		}
+	}
+}
