@@ -133,9 +133,9 @@ func startStack(t *testing.T, o stackOpts) *stack {
 	s := &stack{t: t, prefix: randomPrefix(), spans: tracetest.NewInMemoryExporter(), url: map[string]string{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
+	databaseURL := stackDatabaseURL(t) // before s.stop's cleanup: dropped after the services stop
 	t.Cleanup(s.stop)
 	dir := t.TempDir()
-	databaseURL := stackDatabaseURL(t)
 	listeners := map[string]net.Listener{}
 	names := stackNames(o)
 	for _, name := range names {

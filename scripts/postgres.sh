@@ -50,13 +50,14 @@ start() {
   [[ "$(id -u)" == 0 ]] && chown postgres: "$PG_DIR"
   as_owner "$bin/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 ||
     { tail -20 "$PG_DIR/initdb.log" >&2; die "initdb failed (log: $PG_DIR/initdb.log)"; }
-  # fsync off: a throwaway cluster; a crash loses it anyway. max_connections:
+  # pg_signal_backend: itest's DROP DATABASE … WITH (FORCE) may have to end an
+  # autovacuum worker on the stack's database. fsync off: a throwaway cluster; a crash loses it anyway. max_connections:
   # four services x two replicas x their pools, plus the tests.
   as_owner "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t "$READY_TIMEOUT_S" \
     -o "-h 127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null ||
     { tail -20 "$PG_DIR/postgres.log" >&2; die "the server did not start (log: $PG_DIR/postgres.log)"; }
   as_owner "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qAt -v ON_ERROR_STOP=1 \
-    -c "CREATE ROLE $DB_USER LOGIN CREATEDB" -c "CREATE DATABASE $DB_NAME OWNER $DB_USER" >/dev/null
+    -c "CREATE ROLE $DB_USER LOGIN CREATEDB" -c "GRANT pg_signal_backend TO $DB_USER" -c "CREATE DATABASE $DB_NAME OWNER $DB_USER" >/dev/null
   say "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') ready on 127.0.0.1:$PG_PORT ($PG_DIR)"
   url
 }
