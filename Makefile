@@ -15,6 +15,7 @@ help: ## list targets
 test: vet check-conflicts fuzz-short ## all tests: unit, handlers, integration (kfake, or Kafka at KAFKA_BROKERS), Docker end-to-end (skip without an engine), 10 s of each fuzz target
 	@echo "integration tests broker: $${KAFKA_BROKERS:-embedded kfake (set KAFKA_BROKERS for a real Kafka)}"
 	$(GO) test -count=1 -timeout 40m $(PKGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; fi
 
 # Each fuzz target: package and function (go test fuzzes one at a time).
 FUZZ_TARGETS := ./platform/events:FuzzDecode ./platform/reqvalidate:FuzzValidator
@@ -32,6 +33,22 @@ test-docker: ## the integration suite again, against a Kafka container (testcont
 	@set -a; [ -f $(RUN_DIR)/images.env ] && . $(RUN_DIR)/images.env; set +a; \
 	TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 ITEST_BROKER=docker KAFKA_BROKERS= \
 	$(GO) test -count=1 -timeout 15m -v ./itest/... 2>&1 | grep -E '^(itest:|--- |ok|FAIL|PASS)|^ +[a-z_]+_test.go:[0-9]+: [^{]' | grep -v 'harness_test.go' ; exit $${PIPESTATUS[0]}
+
+.PHONY: postgres-up postgres-down test-postgres
+
+# The store tests run on PostgreSQL beside SQLite when TEST_DATABASE_URL is
+# set (REQUIRE_POSTGRES=1 fails them when it is not); make test then runs the
+# integration suite once more with every service on PostgreSQL.
+test-postgres: ## the integration suite with every service on PostgreSQL (TEST_DATABASE_URL; make postgres-up gives one)
+	@[ -n "$$TEST_DATABASE_URL" ] || { echo "test-postgres: TEST_DATABASE_URL is empty: make postgres-up, then export TEST_DATABASE_URL=\$$(scripts/postgres.sh url)"; exit 1; }
+	@echo "integration tests store: PostgreSQL, a database per stack (ITEST_DATABASE_URL)"
+	ITEST_DATABASE_URL="$$TEST_DATABASE_URL" $(GO) test -count=1 -timeout 20m ./itest/...
+
+postgres-up: ## a throwaway PostgreSQL 15 (Debian's package) on 127.0.0.1:$${PG_PORT:-55432}; prints its URL
+	scripts/postgres.sh start
+
+postgres-down: ## stop it
+	scripts/postgres.sh stop
 
 check-conflicts: ## fail on a merge-conflict marker in any tracked file (the check tests itself first)
 	@scripts/check-conflicts.sh --self-test

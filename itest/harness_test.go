@@ -133,6 +133,7 @@ func startStack(t *testing.T, o stackOpts) *stack {
 	s := &stack{t: t, prefix: randomPrefix(), spans: tracetest.NewInMemoryExporter(), url: map[string]string{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
+	databaseURL := stackDatabaseURL(t) // before s.stop's cleanup: dropped after the services stop
 	t.Cleanup(s.stop)
 	dir := t.TempDir()
 	listeners := map[string]net.Listener{}
@@ -162,6 +163,9 @@ func startStack(t *testing.T, o stackOpts) *stack {
 			"TRACE_PROPAGATION":   string(o.propagation),
 			"HTTP_CLIENT_TIMEOUT": "2s",
 			"LOG_LEVEL":           "debug",
+		}
+		if databaseURL != "" {
+			env["DATABASE_URL"] = databaseURL
 		}
 		for k, v := range o.env[name] {
 			env[k] = v

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/database"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/service"
@@ -34,7 +35,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, cfg.DBPath)
+	st, err := store.OpenAt(ctx, database.For(cfg.Service, cfg.DBPath, cfg.DatabaseURL))
 	if err != nil {
 		_ = kit.Shutdown(context.WithoutCancel(ctx)) // the tracer provider runs an exporter
 		return nil, err

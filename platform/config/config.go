@@ -62,7 +62,8 @@ var Vars = []Var{
 	{"MODE", "sync", "all", "`sync` (REST calls between services) or `events` (Kafka topics)."},
 	{"SAGA", "choreography", "all (events)", "How the events stack runs the order saga: `choreography` (each service reacts to the others' events) or `orchestration` (order-svc sends commands on `inventory.commands.v1` and `invoicing.commands.v1` and follows the replies on `order-saga.replies.v1`; see docs/architecture.md, \"Choreography and orchestration side by side\"). Every service of a stack must have the same value. With `MODE=sync` only the default is accepted. flowctl sets it by stack (`--mode events-orchestration`, or `flowctl up --saga orchestration`); traces then name the service `<service>.events-orchestration`."},
 	{"HTTP_ADDR", httpAddrDoc(), "all", "Address the HTTP API listens on (the default port depends on the service)."},
-	{"DB_PATH", "<service>.db", "all", "SQLite database file of the service (WAL mode). Each service owns its own."},
+	{"DB_PATH", "<service>.db", "all", "SQLite database file of the service (WAL mode). Each service owns its own. Unused when `DATABASE_URL` is set."},
+	{"DATABASE_URL", "(empty: SQLite)", "all", "A `postgres://` URL: the service keeps its tables in PostgreSQL instead of SQLite, in a schema of its own named after it (`order_svc`, `inventory_svc`, …), so the services of a stack can share one database and a service can run as several replicas (its outbox relays take turns, its inbox is one table). Empty: SQLite at `DB_PATH`, as always (`scripts/postgres.sh start` gives a local server)."},
 	{"KAFKA_BROKERS", "127.0.0.1:9092", "all (events)", "Comma-separated bootstrap brokers."},
 	{"KAFKA_TOPIC_PREFIX", "(empty)", "all (events)", "Prefix for every topic and consumer group; isolates runs that share one broker. flowctl adds `orch.` after it for the events-orchestration stack, so its topics and groups are its own beside the events stack's."},
 	{"KAFKA_REPLICATION_FACTOR", "1", "all (events)", "Replication factor used when a service creates its topics at start-up."},
@@ -102,9 +103,11 @@ type Config struct {
 	Service string
 	Mode    Mode
 	// Saga is the events stack's saga style (SAGA).
-	Saga              topology.Style
-	HTTPAddr          string
-	DBPath            string
+	Saga     topology.Style
+	HTTPAddr string
+	DBPath   string
+	// DatabaseURL, when set, is the PostgreSQL database (DATABASE_URL).
+	DatabaseURL       string
 	KafkaBrokers      []string
 	TopicPrefix       string
 	ReplicationFactor int
@@ -157,6 +160,7 @@ func Load(service string, getenv func(string) string) (Config, error) {
 		Saga:             topology.Style(get("SAGA", string(topology.Choreography))),
 		HTTPAddr:         get("HTTP_ADDR", defaultHTTPAddr(service)),
 		DBPath:           get("DB_PATH", service+".db"),
+		DatabaseURL:      getenv("DATABASE_URL"),
 		TopicPrefix:      get("KAFKA_TOPIC_PREFIX", ""),
 		InventoryURL:     strings.TrimRight(get("INVENTORY_URL", defaultURL(topology.InventorySvc)), "/"),
 		InvoicingURL:     strings.TrimRight(get("INVOICING_URL", defaultURL(topology.InvoicingSvc)), "/"),
@@ -244,6 +248,9 @@ func Load(service string, getenv func(string) string) (Config, error) {
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 			errs = append(errs, fmt.Sprintf("%s=%q: use an absolute http(s) URL", name, u))
 		}
+	}
+	if msg := checkDatabaseURL(c.DatabaseURL); msg != "" {
+		errs = append(errs, msg)
 	}
 	if c.Mode == ModeEvents && len(c.KafkaBrokers) == 0 {
 		errs = append(errs, "KAFKA_BROKERS is empty: events mode needs at least one broker host:port")

@@ -264,3 +264,24 @@ func TestCreditLimitBounds(t *testing.T) {
 		}
 	}
 }
+
+// DATABASE_URL: empty is SQLite, a postgres URL is taken, anything else is
+// refused without echoing it (it may hold a password).
+func TestDatabaseURL(t *testing.T) {
+	for _, c := range []struct {
+		url string
+		ok  bool
+	}{{"", true}, {"postgres://of@127.0.0.1:55432/orderflow?sslmode=disable", true}, {"postgresql://db/x", true},
+		{"mysql://u:secret@h/x", false}, {"postgres://", false}, {"orders.db", false}} {
+		cfg, err := config.Load("order-svc", env(map[string]string{"DATABASE_URL": c.url}))
+		if (err == nil) != c.ok {
+			t.Errorf("DATABASE_URL=%q: err %v, want ok=%v", c.url, err, c.ok)
+		}
+		if err != nil && strings.Contains(err.Error(), "secret") {
+			t.Errorf("the error repeats the URL's password: %v", err)
+		}
+		if err == nil && cfg.DatabaseURL != c.url {
+			t.Errorf("DATABASE_URL=%q: DatabaseURL %q", c.url, cfg.DatabaseURL)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -67,4 +68,17 @@ func onOff(v, name string, errs *[]string) bool {
 	}
 	*errs = append(*errs, fmt.Sprintf("%s=%q: use on or off", name, v))
 	return false
+}
+
+// checkDatabaseURL says what is wrong with DATABASE_URL, or "". It never
+// repeats the URL, which may hold a password.
+func checkDatabaseURL(u string) string {
+	if u == "" {
+		return ""
+	}
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "postgres" && p.Scheme != "postgresql") || p.Host == "" {
+		return "DATABASE_URL: use a postgres://user@host:port/database URL, or leave it empty for SQLite at DB_PATH"
+	}
+	return ""
 }

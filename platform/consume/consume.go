@@ -56,6 +56,7 @@ func (p *Processor) Handle(ctx context.Context, batch []*kafkabus.Delivery) erro
 	}
 	emitted := 0
 	err := sqlitedb.InTx(ctx, p.DB, func(tx *sql.Tx) error {
+		emitted = 0 // a run again (PostgreSQL, sqlitedb.InTx) counts afresh
 		for _, ev := range batch {
 			n, err := p.apply(tx, ev)
 			if err != nil {

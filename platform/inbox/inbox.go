@@ -14,9 +14,10 @@ import (
 
 // Schema is the processed_events table and its index (migrations/), which
 // every consuming service applies to its database beside its own schema.
-var Schema = sqlitedb.Schema{Name: "inbox", FS: sqlitedb.MustSub(migrations, "migrations")}
+var Schema = sqlitedb.Schema{Name: "inbox", FS: sqlitedb.MustSub(migrations, "migrations"),
+	Postgres: sqlitedb.MustSub(migrations, "migrations/postgres")}
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
 // Claim records eventID in tx. It returns false if the event was already

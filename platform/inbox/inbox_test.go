@@ -3,20 +3,20 @@ package inbox_test
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
 	"testing"
+
+	"github.com/orderflow/platform/database"
+	"github.com/orderflow/platform/database/dbtest"
 
 	"github.com/orderflow/platform/inbox"
 	"github.com/orderflow/platform/sqlitedb"
 )
 
-func TestClaimOnce(t *testing.T) {
+func TestClaimOnce(t *testing.T) { dbtest.ForEach(t, testClaimOnce) }
+
+func testClaimOnce(t *testing.T, d database.Dialect) {
 	ctx := context.Background()
-	db, err := sqlitedb.Open(ctx, filepath.Join(t.TempDir(), "inbox.db"), inbox.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := dbtest.Open(t, d, inbox.Schema).DB
 
 	claim := func(id string) bool {
 		t.Helper()

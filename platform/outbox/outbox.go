@@ -20,9 +20,10 @@ import (
 
 // Schema is the outbox table and its index (migrations/), which every
 // service using the outbox applies to its database beside its own schema.
-var Schema = sqlitedb.Schema{Name: "outbox", FS: sqlitedb.MustSub(migrations, "migrations")}
+var Schema = sqlitedb.Schema{Name: "outbox", FS: sqlitedb.MustSub(migrations, "migrations"),
+	Postgres: sqlitedb.MustSub(migrations, "migrations/postgres")}
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
 // Add stores env for topic in tx. The trace context of ctx is stored with it so

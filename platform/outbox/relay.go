@@ -11,6 +11,7 @@ import (
 
 	"go.opentelemetry.io/otel/propagation"
 
+	"github.com/orderflow/platform/database"
 	"github.com/orderflow/platform/kafkabus"
 	"github.com/orderflow/platform/retry"
 )
@@ -117,41 +118,21 @@ type row struct {
 
 // Flush publishes one batch of pending rows and marks them published. A
 // crash between the publish and the mark republishes them: consumers dedupe by
-// event id, so at-least-once is safe.
+// event id, so at-least-once is safe. On PostgreSQL the outbox is shared by
+// the service's replicas and flushShared takes its turn first.
 func (r *Relay) Flush(ctx context.Context) (int, error) {
+	if database.DialectOf(r.DB) == database.Postgres {
+		return r.flushShared(ctx)
+	}
 	read := r.Read
 	if read == nil {
 		read = r.DB
 	}
-	rows, err := read.QueryContext(ctx, `SELECT seq, event_id, event_type, topic, msg_key, payload, trace_ctx FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ?`, r.BatchSize)
-	if err != nil {
-		return 0, fmt.Errorf("outbox read: %w", err)
+	batch, err := readPending(ctx, read, r.BatchSize)
+	if err != nil || len(batch) == 0 {
+		return 0, err
 	}
-	var batch []row
-	for rows.Next() {
-		var x row
-		if err := rows.Scan(&x.seq, &x.eventID, &x.eventType, &x.topic, &x.key, &x.payload, &x.traceCtx); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("outbox scan: %w", err)
-		}
-		batch = append(batch, x)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("outbox read: %w", err)
-	}
-	if len(batch) == 0 {
-		return 0, nil
-	}
-	msgs := make([]kafkabus.Message, len(batch))
-	for i, x := range batch {
-		mctx := ctx
-		if carrier, err := decodeCarrier(x.traceCtx); err == nil && r.Propagator != nil {
-			mctx = r.Propagator.Extract(ctx, carrier)
-		}
-		msgs[i] = kafkabus.Message{Ctx: mctx, Topic: x.topic, Key: x.key, EventID: x.eventID, EventType: x.eventType, Value: x.payload}
-	}
-	if err := r.Publisher.Publish(ctx, msgs...); err != nil {
+	if err := r.publish(ctx, batch); err != nil {
 		return 0, err
 	}
 	last := batch[len(batch)-1].seq
@@ -160,6 +141,46 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 	}
 	r.Published.Add(int64(len(batch)))
 	return len(batch), nil
+}
+
+// querier is a *sql.DB or a *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// readPending reads up to limit unpublished rows in seq order.
+func readPending(ctx context.Context, q querier, limit int) ([]row, error) {
+	rows, err := q.QueryContext(ctx, `SELECT seq, event_id, event_type, topic, msg_key, payload, trace_ctx FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("outbox read: %w", err)
+	}
+	var batch []row
+	for rows.Next() {
+		var x row
+		if err := rows.Scan(&x.seq, &x.eventID, &x.eventType, &x.topic, &x.key, &x.payload, &x.traceCtx); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("outbox scan: %w", err)
+		}
+		batch = append(batch, x)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("outbox read: %w", err)
+	}
+	return batch, nil
+}
+
+// publish sends batch to Kafka, each message continuing its row's trace.
+func (r *Relay) publish(ctx context.Context, batch []row) error {
+	msgs := make([]kafkabus.Message, len(batch))
+	for i, x := range batch {
+		mctx := ctx
+		if carrier, err := decodeCarrier(x.traceCtx); err == nil && r.Propagator != nil {
+			mctx = r.Propagator.Extract(ctx, carrier)
+		}
+		msgs[i] = kafkabus.Message{Ctx: mctx, Topic: x.topic, Key: x.key, EventID: x.eventID, EventType: x.eventType, Value: x.payload}
+	}
+	return r.Publisher.Publish(ctx, msgs...)
 }
 
 func encodeCarrier(c propagation.MapCarrier) (string, error) {

@@ -12,6 +12,9 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/orderflow/platform/database"
+	"github.com/orderflow/platform/database/dbtest"
+
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
@@ -62,14 +65,10 @@ func eventIDs(msgs []kafkabus.Message) []string {
 
 var prop = propagation.TraceContext{}
 
-func openDB(t *testing.T) *sql.DB {
+// openDB is a fresh outbox on d (platform/database/dbtest).
+func openDB(t *testing.T, d database.Dialect) *sql.DB {
 	t.Helper()
-	db, err := sqlitedb.Open(context.Background(), filepath.Join(t.TempDir(), "outbox.db"), outbox.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return dbtest.Open(t, d, outbox.Schema).DB
 }
 
 func spanContext(t *testing.T, traceHex, spanHex string) trace.SpanContext {
@@ -115,130 +114,136 @@ func newRelay(db *sql.DB, pub outbox.Publisher) *outbox.Relay {
 }
 
 func TestFlushPublishesInOrderWithTraceContext(t *testing.T) {
-	db := openDB(t)
-	scs := []trace.SpanContext{
-		spanContext(t, "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"),
-		spanContext(t, "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"),
-		spanContext(t, "11111111111111111111111111111111", "2222222222222222"),
-	}
-	orderIDs := []string{"c0000000-0000-4000-8000-000000000003", "a0000000-0000-4000-8000-000000000001", "b0000000-0000-4000-8000-000000000002"}
-	var envs []events.Envelope
-	for i := range orderIDs {
-		envs = append(envs, add(t, db, orderIDs[i], scs[i]))
-	}
-	if got := pending(t, db); got != 3 {
-		t.Fatalf("pending before flush = %d, want 3", got)
-	}
+	dbtest.ForEach(t, func(t *testing.T, d database.Dialect) {
+		db := openDB(t, d)
+		scs := []trace.SpanContext{
+			spanContext(t, "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"),
+			spanContext(t, "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"),
+			spanContext(t, "11111111111111111111111111111111", "2222222222222222"),
+		}
+		orderIDs := []string{"c0000000-0000-4000-8000-000000000003", "a0000000-0000-4000-8000-000000000001", "b0000000-0000-4000-8000-000000000002"}
+		var envs []events.Envelope
+		for i := range orderIDs {
+			envs = append(envs, add(t, db, orderIDs[i], scs[i]))
+		}
+		if got := pending(t, db); got != 3 {
+			t.Fatalf("pending before flush = %d, want 3", got)
+		}
 
-	pub := &fakePublisher{}
-	r := newRelay(db, pub)
-	n, err := r.Flush(context.Background())
-	if err != nil || n != 3 {
-		t.Fatalf("Flush = %d, %v; want 3, nil", n, err)
-	}
-	msgs := pub.published()
-	if len(msgs) != 3 {
-		t.Fatalf("published %d messages, want 3", len(msgs))
-	}
-	for i, m := range msgs {
-		env := envs[i]
-		if m.EventID != env.ID || m.EventType != events.TypeOrderPlaced || m.Topic != events.TopicOrders || m.Key != orderIDs[i] {
-			t.Errorf("message %d = {id %s type %s topic %s key %s}, want {id %s type %s topic %s key %s} (insertion order)",
-				i, m.EventID, m.EventType, m.Topic, m.Key, env.ID, env.Type, events.TopicOrders, orderIDs[i])
+		pub := &fakePublisher{}
+		r := newRelay(db, pub)
+		n, err := r.Flush(context.Background())
+		if err != nil || n != 3 {
+			t.Fatalf("Flush = %d, %v; want 3, nil", n, err)
 		}
-		want, _ := env.Encode()
-		if string(m.Value) != string(want) {
-			t.Errorf("message %d value = %s, want %s", i, m.Value, want)
+		msgs := pub.published()
+		if len(msgs) != 3 {
+			t.Fatalf("published %d messages, want 3", len(msgs))
 		}
-		if m.Ctx == nil {
-			t.Fatalf("message %d has no context", i)
+		for i, m := range msgs {
+			env := envs[i]
+			if m.EventID != env.ID || m.EventType != events.TypeOrderPlaced || m.Topic != events.TopicOrders || m.Key != orderIDs[i] {
+				t.Errorf("message %d = {id %s type %s topic %s key %s}, want {id %s type %s topic %s key %s} (insertion order)",
+					i, m.EventID, m.EventType, m.Topic, m.Key, env.ID, env.Type, events.TopicOrders, orderIDs[i])
+			}
+			want, _ := env.Encode()
+			if string(m.Value) != string(want) {
+				t.Errorf("message %d value = %s, want %s", i, m.Value, want)
+			}
+			if m.Ctx == nil {
+				t.Fatalf("message %d has no context", i)
+			}
+			got := trace.SpanContextFromContext(m.Ctx)
+			if got.TraceID() != scs[i].TraceID() || got.SpanID() != scs[i].SpanID() || !got.IsSampled() || !got.IsRemote() {
+				t.Errorf("message %d trace context = %s/%s sampled=%v remote=%v, want %s/%s restored from the row",
+					i, got.TraceID(), got.SpanID(), got.IsSampled(), got.IsRemote(), scs[i].TraceID(), scs[i].SpanID())
+			}
 		}
-		got := trace.SpanContextFromContext(m.Ctx)
-		if got.TraceID() != scs[i].TraceID() || got.SpanID() != scs[i].SpanID() || !got.IsSampled() || !got.IsRemote() {
-			t.Errorf("message %d trace context = %s/%s sampled=%v remote=%v, want %s/%s restored from the row",
-				i, got.TraceID(), got.SpanID(), got.IsSampled(), got.IsRemote(), scs[i].TraceID(), scs[i].SpanID())
+		if got := pending(t, db); got != 0 {
+			t.Fatalf("pending after flush = %d, want 0", got)
 		}
-	}
-	if got := pending(t, db); got != 0 {
-		t.Fatalf("pending after flush = %d, want 0", got)
-	}
-	var unmarked int
-	if err := db.QueryRow(`SELECT COUNT(*) FROM outbox WHERE published_at IS NULL OR published_at = ''`).Scan(&unmarked); err != nil || unmarked != 0 {
-		t.Fatalf("rows without published_at = %d (%v), want 0", unmarked, err)
-	}
-	if r.Published.Load() != 3 {
-		t.Errorf("Published counter = %d, want 3", r.Published.Load())
-	}
+		var unmarked int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM outbox WHERE published_at IS NULL OR published_at = ''`).Scan(&unmarked); err != nil || unmarked != 0 {
+			t.Fatalf("rows without published_at = %d (%v), want 0", unmarked, err)
+		}
+		if r.Published.Load() != 3 {
+			t.Errorf("Published counter = %d, want 3", r.Published.Load())
+		}
 
-	// Nothing is sent twice.
-	n, err = r.Flush(context.Background())
-	if err != nil || n != 0 {
-		t.Fatalf("second Flush = %d, %v; want 0, nil", n, err)
-	}
-	if got := len(pub.published()); got != 3 {
-		t.Fatalf("after the second flush %d messages were published, want still 3", got)
-	}
+		// Nothing is sent twice.
+		n, err = r.Flush(context.Background())
+		if err != nil || n != 0 {
+			t.Fatalf("second Flush = %d, %v; want 0, nil", n, err)
+		}
+		if got := len(pub.published()); got != 3 {
+			t.Fatalf("after the second flush %d messages were published, want still 3", got)
+		}
+	})
 }
 
 func TestFlushBatchSize(t *testing.T) {
-	db := openDB(t)
-	sc := spanContext(t, "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331")
-	var want []string
-	for _, id := range []string{"a0000000-0000-4000-8000-000000000001", "a0000000-0000-4000-8000-000000000002", "a0000000-0000-4000-8000-000000000003"} {
-		want = append(want, add(t, db, id, sc).ID)
-	}
-	pub := &fakePublisher{}
-	r := newRelay(db, pub)
-	r.BatchSize = 2
-	if n, err := r.Flush(context.Background()); err != nil || n != 2 {
-		t.Fatalf("first Flush = %d, %v; want 2", n, err)
-	}
-	if n, err := r.Flush(context.Background()); err != nil || n != 1 {
-		t.Fatalf("second Flush = %d, %v; want 1", n, err)
-	}
-	if got := eventIDs(pub.published()); !slices.Equal(got, want) {
-		t.Fatalf("published %v, want %v", got, want)
-	}
+	dbtest.ForEach(t, func(t *testing.T, d database.Dialect) {
+		db := openDB(t, d)
+		sc := spanContext(t, "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331")
+		var want []string
+		for _, id := range []string{"a0000000-0000-4000-8000-000000000001", "a0000000-0000-4000-8000-000000000002", "a0000000-0000-4000-8000-000000000003"} {
+			want = append(want, add(t, db, id, sc).ID)
+		}
+		pub := &fakePublisher{}
+		r := newRelay(db, pub)
+		r.BatchSize = 2
+		if n, err := r.Flush(context.Background()); err != nil || n != 2 {
+			t.Fatalf("first Flush = %d, %v; want 2", n, err)
+		}
+		if n, err := r.Flush(context.Background()); err != nil || n != 1 {
+			t.Fatalf("second Flush = %d, %v; want 1", n, err)
+		}
+		if got := eventIDs(pub.published()); !slices.Equal(got, want) {
+			t.Fatalf("published %v, want %v", got, want)
+		}
+	})
 }
 
 func TestFailingPublisherLeavesRowsPending(t *testing.T) {
-	db := openDB(t)
-	sc := spanContext(t, "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331")
-	want := []string{
-		add(t, db, "a0000000-0000-4000-8000-000000000001", sc).ID,
-		add(t, db, "a0000000-0000-4000-8000-000000000002", sc).ID,
-	}
-	down := errors.New("broker down")
-	pub := &fakePublisher{fail: down}
-	r := newRelay(db, pub)
+	dbtest.ForEach(t, func(t *testing.T, d database.Dialect) {
+		db := openDB(t, d)
+		sc := spanContext(t, "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331")
+		want := []string{
+			add(t, db, "a0000000-0000-4000-8000-000000000001", sc).ID,
+			add(t, db, "a0000000-0000-4000-8000-000000000002", sc).ID,
+		}
+		down := errors.New("broker down")
+		pub := &fakePublisher{fail: down}
+		r := newRelay(db, pub)
 
-	for range 2 {
+		for range 2 {
+			n, err := r.Flush(context.Background())
+			if !errors.Is(err, down) || n != 0 {
+				t.Fatalf("Flush with the broker down = %d, %v; want 0, %v", n, err, down)
+			}
+			if got := pending(t, db); got != 2 {
+				t.Fatalf("pending after a failed flush = %d, want 2", got)
+			}
+		}
+		if pub.calls != 2 || len(pub.published()) != 0 {
+			t.Fatalf("publisher saw %d calls and kept %d messages, want 2 calls and none kept", pub.calls, len(pub.published()))
+		}
+
+		pub.setFail(nil) // the broker is back
 		n, err := r.Flush(context.Background())
-		if !errors.Is(err, down) || n != 0 {
-			t.Fatalf("Flush with the broker down = %d, %v; want 0, %v", n, err, down)
+		if err != nil || n != 2 {
+			t.Fatalf("Flush after recovery = %d, %v; want 2, nil", n, err)
 		}
-		if got := pending(t, db); got != 2 {
-			t.Fatalf("pending after a failed flush = %d, want 2", got)
+		if got := eventIDs(pub.published()); !slices.Equal(got, want) {
+			t.Fatalf("published %v, want %v", got, want)
 		}
-	}
-	if pub.calls != 2 || len(pub.published()) != 0 {
-		t.Fatalf("publisher saw %d calls and kept %d messages, want 2 calls and none kept", pub.calls, len(pub.published()))
-	}
-
-	pub.setFail(nil) // the broker is back
-	n, err := r.Flush(context.Background())
-	if err != nil || n != 2 {
-		t.Fatalf("Flush after recovery = %d, %v; want 2, nil", n, err)
-	}
-	if got := eventIDs(pub.published()); !slices.Equal(got, want) {
-		t.Fatalf("published %v, want %v", got, want)
-	}
-	if got := pending(t, db); got != 0 {
-		t.Fatalf("pending after recovery = %d, want 0", got)
-	}
-	if n, _ := r.Flush(context.Background()); n != 0 || len(pub.published()) != 2 {
-		t.Fatalf("a flush after recovery republished rows: n=%d total=%d", n, len(pub.published()))
-	}
+		if got := pending(t, db); got != 0 {
+			t.Fatalf("pending after recovery = %d, want 0", got)
+		}
+		if n, _ := r.Flush(context.Background()); n != 0 || len(pub.published()) != 2 {
+			t.Fatalf("a flush after recovery republished rows: n=%d total=%d", n, len(pub.published()))
+		}
+	})
 }
 
 // TestNotifyWakesRunningRelay runs the relay in a synctest bubble: Wait returns

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/database"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/runner"
 )
@@ -36,7 +37,7 @@ func (a *App) Handler() http.Handler { return a.Echo }
 func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	cfg := a.Kit.Config
 	a.Kit.Logger.InfoContext(ctx, cfg.Service+" started", "addr", ln.Addr().String(), "mode", cfg.Mode,
-		"trace_propagation", cfg.TracePropagation, "traces", a.Kit.Tracing.Exporting, "db", cfg.DBPath, "kafka", cfg.KafkaBrokers)
+		"trace_propagation", cfg.TracePropagation, "traces", a.Kit.Tracing.Exporting, "db", storeName(cfg), "kafka", cfg.KafkaBrokers)
 	parts := []runner.Func{func(ctx context.Context) error { return httpserver.Serve(ctx, a.Echo, ln) }}
 	if a.Messaging != nil {
 		parts = append(parts, a.Messaging.Parts()...)
@@ -91,4 +92,13 @@ func Main(ctx context.Context, name string, args []string, getenv func(string) s
 		return fmt.Errorf("listen on %s: %w (another process uses the port? stop it or set HTTP_ADDR)", cfg.HTTPAddr, err)
 	}
 	return a.Run(ctx, ln)
+}
+
+// storeName names the service's database for the start-up log: the SQLite
+// file, or PostgreSQL's schema (never DATABASE_URL, which may hold a password).
+func storeName(cfg config.Config) string {
+	if cfg.DatabaseURL != "" {
+		return "postgres schema " + database.SchemaName(cfg.Service)
+	}
+	return cfg.DBPath
 }

@@ -18,6 +18,9 @@ import (
 type Schema struct {
 	Name string // e.g. "outbox", "order-svc"; names the history table
 	FS   fs.FS  // the migration files at its root (go:embed)
+	// Postgres is the same history (the same versions) in PostgreSQL's
+	// dialect, which platform/database applies when DATABASE_URL is set.
+	Postgres fs.FS
 }
 
 // HistoryTable is where s's applied migrations are recorded.
@@ -62,9 +65,19 @@ type SchemaVersion struct {
 
 // Versions reads the history of every schema (for /readyz).
 func Versions(ctx context.Context, db *sql.DB, schemas ...Schema) ([]SchemaVersion, error) {
+	return VersionsIn(ctx, db, goose.DialectSQLite3, schemas...)
+}
+
+// VersionsIn is Versions for a database of the given goose dialect (a
+// PostgreSQL schema's history is read from its Postgres files).
+func VersionsIn(ctx context.Context, db *sql.DB, dialect goose.Dialect, schemas ...Schema) ([]SchemaVersion, error) {
 	var out []SchemaVersion
 	for _, s := range schemas {
-		p, err := goose.NewProvider(goose.DialectSQLite3, db, s.FS,
+		files := s.FS
+		if dialect == goose.DialectPostgres {
+			files = s.Postgres
+		}
+		p, err := goose.NewProvider(dialect, db, files,
 			goose.WithTableName(s.HistoryTable()), goose.WithDisableGlobalRegistry(true))
 		if err != nil {
 			return nil, fmt.Errorf("schema %s: %w", s.Name, err)

@@ -7,12 +7,17 @@
 package sqlitedb
 
 import (
+	"math/rand/v2"
+	"time"
+
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/orderflow/platform/retry"
 )
 
 // Open opens path, enables WAL and foreign keys and applies the schemas'
@@ -69,8 +74,39 @@ func OpenReader(ctx context.Context, path string, conns int) (*sql.DB, error) {
 
 // InTx runs fn in a transaction and commits it, or rolls back if fn fails.
 // fn must use only tx: the writer has one connection, so touching db inside
-// fn would wait for itself.
+// fn would wait for itself. On PostgreSQL (platform/database) transactions
+// are SERIALIZABLE, and one that fails to serialize with another (SQLSTATE
+// 40001, or a deadlock, 40P01) is run again, fn included: fn must change
+// nothing outside tx but what a second run overwrites. SQLite never fails so.
 func InTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := inTx(ctx, db, fn)
+		if err == nil || attempt == serialAttempts || !serializationFailure(err) {
+			return err
+		}
+		// A random pause up to a millisecond per attempt spreads the
+		// transactions that collided, so they do not collide again.
+		if !retry.Sleep(ctx, rand.N(time.Duration(attempt)*time.Millisecond)) {
+			return err
+		}
+	}
+}
+
+// serialAttempts bounds the runs of one transaction that keeps failing to
+// serialize (a hot row that many writers update at once).
+const serialAttempts = 30
+
+// serializationFailure tells PostgreSQL's "run it again" errors, by the
+// SQLSTATE pgx's errors carry (no import of the driver here).
+func serializationFailure(err error) bool {
+	var coded interface{ SQLState() string }
+	if !errors.As(err, &coded) {
+		return false
+	}
+	return coded.SQLState() == "40001" || coded.SQLState() == "40P01"
+}
+
+func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/orderflow/platform/database"
+	"github.com/orderflow/platform/database/dbtest"
 
 	"github.com/orderflow/fraud-svc/internal/check"
 	"github.com/orderflow/fraud-svc/internal/store"
@@ -14,9 +16,11 @@ import (
 
 // TestRecordOncePerOrder: the first check is stored, a repeat with other
 // lines gets the first verdict back and stores nothing.
-func TestRecordOncePerOrder(t *testing.T) {
+func TestRecordOncePerOrder(t *testing.T) { dbtest.ForEach(t, testRecordOncePerOrder) }
+
+func testRecordOncePerOrder(t *testing.T, d database.Dialect) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "fraud.db"))
+	st, err := store.OpenAt(ctx, dbtest.Target(t, d))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/orderflow/platform/database"
+	"github.com/orderflow/platform/database/dbtest"
 
 	"github.com/orderflow/inventory-svc/internal/stock"
 	"github.com/orderflow/inventory-svc/internal/store"
@@ -17,20 +19,27 @@ import (
 
 // TestConcurrentMovementsKeepTheInvariant runs receipts, adjustments (mostly
 // removals), reservations and releases of one scarce SKU at once, through two
-// Stores on the same file — two connections, so SQLite's locking and not only
+// Stores on the same database (the same file; on PostgreSQL the same schema,
+// as two replicas) — two connections, so the database's locking and not only
 // the one-connection pool orders them — while a reader checks
 // 0 <= reserved <= on_hand. At the end the stock must equal the sum of what
 // was accepted, and the movements table must account for every unit.
 func TestConcurrentMovementsKeepTheInvariant(t *testing.T) {
+	dbtest.ForEach(t, testConcurrentMovements)
+}
+
+// testConcurrentMovements is the test on d; on PostgreSQL the two Stores are
+// two replicas of the service on one schema.
+func testConcurrentMovements(t *testing.T, d database.Dialect) {
 	const (
 		sku     = "SKU-005" // seeded with 3 on hand: removals and reservations often collide
 		workers = 6
 		ops     = 40
 	)
-	path := filepath.Join(t.TempDir(), "inventory.db")
+	target := dbtest.Target(t, d)
 	var stores []*store.Store
 	for range 2 {
-		st, err := store.Open(context.Background(), path)
+		st, err := store.OpenAt(context.Background(), target)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,14 +83,18 @@ func TestConcurrentMovementsKeepTheInvariant(t *testing.T) {
 			var mine []string // this worker's reservations still holding stock
 			for i := range ops {
 				ctx := context.Background()
+				// after is what the op did, counted once it commits: on
+				// PostgreSQL a transaction may run again (sqlitedb.InTx).
+				var after func()
 				err := st.InTx(ctx, func(tx *sql.Tx) error {
+					after = func() {}
 					switch k := rng.IntN(10); {
 					case k < 2: // a delivery
 						q := 1 + rng.IntN(2)
 						if _, _, _, err := store.Receive(ctx, tx, sku, q, fmt.Sprintf("DN-%d-%d", w, i), t0); err != nil {
 							return err
 						}
-						received.Add(int64(q))
+						after = func() { received.Add(int64(q)) }
 					case k < 5: // a count: mostly removals, some found units
 						d := -1 - rng.IntN(3)
 						if k == 4 {
@@ -90,33 +103,31 @@ func TestConcurrentMovementsKeepTheInvariant(t *testing.T) {
 						_, _, _, err := store.Adjust(ctx, tx, sku, d, "count", "", t0)
 						var short *stock.RemovalError
 						if errors.As(err, &short) {
-							refusedRemovals.Add(1)
+							after = func() { refusedRemovals.Add(1) }
 							return nil
 						}
 						if err != nil {
 							return err
 						}
-						adjusted.Add(int64(d))
+						after = func() { adjusted.Add(int64(d)) }
 					case k < 8 || len(mine) == 0: // an order
 						q := 1 + rng.IntN(3)
 						r, _, err := store.Reserve(ctx, tx, fmt.Sprintf("f%07d-0000-4000-8000-%012d", w, i), []stock.Line{{SKU: sku, Qty: q}}, t0)
 						var short *stock.InsufficientError
 						if errors.As(err, &short) {
-							refusedReservations.Add(1)
+							after = func() { refusedReservations.Add(1) }
 							return nil
 						}
 						if err != nil {
 							return err
 						}
-						mine = append(mine, r.ID)
-						reservedNow.Add(int64(q))
+						after = func() { mine = append(mine, r.ID); reservedNow.Add(int64(q)) }
 					default: // a compensation
 						r, err := store.Release(ctx, tx, mine[0], t0)
 						if err != nil {
 							return err
 						}
-						mine = mine[1:]
-						reservedNow.Add(-int64(r.Lines[0].Qty))
+						after = func() { mine = mine[1:]; reservedNow.Add(-int64(r.Lines[0].Qty)) }
 					}
 					return nil
 				})
@@ -124,6 +135,7 @@ func TestConcurrentMovementsKeepTheInvariant(t *testing.T) {
 					errs <- fmt.Errorf("worker %d op %d: %w", w, i, err)
 					return
 				}
+				after()
 			}
 		}()
 	}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/orderflow/platform/database"
+
 	"github.com/orderflow/inventory-svc/internal/stock"
 )
 
@@ -22,14 +24,7 @@ func recordOpening(ctx context.Context, tx *sql.Tx, sku string) error {
 // Ledger reads every SKU's stock beside its opening balance, the sum of its
 // movements and of its held reservations, in one statement (one snapshot).
 func (s *Store) Ledger(ctx context.Context) ([]stock.LedgerLine, error) {
-	rows, err := s.Read.QueryContext(ctx, `
-		WITH held AS (
-			SELECT json_extract(j.value, '$.sku') AS sku, SUM(json_extract(j.value, '$.qty')) AS qty
-			FROM reservations r, json_each(r.lines) j WHERE r.status = ? GROUP BY 1),
-		moved AS (SELECT sku, SUM(delta) AS delta FROM stock_movements GROUP BY sku)
-		SELECT s.sku, s.on_hand, s.reserved, COALESCE(o.on_hand, 0), COALESCE(m.delta, 0), COALESCE(h.qty, 0)
-		FROM stock s LEFT JOIN stock_openings o ON o.sku = s.sku LEFT JOIN moved m ON m.sku = s.sku
-		LEFT JOIN held h ON h.sku = s.sku ORDER BY s.sku`, stock.StatusReserved)
+	rows, err := s.Read.QueryContext(ctx, ledgerSQL[s.Dialect], stock.StatusReserved)
 	if err != nil {
 		return nil, fmt.Errorf("read the stock ledger: %w", err)
 	}
@@ -81,4 +76,26 @@ func (s *Store) Reservations(ctx context.Context, f ReservationFilter) ([]stock.
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// ledgerSQL is Ledger's statement per dialect: the held quantities come from
+// the reservations' JSON lines (SQLite's json_each, PostgreSQL's
+// jsonb_array_elements), and PostgreSQL's SUM of BIGINT is NUMERIC, cast back.
+var ledgerSQL = map[database.Dialect]string{
+	database.SQLite: `
+		WITH held AS (
+			SELECT json_extract(j.value, '$.sku') AS sku, SUM(json_extract(j.value, '$.qty')) AS qty
+			FROM reservations r, json_each(r.lines) j WHERE r.status = ? GROUP BY 1),
+		moved AS (SELECT sku, SUM(delta) AS delta FROM stock_movements GROUP BY sku)
+		SELECT s.sku, s.on_hand, s.reserved, COALESCE(o.on_hand, 0), COALESCE(m.delta, 0), COALESCE(h.qty, 0)
+		FROM stock s LEFT JOIN stock_openings o ON o.sku = s.sku LEFT JOIN moved m ON m.sku = s.sku
+		LEFT JOIN held h ON h.sku = s.sku ORDER BY s.sku`,
+	database.Postgres: `
+		WITH held AS (
+			SELECT j->>'sku' AS sku, SUM((j->>'qty')::bigint)::bigint AS qty
+			FROM reservations r, jsonb_array_elements(r.lines::jsonb) j WHERE r.status = ? GROUP BY 1),
+		moved AS (SELECT sku, SUM(delta)::bigint AS delta FROM stock_movements GROUP BY sku)
+		SELECT s.sku, s.on_hand, s.reserved, COALESCE(o.on_hand, 0), COALESCE(m.delta, 0), COALESCE(h.qty, 0)
+		FROM stock s LEFT JOIN stock_openings o ON o.sku = s.sku LEFT JOIN moved m ON m.sku = s.sku
+		LEFT JOIN held h ON h.sku = s.sku ORDER BY s.sku`,
 }

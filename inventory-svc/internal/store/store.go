@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/orderflow/platform/database"
 	"github.com/orderflow/platform/inbox"
 	"github.com/orderflow/platform/outbox"
 	"github.com/orderflow/platform/sqlitedb"
@@ -30,18 +31,25 @@ var ErrNotFound = errors.New("not found")
 var Schemas = []sqlitedb.Schema{
 	outbox.Schema,
 	inbox.Schema,
-	{Name: topology.InventorySvc, FS: sqlitedb.MustSub(migrationFiles, "migrations")},
+	{Name: topology.InventorySvc, FS: sqlitedb.MustSub(migrationFiles, "migrations"),
+		Postgres: sqlitedb.MustSub(migrationFiles, "migrations/postgres")},
 }
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrationFiles embed.FS
 
-// Store is inventory-svc's database: a writer and a read pool (sqlitedb.Pair).
-type Store struct{ sqlitedb.Pair }
+// Store is inventory-svc's database: a writer and a read pool (database.Pair: SQLite or
+// PostgreSQL).
+type Store struct{ database.Pair }
 
 // Open opens, migrates and (if empty) seeds the database.
 func Open(ctx context.Context, path string) (*Store, error) {
-	p, err := sqlitedb.OpenPair(ctx, path, Schemas...)
+	return OpenAt(ctx, database.Target{Path: path})
+}
+
+// OpenAt is Open on t's database, SQLite or PostgreSQL (platform/database).
+func OpenAt(ctx context.Context, t database.Target) (*Store, error) {
+	p, err := database.OpenPair(ctx, t, Schemas...)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/orderflow/platform/database"
 	"github.com/orderflow/platform/inbox"
 	"github.com/orderflow/platform/outbox"
 	"github.com/orderflow/platform/sqlitedb"
@@ -28,27 +29,34 @@ var ErrNotFound = errors.New("invoice not found")
 var Schemas = []sqlitedb.Schema{
 	outbox.Schema,
 	inbox.Schema,
-	{Name: topology.InvoicingSvc, FS: sqlitedb.MustSub(migrationFiles, "migrations")},
+	{Name: topology.InvoicingSvc, FS: sqlitedb.MustSub(migrationFiles, "migrations"),
+		Postgres: sqlitedb.MustSub(migrationFiles, "migrations/postgres")},
 }
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrationFiles embed.FS
 
-// Store is invoicing-svc's database: a writer and a read pool (sqlitedb.Pair).
-type Store struct{ sqlitedb.Pair }
+// Store is invoicing-svc's database: a writer and a read pool (database.Pair: SQLite or
+// PostgreSQL).
+type Store struct{ database.Pair }
 
 // Open opens and migrates the database and seeds the lesson's customers
 // (invoice.Seeded) where they have no limit yet: a limit set through the API
 // survives a restart.
 func Open(ctx context.Context, path string) (*Store, error) {
-	p, err := sqlitedb.OpenPair(ctx, path, Schemas...)
+	return OpenAt(ctx, database.Target{Path: path})
+}
+
+// OpenAt is Open on t's database, SQLite or PostgreSQL (platform/database).
+func OpenAt(ctx context.Context, t database.Target) (*Store, error) {
+	p, err := database.OpenPair(ctx, t, Schemas...)
 	if err != nil {
 		return nil, err
 	}
 	s := &Store{Pair: p}
 	err = s.InTx(ctx, func(tx *sql.Tx) error {
 		for _, c := range invoice.Seeded {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO customers(id, limit_cents, updated_at) VALUES (?, ?, ?)`,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO customers(id, limit_cents, updated_at) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING`,
 				c.CustomerID, c.LimitCents, stamp(time.Now())); err != nil {
 				return fmt.Errorf("seed customer %s: %w", c.CustomerID, err)
 			}

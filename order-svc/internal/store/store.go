@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/orderflow/platform/database"
 	"github.com/orderflow/platform/inbox"
 	"github.com/orderflow/platform/outbox"
 	"github.com/orderflow/platform/sqlitedb"
@@ -28,18 +29,25 @@ var ErrNotFound = errors.New("order not found")
 var Schemas = []sqlitedb.Schema{
 	outbox.Schema,
 	inbox.Schema,
-	{Name: topology.OrderSvc, FS: sqlitedb.MustSub(migrationFiles, "migrations")},
+	{Name: topology.OrderSvc, FS: sqlitedb.MustSub(migrationFiles, "migrations"),
+		Postgres: sqlitedb.MustSub(migrationFiles, "migrations/postgres")},
 }
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrationFiles embed.FS
 
-// Store is the orders table: a writer and a read pool (sqlitedb.Pair).
-type Store struct{ sqlitedb.Pair }
+// Store is the orders table: a writer and a read pool (database.Pair: SQLite or
+// PostgreSQL).
+type Store struct{ database.Pair }
 
 // Open opens (and migrates) the database at path.
 func Open(ctx context.Context, path string) (*Store, error) {
-	p, err := sqlitedb.OpenPair(ctx, path, Schemas...)
+	return OpenAt(ctx, database.Target{Path: path})
+}
+
+// OpenAt is Open on t's database, SQLite or PostgreSQL (platform/database).
+func OpenAt(ctx context.Context, t database.Target) (*Store, error) {
+	p, err := database.OpenPair(ctx, t, Schemas...)
 	if err != nil {
 		return nil, err
 	}
