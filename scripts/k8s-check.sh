@@ -74,7 +74,14 @@ for f in "${fixtures[@]}"; do
   if OUT="$OUT/testdata" dry_run "$file"; then
     die "self-test: $f was accepted, but it is broken on purpose (see its kustomization.yaml): the check cannot fail"
   fi
-  say "self-test: $f refused as it should be: $(grep -m1 -E '^(Warning|Error)' "$OUT/testdata/$(basename "$f").apply.log" | cut -c1-160)"
+  # Refused for the reason the fixture is about, not for any reason at all
+  # (an API server that refuses everything would pass a bare exit-code test).
+  log="$OUT/testdata/$(basename "$f").apply.log"
+  while IFS= read -r want; do
+    [[ -z "$want" || "$want" == \#* ]] && continue
+    grep -qF -- "$want" "$log" || { cat "$log" >&2; die "self-test: $f was refused, but not with \"$want\" ($f/expect)"; }
+  done <"$f/expect"
+  say "self-test: $f refused as it should be: $(grep -m1 -E '^(Warning|Error|The )' "$log" | cut -c1-160)"
 done
 
 failed=0

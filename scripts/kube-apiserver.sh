@@ -11,8 +11,8 @@
 # The API server is built from its pinned Go module (tools/kube-apiserver) and
 # cached like Jaeger's build, outside the clone:
 # $XDG_CACHE_HOME/orderflow/kube-apiserver-v<version>/kube-apiserver (default
-# ~/.cache/orderflow/...). The first build takes minutes (the measured one is
-# in the commit that added this script); later starts reuse it.
+# ~/.cache/orderflow/...). The first build takes minutes (measured:
+# docs/runs/2026-12-06-k8s-check); later starts reuse it.
 # etcd comes from the OS (Debian: apt-get install etcd-server).
 #
 # Environment:
