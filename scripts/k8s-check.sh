@@ -5,8 +5,9 @@
 # "restricted" included). Fails on any rejection and on any warning.
 #
 #   1. render each deploy/k8s/overlays/* with `kubectl kustomize` into .run/k8s/
-#   2. the env-table test: every variable a service container is given is a
-#      row of platform/config's table (go test ./platform/config)
+#   2. the manifests' tests (go test ./platform/config): every variable a
+#      service container is given is a row of the env table; every workload
+#      has probes, resources, a PodDisruptionBudget and (scalable) spread
 #   3. start etcd + kube-apiserver on loopback and wait for /readyz == ok
 #   4. self-test: each fixture under deploy/k8s/testdata must be refused, so a
 #      check that accepts everything cannot pass
@@ -60,8 +61,8 @@ rendered=()
 for o in "${overlays[@]}"; do rendered+=("$(render "$o")"); done
 say "rendered ${#rendered[@]} overlays into .run/k8s: $(printf '%s ' "${overlays[@]##*/}")"
 
-REQUIRE_KUBECTL=1 go test -count=1 ./platform/config -run 'TestKubernetesManifests|TestManifestEnv' ||
-  die "the manifests give a service a variable that is not in the env table (above)"
+REQUIRE_KUBECTL=1 go test -count=1 ./platform/config -run 'TestKubernetesManifests|TestManifestEnv|TestWorkloadSafeguard' ||
+  die "the manifests give a service a variable that is not in the env table, or a workload lacks a probe, resources, a budget or spread (above)"
 
 trap '"$APISERVER" stop' EXIT
 "$APISERVER" start

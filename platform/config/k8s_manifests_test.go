@@ -30,17 +30,28 @@ var pendingVars = map[string]string{
 // table: the four services, whatever the overlay.
 func manifestServices() []string { return append(topology.Names(), topology.FraudSvc) }
 
-// TestKubernetesManifestsUseOnlyTableVars renders every overlay of deploy/k8s
-// with kubectl and checks each service container's variables against Vars.
-// Without kubectl it skips, or fails with REQUIRE_KUBECTL=1 (make k8s-check, CI).
+// TestKubernetesManifestsUseOnlyTableVars checks each service container's
+// variables in every overlay of deploy/k8s against Vars.
 func TestKubernetesManifestsUseOnlyTableVars(t *testing.T) {
+	known := tableNames(t)
+	forEachOverlay(t, func(t *testing.T, docs []map[string]any) {
+		for _, p := range manifestEnvProblems(docs, known, manifestServices()) {
+			t.Error(p)
+		}
+	})
+}
+
+// forEachOverlay renders each overlay of deploy/k8s with kubectl and runs
+// check on its objects in a subtest named after it. Without kubectl it
+// skips, or fails with REQUIRE_KUBECTL=1 (make k8s-check, CI).
+func forEachOverlay(t *testing.T, check func(*testing.T, []map[string]any)) {
+	t.Helper()
 	if _, err := exec.LookPath("kubectl"); err != nil {
 		if os.Getenv("REQUIRE_KUBECTL") == "1" {
 			t.Fatalf("REQUIRE_KUBECTL=1 but there is no kubectl on PATH: %v", err)
 		}
 		t.Skipf("no kubectl on PATH to render deploy/k8s (REQUIRE_KUBECTL=1 turns this skip into a failure)")
 	}
-	known := tableNames(t)
 	overlays, err := filepath.Glob("../../deploy/k8s/overlays/*")
 	if err != nil || len(overlays) == 0 {
 		t.Fatalf("no overlays under deploy/k8s/overlays (err %v)", err)
@@ -55,9 +66,7 @@ func TestKubernetesManifestsUseOnlyTableVars(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s renders YAML that does not decode: %v", dir, err)
 			}
-			for _, p := range manifestEnvProblems(docs, known, manifestServices()) {
-				t.Error(p)
-			}
+			check(t, docs)
 		})
 	}
 }
