@@ -7,7 +7,7 @@ FLOWCTL := $(RUN_DIR)/bin/flowctl
 MODULES := platform order-svc inventory-svc invoicing-svc fraud-svc flowctl itest
 PKGS := $(addprefix ./,$(addsuffix /...,$(MODULES)))
 
-.PHONY: check-conflicts dashboard bench-e2e smoke-docker up-cluster help test test-short test-docker bench build vet demo demo-sync demo-events demo-orchestration up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean generate fuzz fuzz-short
+.PHONY: check-conflicts dashboard bench-e2e smoke-docker up-cluster help test test-short test-docker bench build vet demo demo-sync demo-events demo-orchestration up-sync up-events down status ps logs images-offline kafka-up kafka-down env-table tidy clean generate fuzz fuzz-short k8s-check
 
 help: ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -125,6 +125,9 @@ smoke-docker: ## compose: both stacks, one order each, trace check, down -v
 
 up-cluster: ## three-broker Kafka (RF 3, min ISR 2) + events stack on 8381-8383
 	deploy/docker/compose.sh --profile cluster up -d
+
+k8s-check: ## render every deploy/k8s overlay and apply it with --dry-run=server to a real kube-apiserver + etcd on loopback (API server built once into ~/.cache/orderflow; etcd: apt-get install etcd-server)
+	scripts/k8s-check.sh
 
 kafka-up: ## real Apache Kafka (Maven jars, Java 17) on 127.0.0.1:$${KAFKA_PORT:-29092}
 	scripts/kafka.sh start

@@ -1,0 +1,139 @@
+package config_test
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestKubernetesManifestsHaveTheirSafeguards keeps what the API server does
+// not require but issue 22 does: on every Deployment and StatefulSet of
+// every overlay, probes and resources on each container, a
+// PodDisruptionBudget covering its pods, and topology spread where it can
+// have more than one pod.
+func TestKubernetesManifestsHaveTheirSafeguards(t *testing.T) {
+	forEachOverlay(t, func(t *testing.T, docs []map[string]any) {
+		for _, p := range workloadSafeguardProblems(docs, manifestServices()) {
+			t.Error(p)
+		}
+	})
+}
+
+// TestWorkloadSafeguardProblemsCatchesEachKind feeds the check a workload
+// lacking each safeguard, so the check is seen failing.
+func TestWorkloadSafeguardProblemsCatchesEachKind(t *testing.T) {
+	const bare = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: order-svc}
+spec:
+  replicas: 2
+  template:
+    metadata: {labels: {app.kubernetes.io/name: order-svc}}
+    spec:
+      containers: [{name: service, resources: {requests: {cpu: 100m}}}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 1
+  template:
+    metadata: {labels: {app.kubernetes.io/name: db}}
+    spec:
+      containers:
+        - name: db
+          readinessProbe: {tcpSocket: {port: 5432}}
+          livenessProbe: {tcpSocket: {port: 5432}}
+          resources: {requests: {cpu: 100m, memory: 1Gi}, limits: {memory: 1Gi}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: db}
+spec: {maxUnavailable: 1, selector: {matchLabels: {app.kubernetes.io/name: db}}}
+`
+	docs, err := decodeDocs([]byte(bare))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := workloadSafeguardProblems(docs, []string{"order-svc"})
+	want := []string{
+		"Deployment order-svc, container service: no livenessProbe",
+		"Deployment order-svc, container service: no readinessProbe",
+		"Deployment order-svc, container service: no resources.limits.memory",
+		"Deployment order-svc, container service: no resources.requests.memory",
+		"Deployment order-svc: no PodDisruptionBudget selects its pods",
+		"Deployment order-svc: no topologySpreadConstraints",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("problems:\n%s\nwant (the one-replica StatefulSet with its budget has none):\n%s",
+			strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// workloadSafeguardProblems lists, sorted, what each Deployment and
+// StatefulSet in docs lacks. A service (by its app.kubernetes.io/name) needs
+// topology spread even at one replica: scaling it is the point.
+func workloadSafeguardProblems(docs []map[string]any, services []string) []string {
+	var budgets []map[string]any // each PodDisruptionBudget's matchLabels
+	for _, d := range docs {
+		if str(d, "kind") == "PodDisruptionBudget" {
+			budgets = append(budgets, dig(dig(dig(d, "spec"), "selector"), "matchLabels"))
+		}
+	}
+	var problems []string
+	for _, d := range docs {
+		kind := str(d, "kind")
+		if kind != "Deployment" && kind != "StatefulSet" {
+			continue
+		}
+		where := kind + " " + str(dig(d, "metadata"), "name")
+		tmpl := dig(dig(d, "spec"), "template")
+		labels := dig(dig(tmpl, "metadata"), "labels")
+		spec := dig(tmpl, "spec")
+		for _, c := range list(spec, "containers") {
+			problems = append(problems, containerSafeguardProblems(where+", container "+str(c, "name"), c)...)
+		}
+		if !slices.ContainsFunc(budgets, func(sel map[string]any) bool { return selects(sel, labels) }) {
+			problems = append(problems, where+": no PodDisruptionBudget selects its pods")
+		}
+		replicas, _ := dig(d, "spec")["replicas"].(int)
+		service := slices.Contains(services, str(labels, "app.kubernetes.io/name"))
+		if (replicas > 1 || service) && len(list(spec, "topologySpreadConstraints")) == 0 {
+			problems = append(problems, where+": no topologySpreadConstraints")
+		}
+	}
+	sort.Strings(problems)
+	return problems
+}
+
+func containerSafeguardProblems(where string, c map[string]any) []string {
+	var problems []string
+	for _, probe := range []string{"readinessProbe", "livenessProbe"} {
+		if dig(c, probe) == nil {
+			problems = append(problems, fmt.Sprintf("%s: no %s", where, probe))
+		}
+	}
+	res := dig(c, "resources")
+	for _, need := range [][2]string{{"requests", "cpu"}, {"requests", "memory"}, {"limits", "memory"}} {
+		if _, ok := dig(res, need[0])[need[1]]; !ok {
+			problems = append(problems, fmt.Sprintf("%s: no resources.%s.%s", where, need[0], need[1]))
+		}
+	}
+	return problems
+}
+
+// selects reports whether a non-empty matchLabels selector matches labels.
+func selects(sel, labels map[string]any) bool {
+	if len(sel) == 0 {
+		return false
+	}
+	for k, v := range sel {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
+}
