@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Records, on the code of issue 21, the three styles side by side: `make demo`
 # (flowctl compare on sync, events-choreography and events-orchestration, every
-# scenario) with its report, the add-a-step scenario on the three stacks, and
-# `flowctl bench` per style with messages per order.
+# scenario, add-a-step among them) with its report, and `flowctl bench` per
+# style with messages per order.
 #
 # Natively (embedded broker, Jaeger from source) on its own run dir and ports,
 # so it does not touch a stack you have running (Jaeger's ports are fixed:
 # stop another Jaeger first):
-#   docs/runs/2026-12-07-styles/record.sh [name…]   (names: demo, add-a-step, bench)
+#   docs/runs/2026-12-07-styles/record.sh [name…]   (names: demo, bench)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../../.."
@@ -30,10 +30,6 @@ if wanted demo; then
   mv "$here"/demo/*/* "$here/demo/" && rmdir "$here"/demo/*/ 2>/dev/null || true
   # The ledger check after the whole demo, on the three stacks.
   fc audit --mode all --settle 30s | tee "$here/demo-audit.txt"
-fi
-if wanted add-a-step; then
-  echo "== add-a-step: flowctl scenario add-a-step --mode all"
-  fc scenario add-a-step --mode all --json >"$here/add-a-step.json"
 fi
 if wanted bench; then
   echo "== bench: flowctl bench --mode all"
