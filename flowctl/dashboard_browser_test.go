@@ -77,6 +77,13 @@ func TestDashboardBrowser(t *testing.T) {
 				steps, err := stepTimes(p, c, confirmed[c])
 				must(t, err)
 				for _, s := range []string{"placed", "reserved", "invoiced", "confirmed"} {
+					// Choreography's race (docs/architecture.md §10): order-svc
+					// may hear the invoice, which implies the reservation,
+					// before the reservation itself, on another topic.
+					if c == events && s == "reserved" && steps[s] == "—" {
+						t.Logf("events order %s: the invoice came first (no reserved step)", confirmed[c])
+						continue
+					}
 					if !plusMs.MatchString(steps[s]) {
 						t.Errorf("%s order %s: step %s shows %q, want +N ms or +N.NN s (steps: %q)", c, confirmed[c], s, steps[s], steps)
 					}

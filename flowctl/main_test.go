@@ -82,11 +82,17 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// freeBase finds a port base whose six stack ports are all free, well away
+// freeBase finds a port base whose stack ports are all free, well away
 // from the documented 8081… and 8181… a developer's demo may be using.
 func freeBase(t *testing.T) int {
 	t.Helper()
-	for base := 20000 + os.Getpid()%200*100; base < 60000; base += 1000 {
+	// Below the kernel's ephemeral range (32768 up): a port checked free here
+	// is bound only later (fraud-svc when add-a-step turns the check on), and
+	// a client socket must not take it meanwhile.
+	const low, span = 20000, 12000 // every port: 20001…32204
+	start := os.Getpid() % 120 * 100
+	for i := 0; i < span/1000; i++ {
+		base := low + (start+i*1000)%span
 		ok := true
 		for _, m := range stack.Modes {
 			for _, svc := range stack.AllServices() {

@@ -22,7 +22,10 @@ type joined struct {
 	Design             topology.Change
 	Started, Restarted []string
 	Topics, Groups     []string
-	Took               time.Duration
+	// Had are the step's own topics and group that were on the broker
+	// before the change (an earlier run made them): not added this time.
+	Had  []string
+	Took time.Duration
 	// inv is the broker before the change, for readAdded.
 	inv kafkalog.Inventory
 }
@@ -72,8 +75,35 @@ func (j *joined) readAdded(ctx context.Context, e *kit.Env, t kit.Target) error 
 	j.Groups = slices.DeleteFunc(added.Groups, func(g string) bool {
 		return t.Mode != stackmode.Orchestration && strings.HasPrefix(g, stackmode.Orchestration.TopicPrefix(e.TopicPrefix))
 	})
-	e.Step("  on the broker since the change: topics added %v, consumer groups added %v", j.Topics, j.Groups)
+	for _, name := range stepNames(t.Mode, e.TopicPrefix) {
+		if slices.Contains(j.inv.Topics, name) || slices.Contains(j.inv.Groups, name) {
+			j.Had = append(j.Had, name)
+		}
+	}
+	e.Step("  on the broker since the change: topics added %v, consumer groups added %v (already there: %v)", j.Topics, j.Groups, j.Had)
 	return nil
+}
+
+// stepNames are the topics the step adds to mode's stack (the topology with
+// the check on, less the one without) and fraud-svc's group, as named on the
+// broker.
+func stepNames(m stackmode.Mode, base string) []string {
+	used := func(on bool) []string {
+		var out []string
+		for _, s := range stack.System(m, on) {
+			out = append(append(out, s.Consumes...), s.Produces...)
+		}
+		return out
+	}
+	before := used(false)
+	var out []string
+	for _, topic := range used(true) {
+		name := m.TopicPrefix(base) + topic
+		if !slices.Contains(before, topic) && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return append(out, m.Group(base, topology.FraudSvc))
 }
 
 // running are the stack's services' process ids, by service.

@@ -97,10 +97,19 @@ func verdict(mode stackmode.Mode, m measured) string {
 			stats.Ms(addedP50(m)), stats.Ms(m.Before.Summary.Placement.P50), stats.Ms(m.After.Summary.Placement.P50),
 			m.After.Summary.Placement.N, m.Down.FailedPct(), m.Down.N)
 	}
-	return head + fmt.Sprintf("; topics added %s, groups %s; messages per order %s → %s; consistent p50 %s → %s (n=%d); with fraud-svc down %d of %d accepted, %d completed once back",
-		names(c.Topics), names(c.Groups), perOrder(m.Before.PerOrder()), perOrder(m.After.PerOrder()),
+	return head + fmt.Sprintf("; topics added %s, groups %s%s; messages per order %s → %s; consistent p50 %s → %s (n=%d); with fraud-svc down %d of %d accepted, %d completed once back",
+		names(c.Topics), names(c.Groups), hadText(c.Had), perOrder(m.Before.PerOrder()), perOrder(m.After.PerOrder()),
 		stats.Ms(m.Before.Summary.TimeToFinal.P50), stats.Ms(m.After.Summary.TimeToFinal.P50), m.After.Summary.TimeToFinal.N,
 		m.Down.Accepted, m.Down.N, m.Down.Completed)
+}
+
+// hadText says which of the step's topics and groups an earlier run left
+// on the broker, so "none added" does not read as "none needed".
+func hadText(had []string) string {
+	if len(had) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(had, ", ") + " already on the broker from an earlier run)"
 }
 
 func names(s []string) string {

@@ -115,3 +115,30 @@ func TestStackTopics(t *testing.T) {
 		t.Errorf("orchestration: %s", got)
 	}
 }
+
+// TestStepNames: the step's own topics and group per style, as the broker
+// names them; sync has no broker but fraud-svc's group name is harmless.
+func TestStepNames(t *testing.T) {
+	for mode, want := range map[stackmode.Mode][]string{
+		stackmode.Events:        {"p.fraud.v1", "p.fraud-svc.events"},
+		stackmode.Orchestration: {"p.orch.fraud.commands.v1", "p.orch.fraud-svc.events"},
+	} {
+		if got := stepNames(mode, "p."); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: %v, want %v", mode, got, want)
+		}
+	}
+}
+
+// TestVerdictSaysWhatWasThereAlready: a second run on one broker adds no
+// topic; the verdict says the step's were there, not that it needs none.
+func TestVerdictSaysWhatWasThereAlready(t *testing.T) {
+	m := good(stackmode.Events)
+	m.Change.Had = []string{"fraud.v1", "fraud-svc.events"}
+	o := judge(stackmode.Events, m)
+	if !o.Holds || !strings.Contains(o.Verdict, "topics added none, groups none (fraud.v1, fraud-svc.events already on the broker from an earlier run)") {
+		t.Errorf("holds %v, verdict %q", o.Holds, o.Verdict)
+	}
+	if o := judge(stackmode.Events, good(stackmode.Events)); strings.Contains(o.Verdict, "already on the broker") {
+		t.Errorf("a first run's verdict: %q", o.Verdict)
+	}
+}

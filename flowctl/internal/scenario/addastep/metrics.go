@@ -26,8 +26,8 @@ var (
 	Restarted        = kit.MetricDef{Key: "step_services_restarted", Label: "running services the change restarted (a new process or container id)", Short: "restarted", Unit: kit.UnitComponents}
 	Started          = kit.MetricDef{Key: "step_services_started", Label: "services the change started (not running before)", Short: "started", Unit: kit.UnitComponents}
 	Designed         = kit.MetricDef{Key: "step_services_by_design", Label: "services the topology says the change touches (started + restarted)", Short: "touched by design", Unit: kit.UnitComponents}
-	TopicsAdded      = kit.MetricDef{Key: "step_topics_added", Label: "topics that appeared on the broker with the change (the stack's prefix)", Short: "topics added", Unit: kit.UnitCount}
-	GroupsAdded      = kit.MetricDef{Key: "step_groups_added", Label: "consumer groups that appeared on the broker with the change", Short: "groups added", Unit: kit.UnitCount}
+	TopicsAdded      = kit.MetricDef{Key: "step_topics_added", Label: "topics that appeared on the broker with the change (the stack's prefix)", Short: "topics added", Unit: kit.UnitTopics}
+	GroupsAdded      = kit.MetricDef{Key: "step_groups_added", Label: "consumer groups that appeared on the broker with the change", Short: "groups added", Unit: kit.UnitGroups}
 	ChangeTook       = kit.MetricDef{Key: "step_change_ms", Label: "the change, from the first stop to the last service ready", Short: "change took", Unit: kit.UnitMS}
 	DownFailed       = kit.MetricDef{Key: "step_down_failed_pct", Label: "orders placed with fraud-svc stopped that failed in the answer (non-2xx)", Short: "failed while fraud-svc down", Unit: kit.UnitPct}
 	DownAccepted     = kit.MetricDef{Key: "step_down_accepted", Label: "orders placed with fraud-svc stopped that were accepted (2xx)", Short: "accepted while down", Unit: kit.UnitOrders}

@@ -45,6 +45,7 @@ const (
 	UnitTopics     Unit = "topics"
 	UnitServices   Unit = "services"
 	UnitMessages   Unit = "messages"
+	UnitGroups     Unit = "groups"
 	// UnitHTTPStatus is an HTTP status code, shown "HTTP 400".
 	UnitHTTPStatus Unit = "HTTP"
 	UnitCount      Unit = "count"
