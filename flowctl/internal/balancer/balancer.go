@@ -57,13 +57,13 @@ func (b *Balancer) Set(addrs []string) {
 	}
 	for _, a := range addrs {
 		if !slices.ContainsFunc(b.backends, func(be *backend) bool { return be.Addr == a }) {
-			b.backends = append(b.backends, newBackend(a))
+			b.backends = append(b.backends, b.newBackend(a))
 		}
 	}
 	b.forgetDrainedLocked()
 }
 
-func newBackend(addr string) *backend {
+func (b *Balancer) newBackend(addr string) *backend {
 	// A transport per backend, so a drained one's idle connections close
 	// with it and no later request reuses a connection its replica closed.
 	tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -72,6 +72,9 @@ func newBackend(addr string) *backend {
 	p.Transport = tr
 	be := &backend{Backend: Backend{Addr: addr, Healthy: true}, proxy: p, transport: tr}
 	p.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+		// Out of rotation at once (a replica killed): the next health check
+		// puts it back when it answers again.
+		b.markHealth(addr, false)
 		writeProblem(w, http.StatusBadGateway, fmt.Sprintf("replica %s did not answer: %v", addr, err))
 	}
 	return be

@@ -194,3 +194,21 @@ func waitInFlight(t *testing.T, b *Balancer, n int) {
 	}
 	t.Fatalf("never %d requests in flight: %+v", n, b.Backends())
 }
+
+// A replica that stops answering (SIGKILL) costs the request that found
+// it gone, not every later one until the next health check.
+func TestAFailedReplicaLeavesTheRotationAtOnce(t *testing.T) {
+	a, b := newReplica(t, "a"), newReplica(t, "b")
+	lb := httptest.NewServer(New([]string{a.addr(), b.addr()}))
+	defer lb.Close()
+	a.srv.Close()
+	failed := 0
+	for range 10 {
+		if code, _ := get(t, lb.URL+"/x"); code != http.StatusOK {
+			failed++
+		}
+	}
+	if failed != 1 {
+		t.Errorf("%d of 10 requests failed after a replica stopped, want 1 (the one that found it gone)", failed)
+	}
+}
