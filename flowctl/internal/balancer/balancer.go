@@ -73,8 +73,11 @@ func (b *Balancer) newBackend(addr string) *backend {
 	be := &backend{Backend: Backend{Addr: addr, Healthy: true}, proxy: p, transport: tr}
 	p.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
 		// Out of rotation at once (a replica killed): the next health check
-		// puts it back when it answers again.
-		b.markHealth(addr, false)
+		// puts it back when it answers again. A caller that gave up is no
+		// word on the replica.
+		if r.Context().Err() == nil {
+			b.markHealth(addr, false)
+		}
 		writeProblem(w, http.StatusBadGateway, fmt.Sprintf("replica %s did not answer: %v", addr, err))
 	}
 	return be
