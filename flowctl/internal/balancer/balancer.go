@@ -78,6 +78,9 @@ func (b *Balancer) newBackend(addr string) *backend {
 		if r.Context().Err() == nil {
 			b.markHealth(addr, false)
 		}
+		if retryOnRefusal(r, err) {
+			return
+		}
 		writeProblem(w, http.StatusBadGateway, fmt.Sprintf("replica %s did not answer: %v", addr, err))
 	}
 	return be
@@ -133,15 +136,30 @@ func (b *Balancer) done(be *backend) {
 	b.forgetDrainedLocked()
 }
 
-// ServeHTTP sends r to a replica; with none healthy it answers 503.
+// ServeHTTP sends r to a replica, and to another when one refuses the
+// connection; with none healthy it answers 503.
 func (b *Balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	be := b.pick()
-	if be == nil {
-		writeProblem(w, http.StatusServiceUnavailable, "no replica of this service is ready")
+	body, retry, err := readBody(r)
+	if err != nil {
+		writeProblem(w, http.StatusBadRequest, "read the request body: "+err.Error())
 		return
 	}
-	defer b.done(be)
-	be.proxy.ServeHTTP(w, r)
+	for {
+		be := b.pick()
+		if be == nil {
+			writeProblem(w, http.StatusServiceUnavailable, "no replica of this service is ready")
+			return
+		}
+		try, a := r, &attempt{}
+		if retry {
+			try, a = withAttempt(r, body)
+		}
+		be.proxy.ServeHTTP(w, try)
+		b.done(be)
+		if !a.refused {
+			return
+		}
+	}
 }
 
 // markHealth records a health check's outcome.
