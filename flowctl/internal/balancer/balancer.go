@@ -144,14 +144,14 @@ func (b *Balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusBadRequest, "read the request body: "+err.Error())
 		return
 	}
-	for {
+	for tries := 1; ; tries++ {
 		be := b.pick()
 		if be == nil {
 			writeProblem(w, http.StatusServiceUnavailable, "no replica of this service is ready")
 			return
 		}
 		try, a := r, &attempt{}
-		if retry {
+		if retry && tries < maxTries { // the last try answers whatever comes
 			try, a = withAttempt(r, body)
 		}
 		be.proxy.ServeHTTP(w, try)
@@ -181,6 +181,11 @@ func writeProblem(w http.ResponseWriter, status int, detail string) {
 		"type": "about:blank", "title": http.StatusText(status), "status": status, "detail": detail,
 	})
 }
+
+// maxTries bounds the tries of one request. Each refusal takes a replica
+// out of rotation, so the tries end anyway; the bound is for replicas that
+// a health check puts back between two tries.
+const maxTries = 20
 
 // HealthTimeout bounds one /readyz check.
 const HealthTimeout = time.Second

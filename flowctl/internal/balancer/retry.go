@@ -31,7 +31,7 @@ func refusedOnDial(err error) bool {
 // handler should leave the answer to the next try.
 func retryOnRefusal(r *http.Request, err error) bool {
 	a, ok := r.Context().Value(attemptKey{}).(*attempt)
-	if !ok || !refusedOnDial(err) {
+	if !ok || !refusedOnDial(err) || r.Context().Err() != nil {
 		return false
 	}
 	a.refused = true
