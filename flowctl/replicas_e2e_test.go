@@ -63,8 +63,29 @@ func TestReplicasNative(t *testing.T) {
 		scaleInUnderLoad(t, c, base, m)
 	}
 	checkMembers(t, brokers, group, 1)
+	stopStartScaled(t, c)
 	for _, m := range []stackmode.Mode{stackmode.Sync, stackmode.Events} {
 		checkAudit(t, c, m)
+	}
+}
+
+// stopStartScaled: stop takes the service down (balancer and replicas),
+// start brings back as many replicas as it had, behind the balancer.
+func stopStartScaled(t *testing.T, c *cli) {
+	t.Helper()
+	for _, args := range [][]string{{"stop", "inventory", "--mode", "events"}, {"start", "inventory", "--mode", "events"}} {
+		if out, stderr, err := c.run(args...); err != nil {
+			t.Fatalf("%v: %v\n%s\n%s", args, err, out, stderr)
+		}
+	}
+	st, _, _ := c.run("status")
+	for _, want := range []string{"inventory-svc#1", "balancer over 1 replica(s)"} {
+		if !strings.Contains(st, want) {
+			t.Errorf("after stop and start, status lacks %q:\n%s", want, st)
+		}
+	}
+	if logs, _, _ := c.run("logs", "--lines", "1"); !strings.Contains(logs, "inventory-svc#1.log") || !strings.Contains(logs, "inventory-svc.lb.log") {
+		t.Errorf("logs lack the replica's or the balancer's:\n%s", logs)
 	}
 }
 
