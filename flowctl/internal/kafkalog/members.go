@@ -94,3 +94,14 @@ func DescribeGroup(ctx context.Context, brokers []string, group string) (Group, 
 	slices.SortFunc(g.Members, func(a, b Member) int { return strings.Compare(a.ID, b.ID) })
 	return g, nil
 }
+
+// Partitions is how many partitions topic has.
+func Partitions(ctx context.Context, brokers []string, topic string) (int, error) {
+	s, err := newSession(brokers)
+	if err != nil {
+		return 0, err
+	}
+	defer s.close()
+	ps, err := s.partitions(ctx, topic)
+	return len(ps), err
+}

@@ -45,6 +45,10 @@ const (
 	UnitTopics     Unit = "topics"
 	UnitServices   Unit = "services"
 	UnitMessages   Unit = "messages"
+	UnitCores      Unit = "cores"
+	UnitReplicas   Unit = "replicas"
+	// UnitRate is a throughput: orders that became final per second.
+	UnitRate Unit = "orders/s"
 	// UnitHTTPStatus is an HTTP status code, shown "HTTP 400".
 	UnitHTTPStatus Unit = "HTTP"
 	UnitCount      Unit = "count"
