@@ -16,8 +16,10 @@ func saysScale(o kit.Outcome) string {
 	if !okOne || !okThree || !okCores {
 		return ""
 	}
-	s := fmt.Sprintf("%s final with 1 replica, %s with %d, on %d cores",
-		rate(one.Value), rate(three.Value), Replicas, cores)
+	n1, _ := o.Count(PlacementNOne)
+	n3, _ := o.Count(PlacementNThree)
+	s := fmt.Sprintf("%s final with 1 replica (n=%d), %s with %d replicas (n=%d), on %d cores",
+		rate(one.Value), n1, rate(three.Value), Replicas, n3, cores)
 	if o.Mode == string(stackmode.Sync) {
 		if n, ok := o.Count(FailedScaleIn); ok {
 			s += fmt.Sprintf("; %s failed during the scale-in", kit.Counted(n, "order"))

@@ -19,6 +19,7 @@ func judge(mode stackmode.Mode, s scaleRun) kit.Outcome {
 	o := kit.OutcomeOf(load.Summarize(s.Res), len(s.Res.Orders))
 	s.Followed.Put(&o)
 	o.Put(Cores, float64(s.Cores))
+	o.Put(Others, float64(s.Others))
 	o.Put(OfferedRate, s.Rate)
 	one, okOne := named(s.Phases, WindowOne)
 	three, okThree := named(s.Phases, WindowThree)

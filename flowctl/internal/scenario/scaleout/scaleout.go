@@ -30,7 +30,7 @@ var Def = kit.Define(kit.Spec[scaleRun]{
 			"what each change cost (events: the rebalance, redeliveries skipped; sync: failed requests), the partition cap (a consumer beyond the partitions idles), and the cores the run had",
 		Claim: "events scale a consumer by adding replicas to its group, up to the topic's partitions; sync scales behind a load balancer — " +
 			"either only raises a ceiling when the machine has the cores for the replicas",
-		Metrics: append(kit.LoadMetrics(), Cores, OfferedRate,
+		Metrics: append(kit.LoadMetrics(), Cores, Others, OfferedRate,
 			ThroughputOne, PlacementP50One, PlacementP95One, PlacementNOne,
 			ThroughputThree, PlacementP50Three, PlacementP95Three, PlacementNThree,
 			ScaleOutTook, ScaleInTook, ChangeTTCMax, ChangeTTCN, Duplicates,
@@ -48,6 +48,7 @@ var Def = kit.Define(kit.Spec[scaleRun]{
 // The metrics of scale-out.
 var (
 	Cores       = kit.MetricDef{Key: "cores", Label: "CPU cores the run had (runtime.NumCPU of flowctl's machine)", Short: "cores", Unit: kit.UnitCores}
+	Others      = kit.MetricDef{Key: "other_processes", Label: "processes sharing the cores besides the replicas (other services, broker, flowctl's load)", Short: "others", Unit: kit.UnitProcesses}
 	OfferedRate = kit.MetricDef{Key: "offered_rate", Label: "orders sent per second (--rate)", Short: "offered", Unit: kit.UnitRate}
 
 	ThroughputOne   = kit.MetricDef{Key: "throughput_1_replica", Label: "orders final per second with 1 replica", Short: "1 replica", Unit: kit.UnitRate}
