@@ -21,38 +21,18 @@ func judge(mode stackmode.Mode, s scaleRun) kit.Outcome {
 	o.Put(Cores, float64(s.Cores))
 	o.Put(Others, float64(s.Others))
 	o.Put(OfferedRate, s.Rate)
-	one, okOne := named(s.Phases, WindowOne)
-	three, okThree := named(s.Phases, WindowThree)
-	putSteady(&o, one, okOne, ThroughputOne, PlacementP50One, PlacementP95One, PlacementNOne)
-	putSteady(&o, three, okThree, ThroughputThree, PlacementP50Three, PlacementP95Three, PlacementNThree)
-	out, okOut := named(s.Phases, WindowOut)
-	in, okIn := named(s.Phases, WindowIn)
-	if okOut {
-		o.Put(ScaleOutTook, stats.Millis(out.Took()))
-		o.Put(FailedScaleOut, float64(out.Failed))
-	}
-	if okIn {
-		o.Put(ScaleInTook, stats.Millis(in.Took()))
-		o.Put(FailedScaleIn, float64(in.Failed))
-	}
-	ttc, longest := changeTTC(s.Phases)
-	o.Put(ChangeTTCN, float64(len(ttc)))
-	if !math.IsNaN(longest) {
-		o.PutAs(ChangeTTCMax, fmt.Sprintf("longest time to consistency of the orders sent while the replicas changed (n=%d)", len(ttc)), longest)
-	}
-	for _, p := range s.Phases {
-		o.Details = append(o.Details, phaseLine(p))
-	}
+	w := putWindows(&o, s)
 	o.Details = append(o.Details, coresLine(s.Cores, s.Others))
 	if s.Capped {
 		o.Details = append(o.Details, "the load reached its upper bound before the changes were done: the last window ran without load")
 	}
-	measured := okOne && okOut && okThree && okIn && !s.Capped
-	changed := fmt.Sprintf("%s while scaling out, %s while scaling in", failedText(out, okOut), failedText(in, okIn))
+	measured := w.all && !s.Capped
+	changed := fmt.Sprintf("%s while scaling out, %s while scaling in", failedText(w.out, w.okOut), failedText(w.in, w.okIn))
+	tput := throughputText(w.one, w.okOne, w.three, w.okThree)
 	if !brokered(mode) {
-		o.Holds = measured && out.Failed == 0 && in.Failed == 0
+		o.Holds = measured && w.out.Failed == 0 && w.in.Failed == 0
 		o.Verdict = fmt.Sprintf("%s: %s; %s (the balancer drains a replica before it stops); %s",
-			mode, throughputText(one, okOne, three, okThree), changed, coresShort(s.Cores, s.Others))
+			mode, tput, changed, coresShort(s.Cores, s.Others))
 		return o
 	}
 	capText, idleSeen := judgeCap(&o, s.Cap)
@@ -62,10 +42,50 @@ func judge(mode stackmode.Mode, s scaleRun) kit.Outcome {
 		dups = fmt.Sprintf("%.0f redelivered events skipped by the inbox (at least)", s.Duplicates)
 	}
 	notFinal := acceptedNotFinal(s.Res)
-	o.Holds = measured && notFinal == 0 && out.Failed == 0 && in.Failed == 0 && idleSeen
+	o.Holds = measured && notFinal == 0 && w.out.Failed == 0 && w.in.Failed == 0 && idleSeen
 	o.Verdict = fmt.Sprintf("%s: %s; %s; the rebalance: %s, %s; %d accepted orders not final; %s; %s",
-		mode, throughputText(one, okOne, three, okThree), changed, longestText(ttc, longest), dups, notFinal, capText, coresShort(s.Cores, s.Others))
+		mode, tput, changed, w.longest, dups, notFinal, capText, coresShort(s.Cores, s.Others))
 	return o
+}
+
+// windows are a run's phases as the judge reads them: each steady window
+// and each change, whether the run got to it, and the changes' longest
+// time to consistency in words.
+type windows struct {
+	one, out, three, in         phase
+	okOne, okOut, okThree, okIn bool
+	all                         bool
+	longest                     string
+}
+
+// putWindows records each window's numbers on o, with a details line each.
+func putWindows(o *kit.Outcome, s scaleRun) windows {
+	var w windows
+	w.one, w.okOne = named(s.Phases, WindowOne)
+	w.three, w.okThree = named(s.Phases, WindowThree)
+	w.out, w.okOut = named(s.Phases, WindowOut)
+	w.in, w.okIn = named(s.Phases, WindowIn)
+	w.all = w.okOne && w.okOut && w.okThree && w.okIn
+	putSteady(o, w.one, w.okOne, ThroughputOne, PlacementP50One, PlacementP95One, PlacementNOne)
+	putSteady(o, w.three, w.okThree, ThroughputThree, PlacementP50Three, PlacementP95Three, PlacementNThree)
+	if w.okOut {
+		o.Put(ScaleOutTook, stats.Millis(w.out.Took()))
+		o.Put(FailedScaleOut, float64(w.out.Failed))
+	}
+	if w.okIn {
+		o.Put(ScaleInTook, stats.Millis(w.in.Took()))
+		o.Put(FailedScaleIn, float64(w.in.Failed))
+	}
+	ttc, longest := changeTTC(s.Phases)
+	o.Put(ChangeTTCN, float64(len(ttc)))
+	if !math.IsNaN(longest) {
+		o.PutAs(ChangeTTCMax, fmt.Sprintf("longest time to consistency of the orders sent while the replicas changed (n=%d)", len(ttc)), longest)
+	}
+	w.longest = longestText(ttc, longest)
+	for _, p := range s.Phases {
+		o.Details = append(o.Details, phaseLine(p))
+	}
+	return w
 }
 
 // putSteady records a steady window's throughput and placement.
