@@ -158,10 +158,16 @@ func longestText(ttc []float64, longest float64) string {
 	return fmt.Sprintf("orders sent during the changes final after at most %s (n=%d)", stats.Ms(longest), len(ttc))
 }
 
-// phaseLine is one window as the details list it.
+// phaseLine is one window as the details list it: what was sent and
+// failed, what got through, placement and (events) the slowest to become
+// final — a rebalance right after a change shows in the next window's.
 func phaseLine(p phase) string {
 	v, name := p.P95()
-	return fmt.Sprintf("%s (%s, %d %s): %d sent, %d failed, %s final; placement p50 %s, %s %s (n=%d)",
+	line := fmt.Sprintf("%s (%s, %d %s): %d sent, %d failed, %s final; placement p50 %s, %s %s (n=%d)",
 		p.Name, stats.Duration(p.Took()), p.Replicas, kit.Plural(p.Replicas, "replica"), p.Sent, p.Failed,
 		rate(p.Throughput()), stats.Ms(stats.Percentile(p.Placement, 50)), name, stats.Ms(v), len(p.Placement))
+	if len(p.TTC) > 0 {
+		line += fmt.Sprintf("; final after at most %s (n=%d)", stats.Ms(stats.Summarize(p.TTC).Max), len(p.TTC))
+	}
+	return line
 }
