@@ -124,6 +124,8 @@ func TestBenchFlagErrors(t *testing.T) {
 		{[]string{"bench", "--drain-orders", "0"}, "--drain-orders 0: use 1 to 100000"},
 		{[]string{"bench", "--baseline-max", "10"}, "--baseline-max 10: use --max (3200)"},
 		{[]string{"bench", "--mode", "choreo"}, `--mode "choreo" is not a stack`},
+		{[]string{"bench", "--replicas", "inventory=3"}, "--replicas inventory=3: no such service; use one of order-svc"},
+		{[]string{"bench", "--replicas", "inventory-svc=0"}, "--replicas inventory-svc=0: use 1 to 16"},
 	}
 	for _, tt := range tests {
 		_, _, err := c.run(tt.args...)

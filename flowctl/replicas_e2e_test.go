@@ -95,14 +95,15 @@ func checkMembers(t *testing.T, brokers []string, group string, n int) {
 	t.Helper()
 	var got []kafkalog.Member
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		var err error
-		if got, err = kafkalog.GroupMembers(context.Background(), brokers, group); err != nil {
+		g, err := kafkalog.DescribeGroup(context.Background(), brokers, group)
+		if err != nil {
 			t.Fatal(err)
 		}
+		got = g.Members
 		held, idle := 0, 0
 		for _, m := range got {
-			held += m.Held()
-			if m.Held() == 0 {
+			held += m.Assigned()
+			if m.Assigned() == 0 {
 				idle++
 			}
 		}

@@ -30,10 +30,14 @@ kafka-go pipeline on the same broker (topics bench.*, deleted after) and a bare
 3-hop HTTP echo chain on loopback. Results go to --out/<time>/bench.json and
 bench.svg (rate → p99 time to consistency per mode, the baselines' ceilings as
 reference lines) and bench.md (the table). Without an events stack
-(--mode sync) there is no broker and no Kafka baseline.
+(--mode sync) there is no broker and no Kafka baseline. --replicas runs that many
+replicas of a service in every stack (the runtime is asked afterwards how many ran);
+every column says its replicas and the cores the machine has: with fewer cores than
+processes a CPU-bound ceiling cannot rise with replicas.
 
   flowctl bench
   flowctl bench --mode both
+  flowctl bench --mode events --replicas inventory-svc=3   (the ceiling with 3 replicas; PostgreSQL)
   flowctl bench --start 20 --max 400 --step-duration 5s --runtime native`
 
 // benchFlags are bench's flags: the search bounds and the setup.
@@ -48,7 +52,7 @@ type benchFlags struct {
 func newBenchCmd(g *globals) *cobra.Command {
 	f := &benchFlags{cfg: bench.DefaultConfig()}
 	c := &cobra.Command{
-		Use:   "bench [--mode all] [--start R] [--factor F] [--max R] [--step-duration D] [--p99-bound D]",
+		Use:   "bench [--mode all] [--replicas SVC=N] [--start R] [--factor F] [--max R] [--step-duration D] [--p99-bound D]",
 		Short: "Find each stack's highest sustainable rate and messages per order side by side, with a bare Kafka pipeline and a bare HTTP chain as baselines",
 		Long:  benchLong,
 		Args:  cobra.NoArgs,
@@ -94,6 +98,7 @@ func (f *benchFlags) register(c *cobra.Command) {
 	fl.IntVar(&cfg.Retries, "retries", cfg.Retries, "runs a step that was not sustainable gets again before it counts (a shared machine stalls now and then)")
 	fl.IntVar(&cfg.Refine, "refine", cfg.Refine, "bisections between the ceiling and the first step past it (1 narrows a factor of 2 to √2)")
 	fl.StringVar(&f.mode, "mode", "all", "sync, events, events-orchestration, both (sync and events) or all")
+	fl.StringToIntVar(&f.set.Replicas, "replicas", nil, "replicas per service in every stack benched, e.g. inventory-svc=3 (needs the stacks on PostgreSQL); the table says the replicas and the cores beside each ceiling")
 	fl.IntVar(&f.set.DrainOrders, "drain-orders", 1000, "orders placed behind inventory-svc's paused consumers (events mode) to measure the drain")
 	fl.StringVar(&f.set.Out, "out", "reports", "directory the report goes under (relative to the repository root)")
 	fl.BoolVar(&f.asJSON, "json", false, "print the result as JSON (progress goes to stderr)")

@@ -33,6 +33,9 @@ type Stats struct {
 	// Retries is the failed attempts that were retried;
 	// consumer_retries_total.
 	Retries atomic.Int64
+	// Duplicates is the redelivered events the inbox had already seen and
+	// skipped (Processor.Stats); consumer_duplicate_events_total.
+	Duplicates atomic.Int64
 }
 
 // ChainConfig is what DefaultChain's middleware need.

@@ -43,6 +43,9 @@ type Processor struct {
 	Routes Routes
 	// Outbox receives the emitted events; nil when no handler emits any.
 	Outbox *outbox.Writer
+	// Stats, when set, counts the redelivered events the inbox had already
+	// seen (Stats.Duplicates): what a rebalance or a crash costs.
+	Stats *Stats
 }
 
 // Handle applies batch in one transaction, in order, and returns nil only if
@@ -54,20 +57,26 @@ func (p *Processor) Handle(ctx context.Context, batch []*kafkabus.Delivery) erro
 	if !p.anyRouted(batch) {
 		return nil // no transaction for a batch of events nobody here reacts to
 	}
-	emitted := 0
+	emitted, dups := 0, 0
 	err := sqlitedb.InTx(ctx, p.DB, func(tx *sql.Tx) error {
-		emitted = 0 // a run again (PostgreSQL, sqlitedb.InTx) counts afresh
+		emitted, dups = 0, 0 // a run again (PostgreSQL, sqlitedb.InTx) counts afresh
 		for _, ev := range batch {
-			n, err := p.apply(tx, ev)
+			n, dup, err := p.apply(tx, ev)
 			if err != nil {
 				return err
 			}
 			emitted += n
+			if dup {
+				dups++
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	if p.Stats != nil {
+		p.Stats.Duplicates.Add(int64(dups)) // committed: the skips happened
 	}
 	if emitted > 0 {
 		p.Outbox.Notify() // after the commit, or the relay may look too early
@@ -89,30 +98,31 @@ func (p *Processor) anyRouted(batch []*kafkabus.Delivery) bool {
 	return false
 }
 
-// apply handles one event in tx and returns how many events it emitted. The
-// event's own context (its process span) is used, so the outbox rows carry
-// the trace of the event that caused them.
-func (p *Processor) apply(tx *sql.Tx, ev *kafkabus.Delivery) (int, error) {
+// apply handles one event in tx and returns how many events it emitted, or
+// dup when the inbox had it already (a redelivery: skipped). The event's own
+// context (its process span) is used, so the outbox rows carry the trace of
+// the event that caused them.
+func (p *Processor) apply(tx *sql.Tx, ev *kafkabus.Delivery) (emitted int, dup bool, err error) {
 	h := p.Routes[ev.Env.Type]
 	if h == nil {
-		return 0, nil
+		return 0, false, nil
 	}
 	ctx := ev.Ctx
 	first, err := inbox.Claim(ctx, tx, ev.Env.ID, ev.Env.Type)
 	if err != nil || !first {
-		return 0, err
+		return 0, err == nil, err
 	}
 	out, err := h(ctx, tx, ev.Env, ev.Payload)
 	if err != nil {
-		return 0, fmt.Errorf("%s %s: %w", ev.Env.Type, ev.Env.ID, err)
+		return 0, false, fmt.Errorf("%s %s: %w", ev.Env.Type, ev.Env.ID, err)
 	}
 	if len(out) > 0 && p.Outbox == nil {
-		return 0, fmt.Errorf("%s %s: the handler emitted %d event(s) but the processor has no outbox", ev.Env.Type, ev.Env.ID, len(out))
+		return 0, false, fmt.Errorf("%s %s: the handler emitted %d event(s) but the processor has no outbox", ev.Env.Type, ev.Env.ID, len(out))
 	}
 	for _, o := range out {
 		if err := p.Outbox.Add(ctx, tx, o); err != nil {
-			return 0, err
+			return 0, false, err
 		}
 	}
-	return len(out), nil
+	return len(out), false, nil
 }

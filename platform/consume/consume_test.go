@@ -168,3 +168,27 @@ func TestProcessorRedelivery(t *testing.T) {
 		t.Fatalf("after a redelivery: applied, inbox, outbox = %v with %d wake-ups; want [2 2 2] with 1", got, f.relay.n)
 	}
 }
+
+// TestProcessorCountsDuplicates: a redelivered batch counts its events as
+// duplicates once committed; a batch that failed counts none (its skips were
+// rolled back with it), and unrouted events are no duplicates.
+func TestProcessorCountsDuplicates(t *testing.T) {
+	f := newFixture(t)
+	f.proc.Stats = &consume.Stats{}
+	batch := []*kafkabus.Delivery{placed(t, 1), placed(t, 2), movement(t)}
+	for range 2 {
+		if err := f.proc.Handle(context.Background(), batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := f.proc.Stats.Duplicates.Load(); got != 2 {
+		t.Fatalf("after one redelivery of 2 routed events: Duplicates = %d, want 2", got)
+	}
+	f.failWith[placed(t, 3).Env.OrderID] = errors.New("disk on fire")
+	if err := f.proc.Handle(context.Background(), []*kafkabus.Delivery{batch[0], placed(t, 3)}); err == nil {
+		t.Fatal("a batch with a failing event was applied")
+	}
+	if got := f.proc.Stats.Duplicates.Load(); got != 2 {
+		t.Fatalf("a failed batch's skip counted: Duplicates = %d, want still 2", got)
+	}
+}

@@ -77,6 +77,7 @@ func (k *Kit) Messaging(db, read *sql.DB) *Messaging {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consumer_processed_events_total", Help: "Events handled by this service's consumers."}, func() float64 { return float64(m.Stats.Processed.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consumer_dead_lettered_events_total", Help: "Events sent to a dead-letter topic."}, func() float64 { return float64(m.Stats.DeadLetter.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "inbox_pruned_events_total", Help: "Processed event ids forgotten after the inbox retention."}, func() float64 { return float64(m.Inbox.Pruned.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consumer_duplicate_events_total", Help: "Redelivered events the inbox had already seen: skipped, not applied again."}, func() float64 { return float64(m.Stats.Duplicates.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "consumer_retries_total", Help: "Handler attempts that failed and were retried."}, func() float64 { return float64(m.Stats.Retries.Load()) }),
 	)
 	return m
@@ -115,7 +116,7 @@ func (k *Kit) place() topology.Service {
 func (m *Messaging) Consume(db *sql.DB, routes consume.Routes, emit *outbox.Writer) *kafkabus.Consumer {
 	topics := topology.Prefixed(m.kit.Config.TopicPrefix, m.kit.place().Consumes)
 	group := m.kit.Config.ConsumerGroup()
-	p := &consume.Processor{DB: db, Routes: routes, Outbox: emit}
+	p := &consume.Processor{DB: db, Routes: routes, Outbox: emit, Stats: &m.Stats}
 	c := kafkabus.NewConsumer(kafkabus.ConsumerConfig{
 		Brokers: m.kit.Config.KafkaBrokers,
 		Group:   group,

@@ -61,6 +61,15 @@ func ceilingRows(r Result) []tableRow {
 			}
 			return s
 		}},
+		{"replicas · cores", func(t TargetResult) string {
+			if r.Cores == 0 {
+				return "not recorded"
+			}
+			if t.Baseline {
+				return fmt.Sprintf("– · %s", coresText(t, r.Cores))
+			}
+			return replicasText(t.Replicas) + " · " + coresText(t, r.Cores)
+		}},
 		{"lowest rate past it", func(t TargetResult) string {
 			if t.Ceiling.PastRate > 0 {
 				return fmt.Sprintf("%g: %s", t.Ceiling.PastRate, t.Ceiling.PastWhy)

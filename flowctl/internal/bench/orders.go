@@ -34,6 +34,8 @@ type Stack struct {
 	// Messages, when set, counts what the services send each other during
 	// the measured run (MeasuredStep).
 	Messages *MessageCounter
+	// Replicas are how many replicas of each service ran, by the runtime.
+	Replicas map[string]int
 }
 
 // orders is the stack's order-svc client with enough connections for a

@@ -33,9 +33,12 @@ type Target struct {
 
 // Result is a whole bench: every target's ceiling and measured run.
 type Result struct {
-	Started time.Time      `json:"started"`
-	Runtime string         `json:"runtime"`
-	Config  ConfigJSON     `json:"config"`
+	Started time.Time  `json:"started"`
+	Runtime string     `json:"runtime"`
+	Config  ConfigJSON `json:"config"`
+	// Cores is how many CPU cores the bench had (Cores), beside every
+	// ceiling (0 in a recording from before it was kept).
+	Cores   int            `json:"cores,omitempty"`
 	Targets []TargetResult `json:"targets"`
 }
 
@@ -56,10 +59,13 @@ type ConfigJSON struct {
 
 // TargetResult is one target's part of the result.
 type TargetResult struct {
-	Name     string  `json:"name"`
-	Baseline bool    `json:"baseline"`
-	Unit     string  `json:"unit"`
-	Ceiling  Ceiling `json:"ceiling"`
+	Name     string `json:"name"`
+	Baseline bool   `json:"baseline"`
+	Unit     string `json:"unit"`
+	// Replicas are how many replicas of each service the stack ran (modes
+	// only; absent in recordings from before replicas).
+	Replicas map[string]int `json:"replicas,omitempty"`
+	Ceiling  Ceiling        `json:"ceiling"`
 	// Measured is the separate run at half the ceiling, where latencies are
 	// those of a system with headroom.
 	Measured Step `json:"measured"`
@@ -96,7 +102,7 @@ func Run(ctx context.Context, cfg Config, targets []Target, o Options) (Result, 
 	if o.Say == nil {
 		o.Say = func(string, ...any) {}
 	}
-	res := Result{Started: time.Now().UTC(), Runtime: o.Runtime, Config: ConfigJSON{
+	res := Result{Started: time.Now().UTC(), Runtime: o.Runtime, Cores: Cores(), Config: ConfigJSON{
 		Start: cfg.Start, Factor: cfg.Factor, Max: cfg.Max, StepDuration: cfg.StepDuration.String(),
 		Settle: cfg.Settle.String(), Pause: cfg.Pause.String(), P99BoundMS: ms(cfg.P99Bound), Retries: cfg.Retries, Refine: cfg.Refine, BaselineMax: cfg.BaselineMax, DrainOrders: o.DrainOrders,
 	}}
@@ -139,6 +145,9 @@ func openAndRun(ctx context.Context, cfg Config, t Target, o Options) (tr Target
 
 func runTarget(ctx context.Context, cfg Config, t Target, o Options) (TargetResult, error) {
 	tr := TargetResult{Name: t.Name, Baseline: t.Baseline, Unit: t.Unit}
+	if t.Stack != nil {
+		tr.Replicas = t.Stack.Replicas
+	}
 	if t.Baseline && cfg.BaselineMax > 0 {
 		cfg.Max = cfg.BaselineMax
 	}

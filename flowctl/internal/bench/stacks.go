@@ -21,6 +21,9 @@ type Setup struct {
 	Out string
 	// Up brings the stacks up (its Progress also gets the bench's lines).
 	Up stack.UpOptions
+	// Replicas are --replicas: service → replicas in every stack benched
+	// (absent = 1); Up gets them.
+	Replicas map[string]int
 }
 
 // Check rejects a setup that cannot run.
@@ -28,7 +31,7 @@ func (s Setup) Check() error {
 	if s.DrainOrders < 1 || s.DrainOrders > 100000 {
 		return fmt.Errorf("--drain-orders %d: use 1 to 100000", s.DrainOrders)
 	}
-	return nil
+	return checkReplicas(s.Replicas)
 }
 
 // OnStacks brings set's stacks up where s says, finds each mode's ceiling
@@ -46,6 +49,7 @@ func OnStacks(ctx context.Context, s *stack.Stacks, cfg Config, set Setup) (Resu
 	if err != nil {
 		return Result{}, nil, err
 	}
+	set.Up.Replicas = set.Replicas
 	targets, runtime, err := modeTargets(ctx, s, set.Modes, set.Up)
 	if err != nil {
 		return Result{}, nil, err
@@ -90,8 +94,12 @@ func modeTargets(ctx context.Context, s *stack.Stacks, modes []stackmode.Mode, u
 		if len(st.Brokers) > 0 {
 			brokers = st.Brokers
 		}
-		targets = append(targets, ModeTarget(StackInfo{Mode: m, URLs: st.URLs, Brokers: st.Brokers, AdminToken: tok,
-			TopicPrefix: s.TopicPrefix, Runtime: rt}))
+		t := ModeTarget(StackInfo{Mode: m, URLs: st.URLs, Brokers: st.Brokers, AdminToken: tok,
+			TopicPrefix: s.TopicPrefix, Runtime: rt})
+		if t.Stack.Replicas, err = replicasOf(ctx, rt, m, up.Replicas); err != nil {
+			return nil, "", err
+		}
+		targets = append(targets, t)
 	}
 	runtime := rt.Runtime()
 	// A broker named by KAFKA_BROKERS is part of what was measured.

@@ -100,6 +100,9 @@ func CompareMarkdown(w io.Writer, r scenario.Report) error {
 		if s.Claim != "" {
 			fmt.Fprintf(&b, "> %s\n\n", mdEscape(oneLine(s.Claim)))
 		}
+		for _, l := range s.Lead {
+			fmt.Fprintf(&b, "%s\n\n", mdEscape(l))
+		}
 		b.WriteString("**Verdict:**\n\n")
 		for _, l := range s.Verdicts {
 			fmt.Fprintf(&b, "- %s\n", mdEscape(oneLine(l.Text)))

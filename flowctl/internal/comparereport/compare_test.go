@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/scenario/kit"
 )
 
 // The fixture is a hand-written recording of both modes over the eight
@@ -165,8 +166,8 @@ func TestCompareMarkdown(t *testing.T) {
 	}
 
 	q := between(md, "\n## Every scenario's evidence, question by question\n", "\n## ")
-	if n := len(regexp.MustCompile(`(?m)^\d\. \*\*`).FindAllString(q, -1)); n != 5 {
-		t.Errorf("%d questions, want 5:\n%s", n, q)
+	if n := len(regexp.MustCompile(`(?m)^\d\. \*\*`).FindAllString(q, -1)); n != len(kit.Questions) {
+		t.Errorf("%d questions, want %d:\n%s", n, len(kit.Questions), q)
 	}
 	for _, run := range r.Runs {
 		if !strings.Contains(q, "["+run.Scenario+"](#"+run.Scenario+")") {

@@ -35,11 +35,29 @@ func questions(r scenario.Report, modes []string) []questionView {
 			}
 		}
 		if len(qv.Rows) == 0 {
-			qv.Rows = []answerRow{{Cells: slices.Repeat([]string{"not measured in this report"}, len(modes))}}
+			qv.Rows = []answerRow{{Cells: slices.Repeat([]string{notMeasured(q.Question)}, len(modes))}}
 		}
 		out = append(out, qv)
 	}
 	return out
+}
+
+// notMeasured is a question's cell when no scenario of the report answers
+// it: when every scenario that could is left out of `all` (scale-out needs
+// PostgreSQL), how to measure it.
+func notMeasured(q kit.Question) string {
+	var names []string
+	for _, a := range answersTo(q) {
+		s, _ := scenario.Find(a.scenario)
+		if s.NotInAll == "" {
+			return "not measured in this report"
+		}
+		names = append(names, a.scenario)
+	}
+	if len(names) == 0 {
+		return "not measured in this report"
+	}
+	return "not measured in this report: run `flowctl scenario " + strings.Join(names, " ") + "` (not in `all`)"
 }
 
 // answerRow is one scenario's answer to a question on page 1, a cell per

@@ -49,6 +49,9 @@ func pageOneProblems(md string, modes []string) []string {
 			continue
 		}
 		for i, m := range modes {
+			if strings.Contains(answers[i], "not measured in this report: run ") {
+				continue // a question only a scenario left out of `all` answers, and how to run it
+			}
 			if !hasN.MatchString(answers[i]) || len(bareNumbers(answers[i])) > 0 || !numberToken.MatchString(answers[i]) {
 				out = append(out, fmt.Sprintf("%q: %s's answer lacks an n or a unit: %q", q.Ask, m, strings.TrimSpace(answers[i])))
 			}

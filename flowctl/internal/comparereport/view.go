@@ -86,10 +86,13 @@ type detailsView struct {
 
 type sectionView struct {
 	Scenario, Anchor, Claim string
-	Verdicts                []verdictLine
-	Holds                   []cell
-	Metrics                 []metricRow
-	Details                 []detailsView
+	// Lead are lines a scenario's section opens with (scale-out: the
+	// replicas against the cores), before its verdicts.
+	Lead     []string
+	Verdicts []verdictLine
+	Holds    []cell
+	Metrics  []metricRow
+	Details  []detailsView
 	// Charts and Notes are HTML only: the CDFs, and what could not be drawn.
 	Charts []template.HTML
 	Notes  []string
@@ -127,7 +130,8 @@ func newCompareView(r scenario.Report, charts bool) compareView {
 	}
 	for _, run := range r.Runs {
 		row := summaryRow{Scenario: run.Scenario, Anchor: anchor(run.Scenario)}
-		s := sectionView{Scenario: run.Scenario, Anchor: row.Anchor, Claim: run.Claim, Verdicts: verdictLines(run, v.Modes)}
+		s := sectionView{Scenario: run.Scenario, Anchor: row.Anchor, Claim: run.Claim, Verdicts: verdictLines(run, v.Modes),
+			Lead: scaleOutLead(run, v.Modes)}
 		for i, m := range v.Modes {
 			c := cell{Mode: m, Label: v.Labels[i], Text: notRun}
 			if o, ok := outcomeOf(run, m); ok {

@@ -1,23 +1,25 @@
 package kafkalog
 
 import (
-	"github.com/segmentio/kafka-go"
-
 	"context"
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
+
+	"github.com/segmentio/kafka-go"
 )
 
-// Member is one consumer of a group: its client's host and the partitions
-// the group gave it, by topic.
+// Member is one consumer of a group as the broker assigned it: the
+// partitions it reads, by topic (none: it idles, as a consumer beyond a
+// topic's partition count does).
 type Member struct {
-	ID         string           `json:"id"`
-	ClientHost string           `json:"client_host"`
-	Partitions map[string][]int `json:"partitions"`
+	ID, ClientID, Host string
+	Partitions         map[string][]int
 }
 
-// Held counts the partitions m holds, over every topic.
-func (m Member) Held() int {
+// Assigned counts the member's partitions over every topic.
+func (m Member) Assigned() int {
 	n := 0
 	for _, ps := range m.Partitions {
 		n += len(ps)
@@ -25,40 +27,81 @@ func (m Member) Held() int {
 	return n
 }
 
-// GroupMembers describes group: its members and what each consumes (the
-// broker's DescribeGroups), ordered by member id. A group without members
-// (none joined, or all left) is an empty list.
-func GroupMembers(ctx context.Context, brokers []string, group string) ([]Member, error) {
+// Group is a consumer group's state and members (by member id).
+type Group struct {
+	ID, State string
+	Members   []Member
+}
+
+// Idle are the members the broker gave no partition.
+func (g Group) Idle() []Member {
+	var out []Member
+	for _, m := range g.Members {
+		if m.Assigned() == 0 {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// String is the assignment on one line:
+// "4 members (Stable): a: t/0 · b: t/1 · c: t/2 · d: no partition".
+func (g Group) String() string {
+	parts := make([]string, len(g.Members))
+	for i, m := range g.Members {
+		var ps []string
+		for _, t := range slices.Sorted(maps.Keys(m.Partitions)) {
+			for _, p := range m.Partitions[t] {
+				ps = append(ps, fmt.Sprintf("%s/%d", t, p))
+			}
+		}
+		if len(ps) == 0 {
+			ps = []string{"no partition"}
+		}
+		parts[i] = m.ID + ": " + strings.Join(ps, ",")
+	}
+	return fmt.Sprintf("%d members (%s): %s", len(g.Members), g.State, strings.Join(parts, " · "))
+}
+
+// DescribeGroup asks the broker for group's members and their assignments.
+func DescribeGroup(ctx context.Context, brokers []string, group string) (Group, error) {
 	s, err := newSession(brokers)
 	if err != nil {
-		return nil, err
+		return Group{}, err
 	}
 	defer s.close()
 	res, err := s.client.DescribeGroups(ctx, &kafka.DescribeGroupsRequest{GroupIDs: []string{group}})
 	if err != nil {
-		return nil, fmt.Errorf("describe group %s: %w", group, err)
+		return Group{}, fmt.Errorf("describe consumer group %s: %w", group, err)
 	}
-	var out []Member
-	for _, g := range res.Groups {
-		if g.Error != nil {
-			return nil, fmt.Errorf("describe group %s: %w", group, g.Error)
-		}
-		for _, m := range g.Members {
-			mem := Member{ID: m.MemberID, ClientHost: m.ClientHost, Partitions: map[string][]int{}}
-			for _, t := range m.MemberAssignments.Topics {
-				mem.Partitions[t.Topic] = slices.Sorted(slices.Values(t.Partitions))
+	if len(res.Groups) != 1 {
+		return Group{}, fmt.Errorf("describe consumer group %s: the broker answered %d groups", group, len(res.Groups))
+	}
+	rg := res.Groups[0]
+	if rg.Error != nil {
+		return Group{}, fmt.Errorf("describe consumer group %s: %w", group, rg.Error)
+	}
+	g := Group{ID: rg.GroupID, State: rg.GroupState}
+	for _, m := range rg.Members {
+		mm := Member{ID: m.MemberID, ClientID: m.ClientID, Host: m.ClientHost, Partitions: map[string][]int{}}
+		for _, t := range m.MemberAssignments.Topics {
+			if len(t.Partitions) > 0 {
+				mm.Partitions[t.Topic] = slices.Sorted(slices.Values(t.Partitions))
 			}
-			out = append(out, mem)
 		}
+		g.Members = append(g.Members, mm)
 	}
-	slices.SortFunc(out, func(a, b Member) int {
-		if a.ID < b.ID {
-			return -1
-		}
-		if a.ID > b.ID {
-			return 1
-		}
-		return 0
-	})
-	return out, nil
+	slices.SortFunc(g.Members, func(a, b Member) int { return strings.Compare(a.ID, b.ID) })
+	return g, nil
+}
+
+// Partitions is how many partitions topic has.
+func Partitions(ctx context.Context, brokers []string, topic string) (int, error) {
+	s, err := newSession(brokers)
+	if err != nil {
+		return 0, err
+	}
+	defer s.close()
+	ps, err := s.partitions(ctx, topic)
+	return len(ps), err
 }

@@ -2,6 +2,8 @@ package kafkalog_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,31 +12,64 @@ import (
 	"github.com/orderflow/flowctl/internal/kafkalog"
 )
 
-// Two consumers of one group on a topic of 3 partitions: the group shows
-// both, holding the 3 partitions between them.
-func TestGroupMembersShowsWhoHoldsWhichPartitions(t *testing.T) {
-	brokers := cluster(t, "stock.v1")
-	if got, err := kafkalog.GroupMembers(ctx(t), brokers, "inventory-svc.events"); err != nil || len(got) != 0 {
-		t.Fatalf("no consumer yet: %v, %v; want no member", got, err)
-	}
+// TestDescribeGroupIdleMember: four consumers of one group on a topic of
+// three partitions: the broker gives one of them nothing, and
+// DescribeGroup shows it idle.
+func TestDescribeGroupIdleMember(t *testing.T) {
+	brokers := cluster(t, "cap.orders")
+	const group = "cap.inventory-svc"
 	rctx, cancel := context.WithCancel(ctx(t))
 	defer cancel()
-	for range 2 {
-		r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, GroupID: "inventory-svc.events", Topic: "stock.v1",
-			HeartbeatInterval: 100 * time.Millisecond, MaxWait: 100 * time.Millisecond})
-		defer r.Close()
-		go func() { _, _ = r.FetchMessage(rctx) }()
+	for i := range 4 {
+		r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, GroupID: group, Topic: "cap.orders",
+			MaxWait: 100 * time.Millisecond, HeartbeatInterval: 200 * time.Millisecond,
+			Dialer: &kafka.Dialer{ClientID: fmt.Sprintf("replica-%d", i), Timeout: 5 * time.Second}})
+		t.Cleanup(func() { r.Close() })
+		go func() { _, _ = r.FetchMessage(rctx) }() // joins the group
 	}
-	var got []kafkalog.Member
-	for range 300 {
-		var err error
-		if got, err = kafkalog.GroupMembers(ctx(t), brokers, "inventory-svc.events"); err != nil {
-			t.Fatal(err)
-		}
-		if len(got) == 2 && got[0].Held()+got[1].Held() == 3 && got[0].Held() > 0 && got[1].Held() > 0 {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
+	g := waitMembers(t, brokers, group, 4)
+	if idle := g.Idle(); len(idle) != 1 {
+		t.Fatalf("4 members on 3 partitions: %d idle, want 1 (%s)", len(idle), g)
 	}
-	t.Errorf("two consumers: members %+v, want 2 sharing 3 partitions", got)
+	if !strings.Contains(g.String(), "no partition") {
+		t.Errorf("the line does not show the idle member: %s", g)
+	}
+}
+
+// TestGroupIdle: a member with any partition is not idle (the check that
+// TestDescribeGroupIdleMember's count rests on).
+func TestGroupIdle(t *testing.T) {
+	g := kafkalog.Group{Members: []kafkalog.Member{
+		{ID: "a", Partitions: map[string][]int{"t": {0, 1}}},
+		{ID: "b", Partitions: map[string][]int{"u": {2}}},
+		{ID: "c", Partitions: map[string][]int{}},
+	}}
+	if idle := g.Idle(); len(idle) != 1 || idle[0].ID != "c" {
+		t.Fatalf("Idle = %+v, want only c", idle)
+	}
+	if got, want := g.String(), "3 members (): a: t/0,t/1 · b: u/2 · c: no partition"; got != want {
+		t.Errorf("String = %q, want %q", got, want)
+	}
+}
+
+// waitMembers waits until group has n members with every partition
+// assigned (a stable group), or fails the test.
+func waitMembers(t *testing.T, brokers []string, group string, n int) kafkalog.Group {
+	t.Helper()
+	var g kafkalog.Group
+	var err error
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		g, err = kafkalog.DescribeGroup(ctx(t), brokers, group)
+		assigned := 0
+		for _, m := range g.Members {
+			assigned += m.Assigned()
+		}
+		if err == nil && len(g.Members) == n && assigned == 3 && g.State == "Stable" {
+			return g
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("group %s never had %d members with 3 partitions assigned: %s (err %v)", group, n, g, err)
+	return g
 }

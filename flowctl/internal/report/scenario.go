@@ -14,7 +14,11 @@ import (
 func ScenarioList(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, s := range scenario.All {
-		fmt.Fprintf(tw, "%s\t%s\n", s.Name, s.Summary)
+		summary := s.Summary
+		if s.NotInAll != "" {
+			summary += " (not in `all`: " + s.NotInAll + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", s.Name, summary)
 	}
 	tw.Flush()
 }

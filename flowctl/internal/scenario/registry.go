@@ -21,6 +21,7 @@ import (
 	"github.com/orderflow/flowctl/internal/scenario/poison"
 	"github.com/orderflow/flowctl/internal/scenario/readyourwrites"
 	"github.com/orderflow/flowctl/internal/scenario/replay"
+	"github.com/orderflow/flowctl/internal/scenario/scaleout"
 	"github.com/orderflow/flowctl/internal/scenario/slowdownstream"
 )
 
@@ -43,6 +44,7 @@ var All = []Scenario{
 	cancelrace.Def,
 	addastep.Def,
 	opscost.Def,
+	scaleout.Def,
 }
 
 // Names are the scenarios' names.
@@ -54,18 +56,39 @@ func Names() []string {
 	return out
 }
 
-// Lookup finds scenarios by name; "all" is every one.
+// InAll are the scenarios "all" runs: every one a default stack can run
+// (not those with a NotInAll reason).
+func InAll() []Scenario {
+	var out []Scenario
+	for _, s := range All {
+		if s.NotInAll == "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Lookup finds scenarios by name, each once, in the order named; "all" is
+// every one InAll has ("all scale-out" adds one it leaves out).
 func Lookup(names []string) ([]Scenario, error) {
 	var out []Scenario
+	add := func(s Scenario) {
+		if !slices.ContainsFunc(out, func(o Scenario) bool { return o.Name == s.Name }) {
+			out = append(out, s)
+		}
+	}
 	for _, n := range names {
 		if n == "all" {
-			return All, nil
+			for _, s := range InAll() {
+				add(s)
+			}
+			continue
 		}
 		s, ok := Find(n)
 		if !ok {
 			return nil, fmt.Errorf("no scenario %q: use one of %s (or all); `flowctl scenario list` explains each", n, strings.Join(Names(), ", "))
 		}
-		out = append(out, s)
+		add(s)
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -9,8 +10,12 @@ import (
 
 func TestLookup(t *testing.T) {
 	all, err := Lookup([]string{"all"})
-	if err != nil || len(all) != 16 {
-		t.Fatalf("all: %d scenarios, %v", len(all), err)
+	if err != nil || len(all) != 16 || slices.ContainsFunc(all, func(s Scenario) bool { return s.Name == "scale-out" }) {
+		t.Fatalf("all: %d scenarios (scale-out, which needs PostgreSQL, left out), %v", len(all), err)
+	}
+	more, err := Lookup([]string{"all", "scale-out", "replay"})
+	if err != nil || len(more) != 17 || more[16].Name != "scale-out" {
+		t.Fatalf("all scale-out replay: %d scenarios, the last %q, %v; want 17 (replay once), scale-out last", len(more), more[len(more)-1].Name, err)
 	}
 	two, err := Lookup([]string{"replay", "broker-down"})
 	if err != nil || len(two) != 2 || two[0].Name != "replay" || two[1].Name != "broker-down" {

@@ -29,6 +29,10 @@ type About struct {
 	Headline []MetricKey
 	// Answers are its evidence for the five questions.
 	Answers []Answer
+	// NotInAll, when set, is why `all` leaves the scenario out (it needs
+	// what a default stack lacks: PostgreSQL for replicas); it runs when
+	// named.
+	NotInAll string
 }
 
 // Spec is one scenario as its package writes it: Run measures one mode

@@ -29,3 +29,16 @@ func TestBrief(t *testing.T) {
 		t.Errorf("brief kept %d runes", len(got))
 	}
 }
+
+// TestFormatRate: a throughput keeps its unit whole, even at 1 (the plural
+// nouns lose their "s" there: "1 event").
+func TestFormatRate(t *testing.T) {
+	for v, want := range map[float64]string{1: "1 orders/s", 19.5: "19.5 orders/s"} {
+		if got := FormatValue(v, string(UnitRate)); got != want {
+			t.Errorf("FormatValue(%g, orders/s) = %q, want %q", v, got, want)
+		}
+	}
+	if got := FormatValue(1, string(UnitCores)); got != "1 core" {
+		t.Errorf("one core: %q", got)
+	}
+}

@@ -46,6 +46,10 @@ const (
 	UnitServices   Unit = "services"
 	UnitMessages   Unit = "messages"
 	UnitGroups     Unit = "groups"
+	UnitCores      Unit = "cores"
+	UnitReplicas   Unit = "replicas"
+	// UnitRate is a throughput: orders that became final per second.
+	UnitRate Unit = "orders/s"
 	// UnitHTTPStatus is an HTTP status code, shown "HTTP 400".
 	UnitHTTPStatus Unit = "HTTP"
 	UnitCount      Unit = "count"

@@ -5,13 +5,17 @@ package kit
 // asks them in this order.
 type Question int
 
-// The five questions.
+// The questions (five in the article; Scale is its opening one, which only
+// a measurement answers).
 const (
 	Coupling Question = iota + 1
 	Consistency
 	DelayedMessage
 	OperateBroker
 	Auditability
+	// Scale is the article's first question, asked last here: it is
+	// answered by measuring, on the machine or cluster the team has.
+	Scale
 )
 
 // Asked is a question's text: the question and why it matters.
@@ -20,7 +24,7 @@ type Asked struct {
 	Ask, Why string
 }
 
-// Questions are the five questions, in the order the report asks them.
+// Questions are the questions, in the order the report asks them.
 var Questions = []Asked{
 	{Coupling, "What coupling problem are you solving?",
 		"Events decouple availability and latency: with a service down, slow or being redeployed, can orders still be placed, and how fast is the answer? And can a new consumer learn the past without asking the producer?"},
@@ -32,6 +36,8 @@ var Questions = []Asked{
 		"Events add a broker to run, messages to retry or dead-letter, and traces to follow across services."},
 	{Auditability, "Is auditability worth it?",
 		"An event log can be replayed to rebuild state or to audit an order: what did that take here?"},
+	{Scale, "A real problem at your scale?",
+		"Events scale a consumer by its partitions and sync a service behind a load balancer: what did three replicas instead of one buy, what did the change cost while it happened, and how many cores did the run have to give them?"},
 }
 
 // Answer is a scenario's evidence for one question: the metrics that answer

@@ -27,6 +27,8 @@ func FormatValue(v float64, unit string) string {
 		return stats.N(int(v))
 	case unit == string(UnitHTTPStatus):
 		return "HTTP " + Number(v)
+	case unit == string(UnitRate):
+		return Number(v) + " " + unit // "1 orders/s" is no noun to singularise
 	case unit == string(UnitPct):
 		if math.Abs(v-math.Round(v)) < 0.05 {
 			return fmt.Sprintf("%.0f%%", v)

@@ -33,6 +33,8 @@ type Runtime struct {
 	Usages map[stackmode.Mode][]usage.Component
 	// UI is what JaegerUI answers.
 	UI bool
+	// ReplicaCounts are what Replicas answers, by mode and service (absent: 1).
+	ReplicaCounts map[stackmode.Mode]map[string]int
 
 	mu  sync.Mutex
 	ups []stackmode.Mode
@@ -64,6 +66,14 @@ func (r *Runtime) Usage(_ context.Context, m stackmode.Mode) ([]usage.Component,
 		return u, nil
 	}
 	return nil, errors.New("the fake runtime measures nothing here")
+}
+
+// Replicas is ReplicaCounts[m][svc], or 1.
+func (r *Runtime) Replicas(_ context.Context, m stackmode.Mode, svc string) (int, error) {
+	if n, ok := r.ReplicaCounts[m][svc]; ok {
+		return n, nil
+	}
+	return 1, nil
 }
 
 // URLs are the services of mode's stack.

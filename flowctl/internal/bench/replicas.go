@@ -1,0 +1,93 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/orderflow/platform/topology"
+
+	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stackmode"
+)
+
+// maxReplicas bounds --replicas: more than this on one machine measures
+// the scheduler, not the services.
+const maxReplicas = 16
+
+// checkReplicas rejects a --replicas naming no service or a count out of
+// range.
+func checkReplicas(want map[string]int) error {
+	for _, svc := range slices.Sorted(maps.Keys(want)) {
+		if _, err := topology.Of(svc); err != nil {
+			return fmt.Errorf("--replicas %s=%d: no such service; use one of %s", svc, want[svc], strings.Join(topology.Names(), ", "))
+		}
+		if n := want[svc]; n < 1 || n > maxReplicas {
+			return fmt.Errorf("--replicas %s=%d: use 1 to %d", svc, n, maxReplicas)
+		}
+	}
+	return nil
+}
+
+// replicasOf asks rt how many replicas of each of mode's services run, and
+// fails when one differs from what --replicas asked: a ceiling must say
+// what it was measured with.
+func replicasOf(ctx context.Context, rt stack.Runtime, mode stackmode.Mode, want map[string]int) (map[string]int, error) {
+	got := map[string]int{}
+	for _, s := range mode.Services() {
+		n, err := rt.Replicas(ctx, mode, s.Name)
+		if err != nil {
+			return nil, fmt.Errorf("replicas of %s (%s): %w", s.Name, mode, err)
+		}
+		got[s.Name] = n
+		if w, ok := want[s.Name]; ok && w != n {
+			return nil, fmt.Errorf("--replicas %s=%d: the %s stack runs %d on the %s runtime", s.Name, w, mode, n, rt.Runtime())
+		}
+	}
+	return got, nil
+}
+
+// Cores is how many CPU cores the bench had (flowctl's view of this
+// machine): printed beside every ceiling, since replicas cannot raise a
+// CPU-bound ceiling past them.
+func Cores() int { return runtime.NumCPU() }
+
+// replicasText is a stack's replicas for the table: the scaled services
+// with their count, "1 each" for the rest.
+func replicasText(rs map[string]int) string {
+	var scaled []string
+	for _, svc := range slices.Sorted(maps.Keys(rs)) {
+		if rs[svc] != 1 {
+			scaled = append(scaled, fmt.Sprintf("%s ×%d", svc, rs[svc]))
+		}
+	}
+	if len(scaled) == 0 {
+		return "1 each"
+	}
+	return strings.Join(scaled, ", ") + ", the rest 1"
+}
+
+// processCount is how many service processes rs runs.
+func processCount(rs map[string]int) int {
+	n := 0
+	for _, v := range rs {
+		n += v
+	}
+	return n
+}
+
+// coresText is the cell beside a stack's ceiling: the cores, and when the
+// stack's processes outnumber them, that a CPU-bound ceiling cannot rise.
+func coresText(t TargetResult, cores int) string {
+	if len(t.Replicas) == 0 {
+		return fmt.Sprintf("%d cores", cores)
+	}
+	procs := processCount(t.Replicas)
+	if procs > cores {
+		return fmt.Sprintf("%d cores for %d service processes: a CPU-bound ceiling cannot rise with replicas here", cores, procs)
+	}
+	return fmt.Sprintf("%d cores for %d service processes", cores, procs)
+}

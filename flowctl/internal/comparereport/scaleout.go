@@ -1,0 +1,40 @@
+package comparereport
+
+import (
+	"fmt"
+
+	"github.com/orderflow/flowctl/internal/scenario"
+	"github.com/orderflow/flowctl/internal/scenario/scaleout"
+)
+
+// scaleOutLead are the lines the scale-out section opens with: per stack,
+// what three replicas bought, and the cores it had beside it, so that a
+// flat line on a small machine is not read as "scaling does not work".
+func scaleOutLead(run scenario.Run, modes []string) []string {
+	if run.Scenario != scaleout.Def.Name {
+		return nil
+	}
+	var out []string
+	for _, m := range modes {
+		o, ok := outcomeOf(run, m)
+		if !ok {
+			continue
+		}
+		one, okOne := o.Metric(scaleout.ThroughputOne.Key)
+		three, okThree := o.Metric(scaleout.ThroughputThree.Key)
+		cores, okCores := o.Count(scaleout.Cores)
+		others, okOthers := o.Count(scaleout.Others)
+		if !okOne || !okThree || !okCores {
+			continue
+		}
+		line := fmt.Sprintf("%s: %s final with 1 replica of %s, %s with %d — on %d cores",
+			stackLabel(m, modes), formatValue(one), scaleout.Service, formatValue(three), scaleout.Replicas, cores)
+		if okOthers && scaleout.CPUBound(cores, others) {
+			line += fmt.Sprintf(" for %d processes: a CPU-bound ceiling cannot rise on this machine (not 'scaling does not work')", scaleout.Replicas+others)
+		} else if okOthers {
+			line += fmt.Sprintf(" for %d processes", scaleout.Replicas+others)
+		}
+		out = append(out, line)
+	}
+	return out
+}
