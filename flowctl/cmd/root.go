@@ -115,6 +115,8 @@ func commands(g *globals) []*cobra.Command {
 		newWalkthroughCmd(g),
 		newStopCmd(g),
 		newStartCmd(g),
+		newScaleCmd(g),
+		newLBCmd(g),
 		newLagCmd(g),
 		newAuditCmd(g),
 		newResetCmd(g),

@@ -23,6 +23,8 @@ type upFlags struct {
 	build    bool
 	// fraudCheck is FRAUD_CHECK for the stack: on deploys fraud-svc.
 	fraudCheck string
+	// replicas is --replicas (service=n,…); store is --store.
+	replicas, store string
 }
 
 func (f *upFlags) register(c *cobra.Command) {
@@ -30,6 +32,8 @@ func (f *upFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.saga, "saga", "", "the events stack by its saga style: choreography (= --mode events) or orchestration (= --mode events-orchestration)")
 	c.Flags().BoolVar(&f.noJaeger, "no-jaeger", false, "native runtime: do not start Jaeger; the services then export no traces")
 	c.Flags().StringVar(&f.fraudCheck, "fraud-check", "off", "on adds the fraud check to the stack: fraud-svc runs (port base+4) and every service gets FRAUD_CHECK=on (docs/architecture.md §11)")
+	c.Flags().StringVar(&f.replicas, "replicas", "", "replicas per service, e.g. inventory=3,order-svc=2 (natively: behind a balancer on the service's port; more than 1 needs PostgreSQL, which --replicas then starts)")
+	c.Flags().StringVar(&f.store, "store", "", "where the services keep their state: sqlite (a file each, the default) or postgres (DATABASE_URL's server, else flowctl's own PostgreSQL in the run dir; a database per stack)")
 	c.Flags().BoolVar(&f.build, "build", false, "docker runtime: rebuild the service images (they are built only when missing otherwise)")
 }
 
@@ -113,7 +117,16 @@ func bringUp(ctx context.Context, g *globals, mode stackmode.Mode, f upFlags, w 
 	if f.fraudCheck != "on" && f.fraudCheck != "off" {
 		return stack.Stack{}, fmt.Errorf("--fraud-check %q: use on or off", f.fraudCheck)
 	}
-	st, _, err := explain.Up(ctx, g.stacks, mode, f.options(w), g.env.Stderr)
+	if err := stack.CheckStore(f.store); err != nil {
+		return stack.Stack{}, err
+	}
+	o := f.options(w)
+	var err error
+	if o.Replicas, err = stack.ParseReplicas(f.replicas, stack.AllServices()); err != nil {
+		return stack.Stack{}, err
+	}
+	o.Store = f.store
+	st, _, err := explain.Up(ctx, g.stacks, mode, o, g.env.Stderr)
 	return st, err
 }
 

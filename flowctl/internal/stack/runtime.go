@@ -46,10 +46,18 @@ type Runtime interface {
 	// when it keeps none.
 	Logs(ctx context.Context, w io.Writer, lines int) (bool, error)
 
-	// StopService stops one service of mode's stack.
+	// StopService stops one service of mode's stack (all its replicas).
 	StopService(ctx context.Context, mode stackmode.Mode, svc string) error
-	// StartService starts it again and returns once it answers /readyz.
+	// StartService starts it again (as many replicas as it had) and returns
+	// once it answers /readyz.
 	StartService(ctx context.Context, mode stackmode.Mode, svc string) error
+	// Scale runs n replicas (n >= 1) of svc in mode's stack and returns once
+	// the replicas added answer /readyz, or the replicas removed drained
+	// (no request in flight through the balancer, consumers left their group)
+	// and stopped.
+	Scale(ctx context.Context, mode stackmode.Mode, svc string, n int) error
+	// Replicas is how many replicas of svc run in mode's stack.
+	Replicas(ctx context.Context, mode stackmode.Mode, svc string) (int, error)
 	// StopBroker stops the Kafka broker; false when none was running.
 	StopBroker(ctx context.Context) (bool, error)
 	// StartBroker starts it again and returns once it answers.
@@ -106,6 +114,12 @@ type UpOptions struct {
 	TTY      bool
 	// Step is called after each finished step.
 	Step func(Step)
+	// Replicas is how many replicas of a service run (service → n; absent = 1).
+	Replicas map[string]int
+	// Store is where the services keep their state: "" or StoreSQLite (a
+	// file each; PostgreSQL when DATABASE_URL is set or a replica count is
+	// above 1) or StorePostgres.
+	Store string
 }
 
 // Process is one host process the bench samples.

@@ -267,3 +267,8 @@ func (s *Stacks) DockerHost() string { return strings.TrimSpace(s.getenv("DOCKER
 // DockerTLSVerify says DOCKER_TLS_VERIFY is set: the engine wants TLS
 // client certificates, which flowctl's stats reader does not have.
 func (s *Stacks) DockerTLSVerify() bool { return s.getenv("DOCKER_TLS_VERIFY") != "" }
+
+// DatabaseURL is the user's DATABASE_URL ("" when unset): flowctl then keeps
+// each stack's services in a database of their own on that server instead
+// of starting a PostgreSQL of its own.
+func (s *Stacks) DatabaseURL() string { return strings.TrimSpace(s.getenv("DATABASE_URL")) }

@@ -2,7 +2,10 @@ package stack
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+
+	"github.com/orderflow/flowctl/internal/stackmode"
 
 	"github.com/orderflow/platform/kafkaconf"
 	"github.com/orderflow/platform/topology"
@@ -52,23 +55,52 @@ func (s *Stacks) Status(ctx context.Context) ([]State, error) {
 	}
 
 	for _, m := range Modes {
+		runs := false
 		for _, svc := range AllServices() {
 			port := ServicePort(s.PortBase, m, svc)
 			st := State{Name: svc, Mode: string(m), Addr: Addr(port)}
 			st.PID, st.Ours = pidState(l.ServicePID(m, svc))
 			st.Ready = Answers(ctx, URL(port)+"/readyz")
+			replicas := replicaStates(ctx, l, m, svc, port)
+			if lb, ok := pidState(l.BalancerPID(m, svc)); ok {
+				st.PID, st.Ours = lb, true
+				st.Detail = fmt.Sprintf("balancer over %d replica(s), log %s", len(replicas), l.Rel(l.BalancerLog(m, svc)))
+			}
 			if svc == topology.FraudSvc && !st.Ours && !st.Ready {
 				continue // the step has not joined this stack: nothing to show
 			}
-			if st.Ours {
+			switch {
+			case st.Detail != "":
+			case st.Ours:
 				st.Detail = "log " + l.Rel(l.ServiceLog(m, svc))
-			} else if st.Ready {
+			case st.Ready:
 				st.Detail = "answers, but flowctl did not start it"
 			}
+			runs = runs || st.Ours
 			out = append(out, st)
+			out = append(out, replicas...)
+		}
+		if runs {
+			out = append(out, State{Name: "store", Mode: string(m), Ours: true, Ready: true, Detail: s.StoreOf(l, m)})
 		}
 	}
 	return out, nil
+}
+
+// replicaStates are svc's running replicas (inventory-svc#2), each on its
+// own port (ReplicaPort).
+func replicaStates(ctx context.Context, l Layout, m stackmode.Mode, svc string, port int) []State {
+	var out []State
+	for i := 1; i <= MaxReplicas; i++ {
+		pid, ok := pidState(l.ReplicaPID(m, svc, i))
+		if !ok {
+			continue
+		}
+		p := ReplicaPort(port, i)
+		out = append(out, State{Name: ReplicaName(svc, i), Mode: string(m), Addr: Addr(p), PID: pid, Ours: true,
+			Ready: Answers(ctx, URL(p)+"/readyz"), Detail: "log " + l.Rel(l.ReplicaLog(m, svc, i))})
+	}
+	return out
 }
 
 func pidState(path string) (int, bool) {

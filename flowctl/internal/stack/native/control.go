@@ -12,15 +12,15 @@ import (
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
-// StopService stops svc's process (SIGTERM, then SIGKILL after 10 s).
+// StopService stops svc's process, or its balancer and every replica
+// (SIGTERM, then SIGKILL after 10 s): the service is down.
 func (r *Runtime) StopService(ctx context.Context, m stackmode.Mode, svc string) error {
-	if _, err := stack.Stop(ctx, r.l.ServicePID(m, svc), 10*time.Second); err != nil {
-		return fmt.Errorf("stop %s (%s): %w", svc, m, err)
-	}
-	return nil
+	_, err := stopAll(ctx, r.opts(m, io.Discard), svc)
+	return err
 }
 
-// StartService starts svc's process and waits for its /readyz.
+// StartService starts svc's process, or as many replicas as it was scaled
+// to behind its balancer, and waits for /readyz.
 func (r *Runtime) StartService(ctx context.Context, m stackmode.Mode, svc string) error {
 	_, err := restartServices(ctx, r.opts(m, io.Discard), r.stack(ctx, m), []string{svc})
 	return err

@@ -33,7 +33,11 @@ func Down(ctx context.Context, l stack.Layout, modes []stackmode.Mode, infra boo
 	var targets []target
 	for _, m := range modes {
 		for _, svc := range stack.AllServices() {
-			targets = append(targets, target{fmt.Sprintf("%s (%s)", svc, m), l.ServicePID(m, svc)})
+			targets = append(targets, target{fmt.Sprintf("%s (%s)", svc, m), l.ServicePID(m, svc)},
+				target{fmt.Sprintf("%s balancer (%s)", svc, m), l.BalancerPID(m, svc)})
+			for i := 1; i <= stack.MaxReplicas; i++ {
+				targets = append(targets, target{fmt.Sprintf("%s (%s)", stack.ReplicaName(svc, i), m), l.ReplicaPID(m, svc, i)})
+			}
 		}
 	}
 	if infra {
@@ -49,6 +53,14 @@ func Down(ctx context.Context, l stack.Layout, modes []stackmode.Mode, infra boo
 		}
 		if res.Found {
 			out = append(out, Stopped{What: t.what, PID: res.Proc.PID, Killed: res.Killed, Stale: !res.Ours})
+		}
+	}
+	if infra {
+		was, err := stopPostgres(ctx, l)
+		if err != nil {
+			errs = append(errs, err)
+		} else if was {
+			out = append(out, Stopped{What: "postgres (" + l.Rel(l.PostgresDir()) + ")"})
 		}
 	}
 	return out, errors.Join(errs...)

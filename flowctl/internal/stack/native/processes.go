@@ -22,6 +22,14 @@ func processes(l stack.Layout, m stackmode.Mode, embeddedBroker, jaeger bool) ([
 		if p, ok := stack.RunningFromPIDFile(l.ServicePID(m, svc)); ok {
 			out = append(out, stack.Process{Name: svc, PID: p.PID})
 		}
+		if p, ok := stack.RunningFromPIDFile(l.BalancerPID(m, svc)); ok {
+			out = append(out, stack.Process{Name: svc + " balancer", PID: p.PID})
+		}
+		for _, i := range runningReplicas(l, m, svc) {
+			if p, ok := stack.RunningFromPIDFile(l.ReplicaPID(m, svc, i)); ok {
+				out = append(out, stack.Process{Name: stack.ReplicaName(svc, i), PID: p.PID})
+			}
+		}
 	}
 	if embeddedBroker {
 		if p, ok := stack.RunningFromPIDFile(l.BrokerPID()); ok {

@@ -107,7 +107,7 @@ func (r *Runtime) opts(m stackmode.Mode, progress io.Writer) Options {
 	o := Options{Layout: r.l, Mode: m, PortBase: r.s.PortBase, BrokerPort: r.s.BrokerPort, Self: r.s.Self,
 		BaseEnv: r.s.BaseEnv(), Vars: r.s.ServiceVars(), SpanExportDelay: r.s.SpanExportDelay(), JaegerCache: r.s.JaegerCacheDir(),
 		Progress: progress, ExternalBrokers: r.s.ExternalBrokers, Brokers: r.s.Brokers, Token: tok, ServiceEnv: r.env[m],
-		FraudCheck: r.FraudCheck(m)}
+		FraudCheck: r.FraudCheck(m), DatabaseURL: r.databaseURL(m)}
 	if p, ok := r.propagation[m]; ok {
 		if p == "" {
 			delete(o.Vars, "TRACE_PROPAGATION")
@@ -122,8 +122,11 @@ func (r *Runtime) opts(m stackmode.Mode, progress io.Writer) Options {
 // services.
 func (r *Runtime) Up(ctx context.Context, m stackmode.Mode, u stack.UpOptions) (stack.Stack, error) {
 	fmt.Fprintf(u.Progress, "bringing up the %s stack natively (run dir %s)\n", m, r.l.Rel(r.l.RunDir))
+	if err := r.prepareStore(ctx, m, u); err != nil {
+		return stack.Stack{Mode: m}, err
+	}
 	o := r.opts(m, u.Progress)
-	o.NoJaeger, o.TTY, o.FraudCheck = u.NoJaeger, u.TTY, u.FraudCheck
+	o.NoJaeger, o.TTY, o.FraudCheck, o.Replicas = u.NoJaeger, u.TTY, u.FraudCheck, u.Replicas
 	st, err := Up(ctx, o, u.Step)
 	if err == nil {
 		r.stacks[m] = st
@@ -142,6 +145,9 @@ func (r *Runtime) Down(ctx context.Context, modes []stackmode.Mode, infra bool, 
 			fmt.Fprintf(w, "removed stale pid file of %s (pid %d is gone or not a process flowctl started; left alone)\n", s.What, s.PID)
 		case s.Killed:
 			fmt.Fprintf(w, "stopped %s (pid %d) with SIGKILL: it ignored SIGTERM for 10s\n", s.What, s.PID)
+			n++
+		case s.PID == 0:
+			fmt.Fprintf(w, "stopped %s\n", s.What)
 			n++
 		default:
 			fmt.Fprintf(w, "stopped %s (pid %d)\n", s.What, s.PID)

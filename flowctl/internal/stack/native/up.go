@@ -52,6 +52,10 @@ type Options struct {
 	Brokers         []string
 	// Token is the admin token the services get ("": fault API off).
 	Token string
+	// DatabaseURL is the stack's PostgreSQL database ("": SQLite files).
+	DatabaseURL string
+	// Replicas are UpOptions.Replicas: service → n.
+	Replicas map[string]int
 	// FraudCheck: the stack runs fraud-svc and every service FRAUD_CHECK=on.
 	FraudCheck bool
 }
@@ -107,7 +111,11 @@ func Up(ctx context.Context, o Options, step func(stack.Step)) (stack.Stack, err
 	}
 	var ports []string
 	for _, svc := range stack.Deployed(o.FraudCheck) {
-		ports = append(ports, fmt.Sprintf("%s :%d", svc, stack.ServicePort(o.PortBase, o.Mode, svc)))
+		p := fmt.Sprintf("%s :%d", svc, stack.ServicePort(o.PortBase, o.Mode, svc))
+		if n := o.Replicas[svc]; n > 0 {
+			p += fmt.Sprintf(" (balancer over %d replica(s) on :%d…)", n, stack.ReplicaPort(stack.ServicePort(o.PortBase, o.Mode, svc), 1))
+		}
+		ports = append(ports, p)
 	}
 	verb := "started"
 	if restarted > 0 {
@@ -174,6 +182,13 @@ func startServices(ctx context.Context, o Options, st stack.Stack) (restarted in
 	if err := markFraudCheck(o.Layout, o.Mode, o.FraudCheck); err != nil {
 		return 0, err
 	}
+	// --replicas svc=n (n = 1 too) puts svc behind a balancer from the start,
+	// so a later `flowctl scale` adds replicas without a moment unanswered.
+	for _, svc := range stack.AllServices() {
+		if err := recordReplicas(o.Layout, o.Mode, svc, o.Replicas[svc]); err != nil {
+			return 0, err
+		}
+	}
 	if !o.FraudCheck {
 		if _, err := stack.Stop(ctx, o.Layout.ServicePID(o.Mode, topology.FraudSvc), StopGrace); err != nil {
 			return 0, err
@@ -186,12 +201,26 @@ func startServices(ctx context.Context, o Options, st stack.Stack) (restarted in
 func restartServices(ctx context.Context, o Options, st stack.Stack, svcs []string) (restarted int, err error) {
 	l, m := o.Layout, o.Mode
 	for _, svc := range svcs {
-		res, err := stack.Stop(ctx, l.ServicePID(m, svc), 10*time.Second)
+		ran, err := stopAll(ctx, o, svc)
 		if err != nil {
 			return 0, err
 		}
-		if res.Ours {
+		if ran {
 			restarted++
+		}
+	}
+	// A scaled service starts as its replicas behind a balancer (scaleTo).
+	var scaled []string
+	svcs = slices.DeleteFunc(slices.Clone(svcs), func(svc string) bool {
+		if wantedReplicas(l, m, svc) > 0 {
+			scaled = append(scaled, svc)
+			return true
+		}
+		return false
+	})
+	for _, svc := range scaled {
+		if err := scaleTo(ctx, o, st, svc, wantedReplicas(l, m, svc)); err != nil {
+			return 0, err
 		}
 	}
 	// Every port is checked before anything starts, so a clash leaves nothing
@@ -278,6 +307,12 @@ func serviceEnv(o Options, st stack.Stack, svc string) []string {
 		}
 	}
 	vars["DB_PATH"] = o.Layout.DB(o.Mode, svc)
+	// The stack's store, not the user's DATABASE_URL as given: each stack
+	// gets a database of its own on that server (postgres.go).
+	delete(vars, "DATABASE_URL")
+	if o.DatabaseURL != "" {
+		vars["DATABASE_URL"] = o.DatabaseURL
+	}
 	vars["INVENTORY_URL"] = st.URLs[topology.InventorySvc]
 	vars["INVOICING_URL"] = st.URLs[topology.InvoicingSvc]
 	// The whole stack's, not the user's: fraud-svc runs only with it on.

@@ -17,11 +17,11 @@ func (r *Runtime) Usage(_ context.Context, m stackmode.Mode) ([]usage.Component,
 	var out []usage.Component
 	// What the stack runs: fraud-svc only while the step is in the flow.
 	for _, svc := range stack.Deployed(r.FraudCheck(m)) {
-		comp, err := proc.component(l.ServicePID(m, svc), usage.Component{Name: svc, Kind: usage.KindService, Impl: "Go binary " + l.Rel(l.Bin(svc))})
+		comps, err := serviceUsage(proc, l, m, svc)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, comp)
+		out = append(out, comps...)
 	}
 	if m.Kafka() {
 		b, err := r.brokerUsage(proc)
@@ -75,4 +75,28 @@ func (p procFS) component(pidPath string, c usage.Component) (usage.Component, e
 	c.Where = fmt.Sprintf("pid %d", pr.PID)
 	c.Processes, c.RSSBytes, c.CPUSeconds = t.Processes, t.RSSBytes, t.CPU
 	return c, nil
+}
+
+// serviceUsage is svc's process, or its balancer and each replica
+// (inventory-svc#2) when it is scaled.
+func serviceUsage(proc procFS, l stack.Layout, m stackmode.Mode, svc string) ([]usage.Component, error) {
+	impl := "Go binary " + l.Rel(l.Bin(svc))
+	if _, ok := stack.RunningFromPIDFile(l.BalancerPID(m, svc)); !ok {
+		c, err := proc.component(l.ServicePID(m, svc), usage.Component{Name: svc, Kind: usage.KindService, Impl: impl})
+		return []usage.Component{c}, err
+	}
+	lb, err := proc.component(l.BalancerPID(m, svc), usage.Component{Name: svc + " balancer", Kind: usage.KindService,
+		Impl: "`flowctl lb`, a reverse proxy on the service's port"})
+	if err != nil {
+		return nil, err
+	}
+	out := []usage.Component{lb}
+	for _, i := range runningReplicas(l, m, svc) {
+		c, err := proc.component(l.ReplicaPID(m, svc, i), usage.Component{Name: stack.ReplicaName(svc, i), Kind: usage.KindService, Impl: impl})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }

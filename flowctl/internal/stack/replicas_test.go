@@ -1,0 +1,84 @@
+package stack
+
+import (
+	"maps"
+	"strings"
+	"testing"
+
+	"github.com/orderflow/flowctl/internal/stackmode"
+)
+
+func TestReplicaPortsNeverHitAnotherServicePort(t *testing.T) {
+	taken := map[int]string{}
+	for _, m := range stackmode.All {
+		for _, svc := range AllServices() {
+			taken[ServicePort(8080, m, svc)] = svc
+		}
+	}
+	for _, m := range stackmode.All {
+		for _, svc := range AllServices() {
+			for i := 1; i <= MaxReplicas; i++ {
+				p := ReplicaPort(ServicePort(8080, m, svc), i)
+				if other, ok := taken[p]; ok {
+					t.Fatalf("%s of %s listens on %d, which is already %s's", ReplicaName(svc, i), m, p, other)
+				}
+				taken[p] = ReplicaName(svc, i)
+			}
+		}
+	}
+	if got := ReplicaPort(8082, 2); got != 10082 {
+		t.Errorf("ReplicaPort(8082, 2) = %d, want 10082", got)
+	}
+}
+
+func TestCheckReplicasRefusesPortsAbove65535(t *testing.T) {
+	if err := CheckReplicas("inventory-svc", 3, 8082); err != nil {
+		t.Errorf("3 replicas at 8082: %v", err)
+	}
+	if err := CheckReplicas("inventory-svc", 9, 60000); err == nil || !strings.Contains(err.Error(), "65535") {
+		t.Errorf("9 replicas at 60000: err %v, want one naming 65535", err)
+	}
+	if err := CheckReplicas("inventory-svc", 0, 8082); err == nil {
+		t.Error("0 replicas accepted")
+	}
+}
+
+func TestParseReplicas(t *testing.T) {
+	svcs := AllServices()
+	got, err := ParseReplicas("inventory=3, order-svc=2", svcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]int{"inventory-svc": 3, "order-svc": 2}; !maps.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	for _, bad := range []string{"inventory", "inventory=x", "shipping=2", "inventory=0", "inventory=10"} {
+		if _, err := ParseReplicas(bad, svcs); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestNeedsPostgres(t *testing.T) {
+	cases := []struct {
+		o    UpOptions
+		want bool
+	}{
+		{UpOptions{}, false},
+		{UpOptions{Replicas: map[string]int{"inventory-svc": 1}}, false},
+		{UpOptions{Replicas: map[string]int{"inventory-svc": 3}}, true},
+		{UpOptions{Store: StorePostgres}, true},
+	}
+	for _, c := range cases {
+		if got := c.o.NeedsPostgres(); got != c.want {
+			t.Errorf("%+v: NeedsPostgres %v, want %v", c.o, got, c.want)
+		}
+	}
+}
+
+func TestRedactURLDropsThePassword(t *testing.T) {
+	got := RedactURL("postgres://app:s3cret@db.example:5432/orderflow?sslmode=disable")
+	if strings.Contains(got, "s3cret") || got != "db.example:5432/orderflow" {
+		t.Errorf("RedactURL = %q", got)
+	}
+}
