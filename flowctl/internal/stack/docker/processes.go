@@ -27,7 +27,7 @@ func (r *Runtime) containerProcs(ctx context.Context, mode stackmode.Mode) ([]st
 	services := map[string]string{}
 	var names []string
 	for _, svc := range stack.Deployed(r.FraudCheck(mode)) {
-		services[svc] = container(mode, svc)
+		services[svc] = r.service(ctx, mode, svc)
 		names = append(names, svc)
 	}
 	if mode.Kafka() {

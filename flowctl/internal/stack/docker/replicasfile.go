@@ -84,6 +84,7 @@ func ReplicasCompose(base []byte) ([]byte, error) {
 		}
 	}
 	out["postgres"] = postgresService(pgProfiles)
+	out["kafka"] = withKafkaProfiles(f.Services["kafka"])
 	var b bytes.Buffer
 	b.WriteString(replicasHeader)
 	enc := yaml.NewEncoder(&b)
@@ -130,6 +131,22 @@ func balancerOf(orig map[string]any, m stackmode.Mode, svc, profile string) map[
 	}
 }
 
+// withKafkaProfiles enables the broker in the pg- profiles of the stacks
+// that use it too (compose does not start a dependency its profiles leave
+// out); the override lists the base's profiles as well.
+func withKafkaProfiles(kafka map[string]any) map[string]any {
+	var profiles []string
+	for _, p := range asAnyList(kafka["profiles"]) {
+		profiles = append(profiles, fmt.Sprint(p))
+	}
+	for _, m := range stackmode.All {
+		if m.Kafka() {
+			profiles = append(profiles, pgProfile(m))
+		}
+	}
+	return map[string]any{"profiles": profiles}
+}
+
 // postgresService is the stacks' PostgreSQL (deploy/docker/postgres).
 func postgresService(profiles []string) map[string]any {
 	return map[string]any{
@@ -143,6 +160,11 @@ func postgresService(profiles []string) map[string]any {
 			"interval": "2s", "timeout": "3s", "retries": 15, "start_period": "30s",
 		},
 	}
+}
+
+func asAnyList(v any) []any {
+	l, _ := v.([]any)
+	return l
 }
 
 func asMap(v any) map[string]any {
