@@ -128,18 +128,19 @@ func (c *Compose) Output(ctx context.Context, args ...string) (string, error) {
 
 // up brings mode's stack up with compose and waits for the services'
 // /readyz on the same host ports as the native stack.
-func up(ctx context.Context, c *Compose, mode stackmode.Mode, u stack.UpOptions, progress io.Writer, step func(stack.Step)) (stack.Stack, error) {
+func up(ctx context.Context, c *Compose, mode stackmode.Mode, u stack.UpOptions, pg bool) (stack.Stack, error) {
+	progress, step := u.Progress, u.Step
 	st := stack.Stack{Mode: mode, URLs: stack.StackURLs(topology.DefaultPortBase, mode), Jaeger: true}
 	if mode.Kafka() {
 		st.Brokers = []string{stack.Addr(stack.DefaultBrokerPort)}
 	}
 	t := time.Now()
-	args := append(profiles(mode, u.NeedsPostgres(), u.FraudCheck), "up", "-d")
+	args := append(profiles(mode, pg, u.FraudCheck), "up", "-d")
 	if u.Build {
 		args = append(args, "--build")
 	}
-	if u.NeedsPostgres() {
-		args = append(args, scaleArgs(mode, u.Replicas)...)
+	if pg {
+		args = append(args, scaleArgs(mode, u.Replicas, stack.Deployed(u.FraudCheck))...)
 	}
 	if err := c.Run(ctx, progress, args...); err != nil {
 		return st, fmt.Errorf("%w (no registry? `make images-offline` builds every image locally)", err)

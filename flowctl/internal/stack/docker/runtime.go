@@ -120,7 +120,12 @@ func (r *Runtime) Up(ctx context.Context, m stackmode.Mode, u stack.UpOptions) (
 		return stack.Stack{}, err
 	}
 	fmt.Fprintf(u.Progress, "bringing up the %s stack with Docker (%s, project %s); the first start builds images and shows their progress\n", m, strings.Join(r.compose.Cmd, " "), ComposeProject)
-	pg := u.NeedsPostgres()
+	// A stack already on PostgreSQL stays there, with its replicas, unless
+	// asked for SQLite (`load` and the scenarios bring stacks up as well).
+	pg := u.NeedsPostgres() || u.Store != stack.StoreSQLite && r.onPostgres(ctx, m)
+	if pg {
+		u.Replicas = r.keepReplicas(ctx, m, u.Replicas)
+	}
 	if _, err := r.removeForm(ctx, m, !pg, u.Progress); err != nil {
 		return stack.Stack{}, err
 	}
@@ -130,7 +135,7 @@ func (r *Runtime) Up(ctx context.Context, m stackmode.Mode, u stack.UpOptions) (
 			return stack.Stack{}, err
 		}
 	}
-	st, err := up(ctx, r.compose.withFraudCheck(u.FraudCheck), m, u, u.Progress, u.Step)
+	st, err := up(ctx, r.compose.withFraudCheck(u.FraudCheck), m, u, pg)
 	if err != nil || !pg {
 		return st, err
 	}

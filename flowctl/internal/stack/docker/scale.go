@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"strconv"
 	"time"
 
@@ -89,11 +90,11 @@ func (r *Runtime) balancedUp(ctx context.Context, m stackmode.Mode, svc string) 
 	return upReplicas(string(out))
 }
 
-// scaleArgs are compose's --scale flags for replicas (service → n), in
-// the order of the stack's services.
-func scaleArgs(m stackmode.Mode, replicas map[string]int) []string {
+// scaleArgs are compose's --scale flags for replicas (service → n) of the
+// services deployed, in the order of the stack's services.
+func scaleArgs(m stackmode.Mode, replicas map[string]int, deployed []string) []string {
 	var args []string
-	for _, svc := range stack.AllServices() {
+	for _, svc := range deployed {
 		if n, ok := replicas[svc]; ok {
 			args = append(args, "--scale", replicaService(m, svc)+"="+strconv.Itoa(n))
 		}
@@ -111,4 +112,22 @@ func (r *Runtime) upReplicas(ctx context.Context, m stackmode.Mode, u stack.UpOp
 		}
 	}
 	return nil
+}
+
+// keepReplicas is replicas with, for every service it does not name, the
+// count that runs now (compose's up would otherwise go back to one).
+func (r *Runtime) keepReplicas(ctx context.Context, m stackmode.Mode, replicas map[string]int) map[string]int {
+	out := maps.Clone(replicas)
+	if out == nil {
+		out = map[string]int{}
+	}
+	for _, svc := range stack.AllServices() {
+		if _, ok := out[svc]; ok {
+			continue
+		}
+		if n, err := r.Replicas(ctx, m, svc); err == nil && n > 1 {
+			out[svc] = n
+		}
+	}
+	return out
 }

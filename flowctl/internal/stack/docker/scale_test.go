@@ -123,7 +123,7 @@ func TestScaleOnSQLiteSaysHow(t *testing.T) {
 func TestUpArgsOnPostgres(t *testing.T) {
 	r, calls := fakeRuntime(t, false, 1, 1)
 	u := stack.UpOptions{Replicas: map[string]int{topology.InventorySvc: 3}}
-	args := append(profiles(stackmode.Events, u.NeedsPostgres(), false), scaleArgs(stackmode.Events, u.Replicas)...)
+	args := append(profiles(stackmode.Events, u.NeedsPostgres(), false), scaleArgs(stackmode.Events, u.Replicas, stack.Deployed(false))...)
 	if got := strings.Join(args, " "); got != "--profile pg-events --scale inventory-svc-events-r=3" {
 		t.Errorf("up args %q", got)
 	}
