@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orderflow/platform/topology"
+
+	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/stack"
+	"github.com/orderflow/flowctl/internal/stack/docker"
+	"github.com/orderflow/flowctl/internal/stackmode"
+)
+
+// TestDockerReplicasScaleInUnderLoad: the events stack on Docker with
+// inventory-svc as three replicas on PostgreSQL (`up --replicas
+// inventory=3`): three containers, three members of its consumer group.
+// While orders flow, `flowctl scale inventory 1` drains two away; every
+// order placed is accepted and final, the ledger check finds no breach,
+// and one replica and one group member are left. It takes down only what
+// it brought up (the stack by --mode, then the broker, Jaeger and
+// PostgreSQL by name, and PostgreSQL's volume).
+func TestDockerReplicasScaleInUnderLoad(t *testing.T) {
+	requireDocker(t, "events")
+	requireImages(t, "orderflow/postgres:15", "orderflow/haproxy:bookworm")
+	m, svc := stackmode.Events, topology.InventorySvc
+	for _, p := range []int{stack.ServicePort(topology.DefaultPortBase, m, topology.OrderSvc), stack.ServicePort(topology.DefaultPortBase, m, svc),
+		stack.ServicePort(topology.DefaultPortBase, m, topology.InvoicingSvc), 9092, 16686, 4317, 4318} {
+		if err := stack.CheckPortFree(p, "docker e2e"); err != nil {
+			t.Fatalf("the Docker stack publishes fixed ports: %v", err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	compose, err := docker.FindCompose(ctx, "..", os.Environ())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &cli{t: t, env: map[string]string{"RUNTIME": "docker"}}
+	t.Cleanup(func() { downReplicasStack(t, c, compose) })
+
+	if out, stderr, err := c.run("up", "--mode", string(m), "--replicas", "inventory=3"); err != nil {
+		t.Fatalf("up --replicas inventory=3: %v\n%s\nstderr:\n%s", err, out, stderr)
+	}
+	waitGroupMembers(ctx, t, compose, m.Group("", svc), 3)
+	if n := composeCount(ctx, t, compose, svc+"-events-r"); n != 3 {
+		t.Fatalf("%d containers of %s-events-r after up --replicas inventory=3, want 3", n, svc)
+	}
+
+	type loaded struct {
+		out, stderr string
+		err         error
+	}
+	done := make(chan loaded, 1)
+	go func() {
+		out, stderr, err := c.run("load", "--mode", string(m), "--rate", "10", "--duration", "30s", "--settle", "2m", "--json")
+		done <- loaded{out, stderr, err}
+	}()
+	time.Sleep(10 * time.Second) // a third of the orders placed: scale in while the rest flow
+	out, stderr, err := c.run("scale", "inventory", "1", "--mode", string(m))
+	if err != nil || !strings.Contains(out, "3 → 1") {
+		t.Fatalf("scale inventory 1: %v\n%s\nstderr:\n%s", err, out, stderr)
+	}
+	t.Logf("scale: %s", strings.TrimSpace(out))
+	l := <-done
+	if l.err != nil {
+		t.Fatalf("load: %v\nstderr:\n%s", l.err, l.stderr)
+	}
+	checkLoadClean(t, l.out)
+	if n := composeCount(ctx, t, compose, svc+"-events-r"); n != 1 {
+		t.Errorf("%d containers of %s-events-r after scale 1, want 1", n, svc)
+	}
+	waitGroupMembers(ctx, t, compose, m.Group("", svc), 1)
+}
+
+// checkLoadClean: every order accepted and final, some confirmed, the
+// ledger without a breach.
+func checkLoadClean(t *testing.T, out string) {
+	t.Helper()
+	var res []load.StackResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res) != 1 {
+		t.Fatalf("load --json: %v (%d results)\n%s", err, len(res), out)
+	}
+	s, r := res[0].Summary, res[0]
+	t.Logf("load during scale-in: n=%d orders, %d accepted, by status %v, not final %d, time to final max %.0f ms",
+		s.Orders, s.Accepted, s.ByStatus, s.NotFinal, s.TimeToFinal.Max)
+	if s.Orders == 0 || s.Accepted != s.Orders || s.NotFinal != 0 || s.ByStatus["CONFIRMED"] == 0 {
+		t.Errorf("summary %+v: want every order accepted and final, some confirmed", s)
+	}
+	if r.Ledger == nil || len(r.Ledger.Breaches) != 0 {
+		t.Errorf("ledger check: %+v (error %q), want no breach", r.Ledger, r.LedgerError)
+	}
+}
+
+// composeCount is how many running containers the compose service has.
+func composeCount(ctx context.Context, t *testing.T, compose *docker.Compose, service string) int {
+	t.Helper()
+	out, err := exec.CommandContext(ctx, "docker", "ps", "-q", "--filter", "label=com.docker.compose.project="+docker.ComposeProject,
+		"--filter", "label=com.docker.compose.service="+service, "--filter", "status=running").Output()
+	if err != nil {
+		t.Fatalf("docker ps: %v", err)
+	}
+	return len(strings.Fields(string(out)))
+}
+
+// waitGroupMembers waits until the consumer group has want members, as the
+// broker in the kafka container describes it (a rebalance takes seconds).
+func waitGroupMembers(ctx context.Context, t *testing.T, compose *docker.Compose, group string, want int) {
+	t.Helper()
+	var got int
+	var last string
+	for end := time.Now().Add(90 * time.Second); time.Now().Before(end); time.Sleep(time.Second) {
+		out, err := compose.Output(ctx, "exec", "-T", "kafka", "/opt/kafka/bin/kafka-consumer-groups.sh",
+			"--bootstrap-server", "kafka:19092", "--describe", "--members", "--group", group)
+		got, last = 0, out
+		for _, line := range strings.Split(out, "\n") {
+			if f := strings.Fields(line); err == nil && len(f) > 1 && f[0] == group {
+				got++
+			}
+		}
+		if got == want {
+			t.Logf("group %s: %d members", group, got)
+			return
+		}
+	}
+	t.Fatalf("group %s has %d members, want %d:\n%s", group, got, want, last)
+}
+
+// requireImages skips (fails with REQUIRE_DOCKER=1) without the images.
+func requireImages(t *testing.T, images ...string) {
+	t.Helper()
+	if out, err := exec.Command("docker", append([]string{"image", "inspect", "--format", "{{.Id}}"}, images...)...).CombinedOutput(); err != nil {
+		msg := fmt.Sprintf("images %v missing (`make images-offline` builds them): %s", images, strings.TrimSpace(string(out)))
+		if os.Getenv("REQUIRE_DOCKER") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+}
+
+// downReplicasStack takes the events stack down by --mode (both forms),
+// then the broker, Jaeger and PostgreSQL by name: never compose's `down`.
+func downReplicasStack(t *testing.T, c *cli, compose *docker.Compose) {
+	if out, _, err := c.run("down", "--mode", string(stackmode.Events)); err != nil {
+		t.Errorf("down --mode events: %v\n%s", err, out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := compose.Run(ctx, io.Discard, "--profile", "all", "--profile", "pg-events", "rm", "-s", "-f", "kafka", "jaeger", "postgres"); err != nil {
+		t.Errorf("remove the broker, Jaeger and PostgreSQL: %v", err)
+	}
+	// PostgreSQL's volume holds the stack's orders: the next run starts empty.
+	if out, err := exec.CommandContext(ctx, "docker", "volume", "rm", "-f", docker.ComposeProject+"_postgres-data").CombinedOutput(); err != nil {
+		t.Errorf("remove PostgreSQL's volume: %v: %s", err, out)
+	}
+}
