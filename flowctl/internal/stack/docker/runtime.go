@@ -47,7 +47,7 @@ func (p Provider) Open(ctx context.Context, s *stack.Stacks) (stack.Runtime, err
 		e = CLI{}
 	}
 	return &Runtime{s: s, compose: c, engine: e, propagation: map[stackmode.Mode]config.Propagation{},
-		env: map[stackmode.Mode]map[string]map[string]string{}, pg: map[stackmode.Mode]bool{}}, nil
+		env: map[stackmode.Mode]map[string]map[string]string{}, pg: map[stackmode.Mode]bool{}, wiped: map[stackmode.Mode]map[string]int{}}, nil
 }
 
 // Runtime stops and starts the containers of the compose stacks.
@@ -63,6 +63,9 @@ type Runtime struct {
 	env map[stackmode.Mode]map[string]map[string]string
 	// pg says which stacks run in the PostgreSQL form (form.go), once known.
 	pg map[stackmode.Mode]bool
+	// wiped are the replica counts of services WipeService removed, for
+	// StartFresh.
+	wiped map[stackmode.Mode]map[string]int
 	// dockerBin is the docker command ("": docker on PATH).
 	dockerBin string
 }

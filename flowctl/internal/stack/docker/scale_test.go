@@ -134,3 +134,26 @@ func TestUpArgsOnPostgres(t *testing.T) {
 		t.Errorf("calls %q", c)
 	}
 }
+
+// TestWipeOnPostgresDropsTheSchema: reset's wipe of a service on
+// PostgreSQL removes its replicas and drops its schema in the stack's
+// database; StartFresh brings back as many replicas as ran.
+func TestWipeOnPostgresDropsTheSchema(t *testing.T) {
+	r, calls := fakeRuntime(t, true, 2, 2)
+	if err := r.WipeService(context.Background(), stackmode.Events, topology.InventorySvc); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.StartFresh(context.Background(), stackmode.Events, topology.InventorySvc); err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(readCalls(t, calls), "\n")
+	for _, want := range []string{
+		"--profile pg-events --profile pg-fraud-events rm -s -f inventory-svc-events-r",
+		"exec -T postgres psql -U orderflow -d orderflow_events -v ON_ERROR_STOP=1 -qc DROP SCHEMA IF EXISTS inventory_svc CASCADE",
+		"up -d --no-deps --scale inventory-svc-events-r=2 inventory-svc-events-r",
+	} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("no call %q in\n%s", want, joined)
+		}
+	}
+}
