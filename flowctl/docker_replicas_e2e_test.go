@@ -19,20 +19,27 @@ import (
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
-// TestDockerReplicasScaleInUnderLoad: the events stack on Docker with
-// inventory-svc as three replicas on PostgreSQL (`up --replicas
-// inventory=3`): three containers, three members of its consumer group.
-// While orders flow, `flowctl scale inventory 1` drains two away; every
-// order placed is accepted and final, the ledger check finds no breach,
-// and one replica and one group member are left. It takes down only what
-// it brought up (the stack by --mode, then the broker, Jaeger and
-// PostgreSQL by name, and PostgreSQL's volume).
+// TestDockerReplicasScaleInUnderLoad: a stack on Docker with inventory-svc
+// as three replicas on PostgreSQL (`up --replicas inventory=3`): three
+// containers and, events, three members of its consumer group. While orders
+// flow, `flowctl scale inventory 1` drains two away; every order placed is
+// accepted and final (sync: order-svc's calls to inventory-svc go through
+// its balancer while replicas leave), the ledger check finds no breach, and
+// one replica (and group member) is left. It takes down only what it
+// brought up (the stack by --mode, then the broker, Jaeger and PostgreSQL
+// by name, and PostgreSQL's volume).
 func TestDockerReplicasScaleInUnderLoad(t *testing.T) {
-	requireDocker(t, "events")
+	requireDocker(t, "all")
 	requireImages(t, "orderflow/postgres:15", "orderflow/haproxy:bookworm")
-	m, svc := stackmode.Events, topology.InventorySvc
+	for _, m := range []stackmode.Mode{stackmode.Events, stackmode.Sync} {
+		t.Run(string(m), func(t *testing.T) { scaleInUnderLoad(t, m) })
+	}
+}
+
+func scaleInUnderLoad(t *testing.T, m stackmode.Mode) {
+	svc := topology.InventorySvc
 	for _, p := range []int{stack.ServicePort(topology.DefaultPortBase, m, topology.OrderSvc), stack.ServicePort(topology.DefaultPortBase, m, svc),
-		stack.ServicePort(topology.DefaultPortBase, m, topology.InvoicingSvc), 9092, 16686, 4317, 4318} {
+		stack.ServicePort(topology.DefaultPortBase, m, topology.InvoicingSvc), 16686, 4317, 4318} {
 		if err := stack.CheckPortFree(p, "docker e2e"); err != nil {
 			t.Fatalf("the Docker stack publishes fixed ports: %v", err)
 		}
@@ -44,14 +51,17 @@ func TestDockerReplicasScaleInUnderLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := &cli{t: t, env: map[string]string{"RUNTIME": "docker"}}
-	t.Cleanup(func() { downReplicasStack(t, c, compose) })
+	t.Cleanup(func() { downReplicasStack(t, c, compose, m) })
+	replicas := svc + "-" + composeName(m) + "-r"
 
 	if out, stderr, err := c.run("up", "--mode", string(m), "--replicas", "inventory=3"); err != nil {
 		t.Fatalf("up --replicas inventory=3: %v\n%s\nstderr:\n%s", err, out, stderr)
 	}
-	waitGroupMembers(ctx, t, compose, m.Group("", svc), 3)
-	if n := composeCount(ctx, t, compose, svc+"-events-r"); n != 3 {
-		t.Fatalf("%d containers of %s-events-r after up --replicas inventory=3, want 3", n, svc)
+	if m.Kafka() {
+		waitGroupMembers(ctx, t, compose, m.Group("", svc), 3)
+	}
+	if n := composeCount(ctx, t, replicas); n != 3 {
+		t.Fatalf("%d containers of %s after up --replicas inventory=3, want 3", n, replicas)
 	}
 
 	type loaded struct {
@@ -74,10 +84,20 @@ func TestDockerReplicasScaleInUnderLoad(t *testing.T) {
 		t.Fatalf("load: %v\nstderr:\n%s", l.err, l.stderr)
 	}
 	checkLoadClean(t, l.out)
-	if n := composeCount(ctx, t, compose, svc+"-events-r"); n != 1 {
-		t.Errorf("%d containers of %s-events-r after scale 1, want 1", n, svc)
+	if n := composeCount(ctx, t, replicas); n != 1 {
+		t.Errorf("%d containers of %s after scale 1, want 1", n, replicas)
 	}
-	waitGroupMembers(ctx, t, compose, m.Group("", svc), 1)
+	if m.Kafka() {
+		waitGroupMembers(ctx, t, compose, m.Group("", svc), 1)
+	}
+}
+
+// composeName is m's stack in docker-compose.yml's service names.
+func composeName(m stackmode.Mode) string {
+	if m == stackmode.Orchestration {
+		return "orchestration"
+	}
+	return string(m)
 }
 
 // checkLoadClean: every order accepted and final, some confirmed, the
@@ -100,7 +120,7 @@ func checkLoadClean(t *testing.T, out string) {
 }
 
 // composeCount is how many running containers the compose service has.
-func composeCount(ctx context.Context, t *testing.T, compose *docker.Compose, service string) int {
+func composeCount(ctx context.Context, t *testing.T, service string) int {
 	t.Helper()
 	out, err := exec.CommandContext(ctx, "docker", "ps", "-q", "--filter", "label=com.docker.compose.project="+docker.ComposeProject,
 		"--filter", "label=com.docker.compose.service="+service, "--filter", "status=running").Output()
@@ -145,11 +165,11 @@ func requireImages(t *testing.T, images ...string) {
 	}
 }
 
-// downReplicasStack takes the events stack down by --mode (both forms),
-// then the broker, Jaeger and PostgreSQL by name: never compose's `down`.
-func downReplicasStack(t *testing.T, c *cli, compose *docker.Compose) {
-	if out, _, err := c.run("down", "--mode", string(stackmode.Events)); err != nil {
-		t.Errorf("down --mode events: %v\n%s", err, out)
+// downReplicasStack takes m's stack down by --mode (both forms), then the
+// broker, Jaeger and PostgreSQL by name: never compose's `down`.
+func downReplicasStack(t *testing.T, c *cli, compose *docker.Compose, m stackmode.Mode) {
+	if out, _, err := c.run("down", "--mode", string(m)); err != nil {
+		t.Errorf("down --mode %s: %v\n%s", m, err, out)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -11,6 +13,7 @@ import (
 
 	"github.com/orderflow/platform/topology"
 
+	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
@@ -105,4 +108,18 @@ func equalYAML(t *testing.T, a, b any) bool {
 	x, err1 := yaml.Marshal(a)
 	y, err2 := yaml.Marshal(b)
 	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}
+
+// TestBalancerHasASlotPerReplica: the HAProxy configuration has as many
+// server slots as flowctl runs replicas at most (a replica beyond them would
+// run and never get a request).
+func TestBalancerHasASlotPerReplica(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(repoRoot, "deploy", "docker", "haproxy", "haproxy.cfg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s*server-template replica (\d+) "\$\{BACKEND\}:8080"$`).FindSubmatch(b)
+	if m == nil || string(m[1]) != strconv.Itoa(stack.MaxReplicas) {
+		t.Fatalf("haproxy.cfg server-template %q, want %d slots for ${BACKEND}:8080", m, stack.MaxReplicas)
+	}
 }
