@@ -54,9 +54,11 @@ func scaleInUnderLoad(t *testing.T, m stackmode.Mode) {
 	t.Cleanup(func() { downReplicasStack(t, c, compose, m) })
 	replicas := svc + "-" + composeName(m) + "-r"
 
+	start := time.Now()
 	if out, stderr, err := c.run("up", "--mode", string(m), "--replicas", "inventory=3"); err != nil {
 		t.Fatalf("up --replicas inventory=3: %v\n%s\nstderr:\n%s", err, out, stderr)
 	}
+	t.Logf("up --replicas inventory=3 took %.1f s (n=1)", time.Since(start).Seconds())
 	if m.Kafka() {
 		waitGroupMembers(ctx, t, compose, m.Group("", svc), 3)
 	}
@@ -74,11 +76,12 @@ func scaleInUnderLoad(t *testing.T, m stackmode.Mode) {
 		done <- loaded{out, stderr, err}
 	}()
 	time.Sleep(10 * time.Second) // a third of the orders placed: scale in while the rest flow
+	start = time.Now()
 	out, stderr, err := c.run("scale", "inventory", "1", "--mode", string(m))
 	if err != nil || !strings.Contains(out, "3 → 1") {
 		t.Fatalf("scale inventory 1: %v\n%s\nstderr:\n%s", err, out, stderr)
 	}
-	t.Logf("scale: %s", strings.TrimSpace(out))
+	t.Logf("scale: %s (took %.1f s, n=1)", strings.TrimSpace(out), time.Since(start).Seconds())
 	l := <-done
 	if l.err != nil {
 		t.Fatalf("load: %v\nstderr:\n%s", l.err, l.stderr)
