@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -76,6 +77,9 @@ func scaleInUnderLoad(t *testing.T, m stackmode.Mode) {
 		done <- loaded{out, stderr, err}
 	}()
 	time.Sleep(10 * time.Second) // a third of the orders placed: scale in while the rest flow
+	if !m.Kafka() {
+		checkSpread(ctx, t, svc+"-"+composeName(m)+"-lb")
+	}
 	start = time.Now()
 	out, stderr, err := c.run("scale", "inventory", "1", "--mode", string(m))
 	if err != nil || !strings.Contains(out, "3 → 1") {
@@ -119,6 +123,43 @@ func checkLoadClean(t *testing.T, out string) {
 	}
 	if r.Ledger == nil || len(r.Ledger.Breaches) != 0 {
 		t.Errorf("ledger check: %+v (error %q), want no breach", r.Ledger, r.LedgerError)
+	}
+}
+
+// checkSpread: the balancer sent requests to each of the three replicas
+// (order-svc's reservations, sync), as its statistics count them.
+func checkSpread(ctx context.Context, t *testing.T, lb string) {
+	t.Helper()
+	id, err := exec.CommandContext(ctx, "docker", "ps", "-q", "--filter", "label=com.docker.compose.project="+docker.ComposeProject,
+		"--filter", "label=com.docker.compose.service="+lb).Output()
+	if err != nil || len(strings.Fields(string(id))) != 1 {
+		t.Fatalf("the container of %s: %v (%q)", lb, err, id)
+	}
+	out, err := exec.CommandContext(ctx, "docker", "exec", strings.TrimSpace(string(id)), "wget", "-qO-", "http://127.0.0.1:8404/stats;csv").Output()
+	if err != nil {
+		t.Fatalf("%s statistics: %v", lb, err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(out), "# "))).ReadAll()
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("%s statistics: %v\n%s", lb, err, out)
+	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	var spread []string
+	for _, r := range rows[1:] {
+		if r[col["pxname"]] != "replicas" || r[col["status"]] != "UP" || r[col["svname"]] == "BACKEND" {
+			continue
+		}
+		spread = append(spread, r[col["svname"]]+"="+r[col["stot"]])
+		if r[col["stot"]] == "0" {
+			t.Errorf("%s sent no request to %s", lb, r[col["svname"]])
+		}
+	}
+	t.Logf("%s: requests per replica before the scale-in (stot, since start): %v", lb, spread)
+	if len(spread) != 3 {
+		t.Errorf("%s has %d replicas UP, want 3: %v", lb, len(spread), spread)
 	}
 }
 
