@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -122,4 +123,69 @@ func TestBalancerHasASlotPerReplica(t *testing.T) {
 	if m == nil || string(m[1]) != strconv.Itoa(stack.MaxReplicas) {
 		t.Fatalf("haproxy.cfg server-template %q, want %d slots for ${BACKEND}:8080", m, stack.MaxReplicas)
 	}
+}
+
+// TestPostgresFormStartsWithItsProfileOnly: in each pg- profile, with both
+// files read as compose reads them, every dependency of a service is itself
+// enabled (compose does not start a dependency its profiles leave out: the
+// broker had no pg- profile once) and no service of the SQLite form runs.
+func TestPostgresFormStartsWithItsProfileOnly(t *testing.T) {
+	enabled := composeProfiles(t)
+	for _, m := range stackmode.All {
+		on := func(name string) bool {
+			p, ok := enabled[name]
+			return ok && (p.profiles == nil || slices.Contains(p.profiles, pgProfile(m)))
+		}
+		for name, s := range enabled {
+			if !on(name) {
+				continue
+			}
+			if name == container(m, topology.OrderSvc) {
+				t.Errorf("%s: %s (SQLite form) is enabled", pgProfile(m), name)
+			}
+			for dep := range s.deps {
+				if !on(dep) {
+					t.Errorf("%s: %s depends on %s, which the profile does not enable", pgProfile(m), name, dep)
+				}
+			}
+		}
+	}
+}
+
+type profiled struct {
+	profiles []string
+	deps     map[string]any
+}
+
+// composeProfiles merges docker-compose.yml and the replicas file by
+// service as compose does for profiles (the later file's list wins).
+func composeProfiles(t *testing.T) map[string]profiled {
+	t.Helper()
+	out := map[string]profiled{}
+	for _, f := range []string{"docker-compose.yml", ReplicasFile} {
+		b, err := os.ReadFile(filepath.Join(repoRoot, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c struct {
+			Services map[string]struct {
+				Profiles  []string       `yaml:"profiles"`
+				DependsOn map[string]any `yaml:"depends_on"`
+			} `yaml:"services"`
+		}
+		if err := yaml.Unmarshal(b, &c); err != nil {
+			t.Fatal(err)
+		}
+		for name, s := range c.Services {
+			p := out[name]
+			if s.Profiles != nil {
+				p.profiles = s.Profiles
+			}
+			if s.DependsOn != nil {
+				p.deps = s.DependsOn
+			}
+			out[name] = p
+		}
+	}
+	return out
 }
