@@ -26,7 +26,7 @@ import (
 // flowctl binary again as `flowctl broker`, `dashboard --detach` as `flowctl
 // dashboard`, and in a test that binary is this one.
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && (os.Args[1] == "broker" || os.Args[1] == "dashboard") {
+	if len(os.Args) > 1 && (os.Args[1] == "broker" || os.Args[1] == "dashboard" || os.Args[1] == "lb") {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr)
 		stop()

@@ -57,13 +57,13 @@ func (b *Balancer) Set(addrs []string) {
 	}
 	for _, a := range addrs {
 		if !slices.ContainsFunc(b.backends, func(be *backend) bool { return be.Addr == a }) {
-			b.backends = append(b.backends, newBackend(a))
+			b.backends = append(b.backends, b.newBackend(a))
 		}
 	}
 	b.forgetDrainedLocked()
 }
 
-func newBackend(addr string) *backend {
+func (b *Balancer) newBackend(addr string) *backend {
 	// A transport per backend, so a drained one's idle connections close
 	// with it and no later request reuses a connection its replica closed.
 	tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -72,6 +72,15 @@ func newBackend(addr string) *backend {
 	p.Transport = tr
 	be := &backend{Backend: Backend{Addr: addr, Healthy: true}, proxy: p, transport: tr}
 	p.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+		// Out of rotation at once (a replica killed): the next health check
+		// puts it back when it answers again. A caller that gave up is no
+		// word on the replica.
+		if r.Context().Err() == nil {
+			b.markHealth(addr, false)
+		}
+		if retryOnRefusal(r, err) {
+			return
+		}
 		writeProblem(w, http.StatusBadGateway, fmt.Sprintf("replica %s did not answer: %v", addr, err))
 	}
 	return be
@@ -127,15 +136,30 @@ func (b *Balancer) done(be *backend) {
 	b.forgetDrainedLocked()
 }
 
-// ServeHTTP sends r to a replica; with none healthy it answers 503.
+// ServeHTTP sends r to a replica, and to another when one refuses the
+// connection; with none healthy it answers 503.
 func (b *Balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	be := b.pick()
-	if be == nil {
-		writeProblem(w, http.StatusServiceUnavailable, "no replica of this service is ready")
+	body, retry, err := readBody(r)
+	if err != nil {
+		writeProblem(w, http.StatusBadRequest, "read the request body: "+err.Error())
 		return
 	}
-	defer b.done(be)
-	be.proxy.ServeHTTP(w, r)
+	for tries := 1; ; tries++ {
+		be := b.pick()
+		if be == nil {
+			writeProblem(w, http.StatusServiceUnavailable, "no replica of this service is ready")
+			return
+		}
+		try, a := r, &attempt{}
+		if retry && tries < maxTries { // the last try answers whatever comes
+			try, a = withAttempt(r, body)
+		}
+		be.proxy.ServeHTTP(w, try)
+		b.done(be)
+		if !a.refused {
+			return
+		}
+	}
 }
 
 // markHealth records a health check's outcome.
@@ -157,6 +181,11 @@ func writeProblem(w http.ResponseWriter, status int, detail string) {
 		"type": "about:blank", "title": http.StatusText(status), "status": status, "detail": detail,
 	})
 }
+
+// maxTries bounds the tries of one request. Each refusal takes a replica
+// out of rotation, so the tries end anyway; the bound is for replicas that
+// a health check puts back between two tries.
+const maxTries = 20
 
 // HealthTimeout bounds one /readyz check.
 const HealthTimeout = time.Second

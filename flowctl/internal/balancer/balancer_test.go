@@ -33,6 +33,10 @@ func newReplica(t *testing.T, name string) *replica {
 			}
 		case "/slow":
 			<-rp.release
+		case "/echo":
+			b, _ := io.ReadAll(r.Body)
+			io.WriteString(w, name+":"+string(b))
+			return
 		}
 		io.WriteString(w, name)
 	}))
@@ -133,18 +137,23 @@ func TestDrainingLetsTheRequestInFlightFinish(t *testing.T) {
 	}
 }
 
-// scaleIn stops replica a while requests flow and counts the failed ones:
-// with drain the balancer takes a out first and waits, without it a stops
-// while the balancer still sends to it.
+// scaleIn stops replica a while it has a request in flight and more
+// requests follow, and counts the failed ones. With drain the balancer
+// takes a out of rotation and waits for its request before a stops;
+// without, a stops at once, cutting its connections as a replica does
+// whose shutdown does not wait for its requests (SIGKILL, or a grace
+// shorter than they take).
 func scaleIn(t *testing.T, drain bool) (failed, total int) {
 	a, b := newReplica(t, "a"), newReplica(t, "b")
-	close(a.release)
 	close(b.release)
 	bal := New([]string{a.addr(), b.addr()})
 	lb := httptest.NewServer(bal)
 	defer lb.Close()
 	ctl := httptest.NewServer(bal.ControlHandler())
 	defer ctl.Close()
+	inFlight := make(chan int)
+	go func() { code, _ := get(t, lb.URL+"/slow"); inFlight <- code }()
+	waitInFlight(t, bal, 1)
 	if drain {
 		c := Client{Addr: strings.TrimPrefix(ctl.URL, "http://")}
 		if err := c.Set(context.Background(), []string{b.addr()}); err != nil {
@@ -152,16 +161,27 @@ func scaleIn(t *testing.T, drain bool) (failed, total int) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if err := c.WaitDrained(ctx, []string{a.addr()}, 5*time.Millisecond); err != nil {
+		drained := make(chan error)
+		go func() { drained <- c.WaitDrained(ctx, []string{a.addr()}, 5*time.Millisecond) }()
+		close(a.release) // the request in flight gets its answer
+		if err := <-drained; err != nil {
 			t.Fatal(err)
 		}
 	}
-	a.srv.Close() // SIGTERM: the replica finishes what it has, then stops listening
+	a.srv.CloseClientConnections()
+	a.srv.Listener.Close()
+	if code := <-inFlight; code != http.StatusOK {
+		failed++
+	}
+	total++
 	for range 10 {
 		if code, _ := get(t, lb.URL+"/x"); code != http.StatusOK {
 			failed++
 		}
 		total++
+	}
+	if !drain {
+		close(a.release)
 	}
 	return failed, total
 }
@@ -172,8 +192,8 @@ func TestScaleInWithDrainingFailsNoRequest(t *testing.T) {
 	}
 }
 
-// The check above can fail: without draining, requests reach the stopped
-// replica until a health check notices.
+// The check above can fail: without draining, the request in flight on
+// the replica stopped is lost.
 func TestScaleInWithoutDrainingFailsRequests(t *testing.T) {
 	if failed, total := scaleIn(t, false); failed == 0 {
 		t.Errorf("without draining 0 of %d requests failed; the draining test could not tell", total)
@@ -193,4 +213,41 @@ func waitInFlight(t *testing.T, b *Balancer, n int) {
 		time.Sleep(2 * time.Millisecond)
 	}
 	t.Fatalf("never %d requests in flight: %+v", n, b.Backends())
+}
+
+// A replica that stops answering (SIGKILL) costs no request that was not
+// in flight on it: the one that finds it gone goes to the next replica,
+// and it leaves the rotation at once.
+func TestAFailedReplicaLeavesTheRotationAtOnce(t *testing.T) {
+	a, b := newReplica(t, "a"), newReplica(t, "b")
+	lb := httptest.NewServer(New([]string{a.addr(), b.addr()}))
+	defer lb.Close()
+	a.srv.Close()
+	failed := 0
+	for range 10 {
+		if code, _ := get(t, lb.URL+"/x"); code != http.StatusOK {
+			failed++
+		}
+	}
+	if failed != 0 {
+		t.Errorf("%d of 10 requests failed after a replica stopped, want 0 (a refused connection goes to the next replica)", failed)
+	}
+}
+
+// The retry sends the body again: a POST that found its replica gone
+// arrives whole at the next.
+func TestARefusedPostGoesWholeToTheNextReplica(t *testing.T) {
+	a, b := newReplica(t, "a"), newReplica(t, "b")
+	lb := httptest.NewServer(New([]string{a.addr(), b.addr()}))
+	defer lb.Close()
+	a.srv.Close()
+	resp, err := http.Post(lb.URL+"/echo", "text/plain", strings.NewReader("order 42"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || string(got) != "b:order 42" {
+		t.Errorf("POST after a's end: %d %q, want 200 \"b:order 42\"", resp.StatusCode, got)
+	}
 }

@@ -106,4 +106,4 @@ func (l Layout) StoreFile(m stackmode.Mode) string {
 // PostgresDir is flowctl's own PostgreSQL cluster (data/, its log and
 // socket), started when a stack needs it and DATABASE_URL is unset.
 func (l Layout) PostgresDir() string { return filepath.Join(l.RunDir, "postgres") }
-func (l Layout) PostgresLog() string { return filepath.Join(l.RunDir, "logs", "postgres.log") }
+func (l Layout) PostgresLog() string { return filepath.Join(l.PostgresDir(), "postgres.log") }

@@ -82,3 +82,22 @@ func TestRedactURLDropsThePassword(t *testing.T) {
 		t.Errorf("RedactURL = %q", got)
 	}
 }
+
+func TestStackDatabaseURL(t *testing.T) {
+	cases := []struct {
+		admin string
+		own   bool
+		m     stackmode.Mode
+		want  string
+	}{
+		{OwnPostgresURL(8080), true, stackmode.Orchestration, "postgres://orderflow@127.0.0.1:8530/orderflow_events_orchestration?sslmode=disable"},
+		{"postgres://app:pw@db:5432/shop?sslmode=require", false, stackmode.Sync, "postgres://app:pw@db:5432/shop_sync?sslmode=require"},
+		{"postgres://app@db:5432", false, stackmode.Events, "postgres://app@db:5432/orderflow_events"},
+	}
+	for _, c := range cases {
+		got, err := StackDatabaseURL(c.admin, c.m, c.own)
+		if err != nil || got != c.want {
+			t.Errorf("StackDatabaseURL(%s, %s) = %q, %v; want %q", c.admin, c.m, got, err, c.want)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 func (r *Runtime) Logs(_ context.Context, w io.Writer, lines int) (bool, error) {
 	files, _ := filepath.Glob(filepath.Join(r.l.RunDir, "*", "logs", "*.log"))
 	more, _ := filepath.Glob(filepath.Join(r.l.RunDir, "logs", "*.log"))
+	more = append(more, r.l.PostgresLog()) // flowctl's own PostgreSQL's, when it ran
 	shown := false
 	for _, f := range append(more, files...) {
 		if _, err := os.Stat(f); err != nil {

@@ -82,6 +82,9 @@ func startPostgres(ctx context.Context, o Options) error {
 	if err := chownToOwner(dir); err != nil {
 		return err
 	}
+	if err := traversable(dir); err != nil {
+		return err
+	}
 	fresh := false
 	if _, err := os.Stat(filepath.Join(data, "PG_VERSION")); err != nil {
 		if err := pgRun(ctx, filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"); err != nil {
@@ -92,8 +95,8 @@ func startPostgres(ctx context.Context, o Options) error {
 	// No unix socket (a run dir's path may be longer than a socket's may
 	// be); fsync off: a demo's cluster, `make clean` throws it away anyway.
 	opts := fmt.Sprintf("-h 127.0.0.1 -p %d -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", port)
-	if err := pgRun(ctx, filepath.Join(bin, "pg_ctl"), "-D", data, "-l", filepath.Join(dir, "postgres.log"), "-w", "-t", "30", "-o", opts, "start"); err != nil {
-		return fmt.Errorf("start PostgreSQL (log %s): %w", l.Rel(filepath.Join(dir, "postgres.log")), err)
+	if err := pgRun(ctx, filepath.Join(bin, "pg_ctl"), "-D", data, "-l", l.PostgresLog(), "-w", "-t", "30", "-o", opts, "start"); err != nil {
+		return fmt.Errorf("start PostgreSQL (log %s): %w", l.Rel(l.PostgresLog()), err)
 	}
 	if !fresh {
 		return nil
@@ -215,4 +218,25 @@ func lastLine(b []byte) string {
 		return "(no output)"
 	}
 	return lines[len(lines)-1]
+}
+
+// traversable checks, as root, that the cluster's owner may reach dir: every
+// directory above it must be searchable by others (a test's temporary run
+// dir is 0700), or initdb fails with a less helpful word.
+func traversable(dir string) error {
+	if os.Geteuid() != 0 {
+		return nil
+	}
+	for d := filepath.Dir(dir); ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil {
+			return fmt.Errorf("PostgreSQL dir: %w", err)
+		}
+		if fi.Mode().Perm()&0o001 == 0 {
+			return fmt.Errorf("PostgreSQL runs as the user postgres, which cannot enter %s (mode %v): use a run dir it can reach (--run-dir), or set DATABASE_URL", d, fi.Mode().Perm())
+		}
+		if filepath.Dir(d) == d {
+			return nil
+		}
+	}
 }

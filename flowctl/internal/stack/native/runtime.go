@@ -72,11 +72,15 @@ func (r *Runtime) Holds(context.Context) bool {
 // Usable: the native runtime builds what it runs.
 func (r *Runtime) Usable(context.Context) error { return nil }
 
-// Running is nil when order-svc or inventory-svc of mode's stack runs (one
-// of them may be stopped on purpose).
+// Running is nil when order-svc or inventory-svc of mode's stack runs, as
+// one process or behind its balancer (one of them may be stopped on
+// purpose).
 func (r *Runtime) Running(_ context.Context, m stackmode.Mode) error {
 	for _, svc := range []string{topology.OrderSvc, topology.InventorySvc} {
 		if _, ok := stack.RunningFromPIDFile(r.l.ServicePID(m, svc)); ok {
+			return nil
+		}
+		if _, ok := stack.RunningFromPIDFile(r.l.BalancerPID(m, svc)); ok {
 			return nil
 		}
 	}

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stackmode"
@@ -14,8 +17,19 @@ import (
 // stopped service's database, and start it on a new one.
 
 // WipeService removes svc's database files (the service must be stopped:
-// SQLite's -wal and -shm go with it, or the next start would replay them).
-func (r *Runtime) WipeService(_ context.Context, m stackmode.Mode, svc string) error {
+// SQLite's -wal and -shm go with it, or the next start would replay them);
+// on PostgreSQL it drops svc's schema in the stack's database.
+func (r *Runtime) WipeService(ctx context.Context, m stackmode.Mode, svc string) error {
+	if u := r.databaseURL(m); u != "" {
+		// platform/database.SchemaName's rule for the services' names
+		// (order-svc: order_svc), not imported: it would pull SQLite and
+		// goose into flowctl.
+		schema := pgx.Identifier{strings.ReplaceAll(svc, "-", "_")}.Sanitize()
+		if err := pgExec(ctx, u, "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
+			return fmt.Errorf("drop %s's schema (%s): %w", svc, m, err)
+		}
+		return nil
+	}
 	db := r.l.DB(m, svc)
 	for _, f := range []string{db, db + "-wal", db + "-shm"} {
 		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
