@@ -33,11 +33,11 @@ func TestDockerReplicasScaleInUnderLoad(t *testing.T) {
 	requireDocker(t, "all")
 	requireImages(t, "orderflow/postgres:15", "orderflow/haproxy:bookworm")
 	for _, m := range []stackmode.Mode{stackmode.Events, stackmode.Sync} {
-		t.Run(string(m), func(t *testing.T) { scaleInUnderLoad(t, m) })
+		t.Run(string(m), func(t *testing.T) { dockerScaleInUnderLoad(t, m) })
 	}
 }
 
-func scaleInUnderLoad(t *testing.T, m stackmode.Mode) {
+func dockerScaleInUnderLoad(t *testing.T, m stackmode.Mode) {
 	svc := topology.InventorySvc
 	for _, p := range []int{stack.ServicePort(topology.DefaultPortBase, m, topology.OrderSvc), stack.ServicePort(topology.DefaultPortBase, m, svc),
 		stack.ServicePort(topology.DefaultPortBase, m, topology.InvoicingSvc), 16686, 4317, 4318} {
