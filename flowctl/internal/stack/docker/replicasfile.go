@@ -153,7 +153,7 @@ func postgresService(profiles []string) map[string]any {
 		"image":     "${POSTGRES_IMAGE:-orderflow/postgres:15}",
 		"profiles":  profiles,
 		"read_only": true,
-		"tmpfs":     []string{"/tmp", "/run/postgresql"},
+		"tmpfs":     []string{"/tmp"},
 		"volumes":   []string{"postgres-data:/var/lib/postgresql/data"},
 		"healthcheck": map[string]any{
 			"test":     []string{"CMD", "pg_isready", "-q", "-h", "127.0.0.1", "-U", "orderflow", "-d", "orderflow"},
