@@ -9,6 +9,8 @@
 #                                   deploy/kafka/pom.xml + an entrypoint compatible with apache/kafka
 #   <prefix>/jaeger:<version>       debian-base + Jaeger built from tools/jaeger (placeholder web UI;
 #                                   OTLP and the /api/v3 query API work)
+#   <prefix>/postgres:15            debian-base + Debian's postgresql-15 (compose profile pg-<stack>: replicas)
+#   <prefix>/haproxy:bookworm       debian-base + Debian's haproxy (the balancer in front of a service's replicas)
 #   <prefix>/order-svc:<tag>, inventory-svc, invoicing-svc, fraud-svc   deploy/Dockerfile on go-build + runtime
 #
 # Images that exist are skipped (the service images are always rebuilt: their
@@ -18,7 +20,7 @@
 # Usage: scripts/images-offline.sh [--force] [--refresh] [--only LIST] [--env-file FILE]
 #   --force      rebuild every selected image (downloads stay cached)
 #   --refresh    also redo the cached downloads: Debian rootfs, Kafka jars, Jaeger binary
-#   --only LIST  comma-separated subset of: base,go,runtime,kafka,jaeger,services
+#   --only LIST  comma-separated subset of: base,go,runtime,kafka,jaeger,postgres,haproxy,services
 #                (missing prerequisites are built anyway)
 #   --env-file   where to write the variables (default .run/images.env; "-" for none)
 #
@@ -52,7 +54,7 @@ SERVICES=(order-svc inventory-svc invoicing-svc fraud-svc)
 
 FORCE=false
 REFRESH=false
-ONLY="base,go,runtime,kafka,jaeger,services"
+ONLY="base,go,runtime,kafka,jaeger,postgres,haproxy,services"
 ENV_FILE="$ROOT/.run/images.env"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
@@ -80,7 +82,7 @@ exists() { docker image inspect "$1" >/dev/null 2>&1; }
 size_of() { docker image inspect -f '{{.Size}}' "$1" 2>/dev/null | awk '{ printf "%.0f MB", $1 / 1e6 }'; }
 
 for part in ${ONLY//,/ }; do
-  case "$part" in base|go|runtime|kafka|jaeger|services) ;; *) die "--only: unknown part '$part'";; esac
+  case "$part" in base|go|runtime|kafka|jaeger|postgres|haproxy|services) ;; *) die "--only: unknown part '$part'";; esac
 done
 
 SUMMARY=()
@@ -150,6 +152,8 @@ GO_IMG="$PREFIX/go-build:$GOVERSION"
 RUNTIME_IMG="$PREFIX/runtime:$SUITE"
 KAFKA_IMG="$PREFIX/kafka:$KAFKA_VERSION"
 JAEGER_IMG="$PREFIX/jaeger:$JAEGER_VERSION"
+POSTGRES_IMG="$PREFIX/postgres:15"
+HAPROXY_IMG="$PREFIX/haproxy:$SUITE"
 
 mkdir -p "$IMG_CACHE" "$LOG_DIR"
 T_ALL="$(now)"
@@ -335,6 +339,13 @@ build_jaeger() {
     -C "$bin" jaeger
 }
 
+# ------------------------------------------------------- postgres, haproxy
+# build_debian NAME IMAGE: deploy/docker/NAME's Dockerfile on the Debian base.
+build_debian() {
+  skip_or "$1" "$2" || return 0
+  build_tar "$1" "$2" "$LOG_DIR/$1.log" --build-arg "BASE_IMAGE=$BASE_IMG" -- -C "$ROOT/deploy/docker/$1" .
+}
+
 # --------------------------------------------------------------- services
 build_services() {
   local svc image t0
@@ -358,7 +369,7 @@ need_base=false; need_go=false; need_runtime=false
 selected services && { need_go=true; need_runtime=true; }
 selected runtime && need_go=true
 selected go && need_go=true
-{ $need_go || selected kafka || selected jaeger || selected base; } && need_base=true
+{ $need_go || selected kafka || selected jaeger || selected postgres || selected haproxy || selected base; } && need_base=true
 
 if $need_base; then
   if selected base; then build_base
@@ -374,6 +385,8 @@ if $need_runtime; then
 fi
 selected kafka && build_kafka
 selected jaeger && build_jaeger
+selected postgres && build_debian postgres "$POSTGRES_IMG"
+selected haproxy && build_debian haproxy "$HAPROXY_IMG"
 selected services && build_services
 
 echo
@@ -383,6 +396,8 @@ printf '  %s\n' "${SUMMARY[@]}"
 VARS=(
   "KAFKA_IMAGE=$KAFKA_IMG"
   "JAEGER_IMAGE=$JAEGER_IMG"
+  "POSTGRES_IMAGE=$POSTGRES_IMG"
+  "HAPROXY_IMAGE=$HAPROXY_IMG"
   "GO_IMAGE=$GO_IMG"
   "RUNTIME_IMAGE=$RUNTIME_IMG"
   "ORDERFLOW_IMAGE_PREFIX=$PREFIX"

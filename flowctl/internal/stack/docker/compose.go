@@ -95,7 +95,13 @@ func composeEnv(root string, environ []string) ([]string, error) {
 
 // command is compose with the project, the file and args.
 func (c *Compose) command(ctx context.Context, args ...string) *exec.Cmd {
-	full := append(append(append([]string{}, c.Cmd[1:]...), "-p", ComposeProject, "-f", filepath.Join(c.Root, "docker-compose.yml")), args...)
+	full := append(append([]string{}, c.Cmd[1:]...), "-p", ComposeProject, "-f", filepath.Join(c.Root, "docker-compose.yml"))
+	// The PostgreSQL form of the stacks (replicas): every command reads it,
+	// so compose never takes its containers for orphans.
+	if _, err := os.Stat(filepath.Join(c.Root, ReplicasFile)); err == nil {
+		full = append(full, "-f", filepath.Join(c.Root, ReplicasFile))
+	}
+	full = append(full, args...)
 	cmd := exec.CommandContext(ctx, c.Cmd[0], full...)
 	cmd.Dir, cmd.Env = c.Root, c.Env
 	return cmd
@@ -122,19 +128,19 @@ func (c *Compose) Output(ctx context.Context, args ...string) (string, error) {
 
 // up brings mode's stack up with compose and waits for the services'
 // /readyz on the same host ports as the native stack.
-func up(ctx context.Context, c *Compose, mode stackmode.Mode, u stack.UpOptions, progress io.Writer, step func(stack.Step)) (stack.Stack, error) {
+func up(ctx context.Context, c *Compose, mode stackmode.Mode, u stack.UpOptions, pg bool) (stack.Stack, error) {
+	progress, step := u.Progress, u.Step
 	st := stack.Stack{Mode: mode, URLs: stack.StackURLs(topology.DefaultPortBase, mode), Jaeger: true}
 	if mode.Kafka() {
 		st.Brokers = []string{stack.Addr(stack.DefaultBrokerPort)}
 	}
 	t := time.Now()
-	args := []string{"--profile", composeStack(mode)}
-	if u.FraudCheck {
-		args = append(args, "--profile", fraudProfile(mode))
-	}
-	args = append(args, "up", "-d")
+	args := append(profiles(mode, pg, u.FraudCheck), "up", "-d")
 	if u.Build {
 		args = append(args, "--build")
+	}
+	if pg {
+		args = append(args, scaleArgs(mode, u.Replicas, stack.Deployed(u.FraudCheck))...)
 	}
 	if err := c.Run(ctx, progress, args...); err != nil {
 		return st, fmt.Errorf("%w (no registry? `make images-offline` builds every image locally)", err)
@@ -167,7 +173,8 @@ func down(ctx context.Context, c *Compose, w io.Writer) (bool, error) {
 		return false, nil
 	}
 	args := []string{}
-	for _, p := range []string{"sync", "events", "orchestration", "all", "cluster", "fraud-sync", "fraud-events", "fraud-orchestration"} {
+	for _, p := range []string{"sync", "events", "orchestration", "all", "cluster", "fraud-sync", "fraud-events", "fraud-orchestration",
+		"pg-sync", "pg-events", "pg-orchestration", "pg-fraud-sync", "pg-fraud-events", "pg-fraud-orchestration"} {
 		args = append(args, "--profile", p)
 	}
 	return true, c.Run(ctx, w, append(args, "down", "--remove-orphans")...)

@@ -27,18 +27,19 @@ func composeStack(m stackmode.Mode) string {
 	return string(m)
 }
 
-// StopService stops svc's container (its volume, and so its database, stays).
+// StopService stops svc's container, or all its replicas (its volume or
+// its PostgreSQL schema, and so its data, stays).
 func (r *Runtime) StopService(ctx context.Context, m stackmode.Mode, svc string) error {
-	if err := r.compose.Run(ctx, io.Discard, "stop", "-t", "10", container(m, svc)); err != nil {
-		return fmt.Errorf("stop %s: %w", container(m, svc), err)
+	if err := r.compose.Run(ctx, io.Discard, "stop", "-t", "10", r.service(ctx, m, svc)); err != nil {
+		return fmt.Errorf("stop %s: %w", r.service(ctx, m, svc), err)
 	}
 	return nil
 }
 
 // StartService starts svc's container again and waits for its /readyz.
 func (r *Runtime) StartService(ctx context.Context, m stackmode.Mode, svc string) error {
-	if err := r.compose.Run(ctx, io.Discard, "start", container(m, svc)); err != nil {
-		return fmt.Errorf("start %s: %w", container(m, svc), err)
+	if err := r.compose.Run(ctx, io.Discard, "start", r.service(ctx, m, svc)); err != nil {
+		return fmt.Errorf("start %s: %w", r.service(ctx, m, svc), err)
 	}
 	return r.waitReady(ctx, m, svc)
 }

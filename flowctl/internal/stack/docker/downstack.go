@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
-
-	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
@@ -18,22 +15,20 @@ import (
 func downStacks(ctx context.Context, c *Compose, modes []stackmode.Mode, w io.Writer) (int, error) {
 	n := 0
 	for _, m := range modes {
-		// The stack's fraud-svc runs under a profile of its own (the step
-		// joins only with the check on): it goes down with its stack.
-		profiles := []string{"--profile", composeStack(m), "--profile", fraudProfile(m)}
-		var names []string
-		for _, svc := range append(topology.Names(), topology.FraudSvc) {
-			names = append(names, container(m, svc))
+		// Both forms (form.go); fraud-svc, under a profile of its own, goes
+		// down with its stack.
+		any := false
+		for _, pg := range []bool{false, true} {
+			removed, err := removeForm(ctx, c, m, pg, w)
+			if err != nil {
+				return n, err
+			}
+			any = any || removed
 		}
-		out, err := c.Output(ctx, append(append(profiles, "ps", "-a", "-q"), names...)...)
-		if err != nil || strings.TrimSpace(out) == "" {
-			continue // compose knows no container of this stack
+		if any {
+			fmt.Fprintf(w, "removed the %s stack's containers (compose project %s; the broker, Jaeger and the volumes stay)\n", m, ComposeProject)
+			n++
 		}
-		if err := c.Run(ctx, w, append(append(profiles, "rm", "-s", "-f"), names...)...); err != nil {
-			return n, fmt.Errorf("remove the %s stack's containers: %w", m, err)
-		}
-		fmt.Fprintf(w, "removed the %s stack's containers (compose project %s; the broker, Jaeger and the volumes stay)\n", m, ComposeProject)
-		n++
 	}
 	return n, nil
 }

@@ -31,7 +31,7 @@ func (c *Compose) withFraudCheck(on bool) *Compose {
 func (r *Runtime) FraudCheck(m stackmode.Mode) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	out, err := r.compose.Output(ctx, "ps", "-q", container(m, topology.FraudSvc))
+	out, err := r.compose.Output(ctx, "ps", "-q", r.service(ctx, m, topology.FraudSvc))
 	return err == nil && strings.TrimSpace(out) != ""
 }
 
@@ -41,8 +41,12 @@ func (r *Runtime) removeFraudSvc(ctx context.Context, m stackmode.Mode) error {
 	if !r.FraudCheck(m) {
 		return nil
 	}
-	if err := r.compose.Run(ctx, io.Discard, "--profile", fraudProfile(m), "rm", "-s", "-f", container(m, topology.FraudSvc)); err != nil {
-		return fmt.Errorf("remove %s: %w", container(m, topology.FraudSvc), err)
+	names := []string{r.service(ctx, m, topology.FraudSvc)}
+	if r.onPostgres(ctx, m) {
+		names = append(names, balancer(m, topology.FraudSvc))
+	}
+	if err := r.compose.Run(ctx, io.Discard, append(append(profiles(m, r.onPostgres(ctx, m), true), "rm", "-s", "-f"), names...)...); err != nil {
+		return fmt.Errorf("remove %s: %w", names[0], err)
 	}
 	return nil
 }

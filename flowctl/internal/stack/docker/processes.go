@@ -24,27 +24,51 @@ func (r *Runtime) Processes(_ context.Context, m stackmode.Mode) ([]stack.Proces
 }
 
 func (r *Runtime) containerProcs(ctx context.Context, mode stackmode.Mode) ([]stack.Process, error) {
-	services := map[string]string{}
-	var names []string
+	var out []stack.Process
 	for _, svc := range stack.Deployed(r.FraudCheck(mode)) {
-		services[svc] = container(mode, svc)
-		names = append(names, svc)
+		procs, err := r.serviceProcs(ctx, mode, svc)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, procs...)
 	}
 	if mode.Kafka() {
-		services["kafka (container)"] = "kafka"
-		names = append(names, "kafka (container)")
+		procs, err := r.procsOf(ctx, "kafka", func(int) string { return "kafka (container)" })
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, procs...)
+	}
+	return out, nil
+}
+
+// serviceProcs is svc's container, or on PostgreSQL its balancer and each
+// replica (inventory-svc#1…, in the engine's order).
+func (r *Runtime) serviceProcs(ctx context.Context, m stackmode.Mode, svc string) ([]stack.Process, error) {
+	if !r.onPostgres(ctx, m) {
+		return r.procsOf(ctx, container(m, svc), func(int) string { return svc })
+	}
+	lb, err := r.procsOf(ctx, balancer(m, svc), func(int) string { return svc + " balancer" })
+	if err != nil {
+		return nil, err
+	}
+	reps, err := r.procsOf(ctx, replicaService(m, svc), func(i int) string { return stack.ReplicaName(svc, i+1) })
+	return append(lb, reps...), err
+}
+
+// procsOf are the host PIDs of service's running containers, named by name.
+func (r *Runtime) procsOf(ctx context.Context, service string, name func(i int) string) ([]stack.Process, error) {
+	ids, err := r.containerIDs(ctx, service, true)
+	if err != nil || len(ids) == 0 {
+		return nil, fmt.Errorf("no running container for %s", service)
 	}
 	var out []stack.Process
-	for _, name := range names {
-		id, err := r.compose.Output(ctx, "ps", "-q", services[name])
-		if err != nil || strings.TrimSpace(id) == "" {
-			return nil, fmt.Errorf("no running container for %s", services[name])
-		}
-		pid, err := inspectPID(ctx, strings.Fields(id)[0])
+	for i, id := range ids {
+		pid, err := inspectPID(ctx, id)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", services[name], err)
+			return nil, fmt.Errorf("%s: %w", service, err)
 		}
-		out = append(out, stack.Process{Name: name, PID: pid})
+		out = append(out, stack.Process{Name: name(i), PID: pid})
 	}
 	return out, nil
 }

@@ -47,7 +47,7 @@ func (p Provider) Open(ctx context.Context, s *stack.Stacks) (stack.Runtime, err
 		e = CLI{}
 	}
 	return &Runtime{s: s, compose: c, engine: e, propagation: map[stackmode.Mode]config.Propagation{},
-		env: map[stackmode.Mode]map[string]map[string]string{}}, nil
+		env: map[stackmode.Mode]map[string]map[string]string{}, pg: map[stackmode.Mode]bool{}, wiped: map[stackmode.Mode]map[string]int{}}, nil
 }
 
 // Runtime stops and starts the containers of the compose stacks.
@@ -61,6 +61,13 @@ type Runtime struct {
 	propagation map[stackmode.Mode]config.Propagation
 	// env are SetEnv's variables, by mode and service.
 	env map[stackmode.Mode]map[string]map[string]string
+	// pg says which stacks run in the PostgreSQL form (form.go), once known.
+	pg map[stackmode.Mode]bool
+	// wiped are the replica counts of services WipeService removed, for
+	// StartFresh.
+	wiped map[stackmode.Mode]map[string]int
+	// dockerBin is the docker command ("": docker on PATH).
+	dockerBin string
 }
 
 func (r *Runtime) Runtime() string { return string(Kind) }
@@ -116,12 +123,26 @@ func (r *Runtime) Up(ctx context.Context, m stackmode.Mode, u stack.UpOptions) (
 		return stack.Stack{}, err
 	}
 	fmt.Fprintf(u.Progress, "bringing up the %s stack with Docker (%s, project %s); the first start builds images and shows their progress\n", m, strings.Join(r.compose.Cmd, " "), ComposeProject)
+	// A stack already on PostgreSQL stays there, with its replicas, unless
+	// asked for SQLite (`load` and the scenarios bring stacks up as well).
+	pg := u.NeedsPostgres() || u.Store != stack.StoreSQLite && r.onPostgres(ctx, m)
+	if pg {
+		u.Replicas = r.keepReplicas(ctx, m, u.Replicas)
+	}
+	if _, err := r.removeForm(ctx, m, !pg, u.Progress); err != nil {
+		return stack.Stack{}, err
+	}
+	r.pg[m] = pg
 	if !u.FraudCheck {
 		if err := r.removeFraudSvc(ctx, m); err != nil {
 			return stack.Stack{}, err
 		}
 	}
-	return up(ctx, r.compose.withFraudCheck(u.FraudCheck), m, u, u.Progress, u.Step)
+	st, err := up(ctx, r.compose.withFraudCheck(u.FraudCheck), m, u, pg)
+	if err != nil || !pg {
+		return st, err
+	}
+	return st, r.upReplicas(ctx, m, u)
 }
 
 // Down removes the compose project (the stacks share it) when everything

@@ -61,25 +61,44 @@ func (r *Runtime) composeUpWith(ctx context.Context, m stackmode.Mode, svcs []st
 		}
 		groups[own] = append(groups[own], svc)
 	}
+	pg := r.onPostgres(ctx, m)
 	for _, own := range envs {
-		cc := *r.compose.withFraudCheck(fraudCheck)
-		if p, ok := r.propagation[m]; ok {
-			cc.Env = append(cc.Env, "TRACE_PROPAGATION="+string(p))
+		cc, err := r.composeFor(m, groups[own][0], fraudCheck)
+		if err != nil {
+			return err
 		}
-		if own != "" {
-			cc.Env = append(cc.Env, strings.Split(own, "\x00")...)
+		args := append(profiles(m, pg, fraudCheck), "up", "-d", "--no-deps")
+		if pg {
+			// Keep the replica count: up without --scale would go back to one.
+			for _, svc := range groups[own] {
+				n, err := r.Replicas(ctx, m, svc)
+				if err != nil {
+					return err
+				}
+				args = append(args, "--scale", fmt.Sprintf("%s=%d", replicaService(m, svc), max(n, 1)))
+			}
 		}
-		args := []string{"--profile", composeStack(m)}
-		if fraudCheck {
-			args = append(args, "--profile", fraudProfile(m))
-		}
-		args = append(args, "up", "-d", "--no-deps")
 		for _, svc := range groups[own] {
-			args = append(args, container(m, svc))
+			args = append(args, r.service(ctx, m, svc))
 		}
 		if err := cc.Run(ctx, io.Discard, args...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// composeFor is compose with the environment svc's containers in mode's
+// stack are created with: FRAUD_CHECK, the stack's propagation and SetEnv's
+// variables.
+func (r *Runtime) composeFor(m stackmode.Mode, svc string, fraudCheck bool) (*Compose, error) {
+	if err := r.withToken(); err != nil {
+		return nil, err
+	}
+	cc := r.compose.withFraudCheck(fraudCheck)
+	if p, ok := r.propagation[m]; ok {
+		cc.Env = append(cc.Env, "TRACE_PROPAGATION="+string(p))
+	}
+	cc.Env = append(cc.Env, stack.Pairs(r.env[m][svc])...)
+	return cc, nil
 }

@@ -38,8 +38,10 @@ func TestComposeUpGroupsByEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := strings.Split(strings.TrimSpace(string(b)), "\n")
-	// The stack's fraud check is asked first (no fraud-svc container: off).
+	// The stack's form is asked first (no balancer: SQLite), then its fraud
+	// check (no fraud-svc container: off).
 	want := []string{
+		"-p orderflow -f " + filepath.Join(dir, "docker-compose.yml") + " --profile pg-events ps -a -q order-svc-events-lb | ORDER_PUBLISH= TRACE_PROPAGATION=child FRAUD_CHECK=",
 		"-p orderflow -f " + filepath.Join(dir, "docker-compose.yml") + " ps -q fraud-svc-events | ORDER_PUBLISH= TRACE_PROPAGATION=child FRAUD_CHECK=",
 		"-p orderflow -f " + filepath.Join(dir, "docker-compose.yml") + " --profile events up -d --no-deps order-svc-events | ORDER_PUBLISH=direct TRACE_PROPAGATION=link FRAUD_CHECK=off",
 		"-p orderflow -f " + filepath.Join(dir, "docker-compose.yml") + " --profile events up -d --no-deps inventory-svc-events invoicing-svc-events | ORDER_PUBLISH= TRACE_PROPAGATION=link FRAUD_CHECK=off",

@@ -20,14 +20,6 @@ import (
 // their counters read back to back, so every component's sample is of the
 // same moment give or take milliseconds.
 func (r *Runtime) Usage(ctx context.Context, m stackmode.Mode) ([]usage.Component, error) {
-	want := []usage.Component{}
-	for _, svc := range stack.Deployed(r.FraudCheck(m)) {
-		want = append(want, usage.Component{Name: svc, Kind: usage.KindService, Where: container(m, svc)})
-	}
-	if m.Kafka() {
-		want = append(want, usage.Component{Name: "broker", Kind: usage.KindBroker, Where: "kafka"})
-	}
-	want = append(want, usage.Component{Name: "jaeger", Kind: usage.KindTracing, Where: "jaeger"})
 	eng, err := dockerEngine(ctx, r.s.DockerHost(), r.s.DockerTLSVerify())
 	if err != nil {
 		return nil, err
@@ -36,6 +28,11 @@ func (r *Runtime) Usage(ctx context.Context, m stackmode.Mode) ([]usage.Componen
 	if err != nil {
 		return nil, err
 	}
+	want := r.serviceComponents(ctx, m, found)
+	if m.Kafka() {
+		want = append(want, usage.Component{Name: "broker", Kind: usage.KindBroker, Where: "kafka"})
+	}
+	want = append(want, usage.Component{Name: "jaeger", Kind: usage.KindTracing, Where: "jaeger"})
 	out := make([]usage.Component, 0, len(want))
 	running := map[string]inspected{}
 	for _, w := range want {
@@ -122,7 +119,34 @@ func composeContainers(ctx context.Context) (map[string]inspected, error) {
 		}
 		out[svc] = in
 	}
+	// Each replica of a scaled service also by its number: service#2.
+	for _, in := range all {
+		if n := in.Config.Labels["com.docker.compose.container-number"]; n != "" && in.State.Running {
+			out[services[in.ID]+"#"+n] = in
+		}
+	}
 	return out, nil
+}
+
+// serviceComponents are mode's services as usage measures them: a
+// container each, or on PostgreSQL each service's balancer and each running
+// replica (inventory-svc#2, numbered as compose numbers them).
+func (r *Runtime) serviceComponents(ctx context.Context, m stackmode.Mode, found map[string]inspected) []usage.Component {
+	var want []usage.Component
+	for _, svc := range stack.Deployed(r.FraudCheck(m)) {
+		if !r.onPostgres(ctx, m) {
+			want = append(want, usage.Component{Name: svc, Kind: usage.KindService, Where: container(m, svc)})
+			continue
+		}
+		want = append(want, usage.Component{Name: svc + " balancer", Kind: usage.KindService, Where: balancer(m, svc)})
+		for i := 1; i <= stack.MaxReplicas; i++ {
+			where := replicaService(m, svc) + "#" + strconv.Itoa(i)
+			if _, ok := found[where]; ok {
+				want = append(want, usage.Component{Name: stack.ReplicaName(svc, i), Kind: usage.KindService, Where: where})
+			}
+		}
+	}
+	return want
 }
 
 // parseComposePS reads `docker ps --format '{{.ID}}\t<service label>'`: the
@@ -167,8 +191,9 @@ type inspected struct {
 		Running bool `json:"Running"`
 	} `json:"State"`
 	Config struct {
-		Image string   `json:"Image"`
-		Env   []string `json:"Env"`
+		Image  string            `json:"Image"`
+		Env    []string          `json:"Env"`
+		Labels map[string]string `json:"Labels"`
 	} `json:"Config"`
 }
 

@@ -20,8 +20,12 @@ func dataVolume(m stackmode.Mode, svc string) string {
 	return ComposeProject + "_" + strings.TrimSuffix(svc, "-svc") + "-" + composeStack(m) + "-data"
 }
 
-// WipeService removes svc's container and its data volume.
+// WipeService removes svc's container and its data volume (on
+// PostgreSQL: its replicas and its schema).
 func (r *Runtime) WipeService(ctx context.Context, m stackmode.Mode, svc string) error {
+	if r.onPostgres(ctx, m) {
+		return r.wipeOnPostgres(ctx, m, svc)
+	}
 	if err := r.compose.Run(ctx, io.Discard, "rm", "-f", "-s", container(m, svc)); err != nil {
 		return fmt.Errorf("remove %s: %w", container(m, svc), err)
 	}
@@ -38,6 +42,13 @@ func (r *Runtime) WipeService(ctx context.Context, m stackmode.Mode, svc string)
 func (r *Runtime) StartFresh(ctx context.Context, m stackmode.Mode, svc string) error {
 	if err := r.withToken(); err != nil {
 		return err
+	}
+	if r.onPostgres(ctx, m) {
+		n := max(r.wiped[m][svc], 1)
+		if err := r.compose.Run(ctx, io.Discard, append(profiles(m, true, r.FraudCheck(m)), "up", "-d", "--no-deps", "--scale", fmt.Sprintf("%s=%d", replicaService(m, svc), n), replicaService(m, svc))...); err != nil {
+			return fmt.Errorf("create %s: %w", replicaService(m, svc), err)
+		}
+		return r.waitBalanced(ctx, m, svc, n)
 	}
 	if err := r.compose.Run(ctx, io.Discard, "--profile", composeStack(m), "up", "-d", "--no-deps", container(m, svc)); err != nil {
 		return fmt.Errorf("create %s: %w", container(m, svc), err)
