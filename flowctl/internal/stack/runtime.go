@@ -72,6 +72,14 @@ type Runtime interface {
 	// called again; an empty vars drops them.
 	SetEnv(ctx context.Context, mode stackmode.Mode, svc string, vars map[string]string) error
 
+	// Scale runs n replicas (n >= 1) of svc in mode's stack and returns once
+	// the replicas added answer /readyz, or the replicas removed drained
+	// (no request in flight through the balancer, consumers left their group)
+	// and stopped.
+	Scale(ctx context.Context, mode stackmode.Mode, svc string, n int) error
+	// Replicas is how many replicas of svc run in mode's stack.
+	Replicas(ctx context.Context, mode stackmode.Mode, svc string) (int, error)
+
 	// WipeService forgets a stopped service's database.
 	WipeService(ctx context.Context, mode stackmode.Mode, svc string) error
 	// StartFresh starts it again on an empty database and waits until ready.
@@ -101,6 +109,9 @@ type UpOptions struct {
 	// FraudCheck brings the stack up with the fraud check on: fraud-svc
 	// runs and every service gets FRAUD_CHECK=on (off: the three as ever).
 	FraudCheck bool
+	// Replicas is how many replicas each service runs (service → n;
+	// absent = 1).
+	Replicas map[string]int
 	// Progress receives live output (compose's, the Jaeger build's).
 	Progress io.Writer
 	TTY      bool
