@@ -1,0 +1,43 @@
+package kube
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+)
+
+// restConfig reads files (a kubeconfig each, merged as kubectl does) with
+// context ("": the current one).
+func restConfig(files []string, context string) (*rest.Config, error) {
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no kubeconfig: set KUBECONFIG (or HOME, for ~/.kube/config)")
+	}
+	rules := &clientcmd.ClientConfigLoadingRules{Precedence: files}
+	over := &clientcmd.ConfigOverrides{CurrentContext: context}
+	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, over).ClientConfig()
+	if err != nil {
+		return nil, fmt.Errorf("kubeconfig %s: %v (set KUBECONFIG, or FLOWCTL_KUBE_CONTEXT for a context)", strings.Join(files, ":"), firstLine(err))
+	}
+	return cfg, nil
+}
+
+// answers is nil when the API server answers GET /version.
+func answers(ctx context.Context, client kubernetes.Interface, host string) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := client.Discovery().RESTClient().Get().AbsPath("/version").Do(ctx).Error(); err != nil {
+		return fmt.Errorf("the cluster at %s does not answer: %v", host, firstLine(err))
+	}
+	return nil
+}
+
+// firstLine keeps an error to the one line a CLI message allows.
+func firstLine(err error) string {
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	return s
+}

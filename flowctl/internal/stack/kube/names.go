@@ -1,0 +1,50 @@
+package kube
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/orderflow/flowctl/internal/stackmode"
+)
+
+// What deploy/k8s names: the Kafka StatefulSet of an events overlay, the
+// Jaeger Deployment, the container every service Deployment runs
+// (base/pod-defaults.yaml), the stack's ConfigMap (kustomize adds a hash to
+// it) and the label every object of the stack carries.
+const (
+	brokerSet     = "kafka"
+	jaegerName    = "jaeger"
+	container     = "service"
+	stackConfig   = "orderflow-stack"
+	partOfLabel   = "app.kubernetes.io/part-of=orderflow"
+	defaultNSTmpl = "orderflow-{mode}"
+)
+
+// Annotations flowctl leaves on what it changes, so a later flowctl (a new
+// process) knows what to put back.
+const (
+	// replicasAnnotation keeps a workload's replicas while flowctl has
+	// stopped it (scaled to 0), for the start that follows.
+	replicasAnnotation = "orderflow.flowctl/replicas-before-stop"
+	// envAnnotation lists the variables SetEnv put in a service's
+	// container, so the next SetEnv drops them and nothing else.
+	envAnnotation = "orderflow.flowctl/env"
+)
+
+// namespace is mode's namespace: tmpl with {mode} replaced.
+func namespace(tmpl string, m stackmode.Mode) string {
+	if tmpl == "" {
+		tmpl = defaultNSTmpl
+	}
+	return strings.ReplaceAll(tmpl, "{mode}", string(m))
+}
+
+// serviceURL is tmpl (FLOWCTL_KUBE_URL) for svc in ns.
+func serviceURL(tmpl, ns, svc string) string {
+	return strings.NewReplacer("{service}", svc, "{namespace}", ns).Replace(tmpl)
+}
+
+// applyHint is the one line that tells how to deploy mode's stack.
+func applyHint(m stackmode.Mode) string {
+	return fmt.Sprintf("deploy it first: kubectl apply -k deploy/k8s/overlays/%s (README, \"On your cluster\")", m)
+}
