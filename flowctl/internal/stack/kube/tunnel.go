@@ -22,7 +22,7 @@ type spdyTunnels struct {
 	cfg    *rest.Config
 	client kubernetes.Interface
 
-	mu    sync.Mutex
+	mu      sync.Mutex
 	tunnels map[string]*tunnel
 }
 

@@ -106,7 +106,7 @@ func (r *Runtime) Up(ctx context.Context, m stackmode.Mode, o stack.UpOptions) (
 	if _, err := r.SetFraudCheck(ctx, m, o.FraudCheck); err != nil {
 		return stack.Stack{}, err
 	}
-	return stack.Stack{Mode: m, URLs: r.URLs(m), Brokers: r.brokers(m)}, nil
+	return stack.Stack{Mode: m, URLs: r.URLs(m), Brokers: r.brokers(ctx, m)}, nil
 }
 
 // upService starts svc if flowctl stopped it, scales it as asked and
@@ -155,17 +155,23 @@ func (r *Runtime) upBroker(ctx context.Context, m stackmode.Mode, o stack.UpOpti
 }
 
 // brokers is where flowctl reaches the stack's Kafka: KAFKA_BROKERS when
-// set, else the in-cluster bootstrap Service (reachable only from inside
-// the cluster; a port-forward cannot carry Kafka, whose brokers advertise
-// their in-cluster names).
-func (r *Runtime) brokers(m stackmode.Mode) []string {
-	if r.cfg.Brokers != "" {
-		return strings.Split(r.cfg.Brokers, ",")
+// set, else what order-svc is given (in-cluster names, reachable only from
+// inside the cluster: a port-forward cannot carry Kafka, whose brokers
+// advertise their in-cluster names).
+func (r *Runtime) brokers(ctx context.Context, m stackmode.Mode) []string {
+	list := r.cfg.Brokers
+	if list == "" && m.Kafka() {
+		if d, err := r.deployment(ctx, m, topology.OrderSvc); err == nil {
+			list, _, _ = r.effectiveEnv(ctx, d, "KAFKA_BROKERS")
+		}
 	}
-	if !m.Kafka() {
-		return nil
+	var out []string
+	for b := range strings.SplitSeq(list, ",") {
+		if b = strings.TrimSpace(b); b != "" {
+			out = append(out, b)
+		}
 	}
-	return []string{fmt.Sprintf("%s.%s.svc:19092", brokerSet, r.ns(m))}
+	return out
 }
 
 func step(o stack.UpOptions, name, detail string, start time.Time) {
