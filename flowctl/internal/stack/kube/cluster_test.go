@@ -156,8 +156,12 @@ func merge(old, upd runtime.Object, status bool) runtime.Object {
 
 // hold stops the controller for workload name (release: it goes on);
 // holdDeletes keeps its terminating pods from going away.
-func (c *cluster) hold(name string, on bool)        { c.mu.Lock(); c.held[name] = on; c.mu.Unlock() }
-func (c *cluster) holdDeletes(name string, on bool) { c.mu.Lock(); c.heldDeletes[name] = on; c.mu.Unlock() }
+func (c *cluster) hold(name string, on bool) { c.mu.Lock(); c.held[name] = on; c.mu.Unlock() }
+func (c *cluster) holdDeletes(name string, on bool) {
+	c.mu.Lock()
+	c.heldDeletes[name] = on
+	c.mu.Unlock()
+}
 
 // settle runs passes until nothing changes.
 func (c *cluster) settle() {
@@ -260,13 +264,21 @@ func runtimeOn(c *cluster, ns string) *Runtime {
 	return New(c.client, Config{Namespace: ns, Propagation: "child", Poll: time.Millisecond, Timeout: 20 * time.Second}, nil)
 }
 
-// waitForGets returns once the runtime has read Deployment name n more
-// times: it is polling, not returning.
-func (c *cluster) waitForGets(t *testing.T, name string, n int) {
+// stillPolling returns once the runtime has read Deployment name three
+// more times without the call under test returning (done): it waits for
+// the cluster, it did not return early. Returning first fails the test.
+func (c *cluster) stillPolling(t *testing.T, name string, done <-chan error, while string) {
 	t.Helper()
 	count := func() int { c.getsMu.Lock(); defer c.getsMu.Unlock(); return c.gets[name] }
 	start := count()
-	until(t, func() bool { return count() >= start+n }, "the runtime to poll "+name)
+	until(t, func() bool {
+		select {
+		case err := <-done:
+			t.Fatalf("returned (%v) while %s", err, while)
+		default:
+		}
+		return count() >= start+3
+	}, "the runtime to poll "+name)
 }
 
 // waitForTerminating returns once n pods of owner are being deleted.
@@ -305,7 +317,10 @@ func (c *cluster) podsOf(t *testing.T, ns, owner string) []corev1.Pod {
 	return l.Items
 }
 
-func (c *cluster) podCount(t *testing.T, ns, owner string) int { t.Helper(); return len(c.podsOf(t, ns, owner)) }
+func (c *cluster) podCount(t *testing.T, ns, owner string) int {
+	t.Helper()
+	return len(c.podsOf(t, ns, owner))
+}
 
 func (c *cluster) deployment(t *testing.T, ns, name string) *appsv1.Deployment {
 	t.Helper()

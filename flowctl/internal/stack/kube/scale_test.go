@@ -23,12 +23,7 @@ func TestScaleWaitsForReadyReplicas(t *testing.T) {
 	c.hold("inventory-svc", true)
 	done := make(chan error, 1)
 	go func() { done <- r.Scale(ctx, stackmode.Events, "inventory-svc", 3) }()
-	c.waitForGets(t, "inventory-svc", 3)
-	select {
-	case err := <-done:
-		t.Fatalf("Scale returned (%v) while 0 of 3 new replicas were ready", err)
-	default:
-	}
+	c.stillPolling(t, "inventory-svc", done, "0 of 3 new replicas were ready")
 	c.hold("inventory-svc", false)
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -54,12 +49,7 @@ func TestScaleInWaitsForRemovedPodsToStop(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- r.Scale(ctx, stackmode.Events, "inventory-svc", 1) }()
 	c.waitForTerminating(t, yourKafka, "inventory-svc", 2)
-	c.waitForGets(t, "inventory-svc", 3)
-	select {
-	case err := <-done:
-		t.Fatalf("Scale returned (%v) while 2 removed pods were still terminating", err)
-	default:
-	}
+	c.stillPolling(t, "inventory-svc", done, "2 removed pods were still terminating")
 	c.holdDeletes("inventory-svc", false)
 	if err := <-done; err != nil {
 		t.Fatal(err)
