@@ -24,6 +24,12 @@ type Provider interface {
 // picks it (a cluster is not something to reach for unasked).
 type explicitOnly interface{ ExplicitOnly() bool }
 
+// onlyExplicit says p is an explicitOnly Provider.
+func onlyExplicit(p Provider) bool {
+	e, ok := p.(explicitOnly)
+	return ok && e.ExplicitOnly()
+}
+
 // choose is the one rule that picks the runtime. An explicit --runtime is
 // that runtime, or an error when its platform does not answer. Auto takes the
 // first runtime of the list whose platform answers and that holds stacks of
@@ -54,7 +60,7 @@ func choose(ctx context.Context, s *Stacks, up bool) (Runtime, string, error) {
 	}
 	var why []string
 	for _, p := range s.runtimes[:last] {
-		if e, ok := p.(explicitOnly); ok && e.ExplicitOnly() {
+		if onlyExplicit(p) {
 			continue
 		}
 		rt, err := p.Open(ctx, s)
