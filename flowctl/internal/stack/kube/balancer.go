@@ -17,6 +17,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/orderflow/platform/problem"
@@ -41,9 +42,16 @@ type balancer struct {
 	addr    string
 	next    atomic.Uint64
 
+	pods *podCache
+
 	mu      sync.Mutex
-	targets []target
-	at      time.Time
+	backend *backend // the Service's selector and port, read once
+}
+
+// backend is what the balancer needs of its Service.
+type backend struct {
+	selector labels.Selector
+	port     intstr.IntOrString
 }
 
 // target is one ready pod and the port its container serves the Service on.
@@ -54,13 +62,14 @@ type target struct {
 
 type targetKey struct{}
 
-// newBalancer listens on a free loopback port for svc in ns.
-func newBalancer(r *Runtime, ns, svc string) (*balancer, error) {
+// newBalancer listens on a free loopback port for svc in ns, picking
+// from pods.
+func newBalancer(r *Runtime, ns, svc string, pods *podCache) (*balancer, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("listen for %s/%s: %w", ns, svc, err)
 	}
-	b := &balancer{r: r, ns: ns, svc: svc, addr: ln.Addr().String()}
+	b := &balancer{r: r, ns: ns, svc: svc, addr: ln.Addr().String(), pods: pods}
 	tr := &http.Transport{
 		// The host of a request's URL is the pod: the dialer reaches it.
 		DialContext: func(ctx context.Context, _, addr string) (net.Conn, error) {
@@ -82,7 +91,6 @@ func newBalancer(r *Runtime, ns, svc string) (*balancer, error) {
 		},
 		Transport: tr,
 		ErrorHandler: func(w http.ResponseWriter, req *http.Request, err error) {
-			b.forget()
 			t := req.Context().Value(targetKey{}).(target)
 			problem.Write(w, problem.New(http.StatusBadGateway, "kube-forward", "The pod did not answer",
 				fmt.Sprintf("%s/%s, pod %s: %v", ns, svc, t.pod, err)))
@@ -121,46 +129,20 @@ func (b *balancer) pick(ctx context.Context) (target, error) {
 	return ts[int(b.next.Add(1)-1)%len(ts)], nil
 }
 
-// forget drops the list of pods, so the next request asks again.
-func (b *balancer) forget() {
-	b.mu.Lock()
-	b.at = time.Time{}
-	b.mu.Unlock()
-}
-
-// ready are the Service's ready pods, asked again after PodsTTL.
+// ready are the Service's pods that are ready and not being deleted, in
+// name order, each with the port the Service targets.
 func (b *balancer) ready(ctx context.Context) ([]target, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if !b.at.IsZero() && time.Since(b.at) < b.r.cfg.PodsTTL {
-		return b.targets, nil
-	}
-	ts, err := readyTargets(ctx, b.r, b.ns, b.svc)
+	be, err := b.service(ctx)
 	if err != nil {
 		return nil, err
 	}
-	b.targets, b.at = ts, time.Now()
-	return ts, nil
-}
-
-// readyTargets are the pods behind Service svc that are ready and not
-// being deleted, in name order, each with the port its first Service port
-// targets.
-func readyTargets(ctx context.Context, r *Runtime, ns, svc string) ([]target, error) {
-	s, err := r.client.CoreV1().Services(ns).Get(ctx, svc, metav1.GetOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("Service %s/%s: %w", ns, svc, err)
-	}
-	if len(s.Spec.Ports) == 0 || len(s.Spec.Selector) == 0 {
-		return nil, fmt.Errorf("Service %s/%s has no port or no selector to forward to", ns, svc)
-	}
-	pods, err := r.pods(ctx, ns, &metav1.LabelSelector{MatchLabels: s.Spec.Selector})
+	pods, err := b.pods.pods(ctx, be.selector)
 	if err != nil {
 		return nil, err
 	}
 	var out []target
 	for _, p := range pods {
-		port, err := targetPort(&p, s.Spec.Ports[0].TargetPort)
+		port, err := targetPort(&p, be.port)
 		if p.DeletionTimestamp != nil || !podReady(&p) || err != nil {
 			continue
 		}
@@ -168,6 +150,24 @@ func readyTargets(ctx context.Context, r *Runtime, ns, svc string) ([]target, er
 	}
 	slices.SortFunc(out, func(a, b target) int { return strings.Compare(a.pod, b.pod) })
 	return out, nil
+}
+
+// service reads the Service's selector and first port once.
+func (b *balancer) service(ctx context.Context) (*backend, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.backend != nil {
+		return b.backend, nil
+	}
+	s, err := b.r.client.CoreV1().Services(b.ns).Get(ctx, b.svc, metav1.GetOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("Service %s/%s: %w", b.ns, b.svc, err)
+	}
+	if len(s.Spec.Ports) == 0 || len(s.Spec.Selector) == 0 {
+		return nil, fmt.Errorf("Service %s/%s has no port or no selector to forward to", b.ns, b.svc)
+	}
+	b.backend = &backend{selector: labels.SelectorFromSet(s.Spec.Selector), port: s.Spec.Ports[0].TargetPort}
+	return b.backend, nil
 }
 
 // targetPort is the container port tp names (a number, or a port's name).

@@ -58,7 +58,8 @@ func get(t *testing.T, url string) (int, string) {
 
 // The balancer sends each request to the next ready pod, on the port the
 // Service's named targetPort resolves to; a terminating pod gets none;
-// with no ready pod it answers 503 problem+json.
+// with no ready pod it answers 503 problem+json. The balancer learns of a
+// pod's change through its watch: the test waits for that, then asks.
 func TestBalancerSpreadsRequestsOverReadyPods(t *testing.T) {
 	c := newCluster(t, "events-your-kafka")
 	dial := &podServers{}
@@ -86,6 +87,12 @@ func TestBalancerSpreadsRequestsOverReadyPods(t *testing.T) {
 
 	c.hold("inventory-svc", true)
 	terminate(context.Background(), c.client, c.podsOf(t, yourKafka, "inventory-svc")[0])
+	b := r.balancers[stackmode.Events]["inventory-svc"]
+	readyPods := func(n int) {
+		until(t, func() bool { ts, err := b.ready(context.Background()); return err == nil && len(ts) == n },
+			fmt.Sprintf("the balancer's watch to see %d ready pods", n))
+	}
+	readyPods(1)
 	left := podNamesOf(c, t, "inventory-svc")[1]
 	for range 3 {
 		if _, pod := get(t, url+"/readyz"); pod != left {
@@ -94,6 +101,7 @@ func TestBalancerSpreadsRequestsOverReadyPods(t *testing.T) {
 	}
 
 	terminate(context.Background(), c.client, c.podsOf(t, yourKafka, "inventory-svc")[1])
+	readyPods(0)
 	resp, err := http.Get(url + "/orders")
 	if err != nil {
 		t.Fatal(err)

@@ -69,9 +69,6 @@ type Config struct {
 	// Poll and Timeout pace the waits for a rollout or a scale (0: 1 s and
 	// 5 min, long enough for a node to pull an image).
 	Poll, Timeout time.Duration
-	// PodsTTL is how long the balancer trusts its list of ready pods (0:
-	// it asks the API for every request).
-	PodsTTL time.Duration
 }
 
 // Runtime drives the stacks deployed on one cluster.
@@ -82,6 +79,7 @@ type Runtime struct {
 
 	mu        sync.Mutex
 	balancers map[stackmode.Mode]map[string]*balancer
+	podCaches map[string]*podCache // by namespace, for the balancers
 }
 
 // New is the runtime on client; dialer reaches a pod's port.
@@ -92,7 +90,8 @@ func New(client kubernetes.Interface, c Config, dialer Dialer) *Runtime {
 	if c.Timeout <= 0 {
 		c.Timeout = 5 * time.Minute
 	}
-	return &Runtime{client: client, cfg: c, dialer: dialer, balancers: map[stackmode.Mode]map[string]*balancer{}}
+	return &Runtime{client: client, cfg: c, dialer: dialer, balancers: map[stackmode.Mode]map[string]*balancer{},
+		podCaches: map[string]*podCache{}}
 }
 
 func (r *Runtime) Runtime() string { return string(Kind) }

@@ -70,7 +70,11 @@ func (r *Runtime) balancer(m stackmode.Mode, svc string) (*balancer, error) {
 	if b, ok := r.balancers[m][svc]; ok {
 		return b, nil
 	}
-	b, err := newBalancer(r, r.ns(m), svc)
+	ns := r.ns(m)
+	if r.podCaches[ns] == nil {
+		r.podCaches[ns] = newPodCache(r.client, ns)
+	}
+	b, err := newBalancer(r, ns, svc, r.podCaches[ns])
 	if err != nil {
 		return nil, err
 	}
@@ -195,8 +199,14 @@ func (r *Runtime) Down(_ context.Context, modes []stackmode.Mode, _ bool, w io.W
 		delete(r.balancers, m)
 		fmt.Fprintf(w, "left the %s stack running in namespace %s (flowctl did not deploy it): kubectl delete -k deploy/k8s/overlays/%s removes it\n", m, r.ns(m), m)
 	}
-	if c, ok := r.dialer.(interface{ Close() }); ok && len(r.balancers) == 0 {
-		c.Close()
+	if len(r.balancers) == 0 {
+		for ns, c := range r.podCaches {
+			c.close()
+			delete(r.podCaches, ns)
+		}
+		if c, ok := r.dialer.(interface{ Close() }); ok {
+			c.Close()
+		}
 	}
 	return n, nil
 }
