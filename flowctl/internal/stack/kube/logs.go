@@ -7,17 +7,15 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
-	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // Logs prints the last lines of every container of every orderflow pod in
 // the stacks' namespaces; false when there is none.
 func (r *Runtime) Logs(ctx context.Context, w io.Writer, lines int) (bool, error) {
 	any := false
-	for _, m := range stackmode.All {
+	for _, s := range r.namespaces(false) {
 		sel := &metav1.LabelSelector{MatchLabels: map[string]string{"app.kubernetes.io/part-of": "orderflow"}}
-		pods, err := r.pods(ctx, r.ns(m), sel)
+		pods, err := r.pods(ctx, s.ns, sel)
 		if err != nil {
 			return any, err
 		}

@@ -48,3 +48,24 @@ func serviceURL(tmpl, ns, svc string) string {
 func applyHint(m stackmode.Mode) string {
 	return fmt.Sprintf("deploy it first: kubectl apply -k deploy/k8s/overlays/%s (README, \"On your cluster\")", m)
 }
+
+// stackNS is one stack and its namespace.
+type stackNS struct {
+	mode stackmode.Mode
+	ns   string
+}
+
+// namespaces are the stacks' namespaces, each once (a FLOWCTL_KUBE_NAMESPACE
+// without {mode} puts every stack in one), those of stacks with a broker
+// only when brokers.
+func (r *Runtime) namespaces(brokers bool) []stackNS {
+	var out []stackNS
+	seen := map[string]bool{}
+	for _, m := range stackmode.All {
+		if ns := r.ns(m); !seen[ns] && (!brokers || m.Kafka()) {
+			seen[ns] = true
+			out = append(out, stackNS{m, ns})
+		}
+	}
+	return out
+}

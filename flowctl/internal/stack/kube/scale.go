@@ -176,10 +176,8 @@ func (r *Runtime) StartBroker(ctx context.Context) error {
 // has one; ErrNotOurs when none has.
 func (r *Runtime) eachBroker(ctx context.Context, do func(stackmode.Mode, *appsv1.StatefulSet) (bool, error)) (bool, error) {
 	found, did := false, false
-	for _, m := range stackmode.All {
-		if !m.Kafka() {
-			continue
-		}
+	for _, sn := range r.namespaces(true) {
+		m := sn.mode
 		s, err := r.statefulSet(ctx, m, brokerSet)
 		if notDeployed(err) {
 			continue
@@ -204,10 +202,8 @@ func (r *Runtime) eachBroker(ctx context.Context, do func(stackmode.Mode, *appsv
 // brokerNamespaces are the namespaces of the stacks that use a broker.
 func (r *Runtime) brokerNamespaces() []string {
 	var out []string
-	for _, m := range stackmode.All {
-		if m.Kafka() {
-			out = append(out, r.ns(m))
-		}
+	for _, sn := range r.namespaces(true) {
+		out = append(out, sn.ns)
 	}
 	return out
 }

@@ -21,8 +21,8 @@ import (
 
 // Holds says whether a stack's namespace holds orderflow's Deployments.
 func (r *Runtime) Holds(ctx context.Context) bool {
-	for _, m := range stackmode.All {
-		l, err := r.client.AppsV1().Deployments(r.ns(m)).List(ctx, metav1.ListOptions{LabelSelector: partOfLabel, Limit: 1})
+	for _, sn := range r.namespaces(false) {
+		l, err := r.client.AppsV1().Deployments(sn.ns).List(ctx, metav1.ListOptions{LabelSelector: partOfLabel, Limit: 1})
 		if err == nil && len(l.Items) > 0 {
 			return true
 		}

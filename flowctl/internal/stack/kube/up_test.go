@@ -132,6 +132,11 @@ func TestLogsAndUsage(t *testing.T) {
 	if !strings.Contains(out.String(), "==> orderflow-events/order-svc-") || !strings.Contains(out.String(), "fake logs") {
 		t.Errorf("logs %q", out.String())
 	}
+	out.Reset()
+	one := runtimeOn(c, "orderflow-events") // every stack in one namespace: its pods once
+	if _, err := one.Logs(context.Background(), &out, 20); err != nil || strings.Count(out.String(), "==> orderflow-events/order-svc-") != 1 {
+		t.Errorf("logs with one namespace for every stack: %v\n%s", err, out.String())
+	}
 	comps, err := r.Usage(context.Background(), stackmode.Events)
 	if err != nil {
 		t.Fatal(err)
