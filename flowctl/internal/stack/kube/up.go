@@ -22,12 +22,17 @@ import (
 // Holds says whether a stack's namespace holds orderflow's Deployments.
 func (r *Runtime) Holds(ctx context.Context) bool {
 	for _, sn := range r.namespaces(false) {
-		l, err := r.client.AppsV1().Deployments(sn.ns).List(ctx, metav1.ListOptions{LabelSelector: partOfLabel, Limit: 1})
-		if err == nil && len(l.Items) > 0 {
+		if r.holdsNS(ctx, sn.ns) {
 			return true
 		}
 	}
 	return false
+}
+
+// holdsNS says whether ns holds orderflow's Deployments.
+func (r *Runtime) holdsNS(ctx context.Context, ns string) bool {
+	l, err := r.client.AppsV1().Deployments(ns).List(ctx, metav1.ListOptions{LabelSelector: partOfLabel, Limit: 1})
+	return err == nil && len(l.Items) > 0
 }
 
 // Usable is nil: the cluster answered when the runtime was opened; whether
@@ -187,7 +192,7 @@ func step(o stack.UpOptions, name, detail string, start time.Time) {
 // Down closes this flowctl's balancers and port-forwards. It leaves the
 // stacks running: flowctl did not deploy them; `kubectl delete -k
 // deploy/k8s/overlays/<stack>` removes one.
-func (r *Runtime) Down(_ context.Context, modes []stackmode.Mode, _ bool, w io.Writer) (int, error) {
+func (r *Runtime) Down(ctx context.Context, modes []stackmode.Mode, _ bool, w io.Writer) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := 0
@@ -197,6 +202,9 @@ func (r *Runtime) Down(_ context.Context, modes []stackmode.Mode, _ bool, w io.W
 			n++
 		}
 		delete(r.balancers, m)
+		if !r.holdsNS(ctx, r.ns(m)) {
+			continue
+		}
 		fmt.Fprintf(w, "left the %s stack running in namespace %s (flowctl did not deploy it): kubectl delete -k deploy/k8s/overlays/%s removes it\n", m, r.ns(m), m)
 	}
 	if len(r.balancers) == 0 {

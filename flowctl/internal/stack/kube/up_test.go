@@ -34,7 +34,12 @@ func TestUpStartsWhatWasStoppedAndReturnsTheStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Down(ctx, stackmode.All, false, &bytes.Buffer{})
+	var down bytes.Buffer
+	defer func() {
+		if _, err := r.Down(ctx, stackmode.All, false, &down); err != nil || strings.Count(down.String(), "left the") != 1 {
+			t.Errorf("Down: %v, %q; want one line for the one stack deployed", err, down.String())
+		}
+	}()
 	if c.deployment(t, "orderflow-events", "order-svc").Status.ReadyReplicas != 1 || c.podCount(t, "orderflow-events", "kafka") != 3 {
 		t.Fatal("Up did not start order-svc and the brokers again")
 	}
