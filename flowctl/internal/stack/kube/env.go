@@ -43,10 +43,10 @@ func (r *Runtime) SetEnv(ctx context.Context, m stackmode.Mode, svc string, vars
 		note(&d.ObjectMeta, envAnnotation, strings.Join(slices.Sorted(maps.Keys(set)), ","))
 		restart(d)
 	})
-	if err == nil {
-		err = r.waitDeployment(ctx, m, svc)
+	if err != nil {
+		return fmt.Errorf("set %s on %s: %w", stack.EnvList(vars), svc, err)
 	}
-	if err == nil {
+	if err = r.waitDeployment(ctx, m, svc); err == nil {
 		return nil
 	}
 	_ = r.updateDeployment(context.WithoutCancel(ctx), m, svc, func(d *appsv1.Deployment) {
