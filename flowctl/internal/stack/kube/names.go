@@ -9,13 +9,13 @@ import (
 
 // What deploy/k8s names: the Kafka StatefulSet of an events overlay, the
 // Jaeger Deployment, the container every service Deployment runs
-// (base/pod-defaults.yaml), the stack's ConfigMap (kustomize adds a hash to
-// it) and the label every object of the stack carries.
+// (base/pod-defaults.yaml) and the label every object of the stack carries.
+// The stack's ConfigMap is found through a Deployment's envFrom: kustomize
+// adds a hash to its name.
 const (
 	brokerSet     = "kafka"
 	jaegerName    = "jaeger"
 	container     = "service"
-	stackConfig   = "orderflow-stack"
 	partOfLabel   = "app.kubernetes.io/part-of=orderflow"
 	defaultNSTmpl = "orderflow-{mode}"
 )
