@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 )
@@ -27,10 +26,10 @@ func restConfig(files []string, context string) (*rest.Config, error) {
 }
 
 // answers is nil when the API server answers GET /version.
-func answers(ctx context.Context, client kubernetes.Interface, host string) error {
+func answers(ctx context.Context, client Client, host string) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := client.Discovery().RESTClient().Get().AbsPath("/version").Do(ctx).Error(); err != nil {
+	if err := client.CoreV1().RESTClient().Get().AbsPath("/version").Do(ctx).Error(); err != nil {
 		return fmt.Errorf("the cluster at %s does not answer: %v", host, firstLine(err))
 	}
 	return nil

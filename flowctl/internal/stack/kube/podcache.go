@@ -10,7 +10,6 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 )
 
@@ -24,7 +23,7 @@ type podCache struct {
 }
 
 // newPodCache starts watching ns's pods until close.
-func newPodCache(client kubernetes.Interface, ns string) *podCache {
+func newPodCache(client Client, ns string) *podCache {
 	lw := &cache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
 			return client.CoreV1().Pods(ns).List(ctx, o)

@@ -11,11 +11,8 @@ package kube
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
-
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/orderflow/platform/config"
 
@@ -42,9 +39,9 @@ func (Provider) Open(ctx context.Context, s *stack.Stacks) (stack.Runtime, error
 	if err != nil {
 		return nil, err
 	}
-	client, err := kubernetes.NewForConfig(cfg)
+	client, err := newClient(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("kubernetes client for %s: %w", cfg.Host, err)
+		return nil, err
 	}
 	if err := answers(ctx, client, cfg.Host); err != nil {
 		return nil, err
@@ -73,7 +70,7 @@ type Config struct {
 
 // Runtime drives the stacks deployed on one cluster.
 type Runtime struct {
-	client kubernetes.Interface
+	client Client
 	cfg    Config
 	dialer Dialer
 
@@ -83,7 +80,7 @@ type Runtime struct {
 }
 
 // New is the runtime on client; dialer reaches a pod's port.
-func New(client kubernetes.Interface, c Config, dialer Dialer) *Runtime {
+func New(client Client, c Config, dialer Dialer) *Runtime {
 	if c.Poll <= 0 {
 		c.Poll = time.Second
 	}

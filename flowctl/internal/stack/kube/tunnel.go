@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/portforward"
 	"k8s.io/client-go/transport/spdy"
@@ -20,7 +19,7 @@ import (
 // first use on a free loopback port and kept while it works.
 type spdyTunnels struct {
 	cfg    *rest.Config
-	client kubernetes.Interface
+	client Client
 
 	mu      sync.Mutex
 	tunnels map[string]*tunnel
