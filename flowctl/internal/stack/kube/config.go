@@ -3,6 +3,8 @@ package kube
 import (
 	"context"
 	"fmt"
+	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +18,9 @@ func restConfig(files []string, context string) (*rest.Config, error) {
 	if len(files) == 0 {
 		return nil, fmt.Errorf("no kubeconfig: set KUBECONFIG (or HOME, for ~/.kube/config)")
 	}
+	if !slices.ContainsFunc(files, exists) {
+		return nil, fmt.Errorf("no kubeconfig at %s: set KUBECONFIG to your cluster's", strings.Join(files, ":"))
+	}
 	rules := &clientcmd.ClientConfigLoadingRules{Precedence: files}
 	over := &clientcmd.ConfigOverrides{CurrentContext: context}
 	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, over).ClientConfig()
@@ -23,6 +28,11 @@ func restConfig(files []string, context string) (*rest.Config, error) {
 		return nil, fmt.Errorf("kubeconfig %s: %v (set KUBECONFIG, or FLOWCTL_KUBE_CONTEXT for a context)", strings.Join(files, ":"), firstLine(err))
 	}
 	return cfg, nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // answers is nil when the API server answers GET /version.
