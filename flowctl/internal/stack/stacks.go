@@ -261,14 +261,6 @@ func (s *Stacks) JaegerCacheDir() string {
 	return ""
 }
 
-// DockerHost is DOCKER_HOST ("": the docker command's current context), the
-// engine the Docker runtime reads container stats from.
-func (s *Stacks) DockerHost() string { return strings.TrimSpace(s.getenv("DOCKER_HOST")) }
-
-// DockerTLSVerify says DOCKER_TLS_VERIFY is set: the engine wants TLS
-// client certificates, which flowctl's stats reader does not have.
-func (s *Stacks) DockerTLSVerify() bool { return s.getenv("DOCKER_TLS_VERIFY") != "" }
-
 // KubeConfig are the kubeconfig files the Kubernetes runtime reads:
 // KUBECONFIG's list, else $HOME/.kube/config (kubectl's rule); nil when
 // neither is set.
@@ -295,3 +287,11 @@ func (s *Stacks) KubeNamespace() string { return strings.TrimSpace(s.getenv("FLO
 // {service} and {namespace} (an ingress, or the cluster's DNS when flowctl
 // runs in it); "": flowctl reaches them through port-forwards.
 func (s *Stacks) KubeURL() string { return strings.TrimSpace(s.getenv("FLOWCTL_KUBE_URL")) }
+
+// DockerHost is DOCKER_HOST ("": the docker command's current context), the
+// engine the Docker runtime reads container stats from.
+func (s *Stacks) DockerHost() string { return strings.TrimSpace(s.getenv("DOCKER_HOST")) }
+
+// DockerTLSVerify says DOCKER_TLS_VERIFY is set: the engine wants TLS
+// client certificates, which flowctl's stats reader does not have.
+func (s *Stacks) DockerTLSVerify() bool { return s.getenv("DOCKER_TLS_VERIFY") != "" }
