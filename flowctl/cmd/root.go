@@ -15,6 +15,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stack/docker"
+	"github.com/orderflow/flowctl/internal/stack/kube"
 	"github.com/orderflow/flowctl/internal/stack/native"
 	"github.com/orderflow/flowctl/internal/termsafe"
 )
@@ -43,11 +44,13 @@ type globals struct {
 func (g *globals) layout() (stack.Layout, error) { return g.stacks.Layout() }
 
 // runtimes are the runtimes flowctl knows, in the order --runtime auto tries
-// them; the last, native, needs nothing and is the fallback. A new runtime
-// is its package and one line here.
+// them (Kubernetes only when asked for by name); the last, native, needs
+// nothing and is the fallback. A new runtime is its package and one line
+// here.
 func runtimes() []stack.Provider {
 	return []stack.Provider{
 		docker.Provider{},
+		kube.Provider{},
 		native.Provider{},
 	}
 }
@@ -134,7 +137,7 @@ func registerGlobals(root *cobra.Command, f *stack.Flags, d stack.Defaults) {
 	pf.IntVar(&f.BrokerPort, "broker-port", d.BrokerPort,
 		"port of the embedded Kafka broker (env FLOWCTL_BROKER_PORT)")
 	pf.StringVar(&f.Runtime, "runtime", d.Runtime,
-		"docker (compose: real Kafka, Jaeger UI), native (processes, embedded broker) or auto: docker when an engine answers (env RUNTIME)")
+		"docker (compose: real Kafka, Jaeger UI), native (processes, embedded broker), kubernetes (stacks deployed from deploy/k8s; KUBECONFIG) or auto: docker when an engine answers, else native (env RUNTIME)")
 }
 
 // printJSON writes v indented, for --json.

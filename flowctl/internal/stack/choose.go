@@ -20,11 +20,22 @@ type Provider interface {
 	Open(ctx context.Context, s *Stacks) (Runtime, error)
 }
 
+// explicitOnly is a Provider auto never tries: only its own --runtime value
+// picks it (a cluster is not something to reach for unasked).
+type explicitOnly interface{ ExplicitOnly() bool }
+
+// onlyExplicit says p is an explicitOnly Provider.
+func onlyExplicit(p Provider) bool {
+	e, ok := p.(explicitOnly)
+	return ok && e.ExplicitOnly()
+}
+
 // choose is the one rule that picks the runtime. An explicit --runtime is
 // that runtime, or an error when its platform does not answer. Auto takes the
 // first runtime of the list whose platform answers and that holds stacks of
 // flowctl's now or, to bring a stack up (up), could run one; else the last,
-// the fallback, and why (one line) it did not take the others.
+// the fallback, and why (one line) it did not take the others. A runtime
+// that is explicitOnly is never auto's.
 func choose(ctx context.Context, s *Stacks, up bool) (Runtime, string, error) {
 	if len(s.runtimes) == 0 {
 		return nil, "", fmt.Errorf("no runtime is known")
@@ -49,6 +60,9 @@ func choose(ctx context.Context, s *Stacks, up bool) (Runtime, string, error) {
 	}
 	var why []string
 	for _, p := range s.runtimes[:last] {
+		if onlyExplicit(p) {
+			continue
+		}
 		rt, err := p.Open(ctx, s)
 		if err != nil {
 			why = append(why, fmt.Sprintf("no %s (%v)", p.Name(), err))

@@ -129,3 +129,29 @@ func TestEach(t *testing.T) {
 		}
 	}
 }
+
+// explicitProvider is a fakeProvider that only its own --runtime picks.
+type explicitProvider struct{ fakeProvider }
+
+func (explicitProvider) ExplicitOnly() bool { return true }
+
+// A runtime that is explicit only (a cluster) is never auto's, not even
+// when it answers and holds stacks; by name it is chosen.
+func TestExplicitOnlyNeverAuto(t *testing.T) {
+	off := fakeProvider{kind: "docker", openErr: errors.New("no engine")}
+	k := explicitProvider{fakeProvider{kind: "kubernetes", rt: &fakeRuntime{kind: "kubernetes", holds: true}}}
+	n := fakeProvider{kind: "native", rt: &fakeRuntime{kind: "native"}}
+	ps := []Provider{off, k, n}
+	rt, why, err := (&Stacks{Kind: RuntimeAuto, runtimes: ps}).RuntimeToUp(context.Background())
+	if err != nil || rt.Runtime() != "native" || why != "no Engine (no engine)" {
+		t.Errorf("auto chose %v (%q, %v); want native, its reason naming Docker only", rt, why, err)
+	}
+	for _, rt := range (&Stacks{Kind: RuntimeAuto, runtimes: ps}).Each(context.Background()) {
+		if rt.Runtime() == "kubernetes" {
+			t.Error("auto's Each opened the explicit-only runtime")
+		}
+	}
+	if rt, err := (&Stacks{Kind: "kubernetes", runtimes: ps}).Runtime(context.Background()); err != nil || rt.Runtime() != "kubernetes" {
+		t.Errorf("--runtime kubernetes chose %v, %v", rt, err)
+	}
+}

@@ -11,11 +11,14 @@ import (
 // Each is every runtime that may hold something of flowctl's, for down and
 // logs: with --runtime K that one (when its platform answers) and the
 // fallback, whose files are always looked at; with auto every one whose
-// platform answers.
+// platform answers, but one only its own --runtime picks.
 func (s *Stacks) Each(ctx context.Context) []Runtime {
 	var out []Runtime
 	for i, p := range s.runtimes {
 		if s.Kind != RuntimeAuto && p.Kind() != s.Kind && i != len(s.runtimes)-1 {
+			continue
+		}
+		if s.Kind == RuntimeAuto && onlyExplicit(p) {
 			continue
 		}
 		if rt, err := p.Open(ctx, s); err == nil {

@@ -197,7 +197,8 @@ func (s *Stacks) JaegerRuns(ctx context.Context) bool { return Answers(ctx, s.Ja
 func (s *Stacks) ChildEnv() []string {
 	var env []string
 	for _, k := range []string{"PATH", "HOME", "TMPDIR", "TZ", "ADMIN_TOKEN", "KAFKA_BROKERS", "KAFKA_TOPIC_PREFIX",
-		"RUNTIME", "DOCKER_HOST", "DOCKER_CONFIG", "XDG_CACHE_HOME", "FLOWCTL_PORT_BASE", "FLOWCTL_BROKER_PORT"} {
+		"RUNTIME", "DOCKER_HOST", "DOCKER_CONFIG", "XDG_CACHE_HOME", "FLOWCTL_PORT_BASE", "FLOWCTL_BROKER_PORT",
+		"KUBECONFIG", "FLOWCTL_KUBE_CONTEXT", "FLOWCTL_KUBE_NAMESPACE", "FLOWCTL_KUBE_URL"} {
 		if v := s.getenv(k); v != "" {
 			env = append(env, k+"="+v)
 		}
@@ -259,6 +260,33 @@ func (s *Stacks) JaegerCacheDir() string {
 	}
 	return ""
 }
+
+// KubeConfig are the kubeconfig files the Kubernetes runtime reads:
+// KUBECONFIG's list, else $HOME/.kube/config (kubectl's rule); nil when
+// neither is set.
+func (s *Stacks) KubeConfig() []string {
+	if v := s.getenv("KUBECONFIG"); v != "" {
+		return filepath.SplitList(v)
+	}
+	if home := s.getenv("HOME"); home != "" {
+		return []string{filepath.Join(home, ".kube", "config")}
+	}
+	return nil
+}
+
+// KubeContext is FLOWCTL_KUBE_CONTEXT: the kubeconfig context to use ("":
+// its current context).
+func (s *Stacks) KubeContext() string { return strings.TrimSpace(s.getenv("FLOWCTL_KUBE_CONTEXT")) }
+
+// KubeNamespace is FLOWCTL_KUBE_NAMESPACE, the namespace of a stack on the
+// cluster with {mode} for the stack's name ("": deploy/k8s's overlays'
+// orderflow-{mode}).
+func (s *Stacks) KubeNamespace() string { return strings.TrimSpace(s.getenv("FLOWCTL_KUBE_NAMESPACE")) }
+
+// KubeURL is FLOWCTL_KUBE_URL, the services' base URL on the cluster with
+// {service} and {namespace} (an ingress, or the cluster's DNS when flowctl
+// runs in it); "": flowctl reaches them through port-forwards.
+func (s *Stacks) KubeURL() string { return strings.TrimSpace(s.getenv("FLOWCTL_KUBE_URL")) }
 
 // DockerHost is DOCKER_HOST ("": the docker command's current context), the
 // engine the Docker runtime reads container stats from.

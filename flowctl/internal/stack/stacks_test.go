@@ -156,3 +156,28 @@ func TestCommandIsTheBinaryAsTypedFromTheRoot(t *testing.T) {
 		}
 	}
 }
+
+// The Kubernetes runtime's settings: KUBECONFIG is a path list (else
+// ~/.kube/config), the rest as set, trimmed; and a detached dashboard gets
+// them too.
+func TestStacksReadsTheKubernetesSettings(t *testing.T) {
+	env := map[string]string{"HOME": "/home/u", "FLOWCTL_KUBE_CONTEXT": " lab ", "FLOWCTL_KUBE_NAMESPACE": "team-{mode}",
+		"FLOWCTL_KUBE_URL": "https://{namespace}.example/{service}"}
+	s, err := New(Flags{PortBase: 8080, BrokerPort: 9092}, func(k string) string { return env[k] }, []Provider{fakeProvider{kind: "native"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.KubeConfig(); len(got) != 1 || got[0] != "/home/u/.kube/config" {
+		t.Errorf("KubeConfig without KUBECONFIG = %v", got)
+	}
+	env["KUBECONFIG"] = "/a:/b"
+	if got := s.KubeConfig(); len(got) != 2 || got[0] != "/a" || got[1] != "/b" {
+		t.Errorf("KubeConfig = %v; want /a, /b", got)
+	}
+	if s.KubeContext() != "lab" || s.KubeNamespace() != "team-{mode}" || s.KubeURL() != env["FLOWCTL_KUBE_URL"] {
+		t.Errorf("context %q, namespace %q, url %q", s.KubeContext(), s.KubeNamespace(), s.KubeURL())
+	}
+	if got := strings.Join(s.ChildEnv(), " "); !strings.Contains(got, "KUBECONFIG=/a:/b") || !strings.Contains(got, "FLOWCTL_KUBE_URL=") {
+		t.Errorf("ChildEnv %q lacks the Kubernetes settings", got)
+	}
+}
