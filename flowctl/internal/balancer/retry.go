@@ -67,6 +67,9 @@ func withAttempt(r *http.Request, body []byte) (*http.Request, *attempt) {
 	if body != nil {
 		r2.Body = io.NopCloser(bytes.NewReader(body))
 		r2.ContentLength = int64(len(body))
+		// The Transport resends on a pooled connection found dead only
+		// with GetBody (a replica SIGKILLed between requests).
+		r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	}
 	return r2, a
 }

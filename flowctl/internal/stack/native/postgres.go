@@ -132,7 +132,11 @@ func ensureStackDatabase(ctx context.Context, admin string, m stackmode.Mode, ow
 	if err != nil {
 		return "", err
 	}
-	db := sql.OpenDB(stdlib.GetConnector(mustParse(admin)))
+	adminCfg, err := pgx.ParseConfig(admin)
+	if err != nil {
+		return "", fmt.Errorf("the PostgreSQL admin URL: %w", err)
+	}
+	db := sql.OpenDB(stdlib.GetConnector(*adminCfg))
 	defer db.Close()
 	var n int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_database WHERE datname = $1`, cfg.Database).Scan(&n); err != nil {
@@ -144,14 +148,6 @@ func ensureStackDatabase(ctx context.Context, admin string, m stackmode.Mode, ow
 		}
 	}
 	return u, nil
-}
-
-func mustParse(u string) pgx.ConnConfig {
-	cfg, err := pgx.ParseConfig(u)
-	if err != nil {
-		return pgx.ConnConfig{}
-	}
-	return *cfg
 }
 
 func pingPostgres(ctx context.Context, u string) error {
