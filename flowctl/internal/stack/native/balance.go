@@ -134,13 +134,20 @@ func drainAndStop(ctx context.Context, o Options, svc string, idx []int) error {
 	}
 	dctx, cancel := context.WithTimeout(ctx, DrainTimeout)
 	defer cancel()
-	if err := c.WaitDrained(dctx, addrs, 20*time.Millisecond); err != nil {
-		return err
+	// Past the timeout the replicas are stopped anyway (their requests
+	// still in flight are cut, and the error says so): left running they
+	// would go on consuming beside the count the stack records.
+	drainErr := c.WaitDrained(dctx, addrs, 20*time.Millisecond)
+	if drainErr != nil && ctx.Err() != nil {
+		return drainErr
 	}
 	for _, i := range idx {
 		if _, err := stack.Stop(ctx, o.Layout.ReplicaPID(o.Mode, svc, i), StopGrace); err != nil {
 			return fmt.Errorf("stop %s: %w", stack.ReplicaName(svc, i), err)
 		}
+	}
+	if drainErr != nil {
+		return fmt.Errorf("%s: stopped %d replica(s) with requests still in flight after %s: %w", svc, len(idx), DrainTimeout, drainErr)
 	}
 	return nil
 }
