@@ -146,7 +146,11 @@ func unknownQuery(req *http.Request, route *routers.Route) []problem.FieldError 
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		if !declared[name] {
+		switch {
+		case name == "":
+			// "?=" or "?&=x": a parameter without a name still has to be named in the answer.
+			out = append(out, problem.FieldError{Field: "query", Detail: "has a parameter without a name; remove the stray '=' or write name=value"})
+		case !declared[name]:
 			out = append(out, problem.FieldError{Field: name, Detail: "is not a parameter of this operation; check the spelling against docs/openapi.yaml"})
 		}
 	}

@@ -85,6 +85,7 @@ func TestMiddleware(t *testing.T) {
 		{"limit out of range", "GET", "/things?limit=6", "", "", 400, []string{"limit"}},
 		{"limit not a number", "GET", "/things?limit=x", "", "", 400, []string{"limit"}},
 		{"unknown query parameter", "GET", "/things?limt=5", "", "", 400, []string{"limt"}},
+		{"query parameter without a name", "GET", "/things?=", "", "", 400, []string{"query"}},
 		{"malformed path parameter", "GET", "/things/abc", "", "", 400, []string{"id"}},
 		{"not in the spec", "GET", "/healthz?x=1", "", "", 204, nil},
 		{"valid body", "POST", "/things", "application/json", `{"name":"ab","lines":[{"sku":"A","qty":1},{"sku":"B"}]}`, 204, nil},
