@@ -52,10 +52,12 @@ fi
 if wanted pg; then bench bench-pg all; fi
 if wanted pg-r3; then bench bench-pg-r3 all --replicas inventory-svc=3; fi
 if wanted scale-out; then
-  echo "== scale-out: flowctl scenario scale-out --mode both"
+  # compare runs the scenario and writes the report: its scale-out section and the five-questions row.
+  echo "== scale-out: flowctl compare --mode all --scenarios scale-out"
   fc down >/dev/null 2>&1 || true
   rm -rf "$here/scale-out"
-  fc scenario scale-out --mode both --no-jaeger --rate "${SCALE_RATE:-150}" --out "${here#"$PWD"/}/scale-out" | tee "$here/scale-out.txt"
+  fc compare --mode all --scenarios scale-out --no-jaeger --rate "${SCALE_RATE:-100}" --out "${here#"$PWD"/}/scale-out" | tee "$here/scale-out.txt"
+  mv "$here/scale-out"/*/* "$here/scale-out/" && rmdir "$here/scale-out"/*/ 2>/dev/null || true
 fi
 unset DATABASE_URL
 if wanted cluster; then exec "$here/cluster.sh" "$bin" "$run"; fi
