@@ -9,6 +9,7 @@ import (
 	"github.com/orderflow/platform/kafkaconf"
 
 	"github.com/orderflow/flowctl/internal/kafkalog"
+	"github.com/orderflow/flowctl/internal/stack"
 )
 
 // The outbox relays publish at least once. On PostgreSQL the replicas of a
@@ -62,7 +63,11 @@ func (b chaosBreak) String() string {
 	if b.Target == brokerBreak {
 		return fmt.Sprintf("broker restart %s–%s", b.Begin.UTC().Format("15:04:05.000"), b.End.UTC().Format("15:04:05.000"))
 	}
-	return fmt.Sprintf("SIGKILL of %s#%d at %s", b.Target, b.Replica, b.Begin.UTC().Format("15:04:05.000"))
+	name := b.Target
+	if b.Replica > 0 {
+		name = stack.ReplicaName(b.Target, b.Replica)
+	}
+	return fmt.Sprintf("SIGKILL of %s at %s", name, b.Begin.UTC().Format("15:04:05.000"))
 }
 
 // relayWriteWindow bounds how long before its relay's replica died a
