@@ -1,9 +1,16 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/orderflow/platform/events"
+	"github.com/orderflow/platform/topology"
+
+	"github.com/orderflow/flowctl/internal/kafkalog"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // dupsClock is the fabricated run's start; times below are offsets from it.
@@ -82,5 +89,19 @@ func TestDuplicatesVerdictFailsEachWay(t *testing.T) {
 				t.Fatalf("unexplained %q lack %q (%s)", v.Unexplained, c.want, v)
 			}
 		})
+	}
+}
+
+// TestProducersOfNamesEveryPublisher: in the orchestrated stack saga
+// replies come from two services, so a kill of either explains a copy.
+func TestProducersOfNamesEveryPublisher(t *testing.T) {
+	log := kafkalog.LogOf(stackmode.Orchestration, "ci-")
+	got := producersOf(log)
+	replies := log.Prefix + events.TopicSagaReplies
+	if !slices.Equal(got[replies], []string{topology.InventorySvc, topology.InvoicingSvc}) {
+		t.Errorf("producers of %s: %v, want inventory-svc and invoicing-svc (all: %v)", replies, got[replies], got)
+	}
+	if orders := log.Prefix + events.TopicOrders; !slices.Equal(got[orders], []string{topology.OrderSvc}) {
+		t.Errorf("producers of %s: %v, want order-svc", orders, got[orders])
 	}
 }
