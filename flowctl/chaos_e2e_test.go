@@ -14,7 +14,6 @@ import (
 	"github.com/orderflow/flowctl/internal/audit"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/stack"
-	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/stockup"
 )
 
@@ -73,19 +72,36 @@ func TestEventsLedgerHoldsWhenProcessesAreKilledMidSaga(t *testing.T) {
 // killMidSaga is one chaos run on the broker external names ("": the
 // embedded one).
 func killMidSaga(t *testing.T, external string) {
-	ks := upKillStack(t, "chaos", external, map[string]string{"ORDER_DEADLINE": chaosDeadline.String(), "ADMIN_TOKEN": chaosToken})
+	ks := upKillStack(t, "chaos", external, chaosEnv())
+	run := chaosSaga(t, ks)
+	for _, f := range run.failures() {
+		t.Error(f)
+	}
+}
+
+// chaosEnv is the services' environment for a chaos run.
+func chaosEnv() map[string]string {
+	return map[string]string{"ORDER_DEADLINE": chaosDeadline.String(), "ADMIN_TOKEN": chaosToken}
+}
+
+// chaosSaga places orders on ks's stack while it breaks it (ks.breaks, in
+// turn, each once the orders flow again), follows every order to its end
+// and checks the ledger.
+func chaosSaga(t *testing.T, ks *killStack) chaosRun {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	urls := stack.StackURLs(ks.base, stackmode.Events)
+	urls := stack.StackURLs(ks.base, ks.mode)
 	clients := audit.ClientsAt(urls)
 	if _, err := stockup.Ensure(ctx, clients.Inventory, "chaos-test", stockup.Plan{AtLeast: stockup.Need(chaosMaxLen, chaosRequest)}); err != nil {
 		t.Fatal(err)
 	}
-	declines := api.NewAdmin(urls[topology.InvoicingSvc], topology.InvoicingSvc, chaosToken, nil)
 	setDeclines := func() {
 		t.Helper()
-		if _, err := declines.SetFaults(ctx, api.Faults{DeclineRate: chaosDeclineRate}); err != nil {
-			t.Fatal(err)
+		for _, u := range ks.urls(topology.InvoicingSvc) { // faults live in each process
+			admin := api.NewAdmin(u, topology.InvoicingSvc, chaosToken, nil)
+			if _, err := admin.SetFaults(ctx, api.Faults{DeclineRate: chaosDeclineRate}); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	setDeclines()
@@ -132,17 +148,15 @@ func killMidSaga(t *testing.T, external string) {
 	if _, err := load.Follow(ctx, &res, clients.Orders, load.FollowConfig{Timeout: time.Minute}); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := audit.Check(ctx, clients, audit.Options{Mode: stackmode.Events, Settle: 30 * time.Second})
+	rep, err := audit.Check(ctx, clients, audit.Options{Mode: ks.mode, Settle: 30 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	run := chaosRun{Placed: res.Orders, Cancels: cs.tries, Ledger: rep}
 	accepted, outcomes, cancels := run.tally()
-	t.Logf("%d of %d orders accepted through %v; outcomes %s; cancels %s (seed %d)", accepted, len(res.Orders), breaks, sortedCounts(outcomes), sortedCounts(cancels), chaosSeed)
+	t.Logf("%s: %d of %d orders accepted through %v; outcomes %s; cancels %s (seed %d)", ks.mode, accepted, len(res.Orders), ks.log, sortedCounts(outcomes), sortedCounts(cancels), chaosSeed)
 	t.Logf("%s — %s", rep.Verdict(), rep.Checks())
-	for _, f := range run.failures() {
-		t.Error(f)
-	}
+	return run
 }
 
 // waitFlowing polls order-svc's newest orders until one placed from now

@@ -11,7 +11,8 @@ import (
 
 // cleanChaosRun is a chaos run that took every path and whose ledger
 // agrees: one order per outcome, one refused while order-svc was down, a
-// cancel that won, one too late and one unanswered.
+// cancel that won, one too late, one unanswered and one the balancer
+// answered 502 for (its replica died with the cancel in flight).
 func cleanChaosRun() chaosRun {
 	ended := func(id, status, reason string) load.Placed {
 		return load.Placed{HTTPStatus: 202, Order: api.Order{ID: id, Status: api.OrderStatus(status), Reason: reason, Final: true}}
@@ -28,6 +29,7 @@ func cleanChaosRun() chaosRun {
 			{ID: "o-customer", HTTPStatus: 202},
 			{ID: "o-confirmed", HTTPStatus: 409, Status: "CONFIRMED"},
 			{ID: "o-declined", Err: "connection refused"},
+			{ID: "o-deadline", HTTPStatus: 502, Err: "POST /orders/o-deadline/cancel: 502 Bad Gateway: replica 127.0.0.1:9081 did not answer: EOF"},
 		},
 		Ledger: audit.Report{Mode: "events", Checked: audit.Counts{Judged: 4}},
 	}
@@ -61,6 +63,9 @@ func TestChaosVerdictFailsEachWay(t *testing.T) {
 		{"a cancel too late, the order cancelled", func(r *chaosRun) {
 			r.Cancels = append(r.Cancels, cancelTry{ID: "o-deadline", HTTPStatus: 409, Status: "CONFIRMED"})
 		}, "order o-deadline: cancel refused (409) as CONFIRMED, yet the order ended CANCELLED deadline"},
+		{"a cancel answered 502 by order-svc, not the balancer", func(r *chaosRun) {
+			r.Cancels = append(r.Cancels, cancelTry{ID: "o-customer", HTTPStatus: 502, Err: "upstream broke"})
+		}, "order o-customer: cancel answered 502 (upstream broke)"},
 		{"a cancel answered 404", func(r *chaosRun) {
 			r.Cancels = append(r.Cancels, cancelTry{ID: "o-customer", HTTPStatus: 404, Err: "order not found"})
 		}, "order o-customer: cancel answered 404 (order not found)"},

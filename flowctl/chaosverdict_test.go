@@ -13,12 +13,28 @@ import (
 // cancelTry is one of the chaos run's customer cancels and what order-svc
 // answered: 202 (cancelled, compensations follow), 200 (already
 // cancelled), 409 (too late: Status is what the order ended as), or no
-// answer (status 0, Err: order-svc was down).
+// answer (status 0, Err: order-svc was down; or, with order-svc as
+// replicas, flowctl's balancer said the replica died with the cancel in
+// flight or none was ready).
 type cancelTry struct {
 	ID         string
 	HTTPStatus int
 	Status     string
 	Err        string
+}
+
+// unanswered says whether order-svc gave the cancel no answer: the cancel
+// may or may not have been applied.
+func (c cancelTry) unanswered() bool {
+	switch c.HTTPStatus {
+	case 0:
+		return true
+	case 502:
+		return strings.Contains(c.Err, "did not answer") // the balancer's words
+	case 503:
+		return strings.Contains(c.Err, "no replica of this service is ready")
+	}
+	return false
 }
 
 // chaosRun is what the chaos test saw: the orders followed to the end, the
@@ -55,7 +71,7 @@ func (r chaosRun) tally() (accepted int, outcomes, cancels map[string]int) {
 	}
 	for _, c := range r.Cancels {
 		k := fmt.Sprint(c.HTTPStatus)
-		if c.HTTPStatus == 0 {
+		if c.unanswered() {
 			k = "no answer"
 		}
 		cancels[k]++
@@ -90,7 +106,7 @@ func (r chaosRun) failures() []string {
 	for _, c := range r.Cancels {
 		p, ok := final[c.ID]
 		switch {
-		case !ok || c.HTTPStatus == 0:
+		case !ok || c.unanswered():
 		case (c.HTTPStatus == 200 || c.HTTPStatus == 202) && p.Status() != "CANCELLED":
 			out = append(out, fmt.Sprintf("order %s: cancel answered %d, yet the order ended %s", c.ID, c.HTTPStatus, outcome(p)))
 		case c.HTTPStatus == 409 && p.Status() != c.Status:
