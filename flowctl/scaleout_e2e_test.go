@@ -65,6 +65,28 @@ func TestScaleOutNative(t *testing.T) {
 		if stackmode.Mode(o.Mode).Kafka() && o.Value(scaleout.CapIdle.Key) < 1 {
 			t.Errorf("%s: no idle replica beyond the partitions: %v", o.Mode, o.Details)
 		}
+		checkScaleOutCounts(t, o)
+	}
+}
+
+// checkScaleOutCounts: natively a brokered stack records both rebalances
+// and the redeliveries summed over each replica (not a lower bound), and
+// sync what flowctl lb counted during the scale-in.
+func checkScaleOutCounts(t *testing.T, o scenario.Outcome) {
+	t.Helper()
+	var want []kit.MetricKey
+	if stackmode.Mode(o.Mode).Kafka() {
+		want = []kit.MetricKey{scaleout.RebalanceOut.Key, scaleout.RebalanceIn.Key, scaleout.Duplicates.Key}
+		if d, ok := o.Metric(scaleout.Duplicates.Key); ok && strings.Contains(d.Label, "lower bound") {
+			t.Errorf("%s: redeliveries a lower bound natively: %s", o.Mode, d.Label)
+		}
+	} else {
+		want = []kit.MetricKey{scaleout.RetriedScaleIn.Key, scaleout.RefusedScaleIn.Key, scaleout.BalancerFailedScaleIn.Key}
+	}
+	for _, k := range append(want, scaleout.SentScaleIn.Key) {
+		if _, ok := o.Metric(k); !ok {
+			t.Errorf("%s: %s not recorded: %v", o.Mode, k, o.Details)
+		}
 	}
 }
 
