@@ -37,13 +37,16 @@ func judge(mode stackmode.Mode, s scaleRun) kit.Outcome {
 	few := tooFew(w)
 	judged := w.all && !s.Capped && few == ""
 	changed := fmt.Sprintf("%s while scaling out, %s while scaling in", failedText(w.out, w.okOut), failedText(w.in, w.okIn))
+	if !brokered(mode) {
+		changed += " (the balancer drains a replica before it stops)"
+	}
 	if few != "" {
 		changed += "; " + few
 	}
 	tput := throughputText(w, s.Rate)
 	if !brokered(mode) {
 		o.Holds = judged && w.out.Failed == 0 && w.in.Failed == 0
-		o.Verdict = fmt.Sprintf("%s: %s; %s (the balancer drains a replica before it stops); %s; %s",
+		o.Verdict = fmt.Sprintf("%s: %s; %s; %s; %s",
 			mode, tput, changed, putBalancer(&o, s.Balancer), coresShort(s.Cores, s.Others))
 		return o
 	}
@@ -69,7 +72,7 @@ func tooFew(w windows) string {
 	if len(few) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("too few to judge: %s (fewer than %d; raise --rate)", strings.Join(few, " and "), minChangeN)
+	return fmt.Sprintf("too few to judge: %s (fewer than %d; a higher --rate sends more during a change)", strings.Join(few, " and "), minChangeN)
 }
 
 // putBalancer records what the balancer counted during the scale-in and
