@@ -30,8 +30,9 @@ func postgresURL(t *testing.T) string {
 // TestScaleOutNative runs scale-out on the three native stacks on
 // PostgreSQL: each holds (sync: no order failed while inventory-svc scaled
 // in; events: every accepted order final and the replica beyond the
-// partitions idle), names its stack, leaves the ledger clean and records
-// the cores it had.
+// partitions idle) or, with too few orders sent during a change, says so
+// with none of them failed; each names its stack, leaves the ledger clean
+// and records the cores it had.
 func TestScaleOutNative(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs three stacks with replicas; skipped with -short")
@@ -53,7 +54,7 @@ func TestScaleOutNative(t *testing.T) {
 	}
 	t.Logf("scale-out: %s", rep.Runs[0].Verdict())
 	for _, o := range rep.Runs[0].Outcomes {
-		if !o.Holds || !strings.HasPrefix(o.Verdict, o.Mode+": ") {
+		if (!o.Holds && !tooFewOnly(o)) || !strings.HasPrefix(o.Verdict, o.Mode+": ") {
 			t.Errorf("%s: %s", o.Mode, o.Verdict)
 		}
 		if b, ok := o.Metric(kit.LedgerBreaches.Key); !ok || b.Value != 0 {
@@ -64,6 +65,37 @@ func TestScaleOutNative(t *testing.T) {
 		}
 		if stackmode.Mode(o.Mode).Kafka() && o.Value(scaleout.CapIdle.Key) < 1 {
 			t.Errorf("%s: no idle replica beyond the partitions: %v", o.Mode, o.Details)
+		}
+		checkScaleOutCounts(t, o)
+	}
+}
+
+// tooFewOnly says the verdict withheld judgement only for too few orders
+// sent during a change, and none of them failed. Natively a sync scale-in
+// takes tens of milliseconds: at this rate about one order is sent during
+// it, which the verdict rightly does not judge on.
+func tooFewOnly(o scenario.Outcome) bool {
+	failed := o.Value(scaleout.FailedScaleOut.Key) + o.Value(scaleout.FailedScaleIn.Key) + o.Value(kit.NotFinal.Key)
+	return strings.Contains(o.Verdict, "too few to judge") && failed == 0
+}
+
+// checkScaleOutCounts: natively a brokered stack records both rebalances
+// and the redeliveries summed over each replica (not a lower bound), and
+// sync what flowctl lb counted during the scale-in.
+func checkScaleOutCounts(t *testing.T, o scenario.Outcome) {
+	t.Helper()
+	var want []kit.MetricKey
+	if stackmode.Mode(o.Mode).Kafka() {
+		want = []kit.MetricKey{scaleout.RebalanceOut.Key, scaleout.RebalanceIn.Key, scaleout.Duplicates.Key}
+		if d, ok := o.Metric(scaleout.Duplicates.Key); ok && strings.Contains(d.Label, "lower bound") {
+			t.Errorf("%s: redeliveries a lower bound natively: %s", o.Mode, d.Label)
+		}
+	} else {
+		want = []kit.MetricKey{scaleout.RetriedScaleIn.Key, scaleout.RefusedScaleIn.Key, scaleout.BalancerFailedScaleIn.Key}
+	}
+	for _, k := range append(want, scaleout.SentScaleIn.Key) {
+		if _, ok := o.Metric(k); !ok {
+			t.Errorf("%s: %s not recorded: %v", o.Mode, k, o.Details)
 		}
 	}
 }

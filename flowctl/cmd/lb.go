@@ -20,7 +20,9 @@ foreground until SIGINT or SIGTERM: a reverse proxy on the service's usual
 port sending each request to the ready replica with the fewest requests in
 flight, checking each replica's /readyz every 500 ms, and a control API on a
 loopback port of its own (its address written to --control-file) through
-which 'flowctl scale' changes the rotation and waits for a replica to drain.
+which 'flowctl scale' changes the rotation and waits for a replica to drain
+(GET /counts: the requests it resent, the connections refused, the requests
+it failed itself; the scale-out scenario reads them).
 
 'flowctl up --replicas' and 'flowctl scale' start one of these for you.`
 

@@ -38,6 +38,7 @@ type Balancer struct {
 	mu       sync.Mutex
 	backends []*backend
 	next     int // where the round-robin among equals starts
+	counts   counters
 }
 
 // New is a balancer over addrs (host:port), all taken as healthy: the
@@ -79,9 +80,13 @@ func (b *Balancer) newBackend(addr string) *backend {
 		if r.Context().Err() == nil {
 			b.markHealth(addr, false)
 		}
+		if refusedOnDial(err) {
+			b.counts.refused.Add(1)
+		}
 		if retryOnRefusal(r, err) {
 			return
 		}
+		b.counts.failed.Add(1)
 		writeProblem(w, http.StatusBadGateway, fmt.Sprintf("replica %s did not answer: %v", addr, err))
 	}
 	return be
@@ -152,6 +157,7 @@ func (b *Balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for tries := 1; ; tries++ {
 		be := b.pick()
 		if be == nil {
+			b.counts.failed.Add(1)
 			writeProblem(w, http.StatusServiceUnavailable, "no replica of this service is ready")
 			return
 		}
@@ -164,6 +170,7 @@ func (b *Balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !a.refused {
 			return
 		}
+		b.counts.retried.Add(1)
 	}
 }
 

@@ -12,13 +12,15 @@ import (
 
 // ControlHandler is the balancer's control API, served on a loopback port
 // of its own (never the service's): GET /backends lists them, PUT
-// /backends (a JSON list of host:port) sets the rotation.
+// /backends (a JSON list of host:port) sets the rotation, GET /counts
+// says what it retried, saw refused and failed (Counts).
 func (b *Balancer) ControlHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /backends", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(b.Backends())
 	})
+	mux.HandleFunc("GET /counts", b.serveCounts)
 	mux.HandleFunc("PUT /backends", func(w http.ResponseWriter, r *http.Request) {
 		var addrs []string
 		if err := json.NewDecoder(r.Body).Decode(&addrs); err != nil {

@@ -62,7 +62,7 @@ func ceilingRows(r Result) []tableRow {
 			return s
 		}},
 		{"replicas · cores", func(t TargetResult) string {
-			if r.Cores == 0 {
+			if r.Cores == 0 && !r.Remote {
 				return "not recorded"
 			}
 			if t.Baseline {

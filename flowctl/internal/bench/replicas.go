@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"runtime"
 	"slices"
 	"strings"
 
 	"github.com/orderflow/platform/topology"
 
+	"github.com/orderflow/flowctl/internal/cores"
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
@@ -50,11 +50,6 @@ func replicasOf(ctx context.Context, rt stack.Runtime, mode stackmode.Mode, want
 	return got, nil
 }
 
-// Cores is how many CPU cores the bench had (flowctl's view of this
-// machine): printed beside every ceiling, since replicas cannot raise a
-// CPU-bound ceiling past them.
-func Cores() int { return runtime.NumCPU() }
-
 // replicasText is a stack's replicas for the table: the scaled services
 // with their count, "1 each" for the rest.
 func replicasText(rs map[string]int) string {
@@ -79,15 +74,15 @@ func processCount(rs map[string]int) int {
 	return n
 }
 
-// coresText is the cell beside a stack's ceiling: the cores, and when the
-// stack's processes outnumber them, that a CPU-bound ceiling cannot rise.
-func coresText(t TargetResult, cores int) string {
+// coresText is the cell beside a stack's ceiling: the cores for its
+// service processes, by the rule scale-out shares (cores.Text); a baseline
+// runs no service, so it has the cores alone.
+func coresText(t TargetResult, n int) string {
 	if len(t.Replicas) == 0 {
-		return fmt.Sprintf("%d cores", cores)
+		if n == cores.Unknown {
+			return cores.Text(n, 0)
+		}
+		return fmt.Sprintf("%d cores", n)
 	}
-	procs := processCount(t.Replicas)
-	if procs > cores {
-		return fmt.Sprintf("%d cores for %d service processes: a CPU-bound ceiling cannot rise with replicas here", cores, procs)
-	}
-	return fmt.Sprintf("%d cores for %d service processes", cores, procs)
+	return cores.Text(n, processCount(t.Replicas))
 }

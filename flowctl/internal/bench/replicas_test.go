@@ -44,7 +44,7 @@ func TestPrintSaysReplicasAndCores(t *testing.T) {
 	}}
 	var b bytes.Buffer
 	Print(&b, r)
-	for _, want := range []string{"inventory-svc ×3, the rest 1", "2 cores for 5 service processes: a CPU-bound ceiling cannot rise", "– · 2 cores"} {
+	for _, want := range []string{"inventory-svc ×3, the rest 1", "2 cores for 5 processes: a CPU-bound ceiling cannot rise", "– · 2 cores"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("the table lacks %q:\n%s", want, b.String())
 		}
@@ -54,5 +54,11 @@ func TestPrintSaysReplicasAndCores(t *testing.T) {
 	Print(&b, r)
 	if strings.Contains(b.String(), "cannot rise") {
 		t.Errorf("8 cores for 5 processes said a ceiling cannot rise:\n%s", b.String())
+	}
+	r.Cores, r.Remote = 0, true
+	b.Reset()
+	Print(&b, r)
+	if !strings.Contains(b.String(), "cores: unknown (remote runtime)") || strings.Contains(b.String(), "not recorded") {
+		t.Errorf("a remote runtime's cores are not said unknown:\n%s", b.String())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/orderflow/flowctl/internal/audit"
+	"github.com/orderflow/flowctl/internal/cores"
 	"github.com/orderflow/flowctl/internal/stats"
 	"github.com/orderflow/platform/retry"
 )
@@ -36,9 +37,13 @@ type Result struct {
 	Started time.Time  `json:"started"`
 	Runtime string     `json:"runtime"`
 	Config  ConfigJSON `json:"config"`
-	// Cores is how many CPU cores the bench had (Cores), beside every
-	// ceiling (0 in a recording from before it was kept).
-	Cores   int            `json:"cores,omitempty"`
+	// Cores is how many CPU cores the stacks had (cores.Of), beside every
+	// ceiling: 0 when they ran off flowctl's machine (Remote), or in a
+	// recording from before it was kept.
+	Cores int `json:"cores,omitempty"`
+	// Remote says the stacks ran off flowctl's machine (a cluster, a remote
+	// Docker host): their cores are unknown here.
+	Remote  bool           `json:"remote_runtime,omitempty"`
 	Targets []TargetResult `json:"targets"`
 }
 
@@ -86,6 +91,9 @@ type TargetResult struct {
 // Options are what Run needs besides the search bounds.
 type Options struct {
 	Runtime string
+	// Remote says the stacks run off flowctl's machine (stack.Runtime's
+	// Local is false).
+	Remote bool
 	// DrainOrders is how many orders pile up behind a paused consumer.
 	DrainOrders int
 	// Say prints a progress line.
@@ -102,7 +110,7 @@ func Run(ctx context.Context, cfg Config, targets []Target, o Options) (Result, 
 	if o.Say == nil {
 		o.Say = func(string, ...any) {}
 	}
-	res := Result{Started: time.Now().UTC(), Runtime: o.Runtime, Cores: Cores(), Config: ConfigJSON{
+	res := Result{Started: time.Now().UTC(), Runtime: o.Runtime, Cores: cores.Of(!o.Remote), Remote: o.Remote, Config: ConfigJSON{
 		Start: cfg.Start, Factor: cfg.Factor, Max: cfg.Max, StepDuration: cfg.StepDuration.String(),
 		Settle: cfg.Settle.String(), Pause: cfg.Pause.String(), P99BoundMS: ms(cfg.P99Bound), Retries: cfg.Retries, Refine: cfg.Refine, BaselineMax: cfg.BaselineMax, DrainOrders: o.DrainOrders,
 	}}

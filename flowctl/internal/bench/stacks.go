@@ -50,12 +50,12 @@ func OnStacks(ctx context.Context, s *stack.Stacks, cfg Config, set Setup) (Resu
 		return Result{}, nil, err
 	}
 	set.Up.Replicas = set.Replicas
-	targets, runtime, err := modeTargets(ctx, s, set.Modes, set.Up)
+	targets, runtime, remote, err := modeTargets(ctx, s, set.Modes, set.Up)
 	if err != nil {
 		return Result{}, nil, err
 	}
 	say := func(format string, args ...any) { fmt.Fprintf(set.Up.Progress, format+"\n", args...) }
-	res, err := Run(ctx, cfg, targets, Options{Runtime: runtime, DrainOrders: set.DrainOrders, Say: say})
+	res, err := Run(ctx, cfg, targets, Options{Runtime: runtime, Remote: remote, DrainOrders: set.DrainOrders, Say: say})
 	if err != nil {
 		return res, nil, err
 	}
@@ -74,11 +74,12 @@ func OnStacks(ctx context.Context, s *stack.Stacks, cfg Config, set Setup) (Resu
 }
 
 // modeTargets brings the modes' stacks up and makes them bench targets,
-// then the two baselines; runtime says where the stacks run.
-func modeTargets(ctx context.Context, s *stack.Stacks, modes []stackmode.Mode, up stack.UpOptions) ([]Target, string, error) {
+// then the two baselines; runtime says where the stacks run, remote that
+// it is off this machine.
+func modeTargets(ctx context.Context, s *stack.Stacks, modes []stackmode.Mode, up stack.UpOptions) (_ []Target, runtime string, remote bool, _ error) {
 	tok, err := s.Token()
 	if err != nil {
-		return nil, "", err
+		return nil, "", false, err
 	}
 	var targets []Target
 	var brokers []string
@@ -89,7 +90,7 @@ func modeTargets(ctx context.Context, s *stack.Stacks, modes []stackmode.Mode, u
 	for _, m := range modes {
 		var st stack.Stack
 		if st, rt, err = s.Up(ctx, m, up); err != nil {
-			return nil, "", err
+			return nil, "", false, err
 		}
 		if len(st.Brokers) > 0 {
 			brokers = st.Brokers
@@ -97,11 +98,11 @@ func modeTargets(ctx context.Context, s *stack.Stacks, modes []stackmode.Mode, u
 		t := ModeTarget(StackInfo{Mode: m, URLs: st.URLs, Brokers: st.Brokers, AdminToken: tok,
 			TopicPrefix: s.TopicPrefix, Runtime: rt})
 		if t.Stack.Replicas, err = replicasOf(ctx, rt, m, up.Replicas); err != nil {
-			return nil, "", err
+			return nil, "", false, err
 		}
 		targets = append(targets, t)
 	}
-	runtime := rt.Runtime()
+	runtime = rt.Runtime()
 	// A broker named by KAFKA_BROKERS is part of what was measured.
 	if v := s.ExternalBrokers; v != "" && slices.Equal(brokers, s.Brokers) {
 		runtime += ", Kafka at " + v
@@ -110,5 +111,5 @@ func modeTargets(ctx context.Context, s *stack.Stacks, modes []stackmode.Mode, u
 	if len(brokers) > 0 {
 		targets = append(targets, KafkaTarget(brokers, s.ReplicationFactor))
 	}
-	return append(targets, EchoTarget()), runtime, nil
+	return append(targets, EchoTarget()), runtime, !rt.Local(), nil
 }

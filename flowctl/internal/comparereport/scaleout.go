@@ -3,6 +3,7 @@ package comparereport
 import (
 	"fmt"
 
+	"github.com/orderflow/flowctl/internal/cores"
 	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/scenario/scaleout"
 )
@@ -22,18 +23,13 @@ func scaleOutLead(run scenario.Run, modes []string) []string {
 		}
 		one, okOne := o.Metric(scaleout.ThroughputOne.Key)
 		three, okThree := o.Metric(scaleout.ThroughputThree.Key)
-		cores, okCores := o.Count(scaleout.Cores)
-		others, okOthers := o.Count(scaleout.Others)
-		if !okOne || !okThree || !okCores {
+		if !okOne || !okThree {
 			continue
 		}
-		line := fmt.Sprintf("%s: %s final with 1 replica of %s, %s with %d — on %d cores",
-			stackLabel(m, modes), formatValue(one), scaleout.Service, formatValue(three), scaleout.Replicas, cores)
-		if okOthers && scaleout.CPUBound(cores, others) {
-			line += fmt.Sprintf(" for %d processes: a CPU-bound ceiling cannot rise on this machine (not 'scaling does not work')", scaleout.Replicas+others)
-		} else if okOthers {
-			line += fmt.Sprintf(" for %d processes", scaleout.Replicas+others)
-		}
+		n, _ := o.Count(scaleout.Cores) // absent: a remote runtime's, unknown
+		others, _ := o.Count(scaleout.Others)
+		line := fmt.Sprintf("%s: %s final with 1 replica of %s, %s with %d — %s",
+			stackLabel(m, modes), formatValue(one), scaleout.Service, formatValue(three), scaleout.Replicas, cores.Text(n, scaleout.Replicas+others))
 		out = append(out, line)
 	}
 	return out

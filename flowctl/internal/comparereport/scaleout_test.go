@@ -13,12 +13,16 @@ func scaleOutRun(cores float64) scenario.Run {
 	run := scenario.Run{Scenario: scaleout.Def.Name, Claim: scaleout.Def.Claim}
 	for _, m := range []string{"sync", "events"} {
 		o := scenario.Outcome{Scenario: run.Scenario, Mode: m, Holds: true, Verdict: m + ": scaled"}
-		o.Put(scaleout.Cores, cores)
+		if cores > 0 {
+			o.Put(scaleout.Cores, cores)
+		}
+		o.Put(scaleout.OfferedRate, 20)
 		o.Put(scaleout.Others, 4)
 		o.Put(scaleout.ThroughputOne, 18)
 		o.Put(scaleout.PlacementNOne, 180)
 		o.Put(scaleout.ThroughputThree, 19.5)
 		o.Put(scaleout.PlacementNThree, 190)
+		o.Put(scaleout.SentScaleIn, 40)
 		o.Put(scaleout.FailedScaleIn, 0)
 		if m == "events" {
 			o.Put(scaleout.ChangeTTCMax, 840)
@@ -41,8 +45,9 @@ func TestScaleOutSection(t *testing.T) {
 	}
 	md := b.String()
 	for _, want := range []string{
-		"sync: 18 orders/s final with 1 replica of inventory-svc, 19.5 orders/s with 3 — on 2 cores for 7 processes: a CPU-bound ceiling cannot rise",
-		"18 orders/s final with 1 replica (n=180), 19.5 orders/s with 3 replicas (n=190), on 2 cores; 0 orders failed during the scale-in",
+		"sync: 18 orders/s final with 1 replica of inventory-svc, 19.5 orders/s with 3 — 2 cores for 7 processes: a CPU-bound ceiling cannot rise",
+		"18 of 20 offered/s final with 1 replica (n=180), 19.5 of 20 offered/s with 3 replicas (n=190); 2 cores for 7 processes",
+		"0 of 40 orders failed during the scale-in",
 		"1 replica idle beyond 3 partitions",
 	} {
 		if !strings.Contains(md, want) {
@@ -60,6 +65,13 @@ func TestScaleOutSection(t *testing.T) {
 	}
 	if strings.Contains(b.String(), "cannot rise") {
 		t.Errorf("16 cores for 7 processes said a ceiling cannot rise:\n%s", b.String())
+	}
+	b.Reset()
+	if err := CompareMarkdown(&b, scenario.Report{Runs: []scenario.Run{scaleOutRun(0)}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "cores: unknown (remote runtime)") || strings.Contains(b.String(), "cannot rise") {
+		t.Errorf("a remote runtime's cores are not said unknown:\n%s", b.String())
 	}
 }
 

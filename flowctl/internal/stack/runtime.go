@@ -58,6 +58,17 @@ type Runtime interface {
 	Scale(ctx context.Context, mode stackmode.Mode, svc string, n int) error
 	// Replicas is how many replicas of svc run in mode's stack.
 	Replicas(ctx context.Context, mode stackmode.Mode, svc string) (int, error)
+	// ReplicaMetrics reads /metrics of each running replica of svc in
+	// mode's stack on its own, by a name that stays the replica's while it
+	// runs; ErrNotOurs when the runtime reaches svc only through its
+	// balancer (one replica's count at a time).
+	ReplicaMetrics(ctx context.Context, mode stackmode.Mode, svc string) (map[string]map[string]float64, error)
+	// BalancerCounts are what the balancer in front of svc counted since
+	// it started; ErrNotOurs when the runtime's balancer counts nothing.
+	BalancerCounts(ctx context.Context, mode stackmode.Mode, svc string) (BalancerCounts, error)
+	// Local says the stacks run on flowctl's machine, so its cores are
+	// theirs (false: a cluster, a remote Docker host).
+	Local() bool
 	// StopBroker stops the Kafka broker; false when none was running.
 	StopBroker(ctx context.Context) (bool, error)
 	// StartBroker starts it again and returns once it answers.

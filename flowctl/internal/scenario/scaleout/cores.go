@@ -1,25 +1,17 @@
 package scaleout
 
-import "fmt"
+import "github.com/orderflow/flowctl/internal/cores"
 
-// CPUBound says the machine has fewer cores than the replicas and the
-// processes beside them: a ceiling set by the CPU cannot rise here.
-func CPUBound(cores, others int) bool { return cores < Replicas+others }
-
-// coresLine says, beside every ceiling, how many cores the run had and what
-// that means for reading it.
-func coresLine(cores, others int) string {
-	if CPUBound(cores, others) {
-		return fmt.Sprintf("%d cores for %d replicas and %d other processes: a CPU-bound ceiling cannot rise on this machine, "+
-			"so a flat throughput here says the machine is full, not that scaling does not work (run it where each replica has a core)", cores, Replicas, others)
+// coresLine says, beside every ceiling, how many cores the run had for
+// Service's replicas and the processes beside them (cores.Text, the rule
+// the bench shares).
+func coresLine(n, others int) string {
+	line := cores.Text(n, Replicas+others)
+	if cores.CPUBound(n, Replicas+others) {
+		line += "; run it where each replica has a core to see what replicas buy"
 	}
-	return fmt.Sprintf("%d cores for %d replicas and %d other processes: enough for each to have one", cores, Replicas, others)
+	return line
 }
 
-// coresShort is coresLine for the verdict.
-func coresShort(cores, others int) string {
-	if CPUBound(cores, others) {
-		return fmt.Sprintf("%d cores for %d processes: a CPU-bound ceiling cannot rise here (not 'scaling does not work')", cores, Replicas+others)
-	}
-	return fmt.Sprintf("%d cores for %d processes", cores, Replicas+others)
-}
+// coresShort is the verdict's: cores.Text alone.
+func coresShort(n, others int) string { return cores.Text(n, Replicas+others) }

@@ -1,12 +1,14 @@
 package scaleout
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/load"
+	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
@@ -30,11 +32,17 @@ func scripted(mode stackmode.Mode) scaleRun {
 		res.Orders = append(res.Orders, load.Placed{At: sent, HTTPStatus: 202, PlacementMS: 20,
 			Order: api.Order{ID: "o", Status: "CONFIRMED", Final: true, UpdatedAt: sent.Add(50 * time.Millisecond), TimeToFinalMS: &ttc}})
 	}
-	s := scaleRun{Cores: 2, Others: 4, Rate: 2, Hold: 10 * time.Second, Res: res, Phases: split(res, ws)}
+	s := scaleRun{Cores: 2, Others: 4, Rate: 2, Hold: 10 * time.Second, Res: res}
 	if mode.Kafka() {
-		s.DuplicatesOK, s.Duplicates = true, 7
+		s.Dups.add(map[string]float64{"#1": 0})
+		s.Dups.add(map[string]float64{"#1": 7})
 		s.Cap = &capRun{Partitions: 3, Stable: true, Group: members([]int{0}, []int{1}, []int{2}, nil)}
+		ws[1].Rebalance = &settled{Stable: true, Took: 4 * time.Second, Group: members([]int{0}, []int{1}, []int{2})}
+		ws[3].Rebalance = &settled{Stable: true, Took: 3 * time.Second, Group: members([]int{0, 1, 2})}
+	} else {
+		s.Balancer = balancerTally{OK: true, During: stack.BalancerCounts{Retried: 2, Refused: 2}}
 	}
+	s.Phases = split(res, ws)
 	return s
 }
 
@@ -81,6 +89,10 @@ func TestJudgeFails(t *testing.T) {
 		{"orchestration: no cap checked", stackmode.Orchestration, func(s *scaleRun) { s.Cap = nil }},
 		{"sync: the load ran out before the changes", stackmode.Sync, func(s *scaleRun) { s.Capped = true }},
 		{"sync: the scale-in window missing", stackmode.Sync, func(s *scaleRun) { s.Phases = s.Phases[:3] }},
+		{"sync: too few orders sent during the scale-in", stackmode.Sync, func(s *scaleRun) { s.Res.Orders = slices.DeleteFunc(s.Res.Orders, sentIn(30, 31)) }},
+		{"events: too few orders sent during the scale-out", stackmode.Events, func(s *scaleRun) { s.Res.Orders = slices.DeleteFunc(s.Res.Orders, sentIn(10, 11)) }},
+		{"events: the group not Stable after the scale-in", stackmode.Events, func(s *scaleRun) { s.Phases[3].Rebalance.Stable = false }},
+		{"orchestration: the rebalance not watched", stackmode.Orchestration, func(s *scaleRun) { s.Phases[1].Rebalance = nil }},
 	}
 	for _, c := range cases {
 		s := scripted(c.mode)
@@ -90,6 +102,11 @@ func TestJudgeFails(t *testing.T) {
 			t.Errorf("%s: holds: %s", c.name, o.Verdict)
 		}
 	}
+}
+
+// sentIn picks the orders sent between from and to (seconds).
+func sentIn(from, to float64) func(load.Placed) bool {
+	return func(p load.Placed) bool { return !p.At.Before(at(from)) && p.At.Before(at(to)) }
 }
 
 func windowsOf(ps []phase) []window {
@@ -106,6 +123,12 @@ func TestCoresSay(t *testing.T) {
 	}
 	if l := coresLine(16, 4); strings.Contains(l, "cannot rise") {
 		t.Errorf("16 cores for 7 processes: %q", l)
+	}
+	s := scripted(stackmode.Sync)
+	s.Cores = 0 // a remote runtime
+	o := judge(stackmode.Sync, s)
+	if _, ok := o.Metric(Cores.Key); ok || !strings.Contains(o.Verdict, "cores: unknown (remote runtime)") {
+		t.Errorf("remote runtime: cores recorded %v, verdict %q", ok, o.Verdict)
 	}
 }
 

@@ -18,12 +18,9 @@ type capRun struct {
 	Group      kafkalog.Group
 	Settled    time.Duration
 	// Stable says the group reached the members asked for with every
-	// partition assigned within capSettle.
+	// partition assigned within settleBound.
 	Stable bool
 }
-
-// capSettle bounds the wait for the group to take in the extra replica.
-const capSettle = 60 * time.Second
 
 // groupView is what the cap check asks the broker: the partitions of the
 // topics Service consumes (the fewest) and its group's assignment.
@@ -78,38 +75,15 @@ func partitionCap(ctx context.Context, e *kit.Env, t kit.Target, v groupView) (c
 	if err := e.Control.Scale(ctx, t.Mode, Service, n); err != nil {
 		return c, fmt.Errorf("scale %s to %d: %w", Service, n, err)
 	}
-	for {
-		g, derr := v.Describe(ctx)
-		c.Group, c.Settled = g, time.Since(start)
-		if derr == nil && len(g.Members) == n && assigned(g) >= c.Partitions && g.State == "Stable" {
-			c.Stable = true
-			e.Step("  %s's group: %s", Service, g)
-			return c, nil
-		}
-		if c.Settled > capSettle {
-			e.Step("  %s's group did not settle with %d members in %s: %s (%v)", Service, n, capSettle, g, derr)
-			return c, nil
-		}
-		if err := wait(ctx, 250*time.Millisecond); err != nil {
-			return c, err
-		}
+	st, err := settleGroup(ctx, v, start, n, c.Partitions)
+	c.Group, c.Settled, c.Stable = st.Group, st.Took, st.Stable
+	if err != nil {
+		return c, err
 	}
-}
-
-// assigned counts the partitions of the fewest-partitioned topic the group
-// has handed out: every partition of one topic, when the group is settled.
-func assigned(g kafkalog.Group) int {
-	by := map[string]int{}
-	for _, m := range g.Members {
-		for topic, ps := range m.Partitions {
-			by[topic] += len(ps)
-		}
+	if c.Stable {
+		e.Step("  %s's group: %s", Service, c.Group)
+	} else {
+		e.Step("  %s's group did not settle with %d members in %s: %s", Service, n, settleBound, c.Group)
 	}
-	least := -1
-	for _, n := range by {
-		if least < 0 || n < least {
-			least = n
-		}
-	}
-	return max(least, 0)
+	return c, nil
 }

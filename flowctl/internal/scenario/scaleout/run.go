@@ -3,11 +3,9 @@ package scaleout
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"runtime"
 	"time"
 
-	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/cores"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
 )
@@ -16,14 +14,11 @@ import (
 // cover it; it only sizes the load's upper bound and the stock for it.
 const scaleAllowance = 60 * time.Second
 
-// DuplicatesMetric is the services' count of redeliveries the inbox skipped.
-const DuplicatesMetric = "consumer_duplicate_events_total"
-
 // scaleRun is what scale-out measured on one stack.
 type scaleRun struct {
-	// Cores is runtime.NumCPU here; Others counts the processes beside
-	// Service's replicas that share them (the stack's other services, the
-	// broker, flowctl's load).
+	// Cores is cores.Of the runtime (cores.Unknown off this machine);
+	// Others counts the processes beside Service's replicas that share
+	// them (the stack's other services, the broker, flowctl's load).
 	Cores, Others int
 	Rate          float64
 	Hold          time.Duration
@@ -33,34 +28,40 @@ type scaleRun struct {
 	// Capped says the load reached its upper bound before the changes were
 	// done.
 	Capped bool
-	// Duplicates is the rise of DuplicatesMetric at Service's address.
-	Duplicates   float64
-	DuplicatesOK bool
-	Cap          *capRun
+	// Dups are the redeliveries the inbox skipped, over every replica.
+	Dups dupTally
+	// Balancer is what Service's balancer counted during the scale-in.
+	Balancer balancerTally
+	Cap      *capRun
 }
 
 // run holds a steady load at --rate while Service goes 1 → 3 → 1 replicas,
-// follows the orders to the end, reads the redeliveries the inbox skipped
-// and, on a brokered stack, shows the partition cap. That no event was
-// applied twice is the ledger check's to say (kit runs it after every run).
+// follows the orders to the end, sums the redeliveries the inbox skipped
+// over the replicas and, on a brokered stack, shows the partition cap.
+// That no event was applied twice is the ledger check's to say (kit runs
+// it after every run).
 func run(ctx context.Context, e *kit.Env, t kit.Target) (scaleRun, error) {
-	s := scaleRun{Cores: runtime.NumCPU(), Others: others(t), Rate: e.Size.Rate, Hold: hold(e.Size)}
+	s := scaleRun{Cores: cores.Of(e.Control.Local()), Others: others(t), Rate: e.Size.Rate, Hold: hold(e.Size)}
 	if err := e.Control.Scale(ctx, t.Mode, Service, 1); err != nil {
 		return s, fmt.Errorf("scale %s to 1 before the run: %w", Service, err)
 	}
-	upper := max(1, int(s.Rate*(3*s.Hold+2*scaleAllowance).Seconds()+0.5))
+	upper := max(1, int(s.Rate*(3*s.Hold+2*(scaleAllowance+settleBound)).Seconds()+0.5))
 	if err := e.StockFor(ctx, t, "scale-out", upper, nil); err != nil {
 		return s, err
 	}
-	dupsBefore, okBefore := duplicates(ctx, t)
-	e.Step("  scale-out: orders at %g/s for the whole run; %d cores here", s.Rate, s.Cores)
+	w, err := watchFor(ctx, e, t, &s)
+	if err != nil {
+		return s, err
+	}
+	s.Dups.read(ctx, e, t)
+	e.Step("  scale-out: orders at %g/s for the whole run; %s", s.Rate, cores.Text(s.Cores, Replicas+s.Others))
 	until, done := make(chan struct{}), make(chan struct{})
 	var runErr error
 	go func() {
 		defer close(done)
 		s.Res, runErr = load.Run(ctx, load.Config{Orders: t.Orders, Rate: s.Rate, Count: upper, Until: until})
 	}()
-	ws, err := scaleSteps(ctx, e, t, s.Hold)
+	ws, err := scaleSteps(ctx, e, t, s.Hold, w)
 	close(until)
 	<-done
 	if err != nil {
@@ -74,8 +75,7 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (scaleRun, error) {
 		return s, err
 	}
 	s.Phases = split(s.Res, ws)
-	dupsAfter, okAfter := duplicates(ctx, t)
-	s.Duplicates, s.DuplicatesOK = dupsAfter-dupsBefore, okBefore && okAfter && dupsAfter >= dupsBefore
+	s.Dups.read(ctx, e, t)
 	if brokered(t.Mode) {
 		c, err := partitionCap(ctx, e, t, brokerView(e, t))
 		if err != nil {
@@ -84,6 +84,38 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (scaleRun, error) {
 		s.Cap = &c
 	}
 	return s, nil
+}
+
+// watchFor is what the run does around the changes: before the scale-in
+// it reads each replica's redeliveries and the balancer's counts (after
+// it, the counts again); on a brokered stack each change lasts until the
+// consumer group is Stable with the replicas asked for.
+func watchFor(ctx context.Context, e *kit.Env, t kit.Target, s *scaleRun) (watch, error) {
+	w := watch{
+		Before: func(ctx context.Context, c change) {
+			if c.Name == WindowIn {
+				s.Dups.read(ctx, e, t)
+				s.Balancer.start(ctx, e, t)
+			}
+		},
+		After: func(ctx context.Context, c change) {
+			if c.Name == WindowIn {
+				s.Balancer.end(ctx, e, t)
+			}
+		},
+	}
+	if !brokered(t.Mode) {
+		return w, nil
+	}
+	v := brokerView(e, t)
+	partitions, err := v.Partitions(ctx)
+	if err != nil {
+		return w, fmt.Errorf("partitions of %s's topics: %w", Service, err)
+	}
+	w.Settle = func(ctx context.Context, c change, start time.Time) (settled, error) {
+		return settleGroup(ctx, v, start, c.To, partitions)
+	}
+	return w, nil
 }
 
 // hold is how long each steady window lasts: long enough for a p95 at the
@@ -98,15 +130,4 @@ func others(t kit.Target) int {
 		return otherServices + flowctl + 1
 	}
 	return otherServices + flowctl
-}
-
-// duplicates reads DuplicatesMetric at Service's address: through a load
-// balancer that is one replica's count, so the rise is a lower bound.
-func duplicates(ctx context.Context, t kit.Target) (float64, bool) {
-	m, err := api.GetMetrics(ctx, t.URLs[Service], &http.Client{Timeout: 5 * time.Second})
-	if err != nil {
-		return 0, false
-	}
-	v, ok := m[DuplicatesMetric]
-	return v, ok
 }

@@ -24,11 +24,25 @@ var changes = []struct {
 	{change{WindowIn, 1}, WindowAfter},
 }
 
+// watch is what a run does around each change besides scaling. Every
+// field may be nil.
+type watch struct {
+	// Before reads, before a change starts, what a replica taken away
+	// would lose (its counts).
+	Before func(ctx context.Context, c change)
+	// Settle waits, once Scale returned, until the change is over for the
+	// stack: its consumer group Stable with c.To members, measured from
+	// start. Without it, Scale's return ends the change.
+	Settle func(ctx context.Context, c change, start time.Time) (settled, error)
+	// After reads, once a change is over, what it cost.
+	After func(ctx context.Context, c change)
+}
+
 // scaleSteps holds one replica for hold, scales Service out to Replicas,
 // holds, scales it back in to one and holds again, while the caller's load
 // runs; it returns the windows it went through. Whatever happens, it leaves
 // the stack at one replica.
-func scaleSteps(ctx context.Context, e *kit.Env, t kit.Target, hold time.Duration) (ws []window, err error) {
+func scaleSteps(ctx context.Context, e *kit.Env, t kit.Target, hold time.Duration, w watch) (ws []window, err error) {
 	at := time.Now()
 	defer func() {
 		if err != nil {
@@ -43,12 +57,12 @@ func scaleSteps(ctx context.Context, e *kit.Env, t kit.Target, hold time.Duratio
 	ws = append(ws, window{Name: WindowOne, From: at, To: time.Now(), Replicas: 1})
 	for _, c := range changes {
 		e.Step("  %s: %s %d → %d replicas (%s, %s)", c.Name, Service, ws[len(ws)-1].Replicas, c.To, t.Mode, e.Control.Runtime())
-		from := time.Now()
-		if err := e.Control.Scale(ctx, t.Mode, Service, c.To); err != nil {
-			return ws, fmt.Errorf("scale %s to %d: %w", Service, c.To, err)
+		cw, err := runChange(ctx, e, t, c.change, w)
+		if err != nil {
+			return ws, err
 		}
-		ws = append(ws, window{Name: c.Name, From: from, To: time.Now(), Replicas: c.To})
-		e.Step("  %d replicas of %s after %s; holding %s", c.To, Service, stats.Duration(time.Since(from)), hold)
+		ws = append(ws, cw)
+		e.Step("  %s; holding %s", changeSays(cw), hold)
 		steady := time.Now()
 		if err := wait(ctx, hold); err != nil {
 			return ws, err
@@ -56,6 +70,44 @@ func scaleSteps(ctx context.Context, e *kit.Env, t kit.Target, hold time.Duratio
 		ws = append(ws, window{Name: c.After, From: steady, To: time.Now(), Replicas: c.To})
 	}
 	return ws, nil
+}
+
+// runChange scales Service to c.To and, with w.Settle, waits out the
+// rebalance: the change's window runs until then.
+func runChange(ctx context.Context, e *kit.Env, t kit.Target, c change, w watch) (window, error) {
+	if w.Before != nil {
+		w.Before(ctx, c)
+	}
+	cw := window{Name: c.Name, From: time.Now(), Replicas: c.To}
+	if err := e.Control.Scale(ctx, t.Mode, Service, c.To); err != nil {
+		return cw, fmt.Errorf("scale %s to %d: %w", Service, c.To, err)
+	}
+	cw.Scaled = time.Since(cw.From)
+	if w.Settle != nil {
+		s, err := w.Settle(ctx, c, cw.From)
+		cw.Rebalance = &s
+		if err != nil {
+			return cw, err
+		}
+	}
+	cw.To = time.Now()
+	if w.After != nil {
+		w.After(ctx, c)
+	}
+	return cw, nil
+}
+
+// changeSays is a change's progress line.
+func changeSays(w window) string {
+	s := fmt.Sprintf("%d replicas of %s after %s", w.Replicas, Service, stats.Duration(w.Scaled))
+	switch {
+	case w.Rebalance == nil:
+		return s
+	case w.Rebalance.Stable:
+		return s + fmt.Sprintf("; its group Stable with %d after %s: %s", w.Replicas, stats.Duration(w.Rebalance.Took), w.Rebalance.Group)
+	default:
+		return s + fmt.Sprintf("; its group not Stable with %d after %s: %s", w.Replicas, stats.Duration(w.Rebalance.Took), w.Rebalance.Group)
+	}
 }
 
 // wait lets d pass unless ctx ends first.

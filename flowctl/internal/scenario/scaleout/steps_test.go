@@ -34,7 +34,7 @@ func (c *fakeControl) Scale(_ context.Context, _ stackmode.Mode, svc string, n i
 
 func TestScaleStepsGoOutAndIn(t *testing.T) {
 	c := &fakeControl{}
-	ws, err := scaleSteps(context.Background(), &kit.Env{Control: c}, kit.Target{Mode: stackmode.Events}, time.Millisecond)
+	ws, err := scaleSteps(context.Background(), &kit.Env{Control: c}, kit.Target{Mode: stackmode.Events}, time.Millisecond, watch{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestScaleStepsGoOutAndIn(t *testing.T) {
 
 func TestScaleStepsLeaveOneReplicaOnError(t *testing.T) {
 	c := &fakeControl{failAt: 3}
-	ws, err := scaleSteps(context.Background(), &kit.Env{Control: c}, kit.Target{Mode: stackmode.Sync}, time.Millisecond)
+	ws, err := scaleSteps(context.Background(), &kit.Env{Control: c}, kit.Target{Mode: stackmode.Sync}, time.Millisecond, watch{})
 	if err == nil || !strings.Contains(err.Error(), "PostgreSQL needed") {
 		t.Fatalf("a refused scale-out: err %v", err)
 	}
@@ -64,6 +64,36 @@ func TestScaleStepsLeaveOneReplicaOnError(t *testing.T) {
 	}
 	if len(ws) != 1 {
 		t.Errorf("windows %+v, want only the first", ws)
+	}
+}
+
+// A brokered stack's change lasts until its group settled: the window
+// ends after the wait, which Settle measures from the change's start; the
+// counts are read around the scale-in only.
+func TestScaleStepsWaitForTheGroupAndReadAroundTheScaleIn(t *testing.T) {
+	c := &fakeControl{}
+	var calls []string
+	v := view(3, members([]int{0, 1, 2}), members([]int{0}, []int{1}, []int{2}), members([]int{0, 1, 2}))
+	w := watch{
+		Before: func(_ context.Context, ch change) { calls = append(calls, "before "+ch.Name) },
+		After:  func(_ context.Context, ch change) { calls = append(calls, "after "+ch.Name) },
+		Settle: func(ctx context.Context, ch change, start time.Time) (settled, error) {
+			s, err := settleGroup(ctx, v, start, ch.To, 3)
+			calls = append(calls, fmt.Sprintf("settled %d %v", ch.To, s.Stable))
+			return s, err
+		},
+	}
+	ws, err := scaleSteps(context.Background(), &kit.Env{Control: c}, kit.Target{Mode: stackmode.Events}, time.Millisecond, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "before scaling out, settled 3 true, after scaling out, before scaling in, settled 1 true, after scaling in"
+	if got := strings.Join(calls, ", "); got != want {
+		t.Errorf("calls %s, want %s", got, want)
+	}
+	out := ws[1]
+	if out.Rebalance == nil || !out.Rebalance.Stable || out.Took() < out.Rebalance.Took || out.Scaled > out.Rebalance.Took {
+		t.Errorf("scale-out window %+v: want it to end after the group settled, the Scale call inside it", out)
 	}
 }
 

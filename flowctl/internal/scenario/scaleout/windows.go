@@ -24,6 +24,11 @@ type window struct {
 	Name     string
 	From, To time.Time
 	Replicas int
+	// Scaled is how long a change's Scale call took; Rebalance, on a
+	// brokered stack, its consumer group's wait after it (the window ends
+	// with that wait).
+	Scaled    time.Duration
+	Rebalance *settled
 }
 
 // Took is the window's length.

@@ -105,3 +105,6 @@ func New(t testing.TB, rt *Runtime, env map[string]string) *stack.Stacks {
 	}
 	return s
 }
+
+// Local is true: the fake's services answer on this machine.
+func (r *Runtime) Local() bool { return true }
