@@ -90,6 +90,12 @@ func runChange(ctx context.Context, e *kit.Env, t kit.Target, c change, w watch)
 			return cw, err
 		}
 	}
+	// A change's window lasts at least minChange: what a change costs (a
+	// connection cut by the drain, a rebalance) shows in the requests around
+	// it, and a sync scale-in of tens of milliseconds would judge one order.
+	if err := wait(ctx, minChange-time.Since(cw.From)); err != nil {
+		return cw, err
+	}
 	cw.To = time.Now()
 	if w.After != nil {
 		w.After(ctx, c)
@@ -109,6 +115,10 @@ func changeSays(w window) string {
 		return s + fmt.Sprintf("; its group not Stable with %d after %s: %s", w.Replicas, stats.Duration(w.Rebalance.Took), w.Rebalance.Group)
 	}
 }
+
+// minChange is the shortest window of a change: at the scenario's default
+// 20 orders/s, 40 orders, twice minChangeN.
+const minChange = 2 * time.Second
 
 // wait lets d pass unless ctx ends first.
 func wait(ctx context.Context, d time.Duration) error {
