@@ -54,7 +54,7 @@ func OpenAt(ctx context.Context, t database.Target) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{Pair: p}
-	err = s.InTx(ctx, func(tx *sql.Tx) error {
+	err = s.WriteStock(ctx, func(tx *sql.Tx) error {
 		for _, it := range stock.Seed {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO stock(sku, name, on_hand) VALUES (?, ?, ?) ON CONFLICT(sku) DO NOTHING`, it.SKU, it.Name, it.OnHand); err != nil {
 				return fmt.Errorf("seed %s: %w", it.SKU, err)
