@@ -5,9 +5,9 @@ set -euo pipefail
 tag=$1 root=$2 bin=$3 mode=$4 max=$5; shift 5
 PGDIR=/tmp/orderflow-postgres-55470
 cd /work/wt-pgperf
-PG_PORT=55470 scripts/postgres.sh start >/dev/null
+PG_PORT=55470 scripts/postgres.sh start >/dev/null 3>&-  # the cluster must not keep the e2e lock open
 psql -h 127.0.0.1 -p 55470 -U postgres -qAtc "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
-runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D $PGDIR/data -l $PGDIR/postgres.log -w restart >/dev/null
+runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D $PGDIR/data -l $PGDIR/postgres.log -w restart >/dev/null 3>&-
 psql -h 127.0.0.1 -p 55470 -U postgres -d orderflow -qAtc "CREATE EXTENSION pg_stat_statements"
 export DATABASE_URL="postgres://orderflow@127.0.0.1:55470/orderflow?sslmode=disable"
 cpu0=$(/tmp/pgperf/pgcpu.sh $PGDIR)
@@ -24,3 +24,4 @@ psql -h 127.0.0.1 -p 55470 -U postgres -d orderflow -qAc "select calls, round(to
 grep -c "could not serialize" $PGDIR/postgres.log > /tmp/pgperf/$tag.serial.txt || true
 grep -c "deadlock detected" $PGDIR/postgres.log >> /tmp/pgperf/$tag.serial.txt || true
 cp $PGDIR/postgres.log /tmp/pgperf/$tag.postgres.log
+runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D $PGDIR/data -m fast -w stop >/dev/null
