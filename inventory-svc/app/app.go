@@ -72,11 +72,12 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 // consumeSaga picks the saga style's handlers, the one place that does: in
 // choreography the order events (answers on inventory.v1, with the
 // movements), in orchestration the commands (replies on the orchestrator's
-// reply channel).
+// reply channel). Either way the transactions queue on the stock table's
+// lock (store.LockStock): every order updates one of a few stock rows.
 func consumeSaga(m *service.Messaging, st *store.Store, h *listen.Handler, style topology.Style, choreographyAnswers *outbox.Writer) {
 	if style == topology.Orchestration {
-		m.Consume(st.DB, h.CommandRoutes(), m.OutboxTo(events.TopicSagaReplies))
+		m.ConsumeLocked(st.DB, st.LockStock, h.CommandRoutes(), m.OutboxTo(events.TopicSagaReplies))
 		return
 	}
-	m.Consume(st.DB, h.Routes(), choreographyAnswers)
+	m.ConsumeLocked(st.DB, st.LockStock, h.Routes(), choreographyAnswers)
 }

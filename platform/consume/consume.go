@@ -46,7 +46,19 @@ type Processor struct {
 	// Stats, when set, counts the redelivered events the inbox had already
 	// seen (Stats.Duplicates): what a rebalance or a crash costs.
 	Stats *Stats
+	// Lock, when set, runs first in every transaction, before the inbox
+	// claim: where a service makes its writers of a hot table wait for each
+	// other instead of failing to serialize (see Lock).
+	Lock Lock
 }
+
+// Lock takes, in tx and before any read, the lock a service's writers of a
+// hot table queue on. On PostgreSQL a SERIALIZABLE transaction's snapshot is
+// taken by its first read or write, so a lock taken later still lets two
+// writers of one row fail to serialize (or deadlock, detected only after
+// deadlock_timeout); taken first, the second writer waits and then sees
+// the first's commit. On SQLite, one writer already, it does nothing.
+type Lock func(ctx context.Context, tx *sql.Tx) error
 
 // Handle applies batch in one transaction, in order, and returns nil only if
 // every event of it was applied (or skipped, or already processed). On an
@@ -60,6 +72,11 @@ func (p *Processor) Handle(ctx context.Context, batch []*kafkabus.Delivery) erro
 	emitted, dups := 0, 0
 	err := sqlitedb.InTx(ctx, p.DB, func(tx *sql.Tx) error {
 		emitted, dups = 0, 0 // a run again (PostgreSQL, sqlitedb.InTx) counts afresh
+		if p.Lock != nil {
+			if err := p.Lock(ctx, tx); err != nil {
+				return err
+			}
+		}
 		for _, ev := range batch {
 			n, dup, err := p.apply(tx, ev)
 			if err != nil {

@@ -114,9 +114,15 @@ func (k *Kit) place() topology.Service {
 // they emit nothing). Around that, consume.DefaultChain: tracing, decoding,
 // dead-lettering, retries and fault injection, in the order it lists.
 func (m *Messaging) Consume(db *sql.DB, routes consume.Routes, emit *outbox.Writer) *kafkabus.Consumer {
+	return m.ConsumeLocked(db, nil, routes, emit)
+}
+
+// ConsumeLocked is Consume whose transactions take lock first
+// (consume.Processor.Lock): a service whose events update a few hot rows.
+func (m *Messaging) ConsumeLocked(db *sql.DB, lock consume.Lock, routes consume.Routes, emit *outbox.Writer) *kafkabus.Consumer {
 	topics := topology.Prefixed(m.kit.Config.TopicPrefix, m.kit.place().Consumes)
 	group := m.kit.Config.ConsumerGroup()
-	p := &consume.Processor{DB: db, Routes: routes, Outbox: emit, Stats: &m.Stats}
+	p := &consume.Processor{DB: db, Routes: routes, Outbox: emit, Stats: &m.Stats, Lock: lock}
 	c := kafkabus.NewConsumer(kafkabus.ConsumerConfig{
 		Brokers: m.kit.Config.KafkaBrokers,
 		Group:   group,

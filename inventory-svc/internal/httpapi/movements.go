@@ -91,7 +91,7 @@ func (a *API) book(ctx context.Context, run bookFunc, event func(stock.Movement)
 	var m stock.Movement
 	var it stock.Item
 	var created bool
-	err := a.Store.InTx(ctx, func(tx *sql.Tx) error {
+	err := a.Store.WriteStock(ctx, func(tx *sql.Tx) error {
 		var err error
 		if m, it, created, err = run(ctx, tx); err != nil || !created || a.Outbox == nil {
 			return err

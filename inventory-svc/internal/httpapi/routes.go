@@ -126,7 +126,7 @@ func (a *API) ReserveStock(c echo.Context) error {
 	httpserver.TagOrder(ctx, req.OrderID)
 	var r stock.Reservation
 	var created bool
-	err := a.Store.InTx(ctx, func(tx *sql.Tx) error {
+	err := a.Store.WriteStock(ctx, func(tx *sql.Tx) error {
 		var err error
 		r, created, err = store.Reserve(ctx, tx, req.OrderID, lines, a.Now())
 		return err
@@ -171,7 +171,7 @@ func (a *API) ReleaseReservation(c echo.Context, id gen.ReservationID) error {
 	}
 	ctx := c.Request().Context()
 	var r stock.Reservation
-	err := a.Store.InTx(ctx, func(tx *sql.Tx) error {
+	err := a.Store.WriteStock(ctx, func(tx *sql.Tx) error {
 		var err error
 		r, err = store.Release(ctx, tx, id, a.Now())
 		return err

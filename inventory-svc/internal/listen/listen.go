@@ -77,7 +77,7 @@ func (h *Handler) reserve(ctx context.Context, tx *sql.Tx, orderID, customerID s
 		}
 		return events.StockRejected{OrderID: orderID, Reason: stock.ReasonCancelled}, nil
 	case stock.Reserve:
-		res, _, err := store.Reserve(ctx, tx, orderID, items, now)
+		res, err := store.ReserveNew(ctx, tx, orderID, items, now) // decide found no row
 		var short *stock.InsufficientError
 		switch {
 		case errors.As(err, &short):

@@ -63,21 +63,6 @@ func (e *InsufficientError) Error() string {
 	return fmt.Sprintf("SKU %s: %d requested, %d available", e.SKU, e.Requested, e.Available)
 }
 
-// Check decides whether every line can be reserved from items (keyed by SKU).
-// All or nothing: one short line rejects the order.
-func Check(items map[string]Item, lines []Line) error {
-	for _, l := range lines {
-		it, ok := items[l.SKU]
-		if !ok {
-			return &InsufficientError{SKU: l.SKU, Requested: l.Qty, Unknown: true}
-		}
-		if it.Available() < l.Qty {
-			return &InsufficientError{SKU: l.SKU, Requested: l.Qty, Available: it.Available()}
-		}
-	}
-	return nil
-}
-
 // Seed is the catalogue a new database starts with: a few plentiful SKUs, one
 // scarce and one sold out, so the demo can show both outcomes.
 var Seed = []Item{

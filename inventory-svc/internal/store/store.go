@@ -54,7 +54,7 @@ func OpenAt(ctx context.Context, t database.Target) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{Pair: p}
-	err = s.InTx(ctx, func(tx *sql.Tx) error {
+	err = s.WriteStock(ctx, func(tx *sql.Tx) error {
 		for _, it := range stock.Seed {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO stock(sku, name, on_hand) VALUES (?, ?, ?) ON CONFLICT(sku) DO NOTHING`, it.SKU, it.Name, it.OnHand); err != nil {
 				return fmt.Errorf("seed %s: %w", it.SKU, err)
@@ -116,29 +116,24 @@ func Reserve(ctx context.Context, tx *sql.Tx, orderID string, lines []stock.Line
 	} else if !errors.Is(err, ErrNotFound) {
 		return r, false, err
 	}
-	skus := make([]string, len(lines))
-	for i, l := range lines {
-		skus[i] = l.SKU
-	}
-	items, err := Items(ctx, tx, skus...)
-	if err != nil {
-		return r, false, err
-	}
-	if err := stock.Check(items, lines); err != nil {
-		return r, false, err
-	}
-	for _, l := range lines {
-		if _, err := tx.ExecContext(ctx, `UPDATE stock SET reserved = reserved + ? WHERE sku = ?`, l.Qty, l.SKU); err != nil {
-			return r, false, fmt.Errorf("reserve %s: %w", l.SKU, err)
-		}
+	r, err = ReserveNew(ctx, tx, orderID, lines, now)
+	return r, err == nil, err
+}
+
+// ReserveNew is Reserve for an order the caller found without a reservation
+// in tx (the consumer's state table read it already): one read fewer per
+// event in the transaction that holds the stock lock.
+func ReserveNew(ctx context.Context, tx *sql.Tx, orderID string, lines []stock.Line, now time.Time) (r stock.Reservation, err error) {
+	if err := hold(ctx, tx, lines); err != nil {
+		return r, err
 	}
 	r = stock.Reservation{ID: uuid.NewString(), OrderID: orderID, Lines: lines, Status: stock.StatusReserved, CreatedAt: now.UTC()}
 	b, _ := json.Marshal(lines)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO reservations(id, order_id, status, lines, created_at) VALUES (?, ?, ?, ?, ?)`,
 		r.ID, orderID, r.Status, string(b), r.CreatedAt.Format(ts)); err != nil {
-		return r, false, fmt.Errorf("insert reservation for %s: %w", orderID, err)
+		return r, fmt.Errorf("insert reservation for %s: %w", orderID, err)
 	}
-	return r, true, nil
+	return r, nil
 }
 
 // Release gives a reservation's stock back (the sync compensation, no
