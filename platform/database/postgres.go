@@ -32,12 +32,13 @@ func openPostgres(ctx context.Context, url, schema string, schemas []sqlitedb.Sc
 		return sqlitedb.Pair{}, fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	cfg.RuntimeParams["search_path"] = schema
-	db := openPool(cfg)
+	reruns := newReruns()
+	db := openPool(cfg, reruns)
 	if err := migratePostgres(ctx, db, schema, schemas); err != nil {
 		db.Close()
 		return sqlitedb.Pair{}, fmt.Errorf("migrate PostgreSQL schema %s: %w", schema, err)
 	}
-	read := openPool(cfg)
+	read := openPool(cfg, reruns)
 	versions, err := sqlitedb.VersionsIn(ctx, read, goose.DialectPostgres, schemas...)
 	if err != nil {
 		return sqlitedb.Pair{}, errors.Join(fmt.Errorf("read the migration history of schema %s: %w", schema, err), read.Close(), db.Close())
@@ -45,8 +46,8 @@ func openPostgres(ctx context.Context, url, schema string, schemas []sqlitedb.Sc
 	return sqlitedb.Pair{DB: db, Read: read, Schema: versions}, nil
 }
 
-func openPool(cfg *pgx.ConnConfig) *sql.DB {
-	db := sql.OpenDB(rebindConnector{base: stdlib.GetConnector(*cfg)})
+func openPool(cfg *pgx.ConnConfig, reruns *Reruns) *sql.DB {
+	db := sql.OpenDB(rebindConnector{base: stdlib.GetConnector(*cfg), reruns: reruns})
 	db.SetMaxOpenConns(pgPool)
 	db.SetMaxIdleConns(pgPool)
 	return db
