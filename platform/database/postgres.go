@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 
+	"github.com/orderflow/platform/database/pgurl"
 	"github.com/orderflow/platform/sqlitedb"
 )
 
@@ -27,7 +28,7 @@ const migrateLockKey = 0x0fde_0001
 // creates the schema if it is missing and applies the pending migrations
 // (each schema's Postgres history), then opens the read pool.
 func openPostgres(ctx context.Context, url, schema string, schemas []sqlitedb.Schema) (sqlitedb.Pair, error) {
-	cfg, err := pgx.ParseConfig(url)
+	cfg, err := pgurl.Parse(url)
 	if err != nil {
 		return sqlitedb.Pair{}, fmt.Errorf("DATABASE_URL: %w", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/orderflow/platform/database/pgurl"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/stack"
@@ -123,11 +124,11 @@ func ensureStackDatabase(ctx context.Context, admin string, m stackmode.Mode, ow
 	if err != nil {
 		return "", err
 	}
-	cfg, err := pgx.ParseConfig(u)
+	cfg, err := pgurl.Parse(u)
 	if err != nil {
 		return "", err
 	}
-	adminCfg, err := pgx.ParseConfig(admin)
+	adminCfg, err := pgurl.Parse(admin)
 	if err != nil {
 		return "", fmt.Errorf("the PostgreSQL admin URL: %w", err)
 	}
@@ -146,7 +147,7 @@ func ensureStackDatabase(ctx context.Context, admin string, m stackmode.Mode, ow
 }
 
 func pingPostgres(ctx context.Context, u string) error {
-	cfg, err := pgx.ParseConfig(u)
+	cfg, err := pgurl.Parse(u)
 	if err != nil {
 		return err
 	}
@@ -160,7 +161,7 @@ func pingPostgres(ctx context.Context, u string) error {
 }
 
 func pgExec(ctx context.Context, u, stmt string) error {
-	cfg, err := pgx.ParseConfig(u)
+	cfg, err := pgurl.Parse(u)
 	if err != nil {
 		return err
 	}
