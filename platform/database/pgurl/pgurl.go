@@ -65,4 +65,3 @@ var pgxEnv = []struct{ name, setting string }{
 	{"PGMAXPROTOCOLVERSION", "max_protocol_version"}, {"PGCHANNELBINDING", "channel_binding"},
 	{"PGREQUIREAUTH", "require_auth"},
 }
-
