@@ -20,8 +20,9 @@ import (
 )
 
 // BenchmarkReserveOneSKU: 2, 4 and 8 goroutines over two replicas reserve
-// one unit of one SKU each, every one for a new order, on PostgreSQL, in the
-// two designs a stock row could have:
+// one unit each, every one for a new order, on PostgreSQL, all of one SKU
+// (skus=1) or each goroutine its own of four (skus=4), in the two designs a
+// stock row could have:
 //
 //   - serializable: as the service runs (sqlitedb.InTx, SERIALIZABLE): a
 //     transaction that collides fails and is run again (reruns/op);
@@ -32,39 +33,41 @@ import (
 // It reports reruns per reservation beside ns/op (go test -bench
 // ReserveOneSKU -run '^$' with TEST_DATABASE_URL set).
 func BenchmarkReserveOneSKU(b *testing.B) {
-	for _, design := range []string{"serializable", "for-update"} {
-		for _, workers := range []int{2, 4, 8} {
-			b.Run(fmt.Sprintf("%s/goroutines=%d", design, workers), func(b *testing.B) {
-				benchReserve(b, design, workers)
-			})
+	for _, skus := range []int{1, 4} {
+		for _, design := range []string{"serializable", "for-update"} {
+			for _, workers := range []int{2, 4, 8} {
+				b.Run(fmt.Sprintf("skus=%d/%s/goroutines=%d", skus, design, workers), func(b *testing.B) {
+					benchReserve(b, design, workers, skus)
+				})
+			}
 		}
 	}
 }
 
-func benchReserve(b *testing.B, design string, workers int) {
+func benchReserve(b *testing.B, design string, workers, skus int) {
 	target := dbtest.Target(b, database.Postgres)
 	replicas := []*store.Store{openBenchStore(b, target), openBenchStore(b, target)}
 	ctx := context.Background()
-	if _, err := replicas[0].DB.ExecContext(ctx, `UPDATE stock SET on_hand = 1000000000 WHERE sku = 'SKU-001'`); err != nil {
+	if _, err := replicas[0].DB.ExecContext(ctx, `UPDATE stock SET on_hand = 1000000000`); err != nil {
 		b.Fatal(err)
 	}
-	lines := []stock.Line{{SKU: "SKU-001", Qty: 1}}
-	reserve := map[string]func(*store.Store) error{
-		"serializable": func(st *store.Store) error {
+	reserve := map[string]func(*store.Store, []stock.Line) error{
+		"serializable": func(st *store.Store, lines []stock.Line) error {
 			return sqlitedb.InTx(ctx, st.DB, func(tx *sql.Tx) error {
 				_, _, err := store.Reserve(ctx, tx, uuid.NewString(), lines, time.Now())
 				return err
 			})
 		},
-		"for-update": func(st *store.Store) error { return reserveLocked(ctx, st, lines) },
+		"for-update": func(st *store.Store, lines []stock.Line) error { return reserveLocked(ctx, st, lines) },
 	}[design]
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	b.ResetTimer()
 	for w := range workers {
+		lines := []stock.Line{{SKU: fmt.Sprintf("SKU-%03d", 1+w%skus), Qty: 1}}
 		wg.Go(func() {
 			for next.Add(1) <= int64(b.N) {
-				if err := reserve(replicas[w%2]); err != nil {
+				if err := reserve(replicas[w%2], lines); err != nil {
 					b.Error(err)
 					return
 				}
