@@ -60,7 +60,7 @@ func benchReserve(b *testing.B, design string, workers, skus int) {
 		},
 		"for-update": func(st *store.Store, lines []stock.Line) error { return reserveLocked(ctx, st, lines) },
 	}[design]
-	var next atomic.Int64
+	var next, failed atomic.Int64
 	var wg sync.WaitGroup
 	b.ResetTimer()
 	for w := range workers {
@@ -68,8 +68,9 @@ func benchReserve(b *testing.B, design string, workers, skus int) {
 		wg.Go(func() {
 			for next.Add(1) <= int64(b.N) {
 				if err := reserve(replicas[w%2], lines); err != nil {
-					b.Error(err)
-					return
+					// SERIALIZABLE gives up after sqlitedb's 30 runs: the
+					// caller gets the error (a 500, a consumer retry).
+					failed.Add(1)
 				}
 			}
 		})
@@ -78,6 +79,7 @@ func benchReserve(b *testing.B, design string, workers, skus int) {
 	b.StopTimer()
 	reruns := database.RerunsOf(replicas[0].DB).Count("") + database.RerunsOf(replicas[1].DB).Count("")
 	b.ReportMetric(float64(reruns)/float64(b.N), "reruns/op")
+	b.ReportMetric(float64(failed.Load())/float64(b.N), "failed/op")
 }
 
 // reserveLocked is the for-update design: READ COMMITTED, the lines' stock
