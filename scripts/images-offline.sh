@@ -346,6 +346,13 @@ build_debian() {
   build_tar "$1" "$2" "$LOG_DIR/$1.log" --build-arg "BASE_IMAGE=$BASE_IMG" -- -C "$ROOT/deploy/docker/$1" .
 }
 
+# build_postgres: deploy/docker/postgres with scripts/postgres.sh, its entrypoint.
+build_postgres() {
+  skip_or postgres "$POSTGRES_IMG" || return 0
+  build_tar postgres "$POSTGRES_IMG" "$LOG_DIR/postgres.log" --build-arg "BASE_IMAGE=$BASE_IMG" -- \
+    -C "$ROOT/deploy/docker/postgres" Dockerfile -C "$ROOT/scripts" postgres.sh
+}
+
 # --------------------------------------------------------------- services
 build_services() {
   local svc image t0
@@ -385,7 +392,7 @@ if $need_runtime; then
 fi
 selected kafka && build_kafka
 selected jaeger && build_jaeger
-selected postgres && build_debian postgres "$POSTGRES_IMG"
+selected postgres && build_postgres
 selected haproxy && build_debian haproxy "$HAPROXY_IMG"
 selected services && build_services
 

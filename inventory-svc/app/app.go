@@ -43,6 +43,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		return nil, err
 	}
 	a := &App{App: &service.App{Kit: kit, Closers: []func() error{st.Close}}, Store: st}
+	kit.WatchStore(st.DB)
 	now := func() time.Time { return time.Now().UTC() }
 	ready := []httpserver.Check{{Name: "db", Check: func(ctx context.Context) error { return st.Read.PingContext(ctx) }}}
 	// Stock movements are announced on inventory.v1 in events mode only; in

@@ -41,6 +41,7 @@ func New(ctx context.Context, cfg config.Config, opts service.Options) (*App, er
 		return nil, err
 	}
 	a := &App{App: &service.App{Kit: kit, Closers: []func() error{st.Close}}, Store: st}
+	kit.WatchStore(st.DB)
 	now := func() time.Time { return time.Now().UTC() }
 	// One ledger for both doors: the events (listen) and REST (httpapi).
 	ledger := store.Ledger{DefaultLimitCents: cfg.DefaultCreditLimitCents, Decline: kit.Faults.Decline}

@@ -10,7 +10,11 @@ import (
 // rebindConnector is pgx's connector whose connections take the stores'
 // "?" placeholders (rebind). pgx caches each SQL text's prepared statement
 // per connection itself, as sqlitedb's statement cache does for SQLite.
-type rebindConnector struct{ base driver.Connector }
+// reruns is the pool's count of transactions InTx ran again (Reruns).
+type rebindConnector struct {
+	base   driver.Connector
+	reruns *Reruns
+}
 
 func (c rebindConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	conn, err := c.base.Connect(ctx)
@@ -25,7 +29,9 @@ func (c rebindConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	return rebindConn{pc}, nil
 }
 
-func (c rebindConnector) Driver() driver.Driver { return c.base.Driver() }
+func (c rebindConnector) Driver() driver.Driver {
+	return pgDriver{Driver: c.base.Driver(), reruns: c.reruns}
+}
 
 // pgConn is what database/sql uses of a pgx stdlib connection.
 type pgConn interface {

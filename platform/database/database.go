@@ -16,8 +16,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/jackc/pgx/v5/stdlib"
-
 	"github.com/orderflow/platform/sqlitedb"
 )
 
@@ -78,7 +76,7 @@ func OpenPair(ctx context.Context, t Target, schemas ...sqlitedb.Schema) (Pair, 
 // DialectOf is the dialect of a database OpenPair opened, from its driver: the
 // outbox relay asks it, so the services' wiring stays as it was.
 func DialectOf(db *sql.DB) Dialect {
-	if _, ok := db.Driver().(*stdlib.Driver); ok {
+	if _, ok := db.Driver().(pgDriver); ok {
 		return Postgres
 	}
 	return SQLite

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 
+	"github.com/orderflow/platform/database/pgurl"
 	"github.com/orderflow/platform/sqlitedb"
 )
 
@@ -27,17 +28,18 @@ const migrateLockKey = 0x0fde_0001
 // creates the schema if it is missing and applies the pending migrations
 // (each schema's Postgres history), then opens the read pool.
 func openPostgres(ctx context.Context, url, schema string, schemas []sqlitedb.Schema) (sqlitedb.Pair, error) {
-	cfg, err := pgx.ParseConfig(url)
+	cfg, err := pgurl.Parse(url)
 	if err != nil {
 		return sqlitedb.Pair{}, fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	cfg.RuntimeParams["search_path"] = schema
-	db := openPool(cfg)
+	reruns := newReruns()
+	db := openPool(cfg, reruns)
 	if err := migratePostgres(ctx, db, schema, schemas); err != nil {
 		db.Close()
 		return sqlitedb.Pair{}, fmt.Errorf("migrate PostgreSQL schema %s: %w", schema, err)
 	}
-	read := openPool(cfg)
+	read := openPool(cfg, reruns)
 	versions, err := sqlitedb.VersionsIn(ctx, read, goose.DialectPostgres, schemas...)
 	if err != nil {
 		return sqlitedb.Pair{}, errors.Join(fmt.Errorf("read the migration history of schema %s: %w", schema, err), read.Close(), db.Close())
@@ -45,8 +47,8 @@ func openPostgres(ctx context.Context, url, schema string, schemas []sqlitedb.Sc
 	return sqlitedb.Pair{DB: db, Read: read, Schema: versions}, nil
 }
 
-func openPool(cfg *pgx.ConnConfig) *sql.DB {
-	db := sql.OpenDB(rebindConnector{base: stdlib.GetConnector(*cfg)})
+func openPool(cfg *pgx.ConnConfig, reruns *Reruns) *sql.DB {
+	db := sql.OpenDB(rebindConnector{base: stdlib.GetConnector(*cfg), reruns: reruns})
 	db.SetMaxOpenConns(pgPool)
 	db.SetMaxIdleConns(pgPool)
 	return db

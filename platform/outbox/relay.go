@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
@@ -39,17 +40,25 @@ type Relay struct {
 	BatchSize int
 	// Retention is how long published rows stay before they are pruned (default 24 h).
 	Retention time.Duration
+	// PublishTimeout bounds one batch's publish (default DefaultPublishTimeout):
+	// a broker that stops answering fails the attempt, the rows stay pending,
+	// and on PostgreSQL the outbox is free for another replica's relay.
+	PublishTimeout time.Duration
 
 	wake      chan struct{}
 	Published atomic.Int64
 	Failures  atomic.Int64
 }
 
-// NewRelay returns a relay ready to Run.
+// DefaultPublishTimeout is a Relay's PublishTimeout when none is set: above
+// kafka-go's own write timeout, so a slow broker still gets its answer in.
+const DefaultPublishTimeout = 15 * time.Second
+
 // publishBackoff spaces the relay's attempts while the broker is away: capped
 // at a second, so a broker that comes back is noticed within one.
 var publishBackoff = retry.Backoff{First: 200 * time.Millisecond, Max: time.Second}
 
+// NewRelay returns a relay ready to Run.
 func NewRelay(db *sql.DB, pub Publisher, prop propagation.TextMapPropagator, logger *slog.Logger) *Relay {
 	return &Relay{DB: db, Publisher: pub, Propagator: prop, Logger: logger, PollInterval: time.Second, BatchSize: 100, Retention: 24 * time.Hour, wake: make(chan struct{}, 1)}
 }
@@ -83,6 +92,8 @@ func (r *Relay) Run(ctx context.Context) error {
 		}
 		wait := time.Duration(0)
 		switch {
+		case errors.Is(err, ErrBusy):
+			wait = busyRetry // another replica publishes: not a failure
 		case err != nil:
 			failures++
 			r.Failures.Add(1)
@@ -170,8 +181,18 @@ func readPending(ctx context.Context, q querier, limit int) ([]row, error) {
 	return batch, nil
 }
 
-// publish sends batch to Kafka, each message continuing its row's trace.
+func (r *Relay) publishTimeout() time.Duration {
+	if r.PublishTimeout > 0 {
+		return r.PublishTimeout
+	}
+	return DefaultPublishTimeout
+}
+
+// publish sends batch to Kafka within PublishTimeout, each message
+// continuing its row's trace.
 func (r *Relay) publish(ctx context.Context, batch []row) error {
+	ctx, cancel := context.WithTimeout(ctx, r.publishTimeout())
+	defer cancel()
 	msgs := make([]kafkabus.Message, len(batch))
 	for i, x := range batch {
 		mctx := ctx
@@ -180,7 +201,10 @@ func (r *Relay) publish(ctx context.Context, batch []row) error {
 		}
 		msgs[i] = kafkabus.Message{Ctx: mctx, Topic: x.topic, Key: x.key, EventID: x.eventID, EventType: x.eventType, Value: x.payload}
 	}
-	return r.Publisher.Publish(ctx, msgs...)
+	if err := r.Publisher.Publish(ctx, msgs...); err != nil {
+		return fmt.Errorf("publish %d outbox rows (timeout %s): %w", len(batch), r.publishTimeout(), err)
+	}
+	return nil
 }
 
 func encodeCarrier(c propagation.MapCarrier) (string, error) {

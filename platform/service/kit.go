@@ -6,6 +6,7 @@ package service
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
 	"maps"
@@ -17,6 +18,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/orderflow/platform/config"
+	"github.com/orderflow/platform/database"
 	"github.com/orderflow/platform/faults"
 	"github.com/orderflow/platform/httpserver"
 	"github.com/orderflow/platform/kafkabus"
@@ -122,3 +124,12 @@ func (k *Kit) knobs() map[string]any {
 
 // Shutdown flushes telemetry.
 func (k *Kit) Shutdown(ctx context.Context) error { return k.Tracing.Shutdown(ctx) }
+
+// WatchStore exposes how often db's transactions were run again for
+// PostgreSQL (db_serialization_retries_total, by operation; database.Reruns).
+// SQLite's one writer never reruns: it has no such metric.
+func (k *Kit) WatchStore(db *sql.DB) {
+	if r := database.RerunsOf(db); r != nil {
+		k.Registry.MustRegister(r)
+	}
+}

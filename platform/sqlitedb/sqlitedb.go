@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 
 	"github.com/orderflow/platform/retry"
 )
@@ -84,6 +86,9 @@ func InTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 		if err == nil || attempt == serialAttempts || !serializationFailure(err) {
 			return err
 		}
+		if c, ok := db.Driver().(rerunCounter); ok {
+			c.Rerun(operation())
+		}
 		// A random pause up to a millisecond per attempt spreads the
 		// transactions that collided, so they do not collide again.
 		if !retry.Sleep(ctx, rand.N(time.Duration(attempt)*time.Millisecond)) {
@@ -95,6 +100,28 @@ func InTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 // serialAttempts bounds the runs of one transaction that keeps failing to
 // serialize (a hot row that many writers update at once).
 const serialAttempts = 30
+
+// rerunCounter is the driver of a PostgreSQL pool (platform/database's
+// pgDriver), which counts the reruns (db_serialization_retries_total).
+type rerunCounter interface{ Rerun(op string) }
+
+// operation names the function that ran the transaction: the first caller
+// outside this package (Pair.InTx included), as package.Function.
+func operation() string {
+	pcs := make([]uintptr, 8)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	for {
+		f, more := frames.Next()
+		if !strings.HasPrefix(f.Function, thisPackage+".") {
+			return f.Function[strings.LastIndex(f.Function, "/")+1:]
+		}
+		if !more {
+			return "unknown"
+		}
+	}
+}
+
+const thisPackage = "github.com/orderflow/platform/sqlitedb"
 
 // serializationFailure tells PostgreSQL's "run it again" errors, by the
 // SQLSTATE pgx's errors carry (no import of the driver here).

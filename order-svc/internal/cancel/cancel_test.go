@@ -49,6 +49,11 @@ func newRig(t *testing.T, mode config.Propagation) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return rigOn(st, mode)
+}
+
+// rigOn is a rig over st (a replica's store in the PostgreSQL tests).
+func rigOn(st *store.Store, mode config.Propagation) *rig {
 	r := &rig{st: st, relay: &countingRelay{}, spans: tracetest.NewInMemoryExporter(), now: t0}
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(r.spans))
 	prop := kafkabus.Propagation{Mode: mode, Propagator: propagation.TraceContext{}}

@@ -20,6 +20,15 @@ const DefaultBatch = 100
 // Sweeper cancels events orders that are not final ORDER_DEADLINE after
 // they were placed (the saga's timeout): CANCELLED with reason deadline and
 // OrderCancelled, each order in one transaction with its outbox row.
+//
+// Every order-svc replica runs one, on one PostgreSQL schema, with no lock
+// between them: two may pick the same overdue order. That is safe because
+// the cancellation reads the order again inside its transaction, which is
+// SERIALIZABLE (platform/database): of two replicas cancelling one order, the
+// later fails to serialize, is run again, reads CANCELLED and writes nothing,
+// so an order is cancelled once and OrderCancelled is published once
+// (TestTwoSweepersCancelEachOrderOnce; under READ COMMITTED it fails). SKIP
+// LOCKED would save the loser that rerun, but sweeps are rare and small.
 type Sweeper struct {
 	Events   *Events
 	Deadline time.Duration

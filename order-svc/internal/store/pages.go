@@ -13,8 +13,10 @@ import (
 // ErrUnknownCursor is returned for a page cursor that names no order.
 var ErrUnknownCursor = errors.New("no order with that id to page after")
 
-// Page returns up to limit orders in the order they were placed (insertion
-// order, SQLite's rowid: stable, and a new order always comes last), starting
+// Page returns up to limit orders in the order they were placed (commit
+// order: SQLite's rowid, and on PostgreSQL a rowid column numbered as the
+// order commits, migrations/postgres/00005; stable, and a new order always
+// comes last, on both stores and with any number of replicas), starting
 // after the order afterID ("" for the first page), and whether more follow.
 // A reader that pages to the end has seen every order placed before it
 // started, however many are placed meanwhile.

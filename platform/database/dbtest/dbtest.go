@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/orderflow/platform/database"
+	"github.com/orderflow/platform/database/pgurl"
 	"github.com/orderflow/platform/sqlitedb"
 )
 
@@ -65,7 +66,7 @@ func Target(t testing.TB, d database.Dialect) database.Target {
 }
 
 func dropSchema(t testing.TB, url, schema string) {
-	cfg, err := pgx.ParseConfig(url)
+	cfg, err := pgurl.Parse(url)
 	if err != nil {
 		t.Errorf("drop test schema %s: %v", schema, err)
 		return

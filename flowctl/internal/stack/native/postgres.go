@@ -3,11 +3,9 @@ package native
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -18,30 +16,19 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/orderflow/platform/database/pgurl"
+	"github.com/orderflow/platform/topology"
+
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
-// flowctl's own PostgreSQL (what scripts/postgres.sh does, ported): Debian's
-// server binaries, a cluster in the run dir kept across restarts (the
-// stacks' state lives there), on 127.0.0.1 only with trust auth, stopped
-// by `down`. PostgreSQL refuses to run as root, so as root the cluster runs
-// as the package's unprivileged "postgres" user.
-
-// pgBin is the newest installed server's bin directory.
-func pgBin() (string, error) {
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
-	slices.SortFunc(dirs, func(a, b string) int { return pgMajor(a) - pgMajor(b) })
-	if len(dirs) == 0 {
-		return "", errors.New("no PostgreSQL server found: install it (apt-get install -y postgresql), or set DATABASE_URL to a server of yours")
-	}
-	return dirs[len(dirs)-1], nil
-}
-
-func pgMajor(binDir string) int {
-	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
-	return n
-}
+// flowctl's own PostgreSQL is scripts/postgres.sh's cluster (the one
+// implementation: tests, CI and the Docker image run it too), with its data
+// in the run dir kept across restarts (PG_KEEP=1: the stacks' state lives
+// there), on 127.0.0.1 only with trust auth and no unix socket (a run dir's
+// path may be longer than a socket's may be), stopped by `down`. As root
+// the script runs the cluster as the unprivileged "postgres" user.
 
 // ensurePostgres returns the administrative URL of the server the stacks
 // keep their databases on: DATABASE_URL's, else flowctl's own, started if
@@ -64,61 +51,70 @@ func ensurePostgres(ctx context.Context, o Options, userURL string) (admin, deta
 	return admin, fmt.Sprintf("started PostgreSQL on %s (data %s)", addr, o.Layout.Rel(o.Layout.PostgresDir())), nil
 }
 
-// startPostgres initialises the cluster on first use and starts it.
+// startPostgres starts flowctl's cluster (scripts/postgres.sh start),
+// initialising it on first use.
 func startPostgres(ctx context.Context, o Options) error {
-	l := o.Layout
-	bin, err := pgBin()
-	if err != nil {
-		return err
-	}
 	port := stack.PostgresPort(o.PortBase)
 	if err := stack.CheckPortFree(port, "PostgreSQL"); err != nil {
 		return err
 	}
-	dir, data := l.PostgresDir(), filepath.Join(l.PostgresDir(), "data")
+	dir := o.Layout.PostgresDir()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("PostgreSQL dir: %w", err)
-	}
-	if err := chownToOwner(dir); err != nil {
-		return err
 	}
 	if err := traversable(dir); err != nil {
 		return err
 	}
-	fresh := false
-	if _, err := os.Stat(filepath.Join(data, "PG_VERSION")); err != nil {
-		if err := pgRun(ctx, filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"); err != nil {
-			return fmt.Errorf("initdb: %w", err)
-		}
-		fresh = true
+	env := []string{"PG_PORT=" + strconv.Itoa(port), "PG_KEEP=1", "PG_CLIENTS=" + strconv.Itoa(pgClients())}
+	if err := postgresScript(ctx, o.Layout, "start", env...); err != nil {
+		return fmt.Errorf("start PostgreSQL (log %s): %w", o.Layout.Rel(o.Layout.PostgresLog()), err)
 	}
-	// No unix socket (a run dir's path may be longer than a socket's may
-	// be); fsync off: a demo's cluster, `make clean` throws it away anyway.
-	opts := fmt.Sprintf("-h 127.0.0.1 -p %d -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", port)
-	if err := pgRun(ctx, filepath.Join(bin, "pg_ctl"), "-D", data, "-l", l.PostgresLog(), "-w", "-t", "30", "-o", opts, "start"); err != nil {
-		return fmt.Errorf("start PostgreSQL (log %s): %w", l.Rel(l.PostgresLog()), err)
-	}
-	if !fresh {
-		return nil
-	}
-	super := fmt.Sprintf("postgres://postgres@%s/postgres?sslmode=disable", stack.Addr(port))
-	return pgExec(ctx, super, `CREATE ROLE orderflow LOGIN CREATEDB`)
+	return nil
 }
 
 // stopPostgres stops flowctl's own cluster; false when it was not running.
 func stopPostgres(ctx context.Context, l stack.Layout) (bool, error) {
-	data := filepath.Join(l.PostgresDir(), "data")
-	if _, err := os.Stat(filepath.Join(data, "postmaster.pid")); err != nil {
+	if _, err := os.Stat(filepath.Join(l.PostgresDir(), "data", "postmaster.pid")); err != nil {
 		return false, nil
 	}
-	bin, err := pgBin()
-	if err != nil {
-		return false, err
-	}
-	if err := pgRun(ctx, filepath.Join(bin, "pg_ctl"), "-D", data, "-m", "fast", "-w", "stop"); err != nil {
+	if err := postgresScript(ctx, l, "stop"); err != nil {
 		return false, fmt.Errorf("stop PostgreSQL: %w", err)
 	}
 	return true, nil
+}
+
+// pgClients is how many service processes flowctl's cluster must serve at
+// once: every service of every stack at stack.MaxReplicas, which `flowctl
+// scale` may reach without the server restarting. scripts/postgres.sh sizes
+// max_connections from it (PG_CLIENTS x 2 pools x 8 connections + 20).
+func pgClients() int {
+	n := 0
+	for _, m := range stackmode.All {
+		all, err := topology.System(m.Saga(), false) // fraud-svc included
+		if err != nil {
+			panic(err) // Saga returns only the topology's styles
+		}
+		n += len(all) * stack.MaxReplicas
+	}
+	return n
+}
+
+// postgresScript runs scripts/postgres.sh cmd for flowctl's cluster (its
+// PG_DIR, and env: the script's other settings), in a
+// process group of its own so a Ctrl-C in flowctl's terminal does not reach
+// the server. The script gets flowctl's environment without the PG*
+// variables (psql's and the script's own: PGHOST, PG_LISTEN, …), so only
+// what flowctl sets here shapes its cluster.
+func postgresScript(ctx context.Context, l stack.Layout, cmd string, env ...string) error {
+	c := exec.CommandContext(ctx, "bash", filepath.Join(l.Root, "scripts", "postgres.sh"), cmd)
+	c.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "PG") }), "PG_DIR="+l.PostgresDir())
+	c.Env = append(c.Env, env...)
+	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	out, err := c.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("scripts/postgres.sh %s: %w: %s", cmd, err, lastLine(out))
+	}
+	return nil
 }
 
 // ensureStackDatabase creates mode's database on admin's server if missing
@@ -128,11 +124,11 @@ func ensureStackDatabase(ctx context.Context, admin string, m stackmode.Mode, ow
 	if err != nil {
 		return "", err
 	}
-	cfg, err := pgx.ParseConfig(u)
+	cfg, err := pgurl.Parse(u)
 	if err != nil {
 		return "", err
 	}
-	adminCfg, err := pgx.ParseConfig(admin)
+	adminCfg, err := pgurl.Parse(admin)
 	if err != nil {
 		return "", fmt.Errorf("the PostgreSQL admin URL: %w", err)
 	}
@@ -151,7 +147,7 @@ func ensureStackDatabase(ctx context.Context, admin string, m stackmode.Mode, ow
 }
 
 func pingPostgres(ctx context.Context, u string) error {
-	cfg, err := pgx.ParseConfig(u)
+	cfg, err := pgurl.Parse(u)
 	if err != nil {
 		return err
 	}
@@ -165,7 +161,7 @@ func pingPostgres(ctx context.Context, u string) error {
 }
 
 func pgExec(ctx context.Context, u, stmt string) error {
-	cfg, err := pgx.ParseConfig(u)
+	cfg, err := pgurl.Parse(u)
 	if err != nil {
 		return err
 	}
@@ -176,36 +172,6 @@ func pgExec(ctx context.Context, u, stmt string) error {
 	defer conn.Close(ctx)
 	_, err = conn.Exec(ctx, stmt)
 	return err
-}
-
-// pgRun runs a server program as the cluster's owner, in a process group
-// of its own so a Ctrl-C in flowctl's terminal does not reach the server.
-func pgRun(ctx context.Context, prog string, args ...string) error {
-	if os.Geteuid() == 0 {
-		args = append([]string{"-u", "postgres", "--", prog}, args...)
-		prog = "runuser"
-	}
-	cmd := exec.CommandContext(ctx, prog, args...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("%s: %w: %s", filepath.Base(prog), err, lastLine(out))
-	}
-	return nil
-}
-
-// chownToOwner gives dir to "postgres" when flowctl runs as root.
-func chownToOwner(dir string) error {
-	if os.Geteuid() != 0 {
-		return nil
-	}
-	u, err := user.Lookup("postgres")
-	if err != nil {
-		return fmt.Errorf("as root the cluster runs as the user postgres, which is missing (install the postgresql package): %w", err)
-	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
-	return os.Chown(dir, uid, gid)
 }
 
 func lastLine(b []byte) string {
