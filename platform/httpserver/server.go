@@ -257,6 +257,11 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 	}
 }
 
+// ShutdownTimeout bounds the graceful shutdown after ctx ends: the requests
+// in flight get this long to finish. deploy/k8s's terminationGracePeriod
+// leaves room for it (platform/config's manifest tests check).
+const ShutdownTimeout = 10 * time.Second
+
 // Serve runs e on ln until ctx is cancelled, then shuts down gracefully.
 // e.Server carries New's header timeout and size.
 func Serve(ctx context.Context, e *echo.Echo, ln net.Listener) error {
@@ -269,7 +274,7 @@ func Serve(ctx context.Context, e *echo.Echo, ln net.Listener) error {
 		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("http shutdown: %w", err)

@@ -56,6 +56,10 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	return err
 }
 
+// FlushTimeout bounds the telemetry flush when the service stops, after
+// its HTTP server's shutdown (httpserver.ShutdownTimeout).
+const FlushTimeout = 5 * time.Second
+
 // Close releases writers, closers and telemetry (Run calls it).
 func (a *App) Close() {
 	if a.Messaging != nil {
@@ -64,7 +68,7 @@ func (a *App) Close() {
 	for _, c := range a.Closers {
 		_ = c()
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), FlushTimeout)
 	defer cancel()
 	_ = a.Kit.Shutdown(sctx)
 }
