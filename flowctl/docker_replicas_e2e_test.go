@@ -67,6 +67,7 @@ func dockerScaleInUnderLoad(t *testing.T, m stackmode.Mode) {
 	if n := composeCount(ctx, t, replicas); n != 3 {
 		t.Fatalf("%d containers of %s after up --replicas inventory=3, want 3", n, replicas)
 	}
+	checkDockerStatus(t, c, m, 3)
 
 	type loaded struct {
 		out, stderr string
@@ -98,6 +99,52 @@ func dockerScaleInUnderLoad(t *testing.T, m stackmode.Mode) {
 	if m.Kafka() {
 		waitGroupMembers(ctx, t, m.Group("", svc), 1)
 	}
+}
+
+// checkDockerStatus waits until `flowctl status` lists inventory-svc's
+// balancer over n replicas, all ready, and each replica by its number,
+// ready (Docker's health checks run every 3 s: a replica HAProxy already
+// sends to may still say "starting" for a moment).
+func checkDockerStatus(t *testing.T, c *cli, m stackmode.Mode, n int) {
+	t.Helper()
+	var problems []string
+	for end := time.Now().Add(60 * time.Second); time.Now().Before(end); time.Sleep(time.Second) {
+		out, stderr, err := c.run("status", "--json")
+		var states []stack.State
+		if err != nil || json.Unmarshal([]byte(out), &states) != nil {
+			t.Fatalf("status --json: %v\n%s\n%s", err, out, stderr)
+		}
+		if problems = statusProblems(states, m, n); len(problems) == 0 {
+			t.Logf("status lists %s's balancer over %d replicas and each replica, all ready", topology.InventorySvc, n)
+			return
+		}
+	}
+	t.Errorf("status, after 60 s:\n%s", strings.Join(problems, "\n"))
+}
+
+// statusProblems says how states differ from inventory-svc of m over n
+// replicas, all ready.
+func statusProblems(states []stack.State, m stackmode.Mode, n int) []string {
+	var problems []string
+	replicas := 0
+	for _, s := range states {
+		switch {
+		case s.Mode != string(m):
+		case s.Name == topology.InventorySvc:
+			if want := fmt.Sprintf("over %d replica(s), %d ready", n, n); !s.Ready || !strings.HasSuffix(s.Detail, want) {
+				problems = append(problems, fmt.Sprintf("%+v: want ready and %q", s, want))
+			}
+		case strings.HasPrefix(s.Name, topology.InventorySvc+"#"):
+			replicas++
+			if !s.Ready || !s.Ours {
+				problems = append(problems, fmt.Sprintf("replica %+v not running and ready", s))
+			}
+		}
+	}
+	if replicas != n {
+		problems = append(problems, fmt.Sprintf("%d replicas of %s listed, want %d", replicas, topology.InventorySvc, n))
+	}
+	return problems
 }
 
 // composeName is m's stack in docker-compose.yml's service names.
