@@ -7,8 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderflow/platform/httpserver"
-	"github.com/orderflow/platform/service"
+	"github.com/orderflow/platform/config"
 )
 
 // TestKubernetesManifestsHaveTheirSafeguards keeps what the API server does
@@ -174,7 +173,7 @@ func drainProblems(where string, spec map[string]any, isService bool) []string {
 	if !ok {
 		grace = 30
 	}
-	shutdown, flush := int(httpserver.ShutdownTimeout.Seconds()), int(service.FlushTimeout.Seconds())
+	shutdown, flush := int(config.ShutdownTimeout.Seconds()), int(config.FlushTimeout.Seconds())
 	if isService && grace < longest+shutdown+flush {
 		problems = append(problems, fmt.Sprintf("%s: terminationGracePeriodSeconds %d < preStop %d s + shutdown %d s + flush %d s", where, grace, longest, shutdown, flush))
 	}

@@ -25,6 +25,7 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/problem"
 )
 
@@ -257,11 +258,6 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 	}
 }
 
-// ShutdownTimeout bounds the graceful shutdown after ctx ends: the requests
-// in flight get this long to finish. deploy/k8s's terminationGracePeriod
-// leaves room for it (platform/config's manifest tests check).
-const ShutdownTimeout = 10 * time.Second
-
 // Serve runs e on ln until ctx is cancelled, then shuts down gracefully.
 // e.Server carries New's header timeout and size.
 func Serve(ctx context.Context, e *echo.Echo, ln net.Listener) error {
@@ -274,7 +270,7 @@ func Serve(ctx context.Context, e *echo.Echo, ln net.Listener) error {
 		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), config.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("http shutdown: %w", err)

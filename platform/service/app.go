@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -56,10 +55,6 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	return err
 }
 
-// FlushTimeout bounds the telemetry flush when the service stops, after
-// its HTTP server's shutdown (httpserver.ShutdownTimeout).
-const FlushTimeout = 5 * time.Second
-
 // Close releases writers, closers and telemetry (Run calls it).
 func (a *App) Close() {
 	if a.Messaging != nil {
@@ -68,7 +63,7 @@ func (a *App) Close() {
 	for _, c := range a.Closers {
 		_ = c()
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), FlushTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), config.FlushTimeout)
 	defer cancel()
 	_ = a.Kit.Shutdown(sctx)
 }
