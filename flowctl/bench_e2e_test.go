@@ -124,8 +124,9 @@ func TestBenchFlagErrors(t *testing.T) {
 		{[]string{"bench", "--drain-orders", "0"}, "--drain-orders 0: use 1 to 100000"},
 		{[]string{"bench", "--baseline-max", "10"}, "--baseline-max 10: use --max (3200)"},
 		{[]string{"bench", "--mode", "choreo"}, `--mode "choreo" is not a stack`},
-		{[]string{"bench", "--replicas", "inventory=3"}, "--replicas inventory=3: no such service; use one of order-svc"},
-		{[]string{"bench", "--replicas", "inventory-svc=0"}, "--replicas inventory-svc=0: use 1 to 16"},
+		{[]string{"bench", "--replicas", "shipping=3"}, `--replicas "shipping=3": no service shipping; use one of order-svc`},
+		{[]string{"bench", "--replicas", "inventory-svc=0"}, `--replicas "inventory-svc=0": use 1 to 9 replicas`},
+		{[]string{"bench", "--replicas", "inventory"}, `--replicas "inventory": write service=n`},
 	}
 	for _, tt := range tests {
 		_, _, err := c.run(tt.args...)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/orderflow/platform/topology"
 
+	"github.com/orderflow/flowctl/internal/kafkalog"
 	"github.com/orderflow/flowctl/internal/load"
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stack/docker"
@@ -61,11 +62,12 @@ func dockerScaleInUnderLoad(t *testing.T, m stackmode.Mode) {
 	}
 	t.Logf("up --replicas inventory=3 took %.1f s (n=1)", time.Since(start).Seconds())
 	if m.Kafka() {
-		waitGroupMembers(ctx, t, compose, m.Group("", svc), 3)
+		waitGroupMembers(ctx, t, m.Group("", svc), 3)
 	}
 	if n := composeCount(ctx, t, replicas); n != 3 {
 		t.Fatalf("%d containers of %s after up --replicas inventory=3, want 3", n, replicas)
 	}
+	checkDockerStatus(t, c, m, 3)
 
 	type loaded struct {
 		out, stderr string
@@ -95,8 +97,54 @@ func dockerScaleInUnderLoad(t *testing.T, m stackmode.Mode) {
 		t.Errorf("%d containers of %s after scale 1, want 1", n, replicas)
 	}
 	if m.Kafka() {
-		waitGroupMembers(ctx, t, compose, m.Group("", svc), 1)
+		waitGroupMembers(ctx, t, m.Group("", svc), 1)
 	}
+}
+
+// checkDockerStatus waits until `flowctl status` lists inventory-svc's
+// balancer over n replicas, all ready, and each replica by its number,
+// ready (Docker's health checks run every 3 s: a replica HAProxy already
+// sends to may still say "starting" for a moment).
+func checkDockerStatus(t *testing.T, c *cli, m stackmode.Mode, n int) {
+	t.Helper()
+	var problems []string
+	for end := time.Now().Add(60 * time.Second); time.Now().Before(end); time.Sleep(time.Second) {
+		out, stderr, err := c.run("status", "--json")
+		var states []stack.State
+		if err != nil || json.Unmarshal([]byte(out), &states) != nil {
+			t.Fatalf("status --json: %v\n%s\n%s", err, out, stderr)
+		}
+		if problems = statusProblems(states, m, n); len(problems) == 0 {
+			t.Logf("status lists %s's balancer over %d replicas and each replica, all ready", topology.InventorySvc, n)
+			return
+		}
+	}
+	t.Errorf("status, after 60 s:\n%s", strings.Join(problems, "\n"))
+}
+
+// statusProblems says how states differ from inventory-svc of m over n
+// replicas, all ready.
+func statusProblems(states []stack.State, m stackmode.Mode, n int) []string {
+	var problems []string
+	replicas := 0
+	for _, s := range states {
+		switch {
+		case s.Mode != string(m):
+		case s.Name == topology.InventorySvc:
+			if want := fmt.Sprintf("over %d replica(s), %d ready", n, n); !s.Ready || !strings.HasSuffix(s.Detail, want) {
+				problems = append(problems, fmt.Sprintf("%+v: want ready and %q", s, want))
+			}
+		case strings.HasPrefix(s.Name, topology.InventorySvc+"#"):
+			replicas++
+			if !s.Ready || !s.Ours {
+				problems = append(problems, fmt.Sprintf("replica %+v not running and ready", s))
+			}
+		}
+	}
+	if replicas != n {
+		problems = append(problems, fmt.Sprintf("%d replicas of %s listed, want %d", replicas, topology.InventorySvc, n))
+	}
+	return problems
 }
 
 // composeName is m's stack in docker-compose.yml's service names.
@@ -174,27 +222,25 @@ func composeCount(ctx context.Context, t *testing.T, service string) int {
 	return len(strings.Fields(string(out)))
 }
 
-// waitGroupMembers waits until the consumer group has want members, as the
-// broker in the kafka container describes it (a rebalance takes seconds).
-func waitGroupMembers(ctx context.Context, t *testing.T, compose *docker.Compose, group string, want int) {
+// waitGroupMembers waits until the consumer group is Stable with want
+// members, as the broker describes it on its host port (kafkalog, as the
+// native test asks it); a rebalance takes seconds.
+func waitGroupMembers(ctx context.Context, t *testing.T, group string, want int) {
 	t.Helper()
-	var got int
+	brokers := []string{stack.Addr(stack.DefaultBrokerPort)}
 	var last string
 	for end := time.Now().Add(90 * time.Second); time.Now().Before(end); time.Sleep(time.Second) {
-		out, err := compose.Output(ctx, "exec", "-T", "kafka", "/opt/kafka/bin/kafka-consumer-groups.sh",
-			"--bootstrap-server", "kafka:19092", "--describe", "--members", "--group", group)
-		got, last = 0, out
-		for _, line := range strings.Split(out, "\n") {
-			if f := strings.Fields(line); err == nil && len(f) > 1 && f[0] == group {
-				got++
-			}
+		g, err := kafkalog.DescribeGroup(ctx, brokers, group)
+		if err != nil {
+			last = err.Error()
+			continue
 		}
-		if got == want {
-			t.Logf("group %s: %d members", group, got)
+		if last = g.String(); g.State == "Stable" && len(g.Members) == want {
+			t.Logf("group %s: %s", group, last)
 			return
 		}
 	}
-	t.Fatalf("group %s has %d members, want %d:\n%s", group, got, want, last)
+	t.Fatalf("group %s never had %d members, Stable: last %s", group, want, last)
 }
 
 // requireImages skips (fails with REQUIRE_DOCKER=1) without the images.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/orderflow/flowctl/internal/bench"
 	"github.com/orderflow/flowctl/internal/explain"
+	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
@@ -37,15 +38,17 @@ processes a CPU-bound ceiling cannot rise with replicas.
 
   flowctl bench
   flowctl bench --mode both
-  flowctl bench --mode events --replicas inventory-svc=3   (the ceiling with 3 replicas; PostgreSQL)
+  flowctl bench --mode events --replicas inventory=3   (the ceiling with 3 replicas; PostgreSQL)
   flowctl bench --start 20 --max 400 --step-duration 5s --runtime native`
 
 // benchFlags are bench's flags: the search bounds and the setup.
 type benchFlags struct {
-	cfg          bench.Config
-	set          bench.Setup
-	up           upFlags
-	mode         string
+	cfg  bench.Config
+	set  bench.Setup
+	up   upFlags
+	mode string
+	// replicas is --replicas as typed (stack.ParseReplicas reads it).
+	replicas     string
 	asJSON, wait bool
 }
 
@@ -62,6 +65,9 @@ func newBenchCmd(g *globals) *cobra.Command {
 				return err
 			}
 			f.set.Modes = modes
+			if f.set.Replicas, err = stack.ParseReplicas(f.replicas, stack.AllServices()); err != nil {
+				return err
+			}
 			lease, err := g.hold(c, modes, f.wait)
 			if err != nil {
 				return err
@@ -98,7 +104,7 @@ func (f *benchFlags) register(c *cobra.Command) {
 	fl.IntVar(&cfg.Retries, "retries", cfg.Retries, "runs a step that was not sustainable gets again before it counts (a shared machine stalls now and then)")
 	fl.IntVar(&cfg.Refine, "refine", cfg.Refine, "bisections between the ceiling and the first step past it (1 narrows a factor of 2 to √2)")
 	fl.StringVar(&f.mode, "mode", "all", "sync, events, events-orchestration, both (sync and events) or all")
-	fl.StringToIntVar(&f.set.Replicas, "replicas", nil, "replicas per service in every stack benched, e.g. inventory-svc=3 (needs the stacks on PostgreSQL); the table says the replicas and the cores beside each ceiling")
+	fl.StringVar(&f.replicas, "replicas", "", "replicas per service in every stack benched, e.g. inventory=3 or inventory-svc=3,order=2 (needs the stacks on PostgreSQL); the table says the replicas and the cores beside each ceiling")
 	fl.IntVar(&f.set.DrainOrders, "drain-orders", 1000, "orders placed behind inventory-svc's paused consumers (events mode) to measure the drain")
 	fl.StringVar(&f.set.Out, "out", "reports", "directory the report goes under (relative to the repository root)")
 	fl.BoolVar(&f.asJSON, "json", false, "print the result as JSON (progress goes to stderr)")

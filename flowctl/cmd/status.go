@@ -10,7 +10,7 @@ func newStatusCmd(g *globals) *cobra.Command {
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "status",
-		Short: "Show what runs: the broker, Jaeger and each stack's services",
+		Short: "Show what runs: the broker, Jaeger, each stack's services and their replicas (natively and on Docker), and its store",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			states, err := g.stacks.Status(c.Context())

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -64,7 +63,7 @@ func (a *App) Close() {
 	for _, c := range a.Closers {
 		_ = c()
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), config.FlushTimeout)
 	defer cancel()
 	_ = a.Kit.Shutdown(sctx)
 }

@@ -7,30 +7,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/orderflow/platform/topology"
-
 	"github.com/orderflow/flowctl/internal/cores"
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
-
-// maxReplicas bounds --replicas: more than this on one machine measures
-// the scheduler, not the services.
-const maxReplicas = 16
-
-// checkReplicas rejects a --replicas naming no service or a count out of
-// range.
-func checkReplicas(want map[string]int) error {
-	for _, svc := range slices.Sorted(maps.Keys(want)) {
-		if _, err := topology.Of(svc); err != nil {
-			return fmt.Errorf("--replicas %s=%d: no such service; use one of %s", svc, want[svc], strings.Join(topology.Names(), ", "))
-		}
-		if n := want[svc]; n < 1 || n > maxReplicas {
-			return fmt.Errorf("--replicas %s=%d: use 1 to %d", svc, n, maxReplicas)
-		}
-	}
-	return nil
-}
 
 // replicasOf asks rt how many replicas of each of mode's services run, and
 // fails when one differs from what --replicas asked: a ceiling must say

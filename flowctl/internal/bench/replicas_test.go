@@ -12,17 +12,6 @@ import (
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
-func TestCheckReplicas(t *testing.T) {
-	if err := checkReplicas(map[string]int{topology.InventorySvc: 3}); err != nil {
-		t.Errorf("inventory-svc=3: %v", err)
-	}
-	for _, bad := range []map[string]int{{"inventory": 3}, {topology.InventorySvc: 0}, {topology.OrderSvc: maxReplicas + 1}} {
-		if err := checkReplicas(bad); err == nil || !strings.HasPrefix(err.Error(), "--replicas ") {
-			t.Errorf("%v: %v, want a --replicas error", bad, err)
-		}
-	}
-}
-
 // TestReplicasOfSaysWhatRan: the bench records the runtime's count, and a
 // runtime that ran another count than asked fails the bench.
 func TestReplicasOfSaysWhatRan(t *testing.T) {

@@ -58,6 +58,9 @@ func TestLayoutAtEveryZoom(t *testing.T) {
 					t.Errorf("the scenario button says %q (%v), want %q with three stacks", got, err, "Run on all 3")
 				}
 				checkTitles(t, p)
+				if zoom == 1 {
+					checkHeader(t, p, view)
+				}
 				size := headlineSize(t, p)
 				if view == "normal" && zoom == 1 {
 					normalSize = size
@@ -162,6 +165,22 @@ func checkTitles(t *testing.T, p *browser.Page) {
 	must(t, err)
 	if want := "sync/0 | events · choreography/1 | events · orchestration/1"; got != want {
 		t.Errorf("column titles/shared-broker buttons %q, want %q", got, want)
+	}
+}
+
+// checkHeader: at 100 % the sticky header names the three stacks, and
+// --top (what the page keeps clear under it) is its real height, wrapped
+// or not: a header taller than --top covers what sits under it.
+func checkHeader(t *testing.T, p *browser.Page, view string) {
+	t.Helper()
+	got, err := browser.Eval[string](p, `(() => { const h = document.querySelector("header.top");
+	  const top = parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--top"));
+	  const widths = Array.from(h.children).filter(e => e.offsetParent).map(e => (e.className || e.tagName) + " " + Math.round(e.getBoundingClientRect().width)).join(", ");
+	  return document.querySelector(".top .sub").textContent + " | " + document.title + " | " + (Math.abs(h.getBoundingClientRect().height - top) <= 1 ? "--top fits" :
+	    h.getBoundingClientRect().height + " px, --top " + top + " px; widths: " + widths + " of " + h.clientWidth); })()`)
+	must(t, err)
+	if want := "sync · choreography · orchestration | orderflow dashboard — sync · choreography · orchestration | --top fits"; got != want {
+		t.Errorf("%s view: header %q, want %q", view, got, want)
 	}
 }
 

@@ -42,33 +42,48 @@ func CheckReplicas(svc string, n, port int) error {
 	return nil
 }
 
-// ParseReplicas reads --replicas: service=n pairs, comma-separated
-// ("inventory-svc=3,order=2"; the -svc may be left off). services are the
-// names a stack may run.
+// ParseReplicas reads --replicas, the one syntax of up and bench: service=n
+// pairs, comma-separated, each service by its
+// full name or without -svc ("inventory=3,order-svc=2"). services are the
+// names a stack may run; n is 1 to MaxReplicas. An error is one line that
+// names the pair and says what to write.
 func ParseReplicas(s string, services []string) (map[string]int, error) {
 	out := map[string]int{}
 	for pair := range strings.SplitSeq(s, ",") {
 		if pair = strings.TrimSpace(pair); pair == "" {
 			continue
 		}
-		name, count, ok := strings.Cut(pair, "=")
-		n, err := strconv.Atoi(strings.TrimSpace(count))
-		if !ok || err != nil {
-			return nil, fmt.Errorf("--replicas %q: write service=n, e.g. inventory=3,order-svc=2", pair)
+		svc, n, err := parseReplicaPair(pair, services)
+		if err != nil {
+			return nil, fmt.Errorf("--replicas %q: %w", pair, err)
 		}
-		svc := strings.TrimSpace(name)
-		if !strings.HasSuffix(svc, "-svc") {
-			svc += "-svc"
-		}
-		if !slices.Contains(services, svc) {
-			return nil, fmt.Errorf("--replicas %q: no service %s; use one of %s", pair, svc, strings.Join(services, ", "))
-		}
-		if n < 1 || n > MaxReplicas {
-			return nil, fmt.Errorf("--replicas %q: use 1 to %d replicas", pair, MaxReplicas)
+		if _, twice := out[svc]; twice {
+			return nil, fmt.Errorf("--replicas %q: %s is named twice; give each service once", pair, svc)
 		}
 		out[svc] = n
 	}
 	return out, nil
+}
+
+// parseReplicaPair reads one service=n.
+func parseReplicaPair(pair string, services []string) (string, int, error) {
+	name, count, ok := strings.Cut(pair, "=")
+	name, count = strings.TrimSpace(name), strings.TrimSpace(count)
+	n, err := strconv.Atoi(count)
+	if !ok || name == "" || err != nil {
+		return "", 0, fmt.Errorf("write service=n with a whole n, e.g. inventory=3,order-svc=2")
+	}
+	svc := name
+	if !strings.HasSuffix(svc, "-svc") {
+		svc += "-svc"
+	}
+	if !slices.Contains(services, svc) {
+		return "", 0, fmt.Errorf("no service %s; use one of %s (the -svc may be left off)", name, strings.Join(services, ", "))
+	}
+	if n < 1 || n > MaxReplicas {
+		return "", 0, fmt.Errorf("use 1 to %d replicas", MaxReplicas)
+	}
+	return svc, n, nil
 }
 
 // The run dir's files of a scaled service.

@@ -43,18 +43,38 @@ func TestCheckReplicasRefusesPortsAbove65535(t *testing.T) {
 	}
 }
 
+// TestParseReplicas: up's and bench's --replicas, short and full names;
+// every refusal is one line naming the pair and saying what to write.
 func TestParseReplicas(t *testing.T) {
 	svcs := AllServices()
-	got, err := ParseReplicas("inventory=3, order-svc=2", svcs)
-	if err != nil {
-		t.Fatal(err)
+	cases := []struct {
+		in      string
+		want    map[string]int
+		wantErr string
+	}{
+		{"", map[string]int{}, ""},
+		{"inventory=3", map[string]int{"inventory-svc": 3}, ""},
+		{"inventory-svc=3", map[string]int{"inventory-svc": 3}, ""},
+		{"inventory=3, order-svc=2", map[string]int{"inventory-svc": 3, "order-svc": 2}, ""},
+		{" fraud = 1 ,", map[string]int{"fraud-svc": 1}, ""},
+		{"inventory", nil, `--replicas "inventory": write service=n with a whole n, e.g. inventory=3,order-svc=2`},
+		{"inventory=x", nil, `--replicas "inventory=x": write service=n`},
+		{"=3", nil, `--replicas "=3": write service=n`},
+		{"shipping=2", nil, `--replicas "shipping=2": no service shipping; use one of order-svc, inventory-svc`},
+		{"inventory=0", nil, `--replicas "inventory=0": use 1 to 9 replicas`},
+		{"inventory=10", nil, `--replicas "inventory=10": use 1 to 9 replicas`},
+		{"inventory=2,inventory-svc=3", nil, `--replicas "inventory-svc=3": inventory-svc is named twice`},
 	}
-	if want := map[string]int{"inventory-svc": 3, "order-svc": 2}; !maps.Equal(got, want) {
-		t.Errorf("got %v, want %v", got, want)
-	}
-	for _, bad := range []string{"inventory", "inventory=x", "shipping=2", "inventory=0", "inventory=10"} {
-		if _, err := ParseReplicas(bad, svcs); err == nil {
-			t.Errorf("%q accepted", bad)
+	for _, c := range cases {
+		got, err := ParseReplicas(c.in, svcs)
+		if c.wantErr == "" {
+			if err != nil || !maps.Equal(got, c.want) {
+				t.Errorf("ParseReplicas(%q) = %v, %v; want %v", c.in, got, err, c.want)
+			}
+			continue
+		}
+		if err == nil || !strings.HasPrefix(err.Error(), c.wantErr) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("ParseReplicas(%q) = %v, %v; want one line starting %q", c.in, got, err, c.wantErr)
 		}
 	}
 }

@@ -54,7 +54,18 @@ func (s *Stacks) Status(ctx context.Context) ([]State, error) {
 		out = append(out, d)
 	}
 
+	stater := s.stackStater(ctx)
 	for _, m := range Modes {
+		if stater != nil {
+			rows, err := stater.StackStates(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			if len(rows) > 0 {
+				out = append(out, rows...)
+				continue
+			}
+		}
 		runs := false
 		for _, svc := range AllServices() {
 			port := ServicePort(s.PortBase, m, svc)
@@ -85,6 +96,26 @@ func (s *Stacks) Status(ctx context.Context) ([]State, error) {
 		}
 	}
 	return out, nil
+}
+
+// StackStater is a runtime that says itself what of a stack runs, for
+// status (Docker: from its containers, replicas included). The native
+// stacks are read here, from the run dir and the ports.
+type StackStater interface {
+	// StackStates are mode's stack's rows: each service, its replicas
+	// after it, and the store; none when the stack does not run there.
+	StackStates(ctx context.Context, mode stackmode.Mode) ([]State, error)
+}
+
+// stackStater is the runtime (Each) that holds stacks and says their
+// states itself, if any.
+func (s *Stacks) stackStater(ctx context.Context) StackStater {
+	for _, rt := range s.Each(ctx) {
+		if st, ok := rt.(StackStater); ok && rt.Holds(ctx) {
+			return st
+		}
+	}
+	return nil
 }
 
 // replicaStates are svc's running replicas (inventory-svc#2), each on its

@@ -183,12 +183,17 @@ func kafkaLogDir(ctx context.Context, in inspected) (usage.LogDir, error) {
 	return l, err
 }
 
-// inspected is the part of `docker inspect` usage reads.
+// inspected is the part of `docker inspect` usage and status read.
 type inspected struct {
 	ID    string `json:"Id"`
 	Name  string `json:"Name"`
 	State struct {
-		Running bool `json:"Running"`
+		Running bool   `json:"Running"`
+		Status  string `json:"Status"` // running, exited, …
+		// Health is the container's health check, nil without one.
+		Health *struct {
+			Status string `json:"Status"` // starting, healthy, unhealthy
+		} `json:"Health"`
 	} `json:"State"`
 	Config struct {
 		Image  string            `json:"Image"`

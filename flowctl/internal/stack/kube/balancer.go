@@ -34,6 +34,11 @@ type Dialer interface {
 // the Service itself would spread connections. It balances requests, not
 // connections, so a pod that starts terminating (not ready, or deleted)
 // gets no new request while the ones it serves finish: scale-in drains.
+// Not flowctl/internal/balancer (the native one): that one is told its
+// backends (host:port, PUT by flowctl scale) and probes their /readyz
+// itself; here the rotation is read from the cluster on every request
+// (the pods' Ready condition, the kubelet's probe) and each pod is reached
+// through a port-forward dialer, not an address.
 type balancer struct {
 	r       *Runtime
 	ns, svc string
