@@ -282,16 +282,7 @@ function connect() {
 window.addEventListener("error", e => toast("page error: " + e.message));
 window.addEventListener("unhandledrejection", e => toast("page error: " + (e.reason && e.reason.message || e.reason)));
 
-// --top follows the header's real height: at 1280 px it takes two lines
-// (the stacks' names, the controls, the report link), and under zoom more;
-// the detail panel's scroll margin and the columns' height sit below it.
-function trackHeaderHeight() {
-  const top = $("header.top");
-  new ResizeObserver(() => document.documentElement.style.setProperty("--top", top.offsetHeight + "px")).observe(top);
-}
-
 document.addEventListener("DOMContentLoaded", async () => {
-  trackHeaderHeight();
   try {
     onState(await api("GET", "/api/state"));
   } catch (e) {
