@@ -13,14 +13,6 @@ const TITLES = {
   "events-orchestration": ["events · orchestration", "Kafka: order-svc's saga sends commands and waits for replies"],
 };
 
-// headerName is a stack in the header's subtitle: the events stacks by
-// their saga style when both show, "events" when it is the only one.
-function headerName(m) {
-  if (m === "events-orchestration") return "orchestration";
-  if (m === "events" && D.modes.includes("events-orchestration")) return "choreography";
-  return m;
-}
-
 // kafkaModes are the columns whose stack talks through the broker.
 function kafkaModes() { return D.modes.filter(m => D.cols[m].dataset.kafka === "true"); }
 
@@ -56,11 +48,6 @@ function buildColumns(stacks) {
   for (const b of $$('button[data-action="stop-broker"]')) {
     b.title = on.length > 1 ? "one broker serves " + on.join(" and ") + ": stopping it breaks every events column" : "stop the Kafka broker";
   }
-  // The stacks shown, by name: one line at 1280 px beside the controls (a
-  // wrapped header is taller than --top and hides the place row under it).
-  const names = D.modes.map(headerName).join(" · ");
-  $(".top .sub").textContent = names;
-  document.title = "orderflow dashboard — " + names;
   const all = D.modes.length === 2 ? "both" : "all " + D.modes.length;
   $('button[data-action="place-one-both"]').textContent = "Place one on " + all;
   $('button[data-action="run-scenario"]').textContent = "Run on " + all;
