@@ -30,6 +30,8 @@ trap cleanup EXIT
 wanted() { ((${#parts[@]} == 0)) || [[ " ${parts[*]} " == *" $1 "* ]]; }
 parts=("$@")
 bench_flags=(--no-jaeger --start 100 --factor 2 --max 6400 --baseline-max 25600 --step-duration 5s --settle 5s --pause 1s)
+# PG_BENCH_FLAGS: the PostgreSQL benches' flags (shorter steps, baselines cut short) when time is short.
+read -ra pg_bench_flags <<<"${PG_BENCH_FLAGS:-${bench_flags[*]}}"
 
 # bench NAME MODE [flags…]: one flowctl bench into $here/NAME, its terminal output in NAME.txt.
 bench() {
@@ -37,20 +39,21 @@ bench() {
   echo "== $name: flowctl bench --mode $mode $*"
   fc down >/dev/null 2>&1 || true
   rm -rf "${run:?}/run/postgres" "$here/$name"
-  fc bench --mode "$mode" "${bench_flags[@]}" "$@" --out "${here#"$PWD"/}/$name" | tee "$here/$name.txt"
+  fc bench --mode "$mode" "$@" --out "${here#"$PWD"/}/$name" | tee "$here/$name.txt"
   mv "$here/$name"/*/* "$here/$name/" && rmdir "$here/$name"/*/ 2>/dev/null || true
 }
 
 # nproc and the load beside the run: the ceilings are read by the cores.
 { echo "cores: $(nproc)"; uptime; } | tee "$here/machine.txt"
 
-if wanted sqlite; then bench bench-sqlite all; fi
+if wanted sqlite; then bench bench-sqlite all "${bench_flags[@]}"; fi
 if wanted pg || wanted pg-r3 || wanted scale-out; then
   scripts/postgres.sh start
   export DATABASE_URL=$(scripts/postgres.sh url)
 fi
-if wanted pg; then bench bench-pg all; fi
-if wanted pg-r3; then bench bench-pg-r3 all --replicas inventory-svc=3; fi
+# BENCH_MODE: the PostgreSQL benches on fewer stacks (both = sync and events) when time is short.
+if wanted pg; then bench bench-pg "${BENCH_MODE:-all}" "${pg_bench_flags[@]}"; fi
+if wanted pg-r3; then bench bench-pg-r3 "${BENCH_MODE:-all}" "${pg_bench_flags[@]}" --replicas inventory-svc=3; fi
 if wanted scale-out; then
   # compare runs the scenario and writes the report: its scale-out section and the five-questions row.
   echo "== scale-out: flowctl compare --mode all --scenarios scale-out"
