@@ -142,12 +142,19 @@ run() {
   exec "$bin/postgres" -D "$DATA" "${opts[@]}"
 }
 
+# stop stops a running cluster. A postmaster.pid whose server is gone (the
+# machine restarted, or the server was killed) is stale: pg_ctl stop would
+# fail on it, so it is removed instead and the cluster counts as stopped.
 stop() {
   local bin; bin="$(pg_bin)"
-  if [[ -f "$DATA/postmaster.pid" ]]; then
-    as_owner "$bin/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null
-    say "stopped ($PG_DIR)"
+  [[ -f "$DATA/postmaster.pid" ]] || return 0
+  if ! as_owner "$bin/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+    rm -f "$DATA/postmaster.pid"
+    say "no server running; removed a stale postmaster.pid ($PG_DIR)"
+    return 0
   fi
+  as_owner "$bin/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null
+  say "stopped ($PG_DIR)"
 }
 
 case "${1:-}" in

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -50,6 +52,7 @@ func TestOwnPostgresIsTheScriptsCluster(t *testing.T) {
 	if was, err := stopPostgres(ctx, o.Layout); err != nil || !was {
 		t.Fatalf("stop = %v, %v; want stopped", was, err)
 	}
+	writeStalePidFile(t, filepath.Join(o.Layout.PostgresDir(), "data"))
 	if err := startPostgres(ctx, o); err != nil {
 		t.Fatal(err)
 	}
@@ -60,6 +63,26 @@ func TestOwnPostgresIsTheScriptsCluster(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(o.Layout.PostgresDir(), "data", "PG_VERSION")); err != nil {
 		t.Fatalf("the cluster is not in the run dir: %v", err)
+	}
+}
+
+// writeStalePidFile leaves what a machine restart leaves: a postmaster.pid
+// naming a process that is gone (CI's machine once had one; start failed on
+// it with "could not send stop signal").
+func writeStalePidFile(t *testing.T, dataDir string) {
+	t.Helper()
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	pidFile := filepath.Join(dataDir, "postmaster.pid")
+	if err := os.WriteFile(pidFile, []byte(strconv.Itoa(gone.Process.Pid)+"\n"+dataDir+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() == 0 {
+		if err := exec.Command("chown", "postgres:", pidFile).Run(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
