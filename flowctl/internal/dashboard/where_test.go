@@ -27,7 +27,9 @@ func TestInventoryStandingScansFromThePlacement(t *testing.T) {
 	defer c.Close()
 	brokers := c.ListenAddrs()
 	topic := events.TopicInventory
-	w := &kafka.Writer{Addr: kafka.TCP(brokers...), Topic: topic, BatchTimeout: time.Millisecond}
+	// RequireAll: kafka-go's default (none) returns before the broker has the
+	// records, and the scan below raced it (CI, once: NOT PROCESSED in 10 ms).
+	w := &kafka.Writer{Addr: kafka.TCP(brokers...), Topic: topic, BatchTimeout: time.Millisecond, RequiredAcks: kafka.RequireAll}
 	defer w.Close()
 	msg := func(id string, at time.Time) kafka.Message {
 		env, err := events.New(id, at, &events.StockReserved{OrderID: id, ReservationID: "r", CustomerID: "c", Items: []events.Line{{SKU: "SKU-001", Qty: 1}}})
