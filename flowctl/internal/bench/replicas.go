@@ -60,9 +60,9 @@ func processCount(rs map[string]int) int {
 func coresText(t TargetResult, n int) string {
 	if len(t.Replicas) == 0 {
 		if n == cores.Unknown {
-			return cores.Text(n, 0)
+			return cores.Text(n, 0, "")
 		}
 		return fmt.Sprintf("%d cores", n)
 	}
-	return cores.Text(n, processCount(t.Replicas))
+	return cores.Text(n, processCount(t.Replicas), "service processes")
 }

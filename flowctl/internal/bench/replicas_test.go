@@ -33,7 +33,7 @@ func TestPrintSaysReplicasAndCores(t *testing.T) {
 	}}
 	var b bytes.Buffer
 	Print(&b, r)
-	for _, want := range []string{"inventory-svc ×3, the rest 1", "2 cores for 5 processes: a CPU-bound ceiling cannot rise", "– · 2 cores"} {
+	for _, want := range []string{"inventory-svc ×3, the rest 1", "2 cores for 5 service processes: a CPU-bound ceiling cannot rise", "– · 2 cores"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("the table lacks %q:\n%s", want, b.String())
 		}

@@ -3,9 +3,9 @@ package comparereport
 import (
 	"fmt"
 
-	"github.com/orderflow/flowctl/internal/cores"
 	"github.com/orderflow/flowctl/internal/scenario"
 	"github.com/orderflow/flowctl/internal/scenario/scaleout"
+	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
 // scaleOutLead are the lines the scale-out section opens with: per stack,
@@ -29,7 +29,7 @@ func scaleOutLead(run scenario.Run, modes []string) []string {
 		n, _ := o.Count(scaleout.Cores) // absent: a remote runtime's, unknown
 		others, _ := o.Count(scaleout.Others)
 		line := fmt.Sprintf("%s: %s final with 1 replica of %s, %s with %d — %s",
-			stackLabel(m, modes), formatValue(one), scaleout.Service, formatValue(three), scaleout.Replicas, cores.Text(n, scaleout.Replicas+others))
+			stackLabel(m, modes), formatValue(one), scaleout.Service, formatValue(three), scaleout.Replicas, scaleout.CoresText(n, others, stackmode.Mode(m)))
 		out = append(out, line)
 	}
 	return out

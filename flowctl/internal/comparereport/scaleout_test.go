@@ -45,7 +45,7 @@ func TestScaleOutSection(t *testing.T) {
 	}
 	md := b.String()
 	for _, want := range []string{
-		"sync: 18 orders/s final with 1 replica of inventory-svc, 19.5 orders/s with 3 — 2 cores for 7 processes: a CPU-bound ceiling cannot rise",
+		"sync: 18 orders/s final with 1 replica of inventory-svc, 19.5 orders/s with 3 — 2 cores for 7 processes (services, flowctl's load): a CPU-bound ceiling cannot rise",
 		"18 of 20 offered/s final with 1 replica (n=180), 19.5 of 20 offered/s with 3 replicas (n=190); 2 cores for 7 processes",
 		"0 of 40 orders failed during the scale-in",
 		"1 replica idle beyond 3 partitions",

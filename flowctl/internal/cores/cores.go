@@ -28,15 +28,18 @@ func Of(local bool) int {
 func CPUBound(cores, processes int) bool { return cores != Unknown && cores < processes }
 
 // Text is what a ceiling is printed beside: the cores for the processes
-// that shared them and, when they are outnumbered, what that means.
-func Text(cores, processes int) string {
+// that shared them, named by counted (what was counted: "service
+// processes", or "processes: services, the broker, flowctl's load"), and,
+// when they are outnumbered, what that means. The bench and scale-out count
+// different things; the label says which, so neither reads as the other.
+func Text(cores, processes int, counted string) string {
 	switch {
 	case cores == Unknown:
 		return "cores: unknown (remote runtime)"
 	case CPUBound(cores, processes):
-		return fmt.Sprintf("%d cores for %d processes: a CPU-bound ceiling cannot rise with replicas here "+
-			"(a flat line says the machine is full, not that scaling does not work)", cores, processes)
+		return fmt.Sprintf("%d cores for %d %s: a CPU-bound ceiling cannot rise with replicas here "+
+			"(a flat line says the machine is full, not that scaling does not work)", cores, processes, counted)
 	default:
-		return fmt.Sprintf("%d cores for %d processes", cores, processes)
+		return fmt.Sprintf("%d cores for %d %s", cores, processes, counted)
 	}
 }

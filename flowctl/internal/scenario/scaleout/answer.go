@@ -3,7 +3,6 @@ package scaleout
 import (
 	"fmt"
 
-	"github.com/orderflow/flowctl/internal/cores"
 	"github.com/orderflow/flowctl/internal/scenario/kit"
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
@@ -23,7 +22,7 @@ func saysScale(o kit.Outcome) string {
 	n3, _ := o.Count(PlacementNThree)
 	offeredRate := o.Value(OfferedRate.Key)
 	s := fmt.Sprintf("%s final with 1 replica (n=%d), %s with %d replicas (n=%d); %s",
-		offered(one.Value, offeredRate), n1, offered(three.Value, offeredRate), Replicas, n3, cores.Text(n, Replicas+others))
+		offered(one.Value, offeredRate), n1, offered(three.Value, offeredRate), Replicas, n3, CoresText(n, others, stackmode.Mode(o.Mode)))
 	if o.Mode == string(stackmode.Sync) {
 		if f, ok := o.Count(FailedScaleIn); ok {
 			sent, _ := o.Count(SentScaleIn)

@@ -30,7 +30,7 @@ func judge(mode stackmode.Mode, s scaleRun) kit.Outcome {
 	o.Put(Others, float64(s.Others))
 	o.Put(OfferedRate, s.Rate)
 	w := putWindows(&o, s)
-	o.Details = append(o.Details, coresLine(s.Cores, s.Others))
+	o.Details = append(o.Details, coresLine(s.Cores, s.Others, mode))
 	if s.Capped {
 		o.Details = append(o.Details, "the load reached its upper bound before the changes were done: the last window ran without load")
 	}
@@ -47,7 +47,7 @@ func judge(mode stackmode.Mode, s scaleRun) kit.Outcome {
 	if !brokered(mode) {
 		o.Holds = judged && w.out.Failed == 0 && w.in.Failed == 0
 		o.Verdict = fmt.Sprintf("%s: %s; %s; %s; %s",
-			mode, tput, changed, putBalancer(&o, s.Balancer), coresShort(s.Cores, s.Others))
+			mode, tput, changed, putBalancer(&o, s.Balancer), CoresText(s.Cores, s.Others, mode))
 		return o
 	}
 	capText, idleSeen := judgeCap(&o, s.Cap)
@@ -55,7 +55,7 @@ func judge(mode stackmode.Mode, s scaleRun) kit.Outcome {
 	notFinal := acceptedNotFinal(s.Res)
 	o.Holds = judged && notFinal == 0 && w.out.Failed == 0 && w.in.Failed == 0 && settledBoth && idleSeen
 	o.Verdict = fmt.Sprintf("%s: %s; %s; the rebalance: %s, %s, %s; %d accepted orders not final; %s; %s",
-		mode, tput, changed, rebalance, w.longest, putDuplicates(&o, s.Dups), notFinal, capText, coresShort(s.Cores, s.Others))
+		mode, tput, changed, rebalance, w.longest, putDuplicates(&o, s.Dups), notFinal, capText, CoresText(s.Cores, s.Others, mode))
 	return o
 }
 

@@ -118,11 +118,11 @@ func windowsOf(ps []phase) []window {
 }
 
 func TestCoresSay(t *testing.T) {
-	if l := coresLine(2, 4); !strings.Contains(l, "cannot rise") || !strings.Contains(l, "not that scaling does not work") {
+	if l := coresLine(2, 4, stackmode.Events); !strings.Contains(l, "2 cores for 7 processes (services, the broker, flowctl's load): a CPU-bound ceiling cannot rise") || !strings.Contains(l, "not that scaling does not work") {
 		t.Errorf("2 cores for 7 processes: %q", l)
 	}
-	if l := coresLine(16, 4); strings.Contains(l, "cannot rise") {
-		t.Errorf("16 cores for 7 processes: %q", l)
+	if l := coresLine(16, 3, stackmode.Sync); l != "16 cores for 6 processes (services, flowctl's load)" {
+		t.Errorf("16 cores for 6 processes: %q", l)
 	}
 	s := scripted(stackmode.Sync)
 	s.Cores = 0 // a remote runtime

@@ -54,7 +54,7 @@ func run(ctx context.Context, e *kit.Env, t kit.Target) (scaleRun, error) {
 		return s, err
 	}
 	s.Dups.read(ctx, e, t)
-	e.Step("  scale-out: orders at %g/s for the whole run; %s", s.Rate, cores.Text(s.Cores, Replicas+s.Others))
+	e.Step("  scale-out: orders at %g/s for the whole run; %s", s.Rate, CoresText(s.Cores, s.Others, t.Mode))
 	until, done := make(chan struct{}), make(chan struct{})
 	var runErr error
 	go func() {
