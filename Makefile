@@ -44,7 +44,7 @@ test-postgres: ## the integration suite with every service on PostgreSQL (TEST_D
 	@echo "integration tests store: PostgreSQL, a database per stack (ITEST_DATABASE_URL)"
 	ITEST_DATABASE_URL="$$TEST_DATABASE_URL" $(GO) test -count=1 -timeout 20m ./itest/...
 
-postgres-up: ## a throwaway PostgreSQL 15 (Debian's package) on 127.0.0.1:$${PG_PORT:-55432}; prints its URL
+postgres-up: ## a throwaway PostgreSQL 15 (Debian's package) on 127.0.0.1:$${PG_PORT:-25432}; prints its URL
 	scripts/postgres.sh start
 
 postgres-down: ## stop it

@@ -14,7 +14,8 @@
 #                               itest and flowctl give each stack a database of its own)
 #
 # Environment:
-#   PG_PORT        port                                   (default 55432)
+#   PG_PORT        port                                   (default 25432: below the machine's
+#                  ephemeral ports, 32768+, where an outgoing connection could hold it)
 #   PG_DIR         working dir: data/ (the cluster), postgres.log, initdb.log
 #                                                         (default /tmp/orderflow-postgres-$PG_PORT)
 #   PG_DATA        the cluster's directory                (default $PG_DIR/data; a container: its volume)
@@ -34,7 +35,7 @@
 # throwaway cluster anyway.
 set -euo pipefail
 
-PG_PORT="${PG_PORT:-55432}"
+PG_PORT="${PG_PORT:-25432}"
 PG_DIR="${PG_DIR:-${TMPDIR:-/tmp}/orderflow-postgres-$PG_PORT}"
 PG_LISTEN="${PG_LISTEN:-127.0.0.1}"
 PG_SOCKET_DIR="${PG_SOCKET_DIR:-}"
