@@ -21,10 +21,6 @@ import (
 	"github.com/orderflow/inventory-svc/internal/store"
 )
 
-// drainEvents is the backlog one benchmark iteration drains, as in
-// `flowctl bench`'s drain (1000 OrderPlaced).
-const drainEvents = 1000
-
 // BenchmarkDrain is inventory-svc's consumer draining a backlog of
 // OrderPlaced events on each store, with consumetest's harness (3
 // partitions, as KAFKA_PARTITIONS' default). The orders cycle over the four
@@ -32,18 +28,14 @@ const drainEvents = 1000
 // stock rows. lock=off leaves out store.LockStock (PostgreSQL only; on
 // SQLite it does nothing). The whole loop is timed, making the backlog too.
 func BenchmarkDrain(b *testing.B) {
-	for _, d := range dbtest.Dialects {
-		for _, batch := range consumetest.Batches {
-			for _, lock := range []bool{true, false} {
-				if !lock && d == database.SQLite {
-					continue
-				}
-				b.Run(fmt.Sprintf("%s/batch=%d/lock=%s", d, batch, onOff(lock)), func(b *testing.B) {
-					benchDrain(b, d, batch, lock)
-				})
+	consumetest.ForEach(b, func(b *testing.B, d database.Dialect, batch int) {
+		for _, lock := range []bool{true, false} {
+			if !lock && d == database.SQLite {
+				continue
 			}
+			b.Run("lock="+onOff(lock), func(b *testing.B) { benchDrain(b, d, batch, lock) })
 		}
-	}
+	})
 }
 
 func onOff(on bool) string {
@@ -68,9 +60,9 @@ func benchDrain(b *testing.B, d database.Dialect, batch int, lock bool) {
 	b.ResetTimer()
 	start := time.Now()
 	for range b.N {
-		drain.Run(proc, orderBacklog(b, drainEvents, kafkabus.DefaultPartitions), batch)
+		drain.Run(proc, orderBacklog(b, consumetest.Events, kafkabus.DefaultPartitions), batch)
 	}
-	drain.Report(b, b.N*drainEvents, time.Since(start))
+	drain.Report(b, b.N*consumetest.Events, time.Since(start))
 }
 
 // orderBacklog is n OrderPlaced events of one SKU line each, cycling over

@@ -21,20 +21,12 @@ import (
 	"github.com/orderflow/invoicing-svc/internal/store"
 )
 
-// drainEvents is the backlog one benchmark iteration drains, as in
-// `flowctl bench`'s drain (1000 orders).
-const drainEvents = 1000
-
 // BenchmarkDrain is invoicing-svc's consumer draining a backlog of
 // StockReserved events on each store, with consumetest's harness (3
 // partitions, as KAFKA_PARTITIONS' default), for the 1000 customers of
 // load.Mix. The whole loop is timed, making the backlog too.
 func BenchmarkDrain(b *testing.B) {
-	for _, d := range dbtest.Dialects {
-		for _, batch := range consumetest.Batches {
-			b.Run(fmt.Sprintf("%s/batch=%d", d, batch), func(b *testing.B) { benchDrain(b, d, batch) })
-		}
-	}
+	consumetest.ForEach(b, benchDrain)
 }
 
 func benchDrain(b *testing.B, d database.Dialect, batch int) {
@@ -50,9 +42,9 @@ func benchDrain(b *testing.B, d database.Dialect, batch int) {
 	b.ResetTimer()
 	start := time.Now()
 	for range b.N {
-		drain.Run(proc, reservedBacklog(b, drainEvents, kafkabus.DefaultPartitions), batch)
+		drain.Run(proc, reservedBacklog(b, consumetest.Events, kafkabus.DefaultPartitions), batch)
 	}
-	drain.Report(b, b.N*drainEvents, time.Since(start))
+	drain.Report(b, b.N*consumetest.Events, time.Since(start))
 }
 
 // reservedBacklog is n StockReserved events of one line each, for the

@@ -21,20 +21,12 @@ import (
 	"github.com/orderflow/order-svc/internal/store"
 )
 
-// drainEvents is the backlog one benchmark iteration drains, as in
-// `flowctl bench`'s drain (1000 orders).
-const drainEvents = 1000
-
 // BenchmarkDrain is order-svc's consumer draining a backlog of StockReserved
 // events for PENDING orders on each store, with consumetest's harness (3
 // partitions, as KAFKA_PARTITIONS' default). Only the drain is timed: each
 // iteration first places its orders, which the events/s leave out.
 func BenchmarkDrain(b *testing.B) {
-	for _, d := range dbtest.Dialects {
-		for _, batch := range consumetest.Batches {
-			b.Run(fmt.Sprintf("%s/batch=%d", d, batch), func(b *testing.B) { benchDrain(b, d, batch) })
-		}
-	}
+	consumetest.ForEach(b, benchDrain)
 }
 
 func benchDrain(b *testing.B, d database.Dialect, batch int) {
@@ -47,12 +39,12 @@ func benchDrain(b *testing.B, d database.Dialect, batch int) {
 	proc := &consume.Processor{DB: st.DB, Routes: drain.Counted((&listen.Handler{Now: time.Now}).Routes())}
 	var took time.Duration
 	for range b.N {
-		backlog := reservedBacklog(b, st, drainEvents, kafkabus.DefaultPartitions)
+		backlog := reservedBacklog(b, st, consumetest.Events, kafkabus.DefaultPartitions)
 		start := time.Now()
 		drain.Run(proc, backlog, batch)
 		took += time.Since(start)
 	}
-	drain.Report(b, b.N*drainEvents, took)
+	drain.Report(b, b.N*consumetest.Events, took)
 }
 
 // reservedBacklog places n PENDING orders in st and returns a StockReserved

@@ -9,19 +9,33 @@ package consumetest
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/orderflow/platform/consume"
+	"github.com/orderflow/platform/database"
+	"github.com/orderflow/platform/database/dbtest"
 	"github.com/orderflow/platform/events"
 	"github.com/orderflow/platform/kafkabus"
 )
 
-// Batches are the batch sizes every drain benchmark runs: one event a
-// transaction, and the most kafkabus.Consumer hands on at once.
-var Batches = []int{1, kafkabus.DefaultBatchMax}
+// Events is the backlog one benchmark iteration drains, as in `flowctl
+// bench`'s drain (1000 orders).
+const Events = 1000
+
+// ForEach runs fn as one sub-benchmark per database and batch size, named
+// "<dialect>/batch=<size>": one event a transaction, and the most
+// kafkabus.Consumer hands on at once.
+func ForEach(b *testing.B, fn func(b *testing.B, d database.Dialect, batch int)) {
+	for _, d := range dbtest.Dialects {
+		for _, batch := range []int{1, kafkabus.DefaultBatchMax} {
+			b.Run(fmt.Sprintf("%s/batch=%d", d, batch), func(b *testing.B) { fn(b, d, batch) })
+		}
+	}
+}
 
 // Drain counts one drain benchmark's work: the Apply calls of its routes and
 // the batches that failed and were handed on again.
