@@ -2,10 +2,7 @@ package listen_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +10,7 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 
 	"github.com/orderflow/platform/consume"
+	"github.com/orderflow/platform/consume/consumetest"
 	"github.com/orderflow/platform/database"
 	"github.com/orderflow/platform/database/dbtest"
 	"github.com/orderflow/platform/events"
@@ -23,23 +21,12 @@ import (
 	"github.com/orderflow/invoicing-svc/internal/store"
 )
 
-// drainEvents is the backlog one benchmark iteration drains, as in
-// `flowctl bench`'s drain (1000 orders).
-const drainEvents = 1000
-
 // BenchmarkDrain is invoicing-svc's consumer draining a backlog of
-// StockReserved events on each store: one worker per partition (3, as
-// KAFKA_PARTITIONS' default), each handing its partition's events to the
-// Processor in batches, as kafkabus.Consumer does, for the 1000 customers
-// of load.Mix. applies/event above 1 is work done again: a transaction that
-// failed to serialize ran again (sqlitedb.InTx); failures/event counts the
-// batches that failed even so, handed on again here as consume.Retry would.
+// StockReserved events on each store, with consumetest's harness (3
+// partitions, as KAFKA_PARTITIONS' default), for the 1000 customers of
+// load.Mix. The whole loop is timed, making the backlog too.
 func BenchmarkDrain(b *testing.B) {
-	for _, d := range dbtest.Dialects {
-		for _, batch := range []int{1, kafkabus.DefaultBatchMax} {
-			b.Run(fmt.Sprintf("%s/batch=%d", d, batch), func(b *testing.B) { benchDrain(b, d, batch) })
-		}
-	}
+	consumetest.ForEach(b, benchDrain)
 }
 
 func benchDrain(b *testing.B, d database.Dialect, batch int) {
@@ -48,64 +35,29 @@ func benchDrain(b *testing.B, d database.Dialect, batch int) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	var applies, failures atomic.Int64
+	var drain consumetest.Drain
 	h := &listen.Handler{Now: time.Now, Ledger: store.Ledger{DefaultLimitCents: plenty}}
-	proc := &consume.Processor{DB: st.DB, Routes: counted(h.Routes(), &applies),
+	proc := &consume.Processor{DB: st.DB, Routes: drain.Counted(h.Routes()),
 		Outbox: &outbox.Writer{Topic: events.TopicInvoicing, Propagator: propagation.TraceContext{}, Relay: &countingRelay{}}}
 	b.ResetTimer()
 	start := time.Now()
 	for range b.N {
-		var wg sync.WaitGroup
-		for _, part := range reservedBacklog(b, drainEvents, kafkabus.DefaultPartitions) {
-			wg.Go(func() {
-				for i := 0; i < len(part); i += batch {
-					for proc.Handle(context.Background(), part[i:min(i+batch, len(part))]) != nil {
-						failures.Add(1)
-					}
-				}
-			})
-		}
-		wg.Wait()
+		drain.Run(proc, reservedBacklog(b, consumetest.Events, kafkabus.DefaultPartitions), batch)
 	}
-	n := float64(b.N * drainEvents)
-	b.ReportMetric(n/time.Since(start).Seconds(), "events/s")
-	b.ReportMetric(float64(applies.Load())/n, "applies/event")
-	b.ReportMetric(float64(failures.Load())/n, "failures/event")
+	drain.Report(b, b.N*consumetest.Events, time.Since(start))
 }
 
 // reservedBacklog is n StockReserved events of one line each, for the
 // customers and SKUs of load.Mix, dealt round-robin to partitions.
 func reservedBacklog(b *testing.B, n, partitions int) [][]*kafkabus.Delivery {
 	skus := []string{"SKU-001", "SKU-002", "SKU-003", "SKU-004"}
-	out := make([][]*kafkabus.Delivery, partitions)
-	for i := range n {
+	out, err := consumetest.Backlog(n, partitions, func(i int) (events.Envelope, error) {
 		id := uuid.NewString()
-		env, err := events.New(id, time.Now(), events.StockReserved{OrderID: id, ReservationID: uuid.NewString(),
+		return events.New(id, time.Now(), events.StockReserved{OrderID: id, ReservationID: uuid.NewString(),
 			CustomerID: fmt.Sprintf("load-%03d", i%1000), Items: []events.Line{{SKU: skus[i%len(skus)], Qty: 1 + i%3}}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		raw, err := env.Encode()
-		if err != nil {
-			b.Fatal(err)
-		}
-		env, payload, err := events.Decode(raw)
-		if err != nil {
-			b.Fatal(err)
-		}
-		out[i%partitions] = append(out[i%partitions], &kafkabus.Delivery{Ctx: context.Background(), Env: env, Payload: payload})
-	}
-	return out
-}
-
-// counted counts the calls of every route in n.
-func counted(routes consume.Routes, n *atomic.Int64) consume.Routes {
-	out := consume.Routes{}
-	for typ, apply := range routes {
-		out[typ] = func(ctx context.Context, tx *sql.Tx, env events.Envelope, p events.Payload) ([]events.Envelope, error) {
-			n.Add(1)
-			return apply(ctx, tx, env, p)
-		}
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
 	return out
 }
