@@ -38,7 +38,9 @@ func TestApplyReachesEachReplica(t *testing.T) {
 	if len(*calls1) != 1 || len(*calls2) != 1 || notes[0] != "reached 2 of 2 replicas" {
 		t.Fatalf("set: calls %v %v, note %q; want each replica once and the reach said", *calls1, *calls2, notes[0])
 	}
-	c.Runtime = func(context.Context) (stack.Runtime, error) { return twoReplicas{bases: []string{one.URL, one.URL}}, nil }
+	c.Runtime = func(context.Context) (stack.Runtime, error) {
+		return twoReplicas{bases: []string{one.URL, one.URL}}, nil
+	}
 	c.Apply(ctx, []stackmode.Mode{stackmode.Events}, []string{"inventory"}, Clear, api.Faults{}, nil) // clears #1 only
 	c.Runtime = func(context.Context) (stack.Runtime, error) { return rt, nil }
 	if _, err := c.Apply(ctx, []stackmode.Mode{stackmode.Events}, []string{"inventory"}, Show, api.Faults{}, note); err != nil {
