@@ -75,3 +75,13 @@ func (f faultsFollowScale) serviceFaults(ctx context.Context, m stackmode.Mode, 
 	got.CrashAfterCommit = 0
 	return before, got, api.Describe(got) != "none", nil
 }
+
+// Unwrap is the runtime its provider opened, under what Stacks.Runtime
+// adds to it (the faults a scale hands on): for a caller that needs the
+// runtime's own type.
+func Unwrap(rt Runtime) Runtime {
+	if f, ok := rt.(faultsFollowScale); ok {
+		return f.runtime
+	}
+	return rt
+}
