@@ -29,13 +29,13 @@ const (
 // SQLite form svc is one container on its published port.
 func (r *Runtime) ReplicaEndpoints(ctx context.Context, m stackmode.Mode, svc string) ([]api.Replica, error) {
 	base := r.URLs(m)[svc]
+	if !r.onPostgres(ctx, m) {
+		return []api.Replica{{Name: svc, Base: base}}, nil
+	}
 	csv, err := getStats(ctx, base)
 	if err != nil {
-		if r.onPostgres(ctx, m) {
-			// A balancer whose image predates the stats path and the slot rule.
-			return nil, fmt.Errorf("%s (%s): its balancer lists no replicas (%v); rebuild its image: scripts/images-offline.sh --only haproxy: %w", svc, m, err, stack.ErrNotOurs)
-		}
-		return []api.Replica{{Name: svc, Base: base}}, nil
+		// A balancer whose image predates the stats path and the slot rule.
+		return nil, fmt.Errorf("%s (%s): its balancer lists no replicas (%v); rebuild its image: scripts/images-offline.sh --only haproxy: %w", svc, m, err, stack.ErrNotOurs)
 	}
 	slots, err := upSlots(csv)
 	if err != nil {
@@ -52,7 +52,8 @@ func (r *Runtime) ReplicaEndpoints(ctx context.Context, m stackmode.Mode, svc st
 }
 
 // getStats reads the balancer's CSV statistics at base; an error when base
-// answers something else (a container without a balancer: the service's 404).
+// answers something else (a balancer image without the stats path: a
+// replica's 404).
 func getStats(ctx context.Context, base string) (string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+StatsPath, nil)
 	if err != nil {
