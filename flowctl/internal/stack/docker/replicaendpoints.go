@@ -2,6 +2,7 @@ package docker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -33,9 +34,12 @@ func (r *Runtime) ReplicaEndpoints(ctx context.Context, m stackmode.Mode, svc st
 		return []api.Replica{{Name: svc, Base: base}}, nil
 	}
 	csv, err := getStats(ctx, base)
-	if err != nil {
+	switch {
+	case errors.Is(err, errNotStats):
 		// A balancer whose image predates the stats path and the slot rule.
 		return nil, fmt.Errorf("%s (%s): its balancer lists no replicas (%v); rebuild its image: scripts/images-offline.sh --only haproxy: %w", svc, m, err, stack.ErrNotOurs)
+	case err != nil:
+		return nil, fmt.Errorf("%s (%s): its balancer does not answer: %w", svc, m, err)
 	}
 	slots, err := upSlots(csv)
 	if err != nil {
@@ -69,7 +73,7 @@ func getStats(ctx context.Context, base string) (string, error) {
 		return "", fmt.Errorf("GET %s: %w", StatsPath, err)
 	}
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(b), "# pxname,") {
-		return "", fmt.Errorf("GET %s: %d, not HAProxy's statistics", StatsPath, resp.StatusCode)
+		return "", fmt.Errorf("GET %s: %d: %w", StatsPath, resp.StatusCode, errNotStats)
 	}
 	return string(b), nil
 }
@@ -90,6 +94,8 @@ func upSlots(statsCSV string) ([]string, error) {
 	}
 	return out, nil
 }
+
+var errNotStats = errors.New("not HAProxy's statistics")
 
 // slotClient reaches the replica in slot through the balancer.
 func slotClient(slot string) *http.Client {
