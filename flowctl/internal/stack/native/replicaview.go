@@ -27,7 +27,9 @@ func (r *Runtime) ReplicaEndpoints(_ context.Context, m stackmode.Mode, svc stri
 		out = append(out, api.Replica{Name: svc, Base: stack.URL(port)})
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("no replica of %s (%s) runs", svc, m)
+		// Not started from this run dir (or stopped): flowctl cannot tell
+		// how many answer at the service's port.
+		return nil, fmt.Errorf("no replica of %s (%s) runs from flowctl's run dir: %w", svc, m, stack.ErrNotOurs)
 	}
 	return out, nil
 }
