@@ -112,9 +112,15 @@ func applyFaults(ctx context.Context, g *globals, f *faultFlags, svcs []string, 
 	if err != nil {
 		return err
 	}
-	out, err := ctl.Apply(ctx, modes, svcs, op, faults, func(m stackmode.Mode, svc string, fs api.Faults) {
+	out, err := ctl.Apply(ctx, modes, svcs, op, faults, func(m stackmode.Mode, svc string, fs api.Faults, note string) {
 		if !f.asJSON {
 			fmt.Fprintln(g.env.Stdout, line(m, svc, fs))
+		}
+		if w := g.env.Stdout; note != "" {
+			if f.asJSON {
+				w = g.env.Stderr // stdout stays JSON
+			}
+			fmt.Fprintln(w, "  "+note)
 		}
 	})
 	if ue, ok := errors.AsType[*faultctl.UnreachableError](err); ok {

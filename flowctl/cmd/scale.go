@@ -15,7 +15,9 @@ the sync stack: 9082, 10082, …) behind a balancer (a 'flowctl lb' process) on
 its usual port, so callers keep their URL. Replicas added answer /readyz
 before they join the rotation; replicas removed leave it, finish the requests
 they have in flight (draining), then get SIGTERM (an events consumer leaves
-its group, whose partitions go to the others). More than one replica needs
+its group, whose partitions go to the others). Replicas added take the
+service's faults (flowctl fault), read from a running replica before the
+scale. More than one replica needs
 the stack on PostgreSQL (SQLite is one writer per file):
 'flowctl up --mode M --store postgres' or DATABASE_URL=postgres://… flowctl up.
 

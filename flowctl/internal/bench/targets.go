@@ -45,6 +45,11 @@ func ModeTarget(si StackInfo) Target {
 	if si.Mode.Kafka() && len(si.Brokers) > 0 {
 		l := kafkalog.LogOf(si.Mode, si.TopicPrefix)
 		admin := api.NewAdmin(si.URLs[drainedService], drainedService, si.AdminToken, &http.Client{Timeout: 5 * time.Second})
+		if si.Runtime != nil {
+			// Paused consumers must be every replica's (--replicas): one
+			// replica's would leave the others draining.
+			admin.EachReplica(stack.AdminReplicas(func(context.Context) (stack.Runtime, error) { return si.Runtime, nil }, si.Mode, drainedService))
+		}
 		topics := topology.Prefixed(l.Prefix, consumes(l, drainedService))
 		s.Drain = NewFaultDrainer(drainedService, admin, func(ctx context.Context) (int64, error) {
 			return kafkalog.GroupLag(ctx, si.Brokers, l.Group(drainedService), topics)

@@ -35,13 +35,13 @@ func (s *Server) setDeclineRate(w http.ResponseWriter, r *http.Request) {
 	admin := ms.target.Admin[svc]
 	f, err := admin.GetFaults(r.Context())
 	if err != nil {
-		failed(w, "The service did not answer", err)
+		adminFailed(w, "The service did not answer", err)
 		return
 	}
 	f.DeclineRate = req.DeclineRate
 	got, err := admin.SetFaults(r.Context(), f)
 	if err != nil {
-		failed(w, "The service did not take the faults", err)
+		adminFailed(w, "The service did not take the faults", err)
 		return
 	}
 	s.reobserve(ms)

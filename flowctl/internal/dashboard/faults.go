@@ -2,12 +2,15 @@ package dashboard
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/orderflow/platform/problem"
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
@@ -62,13 +65,32 @@ func (s *Server) setFaults(w http.ResponseWriter, r *http.Request) {
 	}
 	f := api.Faults{Latency: (time.Duration(req.LatencyMS * float64(time.Millisecond))).String(), ErrorRate: req.ErrorRate,
 		ConsumersPaused: req.ConsumersPaused, DeclineRate: req.DeclineRate}
-	got, err := ms.target.Admin[svc].SetFaults(r.Context(), f)
+	got, reach, err := ms.target.Admin[svc].Set(r.Context(), f)
 	if err != nil {
-		failed(w, "The service did not take the faults", err)
+		adminFailed(w, "The service did not take the faults", err)
 		return
 	}
 	s.reobserve(ms)
-	writeJSON(w, http.StatusOK, map[string]any{"mode": ms.mode, "service": svc, "faults": got})
+	writeJSON(w, http.StatusOK, map[string]any{"mode": ms.mode, "service": svc, "faults": got, "replicas": reach.String()})
+}
+
+// adminFailed answers a failed fault call: replicas that disagree (409: the
+// page's full form or clear makes them agree), a *api.ReplicaError with how
+// many of the replicas got it and which failed (problem members
+// replicas_reached, replicas, replicas_failed), anything else as failed.
+func adminFailed(w http.ResponseWriter, title string, err error) {
+	if _, ok := errors.AsType[*api.DisagreeError](err); ok {
+		problem.Write(w, problem.New(http.StatusConflict, "replicas-disagree", "The service's replicas run with different faults", err.Error()))
+		return
+	}
+	re, ok := errors.AsType[*api.ReplicaError](err)
+	if !ok {
+		failed(w, title, err)
+		return
+	}
+	p := problem.New(http.StatusBadGateway, "dependency-failed", title, err.Error())
+	p.Extensions = map[string]any{"replicas_reached": len(re.Reach.Got), "replicas": re.Reach.Of, "replicas_failed": slices.Sorted(maps.Keys(re.Failed))}
+	problem.Write(w, p)
 }
 
 // pauseConsumers pauses or resumes a service's Kafka consumers and keeps its
@@ -89,13 +111,13 @@ func (s *Server) pauseConsumers(pause bool) http.HandlerFunc {
 		admin := ms.target.Admin[svc]
 		f, err := admin.GetFaults(r.Context())
 		if err != nil {
-			failed(w, "The service did not answer", err)
+			adminFailed(w, "The service did not answer", err)
 			return
 		}
 		f.ConsumersPaused = pause
 		got, err := admin.SetFaults(r.Context(), f)
 		if err != nil {
-			failed(w, "The service did not take the faults", err)
+			adminFailed(w, "The service did not take the faults", err)
 			return
 		}
 		s.reobserve(ms)

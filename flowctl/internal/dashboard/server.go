@@ -125,6 +125,7 @@ func New(cfg Config) (*Server, error) {
 	for _, st := range cfg.Stacks {
 		ms := &modeState{mode: st.Mode, urls: st.URLs, target: scenario.NewTarget(st.Mode, st.URLs, cfg.Token),
 			poke: make(chan struct{}, 1), finals: make(chan struct{}, 1)}
+		ms.target.ReachReplicas(s.control)
 		ms.orders = ms.target.Orders
 		ms.tracker = newTracker(string(st.Mode), ms.orders, func(v OrderView) {
 			s.hub.publish("order", v)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/orderflow/flowctl/internal/api"
+	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
 
@@ -32,6 +33,9 @@ type Controller struct {
 	URLs func(stackmode.Mode) map[string]string
 	// Services are the valid service names (for ServiceName).
 	Services []string
+	// Runtime, when set, lists each service's replicas: every call goes to
+	// each replica on its own (a fault is the service's, not one process's).
+	Runtime func(context.Context) (stack.Runtime, error)
 }
 
 // Result is the faults in force afterwards, by mode and service.
@@ -39,8 +43,9 @@ type Result map[stackmode.Mode]map[string]api.Faults
 
 // Apply does op (with faults for Set) to every service of every mode, in
 // order, and returns what is in force afterwards; line, when set, is called
-// for each service as it is done.
-func (c Controller) Apply(ctx context.Context, modes []stackmode.Mode, services []string, op Op, faults api.Faults, line func(stackmode.Mode, string, api.Faults)) (Result, error) {
+// for each service as it is done, with a note when the service runs other
+// than one replica (how many got the call, or how its replicas disagree).
+func (c Controller) Apply(ctx context.Context, modes []stackmode.Mode, services []string, op Op, faults api.Faults, line func(m stackmode.Mode, svc string, f api.Faults, note string)) (Result, error) {
 	out := Result{}
 	for _, m := range modes {
 		out[m] = map[string]api.Faults{}
@@ -49,13 +54,13 @@ func (c Controller) Apply(ctx context.Context, modes []stackmode.Mode, services 
 			if err != nil {
 				return out, err
 			}
-			got, err := c.call(ctx, m, svc, op, faults)
+			got, note, err := c.call(ctx, m, svc, op, faults)
 			if err != nil {
 				return out, err
 			}
 			out[m][svc] = got
 			if line != nil {
-				line(m, svc, got)
+				line(m, svc, got, note)
 			}
 		}
 	}
@@ -73,27 +78,51 @@ func (c Controller) ServiceName(svc string) (string, error) {
 	return svc, nil
 }
 
-func (c Controller) call(ctx context.Context, m stackmode.Mode, svc string, op Op, faults api.Faults) (api.Faults, error) {
+func (c Controller) call(ctx context.Context, m stackmode.Mode, svc string, op Op, faults api.Faults) (api.Faults, string, error) {
 	base := c.URLs(m)[svc]
 	admin := api.NewAdmin(base, svc, c.Token, &http.Client{Timeout: 5 * time.Second})
+	if c.Runtime != nil {
+		admin.EachReplica(stack.AdminReplicas(c.Runtime, m, svc))
+	}
 	var got api.Faults
+	var reach api.Reach
 	var err error
 	switch op {
 	case Set:
-		got, err = admin.SetFaults(ctx, faults)
+		got, reach, err = admin.Set(ctx, faults)
 	case Clear:
-		err = admin.ClearFaults(ctx)
+		reach, err = admin.Clear(ctx)
 		got = api.Faults{Latency: "0s"}
 	default:
-		got, err = admin.GetFaults(ctx)
+		got, reach, err = admin.Get(ctx)
+	}
+	if de, ok := errors.AsType[*api.DisagreeError](err); ok && op == Show {
+		return got, de.Error(), nil // what show is for; the first replica's faults
+	}
+	return got, reachNote(reach), c.explain(m, svc, base, err)
+}
+
+// reachNote is "" for a service of one replica, else how many got the call.
+func reachNote(r api.Reach) string {
+	if r.Of == 1 && r.Unknown == "" {
+		return ""
+	}
+	return "reached " + r.String()
+}
+
+// explain makes err one line for the CLI: no /admin, a replica that
+// failed (named, with how many of N got the call), or unreachable.
+func (c Controller) explain(m stackmode.Mode, svc, base string, err error) error {
+	if _, ok := errors.AsType[*api.ReplicaError](err); ok {
+		return err
 	}
 	if errors.Is(err, api.ErrNoAdmin) {
-		return got, fmt.Errorf("%s has no /admin/faults: it was started without ADMIN_TOKEN; restart the stack with `flowctl up --mode %s`", svc, m)
+		return fmt.Errorf("%s has no /admin/faults: it was started without ADMIN_TOKEN; restart the stack with `flowctl up --mode %s`", svc, m)
 	}
 	if err != nil {
-		return got, &UnreachableError{What: svc + " at " + base, Mode: m, Err: err}
+		return &UnreachableError{What: svc + " at " + base, Mode: m, Err: err}
 	}
-	return got, nil
+	return nil
 }
 
 // UnreachableError is a failed call, for the caller to explain.

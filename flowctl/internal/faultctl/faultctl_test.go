@@ -56,7 +56,7 @@ func TestApplySetShowClear(t *testing.T) {
 	ctx := context.Background()
 	var lines []string
 	res, err := c.Apply(ctx, []stackmode.Mode{stackmode.Events}, []string{"inventory"}, Set, api.Faults{Latency: "300ms", ConsumersPaused: true},
-		func(m stackmode.Mode, svc string, f api.Faults) {
+		func(m stackmode.Mode, svc string, f api.Faults, _ string) {
 			lines = append(lines, string(m)+" "+svc+" "+f.Latency)
 		})
 	if err != nil {

@@ -94,5 +94,5 @@ func ForStacks(s *stack.Stacks) (Controller, error) {
 	if err != nil {
 		return Controller{}, err
 	}
-	return Controller{Token: tok, URLs: s.URLs, Services: topology.Names()}, nil
+	return Controller{Token: tok, URLs: s.URLs, Services: topology.Names(), Runtime: s.Runtime}, nil
 }

@@ -109,6 +109,9 @@ func EnvOnStacks(ctx context.Context, s *stack.Stacks, modes []stackmode.Mode, s
 	if env.Control, err = s.Runtime(ctx); err != nil {
 		return nil, err
 	}
+	for _, t := range env.Targets {
+		t.ReachReplicas(s.Runtime)
+	}
 	return env, nil
 }
 

@@ -108,8 +108,8 @@ func (s *Stacks) pick(ctx context.Context, up bool) (Runtime, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	s.runtime, s.why = rt, why
-	return rt, why, nil
+	s.runtime, s.why = faultsFollowScale{runtime: rt, token: s.Token}, why
+	return s.runtime, why, nil
 }
 
 // Up brings mode's stack up in the runtime the rule chooses (the same for

@@ -8,6 +8,7 @@ import (
 	"github.com/orderflow/platform/config"
 	"github.com/orderflow/platform/topology"
 
+	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/stackmode"
 	"github.com/orderflow/flowctl/internal/usage"
 )
@@ -58,6 +59,12 @@ type Runtime interface {
 	Scale(ctx context.Context, mode stackmode.Mode, svc string, n int) error
 	// Replicas is how many replicas of svc run in mode's stack.
 	Replicas(ctx context.Context, mode stackmode.Mode, svc string) (int, error)
+	// ReplicaEndpoints are the running replicas of svc in mode's stack,
+	// each reached on its own (not through the balancer in front), by a
+	// name that stays the replica's while it runs; an unscaled service is
+	// its one URL. ErrNotOurs when the runtime reaches svc only through a
+	// balancer it does not control (a Kubernetes ingress).
+	ReplicaEndpoints(ctx context.Context, mode stackmode.Mode, svc string) ([]api.Replica, error)
 	// ReplicaMetrics reads /metrics of each running replica of svc in
 	// mode's stack on its own, by a name that stays the replica's while it
 	// runs; ErrNotOurs when the runtime reaches svc only through its

@@ -1,6 +1,7 @@
 package kit
 
 import (
+	"context"
 	"time"
 
 	"github.com/orderflow/platform/topology"
@@ -39,6 +40,16 @@ func NewTarget(mode stackmode.Mode, urls map[string]string, adminToken string) T
 		t.Admin[svc] = api.NewAdmin(u, svc, adminToken, nil)
 	}
 	return t
+}
+
+// ReachReplicas makes every fault call of t go to each replica of the
+// service on its own, listed by the runtime rt returns at each call (a
+// scale may run between two calls); a runtime that cannot list them makes
+// the call reach one replica of an unknown number, and say so.
+func (t Target) ReachReplicas(rt func(context.Context) (stack.Runtime, error)) {
+	for svc, a := range t.Admin {
+		a.EachReplica(stack.AdminReplicas(rt, t.Mode, svc))
+	}
 }
 
 // ListLimit is how many of the newest orders order-svc's API lists at once

@@ -70,21 +70,3 @@ func count(r map[string]string, col string) int64 {
 	n, _ := strconv.ParseInt(r[col], 10, 64)
 	return n
 }
-
-// replicaAddrs are the addresses (ip:port on compose's network) of the
-// servers of backend "replicas" that a replica fills now: not in
-// maintenance (an unused slot of the template).
-func replicaAddrs(statsCSV string) ([]string, error) {
-	rows, err := statsRows(statsCSV)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, r := range rows {
-		if r["svname"] == "BACKEND" || strings.HasPrefix(r["status"], "MAINT") || r["addr"] == "" {
-			continue
-		}
-		out = append(out, r["addr"])
-	}
-	return out, nil
-}

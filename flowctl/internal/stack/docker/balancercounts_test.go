@@ -1,7 +1,6 @@
 package docker
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/orderflow/flowctl/internal/stack"
@@ -28,13 +27,5 @@ func TestBalancerCountsReadTheBackendRow(t *testing.T) {
 	}
 	if _, err := balancerCounts("# pxname,svname,wretr\nreplicas,replica1,0\n"); err == nil {
 		t.Error("statistics without a BACKEND row were accepted")
-	}
-}
-
-func TestReplicaAddrsSkipTheTemplatesEmptySlots(t *testing.T) {
-	got, err := replicaAddrs(countsSample)
-	want := []string{"172.18.0.5:8080", "172.18.0.6:8080", "172.18.0.7:8080"}
-	if err != nil || !slices.Equal(got, want) {
-		t.Errorf("addrs %v, %v; want %v", got, err, want)
 	}
 }

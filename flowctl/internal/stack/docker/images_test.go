@@ -203,7 +203,7 @@ func TestChooseCompose(t *testing.T) {
 			t.Fatal(err)
 		}
 		rt, why, err := s.RuntimeToUp(ctx)
-		if d, ok := rt.(*Runtime); ok {
+		if d, ok := stack.Unwrap(rt).(*Runtime); ok {
 			return d.Compose(), why, err
 		}
 		return nil, why, err

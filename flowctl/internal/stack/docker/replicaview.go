@@ -2,14 +2,10 @@ package docker
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
-	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
@@ -51,39 +47,4 @@ func (r *Runtime) BalancerCounts(ctx context.Context, m stackmode.Mode, svc stri
 		return stack.BalancerCounts{}, err
 	}
 	return balancerCounts(csv)
-}
-
-// ReplicaMetrics reads each replica's /metrics from inside svc's HAProxy
-// container (the replicas publish no port; it reaches them on compose's
-// network), by address. Without a balancer svc runs as one container on
-// its published port.
-func (r *Runtime) ReplicaMetrics(ctx context.Context, m stackmode.Mode, svc string) (map[string]map[string]float64, error) {
-	stats, lb, err := r.balancerStats(ctx, m, svc)
-	if err != nil && !errors.Is(err, stack.ErrNotOurs) {
-		return nil, err
-	}
-	if err != nil {
-		got, uerr := api.GetMetrics(ctx, r.URLs(m)[svc], &http.Client{Timeout: 5 * time.Second})
-		if uerr != nil {
-			return nil, fmt.Errorf("metrics of %s (%s): %w", svc, m, uerr)
-		}
-		return map[string]map[string]float64{svc: got}, nil
-	}
-	addrs, err := replicaAddrs(stats)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]map[string]float64{}
-	for _, a := range addrs {
-		body, err := r.docker(ctx, "exec", lb, "wget", "-qO-", "http://"+a+"/metrics").Output()
-		if err != nil {
-			continue // a replica going away between the statistics and now
-		}
-		got, err := api.ParseMetrics(strings.NewReader(string(body)))
-		if err != nil {
-			return nil, fmt.Errorf("metrics of %s at %s: %w", svc, a, err)
-		}
-		out[a] = got
-	}
-	return out, nil
 }

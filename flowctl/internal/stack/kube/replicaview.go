@@ -17,11 +17,11 @@ import (
 // does not count.
 func (r *Runtime) Local() bool { return false }
 
-// ReplicaMetrics reads /metrics of each ready pod behind svc's Service on
-// its own, through the balancer's port-forwards, by pod name. Through an
-// ingress (FLOWCTL_KUBE_URL) a request reaches one pod of the ingress's
-// choosing: ErrNotOurs.
-func (r *Runtime) ReplicaMetrics(ctx context.Context, m stackmode.Mode, svc string) (map[string]map[string]float64, error) {
+// ReplicaEndpoints are the ready pods behind svc's Service, each reached
+// through the balancer's port-forwards, by pod name. Through an ingress
+// (FLOWCTL_KUBE_URL) a request reaches one pod of the ingress's choosing:
+// ErrNotOurs.
+func (r *Runtime) ReplicaEndpoints(ctx context.Context, m stackmode.Mode, svc string) ([]api.Replica, error) {
 	if r.cfg.URL != "" {
 		return nil, fmt.Errorf("%s (%s) through an ingress: one pod per request: %w", svc, m, stack.ErrNotOurs)
 	}
@@ -33,16 +33,20 @@ func (r *Runtime) ReplicaMetrics(ctx context.Context, m stackmode.Mode, svc stri
 	if err != nil {
 		return nil, err
 	}
+	if len(ts) == 0 {
+		return nil, fmt.Errorf("no pod of %s (%s) is ready", svc, m)
+	}
 	hc := &http.Client{Transport: b.proxy.Transport, Timeout: 5 * time.Second}
-	out := map[string]map[string]float64{}
+	out := make([]api.Replica, 0, len(ts))
 	for _, t := range ts {
-		got, err := api.GetMetrics(ctx, "http://"+net.JoinHostPort(t.pod, strconv.Itoa(t.port)), hc)
-		if err != nil {
-			return nil, fmt.Errorf("metrics of pod %s (%s): %w", t.pod, m, err)
-		}
-		out[t.pod] = got
+		out = append(out, api.Replica{Name: t.pod, Base: "http://" + net.JoinHostPort(t.pod, strconv.Itoa(t.port)), Client: hc})
 	}
 	return out, nil
+}
+
+// ReplicaMetrics reads /metrics of each ready pod on its own, by pod name.
+func (r *Runtime) ReplicaMetrics(ctx context.Context, m stackmode.Mode, svc string) (map[string]map[string]float64, error) {
+	return stack.ReadReplicaMetrics(ctx, r, m, svc)
 }
 
 // BalancerCounts is ErrNotOurs: a Kubernetes Service spreads connections

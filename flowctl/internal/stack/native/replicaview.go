@@ -3,8 +3,6 @@ package native
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"time"
 
 	"github.com/orderflow/flowctl/internal/api"
 	"github.com/orderflow/flowctl/internal/stack"
@@ -14,32 +12,31 @@ import (
 // Local is true: natively the stacks run on flowctl's machine.
 func (r *Runtime) Local() bool { return true }
 
-// ReplicaMetrics reads each running replica of svc at its own port
+// ReplicaEndpoints are svc's running replicas at their own ports
 // (stack.ReplicaPort), by replica name; an unscaled service is its one
-// process on its usual port.
-func (r *Runtime) ReplicaMetrics(ctx context.Context, m stackmode.Mode, svc string) (map[string]map[string]float64, error) {
+// process on its usual port. The balancer in front is not in the way: a
+// write to /admin/ through it reaches only the replicas in its rotation.
+func (r *Runtime) ReplicaEndpoints(_ context.Context, m stackmode.Mode, svc string) ([]api.Replica, error) {
 	port := stack.ServicePort(r.s.PortBase, m, svc)
-	urls := map[string]string{}
+	var out []api.Replica
 	if _, ok := stack.RunningFromPIDFile(r.l.BalancerPID(m, svc)); ok {
 		for _, i := range runningReplicas(r.l, m, svc) {
-			urls[stack.ReplicaName(svc, i)] = stack.URL(stack.ReplicaPort(port, i))
+			out = append(out, api.Replica{Name: stack.ReplicaName(svc, i), Base: stack.URL(stack.ReplicaPort(port, i))})
 		}
 	} else if _, ok := stack.RunningFromPIDFile(r.l.ServicePID(m, svc)); ok {
-		urls[svc] = stack.URL(port)
+		out = append(out, api.Replica{Name: svc, Base: stack.URL(port)})
 	}
-	if len(urls) == 0 {
-		return nil, fmt.Errorf("no replica of %s (%s) runs", svc, m)
-	}
-	hc := &http.Client{Timeout: 5 * time.Second}
-	out := map[string]map[string]float64{}
-	for name, u := range urls {
-		got, err := api.GetMetrics(ctx, u, hc)
-		if err != nil {
-			return nil, fmt.Errorf("metrics of %s (%s): %w", name, m, err)
-		}
-		out[name] = got
+	if len(out) == 0 {
+		// Not started from this run dir (or stopped): flowctl cannot tell
+		// how many answer at the service's port.
+		return nil, fmt.Errorf("no replica of %s (%s) runs from flowctl's run dir: %w", svc, m, stack.ErrNotOurs)
 	}
 	return out, nil
+}
+
+// ReplicaMetrics reads each running replica of svc on its own.
+func (r *Runtime) ReplicaMetrics(ctx context.Context, m stackmode.Mode, svc string) (map[string]map[string]float64, error) {
+	return stack.ReadReplicaMetrics(ctx, r, m, svc)
 }
 
 // BalancerCounts asks svc's `flowctl lb` (a service scaled at least once).
