@@ -91,14 +91,28 @@ build_tar() {
   say "$name: $image built in $(secs "$t0") s ($(size_of "$image"))"
 }
 
-skip_or() {  # skip_or NAME IMAGE: true if IMAGE must be built
+# skip_or NAME IMAGE [CONTEXT]: true if IMAGE must be built. With CONTEXT
+# (context_hash of its files) an image built from other files is rebuilt:
+# its tag alone would keep a changed haproxy.cfg or postgres.sh out of it on
+# a machine that built it before.
+skip_or() {
   if ! $FORCE && exists "$2"; then
-    note "$2" exists - "$(size_of "$2")"
-    say "$1: $2 exists, skipped"
-    return 1
+    if [[ -z "${3:-}" || "$(context_of "$2")" == "$3" ]]; then
+      note "$2" exists - "$(size_of "$2")"
+      say "$1: $2 exists, skipped"
+      return 1
+    fi
+    say "$1: $2 was built from other files than the checkout's: rebuilding"
   fi
   return 0
 }
+
+# context_hash TAR_ARGS…: the build context's files and contents (no times,
+# owners or order), kept on the image as the label org.orderflow.context.
+context_hash() {
+  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - "$@" | sha256sum | cut -c1-16
+}
+context_of() { docker image inspect -f '{{index .Config.Labels "org.orderflow.context"}}' "$1" 2>/dev/null; }
 
 # --------------------------------------------------------------- go build
 build_go() {
@@ -193,15 +207,18 @@ build_jaeger() {
 # ------------------------------------------------------- postgres, haproxy
 # build_debian NAME IMAGE: deploy/docker/NAME's Dockerfile on the Debian base.
 build_debian() {
-  skip_or "$1" "$2" || return 0
-  build_tar "$1" "$2" "$LOG_DIR/$1.log" --build-arg "BASE_IMAGE=$BASE_IMG" -- -C "$ROOT/deploy/docker/$1" .
+  local ctx=(-C "$ROOT/deploy/docker/$1" .) h
+  h="$(context_hash "${ctx[@]}")"
+  skip_or "$1" "$2" "$h" || return 0
+  build_tar "$1" "$2" "$LOG_DIR/$1.log" --build-arg "BASE_IMAGE=$BASE_IMG" --label "org.orderflow.context=$h" -- "${ctx[@]}"
 }
 
 # build_postgres: deploy/docker/postgres with scripts/postgres.sh, its entrypoint.
 build_postgres() {
-  skip_or postgres "$POSTGRES_IMG" || return 0
-  build_tar postgres "$POSTGRES_IMG" "$LOG_DIR/postgres.log" --build-arg "BASE_IMAGE=$BASE_IMG" -- \
-    -C "$ROOT/deploy/docker/postgres" Dockerfile -C "$ROOT/scripts" postgres.sh
+  local ctx=(-C "$ROOT/deploy/docker/postgres" Dockerfile -C "$ROOT/scripts" postgres.sh) h
+  h="$(context_hash "${ctx[@]}")"
+  skip_or postgres "$POSTGRES_IMG" "$h" || return 0
+  build_tar postgres "$POSTGRES_IMG" "$LOG_DIR/postgres.log" --build-arg "BASE_IMAGE=$BASE_IMG" --label "org.orderflow.context=$h" -- "${ctx[@]}"
 }
 
 # --------------------------------------------------------------- services
