@@ -32,7 +32,7 @@ import (
 // by name, and PostgreSQL's volume).
 func TestDockerReplicasScaleInUnderLoad(t *testing.T) {
 	requireDocker(t, "all")
-	requireImages(t, "orderflow/postgres:15", "orderflow/haproxy:bookworm")
+	requireReplicaImages(t)
 	for _, m := range []stackmode.Mode{stackmode.Events, stackmode.Sync} {
 		t.Run(string(m), func(t *testing.T) { dockerScaleInUnderLoad(t, m) })
 	}
@@ -40,12 +40,7 @@ func TestDockerReplicasScaleInUnderLoad(t *testing.T) {
 
 func dockerScaleInUnderLoad(t *testing.T, m stackmode.Mode) {
 	svc := topology.InventorySvc
-	for _, p := range []int{stack.ServicePort(topology.DefaultPortBase, m, topology.OrderSvc), stack.ServicePort(topology.DefaultPortBase, m, svc),
-		stack.ServicePort(topology.DefaultPortBase, m, topology.InvoicingSvc), 16686, 4317, 4318} {
-		if err := stack.CheckPortFree(p, "docker e2e"); err != nil {
-			t.Fatalf("the Docker stack publishes fixed ports: %v", err)
-		}
-	}
+	requireDockerPortsFree(t, m)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	compose, err := docker.FindCompose(ctx, "..", os.Environ())
@@ -244,6 +239,29 @@ func waitGroupMembers(ctx context.Context, t *testing.T, group string, want int)
 }
 
 // requireImages skips (fails with REQUIRE_DOCKER=1) without the images.
+// requireReplicaImages are the images the PostgreSQL form adds: the
+// database and the balancer (HAPROXY_IMAGE when set, as compose reads it).
+func requireReplicaImages(t *testing.T) {
+	t.Helper()
+	haproxy := os.Getenv("HAPROXY_IMAGE")
+	if haproxy == "" {
+		haproxy = "orderflow/haproxy:bookworm"
+	}
+	requireImages(t, "orderflow/postgres:15", haproxy)
+}
+
+// requireDockerPortsFree fails t unless the ports m's Docker stack
+// publishes (fixed ones) are free.
+func requireDockerPortsFree(t *testing.T, m stackmode.Mode) {
+	t.Helper()
+	for _, p := range []int{stack.ServicePort(topology.DefaultPortBase, m, topology.OrderSvc), stack.ServicePort(topology.DefaultPortBase, m, topology.InventorySvc),
+		stack.ServicePort(topology.DefaultPortBase, m, topology.InvoicingSvc), 16686, 4317, 4318} {
+		if err := stack.CheckPortFree(p, "docker e2e"); err != nil {
+			t.Fatalf("the Docker stack publishes fixed ports: %v", err)
+		}
+	}
+}
+
 func requireImages(t *testing.T, images ...string) {
 	t.Helper()
 	if out, err := exec.Command("docker", append([]string{"image", "inspect", "--format", "{{.Id}}"}, images...)...).CombinedOutput(); err != nil {

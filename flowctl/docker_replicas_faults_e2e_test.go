@@ -12,7 +12,6 @@ import (
 	"github.com/orderflow/platform/topology"
 
 	"github.com/orderflow/flowctl/internal/api"
-	"github.com/orderflow/flowctl/internal/stack"
 	"github.com/orderflow/flowctl/internal/stack/docker"
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
@@ -27,18 +26,9 @@ import (
 // test.
 func TestDockerReplicasFaultsReachEach(t *testing.T) {
 	requireDocker(t, "sync")
-	haproxy := os.Getenv("HAPROXY_IMAGE")
-	if haproxy == "" {
-		haproxy = "orderflow/haproxy:bookworm"
-	}
-	requireImages(t, "orderflow/postgres:15", haproxy)
-	m, svc := stackmode.Sync, topology.InventorySvc
-	for _, p := range []int{stack.ServicePort(topology.DefaultPortBase, m, topology.OrderSvc), stack.ServicePort(topology.DefaultPortBase, m, svc),
-		stack.ServicePort(topology.DefaultPortBase, m, topology.InvoicingSvc), 16686, 4317, 4318} {
-		if err := stack.CheckPortFree(p, "docker e2e"); err != nil {
-			t.Fatalf("the Docker stack publishes fixed ports: %v", err)
-		}
-	}
+	requireReplicaImages(t)
+	m := stackmode.Sync
+	requireDockerPortsFree(t, m)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	compose, err := docker.FindCompose(ctx, "..", os.Environ())

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"testing"
@@ -31,4 +33,16 @@ func nativeCLI(t *testing.T) (c *cli, runDir string, base, brokerPort int) {
 		}
 	})
 	return c, runDir, base, brokerPort
+}
+
+// openToPostgres lets flowctl's own PostgreSQL use runDir: as root it runs
+// as the user postgres, who must be able to enter the run dir, and a
+// test's temporary directories are 0700.
+func openToPostgres(t *testing.T, runDir string) {
+	t.Helper()
+	for _, d := range []string{runDir, filepath.Dir(runDir)} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -28,13 +26,7 @@ func TestReplicasNative(t *testing.T) {
 		t.Skip("builds and runs two stacks on PostgreSQL; skipped with -short")
 	}
 	c, runDir, base, brokerPort := nativeCLI(t)
-	// As root flowctl's PostgreSQL runs as the user postgres, who must be
-	// able to enter the run dir; a test's temporary directories are 0700.
-	for _, d := range []string{runDir, filepath.Dir(runDir)} {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	openToPostgres(t, runDir)
 	for _, m := range []stackmode.Mode{stackmode.Sync, stackmode.Events} {
 		out, stderr, err := c.run("up", "--mode", string(m), "--no-jaeger", "--replicas", "inventory=3")
 		if err != nil {

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -25,11 +23,7 @@ func TestReplicasNativeFaultsReachEach(t *testing.T) {
 		t.Skip("builds and runs a stack on PostgreSQL; skipped with -short")
 	}
 	c, runDir, base, _ := nativeCLI(t)
-	for _, d := range []string{runDir, filepath.Dir(runDir)} {
-		if err := os.Chmod(d, 0o755); err != nil { // flowctl's PostgreSQL runs as postgres under root
-			t.Fatal(err)
-		}
-	}
+	openToPostgres(t, runDir)
 	const token = "e2e-faults-token"
 	c.env["ADMIN_TOKEN"] = token
 	m := stackmode.Sync

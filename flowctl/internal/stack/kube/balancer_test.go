@@ -5,45 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/orderflow/flowctl/internal/stackmode"
 )
-
-// podServers is a Dialer that reaches a test server per pod; each answers
-// with its pod's name.
-type podServers struct {
-	mu      sync.Mutex
-	servers map[string]*httptest.Server
-	ports   map[string]int
-}
-
-func (p *podServers) DialPod(ctx context.Context, ns, pod string, port int) (net.Conn, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.servers == nil {
-		p.servers, p.ports = map[string]*httptest.Server{}, map[string]int{}
-	}
-	s, ok := p.servers[pod]
-	if !ok {
-		s = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, pod) }))
-		p.servers[pod] = s
-	}
-	p.ports[pod] = port
-	var d net.Dialer
-	return d.DialContext(ctx, "tcp", s.Listener.Addr().String())
-}
-
-func (p *podServers) close() {
-	for _, s := range p.servers {
-		s.Close()
-	}
-}
 
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()
