@@ -3,8 +3,9 @@
 // request to the healthy replica with the fewest requests in flight
 // (round-robin among equals), checks the replicas' /readyz, and drains a
 // replica taken out of rotation: it gets no new request, and is forgotten
-// once its last request in flight has its answer. A write to /admin/ (a
-// fault, a knob) goes to every replica (broadcast.go).
+// once its last request in flight has its answer. Like HAProxy and a
+// Kubernetes Service it sends a write to /admin/ to one replica: flowctl
+// writes a fault to each replica at its own port (stack.ReplicaEndpoints).
 package balancer
 
 import (
@@ -148,10 +149,6 @@ func (b *Balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, retry, err := readBody(r)
 	if err != nil {
 		writeProblem(w, http.StatusBadRequest, "read the request body: "+err.Error())
-		return
-	}
-	if broadcast(r) && retry {
-		b.serveBroadcast(w, r, body)
 		return
 	}
 	for tries := 1; ; tries++ {
