@@ -88,6 +88,9 @@ func upSlots(statsCSV string) ([]string, error) {
 	}
 	var out []string
 	for _, r := range rows {
+		if _, ok := r["status"]; !ok {
+			return nil, fmt.Errorf("haproxy statistics: no status column")
+		}
 		if r["svname"] != "BACKEND" && strings.HasPrefix(r["status"], "UP") {
 			out = append(out, r["svname"])
 		}

@@ -27,22 +27,23 @@ func localHost(dockerHost string) bool {
 	return h == "localhost" || h == "127.0.0.1" || h == "::1"
 }
 
-// balancerStats are the CSV statistics of svc's HAProxy, and its container.
-func (r *Runtime) balancerStats(ctx context.Context, m stackmode.Mode, svc string) (string, string, error) {
+// balancerStats are the CSV statistics of svc's HAProxy, read inside its
+// container (Scale's wait and BalancerCounts).
+func (r *Runtime) balancerStats(ctx context.Context, m stackmode.Mode, svc string) (string, error) {
 	ids, err := r.containerIDs(ctx, balancer(m, svc), true)
 	if err != nil || len(ids) == 0 {
-		return "", "", fmt.Errorf("no running %s (%s runs without replicas: bring it up on PostgreSQL): %w", balancer(m, svc), svc, stack.ErrNotOurs)
+		return "", fmt.Errorf("no running %s (%s runs without replicas: bring it up on PostgreSQL): %w", balancer(m, svc), svc, stack.ErrNotOurs)
 	}
 	out, err := r.docker(ctx, "exec", ids[0], "wget", "-qO-", "http://127.0.0.1:8404/stats;csv").Output()
 	if err != nil {
-		return "", "", fmt.Errorf("%s statistics: %w", balancer(m, svc), err)
+		return "", fmt.Errorf("%s statistics: %w", balancer(m, svc), err)
 	}
-	return string(out), ids[0], nil
+	return string(out), nil
 }
 
 // BalancerCounts reads svc's HAProxy statistics (balancerCounts).
 func (r *Runtime) BalancerCounts(ctx context.Context, m stackmode.Mode, svc string) (stack.BalancerCounts, error) {
-	csv, _, err := r.balancerStats(ctx, m, svc)
+	csv, err := r.balancerStats(ctx, m, svc)
 	if err != nil {
 		return stack.BalancerCounts{}, err
 	}

@@ -79,15 +79,11 @@ func (r *Runtime) waitBalanced(ctx context.Context, m stackmode.Mode, svc string
 
 // balancedUp asks svc's balancer how many replicas it sends requests to.
 func (r *Runtime) balancedUp(ctx context.Context, m stackmode.Mode, svc string) (int, error) {
-	ids, err := r.containerIDs(ctx, balancer(m, svc), true)
-	if err != nil || len(ids) == 0 {
-		return 0, fmt.Errorf("no running %s: %v", balancer(m, svc), err)
-	}
-	out, err := r.docker(ctx, "exec", ids[0], "wget", "-qO-", "http://127.0.0.1:8404/stats;csv").Output()
+	csv, err := r.balancerStats(ctx, m, svc)
 	if err != nil {
-		return 0, fmt.Errorf("%s statistics: %w", balancer(m, svc), err)
+		return 0, err
 	}
-	return upReplicas(string(out))
+	return upReplicas(csv)
 }
 
 // scaleArgs are compose's --scale flags for replicas (service → n) of the
