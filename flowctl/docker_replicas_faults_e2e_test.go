@@ -38,27 +38,8 @@ func TestDockerReplicasFaultsReachEach(t *testing.T) {
 	const token = "e2e-faults-token"
 	c := &cli{t: t, env: map[string]string{"RUNTIME": "docker", "ADMIN_TOKEN": token}}
 	t.Cleanup(func() { downReplicasStack(t, c, compose, m) })
-	flowctl := func(args ...string) string {
-		t.Helper()
-		out, stderr, err := c.run(args...)
-		if err != nil {
-			t.Fatalf("%v: %v\n%s\nstderr:\n%s", args, err, out, stderr)
-		}
-		return out
-	}
-	flowctl("up", "--mode", string(m), "--replicas", "inventory=2")
-	out := flowctl("fault", "set", "inventory", "--mode", string(m), "--latency", "250ms", "--error-rate", "0.1")
-	if !strings.Contains(out, "reached 2 of 2 replicas") {
-		t.Errorf("fault set says:\n%s\nwant it reached 2 of 2 replicas", out)
-	}
-	want := api.Faults{Latency: "250ms", ErrorRate: 0.1}
-	checkEachReplica(ctx, t, m, token, 2, want)
-	flowctl("scale", "inventory", "3", "--mode", string(m))
-	checkEachReplica(ctx, t, m, token, 3, want)
-	if out := flowctl("fault", "clear", "inventory", "--mode", string(m)); !strings.Contains(out, "reached 3 of 3 replicas") {
-		t.Errorf("fault clear says:\n%s\nwant it reached 3 of 3 replicas", out)
-	}
-	checkEachReplica(ctx, t, m, token, 3, api.Faults{Latency: "0s"})
+	c.mustRun("up", "--mode", string(m), "--replicas", "inventory=2")
+	faultsReachEach(t, c, m, func(n int, want api.Faults) { checkEachReplica(ctx, t, m, token, n, want) })
 }
 
 // checkEachReplica reads /admin/faults of each replica container of

@@ -61,6 +61,17 @@ func (c *cli) getenv(k string) string {
 	return os.Getenv(k)
 }
 
+// mustRun runs flowctl with args and fails t unless it succeeds; its
+// stdout.
+func (c *cli) mustRun(args ...string) string {
+	c.t.Helper()
+	out, stderr, err := c.run(args...)
+	if err != nil {
+		c.t.Fatalf("%v: %v\n%s\nstderr:\n%s", args, err, out, stderr)
+	}
+	return out
+}
+
 func (c *cli) run(args ...string) (stdout, stderr string, err error) {
 	c.t.Helper()
 	var out, errb bytes.Buffer

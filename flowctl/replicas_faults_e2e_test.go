@@ -27,26 +27,27 @@ func TestReplicasNativeFaultsReachEach(t *testing.T) {
 	const token = "e2e-faults-token"
 	c.env["ADMIN_TOKEN"] = token
 	m := stackmode.Sync
-	flowctl := func(args ...string) string {
-		t.Helper()
-		out, stderr, err := c.run(args...)
-		if err != nil {
-			t.Fatalf("%v: %v\n%s\nstderr:\n%s", args, err, out, stderr)
-		}
-		return out
-	}
-	flowctl("up", "--mode", string(m), "--no-jaeger", "--replicas", "inventory=2")
-	if out := flowctl("fault", "set", "inventory", "--mode", string(m), "--latency", "250ms", "--error-rate", "0.1"); !strings.Contains(out, "reached 2 of 2 replicas") {
+	c.mustRun("up", "--mode", string(m), "--no-jaeger", "--replicas", "inventory=2")
+	faultsReachEach(t, c, m, func(n int, want api.Faults) { checkNativeReplicas(t, base, m, token, n, want) })
+}
+
+// faultsReachEach is the check both runtimes run on inventory-svc as 2
+// replicas: `flowctl fault set` reaches both, a scale to 3 hands the fault
+// to the replica added, clear reaches all 3; check reads each of the n
+// replicas on its own and fails t unless each runs with want.
+func faultsReachEach(t *testing.T, c *cli, m stackmode.Mode, check func(n int, want api.Faults)) {
+	t.Helper()
+	if out := c.mustRun("fault", "set", "inventory", "--mode", string(m), "--latency", "250ms", "--error-rate", "0.1"); !strings.Contains(out, "reached 2 of 2 replicas") {
 		t.Errorf("fault set says:\n%s\nwant it reached 2 of 2 replicas", out)
 	}
 	want := api.Faults{Latency: "250ms", ErrorRate: 0.1}
-	checkNativeReplicas(t, base, m, token, 2, want)
-	flowctl("scale", "inventory", "3", "--mode", string(m))
-	checkNativeReplicas(t, base, m, token, 3, want)
-	if out := flowctl("fault", "clear", "inventory", "--mode", string(m)); !strings.Contains(out, "reached 3 of 3 replicas") {
+	check(2, want)
+	c.mustRun("scale", "inventory", "3", "--mode", string(m))
+	check(3, want)
+	if out := c.mustRun("fault", "clear", "inventory", "--mode", string(m)); !strings.Contains(out, "reached 3 of 3 replicas") {
 		t.Errorf("fault clear says:\n%s\nwant it reached 3 of 3 replicas", out)
 	}
-	checkNativeReplicas(t, base, m, token, 3, api.Faults{Latency: "0s"})
+	check(3, api.Faults{Latency: "0s"})
 }
 
 // checkNativeReplicas reads the faults of replicas 1…n of inventory-svc,
