@@ -205,20 +205,22 @@ build_jaeger() {
 }
 
 # ------------------------------------------------------- postgres, haproxy
-# build_debian NAME IMAGE: deploy/docker/NAME's Dockerfile on the Debian base.
+# build_debian NAME IMAGE [TAR_ARGS…]: a Dockerfile on the Debian base, its
+# context deploy/docker/NAME unless TAR_ARGS say otherwise; rebuilt when
+# those files change (skip_or).
 build_debian() {
-  local ctx=(-C "$ROOT/deploy/docker/$1" .) h
+  local name="$1" image="$2" h
+  shift 2
+  local ctx=("$@")
+  ((${#ctx[@]})) || ctx=(-C "$ROOT/deploy/docker/$name" .)
   h="$(context_hash "${ctx[@]}")"
-  skip_or "$1" "$2" "$h" || return 0
-  build_tar "$1" "$2" "$LOG_DIR/$1.log" --build-arg "BASE_IMAGE=$BASE_IMG" --label "org.orderflow.context=$h" -- "${ctx[@]}"
+  skip_or "$name" "$image" "$h" || return 0
+  build_tar "$name" "$image" "$LOG_DIR/$name.log" --build-arg "BASE_IMAGE=$BASE_IMG" --label "org.orderflow.context=$h" -- "${ctx[@]}"
 }
 
 # build_postgres: deploy/docker/postgres with scripts/postgres.sh, its entrypoint.
 build_postgres() {
-  local ctx=(-C "$ROOT/deploy/docker/postgres" Dockerfile -C "$ROOT/scripts" postgres.sh) h
-  h="$(context_hash "${ctx[@]}")"
-  skip_or postgres "$POSTGRES_IMG" "$h" || return 0
-  build_tar postgres "$POSTGRES_IMG" "$LOG_DIR/postgres.log" --build-arg "BASE_IMAGE=$BASE_IMG" --label "org.orderflow.context=$h" -- "${ctx[@]}"
+  build_debian postgres "$POSTGRES_IMG" -C "$ROOT/deploy/docker/postgres" Dockerfile -C "$ROOT/scripts" postgres.sh
 }
 
 # --------------------------------------------------------------- services
